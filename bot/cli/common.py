@@ -1,0 +1,26 @@
+"""Helpers shared by the CLI command modules."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import Settings, load_settings
+
+
+class CliError(Exception):
+    """A user mistake or an expected failure: printed as one line, exit status 1."""
+
+
+def settings_for_cli(database: str | None = None) -> Settings:
+    """Load settings, letting a ``--db`` option override ``SITREP_DATABASE``."""
+    overrides = {"SITREP_DATABASE": database} if database else {}
+    settings = load_settings(**overrides)
+    configure_logging(settings.log_level)
+    return settings
+
+
+def configure_logging(level: int) -> None:
+    """Log to stderr; keep httpx quiet because it logs request URLs, which hold the bot token."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -1,0 +1,324 @@
+"""Repository Protocols: what the services need from persistence, free of any SQL dialect.
+
+A backend (SQLite today, PostgreSQL later) implements :class:`Storage`. Services receive a
+``Storage`` and never import a concrete backend. Every method returns domain models.
+
+Transactions: ``async with storage.transaction():`` groups calls into one atomic unit (an
+incident and the alerts it causes are stored together or not at all). Calls made outside a
+transaction block commit on their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.domain import (
+    ActorRef,
+    Chat,
+    EventType,
+    Feed,
+    Incident,
+    IncidentRevision,
+    OutboxMessage,
+    Report,
+    Subscription,
+    SubscriptionKind,
+)
+
+
+class StorageError(Exception):
+    """Base class of every storage failure the services may see."""
+
+
+class NotFoundError(StorageError):
+    """A row that was asked for does not exist."""
+
+
+class InstanceLockedError(StorageError):
+    """Another Sitrep process already holds the database's instance lock."""
+
+
+class IncidentQuery(BaseModel):
+    """Filters for incident lookups. All given filters must match (AND)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    place_key: str | None = None  # Location.key: "gn:99532"; matches point/near precision only
+    admin1_code: str | None = None  # "IQ-BA": every incident in the governorate
+    country: str | None = None
+    actor_id: str | None = None
+    event_type: EventType | None = None
+    since: dt.date | None = None  # inclusive, on the incident's date
+    until: dt.date | None = None  # inclusive
+    updated_since: dt.datetime | None = None  # incidents created or changed since
+    min_killed: int | None = None
+    limit: int = Field(default=20, ge=1, le=10_000)
+    offset: int = Field(default=0, ge=0)
+
+
+class IncidentStats(BaseModel):
+    """Counts over a set of incidents."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    incidents: int = 0
+    killed: int = 0  # sum of conservative figures
+    injured: int = 0
+    by_event_type: dict[str, int] = Field(default_factory=dict)
+
+
+class ReportRepository(Protocol):
+    """Ingested reports; a report is stored once per URL and once per content hash."""
+
+    async def add(self, report: Report) -> tuple[Report, bool]:
+        """Store a report; return the stored row and whether it is new (False = duplicate)."""
+        ...
+
+    async def get(self, report_id: int) -> Report | None:
+        """One report by id."""
+        ...
+
+    async def find_duplicate(self, url: str | None, content_hash: str) -> Report | None:
+        """The stored report with this URL or this content hash, if any."""
+        ...
+
+    async def search(self, text: str, limit: int = 20) -> list[Report]:
+        """Full-text search over report titles and text."""
+        ...
+
+    async def count(self) -> int:
+        """How many reports are stored."""
+        ...
+
+    async def latest(self, limit: int = 1) -> list[Report]:
+        """The most recently ingested reports."""
+        ...
+
+
+class IncidentRepository(Protocol):
+    """Incidents with their actors, sources and revisions."""
+
+    async def add(self, incident: Incident) -> Incident:
+        """Insert a new incident (with actors and sources); return it with id and timestamps."""
+        ...
+
+    async def update(self, incident: Incident, revision: IncidentRevision | None = None) -> Incident:
+        """Replace a stored incident's fields, actors and sources; record the revision if given."""
+        ...
+
+    async def get(self, incident_id: int) -> Incident | None:
+        """One incident by id."""
+        ...
+
+    async def query(self, query: IncidentQuery) -> list[Incident]:
+        """Incidents matching the filters, newest (by date, then id) first."""
+        ...
+
+    async def count(self, query: IncidentQuery | None = None) -> int:
+        """How many incidents match (all of them when query is None)."""
+        ...
+
+    async def stats(self, query: IncidentQuery) -> IncidentStats:
+        """Totals over the incidents matching the filters (limit/offset ignored)."""
+        ...
+
+    async def merge_candidates(
+        self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
+    ) -> list[Incident]:
+        """Incidents in a country whose date lies in a window: the block for cross-report merging."""
+        ...
+
+    async def search(self, text: str, limit: int = 20, offset: int = 0) -> list[Incident]:
+        """Full-text search over incident summaries, evidence and their reports' text."""
+        ...
+
+    async def revisions(self, incident_id: int) -> list[IncidentRevision]:
+        """The revision history of an incident, oldest first."""
+        ...
+
+
+class ActorRepository(Protocol):
+    """Actors added by admins at run time, on top of the packaged registry."""
+
+    async def upsert(self, actor: ActorRef, aliases: Sequence[str]) -> None:
+        """Add or replace an actor and its aliases."""
+        ...
+
+    async def remove(self, actor_id: str) -> bool:
+        """Delete an admin-added actor; True if it existed."""
+        ...
+
+    async def all(self) -> list[tuple[ActorRef, list[str]]]:
+        """Every admin-added actor with its aliases."""
+        ...
+
+
+class ChatRepository(Protocol):
+    """Chats and their settings."""
+
+    async def upsert(self, chat: Chat) -> Chat:
+        """Insert a chat or update its type/title (settings are kept); return the stored row."""
+        ...
+
+    async def get(self, chat_id: int) -> Chat | None:
+        """One chat by id."""
+        ...
+
+    async def save_settings(self, chat: Chat) -> None:
+        """Write a chat's timezone, digest time, quiet hours, language and last digest date."""
+        ...
+
+    async def set_active(self, chat_id: int, active: bool) -> None:
+        """Mark a chat reachable or not (blocked, kicked)."""
+        ...
+
+    async def migrate(self, old_id: int, new_id: int) -> None:
+        """Move a chat, its subscriptions and pending messages to a new id (supergroup upgrade)."""
+        ...
+
+    async def with_digest(self) -> list[Chat]:
+        """Active chats that have a digest time set."""
+        ...
+
+    async def count(self, active_only: bool = True) -> int:
+        """How many chats there are."""
+        ...
+
+
+class SubscriptionRepository(Protocol):
+    """What each chat follows."""
+
+    async def add(self, subscription: Subscription) -> tuple[Subscription, bool]:
+        """Subscribe (idempotent per chat, kind and key); return the row and whether it is new."""
+        ...
+
+    async def remove(self, chat_id: int, subscription_id: int) -> bool:
+        """Remove one subscription of a chat; True if it existed."""
+        ...
+
+    async def remove_all(self, chat_id: int) -> int:
+        """Remove every subscription of a chat; return how many."""
+        ...
+
+    async def for_chat(self, chat_id: int) -> list[Subscription]:
+        """A chat's subscriptions, oldest first."""
+        ...
+
+    async def matching(
+        self,
+        place_keys: Sequence[str],
+        admin1_codes: Sequence[str],
+        actor_ids: Sequence[str],
+    ) -> list[Subscription]:
+        """Subscriptions of active chats that match any of the given places, governorates, actors."""
+        ...
+
+    async def count(self) -> int:
+        """How many subscriptions there are."""
+        ...
+
+
+class FeedRepository(Protocol):
+    """RSS/Atom feeds to poll."""
+
+    async def add(self, feed: Feed) -> tuple[Feed, bool]:
+        """Add a feed (idempotent per URL); return the row and whether it is new."""
+        ...
+
+    async def remove(self, feed_id: int) -> bool:
+        """Delete a feed; True if it existed."""
+        ...
+
+    async def get(self, feed_id: int) -> Feed | None:
+        """One feed by id."""
+        ...
+
+    async def list(self) -> list[Feed]:
+        """Every feed."""
+        ...
+
+    async def due(self, now: dt.datetime) -> list[Feed]:
+        """Active feeds whose next poll time has come."""
+        ...
+
+    async def save(self, feed: Feed) -> None:
+        """Write a feed's polling state (etag, last-modified, times, failures, error)."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    """The delivery outbox: one row per message to send, delivered exactly once."""
+
+    async def enqueue(self, message: OutboxMessage) -> tuple[OutboxMessage, bool]:
+        """Queue a message (idempotent on its key); return the row and whether it is new."""
+        ...
+
+    async def claim_due(self, now: dt.datetime, limit: int = 100) -> list[OutboxMessage]:
+        """Mark up to ``limit`` due pending messages as sending and return them, oldest first."""
+        ...
+
+    async def mark_sent(self, message_id: int, telegram_message_id: int | None, at: dt.datetime) -> None:
+        """Record a successful send."""
+        ...
+
+    async def mark_retry(self, message_id: int, next_attempt_at: dt.datetime, error: str) -> None:
+        """Put a message back to pending for a later attempt."""
+        ...
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        """Give up on a message."""
+        ...
+
+    async def get_by_key(self, idempotency_key: str) -> OutboxMessage | None:
+        """One message by its idempotency key."""
+        ...
+
+    async def recover_stale(self, older_than: dt.datetime) -> int:
+        """Return 'sending' messages claimed before ``older_than`` to pending (crash recovery)."""
+        ...
+
+    async def fail_pending_for_chat(self, chat_id: int, error: str) -> int:
+        """Fail every pending message of a chat that can no longer be reached."""
+        ...
+
+    async def counts(self) -> dict[str, int]:
+        """How many messages are in each status."""
+        ...
+
+
+class MetaRepository(Protocol):
+    """Small key-value state: last ingest time, last error, scheduler marks."""
+
+    async def get(self, key: str) -> str | None:
+        """A value, or None."""
+        ...
+
+    async def set(self, key: str, value: str) -> None:
+        """Write a value."""
+        ...
+
+
+class Storage(Protocol):
+    """A whole backend: repositories plus transactions and lifecycle."""
+
+    reports: ReportRepository
+    incidents: IncidentRepository
+    actors: ActorRepository
+    chats: ChatRepository
+    subscriptions: SubscriptionRepository
+    feeds: FeedRepository
+    outbox: OutboxRepository
+    meta: MetaRepository
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """Group the calls made inside the block into one atomic transaction."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections and locks."""
+        ...
