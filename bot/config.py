@@ -32,7 +32,9 @@ class Settings(BaseSettings):
         case_sensitive=False,
     )
 
-    telegram_bot_token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias="TELEGRAM_BOT_TOKEN"
+    )
     telegram_api_base_url: str = Field(
         default=DEFAULT_API_BASE_URL, validation_alias="TELEGRAM_API_BASE_URL"
     )

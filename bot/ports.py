@@ -1,4 +1,4 @@
-"""Protocols for the edges the services need besides storage: Clock, Extractor, Notifier, Fetcher."""
+"""Protocols for the edges the services need besides storage: Clock, Extractor, Notifier."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class SystemClock:
 
 
 class Extractor(Protocol):
-    """Turns one report into incidents. The rules engine is the default; a language model may follow."""
+    """Turns one report into incidents: the rules engine by default, a language model later."""
 
     async def extract(self, report: Report) -> list[Incident]:
         """Incidents the report describes (without ids or sources; the services add those)."""

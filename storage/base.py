@@ -27,7 +27,6 @@ from bot.domain import (
     OutboxMessage,
     Report,
     Subscription,
-    SubscriptionKind,
 )
 
 
@@ -107,7 +106,9 @@ class IncidentRepository(Protocol):
         """Insert a new incident (with actors and sources); return it with id and timestamps."""
         ...
 
-    async def update(self, incident: Incident, revision: IncidentRevision | None = None) -> Incident:
+    async def update(
+        self, incident: Incident, revision: IncidentRevision | None = None
+    ) -> Incident:
         """Replace a stored incident's fields, actors and sources; record the revision if given."""
         ...
 
@@ -130,7 +131,7 @@ class IncidentRepository(Protocol):
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:
-        """Incidents in a country whose date lies in a window: the block for cross-report merging."""
+        """Incidents in a country dated within a window: the block for cross-report merging."""
         ...
 
     async def search(self, text: str, limit: int = 20, offset: int = 0) -> list[Incident]:
@@ -215,7 +216,7 @@ class SubscriptionRepository(Protocol):
         admin1_codes: Sequence[str],
         actor_ids: Sequence[str],
     ) -> list[Subscription]:
-        """Subscriptions of active chats that match any of the given places, governorates, actors."""
+        """Subscriptions of active chats matching any of the places, governorates or actors."""
         ...
 
     async def count(self) -> int:
@@ -262,7 +263,9 @@ class OutboxRepository(Protocol):
         """Mark up to ``limit`` due pending messages as sending and return them, oldest first."""
         ...
 
-    async def mark_sent(self, message_id: int, telegram_message_id: int | None, at: dt.datetime) -> None:
+    async def mark_sent(
+        self, message_id: int, telegram_message_id: int | None, at: dt.datetime
+    ) -> None:
         """Record a successful send."""
         ...
 

@@ -1,26 +1,26 @@
-"""The ``sitrep`` command: one Typer app, one module per command group."""
+"""The ``sitrep`` command: one click group, one module per command group."""
 
 from __future__ import annotations
 
 import sys
 
 import click
-import typer
 
 from bot.cli import common, db
 from bot.config import SettingsError
 from storage.base import StorageError
 
-app = typer.Typer(
-    name="sitrep",
-    help="Sitrep: news reports of armed violence turned into briefings, in Telegram or a console.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
 
-# Each command module adds its commands (or sub-apps) to the app. Order = order in --help.
+@click.group(
+    help="Sitrep: news reports of armed violence turned into briefings, in Telegram or a console.",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(package_name="sitrep")
+def app() -> None:
+    """The root command group."""
+
+
+# Each command module adds its commands to the group. Order = order in --help.
 for _module in (db,):
     _module.register(app)
 
@@ -28,9 +28,9 @@ for _module in (db,):
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user mistakes print one line and exit non-zero, never a traceback."""
     try:
-        result = app(args=argv, standalone_mode=False)
+        result = app.main(args=argv, prog_name="sitrep", standalone_mode=False)
     except click.exceptions.Abort:
-        print("aborted", file=sys.stderr)  # noqa: T201
+        click.echo("aborted", err=True)
         return 130
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except (common.CliError, SettingsError, StorageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
+        click.echo(f"error: {exc}", err=True)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
 
 from bot.config import Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class CliError(Exception):
@@ -24,3 +30,14 @@ def configure_logging(level: int) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def db_option(func: F) -> F:
+    """The ``--db PATH`` option shared by commands that open the database."""
+    return click.option(
+        "--db",
+        "database",
+        default=None,
+        metavar="PATH",
+        help="SQLite file (default: SITREP_DATABASE or data/sitrep.sqlite3).",
+    )(func)

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
-from bot.cli.common import CliError, settings_for_cli
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLite file to use (default: SITREP_DATABASE or data/sitrep.sqlite3)."),
-]
-
-db_app = typer.Typer(help="Manage the database: migrate, back up, check.", no_args_is_help=True)
+from bot.cli.common import CliError, db_option, settings_for_cli
 
 
-@db_app.command("migrate")
-def migrate(database: DbOption = None) -> None:
+@click.group("db")
+def db_group() -> None:
+    """Manage the database: migrate, back up, check."""
+
+
+@db_group.command("migrate")
+@db_option
+def migrate(database: str | None) -> None:
     """Create the database or apply pending migrations."""
     from storage.sqlite import SqliteStorage
 
@@ -35,24 +33,26 @@ def migrate(database: DbOption = None) -> None:
 
     applied, version = asyncio.run(run())
     if applied:
-        typer.echo(f"applied migrations {', '.join(map(str, applied))}; schema version {version}")
+        click.echo(f"applied migrations {', '.join(map(str, applied))}; schema version {version}")
     else:
-        typer.echo(f"database is up to date (schema version {version})")
-    typer.echo(f"database: {settings.database_path}")
+        click.echo(f"database is up to date (schema version {version})")
+    click.echo(f"database: {settings.database_path}")
 
 
-@db_app.command("backup")
-def backup(
-    destination: Annotated[Path, typer.Argument(help="File to write the backup to.")],
-    database: DbOption = None,
-) -> None:
-    """Copy the database with SQLite's online backup API (safe while the bot runs)."""
+@db_group.command("backup")
+@click.argument("destination", type=click.Path(path_type=Path))
+@db_option
+def backup(destination: Path, database: str | None) -> None:
+    """Back up the database to DESTINATION, safely while the bot runs.
+
+    Uses SQLite's online backup API, so a running bot keeps working.
+    """
     from storage.sqlite import SqliteStorage
 
     settings = settings_for_cli(database)
     if not settings.database_path.exists():
         raise CliError(f"no database at {settings.database_path}; run `sitrep db migrate` first")
-    if destination.exists() and destination.is_dir():
+    if destination.is_dir():
         raise CliError(f"{destination} is a directory; give a file name")
     if destination.resolve() == settings.database_path.resolve():
         raise CliError("the backup must not overwrite the database itself")
@@ -65,11 +65,12 @@ def backup(
             await storage.close()
 
     asyncio.run(run())
-    typer.echo(f"backed up {settings.database_path} to {destination}")
+    click.echo(f"backed up {settings.database_path} to {destination}")
 
 
-@db_app.command("check")
-def check(database: DbOption = None) -> None:
+@db_group.command("check")
+@db_option
+def check(database: str | None) -> None:
     """Run SQLite's integrity check and print the schema version."""
     from storage.sqlite import SqliteStorage
 
@@ -85,11 +86,11 @@ def check(database: DbOption = None) -> None:
             await storage.close()
 
     result, version = asyncio.run(run())
-    typer.echo(f"integrity: {result}; schema version {version}")
+    click.echo(f"integrity: {result}; schema version {version}")
     if result != "ok":
-        raise typer.Exit(1)
+        raise CliError("integrity check failed")
 
 
-def register(app: typer.Typer) -> None:
+def register(app: click.Group) -> None:
     """Add the ``db`` group to the main app."""
-    app.add_typer(db_app, name="db")
+    app.add_command(db_group)
