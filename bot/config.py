@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     sitrep_default_digest_time: str = Field(
         default="07:00", validation_alias="SITREP_DEFAULT_DIGEST_TIME"
     )
+    sitrep_actors_file: Path | None = Field(default=None, validation_alias="SITREP_ACTORS_FILE")
     sitrep_user_rate_per_minute: int = Field(
         default=30, ge=1, le=10_000, validation_alias="SITREP_USER_RATE_PER_MINUTE"
     )
