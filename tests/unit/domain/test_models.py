@@ -1,0 +1,102 @@
+"""Domain models: validation rules and the small helpers other layers rely on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from bot.domain import (
+    ActorType,
+    CasualtyCount,
+    CountStatus,
+    EventType,
+    GeoPrecision,
+    Incident,
+    Location,
+    Report,
+    SubEventType,
+)
+
+BASRA = Location(name="Basra", geonames_id=99532, admin1="Basra", country="IQ", lat=30.5, lon=47.8)
+
+
+def _incident(**changes: object) -> Incident:
+    fields: dict[str, object] = {
+        "date": dt.date(2022, 9, 1),
+        "location": BASRA,
+        "event_type": EventType.BATTLES,
+        "sub_event_type": SubEventType.ARMED_CLASH,
+        "summary": "Two militias clashed in Basra.",
+    }
+    fields.update(changes)
+    return Incident.model_validate(fields)
+
+
+class TestEnums:
+    def test_every_sub_event_type_has_a_parent(self) -> None:
+        for sub in SubEventType:
+            assert isinstance(sub.event_type, EventType)
+
+    def test_acled_inter_codes(self) -> None:
+        assert ActorType.STATE_FORCES.inter_code == 1
+        assert ActorType.EXTERNAL_FORCES.inter_code == 8
+        assert ActorType.POLITICAL_MILITIA.label == "Political militias"
+
+    def test_geo_precision_ranks_from_point_to_country(self) -> None:
+        assert GeoPrecision.POINT.rank < GeoPrecision.ADMIN1.rank < GeoPrecision.COUNTRY.rank
+
+
+class TestCasualtyCount:
+    @pytest.mark.parametrize(
+        ("count", "text"),
+        [
+            (CasualtyCount(min=1, max=1, status=CountStatus.EXACT), "1"),
+            (CasualtyCount(min=30, max=30, status=CountStatus.AT_LEAST), "at least 30"),
+            (CasualtyCount(min=12, max=12, status=CountStatus.APPROXIMATE), "about 12"),
+            (CasualtyCount(min=20, max=30, status=CountStatus.EXACT), "20-30"),
+            (CasualtyCount(status=CountStatus.UNKNOWN), "unknown"),
+            (CasualtyCount(), "none reported"),
+        ],
+    )
+    def test_display(self, count: CasualtyCount, text: str) -> None:
+        assert count.display() == text
+
+    def test_negative_counts_are_refused(self) -> None:
+        with pytest.raises(ValidationError):
+            CasualtyCount(min=-1)
+
+    def test_range_is_ordered(self) -> None:
+        count = CasualtyCount(min=30, max=20)
+        assert (count.min, count.max) == (20, 30)
+
+    def test_best_is_the_conservative_figure(self) -> None:
+        assert CasualtyCount(min=20, max=30).best == 20
+        assert CasualtyCount().best == 0
+
+
+class TestIncident:
+    def test_sub_event_type_must_belong_to_event_type(self) -> None:
+        with pytest.raises(ValidationError, match="sub_event_type"):
+            _incident(event_type=EventType.PROTESTS)
+
+    def test_naive_datetimes_are_refused(self) -> None:
+        with pytest.raises(ValidationError, match="timezone-aware"):
+            _incident(created_at=dt.datetime(2022, 9, 1, 10, 0))
+
+    def test_location_key_prefers_geonames_id(self) -> None:
+        assert BASRA.key == "gn:99532"
+        unnamed = Location(name="Garmat Ali", admin1="Basra", country="IQ")
+        assert unnamed.key == "IQ:basra:garmat ali"
+
+    def test_json_round_trip_keeps_arabic(self) -> None:
+        incident = _incident(summary="اشتباكات في البصرة")
+        again = Incident.model_validate_json(incident.model_dump_json())
+        assert again == incident
+
+
+class TestReport:
+    def test_fetched_at_must_be_aware(self) -> None:
+        with pytest.raises(ValidationError):
+            Report(content_hash="x", text="t", fetched_at=dt.datetime(2022, 1, 1))

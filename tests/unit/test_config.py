@@ -1,0 +1,103 @@
+"""Settings: defaults, parsing, clear errors, and deploy/.env.example kept in step."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_API_BASE_URL, Settings, SettingsError, load_settings
+
+ENV_EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / ".env.example"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Run each test with no Sitrep variables set and no .env in the working directory."""
+    for name in _example_variables():
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def _example_variables() -> dict[str, str]:
+    values = {}
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Z][A-Z0-9_]*)=(.*)$", line)
+        if match:
+            values[match.group(1)] = match.group(2)
+    return values
+
+
+class TestDefaults:
+    def test_runs_without_any_configuration(self) -> None:
+        settings = load_settings()
+        assert settings.token is None
+        assert settings.telegram_api_base_url == DEFAULT_API_BASE_URL
+        assert settings.database_path == Path("data") / "sitrep.sqlite3"
+        assert settings.sitrep_admin_ids == frozenset()
+        assert settings.sitrep_allow_private_fetch is False
+
+    def test_database_accepts_sqlite_url(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("SITREP_DATABASE", "sqlite:////srv/x.sqlite3")
+        assert load_settings().database_path == Path("/srv/x.sqlite3")
+
+    def test_reads_a_dotenv_file(self, tmp_path: Path) -> None:
+        (tmp_path / ".env").write_text("SITREP_ADMIN_IDS=7\nSITREP_LOG_LEVEL=debug\n")
+        settings = load_settings()
+        assert settings.sitrep_admin_ids == frozenset({7})
+        assert settings.sitrep_log_level == "DEBUG"
+
+
+class TestParsing:
+    def test_admin_ids_comma_separated(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("SITREP_ADMIN_IDS", " 12345, 67890 ,")
+        assert load_settings().sitrep_admin_ids == frozenset({12345, 67890})
+
+    def test_token_is_secret(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:SECRET-TOKEN")
+        settings = load_settings()
+        assert settings.token == "123:SECRET-TOKEN"
+        assert "SECRET-TOKEN" not in repr(settings)
+        assert "SECRET-TOKEN" not in str(settings.model_dump())
+
+
+class TestErrors:
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("SITREP_TIMEZONE", "Mars/Olympus"),
+            ("SITREP_ADMIN_IDS", "alice,bob"),
+            ("SITREP_LOG_LEVEL", "LOUD"),
+            ("TELEGRAM_API_BASE_URL", "ftp://example.org"),
+            ("SITREP_DEFAULT_DIGEST_TIME", "25:00"),
+            ("SITREP_FETCH_MAX_BYTES", "12"),
+        ],
+    )
+    def test_invalid_value_names_the_variable(
+        self, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+    ) -> None:
+        monkeypatch.setenv(name, value)
+        with pytest.raises(SettingsError, match=name):
+            load_settings()
+
+    def test_bad_token_value_is_not_echoed(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:SECRET")
+        monkeypatch.setenv("SITREP_TIMEZONE", "Nowhere/Town")
+        with pytest.raises(SettingsError) as info:
+            load_settings()
+        assert "SECRET" not in str(info.value)
+
+
+class TestEnvExample:
+    def test_lists_every_setting(self) -> None:
+        documented = set(_example_variables())
+        declared = {str(field.validation_alias) for field in Settings.model_fields.values()}
+        assert documented == declared
+
+    def test_example_values_are_the_defaults(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        defaults = load_settings()
+        for name, value in _example_variables().items():
+            if value:
+                monkeypatch.setenv(name, value)
+        assert load_settings() == defaults
