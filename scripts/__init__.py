@@ -1,0 +1,1 @@
+"""Helper scripts (gazetteer build) run from the repository root."""
