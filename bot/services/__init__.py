@@ -1,0 +1,105 @@
+"""Use cases behind every transport (Telegram, the console, the CLI): the :class:`Services` bundle.
+
+Handlers receive one ``Services`` built by the composition root with :func:`build_services`;
+they parse arguments, call one service, and render the returned models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+from typing import cast
+
+from bot.config import Settings
+from bot.ports import Clock, Extractor
+from bot.services.admin import AdminService
+from bot.services.alerts import DEFAULT_GRACE, AlertPlanner
+from bot.services.catalog import CatalogService
+from bot.services.chats import ChatService
+from bot.services.digests import DigestService
+from bot.services.errors import UserError
+from bot.services.ingestion import IngestService, MatchFn, MergeFn
+from bot.services.lookup import ActorLookup, PlaceLookup
+from bot.services.queries import QueryService
+from bot.services.subscriptions import SubscriptionService
+from storage.base import Storage
+
+__all__ = [
+    "AdminService",
+    "AlertPlanner",
+    "CatalogService",
+    "ChatService",
+    "DigestService",
+    "IngestService",
+    "QueryService",
+    "Services",
+    "SubscriptionService",
+    "UserError",
+    "build_services",
+]
+
+
+@dataclass(frozen=True)
+class Services:
+    """The bundle handlers and the CLI receive."""
+
+    catalog: CatalogService
+    queries: QueryService
+    subscriptions: SubscriptionService
+    chats: ChatService
+    ingestion: IngestService
+    digests: DigestService
+    admin: AdminService
+    alerts: AlertPlanner
+
+
+def _default_merge() -> tuple[MatchFn, MergeFn]:
+    module = importlib.import_module("bot.extract.merge")
+    return cast(MatchFn, module.find_match), cast(MergeFn, module.merge_incidents)
+
+
+def build_services(  # noqa: PLR0917 - the contract (CONTRACTS.md C) fixes this shape
+    storage: Storage,
+    extractor: Extractor,
+    gazetteer: PlaceLookup,
+    actors: ActorLookup,
+    clock: Clock,
+    settings: Settings,
+    *,
+    find_match: MatchFn | None = None,
+    merge_incidents: MergeFn | None = None,
+    alert_grace: dt.timedelta = DEFAULT_GRACE,
+) -> Services:
+    """Wire the services around one storage, extractor, gazetteer, registry, clock and settings.
+
+    ``find_match``/``merge_incidents`` default to ``bot.extract.merge``'s; ``alert_grace`` is how
+    long alerts wait so a burst becomes one message (see ``bot.services.alerts``).
+    """
+    if find_match is None or merge_incidents is None:
+        default_match, default_merge = _default_merge()
+        find_match = find_match or default_match
+        merge_incidents = merge_incidents or default_merge
+    catalog = CatalogService(gazetteer, actors, storage)
+    queries = QueryService(storage, catalog, clock, settings)
+    admin = AdminService(storage, clock)
+    planner = AlertPlanner(storage, queries, clock, grace=alert_grace)
+    return Services(
+        catalog=catalog,
+        queries=queries,
+        subscriptions=SubscriptionService(storage, catalog, clock),
+        chats=ChatService(storage, catalog, clock, settings),
+        ingestion=IngestService(
+            storage,
+            extractor,
+            planner,
+            admin=admin,
+            clock=clock,
+            settings=settings,
+            find_match=find_match,
+            merge_incidents=merge_incidents,
+        ),
+        digests=DigestService(storage, queries, clock),
+        admin=admin,
+        alerts=planner,
+    )

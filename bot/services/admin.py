@@ -1,0 +1,58 @@
+"""What an admin sees with /status: counts, the outbox queue, the last ingest and last error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from bot.domain.views import StatusReport
+from bot.ports import Clock
+from storage.base import Storage
+
+logger = logging.getLogger(__name__)
+
+META_LAST_INGEST = "last_ingest_at"
+META_LAST_ERROR = "last_error"
+META_LAST_ERROR_AT = "last_error_at"
+MAX_ERROR_CHARS = 500
+
+
+def _parse_time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+class AdminService:
+    """Health and counts for admins."""
+
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self._storage = storage
+        self._clock = clock
+
+    async def status(self) -> StatusReport:
+        """Counts of reports, incidents, chats, subscriptions, feeds; outbox by status."""
+        meta = self._storage.meta
+        return StatusReport(
+            reports=await self._storage.reports.count(),
+            incidents=await self._storage.incidents.count(None),
+            chats=await self._storage.chats.count(active_only=True),
+            subscriptions=await self._storage.subscriptions.count(),
+            feeds=len(await self._storage.feeds.list()),
+            outbox=dict(await self._storage.outbox.counts()),
+            last_ingest_at=_parse_time(await meta.get(META_LAST_INGEST)),
+            last_error=await meta.get(META_LAST_ERROR),
+            last_error_at=_parse_time(await meta.get(META_LAST_ERROR_AT)),
+        )
+
+    async def record_error(self, error: str) -> None:
+        """Remember the last error for /status (truncated; never raises)."""
+        try:
+            await self._storage.meta.set(META_LAST_ERROR, error[:MAX_ERROR_CHARS])
+            await self._storage.meta.set(META_LAST_ERROR_AT, self._clock.now().isoformat())
+        except Exception:  # a broken database must not hide the original error
+            logger.exception("could not record the last error")

@@ -1,0 +1,233 @@
+"""Turn new and changed incidents into outbox alerts and updates for the chats that follow them.
+
+Rules (the notifier in ``handlers`` renders the structured payloads; nothing here is HTML):
+
+* Matching: a subscription matches an incident by place (the incident's own place key and, for a
+  neighbourhood, its parent city's key; only for point/near precision), by governorate
+  (``admin1_code``) or by faction (any actor id). Only active chats match. A chat's
+  ``min_killed`` threshold compares with the conservative killed figure.
+* One alert per chat and incident, key ``alert:<chat>:<incident_id>``: re-ingesting the same
+  story never queues a second "new" alert (the outbox is idempotent on keys).
+* A later change of the toll or of the details (actors, type, place, date) queues an update,
+  key ``update:<chat>:<incident_id>:<revision>``, with ``reply_to_key`` = the alert's key so the
+  notifier replies to the first alert. A new source alone is not worth a message.
+* A chat that never got the alert (it subscribed later, or the toll has only now reached its
+  ``min_killed``) gets a fresh alert carrying the change note instead: it has not heard of the
+  incident, and a reply to nothing would confuse it. It never gets both.
+* Quiet hours: ``payload["disable_notification"]`` is set when the chat is in quiet hours at
+  queue time; the dispatcher re-checks at send time with :func:`should_silence`.
+* Bursts: alerts are not due at once. ``next_attempt_at`` is ``now + grace`` rounded up to the
+  next multiple of the grace (20 s by default), so every alert queued within the same 20-second
+  bucket for a chat becomes due at the same instant, and the dispatcher can send a chat's due
+  alerts as one grouped message (payload ``{"incidents": [...]}``) instead of a flood. Updates
+  use the same bucket, so they are never due before the alert they answer.
+
+Everything here must run inside the caller's ``storage.transaction()`` (ingestion does that),
+so an incident and its alerts are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+
+from bot.domain import Chat, Incident, OutboxKind, OutboxMessage, Subscription
+from bot.ports import Clock
+from bot.services.chats import in_quiet_hours
+from bot.services.queries import QueryService
+from storage.base import Storage
+
+DEFAULT_GRACE = dt.timedelta(seconds=20)
+DETAIL_FIELDS = frozenset(
+    {"killed", "injured", "actors", "event_type", "sub_event_type", "location", "date"}
+)
+
+
+def alert_key(chat_id: int, incident_id: int) -> str:
+    """Idempotency key of the first alert a chat gets about an incident."""
+    return f"alert:{chat_id}:{incident_id}"
+
+
+def update_key(chat_id: int, incident_id: int, revision: int) -> str:
+    """Idempotency key of an update (one per revision)."""
+    return f"update:{chat_id}:{incident_id}:{revision}"
+
+
+def burst_due(now: dt.datetime, grace: dt.timedelta = DEFAULT_GRACE) -> dt.datetime:
+    """When an alert queued at ``now`` becomes due: now + grace, rounded up to a grace bucket."""
+    if grace <= dt.timedelta(0):
+        return now
+    step = grace.total_seconds()
+    target = now.timestamp() + step
+    bucket = -(-target // step) * step  # ceiling to the next bucket boundary
+    return dt.datetime.fromtimestamp(bucket, tz=dt.UTC)
+
+
+def should_silence(chat: Chat, at: dt.datetime) -> bool:
+    """True when a message to ``chat`` sent at ``at`` should arrive without sound."""
+    return in_quiet_hours(chat, at)
+
+
+def is_significant(changes: Mapping[str, Any], toll_changed: bool) -> bool:
+    """True when a merge changed the toll or details users care about (not just a new source)."""
+    return toll_changed or bool(DETAIL_FIELDS.intersection(changes))
+
+
+def incident_payload(
+    incident: Incident,
+    *,
+    note: str | None,
+    matched: Iterable[str],
+    silent: bool,
+    changes: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON payload of an alert or update (see CONTRACTS: incident + note)."""
+    payload: dict[str, Any] = {
+        "incident": incident.model_dump(mode="json"),
+        "note": note,
+        "matched": sorted(set(matched)),
+        "disable_notification": silent,
+    }
+    if changes:
+        payload["changes"] = to_jsonable_python(changes, fallback=str)
+    return payload
+
+
+class AlertPlanner:
+    """Finds the chats an incident concerns and queues their alerts or updates."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        queries: QueryService,
+        clock: Clock,
+        grace: dt.timedelta = DEFAULT_GRACE,
+    ) -> None:
+        self._storage = storage
+        self._queries = queries
+        self._clock = clock
+        self._grace = grace
+
+    async def subscriptions_for(self, incident: Incident) -> dict[int, list[Subscription]]:
+        """Matching subscriptions of active chats, grouped by chat (threshold not applied)."""
+        place_keys = self._queries.place_keys(incident)
+        admin1 = [incident.location.admin1_code] if incident.location.admin1_code else []
+        actors = sorted(incident.actor_ids)
+        if not (place_keys or admin1 or actors):
+            return {}
+        found = await self._storage.subscriptions.matching(place_keys, admin1, actors)
+        by_chat: dict[int, list[Subscription]] = defaultdict(list)
+        for subscription in found:
+            if self._matches(subscription, incident, place_keys):
+                by_chat[subscription.chat_id].append(subscription)
+        return dict(by_chat)
+
+    @staticmethod
+    def _matches(subscription: Subscription, incident: Incident, place_keys: list[str]) -> bool:
+        # Re-check in memory: a backend may over-match (e.g. key collisions across kinds).
+        kind = subscription.kind.value
+        if kind == "place":
+            return subscription.key in place_keys
+        if kind == "admin1":
+            return subscription.key == incident.location.admin1_code
+        return subscription.key in incident.actor_ids
+
+    @staticmethod
+    def _passes(subscriptions: list[Subscription], incident: Incident) -> list[Subscription]:
+        return [s for s in subscriptions if incident.killed.best >= s.min_killed]
+
+    async def _chat(self, chat_id: int) -> Chat | None:
+        chat = await self._storage.chats.get(chat_id)
+        return chat if chat is not None and chat.active else None
+
+    async def queue_new(self, incident: Incident, note: str | None = None) -> int:
+        """Queue one alert per matching chat for a new incident; return how many were new."""
+        if incident.id is None:
+            msg = "incident must be stored (have an id) before alerting"
+            raise ValueError(msg)
+        now = self._clock.now()
+        queued = 0
+        for chat_id, subscriptions in (await self.subscriptions_for(incident)).items():
+            passing = self._passes(subscriptions, incident)
+            chat = await self._chat(chat_id)
+            if not passing or chat is None:
+                continue
+            queued += await self._enqueue_alert(chat, incident, passing, note, now)
+        return queued
+
+    async def queue_change(
+        self,
+        incident: Incident,
+        *,
+        note: str | None,
+        changes: Mapping[str, Any],
+        toll_changed: bool,
+    ) -> tuple[int, int]:
+        """Queue updates (or first alerts) for a changed incident; return (alerts, updates)."""
+        if incident.id is None:
+            msg = "incident must be stored (have an id) before alerting"
+            raise ValueError(msg)
+        if not is_significant(changes, toll_changed):
+            return 0, 0
+        now = self._clock.now()
+        alerts = updates = 0
+        for chat_id, subscriptions in (await self.subscriptions_for(incident)).items():
+            chat = await self._chat(chat_id)
+            if chat is None:
+                continue
+            first = alert_key(chat_id, incident.id)
+            if await self._storage.outbox.get_by_key(first) is not None:
+                payload = incident_payload(
+                    incident,
+                    note=note,
+                    matched=[s.label for s in subscriptions],
+                    silent=should_silence(chat, now),
+                    changes=changes,
+                )
+                _, created = await self._storage.outbox.enqueue(
+                    OutboxMessage(
+                        chat_id=chat_id,
+                        kind=OutboxKind.UPDATE,
+                        idempotency_key=update_key(chat_id, incident.id, incident.revision),
+                        payload=payload,
+                        next_attempt_at=burst_due(now, self._grace),
+                        reply_to_key=first,
+                        incident_id=incident.id,
+                    )
+                )
+                updates += int(created)
+                continue
+            passing = self._passes(subscriptions, incident)
+            if passing:
+                alerts += await self._enqueue_alert(chat, incident, passing, note, now)
+        return alerts, updates
+
+    async def _enqueue_alert(
+        self,
+        chat: Chat,
+        incident: Incident,
+        subscriptions: list[Subscription],
+        note: str | None,
+        now: dt.datetime,
+    ) -> int:
+        assert incident.id is not None
+        _, created = await self._storage.outbox.enqueue(
+            OutboxMessage(
+                chat_id=chat.id,
+                kind=OutboxKind.ALERT,
+                idempotency_key=alert_key(chat.id, incident.id),
+                payload=incident_payload(
+                    incident,
+                    note=note,
+                    matched=[s.label for s in subscriptions],
+                    silent=should_silence(chat, now),
+                ),
+                next_attempt_at=burst_due(now, self._grace),
+                incident_id=incident.id,
+            )
+        )
+        return int(created)

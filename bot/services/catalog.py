@@ -1,0 +1,233 @@
+"""Resolve what users type into places, governorates and factions (with "did you mean").
+
+Names are forgiving because the gazetteer and the actor registry are: any case,
+transliterations (Basra, Basrah, al-Basra), Arabic script (البصرة), aliases (AAH, Asa'ib).
+Several exact matches make a :class:`Resolution` ambiguous (the handler shows a keyboard);
+none gives suggestions instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.domain import ActorRef, SubscriptionKind
+from bot.domain.views import Resolution, Target
+from bot.services.errors import UserError
+from bot.services.lookup import ActorLookup, PlaceEntry, PlaceLookup
+from storage.base import Storage
+
+MAX_QUERY_CHARS = 100
+MAX_MATCHES = 8
+SUGGESTIONS = 5
+DOMINANCE = 10  # a place this many times bigger than the next match with its name wins outright
+TIMEZONE_USAGE = "Use an IANA zone such as Asia/Baghdad or Europe/Berlin, or a city name."
+_ADMIN1_SUFFIX = re.compile(r"\s+(?:governorate|province|gov\.?|muhafazat)$", re.IGNORECASE)
+_CITY_SUFFIX = re.compile(r"\s+(?:city|town)$", re.IGNORECASE)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def place_target(entry: PlaceEntry, parent: PlaceEntry | None = None) -> Target:
+    """The target for a gazetteer place or governorate entry."""
+    if entry.kind == "admin1":
+        return Target(
+            kind=SubscriptionKind.ADMIN1,
+            key=entry.key,
+            label=f"{entry.name} governorate",
+            detail=f"governorate, {entry.country}",
+        )
+    if parent is not None:
+        detail = f"in {parent.name}"
+    elif entry.admin1:
+        detail = f"{entry.admin1} governorate"
+    else:
+        detail = entry.country
+    return Target(kind=SubscriptionKind.PLACE, key=entry.key, label=entry.name, detail=detail)
+
+
+def actor_target(actor: ActorRef) -> Target:
+    """The target for a faction."""
+    return Target(
+        kind=SubscriptionKind.ACTOR, key=actor.id, label=actor.name, detail=actor.type.label
+    )
+
+
+def _dedupe(targets: Iterable[Target]) -> list[Target]:
+    seen: set[tuple[SubscriptionKind, str]] = set()
+    unique: list[Target] = []
+    for target in targets:
+        marker = (target.kind, target.key)
+        if marker not in seen:
+            seen.add(marker)
+            unique.append(target)
+    return unique
+
+
+class CatalogService:
+    """Turns free text into :class:`Target` s using the gazetteer and the actor registry."""
+
+    def __init__(
+        self, gazetteer: PlaceLookup, actors: ActorLookup, storage: Storage | None = None
+    ) -> None:
+        self._gazetteer = gazetteer
+        self._base_actors = actors
+        self._actors = actors
+        self._storage = storage
+        self._extra_marker: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def gazetteer(self) -> PlaceLookup:
+        """The gazetteer in use."""
+        return self._gazetteer
+
+    async def actor_registry(self) -> ActorLookup:
+        """The packaged registry with the actors admins stored at run time on top."""
+        if self._storage is None:
+            return self._actors
+        extra = await self._storage.actors.all()
+        marker = tuple((actor.id, tuple(aliases)) for actor, aliases in extra)
+        if marker != self._extra_marker:
+            # Rebuilding is cheap but not free; only do it when an admin changed something.
+            self._actors = self._base_actors.with_extra(extra) if extra else self._base_actors
+            self._extra_marker = marker
+        return self._actors
+
+    # -- places -----------------------------------------------------------------------------
+
+    def _parent(self, entry: PlaceEntry) -> PlaceEntry | None:
+        return self._gazetteer.get(entry.parent_key) if entry.parent_key else None
+
+    def _place_matches(self, text: str) -> list[PlaceEntry]:
+        entries = [e for e in self._gazetteer.lookup(text) if e.kind == "place"]
+        if len(entries) > 1:
+            top, second = entries[0], entries[1]
+            # "Basra" the city of a million beats a hamlet called Basra: no keyboard needed.
+            if top.population > 0 and top.population >= DOMINANCE * max(second.population, 1):
+                return [top]
+        return entries[:MAX_MATCHES]
+
+    def _admin1_matches(self, text: str) -> list[PlaceEntry]:
+        return [e for e in self._gazetteer.lookup(text) if e.kind == "admin1"][:MAX_MATCHES]
+
+    def _place_suggestions(self, text: str, kinds: Sequence[str]) -> list[Target]:
+        return [
+            place_target(entry, self._parent(entry))
+            for entry in self._gazetteer.suggest(text, limit=SUGGESTIONS)
+            if entry.kind in kinds
+        ]
+
+    def resolve_place(self, text: str) -> Resolution:
+        """A city, town or neighbourhood; a governorate of that name is offered as suggestion."""
+        query = _CITY_SUFFIX.sub("", _clean(text))
+        if not query:
+            return Resolution(query=query)
+        matches = [place_target(e, self._parent(e)) for e in self._place_matches(query)]
+        if matches:
+            return Resolution(query=query, matches=matches)
+        suggestions = [place_target(e) for e in self._admin1_matches(query)]
+        suggestions += self._place_suggestions(query, ("place", "admin1"))
+        return Resolution(query=query, suggestions=_dedupe(suggestions)[:SUGGESTIONS])
+
+    def resolve_governorate(self, text: str) -> Resolution:
+        """A governorate by name, or the governorate of a named city."""
+        query = _ADMIN1_SUFFIX.sub("", _clean(text))
+        if not query:
+            return Resolution(query=query)
+        matches = [place_target(e) for e in self._admin1_matches(query)]
+        if not matches:
+            # "/province Sadr City" -> Baghdad governorate: what the user plainly meant.
+            for entry in self._place_matches(query):
+                if entry.admin1_code and (parent := self._gazetteer.get(entry.admin1_code)):
+                    matches.append(place_target(parent))
+        if matches:
+            return Resolution(query=query, matches=_dedupe(matches))
+        return Resolution(query=query, suggestions=self._place_suggestions(query, ("admin1",)))
+
+    # -- factions ---------------------------------------------------------------------------
+
+    async def resolve_actor(self, text: str) -> Resolution:
+        """A faction by canonical name or alias."""
+        query = _clean(text)
+        if not query:
+            return Resolution(query=query)
+        registry = await self.actor_registry()
+        matches = [actor_target(actor) for actor in registry.lookup(query)][:MAX_MATCHES]
+        if matches:
+            return Resolution(query=query, matches=_dedupe(matches))
+        suggestions = [actor_target(a) for a in registry.suggest(query, limit=SUGGESTIONS)]
+        return Resolution(query=query, suggestions=_dedupe(suggestions))
+
+    # -- anything ---------------------------------------------------------------------------
+
+    async def resolve_any(self, text: str) -> Resolution:
+        """A place, a governorate or a faction (for /subscribe and /stats)."""
+        query = _clean(text)
+        if not query:
+            return Resolution(query=query)
+        if _ADMIN1_SUFFIX.search(query):
+            return self.resolve_governorate(query)
+        places = self.resolve_place(query)
+        governorates = Resolution(
+            query=query, matches=[place_target(e) for e in self._admin1_matches(query)]
+        )
+        actors = await self.resolve_actor(query)
+        matches = _dedupe([*places.matches, *governorates.matches, *actors.matches])
+        if matches:
+            return Resolution(query=query, matches=matches[:MAX_MATCHES])
+        suggestions = _dedupe([*places.suggestions, *actors.suggestions])
+        return Resolution(query=query, suggestions=suggestions[: SUGGESTIONS + 2])
+
+    async def target_for(self, kind: SubscriptionKind, key: str) -> Target | None:
+        """Rebuild a target from its kind and key (callback data, deep links); None if unknown."""
+        if kind is SubscriptionKind.ACTOR:
+            actor = (await self.actor_registry()).get(key)
+            return actor_target(actor) if actor else None
+        entry = self._gazetteer.get(key)
+        if entry is None:
+            return None
+        expected = "admin1" if kind is SubscriptionKind.ADMIN1 else "place"
+        if entry.kind != expected:
+            return None
+        return place_target(entry, self._parent(entry))
+
+    def place_entry(self, key: str) -> PlaceEntry | None:
+        """The gazetteer entry for a place key, if known."""
+        return self._gazetteer.get(key)
+
+    # -- timezones --------------------------------------------------------------------------
+
+    def timezone_for(self, text: str) -> str:
+        """An IANA zone name from an IANA name (any case) or a city name; UserError otherwise."""
+        query = _clean(text)
+        if not query:
+            raise UserError("Tell me a timezone.", usage=TIMEZONE_USAGE)
+        canonical = _iana_names().get(query.lower().replace(" ", "_"))
+        if canonical is not None:
+            return canonical
+        for entry in self._place_matches(query) or self._admin1_matches(query):
+            if entry.timezone:
+                ZoneInfo(entry.timezone)  # data sanity: raises if the gazetteer is broken
+                return entry.timezone
+        suggestions = [
+            place_target(entry)
+            for entry in self._gazetteer.suggest(query, limit=SUGGESTIONS)
+            if entry.timezone
+        ]
+        raise UserError(
+            f"I don't know the timezone {query!r}.", suggestions=suggestions, usage=TIMEZONE_USAGE
+        )
+
+
+_IANA: dict[str, str] = {}
+
+
+def _iana_names() -> dict[str, str]:
+    """Lower-case IANA names -> canonical spelling (built once; the tz database is static)."""
+    if not _IANA:
+        _IANA.update({name.lower(): name for name in available_timezones()})
+        _IANA.setdefault("utc", "UTC")
+    return _IANA

@@ -1,0 +1,441 @@
+"""Drain the outbox through a Notifier within Telegram's limits, each message once.
+
+Transport-neutral: the dispatcher knows the ``Notifier`` port and the storage Protocols only.
+
+Exactly-once, as far as Telegram allows: a row is claimed (``pending`` -> ``sending``) before the
+send and marked ``sent`` in the very next step after the send returns, with nothing else in
+between. A graceful stop finishes the send in flight and returns unsent claimed rows to
+``pending``. Only a crash (power loss, SIGKILL) in the window between Telegram accepting a
+message and the ``mark_sent`` write can leave a row in ``sending`` that was in fact delivered;
+start-up recovery (``recover``) puts it back to ``pending`` and it is sent again: at most one
+duplicate per row, never a loss. The Bot API has no idempotency key, so no client can do better.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from bot.domain import Chat, OutboxKind, OutboxMessage, OutboxStatus
+from bot.ports import Clock, Notifier, SendResult, SendStatus
+from storage.base import Storage
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryLimits:
+    """Telegram's flood limits and our retry policy (tests shrink the intervals)."""
+
+    overall_per_second: float = 30.0
+    per_chat_interval: float = 1.0  # seconds between two messages to one chat
+    group_per_minute: int = 20
+    group_window: float = 60.0
+    max_attempts: int = 8
+    backoff_base: float = 2.0  # seconds; doubled per attempt, with jitter
+    backoff_cap: float = 900.0
+    max_inline_retry_after: int = 5  # 429s absorbed within one pass before re-queueing
+    batch_size: int = 100
+    max_grouped_alerts: int = 10  # a burst of alerts to one chat becomes one message
+    concurrency: int = 16  # chats served in parallel
+    idle_interval: float = 1.0  # seconds between polls of an empty outbox
+    reply_wait: float = 5.0  # an update whose alert is not out yet waits this long
+
+
+class Pacer:
+    """Token buckets for the overall, per-chat and per-group limits, plus a global pause."""
+
+    def __init__(
+        self,
+        limits: DeliveryLimits,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """Pace with ``limits``; time and sleep are injectable for tests."""
+        self._limits = limits
+        self._now = monotonic
+        self._sleep = sleep
+        self._tokens = limits.overall_per_second
+        self._refilled = monotonic()
+        self._chat_next: dict[int, float] = {}
+        self._group_sends: dict[int, deque[float]] = {}
+        self._paused_until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Stop every send for ``seconds`` (Telegram's retry_after applies to the whole bot)."""
+        self._paused_until = max(self._paused_until, self._now() + max(0.0, seconds))
+
+    def _wait_for(self, chat_id: int, is_group: bool) -> float:
+        now = self._now()
+        rate = self._limits.overall_per_second
+        self._tokens = min(rate, self._tokens + (now - self._refilled) * rate)
+        self._refilled = now
+        waits = [
+            self._paused_until - now,
+            self._chat_next.get(chat_id, 0.0) - now,
+            (1.0 - self._tokens) / rate if self._tokens < 1.0 else 0.0,
+        ]
+        if is_group:
+            sends = self._group_sends.setdefault(chat_id, deque())
+            while sends and sends[0] <= now - self._limits.group_window:
+                sends.popleft()
+            if len(sends) >= self._limits.group_per_minute:
+                waits.append(sends[0] + self._limits.group_window - now)
+        return max(waits)
+
+    async def wait_turn(
+        self, chat_id: int, is_group: bool, abort: Callable[[], bool] | None = None
+    ) -> bool:
+        """Wait until a message to this chat is allowed and take the slot; False if aborted."""
+        while True:
+            if abort is not None and abort():
+                return False
+            wait = self._wait_for(chat_id, is_group)
+            if wait <= 0:
+                break
+            # Sleep in short slices so a stop request is noticed during a long pause.
+            await self._sleep(min(wait, 0.5) if abort is not None else wait)
+        now = self._now()
+        self._tokens -= 1.0
+        self._chat_next[chat_id] = now + self._limits.per_chat_interval
+        if is_group:
+            self._group_sends.setdefault(chat_id, deque()).append(now)
+        return True
+
+
+def in_quiet_hours(chat: Chat, now: dt.datetime) -> bool:
+    """True when ``now`` falls in the chat's quiet hours (the window may cross midnight)."""
+    if chat.quiet_start is None or chat.quiet_end is None or chat.quiet_start == chat.quiet_end:
+        return False
+    try:
+        zone = ZoneInfo(chat.timezone)
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    local = now.astimezone(zone).time().replace(tzinfo=None)
+    start, end = chat.quiet_start, chat.quiet_end
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end
+
+
+@dataclass
+class _Unit:
+    """What goes out as one Telegram message: one row, or several alerts grouped."""
+
+    rows: list[OutboxMessage]
+    message: OutboxMessage
+
+    @property
+    def ids(self) -> list[int]:
+        return [row.id for row in self.rows if row.id is not None]
+
+
+@dataclass
+class DispatchStats:
+    """What the dispatcher did since it was built (for /status and tests)."""
+
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    by_chat: dict[int, int] = field(default_factory=dict)
+
+
+class Dispatcher:
+    """Drains the outbox through a Notifier, within Telegram's limits, exactly once."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        notifier: Notifier,
+        clock: Clock,
+        *,
+        limits: DeliveryLimits | None = None,
+        pacer: Pacer | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        """Deliver rows of ``storage.outbox`` with ``notifier``."""
+        self._storage = storage
+        self._notifier = notifier
+        self._clock = clock
+        self.limits = limits or DeliveryLimits()
+        self._pacer = pacer or Pacer(self.limits)
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self._stopping = False
+        self._wake = asyncio.Event()
+        self.stats = DispatchStats()
+
+    def wake(self) -> None:
+        """Ask a sleeping ``run_forever`` to look at the outbox now (after an ingest)."""
+        self._wake.set()
+
+    async def recover(self) -> int:
+        """At start-up: put rows left in ``sending`` by a previous process back to pending."""
+        # The instance lock guarantees no other process is sending, so every 'sending' row
+        # is an orphan, however recent.
+        recovered = await self._storage.outbox.recover_stale(
+            self._clock.now() + dt.timedelta(seconds=1)
+        )
+        if recovered:
+            logger.warning("recovered %d outbox messages left in 'sending' by a crash", recovered)
+        return recovered
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Drain the outbox until ``stop`` is set; the send in flight always completes."""
+        self._stopping = False
+
+        async def watch() -> None:
+            await stop.wait()
+            self._stopping = True
+            self._wake.set()
+
+        watcher = asyncio.ensure_future(watch())
+        try:
+            while not stop.is_set():
+                try:
+                    handled = await self.run_once()
+                except Exception:
+                    logger.exception("dispatcher pass failed; retrying shortly")
+                    handled = 0
+                if handled == 0 and not stop.is_set():
+                    self._wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self.limits.idle_interval)
+        finally:
+            watcher.cancel()
+
+    async def run_once(self) -> int:
+        """Claim due rows and deliver them; return how many rows were handled."""
+        now = self._clock.now()
+        rows = await self._storage.outbox.claim_due(now, limit=self.limits.batch_size)
+        if not rows:
+            return 0
+        by_chat: dict[int, list[OutboxMessage]] = {}
+        for row in rows:
+            by_chat.setdefault(row.chat_id, []).append(row)
+        semaphore = asyncio.Semaphore(self.limits.concurrency)
+
+        async def serve(chat_id: int, chat_rows: list[OutboxMessage]) -> int:
+            async with semaphore:
+                return await self._serve_chat(chat_id, chat_rows)
+
+        results = await asyncio.gather(
+            *(serve(chat_id, chat_rows) for chat_id, chat_rows in by_chat.items())
+        )
+        return sum(results)
+
+    async def _serve_chat(self, chat_id: int, rows: list[OutboxMessage]) -> int:
+        chat = await self._storage.chats.get(chat_id)
+        if chat is None or not chat.active:
+            for row in rows:
+                await self._fail(row, "chat is inactive or unknown")
+            return len(rows)
+        units = _group(rows, self.limits.max_grouped_alerts)
+        handled = 0
+        for position, unit in enumerate(units):
+            if self._stopping:
+                # Graceful stop: hand the rest back untouched (no attempt counted).
+                await self._release(units[position:])
+                break
+            outcome = await self._deliver(chat, unit)
+            handled += len(unit.rows)
+            if outcome is SendStatus.BLOCKED:
+                for rest in units[position + 1 :]:
+                    for row in rest.rows:
+                        await self._fail(row, "chat unreachable")
+                    handled += len(rest.rows)
+                break
+            if outcome is SendStatus.MIGRATED:
+                refreshed = await self._storage.chats.get(unit.message.chat_id)
+                chat = refreshed or chat.model_copy(update={"id": unit.message.chat_id})
+                for rest in units[position + 1 :]:
+                    rest.message = rest.message.model_copy(update={"chat_id": chat.id})
+        return handled
+
+    async def _release(self, units: Sequence[_Unit]) -> None:
+        now = self._clock.now()
+        for unit in units:
+            for row in unit.rows:
+                if row.id is not None:
+                    await self._storage.outbox.mark_retry(row.id, now, "released at shutdown")
+
+    async def _reply_target(self, unit: _Unit) -> tuple[bool, int | None]:
+        """(ready, message id to reply to). Not ready = the first alert is still on its way."""
+        key = unit.message.reply_to_key
+        if not key:
+            return True, None
+        original = await self._storage.outbox.get_by_key(key)
+        if original is None or original.status is OutboxStatus.FAILED:
+            return True, None
+        if original.status is OutboxStatus.SENT:
+            return True, original.sent_message_id
+        return False, None
+
+    async def _deliver(self, chat: Chat, unit: _Unit) -> SendStatus:
+        ready, reply_to = await self._reply_target(unit)
+        if not ready:
+            await self._retry_all(
+                unit,
+                self._clock.now() + dt.timedelta(seconds=self.limits.reply_wait),
+                "waiting for the first alert to be sent",
+                count_attempt=False,
+            )
+            return SendStatus.TRANSIENT
+        message = unit.message
+        if message.kind in (OutboxKind.ALERT, OutboxKind.UPDATE) and in_quiet_hours(
+            chat, self._clock.now()
+        ):
+            message = message.model_copy(
+                update={"payload": {**message.payload, "disable_notification": True}}
+            )
+        rate_limited = 0
+        migrations = 0
+        while True:
+            if not await self._pacer.wait_turn(
+                message.chat_id, chat.is_group, abort=lambda: self._stopping
+            ):
+                await self._release([unit])
+                return SendStatus.TRANSIENT
+            try:
+                result = await self._notifier.send(message, reply_to)
+            except Exception as exc:  # a Notifier must not raise; if it does, retry later
+                logger.exception("notifier raised for outbox %s", unit.ids)
+                result = SendResult(SendStatus.TRANSIENT, error=f"{type(exc).__name__}: {exc}")
+            status = result.status
+            if status is SendStatus.SENT:
+                await self._mark_sent(unit, result)
+                return status
+            if status is SendStatus.RETRY_AFTER:
+                wait = result.retry_after if result.retry_after is not None else 1.0
+                self._pacer.pause(wait)
+                self.stats.rate_limited += 1
+                rate_limited += 1
+                if rate_limited <= self.limits.max_inline_retry_after and not self._stopping:
+                    continue
+                await self._retry_all(
+                    unit,
+                    self._clock.now() + dt.timedelta(seconds=wait),
+                    result.error or "flood control",
+                    count_attempt=False,
+                )
+                return status
+            if status is SendStatus.MIGRATED and result.new_chat_id is not None:
+                migrations += 1
+                if migrations > 2:
+                    await self._fail_all(unit, "chat migrated repeatedly")
+                    return SendStatus.PERMANENT
+                old_id, new_id = message.chat_id, result.new_chat_id
+                logger.info("chat %s migrated to %s; following", old_id, new_id)
+                await self._storage.chats.migrate(old_id, new_id)
+                message = message.model_copy(update={"chat_id": new_id})
+                unit.message = unit.message.model_copy(update={"chat_id": new_id})
+                continue
+            if status is SendStatus.BLOCKED:
+                logger.info(
+                    "chat %s unreachable (%s); deactivating", message.chat_id, result.error
+                )
+                await self._storage.chats.set_active(message.chat_id, False)
+                await self._fail_all(unit, result.error or "chat unreachable")
+                await self._storage.outbox.fail_pending_for_chat(
+                    message.chat_id, result.error or "chat unreachable"
+                )
+                return status
+            if status is SendStatus.TRANSIENT:
+                attempts = max(row.attempts for row in unit.rows)
+                if attempts >= self.limits.max_attempts:
+                    await self._fail_all(
+                        unit, f"gave up after {attempts} attempts: {result.error}"
+                    )
+                    return SendStatus.PERMANENT
+                await self._retry_all(
+                    unit,
+                    self._clock.now() + dt.timedelta(seconds=self.backoff(attempts)),
+                    result.error or "transient error",
+                )
+                return status
+            await self._fail_all(unit, result.error or "permanent error")
+            return SendStatus.PERMANENT
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds to wait after ``attempts`` failures: exponential, capped, half jitter."""
+        exponent = min(max(0, attempts), 30)
+        ceiling = min(self.limits.backoff_cap, self.limits.backoff_base * float(2**exponent))
+        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+
+    async def _mark_sent(self, unit: _Unit, result: SendResult) -> None:
+        at = self._clock.now()
+        async with self._storage.transaction():
+            for row_id in unit.ids:
+                await self._storage.outbox.mark_sent(row_id, result.message_id, at)
+        self.stats.sent += len(unit.rows)
+        chat_id = unit.message.chat_id
+        self.stats.by_chat[chat_id] = self.stats.by_chat.get(chat_id, 0) + 1
+        if result.error:
+            logger.warning("outbox %s sent with a problem: %s", unit.ids, result.error)
+
+    async def _retry_all(
+        self, unit: _Unit, when: dt.datetime, error: str, *, count_attempt: bool = True
+    ) -> None:
+        del count_attempt  # attempts are counted by claim_due; kept for readability at call sites
+        for row_id in unit.ids:
+            await self._storage.outbox.mark_retry(row_id, when, error[:500])
+        self.stats.retried += len(unit.rows)
+
+    async def _fail_all(self, unit: _Unit, error: str) -> None:
+        for row in unit.rows:
+            await self._fail(row, error)
+
+    async def _fail(self, row: OutboxMessage, error: str) -> None:
+        if row.id is not None:
+            await self._storage.outbox.mark_failed(row.id, error[:500])
+        self.stats.failed += 1
+
+
+def _group(rows: Sequence[OutboxMessage], max_alerts: int) -> list[_Unit]:
+    """Consecutive plain alerts to one chat become one message; everything else goes alone."""
+    units: list[_Unit] = []
+    batch: list[OutboxMessage] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        if len(batch) == 1:
+            units.append(_Unit([batch[0]], batch[0]))
+        else:
+            incidents: list[object] = []
+            for row in batch:
+                if "incidents" in row.payload:
+                    incidents.extend(row.payload["incidents"])
+                else:
+                    incidents.append(row.payload["incident"])
+            combined = batch[0].model_copy(
+                update={"payload": {**batch[0].payload, "incidents": incidents, "note": None}}
+            )
+            combined.payload.pop("incident", None)
+            units.append(_Unit(list(batch), combined))
+        batch.clear()
+
+    for row in rows:
+        groupable = (
+            row.kind is OutboxKind.ALERT
+            and not row.reply_to_key
+            and ("incident" in row.payload or "incidents" in row.payload)
+        )
+        if groupable:
+            batch.append(row)
+            if len(batch) >= max_alerts:
+                flush()
+        else:
+            flush()
+            units.append(_Unit([row], row))
+    flush()
+    return units

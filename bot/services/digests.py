@@ -1,0 +1,235 @@
+"""Daily digests: compose a chat's summary and queue each chat's digest exactly once a day.
+
+Window: a digest for a local day covers the incidents created or updated in the 24 hours up to
+the chat's digest time on that day (or up to now, for an on-demand /digest). The change
+"against the day before" compares with incidents first reported in the 24 hours before that.
+
+Scope: the chat's subscriptions (places with their neighbourhoods, governorates, factions). The
+``min_killed`` threshold of a subscription limits push alerts only; the digest is the complete
+picture of the chat's areas. A chat without subscriptions gets no scheduled digest (it never
+asked about anywhere), but an on-demand /digest shows every incident (``scope == "all"``).
+
+Exactly once: :meth:`DigestService.queue_due` queues the digest with key
+``digest:<chat>:<local date>`` and records ``last_digest_date`` in the same transaction. A digest
+missed while the bot was down is queued on the first call after start-up (its time has passed
+and today's date is not recorded yet) and never again that day, whatever the number of
+restarts or concurrent calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from bot.domain import Chat, EventType, Incident, OutboxKind, OutboxMessage, Subscription
+from bot.domain.views import Digest, DigestCity, DigestGroup, Target
+from bot.ports import Clock
+from bot.services.chats import digest_moment, in_quiet_hours, local_date, next_digest_at
+from bot.services.errors import UserError
+from bot.services.queries import SCAN_LIMIT, QueryService
+from storage.base import IncidentQuery, Storage
+
+logger = logging.getLogger(__name__)
+
+DAY = dt.timedelta(days=1)
+UNKNOWN_GOVERNORATE = "Unknown governorate"
+_EVENT_WEIGHT = {
+    EventType.BATTLES: 5,
+    EventType.EXPLOSIONS: 5,
+    EventType.VIOLENCE_AGAINST_CIVILIANS: 4,
+    EventType.RIOTS: 3,
+    EventType.PROTESTS: 2,
+    EventType.STRATEGIC_DEVELOPMENTS: 1,
+}
+
+
+def digest_key(chat_id: int, day: dt.date) -> str:
+    """Idempotency key of a chat's digest for one local day."""
+    return f"digest:{chat_id}:{day.isoformat()}"
+
+
+def severity_key(incident: Incident) -> tuple[int, int, int, str, int]:
+    """Sort key, most severe first when sorted in reverse: killed, injured, event type, date."""
+    return (
+        incident.killed.best,
+        incident.injured.best,
+        _EVENT_WEIGHT.get(incident.event_type, 0),
+        incident.date.isoformat(),
+        incident.id or 0,
+    )
+
+
+def _in_window(incident: Incident, since: dt.datetime, until: dt.datetime) -> bool:
+    stamps = [s for s in (incident.created_at, incident.updated_at) if s is not None]
+    if not stamps:
+        return True  # a backend without timestamps: trust its updated_since filter
+    return any(since <= stamp <= until for stamp in stamps)
+
+
+def _first_reported_in(incident: Incident, since: dt.datetime, until: dt.datetime) -> bool:
+    stamp = incident.created_at or incident.updated_at
+    return stamp is None or since <= stamp < until
+
+
+def group_incidents(incidents: list[Incident]) -> list[DigestGroup]:
+    """Group by governorate, then city; most severe groups, cities and incidents first."""
+    by_admin1: dict[str, list[Incident]] = defaultdict(list)
+    for incident in incidents:
+        by_admin1[incident.location.admin1 or UNKNOWN_GOVERNORATE].append(incident)
+    groups: list[DigestGroup] = []
+    for governorate, members in by_admin1.items():
+        by_city: dict[str, list[Incident]] = defaultdict(list)
+        for incident in members:
+            by_city[incident.location.key].append(incident)
+        cities = []
+        for key, city_incidents in by_city.items():
+            ordered = sorted(city_incidents, key=severity_key, reverse=True)
+            cities.append(
+                DigestCity(
+                    name=ordered[0].location.name,
+                    place_key=key,
+                    incidents=ordered,
+                    killed=sum(i.killed.best for i in ordered),
+                    injured=sum(i.injured.best for i in ordered),
+                )
+            )
+        cities.sort(
+            key=lambda c: (c.killed, c.injured, severity_key(c.incidents[0])), reverse=True
+        )
+        groups.append(
+            DigestGroup(
+                governorate=governorate,
+                admin1_code=members[0].location.admin1_code,
+                total=len(members),
+                killed=sum(c.killed for c in cities),
+                injured=sum(c.injured for c in cities),
+                cities=cities,
+            )
+        )
+    groups.sort(
+        key=lambda g: (g.killed, g.injured, g.total, severity_key(g.cities[0].incidents[0])),
+        reverse=True,
+    )
+    return groups
+
+
+class DigestService:
+    """Composes digests and queues the scheduled ones."""
+
+    def __init__(self, storage: Storage, queries: QueryService, clock: Clock) -> None:
+        self._storage = storage
+        self._queries = queries
+        self._clock = clock
+        self._lock = asyncio.Lock()
+
+    async def _incidents(
+        self, subscriptions: list[Subscription], updated_since: dt.datetime
+    ) -> list[Incident]:
+        base = IncidentQuery(updated_since=updated_since, limit=SCAN_LIMIT)
+        if not subscriptions:
+            return await self._storage.incidents.query(base)
+        found: dict[int, Incident] = {}
+        for subscription in subscriptions:
+            target = Target(kind=subscription.kind, key=subscription.key, label=subscription.label)
+            for incident in await self._queries.incidents_for(target, base=base):
+                found[incident.id if incident.id is not None else -len(found) - 1] = incident
+        return list(found.values())
+
+    async def compose(
+        self,
+        chat_id: int,
+        local_day: dt.date | None = None,
+        *,
+        until: dt.datetime | None = None,
+    ) -> Digest:
+        """The digest of a chat for a local day (default: today, up to now)."""
+        chat = await self._storage.chats.get(chat_id)
+        if chat is None:
+            raise UserError("I don't know this chat yet; send /start first.")
+        now = self._clock.now()
+        today = local_date(chat, now)
+        day = local_day or today
+        if until is None:
+            if day >= today:
+                until = now
+            else:
+                end_of_day = dt.datetime.combine(
+                    day + DAY, dt.time(0, 0), tzinfo=ZoneInfo(chat.timezone)
+                )
+                until = min(now, digest_moment(chat, day) or end_of_day)
+        since = until - DAY
+        subscriptions = await self._storage.subscriptions.for_chat(chat_id)
+        fetched = await self._incidents(subscriptions, since - DAY)
+        current = [i for i in fetched if _in_window(i, since, until) and not i.is_background]
+        previous = [
+            i for i in fetched if _first_reported_in(i, since - DAY, since) and not i.is_background
+        ]
+        return Digest(
+            chat_id=chat_id,
+            local_date=day,
+            timezone=chat.timezone,
+            window_start=since.astimezone(dt.UTC),
+            window_end=until.astimezone(dt.UTC),
+            scope="subscriptions" if subscriptions else "all",
+            areas=[s.label for s in subscriptions],
+            total=len(current),
+            killed=sum(i.killed.best for i in current),
+            injured=sum(i.injured.best for i in current),
+            groups=group_incidents(current),
+            previous_total=len(previous),
+            previous_killed=sum(i.killed.best for i in previous),
+            previous_injured=sum(i.injured.best for i in previous),
+        )
+
+    def next_run(self, chat: Chat, now: dt.datetime | None = None) -> dt.datetime | None:
+        """When the chat's next digest is due (now if overdue); None when digests are off."""
+        return next_digest_at(chat, now or self._clock.now())
+
+    async def queue_due(self, now: dt.datetime | None = None) -> int:
+        """Queue every digest whose local time has passed today and is not queued yet."""
+        moment = now or self._clock.now()
+        queued = 0
+        async with self._lock:  # a start-up catch-up and the repeating job may overlap
+            for chat in await self._storage.chats.with_digest():
+                try:
+                    queued += await self._queue_for(chat, moment)
+                except Exception:  # one broken chat must not stop everyone's digest
+                    logger.exception("could not queue the digest of chat %s", chat.id)
+        return queued
+
+    async def _queue_for(self, chat: Chat, now: dt.datetime) -> int:
+        if not chat.active or chat.digest_time is None:
+            return 0
+        today = local_date(chat, now)
+        due = digest_moment(chat, today)
+        if due is None or due > now:
+            return 0
+        if chat.last_digest_date is not None and chat.last_digest_date >= today:
+            return 0
+        if not await self._storage.subscriptions.for_chat(chat.id):
+            return 0
+        digest = await self.compose(chat.id, today, until=due)
+        async with self._storage.transaction():
+            fresh = await self._storage.chats.get(chat.id)
+            if fresh is None or (
+                fresh.last_digest_date is not None and fresh.last_digest_date >= today
+            ):
+                return 0
+            _, created = await self._storage.outbox.enqueue(
+                OutboxMessage(
+                    chat_id=chat.id,
+                    kind=OutboxKind.DIGEST,
+                    idempotency_key=digest_key(chat.id, today),
+                    payload={
+                        "digest": digest.model_dump(mode="json"),
+                        "disable_notification": in_quiet_hours(fresh, now),
+                    },
+                    next_attempt_at=now,
+                )
+            )
+            fresh.last_digest_date = today
+            await self._storage.chats.save_settings(fresh)
+        return int(created)

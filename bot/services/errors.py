@@ -1,0 +1,33 @@
+"""Errors the user can fix: unknown places, malformed periods, times or timezones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.domain.views import Target
+
+
+class UserError(Exception):
+    """A mistake the user can fix; ``message`` is plain text safe to show (handlers escape it).
+
+    ``suggestions`` are targets the user may have meant (did-you-mean buttons); ``usage`` is an
+    example of the right form, e.g. "/digest_time 07:00 or /digest_time off".
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        suggestions: Sequence[Target] = (),
+        usage: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestions: list[Target] = list(suggestions)
+        self.usage = usage
+
+    def __str__(self) -> str:
+        """The message, followed by the usage hint when there is one."""
+        if self.usage:
+            return f"{self.message}\n{self.usage}"
+        return self.message

@@ -1,0 +1,258 @@
+"""Ingest one report: refuse hostile input, dedupe, extract, merge with known incidents, store,
+and queue alerts, all in one transaction.
+
+Flow: clean the text (control characters out, NFC), refuse empty or oversized text with a
+polite ``UserError``; hash the normalised text; a report whose URL or hash is already stored is a
+duplicate and changes nothing. Otherwise the ``Extractor`` reads incidents; each one is matched
+against stored incidents of the same country and dates (``merge_candidates`` + ``find_match``)
+and either merged (a revision is recorded; alerts become updates) or added (alerts queued). The
+report, incidents, revisions, outbox rows and the ``last_ingest_at`` mark are written in ONE
+``storage.transaction()``: a failure leaves nothing behind. Calls are serialised by an
+``asyncio.Lock`` so feed polling and an admin's /ingest cannot race on the same story.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from pydantic_core import to_jsonable_python
+
+from bot.config import Settings
+from bot.domain import Incident, IncidentRevision, Report, SourceRef
+from bot.domain.views import IngestOutcome
+from bot.ports import Clock, Extractor
+from bot.services.admin import META_LAST_INGEST, AdminService
+from bot.services.alerts import AlertPlanner
+from bot.services.errors import UserError
+from storage.base import Storage
+
+logger = logging.getLogger(__name__)
+
+MAX_TITLE_CHARS = 500
+MAX_URL_CHARS = 2_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class MergeOutcome(Protocol):
+    """What ``bot.extract.merge.merge_incidents`` returns (``MergeResult``)."""
+
+    @property
+    def incident(self) -> Incident:
+        """The merged incident (keeps the existing id)."""
+        ...
+
+    @property
+    def changed(self) -> bool:
+        """Anything new at all (a new source counts)."""
+        ...
+
+    @property
+    def toll_changed(self) -> bool:
+        """The killed/injured range changed."""
+        ...
+
+    @property
+    def changes(self) -> Mapping[str, Any]:
+        """field -> {"old": ..., "new": ...}."""
+        ...
+
+    @property
+    def note(self) -> str:
+        """Human text such as "death toll rose from 20 to 30 (AFP)"."""
+        ...
+
+
+MatchFn = Callable[[Incident, Sequence[Incident]], "Incident | None"]
+MergeFn = Callable[[Incident, Incident], MergeOutcome]
+
+
+def clean_text(text: str) -> str:
+    """NFC, no control or bidi-override characters, normalised line ends, trimmed."""
+    normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROL.sub("", normalised).strip()
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the case-folded text with whitespace collapsed (same story -> same hash)."""
+    folded = " ".join(clean_text(text).casefold().split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def _short(value: str | None, limit: int) -> str | None:
+    if value is None:
+        return None
+    cleaned = " ".join(clean_text(value).split())
+    return cleaned[:limit] or None
+
+
+class IngestService:
+    """The one way reports enter Sitrep (feeds, /ingest, files, the demo)."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        extractor: Extractor,
+        planner: AlertPlanner,
+        *,
+        admin: AdminService,
+        clock: Clock,
+        settings: Settings,
+        find_match: MatchFn,
+        merge_incidents: MergeFn,
+    ) -> None:
+        self._storage = storage
+        self._extractor = extractor
+        self._planner = planner
+        self._admin = admin
+        self._clock = clock
+        self._settings = settings
+        self._find_match = find_match
+        self._merge = merge_incidents
+        self._lock = asyncio.Lock()
+
+    def make_report(
+        self,
+        text: str,
+        *,
+        url: str | None = None,
+        title: str | None = None,
+        outlet: str | None = None,
+        published_at: dt.datetime | None = None,
+        origin: str = "manual",
+        forwarded_from: str | None = None,
+        language: str = "en",
+    ) -> Report:
+        """Build a :class:`Report` (hash and fetch time filled in) after checking the text."""
+        cleaned = self._check_text(text)
+        if published_at is not None and published_at.tzinfo is None:
+            raise UserError("The publication time must include a timezone.")
+        return Report(
+            url=_short(url, MAX_URL_CHARS),
+            content_hash=content_hash(cleaned),
+            title=_short(title, MAX_TITLE_CHARS),
+            outlet=_short(outlet, MAX_TITLE_CHARS),
+            published_at=published_at,
+            fetched_at=self._clock.now(),
+            language=language,
+            text=cleaned,
+            origin=origin,
+            forwarded_from=_short(forwarded_from, MAX_TITLE_CHARS),
+        )
+
+    def _check_text(self, text: str) -> str:
+        limit = self._settings.sitrep_max_input_chars
+        if len(text) > limit:
+            raise UserError(
+                f"That text is too long for me ({len(text):,} characters; "
+                f"the limit is {limit:,}). Send the part about the incident."
+            )
+        cleaned = clean_text(text)
+        if not cleaned:
+            raise UserError("There is no text to read in that message.")
+        return cleaned
+
+    async def ingest_text(self, text: str, **fields: Any) -> IngestOutcome:
+        """Build a report from text (see :meth:`make_report`) and ingest it."""
+        return await self.ingest(self.make_report(text, **fields))
+
+    async def ingest(self, report: Report) -> IngestOutcome:
+        """Store a report and what it tells; duplicates change nothing."""
+        cleaned = self._check_text(report.text)
+        report = report.model_copy(update={"text": cleaned, "content_hash": content_hash(cleaned)})
+        async with self._lock:
+            try:
+                return await self._ingest_locked(report)
+            except UserError:
+                raise
+            except Exception as exc:
+                await self._admin.record_error(f"ingest failed: {type(exc).__name__}: {exc}")
+                raise
+
+    async def _ingest_locked(self, report: Report) -> IngestOutcome:
+        duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
+        if duplicate is not None:
+            return IngestOutcome(report=duplicate, duplicate=True)
+        extracted = await self._extractor.extract(report)
+        now = self._clock.now()
+        async with self._storage.transaction():
+            stored, is_new = await self._storage.reports.add(report)
+            if not is_new:
+                return IngestOutcome(report=stored, duplicate=True)
+            outcome = IngestOutcome(report=stored)
+            source = SourceRef(
+                report_id=stored.id,
+                url=stored.url,
+                outlet=stored.outlet,
+                title=stored.title,
+                published_at=stored.published_at,
+            )
+            for incident in extracted:
+                if incident.is_background:
+                    continue  # a mention of an earlier event is not news
+                await self._store_one(incident, source, stored, now, outcome)
+            await self._storage.meta.set(META_LAST_INGEST, now.isoformat())
+        return outcome
+
+    async def _store_one(
+        self,
+        incident: Incident,
+        source: SourceRef,
+        report: Report,
+        now: dt.datetime,
+        outcome: IngestOutcome,
+    ) -> None:
+        fresh = incident.model_copy(
+            update={"id": None, "sources": [source], "created_at": now, "updated_at": now}
+        )
+        window = dt.timedelta(days=fresh.date_precision.days)
+        candidates = await self._storage.incidents.merge_candidates(
+            fresh.location.country,
+            fresh.date - window,
+            (fresh.date_end or fresh.date) + window,
+        )
+        match = self._find_match(fresh, candidates)
+        if match is None or match.id is None:
+            added = await self._storage.incidents.add(fresh)
+            outcome.new_incidents.append(added)
+            outcome.alerts_queued += await self._planner.queue_new(added)
+            return
+        result = self._merge(match, fresh)
+        if not result.changed:
+            return
+        revision_number = match.revision + 1
+        merged = result.incident.model_copy(
+            update={
+                "id": match.id,
+                "revision": revision_number,
+                "created_at": match.created_at,
+                "updated_at": now,
+            }
+        )
+        changes = to_jsonable_python(dict(result.changes), fallback=str)
+        revision = IncidentRevision(
+            incident_id=match.id,
+            revision=revision_number,
+            changed_at=now,
+            report_id=report.id,
+            changes=changes,
+            note=result.note,
+        )
+        updated = await self._storage.incidents.update(merged, revision)
+        outcome.updated_incidents.append(updated)
+        if result.note:
+            outcome.notes.append(result.note)
+        alerts, updates = await self._planner.queue_change(
+            updated,
+            note=result.note or None,
+            changes=changes,
+            toll_changed=result.toll_changed,
+        )
+        outcome.alerts_queued += alerts
+        outcome.updates_queued += updates

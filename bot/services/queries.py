@@ -1,0 +1,216 @@
+"""Read-side use cases: latest incidents, incidents for a place/governorate/faction, one
+incident's full record, statistics against the previous period, and full-text search.
+
+Place semantics: asking for a city includes its neighbourhoods (an incident in the Green Zone
+is in Baghdad) but never incidents only located to the governorate (ACLED practice: a
+governorate-centroid event is not "in the city"). Governorates match every incident in them;
+factions match incidents naming that actor.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.domain import GeoPrecision, Incident, SubscriptionKind
+from bot.domain.views import IncidentDetail, IncidentPage, Period, StatsResult, Target, Totals
+from bot.ports import Clock
+from bot.services.catalog import CatalogService
+from bot.services.errors import UserError
+from bot.services.periods import parse_period, previous_period
+from storage.base import IncidentQuery, IncidentStats, Storage
+
+DEFAULT_PAGE_SIZE = 5
+MAX_PAGE_SIZE = 50
+MAX_LATEST = 50
+SCAN_LIMIT = 10_000  # the most incidents one filtered query pulls into memory
+SEARCH_LIMIT = 200  # search results kept for paging; nobody pages past 40 screens
+MAX_SEARCH_WORDS = 12
+SEARCH_USAGE = "Example: /search drone Sinjar"
+_SEARCH_OPERATORS = {"and", "or", "not", "near"}
+_POINTLIKE = (GeoPrecision.POINT, GeoPrecision.NEAR)
+
+
+def sanitize_search(text: str) -> str:
+    """Letters and digits only, operators dropped, at most 12 words: safe for any FTS engine."""
+    normalised = unicodedata.normalize("NFKC", text)
+    words = re.findall(r"\w+", normalised)
+    kept = [w for w in words if w.lower() not in _SEARCH_OPERATORS and w.strip("_")]
+    return " ".join(kept[:MAX_SEARCH_WORDS])
+
+
+def totals_of(incidents: Iterable[Incident]) -> Totals:
+    """Counts, conservative killed and injured, and a per-event-type breakdown."""
+    totals = Totals()
+    for incident in incidents:
+        totals.incidents += 1
+        totals.killed += incident.killed.best
+        totals.injured += incident.injured.best
+        name = incident.event_type.value
+        totals.by_event_type[name] = totals.by_event_type.get(name, 0) + 1
+    return totals
+
+
+def _totals_from(stats: IncidentStats) -> Totals:
+    return Totals(
+        incidents=stats.incidents,
+        killed=stats.killed,
+        injured=stats.injured,
+        by_event_type=dict(stats.by_event_type),
+    )
+
+
+def _clamp_page_size(page_size: int) -> int:
+    return max(1, min(page_size, MAX_PAGE_SIZE))
+
+
+def paginate(
+    items: Sequence[Incident], page: int, page_size: int, **extra: object
+) -> IncidentPage:
+    """Cut one page out of a full list; out-of-range pages snap to the nearest real page."""
+    size = _clamp_page_size(page_size)
+    pages = IncidentPage.pages_for(len(items), size)
+    current = max(1, min(page, pages))
+    start = (current - 1) * size
+    return IncidentPage.model_validate(
+        {
+            "items": list(items[start : start + size]),
+            "page": current,
+            "pages": pages,
+            "total": len(items),
+            "page_size": size,
+            **extra,
+        }
+    )
+
+
+class QueryService:
+    """Answers the questions users ask about incidents."""
+
+    def __init__(
+        self, storage: Storage, catalog: CatalogService, clock: Clock, settings: Settings
+    ) -> None:
+        self._storage = storage
+        self._catalog = catalog
+        self._clock = clock
+        self._settings = settings
+
+    def parse_period(self, text: str | None, timezone: str | None = None) -> Period:
+        """Parse a user's period relative to now, in the chat's timezone (default: settings')."""
+        return parse_period(text, self._clock.now(), ZoneInfo(timezone or self._tz_name))
+
+    @property
+    def _tz_name(self) -> str:
+        return self._settings.sitrep_timezone
+
+    async def latest(self, n: int = DEFAULT_PAGE_SIZE, page: int = 1) -> IncidentPage:
+        """The newest incidents (by incident date, then id), ``n`` per page."""
+        size = max(1, min(n, MAX_LATEST))
+        total = await self._storage.incidents.count(IncidentQuery())
+        pages = IncidentPage.pages_for(total, size)
+        current = max(1, min(page, pages))
+        items = await self._storage.incidents.query(
+            IncidentQuery(limit=size, offset=(current - 1) * size)
+        )
+        return IncidentPage(items=items, page=current, pages=pages, total=total, page_size=size)
+
+    async def for_target(
+        self,
+        target: Target,
+        period: Period | None = None,
+        page: int = 1,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> IncidentPage:
+        """Incidents for a place, governorate or faction within a period (None = any time)."""
+        incidents = await self.incidents_for(target, period)
+        return paginate(incidents, page, page_size, target=target, period=period)
+
+    async def incidents_for(
+        self,
+        target: Target,
+        period: Period | None = None,
+        *,
+        base: IncidentQuery | None = None,
+    ) -> list[Incident]:
+        """Every incident for a target (newest first), optionally narrowed by ``base`` filters."""
+        query = (base or IncidentQuery()).model_copy()
+        query.limit, query.offset = SCAN_LIMIT, 0
+        if period is not None:
+            query.since, query.until = period.first_day, period.last_day
+        if target.kind is SubscriptionKind.ADMIN1:
+            query.admin1_code = target.key
+            return await self._storage.incidents.query(query)
+        if target.kind is SubscriptionKind.ACTOR:
+            query.actor_id = target.key
+            return await self._storage.incidents.query(query)
+        entry = self._catalog.place_entry(target.key)
+        if entry is None or not entry.admin1_code:
+            query.place_key = target.key
+            return await self._storage.incidents.query(query)
+        # Neighbourhoods have their own keys; fetch the governorate and keep the city's own.
+        query.admin1_code = entry.admin1_code
+        candidates = await self._storage.incidents.query(query)
+        return [incident for incident in candidates if self.in_place(incident, target.key)]
+
+    def in_place(self, incident: Incident, place_key: str) -> bool:
+        """True when the incident is located at the place or in one of its neighbourhoods."""
+        return place_key in self.place_keys(incident)
+
+    def place_keys(self, incident: Incident) -> list[str]:
+        """The place keys an incident counts for: its own and its parent city's (point-like)."""
+        location = incident.location
+        if location.geo_precision not in _POINTLIKE:
+            return []
+        keys = [location.key]
+        entry = self._catalog.place_entry(location.key)
+        if entry is not None and entry.parent_key:
+            keys.append(entry.parent_key)
+        return keys
+
+    async def incident(self, incident_id: int) -> IncidentDetail:
+        """One incident with all its sources and its revision history."""
+        incident = await self._storage.incidents.get(incident_id)
+        if incident is None:
+            raise UserError(f"There is no incident #{incident_id}.", usage="Example: /incident 12")
+        revisions = await self._storage.incidents.revisions(incident_id)
+        return IncidentDetail(incident=incident, revisions=revisions)
+
+    async def stats(
+        self, target: Target | None = None, period: Period | None = None
+    ) -> StatsResult:
+        """Totals for a target (None = everything) and the previous period of the same length."""
+        tz = ZoneInfo(self._tz_name)
+        current_period = period or parse_period(None, self._clock.now(), tz)
+        before = previous_period(current_period, tz)
+        current = await self._totals(target, current_period)
+        previous = await self._totals(target, before)
+        return StatsResult(
+            current=current,
+            previous=previous,
+            period=current_period,
+            previous_period=before,
+            target=target,
+        )
+
+    async def _totals(self, target: Target | None, period: Period) -> Totals:
+        if target is not None and target.kind is SubscriptionKind.PLACE:
+            return totals_of(await self.incidents_for(target, period))
+        query = IncidentQuery(since=period.first_day, until=period.last_day)
+        if target is not None and target.kind is SubscriptionKind.ADMIN1:
+            query.admin1_code = target.key
+        elif target is not None:
+            query.actor_id = target.key
+        return _totals_from(await self._storage.incidents.stats(query))
+
+    async def search(
+        self, words: str, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> IncidentPage:
+        """Full-text search over incidents and their reports (operators are stripped)."""
+        query = sanitize_search(words)
+        if not query:
+            raise UserError("Tell me what to search for.", usage=SEARCH_USAGE)
+        found = await self._storage.incidents.search(query, limit=SEARCH_LIMIT, offset=0)
+        return paginate(found, page, page_size, query=query)
