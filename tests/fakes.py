@@ -1,0 +1,773 @@
+"""Shared test fakes (append yours; do not rewrite others'). Fakes over mocks."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import unicodedata
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain import (
+    ActorRef,
+    ActorType,
+    Chat,
+    Feed,
+    Incident,
+    IncidentRevision,
+    OutboxMessage,
+    OutboxStatus,
+    Report,
+    Subscription,
+)
+from storage.base import (
+    ActorRepository,
+    ChatRepository,
+    FeedRepository,
+    IncidentQuery,
+    IncidentRepository,
+    IncidentStats,
+    MetaRepository,
+    OutboxRepository,
+    ReportRepository,
+    SubscriptionRepository,
+)
+
+# -- clocks (services helper) ---------------------------------------------------------------
+
+
+class FixedClock:
+    """A clock that always says the same aware time."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        if now.tzinfo is None:
+            msg = "FixedClock needs an aware datetime"
+            raise ValueError(msg)
+        self._now = now
+
+    def now(self) -> dt.datetime:
+        """The fixed time."""
+        return self._now
+
+
+class MutableClock(FixedClock):
+    """A clock tests move by hand."""
+
+    def set(self, now: dt.datetime) -> None:
+        """Jump to a time."""
+        if now.tzinfo is None:
+            msg = "MutableClock needs an aware datetime"
+            raise ValueError(msg)
+        self._now = now
+
+    def advance(self, delta: dt.timedelta | None = None, **kwargs: float) -> dt.datetime:
+        """Move forward by ``delta`` or by timedelta keyword arguments; return the new time."""
+        self._now = self._now + (delta if delta is not None else dt.timedelta(**kwargs))
+        return self._now
+
+
+# -- gazetteer and actor registry (services helper) -------------------------------------------
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = plain.replace("’", "'").replace("‘", "'").replace("-", " ")
+    words = plain.split()
+    if words and words[0] in {"al", "as", "ad", "an", "ar", "ash", "az"} and len(words) > 1:
+        words = words[1:]
+    return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class FakePlace:
+    """A gazetteer entry with the fields services use."""
+
+    key: str
+    kind: str
+    name: str
+    country: str = "IQ"
+    admin1: str | None = None
+    admin1_code: str | None = None
+    population: int = 0
+    timezone: str | None = "Asia/Baghdad"
+    parent_key: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+def iraq_places() -> list[FakePlace]:
+    """A handful of real Iraqi places with made-up-but-plausible populations."""
+    return [
+        FakePlace(
+            "IQ-BA",
+            "admin1",
+            "Basra",
+            admin1="Basra",
+            admin1_code="IQ-BA",
+            aliases=("Basrah", "البصرة"),
+        ),
+        FakePlace(
+            "gn:99532",
+            "place",
+            "Basra",
+            admin1="Basra",
+            admin1_code="IQ-BA",
+            population=2_600_000,
+            aliases=("Basrah", "al-Basra", "البصرة"),
+        ),
+        FakePlace(
+            "gn:9000001", "place", "Basra", admin1="Nineveh", admin1_code="IQ-NI", population=900
+        ),
+        FakePlace(
+            "IQ-BG", "admin1", "Baghdad", admin1="Baghdad", admin1_code="IQ-BG", aliases=("بغداد",)
+        ),
+        FakePlace(
+            "gn:98182",
+            "place",
+            "Baghdad",
+            admin1="Baghdad",
+            admin1_code="IQ-BG",
+            population=7_200_000,
+            aliases=("بغداد",),
+        ),
+        FakePlace(
+            "gn:9000002",
+            "place",
+            "Green Zone",
+            admin1="Baghdad",
+            admin1_code="IQ-BG",
+            parent_key="gn:98182",
+            aliases=("International Zone",),
+        ),
+        FakePlace(
+            "gn:9000003",
+            "place",
+            "Sadr City",
+            admin1="Baghdad",
+            admin1_code="IQ-BG",
+            population=1_500_000,
+            parent_key="gn:98182",
+        ),
+        FakePlace(
+            "IQ-NI",
+            "admin1",
+            "Nineveh",
+            admin1="Nineveh",
+            admin1_code="IQ-NI",
+            aliases=("Ninawa", "Ninewa"),
+        ),
+        FakePlace(
+            "gn:94298",
+            "place",
+            "Sinjar",
+            admin1="Nineveh",
+            admin1_code="IQ-NI",
+            population=38_000,
+            aliases=("Shingal",),
+        ),
+        FakePlace("IQ-KI", "admin1", "Kirkuk", admin1="Kirkuk", admin1_code="IQ-KI"),
+        FakePlace(
+            "gn:94787", "place", "Kirkuk", admin1="Kirkuk", admin1_code="IQ-KI", population=970_000
+        ),
+        FakePlace("IQ-DQ", "admin1", "Dhi Qar", admin1="Dhi Qar", admin1_code="IQ-DQ"),
+        FakePlace(
+            "gn:98860",
+            "place",
+            "Nasiriyah",
+            admin1="Dhi Qar",
+            admin1_code="IQ-DQ",
+            population=560_000,
+            aliases=("Nasiriya", "An Nasiriyah"),
+        ),
+        FakePlace("IQ-DI", "admin1", "Diyala", admin1="Diyala", admin1_code="IQ-DI"),
+        FakePlace(
+            "gn:98717",
+            "place",
+            "Baqubah",
+            admin1="Diyala",
+            admin1_code="IQ-DI",
+            population=470_000,
+            aliases=("Baquba", "Baqouba"),
+        ),
+        FakePlace(
+            "gn:9000010", "place", "Hamza", admin1="Babil", admin1_code="IQ-BB", population=30_000
+        ),
+        FakePlace(
+            "gn:9000011",
+            "place",
+            "Hamza",
+            admin1="Al-Qadisiyah",
+            admin1_code="IQ-QA",
+            population=25_000,
+        ),
+    ]
+
+
+class FakeGazetteer:
+    """An in-memory gazetteer with B1's lookup/suggest/get shape, over a few real places."""
+
+    def __init__(self, entries: Sequence[FakePlace] | None = None) -> None:
+        self.entries = list(entries if entries is not None else iraq_places())
+        self._by_key = {entry.key: entry for entry in self.entries}
+
+    def get(self, key: str) -> FakePlace | None:
+        """One entry by key."""
+        return self._by_key.get(key)
+
+    def lookup(self, name: str, *, country: str | None = None) -> list[FakePlace]:
+        """Exact match on folded names and aliases, biggest first."""
+        wanted = _fold(name)
+        hits = [
+            entry
+            for entry in self.entries
+            if (country is None or entry.country == country)
+            and wanted in {_fold(entry.name), *(_fold(a) for a in entry.aliases)}
+        ]
+        return sorted(hits, key=lambda e: (_fold(e.name) != wanted, -e.population))
+
+    def suggest(self, name: str, limit: int = 5) -> list[FakePlace]:
+        """Entries sharing a 3-letter prefix or differing by little (crude fuzzy match)."""
+        wanted = _fold(name)
+        scored = []
+        for entry in self.entries:
+            folded = _fold(entry.name)
+            common = sum(1 for a, b in zip(folded, wanted, strict=False) if a == b)
+            if common >= 3:
+                scored.append((common, entry.population, entry))
+        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        return [entry for _, _, entry in scored[:limit]]
+
+
+def iraq_actors() -> list[tuple[ActorRef, list[str]]]:
+    """A few real armed groups with their usual aliases."""
+    return [
+        (
+            ActorRef(
+                id="asaib-ahl-al-haq",
+                name="Asaib Ahl al-Haq",
+                type=ActorType.POLITICAL_MILITIA,
+                country="IQ",
+            ),
+            ["AAH", "Asa'ib", "Asa'ib Ahl al-Haq", "League of the Righteous", "عصائب أهل الحق"],
+        ),
+        (
+            ActorRef(
+                id="saraya-al-salam",
+                name="Saraya al-Salam",
+                type=ActorType.POLITICAL_MILITIA,
+                country="IQ",
+            ),
+            ["Peace Brigades", "Sadrist militia", "سرايا السلام"],
+        ),
+        (
+            ActorRef(id="islamic-state", name="Islamic State", type=ActorType.REBEL_GROUP),
+            ["IS", "ISIS", "ISIL", "Daesh", "داعش"],
+        ),
+        (
+            ActorRef(
+                id="iraqi-security-forces",
+                name="Iraqi Security Forces",
+                type=ActorType.STATE_FORCES,
+                country="IQ",
+            ),
+            ["ISF", "security forces"],
+        ),
+    ]
+
+
+class FakeActorRegistry:
+    """An in-memory actor registry with B1's lookup/suggest/get/with_extra shape."""
+
+    def __init__(self, actors: Sequence[tuple[ActorRef, Sequence[str]]] | None = None) -> None:
+        self.actors = [
+            (a, list(al)) for a, al in (actors if actors is not None else iraq_actors())
+        ]
+
+    def get(self, actor_id: str) -> ActorRef | None:
+        """One actor by id."""
+        return next((a for a, _ in self.actors if a.id == actor_id), None)
+
+    def lookup(self, name: str) -> list[ActorRef]:
+        """By folded canonical name or alias."""
+        wanted = _fold(name)
+        return [
+            actor
+            for actor, aliases in self.actors
+            if wanted in {_fold(actor.name), actor.id, *(_fold(a) for a in aliases)}
+        ]
+
+    def suggest(self, name: str, limit: int = 5) -> list[ActorRef]:
+        """Actors whose folded name shares the first three letters."""
+        wanted = _fold(name)[:3]
+        return [a for a, _ in self.actors if _fold(a.name).startswith(wanted)][:limit]
+
+    def with_extra(self, extra: Sequence[tuple[ActorRef, Sequence[str]]]) -> FakeActorRegistry:
+        """A registry with more actors on top."""
+        return FakeActorRegistry([*self.actors, *extra])
+
+
+# -- storage (services helper): an in-memory Storage with rollback ---------------------------
+
+
+class _Repo:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+
+@dataclass
+class _State:
+    reports: dict[int, Report] = field(default_factory=dict)
+    incidents: dict[int, Incident] = field(default_factory=dict)
+    revisions: list[IncidentRevision] = field(default_factory=list)
+    actors: dict[str, tuple[ActorRef, list[str]]] = field(default_factory=dict)
+    chats: dict[int, Chat] = field(default_factory=dict)
+    subscriptions: dict[int, Subscription] = field(default_factory=dict)
+    feeds: dict[int, Feed] = field(default_factory=dict)
+    outbox: dict[int, OutboxMessage] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+    next_id: int = 1
+
+    def new_id(self) -> int:
+        value = self.next_id
+        self.next_id += 1
+        return value
+
+
+class _Reports(_Repo):
+    async def add(self, report: Report) -> tuple[Report, bool]:
+        existing = await self.find_duplicate(report.url, report.content_hash)
+        if existing is not None:
+            return existing, False
+        stored = report.model_copy(update={"id": self._s.new_id()})
+        self._s.reports[stored.id or 0] = stored
+        return stored, True
+
+    async def get(self, report_id: int) -> Report | None:
+        return self._s.reports.get(report_id)
+
+    async def find_duplicate(self, url: str | None, content_hash: str) -> Report | None:
+        for report in self._s.reports.values():
+            if (url and report.url == url) or report.content_hash == content_hash:
+                return report
+        return None
+
+    async def search(self, text: str, limit: int = 20) -> list[Report]:
+        words = text.lower().split()
+        hits = [r for r in self._s.reports.values() if all(w in r.text.lower() for w in words)]
+        return hits[:limit]
+
+    async def count(self) -> int:
+        return len(self._s.reports)
+
+    async def latest(self, limit: int = 1) -> list[Report]:
+        return sorted(self._s.reports.values(), key=lambda r: r.id or 0, reverse=True)[:limit]
+
+
+def _matches(incident: Incident, q: IncidentQuery) -> bool:
+    loc = incident.location
+    if q.place_key is not None and (loc.key != q.place_key or loc.geo_precision.rank > 1):
+        return False
+    if q.admin1_code is not None and loc.admin1_code != q.admin1_code:
+        return False
+    if q.country is not None and loc.country != q.country:
+        return False
+    if q.actor_id is not None and q.actor_id not in incident.actor_ids:
+        return False
+    if q.event_type is not None and incident.event_type is not q.event_type:
+        return False
+    if q.since is not None and (incident.date_end or incident.date) < q.since:
+        return False
+    if q.until is not None and incident.date > q.until:
+        return False
+    if q.updated_since is not None:
+        stamp = incident.updated_at or incident.created_at
+        if stamp is None or stamp < q.updated_since:
+            return False
+    return not (q.min_killed is not None and incident.killed.best < q.min_killed)
+
+
+class _Incidents(_Repo):
+    def _sorted(self, items: list[Incident]) -> list[Incident]:
+        return sorted(items, key=lambda i: (i.date, i.id or 0), reverse=True)
+
+    async def add(self, incident: Incident) -> Incident:
+        stored = incident.model_copy(update={"id": self._s.new_id()}, deep=True)
+        self._s.incidents[stored.id or 0] = stored
+        return stored
+
+    async def update(
+        self, incident: Incident, revision: IncidentRevision | None = None
+    ) -> Incident:
+        assert incident.id is not None
+        assert incident.id in self._s.incidents
+        self._s.incidents[incident.id] = incident.model_copy(deep=True)
+        if revision is not None:
+            self._s.revisions.append(revision)
+        return incident
+
+    async def get(self, incident_id: int) -> Incident | None:
+        return self._s.incidents.get(incident_id)
+
+    async def query(self, query: IncidentQuery) -> list[Incident]:
+        hits = self._sorted([i for i in self._s.incidents.values() if _matches(i, query)])
+        return hits[query.offset : query.offset + query.limit]
+
+    async def count(self, query: IncidentQuery | None = None) -> int:
+        if query is None:
+            return len(self._s.incidents)
+        return sum(1 for i in self._s.incidents.values() if _matches(i, query))
+
+    async def stats(self, query: IncidentQuery) -> IncidentStats:
+        stats = IncidentStats()
+        for incident in self._s.incidents.values():
+            if _matches(incident, query):
+                stats.incidents += 1
+                stats.killed += incident.killed.best
+                stats.injured += incident.injured.best
+                name = incident.event_type.value
+                stats.by_event_type[name] = stats.by_event_type.get(name, 0) + 1
+        return stats
+
+    async def merge_candidates(
+        self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
+    ) -> list[Incident]:
+        hits = [
+            i
+            for i in self._s.incidents.values()
+            if i.location.country == country and date_from <= i.date <= date_to
+        ]
+        return self._sorted(hits)[:limit]
+
+    async def search(self, text: str, limit: int = 20, offset: int = 0) -> list[Incident]:
+        words = text.lower().split()
+        hits = [
+            i
+            for i in self._s.incidents.values()
+            if all(w in (i.summary + " " + " ".join(i.evidence)).lower() for w in words)
+        ]
+        return self._sorted(hits)[offset : offset + limit]
+
+    async def revisions(self, incident_id: int) -> list[IncidentRevision]:
+        return [r for r in self._s.revisions if r.incident_id == incident_id]
+
+
+class _Actors(_Repo):
+    async def upsert(self, actor: ActorRef, aliases: Sequence[str]) -> None:
+        self._s.actors[actor.id] = (actor, list(aliases))
+
+    async def remove(self, actor_id: str) -> bool:
+        return self._s.actors.pop(actor_id, None) is not None
+
+    async def all(self) -> list[tuple[ActorRef, list[str]]]:
+        return list(self._s.actors.values())
+
+
+class _Chats(_Repo):
+    async def upsert(self, chat: Chat) -> Chat:
+        existing = self._s.chats.get(chat.id)
+        if existing is None:
+            self._s.chats[chat.id] = chat.model_copy()
+        else:
+            self._s.chats[chat.id] = existing.model_copy(
+                update={"type": chat.type, "title": chat.title}
+            )
+        return self._s.chats[chat.id].model_copy()
+
+    async def get(self, chat_id: int) -> Chat | None:
+        chat = self._s.chats.get(chat_id)
+        return chat.model_copy() if chat is not None else None
+
+    async def save_settings(self, chat: Chat) -> None:
+        existing = self._s.chats[chat.id]
+        self._s.chats[chat.id] = existing.model_copy(
+            update={
+                name: getattr(chat, name)
+                for name in (
+                    "timezone",
+                    "digest_time",
+                    "quiet_start",
+                    "quiet_end",
+                    "language",
+                    "last_digest_date",
+                )
+            }
+        )
+
+    async def set_active(self, chat_id: int, active: bool) -> None:
+        if chat_id in self._s.chats:
+            self._s.chats[chat_id] = self._s.chats[chat_id].model_copy(update={"active": active})
+
+    async def migrate(self, old_id: int, new_id: int) -> None:
+        chat = self._s.chats.pop(old_id, None)
+        if chat is not None:
+            self._s.chats[new_id] = chat.model_copy(update={"id": new_id})
+        for sid, sub in list(self._s.subscriptions.items()):
+            if sub.chat_id == old_id:
+                self._s.subscriptions[sid] = sub.model_copy(update={"chat_id": new_id})
+        for mid, msg in list(self._s.outbox.items()):
+            if msg.chat_id == old_id and msg.status is OutboxStatus.PENDING:
+                self._s.outbox[mid] = msg.model_copy(update={"chat_id": new_id})
+
+    async def with_digest(self) -> list[Chat]:
+        return [
+            c.model_copy()
+            for c in self._s.chats.values()
+            if c.active and c.digest_time is not None
+        ]
+
+    async def count(self, active_only: bool = True) -> int:
+        return sum(1 for c in self._s.chats.values() if c.active or not active_only)
+
+
+class _Subscriptions(_Repo):
+    async def add(self, subscription: Subscription) -> tuple[Subscription, bool]:
+        for existing in self._s.subscriptions.values():
+            if (existing.chat_id, existing.kind, existing.key) == (
+                subscription.chat_id,
+                subscription.kind,
+                subscription.key,
+            ):
+                return existing, False
+        stored = subscription.model_copy(update={"id": self._s.new_id()})
+        self._s.subscriptions[stored.id or 0] = stored
+        return stored, True
+
+    async def remove(self, chat_id: int, subscription_id: int) -> bool:
+        sub = self._s.subscriptions.get(subscription_id)
+        if sub is None or sub.chat_id != chat_id:
+            return False
+        del self._s.subscriptions[subscription_id]
+        return True
+
+    async def remove_all(self, chat_id: int) -> int:
+        ids = [i for i, s in self._s.subscriptions.items() if s.chat_id == chat_id]
+        for i in ids:
+            del self._s.subscriptions[i]
+        return len(ids)
+
+    async def for_chat(self, chat_id: int) -> list[Subscription]:
+        return [s for s in self._s.subscriptions.values() if s.chat_id == chat_id]
+
+    async def matching(
+        self,
+        place_keys: Sequence[str],
+        admin1_codes: Sequence[str],
+        actor_ids: Sequence[str],
+    ) -> list[Subscription]:
+        wanted = {
+            "place": set(place_keys),
+            "admin1": set(admin1_codes),
+            "actor": set(actor_ids),
+        }
+        return [
+            s
+            for s in self._s.subscriptions.values()
+            if s.key in wanted[s.kind.value]
+            and (chat := self._s.chats.get(s.chat_id)) is not None
+            and chat.active
+        ]
+
+    async def count(self) -> int:
+        return len(self._s.subscriptions)
+
+
+class _Feeds(_Repo):
+    async def add(self, feed: Feed) -> tuple[Feed, bool]:
+        for existing in self._s.feeds.values():
+            if existing.url == feed.url:
+                return existing, False
+        stored = feed.model_copy(update={"id": self._s.new_id()})
+        self._s.feeds[stored.id or 0] = stored
+        return stored, True
+
+    async def remove(self, feed_id: int) -> bool:
+        return self._s.feeds.pop(feed_id, None) is not None
+
+    async def get(self, feed_id: int) -> Feed | None:
+        return self._s.feeds.get(feed_id)
+
+    async def due(self, now: dt.datetime) -> list[Feed]:
+        return [
+            f
+            for f in self._s.feeds.values()
+            if f.active and (f.next_poll_at is None or f.next_poll_at <= now)
+        ]
+
+    async def save(self, feed: Feed) -> None:
+        if feed.id is not None:
+            self._s.feeds[feed.id] = feed
+
+    # Last in the class: inside the body, the name ``list`` shadows the builtin afterwards.
+    async def list(self) -> list[Feed]:
+        return [*self._s.feeds.values()]
+
+
+class _Outbox(_Repo):
+    async def enqueue(self, message: OutboxMessage) -> tuple[OutboxMessage, bool]:
+        existing = await self.get_by_key(message.idempotency_key)
+        if existing is not None:
+            return existing, False
+        stored = message.model_copy(update={"id": self._s.new_id()}, deep=True)
+        self._s.outbox[stored.id or 0] = stored
+        return stored, True
+
+    async def claim_due(self, now: dt.datetime, limit: int = 100) -> list[OutboxMessage]:
+        due = sorted(
+            (
+                m
+                for m in self._s.outbox.values()
+                if m.status is OutboxStatus.PENDING and m.next_attempt_at <= now
+            ),
+            key=lambda m: (m.next_attempt_at, m.id or 0),
+        )[:limit]
+        claimed = []
+        for message in due:
+            updated = message.model_copy(
+                update={"status": OutboxStatus.SENDING, "attempts": message.attempts + 1}
+            )
+            self._s.outbox[message.id or 0] = updated
+            claimed.append(updated)
+        return claimed
+
+    def _set(self, message_id: int, **changes: Any) -> None:
+        self._s.outbox[message_id] = self._s.outbox[message_id].model_copy(update=changes)
+
+    async def mark_sent(
+        self, message_id: int, telegram_message_id: int | None, at: dt.datetime
+    ) -> None:
+        self._set(
+            message_id,
+            status=OutboxStatus.SENT,
+            sent_message_id=telegram_message_id,
+            sent_at=at,
+        )
+
+    async def mark_retry(self, message_id: int, next_attempt_at: dt.datetime, error: str) -> None:
+        self._set(
+            message_id,
+            status=OutboxStatus.PENDING,
+            next_attempt_at=next_attempt_at,
+            last_error=error,
+        )
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        self._set(message_id, status=OutboxStatus.FAILED, last_error=error)
+
+    async def get_by_key(self, idempotency_key: str) -> OutboxMessage | None:
+        return next(
+            (m for m in self._s.outbox.values() if m.idempotency_key == idempotency_key), None
+        )
+
+    async def recover_stale(self, older_than: dt.datetime) -> int:
+        stale = [m for m in self._s.outbox.values() if m.status is OutboxStatus.SENDING]
+        for message in stale:
+            self._set(message.id or 0, status=OutboxStatus.PENDING)
+        return len(stale)
+
+    async def fail_pending_for_chat(self, chat_id: int, error: str) -> int:
+        pending = [
+            m
+            for m in self._s.outbox.values()
+            if m.chat_id == chat_id and m.status is OutboxStatus.PENDING
+        ]
+        for message in pending:
+            self._set(message.id or 0, status=OutboxStatus.FAILED, last_error=error)
+        return len(pending)
+
+    async def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for message in self._s.outbox.values():
+            counts[message.status.value] = counts.get(message.status.value, 0) + 1
+        return counts
+
+
+class _Meta(_Repo):
+    async def get(self, key: str) -> str | None:
+        return self._s.meta.get(key)
+
+    async def set(self, key: str, value: str) -> None:
+        self._s.meta[key] = value
+
+
+class InMemoryStorage:
+    """A whole ``storage.base.Storage`` in memory; a failing transaction rolls everything back."""
+
+    # Declared with the Protocol types: Storage's attributes are settable, hence invariant.
+    reports: ReportRepository
+    incidents: IncidentRepository
+    actors: ActorRepository
+    chats: ChatRepository
+    subscriptions: SubscriptionRepository
+    feeds: FeedRepository
+    outbox: OutboxRepository
+    meta: MetaRepository
+
+    def __init__(self) -> None:
+        self._state = _State()
+        self._depth = 0
+        self._bind()
+
+    def _bind(self) -> None:
+        self.reports = _Reports(self._state)
+        self.incidents = _Incidents(self._state)
+        self.actors = _Actors(self._state)
+        self.chats = _Chats(self._state)
+        self.subscriptions = _Subscriptions(self._state)
+        self.feeds = _Feeds(self._state)
+        self.outbox = _Outbox(self._state)
+        self.meta = _Meta(self._state)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        if self._depth:
+            yield
+            return
+        snapshot = copy.deepcopy(self._state)
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            # Restore in place: repositories keep their reference to the same state object.
+            self._state.__dict__.update(snapshot.__dict__)
+            raise
+        finally:
+            self._depth -= 1
+
+    def transaction(self) -> Any:
+        """Group calls; an exception inside restores the state from before the block."""
+        return self._transaction()
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+# -- extractor (services helper) --------------------------------------------------------------
+
+
+class ScriptedExtractor:
+    """An ``Extractor`` that returns incidents scripted for a marker found in the report text.
+
+    ``extractor.script("GZ-1", [incident])`` makes any report containing "GZ-1" yield a copy
+    of that incident; reports without a known marker yield nothing. ``calls`` counts uses.
+    """
+
+    def __init__(self) -> None:
+        self._scripts: dict[str, list[Incident]] = {}
+        self.calls = 0
+        self.fail_with: Exception | None = None
+
+    def script(self, marker: str, incidents: Sequence[Incident]) -> None:
+        """What reports containing ``marker`` describe."""
+        self._scripts[marker] = [i.model_copy(deep=True) for i in incidents]
+
+    async def extract(self, report: Report) -> list[Incident]:
+        """The scripted incidents for the first marker in the text."""
+        self.calls += 1
+        if self.fail_with is not None:
+            raise self.fail_with
+        for marker, incidents in self._scripts.items():
+            if marker in report.text:
+                return [i.model_copy(deep=True) for i in incidents]
+        return []

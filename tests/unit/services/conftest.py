@@ -1,0 +1,221 @@
+"""Fixtures for the services tests: a controllable clock, fake gazetteer/registry, storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.domain import (
+    ActorRef,
+    CasualtyCount,
+    ChatType,
+    CountStatus,
+    GeoPrecision,
+    Incident,
+    Location,
+    Report,
+    SubEventType,
+)
+from bot.services import Services, build_services
+from tests.fakes import (
+    FakeActorRegistry,
+    FakeGazetteer,
+    InMemoryStorage,
+    MutableClock,
+    ScriptedExtractor,
+)
+
+# 2022-08-30 09:00 in Baghdad (UTC+3), the morning after the Green Zone clashes began.
+START = dt.datetime(2022, 8, 30, 6, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock() -> MutableClock:
+    """A clock tests move by hand."""
+    return MutableClock(START)
+
+
+@pytest.fixture
+def gazetteer() -> FakeGazetteer:
+    """A few real Iraqi places."""
+    return FakeGazetteer()
+
+
+@pytest.fixture
+def actors() -> FakeActorRegistry:
+    """A few real armed groups."""
+    return FakeActorRegistry()
+
+
+def make_settings(**overrides: Any) -> Settings:
+    """Settings isolated from the environment and any .env file."""
+    values: dict[str, Any] = {
+        "SITREP_TIMEZONE": "Asia/Baghdad",
+        "SITREP_DEFAULT_DIGEST_TIME": "07:00",
+        "SITREP_MAX_INPUT_CHARS": 5_000,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Settings for tests (Baghdad time, 07:00 digests, 5,000-character input limit)."""
+    return make_settings()
+
+
+@pytest.fixture
+async def storage() -> AsyncIterator[InMemoryStorage]:
+    """A fresh storage per test."""
+    backend = InMemoryStorage()
+    yield backend
+    await backend.close()
+
+
+@pytest.fixture
+def extractor() -> ScriptedExtractor:
+    """An extractor that returns the incidents a test scripted for a marker in the text."""
+    return ScriptedExtractor()
+
+
+def simple_find_match(incident: Incident, candidates: Sequence[Incident]) -> Incident | None:
+    """Same place, same day, same event type: the same event (B2's real rule is richer)."""
+    for candidate in candidates:
+        if (
+            candidate.location.key == incident.location.key
+            and candidate.date == incident.date
+            and candidate.event_type is incident.event_type
+        ):
+            return candidate
+    return None
+
+
+class SimpleMerge:
+    """A merge result with B2's MergeResult shape."""
+
+    def __init__(self, existing: Incident, new: Incident) -> None:
+        urls = {s.url for s in existing.sources}
+        added = [s for s in new.sources if s.url not in urls]
+        killed = existing.killed
+        self.changes: dict[str, dict[str, Any]] = {}
+        self.note = ""
+        if new.killed.best > existing.killed.best:
+            killed = new.killed
+            self.changes["killed"] = {"old": existing.killed.best, "new": new.killed.best}
+            self.note = f"death toll rose from {existing.killed.best} to {new.killed.best}"
+        if added:
+            self.changes["sources"] = {"old": len(existing.sources), "new": len(urls) + 1}
+        self.incident = existing.model_copy(
+            update={"killed": killed, "sources": [*existing.sources, *added]}
+        )
+        self.toll_changed = "killed" in self.changes
+        self.changed = bool(self.changes)
+
+
+def simple_merge(existing: Incident, new: Incident) -> SimpleMerge:
+    """Merge two reports of one event: keep the higher toll, add the source."""
+    return SimpleMerge(existing, new)
+
+
+@pytest.fixture
+def services(
+    storage: InMemoryStorage,
+    extractor: ScriptedExtractor,
+    gazetteer: FakeGazetteer,
+    actors: FakeActorRegistry,
+    clock: MutableClock,
+    settings: Settings,
+) -> Services:
+    """The services over the fakes."""
+    return build_services(
+        storage,
+        extractor,
+        gazetteer,
+        actors,
+        clock,
+        settings,
+        find_match=simple_find_match,
+        merge_incidents=simple_merge,
+    )
+
+
+PLACES: dict[str, tuple[str, int | None, str, str]] = {
+    # name -> (admin1, geonames id, admin1 code, key)
+    "Basra": ("Basra", 99532, "IQ-BA", "gn:99532"),
+    "Baghdad": ("Baghdad", 98182, "IQ-BG", "gn:98182"),
+    "Green Zone": ("Baghdad", 9000002, "IQ-BG", "gn:9000002"),
+    "Sadr City": ("Baghdad", 9000003, "IQ-BG", "gn:9000003"),
+    "Sinjar": ("Nineveh", 94298, "IQ-NI", "gn:94298"),
+    "Kirkuk": ("Kirkuk", 94787, "IQ-KI", "gn:94787"),
+    "Nasiriyah": ("Dhi Qar", 98860, "IQ-DQ", "gn:98860"),
+    "Baqubah": ("Diyala", 98717, "IQ-DI", "gn:98717"),
+}
+
+
+def make_incident(
+    place: str = "Basra",
+    *,
+    day: dt.date = dt.date(2022, 8, 29),
+    killed: int | None = None,
+    injured: int | None = None,
+    actors: Sequence[ActorRef] = (),
+    event: SubEventType = SubEventType.ARMED_CLASH,
+    precision: GeoPrecision = GeoPrecision.POINT,
+    summary: str | None = None,
+    incident_id: int | None = None,
+    created_at: dt.datetime | None = None,
+) -> Incident:
+    """An incident at one of the PLACES."""
+    admin1, geonames_id, code, _ = PLACES[place]
+    return Incident(
+        id=incident_id,
+        date=day,
+        location=Location(
+            name=place,
+            geonames_id=geonames_id,
+            admin1=admin1,
+            admin1_code=code,
+            country="IQ",
+            geo_precision=precision,
+            timezone="Asia/Baghdad",
+        ),
+        actors=list(actors),
+        event_type=event.event_type,
+        sub_event_type=event,
+        killed=CasualtyCount(min=killed, max=killed, status=CountStatus.EXACT)
+        if killed is not None
+        else CasualtyCount(),
+        injured=CasualtyCount(min=injured, max=injured, status=CountStatus.EXACT)
+        if injured is not None
+        else CasualtyCount(),
+        summary=summary or f"{event.value} in {place}",
+        created_at=created_at,
+        updated_at=created_at,
+    )
+
+
+def actor(registry: FakeActorRegistry, actor_id: str) -> ActorRef:
+    """An actor of the fake registry by id."""
+    found = registry.get(actor_id)
+    assert found is not None
+    return found
+
+
+async def add_chat(
+    services: Services, chat_id: int, *, timezone: str | None = None, active: bool = True
+) -> None:
+    """Create a chat, optionally in another timezone or inactive."""
+    await services.chats.ensure_chat(chat_id, ChatType.PRIVATE, f"chat {chat_id}")
+    if timezone is not None:
+        await services.chats.set_timezone(chat_id, timezone)
+    if not active:
+        await services.chats.deactivate(chat_id)
+
+
+def report(services: Services, text: str, url: str | None = None) -> Report:
+    """A report built by the ingestion service (hash and fetch time filled in)."""
+    return services.ingestion.make_report(text, url=url, outlet="Test Wire")
