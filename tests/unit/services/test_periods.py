@@ -1,0 +1,121 @@
+"""Period parsing: the forms users type, relative to an aware now in the chat's timezone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.services.errors import UserError
+from bot.services.periods import parse_period, previous_period, split_trailing_period
+
+NOW = dt.datetime(2022, 9, 2, 12, 0, tzinfo=dt.UTC)  # 15:00 in Baghdad
+BAGHDAD = "Asia/Baghdad"
+
+
+class TestGoodPeriods:
+    @pytest.mark.parametrize(
+        ("text", "hours", "label"),
+        [
+            ("24h", 24, "last 24 hours"),
+            ("7d", 24 * 7, "last 7 days"),
+            ("2w", 24 * 14, "last 2 weeks"),
+            ("1m", 24 * 30, "last month"),
+            ("3 days", 72, "last 3 days"),
+            ("last 12 hours", 12, "last 12 hours"),
+            ("week", 24 * 7, "last week"),
+            ("  7D ", 24 * 7, "last 7 days"),
+        ],
+    )
+    def test_relative_periods_end_now(self, text: str, hours: int, label: str) -> None:
+        period = parse_period(text, NOW, BAGHDAD)
+        assert period.until == NOW
+        assert period.since == NOW - dt.timedelta(hours=hours)
+        assert period.label == label
+
+    def test_default_is_seven_days(self) -> None:
+        for text in (None, "", "   "):
+            period = parse_period(text, NOW, BAGHDAD)
+            assert period.length == dt.timedelta(days=7)
+            assert period.label == "last 7 days"
+
+    def test_today_starts_at_local_midnight(self) -> None:
+        period = parse_period("today", NOW, BAGHDAD)
+        assert period.since == dt.datetime(2022, 9, 1, 21, 0, tzinfo=dt.UTC)
+        assert period.first_day == period.last_day == dt.date(2022, 9, 2)
+
+    def test_today_depends_on_the_timezone(self) -> None:
+        late = dt.datetime(2022, 9, 2, 22, 30, tzinfo=dt.UTC)  # already 3 Sept in Baghdad
+        assert parse_period("today", late, BAGHDAD).first_day == dt.date(2022, 9, 3)
+        assert parse_period("today", late, "UTC").first_day == dt.date(2022, 9, 2)
+
+    def test_yesterday_is_one_whole_local_day(self) -> None:
+        period = parse_period("yesterday", NOW, BAGHDAD)
+        assert period.length == dt.timedelta(days=1)
+        assert period.first_day == period.last_day == dt.date(2022, 9, 1)
+
+    def test_since_a_date(self) -> None:
+        period = parse_period("since 2022-08-29", NOW, BAGHDAD)
+        assert period.first_day == dt.date(2022, 8, 29)
+        assert period.last_day == dt.date(2022, 9, 2)
+        assert period.until == NOW
+        assert period.label == "since 2022-08-29"
+
+    def test_date_range_is_inclusive(self) -> None:
+        period = parse_period("2022-08-29..2022-08-30", NOW, BAGHDAD)
+        assert (period.first_day, period.last_day) == (dt.date(2022, 8, 29), dt.date(2022, 8, 30))
+        assert period.length == dt.timedelta(days=2)
+
+    def test_single_date(self) -> None:
+        period = parse_period("2022-08-29", NOW, BAGHDAD)
+        assert period.first_day == period.last_day == dt.date(2022, 8, 29)
+
+    def test_previous_period_has_the_same_length_and_touches(self) -> None:
+        period = parse_period("7d", NOW, BAGHDAD)
+        before = previous_period(period, BAGHDAD)
+        assert before.until == period.since
+        assert before.length == period.length
+
+
+class TestBadPeriods:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "forever",
+            "7x",
+            "0d",
+            "-3d",
+            "since yesterday",
+            "2022-13-01",
+            "2022-02-30",
+            "since 2030-01-01",
+            "2022-09-01..2022-08-01",
+            "99999d",
+            "since 1900-01-01",
+        ],
+    )
+    def test_malformed_periods_raise_a_user_error_with_usage(self, text: str) -> None:
+        with pytest.raises(UserError) as info:
+            parse_period(text, NOW, BAGHDAD)
+        assert info.value.usage is not None
+        assert "24h" in info.value.usage
+
+    def test_naive_now_is_a_programming_error(self) -> None:
+        with pytest.raises(ValueError, match="aware"):
+            parse_period("7d", dt.datetime(2022, 9, 2, 12, 0), BAGHDAD)
+
+
+class TestSplitTrailingPeriod:
+    @pytest.mark.parametrize(
+        ("text", "rest", "period"),
+        [
+            ("Basra since 2022-08-29", "Basra", "since 2022-08-29"),
+            ("Basra 7d", "Basra", "7d"),
+            ("Sadr City", "Sadr City", None),
+            ("Asa'ib Ahl al-Haq 2w", "Asa'ib Ahl al-Haq", "2w"),
+            ("Baghdad 2022-08-29..2022-08-30", "Baghdad", "2022-08-29..2022-08-30"),
+            ("today", "", "today"),
+        ],
+    )
+    def test_split(self, text: str, rest: str, period: str | None) -> None:
+        assert split_trailing_period(text) == (rest, period)
