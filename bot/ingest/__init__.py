@@ -1,0 +1,1 @@
+"""Sources -> reports: SSRF-safe fetching, feeds, web pages, files, and export."""

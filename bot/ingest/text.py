@@ -1,0 +1,142 @@
+"""Text helpers for untrusted source text: HTML to plain text, content hashes, Report building."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from bot.domain import Report
+
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+        "blockquote", "section", "article", "header", "footer", "pre", "hr", "dd", "dt",
+    }
+)  # fmt: skip
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg"})
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip_depth += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self.parts.append(data)
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of spaces, keep paragraph breaks, drop control characters."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    joined = "\n".join(lines)
+    return _BLANK_LINES.sub("\n\n", joined).strip()
+
+
+def strip_html(markup: str | None) -> str:
+    """Plain text of an HTML fragment: tags and scripts dropped, entities decoded."""
+    if not markup:
+        return ""
+    if "<" not in markup and "&" not in markup:
+        return clean_text(markup)
+    collector = _TextCollector()
+    try:
+        collector.feed(markup)
+        collector.close()
+    except (AssertionError, ValueError):  # html.parser gives up on some garbage
+        return clean_text(re.sub(r"<[^>]*>", " ", markup))
+    return clean_text("".join(collector.parts))
+
+
+def one_line(text: str | None, limit: int = 300) -> str | None:
+    """A title-like single line, or None when empty."""
+    if not text:
+        return None
+    line = " ".join(strip_html(text).split())
+    if not line:
+        return None
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def normalise_for_hash(text: str) -> str:
+    """The form two copies of one article share: NFKC, case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def content_hash(text: str) -> str:
+    """sha256 (hex) of the normalised text: the same article under two URLs hashes alike."""
+    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
+
+
+def safe_link(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) link (no javascript:, data:, file:), else None."""
+    if not url or not isinstance(url, str):
+        return None
+    url = url.strip()
+    if any(ch in url for ch in "\r\n\t\x00 <>\"'"):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def make_report(
+    text: str,
+    *,
+    fetched_at: dt.datetime,
+    url: str | None = None,
+    title: str | None = None,
+    outlet: str | None = None,
+    published_at: dt.datetime | None = None,
+    origin: str = "manual",
+    forwarded_from: str | None = None,
+    language: str = "en",
+    max_chars: int | None = None,
+) -> Report:
+    """Build a Report with a cleaned body, a content hash and aware UTC datetimes."""
+    body = clean_text(text)
+    if max_chars is not None and len(body) > max_chars:
+        body = body[:max_chars]
+    if published_at is not None and published_at.tzinfo is None:
+        raise ValueError("published_at must be timezone-aware")
+    return Report(
+        url=safe_link(url),
+        content_hash=content_hash(body),
+        title=one_line(title),
+        outlet=one_line(outlet, 120),
+        published_at=published_at.astimezone(dt.UTC) if published_at else None,
+        fetched_at=fetched_at.astimezone(dt.UTC),
+        language=language,
+        text=body,
+        origin=origin,
+        forwarded_from=forwarded_from,
+    )

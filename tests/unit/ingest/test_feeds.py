@@ -1,0 +1,81 @@
+"""Feed bytes -> entries and reports: only http(s) links, plain text, aware UTC times."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.ingest.feeds import FeedParseError, entry_to_report, parse_feed
+from tests.unit.ingest.samples import atom_feed, rss_feed
+
+NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+
+
+class TestRss:
+    def test_title_is_plain_text(self) -> None:
+        parsed = parse_feed(rss_feed())
+        assert parsed.title == "Tigris Wire"
+
+    def test_entries_cleaned(self) -> None:
+        first = parse_feed(rss_feed()).entries[0]
+        assert first.title == "Roadside bomb hits army patrol near Tikrit"
+        assert first.link == "https://wire.example/news/patrol-bomb"
+        assert first.published_at == dt.datetime(2026, 3, 2, 6, 15, tzinfo=dt.UTC)
+        assert "two soldiers" in first.text
+        assert "<" not in first.text
+        assert "steal" not in first.text
+
+    def test_javascript_and_data_links_dropped(self) -> None:
+        _, second, third = parse_feed(rss_feed()).entries
+        assert second.link is None
+        assert third.link is None
+
+    def test_script_in_title_never_survives_as_markup(self) -> None:
+        _, second, _ = parse_feed(rss_feed()).entries
+        assert second.title is not None
+        assert "<script" not in second.title
+        assert "<b>" not in second.title
+        assert "Gunmen attack post" in second.title
+
+    def test_entry_without_body_uses_title(self) -> None:
+        _, _, third = parse_feed(rss_feed()).entries
+        report = entry_to_report(third, outlet="Tigris Wire", fetched_at=NOW, origin="feed:1")
+        assert report.text == "Curfew lifted in Samarra"
+        assert report.published_at is None
+
+
+class TestAtom:
+    def test_content_and_alternate_link(self) -> None:
+        parsed = parse_feed(atom_feed())
+        assert parsed.title == "Euphrates Monitor"
+        (entry,) = parsed.entries
+        assert entry.link == "https://atom.example/posts/farm-strike"
+        assert entry.published_at == dt.datetime(2026, 3, 3, 3, 30, tzinfo=dt.UTC)
+        assert "four people were killed" in entry.text
+
+    def test_report_fields(self) -> None:
+        (entry,) = parse_feed(atom_feed()).entries
+        report = entry_to_report(
+            entry, outlet="Euphrates Monitor", fetched_at=NOW, origin="feed:7"
+        )
+        assert report.outlet == "Euphrates Monitor"
+        assert report.origin == "feed:7"
+        assert report.url == entry.link
+        assert report.title == entry.title
+
+
+class TestNotAFeed:
+    @pytest.mark.parametrize("content", [b"", b"   ", b"hello there", b'{"a": 1}'])
+    def test_refused(self, content: bytes) -> None:
+        with pytest.raises(FeedParseError):
+            parse_feed(content)
+
+    def test_url_string_refused(self) -> None:
+        # feedparser would fetch a URL by itself, bypassing the SSRF guard.
+        with pytest.raises(TypeError):
+            parse_feed("http://127.0.0.1/feed")  # type: ignore[arg-type]
+
+    def test_broken_xml_with_items_still_read(self) -> None:
+        broken = rss_feed().replace(b"</channel>", b"")
+        assert len(parse_feed(broken).entries) == 3
