@@ -1,0 +1,187 @@
+"""Alert matching and queueing: place (with parent city), governorate, faction, thresholds,
+inactive chats, quiet hours, burst buckets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.domain import GeoPrecision, Incident, OutboxKind, SubscriptionKind
+from bot.domain.views import Target
+from bot.services import Services
+from bot.services.alerts import alert_key, burst_due
+from tests.fakes import FakeActorRegistry, InMemoryStorage, MutableClock
+from tests.unit.services.conftest import actor, add_chat, make_incident
+
+BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
+BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
+BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
+AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
+
+
+async def _stored(storage: InMemoryStorage, incident: Incident) -> Incident:
+    return await storage.incidents.add(incident)
+
+
+async def _alerted_chats(storage: InMemoryStorage, incident: Incident) -> set[int]:
+    assert incident.id is not None
+    chats = set()
+    for chat_id in range(1, 10):
+        if await storage.outbox.get_by_key(alert_key(chat_id, incident.id)) is not None:
+            chats.add(chat_id)
+    return chats
+
+
+class TestMatching:
+    async def test_place_governorate_and_faction_subscribers_all_match(
+        self, services: Services, storage: InMemoryStorage, actors: FakeActorRegistry
+    ) -> None:
+        for chat_id, target in ((1, BASRA), (2, BASRA_GOV), (3, AAH), (4, BAGHDAD)):
+            await add_chat(services, chat_id)
+            await services.subscriptions.subscribe(chat_id, target)
+        incident = await _stored(
+            storage, make_incident("Basra", killed=4, actors=[actor(actors, "asaib-ahl-al-haq")])
+        )
+        assert await services.alerts.queue_new(incident) == 3
+        assert await _alerted_chats(storage, incident) == {1, 2, 3}
+
+    async def test_a_neighbourhood_alerts_its_city(
+        self, services: Services, storage: InMemoryStorage
+    ) -> None:
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BAGHDAD)
+        incident = await _stored(storage, make_incident("Green Zone", killed=15))
+        assert await services.alerts.queue_new(incident) == 1
+
+    async def test_a_governorate_level_location_does_not_alert_the_city(
+        self, services: Services, storage: InMemoryStorage
+    ) -> None:
+        await add_chat(services, 1)
+        await add_chat(services, 2)
+        await services.subscriptions.subscribe(1, BASRA)
+        await services.subscriptions.subscribe(2, BASRA_GOV)
+        incident = await _stored(
+            storage, make_incident("Basra", killed=1, precision=GeoPrecision.ADMIN1)
+        )
+        await services.alerts.queue_new(incident)
+        assert await _alerted_chats(storage, incident) == {2}
+
+    async def test_min_killed_threshold(
+        self, services: Services, storage: InMemoryStorage
+    ) -> None:
+        await add_chat(services, 1)
+        await add_chat(services, 2)
+        await services.subscriptions.subscribe(1, BASRA, min_killed=5)
+        await services.subscriptions.subscribe(2, BASRA, min_killed=4)
+        incident = await _stored(storage, make_incident("Basra", killed=4))
+        await services.alerts.queue_new(incident)
+        assert await _alerted_chats(storage, incident) == {2}
+
+    async def test_inactive_chats_get_nothing(
+        self, services: Services, storage: InMemoryStorage
+    ) -> None:
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BASRA)
+        await services.chats.deactivate(1)
+        incident = await _stored(storage, make_incident("Basra", killed=4))
+        assert await services.alerts.queue_new(incident) == 0
+
+    async def test_one_alert_per_chat_even_with_several_matching_subscriptions(
+        self, services: Services, storage: InMemoryStorage, actors: FakeActorRegistry
+    ) -> None:
+        await add_chat(services, 1)
+        for target in (BASRA, BASRA_GOV, AAH):
+            await services.subscriptions.subscribe(1, target)
+        incident = await _stored(
+            storage, make_incident("Basra", killed=4, actors=[actor(actors, "asaib-ahl-al-haq")])
+        )
+        assert await services.alerts.queue_new(incident) == 1
+        assert incident.id is not None
+        message = await storage.outbox.get_by_key(alert_key(1, incident.id))
+        assert message is not None
+        assert message.payload["matched"] == sorted(
+            ["Basra", "Basra governorate", "Asaib Ahl al-Haq"]
+        )
+
+    async def test_queueing_twice_is_idempotent(
+        self, services: Services, storage: InMemoryStorage
+    ) -> None:
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BASRA)
+        incident = await _stored(storage, make_incident("Basra", killed=4))
+        assert await services.alerts.queue_new(incident) == 1
+        assert await services.alerts.queue_new(incident) == 0
+        assert (await storage.outbox.counts()) == {"pending": 1}
+
+
+class TestPayload:
+    async def test_payload_is_structured_json(
+        self, services: Services, storage: InMemoryStorage
+    ) -> None:
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BASRA)
+        incident = await _stored(storage, make_incident("Basra", killed=4))
+        await services.alerts.queue_new(incident)
+        assert incident.id is not None
+        message = await storage.outbox.get_by_key(alert_key(1, incident.id))
+        assert message is not None
+        assert message.kind is OutboxKind.ALERT
+        assert message.incident_id == incident.id
+        assert Incident.model_validate(message.payload["incident"]) == incident
+        assert message.payload["note"] is None
+        assert "<" not in str(message.payload)
+
+    async def test_quiet_hours_make_the_alert_silent(
+        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+    ) -> None:
+        await add_chat(services, 1)
+        await add_chat(services, 2)
+        await services.chats.set_quiet(1, "22:00-07:00")
+        for chat_id in (1, 2):
+            await services.subscriptions.subscribe(chat_id, BASRA)
+        clock.set(dt.datetime(2022, 8, 30, 21, 0, tzinfo=dt.UTC))  # 00:00 in Baghdad
+        incident = await _stored(storage, make_incident("Basra", killed=4))
+        await services.alerts.queue_new(incident)
+        assert incident.id is not None
+        quiet = await storage.outbox.get_by_key(alert_key(1, incident.id))
+        loud = await storage.outbox.get_by_key(alert_key(2, incident.id))
+        assert quiet is not None
+        assert loud is not None
+        assert quiet.payload["disable_notification"] is True
+        assert loud.payload["disable_notification"] is False
+
+
+class TestBursts:
+    def test_alerts_in_one_bucket_share_a_due_time(self) -> None:
+        base = dt.datetime(2022, 8, 30, 6, 0, 0, tzinfo=dt.UTC)
+        times = [base + dt.timedelta(seconds=s) for s in (1, 7, 19.5)]
+        due = {burst_due(t) for t in times}
+        assert due == {dt.datetime(2022, 8, 30, 6, 0, 40, tzinfo=dt.UTC)}
+
+    def test_due_time_is_at_least_the_grace_later_and_at_most_twice(self) -> None:
+        base = dt.datetime(2022, 8, 30, 6, 0, 3, 250_000, tzinfo=dt.UTC)
+        for offset in range(0, 60, 3):
+            now = base + dt.timedelta(seconds=offset)
+            wait = burst_due(now) - now
+            assert dt.timedelta(seconds=20) <= wait <= dt.timedelta(seconds=40)
+
+    def test_zero_grace_is_immediate(self) -> None:
+        now = dt.datetime(2022, 8, 30, 6, 0, 3, tzinfo=dt.UTC)
+        assert burst_due(now, dt.timedelta(0)) == now
+
+    async def test_a_burst_for_one_chat_becomes_due_together(
+        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+    ) -> None:
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BASRA_GOV)
+        clock.set(dt.datetime(2022, 8, 30, 6, 0, 1, tzinfo=dt.UTC))
+        for offset in range(3):
+            clock.advance(seconds=5)
+            incident = await _stored(
+                storage, make_incident("Basra", killed=offset + 1, summary=f"clash {offset}")
+            )
+            await services.alerts.queue_new(incident)
+        due_now = await storage.outbox.claim_due(clock.now())
+        assert due_now == []
+        later = await storage.outbox.claim_due(clock.now() + dt.timedelta(seconds=40))
+        assert len(later) == 3
+        assert len({m.next_attempt_at for m in later}) == 1
