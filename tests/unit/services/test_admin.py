@@ -1,0 +1,28 @@
+"""Admin status: counts, outbox by status, last ingest and last error."""
+
+from __future__ import annotations
+
+from bot.domain import Feed, SubscriptionKind
+from bot.domain.views import Target
+from bot.services import Services
+from tests.fakes import InMemoryStorage, MutableClock
+from tests.unit.services.conftest import add_chat
+
+
+async def test_status_counts_everything(
+    services: Services, storage: InMemoryStorage, clock: MutableClock
+) -> None:
+    await add_chat(services, 1)
+    await add_chat(services, 2, active=False)
+    await services.subscriptions.subscribe(
+        1, Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
+    )
+    await storage.feeds.add(Feed(url="https://example.org/feed.xml"))
+    await services.admin.record_error("feed timed out")
+    status = await services.admin.status()
+    assert (status.chats, status.subscriptions, status.feeds) == (1, 1, 1)
+    assert status.reports == status.incidents == 0
+    assert status.queue_length == 0
+    assert status.last_error == "feed timed out"
+    assert status.last_error_at == clock.now()
+    assert status.last_ingest_at is None

@@ -1,0 +1,226 @@
+"""Digests: composition (grouping, order, totals, change), exactly-once queueing per local day
+across timezones and restarts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.config import Settings
+from bot.domain import Digest, OutboxKind, SubscriptionKind
+from bot.domain.views import Target
+from bot.services import Services, build_services
+from bot.services.digests import digest_key
+from tests.fakes import (
+    FakeActorRegistry,
+    FakeGazetteer,
+    InMemoryStorage,
+    MutableClock,
+    ScriptedExtractor,
+)
+from tests.unit.services.conftest import add_chat, make_incident, simple_find_match, simple_merge
+
+BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
+BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
+NINEVEH = Target(kind=SubscriptionKind.ADMIN1, key="IQ-NI", label="Nineveh governorate")
+# 07:00 in Baghdad (UTC+3) on 30 August 2022.
+DIGEST_30_AUG = dt.datetime(2022, 8, 30, 4, 0, tzinfo=dt.UTC)
+
+
+async def _seed(storage: InMemoryStorage, at: dt.datetime) -> None:
+    """Incidents first reported one hour before ``at`` and one day before that."""
+    recent = at - dt.timedelta(hours=1)
+    for place, killed, injured in (
+        ("Green Zone", 15, 20),
+        ("Sadr City", 2, 0),
+        ("Basra", 4, 6),
+        ("Sinjar", 0, 1),
+        ("Kirkuk", 9, 0),
+    ):
+        await storage.incidents.add(
+            make_incident(place, killed=killed, injured=injured, created_at=recent)
+        )
+    await storage.incidents.add(
+        make_incident("Basra", killed=1, created_at=at - dt.timedelta(hours=30))
+    )
+
+
+class TestCompose:
+    async def test_groups_by_governorate_then_city_most_severe_first(
+        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+    ) -> None:
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+        for target in (BAGHDAD, BASRA_GOV, NINEVEH):
+            await services.subscriptions.subscribe(1, target)
+        await _seed(storage, DIGEST_30_AUG)
+        digest = await services.digests.compose(1)
+        assert digest.scope == "subscriptions"
+        assert [g.governorate for g in digest.groups] == ["Baghdad", "Basra", "Nineveh"]
+        assert [c.name for c in digest.groups[0].cities] == ["Green Zone", "Sadr City"]
+        assert (digest.total, digest.killed, digest.injured) == (4, 21, 27)
+        assert (digest.previous_total, digest.previous_killed) == (1, 1)
+        assert digest.groups[0].killed == 17
+        assert len(digest.incident_ids) == 4
+        assert digest.areas == ["Baghdad", "Basra governorate", "Nineveh governorate"]
+
+    async def test_nothing_in_the_areas_gives_an_empty_digest(
+        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+    ) -> None:
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, NINEVEH)
+        await storage.incidents.add(make_incident("Basra", killed=3, created_at=clock.now()))
+        digest = await services.digests.compose(1)
+        assert digest.empty
+        assert digest.total == 0
+        assert digest.groups == []
+
+    async def test_a_chat_without_subscriptions_sees_everything_on_demand(
+        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+    ) -> None:
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+        await _seed(storage, DIGEST_30_AUG)
+        digest = await services.digests.compose(1)
+        assert digest.scope == "all"
+        assert digest.total == 5
+        assert digest.groups[0].governorate == "Baghdad"
+
+    async def test_old_incidents_updated_today_count(
+        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+    ) -> None:
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+        old = await storage.incidents.add(
+            make_incident("Basra", killed=1, created_at=clock.now() - dt.timedelta(days=3))
+        )
+        await storage.incidents.update(old.model_copy(update={"updated_at": clock.now()}))
+        digest = await services.digests.compose(1)
+        assert digest.total == 1
+
+    async def test_the_digest_round_trips_as_json(
+        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+    ) -> None:
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+        await _seed(storage, DIGEST_30_AUG)
+        digest = await services.digests.compose(1)
+        assert Digest.model_validate(digest.model_dump(mode="json")) == digest
+
+
+class TestQueueDue:
+    async def _chats(self, services: Services) -> None:
+        await add_chat(services, 1)  # Asia/Baghdad, 07:00 = 04:00 UTC
+        await add_chat(services, 2, timezone="America/New_York")  # 07:00 EDT = 11:00 UTC
+        for chat_id in (1, 2):
+            await services.chats.set_digest_time(chat_id, "07:00")
+            await services.subscriptions.subscribe(chat_id, BAGHDAD)
+
+    async def test_exactly_once_per_local_day_across_timezones(
+        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+    ) -> None:
+        clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
+        await self._chats(services)
+        await _seed(storage, DIGEST_30_AUG)
+
+        clock.set(DIGEST_30_AUG - dt.timedelta(minutes=1))
+        assert await services.digests.queue_due() == 0
+        clock.set(DIGEST_30_AUG)
+        assert await services.digests.queue_due() == 1
+        assert await services.digests.queue_due() == 0
+        clock.advance(hours=6, minutes=59)  # 10:59 UTC: not yet 07:00 in New York
+        assert await services.digests.queue_due() == 0
+        clock.advance(minutes=1)
+        assert await services.digests.queue_due() == 1
+        clock.advance(hours=10)
+        assert await services.digests.queue_due() == 0
+        clock.set(DIGEST_30_AUG + dt.timedelta(days=1))
+        assert await services.digests.queue_due() == 1
+
+        baghdad = await storage.outbox.get_by_key(digest_key(1, dt.date(2022, 8, 30)))
+        new_york = await storage.outbox.get_by_key(digest_key(2, dt.date(2022, 8, 30)))
+        assert baghdad is not None
+        assert new_york is not None
+        assert baghdad.kind is OutboxKind.DIGEST
+        digest = Digest.model_validate(baghdad.payload["digest"])
+        assert digest.window_end == DIGEST_30_AUG
+        assert digest.total == 2  # Green Zone and Sadr City, within Baghdad
+        assert await storage.outbox.counts() == {"pending": 3}
+
+    async def test_a_missed_digest_is_sent_once_after_a_restart(
+        self,
+        services: Services,
+        storage: InMemoryStorage,
+        clock: MutableClock,
+        gazetteer: FakeGazetteer,
+        actors: FakeActorRegistry,
+        settings: Settings,
+    ) -> None:
+        clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
+        await self._chats(services)
+        clock.set(DIGEST_30_AUG + dt.timedelta(hours=3))  # the bot was down at 07:00
+
+        def restart() -> Services:
+            return build_services(
+                storage,
+                ScriptedExtractor(),
+                gazetteer,
+                actors,
+                clock,
+                settings,
+                find_match=simple_find_match,
+                merge_incidents=simple_merge,
+            )
+
+        assert await restart().digests.queue_due() == 1
+        assert await restart().digests.queue_due() == 0
+        assert await restart().digests.queue_due() == 0
+        chat = await storage.chats.get(1)
+        assert chat is not None
+        assert chat.last_digest_date == dt.date(2022, 8, 30)
+
+    async def test_chats_without_subscriptions_or_with_digests_off_get_none(
+        self, services: Services, clock: MutableClock
+    ) -> None:
+        clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
+        await add_chat(services, 1)
+        await add_chat(services, 2)
+        await services.subscriptions.subscribe(2, BAGHDAD)
+        await services.chats.set_digest_time(2, "off")
+        clock.set(DIGEST_30_AUG)
+        assert await services.digests.queue_due() == 0
+
+    async def test_inactive_chats_get_none(self, services: Services, clock: MutableClock) -> None:
+        clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BAGHDAD)
+        await services.chats.deactivate(1)
+        clock.set(DIGEST_30_AUG)
+        assert await services.digests.queue_due() == 0
+
+    async def test_setting_a_time_already_past_waits_for_tomorrow(
+        self, services: Services, clock: MutableClock
+    ) -> None:
+        clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BAGHDAD)
+        clock.set(DIGEST_30_AUG)
+        assert await services.digests.queue_due() == 1
+        clock.advance(hours=2)  # 09:00 local; choose 08:00: today's digest is already out
+        await services.chats.set_digest_time(1, "08:00")
+        assert await services.digests.queue_due() == 0
+        chat = await services.chats.get(1)
+        assert services.digests.next_run(chat) == dt.datetime(2022, 8, 31, 5, 0, tzinfo=dt.UTC)
+
+    async def test_quiet_hours_make_the_digest_silent(
+        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+    ) -> None:
+        clock.set(dt.datetime(2022, 8, 29, 19, 0, tzinfo=dt.UTC))
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BAGHDAD)
+        await services.chats.set_quiet(1, "06:00-08:00")
+        clock.set(DIGEST_30_AUG)
+        assert await services.digests.queue_due() == 1
+        message = await storage.outbox.get_by_key(digest_key(1, dt.date(2022, 8, 30)))
+        assert message is not None
+        assert message.payload["disable_notification"] is True

@@ -1,0 +1,165 @@
+"""Queries: latest, per target (with neighbourhoods), detail, stats against the previous
+period, search, pagination."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.domain import GeoPrecision, SubEventType, SubscriptionKind
+from bot.domain.views import Target
+from bot.services import Services
+from bot.services.errors import UserError
+from bot.services.queries import sanitize_search
+from tests.fakes import FakeActorRegistry, InMemoryStorage, MutableClock
+from tests.unit.services.conftest import actor, make_incident
+
+BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
+BAGHDAD_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BG", label="Baghdad governorate")
+AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
+NOW = dt.datetime(2022, 9, 2, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+async def seeded(
+    storage: InMemoryStorage, clock: MutableClock, actors: FakeActorRegistry
+) -> InMemoryStorage:
+    """Incidents in and around Baghdad over two weeks, plus one in Basra."""
+    clock.set(NOW)
+    aah = actor(actors, "asaib-ahl-al-haq")
+    for place, day, killed, precision, who in (
+        ("Green Zone", dt.date(2022, 8, 29), 30, GeoPrecision.POINT, [aah]),
+        ("Sadr City", dt.date(2022, 8, 30), 2, GeoPrecision.POINT, []),
+        ("Baghdad", dt.date(2022, 8, 31), 1, GeoPrecision.NEAR, []),
+        ("Baghdad", dt.date(2022, 9, 1), 5, GeoPrecision.ADMIN1, []),
+        ("Baghdad", dt.date(2022, 8, 22), 3, GeoPrecision.POINT, []),
+        ("Basra", dt.date(2022, 9, 1), 4, GeoPrecision.POINT, [aah]),
+    ):
+        await storage.incidents.add(
+            make_incident(
+                place,
+                day=day,
+                killed=killed,
+                precision=precision,
+                actors=who,
+                summary=f"Clashes in {place} on {day.isoformat()}",
+            )
+        )
+    return storage
+
+
+class TestForTarget:
+    async def test_a_city_includes_neighbourhoods_but_not_governorate_level_events(
+        self, services: Services, seeded: InMemoryStorage
+    ) -> None:
+        page = await services.queries.for_target(BAGHDAD, services.queries.parse_period("7d"))
+        assert [i.location.name for i in page.items] == ["Baghdad", "Sadr City", "Green Zone"]
+        assert page.total == 3
+
+    async def test_a_governorate_includes_everything_in_it(
+        self, services: Services, seeded: InMemoryStorage
+    ) -> None:
+        page = await services.queries.for_target(
+            BAGHDAD_GOV, services.queries.parse_period("7d"), page_size=10
+        )
+        assert page.total == 4
+
+    async def test_no_period_means_any_time(
+        self, services: Services, seeded: InMemoryStorage
+    ) -> None:
+        page = await services.queries.for_target(BAGHDAD, None, page_size=10)
+        assert page.total == 4
+
+    async def test_a_faction(self, services: Services, seeded: InMemoryStorage) -> None:
+        page = await services.queries.for_target(AAH, services.queries.parse_period("2w"))
+        assert [i.location.name for i in page.items] == ["Basra", "Green Zone"]
+
+    async def test_pagination(self, services: Services, seeded: InMemoryStorage) -> None:
+        first = await services.queries.for_target(BAGHDAD_GOV, None, page=1, page_size=2)
+        second = await services.queries.for_target(BAGHDAD_GOV, None, page=2, page_size=2)
+        beyond = await services.queries.for_target(BAGHDAD_GOV, None, page=9, page_size=2)
+        assert (first.page, first.pages, first.total) == (1, 3, 5)
+        assert first.has_next
+        assert not first.has_previous
+        assert {i.id for i in first.items}.isdisjoint({i.id for i in second.items})
+        assert beyond.page == 3
+        assert not beyond.has_next
+
+    async def test_latest(self, services: Services, seeded: InMemoryStorage) -> None:
+        page = await services.queries.latest(2)
+        assert page.total == 6
+        assert page.pages == 3
+        assert [i.date for i in page.items] == [dt.date(2022, 9, 1), dt.date(2022, 9, 1)]
+
+
+class TestDetail:
+    async def test_unknown_incident_is_a_user_error(self, services: Services) -> None:
+        with pytest.raises(UserError, match="#99"):
+            await services.queries.incident(99)
+
+    async def test_detail(self, services: Services, seeded: InMemoryStorage) -> None:
+        detail = await services.queries.incident(1)
+        assert detail.incident.location.name == "Green Zone"
+        assert detail.revisions == []
+
+
+class TestStats:
+    async def test_compares_with_the_previous_period(
+        self, services: Services, seeded: InMemoryStorage
+    ) -> None:
+        stats = await services.queries.stats(BAGHDAD_GOV, services.queries.parse_period("7d"))
+        assert (stats.current.incidents, stats.current.killed) == (4, 38)
+        assert (stats.previous.incidents, stats.previous.killed) == (1, 3)
+        assert stats.change == 3
+        assert stats.killed_change == 35
+        assert stats.previous_period.until == stats.period.since
+
+    async def test_place_stats_follow_place_semantics(
+        self, services: Services, seeded: InMemoryStorage
+    ) -> None:
+        stats = await services.queries.stats(BAGHDAD, services.queries.parse_period("7d"))
+        assert stats.current.incidents == 3
+        assert stats.current.by_event_type == {"Battles": 3}
+
+    async def test_everything_by_default(
+        self, services: Services, seeded: InMemoryStorage
+    ) -> None:
+        stats = await services.queries.stats()
+        assert stats.current.incidents == 5
+        assert stats.target is None
+
+
+class TestSearch:
+    async def test_finds_words(self, services: Services, seeded: InMemoryStorage) -> None:
+        page = await services.queries.search("clashes basra")
+        assert [i.location.name for i in page.items] == ["Basra"]
+        assert page.query == "clashes basra"
+
+    @pytest.mark.parametrize(
+        ("raw", "clean"),
+        [
+            ('"drone" AND Sinjar*', "drone Sinjar"),
+            ("NEAR(a b) OR -c", "a b c"),
+            ("البصرة; DROP TABLE", "البصرة DROP TABLE"),
+        ],
+    )
+    def test_sanitised(self, raw: str, clean: str) -> None:
+        assert sanitize_search(raw) == clean
+
+    @pytest.mark.parametrize("words", ["", "***", "AND OR"])
+    async def test_nothing_to_search_is_a_user_error(self, services: Services, words: str) -> None:
+        with pytest.raises(UserError):
+            await services.queries.search(words)
+
+    async def test_other_event_types_count_separately(
+        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+    ) -> None:
+        clock.set(NOW)
+        await storage.incidents.add(
+            make_incident(
+                "Nasiriyah", day=dt.date(2022, 9, 1), event=SubEventType.PEACEFUL_PROTEST
+            )
+        )
+        stats = await services.queries.stats(None, services.queries.parse_period("24h"))
+        assert stats.current.by_event_type == {"Protests": 1}
