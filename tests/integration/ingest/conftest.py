@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from bot.config import Settings
+from bot.domain import (
+    CasualtyCount,
+    CountStatus,
+    EventType,
+    Incident,
+    Location,
+    SubEventType,
+)
 from bot.ingest.fetch import SafeFetcher
+from bot.services import Services, build_services
+from bot.services.feeds import FeedService
+from tests.fakes import (
+    FakeActorRegistry,
+    FakeGazetteer,
+    InMemoryStorage,
+    MutableClock,
+    ScriptedExtractor,
+)
 from tests.httpserver import LocalHTTPServer, running_server
 
 
@@ -43,3 +62,98 @@ def strict_fetcher(http_server: LocalHTTPServer) -> SafeFetcher:
         make_settings(SITREP_ALLOW_PRIVATE_FETCH=False),
         allowed_endpoints={("127.0.0.1", http_server.port)},
     )
+
+
+# -- services over in-memory storage ------------------------------------------------------------
+
+START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+ADMINS = (111, 222)
+
+
+def same_event(incident: Incident, candidates: Sequence[Incident]) -> Incident | None:
+    """Same place, day and event type: the same event (the real rule lives in bot.extract)."""
+    for candidate in candidates:
+        if (
+            candidate.location.key == incident.location.key
+            and candidate.date == incident.date
+            and candidate.event_type is incident.event_type
+        ):
+            return candidate
+    return None
+
+
+@dataclass
+class _Merged:
+    incident: Incident
+    changed: bool
+    toll_changed: bool
+    changes: dict[str, Any]
+    note: str
+
+
+def add_sources(existing: Incident, new: Incident) -> _Merged:
+    """Merge two reports of one event by adding the new sources."""
+    urls = {source.url for source in existing.sources}
+    added = [source for source in new.sources if source.url not in urls]
+    merged = existing.model_copy(update={"sources": [*existing.sources, *added]})
+    changes = {"sources": {"old": len(existing.sources), "new": len(merged.sources)}}
+    return _Merged(merged, bool(added), False, changes if added else {}, "")
+
+
+def scripted_incident(place: str = "Tikrit", killed: int = 2) -> Incident:
+    """An incident the scripted extractor hands out."""
+    return Incident(
+        date=dt.date(2026, 3, 2),
+        location=Location(name=place, country="IQ", admin1="Salah al-Din"),
+        event_type=EventType.EXPLOSIONS,
+        sub_event_type=SubEventType.REMOTE_EXPLOSIVE,
+        killed=CasualtyCount(min=killed, max=killed, status=CountStatus.EXACT),
+        summary=f"Roadside bomb near {place}",
+    )
+
+
+@dataclass
+class FeedWorld:
+    """Everything a feed test needs, wired like the composition root does."""
+
+    server: LocalHTTPServer
+    clock: MutableClock
+    storage: InMemoryStorage
+    extractor: ScriptedExtractor
+    settings: Settings
+    services: Services
+    fetcher: SafeFetcher
+    feeds: FeedService
+
+
+def build_world(server: LocalHTTPServer, *, strict: bool = False, **settings: Any) -> FeedWorld:
+    """Services over in-memory storage and a fetcher pointed at the local server."""
+    values: dict[str, Any] = {"SITREP_ADMIN_IDS": ",".join(map(str, ADMINS))}
+    values.update(settings)
+    if strict:
+        values["SITREP_ALLOW_PRIVATE_FETCH"] = False
+    config = make_settings(**values)
+    clock = MutableClock(START)
+    storage = InMemoryStorage()
+    extractor = ScriptedExtractor()
+    extractor.script("Tikrit", [scripted_incident()])
+    services = build_services(
+        storage,
+        extractor,
+        FakeGazetteer(),
+        FakeActorRegistry(),
+        clock,
+        config,
+        find_match=same_event,
+        merge_incidents=add_sources,
+    )
+    endpoints = {("127.0.0.1", server.port)} if strict else set()
+    fetcher = SafeFetcher(config, allowed_endpoints=endpoints)
+    feeds = FeedService(storage, services.ingestion, fetcher, clock, config)
+    return FeedWorld(server, clock, storage, extractor, config, services, fetcher, feeds)
+
+
+@pytest.fixture
+def world(http_server: LocalHTTPServer) -> FeedWorld:
+    """A feed world with private fetching allowed (the server is on 127.0.0.1)."""
+    return build_world(http_server)
