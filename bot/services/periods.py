@@ -159,7 +159,12 @@ def parse_period(text: str | None, now: dt.datetime, tz: ZoneInfo | str = "UTC")
 def previous_period(period: Period, tz: ZoneInfo | str = "UTC") -> Period:
     """The period of the same length that ends where ``period`` starts (for comparisons)."""
     length = period.length
-    return _make(period.since - length, period.since, f"the {_describe(length)} before", _zone(tz))
+    before = _make(
+        period.since - length, period.since, f"the {_describe(length)} before", _zone(tz)
+    )
+    # Incidents are dated by day: the day the two windows share belongs to the current one.
+    last_day = min(before.last_day, period.first_day - dt.timedelta(days=1))
+    return before.model_copy(update={"last_day": max(last_day, before.first_day)})
 
 
 def _describe(length: dt.timedelta) -> str:

@@ -76,6 +76,11 @@ class TestGoodPeriods:
         assert before.until == period.since
         assert before.length == period.length
 
+    def test_previous_period_never_shares_a_day(self) -> None:
+        period = parse_period("7d", NOW, BAGHDAD)
+        before = previous_period(period, BAGHDAD)
+        assert before.last_day == period.first_day - dt.timedelta(days=1)
+
 
 class TestBadPeriods:
     @pytest.mark.parametrize(
