@@ -10,6 +10,7 @@ transaction block commit on their own.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
@@ -56,6 +57,7 @@ class IncidentQuery(BaseModel):
     until: dt.date | None = None  # inclusive
     updated_since: dt.datetime | None = None  # incidents created or changed since
     min_killed: int | None = None
+    include_background: bool = True  # False drops references to earlier events
     limit: int = Field(default=20, ge=1, le=10_000)
     offset: int = Field(default=0, ge=0)
 
@@ -243,7 +245,7 @@ class FeedRepository(Protocol):
         """Every feed."""
         ...
 
-    async def due(self, now: dt.datetime) -> list[Feed]:
+    async def due(self, now: dt.datetime) -> builtins.list[Feed]:
         """Active feeds whose next poll time has come."""
         ...
 

@@ -1,0 +1,116 @@
+"""Two connections and two processes writing one file: no "database is locked" errors."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+import textwrap
+from pathlib import Path
+
+from storage.sqlite import SqliteStorage
+
+from .conftest import make_chat, make_incident, make_message, make_report
+
+WRITER = textwrap.dedent(
+    """
+    import asyncio, hashlib, sys
+    import datetime as dt
+    from bot.domain import Report
+    from storage.sqlite import SqliteStorage
+
+    async def main(path: str, count: int) -> None:
+        store = await SqliteStorage.open(path)
+        try:
+            now = dt.datetime.now(dt.UTC)
+            for n in range(count):
+                text = f"written by the other process, number {n}"
+                await store.reports.add(Report(
+                    url=f"https://child.example/{n}",
+                    content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                    fetched_at=now, text=text,
+                ))
+                async with store.transaction():
+                    await store.meta.set(f"child:{n}", "a")
+                    await store.meta.set(f"child:{n}:b", "b")
+        finally:
+            await store.close()
+        print("done")
+
+    asyncio.run(main(sys.argv[1], int(sys.argv[2])))
+    """
+)
+
+
+class TestTwoConnections:
+    """Two SqliteStorage instances on one file, written from interleaved tasks."""
+
+    async def test_interleaved_writers(self, db_path: Path) -> None:
+        first = await SqliteStorage.open(db_path)
+        second = await SqliteStorage.open(db_path)
+        try:
+            await first.chats.upsert(make_chat(1))
+
+            async def write(store: SqliteStorage, offset: int) -> None:
+                for n in range(offset, offset + 40):
+                    await store.reports.add(make_report(n))
+                    async with store.transaction():
+                        incident = await store.incidents.add(make_incident())
+                        await store.outbox.enqueue(
+                            make_message(1, f"alert:1:{incident.id}", incident_id=incident.id)
+                        )
+                    await asyncio.sleep(0)
+
+            await asyncio.gather(
+                write(first, 0), write(second, 1000), write(first, 2000), write(second, 3000)
+            )
+            assert await first.reports.count() == 160
+            assert await second.incidents.count() == 160
+            counts = await second.outbox.counts()
+            assert counts["pending"] == 160
+        finally:
+            await first.close()
+            await second.close()
+
+    async def test_concurrent_opening_migrates_once(self, db_path: Path) -> None:
+        stores = await asyncio.gather(*(SqliteStorage.open(db_path) for _ in range(4)))
+        try:
+            versions = {await s.schema_version() for s in stores}
+            assert versions == {1}
+        finally:
+            for store in stores:
+                await store.close()
+
+
+class TestTwoProcesses:
+    """A writer in another OS process while this one writes."""
+
+    async def test_writer_in_a_subprocess(self, db_path: Path) -> None:
+        store = await SqliteStorage.open(db_path)
+        try:
+            child = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                WRITER,
+                str(db_path),
+                "60",
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            for n in range(60):
+                await store.reports.add(make_report(n))
+                async with store.transaction():
+                    await store.meta.set(f"parent:{n}", "x")
+            out, err = await child.communicate()
+            assert child.returncode == 0, err.decode()
+            assert out.decode().strip() == "done"
+            assert b"locked" not in err
+            assert await store.reports.count() == 120
+        finally:
+            await store.close()
+        conn = sqlite3.connect(db_path)
+        try:
+            (meta_rows,) = conn.execute("SELECT COUNT(*) FROM meta").fetchone()
+        finally:
+            conn.close()
+        assert meta_rows == 60 + 2 * 60

@@ -1,0 +1,128 @@
+"""transaction(): atomic blocks on a shared connection, joined by calls from the same task."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.domain import SourceRef
+from storage.base import StorageError
+from storage.sqlite import SqliteStorage
+
+from .conftest import make_chat, make_incident, make_message, make_report
+
+
+class Boom(Exception):
+    """Raised on purpose inside a transaction."""
+
+
+class TestAtomicity:
+    """All or nothing."""
+
+    async def test_commit(self, storage: SqliteStorage) -> None:
+        await storage.chats.upsert(make_chat(1))
+        async with storage.transaction():
+            incident = await storage.incidents.add(make_incident())
+            await storage.outbox.enqueue(make_message(1, "alert:1:1", incident_id=incident.id))
+        assert await storage.incidents.count() == 1
+        stored = await storage.outbox.get_by_key("alert:1:1")
+        assert stored is not None
+        assert stored.incident_id == incident.id
+
+    async def test_rollback_on_exception(self, storage: SqliteStorage) -> None:
+        await storage.chats.upsert(make_chat(1))
+
+        async def block() -> None:
+            async with storage.transaction():
+                await storage.incidents.add(make_incident())
+                await storage.outbox.enqueue(make_message(1, "alert:1:1"))
+                raise Boom
+
+        with pytest.raises(Boom):
+            await block()
+        assert await storage.incidents.count() == 0
+        assert await storage.outbox.get_by_key("alert:1:1") is None
+        # The connection is usable afterwards.
+        await storage.reports.add(make_report(1))
+        assert await storage.reports.count() == 1
+
+    async def test_nested_transaction_joins_the_outer_one(self, storage: SqliteStorage) -> None:
+
+        async def block() -> None:
+            async with storage.transaction():
+                await storage.reports.add(make_report(1))
+                async with storage.transaction():
+                    await storage.reports.add(make_report(2))
+                raise Boom
+
+        with pytest.raises(Boom):
+            await block()
+        assert await storage.reports.count() == 0
+        async with storage.transaction(), storage.transaction():
+            await storage.reports.add(make_report(3))
+        assert await storage.reports.count() == 1
+
+    async def test_failed_call_inside_a_block_leaves_no_partial_rows(
+        self, storage: SqliteStorage
+    ) -> None:
+        async with storage.transaction():
+            await storage.reports.add(make_report(1))
+            with pytest.raises(StorageError):
+                # The incident row goes in before its source fails the foreign key.
+                await storage.incidents.add(make_incident(sources=[SourceRef(report_id=999)]))
+            await storage.reports.add(make_report(2))
+        assert await storage.reports.count() == 2
+        assert await storage.incidents.count() == 0
+
+    async def test_gathered_calls_inside_a_block(self, storage: SqliteStorage) -> None:
+        async with storage.transaction():
+            await asyncio.gather(*(storage.reports.add(make_report(n)) for n in range(10)))
+        assert await storage.reports.count() == 10
+
+    async def test_cancelled_block_rolls_back(self, storage: SqliteStorage) -> None:
+        inside = asyncio.Event()
+
+        async def writer() -> None:
+            async with storage.transaction():
+                await storage.reports.add(make_report(1))
+                inside.set()
+                await asyncio.Event().wait()
+
+        task = asyncio.create_task(writer())
+        await inside.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert await storage.reports.count() == 0
+        await storage.reports.add(make_report(2))
+        assert await storage.reports.count() == 1
+
+
+class TestIsolation:
+    """Other tasks wait for a running block instead of seeing its uncommitted rows."""
+
+    async def test_other_task_does_not_see_uncommitted_rows(self, storage: SqliteStorage) -> None:
+        inside = asyncio.Event()
+        release = asyncio.Event()
+
+        async def writer() -> None:
+            async with storage.transaction():
+                await storage.reports.add(make_report(1))
+                inside.set()
+                await release.wait()
+                raise Boom
+
+        task = asyncio.create_task(writer())
+        await inside.wait()
+        reader = asyncio.create_task(storage.reports.count())
+        await asyncio.sleep(0)
+        release.set()
+        with pytest.raises(Boom):
+            await task
+        assert await reader == 0
+
+    async def test_closed_storage_refuses_work(self, storage: SqliteStorage) -> None:
+        await storage.close()
+        with pytest.raises(StorageError, match="closed"):
+            await storage.reports.count()

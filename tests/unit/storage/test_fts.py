@@ -1,0 +1,60 @@
+"""storage.fts: user text becomes a quoted FTS5 query that cannot carry operators."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from storage.fts import fts_query
+
+
+class TestFtsQuery:
+    """Each word is quoted; operators and punctuation lose their meaning."""
+
+    def test_words_are_quoted_and_all_required(self) -> None:
+        assert fts_query("car bomb") == '"car" "bomb"'
+
+    def test_trailing_star_keeps_prefix_search(self) -> None:
+        assert fts_query("bomb*") == '"bomb"*'
+
+    def test_double_quotes_are_escaped(self) -> None:
+        assert fts_query('say"hi') == '"say""hi"'
+
+    @pytest.mark.parametrize("text", ["", "   ", '"', "*", "()", "'; --", "\u064b"])
+    def test_nothing_searchable_gives_none(self, text: str) -> None:
+        assert fts_query(text) is None
+
+    def test_arabic_words_are_kept(self) -> None:
+        assert fts_query("انفجار في البصرة") == '"انفجار" "في" "البصرة"'
+
+    def test_term_count_is_capped(self) -> None:
+        query = fts_query(" ".join(f"w{i}" for i in range(100)), max_terms=5)
+        assert query is not None
+        assert query.count('"') == 10
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            '"',
+            "AND(",
+            "NEAR(",
+            "OR",
+            "NOT x",
+            "a AND",
+            "'; DROP TABLE reports; --",
+            "x:y",
+            "^a",
+            "{a b}",
+            'a"b*c',
+            "-x +y",
+        ],
+    )
+    def test_hostile_text_is_valid_fts5(self, text: str) -> None:
+        conn = sqlite3.connect(":memory:")
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(body)")
+        conn.execute("INSERT INTO t (body) VALUES ('a car and a drop table near x y')")
+        query = fts_query(text)
+        if query is not None:
+            conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (query,)).fetchall()
+        conn.close()
