@@ -1,0 +1,1 @@
+"""Extraction: pure functions from report text to incidents (places, dates, actors, counts)."""

@@ -1,0 +1,498 @@
+"""Gazetteer: places, governorates and countries by name, in running text, and by fuzzy match.
+
+The index is package data (``bot/data/gazetteer.json.gz``) built by ``scripts/build_gazetteer.py``
+from GeoNames (CC BY 4.0) plus hand-checked tables. Loading it does no other I/O.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import ahocorasick
+from rapidfuzz import fuzz, process
+
+from bot.domain.enums import GeoPrecision
+from bot.domain.models import Location
+from bot.extract.normalize import fold_with_offsets, match_key, strip_article
+
+__all__ = ["Gazetteer", "GazetteerEntry", "PlaceMention"]
+
+EntryKind = Literal["place", "admin1", "country"]
+_KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
+
+# Words that may stay lower-case inside a multi-word place name ("Shatt al-Arab district").
+_LOWER_OK = frozenset(
+    {
+        "al", "el", "as", "ash", "an", "ad", "adh", "at", "ath", "az", "ar", "aj", "of", "the",
+        "de", "la", "le", "du", "des", "del", "da", "di", "bin", "ibn", "bint", "wa", "and", "on",
+        "upon", "am", "im", "der", "den", "y", "e", "district", "city", "province",
+        "governorate", "region", "base", "air", "camp", "mountain", "mountains", "valley",
+        "shrine", "airport", "countryside", "plains", "subdistrict",
+    }
+)  # fmt: skip
+_ARTICLES = ("al", "el", "as", "ash", "an", "ad", "adh", "at", "ath", "az", "ar", "aj")
+# Suffixes that ask for a governorate ("Basra province") or a town ("Basra city").
+_ADMIN1_SUFFIXES = ("governorate", "province", "region", "gov")
+_PLACE_SUFFIXES = ("city", "town")
+_MIN_AUTOMATON_KEY = 3
+# Fuzzy suggestions: focus countries in full, elsewhere only large places.
+_FUZZY_COUNTRIES = frozenset({"IQ", "SY", "IR", "TR", "SA", "KW", "JO", "LB"})
+_FUZZY_MIN_POPULATION = 100_000
+_FUZZY_CUTOFF = 75.0
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    """One place, governorate or country."""
+
+    key: str  # "gn:<geonameid>", "iq:<slug>", ISO 3166-2 ("IQ-BA"), or ISO country ("IQ")
+    kind: EntryKind
+    name: str  # English display name
+    country: str  # ISO 3166-1 alpha-2
+    admin1: str | None  # canonical governorate name ("Basra")
+    admin1_code: str | None  # "IQ-BA" (ISO 3166-2 where one exists)
+    lat: float
+    lon: float
+    population: int
+    timezone: str | None  # IANA zone
+    parent_key: str | None  # neighbourhood -> its city
+
+    def to_location(self, precision: GeoPrecision | None = None) -> Location:
+        """A domain ``Location`` for this entry; precision defaults from the kind."""
+        if precision is None:
+            precision = {
+                "place": GeoPrecision.POINT,
+                "admin1": GeoPrecision.ADMIN1,
+                "country": GeoPrecision.COUNTRY,
+            }[self.kind]
+        geonames_id = int(self.key[3:]) if self.key.startswith("gn:") else None
+        return Location(
+            name=self.name,
+            geonames_id=geonames_id,
+            admin1=self.admin1,
+            admin1_code=self.admin1_code,
+            country=self.country,
+            lat=self.lat,
+            lon=self.lon,
+            geo_precision=precision,
+            timezone=self.timezone,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A place name found in text: character span in the original text and ranked candidates."""
+
+    start: int
+    end: int
+    surface: str
+    candidates: tuple[GazetteerEntry, ...]
+
+
+@dataclass(slots=True)
+class _Ref:
+    index: int
+    primary: bool
+
+
+@dataclass(slots=True)
+class _State:
+    """The loaded index: column arrays, entries materialised on first use."""
+
+    keys: list[str]
+    kinds: str
+    names_col: list[str]
+    countries: str
+    admin1_col: list[str]
+    lat: list[float]
+    lon: list[float]
+    population: list[int]
+    rank_pop: list[int]
+    tz_col: list[int]
+    parent_col: list[str]
+    timezones: list[str]
+    name_index: dict[str, int]  # folded name -> position in ``counts``/``starts``
+    counts: list[int]
+    starts: list[int]
+    refs: list[int]
+    by_key: dict[str, int]
+    admin1_names: dict[str, str]
+    stoplist: frozenset[str]
+    entries: list[GazetteerEntry | None]
+    automaton: Any = None
+    fuzzy_choices: dict[str, str] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_KINDS: dict[str, EntryKind] = {"p": "place", "a": "admin1", "c": "country"}
+
+
+class Gazetteer:
+    """Places by name (exact after folding), in running text, and by fuzzy match."""
+
+    def __init__(self, index: dict[str, Any], stoplist: Iterable[str] = ()) -> None:
+        """Build from a loaded index document (see ``scripts/build_gazetteer.py``)."""
+        if index.get("format") != 2:
+            msg = f"unsupported gazetteer index format: {index.get('format')!r}"
+            raise ValueError(msg)
+        keys = index["key"].split("\n")
+        kinds = index["kind"]
+        names_col = index["name"].split("\n")
+        counts: list[int] = index["counts"]
+        starts: list[int] = []
+        total = 0
+        for count in counts:
+            starts.append(total)
+            total += count
+        name_keys = index["names"].split("\n") if index["names"] else []
+        admin1_names = {keys[i]: names_col[i] for i, kind in enumerate(kinds) if kind == "a"}
+        self._state = _State(
+            keys=keys,
+            kinds=kinds,
+            names_col=names_col,
+            countries=index["country"],
+            admin1_col=index["admin1"].split("\n"),
+            lat=index["lat"],
+            lon=index["lon"],
+            population=index["population"],
+            rank_pop=index["rank_population"],
+            tz_col=index["timezone"],
+            parent_col=index["parent"].split("\n"),
+            timezones=index["timezones"],
+            name_index={name: i for i, name in enumerate(name_keys)},
+            counts=counts,
+            starts=starts,
+            refs=index["refs"],
+            by_key={key: i for i, key in enumerate(keys)},
+            admin1_names=admin1_names,
+            stoplist=frozenset(match_key(word) for word in stoplist),
+            entries=[None] * len(keys),
+        )
+        if not (len(keys) == len(kinds) == len(names_col) == len(index["lat"])):
+            msg = "corrupt gazetteer index: column lengths differ"
+            raise ValueError(msg)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def default(cls) -> Gazetteer:
+        """The packaged gazetteer, loaded once per process."""
+        return _default_gazetteer()
+
+    @classmethod
+    def from_path(cls, path: Path, stoplist: Iterable[str] | None = None) -> Gazetteer:
+        """Load an index file (gzip JSON) from ``path``; the packaged stoplist unless given."""
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            index = json.load(handle)
+        return cls(index, _packaged_stoplist() if stoplist is None else stoplist)
+
+    # ------------------------------------------------------------------ queries
+    def get(self, key: str) -> GazetteerEntry | None:
+        """The entry with this key ("gn:99532", "IQ-BA", "IQ"), or None."""
+        index = self._state.by_key.get(key)
+        return None if index is None else self._entry(index)
+
+    def __len__(self) -> int:
+        """Number of entries."""
+        return len(self._state.keys)
+
+    def lookup(self, name: str, *, country: str | None = None) -> list[GazetteerEntry]:
+        """Entries whose name or alias equals ``name`` after folding, best first.
+
+        Order: the ``country`` prior (if given), exact primary names before alternate names,
+        then population (a governorate ranks with its capital, just after it).
+        """
+        key = match_key(name)
+        if not key:
+            return []
+        kind_filter: str | None = None
+        refs = self._refs_for(key)
+        if not refs:
+            head, _, suffix = key.rpartition(" ")
+            if head and suffix in _ADMIN1_SUFFIXES:
+                refs, kind_filter = self._refs_for(head), "admin1"
+            elif head and suffix in _PLACE_SUFFIXES:
+                refs, kind_filter = self._refs_for(head), "place"
+        ranked = self._rank(refs, country=country)
+        if kind_filter is not None:
+            ranked = [e for e in ranked if e.kind == kind_filter] or ranked
+        return ranked
+
+    def suggest(self, name: str, limit: int = 5) -> list[GazetteerEntry]:
+        """Fuzzy "did you mean": focus countries and large world places, best first."""
+        key = match_key(name)
+        if not key or limit <= 0:
+            return []
+        choices = self._fuzzy_choices()
+        scored = process.extract(
+            key, choices, scorer=fuzz.ratio, limit=limit * 8, score_cutoff=_FUZZY_CUTOFF
+        )
+        ranked: list[tuple[float, int, GazetteerEntry]] = []
+        for choice, score, _ in scored:
+            refs = self._refs_exact(choice)
+            for entry in self._rank(refs):
+                weight = self._state.rank_pop[self._state.by_key[entry.key]]
+                # Round scores so near-equal spellings are ordered by importance.
+                ranked.append((round(score / 5), weight, entry))
+        ranked.sort(key=lambda item: (-item[0], -item[1], _KIND_RANK[item[2].kind], item[2].key))
+        results: list[GazetteerEntry] = []
+        seen: set[str] = set()
+        for _, _, entry in ranked:
+            if entry.key not in seen:
+                seen.add(entry.key)
+                results.append(entry)
+            if len(results) >= limit:
+                break
+        return results
+
+    def admin1_of(self, entry: GazetteerEntry) -> GazetteerEntry | None:
+        """The governorate/province entry an entry belongs to (itself for a governorate)."""
+        if entry.admin1_code is None:
+            return None
+        return self.get(entry.admin1_code)
+
+    def find_mentions(self, text: str) -> list[PlaceMention]:
+        """Place names in running text, left to right, longest match first, non-overlapping.
+
+        Matches must fall on word boundaries; Latin-script names must be capitalised in the
+        original text ("ERBIL" counts); stoplisted common words and person-name particles
+        ("Muqtada al-Sadr") are skipped. A leading "al-" is included in the span.
+        """
+        if not text:
+            return []
+        folded, offsets = fold_with_offsets(text, for_matching=True)
+        automaton = self._automaton()
+        found: list[tuple[int, int, str]] = []
+        for end, key in automaton.iter(folded):
+            start = end - len(key) + 1
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            if end + 1 < len(folded) and folded[end + 1].isalnum():
+                continue
+            found.append((start, end + 1, key))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        mentions: list[PlaceMention] = []
+        cursor = 0
+        for start, end, key in found:
+            if start < cursor:
+                continue
+            mention = self._accept(text, folded, offsets, (start, end), key)
+            if mention is not None:
+                mentions.append(mention)
+                cursor = end
+        return mentions
+
+    # ------------------------------------------------------------------ internals
+    def _entry(self, index: int) -> GazetteerEntry:
+        state = self._state
+        entry = state.entries[index]
+        if entry is None:
+            admin1_key = state.admin1_col[index] or None
+            tz = state.tz_col[index]
+            entry = GazetteerEntry(
+                key=state.keys[index],
+                kind=_KINDS[state.kinds[index]],
+                name=state.names_col[index],
+                country=state.countries[2 * index : 2 * index + 2],
+                admin1=state.admin1_names.get(admin1_key) if admin1_key else None,
+                admin1_code=admin1_key,
+                lat=state.lat[index],
+                lon=state.lon[index],
+                population=state.population[index],
+                timezone=state.timezones[tz] if tz >= 0 else None,
+                parent_key=state.parent_col[index] or None,
+            )
+            state.entries[index] = entry
+        return entry
+
+    def _refs_exact(self, key: str) -> list[_Ref]:
+        state = self._state
+        position = state.name_index.get(key)
+        if position is None:
+            return []
+        start = state.starts[position]
+        return [
+            _Ref(ref >> 1, bool(ref & 1))
+            for ref in state.refs[start : start + state.counts[position]]
+        ]
+
+    def _refs_for(self, key: str) -> list[_Ref]:
+        refs = self._refs_exact(key)
+        stripped = strip_article(key)
+        if stripped != key:
+            seen = {ref.index for ref in refs}
+            refs.extend(r for r in self._refs_exact(stripped) if r.index not in seen)
+        return refs
+
+    def _rank(self, refs: Sequence[_Ref], *, country: str | None = None) -> list[GazetteerEntry]:
+        state = self._state
+        best: dict[int, bool] = {}
+        for ref in refs:
+            best[ref.index] = best.get(ref.index, False) or ref.primary
+        prior = country.upper() if country else None
+
+        def sort_key(index: int) -> tuple[int, int, int, int, str]:
+            country_code = state.countries[2 * index : 2 * index + 2]
+            return (
+                0 if prior is None or country_code == prior else 1,
+                0 if best[index] else 1,
+                -state.rank_pop[index],
+                _KIND_RANK[_KINDS[state.kinds[index]]],
+                state.keys[index],
+            )
+
+        return [self._entry(i) for i in sorted(best, key=sort_key)]
+
+    def _automaton(self) -> Any:
+        state = self._state
+        if state.automaton is None:
+            with state.lock:
+                if state.automaton is None:
+                    automaton = ahocorasick.Automaton()
+                    for key, position in state.name_index.items():
+                        if (len(key) >= _MIN_AUTOMATON_KEY or _is_arabic(key)) and (
+                            self._in_running_text(position)
+                        ):
+                            automaton.add_word(key, key)
+                    automaton.make_automaton()
+                    state.automaton = automaton
+        return state.automaton
+
+    def _in_running_text(self, position: int) -> bool:
+        """Whether a name is matched in running text: primary names anywhere, alternate
+        names only for the focus countries, governorates and countries."""
+        state = self._state
+        start = state.starts[position]
+        for ref in state.refs[start : start + state.counts[position]]:
+            i = ref >> 1
+            if ref & 1 or state.kinds[i] != "p":
+                return True
+            if state.countries[2 * i : 2 * i + 2] in _FUZZY_COUNTRIES:
+                return True
+        return False
+
+    def _fuzzy_choices(self) -> dict[str, str]:
+        state = self._state
+        if state.fuzzy_choices is None:
+            with state.lock:
+                if state.fuzzy_choices is None:
+                    choices: dict[str, str] = {}
+                    for key in state.name_index:
+                        if len(key) < _MIN_AUTOMATON_KEY or _is_arabic(key):
+                            continue
+                        for ref in self._refs_exact(key):
+                            i = ref.index
+                            if (
+                                state.kinds[i] != "p"
+                                or state.countries[2 * i : 2 * i + 2] in _FUZZY_COUNTRIES
+                                or state.population[i] >= _FUZZY_MIN_POPULATION
+                            ):
+                                choices[key] = key
+                                break
+                    state.fuzzy_choices = choices
+        return state.fuzzy_choices
+
+    def _accept(
+        self, text: str, folded: str, offsets: list[int], span: tuple[int, int], key: str
+    ) -> PlaceMention | None:
+        start, end = span
+        state = self._state
+        if key in state.stoplist or strip_article(key) in state.stoplist:
+            return None
+        orig_start, orig_end = offsets[start], offsets[end - 1] + 1
+        surface = text[orig_start:orig_end]
+        arabic = _is_arabic(key)
+        if not arabic and not _capitalised(surface):
+            return None
+        # Extend over a preceding article ("al-Basra"); a capitalised word before the article
+        # makes it a person's name ("Muqtada al-Sadr"), not a place.
+        article_start = _article_before(folded, start)
+        if article_start is not None and not arabic:
+            prev = _previous_word(text, offsets[article_start])
+            if prev and prev[0].isupper() and match_key(prev) not in _SENTENCE_WORDS:
+                return None
+            orig_start = offsets[article_start]
+            surface = text[orig_start:orig_end]
+        candidates = tuple(self._rank(self._refs_exact(key)))
+        if not candidates:
+            return None
+        return PlaceMention(start=orig_start, end=orig_end, surface=surface, candidates=candidates)
+
+
+# Capitalised words that may precede "al-<Place>" without making it a person's name.
+_SENTENCE_WORDS = frozenset(
+    {"in", "at", "near", "from", "to", "of", "the", "and", "on", "outside", "inside", "around",
+     "into", "between", "across", "north", "south", "east", "west", "central", "western",
+     "eastern", "northern", "southern", "downtown", "province", "city", "district", "town"}
+)  # fmt: skip
+
+
+def _is_arabic(key: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in key)
+
+
+def _capitalised(surface: str) -> bool:
+    """First significant word capitalised; other words capitalised or allowed lower-case."""
+    words = [w for w in surface.replace("-", " ").split() if any(ch.isalpha() for ch in w)]
+    if not words:
+        return False
+    significant = [w for w in words if w.lower().strip("'’") not in _ARTICLES]
+    if not significant:
+        return False
+    first = next(ch for ch in significant[0] if ch.isalpha())
+    if not first.isupper():
+        return False
+    for word in significant[1:]:
+        letter = next(ch for ch in word if ch.isalpha())
+        if not letter.isupper() and word.lower().strip("'’") not in _LOWER_OK:
+            return False
+    return True
+
+
+def _article_before(folded: str, start: int) -> int | None:
+    """Start of an "al " / "el " article right before ``start`` in folded text, if any."""
+    for article in _ARTICLES:
+        begin = start - len(article) - 1
+        if begin < 0 or folded[begin : start - 1] != article or folded[start - 1] != " ":
+            continue
+        if begin == 0 or not folded[begin - 1].isalnum():
+            return begin
+    return None
+
+
+def _previous_word(text: str, index: int) -> str:
+    """The word ending right before ``index`` (skipping spaces), or "" if there is none."""
+    i = index
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "'’-"):
+        j -= 1
+    return text[j:i]
+
+
+def _packaged_stoplist() -> list[str]:
+    raw = resources.files("bot.data").joinpath("place_stoplist.txt").read_text(encoding="utf-8")
+    words = []
+    for line in raw.splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.append(word)
+    return words
+
+
+@cache
+def _default_gazetteer() -> Gazetteer:
+    resource = resources.files("bot.data").joinpath("gazetteer.json.gz")
+    with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+        index = json.load(handle)
+    gazetteer = Gazetteer(index, _packaged_stoplist())
+    gazetteer._automaton()  # build now so the first article is not slow
+    return gazetteer

