@@ -178,6 +178,8 @@ class TestFailures:
         assert all(message and message.kind is OutboxKind.NOTICE for message in notices)
         text = notices[0].payload["text"] if notices[0] else ""
         assert "failed 3 times" in text
+        # Failures 4 and 5 queued nothing more: one notice per admin for the whole streak.
+        assert await world.storage.outbox.counts() == {"pending": len(ADMINS)}
 
     async def test_recovery_resets_failures(self, world: FeedWorld) -> None:
         feed = await world.feeds.add(serve_feed(world), added_by=None)
