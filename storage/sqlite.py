@@ -1623,7 +1623,11 @@ class SqliteOutboxRepository(_Repository):
         return await self._write(op)
 
     async def claim_due(self, now: dt.datetime, limit: int = 100) -> list[OutboxMessage]:
-        """Atomically mark up to ``limit`` due pending messages as sending; oldest first."""
+        """Atomically mark up to ``limit`` due pending messages as sending; oldest first.
+
+        Claiming counts an attempt (``attempts + 1``), so a message that crashes the sender
+        still runs out of attempts; the ``mark_*`` methods record the outcome only.
+        """
         if limit <= 0:
             return []
 
@@ -1631,7 +1635,8 @@ class SqliteOutboxRepository(_Repository):
             stamp = _ts(now)
             rows = await _fetchall(
                 conn,
-                "UPDATE outbox SET status = 'sending', claimed_at = :now WHERE id IN ("
+                "UPDATE outbox SET status = 'sending', claimed_at = :now, "
+                "attempts = attempts + 1 WHERE id IN ("
                 " SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now"
                 " ORDER BY next_attempt_at, id LIMIT :limit) RETURNING *",
                 {"now": stamp, "limit": limit},
@@ -1655,29 +1660,28 @@ class SqliteOutboxRepository(_Repository):
     async def mark_sent(
         self, message_id: int, telegram_message_id: int | None, at: dt.datetime
     ) -> None:
-        """Record a successful send (counts the attempt)."""
+        """Record a successful send."""
         await self._set(
             message_id,
             "UPDATE outbox SET status = 'sent', sent_message_id = ?, sent_at = ?, "
-            "attempts = attempts + 1, claimed_at = NULL, last_error = NULL WHERE id = ?",
+            "claimed_at = NULL, last_error = NULL WHERE id = ?",
             (telegram_message_id, _ts(at)),
         )
 
     async def mark_retry(self, message_id: int, next_attempt_at: dt.datetime, error: str) -> None:
-        """Put a message back to pending for a later attempt (counts the attempt)."""
+        """Put a message back to pending for a later attempt."""
         await self._set(
             message_id,
             "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
-            "attempts = attempts + 1, claimed_at = NULL WHERE id = ?",
+            "claimed_at = NULL WHERE id = ?",
             (_ts(next_attempt_at), error),
         )
 
     async def mark_failed(self, message_id: int, error: str) -> None:
-        """Give up on a message (counts the attempt)."""
+        """Give up on a message."""
         await self._set(
             message_id,
-            "UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1, "
-            "claimed_at = NULL WHERE id = ?",
+            "UPDATE outbox SET status = 'failed', last_error = ?, claimed_at = NULL WHERE id = ?",
             (error,),
         )
 

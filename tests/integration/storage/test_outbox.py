@@ -69,6 +69,7 @@ class TestClaim:
         claimed = await storage.outbox.claim_due(T0)
         assert [m.idempotency_key for m in claimed] == ["a", "b"]
         assert all(m.status is OutboxStatus.SENDING for m in claimed)
+        assert all(m.attempts == 1 for m in claimed)  # claiming counts the attempt
         assert await storage.outbox.claim_due(T0) == []
         assert [m.idempotency_key for m in await storage.outbox.claim_due(T0 + MINUTE)] == [
             "later"
