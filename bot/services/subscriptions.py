@@ -1,7 +1,8 @@
 """Subscribe chats to places, governorates and factions; deep-link payloads for share links.
 
 Deep-link payloads (``https://t.me/<bot>?start=<payload>``) are at most 64 characters of
-``[A-Za-z0-9_-]``: ``sub_place_<geonameid>``, ``sub_admin1_IQ-BA``, ``sub_actor_<actor-id>``.
+``[A-Za-z0-9_-]``: ``sub_place_<geonameid>`` (other place keys such as ``iq:green-zone`` become
+``sub_place_iq__green-zone``), ``sub_admin1_IQ-BA``, ``sub_actor_<actor-id>``.
 """
 
 from __future__ import annotations
@@ -27,9 +28,12 @@ MIN_KILLED_USAGE = "Example: /subscribe Basra min_killed=3"
 def payload_for(target: Target) -> str | None:
     """The deep-link payload that subscribes to ``target``; None when it cannot be encoded."""
     if target.kind is SubscriptionKind.PLACE:
-        if not target.key.startswith("gn:"):
+        prefix, sep, rest = target.key.partition(":")
+        if not sep or "__" in rest:
             return None
-        payload = f"sub_place_{target.key.removeprefix('gn:')}"
+        # GeoNames ids stay short ("sub_place_99532"); other sources keep their prefix.
+        value = rest if prefix == "gn" else f"{prefix}__{rest}"
+        payload = f"sub_place_{value}"
     else:
         payload = f"sub_{target.kind.value}_{target.key}"
     if len(payload) > PAYLOAD_MAX or not _PAYLOAD_SAFE.match(payload):
@@ -44,7 +48,10 @@ def parse_payload(payload: str) -> tuple[SubscriptionKind, str] | None:
         return None
     kind, value = SubscriptionKind(match.group(1)), match.group(2)
     if kind is SubscriptionKind.PLACE:
-        return (kind, f"gn:{value}") if value.isdigit() else None
+        if value.isdigit():
+            return kind, f"gn:{value}"
+        prefix, sep, rest = value.partition("__")
+        return (kind, f"{prefix}:{rest}") if sep and prefix and rest else None
     return kind, value
 
 

@@ -81,6 +81,10 @@ class TestPayloads:
             (BASRA, "sub_place_99532"),
             (NINEVEH, "sub_admin1_IQ-NI"),
             (AAH, "sub_actor_asaib-ahl-al-haq"),
+            (
+                Target(kind=SubscriptionKind.PLACE, key="iq:green-zone", label="Green Zone"),
+                "sub_place_iq__green-zone",
+            ),
         ],
     )
     def test_round_trip(self, target: Target, payload: str) -> None:
@@ -88,7 +92,7 @@ class TestPayloads:
         assert parse_payload(payload) == (target.kind, target.key)
 
     def test_unencodable_keys_give_no_payload(self) -> None:
-        odd = Target(kind=SubscriptionKind.PLACE, key="IQ:basra:somewhere", label="x")
+        odd = Target(kind=SubscriptionKind.PLACE, key="IQ:basra:some place", label="x")
         assert payload_for(odd) is None
         long_actor = Target(kind=SubscriptionKind.ACTOR, key="a" * 80, label="x")
         assert payload_for(long_actor) is None

@@ -1,0 +1,62 @@
+"""The catalog over the real packaged gazetteer (B1): spellings, neighbourhoods, links."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain import SubscriptionKind
+from bot.extract.gazetteer import Gazetteer
+from bot.services.catalog import CatalogService
+from bot.services.subscriptions import parse_payload, payload_for
+from tests.fakes import FakeActorRegistry
+
+
+@pytest.fixture(scope="module")
+def catalog() -> CatalogService:
+    """A catalog over the packaged gazetteer (loaded once for the module)."""
+    return CatalogService(Gazetteer.default(), FakeActorRegistry())
+
+
+class TestRealGazetteer:
+    @pytest.mark.parametrize("text", ["Basra", "basrah", "al-Basra", "البصرة", "BASRA city"])
+    def test_basra_spellings(self, catalog: CatalogService, text: str) -> None:
+        target = catalog.resolve_place(text).unique
+        assert target is not None
+        assert target.key == "gn:99532"
+
+    @pytest.mark.parametrize("text", ["Sinjar", "Nasiriyah", "Baghdad", "Kirkuk"])
+    def test_iraqi_towns_win_over_small_namesakes_abroad(
+        self, catalog: CatalogService, text: str
+    ) -> None:
+        target = catalog.resolve_place(text).unique
+        assert target is not None
+        assert target.detail is not None
+        assert "governorate" in target.detail
+
+    def test_green_zone_is_a_neighbourhood_of_baghdad_with_a_share_link(
+        self, catalog: CatalogService
+    ) -> None:
+        target = catalog.resolve_place("Green Zone").unique
+        assert target is not None
+        assert target.detail == "in Baghdad"
+        payload = payload_for(target)
+        assert payload is not None
+        assert len(payload) <= 64
+        assert parse_payload(payload) == (SubscriptionKind.PLACE, target.key)
+
+    async def test_basra_for_subscribe_offers_city_and_governorate(
+        self, catalog: CatalogService
+    ) -> None:
+        resolution = await catalog.resolve_any("Basra")
+        assert [t.key for t in resolution.matches] == ["gn:99532", "IQ-BA"]
+
+    def test_misspelling_gets_suggestions(self, catalog: CatalogService) -> None:
+        resolution = catalog.resolve_place("Basrra")
+        assert not resolution.found
+        assert "gn:99532" in [t.key for t in resolution.suggestions]
+
+    @pytest.mark.parametrize(
+        ("text", "zone"), [("Erbil", "Asia/Baghdad"), ("Mosul", "Asia/Baghdad")]
+    )
+    def test_timezone_by_city(self, catalog: CatalogService, text: str, zone: str) -> None:
+        assert catalog.timezone_for(text) == zone
