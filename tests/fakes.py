@@ -677,7 +677,7 @@ class _Outbox(_Repo):
         return len(pending)
 
     async def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
+        counts: dict[str, int] = {status.value: 0 for status in OutboxStatus}
         for message in self._s.outbox.values():
             counts[message.status.value] = counts.get(message.status.value, 0) + 1
         return counts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ from bot.domain import (
     SubEventType,
 )
 from bot.services import Services, build_services
+from storage.base import Storage
+from storage.sqlite import SqliteStorage
 from tests.fakes import (
     FakeActorRegistry,
     FakeGazetteer,
@@ -68,10 +71,14 @@ def settings() -> Settings:
     return make_settings()
 
 
-@pytest.fixture
-async def storage() -> AsyncIterator[InMemoryStorage]:
-    """A fresh storage per test."""
-    backend = InMemoryStorage()
+@pytest.fixture(params=["memory", "sqlite"])
+async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
+    """A fresh storage per test: every services test runs on the fake and on real SQLite."""
+    backend: Storage
+    if request.param == "sqlite":
+        backend = await SqliteStorage.open(tmp_path / "sitrep.sqlite3")
+    else:
+        backend = InMemoryStorage()
     yield backend
     await backend.close()
 
@@ -123,7 +130,7 @@ def simple_merge(existing: Incident, new: Incident) -> SimpleMerge:
 
 @pytest.fixture
 def services(
-    storage: InMemoryStorage,
+    storage: Storage,
     extractor: ScriptedExtractor,
     gazetteer: FakeGazetteer,
     actors: FakeActorRegistry,
@@ -219,3 +226,8 @@ async def add_chat(
 def report(services: Services, text: str, url: str | None = None) -> Report:
     """A report built by the ingestion service (hash and fetch time filled in)."""
     return services.ingestion.make_report(text, url=url, outlet="Test Wire")
+
+
+async def outbox_counts(storage: Storage) -> dict[str, int]:
+    """Outbox counts by status, leaving out statuses with no messages."""
+    return {status: n for status, n in (await storage.outbox.counts()).items() if n}

@@ -5,12 +5,13 @@ from __future__ import annotations
 from bot.domain import Feed, SubscriptionKind
 from bot.domain.views import Target
 from bot.services import Services
-from tests.fakes import InMemoryStorage, MutableClock
+from storage.base import Storage
+from tests.fakes import MutableClock
 from tests.unit.services.conftest import add_chat
 
 
 async def test_status_counts_everything(
-    services: Services, storage: InMemoryStorage, clock: MutableClock
+    services: Services, storage: Storage, clock: MutableClock
 ) -> None:
     await add_chat(services, 1)
     await add_chat(services, 2, active=False)

@@ -9,8 +9,9 @@ from bot.domain import GeoPrecision, Incident, OutboxKind, SubscriptionKind
 from bot.domain.views import Target
 from bot.services import Services
 from bot.services.alerts import alert_key, burst_due
-from tests.fakes import FakeActorRegistry, InMemoryStorage, MutableClock
-from tests.unit.services.conftest import actor, add_chat, make_incident
+from storage.base import Storage
+from tests.fakes import FakeActorRegistry, MutableClock
+from tests.unit.services.conftest import actor, add_chat, make_incident, outbox_counts
 
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
@@ -18,11 +19,11 @@ BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra gover
 AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
 
 
-async def _stored(storage: InMemoryStorage, incident: Incident) -> Incident:
+async def _stored(storage: Storage, incident: Incident) -> Incident:
     return await storage.incidents.add(incident)
 
 
-async def _alerted_chats(storage: InMemoryStorage, incident: Incident) -> set[int]:
+async def _alerted_chats(storage: Storage, incident: Incident) -> set[int]:
     assert incident.id is not None
     chats = set()
     for chat_id in range(1, 10):
@@ -33,7 +34,7 @@ async def _alerted_chats(storage: InMemoryStorage, incident: Incident) -> set[in
 
 class TestMatching:
     async def test_place_governorate_and_faction_subscribers_all_match(
-        self, services: Services, storage: InMemoryStorage, actors: FakeActorRegistry
+        self, services: Services, storage: Storage, actors: FakeActorRegistry
     ) -> None:
         for chat_id, target in ((1, BASRA), (2, BASRA_GOV), (3, AAH), (4, BAGHDAD)):
             await add_chat(services, chat_id)
@@ -45,7 +46,7 @@ class TestMatching:
         assert await _alerted_chats(storage, incident) == {1, 2, 3}
 
     async def test_a_neighbourhood_alerts_its_city(
-        self, services: Services, storage: InMemoryStorage
+        self, services: Services, storage: Storage
     ) -> None:
         await add_chat(services, 1)
         await services.subscriptions.subscribe(1, BAGHDAD)
@@ -53,7 +54,7 @@ class TestMatching:
         assert await services.alerts.queue_new(incident) == 1
 
     async def test_a_governorate_level_location_does_not_alert_the_city(
-        self, services: Services, storage: InMemoryStorage
+        self, services: Services, storage: Storage
     ) -> None:
         await add_chat(services, 1)
         await add_chat(services, 2)
@@ -65,9 +66,7 @@ class TestMatching:
         await services.alerts.queue_new(incident)
         assert await _alerted_chats(storage, incident) == {2}
 
-    async def test_min_killed_threshold(
-        self, services: Services, storage: InMemoryStorage
-    ) -> None:
+    async def test_min_killed_threshold(self, services: Services, storage: Storage) -> None:
         await add_chat(services, 1)
         await add_chat(services, 2)
         await services.subscriptions.subscribe(1, BASRA, min_killed=5)
@@ -76,9 +75,7 @@ class TestMatching:
         await services.alerts.queue_new(incident)
         assert await _alerted_chats(storage, incident) == {2}
 
-    async def test_inactive_chats_get_nothing(
-        self, services: Services, storage: InMemoryStorage
-    ) -> None:
+    async def test_inactive_chats_get_nothing(self, services: Services, storage: Storage) -> None:
         await add_chat(services, 1)
         await services.subscriptions.subscribe(1, BASRA)
         await services.chats.deactivate(1)
@@ -86,7 +83,7 @@ class TestMatching:
         assert await services.alerts.queue_new(incident) == 0
 
     async def test_one_alert_per_chat_even_with_several_matching_subscriptions(
-        self, services: Services, storage: InMemoryStorage, actors: FakeActorRegistry
+        self, services: Services, storage: Storage, actors: FakeActorRegistry
     ) -> None:
         await add_chat(services, 1)
         for target in (BASRA, BASRA_GOV, AAH):
@@ -103,20 +100,18 @@ class TestMatching:
         )
 
     async def test_queueing_twice_is_idempotent(
-        self, services: Services, storage: InMemoryStorage
+        self, services: Services, storage: Storage
     ) -> None:
         await add_chat(services, 1)
         await services.subscriptions.subscribe(1, BASRA)
         incident = await _stored(storage, make_incident("Basra", killed=4))
         assert await services.alerts.queue_new(incident) == 1
         assert await services.alerts.queue_new(incident) == 0
-        assert (await storage.outbox.counts()) == {"pending": 1}
+        assert (await outbox_counts(storage)) == {"pending": 1}
 
 
 class TestPayload:
-    async def test_payload_is_structured_json(
-        self, services: Services, storage: InMemoryStorage
-    ) -> None:
+    async def test_payload_is_structured_json(self, services: Services, storage: Storage) -> None:
         await add_chat(services, 1)
         await services.subscriptions.subscribe(1, BASRA)
         incident = await _stored(storage, make_incident("Basra", killed=4))
@@ -131,7 +126,7 @@ class TestPayload:
         assert "<" not in str(message.payload)
 
     async def test_quiet_hours_make_the_alert_silent(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         await add_chat(services, 1)
         await add_chat(services, 2)
@@ -169,7 +164,7 @@ class TestBursts:
         assert burst_due(now, dt.timedelta(0)) == now
 
     async def test_a_burst_for_one_chat_becomes_due_together(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         await add_chat(services, 1)
         await services.subscriptions.subscribe(1, BASRA_GOV)

@@ -7,7 +7,7 @@ import pytest
 from bot.domain import ActorRef, ActorType, SubscriptionKind
 from bot.services import Services
 from bot.services.errors import UserError
-from tests.fakes import InMemoryStorage
+from storage.base import Storage
 
 
 class TestPlaces:
@@ -79,7 +79,7 @@ class TestFactions:
         assert [t.key for t in resolution.suggestions] == ["saraya-al-salam"]
 
     async def test_actors_added_by_admins_are_found(
-        self, services: Services, storage: InMemoryStorage
+        self, services: Services, storage: Storage
     ) -> None:
         assert not (await services.catalog.resolve_actor("Kataib Hezbollah")).found
         await storage.actors.upsert(

@@ -11,7 +11,8 @@ from bot.domain.views import Target
 from bot.services import Services
 from bot.services.chats import in_quiet_hours, next_digest_at, parse_clock
 from bot.services.errors import UserError
-from tests.fakes import InMemoryStorage, MutableClock
+from storage.base import Storage
+from tests.fakes import MutableClock
 
 BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
 
@@ -124,7 +125,7 @@ class TestQuietHours:
 
 class TestReachability:
     async def test_deactivate_fails_pending_messages(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         await services.chats.ensure_chat(5)
         await storage.outbox.enqueue(
@@ -152,7 +153,7 @@ class TestReachability:
         assert [s.key for s in await services.subscriptions.list(-1001234)] == ["gn:99532"]
         assert await services.subscriptions.list(-100) == []
 
-    async def test_reactivate(self, services: Services, storage: InMemoryStorage) -> None:
+    async def test_reactivate(self, services: Services, storage: Storage) -> None:
         await services.chats.ensure_chat(5)
         await services.chats.deactivate(5)
         await services.chats.reactivate(5)

@@ -9,7 +9,7 @@ import pytest
 from bot.services import Services
 from bot.services.demo import demo_reports, load_demo
 from bot.services.errors import UserError
-from tests.fakes import InMemoryStorage
+from storage.base import Storage
 
 
 def test_the_packaged_file_has_eight_to_twelve_reports_oldest_first() -> None:
@@ -26,9 +26,7 @@ def test_the_green_zone_follow_up_comes_after_the_first_report() -> None:
     )
 
 
-async def test_loading_twice_stores_each_report_once(
-    services: Services, storage: InMemoryStorage
-) -> None:
+async def test_loading_twice_stores_each_report_once(services: Services, storage: Storage) -> None:
     first = await load_demo(services)
     second = await load_demo(services)
     assert not any(o.duplicate for o in first)

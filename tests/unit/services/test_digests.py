@@ -10,14 +10,20 @@ from bot.domain import Digest, OutboxKind, SubscriptionKind
 from bot.domain.views import Target
 from bot.services import Services, build_services
 from bot.services.digests import digest_key
+from storage.base import Storage
 from tests.fakes import (
     FakeActorRegistry,
     FakeGazetteer,
-    InMemoryStorage,
     MutableClock,
     ScriptedExtractor,
 )
-from tests.unit.services.conftest import add_chat, make_incident, simple_find_match, simple_merge
+from tests.unit.services.conftest import (
+    add_chat,
+    make_incident,
+    outbox_counts,
+    simple_find_match,
+    simple_merge,
+)
 
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
@@ -26,7 +32,7 @@ NINEVEH = Target(kind=SubscriptionKind.ADMIN1, key="IQ-NI", label="Nineveh gover
 DIGEST_30_AUG = dt.datetime(2022, 8, 30, 4, 0, tzinfo=dt.UTC)
 
 
-async def _seed(storage: InMemoryStorage, at: dt.datetime) -> None:
+async def _seed(storage: Storage, at: dt.datetime) -> None:
     """Incidents first reported one hour before ``at`` and one day before that."""
     recent = at - dt.timedelta(hours=1)
     for place, killed, injured in (
@@ -46,7 +52,7 @@ async def _seed(storage: InMemoryStorage, at: dt.datetime) -> None:
 
 class TestCompose:
     async def test_groups_by_governorate_then_city_most_severe_first(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         clock.set(DIGEST_30_AUG)
         await add_chat(services, 1)
@@ -64,7 +70,7 @@ class TestCompose:
         assert digest.areas == ["Baghdad", "Basra governorate", "Nineveh governorate"]
 
     async def test_nothing_in_the_areas_gives_an_empty_digest(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         clock.set(DIGEST_30_AUG)
         await add_chat(services, 1)
@@ -76,7 +82,7 @@ class TestCompose:
         assert digest.groups == []
 
     async def test_a_chat_without_subscriptions_sees_everything_on_demand(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         clock.set(DIGEST_30_AUG)
         await add_chat(services, 1)
@@ -87,7 +93,7 @@ class TestCompose:
         assert digest.groups[0].governorate == "Baghdad"
 
     async def test_old_incidents_updated_today_count(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         clock.set(DIGEST_30_AUG)
         await add_chat(services, 1)
@@ -99,7 +105,7 @@ class TestCompose:
         assert digest.total == 1
 
     async def test_the_digest_round_trips_as_json(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         clock.set(DIGEST_30_AUG)
         await add_chat(services, 1)
@@ -117,7 +123,7 @@ class TestQueueDue:
             await services.subscriptions.subscribe(chat_id, BAGHDAD)
 
     async def test_exactly_once_per_local_day_across_timezones(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
         await self._chats(services)
@@ -145,12 +151,12 @@ class TestQueueDue:
         digest = Digest.model_validate(baghdad.payload["digest"])
         assert digest.window_end == DIGEST_30_AUG
         assert digest.total == 2  # Green Zone and Sadr City, within Baghdad
-        assert await storage.outbox.counts() == {"pending": 3}
+        assert await outbox_counts(storage) == {"pending": 3}
 
     async def test_a_missed_digest_is_sent_once_after_a_restart(
         self,
         services: Services,
-        storage: InMemoryStorage,
+        storage: Storage,
         clock: MutableClock,
         gazetteer: FakeGazetteer,
         actors: FakeActorRegistry,
@@ -213,7 +219,7 @@ class TestQueueDue:
         assert services.digests.next_run(chat) == dt.datetime(2022, 8, 31, 5, 0, tzinfo=dt.UTC)
 
     async def test_quiet_hours_make_the_digest_silent(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         clock.set(dt.datetime(2022, 8, 29, 19, 0, tzinfo=dt.UTC))
         await add_chat(services, 1)

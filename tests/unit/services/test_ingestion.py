@@ -13,8 +13,9 @@ from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from bot.services.errors import UserError
 from bot.services.ingestion import content_hash
-from tests.fakes import InMemoryStorage, MutableClock, ScriptedExtractor
-from tests.unit.services.conftest import add_chat, make_incident
+from storage.base import Storage
+from tests.fakes import MutableClock, ScriptedExtractor
+from tests.unit.services.conftest import add_chat, make_incident, outbox_counts
 
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 FIRST = "GZ-1: Clashes in the Green Zone left fifteen people dead, medics said."
@@ -38,7 +39,7 @@ async def _subscribed(services: Services, chat_id: int = 1) -> None:
 
 class TestNewIncidents:
     async def test_new_report_stores_incident_and_queues_alert(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         await _subscribed(services)
         outcome = await services.ingestion.ingest_text(FIRST, url="https://example.org/gz1")
@@ -62,7 +63,7 @@ class TestNewIncidents:
         assert status.incidents == 1
 
     async def test_background_mentions_are_not_stored(
-        self, services: Services, storage: InMemoryStorage, extractor: ScriptedExtractor
+        self, services: Services, storage: Storage, extractor: ScriptedExtractor
     ) -> None:
         background = make_incident("Basra", killed=3).model_copy(update={"is_background": True})
         extractor.script("BG", [background])
@@ -73,7 +74,7 @@ class TestNewIncidents:
 
 class TestDuplicates:
     async def test_same_text_is_a_duplicate_and_queues_nothing(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         await _subscribed(services)
         await services.ingestion.ingest_text(FIRST)
@@ -81,11 +82,11 @@ class TestDuplicates:
         assert again.duplicate
         assert again.alerts_queued == 0
         assert await storage.reports.count() == 1
-        assert await storage.outbox.counts() == {"pending": 1}
+        assert await outbox_counts(storage) == {"pending": 1}
         assert scripted.calls == 1
 
     async def test_same_url_is_a_duplicate(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         await services.ingestion.ingest_text(FIRST, url="https://example.org/a")
         again = await services.ingestion.ingest_text(FOLLOW_UP, url="https://example.org/a")
@@ -93,7 +94,7 @@ class TestDuplicates:
         assert await storage.incidents.count() == 1
 
     async def test_another_report_of_the_same_toll_adds_a_source_but_no_message(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         await _subscribed(services)
         first = await services.ingestion.ingest_text(FIRST, url="https://example.org/a")
@@ -106,10 +107,10 @@ class TestDuplicates:
         stored = await storage.incidents.get(incident_id)
         assert stored is not None
         assert len(stored.sources) == 2
-        assert await storage.outbox.counts() == {"pending": 1}
+        assert await outbox_counts(storage) == {"pending": 1}
 
     async def test_concurrent_ingests_of_one_story_store_it_once(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         outcomes = await asyncio.gather(
             services.ingestion.ingest_text(FIRST), services.ingestion.ingest_text(FIRST)
@@ -120,7 +121,7 @@ class TestDuplicates:
 
 class TestUpdates:
     async def test_a_higher_toll_becomes_an_update_replying_to_the_alert(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         await _subscribed(services)
         first = await services.ingestion.ingest_text(FIRST, url="https://example.org/a")
@@ -146,17 +147,17 @@ class TestUpdates:
         assert len(detail.incident.sources) == 2
 
     async def test_reingesting_the_follow_up_changes_nothing(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         await _subscribed(services)
         await services.ingestion.ingest_text(FIRST)
         await services.ingestion.ingest_text(FOLLOW_UP)
         again = await services.ingestion.ingest_text(FOLLOW_UP)
         assert again.duplicate
-        assert await storage.outbox.counts() == {"pending": 2}
+        assert await outbox_counts(storage) == {"pending": 2}
 
     async def test_a_chat_that_subscribed_later_gets_a_fresh_alert_not_an_update(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         await _subscribed(services, 1)
         first = await services.ingestion.ingest_text(FIRST)
@@ -173,7 +174,7 @@ class TestUpdates:
         assert await storage.outbox.get_by_key(update_key(2, incident_id, 2)) is None
 
     async def test_a_toll_crossing_the_threshold_alerts_for_the_first_time(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         await add_chat(services, 1)
         await services.subscriptions.subscribe(1, BAGHDAD, min_killed=20)
@@ -185,7 +186,7 @@ class TestUpdates:
 
 class TestRefusals:
     async def test_oversized_text_is_refused_politely(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         with pytest.raises(UserError, match="too long") as info:
             await services.ingestion.ingest_text("GZ-1 " + "x" * 6_000)
@@ -219,7 +220,7 @@ class TestAtomicity:
     async def test_a_failure_while_queueing_leaves_nothing_behind(
         self,
         services: Services,
-        storage: InMemoryStorage,
+        storage: Storage,
         scripted: ScriptedExtractor,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
@@ -233,14 +234,14 @@ class TestAtomicity:
             await services.ingestion.ingest_text(FIRST)
         assert await storage.reports.count() == 0
         assert await storage.incidents.count() == 0
-        assert await storage.outbox.counts() == {}
+        assert await outbox_counts(storage) == {}
         status = await services.admin.status()
         assert status.last_ingest_at is None
         assert status.last_error is not None
         assert "disk full" in status.last_error
 
     async def test_an_extractor_failure_stores_nothing(
-        self, services: Services, storage: InMemoryStorage, scripted: ScriptedExtractor
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
         scripted.fail_with = ValueError("model crashed")
         with pytest.raises(ValueError, match="model crashed"):

@@ -12,7 +12,8 @@ from bot.domain.views import Target
 from bot.services import Services
 from bot.services.errors import UserError
 from bot.services.queries import sanitize_search
-from tests.fakes import FakeActorRegistry, InMemoryStorage, MutableClock
+from storage.base import Storage
+from tests.fakes import FakeActorRegistry, MutableClock
 from tests.unit.services.conftest import actor, make_incident
 
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
@@ -22,9 +23,7 @@ NOW = dt.datetime(2022, 9, 2, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-async def seeded(
-    storage: InMemoryStorage, clock: MutableClock, actors: FakeActorRegistry
-) -> InMemoryStorage:
+async def seeded(storage: Storage, clock: MutableClock, actors: FakeActorRegistry) -> Storage:
     """Incidents in and around Baghdad over two weeks, plus one in Basra."""
     clock.set(NOW)
     aah = actor(actors, "asaib-ahl-al-haq")
@@ -51,31 +50,29 @@ async def seeded(
 
 class TestForTarget:
     async def test_a_city_includes_neighbourhoods_but_not_governorate_level_events(
-        self, services: Services, seeded: InMemoryStorage
+        self, services: Services, seeded: Storage
     ) -> None:
         page = await services.queries.for_target(BAGHDAD, services.queries.parse_period("7d"))
         assert [i.location.name for i in page.items] == ["Baghdad", "Sadr City", "Green Zone"]
         assert page.total == 3
 
     async def test_a_governorate_includes_everything_in_it(
-        self, services: Services, seeded: InMemoryStorage
+        self, services: Services, seeded: Storage
     ) -> None:
         page = await services.queries.for_target(
             BAGHDAD_GOV, services.queries.parse_period("7d"), page_size=10
         )
         assert page.total == 4
 
-    async def test_no_period_means_any_time(
-        self, services: Services, seeded: InMemoryStorage
-    ) -> None:
+    async def test_no_period_means_any_time(self, services: Services, seeded: Storage) -> None:
         page = await services.queries.for_target(BAGHDAD, None, page_size=10)
         assert page.total == 4
 
-    async def test_a_faction(self, services: Services, seeded: InMemoryStorage) -> None:
+    async def test_a_faction(self, services: Services, seeded: Storage) -> None:
         page = await services.queries.for_target(AAH, services.queries.parse_period("2w"))
         assert [i.location.name for i in page.items] == ["Basra", "Green Zone"]
 
-    async def test_pagination(self, services: Services, seeded: InMemoryStorage) -> None:
+    async def test_pagination(self, services: Services, seeded: Storage) -> None:
         first = await services.queries.for_target(BAGHDAD_GOV, None, page=1, page_size=2)
         second = await services.queries.for_target(BAGHDAD_GOV, None, page=2, page_size=2)
         beyond = await services.queries.for_target(BAGHDAD_GOV, None, page=9, page_size=2)
@@ -86,7 +83,7 @@ class TestForTarget:
         assert beyond.page == 3
         assert not beyond.has_next
 
-    async def test_latest(self, services: Services, seeded: InMemoryStorage) -> None:
+    async def test_latest(self, services: Services, seeded: Storage) -> None:
         page = await services.queries.latest(2)
         assert page.total == 6
         assert page.pages == 3
@@ -98,7 +95,7 @@ class TestDetail:
         with pytest.raises(UserError, match="#99"):
             await services.queries.incident(99)
 
-    async def test_detail(self, services: Services, seeded: InMemoryStorage) -> None:
+    async def test_detail(self, services: Services, seeded: Storage) -> None:
         detail = await services.queries.incident(1)
         assert detail.incident.location.name == "Green Zone"
         assert detail.revisions == []
@@ -106,7 +103,7 @@ class TestDetail:
 
 class TestStats:
     async def test_compares_with_the_previous_period(
-        self, services: Services, seeded: InMemoryStorage
+        self, services: Services, seeded: Storage
     ) -> None:
         stats = await services.queries.stats(BAGHDAD_GOV, services.queries.parse_period("7d"))
         assert (stats.current.incidents, stats.current.killed) == (4, 38)
@@ -116,22 +113,20 @@ class TestStats:
         assert stats.previous_period.until == stats.period.since
 
     async def test_place_stats_follow_place_semantics(
-        self, services: Services, seeded: InMemoryStorage
+        self, services: Services, seeded: Storage
     ) -> None:
         stats = await services.queries.stats(BAGHDAD, services.queries.parse_period("7d"))
         assert stats.current.incidents == 3
         assert stats.current.by_event_type == {"Battles": 3}
 
-    async def test_everything_by_default(
-        self, services: Services, seeded: InMemoryStorage
-    ) -> None:
+    async def test_everything_by_default(self, services: Services, seeded: Storage) -> None:
         stats = await services.queries.stats()
         assert stats.current.incidents == 5
         assert stats.target is None
 
 
 class TestSearch:
-    async def test_finds_words(self, services: Services, seeded: InMemoryStorage) -> None:
+    async def test_finds_words(self, services: Services, seeded: Storage) -> None:
         page = await services.queries.search("clashes basra")
         assert [i.location.name for i in page.items] == ["Basra"]
         assert page.query == "clashes basra"
@@ -153,7 +148,7 @@ class TestSearch:
             await services.queries.search(words)
 
     async def test_other_event_types_count_separately(
-        self, services: Services, storage: InMemoryStorage, clock: MutableClock
+        self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         clock.set(NOW)
         await storage.incidents.add(

@@ -9,7 +9,7 @@ from bot.domain.views import Target
 from bot.services import Services
 from bot.services.errors import UserError
 from bot.services.subscriptions import parse_payload, payload_for, split_min_killed
-from tests.fakes import InMemoryStorage
+from storage.base import Storage
 from tests.unit.services.conftest import add_chat, make_incident
 
 BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
@@ -65,7 +65,7 @@ class TestSubscribe:
         assert await services.subscriptions.list(1) == []
 
     async def test_recent_places_are_distinct_and_newest_first(
-        self, services: Services, storage: InMemoryStorage
+        self, services: Services, storage: Storage
     ) -> None:
         await storage.incidents.add(make_incident("Basra"))
         await storage.incidents.add(make_incident("Sinjar"))
