@@ -436,3 +436,50 @@ def count_rows(path: Path, fmt: str) -> int:
 def text_stream(data: str) -> IO[str]:
     """A text stream over a string (tests, stdin already read)."""
     return io.StringIO(data)
+
+
+class _LocatableEntry(Protocol):
+    """The parts of a gazetteer entry the locator reads."""
+
+    @property
+    def kind(self) -> str:
+        """ "place", "admin1" or "country"."""
+        ...
+
+    @property
+    def country(self) -> str:
+        """ISO alpha-2."""
+        ...
+
+    @property
+    def admin1(self) -> str | None:
+        """Canonical governorate name."""
+        ...
+
+    def to_location(self, precision: GeoPrecision | None = None) -> Location:
+        """A domain Location."""
+        ...
+
+
+class _PlaceIndex(Protocol):
+    def lookup(self, name: str, *, country: str | None = None) -> Sequence[_LocatableEntry]:
+        """Entries named ``name``, best first."""
+        ...
+
+
+def gazetteer_locator(gazetteer: _PlaceIndex) -> PlaceLocator:
+    """A PlaceLocator over the gazetteer: the place in the row's country (and governorate)."""
+
+    def locate(name: str, country: str, admin1: str | None) -> Location | None:
+        entries = [
+            entry
+            for entry in gazetteer.lookup(name, country=country)
+            if entry.kind == "place" and entry.country == country
+        ]
+        if admin1:
+            wanted = admin1.casefold()
+            # ACLED's governorate spelling may differ ("Ninewa"/"Nineveh"): prefer, don't require.
+            entries.sort(key=lambda entry: (entry.admin1 or "").casefold() != wanted)
+        return entries[0].to_location() if entries else None
+
+    return locate

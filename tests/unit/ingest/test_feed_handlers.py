@@ -1,0 +1,294 @@
+"""Feed admin handlers over a real PTB Bot with a recording fake request: escaping, buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import AsyncIterator, Iterator
+from types import SimpleNamespace
+from typing import Any, cast
+
+import pytest
+from telegram import Bot, Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.domain import Feed, Report
+from bot.domain.views import IngestOutcome
+from handlers.feeds import Context, FeedCommands, render_feed_list, render_outcome
+from tests.httpserver import LocalHTTPServer, running_server
+from tests.integration.ingest.conftest import FeedWorld, build_world, scripted_incident
+from tests.unit.ingest.samples import article_page, rss_feed
+
+ADMIN = 111
+STRANGER = 999
+BOT_USER = {"id": 42, "is_bot": True, "first_name": "Sitrep", "username": "sitrep_test_bot"}
+
+
+class RecordingRequest(BaseRequest):
+    """Answers Bot API calls locally and records them."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        endpoint = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append((endpoint, params))
+        result: Any = True
+        if endpoint == "getMe":
+            result = BOT_USER
+        elif endpoint in {"sendMessage", "editMessageText"}:
+            result = {
+                "message_id": len(self.calls),
+                "date": 0,
+                "chat": {"id": params.get("chat_id", 1), "type": "private"},
+                "text": params.get("text", ""),
+            }
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def sent(self, endpoint: str) -> list[dict[str, Any]]:
+        """Parameters of every call to one endpoint."""
+        return [params for name, params in self.calls if name == endpoint]
+
+
+@pytest.fixture
+def http_server() -> Iterator[LocalHTTPServer]:
+    """The local server feeds and pages come from."""
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot() -> AsyncIterator[tuple[Bot, RecordingRequest]]:
+    """A real PTB Bot whose requests never leave the process."""
+    request = RecordingRequest()
+    instance = Bot("123:TEST", request=request, get_updates_request=RecordingRequest())
+    await instance.initialize()
+    yield instance, request
+    await instance.shutdown()
+
+
+@pytest.fixture
+def world(http_server: LocalHTTPServer) -> FeedWorld:
+    """Feed service over in-memory storage."""
+    return build_world(http_server)
+
+
+def commands(world: FeedWorld) -> FeedCommands:
+    """The handlers with one admin."""
+    return FeedCommands(world.feeds, is_admin=lambda user_id: user_id == ADMIN)
+
+
+def message_update(bot: Bot, user_id: int, text: str) -> Update:
+    """A private-chat message update."""
+    data = {
+        "update_id": 1,
+        "message": {
+            "message_id": 10,
+            "date": 0,
+            "chat": {"id": user_id, "type": "private"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "A"},
+            "text": text,
+        },
+    }
+    update = Update.de_json(data, bot)
+    assert update is not None
+    return update
+
+
+def button_update(bot: Bot, user_id: int, data: str) -> Update:
+    """A callback-query update from a button under one of the bot's messages."""
+    payload = {
+        "update_id": 2,
+        "callback_query": {
+            "id": "cb1",
+            "chat_instance": "ci",
+            "from": {"id": user_id, "is_bot": False, "first_name": "A"},
+            "data": data,
+            "message": {
+                "message_id": 11,
+                "date": 0,
+                "chat": {"id": user_id, "type": "private"},
+                "from": BOT_USER,
+                "text": "Feeds",
+            },
+        },
+    }
+    update = Update.de_json(payload, bot)
+    assert update is not None
+    return update
+
+
+def args(*values: str) -> Context:
+    """A context carrying only command arguments."""
+    return cast(Context, SimpleNamespace(args=list(values)))
+
+
+HOSTILE_TITLE = b"<title>&lt;script&gt;alert(1)&lt;/script&gt; Wire &amp;lt;b&amp;gt; Co</title>"
+
+
+def hostile_feed(server: LocalHTTPServer) -> str:
+    """A feed whose title decodes to the text "Wire <b> Co" (the script itself is dropped)."""
+    body = rss_feed(server.url("")).replace(
+        b"<title>Tigris &lt;b&gt;Wire&lt;/b&gt;</title>", HOSTILE_TITLE
+    )
+    server.route("/rss", body=body, content_type="application/rss+xml")
+    return server.url("/rss")
+
+
+class TestRendering:
+    def test_feed_list_escapes_titles_urls_and_errors(self) -> None:
+        feed = Feed(
+            id=3,
+            url="https://x.example/rss?a=1&b=<2>",
+            title="<script>alert(1)</script>",
+            failures=2,
+            last_error="<b>boom</b>",
+        )
+        text = render_feed_list([feed])
+        assert "<script>" not in text
+        assert "&lt;script&gt;" in text
+        assert "&amp;b=&lt;2&gt;" in text
+        assert "&lt;b&gt;boom" in text
+
+    def test_outcome_escapes_report_and_incident_text(self) -> None:
+        report = Report(
+            id=5,
+            content_hash="h",
+            title="<script>alert(1)</script>",
+            outlet="<i>Wire</i>",
+            fetched_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+            text="body",
+        )
+        incident = scripted_incident("<b>Tikrit</b>")
+        text = render_outcome(
+            IngestOutcome(report=report, new_incidents=[incident], notes=["toll <rose>"])
+        )
+        assert "<script>" not in text
+        assert "<i>Wire" not in text
+        assert "<b>Tikrit" not in text
+        assert "<rose>" not in text
+        assert "&lt;script&gt;" in text
+        assert "&lt;b&gt;Tikrit" in text
+
+    def test_empty_list_explains_how_to_add(self) -> None:
+        assert "/feed_add" in render_feed_list([])
+
+
+class TestCommands:
+    async def test_non_admin_refused(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        await commands(world).cmd_feed_add(
+            message_update(instance, STRANGER, "/feed_add x"), args(hostile_feed(world.server))
+        )
+        (sent,) = request.sent("sendMessage")
+        assert "Only Sitrep's admins" in sent["text"]
+        assert await world.feeds.list() == []
+
+    async def test_add_then_list_with_escaped_title_and_remove_buttons(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        handlers = commands(world)
+        url = hostile_feed(world.server)
+        await handlers.cmd_feed_add(message_update(instance, ADMIN, "/feed_add"), args(url))
+        await handlers.cmd_feeds(message_update(instance, ADMIN, "/feeds"), args())
+        added, listed = request.sent("sendMessage")
+        assert "Added feed" in added["text"]
+        for sent in (added, listed):
+            assert "<script>" not in sent["text"]
+            assert "alert(1)" not in sent["text"]
+            assert "<b> Co" not in sent["text"]
+            assert "Wire &lt;b&gt; Co" in sent["text"]
+            assert sent["parse_mode"] == "HTML"
+        buttons = listed["reply_markup"]["inline_keyboard"]
+        assert buttons[0][0]["callback_data"] == "feed:rm:1"
+
+    async def test_bad_url_gives_escaped_error(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        await commands(world).cmd_feed_add(
+            message_update(instance, ADMIN, "/feed_add"), args("gopher://<x>/")
+        )
+        (sent,) = request.sent("sendMessage")
+        assert "http" in sent["text"]
+        assert "<x>" not in sent["text"]
+
+    async def test_remove_button(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        feed = await world.feeds.add(hostile_feed(world.server), added_by=ADMIN)
+        await commands(world).on_remove_button(
+            button_update(instance, ADMIN, f"feed:rm:{feed.id}"), args()
+        )
+        assert await world.feeds.list() == []
+        (answer,) = request.sent("answerCallbackQuery")
+        assert answer["text"] == "Removed."
+        (edited,) = request.sent("editMessageText")
+        assert "No feeds yet" in edited["text"]
+
+    async def test_remove_button_refused_for_non_admin(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        feed = await world.feeds.add(hostile_feed(world.server), added_by=ADMIN)
+        await commands(world).on_remove_button(
+            button_update(instance, STRANGER, f"feed:rm:{feed.id}"), args()
+        )
+        assert len(await world.feeds.list()) == 1
+        assert request.sent("answerCallbackQuery")[0]["show_alert"] is True
+
+    async def test_remove_by_number(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        feed = await world.feeds.add(hostile_feed(world.server), added_by=ADMIN)
+        handlers = commands(world)
+        await handlers.cmd_feed_remove(message_update(instance, ADMIN, "/x"), args(str(feed.id)))
+        await handlers.cmd_feed_remove(message_update(instance, ADMIN, "/x"), args(str(feed.id)))
+        first, second = request.sent("sendMessage")
+        assert first["text"] == f"Removed feed {feed.id}."
+        assert second["text"] == f"There is no feed {feed.id}."
+
+
+class TestIngestUrl:
+    async def test_page_title_escaped_in_reply(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        world.server.route("/story", body=article_page("Blast &amp;amp; fire near Tikrit"))
+        await commands(world).ingest_url(
+            message_update(instance, ADMIN, "/ingest"), args(), world.server.url("/story")
+        )
+        (sent,) = request.sent("sendMessage")
+        assert "Blast &amp; fire near Tikrit" in sent["text"]
+        assert "new: Tikrit" in sent["text"]
+
+    async def test_outcome_rendering_duplicate(self, world: FeedWorld) -> None:
+        world.server.route("/story", body=article_page())
+        await world.feeds.ingest_url(world.server.url("/story"))
+        again = await world.feeds.ingest_url(world.server.url("/story"))
+        assert render_outcome(again).startswith("I already have that report")
