@@ -442,12 +442,25 @@ class SqliteStorage:
         await conn.execute("PRAGMA synchronous = NORMAL")
 
     async def close(self) -> None:
-        """Close the connection and release the instance lock (safe to call twice)."""
+        """Close the connection and release the instance lock (safe to call twice).
+
+        Waits (up to the busy timeout) for a transaction running in another task to finish,
+        so a shutdown does not cut a write in half.
+        """
         if not self._closed:
-            self._closed = True
-            with contextlib.suppress(sqlite3.Error):
-                await self._conn.execute("PRAGMA optimize")
-            await self._conn.close()
+            acquired = False
+            if self._current_tx() is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._lock.acquire(), BUSY_TIMEOUT_SECONDS)
+                    acquired = True
+            try:
+                self._closed = True
+                with contextlib.suppress(sqlite3.Error):
+                    await self._conn.execute("PRAGMA optimize")
+                await self._conn.close()
+            finally:
+                if acquired:
+                    self._lock.release()
         self._release_instance_lock()
 
     async def __aenter__(self) -> SqliteStorage:
@@ -472,9 +485,13 @@ class SqliteStorage:
 
     def acquire_instance_lock(self) -> None:
         """Take an exclusive, non-blocking flock on ``<db>.lock``; released by :meth:`close`."""
-        if self._lock_file is not None:
+        if self._lock_file is not None or str(self.path) == _MEMORY:
             return
-        handle = self.lock_path.open("a+", encoding="utf-8")
+        try:
+            handle = self.lock_path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            msg = f"cannot open the lock file {self.lock_path}: {exc.strerror}"
+            raise StorageError(msg) from exc
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -626,8 +643,11 @@ class SqliteStorage:
     async def _commit(self) -> None:
         try:
             await self._conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             await self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                msg = f"could not commit to {self.path}: {exc}"
+                raise StorageError(msg) from exc
             raise
 
     async def _rollback(self) -> None:
@@ -673,7 +693,8 @@ class SqliteStorage:
         except sqlite3.IntegrityError as exc:
             msg = f"constraint failed: {exc}"
             raise StorageError(msg) from exc
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
+            # OperationalError (disk full, I/O) and corruption alike: one error type upward.
             msg = f"database error: {exc}"
             raise StorageError(msg) from exc
 

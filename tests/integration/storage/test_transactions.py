@@ -126,3 +126,31 @@ class TestIsolation:
         await storage.close()
         with pytest.raises(StorageError, match="closed"):
             await storage.reports.count()
+
+
+class TestClose:
+    """Closing waits for a running transaction instead of cutting it in half."""
+
+    async def test_close_waits_for_a_running_block(self, storage: SqliteStorage) -> None:
+        inside = asyncio.Event()
+        release = asyncio.Event()
+
+        async def writer() -> None:
+            async with storage.transaction():
+                await storage.reports.add(make_report(1))
+                inside.set()
+                await release.wait()
+                await storage.reports.add(make_report(2))
+
+        task = asyncio.create_task(writer())
+        await inside.wait()
+        closing = asyncio.create_task(storage.close())
+        await asyncio.sleep(0)
+        release.set()
+        await task
+        await closing
+        reopened = await SqliteStorage.open(storage.path)
+        try:
+            assert await reopened.reports.count() == 2
+        finally:
+            await reopened.close()
