@@ -51,7 +51,7 @@ class DeliveryLimits:
 
 
 class Pacer:
-    """Token buckets for the overall, per-chat and per-group limits, plus a global pause."""
+    """Sliding-window limits (overall, per chat, per group) plus a global pause on 429."""
 
     def __init__(
         self,
@@ -64,8 +64,7 @@ class Pacer:
         self._limits = limits
         self._now = monotonic
         self._sleep = sleep
-        self._tokens = limits.overall_per_second
-        self._refilled = monotonic()
+        self._recent: deque[float] = deque()
         self._chat_next: dict[int, float] = {}
         self._group_sends: dict[int, deque[float]] = {}
         self._paused_until = 0.0
@@ -76,14 +75,13 @@ class Pacer:
 
     def _wait_for(self, chat_id: int, is_group: bool) -> float:
         now = self._now()
-        rate = self._limits.overall_per_second
-        self._tokens = min(rate, self._tokens + (now - self._refilled) * rate)
-        self._refilled = now
-        waits = [
-            self._paused_until - now,
-            self._chat_next.get(chat_id, 0.0) - now,
-            (1.0 - self._tokens) / rate if self._tokens < 1.0 else 0.0,
-        ]
+        waits = [self._paused_until - now, self._chat_next.get(chat_id, 0.0) - now]
+        # Sliding windows, not bursty buckets: never more than N sends in any window.
+        overall = self._recent
+        while overall and overall[0] <= now - 1.0:
+            overall.popleft()
+        if len(overall) >= self._limits.overall_per_second:
+            waits.append(overall[0] + 1.0 - now)
         if is_group:
             sends = self._group_sends.setdefault(chat_id, deque())
             while sends and sends[0] <= now - self._limits.group_window:
@@ -100,12 +98,12 @@ class Pacer:
             if abort is not None and abort():
                 return False
             wait = self._wait_for(chat_id, is_group)
-            if wait <= 0:
+            if wait <= 1e-6:
                 break
             # Sleep in short slices so a stop request is noticed during a long pause.
-            await self._sleep(min(wait, 0.5) if abort is not None else wait)
+            await self._sleep(max(1e-3, min(wait, 0.5) if abort is not None else wait))
         now = self._now()
-        self._tokens -= 1.0
+        self._recent.append(now)
         self._chat_next[chat_id] = now + self._limits.per_chat_interval
         if is_group:
             self._group_sends.setdefault(chat_id, deque()).append(now)
@@ -254,7 +252,7 @@ class Dispatcher:
                         await self._fail(row, "chat unreachable")
                     handled += len(rest.rows)
                 break
-            if outcome is SendStatus.MIGRATED:
+            if unit.message.chat_id != chat.id:  # the group became a supergroup
                 refreshed = await self._storage.chats.get(unit.message.chat_id)
                 chat = refreshed or chat.model_copy(update={"id": unit.message.chat_id})
                 for rest in units[position + 1 :]:

@@ -1,0 +1,149 @@
+"""``TelegramNotifier``: renders an outbox payload and sends it through the Bot API once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Bot, LinkPreviewOptions, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from bot.domain import OutboxKind, OutboxMessage
+from bot.ports import SendResult, SendStatus
+from handlers.html import split_html
+from handlers.outbox_render import render_outbox
+from handlers.redaction import redact
+
+logger = logging.getLogger(__name__)
+
+# Telegram's texts for a chat we can never reach again (el_monitorro's list, trimmed).
+_UNREACHABLE = (
+    "chat not found",
+    "user not found",
+    "bot was blocked",
+    "bot was kicked",
+    "user is deactivated",
+    "have no rights to send",
+    "not enough rights to send",
+    "need administrator rights",
+    "group chat was deactivated",
+    "chat_write_forbidden",
+    "topic_closed",
+)
+_MAX_PART_RETRIES = 3
+_MAX_INLINE_WAIT = 30.0
+
+
+def classify_error(exc: BaseException, secrets: tuple[str, ...] = ()) -> SendResult:
+    """Map a PTB exception to a SendResult (the dispatcher decides what to do with it)."""
+    text = redact(f"{type(exc).__name__}: {exc}", secrets)
+    if isinstance(exc, RetryAfter):
+        wait = exc.retry_after
+        seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+        return SendResult(SendStatus.RETRY_AFTER, retry_after=float(seconds), error=text)
+    if isinstance(exc, ChatMigrated):
+        return SendResult(SendStatus.MIGRATED, new_chat_id=int(exc.new_chat_id), error=text)
+    if isinstance(exc, Forbidden):
+        return SendResult(SendStatus.BLOCKED, error=text)
+    if isinstance(exc, BadRequest):
+        lowered = str(exc).lower()
+        if any(marker in lowered for marker in _UNREACHABLE):
+            return SendResult(SendStatus.BLOCKED, error=text)
+        return SendResult(SendStatus.PERMANENT, error=text)
+    if isinstance(exc, InvalidToken):
+        # A bad token is an operator problem: keep the message queued until it is fixed.
+        return SendResult(SendStatus.TRANSIENT, error=text)
+    if isinstance(exc, TimedOut | NetworkError):
+        return SendResult(SendStatus.TRANSIENT, error=text)
+    if isinstance(exc, TelegramError):
+        return SendResult(SendStatus.PERMANENT, error=text)
+    return SendResult(SendStatus.TRANSIENT, error=text)
+
+
+class TelegramNotifier:
+    """Implements ``bot.ports.Notifier`` over a PTB ``Bot``."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        secrets: tuple[str, ...] = (),
+        render: Callable[[OutboxMessage], str] = render_outbox,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        """Send with ``bot``; ``secrets`` are redacted from every error text."""
+        self._bot = bot
+        self._secrets = secrets
+        self._render = render
+        self._sleep: Callable[[float], Awaitable[None]] = sleep or asyncio.sleep
+
+    async def send(self, message: OutboxMessage, reply_to_message_id: int | None) -> SendResult:
+        """Render and send; long texts go out in parts, the first replying to the alert."""
+        try:
+            text = self._render(message)
+        except Exception as exc:  # a payload we cannot render will never render
+            logger.exception("cannot render outbox message %s", message.id)
+            return SendResult(SendStatus.PERMANENT, error=redact(f"render failed: {exc}"))
+        parts = split_html(text) or ["(empty message)"]
+        payload = message.payload
+        silent = bool(payload.get("disable_notification", False))
+        no_preview = message.kind is OutboxKind.DIGEST or bool(payload.get("disable_preview"))
+        sent: list[int] = []
+        for index, part in enumerate(parts):
+            reply = (
+                ReplyParameters(message_id=reply_to_message_id, allow_sending_without_reply=True)
+                if reply_to_message_id is not None and index == 0
+                else None
+            )
+            attempt = 0
+            while True:
+                try:
+                    result = await self._bot.send_message(
+                        chat_id=message.chat_id,
+                        text=part,
+                        parse_mode=ParseMode.HTML,
+                        disable_notification=silent,
+                        link_preview_options=LinkPreviewOptions(is_disabled=no_preview),
+                        reply_parameters=reply,
+                    )
+                except TelegramError as exc:
+                    outcome = classify_error(exc, self._secrets)
+                    if not sent:
+                        return outcome
+                    # Later parts: the first ones are already out, so retrying the whole
+                    # message would duplicate them. Finish here, briefly, or give up on the rest.
+                    attempt += 1
+                    if (
+                        outcome.status in (SendStatus.RETRY_AFTER, SendStatus.TRANSIENT)
+                        and attempt <= _MAX_PART_RETRIES
+                    ):
+                        wait = min(outcome.retry_after or float(attempt), _MAX_INLINE_WAIT)
+                        await self._sleep(wait)
+                        continue
+                    logger.warning(
+                        "message %s: part %d/%d not sent: %s",
+                        message.id,
+                        index + 1,
+                        len(parts),
+                        outcome.error,
+                    )
+                    return SendResult(
+                        SendStatus.SENT,
+                        message_id=sent[0],
+                        message_ids=tuple(sent),
+                        error=f"only {len(sent)} of {len(parts)} parts sent: {outcome.error}",
+                    )
+                sent.append(result.message_id)
+                break
+        return SendResult(SendStatus.SENT, message_id=sent[0], message_ids=tuple(sent))

@@ -1,0 +1,35 @@
+"""Outbox payloads (structured JSON written by the services) -> Telegram HTML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain import Incident, OutboxKind, OutboxMessage
+from handlers import render
+from handlers.html import esc
+
+
+def render_outbox(message: OutboxMessage) -> str:
+    """The HTML text of one outbox message, whatever its kind."""
+    payload: dict[str, Any] = message.payload
+    note = payload.get("note")
+    note_text = str(note) if note else None
+    if "digest" in payload:
+        return render.digest_from_payload(payload["digest"])
+    if "incidents" in payload:
+        incidents = [Incident.model_validate(item) for item in payload["incidents"]]
+        if len(incidents) == 1:
+            return _single(message.kind, incidents[0], note_text)
+        return render.grouped_alert(incidents, note_text)
+    if "incident" in payload:
+        return _single(message.kind, Incident.model_validate(payload["incident"]), note_text)
+    if "text" in payload:
+        return esc(payload["text"])
+    msg = f"unknown outbox payload keys: {sorted(payload)}"
+    raise ValueError(msg)
+
+
+def _single(kind: OutboxKind, incident: Incident, note: str | None) -> str:
+    if kind is OutboxKind.UPDATE:
+        return render.incident_card(incident, header="🔄 Update", note=note)
+    return render.incident_card(incident, header="🚨 New incident", note=note)

@@ -1,0 +1,57 @@
+"""Keep the bot token out of every log line: a redaction filter and quiet HTTP loggers."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_TOKEN_SHAPE = re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{30,}\b")
+_REPLACEMENT = "<redacted-token>"
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Remove known secrets and anything shaped like a bot token from a text."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, _REPLACEMENT)
+    return _TOKEN_SHAPE.sub(_REPLACEMENT, text)
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that rewrites records so no secret reaches a handler."""
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        """Redact these exact strings plus anything shaped like a token."""
+        super().__init__()
+        self.secrets = tuple(secret for secret in secrets if secret)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Render the message now, redact it, and drop the arguments."""
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        record.msg = redact(message, self.secrets)
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            # Format the traceback once, redacted, so handlers reuse the cleaned text.
+            formatter = logging.Formatter()
+            record.exc_text = redact(formatter.formatException(record.exc_info), self.secrets)
+            record.exc_info = None
+        return True
+
+
+def install_redaction(token: str | None) -> RedactingFilter:
+    """Attach the filter to every root handler and quiet httpx/httpcore (they log URLs)."""
+    log_filter = RedactingFilter((token,) if token else ())
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO)
+    for handler in root.handlers:
+        for existing in list(handler.filters):
+            if isinstance(existing, RedactingFilter):
+                handler.removeFilter(existing)
+        handler.addFilter(log_filter)
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return log_filter

@@ -1,0 +1,588 @@
+"""A fake Telegram Bot API HTTP server on 127.0.0.1 for handler and end-to-end tests.
+
+It answers the methods Sitrep uses, records every call, feeds scripted updates to getUpdates
+(long polling), and injects faults: 429 with retry_after, 500s, dropped connections, slow
+answers, 403 for blocked chats, ``migrate_to_chat_id`` for upgraded groups, and (optionally)
+Telegram's flood limits: one message per second per chat, thirty per second overall.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+BOT_ID = 7_000_001
+BOT_USERNAME = "sitrep_test_bot"
+TOKEN = "7000001:AAFakeTokenForTestsOnly_abcdefghijklmnop"
+
+
+@dataclass
+class Call:
+    """One Bot API request the server saw."""
+
+    method: str
+    params: dict[str, Any]
+    at: float
+    status: int = 200
+
+
+@dataclass
+class SentMessage:
+    """A message the bot sent (or edited) as the server stored it."""
+
+    message_id: int
+    chat_id: int
+    text: str
+    params: dict[str, Any]
+    edits: list[str] = field(default_factory=list)
+
+    @property
+    def reply_to(self) -> int | None:
+        """The message id this one replies to, if any."""
+        reply = self.params.get("reply_parameters")
+        if isinstance(reply, dict):
+            value = reply.get("message_id")
+            return int(value) if value is not None else None
+        value = self.params.get("reply_to_message_id")
+        return int(value) if value is not None else None
+
+    @property
+    def silent(self) -> bool:
+        """True when sent with disable_notification."""
+        return str(self.params.get("disable_notification", "")).lower() in ("true", "1")
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """(text, callback_data) of every inline button."""
+        markup = self.params.get("reply_markup")
+        if not isinstance(markup, dict):
+            return []
+        return [
+            (str(button.get("text")), str(button.get("callback_data", button.get("url", ""))))
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+        ]
+
+
+@dataclass
+class Fault:
+    """A planned failure for the next matching calls."""
+
+    kind: str  # "429", "500", "reset", "slow", "403", "400"
+    method: str | None = "sendMessage"
+    chat_id: int | None = None
+    count: int = 1
+    retry_after: int = 1
+    delay: float = 0.0
+    description: str = ""
+
+
+def _user(user_id: int, first_name: str = "Test", username: str | None = None) -> dict[str, Any]:
+    user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+    if username:
+        user["username"] = username
+    return user
+
+
+def _chat(chat_id: int, chat_type: str, title: str | None = None) -> dict[str, Any]:
+    chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+    if chat_type == "private":
+        chat["first_name"] = "Test"
+    else:
+        chat["title"] = title or f"Group {chat_id}"
+    return chat
+
+
+def _admin_member(user: dict[str, Any]) -> dict[str, Any]:
+    rights = [
+        "can_be_edited",
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_promote_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+    ]
+    member: dict[str, Any] = {"status": "administrator", "user": user, "is_anonymous": False}
+    member.update(dict.fromkeys(rights, False))
+    member["can_manage_chat"] = True
+    return member
+
+
+class FakeBotAPI:
+    """The server and its state; use as a context manager or call start()/stop()."""
+
+    def __init__(self, *, enforce_limits: bool = False, per_chat_interval: float = 1.0) -> None:
+        """Build the server; ``enforce_limits`` answers 429 when the bot floods."""
+        self.enforce_limits = enforce_limits
+        self.per_chat_interval = per_chat_interval
+        self.overall_per_second = 30
+        self.calls: list[Call] = []
+        self.messages: list[SentMessage] = []
+        self.commands: list[dict[str, Any]] = []
+        self.faults: list[Fault] = []
+        self.blocked_chats: set[int] = set()
+        self.migrated: dict[int, int] = {}
+        self.admins: dict[int, set[int]] = {}  # chat -> admin user ids
+        self.limit_violations = 0
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._incoming_ids = itertools.count(1)
+        self._last_sent: dict[int, float] = {}
+        self._recent: list[float] = []
+        self._lock = threading.Condition()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """What to put in TELEGRAM_API_BASE_URL (the token is appended by PTB)."""
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    def start(self) -> FakeBotAPI:
+        """Listen on a random port in a background thread."""
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Stay quiet."""
+
+            def do_POST(self) -> None:
+                """Answer one Bot API call."""
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                server._handle(self, body)
+
+            do_GET = do_POST
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down and wake any long poll."""
+        with self._lock:
+            self._lock.notify_all()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeBotAPI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- scripting updates -----------------------------------------------------------------
+
+    def push_update(self, update: dict[str, Any]) -> int:
+        """Queue a raw update for getUpdates; return its update_id."""
+        with self._lock:
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **update})
+            self._lock.notify_all()
+        return update_id
+
+    def message_update(
+        self,
+        text: str,
+        *,
+        chat_id: int,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        forward_from_chat: dict[str, Any] | None = None,
+        sender_chat_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A message update (commands get a bot_command entity, like real clients send)."""
+        user_id = chat_id if user_id is None else user_id
+        message: dict[str, Any] = {
+            "message_id": next(self._incoming_ids),
+            "date": int(time.time()),
+            "chat": _chat(chat_id, chat_type),
+            "text": text,
+        }
+        if sender_chat_id is not None:
+            message["sender_chat"] = _chat(sender_chat_id, chat_type)
+            message["from"] = {"id": 1087968824, "is_bot": True, "first_name": "Group"}
+        else:
+            message["from"] = _user(user_id)
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            message["entities"] = [
+                {
+                    "type": "bot_command",
+                    "offset": 0,
+                    "length": len(command.encode("utf-16-le")) // 2,
+                }
+            ]
+        if forward_from_chat is not None:
+            message["forward_origin"] = {
+                "type": "channel",
+                "chat": forward_from_chat,
+                "message_id": 1,
+                "date": int(time.time()) - 60,
+            }
+        return {"message": message}
+
+    def send_text(self, text: str, *, chat_id: int, **kwargs: Any) -> int:
+        """A user types ``text`` in ``chat_id``."""
+        return self.push_update(self.message_update(text, chat_id=chat_id, **kwargs))
+
+    def press(self, message: SentMessage, data: str, *, user_id: int | None = None) -> int:
+        """A user presses the inline button with ``data`` under one of the bot's messages."""
+        user_id = message.chat_id if user_id is None else user_id
+        chat_type = "private" if message.chat_id > 0 else "supergroup"
+        return self.push_update(
+            {
+                "callback_query": {
+                    "id": str(next(self._incoming_ids)),
+                    "from": _user(user_id),
+                    "chat_instance": str(message.chat_id),
+                    "data": data,
+                    "message": {
+                        "message_id": message.message_id,
+                        "date": int(time.time()),
+                        "chat": _chat(message.chat_id, chat_type),
+                        "text": message.text,
+                        "from": {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep"},
+                    },
+                }
+            }
+        )
+
+    def member_update(
+        self, *, chat_id: int, new_status: str, old_status: str, chat_type: str = "private"
+    ) -> int:
+        """The bot's own membership changed (blocked, kicked, added back)."""
+
+        def member(status: str) -> dict[str, Any]:
+            bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep"}
+            if status == "kicked":
+                return {"status": "kicked", "user": bot_user, "until_date": 0}
+            return {"status": status, "user": bot_user}
+
+        return self.push_update(
+            {
+                "my_chat_member": {
+                    "chat": _chat(chat_id, chat_type),
+                    "from": _user(abs(chat_id)),
+                    "date": int(time.time()),
+                    "old_chat_member": member(old_status),
+                    "new_chat_member": member(new_status),
+                }
+            }
+        )
+
+    # ---- inspection ------------------------------------------------------------------------
+
+    def sent_to(self, chat_id: int) -> list[SentMessage]:
+        """Messages sent to one chat, in order."""
+        with self._lock:
+            return [message for message in self.messages if message.chat_id == chat_id]
+
+    def calls_of(self, method: str) -> list[Call]:
+        """Recorded calls of one method."""
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates not yet fetched by the bot."""
+        with self._lock:
+            return len(self._updates)
+
+    async def wait_for(
+        self, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition"
+    ) -> None:
+        """Wait (without blocking the event loop) until ``predicate()`` holds."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                msg = f"timed out waiting for {what}"
+                raise AssertionError(msg)
+            await asyncio.sleep(0.02)
+
+    async def wait_messages(
+        self, chat_id: int, count: int, timeout: float = 10.0
+    ) -> list[SentMessage]:
+        """Wait until ``chat_id`` has received at least ``count`` messages; return them."""
+        await self.wait_for(
+            lambda: len(self.sent_to(chat_id)) >= count, timeout, f"{count} messages to {chat_id}"
+        )
+        return self.sent_to(chat_id)
+
+    async def wait_reply(self, chat_id: int, before: int, timeout: float = 10.0) -> SentMessage:
+        """Wait for the next message after the first ``before`` ones to a chat."""
+        messages = await self.wait_messages(chat_id, before + 1, timeout)
+        return messages[before]
+
+    async def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until every queued update has been fetched."""
+        await self.wait_for(lambda: self.pending_updates == 0, timeout, "updates fetched")
+
+    # ---- the HTTP side ---------------------------------------------------------------------
+
+    def _handle(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        path = handler.path.split("?", 1)[0]
+        method = path.rsplit("/", 1)[-1]
+        params = self._params(handler, body)
+        fault = self._take_fault(method, params)
+        if fault is not None and fault.kind == "reset":
+            handler.close_connection = True
+            with contextlib.suppress(OSError):
+                handler.connection.shutdown(2)
+            self._record(method, params, 0)
+            return
+        if fault is not None and fault.kind == "slow":
+            time.sleep(fault.delay)
+        status, payload = (
+            self._fault_answer(fault)
+            if fault and fault.kind != "slow"
+            else self._answer(method, params)
+        )
+        self._record(method, params, status)
+        data = json.dumps(payload).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        with contextlib.suppress(OSError):
+            handler.wfile.write(data)
+
+    def _record(self, method: str, params: dict[str, Any], status: int) -> None:
+        with self._lock:
+            self.calls.append(Call(method, params, time.monotonic(), status))
+
+    @staticmethod
+    def _params(handler: BaseHTTPRequestHandler, body: bytes) -> dict[str, Any]:
+        content_type = handler.headers.get("Content-Type", "")
+        raw: dict[str, Any] = {}
+        if "json" in content_type and body:
+            raw = json.loads(body)
+        elif body:
+            raw = {key: values[-1] for key, values in parse_qs(body.decode()).items()}
+        params: dict[str, Any] = {}
+        for key, value in raw.items():
+            if isinstance(value, str) and value[:1] in "[{":
+                with contextlib.suppress(ValueError):
+                    value = json.loads(value)
+            params[key] = value
+        return params
+
+    def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
+        with self._lock:
+            chat = params.get("chat_id")
+            for fault in self.faults:
+                if fault.method is not None and fault.method != method:
+                    continue
+                if fault.chat_id is not None and str(fault.chat_id) != str(chat):
+                    continue
+                fault.count -= 1
+                if fault.count <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    @staticmethod
+    def _fault_answer(fault: Fault) -> tuple[int, dict[str, Any]]:
+        if fault.kind == "429":
+            return 429, {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {fault.retry_after}",
+                "parameters": {"retry_after": fault.retry_after},
+            }
+        if fault.kind == "403":
+            text = fault.description or "Forbidden: bot was blocked by the user"
+            return 403, {"ok": False, "error_code": 403, "description": text}
+        if fault.kind == "400":
+            text = fault.description or "Bad Request: can't parse entities"
+            return 400, {"ok": False, "error_code": 400, "description": text}
+        return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+
+    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            if method.startswith(("set", "delete")):
+                return 200, {"ok": True, "result": True}
+            return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        return handler(params)  # type: ignore[no-any-return]
+
+    def _ok(self, result: Any) -> tuple[int, dict[str, Any]]:
+        return 200, {"ok": True, "result": result}
+
+    def _api_getMe(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return self._ok(
+            {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Sitrep",
+                "username": BOT_USERNAME,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        )
+
+    def _api_getUpdates(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 2.0)
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            while not self._updates and time.monotonic() < deadline:
+                self._lock.wait(timeout=max(0.0, deadline - time.monotonic()))
+            batch = list(self._updates[:100])
+        return self._ok(batch)
+
+    def _api_setMyCommands(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            self.commands.append(params)
+        return self._ok(True)
+
+    def _api_answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return self._ok(True)
+
+    def _flood_check(self, chat_id: int) -> tuple[int, dict[str, Any]] | None:
+        if not self.enforce_limits:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            self._recent = [t for t in self._recent if t > now - 1.0]
+            last = self._last_sent.get(chat_id)
+            # 5% tolerance for clock granularity between client and server.
+            too_fast = last is not None and now - last < self.per_chat_interval * 0.95
+            if too_fast or len(self._recent) >= self.overall_per_second:
+                self.limit_violations += 1
+                return 429, {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                }
+            self._last_sent[chat_id] = now
+            self._recent.append(now)
+        return None
+
+    def _api_sendMessage(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.migrated:
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": self.migrated[chat_id]},
+            }
+        if chat_id in self.blocked_chats:
+            return 403, {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            }
+        text = str(params.get("text", ""))
+        if not text.strip():
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: text empty"}
+        if len(text.encode("utf-16-le")) // 2 > 4096:
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message is too long",
+            }
+        flood = self._flood_check(chat_id)
+        if flood is not None:
+            return flood
+        with self._lock:
+            message = SentMessage(next(self._message_ids), chat_id, text, params)
+            self.messages.append(message)
+        return self._ok(self._message_json(message))
+
+    def _message_json(self, message: SentMessage) -> dict[str, Any]:
+        chat_type = "private" if message.chat_id > 0 else "supergroup"
+        result: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": _chat(message.chat_id, chat_type),
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep"},
+            "text": message.edits[-1] if message.edits else message.text,
+        }
+        return result
+
+    def _api_editMessageText(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        message_id = int(params["message_id"])
+        with self._lock:
+            for message in self.messages:
+                if message.chat_id == chat_id and message.message_id == message_id:
+                    message.edits.append(str(params.get("text", "")))
+                    if "reply_markup" in params:
+                        message.params["reply_markup"] = params["reply_markup"]
+                    else:
+                        message.params.pop("reply_markup", None)
+                    return self._ok(self._message_json(message))
+        return 400, {
+            "ok": False,
+            "error_code": 400,
+            "description": "Bad Request: message to edit not found",
+        }
+
+    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        message_id = int(params["message_id"])
+        with self._lock:
+            for message in self.messages:
+                if message.chat_id == chat_id and message.message_id == message_id:
+                    message.params["reply_markup"] = params.get("reply_markup")
+                    return self._ok(self._message_json(message))
+        return 400, {
+            "ok": False,
+            "error_code": 400,
+            "description": "Bad Request: message to edit not found",
+        }
+
+    def _api_getChatMember(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        user_id = int(params["user_id"])
+        user = _user(user_id)
+        if user_id in self.admins.get(chat_id, set()):
+            return self._ok(_admin_member(user))
+        return self._ok({"status": "member", "user": user})
+
+    def _api_getChat(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        chat = _chat(chat_id, "private" if chat_id > 0 else "supergroup")
+        chat["accent_color_id"] = 0
+        chat["max_reaction_count"] = 11
+        return self._ok(chat)
+
+
+@contextlib.contextmanager
+def running(**kwargs: Any) -> Iterator[FakeBotAPI]:
+    """A started FakeBotAPI, stopped on exit."""
+    server = FakeBotAPI(**kwargs).start()
+    try:
+        yield server
+    finally:
+        server.stop()

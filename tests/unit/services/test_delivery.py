@@ -1,0 +1,461 @@
+"""Tests for bot.services.delivery: pacing, grouping, retries, blocked and migrated chats."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import itertools
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage, OutboxStatus
+from bot.ports import SendResult, SendStatus
+from bot.services.delivery import DeliveryLimits, Dispatcher, Pacer, in_quiet_hours
+
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+class FixedClock:
+    def __init__(self, now: dt.datetime = NOW) -> None:
+        self.current = now
+
+    def now(self) -> dt.datetime:
+        return self.current
+
+
+class VirtualTime:
+    """Monotonic time that only moves when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def monotonic(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.t += max(seconds, 0.0)
+        await asyncio.sleep(0)
+
+
+class MemoryOutbox:
+    def __init__(self) -> None:
+        self.rows: dict[int, OutboxMessage] = {}
+        self._ids = 0
+
+    async def enqueue(self, message: OutboxMessage) -> tuple[OutboxMessage, bool]:
+        for row in self.rows.values():
+            if row.idempotency_key == message.idempotency_key:
+                return row, False
+        self._ids += 1
+        row = message.model_copy(update={"id": self._ids})
+        self.rows[self._ids] = row
+        return row, True
+
+    async def claim_due(self, now: dt.datetime, limit: int = 100) -> list[OutboxMessage]:
+        due = [
+            row
+            for row in sorted(self.rows.values(), key=lambda r: r.id or 0)
+            if row.status is OutboxStatus.PENDING and row.next_attempt_at <= now
+        ][:limit]
+        for row in due:
+            row.status = OutboxStatus.SENDING
+            row.attempts += 1
+        return [row.model_copy(deep=True) for row in due]
+
+    async def mark_sent(
+        self, message_id: int, telegram_message_id: int | None, at: dt.datetime
+    ) -> None:
+        row = self.rows[message_id]
+        row.status = OutboxStatus.SENT
+        row.sent_message_id = telegram_message_id
+        row.sent_at = at
+
+    async def mark_retry(self, message_id: int, next_attempt_at: dt.datetime, error: str) -> None:
+        row = self.rows[message_id]
+        row.status = OutboxStatus.PENDING
+        row.next_attempt_at = next_attempt_at
+        row.last_error = error
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        row = self.rows[message_id]
+        row.status = OutboxStatus.FAILED
+        row.last_error = error
+
+    async def get_by_key(self, idempotency_key: str) -> OutboxMessage | None:
+        for row in self.rows.values():
+            if row.idempotency_key == idempotency_key:
+                return row.model_copy()
+        return None
+
+    async def recover_stale(self, older_than: dt.datetime) -> int:
+        count = 0
+        for row in self.rows.values():
+            if row.status is OutboxStatus.SENDING:
+                row.status = OutboxStatus.PENDING
+                count += 1
+        return count
+
+    async def fail_pending_for_chat(self, chat_id: int, error: str) -> int:
+        count = 0
+        for row in self.rows.values():
+            if row.chat_id == chat_id and row.status is OutboxStatus.PENDING:
+                row.status = OutboxStatus.FAILED
+                count += 1
+        return count
+
+
+class MemoryChats:
+    def __init__(self) -> None:
+        self.chats: dict[int, Chat] = {}
+        self.migrations: list[tuple[int, int]] = []
+
+    async def get(self, chat_id: int) -> Chat | None:
+        return self.chats.get(chat_id)
+
+    async def set_active(self, chat_id: int, active: bool) -> None:
+        self.chats[chat_id].active = active
+
+    async def migrate(self, old_id: int, new_id: int) -> None:
+        self.migrations.append((old_id, new_id))
+        chat = self.chats.pop(old_id)
+        self.chats[new_id] = chat.model_copy(update={"id": new_id, "type": ChatType.SUPERGROUP})
+
+
+class MemoryStorage:
+    def __init__(self) -> None:
+        self.outbox = MemoryOutbox()
+        self.chats = MemoryChats()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        yield
+
+
+class ScriptedNotifier:
+    """Records sends; answers from a per-chat script of statuses, then SENT."""
+
+    def __init__(self, time: VirtualTime) -> None:
+        self.time = time
+        self.sent: list[tuple[float, OutboxMessage, int | None]] = []
+        self.attempts: list[tuple[float, int]] = []
+        self.script: dict[int, list[SendResult]] = {}
+        self._ids = 500
+
+    async def send(self, message: OutboxMessage, reply_to_message_id: int | None) -> SendResult:
+        self.attempts.append((self.time.t, message.chat_id))
+        script = self.script.get(message.chat_id)
+        if script:
+            return script.pop(0)
+        self._ids += 1
+        self.sent.append((self.time.t, message, reply_to_message_id))
+        return SendResult(SendStatus.SENT, message_id=self._ids, message_ids=(self._ids,))
+
+
+def incident_json(incident_id: int) -> dict[str, Any]:
+    return {
+        "id": incident_id,
+        "date": "2026-03-01",
+        "location": {"name": "Basra", "country": "IQ", "admin1": "Basra"},
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "summary": f"Clash number {incident_id}.",
+    }
+
+
+def alert(chat_id: int, incident_id: int, when: dt.datetime = NOW) -> OutboxMessage:
+    return OutboxMessage(
+        chat_id=chat_id,
+        kind=OutboxKind.ALERT,
+        idempotency_key=f"alert:{chat_id}:{incident_id}",
+        payload={"incident": incident_json(incident_id), "note": None},
+        next_attempt_at=when,
+        incident_id=incident_id,
+    )
+
+
+def notice(chat_id: int, n: int, kind: OutboxKind = OutboxKind.NOTICE) -> OutboxMessage:
+    return OutboxMessage(
+        chat_id=chat_id,
+        kind=kind,
+        idempotency_key=f"notice:{chat_id}:{n}",
+        payload={"text": f"notice {n}"},
+        next_attempt_at=NOW,
+    )
+
+
+@pytest.fixture
+def vtime() -> VirtualTime:
+    return VirtualTime()
+
+
+@pytest.fixture
+def storage() -> MemoryStorage:
+    store = MemoryStorage()
+    for chat_id in (1, 2, 3):
+        store.chats.chats[chat_id] = Chat(id=chat_id)
+    store.chats.chats[-100] = Chat(id=-100, type=ChatType.SUPERGROUP)
+    return store
+
+
+@pytest.fixture
+def notifier(vtime: VirtualTime) -> ScriptedNotifier:
+    return ScriptedNotifier(vtime)
+
+
+def make_dispatcher(
+    storage: MemoryStorage,
+    notifier: ScriptedNotifier,
+    vtime: VirtualTime,
+    clock: FixedClock | None = None,
+    **limits: Any,
+) -> Dispatcher:
+    chosen = DeliveryLimits(**limits)
+    pacer = Pacer(chosen, monotonic=vtime.monotonic, sleep=vtime.sleep)
+    return Dispatcher(storage, notifier, clock or FixedClock(), limits=chosen, pacer=pacer)  # type: ignore[arg-type]
+
+
+async def queue(storage: MemoryStorage, *messages: OutboxMessage) -> None:
+    for message in messages:
+        await storage.outbox.enqueue(message)
+
+
+def statuses(storage: MemoryStorage) -> list[OutboxStatus]:
+    return [row.status for row in storage.outbox.rows.values()]
+
+
+class TestPacing:
+    async def test_one_message_per_second_per_chat(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        await queue(storage, *(notice(1, n) for n in range(5)))
+        handled = await make_dispatcher(storage, notifier, vtime).run_once()
+        assert handled == 5
+        times = [t for t, _, _ in notifier.sent]
+        assert all(b - a >= 1.0 for a, b in itertools_pairwise(times))
+
+    async def test_chats_do_not_wait_for_each_other(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        await queue(storage, notice(1, 1), notice(2, 1), notice(3, 1))
+        await make_dispatcher(storage, notifier, vtime).run_once()
+        assert [t for t, _, _ in notifier.sent] == [0.0, 0.0, 0.0]
+
+    async def test_overall_rate_is_capped(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        for chat_id in range(10, 80):
+            storage.chats.chats[chat_id] = Chat(id=chat_id)
+            await queue(storage, notice(chat_id, 1))
+        await make_dispatcher(storage, notifier, vtime, concurrency=100).run_once()
+        times = sorted(t for t, _, _ in notifier.sent)
+        assert len(times) == 70
+        for index, start in enumerate(times):
+            in_window = [t for t in times[index:] if t < start + 1.0]
+            assert len(in_window) <= 30
+
+    async def test_groups_limited_per_minute(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        await queue(storage, *(notice(-100, n) for n in range(25)))
+        await make_dispatcher(storage, notifier, vtime).run_once()
+        times = [t for t, _, _ in notifier.sent]
+        assert len(times) == 25
+        assert times[20] - times[0] >= 60.0
+
+    def test_quiet_hours_cross_midnight(self) -> None:
+        chat = Chat(id=1, timezone="Asia/Baghdad", quiet_start=dt.time(22), quiet_end=dt.time(7))
+        # 20:30 UTC = 23:30 in Baghdad (UTC+3)
+        assert in_quiet_hours(chat, dt.datetime(2026, 3, 1, 20, 30, tzinfo=dt.UTC))
+        assert in_quiet_hours(chat, dt.datetime(2026, 3, 1, 3, 0, tzinfo=dt.UTC))
+        assert not in_quiet_hours(chat, dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC))
+        assert not in_quiet_hours(Chat(id=1), NOW)
+
+
+class TestGrouping:
+    async def test_burst_of_alerts_becomes_one_message(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        await queue(storage, *(alert(1, n) for n in range(1, 5)))
+        await make_dispatcher(storage, notifier, vtime).run_once()
+        assert len(notifier.sent) == 1
+        payload = notifier.sent[0][1].payload
+        assert [item["id"] for item in payload["incidents"]] == [1, 2, 3, 4]
+        rows = list(storage.outbox.rows.values())
+        assert {row.status for row in rows} == {OutboxStatus.SENT}
+        assert len({row.sent_message_id for row in rows}) == 1
+
+    async def test_update_replies_to_the_alert(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        await queue(storage, alert(1, 7))
+        update = OutboxMessage(
+            chat_id=1,
+            kind=OutboxKind.UPDATE,
+            idempotency_key="update:1:7:2",
+            payload={"incident": incident_json(7), "note": "toll rose"},
+            next_attempt_at=NOW,
+            reply_to_key="alert:1:7",
+        )
+        await queue(storage, update)
+        await make_dispatcher(storage, notifier, vtime).run_once()
+        assert len(notifier.sent) == 2
+        first_id = storage.outbox.rows[1].sent_message_id
+        assert notifier.sent[1][2] == first_id
+
+    async def test_update_waits_for_unsent_alert(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        await queue(storage, alert(1, 7, NOW + dt.timedelta(hours=1)))
+        update = alert(1, 8).model_copy(
+            update={"kind": OutboxKind.UPDATE, "reply_to_key": "alert:1:7"}
+        )
+        await queue(storage, update)
+        await make_dispatcher(storage, notifier, vtime).run_once()
+        assert notifier.sent == []
+        assert storage.outbox.rows[2].status is OutboxStatus.PENDING
+        assert storage.outbox.rows[2].next_attempt_at > NOW
+
+    async def test_quiet_hours_send_silently(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        storage.chats.chats[1] = Chat(id=1, quiet_start=dt.time(11), quiet_end=dt.time(13))
+        await queue(storage, alert(1, 1), notice(1, 1, OutboxKind.DIGEST))
+        await make_dispatcher(storage, notifier, vtime).run_once()
+        assert notifier.sent[0][1].payload["disable_notification"] is True
+        assert "disable_notification" not in notifier.sent[1][1].payload
+
+
+class TestFailures:
+    async def test_retry_after_pauses_everything_and_loses_nothing(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        notifier.script[1] = [SendResult(SendStatus.RETRY_AFTER, retry_after=7)]
+        await queue(storage, notice(1, 1), notice(2, 1))
+        await make_dispatcher(storage, notifier, vtime, concurrency=1).run_once()
+        assert statuses(storage) == [OutboxStatus.SENT, OutboxStatus.SENT]
+        assert all(t >= 7.0 for t, _, _ in notifier.sent)
+        assert len(notifier.sent) == 2
+
+    async def test_repeated_429_requeues_with_delay(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        notifier.script[1] = [SendResult(SendStatus.RETRY_AFTER, retry_after=3)] * 10
+        await queue(storage, notice(1, 1))
+        await make_dispatcher(storage, notifier, vtime, max_inline_retry_after=2).run_once()
+        row = storage.outbox.rows[1]
+        assert row.status is OutboxStatus.PENDING
+        assert row.next_attempt_at == NOW + dt.timedelta(seconds=3)
+
+    async def test_transient_backs_off_then_fails(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        clock = FixedClock()
+        notifier.script[1] = [SendResult(SendStatus.TRANSIENT, error="timeout")] * 3
+        await queue(storage, notice(1, 1))
+        dispatcher = make_dispatcher(storage, notifier, vtime, clock, max_attempts=3)
+        delays = []
+        for _ in range(3):
+            await dispatcher.run_once()
+            row = storage.outbox.rows[1]
+            if row.status is OutboxStatus.PENDING:
+                delays.append((row.next_attempt_at - clock.current).total_seconds())
+                clock.current = row.next_attempt_at
+        assert storage.outbox.rows[1].status is OutboxStatus.FAILED
+        assert len(delays) == 2
+        assert 1.0 <= delays[0] <= 4.0
+        assert 2.0 <= delays[1] <= 8.0
+
+    def test_backoff_grows_and_is_capped(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        dispatcher = make_dispatcher(storage, notifier, vtime, backoff_cap=100)
+        assert dispatcher.backoff(1) < dispatcher.backoff(10) <= 100
+        assert dispatcher.backoff(500) <= 100
+
+    async def test_blocked_chat_deactivated_and_its_queue_failed(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        notifier.script[1] = [SendResult(SendStatus.BLOCKED, error="Forbidden")]
+        await queue(storage, notice(1, 1), notice(1, 2), notice(2, 1))
+        later = notice(1, 3).model_copy(update={"next_attempt_at": NOW + dt.timedelta(hours=1)})
+        await queue(storage, later)
+        await make_dispatcher(storage, notifier, vtime).run_once()
+        assert storage.chats.chats[1].active is False
+        assert statuses(storage) == [
+            OutboxStatus.FAILED,
+            OutboxStatus.FAILED,
+            OutboxStatus.SENT,
+            OutboxStatus.FAILED,
+        ]
+
+    async def test_migrated_group_followed(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        storage.chats.chats[-5] = Chat(id=-5, type=ChatType.GROUP)
+        notifier.script[-5] = [SendResult(SendStatus.MIGRATED, new_chat_id=-1005)]
+        await queue(storage, notice(-5, 1), notice(-5, 2))
+        await make_dispatcher(storage, notifier, vtime).run_once()
+        assert storage.chats.migrations == [(-5, -1005)]
+        assert [message.chat_id for _, message, _ in notifier.sent] == [-1005, -1005]
+        assert statuses(storage) == [OutboxStatus.SENT, OutboxStatus.SENT]
+
+    async def test_permanent_error_fails_only_that_row(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        notifier.script[1] = [SendResult(SendStatus.PERMANENT, error="can't parse entities")]
+        await queue(storage, notice(1, 1), notice(1, 2))
+        await make_dispatcher(storage, notifier, vtime).run_once()
+        assert statuses(storage) == [OutboxStatus.FAILED, OutboxStatus.SENT]
+
+    async def test_inactive_chat_gets_nothing(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        storage.chats.chats[2].active = False
+        await queue(storage, notice(2, 1))
+        await make_dispatcher(storage, notifier, vtime).run_once()
+        assert notifier.attempts == []
+        assert statuses(storage) == [OutboxStatus.FAILED]
+
+
+class TestLifecycle:
+    async def test_recover_returns_sending_rows(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
+    ) -> None:
+        await queue(storage, notice(1, 1))
+        await storage.outbox.claim_due(NOW)
+        dispatcher = make_dispatcher(storage, notifier, vtime)
+        assert await dispatcher.recover() == 1
+        await dispatcher.run_once()
+        assert statuses(storage) == [OutboxStatus.SENT]
+
+    async def test_stop_mid_pass_releases_unsent_rows(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier
+    ) -> None:
+        # Real time here: 1 s per chat would make five notices take 4 s; stop after the first.
+        limits = DeliveryLimits(per_chat_interval=0.2, idle_interval=0.01)
+        dispatcher = Dispatcher(storage, notifier, FixedClock(), limits=limits)  # type: ignore[arg-type]
+        await queue(storage, *(notice(1, n) for n in range(5)))
+        stop = asyncio.Event()
+        task = asyncio.create_task(dispatcher.run_forever(stop))
+        while not notifier.sent:
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.wait_for(task, 5)
+        sent = statuses(storage).count(OutboxStatus.SENT)
+        assert sent == len(notifier.sent)
+        assert 1 <= sent < 5
+        assert statuses(storage).count(OutboxStatus.PENDING) == 5 - sent
+        # A new dispatcher (a restart) sends the rest, nothing twice.
+        second = ScriptedNotifier(VirtualTime())
+        again = Dispatcher(storage, second, FixedClock(), limits=limits)  # type: ignore[arg-type]
+        await again.run_once()
+        assert statuses(storage) == [OutboxStatus.SENT] * 5
+        texts = [m.payload["text"] for _, m, _ in notifier.sent + second.sent]
+        assert sorted(texts) == sorted(f"notice {n}" for n in range(5))
+
+
+def itertools_pairwise(values: list[float]) -> list[tuple[float, float]]:
+    return list(itertools.pairwise(values))
