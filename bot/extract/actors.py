@@ -1,0 +1,337 @@
+"""Actor registry: canonical armed groups, forces and generic actors with their aliases.
+
+The registry is data (``bot/data/actors.json``; its "about" key documents the schema). Admins add
+actors with a JSON file of the same schema (``from_file``) or from the database (``with_extra``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz, process
+
+from bot.domain.enums import ActorType
+from bot.domain.models import ActorRef
+from bot.extract.normalize import fold_with_offsets, match_key
+
+__all__ = ["ActorFileError", "ActorMention", "ActorRegistry", "ActorSpec"]
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_SUGGEST_CUTOFF = 70.0
+
+
+class ActorFileError(ValueError):
+    """An actor data file that cannot be read or does not follow the schema."""
+
+
+class ActorSpec(BaseModel):
+    """One actor as written in a data file."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str = Field(pattern=_ID_RE.pattern)
+    name: str = Field(min_length=1, max_length=200)
+    type: ActorType
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    aliases: list[str] = Field(default_factory=list)
+
+    def ref(self) -> ActorRef:
+        """The domain reference for this actor."""
+        return ActorRef(id=self.id, name=self.name, type=self.type, country=self.country)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """An actor named in text: character span in the original text and the registry entry."""
+
+    start: int
+    end: int
+    surface: str
+    actor: ActorRef
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    """One indexed alias: its actor, and which of its words must match case exactly."""
+
+    actor_index: int
+    text: str
+    exact_words: tuple[tuple[int, str], ...]  # (word position, exact spelling) for acronyms
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return bool(letters) and not any(ch.islower() for ch in letters) and len(letters) <= 6
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-‐‑‒–—]+", text) if w]
+
+
+def _strip_punct(word: str) -> str:
+    return word.strip(".,;:!?()[]\"'’‘“”")
+
+
+class ActorRegistry:
+    """Canonical actors with aliases; lookups, fuzzy suggestions and mentions in running text."""
+
+    def __init__(self, specs: Iterable[ActorSpec]) -> None:
+        """Build from actor specs; a later spec with the same id replaces the name/type/country
+        of the earlier one and adds its aliases."""
+        merged: dict[str, ActorSpec] = {}
+        for spec in specs:
+            previous = merged.get(spec.id)
+            if previous is not None:
+                aliases = [*previous.aliases, *spec.aliases, previous.name]
+                spec = spec.model_copy(update={"aliases": aliases})
+            merged[spec.id] = spec
+        self._specs = list(merged.values())
+        self._refs = [spec.ref() for spec in self._specs]
+        self._by_id = {ref.id: i for i, ref in enumerate(self._refs)}
+        self._aliases: dict[str, list[_Alias]] = {}
+        self._display_aliases: list[list[str]] = []
+        for index, spec in enumerate(self._specs):
+            seen: list[str] = []
+            for alias in (spec.name, *spec.aliases):
+                alias = " ".join(alias.split())
+                if not alias or alias in seen:
+                    continue
+                seen.append(alias)
+                self._index_alias(index, alias)
+            self._display_aliases.append(seen[1:])
+        self._automaton: Any = None
+        self._choices: dict[str, str] = {key: key for key in self._aliases}
+
+    def _index_alias(self, index: int, alias: str) -> None:
+        key = match_key(alias)
+        if not key:
+            return
+        words = _words(alias)
+        exact = tuple(
+            (position, _strip_punct(word))
+            for position, word in enumerate(words)
+            if _is_acronym(_strip_punct(word))
+        )
+        entries = self._aliases.setdefault(key, [])
+        if not any(entry.actor_index == index and entry.exact_words == exact for entry in entries):
+            entries.append(_Alias(actor_index=index, text=alias, exact_words=exact))
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def default(cls) -> ActorRegistry:
+        """The packaged registry, loaded once per process."""
+        return _default_registry()
+
+    @classmethod
+    def from_file(cls, path: Path) -> ActorRegistry:
+        """The packaged registry plus an admin's extra JSON file (same schema as actors.json)."""
+        extra = load_actor_file(path)
+        return cls([*_packaged_specs(), *extra])
+
+    def with_extra(self, extra: Sequence[tuple[ActorRef, Sequence[str]]]) -> ActorRegistry:
+        """A new registry with more actors (e.g. stored in the database) and their aliases."""
+        specs = list(self._specs)
+        for ref, aliases in extra:
+            specs.append(
+                ActorSpec(
+                    id=ref.id,
+                    name=ref.name,
+                    type=ref.type,
+                    country=ref.country,
+                    aliases=[a for a in aliases if a.strip()],
+                )
+            )
+        return ActorRegistry(specs)
+
+    # ------------------------------------------------------------------ queries
+    def get(self, actor_id: str) -> ActorRef | None:
+        """The actor with this id, or None."""
+        index = self._by_id.get(actor_id)
+        return None if index is None else self._refs[index].model_copy()
+
+    def all(self) -> list[ActorRef]:
+        """Every actor, in data-file order."""
+        return [ref.model_copy() for ref in self._refs]
+
+    def aliases(self, actor_id: str) -> list[str]:
+        """The aliases of an actor as written in the data (without its canonical name)."""
+        index = self._by_id.get(actor_id)
+        return [] if index is None else list(self._display_aliases[index])
+
+    def lookup(self, name: str) -> list[ActorRef]:
+        """Actors whose id, canonical name or alias equals ``name`` after folding.
+
+        Acronyms of one or two letters ("IS", "KH") must be given in capitals.
+        """
+        stripped = name.strip()
+        if stripped in self._by_id:
+            return [self._refs[self._by_id[stripped]].model_copy()]
+        key = match_key(stripped)
+        results: list[ActorRef] = []
+        for alias in self._aliases.get(key, ()):
+            if any(len(exact) <= 2 for _, exact in alias.exact_words) and not _exact_ok(
+                alias, stripped
+            ):
+                continue
+            ref = self._refs[alias.actor_index]
+            if all(ref.id != r.id for r in results):
+                results.append(ref.model_copy())
+        return results
+
+    def suggest(self, name: str, limit: int = 5) -> list[ActorRef]:
+        """Fuzzy "did you mean" over names and aliases, best first."""
+        key = match_key(name)
+        if not key or limit <= 0:
+            return []
+        scored = process.extract(
+            key, self._choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=_SUGGEST_CUTOFF
+        )
+        results: list[ActorRef] = []
+        for choice, _score, _ in scored:
+            for alias in self._aliases[choice]:
+                ref = self._refs[alias.actor_index]
+                if all(ref.id != r.id for r in results):
+                    results.append(ref.model_copy())
+            if len(results) >= limit:
+                break
+        return results[:limit]
+
+    def find_mentions(self, text: str) -> list[ActorMention]:
+        """Actors named in running text, left to right, longest match first, non-overlapping.
+
+        Matches fall on word boundaries; acronyms (AAH, KH, IS) must appear in capitals, and a
+        one- or two-letter acronym inside an all-capitals headline is ignored.
+        """
+        if not text:
+            return []
+        folded, offsets = fold_with_offsets(text, for_matching=True)
+        found: list[tuple[int, int, str]] = []
+        for end, key in self._get_automaton().iter(folded):
+            start = end - len(key) + 1
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            if end + 1 < len(folded) and folded[end + 1].isalnum():
+                continue
+            found.append((start, end + 1, key))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        mentions: list[ActorMention] = []
+        cursor = 0
+        for start, end, key in found:
+            if start < cursor:
+                continue
+            orig_start, orig_end = offsets[start], offsets[end - 1] + 1
+            surface = text[orig_start:orig_end]
+            alias = self._matching_alias(key, surface, text, orig_start, orig_end)
+            if alias is None:
+                continue
+            mentions.append(
+                ActorMention(
+                    start=orig_start,
+                    end=orig_end,
+                    surface=surface,
+                    actor=self._refs[alias.actor_index].model_copy(),
+                )
+            )
+            cursor = end
+        return mentions
+
+    # ------------------------------------------------------------------ internals
+    def _get_automaton(self) -> Any:
+        if self._automaton is None:
+            automaton = ahocorasick.Automaton()
+            for key in self._aliases:
+                automaton.add_word(key, key)
+            automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
+
+    def _matching_alias(
+        self, key: str, surface: str, text: str, start: int, end: int
+    ) -> _Alias | None:
+        for alias in self._aliases.get(key, ()):
+            if not alias.exact_words:
+                return alias
+            if not _exact_ok(alias, surface):
+                continue
+            short = any(len(exact) <= 2 for _, exact in alias.exact_words)
+            if short and _in_shouting(text, start, end):
+                continue
+            return alias
+        return None
+
+
+def _exact_ok(alias: _Alias, surface: str) -> bool:
+    """Whether the acronym words of ``alias`` appear with exactly that casing in ``surface``."""
+    words = [_strip_punct(w) for w in _words(surface)]
+    for position, exact in alias.exact_words:
+        if position >= len(words) or words[position].replace("’", "'") != exact:
+            return False
+    return True
+
+
+def _in_shouting(text: str, start: int, end: int) -> bool:
+    """True when the words around a span are in capitals too (a headline, not an acronym)."""
+    before = re.findall(r"[^\W\d_]{2,}", text[max(0, start - 40) : start])
+    after = re.findall(r"[^\W\d_]{2,}", text[end : end + 40])
+    neighbours = before[-1:] + after[:1]
+    return bool(neighbours) and all(word.isupper() and len(word) >= 3 for word in neighbours)
+
+
+def load_actor_file(path: Path) -> list[ActorSpec]:
+    """Read and validate an actor data file; raises ``ActorFileError`` with a clear message."""
+    if path.suffix.lower() in {".yaml", ".yml"}:
+        msg = f"{path}: YAML actor files are not supported; write the same schema as JSON"
+        raise ActorFileError(msg)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"{path}: cannot read actor file ({exc.strerror or exc})"
+        raise ActorFileError(msg) from exc
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        msg = f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        raise ActorFileError(msg) from exc
+    return _parse_specs(document, str(path))
+
+
+def _parse_specs(document: Any, origin: str) -> list[ActorSpec]:
+    items = document.get("actors") if isinstance(document, Mapping) else document
+    if not isinstance(items, list):
+        msg = f"{origin}: expected a list of actors or an object with an 'actors' list"
+        raise ActorFileError(msg)
+    specs: list[ActorSpec] = []
+    for position, item in enumerate(items):
+        try:
+            specs.append(ActorSpec.model_validate(item))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}"
+                for err in exc.errors()
+            )
+            label = item.get("id") if isinstance(item, Mapping) else None
+            msg = f"{origin}: actor #{position + 1}{f' ({label})' if label else ''}: {problems}"
+            raise ActorFileError(msg) from exc
+    return specs
+
+
+@cache
+def _packaged_specs() -> tuple[ActorSpec, ...]:
+    raw = resources.files("bot.data").joinpath("actors.json").read_text(encoding="utf-8")
+    return tuple(_parse_specs(json.loads(raw), "bot/data/actors.json"))
+
+
+@cache
+def _default_registry() -> ActorRegistry:
+    registry = ActorRegistry(_packaged_specs())
+    registry._get_automaton()
+    return registry

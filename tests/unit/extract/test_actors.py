@@ -1,0 +1,255 @@
+"""Tests for the actor registry: packaged data, lookups, mentions, admin files, extra actors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.domain.enums import ActorType
+from bot.domain.models import ActorRef
+from bot.extract.actors import ActorFileError, ActorMention, ActorRegistry
+
+
+@pytest.fixture(scope="module")
+def reg() -> ActorRegistry:
+    return ActorRegistry.default()
+
+
+def _ids(mentions: list[ActorMention]) -> list[str]:
+    return [m.actor.id for m in mentions]
+
+
+class TestPackagedData:
+    def test_is_cached(self, reg: ActorRegistry) -> None:
+        assert ActorRegistry.default() is reg
+
+    def test_ids_are_unique_and_types_valid(self, reg: ActorRegistry) -> None:
+        actors = reg.all()
+        assert len(actors) >= 80
+        assert len({a.id for a in actors}) == len(actors)
+        assert all(isinstance(a.type, ActorType) for a in actors)
+
+    @pytest.mark.parametrize(
+        ("actor_id", "actor_type", "country"),
+        [
+            ("popular-mobilization-forces", ActorType.STATE_FORCES, "IQ"),
+            ("asaib-ahl-al-haq", ActorType.POLITICAL_MILITIA, "IQ"),
+            ("islamic-state", ActorType.REBEL_GROUP, None),
+            ("turkish-forces", ActorType.EXTERNAL_FORCES, "TR"),
+            ("protesters", ActorType.PROTESTERS, None),
+            ("tribal-militia", ActorType.IDENTITY_MILITIA, None),
+            ("civilians", ActorType.CIVILIANS, None),
+            ("rioters", ActorType.RIOTERS, None),
+        ],
+    )
+    def test_types_follow_acled(
+        self, reg: ActorRegistry, actor_id: str, actor_type: ActorType, country: str | None
+    ) -> None:
+        actor = reg.get(actor_id)
+        assert actor is not None
+        assert actor.type is actor_type
+        assert actor.country == country
+
+    def test_security_media_cell_is_a_source_not_an_actor(self, reg: ActorRegistry) -> None:
+        assert reg.lookup("Iraqi Security Media Cell") == []
+        assert reg.find_mentions("The Security Media Cell said nobody was hurt.") == []
+
+    def test_about_documents_the_schema(self) -> None:
+        path = Path(__file__).resolve().parents[3] / "bot" / "data" / "actors.json"
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert "aliases" in document["about"]
+        assert "type" in document["about"]
+
+    def test_get_returns_copies(self, reg: ActorRegistry) -> None:
+        first = reg.get("hamas")
+        assert first is not None
+        first.name = "changed"
+        again = reg.get("hamas")
+        assert again is not None
+        assert again.name == "Hamas"
+
+
+class TestLookup:
+    @pytest.mark.parametrize(
+        "name",
+        ["AAH", "Asa'ib Ahl al-Haq", "Asaib Ahl al-Haq", "asa’ib ahl al haq",
+         "League of the Righteous", "Khazali network", "عصائب أهل الحق", "asaib-ahl-al-haq"],
+    )  # fmt: skip
+    def test_asaib_spellings(self, reg: ActorRegistry, name: str) -> None:
+        assert [a.id for a in reg.lookup(name)] == ["asaib-ahl-al-haq"]
+
+    @pytest.mark.parametrize("name", ["Daesh", "ISIS", "ISIL", "IS", "Islamic State", "داعش"])
+    def test_islamic_state_spellings(self, reg: ActorRegistry, name: str) -> None:
+        assert [a.id for a in reg.lookup(name)] == ["islamic-state"]
+
+    def test_two_letter_acronyms_need_capitals(self, reg: ActorRegistry) -> None:
+        assert reg.lookup("is") == []
+        assert reg.lookup("kh") == []
+        assert [a.id for a in reg.lookup("KH")] == ["kataib-hezbollah"]
+
+    def test_hezbollah_alone_is_lebanese(self, reg: ActorRegistry) -> None:
+        assert [a.id for a in reg.lookup("Hezbollah")] == ["hezbollah"]
+        assert [a.id for a in reg.lookup("Kataib Hezbollah")] == ["kataib-hezbollah"]
+        assert [a.id for a in reg.lookup("Hezbollah Brigades")] == ["kataib-hezbollah"]
+
+    def test_unknown(self, reg: ActorRegistry) -> None:
+        assert reg.lookup("Nonexistent Brigade of Nowhere") == []
+        assert reg.lookup("") == []
+
+    def test_aliases(self, reg: ActorRegistry) -> None:
+        aliases = reg.aliases("asaib-ahl-al-haq")
+        assert "AAH" in aliases
+        assert "Asaib Ahl al-Haq" not in aliases  # the canonical name is not an alias
+        assert reg.aliases("no-such-actor") == []
+
+
+class TestSuggest:
+    def test_misspelt_faction(self, reg: ActorRegistry) -> None:
+        assert reg.suggest("Kataib Hezbolah")[0].id == "kataib-hezbollah"
+        assert reg.suggest("Asaib ahl haq")[0].id == "asaib-ahl-al-haq"
+
+    def test_limit_and_empty(self, reg: ActorRegistry) -> None:
+        assert len(reg.suggest("Hashd", limit=2)) <= 2
+        assert reg.suggest("") == []
+
+
+class TestFindMentions:
+    def test_factions_in_a_paragraph(self, reg: ActorRegistry) -> None:
+        text = (
+            "Members of Saraya al-Salam exchanged fire with Asa'ib Ahl al-Haq in Basra, while "
+            "the PMF said KH had no part in it. Sadr's supporters later withdrew."
+        )
+        mentions = reg.find_mentions(text)
+        assert _ids(mentions) == [
+            "saraya-al-salam",
+            "asaib-ahl-al-haq",
+            "popular-mobilization-forces",
+            "kataib-hezbollah",
+            "sadrist-movement",
+        ]
+        for mention in mentions:
+            assert text[mention.start : mention.end] == mention.surface
+
+    def test_lowercase_is_never_islamic_state(self, reg: ActorRegistry) -> None:
+        assert reg.find_mentions("It is what it is, and this is it.") == []
+
+    def test_capital_is_is_islamic_state(self, reg: ActorRegistry) -> None:
+        assert _ids(reg.find_mentions("Police blamed IS for the blast.")) == [
+            "police-forces",
+            "islamic-state",
+        ]
+
+    def test_is_in_a_shouted_headline_is_ignored(self, reg: ActorRegistry) -> None:
+        assert reg.find_mentions("WHAT IS NEXT FOR THE REGION") == []
+
+    def test_longest_alias_wins(self, reg: ActorRegistry) -> None:
+        mentions = reg.find_mentions("Kataib Hezbollah and Hezbollah both denied it.")
+        assert [m.surface for m in mentions] == ["Kataib Hezbollah", "Hezbollah"]
+        assert _ids(mentions) == ["kataib-hezbollah", "hezbollah"]
+        assert _ids(reg.find_mentions("ISIS militants and Daesh remnants")) == [
+            "islamic-state",
+            "islamic-state",
+        ]
+
+    def test_arabic_alias(self, reg: ActorRegistry) -> None:
+        assert _ids(reg.find_mentions("اشتباكات بين سرايا السلام و عصائب أهل الحق")) == [
+            "saraya-al-salam",
+            "asaib-ahl-al-haq",
+        ]
+
+    def test_generic_actors(self, reg: ActorRegistry) -> None:
+        text = "Unidentified gunmen shot a shepherd; tribal gunmen and security forces clashed."
+        assert _ids(reg.find_mentions(text)) == [
+            "unidentified-armed-group",
+            "civilians",
+            "tribal-militia",
+            "security-forces",
+        ]
+
+    def test_word_boundaries(self, reg: ActorRegistry) -> None:
+        assert reg.find_mentions("Badrah and Hamasaki") == []
+
+    def test_empty(self, reg: ActorRegistry) -> None:
+        assert reg.find_mentions("") == []
+
+
+class TestFromFile:
+    def test_merges_new_and_existing_actors(self, tmp_path: Path) -> None:
+        path = tmp_path / "extra.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "actors": [
+                        {
+                            "id": "albu-mohammed-tribe",
+                            "name": "Albu Mohammed Tribal Militia",
+                            "type": "identity_militia",
+                            "country": "IQ",
+                            "aliases": ["Albu Mohammed tribe", "Al Bu Mohammed"],
+                        },
+                        {
+                            "id": "asaib-ahl-al-haq",
+                            "name": "Asaib Ahl al-Haq",
+                            "type": "political_militia",
+                            "country": "IQ",
+                            "aliases": ["Khazali's men"],
+                        },
+                    ]
+                }
+            ),
+            encoding="utf-8",
+        )
+        reg = ActorRegistry.from_file(path)
+        assert [a.id for a in reg.lookup("Albu Mohammed tribe")] == ["albu-mohammed-tribe"]
+        assert [a.id for a in reg.lookup("Khazali's men")] == ["asaib-ahl-al-haq"]
+        assert [a.id for a in reg.lookup("AAH")] == ["asaib-ahl-al-haq"]  # old aliases kept
+        assert len(reg.all()) == len(ActorRegistry.default().all()) + 1
+        assert _ids(reg.find_mentions("Al Bu Mohammed fighters")) == ["albu-mohammed-tribe"]
+
+    def test_accepts_a_bare_list(self, tmp_path: Path) -> None:
+        path = tmp_path / "extra.json"
+        path.write_text(
+            json.dumps([{"id": "x-brigade", "name": "X Brigade", "type": "rebel_group"}]),
+            encoding="utf-8",
+        )
+        assert ActorRegistry.from_file(path).get("x-brigade") is not None
+
+    def test_bad_json_is_a_clear_error(self, tmp_path: Path) -> None:
+        path = tmp_path / "extra.json"
+        path.write_text("{not json", encoding="utf-8")
+        with pytest.raises(ActorFileError, match="not valid JSON"):
+            ActorRegistry.from_file(path)
+
+    def test_bad_type_names_the_entry(self, tmp_path: Path) -> None:
+        path = tmp_path / "extra.json"
+        path.write_text(
+            json.dumps({"actors": [{"id": "y", "name": "Y", "type": "warlords"}]}),
+            encoding="utf-8",
+        )
+        with pytest.raises(ActorFileError, match=r"actor #1 \(y\): type"):
+            ActorRegistry.from_file(path)
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(ActorFileError, match="cannot read"):
+            ActorRegistry.from_file(tmp_path / "absent.json")
+
+    def test_yaml_is_refused_clearly(self, tmp_path: Path) -> None:
+        path = tmp_path / "extra.yaml"
+        path.write_text("actors: []", encoding="utf-8")
+        with pytest.raises(ActorFileError, match="JSON"):
+            ActorRegistry.from_file(path)
+
+
+class TestWithExtra:
+    def test_adds_database_actors(self, reg: ActorRegistry) -> None:
+        ref = ActorRef(id="jurf-guards", name="Jurf Guards", type=ActorType.POLITICAL_MILITIA)
+        extended = reg.with_extra([(ref, ["JG Unit", "Guards of Jurf"])])
+        assert extended.get("jurf-guards") == ref
+        assert [a.id for a in extended.lookup("Guards of Jurf")] == ["jurf-guards"]
+        assert _ids(extended.find_mentions("The JG Unit fired rockets.")) == ["jurf-guards"]
+        assert reg.get("jurf-guards") is None  # the original is unchanged
+
+    def test_empty_extra_keeps_everything(self, reg: ActorRegistry) -> None:
+        assert len(reg.with_extra([]).all()) == len(reg.all())
