@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.config import Settings
-from bot.domain import Feed, OutboxKind, OutboxMessage, Report
+from bot.domain import Chat, ChatType, Feed, OutboxKind, OutboxMessage, Report
 from bot.domain.views import IngestOutcome
 from bot.ingest.feeds import FeedParseError, ParsedFeed, entry_to_report, parse_feed
 from bot.ingest.fetch import FEED_ACCEPT, HTML_ACCEPT, FetchError, FetchResult
@@ -307,6 +307,11 @@ class FeedService:
         )
         queued = 0
         for admin_id in sorted(self._settings.sitrep_admin_ids):
+            if await self._storage.chats.get(admin_id) is None:
+                # An admin's private chat has the admin's user id; it may not be stored yet.
+                await self._storage.chats.upsert(
+                    Chat(id=admin_id, type=ChatType.PRIVATE, created_at=self._clock.now())
+                )
             _, is_new = await self._storage.outbox.enqueue(
                 OutboxMessage(
                     chat_id=admin_id,

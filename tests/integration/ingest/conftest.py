@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ from bot.domain import (
 from bot.ingest.fetch import SafeFetcher
 from bot.services import Services, build_services
 from bot.services.feeds import FeedService
+from storage.base import Storage
+from storage.sqlite import SqliteStorage
 from tests.fakes import (
     FakeActorRegistry,
     FakeGazetteer,
@@ -118,7 +121,7 @@ class FeedWorld:
 
     server: LocalHTTPServer
     clock: MutableClock
-    storage: InMemoryStorage
+    storage: Storage
     extractor: ScriptedExtractor
     settings: Settings
     services: Services
@@ -126,15 +129,21 @@ class FeedWorld:
     feeds: FeedService
 
 
-def build_world(server: LocalHTTPServer, *, strict: bool = False, **settings: Any) -> FeedWorld:
-    """Services over in-memory storage and a fetcher pointed at the local server."""
+def build_world(
+    server: LocalHTTPServer,
+    *,
+    storage: Storage | None = None,
+    strict: bool = False,
+    **settings: Any,
+) -> FeedWorld:
+    """Services over the given (default: in-memory) storage, fetching from the local server."""
     values: dict[str, Any] = {"SITREP_ADMIN_IDS": ",".join(map(str, ADMINS))}
     values.update(settings)
     if strict:
         values["SITREP_ALLOW_PRIVATE_FETCH"] = False
     config = make_settings(**values)
     clock = MutableClock(START)
-    storage = InMemoryStorage()
+    storage = storage if storage is not None else InMemoryStorage()
     extractor = ScriptedExtractor()
     extractor.script("Tikrit", [scripted_incident()])
     services = build_services(
@@ -153,7 +162,17 @@ def build_world(server: LocalHTTPServer, *, strict: bool = False, **settings: An
     return FeedWorld(server, clock, storage, extractor, config, services, fetcher, feeds)
 
 
-@pytest.fixture
-def world(http_server: LocalHTTPServer) -> FeedWorld:
-    """A feed world with private fetching allowed (the server is on 127.0.0.1)."""
-    return build_world(http_server)
+@pytest.fixture(params=["memory", "sqlite"])
+async def world(
+    request: pytest.FixtureRequest, http_server: LocalHTTPServer, tmp_path: Path
+) -> AsyncIterator[FeedWorld]:
+    """A feed world (in-memory fake and real SQLite) with private fetching allowed."""
+    storage: Storage
+    if request.param == "sqlite":
+        storage = await SqliteStorage.open(tmp_path / "sitrep.sqlite3")
+    else:
+        storage = InMemoryStorage()
+    try:
+        yield build_world(http_server, storage=storage)
+    finally:
+        await storage.close()

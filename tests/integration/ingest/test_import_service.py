@@ -13,21 +13,13 @@ from bot.ingest.export import write_csv
 from bot.services.errors import UserError
 from bot.services.imports import ImportService
 from storage.base import IncidentQuery
-from tests.httpserver import LocalHTTPServer
 from tests.integration.ingest.conftest import (
     FeedWorld,
     add_sources,
-    build_world,
     same_event,
     scripted_incident,
 )
 from tests.unit.ingest.samples import ACLED_HEADER, ACLED_ROWS, acled_csv, jsonl_reports
-
-
-@pytest.fixture
-def world(http_server: LocalHTTPServer) -> FeedWorld:
-    """Services over in-memory storage (the server is unused but cheap)."""
-    return build_world(http_server)
 
 
 def importer(world: FeedWorld) -> ImportService:

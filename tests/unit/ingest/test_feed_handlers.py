@@ -89,7 +89,7 @@ async def bot() -> AsyncIterator[tuple[Bot, RecordingRequest]]:
 
 @pytest.fixture
 def world(http_server: LocalHTTPServer) -> FeedWorld:
-    """Feed service over in-memory storage."""
+    """Feed service over in-memory storage (SQLite is covered by the integration tests)."""
     return build_world(http_server)
 
 
