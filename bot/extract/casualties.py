@@ -1,0 +1,647 @@
+"""Casualty figures in news text: killed, injured, arrested, abducted, with who gave them.
+
+Careful regex rather than a model: digits and number words, "at least" / "more than", vague
+quantities read the ACLED way ("dozens" = 12, "tens" = 10, "scores" = 20, "hundreds" = 100),
+"the death of one and the injury of another", "toll rose to N", coordinated subjects ("six
+civilians and four soldiers died" = 10), subsets ("including four children") skipped, cumulative
+figures ("since October", "thousands") skipped. A figure is never invented: no number, no figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.domain.enums import CountStatus
+from bot.domain.models import CasualtyClaim, CasualtyCount
+
+__all__ = [
+    "Figure",
+    "FigureKind",
+    "combine",
+    "find_attribution",
+    "find_figures",
+    "parse_number",
+]
+
+FigureKind = Literal["killed", "injured", "arrested", "abducted"]
+
+_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+# ACLED's reading of vague quantities (conservative).
+_VAGUE = {"half a dozen": 6, "a dozen": 12, "dozen": 12, "dozens": 12, "scores": 20, "tens": 10,
+          "hundreds": 100}  # fmt: skip
+
+_UNITS_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
+_TENS_RE = "|".join(_TENS)
+_WORDNUM = (
+    rf"(?:(?:{_UNITS_RE}|a)\s+hundred(?:\s+(?:and\s+)?(?:(?:{_TENS_RE})(?:[-\s](?:{_UNITS_RE}))?"
+    rf"|{_UNITS_RE}))?|(?:{_TENS_RE})(?:[-\s](?:{_UNITS_RE}))?|{_UNITS_RE})"
+)
+_NUM = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?![\d:.,]\d)|half\s+a\s+dozen|a\s+dozen|dozens|scores"
+    rf"|tens|hundreds|{_WORDNUM}|another|an|a)"
+)
+_MOD = (
+    r"(?:at\s+least|more\s+than|over|no\s+(?:fewer|less)\s+than|not\s+less\s+than|nearly|almost|"
+    r"about|around|approximately|roughly|some|up\s+to|as\s+many\s+as|an\s+estimated|close\s+to|"
+    r"upwards\s+of|a\s+total\s+of|a\s+further|another|the)"
+)
+_QUANT = rf"(?:(?P<mod>{_MOD})\s+)?(?P<num>{_NUM})\b"
+
+_KILL_V = (
+    r"shot\s+dead|shot\s+and\s+killed|gunned\s+down|killed|dead|died|slain|massacred|executed|"
+    r"beheaded|murdered|perished|lost\s+their\s+lives|lost\s+(?:his|her)\s+li(?:fe|ves)|"
+    r"burned\s+to\s+death|martyred"
+)
+_INJ_V = (
+    r"wounded|injured|hurt|hospitali[sz]ed|(?:sustain(?:ed|ing)?|suffer(?:ed|ing)?)\s+"
+    r"(?:serious\s+|minor\s+|critical\s+|gunshot\s+)?(?:injuries|wounds)"
+)
+_ARR_V = r"arrested|detained|captured|apprehended|taken\s+into\s+custody|rounded\s+up"
+_ABD_V = r"kidnapped|abducted|taken\s+hostage|seized"
+
+# Words a subject noun phrase may not contain (they end it or start another clause).
+_STOP = (
+    r"(?:said|says|say|told|tell|were|was|have|has|had|are|is|and|in|on|at|after|when|while|"
+    r"who|which|that|as|but|from|to|with|during|near|by|for|than|if|since|before|into|within|"
+    r"reportedly|also|killed|dead|died|wounded|injured|hurt|including)"
+)
+_SUBJWORD = rf"(?!{_STOP}\b)[A-Za-z][\w'’\-]*"
+_AUX = (
+    r"(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|been|being|reportedly|also|"
+    r"later|all|subsequently|allegedly|confirmed|seriously|critically|lightly|slightly|"
+    r"fatally|both|initially|then|now)\s+){0,3}"
+)
+_INCL = (
+    r"(?:,\s*(?:including|among\s+them|mostly|many\s+of\s+them|most\s+of\s+them)\b[^,]{0,80},)?"
+)
+
+_SUBJECT_FIRST = re.compile(
+    rf"(?<![\w-])(?P<subj>{_QUANT}(?P<np>(?:\s+{_SUBJWORD}){{0,8}}?)"
+    rf"(?P<more>(?:\s*(?:,|and|,\s*and)\s+(?:{_MOD}\s+)?{_NUM}\b(?:\s+{_SUBJWORD}){{0,8}}?)*))"
+    rf"{_INCL}\s+{_AUX}(?P<verb>{_KILL_V}|{_INJ_V}|{_ARR_V}|{_ABD_V})\b",
+    re.IGNORECASE,
+)
+_VERB_FIRST = re.compile(
+    rf"\b(?P<verb>kill(?:ed|ing|s)?|left|leaving|leaves|claim(?:ed|ing|s)\s+the\s+lives\s+of|"
+    rf"cost(?:ing|s)?\s+the\s+lives\s+of|wound(?:ed|ing|s)?|injur(?:ed|ing|es|e)|"
+    rf"arrest(?:ed|ing|s)?|detain(?:ed|ing|s)?|kidnapp?(?:ed|ing|s)?|abduct(?:ed|ing|s)?)"
+    rf"\s+(?:{_MOD}\s+)?(?P<num>{_NUM})\b(?P<np>(?:\s+{_SUBJWORD}){{0,4}})"
+    rf"(?:\s+(?P<post>dead\s+and\s+(?:wounded|injured)|dead|killed|wounded|injured))?"
+    rf"(?=[\s,.;:!?\"”’)]|$)",
+    re.IGNORECASE,
+)
+_NOUN_FORM = re.compile(
+    rf"\b(?:(?P<pre>the\s+)?(?P<noun>deaths?|killings?|martyrdom|injur(?:y|ies)|wounding|"
+    rf"arrests?|detention|abduction|kidnapping)\s+of\s+(?:{_MOD}\s+)?(?P<num>{_NUM})\b"
+    rf"|(?:{_MOD}\s+)?(?P<num2>{_NUM})\s+(?P<noun2>deaths|fatalities|injuries|arrests|"
+    rf"dead\b(?!\s+and)))",
+    re.IGNORECASE,
+)
+_TOLL = re.compile(
+    rf"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|"
+    rf"injured|wounded|injuries))\s+(?:has\s+|had\s+|have\s+)?(?:now\s+)?"
+    rf"(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|reaches|stands|stood|hit|"
+    rf"was|is|went\s+up|rising)\s+(?:to|at)?\s*(?:{_MOD}\s+)?(?P<num>{_NUM})\b",
+    re.IGNORECASE,
+)
+_NONE = re.compile(
+    r"\b(?:no\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?P<what>casualties|injuries|deaths|"
+    r"fatalities|victims|losses|one\s+was\s+(?:killed|hurt|injured|wounded)|one\s+(?:was\s+)?"
+    r"(?:died|killed|hurt|injured))|nobody\s+was\s+(?P<what2>killed|hurt|injured|wounded)|"
+    r"without\s+(?:causing\s+)?(?:any\s+)?(?P<what3>casualties|injuries|loss(?:es)?\s+of\s+life))\b",
+    re.IGNORECASE,
+)
+_UNKNOWN = re.compile(
+    r"\b(?:number|toll)\s+of\s+(?:the\s+)?(?:casualties|victims|dead|deaths|those\s+killed)\b"
+    r"[^.]{0,40}\b(?:unknown|unclear|not\s+(?:yet\s+)?(?:known|clear|confirmed))|"
+    r"\bcould\s+not\s+(?:ascertain|confirm|establish)\s+the\s+number\b",
+    re.IGNORECASE,
+)
+# Cumulative or generic figures: not one incident's toll.
+_AGGREGATE = re.compile(
+    r"\b(?:since\s+(?!then\b)|so\s+far\s+this|over\s+the\s+(?:past|last)|in\s+recent\s+"
+    r"(?:days|weeks|months|years)|this\s+year|tens\s+of\s+thousands|hundreds\s+of\s+thousands|"
+    r"thousands|millions|in\s+total\s+since|throughout|per\s+(?:day|week|month)|a\s+year|"
+    r"every\s+(?:day|week|month|year)|each\s+(?:day|week|month|year))\b",
+    re.IGNORECASE,
+)
+_SUBSET_BEFORE = re.compile(
+    r"\b(?:including|among\s+them|among\s+those|among|of\s+whom|of\s+them|excluding)\s+$",
+    re.IGNORECASE,
+)
+_GENERIC_NOUNS = frozenset(
+    {"", "people", "persons", "person", "individuals", "others", "victims", "bodies", "more",
+     "other", "of", "them", "those", "more people"}
+)  # fmt: skip
+_ADDITIVE_NOUNS = frozenset({"more", "another", "additional", "further"})
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One casualty figure read from a clause."""
+
+    kind: FigureKind
+    min: int | None  # None: stated but not counted ("several", "a number of")
+    max: int | None
+    status: CountStatus
+    start: int
+    end: int
+    surface: str
+    subject: str  # folded noun phrase, "" when absent
+    generic: bool  # "people", "others", no noun: a total rather than one group
+    additive: bool  # "also", "another", "N more": adds to an earlier figure
+    update: bool = False  # "toll rose to N": replaces earlier figures
+    none: bool = False  # "no casualties were reported"
+
+
+def parse_number(text: str) -> tuple[int, CountStatus] | None:
+    """A number in digits or words to (value, how exact); vague words the ACLED way."""
+    raw = " ".join(text.lower().replace("-", " ").split())
+    if not raw:
+        return None
+    if raw in {"a number", "several", "many", "some", "few", "a few", "numerous"}:
+        return None
+    digits = raw.replace(",", "")
+    if digits.isdigit():
+        return int(digits), CountStatus.EXACT
+    if raw in _VAGUE:
+        status = CountStatus.EXACT if raw == "a dozen" else CountStatus.APPROXIMATE
+        return _VAGUE[raw], status
+    if raw in {"a", "an", "another", "one"}:
+        return 1, CountStatus.EXACT
+    total = 0
+    current = 0
+    seen = False
+    for word in raw.split():
+        if word == "and":
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+            seen = True
+        elif word in _TENS:
+            current += _TENS[word]
+            seen = True
+        elif word == "hundred":
+            current = max(current, 1) * 100
+            seen = True
+        elif word == "a":
+            current += 1
+        else:
+            return None
+    total += current
+    return (total, CountStatus.EXACT) if seen else None
+
+
+def _modifier_status(mod: str | None, status: CountStatus) -> CountStatus:
+    if not mod:
+        return status
+    mod = " ".join(mod.lower().split())
+    if mod in {"at least", "more than", "over", "no fewer than", "no less than", "not less than",
+               "upwards of"}:  # fmt: skip
+        return CountStatus.AT_LEAST
+    if mod in {"another", "the", "a total of", "a further"}:
+        return status
+    return CountStatus.APPROXIMATE
+
+
+def _kind_of(verb: str) -> FigureKind | None:
+    verb = verb.lower()
+    if re.match(_KILL_V, verb) or verb.startswith(("kill", "claim", "cost")):
+        return "killed"
+    if re.match(_INJ_V, verb) or verb.startswith(("wound", "injur")):
+        return "injured"
+    if re.match(_ARR_V, verb) or verb.startswith(("arrest", "detain")):
+        return "arrested"
+    if re.match(_ABD_V, verb) or verb.startswith(("kidnap", "abduct")):
+        return "abducted"
+    return None
+
+
+def _blank_parentheses(text: str) -> str:
+    """Parenthesised asides ("(PMF, or Hashd al-Shaabi)") become spaces; offsets stay valid."""
+    return re.sub(r"\([^()]{0,80}\)", lambda m: " " * len(m.group(0)), text)
+
+
+def _is_year(num: str, after: str) -> bool:
+    if not num.isdigit() or len(num) != 4:
+        return False
+    return 1900 <= int(num) <= 2099 and not re.match(
+        r"\s+(?:people|persons|civilians|soldiers|fighters|militants|troops)", after, re.I
+    )
+
+
+def _subject(np: str) -> str:
+    words = [w.lower().strip("'’.,") for w in np.split()]
+    return " ".join(w for w in words if w)
+
+
+def _is_generic(subject: str) -> bool:
+    if subject in _GENERIC_NOUNS:
+        return True
+    words = subject.split()
+    return bool(words) and words[-1] in {"people", "persons", "others", "victims", "individuals"}
+
+
+def _additive(clause: str, start: int, subject: str, num: str) -> bool:
+    if num.lower() in {"another"} or set(subject.split()) & _ADDITIVE_NOUNS:
+        return True
+    return bool(re.search(r"\balso\b", clause[max(0, start - 60) : start + 120], re.IGNORECASE))
+
+
+def find_figures(clause: str) -> list[Figure]:
+    """Casualty figures stated in one clause (or sentence), in order of appearance."""
+    text = _blank_parentheses(clause)
+    if _AGGREGATE.search(text):
+        nones = _find_none(text)
+        return nones
+    figures: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    def subset(start: int) -> bool:
+        return bool(_SUBSET_BEFORE.search(text[max(0, start - 20) : start]))
+
+    for match in _TOLL.finditer(text):
+        value = parse_number(match["num"])
+        if value is None:
+            continue
+        what = match["what"].lower()
+        kind: FigureKind = "injured" if ("injur" in what or "wound" in what) else "killed"
+        status = (
+            CountStatus.AT_LEAST
+            if re.search(r"at\s+least|more\s+than", match.group(0), re.I)
+            else value[1]
+        )
+        figures.append(
+            Figure(kind, value[0], value[0], status, match.start(), match.end(), match.group(0),
+                   "", True, False, update=bool(re.search(r"ris|rose|climb|jump|increas|went up",
+                                                          match.group(0), re.I)))
+        )  # fmt: skip
+        taken.append((match.start(), match.end()))
+
+    for match in _search_all(_SUBJECT_FIRST, text):
+        if not free(match.start(), match.end()) or subset(match.start()):
+            continue
+        kind_or_none = _kind_of(match["verb"])
+        if kind_or_none is None:
+            continue
+        after = text[match.end("num") : match.end("num") + 20]
+        if _is_year(match["num"], after):
+            continue
+        groups = _coordinated(match["subj"])
+        if not groups:
+            continue
+        num_word = match["num"].lower()
+        singular = re.search(r"\bwas\b|\bis\b|\bhas\s+been\b|sustain|suffer", match.group(0), re.I)
+        if num_word in {"a", "an"} and not singular:
+            continue  # "a" only counts with a singular verb: "a soldier was killed"
+        subject = _subject(match["np"] or "")
+        if num_word in {"a", "an"} and subject.startswith(("number", "lot", "few", "series")):
+            continue
+        total = sum(g[0] for g in groups)
+        status = _combine_status([g[1] for g in groups])
+        figures.append(
+            Figure(kind_or_none, total, total, status, match.start(), match.end(),
+                   clause[match.start() : match.end()], subject,
+                   _is_generic(subject) and len(groups) == 1,
+                   _additive(text, match.start(), subject, match["num"]))
+        )  # fmt: skip
+        taken.append((match.start(), match.end()))
+
+    for match in _search_all(_VERB_FIRST, text):
+        if not free(match.start(), match.end()):
+            continue
+        num_word = match["num"].lower()
+        subject = _subject(match["np"] or "")
+        if num_word in {"a", "an"} and (
+            subject.startswith(("number", "lot", "few", "series", "total")) or not subject
+        ):
+            continue
+        after = text[match.end("num") : match.end("num") + 20]
+        if _is_year(match["num"], after) or re.match(r"\s*(?:of\s+thousands|thousand|million)",
+                                                     after, re.I):  # fmt: skip
+            continue
+        verb = match["verb"].lower()
+        post = (match["post"] or "").lower()
+        if verb.startswith(("left", "leav")):
+            if not post or "and" in post:
+                continue
+            kind_or_none = "killed" if post in {"dead", "killed"} else "injured"
+        else:
+            kind_or_none = _kind_of(verb)
+        if kind_or_none is None:
+            continue
+        value = parse_number(match["num"])
+        if value is None:
+            continue
+        mod = re.match(rf"\s*({_MOD})\s", text[match.end("verb") : match.start("num") + 1], re.I)
+        status = _modifier_status(mod.group(1) if mod else None, value[1])
+        figures.append(
+            Figure(kind_or_none, value[0], value[0], status, match.start(), match.end(),
+                   clause[match.start() : match.end()], subject, _is_generic(subject),
+                   _additive(text, match.start(), subject, match["num"]))
+        )  # fmt: skip
+        taken.append((match.start(), match.end()))
+
+    for match in _NOUN_FORM.finditer(text):
+        if not free(match.start(), match.end()) or subset(match.start()):
+            continue
+        num = match["num"] or match["num2"]
+        noun = (match["noun"] or match["noun2"] or "").lower()
+        after = text[match.end() : match.end() + 20]
+        if _is_year(num, after):
+            continue
+        value = parse_number(num)
+        if value is None:
+            continue
+        if noun.startswith(("death", "killing", "martyr", "fatalit", "dead")):
+            kind: FigureKind = "killed"  # type: ignore[no-redef]
+        elif noun.startswith(("injur", "wound")):
+            kind = "injured"
+        elif noun.startswith(("arrest", "detention")):
+            kind = "arrested"
+        else:
+            kind = "abducted"
+        mod = re.search(
+            rf"({_MOD})\s+$",
+            text[match.start() : match.start("num" if match["num"] else "num2")],
+            re.I,
+        )
+        status = _modifier_status(mod.group(1) if mod else None, value[1])
+        figures.append(
+            Figure(kind, value[0], value[0], status, match.start(), match.end(),
+                   clause[match.start() : match.end()], "", True,
+                   _additive(text, match.start(), "", num))
+        )  # fmt: skip
+        taken.append((match.start(), match.end()))
+
+    figures.extend(f for f in _find_none(text) if free(f.start, f.end))
+    figures.sort(key=lambda f: f.start)
+    return figures
+
+
+def _search_all(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Matches that may start inside earlier ones (a rejected "an ..." hides no "10 were")."""
+    matches: list[re.Match[str]] = []
+    pos = 0
+    while pos < len(text):
+        match = pattern.search(text, pos)
+        if match is None:
+            break
+        matches.append(match)
+        pos = match.start() + 1
+    return matches
+
+
+def _coordinated(subject: str) -> list[tuple[int, CountStatus]]:
+    """Numbers of "six civilians and four soldiers" (subsets after "including" dropped)."""
+    groups: list[tuple[int, CountStatus]] = []
+    for match in re.finditer(rf"(?:(?P<mod>{_MOD})\s+)?(?P<num>{_NUM})\b", subject, re.I):
+        before = subject[max(0, match.start() - 20) : match.start()]
+        if _SUBSET_BEFORE.search(before):
+            continue
+        num = match["num"]
+        if num.lower() in {"a", "an", "the"} and groups:
+            continue
+        value = parse_number(num)
+        if value is None:
+            continue
+        groups.append((value[0], _modifier_status(match["mod"], value[1])))
+    return groups
+
+
+def _combine_status(statuses: Sequence[CountStatus]) -> CountStatus:
+    if CountStatus.AT_LEAST in statuses:
+        return CountStatus.AT_LEAST
+    if CountStatus.APPROXIMATE in statuses:
+        return CountStatus.APPROXIMATE
+    return CountStatus.EXACT
+
+
+def _find_none(text: str) -> list[Figure]:
+    figures: list[Figure] = []
+    for match in _NONE.finditer(text):
+        what = (match["what"] or match["what2"] or match["what3"] or "").lower()
+        kinds: tuple[FigureKind, ...]
+        if "death" in what or "fatal" in what or what.endswith("killed") or "life" in what:
+            kinds = ("killed",)
+        elif "injur" in what or "wound" in what:
+            kinds = ("injured",)
+        else:
+            kinds = ("killed", "injured")
+        for kind in kinds:
+            figures.append(
+                Figure(kind, None, None, CountStatus.NONE_REPORTED, match.start(), match.end(),
+                       match.group(0), "", True, False, none=True)
+            )  # fmt: skip
+    return figures
+
+
+def mentions_unknown(text: str) -> bool:
+    """True when the text says the toll is not known ("number of casualties remains unknown")."""
+    return bool(_UNKNOWN.search(text))
+
+
+# -- attribution --------------------------------------------------------------------------
+
+_SAY = r"(?:said|says|told|reported|announced|confirmed|stated|added|reports|quoted)"
+_SOURCE_NOUN = (
+    r"(?:sources?|officials?|official|medics|doctors?|police|spokes(?:man|woman|person)|"
+    r"governor|monitor|ministry|witnesses|residents|officer|commander|chief|administrator|"
+    r"correspondents?|agency|cell|department|directorate|council|army|military|observatory|"
+    r"mayor|office|authorities|hospital|statement|service)"
+)
+_ATTR_PATTERNS = (
+    re.compile(
+        r"\baccording\s+to\s+(?P<src>[^,.;:\"“”]{3,80}?)(?=\s*(?:[,.;:\"“”]|$|\s+(?:on|in|at|"
+        r"who|which|that)\s))",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?P<src>(?:(?:the|a|an|two|three|several)\s+)?(?:[\w'’\-]+\s+){{0,5}}?{_SOURCE_NOUN}"
+        rf"(?:\s+(?:of|in|for)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)?)"
+        rf"(?:\s*\([A-Za-z]{{2,10}}\))?\s+(?:later\s+|also\s+|has\s+|had\s+)?{_SAY}\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?P<src>(?:[Tt]he\s+)?(?:[A-Z][\w'’\-]*|of|the|for|and)(?:\s+(?:[A-Z][\w'’\-]*|of|the|"
+        r"for|and)){0,7})\s+(?:later\s+|also\s+)?" + _SAY + r"\b"
+    ),
+    re.compile(
+        rf",\s*{_SAY}\s+(?P<src>(?:the\s+)?[^,.;\"“”]{{3,80}}?)(?=\s*(?:[,.;]|$|\())",
+        re.IGNORECASE,
+    ),
+)
+_SRC_TRIM = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def find_attribution(sentence: str) -> str | None:
+    """Who gave the figures in a sentence: "Iraqi Security Media Cell", "a security source"."""
+    best: tuple[int, str] | None = None
+    for priority, pattern in enumerate(_ATTR_PATTERNS):
+        for match in pattern.finditer(sentence):
+            source = _clean_source(match["src"])
+            if source:
+                if best is None or priority < best[0]:
+                    best = (priority, source)
+                break
+    return best[1] if best else None
+
+
+_NOT_SOURCES = frozenset({"he", "she", "they", "it", "we", "i", "who", "which", "this", "that"})
+
+
+def _clean_source(raw: str) -> str | None:
+    source = " ".join(raw.split()).strip(" ,.'\"“”’")
+    if " by " in source:
+        source = source.rsplit(" by ", 1)[1]
+    for lead in ("the latest numbers from ", "the latest figures from ", "figures from ",
+                 "numbers from ", "a statement from ", "a statement by "):  # fmt: skip
+        if source.lower().startswith(lead):
+            source = source[len(lead) :]
+    source = _SRC_TRIM.sub("", source)
+    words = source.split()
+    while words and words[0].lower() in {
+        "and",
+        "of",
+        "the",
+        "for",
+        "later",
+        "also",
+        "while",
+        "but",
+        "as",
+        "a",
+        "an",
+        "said",
+        "when",
+        "that",
+    }:
+        words = words[1:]
+    source = " ".join(words)
+    if not source or source.lower() in _NOT_SOURCES or len(source) < 3:
+        return None
+    if source[0].islower() and not re.search(_SOURCE_NOUN, source, re.I):
+        return None
+    return source[:80]
+
+
+# -- combining the figures of one incident ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """The figures of one clause with the source that gave them."""
+
+    figures: tuple[Figure, ...]
+    source: str | None
+    evidence: str
+    unknown: bool = False  # the clause says the toll is not known
+
+
+def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
+    """One incident's count for ``kind`` from its clauses' figures.
+
+    Figures from one clause are added (different groups). Across clauses, figures about
+    "people" are alternative totals; figures about specific groups chain (the largest, plus
+    those marked "also" / "N more"). The range spans the alternatives; ``min`` is the
+    conservative figure. "Toll rose to N" replaces what came before. "No casualties" counts only
+    when no figure was given.
+    """
+    generic: list[tuple[int, CountStatus, str | None, str]] = []
+    chain_value: int | None = None
+    chain_status: list[CountStatus] = []
+    chain_source: str | None = None
+    chain_evidence = ""
+    updates: list[tuple[int, CountStatus, str | None, str]] = []
+    none_source: tuple[str | None, str] | None = None
+    unknown_claims: list[CasualtyClaim] = []
+    vague_only: list[tuple[int, CountStatus, str | None, str]] = []
+    for statement in statements:
+        figures = [f for f in statement.figures if f.kind == kind]
+        if statement.unknown and kind in {"killed", "injured"}:
+            unknown_claims.append(
+                CasualtyClaim(status=CountStatus.UNKNOWN, source=statement.source,
+                              evidence=statement.evidence)
+            )  # fmt: skip
+        counted = [f for f in figures if not f.none and f.min is not None]
+        if not counted:
+            if any(f.none for f in figures) and none_source is None:
+                none_source = (statement.source, statement.evidence)
+            continue
+        for figure in counted:
+            if figure.update:
+                assert figure.min is not None
+                updates.append((figure.min, figure.status, statement.source, statement.evidence))
+        plain = [f for f in counted if not f.update]
+        if not plain:
+            continue
+        value = sum(f.min or 0 for f in plain)
+        status = _combine_status([f.status for f in plain])
+        entry = (value, status, statement.source, statement.evidence)
+        if all(f.status is CountStatus.APPROXIMATE for f in plain) and len(plain) == 1:
+            vague_only.append(entry)
+            continue
+        if len(plain) == 1 and plain[0].generic and not plain[0].additive:
+            generic.append(entry)
+            continue
+        if chain_value is None:
+            chain_value, chain_status = value, [status]
+            chain_source, chain_evidence = statement.source, statement.evidence
+        elif any(f.additive for f in plain):
+            chain_value += value
+            chain_status.append(status)
+        elif value > chain_value:
+            chain_value, chain_status = value, [status]
+            chain_source, chain_evidence = statement.source, statement.evidence
+    candidates = list(generic)
+    if chain_value is not None:
+        candidates.append((chain_value, _combine_status(chain_status), chain_source,
+                           chain_evidence))  # fmt: skip
+    if updates:
+        top = max(u[0] for u in updates)
+        candidates = [c for c in candidates if c[0] >= top] + [u for u in updates if u[0] == top]
+    if not candidates:
+        candidates = vague_only
+    elif vague_only:
+        # A vague figure ("dozens") only widens the range when exact figures exist.
+        candidates = candidates + vague_only
+    if not candidates:
+        if unknown_claims:
+            return CasualtyCount(status=CountStatus.UNKNOWN, claims=unknown_claims)
+        if none_source is not None:
+            return CasualtyCount(
+                status=CountStatus.NONE_REPORTED,
+                source=none_source[0],
+                claims=[CasualtyClaim(status=CountStatus.NONE_REPORTED, source=none_source[0],
+                                      evidence=none_source[1])],
+            )  # fmt: skip
+        return CasualtyCount(status=CountStatus.NONE_REPORTED)
+    exact = [c for c in candidates if c[1] is not CountStatus.APPROXIMATE] or candidates
+    low = min(exact, key=lambda c: c[0])
+    high = max(candidates, key=lambda c: c[0])
+    claims: list[CasualtyClaim] = []
+    seen: set[tuple[int, str | None]] = set()
+    for value, status, source, evidence in candidates:
+        if (value, source) in seen:
+            continue
+        seen.add((value, source))
+        claims.append(
+            CasualtyClaim(min=value, max=value, status=status, source=source, evidence=evidence)
+        )
+    claims.extend(unknown_claims)
+    source = low[2] or next((c[2] for c in candidates if c[0] == low[0] and c[2]), None)
+    return CasualtyCount(min=low[0], max=high[0], status=low[1], source=source, claims=claims)

@@ -1,0 +1,424 @@
+"""Dates in news text, resolved against the publication day in the place's timezone.
+
+Regex plus ``dateutil.relativedelta``: "on Thursday" is the most recent Thursday on or before the
+reference day (dateparser's ``past`` setting puts it a week early); "last night" is the day before;
+"last week" is a week-precision date; absolute dates are day-first outside the United States.
+Nothing resolves after the reference day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+
+from bot.domain.enums import DatePrecision
+
+__all__ = [
+    "DateMention",
+    "find_dates",
+    "find_time_of_day",
+    "reference_date",
+]
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RD_WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+_SMALL = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "few": 3, "a few": 3,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression found in text.
+
+    ``date`` is resolved unless ``anchor_offset`` is set: then the expression is relative to
+    another event in the same report ("a day after ...") and the caller resolves it.
+    ``reporting`` marks dates attached to a statement ("said on Monday"), weaker evidence.
+    """
+
+    start: int
+    end: int
+    surface: str
+    date: dt.date | None
+    precision: DatePrecision
+    date_end: dt.date | None = None
+    anchor_offset: int | None = None
+    reporting: bool = False
+    explicit: bool = True  # an absolute calendar date rather than a relative word
+
+
+def reference_date(published_at: dt.datetime, timezone: str | None) -> dt.date:
+    """The publication day in the place's timezone (23:30 UTC Thursday is Friday in Baghdad)."""
+    if timezone:
+        try:
+            return published_at.astimezone(ZoneInfo(timezone)).date()
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return published_at.astimezone(dt.UTC).date()
+
+
+_MONTH_RE = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY_RE = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_PART_RE = r"(?:\s+(?:morning|afternoon|evening|night|dawn|noon))?"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 2022-09-01
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d?)-(?P<d>\d\d?)\b")),
+    # 1/9/2022, 01.09.2022
+    ("numeric", re.compile(r"\b(?P<a>\d\d?)[/.](?P<b>\d\d?)[/.](?P<y>(?:19|20)\d\d)\b")),
+    # 27 and 29 August 2022, 2-3 July, 1 September 2022
+    (
+        "dmy",
+        re.compile(
+            rf"\b(?P<d>\d\d?)(?:st|nd|rd|th)?(?:\s*(?:-|–|and|to)\s*(?P<d2>\d\d?)(?:st|nd|rd|th)?)?"
+            rf"\s+(?:of\s+)?(?P<mon>{_MONTH_RE})(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # August 27 and 29, July 2-3, September 1, 2022
+    (
+        "mdy",
+        re.compile(
+            rf"\b(?P<mon>{_MONTH_RE})\s+(?P<d>\d\d?)(?:st|nd|rd|th)?"
+            rf"(?:\s*(?:-|–|and|to)\s*(?P<d2>\d\d?)(?:st|nd|rd|th)?)?(?:,?\s+(?P<y>(?:19|20)\d\d))?"
+            rf"(?!\d)",
+            re.IGNORECASE,
+        ),
+    ),
+    # January 2018, in June, since late October, early this month
+    (
+        "month",
+        re.compile(
+            rf"\b(?P<lead>in|since|during|by|until|early|late|mid|mid-|end of|beginning of)\s*"
+            rf"(?:(?:early|late|mid)-?\s*)?(?P<mon>{_MONTH_RE})(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "month_year",
+        re.compile(rf"\b(?P<mon>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
+    ),
+    # (late|early) on (last) Thursday (morning)
+    (
+        "weekday",
+        re.compile(
+            rf"\b(?P<mod>last|this|past|previous|next)?\s*(?P<wd>{_WEEKDAY_RE})(?:'s|’s)?{_PART_RE}\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("yesterday", re.compile(r"\b(?:yesterday|last\s+night|overnight)\b", re.IGNORECASE)),
+    (
+        "today",
+        re.compile(
+            r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|"
+            r"early\s+today|on\s+the\s+same\s+day)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "days_ago",
+        re.compile(
+            r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|"
+            r"several)\s+(?P<unit>days?|weeks?|months?)\s+ago\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "relative_to_event",
+        re.compile(
+            r"\b(?P<n>a|an|one|two|three|four|five|six|seven|\d+)\s+(?P<unit>days?|weeks?)\s+"
+            r"(?P<dir>after|before|earlier|later)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "the_day",
+        re.compile(r"\bthe\s+(?P<dir>previous|next|following)\s+day\b", re.IGNORECASE),
+    ),
+    (
+        "week",
+        re.compile(
+            r"\b(?P<which>last|this|earlier\s+this|past|previous)\s+(?P<unit>week(?:end)?|month|"
+            r"year)\b|\bearlier\s+in\s+the\s+(?P<unit2>week|month)\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+
+# Words before a date that make it the date of a statement rather than of the event.
+_REPORTING_RE = re.compile(
+    r"\b(?:said|says|told|reported|announced|confirmed|added|stated|statement|declared|"
+    r"claimed|tweeted|wrote|posted|published|reporting|saying|report(?:ed)?\s+on)\b"
+    r"[^.;,]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+def _year_for(month: int, day: int, ref: dt.date) -> int:
+    """The year that puts ``month/day`` on or before ``ref`` (a report looks back)."""
+    try:
+        candidate = dt.date(ref.year, month, day)
+    except ValueError:
+        return ref.year
+    return ref.year if candidate <= ref else ref.year - 1
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _number(word: str) -> int:
+    word = word.lower().strip()
+    if word.isdigit():
+        return int(word)
+    return _SMALL.get(word, 1)
+
+
+def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> list[DateMention]:
+    """Date expressions in ``text`` resolved against ``ref`` (the local publication day).
+
+    Without a reference day only absolute dates with a year resolve. Dates after ``ref`` are
+    dropped (a report describes the past); a year-less date lands in the latest year that keeps
+    it on or before ``ref``.
+    """
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if not free(match.start(), match.end()):
+                continue
+            mention = _resolve(kind, match, ref, day_first=day_first)
+            if mention is None:
+                continue
+            if mention.date is not None and ref is not None and mention.date > ref:
+                continue
+            if mention.date_end is not None and ref is not None and mention.date_end > ref:
+                mention = _replace_end(mention, ref)
+            reporting = bool(
+                _REPORTING_RE.search(text[max(0, match.start() - 40) : match.start()])
+            )
+            if reporting:
+                mention = _as_reporting(mention)
+            taken.append((match.start(), match.end()))
+            found.append(mention)
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _replace_end(mention: DateMention, ref: dt.date) -> DateMention:
+    return DateMention(
+        mention.start,
+        mention.end,
+        mention.surface,
+        mention.date,
+        mention.precision,
+        ref,
+        mention.anchor_offset,
+        mention.reporting,
+        mention.explicit,
+    )
+
+
+def _as_reporting(mention: DateMention) -> DateMention:
+    return DateMention(
+        mention.start,
+        mention.end,
+        mention.surface,
+        mention.date,
+        mention.precision,
+        mention.date_end,
+        mention.anchor_offset,
+        True,
+        mention.explicit,
+    )
+
+
+def _resolve(
+    kind: str, match: re.Match[str], ref: dt.date | None, *, day_first: bool
+) -> DateMention | None:
+    start, end, surface = match.start(), match.end(), match.group(0)
+    day = DatePrecision.DAY
+
+    def make(
+        date: dt.date | None,
+        precision: DatePrecision = day,
+        date_end: dt.date | None = None,
+        *,
+        anchor: int | None = None,
+        explicit: bool = False,
+    ) -> DateMention:
+        return DateMention(start, end, surface, date, precision, date_end, anchor, False, explicit)
+
+    if kind == "iso":
+        value = _safe_date(int(match["y"]), int(match["m"]), int(match["d"]))
+        return make(value, explicit=True) if value else None
+    if kind == "numeric":
+        a, b = int(match["a"]), int(match["b"])
+        d, m = (a, b) if day_first else (b, a)
+        if m > 12 >= d:
+            d, m = m, d
+        value = _safe_date(int(match["y"]), m, d)
+        return make(value, explicit=True) if value else None
+    if kind in {"dmy", "mdy"}:
+        month = _MONTHS[match["mon"].lower().rstrip(".")]
+        d1 = int(match["d"])
+        d2 = int(match["d2"]) if match["d2"] else None
+        if match["y"]:
+            year = int(match["y"])
+        elif ref is not None:
+            year = _year_for(month, d1, ref)
+        else:
+            return None
+        first = _safe_date(year, month, d1)
+        if first is None:
+            return None
+        last = _safe_date(year, month, d2) if d2 and d2 > d1 else None
+        if surface.lower().startswith("may ") and not match["y"] and d1 > 31:
+            return None
+        return make(first, day, last, explicit=True)
+    if kind in {"month", "month_year"}:
+        month = _MONTHS[match["mon"].lower().rstrip(".")]
+        if match["y"]:
+            year = int(match["y"])
+        elif ref is not None:
+            year = ref.year if month <= ref.month else ref.year - 1
+        else:
+            return None
+        lead = (match.groupdict().get("lead") or "").lower()
+        if lead == "since":
+            return None  # "since October": a period, not an event date
+        mid = dt.date(year, month, 15)
+        if ref is not None and mid > ref:
+            mid = ref if (ref.year, ref.month) == (year, month) else mid
+        return make(mid, DatePrecision.MONTH, explicit=True)
+    if ref is None:
+        return None
+    if kind == "weekday":
+        index = _WEEKDAYS.index(match["wd"].lower())
+        mod = (match["mod"] or "").lower()
+        if mod == "next":
+            return None
+        value = ref + relativedelta(weekday=_RD_WEEKDAYS[index](-1))
+        if mod in {"last", "past", "previous"} and value == ref:
+            value = ref - dt.timedelta(days=7)
+        return make(value)
+    if kind == "yesterday":
+        return make(ref - dt.timedelta(days=1))
+    if kind == "today":
+        return make(ref)
+    if kind == "days_ago":
+        n = _number(match["n"])
+        unit = match["unit"].lower()
+        if unit.startswith("day"):
+            return make(ref - dt.timedelta(days=n), day if n <= 2 else DatePrecision.WEEK)
+        if unit.startswith("week"):
+            return make(ref - dt.timedelta(days=7 * n), DatePrecision.WEEK)
+        return make(ref - relativedelta(months=n), DatePrecision.MONTH)
+    if kind == "relative_to_event":
+        n = _number(match["n"]) * (7 if match["unit"].lower().startswith("week") else 1)
+        direction = match["dir"].lower()
+        # "X came a day after Y": Y is n days before the anchor event.
+        offset = -n if direction in {"after", "later"} else n
+        precision = day if n <= 2 else DatePrecision.WEEK
+        return make(None, precision, anchor=offset)
+    if kind == "the_day":
+        offset = -1 if match["dir"].lower() == "previous" else 1
+        return make(None, day, anchor=offset)
+    if kind == "week":
+        which = (match["which"] or "earlier this").lower()
+        unit = (match["unit"] or match["unit2"] or "").lower()
+        if unit == "year":
+            return None
+        if unit.startswith("weekend"):
+            saturday = ref + relativedelta(weekday=SA(-1))
+            if which in {"last", "past", "previous"} and saturday == ref:
+                saturday -= dt.timedelta(days=7)
+            return make(saturday, DatePrecision.WEEK, saturday + dt.timedelta(days=1))
+        if unit == "week":
+            monday = ref - dt.timedelta(days=ref.weekday())
+            if which in {"last", "previous"}:
+                monday -= dt.timedelta(days=7)
+                return make(monday + dt.timedelta(days=3), DatePrecision.WEEK)
+            if which == "past":
+                return make(ref - dt.timedelta(days=3), DatePrecision.WEEK)
+            middle = monday + (ref - monday) / 2
+            return make(middle, DatePrecision.WEEK)
+        if unit == "month":
+            first = ref.replace(day=1)
+            if which in {"last", "previous"}:
+                previous = first - relativedelta(months=1)
+                return make(previous.replace(day=15), DatePrecision.MONTH)
+            if which == "past":
+                return make(ref - dt.timedelta(days=15), DatePrecision.MONTH)
+            middle = first + (ref - first) / 2
+            return make(middle, DatePrecision.MONTH)
+    return None
+
+
+_TIME_RANGE_RE = re.compile(
+    r"\bfrom\s+(?P<a>\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)?)\s+(?:to|until|till)\s+"
+    r"(?P<b>\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?))",
+    re.IGNORECASE,
+)
+_TIME_RE = re.compile(
+    r"\b(?:at|around|about|shortly after|after|before|since)\s+(?P<a>\d{1,2}(?::\d\d)?\s*"
+    r"(?:a\.?m\.?|p\.?m\.?))",
+    re.IGNORECASE,
+)
+_PART_OF_DAY_RE = re.compile(
+    r"\b(?:(?P<p>morning|afternoon|evening|dawn)|(?P<n>night|overnight))\b", re.IGNORECASE
+)
+
+
+def _clock(value: str, hint: str | None = None) -> str | None:
+    match = re.match(r"(\d{1,2})(?::(\d\d))?\s*(a\.?m\.?|p\.?m\.?)?", value.strip(), re.I)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    meridiem = (match.group(3) or hint or "").lower().replace(".", "")
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    if meridiem == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def find_time_of_day(text: str) -> str | None:
+    """A stated time of day: "02:00-06:30", "23:45", or "morning" / "evening" / "night"."""
+    match = _TIME_RANGE_RE.search(text)
+    if match:
+        end_hint = re.search(r"[ap]\.?m", match["b"], re.I)
+        start = _clock(match["a"], end_hint.group(0) if end_hint else None)
+        finish = _clock(match["b"])
+        if start and finish:
+            return f"{start}-{finish}"
+    match = _TIME_RE.search(text)
+    if match:
+        return _clock(match["a"])
+    match = _PART_OF_DAY_RE.search(text)
+    if match:
+        return (match["p"] or "night").lower()
+    return None

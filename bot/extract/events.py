@@ -1,0 +1,197 @@
+"""ACLED event and sub-event types from the actions a text describes.
+
+Trigger words are data (the table below); the rules are small: each clause scores the sub-event
+types its triggers point to, an incident adds its clauses' scores (its lead clause counts double)
+and the best sub-event type wins, with ACLED's precedence where triggers overlap (explosive
+weapons used inside an ongoing battle stay a battle; a suicide bombing is a suicide bomb).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.domain.enums import EventType, SubEventType
+
+__all__ = ["Trigger", "choose_event_type", "find_triggers"]
+
+S = SubEventType
+
+# (sub-event type, weight, pattern). Weights: how sure the words are about the event type.
+_TRIGGERS: list[tuple[SubEventType, float, str]] = [
+    (S.SUICIDE_BOMB, 4.0, r"suicide\s+(?:car\s+)?(?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers)?|"
+                          r"vest|belt|truck\s+bomb|blast)|blew\s+(?:him|her|them)sel(?:f|ves)\s+up|"
+                          r"explosives?\s+belt|detonated\s+(?:his|her|their)\s+explosive"),
+    (S.AIR_DRONE_STRIKE, 3.0, r"drone\s+(?:strike|attack|hit|struck|bomb)|air\s*strikes?|"
+                              r"air\s+raids?|air\s+attacks?|warplanes?|fighter\s+jets?|"
+                              r"aerial\s+(?:bombardment|attack|strike)|helicopter\s+gunships?|"
+                              r"unmanned\s+aerial|(?:drones?|aircraft)\s+(?:targeted|struck|hit|"
+                              r"bombed)|kamikaze\s+drones?|bombed\s+from\s+the\s+air"),
+    (S.SHELLING, 2.5, r"shell(?:ing|ed|s)\b|artillery|mortars?|rockets?|katyushas?|missiles?|"
+                      r"rpgs?\b|rocket-propelled|projectiles?|howitzers?"),
+    (S.REMOTE_EXPLOSIVE, 2.5, r"\bieds?\b|improvised\s+explosive|roadside\s+bombs?|car\s+bombs?|"
+                              r"explosive\s+devices?|landmines?|land\s+mines?|sticky\s+bombs?|"
+                              r"booby[-\s]trap|vbieds?|bomb[-\s]laden|bomb\s+(?:exploded|"
+                              r"went\s+off|blast)|explosions?|blasts?\b|bombings?\b|"
+                              r"(?:planted|detonated)\s+(?:a\s+)?bomb"),
+    (S.GRENADE, 3.0, r"grenades?"),
+    (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?|fighting|fought|gunfights?|firefights?|"
+                         r"exchange\s+of\s+fire|exchanged\s+fire|gun\s+battles?|battles?\b|"
+                         r"confrontations?|skirmish(?:es)?|engaged\s+(?:in\s+)?(?:a\s+)?"
+                         r"(?:conflict|fight|battle)|heavy\s+gunfire|armed\s+conflict|"
+                         r"tribal\s+(?:conflict|dispute|feud)|overran|ambush(?:ed)?|"
+                         r"military\s+operation"),
+    (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|gunmen\s+(?:killed|shot|opened\s+fire)|"
+                    r"shot\s+dead|stabb(?:ed|ing)|executed|lynch\w*|opened\s+fire\s+on\s+"
+                    r"(?:civilians|worshippers|villagers|residents|a\s+crowd)|beheaded|"
+                    r"killed\s+by\s+(?:unknown\s+|unidentified\s+)?(?:gunmen|assailants)"),
+    (S.ABDUCTION, 2.5, r"kidnap\w*|abduct\w*|taken\s+hostage|hostages?\s+(?:were\s+)?taken|"
+                       r"forcibly\s+disappeared"),
+    (S.SEXUAL_VIOLENCE, 3.0, r"\brap(?:e|ed|ing)\b|sexual\s+(?:violence|assault)"),
+    (S.PEACEFUL_PROTEST, 2.0, r"protest(?:s|ers|ed|ing)?|demonstrat(?:ion|ions|ors|ed|ing)|"
+                              r"rall(?:y|ies)\b|sit-ins?|marched|protesters"),
+    (S.VIOLENT_DEMONSTRATION, 1.5, r"riot(?:s|ers|ing)?|stormed|torch(?:ed|ing)|set\s+fire|"
+                                   r"set\s+ablaze|threw\s+(?:rocks|stones|petrol\s+bombs|"
+                                   r"molotov)|burn(?:ed|t)\s+(?:tyres|tires|the\s+office)|looted"),
+    (S.MOB_VIOLENCE, 2.0, r"\bmob\b|lynch\w*|vigilantes?"),
+    (S.ARRESTS, 1.2, r"arrest(?:ed|s|ing)?|detain(?:ed|s|ing)?|apprehend(?:ed)?|"
+                     r"taken\s+into\s+custody|rounded\s+up"),
+    (S.DISRUPTED_WEAPONS_USE, 2.5, r"defus(?:ed|ing)|dismantl(?:ed|ing)|intercept(?:ed|ion|s)|"
+                                   r"shot\s+down|foil(?:ed|s)|thwart(?:ed|s)|"
+                                   r"bomb\s+disposal|seized\s+(?:weapons|explosives)"),
+    (S.GOVERNMENT_REGAINS_TERRITORY, 2.0, r"recaptur(?:ed|es)|retook|regain(?:ed|s)\s+control|"
+                                          r"liberat(?:ed|es)\s+(?:the\s+)?(?:town|city|village)"),
+    (S.NON_STATE_OVERTAKES_TERRITORY, 1.5, r"seized\s+control\s+of|took\s+control\s+of|"
+                                           r"captured\s+the\s+(?:town|city|village)|overran\s+the"
+                                           r"\s+(?:town|city|village)"),
+]  # fmt: skip
+
+_COMPILED = [(sub, weight, re.compile(rf"\b(?:{pattern})", re.IGNORECASE))
+             for sub, weight, pattern in _TRIGGERS]  # fmt: skip
+
+# A generic "attack" is a battle when armed people or posts were hit, else an attack on civilians.
+_ATTACK_RE = re.compile(
+    r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|raid(?:ed|s)?|stormed|ambush(?:ed)?)\b",
+    re.IGNORECASE,
+)
+_ARMED_TARGET_RE = re.compile(
+    r"\b(?:soldiers?|troops?|army|military|police(?:men)?|officers?|checkpoints?|"
+    r"police\s+station|headquarters|base|position|outposts?|patrol|convoy|fighters|forces|"
+    r"militants|militiamen|guards?|barracks|peshmerga|hashd|pmf|personnel|security\s+forces)\b",
+    re.IGNORECASE,
+)
+_CIVILIAN_TARGET_RE = re.compile(
+    r"\b(?:civilians?|villagers?|residents?|communit(?:y|ies)|villages?|market|worshippers|"
+    r"mosque|church|farmers|women|children|family|families|passengers|shoppers|school|"
+    r"students|pilgrims|homes?|house|wedding|funeral|displaced|camp\s+for)\b",
+    re.IGNORECASE,
+)
+_LETHAL_FORCE_RE = re.compile(
+    r"\b(?:live\s+(?:ammunition|fire|rounds)|fired\s+(?:at|on|into)|shot\s+dead|opened\s+fire|"
+    r"killed|killing)\b",
+    re.IGNORECASE,
+)
+_INTERVENTION_RE = re.compile(
+    r"\b(?:tear\s*gas|rubber\s+bullets|water\s+cannons?|dispers(?:e|ed|ing)|batons?|"
+    r"beat(?:en)?|arrested|detained)\b",
+    re.IGNORECASE,
+)
+# "protest" used about a statement ("in protest at the decision") is not a demonstration.
+_NOT_PROTEST_RE = re.compile(r"\bin\s+protest\s+(?:at|against|over)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A word or phrase that points to a sub-event type."""
+
+    sub_event_type: SubEventType
+    weight: float
+    start: int
+    end: int
+    surface: str
+
+
+def find_triggers(text: str) -> list[Trigger]:
+    """Event triggers in a clause, with their weights, in order of appearance."""
+    found: list[Trigger] = []
+    for sub, weight, pattern in _COMPILED:
+        for match in pattern.finditer(text):
+            if sub is S.PEACEFUL_PROTEST and _NOT_PROTEST_RE.search(
+                text[max(0, match.start() - 3) : match.end() + 10]
+            ):
+                continue
+            found.append(Trigger(sub, weight, match.start(), match.end(), match.group(0)))
+    for match in _ATTACK_RE.finditer(text):
+        window = text[max(0, match.start() - 60) : match.end() + 80]
+        if _ARMED_TARGET_RE.search(window) and not _CIVILIAN_TARGET_RE.search(
+            text[match.end() : match.end() + 40]
+        ):
+            sub, weight = S.ARMED_CLASH, 1.5
+        else:
+            sub, weight = S.ATTACK, 1.5
+        found.append(Trigger(sub, weight, match.start(), match.end(), match.group(0)))
+    found.sort(key=lambda t: t.start)
+    return found
+
+
+_EXPLOSIVE = (S.SUICIDE_BOMB, S.AIR_DRONE_STRIKE, S.SHELLING, S.REMOTE_EXPLOSIVE, S.GRENADE)
+
+
+def choose_event_type(
+    scores: Mapping[SubEventType, float],
+    *,
+    text: str = "",
+    civilian_victims: bool = False,
+) -> tuple[EventType, SubEventType] | None:
+    """The ACLED (event type, sub-event type) for an incident's summed trigger scores.
+
+    ``text`` (the incident's clauses) refines protests (intervention, excessive force) and
+    riots; ``civilian_victims`` turns an armed attack without a battle into an attack on
+    civilians.
+    """
+    if not scores:
+        return None
+    score = defaultdict(float, scores)
+    # A suicide bombing is a suicide bomb even when "explosion" and "attack" are also said.
+    if score[S.SUICIDE_BOMB] > 0:
+        return EventType.EXPLOSIONS, S.SUICIDE_BOMB
+    protest = score[S.PEACEFUL_PROTEST]
+    riot = score[S.VIOLENT_DEMONSTRATION] + score[S.MOB_VIOLENCE]
+    if protest > 0 and protest + riot >= max(
+        score[S.ARMED_CLASH], *(score[s] for s in _EXPLOSIVE)
+    ):
+        if _LETHAL_FORCE_RE.search(text) and re.search(r"security|police|forces|troops",
+                                                        text, re.I):  # fmt: skip
+            return EventType.PROTESTS, S.EXCESSIVE_FORCE
+        if riot >= protest * 0.75 and riot > 0:
+            return EventType.RIOTS, S.VIOLENT_DEMONSTRATION
+        if _INTERVENTION_RE.search(text):
+            return EventType.PROTESTS, S.PROTEST_WITH_INTERVENTION
+        return EventType.PROTESTS, S.PEACEFUL_PROTEST
+    best = max(score, key=lambda s: (score[s], -list(SubEventType).index(s)))
+    if score[best] <= 0:
+        return None
+    # Explosive weapons used in an ongoing battle stay part of the battle (ACLED).
+    if best in _EXPLOSIVE and score[S.ARMED_CLASH] >= score[best] * 0.9:
+        best = S.ARMED_CLASH
+    if best is S.ARRESTS and any(
+        score[s] >= score[S.ARRESTS] * 0.8 for s in (*_EXPLOSIVE, S.ARMED_CLASH, S.ATTACK)
+    ):
+        best = max((*_EXPLOSIVE, S.ARMED_CLASH, S.ATTACK), key=lambda s: score[s])
+    if best is S.ATTACK and score[S.ARMED_CLASH] > 0 and not civilian_victims:
+        best = S.ARMED_CLASH
+    if best is S.ARMED_CLASH and civilian_victims and score[S.ATTACK] >= score[best]:
+        best = S.ATTACK
+    if best is S.MOB_VIOLENCE and score[S.VIOLENT_DEMONSTRATION] > score[S.MOB_VIOLENCE]:
+        best = S.VIOLENT_DEMONSTRATION
+    return best.event_type, best
+
+
+def score_triggers(triggers: Iterable[Trigger], factor: float = 1.0) -> dict[SubEventType, float]:
+    """Sum trigger weights per sub-event type (times ``factor``)."""
+    scores: dict[SubEventType, float] = defaultdict(float)
+    for trigger in triggers:
+        scores[trigger.sub_event_type] += trigger.weight * factor
+    return dict(scores)

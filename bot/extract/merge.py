@@ -1,0 +1,308 @@
+"""Merging reports of one event: find the incident a new one repeats, and fold it in.
+
+Blocking: same country, compatible governorate, dates within their precision, compatible event
+family (battles, explosions and attacks on civilians are one family; protests and riots another;
+strategic developments a third). Scoring: the same place (or <= 25 km), overlapping actors,
+compatible counts (|a-b| <= max(2, 30%) or one missing) and the same sub-event type. Two
+different events in one city on one day stay two: they differ in type, counts, actors or
+neighbourhood, and each costs points. Merging keeps every source, widens the casualty ranges
+(the conservative ``min`` stays) and writes a note when the toll moves.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain.enums import CountStatus, EventType
+from bot.domain.models import CasualtyClaim, CasualtyCount, Incident, Location, SourceRef
+from bot.extract.summary import summarize
+
+__all__ = [
+    "MergeResult",
+    "counts_compatible",
+    "distance_km",
+    "find_match",
+    "match_score",
+    "merge_counts",
+    "merge_incidents",
+]
+
+NEAR_KM = 25.0
+MATCH_THRESHOLD = 4.5
+_FAMILY = {
+    EventType.BATTLES: "violence",
+    EventType.EXPLOSIONS: "violence",
+    EventType.VIOLENCE_AGAINST_CIVILIANS: "violence",
+    EventType.PROTESTS: "demonstrations",
+    EventType.RIOTS: "demonstrations",
+    EventType.STRATEGIC_DEVELOPMENTS: "strategic",
+}
+_MAX_EVIDENCE = 12
+
+
+def distance_km(a: Location, b: Location) -> float | None:
+    """Great-circle distance between two located places, None when either has no point."""
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def counts_compatible(a: CasualtyCount, b: CasualtyCount) -> bool | None:
+    """True/False when both give a figure (|a-b| <= max(2, 30%)), None when one is missing."""
+    if a.min is None or b.min is None:
+        return None
+    x, y = a.max if a.max is not None else a.min, b.max if b.max is not None else b.min
+    low_a, low_b = a.min, b.min
+    gap = min(abs(x - y), abs(low_a - low_b))
+    return gap <= max(2, 0.3 * max(x, y, low_a, low_b))
+
+
+def _place_score(a: Location, b: Location) -> float | None:
+    """3 same place, 2 same place at different precision, 1.5 a nearby place; None: different."""
+    if a.country != b.country:
+        return None
+    if a.key == b.key and a.geo_precision == b.geo_precision:
+        return 3.0
+    if a.admin1 and b.admin1 and a.admin1.lower() != b.admin1.lower():
+        distance = distance_km(a, b)
+        return 1.0 if distance is not None and distance <= NEAR_KM else None
+    coarse = {"admin1", "country"}
+    if a.geo_precision.value in coarse or b.geo_precision.value in coarse:
+        return 1.0  # a governorate-wide report may be this event, weak evidence
+    if a.key == b.key:
+        return 2.5
+    distance = distance_km(a, b)
+    if distance is None:
+        return None
+    if distance <= 3.0:
+        return 2.0
+    if distance <= NEAR_KM:
+        return 1.5
+    return None
+
+
+def match_score(incident: Incident, candidate: Incident) -> float | None:
+    """How likely two incidents are one event; None when blocked (cannot be the same)."""
+    if _FAMILY[incident.event_type] != _FAMILY[candidate.event_type]:
+        return None
+    window = max(incident.date_precision.days, candidate.date_precision.days)
+    start_a, end_a = incident.date, incident.date_end or incident.date
+    start_b, end_b = candidate.date, candidate.date_end or candidate.date
+    gap = max(0, (start_b - end_a).days, (start_a - end_b).days)
+    if gap > window:
+        return None
+    place = _place_score(incident.location, candidate.location)
+    if place is None:
+        return None
+    score = place
+    score += 1.0 if gap == 0 else 0.5
+    if incident.sub_event_type is candidate.sub_event_type:
+        score += 1.0
+    elif incident.event_type is candidate.event_type:
+        score += 0.5
+    ids_a, ids_b = incident.actor_ids, candidate.actor_ids
+    if ids_a and ids_b:
+        score += 2.0 if ids_a & ids_b else -1.0
+    for field_name in ("killed", "injured"):
+        compatible = counts_compatible(
+            getattr(incident, field_name), getattr(candidate, field_name)
+        )
+        if compatible is True:
+            score += 0.75 if field_name == "killed" else 0.5
+        elif compatible is False:
+            score -= 1.5 if field_name == "killed" else 0.75
+    return score
+
+
+def find_match(incident: Incident, candidates: Sequence[Incident]) -> Incident | None:
+    """The candidate that reports the same event as ``incident``, or None.
+
+    Same place (or <= 25 km), date within precision, compatible actors, counts and type; the
+    best score above the threshold wins. Two different events in one city on one day stay two.
+    """
+    best: tuple[float, int] | None = None
+    for index, candidate in enumerate(candidates):
+        if candidate is incident:
+            continue
+        score = match_score(incident, candidate)
+        if score is None or score < MATCH_THRESHOLD:
+            continue
+        if best is None or score > best[0]:
+            best = (score, index)
+    return None if best is None else candidates[best[1]]
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    """The outcome of folding a new report's incident into a known one."""
+
+    incident: Incident  # the merged incident (keeps existing id, all sources)
+    changed: bool  # anything new at all (a new source counts)
+    toll_changed: bool  # killed/injured range changed
+    changes: dict[str, dict[str, Any]] = field(default_factory=dict)  # field -> {old, new}
+    note: str = ""  # "death toll rose from 20 to 30 (AFP)"
+
+
+def _claim_key(claim: CasualtyClaim) -> tuple[Any, ...]:
+    return (claim.min, claim.max, claim.status, claim.source)
+
+
+def merge_counts(old: CasualtyCount, new: CasualtyCount) -> CasualtyCount:
+    """Widen the range over both counts; the conservative ``min`` and every claim are kept."""
+    claims = list(old.claims)
+    seen = {_claim_key(c) for c in claims}
+    incoming = new.claims or (
+        [CasualtyClaim(min=new.min, max=new.max, status=new.status, source=new.source)]
+        if new.min is not None
+        else []
+    )
+    for claim in incoming:
+        if _claim_key(claim) not in seen:
+            seen.add(_claim_key(claim))
+            claims.append(claim)
+    if old.min is None and new.min is None:
+        status = old.status
+        if CountStatus.UNKNOWN in (old.status, new.status):
+            status = CountStatus.UNKNOWN
+        return old.model_copy(update={"status": status, "claims": claims})
+    if old.min is None:
+        return new.model_copy(update={"claims": claims})
+    if new.min is None:
+        return old.model_copy(update={"claims": claims})
+    low = min(old.min, new.min)
+    high = max(
+        old.max if old.max is not None else old.min, new.max if new.max is not None else new.min
+    )
+    base = old if old.min <= new.min else new
+    return CasualtyCount(min=low, max=high, status=base.status, source=base.source, claims=claims)
+
+
+def _source_key(source: SourceRef) -> tuple[Any, ...]:
+    return (source.report_id, source.url, source.title)
+
+
+def _describe_source(new: Incident) -> str:
+    for source in new.sources:
+        if source.outlet:
+            return source.outlet
+    return ""
+
+
+def _toll_note(word: str, old: CasualtyCount, new: CasualtyCount, who: str) -> str | None:
+    old_top = old.max if old.max is not None else old.min
+    new_top = new.max if new.max is not None else new.min
+    if new_top is None or old_top == new_top:
+        return None
+    suffix = f" ({who})" if who else ""
+    if old_top is None:
+        return f"{word} now reported as {new.display()}{suffix}"
+    direction = "rose" if new_top > old_top else "revised"
+    if direction == "rose":
+        return f"{word} rose from {old_top} to {new_top}{suffix}"
+    return f"{word} revised: now {new.display()}{suffix}"
+
+
+def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
+    """Fold ``new`` into ``existing``: sources, widened counts, actors, better place and date."""
+    changes: dict[str, dict[str, Any]] = {}
+    sources = list(existing.sources)
+    known = {_source_key(s) for s in sources}
+    added_source = False
+    for source in new.sources:
+        if _source_key(source) not in known:
+            known.add(_source_key(source))
+            sources.append(source)
+            added_source = True
+    if added_source:
+        changes["sources"] = {"old": len(existing.sources), "new": len(sources)}
+
+    killed = merge_counts(existing.killed, new.killed)
+    injured = merge_counts(existing.injured, new.injured)
+    arrested = merge_counts(existing.arrested, new.arrested)
+    toll_changed = False
+    for name, old_count, merged in (
+        ("killed", existing.killed, killed),
+        ("injured", existing.injured, injured),
+    ):
+        if (old_count.min, old_count.max) != (merged.min, merged.max):
+            toll_changed = True
+            changes[name] = {"old": old_count.display(), "new": merged.display()}
+
+    actors = list(existing.actors)
+    ids = {a.id for a in actors}
+    for actor in new.actors:
+        if actor.id not in ids:
+            ids.add(actor.id)
+            actors.append(actor)
+    if len(actors) != len(existing.actors):
+        changes["actors"] = {
+            "old": [a.name for a in existing.actors],
+            "new": [a.name for a in actors],
+        }
+
+    location = existing.location
+    if new.location.geo_precision.rank < existing.location.geo_precision.rank:
+        location = new.location
+        changes["location"] = {"old": existing.location.name, "new": new.location.name}
+    date, precision, date_end = existing.date, existing.date_precision, existing.date_end
+    if list(type(precision)).index(new.date_precision) < list(type(precision)).index(precision):
+        date, precision, date_end = new.date, new.date_precision, new.date_end
+        changes["date"] = {"old": existing.date.isoformat(), "new": new.date.isoformat()}
+    time_of_day = existing.time_of_day or new.time_of_day
+
+    evidence = list(existing.evidence)
+    for sentence in new.evidence:
+        if sentence not in evidence and len(evidence) < _MAX_EVIDENCE:
+            evidence.append(sentence)
+
+    who = _describe_source(new)
+    notes = [
+        note
+        for note in (
+            _toll_note("death toll", existing.killed, killed, who),
+            _toll_note("injured", existing.injured, injured, who),
+        )
+        if note
+    ]
+    summary = summarize(
+        date=date,
+        precision=precision,
+        location=location,
+        actors=actors,
+        sub_event_type=existing.sub_event_type,
+        killed=killed,
+        injured=injured,
+    )
+    result = existing.model_copy(
+        update={
+            "date": date,
+            "date_precision": precision,
+            "date_end": date_end,
+            "time_of_day": time_of_day,
+            "location": location,
+            "actors": actors,
+            "killed": killed,
+            "injured": injured,
+            "arrested": arrested,
+            "summary": summary,
+            "evidence": evidence,
+            "sources": sources,
+            "is_background": existing.is_background and new.is_background,
+        }
+    )
+    changed = bool(changes)
+    return MergeResult(
+        incident=result,
+        changed=changed,
+        toll_changed=toll_changed,
+        changes=changes,
+        note="; ".join(notes),
+    )

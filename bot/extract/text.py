@@ -1,0 +1,226 @@
+"""Text preparation: header lines, boilerplate, datelines, sentences and clauses.
+
+Pure functions over strings. A news page arrives with title lines, photo captions, bylines and a
+dateline ("ERBIL, Kurdistan Region -") before the first sentence; none of them is where or when
+anything happened, so they are separated from the sentences the engine reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.extract.normalize import split_sentences
+
+__all__ = [
+    "Article",
+    "Clause",
+    "Sentence",
+    "parse_header",
+    "prepare",
+    "split_clauses",
+    "strip_dateline",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A part of a sentence that can carry its own event (split at "days after", ", as ", ";")."""
+
+    text: str
+    start: int  # offset inside the sentence
+    background_cue: bool  # introduced by "days after", "a day after", "comes after" ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of the body (or the title), with its clauses."""
+
+    index: int
+    text: str
+    paragraph: int
+    heading: bool  # a title-like line without final punctuation
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A prepared article: title, dateline, sentences in reading order."""
+
+    title: str | None
+    dateline: str | None
+    sentences: tuple[Sentence, ...]
+
+
+_HEADER_RE = re.compile(r"^(URL|PUBLISHED|TITLE):\s*(.*)$", re.IGNORECASE)
+
+
+def parse_header(text: str) -> tuple[dict[str, str], str]:
+    """Split leading ``URL:`` / ``PUBLISHED:`` / ``TITLE:`` lines (eval format) from the body."""
+    headers: dict[str, str] = {}
+    lines = text.splitlines(keepends=True)
+    consumed = 0
+    for line in lines:
+        match = _HEADER_RE.match(line.strip())
+        if not match:
+            break
+        headers[match.group(1).lower()] = match.group(2).strip()
+        consumed += 1
+    return headers, "".join(lines[consumed:])
+
+
+def parse_published(value: str) -> dt.datetime | None:
+    """``YYYY-MM-DD`` or an ISO datetime to an aware datetime; ``unknown`` or garbage gives None.
+
+    A bare date becomes 12:00 UTC on that day: noon UTC falls on the same calendar day in every
+    timezone from UTC-12 to UTC+11, so the date survives conversion to the place's zone.
+    """
+    value = value.strip()
+    if not value or value.lower() in {"unknown", "none", "null", "-"}:
+        return None
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            return dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC)
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+# "ERBIL, Kurdistan Region -", "BAGHDAD:", "PESHAWAR, Feb 5 —", "Mogadishu (HOL) -",
+# "Shafaq News /", "Reuters, Iraq". Upper-case city word(s) or a short capitalised name with an
+# agency tag, then a dash, colon or slash.
+_DATELINE_RE = re.compile(
+    r"""^\s*(?P<dateline>
+        (?:[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}       # ERBIL / DERA ISMAIL KHAN
+           (?:\s*,\s*[A-Z][\w'’.]*(?:\s+[\w'’.]+){0,3})?        # , Kurdistan Region / , Feb 5
+           (?:\s*\([^)]{1,30}\))?)                              # (AFP)
+        |(?:[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2}\s*\([A-Z]{2,10}\))  # Mogadishu (HOL)
+        |(?:Shafaq\s+News|[A-Z][a-z]+\s+News(?:\s+Agency)?)   # agency slug
+    )\s*(?:[-–—:/]|\(\w+\)\s*[-–—])\s+""",
+    re.VERBOSE,
+)
+
+
+def strip_dateline(paragraph: str) -> tuple[str | None, str]:
+    """Remove a leading dateline from a paragraph; return ``(dateline, rest)``."""
+    match = _DATELINE_RE.match(paragraph)
+    if not match:
+        return None, paragraph
+    rest = paragraph[match.end() :]
+    if not rest[:1].isalnum() and rest[:1] not in "\"'“‘":
+        return None, paragraph
+    return match.group("dateline").strip(), rest
+
+
+# Lines that are page furniture rather than prose.
+_CAPTION_RE = re.compile(
+    r"(?:[-—–/]\s*(?:Reuters|AFP|AP|Getty|Anadolu|EPA|SUPPLIED)\b[^.]*$"
+    r"|\((?:Reuters|AFP|AP|File|Getty|SUPPLIED|picture-alliance[^)]*)\)\s*$"
+    r"|\[(?:Getty|AFP|Reuters|[^\]]*Photo[^\]]*)\]\s*$)",
+    re.IGNORECASE,
+)
+_FURNITURE_RE = re.compile(
+    r"^(?:read more|published|updated|category|date|by\s+[A-Z]|advertisements?|share|"
+    r"photo|file photo|\d+\s+min read|live story|related|watch|listen|copyright)\b",
+    re.IGNORECASE,
+)
+_TERMINAL = ".!?\"'”’)"
+
+
+def _is_furniture(line: str) -> bool:
+    if _FURNITURE_RE.match(line) or _CAPTION_RE.search(line):
+        return True
+    words = line.split()
+    # Bylines, dates, section names, agency slugs: short and without final punctuation.
+    return len(words) < 5 and line[-1] not in _TERMINAL
+
+
+def _is_heading(line: str) -> bool:
+    return line.rstrip()[-1] not in _TERMINAL and len(line.split()) < 30
+
+
+# Where a sentence turns to another event: "..., days after fighting in Baghdad left 30 dead".
+_BACKGROUND_SPLIT_RE = re.compile(
+    r"(?:,\s*|\s+)(?=(?:(?:only\s+|just\s+)?(?:a|one|two|three|four|five|six|several|few|"
+    r"\d+)\s+(?:days?|weeks?|months?|hours?)\s+(?:after|before|since)|days\s+after|"
+    r"weeks\s+after|(?:comes?|came)\s+(?:days?\s+|a\s+day\s+|weeks?\s+)?"
+    r"(?:after|as|amid)|in\s+retaliation)\b)",
+    re.IGNORECASE,
+)
+_SOFT_SPLIT_RE = re.compile(
+    r"(?:;\s+|,\s+(?=(?:as|while|amid|whereas)\s)|\s+(?=amid\s))",
+    re.IGNORECASE,
+)
+
+
+def split_clauses(sentence: str) -> tuple[Clause, ...]:
+    """Split a sentence where it turns to another event or to context."""
+    cuts: list[tuple[int, bool]] = []
+    for match in _BACKGROUND_SPLIT_RE.finditer(sentence):
+        if match.end() > 15:
+            cuts.append((match.end(), True))
+    for match in _SOFT_SPLIT_RE.finditer(sentence):
+        if match.end() > 15:
+            cuts.append((match.end(), False))
+    cuts.sort()
+    clauses: list[Clause] = []
+    start, cue = 0, False
+    for cut, is_cue in cuts:
+        if cut - start < 12:
+            continue
+        piece = sentence[start:cut].strip(" ,;")
+        if piece:
+            clauses.append(Clause(piece, start, cue))
+        start, cue = cut, is_cue
+    piece = sentence[start:].strip(" ,;")
+    if piece:
+        clauses.append(Clause(piece, start, cue))
+    return tuple(clauses) or (Clause(sentence, 0, False),)
+
+
+def prepare(text: str, title: str | None = None) -> Article:
+    """Clean an article body into sentences (deduplicated, datelines and captions removed)."""
+    raw_lines = [" ".join(line.split()) for line in text.replace("\r", "").split("\n")]
+    seen: set[str] = set()
+    dateline: str | None = None
+    sentences: list[Sentence] = []
+    paragraph = 0
+    first_line: str | None = None
+    for line in raw_lines:
+        if not line:
+            continue
+        if line in seen:
+            continue  # pages repeat the headline and captions
+        seen.add(line)
+        if _is_furniture(line):
+            continue
+        found, rest = strip_dateline(line)
+        if found is not None:
+            dateline = dateline or found
+            line = rest
+        if first_line is None:
+            first_line = line
+        heading = _is_heading(line)
+        paragraph += 1
+        spans = [(0, len(line))] if heading else split_sentences(line)
+        for start, end in spans:
+            body = line[start:end].strip()
+            if len(body) < 3:
+                continue
+            sentences.append(
+                Sentence(
+                    index=len(sentences),
+                    text=body,
+                    paragraph=paragraph,
+                    heading=heading,
+                    clauses=split_clauses(body),
+                )
+            )
+    if title is None and sentences and sentences[0].heading:
+        title = sentences[0].text
+    return Article(title=title, dateline=dateline, sentences=tuple(sentences))
