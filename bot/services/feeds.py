@@ -204,16 +204,23 @@ class FeedService:
             reason = exc.reason if isinstance(exc, FetchError) else str(exc)
             await self._record_failure(feed, reason, summary)
             return
-        now = self._clock.now()
+        except Exception as exc:  # hostile bytes must not stop the other feeds
+            logger.exception("polling feed %s failed unexpectedly", feed.id)
+            await self._record_failure(feed, f"unexpected error ({type(exc).__name__})", summary)
+            return
+        complete = True
         if parsed is None:
             summary.not_modified += 1
         else:
-            await self._ingest_entries(feed, parsed, result, summary)
+            complete = await self._ingest_entries(feed, parsed, summary)
+        now = self._clock.now()
+        # When an entry failed unexpectedly, keep the old validators so the next pass
+        # fetches the whole feed again and retries it (stored entries are duplicates then).
+        keep_old = result.not_modified or not complete
         feed = feed.model_copy(
             update={
-                "etag": result.etag or (feed.etag if result.not_modified else None),
-                "last_modified": result.last_modified
-                or (feed.last_modified if result.not_modified else None),
+                "etag": feed.etag if keep_old else result.etag,
+                "last_modified": feed.last_modified if keep_old else result.last_modified,
                 "title": (parsed.title if parsed else None) or feed.title,
                 "last_polled_at": now,
                 "next_poll_at": now + backoff_delay(feed.interval_minutes, 0),
@@ -223,9 +230,9 @@ class FeedService:
         )
         await self._storage.feeds.save(feed)
 
-    async def _ingest_entries(
-        self, feed: Feed, parsed: ParsedFeed, result: FetchResult, summary: PollSummary
-    ) -> None:
+    async def _ingest_entries(self, feed: Feed, parsed: ParsedFeed, summary: PollSummary) -> bool:
+        """Ingest the entries not seen before; False when one failed for an unexpected reason."""
+        complete = True
         outlet = parsed.title or feed.title
         article_budget = MAX_ARTICLE_FETCHES_PER_POLL if self._fetch_full_text else 0
         # Oldest first, so alerts come out in the order things happened.
@@ -253,7 +260,14 @@ class FeedService:
                 summary.rejected += 1
                 summary.errors.append(f"{feed.url}: {exc.message}")
                 continue
+            except Exception as exc:  # one bad entry must not stop the feed or the pass
+                logger.exception("ingesting an entry of feed %s failed", feed.id)
+                summary.rejected += 1
+                summary.errors.append(f"{feed.url}: {type(exc).__name__} while ingesting")
+                complete = False
+                continue
             summary.add_outcome(outcome)
+        return complete
 
     async def _with_article_text(self, report: Report, link: str) -> Report:
         """The entry's report with the linked page's article text when that is longer."""

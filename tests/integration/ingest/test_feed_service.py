@@ -203,6 +203,22 @@ class TestFailures:
         assert summary.failed == 1
         assert feed.id is not None
 
+    async def test_entry_failing_unexpectedly_is_retried_next_pass(self, world: FeedWorld) -> None:
+        feed = await world.feeds.add(serve_feed(world), added_by=None)
+        world.extractor.fail_with = RuntimeError("extractor bug")
+        summary = await world.feeds.poll_due()
+        assert summary.rejected == 3
+        assert summary.failed == 0
+        assert feed.id is not None
+        stored = await world.feeds.get(feed.id)
+        assert stored is not None
+        assert stored.etag is None  # validators not kept: the next pass re-reads everything
+        world.extractor.fail_with = None
+        world.clock.advance(minutes=16)
+        again = await world.feeds.poll_due()
+        assert again.reports_new == 3
+        assert "if-none-match" not in world.server.requests_for("/rss")[-1].headers
+
     def test_backoff_is_capped(self) -> None:
         assert backoff_delay(15, 0) == dt.timedelta(minutes=15)
         assert backoff_delay(15, 3) == dt.timedelta(minutes=120)
