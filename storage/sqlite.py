@@ -68,7 +68,7 @@ from storage.base import (
     StorageError,
     SubscriptionRepository,
 )
-from storage.fts import fts_query
+from storage.fts import fold_for_search, fts_query
 from storage.schema import Migration, load_migrations
 
 logger = logging.getLogger(__name__)
@@ -356,6 +356,39 @@ async def _require_chat(conn: aiosqlite.Connection, chat_id: int) -> None:
     if await _fetchone(conn, "SELECT 1 FROM chats WHERE id = ?", (chat_id,)) is None:
         msg = f"chat {chat_id} is not stored; store it with chats.upsert() first"
         raise NotFoundError(msg)
+
+
+async def _index_report(
+    conn: aiosqlite.Connection, report_id: int, title: str | None, text: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO reports_fts (rowid, title, text) VALUES (?, ?, ?)",
+        (report_id, fold_for_search(title or ""), fold_for_search(text)),
+    )
+
+
+def _incident_search_values(summary: str, evidence: Sequence[str]) -> tuple[str, str]:
+    return fold_for_search(summary), fold_for_search("\n".join(evidence))
+
+
+async def _index_incident(
+    conn: aiosqlite.Connection, incident_id: int, summary: str, evidence: Sequence[str]
+) -> None:
+    await conn.execute(
+        "INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (?, ?, ?)",
+        (incident_id, *_incident_search_values(summary, evidence)),
+    )
+
+
+async def _unindex_incident(
+    conn: aiosqlite.Connection, incident_id: int, summary: str, evidence: Sequence[str]
+) -> None:
+    # A contentless FTS5 table forgets a row only when given exactly what was indexed.
+    await conn.execute(
+        "INSERT INTO incidents_fts (incidents_fts, rowid, summary, evidence) "
+        "VALUES ('delete', ?, ?, ?)",
+        (incident_id, *_incident_search_values(summary, evidence)),
+    )
 
 
 # --- the storage ------------------------------------------------------------------------------
@@ -698,6 +731,31 @@ class SqliteStorage:
             msg = f"database error: {exc}"
             raise StorageError(msg) from exc
 
+    async def rebuild_search_index(self) -> int:
+        """Re-fill both FTS indexes from the tables (after the folding rules change).
+
+        Returns how many rows were indexed. Runs in one transaction.
+        """
+
+        async def op(conn: aiosqlite.Connection) -> int:
+            await conn.execute("INSERT INTO reports_fts (reports_fts) VALUES ('delete-all')")
+            await conn.execute("INSERT INTO incidents_fts (incidents_fts) VALUES ('delete-all')")
+            indexed = 0
+            async with conn.execute("SELECT id, title, text FROM reports") as cursor:
+                while batch := list(await cursor.fetchmany(1000)):
+                    for row in batch:
+                        await _index_report(conn, row["id"], row["title"], row["text"])
+                    indexed += len(batch)
+            async with conn.execute("SELECT id, summary, evidence FROM incidents") as cursor:
+                while batch := list(await cursor.fetchmany(1000)):
+                    for row in batch:
+                        evidence = json.loads(row["evidence"])
+                        await _index_incident(conn, row["id"], row["summary"], evidence)
+                    indexed += len(batch)
+            return indexed
+
+        return await self._run(op, write=True)
+
     # helpers for tests and tools ---------------------------------------------------------------
 
     async def explain(self, sql: str, params: Sequence[Any] = ()) -> list[str]:
@@ -800,6 +858,7 @@ class SqliteReportRepository(_Repository):
         async def op(conn: aiosqlite.Connection) -> tuple[Report, bool]:
             changed, rowid = await _execute(conn, sql, params)
             if changed == 1 and rowid is not None:
+                await _index_report(conn, rowid, report.title, report.text)
                 return report.model_copy(update={"id": rowid}), True
             existing = await _find_report_duplicate(conn, report.url, report.content_hash)
             if existing is None:  # pragma: no cover - a conflict implies a matching row
@@ -1028,6 +1087,7 @@ class SqliteIncidentRepository(_Repository):
                 msg = "incident insert returned no id"
                 raise StorageError(msg)
             await _write_incident_children(conn, rowid, incident)
+            await _index_incident(conn, rowid, incident.summary, incident.evidence)
             stored = await _get_incident(conn, rowid)
             assert stored is not None
             return stored
@@ -1048,7 +1108,9 @@ class SqliteIncidentRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> Incident:
             row = await _fetchone(
-                conn, "SELECT updated_at FROM incidents WHERE id = ?", (incident_id,)
+                conn,
+                "SELECT updated_at, summary, evidence FROM incidents WHERE id = ?",
+                (incident_id,),
             )
             if row is None:
                 msg = f"incident {incident_id} does not exist"
@@ -1069,6 +1131,8 @@ class SqliteIncidentRepository(_Repository):
                 "DELETE FROM incident_sources WHERE incident_id = ?", (incident_id,)
             )
             await _write_incident_children(conn, incident_id, incident)
+            await _unindex_incident(conn, incident_id, row["summary"], json.loads(row["evidence"]))
+            await _index_incident(conn, incident_id, incident.summary, incident.evidence)
             if revision is not None:
                 await conn.execute(
                     "INSERT INTO incident_revisions "

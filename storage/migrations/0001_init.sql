@@ -16,27 +16,13 @@ CREATE TABLE reports (
     forwarded_from TEXT
 );
 
--- External-content FTS index over reports, kept in step by triggers.
+-- Contentless FTS index over reports. The repository writes folded text into it
+-- (storage/fts.py: Arabic normalisation) in the same transaction as the row itself.
 CREATE VIRTUAL TABLE reports_fts USING fts5(
     title, text,
-    content = 'reports', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
+    content = '',
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
-
-CREATE TRIGGER reports_fts_ai AFTER INSERT ON reports BEGIN
-    INSERT INTO reports_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
-
-CREATE TRIGGER reports_fts_ad AFTER DELETE ON reports BEGIN
-    INSERT INTO reports_fts (reports_fts, rowid, title, text)
-    VALUES ('delete', old.id, old.title, old.text);
-END;
-
-CREATE TRIGGER reports_fts_au AFTER UPDATE OF title, text ON reports BEGIN
-    INSERT INTO reports_fts (reports_fts, rowid, title, text)
-    VALUES ('delete', old.id, old.title, old.text);
-    INSERT INTO reports_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
 
 CREATE TABLE incidents (
     id               INTEGER PRIMARY KEY,
@@ -89,26 +75,12 @@ CREATE INDEX incidents_by_country ON incidents (country, date DESC, id DESC);
 CREATE INDEX incidents_by_date ON incidents (date DESC, id DESC);
 CREATE INDEX incidents_by_updated ON incidents (updated_at);
 
+-- Contentless FTS index over incident summaries and evidence, written by the repository.
 CREATE VIRTUAL TABLE incidents_fts USING fts5(
     summary, evidence,
-    content = 'incidents', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
+    content = '',
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
-
-CREATE TRIGGER incidents_fts_ai AFTER INSERT ON incidents BEGIN
-    INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (new.id, new.summary, new.evidence);
-END;
-
-CREATE TRIGGER incidents_fts_ad AFTER DELETE ON incidents BEGIN
-    INSERT INTO incidents_fts (incidents_fts, rowid, summary, evidence)
-    VALUES ('delete', old.id, old.summary, old.evidence);
-END;
-
-CREATE TRIGGER incidents_fts_au AFTER UPDATE OF summary, evidence ON incidents BEGIN
-    INSERT INTO incidents_fts (incidents_fts, rowid, summary, evidence)
-    VALUES ('delete', old.id, old.summary, old.evidence);
-    INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (new.id, new.summary, new.evidence);
-END;
 
 -- Actors of an incident, as they were when stored; date is a copy of incidents.date so that
 -- "incidents involving actor Y, newest first" is one index range scan.

@@ -297,9 +297,22 @@ class TestSearch:
         hits = await storage.incidents.search("ied", limit=2, offset=1)
         assert [i.id for i in hits] == [ids[2], ids[0]]
 
+    async def test_rebuild_search_index(self, storage: SqliteStorage) -> None:
+        report, _ = await storage.reports.add(make_report(1, text="A tanker truck exploded."))
+        stored = await storage.incidents.add(make_incident(summary="Mortar fire on a base."))
+        await storage._conn.execute(
+            "INSERT INTO incidents_fts (incidents_fts) VALUES ('delete-all')"
+        )
+        await storage._conn.execute("INSERT INTO reports_fts (reports_fts) VALUES ('delete-all')")
+        assert await storage.incidents.search("mortar") == []
+        assert await storage.rebuild_search_index() == 2
+        assert [i.id for i in await storage.incidents.search("mortar")] == [stored.id]
+        assert [r.id for r in await storage.reports.search("tanker")] == [report.id]
+
     async def test_arabic_search(self, storage: SqliteStorage) -> None:
         stored = await storage.incidents.add(make_incident(summary="انفجار في سوق البصرة"))
         assert [i.id for i in await storage.incidents.search("البصرة")] == [stored.id]
+        assert [i.id for i in await storage.incidents.search("بصرة سوق")] == [stored.id]
 
     @pytest.mark.parametrize(
         "text", ['"', "*", "AND", "NEAR(", "AND(", "'; DROP TABLE incidents; --", "a OR", "-"]

@@ -118,6 +118,17 @@ class TestSearch:
         assert [r.id for r in await storage.reports.search("drone convoy")] == [1]
         assert [r.id for r in await storage.reports.search("protest*")] == [2]
 
+    async def test_english_words_are_stemmed(self, storage: SqliteStorage) -> None:
+        await storage.reports.add(make_report(1, text="Two bombings killed several people."))
+        assert len(await storage.reports.search("bomb kill")) == 1
+        assert len(await storage.reports.search("killing")) == 1
+
+    async def test_arabic_spelling_variants_meet(self, storage: SqliteStorage) -> None:
+        await storage.reports.add(make_report(1, text="هجوم على الأنبار وانفجار في بَغْدَاد"))
+        for query in ("الانبار", "انبار", "بغداد", "والأنبار", "الأنبار بغداد"):
+            assert len(await storage.reports.search(query)) == 1, query
+        assert await storage.reports.search("الموصل") == []
+
     async def test_diacritics_are_folded(self, storage: SqliteStorage) -> None:
         await storage.reports.add(make_report(1, text="Clashes in Qāmishlī overnight."))
         assert len(await storage.reports.search("qamishli")) == 1

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from storage.fts import fts_query
+from storage.fts import fold_for_search, fts_query
 
 
 class TestFtsQuery:
@@ -25,8 +25,8 @@ class TestFtsQuery:
     def test_nothing_searchable_gives_none(self, text: str) -> None:
         assert fts_query(text) is None
 
-    def test_arabic_words_are_kept(self) -> None:
-        assert fts_query("انفجار في البصرة") == '"انفجار" "في" "البصرة"'
+    def test_arabic_words_are_kept_and_folded(self) -> None:
+        assert fts_query("انفجار في البصرة") == '"انفجار" "في" "بصره"'
 
     def test_term_count_is_capped(self) -> None:
         query = fts_query(" ".join(f"w{i}" for i in range(100)), max_terms=5)
@@ -58,3 +58,32 @@ class TestFtsQuery:
         if query is not None:
             conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (query,)).fetchall()
         conn.close()
+
+
+class TestFoldForSearch:
+    """Arabic spelling variants fold to one form; other scripts pass through."""
+
+    @pytest.mark.parametrize(
+        ("variant", "plain"),
+        [
+            ("بَغْدَاد", "بغداد"),  # short vowels
+            ("بغــداد", "بغداد"),  # tatweel
+            ("الأنبار", "انبار"),  # hamza on alef, article
+            ("الانبار", "انبار"),
+            ("والبصرة", "بصره"),  # conjunction + article, teh marbuta
+            ("للجيش", "جيش"),
+            ("مستشفى", "مستشفي"),  # alef maqsura
+            ("٣٠ قتيلا", "30 قتيلا"),  # Arabic-Indic digits
+            ("ﺑﻐﺪاد", "بغداد"),  # presentation forms (NFKC)
+        ],
+    )
+    def test_variants(self, variant: str, plain: str) -> None:
+        assert fold_for_search(variant) == plain
+
+    def test_short_words_keep_their_article(self) -> None:
+        # "الله" would lose its stem: only words with 3+ letters after the article are cut.
+        assert fold_for_search("الله") == "الله"
+        assert fold_for_search("والي") == "والي"
+
+    def test_latin_text_is_unchanged(self) -> None:
+        assert fold_for_search("Car bomb in Al-Qaim, Qāmishlī") == "Car bomb in Al-Qaim, Qāmishlī"
