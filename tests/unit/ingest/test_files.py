@@ -184,3 +184,22 @@ class TestSniffAndCount:
         path.write_text("\n", encoding="utf-8")
         with pytest.raises(RowError, match="empty"):
             sniff_format(path)
+
+
+class TestGazetteerLocator:
+    def test_rows_linked_to_packaged_gazetteer(self) -> None:
+        from bot.extract.gazetteer import Gazetteer
+        from bot.ingest.files import gazetteer_locator
+
+        locate = gazetteer_locator(Gazetteer.default())
+        incidents = [
+            item
+            for _, _, item in iter_acled(io.StringIO(acled_csv()), locate=locate)
+            if isinstance(item, Incident)
+        ]
+        tikrit = incidents[0].location
+        assert tikrit.geonames_id is not None
+        assert tikrit.admin1_code == "IQ-SD"
+        assert tikrit.geo_precision is GeoPrecision.NEAR  # ACLED's precision is kept
+        assert tikrit.lat == pytest.approx(34.607)  # and ACLED's coordinates
+        assert locate("Nowhere-on-earth", "IQ", None) is None
