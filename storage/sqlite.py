@@ -403,10 +403,17 @@ class _Tx:
 class SqliteStorage:
     """``storage.base.Storage`` on one SQLite file (WAL), through one aiosqlite connection."""
 
-    def __init__(self, path: Path, connection: aiosqlite.Connection) -> None:
+    def __init__(
+        self,
+        path: Path,
+        connection: aiosqlite.Connection,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> None:
         """Wrap an open connection; use :meth:`open` instead of calling this directly."""
         self.path = path
         self._conn = connection
+        self._busy_timeout = busy_timeout
         self._lock = asyncio.Lock()
         # Serialises calls that join a transaction (e.g. asyncio.gather inside a block), so
         # their savepoints nest properly.
@@ -430,8 +437,18 @@ class SqliteStorage:
     # lifecycle -------------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True) -> SqliteStorage:
-        """Open (creating if needed) the database at ``path`` and apply pending migrations."""
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        migrate: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> SqliteStorage:
+        """Open (creating if needed) the database at ``path`` and apply pending migrations.
+
+        ``busy_timeout`` is how long one attempt waits for another writer (seconds); a few
+        retries follow before a write gives up with :class:`StorageError`.
+        """
         path = Path(path)
         if str(path) != _MEMORY:
             try:
@@ -440,13 +457,11 @@ class SqliteStorage:
                 msg = f"cannot create the directory for database {path}: {exc.strerror}"
                 raise StorageError(msg) from exc
         try:
-            conn = await aiosqlite.connect(
-                path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS
-            )
+            conn = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout)
         except sqlite3.Error as exc:
             msg = f"cannot open database {path}: {exc}"
             raise StorageError(msg) from exc
-        storage = cls(path, conn)
+        storage = cls(path, conn, busy_timeout=busy_timeout)
         try:
             await storage._configure()
             if migrate:
@@ -462,7 +477,7 @@ class SqliteStorage:
     async def _configure(self) -> None:
         conn = self._conn
         conn.row_factory = sqlite3.Row
-        await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
         for attempt in range(BEGIN_RETRIES):
             try:
                 await conn.execute("PRAGMA journal_mode = WAL")
@@ -484,7 +499,7 @@ class SqliteStorage:
             acquired = False
             if self._current_tx() is None:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._lock.acquire(), BUSY_TIMEOUT_SECONDS)
+                    await asyncio.wait_for(self._lock.acquire(), self._busy_timeout)
                     acquired = True
             try:
                 self._closed = True
@@ -620,7 +635,7 @@ class SqliteStorage:
             msg = "the backup must not overwrite the database itself"
             raise StorageError(msg)
         try:
-            await asyncio.to_thread(_backup_file, self.path, destination)
+            await asyncio.to_thread(_backup_file, self.path, destination, self._busy_timeout)
         except (sqlite3.Error, OSError) as exc:
             msg = f"backup to {destination} failed: {exc}"
             raise StorageError(msg) from exc
@@ -768,10 +783,10 @@ class SqliteStorage:
         return await self._run(op, write=False)
 
 
-def _backup_file(source: Path, destination: Path) -> None:
+def _backup_file(source: Path, destination: Path, busy_timeout: float) -> None:
     partial = destination.with_name(f".{destination.name}.partial")
     partial.unlink(missing_ok=True)
-    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_SECONDS)
+    src = sqlite3.connect(source, timeout=busy_timeout)
     try:
         dst = sqlite3.connect(partial)
         try:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
+import pytest
+
+from storage.base import StorageError
 from storage.sqlite import SqliteStorage
 
 from .conftest import make_chat, make_incident, make_message, make_report
@@ -114,3 +119,69 @@ class TestTwoProcesses:
         finally:
             conn.close()
         assert meta_rows == 60 + 2 * 60
+
+
+class _LockHolder:
+    """Another connection that holds the write lock until told to let go."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.taken = threading.Event()
+        self.release = threading.Event()
+
+    def run(self) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO meta (key, value, updated_at) VALUES ('holder', 'x', 'x')")
+            self.taken.set()
+            self.release.wait(timeout=30)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+
+class TestBusyFallback:
+    """When a writer holds the lock past busy_timeout, writes retry and then fail clearly."""
+
+    async def test_retry_succeeds_once_the_lock_is_released(
+        self, db_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        store = await SqliteStorage.open(db_path, busy_timeout=0.05)
+        holder = _LockHolder(db_path)
+        thread = threading.Thread(target=holder.run)
+        thread.start()
+        try:
+            holder.taken.wait()
+            with caplog.at_level(logging.WARNING, logger="storage.sqlite"):
+                write = asyncio.create_task(store.meta.set("k", "v"))
+                while "database busy" not in caplog.text:
+                    await asyncio.sleep(0.01)
+                holder.release.set()
+                await write
+            assert await store.meta.get("k") == "v"
+            assert await store.meta.get("holder") == "x"
+        finally:
+            holder.release.set()
+            thread.join()
+            await store.close()
+
+    async def test_gives_up_with_a_storage_error(self, db_path: Path) -> None:
+        store = await SqliteStorage.open(db_path, busy_timeout=0.01)
+        holder = _LockHolder(db_path)
+        thread = threading.Thread(target=holder.run)
+        thread.start()
+        try:
+            holder.taken.wait()
+            with pytest.raises(StorageError, match="could not start a transaction"):
+                await store.meta.set("k", "v")
+            # Reads are not blocked by a writer in WAL mode.
+            assert await store.meta.get("holder") is None
+        finally:
+            holder.release.set()
+            thread.join()
+        try:
+            await store.meta.set("k", "v")
+            assert await store.meta.get("k") == "v"
+        finally:
+            await store.close()
