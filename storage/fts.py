@@ -17,6 +17,8 @@ import unicodedata
 
 MAX_TERMS = 16
 
+# Control characters (NUL above all) would cut an FTS5 string short.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_LETTER = "\u0621-\u064a\u066e-\u06d3"
 _ARTICLE = re.compile(
@@ -43,6 +45,7 @@ _FOLD = str.maketrans(
 def fold_for_search(text: str) -> str:
     """Normalise text for the search index (and for queries against it)."""
     text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
     text = _ARABIC_MARKS.sub("", text)
     text = text.translate(_FOLD)
     return _ARTICLE.sub("", text)

@@ -100,6 +100,16 @@ class TestUnicode:
             "السومرية",
         )
 
+    async def test_control_characters_round_trip_and_search(self, storage: SqliteStorage) -> None:
+        text = "before\x00after\x07 bell"
+        stored, _ = await storage.reports.add(make_report(9, text=text))
+        assert stored.id is not None
+        fetched = await storage.reports.get(stored.id)
+        assert fetched is not None
+        assert fetched.text == text
+        assert [r.id for r in await storage.reports.search("after")] == [stored.id]
+        assert await storage.reports.search("\x00") == []
+
     async def test_arabic_search(self, storage: SqliteStorage) -> None:
         await storage.reports.add(make_report(1, text="انفجار في البصرة صباح اليوم"))
         await storage.reports.add(make_report(2, text="اشتباكات في الموصل"))

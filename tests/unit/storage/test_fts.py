@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storage.fts import fold_for_search, fts_query
 
@@ -87,3 +89,27 @@ class TestFoldForSearch:
 
     def test_latin_text_is_unchanged(self) -> None:
         assert fold_for_search("Car bomb in Al-Qaim, Qāmishlī") == "Car bomb in Al-Qaim, Qāmishlī"
+
+
+_CONN = sqlite3.connect(":memory:")
+_CONN.execute(
+    "CREATE VIRTUAL TABLE t USING fts5(body, tokenize='porter unicode61 remove_diacritics 2')"
+)
+_CONN.execute("INSERT INTO t (body) VALUES ('some text near and or not')")
+
+
+class TestAnyText:
+    """No user text can make the FTS5 query invalid."""
+
+    @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+    @settings(max_examples=300, deadline=None)
+    def test_any_text_gives_a_valid_query(self, text: str) -> None:
+        query = fts_query(text)
+        if query is not None:
+            _CONN.execute("SELECT rowid FROM t WHERE t MATCH ?", (query,)).fetchall()
+
+    @given(st.text(max_size=60))
+    @settings(max_examples=200, deadline=None)
+    def test_folding_is_idempotent(self, text: str) -> None:
+        once = fold_for_search(text)
+        assert fold_for_search(once) == once
