@@ -6,7 +6,8 @@ its own short transaction, serialised by an ``asyncio.Lock``; writes start with
 instead of failing with "database is locked" half-way through. ``transaction()`` holds the lock
 for a whole block; repository calls made inside it from the same task (tracked with a
 ContextVar) join that transaction, each inside its own SAVEPOINT so a failed call leaves no
-partial rows behind.
+partial rows behind. Inside a block, do not wait for *another* task that uses the same storage:
+that task queues behind the block, so the two would wait for each other.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from types import TracebackType
 from typing import IO, Any, TypeVar
 
 import aiosqlite
+from pydantic_core import to_jsonable_python
 
 from bot.domain import (
     ActorRef,
@@ -127,8 +129,9 @@ def _time_opt(text: str | None) -> dt.time | None:
 
 
 def _json(value: Any) -> str:
-    # ensure_ascii=False keeps Arabic readable in the file and in FTS.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # ensure_ascii=False keeps Arabic readable in the file; models and datetimes inside an
+    # outbox payload are turned into their JSON form.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=to_jsonable_python)
 
 
 def _placeholders(count: int) -> str:
@@ -758,14 +761,30 @@ class SqliteStorage:
             indexed = 0
             async with conn.execute("SELECT id, title, text FROM reports") as cursor:
                 while batch := list(await cursor.fetchmany(1000)):
-                    for row in batch:
-                        await _index_report(conn, row["id"], row["title"], row["text"])
+                    await conn.executemany(
+                        "INSERT INTO reports_fts (rowid, title, text) VALUES (?, ?, ?)",
+                        [
+                            (
+                                r["id"],
+                                fold_for_search(r["title"] or ""),
+                                fold_for_search(r["text"]),
+                            )
+                            for r in batch
+                        ],
+                    )
                     indexed += len(batch)
             async with conn.execute("SELECT id, summary, evidence FROM incidents") as cursor:
                 while batch := list(await cursor.fetchmany(1000)):
-                    for row in batch:
-                        evidence = json.loads(row["evidence"])
-                        await _index_incident(conn, row["id"], row["summary"], evidence)
+                    await conn.executemany(
+                        "INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (?, ?, ?)",
+                        [
+                            (
+                                r["id"],
+                                *_incident_search_values(r["summary"], json.loads(r["evidence"])),
+                            )
+                            for r in batch
+                        ],
+                    )
                     indexed += len(batch)
             return indexed
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import OutboxKind, OutboxStatus
+from bot.domain import Incident, OutboxKind, OutboxStatus
 from storage.base import NotFoundError
 from storage.sqlite import SqliteStorage
 
-from .conftest import T0, make_chat, make_message
+from .conftest import T0, make_chat, make_incident, make_message
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -45,6 +45,17 @@ class TestEnqueue:
             "sent": 0,
             "failed": 0,
         }
+
+    async def test_models_in_the_payload_become_json(
+        self, storage: SqliteStorage, chat: int
+    ) -> None:
+        incident = make_incident(summary="انفجار")
+        stored, _ = await storage.outbox.enqueue(
+            make_message(chat, "alert:100:9", payload={"incident": incident, "at": T0})
+        )
+        assert stored.payload["incident"] == incident.model_dump(mode="json")
+        assert stored.payload["at"] == "2026-03-01T12:00:00Z"
+        assert Incident.model_validate(stored.payload["incident"]) == incident
 
     async def test_unknown_chat_is_a_clear_error(self, storage: SqliteStorage) -> None:
         with pytest.raises(NotFoundError, match="chat 7"):
