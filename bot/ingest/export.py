@@ -52,6 +52,13 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _interaction(inter1: int, inter2: int) -> int | str:
+    codes = sorted(code for code in (inter1, inter2) if code)
+    if not codes:
+        return ""
+    return codes[0] * 10 + (codes[1] if len(codes) > 1 else 0)
+
+
 def acled_event_id(incident: Incident) -> str:
     """ACLED's id when the incident came from an ACLED import, else ``SITREP<id>``."""
     for source in incident.sources:
@@ -66,8 +73,13 @@ def incident_row(incident: Incident) -> dict[str, str]:
     numeric, country_name, region = country_info(location.country)
     actors = incident.actors
     first = actors[0] if actors else None
-    second = actors[1] if len(actors) > 1 else None
-    rest = actors[2:]
+    # Sitrep keeps no sides: the second side is the first actor of another type.
+    second = next((a for a in actors[1:] if first and a.type is not first.type), None)
+    if second is None and len(actors) > 1:
+        second = actors[1]
+    rest = [a for a in actors if a is not first and a is not second]
+    assoc_1 = [a for a in rest if second is None or a.type is not second.type]
+    assoc_2 = [a for a in rest if a not in assoc_1]
     inter1 = first.type.inter_code if first else 0
     inter2 = second.type.inter_code if second else 0
     civilian = incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS or any(
@@ -85,12 +97,13 @@ def incident_row(incident: Incident) -> dict[str, str]:
         "event_type": incident.event_type.value,
         "sub_event_type": incident.sub_event_type.value,
         "actor1": first.name if first else "",
-        "assoc_actor_1": "; ".join(actor.name for actor in rest),
+        "assoc_actor_1": "; ".join(actor.name for actor in assoc_1),
         "inter1": inter1 or "",
         "actor2": second.name if second else "",
-        "assoc_actor_2": "",
+        "assoc_actor_2": "; ".join(actor.name for actor in assoc_2),
         "inter2": inter2 or "",
-        "interaction": inter1 * 10 + inter2 if inter1 else "",
+        # ACLED writes the lower code first ("13" for rebels against state forces).
+        "interaction": _interaction(inter1, inter2),
         "civilian_targeting": "Civilian targeting" if civilian else "",
         "iso": numeric if numeric is not None else "",
         "region": region,

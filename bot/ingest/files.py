@@ -339,16 +339,19 @@ def acled_row_to_incident(
                 "admin2": location.admin2 or values.get("admin2") or None,
             }
         )
-    refs: list[ActorRef] = []
+    # Order: actor1, actor2, then associated actors, so an export puts the sides back.
+    mains: list[ActorRef] = []
+    associated: list[ActorRef] = []
     for side in ("1", "2"):
         inter = _inter_type(values.get(f"inter{side}"))
         main = _actor(values.get(f"actor{side}", ""), inter, actors)
         if main is not None:
-            refs.append(main)
+            mains.append(main)
         for extra in values.get(f"assoc_actor_{side}", "").split(";"):
             assoc = _actor(extra, inter, actors)
             if assoc is not None:
-                refs.append(assoc)
+                associated.append(assoc)
+    refs = mains + associated
     unique: dict[str, ActorRef] = {}
     for ref in refs:
         unique.setdefault(ref.id, ref)

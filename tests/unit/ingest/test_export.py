@@ -64,7 +64,7 @@ class TestCsv:
         assert row["inter1"] == "2"
         assert row["actor2"] == "Iraqi Army"
         assert row["assoc_actor_1"] == "Civilians (Iraq)"
-        assert row["interaction"] == "21"
+        assert row["interaction"] == "12"  # ACLED puts the lower code first
         assert row["civilian_targeting"] == "Civilian targeting"
         assert row["fatalities"] == "2"
         assert row["killed_max"] == "4"
@@ -94,6 +94,18 @@ class TestCsv:
             assert {a.name for a in after.actors} == {a.name for a in before.actors}
         rows = list(csv.DictReader(io.StringIO(out.getvalue())))
         assert [row["event_id_cnty"] for row in rows] == ["IRQ90001", "IRQ90002", "IRQ90003"]
+        source_rows = list(csv.DictReader(io.StringIO(acled_csv())))
+        for row, source in zip(rows, source_rows, strict=False):
+            for column in (
+                "actor1",
+                "assoc_actor_1",
+                "inter1",
+                "actor2",
+                "inter2",
+                "interaction",
+                "fatalities",
+            ):
+                assert row[column] == source[column], column
 
 
 class TestJsonl:
