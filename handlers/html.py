@@ -18,8 +18,8 @@ _SAFE_SCHEMES = ("http://", "https://", "tg://")
 
 
 def esc(value: object) -> str:
-    """Escape any external value for Telegram HTML (quotes too, so it is safe in attributes)."""
-    return html.escape(str(value), quote=True)
+    """Escape any external value for Telegram HTML (double quotes too: safe in attributes)."""
+    return html.escape(str(value), quote=False).replace('"', "&quot;")
 
 
 def link(url: str | None, text: str) -> str:

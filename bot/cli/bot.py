@@ -1,0 +1,144 @@
+"""``sitrep run``, ``sitrep chat`` and ``sitrep demo``: the bot on Telegram or in a console."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from bot.cli.common import CliError, db_option, settings_for_cli
+from bot.config import Settings
+
+
+@click.command("run")
+@db_option
+def run(database: str | None) -> None:
+    """Run the Telegram bot with long polling (needs TELEGRAM_BOT_TOKEN)."""
+    from bot.app import NO_BOT_HELP, run_bot
+    from handlers.redaction import install_redaction
+
+    settings = settings_for_cli(database)
+    if not settings.token:
+        raise CliError(NO_BOT_HELP)
+    install_redaction(settings.token)
+    asyncio.run(run_bot(settings))
+
+
+async def _console(
+    settings: Settings, *, demo: bool, lines: Sequence[str] | None, interactive: bool
+) -> int:
+    from bot.app import build_application, open_context, start_application, stop_application
+    from bot.services.delivery import DeliveryLimits
+    from handlers.console import (
+        CONSOLE_TOKEN,
+        CONSOLE_USER_ID,
+        ConsoleChat,
+        ConsoleRequest,
+    )
+    from handlers.redaction import install_redaction
+
+    install_redaction(settings.token)
+    context = await open_context(settings)
+    try:
+        if demo:
+            from bot.services.demo import load_demo
+
+            outcomes = await load_demo(context.services)
+            new = sum(1 for outcome in outcomes if not outcome.duplicate)
+            incidents = sum(len(outcome.new_incidents) for outcome in outcomes)
+            click.echo(
+                f"demo: {len(outcomes)} example reports ({new} new, {incidents} new incidents) "
+                f"in {settings.database_path}"
+            )
+        request = ConsoleRequest(click.echo)
+        application = build_application(
+            settings,
+            context,
+            token=CONSOLE_TOKEN,
+            request=request,
+            get_updates_request=ConsoleRequest(click.echo),
+            # The console has no flood limits; keep alerts snappy.
+            limits=DeliveryLimits(per_chat_interval=0.0, idle_interval=0.2),
+            extra_admins=frozenset({CONSOLE_USER_ID}),
+            rate_limiter=False,
+        )
+        await start_application(application, polling=False)
+        try:
+            chat = ConsoleChat(application, request)
+            if interactive:
+
+                async def read_line() -> str | None:
+                    try:
+                        return await asyncio.to_thread(input, "you: ")
+                    except EOFError:
+                        return None
+
+                await chat.run_interactive(read_line, click.echo)
+            else:
+                await chat.run_lines(lines or (), click.echo)
+        finally:
+            await stop_application(application)
+    finally:
+        await context.close()
+    return 0
+
+
+def _script_lines(script: Path | None) -> tuple[list[str] | None, bool]:
+    """(lines, interactive): a script file, piped stdin, or an interactive terminal."""
+    if script is not None:
+        try:
+            return script.read_text("utf-8").splitlines(), False
+        except OSError as exc:
+            raise CliError(f"cannot read {script}: {exc.strerror or exc}") from None
+    if sys.stdin is not None and sys.stdin.isatty():
+        return None, True
+    piped = sys.stdin.read().splitlines() if sys.stdin is not None else []
+    return piped, False
+
+
+@click.command("chat")
+@click.option(
+    "--script",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Run the commands in FILE (one per line) instead of reading the keyboard.",
+)
+@db_option
+def chat(script: Path | None, database: str | None) -> None:
+    """Chat with the bot in this terminal: same commands and database, no Telegram needed."""
+    settings = settings_for_cli(database)
+    lines, interactive = _script_lines(script)
+    asyncio.run(_console(settings, demo=False, lines=lines, interactive=interactive))
+
+
+@click.command("demo")
+@click.option(
+    "--script",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Run the commands in FILE instead of the keyboard (default without a terminal: a tour).",
+)
+@db_option
+def demo(script: Path | None, database: str | None) -> None:
+    """Load example reports (written for Sitrep, about real events), then open the console chat.
+
+    Without a terminal and without input, runs a short tour (/help, /latest, /city Basra,
+    /faction AAH, /incident 1, /stats) and exits.
+    """
+    from handlers.console import DEMO_TOUR
+
+    settings = settings_for_cli(database)
+    lines, interactive = _script_lines(script)
+    if not interactive and not any(line.strip() for line in lines or ()):
+        lines = list(DEMO_TOUR)
+    asyncio.run(_console(settings, demo=True, lines=lines, interactive=interactive))
+
+
+def register(app: click.Group) -> None:
+    """Add run, chat and demo to the main app."""
+    app.add_command(run)
+    app.add_command(chat)
+    app.add_command(demo)

@@ -1,0 +1,221 @@
+"""The console chat: the real PTB Application and handlers over an in-process fake Bot API.
+
+``ConsoleRequest`` answers the Bot API methods the bot calls and prints what the bot sends as
+plain text; inline buttons become numbered choices the user presses by typing the number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+from handlers.html import to_plain
+
+CONSOLE_CHAT_ID = 1
+CONSOLE_USER_ID = 1
+CONSOLE_BOT_ID = 100
+CONSOLE_TOKEN = "100:console-chat-without-telegram"  # noqa: S105 - never leaves the process
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+DEMO_TOUR = ("/help", "/latest", "/city Basra", "/faction AAH", "/incident 1", "/stats")
+
+
+@dataclass
+class Choice:
+    """A numbered inline button the console user can press."""
+
+    number: int
+    text: str
+    data: str
+    message_id: int
+
+
+class ConsoleRequest(BaseRequest):
+    """A fake Bot API in the same process: prints messages, answers like Telegram would."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        """Print through ``write`` (click.echo in the CLI, a list in tests)."""
+        self._write = write
+        self._message_ids = itertools.count(1)
+        self.choices: list[Choice] = []
+        self.sent = 0
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    @property
+    def read_timeout(self) -> float | None:
+        """No network, no timeout."""
+        return None
+
+    async def do_request(  # noqa: PLR0917 - BaseRequest's signature
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        """Answer one Bot API call."""
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data is not None else {}
+        result = self._answer(api_method, params)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _bot_user(self) -> dict[str, Any]:
+        return {
+            "id": CONSOLE_BOT_ID,
+            "is_bot": True,
+            "first_name": "Sitrep",
+            "username": "sitrep_console_bot",
+        }
+
+    def _message(self, message_id: int, chat_id: int, text: str) -> dict[str, Any]:
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "You"},
+            "from": self._bot_user(),
+            "text": text,
+        }
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return self._bot_user()
+        if method in ("sendMessage", "editMessageText"):
+            edited = method == "editMessageText"
+            message_id = int(params["message_id"]) if edited else next(self._message_ids)
+            self._show(message_id, str(params.get("text", "")), params, edited=edited)
+            return self._message(message_id, int(params.get("chat_id", CONSOLE_CHAT_ID)), "")
+        if method == "answerCallbackQuery":
+            text = params.get("text")
+            if text:
+                self._write(f"  [{text}]")
+            return True
+        if method == "getChatMember":
+            user: dict[str, Any] = {"id": int(params.get("user_id", CONSOLE_USER_ID))}
+            user.update(is_bot=False, first_name="You")
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if method == "getUpdates":
+            return []
+        return True
+
+    def _show(self, message_id: int, text: str, params: dict[str, Any], *, edited: bool) -> None:
+        self.sent += 1
+        head = "bot (edited):" if edited else "bot:"
+        body = to_plain(text).strip()
+        lines = [head, *("  " + line if line else "" for line in body.splitlines())]
+        markup = params.get("reply_markup")
+        buttons = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+        flat = [button for row in buttons for button in row if "callback_data" in button]
+        if flat:
+            self.choices = [
+                Choice(number, str(button["text"]), str(button["callback_data"]), message_id)
+                for number, button in enumerate(flat, start=1)
+            ]
+            lines.append(
+                "  " + "  ".join(f"[{choice.number}] {choice.text}" for choice in self.choices)
+            )
+        self._write("\n".join(lines) + "\n")
+
+
+class ConsoleChat:
+    """Feeds typed lines to the Application as updates from the console user."""
+
+    def __init__(self, application: AnyApplication, request: ConsoleRequest) -> None:
+        """Drive ``application`` (built with ``request`` as its Bot API)."""
+        self.application = application
+        self.request = request
+        self._ids = itertools.count(1)
+
+    def _user(self) -> dict[str, Any]:
+        return {"id": CONSOLE_USER_ID, "is_bot": False, "first_name": "You"}
+
+    def _chat(self) -> dict[str, Any]:
+        return {"id": CONSOLE_CHAT_ID, "type": "private", "first_name": "You"}
+
+    def update_for(self, line: str) -> Update | None:
+        """The Telegram update a typed line stands for (a message or a button press)."""
+        text = line.strip()
+        if not text:
+            return None
+        bot = self.application.bot
+        if text.isdigit() and self.request.choices:
+            number = int(text)
+            for choice in self.request.choices:
+                if choice.number == number:
+                    data = {
+                        "update_id": next(self._ids),
+                        "callback_query": {
+                            "id": str(next(self._ids)),
+                            "from": self._user(),
+                            "chat_instance": "console",
+                            "data": choice.data,
+                            "message": {
+                                "message_id": choice.message_id,
+                                "date": int(time.time()),
+                                "chat": self._chat(),
+                                "text": choice.text,
+                            },
+                        },
+                    }
+                    return Update.de_json(data, bot)
+        message: dict[str, Any] = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": self._chat(),
+            "from": self._user(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            message["entities"] = [
+                {
+                    "type": "bot_command",
+                    "offset": 0,
+                    "length": len(command.encode("utf-16-le")) // 2,
+                }
+            ]
+        return Update.de_json({"update_id": next(self._ids), "message": message}, bot)
+
+    async def send(self, line: str) -> None:
+        """Process one typed line through the application's handlers."""
+        update = self.update_for(line)
+        if update is not None:
+            await self.application.process_update(update)
+
+    async def run_lines(
+        self, lines: Iterable[str], echo: Callable[[str], None], settle: float = 0.3
+    ) -> None:
+        """Non-interactive: send each line (echoed as the user's), then let alerts go out."""
+        for line in lines:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            echo(f"you: {line.strip()}")
+            await self.send(line)
+        await asyncio.sleep(settle)
+
+    async def run_interactive(
+        self, read_line: Callable[[], Awaitable[str | None]], echo: Callable[[str], None]
+    ) -> None:
+        """Read lines until EOF, /quit or Ctrl+C."""
+        echo("Console chat with Sitrep. Type /help, a command, or a button's number; /quit ends.")
+        while True:
+            line = await read_line()
+            if line is None or line.strip() in ("/quit", "/exit", "quit", "exit"):
+                return
+            await self.send(line)

@@ -1,0 +1,279 @@
+"""A real PTB Application over a recording fake request, on real SQLite, for handler tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.app import AppContext, build_application, open_context
+from bot.config import Settings
+from bot.domain import (
+    ActorRef,
+    ActorType,
+    CasualtyCount,
+    CountStatus,
+    GeoPrecision,
+    Incident,
+    Location,
+    SourceRef,
+    SubEventType,
+)
+from tests.fakes import MutableClock, ScriptedExtractor
+
+BOT_ID = 4242
+ADMIN_ID = 900
+START = dt.datetime(2024, 5, 10, 9, 0, tzinfo=dt.UTC)
+TOKEN = "4242:AAHandlerTestsTokenNotRealAtAll_0123456789"
+
+
+@dataclass
+class Sent:
+    """One call the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    message_id: int | None = None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        markup = self.params.get("reply_markup")
+        if not isinstance(markup, dict):
+            return []
+        return [
+            (str(button["text"]), str(button.get("callback_data", "")))
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+        ]
+
+
+class RecordingRequest(BaseRequest):
+    """Answers the Bot API like Telegram would and records every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[Sent] = []
+        self.members: dict[tuple[int, int], str] = {}
+        self._ids = itertools.count(1)
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api = url.rsplit("/", 1)[-1]
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        sent = Sent(api, params)
+        self.calls.append(sent)
+        result: Any = True
+        if api == "getMe":
+            result = {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Sitrep",
+                "username": "sitrep_bot",
+            }
+        elif api in ("sendMessage", "editMessageText"):
+            sent.message_id = (
+                int(params["message_id"]) if api == "editMessageText" else next(self._ids)
+            )
+            chat_id = int(params["chat_id"])
+            result = {
+                "message_id": sent.message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "text": params.get("text", ""),
+            }
+        elif api == "getChatMember":
+            key = (int(params["chat_id"]), int(params["user_id"]))
+            status = self.members.get(key, "member")
+            user = {"id": key[1], "is_bot": False, "first_name": "U"}
+            if status == "creator":
+                result = {"status": "creator", "user": user, "is_anonymous": False}
+            else:
+                result = {"status": "member", "user": user}
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        return [
+            call.text
+            for call in self.calls
+            if call.method in ("sendMessage", "editMessageText")
+            and (chat_id is None or int(call.params["chat_id"]) == chat_id)
+        ]
+
+
+@dataclass
+class Harness:
+    """Drives the application with updates and shows what it sent."""
+
+    app: Any
+    request: RecordingRequest
+    context: AppContext
+    clock: MutableClock
+    extractor: ScriptedExtractor
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
+
+    def _chat(self, chat_id: int, chat_type: str) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+        if chat_type != "private":
+            chat["title"] = "Ops room"
+        return chat
+
+    async def send(
+        self,
+        text: str,
+        *,
+        chat_id: int = 1,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        extra: dict[str, Any] | None = None,
+    ) -> list[Sent]:
+        """A user types ``text``; return the calls the bot made in response."""
+        before = len(self.request.calls)
+        message: dict[str, Any] = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id, chat_type),
+            "from": {
+                "id": user_id if user_id is not None else chat_id,
+                "is_bot": False,
+                "first_name": "U",
+            },
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        message.update(extra or {})
+        update = Update.de_json({"update_id": next(self._ids), "message": message}, self.app.bot)
+        await self.app.process_update(update)
+        return self.request.calls[before:]
+
+    async def press(
+        self, data: str, *, chat_id: int = 1, user_id: int | None = None, message_id: int = 1
+    ) -> list[Sent]:
+        """A user presses a button with callback data ``data``."""
+        before = len(self.request.calls)
+        chat_type = "private" if chat_id > 0 else "supergroup"
+        update = Update.de_json(
+            {
+                "update_id": next(self._ids),
+                "callback_query": {
+                    "id": str(next(self._ids)),
+                    "from": {"id": user_id or chat_id, "is_bot": False, "first_name": "U"},
+                    "chat_instance": "x",
+                    "data": data,
+                    "message": {
+                        "message_id": message_id,
+                        "date": int(time.time()),
+                        "chat": self._chat(chat_id, chat_type),
+                        "text": "old",
+                    },
+                },
+            },
+            self.app.bot,
+        )
+        await self.app.process_update(update)
+        return self.request.calls[before:]
+
+    async def ingest(self, marker: str, incident: Incident) -> None:
+        """Store an incident through the real ingestion service."""
+        self.extractor.script(marker, [incident])
+        await self.context.services.ingestion.ingest_text(
+            f"Report {marker}: something happened.",
+            url=f"https://news.example/{marker}",
+            outlet="Example <News>",
+        )
+
+
+def basra_incident(
+    killed: int = 3,
+    *,
+    summary: str = "Gunmen clashed near a checkpoint.",
+    day: dt.date = dt.date(2024, 5, 9),
+) -> Incident:
+    """A clash in Basra city (GeoNames id of Basra)."""
+    return Incident(
+        date=day,
+        location=Location(
+            name="Basra",
+            geonames_id=99532,
+            admin1="Basra",
+            admin1_code="IQ-BA",
+            country="IQ",
+            geo_precision=GeoPrecision.POINT,
+        ),
+        actors=[
+            ActorRef(
+                id="asaib-ahl-al-haq", name="Asaib Ahl al-Haq", type=ActorType.POLITICAL_MILITIA
+            )
+        ],
+        event_type=SubEventType.ARMED_CLASH.event_type,
+        sub_event_type=SubEventType.ARMED_CLASH,
+        killed=CasualtyCount(min=killed, max=killed, status=CountStatus.EXACT, source="police"),
+        summary=summary,
+        sources=[SourceRef(url="https://news.example/a", outlet="Example <News>")],
+    )
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "SITREP_DATABASE": str(tmp_path / "bot.sqlite3"),
+        "SITREP_TIMEZONE": "Asia/Baghdad",
+        "SITREP_ADMIN_IDS": str(ADMIN_ID),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    """The real application over a recording request (no polling, no dispatcher task)."""
+    clock = MutableClock(START)
+    extractor = ScriptedExtractor()
+    settings = make_settings(tmp_path)
+    context = await open_context(settings, clock=clock, extractor=extractor)
+    request = RecordingRequest()
+    app = build_application(
+        settings,
+        context,
+        request=request,
+        get_updates_request=RecordingRequest(),
+        rate_limiter=False,
+    )
+    await app.initialize()
+    try:
+        yield Harness(app, request, context, clock, extractor)
+    finally:
+        await app.shutdown()
+        await context.close()

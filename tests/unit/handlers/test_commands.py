@@ -1,0 +1,342 @@
+"""Handler tests: a real PTB Application over a recording request, on real SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.domain import OutboxStatus
+from handlers.commands import CALLBACK_MAX, UserRateLimiter, help_text
+from tests.unit.handlers.conftest import ADMIN_ID, Harness, Sent, basra_incident
+
+
+def replies(calls: list[Sent]) -> list[Sent]:
+    return [call for call in calls if call.method in ("sendMessage", "editMessageText")]
+
+
+def only_reply(calls: list[Sent]) -> Sent:
+    found = replies(calls)
+    assert len(found) == 1, [call.text for call in found]
+    return found[0]
+
+
+class TestStartAndHelp:
+    async def test_start_greets_with_buttons(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/start"))
+        assert "Sitrep" in reply.text
+        assert len(reply.text.splitlines()) == 3
+        assert ("❓ Help", "m:help") in reply.buttons
+
+    async def test_deep_link_subscribes(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/start sub_place_99532"))
+        assert "Subscribed to <b>Basra</b>" in reply.text
+        subs = await harness.context.services.subscriptions.list(1)
+        assert [s.key for s in subs] == ["gn:99532"]
+
+    async def test_bad_deep_link_is_explained(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/start sub_place_1"))
+        assert "does not point to anything" in reply.text
+
+    async def test_help_lists_every_command_with_example(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/help"))
+        for command in ("/latest", "/city", "/faction", "/subscribe", "/quiet", "/digest_time"):
+            assert command in reply.text
+        assert "/ingest" not in reply.text
+        assert "/ingest" in help_text(is_admin=True)
+
+    async def test_command_addressed_to_the_bot_works(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/help@sitrep_bot"))
+        assert "/latest" in reply.text
+
+
+class TestAsking:
+    async def test_city_lists_incidents_escaped(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident(summary="<script>x</script>"))
+        reply = only_reply(await harness.send("/city basrah"))
+        assert "Basra" in reply.text
+        assert "/incident 1" in reply.text
+        assert "<script>" not in reply.text
+        assert ("🔔 Subscribe to Basra", "sub:place:gn:99532") in reply.buttons
+
+    async def test_unknown_city_offers_suggestions(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/city Basrra"))
+        assert "Did you mean" in reply.text
+        assert any(data.startswith("ls:") for _, data in reply.buttons)
+
+    async def test_nonsense_is_refused_politely(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/city qqqqzzzzxxxx"))
+        assert "I don't know" in reply.text
+
+    async def test_bad_period_is_explained(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/city Basra since yesterday-ish"))
+        assert "Traceback" not in reply.text
+
+    async def test_faction_alias(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident())
+        reply = only_reply(await harness.send("/faction AAH"))
+        assert "Asaib Ahl al-Haq" in reply.text
+        assert "/incident 1" in reply.text
+
+    async def test_incident_detail_and_missing(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident(killed=4))
+        detail = only_reply(await harness.send("/incident 1"))
+        assert "Killed: <b>4</b> (police)" in detail.text
+        assert "Example &lt;News&gt;" in detail.text
+        missing = only_reply(await harness.send("/incident 99"))
+        assert "no incident #99" in missing.text
+        bad = only_reply(await harness.send("/incident abc"))
+        assert "Give its number" in bad.text
+
+    async def test_latest_paginates_by_editing(self, harness: Harness) -> None:
+        for n in range(7):
+            day = dt.date(2024, 4, 1) + dt.timedelta(days=3 * n)
+            await harness.ingest(f"L{n}", basra_incident(n + 1, summary=f"Clash {n}.", day=day))
+        first = only_reply(await harness.send("/latest"))
+        assert "page 1/2" in first.text
+        assert ("›", "lt:5:2") in first.buttons
+        calls = await harness.press("lt:5:2", message_id=first.message_id or 0)
+        edited = only_reply(calls)
+        assert edited.method == "editMessageText"
+        assert "page 2/2" in edited.text
+        assert any(call.method == "answerCallbackQuery" for call in calls)
+
+    async def test_latest_rejects_bad_numbers(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/latest 5000"))
+        assert "from 1 to 50" in reply.text
+
+    async def test_stats(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident(killed=2))
+        ask = only_reply(await harness.send("/stats Basra 30d"))
+        assert "Which one?" in ask.text
+        assert ("Basra (city in Basra governorate)", "st:p:30d:gn:99532") in ask.buttons or any(
+            data == "st:p:30d:gn:99532" for _, data in ask.buttons
+        )
+        reply = only_reply(await harness.press("st:p:30d:gn:99532"))
+        assert "Incidents: <b>1</b>" in reply.text
+        assert "Killed: <b>2</b>" in reply.text
+
+    async def test_search(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident(summary="A checkpoint clash in the port."))
+        reply = only_reply(await harness.send("/search checkpoint"))
+        assert "/incident 1" in reply.text
+
+    async def test_oversized_argument_refused(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/city " + "x" * 1000))
+        assert "too long" in reply.text
+
+    async def test_every_callback_fits_64_bytes(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident())
+        calls = await harness.send("/city Basra since 2024-01-01")
+        for _, data in only_reply(calls).buttons:
+            assert len(data.encode()) <= CALLBACK_MAX
+
+
+class TestSubscriptions:
+    async def test_subscribe_with_threshold_and_list(self, harness: Harness) -> None:
+        ask = only_reply(await harness.send("/subscribe Basra min_killed=3"))
+        assert any(data == "sub:place:gn:99532@3" for _, data in ask.buttons)
+        reply = only_reply(await harness.press("sub:place:gn:99532@3"))
+        assert "at least 3 killed" in reply.text
+        listing = only_reply(await harness.send("/subscriptions"))
+        assert "Basra" in listing.text
+        assert any(data.startswith("un:") for _, data in listing.buttons)
+
+    async def test_subscribe_without_args_offers_recent_places(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident())
+        reply = only_reply(await harness.send("/subscribe"))
+        assert ("🔔 Basra", "sub:place:gn:99532") in reply.buttons
+        calls = await harness.press("sub:place:gn:99532")
+        assert any("Subscribed to" in call.text for call in replies(calls))
+        assert any(call.method == "answerCallbackQuery" for call in calls)
+
+    async def test_unsubscribe_all_needs_confirmation(self, harness: Harness) -> None:
+        await harness.press("sub:place:gn:99532")
+        await harness.send("/subscribe AAH")
+        ask = only_reply(await harness.press("un:all"))
+        assert ("Yes, remove all", "un:all:yes") in ask.buttons
+        assert len(await harness.context.services.subscriptions.list(1)) == 2
+        await harness.press("un:all:no")
+        assert len(await harness.context.services.subscriptions.list(1)) == 2
+        done = only_reply(await harness.press("un:all:yes"))
+        assert "Removed 2 subscriptions" in done.text
+        assert await harness.context.services.subscriptions.list(1) == []
+
+    async def test_unsubscribe_by_name(self, harness: Harness) -> None:
+        await harness.press("sub:place:gn:99532")
+        reply = only_reply(await harness.send("/unsubscribe basra"))
+        assert "Unsubscribed from <b>Basra</b>" in reply.text
+
+
+class TestGroups:
+    async def test_non_admin_refused_in_group(self, harness: Harness) -> None:
+        reply = only_reply(
+            await harness.send("/subscribe Basra", chat_id=-100, user_id=5, chat_type="supergroup")
+        )
+        assert "administrators" in reply.text
+        assert await harness.context.services.subscriptions.list(-100) == []
+
+    async def test_group_admin_allowed(self, harness: Harness) -> None:
+        harness.request.members[(-100, 6)] = "creator"
+        await harness.send("/subscribe AAH", chat_id=-100, user_id=6, chat_type="supergroup")
+        assert len(await harness.context.services.subscriptions.list(-100)) == 1
+
+    async def test_anonymous_admin_allowed(self, harness: Harness) -> None:
+        extra = {
+            "sender_chat": {"id": -100, "type": "supergroup", "title": "Ops room"},
+            "from": {"id": 1087968824, "is_bot": True, "first_name": "Group"},
+        }
+        await harness.send("/quiet 22:00-07:00", chat_id=-100, chat_type="supergroup", extra=extra)
+        chat = await harness.context.services.chats.get(-100)
+        assert chat.quiet_start is not None
+
+    async def test_anyone_may_ask_in_group(self, harness: Harness) -> None:
+        reply = only_reply(
+            await harness.send("/latest", chat_id=-100, user_id=5, chat_type="supergroup")
+        )
+        assert "Latest incidents" in reply.text
+
+
+class TestSettings:
+    async def test_quiet_timezone_digest_time(self, harness: Harness) -> None:
+        only_reply(await harness.send("/quiet 22:00-07:00"))
+        only_reply(await harness.send("/timezone Europe/Berlin"))
+        reply = only_reply(await harness.send("/digest_time 06:30"))
+        assert "Europe/Berlin" in reply.text
+        assert "06:30" in reply.text
+        assert "22:00-07:00" in reply.text
+
+    async def test_bad_values_explained(self, harness: Harness) -> None:
+        assert "Example" in only_reply(await harness.send("/quiet soon")).text
+        assert "timezone" in only_reply(await harness.send("/timezone Atlantis/Nowhere")).text
+
+    async def test_settings_buttons_toggle(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/settings"))
+        assert ("🔕 Digest off", "set:d:off") in reply.buttons
+        edited = only_reply(await harness.press("set:d:off"))
+        assert "Daily digest: <b>off</b>" in edited.text
+
+    async def test_digest_now_nothing_reported(self, harness: Harness) -> None:
+        await harness.send("/subscribe Mosul")
+        reply = only_reply(await harness.send("/digest"))
+        assert "Nothing reported in your areas" in reply.text
+
+
+class TestAdmin:
+    async def test_ingest_refused_for_users(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/ingest Something happened"))
+        assert "only Sitrep's admins" in reply.text
+        assert harness.extractor.calls == 0
+
+    async def test_admin_ingest_queues_alert(self, harness: Harness) -> None:
+        await harness.press("sub:place:gn:99532")
+        harness.extractor.script("MARK", [basra_incident()])
+        reply = only_reply(
+            await harness.send("/ingest MARK two killed", chat_id=ADMIN_ID, user_id=ADMIN_ID)
+        )
+        assert "New incidents: 1" in reply.text
+        counts = await harness.context.storage.outbox.counts()
+        assert counts.get(OutboxStatus.PENDING.value) == 1
+
+    async def test_forwarded_channel_post_keeps_source(self, harness: Harness) -> None:
+        harness.extractor.script("FWD", [basra_incident()])
+        extra = {
+            "forward_origin": {
+                "type": "channel",
+                "chat": {"id": -1009, "type": "channel", "title": "Basra Watch"},
+                "message_id": 3,
+                "date": 1_700_000_000,
+            }
+        }
+        await harness.send("FWD clash text", chat_id=ADMIN_ID, user_id=ADMIN_ID, extra=extra)
+        reports = await harness.context.storage.reports.latest(1)
+        assert reports[0].forwarded_from == "Basra Watch"
+
+    async def test_plain_text_from_user_gets_a_hint(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("hello"))
+        assert "/help" in reply.text
+        assert harness.extractor.calls == 0
+
+    async def test_status_for_admin_only(self, harness: Harness) -> None:
+        assert "only Sitrep's admins" in only_reply(await harness.send("/status")).text
+        reply = only_reply(await harness.send("/status", chat_id=ADMIN_ID, user_id=ADMIN_ID))
+        assert "Queue:" in reply.text
+
+
+class TestRobustness:
+    async def test_flooding_user_told_once_then_ignored(self, harness: Harness) -> None:
+        limiter = UserRateLimiter(3, monotonic=lambda: 100.0)
+        # The handlers are bound methods of one BotHandlers; swap its limiter for a tight one.
+        bound = next(
+            handler.callback.__self__
+            for group in harness.app.handlers.values()
+            for handler in group
+            if hasattr(handler.callback, "__self__")
+        )
+        bound.rate = limiter
+        answers = [len(replies(await harness.send("/help"))) for _ in range(6)]
+        assert answers == [1, 1, 1, 1, 0, 0]
+        warned = harness.request.texts(1)[3]
+        assert "faster than I can answer" in warned
+        # Another user is unaffected.
+        assert len(replies(await harness.send("/help", chat_id=2))) == 1
+
+    async def test_unexpected_error_apologises_and_tells_admins(self, harness: Harness) -> None:
+        async def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError(
+                "database on fire " + "4242:AAHandlerTestsTokenNotRealAtAll_0123456789"
+            )
+
+        harness.context.services.queries.latest = broken  # type: ignore[method-assign,assignment]
+        calls = await harness.send("/latest")
+        texts = [call.text for call in replies(calls)]
+        user_texts = [c.text for c in replies(calls) if int(c.params["chat_id"]) == 1]
+        assert user_texts == [
+            "Sorry, something went wrong on my side. The admins have been told; please try again."
+        ]
+        admin_texts = [c.text for c in replies(calls) if int(c.params["chat_id"]) == ADMIN_ID]
+        assert len(admin_texts) == 1
+        assert "RuntimeError" in admin_texts[0]
+        assert all("Traceback" not in text for text in user_texts)
+        assert texts
+
+    async def test_blocked_and_unblocked(self, harness: Harness) -> None:
+        await harness.send("/start")
+        update = {
+            "chat": {"id": 1, "type": "private"},
+            "from": {"id": 1, "is_bot": False, "first_name": "U"},
+            "date": 1_700_000_000,
+            "old_chat_member": {
+                "status": "member",
+                "user": {"id": 4242, "is_bot": True, "first_name": "S"},
+            },
+            "new_chat_member": {
+                "status": "kicked",
+                "user": {"id": 4242, "is_bot": True, "first_name": "S"},
+                "until_date": 0,
+            },
+        }
+        from telegram import Update
+
+        await harness.app.process_update(
+            Update.de_json({"update_id": 9999, "my_chat_member": update}, harness.app.bot)
+        )
+        chat = await harness.context.storage.chats.get(1)
+        assert chat is not None
+        assert chat.active is False
+        update["new_chat_member"] = {
+            "status": "member",
+            "user": {"id": 4242, "is_bot": True, "first_name": "S"},
+        }
+        await harness.app.process_update(
+            Update.de_json({"update_id": 10000, "my_chat_member": update}, harness.app.bot)
+        )
+        chat = await harness.context.storage.chats.get(1)
+        assert chat is not None
+        assert chat.active is True
+
+    async def test_every_reply_is_valid_html(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident(summary="a < b & c > d"))
+        for command in ("/latest", "/city Basra", "/incident 1", "/stats", "/help", "/settings"):
+            for call in replies(await harness.send(command)):
+                stripped = re.sub(r"</?(b|i|u|code|pre|a)( [^>]*)?>", "", call.text)
+                assert "<" not in stripped, (command, call.text)
