@@ -125,8 +125,12 @@ class FeedService:
         feed, _ = await self.add_feed(url, added_by)
         return feed
 
-    async def add_feed(self, url: str, added_by: int | None) -> tuple[Feed, bool]:
-        """Like :meth:`add`, also saying whether the feed is new."""
+    async def add_feed(
+        self, url: str, added_by: int | None, *, interval_minutes: int | None = None
+    ) -> tuple[Feed, bool]:
+        """Like :meth:`add`, also saying whether the feed is new; the interval is per feed."""
+        if interval_minutes is not None and not 1 <= interval_minutes <= 1440:
+            raise UserError("The polling interval must be between 1 and 1440 minutes.")
         url = (url or "").strip()
         if not url:
             raise UserError("Give the feed's address.", usage="/feed_add https://example.com/rss")
@@ -148,7 +152,7 @@ class FeedService:
         feed = Feed(
             url=url,
             title=parsed.title,
-            interval_minutes=self._settings.sitrep_feed_interval_minutes,
+            interval_minutes=interval_minutes or self._settings.sitrep_feed_interval_minutes,
             next_poll_at=now,  # read its entries on the next pass
             added_by=added_by,
             created_at=now,

@@ -56,6 +56,16 @@ class TestAdd:
         with pytest.raises(UserError, match="not allowed"):
             await world.feeds.add("http://169.254.169.254/latest/", added_by=None)
 
+    async def test_interval_per_feed(self, world: FeedWorld) -> None:
+        with pytest.raises(UserError, match="between 1 and 1440"):
+            await world.feeds.add_feed(serve_feed(world), None, interval_minutes=0)
+        feed, _ = await world.feeds.add_feed(serve_feed(world), None, interval_minutes=45)
+        assert feed.interval_minutes == 45
+        await world.feeds.poll_due()
+        stored = await world.feeds.get(feed.id or 0)
+        assert stored is not None
+        assert stored.next_poll_at == world.clock.now() + dt.timedelta(minutes=45)
+
     async def test_remove(self, world: FeedWorld) -> None:
         feed = await world.feeds.add(serve_feed(world), added_by=None)
         assert feed.id is not None
