@@ -168,6 +168,7 @@ def build_index(
     us_states: Mapping[str, Mapping[str, Any]],
     admin1: Iterable[Mapping[str, Any]],
     subplaces: Iterable[Mapping[str, Any]],
+    admin1_world: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """Build the index document from already-loaded sources (pure; used by tests on subsets)."""
     builder = _Builder()
@@ -181,6 +182,11 @@ def build_index(
     }
     for code in us_states:
         gn_admin1[("US", code)] = f"US-{code}"
+    world_rows = [
+        row for row in admin1_world if (row["country"], row["geonames"]) not in gn_admin1
+    ]
+    for row in world_rows:
+        gn_admin1[(row["country"], row["geonames"])] = _world_admin1_key(row)
     overrides = {str(p["gn"]): p for p in subplaces if "gn" in p}
 
     # Places from GeoNames.
@@ -234,6 +240,13 @@ def build_index(
         for alias in (place["name"], *place.get("aliases", ())):
             builder.add_name(key, alias, primary=True)
 
+    members_by_key: dict[str, list[Mapping[str, Any]]] = {}
+    for gid in sorted(cities, key=int):
+        city = cities[gid]
+        member_key = gn_admin1.get((city["countrycode"], city.get("admin1code") or ""))
+        if member_key is not None:
+            members_by_key.setdefault(member_key, []).append(city)
+
     # Governorates / provinces.
     for row in admin1_rows:
         key = row["key"]
@@ -247,8 +260,7 @@ def build_index(
                 f"{capital['admin1code']!r}, table says {row['geonames']!r}"
             )
             raise ValueError(msg)
-        members = [c for c in cities.values() if gn_admin1.get(
-            (c["countrycode"], c.get("admin1code") or "")) == key]  # fmt: skip
+        members = members_by_key.get(key, [])
         population = sum(int(c.get("population") or 0) for c in members)
         builder.add_entry(
             [
@@ -261,22 +273,22 @@ def build_index(
 
     for code, state in sorted(us_states.items()):
         key = f"US-{code}"
-        members = [c for c in cities.values() if gn_admin1.get(
-            (c["countrycode"], c.get("admin1code") or "")) == key]  # fmt: skip
-        if not members:
-            continue
-        weight = sum(max(int(c.get("population") or 0), 1) for c in members)
-        lat = sum(float(c["latitude"]) * max(int(c.get("population") or 0), 1) for c in members)
-        lon = sum(float(c["longitude"]) * max(int(c.get("population") or 0), 1) for c in members)
-        biggest = max(members, key=lambda c: int(c.get("population") or 0))
-        builder.add_entry(
-            [
-                key, "admin1", state["name"], "US", key, round(lat / weight, 4),
-                round(lon / weight, 4), weight, biggest["timezone"], None,
-            ],
-            rank_pop=int(biggest.get("population") or 0),
-        )  # fmt: skip
-        _add_admin1_names(builder, key, [state["name"]])
+        if _add_derived_admin1(
+            builder, key, country="US", name=state["name"], members=members_by_key.get(key, [])
+        ):
+            _add_admin1_names(builder, key, [state["name"]])
+
+    # Other countries' divisions (derived data): centroid of their towns, weighted by population.
+    for row in world_rows:
+        key = _world_admin1_key(row)
+        if _add_derived_admin1(
+            builder,
+            key,
+            country=row["country"],
+            name=row["name"],
+            members=members_by_key.get(key, []),
+        ):
+            _add_admin1_names(builder, key, [row["name"], *row.get("aliases", ())])
 
     # Countries: coordinates and time zone of the capital (or the largest city).
     for iso, country in sorted(countries.items()):
@@ -296,16 +308,42 @@ def build_index(
         )  # fmt: skip
         for alias in (country["name"], *COUNTRY_ALIASES.get(iso, ())):
             builder.add_name(iso, alias, primary=True)
-        if country.get("iso3"):
-            builder.add_name(iso, country["iso3"], primary=False)
     return builder.output()
+
+
+def _world_admin1_key(row: Mapping[str, Any]) -> str:
+    """ISO 3166-2 when known, else the GeoNames admin1 id ("NG.11")."""
+    return str(row["iso"] or f"{row['country']}.{row['geonames']}")
+
+
+def _add_derived_admin1(
+    builder: _Builder, key: str, *, country: str, name: str, members: list[Mapping[str, Any]]
+) -> bool:
+    """An admin1 entry placed at the population-weighted centre of its towns (False if none)."""
+    if not members:
+        return False
+    weights = [max(int(c.get("population") or 0), 1) for c in members]
+    total = sum(weights)
+    lat = sum(float(c["latitude"]) * w for c, w in zip(members, weights, strict=True)) / total
+    lon = sum(float(c["longitude"]) * w for c, w in zip(members, weights, strict=True)) / total
+    biggest = max(members, key=lambda c: (int(c.get("population") or 0), str(c["geonameid"])))
+    builder.add_entry(
+        [
+            key, "admin1", name, country, key, round(lat, 4), round(lon, 4),
+            sum(int(c.get("population") or 0) for c in members), biggest["timezone"], None,
+        ],
+        # Half the largest town's population: "Washington" is the city first, the state
+        # second, while "Texas" still beats small towns of that name.
+        rank_pop=int(biggest.get("population") or 0) // 2,
+    )  # fmt: skip
+    return True
 
 
 def _add_admin1_names(builder: _Builder, key: str, names: Iterable[str]) -> None:
     for name in names:
         builder.add_name(key, name, primary=True)
         if not any("\u0600" <= ch <= "\u06ff" for ch in name):
-            for suffix in ("governorate", "province"):
+            for suffix in ("governorate", "province", "state", "region"):
                 builder.add_name(key, f"{name} {suffix}", primary=True)
         else:
             builder.add_name(key, f"محافظة {name}", primary=True)
@@ -339,6 +377,8 @@ def load_sources() -> dict[str, Any]:
     focus.update({k: v for k, v in wide.items() if v["countrycode"] in FOCUS})
     admin1 = json.loads((DATA_DIR / "admin1.json").read_text(encoding="utf-8"))["admin1"]
     subplaces = json.loads((DATA_DIR / "subplaces.json").read_text(encoding="utf-8"))["places"]
+    world_path = DATA_DIR / "admin1_world.json"
+    admin1_world = json.loads(world_path.read_text(encoding="utf-8"))["admin1"]
     return {
         "world": world,
         "focus": focus,
@@ -346,6 +386,7 @@ def load_sources() -> dict[str, Any]:
         "us_states": gc.get_us_states(),
         "admin1": admin1,
         "subplaces": subplaces,
+        "admin1_world": admin1_world,
     }
 
 

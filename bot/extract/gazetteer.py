@@ -411,18 +411,25 @@ class Gazetteer:
         arabic = _is_arabic(key)
         if not arabic and not _capitalised(surface):
             return None
+        candidates = tuple(self._rank(self._refs_exact(key)))
+        if not candidates:
+            return None
+        if _is_short_capitals(surface) and not _near_home(candidates[0]):
+            return None  # "MENA", "HOL": acronyms, unless the place is a known focus town
         # Extend over a preceding article ("al-Basra"); a capitalised word before the article
         # makes it a person's name ("Muqtada al-Sadr"), not a place.
         article_start = _article_before(folded, start)
+        if article_start is not None and not arabic:
+            article = folded[article_start : start - 1]
+            joiner = text[offsets[start - 1]]
+            if article not in ("al", "el") and joiner == " ":
+                article_start = None  # "as Iraq", "at Basra": English words, not articles
         if article_start is not None and not arabic:
             prev = _previous_word(text, offsets[article_start])
             if prev and prev[0].isupper() and match_key(prev) not in _SENTENCE_WORDS:
                 return None
             orig_start = offsets[article_start]
             surface = text[orig_start:orig_end]
-        candidates = tuple(self._rank(self._refs_exact(key)))
-        if not candidates:
-            return None
         return PlaceMention(start=orig_start, end=orig_end, surface=surface, candidates=candidates)
 
 
@@ -432,6 +439,15 @@ _SENTENCE_WORDS = frozenset(
      "into", "between", "across", "north", "south", "east", "west", "central", "western",
      "eastern", "northern", "southern", "downtown", "province", "city", "district", "town"}
 )  # fmt: skip
+
+
+def _is_short_capitals(surface: str) -> bool:
+    letters = [ch for ch in surface if ch.isalpha()]
+    return len(letters) <= 4 and all(ch.isupper() for ch in letters)
+
+
+def _near_home(entry: GazetteerEntry) -> bool:
+    return entry.kind != "place" or entry.country in _FUZZY_COUNTRIES
 
 
 def _is_arabic(key: str) -> bool:
@@ -457,7 +473,13 @@ def _capitalised(surface: str) -> bool:
 
 
 def _article_before(folded: str, start: int) -> int | None:
-    """Start of an "al " / "el " article right before ``start`` in folded text, if any."""
+    """Start of an article right before ``start`` in matching-folded text, if any.
+
+    "al"/"el" may be followed by a space or a hyphen; the assimilated forms (as-, ash-, ad-,
+    an-, at-, ...) only count when hyphenated in the original, because "as", "at" and "an"
+    are English words. Hyphens are spaces in the folded text, so the caller passes the
+    original text's hyphen test.
+    """
     for article in _ARTICLES:
         begin = start - len(article) - 1
         if begin < 0 or folded[begin : start - 1] != article or folded[start - 1] != " ":

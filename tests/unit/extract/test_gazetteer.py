@@ -269,3 +269,42 @@ class TestSuggest:
 
     def test_empty(self, gaz: Gazetteer) -> None:
         assert gaz.suggest("") == []
+
+
+class TestWorldDivisions:
+    @pytest.mark.parametrize(
+        ("name", "key", "country"),
+        [
+            ("Zamfara", "NG-ZA", "NG"),
+            ("Khyber Pakhtunkhwa", "PK-KP", "PK"),
+            ("Rakhine", "MM-16", "MM"),
+            ("North Kivu", "CD-NK", "CD"),
+            ("California", "US-CA", "US"),
+        ],
+    )
+    def test_admin1_names_outside_the_hand_table(
+        self, gaz: Gazetteer, name: str, key: str, country: str
+    ) -> None:
+        entry = next(e for e in gaz.lookup(name) if e.kind == "admin1")
+        assert entry.key == key
+        assert entry.country == country
+
+    def test_world_cities_get_their_province(self, gaz: Gazetteer) -> None:
+        peshawar = gaz.lookup("Peshawar")[0]
+        assert peshawar.admin1 == "Khyber Pakhtunkhwa"
+        assert peshawar.admin1_code == "PK-KP"
+
+    def test_washington_is_the_city_before_the_state(self, gaz: Gazetteer) -> None:
+        first = gaz.lookup("Washington")[0]
+        assert first.kind == "place"
+        assert first.admin1_code == "US-DC"
+
+    def test_kurdistan_alone_means_the_kurdistan_region(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Kurdistan")[0].key == "IQ-KR"
+
+    def test_english_articles_are_not_arabic_ones(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("He described it as Iraq's worst week, at Abu's house.")
+        assert _surfaces(mentions) == ["Iraq"]
+
+    def test_short_all_caps_acronyms_far_away_are_ignored(self, gaz: Gazetteer) -> None:
+        assert gaz.find_mentions("Analysts at MENA desks disagreed.") == []
