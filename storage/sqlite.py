@@ -792,7 +792,7 @@ class SqliteStorage:
 
     # helpers for tests and tools ---------------------------------------------------------------
 
-    async def explain(self, sql: str, params: Sequence[Any] = ()) -> list[str]:
+    async def explain(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[str]:
         """``EXPLAIN QUERY PLAN`` details for a statement (used to check index use)."""
 
         async def op(conn: aiosqlite.Connection) -> list[str]:
@@ -1015,6 +1015,19 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
     if not query.include_background:
         where.append("i.is_background = 0")
     return source, where, params, order
+
+
+# Two index ranges: incidents dated in the window, and spans that began before it and reach
+# into it. (One "COALESCE(date_end, date) >= ?" test would leave the date range open-ended,
+# and without INDEXED BY the planner prefers the date-ordered index and walks all history.)
+MERGE_CANDIDATES_SQL = (
+    "SELECT * FROM incidents WHERE country = :country AND date BETWEEN :start AND :end"
+    " UNION"
+    " SELECT * FROM incidents INDEXED BY incidents_spans"
+    " WHERE country = :country AND date_end IS NOT NULL"
+    " AND date_end >= :start AND date < :start"
+    " ORDER BY date DESC, id DESC LIMIT :limit"
+)
 
 
 def _where_sql(where: list[str]) -> str:
@@ -1240,14 +1253,11 @@ class SqliteIncidentRepository(_Repository):
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:
         """Incidents in a country whose date (or date span) overlaps the window, newest first."""
+        start, end = date_from.isoformat(), date_to.isoformat()
 
         async def op(conn: aiosqlite.Connection) -> list[Incident]:
-            rows = await _fetchall(
-                conn,
-                "SELECT * FROM incidents WHERE country = ? AND date <= ? "
-                "AND COALESCE(date_end, date) >= ? ORDER BY date DESC, id DESC LIMIT ?",
-                (country, date_to.isoformat(), date_from.isoformat(), limit),
-            )
+            params = {"country": country, "start": start, "end": end, "limit": limit}
+            rows = await _fetchall(conn, MERGE_CANDIDATES_SQL, params)
             return await _load_incidents(conn, rows)
 
         return await self._read(op)

@@ -74,6 +74,8 @@ CREATE INDEX incidents_by_admin1 ON incidents (admin1_code, date DESC, id DESC);
 CREATE INDEX incidents_by_country ON incidents (country, date DESC, id DESC);
 CREATE INDEX incidents_by_date ON incidents (date DESC, id DESC);
 CREATE INDEX incidents_by_updated ON incidents (updated_at);
+-- Multi-day incidents, so the merge window also finds spans that started before it.
+CREATE INDEX incidents_spans ON incidents (country, date_end) WHERE date_end IS NOT NULL;
 
 -- Contentless FTS index over incident summaries and evidence, written by the repository.
 CREATE VIRTUAL TABLE incidents_fts USING fts5(

@@ -251,6 +251,9 @@ class TestMergeCandidates:
         span.date_end = D - dt.timedelta(days=1)
         spanning = await storage.incidents.add(span)
         await storage.incidents.add(make_incident(date=D - dt.timedelta(days=10)))
+        ended = make_incident(date=D - dt.timedelta(days=20))
+        ended.date_end = D - dt.timedelta(days=3)  # ends the day before the window opens
+        await storage.incidents.add(ended)
         await storage.incidents.add(
             make_incident(location=Location(name="Aleppo", country="SY"), date=D)
         )

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from storage.base import IncidentQuery
-from storage.sqlite import SqliteStorage, incident_query_sql
+from storage.sqlite import MERGE_CANDIDATES_SQL, SqliteStorage, incident_query_sql
 
 from .conftest import AAH, make_incident
 
@@ -56,6 +56,16 @@ class TestQueryPlans:
         if case != "changed since":
             # Newest-first comes straight from the index: no sort step.
             assert "TEMP B-TREE" not in plan, plan
+
+    async def test_merge_candidates_use_two_index_ranges(self, filled: SqliteStorage) -> None:
+        details = await filled.explain(
+            MERGE_CANDIDATES_SQL,
+            {"country": "IQ", "start": "2026-01-01", "end": "2026-01-05", "limit": 200},
+        )
+        plan = " | ".join(details)
+        assert "INDEX incidents_by_country (country=? AND date>? AND date<?)" in plan, plan
+        assert "INDEX incidents_spans (country=? AND date_end>?)" in plan, plan
+        assert _full_scans(details) == [], plan
 
     async def test_subscription_matching_uses_its_index(self, filled: SqliteStorage) -> None:
         plan = " | ".join(
