@@ -83,7 +83,8 @@ _AUX = (
     r"fatally|both|initially|then|now)\s+){0,3}"
 )
 _INCL = (
-    r"(?:,\s*(?:including|among\s+them|mostly|many\s+of\s+them|most\s+of\s+them)\b[^,]{0,80},)?"
+    r"(?:,?\s+(?:including|among\s+them|mostly|many\s+of\s+them|most\s+of\s+them)\b"
+    r"[^,.;]{0,80}?,?)?"
 )
 
 _SUBJECT_FIRST = re.compile(
@@ -138,6 +139,13 @@ _AGGREGATE = re.compile(
 )
 _SUBSET_BEFORE = re.compile(
     r"\b(?:including|among\s+them|among\s+those|among|of\s+whom|of\s+them|excluding)\s+$",
+    re.IGNORECASE,
+)
+# Cheap pre-check: a clause without any of these stems has no figure.
+_HINT = re.compile(
+    r"kill|dead|death|died|dying|wound|injur|hurt|arrest|detain|captur|apprehend|custody|"
+    r"rounded|kidnap|abduct|hostage|seized|slain|massacr|execut|behead|murder|perish|martyr|"
+    r"lives|life|casualt|toll|fatalit|hospitali|gunned|burned|no one|nobody|without",
     re.IGNORECASE,
 )
 _GENERIC_NOUNS = frozenset(
@@ -261,6 +269,8 @@ def _additive(clause: str, start: int, subject: str, num: str) -> bool:
 
 def find_figures(clause: str) -> list[Figure]:
     """Casualty figures stated in one clause (or sentence), in order of appearance."""
+    if not _HINT.search(clause):
+        return []
     text = _blank_parentheses(clause)
     if _AGGREGATE.search(text):
         nones = _find_none(text)
@@ -464,41 +474,55 @@ _SOURCE_NOUN = (
     r"correspondents?|agency|cell|department|directorate|council|army|military|observatory|"
     r"mayor|office|authorities|hospital|statement|service)"
 )
-_ATTR_PATTERNS = (
-    re.compile(
-        r"\baccording\s+to\s+(?P<src>[^,.;:\"“”]{3,80}?)(?=\s*(?:[,.;:\"“”]|$|\s+(?:on|in|at|"
-        r"who|which|that)\s))",
-        re.IGNORECASE,
-    ),
+_ACCORDING = re.compile(
+    r"\baccording\s+to\s+(?P<src>[^,.;:\"“”]{3,80}?)(?=\s*(?:[,.;:\"“”]|$|\s+(?:on|in|at|"
+    r"who|which|that)\s))",
+    re.IGNORECASE,
+)
+_SAY_RE = re.compile(rf"\b{_SAY}\b", re.IGNORECASE)
+# Matched against the text just before a "said" (anchored at its end).
+_BEFORE_SAY = (
     re.compile(
         rf"(?P<src>(?:(?:the|a|an|two|three|several)\s+)?(?:[\w'’\-]+\s+){{0,5}}?{_SOURCE_NOUN}"
         rf"(?:\s+(?:of|in|for)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)?)"
-        rf"(?:\s*\([A-Za-z]{{2,10}}\))?\s+(?:later\s+|also\s+|has\s+|had\s+)?{_SAY}\b",
+        rf"(?:\s*\([A-Za-z]{{2,10}}\))?\s+(?:later\s+|also\s+|has\s+|had\s+)?$",
         re.IGNORECASE,
     ),
     re.compile(
-        r"(?P<src>(?:[Tt]he\s+)?(?:[A-Z][\w'’\-]*|of|the|for|and)(?:\s+(?:[A-Z][\w'’\-]*|of|the|"
-        r"for|and)){0,7})\s+(?:later\s+|also\s+)?" + _SAY + r"\b"
+        r"(?P<src>(?:[Tt]he\s+)?(?:[A-Z][\w'’\-]*|of|the|for|and)(?:\s+(?:[A-Z][\w'’\-]*|of|"
+        r"the|for|and)){0,7})\s+(?:later\s+|also\s+)?$"
     ),
-    re.compile(
-        rf",\s*{_SAY}\s+(?P<src>(?:the\s+)?[^,.;\"“”]{{3,80}}?)(?=\s*(?:[,.;]|$|\())",
-        re.IGNORECASE,
-    ),
+)
+_AFTER_SAY = re.compile(
+    r"^\s+(?P<src>(?:the\s+)?[^,.;\"“”]{3,80}?)(?=\s*(?:[,.;]|$|\())", re.IGNORECASE
 )
 _SRC_TRIM = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
 def find_attribution(sentence: str) -> str | None:
     """Who gave the figures in a sentence: "Iraqi Security Media Cell", "a security source"."""
-    best: tuple[int, str] | None = None
-    for priority, pattern in enumerate(_ATTR_PATTERNS):
-        for match in pattern.finditer(sentence):
-            source = _clean_source(match["src"])
-            if source:
-                if best is None or priority < best[0]:
-                    best = (priority, source)
-                break
-    return best[1] if best else None
+    match = _ACCORDING.search(sentence)
+    if match:
+        source = _clean_source(match["src"])
+        if source:
+            return source
+    fallback: str | None = None
+    for say in _SAY_RE.finditer(sentence):
+        window = sentence[max(0, say.start() - 100) : say.start()]
+        for pattern in _BEFORE_SAY:
+            found = pattern.search(window)
+            if found:
+                source = _clean_source(found["src"])
+                if source:
+                    return source
+        if fallback is None and sentence[max(0, say.start() - 2) : say.start()].strip() in {
+            ",",
+            "",
+        }:
+            after = _AFTER_SAY.match(sentence[say.end() : say.end() + 100])
+            if after and sentence[: say.start()].rstrip().endswith(","):
+                fallback = _clean_source(after["src"])
+    return fallback
 
 
 _NOT_SOURCES = frozenset({"he", "she", "they", "it", "we", "i", "who", "which", "this", "that"})
@@ -592,7 +616,9 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
         value = sum(f.min or 0 for f in plain)
         status = _combine_status([f.status for f in plain])
         entry = (value, status, statement.source, statement.evidence)
-        if all(f.status is CountStatus.APPROXIMATE for f in plain) and len(plain) == 1:
+        additive = any(f.additive for f in plain)
+        vague = all(f.status is CountStatus.APPROXIMATE for f in plain) and len(plain) == 1
+        if vague and not (additive and chain_value is not None):
             vague_only.append(entry)
             continue
         if len(plain) == 1 and plain[0].generic and not plain[0].additive:

@@ -56,6 +56,7 @@ class DateMention:
     anchor_offset: int | None = None
     reporting: bool = False
     explicit: bool = True  # an absolute calendar date rather than a relative word
+    earlier: bool = False  # says it is before the news: "last week", "earlier this month"
 
 
 def reference_date(published_at: dt.datetime, timezone: str | None) -> dt.date:
@@ -159,6 +160,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+_EARLIER_RE = re.compile(r"\b(?:earlier|last|past|previous|ago|before)\b", re.IGNORECASE)
+# Cheap pre-check: no digit and none of these words, no date.
+_DATE_HINT = re.compile(
+    r"\d|day|night|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|week|month|today|tonight|"
+    r"morning|evening|afternoon|ago|earlier|later|previous|next|following|year",
+    re.IGNORECASE,
+)
 # Words before a date that make it the date of a statement rather than of the event.
 _REPORTING_RE = re.compile(
     r"\b(?:said|says|told|reported|announced|confirmed|added|stated|statement|declared|"
@@ -200,6 +208,8 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
     """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    if not _DATE_HINT.search(text):
+        return found
 
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
@@ -237,6 +247,7 @@ def _replace_end(mention: DateMention, ref: dt.date) -> DateMention:
         mention.anchor_offset,
         mention.reporting,
         mention.explicit,
+        mention.earlier,
     )
 
 
@@ -251,6 +262,7 @@ def _as_reporting(mention: DateMention) -> DateMention:
         mention.anchor_offset,
         True,
         mention.explicit,
+        mention.earlier,
     )
 
 
@@ -268,7 +280,10 @@ def _resolve(
         anchor: int | None = None,
         explicit: bool = False,
     ) -> DateMention:
-        return DateMention(start, end, surface, date, precision, date_end, anchor, False, explicit)
+        earlier = bool(_EARLIER_RE.search(surface))
+        return DateMention(
+            start, end, surface, date, precision, date_end, anchor, False, explicit, earlier
+        )
 
     if kind == "iso":
         value = _safe_date(int(match["y"]), int(match["m"]), int(match["d"]))

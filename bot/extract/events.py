@@ -68,8 +68,12 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                                            r"\s+(?:town|city|village)"),
 ]  # fmt: skip
 
-_COMPILED = [(sub, weight, re.compile(rf"\b(?:{pattern})", re.IGNORECASE))
-             for sub, weight, pattern in _TRIGGERS]  # fmt: skip
+# One alternation with a named group per row: a single pass over each clause.
+_COMBINED = re.compile(
+    "|".join(rf"(?P<t{i}>\b(?:{pattern}))" for i, (_, _, pattern) in enumerate(_TRIGGERS)),
+    re.IGNORECASE,
+)
+_BY_GROUP = {f"t{i}": (sub, weight) for i, (sub, weight, _) in enumerate(_TRIGGERS)}
 
 # A generic "attack" is a battle when armed people or posts were hit, else an attack on civilians.
 _ATTACK_RE = re.compile(
@@ -116,13 +120,13 @@ class Trigger:
 def find_triggers(text: str) -> list[Trigger]:
     """Event triggers in a clause, with their weights, in order of appearance."""
     found: list[Trigger] = []
-    for sub, weight, pattern in _COMPILED:
-        for match in pattern.finditer(text):
-            if sub is S.PEACEFUL_PROTEST and _NOT_PROTEST_RE.search(
-                text[max(0, match.start() - 3) : match.end() + 10]
-            ):
-                continue
-            found.append(Trigger(sub, weight, match.start(), match.end(), match.group(0)))
+    for match in _COMBINED.finditer(text):
+        sub, weight = _BY_GROUP[match.lastgroup or ""]
+        if sub is S.PEACEFUL_PROTEST and _NOT_PROTEST_RE.search(
+            text[max(0, match.start() - 3) : match.end() + 10]
+        ):
+            continue
+        found.append(Trigger(sub, weight, match.start(), match.end(), match.group(0)))
     for match in _ATTACK_RE.finditer(text):
         window = text[max(0, match.start() - 60) : match.end() + 80]
         if _ARMED_TARGET_RE.search(window) and not _CIVILIAN_TARGET_RE.search(

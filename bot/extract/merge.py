@@ -25,6 +25,7 @@ __all__ = [
     "counts_compatible",
     "distance_km",
     "find_match",
+    "haversine_km",
     "match_score",
     "merge_counts",
     "merge_incidents",
@@ -47,7 +48,12 @@ def distance_km(a: Location, b: Location) -> float | None:
     """Great-circle distance between two located places, None when either has no point."""
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def haversine_km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
+    """Great-circle distance in km between two points given in degrees."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat_a, lon_a, lat_b, lon_b))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2

@@ -146,7 +146,7 @@ def _is_heading(line: str) -> bool:
 
 # Where a sentence turns to another event: "..., days after fighting in Baghdad left 30 dead".
 _BACKGROUND_SPLIT_RE = re.compile(
-    r"(?:,\s*|\s+)(?=(?:(?:only\s+|just\s+)?(?:a|one|two|three|four|five|six|several|few|"
+    r"(?:,\s*|\s+)(?=(?:(?:only\s+|just\s+)?(?:a\s+few|a|one|two|three|four|five|six|several|few|"
     r"\d+)\s+(?:days?|weeks?|months?|hours?)\s+(?:after|before|since)|days\s+after|"
     r"weeks\s+after|(?:comes?|came)\s+(?:days?\s+|a\s+day\s+|weeks?\s+)?"
     r"(?:after|as|amid)|in\s+retaliation)\b)",

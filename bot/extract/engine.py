@@ -1,0 +1,766 @@
+"""The rules engine: a news report's text and publication time in, structured incidents out.
+
+Pipeline (pure, no I/O after the packaged gazetteer and actor registry are loaded):
+
+1. ``text.prepare`` drops page furniture and the dateline, splits sentences and clauses
+   ("..., days after fighting in Baghdad" is a clause of its own, about another event);
+2. each clause is read for places (gazetteer, disambiguated by the countries the article is
+   about), dates (``dates``, against the publication day in the place's timezone), casualty
+   figures (``casualties``), event triggers (``events``) and actors (registry);
+3. ``incidents`` groups the clauses into incidents: the lead incident first, then each clause
+   whose place or date conflicts with the incident in hand starts or joins another one
+   (background references become ``is_background`` incidents);
+4. each group becomes an ``Incident`` with ACLED types, counts as ranges with sources, actors,
+   a one-sentence summary and its evidence sentences.
+
+A language-model extractor can slot in later behind ``bot.ports.Extractor``: write a class
+with ``async def extract(report) -> list[Incident]`` that calls the model, validates its answer
+into ``Incident`` objects (places through the gazetteer, actors through the registry, dates
+never after publication, counts >= 0) and, on any failure or timeout, returns
+``RulesExtractor(engine).extract(report)``; the composition root picks it when configured and
+keeps ``RulesExtractor`` as the default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.domain.enums import ActorType, DatePrecision, GeoPrecision, SubEventType
+from bot.domain.models import ActorRef, Incident, Location, Report
+from bot.extract.actors import ActorRegistry
+from bot.extract.casualties import (
+    Figure,
+    Statement,
+    combine,
+    find_attribution,
+    find_figures,
+    mentions_unknown,
+)
+from bot.extract.dates import DateMention, find_dates, find_time_of_day, reference_date
+from bot.extract.events import Trigger, choose_event_type, find_triggers, score_triggers
+from bot.extract.gazetteer import Gazetteer, GazetteerEntry
+from bot.extract.merge import haversine_km
+from bot.extract.normalize import match_key
+from bot.extract.summary import summarize
+from bot.extract.text import Article, prepare
+
+__all__ = ["RulesEngine", "RulesExtractor"]
+
+_KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
+_NEAR_KM = 25.0
+
+# Demonyms give a country prior without naming a place ("Iraqi army", "Yemeni rebels").
+_DEMONYMS = {
+    "iraqi": "IQ", "syrian": "SY", "yemeni": "YE", "sudanese": "SD", "somali": "SO",
+    "nigerian": "NG", "pakistani": "PK", "afghan": "AF", "ukrainian": "UA", "congolese": "CD",
+    "burkinabe": "BF", "malian": "ML", "lebanese": "LB", "israeli": "IL", "palestinian": "PS",
+    "turkish": "TR", "iranian": "IR", "libyan": "LY", "ethiopian": "ET", "burmese": "MM",
+    "kurdish": "IQ", "saudi": "SA", "egyptian": "EG", "jordanian": "JO", "kuwaiti": "KW",
+    "nigerien": "NE", "cameroonian": "CM", "mozambican": "MZ", "indian": "IN",
+}  # fmt: skip
+_DEMONYM_RE = re.compile(r"\b(" + "|".join(_DEMONYMS) + r")\b", re.IGNORECASE)
+
+# Before a place name: the event happened near it rather than in it.
+_NEAR_BEFORE = re.compile(
+    r"(?:\bnear|\boutskirts\s+of|\boutside(?:\s+of)?|\bclose\s+to|\bvicinity\s+of|\bwest|\beast|"
+    r"\bnorth|\bsouth|\bnorth-?east|\bnorth-?west|\bsouth-?east|\bsouth-?west|\baway\s+from)"
+    r"(?:\s+of)?(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
+    re.IGNORECASE,
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|near|into|inside|outside|of|on|targeting|hit|struck|across|around|"
+    r"towards|from)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western|holy|capital|restive|"
+    r"strategic|regional|provincial)\s+)*(?:(?:city|town|village|district|province|"
+    r"governorate|region|area|sub-?district|capital|neighbou?rhood)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+# After a place name: it names something else ("Tikrit hospital", "Mrauk-U-based battalion").
+_NOT_EVENT_AFTER = re.compile(
+    r"^(?:-based|-led|-backed|\s+(?:hospital|university|airport\s+road|governor|council|"
+    r"police\s+chief|mp|representative|native)|['’]s\s+(?:governor|police|health|council|"
+    r"provincial|government|mayor))",
+    re.IGNORECASE,
+)
+_NOT_EVENT_BEFORE = re.compile(
+    r"\b(?:including|such\s+as|taken\s+to|transferred\s+to|moved\s+to|evacuated\s+to|"
+    r"residents?\s+of|native\s+of|born\s+in|from\s+the\s+province\s+of|governor\s+of)\s+$",
+    re.IGNORECASE,
+)
+# Clauses that are context rather than an event: habits, history, cumulative tolls.
+_GENERIC_RE = re.compile(
+    r"\b(?:regularly|frequently|frequent|often|repeatedly|routinely|commonplace|in\s+the\s+past|"
+    r"for\s+years|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|months|weeks|decades?)|"
+    r"since\s+(?:(?:19|20)\d\d|(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|mid-\w+|late\s+\w+|early\s+\w+|the\s+start|"
+    r"the\s+beginning))|"
+    r"was\s+founded|were\s+founded|formed\s+in|established\s+in|are\s+accused|is\s+accused|"
+    r"has\s+been\s+accused|have\s+been\s+used|hotbed|insurgency\s+that|war\s+(?:began|broke\s+out)|"
+    r"civil\s+war\s+began|would\s+be|could\s+be|will\s+be|threaten(?:ed|s)?\s+to|vowed|"
+    r"in\s+recent\s+(?:days|weeks|months|years)|earlier\s+this\s+year|last\s+year)\b",
+    re.IGNORECASE,
+)
+_YEAR_RE = re.compile(r"\b(?:in|since|from|of)\s+((?:19|20)\d\d)\b")
+_SEPARATE_RE = re.compile(
+    r"\b(?:separate(?:ly)?|elsewhere|meanwhile|in\s+another\s+(?:attack|incident)|"
+    r"another\s+(?:attack|incident)\s+(?:in|near|at))\b",
+    re.IGNORECASE,
+)
+_ATTRIBUTIVE_AFTER = re.compile(
+    r"^\W{0,3}(?:\([^)]{0,20}\)\s*)?(?:spokes\w+\s+)?(?:said|told|says|reported|announced|"
+    r"stated|added|confirmed|statement|spokes(?:man|woman|person)|media\s+(?:office|cell))\b",
+    re.IGNORECASE,
+)
+_ACCORDING_BEFORE = re.compile(r"\b(?:according\s+to|quoted\s+by|told)\s+(?:the\s+)?$", re.I)
+_CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", re.I)
+
+_GENERIC_ACTORS = {"security-forces": "security", "military-forces": "military",
+                   "police-forces": "police"}  # fmt: skip
+_UNIDENTIFIED = "unidentified-armed-group"
+_REGULAR_FORCES_RE = re.compile(
+    r"^\S+\s+(?:army|police|military|armed\s+forces|forces|government\s+forces|troops)$"
+)
+# Only sentences with something countable need an attribution (the search is costly).
+_FIGURE_HINT = re.compile(
+    r"\d|kill|dead|death|died|wound|injur|hurt|arrest|detain|casualt|toll|"
+    r"lives|kidnap|abduct",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _Place:
+    entry: GazetteerEntry
+    start: int
+    near: bool
+    locative: bool
+
+
+@dataclass(slots=True)
+class _Unit:
+    """One clause with what was read from it."""
+
+    sentence: int
+    text: str
+    sentence_text: str
+    heading: bool
+    background_cue: bool
+    places: list[_Place]
+    dates: list[DateMention]
+    figures: list[Figure]
+    triggers: list[Trigger]
+    actors: list[ActorRef]
+    source: str | None
+    unknown: bool
+    generic: bool
+    separate: bool
+
+    @property
+    def is_event(self) -> bool:
+        counted = any(f.min is not None for f in self.figures)
+        return bool(self.triggers) or counted
+
+    @property
+    def place(self) -> _Place | None:
+        return _best_place(self.places)
+
+    @property
+    def date(self) -> DateMention | None:
+        usable = [d for d in self.dates if d.date is not None or d.anchor_offset is not None]
+        event = [d for d in usable if not d.reporting]
+        chosen = event or usable
+        return chosen[0] if chosen else None
+
+
+@dataclass(slots=True)
+class _Group:
+    """Clauses that describe one incident."""
+
+    units: list[_Unit] = field(default_factory=list)
+    place: _Place | None = None
+    date: DateMention | None = None
+    background: bool = False
+    lead: bool = False
+
+
+def _best_place(places: Sequence[_Place]) -> _Place | None:
+    if not places:
+        return None
+    return min(
+        enumerate(places),
+        key=lambda item: (_KIND_RANK[item[1].entry.kind], not item[1].locative, item[0]),
+    )[1]
+
+
+class RulesEngine:
+    """Rule-based extraction: fast, offline, deterministic."""
+
+    def __init__(
+        self, gazetteer: Gazetteer | None = None, actors: ActorRegistry | None = None
+    ) -> None:
+        """Use the packaged gazetteer and registry unless others are given."""
+        self._gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
+        self._actors = actors if actors is not None else ActorRegistry.default()
+        self._country_forces = self._index_country_forces()
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer in use."""
+        return self._gazetteer
+
+    @property
+    def actors(self) -> ActorRegistry:
+        """The actor registry in use."""
+        return self._actors
+
+    def _index_country_forces(self) -> dict[tuple[str, str], ActorRef]:
+        """Country state forces for generic mentions and for a country's regular army/police.
+
+        ``("IQ", "security")`` -> Iraqi Security Forces; ``("IQ", "actor:iraqi-army")`` -> the
+        same umbrella: like ACLED's "Military/Police Forces of <country>", a country's regular
+        army and police are reported under one state-forces actor when the registry has one;
+        special units (federal police, counter-terrorism, border guards) keep their own.
+        """
+        index: dict[tuple[str, str], ActorRef] = {}
+        state = [a for a in self._actors.all() if a.type is ActorType.STATE_FORCES and a.country]
+        for actor in state:
+            name = actor.name.lower()
+            if name.endswith("security forces") and not name.startswith(("kurd", "krg")):
+                index.setdefault((actor.country or "", "security"), actor)
+        for actor in state:
+            country = actor.country or ""
+            name = actor.name.lower()
+            regular = _REGULAR_FORCES_RE.match(name) is not None
+            umbrella = index.get((country, "security"))
+            for kind, words in (("military", ("army", "military", "armed forces", "defense")),
+                                ("police", ("police",))):  # fmt: skip
+                if any(w in name for w in words) and (regular or kind == "military"):
+                    index.setdefault((country, kind), umbrella if regular and umbrella else actor)
+            if regular and umbrella is not None and actor.id != umbrella.id:
+                index[(country, f"actor:{actor.id}")] = umbrella
+        return index
+
+    # ------------------------------------------------------------------ public
+    def extract(
+        self, text: str, published_at: dt.datetime | None = None, *, title: str | None = None
+    ) -> list[Incident]:
+        """Incidents described in ``text`` (lead first); ids and sources are left empty."""
+        if published_at is not None and published_at.tzinfo is None:
+            published_at = published_at.replace(tzinfo=dt.UTC)
+        article = prepare(text or "", title)
+        if not article.sentences:
+            return []
+        units, context = self._read(article)
+        timezone = self._article_timezone(units, context)
+        ref = reference_date(published_at, timezone) if published_at is not None else None
+        if ref is None:
+            ref = self._fallback_reference(text)
+        if ref is None:
+            return []
+        for unit in units:
+            unit.dates = find_dates(unit.text, ref)
+        groups = self._segment(units, ref)
+        incidents: list[Incident] = []
+        lead_date: dt.date | None = None
+        for group in groups:
+            incident = self._build(group, context, ref, lead_date)
+            if incident is None:
+                continue
+            if group.lead:
+                lead_date = incident.date
+            incidents.append(incident)
+        return incidents
+
+    # ------------------------------------------------------------------ reading
+    def _read(self, article: Article) -> tuple[list[_Unit], Counter[str]]:
+        context: Counter[str] = Counter()
+        per_sentence: list[list[tuple[int, int, tuple[GazetteerEntry, ...]]]] = []
+        texts = [s.text for s in article.sentences]
+        if article.title and (not texts or article.title != texts[0]):
+            texts_title: str | None = article.title
+        else:
+            texts_title = None
+        for sentence in article.sentences:
+            mentions = self._gazetteer.find_mentions(sentence.text)
+            found = [(m.start, m.end, m.candidates) for m in mentions]
+            per_sentence.append(found)
+            for _start, end, candidates in found:
+                if _NOT_EVENT_AFTER.match(sentence.text[end : end + 20]):
+                    if candidates[0].kind == "country":
+                        context[candidates[0].country] += 1
+                    continue
+                countries = {c.country for c in candidates}
+                weight = 2 if candidates[0].kind != "place" else 1
+                if len(countries) == 1:
+                    context[next(iter(countries))] += weight
+            for match in _DEMONYM_RE.finditer(sentence.text):
+                context[_DEMONYMS[match.group(1).lower()]] += 1
+        if article.dateline:
+            for mention in self._gazetteer.find_mentions(article.dateline):
+                context[mention.candidates[0].country] += 1
+        if texts_title:
+            for mention in self._gazetteer.find_mentions(texts_title):
+                if len({c.country for c in mention.candidates}) == 1:
+                    context[mention.candidates[0].country] += 1
+        units: list[_Unit] = []
+        for sentence, found in zip(article.sentences, per_sentence, strict=True):
+            source = (
+                find_attribution(sentence.text) if _FIGURE_HINT.search(sentence.text) else None
+            )
+            actor_mentions = self._actor_mentions(sentence.text)
+            for clause in sentence.clauses:
+                lo, hi = clause.start, clause.start + len(clause.text)
+                places: list[_Place] = []
+                for start, end, candidates in found:
+                    if start < lo or start >= hi:
+                        continue
+                    entry = self._choose(sentence.text, start, end, candidates, context)
+                    if entry is None:
+                        continue
+                    before = sentence.text[max(0, start - 45) : start]
+                    after = sentence.text[end : end + 20]
+                    if _NOT_EVENT_AFTER.match(after) or _NOT_EVENT_BEFORE.search(before):
+                        continue
+                    places.append(
+                        _Place(
+                            entry=entry,
+                            start=start,
+                            near=bool(_NEAR_BEFORE.search(before)) and entry.kind == "place",
+                            locative=bool(_LOCATIVE_BEFORE.search(before)),
+                        )
+                    )
+                actors = [a for s, a in actor_mentions if lo <= s < hi]
+                units.append(
+                    _Unit(
+                        sentence=sentence.index,
+                        text=clause.text,
+                        sentence_text=sentence.text,
+                        heading=sentence.heading,
+                        background_cue=clause.background_cue,
+                        places=places,
+                        dates=[],
+                        figures=find_figures(clause.text),
+                        triggers=find_triggers(clause.text),
+                        actors=actors,
+                        source=source,
+                        unknown=mentions_unknown(clause.text),
+                        generic=bool(_GENERIC_RE.search(clause.text)),
+                        separate=bool(_SEPARATE_RE.search(clause.text)),
+                    )
+                )
+        return units, context
+
+    def _actor_mentions(self, sentence: str) -> list[tuple[int, ActorRef]]:
+        result: list[tuple[int, ActorRef]] = []
+        for mention in self._actors.find_mentions(sentence):
+            after = sentence[mention.end : mention.end + 40]
+            before = sentence[max(0, mention.start - 20) : mention.start]
+            if _CLAIMED_AFTER.match(after):
+                result.append((mention.start, mention.actor))
+                continue
+            if _ATTRIBUTIVE_AFTER.match(after) or _ACCORDING_BEFORE.search(before):
+                continue
+            result.append((mention.start, mention.actor))
+        return result
+
+    def _choose(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        candidates: Sequence[GazetteerEntry],
+        context: Counter[str],
+    ) -> GazetteerEntry | None:
+        """The entry a place mention means, given the countries the article is about."""
+        if not candidates:
+            return None
+        surface = text[start:end]
+        top = candidates[0]
+        if top.kind == "country" and len(surface.strip()) < 4 and not surface.isupper():
+            return None
+        in_context = [c for c in candidates if context.get(c.country, 0) > 0]
+        if in_context:
+            best = max(in_context, key=lambda c: context[c.country])
+            # Keep the gazetteer's order among the article's countries.
+            ranked = [c for c in in_context if context[c.country] == context[best.country]]
+            chosen = ranked[0]
+            if chosen.kind == "place" and any(
+                c.kind == "admin1" and c.admin1_code == chosen.admin1_code for c in in_context
+            ):
+                following = text[end : end + 14].lower()
+                if re.match(r"\s*(?:province|governorate|region)\b", following):
+                    return next(c for c in in_context if c.kind == "admin1")
+            return chosen
+        if context:
+            # A place in a country the article never mentions: only a well-known one.
+            if match_key(surface) == match_key(top.name) and (
+                top.kind != "place" or top.population >= 500_000
+            ):
+                return top
+            return None
+        return top
+
+    def _article_timezone(self, units: Sequence[_Unit], context: Counter[str]) -> str | None:
+        for unit in units:
+            for place in unit.places:
+                if place.entry.timezone:
+                    return place.entry.timezone
+                parent = self._gazetteer.get(place.entry.parent_key or "")
+                if parent is not None and parent.timezone:
+                    return parent.timezone
+        if context:
+            country = context.most_common(1)[0][0]
+            for name in (country,):
+                entry = self._gazetteer.get(name)
+                if entry is not None and entry.timezone:
+                    return entry.timezone
+        return None
+
+    @staticmethod
+    def _fallback_reference(text: str) -> dt.date | None:
+        """Without a publication time: the latest full date the page states."""
+        dates = [d.date for d in find_dates(text[:4000], None) if d.date is not None]
+        return max(dates) if dates else None
+
+    # ------------------------------------------------------------------ segmentation
+    def _segment(self, units: list[_Unit], ref: dt.date) -> list[_Group]:
+        groups: list[_Group] = []
+        current: _Group | None = None
+        headings = [u for u in units if u.heading]
+        body = [u for u in units if not u.heading]
+        for unit in body:
+            if not unit.is_event or unit.generic or self._historical(unit, ref):
+                continue
+            place, date = unit.place, unit.date
+            if current is None:
+                current = _Group(lead=True)
+                groups.append(current)
+                self._attach(current, unit)
+                continue
+            target: _Group | None = None
+            if unit.background_cue and (place is not None or date is not None):
+                target = next(
+                    (
+                        g
+                        for g in groups
+                        if not g.lead and self._fits(g, place, date, ref, strict=True)
+                    ),
+                    None,
+                )
+                if target is None:
+                    target = _Group(background=True)
+                    groups.append(target)
+            elif unit.separate and place is not None:
+                target = (
+                    next((g for g in groups if self._fits(g, place, date, ref, strict=True)), None)
+                    or _Group()
+                )
+                if target not in groups:
+                    groups.append(target)
+            elif self._fits(current, place, date, ref):
+                target = current
+            else:
+                target = next((g for g in groups if self._fits(g, place, date, ref)), None)
+                if target is None:
+                    target = _Group()
+                    groups.append(target)
+            self._attach(target, unit)
+            current = target
+        if groups and headings:
+            lead = groups[0]
+            for unit in headings:
+                if unit.is_event and self._fits(lead, unit.place, unit.date, ref):
+                    lead.units.append(unit)
+                    if lead.place is None and unit.place is not None:
+                        lead.place = unit.place
+        elif headings and not groups:
+            for unit in headings:
+                if unit.is_event:
+                    group = _Group(lead=True)
+                    self._attach(group, unit)
+                    groups.append(group)
+                    break
+        return groups
+
+    @staticmethod
+    def _historical(unit: _Unit, ref: dt.date) -> bool:
+        """A clause about an earlier year ("in 2014", "since 2003") with no nearer date."""
+        years = [int(y) for y in _YEAR_RE.findall(unit.text)]
+        if not years or min(years) >= ref.year:
+            return False
+        return not any(
+            d.date is not None and (ref - d.date).days < 60 for d in unit.dates if d.explicit
+        )
+
+    def _attach(self, group: _Group, unit: _Unit) -> None:
+        group.units.append(unit)
+        place = unit.place
+        if place is not None and (group.place is None or self._more_specific(place, group.place)):
+            group.place = place
+        date = unit.date
+        if date is not None and (group.date is None or _better_date(date, group.date)):
+            group.date = date
+
+    def _more_specific(self, new: _Place, old: _Place) -> bool:
+        rank_new, rank_old = _KIND_RANK[new.entry.kind], _KIND_RANK[old.entry.kind]
+        if rank_new != rank_old:
+            return rank_new < rank_old
+        if new.entry.parent_key and new.entry.parent_key == old.entry.key:
+            return True
+        return old.near and not new.near and new.entry.key == old.entry.key
+
+    def _fits(
+        self,
+        group: _Group,
+        place: _Place | None,
+        date: DateMention | None,
+        ref: dt.date,
+        *,
+        strict: bool = False,
+    ) -> bool:
+        if place is not None and group.place is not None:
+            if not self._same_area(place.entry, group.place.entry, strict=strict):
+                return False
+        elif strict and place is not None and group.place is None:
+            return False
+        if date is not None and group.date is not None:
+            if date.anchor_offset is not None or group.date.anchor_offset is not None:
+                return date.anchor_offset == group.date.anchor_offset
+            if date.date is not None and group.date.date is not None:
+                if date.earlier and not group.date.earlier and date.date < group.date.date:
+                    return date.reporting
+                precisions = {date.precision, group.date.precision}
+                window = 0
+                if DatePrecision.MONTH in precisions:
+                    window = 31
+                elif DatePrecision.WEEK in precisions:
+                    window = 7
+                elif not (date.explicit and group.date.explicit):
+                    window = 1  # "today" in a quote vs "Saturday": a day's slack
+                if abs((date.date - group.date.date).days) > window:
+                    # A reporting date never splits an incident off.
+                    return date.reporting or group.date.reporting
+        elif (
+            date is not None
+            and date.date is not None
+            and group.lead
+            and group.date is None
+            and (date.earlier or abs((date.date - ref).days) > 1)
+        ):
+            # The lead without a stated date happened around publication.
+            return date.reporting
+        return True
+
+    def _same_area(self, a: GazetteerEntry, b: GazetteerEntry, *, strict: bool = False) -> bool:
+        if a.key == b.key:
+            return True
+        if a.country != b.country:
+            return False
+        if "country" in (a.kind, b.kind):
+            return not strict
+        if a.kind == "admin1" or b.kind == "admin1":
+            return a.admin1_code == b.admin1_code and not strict
+        if a.parent_key == b.key or b.parent_key == a.key:
+            return True
+        if strict:
+            return False
+        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= _NEAR_KM
+
+    # ------------------------------------------------------------------ building
+    def _build(
+        self,
+        group: _Group,
+        context: Counter[str],
+        ref: dt.date,
+        lead_date: dt.date | None,
+    ) -> Incident | None:
+        units = group.units
+        location = self._location(group, context)
+        if location is None:
+            return None
+        date, precision, date_end = self._date(group, ref, lead_date)
+        date = min(date, ref)
+        scores: dict[SubEventType, float] = {}
+        first_event = True
+        for unit in units:
+            factor = 1.0
+            if unit.heading:
+                factor = 0.75
+            elif first_event:
+                factor, first_event = 2.0, False
+            for sub, value in score_triggers(unit.triggers, factor).items():
+                scores[sub] = scores.get(sub, 0.0) + value
+        text = " ".join(u.text for u in units if not u.heading)
+        killed_all = [f for u in units for f in u.figures if f.kind == "killed" and f.min]
+        civilian_victims = bool(
+            re.search(r"\b(?:civilians?|villagers|residents|farmers|worshippers|shoppers|"
+                      r"passengers|women|children)\b", text, re.I)
+        )  # fmt: skip
+        chosen = choose_event_type(scores, text=text, civilian_victims=civilian_victims)
+        if chosen is None:
+            if not killed_all:
+                return None
+            chosen = (SubEventType.ATTACK.event_type, SubEventType.ATTACK)
+        event_type, sub_event_type = chosen
+
+        body_units = [u for u in units if not u.heading] or units
+        statements = [
+            Statement(tuple(u.figures), u.source, u.sentence_text, u.unknown) for u in body_units
+        ]
+        killed = combine(statements, "killed")
+        injured = combine(statements, "injured")
+        arrested = combine(statements, "arrested")
+        if killed.min is None and injured.min is None:
+            heading_statements = [
+                Statement(tuple(u.figures), u.source, u.sentence_text) for u in units if u.heading
+            ]
+            if heading_statements:
+                from_heading_k = combine(heading_statements, "killed")
+                from_heading_i = combine(heading_statements, "injured")
+                if from_heading_k.min is not None:
+                    killed = from_heading_k
+                if from_heading_i.min is not None:
+                    injured = from_heading_i
+
+        actors = self._incident_actors(units, sub_event_type, location.country)
+        time_of_day = None
+        for unit in body_units:
+            time_of_day = find_time_of_day(unit.text)
+            if time_of_day:
+                break
+        evidence: list[str] = []
+        for unit in body_units:
+            if unit.sentence_text not in evidence:
+                evidence.append(unit.sentence_text)
+        summary = summarize(
+            date=date,
+            precision=precision,
+            location=location,
+            actors=actors,
+            sub_event_type=sub_event_type,
+            killed=killed,
+            injured=injured,
+        )
+        background = group.background or (
+            not group.lead and lead_date is not None and date < lead_date
+        )
+        return Incident(
+            date=date,
+            date_precision=precision,
+            date_end=date_end,
+            time_of_day=time_of_day,
+            location=location,
+            actors=actors,
+            event_type=event_type,
+            sub_event_type=sub_event_type,
+            killed=killed,
+            injured=injured,
+            arrested=arrested,
+            summary=summary,
+            evidence=evidence[:8],
+            is_background=background,
+        )
+
+    def _location(self, group: _Group, context: Counter[str]) -> Location | None:
+        place = group.place
+        if place is None:
+            if not context:
+                return None
+            country = self._gazetteer.get(context.most_common(1)[0][0])
+            if country is None:
+                return None
+            return country.to_location(GeoPrecision.COUNTRY)
+        entry = place.entry
+        precision = None
+        if place.near and entry.kind == "place":
+            precision = GeoPrecision.NEAR
+        location = entry.to_location(precision)
+        if location.timezone is None and entry.parent_key:
+            parent = self._gazetteer.get(entry.parent_key)
+            if parent is not None:
+                location = location.model_copy(update={"timezone": parent.timezone})
+        return location
+
+    def _date(
+        self, group: _Group, ref: dt.date, lead_date: dt.date | None
+    ) -> tuple[dt.date, DatePrecision, dt.date | None]:
+        mention = group.date
+        if mention is not None and mention.date is not None:
+            return mention.date, mention.precision, mention.date_end
+        anchor = lead_date or ref
+        if mention is not None and mention.anchor_offset is not None:
+            return anchor + dt.timedelta(days=mention.anchor_offset), mention.precision, None
+        if group.lead:
+            return ref, DatePrecision.DAY, None
+        if group.background:
+            # "days after ..." with no date: some days before the news, within a week.
+            return anchor - dt.timedelta(days=3), DatePrecision.WEEK, None
+        return anchor, DatePrecision.DAY, None
+
+    def _incident_actors(
+        self, units: Sequence[_Unit], sub_event_type: SubEventType, country: str
+    ) -> list[ActorRef]:
+        found: list[ActorRef] = []
+        for unit in units:
+            only_arrest = bool(unit.triggers) and all(
+                t.sub_event_type is SubEventType.ARRESTS for t in unit.triggers
+            )
+            if only_arrest and sub_event_type is not SubEventType.ARRESTS:
+                continue
+            found.extend(unit.actors)
+        result: list[ActorRef] = []
+        seen: set[str] = set()
+        for actor in found:
+            if actor.type is ActorType.CIVILIANS:
+                continue
+            kind = _GENERIC_ACTORS.get(actor.id)
+            if kind is not None:
+                actor = self._country_forces.get((country, kind), actor)
+            elif actor.type is ActorType.STATE_FORCES and actor.country:
+                actor = self._country_forces.get((actor.country, f"actor:{actor.id}"), actor)
+            if actor.id in seen:
+                continue
+            seen.add(actor.id)
+            result.append(actor)
+        named_armed = [
+            a
+            for a in result
+            if a.id != _UNIDENTIFIED
+            and a.type not in (ActorType.STATE_FORCES, ActorType.PROTESTERS, ActorType.RIOTERS)
+        ]
+        if named_armed:
+            result = [a for a in result if a.id != _UNIDENTIFIED]
+        specific_state = [
+            a for a in result if a.type is ActorType.STATE_FORCES and a.id not in _GENERIC_ACTORS
+        ]
+        if specific_state:
+            result = [a for a in result if a.id not in _GENERIC_ACTORS]
+        return result
+
+
+def _better_date(new: DateMention, old: DateMention) -> bool:
+    """Prefer event dates over reporting dates, then finer precision."""
+    if old.reporting and not new.reporting:
+        return True
+    if new.reporting and not old.reporting:
+        return False
+    order = list(DatePrecision)
+    if new.date is not None and old.date is None:
+        return True
+    return order.index(new.precision) < order.index(old.precision)
+
+
+class RulesExtractor:
+    """``bot.ports.Extractor`` over the rules engine."""
+
+    def __init__(self, engine: RulesEngine) -> None:
+        """Wrap an engine (build it once: it holds the loaded gazetteer and registry)."""
+        self._engine = engine
+
+    async def extract(self, report: Report) -> list[Incident]:
+        """Incidents of one report (pure and fast, so it runs inline)."""
+        return self._engine.extract(report.text, report.published_at, title=report.title)
