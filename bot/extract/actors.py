@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import ahocorasick
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -23,9 +23,10 @@ from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
 from bot.extract.normalize import fold_with_offsets, match_key
 
-__all__ = ["ActorFileError", "ActorMention", "ActorRegistry", "ActorSpec"]
+__all__ = ["ActorFileError", "ActorMention", "ActorRegistry", "ActorSpec", "Role"]
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+Role = Literal["security", "military", "police"]
 _SUGGEST_CUTOFF = 70.0
 
 
@@ -43,6 +44,8 @@ class ActorSpec(BaseModel):
     type: ActorType
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     aliases: list[str] = Field(default_factory=list)
+    part_of: str | None = Field(default=None, pattern=_ID_RE.pattern)
+    roles: list[Role] = Field(default_factory=list)
 
     def ref(self) -> ActorRef:
         """The domain reference for this actor."""
@@ -69,8 +72,12 @@ class _Alias:
 
 
 def _is_acronym(word: str) -> bool:
+    """All capitals ("AAH", "PMF"), or short with two capitals ("LeT", "PMUs")."""
     letters = [ch for ch in word if ch.isalpha()]
-    return bool(letters) and not any(ch.islower() for ch in letters) and len(letters) <= 6
+    if not letters or len(letters) > 6:
+        return False
+    upper = sum(ch.isupper() for ch in letters)
+    return upper == len(letters) or (len(letters) <= 4 and upper >= 2)
 
 
 def _words(text: str) -> list[str]:
@@ -92,7 +99,12 @@ class ActorRegistry:
             previous = merged.get(spec.id)
             if previous is not None:
                 aliases = [*previous.aliases, *spec.aliases, previous.name]
-                spec = spec.model_copy(update={"aliases": aliases})
+                update: dict[str, Any] = {"aliases": aliases}
+                if spec.part_of is None:
+                    update["part_of"] = previous.part_of
+                if not spec.roles:
+                    update["roles"] = previous.roles
+                spec = spec.model_copy(update=update)
             merged[spec.id] = spec
         self._specs = list(merged.values())
         self._refs = [spec.ref() for spec in self._specs]
@@ -110,6 +122,11 @@ class ActorRegistry:
             self._display_aliases.append(seen[1:])
         self._automaton: Any = None
         self._choices: dict[str, str] = {key: key for key in self._aliases}
+        self._forces: dict[tuple[str, str], int] = {}
+        for index, spec in enumerate(self._specs):
+            for role in spec.roles:
+                if spec.country:
+                    self._forces.setdefault((spec.country, role), index)
 
     def _index_alias(self, index: int, alias: str) -> None:
         key = match_key(alias)
@@ -166,6 +183,25 @@ class ActorRegistry:
         """The aliases of an actor as written in the data (without its canonical name)."""
         index = self._by_id.get(actor_id)
         return [] if index is None else list(self._display_aliases[index])
+
+    def part_of(self, actor_id: str) -> list[ActorRef]:
+        """The broader actors this one belongs to, nearest first (a PMF faction -> PMF -> ISF)."""
+        chain: list[ActorRef] = []
+        index = self._by_id.get(actor_id)
+        seen = {actor_id}
+        while index is not None:
+            parent = self._specs[index].part_of
+            if parent is None or parent in seen or parent not in self._by_id:
+                break
+            seen.add(parent)
+            index = self._by_id[parent]
+            chain.append(self._refs[index].model_copy())
+        return chain
+
+    def country_force(self, country: str, role: Role) -> ActorRef | None:
+        """What a generic "security forces" / "the army" / "police" means in ``country``."""
+        index = self._forces.get((country.upper(), role))
+        return None if index is None else self._refs[index].model_copy()
 
     def lookup(self, name: str) -> list[ActorRef]:
         """Actors whose id, canonical name or alias equals ``name`` after folding.

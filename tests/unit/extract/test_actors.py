@@ -253,3 +253,74 @@ class TestWithExtra:
 
     def test_empty_extra_keeps_everything(self, reg: ActorRegistry) -> None:
         assert len(reg.with_extra([]).all()) == len(reg.all())
+
+
+class TestHierarchyAndRoles:
+    def test_faction_belongs_to_pmf_which_belongs_to_isf(self, reg: ActorRegistry) -> None:
+        assert [a.id for a in reg.part_of("kataib-hezbollah")] == [
+            "popular-mobilization-forces",
+            "iraqi-security-forces",
+        ]
+        assert [a.id for a in reg.part_of("iraqi-army")] == ["iraqi-security-forces"]
+        assert reg.part_of("hamas") == []
+        assert reg.part_of("no-such-actor") == []
+
+    def test_country_forces_for_generic_mentions(self, reg: ActorRegistry) -> None:
+        security = reg.country_force("IQ", "security")
+        military = reg.country_force("iq", "military")
+        police = reg.country_force("IQ", "police")
+        assert security is not None
+        assert military is not None
+        assert police is not None
+        assert (security.id, military.id, police.id) == (
+            "iraqi-security-forces",
+            "iraqi-army",
+            "iraqi-police",
+        )
+        somali = reg.country_force("SO", "security")
+        assert somali is not None
+        assert somali.id == "somali-forces"
+        assert reg.country_force("AQ", "police") is None
+
+    def test_every_part_of_points_to_a_known_actor(self, reg: ActorRegistry) -> None:
+        ids = {a.id for a in reg.all()}
+        for actor in reg.all():
+            for parent in reg.part_of(actor.id):
+                assert parent.id in ids
+
+    def test_cycles_in_admin_files_do_not_hang(self, tmp_path: Path) -> None:
+        path = tmp_path / "extra.json"
+        path.write_text(
+            json.dumps(
+                [
+                    {"id": "a-unit", "name": "A", "type": "rebel_group", "part_of": "b-unit"},
+                    {"id": "b-unit", "name": "B", "type": "rebel_group", "part_of": "a-unit"},
+                ]
+            ),
+            encoding="utf-8",
+        )
+        assert [a.id for a in ActorRegistry.from_file(path).part_of("a-unit")] == ["b-unit"]
+
+
+class TestMoreConflicts:
+    def test_mixed_case_acronyms_need_their_case(self, reg: ActorRegistry) -> None:
+        assert reg.find_mentions("Let them go, he said.") == []
+        assert _ids(reg.find_mentions("LeT claimed the attack.")) == ["lashkar-e-taiba"]
+
+    def test_sources_are_not_actors(self, reg: ActorRegistry) -> None:
+        assert reg.find_mentions("AFP and Reuters reported the attack.") == []
+
+    @pytest.mark.parametrize(
+        ("text", "actor_id"),
+        [
+            ("Armed bandits raided the village.", "bandits"),
+            ("Suspected jihadists ambushed the convoy.", "jihadist-militants"),
+            ("Pakistani police returned fire.", "pakistani-forces"),
+            ("The Burkina Faso army said it repelled them.", "burkina-faso-forces"),
+            ("VDP volunteers were killed.", "vdp"),
+            ("A Turkish airstrike hit the camp.", "turkish-forces"),
+            ("An unidentified drone struck the car.", "unidentified-armed-group"),
+        ],
+    )
+    def test_names_seen_in_reports(self, reg: ActorRegistry, text: str, actor_id: str) -> None:
+        assert _ids(reg.find_mentions(text)) == [actor_id]
