@@ -133,7 +133,7 @@ def iraq_places() -> list[FakePlace]:
             aliases=("بغداد",),
         ),
         FakePlace(
-            "gn:9000002",
+            "iq:green-zone",
             "place",
             "Green Zone",
             admin1="Baghdad",

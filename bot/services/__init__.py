@@ -7,11 +7,10 @@ they parse arguments, call one service, and render the returned models.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
-from typing import cast
 
 from bot.config import Settings
+from bot.extract import merge as default_merge
 from bot.ports import Clock, Extractor
 from bot.services.admin import AdminService
 from bot.services.alerts import DEFAULT_GRACE, AlertPlanner
@@ -54,11 +53,6 @@ class Services:
     alerts: AlertPlanner
 
 
-def _default_merge() -> tuple[MatchFn, MergeFn]:
-    module = importlib.import_module("bot.extract.merge")
-    return cast(MatchFn, module.find_match), cast(MergeFn, module.merge_incidents)
-
-
 def build_services(  # noqa: PLR0917 - the contract (CONTRACTS.md C) fixes this shape
     storage: Storage,
     extractor: Extractor,
@@ -76,10 +70,8 @@ def build_services(  # noqa: PLR0917 - the contract (CONTRACTS.md C) fixes this 
     ``find_match``/``merge_incidents`` default to ``bot.extract.merge``'s; ``alert_grace`` is how
     long alerts wait so a burst becomes one message (see ``bot.services.alerts``).
     """
-    if find_match is None or merge_incidents is None:
-        default_match, default_merge = _default_merge()
-        find_match = find_match or default_match
-        merge_incidents = merge_incidents or default_merge
+    find_match = find_match or default_merge.find_match
+    merge_incidents = merge_incidents or default_merge.merge_incidents
     catalog = CatalogService(gazetteer, actors, storage)
     queries = QueryService(storage, catalog, clock, settings)
     admin = AdminService(storage, clock)

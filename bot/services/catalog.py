@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.domain import ActorRef, SubscriptionKind
+from bot.domain import ActorRef, Location, SubscriptionKind
 from bot.domain.views import Resolution, Target
 from bot.services.errors import UserError
 from bot.services.lookup import ActorLookup, PlaceEntry, PlaceLookup
 from storage.base import Storage
 
 MAX_QUERY_CHARS = 100
+LOCATION_CACHE_SIZE = 10_000
 MAX_MATCHES = 8
 SUGGESTIONS = 5
 DOMINANCE = 10  # a place this many times bigger than the next match with its name wins outright
@@ -78,6 +79,7 @@ class CatalogService:
         self._actors = actors
         self._storage = storage
         self._extra_marker: tuple[tuple[str, tuple[str, ...]], ...] = ()
+        self._location_cache: dict[tuple[str, str, str | None, str], PlaceEntry | None] = {}
 
     @property
     def gazetteer(self) -> PlaceLookup:
@@ -197,6 +199,28 @@ class CatalogService:
     def place_entry(self, key: str) -> PlaceEntry | None:
         """The gazetteer entry for a place key, if known."""
         return self._gazetteer.get(key)
+
+    def entry_for_location(self, location: Location) -> PlaceEntry | None:
+        """The gazetteer place an incident's location is, by key or by name in its governorate.
+
+        A location without a GeoNames id (``iq:green-zone`` in the gazetteer) has a folded-name
+        ``Location.key``; finding its entry by name lets a neighbourhood count for its city.
+        """
+        marker = (location.key, location.name, location.admin1_code, location.country)
+        if marker in self._location_cache:
+            return self._location_cache[marker]
+        entry = self._gazetteer.get(location.key)
+        if entry is None and location.geonames_id is None:
+            for candidate in self._gazetteer.lookup(location.name, country=location.country):
+                if candidate.kind == "place" and (
+                    location.admin1_code is None or candidate.admin1_code == location.admin1_code
+                ):
+                    entry = candidate
+                    break
+        if len(self._location_cache) > LOCATION_CACHE_SIZE:
+            self._location_cache.clear()  # bounded; a miss only costs one lookup
+        self._location_cache[marker] = entry
+        return entry
 
     # -- timezones --------------------------------------------------------------------------
 

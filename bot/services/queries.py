@@ -165,9 +165,9 @@ class QueryService:
         if location.geo_precision not in _POINTLIKE:
             return []
         keys = [location.key]
-        entry = self._catalog.place_entry(location.key)
-        if entry is not None and entry.parent_key:
-            keys.append(entry.parent_key)
+        entry = self._catalog.entry_for_location(location)
+        if entry is not None:
+            keys += [key for key in (entry.key, entry.parent_key) if key and key not in keys]
         return keys
 
     async def incident(self, incident_id: int) -> IncidentDetail:

@@ -153,11 +153,11 @@ class SubscriptionService:
         targets: list[Target] = []
         seen: set[str] = set()
         for incident in incidents:
-            key = incident.location.key
-            if key in seen:
+            entry = self._catalog.entry_for_location(incident.location)
+            if entry is None or entry.key in seen:
                 continue
-            seen.add(key)
-            target = await self._catalog.target_for(SubscriptionKind.PLACE, key)
+            seen.add(entry.key)
+            target = await self._catalog.target_for(SubscriptionKind.PLACE, entry.key)
             if target is None:
                 continue
             targets.append(target)

@@ -154,7 +154,7 @@ PLACES: dict[str, tuple[str, int | None, str, str]] = {
     # name -> (admin1, geonames id, admin1 code, key)
     "Basra": ("Basra", 99532, "IQ-BA", "gn:99532"),
     "Baghdad": ("Baghdad", 98182, "IQ-BG", "gn:98182"),
-    "Green Zone": ("Baghdad", 9000002, "IQ-BG", "gn:9000002"),
+    "Green Zone": ("Baghdad", None, "IQ-BG", "iq:green-zone"),
     "Sadr City": ("Baghdad", 9000003, "IQ-BG", "gn:9000003"),
     "Sinjar": ("Nineveh", 94298, "IQ-NI", "gn:94298"),
     "Kirkuk": ("Kirkuk", 94787, "IQ-KI", "gn:94787"),

@@ -53,6 +53,20 @@ class TestMatching:
         incident = await _stored(storage, make_incident("Green Zone", killed=15))
         assert await services.alerts.queue_new(incident) == 1
 
+    async def test_a_place_without_geonames_id_matches_by_its_gazetteer_key(
+        self, services: Services, storage: Storage
+    ) -> None:
+        await add_chat(services, 1)
+        green_zone = services.catalog.resolve_place("International Zone").unique
+        assert green_zone is not None
+        assert green_zone.key == "iq:green-zone"
+        await services.subscriptions.subscribe(1, green_zone)
+        incident = await _stored(storage, make_incident("Green Zone", killed=15))
+        assert incident.location.geonames_id is None
+        assert await services.alerts.queue_new(incident) == 1
+        page = await services.queries.for_target(green_zone)
+        assert [i.id for i in page.items] == [incident.id]
+
     async def test_a_governorate_level_location_does_not_alert_the_city(
         self, services: Services, storage: Storage
     ) -> None:

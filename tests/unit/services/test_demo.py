@@ -6,10 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import Services
+from bot.config import Settings
+from bot.extract.actors import ActorRegistry
+from bot.extract.engine import RulesEngine, RulesExtractor
+from bot.extract.gazetteer import Gazetteer
+from bot.services import Services, build_services
+from bot.services.alerts import alert_key, update_key
 from bot.services.demo import demo_reports, load_demo
 from bot.services.errors import UserError
 from storage.base import Storage
+from storage.sqlite import SqliteStorage
+from tests.fakes import MutableClock
 
 
 def test_the_packaged_file_has_eight_to_twelve_reports_oldest_first() -> None:
@@ -39,3 +46,54 @@ def test_a_broken_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text('{"url": "https://example.org/x", "text": "no date"}\n', encoding="utf-8")
     with pytest.raises(UserError, match="line 1"):
         demo_reports(path)
+
+
+class TestWithTheRealEngine:
+    """The demo through B2's rules engine and real SQLite: what `sitrep demo` shows."""
+
+    async def test_green_zone_alert_then_update_and_basra_factions(
+        self, tmp_path: Path, clock: MutableClock, settings: Settings
+    ) -> None:
+        gazetteer, actors = Gazetteer.default(), ActorRegistry.default()
+        sqlite = await SqliteStorage.open(tmp_path / "demo.sqlite3")
+        try:
+            services = build_services(
+                sqlite,
+                RulesExtractor(RulesEngine(gazetteer, actors)),
+                gazetteer,
+                actors,
+                clock,
+                settings,
+            )
+            baghdad = services.catalog.resolve_place("Baghdad").unique
+            assert baghdad is not None
+            await services.chats.ensure_chat(1)
+            await services.subscriptions.subscribe(1, baghdad)
+
+            outcomes = await load_demo(services)
+            by_title = {o.report.title: o for o in outcomes}
+            first = by_title["Deadly clashes in Baghdad's Green Zone"]
+            follow_up = by_title["Green Zone death toll rises to 30"]
+            assert len(first.new_incidents) == 1
+            green_zone = first.new_incidents[0]
+            assert green_zone.id is not None
+            assert green_zone.location.name == "Green Zone"
+            assert follow_up.new_incidents == []
+            assert [i.id for i in follow_up.updated_incidents] == [green_zone.id]
+            assert follow_up.updates_queued == 1
+            assert any("30" in note for note in follow_up.notes)
+            update = await sqlite.outbox.get_by_key(
+                update_key(1, green_zone.id, follow_up.updated_incidents[0].revision)
+            )
+            assert update is not None
+            assert update.reply_to_key == alert_key(1, green_zone.id)
+
+            basra = by_title["Rival militias clash in Basra"].new_incidents
+            assert [i.location.name for i in basra] == ["Basra"]
+            assert {"saraya-al-salam", "asaib-ahl-al-haq"} <= basra[0].actor_ids
+            assert sum(len(o.new_incidents) for o in outcomes) >= 8
+
+            again = await load_demo(services)
+            assert all(o.duplicate for o in again)
+        finally:
+            await sqlite.close()

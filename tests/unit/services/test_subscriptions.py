@@ -67,11 +67,12 @@ class TestSubscribe:
     async def test_recent_places_are_distinct_and_newest_first(
         self, services: Services, storage: Storage
     ) -> None:
+        await storage.incidents.add(make_incident("Green Zone"))
         await storage.incidents.add(make_incident("Basra"))
         await storage.incidents.add(make_incident("Sinjar"))
         await storage.incidents.add(make_incident("Basra"))
         places = await services.subscriptions.recent_places(limit=5)
-        assert [t.label for t in places] == ["Basra", "Sinjar"]
+        assert [t.label for t in places] == ["Basra", "Sinjar", "Green Zone"]
 
 
 class TestPayloads:
