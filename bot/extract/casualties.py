@@ -94,7 +94,8 @@ _SUBJECT_FIRST = re.compile(
     re.IGNORECASE,
 )
 _VERB_FIRST = re.compile(
-    rf"\b(?P<verb>kill(?:ed|ing|s)?|left|leaving|leaves|claim(?:ed|ing|s)\s+the\s+lives\s+of|"
+    rf"\b(?P<verb>kill(?:ed|ing|s)?|shot\s+dead|shot\s+and\s+killed|gunned\s+down|"
+    rf"murder(?:ed|ing|s)?|assassinat(?:ed|ing|es)|execut(?:ed|ing|es)|behead(?:ed|ing|s)|left|leaving|leaves|claim(?:ed|ing|s)\s+the\s+lives\s+of|"
     rf"cost(?:ing|s)?\s+the\s+lives\s+of|wound(?:ed|ing|s)?|injur(?:ed|ing|es|e)|"
     rf"arrest(?:ed|ing|s)?|detain(?:ed|ing|s)?|kidnapp?(?:ed|ing|s)?|abduct(?:ed|ing|s)?)"
     rf"\s+(?:{_MOD}\s+)?(?P<num>{_NUM})\b(?P<np>(?:\s+{_SUBJWORD}){{0,4}})"
@@ -225,7 +226,9 @@ def _modifier_status(mod: str | None, status: CountStatus) -> CountStatus:
 
 def _kind_of(verb: str) -> FigureKind | None:
     verb = verb.lower()
-    if re.match(_KILL_V, verb) or verb.startswith(("kill", "claim", "cost")):
+    if re.match(_KILL_V, verb) or verb.startswith(
+        ("kill", "claim", "cost", "shot", "gunned", "murder", "assassin", "execut", "behead")
+    ):
         return "killed"
     if re.match(_INJ_V, verb) or verb.startswith(("wound", "injur")):
         return "injured"
@@ -283,6 +286,10 @@ def find_figures(clause: str) -> list[Figure]:
 
     def subset(start: int) -> bool:
         return bool(_SUBSET_BEFORE.search(text[max(0, start - 20) : start]))
+
+    for none in _find_none(text):
+        figures.append(none)
+        taken.append((none.start, none.end))
 
     for match in _TOLL.finditer(text):
         value = parse_number(match["num"])
@@ -374,6 +381,8 @@ def find_figures(clause: str) -> list[Figure]:
         after = text[match.end() : match.end() + 20]
         if _is_year(num, after):
             continue
+        if num.lower() in {"a", "an"}:
+            continue  # "the killing of a member": an earlier death, not this toll
         value = parse_number(num)
         if value is None:
             continue
@@ -398,7 +407,6 @@ def find_figures(clause: str) -> list[Figure]:
         )  # fmt: skip
         taken.append((match.start(), match.end()))
 
-    figures.extend(f for f in _find_none(text) if free(f.start, f.end))
     figures.sort(key=lambda f: f.start)
     return figures
 

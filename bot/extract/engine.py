@@ -44,13 +44,15 @@ from bot.extract.dates import DateMention, find_dates, find_time_of_day, referen
 from bot.extract.events import Trigger, choose_event_type, find_triggers, score_triggers
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
 from bot.extract.merge import haversine_km
-from bot.extract.normalize import match_key
+from bot.extract.normalize import match_key, strip_article
 from bot.extract.summary import summarize
 from bot.extract.text import Article, prepare
 
 __all__ = ["RulesEngine", "RulesExtractor"]
 
 _KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
+# A town the rest of the article does not place in its country must be at least this big.
+_MIN_UNCONFIRMED_POPULATION = 25_000
 _NEAR_KM = 25.0
 
 # Demonyms give a country prior without naming a place ("Iraqi army", "Yemeni rebels").
@@ -278,6 +280,7 @@ class RulesEngine:
     # ------------------------------------------------------------------ reading
     def _read(self, article: Article) -> tuple[list[_Unit], Counter[str]]:
         context: Counter[str] = Counter()
+        own: dict[tuple[int, int], Counter[str]] = {}
         per_sentence: list[list[tuple[int, int, tuple[GazetteerEntry, ...]]]] = []
         texts = [s.text for s in article.sentences]
         if article.title and (not texts or article.title != texts[0]):
@@ -288,24 +291,27 @@ class RulesEngine:
             mentions = self._gazetteer.find_mentions(sentence.text)
             found = [(m.start, m.end, m.candidates) for m in mentions]
             per_sentence.append(found)
-            for _start, end, candidates in found:
+            for start, end, candidates in found:
                 if _NOT_EVENT_AFTER.match(sentence.text[end : end + 20]):
                     if candidates[0].kind == "country":
-                        context[candidates[0].country] += 1
+                        context[candidates[0].country] += 2
                     continue
                 countries = {c.country for c in candidates}
-                weight = 2 if candidates[0].kind != "place" else 1
-                if len(countries) == 1:
-                    context[next(iter(countries))] += weight
+                weight = 4 if candidates[0].kind != "place" else 2
+                # An ambiguous name votes a little for each of its countries.
+                share = weight if len(countries) == 1 else 1
+                contribution = Counter(dict.fromkeys(countries, share))
+                own[(sentence.index, start)] = contribution
+                context.update(contribution)
             for match in _DEMONYM_RE.finditer(sentence.text):
-                context[_DEMONYMS[match.group(1).lower()]] += 1
+                context[_DEMONYMS[match.group(1).lower()]] += 2
         if article.dateline:
             for mention in self._gazetteer.find_mentions(article.dateline):
-                context[mention.candidates[0].country] += 1
+                context[mention.candidates[0].country] += 2
         if texts_title:
             for mention in self._gazetteer.find_mentions(texts_title):
                 if len({c.country for c in mention.candidates}) == 1:
-                    context[mention.candidates[0].country] += 1
+                    context[mention.candidates[0].country] += 2
         units: list[_Unit] = []
         for sentence, found in zip(article.sentences, per_sentence, strict=True):
             source = (
@@ -318,7 +324,9 @@ class RulesEngine:
                 for start, end, candidates in found:
                     if start < lo or start >= hi:
                         continue
-                    entry = self._choose(sentence.text, start, end, candidates, context)
+                    others = context.copy()
+                    others.subtract(own.get((sentence.index, start), Counter()))
+                    entry = self._choose(sentence.text, start, end, candidates, +others)
                     if entry is None:
                         continue
                     before = sentence.text[max(0, start - 45) : start]
@@ -397,9 +405,10 @@ class RulesEngine:
             return chosen
         if context:
             # A place in a country the article never mentions: only a well-known one.
-            if match_key(surface) == match_key(top.name) and (
-                top.kind != "place" or top.population >= 500_000
-            ):
+            exact = match_key(strip_article(surface)) == match_key(strip_article(top.name))
+            if top.kind != "place" or top.population >= 500_000:
+                return top if exact or top.kind != "place" else None
+            if exact and top.population >= _MIN_UNCONFIRMED_POPULATION:
                 return top
             return None
         return top
@@ -436,6 +445,11 @@ class RulesEngine:
             if not unit.is_event or unit.generic or self._historical(unit, ref):
                 continue
             place, date = unit.place, unit.date
+            if current is None and unit.background_cue and (place or date):
+                background = _Group(background=True)
+                groups.append(background)
+                self._attach(background, unit)
+                continue
             if current is None:
                 current = _Group(lead=True)
                 groups.append(current)
@@ -484,6 +498,7 @@ class RulesEngine:
                     self._attach(group, unit)
                     groups.append(group)
                     break
+        groups.sort(key=lambda g: not g.lead)  # the lead first; the rest in reading order
         return groups
 
     @staticmethod
@@ -627,11 +642,9 @@ class RulesEngine:
                     injured = from_heading_i
 
         actors = self._incident_actors(units, sub_event_type, location.country)
-        time_of_day = None
-        for unit in body_units:
-            time_of_day = find_time_of_day(unit.text)
-            if time_of_day:
-                break
+        times = [t for t in (find_time_of_day(u.text) for u in body_units) if t]
+        clock = [t for t in times if t[:1].isdigit()]
+        time_of_day = (clock or times)[0] if times else None
         evidence: list[str] = []
         for unit in body_units:
             if unit.sentence_text not in evidence:

@@ -37,7 +37,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"went\s+off|blast)|explosions?|blasts?\b|bombings?\b|"
                               r"(?:planted|detonated)\s+(?:a\s+)?bomb"),
     (S.GRENADE, 3.0, r"grenades?"),
-    (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?|fighting|fought|gunfights?|firefights?|"
+    (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?|fighting|fought|gunfights?|firefights?|shoot-?outs?|"
+                         r"(?:exchanged|traded|exchanging|trading)\s+(?:\S+\s+)?fire|gunfire|"
                          r"exchange\s+of\s+fire|exchanged\s+fire|gun\s+battles?|battles?\b|"
                          r"confrontations?|skirmish(?:es)?|engaged\s+(?:in\s+)?(?:a\s+)?"
                          r"(?:conflict|fight|battle)|heavy\s+gunfire|armed\s+conflict|"
@@ -77,7 +78,7 @@ _BY_GROUP = {f"t{i}": (sub, weight) for i, (sub, weight, _) in enumerate(_TRIGGE
 
 # A generic "attack" is a battle when armed people or posts were hit, else an attack on civilians.
 _ATTACK_RE = re.compile(
-    r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|raid(?:ed|s)?|stormed|ambush(?:ed)?)\b",
+    r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|stormed|ambush(?:ed)?)\b",
     re.IGNORECASE,
 )
 _ARMED_TARGET_RE = re.compile(
@@ -132,9 +133,9 @@ def find_triggers(text: str) -> list[Trigger]:
         if _ARMED_TARGET_RE.search(window) and not _CIVILIAN_TARGET_RE.search(
             text[match.end() : match.end() + 40]
         ):
-            sub, weight = S.ARMED_CLASH, 1.5
+            sub, weight = S.ARMED_CLASH, 1.0
         else:
-            sub, weight = S.ATTACK, 1.5
+            sub, weight = S.ATTACK, 1.0
         found.append(Trigger(sub, weight, match.start(), match.end(), match.group(0)))
     found.sort(key=lambda t: t.start)
     return found
@@ -184,6 +185,13 @@ def choose_event_type(
         score[s] >= score[S.ARRESTS] * 0.8 for s in (*_EXPLOSIVE, S.ARMED_CLASH, S.ATTACK)
     ):
         best = max((*_EXPLOSIVE, S.ARMED_CLASH, S.ATTACK), key=lambda s: score[s])
+    explosive = max(_EXPLOSIVE, key=lambda s: score[s])
+    if (
+        best in (S.ATTACK, S.ARMED_CLASH)
+        and score[explosive] >= 2.5
+        and (score[best] < score[explosive] * 2 and score[S.ARMED_CLASH] < 3.0)
+    ):
+        best = explosive  # an attack carried out with explosives is remote violence
     if best is S.ATTACK and score[S.ARMED_CLASH] > 0 and not civilian_victims:
         best = S.ARMED_CLASH
     if best is S.ARMED_CLASH and civilian_victims and score[S.ATTACK] >= score[best]:

@@ -130,6 +130,8 @@ def summarize(
     with_actors, without = _ACTION[sub_event_type]
     names = _actors_phrase(actors)
     action = with_actors.format(a=names) if names else without
+    if sub_event_type is S.ARMED_CLASH and len(actors) == 1:
+        action = f"{names} engaged in an armed clash"
     text = f"{_date_phrase(date, precision)}, {action} {describe_place(location)}"
     text += f"; {casualty_phrase(killed, injured)}"
     source = killed.source if killed.min is not None else injured.source
