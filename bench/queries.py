@@ -1,0 +1,442 @@
+"""Query latency (p50/p99) at 10k, 100k and 1M incidents in SQLite, through the real services.
+
+The databases are built by a bulk loader (below): the schema comes from ``SqliteStorage.open``
+(the real migrations); chats and subscriptions go in through the storage API; incidents are
+generated as ``Incident`` models, turned into rows by the storage's own row mapping
+(``storage.sqlite._incident_params``) and written with ``executemany`` on a separate
+``sqlite3`` connection, with their actors, one source each and the FTS index rows, exactly as
+``incidents.add`` writes them (``add`` itself does one transaction and a read-back per row,
+which would take most of an hour at 1M). Built files are cached in ``bench/.cache/``.
+
+Data shape: incidents spread over ten years up to a fixed "now" (so the density of every
+time window grows with the size: the harsh case), 80% in Iraq over ~40 places and their
+governorates weighted by a Zipf law (Baghdad largest), the rest in Syria and Yemen; one or two
+actors each, also Zipf-weighted. Queries are timed through ``QueryService`` and
+``DigestService`` (what a user's command costs, models included), plus the storage's first
+page for comparison.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import random
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bench.report import Row, percentile
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.domain import ActorRef, Incident, Report
+    from bot.extract.gazetteer import GazetteerEntry
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
+SPAN_DAYS = 3650
+GENERATOR_VERSION = 1  # bump when the generated data changes (invalidates the cache)
+DIGEST_CHATS = 10
+
+_IRAQ = (
+    "Baghdad", "Mosul", "Basra", "Kirkuk", "Ramadi", "Fallujah", "Tikrit", "Baqubah", "Samarra",
+    "Karbala", "Najaf", "Hillah", "Kut", "Amarah", "Nasiriyah", "Diwaniyah", "Erbil",
+    "Sulaymaniyah", "Duhok", "Sinjar", "Tal Afar", "Haditha", "Hit", "Khanaqin", "Tuz Khurmatu",
+    "Balad", "Muqdadiyah", "Baiji", "Qaim", "Rutba", "Zakho", "Halabja", "Samawah", "Kufa",
+    "Jurf al-Sakhar", "Tarmiyah", "Sharqat", "Makhmour", "Shirqat", "Hawija",
+)  # fmt: skip
+_OTHER = (
+    ("Aleppo", "SY"), ("Idlib", "SY"), ("Raqqa", "SY"), ("Homs", "SY"), ("Deir ez-Zor", "SY"),
+    ("Sanaa", "YE"), ("Aden", "YE"), ("Taiz", "YE"), ("Marib", "YE"), ("Hodeidah", "YE"),
+)  # fmt: skip
+_KINDS = (
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED", "roadside bomb"),
+    ("Explosions/Remote violence", "Air/drone strike", "drone strike"),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack", "mortar attack"),
+    ("Explosions/Remote violence", "Suicide bomb", "suicide bombing"),
+    ("Battles", "Armed clash", "clashes"),
+    ("Violence against civilians", "Attack", "shooting"),
+    ("Violence against civilians", "Abduction/forced disappearance", "kidnapping"),
+    ("Strategic developments", "Arrests", "arrest raid"),
+    ("Protests", "Peaceful protest", "protest"),
+)
+_TARGETS = ("a checkpoint", "a market", "an army patrol", "a police station", "a convoy",
+            "a village", "farmers", "a minibus", "a power station", "an oil field")  # fmt: skip
+_SEARCHES = ("drone {place}", "roadside bomb", "checkpoint {place}", "mortar {place}",
+             "kidnapping", "convoy {place}", "market bombing", "protest {place}")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """The places and actors the generator draws from (resolved through the real data)."""
+
+    places: list[GazetteerEntry]
+    place_weights: list[float]
+    actors: list[ActorRef]
+    actor_weights: list[float]
+
+
+def _catalog() -> Catalog:
+    from bot.extract.actors import ActorRegistry
+    from bot.extract.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    places: list[GazetteerEntry] = []
+    weights: list[float] = []
+    seen: set[str] = set()
+    for rank, name in enumerate(_IRAQ, start=1):
+        found = [e for e in gazetteer.lookup(name, country="IQ") if e.kind == "place"]
+        if found and found[0].key not in seen and found[0].admin1_code:
+            seen.add(found[0].key)
+            places.append(found[0])
+            weights.append(0.8 / rank)
+    iraq_total = sum(weights)
+    weights = [w / iraq_total * 0.8 for w in weights]
+    for rank, (name, country) in enumerate(_OTHER, start=1):
+        found = [e for e in gazetteer.lookup(name, country=country) if e.kind == "place"]
+        if found and found[0].key not in seen:
+            seen.add(found[0].key)
+            places.append(found[0])
+            weights.append(0.2 / len(_OTHER) * (1.5 if rank <= 3 else 0.8))
+    registry = ActorRegistry.default()
+    actors = [a for a in registry.all() if a.country in (None, "IQ", "SY", "YE")]
+    actors = actors[:40]
+    actor_weights = [1.0 / rank for rank in range(1, len(actors) + 1)]
+    return Catalog(places, weights, actors, actor_weights)
+
+
+def _make_incident(rng: random.Random, catalog: Catalog, incident_id: int) -> Incident:
+    from bot.domain import (
+        CasualtyCount,
+        CountStatus,
+        EventType,
+        GeoPrecision,
+        Incident,
+        SourceRef,
+        SubEventType,
+    )
+
+    entry = rng.choices(catalog.places, catalog.place_weights)[0]
+    admin_level = rng.random() < 0.1
+    location = entry.to_location(GeoPrecision.ADMIN1 if admin_level else None)
+    actors = rng.choices(catalog.actors, catalog.actor_weights, k=rng.choice((1, 1, 2)))
+    actors = list({a.id: a for a in actors}.values())
+    event, sub, words = rng.choice(_KINDS)
+    day = NOW.date() - dt.timedelta(days=int(rng.random() ** 1.0 * SPAN_DAYS))
+    created = min(
+        NOW,
+        dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
+        + dt.timedelta(hours=rng.uniform(1, 30)),
+    )
+    killed = rng.choice((0, 0, 1, 2, 3, 5, 8, 12))
+    injured = rng.choice((0, 1, 2, 4, 7, 15))
+    target = rng.choice(_TARGETS)
+    summary = f"A {words} hit {target} in {location.name}; {killed} killed and {injured} injured."
+    evidence = [
+        f"The {words} struck {target} near {location.name} on the day, officials said, "
+        f"leaving {killed} dead."
+    ]
+    return Incident(
+        id=incident_id,
+        date=day,
+        location=location,
+        actors=actors,
+        event_type=EventType(event),
+        sub_event_type=SubEventType(sub),
+        killed=CasualtyCount(min=killed, max=killed, status=CountStatus.EXACT),
+        injured=CasualtyCount(min=injured, max=injured, status=CountStatus.EXACT),
+        summary=summary,
+        evidence=evidence,
+        sources=[SourceRef(url=f"https://news.example/{incident_id}", outlet="Example News")],
+        created_at=created,
+        updated_at=created,
+    )
+
+
+async def _prepare_schema(path: Path, catalog: Catalog) -> None:
+    """Schema through the real migrations; chats with subscriptions through the storage API."""
+    from bot.domain import Chat, Subscription, SubscriptionKind
+    from storage.sqlite import SqliteStorage
+
+    storage = await SqliteStorage.open(path)
+    try:
+        async with storage.transaction():
+            for index in range(DIGEST_CHATS):
+                chat_id = 1000 + index
+                await storage.chats.upsert(Chat(id=chat_id, timezone="Asia/Baghdad"))
+                place = catalog.places[index % 8]
+                actor = catalog.actors[index % 5]
+                for kind, key, label in (
+                    (SubscriptionKind.PLACE, place.key, place.name),
+                    (SubscriptionKind.ADMIN1, place.admin1_code or "", f"{place.admin1} province"),
+                    (SubscriptionKind.ACTOR, actor.id, actor.name),
+                ):
+                    await storage.subscriptions.add(
+                        Subscription(chat_id=chat_id, kind=kind, key=key, label=label)
+                    )
+    finally:
+        await storage.close()
+
+
+def _bulk_load(path: Path, size: int, catalog: Catalog, progress: Callable[[str], None]) -> None:
+    """Write ``size`` generated incidents the way ``incidents.add`` does, in big batches."""
+    from storage.fts import fold_for_search
+    from storage.sqlite import _incident_params, _ts
+
+    rng = random.Random(size)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous = OFF")
+    columns: list[str] | None = None
+    batch = 20_000
+    started = time.perf_counter()
+    try:
+        for first in range(1, size + 1, batch):
+            rows, actor_rows, source_rows, fts_rows = [], [], [], []
+            for incident_id in range(first, min(first + batch, size + 1)):
+                incident = _make_incident(rng, catalog, incident_id)
+                params = _incident_params(incident)
+                params["id"] = incident_id
+                params["created_at"] = params["updated_at"] = _ts(incident.created_at or NOW)
+                rows.append(params)
+                day = incident.date.isoformat()
+                for position, actor in enumerate(incident.actors):
+                    actor_rows.append(
+                        (
+                            incident_id,
+                            actor.id,
+                            position,
+                            actor.name,
+                            actor.type.value,
+                            actor.country,
+                            day,
+                        )
+                    )
+                for position, source in enumerate(incident.sources):
+                    source_rows.append(
+                        (incident_id, position, None, source.url, source.outlet, None, None)
+                    )
+                fts_rows.append(
+                    (
+                        incident_id,
+                        fold_for_search(incident.summary),
+                        fold_for_search("\n".join(incident.evidence)),
+                    )
+                )
+            if columns is None:
+                columns = list(rows[0])
+            with conn:
+                conn.executemany(
+                    f"INSERT INTO incidents ({', '.join(columns)}) "
+                    f"VALUES ({', '.join(':' + c for c in columns)})",
+                    rows,
+                )
+                conn.executemany(
+                    "INSERT INTO incident_actors "
+                    "(incident_id, actor_id, position, name, type, country, date) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    actor_rows,
+                )
+                conn.executemany(
+                    "INSERT INTO incident_sources "
+                    "(incident_id, position, report_id, url, outlet, title, published_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    source_rows,
+                )
+                conn.executemany(
+                    "INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (?, ?, ?)",
+                    fts_rows,
+                )
+            done = min(first + batch - 1, size)
+            if size >= 100_000 and done % 100_000 < batch:
+                progress(f"  {done:,}/{size:,} incidents ({time.perf_counter() - started:.0f} s)")
+        conn.execute("ANALYZE")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def database_for(size: int, progress: Callable[[str], None] = print) -> Path:
+    """A cached database with ``size`` incidents (built on first use)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"incidents-{size}-v{GENERATOR_VERSION}.sqlite3"
+    if path.exists():
+        return path
+    progress(f"building {path.name} (cached for later runs) ...")
+    partial = path.with_name(path.name + ".partial")
+    for stale in CACHE.glob(partial.name + "*"):
+        stale.unlink()
+    catalog = _catalog()
+    started = time.perf_counter()
+    asyncio.run(_prepare_schema(partial, catalog))
+    _bulk_load(partial, size, catalog, progress)
+    conn = sqlite3.connect(partial)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for suffix in ("-wal", "-shm", ".lock"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
+    partial.rename(path)
+    progress(f"  built in {time.perf_counter() - started:.0f} s")
+    return path
+
+
+def bench_settings(**overrides: Any) -> Settings:
+    """Settings isolated from the environment and any .env file."""
+    from bot.config import Settings
+
+    values: dict[str, Any] = {"SITREP_TIMEZONE": "Asia/Baghdad"}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+class _NoExtractor:
+    """The query benchmark never extracts."""
+
+    async def extract(self, report: Report) -> list[Incident]:
+        return []
+
+
+class _Clock:
+    def now(self) -> dt.datetime:
+        return NOW
+
+
+async def _timed(call: Callable[[], Awaitable[object]], runs: int) -> list[float]:
+    for _ in range(min(5, runs)):
+        await call()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        await call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+async def _measure(path: Path, runs: int) -> dict[str, list[float]]:
+    from bot.domain import SubscriptionKind
+    from bot.domain.views import Target
+    from bot.extract.actors import ActorRegistry
+    from bot.extract.gazetteer import Gazetteer
+    from bot.services import build_services
+    from storage.base import IncidentQuery
+    from storage.sqlite import SqliteStorage
+
+    catalog = _catalog()
+    rng = random.Random(11)
+    storage = await SqliteStorage.open(path, migrate=False)
+    try:
+        services = build_services(
+            storage,
+            _NoExtractor(),
+            Gazetteer.default(),
+            ActorRegistry.default(),
+            _Clock(),
+            bench_settings(),
+        )
+        queries = services.queries
+        week = queries.parse_period("7d")
+        month = queries.parse_period("30d")
+        iraq_places = [p for p in catalog.places if p.country == "IQ"]
+
+        def city_target() -> Target:
+            entry = rng.choice(iraq_places)
+            return Target(kind=SubscriptionKind.PLACE, key=entry.key, label=entry.name)
+
+        def actor_target() -> Target:
+            actor = rng.choice(catalog.actors[:20])
+            return Target(kind=SubscriptionKind.ACTOR, key=actor.id, label=actor.name)
+
+        async def city() -> object:
+            return await queries.for_target(city_target(), week)
+
+        async def faction() -> object:
+            return await queries.for_target(actor_target(), month)
+
+        async def city_page() -> object:
+            entry = rng.choice(iraq_places)
+            query = IncidentQuery(
+                place_key=entry.key,
+                since=week.first_day,
+                until=week.last_day,
+                limit=5,
+            )
+            return await storage.incidents.query(query), await storage.incidents.count(query)
+
+        async def faction_page() -> object:
+            actor = rng.choice(catalog.actors[:20])
+            query = IncidentQuery(
+                actor_id=actor.id,
+                since=month.first_day,
+                until=month.last_day,
+                limit=5,
+            )
+            return await storage.incidents.query(query), await storage.incidents.count(query)
+
+        async def search() -> object:
+            place = rng.choice(iraq_places[:12]).name
+            return await queries.search(rng.choice(_SEARCHES).format(place=place))
+
+        async def digest() -> object:
+            return await services.digests.compose(1000 + rng.randrange(DIGEST_CHATS))
+
+        return {
+            "city, last 7 days (/city: service, all pages)": await _timed(city, runs),
+            "faction, last 30 days (/faction: service, all pages)": await _timed(faction, runs),
+            "full-text search (/search, 200 kept)": await _timed(search, runs),
+            "digest composition (3 subscriptions)": await _timed(digest, runs),
+            "city, last 7 days (storage: first page + count)": await _timed(city_page, runs),
+            "faction, last 30 days (storage: first page + count)": await _timed(
+                faction_page, runs
+            ),
+        }
+    finally:
+        await storage.close()
+
+
+def run(sizes: Sequence[int], quick: bool, progress: Callable[[str], None] = print) -> list[Row]:
+    """Build (or reuse) one database per size and time every query on each."""
+    runs = 40 if quick else 200
+    rows: list[Row] = []
+    by_name: dict[str, dict[int, tuple[float, float]]] = {}
+    for size in sizes:
+        path = database_for(size, progress)
+        results = asyncio.run(_measure(path, runs))
+        for name, samples in results.items():
+            p50, p99 = percentile(samples, 50), percentile(samples, 99)
+            by_name.setdefault(name, {})[size] = (p50, p99)
+    smallest = min(sizes)
+    for name, per_size in by_name.items():
+        for size, (p50, p99) in per_size.items():
+            growth = p99 / per_size[smallest][1] if size != smallest else 1.0
+            rows.append(
+                Row(
+                    "queries",
+                    f"{name} @ {size:,}: p99",
+                    p99,
+                    "ms",
+                    "goal",
+                    10.0,
+                    f"p50 {p50:.2f} ms; p99 x{growth:.1f} vs {smallest:,}; {runs} runs",
+                )
+            )
+    return rows
+
+
+def describe(path: Path) -> dict[str, object]:
+    """Row counts and file size of a cached database (for RESULTS.md)."""
+    conn = sqlite3.connect(path)
+    try:
+        counts = {
+            table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("incidents", "incident_actors", "incident_sources")
+        }
+    finally:
+        conn.close()
+    return {"file": path.name, "bytes": path.stat().st_size, **counts}
+
+
+if __name__ == "__main__":  # pragma: no cover - a manual helper
+    print(json.dumps(describe(database_for(10_000)), indent=2))
