@@ -1,20 +1,20 @@
-"""The catalog over the real packaged gazetteer (B1): spellings, neighbourhoods, links."""
+"""The catalog over the real packaged gazetteer and actor registry (B1)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.domain import SubscriptionKind
+from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.services.catalog import CatalogService
 from bot.services.subscriptions import parse_payload, payload_for
-from tests.fakes import FakeActorRegistry
 
 
 @pytest.fixture(scope="module")
 def catalog() -> CatalogService:
     """A catalog over the packaged gazetteer (loaded once for the module)."""
-    return CatalogService(Gazetteer.default(), FakeActorRegistry())
+    return CatalogService(Gazetteer.default(), ActorRegistry.default())
 
 
 class TestRealGazetteer:
@@ -60,3 +60,18 @@ class TestRealGazetteer:
     )
     def test_timezone_by_city(self, catalog: CatalogService, text: str, zone: str) -> None:
         assert catalog.timezone_for(text) == zone
+
+
+class TestRealRegistry:
+    @pytest.mark.parametrize(
+        "text", ["AAH", "aah", "Asa'ib", "Asaib Ahl al-Haq", "عصائب أهل الحق"]
+    )
+    async def test_asaib_ahl_al_haq(self, catalog: CatalogService, text: str) -> None:
+        target = (await catalog.resolve_actor(text)).unique
+        assert target is not None
+        assert target.key == "asaib-ahl-al-haq"
+
+    async def test_misspelt_faction_gets_suggestions(self, catalog: CatalogService) -> None:
+        resolution = await catalog.resolve_actor("Sarya al Salam")
+        keys = [t.key for t in resolution.matches or resolution.suggestions]
+        assert "saraya-al-salam" in keys
