@@ -126,6 +126,7 @@ class _State:
     by_key: dict[str, int]
     admin1_names: dict[str, str]
     stoplist: frozenset[str]
+    given_names: frozenset[str]
     entries: list[GazetteerEntry | None]
     automaton: Any = None
     fuzzy_choices: dict[str, str] | None = None
@@ -138,8 +139,17 @@ _KINDS: dict[str, EntryKind] = {"p": "place", "a": "admin1", "c": "country"}
 class Gazetteer:
     """Places by name (exact after folding), in running text, and by fuzzy match."""
 
-    def __init__(self, index: dict[str, Any], stoplist: Iterable[str] = ()) -> None:
-        """Build from a loaded index document (see ``scripts/build_gazetteer.py``)."""
+    def __init__(
+        self,
+        index: dict[str, Any],
+        stoplist: Iterable[str] = (),
+        given_names: Iterable[str] = (),
+    ) -> None:
+        """Build from a loaded index document (see ``scripts/build_gazetteer.py``).
+
+        ``stoplist``: names never taken as places in running text; ``given_names``: words that
+        make a following place name part of a person's name.
+        """
         if index.get("format") != 2:
             msg = f"unsupported gazetteer index format: {index.get('format')!r}"
             raise ValueError(msg)
@@ -174,6 +184,7 @@ class Gazetteer:
             by_key={key: i for i, key in enumerate(keys)},
             admin1_names=admin1_names,
             stoplist=frozenset(match_key(word) for word in stoplist),
+            given_names=frozenset(match_key(word) for word in given_names),
             entries=[None] * len(keys),
         )
         if not (len(keys) == len(kinds) == len(names_col) == len(index["lat"])):
@@ -187,11 +198,20 @@ class Gazetteer:
         return _default_gazetteer()
 
     @classmethod
-    def from_path(cls, path: Path, stoplist: Iterable[str] | None = None) -> Gazetteer:
-        """Load an index file (gzip JSON) from ``path``; the packaged stoplist unless given."""
+    def from_path(
+        cls,
+        path: Path,
+        stoplist: Iterable[str] | None = None,
+        given_names: Iterable[str] | None = None,
+    ) -> Gazetteer:
+        """Load an index file (gzip JSON) from ``path``; packaged word lists unless given."""
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             index = json.load(handle)
-        return cls(index, _packaged_stoplist() if stoplist is None else stoplist)
+        return cls(
+            index,
+            _word_list("place_stoplist.txt") if stoplist is None else stoplist,
+            _word_list("given_names.txt") if given_names is None else given_names,
+        )
 
     # ------------------------------------------------------------------ queries
     def get(self, key: str) -> GazetteerEntry | None:
@@ -414,6 +434,8 @@ class Gazetteer:
         candidates = tuple(self._rank(self._refs_exact(key)))
         if not candidates:
             return None
+        if not arabic and match_key(_previous_word(text, orig_start)) in state.given_names:
+            return None  # "Saad Maan", "Lloyd Austin": part of a person's name
         if _is_short_capitals(surface) and not _near_home(candidates[0]):
             return None  # "MENA", "HOL": acronyms, unless the place is a known focus town
         # Extend over a preceding article ("al-Basra"); a capitalised word before the article
@@ -500,8 +522,9 @@ def _previous_word(text: str, index: int) -> str:
     return text[j:i]
 
 
-def _packaged_stoplist() -> list[str]:
-    raw = resources.files("bot.data").joinpath("place_stoplist.txt").read_text(encoding="utf-8")
+def _word_list(filename: str) -> list[str]:
+    """A packaged one-word-per-line list, without comments and blank lines."""
+    raw = resources.files("bot.data").joinpath(filename).read_text(encoding="utf-8")
     words = []
     for line in raw.splitlines():
         word = line.split("#", 1)[0].strip()
@@ -515,6 +538,6 @@ def _default_gazetteer() -> Gazetteer:
     resource = resources.files("bot.data").joinpath("gazetteer.json.gz")
     with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
         index = json.load(handle)
-    gazetteer = Gazetteer(index, _packaged_stoplist())
+    gazetteer = Gazetteer(index, _word_list("place_stoplist.txt"), _word_list("given_names.txt"))
     gazetteer._automaton()  # build now so the first article is not slow
     return gazetteer

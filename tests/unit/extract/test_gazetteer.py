@@ -308,3 +308,21 @@ class TestWorldDivisions:
 
     def test_short_all_caps_acronyms_far_away_are_ignored(self, gaz: Gazetteer) -> None:
         assert gaz.find_mentions("Analysts at MENA desks disagreed.") == []
+
+
+class TestPersonNames:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Spokesman Saad Maan said the road was reopened.",
+            "Defence Secretary Lloyd Austin spoke by phone.",
+            "Karim Khan, the prosecutor, visited.",
+            "Nouri al-Maliki and Hadi al-Amiri met on Monday.",
+        ],
+    )
+    def test_person_names_are_not_places(self, gaz: Gazetteer, text: str) -> None:
+        assert gaz.find_mentions(text) == []
+
+    def test_the_same_names_as_places_still_count(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("Two rockets fell in Ma'an and near Austin.")
+        assert _surfaces(mentions) == ["Ma'an", "Austin"]
