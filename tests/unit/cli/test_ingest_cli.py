@@ -1,0 +1,187 @@
+"""`sitrep ingest`, `import`, `export` and `feeds` on a temp database and a local server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.ingest.files import ACLED_COLUMNS
+from tests.httpserver import LocalHTTPServer, running_server
+from tests.unit.ingest.samples import acled_csv, article_page, jsonl_reports, rss_feed
+
+REPORT_TEXT = (
+    "Two soldiers were killed and three wounded when a roadside bomb struck an army patrol "
+    "north of Tikrit on Monday morning, a security official said."
+)
+
+
+@pytest.fixture
+def http_server() -> Iterator[LocalHTTPServer]:
+    """Pages and feeds on 127.0.0.1."""
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temp database, private fetching allowed (the server is local), no .env file."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("SITREP_DATABASE", "SITREP_DATA_DIR", "TELEGRAM_BOT_TOKEN", "SITREP_ACTORS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    database = tmp_path / "sitrep.sqlite3"
+    monkeypatch.setenv("SITREP_DATABASE", str(database))
+    monkeypatch.setenv("SITREP_ALLOW_PRIVATE_FETCH", "true")
+    monkeypatch.setenv("SITREP_LOG_LEVEL", "WARNING")
+    return database
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI; return (exit status, stdout, stderr)."""
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+class TestIngest:
+    def test_file_then_again(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        path = tmp_path / "report.txt"
+        path.write_text(REPORT_TEXT, encoding="utf-8")
+        status, out, _ = run(
+            capsys, "ingest", str(path), "--published", "2026-03-02", "--title", "Patrol hit"
+        )
+        assert status == 0
+        assert out.startswith("stored report 1 (Patrol hit)")
+        status, out, _ = run(capsys, "ingest", str(path))
+        assert status == 0
+        assert "already stored as report 1" in out
+
+    def test_stdin(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(REPORT_TEXT))
+        status, out, _ = run(capsys, "ingest", "-")
+        assert status == 0
+        assert out.startswith("stored report 1")
+
+    def test_url(self, http_server: LocalHTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+        http_server.route("/story", body=article_page())
+        status, out, _ = run(capsys, "ingest", http_server.url("/story"))
+        assert status == 0
+        assert "Two killed as bomb hits patrol near Tikrit" in out
+
+    @pytest.mark.parametrize(
+        ("argv", "message"),
+        [
+            (("ingest", "missing.txt"), "no file at missing.txt"),
+            (("ingest", "file:///etc/passwd"), "only http:// and https://"),
+            (("ingest", "-", "--published", "last week"), "not a date"),
+        ],
+    )
+    def test_errors_are_one_line(
+        self,
+        argv: tuple[str, ...],
+        message: str,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(REPORT_TEXT))
+        status, _, err = run(capsys, *argv)
+        assert status == 1
+        assert message in err
+        assert err.count("\n") == 1
+        assert "Traceback" not in err
+
+    def test_unreachable_page_is_a_clean_error(
+        self, http_server: LocalHTTPServer, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        status, _, err = run(capsys, "ingest", http_server.url("/nothing"))
+        assert status == 1
+        assert "404" in err
+        assert err.count("\n") == 1
+
+
+class TestImportExport:
+    def test_acled_import_rerun_and_export(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        source = tmp_path / "events.csv"
+        source.write_text(acled_csv(), encoding="utf-8")
+        status, out, _ = run(capsys, "import", str(source))
+        assert status == 0
+        assert out.startswith("acled: 3 new, 0 merged, 0 already stored, 1 rejected")
+        assert "row 4" in out
+        status, out, _ = run(capsys, "import", str(source))
+        assert "4 skipped" in out
+        assert "0 new" in out
+
+        exported = tmp_path / "out.csv"
+        status, _, err = run(capsys, "export", "--format", "csv", "--output", str(exported))
+        assert status == 0
+        assert "wrote 3 incident(s)" in err
+        with exported.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert tuple(rows[0])[: len(ACLED_COLUMNS)] == ACLED_COLUMNS
+        assert [row["event_id_cnty"] for row in rows] == ["IRQ90001", "IRQ90002", "IRQ90003"]
+
+        status, out, _ = run(capsys, "export", "--format", "jsonl", "--since", "2026-02-11")
+        lines = out.splitlines()
+        assert len(lines) == 2
+        assert {json.loads(line)["date"] for line in lines} == {"2026-02-11", "2026-02-12"}
+
+    def test_jsonl_import(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        source = tmp_path / "reports.jsonl"
+        source.write_text(jsonl_reports(), encoding="utf-8")
+        status, out, _ = run(capsys, "import", str(source), "--format", "jsonl")
+        assert status == 0
+        assert out.startswith("jsonl: 2 new")
+        assert "2 rejected" in out
+
+    def test_bad_since_and_missing_file(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        status, _, err = run(capsys, "export", "--since", "March")
+        assert status == 1
+        assert "not a date" in err
+        status, _, err = run(capsys, "import", str(tmp_path / "none.csv"))
+        assert status == 1
+        assert "no file" in err
+
+
+class TestFeeds:
+    def test_add_list_poll_remove(
+        self, http_server: LocalHTTPServer, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        http_server.route("/rss", body=rss_feed(http_server.url("")), etag='"a"')
+        status, out, _ = run(capsys, "feeds", "add", http_server.url("/rss"), "--interval", "30")
+        assert status == 0
+        assert out.startswith("added feed 1 Tigris Wire")
+        status, out, _ = run(capsys, "feeds", "add", http_server.url("/rss"))
+        assert out.startswith("already there: feed 1")
+        status, out, _ = run(capsys, "feeds", "poll")
+        assert status == 0
+        assert out.startswith("polled 1 feed(s): 3 new report(s)")
+        status, out, _ = run(capsys, "feeds", "poll", "--all")
+        assert "1 unchanged" in out
+        status, out, _ = run(capsys, "feeds", "list")
+        assert "Tigris Wire" in out
+        assert "every 30 min" in out
+        assert "ok" in out
+        status, out, _ = run(capsys, "feeds", "remove", "1")
+        assert out.strip() == "removed feed 1"
+        status, _, err = run(capsys, "feeds", "remove", "1")
+        assert status == 1
+        assert "no feed number 1" in err
+
+    def test_add_refuses_non_feed(
+        self, http_server: LocalHTTPServer, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        http_server.route("/page", body=b"<html><body>hello</body></html>")
+        status, _, err = run(capsys, "feeds", "add", http_server.url("/page"))
+        assert status == 1
+        assert "does not give a feed" in err
