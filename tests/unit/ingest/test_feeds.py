@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,28 @@ class TestNotAFeed:
     def test_broken_xml_with_items_still_read(self) -> None:
         broken = rss_feed().replace(b"</channel>", b"")
         assert len(parse_feed(broken).entries) == 3
+
+
+class TestHostileXml:
+    def test_entity_expansion_bomb_is_not_expanded(self) -> None:
+        levels = ['<!ENTITY e0 "ha">'] + [
+            f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, 9)
+        ]
+        bomb = (
+            '<?xml version="1.0"?><!DOCTYPE r [' + "".join(levels) + "]>"
+            '<rss version="2.0"><channel><title>&e8;</title>'
+            "<item><title>a</title><description>b</description></item></channel></rss>"
+        ).encode()
+        parsed = parse_feed(bomb)
+        assert len(parsed.title or "") < 1000  # 10^8 copies would be 200 MB
+
+    def test_external_entities_are_not_read(self, tmp_path: Path) -> None:
+        secret = tmp_path / "secret.txt"
+        secret.write_text("TOPSECRET", encoding="utf-8")
+        xxe = (
+            f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>'
+            '<rss version="2.0"><channel><title>&x;</title>'
+            "<item><title>&x;</title><description>d &x;</description></item></channel></rss>"
+        ).encode()
+        parsed = parse_feed(xxe)
+        assert "TOPSECRET" not in repr(parsed)
