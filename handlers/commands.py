@@ -111,11 +111,16 @@ def bot_commands() -> list[BotCommand]:
     return [BotCommand(name, description) for name, description, _ in COMMANDS]
 
 
+def _help_line(name: str, description: str, example: str) -> str:
+    if example == f"/{name}":
+        return f"/{name} — {esc(description)}"
+    return f"/{name} — {esc(description)}, e.g. <code>{esc(example)}</code>"
+
+
 def help_text(is_admin: bool) -> str:
     """Every command with an example."""
     lines = ["<b>Sitrep commands</b>"]
-    for name, description, example in COMMANDS:
-        lines.append(f"/{name} — {esc(description)}\n   <code>{esc(example)}</code>")
+    lines.extend(_help_line(*command) for command in COMMANDS)
     lines.append("")
     lines.append(
         "Names are forgiving: Basra, Basrah, al-Basra or البصرة; factions by alias (AAH). "
@@ -124,8 +129,7 @@ def help_text(is_admin: bool) -> str:
     if is_admin:
         lines.append("")
         lines.append("<b>Admin</b>")
-        for name, description, example in ADMIN_COMMANDS:
-            lines.append(f"/{name} — {esc(description)}\n   <code>{esc(example)}</code>")
+        lines.extend(_help_line(*command) for command in ADMIN_COMMANDS)
     return "\n".join(lines)
 
 
@@ -837,11 +841,18 @@ class BotHandlers:
         await self._ingest(update, text, forwarded_from=None)
 
     async def _ingest(self, update: Update, text: str, forwarded_from: str | None) -> None:
+        message = update.effective_message
+        # The post's own time dates "on Monday"; a forward keeps the original post's time.
+        published = None
+        if message is not None:
+            origin = message.forward_origin
+            published = origin.date if origin is not None else message.date
         outcome = await self.services.ingestion.ingest_text(
             text,
             origin="telegram",
             forwarded_from=forwarded_from,
             outlet=forwarded_from,
+            published_at=published,
         )
         self._on_queued()
         await self._send(update, render.ingest_message(outcome))

@@ -122,10 +122,21 @@ def actors_line(incident: Incident) -> str | None:
     return ", ".join(esc(actor.name) for actor in incident.actors)
 
 
+def source_name(source: SourceRef) -> str:
+    """What to call a source: its outlet, else its title, else its report number."""
+    if source.outlet:
+        return source.outlet
+    if source.title:
+        return _shorten(source.title, 60)
+    if source.report_id is not None:
+        return f"report {source.report_id}"
+    return "source"
+
+
 def source_links(sources: Sequence[SourceRef], limit: int | None = _MAX_SOURCES_ON_CARD) -> str:
     """Sources as links ("Rudaw, AFP and 2 more")."""
     shown = list(sources if limit is None else sources[:limit])
-    items = [link(source.url, source.outlet or source.title or "source") for source in shown]
+    items = [link(source.url, source_name(source)) for source in shown]
     rest = len(sources) - len(shown)
     if rest > 0:
         items.append(f"{rest} more")
@@ -213,7 +224,7 @@ def incident_detail(incident: Incident, revisions: Sequence[IncidentRevision]) -
         for source in incident.sources:
             when = f" — {source.published_at:%d %b %Y %H:%M} UTC" if source.published_at else ""
             title = f": {esc(source.title)}" if source.title else ""
-            lines.append(f"• {link(source.url, source.outlet or 'source')}{title}{esc(when)}")
+            lines.append(f"• {link(source.url, source_name(source))}{title}{esc(when)}")
     if revisions:
         lines.append("")
         lines.append("<b>Revisions</b>")

@@ -1,0 +1,161 @@
+"""Conversations with the real application over the fake Bot API: ask, subscribe, alert, digest."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, TOLL_REPORT, OffsetClock, RunningBot
+from tests.fakebotapi import FakeBotAPI, SentMessage
+
+USER = 501
+BASRA = "sub:place:gn:99532"
+# Alerts wait out a burst window (20 s, rounded up to the next 20 s): jump past it.
+GRACE = dt.timedelta(seconds=45)
+DIGEST = "📰 Daily digest"
+
+
+async def ask(api: FakeBotAPI, text: str, chat_id: int, **kwargs: Any) -> SentMessage:
+    """Send ``text`` as a user and wait for the bot's next message in that chat."""
+    before = len(api.sent_to(chat_id))
+    api.send_text(text, chat_id=chat_id, **kwargs)
+    return await api.wait_reply(chat_id, before)
+
+
+async def press(api: FakeBotAPI, message: SentMessage, data: str, **kwargs: Any) -> None:
+    """Press a button and wait until the bot has answered the callback query."""
+    answered = len(api.calls_of("answerCallbackQuery"))
+    api.press(message, data, **kwargs)
+    await api.wait_for(
+        lambda: len(api.calls_of("answerCallbackQuery")) > answered, what="callback answered"
+    )
+
+
+async def subscribe_to_basra(api: FakeBotAPI, chat_id: int, **kwargs: Any) -> None:
+    choice = await ask(api, "/subscribe Basra", chat_id, **kwargs)
+    assert any(data == BASRA for _, data in choice.buttons)
+    await press(api, choice, BASRA, **kwargs)
+
+
+class TestAskingAndAlerts:
+    async def test_ask_subscribe_alert_then_update_as_reply(
+        self, api: FakeBotAPI, bot: RunningBot, clock: OffsetClock
+    ) -> None:
+        registered = api.calls_of("setMyCommands")
+        assert registered
+        assert any(c["command"] == "city" for c in registered[0].params["commands"])
+
+        answer = await ask(api, "/city Basra", USER)
+        assert "Basra" in answer.text
+        await subscribe_to_basra(api, USER)
+        assert "Subscribed to" in api.sent_to(USER)[-1].edits[-1]
+
+        ingested = await ask(api, f"/ingest {FIRST_REPORT}", ADMIN_ID)
+        assert "New incidents: 1" in ingested.text
+        before = len(api.sent_to(USER))
+        clock.jump(GRACE)  # past the burst grace
+        alert = await api.wait_reply(USER, before)
+        assert "New incident" in alert.text
+        assert "Basra" in alert.text
+        assert "/incident 1" in alert.text
+
+        await ask(api, TOLL_REPORT, ADMIN_ID)  # pasted in the admin's private chat
+        clock.jump(GRACE)
+        update = await api.wait_reply(USER, before + 1)
+        assert "Update" in update.text
+        assert "death toll rose from 2 to 4" in update.text
+        assert update.reply_to == alert.message_id
+        # Never a second "new" alert for the same incident.
+        await asyncio.sleep(0.3)
+        assert sum("New incident" in m.text for m in api.sent_to(USER)) == 1
+
+        detail = await ask(api, "/incident 1", USER)
+        assert "Killed: <b>2-4</b> (police)" in detail.text
+        assert "death toll rose" in detail.text
+
+    async def test_digest_arrives_at_its_time_once(
+        self, api: FakeBotAPI, bot: RunningBot, clock: OffsetClock
+    ) -> None:
+        await subscribe_to_basra(api, USER)
+        reply = await ask(api, "/digest_time 06:00", USER)  # 05:00 local now
+        assert "06:00" in reply.text
+        await ask(api, f"/ingest {FIRST_REPORT}", ADMIN_ID)
+        clock.jump(GRACE)
+        await api.wait_for(
+            lambda: any("New incident" in m.text for m in api.sent_to(USER)), what="alert"
+        )
+        assert not any(DIGEST in m.text for m in api.sent_to(USER))
+        clock.jump(dt.timedelta(hours=1))
+        await api.wait_for(lambda: any(DIGEST in m.text for m in api.sent_to(USER)), what="digest")
+        digest = next(m for m in api.sent_to(USER) if DIGEST in m.text)
+        assert "Basra" in digest.text
+        assert digest.params["link_preview_options"] == {"is_disabled": True}
+        await asyncio.sleep(0.5)  # several more ticks
+        assert sum(DIGEST in m.text for m in api.sent_to(USER)) == 1
+
+    async def test_unknown_and_ambiguous_names(self, api: FakeBotAPI, bot: RunningBot) -> None:
+        suggestion = await ask(api, "/city Basrra", USER)
+        assert "Did you mean" in suggestion.text
+        assert suggestion.buttons
+        ambiguous = await ask(api, "/stats Basra", USER)
+        assert "Which one?" in ambiguous.text
+
+
+class TestGroupsAndBlocking:
+    async def test_only_group_admins_change_subscriptions(
+        self, api: FakeBotAPI, bot: RunningBot
+    ) -> None:
+        group = -100777
+        refused = await ask(
+            api, "/subscribe@sitrep_test_bot AAH", group, user_id=55, chat_type="supergroup"
+        )
+        assert "administrators" in refused.text
+        api.admins[group] = {56}
+        done = await ask(
+            api, "/subscribe@sitrep_test_bot AAH", group, user_id=56, chat_type="supergroup"
+        )
+        assert "Subscribed to" in done.text
+        subs = await bot.context.services.subscriptions.list(group)
+        assert [s.key for s in subs] == ["asaib-ahl-al-haq"]
+
+    async def test_blocked_user_deactivated(
+        self, api: FakeBotAPI, bot: RunningBot, clock: OffsetClock
+    ) -> None:
+        await subscribe_to_basra(api, USER)
+        sent_before = len(api.sent_to(USER))
+        api.blocked_chats.add(USER)
+        await ask(api, f"/ingest {FIRST_REPORT}", ADMIN_ID)
+        clock.jump(GRACE)
+
+        async def inactive() -> bool:
+            chat = await bot.context.storage.chats.get(USER)
+            return chat is not None and not chat.active
+
+        for _ in range(200):
+            if await inactive():
+                break
+            await asyncio.sleep(0.02)
+        assert await inactive()
+        assert len(api.sent_to(USER)) == sent_before
+
+    async def test_removed_from_group_stops_sending(
+        self, api: FakeBotAPI, bot: RunningBot
+    ) -> None:
+        group = -100888
+        api.send_text("/start", chat_id=group, chat_type="supergroup", user_id=1)
+        await api.wait_messages(group, 1)
+        api.member_update(
+            chat_id=group, old_status="member", new_status="left", chat_type="supergroup"
+        )
+        await api.wait_idle()
+
+        async def active() -> bool | None:
+            chat = await bot.context.storage.chats.get(group)
+            return None if chat is None else chat.active
+
+        for _ in range(200):
+            if await active() is False:
+                break
+            await asyncio.sleep(0.02)
+        assert await active() is False
