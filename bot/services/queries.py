@@ -125,8 +125,32 @@ class QueryService:
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> IncidentPage:
         """Incidents for a place, governorate or faction within a period (None = any time)."""
-        incidents = await self.incidents_for(target, period)
-        return paginate(incidents, page, page_size, target=target, period=period)
+        if target.kind is SubscriptionKind.PLACE:
+            # Neighbourhoods are found by filtering in memory, so the page is cut here.
+            incidents = await self.incidents_for(target, period)
+            return paginate(incidents, page, page_size, target=target, period=period)
+        query = IncidentQuery()
+        if period is not None:
+            query.since, query.until = period.first_day, period.last_day
+        if target.kind is SubscriptionKind.ADMIN1:
+            query.admin1_code = target.key
+        else:
+            query.actor_id = target.key
+        # Governorates and factions page in the database: no need to load every incident.
+        size = _clamp_page_size(page_size)
+        total = await self._storage.incidents.count(query)
+        pages = IncidentPage.pages_for(total, size)
+        current = max(1, min(page, pages))
+        query.limit, query.offset = size, (current - 1) * size
+        return IncidentPage(
+            items=await self._storage.incidents.query(query),
+            page=current,
+            pages=pages,
+            total=total,
+            page_size=size,
+            target=target,
+            period=period,
+        )
 
     async def incidents_for(
         self,
