@@ -122,6 +122,8 @@ class ConsoleRequest(BaseRequest):
         markup = params.get("reply_markup")
         buttons = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
         flat = [button for row in buttons for button in row if "callback_data" in button]
+        if not flat and edited and any(c.message_id == message_id for c in self.choices):
+            self.choices = []  # the buttons under this message are gone
         if flat:
             self.choices = [
                 Choice(number, str(button["text"]), str(button["callback_data"]), message_id)

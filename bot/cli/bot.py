@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,14 @@ import click
 
 from bot.cli.common import CliError, db_option, settings_for_cli
 from bot.config import Settings
+
+
+def _quiet_libraries(console: bool) -> None:
+    """APScheduler logs every job run at INFO; the console also hides PTB's life-cycle lines."""
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    if console:
+        logging.getLogger("telegram.ext").setLevel(logging.WARNING)
+        logging.getLogger("storage").setLevel(logging.WARNING)
 
 
 @click.command("run")
@@ -24,6 +33,7 @@ def run(database: str | None) -> None:
     if not settings.token:
         raise CliError(NO_BOT_HELP)
     install_redaction(settings.token)
+    _quiet_libraries(console=False)
     asyncio.run(run_bot(settings))
 
 
@@ -41,6 +51,7 @@ async def _console(
     from handlers.redaction import install_redaction
 
     install_redaction(settings.token)
+    _quiet_libraries(console=True)
     context = await open_context(settings)
     try:
         if demo:
