@@ -107,7 +107,7 @@ def scripted_incident(place: str = "Tikrit", killed: int = 2) -> Incident:
     """An incident the scripted extractor hands out."""
     return Incident(
         date=dt.date(2026, 3, 2),
-        location=Location(name=place, country="IQ", admin1="Salah al-Din"),
+        location=Location(name=place, country="IQ", admin1="Salahuddin", admin1_code="IQ-SD"),
         event_type=EventType.EXPLOSIONS,
         sub_event_type=SubEventType.REMOTE_EXPLOSIVE,
         killed=CasualtyCount(min=killed, max=killed, status=CountStatus.EXACT),

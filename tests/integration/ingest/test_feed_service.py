@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import OutboxKind
+from bot.domain import Chat, ChatType, OutboxKind, Subscription, SubscriptionKind
 from bot.services.errors import UserError
 from bot.services.feeds import MAX_BACKOFF, backoff_delay
 from tests.httpserver import LocalHTTPServer
@@ -135,6 +135,30 @@ class TestPolling:
         assert summary.reports_new == 3
         assert summary.duplicates == 3
         assert await world.storage.reports.count() == 3
+        assert await world.storage.incidents.count() == 1
+
+    async def test_alerts_queued_once_across_polls_and_mirrors(self, world: FeedWorld) -> None:
+        chat_id = 5001
+        await world.storage.chats.upsert(Chat(id=chat_id, type=ChatType.PRIVATE))
+        await world.storage.subscriptions.add(
+            Subscription(
+                chat_id=chat_id, kind=SubscriptionKind.ADMIN1, key="IQ-SD", label="Salahuddin"
+            )
+        )
+        await world.feeds.add(serve_feed(world, etag=None), added_by=None)
+        first = await world.feeds.poll_due()
+        assert first.alerts_queued == 1
+        world.clock.advance(minutes=16)
+        second = await world.feeds.poll_due()
+        assert second.alerts_queued == 0
+        world.server.route("/copy", body=article_page())
+        world.server.route("/copy2", body=article_page())
+        await world.feeds.ingest_url(world.server.url("/copy"))
+        again = await world.feeds.ingest_url(world.server.url("/copy2"))
+        assert again.duplicate
+        counts = await world.storage.outbox.counts()
+        # The feed entry and the page are two reports of one event: one alert in total.
+        assert sum(counts.values()) == 1
         assert await world.storage.incidents.count() == 1
 
     async def test_full_article_text_fetched_for_entries(self, world: FeedWorld) -> None:
