@@ -179,7 +179,12 @@ class IngestService:
         duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
         if duplicate is not None:
             return IngestOutcome(report=duplicate, duplicate=True)
-        extracted = await self._extractor.extract(report)
+        # Without a publication time, "on Monday" is read relative to when the text arrived;
+        # the stored report keeps published_at empty (we do not know it).
+        reference = report
+        if report.published_at is None:
+            reference = report.model_copy(update={"published_at": report.fetched_at})
+        extracted = await self._extractor.extract(reference)
         now = self._clock.now()
         async with self._storage.transaction():
             stored, is_new = await self._storage.reports.add(report)

@@ -9,13 +9,16 @@ import pytest
 
 from bot.domain import OutboxKind, OutboxMessage, SubscriptionKind
 from bot.domain.views import Target
-from bot.services import Services
+from bot.extract.actors import ActorRegistry
+from bot.extract.engine import RulesEngine, RulesExtractor
+from bot.extract.gazetteer import Gazetteer
+from bot.services import Services, build_services
 from bot.services.alerts import alert_key, update_key
 from bot.services.errors import UserError
 from bot.services.ingestion import content_hash
 from storage.base import Storage
 from tests.fakes import MutableClock, ScriptedExtractor
-from tests.unit.services.conftest import add_chat, make_incident, outbox_counts
+from tests.unit.services.conftest import add_chat, make_incident, make_settings, outbox_counts
 
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 FIRST = "GZ-1: Clashes in the Green Zone left fifteen people dead, medics said."
@@ -250,3 +253,25 @@ class TestAtomicity:
         scripted.fail_with = None
         outcome = await services.ingestion.ingest_text(FIRST)
         assert len(outcome.new_incidents) == 1
+
+
+class TestReferenceTime:
+    async def test_text_without_publication_time_is_read_relative_to_arrival(
+        self, storage: Storage, clock: MutableClock
+    ) -> None:
+        gazetteer, actors = Gazetteer.default(), ActorRegistry.default()
+        engine_services = build_services(
+            storage,
+            RulesExtractor(RulesEngine(gazetteer, actors)),
+            gazetteer,
+            actors,
+            clock,
+            make_settings(),
+        )
+        clock.set(dt.datetime(2022, 9, 2, 9, 0, tzinfo=dt.UTC))  # a Friday
+        outcome = await engine_services.ingestion.ingest_text(
+            "Gunmen clashed with police at a checkpoint in Basra on Thursday, killing two "
+            "people and wounding five, police said."
+        )
+        assert outcome.report.published_at is None
+        assert [i.date for i in outcome.new_incidents] == [dt.date(2022, 9, 1)]
