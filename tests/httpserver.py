@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -36,7 +37,7 @@ class RecordedRequest:
 class LocalHTTPServer:
     """A threaded HTTP server with programmable routes; records every request."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
@@ -96,6 +97,8 @@ class LocalHTTPServer:
                 self.close_connection = True
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         self.port = int(self._httpd.server_address[1])
@@ -103,9 +106,10 @@ class LocalHTTPServer:
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
 
-    def url(self, path: str) -> str:
-        """The full URL of a path on this server."""
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        """The full URL of a path on this server (https when it serves TLS)."""
+        scheme = "https" if isinstance(self._httpd.socket, ssl.SSLSocket) else "http"
+        return f"{scheme}://{host}:{self.port}{path}"
 
     def route(self, path: str, **kwargs: object) -> Route:
         """Add or replace the route for ``path``."""
@@ -131,9 +135,9 @@ class LocalHTTPServer:
 
 
 @contextmanager
-def running_server() -> Iterator[LocalHTTPServer]:
-    """A started server, stopped afterwards."""
-    server = LocalHTTPServer()
+def running_server(tls: ssl.SSLContext | None = None) -> Iterator[LocalHTTPServer]:
+    """A started server (serving TLS with ``tls``), stopped afterwards."""
+    server = LocalHTTPServer(tls)
     server.start()
     try:
         yield server

@@ -411,6 +411,7 @@ class SafeFetcher:
         resolver: Resolver = system_resolver,
         allowed_endpoints: Collection[tuple[str, int]] = (),
         transport: httpx.AsyncBaseTransport | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.allow_private = settings.sitrep_allow_private_fetch
         self.max_bytes = settings.sitrep_fetch_max_bytes
@@ -422,7 +423,7 @@ class SafeFetcher:
             allowed_endpoints=self._allowed_endpoints,
         )
         self._transport = transport
-        self._ssl_context: ssl.SSLContext | None = None
+        self._ssl_context = ssl_context  # default: the system's CA bundle, via httpx
 
     def check(self, url: str) -> str:
         """Pre-check a URL without connecting (scheme, port, literal address); return it."""
