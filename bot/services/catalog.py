@@ -22,6 +22,7 @@ MAX_QUERY_CHARS = 100
 LOCATION_CACHE_SIZE = 10_000
 MAX_MATCHES = 8
 SUGGESTIONS = 5
+NAMESAKE = 100  # a governorate this many times bigger than every place of its name wins
 DOMINANCE = 10  # a place this many times bigger than the next match with its name wins outright
 TIMEZONE_USAGE = "Use an IANA zone such as Asia/Baghdad or Europe/Berlin, or a city name."
 _ADMIN1_SUFFIX = re.compile(r"\s+(?:governorate|province|gov\.?|muhafazat)$", re.IGNORECASE)
@@ -104,7 +105,12 @@ class CatalogService:
         return self._gazetteer.get(entry.parent_key) if entry.parent_key else None
 
     def _place_matches(self, text: str) -> list[PlaceEntry]:
-        entries = [e for e in self._gazetteer.lookup(text) if e.kind == "place"]
+        found = self._gazetteer.lookup(text)
+        entries = [e for e in found if e.kind == "place"]
+        biggest_admin1 = max((e.population for e in found if e.kind == "admin1"), default=0)
+        if entries and all(e.population * NAMESAKE < biggest_admin1 for e in entries):
+            # "Anbar" is the governorate, not a Turkish hamlet called Ambar.
+            return []
         if len(entries) > 1:
             top, second = entries[0], entries[1]
             # "Basra" the city of a million beats a hamlet called Basra: no keyboard needed.

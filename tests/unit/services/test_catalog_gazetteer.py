@@ -50,6 +50,16 @@ class TestRealGazetteer:
         resolution = await catalog.resolve_any("Basra")
         assert [t.key for t in resolution.matches] == ["gn:99532", "IQ-BA"]
 
+    async def test_a_governorate_beats_a_tiny_foreign_namesake(
+        self, catalog: CatalogService
+    ) -> None:
+        target = (await catalog.resolve_any("Anbar")).unique
+        assert target is not None
+        assert (target.kind, target.key) == (SubscriptionKind.ADMIN1, "IQ-AN")
+        as_city = catalog.resolve_place("Anbar")
+        assert not as_city.found
+        assert as_city.suggestions[0].key == "IQ-AN"
+
     def test_misspelling_gets_suggestions(self, catalog: CatalogService) -> None:
         resolution = catalog.resolve_place("Basrra")
         assert not resolution.found
