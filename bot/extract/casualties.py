@@ -90,7 +90,8 @@ _INCL = (
 _SUBJECT_FIRST = re.compile(
     rf"(?<![\w-])(?P<subj>{_QUANT}(?P<np>(?:\s+{_SUBJWORD}){{0,8}}?)"
     rf"(?P<more>(?:\s*(?:,|and|,\s*and)\s+(?:{_MOD}\s+)?{_NUM}\b(?:\s+{_SUBJWORD}){{0,8}}?)*))"
-    rf"{_INCL}\s+{_AUX}(?P<verb>{_KILL_V}|{_INJ_V}|{_ARR_V}|{_ABD_V})\b",
+    rf"{_INCL}\s+{_AUX}(?P<verb>{_KILL_V}|{_INJ_V}|{_ARR_V}|{_ABD_V})\b"
+    rf"(?!\s+(?:and|or)\s+(?:wounded|injured|hurt))",
     re.IGNORECASE,
 )
 _VERB_FIRST = re.compile(
@@ -244,10 +245,12 @@ def _blank_parentheses(text: str) -> str:
     return re.sub(r"\([^()]{0,80}\)", lambda m: " " * len(m.group(0)), text)
 
 
-def _is_year(num: str, after: str) -> bool:
-    if not num.isdigit() or len(num) != 4:
+def _is_year(num: str, after: str, before: str = "") -> bool:
+    if not num.isdigit() or len(num) != 4 or not 1900 <= int(num) <= 2099:
         return False
-    return 1900 <= int(num) <= 2099 and not re.match(
+    if re.search(r"\b(?:in|since|from|of|by|until|during|early|late|mid)\s*$", before, re.I):
+        return True
+    return not re.match(
         r"\s+(?:people|persons|civilians|soldiers|fighters|militants|troops)", after, re.I
     )
 
@@ -316,7 +319,9 @@ def find_figures(clause: str) -> list[Figure]:
         if kind_or_none is None:
             continue
         after = text[match.end("num") : match.end("num") + 20]
-        if _is_year(match["num"], after):
+        if _is_year(
+            match["num"], after, text[max(0, match.start("num") - 8) : match.start("num")]
+        ):
             continue
         groups = _coordinated(match["subj"])
         if not groups:

@@ -1,0 +1,226 @@
+"""Casualty figures: numbers, vague words, structures, subsets, attribution, combining."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.enums import CountStatus
+from bot.extract.casualties import (
+    Statement,
+    combine,
+    find_attribution,
+    find_figures,
+    mentions_unknown,
+    parse_number,
+)
+
+
+def figures(text: str) -> list[tuple[str, int | None]]:
+    return [(f.kind, f.min) for f in find_figures(text)]
+
+
+class TestParseNumber:
+    @pytest.mark.parametrize(
+        ("text", "value"),
+        [("12", 12), ("1,200", 1200), ("twenty-one", 21), ("one hundred and five", 105),
+         ("a hundred", 100), ("another", 1), ("eleven", 11)],
+    )  # fmt: skip
+    def test_exact(self, text: str, value: int) -> None:
+        assert parse_number(text) == (value, CountStatus.EXACT)
+
+    @pytest.mark.parametrize(
+        ("text", "value"), [("dozens", 12), ("tens", 10), ("hundreds", 100), ("scores", 20)]
+    )
+    def test_vague_words_read_the_acled_way(self, text: str, value: int) -> None:
+        assert parse_number(text) == (value, CountStatus.APPROXIMATE)
+
+    @pytest.mark.parametrize("text", ["several", "a number", "many", ""])
+    def test_no_number(self, text: str) -> None:
+        assert parse_number(text) is None
+
+
+class TestStructures:
+    def test_killed_and_injured_others(self) -> None:
+        text = "30 people were killed and 500 others were injured in the clashes"
+        assert figures(text) == [("killed", 30), ("injured", 500)]
+
+    def test_verb_first(self) -> None:
+        assert figures("a blast killed 32 people and wounded 110") == [
+            ("killed", 32),
+            ("injured", 110),
+        ]
+
+    def test_death_of_one_and_injury_of_another(self) -> None:
+        text = "confirming the death of one and the injury of another"
+        assert figures(text) == [("killed", 1), ("injured", 1)]
+
+    def test_toll_rose_is_an_update(self) -> None:
+        [figure] = find_figures("the death toll rose to twenty-one on Friday")
+        assert (figure.kind, figure.min, figure.update) == ("killed", 21, True)
+
+    def test_at_least_and_more_than(self) -> None:
+        [first] = find_figures("at least 13 people were killed")
+        [second] = find_figures("the injury of more than ten people")
+        assert (first.min, first.status) == (13, CountStatus.AT_LEAST)
+        assert (second.min, second.status) == (10, CountStatus.AT_LEAST)
+
+    def test_coordinated_subjects_add_up(self) -> None:
+        assert figures("six civilians and four soldiers died in the attack") == [("killed", 10)]
+
+    def test_subset_after_including_is_not_counted_again(self) -> None:
+        text = "ten civilians, including four guards, have been killed"
+        assert figures(text) == [("killed", 10)]
+
+    def test_among_those_killed_is_a_subset(self) -> None:
+        assert figures("four children were also among those killed") == []
+
+    def test_singular_with_article(self) -> None:
+        assert figures("a soldier was killed and a policeman sustained injuries") == [
+            ("killed", 1),
+            ("injured", 1),
+        ]
+
+    def test_shot_dead_someone(self) -> None:
+        assert figures("gunmen shot dead a shop owner") == [("killed", 1)]
+
+    def test_detained_is_not_killed(self) -> None:
+        assert figures("police detained 12 people and killed two gunmen") == [
+            ("arrested", 12),
+            ("killed", 2),
+        ]
+
+    def test_kidnapped(self) -> None:
+        assert figures("gunmen kidnapped three engineers") == [("abducted", 3)]
+
+    def test_left_dead_and_wounded(self) -> None:
+        assert figures("the blast left 8 dead and 10 wounded") == [
+            ("killed", 8),
+            ("injured", 10),
+        ]
+
+    def test_dead_and_wounded_together_is_not_a_figure(self) -> None:
+        assert figures("an old feud leaves 8 dead and wounded") == []
+
+    def test_parenthesised_aside(self) -> None:
+        text = "two fighters of the Popular Mobilization Forces (PMF, or Hashd) were killed"
+        assert figures(text) == [("killed", 2)]
+
+
+class TestNotFigures:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "more than 250 people have lost their lives since the protests began",
+            "the war has killed tens of thousands of people",
+            "in 2014 fighters were killed",
+            "security forces arrested a number of suspects",
+            "a number of people were wounded",
+            "several people were wounded",
+        ],
+    )
+    def test_no_count(self, text: str) -> None:
+        assert [f for f in find_figures(text) if f.min is not None] == []
+
+    def test_no_casualties(self) -> None:
+        found = find_figures("No casualties were reported.")
+        assert {(f.kind, f.status) for f in found} == {
+            ("killed", CountStatus.NONE_REPORTED),
+            ("injured", CountStatus.NONE_REPORTED),
+        }
+
+    def test_no_one_was_hurt_is_not_one_hurt(self) -> None:
+        assert all(f.min is None for f in find_figures("No one was hurt."))
+
+    def test_unknown_toll(self) -> None:
+        assert mentions_unknown("the number of casualties remains unknown")
+
+
+class TestAttribution:
+    @pytest.mark.parametrize(
+        ("sentence", "source"),
+        [
+            ("The Iraqi Security Media Cell said one person died.", "Iraqi Security Media Cell"),
+            ("According to the latest numbers by AFP, 30 people were killed.", "AFP"),
+            ("Two soldiers were killed, a security source said.", "security source"),
+            ("Four died, the health ministry said on Monday.", "health ministry"),
+        ],
+    )
+    def test_sources(self, sentence: str, source: str) -> None:
+        assert find_attribution(sentence) == source
+
+    def test_no_source(self) -> None:
+        assert find_attribution("Two soldiers were killed.") is None
+
+
+def statement(text: str, source: str | None = None) -> Statement:
+    return Statement(tuple(find_figures(text)), source, text, mentions_unknown(text))
+
+
+class TestCombine:
+    def test_repeated_figure(self) -> None:
+        count = combine(
+            [statement("eight people were killed"), statement("8 people were killed")], "killed"
+        )
+        assert (count.min, count.max, count.status) == (8, 8, CountStatus.EXACT)
+
+    def test_conflicting_sources_keep_the_range_and_claims(self) -> None:
+        count = combine(
+            [
+                statement("five people were killed", "police"),
+                statement("seven people were killed", "a doctor"),
+            ],
+            "killed",
+        )
+        assert (count.min, count.max, count.source) == (5, 7, "police")
+        assert [(c.min, c.source) for c in count.claims] == [(5, "police"), (7, "a doctor")]
+
+    def test_additive_groups_chain(self) -> None:
+        count = combine(
+            [statement("a soldier was killed"), statement("clashes also killed six fighters")],
+            "killed",
+        )
+        assert count.min == 7
+
+    def test_total_beats_parts(self) -> None:
+        count = combine(
+            [
+                statement("three people were killed"),
+                statement("two guards were killed"),
+                statement("one soldier was also killed"),
+            ],
+            "killed",
+        )
+        assert (count.min, count.max) == (3, 3)
+
+    def test_toll_rose_replaces_earlier_figures(self) -> None:
+        count = combine(
+            [statement("four people were killed"), statement("the death toll rose to nine")],
+            "killed",
+        )
+        assert (count.min, count.max) == (9, 9)
+
+    def test_vague_figure_only_widens(self) -> None:
+        count = combine(
+            [statement("killing scores of people"), statement("four people were killed")],
+            "killed",
+        )
+        assert (count.min, count.max) == (4, 20)
+
+    def test_none_reported(self) -> None:
+        count = combine([statement("No casualties were reported.")], "killed")
+        assert (count.min, count.status) == (None, CountStatus.NONE_REPORTED)
+
+    def test_unknown_is_kept_as_a_claim(self) -> None:
+        count = combine(
+            [
+                statement("the number of casualties remains unknown", "a source"),
+                statement("one person died", "the Cell"),
+            ],
+            "killed",
+        )
+        assert count.min == 1
+        assert any(c.status is CountStatus.UNKNOWN for c in count.claims)
+
+    def test_nothing_said_is_none_reported(self) -> None:
+        count = combine([statement("clashes broke out")], "injured")
+        assert (count.min, count.status) == (None, CountStatus.NONE_REPORTED)

@@ -1,0 +1,129 @@
+"""The rules engine end to end on short texts written for the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.domain.enums import DatePrecision, GeoPrecision
+from bot.domain.models import Report
+from bot.extract.engine import RulesEngine, RulesExtractor
+
+PUBLISHED = dt.datetime(2022, 9, 1, 8, 0, tzinfo=dt.UTC)
+
+
+class TestExtract:
+    def test_empty_text(self, engine: RulesEngine) -> None:
+        assert engine.extract("", PUBLISHED) == []
+        assert engine.extract("   \n\n  ", PUBLISHED) == []
+
+    def test_text_without_an_event(self, engine: RulesEngine) -> None:
+        assert engine.extract("The minister visited Basra on Monday.", PUBLISHED) == []
+
+    def test_naive_publication_time_is_utc(self, engine: RulesEngine) -> None:
+        naive = dt.datetime(2022, 9, 1, 8, 0)
+        [incident] = engine.extract("A bomb exploded in Mosul on Monday.", naive)
+        assert incident.date == dt.date(2022, 8, 29)
+
+    def test_without_publication_time_a_stated_date_is_used(self, engine: RulesEngine) -> None:
+        [incident] = engine.extract("A bomb exploded in Mosul on 29 August 2022.")
+        assert incident.date == dt.date(2022, 8, 29)
+
+    def test_without_any_date_nothing_can_be_dated(self, engine: RulesEngine) -> None:
+        assert engine.extract("A bomb exploded in Mosul on Monday.") == []
+
+    def test_governorate_only_has_admin1_precision(self, engine: RulesEngine) -> None:
+        [incident] = engine.extract(
+            "Islamic State fighters attacked an army post in Diyala province on Monday.",
+            PUBLISHED,
+        )
+        assert incident.location.geo_precision is GeoPrecision.ADMIN1
+        assert incident.location.admin1 == "Diyala"
+
+    def test_near_a_place(self, engine: RulesEngine) -> None:
+        [incident] = engine.extract("A roadside bomb exploded near Tikrit on Monday.", PUBLISHED)
+        assert incident.location.geo_precision is GeoPrecision.NEAR
+
+    def test_country_only(self, engine: RulesEngine) -> None:
+        [incident] = engine.extract("Gunmen killed two farmers in Iraq on Monday.", PUBLISHED)
+        assert incident.location.geo_precision is GeoPrecision.COUNTRY
+        assert incident.location.country == "IQ"
+
+    def test_ids_and_sources_left_empty(self, engine: RulesEngine) -> None:
+        [incident] = engine.extract("A bomb exploded in Mosul on Monday.", PUBLISHED)
+        assert incident.id is None
+        assert incident.sources == []
+
+    def test_last_week_background_has_week_precision(self, engine: RulesEngine) -> None:
+        text = (
+            "A bomb exploded in Mosul on Thursday, killing two people. "
+            "Last week, gunmen attacked a village near Kirkuk, killing three farmers."
+        )
+        lead, background = engine.extract(text, PUBLISHED)
+        assert not lead.is_background
+        assert background.is_background
+        assert background.date_precision is DatePrecision.WEEK
+
+    def test_evidence_is_the_sentences_used(self, engine: RulesEngine) -> None:
+        text = "A bomb exploded in Mosul on Monday. It killed three people, police said."
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.evidence == [
+            "A bomb exploded in Mosul on Monday.",
+            "It killed three people, police said.",
+        ]
+        assert incident.killed.min == 3
+
+
+class TestRulesExtractor:
+    async def test_implements_the_extractor_port(self, engine: RulesEngine) -> None:
+        report = Report(
+            content_hash="x",
+            fetched_at=PUBLISHED,
+            published_at=PUBLISHED,
+            text="Clashes broke out in Basra on Thursday between rival militias.",
+        )
+        [incident] = await RulesExtractor(engine).extract(report)
+        assert incident.location.name == "Basra"
+        assert incident.date == dt.date(2022, 9, 1)
+
+
+WORDS = st.sampled_from(
+    [
+        "killed", "at least", "dozens", "twenty-one", "Baghdad", "Basra", "on Monday",
+        "yesterday", "last week", "clashes", "drone strike", "were", "wounded", "no casualties",
+        "ERBIL, Kurdistan Region -", "3/9/2022", "31 December", "toll rose to", "7", "1,200",
+        "protesters", "a", "the", ".", ",", "\n\n", "Saraya al-Salam", "AAH", "including",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.one_of(st.text(max_size=400), st.lists(WORDS, max_size=60).map(" ".join)),
+    published=st.datetimes(
+        min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2030, 12, 31),
+        timezones=st.just(dt.UTC),
+    ),
+)  # fmt: skip
+def test_any_text_is_safe(text: str, published: dt.datetime) -> None:
+    engine = _shared_engine()
+    incidents = engine.extract(text, published)
+    latest = (published + dt.timedelta(days=1)).date()  # the place may be ahead of UTC
+    for incident in incidents:
+        assert incident.date <= latest
+        assert incident.date_end is None or incident.date_end <= latest
+        for count in (incident.killed, incident.injured, incident.arrested):
+            assert count.min is None or count.min >= 0
+            assert count.max is None or count.max >= (count.min or 0)
+        assert incident.summary.endswith(".")
+
+
+_ENGINE: list[RulesEngine] = []
+
+
+def _shared_engine() -> RulesEngine:
+    if not _ENGINE:
+        _ENGINE.append(RulesEngine())
+    return _ENGINE[0]

@@ -1,0 +1,76 @@
+"""ACLED event types from trigger words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.enums import EventType, SubEventType
+from bot.extract.events import choose_event_type, find_triggers, score_triggers
+
+S = SubEventType
+
+
+def classify(text: str, *, civilians: bool = False) -> SubEventType | None:
+    chosen = choose_event_type(
+        score_triggers(find_triggers(text)), text=text, civilian_victims=civilians
+    )
+    return None if chosen is None else chosen[1]
+
+
+class TestSubEventTypes:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("heavy clashes broke out between the two groups", S.ARMED_CLASH),
+            ("a gunfight erupted at the checkpoint", S.ARMED_CLASH),
+            ("rockets and mortars hit the base", S.SHELLING),
+            ("a drone strike hit a car", S.AIR_DRONE_STRIKE),
+            ("warplanes carried out an airstrike", S.AIR_DRONE_STRIKE),
+            ("a roadside bomb exploded near a patrol", S.REMOTE_EXPLOSIVE),
+            ("an IED went off", S.REMOTE_EXPLOSIVE),
+            ("a suicide bomber detonated his vest, then an explosion", S.SUICIDE_BOMB),
+            ("someone threw a grenade at the house", S.GRENADE),
+            ("gunmen kidnapped two engineers", S.ABDUCTION),
+            ("the lawyer was assassinated outside his home", S.ATTACK),
+            ("police arrested five suspects", S.ARRESTS),
+            ("engineers defused a bomb under the bridge", S.DISRUPTED_WEAPONS_USE),
+            ("hundreds held a peaceful protest", S.PEACEFUL_PROTEST),
+            ("rioters stormed and torched the council building", S.VIOLENT_DEMONSTRATION),
+        ],
+    )
+    def test_trigger(self, text: str, expected: SubEventType) -> None:
+        assert classify(text) is expected
+
+    def test_parent_type_matches(self) -> None:
+        chosen = choose_event_type(score_triggers(find_triggers("a drone strike")))
+        assert chosen == (EventType.EXPLOSIONS, S.AIR_DRONE_STRIKE)
+
+    def test_no_trigger(self) -> None:
+        assert classify("the minister visited the city") is None
+
+
+class TestPrecedence:
+    def test_artillery_inside_a_battle_stays_a_battle(self) -> None:
+        text = "heavy clashes continued and the army used artillery; fighting went on"
+        assert classify(text) is S.ARMED_CLASH
+
+    def test_attack_on_soldiers_is_a_battle(self) -> None:
+        assert classify("militants attacked an army checkpoint") is S.ARMED_CLASH
+
+    def test_attack_on_villagers_is_violence_against_civilians(self) -> None:
+        assert classify("bandits attacked several villages", civilians=True) is S.ATTACK
+
+    def test_attack_with_a_bomb_is_remote_violence(self) -> None:
+        assert classify("two attacks: a roadside bomb hit a police car") is S.REMOTE_EXPLOSIVE
+
+    def test_protest_met_with_live_fire(self) -> None:
+        text = "security forces fired live ammunition at protesters, killing two"
+        assert classify(text) is S.EXCESSIVE_FORCE
+
+    def test_protest_dispersed_with_tear_gas(self) -> None:
+        assert classify("police fired tear gas to disperse the protest") is (
+            S.PROTEST_WITH_INTERVENTION
+        )
+
+    def test_in_protest_at_is_not_a_demonstration(self) -> None:
+        assert classify("the minister resigned in protest at the decision") is None
