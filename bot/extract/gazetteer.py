@@ -377,8 +377,11 @@ class Gazetteer:
                 if state.automaton is None:
                     automaton = ahocorasick.Automaton()
                     for key, position in state.name_index.items():
-                        if (len(key) >= _MIN_AUTOMATON_KEY or _is_arabic(key)) and (
-                            self._in_running_text(position)
+                        if (
+                            (len(key) >= _MIN_AUTOMATON_KEY or _is_arabic(key))
+                            and key not in state.stoplist
+                            and strip_article(key) not in state.stoplist
+                            and self._in_running_text(position)
                         ):
                             automaton.add_word(key, key)
                     automaton.make_automaton()

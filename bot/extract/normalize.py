@@ -82,6 +82,50 @@ def fold_with_offsets(text: str, *, for_matching: bool = False) -> tuple[str, li
     apostrophes inside words are dropped ("Asa'ib" -> "asaib", "'Amarah" -> "amarah"), except
     a possessive "'s" ("Basra's" keeps its apostrophe so "basra" still ends on a boundary).
     """
+    table = _MATCH_TABLE if for_matching else _FOLD_TABLE
+    for char in set(text):
+        code = ord(char)
+        if code in table:
+            continue
+        folded = " " if char.isspace() else _fold_char(char)
+        if for_matching and folded == "-":
+            folded = " "
+        if len(folded) != 1:
+            # Expands or vanishes (ligatures, Arabic marks): offsets need the slow path.
+            return _fold_slow(text, for_matching=for_matching)
+        table[code] = folded
+    translated = text.translate(table)
+    removed = [m.start() for m in _REPEATED_SPACE.finditer(translated)]
+    if for_matching and "'" in translated:
+        removed.extend(
+            m.start()
+            for m in _APOSTROPHE.finditer(translated)
+            if _drop_apostrophe(text, m.start())
+        )
+    if not removed:
+        return translated, list(range(len(text) + 1))
+    # Copy the kept stretches between removed characters (C-speed slices and ranges).
+    parts: list[str] = []
+    offsets: list[int] = []
+    previous = 0
+    for index in sorted(removed):
+        parts.append(translated[previous:index])
+        offsets.extend(range(previous, index))
+        previous = index + 1
+    parts.append(translated[previous:])
+    offsets.extend(range(previous, len(text) + 1))
+    return "".join(parts), offsets
+
+
+# Per-character fold results that are exactly one character, filled on first use.
+_FOLD_TABLE: dict[int, str] = {}
+_MATCH_TABLE: dict[int, str] = {}
+_REPEATED_SPACE = re.compile(r"(?<= ) ")
+_APOSTROPHE = re.compile("'")
+
+
+def _fold_slow(text: str, *, for_matching: bool) -> tuple[str, list[int]]:
+    """Character by character; handles characters that fold to zero or several characters."""
     chars: list[str] = []
     offsets: list[int] = []
     last_space = False

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.extract.normalize import (
+    _fold_slow,
     fold,
     fold_with_offsets,
     match_key,
@@ -105,3 +108,14 @@ class TestSplitSentences:
 
     def test_empty_text(self) -> None:
         assert split_sentences("") == []
+
+
+class TestFastPathAgreesWithSlowPath:
+    @given(
+        st.text(alphabet=st.sampled_from(list("aB -'’\u2013\t\nsS.é\u064eبال ﬁß")), max_size=40)
+    )
+    def test_same_result(self, text: str) -> None:
+        for mode in (False, True):
+            assert fold_with_offsets(text, for_matching=mode) == _fold_slow(
+                text, for_matching=mode
+            )
