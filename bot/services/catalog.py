@@ -19,6 +19,10 @@ from bot.services.lookup import ActorLookup, PlaceEntry, PlaceLookup
 from storage.base import Storage
 
 MAX_QUERY_CHARS = 100
+# Countries whose first-level divisions are called governorates (muhafazat) in English.
+GOVERNORATE_COUNTRIES = frozenset(
+    {"IQ", "SY", "EG", "JO", "YE", "LB", "KW", "BH", "OM", "PS", "TN"}
+)
 LOCATION_CACHE_SIZE = 10_000
 MAX_MATCHES = 8
 SUGGESTIONS = 5
@@ -33,19 +37,27 @@ def _clean(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 
+def admin1_word(country: str) -> str:
+    """What a country calls its first-level divisions, for labels ("governorate" in Iraq)."""
+    return "governorate" if country in GOVERNORATE_COUNTRIES else "province"
+
+
 def place_target(entry: PlaceEntry, parent: PlaceEntry | None = None) -> Target:
     """The target for a gazetteer place or governorate entry."""
+    word = admin1_word(entry.country)
     if entry.kind == "admin1":
         return Target(
             kind=SubscriptionKind.ADMIN1,
             key=entry.key,
-            label=f"{entry.name} governorate",
-            detail=f"governorate, {entry.country}",
+            label=f"{entry.name} {word}",
+            detail=f"{word}, {entry.country}",
         )
     if parent is not None:
         detail = f"in {parent.name}"
+    elif entry.admin1 and entry.country in GOVERNORATE_COUNTRIES:
+        detail = f"{entry.admin1} {word}"
     elif entry.admin1:
-        detail = f"{entry.admin1} governorate"
+        detail = f"{entry.admin1}, {entry.country}"
     else:
         detail = entry.country
     return Target(kind=SubscriptionKind.PLACE, key=entry.key, label=entry.name, detail=detail)

@@ -6,8 +6,10 @@ import pytest
 
 from bot.domain import ActorRef, ActorType, SubscriptionKind
 from bot.services import Services
+from bot.services.catalog import place_target
 from bot.services.errors import UserError
 from storage.base import Storage
+from tests.fakes import FakePlace
 
 
 class TestPlaces:
@@ -141,3 +143,14 @@ class TestTimezones:
         with pytest.raises(UserError) as info:
             services.catalog.timezone_for(text)
         assert info.value.usage is not None
+
+
+class TestLabels:
+    def test_iraqi_divisions_are_governorates_elsewhere_provinces(self) -> None:
+        iraqi = place_target(FakePlace("IQ-BA", "admin1", "Basra"))
+        somali = place_target(FakePlace("SO-BN", "admin1", "Banaadir", country="SO"))
+        town = place_target(
+            FakePlace("gn:1", "place", "Afgooye", country="SO", admin1="Lower Shabelle")
+        )
+        assert (iraqi.label, somali.label) == ("Basra governorate", "Banaadir province")
+        assert town.detail == "Lower Shabelle, SO"
