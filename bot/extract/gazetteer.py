@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from bot.domain.enums import GeoPrecision
 from bot.domain.models import Location
-from bot.extract.normalize import fold_with_offsets, match_key, strip_article
+from bot.extract.normalize import arabic_prefix_ok, fold_with_offsets, match_key, strip_article
 
 __all__ = ["Gazetteer", "GazetteerEntry", "PlaceMention"]
 
@@ -292,7 +292,11 @@ class Gazetteer:
         found: list[tuple[int, int, str]] = []
         for end, key in automaton.iter(folded):
             start = end - len(key) + 1
-            if start > 0 and folded[start - 1].isalnum():
+            if (
+                start > 0
+                and folded[start - 1].isalnum()
+                and not (_is_arabic(key) and arabic_prefix_ok(folded, start))
+            ):
                 continue
             if end + 1 < len(folded) and folded[end + 1].isalnum():
                 continue

@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "arabic_prefix_ok",
     "fold",
     "fold_with_offsets",
     "match_key",
@@ -174,6 +175,20 @@ def fold(text: str) -> str:
 
 _ARTICLE_RE = re.compile(r"^(?:al|el|as|ash|an|ad|adh|at|ath|az|ar|aj)[-' ]+(?=\w)")
 _ARABIC_ARTICLE = "\u0627\u0644"  # "ال"
+
+
+_CLITICS = frozenset("وبلفك")
+
+
+def arabic_prefix_ok(folded: str, start: int) -> bool:
+    """Whether Arabic letters glued before ``start`` are only proclitics (و ب ل ف ك, at most two).
+
+    "والبصرة" (and Basra) and "للبصرة" (to Basra) still name Basra; "عبصرة" does not.
+    """
+    i = start
+    while i > 0 and start - i < 2 and folded[i - 1] in _CLITICS:
+        i -= 1
+    return i < start and (i == 0 or not folded[i - 1].isalnum())
 
 
 def strip_article(name: str) -> str:

@@ -324,3 +324,11 @@ class TestMoreConflicts:
     )
     def test_names_seen_in_reports(self, reg: ActorRegistry, text: str, actor_id: str) -> None:
         assert _ids(reg.find_mentions(text)) == [actor_id]
+
+
+class TestArabicProclitics:
+    def test_glued_waw(self, reg: ActorRegistry) -> None:
+        assert _ids(reg.find_mentions("والحشد الشعبي وعصائب أهل الحق")) == [
+            "popular-mobilization-forces",
+            "asaib-ahl-al-haq",
+        ]

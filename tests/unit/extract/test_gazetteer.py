@@ -326,3 +326,13 @@ class TestPersonNames:
     def test_the_same_names_as_places_still_count(self, gaz: Gazetteer) -> None:
         mentions = gaz.find_mentions("Two rockets fell in Ma'an and near Austin.")
         assert _surfaces(mentions) == ["Ma'an", "Austin"]
+
+
+class TestArabicProclitics:
+    def test_glued_conjunctions_and_prepositions(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("اشتباكات في البصرة وبغداد")
+        assert [m.candidates[0].key for m in mentions] == [BASRA_CITY, "gn:98182"]
+        assert mentions[1].surface == "بغداد"
+
+    def test_other_glued_letters_are_not_a_boundary(self, gaz: Gazetteer) -> None:
+        assert gaz.find_mentions("عبصرة") == []

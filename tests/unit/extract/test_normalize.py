@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.extract.normalize import (
     _fold_slow,
+    arabic_prefix_ok,
     fold,
     fold_with_offsets,
     match_key,
@@ -119,3 +120,11 @@ class TestFastPathAgreesWithSlowPath:
             assert fold_with_offsets(text, for_matching=mode) == _fold_slow(
                 text, for_matching=mode
             )
+
+
+class TestArabicPrefix:
+    def test_proclitics(self) -> None:
+        assert arabic_prefix_ok("والبصره", 1)
+        assert arabic_prefix_ok("للبصره", 2)
+        assert not arabic_prefix_ok("عبصره", 1)
+        assert not arabic_prefix_ok("basra", 0)
