@@ -14,7 +14,7 @@ from bench.report import Row, render_markdown, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "eval" / "dev"
-BENCHES = ("extraction", "queries")
+BENCHES = ("extraction", "queries", "fanout", "alerts")
 
 
 def _sizes(text: str) -> list[int]:
@@ -52,8 +52,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--time-scale",
         type=float,
-        default=10.0,
-        help="speed-up of Telegram's limits for the fan-out (default 10: 300 msg/s)",
+        default=5.0,
+        help="speed-up of Telegram's limits for the fan-out (default 5: 150 msg/s)",
     )
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     return parser.parse_args(argv)
@@ -107,7 +107,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000, 1_000_000])
         return module.run(sizes, args.quick, progress)
 
-    runners.update(extraction=extraction, queries=queries)
+    def fanout() -> list[Row]:
+        from bench import fanout as module
+
+        chats = args.chats or (1_000 if args.quick else 10_000)
+        return module.run(chats, args.time_scale, progress)
+
+    def alerts() -> list[Row]:
+        from bench import alert_latency as module
+
+        return module.run(args.quick, progress)
+
+    runners.update(extraction=extraction, queries=queries, fanout=fanout, alerts=alerts)
     started = dt.datetime.now(dt.UTC)
     rows: list[Row] = []
     for name in chosen:

@@ -53,7 +53,7 @@ def read_eval_articles(folder: Path) -> list[Article]:
 
 # --- generated articles (our own words) ---------------------------------------------------------
 
-_PLACES = (
+_PLACES = (  # the first 25 are in Iraq (IRAQ_PLACES)
     "Baghdad",
     "Basra",
     "Mosul",
@@ -103,6 +103,7 @@ _PLACES = (
     "Kharkiv",
     "Donetsk",
 )
+IRAQ_PLACES = _PLACES[:25]
 _ACTORS = (
     "Islamic State",
     "IS militants",
@@ -169,13 +170,22 @@ _SOURCES = (
 )
 
 
-def generate_articles(count: int, seed: int = 7) -> list[Article]:
-    """``count`` short news reports written from templates, deterministic for a seed."""
+def generate_articles(
+    count: int,
+    seed: int = 7,
+    *,
+    places: Sequence[str] = _PLACES,
+    published: dt.datetime | None = None,
+) -> list[Article]:
+    """``count`` short news reports written from templates, deterministic for a seed.
+
+    ``places`` narrows the places named; ``published`` fixes the publication time.
+    """
     rng = random.Random(seed)
     base = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
     articles = []
     for index in range(count):
-        place, place2 = rng.sample(_PLACES, 2)
+        place, place2 = rng.sample(list(places), 2)
         actor, actor2 = rng.sample(_ACTORS, 2)
         values = {
             "place": place,
@@ -193,9 +203,9 @@ def generate_articles(count: int, seed: int = 7) -> list[Article]:
         sentences += rng.sample(_FOLLOW, rng.randint(3, 9))
         body = " ".join(s.format(**values) for s in sentences)
         body = body[0].upper() + body[1:]
-        published = base + dt.timedelta(days=rng.randint(0, 600), hours=rng.randint(0, 23))
+        when = published or base + dt.timedelta(days=rng.randint(0, 600), hours=rng.randint(0, 23))
         title = f"{values['k']} killed in {place}" if rng.random() < 0.7 else None
-        articles.append(Article(f"generated-{index:04d}", body, published, title))
+        articles.append(Article(f"generated-{index:04d}", body, when, title))
     return articles
 
 

@@ -292,7 +292,7 @@ def bench_settings(**overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-class _NoExtractor:
+class NoExtractor:
     """The query benchmark never extracts."""
 
     async def extract(self, report: Report) -> list[Incident]:
@@ -330,7 +330,7 @@ async def _measure(path: Path, runs: int) -> dict[str, list[float]]:
     try:
         services = build_services(
             storage,
-            _NoExtractor(),
+            NoExtractor(),
             Gazetteer.default(),
             ActorRegistry.default(),
             _Clock(),
