@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -139,6 +140,8 @@ def build_application(
     bot_token = token or settings.token
     if not bot_token:
         raise SettingsError(NO_BOT_HELP)
+    # Opt in to PTB's timedelta durations (RetryAfter.retry_after); our code handles both.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     builder = (
         ApplicationBuilder()
         .token(bot_token)

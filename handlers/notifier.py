@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -49,8 +50,9 @@ def classify_error(exc: BaseException, secrets: tuple[str, ...] = ()) -> SendRes
     """Map a PTB exception to a SendResult (the dispatcher decides what to do with it)."""
     text = redact(f"{type(exc).__name__}: {exc}", secrets)
     if isinstance(exc, RetryAfter):
-        wait = exc.retry_after
-        seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+        # The private timedelta avoids PTB's int-vs-timedelta deprecation warning.
+        wait = getattr(exc, "_retry_after", None)
+        seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait or 1)
         return SendResult(SendStatus.RETRY_AFTER, retry_after=float(seconds), error=text)
     if isinstance(exc, ChatMigrated):
         return SendResult(SendStatus.MIGRATED, new_chat_id=int(exc.new_chat_id), error=text)

@@ -32,9 +32,21 @@ def run(database: str | None) -> None:
     settings = settings_for_cli(database)
     if not settings.token:
         raise CliError(NO_BOT_HELP)
+    from telegram.error import InvalidToken, TelegramError
+
+    from handlers.redaction import redact
+
     install_redaction(settings.token)
     _quiet_libraries(console=False)
-    asyncio.run(run_bot(settings))
+    try:
+        asyncio.run(run_bot(settings))
+    except InvalidToken:
+        raise CliError("Telegram rejected the bot token; check TELEGRAM_BOT_TOKEN") from None
+    except TelegramError as exc:
+        reason = redact(str(exc), (settings.token,))
+        raise CliError(
+            f"could not reach the Bot API at {settings.telegram_api_base_url}: {reason}"
+        ) from None
 
 
 async def _console(

@@ -1,0 +1,79 @@
+"""The console chat and the run/chat/demo commands, without Telegram."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import app as cli_app
+from bot.cli import main
+from tests.fakebotapi import TOKEN
+
+
+def run_cli(args: list[str], tmp_path: Path, stdin: str = "") -> tuple[int, str]:
+    runner = CliRunner()
+    env = {
+        "SITREP_DATA_DIR": str(tmp_path),
+        "SITREP_DATABASE": str(tmp_path / "c.sqlite3"),
+        "SITREP_LOG_LEVEL": "WARNING",
+        "TELEGRAM_BOT_TOKEN": "",
+    }
+    result = runner.invoke(cli_app, args, input=stdin, env=env, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+class TestDemo:
+    def test_demo_without_terminal_runs_the_tour(self, tmp_path: Path) -> None:
+        code, output = run_cli(["demo"], tmp_path)
+        assert code == 0
+        assert "demo: 10 example reports" in output
+        for command in ("/help", "/latest", "/city Basra", "/faction AAH", "/incident 1"):
+            assert f"you: {command}" in output
+        assert "Latest incidents" in output
+        assert "Traceback" not in output
+        assert "<b>" not in output  # plain text, tags stripped
+
+    def test_demo_is_idempotent_and_scripts_work(self, tmp_path: Path) -> None:
+        run_cli(["demo"], tmp_path)
+        script = tmp_path / "script.txt"
+        script.write_text("/subscribe Basra\n1\n/subscriptions\n", "utf-8")
+        code, output = run_cli(["demo", "--script", str(script)], tmp_path)
+        assert code == 0
+        assert "(0 new, 0 new incidents)" in output
+        assert "Subscribed to Basra" in output
+        assert "• Basra" in output
+
+    def test_chat_reads_piped_commands(self, tmp_path: Path) -> None:
+        code, output = run_cli(["chat"], tmp_path, stdin="/start\n/settings\n")
+        assert code == 0
+        assert "Sitrep turns news reports" in output
+        assert "Timezone: Asia/Baghdad" in output
+
+
+class TestRun:
+    def test_run_without_token_says_what_to_do(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+        monkeypatch.setenv("SITREP_DATABASE", str(tmp_path / "r.sqlite3"))
+        monkeypatch.chdir(tmp_path)
+        assert main(["run"]) == 1
+        err = capsys.readouterr().err
+        assert "TELEGRAM_BOT_TOKEN" in err
+        assert "sitrep demo" in err
+        assert len(err.strip().splitlines()) == 1
+
+    def test_token_never_printed(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # An unreachable Bot API: start-up fails, and the error must not show the token.
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9/bot")
+        monkeypatch.setenv("SITREP_DATABASE", str(tmp_path / "r.sqlite3"))
+        monkeypatch.chdir(tmp_path)
+        code = main(["run"])
+        captured = capsys.readouterr()
+        assert code != 0
+        assert TOKEN not in captured.err + captured.out

@@ -1,0 +1,163 @@
+"""Rendering of incidents, digests, stats and outbox payloads as Telegram HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.domain import (
+    CasualtyClaim,
+    CasualtyCount,
+    CountStatus,
+    GeoPrecision,
+    OutboxKind,
+    OutboxMessage,
+)
+from bot.domain.views import Digest, DigestCity, DigestGroup, Period, StatsResult, Totals
+from handlers import render
+from handlers.html import to_plain
+from handlers.outbox_render import render_outbox
+from tests.unit.handlers.conftest import basra_incident
+
+NOW = dt.datetime(2024, 5, 10, 9, 0, tzinfo=dt.UTC)
+
+
+def digest(groups: list[DigestGroup], **fields: object) -> Digest:
+    values: dict[str, object] = {
+        "chat_id": 1,
+        "local_date": dt.date(2024, 5, 10),
+        "timezone": "Asia/Baghdad",
+        "window_start": NOW - dt.timedelta(days=1),
+        "window_end": NOW,
+        "groups": groups,
+        "areas": ["Basra", "Mosul"],
+    }
+    values.update(fields)
+    return Digest.model_validate(values)
+
+
+class TestIncidentCard:
+    def test_card_has_what_where_when_who_toll_sources_id(self) -> None:
+        incident = basra_incident(killed=3).model_copy(update={"id": 12})
+        incident.killed = CasualtyCount(
+            min=3,
+            max=5,
+            status=CountStatus.EXACT,
+            source="police",
+            claims=[
+                CasualtyClaim(min=3, max=3, source="police"),
+                CasualtyClaim(min=5, max=5, source="medics"),
+            ],
+        )
+        card = render.incident_card(incident, header="New incident")
+        text = to_plain(card)
+        assert "Armed clash" in text
+        assert "Basra" in text
+        assert "9 May 2024" in text
+        assert "Asaib Ahl al-Haq" in text
+        assert "Killed: 3-5 (police)" in text
+        assert "/incident 12" in text
+        assert "Example <News> (https://news.example/a)" in text
+        detail = to_plain(render.incident_detail(incident, []))
+        assert "also medics: 5" in detail
+
+    def test_hostile_strings_are_escaped(self) -> None:
+        incident = basra_incident(summary='<a href="javascript:x">click</a> & <b>')
+        incident.location.name = "<i>Basra</i>"
+        card = render.incident_card(incident)
+        assert '<a href="javascript' not in card
+        assert "&lt;i&gt;Basra&lt;/i&gt;" in card
+        assert to_plain(card).count("<b>") == 1
+
+    def test_near_and_governorate_precision(self) -> None:
+        near = basra_incident()
+        near.location.geo_precision = GeoPrecision.NEAR
+        assert render.format_place(near).startswith("near Basra")
+        whole = basra_incident()
+        whole.location.geo_precision = GeoPrecision.ADMIN1
+        assert render.format_place(whole) == "Basra governorate"
+
+
+class TestDigest:
+    def test_nothing_reported(self) -> None:
+        text = to_plain(render.digest_message(digest([], previous_total=2)))
+        assert "Nothing reported in your areas" in text
+        assert "Basra, Mosul" in text
+
+    def test_grouped_by_governorate_and_city_with_change(self) -> None:
+        severe = basra_incident(killed=9).model_copy(update={"id": 2})
+        mild = basra_incident(killed=1).model_copy(update={"id": 3})
+        groups = [
+            DigestGroup(
+                governorate="Basra",
+                total=2,
+                killed=10,
+                cities=[DigestCity(name="Basra", incidents=[severe, mild], killed=10)],
+            ),
+            DigestGroup(governorate="Nineveh", total=0, cities=[]),
+        ]
+        text = to_plain(
+            render.digest_message(
+                digest(groups, total=2, killed=10, previous_total=5, previous_killed=4)
+            )
+        )
+        assert "2 incidents (−3 vs before)" in text
+        assert "10 killed (+6 vs before)" in text
+        assert text.index("Basra — 2 incidents") < text.index("Nineveh")
+        assert text.index("/incident 2") < text.index("/incident 3")
+
+    def test_digest_payload_renders(self) -> None:
+        message = OutboxMessage(
+            chat_id=1,
+            kind=OutboxKind.DIGEST,
+            idempotency_key="digest:1:2024-05-10",
+            payload={"digest": digest([]).model_dump(mode="json")},
+            next_attempt_at=NOW,
+        )
+        assert "Daily digest" in render_outbox(message)
+
+
+class TestStatsAndOutbox:
+    def test_stats_with_change(self) -> None:
+        period = Period(
+            since=NOW - dt.timedelta(days=7),
+            until=NOW,
+            label="last 7 days",
+            first_day=dt.date(2024, 5, 3),
+            last_day=dt.date(2024, 5, 10),
+        )
+        result = StatsResult(
+            current=Totals(incidents=4, killed=9, injured=2, by_event_type={"Battles": 4}),
+            previous=Totals(incidents=4, killed=3),
+            period=period,
+            previous_period=period.model_copy(update={"label": "the 7 days before"}),
+        )
+        text = to_plain(render.stats_message(result))
+        assert "Incidents: 4 (same as before)" in text
+        assert "Killed: 9 (+6 vs before)" in text
+        assert "Battles: 4" in text
+
+    def test_grouped_alert_payload(self) -> None:
+        incidents = [
+            basra_incident().model_copy(update={"id": n}).model_dump(mode="json") for n in (1, 2)
+        ]
+        message = OutboxMessage(
+            chat_id=1,
+            kind=OutboxKind.ALERT,
+            idempotency_key="alert:1:1",
+            payload={"incidents": incidents},
+            next_attempt_at=NOW,
+        )
+        text = to_plain(render_outbox(message))
+        assert "2 new incidents" in text
+        assert "/incident 1" in text
+        assert "/incident 2" in text
+
+    def test_notice_is_escaped(self) -> None:
+        message = OutboxMessage(
+            chat_id=1,
+            kind=OutboxKind.NOTICE,
+            idempotency_key="n",
+            payload={"text": "feed <broken> & failing"},
+            next_attempt_at=NOW,
+        )
+        assert render_outbox(message) == "feed &lt;broken&gt; &amp; failing"
