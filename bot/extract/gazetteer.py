@@ -232,6 +232,10 @@ class Gazetteer:
         key = match_key(name)
         if not key:
             return []
+        if "," in name:
+            qualified = self._lookup_qualified(name, country=country)
+            if qualified is not None:
+                return qualified
         kind_filter: str | None = None
         refs = self._refs_for(key)
         if not refs:
@@ -244,6 +248,22 @@ class Gazetteer:
         if kind_filter is not None:
             ranked = [e for e in ranked if e.kind == kind_filter] or ranked
         return ranked
+
+    def _lookup_qualified(self, name: str, *, country: str | None) -> list[GazetteerEntry] | None:
+        """ "Zubair, Basra", "Tripoli, Lebanon": the part after the comma narrows the rest."""
+        head, _, tail = name.rpartition(",")
+        scope = self.lookup(tail)
+        if not head.strip() or not scope:
+            return None
+        within = scope[0]
+        if within.kind == "country":
+            candidates = self.lookup(head, country=within.country)
+            return [e for e in candidates if e.country == within.country] or None
+        if within.kind == "admin1":
+            candidates = self.lookup(head, country=country or within.country)
+            return [e for e in candidates if e.admin1_code == within.admin1_code] or None
+        candidates = self.lookup(head, country=country or within.country)
+        return [e for e in candidates if e.parent_key == within.key] or None
 
     def suggest(self, name: str, limit: int = 5) -> list[GazetteerEntry]:
         """Fuzzy "did you mean": focus countries and large world places, best first."""

@@ -336,3 +336,19 @@ class TestArabicProclitics:
 
     def test_other_glued_letters_are_not_a_boundary(self, gaz: Gazetteer) -> None:
         assert gaz.find_mentions("عبصرة") == []
+
+
+class TestQualifiedLookup:
+    def test_country_after_a_comma(self, gaz: Gazetteer) -> None:
+        assert {e.country for e in gaz.lookup("Tripoli, Lebanon")} == {"LB"}
+        assert gaz.lookup("Tripoli, Libya")[0].country == "LY"
+
+    def test_governorate_after_a_comma(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Zubair, Basra")[0].key == "gn:98245"
+
+    def test_city_after_a_comma(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Green Zone, Baghdad")[0].key == "iq:green-zone"
+
+    def test_unknown_qualifier_falls_back_to_the_whole_name(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Basra, Nowhereland") == []
+        assert gaz.lookup(", Basra") == []
