@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
@@ -57,6 +57,7 @@ class DateMention:
     reporting: bool = False
     explicit: bool = True  # an absolute calendar date rather than a relative word
     earlier: bool = False  # says it is before the news: "last week", "earlier this month"
+    fuzzy: bool = False  # "today", "yesterday", "last night": a day's slack is normal
 
 
 def reference_date(published_at: dt.datetime, timezone: str | None) -> dt.date:
@@ -237,33 +238,11 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
 
 
 def _replace_end(mention: DateMention, ref: dt.date) -> DateMention:
-    return DateMention(
-        mention.start,
-        mention.end,
-        mention.surface,
-        mention.date,
-        mention.precision,
-        ref,
-        mention.anchor_offset,
-        mention.reporting,
-        mention.explicit,
-        mention.earlier,
-    )
+    return replace(mention, date_end=ref)
 
 
 def _as_reporting(mention: DateMention) -> DateMention:
-    return DateMention(
-        mention.start,
-        mention.end,
-        mention.surface,
-        mention.date,
-        mention.precision,
-        mention.date_end,
-        mention.anchor_offset,
-        True,
-        mention.explicit,
-        mention.earlier,
-    )
+    return replace(mention, reporting=True)
 
 
 def _resolve(
@@ -282,7 +261,17 @@ def _resolve(
     ) -> DateMention:
         earlier = bool(_EARLIER_RE.search(surface))
         return DateMention(
-            start, end, surface, date, precision, date_end, anchor, False, explicit, earlier
+            start,
+            end,
+            surface,
+            date,
+            precision,
+            date_end,
+            anchor,
+            False,
+            explicit,
+            earlier,
+            kind in {"yesterday", "today"},
         )
 
     if kind == "iso":

@@ -51,6 +51,10 @@ from bot.extract.text import Article, prepare
 __all__ = ["RulesEngine", "RulesExtractor"]
 
 _KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
+# Words around a name that say whether it is the town or the governorate.
+_ADMIN1_AFTER = re.compile(r"\s*(?:province|governorate|state|region|oblast|prefecture)\b")
+_PLACE_AFTER = re.compile(r"\s*(?:city|town|village|district|neighbou?rhood)\b")
+_PLACE_BEFORE = re.compile(r"\b(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?$")
 # A town the rest of the article does not place in its country must be at least this big.
 _MIN_UNCONFIRMED_POPULATION = 25_000
 _NEAR_KM = 25.0
@@ -112,12 +116,28 @@ _SEPARATE_RE = re.compile(
     r"another\s+(?:attack|incident)\s+(?:in|near|at))\b",
     re.IGNORECASE,
 )
+# An event still going on the next day ("forces were still working to end the siege").
+_CONTINUING_RE = re.compile(
+    r"\b(?:still|continu\w*|ongoing|remained|persist\w*|siege|for\s+a\s+second\s+day)\b",
+    re.IGNORECASE,
+)
 _ATTRIBUTIVE_AFTER = re.compile(
     r"^\W{0,3}(?:\([^)]{0,20}\)\s*)?(?:spokes\w+\s+)?(?:said|told|says|reported|announced|"
     r"stated|added|confirmed|statement|spokes(?:man|woman|person)|media\s+(?:office|cell))\b",
     re.IGNORECASE,
 )
-_ACCORDING_BEFORE = re.compile(r"\b(?:according\s+to|quoted\s+by|told)\s+(?:the\s+)?$", re.I)
+_ACCORDING_BEFORE = re.compile(
+    r"\b(?:according\s+to|quoted\s+by|told|allied\s+(?:with|to)|affiliated\s+(?:with|to)|"
+    r"linked\s+to|close\s+to|backed\s+by|supported\s+by|loyal\s+to|aligned\s+with)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "... are silent and did not take part in the battle": these actors were not involved.
+_NOT_INVOLVED_RE = re.compile(
+    r"\b(?:did\s+not|didn['’]t|do\s+not|does\s+not|not\s+to)\s+(?:take\s+part|participate|"
+    r"intervene|join|get\s+involved)|\bnot\s+involved\b",
+    re.IGNORECASE,
+)
 _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", re.I)
 
 _GENERIC_ACTORS = {"security-forces": "security", "military-forces": "military",
@@ -317,13 +337,15 @@ class RulesEngine:
             source = (
                 find_attribution(sentence.text) if _FIGURE_HINT.search(sentence.text) else None
             )
-            actor_mentions = self._actor_mentions(sentence.text)
+            actor_mentions, actor_spans = self._actor_mentions(sentence.text)
             for clause in sentence.clauses:
                 lo, hi = clause.start, clause.start + len(clause.text)
                 places: list[_Place] = []
                 for start, end, candidates in found:
                     if start < lo or start >= hi:
                         continue
+                    if any(s <= start < e for s, e in actor_spans):
+                        continue  # "Myanmar military", "Iraqi army": an actor, not a place
                     others = context.copy()
                     others.subtract(own.get((sentence.index, start), Counter()))
                     entry = self._choose(sentence.text, start, end, candidates, +others)
@@ -342,6 +364,8 @@ class RulesEngine:
                         )
                     )
                 actors = [a for s, a in actor_mentions if lo <= s < hi]
+                if _NOT_INVOLVED_RE.search(clause.text):
+                    actors = []
                 units.append(
                     _Unit(
                         sentence=sentence.index,
@@ -362,18 +386,22 @@ class RulesEngine:
                 )
         return units, context
 
-    def _actor_mentions(self, sentence: str) -> list[tuple[int, ActorRef]]:
+    def _actor_mentions(
+        self, sentence: str
+    ) -> tuple[list[tuple[int, ActorRef]], list[tuple[int, int]]]:
         result: list[tuple[int, ActorRef]] = []
-        for mention in self._actors.find_mentions(sentence):
+        mentions = self._actors.find_mentions(sentence)
+        spans = [(m.start, m.end) for m in mentions]
+        for mention in mentions:
             after = sentence[mention.end : mention.end + 40]
-            before = sentence[max(0, mention.start - 20) : mention.start]
+            before = sentence[max(0, mention.start - 30) : mention.start]
             if _CLAIMED_AFTER.match(after):
                 result.append((mention.start, mention.actor))
                 continue
             if _ATTRIBUTIVE_AFTER.match(after) or _ACCORDING_BEFORE.search(before):
                 continue
             result.append((mention.start, mention.actor))
-        return result
+        return result, spans
 
     def _choose(
         self,
@@ -396,12 +424,19 @@ class RulesEngine:
             # Keep the gazetteer's order among the article's countries.
             ranked = [c for c in in_context if context[c.country] == context[best.country]]
             chosen = ranked[0]
-            if chosen.kind == "place" and any(
-                c.kind == "admin1" and c.admin1_code == chosen.admin1_code for c in in_context
-            ):
-                following = text[end : end + 14].lower()
-                if re.match(r"\s*(?:province|governorate|region)\b", following):
-                    return next(c for c in in_context if c.kind == "admin1")
+            following = text[end : end + 14].lower()
+            preceding = text[max(0, start - 24) : start].lower()
+            wanted: str | None = None
+            if _ADMIN1_AFTER.match(following):
+                wanted = "admin1"
+            elif _PLACE_BEFORE.search(preceding) or _PLACE_AFTER.match(following):
+                wanted = "place"
+            if wanted is not None and chosen.kind != wanted:
+                same = [c for c in ranked if c.kind == wanted] or [
+                    c for c in in_context if c.kind == wanted and c.country == chosen.country
+                ]
+                if same:
+                    return same[0]
             return chosen
         if context:
             # A place in a country the article never mentions: only a well-known one.
@@ -475,7 +510,11 @@ class RulesEngine:
                 )
                 if target not in groups:
                     groups.append(target)
-            elif self._fits(current, place, date, ref):
+            elif self._fits(current, place, date, ref) or (
+                place is None
+                and _CONTINUING_RE.search(unit.text)
+                and self._next_day(current, date)
+            ):
                 target = current
             else:
                 target = next((g for g in groups if self._fits(g, place, date, ref)), None)
@@ -554,7 +593,7 @@ class RulesEngine:
                     window = 31
                 elif DatePrecision.WEEK in precisions:
                     window = 7
-                elif not (date.explicit and group.date.explicit):
+                elif date.fuzzy or group.date.fuzzy:
                     window = 1  # "today" in a quote vs "Saturday": a day's slack
                 if abs((date.date - group.date.date).days) > window:
                     # A reporting date never splits an incident off.
@@ -569,6 +608,13 @@ class RulesEngine:
             # The lead without a stated date happened around publication.
             return date.reporting
         return True
+
+    @staticmethod
+    def _next_day(group: _Group, date: DateMention | None) -> bool:
+        """True when ``date`` is the day after the group's date."""
+        if date is None or date.date is None or group.date is None or group.date.date is None:
+            return False
+        return (date.date - group.date.date).days == 1
 
     def _same_area(self, a: GazetteerEntry, b: GazetteerEntry, *, strict: bool = False) -> bool:
         if a.key == b.key:

@@ -53,7 +53,7 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
     (S.SEXUAL_VIOLENCE, 3.0, r"\brap(?:e|ed|ing)\b|sexual\s+(?:violence|assault)"),
     (S.PEACEFUL_PROTEST, 2.0, r"protest(?:s|ers|ed|ing)?|demonstrat(?:ion|ions|ors|ed|ing)|"
                               r"rall(?:y|ies)\b|sit-ins?|marched|protesters"),
-    (S.VIOLENT_DEMONSTRATION, 1.5, r"riot(?:s|ers|ing)?|stormed|torch(?:ed|ing)|set\s+fire|"
+    (S.VIOLENT_DEMONSTRATION, 1.5, r"riot(?:s|ers|ing)?|torch(?:ed|ing)|set\s+fire|"
                                    r"set\s+ablaze|threw\s+(?:rocks|stones|petrol\s+bombs|"
                                    r"molotov)|burn(?:ed|t)\s+(?:tyres|tires|the\s+office)|looted"),
     (S.MOB_VIOLENCE, 2.0, r"\bmob\b|lynch\w*|vigilantes?"),

@@ -140,12 +140,23 @@ def summarize(
     return text + "."
 
 
+_INSTITUTIONS = frozenset(
+    {"ministry", "police", "army", "military", "government", "governor", "department",
+     "directorate", "observatory", "office", "council", "cell", "agency", "authority", "mayor",
+     "command", "service", "administration", "hospital", "monitor", "coalition"}
+)  # fmt: skip
+
+
 def with_article(source: str) -> str:
     """ "the Iraqi Security Media Cell", "AFP", "a security source", "medics"."""
     words = source.split()
     first = words[0]
     if first.lower() in {"the", "a", "an"} or first.isupper() or len(words) == 1:
         return source
+    if first.endswith(("'s", "’s")):
+        return source  # "Lebanon's health ministry"
     if first[:1].islower():
+        if words[-1] in _INSTITUTIONS:
+            return f"the {source}"  # "the health ministry"
         return source if words[-1].endswith("s") else f"a {source}"
     return f"the {source}"
