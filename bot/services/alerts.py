@@ -14,6 +14,9 @@ Rules (the notifier in ``handlers`` renders the structured payloads; nothing her
 * A chat that never got the alert (it subscribed later, or the toll has only now reached its
   ``min_killed``) gets a fresh alert carrying the change note instead: it has not heard of the
   incident, and a reply to nothing would confuse it. It never gets both.
+* Only news wakes people up: an incident whose last day is more than ``max_age`` (14 days by
+  default) before today gets no first alert (an archive import or an anniversary piece must not
+  flood subscribers); updates to an alert a chat already has are still sent.
 * Quiet hours: ``payload["disable_notification"]`` is set when the chat is in quiet hours at
   queue time; the dispatcher re-checks at send time with :func:`should_silence`.
 * Bursts: alerts are not due at once. ``next_attempt_at`` is ``now + grace`` rounded up to the
@@ -42,6 +45,7 @@ from bot.services.queries import QueryService
 from storage.base import Storage
 
 DEFAULT_GRACE = dt.timedelta(seconds=20)
+DEFAULT_MAX_AGE = dt.timedelta(days=14)
 DETAIL_FIELDS = frozenset(
     {"killed", "injured", "actors", "event_type", "sub_event_type", "location", "date"}
 )
@@ -106,11 +110,20 @@ class AlertPlanner:
         queries: QueryService,
         clock: Clock,
         grace: dt.timedelta = DEFAULT_GRACE,
+        max_age: dt.timedelta = DEFAULT_MAX_AGE,
     ) -> None:
         self._storage = storage
         self._queries = queries
         self._clock = clock
         self._grace = grace
+        self._max_age = max_age
+
+    def is_news(self, incident: Incident, now: dt.datetime | None = None) -> bool:
+        """True when the incident is recent enough for a first alert (not an archive story)."""
+        today = (now or self._clock.now()).astimezone(dt.UTC).date()
+        last_day = incident.date_end or incident.date
+        # One spare day: "today" in Baghdad can be tomorrow in UTC and vice versa.
+        return last_day >= today - self._max_age - dt.timedelta(days=1)
 
     async def subscriptions_for(self, incident: Incident) -> dict[int, list[Subscription]]:
         """Matching subscriptions of active chats, grouped by chat (threshold not applied)."""
@@ -150,6 +163,8 @@ class AlertPlanner:
             msg = "incident must be stored (have an id) before alerting"
             raise ValueError(msg)
         now = self._clock.now()
+        if not self.is_news(incident, now):
+            return 0
         queued = 0
         for chat_id, subscriptions in (await self.subscriptions_for(incident)).items():
             passing = self._passes(subscriptions, incident)
@@ -202,7 +217,7 @@ class AlertPlanner:
                 updates += int(created)
                 continue
             passing = self._passes(subscriptions, incident)
-            if passing:
+            if passing and self.is_news(incident, now):
                 alerts += await self._enqueue_alert(chat, incident, passing, note, now)
         return alerts, updates
 

@@ -124,6 +124,39 @@ class TestMatching:
         assert (await outbox_counts(storage)) == {"pending": 1}
 
 
+class TestOnlyNews:
+    async def test_an_archive_story_gets_no_first_alert(
+        self, services: Services, storage: Storage, clock: MutableClock
+    ) -> None:
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BASRA)
+        clock.set(dt.datetime(2022, 9, 20, 9, 0, tzinfo=dt.UTC))
+        old = await _stored(storage, make_incident("Basra", day=dt.date(2022, 9, 4), killed=4))
+        recent = await _stored(
+            storage, make_incident("Basra", day=dt.date(2022, 9, 6), killed=4, summary="later")
+        )
+        assert await services.alerts.queue_new(old) == 0
+        assert await services.alerts.queue_new(recent) == 1
+
+    async def test_updates_to_an_alert_the_chat_has_are_still_sent(
+        self, services: Services, storage: Storage, clock: MutableClock
+    ) -> None:
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BASRA)
+        clock.set(dt.datetime(2022, 9, 2, 9, 0, tzinfo=dt.UTC))
+        incident = await _stored(
+            storage, make_incident("Basra", day=dt.date(2022, 9, 1), killed=4)
+        )
+        assert await services.alerts.queue_new(incident) == 1
+        clock.set(dt.datetime(2022, 10, 1, 9, 0, tzinfo=dt.UTC))
+        revised = incident.model_copy(update={"revision": 2})
+        changes = {"killed": {"old": "4", "new": "6"}}
+        result = await services.alerts.queue_change(
+            revised, note="death toll rose", changes=changes, toll_changed=True
+        )
+        assert result == (0, 1)
+
+
 class TestPayload:
     async def test_payload_is_structured_json(self, services: Services, storage: Storage) -> None:
         await add_chat(services, 1)
