@@ -159,7 +159,7 @@ def ingest_command(
 
     async def job(context: IngestContext) -> IngestOutcome:
         if is_url:
-            return await context.feeds.ingest_url(source)
+            return await context.feeds.ingest_url(source, title=title, published_at=published_at)
         return await context.services.ingestion.ingest_text(
             text,
             title=title,

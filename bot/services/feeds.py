@@ -344,8 +344,17 @@ class FeedService:
 
     # ------------------------------------------------------------ single pages
 
-    async def ingest_url(self, url: str) -> IngestOutcome:
-        """Fetch a web page, extract its article and ingest it (``/ingest <url>``)."""
+    async def ingest_url(
+        self,
+        url: str,
+        *,
+        title: str | None = None,
+        published_at: dt.datetime | None = None,
+    ) -> IngestOutcome:
+        """Fetch a web page, extract its article and ingest it (``/ingest <url>``).
+
+        ``title`` and ``published_at`` override what the page says (the CLI's options).
+        """
         url = (url or "").strip()
         if safe_link(url) is None:
             raise UserError(
@@ -365,9 +374,9 @@ class FeedService:
             article.text,
             fetched_at=self._clock.now(),
             url=url,
-            title=article.title,
+            title=title or article.title,
             outlet=article.site,
-            published_at=article.published_at,
+            published_at=published_at or article.published_at,
             origin="web",
             max_chars=self._settings.sitrep_max_input_chars,
         )

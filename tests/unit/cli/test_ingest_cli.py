@@ -74,6 +74,12 @@ class TestIngest:
         status, out, _ = run(capsys, "ingest", http_server.url("/story"))
         assert status == 0
         assert "Two killed as bomb hits patrol near Tikrit" in out
+        other = article_page("Another headline").replace(b"Tikrit", b"Samarra")
+        http_server.route("/other", body=other)
+        status, out, _ = run(
+            capsys, "ingest", http_server.url("/other"), "--title", "My own headline"
+        )
+        assert "(My own headline)" in out
 
     @pytest.mark.parametrize(
         ("argv", "message"),
