@@ -237,5 +237,8 @@ class ChatSettings(_View):
     subscriptions: list[Subscription] = Field(default_factory=list)
     next_digest_at: dt.datetime | None = None  # UTC; None when digests are off
     quiet_now: bool = False
+    # Scheduled digests cover a chat's subscriptions; with none, nothing is sent until it follows
+    # something (an on-demand /digest still shows everything).
+    digest_needs_subscriptions: bool = False
 
     _aware = field_validator("next_digest_at")(_require_aware)

@@ -205,11 +205,13 @@ class ChatService:
         """The chat's settings, subscriptions, next digest time and whether it is quiet now."""
         chat = await self.get(chat_id)
         now = self._clock.now()
+        subscriptions = await self._storage.subscriptions.for_chat(chat_id)
         return ChatSettings(
             chat=chat,
-            subscriptions=await self._storage.subscriptions.for_chat(chat_id),
+            subscriptions=subscriptions,
             next_digest_at=next_digest_at(chat, now),
             quiet_now=in_quiet_hours(chat, now),
+            digest_needs_subscriptions=chat.digest_time is not None and not subscriptions,
         )
 
     async def deactivate(self, chat_id: int, reason: str = "chat unreachable") -> int:

@@ -99,6 +99,13 @@ class TestSettings:
         assert overview.quiet_now
         assert [s.key for s in overview.subscriptions] == ["gn:99532"]
         assert overview.next_digest_at == dt.datetime(2022, 8, 31, 4, 0, tzinfo=dt.UTC)
+        assert not overview.digest_needs_subscriptions
+
+    async def test_settings_say_a_digest_waits_for_subscriptions(self, services: Services) -> None:
+        await services.chats.ensure_chat(6)
+        assert (await services.chats.settings(6)).digest_needs_subscriptions
+        await services.chats.set_digest_time(6, "off")
+        assert not (await services.chats.settings(6)).digest_needs_subscriptions
 
 
 class TestQuietHours:
