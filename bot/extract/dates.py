@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 from bot.domain.enums import DatePrecision
+from bot.extract.text import lower_same_length
 
 __all__ = [
     "DateMention",
@@ -23,6 +24,9 @@ __all__ = [
     "find_time_of_day",
     "reference_date",
 ]
+
+# Patterns run on lower-cased text (see ``lower_same_length``): faster than IGNORECASE.
+_ON_LOWERED = 0
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RD_WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
@@ -88,7 +92,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?P<d>\d\d?)(?:st|nd|rd|th)?(?:\s*(?:-|–|and|to)\s*(?P<d2>\d\d?)(?:st|nd|rd|th)?)?"
             rf"\s+(?:of\s+)?(?P<mon>{_MONTH_RE})(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
-            re.IGNORECASE,
+            _ON_LOWERED,
         ),
     ),
     # August 27 and 29, July 2-3, September 1, 2022
@@ -98,7 +102,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?P<mon>{_MONTH_RE})\s+(?P<d>\d\d?)(?:st|nd|rd|th)?"
             rf"(?:\s*(?:-|–|and|to)\s*(?P<d2>\d\d?)(?:st|nd|rd|th)?)?(?:,?\s+(?P<y>(?:19|20)\d\d))?"
             rf"(?!\d)",
-            re.IGNORECASE,
+            _ON_LOWERED,
         ),
     ),
     # January 2018, in June, since late October, early this month
@@ -107,28 +111,28 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?P<lead>in|since|during|by|until|early|late|mid|mid-|end of|beginning of)\s*"
             rf"(?:(?:early|late|mid)-?\s*)?(?P<mon>{_MONTH_RE})(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
-            re.IGNORECASE,
+            _ON_LOWERED,
         ),
     ),
     (
         "month_year",
-        re.compile(rf"\b(?P<mon>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE),
+        re.compile(rf"\b(?P<mon>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", _ON_LOWERED),
     ),
     # (late|early) on (last) Thursday (morning)
     (
         "weekday",
         re.compile(
             rf"\b(?P<mod>last|this|past|previous|next)?\s*(?P<wd>{_WEEKDAY_RE})(?:'s|’s)?{_PART_RE}\b",
-            re.IGNORECASE,
+            _ON_LOWERED,
         ),
     ),
-    ("yesterday", re.compile(r"\b(?:yesterday|last\s+night|overnight)\b", re.IGNORECASE)),
+    ("yesterday", re.compile(r"\b(?:yesterday|last\s+night|overnight)\b", _ON_LOWERED)),
     (
         "today",
         re.compile(
             r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+today|"
             r"early\s+today|on\s+the\s+same\s+day)\b",
-            re.IGNORECASE,
+            _ON_LOWERED,
         ),
     ),
     (
@@ -136,7 +140,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|"
             r"several)\s+(?P<unit>days?|weeks?|months?)\s+ago\b",
-            re.IGNORECASE,
+            _ON_LOWERED,
         ),
     ),
     (
@@ -144,19 +148,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?P<n>a|an|one|two|three|four|five|six|seven|\d+)\s+(?P<unit>days?|weeks?)\s+"
             r"(?P<dir>after|before|earlier|later)\b",
-            re.IGNORECASE,
+            _ON_LOWERED,
         ),
     ),
     (
         "the_day",
-        re.compile(r"\bthe\s+(?P<dir>previous|next|following)\s+day\b", re.IGNORECASE),
+        re.compile(r"\bthe\s+(?P<dir>previous|next|following)\s+day\b", _ON_LOWERED),
     ),
     (
         "week",
         re.compile(
             r"\b(?P<which>last|this|earlier\s+this|past|previous)\s+(?P<unit>week(?:end)?|month|"
             r"year)\b|\bearlier\s+in\s+the\s+(?P<unit2>week|month)\b",
-            re.IGNORECASE,
+            _ON_LOWERED,
         ),
     ),
 ]
@@ -166,14 +170,14 @@ _EARLIER_RE = re.compile(r"\b(?:earlier|last|past|previous|ago|before)\b", re.IG
 _DATE_HINT = re.compile(
     r"\d|day|night|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|week|month|today|tonight|"
     r"morning|evening|afternoon|ago|earlier|later|previous|next|following|year",
-    re.IGNORECASE,
+    _ON_LOWERED,
 )
 # Words before a date that make it the date of a statement rather than of the event.
 _REPORTING_RE = re.compile(
     r"\b(?:said|says|told|reported|announced|confirmed|added|stated|statement|declared|"
     r"claimed|tweeted|wrote|posted|published|reporting|saying|report(?:ed)?\s+on)\b"
     r"[^.;,]{0,25}$",
-    re.IGNORECASE,
+    _ON_LOWERED,
 )
 
 
@@ -209,6 +213,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
     """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    original, text = text, lower_same_length(text)
     if not _DATE_HINT.search(text):
         return found
 
@@ -219,7 +224,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()):
                 continue
-            mention = _resolve(kind, match, ref, day_first=day_first)
+            mention = _resolve(kind, match, ref, day_first=day_first, original=original)
             if mention is None:
                 continue
             if mention.date is not None and ref is not None and mention.date > ref:
@@ -246,9 +251,10 @@ def _as_reporting(mention: DateMention) -> DateMention:
 
 
 def _resolve(
-    kind: str, match: re.Match[str], ref: dt.date | None, *, day_first: bool
+    kind: str, match: re.Match[str], ref: dt.date | None, *, day_first: bool, original: str
 ) -> DateMention | None:
-    start, end, surface = match.start(), match.end(), match.group(0)
+    start, end = match.start(), match.end()
+    surface = original[start:end]
     day = DatePrecision.DAY
 
     def make(

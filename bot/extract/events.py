@@ -14,10 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.domain.enums import EventType, SubEventType
+from bot.extract.text import lower_same_length
 
 __all__ = ["Trigger", "choose_event_type", "find_triggers"]
 
 S = SubEventType
+
+# Patterns run on lower-cased text (see ``lower_same_length``): faster than IGNORECASE.
+_ON_LOWERED = 0
 
 # (sub-event type, weight, pattern). Weights: how sure the words are about the event type.
 _TRIGGERS: list[tuple[SubEventType, float, str]] = [
@@ -72,20 +76,20 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
 # One alternation with a named group per row: a single pass over each clause.
 _COMBINED = re.compile(
     "|".join(rf"(?P<t{i}>\b(?:{pattern}))" for i, (_, _, pattern) in enumerate(_TRIGGERS)),
-    re.IGNORECASE,
+    _ON_LOWERED,
 )
 _BY_GROUP = {f"t{i}": (sub, weight) for i, (sub, weight, _) in enumerate(_TRIGGERS)}
 
 # A generic "attack" is a battle when armed people or posts were hit, else an attack on civilians.
 _ATTACK_RE = re.compile(
     r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|stormed|ambush(?:ed)?)\b",
-    re.IGNORECASE,
+    _ON_LOWERED,
 )
 _ARMED_TARGET_RE = re.compile(
     r"\b(?:soldiers?|troops?|army|military|police(?:men)?|officers?|checkpoints?|"
     r"police\s+station|headquarters|base|position|outposts?|patrol|convoy|fighters|forces|"
     r"militants|militiamen|guards?|barracks|peshmerga|hashd|pmf|personnel|security\s+forces)\b",
-    re.IGNORECASE,
+    _ON_LOWERED,
 )
 _CIVILIAN_TARGET_RE = re.compile(
     r"\b(?:civilians?|villagers?|residents?|communit(?:y|ies)|villages?|market|worshippers|"
@@ -104,7 +108,7 @@ _INTERVENTION_RE = re.compile(
     re.IGNORECASE,
 )
 # "protest" used about a statement ("in protest at the decision") is not a demonstration.
-_NOT_PROTEST_RE = re.compile(r"\bin\s+protest\s+(?:at|against|over)\b", re.IGNORECASE)
+_NOT_PROTEST_RE = re.compile(r"\bin\s+protest\s+(?:at|against|over)\b", _ON_LOWERED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +125,16 @@ class Trigger:
 def find_triggers(text: str) -> list[Trigger]:
     """Event triggers in a clause, with their weights, in order of appearance."""
     found: list[Trigger] = []
+    original, text = text, lower_same_length(text)
     for match in _COMBINED.finditer(text):
         sub, weight = _BY_GROUP[match.lastgroup or ""]
         if sub is S.PEACEFUL_PROTEST and _NOT_PROTEST_RE.search(
             text[max(0, match.start() - 3) : match.end() + 10]
         ):
             continue
-        found.append(Trigger(sub, weight, match.start(), match.end(), match.group(0)))
+        found.append(
+            Trigger(sub, weight, match.start(), match.end(), original[match.start() : match.end()])
+        )
     for match in _ATTACK_RE.finditer(text):
         window = text[max(0, match.start() - 60) : match.end() + 80]
         if _ARMED_TARGET_RE.search(window) and not _CIVILIAN_TARGET_RE.search(
@@ -136,7 +143,9 @@ def find_triggers(text: str) -> list[Trigger]:
             sub, weight = S.ARMED_CLASH, 1.0
         else:
             sub, weight = S.ATTACK, 1.0
-        found.append(Trigger(sub, weight, match.start(), match.end(), match.group(0)))
+        found.append(
+            Trigger(sub, weight, match.start(), match.end(), original[match.start() : match.end()])
+        )
     found.sort(key=lambda t: t.start)
     return found
 

@@ -17,6 +17,7 @@ __all__ = [
     "Article",
     "Clause",
     "Sentence",
+    "lower_same_length",
     "parse_header",
     "prepare",
     "split_clauses",
@@ -51,6 +52,14 @@ class Article:
     title: str | None
     dateline: str | None
     sentences: tuple[Sentence, ...]
+
+
+def lower_same_length(text: str) -> str:
+    """Lower-case ``text`` keeping every offset (characters that grow when lowered stay)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
 _HEADER_RE = re.compile(r"^(URL|PUBLISHED|TITLE):\s*(.*)$", re.IGNORECASE)
