@@ -6,7 +6,9 @@ import calendar
 import datetime as dt
 import time
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -129,3 +131,38 @@ def entry_to_report(
         origin=origin,
         max_chars=max_chars,
     )
+
+
+_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
+
+
+class _AlternateLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "link":
+            return
+        values = {key.lower(): (value or "") for key, value in attrs}
+        rels = values.get("rel", "").lower().split()
+        if "alternate" in rels and values.get("type", "").lower().strip() in _FEED_TYPES:
+            href = values.get("href", "").strip()
+            if href:
+                self.hrefs.append(href)
+
+
+def discover_feed_links(page: bytes, base_url: str) -> list[str]:
+    """Feed URLs a web page announces with <link rel="alternate" type="application/rss+xml">."""
+    collector = _AlternateLinks()
+    try:
+        collector.feed(page[:500_000].decode("utf-8", errors="replace"))
+        collector.close()
+    except (AssertionError, ValueError):
+        return []
+    links: list[str] = []
+    for href in collector.hrefs:
+        link = safe_link(urljoin(base_url, href))
+        if link and link not in links:
+            links.append(link)
+    return links

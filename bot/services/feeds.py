@@ -17,7 +17,13 @@ from typing import Protocol
 from bot.config import Settings
 from bot.domain import Chat, ChatType, Feed, OutboxKind, OutboxMessage, Report
 from bot.domain.views import IngestOutcome
-from bot.ingest.feeds import FeedParseError, ParsedFeed, entry_to_report, parse_feed
+from bot.ingest.feeds import (
+    FeedParseError,
+    ParsedFeed,
+    discover_feed_links,
+    entry_to_report,
+    parse_feed,
+)
 from bot.ingest.fetch import FEED_ACCEPT, HTML_ACCEPT, FetchError, FetchResult
 from bot.ingest.html import ArticleError, extract_article
 from bot.ingest.text import make_report, safe_link
@@ -147,7 +153,15 @@ class FeedService:
         try:
             parsed = parse_feed(result.content)
         except FeedParseError as exc:
-            raise UserError(f"That address does not give a feed: {exc}.") from None
+            # A site's home page usually names its feed: follow the first announced one.
+            discovered = discover_feed_links(result.content, result.url)
+            if not discovered:
+                raise UserError(f"That address does not give a feed: {exc}.") from None
+            url = discovered[0]
+            for existing in await self._storage.feeds.list():
+                if existing.url == url:
+                    return existing, False
+            parsed = await self._fetch_feed(url)
         now = self._clock.now()
         feed = Feed(
             url=url,
@@ -158,6 +172,17 @@ class FeedService:
             created_at=now,
         )
         return await self._storage.feeds.add(feed)
+
+    async def _fetch_feed(self, url: str) -> ParsedFeed:
+        try:
+            await self._fetcher.precheck(url)
+            result = await self._fetcher.fetch(url, accept=FEED_ACCEPT)
+        except FetchError as exc:
+            raise UserError(f"I could not fetch the feed that page names: {exc.reason}.") from None
+        try:
+            return parse_feed(result.content)
+        except FeedParseError as exc:
+            raise UserError(f"The feed that page names is not readable: {exc}.") from None
 
     async def remove(self, feed_id: int) -> bool:
         """Delete a feed; False when there was none with that id."""

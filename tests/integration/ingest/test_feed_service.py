@@ -34,6 +34,21 @@ class TestAdd:
         assert len(world.server.requests_for("/rss")) == 1
         assert [f.id for f in await world.feeds.list()] == [feed.id]
 
+    async def test_site_page_announcing_its_feed(self, world: FeedWorld) -> None:
+        feed_url = serve_feed(world, "/feeds/main.xml")
+        world.server.route(
+            "/home",
+            body=b'<html><head><link rel="alternate" type="application/rss+xml" '
+            b'href="/feeds/main.xml"><link rel="alternate" type="application/rss+xml" '
+            b'href="javascript:alert(1)"></head><body>Home</body></html>',
+        )
+        feed = await world.feeds.add(world.server.url("/home"), added_by=None)
+        assert feed.url == feed_url
+        assert feed.title == "Tigris Wire"
+        again, created = await world.feeds.add_feed(world.server.url("/home"), None)
+        assert not created
+        assert again.id == feed.id
+
     async def test_page_that_is_not_a_feed_refused(self, world: FeedWorld) -> None:
         world.server.route("/page", body=b"<html><body><p>Just a page</p></body></html>")
         with pytest.raises(UserError, match="does not give a feed"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest.feeds import FeedParseError, entry_to_report, parse_feed
+from bot.ingest.feeds import FeedParseError, discover_feed_links, entry_to_report, parse_feed
 from tests.unit.ingest.samples import atom_feed, rss_feed
 
 NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
@@ -105,3 +105,21 @@ class TestHostileXml:
         ).encode()
         parsed = parse_feed(xxe)
         assert "TOPSECRET" not in repr(parsed)
+
+
+class TestDiscovery:
+    def test_alternate_links_resolved_and_filtered(self) -> None:
+        page = (
+            b'<html><head><link rel="stylesheet" href="/s.css">'
+            b'<link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+            b'<link rel="alternate" type="application/atom+xml" href="https://x.example/atom">'
+            b'<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">'
+            b'<link rel="alternate" type="text/html" href="/fr/"></head></html>'
+        )
+        assert discover_feed_links(page, "https://site.example/news/") == [
+            "https://site.example/rss.xml",
+            "https://x.example/atom",
+        ]
+
+    def test_nothing_announced(self) -> None:
+        assert discover_feed_links(b"<html><body>hi</body></html>", "https://a.example/") == []
