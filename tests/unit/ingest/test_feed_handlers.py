@@ -10,11 +10,19 @@ from typing import Any, cast
 
 import pytest
 from telegram import Bot, Update
+from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.domain import Feed, Report
 from bot.domain.views import IngestOutcome
-from handlers.feeds import Context, FeedCommands, render_feed_list, render_outcome
+from handlers.feeds import (
+    Context,
+    FeedCommands,
+    feed_poll_job,
+    render_feed_list,
+    render_outcome,
+    schedule_feed_polling,
+)
 from tests.httpserver import LocalHTTPServer, running_server
 from tests.integration.ingest.conftest import FeedWorld, build_world, scripted_incident
 from tests.unit.ingest.samples import article_page, rss_feed
@@ -292,3 +300,68 @@ class TestIngestUrl:
         await world.feeds.ingest_url(world.server.url("/story"))
         again = await world.feeds.ingest_url(world.server.url("/story"))
         assert render_outcome(again).startswith("I already have that report")
+
+
+class TestUsageAndButtons:
+    async def test_add_without_url_shows_usage(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        await commands(world).cmd_feed_add(message_update(instance, ADMIN, "/feed_add"), args())
+        assert request.sent("sendMessage")[0]["text"].startswith("Usage: /feed_add")
+
+    async def test_remove_without_number_offers_buttons(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        feed = await world.feeds.add(hostile_feed(world.server), added_by=ADMIN)
+        handlers = commands(world)
+        await handlers.cmd_feed_remove(message_update(instance, ADMIN, "/feed_remove"), args())
+        await handlers.cmd_feed_remove(message_update(instance, ADMIN, "/x"), args("three"))
+        offer, usage = request.sent("sendMessage")
+        assert offer["text"] == "Which feed should I remove?"
+        button = offer["reply_markup"]["inline_keyboard"][0][0]
+        assert button["callback_data"] == f"feed:rm:{feed.id}"
+        assert usage["text"].startswith("Usage: /feed_remove")
+
+    async def test_ingest_url_refused_for_non_admin(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        world.server.route("/story", body=article_page())
+        await commands(world).ingest_url(
+            message_update(instance, STRANGER, "/ingest"), args(), world.server.url("/story")
+        )
+        assert "Only Sitrep's admins" in request.sent("sendMessage")[0]["text"]
+        assert world.server.requests_for("/story") == []
+
+    async def test_ingest_url_error_is_escaped(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        instance, request = bot
+        await commands(world).ingest_url(
+            message_update(instance, ADMIN, "/ingest"), args(), "ftp://<b>x</b>/"
+        )
+        text = request.sent("sendMessage")[0]["text"]
+        assert "http" in text
+        assert "<b>x" not in text
+
+
+class TestPollJob:
+    async def test_job_polls_due_feeds(
+        self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
+    ) -> None:
+        await world.feeds.add(hostile_feed(world.server), added_by=ADMIN)
+        job = feed_poll_job(world.feeds)
+        await job(args())
+        assert await world.storage.reports.count() == 3
+
+    async def test_scheduled_on_the_job_queue(self, bot: tuple[Bot, RecordingRequest]) -> None:
+        instance, _ = bot
+        with running_server() as server:
+            world = build_world(server)
+            application = Application.builder().bot(instance).build()
+            schedule_feed_polling(application, world.feeds, interval=60)
+            assert application.job_queue is not None
+            (job,) = application.job_queue.get_jobs_by_name("feeds:poll")
+            assert job.name == "feeds:poll"

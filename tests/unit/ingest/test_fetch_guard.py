@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ingest.fetch import FetchError, GuardedBackend, address_problem, check_url
+from bot.ingest.fetch import (
+    FetchError,
+    GuardedBackend,
+    address_problem,
+    check_url,
+    system_resolver,
+)
 
 
 class TestCheckUrl:
@@ -95,3 +101,16 @@ class TestBackendResolution:
         backend = GuardedBackend(allow_private=True)
         with pytest.raises(FetchError):
             await backend.connect_unix_socket("/var/run/docker.sock")
+
+
+class TestSystemResolver:
+    async def test_localhost_resolves_from_the_hosts_file(self) -> None:
+        addresses = await system_resolver("localhost", 80)
+        assert addresses
+        assert all(address_problem(address) is not None for address in addresses)
+
+    async def test_backend_refuses_localhost_after_resolution(self) -> None:
+        backend = GuardedBackend(allow_private=False)
+        with pytest.raises(FetchError) as info:
+            await backend.addresses_for("localhost", 80)
+        assert info.value.kind == "blocked"
