@@ -594,17 +594,50 @@ class Statement:
     unknown: bool = False  # the clause says the toll is not known
 
 
+_GROUPS = {
+    "security": frozenset(
+        {"soldier", "soldiers", "troops", "officer", "officers", "policeman", "policemen",
+         "police", "servicemen", "personnel", "guard", "guards", "members", "member",
+         "peshmerga", "auxiliaries", "volunteers", "conscripts", "recruits", "commander",
+         "commanders", "agents", "officials"}
+    ),
+    "combatants": frozenset(
+        {"militants", "militant", "fighters", "fighter", "insurgents", "gunmen", "attackers",
+         "rebels", "jihadists", "terrorists", "assailants", "extremists", "militiamen",
+         "bandits", "suspects", "jihadist", "rebel", "terrorist"}
+    ),
+    "civilians": frozenset(
+        {"civilians", "civilian", "villagers", "residents", "women", "woman", "children",
+         "child", "farmers", "worshippers", "protesters", "demonstrators", "students",
+         "passengers", "man", "men", "boy", "girl", "shepherd", "shepherds", "pilgrims"}
+    ),
+}  # fmt: skip
+
+
+def group_of(subject: str) -> str:
+    """Which side a subject noun phrase is on: security, combatants, civilians or other."""
+    words = [w for w in subject.replace("-", " ").split() if w not in {"of", "the"}]
+    for word in reversed(words):
+        for name, members in _GROUPS.items():
+            if word in members:
+                return name
+    return "other"
+
+
 def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
     """One incident's count for ``kind`` from its clauses' figures.
 
     Figures from one clause are added (different groups). Across clauses, figures about
-    "people" are alternative totals; figures about specific groups chain (the largest, plus
-    those marked "also" / "N more"). The range spans the alternatives; ``min`` is the
+    "people" are alternative totals; figures about specific groups (soldiers, militants,
+    civilians) take the largest per group, plus those marked "also" / "N more", and different
+    groups add up. The range spans the alternatives; ``min`` is the
     conservative figure. "Toll rose to N" replaces what came before. "No casualties" counts only
     when no figure was given.
     """
     generic: list[tuple[int, CountStatus, str | None, str]] = []
-    chain_value: int | None = None
+    # Specific groups ("soldiers", "militants"): the largest figure per group, plus figures
+    # marked "also" / "N more"; different groups (soldiers and militants) add up.
+    groups: dict[str, int] = {}
     chain_status: list[CountStatus] = []
     chain_source: str | None = None
     chain_evidence = ""
@@ -635,25 +668,28 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
         status = _combine_status([f.status for f in plain])
         entry = (value, status, statement.source, statement.evidence)
         additive = any(f.additive for f in plain)
+        single_generic = len(plain) == 1 and plain[0].generic and not additive
         vague = all(f.status is CountStatus.APPROXIMATE for f in plain) and len(plain) == 1
-        if vague and not (additive and chain_value is not None):
+        if vague and (single_generic or not groups) and not additive:
             vague_only.append(entry)
             continue
-        if len(plain) == 1 and plain[0].generic and not plain[0].additive:
+        if single_generic:
             generic.append(entry)
             continue
-        if chain_value is None:
-            chain_value, chain_status = value, [status]
+        group = group_of(plain[0].subject)
+        if not groups:
             chain_source, chain_evidence = statement.source, statement.evidence
-        elif any(f.additive for f in plain):
-            chain_value += value
+        if additive and groups:
+            groups[group] = groups.get(group, 0) + value
             chain_status.append(status)
-        elif value > chain_value:
-            chain_value, chain_status = value, [status]
-            chain_source, chain_evidence = statement.source, statement.evidence
+        elif value > groups.get(group, -1):
+            if group in groups and value > sum(groups.values()):
+                chain_source, chain_evidence = statement.source, statement.evidence
+            groups[group] = value
+            chain_status.append(status)
     candidates = list(generic)
-    if chain_value is not None:
-        candidates.append((chain_value, _combine_status(chain_status), chain_source,
+    if groups:
+        candidates.append((sum(groups.values()), _combine_status(chain_status), chain_source,
                            chain_evidence))  # fmt: skip
     if updates:
         top = max(u[0] for u in updates)

@@ -258,12 +258,14 @@ class RulesEngine:
             name = actor.name.lower()
             regular = _REGULAR_FORCES_RE.match(name) is not None
             umbrella = index.get((country, "security"))
-            for kind, words in (("military", ("army", "military", "armed forces", "defense")),
-                                ("police", ("police",))):  # fmt: skip
-                if any(w in name for w in words) and (regular or kind == "military"):
-                    index.setdefault((country, kind), umbrella if regular and umbrella else actor)
+            kind = "police" if "police" in name else "military"
+            if regular or any(w in name for w in ("army", "military", "armed forces")):
+                index.setdefault((country, kind), umbrella if regular and umbrella else actor)
             if regular and umbrella is not None and actor.id != umbrella.id:
                 index[(country, f"actor:{actor.id}")] = umbrella
+        for key, actor in list(index.items()):
+            if key[1] == "military":
+                index.setdefault((key[0], "security"), actor)
         return index
 
     # ------------------------------------------------------------------ public
@@ -705,7 +707,7 @@ class RulesEngine:
             injured=injured,
         )
         background = group.background or (
-            not group.lead and lead_date is not None and date < lead_date
+            not group.lead and lead_date is not None and date < lead_date - dt.timedelta(days=1)
         )
         return Incident(
             date=date,

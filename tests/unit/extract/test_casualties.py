@@ -192,6 +192,20 @@ class TestCombine:
         )
         assert (count.min, count.max) == (3, 3)
 
+    def test_different_sides_add_up(self) -> None:
+        count = combine(
+            [statement("at least 17 soldiers were killed"), statement("12 militants were killed")],
+            "killed",
+        )
+        assert count.min == 29
+
+    def test_same_side_takes_the_largest(self) -> None:
+        count = combine(
+            [statement("11 soldiers were killed"), statement("killing 11 Iraqi soldiers")],
+            "killed",
+        )
+        assert (count.min, count.max) == (11, 11)
+
     def test_toll_rose_replaces_earlier_figures(self) -> None:
         count = combine(
             [statement("four people were killed"), statement("the death toll rose to nine")],
