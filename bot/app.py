@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -26,7 +26,7 @@ from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.ports import Clock, Extractor, SystemClock
 from bot.services import Services, build_services
-from bot.services.delivery import DeliveryLimits, Dispatcher
+from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
 from bot.services.feeds import FeedService
 from handlers.commands import BotHandlers, bot_commands
 from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
@@ -118,7 +118,7 @@ def _feed_service(context: AppContext) -> FeedService | None:
 class Runtime:
     """The parts of a built application that live outside PTB: dispatcher and its task."""
 
-    dispatcher: Dispatcher
+    dispatcher: Dispatcher | ChatDelivery
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
 
@@ -135,8 +135,14 @@ def build_application(
     feed_interval: float = 60.0,
     extra_admins: frozenset[int] = frozenset(),
     rate_limiter: bool = True,
+    console_chat: int | None = None,
 ) -> AnyApplication:
-    """The PTB Application: handlers, command menu, dispatcher task, digest and feed jobs."""
+    """The PTB Application: handlers, command menu, dispatcher task, digest and feed jobs.
+
+    With ``console_chat`` (the console), only that chat's messages are delivered and no
+    digests are scheduled or feeds polled: the database may be the real bot's, whose
+    outbox rows belong to Telegram users.
+    """
     bot_token = token or settings.token
     if not bot_token:
         raise SettingsError(NO_BOT_HELP)
@@ -159,7 +165,11 @@ def build_application(
     application: AnyApplication = builder.build()
 
     notifier = TelegramNotifier(application.bot, secrets=(bot_token,))
-    dispatcher = Dispatcher(context.storage, notifier, context.clock, limits=limits)
+    dispatcher: Dispatcher | ChatDelivery = (
+        ChatDelivery(context.storage, notifier, context.clock, console_chat)
+        if console_chat is not None
+        else Dispatcher(context.storage, notifier, context.clock, limits=limits)
+    )
     runtime = Runtime(dispatcher)
     admins = settings.sitrep_admin_ids | extra_admins
 
@@ -192,6 +202,13 @@ def build_application(
             await app.bot.set_my_commands(bot_commands())
         except Exception:  # the menu is a nicety; never block start-up on it
             logger.warning("could not register the command menu", exc_info=True)
+        for admin_id in sorted(settings.sitrep_admin_ids):
+            try:
+                await app.bot.set_my_commands(
+                    bot_commands(admin=True), scope=BotCommandScopeChat(admin_id)
+                )
+            except Exception:  # an admin who never opened the bot: "chat not found"
+                logger.info("admin %s has no chat with the bot yet; default menu", admin_id)
         await dispatcher.recover()
         runtime.stop.clear()
         runtime.task = asyncio.create_task(dispatcher.run_forever(runtime.stop))
@@ -199,6 +216,8 @@ def build_application(
         if job_queue is None:
             msg = "python-telegram-bot was installed without the job-queue extra"
             raise RuntimeError(msg)
+        if console_chat is not None:
+            return
         # A digest missed while the bot was down goes out on the first tick, once.
         job_queue.run_repeating(digest_tick, interval=digest_interval, first=0.1, name=DIGEST_JOB)
         if context.feeds is not None:

@@ -62,6 +62,7 @@ MAX_ARG_CHARS = 200  # names and periods; longer is a paste, not a question
 MAX_SEARCH_CHARS = 300
 MAX_LATEST = 50
 PAGE_SIZE = 5
+_MAX_TRACKED_USERS = 10_000
 _KIND_CODE = {
     SubscriptionKind.PLACE: "p",
     SubscriptionKind.ADMIN1: "a",
@@ -106,9 +107,10 @@ ADMIN_COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def bot_commands() -> list[BotCommand]:
-    """The command menu registered with set_my_commands."""
-    return [BotCommand(name, description) for name, description, _ in COMMANDS]
+def bot_commands(*, admin: bool = False) -> list[BotCommand]:
+    """The command menu registered with set_my_commands (admins also see their commands)."""
+    chosen = COMMANDS + ADMIN_COMMANDS if admin else COMMANDS
+    return [BotCommand(name, description) for name, description, _ in chosen]
 
 
 def _help_line(name: str, description: str, example: str) -> str:
@@ -165,10 +167,15 @@ class UserRateLimiter:
             return "warn"
         self._warned.discard(user_id)
         window.append(now)
-        if len(self._seen) > 10_000:  # forget idle users so memory stays bounded
-            for key in [k for k, v in self._seen.items() if not v][:1000]:
-                del self._seen[key]
+        if len(self._seen) > _MAX_TRACKED_USERS:
+            self._forget_idle(now)
         return "ok"
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop users silent for a minute, so memory stays bounded."""
+        for key in [k for k, v in self._seen.items() if not v or v[-1] <= now - 60.0]:
+            del self._seen[key]
+            self._warned.discard(key)
 
 
 def _fit(data: str) -> str | None:

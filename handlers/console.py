@@ -201,7 +201,7 @@ class ConsoleChat:
             await self.application.process_update(update)
 
     async def run_lines(
-        self, lines: Iterable[str], echo: Callable[[str], None], settle: float = 0.3
+        self, lines: Iterable[str], echo: Callable[[str], None], settle: float = 0.15
     ) -> None:
         """Non-interactive: send each line (echoed as the user's), then let alerts go out."""
         for line in lines:
@@ -209,7 +209,15 @@ class ConsoleChat:
                 continue
             echo(f"you: {line.strip()}")
             await self.send(line)
-        await asyncio.sleep(settle)
+            await self._settle(settle)
+
+    async def _settle(self, quiet: float, rounds: int = 20) -> None:
+        """Wait until the bot has been silent for ``quiet`` seconds (alerts go out async)."""
+        for _ in range(rounds):
+            seen = self.request.sent
+            await asyncio.sleep(quiet)
+            if self.request.sent == seen:
+                return
 
     async def run_interactive(
         self, read_line: Callable[[], Awaitable[str | None]], echo: Callable[[str], None]

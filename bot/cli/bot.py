@@ -53,8 +53,8 @@ async def _console(
     settings: Settings, *, demo: bool, lines: Sequence[str] | None, interactive: bool
 ) -> int:
     from bot.app import build_application, open_context, start_application, stop_application
-    from bot.services.delivery import DeliveryLimits
     from handlers.console import (
+        CONSOLE_CHAT_ID,
         CONSOLE_TOKEN,
         CONSOLE_USER_ID,
         ConsoleChat,
@@ -83,10 +83,9 @@ async def _console(
             token=CONSOLE_TOKEN,
             request=request,
             get_updates_request=ConsoleRequest(click.echo),
-            # The console has no flood limits; keep alerts snappy.
-            limits=DeliveryLimits(per_chat_interval=0.0, idle_interval=0.2),
             extra_admins=frozenset({CONSOLE_USER_ID}),
             rate_limiter=False,
+            console_chat=CONSOLE_CHAT_ID,
         )
         await start_application(application, polling=False)
         try:

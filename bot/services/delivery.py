@@ -22,11 +22,15 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from bot.domain import Chat, OutboxKind, OutboxMessage, OutboxStatus
 from bot.ports import Clock, Notifier, SendResult, SendStatus
-from storage.base import Storage
+from bot.services.alerts import alert_key, should_silence, update_key
+from bot.services.chats import in_quiet_hours, local_date
+from bot.services.digests import digest_key
+from storage.base import IncidentQuery, Storage
+
+__all__ = ["ChatDelivery", "DeliveryLimits", "Dispatcher", "Pacer", "in_quiet_hours"]
 
 logger = logging.getLogger(__name__)
 
@@ -108,21 +112,6 @@ class Pacer:
         if is_group:
             self._group_sends.setdefault(chat_id, deque()).append(now)
         return True
-
-
-def in_quiet_hours(chat: Chat, now: dt.datetime) -> bool:
-    """True when ``now`` falls in the chat's quiet hours (the window may cross midnight)."""
-    if chat.quiet_start is None or chat.quiet_end is None or chat.quiet_start == chat.quiet_end:
-        return False
-    try:
-        zone = ZoneInfo(chat.timezone)
-    except (ValueError, KeyError):
-        zone = ZoneInfo("UTC")
-    local = now.astimezone(zone).time().replace(tzinfo=None)
-    start, end = chat.quiet_start, chat.quiet_end
-    if start < end:
-        return start <= local < end
-    return local >= start or local < end
 
 
 @dataclass
@@ -288,13 +277,7 @@ class Dispatcher:
                 count_attempt=False,
             )
             return SendStatus.TRANSIENT
-        message = unit.message
-        if message.kind in (OutboxKind.ALERT, OutboxKind.UPDATE) and in_quiet_hours(
-            chat, self._clock.now()
-        ):
-            message = message.model_copy(
-                update={"payload": {**message.payload, "disable_notification": True}}
-            )
+        message = _silenced(unit.message, chat, self._clock.now())
         rate_limited = 0
         migrations = 0
         while True:
@@ -396,6 +379,108 @@ class Dispatcher:
         if row.id is not None:
             await self._storage.outbox.mark_failed(row.id, error[:500])
         self.stats.failed += 1
+
+
+def _silenced(message: OutboxMessage, chat: Chat, now: dt.datetime) -> OutboxMessage:
+    """Quiet hours are decided at send time (the flag set at queue time may be stale)."""
+    if message.kind is OutboxKind.NOTICE:
+        return message
+    silent = should_silence(chat, now)
+    return message.model_copy(
+        update={"payload": {**message.payload, "disable_notification": silent}}
+    )
+
+
+class ChatDelivery:
+    """Delivers one chat's queued messages at once, never touching other chats' rows.
+
+    For the console chat: it shares the database with the real bot, so it must not claim
+    (and "deliver" into the console) messages meant for Telegram users. It finds its rows by
+    their idempotency keys (alerts and updates of recent incidents, today's digest).
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        notifier: Notifier,
+        clock: Clock,
+        chat_id: int,
+        *,
+        interval: float = 0.3,
+        lookback: dt.timedelta = dt.timedelta(days=2),
+    ) -> None:
+        """Deliver the rows of ``chat_id`` through ``notifier``."""
+        self._storage = storage
+        self._notifier = notifier
+        self._clock = clock
+        self.chat_id = chat_id
+        self._interval = interval
+        self._since = clock.now() - lookback
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Look for new messages now."""
+        self._wake.set()
+
+    async def recover(self) -> int:
+        """Nothing to recover: rows are marked sent right after sending, without a claim."""
+        return 0
+
+    async def _candidate_keys(self) -> list[str]:
+        incidents = await self._storage.incidents.query(
+            IncidentQuery(updated_since=self._since, limit=1000)
+        )
+        keys: list[str] = []
+        for incident in sorted(incidents, key=lambda item: item.id or 0):
+            if incident.id is None:
+                continue
+            keys.append(alert_key(self.chat_id, incident.id))
+            keys.extend(
+                update_key(self.chat_id, incident.id, revision)
+                for revision in range(2, incident.revision + 1)
+            )
+        chat = await self._storage.chats.get(self.chat_id)
+        if chat is not None:
+            keys.append(digest_key(self.chat_id, local_date(chat, self._clock.now())))
+        return keys
+
+    async def run_once(self) -> int:
+        """Send this chat's pending messages (due or not: a console has no flood limits)."""
+        chat = await self._storage.chats.get(self.chat_id)
+        if chat is None:
+            return 0
+        sent = 0
+        for key in await self._candidate_keys():
+            row = await self._storage.outbox.get_by_key(key)
+            if row is None or row.id is None or row.status is not OutboxStatus.PENDING:
+                continue
+            reply_to = None
+            if row.reply_to_key:
+                original = await self._storage.outbox.get_by_key(row.reply_to_key)
+                reply_to = original.sent_message_id if original is not None else None
+            result = await self._notifier.send(_silenced(row, chat, self._clock.now()), reply_to)
+            if result.status is SendStatus.SENT:
+                await self._storage.outbox.mark_sent(row.id, result.message_id, self._clock.now())
+                sent += 1
+            else:
+                await self._storage.outbox.mark_failed(row.id, result.error or "not delivered")
+        return sent
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Poll until ``stop`` is set."""
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:
+                logger.exception("console delivery failed")
+            self._wake.clear()
+            waiter = asyncio.ensure_future(self._wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait(
+                {waiter, stopper}, timeout=self._interval, return_when=asyncio.FIRST_COMPLETED
+            )
+            waiter.cancel()
+            stopper.cancel()
 
 
 def _group(rows: Sequence[OutboxMessage], max_alerts: int) -> list[_Unit]:

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 
+from bot.app import open_context
 from bot.config import Settings
 from bot.domain import ChatType, SubscriptionKind
 from bot.domain.views import Target
@@ -101,3 +102,24 @@ class TestRestart:
             )
             await asyncio.sleep(0.5)  # more digest ticks and dispatcher passes
         assert count_with(api, DIGEST) == Counter(dict.fromkeys(chats, 1))
+
+
+class TestCrashRecovery:
+    async def test_rows_left_sending_by_a_crash_go_out_once(
+        self, api: FakeBotAPI, settings: Settings, clock: OffsetClock
+    ) -> None:
+        # A process that claimed a message and died before sending it.
+        crashed = await open_context(settings, clock=clock)
+        await subscribe_many(crashed.services, [5001])
+        await crashed.services.ingestion.ingest_text(
+            FIRST_REPORT, published_at=clock.now(), origin="test"
+        )
+        clock.jump(GRACE)
+        claimed = await crashed.storage.outbox.claim_due(clock.now())
+        assert [row.chat_id for row in claimed] == [5001]
+        await crashed.close()
+
+        async with running_bot(settings, clock):
+            await api.wait_for(lambda: count_with(api, NEW)[5001] == 1, what="recovered alert")
+            await asyncio.sleep(0.3)
+        assert count_with(api, NEW) == Counter({5001: 1})

@@ -340,3 +340,18 @@ class TestRobustness:
             for call in replies(await harness.send(command)):
                 stripped = re.sub(r"</?(b|i|u|code|pre|a)( [^>]*)?>", "", call.text)
                 assert "<" not in stripped, (command, call.text)
+
+
+class TestRateLimiter:
+    def test_window_slides_and_idle_users_are_forgotten(self) -> None:
+        now = [0.0]
+        limiter = UserRateLimiter(2, monotonic=lambda: now[0])
+        assert [limiter.check(1) for _ in range(4)] == ["ok", "ok", "warn", "drop"]
+        now[0] = 61.0
+        assert limiter.check(1) == "ok"
+        for user in range(2, 10_003):
+            limiter.check(user)
+        now[0] = 200.0
+        limiter.check(99_999)
+        assert len(limiter._seen) == 1  # everyone idle for a minute was dropped
+        assert limiter.check(1) == "ok"

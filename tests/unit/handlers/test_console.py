@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -38,12 +39,17 @@ class TestDemo:
     def test_demo_is_idempotent_and_scripts_work(self, tmp_path: Path) -> None:
         run_cli(["demo"], tmp_path)
         script = tmp_path / "script.txt"
-        script.write_text("/subscribe Basra\n1\n/subscriptions\n", "utf-8")
+        today = dt.datetime.now(dt.UTC).date()
+        report = f"Gunmen clashed with police in Basra on {today:%d %B %Y}, killing three people."
+        script.write_text(f"/subscribe Basra\n1\n/subscriptions\n/ingest {report}\n", "utf-8")
         code, output = run_cli(["demo", "--script", str(script)], tmp_path)
         assert code == 0
         assert "(0 new, 0 new incidents)" in output
         assert "Subscribed to Basra" in output
         assert "• Basra" in output
+        # The console user is an admin; its own alert arrives in the console.
+        assert "New incidents: 1" in output
+        assert "🚨 New incident" in output
 
     def test_chat_reads_piped_commands(self, tmp_path: Path) -> None:
         code, output = run_cli(["chat"], tmp_path, stdin="/start\n/settings\n")

@@ -322,10 +322,14 @@ class TestGrouping:
         self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
     ) -> None:
         storage.chats.chats[1] = Chat(id=1, quiet_start=dt.time(11), quiet_end=dt.time(13))
-        await queue(storage, alert(1, 1), notice(1, 1, OutboxKind.DIGEST))
+        stale = alert(2, 2)
+        stale.payload["disable_notification"] = True  # queued in quiet hours, sent after
+        await queue(storage, alert(1, 1), notice(1, 1), stale)
         await make_dispatcher(storage, notifier, vtime).run_once()
-        assert notifier.sent[0][1].payload["disable_notification"] is True
-        assert "disable_notification" not in notifier.sent[1][1].payload
+        by_chat = {(m.chat_id, m.kind): m.payload for _, m, _ in notifier.sent}
+        assert by_chat[1, OutboxKind.ALERT]["disable_notification"] is True
+        assert "disable_notification" not in by_chat[1, OutboxKind.NOTICE]
+        assert by_chat[2, OutboxKind.ALERT]["disable_notification"] is False
 
 
 class TestFailures:
