@@ -130,3 +130,13 @@ class TestPackagedIndex:
         document = json.loads(gzip.decompress(path.read_bytes()))
         assert document["format"] == 2
         assert len(document["lat"]) == len(document["key"].split("\n"))
+
+
+@pytest.mark.slow
+class TestPackagedIndexIsFresh:
+    def test_rebuilding_from_the_data_files_gives_the_committed_bytes(self) -> None:
+        from scripts.build_gazetteer import load_sources
+
+        path = Path(__file__).resolve().parents[3] / "bot" / "data" / "gazetteer.json.gz"
+        rebuilt = serialize(build_index(**load_sources()))
+        assert rebuilt == path.read_bytes(), "run: python -m scripts.build_gazetteer"
