@@ -1,0 +1,79 @@
+"""Fault-test fixtures: a fake Bot API with extra failure modes, shared constants."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fakebotapi import TOKEN, FakeBotAPI, Fault
+
+ROOT = Path(__file__).resolve().parents[2]
+# A token nobody else uses, so a search of the logs for it cannot hit anything else.
+SECRET_TOKEN = "7000001:AAFaultTestsSecret_Zq9xW2vK7mN4pL8rT3yH"
+__all__ = ["ROOT", "SECRET_TOKEN", "TOKEN", "Fault", "FaultyBotAPI"]
+
+
+class FaultyBotAPI(FakeBotAPI):
+    """FakeBotAPI plus two failures: ``hang`` and ``401``.
+
+    ``hang``: wait ``delay`` seconds, then drop the connection without doing anything (a
+    request lost on the way: the client times out and nothing was sent). The parent's ``slow``
+    is the other case: the answer is late but the message WAS sent.
+    ``401``: the token is refused (Unauthorized).
+    """
+
+    def _handle(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        path = handler.path.split("?", 1)[0]
+        method = path.rsplit("/", 1)[-1]
+        params = self._params(handler, body)
+        fault = self._peek_fault(method, params, kinds=("hang",))
+        if fault is not None:
+            time.sleep(fault.delay)
+            self._record(method, params, 0)
+            handler.close_connection = True
+            with contextlib.suppress(OSError):
+                handler.connection.shutdown(2)
+            return
+        super()._handle(handler, body)
+
+    def _peek_fault(
+        self, method: str, params: dict[str, Any], kinds: tuple[str, ...]
+    ) -> Fault | None:
+        """Take the first matching fault of one of ``kinds`` (others stay for the parent)."""
+        with self._lock:
+            chat = params.get("chat_id")
+            for fault in self.faults:
+                if fault.kind not in kinds:
+                    continue
+                if fault.method is not None and fault.method != method:
+                    continue
+                if fault.chat_id is not None and str(fault.chat_id) != str(chat):
+                    continue
+                fault.count -= 1
+                if fault.count <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    @staticmethod
+    def _fault_answer(fault: Fault) -> tuple[int, dict[str, Any]]:
+        if fault.kind == "401":
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        return FakeBotAPI._fault_answer(fault)
+
+
+@pytest.fixture
+def api() -> Iterator[FaultyBotAPI]:
+    """A started fault-injecting fake Bot API."""
+    server = FaultyBotAPI()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
