@@ -427,13 +427,15 @@ class SafeFetcher:
 
     def check(self, url: str) -> str:
         """Pre-check a URL without connecting (scheme, port, literal address); return it."""
-        scheme, host, port = check_url(url, allow_private=self._allows_port_anyway(url))
-        del scheme, host, port
+        check_url(url, allow_private=self._allows_port_anyway(url))
         return url.strip()
 
     async def precheck(self, url: str) -> str:
-        """Check a URL and resolve its host now, refusing blocked addresses; return the URL."""
-        url = self.check(url)
+        """Check a URL and resolve its host now, refusing blocked addresses; return the URL.
+
+        Only an early, friendly refusal: the connect itself checks again (DNS may change).
+        """
+        url = url.strip()
         _, host, port = check_url(url, allow_private=self._allows_port_anyway(url))
         await self._backend.addresses_for(host, port)
         return url
