@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import BotCommandScopeChat, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 from bot.config import Settings, SettingsError
@@ -30,13 +30,13 @@ from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
 from bot.services.feeds import FeedService
 from handlers.commands import BotHandlers, bot_commands
 from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
+from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests
 from handlers.notifier import TelegramNotifier
 from storage.sqlite import SqliteStorage
 
 logger = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-DIGEST_JOB = "digests:tick"
 NO_BOT_HELP = (
     "no bot token: set TELEGRAM_BOT_TOKEN (from @BotFather), "
     "or try `sitrep demo` to see Sitrep work in a console without Telegram"
@@ -131,7 +131,7 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     limits: DeliveryLimits | None = None,
-    digest_interval: float = 60.0,
+    digest_interval: float = DIGEST_INTERVAL_SECONDS,
     feed_interval: float = 60.0,
     extra_admins: frozenset[int] = frozenset(),
     rate_limiter: bool = True,
@@ -187,16 +187,6 @@ def build_application(
     if feed_commands is not None:
         register_feed_handlers(application, feed_commands)
 
-    async def digest_tick(job_context: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            queued = await context.services.digests.queue_due()
-        except Exception:
-            logger.exception("digest tick failed")
-            return
-        if queued:
-            logger.info("queued %d digests", queued)
-            dispatcher.wake()
-
     async def post_init(app: AnyApplication) -> None:
         try:
             await app.bot.set_my_commands(bot_commands())
@@ -212,14 +202,10 @@ def build_application(
         await dispatcher.recover()
         runtime.stop.clear()
         runtime.task = asyncio.create_task(dispatcher.run_forever(runtime.stop))
-        job_queue = app.job_queue
-        if job_queue is None:
-            msg = "python-telegram-bot was installed without the job-queue extra"
-            raise RuntimeError(msg)
         if console_chat is not None:
             return
         # A digest missed while the bot was down goes out on the first tick, once.
-        job_queue.run_repeating(digest_tick, interval=digest_interval, first=0.1, name=DIGEST_JOB)
+        schedule_digests(app, context.services.digests, dispatcher.wake, digest_interval)
         if context.feeds is not None:
             schedule_feed_polling(app, context.feeds, feed_interval)
 
