@@ -223,6 +223,7 @@ def _incident_params(incident: Incident) -> dict[str, Any]:
 def _incident_from_row(row: Row, actors: list[ActorRef], sources: list[SourceRef]) -> Incident:
     location = Location(
         name=row["place_name"],
+        place_key=row["place_key"],
         geonames_id=row["geonames_id"],
         admin1=row["admin1"],
         admin1_code=row["admin1_code"],

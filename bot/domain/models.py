@@ -39,6 +39,7 @@ class Location(_Model):
     """Where an incident happened, with how precisely it is known."""
 
     name: str
+    place_key: str | None = None  # the gazetteer entry's key ("gn:99532", "iq:green-zone")
     geonames_id: int | None = None
     admin1: str | None = None  # governorate / province, canonical English name ("Basra")
     admin1_code: str | None = None  # ISO 3166-2 where known ("IQ-BA")
@@ -49,12 +50,20 @@ class Location(_Model):
     geo_precision: GeoPrecision = GeoPrecision.POINT
     timezone: str | None = None  # IANA name of the place's zone
 
+    @model_validator(mode="after")
+    def _fill_key(self) -> Location:
+        # Every location carries its key, so it survives storage round trips unchanged.
+        if not self.place_key:
+            if self.geonames_id is not None:
+                self.place_key = f"gn:{self.geonames_id}"
+            else:
+                self.place_key = f"{self.country}:{(self.admin1 or '').lower()}:{self.name.lower()}"
+        return self
+
     @property
     def key(self) -> str:
-        """A stable identifier for the place: GeoNames id if known, else a folded name key."""
-        if self.geonames_id is not None:
-            return f"gn:{self.geonames_id}"
-        return f"{self.country}:{(self.admin1 or '').lower()}:{self.name.lower()}"
+        """A stable identifier: the gazetteer key, else the GeoNames id, else a folded name key."""
+        return self.place_key or ""
 
 
 class ActorRef(_Model):

@@ -76,6 +76,7 @@ class GazetteerEntry:
         geonames_id = int(self.key[3:]) if self.key.startswith("gn:") else None
         return Location(
             name=self.name,
+            place_key=self.key if self.kind == "place" else None,
             geonames_id=geonames_id,
             admin1=self.admin1,
             admin1_code=self.admin1_code,
