@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from bot.config import Settings
 from bot.domain import Chat, ChatType, Feed, OutboxKind, OutboxMessage, Report
@@ -37,6 +39,7 @@ MAX_BACKOFF = dt.timedelta(hours=24)
 NOTICE_AFTER_FAILURES = 3  # consecutive failures before admins hear about a feed
 MAX_ENTRIES_PER_POLL = 50  # a feed dumping its archive is read over several polls
 MAX_ARTICLE_FETCHES_PER_POLL = 10
+HOST_GAP_SECONDS = 1.0  # at most one article page per second from one site
 _NO_HASH = "-"  # find_duplicate by URL only
 
 
@@ -115,6 +118,8 @@ class FeedService:
         settings: Settings,
         *,
         fetch_full_text: bool = True,
+        host_gap_seconds: float = HOST_GAP_SECONDS,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._storage = storage
         self._ingestion = ingestion
@@ -122,6 +127,9 @@ class FeedService:
         self._clock = clock
         self._settings = settings
         self._fetch_full_text = fetch_full_text
+        self._host_gap = host_gap_seconds
+        self._sleep = sleep
+        self._last_hit: dict[str, float] = {}  # host -> monotonic time of the last article fetch
         self._poll_lock = asyncio.Lock()
 
     # ------------------------------------------------------------ managing feeds
@@ -298,8 +306,20 @@ class FeedService:
             summary.add_outcome(outcome)
         return complete
 
+    async def _polite_wait(self, url: str) -> None:
+        """Space article fetches to one host (a poll may link many pages of one site)."""
+        host = (urlsplit(url).hostname or "").lower()
+        if self._host_gap <= 0 or not host:
+            return
+        last = self._last_hit.get(host)
+        now = time.monotonic()
+        if last is not None and now - last < self._host_gap:
+            await self._sleep(self._host_gap - (now - last))
+        self._last_hit[host] = time.monotonic()
+
     async def _with_article_text(self, report: Report, link: str) -> Report:
         """The entry's report with the linked page's article text when that is longer."""
+        await self._polite_wait(link)
         try:
             page = await self._fetcher.fetch(link, accept=HTML_ACCEPT)
             article = extract_article(page.content, url=page.url, charset=page.charset)

@@ -158,7 +158,7 @@ def build_world(
     )
     endpoints = {("127.0.0.1", server.port)} if strict else set()
     fetcher = SafeFetcher(config, allowed_endpoints=endpoints)
-    feeds = FeedService(storage, services.ingestion, fetcher, clock, config)
+    feeds = FeedService(storage, services.ingestion, fetcher, clock, config, host_gap_seconds=0)
     return FeedWorld(server, clock, storage, extractor, config, services, fetcher, feeds)
 
 

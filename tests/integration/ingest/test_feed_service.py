@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain import Chat, ChatType, OutboxKind, Subscription, SubscriptionKind
 from bot.services.errors import UserError
-from bot.services.feeds import MAX_BACKOFF, backoff_delay
+from bot.services.feeds import MAX_BACKOFF, FeedService, backoff_delay
 from tests.httpserver import LocalHTTPServer
 from tests.integration.ingest.conftest import ADMINS, FeedWorld, build_world
 from tests.unit.ingest.samples import article_page, atom_feed, rss_feed
@@ -186,6 +186,33 @@ class TestPolling:
         assert report is not None
         assert "engineers searched the area" in report.text
         assert report.title == "Roadside bomb hits army patrol near Tikrit"
+
+    async def test_article_fetches_to_one_host_are_spaced(self, world: FeedWorld) -> None:
+        waits: list[float] = []
+
+        async def record(seconds: float) -> None:
+            waits.append(seconds)
+
+        feeds = FeedService(
+            world.storage,
+            world.services.ingestion,
+            world.fetcher,
+            world.clock,
+            world.settings,
+            host_gap_seconds=60,
+            sleep=record,
+        )
+        body = rss_feed(world.server.url("")).replace(
+            b"javascript:alert(document.cookie)", world.server.url("/news/two").encode()
+        )
+        body = body.replace(b"data:text/html,hello", world.server.url("/news/three").encode())
+        world.server.route("/rss", body=body, content_type="application/rss+xml")
+        await feeds.add(world.server.url("/rss"), added_by=None)
+        await feeds.poll_due()
+        article_requests = [r for r in world.server.requests if r.path.startswith("/news/")]
+        assert len(article_requests) == 3
+        assert len(waits) == 2  # the first page at once, the next two after a pause
+        assert all(0 < wait <= 60 for wait in waits)
 
     async def test_atom_feed(self, world: FeedWorld) -> None:
         world.server.route(
