@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=24)
 NOTICE_AFTER_FAILURES = 3  # consecutive failures before admins hear about a feed
-MAX_ENTRIES_PER_POLL = 50  # a feed dumping its archive is read over several polls
+MAX_ENTRIES_PER_POLL = 50  # only the newest entries: a feed dumping its archive is not news
 MAX_ARTICLE_FETCHES_PER_POLL = 10
 HOST_GAP_SECONDS = 1.0  # at most one article page per second from one site
 _NO_HASH = "-"  # find_duplicate by URL only
