@@ -50,6 +50,7 @@ from bot.services.periods import PERIOD_USAGE, split_trailing_period
 from bot.services.subscriptions import split_min_killed
 from handlers import render
 from handlers.html import esc, split_html
+from handlers.redaction import redact
 
 logger = logging.getLogger(__name__)
 
@@ -324,6 +325,9 @@ class BotHandlers:
 
     async def _reply_error(self, update: Update, exc: UserError) -> None:
         text = esc(exc.message)
+        if exc.suggestions:
+            names = ", ".join(_target_label(target) for target in exc.suggestions[:5])
+            text += f"\nDid you mean: {esc(names)}?"
         if exc.usage:
             text += f"\n<i>{esc(exc.usage)}</i>"
         await self._send(update, text)
@@ -1067,7 +1071,7 @@ class BotHandlers:
         """Log, tell the admins, and give the user a short apology (never a traceback)."""
         error = context.error
         logger.error("unhandled error while handling an update", exc_info=error)
-        summary = f"{type(error).__name__}: {error}" if error else "unknown error"
+        summary = redact(f"{type(error).__name__}: {error}") if error else "unknown error"
         try:
             await self.services.admin.record_error(summary[:500])
         except Exception:
@@ -1079,7 +1083,9 @@ class BotHandlers:
                 await _quietly(context.bot.send_message(update.effective_chat.id, esc(APOLOGY)))
         if error is None:
             return
-        trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        trace = redact(
+            "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        )
         text = f"<b>Sitrep error</b>\n<pre>{html.escape(trace[-3000:])}</pre>"
         for admin_id in sorted(self.admin_ids):
             if (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-_TOKEN_SHAPE = re.compile(r"(?<!\d)\d{5,12}:[A-Za-z0-9_-]{30,}")
+_TOKEN_SHAPE = re.compile(r"(?<!\d)\d{3,15}:[A-Za-z0-9_-]{30,}")
 _REPLACEMENT = "<redacted-token>"
 
 

@@ -208,6 +208,7 @@ class TestSettings:
     async def test_bad_values_explained(self, harness: Harness) -> None:
         assert "Example" in only_reply(await harness.send("/quiet soon")).text
         assert "timezone" in only_reply(await harness.send("/timezone Atlantis/Nowhere")).text
+        assert "Did you mean" in only_reply(await harness.send("/timezone Basrra")).text
 
     async def test_settings_buttons_toggle(self, harness: Harness) -> None:
         reply = only_reply(await harness.send("/settings"))
@@ -296,6 +297,7 @@ class TestRobustness:
         admin_texts = [c.text for c in replies(calls) if int(c.params["chat_id"]) == ADMIN_ID]
         assert len(admin_texts) == 1
         assert "RuntimeError" in admin_texts[0]
+        assert "4242:AAHandlerTests" not in admin_texts[0]
         assert all("Traceback" not in text for text in user_texts)
         assert texts
 
