@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
@@ -332,3 +334,18 @@ class TestArabicProclitics:
             "popular-mobilization-forces",
             "asaib-ahl-al-haq",
         ]
+
+
+_PIECES = ["AAH", "IS", " is ", "Asa'ib", "’s", " ", "-", "الحشد", "و", "\u064e", "ﬁ",
+           "\n\n", "gunmen", "Hezbollah", "Kataib", "KH", ","]  # fmt: skip
+
+
+class TestAnyText:
+    @settings(max_examples=200, deadline=None)
+    @given(st.one_of(st.text(max_size=60), st.lists(st.sampled_from(_PIECES)).map("".join)))
+    def test_spans_point_into_the_text_and_nothing_raises(self, text: str) -> None:
+        reg = ActorRegistry.default()
+        for mention in reg.find_mentions(text):
+            assert text[mention.start : mention.end] == mention.surface
+        reg.lookup(text)
+        reg.suggest(text)

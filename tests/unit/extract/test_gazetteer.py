@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.enums import GeoPrecision
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry, PlaceMention
@@ -352,3 +354,19 @@ class TestQualifiedLookup:
     def test_unknown_qualifier_falls_back_to_the_whole_name(self, gaz: Gazetteer) -> None:
         assert gaz.lookup("Basra, Nowhereland") == []
         assert gaz.lookup(", Basra") == []
+
+
+_PIECES = ["Basra", "al-", "Sadr", " City", "’s", " ", "-", "البصرة", "و", "\u064e", "ﬁ", "ß",
+           "\n\n", "'", "Green Zone", ",", "ERBIL", "Police", "Mosul"]  # fmt: skip
+
+
+class TestAnyText:
+    @settings(max_examples=200, deadline=None)
+    @given(st.one_of(st.text(max_size=60), st.lists(st.sampled_from(_PIECES)).map("".join)))
+    def test_spans_point_into_the_text_and_nothing_raises(self, text: str) -> None:
+        gaz = Gazetteer.default()
+        for mention in gaz.find_mentions(text):
+            assert text[mention.start : mention.end] == mention.surface
+            assert mention.candidates
+        gaz.lookup(text)
+        gaz.suggest(text)
