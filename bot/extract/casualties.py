@@ -417,8 +417,36 @@ def find_figures(clause: str) -> list[Figure]:
         )  # fmt: skip
         taken.append((match.start(), match.end()))
 
+    if not any(f.kind == "killed" for f in figures):
+        # "Sheikh Muhammad al-Faisali ... was killed": one named person.
+        for match in _NAMED_KILLED.finditer(clause):
+            words = {w.lower() for w in match["name"].split()}
+            if free(match.start(), match.end()) and not words & _NOT_A_NAME:
+                figures.append(
+                    Figure("killed", 1, 1, CountStatus.EXACT, match.start(), match.end(),
+                           match.group(0), _NAMED_SUBJECT, False, False)
+                )  # fmt: skip
+                break
     figures.sort(key=lambda f: f.start)
     return figures
+
+
+# A named person (two or more capitalised words, an optional title) killed; case-sensitive.
+_NAMED_KILLED = re.compile(
+    r"(?<![\w'’\-])(?:(?:Sheikh|Sheik|Mr|Mrs|Ms|Dr|Judge|Colonel|Col|General|Gen|Brigadier|"
+    r"Major|Captain|Imam|Mayor|Governor|Lieutenant)\.?\s+)?"
+    r"(?P<name>[A-Z][\w'’\-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+)?[A-Z][\w'’\-]+){1,4}),?"
+    r"(?:\s+[^,.;]{3,80},)?\s+(?:was|has\s+been)\s+(?:reportedly\s+)?"
+    r"(?:killed|shot\s+dead|assassinated|murdered|gunned\s+down|executed)\b"
+)
+_NAMED_SUBJECT = "(named person)"
+# Capitalised words that make the "name" a group, a place or a sentence opener instead.
+_NOT_A_NAME = frozenset(
+    {"the", "a", "an", "in", "on", "at", "police", "army", "forces", "force", "ministry",
+     "military", "group", "state", "security", "government", "province", "city", "district",
+     "brigade", "brigades", "units", "militia", "council", "office", "he", "she", "it", "they",
+     "his", "her", "their", "this", "that", "one", "another", "said", "according"}
+)  # fmt: skip
 
 
 def _search_all(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
@@ -645,8 +673,17 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
     none_source: tuple[str | None, str] | None = None
     unknown_claims: list[CasualtyClaim] = []
     vague_only: list[tuple[int, CountStatus, str | None, str]] = []
+    statements = list(statements)
+    counted_any = any(
+        f.kind == kind and f.min is not None and f.subject != _NAMED_SUBJECT
+        for s in statements
+        for f in s.figures
+    )
     for statement in statements:
         figures = [f for f in statement.figures if f.kind == kind]
+        if counted_any:
+            # A named victim is one of the people a figure elsewhere already counts.
+            figures = [f for f in figures if f.subject != _NAMED_SUBJECT]
         if statement.unknown and kind in {"killed", "injured"}:
             unknown_claims.append(
                 CasualtyClaim(status=CountStatus.UNKNOWN, source=statement.source,

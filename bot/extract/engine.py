@@ -566,7 +566,7 @@ class RulesEngine:
         if rank_new != rank_old:
             return rank_new < rank_old
         if new.entry.parent_key and new.entry.parent_key == old.entry.key:
-            return True
+            return self._same_area(new.entry, old.entry)
         return old.near and not new.near and new.entry.key == old.entry.key
 
     def _fits(
@@ -605,7 +605,10 @@ class RulesEngine:
             and date.date is not None
             and group.lead
             and group.date is None
-            and (date.earlier or abs((date.date - ref).days) > 1)
+            and (
+                date.earlier
+                or (date.precision is DatePrecision.DAY and abs((date.date - ref).days) > 1)
+            )
         ):
             # The lead without a stated date happened around publication.
             return date.reporting
@@ -627,11 +630,10 @@ class RulesEngine:
             return not strict
         if a.kind == "admin1" or b.kind == "admin1":
             return a.admin1_code == b.admin1_code and not strict
+        near = haversine_km(a.lat, a.lon, b.lat, b.lon) <= _NEAR_KM
         if a.parent_key == b.key or b.parent_key == a.key:
-            return True
-        if strict:
-            return False
-        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= _NEAR_KM
+            return near  # a neighbourhood of the city, not a town of its district
+        return near and not strict
 
     # ------------------------------------------------------------------ building
     def _build(
@@ -795,12 +797,26 @@ class RulesEngine:
         ]
         if named_armed:
             result = [a for a in result if a.id != _UNIDENTIFIED]
+        # A collective ("Iran-backed militias") gives way to named groups of the same kind.
+        named_types = {a.type for a in result if not _is_collective(a)}
+        result = [a for a in result if not (_is_collective(a) and a.type in named_types)]
         specific_state = [
             a for a in result if a.type is ActorType.STATE_FORCES and a.id not in _GENERIC_ACTORS
         ]
         if specific_state:
             result = [a for a in result if a.id not in _GENERIC_ACTORS]
         return result
+
+
+_COLLECTIVE_WORDS = frozenset(
+    {"militias", "factions", "groups", "gunmen", "tribesmen", "fighters"}
+)
+
+
+def _is_collective(actor: ActorRef) -> bool:
+    """A registry entry for many groups at once ("Iran-backed militias", "tribal gunmen")."""
+    words = actor.name.lower().split()
+    return bool(words) and words[-1] in _COLLECTIVE_WORDS
 
 
 def _better_date(new: DateMention, old: DateMention) -> bool:

@@ -136,10 +136,14 @@ def find_triggers(text: str) -> list[Trigger]:
             Trigger(sub, weight, match.start(), match.end(), original[match.start() : match.end()])
         )
     for match in _ATTACK_RE.finditer(text):
-        window = text[max(0, match.start() - 60) : match.end() + 80]
-        if _ARMED_TARGET_RE.search(window) and not _CIVILIAN_TARGET_RE.search(
-            text[match.end() : match.end() + 40]
-        ):
+        # What was attacked: the words after the verb, or before a passive "was attacked".
+        target = text[match.end() : match.end() + 50]
+        if re.match(r"\s*(?:by|from)\b", target):
+            target = ""  # "the attack by members of the ADF": the attacker, not the target
+        before = text[max(0, match.start() - 50) : match.start()]
+        if re.search(r"\b(?:was|were|came\s+under|been)\s+$", before):
+            target = before + " " + target
+        if _ARMED_TARGET_RE.search(target) and not _CIVILIAN_TARGET_RE.search(target[:40]):
             sub, weight = S.ARMED_CLASH, 1.0
         else:
             sub, weight = S.ATTACK, 1.0

@@ -89,6 +89,14 @@ class TestStructures:
             ("killed", 2),
         ]
 
+    def test_named_person_killed(self) -> None:
+        assert figures("Sheikh Ali al-Tamimi, a tribal elder, was shot dead at his home") == [
+            ("killed", 1)
+        ]
+
+    def test_a_group_is_not_a_named_person(self) -> None:
+        assert figures("The Iraqi Army was killed") == []
+
     def test_kidnapped(self) -> None:
         assert figures("gunmen kidnapped three engineers") == [("abducted", 3)]
 
@@ -219,6 +227,13 @@ class TestCombine:
             "killed",
         )
         assert (count.min, count.max) == (4, 20)
+
+    def test_named_victim_is_part_of_a_stated_toll(self) -> None:
+        count = combine(
+            [statement("four people were killed"), statement("Ali Hassan Jabbar was killed")],
+            "killed",
+        )
+        assert (count.min, count.max) == (4, 4)
 
     def test_none_reported(self) -> None:
         count = combine([statement("No casualties were reported.")], "killed")
