@@ -431,19 +431,20 @@ class Gazetteer:
         if state.fuzzy_choices is None:
             with state.lock:
                 if state.fuzzy_choices is None:
+                    eligible = [
+                        state.kinds[i] != "p"
+                        or state.countries[2 * i : 2 * i + 2] in _FUZZY_COUNTRIES
+                        or state.population[i] >= _FUZZY_MIN_POPULATION
+                        for i in range(len(state.keys))
+                    ]
+                    refs, starts, counts = state.refs, state.starts, state.counts
                     choices: dict[str, str] = {}
-                    for key in state.name_index:
+                    for key, position in state.name_index.items():
                         if len(key) < _MIN_AUTOMATON_KEY or _is_arabic(key):
                             continue
-                        for ref in self._refs_exact(key):
-                            i = ref.index
-                            if (
-                                state.kinds[i] != "p"
-                                or state.countries[2 * i : 2 * i + 2] in _FUZZY_COUNTRIES
-                                or state.population[i] >= _FUZZY_MIN_POPULATION
-                            ):
-                                choices[key] = key
-                                break
+                        start = starts[position]
+                        if any(eligible[r >> 1] for r in refs[start : start + counts[position]]):
+                            choices[key] = key
                     state.fuzzy_choices = choices
         return state.fuzzy_choices
 

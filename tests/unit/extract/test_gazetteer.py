@@ -176,6 +176,11 @@ class TestToLocation:
         assert location.geo_precision is GeoPrecision.ADMIN1
         assert location.geonames_id is None
 
+    def test_sub_place_location_keeps_its_gazetteer_key(self, gaz: Gazetteer) -> None:
+        location = gaz.lookup("Green Zone")[0].to_location()
+        assert location.geonames_id is None
+        assert location.key == "iq:green-zone"
+
     def test_explicit_precision(self, gaz: Gazetteer) -> None:
         location = gaz.lookup("Basra")[0].to_location(GeoPrecision.NEAR)
         assert location.geo_precision is GeoPrecision.NEAR
