@@ -299,12 +299,13 @@ class Gazetteer:
             return None
         return self.get(entry.admin1_code)
 
-    def find_mentions(self, text: str) -> list[PlaceMention]:
+    def find_mentions(self, text: str, *, country: str | None = None) -> list[PlaceMention]:
         """Place names in running text, left to right, longest match first, non-overlapping.
 
         Matches must fall on word boundaries; Latin-script names must be capitalised in the
         original text ("ERBIL" counts); stoplisted common words and person-name particles
-        ("Muqtada al-Sadr") are skipped. A leading "al-" is included in the span.
+        ("Muqtada al-Sadr") are skipped. A leading "al-" is included in the span. Candidates
+        are ranked as in ``lookup``; ``country`` moves that country's entries first.
         """
         if not text:
             return []
@@ -328,7 +329,7 @@ class Gazetteer:
         for start, end, key in found:
             if start < cursor:
                 continue
-            mention = self._accept(text, folded, offsets, (start, end), key)
+            mention = self._accept(text, folded, offsets, (start, end), key, country=country)
             if mention is not None:
                 mentions.append(mention)
                 cursor = end
@@ -449,7 +450,14 @@ class Gazetteer:
         return state.fuzzy_choices
 
     def _accept(
-        self, text: str, folded: str, offsets: list[int], span: tuple[int, int], key: str
+        self,
+        text: str,
+        folded: str,
+        offsets: list[int],
+        span: tuple[int, int],
+        key: str,
+        *,
+        country: str | None,
     ) -> PlaceMention | None:
         start, end = span
         state = self._state
@@ -460,7 +468,7 @@ class Gazetteer:
         arabic = _is_arabic(key)
         if not arabic and not _capitalised(surface):
             return None
-        candidates = tuple(self._rank(self._refs_exact(key)))
+        candidates = tuple(self._rank(self._refs_exact(key), country=country))
         if not candidates:
             return None
         if not arabic and match_key(_previous_word(text, orig_start)) in state.given_names:

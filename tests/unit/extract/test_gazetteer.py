@@ -375,3 +375,11 @@ class TestAnyText:
             assert mention.candidates
         gaz.lookup(text)
         gaz.suggest(text)
+
+
+class TestMentionCountryPrior:
+    def test_prior_reorders_candidates(self, gaz: Gazetteer) -> None:
+        plain = gaz.find_mentions("Shelling hit Taza overnight.")
+        assert plain[0].candidates[0].country != "IQ"
+        preferred = gaz.find_mentions("Shelling hit Taza overnight.", country="IQ")
+        assert preferred[0].candidates[0].key == "gn:90199"
