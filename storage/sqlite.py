@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextvars import ContextVar
@@ -461,7 +462,9 @@ class SqliteStorage:
                 msg = f"cannot create the directory for database {path}: {exc.strerror}"
                 raise StorageError(msg) from exc
         try:
-            conn = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout)
+            pending = aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout)
+            _daemonize(pending)
+            conn = await pending
         except sqlite3.Error as exc:
             msg = f"cannot open database {path}: {exc}"
             raise StorageError(msg) from exc
@@ -801,6 +804,18 @@ class SqliteStorage:
             return [str(row["detail"]) for row in rows]
 
         return await self._run(op, write=False)
+
+
+def _daemonize(connection: aiosqlite.Connection) -> None:
+    """Run aiosqlite's worker as a daemon thread.
+
+    Its thread is non-daemon, so a process that dies of an unhandled error before close()
+    would hang at exit instead of ending (and being restarted by systemd). SQLite is
+    crash-safe: a thread cut off at exit loses at most an uncommitted transaction.
+    """
+    thread = getattr(connection, "_thread", None)
+    if isinstance(thread, threading.Thread) and not thread.is_alive():
+        thread.daemon = True
 
 
 def _backup_file(source: Path, destination: Path, busy_timeout: float) -> None:

@@ -185,3 +185,36 @@ class TestBusyFallback:
             assert await store.meta.get("k") == "v"
         finally:
             await store.close()
+
+
+CRASHER = textwrap.dedent(
+    """
+    import asyncio, sys
+    from storage.sqlite import SqliteStorage
+
+    async def main(path: str) -> None:
+        store = await SqliteStorage.open(path)
+        await store.meta.set("before", "crash")
+        raise SystemExit(3)  # dies without close()
+
+    asyncio.run(main(sys.argv[1]))
+    """
+)
+
+
+class TestCrash:
+    """A process that dies without closing the storage still exits, and loses no commit."""
+
+    async def test_process_exits_without_close(self, db_path: Path) -> None:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", CRASHER, str(db_path), stderr=asyncio.subprocess.PIPE
+        )
+        # Before the fix this hung for ever on aiosqlite's non-daemon thread.
+        returncode = await asyncio.wait_for(child.wait(), timeout=60)
+        assert returncode == 3
+        store = await SqliteStorage.open(db_path)
+        try:
+            assert await store.meta.get("before") == "crash"
+            assert await store.integrity_check() == "ok"
+        finally:
+            await store.close()
