@@ -383,3 +383,19 @@ class TestMentionCountryPrior:
         assert plain[0].candidates[0].country != "IQ"
         preferred = gaz.find_mentions("Shelling hit Taza overnight.", country="IQ")
         assert preferred[0].candidates[0].key == "gn:90199"
+
+
+class TestStoplist:
+    @pytest.mark.parametrize(
+        "word",
+        ["Police", "Of", "Man", "Best", "Mobile", "Union", "Independence", "Reading", "Nice",
+         "Bath", "Split", "Along", "Mission", "Most", "Gold", "Wells", "Say", "Tuesday",
+         "Islamic", "Shiite", "Sadr"],
+    )  # fmt: skip
+    def test_capitalised_common_words_are_not_places(self, gaz: Gazetteer, word: str) -> None:
+        text = f"{word} the reports were confirmed."
+        assert [m for m in gaz.find_mentions(text) if m.start == 0] == []
+
+    def test_aden_is_a_real_place(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("A car bomb exploded in Aden.")
+        assert mentions[0].candidates[0].country == "YE"
