@@ -518,7 +518,8 @@ _SOURCE_NOUN = (
     r"(?:sources?|officials?|official|medics|doctors?|police|spokes(?:man|woman|person)|"
     r"governor|monitor|ministry|witnesses|residents|officer|commander|chief|administrator|"
     r"correspondents?|agency|cell|department|directorate|council|army|military|observatory|"
-    r"mayor|office|authorities|hospital|statement|service)"
+    r"mayor|office|authorities|hospital|statement|service|leaders?|head|elders?|activists?|"
+    r"medic|nurses?|journalists?|monitor|group|residents?|witness(?:es)?)"
 )
 _ACCORDING = re.compile(
     r"\baccording\s+to\s+(?P<src>[^,.;:\"“”]{3,80}?)(?=\s*(?:[,.;:\"“”]|$|\s+(?:on|in|at|"

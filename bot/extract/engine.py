@@ -52,7 +52,9 @@ __all__ = ["RulesEngine", "RulesExtractor"]
 
 _KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
 # Words around a name that say whether it is the town or the governorate.
-_ADMIN1_AFTER = re.compile(r"\s*(?:province|governorate|state|region|oblast|prefecture)\b")
+_ADMIN1_AFTER = re.compile(
+    r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside)\b"
+)
 _PLACE_AFTER = re.compile(r"\s*(?:city|town|village|district|neighbou?rhood)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?$")
 # A town the rest of the article does not place in its country must be at least this big.

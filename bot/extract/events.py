@@ -191,6 +191,10 @@ def choose_event_type(
     best = max(score, key=lambda s: (score[s], -list(SubEventType).index(s)))
     if score[best] <= 0:
         return None
+    # A bomb defused or a missile intercepted is a disrupted weapon, not an explosion.
+    disrupted = score[S.DISRUPTED_WEAPONS_USE]
+    if best in _EXPLOSIVE and disrupted >= 0.8 * score[best]:
+        best = S.DISRUPTED_WEAPONS_USE
     # Explosive weapons used in an ongoing battle stay part of the battle (ACLED).
     if best in _EXPLOSIVE and score[S.ARMED_CLASH] >= score[best] * 0.9:
         best = S.ARMED_CLASH
@@ -215,8 +219,10 @@ def choose_event_type(
 
 
 def score_triggers(triggers: Iterable[Trigger], factor: float = 1.0) -> dict[SubEventType, float]:
-    """Sum trigger weights per sub-event type (times ``factor``)."""
+    """One clause's score per sub-event type: its strongest trigger of that type (times
+    ``factor``); "warplanes carried out air strikes" is one air strike, not two."""
     scores: dict[SubEventType, float] = defaultdict(float)
     for trigger in triggers:
-        scores[trigger.sub_event_type] += trigger.weight * factor
+        value = trigger.weight * factor
+        scores[trigger.sub_event_type] = max(scores[trigger.sub_event_type], value)
     return dict(scores)
