@@ -85,6 +85,7 @@ BEGIN_RETRIES = 5
 _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _CHUNK = 500  # ids per "IN (...)" list, well under SQLite's variable limit
 _MEMORY = ":memory:"
+SEARCH_CANDIDATES = 2000  # newest FTS matches per index that incident search sorts by date
 
 
 # --- value conversion -------------------------------------------------------------------------
@@ -1279,21 +1280,30 @@ class SqliteIncidentRepository(_Repository):
         return await self._read(op)
 
     async def search(self, text: str, limit: int = 20, offset: int = 0) -> list[Incident]:
-        """Incidents whose summary/evidence or whose reports' text match, newest first."""
+        """Incidents whose summary/evidence or whose reports' text match, newest first.
+
+        Only the ``SEARCH_CANDIDATES`` most recently stored matches of each index are sorted
+        by date, so a word found in nearly every row stays fast.
+        """
         match = fts_query(text)
         if match is None or limit <= 0:
             return []
         sql = (
             "WITH hits (id) AS ("
-            " SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH :q"
+            " SELECT id FROM (SELECT rowid AS id FROM incidents_fts"
+            "  WHERE incidents_fts MATCH :q ORDER BY rowid DESC LIMIT :cap)"
             " UNION"
-            " SELECT s.incident_id FROM reports_fts"
-            " JOIN incident_sources AS s ON s.report_id = reports_fts.rowid"
-            " WHERE reports_fts MATCH :q"
+            " SELECT s.incident_id FROM (SELECT rowid AS rid FROM reports_fts"
+            "  WHERE reports_fts MATCH :q ORDER BY rowid DESC LIMIT :cap) AS r"
+            " JOIN incident_sources AS s ON s.report_id = r.rid"
             ") SELECT i.* FROM incidents AS i JOIN hits ON hits.id = i.id"
             " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
         )
-        params = {"q": match, "limit": limit, "offset": max(offset, 0)}
+        offset = max(offset, 0)
+        # A word found in most rows would otherwise sort every match by date; rows are
+        # stored roughly in news order, so the most recently stored matches are kept.
+        cap = max(SEARCH_CANDIDATES, offset + limit)
+        params = {"q": match, "limit": limit, "offset": offset, "cap": cap}
 
         async def op(conn: aiosqlite.Connection) -> list[Incident]:
             return await _load_incidents(conn, await _fetchall(conn, sql, params))

@@ -14,6 +14,7 @@ from bot.domain import (
     SourceRef,
     SubEventType,
 )
+from storage import sqlite as sqlite_module
 from storage.base import IncidentQuery, NotFoundError, StorageError
 from storage.sqlite import SqliteStorage
 
@@ -311,6 +312,21 @@ class TestSearch:
         assert await storage.rebuild_search_index() == 2
         assert [i.id for i in await storage.incidents.search("mortar")] == [stored.id]
         assert [r.id for r in await storage.reports.search("tanker")] == [report.id]
+
+    async def test_common_words_sort_the_most_recent_matches(
+        self, storage: SqliteStorage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(sqlite_module, "SEARCH_CANDIDATES", 3)
+        days = (5, 1, 2, 9, 3)
+        ids = [
+            (await storage.incidents.add(make_incident(date=D.replace(day=d), summary="clash"))).id
+            for d in days
+        ]
+        # The three stored last (days 2, 9, 3), newest date first.
+        hits = await storage.incidents.search("clash", limit=3)
+        assert [i.id for i in hits] == [ids[3], ids[4], ids[2]]
+        # Paging past the cap widens it.
+        assert len(await storage.incidents.search("clash", limit=2, offset=3)) == 2
 
     async def test_arabic_search(self, storage: SqliteStorage) -> None:
         stored = await storage.incidents.add(make_incident(summary="انفجار في سوق البصرة"))
