@@ -605,6 +605,8 @@ def _clean_source(raw: str) -> str | None:
     source = " ".join(words)
     if not source or source.lower() in _NOT_SOURCES or len(source) < 3:
         return None
+    if re.fullmatch(_SOURCE_NOUN, source.lower()):
+        source = source.lower()  # "Police said ..." at the start of a sentence
     if source[0].islower() and not re.search(_SOURCE_NOUN, source, re.I):
         return None
     return source[:80]

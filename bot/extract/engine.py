@@ -609,7 +609,7 @@ class RulesEngine:
             and group.date is None
             and (
                 date.earlier
-                or (date.precision is DatePrecision.DAY and abs((date.date - ref).days) > 1)
+                or (date.precision is DatePrecision.DAY and abs((date.date - ref).days) > 7)
             )
         ):
             # The lead without a stated date happened around publication.

@@ -53,8 +53,21 @@ def describe_place(location: Location) -> str:
     return f"{prep} {name} ({admin})"
 
 
+# Generic registry actors read as common nouns in running text.
+_GENERIC_NAMES = {
+    "unidentified-armed-group": "an unidentified armed group",
+    "security-forces": "security forces",
+    "military-forces": "military forces",
+    "police-forces": "police",
+    "protesters": "protesters",
+    "rioters": "rioters",
+    "civilians": "civilians",
+    "tribal-militia": "tribal gunmen",
+}
+
+
 def _actors_phrase(actors: Sequence[ActorRef]) -> str:
-    names = [actor.name for actor in actors]
+    names = [_GENERIC_NAMES.get(actor.id, actor.name) for actor in actors]
     if not names:
         return ""
     if len(names) == 1:

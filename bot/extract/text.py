@@ -232,4 +232,11 @@ def prepare(text: str, title: str | None = None) -> Article:
             )
     if title is None and sentences and sentences[0].heading:
         title = sentences[0].text
+    elif title and title.strip() not in seen:
+        # A title given apart from the text (a feed item's title) still counts as a heading.
+        heading = " ".join(title.split())
+        sentences.insert(0, Sentence(0, heading, 0, True, split_clauses(heading)))
+        sentences = [
+            Sentence(i, s.text, s.paragraph, s.heading, s.clauses) for i, s in enumerate(sentences)
+        ]
     return Article(title=title, dateline=dateline, sentences=tuple(sentences))

@@ -75,6 +75,23 @@ class TestExtract:
         ]
         assert incident.killed.min == 3
 
+    def test_title_given_apart_counts(self, engine: RulesEngine) -> None:
+        [incident] = engine.extract(
+            "Police said two men died. It happened in Kirkuk on Monday.",
+            PUBLISHED,
+            title="Roadside bomb kills two in Kirkuk",
+        )
+        assert incident.sub_event_type.value == "Remote explosive/landmine/IED"
+        assert incident.killed.min == 2
+        assert incident.killed.source == "police"
+
+    def test_generic_actor_reads_as_a_common_noun(self, engine: RulesEngine) -> None:
+        [incident] = engine.extract("Gunmen shot dead a trader in Basra on Monday.", PUBLISHED)
+        assert incident.summary == (
+            "On 29 August 2022, an unidentified armed group attacked civilians in Basra city "
+            "(Basra); 1 killed."
+        )
+
 
 class TestRulesExtractor:
     async def test_implements_the_extractor_port(self, engine: RulesEngine) -> None:
