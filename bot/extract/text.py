@@ -234,8 +234,8 @@ def prepare(text: str, title: str | None = None) -> Article:
         title = sentences[0].text
     elif title and title.strip() not in seen:
         # A title given apart from the text (a feed item's title) still counts as a heading.
-        heading = " ".join(title.split())
-        sentences.insert(0, Sentence(0, heading, 0, True, split_clauses(heading)))
+        title_text = " ".join(title.split())
+        sentences.insert(0, Sentence(0, title_text, 0, True, split_clauses(title_text)))
         sentences = [
             Sentence(i, s.text, s.paragraph, s.heading, s.clauses) for i, s in enumerate(sentences)
         ]
