@@ -160,6 +160,19 @@ class TestPlaceSemantics:
         assert await storage.incidents.count(IncidentQuery(place_key=BASRA_CITY.key)) == 1
         assert await storage.incidents.count(IncidentQuery(admin1_code="IQ-BA")) == 3
 
+    async def test_gazetteer_keys_round_trip(self, storage: SqliteStorage) -> None:
+        green_zone = Location(
+            name="Green Zone",
+            place_key="iq:green-zone",
+            admin1="Baghdad",
+            admin1_code="IQ-BG",
+            country="IQ",
+        )
+        stored = await storage.incidents.add(make_incident(location=green_zone))
+        assert stored.location.key == "iq:green-zone"
+        found = await storage.incidents.query(IncidentQuery(place_key="iq:green-zone"))
+        assert [i.id for i in found] == [stored.id]
+
 
 class TestQuery:
     """Filters combine with AND; results are newest first (date, then id)."""
