@@ -13,7 +13,11 @@ from storage.base import StorageError
 
 @click.group(
     help="Sitrep: news reports of armed violence turned into briefings, in Telegram or a console.",
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 120,
+        "terminal_width": 120,
+    },
 )
 @click.version_option(package_name="sitrep")
 def app() -> None:

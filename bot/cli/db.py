@@ -91,6 +91,26 @@ def check(database: str | None) -> None:
         raise CliError("integrity check failed")
 
 
+@db_group.command("reindex")
+@db_option
+def reindex(database: str | None) -> None:
+    """Rebuild the full-text search index from the stored rows."""
+    from storage.sqlite import SqliteStorage
+
+    settings = settings_for_cli(database)
+    if not settings.database_path.exists():
+        raise CliError(f"no database at {settings.database_path}")
+
+    async def run() -> int:
+        storage = await SqliteStorage.open(settings.database_path)
+        try:
+            return await storage.rebuild_search_index()
+        finally:
+            await storage.close()
+
+    click.echo(f"search index rebuilt: {asyncio.run(run())} rows indexed")
+
+
 def register(app: click.Group) -> None:
     """Add the ``db`` group to the main app."""
     app.add_command(db_group)
