@@ -183,9 +183,10 @@ def build_application(
         on_queued=dispatcher.wake,
         admin_ids=admins,
     )
-    handlers.register(application)
     if feed_commands is not None:
+        # Before the handlers' catch-all for unknown commands, which would answer /feeds first.
         register_feed_handlers(application, feed_commands)
+    handlers.register(application)
 
     async def post_init(app: AnyApplication) -> None:
         try:
