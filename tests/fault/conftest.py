@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.app import (
+    AppContext,
+    build_application,
+    open_context,
+    start_application,
+    stop_application,
+)
+from bot.config import Settings
+from bot.services.delivery import DeliveryLimits
 from tests.fakebotapi import TOKEN, FakeBotAPI, Fault
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,3 +87,40 @@ def api() -> Iterator[FaultyBotAPI]:
         yield server
     finally:
         server.stop()
+
+
+ADMIN_ID = 900
+# Quick pacing for tests that are not about pacing.
+FAST_LIMITS = DeliveryLimits(
+    per_chat_interval=0.0, idle_interval=0.05, backoff_base=0.05, backoff_cap=0.3
+)
+
+
+def app_settings(api: FakeBotAPI, database: Path, **values: Any) -> Settings:
+    """Settings of a bot pointed at the fake server (environment and .env ignored)."""
+    base: dict[str, Any] = {
+        "TELEGRAM_BOT_TOKEN": SECRET_TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "SITREP_DATABASE": str(database),
+        "SITREP_ADMIN_IDS": str(ADMIN_ID),
+        "SITREP_TIMEZONE": "Asia/Baghdad",
+        "SITREP_ALLOW_PRIVATE_FETCH": True,
+        "SITREP_FETCH_TIMEOUT_SECONDS": 3.0,
+    }
+    base.update(values)
+    return Settings(_env_file=None, **base)
+
+
+@asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[AppContext]:
+    """The real application (handlers, dispatcher, jobs) long-polling the fake server."""
+    context = await open_context(settings)
+    try:
+        app = build_application(settings, context, limits=FAST_LIMITS, feed_interval=3600)
+        await start_application(app)
+        try:
+            yield context
+        finally:
+            await stop_application(app)
+    finally:
+        await context.close()
