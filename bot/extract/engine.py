@@ -209,6 +209,7 @@ class _Group:
     date: DateMention | None = None
     background: bool = False
     lead: bool = False
+    separate: bool = False  # introduced as "a separate incident": never folded into another
 
 
 def _best_place(places: Sequence[_Place]) -> _Place | None:
@@ -507,13 +508,9 @@ class RulesEngine:
                 if target is None:
                     target = _Group(background=True)
                     groups.append(target)
-            elif unit.separate and place is not None:
-                target = (
-                    next((g for g in groups if self._fits(g, place, date, ref, strict=True)), None)
-                    or _Group()
-                )
-                if target not in groups:
-                    groups.append(target)
+            elif unit.separate and (place is not None or date is not None):
+                target = _Group(separate=True)  # "in a separate incident": another event
+                groups.append(target)
             elif self._fits(current, place, date, ref) or (
                 place is None
                 and _CONTINUING_RE.search(unit.text)
@@ -541,8 +538,35 @@ class RulesEngine:
                     self._attach(group, unit)
                     groups.append(group)
                     break
+        groups = self._merge_groups(groups)
         groups.sort(key=lambda g: not g.lead)  # the lead first; the rest in reading order
         return groups
+
+    def _merge_groups(self, groups: list[_Group]) -> list[_Group]:
+        """Fold groups that turned out to be one event (same place and day) into the first."""
+        kept: list[_Group] = []
+        for group in groups:
+            target = next((k for k in kept if self._same_event(k, group)), None)
+            if target is None:
+                kept.append(group)
+                continue
+            for unit in group.units:
+                self._attach(target, unit)
+            target.lead = target.lead or group.lead
+        return kept
+
+    def _same_event(self, a: _Group, b: _Group) -> bool:
+        if a.separate or b.separate or a.background != b.background:
+            return False
+        if a.place is None or b.place is None:
+            return False
+        if a.place.entry.key != b.place.entry.key:
+            return False
+        if a.date is None or b.date is None:
+            return a.date is None and b.date is None
+        if a.date.date is None or b.date.date is None:
+            return a.date.anchor_offset == b.date.anchor_offset
+        return a.date.date == b.date.date
 
     @staticmethod
     def _historical(unit: _Unit, ref: dt.date) -> bool:
