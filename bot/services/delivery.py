@@ -49,7 +49,7 @@ class DeliveryLimits:
     max_inline_retry_after: int = 5  # 429s absorbed within one pass before re-queueing
     batch_size: int = 100
     max_grouped_alerts: int = 10  # a burst of alerts to one chat becomes one message
-    concurrency: int = 16  # chats served in parallel
+    concurrency: int = 32  # chats served in parallel
     idle_interval: float = 1.0  # seconds between polls of an empty outbox
     reply_wait: float = 5.0  # an update whose alert is not out yet waits this long
 
@@ -69,6 +69,7 @@ class Pacer:
         self._now = monotonic
         self._sleep = sleep
         self._recent: deque[float] = deque()
+        self._next_any = 0.0
         self._chat_next: dict[int, float] = {}
         self._group_sends: dict[int, deque[float]] = {}
         self._paused_until = 0.0
@@ -79,7 +80,13 @@ class Pacer:
 
     def _wait_for(self, chat_id: int, is_group: bool) -> float:
         now = self._now()
-        waits = [self._paused_until - now, self._chat_next.get(chat_id, 0.0) - now]
+        # Evenly spaced sends (no bursts): a burst that arrives late at Telegram would land in
+        # the next second's window and trip the overall limit.
+        waits = [
+            self._paused_until - now,
+            self._chat_next.get(chat_id, 0.0) - now,
+            self._next_any - now,
+        ]
         # Sliding windows, not bursty buckets: never more than N sends in any window.
         overall = self._recent
         while overall and overall[0] <= now - 1.0:
@@ -108,6 +115,7 @@ class Pacer:
             await self._sleep(max(1e-3, min(wait, 0.5) if abort is not None else wait))
         now = self._now()
         self._recent.append(now)
+        self._next_any = now + 1.0 / self._limits.overall_per_second
         self._chat_next[chat_id] = now + self._limits.per_chat_interval
         if is_group:
             self._group_sends.setdefault(chat_id, deque()).append(now)
@@ -159,6 +167,8 @@ class Dispatcher:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._stopping = False
         self._wake = asyncio.Event()
+        self._inflight = 0
+        self._migrated: dict[int, int] = {}  # old group id -> supergroup id, this run
         self.stats = DispatchStats()
 
     def wake(self) -> None:
@@ -177,28 +187,65 @@ class Dispatcher:
         return recovered
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Drain the outbox until ``stop`` is set; the send in flight always completes."""
+        """Drain the outbox until ``stop`` is set; the sends in flight always complete.
+
+        One worker per chat with due messages, so a chat waiting out its one-per-second
+        pace (or a group its twenty-per-minute) never holds up the others; the main loop keeps
+        claiming new rows (up to ``batch_size`` in flight) and hands each to its chat's worker.
+        """
         self._stopping = False
+        self._inflight = 0
+        queues: dict[int, list[OutboxMessage]] = {}
+        workers: dict[int, asyncio.Task[None]] = {}
+        semaphore = asyncio.Semaphore(self.limits.concurrency)
 
         async def watch() -> None:
             await stop.wait()
             self._stopping = True
             self._wake.set()
 
+        async def worker(chat_id: int) -> None:
+            try:
+                while queues.get(chat_id):
+                    rows = queues.pop(chat_id)
+                    try:
+                        async with semaphore:
+                            await self._serve_chat(chat_id, rows)
+                    except Exception:
+                        logger.exception("delivery to chat %s failed; rows go back", chat_id)
+                        await self._release([_Unit([row], row) for row in rows], quiet=True)
+                    finally:
+                        self._inflight -= len(rows)
+                        self._wake.set()
+            finally:
+                workers.pop(chat_id, None)
+
         watcher = asyncio.ensure_future(watch())
         try:
             while not stop.is_set():
-                try:
-                    handled = await self.run_once()
-                except Exception:
-                    logger.exception("dispatcher pass failed; retrying shortly")
-                    handled = 0
-                if handled == 0 and not stop.is_set():
+                claimed: list[OutboxMessage] = []
+                room = self.limits.batch_size - self._inflight
+                if room > 0:
+                    try:
+                        claimed = await self._storage.outbox.claim_due(
+                            self._clock.now(), limit=room
+                        )
+                    except Exception:
+                        logger.exception("could not claim outbox rows; retrying shortly")
+                for row in claimed:
+                    self._inflight += 1
+                    queues.setdefault(row.chat_id, []).append(row)
+                    if row.chat_id not in workers:
+                        workers[row.chat_id] = asyncio.create_task(worker(row.chat_id))
+                if not claimed and not stop.is_set():
                     self._wake.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self.limits.idle_interval)
         finally:
             watcher.cancel()
+            # Workers see the stop flag: they finish the send in flight and release the rest.
+            if workers:
+                await asyncio.gather(*workers.values(), return_exceptions=True)
 
     async def run_once(self) -> int:
         """Claim due rows and deliver them; return how many rows were handled."""
@@ -221,6 +268,9 @@ class Dispatcher:
         return sum(results)
 
     async def _serve_chat(self, chat_id: int, rows: list[OutboxMessage]) -> int:
+        if chat_id in self._migrated:  # claimed before the group moved: follow it
+            chat_id = self._migrated[chat_id]
+            rows = [row.model_copy(update={"chat_id": chat_id}) for row in rows]
         chat = await self._storage.chats.get(chat_id)
         if chat is None or not chat.active:
             for row in rows:
@@ -248,12 +298,18 @@ class Dispatcher:
                     rest.message = rest.message.model_copy(update={"chat_id": chat.id})
         return handled
 
-    async def _release(self, units: Sequence[_Unit]) -> None:
+    async def _release(self, units: Sequence[_Unit], *, quiet: bool = False) -> None:
         now = self._clock.now()
         for unit in units:
             for row in unit.rows:
-                if row.id is not None:
-                    await self._storage.outbox.mark_retry(row.id, now, "released at shutdown")
+                if row.id is None:
+                    continue
+                try:
+                    await self._storage.outbox.mark_retry(row.id, now, "released unsent")
+                except Exception:
+                    if not quiet:
+                        raise
+                    logger.exception("could not release outbox row %s", row.id)
 
     async def _reply_target(self, unit: _Unit) -> tuple[bool, int | None]:
         """(ready, message id to reply to). Not ready = the first alert is still on its way."""
@@ -317,6 +373,7 @@ class Dispatcher:
                 old_id, new_id = message.chat_id, result.new_chat_id
                 logger.info("chat %s migrated to %s; following", old_id, new_id)
                 await self._storage.chats.migrate(old_id, new_id)
+                self._migrated[old_id] = new_id
                 message = message.model_copy(update={"chat_id": new_id})
                 unit.message = unit.message.model_copy(update={"chat_id": new_id})
                 continue

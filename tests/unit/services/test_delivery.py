@@ -241,7 +241,9 @@ class TestPacing:
     ) -> None:
         await queue(storage, notice(1, 1), notice(2, 1), notice(3, 1))
         await make_dispatcher(storage, notifier, vtime).run_once()
-        assert [t for t, _, _ in notifier.sent] == [0.0, 0.0, 0.0]
+        times = [t for t, _, _ in notifier.sent]
+        assert len(times) == 3
+        assert max(times) < 0.2  # spaced by 1/30 s, not by a chat's 1 s
 
     async def test_overall_rate_is_capped(
         self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
@@ -459,6 +461,31 @@ class TestLifecycle:
         assert statuses(storage) == [OutboxStatus.SENT] * 5
         texts = [m.payload["text"] for _, m, _ in notifier.sent + second.sent]
         assert sorted(texts) == sorted(f"notice {n}" for n in range(5))
+
+
+class TestPipeline:
+    async def test_a_slow_chat_does_not_hold_up_the_others(
+        self, storage: MemoryStorage, notifier: ScriptedNotifier
+    ) -> None:
+        for chat_id in (4, 5, 6):
+            storage.chats.chats[chat_id] = Chat(id=chat_id)
+        limits = DeliveryLimits(per_chat_interval=0.3, idle_interval=0.01, batch_size=5)
+        dispatcher = Dispatcher(storage, notifier, FixedClock(), limits=limits)  # type: ignore[arg-type]
+        await queue(storage, *(notice(1, n) for n in range(4)))
+        await queue(storage, *(notice(chat_id, 0) for chat_id in (2, 3, 4, 5, 6)))
+        stop = asyncio.Event()
+        task = asyncio.create_task(dispatcher.run_forever(stop))
+        for _ in range(500):
+            if len(notifier.sent) == 9:
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.wait_for(task, 5)
+        order = [message.chat_id for _, message, _ in notifier.sent]
+        assert sorted(order) == [1, 1, 1, 1, 2, 3, 4, 5, 6]
+        # Chats 2-6 were claimed after chat 1's burst, yet went out before its last message.
+        assert order.index(6) < len(order) - 1 - order[::-1].index(1)
+        assert statuses(storage) == [OutboxStatus.SENT] * 9
 
 
 def itertools_pairwise(values: list[float]) -> list[tuple[float, float]]:
