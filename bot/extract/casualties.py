@@ -105,6 +105,8 @@ _VERB_FIRST = re.compile(
     rf"arrest(?:ed|ing|s)?|detain(?:ed|ing|s)?|kidnapp?(?:ed|ing|s)?|abduct(?:ed|ing|s)?)"
     rf"\s+(?:{_MOD}\s+)?(?P<num>{_NUM})\b(?P<np>(?:\s+{_SUBJWORD}){{0,4}})"
     rf"(?:\s+(?P<post>dead\s+and\s+(?:wounded|injured)|dead|killed|wounded|injured))?"
+    rf"(?P<and>\s+and\s+(?:his|her|their|the)?\s*(?:{_MOD}\s+)?(?P<num3>{_NUM})\b"
+    rf"(?:\s+{_SUBJWORD}){{1,3}})?"
     rf"(?=[\s,.;:!?\"”’)]|$)",
     _ON_LOWERED,
 )
@@ -374,6 +376,10 @@ def find_figures(clause: str) -> list[Figure]:
         value = parse_number(match["num"])
         if value is None:
             continue
+        if match["num3"] and match["num3"] not in {"a", "an", "the"} and not post:
+            extra = parse_number(match["num3"])  # "killed a farmer and his two sons"
+            if extra is not None:
+                value = (value[0] + extra[0], value[1])
         mod = re.match(rf"\s*({_MOD})\s", text[match.end("verb") : match.start("num") + 1], re.I)
         status = _modifier_status(mod.group(1) if mod else None, value[1])
         figures.append(

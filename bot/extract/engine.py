@@ -124,7 +124,8 @@ _CONTINUING_RE = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTIVE_AFTER = re.compile(
-    r"^\W{0,3}(?:\([^)]{0,20}\)\s*)?(?:spokes\w+\s+)?(?:said|told|says|reported|announced|"
+    r"^\W{0,3}(?:\([^)]{0,20}\)\s*)?(?:(?:spokes\w+|sources?|officials?|officers?|chief|"
+    r"commander|statement|media\s+office)\s+)?(?:said|told|says|reported|announced|"
     r"stated|added|confirmed|statement|spokes(?:man|woman|person)|media\s+(?:office|cell))\b",
     re.IGNORECASE,
 )

@@ -106,7 +106,7 @@ def parse_published(value: str) -> dt.datetime | None:
 _DATELINE_RE = re.compile(
     r"""^\s*(?P<dateline>
         (?:[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}       # ERBIL / DERA ISMAIL KHAN
-           (?:\s*,\s*[A-Z][\w'’.]*(?:\s+[\w'’.]+){0,3})?        # , Kurdistan Region / , Feb 5
+           (?:\s*,\s*[A-Z][\w'’.]*(?:\s+[\w'’.]+){0,3}){0,2}    # , Iraq, March 3
            (?:\s*\([^)]{1,30}\))?)                              # (AFP)
         |(?:[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2}\s*\([A-Z]{2,10}\))  # Mogadishu (HOL)
         |(?:Shafaq\s+News|[A-Z][a-z]+\s+News(?:\s+Agency)?)   # agency slug

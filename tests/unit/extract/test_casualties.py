@@ -50,6 +50,9 @@ class TestStructures:
             ("injured", 110),
         ]
 
+    def test_verb_first_with_coordinated_objects(self) -> None:
+        assert figures("gunmen killed a farmer and his two sons") == [("killed", 3)]
+
     def test_death_of_one_and_injury_of_another(self) -> None:
         text = "confirming the death of one and the injury of another"
         assert figures(text) == [("killed", 1), ("injured", 1)]

@@ -40,6 +40,10 @@ class TestDateline:
             ("PESHAWAR, Feb 5 — Militants attacked.", "PESHAWAR, Feb 5"),
             ("Mogadishu (HOL) - At least 15 people died.", "Mogadishu (HOL)"),
             ("BAGHDAD (Reuters) - Gunmen killed a man.", "BAGHDAD (Reuters)"),
+            (
+                "KIRKUK, Iraq, March 3 (Reuters) - Militants attacked.",
+                "KIRKUK, Iraq, March 3 (Reuters)",
+            ),
         ],
     )
     def test_stripped(self, text: str, dateline: str) -> None:
