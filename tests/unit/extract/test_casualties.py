@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.domain.enums import CountStatus
 from bot.extract.casualties import (
@@ -256,3 +258,13 @@ class TestCombine:
     def test_nothing_said_is_none_reported(self) -> None:
         count = combine([statement("clashes broke out")], "injured")
         assert (count.min, count.status) == (None, CountStatus.NONE_REPORTED)
+
+
+@given(st.text(max_size=300) | st.lists(st.sampled_from(
+    ["killed", "wounded", "at least", "dozens", "-3", "twenty-one", "and", "people", "were",
+     "no", "casualties", "toll", "rose", "to", "a", "another", "1,200", "including", ","]
+), max_size=30).map(" ".join))  # fmt: skip
+def test_figures_are_never_negative(text: str) -> None:
+    for figure in find_figures(text):
+        assert figure.min is None or figure.min >= 0
+        assert figure.max is None or figure.max >= (figure.min or 0)

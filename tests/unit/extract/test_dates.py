@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.domain.enums import DatePrecision
 from bot.extract.dates import find_dates, find_time_of_day, reference_date
@@ -136,3 +138,21 @@ class TestTimeOfDay:
 
     def test_none(self) -> None:
         assert find_time_of_day("no time here") is None
+
+
+class TestProperties:
+    @given(
+        text=st.text(max_size=200)
+        | st.lists(
+            st.sampled_from(
+                ["on", "Monday", "last", "week", "yesterday", "3/9/2022", "31", "December",
+                 "2-3", "July", "earlier", "this", "month", "days", "ago", "two", "2030"]
+            ),
+            max_size=20,
+        ).map(" ".join),
+        ref=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)),
+    )  # fmt: skip
+    def test_never_after_the_reference_day(self, text: str, ref: dt.date) -> None:
+        for mention in find_dates(text, ref):
+            assert mention.date is None or mention.date <= ref
+            assert mention.date_end is None or mention.date_end <= ref
