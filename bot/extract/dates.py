@@ -172,6 +172,12 @@ _DATE_HINT = re.compile(
     r"morning|evening|afternoon|ago|earlier|later|previous|next|following|year",
     _ON_LOWERED,
 )
+# A statement verb right after the date: "the prime minister on Saturday condemned ...".
+_REPORTING_AFTER_RE = re.compile(
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:said|says|condemned|denounced|announced|reported|told|"
+    r"confirmed|stated|declared|claimed|warned|vowed|urged|called|ordered|issued|added)\b",
+    _ON_LOWERED,
+)
 # Words before a date that make it the date of a statement rather than of the event.
 _REPORTING_RE = re.compile(
     r"\b(?:said|says|told|reported|announced|confirmed|added|stated|statement|declared|"
@@ -233,6 +239,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
                 mention = _replace_end(mention, ref)
             reporting = bool(
                 _REPORTING_RE.search(text[max(0, match.start() - 40) : match.start()])
+                or _REPORTING_AFTER_RE.match(text[match.end() : match.end() + 30])
             )
             if reporting:
                 mention = _as_reporting(mention)

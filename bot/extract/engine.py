@@ -523,6 +523,9 @@ class RulesEngine:
                 if target is None:
                     target = _Group()
                     groups.append(target)
+                    if place is None and current.place is not None:
+                        # "The following day, a car bomb exploded near the palace": same city.
+                        target.place = current.place
             self._attach(target, unit)
             current = target
         if groups and headings:

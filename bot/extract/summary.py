@@ -80,9 +80,11 @@ _ACTION = {
     S.GOVERNMENT_REGAINS_TERRITORY: ("{a} regained territory", "forces regained ground"),
     S.NON_STATE_OVERTAKES_TERRITORY: ("{a} took over territory", "an armed group took territory"),
     S.CHEMICAL_WEAPON: ("{a} used a chemical weapon", "a chemical weapon was used"),
-    S.AIR_DRONE_STRIKE: ("an air/drone strike involving {a} hit", "an air/drone strike hit"),
+    S.AIR_DRONE_STRIKE: ("an air/drone strike involving {a} hit targets",
+                         "an air/drone strike hit targets"),
     S.SUICIDE_BOMB: ("a suicide bombing involving {a} took place", "a suicide bomber attacked"),
-    S.SHELLING: ("shelling/missile attacks involving {a} hit", "shelling/missile attacks hit"),
+    S.SHELLING: ("shelling/missile attacks involving {a} hit targets",
+                 "shelling/missile attacks hit targets"),
     S.REMOTE_EXPLOSIVE: ("an explosive device went off, involving {a},",
                          "an explosive device went off"),
     S.GRENADE: ("a grenade attack involving {a} took place", "a grenade attack took place"),
@@ -161,6 +163,16 @@ _INSTITUTIONS = frozenset(
 )  # fmt: skip
 
 
+_ORG_WORDS = frozenset(
+    {"ministry", "cell", "council", "forces", "observatory", "agency", "department", "office",
+     "police", "army", "command", "committee", "commission", "directorate", "service",
+     "government", "authority", "organization", "organisation", "network", "center", "centre",
+     "room", "group", "unit", "mission", "coalition", "front", "movement", "news", "media",
+     "hospital", "administration", "bureau", "institute", "red", "crescent", "cross",
+     "nations", "monitor", "emergency"}
+)  # fmt: skip
+
+
 def with_article(source: str) -> str:
     """ "the Iraqi Security Media Cell", "AFP", "a security source", "medics"."""
     words = source.split()
@@ -169,6 +181,8 @@ def with_article(source: str) -> str:
         return source
     if first.endswith(("'s", "’s")):
         return source  # "Lebanon's health ministry"
+    if all(w[:1].isupper() for w in words) and not {w.lower() for w in words} & _ORG_WORDS:
+        return source  # a person's name: "Oleh Syniehubov"
     if first[:1].islower():
         if words[-1] in _INSTITUTIONS:
             return f"the {source}"  # "the health ministry"

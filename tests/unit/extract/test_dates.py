@@ -110,6 +110,10 @@ class TestReporting:
         [mention] = find_dates("a security source said on Tuesday", THURSDAY)
         assert mention.reporting
 
+    def test_statement_verb_after_the_date(self) -> None:
+        [mention] = find_dates("the prime minister on Saturday condemned the attack", THURSDAY)
+        assert mention.reporting
+
     def test_event_date_is_not_reporting(self) -> None:
         [mention] = find_dates("died on Monday in an attack", THURSDAY)
         assert not mention.reporting

@@ -75,6 +75,25 @@ class TestExtract:
         ]
         assert incident.killed.min == 3
 
+    def test_next_day_event_without_a_place_stays_in_the_city(self, engine: RulesEngine) -> None:
+        text = (
+            "A grenade hit a cafe in Mogadishu on 29 August, injuring four people. "
+            "The following day, a car bomb exploded near the palace, killing nine."
+        )
+        first, second = engine.extract(text, PUBLISHED)
+        assert (first.location.name, first.date) == ("Mogadishu", dt.date(2022, 8, 29))
+        assert (second.location.name, second.date) == ("Mogadishu", dt.date(2022, 8, 30))
+        assert second.killed.min == 9
+
+    def test_reaction_date_gives_way_to_the_event_date(self, engine: RulesEngine) -> None:
+        text = (
+            "The prime minister on Thursday condemned an attack that killed five soldiers near "
+            "Tuz Khurmatu. The soldiers died on Wednesday night when a roadside bomb hit them."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.date == dt.date(2022, 8, 31)
+        assert incident.sub_event_type.value == "Remote explosive/landmine/IED"
+
     def test_title_given_apart_counts(self, engine: RulesEngine) -> None:
         [incident] = engine.extract(
             "Police said two men died. It happened in Kirkuk on Monday.",
