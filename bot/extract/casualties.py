@@ -139,12 +139,19 @@ _UNKNOWN = re.compile(
 )
 # Cumulative or generic figures: not one incident's toll.
 _AGGREGATE = re.compile(
-    r"\b(?:since\s+(?!then\b)|so\s+far\s+this|over\s+the\s+(?:past|last)|in\s+recent\s+"
-    r"(?:days|weeks|months|years)|this\s+year|tens\s+of\s+thousands|hundreds\s+of\s+thousands|"
-    r"thousands|millions|in\s+total\s+since|throughout|per\s+(?:day|week|month)|a\s+year|"
-    r"every\s+(?:day|week|month|year)|each\s+(?:day|week|month|year))\b",
+    r"\b(?:so\s+far\s+this|tens\s+of\s+thousands|hundreds\s+of\s+thousands|thousands|"
+    r"millions|in\s+total\s+since|per\s+(?:day|week|month)|every\s+(?:day|week|month|year)|"
+    r"each\s+(?:day|week|month|year))\b",
     _ON_LOWERED,
 )
+# Cumulative only with a perfect tense: "250 have died since October" (but "killed 20, the
+# deadliest attack since January" is one toll).
+_AGGREGATE_PERFECT = re.compile(
+    r"\b(?:since\s+(?!then\b)|over\s+the\s+(?:past|last)|in\s+recent\s+(?:days|weeks|months|"
+    r"years)|this\s+year|throughout)\b",
+    _ON_LOWERED,
+)
+_PERFECT = re.compile(r"\b(?:have|has|had)\b", _ON_LOWERED)
 _SUBSET_BEFORE = re.compile(
     r"\b(?:including|among\s+them|among\s+those|among|of\s+whom|of\s+them|excluding)\s+$",
     _ON_LOWERED,
@@ -285,7 +292,7 @@ def find_figures(clause: str) -> list[Figure]:
     if not _HINT.search(lowered):
         return []
     text = _blank_parentheses(lowered)
-    if _AGGREGATE.search(text):
+    if _AGGREGATE.search(text) or (_AGGREGATE_PERFECT.search(text) and _PERFECT.search(text)):
         nones = _find_none(text)
         return nones
     figures: list[Figure] = []

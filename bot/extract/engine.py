@@ -102,16 +102,20 @@ _NOT_EVENT_BEFORE = re.compile(
 # Clauses that are context rather than an event: habits, history, cumulative tolls.
 _GENERIC_RE = re.compile(
     r"\b(?:regularly|frequently|frequent|often|repeatedly|routinely|commonplace|in\s+the\s+past|"
-    r"for\s+years|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|months|weeks|decades?)|"
-    r"since\s+(?:(?:19|20)\d\d|(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december|mid-\w+|late\s+\w+|early\s+\w+|the\s+start|"
-    r"the\s+beginning))|"
-    r"was\s+founded|were\s+founded|formed\s+in|established\s+in|are\s+accused|is\s+accused|"
-    r"has\s+been\s+accused|have\s+been\s+used|hotbed|insurgency\s+that|war\s+(?:began|broke\s+out)|"
-    r"civil\s+war\s+began|would\s+be|could\s+be|will\s+be|threaten(?:ed|s)?\s+to|vowed|"
-    r"in\s+recent\s+(?:days|weeks|months|years)|earlier\s+this\s+year|last\s+year)\b",
+    r"for\s+years|was\s+founded|were\s+founded|formed\s+in|established\s+in|are\s+accused|"
+    r"is\s+accused|has\s+been\s+accused|have\s+been\s+used|hotbed|insurgency\s+that|"
+    r"war\s+(?:began|broke\s+out)|civil\s+war\s+began|earlier\s+this\s+year|last\s+year)\b",
     re.IGNORECASE,
 )
+# Cumulative context only with a perfect tense: "more than 250 have died since October".
+_GENERIC_PERFECT_RE = re.compile(
+    r"\b(?:since\s+(?:(?:19|20)\d\d|(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|mid-\w+|late\s+\w+|early\s+\w+|the\s+start|"
+    r"the\s+beginning))|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|months|weeks|"
+    r"decades?)|in\s+recent\s+(?:days|weeks|months|years))\b",
+    re.IGNORECASE,
+)
+_PERFECT_RE = re.compile(r"\b(?:have|has|had)\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(?:in|since|from|of)\s+((?:19|20)\d\d)\b")
 _SEPARATE_RE = re.compile(
     r"\b(?:separate(?:ly)?|elsewhere|meanwhile|in\s+another\s+(?:attack|incident)|"
@@ -386,7 +390,7 @@ class RulesEngine:
                         actors=actors,
                         source=source,
                         unknown=mentions_unknown(clause.text),
-                        generic=bool(_GENERIC_RE.search(clause.text)),
+                        generic=_is_generic(clause.text),
                         separate=bool(_SEPARATE_RE.search(clause.text)),
                     )
                 )
@@ -847,6 +851,13 @@ def _is_collective(actor: ActorRef) -> bool:
     """A registry entry for many groups at once ("Iran-backed militias", "tribal gunmen")."""
     words = actor.name.lower().split()
     return bool(words) and words[-1] in _COLLECTIVE_WORDS
+
+
+def _is_generic(text: str) -> bool:
+    """Habits, history and cumulative tolls: context, not an event of this report."""
+    if _GENERIC_RE.search(text):
+        return True
+    return bool(_GENERIC_PERFECT_RE.search(text) and _PERFECT_RE.search(text))
 
 
 def _better_date(new: DateMention, old: DateMention) -> bool:

@@ -134,6 +134,10 @@ class TestNotFigures:
     def test_no_count(self, text: str) -> None:
         assert [f for f in find_figures(text) if f.min is not None] == []
 
+    def test_since_without_perfect_tense_is_one_toll(self) -> None:
+        text = "a car bomb killed 20 people, the deadliest attack since January"
+        assert figures(text) == [("killed", 20)]
+
     def test_no_casualties(self) -> None:
         found = find_figures("No casualties were reported.")
         assert {(f.kind, f.status) for f in found} == {
