@@ -553,6 +553,7 @@ _BEFORE_SAY = (
         r"the|for|and)){0,7})\s+(?:later\s+|also\s+)?$"
     ),
 )
+_RELATIVE_TAIL = re.compile(r",\s+(?:who|which|speaking)\b[^,]{0,120},\s*$", re.IGNORECASE)
 _AFTER_SAY = re.compile(
     r"^\s+(?P<src>(?:the\s+)?[^,.;\"“”]{3,80}?)(?=\s*(?:[,.;]|$|\())", re.IGNORECASE
 )
@@ -568,17 +569,18 @@ def find_attribution(sentence: str) -> str | None:
             return source
     fallback: str | None = None
     for say in _SAY_RE.finditer(sentence):
-        window = sentence[max(0, say.start() - 100) : say.start()]
+        window = sentence[max(0, say.start() - 160) : say.start()]
+        # "A source, who asked not to be named, told ...": skip the relative clause.
+        window = _RELATIVE_TAIL.sub(" ", window)[-100:]
         for pattern in _BEFORE_SAY:
             found = pattern.search(window)
             if found:
                 source = _clean_source(found["src"])
                 if source:
                     return source
-        if fallback is None and sentence[max(0, say.start() - 2) : say.start()].strip() in {
-            ",",
-            "",
-        }:
+        said = say.group(0).lower() in {"said", "says", "added"}
+        just_before = sentence[max(0, say.start() - 2) : say.start()].strip()
+        if said and fallback is None and just_before in {",", ""}:
             after = _AFTER_SAY.match(sentence[say.end() : say.end() + 100])
             if after and sentence[: say.start()].rstrip().endswith(","):
                 fallback = _clean_source(after["src"])

@@ -165,6 +165,10 @@ class TestAttribution:
     def test_sources(self, sentence: str, source: str) -> None:
         assert find_attribution(sentence) == source
 
+    def test_relative_clause_between_source_and_verb(self) -> None:
+        sentence = "A local source, who asked not to be named, told reporters that two died."
+        assert find_attribution(sentence) == "local source"
+
     def test_no_source(self) -> None:
         assert find_attribution("Two soldiers were killed.") is None
 
