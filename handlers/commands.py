@@ -705,6 +705,11 @@ class BotHandlers:
             )
         else:
             text = f"You already follow <b>{esc(subscription.label)}</b>{threshold}."
+        payload = self.services.subscriptions.payload_for(target)
+        username = update.get_bot().username if payload else None
+        if payload and username:
+            link = f"https://t.me/{username}?start={payload}"
+            text += f"\nShare: <code>{esc(link)}</code>"
         await self._edit_or_send(update, text)
 
     async def cmd_unsubscribe(self, update: Update, context: Context) -> None:
@@ -851,7 +856,13 @@ class BotHandlers:
             return
         await self._ingest(update, text, forwarded_from=None)
 
-    async def _ingest(self, update: Update, text: str, forwarded_from: str | None) -> None:
+    async def _ingest(
+        self,
+        update: Update,
+        text: str,
+        forwarded_from: str | None,
+        url: str | None = None,
+    ) -> None:
         message = update.effective_message
         # The post's own time dates "on Monday"; a forward keeps the original post's time.
         published = None
@@ -863,6 +874,7 @@ class BotHandlers:
             origin="telegram",
             forwarded_from=forwarded_from,
             outlet=forwarded_from,
+            url=url,
             published_at=published,
         )
         self._on_queued()
@@ -882,8 +894,8 @@ class BotHandlers:
         text = message.text or message.caption or ""
         if len(text) > self.settings.sitrep_max_input_chars:
             raise UserError("That text is too long to ingest.")
-        source = _forward_source(message)
-        await self._ingest(update, text, forwarded_from=source)
+        source, url = _forward_source(message)
+        await self._ingest(update, text, forwarded_from=source, url=url)
 
     # ---- chat membership -----------------------------------------------------------------
 
@@ -1109,12 +1121,15 @@ async def _quietly(awaitable: Awaitable[Any]) -> None:
         logger.warning("could not send an error notice: %s", exc)
 
 
-def _forward_source(message: Message) -> str | None:
-    """The channel or chat a forwarded post came from, kept as the report's source."""
+def _forward_source(message: Message) -> tuple[str | None, str | None]:
+    """(name, link) of the channel or chat a forwarded post came from, kept as its source."""
     origin = message.forward_origin
     if isinstance(origin, MessageOriginChannel):
         chat = origin.chat
-        return chat.title or (f"@{chat.username}" if chat.username else None)
+        name = chat.title or (f"@{chat.username}" if chat.username else None)
+        # A public channel's post has a stable address: it dedupes and it is citable.
+        url = f"https://t.me/{chat.username}/{origin.message_id}" if chat.username else None
+        return name, url
     if isinstance(origin, MessageOriginChat):
-        return origin.sender_chat.title
-    return None
+        return origin.sender_chat.title, None
+    return None, None

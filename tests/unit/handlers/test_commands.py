@@ -137,6 +137,7 @@ class TestSubscriptions:
         assert any(data == "sub:place:gn:99532@3" for _, data in ask.buttons)
         reply = only_reply(await harness.press("sub:place:gn:99532@3"))
         assert "at least 3 killed" in reply.text
+        assert "https://t.me/sitrep_bot?start=sub_place_99532" in reply.text
         listing = only_reply(await harness.send("/subscriptions"))
         assert "Basra" in listing.text
         assert any(data.startswith("un:") for _, data in listing.buttons)
@@ -243,7 +244,12 @@ class TestAdmin:
         extra = {
             "forward_origin": {
                 "type": "channel",
-                "chat": {"id": -1009, "type": "channel", "title": "Basra Watch"},
+                "chat": {
+                    "id": -1009,
+                    "type": "channel",
+                    "title": "Basra Watch",
+                    "username": "basrawatch",
+                },
                 "message_id": 3,
                 "date": 1_700_000_000,
             }
@@ -251,6 +257,7 @@ class TestAdmin:
         await harness.send("FWD clash text", chat_id=ADMIN_ID, user_id=ADMIN_ID, extra=extra)
         reports = await harness.context.storage.reports.latest(1)
         assert reports[0].forwarded_from == "Basra Watch"
+        assert reports[0].url == "https://t.me/basrawatch/3"
 
     async def test_plain_text_from_user_gets_a_hint(self, harness: Harness) -> None:
         reply = only_reply(await harness.send("hello"))
