@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.domain.enums import CountStatus, DatePrecision, GeoPrecision, SubEventType
+from bot.domain.enums import ActorType, CountStatus, DatePrecision, GeoPrecision, SubEventType
 from bot.domain.models import ActorRef, CasualtyCount, Location
 
 __all__ = ["describe_place", "summarize"]
@@ -148,6 +148,11 @@ def summarize(
     action = with_actors.format(a=names) if names else without
     if sub_event_type is S.ARMED_CLASH and len(actors) == 1:
         action = f"{names} engaged in an armed clash"
+    if sub_event_type is S.ARRESTS and len(actors) > 1:
+        state = [a for a in actors if a.type is ActorType.STATE_FORCES]
+        others = [a for a in actors if a.type is not ActorType.STATE_FORCES]
+        if state and others:
+            action = f"{_actors_phrase(state)} arrested people linked to {_actors_phrase(others)}"
     text = f"{_date_phrase(date, precision)}, {action} {describe_place(location)}"
     text += f"; {casualty_phrase(killed, injured)}"
     source = killed.source if killed.min is not None else injured.source
