@@ -183,10 +183,11 @@ def build_application(
         on_queued=dispatcher.wake,
         admin_ids=admins,
     )
-    if feed_commands is not None:
-        # Before the handlers' catch-all for unknown commands, which would answer /feeds first.
-        register_feed_handlers(application, feed_commands)
     handlers.register(application)
+    if feed_commands is not None:
+        register_feed_handlers(application, feed_commands)
+    # Last: the catch-alls for unknown commands and buttons, after every module's handlers.
+    handlers.register_fallbacks(application)
 
     async def post_init(app: AnyApplication) -> None:
         try:

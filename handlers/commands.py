@@ -76,6 +76,7 @@ _KIND_NAME = {
     SubscriptionKind.ACTOR: "actor",
 }
 _NAME_KIND = {name: kind for kind, name in _KIND_NAME.items()}
+_OUR_BUTTONS = r"^(lt|ls|st|sr|sub|un|set|m|noop)(:|$)"
 APOLOGY = "Sorry, something went wrong on my side. The admins have been told; please try again."
 ADMIN_ONLY = "Sorry, only Sitrep's admins can do that."
 GROUP_ADMINS_ONLY = "Only this group's administrators can change its subscriptions and settings."
@@ -261,7 +262,9 @@ class BotHandlers:
         }
         for name, callback in commands.items():
             application.add_handler(CommandHandler(name, self._safe(callback)))
-        application.add_handler(CallbackQueryHandler(self._safe(self.on_button)), group=1)
+        application.add_handler(
+            CallbackQueryHandler(self._safe(self.on_button), pattern=_OUR_BUTTONS)
+        )
         application.add_handler(
             ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
         )
@@ -274,10 +277,14 @@ class BotHandlers:
                 self._safe(self.on_private_text),
             )
         )
+        application.add_error_handler(self.on_error)
+
+    def register_fallbacks(self, application: AnyApplication) -> None:
+        """Last in group 0, after every other module's handlers: unknown commands and buttons."""
         application.add_handler(
             MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, self._safe(self.on_unknown))
         )
-        application.add_error_handler(self.on_error)
+        application.add_handler(CallbackQueryHandler(self.on_stale_button))
 
     # ---- plumbing ------------------------------------------------------------------------
 
@@ -944,6 +951,11 @@ class BotHandlers:
         answered = await handler(update, rest)
         if not answered:
             await self._answer(query)
+
+    async def on_stale_button(self, update: Update, context: Context) -> None:
+        """A button nobody handles (an old message, a removed feature): answer it anyway."""
+        if update.callback_query is not None:
+            await self._answer(update.callback_query, "This button no longer works.")
 
     async def _cb_latest(self, update: Update, rest: str) -> bool:
         size, _, page = rest.partition(":")

@@ -364,3 +364,17 @@ class TestRateLimiter:
         limiter.check(99_999)
         assert len(limiter._seen) == 1  # everyone idle for a minute was dropped
         assert limiter.check(1) == "ok"
+
+
+class TestRouting:
+    async def test_feed_commands_reach_their_handler(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/feeds", chat_id=ADMIN_ID, user_id=ADMIN_ID))
+        assert "feeds" in reply.text.lower()
+        assert "don't know that command" not in reply.text
+
+    async def test_unknown_command_and_stale_button(self, harness: Harness) -> None:
+        assert "don't know that command" in only_reply(await harness.send("/frobnicate")).text
+        calls = await harness.press("zz:old")
+        answers = [call for call in calls if call.method == "answerCallbackQuery"]
+        assert len(answers) == 1
+        assert answers[0].params.get("text") == "This button no longer works."
