@@ -46,11 +46,13 @@ from bot.extract.gazetteer import Gazetteer, GazetteerEntry
 from bot.extract.merge import haversine_km
 from bot.extract.normalize import match_key, strip_article
 from bot.extract.summary import summarize
-from bot.extract.text import Article, prepare
+from bot.extract.text import Article, lower_same_length, prepare
 
 __all__ = ["RulesEngine", "RulesExtractor"]
 
 _KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
+# Patterns compiled with _LOWER run on lower-cased text (much faster than re.IGNORECASE).
+_LOWER = 0
 # Words around a name that say whether it is the town or the governorate.
 _ADMIN1_AFTER = re.compile(
     r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside)\b"
@@ -70,14 +72,14 @@ _DEMONYMS = {
     "kurdish": "IQ", "saudi": "SA", "egyptian": "EG", "jordanian": "JO", "kuwaiti": "KW",
     "nigerien": "NE", "cameroonian": "CM", "mozambican": "MZ", "indian": "IN",
 }  # fmt: skip
-_DEMONYM_RE = re.compile(r"\b(" + "|".join(_DEMONYMS) + r")\b", re.IGNORECASE)
+_DEMONYM_RE = re.compile(r"\b(" + "|".join(_DEMONYMS) + r")\b", _LOWER)
 
 # Before a place name: the event happened near it rather than in it.
 _NEAR_BEFORE = re.compile(
     r"(?:\bnear|\boutskirts\s+of|\boutside(?:\s+of)?|\bclose\s+to|\bvicinity\s+of|\bwest|\beast|"
     r"\bnorth|\bsouth|\bnorth-?east|\bnorth-?west|\bsouth-?east|\bsouth-?west|\baway\s+from)"
     r"(?:\s+of)?(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
-    re.IGNORECASE,
+    _LOWER,
 )
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|near|into|inside|outside|of|on|targeting|hit|struck|across|around|"
@@ -85,19 +87,19 @@ _LOCATIVE_BEFORE = re.compile(
     r"north-?eastern|north-?western|south-?eastern|south-?western|holy|capital|restive|"
     r"strategic|regional|provincial)\s+)*(?:(?:city|town|village|district|province|"
     r"governorate|region|area|sub-?district|capital|neighbou?rhood)\s+of\s+)?$",
-    re.IGNORECASE,
+    _LOWER,
 )
 # After a place name: it names something else ("Tikrit hospital", "Mrauk-U-based battalion").
 _NOT_EVENT_AFTER = re.compile(
     r"^(?:-based|-led|-backed|\s+(?:hospital|university|airport\s+road|governor|council|"
     r"police\s+chief|mp|representative|native)|['’]s\s+(?:governor|police|health|council|"
     r"provincial|government|mayor))",
-    re.IGNORECASE,
+    _LOWER,
 )
 _NOT_EVENT_BEFORE = re.compile(
     r"\b(?:including|such\s+as|taken\s+to|transferred\s+to|moved\s+to|evacuated\s+to|"
     r"residents?\s+of|native\s+of|born\s+in|from\s+the\s+province\s+of|governor\s+of)\s+$",
-    re.IGNORECASE,
+    _LOWER,
 )
 # Clauses that are context rather than an event: habits, history, cumulative tolls.
 _GENERIC_RE = re.compile(
@@ -105,7 +107,7 @@ _GENERIC_RE = re.compile(
     r"for\s+years|was\s+founded|were\s+founded|formed\s+in|established\s+in|are\s+accused|"
     r"is\s+accused|has\s+been\s+accused|have\s+been\s+used|hotbed|insurgency\s+that|"
     r"war\s+(?:began|broke\s+out)|civil\s+war\s+began|earlier\s+this\s+year|last\s+year)\b",
-    re.IGNORECASE,
+    _LOWER,
 )
 # Cumulative context only with a perfect tense: "more than 250 have died since October".
 _GENERIC_PERFECT_RE = re.compile(
@@ -113,43 +115,47 @@ _GENERIC_PERFECT_RE = re.compile(
     r"september|october|november|december|mid-\w+|late\s+\w+|early\s+\w+|the\s+start|"
     r"the\s+beginning))|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|months|weeks|"
     r"decades?)|in\s+recent\s+(?:days|weeks|months|years))\b",
-    re.IGNORECASE,
+    _LOWER,
 )
-_PERFECT_RE = re.compile(r"\b(?:have|has|had)\b", re.IGNORECASE)
+_PERFECT_RE = re.compile(r"\b(?:have|has|had)\b", _LOWER)
 _YEAR_RE = re.compile(r"\b(?:in|since|from|of)\s+((?:19|20)\d\d)\b")
 _SEPARATE_RE = re.compile(
     r"\b(?:separate(?:ly)?|elsewhere|meanwhile|in\s+another\s+(?:attack|incident)|"
     r"another\s+(?:attack|incident)\s+(?:in|near|at))\b",
-    re.IGNORECASE,
+    _LOWER,
 )
 # An event still going on the next day ("forces were still working to end the siege").
 _CONTINUING_RE = re.compile(
     r"\b(?:still|continu\w*|ongoing|remained|persist\w*|siege|for\s+a\s+second\s+day)\b",
-    re.IGNORECASE,
+    _LOWER,
 )
 _ATTRIBUTIVE_AFTER = re.compile(
     r"^\W{0,3}(?:\([^)]{0,20}\)\s*)?(?:(?:spokes\w+|sources?|officials?|officers?|chief|"
     r"commander|statement|media\s+office)\s+)?(?:said|told|says|reported|announced|"
     r"stated|added|confirmed|statement|spokes(?:man|woman|person)|media\s+(?:office|cell))\b",
-    re.IGNORECASE,
+    _LOWER,
 )
 _ACCORDING_BEFORE = re.compile(
     r"\b(?:according\s+to|quoted\s+by|told|allied\s+(?:with|to)|affiliated\s+(?:with|to)|"
     r"linked\s+to|close\s+to|backed\s+by|supported\s+by|loyal\s+to|aligned\s+with)\s+"
     r"(?:the\s+)?$",
-    re.IGNORECASE,
+    _LOWER,
 )
 # "... are silent and did not take part in the battle": these actors were not involved.
 _NOT_INVOLVED_RE = re.compile(
     r"\b(?:did\s+not|didn['’]t|do\s+not|does\s+not|not\s+to)\s+(?:take\s+part|participate|"
     r"intervene|join|get\s+involved)|\bnot\s+involved\b",
-    re.IGNORECASE,
+    _LOWER,
 )
-_CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", re.I)
+_CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", _LOWER)
 
 _GENERIC_ACTORS = {"security-forces": "security", "military-forces": "military",
                    "police-forces": "police"}  # fmt: skip
 _UNIDENTIFIED = "unidentified-armed-group"
+_UNKNOWN_HINT = re.compile(
+    r"unknown|unclear|not\s+(?:yet\s+)?(?:known|clear|confirmed)|ascertain|"
+    r"establish|confirm"
+)
 _REGULAR_FORCES_RE = re.compile(
     r"^\S+\s+(?:army|police|military|armed\s+forces|forces|government\s+forces|troops)$"
 )
@@ -157,7 +163,7 @@ _REGULAR_FORCES_RE = re.compile(
 _FIGURE_HINT = re.compile(
     r"\d|kill|dead|death|died|wound|injur|hurt|arrest|detain|casualt|toll|"
     r"lives|kidnap|abduct",
-    re.IGNORECASE,
+    _LOWER,
 )
 
 
@@ -312,6 +318,7 @@ class RulesEngine:
         context: Counter[str] = Counter()
         own: dict[tuple[int, int], Counter[str]] = {}
         per_sentence: list[list[tuple[int, int, tuple[GazetteerEntry, ...]]]] = []
+        lowered: list[str] = []
         texts = [s.text for s in article.sentences]
         if article.title and (not texts or article.title != texts[0]):
             texts_title: str | None = article.title
@@ -321,8 +328,10 @@ class RulesEngine:
             mentions = self._gazetteer.find_mentions(sentence.text)
             found = [(m.start, m.end, m.candidates) for m in mentions]
             per_sentence.append(found)
+            low = lower_same_length(sentence.text)
+            lowered.append(low)
             for start, end, candidates in found:
-                if _NOT_EVENT_AFTER.match(sentence.text[end : end + 20]):
+                if _NOT_EVENT_AFTER.match(low[end : end + 20]):
                     if candidates[0].kind == "country":
                         context[candidates[0].country] += 2
                     continue
@@ -333,7 +342,7 @@ class RulesEngine:
                 contribution = Counter(dict.fromkeys(countries, share))
                 own[(sentence.index, start)] = contribution
                 context.update(contribution)
-            for match in _DEMONYM_RE.finditer(sentence.text):
+            for match in _DEMONYM_RE.finditer(low):
                 context[_DEMONYMS[match.group(1).lower()]] += 2
         if article.dateline:
             for mention in self._gazetteer.find_mentions(article.dateline):
@@ -343,11 +352,9 @@ class RulesEngine:
                 if len({c.country for c in mention.candidates}) == 1:
                     context[mention.candidates[0].country] += 2
         units: list[_Unit] = []
-        for sentence, found in zip(article.sentences, per_sentence, strict=True):
-            source = (
-                find_attribution(sentence.text) if _FIGURE_HINT.search(sentence.text) else None
-            )
-            actor_mentions, actor_spans = self._actor_mentions(sentence.text)
+        for sentence, found, low in zip(article.sentences, per_sentence, lowered, strict=True):
+            source = find_attribution(sentence.text) if _FIGURE_HINT.search(low) else None
+            actor_mentions, actor_spans = self._actor_mentions(sentence.text, low)
             for clause in sentence.clauses:
                 lo, hi = clause.start, clause.start + len(clause.text)
                 places: list[_Place] = []
@@ -361,8 +368,8 @@ class RulesEngine:
                     entry = self._choose(sentence.text, start, end, candidates, +others)
                     if entry is None:
                         continue
-                    before = sentence.text[max(0, start - 45) : start]
-                    after = sentence.text[end : end + 20]
+                    before = low[max(0, start - 45) : start]
+                    after = low[end : end + 20]
                     if _NOT_EVENT_AFTER.match(after) or _NOT_EVENT_BEFORE.search(before):
                         continue
                     places.append(
@@ -374,7 +381,8 @@ class RulesEngine:
                         )
                     )
                 actors = [a for s, a in actor_mentions if lo <= s < hi]
-                if _NOT_INVOLVED_RE.search(clause.text):
+                clause_low = lower_same_length(clause.text)
+                if _NOT_INVOLVED_RE.search(clause_low):
                     actors = []
                 units.append(
                     _Unit(
@@ -389,22 +397,23 @@ class RulesEngine:
                         triggers=find_triggers(clause.text),
                         actors=actors,
                         source=source,
-                        unknown=mentions_unknown(clause.text),
-                        generic=_is_generic(clause.text),
-                        separate=bool(_SEPARATE_RE.search(clause.text)),
+                        unknown=_UNKNOWN_HINT.search(clause_low) is not None
+                        and mentions_unknown(clause.text),
+                        generic=_is_generic(clause_low),
+                        separate=bool(_SEPARATE_RE.search(clause_low)),
                     )
                 )
         return units, context
 
     def _actor_mentions(
-        self, sentence: str
+        self, sentence: str, low: str
     ) -> tuple[list[tuple[int, ActorRef]], list[tuple[int, int]]]:
         result: list[tuple[int, ActorRef]] = []
         mentions = self._actors.find_mentions(sentence)
         spans = [(m.start, m.end) for m in mentions]
         for mention in mentions:
-            after = sentence[mention.end : mention.end + 40]
-            before = sentence[max(0, mention.start - 30) : mention.start]
+            after = low[mention.end : mention.end + 40]
+            before = low[max(0, mention.start - 30) : mention.start]
             if _CLAIMED_AFTER.match(after):
                 result.append((mention.start, mention.actor))
                 continue
@@ -518,7 +527,7 @@ class RulesEngine:
                 groups.append(target)
             elif self._fits(current, place, date, ref) or (
                 place is None
-                and _CONTINUING_RE.search(unit.text)
+                and _CONTINUING_RE.search(lower_same_length(unit.text))
                 and self._next_day(current, date)
             ):
                 target = current

@@ -184,11 +184,11 @@ def split_clauses(sentence: str) -> tuple[Clause, ...]:
             continue
         piece = sentence[start:cut].strip(" ,;")
         if piece:
-            clauses.append(Clause(piece, start, cue))
+            clauses.append(Clause(piece, sentence.index(piece, start), cue))
         start, cue = cut, is_cue
     piece = sentence[start:].strip(" ,;")
     if piece:
-        clauses.append(Clause(piece, start, cue))
+        clauses.append(Clause(piece, sentence.index(piece, start), cue))
     return tuple(clauses) or (Clause(sentence, 0, False),)
 
 
