@@ -1,0 +1,1 @@
+"""The Telegram adapter: commands, buttons, rendering, the notifier, jobs and the console."""
