@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from bot.extract.text import parse_header, parse_published, prepare, split_clauses, strip_dateline
+from bot.extract.text import (
+    lower_same_length,
+    parse_header,
+    parse_published,
+    prepare,
+    split_clauses,
+    strip_dateline,
+)
 
 
 class TestHeader:
@@ -73,6 +80,14 @@ class TestPrepare:
 
     def test_empty(self) -> None:
         assert prepare("").sentences == ()
+
+
+class TestLowerSameLength:
+    def test_keeps_offsets(self) -> None:
+        text = "İstanbul Basra"  # "İ".lower() is two characters
+        lowered = lower_same_length(text)
+        assert len(lowered) == len(text)
+        assert lowered.endswith("basra")
 
 
 class TestClauses:
