@@ -375,9 +375,12 @@ class BotHandlers:
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except BadRequest as exc:
-                if "not modified" not in str(exc).lower():
-                    raise
-            return
+                if "not modified" in str(exc).lower():
+                    return
+                # Too old or deleted: answer with a new message instead.
+                logger.info("could not edit message: %s", exc)
+            else:
+                return
         await self._send(update, text, markup)
 
     @staticmethod

@@ -66,6 +66,7 @@ class RecordingRequest(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[Sent] = []
         self.members: dict[tuple[int, int], str] = {}
+        self.fail_edits = False
         self._ids = itertools.count(1)
 
     async def initialize(self) -> None:
@@ -93,6 +94,13 @@ class RecordingRequest(BaseRequest):
         sent = Sent(api, params)
         self.calls.append(sent)
         result: Any = True
+        if api == "editMessageText" and self.fail_edits:
+            body = {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message can't be edited",
+            }
+            return 400, json.dumps(body).encode()
         if api == "getMe":
             result = {
                 "id": BOT_ID,

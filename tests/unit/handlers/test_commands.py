@@ -378,3 +378,15 @@ class TestRouting:
         answers = [call for call in calls if call.method == "answerCallbackQuery"]
         assert len(answers) == 1
         assert answers[0].params.get("text") == "This button no longer works."
+
+
+class TestEditing:
+    async def test_uneditable_message_gets_a_new_reply(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident())
+        harness.request.fail_edits = True
+        calls = await harness.press("lt:5:1")
+        methods = [call.method for call in calls]
+        assert "editMessageText" in methods
+        assert methods.count("sendMessage") == 1
+        assert "Latest incidents" in next(c.text for c in calls if c.method == "sendMessage")
+        assert "answerCallbackQuery" in methods
