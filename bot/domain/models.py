@@ -57,7 +57,9 @@ class Location(_Model):
             if self.geonames_id is not None:
                 self.place_key = f"gn:{self.geonames_id}"
             else:
-                self.place_key = f"{self.country}:{(self.admin1 or '').lower()}:{self.name.lower()}"
+                self.place_key = (
+                    f"{self.country}:{(self.admin1 or '').lower()}:{self.name.lower()}"
+                )
         return self
 
     @property
