@@ -632,15 +632,11 @@ class RulesEngine:
             if date.date is not None and group.date.date is not None:
                 if date.earlier and not group.date.earlier and date.date < group.date.date:
                     return date.reporting
-                precisions = {date.precision, group.date.precision}
-                window = 0
-                if DatePrecision.MONTH in precisions:
-                    window = 31
-                elif DatePrecision.WEEK in precisions:
-                    window = 7
-                elif date.fuzzy or group.date.fuzzy:
-                    window = 1  # "today" in a quote vs "Saturday": a day's slack
-                if abs((date.date - group.date.date).days) > window:
+                slack = 1 if date.fuzzy or group.date.fuzzy else 0  # "today" in a quote
+                start_a, end_a = _interval(date)
+                start_b, end_b = _interval(group.date)
+                gap = max((start_a - end_b).days, (start_b - end_a).days)
+                if gap > slack:
                     # A reporting date never splits an incident off.
                     return date.reporting or group.date.reporting
         elif (
@@ -860,6 +856,19 @@ def _is_collective(actor: ActorRef) -> bool:
     """A registry entry for many groups at once ("Iran-backed militias", "tribal gunmen")."""
     words = actor.name.lower().split()
     return bool(words) and words[-1] in _COLLECTIVE_WORDS
+
+
+def _interval(mention: DateMention) -> tuple[dt.date, dt.date]:
+    """The days a date mention may mean: the day (or span), the week around it, its month."""
+    assert mention.date is not None
+    day = mention.date
+    if mention.precision is DatePrecision.MONTH:
+        first = day.replace(day=1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        return first, last
+    if mention.precision is DatePrecision.WEEK:
+        return day - dt.timedelta(days=3), day + dt.timedelta(days=3)
+    return day, mention.date_end or day
 
 
 def _is_generic(text: str) -> bool:
