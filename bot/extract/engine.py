@@ -152,6 +152,7 @@ _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility
 _GENERIC_ACTORS = {"security-forces": "security", "military-forces": "military",
                    "police-forces": "police"}  # fmt: skip
 _UNIDENTIFIED = "unidentified-armed-group"
+_MONTH_FIRST_COUNTRIES = frozenset({"US", "PH", "FM", "MH", "PW"})
 _UNKNOWN_HINT = re.compile(
     r"unknown|unclear|not\s+(?:yet\s+)?(?:known|clear|confirmed)|ascertain|"
     r"establish|confirm"
@@ -294,13 +295,15 @@ class RulesEngine:
             return []
         units, context = self._read(article)
         timezone = self._article_timezone(units, context)
+        # Numeric dates are day-first except in reports about the United States.
+        day_first = not context or context.most_common(1)[0][0] not in _MONTH_FIRST_COUNTRIES
         ref = reference_date(published_at, timezone) if published_at is not None else None
         if ref is None:
-            ref = self._fallback_reference(text)
+            ref = self._fallback_reference(text, day_first=day_first)
         if ref is None:
             return []
         for unit in units:
-            unit.dates = find_dates(unit.text, ref)
+            unit.dates = find_dates(unit.text, ref, day_first=day_first)
         groups = self._segment(units, ref)
         incidents: list[Incident] = []
         lead_date: dt.date | None = None
@@ -484,9 +487,13 @@ class RulesEngine:
         return None
 
     @staticmethod
-    def _fallback_reference(text: str) -> dt.date | None:
+    def _fallback_reference(text: str, *, day_first: bool) -> dt.date | None:
         """Without a publication time: the latest full date the page states."""
-        dates = [d.date for d in find_dates(text[:4000], None) if d.date is not None]
+        dates = [
+            d.date
+            for d in find_dates(text[:4000], None, day_first=day_first)
+            if d.date is not None
+        ]
         return max(dates) if dates else None
 
     # ------------------------------------------------------------------ segmentation

@@ -94,6 +94,12 @@ class TestExtract:
         assert incident.date == dt.date(2022, 8, 31)
         assert incident.sub_event_type.value == "Remote explosive/landmine/IED"
 
+    def test_numeric_dates_are_month_first_in_the_united_states(self, engine: RulesEngine) -> None:
+        [incident] = engine.extract("A gunman shot dead two people in Chicago on 8/3/2022.")
+        assert incident.date == dt.date(2022, 8, 3)
+        [incident] = engine.extract("A gunman shot dead two people in Mosul on 8/3/2022.")
+        assert incident.date == dt.date(2022, 3, 8)
+
     def test_title_given_apart_counts(self, engine: RulesEngine) -> None:
         [incident] = engine.extract(
             "Police said two men died. It happened in Kirkuk on Monday.",
