@@ -265,7 +265,10 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop_event.set)
         await start_application(application)
-        logger.info("Sitrep is running (long polling); press Ctrl+C to stop")
+        logger.info(
+            "Sitrep is running as @%s (long polling); press Ctrl+C to stop",
+            application.bot.username,
+        )
         try:
             await stop_event.wait()
         finally:

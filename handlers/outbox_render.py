@@ -16,17 +16,30 @@ def render_outbox(message: OutboxMessage) -> str:
     note_text = str(note) if note else None
     if "digest" in payload:
         return render.digest_from_payload(payload["digest"])
-    if "incidents" in payload:
-        incidents = [Incident.model_validate(item) for item in payload["incidents"]]
-        if len(incidents) == 1:
-            return _single(message.kind, incidents[0], note_text)
-        return render.grouped_alert(incidents, note_text)
-    if "incident" in payload:
-        return _single(message.kind, Incident.model_validate(payload["incident"]), note_text)
+    text = _incidents_text(message.kind, payload, note_text)
+    matched = payload.get("matched")
+    if text is not None and isinstance(matched, list) and matched:
+        # Say why this chat got the message: people forget what they subscribed to.
+        text += f"\n🔔 You follow: {esc(', '.join(str(label) for label in matched[:5]))}"
+    if text is not None:
+        return text
     if "text" in payload:
         return esc(payload["text"])
     msg = f"unknown outbox payload keys: {sorted(payload)}"
     raise ValueError(msg)
+
+
+def _incidents_text(
+    kind: OutboxKind, payload: dict[str, Any], note_text: str | None
+) -> str | None:
+    if "incidents" in payload:
+        incidents = [Incident.model_validate(item) for item in payload["incidents"]]
+        if len(incidents) == 1:
+            return _single(kind, incidents[0], note_text)
+        return render.grouped_alert(incidents, note_text)
+    if "incident" in payload:
+        return _single(kind, Incident.model_validate(payload["incident"]), note_text)
+    return None
 
 
 def _single(kind: OutboxKind, incident: Incident, note: str | None) -> str:

@@ -552,14 +552,19 @@ def _group(rows: Sequence[OutboxMessage], max_alerts: int) -> list[_Unit]:
             units.append(_Unit([batch[0]], batch[0]))
         else:
             incidents: list[object] = []
+            matched: list[str] = []
             for row in batch:
                 if "incidents" in row.payload:
                     incidents.extend(row.payload["incidents"])
                 else:
                     incidents.append(row.payload["incident"])
-            combined = batch[0].model_copy(
-                update={"payload": {**batch[0].payload, "incidents": incidents, "note": None}}
-            )
+                for label in row.payload.get("matched") or ():
+                    if label not in matched:
+                        matched.append(label)
+            payload = {**batch[0].payload, "incidents": incidents, "note": None}
+            if matched:
+                payload["matched"] = matched
+            combined = batch[0].model_copy(update={"payload": payload})
             combined.payload.pop("incident", None)
             units.append(_Unit(list(batch), combined))
         batch.clear()

@@ -144,13 +144,14 @@ class TestStatsAndOutbox:
             chat_id=1,
             kind=OutboxKind.ALERT,
             idempotency_key="alert:1:1",
-            payload={"incidents": incidents},
+            payload={"incidents": incidents, "matched": ["Basra", "<AAH>"]},
             next_attempt_at=NOW,
         )
         text = to_plain(render_outbox(message))
         assert "2 new incidents" in text
         assert "/incident 1" in text
         assert "/incident 2" in text
+        assert "You follow: Basra, <AAH>" in text
 
     def test_notice_is_escaped(self) -> None:
         message = OutboxMessage(

@@ -280,10 +280,14 @@ class TestGrouping:
     async def test_burst_of_alerts_becomes_one_message(
         self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
     ) -> None:
-        await queue(storage, *(alert(1, n) for n in range(1, 5)))
+        rows = [alert(1, n) for n in range(1, 5)]
+        rows[0].payload["matched"] = ["Basra"]
+        rows[2].payload["matched"] = ["AAH", "Basra"]
+        await queue(storage, *rows)
         await make_dispatcher(storage, notifier, vtime).run_once()
         assert len(notifier.sent) == 1
         payload = notifier.sent[0][1].payload
+        assert payload["matched"] == ["Basra", "AAH"]
         assert [item["id"] for item in payload["incidents"]] == [1, 2, 3, 4]
         rows = list(storage.outbox.rows.values())
         assert {row.status for row in rows} == {OutboxStatus.SENT}
