@@ -117,6 +117,8 @@ class ConsoleRequest(BaseRequest):
     def _show(self, message_id: int, text: str, params: dict[str, Any], *, edited: bool) -> None:
         self.sent += 1
         head = "bot (edited):" if edited else "bot:"
+        if isinstance(params.get("reply_parameters"), dict):
+            head = "bot (replying to its earlier message):"
         body = to_plain(text).strip()
         lines = [head, *("  " + line if line else "" for line in body.splitlines())]
         markup = params.get("reply_markup")
