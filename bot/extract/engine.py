@@ -38,6 +38,7 @@ from bot.extract.casualties import (
     combine,
     find_attribution,
     find_figures,
+    group_of,
     mentions_unknown,
 )
 from bot.extract.dates import DateMention, find_dates, find_time_of_day, reference_date
@@ -83,7 +84,7 @@ _NEAR_BEFORE = re.compile(
 )
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|near|into|inside|outside|of|on|targeting|hit|struck|across|around|"
-    r"towards|from)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|"
+    r"towards)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|"
     r"north-?eastern|north-?western|south-?eastern|south-?western|holy|capital|restive|"
     r"strategic|regional|provincial)\s+)*(?:(?:city|town|village|district|province|"
     r"governorate|region|area|sub-?district|capital|neighbou?rhood)\s+of\s+)?$",
@@ -711,7 +712,16 @@ class RulesEngine:
             re.search(r"\b(?:civilians?|villagers|residents|farmers|worshippers|shoppers|"
                       r"passengers|women|children)\b", text, re.I)
         )  # fmt: skip
-        chosen = choose_event_type(scores, text=text, civilian_victims=civilian_victims)
+        victims = {
+            group_of(f.subject)
+            for u in units
+            for f in u.figures
+            if f.kind in ("killed", "injured") and f.min
+        }
+        armed_victims = bool(victims & {"security", "combatants"}) and "civilians" not in victims
+        chosen = choose_event_type(
+            scores, text=text, civilian_victims=civilian_victims, armed_victims=armed_victims
+        )
         if chosen is None:
             if not killed_all:
                 return None

@@ -162,12 +162,13 @@ def choose_event_type(
     *,
     text: str = "",
     civilian_victims: bool = False,
+    armed_victims: bool = False,
 ) -> tuple[EventType, SubEventType] | None:
     """The ACLED (event type, sub-event type) for an incident's summed trigger scores.
 
     ``text`` (the incident's clauses) refines protests (intervention, excessive force) and
     riots; ``civilian_victims`` turns an armed attack without a battle into an attack on
-    civilians.
+    civilians; ``armed_victims`` (soldiers, fighters killed) makes an attack a battle.
     """
     if not scores:
         return None
@@ -209,6 +210,8 @@ def choose_event_type(
         and (score[best] < score[explosive] * 2 and score[S.ARMED_CLASH] < 3.0)
     ):
         best = explosive  # an attack carried out with explosives is remote violence
+    if best is S.ATTACK and armed_victims:
+        best = S.ARMED_CLASH  # an attack that killed soldiers or fighters is a battle
     if best is S.ATTACK and score[S.ARMED_CLASH] > 0 and not civilian_victims:
         best = S.ARMED_CLASH
     if best is S.ARMED_CLASH and civilian_victims and score[S.ATTACK] >= score[best]:

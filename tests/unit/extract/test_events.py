@@ -57,6 +57,13 @@ class TestPrecedence:
     def test_attack_on_soldiers_is_a_battle(self) -> None:
         assert classify("militants attacked an army checkpoint") is S.ARMED_CLASH
 
+    def test_attack_that_killed_fighters_is_a_battle(self) -> None:
+        text = "two fighters were killed in an attack near the town"
+        chosen = choose_event_type(
+            score_triggers(find_triggers(text)), text=text, armed_victims=True
+        )
+        assert chosen == (EventType.BATTLES, S.ARMED_CLASH)
+
     def test_attack_on_villagers_is_violence_against_civilians(self) -> None:
         assert classify("bandits attacked several villages", civilians=True) is S.ATTACK
 
