@@ -43,7 +43,7 @@ class DeliveryLimits:
     per_chat_interval: float = 1.0  # seconds between two messages to one chat
     group_per_minute: int = 20
     group_window: float = 60.0
-    max_attempts: int = 8
+    max_attempts: int = 12  # about an hour of transient failures before giving up
     backoff_base: float = 2.0  # seconds; doubled per attempt, with jitter
     backoff_cap: float = 900.0
     max_inline_retry_after: int = 5  # 429s absorbed within one pass before re-queueing
@@ -330,7 +330,6 @@ class Dispatcher:
                 unit,
                 self._clock.now() + dt.timedelta(seconds=self.limits.reply_wait),
                 "waiting for the first alert to be sent",
-                count_attempt=False,
             )
             return SendStatus.TRANSIENT
         message = _silenced(unit.message, chat, self._clock.now())
@@ -362,7 +361,6 @@ class Dispatcher:
                     unit,
                     self._clock.now() + dt.timedelta(seconds=wait),
                     result.error or "flood control",
-                    count_attempt=False,
                 )
                 return status
             if status is SendStatus.MIGRATED and result.new_chat_id is not None:
@@ -420,10 +418,8 @@ class Dispatcher:
         if result.error:
             logger.warning("outbox %s sent with a problem: %s", unit.ids, result.error)
 
-    async def _retry_all(
-        self, unit: _Unit, when: dt.datetime, error: str, *, count_attempt: bool = True
-    ) -> None:
-        del count_attempt  # attempts are counted by claim_due; kept for readability at call sites
+    async def _retry_all(self, unit: _Unit, when: dt.datetime, error: str) -> None:
+        # Attempts are counted by claim_due, so a flood-control wait costs one attempt too.
         for row_id in unit.ids:
             await self._storage.outbox.mark_retry(row_id, when, error[:500])
         self.stats.retried += len(unit.rows)
