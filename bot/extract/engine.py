@@ -23,6 +23,7 @@ keeps ``RulesExtractor`` as the default.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -40,6 +41,7 @@ from bot.extract.casualties import (
     find_figures,
     group_of,
     mentions_unknown,
+    parse_number,
 )
 from bot.extract.dates import DateMention, find_dates, find_time_of_day, reference_date
 from bot.extract.events import Trigger, choose_event_type, find_triggers, score_triggers
@@ -195,6 +197,8 @@ class _Unit:
     unknown: bool
     generic: bool
     separate: bool
+    # A round-up part ("... and two in Zaporizhzhia") takes its dates from the first part.
+    dates_from: _Unit | None = None
 
     @property
     def is_event(self) -> bool:
@@ -305,6 +309,15 @@ class RulesEngine:
             return []
         for unit in units:
             unit.dates = find_dates(unit.text, ref, day_first=day_first)
+        for unit in units:
+            # Round-up parts share one stated date: "five in Kirkuk and two in Tikrit on Monday".
+            head = unit.dates_from
+            if head is None:
+                continue
+            if all(d.reporting for d in unit.dates):
+                unit.dates = [*head.dates, *unit.dates]
+            elif all(d.reporting for d in head.dates):
+                head.dates = [*unit.dates, *head.dates]
         groups = self._segment(units, ref)
         incidents: list[Incident] = []
         lead_date: dt.date | None = None
@@ -388,25 +401,24 @@ class RulesEngine:
                 clause_low = lower_same_length(clause.text)
                 if _NOT_INVOLVED_RE.search(clause_low):
                     actors = []
-                units.append(
-                    _Unit(
-                        sentence=sentence.index,
-                        text=clause.text,
-                        sentence_text=sentence.text,
-                        heading=sentence.heading,
-                        background_cue=clause.background_cue,
-                        places=places,
-                        dates=[],
-                        figures=find_figures(clause.text),
-                        triggers=find_triggers(clause.text),
-                        actors=actors,
-                        source=source,
-                        unknown=_UNKNOWN_HINT.search(clause_low) is not None
-                        and mentions_unknown(clause.text),
-                        generic=_is_generic(clause_low),
-                        separate=bool(_SEPARATE_RE.search(clause_low)),
-                    )
+                unit = _Unit(
+                    sentence=sentence.index,
+                    text=clause.text,
+                    sentence_text=sentence.text,
+                    heading=sentence.heading,
+                    background_cue=clause.background_cue,
+                    places=places,
+                    dates=[],
+                    figures=find_figures(clause.text),
+                    triggers=find_triggers(clause.text),
+                    actors=actors,
+                    source=source,
+                    unknown=_UNKNOWN_HINT.search(clause_low) is not None
+                    and mentions_unknown(clause.text),
+                    generic=_is_generic(clause_low),
+                    separate=bool(_SEPARATE_RE.search(clause_low)),
                 )
+                units.extend(_split_roundup(unit, clause.start, actor_mentions))
         return units, context
 
     def _actor_mentions(
@@ -873,6 +885,59 @@ def _is_collective(actor: ActorRef) -> bool:
     """A registry entry for many groups at once ("Iran-backed militias", "tribal gunmen")."""
     words = actor.name.lower().split()
     return bool(words) and words[-1] in _COLLECTIVE_WORDS
+
+
+# "... killed five people in Kharkiv and two in Zaporizhzhia": a round-up of places.
+_ROUNDUP_RE = re.compile(
+    r"(?:,\s+(?:and\s+)?|\s+and\s+)(?P<num>\d+|(?i:one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|another|a\s+dozen|dozens))\s+(?:(?i:more|others?|people|"
+    r"civilians|soldiers)\s+)?(?:in|near|at)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?=[A-Z])"
+)
+
+
+def _split_roundup(
+    unit: _Unit, offset: int, actor_mentions: Sequence[tuple[int, ActorRef]]
+) -> list[_Unit]:
+    """Split a clause that counts victims place by place into one unit per place."""
+    counted = [f for f in unit.figures if f.min is not None and not f.none]
+    if not counted or len(unit.places) < 2:
+        return [unit]
+    match = next(
+        (m for m in _ROUNDUP_RE.finditer(unit.text) if m.start() > counted[0].end - 1), None
+    )
+    if match is None:
+        return [unit]
+    cut = offset + match.start()
+    first_places = [p for p in unit.places if p.start < cut]
+    rest_places = [p for p in unit.places if p.start >= cut]
+    value = parse_number(match["num"])
+    if not first_places or not rest_places or value is None:
+        return [unit]
+    head_text = unit.text[: match.start()]
+    tail_text = unit.text[match.start() :].lstrip(" ,")
+    kind = [f for f in find_figures(head_text) if f.min is not None] or counted
+    figure = Figure(
+        kind[-1].kind, value[0], value[0], value[1], 0, len(tail_text), tail_text, "", True, False
+    )
+    head = dataclasses.replace(
+        unit,
+        text=head_text,
+        places=first_places,
+        figures=find_figures(head_text),
+        triggers=find_triggers(head_text) or unit.triggers,
+        actors=[a for s, a in actor_mentions if offset <= s < cut],
+    )
+    tail = dataclasses.replace(
+        unit,
+        text=tail_text,
+        places=rest_places,
+        figures=[figure],
+        triggers=find_triggers(tail_text) or head.triggers,
+        actors=[a for s, a in actor_mentions if s >= cut] + head.actors,
+        dates_from=head,
+    )
+    return [head, *_split_roundup(tail, cut + (len(unit.text) - match.start() - len(tail_text)),
+                                  actor_mentions)]  # fmt: skip
 
 
 def _interval(mention: DateMention) -> tuple[dt.date, dt.date]:

@@ -100,6 +100,17 @@ class TestExtract:
         [incident] = engine.extract("A gunman shot dead two people in Mosul on 8/3/2022.")
         assert incident.date == dt.date(2022, 3, 8)
 
+    def test_round_up_is_split_per_place(self, engine: RulesEngine) -> None:
+        text = (
+            "Rocket fire killed five people in Kirkuk and two in Tikrit on Monday, "
+            "officials said on Tuesday."
+        )
+        kirkuk, tikrit = engine.extract(text, PUBLISHED)
+        assert (kirkuk.location.name, kirkuk.killed.min) == ("Kirkuk", 5)
+        assert (tikrit.location.name, tikrit.killed.min) == ("Tikrit", 2)
+        assert kirkuk.date == tikrit.date == dt.date(2022, 8, 29)
+        assert tikrit.sub_event_type is kirkuk.sub_event_type
+
     def test_title_given_apart_counts(self, engine: RulesEngine) -> None:
         [incident] = engine.extract(
             "Police said two men died. It happened in Kirkuk on Monday.",
