@@ -34,7 +34,11 @@ SEED_REPORT = (
     "BASRA, Iraq - Gunmen opened fire on a police checkpoint in Basra on Monday, killing "
     "three officers and wounding two, a police source said."
 )
-INJECTION = '<b>bold</b><script>alert("x")</script><a href="javascript:evil()">x</a> & co'
+INJECTION = (
+    '<b>bold</b><script>alert("x")</script><a href="javascript:evil()">x</a> & co '
+    "*md* _md_ [md](javascript:evil()) `md`"
+)
+GROUP = -5_550_001
 
 
 @pytest.fixture
@@ -111,6 +115,15 @@ class TestHostileMessages:
         # Injected text that is echoed back comes back escaped.
         echoed = [m.text for m in api.sent_to(USER) if "bold" in m.text]
         assert all("&lt;b&gt;" in text or "<b>bold</b>" not in text for text in echoed)
+        # A group whose title and sender name are markup.
+        for text in ("/start", "/settings", "/subscribe Basra", "/subscriptions"):
+            before = len(api.sent_to(GROUP))
+            update = api.message_update(text, chat_id=GROUP, user_id=USER, chat_type="group")
+            update["message"]["chat"]["title"] = INJECTION
+            update["message"]["from"]["first_name"] = INJECTION
+            update["message"]["from"]["username"] = "x<script>"
+            api.push_update(update)
+            assert_clean(await api.wait_reply(GROUP, before))
         # An admin ingesting a report full of markup: stored as text, shown escaped.
         reply = await ask(api, ADMIN_ID, f"/ingest {INJECTION} " + SEED_REPORT.lower())
         assert_clean(reply)
