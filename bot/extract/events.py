@@ -178,13 +178,15 @@ def choose_event_type(
         return EventType.EXPLOSIONS, S.SUICIDE_BOMB
     protest = score[S.PEACEFUL_PROTEST]
     riot = score[S.VIOLENT_DEMONSTRATION] + score[S.MOB_VIOLENCE]
-    if protest > 0 and protest + riot >= max(
-        score[S.ARMED_CLASH], *(score[s] for s in _EXPLOSIVE)
-    ):
+    explosive_score = max(score[s] for s in _EXPLOSIVE)
+    clash = score[S.ARMED_CLASH]
+    # Demonstrators who clash with police riot; they do not fight a battle.
+    clashing_crowd = protest > 0 and explosive_score == 0 and protest >= 0.5 * clash
+    if protest > 0 and (protest + riot >= max(clash, explosive_score) or clashing_crowd):
         if _LETHAL_FORCE_RE.search(text) and re.search(r"security|police|forces|troops",
                                                         text, re.I):  # fmt: skip
             return EventType.PROTESTS, S.EXCESSIVE_FORCE
-        if riot >= protest * 0.75 and riot > 0:
+        if (riot >= protest * 0.75 and riot > 0) or (clash > 0 and clash >= protest):
             return EventType.RIOTS, S.VIOLENT_DEMONSTRATION
         if _INTERVENTION_RE.search(text):
             return EventType.PROTESTS, S.PROTEST_WITH_INTERVENTION

@@ -74,6 +74,11 @@ class TestPrecedence:
         text = "security forces fired live ammunition at protesters, killing two"
         assert classify(text) is S.EXCESSIVE_FORCE
 
+    def test_demonstrators_clashing_with_police_riot(self) -> None:
+        assert classify("demonstrators clashed with police outside the council") is (
+            S.VIOLENT_DEMONSTRATION
+        )
+
     def test_protest_dispersed_with_tear_gas(self) -> None:
         assert classify("police fired tear gas to disperse the protest") is (
             S.PROTEST_WITH_INTERVENTION
