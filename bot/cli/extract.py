@@ -173,11 +173,13 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
     gazetteer: Gazetteer = engine.gazetteer
 
     def actor_matches(name: str, actor: Any) -> bool:
+        """A gold actor name matches an extracted actor through the registry's aliases."""
         if any(a.id == actor.id for a in registry.lookup(name)):
             return True
         return names_match(name, actor, registry.aliases(actor.id))
 
     def admin1_matches(gold_name: str, admin1: str | None, code: str | None) -> bool:
+        """The same governorate under any spelling the gazetteer knows."""
         if admin1 and fold(admin1) == fold(gold_name):
             return True
         entries = [e for e in gazetteer.lookup(gold_name) if e.kind == "admin1"]

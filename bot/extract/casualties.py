@@ -299,9 +299,11 @@ def find_figures(clause: str) -> list[Figure]:
     taken: list[tuple[int, int]] = []
 
     def free(start: int, end: int) -> bool:
+        """True when the span overlaps no figure already found."""
         return all(end <= s or start >= e for s, e in taken)
 
     def subset(start: int) -> bool:
+        """True when the number follows "including" / "among them" (a part of a total)."""
         return bool(_SUBSET_BEFORE.search(text[max(0, start - 20) : start]))
 
     for none in _find_none(text):

@@ -224,6 +224,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
         return found
 
     def free(start: int, end: int) -> bool:
+        """True when the span overlaps no date already found."""
         return all(end <= s or start >= e for s, e in taken)
 
     for kind, pattern in _PATTERNS:
@@ -272,6 +273,7 @@ def _resolve(
         anchor: int | None = None,
         explicit: bool = False,
     ) -> DateMention:
+        """A mention for this match."""
         earlier = bool(_EARLIER_RE.search(surface))
         return DateMention(
             start,

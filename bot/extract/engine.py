@@ -202,15 +202,18 @@ class _Unit:
 
     @property
     def is_event(self) -> bool:
+        """True when the clause reports an action or a counted figure."""
         counted = any(f.min is not None for f in self.figures)
         return bool(self.triggers) or counted
 
     @property
     def place(self) -> _Place | None:
+        """The clause's event place: the most specific, preferably after "in"/"near"."""
         return _best_place(self.places)
 
     @property
     def date(self) -> DateMention | None:
+        """The clause's event date, a reporting date only when there is no other."""
         usable = [d for d in self.dates if d.date is not None or d.anchor_offset is not None]
         event = [d for d in usable if not d.reporting]
         chosen = event or usable
