@@ -261,7 +261,10 @@ class BotHandlers:
             "status": self.cmd_status,
         }
         for name, callback in commands.items():
-            application.add_handler(CommandHandler(name, self._safe(callback)))
+            # New messages only: editing an old "/ingest ..." must not ingest it again.
+            application.add_handler(
+                CommandHandler(name, self._safe(callback), filters=filters.UpdateType.MESSAGE)
+            )
         application.add_handler(
             CallbackQueryHandler(self._safe(self.on_button), pattern=_OUR_BUTTONS)
         )
@@ -273,7 +276,10 @@ class BotHandlers:
         )
         application.add_handler(
             MessageHandler(
-                filters.ChatType.PRIVATE & ~filters.COMMAND & (filters.TEXT | filters.CAPTION),
+                filters.UpdateType.MESSAGE
+                & filters.ChatType.PRIVATE
+                & ~filters.COMMAND
+                & (filters.TEXT | filters.CAPTION),
                 self._safe(self.on_private_text),
             )
         )
@@ -282,7 +288,10 @@ class BotHandlers:
     def register_fallbacks(self, application: AnyApplication) -> None:
         """Last in group 0, after every other module's handlers: unknown commands and buttons."""
         application.add_handler(
-            MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, self._safe(self.on_unknown))
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE,
+                self._safe(self.on_unknown),
+            )
         )
         application.add_handler(CallbackQueryHandler(self.on_stale_button))
 

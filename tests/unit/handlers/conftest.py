@@ -163,8 +163,9 @@ class Harness:
         user_id: int | None = None,
         chat_type: str = "private",
         extra: dict[str, Any] | None = None,
+        edited: bool = False,
     ) -> list[Sent]:
-        """A user types ``text``; return the calls the bot made in response."""
+        """A user types (or edits a message into) ``text``; return the bot's calls."""
         before = len(self.request.calls)
         message: dict[str, Any] = {
             "message_id": next(self._ids),
@@ -181,7 +182,10 @@ class Harness:
             command = text.split(maxsplit=1)[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         message.update(extra or {})
-        update = Update.de_json({"update_id": next(self._ids), "message": message}, self.app.bot)
+        kind = "edited_message" if edited else "message"
+        if edited:
+            message["edit_date"] = int(time.time())
+        update = Update.de_json({"update_id": next(self._ids), kind: message}, self.app.bot)
         await self.app.process_update(update)
         return self.request.calls[before:]
 

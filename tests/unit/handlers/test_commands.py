@@ -390,3 +390,13 @@ class TestEditing:
         assert methods.count("sendMessage") == 1
         assert "Latest incidents" in next(c.text for c in calls if c.method == "sendMessage")
         assert "answerCallbackQuery" in methods
+
+
+class TestEditedMessages:
+    async def test_editing_a_command_does_not_run_it_again(self, harness: Harness) -> None:
+        harness.extractor.script("EDIT", [basra_incident()])
+        calls = await harness.send(
+            "/ingest EDIT report", chat_id=ADMIN_ID, user_id=ADMIN_ID, edited=True
+        )
+        assert replies(calls) == []
+        assert harness.extractor.calls == 0
