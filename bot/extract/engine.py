@@ -60,8 +60,11 @@ _LOWER = 0
 _ADMIN1_AFTER = re.compile(
     r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside)\b"
 )
+_ADMIN1_BEFORE = re.compile(r"\b(?:province|governorate|state|region)\s+of\s+(?:the\s+)?$")
 _PLACE_AFTER = re.compile(r"\s*(?:city|town|village|district|neighbou?rhood)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?$")
+# A town named like its governorate is meant when it has at least this many people.
+_NAMESAKE_TOWN_POPULATION = 50_000
 # A town the rest of the article does not place in its country must be at least this big.
 _MIN_UNCONFIRMED_POPULATION = 25_000
 _NEAR_KM = 25.0
@@ -461,30 +464,22 @@ class RulesEngine:
             best = max(in_context, key=lambda c: context[c.country])
             # Keep the gazetteer's order among the article's countries.
             ranked = [c for c in in_context if context[c.country] == context[best.country]]
-            chosen = ranked[0]
-            following = text[end : end + 14].lower()
-            preceding = text[max(0, start - 24) : start].lower()
-            wanted: str | None = None
-            if _ADMIN1_AFTER.match(following):
-                wanted = "admin1"
-            elif _PLACE_BEFORE.search(preceding) or _PLACE_AFTER.match(following):
-                wanted = "place"
-            if wanted is not None and chosen.kind != wanted:
-                same = [c for c in ranked if c.kind == wanted] or [
-                    c for c in in_context if c.kind == wanted and c.country == chosen.country
-                ]
-                if same:
-                    return same[0]
-            return chosen
+            return _town_or_governorate(text, start, end, ranked[0], in_context)
         if context:
             # A place in a country the article never mentions: only a well-known one.
             exact = match_key(strip_article(surface)) == match_key(strip_article(top.name))
             if top.kind != "place" or top.population >= 500_000:
-                return top if exact or top.kind != "place" else None
-            if exact and top.population >= _MIN_UNCONFIRMED_POPULATION:
-                return top
-            return None
-        return top
+                chosen = top if exact or top.kind != "place" else None
+            elif exact and top.population >= _MIN_UNCONFIRMED_POPULATION:
+                chosen = top
+            else:
+                return None
+            if chosen is None:
+                return None
+            same_country = [c for c in candidates if c.country == chosen.country]
+            return _town_or_governorate(text, start, end, chosen, same_country)
+        same_country = [c for c in candidates if c.country == top.country]
+        return _town_or_governorate(text, start, end, top, same_country)
 
     def _article_timezone(self, units: Sequence[_Unit], context: Counter[str]) -> str | None:
         for unit in units:
@@ -896,6 +891,39 @@ _ROUNDUP_RE = re.compile(
     r"nine|ten|eleven|twelve|another|a\s+dozen|dozens))\s+(?:(?i:more|others?|people|"
     r"civilians|soldiers)\s+)?(?:in|near|at)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?=[A-Z])"
 )
+
+
+def _town_or_governorate(
+    text: str,
+    start: int,
+    end: int,
+    chosen: GazetteerEntry,
+    candidates: Sequence[GazetteerEntry],
+) -> GazetteerEntry:
+    """The town or the governorate of that name, as the words around the mention say."""
+    following = text[end : end + 14].lower()
+    preceding = text[max(0, start - 24) : start].lower()
+    wanted: str | None = None
+    if _ADMIN1_AFTER.match(following) or _ADMIN1_BEFORE.search(preceding):
+        wanted = "admin1"
+    elif _PLACE_BEFORE.search(preceding) or _PLACE_AFTER.match(following):
+        wanted = "place"
+    if wanted is None and chosen.kind == "admin1":
+        # "in Saada": the city when a sizeable town has the governorate's name.
+        towns = [
+            c
+            for c in candidates
+            if c.kind == "place"
+            and c.admin1_code == chosen.admin1_code
+            and c.population >= _NAMESAKE_TOWN_POPULATION
+        ]
+        if towns:
+            return towns[0]
+    if wanted is not None and chosen.kind != wanted:
+        same = [c for c in candidates if c.kind == wanted and c.country == chosen.country]
+        if same:
+            return same[0]
+    return chosen
 
 
 def _split_roundup(

@@ -42,6 +42,14 @@ class TestExtract:
         assert incident.location.geo_precision is GeoPrecision.ADMIN1
         assert incident.location.admin1 == "Diyala"
 
+    def test_province_of_names_the_governorate(self, engine: RulesEngine) -> None:
+        [incident] = engine.extract(
+            "A drone strike killed two fighters in the northern province of Sulaimaniya on "
+            "Monday.",
+            PUBLISHED,
+        )
+        assert incident.location.geo_precision is GeoPrecision.ADMIN1
+
     def test_near_a_place(self, engine: RulesEngine) -> None:
         [incident] = engine.extract("A roadside bomb exploded near Tikrit on Monday.", PUBLISHED)
         assert incident.location.geo_precision is GeoPrecision.NEAR
