@@ -158,6 +158,7 @@ _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility
 _GENERIC_ACTORS = {"security-forces": "security", "military-forces": "military",
                    "police-forces": "police"}  # fmt: skip
 _UNIDENTIFIED = "unidentified-armed-group"
+_CLAIM_RE = re.compile(r"claim|responsib|blame|accus|carried\s+out|behind", re.IGNORECASE)
 _MONTH_FIRST_COUNTRIES = frozenset({"US", "PH", "FM", "MH", "PW"})
 _UNKNOWN_HINT = re.compile(
     r"unknown|unclear|not\s+(?:yet\s+)?(?:known|clear|confirmed)|ascertain|"
@@ -834,11 +835,22 @@ class RulesEngine:
         self, units: Sequence[_Unit], sub_event_type: SubEventType, country: str
     ) -> list[ActorRef]:
         found: list[ActorRef] = []
+        first = next((u for u in units if not u.heading), None)
         for unit in units:
             only_arrest = bool(unit.triggers) and all(
                 t.sub_event_type is SubEventType.ARRESTS for t in unit.triggers
             )
             if only_arrest and sub_event_type is not SubEventType.ARRESTS:
+                continue
+            # "... officials visited the communities attacked": a later clause that only says
+            # "attack" and counts nobody names bystanders, not the parties.
+            passing = (
+                unit is not first
+                and not any(f.min is not None for f in unit.figures)
+                and all(t.generic for t in unit.triggers)
+                and not _CLAIM_RE.search(unit.text)
+            )
+            if passing:
                 continue
             found.extend(unit.actors)
         result: list[ActorRef] = []

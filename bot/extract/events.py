@@ -120,6 +120,7 @@ class Trigger:
     start: int
     end: int
     surface: str
+    generic: bool = False  # a bare "attack(ed)": says little about what happened
 
 
 def find_triggers(text: str) -> list[Trigger]:
@@ -148,7 +149,14 @@ def find_triggers(text: str) -> list[Trigger]:
         else:
             sub, weight = S.ATTACK, 1.0
         found.append(
-            Trigger(sub, weight, match.start(), match.end(), original[match.start() : match.end()])
+            Trigger(
+                sub,
+                weight,
+                match.start(),
+                match.end(),
+                original[match.start() : match.end()],
+                generic=True,
+            )
         )
     found.sort(key=lambda t: t.start)
     return found

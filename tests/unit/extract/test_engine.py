@@ -119,6 +119,14 @@ class TestExtract:
         assert kirkuk.date == tikrit.date == dt.date(2022, 8, 29)
         assert tikrit.sub_event_type is kirkuk.sub_event_type
 
+    def test_bystanders_of_a_later_mention_are_not_actors(self, engine: RulesEngine) -> None:
+        text = (
+            "Islamic State fighters killed four farmers near Kirkuk on Monday. "
+            "The police chief later visited the village that was attacked."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert [a.id for a in incident.actors] == ["islamic-state"]
+
     def test_title_given_apart_counts(self, engine: RulesEngine) -> None:
         [incident] = engine.extract(
             "Police said two men died. It happened in Kirkuk on Monday.",
