@@ -80,7 +80,15 @@ class TestAbsoluteDates:
         assert first("on 9/3/2022", dt.date(2022, 9, 20), day_first=False) == dt.date(2022, 9, 3)
 
     @pytest.mark.parametrize(
-        "text", ["1 September 2022", "September 1, 2022", "Sept. 1", "2022-09-01", "1st Sept"]
+        "text",
+        [
+            "1 September 2022",
+            "September 1, 2022",
+            "Sept. 1",
+            "2022-09-01",
+            "2022/09/01",
+            "1st Sept",
+        ],
     )
     def test_common_forms(self, text: str) -> None:
         assert first(f"on {text}") == THURSDAY
