@@ -65,7 +65,7 @@ _QUANT = rf"(?:(?P<mod>{_MOD})\s+)?(?P<num>{_NUM})\b"
 _KILL_V = (
     r"shot\s+dead|shot\s+and\s+killed|gunned\s+down|killed|dead|died|slain|massacred|executed|"
     r"beheaded|murdered|perished|lost\s+their\s+lives|lost\s+(?:his|her)\s+li(?:fe|ves)|"
-    r"burned\s+to\s+death|martyred"
+    r"burned\s+to\s+death|martyred|found\s+dead|found\s+killed"
 )
 _INJ_V = (
     r"wounded|injured|hurt|hospitali[sz]ed|(?:sustain(?:ed|ing)?|suffer(?:ed|ing)?)\s+"
@@ -152,6 +152,13 @@ _AGGREGATE_PERFECT = re.compile(
     _ON_LOWERED,
 )
 _PERFECT = re.compile(r"\b(?:have|has|had)\b", _ON_LOWERED)
+# "the bodies of 12 men were found", "12 bodies were recovered".
+_BODIES = re.compile(
+    rf"\b(?:(?:the\s+)?bodies\s+of\s+(?:{_MOD}\s+)?(?P<num>{_NUM})\b[^.;]{{0,40}}?|"
+    rf"(?:{_MOD}\s+)?(?P<num2>{_NUM})\s+bodies\s+)(?:were|have\s+been|had\s+been)\s+"
+    rf"(?:\w+\s+)?(?:found|recovered|discovered|retrieved|pulled)\b",
+    _ON_LOWERED,
+)
 _SUBSET_BEFORE = re.compile(
     r"\b(?:including|among\s+them|among\s+those|among|of\s+whom|of\s+them|excluding)\s+$",
     _ON_LOWERED,
@@ -160,7 +167,7 @@ _SUBSET_BEFORE = re.compile(
 _HINT = re.compile(
     r"kill|dead|death|died|dying|wound|injur|hurt|arrest|detain|captur|apprehend|custody|"
     r"rounded|kidnap|abduct|hostage|seized|slain|massacr|execut|behead|murder|perish|martyr|"
-    r"lives|life|casualt|toll|fatalit|hospitali|gunned|burned|no one|nobody|without",
+    r"lives|life|casualt|toll|fatalit|hospitali|gunned|burned|no one|nobody|without|bodies",
     _ON_LOWERED,
 )
 _GENERIC_NOUNS = frozenset(
@@ -305,6 +312,16 @@ def find_figures(clause: str) -> list[Figure]:
     def subset(start: int) -> bool:
         """True when the number follows "including" / "among them" (a part of a total)."""
         return bool(_SUBSET_BEFORE.search(text[max(0, start - 20) : start]))
+
+    for match in _BODIES.finditer(text):
+        num = match["num"] or match["num2"]
+        value = parse_number(num)
+        if value is not None and num not in {"a", "an", "the"}:
+            figures.append(
+                Figure("killed", value[0], value[0], value[1], match.start(), match.end(),
+                       clause[match.start() : match.end()], "bodies", True, False)
+            )  # fmt: skip
+            taken.append((match.start(), match.end()))
 
     for none in _find_none(text):
         figures.append(none)

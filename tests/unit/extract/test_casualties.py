@@ -102,6 +102,11 @@ class TestStructures:
     def test_a_group_is_not_a_named_person(self) -> None:
         assert figures("The Iraqi Army was killed") == []
 
+    def test_bodies_found(self) -> None:
+        assert figures("the bodies of 12 men were found in a ditch") == [("killed", 12)]
+        assert figures("7 bodies were recovered from the river") == [("killed", 7)]
+        assert figures("three people were found dead") == [("killed", 3)]
+
     def test_kidnapped(self) -> None:
         assert figures("gunmen kidnapped three engineers") == [("abducted", 3)]
 
