@@ -110,6 +110,8 @@ _DATELINE_RE = re.compile(
            (?:\s*\([^)]{1,30}\))?)                              # (AFP)
         |(?:[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2}\s*\([A-Z]{2,10}\))  # Mogadishu (HOL)
         |(?:Shafaq\s+News|[A-Z][a-z]+\s+News(?:\s+Agency)?)   # agency slug
+        |(?:[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?
+           (?=\s*[-–—]\s))                                       # Kirkuk, Iraq —
     )\s*(?:[-–—:/]|\(\w+\)\s*[-–—])\s+""",
     re.VERBOSE,
 )
