@@ -51,6 +51,7 @@ class TestDateline:
                 "KIRKUK, Iraq, March 3 (Reuters) - Militants attacked.",
                 "KIRKUK, Iraq, March 3 (Reuters)",
             ),
+            ("Kirkuk, Iraq — A bomb went off.", "Kirkuk, Iraq"),
         ],
     )
     def test_stripped(self, text: str, dateline: str) -> None:
@@ -59,7 +60,13 @@ class TestDateline:
         assert rest[0].isupper()
 
     @pytest.mark.parametrize(
-        "text", ["AAH is part of the PMF.", "US-led forces left.", "Clashes broke out - again."]
+        "text",
+        [
+            "AAH is part of the PMF.",
+            "US-led forces left.",
+            "Clashes broke out - again.",
+            "Gunmen, police said - two died.",
+        ],
     )
     def test_not_a_dateline(self, text: str) -> None:
         assert strip_dateline(text) == (None, text)
