@@ -37,6 +37,7 @@ from storage.sqlite import SqliteStorage
 logger = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+CONCURRENT_UPDATES = 16
 NO_BOT_HELP = (
     "no bot token: set TELEGRAM_BOT_TOKEN (from @BotFather), "
     "or try `sitrep demo` to see Sitrep work in a console without Telegram"
@@ -153,6 +154,8 @@ def build_application(
         .token(bot_token)
         .base_url(settings.telegram_api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.sitrep_timezone)))
+        # A slow /ingest of a web page must not make everyone else wait for their answers.
+        .concurrent_updates(CONCURRENT_UPDATES)
     )
     if request is not None:
         builder = builder.request(request)

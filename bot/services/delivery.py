@@ -8,7 +8,9 @@ between. A graceful stop finishes the send in flight and returns unsent claimed 
 ``pending``. Only a crash (power loss, SIGKILL) in the window between Telegram accepting a
 message and the ``mark_sent`` write can leave a row in ``sending`` that was in fact delivered;
 start-up recovery (``recover``) puts it back to ``pending`` and it is sent again: at most one
-duplicate per row, never a loss. The Bot API has no idempotency key, so no client can do better.
+duplicate per row, never a loss. The same holds for a send whose answer is lost (a timeout after
+Telegram accepted the message): it is retried. The Bot API has no idempotency key, so no client
+can do better.
 """
 
 from __future__ import annotations
