@@ -400,3 +400,38 @@ class TestEditedMessages:
         )
         assert replies(calls) == []
         assert harness.extractor.calls == 0
+
+
+class TestMoreLookups:
+    async def test_province_lists_the_governorate(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident())
+        reply = only_reply(await harness.send("/province Basra 30d"))
+        assert "Basra governorate" in reply.text
+        assert "/incident 1" in reply.text
+        assert ("📊 Stats", "st:a:30d:IQ-BA") in reply.buttons
+
+    async def test_search_pages_through_results(self, harness: Harness) -> None:
+        for n in range(7):
+            day = dt.date(2024, 3, 1) + dt.timedelta(days=4 * n)
+            await harness.ingest(
+                f"S{n}", basra_incident(summary=f"Checkpoint clash {n}.", day=day)
+            )
+        first = only_reply(await harness.send("/search checkpoint"))
+        assert "page 1/2" in first.text
+        next_page = next(data for text, data in first.buttons if text == "›")
+        second = only_reply(await harness.press(next_page))
+        assert "page 2/2" in second.text
+
+    async def test_remove_button_unsubscribes(self, harness: Harness) -> None:
+        await harness.press("sub:place:gn:99532")
+        subs = await harness.context.services.subscriptions.list(1)
+        calls = await harness.press(f"un:{subs[0].id}")
+        assert "no subscriptions yet" in only_reply(calls).text
+        assert await harness.context.services.subscriptions.list(1) == []
+
+    async def test_group_member_cannot_press_subscribe(self, harness: Harness) -> None:
+        calls = await harness.press("sub:place:gn:99532", chat_id=-100, user_id=5)
+        answers = [c for c in calls if c.method == "answerCallbackQuery"]
+        assert len(answers) == 1
+        assert "administrators" in str(answers[0].params.get("text"))
+        assert await harness.context.services.subscriptions.list(-100) == []
