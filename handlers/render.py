@@ -183,7 +183,7 @@ def incident_line(incident: Incident) -> str:
     toll_text = f" — {', '.join(toll)}" if toll else ""
     ident = f" /incident {incident.id}" if incident.id is not None else ""
     return (
-        f"{_EVENT_ICONS.get(incident.event_type, '•')} {incident.date.day} {incident.date:%b}: "
+        f"{_EVENT_ICONS.get(incident.event_type, '•')} {incident.date.day} {incident.date:%b %Y}: "
         f"<b>{esc(incident.sub_event_type.value)}</b>, {esc(format_place(incident))}"
         f"{toll_text}{ident}"
     )
