@@ -931,6 +931,17 @@ class BotHandlers:
         elif status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
             await self._ensure_chat(update)
             await self.services.chats.reactivate(chat.id)
+            was_out = change.old_chat_member.status in (
+                ChatMemberStatus.LEFT,
+                ChatMemberStatus.BANNED,
+            )
+            if was_out and chat.type in (TgChatType.GROUP, TgChatType.SUPERGROUP):
+                await _quietly(
+                    context.bot.send_message(
+                        chat.id,
+                        GREETING + "\nIn groups, only administrators change subscriptions.",
+                    )
+                )
 
     async def on_migrate(self, update: Update, context: Context) -> None:
         """A group became a supergroup: keep its subscriptions under the new id."""

@@ -435,3 +435,27 @@ class TestMoreLookups:
         assert len(answers) == 1
         assert "administrators" in str(answers[0].params.get("text"))
         assert await harness.context.services.subscriptions.list(-100) == []
+
+
+class TestAddedToGroup:
+    async def test_bot_greets_a_group_that_adds_it(self, harness: Harness) -> None:
+        from telegram import Update
+
+        bot_user = {"id": 4242, "is_bot": True, "first_name": "S"}
+        change = {
+            "chat": {"id": -300, "type": "supergroup", "title": "Ops"},
+            "from": {"id": 8, "is_bot": False, "first_name": "U"},
+            "date": 1_700_000_000,
+            "old_chat_member": {"status": "left", "user": bot_user},
+            "new_chat_member": {"status": "member", "user": bot_user},
+        }
+        before = len(harness.request.calls)
+        await harness.app.process_update(
+            Update.de_json({"update_id": 77, "my_chat_member": change}, harness.app.bot)
+        )
+        sent = replies(harness.request.calls[before:])
+        assert len(sent) == 1
+        assert "only administrators" in sent[0].text
+        chat = await harness.context.storage.chats.get(-300)
+        assert chat is not None
+        assert chat.active
