@@ -11,6 +11,7 @@ neighbourhood, and each costs points. Merging keeps every source, widens the cas
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -161,8 +162,13 @@ def _claim_key(claim: CasualtyClaim) -> tuple[Any, ...]:
     return (claim.min, claim.max, claim.status, claim.source)
 
 
-def merge_counts(old: CasualtyCount, new: CasualtyCount) -> CasualtyCount:
-    """Widen the range over both counts; the conservative ``min`` and every claim are kept."""
+def merge_counts(old: CasualtyCount, new: CasualtyCount, *, newer: bool = False) -> CasualtyCount:
+    """Widen the range over both counts, keeping every claim.
+
+    Figures from reports of the same moment conflict, so the conservative (lowest) one stays
+    the reported figure. A later report with a higher figure is a rising toll ("the toll rose
+    to 30"): it supersedes the earlier, lower figures, as ACLED revises its events.
+    """
     claims = list(old.claims)
     seen = {_claim_key(c) for c in claims}
     incoming = new.claims or (
@@ -187,8 +193,21 @@ def merge_counts(old: CasualtyCount, new: CasualtyCount) -> CasualtyCount:
     high = max(
         old.max if old.max is not None else old.min, new.max if new.max is not None else new.min
     )
-    base = old if old.min <= new.min else new
+    if newer and new.min > old.min:
+        low = new.min
+    base = new if low == new.min else old
     return CasualtyCount(min=low, max=high, status=base.status, source=base.source, claims=claims)
+
+
+def _latest_publication(incident: Incident) -> dt.datetime | None:
+    times = [s.published_at for s in incident.sources if s.published_at is not None]
+    return max(times) if times else None
+
+
+def _is_newer(existing: Incident, new: Incident) -> bool:
+    """True when ``new`` comes from a report published after every source of ``existing``."""
+    old_time, new_time = _latest_publication(existing), _latest_publication(new)
+    return old_time is not None and new_time is not None and new_time > old_time
 
 
 def _source_key(source: SourceRef) -> tuple[Any, ...]:
@@ -230,9 +249,10 @@ def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
     if added_source:
         changes["sources"] = {"old": len(existing.sources), "new": len(sources)}
 
-    killed = merge_counts(existing.killed, new.killed)
-    injured = merge_counts(existing.injured, new.injured)
-    arrested = merge_counts(existing.arrested, new.arrested)
+    newer = _is_newer(existing, new)
+    killed = merge_counts(existing.killed, new.killed, newer=newer)
+    injured = merge_counts(existing.injured, new.injured, newer=newer)
+    arrested = merge_counts(existing.arrested, new.arrested, newer=newer)
     toll_changed = False
     for name, old_count, merged in (
         ("killed", existing.killed, killed),

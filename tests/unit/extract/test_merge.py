@@ -134,3 +134,34 @@ class TestMergeIncidents:
         result = merge_incidents(incident(id=1, injured=count(None)), incident(injured=count(5)))
         assert result.incident.injured.min == 5
         assert result.toll_changed
+
+
+class TestLaterReports:
+    """A later, higher toll supersedes; figures of the same moment keep the conservative one."""
+
+    EARLY = dt.datetime(2022, 8, 29, 18, 0, tzinfo=dt.UTC)
+    LATE = dt.datetime(2022, 8, 30, 9, 0, tzinfo=dt.UTC)
+
+    def _sourced(self, killed: int, url: str, at: dt.datetime, **changes: Any) -> Incident:
+        source = SourceRef(url=url, outlet="AFP", published_at=at)
+        return incident(killed=count(killed), sources=[source], **changes)
+
+    def test_a_later_report_with_a_higher_toll_supersedes(self) -> None:
+        first = self._sourced(15, "https://a.test/1", self.EARLY, id=1)
+        later = self._sourced(30, "https://b.test/2", self.LATE)
+        merged = merge_incidents(first, later)
+        assert (merged.incident.killed.min, merged.incident.killed.max) == (30, 30)
+        assert merged.incident.killed.best == 30
+        assert merged.note == "death toll rose from 15 to 30 (AFP)"
+
+    def test_reports_of_the_same_moment_keep_the_conservative_figure(self) -> None:
+        first = self._sourced(15, "https://a.test/1", self.EARLY, id=1)
+        rival = self._sourced(30, "https://b.test/2", self.EARLY)
+        merged = merge_incidents(first, rival)
+        assert (merged.incident.killed.min, merged.incident.killed.max) == (15, 30)
+
+    def test_an_earlier_report_arriving_late_does_not_raise_the_figure(self) -> None:
+        first = self._sourced(15, "https://a.test/1", self.LATE, id=1)
+        older = self._sourced(30, "https://b.test/2", self.EARLY)
+        merged = merge_incidents(first, older)
+        assert merged.incident.killed.min == 15
