@@ -215,7 +215,7 @@ class Dispatcher:
                             await self._serve_chat(chat_id, rows)
                     except Exception:
                         logger.exception("delivery to chat %s failed; rows go back", chat_id)
-                        await self._release([_Unit([row], row) for row in rows], quiet=True)
+                        await self._release_unfinished(rows)
                     finally:
                         self._inflight -= len(rows)
                         self._wake.set()
@@ -300,18 +300,22 @@ class Dispatcher:
                     rest.message = rest.message.model_copy(update={"chat_id": chat.id})
         return handled
 
-    async def _release(self, units: Sequence[_Unit], *, quiet: bool = False) -> None:
+    async def _release(self, units: Sequence[_Unit]) -> None:
         now = self._clock.now()
         for unit in units:
             for row in unit.rows:
-                if row.id is None:
-                    continue
-                try:
+                if row.id is not None:
                     await self._storage.outbox.mark_retry(row.id, now, "released unsent")
-                except Exception:
-                    if not quiet:
-                        raise
-                    logger.exception("could not release outbox row %s", row.id)
+
+    async def _release_unfinished(self, rows: Sequence[OutboxMessage]) -> None:
+        """After an unexpected error: rows still 'sending' go back; sent ones stay sent."""
+        for row in rows:
+            try:
+                current = await self._storage.outbox.get_by_key(row.idempotency_key)
+                if current is not None and current.status is OutboxStatus.SENDING:
+                    await self._release([_Unit([row], row)])
+            except Exception:  # the database is failing; start-up recovery will do it
+                logger.exception("could not release outbox row %s", row.id)
 
     async def _reply_target(self, unit: _Unit) -> tuple[bool, int | None]:
         """(ready, message id to reply to). Not ready = the first alert is still on its way."""
