@@ -37,7 +37,10 @@ logger = logging.getLogger(__name__)
 
 MAX_TITLE_CHARS = 500
 MAX_URL_CHARS = 2_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates are how Python decodes bad UTF-8 on stdin; they cannot be stored or hashed.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 class MergeOutcome(Protocol):

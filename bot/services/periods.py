@@ -38,6 +38,12 @@ _UNITS: dict[str, tuple[str, int]] = {
     "mo": ("month", 24 * 30),
     "month": ("month", 24 * 30),
     "months": ("month", 24 * 30),
+    # a year is taken as 365 days; ten of them is the longest period (MAX_DAYS)
+    "y": ("year", 24 * 365),
+    "yr": ("year", 24 * 365),
+    "yrs": ("year", 24 * 365),
+    "year": ("year", 24 * 365),
+    "years": ("year", 24 * 365),
 }
 _RELATIVE = re.compile(r"^(?:last\s+)?(\d{1,5})?\s*([a-z]+)$")
 _DATE = r"\d{4}-\d{1,2}-\d{1,2}"
@@ -45,8 +51,11 @@ _RANGE = re.compile(rf"^({_DATE})\s*(?:\.\.|–|—|\s+to\s+|\s+-\s+)\s*({_DATE}
 _SINCE = re.compile(rf"^(?:since|from)\s+({_DATE})$")
 _TRAILING = re.compile(
     rf"(?:^|\s)((?:since|from)\s+{_DATE}|{_DATE}\s*(?:\.\.|\s+to\s+)\s*{_DATE}|{_DATE}"
-    r"|(?:last\s+)?\d{1,5}\s*(?:h|hrs?|hours?|d|days?|w|wk|weeks?|m|mo|months?)"
-    r"|today|yesterday|(?:last\s+)?(?:week|month))$",
+    r"|(?:last\s+)?\d{1,5}\s*(?:h|hrs?|hours?|d|days?|w|wk|weeks?|m|mo|months?|y|yrs?|years?)"
+    # A number with a unit we do not know ("5x", "30 dyas") is still meant as a period:
+    # parse_period then says so, instead of "I don't know 'Basra 5x'".
+    r"|\d{1,5}\s*[a-z]{1,8}"
+    r"|today|yesterday|(?:last\s+)?(?:week|month|year))$",
     re.IGNORECASE,
 )
 

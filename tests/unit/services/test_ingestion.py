@@ -208,6 +208,12 @@ class TestRefusals:
         outcome = await services.ingestion.ingest_text("GZ-1\x00 clashes \u202ein\u202c Baghdad")
         assert outcome.report.text == "GZ-1 clashes in Baghdad"
 
+    async def test_undecodable_bytes_from_stdin_do_not_crash(self, services: Services) -> None:
+        # Python reads bad UTF-8 on stdin as lone surrogates, which cannot be encoded.
+        outcome = await services.ingestion.ingest_text("GZ-1 clashes in Baghdad \udcff\udcfe")
+        assert outcome.report.text == "GZ-1 clashes in Baghdad"
+        assert content_hash("a \udcff") == content_hash("a")
+
     def test_hash_ignores_case_and_spacing(self) -> None:
         assert content_hash("Fifteen  dead\nin Baghdad") == content_hash(
             " fifteen dead in BAGHDAD"

@@ -25,6 +25,9 @@ class TestGoodPeriods:
             ("last 12 hours", 12, "last 12 hours"),
             ("week", 24 * 7, "last week"),
             ("  7D ", 24 * 7, "last 7 days"),
+            ("1y", 24 * 365, "last year"),
+            ("5y", 24 * 365 * 5, "last 5 years"),
+            ("2 years", 24 * 365 * 2, "last 2 years"),
         ],
     )
     def test_relative_periods_end_now(self, text: str, hours: int, label: str) -> None:
@@ -97,6 +100,7 @@ class TestBadPeriods:
             "2022-09-01..2022-08-01",
             "99999d",
             "since 1900-01-01",
+            "11y",
         ],
     )
     def test_malformed_periods_raise_a_user_error_with_usage(self, text: str) -> None:
@@ -120,6 +124,10 @@ class TestSplitTrailingPeriod:
             ("Asa'ib Ahl al-Haq 2w", "Asa'ib Ahl al-Haq", "2w"),
             ("Baghdad 2022-08-29..2022-08-30", "Baghdad", "2022-08-29..2022-08-30"),
             ("today", "", "today"),
+            ("AAH 5y", "AAH", "5y"),
+            # A typo in the unit is still a period, so the user hears the period is wrong.
+            ("Basra 5x", "Basra", "5x"),
+            ("Basra 30 dyas", "Basra", "30 dyas"),
         ],
     )
     def test_split(self, text: str, rest: str, period: str | None) -> None:
