@@ -185,6 +185,7 @@ def build_application(
         ingest_url=feed_commands.ingest_url if feed_commands else None,
         on_queued=dispatcher.wake,
         admin_ids=admins,
+        flood_guard=console_chat is None,
     )
     handlers.register(application)
     if feed_commands is not None:

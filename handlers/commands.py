@@ -144,6 +144,10 @@ GREETING = (
 )
 
 
+# Pasted text shorter than this is a question or a greeting, not a report (forwards always count).
+MIN_PASTED_REPORT_WORDS = 8
+
+
 class UserRateLimiter:
     """Per-user sliding window: a flooding user is told once, then ignored for a while."""
 
@@ -224,14 +228,20 @@ class BotHandlers:
         ingest_url: Callable[[Update, Context, str], Awaitable[None]] | None = None,
         on_queued: Callable[[], None] | None = None,
         admin_ids: frozenset[int] | None = None,
+        flood_guard: bool = True,
     ) -> None:
-        """Bind to the services; ``on_queued`` wakes the dispatcher after an ingest."""
+        """Bind to the services; ``on_queued`` wakes the dispatcher after an ingest.
+
+        ``flood_guard=False`` (the console: one local user running scripts) lifts the
+        per-user rate limit.
+        """
         self.services = services
         self.settings = settings
         self.admin_ids = admin_ids if admin_ids is not None else settings.sitrep_admin_ids
         self._ingest_url = ingest_url
         self._on_queued = on_queued or (lambda: None)
         self.rate = UserRateLimiter(settings.sitrep_user_rate_per_minute)
+        self.flood_guard = flood_guard
         self._searches: OrderedDict[str, str] = OrderedDict()
 
     # ---- registration --------------------------------------------------------------------
@@ -304,7 +314,7 @@ class BotHandlers:
     async def guard(self, update: Update, context: Context) -> None:
         """Group -1: per-user flood control; oversized input refused before any work."""
         user = update.effective_user
-        if user is None or update.my_chat_member is not None:
+        if user is None or update.my_chat_member is not None or not self.flood_guard:
             return
         verdict = self.rate.check(user.id)
         if verdict == "ok":
@@ -914,6 +924,15 @@ class BotHandlers:
         if len(text) > self.settings.sitrep_max_input_chars:
             raise UserError("That text is too long to ingest.")
         source, url = _forward_source(message)
+        if message.forward_origin is None and len(text.split()) < MIN_PASTED_REPORT_WORDS:
+            # "Basra" or "hello" is a question or a greeting, not a news report to archive.
+            await self._send(
+                update,
+                "That is too short to be a report, so it was not stored.\n"
+                "To look something up use /city Basra, /faction AAH or /latest; to add a "
+                "report paste its full text, or send <code>/ingest</code> followed by it.",
+            )
+            return
         await self._ingest(update, text, forwarded_from=source, url=url)
 
     # ---- chat membership -----------------------------------------------------------------

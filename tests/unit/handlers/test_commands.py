@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from bot.domain import OutboxStatus
 from handlers.commands import CALLBACK_MAX, UserRateLimiter, help_text
 from tests.unit.handlers.conftest import ADMIN_ID, Harness, Sent, basra_incident
@@ -263,6 +265,23 @@ class TestAdmin:
         reply = only_reply(await harness.send("hello"))
         assert "/help" in reply.text
         assert harness.extractor.calls == 0
+
+    @pytest.mark.parametrize("text", ["hello", "Basra", "what happened in Basra today?"])
+    async def test_short_plain_text_from_admin_is_not_stored_as_a_report(
+        self, harness: Harness, text: str
+    ) -> None:
+        reply = only_reply(await harness.send(text, chat_id=ADMIN_ID, user_id=ADMIN_ID))
+        assert "not stored" in reply.text
+        assert "/city" in reply.text
+        assert "/ingest" in reply.text
+        assert harness.extractor.calls == 0
+        assert await harness.context.storage.reports.count() == 0
+
+    async def test_pasted_report_from_admin_is_ingested(self, harness: Harness) -> None:
+        harness.extractor.script("PASTE", [basra_incident()])
+        text = "PASTE Gunmen clashed with police at a checkpoint in Basra, killing three."
+        reply = only_reply(await harness.send(text, chat_id=ADMIN_ID, user_id=ADMIN_ID))
+        assert "New incidents: 1" in reply.text
 
     async def test_status_for_admin_only(self, harness: Harness) -> None:
         assert "only Sitrep's admins" in only_reply(await harness.send("/status")).text

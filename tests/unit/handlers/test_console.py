@@ -51,6 +51,15 @@ class TestDemo:
         assert "New incidents: 1" in output
         assert "🚨 New incident" in output
 
+    def test_a_long_script_is_answered_to_the_end(self, tmp_path: Path) -> None:
+        # The console has one user: the per-user flood guard must not cut a script short.
+        lines = ["/settings"] * 40 + ["/help"]
+        code, output = run_cli(["chat"], tmp_path, stdin="\n".join(lines) + "\n")
+        assert code == 0
+        assert "faster than I can answer" not in output
+        assert output.count("Timezone: Asia/Baghdad") == 40
+        assert "Sitrep commands" in output
+
     def test_chat_reads_piped_commands(self, tmp_path: Path) -> None:
         code, output = run_cli(["chat"], tmp_path, stdin="/start\n/settings\n")
         assert code == 0
