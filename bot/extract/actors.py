@@ -23,7 +23,16 @@ from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
 from bot.extract.normalize import arabic_prefix_ok, fold_with_offsets, match_key
 
-__all__ = ["ActorFileError", "ActorMention", "ActorRegistry", "ActorSpec", "Role"]
+__all__ = [
+    "ActorFileError",
+    "ActorMention",
+    "ActorRegistry",
+    "ActorSpec",
+    "Nationality",
+    "Role",
+    "national_force_specs",
+    "nationalities",
+]
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 Role = Literal["security", "military", "police"]
@@ -77,6 +86,8 @@ def _is_arabic(text: str) -> bool:
 
 def _is_acronym(word: str) -> bool:
     """All capitals ("AAH", "PMF"), or short with two capitals ("LeT", "PMUs")."""
+    if word.islower() or (word[:1].isupper() and word[1:].islower()):
+        return False  # the common case, decided without counting letters
     letters = [ch for ch in word if ch.isalpha()]
     if not letters or len(letters) > 6:
         return False
@@ -368,10 +379,136 @@ def _parse_specs(document: Any, origin: str) -> list[ActorSpec]:
     return specs
 
 
+@dataclass(frozen=True, slots=True)
+class Nationality:
+    """A country as news names it: ISO code, names ("Burkina Faso") and adjectives."""
+
+    country: str
+    names: tuple[str, ...]
+    adjectives: tuple[str, ...]
+
+
+# How news names a country's forces; "{}" is a nationality adjective or a country name.
+_MILITARY_PHRASES = (
+    "{} army", "{} military", "{} armed forces", "{} forces", "{} troops", "{} soldiers",
+    "{} soldier", "{} security forces", "{} security personnel", "{} government forces",
+    "{} government troops", "{} defence forces", "{} defense forces", "{} air force",
+    "{} military forces", "{} servicemen",
+)  # fmt: skip
+_POLICE_PHRASES = (
+    "{} police", "{} policeman", "{} policemen", "{} police officer", "{} police officers",
+    "{} police force", "{} riot police", "{} gendarmerie", "{} gendarmes",
+)  # fmt: skip
+# After a country name ("Burkina Faso army") only the commonest nouns are written.
+_NAME_NOUNS = frozenset(
+    {"army", "military", "armed forces", "forces", "troops", "soldiers", "security forces",
+     "police", "policemen", "gendarmerie"}
+)  # fmt: skip
+# Possessive forms of a country name ("Kenya's army").
+_POSSESSIVE_NOUNS = ("army", "military", "armed forces", "security forces", "police")
+
+
+@cache
+def nationalities() -> tuple[Nationality, ...]:
+    """The packaged country / nationality-adjective table (``bot/data/nationalities.txt``)."""
+    raw = resources.files("bot.data").joinpath("nationalities.txt").read_text(encoding="utf-8")
+    rows: list[Nationality] = []
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, names, adjectives = line.split("\t")
+        rows.append(
+            Nationality(
+                country=code.strip(),
+                names=tuple(n.strip() for n in names.split("|") if n.strip()),
+                adjectives=tuple(a.strip() for a in adjectives.split("|") if a.strip()),
+            )
+        )
+    return tuple(rows)
+
+
+def national_force_specs(
+    specs: Sequence[ActorSpec], table: Iterable[Nationality]
+) -> list[ActorSpec]:
+    """``specs`` plus generic national forces for every country in ``table``.
+
+    "<Adjective>/<Country> army, soldiers, troops, security forces ..." name the country's
+    military and "... police, policemen, gendarmes" its police. A country whose registry
+    actor already has that role (``roles``) gets the phrases as aliases of that actor;
+    otherwise the ACLED-style "Military Forces of <Country>" / "Police Forces of <Country>"
+    is created. A phrase already used by any actor keeps its meaning.
+    """
+    result = list(specs)
+    by_id = {spec.id: i for i, spec in enumerate(result)}
+    taken = {match_key(alias) for spec in result for alias in (spec.name, *spec.aliases)}
+    forces: dict[tuple[str, str], str] = {}
+    for spec in result:
+        for role in spec.roles:
+            if spec.country:
+                forces.setdefault((spec.country, role), spec.id)
+    for row in table:
+        code = row.country
+        targets = {
+            "military": forces.get((code, "military")) or forces.get((code, "security")),
+            "police": forces.get((code, "police")) or forces.get((code, "security")),
+        }
+        display = row.names[0]
+        for role, phrases, label in (
+            ("military", _MILITARY_PHRASES, "Military"),
+            ("police", _POLICE_PHRASES, "Police"),
+        ):
+            aliases = [p.format(form) for form in row.adjectives for p in phrases]
+            aliases += [
+                p.format(name) for name in row.names for p in phrases if p[3:] in _NAME_NOUNS
+            ]
+            aliases += [
+                f"{name}'s {noun}"
+                for name in row.names
+                for noun in _POSSESSIVE_NOUNS
+                if (noun == "police") == (role == "police")
+            ]
+            fresh = []
+            for alias in aliases:
+                key = match_key(alias)
+                if key and key not in taken:
+                    taken.add(key)
+                    fresh.append(alias)
+            if not fresh:
+                continue
+            target = targets[role]
+            if target is None:
+                actor_id = f"{role}-forces-{code.lower()}"
+                if actor_id in by_id:
+                    continue
+                roles: list[Role] = ["military"] if role == "military" else ["police"]
+                if role == "military" and (code, "security") not in forces:
+                    roles.append("security")
+                by_id[actor_id] = len(result)
+                result.append(
+                    ActorSpec(
+                        id=actor_id,
+                        name=f"{label} Forces of {display}",
+                        type=ActorType.STATE_FORCES,
+                        country=code,
+                        aliases=fresh,
+                        roles=roles,
+                    )
+                )
+                for r in roles:
+                    forces.setdefault((code, r), actor_id)
+                targets[role] = actor_id
+            else:
+                index = by_id[target]
+                current = result[index]
+                result[index] = current.model_copy(update={"aliases": [*current.aliases, *fresh]})
+    return result
+
+
 @cache
 def _packaged_specs() -> tuple[ActorSpec, ...]:
     raw = resources.files("bot.data").joinpath("actors.json").read_text(encoding="utf-8")
-    return tuple(_parse_specs(json.loads(raw), "bot/data/actors.json"))
+    specs = _parse_specs(json.loads(raw), "bot/data/actors.json")
+    return tuple(national_force_specs(specs, nationalities()))
 
 
 @cache

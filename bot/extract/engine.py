@@ -293,6 +293,14 @@ class RulesEngine:
         for key, actor in list(index.items()):
             if key[1] == "military":
                 index.setdefault((key[0], "security"), actor)
+        # Countries known only from the nationality table ("Military Forces of Kenya"): the
+        # registry's roles say what a generic mention means there.
+        for country in sorted({a.country for a in state if a.country}):
+            for role in ("security", "military", "police"):
+                if (country, role) not in index:
+                    force = self._actors.country_force(country, role)
+                    if force is not None:
+                        index[(country, role)] = force
         return index
 
     # ------------------------------------------------------------------ public
@@ -454,6 +462,9 @@ class RulesEngine:
         context: Counter[str],
     ) -> GazetteerEntry | None:
         """The entry a place mention means, given the countries the article is about."""
+        # A small town outside the focus countries needs its country named elsewhere in the
+        # article: thousands of village names double as surnames and words.
+        candidates = [c for c in candidates if not c.minor or context.get(c.country, 0) > 0]
         if not candidates:
             return None
         surface = text[start:end]

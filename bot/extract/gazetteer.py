@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -47,6 +47,11 @@ _MIN_AUTOMATON_KEY = 3
 _FUZZY_COUNTRIES = frozenset({"IQ", "SY", "IR", "TR", "SA", "KW", "JO", "LB"})
 _FUZZY_MIN_POPULATION = 100_000
 _FUZZY_CUTOFF = 75.0
+# Below this population a town outside the focus countries is "minor": the index holds every
+# town of >= 1,000 people in conflict countries, and such names are often also surnames,
+# clan names or words, so they need corroboration (see ``GazetteerEntry.minor``).
+_MINOR_POPULATION = 15_000
+_MINOR_MIN_KEY = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,16 @@ class GazetteerEntry:
     population: int
     timezone: str | None  # IANA zone
     parent_key: str | None  # neighbourhood -> its city
+
+    @property
+    def minor(self) -> bool:
+        """A small town outside the focus countries: accepted only with corroboration
+        (its country named in the article, not part of a longer proper name)."""
+        return (
+            self.kind == "place"
+            and self.population < _MINOR_POPULATION
+            and self.country not in _FUZZY_COUNTRIES
+        )
 
     def to_location(self, precision: GeoPrecision | None = None) -> Location:
         """A domain ``Location`` for this entry; precision defaults from the kind."""
@@ -299,6 +314,19 @@ class Gazetteer:
             return None
         return self.get(entry.admin1_code)
 
+    def children(self, key: str) -> list[GazetteerEntry]:
+        """Entries whose parent is ``key``: a city's neighbourhoods, in index order."""
+        return [self._entry(index) for index in self._by_parent.get(key, ())]
+
+    @cached_property
+    def _by_parent(self) -> dict[str, list[int]]:
+        # Built on first use: only a few dozen entries have a parent.
+        by_parent: dict[str, list[int]] = {}
+        for index, parent in enumerate(self._state.parent_col):
+            if parent:
+                by_parent.setdefault(parent, []).append(index)
+        return by_parent
+
     def find_mentions(self, text: str, *, country: str | None = None) -> list[PlaceMention]:
         """Place names in running text, left to right, longest match first, non-overlapping.
 
@@ -475,6 +503,16 @@ class Gazetteer:
             return None  # "Saad Maan", "Lloyd Austin": part of a person's name
         if _is_short_capitals(surface) and not _near_home(candidates[0]):
             return None  # "MENA", "HOL": acronyms, unless the place is a known focus town
+        if (
+            not arabic
+            and any(c.minor for c in candidates)
+            and (len(key) < _MINOR_MIN_KEY or _inside_longer_name(text, orig_start, orig_end))
+        ):
+            # "Ruwan Gora": a small town's name inside an unknown longer name is not that town;
+            # three-letter small towns ("Sam") are mostly given names and words.
+            candidates = tuple(c for c in candidates if not c.minor)
+            if not candidates:
+                return None
         # Extend over a preceding article ("al-Basra"); a capitalised word before the article
         # makes it a person's name ("Muqtada al-Sadr"), not a place.
         article_start = _article_before(folded, start)
@@ -492,12 +530,45 @@ class Gazetteer:
         return PlaceMention(start=orig_start, end=orig_end, surface=surface, candidates=candidates)
 
 
+# Words that may follow a town's name in title case ("Sima Village") without making it longer.
+_PLACE_WORDS = frozenset(
+    {"village", "villages", "town", "area", "state", "county", "municipality", "commune",
+     "locality", "department", "division", "market", "road", "highway"}
+)  # fmt: skip
+
 # Capitalised words that may precede "al-<Place>" without making it a person's name.
 _SENTENCE_WORDS = frozenset(
     {"in", "at", "near", "from", "to", "of", "the", "and", "on", "outside", "inside", "around",
      "into", "between", "across", "north", "south", "east", "west", "central", "western",
      "eastern", "northern", "southern", "downtown", "province", "city", "district", "town"}
 )  # fmt: skip
+
+
+def _inside_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether a capitalised word joins the span on either side ("Ruwan Gora", "Sima Hotel")."""
+    if _title_case(text):
+        return False  # a headline: every word is capitalised, so neighbours prove nothing
+    before = _previous_word(text, start)
+    if (
+        before
+        and start - len(before) - 1 >= 0
+        and text[start - 1] == " "
+        and before[0].isupper()
+        and match_key(before) not in _SENTENCE_WORDS
+        and match_key(before) not in _ARTICLES
+    ):
+        return True
+    if end < len(text) - 1 and text[end] == " " and text[end + 1].isupper():
+        following = text[end + 1 :].split(" ", 1)[0].strip(".,;:!?)'’\"")
+        key = match_key(following)
+        return bool(key) and key not in _LOWER_OK and key not in _PLACE_WORDS
+    return False
+
+
+def _title_case(text: str) -> bool:
+    """Whether most longer words of ``text`` are capitalised (a headline in title case)."""
+    words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _is_short_capitals(surface: str) -> bool:

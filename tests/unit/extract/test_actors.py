@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
-from bot.extract.actors import ActorFileError, ActorMention, ActorRegistry
+from bot.extract.actors import (
+    ActorFileError,
+    ActorMention,
+    ActorRegistry,
+    ActorSpec,
+    Nationality,
+    national_force_specs,
+)
 
 
 @pytest.fixture(scope="module")
@@ -349,3 +356,61 @@ class TestAnyText:
             assert text[mention.start : mention.end] == mention.surface
         reg.lookup(text)
         reg.suggest(text)
+
+
+class TestNationalForces:
+    """Generic national forces come from the nationality table, for every country."""
+
+    @pytest.mark.parametrize(
+        ("text", "actor_id"),
+        [
+            ("Kenyan police dispersed the crowd.", "police-forces-ke"),
+            ("Two Chadian soldiers died.", "military-forces-td"),
+            ("A Tunisian policeman was stabbed.", "police-forces-tn"),
+            ("Kenya's army moved in.", "military-forces-ke"),
+            ("The Egyptian army said so.", "military-forces-eg"),
+        ],
+    )
+    def test_countries_without_an_entry_get_acled_style_forces(
+        self, reg: ActorRegistry, text: str, actor_id: str
+    ) -> None:
+        assert _ids(reg.find_mentions(text)) == [actor_id]
+
+    def test_generated_actor_names_follow_acled(self, reg: ActorRegistry) -> None:
+        kenya = reg.get("military-forces-ke")
+        assert kenya is not None
+        assert kenya.name == "Military Forces of Kenya"
+        assert kenya.type is ActorType.STATE_FORCES
+        assert kenya.country == "KE"
+        assert reg.country_force("KE", "police") == reg.get("police-forces-ke")
+        assert reg.country_force("KE", "security") == kenya
+
+    @pytest.mark.parametrize(
+        ("text", "actor_id"),
+        [
+            ("Pakistani police said four were hurt.", "pakistani-forces"),
+            ("A Ukrainian soldier was wounded.", "ukrainian-forces"),
+            ("Nigerian policemen were ambushed.", "nigerian-forces"),
+            ("The Burkina Faso army responded.", "burkina-faso-forces"),
+        ],
+    )
+    def test_countries_with_an_entry_reuse_it(
+        self, reg: ActorRegistry, text: str, actor_id: str
+    ) -> None:
+        assert _ids(reg.find_mentions(text)) == [actor_id]
+
+    def test_existing_meanings_are_kept(self, reg: ActorRegistry) -> None:
+        # The registry says Israeli security forces are the police; the table must not override.
+        assert _ids(reg.find_mentions("Israeli security forces raided it.")) == ["israeli-police"]
+
+    def test_pure_function_on_a_small_table(self) -> None:
+        base = [
+            ActorSpec(id="xa-army", name="Xa army", type=ActorType.STATE_FORCES, country="XA",
+                      roles=["military"])
+        ]  # fmt: skip
+        table = [Nationality(country="XA", names=("Xaland",), adjectives=("Xan",))]
+        specs = {s.id: s for s in national_force_specs(base, table)}
+        assert "Xan soldiers" in specs["xa-army"].aliases
+        assert specs["police-forces-xa"].name == "Police Forces of Xaland"
+        assert "Xaland police" in specs["police-forces-xa"].aliases
+        assert "military-forces-xa" not in specs

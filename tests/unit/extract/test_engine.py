@@ -196,3 +196,27 @@ def _shared_engine() -> RulesEngine:
     if not _ENGINE:
         _ENGINE.append(RulesEngine())
     return _ENGINE[0]
+
+
+class TestSmallTownsAndNationalForces:
+    def test_small_town_with_its_country_named(self, engine: RulesEngine) -> None:
+        text = (
+            "Gunmen clashed with Burkinabe soldiers in Sebba on Monday, killing six, "
+            "officials in Burkina Faso said."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.location is not None
+        assert incident.location.name == "Sebba"
+        assert incident.location.country == "BF"
+        assert "burkina-faso-forces" in [a.id for a in incident.actors]
+
+    def test_small_town_without_its_country_is_not_guessed(self, engine: RulesEngine) -> None:
+        incidents = engine.extract("Gunmen killed six civilians in Sebba on Monday.", PUBLISHED)
+        assert all(i.location is None or i.location.name != "Sebba" for i in incidents)
+
+    def test_generic_police_in_a_country_without_a_registry_entry(
+        self, engine: RulesEngine
+    ) -> None:
+        text = "Kenyan police shot dead two suspected robbers in Nairobi on Monday, police said."
+        [incident] = engine.extract(text, PUBLISHED)
+        assert [a.name for a in incident.actors] == ["Police Forces of Kenya"]

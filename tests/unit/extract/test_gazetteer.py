@@ -399,3 +399,44 @@ class TestStoplist:
     def test_aden_is_a_real_place(self, gaz: Gazetteer) -> None:
         mentions = gaz.find_mentions("A car bomb exploded in Aden.")
         assert mentions[0].candidates[0].country == "YE"
+
+
+class TestConflictCountryTowns:
+    """Towns of >= 1,000 people in conflict countries are indexed; small ones need support."""
+
+    @pytest.mark.parametrize(
+        ("name", "country"),
+        [("Sebba", "BF"), ("Datta Khel", "PK"), ("Tedim", "MM"), ("Velykomykhailivka", "UA")],
+    )
+    def test_small_towns_are_indexed(self, gaz: Gazetteer, name: str, country: str) -> None:
+        entry = gaz.lookup(name)[0]
+        assert entry.country == country
+        assert entry.minor
+
+    def test_focus_countries_and_big_towns_are_not_minor(self, gaz: Gazetteer) -> None:
+        assert not gaz.get("gn:90393").minor  # type: ignore[union-attr]  # Tal Afar, Iraq
+        assert not gaz.lookup("Mogadishu")[0].minor
+        assert not gaz.lookup("Sindh")[0].minor  # a province
+
+    def test_small_town_found_in_running_text(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("Gunmen raided Sebba overnight, residents said.")
+        assert _best(mentions, "Sebba").country == "BF"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Residents of Kolo Sebba fled overnight.",  # part of a longer unknown name
+            "Members of the Sebba Traders union met local officials on Monday.",
+        ],
+    )
+    def test_small_town_inside_a_longer_name_is_not_the_town(
+        self, gaz: Gazetteer, text: str
+    ) -> None:
+        assert "Sebba" not in _surfaces(gaz.find_mentions(text))
+
+    def test_title_case_place_word_after_the_town_is_fine(self, gaz: Gazetteer) -> None:
+        assert "Sebba" in _surfaces(gaz.find_mentions("Gunmen Attack Sebba Village"))
+
+    def test_three_letter_small_towns_are_ignored(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("Sam told reporters the road was shut.")
+        assert not any(c.minor for m in mentions for c in m.candidates)
