@@ -77,8 +77,14 @@ _DEMONYMS = {
     "turkish": "TR", "iranian": "IR", "libyan": "LY", "ethiopian": "ET", "burmese": "MM",
     "kurdish": "IQ", "saudi": "SA", "egyptian": "EG", "jordanian": "JO", "kuwaiti": "KW",
     "nigerien": "NE", "cameroonian": "CM", "mozambican": "MZ", "indian": "IN",
+    "chadian": "TD", "kenyan": "KE", "south sudanese": "SS", "eritrean": "ER",
+    "bangladeshi": "BD", "beninese": "BJ", "togolese": "TG", "tunisian": "TN",
+    "algerian": "DZ", "colombian": "CO", "mexican": "MX", "venezuelan": "VE", "haitian": "HT",
+    "filipino": "PH", "azerbaijani": "AZ", "armenian": "AM", "burundian": "BI",
 }  # fmt: skip
-_DEMONYM_RE = re.compile(r"\b(" + "|".join(_DEMONYMS) + r")\b", _LOWER)
+_DEMONYM_RE = re.compile(
+    r"\b(" + "|".join(sorted(_DEMONYMS, key=len, reverse=True)) + r")\b", _LOWER
+)
 
 # Before a place name: the event happened near it rather than in it.
 _NEAR_BEFORE = re.compile(
