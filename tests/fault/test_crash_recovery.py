@@ -3,9 +3,10 @@
 A real subprocess (``tests/fault/driver.py``: the real services on a real SQLite file) is
 killed with SIGKILL half-way, started again, and left to finish. Then: nothing is lost, the
 database passes ``PRAGMA integrity_check``, and nothing is sent twice except what the design
-allows: a row that was in ``sending`` at the moment of the kill (Telegram may have accepted it
-before ``mark_sent`` was written) is sent again once after recovery. The assertion is exact:
-only chats whose row was caught in ``sending`` may have a second copy, and never a third.
+allows: a row that Telegram had accepted but whose ``sent`` mark was not yet written when the
+process died is still ``sending``, and is sent again once after recovery. The assertion is
+exact: only chats that had their digest before the kill AND whose row was still ``sending``
+may have a second copy (never a third); every other chat has exactly one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 import pytest
 
 from bot.domain import Chat, OutboxStatus, Subscription, SubscriptionKind
+from bot.services.delivery import DeliveryLimits
 from bot.services.digests import digest_key
 from storage.base import IncidentQuery
 from storage.sqlite import SqliteStorage
@@ -99,8 +101,8 @@ class TestKilledMidDigestFanOut:
         first = driver("digest", str(database), api.base_url, "--rate", "25")
         await wait_until(lambda: len(api.messages) >= 20, 60, "fan-out under way")
         kill(first)
-        sent_before = len(api.messages)
-        assert 20 <= sent_before < len(CHATS)
+        delivered_before = set(digest_counts(api))
+        assert 20 <= len(delivered_before) < len(CHATS)
 
         storage = await SqliteStorage.open(database)
         try:
@@ -110,6 +112,10 @@ class TestKilledMidDigestFanOut:
             await storage.close()
         assert all(row is not None for row in rows.values()), "queued before the kill"
         caught = {c for c, row in rows.items() if row and row.status is OutboxStatus.SENDING}
+        # The window: Telegram has the message but the 'sent' mark was never written. Rows
+        # claimed but not yet sent are 'sending' too; they must go out exactly once.
+        window = caught & delivered_before
+        assert len(window) <= DeliveryLimits().concurrency  # at most the sends in flight
 
         out = finish(driver("digest", str(database), api.base_url, "--rate", "50"))
         assert f"recovered {len(caught)}" in out
@@ -119,8 +125,8 @@ class TestKilledMidDigestFanOut:
         counts = digest_counts(api)
         assert set(counts) == set(CHATS), "every chat got its digest"
         for chat_id in CHATS:
-            allowed = {1, 2} if chat_id in caught else {1}
-            assert counts[chat_id] in allowed, (chat_id, counts[chat_id], chat_id in caught)
+            allowed = {1, 2} if chat_id in window else {1}
+            assert counts[chat_id] in allowed, (chat_id, counts[chat_id], chat_id in window)
         storage = await SqliteStorage.open(database)
         try:
             assert await storage.integrity_check() == "ok"
