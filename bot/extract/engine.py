@@ -753,7 +753,10 @@ class RulesEngine:
         if chosen is None:
             if not killed_all:
                 return None
-            chosen = (SubEventType.ATTACK.event_type, SubEventType.ATTACK)
+            # Only a count ("forces killed three militants"): an attack, or a battle when
+            # the dead were all soldiers or fighters (ACLED: armed actors on both sides).
+            fallback = SubEventType.ARMED_CLASH if armed_victims else SubEventType.ATTACK
+            chosen = (fallback.event_type, fallback)
         event_type, sub_event_type = chosen
 
         body_units = [u for u in units if not u.heading] or units

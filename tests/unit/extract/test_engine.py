@@ -220,3 +220,20 @@ class TestSmallTownsAndNationalForces:
         text = "Kenyan police shot dead two suspected robbers in Nairobi on Monday, police said."
         [incident] = engine.extract(text, PUBLISHED)
         assert [a.name for a in incident.actors] == ["Police Forces of Kenya"]
+
+    def test_a_count_of_dead_fighters_without_other_cues_is_a_battle(
+        self, engine: RulesEngine
+    ) -> None:
+        text = (
+            "Egyptian security forces killed three suspected militants in North Sinai on Monday."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.event_type.value == "Battles"
+        assert incident.killed.min == 3
+
+    def test_a_count_of_dead_civilians_without_other_cues_is_violence_against_civilians(
+        self, engine: RulesEngine
+    ) -> None:
+        text = "Egyptian security forces killed three farmers in North Sinai on Monday."
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.event_type.value == "Violence against civilians"
