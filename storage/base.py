@@ -49,6 +49,8 @@ class IncidentQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     place_key: str | None = None  # Location.key: "gn:99532"; matches point/near precision only
+    # Any of these Location keys (point/near only): a city with its neighbourhoods' keys.
+    place_keys: list[str] | None = Field(default=None, max_length=1000)
     admin1_code: str | None = None  # "IQ-BA": every incident in the governorate
     country: str | None = None
     actor_id: str | None = None

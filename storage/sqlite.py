@@ -985,29 +985,42 @@ _POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
 def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], str]:
     """FROM clause, WHERE terms, parameters and ORDER BY for an incident query.
 
-    With an actor filter the query is driven from ``incident_actors`` (its index is ordered
-    by actor, date), otherwise from ``incidents``; both orders are "newest first".
+    With ``updated_since`` the query reads the ``incidents_by_updated`` range (a recent time
+    window) and sorts it; otherwise an actor filter drives it from ``incident_actors`` (its
+    index is ordered by actor, date), anything else from ``incidents``; both orders are
+    "newest first".
     """
     where: list[str] = []
     params: list[Any] = []
-    if query.actor_id is not None:
+    if query.updated_since is not None:
+        # "What changed since T" (digests, alert catch-up) is a short range of updated_at,
+        # whatever else is filtered: without this hint the planner walks the place, actor or
+        # date index through all history to avoid sorting a few hundred rows.
+        source = "incidents AS i INDEXED BY incidents_by_updated"
+        date_col, order = "i.date", "i.date DESC, i.id DESC"
+        if query.actor_id is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM incident_actors AS a"
+                " WHERE a.incident_id = i.id AND a.actor_id = ?)"
+            )
+            params.append(query.actor_id)
+    elif query.actor_id is not None:
         source = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
         where.append("a.actor_id = ?")
         params.append(query.actor_id)
         date_col, order = "a.date", "a.date DESC, a.incident_id DESC"
-    elif query.updated_since is not None and (
-        query.place_key is None and query.admin1_code is None and query.country is None
-    ):
-        # "What changed since T" is a short range of updated_at; without this hint the
-        # planner walks the whole date index to avoid a sort.
-        source = "incidents AS i INDEXED BY incidents_by_updated"
-        date_col, order = "i.date", "i.date DESC, i.id DESC"
     else:
         source = "incidents AS i"
         date_col, order = "i.date", "i.date DESC, i.id DESC"
     if query.place_key is not None:
         where += ["i.place_key = ?", _POINT_OR_NEAR]
         params.append(query.place_key)
+    if query.place_keys is not None:
+        # One range of incidents_by_place per key; with ORDER BY ... LIMIT SQLite stops each
+        # key's range once it cannot beat the rows already kept.
+        keys = list(dict.fromkeys(query.place_keys))
+        where += [f"i.place_key IN ({_placeholders(len(keys))})" if keys else "0", _POINT_OR_NEAR]
+        params += keys
     if query.admin1_code is not None:
         where.append("i.admin1_code = ?")
         params.append(query.admin1_code)

@@ -239,6 +239,10 @@ class FakeGazetteer:
         scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return [entry for _, _, entry in scored[:limit]]
 
+    def children(self, key: str) -> list[FakePlace]:
+        """Entries whose parent is ``key`` (a city's neighbourhoods)."""
+        return [entry for entry in self.entries if entry.parent_key == key]
+
 
 def iraq_actors() -> list[tuple[ActorRef, list[str]]]:
     """A few real armed groups with their usual aliases."""
@@ -368,6 +372,8 @@ class _Reports(_Repo):
 def _matches(incident: Incident, q: IncidentQuery) -> bool:
     loc = incident.location
     if q.place_key is not None and (loc.key != q.place_key or loc.geo_precision.rank > 1):
+        return False
+    if q.place_keys is not None and (loc.key not in q.place_keys or loc.geo_precision.rank > 1):
         return False
     if q.admin1_code is not None and loc.admin1_code != q.admin1_code:
         return False

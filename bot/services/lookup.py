@@ -76,6 +76,10 @@ class PlaceLookup(Protocol):
         """Fuzzy "did you mean" candidates."""
         ...
 
+    def children(self, key: str) -> Sequence[PlaceEntry]:
+        """Entries whose parent is ``key``: a city's neighbourhoods."""
+        ...
+
 
 class ActorLookup(Protocol):
     """The actor-registry operations the services use."""
