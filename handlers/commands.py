@@ -648,9 +648,8 @@ class BotHandlers:
         timezone = await self._chat_timezone(chat_id)
         period = self.services.queries.parse_period(period_text, timezone) if period_text else None
         if not name:
-            await self._send(
-                update, render.stats_message(await self.services.queries.stats(None, period))
-            )
+            result = await self.services.queries.stats(None, period, timezone=timezone)
+            await self._send(update, render.stats_message(result))
             return
         resolution = await self._resolve(None, name)
         target = resolution.unique
@@ -663,7 +662,7 @@ class BotHandlers:
                 "/stats Basra 30d",
             )
             return
-        result = await self.services.queries.stats(target, period)
+        result = await self.services.queries.stats(target, period, timezone=timezone)
         await self._send(update, render.stats_message(result))
 
     async def cmd_search(self, update: Update, context: Context) -> None:
@@ -1031,7 +1030,7 @@ class BotHandlers:
         timezone = await self._chat_timezone(chat.id) if chat else None
         period_text = _period_text(code)
         period = self.services.queries.parse_period(period_text, timezone) if period_text else None
-        result = await self.services.queries.stats(target, period)
+        result = await self.services.queries.stats(target, period, timezone=timezone)
         await self._send(update, render.stats_message(result))
         return False
 

@@ -26,6 +26,7 @@ CONSOLE_BOT_ID = 100
 CONSOLE_TOKEN = "100:console-chat-without-telegram"  # noqa: S105 - never leaves the process
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+# /stats without a period looks past the quiet last week to the (older) demo reports.
 DEMO_TOUR = ("/help", "/latest", "/city Basra", "/faction AAH", "/incident 1", "/stats")
 
 

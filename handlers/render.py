@@ -354,6 +354,11 @@ def stats_message(result: StatsResult) -> str:
         for name, count in sorted(current.by_event_type.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"• {esc(name)}: {count}")
     lines.append(f"<i>Compared with {esc(result.previous_period.label)}.</i>")
+    if result.widened_from:
+        lines.append(
+            f"Nothing in the {esc(result.widened_from)}, so this looks further back. "
+            "Ask for a period, e.g. <code>/stats Basra 7d</code>."
+        )
     if current.incidents == 0 and previous.incidents == 0:
         lines.append(
             "Nothing recorded then; try a longer period, "

@@ -127,6 +127,8 @@ class StatsResult(_View):
     period: Period
     previous_period: Period
     target: Target | None = None
+    # Set when no period was asked for and the default one was empty: the label of that one.
+    widened_from: str | None = None
 
     @property
     def change(self) -> int:

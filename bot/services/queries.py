@@ -9,18 +9,19 @@ factions match incidents naming that actor.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.domain import GeoPrecision, Incident, Location, SubscriptionKind
+from bot.domain import GeoPrecision, Incident, SubscriptionKind
 from bot.domain.views import IncidentDetail, IncidentPage, Period, StatsResult, Target, Totals
 from bot.ports import Clock
 from bot.services.catalog import CatalogService
 from bot.services.errors import UserError
-from bot.services.periods import parse_period, previous_period
+from bot.services.periods import MAX_DAYS, parse_period, previous_period
 from storage.base import IncidentQuery, IncidentStats, Storage
 
 DEFAULT_PAGE_SIZE = 5
@@ -30,9 +31,9 @@ SCAN_LIMIT = 10_000  # the most incidents one filtered query pulls into memory
 SEARCH_LIMIT = 200  # search results kept for paging; nobody pages past 40 screens
 MAX_SEARCH_WORDS = 12
 SEARCH_USAGE = "Example: /search drone Sinjar"
+WIDER_PERIODS = ("30d", "1y")  # tried in turn when a bare /stats finds a quiet week
 _SEARCH_OPERATORS = {"and", "or", "not", "near"}
 _POINTLIKE = (GeoPrecision.POINT, GeoPrecision.NEAR)
-_PLACE_KEYS_CACHE_SIZE = 4096
 
 
 def sanitize_search(text: str) -> str:
@@ -98,7 +99,6 @@ class QueryService:
         self._catalog = catalog
         self._clock = clock
         self._settings = settings
-        self._place_keys_cache: dict[str, list[str]] = {}
 
     def parse_period(self, text: str | None, timezone: str | None = None) -> Period:
         """Parse a user's period relative to now, in the chat's timezone (default: settings')."""
@@ -127,16 +127,18 @@ class QueryService:
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> IncidentPage:
         """Incidents for a place, governorate or faction within a period (None = any time)."""
+        if target.kind is SubscriptionKind.PLACE:
+            # Neighbourhoods are found by filtering in memory, so the page is cut here.
+            incidents = await self.incidents_for(target, period)
+            return paginate(incidents, page, page_size, target=target, period=period)
         query = IncidentQuery()
         if period is not None:
             query.since, query.until = period.first_day, period.last_day
-        if target.kind is SubscriptionKind.PLACE:
-            query.place_keys = self.place_query_keys(target.key)
-        elif target.kind is SubscriptionKind.ADMIN1:
+        if target.kind is SubscriptionKind.ADMIN1:
             query.admin1_code = target.key
         else:
             query.actor_id = target.key
-        # Every target pages in the database: only one page of incidents is loaded.
+        # Governorates and factions page in the database: no need to load every incident.
         size = _clamp_page_size(page_size)
         total = await self._storage.incidents.count(query)
         pages = IncidentPage.pages_for(total, size)
@@ -170,34 +172,14 @@ class QueryService:
         if target.kind is SubscriptionKind.ACTOR:
             query.actor_id = target.key
             return await self._storage.incidents.query(query)
-        query.place_keys = self.place_query_keys(target.key)
-        return await self._storage.incidents.query(query)
-
-    def place_query_keys(self, place_key: str) -> list[str]:
-        """The location keys that count for a place: its own and its neighbourhoods'.
-
-        Each gazetteer entry is matched by its key and by the name-based key a location stored
-        without a gazetteer key or GeoNames id gets (``Location``'s fallback), so the database
-        can select a city with its neighbourhoods from the place index.
-        """
-        cached = self._place_keys_cache.get(place_key)
-        if cached is not None:
-            return list(cached)
-        keys = [place_key]
-        entry = self._catalog.place_entry(place_key)
-        if entry is not None:
-            for member in [entry, *self._catalog.gazetteer.children(entry.key)]:
-                fallback = Location(
-                    name=member.name,
-                    admin1=member.admin1,
-                    admin1_code=member.admin1_code,
-                    country=member.country,
-                ).key
-                keys += [key for key in (member.key, fallback) if key not in keys]
-        if len(self._place_keys_cache) > _PLACE_KEYS_CACHE_SIZE:
-            self._place_keys_cache.clear()  # bounded; a miss only costs a few lookups
-        self._place_keys_cache[place_key] = keys
-        return list(keys)
+        entry = self._catalog.place_entry(target.key)
+        if entry is None or not entry.admin1_code:
+            query.place_key = target.key
+            return await self._storage.incidents.query(query)
+        # Neighbourhoods have their own keys; fetch the governorate and keep the city's own.
+        query.admin1_code = entry.admin1_code
+        candidates = await self._storage.incidents.query(query)
+        return [incident for incident in candidates if self.in_place(incident, target.key)]
 
     def in_place(self, incident: Incident, place_key: str) -> bool:
         """True when the incident is located at the place or in one of its neighbourhoods."""
@@ -223,13 +205,29 @@ class QueryService:
         return IncidentDetail(incident=incident, revisions=revisions)
 
     async def stats(
-        self, target: Target | None = None, period: Period | None = None
+        self,
+        target: Target | None = None,
+        period: Period | None = None,
+        *,
+        timezone: str | None = None,
     ) -> StatsResult:
-        """Totals for a target (None = everything) and the previous period of the same length."""
-        tz = ZoneInfo(self._tz_name)
-        current_period = period or parse_period(None, self._clock.now(), tz)
-        before = previous_period(current_period, tz)
+        """Totals for a target (None = everything) and the previous period of the same length.
+
+        Without a period: the last 7 days, or, when they were quiet, the last 30 days, the last
+        year, or everything since the target's first incident, whichever first has any.
+        """
+        tz = ZoneInfo(timezone or self._tz_name)
+        now = self._clock.now()
+        current_period = period or parse_period(None, now, tz)
         current = await self._totals(target, current_period)
+        widened_from = None
+        if period is None and current.incidents == 0:
+            wider = await self._wider_period(target, now, tz)
+            if wider is not None:
+                widened_from = current_period.label
+                current_period = wider
+                current = await self._totals(target, current_period)
+        before = previous_period(current_period, tz)
         previous = await self._totals(target, before)
         return StatsResult(
             current=current,
@@ -237,13 +235,51 @@ class QueryService:
             period=current_period,
             previous_period=before,
             target=target,
+            widened_from=widened_from,
         )
 
-    async def _totals(self, target: Target | None, period: Period) -> Totals:
-        query = IncidentQuery(since=period.first_day, until=period.last_day)
+    async def _wider_period(
+        self, target: Target | None, now: dt.datetime, tz: ZoneInfo
+    ) -> Period | None:
+        """The shortest of 30 days or a year that has any, else since the first incident."""
+        span = await self._incident_span(target)
+        if span is None:
+            return None
+        first, last = span
+        for text in WIDER_PERIODS:
+            wider = parse_period(text, now, tz)
+            if wider.first_day <= last:
+                return wider
+        start = max(first, now.astimezone(tz).date() - dt.timedelta(days=MAX_DAYS))
+        return parse_period(f"since {start.isoformat()}", now, tz)
+
+    async def _incident_span(self, target: Target | None) -> tuple[dt.date, dt.date] | None:
+        """The dates of the target's oldest and newest incidents (None when it has none)."""
         if target is not None and target.kind is SubscriptionKind.PLACE:
-            query.place_keys = self.place_query_keys(target.key)
-        elif target is not None and target.kind is SubscriptionKind.ADMIN1:
+            days = [incident.date for incident in await self.incidents_for(target)]
+            return (min(days), max(days)) if days else None
+        query = IncidentQuery()
+        if target is not None and target.kind is SubscriptionKind.ADMIN1:
+            query.admin1_code = target.key
+        elif target is not None:
+            query.actor_id = target.key
+        total = await self._storage.incidents.count(query)
+        if total == 0:
+            return None
+        # Newest first: the first row is the newest, the last row the oldest.
+        query.limit, query.offset = 1, 0
+        newest = await self._storage.incidents.query(query)
+        query.offset = total - 1
+        oldest = await self._storage.incidents.query(query)
+        if not newest or not oldest:
+            return None
+        return oldest[0].date, newest[0].date
+
+    async def _totals(self, target: Target | None, period: Period) -> Totals:
+        if target is not None and target.kind is SubscriptionKind.PLACE:
+            return totals_of(await self.incidents_for(target, period))
+        query = IncidentQuery(since=period.first_day, until=period.last_day)
+        if target is not None and target.kind is SubscriptionKind.ADMIN1:
             query.admin1_code = target.key
         elif target is not None:
             query.actor_id = target.key

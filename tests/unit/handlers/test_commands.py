@@ -117,6 +117,24 @@ class TestAsking:
         assert "Incidents: <b>1</b>" in reply.text
         assert "Killed: <b>2</b>" in reply.text
 
+    async def test_stats_without_period_widens_past_a_quiet_week(self, harness: Harness) -> None:
+        await harness.ingest("OLD", basra_incident(killed=2, day=dt.date(2023, 1, 15)))
+        reply = only_reply(await harness.send("/stats"))
+        assert "Nothing in the last 7 days" in reply.text
+        assert "since 2023-01-15" in reply.text
+        assert "Incidents: <b>1</b>" in reply.text
+        assert "Killed: <b>2</b>" in reply.text
+        # The Stats button under a list without a period widens the same way.
+        button = only_reply(await harness.press("st:p::gn:99532"))
+        assert "Incidents: <b>1</b>" in button.text
+
+    async def test_stats_with_a_mistyped_period_blames_the_period(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/stats AAH 5x"))
+        assert "period" in reply.text
+        assert "5x" in reply.text
+        years = only_reply(await harness.send("/stats AAH 5y"))
+        assert "last 5 years" in years.text
+
     async def test_search(self, harness: Harness) -> None:
         await harness.ingest("A1", basra_incident(summary="A checkpoint clash in the port."))
         reply = only_reply(await harness.send("/search checkpoint"))

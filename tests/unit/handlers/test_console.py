@@ -33,6 +33,10 @@ class TestDemo:
         for command in ("/help", "/latest", "/city Basra", "/faction AAH", "/incident 1"):
             assert f"you: {command}" in output
         assert "Latest incidents" in output
+        # The demo reports are years old: the tour's /stats must still show them.
+        assert "you: /stats" in output
+        assert "Incidents: 0" not in output
+        assert "Incidents: 9" in output
         assert "Traceback" not in output
         assert "<b>" not in output  # plain text, tags stripped
 

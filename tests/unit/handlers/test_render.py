@@ -136,6 +136,26 @@ class TestStatsAndOutbox:
         assert "Killed: 9 (+6 vs before)" in text
         assert "Battles: 4" in text
 
+    def test_widened_stats_say_why(self) -> None:
+        period = Period(
+            since=NOW - dt.timedelta(days=30),
+            until=NOW,
+            label="last 30 days",
+            first_day=dt.date(2024, 4, 10),
+            last_day=dt.date(2024, 5, 10),
+        )
+        result = StatsResult(
+            current=Totals(incidents=1, killed=2),
+            previous=Totals(),
+            period=period,
+            previous_period=period.model_copy(update={"label": "the 30 days before"}),
+            widened_from="last 7 days",
+        )
+        text = to_plain(render.stats_message(result))
+        assert "All areas — last 30 days" in text
+        assert "Nothing in the last 7 days, so this looks further back." in text
+        assert "try a longer period" not in text
+
     def test_grouped_alert_payload(self) -> None:
         incidents = [
             basra_incident().model_copy(update={"id": n}).model_dump(mode="json") for n in (1, 2)

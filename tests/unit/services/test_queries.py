@@ -125,6 +125,55 @@ class TestStats:
         assert stats.target is None
 
 
+class TestStatsWithoutAPeriod:
+    """A bare /stats must say something useful even when the last week was quiet."""
+
+    async def test_a_busy_week_is_not_widened(self, services: Services, seeded: Storage) -> None:
+        stats = await services.queries.stats()
+        assert stats.period.label == "last 7 days"
+        assert stats.widened_from is None
+
+    async def test_a_quiet_week_widens_to_the_last_month(
+        self, services: Services, seeded: Storage, clock: MutableClock
+    ) -> None:
+        clock.set(NOW + dt.timedelta(days=20))
+        stats = await services.queries.stats()
+        assert stats.widened_from == "last 7 days"
+        assert stats.period.label == "last 30 days"
+        assert stats.current.incidents == 5  # 22 August is more than 30 days back
+
+    async def test_old_records_widen_to_everything_since_the_first(
+        self, services: Services, seeded: Storage, clock: MutableClock
+    ) -> None:
+        clock.set(NOW + dt.timedelta(days=3 * 365))
+        stats = await services.queries.stats()
+        assert stats.period.label == "since 2022-08-22"
+        assert stats.current.incidents == 6
+        assert stats.current.killed == 45
+        faction = await services.queries.stats(AAH)
+        assert faction.period.label == "since 2022-08-29"
+        assert faction.current.incidents == 2
+        place = await services.queries.stats(BAGHDAD)
+        assert place.period.label == "since 2022-08-22"
+        assert place.current.incidents == 4
+
+    async def test_nothing_at_all_stays_at_seven_days(
+        self, services: Services, storage: Storage
+    ) -> None:
+        stats = await services.queries.stats(AAH)
+        assert stats.period.label == "last 7 days"
+        assert stats.current.incidents == 0
+        assert stats.widened_from is None
+
+    async def test_an_explicit_period_is_never_widened(
+        self, services: Services, seeded: Storage, clock: MutableClock
+    ) -> None:
+        clock.set(NOW + dt.timedelta(days=20))
+        stats = await services.queries.stats(None, services.queries.parse_period("7d"))
+        assert stats.current.incidents == 0
+        assert stats.widened_from is None
+
+
 class TestSearch:
     async def test_finds_words(self, services: Services, seeded: Storage) -> None:
         page = await services.queries.search("clashes basra")
