@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.domain import GeoPrecision, Incident, SubscriptionKind
+from bot.domain import GeoPrecision, Incident, Location, SubscriptionKind
 from bot.domain.views import IncidentDetail, IncidentPage, Period, StatsResult, Target, Totals
 from bot.ports import Clock
 from bot.services.catalog import CatalogService
@@ -34,6 +34,7 @@ SEARCH_USAGE = "Example: /search drone Sinjar"
 WIDER_PERIODS = ("30d", "1y")  # tried in turn when a bare /stats finds a quiet week
 _SEARCH_OPERATORS = {"and", "or", "not", "near"}
 _POINTLIKE = (GeoPrecision.POINT, GeoPrecision.NEAR)
+_PLACE_KEYS_CACHE_SIZE = 4096
 
 
 def sanitize_search(text: str) -> str:
@@ -99,6 +100,7 @@ class QueryService:
         self._catalog = catalog
         self._clock = clock
         self._settings = settings
+        self._place_keys_cache: dict[str, list[str]] = {}
 
     def parse_period(self, text: str | None, timezone: str | None = None) -> Period:
         """Parse a user's period relative to now, in the chat's timezone (default: settings')."""
@@ -127,18 +129,16 @@ class QueryService:
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> IncidentPage:
         """Incidents for a place, governorate or faction within a period (None = any time)."""
-        if target.kind is SubscriptionKind.PLACE:
-            # Neighbourhoods are found by filtering in memory, so the page is cut here.
-            incidents = await self.incidents_for(target, period)
-            return paginate(incidents, page, page_size, target=target, period=period)
         query = IncidentQuery()
         if period is not None:
             query.since, query.until = period.first_day, period.last_day
-        if target.kind is SubscriptionKind.ADMIN1:
+        if target.kind is SubscriptionKind.PLACE:
+            query.place_keys = self.place_query_keys(target.key)
+        elif target.kind is SubscriptionKind.ADMIN1:
             query.admin1_code = target.key
         else:
             query.actor_id = target.key
-        # Governorates and factions page in the database: no need to load every incident.
+        # Every target pages in the database: only one page of incidents is loaded.
         size = _clamp_page_size(page_size)
         total = await self._storage.incidents.count(query)
         pages = IncidentPage.pages_for(total, size)
@@ -172,14 +172,34 @@ class QueryService:
         if target.kind is SubscriptionKind.ACTOR:
             query.actor_id = target.key
             return await self._storage.incidents.query(query)
-        entry = self._catalog.place_entry(target.key)
-        if entry is None or not entry.admin1_code:
-            query.place_key = target.key
-            return await self._storage.incidents.query(query)
-        # Neighbourhoods have their own keys; fetch the governorate and keep the city's own.
-        query.admin1_code = entry.admin1_code
-        candidates = await self._storage.incidents.query(query)
-        return [incident for incident in candidates if self.in_place(incident, target.key)]
+        query.place_keys = self.place_query_keys(target.key)
+        return await self._storage.incidents.query(query)
+
+    def place_query_keys(self, place_key: str) -> list[str]:
+        """The location keys that count for a place: its own and its neighbourhoods'.
+
+        Each gazetteer entry is matched by its key and by the name-based key a location stored
+        without a gazetteer key or GeoNames id gets (``Location``'s fallback), so the database
+        can select a city with its neighbourhoods from the place index.
+        """
+        cached = self._place_keys_cache.get(place_key)
+        if cached is not None:
+            return list(cached)
+        keys = [place_key]
+        entry = self._catalog.place_entry(place_key)
+        if entry is not None:
+            for member in [entry, *self._catalog.gazetteer.children(entry.key)]:
+                fallback = Location(
+                    name=member.name,
+                    admin1=member.admin1,
+                    admin1_code=member.admin1_code,
+                    country=member.country,
+                ).key
+                keys += [key for key in (member.key, fallback) if key not in keys]
+        if len(self._place_keys_cache) > _PLACE_KEYS_CACHE_SIZE:
+            self._place_keys_cache.clear()  # bounded; a miss only costs a few lookups
+        self._place_keys_cache[place_key] = keys
+        return list(keys)
 
     def in_place(self, incident: Incident, place_key: str) -> bool:
         """True when the incident is located at the place or in one of its neighbourhoods."""
@@ -255,11 +275,10 @@ class QueryService:
 
     async def _incident_span(self, target: Target | None) -> tuple[dt.date, dt.date] | None:
         """The dates of the target's oldest and newest incidents (None when it has none)."""
-        if target is not None and target.kind is SubscriptionKind.PLACE:
-            days = [incident.date for incident in await self.incidents_for(target)]
-            return (min(days), max(days)) if days else None
         query = IncidentQuery()
-        if target is not None and target.kind is SubscriptionKind.ADMIN1:
+        if target is not None and target.kind is SubscriptionKind.PLACE:
+            query.place_keys = self.place_query_keys(target.key)
+        elif target is not None and target.kind is SubscriptionKind.ADMIN1:
             query.admin1_code = target.key
         elif target is not None:
             query.actor_id = target.key
@@ -276,10 +295,10 @@ class QueryService:
         return oldest[0].date, newest[0].date
 
     async def _totals(self, target: Target | None, period: Period) -> Totals:
-        if target is not None and target.kind is SubscriptionKind.PLACE:
-            return totals_of(await self.incidents_for(target, period))
         query = IncidentQuery(since=period.first_day, until=period.last_day)
-        if target is not None and target.kind is SubscriptionKind.ADMIN1:
+        if target is not None and target.kind is SubscriptionKind.PLACE:
+            query.place_keys = self.place_query_keys(target.key)
+        elif target is not None and target.kind is SubscriptionKind.ADMIN1:
             query.admin1_code = target.key
         elif target is not None:
             query.actor_id = target.key
@@ -292,5 +311,19 @@ class QueryService:
         query = sanitize_search(words)
         if not query:
             raise UserError("Tell me what to search for.", usage=SEARCH_USAGE)
-        found = await self._storage.incidents.search(query, limit=SEARCH_LIMIT, offset=0)
-        return paginate(found, page, page_size, query=query)
+        # Count the matches (up to SEARCH_LIMIT), then load only the page asked for.
+        size = _clamp_page_size(page_size)
+        total = await self._storage.incidents.search_count(query, limit=SEARCH_LIMIT)
+        pages = IncidentPage.pages_for(total, size)
+        current = max(1, min(page, pages))
+        offset = (current - 1) * size
+        items = (
+            await self._storage.incidents.search(
+                query, limit=min(size, total - offset), offset=offset
+            )
+            if total > offset
+            else []
+        )
+        return IncidentPage(
+            items=items, page=current, pages=pages, total=total, page_size=size, query=query
+        )
