@@ -49,7 +49,10 @@ CONFLICT = (
 # World cities below this population are indexed by their primary name only (smaller index).
 WORLD_ALTERNATES_MIN_POPULATION = 50_000
 # Arabic-script countries whose GeoNames names are transliterations: display them without accents.
-DEACCENT_COUNTRIES = frozenset({"IQ", "SY", "SA", "KW", "JO", "IR", "LB"})
+DEACCENT_COUNTRIES = frozenset(
+    {"IQ", "SY", "SA", "KW", "JO", "IR", "LB", "PS", "YE", "EG", "LY", "DZ", "TN", "SD", "MA",
+     "MR", "AE", "QA", "BH", "OM", "AF"}
+)  # fmt: skip
 
 # Common English spellings and short names of countries that GeoNames lacks as aliases.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {

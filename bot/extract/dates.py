@@ -159,7 +159,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "week",
         re.compile(
             r"\b(?P<which>last|this|earlier\s+this|past|previous)\s+(?P<unit>week(?:end)?|month|"
-            r"year)\b|\bearlier\s+in\s+the\s+(?P<unit2>week|month)\b",
+            r"year)\b|\bearlier\s+in\s+the\s+(?P<unit2>week|month)\b|"
+            r"\b(?:at|over|on|during)\s+the\s+(?P<unit3>weekend)\b",
             _ON_LOWERED,
         ),
     ),
@@ -366,7 +367,7 @@ def _resolve(
         return make(None, day, anchor=offset)
     if kind == "week":
         which = (match["which"] or "earlier this").lower()
-        unit = (match["unit"] or match["unit2"] or "").lower()
+        unit = (match["unit"] or match["unit2"] or match["unit3"] or "").lower()
         if unit == "year":
             return None
         if unit.startswith("weekend"):

@@ -32,7 +32,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"air\s+raids?|air\s+attacks?|warplanes?|fighter\s+jets?|"
                               r"aerial\s+(?:bombardment|attack|strike)|helicopter\s+gunships?|"
                               r"unmanned\s+aerial|(?:drones?|aircraft)\s+(?:targeted|struck|hit|"
-                              r"bombed)|kamikaze\s+drones?|bombed\s+from\s+the\s+air"),
+                              r"bombed|attacked|attack|strike|slammed|crashed\s+into)|"
+                              r"drone\s+(?:assault|raid)s?|kamikaze\s+drones?|bombed\s+from\s+the\s+air"),
     (S.SHELLING, 2.5, r"shell(?:ing|ed|s)\b|artillery|mortars?|rockets?|katyushas?|missiles?|"
                       r"rpgs?\b|rocket-propelled|projectiles?|howitzers?"),
     (S.REMOTE_EXPLOSIVE, 2.5, r"\bieds?\b|improvised\s+explosive|roadside\s+bombs?|car\s+bombs?|"

@@ -168,3 +168,13 @@ class TestProperties:
         for mention in find_dates(text, ref):
             assert mention.date is None or mention.date <= ref
             assert mention.date_end is None or mention.date_end <= ref
+
+
+class TestWeekend:
+    @pytest.mark.parametrize(
+        "phrase", ["at the weekend", "over the weekend", "during the weekend"]
+    )
+    def test_the_weekend_is_the_last_saturday_with_week_precision(self, phrase: str) -> None:
+        [mention] = find_dates(f"Gunmen raided the village {phrase}.", THURSDAY)
+        assert mention.date == dt.date(2022, 8, 27)
+        assert mention.precision is DatePrecision.WEEK

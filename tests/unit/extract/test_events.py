@@ -86,3 +86,13 @@ class TestPrecedence:
 
     def test_in_protest_at_is_not_a_demonstration(self) -> None:
         assert classify("the minister resigned in protest at the decision") is None
+
+
+class TestDrones:
+    @pytest.mark.parametrize(
+        "text",
+        ["Drones attacked a fuel depot overnight.", "Two drones crashed into a warehouse."],
+    )
+    def test_drones_as_subject_are_drone_strikes(self, text: str) -> None:
+        kinds = {t.sub_event_type for t in find_triggers(text)}
+        assert SubEventType.AIR_DRONE_STRIKE in kinds
