@@ -142,6 +142,10 @@ class IncidentRepository(Protocol):
         """Full-text search over incident summaries, evidence and their reports' text."""
         ...
 
+    async def search_count(self, text: str, limit: int = 200) -> int:
+        """How many incidents ``search`` finds for the text, counted up to ``limit``."""
+        ...
+
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         """The revision history of an incident, oldest first."""
         ...

@@ -969,7 +969,7 @@ class SqliteReportRepository(_Repository):
         return await self._read(op)
 
 
-def _scalar(sql: str, params: Sequence[Any] = ()) -> Op[int]:
+def _scalar(sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Op[int]:
     async def op(conn: aiosqlite.Connection) -> int:
         row = await _fetchone(conn, sql, params)
         return int(row[0] or 0) if row is not None else 0
@@ -1046,6 +1046,21 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
         where.append("i.is_background = 0")
     return source, where, params, order
 
+
+# The incidents a full-text search finds: the newest ``:cap`` matches of each FTS index, the
+# report matches turned into their incidents through the report index (named, because with
+# planner statistics from a database whose sources have no report the planner would rather
+# scan every source once per matching report).
+SEARCH_HITS_SQL = (
+    "WITH hits (id) AS ("
+    " SELECT id FROM (SELECT rowid AS id FROM incidents_fts"
+    "  WHERE incidents_fts MATCH :q ORDER BY rowid DESC LIMIT :cap)"
+    " UNION"
+    " SELECT s.incident_id FROM incident_sources AS s INDEXED BY incident_sources_by_report"
+    "  WHERE s.report_id IN (SELECT rowid FROM reports_fts"
+    "  WHERE reports_fts MATCH :q ORDER BY rowid DESC LIMIT :cap)"
+    ")"
+)
 
 # Two index ranges: incidents dated in the window, and spans that began before it and reach
 # into it. (One "COALESCE(date_end, date) >= ?" test would leave the date range open-ended,
@@ -1302,14 +1317,7 @@ class SqliteIncidentRepository(_Repository):
         if match is None or limit <= 0:
             return []
         sql = (
-            "WITH hits (id) AS ("
-            " SELECT id FROM (SELECT rowid AS id FROM incidents_fts"
-            "  WHERE incidents_fts MATCH :q ORDER BY rowid DESC LIMIT :cap)"
-            " UNION"
-            " SELECT s.incident_id FROM (SELECT rowid AS rid FROM reports_fts"
-            "  WHERE reports_fts MATCH :q ORDER BY rowid DESC LIMIT :cap) AS r"
-            " JOIN incident_sources AS s ON s.report_id = r.rid"
-            ") SELECT i.* FROM incidents AS i JOIN hits ON hits.id = i.id"
+            f"{SEARCH_HITS_SQL} SELECT i.* FROM incidents AS i JOIN hits ON hits.id = i.id"
             " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
         )
         offset = max(offset, 0)
@@ -1322,6 +1330,22 @@ class SqliteIncidentRepository(_Repository):
             return await _load_incidents(conn, await _fetchall(conn, sql, params))
 
         return await self._read(op)
+
+    async def search_count(self, text: str, limit: int = 200) -> int:
+        """How many incidents :meth:`search` finds for ``text``, counted up to ``limit``.
+
+        Reads only the FTS indexes and the incidents' primary key: the cheap half of a
+        paged search (the page itself comes from ``search`` with a small limit).
+        """
+        match = fts_query(text)
+        if match is None or limit <= 0:
+            return 0
+        sql = (
+            f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL}"
+            " SELECT 1 FROM hits JOIN incidents AS i ON i.id = hits.id LIMIT :limit)"
+        )
+        params = {"q": match, "limit": limit, "cap": max(SEARCH_CANDIDATES, limit)}
+        return await self._read(_scalar(sql, params))
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         """The revision history of an incident, oldest first."""

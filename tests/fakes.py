@@ -455,6 +455,9 @@ class _Incidents(_Repo):
         ]
         return self._sorted(hits)[offset : offset + limit]
 
+    async def search_count(self, text: str, limit: int = 200) -> int:
+        return len(await self.search(text, limit=limit))
+
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         return [r for r in self._s.revisions if r.incident_id == incident_id]
 

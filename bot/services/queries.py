@@ -311,5 +311,19 @@ class QueryService:
         query = sanitize_search(words)
         if not query:
             raise UserError("Tell me what to search for.", usage=SEARCH_USAGE)
-        found = await self._storage.incidents.search(query, limit=SEARCH_LIMIT, offset=0)
-        return paginate(found, page, page_size, query=query)
+        # Count the matches (up to SEARCH_LIMIT), then load only the page asked for.
+        size = _clamp_page_size(page_size)
+        total = await self._storage.incidents.search_count(query, limit=SEARCH_LIMIT)
+        pages = IncidentPage.pages_for(total, size)
+        current = max(1, min(page, pages))
+        offset = (current - 1) * size
+        items = (
+            await self._storage.incidents.search(
+                query, limit=min(size, total - offset), offset=offset
+            )
+            if total > offset
+            else []
+        )
+        return IncidentPage(
+            items=items, page=current, pages=pages, total=total, page_size=size, query=query
+        )

@@ -1,0 +1,64 @@
+"""Counting full-text matches (the cheap half of a paged search) and the search plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.domain import SourceRef
+from storage.sqlite import SEARCH_HITS_SQL, SqliteStorage
+
+from .conftest import make_incident, make_report
+
+
+async def _fill(storage: SqliteStorage) -> None:
+    """Twelve incidents about mortars (four of them only through their report's text)."""
+    for n in range(12):
+        sources = []
+        summary = f"Mortar fire on outpost {n}."
+        if n % 3 == 0:
+            report, _ = await storage.reports.add(
+                make_report(n, text=f"Mortar rounds landed near outpost {n}.")
+            )
+            sources = [SourceRef(report_id=report.id)]
+            summary = f"Attack on outpost {n}."
+        incident = make_incident(date=dt.date(2026, 3, 1 + n), summary=summary, sources=sources)
+        await storage.incidents.add(incident)
+    await storage.incidents.add(make_incident(summary="A protest in the square."))
+
+
+class TestSearchCount:
+    """``search_count`` counts what ``search`` returns, up to the limit."""
+
+    async def test_counts_what_search_finds(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        for words in ("mortar", "outpost", "protest", "mortar outpost", "nothing-like-this"):
+            found = await storage.incidents.search(words, limit=100)
+            assert await storage.incidents.search_count(words, limit=100) == len(found), words
+        assert await storage.incidents.search_count("mortar", limit=100) == 12
+
+    async def test_stops_at_the_limit(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        assert await storage.incidents.search_count("mortar", limit=5) == 5
+        assert await storage.incidents.search_count("mortar", limit=0) == 0
+        assert await storage.incidents.search_count("   ") == 0
+
+    async def test_pages_join_up_to_the_full_list(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        everything = await storage.incidents.search("mortar", limit=100)
+        pages = []
+        for offset in range(0, 12, 5):
+            pages += await storage.incidents.search("mortar", limit=5, offset=offset)
+        assert [i.id for i in pages] == [i.id for i in everything]
+
+
+class TestSearchPlan:
+    """Report matches reach their incidents through the report index, never a scan."""
+
+    async def test_report_matches_use_the_report_index(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        await storage._conn.execute("ANALYZE")
+        sql = f"{SEARCH_HITS_SQL} SELECT id FROM hits"
+        details = await storage.explain(sql, {"q": '"mortar"', "cap": 10})
+        plan = " | ".join(details)
+        assert "INDEX incident_sources_by_report" in plan, plan
+        assert not [d for d in details if d.startswith("SCAN s")], plan
