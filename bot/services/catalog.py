@@ -9,6 +9,7 @@ none gives suggestions instead.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -28,6 +29,7 @@ MAX_MATCHES = 8
 SUGGESTIONS = 5
 NAMESAKE = 100  # a governorate this many times bigger than every place of its name wins
 DOMINANCE = 10  # a place this many times bigger than the next match with its name wins outright
+TYPO_CHECK_BELOW = 200_000  # matches smaller than this may be a typo of a far bigger place
 TIMEZONE_USAGE = "Use an IANA zone such as Asia/Baghdad or Europe/Berlin, or a city name."
 _ADMIN1_SUFFIX = re.compile(r"\s+(?:governorate|province|gov\.?|muhafazat)$", re.IGNORECASE)
 _CITY_SUFFIX = re.compile(r"\s+(?:city|town)$", re.IGNORECASE)
@@ -35,6 +37,29 @@ _CITY_SUFFIX = re.compile(r"\s+(?:city|town)$", re.IGNORECASE)
 
 def _clean(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def _one_typo_apart(typed: str, name: str) -> bool:
+    """True when one letter is added, dropped, changed or two neighbours swapped."""
+    a, b = _fold(typed), _fold(name)
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and (a[diffs[0]], a[diffs[1]]) == (b[diffs[1]], b[diffs[0]])
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def admin1_word(country: str) -> str:
@@ -127,8 +152,27 @@ class CatalogService:
             top, second = entries[0], entries[1]
             # "Basra" the city of a million beats a hamlet called Basra: no keyboard needed.
             if top.population > 0 and top.population >= DOMINANCE * max(second.population, 1):
-                return [top]
-        return entries[:MAX_MATCHES]
+                entries = [top]
+        return self._with_likely_typo(text, entries[:MAX_MATCHES])
+
+    def _with_likely_typo(self, text: str, entries: list[PlaceEntry]) -> list[PlaceEntry]:
+        """Small namesakes only: offer the far bigger place the user probably misspelt too.
+
+        "Basar" is a town in Togo, but whoever types it almost surely meant Basra.
+        """
+        biggest = max((e.population for e in entries), default=0)
+        if not entries or biggest >= TYPO_CHECK_BELOW:
+            return entries
+        keys = {e.key for e in entries}
+        bigger = [
+            e
+            for e in self._gazetteer.suggest(text, limit=SUGGESTIONS)
+            if e.kind == "place"
+            and e.key not in keys
+            and e.population >= DOMINANCE * biggest
+            and _one_typo_apart(text, e.name)
+        ]
+        return [*bigger[:1], *entries][:MAX_MATCHES]
 
     def _admin1_matches(self, text: str) -> list[PlaceEntry]:
         return [e for e in self._gazetteer.lookup(text) if e.kind == "admin1"][:MAX_MATCHES]

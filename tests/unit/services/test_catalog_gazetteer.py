@@ -60,6 +60,21 @@ class TestRealGazetteer:
         assert not as_city.found
         assert as_city.suggestions[0].key == "IQ-AN"
 
+    def test_a_typo_of_a_big_city_is_not_taken_for_a_small_namesake(
+        self, catalog: CatalogService
+    ) -> None:
+        # "Basar" is also a town in Togo; a user typing it almost surely meant Basra.
+        resolution = catalog.resolve_place("Basar")
+        assert resolution.ambiguous
+        assert resolution.matches[0].key == "gn:99532"
+        assert "Bassar" in [t.label for t in resolution.matches]
+
+    @pytest.mark.parametrize(
+        "text", ["Tikrit", "Najaf", "Mosul", "Fallujah", "Hit", "Tuz Khurmatu", "Sadr City"]
+    )
+    def test_real_names_stay_unique(self, catalog: CatalogService, text: str) -> None:
+        assert catalog.resolve_place(text).unique is not None
+
     def test_misspelling_gets_suggestions(self, catalog: CatalogService) -> None:
         resolution = catalog.resolve_place("Basrra")
         assert not resolution.found
