@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.extract.gazetteer import CONFLICT_ALTERNATE_NAMES_MIN_POPULATION, CONFLICT_COUNTRIES
 from bot.extract.normalize import match_key, strip_article
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "bot" / "data"
@@ -28,24 +29,10 @@ FORMAT_VERSION = 2
 # Deeper coverage: every town GeoNames knows (cities500/1000), with all alternate names.
 FOCUS_DEEP = ("IQ",)  # cities500
 FOCUS = ("SY", "IR", "TR", "SA", "KW", "JO", "LB")  # cities1000
-# Countries with sustained armed conflict or large-scale political violence (ACLED's most
-# active regions, UCDP active conflicts, 2015-2025): news names their villages and small
-# towns, so every GeoNames town of >= 1,000 people there is indexed (by its primary name only
-# below WORLD_ALTERNATES_MIN_POPULATION).
-# Middle East and North Africa; Sahel, Lake Chad and West Africa; Horn and East Africa;
-# Great Lakes, Central Africa and Mozambique; South Asia; Myanmar; Ukraine-Russia and the
-# Caucasus; Latin America (armed groups, cartels, gangs); the Philippines.
-CONFLICT = (
-    "YE", "IL", "PS", "LY", "EG", "DZ", "TN",
-    "ML", "BF", "NE", "NG", "TD", "CM", "BJ", "TG",
-    "SD", "SS", "SO", "ET", "ER", "KE",
-    "CD", "CF", "BI", "MZ",
-    "AF", "PK", "IN", "BD",
-    "MM",
-    "UA", "RU", "AZ", "AM",
-    "CO", "MX", "VE", "HT",
-    "PH",
-)  # fmt: skip
+# Conflict countries (see ``bot.extract.gazetteer.CONFLICT_COUNTRIES``): every GeoNames town of
+# >= 1,000 people is indexed, by its primary name only below the alternates threshold.
+CONFLICT = tuple(sorted(CONFLICT_COUNTRIES))
+CONFLICT_ALTERNATES_MIN_POPULATION = CONFLICT_ALTERNATE_NAMES_MIN_POPULATION
 # World cities below this population are indexed by their primary name only (smaller index).
 WORLD_ALTERNATES_MIN_POPULATION = 50_000
 # Arabic-script countries whose GeoNames names are transliterations: display them without accents.
@@ -70,7 +57,7 @@ COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "RU": ("Russian Federation",),
     "KR": ("Republic of Korea",),
     "KP": ("DPRK",),
-    "CD": ("DRC", "DR Congo", "Congo-Kinshasa"),
+    "CD": ("DRC", "DR Congo", "Congo-Kinshasa", "Congo", "Democratic Republic of Congo"),
     "CG": ("Congo-Brazzaville", "Republic of the Congo"),
     "MM": ("Burma",),
     "CI": ("Côte d'Ivoire", "Cote d'Ivoire"),
@@ -234,7 +221,12 @@ def build_index(
         builder.add_name(key, name, primary=True)
         builder.add_name(key, display, primary=True)
         alternates = city.get("alternatenames") or ()
-        if not deep and int(city.get("population") or 0) < WORLD_ALTERNATES_MIN_POPULATION:
+        min_population = (
+            CONFLICT_ALTERNATES_MIN_POPULATION
+            if country in CONFLICT_COUNTRIES
+            else WORLD_ALTERNATES_MIN_POPULATION
+        )
+        if not deep and int(city.get("population") or 0) < min_population:
             alternates = ()
         for alt in alternates:
             if _useful_alternate(alt, deep=deep):

@@ -373,7 +373,10 @@ class RulesEngine:
                     if candidates[0].kind == "country":
                         context[candidates[0].country] += 2
                     continue
-                countries = {c.country for c in candidates}
+                # Small towns do not vote: they need their country from elsewhere.
+                countries = {c.country for c in candidates if not c.minor}
+                if not countries:
+                    continue
                 weight = 4 if candidates[0].kind != "place" else 2
                 # An ambiguous name votes a little for each of its countries.
                 share = weight if len(countries) == 1 else 1

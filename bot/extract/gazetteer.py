@@ -23,7 +23,13 @@ from bot.domain.enums import GeoPrecision
 from bot.domain.models import Location
 from bot.extract.normalize import arabic_prefix_ok, fold_with_offsets, match_key, strip_article
 
-__all__ = ["Gazetteer", "GazetteerEntry", "PlaceMention"]
+__all__ = [
+    "CONFLICT_ALTERNATE_NAMES_MIN_POPULATION",
+    "CONFLICT_COUNTRIES",
+    "Gazetteer",
+    "GazetteerEntry",
+    "PlaceMention",
+]
 
 EntryKind = Literal["place", "admin1", "country"]
 _KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
@@ -39,6 +45,8 @@ _LOWER_OK = frozenset(
     }
 )  # fmt: skip
 _ARTICLES = ("al", "el", "as", "ash", "an", "ad", "adh", "at", "ath", "az", "ar", "aj")
+# First letters of every name ``strip_article`` can change (Latin articles and Arabic "ال").
+_ARTICLE_INITIALS = frozenset("aeا")
 # Suffixes that ask for a governorate ("Basra province") or a town ("Basra city").
 _ADMIN1_SUFFIXES = ("governorate", "province", "region", "gov")
 _PLACE_SUFFIXES = ("city", "town")
@@ -47,6 +55,26 @@ _MIN_AUTOMATON_KEY = 3
 _FUZZY_COUNTRIES = frozenset({"IQ", "SY", "IR", "TR", "SA", "KW", "JO", "LB"})
 _FUZZY_MIN_POPULATION = 100_000
 _FUZZY_CUTOFF = 75.0
+# Countries with sustained armed conflict or large-scale political violence (ACLED's most
+# active regions, UCDP active conflicts, 2015-2025): news names their villages and small
+# towns, so the index holds every GeoNames town of >= 1,000 people there, and the alternate
+# spellings (transliterations: "Jenin" / "Janin", "Kharkov" / "Kharkiv") of towns of
+# >= CONFLICT_ALTERNATE_NAMES_MIN_POPULATION are matched in running text.
+# Middle East and North Africa; Sahel, Lake Chad and West Africa; Horn and East Africa;
+# Great Lakes, Central Africa and Mozambique; South Asia; Myanmar; Ukraine-Russia and the
+# Caucasus; Latin America (armed groups, cartels, gangs); the Philippines.
+CONFLICT_COUNTRIES = frozenset(
+    {"YE", "IL", "PS", "LY", "EG", "DZ", "TN",
+     "ML", "BF", "NE", "NG", "TD", "CM", "BJ", "TG",
+     "SD", "SS", "SO", "ET", "ER", "KE",
+     "CD", "CF", "BI", "MZ",
+     "AF", "PK", "IN", "BD",
+     "MM",
+     "UA", "RU", "AZ", "AM",
+     "CO", "MX", "VE", "HT",
+     "PH"}
+)  # fmt: skip
+CONFLICT_ALTERNATE_NAMES_MIN_POPULATION = 15_000
 # Below this population a town outside the focus countries is "minor": the index holds every
 # town of >= 1,000 people in conflict countries, and such names are often also surnames,
 # clan names or words, so they need corroboration (see ``GazetteerEntry.minor``).
@@ -424,34 +452,83 @@ class Gazetteer:
 
         return [self._entry(i) for i in sorted(best, key=sort_key)]
 
+    def _weak(self, candidates: Sequence[GazetteerEntry], refs: Sequence[_Ref]) -> set[str]:
+        """Keys of candidates that need corroboration: small towns outside the focus
+        countries, and towns outside them matched only by an alternate spelling."""
+        primary = {ref.index for ref in refs if ref.primary}
+        by_key = self._state.by_key
+        return {
+            c.key
+            for c in candidates
+            if c.minor
+            or (
+                c.kind == "place"
+                and c.country not in _FUZZY_COUNTRIES
+                and by_key[c.key] not in primary
+            )
+        }
+
     def _automaton(self) -> Any:
         state = self._state
         if state.automaton is None:
             with state.lock:
                 if state.automaton is None:
                     automaton = ahocorasick.Automaton()
+                    alternates_ok = self._alternates_in_running_text()
+                    # Per ref: a primary name, or an alternate name matched in running text.
+                    usable = bytes([ref & 1 or alternates_ok[ref >> 1] for ref in state.refs])
+                    starts, counts = state.starts, state.counts
+                    stoplist = state.stoplist
+                    add = automaton.add_word
                     for key, position in state.name_index.items():
-                        if (
-                            (len(key) >= _MIN_AUTOMATON_KEY or _is_arabic(key))
-                            and key not in state.stoplist
-                            and strip_article(key) not in state.stoplist
-                            and self._in_running_text(position)
+                        if len(key) < _MIN_AUTOMATON_KEY and not _is_arabic(key):
+                            continue
+                        if key in stoplist or (
+                            key[0] in _ARTICLE_INITIALS and strip_article(key) in stoplist
                         ):
-                            automaton.add_word(key, key)
+                            continue
+                        start = starts[position]
+                        if 1 in usable[start : start + counts[position]]:
+                            add(key, key)
                     automaton.make_automaton()
                     state.automaton = automaton
         return state.automaton
 
+    def _alternates_in_running_text(self) -> bytearray:
+        """Per entry: whether its alternate names are matched in running text (see
+        ``_in_running_text``)."""
+        state = self._state
+        flags = bytearray(len(state.keys))
+        countries, kinds, population = state.countries, state.kinds, state.population
+        for i in range(len(flags)):
+            country = countries[2 * i : 2 * i + 2]
+            flags[i] = (
+                kinds[i] != "p"
+                or country in _FUZZY_COUNTRIES
+                or (
+                    country in CONFLICT_COUNTRIES
+                    and population[i] >= CONFLICT_ALTERNATE_NAMES_MIN_POPULATION
+                )
+            )
+        return flags
+
     def _in_running_text(self, position: int) -> bool:
         """Whether a name is matched in running text: primary names anywhere, alternate
-        names only for the focus countries, governorates and countries."""
+        names only for the focus countries, towns of conflict countries, governorates and
+        countries."""
         state = self._state
         start = state.starts[position]
         for ref in state.refs[start : start + state.counts[position]]:
             i = ref >> 1
             if ref & 1 or state.kinds[i] != "p":
                 return True
-            if state.countries[2 * i : 2 * i + 2] in _FUZZY_COUNTRIES:
+            country = state.countries[2 * i : 2 * i + 2]
+            if country in _FUZZY_COUNTRIES:
+                return True
+            if (
+                country in CONFLICT_COUNTRIES
+                and state.population[i] >= CONFLICT_ALTERNATE_NAMES_MIN_POPULATION
+            ):
                 return True
         return False
 
@@ -496,21 +573,24 @@ class Gazetteer:
         arabic = _is_arabic(key)
         if not arabic and not _capitalised(surface):
             return None
-        candidates = tuple(self._rank(self._refs_exact(key), country=country))
+        refs = self._refs_exact(key)
+        candidates = tuple(self._rank(refs, country=country))
         if not candidates:
             return None
         if not arabic and match_key(_previous_word(text, orig_start)) in state.given_names:
             return None  # "Saad Maan", "Lloyd Austin": part of a person's name
         if _is_short_capitals(surface) and not _near_home(candidates[0]):
             return None  # "MENA", "HOL": acronyms, unless the place is a known focus town
+        weak = self._weak(candidates, refs)
         if (
             not arabic
-            and any(c.minor for c in candidates)
+            and weak
             and (len(key) < _MINOR_MIN_KEY or _inside_longer_name(text, orig_start, orig_end))
         ):
-            # "Ruwan Gora": a small town's name inside an unknown longer name is not that town;
-            # three-letter small towns ("Sam") are mostly given names and words.
-            candidates = tuple(c for c in candidates if not c.minor)
+            # "Ruwan Gora", "Ruwan Gizo": a small town's name, or another spelling of a town
+            # abroad, inside an unknown longer name is not that town; three-letter small towns
+            # ("Sam") are mostly given names and words.
+            candidates = tuple(c for c in candidates if c.key not in weak)
             if not candidates:
                 return None
         # Extend over a preceding article ("al-Basra"); a capitalised word before the article

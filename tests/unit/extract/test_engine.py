@@ -237,3 +237,10 @@ class TestSmallTownsAndNationalForces:
         text = "Egyptian security forces killed three farmers in North Sinai on Monday."
         [incident] = engine.extract(text, PUBLISHED)
         assert incident.event_type.value == "Violence against civilians"
+
+    def test_a_small_town_abroad_does_not_vote_for_its_country(self, engine: RulesEngine) -> None:
+        # "El Congo" is a Mexican village; the article is about the Congo.
+        text = "Rebels killed 18 people in an attack on a church in eastern Congo on Monday."
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.location is not None
+        assert incident.location.country == "CD"

@@ -440,3 +440,18 @@ class TestConflictCountryTowns:
     def test_three_letter_small_towns_are_ignored(self, gaz: Gazetteer) -> None:
         mentions = gaz.find_mentions("Sam told reporters the road was shut.")
         assert not any(c.minor for m in mentions for c in m.candidates)
+
+
+class TestConflictCountrySpellings:
+    def test_another_spelling_of_a_conflict_country_town_matches(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("Troops raided Jenin on Tuesday.")
+        assert _best(mentions, "Jenin").country == "PS"
+
+    def test_another_spelling_inside_a_longer_name_does_not(self, gaz: Gazetteer) -> None:
+        # "Gizo" is an alternate spelling of Giza, Egypt; "Kofa Gizo" is some other place.
+        mentions = gaz.find_mentions("Armed men raided the village of Kofa Gizo early on Tuesday.")
+        assert all(c.country != "EG" for m in mentions for c in m.candidates)
+
+    def test_congo_alone_is_the_democratic_republic(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Congo")[0].key == "CD"
+        assert gaz.lookup("Republic of the Congo")[0].key == "CG"
