@@ -25,6 +25,7 @@ CONSOLE_USER_ID = 1
 CONSOLE_BOT_ID = 100
 CONSOLE_TOKEN = "100:console-chat-without-telegram"  # noqa: S105 - never leaves the process
 
+MAX_BUTTON_DIGITS = 2  # "1".."99" press a button; longer numbers are ordinary text
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 # /stats without a period looks past the quiet last week to the (older) demo reports.
 DEMO_TOUR = ("/help", "/latest", "/city Basra", "/faction AAH", "/incident 1", "/stats")
@@ -115,6 +116,10 @@ class ConsoleRequest(BaseRequest):
             return []
         return True
 
+    def say(self, text: str) -> None:
+        """A line from the console itself (not from the bot)."""
+        self._write(f"console: {text}\n")
+
     def _show(self, message_id: int, text: str, params: dict[str, Any], *, edited: bool) -> None:
         self.sent += 1
         head = "bot (edited):" if edited else "bot:"
@@ -199,9 +204,24 @@ class ConsoleChat:
 
     async def send(self, line: str) -> None:
         """Process one typed line through the application's handlers."""
+        missing = self._missing_button(line.strip())
+        if missing is not None:
+            self.request.say(missing)
+            return
         update = self.update_for(line)
         if update is not None:
             await self.application.process_update(update)
+
+    def _missing_button(self, text: str) -> str | None:
+        """A short number is a button press; say so when that button does not exist."""
+        if not (text.isdigit() and len(text) <= MAX_BUTTON_DIGITS):
+            return None
+        numbers = [choice.number for choice in self.request.choices]
+        if int(text) in numbers:
+            return None
+        if not numbers:
+            return "There are no buttons to press here."
+        return f"There is no button {int(text)} here; press 1 to {max(numbers)}."
 
     async def run_lines(
         self, lines: Iterable[str], echo: Callable[[str], None], settle: float = 0.15

@@ -224,6 +224,11 @@ def import_command(path: Path, fmt: str, quiet: bool, database: str | None) -> N
         click.echo(f"  rejected {reason}")
     if summary.rejected > 20:
         click.echo(f"  ... and {summary.rejected - 20} more")
+    if summary.rejected and not (
+        summary.new or summary.merged or summary.duplicates or summary.skipped
+    ):
+        # Probably the wrong file or format: a script must see the failure.
+        raise CliError(f"nothing was imported from {path.name}: every row was rejected")
 
 
 # ------------------------------------------------------------------ sitrep export

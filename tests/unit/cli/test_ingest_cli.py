@@ -148,6 +148,18 @@ class TestImportExport:
         assert out.startswith("jsonl: 2 new")
         assert "2 rejected" in out
 
+    def test_a_file_with_nothing_importable_fails(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        source = tmp_path / "broken.jsonl"
+        source.write_text('{"not closed\n[1, 2]\n', encoding="utf-8")
+        status, out, err = run(capsys, "import", str(source))
+        assert status == 1
+        assert "2 rejected" in out
+        assert err.strip().splitlines() == [
+            "error: nothing was imported from broken.jsonl: every row was rejected"
+        ]
+
     def test_bad_since_and_missing_file(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

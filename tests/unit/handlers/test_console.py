@@ -64,6 +64,13 @@ class TestDemo:
         assert output.count("Timezone: Asia/Baghdad") == 40
         assert "Sitrep commands" in output
 
+    def test_a_number_without_its_button_says_so(self, tmp_path: Path) -> None:
+        code, output = run_cli(["chat"], tmp_path, stdin="1\n/settings\n9\n")
+        assert code == 0
+        assert "There are no buttons to press here." in output
+        assert "There is no button 9 here; press 1 to 3." in output
+        assert "too short to be a report" not in output
+
     def test_chat_reads_piped_commands(self, tmp_path: Path) -> None:
         code, output = run_cli(["chat"], tmp_path, stdin="/start\n/settings\n")
         assert code == 0
