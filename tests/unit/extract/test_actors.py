@@ -414,3 +414,19 @@ class TestNationalForces:
         assert specs["police-forces-xa"].name == "Police Forces of Xaland"
         assert "Xaland police" in specs["police-forces-xa"].aliases
         assert "military-forces-xa" not in specs
+
+
+class TestConflictGroups:
+    @pytest.mark.parametrize(
+        ("text", "actor_id"),
+        [
+            ("Baloch separatists attacked a convoy.", "baloch-separatists"),
+            ("TPLF forces shelled the town.", "tplf"),
+            ("OLA fighters ambushed a bus.", "ola"),
+            ("Mai-Mai fighters raided a mine.", "mai-mai"),
+            ("Anti-balaka militias burned houses.", "anti-balaka"),
+            ("Insurgents stormed the post.", "unidentified-armed-group"),
+        ],
+    )
+    def test_groups_of_other_conflicts(self, reg: ActorRegistry, text: str, actor_id: str) -> None:
+        assert _ids(reg.find_mentions(text)) == [actor_id]
