@@ -64,6 +64,11 @@ MAX_SEARCH_CHARS = 300
 MAX_LATEST = 50
 PAGE_SIZE = 5
 _MAX_TRACKED_USERS = 10_000
+_LIST_COMMAND = {
+    SubscriptionKind.PLACE: "city",
+    SubscriptionKind.ADMIN1: "province",
+    SubscriptionKind.ACTOR: "faction",
+}
 _KIND_CODE = {
     SubscriptionKind.PLACE: "p",
     SubscriptionKind.ADMIN1: "a",
@@ -211,6 +216,15 @@ def _period_code(period_text: str | None) -> str:
 
 def _period_text(code: str) -> str | None:
     return code.replace("_", " ") if code else None
+
+
+def _period_phrase(label: str) -> str:
+    """ "last 7 days" -> "in the last 7 days"; "2022-08-29" -> "on 2022-08-29"."""
+    if label.startswith("last "):
+        return f"in the {label}"
+    if label[:1].isdigit():
+        return f"from {label}" if " to " in label else f"on {label}"
+    return label
 
 
 def _target_label(target: Target) -> str:
@@ -622,7 +636,15 @@ class BotHandlers:
         code = _period_code(period_text)
         kind = _KIND_CODE[target.kind]
         title = target.label
-        text = render.page_message(title, result, empty=f"No incidents recorded for {title}.")
+        empty = f"No incidents recorded for {title}."
+        if period is not None:
+            # "0 incidents" in the last week must not read as "never": point to the archive.
+            command = _LIST_COMMAND[target.kind]
+            empty = (
+                f"Nothing recorded for {title} {_period_phrase(period.label)}.\n"
+                f"Every incident: /{command} {title}"
+            )
+        text = render.page_message(title, result, empty=empty)
         subscribe = _button(
             f"🔔 Subscribe to {target.label}", f"sub:{_KIND_NAME[target.kind]}:{target.key}"
         )

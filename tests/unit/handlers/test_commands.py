@@ -117,6 +117,17 @@ class TestAsking:
         assert "Incidents: <b>1</b>" in reply.text
         assert "Killed: <b>2</b>" in reply.text
 
+    async def test_an_empty_period_points_to_older_incidents(self, harness: Harness) -> None:
+        await harness.ingest("OLD", basra_incident(killed=2, day=dt.date(2023, 1, 15)))
+        reply = only_reply(await harness.send("/faction AAH 7d"))
+        assert "Nothing recorded for Asaib Ahl al-Haq in the last 7 days." in reply.text
+        assert "Every incident: /faction Asaib Ahl al-Haq" in reply.text
+        governorate = only_reply(await harness.send("/province Basra yesterday"))
+        assert "Nothing recorded for Basra governorate yesterday." in governorate.text
+        assert "Every incident: /province Basra governorate" in governorate.text
+        never = only_reply(await harness.send("/city Mosul"))
+        assert "No incidents recorded for Mosul." in never.text
+
     async def test_stats_without_period_widens_past_a_quiet_week(self, harness: Harness) -> None:
         await harness.ingest("OLD", basra_incident(killed=2, day=dt.date(2023, 1, 15)))
         reply = only_reply(await harness.send("/stats"))
