@@ -142,7 +142,10 @@ _CONTINUING_RE = re.compile(
     _LOWER,
 )
 _ATTRIBUTIVE_AFTER = re.compile(
-    r"^\W{0,3}(?:\([^)]{0,20}\)\s*)?(?:(?:spokes\w+|sources?|officials?|officers?|chief|"
+    r"^\W{0,3}(?:\([^)]{0,20}\)\s*)?"
+    # "police in Haiti said": a place between the source and its verb
+    r"(?:\s*(?:in|from)\s+(?:the\s+)?[\w'’\-]+(?:\s+[\w'’\-]+)?\s+(?=said|told|say))?"
+    r"(?:(?:spokes\w+|sources?|officials?|officers?|chief|"
     r"commander|statement|media\s+office)\s+)?(?:said|told|says|reported|announced|"
     r"stated|added|confirmed|statement|spokes(?:man|woman|person)|media\s+(?:office|cell))\b",
     _LOWER,

@@ -281,3 +281,17 @@ def test_figures_are_never_negative(text: str) -> None:
     for figure in find_figures(text):
         assert figure.min is None or figure.min >= 0
         assert figure.max is None or figure.max >= (figure.min or 0)
+
+
+class TestTollWithItsEvent:
+    @pytest.mark.parametrize(
+        ("text", "value"),
+        [
+            ("The death toll from Friday's bombing at a market in Kano rose to 41.", 41),
+            ("The toll in the attack on the camp has risen to 12, officials said.", 12),
+        ],
+    )
+    def test_the_event_between_toll_and_verb(self, text: str, value: int) -> None:
+        [figure] = find_figures(text)
+        assert figure.kind == "killed"
+        assert figure.min == value

@@ -244,3 +244,8 @@ class TestSmallTownsAndNationalForces:
         [incident] = engine.extract(text, PUBLISHED)
         assert incident.location is not None
         assert incident.location.country == "CD"
+
+    def test_police_in_a_country_said_is_a_source_not_an_actor(self, engine: RulesEngine) -> None:
+        text = "Police in Kenya said on Tuesday that gunmen killed four herders in Marsabit."
+        [incident] = engine.extract(text, PUBLISHED)
+        assert [a.id for a in incident.actors] == ["unidentified-armed-group"]
