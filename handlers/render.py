@@ -354,16 +354,15 @@ def stats_message(result: StatsResult) -> str:
         for name, count in sorted(current.by_event_type.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"• {esc(name)}: {count}")
     lines.append(f"<i>Compared with {esc(result.previous_period.label)}.</i>")
+    command = f"/stats {result.target.label}" if result.target else "/stats"
     if result.widened_from:
         lines.append(
             f"Nothing in the {esc(result.widened_from)}, so this looks further back. "
-            "Ask for a period, e.g. <code>/stats Basra 7d</code>."
+            f"Ask for a period, e.g. <code>{esc(command)} 7d</code>."
         )
     if current.incidents == 0 and previous.incidents == 0:
-        lines.append(
-            "Nothing recorded then; try a longer period, "
-            "e.g. <code>/stats since 2019-01-01</code>."
-        )
+        # Without a period, /stats looks back as far as needed to find something.
+        lines.append(f"Nothing recorded then. To look further back: <code>{esc(command)}</code>")
     return "\n".join(lines)
 
 

@@ -11,8 +11,17 @@ from bot.domain import (
     GeoPrecision,
     OutboxKind,
     OutboxMessage,
+    SubscriptionKind,
 )
-from bot.domain.views import Digest, DigestCity, DigestGroup, Period, StatsResult, Totals
+from bot.domain.views import (
+    Digest,
+    DigestCity,
+    DigestGroup,
+    Period,
+    StatsResult,
+    Target,
+    Totals,
+)
 from handlers import render
 from handlers.html import to_plain
 from handlers.outbox_render import render_outbox
@@ -154,7 +163,28 @@ class TestStatsAndOutbox:
         text = to_plain(render.stats_message(result))
         assert "All areas — last 30 days" in text
         assert "Nothing in the last 7 days, so this looks further back." in text
-        assert "try a longer period" not in text
+        assert "e.g. /stats 7d" in text
+        assert "Nothing recorded then" not in text
+
+    def test_empty_stats_point_to_the_bare_command(self) -> None:
+        period = Period(
+            since=NOW - dt.timedelta(days=30),
+            until=NOW,
+            label="last 30 days",
+            first_day=dt.date(2024, 4, 10),
+            last_day=dt.date(2024, 5, 10),
+        )
+        target = Target(kind=SubscriptionKind.ACTOR, key="aah", label="Asaib <Ahl> al-Haq")
+        result = StatsResult(
+            current=Totals(),
+            previous=Totals(),
+            period=period,
+            previous_period=period.model_copy(update={"label": "the 30 days before"}),
+            target=target,
+        )
+        html = render.stats_message(result)
+        assert "&lt;Ahl&gt;" in html
+        assert "To look further back: /stats Asaib <Ahl> al-Haq" in to_plain(html)
 
     def test_grouped_alert_payload(self) -> None:
         incidents = [
