@@ -58,6 +58,9 @@ class IncidentQuery(BaseModel):
     since: dt.date | None = None  # inclusive, on the incident's date
     until: dt.date | None = None  # inclusive
     updated_since: dt.datetime | None = None  # incidents created or changed since
+    created_since: dt.datetime | None = None  # first stored at or after (inclusive)
+    created_before: dt.datetime | None = None  # first stored before (exclusive)
+    ids: list[int] | None = Field(default=None, max_length=10_000)  # only these incidents
     min_killed: int | None = None
     include_background: bool = True  # False drops references to earlier events
     limit: int = Field(default=20, ge=1, le=10_000)
@@ -130,6 +133,10 @@ class IncidentRepository(Protocol):
 
     async def stats(self, query: IncidentQuery) -> IncidentStats:
         """Totals over the incidents matching the filters (limit/offset ignored)."""
+        ...
+
+    async def ids(self, query: IncidentQuery) -> list[int]:
+        """Ids of the incidents matching the filters, newest first (no models are loaded)."""
         ...
 
     async def merge_candidates(

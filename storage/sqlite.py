@@ -992,7 +992,20 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
     """
     where: list[str] = []
     params: list[Any] = []
-    if query.updated_since is not None:
+    if query.ids is not None:
+        # A known set of rows: look each up by id (an index walk to skip the sort would read
+        # the whole history), then sort the few found.
+        source = "incidents AS i NOT INDEXED"
+        date_col, order = "i.date", "i.date DESC, i.id DESC"
+        where.append(f"i.id IN ({_placeholders(len(query.ids))})" if query.ids else "0")
+        params += query.ids
+        if query.actor_id is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM incident_actors AS a"
+                " WHERE a.incident_id = i.id AND a.actor_id = ?)"
+            )
+            params.append(query.actor_id)
+    elif query.updated_since is not None:
         # "What changed since T" (digests, alert catch-up) is a short range of updated_at,
         # whatever else is filtered: without this hint the planner walks the place, actor or
         # date index through all history to avoid sorting a few hundred rows.
@@ -1039,6 +1052,12 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
     if query.updated_since is not None:
         where.append("i.updated_at >= ?")
         params.append(_ts(query.updated_since))
+    if query.created_since is not None:
+        where.append("i.created_at >= ?")
+        params.append(_ts(query.created_since))
+    if query.created_before is not None:
+        where.append("i.created_at < ?")
+        params.append(_ts(query.created_before))
     if query.min_killed is not None:
         where.append("COALESCE(i.killed_min, 0) >= ?")
         params.append(query.min_killed)
@@ -1291,6 +1310,17 @@ class SqliteIncidentRepository(_Repository):
                 stats.injured += row["injured"] or 0
                 stats.by_event_type[row["event_type"]] = row["n"]
             return stats
+
+        return await self._read(op)
+
+    async def ids(self, query: IncidentQuery) -> list[int]:
+        """Ids of the incidents matching the filters, newest first (no models are loaded)."""
+        source, where, params, order = _incident_filter(query)
+        sql = f"SELECT i.id FROM {source}{_where_sql(where)} ORDER BY {order} LIMIT ? OFFSET ?"
+        all_params = [*params, query.limit, query.offset]
+
+        async def op(conn: aiosqlite.Connection) -> list[int]:
+            return [int(row[0]) for row in await _fetchall(conn, sql, all_params)]
 
         return await self._read(op)
 

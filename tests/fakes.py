@@ -391,6 +391,15 @@ def _matches(incident: Incident, q: IncidentQuery) -> bool:
         stamp = incident.updated_at or incident.created_at
         if stamp is None or stamp < q.updated_since:
             return False
+    if q.ids is not None and incident.id not in q.ids:
+        return False
+    created = incident.created_at or incident.updated_at
+    if q.created_since is not None and (created is None or created < q.created_since):
+        return False
+    if q.created_before is not None and (created is None or created >= q.created_before):
+        return False
+    if not q.include_background and incident.is_background:
+        return False
     return not (q.min_killed is not None and incident.killed.best < q.min_killed)
 
 
@@ -435,6 +444,9 @@ class _Incidents(_Repo):
                 name = incident.event_type.value
                 stats.by_event_type[name] = stats.by_event_type.get(name, 0) + 1
         return stats
+
+    async def ids(self, query: IncidentQuery) -> list[int]:
+        return [incident.id or 0 for incident in await self.query(query)]
 
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200

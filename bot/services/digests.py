@@ -24,13 +24,21 @@ import logging
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from bot.domain import Chat, EventType, Incident, OutboxKind, OutboxMessage, Subscription
-from bot.domain.views import Digest, DigestCity, DigestGroup, Target
+from bot.domain import (
+    Chat,
+    EventType,
+    Incident,
+    OutboxKind,
+    OutboxMessage,
+    Subscription,
+    SubscriptionKind,
+)
+from bot.domain.views import Digest, DigestCity, DigestGroup
 from bot.ports import Clock
 from bot.services.chats import digest_moment, in_quiet_hours, local_date, next_digest_at
 from bot.services.errors import UserError
 from bot.services.queries import SCAN_LIMIT, QueryService
-from storage.base import IncidentQuery, Storage
+from storage.base import IncidentQuery, IncidentStats, Storage
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +75,6 @@ def _in_window(incident: Incident, since: dt.datetime, until: dt.datetime) -> bo
     if not stamps:
         return True  # a backend without timestamps: trust its updated_since filter
     return any(since <= stamp <= until for stamp in stamps)
-
-
-def _first_reported_in(incident: Incident, since: dt.datetime, until: dt.datetime) -> bool:
-    stamp = incident.created_at or incident.updated_at
-    return stamp is None or since <= stamp < until
 
 
 def group_incidents(incidents: list[Incident]) -> list[DigestGroup]:
@@ -125,18 +128,32 @@ class DigestService:
         self._clock = clock
         self._lock = asyncio.Lock()
 
-    async def _incidents(
-        self, subscriptions: list[Subscription], updated_since: dt.datetime
-    ) -> list[Incident]:
-        base = IncidentQuery(updated_since=updated_since, limit=SCAN_LIMIT)
+    def _scoped(
+        self, subscriptions: list[Subscription], base: IncidentQuery
+    ) -> list[IncidentQuery]:
+        """One query per subscription (one for everything without any), narrowed by ``base``."""
         if not subscriptions:
-            return await self._storage.incidents.query(base)
-        found: dict[int, Incident] = {}
+            return [base]
+        queries = []
         for subscription in subscriptions:
-            target = Target(kind=subscription.kind, key=subscription.key, label=subscription.label)
-            for incident in await self._queries.incidents_for(target, base=base):
-                found[incident.id if incident.id is not None else -len(found) - 1] = incident
-        return list(found.values())
+            query = base.model_copy()
+            if subscription.kind is SubscriptionKind.PLACE:
+                query.place_keys = self._queries.place_query_keys(subscription.key)
+            elif subscription.kind is SubscriptionKind.ADMIN1:
+                query.admin1_code = subscription.key
+            else:
+                query.actor_id = subscription.key
+            queries.append(query)
+        return queries
+
+    async def _matching_ids(
+        self, subscriptions: list[Subscription], base: IncidentQuery
+    ) -> list[int]:
+        """Ids of the incidents any subscription matches, each once (at most SCAN_LIMIT)."""
+        found: dict[int, None] = {}
+        for query in self._scoped(subscriptions, base):
+            found.update(dict.fromkeys(await self._storage.incidents.ids(query)))
+        return list(found)[:SCAN_LIMIT]
 
     async def compose(
         self,
@@ -162,11 +179,35 @@ class DigestService:
                 until = min(now, digest_moment(chat, day) or end_of_day)
         since = until - DAY
         subscriptions = await self._storage.subscriptions.for_chat(chat_id)
-        fetched = await self._incidents(subscriptions, since - DAY)
-        current = [i for i in fetched if _in_window(i, since, until) and not i.is_background]
-        previous = [
-            i for i in fetched if _first_reported_in(i, since - DAY, since) and not i.is_background
-        ]
+        # Both windows are short ranges of the updated_at index, whatever the archive's size;
+        # only the current day's incidents are loaded, the day before is summed in SQL.
+        current_ids = await self._matching_ids(
+            subscriptions,
+            IncidentQuery(updated_since=since, include_background=False, limit=SCAN_LIMIT),
+        )
+        fetched = (
+            await self._storage.incidents.query(
+                IncidentQuery(ids=current_ids, limit=len(current_ids))
+            )
+            if current_ids
+            else []
+        )
+        current = [i for i in fetched if _in_window(i, since, until)]
+        previous_ids = await self._matching_ids(
+            subscriptions,
+            IncidentQuery(
+                updated_since=since - DAY,
+                created_since=since - DAY,
+                created_before=since,
+                include_background=False,
+                limit=SCAN_LIMIT,
+            ),
+        )
+        previous = (
+            await self._storage.incidents.stats(IncidentQuery(ids=previous_ids))
+            if previous_ids
+            else IncidentStats()
+        )
         return Digest(
             chat_id=chat_id,
             local_date=day,
@@ -179,9 +220,9 @@ class DigestService:
             killed=sum(i.killed.best for i in current),
             injured=sum(i.injured.best for i in current),
             groups=group_incidents(current),
-            previous_total=len(previous),
-            previous_killed=sum(i.killed.best for i in previous),
-            previous_injured=sum(i.injured.best for i in previous),
+            previous_total=previous.incidents,
+            previous_killed=previous.killed,
+            previous_injured=previous.injured,
         )
 
     def next_run(self, chat: Chat, now: dt.datetime | None = None) -> dt.datetime | None:

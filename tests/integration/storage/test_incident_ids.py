@@ -1,0 +1,83 @@
+"""Ids-only incident queries, the ``ids`` filter and the creation-time window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from storage.base import IncidentQuery
+from storage.sqlite import SqliteStorage, incident_query_sql
+
+from .conftest import AAH, BAGHDAD, BASRA_CITY, ISF, T0, make_incident
+
+HOUR = dt.timedelta(hours=1)
+
+
+async def _fill(storage: SqliteStorage) -> list[int]:
+    """Ten incidents, one created per hour from T0, alternating city and actor."""
+    ids = []
+    for n in range(10):
+        incident = make_incident(
+            date=dt.date(2026, 3, 1 + n % 4),
+            location=BASRA_CITY if n % 2 else BAGHDAD,
+            actors=[AAH] if n % 3 else [ISF],
+            killed=n,
+            is_background=n == 7,
+        )
+        incident.created_at = incident.updated_at = T0 + n * HOUR
+        stored = await storage.incidents.add(incident)
+        assert stored.id is not None
+        ids.append(stored.id)
+    return ids
+
+
+class TestIds:
+    """``ids`` returns the ids ``query`` would return, in the same order."""
+
+    async def test_same_as_query(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        for query in (
+            IncidentQuery(limit=100),
+            IncidentQuery(admin1_code="IQ-BA", limit=100),
+            IncidentQuery(actor_id=AAH.id, limit=3, offset=1),
+            IncidentQuery(updated_since=T0 + 4 * HOUR, include_background=False, limit=100),
+        ):
+            expected = [i.id for i in await storage.incidents.query(query)]
+            assert await storage.incidents.ids(query) == expected, query
+
+
+class TestIdsFilter:
+    """``IncidentQuery.ids`` keeps only the given incidents, newest first, by primary key."""
+
+    async def test_only_those_incidents(self, storage: SqliteStorage) -> None:
+        ids = await _fill(storage)
+        wanted = [ids[1], ids[4], ids[8], 999_999]
+        found = await storage.incidents.query(IncidentQuery(ids=wanted, limit=100))
+        every = await storage.incidents.query(IncidentQuery(limit=100))
+        assert [i.id for i in found] == [i.id for i in every if i.id in wanted]
+        assert await storage.incidents.count(IncidentQuery(ids=[])) == 0
+        stats = await storage.incidents.stats(IncidentQuery(ids=wanted))
+        assert (stats.incidents, stats.killed) == (3, 1 + 4 + 8)
+
+    async def test_with_an_actor(self, storage: SqliteStorage) -> None:
+        ids = await _fill(storage)
+        found = await storage.incidents.ids(IncidentQuery(ids=ids, actor_id=ISF.id, limit=100))
+        assert sorted(found) == sorted(ids[n] for n in (0, 3, 6, 9))
+
+    async def test_looked_up_by_primary_key(self, storage: SqliteStorage) -> None:
+        ids = await _fill(storage)
+        await storage._conn.execute("ANALYZE")
+        sql, params = incident_query_sql(IncidentQuery(ids=ids[:3]))
+        plan = " | ".join(await storage.explain(sql, params))
+        assert "PRIMARY KEY" in plan, plan
+        assert "SCAN" not in plan, plan
+
+
+class TestCreatedWindow:
+    """``created_since`` is inclusive and ``created_before`` exclusive."""
+
+    async def test_window(self, storage: SqliteStorage) -> None:
+        ids = await _fill(storage)
+        query = IncidentQuery(created_since=T0 + 2 * HOUR, created_before=T0 + 5 * HOUR, limit=100)
+        assert sorted(await storage.incidents.ids(query)) == ids[2:5]
+        changed = query.model_copy(update={"updated_since": T0 + 3 * HOUR})
+        assert sorted(await storage.incidents.ids(changed)) == ids[3:5]
