@@ -60,6 +60,49 @@ _TRAILING = re.compile(
 )
 
 
+# Arabic-Indic and Persian digits, and the Arabic words people type for periods.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+_ARABIC_WORDS = {
+    "ساعة": "hours",
+    "ساعه": "hours",
+    "ساعات": "hours",
+    "يوم": "days",
+    "ايام": "days",
+    "أيام": "days",
+    "اسبوع": "weeks",
+    "أسبوع": "weeks",
+    "اسابيع": "weeks",
+    "أسابيع": "weeks",
+    "شهر": "months",
+    "اشهر": "months",
+    "أشهر": "months",
+    "شهور": "months",
+    "سنة": "years",
+    "سنه": "years",
+    "سنوات": "years",
+    "سنين": "years",
+    "ساعتين": "2 hours",
+    "يومين": "2 days",
+    "اسبوعين": "2 weeks",
+    "أسبوعين": "2 weeks",
+    "شهرين": "2 months",
+    "سنتين": "2 years",
+    "اليوم": "today",
+    "امس": "yesterday",
+    "أمس": "yesterday",
+    "البارحة": "yesterday",
+    "منذ": "since",
+    "من": "from",
+    "آخر": "last",
+    "اخر": "last",
+}
+
+
+def _latin(text: str) -> str:
+    """Arabic digits and period words in their Latin form ("٧ ايام" -> "7 days")."""
+    return " ".join(_ARABIC_WORDS.get(word, word) for word in text.translate(_DIGITS).split())
+
+
 def _zone(tz: ZoneInfo | str) -> ZoneInfo:
     return tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
 
@@ -105,7 +148,7 @@ def parse_period(text: str | None, now: dt.datetime, tz: ZoneInfo | str = "UTC")
         msg = "now must be timezone-aware"
         raise ValueError(msg)
     zone = _zone(tz)
-    cleaned = " ".join((text or "").strip().lower().split())
+    cleaned = _latin((text or "").strip().lower())
     if not cleaned:
         return default_period(now, zone)
     local_today = now.astimezone(zone).date()
@@ -187,6 +230,16 @@ def _describe(length: dt.timedelta) -> str:
 def split_trailing_period(text: str) -> tuple[str, str | None]:
     """Split "Basra since 2022-08-29" into ("Basra", "since 2022-08-29"); no period -> None."""
     stripped = text.strip()
+    # Arabic first: the last one to three words in their Latin form ("البصرة ٧ ايام",
+    # "بغداد منذ 2022-08-29", whose date alone would otherwise be taken as the period).
+    words = stripped.split()
+    for count in (3, 2, 1):
+        if len(words) < count:
+            continue
+        tail = " ".join(words[-count:])
+        latin = _latin(tail)
+        if latin != tail and _TRAILING.fullmatch(latin.lower()) is not None:
+            return " ".join(words[:-count]), tail
     match = _TRAILING.search(stripped)
     if match is None:
         return stripped, None

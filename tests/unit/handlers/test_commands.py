@@ -117,6 +117,14 @@ class TestAsking:
         assert "Incidents: <b>1</b>" in reply.text
         assert "Killed: <b>2</b>" in reply.text
 
+    async def test_arabic_name_and_period(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident(killed=2))
+        reply = only_reply(await harness.send("/city البصرة ٧ ايام"))
+        assert "<b>Basra — last 7 days</b> — 1 incident" in reply.text
+        stats = only_reply(await harness.press(reply.buttons[-1][1]))
+        assert "Incidents: <b>1</b>" in stats.text
+        assert "last 7 days" in stats.text
+
     async def test_an_empty_period_points_to_older_incidents(self, harness: Harness) -> None:
         await harness.ingest("OLD", basra_incident(killed=2, day=dt.date(2023, 1, 15)))
         reply = only_reply(await harness.send("/faction AAH 7d"))

@@ -85,6 +85,44 @@ class TestGoodPeriods:
         assert before.last_day == period.first_day - dt.timedelta(days=1)
 
 
+class TestArabicPeriods:
+    @pytest.mark.parametrize(
+        ("text", "hours", "label"),
+        [
+            ("٧ ايام", 24 * 7, "last 7 days"),
+            ("7 أيام", 24 * 7, "last 7 days"),
+            ("آخر ٣ أيام", 72, "last 3 days"),
+            ("٢٤ ساعة", 24, "last 24 hours"),
+            ("يومين", 48, "last 2 days"),
+            ("اسبوعين", 24 * 14, "last 2 weeks"),
+            ("شهر", 24 * 30, "last month"),
+            ("۲ سنوات", 24 * 365 * 2, "last 2 years"),
+        ],
+    )
+    def test_relative(self, text: str, hours: int, label: str) -> None:
+        period = parse_period(text, NOW, BAGHDAD)
+        assert period.since == NOW - dt.timedelta(hours=hours)
+        assert period.label == label
+
+    def test_today_yesterday_and_since(self) -> None:
+        assert parse_period("اليوم", NOW, BAGHDAD).label == "today"
+        assert parse_period("أمس", NOW, BAGHDAD).label == "yesterday"
+        assert parse_period("منذ ٢٠٢٢-٠٨-٢٩", NOW, BAGHDAD).label == "since 2022-08-29"
+
+    @pytest.mark.parametrize(
+        ("text", "rest", "period"),
+        [
+            ("البصرة ٧ ايام", "البصرة", "٧ ايام"),
+            ("عصائب أهل الحق آخر 3 أيام", "عصائب أهل الحق", "آخر 3 أيام"),
+            ("البصرة اليوم", "البصرة", "اليوم"),
+            ("بغداد منذ 2022-08-29", "بغداد", "منذ 2022-08-29"),
+            ("البصرة", "البصرة", None),
+        ],
+    )
+    def test_split(self, text: str, rest: str, period: str | None) -> None:
+        assert split_trailing_period(text) == (rest, period)
+
+
 class TestBadPeriods:
     @pytest.mark.parametrize(
         "text",
