@@ -341,19 +341,26 @@ def stats_message(result: StatsResult) -> str:
     """Counts, killed and injured for a period, with the change against the period before."""
     subject = result.target.label if result.target else "All areas"
     current, previous = result.current, result.previous
+    # Widened back to the first incident, the period before is empty by construction:
+    # "+117 vs the 2553 days before" would be noise.
+    compare = not (result.widened_from and previous.incidents == 0)
+
+    def figure(name: str, now: int, before: int) -> str:
+        change = f" ({esc(change_text(now, before))})" if compare else ""
+        return f"{name}: <b>{now}</b>{change}"
+
     lines = [
         f"<b>📊 {esc(subject)} — {esc(result.period.label)}</b>",
-        f"Incidents: <b>{current.incidents}</b> "
-        f"({esc(change_text(current.incidents, previous.incidents))})",
-        f"Killed: <b>{current.killed}</b> ({esc(change_text(current.killed, previous.killed))})",
-        f"Injured: <b>{current.injured}</b> "
-        f"({esc(change_text(current.injured, previous.injured))})",
+        figure("Incidents", current.incidents, previous.incidents),
+        figure("Killed", current.killed, previous.killed),
+        figure("Injured", current.injured, previous.injured),
     ]
     if current.by_event_type:
         lines.append("")
         for name, count in sorted(current.by_event_type.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"• {esc(name)}: {count}")
-    lines.append(f"<i>Compared with {esc(result.previous_period.label)}.</i>")
+    if compare:
+        lines.append(f"<i>Compared with {esc(result.previous_period.label)}.</i>")
     command = f"/stats {result.target.label}" if result.target else "/stats"
     if result.widened_from:
         lines.append(

@@ -16,7 +16,7 @@ from bot.services.errors import UserError
 DEFAULT_DAYS = 7
 MAX_DAYS = 3660  # ten years is more than the archive holds; beyond that is a typo
 PERIOD_USAGE = (
-    "Periods look like 24h, 7d, 2w, 1m, today, yesterday, since 2022-08-29 "
+    "Periods look like 24h, 7d, 2w, 1m, 1y, today, yesterday, since 2022-08-29 "
     "or 2022-08-29..2022-09-01."
 )
 

@@ -165,6 +165,10 @@ class TestStatsAndOutbox:
         assert "Nothing in the last 7 days, so this looks further back." in text
         assert "e.g. /stats 7d" in text
         assert "Nothing recorded then" not in text
+        # Nothing before the widened period: no "+1 vs before" noise.
+        assert "Incidents: 1\n" in text
+        assert "vs before" not in text
+        assert "Compared with" not in text
 
     def test_empty_stats_point_to_the_bare_command(self) -> None:
         period = Period(
