@@ -126,7 +126,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             _ON_LOWERED,
         ),
     ),
-    ("yesterday", re.compile(r"\b(?:yesterday|last\s+night|overnight)\b", _ON_LOWERED)),
+    (
+        "yesterday",
+        # "overnight Saturday" / "overnight on Saturday": dated by the weekday, not "overnight"
+        re.compile(
+            r"\b(?:yesterday|last\s+night|overnight(?!\s+(?:(?:on|into|to)\s+)?(?:monday|tuesday|"
+            r"wednesday|thursday|friday|saturday|sunday)\b))\b",
+            _ON_LOWERED,
+        ),
+    ),
     (
         "today",
         re.compile(

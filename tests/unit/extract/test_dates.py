@@ -178,3 +178,14 @@ class TestWeekend:
         [mention] = find_dates(f"Gunmen raided the village {phrase}.", THURSDAY)
         assert mention.date == dt.date(2022, 8, 27)
         assert mention.precision is DatePrecision.WEEK
+
+
+class TestOvernightWithAWeekday:
+    @pytest.mark.parametrize("phrase", ["overnight Saturday", "overnight on Saturday"])
+    def test_the_weekday_dates_it(self, phrase: str) -> None:
+        [mention] = find_dates(f"Drones struck the port {phrase}.", THURSDAY)
+        assert mention.date == dt.date(2022, 8, 27)
+
+    def test_overnight_alone_is_the_night_before(self) -> None:
+        [mention] = find_dates("Drones struck the port overnight.", THURSDAY)
+        assert mention.date == dt.date(2022, 8, 31)
