@@ -286,6 +286,14 @@ def _shorten(text: str, limit: int) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def zone_label(timezone: str) -> str:
+    """A zone as people say it: "Etc/GMT-3" (POSIX signs are reversed) is "UTC+3"."""
+    if timezone.startswith("Etc/GMT") and timezone[7:8] in ("+", "-"):
+        sign = "-" if timezone[7] == "+" else "+"
+        return f"UTC{sign}{timezone[8:]}"
+    return timezone
+
+
 def local_time(value: dt.datetime, timezone: str) -> str:
     """An aware datetime shown in a chat's timezone."""
     from zoneinfo import ZoneInfo
@@ -410,7 +418,7 @@ def settings_message(view: ChatSettings) -> str:
     )
     lines = [
         "<b>⚙️ Settings</b>",
-        f"Timezone: <b>{esc(chat.timezone)}</b>",
+        f"Timezone: <b>{esc(zone_label(chat.timezone))}</b>",
         f"Daily digest: <b>{esc(digest)}</b>",
     ]
     if view.next_digest_at is not None:

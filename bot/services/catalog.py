@@ -32,6 +32,7 @@ DOMINANCE = 10  # a place this many times bigger than the next match with its na
 TYPO_CHECK_BELOW = 200_000  # matches smaller than this may be a typo of a far bigger place
 TIMEZONE_USAGE = "Use an IANA zone such as Asia/Baghdad or Europe/Berlin, or a city name."
 _ADMIN1_SUFFIX = re.compile(r"\s+(?:governorate|province|gov\.?|muhafazat)$", re.IGNORECASE)
+_UTC_OFFSET = re.compile(r"^(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _CITY_SUFFIX = re.compile(r"\s+(?:city|town)$", re.IGNORECASE)
 
 
@@ -294,6 +295,8 @@ class CatalogService:
         canonical = _iana_names().get(query.lower().replace(" ", "_"))
         if canonical is not None:
             return canonical
+        if offset := _UTC_OFFSET.match(query.replace(" ", "")):
+            return _offset_zone(offset.group(1), int(offset.group(2)), offset.group(3))
         for entry in self._place_matches(query) or self._admin1_matches(query):
             if entry.timezone:
                 ZoneInfo(entry.timezone)  # data sanity: raises if the gazetteer is broken
@@ -309,6 +312,19 @@ class CatalogService:
 
 
 _IANA: dict[str, str] = {}
+
+
+def _offset_zone(sign: str, hours: int, minutes: str | None) -> str:
+    """ "UTC+3" -> "Etc/GMT-3" (POSIX zone names count the other way round)."""
+    if (minutes and int(minutes)) or hours > (14 if sign == "+" else 12):
+        raise UserError(
+            f"There is no fixed zone for UTC{sign}{hours}:{minutes or '00'}; "
+            "give a city instead, e.g. /timezone Tehran.",
+            usage=TIMEZONE_USAGE,
+        )
+    if hours == 0:
+        return "UTC"
+    return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
 
 
 def _iana_names() -> dict[str, str]:

@@ -23,15 +23,21 @@ DIGEST_TIME_USAGE = "Example: /digest_time 07:00 (your local time) or /digest_ti
 QUIET_USAGE = "Example: /quiet 22:00-07:00 or /quiet off"
 LANGUAGE_USAGE = "Example: /language en"
 _OFF = {"off", "none", "stop", "disable", "disabled", "no", "0"}
-_CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?$")
+_CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:[-_][a-z]{2,4})?$")
 
 
 def parse_clock(text: str, *, usage: str = DIGEST_TIME_USAGE) -> dt.time:
-    """Parse "07:00", "7:00", "7", "19.30" or "7h30" into a time; UserError otherwise."""
+    """Parse "07:00", "7:00", "7", "19.30", "7h30", "7am" or "7:30 pm"; UserError otherwise."""
     match = _CLOCK.match(text.strip().lower())
     if match is not None:
         hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+        meridiem = match.group(3)
+        if meridiem is not None:
+            if not 1 <= hours <= 12:
+                hours = 99  # "13pm", "0am": not a time
+            else:
+                hours = hours % 12 + (12 if meridiem.startswith("p") else 0)
         if hours < 24 and minutes < 60:
             return dt.time(hours, minutes)
     raise UserError(f"{text.strip()!r} is not a time of day (use HH:MM, 24-hour).", usage=usage)

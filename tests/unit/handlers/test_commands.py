@@ -245,6 +245,13 @@ class TestSettings:
         assert "06:30" in reply.text
         assert "22:00-07:00" in reply.text
 
+    async def test_offset_timezone_and_am_pm_times(self, harness: Harness) -> None:
+        only_reply(await harness.send("/timezone UTC+3"))
+        reply = only_reply(await harness.send("/quiet 10pm-7am"))
+        assert "Timezone: <b>UTC+3</b>" in reply.text
+        assert "Etc/GMT" not in reply.text
+        assert "22:00-07:00" in reply.text
+
     async def test_bad_values_explained(self, harness: Harness) -> None:
         assert "Example" in only_reply(await harness.send("/quiet soon")).text
         assert "timezone" in only_reply(await harness.send("/timezone Atlantis/Nowhere")).text

@@ -138,6 +138,26 @@ class TestTimezones:
     def test_iana_names_and_cities(self, services: Services, text: str, zone: str) -> None:
         assert services.catalog.timezone_for(text) == zone
 
+    @pytest.mark.parametrize(
+        ("text", "zone"),
+        [
+            ("UTC+3", "Etc/GMT-3"),  # POSIX names have the sign the other way round
+            ("gmt+3", "Etc/GMT-3"),
+            ("+3", "Etc/GMT-3"),
+            ("+03:00", "Etc/GMT-3"),
+            ("UTC-5", "Etc/GMT+5"),
+            ("UTC+0", "UTC"),
+        ],
+    )
+    def test_utc_offsets(self, services: Services, text: str, zone: str) -> None:
+        assert services.catalog.timezone_for(text) == zone
+
+    @pytest.mark.parametrize("text", ["UTC+3:30", "UTC+15", "UTC-13"])
+    def test_offsets_without_a_zone_say_to_use_a_city(self, services: Services, text: str) -> None:
+        with pytest.raises(UserError) as info:
+            services.catalog.timezone_for(text)
+        assert "city" in info.value.message
+
     @pytest.mark.parametrize("text", ["Mars/Olympus", "", "qqqq"])
     def test_unknown_timezone_is_a_user_error(self, services: Services, text: str) -> None:
         with pytest.raises(UserError) as info:

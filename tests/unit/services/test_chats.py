@@ -108,6 +108,29 @@ class TestSettings:
         assert not (await services.chats.settings(6)).digest_needs_subscriptions
 
 
+class TestParseClock:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("07:00", dt.time(7, 0)),
+            ("7", dt.time(7, 0)),
+            ("7am", dt.time(7, 0)),
+            ("7 AM", dt.time(7, 0)),
+            ("7:30 pm", dt.time(19, 30)),
+            ("10pm", dt.time(22, 0)),
+            ("12am", dt.time(0, 0)),
+            ("12 pm", dt.time(12, 0)),
+        ],
+    )
+    def test_forms(self, text: str, expected: dt.time) -> None:
+        assert parse_clock(text) == expected
+
+    @pytest.mark.parametrize("text", ["13pm", "0am", "25:00", "7:60", "noon-ish"])
+    def test_bad_times(self, text: str) -> None:
+        with pytest.raises(UserError):
+            parse_clock(text)
+
+
 class TestQuietHours:
     def _chat(self, start: str, end: str, tz: str = "Asia/Baghdad") -> Chat:
         return Chat(id=1, timezone=tz, quiet_start=parse_clock(start), quiet_end=parse_clock(end))
