@@ -1077,7 +1077,7 @@ SEARCH_HITS_SQL = (
     " UNION"
     " SELECT s.incident_id FROM incident_sources AS s INDEXED BY incident_sources_by_report"
     "  WHERE s.report_id IN (SELECT rowid FROM reports_fts"
-    "  WHERE reports_fts MATCH :q ORDER BY rowid DESC LIMIT :cap)"
+    "  WHERE reports_fts MATCH :q ORDER BY rowid DESC LIMIT :report_cap)"
     ")"
 )
 
@@ -1102,6 +1102,13 @@ def incident_query_sql(query: IncidentQuery) -> tuple[str, list[Any]]:
     """The SELECT (and parameters) that :meth:`SqliteIncidentRepository.query` runs."""
     source, where, params, order = _incident_filter(query)
     sql = f"SELECT i.* FROM {source}{_where_sql(where)} ORDER BY {order} LIMIT ? OFFSET ?"
+    return sql, [*params, query.limit, query.offset]
+
+
+def incident_ids_sql(query: IncidentQuery) -> tuple[str, list[Any]]:
+    """The SELECT (and parameters) that :meth:`SqliteIncidentRepository.ids` runs."""
+    source, where, params, order = _incident_filter(query)
+    sql = f"SELECT i.id FROM {source}{_where_sql(where)} ORDER BY {order} LIMIT ? OFFSET ?"
     return sql, [*params, query.limit, query.offset]
 
 
@@ -1315,9 +1322,7 @@ class SqliteIncidentRepository(_Repository):
 
     async def ids(self, query: IncidentQuery) -> list[int]:
         """Ids of the incidents matching the filters, newest first (no models are loaded)."""
-        source, where, params, order = _incident_filter(query)
-        sql = f"SELECT i.id FROM {source}{_where_sql(where)} ORDER BY {order} LIMIT ? OFFSET ?"
-        all_params = [*params, query.limit, query.offset]
+        sql, all_params = incident_ids_sql(query)
 
         async def op(conn: aiosqlite.Connection) -> list[int]:
             return [int(row[0]) for row in await _fetchall(conn, sql, all_params)]
@@ -1354,7 +1359,7 @@ class SqliteIncidentRepository(_Repository):
         # A word found in most rows would otherwise sort every match by date; rows are
         # stored roughly in news order, so the most recently stored matches are kept.
         cap = max(SEARCH_CANDIDATES, offset + limit)
-        params = {"q": match, "limit": limit, "offset": offset, "cap": cap}
+        params = {"q": match, "limit": limit, "offset": offset, "cap": cap, "report_cap": cap}
 
         async def op(conn: aiosqlite.Connection) -> list[Incident]:
             return await _load_incidents(conn, await _fetchall(conn, sql, params))
@@ -1374,7 +1379,15 @@ class SqliteIncidentRepository(_Repository):
             f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL}"
             " SELECT 1 FROM hits JOIN incidents AS i ON i.id = hits.id LIMIT :limit)"
         )
-        params = {"q": match, "limit": limit, "cap": max(SEARCH_CANDIDATES, limit)}
+        # Capping the incident index at ``limit`` changes no count up to the limit (its rows
+        # are distinct incidents, so a binding cap alone reaches it); reports keep the search's
+        # cap, as several reports may name one incident.
+        params = {
+            "q": match,
+            "limit": limit,
+            "cap": limit,
+            "report_cap": max(SEARCH_CANDIDATES, limit),
+        }
         return await self._read(_scalar(sql, params))
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from storage.base import IncidentQuery
-from storage.sqlite import SqliteStorage, incident_query_sql
+from storage.sqlite import SqliteStorage, incident_ids_sql, incident_query_sql
 
 from .conftest import AAH, BAGHDAD, BASRA_CITY, ISF, T0, make_incident
 
@@ -81,3 +81,24 @@ class TestCreatedWindow:
         assert sorted(await storage.incidents.ids(query)) == ids[2:5]
         changed = query.model_copy(update={"updated_since": T0 + 3 * HOUR})
         assert sorted(await storage.incidents.ids(changed)) == ids[3:5]
+
+
+class TestChangedSincePlan:
+    """A digest's ids queries read only the changed-since index (no table rows)."""
+
+    async def test_covering_index(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        await storage._conn.execute("ANALYZE")
+        window = IncidentQuery(
+            updated_since=T0,
+            created_since=T0,
+            created_before=T0 + 5 * HOUR,
+            include_background=False,
+        )
+        for query in (
+            window.model_copy(update={"admin1_code": "IQ-BA"}),
+            window.model_copy(update={"place_keys": [BASRA_CITY.key, BAGHDAD.key]}),
+        ):
+            sql, params = incident_ids_sql(query)
+            plan = " | ".join(await storage.explain(sql, params))
+            assert "COVERING INDEX incidents_by_updated" in plan, plan

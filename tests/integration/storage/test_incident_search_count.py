@@ -42,6 +42,19 @@ class TestSearchCount:
         assert await storage.incidents.search_count("mortar", limit=0) == 0
         assert await storage.incidents.search_count("   ") == 0
 
+    async def test_many_reports_of_one_incident_count_once(self, storage: SqliteStorage) -> None:
+        for n in range(3):
+            sources = []
+            for r in range(4):
+                report, _ = await storage.reports.add(
+                    make_report(100 + 4 * n + r, text=f"A tanker exploded ({n}, {r}).")
+                )
+                sources.append(SourceRef(report_id=report.id))
+            await storage.incidents.add(make_incident(summary="A blast.", sources=sources))
+        assert await storage.incidents.search_count("tanker", limit=10) == 3
+        assert await storage.incidents.search_count("tanker", limit=2) == 2
+        assert len(await storage.incidents.search("tanker", limit=10)) == 3
+
     async def test_pages_join_up_to_the_full_list(self, storage: SqliteStorage) -> None:
         await _fill(storage)
         everything = await storage.incidents.search("mortar", limit=100)
@@ -58,7 +71,7 @@ class TestSearchPlan:
         await _fill(storage)
         await storage._conn.execute("ANALYZE")
         sql = f"{SEARCH_HITS_SQL} SELECT id FROM hits"
-        details = await storage.explain(sql, {"q": '"mortar"', "cap": 10})
+        details = await storage.explain(sql, {"q": '"mortar"', "cap": 10, "report_cap": 10})
         plan = " | ".join(details)
         assert "INDEX incident_sources_by_report" in plan, plan
         assert not [d for d in details if d.startswith("SCAN s")], plan
