@@ -302,7 +302,8 @@ def build_index(
             name=row["name"],
             members=members_by_key.get(key, []),
         ):
-            _add_admin1_names(builder, key, [row["name"], *row.get("aliases", ())])
+            names = [row["name"], *row.get("aliases", ())]
+            _add_admin1_names(builder, key, [*names, *_without_descriptor(names)])
 
     # Countries: coordinates and time zone of the capital (or the largest city).
     for iso, country in sorted(countries.items()):
@@ -361,6 +362,36 @@ def _add_admin1_names(builder: _Builder, key: str, names: Iterable[str]) -> None
                 builder.add_name(key, f"{name} {suffix}", primary=True)
         else:
             builder.add_name(key, f"محافظة {name}", primary=True)
+
+
+# Trailing words GeoNames keeps in division names that news leaves out ("Cauca Department").
+_DESCRIPTORS = frozenset(
+    {"department", "district", "county", "municipality", "division", "parish", "province",
+     "region", "state", "oblast", "krai", "prefecture", "territory"}
+)  # fmt: skip
+# Cores too vague to stand alone ("Eastern District", "Federal District", "Centre Region").
+_VAGUE_CORE_WORDS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+     "centre", "center", "capital", "federal", "upper", "lower", "middle", "far", "north-west",
+     "north-east", "south-west", "south-east", "northwest", "northeast", "southwest",
+     "southeast", "est", "ouest", "nord", "sud", "coast", "coastal", "highlands", "islands",
+     "lakes", "plateau", "interior", "national", "metropolitan"}
+)  # fmt: skip
+
+
+def _without_descriptor(names: Iterable[str]) -> list[str]:
+    """ "Cauca Department" -> "Cauca": the name without a trailing descriptor word, when what is
+    left is specific enough to name the division on its own."""
+    result = []
+    for name in names:
+        words = name.split()
+        if len(words) < 2 or words[-1].lower() not in _DESCRIPTORS:
+            continue
+        core = words[:-1]
+        if all(w.lower() in _VAGUE_CORE_WORDS for w in core) or len(" ".join(core)) < 4:
+            continue
+        result.append(" ".join(core))
+    return result
 
 
 def _country_timezone(country: str, cities: Mapping[str, Mapping[str, Any]]) -> str | None:

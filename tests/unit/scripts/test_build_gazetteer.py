@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.extract.gazetteer import Gazetteer
-from scripts.build_gazetteer import build_index, serialize
+from scripts.build_gazetteer import _without_descriptor, build_index, serialize
 
 
 def _city(gid: int, name: str, cc: str, admin1: str, pop: int, alts: list[str]) -> dict[str, Any]:
@@ -140,3 +140,13 @@ class TestPackagedIndexIsFresh:
         path = Path(__file__).resolve().parents[3] / "bot" / "data" / "gazetteer.json.gz"
         rebuilt = serialize(build_index(**load_sources()))
         assert rebuilt == path.read_bytes(), "run: python -m scripts.build_gazetteer"
+
+
+class TestWithoutDescriptor:
+    def test_specific_names_lose_their_descriptor(self) -> None:
+        names = ["Cauca Department", "Dhaka Division", "Fuzuli District"]
+        assert _without_descriptor(names) == ["Cauca", "Dhaka", "Fuzuli"]
+
+    def test_vague_or_plain_names_are_left_alone(self) -> None:
+        names = ["Eastern District", "Federal District", "Centre Region", "Bay", "Lo Region"]
+        assert _without_descriptor(names) == []
