@@ -41,6 +41,7 @@ async def test_late_timers_do_not_cost_throughput() -> None:
     sends = 600
     for chat_id in range(sends):
         assert await pacer.wait_turn(chat_id, is_group=False)
+        pacer.finished(chat_id)  # answered at once: only the pacing itself is measured
     achieved = (sends - 1) / timers.now
     assert achieved >= 0.97 * LIMIT, f"{achieved:.1f} msg/s of {LIMIT:g}"
 
