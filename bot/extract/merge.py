@@ -118,10 +118,16 @@ def match_score(incident: Incident, candidate: Incident) -> float | None:
     ids_a, ids_b = incident.actor_ids, candidate.actor_ids
     if ids_a and ids_b:
         score += 2.0 if ids_a & ids_b else -1.0
+    may_be_later = _may_be_later(candidate, incident)
     for field_name in ("killed", "injured"):
-        compatible = counts_compatible(
-            getattr(incident, field_name), getattr(candidate, field_name)
-        )
+        mine, theirs = getattr(incident, field_name), getattr(candidate, field_name)
+        compatible = counts_compatible(mine, theirs)
+        if (
+            compatible is False
+            and may_be_later
+            and _plausible_rise(theirs.min or 0, mine.min or 0)
+        ):
+            compatible = None  # a follow-up whose toll rose: no evidence either way
         if compatible is True:
             score += 0.75 if field_name == "killed" else 0.5
         elif compatible is False:
@@ -208,6 +214,22 @@ def _is_newer(existing: Incident, new: Incident) -> bool:
     """True when ``new`` comes from a report published after every source of ``existing``."""
     old_time, new_time = _latest_publication(existing), _latest_publication(new)
     return old_time is not None and new_time is not None and new_time > old_time
+
+
+def _may_be_later(existing: Incident, new: Incident) -> bool:
+    """False only when ``new`` is known to be published before ``existing``.
+
+    Reports arrive in order, so without publication times the later arrival may be a follow-up;
+    figures published at the same moment that differ this little are one event's conflicting
+    counts, not two events.
+    """
+    old_time, new_time = _latest_publication(existing), _latest_publication(new)
+    return old_time is None or new_time is None or new_time >= old_time
+
+
+def _plausible_rise(old: int, new: int) -> bool:
+    """A toll that grows like follow-up reports do (3 -> 7, 20 -> 30), not 3 -> 40."""
+    return old < new <= max(3 * old, old + 10)
 
 
 def _source_key(source: SourceRef) -> tuple[Any, ...]:

@@ -165,3 +165,46 @@ class TestLaterReports:
         older = self._sourced(30, "https://b.test/2", self.EARLY)
         merged = merge_incidents(first, older)
         assert merged.incident.killed.min == 15
+
+
+class TestRisingTollMatches:
+    """A follow-up whose toll rose is the same event, even when the figures are far apart."""
+
+    def test_later_report_with_a_much_higher_toll_still_matches(self) -> None:
+        early = dt.datetime(2024, 3, 4, 8, 0, tzinfo=dt.UTC)
+        late = dt.datetime(2024, 3, 5, 8, 0, tzinfo=dt.UTC)
+        first = incident(
+            id=1,
+            actors=[],
+            sub=SubEventType.REMOTE_EXPLOSIVE,
+            killed=count(3),
+            sources=[SourceRef(url="https://a.test/1", published_at=early)],
+        )
+        follow_up = incident(
+            actors=[],
+            sub=SubEventType.REMOTE_EXPLOSIVE,
+            killed=count(7),
+            sources=[SourceRef(url="https://b.test/2", published_at=late)],
+        )
+        assert find_match(follow_up, [first]) is first
+        assert merge_incidents(first, follow_up).incident.killed.best == 7
+
+    def test_an_older_report_with_a_far_higher_toll_is_not_taken_as_a_rise(self) -> None:
+        early = dt.datetime(2024, 3, 4, 8, 0, tzinfo=dt.UTC)
+        first = incident(
+            id=1,
+            actors=[],
+            killed=count(3),
+            sources=[SourceRef(url="https://a.test/1", published_at=early)],
+        )
+        rival = incident(
+            actors=[],
+            killed=count(40),
+            sources=[SourceRef(url="https://b.test/2", published_at=early)],
+        )
+        assert merge_incidents(first, rival).incident.killed.best == 3
+
+    def test_a_follow_up_without_publication_times_still_matches(self) -> None:
+        first = incident(id=1, actors=[], sub=SubEventType.REMOTE_EXPLOSIVE, killed=count(3))
+        follow_up = incident(actors=[], sub=SubEventType.REMOTE_EXPLOSIVE, killed=count(7))
+        assert find_match(follow_up, [first]) is first
