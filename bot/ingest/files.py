@@ -366,6 +366,10 @@ def acled_row_to_incident(
         if fatalities
         else CasualtyCount(status=CountStatus.UNKNOWN)
     )
+    injured = CasualtyCount(status=CountStatus.UNKNOWN)
+    if "killed_max" in values:
+        # Sitrep's own export: fatalities is 0 for an unknown toll, killed_max tells them apart.
+        killed, injured = _sitrep_counts(values, killed, source)
     notes = clean_text(values.get("notes", ""))
     summary = notes or f"{sub.value} in {place}"
     return Incident(
@@ -376,11 +380,42 @@ def acled_row_to_incident(
         event_type=event,
         sub_event_type=sub,
         killed=killed,
-        injured=CasualtyCount(status=CountStatus.UNKNOWN),
+        injured=injured,
         summary=summary if len(summary) <= 1000 else summary[:999] + "…",
         evidence=[notes] if notes else [],
         sources=[SourceRef(url=f"{ACLED_SOURCE_PREFIX}{event_id}", outlet=source)],
     )
+
+
+def _whole(values: dict[str, str], column: str) -> int | None:
+    value = (values.get(column) or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise RowError(f"{column} {value!r} is not a whole number")
+    return int(value)
+
+
+def _sitrep_counts(
+    values: dict[str, str], killed: CasualtyCount, source: str | None
+) -> tuple[CasualtyCount, CasualtyCount]:
+    """Killed and injured ranges from the extra columns of a Sitrep export."""
+    killed_max = _whole(values, "killed_max")
+    if killed_max is None and killed.min == 0:
+        killed = CasualtyCount(status=CountStatus.UNKNOWN)
+    elif killed_max is not None and killed.min is not None:
+        killed = killed.model_copy(update={"max": max(killed_max, killed.min)})
+    injured_min, injured_max = _whole(values, "injured_min"), _whole(values, "injured_max")
+    if injured_min is None:
+        injured = CasualtyCount(status=CountStatus.UNKNOWN)
+    else:
+        injured = CasualtyCount(
+            min=injured_min,
+            max=injured_max if injured_max is not None else injured_min,
+            status=CountStatus.EXACT,
+            source=source,
+        )
+    return killed, injured
 
 
 def open_acled(handle: IO[str]) -> csv.DictReader[str]:

@@ -117,3 +117,18 @@ class TestJsonl:
         data = json.loads(lines[0])
         assert data["id"] == 42
         assert Incident.model_validate(data) == _incident()
+
+    def test_round_trip_keeps_unknown_tolls_and_injured_ranges(self) -> None:
+        unknown_killed = _incident().model_copy(
+            update={"killed": CasualtyCount(status=CountStatus.UNKNOWN)}
+        )
+        out = io.StringIO()
+        write_csv([_incident(), unknown_killed], out)
+        again = [item for _, _, item in iter_acled(io.StringIO(out.getvalue()))]
+        ranged, unknown = again
+        assert isinstance(ranged, Incident)
+        assert isinstance(unknown, Incident)
+        assert (ranged.killed.min, ranged.killed.max) == (2, 4)
+        assert (ranged.injured.min, ranged.injured.max) == (3, 3)
+        assert unknown.killed.min is None
+        assert unknown.killed.status is CountStatus.UNKNOWN
