@@ -102,3 +102,21 @@ class TestChangedSincePlan:
             sql, params = incident_ids_sql(query)
             plan = " | ".join(await storage.explain(sql, params))
             assert "COVERING INDEX incidents_by_updated" in plan, plan
+
+
+class TestActorCount:
+    """Counting a faction's incidents gives what the query returns, with or without filters."""
+
+    async def test_same_as_query(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        for query in (
+            IncidentQuery(actor_id=AAH.id, limit=100),
+            IncidentQuery(
+                actor_id=AAH.id, since=dt.date(2026, 3, 2), until=dt.date(2026, 3, 3), limit=100
+            ),
+            IncidentQuery(actor_id=ISF.id, admin1_code="IQ-BA", limit=100),
+            IncidentQuery(actor_id=AAH.id, include_background=False, limit=100),
+            IncidentQuery(actor_id="nobody", limit=100),
+        ):
+            expected = len(await storage.incidents.query(query))
+            assert await storage.incidents.count(query) == expected, query
