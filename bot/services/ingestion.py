@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from pydantic_core import to_jsonable_python
 
 from bot.config import Settings
-from bot.domain import Incident, IncidentRevision, Report, SourceRef
+from bot.domain import DatePrecision, Incident, IncidentRevision, Report, SourceRef
 from bot.domain.views import IngestOutcome
 from bot.ports import Clock, Extractor
 from bot.services.admin import META_LAST_INGEST, AdminService
@@ -202,8 +202,8 @@ class IngestService:
                 published_at=stored.published_at,
             )
             for incident in extracted:
-                if incident.is_background:
-                    continue  # a mention of an earlier event is not news
+                if incident.is_background and incident.date_precision is DatePrecision.MONTH:
+                    continue  # "last year's clashes": too vague to be an incident of its own
                 await self._store_one(incident, source, stored, now, outcome)
             await self._storage.meta.set(META_LAST_INGEST, now.isoformat())
         return outcome
@@ -229,7 +229,10 @@ class IngestService:
         if match is None or match.id is None:
             added = await self._storage.incidents.add(fresh)
             outcome.new_incidents.append(added)
-            outcome.alerts_queued += await self._planner.queue_new(added)
+            # A background mention of an earlier event is recorded, but it is not news: it gets
+            # no first alert (a later report of it, or a toll change, still does).
+            if not added.is_background:
+                outcome.alerts_queued += await self._planner.queue_new(added)
             return
         result = self._merge(match, fresh)
         if not result.changed:

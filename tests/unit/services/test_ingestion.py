@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import OutboxKind, OutboxMessage, SubscriptionKind
+from bot.domain import DatePrecision, OutboxKind, OutboxMessage, SubEventType, SubscriptionKind
 from bot.domain.views import Target
 from bot.extract.actors import ActorRegistry
 from bot.extract.engine import RulesEngine, RulesExtractor
@@ -65,11 +65,35 @@ class TestNewIncidents:
         assert status.reports == 1
         assert status.incidents == 1
 
-    async def test_background_mentions_are_not_stored(
+    async def test_background_mentions_are_stored_without_a_first_alert(
+        self,
+        services: Services,
+        storage: Storage,
+        extractor: ScriptedExtractor,
+        clock: MutableClock,
+    ) -> None:
+        await _subscribed(services)
+        recent = clock.now().date() - dt.timedelta(days=2)
+        news = make_incident("Baghdad", day=recent, killed=3)
+        extractor.script("NEWS", [news])
+        control = await services.ingestion.ingest_text("NEWS: clashes in Baghdad")
+        assert control.alerts_queued == 1  # the same kind of incident as news does alert
+        background = make_incident(
+            "Baghdad", day=recent, killed=9, event=SubEventType.SHELLING
+        ).model_copy(update={"is_background": True})
+        extractor.script("BG", [background])
+        outcome = await services.ingestion.ingest_text("BG: days after shelling in Baghdad")
+        assert [i.is_background for i in outcome.new_incidents] == [True]
+        assert await storage.incidents.count() == 2
+        assert outcome.alerts_queued == 0
+
+    async def test_vague_background_mentions_are_not_stored(
         self, services: Services, storage: Storage, extractor: ScriptedExtractor
     ) -> None:
-        background = make_incident("Basra", killed=3).model_copy(update={"is_background": True})
-        extractor.script("BG", [background])
+        vague = make_incident("Basra", killed=3).model_copy(
+            update={"is_background": True, "date_precision": DatePrecision.MONTH}
+        )
+        extractor.script("BG", [vague])
         outcome = await services.ingestion.ingest_text("BG: as in last year's clashes in Basra")
         assert outcome.new_incidents == []
         assert await storage.incidents.count() == 0
