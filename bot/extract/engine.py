@@ -156,7 +156,7 @@ _ACCORDING_BEFORE = re.compile(
     r"(?:the\s+)?$",
     _LOWER,
 )
-# "... are silent and did not take part in the battle": these actors were not involved.
+# "... stayed silent and took no part in the fighting": these actors were not involved.
 _NOT_INVOLVED_RE = re.compile(
     r"\b(?:did\s+not|didn['’]t|do\s+not|does\s+not|not\s+to)\s+(?:take\s+part|participate|"
     r"intervene|join|get\s+involved)|\bnot\s+involved\b",

@@ -56,7 +56,7 @@ class TestStructures:
         assert figures("gunmen killed a farmer and his two sons") == [("killed", 3)]
 
     def test_death_of_one_and_injury_of_another(self) -> None:
-        text = "confirming the death of one and the injury of another"
+        text = "officials reported the death of one and the injury of another"
         assert figures(text) == [("killed", 1), ("injured", 1)]
 
     def test_toll_rose_is_an_update(self) -> None:
