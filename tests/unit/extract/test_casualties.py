@@ -162,7 +162,7 @@ class TestAttribution:
         ("sentence", "source"),
         [
             ("The Iraqi Security Media Cell said one person died.", "Iraqi Security Media Cell"),
-            ("According to the latest numbers by AFP, 30 people were killed.", "AFP"),
+            ("According to updated figures by AFP, 30 people died.", "AFP"),
             ("Two soldiers were killed, a security source said.", "security source"),
             ("Four died, the health ministry said on Monday.", "health ministry"),
         ],
