@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
-from bot.extract.normalize import arabic_prefix_ok, fold_with_offsets, match_key
+from bot.extract.normalize import fold_with_offsets, match_key, whole_word_hits
 
 __all__ = [
     "ActorFileError",
@@ -78,10 +78,6 @@ class _Alias:
     actor_index: int
     text: str
     exact_words: tuple[tuple[int, str], ...]  # (word position, exact spelling) for acronyms
-
-
-def _is_arabic(text: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" for ch in text)
 
 
 def _is_acronym(word: str) -> bool:
@@ -265,19 +261,7 @@ class ActorRegistry:
         if not text:
             return []
         folded, offsets = fold_with_offsets(text, for_matching=True)
-        found: list[tuple[int, int, str]] = []
-        for end, key in self._get_automaton().iter(folded):
-            start = end - len(key) + 1
-            if (
-                start > 0
-                and folded[start - 1].isalnum()
-                and not (_is_arabic(key) and arabic_prefix_ok(folded, start))
-            ):
-                continue
-            if end + 1 < len(folded) and folded[end + 1].isalnum():
-                continue
-            found.append((start, end + 1, key))
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        found = whole_word_hits(self._get_automaton(), folded)
         mentions: list[ActorMention] = []
         cursor = 0
         for start, end, key in found:

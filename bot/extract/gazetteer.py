@@ -21,7 +21,13 @@ from rapidfuzz import fuzz, process
 
 from bot.domain.enums import GeoPrecision
 from bot.domain.models import Location
-from bot.extract.normalize import arabic_prefix_ok, fold_with_offsets, match_key, strip_article
+from bot.extract.normalize import (
+    fold_with_offsets,
+    is_arabic,
+    match_key,
+    strip_article,
+    whole_word_hits,
+)
 
 __all__ = [
     "CONFLICT_ALTERNATE_NAMES_MIN_POPULATION",
@@ -367,19 +373,7 @@ class Gazetteer:
             return []
         folded, offsets = fold_with_offsets(text, for_matching=True)
         automaton = self._automaton()
-        found: list[tuple[int, int, str]] = []
-        for end, key in automaton.iter(folded):
-            start = end - len(key) + 1
-            if (
-                start > 0
-                and folded[start - 1].isalnum()
-                and not (_is_arabic(key) and arabic_prefix_ok(folded, start))
-            ):
-                continue
-            if end + 1 < len(folded) and folded[end + 1].isalnum():
-                continue
-            found.append((start, end + 1, key))
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        found = whole_word_hits(automaton, folded)
         mentions: list[PlaceMention] = []
         cursor = 0
         for start, end, key in found:
@@ -481,7 +475,7 @@ class Gazetteer:
                     stoplist = state.stoplist
                     add = automaton.add_word
                     for key, position in state.name_index.items():
-                        if len(key) < _MIN_AUTOMATON_KEY and not _is_arabic(key):
+                        if len(key) < _MIN_AUTOMATON_KEY and not is_arabic(key):
                             continue
                         if key in stoplist or (
                             key[0] in _ARTICLE_INITIALS and strip_article(key) in stoplist
@@ -546,7 +540,7 @@ class Gazetteer:
                     refs, starts, counts = state.refs, state.starts, state.counts
                     choices: dict[str, str] = {}
                     for key, position in state.name_index.items():
-                        if len(key) < _MIN_AUTOMATON_KEY or _is_arabic(key):
+                        if len(key) < _MIN_AUTOMATON_KEY or is_arabic(key):
                             continue
                         start = starts[position]
                         if any(eligible[r >> 1] for r in refs[start : start + counts[position]]):
@@ -570,7 +564,7 @@ class Gazetteer:
             return None
         orig_start, orig_end = offsets[start], offsets[end - 1] + 1
         surface = text[orig_start:orig_end]
-        arabic = _is_arabic(key)
+        arabic = is_arabic(key)
         if not arabic and not _capitalised(surface):
             return None
         refs = self._refs_exact(key)
@@ -658,10 +652,6 @@ def _is_short_capitals(surface: str) -> bool:
 
 def _near_home(entry: GazetteerEntry) -> bool:
     return entry.kind != "place" or entry.country in _FUZZY_COUNTRIES
-
-
-def _is_arabic(key: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" for ch in key)
 
 
 def _capitalised(surface: str) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Protocol
 
 __all__ = [
     "arabic_prefix_ok",
@@ -254,3 +256,34 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def is_arabic(text: str) -> bool:
+    """True when the text holds Arabic-script letters."""
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+class _KeyMatcher(Protocol):
+    def iter(self, text: str) -> Iterable[tuple[int, str]]: ...
+
+
+def whole_word_hits(automaton: _KeyMatcher, folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every automaton key found on word boundaries of folded text.
+
+    Ordered by start, longest first, so a caller that skips overlaps keeps the longest match.
+    An Arabic key may follow a one-letter proclitic (و ب ل ف ك) glued to it.
+    """
+    found: list[tuple[int, int, str]] = []
+    for end, key in automaton.iter(folded):
+        start = end - len(key) + 1
+        if (
+            start > 0
+            and folded[start - 1].isalnum()
+            and not (is_arabic(key) and arabic_prefix_ok(folded, start))
+        ):
+            continue
+        if end + 1 < len(folded) and folded[end + 1].isalnum():
+            continue
+        found.append((start, end + 1, key))
+    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    return found
