@@ -162,6 +162,7 @@ _NOT_INVOLVED_RE = re.compile(
     r"intervene|join|get\s+involved)|\bnot\s+involved\b",
     _LOWER,
 )
+_BRACKET_GAP = re.compile(r"\s*\(\s*")
 _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", _LOWER)
 
 _GENERIC_ACTORS = {"security-forces": "security", "military-forces": "military",
@@ -454,13 +455,18 @@ class RulesEngine:
         result: list[tuple[int, ActorRef]] = []
         mentions = self._actors.find_mentions(sentence)
         spans = [(m.start, m.end) for m in mentions]
+        skipped_end = -1
         for mention in mentions:
             after = low[mention.end : mention.end + 40]
             before = low[max(0, mention.start - 30) : mention.start]
             if _CLAIMED_AFTER.match(after):
                 result.append((mention.start, mention.actor))
                 continue
-            if _ATTRIBUTIVE_AFTER.match(after) or _ACCORDING_BEFORE.search(before):
+            # "allied with the Kurdistan Workers Party (PKK)": the acronym in brackets repeats
+            # the reference just skipped, so it is no party either.
+            echo = skipped_end >= 0 and _BRACKET_GAP.fullmatch(low[skipped_end : mention.start])
+            if echo or _ATTRIBUTIVE_AFTER.match(after) or _ACCORDING_BEFORE.search(before):
+                skipped_end = mention.end
                 continue
             result.append((mention.start, mention.actor))
         return result, spans

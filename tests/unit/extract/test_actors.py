@@ -103,6 +103,12 @@ class TestLookup:
         assert [a.id for a in reg.lookup("Kataib Hezbollah")] == ["kataib-hezbollah"]
         assert [a.id for a in reg.lookup("Hezbollah Brigades")] == ["kataib-hezbollah"]
 
+    @pytest.mark.parametrize(
+        "name", ["Ezidxane Security Forces", "Ezidxan Security Forces", "Yezidi forces"]
+    )
+    def test_yazidi_force_full_names(self, reg: ActorRegistry, name: str) -> None:
+        assert [a.id for a in reg.lookup(name)] == ["yazidi-forces"]
+
     def test_unknown(self, reg: ActorRegistry) -> None:
         assert reg.lookup("Nonexistent Brigade of Nowhere") == []
         assert reg.lookup("") == []

@@ -249,3 +249,11 @@ class TestSmallTownsAndNationalForces:
         text = "Police in Kenya said on Tuesday that gunmen killed four herders in Marsabit."
         [incident] = engine.extract(text, PUBLISHED)
         assert [a.id for a in incident.actors] == ["unidentified-armed-group"]
+
+    def test_acronym_after_an_ally_reference_is_no_party(self, engine: RulesEngine) -> None:
+        text = (
+            "Iraqi troops fought fighters allied with the Kurdistan Workers Party (PKK) "
+            "near Sinjar on Monday, killing four."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert "pkk" not in [a.id for a in incident.actors]
