@@ -109,6 +109,23 @@ class TestLookup:
     def test_yazidi_force_full_names(self, reg: ActorRegistry, name: str) -> None:
         assert [a.id for a in reg.lookup(name)] == ["yazidi-forces"]
 
+    @pytest.mark.parametrize(
+        ("name", "actor_id"),
+        [
+            ("junta troops", "military-forces"),
+            ("junta forces", "military-forces"),
+            ("government soldiers", "military-forces"),
+            ("unidentified armed groups", "unidentified-armed-group"),
+            ("bandit militias", "bandits"),
+            ("police personnel", "police-forces"),
+        ],
+    )
+    def test_generic_plural_phrasings(self, reg: ActorRegistry, name: str, actor_id: str) -> None:
+        assert [a.id for a in reg.lookup(name)] == [actor_id]
+
+    def test_adjectival_singulars_are_not_actors(self, reg: ActorRegistry) -> None:
+        assert reg.find_mentions("It was a terrorist attack on a militant hideout.") == []
+
     def test_unknown(self, reg: ActorRegistry) -> None:
         assert reg.lookup("Nonexistent Brigade of Nowhere") == []
         assert reg.lookup("") == []

@@ -257,3 +257,8 @@ class TestSmallTownsAndNationalForces:
         )
         [incident] = engine.extract(text, PUBLISHED)
         assert "pkk" not in [a.id for a in incident.actors]
+
+    def test_the_junta_is_the_national_military(self, engine: RulesEngine) -> None:
+        text = "The junta shelled a village in Sagaing, Myanmar, on Monday, killing three."
+        [incident] = engine.extract(text, PUBLISHED)
+        assert [a.id for a in incident.actors] == ["myanmar-military"]
