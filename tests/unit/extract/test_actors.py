@@ -126,6 +126,25 @@ class TestLookup:
     def test_adjectival_singulars_are_not_actors(self, reg: ActorRegistry) -> None:
         assert reg.find_mentions("It was a terrorist attack on a militant hideout.") == []
 
+    @pytest.mark.parametrize(
+        ("name", "actor_id"),
+        [
+            ("KNLA", "karen-national-union"),
+            ("KNDF", "karenni-nationalities-defense-force"),
+            ("Chinland Defence Force", "chinland-defense-force"),
+            ("MONUSCO", "un-peacekeepers"),
+            ("blue helmets", "un-peacekeepers"),
+        ],
+    )
+    def test_more_armed_groups_and_missions(
+        self, reg: ActorRegistry, name: str, actor_id: str
+    ) -> None:
+        assert [a.id for a in reg.lookup(name)] == [actor_id]
+
+    def test_civilian_jtf_is_a_militia_not_civilians(self, reg: ActorRegistry) -> None:
+        mentions = reg.find_mentions("Civilian JTF members repelled the raid.")
+        assert _ids(mentions) == ["civilian-joint-task-force"]
+
     def test_unknown(self, reg: ActorRegistry) -> None:
         assert reg.lookup("Nonexistent Brigade of Nowhere") == []
         assert reg.lookup("") == []
