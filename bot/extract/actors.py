@@ -378,6 +378,11 @@ _MILITARY_PHRASES = (
     "{} soldier", "{} security forces", "{} security personnel", "{} government forces",
     "{} government troops", "{} defence forces", "{} defense forces", "{} air force",
     "{} military forces", "{} servicemen",
+    # Air, naval and special units, and strikes named by their nationality, are the
+    # country's military too ("Syrian warplanes", "Pakistani airstrikes").
+    "{} navy", "{} naval forces", "{} marines", "{} special forces", "{} commandos",
+    "{} paratroopers", "{} warplanes", "{} warplane", "{} fighter jets", "{} military aircraft",
+    "{} airstrikes", "{} airstrike", "{} air strikes", "{} air strike",
 )  # fmt: skip
 _POLICE_PHRASES = (
     "{} police", "{} policeman", "{} policemen", "{} police officer", "{} police officers",
@@ -386,10 +391,13 @@ _POLICE_PHRASES = (
 # After a country name ("Burkina Faso army") only the commonest nouns are written.
 _NAME_NOUNS = frozenset(
     {"army", "military", "armed forces", "forces", "troops", "soldiers", "security forces",
-     "police", "policemen", "gendarmerie"}
+     "police", "policemen", "gendarmerie", "navy", "air force"}
 )  # fmt: skip
 # Possessive forms of a country name ("Kenya's army").
-_POSSESSIVE_NOUNS = ("army", "military", "armed forces", "security forces", "police")
+_POSSESSIVE_NOUNS = (
+    "army", "military", "armed forces", "security forces", "forces", "troops", "navy",
+    "air force", "police",
+)  # fmt: skip
 
 
 @cache

@@ -145,6 +145,21 @@ class TestLookup:
         mentions = reg.find_mentions("Civilian JTF members repelled the raid.")
         assert _ids(mentions) == ["civilian-joint-task-force"]
 
+    @pytest.mark.parametrize(
+        ("name", "actor_id"),
+        [
+            ("Pakistani airstrikes", "pakistani-forces"),
+            ("Nigerian Navy", "nigerian-forces"),
+            ("Nigeria Air Force", "nigerian-forces"),
+            ("Ukraine's troops", "ukrainian-forces"),
+            ("Turkish warplanes", "turkish-forces"),
+        ],
+    )
+    def test_air_naval_units_and_strikes_by_nationality(
+        self, reg: ActorRegistry, name: str, actor_id: str
+    ) -> None:
+        assert [a.id for a in reg.lookup(name)] == [actor_id]
+
     def test_unknown(self, reg: ActorRegistry) -> None:
         assert reg.lookup("Nonexistent Brigade of Nowhere") == []
         assert reg.lookup("") == []
