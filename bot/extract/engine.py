@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.domain.enums import ActorType, DatePrecision, GeoPrecision, SubEventType
+from bot.domain.enums import ActorType, DatePrecision, EventType, GeoPrecision, SubEventType
 from bot.domain.models import ActorRef, Incident, Location, Report
 from bot.extract.actors import ActorRegistry
 from bot.extract.casualties import (
@@ -161,6 +161,14 @@ _NOT_INVOLVED_RE = re.compile(
     r"\b(?:did\s+not|didn['’]t|do\s+not|does\s+not|not\s+to)\s+(?:take\s+part|participate|"
     r"intervene|join|get\s+involved)|\bnot\s+involved\b",
     _LOWER,
+)
+# "fighting between the army and the Arakan Army": the two sides of a conflict.
+_BETWEEN_RE = re.compile(
+    r"\b(?:fighting|clash(?:es)?|battles?|hostilities|confrontations?|gunfights?|"
+    r"firefights?|exchanges?\s+of\s+fire)\s+(?:\w+\s+){0,2}?between\s+"
+    r"(?P<a>[^,;.()]{2,80}?)\s+and\s+(?P<b>[^,;.()]{2,80}?)"
+    r"(?=[,;.]|\s+(?:in|near|on|at|has|have|had|that|which|since|over|for|across)\b|$)",
+    re.IGNORECASE,
 )
 _BRACKET_GAP = re.compile(r"\s*\(\s*")
 _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", _LOWER)
@@ -344,10 +352,11 @@ class RulesEngine:
             elif all(d.reporting for d in head.dates):
                 head.dates = [*unit.dates, *head.dates]
         groups = self._segment(units, ref)
+        rivals = self._rivals(units)
         incidents: list[Incident] = []
         lead_date: dt.date | None = None
         for group in groups:
-            incident = self._build(group, context, ref, lead_date)
+            incident = self._build(group, context, ref, lead_date, rivals)
             if incident is None:
                 continue
             if group.lead:
@@ -729,6 +738,7 @@ class RulesEngine:
         context: Counter[str],
         ref: dt.date,
         lead_date: dt.date | None,
+        rivals: Sequence[tuple[ActorRef, ActorRef]] = (),
     ) -> Incident | None:
         units = group.units
         location = self._location(group, context)
@@ -791,6 +801,8 @@ class RulesEngine:
                     injured = from_heading_i
 
         actors = self._incident_actors(units, sub_event_type, location.country)
+        if event_type in (EventType.BATTLES, EventType.EXPLOSIONS):
+            actors = self._with_rivals(actors, rivals, location.country)
         times = [t for t in (find_time_of_day(u.text) for u in body_units) if t]
         clock = [t for t in times if t[:1].isdigit()]
         time_of_day = (clock or times)[0] if times else None
@@ -863,6 +875,49 @@ class RulesEngine:
             return anchor - dt.timedelta(days=3), DatePrecision.WEEK, None
         return anchor, DatePrecision.DAY, None
 
+    def _rivals(self, units: Sequence[_Unit]) -> list[tuple[ActorRef, ActorRef]]:
+        """Pairs of named sides from "fighting between A and B" anywhere in the article."""
+        pairs: list[tuple[ActorRef, ActorRef]] = []
+        seen: set[str] = set()
+        for unit in units:
+            if unit.sentence_text in seen or "between" not in unit.sentence_text:
+                continue
+            seen.add(unit.sentence_text)
+            for match in _BETWEEN_RE.finditer(unit.sentence_text):
+                sides = [self._actors.find_mentions(match[name]) for name in ("a", "b")]
+                if all(len(side) == 1 for side in sides):
+                    pairs.append((sides[0][0].actor, sides[1][0].actor))
+        return pairs
+
+    def _with_rivals(
+        self, actors: list[ActorRef], rivals: Sequence[tuple[ActorRef, ActorRef]], country: str
+    ) -> list[ActorRef]:
+        """A fight's actors plus the named other side the article says they are fighting."""
+        if not actors:
+            return actors
+        result = list(actors)
+        ids = {a.id for a in result}
+        for pair in rivals:
+            a, b = (self._canonical(x, country) for x in pair)
+            for mine, other in ((a, b), (b, a)):
+                if mine.id not in ids or other.id in ids or other.id == mine.id:
+                    continue
+                generic = other.id in _GENERIC_ACTORS or other.id == _UNIDENTIFIED
+                if generic or other.type is ActorType.CIVILIANS or _is_collective(other):
+                    continue
+                ids.add(other.id)
+                result.append(other)
+        return result
+
+    def _canonical(self, actor: ActorRef, country: str) -> ActorRef:
+        """A generic force as the country's own force; a national force as its registry actor."""
+        kind = _GENERIC_ACTORS.get(actor.id)
+        if kind is not None:
+            return self._country_forces.get((country, kind), actor)
+        if actor.type is ActorType.STATE_FORCES and actor.country:
+            return self._country_forces.get((actor.country, f"actor:{actor.id}"), actor)
+        return actor
+
     def _incident_actors(
         self, units: Sequence[_Unit], sub_event_type: SubEventType, country: str
     ) -> list[ActorRef]:
@@ -890,11 +945,7 @@ class RulesEngine:
         for actor in found:
             if actor.type is ActorType.CIVILIANS:
                 continue
-            kind = _GENERIC_ACTORS.get(actor.id)
-            if kind is not None:
-                actor = self._country_forces.get((country, kind), actor)
-            elif actor.type is ActorType.STATE_FORCES and actor.country:
-                actor = self._country_forces.get((actor.country, f"actor:{actor.id}"), actor)
+            actor = self._canonical(actor, country)
             if actor.id in seen:
                 continue
             seen.add(actor.id)

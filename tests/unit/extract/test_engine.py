@@ -262,3 +262,14 @@ class TestSmallTownsAndNationalForces:
         text = "The junta shelled a village in Sagaing, Myanmar, on Monday, killing three."
         [incident] = engine.extract(text, PUBLISHED)
         assert [a.id for a in incident.actors] == ["myanmar-military"]
+
+
+class TestConflictSides:
+    def test_shelling_gets_the_other_side_of_the_named_fight(self, engine: RulesEngine) -> None:
+        text = (
+            "Myanmar troops shelled Kyauktaw, Myanmar, on Monday, killing three villagers. "
+            "The township has seen heavy fighting between the Myanmar military and the Arakan "
+            "Army since 2019."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert [a.id for a in incident.actors] == ["myanmar-military", "arakan-army"]
