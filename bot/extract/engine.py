@@ -176,7 +176,16 @@ _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility
 _GENERIC_ACTORS = {"security-forces": "security", "military-forces": "military",
                    "police-forces": "police"}  # fmt: skip
 _UNIDENTIFIED = "unidentified-armed-group"
-_CLAIM_RE = re.compile(r"claim|responsib|blame|accus|carried\s+out|behind", re.IGNORECASE)
+_SUSPECT_RE = re.compile(
+    r"\bsuspect(?:s|ed)?\b|hallmarks?\b|\bblamed\b|\battributed\s+to\b|"
+    r"\b(?:believed|thought|said|reported)\s+to\s+(?:be|have)\b",
+    re.IGNORECASE,
+)
+_CLAIM_RE = re.compile(
+    r"claim|responsib|blame|accus|carried\s+out|behind|suspect|hallmark|attribut|"
+    r"(?:believed|thought|said|reported)\s+to\s+(?:be|have)",
+    re.IGNORECASE,
+)
 _MONTH_FIRST_COUNTRIES = frozenset({"US", "PH", "FM", "MH", "PW"})
 _UNKNOWN_HINT = re.compile(
     r"unknown|unclear|not\s+(?:yet\s+)?(?:known|clear|confirmed)|ascertain|"
@@ -553,6 +562,18 @@ class RulesEngine:
         headings = [u for u in units if u.heading]
         body = [u for u in units if not u.heading]
         for unit in body:
+            suspect = (
+                current is not None
+                and not unit.is_event
+                and bool(unit.actors)
+                and unit.place is None
+                and not unit.dates
+                and _SUSPECT_RE.search(unit.text) is not None
+            )
+            if suspect and current is not None:
+                # "Police suspect Boko Haram": who did the event just told, not a new one.
+                current.units.append(unit)
+                continue
             if not unit.is_event or unit.generic or self._historical(unit, ref):
                 continue
             place, date = unit.place, unit.date

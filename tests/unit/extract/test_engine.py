@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -273,3 +274,19 @@ class TestConflictSides:
         )
         [incident] = engine.extract(text, PUBLISHED)
         assert [a.id for a in incident.actors] == ["myanmar-military", "arakan-army"]
+
+
+class TestSuspectedPerpetrators:
+    @pytest.mark.parametrize(
+        "follow_up",
+        [
+            "Authorities suspect Boko Haram fighters.",
+            "The attackers were believed to be Boko Haram fighters.",
+        ],
+    )
+    def test_a_later_sentence_naming_the_suspects(
+        self, engine: RulesEngine, follow_up: str
+    ) -> None:
+        text = f"Gunmen killed 12 villagers in Maiduguri, Nigeria, on Monday. {follow_up}"
+        [incident] = engine.extract(text, PUBLISHED)
+        assert [a.id for a in incident.actors] == ["boko-haram"]
