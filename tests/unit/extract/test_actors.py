@@ -118,6 +118,8 @@ class TestLookup:
             ("unidentified armed groups", "unidentified-armed-group"),
             ("bandit militias", "bandits"),
             ("police personnel", "police-forces"),
+            ("gangs", "unidentified-armed-group"),
+            ("cartel hitmen", "unidentified-armed-group"),
         ],
     )
     def test_generic_plural_phrasings(self, reg: ActorRegistry, name: str, actor_id: str) -> None:
