@@ -12,10 +12,10 @@ import datetime as dt
 import hashlib
 import importlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import IO, TypeVar, cast
 
 from pydantic_core import to_jsonable_python
 
@@ -45,6 +45,7 @@ PROGRESS_EVERY = 25  # rows between progress marks in meta
 MAX_REASONS = 50
 
 Progress = Callable[[int], None]
+_T = TypeVar("_T")
 """Called with the number of rows just handled (for progress bars)."""
 
 
@@ -157,6 +158,40 @@ class ImportService:
 
     # ------------------------------------------------------------ JSON Lines
 
+    async def _import_rows(
+        self,
+        rows: Iterable[tuple[int, _T | RowError]],
+        store: Callable[[int, _T], Awaitable[None]],
+        *,
+        summary: ImportSummary,
+        done: int,
+        mark_key: str,
+        progress: Progress | None,
+    ) -> None:
+        """Import numbered rows, skipping the first ``done``, recording progress to resume."""
+        last = done
+        try:
+            for number, item in rows:
+                if number <= done:
+                    summary.skipped += 1
+                    if progress:
+                        progress(1)
+                    continue
+                summary.rows += 1
+                if isinstance(item, RowError):
+                    summary.reject(str(item))
+                else:
+                    await store(number, item)
+                last = number
+                if progress:
+                    progress(1)
+                if summary.rows % PROGRESS_EVERY == 0:
+                    await self._mark(mark_key, last)
+        finally:
+            # Interrupted or not, the rows finished so far need not be read again.
+            if last > done:
+                await self._mark(mark_key, last)
+
     async def _import_jsonl(
         self,
         path: Path,
@@ -165,29 +200,18 @@ class ImportService:
         mark_key: str,
         progress: Progress | None,
     ) -> None:
-        last = done
-        try:
-            with path.open(encoding="utf-8") as handle:
-                for number, item in iter_jsonl(handle):
-                    if number <= done:
-                        summary.skipped += 1
-                        if progress:
-                            progress(1)
-                        continue
-                    summary.rows += 1
-                    if isinstance(item, RowError):
-                        summary.reject(str(item))
-                    else:
-                        await self._import_record(number, item, summary)
-                    last = number
-                    if progress:
-                        progress(1)
-                    if summary.rows % PROGRESS_EVERY == 0:
-                        await self._mark(mark_key, last)
-        finally:
-            # Interrupted or not, the rows finished so far need not be read again.
-            if last > done:
-                await self._mark(mark_key, last)
+        async def store(number: int, record: ReportRecord) -> None:
+            await self._import_record(number, record, summary)
+
+        with path.open(encoding="utf-8") as handle:
+            await self._import_rows(
+                iter_jsonl(handle),
+                store,
+                summary=summary,
+                done=done,
+                mark_key=mark_key,
+                progress=progress,
+            )
 
     async def _import_record(
         self, number: int, record: ReportRecord, summary: ImportSummary
@@ -217,32 +241,30 @@ class ImportService:
         mark_key: str,
         progress: Progress | None,
     ) -> None:
-        last = done
+        async def store(_number: int, row: tuple[str, Incident]) -> None:
+            await self._store_acled(*row, summary)
+
+        def numbered(handle: IO[str]) -> Iterator[tuple[int, tuple[str, Incident] | RowError]]:
+            rows = iter_acled(handle, actors=self._actors, locate=self._locate)
+            for number, event_id, item in rows:
+                if isinstance(item, RowError):
+                    yield number, item
+                else:
+                    assert event_id is not None  # a row without one is a RowError
+                    yield number, (event_id, item)
+
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
-                rows = iter_acled(handle, actors=self._actors, locate=self._locate)
-                for number, event_id, item in rows:
-                    if number <= done:
-                        summary.skipped += 1
-                        if progress:
-                            progress(1)
-                        continue
-                    summary.rows += 1
-                    if isinstance(item, RowError):
-                        summary.reject(str(item))
-                    else:
-                        assert event_id is not None  # a row without one is a RowError
-                        await self._store_acled(event_id, item, summary)
-                    last = number
-                    if progress:
-                        progress(1)
-                    if summary.rows % PROGRESS_EVERY == 0:
-                        await self._mark(mark_key, last)
+                await self._import_rows(
+                    numbered(handle),
+                    store,
+                    summary=summary,
+                    done=done,
+                    mark_key=mark_key,
+                    progress=progress,
+                )
         except RowError as exc:
             raise UserError(str(exc)) from None
-        finally:
-            if last > done:
-                await self._mark(mark_key, last)
 
     async def _store_acled(
         self, event_id: str, incident: Incident, summary: ImportSummary
