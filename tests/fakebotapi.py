@@ -392,10 +392,15 @@ class FakeBotAPI:
             params[key] = value
         return params
 
-    def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
+    def _take_fault(
+        self, method: str, params: dict[str, Any], kinds: tuple[str, ...] | None = None
+    ) -> Fault | None:
+        """Take the first fault matching the call (and one of ``kinds`` when given)."""
         with self._lock:
             chat = params.get("chat_id")
             for fault in self.faults:
+                if kinds is not None and fault.kind not in kinds:
+                    continue
                 if fault.method is not None and fault.method != method:
                     continue
                 if fault.chat_id is not None and str(fault.chat_id) != str(chat):

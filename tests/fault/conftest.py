@@ -42,7 +42,7 @@ class FaultyBotAPI(FakeBotAPI):
         path = handler.path.split("?", 1)[0]
         method = path.rsplit("/", 1)[-1]
         params = self._params(handler, body)
-        fault = self._peek_fault(method, params, kinds=("hang",))
+        fault = self._take_fault(method, params, kinds=("hang",))  # others stay for the parent
         if fault is not None:
             time.sleep(fault.delay)
             self._record(method, params, 0)
@@ -51,25 +51,6 @@ class FaultyBotAPI(FakeBotAPI):
                 handler.connection.shutdown(2)
             return
         super()._handle(handler, body)
-
-    def _peek_fault(
-        self, method: str, params: dict[str, Any], kinds: tuple[str, ...]
-    ) -> Fault | None:
-        """Take the first matching fault of one of ``kinds`` (others stay for the parent)."""
-        with self._lock:
-            chat = params.get("chat_id")
-            for fault in self.faults:
-                if fault.kind not in kinds:
-                    continue
-                if fault.method is not None and fault.method != method:
-                    continue
-                if fault.chat_id is not None and str(fault.chat_id) != str(chat):
-                    continue
-                fault.count -= 1
-                if fault.count <= 0:
-                    self.faults.remove(fault)
-                return fault
-        return None
 
     @staticmethod
     def _fault_answer(fault: Fault) -> tuple[int, dict[str, Any]]:
