@@ -377,6 +377,7 @@ class RulesEngine:
     def _read(self, article: Article) -> tuple[list[_Unit], Counter[str]]:
         context: Counter[str] = Counter()
         own: dict[tuple[int, int], Counter[str]] = {}
+        variants: set[tuple[int, int]] = set()
         per_sentence: list[list[tuple[int, int, tuple[GazetteerEntry, ...]]]] = []
         lowered: list[str] = []
         texts = [s.text for s in article.sentences]
@@ -390,7 +391,12 @@ class RulesEngine:
             per_sentence.append(found)
             low = lower_same_length(sentence.text)
             lowered.append(low)
+            for mention in mentions:
+                if mention.variant:
+                    variants.add((sentence.index, mention.start))
             for start, end, candidates in found:
+                if (sentence.index, start) in variants:
+                    continue  # another spelling of a known name: it needs a country, not gives one
                 if _NOT_EVENT_AFTER.match(low[end : end + 20]):
                     if candidates[0].kind == "country":
                         context[candidates[0].country] += 2
@@ -426,6 +432,14 @@ class RulesEngine:
                         continue
                     if any(s <= start < e for s, e in actor_spans):
                         continue  # "Myanmar military", "Iraqi army": an actor, not a place
+                    if (sentence.index, start) in variants:
+                        # Another spelling of a known name: only in the article's own country.
+                        top = max(context.values(), default=0)
+                        candidates = tuple(
+                            c for c in candidates if top and context.get(c.country, 0) == top
+                        )
+                        if not candidates:
+                            continue
                     others = context.copy()
                     others.subtract(own.get((sentence.index, start), Counter()))
                     entry = self._choose(sentence.text, start, end, candidates, +others)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +28,7 @@ from bot.extract.normalize import (
     is_arabic,
     match_key,
     strip_article,
+    translit_keys,
     whole_word_hits,
 )
 
@@ -86,6 +89,16 @@ CONFLICT_ALTERNATE_NAMES_MIN_POPULATION = 15_000
 # clan names or words, so they need corroboration (see ``GazetteerEntry.minor``).
 _MINOR_POPULATION = 15_000
 _MINOR_MIN_KEY = 4
+# Countries whose names reach English news romanised from Arabic, Kurdish, Persian, Pashto or
+# Urdu script, each outlet its own way: their places are also found by transliteration key.
+TRANSLIT_COUNTRIES = frozenset(
+    {"IQ", "SY", "YE", "LB", "JO", "PS", "IL", "SA", "KW", "LY", "EG", "SD", "TN", "DZ", "MA",
+     "MR", "AE", "QA", "BH", "OM", "IR", "AF", "PK"}
+)  # fmt: skip
+_TRANSLIT_MIN_LETTERS = 5
+_TRANSLIT_MAX_WORDS = 4
+_SURNAME_AFTER = re.compile(r"[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]\w*[A-Z]")
+_WORD_RE = re.compile(r"[^\W\d_][\w'’]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +152,17 @@ class GazetteerEntry:
 
 @dataclass(frozen=True, slots=True)
 class PlaceMention:
-    """A place name found in text: character span in the original text and ranked candidates."""
+    """A place name found in text: character span in the original text and ranked candidates.
+
+    ``variant`` marks a name matched only by its transliteration key (another spelling of a
+    known name, "Miqdadiya" for Muqdadiyah): such a mention needs its country named elsewhere.
+    """
 
     start: int
     end: int
     surface: str
     candidates: tuple[GazetteerEntry, ...]
+    variant: bool = False
 
 
 @dataclass(slots=True)
@@ -180,6 +198,7 @@ class _State:
     entries: list[GazetteerEntry | None]
     automaton: Any = None
     fuzzy_choices: dict[str, str] | None = None
+    translit: dict[str, list[int]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -294,6 +313,9 @@ class Gazetteer:
                 refs, kind_filter = self._refs_for(head), "admin1"
             elif head and suffix in _PLACE_SUFFIXES:
                 refs, kind_filter = self._refs_for(head), "place"
+        if not refs:
+            indices = self._translit_refs(key)
+            refs = [_Ref(index, True) for index in indices]
         ranked = self._rank(refs, country=country)
         if kind_filter is not None:
             ranked = [e for e in ranked if e.kind == kind_filter] or ranked
@@ -383,6 +405,9 @@ class Gazetteer:
             if mention is not None:
                 mentions.append(mention)
                 cursor = end
+        variants = self._variant_mentions(text, mentions, country=country)
+        if variants:
+            mentions = sorted([*mentions, *variants], key=lambda m: m.start)
         return mentions
 
     # ------------------------------------------------------------------ internals
@@ -461,6 +486,119 @@ class Gazetteer:
                 and by_key[c.key] not in primary
             )
         }
+
+    def _translit_refs(self, key: str) -> list[int]:
+        """Entries (focus-country places, governorates, countries) sharing a transliteration
+        key with ``key``; empty for short names, which vary too little to tell apart."""
+        if sum(ch.isalpha() for ch in key) < _TRANSLIT_MIN_LETTERS:
+            return []
+        index = self._translit_index()
+        found: list[int] = []
+        for variant in translit_keys(key):
+            for i in index.get(variant, ()):
+                if i not in found:
+                    found.append(i)
+        return found
+
+    def _translit_index(self) -> dict[str, list[int]]:
+        state = self._state
+        if state.translit is None:
+            with state.lock:
+                if state.translit is None:
+                    state.translit = self._build_translit_index()
+        return state.translit
+
+    def _build_translit_index(self) -> dict[str, list[int]]:
+        """Transliteration key -> entries, for the names of places in ``TRANSLIT_COUNTRIES``
+        that are matched in running text (all their names), of governorates and countries."""
+        state = self._state
+        alternates_ok = self._alternates_in_running_text()
+        eligible = bytearray(len(state.keys))
+        for i in range(len(eligible)):
+            country = state.countries[2 * i : 2 * i + 2]
+            eligible[i] = country in TRANSLIT_COUNTRIES and (
+                state.kinds[i] != "p" or alternates_ok[i] or state.population[i] >= 1_000
+            )
+        blocked = set()
+        for word in (*state.stoplist, *state.given_names):
+            blocked.update(translit_keys(word))
+        # Per ref: a name of an eligible entry that running text may use.
+        usable_ref = bytes(
+            [eligible[ref >> 1] and (ref & 1 or alternates_ok[ref >> 1]) for ref in state.refs]
+        )
+        index: dict[str, list[int]] = {}
+        refs, starts, counts = state.refs, state.starts, state.counts
+        for name, position in state.name_index.items():
+            start = starts[position]
+            end = start + counts[position]
+            if len(name) < _TRANSLIT_MIN_LETTERS or 1 not in usable_ref[start:end]:
+                continue
+            usable = [refs[k] >> 1 for k in range(start, end) if usable_ref[k]]
+            for variant in translit_keys(strip_article(name)):
+                if variant in blocked:
+                    continue
+                bucket = index.setdefault(variant, [])
+                bucket.extend(i for i in usable if i not in bucket)
+        return index
+
+    def _variant_mentions(
+        self, text: str, exact: Sequence[PlaceMention], *, country: str | None
+    ) -> list[PlaceMention]:
+        """Capitalised names the exact index missed that are another spelling of a focus
+        place ("Miqdadiya", "Qayara"): longest run of up to four words first."""
+        words = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+        if not words:
+            return []
+        covered = [(m.start, m.end) for m in exact]
+        found: list[PlaceMention] = []
+        i = 0
+        while i < len(words):
+            start = words[i][0]
+            first = text[start : words[i][1]]
+            if not first[0].isupper() or any(s <= start < e for s, e in covered):
+                i += 1
+                continue
+            match: PlaceMention | None = None
+            for j in range(min(len(words), i + _TRANSLIT_MAX_WORDS) - 1, i - 1, -1):
+                end = words[j][1]
+                surface = text[start:end]
+                if any(start < e and s < end for s, e in covered):
+                    continue
+                if not _joined_words(text, words[i : j + 1]) or not _capitalised(surface):
+                    continue
+                match = self._variant_mention(text, start, end, country=country)
+                if match is not None:
+                    break
+            if match is None:
+                i += 1
+                continue
+            found.append(match)
+            while i < len(words) and words[i][0] < match.end:
+                i += 1
+        return found
+
+    def _variant_mention(
+        self, text: str, start: int, end: int, *, country: str | None
+    ) -> PlaceMention | None:
+        surface = text[start:end]
+        key = match_key(surface)
+        stripped = strip_article(key)
+        state = self._state
+        if key in state.stoplist or stripped in state.stoplist:
+            return None
+        if self._refs_exact(key) or self._refs_exact(stripped):
+            return None  # a known name the exact matcher chose not to take: its call stands
+        if _is_short_capitals(surface):
+            return None
+        if match_key(_previous_word(text, start)) in state.given_names:
+            return None
+        if _inside_longer_name(text, start, end) or _SURNAME_AFTER.match(text, end):
+            return None  # "Sherwan al-Douberdani": a given name before a family name
+        indices = self._translit_refs(stripped)
+        if not indices:
+            return None
+        candidates = tuple(self._rank([_Ref(i, True) for i in indices], country=country))
+        return PlaceMention(start, end, surface, candidates, variant=True)
 
     def _automaton(self) -> Any:
         state = self._state
@@ -618,6 +756,11 @@ _SENTENCE_WORDS = frozenset(
 )  # fmt: skip
 
 
+def _joined_words(text: str, words: Sequence[tuple[int, int]]) -> bool:
+    """Whether consecutive words are separated by one space or hyphen only (one name)."""
+    return all(text[a[1] : b[0]] in (" ", "-") for a, b in pairwise(words))
+
+
 def _inside_longer_name(text: str, start: int, end: int) -> bool:
     """Whether a capitalised word joins the span on either side ("Ruwan Gora", "Sima Hotel")."""
     if _title_case(text):
@@ -718,4 +861,5 @@ def _default_gazetteer() -> Gazetteer:
         index = json.load(handle)
     gazetteer = Gazetteer(index, _word_list("place_stoplist.txt"), _word_list("given_names.txt"))
     gazetteer._automaton()  # build now so the first article is not slow
+    gazetteer._translit_index()
     return gazetteer

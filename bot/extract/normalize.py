@@ -287,3 +287,112 @@ def whole_word_hits(automaton: _KeyMatcher, folded: str) -> list[tuple[int, int,
         found.append((start, end + 1, key))
     found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
     return found
+
+
+# ---------------------------------------------------------------- transliteration keys
+# Romanised Arabic, Kurdish, Persian and Pashto names are spelled many ways ("Muqdadiyah",
+# "Miqdadiya"; "Khanaqin", "Khanakin"; "Qayyarah", "Qayara"; "Deir", "Dayr"). A
+# transliteration key folds the usual variation away: consonant digraphs to one letter, doubled
+# letters to one, q/k and c/k alike, vowels to three classes (a/e, i/o/u, diphthongs ay/aw), a
+# final h after a vowel dropped, and every Arabic article to "al".
+_TRANSLIT_DIGRAPHS = (
+    ("kh", "x"), ("gh", "g"), ("sh", "$"), ("ch", "$"), ("dh", "d"), ("th", "t"), ("ph", "f"),
+    ("dj", "j"), ("ck", "k"), ("q", "k"), ("c", "k"), ("z", "z"),
+)  # fmt: skip
+_TRANSLIT_VOWELS = frozenset("aeiouy")
+_TRANSLIT_RUNS = {
+    "ai": "ay", "ay": "ay", "ei": "ay", "ey": "ay", "aii": "ay", "eii": "ay",
+    "au": "aw", "ao": "aw", "aw": "aw",
+    "ee": "i", "ie": "i", "ii": "i", "iy": "i", "ea": "i",
+    "oo": "i", "ou": "i", "uu": "i", "oe": "i", "ue": "i",
+    "aa": "a", "ae": "a", "ya": "a", "ia": "iya", "iyya": "iya",
+}  # fmt: skip
+_TRANSLIT_CLASS = {"a": "a", "e": "a", "i": "i", "o": "i", "u": "i", "y": "i"}
+_TRANSLIT_ARTICLES = frozenset(
+    {"al", "el", "as", "ash", "an", "ad", "adh", "at", "ath", "az", "ar", "aj", "il", "ul",
+     "ez", "es", "en", "ed", "et", "er"}
+)  # fmt: skip
+_TRANSLIT_TOKEN = re.compile(r"[a-z]+")
+
+
+def translit_key(key: str) -> str:
+    """The first of ``translit_keys``: one spelling-tolerant key, or "" (see there)."""
+    keys = translit_keys(key)
+    return keys[0] if keys else ""
+
+
+def translit_keys(key: str) -> tuple[str, ...]:
+    """Spelling-tolerant keys for a romanised name already folded by ``match_key``.
+
+    Two spellings of one name share at least one key: "e" stands for "a" ("Kerbala") as often
+    as for "i" ("Tekrit"), so a name with an "e" has a key for each reading (at most eight).
+
+    >>> set(translit_keys("muqdadiyah")) & set(translit_keys("miqdadiya"))
+    {'mikdadiya'}
+
+    Returns () for text that is not plain Latin letters (Arabic script, digits): those are
+    matched exactly.
+    """
+    tokens = key.split()
+    if not tokens or not all(_TRANSLIT_TOKEN.fullmatch(token) for token in tokens):
+        return ()
+    variants: list[str] = [""]
+    for index, token in enumerate(tokens):
+        if token in _TRANSLIT_ARTICLES and index + 1 < len(tokens):
+            readings: tuple[str, ...] = ("al",)
+        else:
+            readings = _translit_token(token)
+        variants = [
+            f"{done} {reading}" if done else reading for done in variants for reading in readings
+        ][:_TRANSLIT_MAX_VARIANTS]
+    return tuple(dict.fromkeys(variants))
+
+
+_TRANSLIT_MAX_VARIANTS = 8
+
+
+@lru_cache(maxsize=65536)
+def _translit_token(token: str) -> tuple[str, ...]:
+    for digraph, letter in _TRANSLIT_DIGRAPHS:
+        token = token.replace(digraph, letter)
+    # Doubled consonants to one ("qayyarah", "hammam"); vowel runs are read below.
+    collapsed = [token[0]]
+    for char in token[1:]:
+        if char != collapsed[-1] or char in _TRANSLIT_VOWELS:
+            collapsed.append(char)
+    token = "".join(collapsed)
+    parts: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(token):
+        char = token[i]
+        # "y" before a vowel is a consonant ("tarmiya"); elsewhere a vowel ("dayr").
+        vowel = char in _TRANSLIT_VOWELS and not (
+            char == "y" and i + 1 < len(token) and token[i + 1] in "aeiou"
+        )
+        if not vowel:
+            parts.append((char,))
+            i += 1
+            continue
+        j = i
+        while j < len(token) and token[j] in _TRANSLIT_VOWELS:
+            if token[j] == "y" and j + 1 < len(token) and token[j + 1] in "aeiou" and j > i:
+                break  # "iya": the "y" starts the next syllable
+            j += 1
+        run = token[i:j]
+        mapped = _TRANSLIT_RUNS.get(run)
+        if mapped is not None:
+            parts.append((mapped,))
+        elif run[0] == "e":
+            parts.append(("a", "i"))
+        else:
+            parts.append((_TRANSLIT_CLASS[run[0]],))
+        i = j
+    readings = [""]
+    for options in parts:
+        readings = [done + option for done in readings for option in options][:4]
+    out = []
+    for reading in readings:
+        if len(reading) > 3 and reading.endswith("h") and reading[-2] in "ai":
+            reading = reading[:-1]
+        out.append(reading)
+    return tuple(dict.fromkeys(out))

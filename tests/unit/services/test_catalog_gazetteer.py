@@ -76,9 +76,20 @@ class TestRealGazetteer:
         assert catalog.resolve_place(text).unique is not None
 
     def test_misspelling_gets_suggestions(self, catalog: CatalogService) -> None:
-        resolution = catalog.resolve_place("Basrra")
+        resolution = catalog.resolve_place("Basrq")
         assert not resolution.found
         assert "gn:99532" in [t.key for t in resolution.suggestions]
+
+    @pytest.mark.parametrize(
+        ("text", "name"),
+        [("Miqdadiya", "Muqdadiya"), ("Khanakin", "Khanaqin"), ("Kerkouk", "Kirkuk")],
+    )
+    def test_other_romanisation_resolves(
+        self, catalog: CatalogService, text: str, name: str
+    ) -> None:
+        target = catalog.resolve_place(text).unique
+        assert target is not None
+        assert target.label == name
 
     @pytest.mark.parametrize(
         ("text", "zone"), [("Erbil", "Asia/Baghdad"), ("Mosul", "Asia/Baghdad")]
