@@ -132,6 +132,7 @@ class ActorRegistry:
                 self._index_alias(index, alias)
             self._display_aliases.append(seen[1:])
         self._automaton: Any = None
+        self._homonym_index: dict[int, tuple[int, ...]] | None = None
         self._choices: dict[str, str] = {key: key for key in self._aliases}
         self._forces: dict[tuple[str, str], int] = {}
         for index, spec in enumerate(self._specs):
@@ -252,36 +253,58 @@ class ActorRegistry:
                 break
         return results[:limit]
 
-    def find_mentions(self, text: str) -> list[ActorMention]:
+    def find_mentions(self, text: str, country: str | None = None) -> list[ActorMention]:
         """Actors named in running text, left to right, longest match first, non-overlapping.
 
         Matches fall on word boundaries; acronyms (AAH, KH, IS) must appear in capitals, and a
-        one- or two-letter acronym inside an all-capitals headline is ignored.
+        one- or two-letter acronym inside an all-capitals headline is ignored. An alias owned
+        by actors of several countries ("SNA": Somali or Syrian National Army) means the one
+        of ``country`` when given, else of the country the rest of the text points to (other
+        actors, country names and adjectives), else the first in data order.
         """
         if not text:
             return []
         folded, offsets = fold_with_offsets(text, for_matching=True)
         found = whole_word_hits(self._get_automaton(), folded)
         mentions: list[ActorMention] = []
+        homonyms: list[tuple[int, list[int]]] = []
         cursor = 0
         for start, end, key in found:
             if start < cursor:
                 continue
             orig_start, orig_end = offsets[start], offsets[end - 1] + 1
             surface = text[orig_start:orig_end]
-            alias = self._matching_alias(key, surface, text, orig_start, orig_end)
-            if alias is None:
+            owners = self._matching_actors(key, surface, text, orig_start, orig_end)
+            if not owners:
                 continue
+            if len(owners) > 1:
+                homonyms.append((len(mentions), owners))
             mentions.append(
                 ActorMention(
                     start=orig_start,
                     end=orig_end,
                     surface=surface,
-                    actor=self._refs[alias.actor_index].model_copy(),
+                    actor=self._refs[owners[0]].model_copy(),
                 )
             )
             cursor = end
+        if homonyms:
+            self._resolve_homonyms(mentions, homonyms, folded, country)
         return mentions
+
+    def localize(self, actor: ActorRef, country: str) -> ActorRef:
+        """The actor of ``country`` that shares an acronym or name with ``actor``, else ``actor``.
+
+        For a caller that learns the country after reading a mention ("SNA" read as the
+        Syrian National Army in an incident placed in Somalia is the Somali National Army).
+        """
+        if not country or actor.country == country.upper():
+            return actor
+        index = self._by_id.get(actor.id)
+        for other in self._homonyms().get(index, ()) if index is not None else ():
+            if self._refs[other].country == country.upper():
+                return self._refs[other].model_copy()
+        return actor
 
     # ------------------------------------------------------------------ internals
     def _get_automaton(self) -> Any:
@@ -293,19 +316,64 @@ class ActorRegistry:
             self._automaton = automaton
         return self._automaton
 
-    def _matching_alias(
+    def _matching_actors(
         self, key: str, surface: str, text: str, start: int, end: int
-    ) -> _Alias | None:
+    ) -> list[int]:
+        """Indexes of the actors whose alias ``key`` fits the surface, in data order."""
+        owners: list[int] = []
         for alias in self._aliases.get(key, ()):
-            if not alias.exact_words:
-                return alias
-            if not _exact_ok(alias, surface):
-                continue
-            short = any(len(exact) <= 2 for _, exact in alias.exact_words)
-            if short and _in_shouting(text, start, end):
-                continue
-            return alias
-        return None
+            if alias.exact_words:
+                if not _exact_ok(alias, surface):
+                    continue
+                short = any(len(exact) <= 2 for _, exact in alias.exact_words)
+                if short and _in_shouting(text, start, end):
+                    continue
+            if alias.actor_index not in owners:
+                owners.append(alias.actor_index)
+        return owners
+
+    def _homonyms(self) -> dict[int, tuple[int, ...]]:
+        """For each actor, the actors of other countries that own one of its aliases."""
+        if self._homonym_index is None:
+            index: dict[int, list[int]] = {}
+            for entries in self._aliases.values():
+                owners = list(dict.fromkeys(entry.actor_index for entry in entries))
+                for owner in owners:
+                    for other in owners:
+                        same = self._refs[other].country == self._refs[owner].country
+                        if not same and other not in index.setdefault(owner, []):
+                            index[owner].append(other)
+            self._homonym_index = {k: tuple(v) for k, v in index.items()}
+        return self._homonym_index
+
+    def _resolve_homonyms(
+        self,
+        mentions: list[ActorMention],
+        homonyms: Sequence[tuple[int, list[int]]],
+        folded: str,
+        country: str | None,
+    ) -> None:
+        """Give each ambiguous mention the owner from the country the text is about."""
+        ambiguous = {position for position, _ in homonyms}
+        votes: dict[str, int] = {}
+        for position, mention in enumerate(mentions):
+            if position not in ambiguous and mention.actor.country:
+                votes[mention.actor.country] = votes.get(mention.actor.country, 0) + 2
+        for _start, _end, key in whole_word_hits(_country_words_automaton(), folded):
+            for code in _country_words()[key]:
+                votes[code] = votes.get(code, 0) + 1
+        if country:
+            votes[country.upper()] = votes.get(country.upper(), 0) + 1000
+        for position, owners in homonyms:
+            best = max(owners, key=lambda i: votes.get(self._refs[i].country or "", 0))
+            if best != owners[0]:
+                old = mentions[position]
+                mentions[position] = ActorMention(
+                    start=old.start,
+                    end=old.end,
+                    surface=old.surface,
+                    actor=self._refs[best].model_copy(),
+                )
 
 
 def _exact_ok(alias: _Alias, surface: str) -> bool:
@@ -494,6 +562,29 @@ def national_force_specs(
                 current = result[index]
                 result[index] = current.model_copy(update={"aliases": [*current.aliases, *fresh]})
     return result
+
+
+@cache
+def _country_words() -> dict[str, tuple[str, ...]]:
+    """Folded country names and adjectives -> the countries they name (for homonyms)."""
+    words: dict[str, list[str]] = {}
+    for row in nationalities():
+        for word in (*row.names, *row.adjectives):
+            if _is_acronym(word):
+                continue  # "CAR", "DRC": capitals matter, and "car" is a word
+            key = match_key(word)
+            if key and row.country not in words.setdefault(key, []):
+                words[key].append(row.country)
+    return {key: tuple(codes) for key, codes in words.items()}
+
+
+@cache
+def _country_words_automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for key in _country_words():
+        automaton.add_word(key, key)
+    automaton.make_automaton()
+    return automaton
 
 
 @cache

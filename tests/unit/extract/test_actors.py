@@ -489,3 +489,37 @@ class TestConflictGroups:
     )
     def test_groups_of_other_conflicts(self, reg: ActorRegistry, text: str, actor_id: str) -> None:
         assert _ids(reg.find_mentions(text)) == [actor_id]
+
+
+class TestHomonyms:
+    """One alias owned by actors of two countries means the one the text is about."""
+
+    @pytest.fixture
+    def small(self) -> ActorRegistry:
+        return ActorRegistry(
+            [
+                ActorSpec(id="xa-army", name="Xa National Army", type=ActorType.STATE_FORCES,
+                          country="SO", aliases=["XNA"]),
+                ActorSpec(id="ya-army", name="Ya National Army", type=ActorType.REBEL_GROUP,
+                          country="SY", aliases=["XNA"]),
+            ]
+        )  # fmt: skip
+
+    def test_without_a_hint_the_first_in_data_order(self, small: ActorRegistry) -> None:
+        assert _ids(small.find_mentions("XNA troops moved.")) == ["xa-army"]
+
+    def test_a_country_word_in_the_text(self, small: ActorRegistry) -> None:
+        assert _ids(small.find_mentions("XNA troops moved near the Syrian border.")) == ["ya-army"]
+
+    def test_an_explicit_country(self, small: ActorRegistry) -> None:
+        assert _ids(small.find_mentions("XNA troops moved.", "SY")) == ["ya-army"]
+
+    def test_lookup_lists_both(self, small: ActorRegistry) -> None:
+        assert {a.id for a in small.lookup("XNA")} == {"xa-army", "ya-army"}
+
+    def test_localize(self, small: ActorRegistry) -> None:
+        xa = small.get("xa-army")
+        assert xa is not None
+        assert small.localize(xa, "sy").id == "ya-army"
+        assert small.localize(xa, "SO").id == "xa-army"
+        assert small.localize(xa, "").id == "xa-army"

@@ -1,0 +1,134 @@
+"""Actor registry coverage across active conflicts: names in news text and analyst labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.enums import ActorType
+from bot.extract.actors import ActorRegistry
+from bot.extract.normalize import fold
+
+STATE = ActorType.STATE_FORCES
+REBEL = ActorType.REBEL_GROUP
+POLITICAL = ActorType.POLITICAL_MILITIA
+IDENTITY = ActorType.IDENTITY_MILITIA
+EXTERNAL = ActorType.EXTERNAL_FORCES
+
+
+@pytest.fixture(scope="module")
+def reg() -> ActorRegistry:
+    return ActorRegistry.default()
+
+
+def _found(reg: ActorRegistry, text: str, country: str | None = None) -> list[tuple[str, str]]:
+    return [(m.actor.id, m.actor.type.value) for m in reg.find_mentions(text, country)]
+
+
+def _labels(reg: ActorRegistry, actor_id: str) -> set[str]:
+    """What an analyst's label is compared with: name, id and aliases, folded."""
+    actor = reg.get(actor_id)
+    assert actor is not None
+    return {fold(actor.name), actor.id, *(fold(a) for a in reg.aliases(actor_id))}
+
+
+class TestMiddleEast:
+    @pytest.mark.parametrize(
+        ("text", "actor_id", "actor_type"),
+        [
+            ("Tahrir al-Sham fighters overran two villages.", "hts", REBEL),
+            ("The NDF militia manned the checkpoint.", "national-defence-forces-syria", POLITICAL),
+            ("Men of Dignity fighters blocked the road to Suwayda.", "druze-militias", IDENTITY),
+            ("Members of the Hamza Division fired on the crowd.", "syrian-national-army", REBEL),
+            ("US-backed SDF units raided a house.", "sdf", REBEL),
+            ("Houthi drones struck the oil terminal.", "houthis", REBEL),
+            ("Ansarullah fighters shelled the district.", "houthis", REBEL),
+            ("The Giants Brigades advanced in Shabwa.", "giants-brigades", POLITICAL),
+            ("Security Belt Forces detained him.", "southern-transitional-council", POLITICAL),
+            ("The Radwan Force fired anti-tank missiles.", "hezbollah", POLITICAL),
+            ("UNIFIL peacekeepers reported the blast.", "unifil", EXTERNAL),
+            ("The Lions' Den claimed the shooting.", "lions-den", REBEL),
+            ("The Jenin Battalion said it fought the raid.", "palestinian-islamic-jihad", REBEL),
+            ("Izz el-Din al-Qassam Brigades fired rockets.", "hamas", REBEL),
+            ("Armed settlers torched cars in the village.", "israeli-settlers", IDENTITY),
+            ("Israeli tank fire hit the tents.", "idf", STATE),
+            ("The PA security services arrested three men.", "palestinian-security-forces", STATE),
+            ("Haftar-led forces moved south.", "libyan-national-army", STATE),
+            ("The Special Deterrence Force clashed with the brigade.", "special-deterrence-force",
+             POLITICAL),
+            ("Wilayat Sinai claimed the attack on the checkpoint.", "islamic-state-sinai", REBEL),
+            ("Islamic State remnants attacked a patrol.", "islamic-state", REBEL),
+            ("Daesh elements opened fire on the outpost.", "islamic-state", REBEL),
+            ("The 444th Combat Brigade deployed armoured vehicles.", "libya-gnu-forces", STATE),
+        ],
+    )  # fmt: skip
+    def test_names_in_text(
+        self, reg: ActorRegistry, text: str, actor_id: str, actor_type: ActorType
+    ) -> None:
+        assert _found(reg, text) == [(actor_id, actor_type.value)]
+
+    def test_palestinian_militants_are_a_collective(self, reg: ActorRegistry) -> None:
+        actor = reg.get("palestinian-armed-groups")
+        assert actor is not None
+        # A collective name ("... groups") gives way to a named group in the same incident.
+        assert actor.name.split()[-1] == "groups"
+        assert _found(reg, "Palestinian gunmen opened fire.") == [
+            ("palestinian-armed-groups", "rebel_group")
+        ]
+
+    @pytest.mark.parametrize(
+        ("label", "actor_id"),
+        [
+            ("Houthis", "houthis"),
+            ("the Houthis", "houthis"),
+            ("Syrian Democratic Forces", "sdf"),
+            ("Hayat Tahrir al-Sham", "hts"),
+            ("Hezbollah", "hezbollah"),
+            ("Israeli forces", "idf"),
+            ("Libyan National Army", "libyan-national-army"),
+            ("Syrian government forces", "syrian-government-forces"),
+        ],
+    )
+    def test_analyst_labels(self, reg: ActorRegistry, label: str, actor_id: str) -> None:
+        assert fold(label) in _labels(reg, actor_id)
+
+
+class TestSharedNamesByCountry:
+    def test_regime_forces_follow_the_country_named_in_the_text(self, reg: ActorRegistry) -> None:
+        syria = _found(reg, "Regime forces shelled villages in Idlib, Syrian activists said.")
+        myanmar = _found(reg, "Regime forces torched homes in Sagaing, Myanmar media said.")
+        assert syria[0][0] == "syrian-government-forces"
+        assert myanmar[0][0] == "myanmar-military"
+
+    def test_other_actors_in_the_text_point_to_the_country(self, reg: ActorRegistry) -> None:
+        found = _found(reg, "The Arakan Army said regime troops had fled.")
+        assert [actor_id for actor_id, _ in found] == ["arakan-army", "myanmar-military"]
+
+    def test_an_explicit_country_wins(self, reg: ActorRegistry) -> None:
+        assert _found(reg, "Regime troops advanced.", "MM")[0][0] == "myanmar-military"
+        assert _found(reg, "Regime troops advanced.", "SY")[0][0] == "syrian-government-forces"
+
+    def test_localize_swaps_to_the_incident_country(self, reg: ActorRegistry) -> None:
+        syrian = reg.get("syrian-government-forces")
+        assert syrian is not None
+        localized = reg.localize(syrian, "MM")
+        assert localized.id == "myanmar-military"
+        assert reg.localize(syrian, "SY").id == "syrian-government-forces"
+        assert reg.localize(syrian, "FR").id == "syrian-government-forces"
+
+
+class TestCommonWordsStayQuiet:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Joint forces of the army and police took part.",  # not Yemen's west-coast forces
+            "North Sinai province is sparsely populated.",  # a governorate, not IS Sinai
+            "The colonists built roads in the nineteenth century.",
+        ],
+    )
+    def test_no_named_group(self, reg: ActorRegistry, text: str) -> None:
+        named = [
+            actor_id
+            for actor_id, _ in _found(reg, text)
+            if actor_id not in {"military-forces", "police-forces"}
+        ]
+        assert named == []
