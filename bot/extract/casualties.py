@@ -127,6 +127,14 @@ _TOLL = re.compile(
     rf"was|is|went\s+up|rising)\s+(?:to|at)?\s*(?:{_MOD}\s+)?(?P<num>{_NUM})\b",
     _ON_LOWERED,
 )
+# "the Observatory put the death toll at five", "medics gave a toll of 12", "raised the toll to 9".
+_TOLL_PUT = re.compile(
+    rf"\b(?P<verb>put(?:s|ting)?|gave|gives|giving|placed|places|raised|raises|raising|"
+    rf"revised|set|sets)\s+(?:the|a|its|their)\s+(?:\w+\s+)?"
+    rf"(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|"
+    rf"wounded|injuries))\s+(?:at|to|of)\s+(?:{_MOD}\s+)?(?P<num>{_NUM})\b",
+    _ON_LOWERED,
+)
 _NONE = re.compile(
     r"\b(?:no\s+(?:immediate\s+)?(?:reports?\s+of\s+)?(?P<what>casualties|injuries|deaths|"
     r"fatalities|victims|losses|one\s+was\s+(?:killed|hurt|injured|wounded)|one\s+(?:was\s+)?"
@@ -330,9 +338,9 @@ def find_figures(clause: str) -> list[Figure]:
         figures.append(none)
         taken.append((none.start, none.end))
 
-    for match in _TOLL.finditer(text):
+    for match in [*_TOLL.finditer(text), *_TOLL_PUT.finditer(text)]:
         value = parse_number(match["num"])
-        if value is None:
+        if value is None or not free(match.start(), match.end()):
             continue
         what = match["what"].lower()
         kind: FigureKind = "injured" if ("injur" in what or "wound" in what) else "killed"
@@ -343,8 +351,9 @@ def find_figures(clause: str) -> list[Figure]:
         )
         figures.append(
             Figure(kind, value[0], value[0], status, match.start(), match.end(), match.group(0),
-                   "", True, False, update=bool(re.search(r"ris|rose|climb|jump|increas|went up",
-                                                          match.group(0), re.I)))
+                   "", True, False,
+                   update=bool(re.search(r"ris|rose|climb|jump|increas|went up|raise|revised",
+                                         match.group(0), re.I)))
         )  # fmt: skip
         taken.append((match.start(), match.end()))
 
@@ -405,8 +414,10 @@ def find_figures(clause: str) -> list[Figure]:
         value = parse_number(match["num"])
         if value is None:
             continue
-        if match["num3"] and match["num3"] not in {"a", "an", "the"} and not post:
-            extra = parse_number(match["num3"])  # "killed a farmer and his two sons"
+        num3 = (match["num3"] or "").lower()
+        person_after = num3 in {"a", "an"} and _PERSON_AFTER.match(text, match.end("num3"))
+        if num3 and (num3 not in {"a", "an", "the"} or person_after) and not post:
+            extra = parse_number(num3)  # "killed a farmer and his two sons", "... and a civilian"
             if extra is not None:
                 value = (value[0] + extra[0], value[1])
         mod = re.match(rf"\s*({_MOD})\s", text[match.end("verb") : match.start("num") + 1], re.I)
@@ -482,6 +493,15 @@ _NOT_A_NAME = frozenset(
      "brigade", "brigades", "units", "militia", "council", "office", "he", "she", "it", "they",
      "his", "her", "their", "this", "that", "one", "another", "said", "according"}
 )  # fmt: skip
+
+
+# One person named by role after "and a/an": "killed two gendarmes and a civilian".
+_PERSON_AFTER = re.compile(
+    r"\s+(?:\w+\s+)?(?:civilian|soldier|child|boy|girl|woman|man|policeman|police\s+officer|"
+    r"officer|teacher|doctor|nurse|journalist|student|farmer|shepherd|passer-?by|guard|"
+    r"gendarme|militiaman|fighter|militant|villager|resident|driver|worker|member)\b",
+    _ON_LOWERED,
+)
 
 
 def _search_all(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
@@ -660,6 +680,7 @@ class Statement:
     source: str | None
     evidence: str
     unknown: bool = False  # the clause says the toll is not known
+    claim: bool = False  # a party's own claim ("IS said its fighters killed 22"): an alternative
 
 
 _GROUPS = {
@@ -713,6 +734,7 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
     none_source: tuple[str | None, str] | None = None
     unknown_claims: list[CasualtyClaim] = []
     vague_only: list[tuple[int, CountStatus, str | None, str]] = []
+    claimed: list[tuple[int, CountStatus, str | None, str]] = []
     statements = list(statements)
     counted_any = any(
         f.kind == kind and f.min is not None and f.subject != _NAMED_SUBJECT
@@ -745,6 +767,9 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
         status = _combine_status([f.status for f in plain])
         entry = (value, status, statement.source, statement.evidence)
         additive = any(f.additive for f in plain)
+        if statement.claim:
+            claimed.append(entry)  # another figure for the same dead, never added to them
+            continue
         single_generic = len(plain) == 1 and plain[0].generic and not additive
         vague = all(f.status is CountStatus.APPROXIMATE for f in plain) and len(plain) == 1
         if vague and (single_generic or not groups) and not additive:
@@ -771,6 +796,7 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
     if updates:
         top = max(u[0] for u in updates)
         candidates = [c for c in candidates if c[0] >= top] + [u for u in updates if u[0] == top]
+    candidates.extend(claimed)
     if not candidates:
         candidates = vague_only
     elif vague_only:

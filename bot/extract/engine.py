@@ -110,7 +110,11 @@ _NOT_EVENT_AFTER = re.compile(
 )
 _NOT_EVENT_BEFORE = re.compile(
     r"\b(?:including|such\s+as|taken\s+to|transferred\s+to|moved\s+to|evacuated\s+to|"
-    r"residents?\s+of|native\s+of|born\s+in|from\s+the\s+province\s+of|governor\s+of)\s+$",
+    r"residents?\s+of|native\s+of|born\s+in|from\s+the\s+province\s+of|governor\s+of|"
+    r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+in|"
+    r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
+    r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
+    r"(?:with|between)\s+(?:\w+\s+)?and)\s+$",
     _LOWER,
 )
 # Clauses that are context rather than an event: habits, history, cumulative tolls.
@@ -130,6 +134,23 @@ _GENERIC_PERFECT_RE = re.compile(
     _LOWER,
 )
 _PERFECT_RE = re.compile(r"\b(?:have|has|had)\b", _LOWER)
+# A conflict's running toll ("more than 3,000 people have been killed", "the war has killed
+# tens of thousands"): context, not a count for this report's incident.
+_CUMULATIVE_RE = re.compile(
+    r"\b(?:ha(?:s|ve)\s+(?:been\s+)?(?:killed|claimed|died|displaced|left|cost)|"
+    r"(?:conflict|war|insurgency|violence|fighting|crisis)\s+(?:has|have|had)\s+"
+    r"(?:killed|claimed|left|displaced|cost))\b",
+    _LOWER,
+)
+_CUMULATIVE_MIN = 200
+# A party's own account of what it inflicted: "claimed that its fighters had killed 20",
+# "saying its soldiers killed seven" (a claim of responsibility alone is not one).
+_CLAIM_RE = re.compile(
+    r"\bclaim(?:ed|s|ing)?\s+(?:that|to\s+have|it\s+had|its|their|they)\b|"
+    r"\bsaying\s+(?:that\s+)?(?:it|its|they|their)\s|\bpropaganda\b|\bamaq\b|"
+    r"\bcould\s+not\s+be\s+(?:independently\s+)?verified\b",
+    _LOWER,
+)
 _YEAR_RE = re.compile(r"\b(?:in|since|from|of)\s+((?:19|20)\d\d)\b")
 _SEPARATE_RE = re.compile(
     r"\b(?:separate(?:ly)?|elsewhere|meanwhile|in\s+another\s+(?:attack|incident)|"
@@ -588,7 +609,12 @@ class RulesEngine:
                 # "Police suspect Boko Haram": who did the event just told, not a new one.
                 current.units.append(unit)
                 continue
-            if not unit.is_event or unit.generic or self._historical(unit, ref):
+            if (
+                not unit.is_event
+                or unit.generic
+                or self._historical(unit, ref)
+                or _cumulative(unit)
+            ):
                 continue
             place, date = unit.place, unit.date
             if current is None and unit.background_cue and (place or date):
@@ -683,8 +709,14 @@ class RulesEngine:
         years = [int(y) for y in _YEAR_RE.findall(unit.text)]
         if not years or min(years) >= ref.year:
             return False
+        # A clause that also names a recent day ("on Tuesday", "on 3 May") is about that day;
+        # the year is background ("... since the government retook it in 2018").
         return not any(
-            d.date is not None and (ref - d.date).days < 60 for d in unit.dates if d.explicit
+            d.date is not None
+            and (ref - d.date).days < 60
+            and (d.explicit or d.precision is DatePrecision.DAY)
+            for d in unit.dates
+            if not d.reporting
         )
 
     def _attach(self, group: _Group, unit: _Unit) -> None:
@@ -818,7 +850,14 @@ class RulesEngine:
 
         body_units = [u for u in units if not u.heading] or units
         statements = [
-            Statement(tuple(u.figures), u.source, u.sentence_text, u.unknown) for u in body_units
+            Statement(
+                tuple(u.figures),
+                u.source,
+                u.sentence_text,
+                u.unknown,
+                claim=_CLAIM_RE.search(lower_same_length(u.sentence_text)) is not None,
+            )
+            for u in body_units
         ]
         killed = combine(statements, "killed")
         injured = combine(statements, "injured")
@@ -1112,6 +1151,15 @@ def _interval(mention: DateMention) -> tuple[dt.date, dt.date]:
     if mention.precision is DatePrecision.WEEK:
         return day - dt.timedelta(days=3), day + dt.timedelta(days=3)
     return day, mention.date_end or day
+
+
+def _cumulative(unit: _Unit) -> bool:
+    """A running toll of a whole conflict: a large perfect-tense count with no place or day."""
+    if unit.places or any(not d.reporting for d in unit.dates):
+        return False
+    if not any(f.min is not None and f.min >= _CUMULATIVE_MIN for f in unit.figures):
+        return False
+    return _CUMULATIVE_RE.search(lower_same_length(unit.text)) is not None
 
 
 def _is_generic(text: str) -> bool:

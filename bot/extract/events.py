@@ -83,7 +83,8 @@ _BY_GROUP = {f"t{i}": (sub, weight) for i, (sub, weight, _) in enumerate(_TRIGGE
 
 # A generic "attack" is a battle when armed people or posts were hit, else an attack on civilians.
 _ATTACK_RE = re.compile(
-    r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|stormed|ambush(?:ed)?)\b",
+    r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|stormed|ambush(?:ed)?|open(?:ed|ing)?\s+fire|"
+    r"fired\s+(?:on|at|upon)|gunned\s+down)\b",
     _ON_LOWERED,
 )
 _ARMED_TARGET_RE = re.compile(

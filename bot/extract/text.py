@@ -103,14 +103,16 @@ def parse_published(value: str) -> dt.datetime | None:
 # "ERBIL, Kurdistan Region -", "BAGHDAD:", "PESHAWAR, Feb 5 —", "Mogadishu (HOL) -",
 # "Shafaq News /", "Reuters, Iraq". Upper-case city word(s) or a short capitalised name with an
 # agency tag, then a dash, colon or slash.
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪİŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹŻŽ"  # upper-case Latin letters, accented too
 _DATELINE_RE = re.compile(
-    r"""^\s*(?P<dateline>
-        (?:[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+){0,3}       # ERBIL / DERA ISMAIL KHAN
-           (?:\s*,\s*[A-Z][\w'’.]*(?:\s+[\w'’.]+){0,3}){0,2}    # , Iraq, March 3
-           (?:\s*\([^)]{1,30}\))?)                              # (AFP)
-        |(?:[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2}\s*\([A-Z]{2,10}\))  # Mogadishu (HOL)
+    rf"""^\s*(?P<dateline>
+        (?:[{_UP}][{_UP}'’.\-]+(?:\s+[{_UP}][{_UP}'’.\-]+){{0,3}}  # ERBIL / DERA ISMAIL KHAN
+           (?:\s*,\s*[{_UP}0-9][\w'’.]*(?:\s+[\w'’.]+){{0,3}}){{0,3}}  # , Iraq, 14 July 2022
+           (?:\s*\([^)]{{1,30}}\))?)                                # (AFP)
+        # Mogadishu (HOL)
+        |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+){{0,2}}\s*\([A-Z]{{2,10}}\))
         |(?:Shafaq\s+News|[A-Z][a-z]+\s+News(?:\s+Agency)?)   # agency slug
-        |(?:[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?
+        |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+)?,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?
            (?=\s*[-–—]\s))                                       # Kirkuk, Iraq —
     )\s*(?:[-–—:/]|\(\w+\)\s*[-–—])\s+""",
     re.VERBOSE,
@@ -118,14 +120,21 @@ _DATELINE_RE = re.compile(
 
 
 def strip_dateline(paragraph: str) -> tuple[str | None, str]:
-    """Remove a leading dateline from a paragraph; return ``(dateline, rest)``."""
-    match = _DATELINE_RE.match(paragraph)
-    if not match:
-        return None, paragraph
-    rest = paragraph[match.end() :]
-    if not rest[:1].isalnum() and rest[:1] not in "\"'“‘":
-        return None, paragraph
-    return match.group("dateline").strip(), rest
+    """Remove leading datelines from a paragraph; return ``(dateline, rest)``.
+
+    An agency slug may precede the place line ("Shafaq News / BASRA, Iraq, 14 July 2022 —"):
+    both are removed and the place line is returned.
+    """
+    found: str | None = None
+    for _ in range(2):
+        match = _DATELINE_RE.match(paragraph)
+        if not match:
+            break
+        rest = paragraph[match.end() :]
+        if not rest[:1].isalnum() and rest[:1] not in "\"'“‘":
+            break
+        found, paragraph = match.group("dateline").strip(), rest
+    return found, paragraph
 
 
 # Lines that are page furniture rather than prose.
