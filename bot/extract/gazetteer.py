@@ -519,7 +519,7 @@ class Gazetteer:
             eligible[i] = country in TRANSLIT_COUNTRIES and (
                 state.kinds[i] != "p" or alternates_ok[i] or state.population[i] >= 1_000
             )
-        blocked = set()
+        blocked: set[str] = set()
         for word in (*state.stoplist, *state.given_names):
             blocked.update(translit_keys(word))
         # Per ref: a name of an eligible entry that running text may use.
