@@ -24,6 +24,11 @@ def _found(reg: ActorRegistry, text: str, country: str | None = None) -> list[tu
     return [(m.actor.id, m.actor.type.value) for m in reg.find_mentions(text, country)]
 
 
+def _first(reg: ActorRegistry, text: str) -> tuple[str, str] | None:
+    found = _found(reg, text)
+    return found[0] if found else None
+
+
 def _labels(reg: ActorRegistry, actor_id: str) -> set[str]:
     """What an analyst's label is compared with: name, id and aliases, folded."""
     actor = reg.get(actor_id)
@@ -92,6 +97,92 @@ class TestMiddleEast:
         assert fold(label) in _labels(reg, actor_id)
 
 
+class TestSahelAndWestAfrica:
+    @pytest.mark.parametrize(
+        ("text", "actor_id", "actor_type"),
+        [
+            ("Katiba Macina fighters stormed the market.", "jnim", REBEL),
+            ("The al-Qaeda affiliate JNIM claimed the ambush.", "jnim", REBEL),
+            ("ISGS fighters executed three men.", "islamic-state-sahel", REBEL),
+            ("EIGS militants raided the camp.", "islamic-state-sahel", REBEL),
+            ("FAMa soldiers repelled the raid.", "malian-armed-forces", STATE),
+            ("Russian instructors accompanied the column.", "wagner-group", EXTERNAL),
+            ("The Azawad Liberation Front shot down a drone.", "azawad-liberation-front", REBEL),
+            ("Dogon militiamen attacked a Peul hamlet.", "dan-na-ambassagou", IDENTITY),
+            ("Dozo hunters clashed with the assailants.", "dozo-hunters", IDENTITY),
+            ("Homeland Defence Volunteers were ambushed.", "vdp", POLITICAL),
+            ("ISWAP insurgents overran the base.", "islamic-state-west-africa", REBEL),
+            ("The Bakura faction abducted fishermen.", "boko-haram", REBEL),
+            ("Ansaru jihadists kidnapped travellers.", "ansaru", REBEL),
+            ("CJTF vigilantes arrested the suspect.", "civilian-joint-task-force", IDENTITY),
+            ("Amotekun operatives rescued the victims.", "amotekun", POLITICAL),
+            ("ESN fighters burned the police station.", "ipob", POLITICAL),
+            ("Operation Hadin Kai troops killed five insurgents.", "nigerian-forces", STATE),
+            ("NSCDC operatives arrested two men.", "nigerian-forces", STATE),
+            ("Armed herders attacked the farming village.", "fulani-militia", IDENTITY),
+            ("Cattle rustlers raided the herd.", "bandits", POLITICAL),
+            ("Local vigilantes repelled the attackers.", "vigilantes", IDENTITY),
+            ("Ethnic militiamen torched the hamlet.", "communal-militia", IDENTITY),
+            ("MNJTF troops recovered the town.", "mnjtf", EXTERNAL),
+            ("Amba fighters torched the school.", "ambazonian-separatists", REBEL),
+            ("FACT rebels crossed from Libya.", "fact", REBEL),
+            ("Ansar al-Sunna fighters beheaded villagers.", "islamic-state-mozambique", REBEL),
+            ("SAMIM troops withdrew.", "samim", EXTERNAL),
+            ("Rwandan troops retook the port.", "rwanda-defence-force", STATE),
+            ("AQIM militants kidnapped a foreigner.", "aqim", REBEL),
+        ],
+    )  # fmt: skip
+    def test_names_in_text(
+        self, reg: ActorRegistry, text: str, actor_id: str, actor_type: ActorType
+    ) -> None:
+        assert _first(reg, text) == (actor_id, actor_type.value)
+
+    @pytest.mark.parametrize(
+        ("label", "actor_id"),
+        [
+            ("Malian army", "malian-armed-forces"),
+            ("Malian armed forces", "malian-armed-forces"),
+            ("FAMa", "malian-armed-forces"),
+            ("JNIM", "jnim"),
+            ("Islamic State Sahel", "islamic-state-sahel"),
+            ("ISWAP", "islamic-state-west-africa"),
+            ("Boko Haram", "boko-haram"),
+            ("bandits", "bandits"),
+            ("jihadists", "jihadist-militants"),
+            ("Burkina Faso army", "burkina-faso-forces"),
+            ("Volunteers for the Defence of the Homeland", "vdp"),
+            ("Nigerien army", "niger-forces"),
+            ("Nigerian army", "nigerian-forces"),
+            ("Nigerian police", "nigerian-forces"),
+            ("Cameroonian army", "cameroon-forces"),
+            ("Ambazonian separatists", "ambazonian-separatists"),
+            ("Amba boys", "ambazonian-separatists"),
+            ("IPOB", "ipob"),
+            ("Fulani militia", "fulani-militia"),
+            ("Civilian JTF", "civilian-joint-task-force"),
+            ("Wagner Group", "wagner-group"),
+            ("Africa Corps", "wagner-group"),
+            ("Chadian army", "military-forces-td"),
+            ("Beninese army", "military-forces-bj"),
+            ("Togolese soldiers", "military-forces-tg"),
+        ],
+    )
+    def test_analyst_labels(self, reg: ActorRegistry, label: str, actor_id: str) -> None:
+        assert fold(label) in _labels(reg, actor_id)
+
+    def test_bir_is_the_unit_of_the_country_in_the_text(self, reg: ActorRegistry) -> None:
+        assert _found(reg, "Cameroonian BIR soldiers raided Bamenda.")[0][0] == "cameroon-forces"
+        assert _found(reg, "BIR units of the Burkinabe army moved in.")[0][0] == (
+            "burkina-faso-forces"
+        )
+
+    def test_fds_is_the_security_forces_of_the_incident_country(self, reg: ActorRegistry) -> None:
+        assert _first(reg, "FDS units pursued the assailants.") == (
+            "security-forces",
+            "state_forces",
+        )
+
+
 class TestSharedNamesByCountry:
     def test_regime_forces_follow_the_country_named_in_the_text(self, reg: ActorRegistry) -> None:
         syria = _found(reg, "Regime forces shelled villages in Idlib, Syrian activists said.")
@@ -129,6 +220,6 @@ class TestCommonWordsStayQuiet:
         named = [
             actor_id
             for actor_id, _ in _found(reg, text)
-            if actor_id not in {"military-forces", "police-forces"}
+            if actor_id not in {"military-forces", "police-forces", "security-forces"}
         ]
         assert named == []
