@@ -1,0 +1,137 @@
+"""Deep place coverage: villages, sub-districts and neighbourhoods of Iraq and the neighbouring
+conflict zones that GeoNames' city lists lack, their spellings, and ambiguous words kept out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from bot.domain.models import Location
+from bot.extract.engine import RulesEngine
+from bot.extract.gazetteer import Gazetteer
+
+PUBLISHED = dt.datetime(2024, 5, 9, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.default()
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def _location(engine: RulesEngine, text: str) -> Location:
+    incidents = engine.extract(text, PUBLISHED)
+    assert incidents, f"no incident in {text!r}"
+    location = incidents[0].location
+    assert location is not None
+    return location
+
+
+def _assert_near(location: Location, lat: float, lon: float, km: float = 10.0) -> None:
+    assert location.lat is not None
+    assert location.lon is not None
+    distance = _km(location.lat, location.lon, lat, lon)
+    assert distance <= km, f"{location.name} is {distance:.0f} km from ({lat}, {lon})"
+
+
+# (sentence written for the test, expected display name, admin1 code, lat, lon)
+IRAQ_CASES = [
+    ("Gunmen attacked a checkpoint near Abu Saida in Diyala on Monday, killing two soldiers.",
+     "Abu Saida", "IQ-DI", 33.89, 44.78),
+    ("Two farmers were killed on Monday when a bomb went off in an orchard in Abu Sayda.",
+     "Abu Saida", "IQ-DI", 33.89, 44.78),
+    ("A roadside bomb struck a police patrol in Jalula on Monday, wounding three officers.",
+     "Jalawla", "IQ-DI", 34.27, 45.17),
+    ("Islamic State militants attacked a village near Buhriz on Monday, killing a shepherd.",
+     "Buhriz", "IQ-DI", 33.70, 44.66),
+    ("An explosive device killed a soldier near Dibis, northwest of Kirkuk, on Monday.",
+     "Dibis", "IQ-KI", 35.65, 44.07),
+    ("A clash with militants in the Wadi al-Shai valley left two fighters dead on Monday.",
+     "Wadi al-Shai", "IQ-KI", 35.25, 44.30),
+    ("Insurgents fired on an army post in the Makhoul mountains on Monday, killing one soldier.",
+     "Makhoul mountains", "IQ-SD", 35.10, 43.45),
+    ("Militants attacked a police station in Ad Dawr on Monday, wounding four policemen.",
+     "al-Dour", "IQ-SD", 34.46, 43.80),
+    ("A bomb killed two people in Hawr Rajab, on the southern edge of Baghdad, on Monday.",
+     "Hawr Rajab", "IQ-BG", 33.22, 44.38),
+    ("A sticky bomb exploded under a car in Hay al-Jihad in western Baghdad on Monday.",
+     "Hay al-Jihad", "IQ-BG", 33.28, 44.30),
+    ("Security forces killed two militants near Akashat in western Anbar on Monday.",
+     "Akashat", "IQ-AN", 33.80, 40.62),
+    ("A bomb exploded at a market in Kubaisa on Monday, killing a child.",
+     "Kubaisa", "IQ-AN", 33.58, 42.60),
+    ("Militants attacked Yazidi fighters near Kocho south of Sinjar on Monday, killing three.",
+     "Kocho", "IQ-NI", 36.20, 41.88),
+    ("A drone strike hit a vehicle near Sinuni on Monday, killing two people.",
+     "Sinune", "IQ-NI", 36.46, 41.71),
+    ("Turkish aircraft bombed villages near Sheladze in Duhok province on Monday.",
+     "Sheladze", "IQ-DA", 37.08, 43.82),
+    ("An Iranian drone struck a camp near Koya on Monday, killing one person.",
+     "Koya", "IQ-AR", 36.08, 44.63),
+    ("A drone attack on the Khor Mor gas field on Monday killed four workers.",
+     "Khor Mor gas field", "IQ-SU", 35.13, 44.83),
+    ("Tribal clashes broke out in Gharraf on Monday, leaving three people dead.",
+     "Gharraf", "IQ-DQ", 31.53, 46.15),
+    ("A grenade attack on a house in Al-Khidr killed a man on Monday.",
+     "Khidr", "IQ-MU", 31.20, 45.55),
+]  # fmt: skip
+
+
+class TestIraq:
+    @pytest.mark.parametrize(("text", "name", "admin1", "lat", "lon"), IRAQ_CASES)
+    def test_village_or_district_is_the_place(
+        self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
+    ) -> None:
+        location = _location(engine, text)
+        assert location.name == name
+        assert location.admin1_code == admin1
+        assert location.country == "IQ"
+        _assert_near(location, lat, lon)
+
+    @pytest.mark.parametrize(
+        ("variant", "canonical"),
+        [
+            ("Abu Sayda", "Abu Saida"),
+            ("Jalola", "Jalawla"),
+            ("Miqdadiyah", "Muqdadiya"),
+            ("Qayara", "Qayyarah"),
+            ("Ba'aj", "Baaj"),
+            ("Dakuk", "Daquq"),
+            ("Khanakin", "Khanaqin"),
+            ("أبو صيدا", "Abu Saida"),
+            ("Sharbazher", "Chwarta"),
+            ("Pshdar", "Qaladze"),
+        ],
+    )
+    def test_spelling_variants_meet(self, gaz: Gazetteer, variant: str, canonical: str) -> None:
+        assert gaz.lookup(variant, country="IQ")[0].name == canonical
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Jihad was the theme of a sermon after a bomb killed two people in Baghdad on Monday.",
+            "The Shura council met in Baghdad on Monday after a bomb killed two people.",
+            "Riyadh condemned the bombing that killed two people in Baghdad on Monday.",
+            "Ana said a bomb killed two people in Baghdad on Monday.",
+        ],
+    )
+    def test_common_words_do_not_become_iraqi_villages(
+        self, engine: RulesEngine, text: str
+    ) -> None:
+        location = _location(engine, text)
+        assert location.name == "Baghdad"
+
+    def test_the_zab_sub_district_needs_its_qualifier(self, gaz: Gazetteer) -> None:
+        mentions = gaz.find_mentions("Fighters crossed the Zab on Monday.", country="IQ")
+        assert all(m.candidates[0].admin1_code != "IQ-KI" for m in mentions)
+        [mention] = gaz.find_mentions("Fighters entered the Zab subdistrict.", country="IQ")
+        assert mention.candidates[0].admin1_code == "IQ-KI"
