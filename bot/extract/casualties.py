@@ -130,7 +130,8 @@ _TOLL = re.compile(
 # "the Observatory put the death toll at five", "medics gave a toll of 12", "raised the toll to 9".
 _TOLL_PUT = re.compile(
     rf"\b(?P<verb>put(?:s|ting)?|gave|gives|giving|placed|places|raised|raises|raising|"
-    rf"revised|set|sets)\s+(?:the|a|its|their)\s+(?:\w+\s+)?"
+    rf"revised|set|sets|bringing|brought|brings|taking|took|takes|pushing|pushed)"
+    rf"\s+(?:the|a|its|their)\s+(?:\w+\s+)?"
     rf"(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|"
     rf"wounded|injuries))\s+(?:at|to|of)\s+(?:{_MOD}\s+)?(?P<num>{_NUM})\b",
     _ON_LOWERED,
@@ -352,7 +353,8 @@ def find_figures(clause: str) -> list[Figure]:
         figures.append(
             Figure(kind, value[0], value[0], status, match.start(), match.end(), match.group(0),
                    "", True, False,
-                   update=bool(re.search(r"ris|rose|climb|jump|increas|went up|raise|revised",
+                   update=bool(re.search(r"ris|rose|climb|jump|increas|went up|raise|revised|"
+                                         r"bring|brought|tak|took|push",
                                          match.group(0), re.I)))
         )  # fmt: skip
         taken.append((match.start(), match.end()))

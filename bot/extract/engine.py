@@ -60,7 +60,12 @@ _LOWER = 0
 _ADMIN1_AFTER = re.compile(
     r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside)\b"
 )
-_ADMIN1_BEFORE = re.compile(r"\b(?:province|governorate|state|region)\s+of\s+(?:the\s+)?$")
+_ADMIN1_BEFORE = re.compile(
+    r"\b(?:(?:province|governorate|state|region)\s+of\s+(?:the\s+)?|"
+    # "the Harib district of southern Marib": a district lies in a governorate
+    r"(?:district|sub-?district|county|lga|territory)\s+of\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|central)\w*\s+)?)$"
+)
 _PLACE_AFTER = re.compile(r"\s*(?:city|town|village|district|neighbou?rhood)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?$")
 # A town named like its governorate is meant when it has at least this many people.
@@ -68,6 +73,8 @@ _NAMESAKE_TOWN_POPULATION = 50_000
 # A town the rest of the article does not place in its country must be at least this big.
 _MIN_UNCONFIRMED_POPULATION = 25_000
 _NEAR_KM = 25.0
+# "South of Kirkuk" may be a village this far away (reports give "35 km south of Kirkuk").
+_DIRECTION_KM = 80.0
 
 # Demonyms give a country prior without naming a place ("Iraqi army", "Yemeni rebels").
 _DEMONYMS = {
@@ -93,6 +100,16 @@ _NEAR_BEFORE = re.compile(
     r"(?:\s+of)?(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
     _LOWER,
 )
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+    r"\s+of(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
+    _LOWER,
+)
+_DISTRICT_AFTER = re.compile(
+    r"^\s+(?:district|sub-?district|territory|lga|local\s+government|department|county|"
+    r"prefecture|division|township|cercle|commune|municipality|tehsil|raion|woreda|zone)\b",
+    _LOWER,
+)
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|near|into|inside|outside|of|on|targeting|hit|struck|across|around|"
     r"towards)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|"
@@ -105,7 +122,7 @@ _LOCATIVE_BEFORE = re.compile(
 _NOT_EVENT_AFTER = re.compile(
     r"^(?:-based|-led|-backed|\s+(?:hospital|university|airport\s+road|governor|council|"
     r"police\s+chief|mp|representative|native)|['’]s\s+(?:governor|police|health|council|"
-    r"provincial|government|mayor))",
+    r"provincial|government|mayor|(?:[a-z'’-]+\s+){0,2}(?:hospital|morgue|medical|clinic)))",
     _LOWER,
 )
 _NOT_EVENT_BEFORE = re.compile(
@@ -229,6 +246,8 @@ class _Place:
     start: int
     near: bool
     locative: bool
+    directional: bool = False  # "south of Kirkuk": somewhere in that direction, maybe far
+    district: bool = False  # "in the Niono district": the district named after the town
 
 
 @dataclass(slots=True)
@@ -289,7 +308,13 @@ def _best_place(places: Sequence[_Place]) -> _Place | None:
         return None
     return min(
         enumerate(places),
-        key=lambda item: (_KIND_RANK[item[1].entry.kind], not item[1].locative, item[0]),
+        key=lambda item: (
+            _KIND_RANK[item[1].entry.kind],
+            item[1].directional,
+            item[1].district,
+            not item[1].locative,
+            item[0],
+        ),
     )[1]
 
 
@@ -476,6 +501,8 @@ class RulesEngine:
                             start=start,
                             near=bool(_NEAR_BEFORE.search(before)) and entry.kind == "place",
                             locative=bool(_LOCATIVE_BEFORE.search(before)),
+                            directional=bool(_DIRECTION_BEFORE.search(before)),
+                            district=bool(_DISTRICT_AFTER.match(after)) and entry.kind == "place",
                         )
                     )
                 actors = [a for s, a in actor_mentions if lo <= s < hi]
@@ -732,9 +759,13 @@ class RulesEngine:
         rank_new, rank_old = _KIND_RANK[new.entry.kind], _KIND_RANK[old.entry.kind]
         if rank_new != rank_old:
             return rank_new < rank_old
-        if new.entry.parent_key and new.entry.parent_key == old.entry.key:
-            return self._same_area(new.entry, old.entry)
-        return old.near and not new.near and new.entry.key == old.entry.key
+        if (
+            new.entry.parent_key
+            and new.entry.parent_key == old.entry.key
+            and self._same_area(new.entry, old.entry)
+        ):
+            return True
+        return old.near and not new.near and (new.entry.key == old.entry.key or _refines(old, new))
 
     def _fits(
         self,
@@ -746,7 +777,10 @@ class RulesEngine:
         strict: bool = False,
     ) -> bool:
         if place is not None and group.place is not None:
-            if not self._same_area(place.entry, group.place.entry, strict=strict):
+            if not (
+                self._same_area(place.entry, group.place.entry, strict=strict)
+                or (not strict and _refines(group.place, place))
+            ):
                 return False
         elif strict and place is not None and group.place is None:
             return False
@@ -1151,6 +1185,19 @@ def _interval(mention: DateMention) -> tuple[dt.date, dt.date]:
     if mention.precision is DatePrecision.WEEK:
         return day - dt.timedelta(days=3), day + dt.timedelta(days=3)
     return day, mention.date_end or day
+
+
+def _refines(a: _Place, b: _Place) -> bool:
+    """Whether one place is a direction from a town ("south of Kirkuk") and the other a town
+    of the same governorate within reach of it ("near Albu Shaban, in Daquq district")."""
+    if a.near == b.near or a.entry.kind != "place" or b.entry.kind != "place":
+        return False
+    if not (a.directional or b.directional):
+        return False  # "near Sokolo" is close by: a district seat 60 km away is no refinement
+    if a.entry.country != b.entry.country or a.entry.admin1_code != b.entry.admin1_code:
+        return False
+    distance = haversine_km(a.entry.lat, a.entry.lon, b.entry.lat, b.entry.lon)
+    return distance <= _DIRECTION_KM
 
 
 def _cumulative(unit: _Unit) -> bool:
