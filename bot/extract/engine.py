@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.domain.enums import ActorType, DatePrecision, EventType, GeoPrecision, SubEventType
 from bot.domain.models import ActorRef, Incident, Location, Report
@@ -396,7 +396,9 @@ class RulesEngine:
         if ref is None:
             return []
         for unit in units:
-            unit.dates = find_dates(unit.text, ref, day_first=day_first)
+            unit.dates = _toll_dates_reporting(
+                find_dates(unit.text, ref, day_first=day_first), unit.figures
+            )
         for unit in units:
             # Round-up parts share one stated date: "five in Kirkuk and two in Tikrit on Monday".
             head = unit.dates_from
@@ -1185,6 +1187,24 @@ def _interval(mention: DateMention) -> tuple[dt.date, dt.date]:
     if mention.precision is DatePrecision.WEEK:
         return day - dt.timedelta(days=3), day + dt.timedelta(days=3)
     return day, mention.date_end or day
+
+
+def _toll_dates_reporting(
+    dates: list[DateMention], figures: Sequence[Figure]
+) -> list[DateMention]:
+    """ "The toll rose to 10 on Tuesday": the day the toll was given, not the event's."""
+    ends = [f.end for f in figures if f.update]
+    if not ends:
+        return dates
+    return [
+        replace(d, reporting=True)
+        if any(0 <= d.start - end <= _TOLL_DATE_GAP for end in ends)
+        else d
+        for d in dates
+    ]
+
+
+_TOLL_DATE_GAP = 12
 
 
 def _refines(a: _Place, b: _Place) -> bool:

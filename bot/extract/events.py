@@ -33,7 +33,10 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"aerial\s+(?:bombardment|attack|strike)|helicopter\s+gunships?|"
                               r"unmanned\s+aerial|(?:drones?|aircraft)\s+(?:targeted|struck|hit|"
                               r"bombed|attacked|attack|strike|slammed|crashed\s+into)|"
-                              r"drone\s+(?:assault|raid)s?|kamikaze\s+drones?|bombed\s+from\s+the\s+air"),
+                              r"drone\s+(?:assault|raid)s?|kamikaze\s+drones?|bombed\s+from\s+the\s+air|"
+                              r"(?:glide|guided|aerial|barrel|cluster)\s+(?:aerial\s+)?bombs?|"
+                              r"dropped\s+(?:\w+\s+)?bombs?|bombs?\s+(?:were\s+)?dropped|"
+                              r"bombing\s+raids?|airstrikes?"),
     (S.SHELLING, 2.5, r"shell(?:ing|ed|s)\b|artillery|mortars?|rockets?|katyushas?|missiles?|"
                       r"rpgs?\b|rocket-propelled|projectiles?|howitzers?"),
     (S.REMOTE_EXPLOSIVE, 2.5, r"\bieds?\b|improvised\s+explosive|roadside\s+bombs?|car\s+bombs?|"

@@ -112,6 +112,9 @@ _DATELINE_RE = re.compile(
         # Mogadishu (HOL)
         |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+){{0,2}}\s*\([A-Z]{{2,10}}\))
         |(?:Shafaq\s+News|[A-Z][a-z]+\s+News(?:\s+Agency)?)   # agency slug
+        # October 6, 2024 (EL FASHER) / 6 October 2024 (KHARTOUM)
+        |(?:(?:[A-Z][a-z]+\.?\s+\d{{1,2}},?|\d{{1,2}}\s+[A-Z][a-z]+\.?,?)\s+\d{{4}}
+           \s*\([^)]{{2,40}}\))
         |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+)?,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?
            (?=\s*[-–—]\s))                                       # Kirkuk, Iraq —
     )\s*(?:[-–—:/]|\(\w+\)\s*[-–—])\s+""",
