@@ -45,7 +45,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"went\s+off|blast)|explosions?|blasts?\b|bombings?\b|"
                               r"(?:planted|detonated)\s+(?:a\s+)?bomb"),
     (S.GRENADE, 3.0, r"grenades?"),
-    (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?|fighting|fought|gunfights?|firefights?|shoot-?outs?|"
+    (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?\b|fighting|fought|gunfights?\b|firefights?\b|"
+                         r"shoot-?outs?\b|"
                          r"(?:exchanged|traded|exchanging|trading)\s+(?:\S+\s+)?fire|gunfire|"
                          r"exchange\s+of\s+fire|exchanged\s+fire|gun\s+battles?|battles?\b|"
                          r"confrontations?|skirmish(?:es)?|engaged\s+(?:in\s+)?(?:a\s+)?"
