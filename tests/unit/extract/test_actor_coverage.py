@@ -183,6 +183,108 @@ class TestSahelAndWestAfrica:
         )
 
 
+class TestEastAndCentralAfrica:
+    @pytest.mark.parametrize(
+        ("text", "actor_id", "actor_type"),
+        [
+            ("The paramilitary RSF shelled the camp.", "rsf", REBEL),
+            ("SAF drones struck the bridge.", "sudanese-armed-forces", STATE),
+            ("The Darfur Joint Force repelled an assault on the city.", "darfur-joint-force",
+             POLITICAL),
+            ("SPLM-N al-Hilu fighters took the hill.", "splm-n", REBEL),
+            ("JEM fighters crossed the border.", "jem", REBEL),
+            ("The SLA-AW said it was neutral in the war.", "sla-abdel-wahid", REBEL),
+            ("SSPDF soldiers looted the market.", "south-sudan-forces", STATE),
+            ("SPLA-IO fighters overran a barracks.", "splm-io", REBEL),
+            ("NAS rebels ambushed a convoy on the Juba road.", "nas-south-sudan", REBEL),
+            ("The White Army mobilised in Nasir.", "white-army", IDENTITY),
+            ("Murle youth raided a cattle camp.", "communal-militia", IDENTITY),
+            ("Shabaab militants stormed the hotel.", "al-shabaab", REBEL),
+            ("Danab special forces raided the hideout.", "somali-forces", STATE),
+            ("Macawisley fighters retook the village.", "macawisley", POLITICAL),
+            ("ATMIS troops handed over the base.", "au-mission-somalia", EXTERNAL),
+            ("AFRICOM said the strike killed two militants.", "us-forces", EXTERNAL),
+            ("Puntland forces bombed the hideouts of IS Somalia.", "puntland-forces", STATE),
+            ("SSC-Khatumo forces took Las Anod.", "ssc-khatumo", POLITICAL),
+            ("Fano militants seized the town.", "fano", IDENTITY),
+            ("OLF-Shane fighters kidnapped students.", "ola", REBEL),
+            ("TDF fighters withdrew from the town.", "tplf", REBEL),
+            ("ENDF troops advanced on Bahir Dar.", "ethiopian-forces", STATE),
+            ("Ethiopian drone strikes killed dozens.", "ethiopian-forces", STATE),
+            ("Eritrean troops looted homes.", "military-forces-er", STATE),
+            ("KDF soldiers were hit by an IED.", "military-forces-ke", STATE),
+            ("GSU officers dispersed the crowd.", "police-forces-ke", STATE),
+            ("AFC/M23 rebels seized the airport.", "m23", REBEL),
+            ("The Congo River Alliance named a governor.", "m23", REBEL),
+            ("ADF insurgents killed villagers near Beni.", "adf", REBEL),
+            ("FARDC soldiers fled the town.", "fardc", STATE),
+            ("Wazalendo militiamen attacked the convoy.", "mai-mai", IDENTITY),
+            ("CODECO militants attacked a displacement camp.", "codeco", IDENTITY),
+            ("FDLR rebels were seen in the park.", "fdlr", REBEL),
+            ("Mobondo militiamen raided a village near Kwamouth.", "mobondo", IDENTITY),
+            ("UPDF soldiers joined the offensive.", "military-forces-ug", STATE),
+            ("Imbonerakure members beat a villager.", "imbonerakure", POLITICAL),
+            ("RED-Tabara claimed the attack.", "red-tabara", REBEL),
+            ("FACA soldiers and Russian instructors entered the town.", "military-forces-cf",
+             STATE),
+            ("3R rebels attacked herders.", "3r", REBEL),
+            ("CPC fighters ambushed the convoy.", "cpc", REBEL),
+            ("AAKG militiamen burned the camp.", "azande-ani-kpi-gbe", IDENTITY),
+        ],
+    )  # fmt: skip
+    def test_names_in_text(
+        self, reg: ActorRegistry, text: str, actor_id: str, actor_type: ActorType
+    ) -> None:
+        assert _first(reg, text) == (actor_id, actor_type.value)
+
+    @pytest.mark.parametrize(
+        ("label", "actor_id"),
+        [
+            ("Rapid Support Forces", "rsf"),
+            ("RSF", "rsf"),
+            ("Sudanese army", "sudanese-armed-forces"),
+            ("SAF", "sudanese-armed-forces"),
+            ("SPLM-N", "splm-n"),
+            ("SSPDF", "south-sudan-forces"),
+            ("SPLA-IO", "splm-io"),
+            ("Al-Shabaab", "al-shabaab"),
+            ("Somali security forces", "somali-forces"),
+            ("Somali National Army", "somali-forces"),
+            ("Fano", "fano"),
+            ("Oromo Liberation Army", "ola"),
+            ("TPLF", "tplf"),
+            ("Ethiopian army", "ethiopian-forces"),
+            ("Kenya Defence Forces", "military-forces-ke"),
+            ("Kenyan army", "military-forces-ke"),
+            ("Kenyan police", "police-forces-ke"),
+            ("ADF", "adf"),
+            ("M23", "m23"),
+            ("FARDC", "fardc"),
+            ("Congolese army", "fardc"),
+            ("Wazalendo", "mai-mai"),
+            ("MONUSCO", "un-peacekeepers"),
+            ("Rwanda Defence Force", "rwanda-defence-force"),
+            ("FACA", "military-forces-cf"),
+            ("Burundian army", "military-forces-bi"),
+            ("clan militia", "tribal-militia"),
+        ],
+    )
+    def test_analyst_labels(self, reg: ActorRegistry, label: str, actor_id: str) -> None:
+        assert fold(label) in _labels(reg, actor_id)
+
+    def test_sna_is_somali_or_syrian_by_the_text(self, reg: ActorRegistry) -> None:
+        somali = reg.find_mentions("The SNA and Somali police cleared al-Shabaab from the town.")
+        syrian = reg.find_mentions("The SNA, backed by Turkey, shelled Syrian Kurdish positions.")
+        assert [m.actor.id for m in somali if m.surface == "SNA"] == ["somali-forces"]
+        assert [m.actor.id for m in syrian if m.surface == "SNA"] == ["syrian-national-army"]
+
+    def test_national_security_service_by_country(self, reg: ActorRegistry) -> None:
+        juba = "The National Security Service detained a journalist, South Sudanese media said."
+        baghdad = "The National Security Service arrested an Iraqi official."
+        assert reg.find_mentions(juba)[0].actor.id == "south-sudan-forces"
+        assert reg.find_mentions(baghdad)[0].actor.id == "iraqi-intelligence"
+
+
 class TestSharedNamesByCountry:
     def test_regime_forces_follow_the_country_named_in_the_text(self, reg: ActorRegistry) -> None:
         syria = _found(reg, "Regime forces shelled villages in Idlib, Syrian activists said.")
