@@ -135,3 +135,51 @@ class TestIraq:
         assert all(m.candidates[0].admin1_code != "IQ-KI" for m in mentions)
         [mention] = gaz.find_mentions("Fighters entered the Zab subdistrict.", country="IQ")
         assert mention.candidates[0].admin1_code == "IQ-KI"
+
+
+SYRIA_CASES = [
+    ("A car bomb exploded in Shuhail in eastern Deir al-Zor on Monday, killing three fighters.",
+     "Shuhail", "SY-DY", 35.10, 40.48),
+    ("Gunmen killed a tribal elder in Thiban, east of the Euphrates, on Monday.",
+     "Dhiban", "SY-DY", 35.015, 40.51),
+    ("Rockets struck the Conoco gas field in Syria on Monday, causing no casualties.",
+     "Conoco gas field", "SY-DY", 35.22, 40.30),
+    ("Turkish drones hit a car near Serekaniye in northeast Syria on Monday, killing two.",
+     "Ras al-Ain", "SY-HA", 36.85, 40.07),
+    ("A guard was killed in a riot at al-Hol camp in Syria on Monday.",
+     "Al-Hol", "SY-HA", 36.39, 41.15),
+    ("Shelling hit Jabal al-Zawiya in Idlib province on Monday, killing a woman.",
+     "Jabal al-Zawiya", "SY-ID", 35.70, 36.52),
+    ("Gunmen shot dead a former rebel commander in Tafas in Daraa province on Monday.",
+     "Tafas", "SY-DR", 32.737, 36.067),
+    ("A drone attack targeted the al-Tanf garrison in Syria on Monday, wounding two soldiers.",
+     "Al-Tanf", "SY-HI", 33.49, 38.65),
+]  # fmt: skip
+
+
+class TestSyria:
+    @pytest.mark.parametrize(("text", "name", "admin1", "lat", "lon"), SYRIA_CASES)
+    def test_village_or_site_is_the_place(
+        self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
+    ) -> None:
+        location = _location(engine, text)
+        assert location.name == name
+        assert location.admin1_code == admin1
+        assert location.country == "SY"
+        _assert_near(location, lat, lon)
+
+    @pytest.mark.parametrize(
+        ("variant", "canonical"),
+        [
+            ("Boukamal", "Albu Kamal"),
+            ("Abu Kamal", "Albu Kamal"),
+            ("Qamishlo", "Qamishli"),
+            ("Kobane", "Kobani"),
+            ("Ain al-Arab", "Kobani"),
+            ("Tadmur", "Palmyra"),
+            ("Derik", "Al-Malikiyah"),
+            ("Basira", "Busayrah"),
+        ],
+    )
+    def test_spelling_variants_meet(self, gaz: Gazetteer, variant: str, canonical: str) -> None:
+        assert gaz.lookup(variant, country="SY")[0].name == canonical
