@@ -120,7 +120,9 @@ _LOCATIVE_BEFORE = re.compile(
 )
 # After a place name: it names something else ("Tikrit hospital", "Mrauk-U-based battalion").
 _NOT_EVENT_AFTER = re.compile(
-    r"^(?:-based|-led|-backed|\s+(?:hospital|university|airport\s+road|governor|council|"
+    r"^(?:-based|-led|-backed|-\w+(?:\s\w+)?\s+(?:highway|road|motorway|railway|expressway)|"
+    r"\s+(?:highway|road|motorway|expressway)|"
+    r"\s+(?:hospital|university|airport\s+road|governor|council|"
     r"police\s+chief|mp|representative|native)|['’]s\s+(?:governor|police|health|council|"
     r"provincial|government|mayor|(?:[a-z'’-]+\s+){0,2}(?:hospital|morgue|medical|clinic)))",
     _LOWER,
@@ -129,6 +131,8 @@ _NOT_EVENT_BEFORE = re.compile(
     r"\b(?:including|such\s+as|taken\s+to|transferred\s+to|moved\s+to|evacuated\s+to|"
     r"residents?\s+of|native\s+of|born\s+in|from\s+the\s+province\s+of|governor\s+of|"
     r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+in|"
+    r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
+    r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
     r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
     r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
     r"(?:with|between)\s+(?:\w+\s+)?and)\s+$",
@@ -638,6 +642,10 @@ class RulesEngine:
                 # "Police suspect Boko Haram": who did the event just told, not a new one.
                 current.units.append(unit)
                 continue
+            if not unit.is_event and current is not None and not unit.generic:
+                # "Around 20 armed men blocked the highway late on Sunday": no action word, but
+                # the day the lead left out.
+                self._date_from_context(current, unit, ref)
             if (
                 not unit.is_event
                 or unit.generic
@@ -705,6 +713,27 @@ class RulesEngine:
         groups = self._merge_groups(groups)
         groups.sort(key=lambda g: not g.lead)  # the lead first; the rest in reading order
         return groups
+
+    def _date_from_context(self, group: _Group, unit: _Unit, ref: dt.date) -> None:
+        """Give a group without an event date the day a following plain clause states."""
+        if group.date is not None and not group.date.reporting:
+            return
+        if unit.background_cue or len(group.units) > 3 or not group.units:
+            return
+        if unit.sentence != group.units[-1].sentence + 1:
+            return  # only the sentence right after the event's own
+        date = unit.date
+        if date is None or date.reporting or date.date is None:
+            return
+        if date.precision is not DatePrecision.DAY or not 0 <= (ref - date.date).days <= 7:
+            return
+        if (
+            unit.place is not None
+            and group.place is not None
+            and not self._same_area(unit.place.entry, group.place.entry)
+        ):
+            return
+        group.date = date
 
     def _merge_groups(self, groups: list[_Group]) -> list[_Group]:
         """Fold groups that turned out to be one event (same place and day) into the first."""
