@@ -285,6 +285,89 @@ class TestEastAndCentralAfrica:
         assert reg.find_mentions(baghdad)[0].actor.id == "iraqi-intelligence"
 
 
+class TestSouthAndSoutheastAsia:
+    @pytest.mark.parametrize(
+        ("text", "actor_id", "actor_type"),
+        [
+            ("Taliban border guards exchanged fire at the crossing.", "taliban", STATE),
+            ("ISIS-K claimed the suicide bombing.", "islamic-state-khorasan", REBEL),
+            ("NRF fighters ambushed a patrol in Panjshir.", "national-resistance-front", REBEL),
+            ("The Afghan National Army lost the district in 2019.", "afghan-republic-forces",
+             STATE),
+            ("Fitna al-Khawarij attacked a checkpoint in Bannu.", "ttp", REBEL),
+            ("The Hafiz Gul Bahadur group claimed the raid.", "hafiz-gul-bahadur-group", REBEL),
+            ("The Majeed Brigade stormed the camp.", "bla", REBEL),
+            ("BLF militants torched trucks.", "blf", REBEL),
+            ("LeJ militants shot two men.", "lashkar-e-jhangvi", REBEL),
+            ("CTD personnel raided a compound.", "pakistani-forces", STATE),
+            ("Frontier Corps troops returned fire.", "pakistani-forces", STATE),
+            ("TRF militants fired on the tourists.", "the-resistance-front", REBEL),
+            ("CRPF jawans were injured in the IED blast.", "indian-forces", STATE),
+            ("The CPI (Maoist) cadres abducted a villager.", "maoists", REBEL),
+            ("Naxal insurgents triggered a landmine.", "maoists", REBEL),
+            ("Arambai Tenggol members stopped the convoy.", "meitei-militants", IDENTITY),
+            ("Kuki village volunteers fired at the bunker.", "kuki-militants", IDENTITY),
+            ("ULFA-I claimed the grenade attack.", "ulfa", REBEL),
+            ("RAB members arrested the suspect.", "police-forces-bd", STATE),
+            ("Chhatra League activists beat the students.", "awami-league", POLITICAL),
+            ("ARSA militants attacked a camp in Cox's Bazar.", "arsa", REBEL),
+            ("The Tatmadaw bombed a village.", "myanmar-military", STATE),
+            ("Junta airstrikes killed ten people.", "myanmar-military", STATE),
+            ("Local PDF fighters raided a police station.", "peoples-defence-force", REBEL),
+            ("The AA seized the last base in the township.", "arakan-army", REBEL),
+            ("KIA troops shelled the camp.", "kachin-independence-army", REBEL),
+            ("Kokang rebels took Laukkai.", "mndaa", REBEL),
+            ("TNLA fighters entered Lashio.", "tnla", REBEL),
+            ("KNLA soldiers attacked the outpost.", "karen-national-union", REBEL),
+            ("Karenni forces retook the town.", "karenni-nationalities-defense-force", REBEL),
+            ("Pyu Saw Htee militiamen burned houses.", "pyu-saw-htee", POLITICAL),
+            ("NPA guerrillas ambushed soldiers in Samar.", "new-peoples-army", REBEL),
+            ("Abu Sayyaf gunmen seized hostages.", "abu-sayyaf", REBEL),
+            ("BIFF militants bombed a bus.", "biff", REBEL),
+            ("The Maute group occupied parts of Marawi.", "dawlah-islamiyah", REBEL),
+            ("MILF fighters clashed in Maguindanao.", "milf", REBEL),
+            ("BRN insurgents detonated a bomb in Narathiwat.", "brn", REBEL),
+            ("TPNPB fighters shot a pilot.", "tpnpb", REBEL),
+        ],
+    )  # fmt: skip
+    def test_names_in_text(
+        self, reg: ActorRegistry, text: str, actor_id: str, actor_type: ActorType
+    ) -> None:
+        assert _first(reg, text) == (actor_id, actor_type.value)
+
+    @pytest.mark.parametrize(
+        ("label", "actor_id"),
+        [
+            ("Taliban", "taliban"),
+            ("Afghan security forces", "taliban"),
+            ("ISKP", "islamic-state-khorasan"),
+            ("TTP", "ttp"),
+            ("Pakistani police", "pakistani-forces"),
+            ("Pakistani army", "pakistani-forces"),
+            ("BLA", "bla"),
+            ("Lashkar-e-Taiba", "lashkar-e-taiba"),
+            ("Jaish-e-Mohammed", "jaish-e-mohammed"),
+            ("Indian army", "indian-forces"),
+            ("Maoists", "maoists"),
+            ("Myanmar military", "myanmar-military"),
+            ("Tatmadaw", "myanmar-military"),
+            ("Arakan Army", "arakan-army"),
+            ("People's Defence Force", "peoples-defence-force"),
+            ("PDF", "peoples-defence-force"),
+            ("KIA", "kachin-independence-army"),
+            ("Bangladeshi police", "police-forces-bd"),
+            ("Armed Forces of the Philippines", "philippine-forces"),
+            ("NPA", "new-peoples-army"),
+        ],
+    )
+    def test_analyst_labels(self, reg: ActorRegistry, label: str, actor_id: str) -> None:
+        assert fold(label) in _labels(reg, actor_id)
+
+    def test_khawarij_is_ttp_in_pakistan_and_shabaab_in_somalia(self, reg: ActorRegistry) -> None:
+        assert _first(reg, "Khawarij attacked a Pakistani post.") == ("ttp", "rebel_group")
+        assert _first(reg, "Khawarij attacked a Somali base.") == ("al-shabaab", "rebel_group")
+
+
 class TestSharedNamesByCountry:
     def test_regime_forces_follow_the_country_named_in_the_text(self, reg: ActorRegistry) -> None:
         syria = _found(reg, "Regime forces shelled villages in Idlib, Syrian activists said.")
@@ -316,6 +399,10 @@ class TestCommonWordsStayQuiet:
             "Joint forces of the army and police took part.",  # not Yemen's west-coast forces
             "North Sinai province is sparsely populated.",  # a governorate, not IS Sinai
             "The colonists built roads in the nineteenth century.",
+            "The tribal lashkar guarded the road.",  # a lashkar is any tribal force
+            "The military regime cut fuel subsidies.",  # not only Myanmar's
+            "The IEA cut its oil demand forecast.",
+            "AFP reported the raid, citing CNA.",
         ],
     )
     def test_no_named_group(self, reg: ActorRegistry, text: str) -> None:
