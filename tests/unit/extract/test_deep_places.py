@@ -183,3 +183,45 @@ class TestSyria:
     )
     def test_spelling_variants_meet(self, gaz: Gazetteer, variant: str, canonical: str) -> None:
         assert gaz.lookup(variant, country="SY")[0].name == canonical
+
+
+YEMEN_CASES = [
+    ("Houthi fighters attacked government positions in Raghwan, in Yemen's Marib province, "
+     "on Monday, killing five soldiers.", "Raghwan", "YE-MA", 15.80, 45.15),
+    ("Fighting in the Medghal district of Yemen killed seven Houthi fighters on Monday.",
+     "Medghal", "YE-MA", 15.78, 45.05),
+    ("A Houthi drone struck a market in Hais, Yemen, on Monday, wounding four civilians.",
+     "Hays", "YE-HU", 13.93, 43.48),
+    ("Clashes broke out in Mokha on Yemen's Red Sea coast on Monday, killing two.",
+     "Mocha", "YE-TA", 13.32, 43.25),
+    ("A landmine killed a child in the Razih district of Yemen on Monday.",
+     "Razih", "YE-SD", 16.90, 43.22),
+    ("Separatist forces clashed with militants near Mudiyah in Yemen's Abyan on Monday.",
+     "Mudiyah", "YE-AB", 13.93, 46.08),
+    ("Houthi shelling killed a woman in al-Dhalea in southern Yemen on Monday.",
+     "Al-Dhale", "YE-DA", 13.70, 44.73),
+    ("Gunmen killed two soldiers at a checkpoint in Sheikh Othman, Aden, on Monday.",
+     "Sheikh Othman", "YE.02", 12.87, 44.99),
+]  # fmt: skip
+
+
+class TestYemen:
+    @pytest.mark.parametrize(("text", "name", "admin1", "lat", "lon"), YEMEN_CASES)
+    def test_district_or_town_is_the_place(
+        self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
+    ) -> None:
+        location = _location(engine, text)
+        assert location.name == name
+        assert location.admin1_code == admin1
+        assert location.country == "YE"
+        _assert_near(location, lat, lon)
+
+    def test_al_jubah_is_not_juba(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Juba")[0].country == "SS"
+        assert gaz.lookup("al-Jubah", country="YE")[0].admin1_code == "YE-MA"
+
+    def test_the_ukrainian_rada_is_not_a_yemeni_town(self, engine: RulesEngine) -> None:
+        location = _location(
+            engine, "The Rada met in Kyiv on Monday after a missile strike killed two people."
+        )
+        assert location.country == "UA"
