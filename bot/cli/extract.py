@@ -139,7 +139,12 @@ def register(app: click.Group) -> None:
 def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> None:
     from bot.extract.actors import ActorRegistry
     from bot.extract.engine import RulesEngine
-    from bot.extract.evaluation import names_match, score_article, summarize_scores
+    from bot.extract.evaluation import (
+        names_match,
+        score_article,
+        spellings_match,
+        summarize_scores,
+    )
     from bot.extract.gazetteer import Gazetteer
     from bot.extract.normalize import fold
     from bot.extract.text import parse_header, parse_published
@@ -180,7 +185,7 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
 
     def admin1_matches(gold_name: str, admin1: str | None, code: str | None) -> bool:
         """The same governorate under any spelling the gazetteer knows."""
-        if admin1 and fold(admin1) == fold(gold_name):
+        if admin1 and (fold(admin1) == fold(gold_name) or spellings_match(admin1, gold_name)):
             return True
         entries = [e for e in gazetteer.lookup(gold_name) if e.kind == "admin1"]
         return any(e.key == code or (admin1 and fold(e.name) == fold(admin1)) for e in entries)

@@ -311,9 +311,15 @@ def find_figures(clause: str) -> list[Figure]:
     if not _HINT.search(lowered):
         return []
     text = _blank_parentheses(lowered)
-    if _AGGREGATE.search(text) or (_AGGREGATE_PERFECT.search(text) and _PERFECT.search(text)):
-        nones = _find_none(text)
-        return nones
+    if _AGGREGATE.search(text):
+        return _find_none(text)
+    if _AGGREGATE_PERFECT.search(text) and _PERFECT.search(text):
+        # "250 have died since October" is a running total; in "shot dead a commander on
+        # Tuesday, the latest of killings that have plagued the south since 2018" only the
+        # comma-delimited part with the perfect tense is.
+        text = _blank_cumulative_parts(text)
+        if not _HINT.search(text):
+            return _find_none(lowered)
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
 
@@ -387,6 +393,19 @@ def find_figures(clause: str) -> list[Figure]:
                    clause[match.start() : match.end()], subject,
                    _is_generic(subject) and len(groups) == 1,
                    _additive(text, match.start(), subject, match["num"]))
+        )  # fmt: skip
+        taken.append((match.start(), match.end()))
+
+    for match in _SINGLE_PERSON.finditer(text):
+        # "A man walking with him was wounded": one person, described at some length.
+        if not free(match.start(), match.end()) or subset(match.start()):
+            continue
+        kind_or_none = _kind_of(match["verb"])
+        if kind_or_none is None:
+            continue
+        figures.append(
+            Figure(kind_or_none, 1, 1, CountStatus.EXACT, match.start(), match.end(),
+                   clause[match.start() : match.end()], _ONE_PERSON, False, False)
         )  # fmt: skip
         taken.append((match.start(), match.end()))
 
@@ -488,6 +507,10 @@ _NAMED_KILLED = re.compile(
     r"(?:killed|shot\s+dead|assassinated|murdered|gunned\s+down|executed)\b"
 )
 _NAMED_SUBJECT = "(named person)"
+_ONE_PERSON = "(one person)"
+# Figures about one person described on their own ("Sheikh X was killed", "a teacher who lived
+# near the post was shot dead"): usually one of the victims a count elsewhere already holds.
+_ONE_OF_THEM = frozenset({_NAMED_SUBJECT, _ONE_PERSON})
 # Capitalised words that make the "name" a group, a place or a sentence opener instead.
 _NOT_A_NAME = frozenset(
     {"the", "a", "an", "in", "on", "at", "police", "army", "forces", "force", "ministry",
@@ -497,6 +520,14 @@ _NOT_A_NAME = frozenset(
 )  # fmt: skip
 
 
+_SINGLE_PERSON = re.compile(
+    r"(?<![\w-])(?:a|an|one)\s+(?:[a-z-]+\s+){0,2}?(?P<who>man|woman|boy|girl|child|civilian|"
+    r"passer-?by|bystander|soldier|policeman|officer|guard|companion|relative|driver|person|"
+    r"shepherd|farmer|teacher|student|journalist)\b(?:\s+(?!was\b|were\b)[a-z'’-]+){1,6}?"
+    r"\s+was\s+(?:also\s+|later\s+|seriously\s+|critically\s+|lightly\s+|slightly\s+)?"
+    r"(?P<verb>wounded|injured|hurt|killed|shot\s+dead)\b",
+    _ON_LOWERED,
+)
 # One person named by role after "and a/an": "killed two gendarmes and a civilian".
 _PERSON_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:civilian|soldier|child|boy|girl|woman|man|policeman|police\s+officer|"
@@ -504,6 +535,19 @@ _PERSON_AFTER = re.compile(
     r"gendarme|militiaman|fighter|militant|villager|resident|driver|worker|member)\b",
     _ON_LOWERED,
 )
+
+
+def _blank_cumulative_parts(text: str) -> str:
+    """Blank the comma-delimited parts of ``text`` in the perfect tense: in a clause about a
+    running total ("since 2018", "over the past year") those carry the total."""
+    parts = re.split(r"(,\s+|;\s+|\s+[-–—]\s+)", text)
+    out = []
+    for part in parts:
+        if _PERFECT.search(part):
+            out.append(" " * len(part))
+        else:
+            out.append(part)
+    return "".join(out)
 
 
 def _search_all(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
@@ -708,6 +752,8 @@ _GROUPS = {
 def group_of(subject: str) -> str:
     """Which side a subject noun phrase is on: security, combatants, civilians or other."""
     words = [w for w in subject.replace("-", " ").split() if w not in {"of", "the"}]
+    if any(w in {"former", "ex", "retired", "off-duty"} for w in words):
+        return "civilians"  # a former commander is no longer a combatant
     for word in reversed(words):
         for name, members in _GROUPS.items():
             if word in members:
@@ -739,7 +785,7 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
     claimed: list[tuple[int, CountStatus, str | None, str]] = []
     statements = list(statements)
     counted_any = any(
-        f.kind == kind and f.min is not None and f.subject != _NAMED_SUBJECT
+        f.kind == kind and f.min is not None and f.subject not in _ONE_OF_THEM
         for s in statements
         for f in s.figures
     )
@@ -747,7 +793,7 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
         figures = [f for f in statement.figures if f.kind == kind]
         if counted_any:
             # A named victim is one of the people a figure elsewhere already counts.
-            figures = [f for f in figures if f.subject != _NAMED_SUBJECT]
+            figures = [f for f in figures if f.subject not in _ONE_OF_THEM]
         if statement.unknown and kind in {"killed", "injured"}:
             unknown_claims.append(
                 CasualtyClaim(status=CountStatus.UNKNOWN, source=statement.source,

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
 from bot.extract.merge import distance_km
-from bot.extract.normalize import fold
+from bot.extract.normalize import fold, match_key, strip_article, translit_keys
 
 __all__ = [
     "ArticleScore",
@@ -288,3 +288,17 @@ def names_match(gold_name: str, actor: ActorRef, aliases: Sequence[str]) -> bool
     stripped = wanted.split(" (")[0]
     names = {fold(actor.name), actor.id, *(fold(a) for a in aliases)}
     return wanted in names or stripped in names
+
+
+def spellings_match(a: str, b: str) -> bool:
+    """Two romanisations of one name: "North-West" / "Northwest", "Az Zāwiyah" / "Zawiya".
+
+    Articles, hyphens and spaces are ignored and the transliteration keys compared.
+    """
+    keys = []
+    for name in (a, b):
+        compact = strip_article(match_key(name)).replace(" ", "")
+        if not compact:
+            return False
+        keys.append(set(translit_keys(compact)) or {compact})
+    return bool(keys[0] & keys[1])

@@ -97,6 +97,7 @@ TRANSLIT_COUNTRIES = frozenset(
 )  # fmt: skip
 _TRANSLIT_MIN_LETTERS = 5
 _TRANSLIT_MAX_WORDS = 4
+_ARTICLE_BEFORE_WORD = re.compile(r"([^\W\d_][\w'’]*)[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]$")
 _SURNAME_AFTER = re.compile(r"[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]\w*[A-Z]")
 _WORD_RE = re.compile(r"[^\W\d_][\w'’]*")
 
@@ -594,6 +595,9 @@ class Gazetteer:
             return None
         if _inside_longer_name(text, start, end) or _SURNAME_AFTER.match(text, end):
             return None  # "Sherwan al-Douberdani": a given name before a family name
+        article = _ARTICLE_BEFORE_WORD.search(text, 0, start)
+        if article is not None and article.group(1)[0].isupper():
+            return None  # "Hajeen al-Douri": the family name, not a place
         indices = self._translit_refs(stripped)
         if not indices:
             return None

@@ -358,7 +358,7 @@ def _translit_token(token: str) -> tuple[str, ...]:
     # Doubled consonants to one ("qayyarah", "hammam"); vowel runs are read below.
     collapsed = [token[0]]
     for char in token[1:]:
-        if char != collapsed[-1] or char in _TRANSLIT_VOWELS:
+        if char != collapsed[-1] or (char in _TRANSLIT_VOWELS and char != "y"):
             collapsed.append(char)
     token = "".join(collapsed)
     parts: list[tuple[str, ...]] = []
