@@ -133,7 +133,8 @@ _TOLL_PUT = re.compile(
     rf"revised|set|sets|bringing|brought|brings|taking|took|takes|pushing|pushed)"
     rf"\s+(?:the|a|its|their)\s+(?:\w+\s+)?"
     rf"(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|"
-    rf"wounded|injuries))\s+(?:at|to|of)\s+(?:{_MOD}\s+)?(?P<num>{_NUM})\b",
+    rf"wounded|injuries))\s+(?:at|to|of)\s+(?:(?P<between>between)\s+)?(?:{_MOD}\s+)?"
+    rf"(?P<num>{_NUM})\b(?:\s+and\s+(?P<num2>{_NUM})\b)?",
     _ON_LOWERED,
 )
 _NONE = re.compile(
@@ -356,8 +357,14 @@ def find_figures(clause: str) -> list[Figure]:
             if re.search(r"at\s+least|more\s+than", match.group(0), re.I)
             else value[1]
         )
+        high = value[0]
+        extra = match.groupdict().get("num2")
+        if match.groupdict().get("between") and extra:
+            upper = parse_number(extra)
+            if upper is not None and upper[0] > value[0]:
+                high, status = upper[0], CountStatus.APPROXIMATE
         figures.append(
-            Figure(kind, value[0], value[0], status, match.start(), match.end(), match.group(0),
+            Figure(kind, value[0], high, status, match.start(), match.end(), match.group(0),
                    "", True, False,
                    update=bool(re.search(r"ris|rose|climb|jump|increas|went up|raise|revised|"
                                          r"bring|brought|tak|took|push",
@@ -388,8 +395,12 @@ def find_figures(clause: str) -> list[Figure]:
             continue
         total = sum(g[0] for g in groups)
         status = _combine_status([g[1] for g in groups])
+        high = total
+        if len(groups) == 2 and _BETWEEN.search(text, max(0, match.start() - 10), match.start()):
+            # "between 25 and 30 dead": a range, not two groups
+            total, high, status = groups[0][0], groups[1][0], CountStatus.APPROXIMATE
         figures.append(
-            Figure(kind_or_none, total, total, status, match.start(), match.end(),
+            Figure(kind_or_none, total, high, status, match.start(), match.end(),
                    clause[match.start() : match.end()], subject,
                    _is_generic(subject) and len(groups) == 1,
                    _additive(text, match.start(), subject, match["num"]))
@@ -520,6 +531,7 @@ _NOT_A_NAME = frozenset(
 )  # fmt: skip
 
 
+_BETWEEN = re.compile(r"\bbetween\s+$")
 _SINGLE_PERSON = re.compile(
     r"(?<![\w-])(?:a|an|one)\s+(?:[a-z-]+\s+){0,2}?(?P<who>man|woman|boy|girl|child|civilian|"
     r"passer-?by|bystander|soldier|policeman|officer|guard|companion|relative|driver|person|"
@@ -814,6 +826,10 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
         value = sum(f.min or 0 for f in plain)
         status = _combine_status([f.status for f in plain])
         entry = (value, status, statement.source, statement.evidence)
+        if len(plain) == 1 and plain[0].max is not None and plain[0].max > value:
+            # "between 25 and 30": the upper end is another figure for the same dead
+            claimed.append((plain[0].max, CountStatus.APPROXIMATE, statement.source,
+                            statement.evidence))  # fmt: skip
         additive = any(f.additive for f in plain)
         if statement.claim:
             claimed.append(entry)  # another figure for the same dead, never added to them

@@ -169,6 +169,7 @@ _CUMULATIVE_MIN = 200
 _CLAIM_RE = re.compile(
     r"\bclaim(?:ed|s|ing)?\s+(?:that|to\s+have|it\s+had|its|their|they)\b|"
     r"\bsaying\s+(?:that\s+)?(?:it|its|they|their)\s|\bpropaganda\b|\bamaq\b|"
+    r"\bneutrali[sz](?:ed|ing)\b|\beliminat(?:ed|ing)\b|"
     r"\bcould\s+not\s+be\s+(?:independently\s+)?verified\b",
     _LOWER,
 )
@@ -909,6 +910,10 @@ class RulesEngine:
                 return None
             # Only a count ("forces killed three militants"): an attack, or a battle when
             # the dead were all soldiers or fighters (ACLED: armed actors on both sides).
+            fallback = SubEventType.ARMED_CLASH if armed_victims else SubEventType.ATTACK
+            chosen = (fallback.event_type, fallback)
+        if chosen[1] is SubEventType.ARRESTS and killed_all:
+            # People killed in a raid or round-up: an attack (or a battle), not arrests.
             fallback = SubEventType.ARMED_CLASH if armed_victims else SubEventType.ATTACK
             chosen = (fallback.event_type, fallback)
         event_type, sub_event_type = chosen

@@ -191,5 +191,8 @@ def with_article(source: str) -> str:
     if first[:1].islower():
         if words[-1] in _INSTITUTIONS:
             return f"the {source}"  # "the health ministry"
-        return source if words[-1].endswith("s") else f"a {source}"
+        if first.endswith("s") or " and " in source or words[-1].endswith("s"):
+            return source  # "residents and a local official", "witnesses"
+        article = "an" if first[0] in "aeiou" else "a"
+        return f"{article} {source}"  # "an army spokesman", "a security source"
     return f"the {source}"

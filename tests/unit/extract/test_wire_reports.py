@@ -255,3 +255,22 @@ class TestSpellingsMatch:
     def test_different_names(self) -> None:
         assert not spellings_match("Basra", "Maysan")
         assert not spellings_match("", "Basra")
+
+
+class TestRanges:
+    def test_between_two_numbers_is_a_range(self) -> None:
+        [figure] = find_figures("Between 25 and 30 people were killed, a local official said.")
+        assert (figure.min, figure.max) == (25, 30)
+
+    def test_a_range_keeps_its_upper_end_in_the_count(self) -> None:
+        text = "A local official put the number of dead at between 25 and 30."
+        count = combine([Statement(tuple(find_figures(text)), "a local official", text)], "killed")
+        assert (count.min, count.max) == (25, 30)
+
+    def test_killings_during_a_round_up_are_no_arrests(self, engine: RulesEngine) -> None:
+        text = (
+            "Soldiers rounded up dozens of men in Sokolo in Mali on Saturday and shot 14 of them "
+            "dead, residents said."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
