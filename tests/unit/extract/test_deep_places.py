@@ -225,3 +225,81 @@ class TestYemen:
             engine, "The Rada met in Kyiv on Monday after a missile strike killed two people."
         )
         assert location.country == "UA"
+
+
+LEVANT_CASES = [
+    ("An Israeli drone strike hit a house in Aitaroun in south Lebanon on Monday, killing two.",
+     "Aitaroun", "LB-NA", "LB", 33.12, 35.47),
+    ("Israeli shelling struck the outskirts of Kfarchouba in Lebanon on Monday.",
+     "Kfarchouba", "LB-NA", "LB", 33.34, 35.72),
+    ("An air strike flattened a building in Dahieh, Lebanon, on Monday, killing four people.",
+     "Dahiyeh", "LB-JL", "LB", 33.85, 35.51),
+    ("An Israeli strike on a house in Nabi Sheet in Lebanon's Bekaa killed three on Monday.",
+     "Nabi Chit", "LB-BH", "LB", 33.88, 36.10),
+    ("An air strike on a school in Shujaiya in Gaza City killed nine people on Monday.",
+     "Shejaiya", "PS.GZ", "PS", 31.50, 34.48),
+    ("Tank fire hit tents in al-Mawasi in Gaza on Monday, killing five displaced people.",
+     "Al-Mawasi", "PS.GZ", "PS", 31.35, 34.26),
+    ("Israeli forces raided Nur Shams camp in the West Bank on Monday, killing two men.",
+     "Nur Shams camp", "PS.WE", "PS", 32.32, 35.06),
+    ("Settlers attacked homes in Turmus Ayya in the West Bank on Monday, wounding three.",
+     "Turmus Ayya", "PS.WE", "PS", 32.03, 35.29),
+]  # fmt: skip
+
+
+class TestLebanonAndPalestine:
+    @pytest.mark.parametrize(("text", "name", "admin1", "country", "lat", "lon"), LEVANT_CASES)
+    def test_village_camp_or_neighbourhood_is_the_place(
+        self,
+        engine: RulesEngine,
+        text: str,
+        name: str,
+        admin1: str,
+        country: str,
+        lat: float,
+        lon: float,
+    ) -> None:
+        location = _location(engine, text)
+        assert location.name == name
+        assert location.admin1_code == admin1
+        assert location.country == country
+        _assert_near(location, lat, lon)
+
+    @pytest.mark.parametrize(
+        ("variant", "canonical", "country"),
+        [
+            ("Khan Yunis", "Khan Younis", "PS"),
+            ("Jabaliya", "Jabalia", "PS"),
+            ("Beach camp", "Shati camp", "PS"),
+            ("Maroun el-Ras", "Maroun al-Ras", "LB"),
+            ("Meiss al-Jabal", "Mays al-Jabal", "LB"),
+            ("Bourj el-Barajneh", "Burj al-Barajneh", "LB"),
+        ],
+    )
+    def test_spelling_variants_meet(
+        self, gaz: Gazetteer, variant: str, canonical: str, country: str
+    ) -> None:
+        assert gaz.lookup(variant, country=country)[0].name == canonical
+
+    def test_remal_stays_a_spelling_of_ramallah(self, gaz: Gazetteer) -> None:
+        assert gaz.lookup("Remal", country="PS")[0].name == "Ramallah"
+        assert gaz.lookup("Rimal", country="PS")[0].parent_key == "gn:281133"
+
+
+class TestPrecision:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "اشترى الرجل بيتا جديدا ونصب الخيام في الحديقة",
+            "قال إن الدور الذي يلعبه العلم مهم",
+            "وقال القائم بالأعمال إن الحي هادئ",
+        ],
+    )
+    def test_ordinary_arabic_words_are_not_places(self, gaz: Gazetteer, text: str) -> None:
+        assert gaz.find_mentions(text) == []
+
+    def test_the_isis_leader_is_not_a_town(self, gaz: Gazetteer) -> None:
+        text = "Abu Bakr al-Baghdadi was killed; Baghdadi had led the group since 2010."
+        assert gaz.find_mentions(text) == []
+        [mention] = gaz.find_mentions("Militants attacked Khan al-Baghdadi on Monday.")
+        assert mention.candidates[0].admin1_code == "IQ-AN"
