@@ -98,7 +98,7 @@ class TestAskingAndAlerts:
         assert sum(DIGEST in m.text for m in api.sent_to(USER)) == 1
 
     async def test_unknown_and_ambiguous_names(self, api: FakeBotAPI, bot: RunningBot) -> None:
-        suggestion = await ask(api, "/city Basrra", USER)
+        suggestion = await ask(api, "/city Basrq", USER)
         assert "Did you mean" in suggestion.text
         assert suggestion.buttons
         ambiguous = await ask(api, "/stats Basra", USER)

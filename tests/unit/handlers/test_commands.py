@@ -61,7 +61,7 @@ class TestAsking:
         assert ("🔔 Subscribe to Basra", "sub:place:gn:99532") in reply.buttons
 
     async def test_unknown_city_offers_suggestions(self, harness: Harness) -> None:
-        reply = only_reply(await harness.send("/city Basrra"))
+        reply = only_reply(await harness.send("/city Basrq"))
         assert "Did you mean" in reply.text
         assert any(data.startswith("ls:") for _, data in reply.buttons)
 
@@ -255,7 +255,7 @@ class TestSettings:
     async def test_bad_values_explained(self, harness: Harness) -> None:
         assert "Example" in only_reply(await harness.send("/quiet soon")).text
         assert "timezone" in only_reply(await harness.send("/timezone Atlantis/Nowhere")).text
-        assert "Did you mean" in only_reply(await harness.send("/timezone Basrra")).text
+        assert "Did you mean" in only_reply(await harness.send("/timezone Basrq")).text
 
     async def test_settings_buttons_toggle(self, harness: Harness) -> None:
         reply = only_reply(await harness.send("/settings"))

@@ -38,7 +38,7 @@ class TestPlaces:
         assert target.detail == "in Baghdad"
 
     def test_unknown_place_gets_suggestions(self, services: Services) -> None:
-        resolution = services.catalog.resolve_place("Basrra")
+        resolution = services.catalog.resolve_place("Basrq")
         assert not resolution.found
         assert "gn:99532" in [t.key for t in resolution.suggestions]
 
