@@ -55,6 +55,9 @@ class ActorSpec(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     part_of: str | None = Field(default=None, pattern=_ID_RE.pattern)
     roles: list[Role] = Field(default_factory=list)
+    # Names an analyst writes for the actor but news text uses too loosely to match
+    # ("herders" are often the victims): found by ``lookup``, never in running text.
+    labels: list[str] = Field(default_factory=list)
 
     def ref(self) -> ActorRef:
         """The domain reference for this actor."""
@@ -110,7 +113,8 @@ class ActorRegistry:
             previous = merged.get(spec.id)
             if previous is not None:
                 aliases = [*previous.aliases, *spec.aliases, previous.name]
-                update: dict[str, Any] = {"aliases": aliases}
+                labels = [*previous.labels, *spec.labels]
+                update: dict[str, Any] = {"aliases": aliases, "labels": labels}
                 if spec.part_of is None:
                     update["part_of"] = previous.part_of
                 if not spec.roles:
@@ -121,6 +125,7 @@ class ActorRegistry:
         self._refs = [spec.ref() for spec in self._specs]
         self._by_id = {ref.id: i for i, ref in enumerate(self._refs)}
         self._aliases: dict[str, list[_Alias]] = {}
+        self._labels: dict[str, list[int]] = {}
         self._display_aliases: list[list[str]] = []
         for index, spec in enumerate(self._specs):
             seen: list[str] = []
@@ -130,6 +135,14 @@ class ActorRegistry:
                     continue
                 seen.append(alias)
                 self._index_alias(index, alias)
+            for label in spec.labels:
+                label = " ".join(label.split())
+                key = match_key(label)
+                if key and label not in seen:
+                    seen.append(label)
+                    owners = self._labels.setdefault(key, [])
+                    if index not in owners:
+                        owners.append(index)
             self._display_aliases.append(seen[1:])
         self._automaton: Any = None
         self._homonym_index: dict[int, tuple[int, ...]] | None = None
@@ -192,7 +205,7 @@ class ActorRegistry:
         return [ref.model_copy() for ref in self._refs]
 
     def aliases(self, actor_id: str) -> list[str]:
-        """The aliases of an actor as written in the data (without its canonical name)."""
+        """The aliases and labels of an actor as written in the data (without its name)."""
         index = self._by_id.get(actor_id)
         return [] if index is None else list(self._display_aliases[index])
 
@@ -231,6 +244,10 @@ class ActorRegistry:
             ):
                 continue
             ref = self._refs[alias.actor_index]
+            if all(ref.id != r.id for r in results):
+                results.append(ref.model_copy())
+        for index in self._labels.get(key, ()):
+            ref = self._refs[index]
             if all(ref.id != r.id for r in results):
                 results.append(ref.model_copy())
         return results

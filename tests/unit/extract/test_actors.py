@@ -523,3 +523,38 @@ class TestHomonyms:
         assert small.localize(xa, "sy").id == "ya-army"
         assert small.localize(xa, "SO").id == "xa-army"
         assert small.localize(xa, "").id == "xa-army"
+
+
+class TestLabels:
+    """Labels are names analysts write: found by lookup, listed as aliases, never in text."""
+
+    @pytest.fixture
+    def small(self) -> ActorRegistry:
+        return ActorRegistry(
+            [
+                ActorSpec(id="herder-militia", name="Herder militia",
+                          type=ActorType.IDENTITY_MILITIA, aliases=["armed herders"],
+                          labels=["herders"]),
+            ]
+        )  # fmt: skip
+
+    def test_lookup_finds_a_label(self, small: ActorRegistry) -> None:
+        assert [a.id for a in small.lookup("Herders")] == ["herder-militia"]
+
+    def test_labels_are_listed_with_the_aliases(self, small: ActorRegistry) -> None:
+        assert small.aliases("herder-militia") == ["armed herders", "herders"]
+
+    def test_running_text_ignores_labels(self, small: ActorRegistry) -> None:
+        assert small.find_mentions("Gunmen killed four herders.") == []
+        assert _ids(small.find_mentions("Armed herders attacked.")) == ["herder-militia"]
+
+    def test_an_admin_file_adds_labels(self, tmp_path: Path) -> None:
+        path = tmp_path / "extra.json"
+        path.write_text(
+            json.dumps([{"id": "fulani-militia", "name": "Fulani ethnic militia",
+                         "type": "identity_militia", "labels": ["Peul herders"]}]),
+            encoding="utf-8",
+        )  # fmt: skip
+        registry = ActorRegistry.from_file(path)
+        assert [a.id for a in registry.lookup("Peul herders")] == ["fulani-militia"]
+        assert [a.id for a in registry.lookup("herders")] == ["fulani-militia"]
