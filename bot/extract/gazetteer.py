@@ -749,7 +749,9 @@ class Gazetteer:
 # Words that may follow a town's name in title case ("Sima Village") without making it longer.
 _PLACE_WORDS = frozenset(
     {"village", "villages", "town", "area", "state", "county", "municipality", "commune",
-     "locality", "department", "division", "market", "road", "highway"}
+     "locality", "department", "division", "market", "road", "highway", "district", "province",
+     "territory", "lga", "local", "region", "township", "prefecture", "governorate", "tehsil",
+     "subdistrict", "sub-district", "zone", "woreda", "cercle", "raion", "city", "camp"}
 )  # fmt: skip
 
 # Capitalised words that may precede "al-<Place>" without making it a person's name.
