@@ -316,7 +316,7 @@ class TestSouthAndSoutheastAsia:
             ("The Tatmadaw bombed a village.", "myanmar-military", STATE),
             ("Junta airstrikes killed ten people.", "myanmar-military", STATE),
             ("Local PDF fighters raided a police station.", "peoples-defence-force", REBEL),
-            ("The AA seized the last base in the township.", "arakan-army", REBEL),
+            ("AA troops seized the last base in the township.", "arakan-army", REBEL),
             ("KIA troops shelled the camp.", "kachin-independence-army", REBEL),
             ("Kokang rebels took Laukkai.", "mndaa", REBEL),
             ("TNLA fighters entered Lashio.", "tnla", REBEL),
@@ -404,6 +404,9 @@ class TestEuropeAndTheAmericas:
             ("Operation Barkhane troops killed a commander.", "military-forces-fr", STATE),
             ("US Marines struck a radar site.", "us-forces", EXTERNAL),
             ("Turkish drone strikes hit the village.", "turkish-forces", EXTERNAL),
+            ("KFOR troops reinforced the bridge.", "nato-forces", EXTERNAL),
+            ("An EUNAVFOR Aspides frigate shot down a drone.", "eu-naval-force", EXTERNAL),
+            ("EACRF troops left Goma.", "eac-regional-force", EXTERNAL),
         ],
     )  # fmt: skip
     def test_names_in_text(
@@ -459,6 +462,8 @@ class TestGenericClasses:
             ("Anti-government protesters blocked the road.", "protesters", "protesters"),
             ("Looters ransacked shops.", "rioters", "rioters"),
             ("Municipal police officers were ambushed.", "police-forces", STATE),
+            ("Army drones struck the market.", "military-forces", STATE),
+            ("Amal fighters joined the clashes.", "amal-movement", POLITICAL),
         ],
     )  # fmt: skip
     def test_generic_mentions(
@@ -522,6 +527,14 @@ class TestSharedNamesByCountry:
         assert _found(reg, "Regime troops advanced.", "MM")[0][0] == "myanmar-military"
         assert _found(reg, "Regime troops advanced.", "SY")[0][0] == "syrian-government-forces"
 
+    def test_ndf_is_syrian_or_philippine_by_the_text(self, reg: ActorRegistry) -> None:
+        philippine = "The NDF said its Philippine guerrillas would fight on."
+        assert _first(reg, philippine) == ("new-peoples-army", "rebel_group")
+        assert _first(reg, "NDF militiamen manned Syrian checkpoints.") == (
+            "national-defence-forces-syria",
+            "political_militia",
+        )
+
     def test_localize_swaps_to_the_incident_country(self, reg: ActorRegistry) -> None:
         syrian = reg.get("syrian-government-forces")
         assert syrian is not None
@@ -543,6 +556,8 @@ class TestCommonWordsStayQuiet:
             "The IEA cut its oil demand forecast.",
             "AFP reported the raid, citing CNA.",
             "Ships crossed the Sea of Azov.",
+            "The photo was taken in Azaz (picture-alliance/AA).",  # Anadolu Agency
+            "The KNA reported the visit, citing EDF engineers.",  # news agency, utility
             "Mayos and Yaquis marched in Sonora.",
         ],
     )
