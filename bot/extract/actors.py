@@ -231,7 +231,8 @@ class ActorRegistry:
     def lookup(self, name: str) -> list[ActorRef]:
         """Actors whose id, canonical name or alias equals ``name`` after folding.
 
-        Acronyms of one or two letters ("IS", "KH") must be given in capitals.
+        Acronyms of one or two letters ("IS", "KH") must be given in capitals. Labels
+        ("herders") answer only when no name or alias does.
         """
         stripped = name.strip()
         if stripped in self._by_id:
@@ -246,10 +247,8 @@ class ActorRegistry:
             ref = self._refs[alias.actor_index]
             if all(ref.id != r.id for r in results):
                 results.append(ref.model_copy())
-        for index in self._labels.get(key, ()):
-            ref = self._refs[index]
-            if all(ref.id != r.id for r in results):
-                results.append(ref.model_copy())
+        if not results:  # a label answers only when no actor has the name as an alias
+            results = [self._refs[index].model_copy() for index in self._labels.get(key, ())]
         return results
 
     def suggest(self, name: str, limit: int = 5) -> list[ActorRef]:
@@ -550,9 +549,9 @@ def national_force_specs(
                 if key and key not in taken:
                     taken.add(key)
                     fresh.append(alias)
-            if not fresh:
-                continue
             target = targets[role]
+            if not fresh and target is None:
+                continue
             if target is None:
                 actor_id = f"{role}-forces-{code.lower()}"
                 if actor_id in by_id:
@@ -577,7 +576,14 @@ def national_force_specs(
             else:
                 index = by_id[target]
                 current = result[index]
-                result[index] = current.model_copy(update={"aliases": [*current.aliases, *fresh]})
+                # ACLED's name for the force is how analysts often label it.
+                acled = f"{label} Forces of {display}"
+                labels = current.labels
+                if acled != current.name and acled not in labels:
+                    labels = [*labels, acled]
+                result[index] = current.model_copy(
+                    update={"aliases": [*current.aliases, *fresh], "labels": labels}
+                )
     return result
 
 

@@ -512,6 +512,28 @@ class TestGenericClasses:
         assert _found(reg, "The attacker detonated his vest.") == []
 
 
+class TestAcledStyleLabels:
+    @pytest.mark.parametrize(
+        ("label", "actor_id"),
+        [
+            ("Military Forces of Pakistan", "pakistani-forces"),
+            ("Police Forces of Pakistan", "pakistani-forces"),
+            ("Military Forces of Nigeria", "nigerian-forces"),
+            ("Military Forces of Myanmar", "myanmar-military"),
+            ("Military Forces of Iraq", "iraqi-security-forces"),
+            ("Military Forces of Kenya", "military-forces-ke"),
+            ("Police Forces of Kenya", "police-forces-ke"),
+        ],
+    )
+    def test_acled_force_names(self, reg: ActorRegistry, label: str, actor_id: str) -> None:
+        assert fold(label) in _labels(reg, actor_id)
+
+    def test_province_labels_do_not_change_what_a_name_looks_up(self, reg: ActorRegistry) -> None:
+        assert [a.id for a in reg.lookup("Islamic State")] == ["islamic-state"]
+        assert fold("Islamic State") in _labels(reg, "islamic-state-west-africa")
+        assert fold("separatists") in _labels(reg, "ambazonian-separatists")
+
+
 class TestSharedNamesByCountry:
     def test_regime_forces_follow_the_country_named_in_the_text(self, reg: ActorRegistry) -> None:
         syria = _found(reg, "Regime forces shelled villages in Idlib, Syrian activists said.")
