@@ -63,7 +63,7 @@ _ADMIN1_AFTER = re.compile(
 _ADMIN1_BEFORE = re.compile(
     r"\b(?:(?:province|governorate|state|region)\s+of\s+(?:the\s+)?|"
     # "the Harib district of southern Marib": a district lies in a governorate
-    r"(?:district|sub-?district|county|lga|territory)\s+of\s+(?:the\s+)?"
+    r"(?:district|sub-?district|county|lga|territory|region|countryside)\s+of\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west|central)\w*\s+)?)$"
 )
 _PLACE_AFTER = re.compile(r"\s*(?:city|town|village|district|neighbou?rhood)\b")
@@ -114,7 +114,8 @@ _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|at|near|into|inside|outside|of|on|targeting|hit|struck|across|around|"
     r"towards)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|"
     r"north-?eastern|north-?western|south-?eastern|south-?western|holy|capital|restive|"
-    r"strategic|regional|provincial)\s+)*(?:(?:city|town|village|district|province|"
+    r"strategic|regional|provincial|[a-z]+-(?:held|controlled|run|led|dominated))\s+)*"
+    r"(?:(?:city|town|village|district|province|"
     r"governorate|region|area|sub-?district|capital|neighbou?rhood)\s+of\s+)?$",
     _LOWER,
 )

@@ -284,3 +284,18 @@ class TestPackagedTransliterationIndex:
         stored = gazetteer._translit_index()
         assert stored
         assert gazetteer._build_translit_index() == stored
+
+
+class TestRegions:
+    def test_region_of_a_governorate_and_held_areas(self, engine: RulesEngine) -> None:
+        text = (
+            "Government forces shelled a village in the rebel-held Jabal al-Zawiya region of "
+            "southern Idlib on Monday, killing four civilians. The shells hit homes in "
+            "Kansafra, rescuers said. On Sunday, Russian jets struck near Jisr al-Shughur, "
+            "killing one man."
+        )
+        incidents = engine.extract(text, PUBLISHED)
+        assert incidents[0].location.name in {"Jabal al-Zawiya", "Kansafra"}
+        assert incidents[0].date == dt.date(2023, 3, 13)
+        assert incidents[0].killed.min == 4
+        assert "Jisr al-Shughur" in {i.location.name for i in incidents[1:]}
