@@ -105,9 +105,10 @@ def _strip_punct(word: str) -> str:
 class ActorRegistry:
     """Canonical actors with aliases; lookups, fuzzy suggestions and mentions in running text."""
 
-    def __init__(self, specs: Iterable[ActorSpec]) -> None:
+    def __init__(self, specs: Iterable[ActorSpec], not_actors: Iterable[str] = ()) -> None:
         """Build from actor specs; a later spec with the same id replaces the name/type/country
-        of the earlier one and adds its aliases."""
+        of the earlier one and adds its aliases. ``not_actors`` are phrases that contain an
+        actor's name without naming a party ("the Hamas-run health ministry")."""
         merged: dict[str, ActorSpec] = {}
         for spec in specs:
             previous = merged.get(spec.id)
@@ -145,6 +146,8 @@ class ActorRegistry:
                         owners.append(index)
             self._display_aliases.append(seen[1:])
         self._automaton: Any = None
+        self._not_actors = tuple(dict.fromkeys(" ".join(p.split()) for p in not_actors if p))
+        self._stop_keys = {match_key(p) for p in self._not_actors} - {""} - set(self._aliases)
         self._homonym_index: dict[int, tuple[int, ...]] | None = None
         self._choices: dict[str, str] = {key: key for key in self._aliases}
         self._forces: dict[tuple[str, str], int] = {}
@@ -177,7 +180,7 @@ class ActorRegistry:
     def from_file(cls, path: Path) -> ActorRegistry:
         """The packaged registry plus an admin's extra JSON file (same schema as actors.json)."""
         extra = load_actor_file(path)
-        return cls([*_packaged_specs(), *extra])
+        return cls([*_packaged_specs(), *extra], _packaged_not_actors())
 
     def with_extra(self, extra: Sequence[tuple[ActorRef, Sequence[str]]]) -> ActorRegistry:
         """A new registry with more actors (e.g. stored in the database) and their aliases."""
@@ -192,7 +195,7 @@ class ActorRegistry:
                     aliases=[a for a in aliases if a.strip()],
                 )
             )
-        return ActorRegistry(specs)
+        return ActorRegistry(specs, self._not_actors)
 
     # ------------------------------------------------------------------ queries
     def get(self, actor_id: str) -> ActorRef | None:
@@ -288,6 +291,9 @@ class ActorRegistry:
         for start, end, key in found:
             if start < cursor:
                 continue
+            if key in self._stop_keys:
+                cursor = end  # "the Houthi-run health ministry": a source, not a party
+                continue
             orig_start, orig_end = offsets[start], offsets[end - 1] + 1
             surface = text[orig_start:orig_end]
             owners = self._matching_actors(key, surface, text, orig_start, orig_end)
@@ -326,7 +332,7 @@ class ActorRegistry:
     def _get_automaton(self) -> Any:
         if self._automaton is None:
             automaton = ahocorasick.Automaton()
-            for key in self._aliases:
+            for key in (*self._aliases, *self._stop_keys):
                 automaton.add_word(key, key)
             automaton.make_automaton()
             self._automaton = automaton
@@ -611,6 +617,14 @@ def _country_words_automaton() -> Any:
 
 
 @cache
+def _packaged_not_actors() -> tuple[str, ...]:
+    """Phrases of the packaged file's "not_actors" list (they contain a name, not a party)."""
+    raw = resources.files("bot.data").joinpath("actors.json").read_text(encoding="utf-8")
+    phrases = json.loads(raw).get("not_actors", [])
+    return tuple(p for p in phrases if isinstance(p, str) and p.strip())
+
+
+@cache
 def _packaged_specs() -> tuple[ActorSpec, ...]:
     raw = resources.files("bot.data").joinpath("actors.json").read_text(encoding="utf-8")
     specs = _parse_specs(json.loads(raw), "bot/data/actors.json")
@@ -619,6 +633,6 @@ def _packaged_specs() -> tuple[ActorSpec, ...]:
 
 @cache
 def _default_registry() -> ActorRegistry:
-    registry = ActorRegistry(_packaged_specs())
+    registry = ActorRegistry(_packaged_specs(), _packaged_not_actors())
     registry._get_automaton()
     return registry

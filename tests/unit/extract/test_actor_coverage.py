@@ -580,6 +580,9 @@ class TestCommonWordsStayQuiet:
             "Ships crossed the Sea of Azov.",
             "The photo was taken in Azaz (picture-alliance/AA).",  # Anadolu Agency
             "The KNA reported the visit, citing EDF engineers.",  # news agency, utility
+            "The toll came from the Houthi-run health ministry.",  # a source
+            "The RSF-held city was shelled.",  # a controller, not the attacker
+            "Russian-installed officials reported the strike.",
             "Mayos and Yaquis marched in Sonora.",
         ],
     )

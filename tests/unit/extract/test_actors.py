@@ -558,3 +558,38 @@ class TestLabels:
         registry = ActorRegistry.from_file(path)
         assert [a.id for a in registry.lookup("Peul herders")] == ["fulani-militia"]
         assert [a.id for a in registry.lookup("herders")] == ["fulani-militia"]
+
+
+class TestNotActors:
+    """Phrases that contain an actor's name without naming a party are dropped."""
+
+    @pytest.fixture
+    def small(self) -> ActorRegistry:
+        spec = ActorSpec(id="xa-group", name="Xa Front", type=ActorType.REBEL_GROUP,
+                         aliases=["Xa"])  # fmt: skip
+        return ActorRegistry([spec], not_actors=["Xa-run health ministry", "Xa-held"])
+
+    def test_a_source_run_by_the_group(self, small: ActorRegistry) -> None:
+        text = "Ten died, the Xa-run health ministry said."
+        assert small.find_mentions(text) == []
+
+    def test_a_place_the_group_holds(self, small: ActorRegistry) -> None:
+        assert _ids(small.find_mentions("Jets struck Xa-held villages; Xa fired back.")) == [
+            "xa-group"
+        ]
+
+    def test_with_extra_keeps_them(self, small: ActorRegistry) -> None:
+        assert small.with_extra([]).find_mentions("the Xa-held town") == []
+
+    def test_packaged_phrases(self, reg: ActorRegistry) -> None:
+        assert reg.find_mentions("Four died, the Hamas-run health ministry said.") == []
+        assert reg.find_mentions("Amaq news agency published a claim.") == []
+        assert _ids(reg.find_mentions("Hamas fighters fired at Houthi-held Hodeidah.")) == [
+            "hamas"
+        ]
+
+    def test_an_admin_file_keeps_the_packaged_phrases(self, tmp_path: Path) -> None:
+        path = tmp_path / "extra.json"
+        path.write_text("[]", encoding="utf-8")
+        registry = ActorRegistry.from_file(path)
+        assert registry.find_mentions("the Hamas-run health ministry") == []
