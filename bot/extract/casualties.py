@@ -169,7 +169,8 @@ _PERFECT = re.compile(r"\b(?:have|has|had)\b", _ON_LOWERED)
 _BODIES = re.compile(
     rf"\b(?:(?:the\s+)?bodies\s+of\s+(?:{_MOD}\s+)?(?P<num>{_NUM})\b[^.;]{{0,40}}?|"
     rf"(?:{_MOD}\s+)?(?P<num2>{_NUM})\s+bodies\s+)(?:were|have\s+been|had\s+been)\s+"
-    rf"(?:\w+\s+)?(?:found|recovered|discovered|retrieved|pulled)\b",
+    rf"(?:\w+\s+)?(?:found|recovered|discovered|retrieved|pulled|brought|taken|delivered|"
+    rf"transferred)\b",
     _ON_LOWERED,
 )
 _SUBSET_BEFORE = re.compile(

@@ -100,6 +100,7 @@ _NEAR_BEFORE = re.compile(
     r"(?:\s+of)?(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
     _LOWER,
 )
+_LIST_GAP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)")
 _DIRECTION_BEFORE = re.compile(
     r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
     r"\s+of(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
@@ -134,6 +135,7 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+in|"
     r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
     r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
+    r"(?:medical|security|military|local|hospital|police|tribal|government)\s+sources?\s+in|"
     r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
     r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
     r"(?:with|between)\s+(?:\w+\s+)?and)\s+$",
@@ -481,6 +483,7 @@ class RulesEngine:
             for clause in sentence.clauses:
                 lo, hi = clause.start, clause.start + len(clause.text)
                 places: list[_Place] = []
+                excluded_end = -1
                 for start, end, candidates in found:
                     if start < lo or start >= hi:
                         continue
@@ -501,7 +504,13 @@ class RulesEngine:
                         continue
                     before = low[max(0, start - 45) : start]
                     after = low[end : end + 20]
-                    if _NOT_EVENT_AFTER.match(after) or _NOT_EVENT_BEFORE.search(before):
+                    if (
+                        _NOT_EVENT_AFTER.match(after)
+                        or _NOT_EVENT_BEFORE.search(before)
+                        or (excluded_end >= 0 and _LIST_GAP.fullmatch(low[excluded_end:start]))
+                    ):
+                        # "hospitals in Shuqra and Lawdar": the whole list is no event place
+                        excluded_end = end
                         continue
                     places.append(
                         _Place(

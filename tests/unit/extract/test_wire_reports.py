@@ -299,3 +299,17 @@ class TestRegions:
         assert incidents[0].date == dt.date(2023, 3, 13)
         assert incidents[0].killed.min == 4
         assert "Jisr al-Shughur" in {i.location.name for i in incidents[1:]}
+
+
+class TestHospitalsAndSources:
+    def test_bodies_brought_to_hospital_are_dead(self) -> None:
+        assert figures("Nine bodies were brought to the hospital in Aden.") == [("killed", 9)]
+
+    def test_a_list_of_hospital_towns_is_no_event_place(self, engine: RulesEngine) -> None:
+        text = (
+            "Fighting near Shuqra in Abyan killed ten fighters on Sunday. A medical source in "
+            "Abyan said 30 wounded men were taken to hospitals in Shuqra and Lawdar."
+        )
+        incidents = engine.extract(text, PUBLISHED)
+        assert [i.location.name for i in incidents] == ["Shuqra"]
+        assert incidents[0].injured.min == 30
