@@ -473,6 +473,11 @@ _MILITARY_PHRASES = (
     "{} navy", "{} naval forces", "{} marines", "{} special forces", "{} commandos",
     "{} paratroopers", "{} warplanes", "{} warplane", "{} fighter jets", "{} military aircraft",
     "{} airstrikes", "{} airstrike", "{} air strikes", "{} air strike",
+    # Fire and units named by nationality ("Azerbaijani shelling", "Saudi border guards").
+    "{} shelling", "{} artillery", "{} artillery fire", "{} drone strike", "{} drone strikes",
+    "{} military drones", "{} army drones", "{} military helicopters", "{} helicopter gunships",
+    "{} border guards", "{} border guard", "{} border forces", "{} coast guard",
+    "{} national guard",
 )  # fmt: skip
 _POLICE_PHRASES = (
     "{} police", "{} policeman", "{} policemen", "{} police officer", "{} police officers",

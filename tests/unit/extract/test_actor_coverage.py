@@ -512,6 +512,20 @@ class TestGenericClasses:
         assert _found(reg, "The attacker detonated his vest.") == []
 
 
+class TestNationalFire:
+    @pytest.mark.parametrize(
+        ("text", "actor_id"),
+        [
+            ("Azerbaijani shelling hit the village.", "military-forces-az"),
+            ("Saudi border guards fired on migrants.", "military-forces-sa"),
+            ("Sudanese drone strikes hit the market.", "sudanese-armed-forces"),
+            ("Armenian artillery fire killed two.", "military-forces-am"),
+        ],
+    )
+    def test_fire_named_by_nationality(self, reg: ActorRegistry, text: str, actor_id: str) -> None:
+        assert _first(reg, text) == (actor_id, "state_forces")
+
+
 class TestAcledStyleLabels:
     @pytest.mark.parametrize(
         ("label", "actor_id"),
