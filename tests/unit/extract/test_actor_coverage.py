@@ -502,6 +502,11 @@ class TestGenericClasses:
             ("unidentified-armed-group", "political_militia")
         ]
 
+    def test_bare_rebels_is_a_label_only(self, reg: ActorRegistry) -> None:
+        # "a town held by rebels", "rebels' enclave": too loose to be a party in text.
+        assert _found(reg, "The town is held by rebels.") == []
+        assert fold("rebels") in _labels(reg, "unidentified-armed-group")
+
     def test_victims_stay_civilians(self, reg: ActorRegistry) -> None:
         assert _first(reg, "Farmers and villagers fled the attack.") == ("civilians", "civilians")
 
