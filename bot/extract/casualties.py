@@ -831,11 +831,14 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
             # "between 25 and 30": the upper end is another figure for the same dead
             claimed.append((plain[0].max, CountStatus.APPROXIMATE, statement.source,
                             statement.evidence))  # fmt: skip
-        additive = any(f.additive for f in plain)
+        # "Eleven died at the scene and two more died later" is a breakdown of one toll; only
+        # a statement that is all "N more" / "also" adds to figures given before.
+        additive = all(f.additive for f in plain)
         if statement.claim:
             claimed.append(entry)  # another figure for the same dead, never added to them
             continue
-        single_generic = len(plain) == 1 and plain[0].generic and not additive
+        # Figures about "people" only ("11 people died and two more later") are one total.
+        single_generic = all(f.generic for f in plain) and not additive
         vague = all(f.status is CountStatus.APPROXIMATE for f in plain) and len(plain) == 1
         if vague and (single_generic or not groups) and not additive:
             vague_only.append(entry)

@@ -136,6 +136,9 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
     r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
     r"(?:medical|security|military|local|hospital|police|tribal|government)\s+sources?\s+in|"
+    # origins, not event places: "labourers from Punjab", "pilgrims from Iran"
+    r"(?!(?:kilomet|met(?:er|re)|mile|hour|minute|day|week|yard|km)s?\b)[a-z]+s\s+from|"
+    r"(?:people|men|women|children)\s+from|"
     r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
     r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
     r"(?:with|between)\s+(?:\w+\s+)?and)\s+$",
@@ -146,7 +149,10 @@ _GENERIC_RE = re.compile(
     r"\b(?:regularly|frequently|frequent|often|repeatedly|routinely|commonplace|in\s+the\s+past|"
     r"for\s+years|was\s+founded|were\s+founded|formed\s+in|established\s+in|are\s+accused|"
     r"is\s+accused|has\s+been\s+accused|have\s+been\s+used|hotbed|insurgency\s+that|"
-    r"war\s+(?:began|broke\s+out)|civil\s+war\s+began|earlier\s+this\s+year|last\s+year)\b",
+    r"war\s+(?:began|broke\s+out)|civil\s+war\s+began|earlier\s+this\s+year|last\s+year|"
+    r"still\s+carr(?:y|ies)\s+out|continues?\s+to\s+(?:carry|launch|stage|mount|wage)|"
+    r"carr(?:y|ies)\s+out\s+(?:hit-and-run|sporadic|frequent|regular|occasional)|"
+    r"sleeper\s+cells\s+(?:still\s+)?(?:carry|launch|stage|mount|operate|remain))\b",
     _LOWER,
 )
 # Cumulative context only with a perfect tense: "more than 250 have died since October".
@@ -198,7 +204,8 @@ _ATTRIBUTIVE_AFTER = re.compile(
 )
 _ACCORDING_BEFORE = re.compile(
     r"\b(?:according\s+to|quoted\s+by|told|allied\s+(?:with|to)|affiliated\s+(?:with|to)|"
-    r"linked\s+to|close\s+to|backed\s+by|supported\s+by|loyal\s+to|aligned\s+with)\s+"
+    r"linked\s+to|close\s+to|backed\s+by|supported\s+by|loyal\s+to|aligned\s+with|"
+    r"held\s+by|controlled\s+by|run\s+by|captured\s+by|seized\s+by)\s+"
     r"(?:the\s+)?$",
     _LOWER,
 )
@@ -405,7 +412,7 @@ class RulesEngine:
             return []
         for unit in units:
             unit.dates = _toll_dates_reporting(
-                find_dates(unit.text, ref, day_first=day_first), unit.figures
+                find_dates(unit.text, ref, day_first=day_first), unit.figures, unit.text
             )
         for unit in units:
             # Round-up parts share one stated date: "five in Kirkuk and two in Tikrit on Monday".
@@ -1065,6 +1072,8 @@ class RulesEngine:
 
     def _canonical(self, actor: ActorRef, country: str) -> ActorRef:
         """A generic force as the country's own force; a national force as its registry actor."""
+        # "Regime troops" in Myanmar are the Myanmar military, not Syria's (shared names).
+        actor = self._actors.localize(actor, country)
         kind = _GENERIC_ACTORS.get(actor.id)
         if kind is not None:
             return self._country_forces.get((country, kind), actor)
@@ -1234,9 +1243,13 @@ def _interval(mention: DateMention) -> tuple[dt.date, dt.date]:
 
 
 def _toll_dates_reporting(
-    dates: list[DateMention], figures: Sequence[Figure]
+    dates: list[DateMention], figures: Sequence[Figure], text: str = ""
 ) -> list[DateMention]:
     """ "The toll rose to 10 on Tuesday": the day the toll was given, not the event's."""
+    if _LATER_DEATH_RE.search(text):
+        # "another succumbed to his injuries in hospital on Monday": the day of a death
+        # from the event's wounds, not another event
+        return [replace(d, reporting=True) for d in dates]
     ends = [f.end for f in figures if f.update]
     if not ends:
         return dates
@@ -1249,6 +1262,12 @@ def _toll_dates_reporting(
 
 
 _TOLL_DATE_GAP = 12
+_LATER_DEATH_RE = re.compile(
+    r"\b(?:succumb(?:ed|s)?\s+to\s+(?:his|her|their)\s+(?:injuries|wounds)|"
+    r"died\s+(?:later\s+)?(?:of|from)\s+(?:his|her|their)\s+(?:injuries|wounds)|"
+    r"later\s+died|died\s+(?:later\s+)?in\s+hospital)\b",
+    re.IGNORECASE,
+)
 
 
 def _refines(a: _Place, b: _Place) -> bool:

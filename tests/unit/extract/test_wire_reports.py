@@ -313,3 +313,45 @@ class TestHospitalsAndSources:
         incidents = engine.extract(text, PUBLISHED)
         assert [i.location.name for i in incidents] == ["Shuqra"]
         assert incidents[0].injured.min == 30
+
+
+class TestFollowUps:
+    def test_origin_of_victims_is_no_event_place(self, engine: RulesEngine) -> None:
+        text = (
+            "Gunmen stopped two buses near Kalat in Balochistan on Sunday and shot dead seven "
+            "passengers, mostly labourers from Punjab, officials said."
+        )
+        incidents = engine.extract(text, PUBLISHED)
+        assert [i.location.name for i in incidents] == ["Kalat"]
+
+    def test_habits_of_sleeper_cells_are_no_incident(self, engine: RulesEngine) -> None:
+        text = (
+            "Islamic State gunmen killed three shepherds near Tuz Khurmatu on Sunday. The "
+            "group's sleeper cells still carry out attacks across Kirkuk and Diyala."
+        )
+        incidents = engine.extract(text, PUBLISHED)
+        assert [i.location.name for i in incidents] == ["Tuz Khurmatu"]
+
+    def test_a_later_death_from_wounds_is_the_same_incident(self, engine: RulesEngine) -> None:
+        text = (
+            "A roadside bomb killed two soldiers near Tarmiyah on Sunday. A third soldier "
+            "succumbed to his injuries in hospital on Monday."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.date == dt.date(2023, 3, 12)
+
+    def test_a_breakdown_of_the_toll_is_not_added(self, engine: RulesEngine) -> None:
+        text = (
+            "A junta jet bombed a village in Kanbalu township, Myanmar, on Sunday, killing 13 "
+            "civilians. Eleven people died at the scene and two more died of their wounds."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert (incident.killed.min, incident.killed.max) == (13, 13)
+
+    def test_a_town_held_by_a_group_does_not_make_it_a_party(self, engine: RulesEngine) -> None:
+        text = (
+            "A car bomb killed nine people in Azaz, a Syrian town held by Turkish-backed "
+            "rebels, on Sunday."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert not [a for a in incident.actors if "turk" in a.id]
