@@ -303,3 +303,9 @@ class TestPrecision:
         assert gaz.find_mentions(text) == []
         [mention] = gaz.find_mentions("Militants attacked Khan al-Baghdadi on Monday.")
         assert mention.candidates[0].admin1_code == "IQ-AN"
+
+    def test_the_al_aqsa_brigades_are_not_the_mosque(self, gaz: Gazetteer) -> None:
+        text = "Gunmen of the al-Aqsa Martyrs Brigades fired at soldiers in Nablus on Monday."
+        assert [m.candidates[0].name for m in gaz.find_mentions(text)] == ["Nablus"]
+        [mention] = gaz.find_mentions("Police stormed the Al-Aqsa Mosque on Monday.")
+        assert mention.candidates[0].parent_key == "gn:7303419"
