@@ -137,16 +137,8 @@ def register(app: click.Group) -> None:
 
 
 def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> None:
-    from bot.extract.actors import ActorRegistry
     from bot.extract.engine import RulesEngine
-    from bot.extract.evaluation import (
-        names_match,
-        score_article,
-        spellings_match,
-        summarize_scores,
-    )
-    from bot.extract.gazetteer import Gazetteer
-    from bot.extract.normalize import fold
+    from bot.extract.evaluation import engine_matchers, score_article, summarize_scores
     from bot.extract.text import parse_header, parse_published
 
     started, started_cpu = time.perf_counter(), time.process_time()
@@ -174,21 +166,7 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
     elapsed = time.process_time() - started
     per_second = len(inputs) * repeat / elapsed if elapsed > 0 else float("inf")
 
-    registry: ActorRegistry = engine.actors
-    gazetteer: Gazetteer = engine.gazetteer
-
-    def actor_matches(name: str, actor: Any) -> bool:
-        """A gold actor name matches an extracted actor through the registry's aliases."""
-        if any(a.id == actor.id for a in registry.lookup(name)):
-            return True
-        return names_match(name, actor, registry.aliases(actor.id))
-
-    def admin1_matches(gold_name: str, admin1: str | None, code: str | None) -> bool:
-        """The same governorate under any spelling the gazetteer knows."""
-        if admin1 and (fold(admin1) == fold(gold_name) or spellings_match(admin1, gold_name)):
-            return True
-        entries = [e for e in gazetteer.lookup(gold_name) if e.kind == "admin1"]
-        return any(e.key == code or (admin1 and fold(e.name) == fold(admin1)) for e in entries)
+    actor_matches, admin1_matches = engine_matchers(engine)
 
     scores = []
     for (article, _, _, _), incidents in zip(inputs, results, strict=True):

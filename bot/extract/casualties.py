@@ -279,6 +279,16 @@ def _blank_parentheses(text: str) -> str:
     return re.sub(r"\([^()]{0,80}\)", lambda m: " " * len(m.group(0)), text)
 
 
+_MONTH_BEFORE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", _ON_LOWERED
+)
+
+
+_MONTH_AFTER = re.compile(
+    r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)(?:[a-z]*\b|\.)", _ON_LOWERED
+)
+
+
 def _is_year(num: str, after: str, before: str = "") -> bool:
     if not num.isdigit() or len(num) != 4 or not 1900 <= int(num) <= 2099:
         return False
@@ -384,6 +394,10 @@ def find_figures(clause: str) -> list[Figure]:
             match["num"], after, text[max(0, match.start("num") - 8) : match.start("num")]
         ):
             continue
+        if _MONTH_BEFORE.search(
+            text, max(0, match.start("num") - 12), match.start("num")
+        ) or _MONTH_AFTER.match(after):
+            continue  # "On March 20, three soldiers were killed": 20 is a day of the month
         groups = _coordinated(match["subj"])
         if not groups:
             continue
@@ -847,6 +861,11 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
             generic.append(entry)
             continue
         group = group_of(plain[0].subject)
+        if group == "other" and groups and not additive:
+            # "Four of our brothers were martyred": someone else's words for people a
+            # figure before already counted, not another group of victims.
+            generic.append(entry)
+            continue
         if not groups:
             chain_source, chain_evidence = statement.source, statement.evidence
         if additive and groups:

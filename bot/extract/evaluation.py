@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
+from bot.extract.engine import RulesEngine
 from bot.extract.merge import distance_km
 from bot.extract.normalize import fold, match_key, strip_article, translit_keys
 
@@ -302,3 +303,23 @@ def spellings_match(a: str, b: str) -> bool:
             return False
         keys.append(set(translit_keys(compact)) or {compact})
     return bool(keys[0] & keys[1])
+
+
+def engine_matchers(engine: RulesEngine) -> tuple[ActorMatcher, Admin1Matcher]:
+    """How ``sitrep eval`` judges names: gold actors through the engine's registry (name, id,
+    alias or analyst label), governorates under any spelling the gazetteer knows."""
+    registry = engine.actors
+    gazetteer = engine.gazetteer
+
+    def actor_matches(name: str, actor: ActorRef) -> bool:
+        if any(a.id == actor.id for a in registry.lookup(name)):
+            return True
+        return names_match(name, actor, registry.aliases(actor.id))
+
+    def admin1_matches(gold_name: str, admin1: str | None, code: str | None) -> bool:
+        if admin1 and (fold(admin1) == fold(gold_name) or spellings_match(admin1, gold_name)):
+            return True
+        entries = [e for e in gazetteer.lookup(gold_name) if e.kind == "admin1"]
+        return any(e.key == code or (admin1 and fold(e.name) == fold(admin1)) for e in entries)
+
+    return actor_matches, admin1_matches

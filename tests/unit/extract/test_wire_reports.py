@@ -355,3 +355,21 @@ class TestFollowUps:
         )
         [incident] = engine.extract(text, PUBLISHED)
         assert not [a for a in incident.actors if "turk" in a.id]
+
+
+class TestDaysOfTheMonthAndRedescriptions:
+    @pytest.mark.parametrize(
+        "text",
+        ["On March 20, three soldiers were killed.", "On 20 March, three soldiers were killed."],
+    )
+    def test_day_of_the_month_is_no_count(self, text: str) -> None:
+        assert figures(text) == [("killed", 3)]
+
+    def test_someone_elses_words_for_the_same_dead_are_not_added(self) -> None:
+        texts = [
+            "Four members of the brigade were killed in the attack.",
+            '"Four of our brothers were martyred," a commander said.',
+        ]
+        statements = [Statement(tuple(find_figures(t)), None, t) for t in texts]
+        count = combine(statements, "killed")
+        assert (count.min, count.max) == (4, 4)
