@@ -398,6 +398,10 @@ def find_figures(clause: str) -> list[Figure]:
             text, max(0, match.start("num") - 12), match.start("num")
         ) or _MONTH_AFTER.match(after):
             continue  # "On March 20, three soldiers were killed": 20 is a day of the month
+        if re.match(r"\s+of\s+(?:the|those)\s*$", match["np"] or "") and re.match(
+            r"(?:dead|killed|wounded|injured|victims)\b", match["verb"]
+        ):
+            continue  # "relatives of one of the dead said": one of the counted, no toll
         groups = _coordinated(match["subj"])
         if not groups:
             continue

@@ -126,7 +126,8 @@ _NOT_EVENT_AFTER = re.compile(
     r"\s+(?:highway|road|motorway|expressway)|"
     r"\s+(?:hospital|university|airport\s+road|governor|council|"
     r"police\s+chief|mp|representative|native)|['’]s\s+(?:governor|police|health|council|"
-    r"provincial|government|mayor|(?:[a-z'’-]+\s+){0,2}(?:hospital|morgue|medical|clinic)))",
+    r"provincial|government|mayor|(?:[a-z'’-]+\s+){0,2}(?:hospital|morgue|medical|clinic|"
+    r"ministry|interior|security\s+council|authorities|officials|spokes(?:man|woman|person))))",
     _LOWER,
 )
 _NOT_EVENT_BEFORE = re.compile(

@@ -373,3 +373,24 @@ class TestDaysOfTheMonthAndRedescriptions:
         statements = [Statement(tuple(find_figures(t)), None, t) for t in texts]
         count = combine(statements, "killed")
         assert (count.min, count.max) == (4, 4)
+
+
+class TestSubsetsOfTheCounted:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Relatives of one of the dead said he was a shepherd.",
+            "Two of the wounded were flown to Erbil.",
+        ],
+    )
+    def test_one_of_the_dead_is_no_toll(self, text: str) -> None:
+        assert figures(text) == []
+
+    def test_a_ministry_of_a_region_is_no_event_place(self, engine: RulesEngine) -> None:
+        text = (
+            "Iranian drones hit a camp near Sulaymaniyah on Monday, killing one man. The "
+            "Kurdistan Region's interior ministry put the number of wounded at five."
+        )
+        incidents = engine.extract(text, PUBLISHED)
+        assert len(incidents) == 1
+        assert incidents[0].injured.min == 5
