@@ -174,6 +174,11 @@ _CUMULATIVE_RE = re.compile(
     _LOWER,
 )
 _CUMULATIVE_MIN = 200
+_CONFLICT_TOLL_RE = re.compile(
+    r"\b(?:conflict|war|insurgency|violence|uprising|fighting|crisis)\b[^.;]{0,80}?\b"
+    r"(?:has|have|had)\s+(?:so\s+far\s+|now\s+|since\s+)?(?:killed|claimed|left|cost)\b",
+    _LOWER,
+)
 # A party's own account of what it inflicted: "claimed that its fighters had killed 20",
 # "saying its soldiers killed seven" (a claim of responsibility alone is not one).
 _CLAIM_RE = re.compile(
@@ -1248,8 +1253,8 @@ def _toll_dates_reporting(
 ) -> list[DateMention]:
     """ "The toll rose to 10 on Tuesday": the day the toll was given, not the event's."""
     if _LATER_DEATH_RE.search(text):
-        # "another succumbed to his injuries in hospital on Monday": the day of a death
-        # from the event's wounds, not another event
+        # "another succumbed to his injuries in hospital on Monday", "bodies were found on
+        # Saturday", "IS claimed the attack on Saturday": not the event's own day
         return [replace(d, reporting=True) for d in dates]
     ends = [f.end for f in figures if f.update]
     if not ends:
@@ -1266,7 +1271,10 @@ _TOLL_DATE_GAP = 12
 _LATER_DEATH_RE = re.compile(
     r"\b(?:succumb(?:ed|s)?\s+to\s+(?:his|her|their)\s+(?:injuries|wounds)|"
     r"died\s+(?:later\s+)?(?:of|from)\s+(?:his|her|their)\s+(?:injuries|wounds)|"
-    r"later\s+died|died\s+(?:later\s+)?in\s+hospital)\b",
+    r"later\s+died|died\s+(?:later\s+)?in\s+hospital|"
+    # the day bodies were found or a group claimed the attack is not the attack's day
+    r"bod(?:y|ies)\s+(?:were\s+|was\s+)?(?:later\s+)?(?:found|discovered|recovered|retrieved)|"
+    r"claimed\s+(?:responsibility|the\s+(?:attack|bombing|killing|ambush|assault)))\b",
     re.IGNORECASE,
 )
 
@@ -1285,12 +1293,16 @@ def _refines(a: _Place, b: _Place) -> bool:
 
 
 def _cumulative(unit: _Unit) -> bool:
-    """A running toll of a whole conflict: a large perfect-tense count with no place or day."""
-    if unit.places or any(not d.reporting for d in unit.dates):
-        return False
+    """A running toll of a whole conflict: a large perfect-tense count ("the insurgency has
+    killed more than 4,000 people"), with no place or day unless the conflict is named."""
     if not any(f.min is not None and f.min >= _CUMULATIVE_MIN for f in unit.figures):
         return False
-    return _CUMULATIVE_RE.search(lower_same_length(unit.text)) is not None
+    low = lower_same_length(unit.text)
+    if _CONFLICT_TOLL_RE.search(low):
+        return True
+    if unit.places or any(not d.reporting for d in unit.dates):
+        return False
+    return _CUMULATIVE_RE.search(low) is not None
 
 
 def _is_generic(text: str) -> bool:

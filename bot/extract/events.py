@@ -113,6 +113,7 @@ _INTERVENTION_RE = re.compile(
     r"beat(?:en)?|arrested|detained)\b",
     re.IGNORECASE,
 )
+_CROWD_RE = re.compile(r"\b(?:riot\w*|mobs?|crowds?|protest\w*|demonstrat\w*|youths)\b", re.I)
 # "protest" used about a statement ("in protest at the decision") is not a demonstration.
 _NOT_PROTEST_RE = re.compile(r"\bin\s+protest\s+(?:at|against|over)\b", _ON_LOWERED)
 
@@ -208,6 +209,9 @@ def choose_event_type(
     best = max(score, key=lambda s: (score[s], -list(SubEventType).index(s)))
     if score[best] <= 0:
         return None
+    if best is S.VIOLENT_DEMONSTRATION and protest == 0 and not _CROWD_RE.search(text):
+        # Houses torched by armed men with no crowd in sight: an attack, not a riot.
+        best = S.ATTACK
     # A bomb defused or a missile intercepted is a disrupted weapon, not an explosion.
     disrupted = score[S.DISRUPTED_WEAPONS_USE]
     if best in _EXPLOSIVE and disrupted >= 0.8 * score[best]:

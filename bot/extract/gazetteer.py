@@ -774,6 +774,22 @@ class Gazetteer:
             candidates = tuple(c for c in candidates if c.key not in weak)
             if not candidates:
                 return None
+        if (
+            not arabic
+            and _followed_by_name(text, orig_end)
+            and not _FACILITY_AFTER.match(text, orig_end)
+        ):
+            # "Nyaung Kone village": a town's name inside an unknown longer name is that
+            # other place, unless the town is a well-known one ("Mosul Dam", "Kabul Bank").
+            candidates = tuple(
+                c
+                for c in candidates
+                if c.kind != "place"
+                or c.country in _FUZZY_COUNTRIES
+                or c.population >= _LONGER_NAME_MIN_POPULATION
+            )
+            if not candidates:
+                return None
         # Extend over a preceding article ("al-Basra"); a capitalised word before the article
         # makes it a person's name ("Muqtada al-Sadr"), not a place.
         article_start = _article_before(folded, start)
@@ -791,6 +807,12 @@ class Gazetteer:
         return PlaceMention(start=orig_start, end=orig_end, surface=surface, candidates=candidates)
 
 
+_LONGER_NAME_MIN_POPULATION = 100_000
+# A facility named after its town ("Bunia Prison", "Goma Airport") still locates the event there.
+_FACILITY_AFTER = re.compile(
+    r" (?:Prison|Jail|Airport|Air\s+Base|Base|Camp|Stadium|University|School|Hospital|Mosque|"
+    r"Church|Bridge|Checkpoint|Square|Street|Road|Market|Dam|Port|Station|Barracks|Junction)\b"
+)
 # Words that may follow a town's name in title case ("Sima Village") without making it longer.
 _PLACE_WORDS = frozenset(
     {"village", "villages", "town", "area", "state", "county", "municipality", "commune",
@@ -838,6 +860,17 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
         key = match_key(following)
         return bool(key) and key not in _LOWER_OK and key not in _PLACE_WORDS
     return False
+
+
+def _followed_by_name(text: str, end: int) -> bool:
+    """Whether a capitalised word that is no place word follows ("Nyaung Kone")."""
+    if _title_case(text) or end >= len(text) - 1 or text[end] != " ":
+        return False
+    if not text[end + 1].isupper():
+        return False
+    following = text[end + 1 :].split(" ", 1)[0].strip(".,;:!?)'’\"")
+    key = match_key(following)
+    return bool(key) and key not in _LOWER_OK and key not in _PLACE_WORDS
 
 
 def _title_case(text: str) -> bool:

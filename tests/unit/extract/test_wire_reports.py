@@ -394,3 +394,34 @@ class TestSubsetsOfTheCounted:
         incidents = engine.extract(text, PUBLISHED)
         assert len(incidents) == 1
         assert incidents[0].injured.min == 5
+
+
+class TestInsurgentRaids:
+    def test_torched_houses_without_a_crowd_are_an_attack(self, engine: RulesEngine) -> None:
+        text = (
+            "Insurgents beheaded three villagers and set fire to dozens of houses in Macomia, "
+            "Mozambique, on Friday. Six people were killed in total, with two bodies found on "
+            "Saturday morning, a local source said."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
+        assert incident.date == dt.date(2023, 3, 10)
+        assert incident.killed.max == 6
+
+    def test_a_conflict_toll_with_its_first_battle_is_no_incident(
+        self, engine: RulesEngine
+    ) -> None:
+        text = (
+            "Insurgents killed four villagers in Macomia, Mozambique, on Friday. The "
+            "insurgency, which began with an attack on Mocímboa da Praia in 2017, has killed "
+            "more than 4,000 people."
+        )
+        incidents = engine.extract(text, PUBLISHED)
+        assert [i.location.name for i in incidents] == ["Macomia"]
+
+    def test_a_town_inside_a_longer_unknown_name_is_skipped(self) -> None:
+        gazetteer = Gazetteer.default()
+        assert gazetteer.find_mentions("Jets bombed Nyaung Kone village.") == []
+        assert [m.surface for m in gazetteer.find_mentions("Gunmen stormed Bunia Prison.")] == [
+            "Bunia"
+        ]
