@@ -704,14 +704,21 @@ class RulesEngine:
             elif unit.separate and (place is not None or date is not None):
                 target = _Group(separate=True)  # "in a separate incident": another event
                 groups.append(target)
-            elif self._fits(current, place, date, ref) or (
+            elif self._fits(current, place, date, ref, refine=not _counts(unit)) or (
                 place is None
                 and _CONTINUING_RE.search(lower_same_length(unit.text))
                 and self._next_day(current, date)
             ):
                 target = current
             else:
-                target = next((g for g in groups if self._fits(g, place, date, ref)), None)
+                target = next(
+                    (
+                        g
+                        for g in groups
+                        if self._fits(g, place, date, ref, refine=not _counts(unit))
+                    ),
+                    None,
+                )
                 if target is None:
                     target = _Group()
                     groups.append(target)
@@ -830,11 +837,12 @@ class RulesEngine:
         ref: dt.date,
         *,
         strict: bool = False,
+        refine: bool = True,
     ) -> bool:
         if place is not None and group.place is not None:
             if not (
                 self._same_area(place.entry, group.place.entry, strict=strict)
-                or (not strict and _refines(group.place, place))
+                or (not strict and refine and _refines(group.place, place))
             ):
                 return False
         elif strict and place is not None and group.place is None:
@@ -1277,6 +1285,11 @@ _LATER_DEATH_RE = re.compile(
     r"claimed\s+(?:responsibility|the\s+(?:attack|bombing|killing|ambush|assault)))\b",
     re.IGNORECASE,
 )
+
+
+def _counts(unit: _Unit) -> bool:
+    """Whether a clause counts victims of its own (then it may be another event)."""
+    return any(f.min is not None for f in unit.figures)
 
 
 def _refines(a: _Place, b: _Place) -> bool:

@@ -425,3 +425,13 @@ class TestInsurgentRaids:
         assert [m.surface for m in gazetteer.find_mentions("Gunmen stormed Bunia Prison.")] == [
             "Bunia"
         ]
+
+
+class TestDirectionsAndOtherEvents:
+    def test_a_counted_killing_elsewhere_is_not_a_refinement(self, engine: RulesEngine) -> None:
+        text = (
+            "Eight people were killed in a tribal clash north of Amarah, Iraq, on Tuesday. "
+            "Separately, a tribal sheikh was killed in front of his house in Qalat Salih."
+        )
+        incidents = engine.extract(text, PUBLISHED)
+        assert len(incidents) == 2
