@@ -562,8 +562,11 @@ class Gazetteer:
             end = start + counts[position]
             if len(name) < _TRANSLIT_MIN_LETTERS or 1 not in usable_ref[start:end]:
                 continue
+            stripped = strip_article(name)
+            if len(stripped.replace(" ", "")) < _TRANSLIT_MIN_LETTERS:
+                continue  # "Al Na": too short to tell spellings apart
             usable = [refs[k] >> 1 for k in range(start, end) if usable_ref[k]]
-            for variant in translit_keys(strip_article(name)):
+            for variant in translit_keys(stripped):
                 if variant in blocked:
                     continue
                 bucket = index.setdefault(variant, [])
