@@ -230,6 +230,11 @@ _BETWEEN_RE = re.compile(
     re.IGNORECASE,
 )
 _BRACKET_GAP = re.compile(r"\s*\(\s*")
+# "the al-Qaeda-linked JNIM", "Iran-backed militias": the named group is a patron, no party.
+_AFFILIATE_AFTER = re.compile(
+    r"^-(?:linked|affiliated|backed|allied|aligned|inspired|supported|sponsored|funded)\b",
+    _LOWER,
+)
 _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", _LOWER)
 
 _GENERIC_ACTORS = {"security-forces": "security", "military-forces": "military",
@@ -575,7 +580,12 @@ class RulesEngine:
             # "allied with the Kurdistan Workers Party (PKK)": the acronym in brackets repeats
             # the reference just skipped, so it is no party either.
             echo = skipped_end >= 0 and _BRACKET_GAP.fullmatch(low[skipped_end : mention.start])
-            if echo or _ATTRIBUTIVE_AFTER.match(after) or _ACCORDING_BEFORE.search(before):
+            if (
+                echo
+                or _ATTRIBUTIVE_AFTER.match(after)
+                or _ACCORDING_BEFORE.search(before)
+                or _AFFILIATE_AFTER.match(after)
+            ):
                 skipped_end = mention.end
                 continue
             result.append((mention.start, mention.actor))

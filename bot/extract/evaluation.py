@@ -312,9 +312,16 @@ def engine_matchers(engine: RulesEngine) -> tuple[ActorMatcher, Admin1Matcher]:
     gazetteer = engine.gazetteer
 
     def actor_matches(name: str, actor: ActorRef) -> bool:
-        if any(a.id == actor.id for a in registry.lookup(name)):
-            return True
-        return names_match(name, actor, registry.aliases(actor.id))
+        # "Houthis (Ansar Allah)", "Sinjar Resistance Units (YBS)": either form names it.
+        outer, _, inner = name.partition("(")
+        for form in dict.fromkeys((name, outer.strip(), inner.rstrip(") ").strip())):
+            if not form:
+                continue
+            if any(a.id == actor.id for a in registry.lookup(form)):
+                return True
+            if names_match(form, actor, registry.aliases(actor.id)):
+                return True
+        return False
 
     def admin1_matches(gold_name: str, admin1: str | None, code: str | None) -> bool:
         if admin1 and (fold(admin1) == fold(gold_name) or spellings_match(admin1, gold_name)):

@@ -779,7 +779,7 @@ class Gazetteer:
                 return None
         if (
             not arabic
-            and _followed_by_name(text, orig_end)
+            and _followed_by_name(text, orig_end, state.given_names)
             and not _FACILITY_AFTER.match(text, orig_end)
         ):
             # "Nyaung Kone village": a town's name inside an unknown longer name is that
@@ -865,15 +865,16 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _followed_by_name(text: str, end: int) -> bool:
-    """Whether a capitalised word that is no place word follows ("Nyaung Kone")."""
+def _followed_by_name(text: str, end: int, given_names: frozenset[str]) -> bool:
+    """Whether a capitalised word that is no place word follows ("Nyaung Kone"); a title or
+    given name starting a person's name ("in Beledweyne Major Abdi Nur") does not count."""
     if _title_case(text) or end >= len(text) - 1 or text[end] != " ":
         return False
     if not text[end + 1].isupper():
         return False
     following = text[end + 1 :].split(" ", 1)[0].strip(".,;:!?)'’\"")
     key = match_key(following)
-    return bool(key) and key not in _LOWER_OK and key not in _PLACE_WORDS
+    return bool(key) and key not in _LOWER_OK and key not in _PLACE_WORDS | given_names
 
 
 def _title_case(text: str) -> bool:

@@ -435,3 +435,27 @@ class TestDirectionsAndOtherEvents:
         )
         incidents = engine.extract(text, PUBLISHED)
         assert len(incidents) == 2
+
+
+class TestPatronsAndNames:
+    def test_a_patron_named_before_linked_is_no_party(self, engine: RulesEngine) -> None:
+        text = (
+            "The al-Qaeda-linked JNIM attacked an army post in Bourzanga, Burkina Faso, on "
+            "Sunday, killing ten soldiers."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert "al-qaeda" not in [a.id for a in incident.actors]
+        assert "jnim" in [a.id for a in incident.actors]
+
+    def test_a_title_after_a_town_keeps_the_town(self) -> None:
+        gazetteer = Gazetteer.default()
+        text = "The police commander in Beledweyne Major Abdi Nur said nine were killed."
+        assert [m.surface for m in gazetteer.find_mentions(text)] == ["Beledweyne"]
+
+    def test_gold_names_with_a_bracketed_form(self, engine: RulesEngine) -> None:
+        from bot.extract.evaluation import engine_matchers
+
+        actor_matches, _ = engine_matchers(engine)
+        [houthis] = engine.actors.lookup("Houthis")
+        assert actor_matches("Houthis (Ansar Allah)", houthis)
+        assert not actor_matches("Hezbollah (Party of God)", houthis)
