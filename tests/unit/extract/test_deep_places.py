@@ -309,3 +309,26 @@ class TestPrecision:
         assert [m.candidates[0].name for m in gaz.find_mentions(text)] == ["Nablus"]
         [mention] = gaz.find_mentions("Police stormed the Al-Aqsa Mosque on Monday.")
         assert mention.candidates[0].parent_key == "gn:7303419"
+
+    @pytest.mark.parametrize(
+        ("text", "name"),
+        [
+            ("A bomb exploded in Hay al-Askari in eastern Mosul on Monday, killing two.", "Mosul"),
+            ("Gunmen killed a man in Hay al-Sinaa in Basra on Monday.", "Basra"),
+            ("Shelling hit Tal Maarouf near Qamishli on Monday, killing two.", "Qamishli"),
+        ],
+    )
+    def test_a_generic_first_word_of_an_unknown_name_is_not_a_town(
+        self, engine: RulesEngine, text: str, name: str
+    ) -> None:
+        # "Hay" (neighbourhood) and "Tal" (hill) begin many names; alone they named Al-Hay
+        # (Wasit) and Al-Tall (Rif Dimashq).
+        assert _location(engine, text).name == name
+
+    def test_al_hay_is_still_found_as_a_district(self, engine: RulesEngine) -> None:
+        location = _location(
+            engine,
+            "Tribal clashes erupted in the al-Hay district of Wasit on Monday, killing two.",
+        )
+        assert location.name == "Al-Hay"
+        assert location.admin1_code == "IQ-WA"
