@@ -136,6 +136,8 @@ def find_triggers(text: str) -> list[Trigger]:
     original, text = text, lower_same_length(text)
     for match in _COMBINED.finditer(text):
         sub, weight = _BY_GROUP[match.lastgroup or ""]
+        if _NEGATED_BEFORE.search(text, max(0, match.start() - 24), match.start()):
+            continue  # "arrested them without clashes", "no shelling was reported"
         if sub is S.PEACEFUL_PROTEST and _NOT_PROTEST_RE.search(
             text[max(0, match.start() - 3) : match.end() + 10]
         ):
@@ -165,8 +167,28 @@ def find_triggers(text: str) -> list[Trigger]:
                 generic=True,
             )
         )
+    if _SEIZED_RE.search(text):
+        # "explosive belts and two IEDs were seized": weapons found, nothing went off
+        found = [
+            Trigger(S.DISRUPTED_WEAPONS_USE, 1.5, t.start, t.end, t.surface, t.generic)
+            if t.sub_event_type in _SEIZABLE
+            else t
+            for t in found
+        ]
     found.sort(key=lambda t: t.start)
     return found
+
+
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:without|no|never|not|nor|free\s+of)\s+(?:any\s+)?(?:\w+\s+)?$", _ON_LOWERED
+)
+_SEIZABLE = frozenset({S.SUICIDE_BOMB, S.REMOTE_EXPLOSIVE, S.GRENADE})
+_SEIZED_RE = re.compile(
+    r"\b(?:(?:were|was|been)\s+(?:also\s+)?(?:seized|confiscated|found|recovered|"
+    r"discovered|defused|dismantled)|seiz(?:ed|ing)|confiscat(?:ed|ing)|cache\s+of|"
+    r"weapons\s+depot)\b",
+    _ON_LOWERED,
+)
 
 
 _EXPLOSIVE = (S.SUICIDE_BOMB, S.AIR_DRONE_STRIKE, S.SHELLING, S.REMOTE_EXPLOSIVE, S.GRENADE)

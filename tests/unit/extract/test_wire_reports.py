@@ -459,3 +459,13 @@ class TestPatronsAndNames:
         [houthis] = engine.actors.lookup("Houthis")
         assert actor_matches("Houthis (Ansar Allah)", houthis)
         assert not actor_matches("Hezbollah (Party of God)", houthis)
+
+
+class TestSeizuresAndNegations:
+    def test_seized_explosives_are_no_explosion(self, engine: RulesEngine) -> None:
+        text = (
+            "Counter-terrorism forces raided a hideout in Badush, Iraq, on Sunday and arrested "
+            "four suspects without clashes. Two explosive belts and three IEDs were seized."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.event_type is EventType.STRATEGIC_DEVELOPMENTS
