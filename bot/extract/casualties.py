@@ -554,7 +554,8 @@ _BETWEEN = re.compile(r"\bbetween\s+$")
 _SINGLE_PERSON = re.compile(
     r"(?<![\w-])(?:a|an|one)\s+(?:[a-z-]+\s+){0,2}?(?P<who>man|woman|boy|girl|child|civilian|"
     r"passer-?by|bystander|soldier|policeman|officer|guard|companion|relative|driver|person|"
-    r"shepherd|farmer|teacher|student|journalist)\b(?:\s+(?!was\b|were\b)[a-z'’-]+){1,6}?"
+    r"shepherd|farmer|teacher|student|journalist|friend|brother|son|companion|colleague|"
+    r"bodyguard|passenger|neighbou?r)\b(?:\s+[a-z'’-]+){1,6}?"
     r"\s+was\s+(?:also\s+|later\s+|seriously\s+|critically\s+|lightly\s+|slightly\s+)?"
     r"(?P<verb>wounded|injured|hurt|killed|shot\s+dead)\b",
     _ON_LOWERED,

@@ -115,7 +115,13 @@ _INTERVENTION_RE = re.compile(
 )
 _CROWD_RE = re.compile(r"\b(?:riot\w*|mobs?|crowds?|protest\w*|demonstrat\w*|youths)\b", re.I)
 # "protest" used about a statement ("in protest at the decision") is not a demonstration.
-_NOT_PROTEST_RE = re.compile(r"\bin\s+protest\s+(?:at|against|over)\b", _ON_LOWERED)
+_NOT_PROTEST_RE = re.compile(
+    r"\bin\s+protest\s+(?:at|against|over)\b|"
+    # "a protest activist", "the protest movement": who someone is, not a demonstration
+    r"\bprotest\s+(?:activists?|leaders?|movements?|organi[sz]ers?|figures?|camps?|"
+    r"songs?|slogans?)\b",
+    _ON_LOWERED,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +145,7 @@ def find_triggers(text: str) -> list[Trigger]:
         if _NEGATED_BEFORE.search(text, max(0, match.start() - 24), match.start()):
             continue  # "arrested them without clashes", "no shelling was reported"
         if sub is S.PEACEFUL_PROTEST and _NOT_PROTEST_RE.search(
-            text[max(0, match.start() - 3) : match.end() + 10]
+            text[max(0, match.start() - 3) : match.end() + 14]
         ):
             continue
         found.append(
@@ -147,7 +153,9 @@ def find_triggers(text: str) -> list[Trigger]:
         )
     for match in _ATTACK_RE.finditer(text):
         # What was attacked: the words after the verb, or before a passive "was attacked".
-        target = text[match.end() : match.end() + 50]
+        # What follows up to the end of the phrase: "opened fire, a police officer said" names
+        # no target.
+        target = _PHRASE_END.split(text[match.end() : match.end() + 50], maxsplit=1)[0]
         if re.match(r"\s*(?:by|from)\b", target):
             target = ""  # "the attack by members of the ADF": the attacker, not the target
         before = text[max(0, match.start() - 50) : match.start()]
@@ -179,6 +187,7 @@ def find_triggers(text: str) -> list[Trigger]:
     return found
 
 
+_PHRASE_END = re.compile(r"[,.;:!?\"“”]")
 _NEGATED_BEFORE = re.compile(
     r"\b(?:without|no|never|not|nor|free\s+of)\s+(?:any\s+)?(?:\w+\s+)?$", _ON_LOWERED
 )
