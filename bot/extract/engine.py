@@ -174,6 +174,10 @@ _CUMULATIVE_RE = re.compile(
     _LOWER,
 )
 _CUMULATIVE_MIN = 200
+# "... killed in the protests, and dozens have since been assassinated": a look back
+_PERFECT_SINCE_RE = re.compile(
+    r"\b(?:have|has|had)\s+since\b|\bsince\s+(?:then|the\s+start|the\s+beginning)\b", _LOWER
+)
 _CONFLICT_TOLL_RE = re.compile(
     r"\b(?:conflict|war|insurgency|violence|uprising|fighting|crisis)\b[^.;]{0,80}?\b"
     r"(?:has|have|had)\s+(?:so\s+far\s+|now\s+|since\s+)?(?:killed|claimed|left|cost)\b",
@@ -1325,7 +1329,7 @@ def _cumulative(unit: _Unit) -> bool:
         return True
     if unit.places or any(not d.reporting for d in unit.dates):
         return False
-    return _CUMULATIVE_RE.search(low) is not None
+    return _CUMULATIVE_RE.search(low) is not None or _PERFECT_SINCE_RE.search(low) is not None
 
 
 def _is_generic(text: str) -> bool:

@@ -469,3 +469,12 @@ class TestSeizuresAndNegations:
         )
         [incident] = engine.extract(text, PUBLISHED)
         assert incident.event_type is EventType.STRATEGIC_DEVELOPMENTS
+
+    def test_a_look_back_at_a_movements_dead_is_no_count(self, engine: RulesEngine) -> None:
+        text = (
+            "Riot police fired tear gas at protesters in Amarah, Iraq, on Monday. Nearly 600 "
+            "people were killed in the 2019 protests, and dozens of activists have since been "
+            "abducted."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.killed.min is None
