@@ -10,6 +10,7 @@ import gzip
 import json
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -96,10 +97,16 @@ TRANSLIT_COUNTRIES = frozenset(
      "MR", "AE", "QA", "BH", "OM", "IR", "AF", "PK"}
 )  # fmt: skip
 _TRANSLIT_MIN_LETTERS = 5
+# English words that begin a few multi-word names ("The Hague"): never a variant's first word.
+_ENGLISH_WORDS = frozenset(
+    {"the", "and", "for", "may", "new", "old", "upper", "lower", "north", "south", "east",
+     "west", "central", "great", "little", "saint", "san", "santa", "los", "las", "les"}
+)  # fmt: skip
 _TRANSLIT_ARTICLE_WORDS = frozenset({"al", "el", "as", "ash", "an", "ad", "at", "az", "ar"})
 _TRANSLIT_MAX_WORDS = 4
 _ARTICLE_BEFORE_WORD = re.compile(r"([^\W\d_][\w'’]*)[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]$")
 _SURNAME_AFTER = re.compile(r"[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]\w*[A-Z]")
+_CAPITAL_WORD_RE = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’]*")
 _WORD_RE = re.compile(r"[^\W\d_][\w'’]*")
 
 
@@ -578,27 +585,35 @@ class Gazetteer:
     ) -> list[PlaceMention]:
         """Capitalised names the exact index missed that are another spelling of a focus
         place ("Miqdadiya", "Qayara"): longest run of up to four words first."""
-        words = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
-        if not words:
-            return []
         covered = [(m.start, m.end) for m in exact]
         first_tokens = self._translit_first_tokens()
         found: list[PlaceMention] = []
-        i = 0
-        while i < len(words):
-            start = words[i][0]
-            first = text[start : words[i][1]]
-            if not first[0].isupper() or any(s <= start < e for s, e in covered):
-                i += 1
+        words: list[tuple[int, int]] | None = None
+        starts: list[int] = []
+        resume = 0
+        for capital in _CAPITAL_WORD_RE.finditer(text):
+            start = capital.start()
+            if start < resume or any(s <= start < e for s, e in covered):
                 continue
             # Cheap test first: can any indexed name start with this word (or the word after
-            # an article)?
-            head = _word_key(first)
-            if head in _TRANSLIT_ARTICLE_WORDS and i + 1 < len(words):
-                head = _word_key(text[words[i + 1][0] : words[i + 1][1]])
-            if not any(variant in first_tokens for variant in translit_keys(head)):
-                i += 1
+            # an article)? Most capitalised words fail here.
+            head = _word_key(capital.group())
+            if head not in _TRANSLIT_ARTICLE_WORDS and not any(
+                variant in first_tokens for variant in translit_keys(head)
+            ):
                 continue
+            if words is None:
+                words = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+                starts = [w[0] for w in words]
+            i = bisect_left(starts, start)
+            if i >= len(words) or words[i][0] != start:
+                continue
+            if head in _TRANSLIT_ARTICLE_WORDS:
+                if i + 1 >= len(words):
+                    continue
+                following = _word_key(text[words[i + 1][0] : words[i + 1][1]])
+                if not any(variant in first_tokens for variant in translit_keys(following)):
+                    continue
             match: PlaceMention | None = None
             for j in range(min(len(words), i + _TRANSLIT_MAX_WORDS) - 1, i - 1, -1):
                 end = words[j][1]
@@ -610,12 +625,9 @@ class Gazetteer:
                 match = self._variant_mention(text, start, end, country=country)
                 if match is not None:
                     break
-            if match is None:
-                i += 1
-                continue
-            found.append(match)
-            while i < len(words) and words[i][0] < match.end:
-                i += 1
+            if match is not None:
+                found.append(match)
+                resume = match.end
         return found
 
     def _translit_first_tokens(self) -> frozenset[str]:
@@ -623,7 +635,11 @@ class Gazetteer:
         state = self._state
         if state.translit_first is None:
             index = self._translit_index()
-            state.translit_first = frozenset(key.split(" ", 1)[0] for key in index)
+            state.translit_first = frozenset(
+                first
+                for first in (key.split(" ", 1)[0] for key in index)
+                if len(first) >= _MIN_AUTOMATON_KEY and first not in _ENGLISH_WORDS
+            )
         return state.translit_first
 
     def _variant_mention(
