@@ -106,8 +106,11 @@ def register(app: click.Group) -> None:
                                   indent=2))  # fmt: skip
             return
         if when is None:
-            click.echo("note: no publication time given; relative dates could not be resolved",
-                       err=True)  # fmt: skip
+            click.echo(
+                "note: no publication time given, so days such as 'on Thursday' could not be "
+                "resolved; pass --published YYYY-MM-DD[THH:MM] (or a PUBLISHED: line)",
+                err=True,
+            )
         _print_human(incidents)
 
     @app.command("eval")
