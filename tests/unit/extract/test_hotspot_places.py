@@ -70,6 +70,8 @@ CASES = [
      "Dasht-e-Barchi", "AF-KAB", 34.49, 69.10),
     ("An explosion in Dasht-e Barchi, in western Kabul, wounded four students on Sunday.",
      "Dasht-e-Barchi", "AF-KAB", 34.49, 69.10),
+    ("Al-Shabaab fighters overran an army base in Bulo Burde, Hiiraan, Somalia, on Sunday,"
+     " killing six soldiers.", "Bulo Burte", "SO-HI", 3.85, 45.57),
     ("Taliban forces clashed with resistance fighters in Rokha, Panjshir, on Sunday, killing"
      " three.",
      "Rukha", "AF.42", 35.23, 69.47),
@@ -150,6 +152,9 @@ VARIANTS = [
     ("Tabayin", "Depayin"),
     ("Sandoway", "Thandwe"),
     ("Avdeevka", "Avdiivka"),
+    ("D.I. Khan", "Dera Ismail Khan"),
+    ("Las Anod", "Lasanod"),
+    ("Xuddur", "Hudur"),
     ("Petite Riviere de l'Artibonite", "Petite-Rivière-de-l'Artibonite"),
 ]
 
@@ -214,6 +219,19 @@ class TestTable:
             assert entry.country == place["country"]
             assert entry.admin1_code == place["admin1"]
             assert gaz.get(place["admin1"]) is not None, place["admin1"]
+
+    def test_every_added_place_lies_in_reach_of_its_admin1(
+        self, gaz: Gazetteer, table: list[dict[str, Any]]
+    ) -> None:
+        # Catches swapped or mistyped coordinates (a sign lost puts a town on another
+        # continent); the widest divisions (Balochistan, Kidal) span under 700 km from centre.
+        for place in table:
+            if "key" not in place:
+                continue
+            admin1 = gaz.get(place["admin1"])
+            assert admin1 is not None
+            distance = _km(admin1.lat, admin1.lon, place["lat"], place["lon"])
+            assert distance < 700.0, f"{place['key']} is {distance:.0f} km from its admin1"
 
     def test_refinements_add_their_aliases(
         self, gaz: Gazetteer, table: list[dict[str, Any]]
