@@ -177,7 +177,7 @@ class TestSyria:
             ("Kobane", "Kobani"),
             ("Ain al-Arab", "Kobani"),
             ("Tadmur", "Palmyra"),
-            ("Derik", "Al-Malikiyah"),
+            ("Malikiya", "Al-Malikiyah"),
             ("Basira", "Busayrah"),
         ],
     )
@@ -334,3 +334,13 @@ class TestPrecision:
         )
         assert location.name == "Al-Hay"
         assert location.admin1_code == "IQ-WA"
+
+    @pytest.mark.parametrize(
+        "word", ["Attack", "Derek", "Leader", "Shia", "Junta", "Door", "Mario", "Slick"]
+    )
+    def test_english_words_and_names_are_not_spellings_of_towns(
+        self, gaz: Gazetteer, word: str
+    ) -> None:
+        # Spelling-tolerant matching read "Attack" as Ataq (Yemen) through its alternate
+        # "Attaq", "Shia" as Chiyah (Beirut) and "Derek" as Derik (al-Malikiyah).
+        assert gaz.find_mentions(f"The fighting near {word} continued.") == []
