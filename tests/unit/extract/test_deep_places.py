@@ -336,7 +336,19 @@ class TestPrecision:
         assert location.admin1_code == "IQ-WA"
 
     @pytest.mark.parametrize(
-        "word", ["Attack", "Derek", "Leader", "Shia", "Junta", "Door", "Mario", "Slick"]
+        "word",
+        [
+            "Attack",
+            "Derek",
+            "Leader",
+            "Shia",
+            "Junta",
+            "Door",
+            "Mario",
+            "Slick",
+            "Missiles",
+            "Homes",
+        ],
     )
     def test_english_words_and_names_are_not_spellings_of_towns(
         self, gaz: Gazetteer, word: str
