@@ -488,7 +488,9 @@ def find_figures(clause: str) -> list[Figure]:
         after = text[match.end() : match.end() + 20]
         if _is_year(num, after):
             continue
-        if num.lower() in {"a", "an"}:
+        if num.lower() in {"a", "an"} and not (
+            noun.startswith(("death", "injur", "wound")) and _PERSON_AFTER.match(text, match.end())
+        ):
             continue  # "the killing of a member": an earlier death, not this toll
         value = parse_number(num)
         if value is None:
@@ -552,10 +554,13 @@ _NOT_A_NAME = frozenset(
 
 _BETWEEN = re.compile(r"\bbetween\s+$")
 _SINGLE_PERSON = re.compile(
-    r"(?<![\w-])(?:a|an|one)\s+(?:[a-z-]+\s+){0,2}?(?P<who>man|woman|boy|girl|child|civilian|"
-    r"passer-?by|bystander|soldier|policeman|officer|guard|companion|relative|driver|person|"
-    r"shepherd|farmer|teacher|student|journalist|friend|brother|son|companion|colleague|"
-    r"bodyguard|passenger|neighbou?r)\b(?:\s+[a-z'’-]+){1,6}?"
+    r"(?<![\w-])(?:a|an|one|the)\s+(?:[a-z-]+\s+){0,2}?(?P<who>man|woman|boy|girl|child|"
+    r"civilian|passer-?by|bystander|soldier|policeman|officer|guard|companion|relative|driver|"
+    r"person|shepherd|farmer|teacher|student|journalist|friend|brother|son|colleague|"
+    r"bodyguard|passenger|neighbou?r|villager|resident|worker|trader|merchant|official|"
+    r"mukhtar|chief|elder|imam|cleric|activist|lawyer|judge|engineer|doctor|nurse|"
+    r"terrorist|militant|fighter|commander|leader|member|gunman|attacker|assailant|suspect)"
+    r"\b(?:,?\s+[a-z'’\-\"“”]+,?){1,6}?"
     r"\s+was\s+(?:also\s+|later\s+|seriously\s+|critically\s+|lightly\s+|slightly\s+)?"
     r"(?P<verb>wounded|injured|hurt|killed|shot\s+dead)\b",
     _ON_LOWERED,

@@ -718,7 +718,7 @@ class RulesEngine:
             elif unit.separate and (place is not None or date is not None):
                 target = _Group(separate=True)  # "in a separate incident": another event
                 groups.append(target)
-            elif self._fits(current, place, date, ref, refine=not _counts(unit)) or (
+            elif self._fits(current, place, date, ref, refine=not _other_toll(current, unit)) or (
                 place is None
                 and _CONTINUING_RE.search(lower_same_length(unit.text))
                 and self._next_day(current, date)
@@ -729,7 +729,7 @@ class RulesEngine:
                     (
                         g
                         for g in groups
-                        if self._fits(g, place, date, ref, refine=not _counts(unit))
+                        if self._fits(g, place, date, ref, refine=not _other_toll(g, unit))
                     ),
                     None,
                 )
@@ -1301,9 +1301,12 @@ _LATER_DEATH_RE = re.compile(
 )
 
 
-def _counts(unit: _Unit) -> bool:
-    """Whether a clause counts victims of its own (then it may be another event)."""
-    return any(f.min is not None for f in unit.figures)
+def _other_toll(group: _Group, unit: _Unit) -> bool:
+    """Whether a clause counts victims the group's clauses do not (then it may be another
+    event): "a sheikh was killed" after "eight were killed" is; a repeat of the toll is not."""
+    counted = {(f.kind, f.min) for u in group.units for f in u.figures if f.min is not None}
+    own = {(f.kind, f.min) for f in unit.figures if f.min is not None}
+    return bool(own) and not own <= counted
 
 
 def _refines(a: _Place, b: _Place) -> bool:

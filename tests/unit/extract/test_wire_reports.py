@@ -478,3 +478,28 @@ class TestSeizuresAndNegations:
         )
         [incident] = engine.extract(text, PUBLISHED)
         assert incident.killed.min is None
+
+
+class TestOnePersonForms:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("A source reported the death of a woman and the injury of two children.", 1),
+            ("One villager who tried to resist was shot dead, he said.", 1),
+            ('The militant, code-named "Zagros", was killed in a drone strike.', 1),
+        ],
+    )
+    def test_one_killed(self, text: str, expected: int) -> None:
+        assert ("killed", expected) in figures(text)
+
+    def test_the_killing_that_started_it_is_no_toll(self) -> None:
+        assert figures("The killing of a member of the tribe last month started it.") == []
+
+    def test_the_same_toll_in_a_village_refines_a_direction(self, engine: RulesEngine) -> None:
+        text = (
+            "A mortar attack on a village north-east of Baqubah killed a woman and wounded two "
+            "children on Monday, a source said.\\n\\nThree shells fell on houses in the Abu Saida "
+            "sub-district, killing one and injuring two."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.location.name in {"Abu Saida", "Abu Sayda"}
