@@ -179,8 +179,10 @@ _PERFECT_SINCE_RE = re.compile(
     r"\b(?:have|has|had)\s+since\b|\bsince\s+(?:then|the\s+start|the\s+beginning)\b", _LOWER
 )
 _CONFLICT_TOLL_RE = re.compile(
-    r"\b(?:conflict|war|insurgency|violence|uprising|fighting|crisis)\b[^.;]{0,80}?\b"
-    r"(?:has|have|had)\s+(?:so\s+far\s+|now\s+|since\s+)?(?:killed|claimed|left|cost)\b",
+    r"\b(?:conflict|war|insurgency|violence|uprising|fighting|crisis|campaign)\b[^.;]{0,80}?\b"
+    r"(?:has|have|had)\s+(?:so\s+far\s+|now\s+|since\s+)?(?:killed|claimed|left|cost|"
+    r"been\s+responsible\s+for)\b|\bresponsible\s+for\s+the\s+deaths\s+of\s+"
+    r"(?:more\s+than|over|some|about|nearly|tens\s+of|thousands)",
     _LOWER,
 )
 # A party's own account of what it inflicted: "claimed that its fighters had killed 20",

@@ -503,3 +503,22 @@ class TestOnePersonForms:
         )
         [incident] = engine.extract(text, PUBLISHED)
         assert incident.location.name in {"Abu Saida", "Abu Sayda"}
+
+
+class TestMoreDatelines:
+    def test_double_hyphen_dateline(self) -> None:
+        assert strip_dateline("SANAA, April 8 (Xinhua) -- At least four people died.") == (
+            "SANAA, April 8 (Xinhua)",
+            "At least four people died.",
+        )
+
+    def test_a_group_blamed_for_decades_of_deaths_is_no_incident(
+        self, engine: RulesEngine
+    ) -> None:
+        text = (
+            "A drone strike killed a PKK commander in the Metina region of Duhok, Iraq, on "
+            "Tuesday. In its campaign against Turkey, the PKK has been responsible for the "
+            "deaths of more than 40,000 people."
+        )
+        incidents = engine.extract(text, PUBLISHED)
+        assert [i.location.country for i in incidents] == ["IQ"]
