@@ -100,6 +100,7 @@ _SUBJECT_FIRST = re.compile(
 )
 _VERB_FIRST = re.compile(
     rf"\b(?P<verb>kill(?:ed|ing|s)?|shot\s+dead|shot\s+and\s+killed|gunned\s+down|"
+    rf"(?:beat|burned|burnt|stoned|hacked|stabbed|lynched)\s+to\s+death|lynch(?:ed|ing)|"
     rf"murder(?:ed|ing|s)?|assassinat(?:ed|ing|es)|execut(?:ed|ing|es)|behead(?:ed|ing|s)|left|leaving|leaves|claim(?:ed|ing|s)\s+the\s+lives\s+of|"
     rf"cost(?:ing|s)?\s+the\s+lives\s+of|wound(?:ed|ing|s)?|injur(?:ed|ing|es|e)|"
     rf"arrest(?:ed|ing|s)?|detain(?:ed|ing|s)?|kidnapp?(?:ed|ing|s)?|abduct(?:ed|ing|s)?)"
@@ -181,7 +182,8 @@ _SUBSET_BEFORE = re.compile(
 _HINT = re.compile(
     r"kill|dead|death|died|dying|wound|injur|hurt|arrest|detain|captur|apprehend|custody|"
     r"rounded|kidnap|abduct|hostage|seized|slain|massacr|execut|behead|murder|perish|martyr|"
-    r"lives|life|casualt|toll|fatalit|hospitali|gunned|burned|no one|nobody|without|bodies",
+    r"lives|life|casualt|toll|fatalit|hospitali|gunned|burned|no one|nobody|without|bodies|"
+    r"lynch|stabbed|stoned|hacked",
     _ON_LOWERED,
 )
 _GENERIC_NOUNS = frozenset(
@@ -262,7 +264,23 @@ def _modifier_status(mod: str | None, status: CountStatus) -> CountStatus:
 def _kind_of(verb: str) -> FigureKind | None:
     verb = verb.lower()
     if re.match(_KILL_V, verb) or verb.startswith(
-        ("kill", "claim", "cost", "shot", "gunned", "murder", "assassin", "execut", "behead")
+        (
+            "kill",
+            "claim",
+            "cost",
+            "shot",
+            "gunned",
+            "murder",
+            "assassin",
+            "execut",
+            "behead",
+            "beat",
+            "burn",
+            "stoned",
+            "hacked",
+            "stabbed",
+            "lynch",
+        )
     ):
         return "killed"
     if re.match(_INJ_V, verb) or verb.startswith(("wound", "injur")):

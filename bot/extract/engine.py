@@ -742,7 +742,16 @@ class RulesEngine:
                         # "The following day, a car bomb exploded near the palace": same city.
                         target.place = current.place
             self._attach(target, unit)
-            current = target
+            aside = (
+                target.background
+                and unit.background_cue
+                and target is not current
+                and any(u.sentence == unit.sentence for u in current.units)
+            )
+            if not aside:
+                # "..., hours after fighters killed 14 in Djugu": an aside inside a sentence
+                # about the main event; the next sentence goes back to that event.
+                current = target
         if groups and headings:
             lead = groups[0]
             for unit in headings:

@@ -172,7 +172,7 @@ def _is_heading(line: str) -> bool:
 _BACKGROUND_SPLIT_RE = re.compile(
     r"(?:,\s*|\s+)(?=(?:(?:only\s+|just\s+)?(?:a\s+few|a|one|two|three|four|five|six|several|few|"
     r"\d+)\s+(?:days?|weeks?|months?|hours?)\s+(?:after|before|since)|days\s+after|"
-    r"weeks\s+after|(?:comes?|came)\s+(?:days?\s+|a\s+day\s+|weeks?\s+)?"
+    r"weeks\s+after|hours\s+after|months\s+after|(?:comes?|came)\s+(?:days?\s+|a\s+day\s+|weeks?\s+)?"
     r"(?:after|as|amid)|in\s+retaliation)\b)",
     re.IGNORECASE,
 )

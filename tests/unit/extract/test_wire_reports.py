@@ -522,3 +522,17 @@ class TestMoreDatelines:
         )
         incidents = engine.extract(text, PUBLISHED)
         assert [i.location.country for i in incidents] == ["IQ"]
+
+
+class TestAsides:
+    def test_the_sentence_after_an_aside_returns_to_the_event(self, engine: RulesEngine) -> None:
+        text = (
+            "A crowd in Bunia, Congo, beat and burned to death two men on Saturday, hours after "
+            "militia fighters killed 14 people in a village in Djugu. A police officer who "
+            "tried to intervene was injured."
+        )
+        incidents = engine.extract(text, PUBLISHED)
+        lead = incidents[0]
+        assert lead.location.name == "Bunia"
+        assert (lead.killed.min, lead.injured.min) == (2, 1)
+        assert any(i.location.name == "Djugu" and i.killed.min == 14 for i in incidents[1:])
