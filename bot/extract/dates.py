@@ -195,6 +195,12 @@ _REPORTING_RE = re.compile(
     _ON_LOWERED,
 )
 
+# "told our correspondent in Maiduguri on Saturday": the day of the telling
+_TOLD_RE = re.compile(
+    r"\b(?:told|telling)\s+(?:[\w'’()-]+\s+){1,7}?(?:on|late\s+on|early\s+on)\s*$",
+    _ON_LOWERED,
+)
+
 
 def _year_for(month: int, day: int, ref: dt.date) -> int:
     """The year that puts ``month/day`` on or before ``ref`` (a report looks back)."""
@@ -249,6 +255,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
                 mention = _replace_end(mention, ref)
             reporting = bool(
                 _REPORTING_RE.search(text[max(0, match.start() - 40) : match.start()])
+                or _TOLD_RE.search(text[max(0, match.start() - 70) : match.start()])
                 or _REPORTING_AFTER_RE.match(text[match.end() : match.end() + 30])
             )
             if reporting:

@@ -536,3 +536,12 @@ class TestAsides:
         assert lead.location.name == "Bunia"
         assert (lead.killed.min, lead.injured.min) == (2, 1)
         assert any(i.location.name == "Djugu" and i.killed.min == 14 for i in incidents[1:])
+
+
+class TestTellingDays:
+    def test_the_day_someone_told_a_reporter_is_a_reporting_day(self) -> None:
+        from bot.extract.dates import find_dates
+
+        text = "A militia member in Konduga told our correspondent in Maiduguri on Saturday."
+        [mention] = find_dates(text, dt.date(2023, 7, 16), day_first=True)
+        assert mention.reporting
