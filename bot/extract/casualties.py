@@ -444,6 +444,19 @@ def find_figures(clause: str) -> list[Figure]:
         )  # fmt: skip
         taken.append((match.start(), match.end()))
 
+    for match in _RELATIVE.finditer(text):
+        # "shot dead a village chief and wounded his son": one relative or companion
+        if not free(match.start(), match.end()):
+            continue
+        kind_or_none = _kind_of(match["verb"])
+        if kind_or_none is None:
+            continue
+        figures.append(
+            Figure(kind_or_none, 1, 1, CountStatus.EXACT, match.start(), match.end(),
+                   clause[match.start() : match.end()], match["who"], False, False)
+        )  # fmt: skip
+        taken.append((match.start(), match.end()))
+
     for match in _SINGLE_PERSON.finditer(text):
         # "A man walking with him was wounded": one person, described at some length.
         if not free(match.start(), match.end()) or subset(match.start()):
@@ -570,6 +583,13 @@ _NOT_A_NAME = frozenset(
 )  # fmt: skip
 
 
+_RELATIVE = re.compile(
+    r"\b(?P<verb>wound(?:ed|ing)|injur(?:ed|ing)|kill(?:ed|ing)|shot\s+dead)\s+(?:his|her|their)"
+    r"\s+(?:\w+\s+)?(?P<who>son|daughter|brother|sister|wife|husband|father|mother|child|"
+    r"companion|driver|bodyguard|cousin|nephew|friend|guard|colleague)\b(?!\s+and\s+\w+\s+"
+    r"(?:sons|daughters|brothers|children))",
+    _ON_LOWERED,
+)
 _BETWEEN = re.compile(r"\bbetween\s+$")
 _SINGLE_PERSON = re.compile(
     r"(?<![\w-])(?:a|an|one|the)\s+(?:[a-z-]+\s+){0,2}?(?P<who>man|woman|boy|girl|child|"

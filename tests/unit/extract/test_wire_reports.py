@@ -545,3 +545,12 @@ class TestTellingDays:
         text = "A militia member in Konduga told our correspondent in Maiduguri on Saturday."
         [mention] = find_dates(text, dt.date(2023, 7, 16), day_first=True)
         assert mention.reporting
+
+
+class TestRelatives:
+    def test_wounded_his_son(self) -> None:
+        text = "Gunmen shot dead a village chief and wounded his son in Tarmiyah late Sunday."
+        assert figures(text) == [("killed", 1), ("injured", 1)]
+
+    def test_killed_a_farmer_and_his_two_sons(self) -> None:
+        assert figures("Gunmen killed a farmer and his two sons.") == [("killed", 3)]
