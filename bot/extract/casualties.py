@@ -806,13 +806,14 @@ class Statement:
 
 _GROUPS = {
     "security": frozenset(
-        {"soldier", "soldiers", "troops", "officer", "officers", "policeman", "policemen",
+        {"soldier", "soldiers", "troops", "officer", "officers", "policeman", "policemen", "cop", "cops",
          "police", "servicemen", "personnel", "guard", "guards", "members", "member",
          "peshmerga", "auxiliaries", "volunteers", "conscripts", "recruits", "commander",
          "commanders", "agents", "officials"}
     ),
     "combatants": frozenset(
-        {"militants", "militant", "fighters", "fighter", "insurgents", "gunmen", "attackers",
+        {"militants", "militant", "fighters", "fighter", "insurgents", "insurgent", "gunmen",
+         "gunman", "attackers", "attacker", "assailant", "bomber", "bombers",
          "rebels", "jihadists", "terrorists", "assailants", "extremists", "militiamen",
          "bandits", "suspects", "jihadist", "rebel", "terrorist"}
     ),

@@ -44,7 +44,7 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"booby[-\s]trap|vbieds?|bomb[-\s]laden|bomb\s+(?:exploded|"
                               r"went\s+off|blast)|explosions?|blasts?\b|bombings?\b|"
                               r"(?:planted|detonated)\s+(?:a\s+)?bomb"),
-    (S.GRENADE, 3.0, r"grenades?"),
+    (S.GRENADE, 3.0, r"(?<!propelled\s)(?<!propelled-)grenades?"),
     (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?\b|fighting|fought|gunfights?\b|firefights?\b|"
                          r"shoot-?outs?\b|"
                          r"(?:exchanged|traded|exchanging|trading)\s+(?:\S+\s+)?fire|gunfire|"

@@ -554,3 +554,17 @@ class TestRelatives:
 
     def test_killed_a_farmer_and_his_two_sons(self) -> None:
         assert figures("Gunmen killed a farmer and his two sons.") == [("killed", 3)]
+
+
+class TestJailAttack:
+    def test_police_and_an_attacker_add_up_and_rpgs_are_a_battle(
+        self, engine: RulesEngine
+    ) -> None:
+        text = (
+            "Two policemen were killed and four others injured when militants attacked the "
+            "Bannu jail in Pakistan with rocket-propelled grenades late on Monday. One attacker "
+            "was killed in the exchange of fire, police said."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.killed.min == 3
+        assert incident.event_type is EventType.BATTLES
