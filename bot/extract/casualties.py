@@ -806,9 +806,9 @@ class Statement:
 
 _GROUPS = {
     "security": frozenset(
-        {"soldier", "soldiers", "troops", "officer", "officers", "policeman", "policemen", "cop", "cops",
-         "police", "servicemen", "personnel", "guard", "guards", "members", "member",
-         "peshmerga", "auxiliaries", "volunteers", "conscripts", "recruits", "commander",
+        {"soldier", "soldiers", "troops", "officer", "officers", "policeman", "policemen",
+         "cop", "cops", "police", "servicemen", "personnel", "guard", "guards", "members",
+         "member", "peshmerga", "auxiliaries", "volunteers", "conscripts", "recruits", "commander",
          "commanders", "agents", "officials"}
     ),
     "combatants": frozenset(

@@ -37,8 +37,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"(?:glide|guided|aerial|barrel|cluster)\s+(?:aerial\s+)?bombs?|"
                               r"dropped\s+(?:\w+\s+)?bombs?|bombs?\s+(?:were\s+)?dropped|"
                               r"bombing\s+raids?|airstrikes?"),
-    (S.SHELLING, 2.5, r"shell(?:ing|ed|s)\b|artillery|mortars?|rockets?|katyushas?|missiles?|"
-                      r"rpgs?\b|rocket-propelled|projectiles?|howitzers?"),
+    (S.SHELLING, 2.5, r"shell(?:ing|ed|s)\b|artillery|mortars?|rockets?(?![-\s]propelled)|"
+                      r"katyushas?|missiles?|projectiles?|howitzers?"),
     (S.REMOTE_EXPLOSIVE, 2.5, r"\bieds?\b|improvised\s+explosive|roadside\s+bombs?|car\s+bombs?|"
                               r"explosive\s+devices?|landmines?|land\s+mines?|sticky\s+bombs?|"
                               r"booby[-\s]trap|vbieds?|bomb[-\s]laden|bomb\s+(?:exploded|"
@@ -52,7 +52,7 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                          r"confrontations?|skirmish(?:es)?|engaged\s+(?:in\s+)?(?:a\s+)?"
                          r"(?:conflict|fight|battle)|heavy\s+gunfire|armed\s+conflict|"
                          r"tribal\s+(?:conflict|dispute|feud)|overran|ambush(?:ed)?|"
-                         r"military\s+operation"),
+                         r"military\s+operation|rocket[-\s]propelled\s+grenades?|rpgs?\b"),
     (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|gunmen\s+(?:killed|shot|opened\s+fire)|"
                     r"shot\s+dead|stabb(?:ed|ing)|executed|lynch\w*|opened\s+fire\s+on\s+"
                     r"(?:civilians|worshippers|villagers|residents|a\s+crowd)|beheaded|"
