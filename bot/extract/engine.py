@@ -100,6 +100,15 @@ _NEAR_BEFORE = re.compile(
     r"(?:\s+of)?(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
     _LOWER,
 )
+# Who gave the account, not where it happened: "a civil society leader in Masisi said".
+_ROLE_IN_BEFORE = re.compile(
+    r"\b(?:leader|official|spokes(?:man|woman|person)|administrator|correspondent|journalist|"
+    r"lawmaker|mp|commander|chief|source|officer|activist|doctor)s?\s+(?:based\s+)?in\s+$",
+    _LOWER,
+)
+_SAID_SOON_AFTER = re.compile(
+    r"[^.;]{0,25}?\b(?:said|says|told|tells|reported|added|confirmed)\b", _LOWER
+)
 _LIST_GAP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)")
 _DIRECTION_BEFORE = re.compile(
     r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
@@ -531,6 +540,10 @@ class RulesEngine:
                     if (
                         _NOT_EVENT_AFTER.match(after)
                         or _NOT_EVENT_BEFORE.search(before)
+                        or (
+                            _ROLE_IN_BEFORE.search(before)
+                            and _SAID_SOON_AFTER.match(low, end, end + 40)
+                        )
                         or (excluded_end >= 0 and _LIST_GAP.fullmatch(low[excluded_end:start]))
                     ):
                         # "hospitals in Shuqra and Lawdar": the whole list is no event place

@@ -568,3 +568,21 @@ class TestJailAttack:
         [incident] = engine.extract(text, PUBLISHED)
         assert incident.killed.min == 3
         assert incident.event_type is EventType.BATTLES
+
+
+class TestWhoSaidIt:
+    def test_the_place_of_the_person_giving_the_toll_is_no_event_place(
+        self, engine: RulesEngine
+    ) -> None:
+        text = (
+            "M23 shells killed five civilians in Sake, Congo, on Wednesday. The toll rose to "
+            "seven on Thursday, a civil society leader in Masisi territory said."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.location.name == "Sake"
+        assert incident.killed.max == 7
+
+    def test_a_victim_in_a_town_keeps_the_town(self, engine: RulesEngine) -> None:
+        text = "Gunmen shot dead a former rebel commander in Tafas, Syria, on Monday."
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.location.name == "Tafas"
