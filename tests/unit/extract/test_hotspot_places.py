@@ -79,7 +79,7 @@ CASES = [
     ("Gunmen killed five villagers in Gorgadji, in Burkina Faso's Sahel region, on Sunday.",
      "Gorgadji", "BF-12", 14.05, -0.52),
     ("Militants killed six people in Sima, Yatenga province, Burkina Faso, on Sunday.",
-     "Sima, Yatenga", "BF-10", 13.88, -2.57),
+     "Sima", "BF-10", 13.88, -2.57),
     ("Jihadists attacked an army post in Banibangou, western Niger, on Sunday, killing seven"
      " soldiers.", "Bani Bangou", "NE-6", 15.04, 2.70),
     ("Gunmen killed 12 villagers in Diallassagou, central Mali, on Sunday.",
@@ -89,6 +89,8 @@ CASES = [
     # Nigeria
     ("Bandits killed 12 people in Kucheri village, Tsafe LGA, Zamfara State, on Sunday.",
      "Kucheri", "NG-ZA", 11.90, 6.98),
+    ("Boko Haram fighters attacked a military base in Baga, Borno State, on Sunday, killing"
+     " five soldiers.", "Baga", "NG-BO", 13.11, 13.83),
     ("Boko Haram fighters killed nine farmers near Wajiroko in Borno State on Sunday.",
      "Wajiroko", "NG-BO", 11.30, 12.90),
     ("Herders attacked Yelwata in Benue State on Sunday, killing 20 villagers.",
@@ -107,7 +109,7 @@ CASES = [
     ("RSF shelling hit the Abu Shouk camp in North Darfur, Sudan, on Sunday, killing six.",
      "Abu Shouk camp", "SD.55", 13.66, 25.33),
     ("Insurgents attacked Chai, Macomia district, in Mozambique's Cabo Delgado province on"
-     " Sunday, killing three.", "Chai, Macomia", "MZ-P", -11.95, 40.03),
+     " Sunday, killing three.", "Chai", "MZ-P", -11.95, 40.03),
     ("Boko Haram fighters killed four people in Kolofata, Far North region, Cameroon, on"
      " Sunday.", "Kolofata", "CM-EN", 11.17, 14.02),
     # Myanmar, Haiti, Colombia, Ukraine
@@ -183,6 +185,8 @@ NOT_PLACES = [
     ("CODECO, a Lendu militia, killed six people in Djugu, Ituri, on Sunday.", "Djugu"),
     ("Insurgents attacked a checkpoint in the Dand-e-Shahabuddin area of Baghlan, Afghanistan,"
      " on Sunday, killing two.", "Baghlan"),
+    ("Sima Samar said gunmen killed two aid workers in Kabul on Sunday.", "Kabul"),
+    ("Bara traders said gunmen killed two people in Kano on Sunday.", "Kano"),
     ("Shewa Robit residents said fighting killed four people in the town on Sunday.",
      "Shewa Robit"),
 ]  # fmt: skip
