@@ -84,7 +84,8 @@ _SUBJWORD = rf"(?!{_STOP}\b)[A-Za-z][\w'’\-]*"
 _AUX = (
     r"(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|been|being|reportedly|also|"
     r"later|all|subsequently|allegedly|confirmed|seriously|critically|lightly|slightly|"
-    r"fatally|both|initially|then|now)\s+){0,3}"
+    r"fatally|both|initially|then|now|(?:had|have|has)(?=\s+(?:since\s+)?(?:died|perished|"
+    r"succumbed)))\s+){0,3}"
 )
 _INCL = (
     r"(?:,?\s+(?:including|among\s+them|mostly|many\s+of\s+them|most\s+of\s+them)\b"

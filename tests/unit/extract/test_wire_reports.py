@@ -586,3 +586,12 @@ class TestWhoSaidIt:
         text = "Gunmen shot dead a former rebel commander in Tafas, Syria, on Monday."
         [incident] = engine.extract(text, PUBLISHED)
         assert incident.location.name == "Tafas"
+
+
+class TestPerfectDeaths:
+    def test_had_died(self) -> None:
+        text = "An outlet close to the group said two of its members had died in the strike."
+        assert figures(text) == [("killed", 2)]
+
+    def test_have_killed_keeps_the_victim(self) -> None:
+        assert figures("Two gunmen have killed a policeman.") == [("killed", 1)]
