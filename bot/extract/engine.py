@@ -110,6 +110,11 @@ _SAID_SOON_AFTER = re.compile(
     r"[^.;]{0,25}?\b(?:said|says|told|tells|reported|added|confirmed)\b", _LOWER
 )
 _LIST_GAP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)")
+# "on the Quetta-Karachi highway": somewhere along a road out of the town, the weakest place
+_ROAD_AFTER = re.compile(
+    r"^(?:-[\w'’]+(?:\s[\w'’]+)?\s+|\s+)(?:highway|road|motorway|railway|expressway)\b",
+    _LOWER,
+)
 _DIRECTION_BEFORE = re.compile(
     r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
     r"\s+of(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
@@ -131,8 +136,7 @@ _LOCATIVE_BEFORE = re.compile(
 )
 # After a place name: it names something else ("Tikrit hospital", "Mrauk-U-based battalion").
 _NOT_EVENT_AFTER = re.compile(
-    r"^(?:-based|-led|-backed|-\w+(?:\s\w+)?\s+(?:highway|road|motorway|railway|expressway)|"
-    r"\s+(?:highway|road|motorway|expressway)|"
+    r"^(?:-based|-led|-backed|"
     r"\s+(?:hospital|university|airport\s+road|governor|council|"
     r"police\s+chief|mp|representative|native)|['’]s\s+(?:governor|police|health|council|"
     r"provincial|government|mayor|(?:[a-z'’-]+\s+){0,2}(?:hospital|morgue|medical|clinic|"
@@ -553,9 +557,12 @@ class RulesEngine:
                         _Place(
                             entry=entry,
                             start=start,
-                            near=bool(_NEAR_BEFORE.search(before)) and entry.kind == "place",
+                            near=bool(_NEAR_BEFORE.search(before) or _ROAD_AFTER.match(after))
+                            and entry.kind == "place",
                             locative=bool(_LOCATIVE_BEFORE.search(before)),
-                            directional=bool(_DIRECTION_BEFORE.search(before)),
+                            directional=bool(
+                                _DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after)
+                            ),
                             district=bool(_DISTRICT_AFTER.match(after)) and entry.kind == "place",
                         )
                     )

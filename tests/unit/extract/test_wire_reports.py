@@ -595,3 +595,14 @@ class TestPerfectDeaths:
 
     def test_have_killed_keeps_the_victim(self) -> None:
         assert figures("Two gunmen have killed a policeman.") == [("killed", 1)]
+
+
+class TestRoads:
+    def test_a_road_out_of_a_town_places_the_event_near_it(self, engine: RulesEngine) -> None:
+        text = (
+            "A roadside bomb killed two soldiers on the Mogadishu-Afgooye highway in Somalia on "
+            "Wednesday, officials said."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.location.name == "Mogadishu"
+        assert incident.location.geo_precision is GeoPrecision.NEAR
