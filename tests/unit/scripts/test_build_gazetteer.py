@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.extract.gazetteer import Gazetteer
-from scripts.build_gazetteer import _without_descriptor, build_index, serialize
+from scripts.build_gazetteer import (
+    _without_descriptor,
+    build_index,
+    merge_place_tables,
+    serialize,
+)
 
 
 def _city(gid: int, name: str, cc: str, admin1: str, pop: int, alts: list[str]) -> dict[str, Any]:
@@ -152,3 +158,32 @@ class TestWithoutDescriptor:
     def test_vague_or_plain_names_are_left_alone(self) -> None:
         names = ["Eastern District", "Federal District", "Centre Region", "Bay", "Lo Region"]
         assert _without_descriptor(names) == []
+
+
+class TestMergePlaceTables:
+    def test_tables_are_concatenated_in_order(self) -> None:
+        first: list[Mapping[str, Any]] = [{"gn": 1, "name": "A"}, {"key": "iq:b", "name": "B"}]
+        second: list[Mapping[str, Any]] = [{"key": "pk:c", "name": "C"}, {"gn": 2, "name": "D"}]
+        assert merge_place_tables([first, second]) == [*first, *second]
+
+    def test_a_later_table_may_not_refine_the_same_geonames_place(self) -> None:
+        first: list[Mapping[str, Any]] = [{"gn": 1, "name": "A", "aliases": ["A1"]}]
+        second: list[Mapping[str, Any]] = [{"gn": 1, "name": "A", "aliases": ["A2"]}]
+        with pytest.raises(ValueError, match="gn:1"):
+            merge_place_tables([first, second])
+
+    def test_a_key_may_not_repeat(self) -> None:
+        with pytest.raises(ValueError, match="pk:c"):
+            merge_place_tables([[{"key": "pk:c"}], [{"key": "pk:c"}]])
+        with pytest.raises(ValueError, match="pk:c"):
+            merge_place_tables([[{"key": "pk:c"}, {"key": "pk:c"}]])
+
+    def test_hot_spots_table_entries_reach_the_index(self) -> None:
+        sources = _sources()
+        hotspot = {
+            "key": "pk:mir-ali", "name": "Mir Ali", "aliases": ["Mirali"], "country": "IQ",
+            "admin1": "IQ-BA", "lat": 30.6, "lon": 47.8, "population": 11_000, "type": "town",
+        }  # fmt: skip
+        sources["subplaces"] = merge_place_tables([sources["subplaces"], [hotspot]])
+        gaz = Gazetteer.from_document(build_index(**sources))
+        assert [e.key for e in gaz.lookup("Mirali")] == ["pk:mir-ali"]
