@@ -121,6 +121,8 @@ CASES = [
      " officials said.", "Petite-Rivière-de-l'Artibonite", "HT-AR", 19.13, -72.48),
     ("Gangs killed 10 people in Cité Soleil on Sunday, Haitian police said.",
      "Cité Soleil", "HT-OU", 18.58, -72.33),
+    ("Russian troops attacked Ukrainian positions near Klishchiivka, south of Bakhmut, on"
+     " Sunday, killing three soldiers.", "Klishchiivka", "UA-14", 48.52, 37.97),
     ("A drone strike killed two people in Robotyne, Zaporizhzhia region, Ukraine, on Sunday.",
      "Robotyne", "UA.26", 47.45, 35.83),
 ]  # fmt: skip
@@ -155,6 +157,7 @@ VARIANTS = [
     ("Sandoway", "Thandwe"),
     ("Avdeevka", "Avdiivka"),
     ("D.I. Khan", "Dera Ismail Khan"),
+    ("Kleshcheevka", "Klishchiivka"),
     ("Las Anod", "Lasanod"),
     ("Xuddur", "Hudur"),
     ("Petite Riviere de l'Artibonite", "Petite-Rivière-de-l'Artibonite"),
