@@ -13,7 +13,7 @@ import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -893,6 +893,7 @@ def _followed_by_name(text: str, end: int, given_names: frozenset[str]) -> bool:
     return bool(key) and key not in _LOWER_OK and key not in _PLACE_WORDS | given_names
 
 
+@lru_cache(maxsize=256)
 def _title_case(text: str) -> bool:
     """Whether most longer words of ``text`` are capitalised (a headline in title case)."""
     words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]

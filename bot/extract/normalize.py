@@ -211,8 +211,23 @@ def strip_article(name: str) -> str:
 
 def match_key(text: str) -> str:
     """The key a name is indexed under: folded for matching (see ``fold_with_offsets``)."""
+    if text.isascii():
+        return _ascii_match_key(text)
     folded, _ = fold_with_offsets(text, for_matching=True)
     return " ".join(folded.replace('"', " ").split())
+
+
+def _ascii_match_key(text: str) -> str:
+    """``match_key`` for plain ASCII text without per-character folding (start-up indexes
+    tens of thousands of names): the same result, several times faster."""
+    lowered = text.lower().replace("-", " ").replace('"', " ").replace("`", "'")
+    if "'" in lowered:
+        lowered = "".join(
+            char
+            for index, char in enumerate(lowered)
+            if char != "'" or not _drop_apostrophe(text, index)
+        )
+    return " ".join(lowered.split())
 
 
 # Abbreviations after which a full stop does not end a sentence.
@@ -258,9 +273,12 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_ARABIC_RE = re.compile("[\u0600-\u06ff]")
+
+
 def is_arabic(text: str) -> bool:
     """True when the text holds Arabic-script letters."""
-    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+    return not text.isascii() and _ARABIC_RE.search(text) is not None
 
 
 class _KeyMatcher(Protocol):

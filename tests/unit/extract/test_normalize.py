@@ -128,3 +128,12 @@ class TestArabicPrefix:
         assert arabic_prefix_ok("للبصره", 2)
         assert not arabic_prefix_ok("عبصره", 1)
         assert not arabic_prefix_ok("basra", 0)
+
+
+class TestAsciiFastPath:
+    @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+    def test_same_key_as_the_folding_path(self, text: str) -> None:
+        from bot.extract.normalize import fold_with_offsets
+
+        folded, _ = fold_with_offsets(text, for_matching=True)
+        assert match_key(text) == " ".join(folded.replace('"', " ").split())
