@@ -3,44 +3,16 @@ conflict zones that GeoNames' city lists lack, their spellings, and ambiguous wo
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-
 import pytest
 
-from bot.domain.models import Location
 from bot.extract.engine import RulesEngine
 from bot.extract.gazetteer import Gazetteer
-
-PUBLISHED = dt.datetime(2024, 5, 9, 9, 0, tzinfo=dt.UTC)
+from tests.unit.extract.place_checks import assert_near, location_of
 
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
     return Gazetteer.default()
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
-
-
-def _location(engine: RulesEngine, text: str) -> Location:
-    incidents = engine.extract(text, PUBLISHED)
-    assert incidents, f"no incident in {text!r}"
-    location = incidents[0].location
-    assert location is not None
-    return location
-
-
-def _assert_near(location: Location, lat: float, lon: float, km: float = 10.0) -> None:
-    assert location.lat is not None
-    assert location.lon is not None
-    distance = _km(location.lat, location.lon, lat, lon)
-    assert distance <= km, f"{location.name} is {distance:.0f} km from ({lat}, {lon})"
 
 
 # (sentence written for the test, expected display name, admin1 code, lat, lon)
@@ -91,11 +63,11 @@ class TestIraq:
     def test_village_or_district_is_the_place(
         self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
     ) -> None:
-        location = _location(engine, text)
+        location = location_of(engine, text)
         assert location.name == name
         assert location.admin1_code == admin1
         assert location.country == "IQ"
-        _assert_near(location, lat, lon)
+        assert_near(location, lat, lon)
 
     @pytest.mark.parametrize(
         ("variant", "canonical"),
@@ -127,7 +99,7 @@ class TestIraq:
     def test_common_words_do_not_become_iraqi_villages(
         self, engine: RulesEngine, text: str
     ) -> None:
-        location = _location(engine, text)
+        location = location_of(engine, text)
         assert location.name == "Baghdad"
 
     def test_the_zab_sub_district_needs_its_qualifier(self, gaz: Gazetteer) -> None:
@@ -162,11 +134,11 @@ class TestSyria:
     def test_village_or_site_is_the_place(
         self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
     ) -> None:
-        location = _location(engine, text)
+        location = location_of(engine, text)
         assert location.name == name
         assert location.admin1_code == admin1
         assert location.country == "SY"
-        _assert_near(location, lat, lon)
+        assert_near(location, lat, lon)
 
     @pytest.mark.parametrize(
         ("variant", "canonical"),
@@ -210,18 +182,18 @@ class TestYemen:
     def test_district_or_town_is_the_place(
         self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
     ) -> None:
-        location = _location(engine, text)
+        location = location_of(engine, text)
         assert location.name == name
         assert location.admin1_code == admin1
         assert location.country == "YE"
-        _assert_near(location, lat, lon)
+        assert_near(location, lat, lon)
 
     def test_al_jubah_is_not_juba(self, gaz: Gazetteer) -> None:
         assert gaz.lookup("Juba")[0].country == "SS"
         assert gaz.lookup("al-Jubah", country="YE")[0].admin1_code == "YE-MA"
 
     def test_the_ukrainian_rada_is_not_a_yemeni_town(self, engine: RulesEngine) -> None:
-        location = _location(
+        location = location_of(
             engine, "The Rada met in Kyiv on Monday after a missile strike killed two people."
         )
         assert location.country == "UA"
@@ -259,11 +231,11 @@ class TestLebanonAndPalestine:
         lat: float,
         lon: float,
     ) -> None:
-        location = _location(engine, text)
+        location = location_of(engine, text)
         assert location.name == name
         assert location.admin1_code == admin1
         assert location.country == country
-        _assert_near(location, lat, lon)
+        assert_near(location, lat, lon)
 
     @pytest.mark.parametrize(
         ("variant", "canonical", "country"),
@@ -325,10 +297,10 @@ class TestPrecision:
     ) -> None:
         # "Hay" (neighbourhood) and "Tal" (hill) begin many names; alone they named Al-Hay
         # (Wasit) and Al-Tall (Rif Dimashq).
-        assert _location(engine, text).name == name
+        assert location_of(engine, text).name == name
 
     def test_al_hay_is_still_found_as_a_district(self, engine: RulesEngine) -> None:
-        location = _location(
+        location = location_of(
             engine,
             "Tribal clashes erupted in the al-Hay district of Wasit on Monday, killing two.",
         )

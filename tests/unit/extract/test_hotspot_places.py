@@ -3,19 +3,17 @@ GeoNames' city lists lack, their other spellings, and ambiguous words kept out."
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.domain.models import Location
 from bot.extract.engine import RulesEngine
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.merge import haversine_km
+from tests.unit.extract.place_checks import location_of
 
-PUBLISHED = dt.datetime(2024, 5, 9, 9, 0, tzinfo=dt.UTC)
 HOTSPOTS = Path(__file__).resolve().parents[3] / "bot" / "data" / "hotspots.json"
 
 
@@ -28,22 +26,6 @@ def gaz() -> Gazetteer:
 def table() -> list[dict[str, Any]]:
     places: list[dict[str, Any]] = json.loads(HOTSPOTS.read_text(encoding="utf-8"))["places"]
     return places
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
-
-
-def _location(engine: RulesEngine, text: str) -> Location:
-    incidents = engine.extract(text, PUBLISHED)
-    assert incidents, f"no incident in {text!r}"
-    location = incidents[0].location
-    assert location is not None, f"no location in {text!r}"
-    return location
 
 
 # (sentence written for the test, expected display name, admin1 code, lat, lon)
@@ -133,12 +115,12 @@ class TestHotSpotsResolve:
     def test_sentence_resolves_to_the_place(
         self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
     ) -> None:
-        location = _location(engine, text)
+        location = location_of(engine, text)
         assert location.name == name
         assert location.admin1_code == admin1
         assert location.lat is not None
         assert location.lon is not None
-        assert _km(location.lat, location.lon, lat, lon) <= 10.0
+        assert haversine_km(location.lat, location.lon, lat, lon) <= 10.0
 
 
 # (spelling variant, canonical spelling): both resolve to the same entry.
@@ -201,7 +183,7 @@ class TestAmbiguousWords:
         self, engine: RulesEngine, text: str, place: str
     ) -> None:
         # The incident is placed at the real place the sentence names.
-        assert _location(engine, text).name == place
+        assert location_of(engine, text).name == place
 
     def test_multi_word_forms_of_stoplisted_names_still_match(self, gaz: Gazetteer) -> None:
         text = "Two soldiers were killed in Mach, Bolan, and in Ann, Rakhine, on Sunday."
@@ -241,7 +223,7 @@ class TestTable:
                 continue
             admin1 = gaz.get(place["admin1"])
             assert admin1 is not None
-            distance = _km(admin1.lat, admin1.lon, place["lat"], place["lon"])
+            distance = haversine_km(admin1.lat, admin1.lon, place["lat"], place["lon"])
             assert distance < 700.0, f"{place['key']} is {distance:.0f} km from its admin1"
 
     def test_refinements_add_their_aliases(
