@@ -333,12 +333,6 @@ _TRANSLIT_ARTICLES = frozenset(
 _TRANSLIT_TOKEN = re.compile(r"[a-z]+")
 
 
-def translit_key(key: str) -> str:
-    """The first of ``translit_keys``: one spelling-tolerant key, or "" (see there)."""
-    keys = translit_keys(key)
-    return keys[0] if keys else ""
-
-
 @lru_cache(maxsize=65536)
 def translit_keys(key: str) -> tuple[str, ...]:
     """Spelling-tolerant keys for a romanised name already folded by ``match_key``.
