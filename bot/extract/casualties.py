@@ -454,7 +454,7 @@ def find_figures(clause: str) -> list[Figure]:
             continue
         figures.append(
             Figure(kind_or_none, 1, 1, CountStatus.EXACT, match.start(), match.end(),
-                   clause[match.start() : match.end()], match["who"], False, False)
+                   clause[match.start() : match.end()], _ONE_PERSON, False, False)
         )  # fmt: skip
         taken.append((match.start(), match.end()))
 
@@ -593,13 +593,14 @@ _RELATIVE = re.compile(
 )
 _BETWEEN = re.compile(r"\bbetween\s+$")
 _SINGLE_PERSON = re.compile(
-    r"(?<![\w-])(?:a|an|one|the)\s+(?:[a-z-]+\s+){0,2}?(?P<who>man|woman|boy|girl|child|"
+    r"(?<![\w-])(?:a|an|one|the|his|her|their)\s+(?:[a-z-]+\s+){0,2}?(?P<who>man|woman|boy|"
+    r"girl|child|"
     r"civilian|passer-?by|bystander|soldier|policeman|officer|guard|companion|relative|driver|"
     r"person|shepherd|farmer|teacher|student|journalist|friend|brother|son|colleague|"
     r"bodyguard|passenger|neighbou?r|villager|resident|worker|trader|merchant|official|"
     r"mukhtar|chief|elder|imam|cleric|activist|lawyer|judge|engineer|doctor|nurse|"
     r"terrorist|militant|fighter|commander|leader|member|gunman|attacker|assailant|suspect)"
-    r"\b(?:,?\s+[a-z'’\-\"“”]+,?){1,6}?"
+    r"\b(?:,?\s+[a-z'’\-\"“”]+,?){0,12}?"
     r"\s+was\s+(?:also\s+|later\s+|seriously\s+|critically\s+|lightly\s+|slightly\s+)?"
     r"(?P<verb>wounded|injured|hurt|killed|shot\s+dead)\b",
     _ON_LOWERED,

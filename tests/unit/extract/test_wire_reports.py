@@ -606,3 +606,21 @@ class TestRoads:
         [incident] = engine.extract(text, PUBLISHED)
         assert incident.location.name == "Mogadishu"
         assert incident.location.geo_precision is GeoPrecision.NEAR
+
+
+class TestCompanions:
+    def test_a_long_role_and_a_companion(self) -> None:
+        text = (
+            "A member of the negotiations committee in the western countryside of Daraa was "
+            "killed, and his companion was injured, after gunmen opened fire."
+        )
+        assert figures(text) == [("killed", 1), ("injured", 1)]
+
+    def test_a_wounded_relative_is_one_of_the_counted(self) -> None:
+        texts = [
+            "A child was killed and four other people were injured by mortar fire.",
+            "One round hit a house, killing a boy and wounding his mother.",
+        ]
+        statements = [Statement(tuple(find_figures(t)), None, t) for t in texts]
+        count = combine(statements, "injured")
+        assert (count.min, count.max) == (4, 4)
