@@ -200,7 +200,7 @@ _CONFLICT_TOLL_RE = re.compile(
 )
 # A party's own account of what it inflicted: "claimed that its fighters had killed 20",
 # "saying its soldiers killed seven" (a claim of responsibility alone is not one).
-_CLAIM_RE = re.compile(
+_FIGURE_CLAIM_RE = re.compile(
     r"\bclaim(?:ed|s|ing)?\s+(?:that|to\s+have|it\s+had|its|their|they)\b|"
     r"\bsaying\s+(?:that\s+)?(?:it|its|they|their)\s|\bpropaganda\b|\bamaq\b|"
     r"\bneutrali[sz](?:ed|ing)\b|\beliminat(?:ed|ing)\b|"
@@ -1001,7 +1001,7 @@ class RulesEngine:
                 u.source,
                 u.sentence_text,
                 u.unknown,
-                claim=_CLAIM_RE.search(lower_same_length(u.sentence_text)) is not None,
+                claim=_FIGURE_CLAIM_RE.search(lower_same_length(u.sentence_text)) is not None,
             )
             for u in body_units
         ]
