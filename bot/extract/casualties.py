@@ -123,7 +123,7 @@ _TOLL = re.compile(
     rf"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|"
     rf"injured|wounded|injuries))"
     # "the death toll from Saturday's bombing in Kabul rose to 63"
-    rf"(?:\s+(?:from|in|of|after)\s+[^,.;:()]{{1,80}}?)?"
+    rf"(?:\s+(?:from|in|of|after)\s+[^.;:()]{{1,140}}?)?"
     rf"\s+(?:has\s+|had\s+|have\s+)?(?:now\s+)?"
     rf"(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|reaches|stands|stood|hit|"
     rf"was|is|went\s+up|rising)\s+(?:to|at)?\s*(?:{_MOD}\s+)?(?P<num>{_NUM})\b",

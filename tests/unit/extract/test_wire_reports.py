@@ -624,3 +624,24 @@ class TestCompanions:
         statements = [Statement(tuple(find_figures(t)), None, t) for t in texts]
         count = combine(statements, "injured")
         assert (count.min, count.max) == (4, 4)
+
+
+class TestLongTollPhrases:
+    def test_a_toll_rising_after_an_appositive(self) -> None:
+        text = (
+            "The death toll from a car bomb attack on a livestock market in Beledweyne, the "
+            "capital of Hiiraan region, has risen to 12, officials said."
+        )
+        [figure] = find_figures(text)
+        assert (figure.kind, figure.min, figure.update) == ("killed", 12, True)
+
+    def test_a_soldier_killed_per_the_other_side_adds_to_civilians(
+        self, engine: RulesEngine
+    ) -> None:
+        text = (
+            "At least four civilians were killed in clashes in Spin Boldak, Afghanistan, on "
+            "Saturday, officials said. Pakistani sources said one Pakistani soldier was killed "
+            "and accused the Afghan forces of unprovoked firing."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.killed.min == 5
