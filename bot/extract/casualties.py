@@ -424,6 +424,10 @@ def find_figures(clause: str) -> list[Figure]:
         groups = _coordinated(match["subj"])
         if not groups:
             continue
+        if len(groups) > 1 and _OF_THEM.search(match["subj"]):
+            # "(three killed,) two of them fighters and one a passer-by, and nine were
+            # wounded": a breakdown of the figure before, then the verb's own number
+            groups = groups[-1:]
         num_word = match["num"].lower()
         singular = re.search(r"\bwas\b|\bis\b|\bhas\s+been\b|sustain|suffer", match.group(0), re.I)
         if num_word in {"a", "an"} and not singular:
@@ -591,6 +595,7 @@ _RELATIVE = re.compile(
     r"(?:sons|daughters|brothers|children))",
     _ON_LOWERED,
 )
+_OF_THEM = re.compile(r"\bof\s+(?:them|whom|those)\b", _ON_LOWERED)
 _BETWEEN = re.compile(r"\bbetween\s+$")
 _SINGLE_PERSON = re.compile(
     r"(?<![\w-])(?:a|an|one|the|his|her|their)\s+(?:[a-z-]+\s+){0,2}?(?P<who>man|woman|boy|"

@@ -645,3 +645,12 @@ class TestLongTollPhrases:
         )
         [incident] = engine.extract(text, PUBLISHED)
         assert incident.killed.min == 5
+
+
+class TestBreakdowns:
+    def test_a_breakdown_of_the_dead_is_not_added_to_the_wounded(self) -> None:
+        text = (
+            "Three people were killed, two of them fighters and one of them a passer-by, and "
+            "nine were wounded, a source said."
+        )
+        assert figures(text) == [("killed", 3), ("injured", 9)]
