@@ -480,6 +480,11 @@ def find_figures(clause: str) -> list[Figure]:
             continue
         num_word = match["num"].lower()
         subject = _subject(match["np"] or "")
+        if subject in {"of them", "of whom"}:
+            # "pursued the attackers and killed four of them": the group named before
+            earlier = _GROUP_NOUN.findall(text, 0, match.start())
+            if earlier:
+                subject = earlier[-1]
         if num_word in {"a", "an"} and (
             subject.startswith(("number", "lot", "few", "series", "total")) or not subject
         ):
@@ -593,6 +598,11 @@ _RELATIVE = re.compile(
     r"\s+(?:\w+\s+)?(?P<who>son|daughter|brother|sister|wife|husband|father|mother|child|"
     r"companion|driver|bodyguard|cousin|nephew|friend|guard|colleague)\b(?!\s+and\s+\w+\s+"
     r"(?:sons|daughters|brothers|children))",
+    _ON_LOWERED,
+)
+_GROUP_NOUN = re.compile(
+    r"\b(attackers|assailants|gunmen|militants|fighters|insurgents|rebels|jihadists|bandits|"
+    r"soldiers|troops|policemen|civilians|villagers|passengers|protesters)\b",
     _ON_LOWERED,
 )
 _OF_THEM = re.compile(r"\bof\s+(?:them|whom|those)\b", _ON_LOWERED)

@@ -654,3 +654,7 @@ class TestBreakdowns:
             "nine were wounded, a source said."
         )
         assert figures(text) == [("killed", 3), ("injured", 9)]
+
+    def test_of_them_takes_the_group_named_before(self) -> None:
+        [figure] = find_figures("Troops pursued the attackers and killed four of them.")
+        assert (figure.min, figure.subject) == (4, "attackers")
