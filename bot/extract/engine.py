@@ -64,7 +64,10 @@ _ADMIN1_BEFORE = re.compile(
     r"\b(?:(?:province|governorate|state|region)\s+of\s+(?:the\s+)?|"
     # "the Harib district of southern Marib": a district lies in a governorate
     r"(?:district|sub-?district|county|lga|territory|region|countryside)\s+of\s+(?:the\s+)?"
-    r"(?:(?:north|south|east|west|central)\w*\s+)?)$"
+    r"(?:(?:north|south|east|west|central)\w*\s+)?|"
+    # "in northern Basra": a part of the governorate of that name
+    r"\b(?:in|across|of)\s+(?:the\s+)?(?:northern|southern|eastern|western|central|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western)\s+)$"
 )
 _PLACE_AFTER = re.compile(r"\s*(?:city|town|village|district|neighbou?rhood)\b")
 _PLACE_BEFORE = re.compile(r"\b(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?$")

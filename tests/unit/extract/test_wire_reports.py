@@ -658,3 +658,19 @@ class TestBreakdowns:
     def test_of_them_takes_the_group_named_before(self) -> None:
         [figure] = find_figures("Troops pursued the attackers and killed four of them.")
         assert (figure.min, figure.subject) == (4, "attackers")
+
+
+class TestPartsOfAGovernorate:
+    def test_northern_basra_is_the_governorate_and_a_district_refines_it(
+        self, engine: RulesEngine
+    ) -> None:
+        text = (
+            "Six people were killed in a clash between two clans in northern Basra, Iraq, on "
+            "Sunday. The fighting broke out in a village in the Qurna district over farmland."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.location.name == "Qurna"
+
+    def test_bani_alone_is_no_place(self) -> None:
+        gazetteer = Gazetteer.default()
+        assert gazetteer.find_mentions("Members of the Bani Malik tribe fought.") == []
