@@ -228,7 +228,13 @@ def choose_event_type(
     clash = score[S.ARMED_CLASH]
     # Demonstrators who clash with police riot; they do not fight a battle.
     clashing_crowd = protest > 0 and explosive_score == 0 and protest >= 0.5 * clash
-    if protest > 0 and (protest + riot >= max(clash, explosive_score) or clashing_crowd):
+    # A targeted killing (an activist shot dead) stays an attack when protests are only its
+    # background ("one of the organisers of the 2019 protests").
+    attack = score[S.ATTACK]
+    if protest > 0 and (
+        protest + riot >= max(clash, explosive_score, attack)
+        or (clashing_crowd and attack < protest)
+    ):
         if _LETHAL_FORCE_RE.search(text) and re.search(r"security|police|forces|troops",
                                                         text, re.I):  # fmt: skip
             return EventType.PROTESTS, S.EXCESSIVE_FORCE

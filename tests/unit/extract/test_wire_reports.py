@@ -674,3 +674,13 @@ class TestPartsOfAGovernorate:
     def test_bani_alone_is_no_place(self) -> None:
         gazetteer = Gazetteer.default()
         assert gazetteer.find_mentions("Members of the Bani Malik tribe fought.") == []
+
+
+class TestTargetedKillings:
+    def test_an_activist_shot_dead_is_an_attack_not_a_protest(self, engine: RulesEngine) -> None:
+        text = (
+            "Gunmen on a motorcycle shot dead a civil society activist outside his home in "
+            "Amarah, Iraq, on Sunday. He was one of the organisers of the 2019 protests."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
