@@ -449,31 +449,20 @@ def find_figures(clause: str) -> list[Figure]:
         )  # fmt: skip
         taken.append((match.start(), match.end()))
 
-    for match in _RELATIVE.finditer(text):
-        # "shot dead a village chief and wounded his son": one relative or companion
-        if not free(match.start(), match.end()):
-            continue
-        kind_or_none = _kind_of(match["verb"])
-        if kind_or_none is None:
-            continue
-        figures.append(
-            Figure(kind_or_none, 1, 1, CountStatus.EXACT, match.start(), match.end(),
-                   clause[match.start() : match.end()], _ONE_PERSON, False, False)
-        )  # fmt: skip
-        taken.append((match.start(), match.end()))
-
-    for match in _SINGLE_PERSON.finditer(text):
-        # "A man walking with him was wounded": one person, described at some length.
-        if not free(match.start(), match.end()) or subset(match.start()):
-            continue
-        kind_or_none = _kind_of(match["verb"])
-        if kind_or_none is None:
-            continue
-        figures.append(
-            Figure(kind_or_none, 1, 1, CountStatus.EXACT, match.start(), match.end(),
-                   clause[match.start() : match.end()], _ONE_PERSON, False, False)
-        )  # fmt: skip
-        taken.append((match.start(), match.end()))
+    # One person: "shot dead a village chief and wounded his son" (a relative or companion),
+    # "A man walking with him was wounded" (described at some length).
+    for pattern, after_total in ((_RELATIVE, False), (_SINGLE_PERSON, True)):
+        for match in pattern.finditer(text):
+            if not free(match.start(), match.end()) or (after_total and subset(match.start())):
+                continue
+            kind_or_none = _kind_of(match["verb"])
+            if kind_or_none is None:
+                continue
+            figures.append(
+                Figure(kind_or_none, 1, 1, CountStatus.EXACT, match.start(), match.end(),
+                       clause[match.start() : match.end()], _ONE_PERSON, False, False)
+            )  # fmt: skip
+            taken.append((match.start(), match.end()))
 
     for match in _search_all(_VERB_FIRST, text):
         if not free(match.start(), match.end()):

@@ -55,6 +55,7 @@ _LOWER_OK = frozenset(
     }
 )  # fmt: skip
 _ARTICLES = ("al", "el", "as", "ash", "an", "ad", "adh", "at", "ath", "az", "ar", "aj")
+_ARTICLE_WORDS = frozenset(_ARTICLES)
 # First letters of every name ``strip_article`` can change (Latin articles and Arabic "ال").
 _ARTICLE_INITIALS = frozenset("aeا")
 # Suffixes that ask for a governorate ("Basra province") or a town ("Basra city").
@@ -102,7 +103,6 @@ _ENGLISH_WORDS = frozenset(
     {"the", "and", "for", "may", "new", "old", "upper", "lower", "north", "south", "east",
      "west", "central", "great", "little", "saint", "san", "santa", "los", "las", "les"}
 )  # fmt: skip
-_TRANSLIT_ARTICLE_WORDS = frozenset({"al", "el", "as", "ash", "an", "ad", "at", "az", "ar"})
 _TRANSLIT_MAX_WORDS = 4
 _ARTICLE_BEFORE_WORD = re.compile(r"([^\W\d_][\w'’]*)[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]$")
 _SURNAME_AFTER = re.compile(r"[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]\w*[A-Z]")
@@ -598,7 +598,7 @@ class Gazetteer:
             # Cheap test first: can any indexed name start with this word (or the word after
             # an article)? Most capitalised words fail here.
             head = _word_key(capital.group())
-            if head not in _TRANSLIT_ARTICLE_WORDS and not any(
+            if head not in _ARTICLE_WORDS and not any(
                 variant in first_tokens for variant in translit_keys(head)
             ):
                 continue
@@ -608,7 +608,7 @@ class Gazetteer:
             i = bisect_left(starts, start)
             if i >= len(words) or words[i][0] != start:
                 continue
-            if head in _TRANSLIT_ARTICLE_WORDS:
+            if head in _ARTICLE_WORDS:
                 if i + 1 >= len(words):
                     continue
                 following = _word_key(text[words[i + 1][0] : words[i + 1][1]])
@@ -662,7 +662,7 @@ class Gazetteer:
             return None
         if _inside_longer_name(text, start, end) or _SURNAME_AFTER.match(text, end):
             return None  # "Sherwan al-Douberdani": a given name before a family name
-        article = _ARTICLE_BEFORE_WORD.search(text, 0, start)
+        article = _ARTICLE_BEFORE_WORD.search(text, max(0, start - 80), start)
         if article is not None and article.group(1)[0].isupper():
             return None  # "Hajeen al-Douri": the family name, not a place
         candidates = tuple(self._rank([_Ref(i, True) for i in indices], country=country))
