@@ -145,6 +145,7 @@ class FakeBotAPI:
         self._last_sent: dict[int, float] = {}
         self._recent: list[float] = []
         self._lock = threading.Condition()
+        self._in_flight = 0  # requests being answered right now (guarded by _lock)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -170,7 +171,14 @@ class FakeBotAPI:
                 """Answer one Bot API call."""
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                server._handle(self, body)
+                with server._lock:
+                    server._in_flight += 1
+                try:
+                    server._handle(self, body)
+                finally:
+                    with server._lock:
+                        server._in_flight -= 1
+                        server._lock.notify_all()
 
             do_GET = do_POST
 
@@ -324,6 +332,10 @@ class FakeBotAPI:
                 msg = f"timed out waiting for {what}"
                 raise AssertionError(msg)
             await asyncio.sleep(0.02)
+
+    async def wait_requests_answered(self, timeout: float = 30.0) -> None:
+        """Wait until no request is being answered (late "slow" sends have been recorded)."""
+        await self.wait_for(lambda: self._in_flight == 0, timeout, "the server to go idle")
 
     async def wait_messages(
         self, chat_id: int, count: int, timeout: float = 10.0
