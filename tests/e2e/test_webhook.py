@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 
 from bot.app import (
     AppContext,
