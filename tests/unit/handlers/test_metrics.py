@@ -102,7 +102,7 @@ class TestCommandWrapper:
         for name, callback in (("a", _ok), ("b", _user_error), ("c", _boom), ("d", _stop)):
             application.add_handler(CommandHandler(name, callback))
         instrument(application, metrics)
-        wrapped = {
+        wrapped: dict[str, Any] = {
             sorted(handler.commands)[0]: handler.callback
             for handler in application.handlers[0]
             if isinstance(handler, CommandHandler)
