@@ -41,6 +41,10 @@ MAX_BODY_BYTES = 1_000_000
 DRAIN_TIMEOUT = 30.0  # seconds the server waits for updates in progress when it stops
 
 
+class HttpServerError(OSError):
+    """The HTTP server cannot start (address in use, not allowed); the message says which."""
+
+
 @dataclass
 class Webhook:
     """Where updates come in: the path, the secret and the application that handles them."""
@@ -230,7 +234,7 @@ class SitrepHttpServer:
             self._sockets = bind_sockets(port, host)
         except OSError as exc:
             msg = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
-            raise OSError(msg) from None
+            raise HttpServerError(msg) from None
         # xheaders: take the client address from the proxy's X-Forwarded-For / X-Real-Ip.
         self._server = HTTPServer(self._app, xheaders=True, max_body_size=MAX_BODY_BYTES)
         self._server.add_sockets(self._sockets)
