@@ -6,7 +6,9 @@ at the fake Bot API. Also: the probes and the Prometheus exposition after some c
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from bot.app import (
     build_application,
     http_server,
     open_context,
+    run_bot,
     start_webhook,
     stop_application,
 )
@@ -276,3 +279,76 @@ class TestProbesAndMetrics:
         for status in ("pending", "sending", "sent", "failed"):
             assert await metric("sitrep_outbox_messages", status=status) >= 0
         assert await metric("sitrep_outbox_oldest_unsent_seconds") == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class TestRunBot:
+    """``run_bot`` itself (what `sitrep run` calls), in both modes, with the probes served."""
+
+    async def _serve(self, settings: Settings, stop: asyncio.Event) -> asyncio.Task[None]:
+        task = asyncio.create_task(run_bot(settings, stop))
+        port = settings.sitrep_http_port
+        deadline = time.monotonic() + 60
+        async with httpx.AsyncClient(trust_env=False, timeout=5) as http:
+            while True:
+                assert not task.done(), task.exception() if task.done() else None
+                try:
+                    if (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                        return task
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "the HTTP server never became ready"
+                await asyncio.sleep(0.05)
+
+    async def test_polling_with_an_http_port_serves_probes_and_metrics(
+        self, api: FakeBotAPI, settings: Settings
+    ) -> None:
+        port = _free_port()
+        polling = settings.model_copy(update={"sitrep_http_port": port})
+        stop = asyncio.Event()
+        task = await self._serve(polling, stop)
+        try:
+            before = len(api.sent_to(USER))
+            api.send_text("/help", chat_id=USER)
+            await api.wait_reply(USER, before)
+            base = f"http://127.0.0.1:{port}"
+            async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=30) as http:
+                assert (await http.get("/healthz")).status_code == 200
+                page = (await http.get("/metrics")).text
+                webhook = await http.post("/", json={"update_id": 1})
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 60)
+        assert 'sitrep_commands_total{command="help",outcome="ok"} 1.0' in page
+        assert webhook.status_code == 404  # no webhook route while polling
+        assert api.calls_of("getUpdates")
+        assert api.calls_of("setWebhook") == []
+
+    async def test_webhook_mode_end_to_end_through_run_bot(
+        self, api: FakeBotAPI, webhook_settings: Settings
+    ) -> None:
+        port = _free_port()
+        configured = webhook_settings.model_copy(update={"sitrep_http_port": port})
+        stop = asyncio.Event()
+        task = await self._serve(configured, stop)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=30) as http:
+                answer = await http.post(
+                    "/telegram/updates",
+                    json=command(api, "/start"),
+                    headers={SECRET_HEADER: SECRET},
+                )
+            assert answer.status_code == 200
+            assert len(api.sent_to(USER)) == 1
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 60)
+        assert api.calls_of("getUpdates") == []
+        assert api.calls_of("deleteWebhook") == []
+        assert len(api.calls_of("setWebhook")) == 1
