@@ -135,7 +135,7 @@ class WebhookHandler(_Base):
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.webhook.secret.encode()):
             self.metrics.webhook_request("forbidden")
-            logger.warning("webhook request without the right secret token from %s", self._peer())
+            logger.info("webhook request without the right secret token from %s", self._peer())
             self._json(403, {"error": "forbidden"})
             return
         application = self.webhook.application
@@ -215,7 +215,7 @@ class SitrepHttpServer:
         if webhook is not None:
             params = {"webhook": webhook, "server": self, "metrics": metrics}
             routes.append((_exact(webhook.path), WebhookHandler, params))
-        self._app = TornadoApplication(routes, compress_response=False)
+        self._app = TornadoApplication(routes, compress_response=False, log_function=_log_request)
 
     def in_flight(self) -> _InFlight:
         """Context manager around the handling of one update."""
@@ -257,6 +257,21 @@ class SitrepHttpServer:
         await self._server.close_all_connections()
         self._server = None
         self._sockets = []
+
+
+def _log_request(handler: RequestHandler) -> None:
+    """One access line: DEBUG for success (probes every few seconds), louder for failures."""
+    status = handler.get_status()
+    level = logging.DEBUG if status < 400 else logging.INFO if status < 500 else logging.WARNING
+    request = handler.request
+    logger.log(
+        level,
+        "%d %s %s %.1f ms",
+        status,
+        request.method,
+        request.path,  # never the query string or headers
+        1000.0 * request.request_time(),
+    )
 
 
 def _exact(path: str) -> str:
