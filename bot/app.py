@@ -308,7 +308,7 @@ def http_server(
 async def start_webhook(
     settings: Settings, application: AnyApplication, server: SitrepHttpServer
 ) -> None:
-    """Start the application without polling, listen, then point Telegram at the webhook.
+    """Listen, start the application without polling, then point Telegram at the webhook.
 
     Every instance calls ``setWebhook`` with the same URL, secret and update types: harmless
     repetition, and whichever instance starts last keeps the settings current. No instance
@@ -316,9 +316,11 @@ async def start_webhook(
     polling by unsetting SITREP_WEBHOOK_URL: polling starts with ``deleteWebhook``).
     """
     assert settings.sitrep_webhook_url is not None  # checked by the caller
+    # Listen first: a busy port fails before anything is asked of Telegram. Until the
+    # application runs, /readyz says "starting" and updates get 503 (Telegram retries).
+    await server.start(settings.sitrep_http_host, settings.http_port or 0)
     await start_application(application, polling=False)
-    port = settings.http_port if settings.http_port is not None else 0
-    await server.start(settings.sitrep_http_host, port)
+    server.mark_started()
     await application.bot.set_webhook(
         settings.sitrep_webhook_url,
         secret_token=settings.webhook_secret,
@@ -350,9 +352,11 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             if server is not None and webhook:
                 await start_webhook(settings, application, server)
             else:
+                if server is not None:
+                    await server.start(settings.sitrep_http_host, settings.http_port or 0)
                 await start_application(application)
-                if server is not None and settings.http_port is not None:
-                    await server.start(settings.sitrep_http_host, settings.http_port)
+                if server is not None:
+                    server.mark_started()
             mode = f"webhook {settings.webhook_path}" if webhook else "long polling"
             logger.info(
                 "Sitrep is running as @%s (%s); press Ctrl+C to stop",

@@ -30,7 +30,7 @@ from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
 from bot.ports import Metrics
-from bot.services.health import HealthService
+from bot.services.health import HealthService, Readiness
 
 logger = logging.getLogger(__name__)
 
@@ -82,15 +82,20 @@ class HealthHandler(_Base):
 
 
 class ReadyHandler(_Base):
-    """``GET /readyz``: database reachable, schema current, not shutting down."""
+    """``GET /readyz``: started, not shutting down, database reachable, schema current."""
 
-    def initialize(self, health: HealthService) -> None:
-        """Bind to the health service."""
-        self.health = health
+    def initialize(self, server: SitrepHttpServer) -> None:
+        """Bind to the server (its life-cycle state and health service)."""
+        self.server = server
 
     async def get(self) -> None:
         """200 with the schema version when ready, else 503 with the reason."""
-        readiness = await self.health.readiness()
+        health = self.server.health
+        if self.server.draining or not self.server.started:
+            reason = "shutting down" if self.server.draining else "starting"
+            readiness = Readiness(False, reason, None, health.expected_version)
+        else:
+            readiness = await health.readiness()
         body = {
             "ready": readiness.ready,
             "reason": readiness.reason,
@@ -199,6 +204,7 @@ class SitrepHttpServer:
     ) -> None:
         """Route /healthz, /readyz, /metrics and, with ``webhook``, its path."""
         self.health = health
+        self.started = False  # set by mark_started once the bot handles updates
         self.draining = False
         self._in_flight = _InFlight()
         self._server: HTTPServer | None = None
@@ -209,7 +215,7 @@ class SitrepHttpServer:
 
         routes: list[Any] = [
             (r"/healthz", HealthHandler),
-            (r"/readyz", ReadyHandler, {"health": health}),
+            (r"/readyz", ReadyHandler, {"server": self}),
             (r"/metrics", MetricsHandler, {"exposition": exposition, "refresh": refresh}),
         ]
         if webhook is not None:
@@ -240,10 +246,13 @@ class SitrepHttpServer:
         self._server.add_sockets(self._sockets)
         logger.info("HTTP server listening on %s:%d", host, self.port)
 
+    def mark_started(self) -> None:
+        """The application is running: /readyz may say ready from now on."""
+        self.started = True
+
     async def drain(self, timeout: float = DRAIN_TIMEOUT) -> None:
         """Become unready, refuse new updates (503) and wait for those being handled."""
         self.draining = True
-        self.health.draining = True
         try:
             await asyncio.wait_for(self._in_flight.idle.wait(), timeout)
         except TimeoutError:

@@ -57,13 +57,10 @@ class HealthService:
         self.expected_version = expected_version
         self._clock = clock
         self._timeout = timeout
-        self.draining = False
 
     async def readiness(self) -> Readiness:
-        """Ready when not shutting down, the database answers and its schema is current."""
+        """Ready when the database answers in time and its schema is the expected one."""
         expected = self.expected_version
-        if self.draining:
-            return Readiness(False, "shutting down", None, expected)
         try:
             version = await asyncio.wait_for(self._probe(), self._timeout)
         except TimeoutError:

@@ -84,12 +84,6 @@ class TestReadiness:
         assert not readiness.ready
         assert "did not answer" in readiness.reason
 
-    async def test_not_ready_while_draining(self, storage: SqliteStorage) -> None:
-        health = health_for(storage)
-        health.draining = True
-        readiness = await health.readiness()
-        assert (readiness.ready, readiness.reason) == (False, "shutting down")
-
 
 class TestOutboxFigures:
     async def test_counts_and_age_of_the_oldest_unsent_message(self) -> None:
@@ -141,6 +135,8 @@ class TestProbesOverHttp:
         try:
             base = f"http://127.0.0.1:{server.port}"
             async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=30) as http:
+                starting = await http.get("/readyz")
+                server.mark_started()
                 assert (await http.get("/readyz")).status_code == 200
                 set_schema_version(storage.path, LATEST - 1)
                 behind = await http.get("/readyz")
@@ -151,6 +147,7 @@ class TestProbesOverHttp:
                 webhook = await http.post("/", json={"update_id": 1})
         finally:
             await server.stop()
+        assert (starting.status_code, starting.json()["reason"]) == (503, "starting")
         assert behind.status_code == 503
         assert behind.json()["schema_version"] == LATEST - 1
         assert gone.status_code == 503
