@@ -112,3 +112,4 @@ def test_a_busy_port_is_one_clear_line(api: FaultyBotAPI, tmp_path: Path) -> Non
         assert process.wait(timeout=60) == 1
     assert f"cannot listen on 127.0.0.1:{port}" in process.err
     assert "Traceback" not in process.err
+    assert api.calls == []  # refused before any Bot API call (not even getMe)
