@@ -45,6 +45,9 @@ Context = ContextTypes.DEFAULT_TYPE
 # Handler group for the update counter: before the flood guard (-1), so throttled updates count.
 COUNT_GROUP = -100
 _OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+_COMMAND_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+_DELAY_BUCKETS = (0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600)
+_EXTRACTION_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
 _UPDATE_KINDS = (
     "message",
     "edited_message",
@@ -88,80 +91,62 @@ class PrometheusMetrics:
 
     def __init__(self, *, process_metrics: bool = True) -> None:
         """Create every metric in a fresh registry (plus process_* and python_* when asked)."""
-        self.registry = CollectorRegistry(auto_describe=True)
-        registry = self.registry
+        self.registry = registry = CollectorRegistry(auto_describe=True)
         if process_metrics:
             ProcessCollector(registry=registry)
             PlatformCollector(registry=registry)
-        self._updates = Counter(
-            "sitrep_updates",
-            "Telegram updates that reached the handlers",
-            ["type"],
-            registry=registry,
+
+        def counter(name: str, doc: str, *labels: str) -> Counter:
+            return Counter(name, doc, labels, registry=registry)
+
+        def gauge(name: str, doc: str, *labels: str) -> Gauge:
+            return Gauge(name, doc, labels, registry=registry)
+
+        def histogram(name: str, doc: str, buckets: tuple[float, ...], *labels: str) -> Histogram:
+            return Histogram(name, doc, labels, buckets=buckets, registry=registry)
+
+        self._updates = counter(
+            "sitrep_updates", "Telegram updates that reached the handlers", "type"
         )
-        self._commands = Counter(
-            "sitrep_commands",
-            "Commands handled, by name and outcome",
-            ["command", "outcome"],
-            registry=registry,
+        self._commands = counter(
+            "sitrep_commands", "Commands handled, by name and outcome", "command", "outcome"
         )
-        self._command_seconds = Histogram(
+        self._command_seconds = histogram(
             "sitrep_command_duration_seconds",
             "Time to handle one command",
-            ["command"],
-            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-            registry=registry,
+            _COMMAND_BUCKETS,
+            "command",
         )
-        self._sends = Counter(
-            "sitrep_sends",
-            "Delivery attempts to Telegram, by result",
-            ["result"],
-            registry=registry,
+        self._sends = counter("sitrep_sends", "Delivery attempts to Telegram, by result", "result")
+        self._flood = counter(
+            "sitrep_telegram_429", "Flood-control answers (HTTP 429) from Telegram"
         )
-        self._flood = Counter(
-            "sitrep_telegram_429",
-            "Flood-control answers (HTTP 429) from Telegram",
-            registry=registry,
+        self._flood_wait = counter(
+            "sitrep_telegram_retry_after_seconds", "Seconds Telegram asked the bot to wait"
         )
-        self._flood_wait = Counter(
-            "sitrep_telegram_retry_after_seconds",
-            "Seconds Telegram asked the bot to wait",
-            registry=registry,
-        )
-        self._delivery_delay = Histogram(
+        self._delivery_delay = histogram(
             "sitrep_delivery_delay_seconds",
             "From queueing a message to Telegram accepting it",
-            buckets=(0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600),
-            registry=registry,
+            _DELAY_BUCKETS,
         )
-        self._outbox = Gauge(
-            "sitrep_outbox_messages",
-            "Outbox rows by status (shared database)",
-            ["status"],
-            registry=registry,
+        self._outbox = gauge(
+            "sitrep_outbox_messages", "Outbox rows by status (shared database)", "status"
         )
-        self._outbox_age = Gauge(
+        self._outbox_age = gauge(
             "sitrep_outbox_oldest_unsent_seconds",
             "Age of the oldest message not yet delivered (0 when none)",
-            registry=registry,
         )
-        self._extraction = Histogram(
+        self._extraction = histogram(
             "sitrep_extraction_duration_seconds",
             "Time to extract incidents from one report",
-            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
-            registry=registry,
+            _EXTRACTION_BUCKETS,
         )
-        self._feed_polls = Counter(
-            "sitrep_feed_polls", "Feed polls, by result", ["result"], registry=registry
+        self._feed_polls = counter("sitrep_feed_polls", "Feed polls, by result", "result")
+        self._feed_entries = counter(
+            "sitrep_feed_entries", "Feed entries seen, by result", "result"
         )
-        self._feed_entries = Counter(
-            "sitrep_feed_entries", "Feed entries seen, by result", ["result"], registry=registry
-        )
-        self._webhook = Counter(
-            "sitrep_webhook_requests",
-            "Requests to the webhook, by result",
-            ["result"],
-            registry=registry,
+        self._webhook = counter(
+            "sitrep_webhook_requests", "Requests to the webhook, by result", "result"
         )
         for status in _OUTBOX_STATUSES:
             self._outbox.labels(status=status).set(0)

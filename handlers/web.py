@@ -140,7 +140,10 @@ class WebhookHandler(_Base):
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.webhook.secret.encode()):
             self.metrics.webhook_request("forbidden")
-            logger.info("webhook request without the right secret token from %s", self._peer())
+            # remote_ip is the client as the proxy reports it (xheaders), never a header's text.
+            logger.info(
+                "webhook request without the right secret token from %s", self.request.remote_ip
+            )
             self._json(403, {"error": "forbidden"})
             return
         application = self.webhook.application
@@ -148,7 +151,8 @@ class WebhookHandler(_Base):
             # Telegram retries; the proxy can send the retry to another instance.
             self.metrics.webhook_request("unavailable")
             self.set_header("Retry-After", "1")
-            self._json(503, {"error": "shutting down"})
+            state = "shutting down" if self.server.draining else "starting"
+            self._json(503, {"error": state})
             return
         try:
             data = json.loads(self.request.body)
@@ -168,9 +172,6 @@ class WebhookHandler(_Base):
             )
         self.metrics.webhook_request("ok")
         self._json(200, {"ok": True})
-
-    def _peer(self) -> str:
-        return str(self.request.headers.get("X-Forwarded-For") or self.request.remote_ip)
 
 
 class _InFlight:
