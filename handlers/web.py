@@ -39,6 +39,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 # Telegram's updates are a few kB; anything far larger is not from Telegram.
 MAX_BODY_BYTES = 1_000_000
 DRAIN_TIMEOUT = 30.0  # seconds the server waits for updates in progress when it stops
+# Telegram does not document how long it waits for a webhook answer; stay well inside any
+# plausible limit, so a slow update (an /ingest of a slow page) is never delivered twice.
+ACK_DEADLINE = 25.0
 
 
 class HttpServerError(OSError):
@@ -164,29 +167,36 @@ class WebhookHandler(_Base):
             logger.warning("webhook body is not a Telegram update: %s", type(exc).__name__)
             self._json(400, {"error": "not a Telegram update"})
             return
-        async with self.server.in_flight():
+        handling = self.server.handle(update)
+        try:
             # Handler errors go to the application's error handler, never up to here: a
             # poison update is acknowledged, not retried by Telegram for a day.
-            await application.update_processor.process_update(
-                update, application.process_update(update)
+            await asyncio.wait_for(asyncio.shield(handling), self.server.ack_deadline)
+        except TimeoutError:
+            # Past this, Telegram may give up on the request and send the update again:
+            # acknowledge now and let the handling finish (a stop still waits for it).
+            logger.warning(
+                "update %s still in progress after %.0f s; acknowledged to avoid a resend",
+                update.update_id,
+                self.server.ack_deadline,
             )
         self.metrics.webhook_request("ok")
         self._json(200, {"ok": True})
 
 
 class _InFlight:
-    """Counts webhook requests being handled, so a stop can wait for them."""
+    """Counts updates being handled, so a stop can wait for them."""
 
     def __init__(self) -> None:
         self.count = 0
         self.idle = asyncio.Event()
         self.idle.set()
 
-    async def __aenter__(self) -> None:
+    def enter(self) -> None:
         self.count += 1
         self.idle.clear()
 
-    async def __aexit__(self, *exc: object) -> None:
+    def leave(self) -> None:
         self.count -= 1
         if self.count == 0:
             self.idle.set()
@@ -202,9 +212,16 @@ class SitrepHttpServer:
         exposition: Callable[[], tuple[bytes, str]],
         *,
         webhook: Webhook | None = None,
+        ack_deadline: float = ACK_DEADLINE,
     ) -> None:
-        """Route /healthz, /readyz, /metrics and, with ``webhook``, its path."""
+        """Route /healthz, /readyz, /metrics and, with ``webhook``, its path.
+
+        ``ack_deadline``: seconds an update may take before the webhook acknowledges it anyway.
+        """
         self.health = health
+        self.webhook = webhook
+        self.ack_deadline = ack_deadline
+        self._tasks: set[asyncio.Task[None]] = set()
         self.started = False  # set by mark_started once the bot handles updates
         self.draining = False
         self._in_flight = _InFlight()
@@ -224,9 +241,31 @@ class SitrepHttpServer:
             routes.append((_exact(webhook.path), WebhookHandler, params))
         self._app = TornadoApplication(routes, compress_response=False, log_function=_log_request)
 
-    def in_flight(self) -> _InFlight:
-        """Context manager around the handling of one update."""
-        return self._in_flight
+    def handle(self, update: Update) -> asyncio.Task[None]:
+        """Handle one update in its own task, counted until it finishes (drain waits for it)."""
+        assert self.webhook is not None
+        application = self.webhook.application
+
+        async def run() -> None:
+            try:
+                await application.update_processor.process_update(
+                    update, application.process_update(update)
+                )
+            finally:
+                self._in_flight.leave()
+
+        # Counted now, not when the task first runs: a drain starting in between waits for it.
+        self._in_flight.enter()
+        task = asyncio.ensure_future(run())
+        self._tasks.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # Seen here too when it fails after the acknowledgement (nobody awaits it then).
+            logger.error("handling a webhook update failed", exc_info=task.exception())
 
     @property
     def port(self) -> int:

@@ -32,7 +32,7 @@ from bot.config import Settings
 from handlers.metrics import PrometheusMetrics
 from handlers.web import SECRET_HEADER, SitrepHttpServer
 from tests.e2e.conftest import FAST, OffsetClock
-from tests.fakebotapi import FakeBotAPI
+from tests.fakebotapi import FakeBotAPI, Fault
 
 SECRET = "s3cret-Token_for-tests"
 WEBHOOK_URL = "https://bot.example.invalid/telegram/updates"
@@ -185,6 +185,28 @@ class TestSecret:
         assert got.status_code == 405
         assert other.status_code == 404
         assert api.sent_to(USER) == []
+
+
+class TestSlowUpdates:
+    async def test_a_slow_update_is_acknowledged_at_the_deadline_and_still_finished(
+        self, api: FakeBotAPI, webhook_bot: WebhookBot
+    ) -> None:
+        webhook_bot.server.ack_deadline = 0.1
+        api.faults.append(Fault("slow", method="sendMessage", chat_id=USER, delay=5.0))
+        response = await webhook_bot.post(command(api, "/start"))
+        assert response.status_code == 200
+        assert api.sent_to(USER) == []  # acknowledged while the reply is still on its way
+        reply = await api.wait_reply(USER, 0, timeout=60)
+        assert "Sitrep" in reply.text
+
+    async def test_stopping_waits_for_an_update_acknowledged_early(
+        self, api: FakeBotAPI, webhook_bot: WebhookBot
+    ) -> None:
+        webhook_bot.server.ack_deadline = 0.1
+        api.faults.append(Fault("slow", method="sendMessage", chat_id=USER, delay=3.0))
+        assert (await webhook_bot.post(command(api, "/start"))).status_code == 200
+        await webhook_bot.server.drain(timeout=60)
+        assert len(api.sent_to(USER)) == 1
 
 
 class TestBadInput:
