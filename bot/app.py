@@ -330,6 +330,25 @@ async def start_webhook(
     )
 
 
+async def refuse_polling_over_webhook(settings: Settings) -> None:
+    """Raise SettingsError if Telegram has a webhook set: starting to poll would delete it.
+
+    PTB's polling begins with ``deleteWebhook``. Run with the production token by mistake, one
+    polling process would cut off every instance serving the webhook.
+    """
+    from telegram import Bot
+
+    async with Bot(settings.token or "", base_url=settings.telegram_api_base_url) as bot:
+        info = await bot.get_webhook_info()
+    if info.url:
+        msg = (
+            f"Telegram has a webhook set for this bot ({info.url}); polling would delete it and "
+            "cut off the instances serving it. Set SITREP_WEBHOOK_URL to serve the webhook, or "
+            "run `sitrep webhook delete` first to switch this bot to polling"
+        )
+        raise SettingsError(msg)
+
+
 async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """``sitrep run``: long polling (or a webhook) until SIGINT/SIGTERM (or ``stop``).
 
@@ -354,6 +373,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             else:
                 if server is not None:
                     await server.start(settings.sitrep_http_host, settings.http_port or 0)
+                await refuse_polling_over_webhook(settings)
                 await start_application(application)
                 if server is not None:
                     server.mark_started()

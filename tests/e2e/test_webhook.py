@@ -28,7 +28,7 @@ from bot.app import (
     start_webhook,
     stop_application,
 )
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from handlers.metrics import PrometheusMetrics
 from handlers.web import SECRET_HEADER, SitrepHttpServer
 from tests.e2e.conftest import FAST, OffsetClock
@@ -374,3 +374,29 @@ class TestRunBot:
         assert api.calls_of("getUpdates") == []
         assert api.calls_of("deleteWebhook") == []
         assert len(api.calls_of("setWebhook")) == 1
+
+
+class TestPollingNeverDeletesAServedWebhook:
+    async def test_polling_refuses_to_start_while_a_webhook_is_set(
+        self, api: FakeBotAPI, settings: Settings
+    ) -> None:
+        api.webhook = {"url": WEBHOOK_URL}
+        with pytest.raises(SettingsError, match="sitrep webhook delete") as info:
+            await run_bot(settings, asyncio.Event())
+        assert WEBHOOK_URL in str(info.value)
+        assert api.calls_of("deleteWebhook") == []
+        assert api.calls_of("getUpdates") == []
+        assert api.messages == []
+
+    async def test_polling_starts_once_the_webhook_is_gone(
+        self, api: FakeBotAPI, settings: Settings
+    ) -> None:
+        api.webhook = None
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_bot(settings, stop))
+        try:
+            await api.wait_for(lambda: bool(api.calls_of("getUpdates")), 60, "polling")
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 60)
+        assert len(api.calls_of("getWebhookInfo")) == 1
