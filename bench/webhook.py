@@ -1,7 +1,7 @@
 """Update handling through the webhook against long polling: rate and latency, same bot.
 
 Setup: the real application on a temp SQLite file, replying to ``/start`` (a chat row is written
-per update) from N different users; the test suite's fake Bot API in this process. Latency runs
+per update) from N different users; the test suite's fake Bot API in its own process. Latency runs
 from the moment an update is handed over (its POST starts, or it is queued for getUpdates) to
 the moment its reply reaches the fake Bot API; the webhook's 200 comes only after that.
 
@@ -9,8 +9,8 @@ The webhook is driven from a child process by ``--senders`` concurrent connectio
 Telegram's default ``max_connections``); polling gets all updates at once, so its latency is
 mostly queueing. PTB's reply rate limiter is off, so the rates are the bot's own capacity on
 this machine (in production replies are held to Telegram's 30 msg/s anyway). On a small, busy
-machine the client process and the fake server compete with the bot for the CPU in the webhook
-run only: read the webhook rate as a lower bound.
+machine the webhook's client process competes with the bot for the CPU (Telegram would not):
+read the webhook rate as a lower bound.
 
 Run alone: ``python -m bench.webhook [--updates N] [--senders N]``.
 """
@@ -52,27 +52,25 @@ def _settings(api_base: str, database: Path, port: int | None, webhook: bool) ->
     return bench_settings(**values)
 
 
-def _arrivals(api: Any, users: range) -> dict[int, float]:
-    """First reply arrival (monotonic) per chat."""
+async def _wait_replies(server: Any, users: range, timeout: float = 600) -> dict[int, float]:
+    """First reply arrival (monotonic, in the server process) per chat, once all arrived."""
+    import httpx
+
+    from tests.fakebotapi import TOKEN
+
     wanted = set(users)
-    seen: dict[int, float] = {}
-    for call in api.calls_of("sendMessage"):
-        chat = int(call.params.get("chat_id", 0))
-        if chat in wanted and call.status == 200 and chat not in seen:
-            seen[chat] = call.at
-    return seen
-
-
-async def _wait_replies(api: Any, users: range, timeout: float = 600) -> dict[int, float]:
     deadline = time.monotonic() + timeout
-    while True:
-        seen = _arrivals(api, users)
-        if len(seen) >= len(users):
-            return seen
-        if time.monotonic() > deadline:
-            msg = f"only {len(seen)} of {len(users)} replies arrived"
-            raise RuntimeError(msg)
-        await asyncio.sleep(0.05)
+    async with httpx.AsyncClient(trust_env=False, timeout=60) as http:
+        while True:
+            response = await http.post(f"{server.base_url}{TOKEN}/benchFirstReplies")
+            first = {int(k): float(v) for k, v in response.json()["result"].items()}
+            seen = {chat: at for chat, at in first.items() if chat in wanted}
+            if len(seen) >= len(wanted):
+                return seen
+            if time.monotonic() > deadline:
+                msg = f"only {len(seen)} of {len(wanted)} replies arrived"
+                raise RuntimeError(msg)
+            await asyncio.sleep(0.1)
 
 
 def _send_all(port: int, updates_file: Path, senders: int) -> dict[int, float]:
@@ -122,7 +120,7 @@ def _send_all(port: int, updates_file: Path, senders: int) -> dict[int, float]:
 
 
 async def _webhook_run(
-    api: Any, folder: Path, count: int, senders: int = SENDERS
+    server: Any, folder: Path, count: int, senders: int = SENDERS
 ) -> tuple[float, list[float]]:
     import json
     import subprocess
@@ -135,23 +133,25 @@ async def _webhook_run(
         stop_application,
     )
     from handlers.metrics import PrometheusMetrics
+    from tests.fakebotapi import FakeBotAPI
 
-    settings = _settings(api.base_url, folder / "webhook.sqlite3", 0, webhook=True)
+    settings = _settings(server.base_url, folder / "webhook.sqlite3", 0, webhook=True)
+    builder = FakeBotAPI()  # only builds update JSON the way the test server would
     metrics = PrometheusMetrics(process_metrics=False)
     context = await open_context(settings, metrics=metrics)
     users = range(FIRST_USER, FIRST_USER + count)
     updates_file = folder / "updates.jsonl"
     updates_file.write_text(
         "\n".join(
-            json.dumps({"update_id": user, **api.message_update("/start", chat_id=user)})
+            json.dumps({"update_id": user, **builder.message_update("/start", chat_id=user)})
             for user in users
         ),
         encoding="utf-8",
     )
     try:
         app = build_application(settings, context, rate_limiter=False, polling=False)
-        server = http_server(settings, context, metrics, app)
-        await start_webhook(settings, app, server)
+        web = http_server(settings, context, metrics, app)
+        await start_webhook(settings, app, web)
         child = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -159,7 +159,7 @@ async def _webhook_run(
             "--send",
             str(updates_file),
             "--port",
-            str(server.port),
+            str(web.port),
             "--senders",
             str(senders),
             stdout=subprocess.PIPE,
@@ -170,49 +170,57 @@ async def _webhook_run(
             msg = f"the webhook client failed ({child.returncode})"
             raise RuntimeError(msg)
         sent_at = {int(k): float(v) for k, v in json.loads(out).items()}
-        arrivals = await _wait_replies(api, users)
+        arrivals = await _wait_replies(server, users)
         # From the first POST (the client process's start-up does not count).
         elapsed = max(arrivals.values()) - min(sent_at.values())
-        await server.drain()
+        await web.drain()
         await stop_application(app)
-        await server.stop()
+        await web.stop()
     finally:
         await context.close()
     return count / elapsed, [arrivals[user] - sent_at[user] for user in users]
 
 
-async def _polling_run(api: Any, folder: Path, count: int) -> tuple[float, list[float]]:
-    from bot.app import build_application, open_context, start_application, stop_application
+async def _polling_run(server: Any, folder: Path, count: int) -> tuple[float, list[float]]:
+    import httpx
 
-    settings = _settings(api.base_url, folder / "polling.sqlite3", None, webhook=False)
+    from bot.app import build_application, open_context, start_application, stop_application
+    from tests.fakebotapi import TOKEN
+
+    settings = _settings(server.base_url, folder / "polling.sqlite3", None, webhook=False)
     context = await open_context(settings)
     users = range(FIRST_USER + count, FIRST_USER + 2 * count)
-    sent_at: dict[int, float] = {}
     try:
         app = build_application(settings, context, rate_limiter=False)
         await start_application(app)
-        started = time.monotonic()
-        for user in users:
-            sent_at[user] = time.monotonic()
-            api.send_text("/start", chat_id=user)
-        arrivals = await _wait_replies(api, users)
+        async with httpx.AsyncClient(trust_env=False, timeout=60) as http:
+            started = time.monotonic()
+            response = await http.post(
+                f"{server.base_url}{TOKEN}/benchPush", json={"chats": list(users)}
+            )
+            response.raise_for_status()
+        arrivals = await _wait_replies(server, users)
         elapsed = max(arrivals.values()) - started
         await stop_application(app)
     finally:
         await context.close()
-    return count / elapsed, [arrivals[user] - sent_at[user] for user in users]
+    return count / elapsed, [arrivals[user] - started for user in users]
 
 
 def run(updates: int, progress: Callable[[str], None], senders: int = SENDERS) -> list[Row]:
     """Both transports, one after the other, on fresh databases; rows for the table."""
-    from tests.fakebotapi import running
+    from bench.fakeserver import serve
 
-    with tempfile.TemporaryDirectory(prefix="sitrep-webhook-") as name, running() as api:
+    # Limits far above the load: this measures the bot, not Telegram's pacing.
+    with (
+        tempfile.TemporaryDirectory(prefix="sitrep-webhook-") as name,
+        serve(overall_per_second=1_000_000, per_chat_interval=0.0) as server,
+    ):
         folder = Path(name)
         progress(f"webhook: {updates} updates from {senders} senders")
-        hook_rate, hook_latency = asyncio.run(_webhook_run(api, folder, updates, senders))
+        hook_rate, hook_latency = asyncio.run(_webhook_run(server, folder, updates, senders))
         progress(f"long polling: {updates} updates")
-        poll_rate, poll_latency = asyncio.run(_polling_run(api, folder, updates))
+        poll_rate, poll_latency = asyncio.run(_polling_run(server, folder, updates))
     note = f"{updates} /start from distinct users, {senders} webhook connections"
     rows = [
         Row(
