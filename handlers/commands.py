@@ -50,6 +50,7 @@ from bot.services.periods import PERIOD_USAGE, split_trailing_period
 from bot.services.subscriptions import split_min_killed
 from handlers import render
 from handlers.html import esc, split_html
+from handlers.metrics import note_user_error
 from handlers.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -354,6 +355,7 @@ class BotHandlers:
             try:
                 await handler(update, context)
             except UserError as exc:
+                note_user_error()
                 query = update.callback_query
                 if query is not None:
                     await self._answer(query, exc.message[:190], alert=True)

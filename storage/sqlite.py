@@ -2005,6 +2005,19 @@ class SqliteOutboxRepository(_Repository):
 
         return await self._read(op)
 
+    async def oldest_unsent(self) -> dt.datetime | None:
+        """When the oldest message still pending or sending was queued (None: all delivered)."""
+
+        async def op(conn: aiosqlite.Connection) -> dt.datetime | None:
+            row = await _fetchone(
+                conn,
+                "SELECT MIN(created_at) AS oldest FROM outbox "
+                "WHERE status IN ('pending', 'sending')",
+            )
+            return _dt_opt(row["oldest"] if row is not None else None)
+
+        return await self._read(op)
+
 
 # --- meta -------------------------------------------------------------------------------------
 

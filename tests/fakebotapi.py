@@ -138,6 +138,7 @@ class FakeBotAPI:
         self.migrated: dict[int, int] = {}
         self.admins: dict[int, set[int]] = {}  # chat -> admin user ids
         self.limit_violations = 0
+        self.webhook: dict[str, Any] | None = None  # what setWebhook stored, None = polling
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -479,6 +480,36 @@ class FakeBotAPI:
         with self._lock:
             self.commands.append(params)
         return self._ok(True)
+
+    def _api_setWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            self.webhook = dict(params)
+        return self._ok(True)
+
+    def _api_deleteWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            self.webhook = None
+            if str(params.get("drop_pending_updates", "")).lower() in ("true", "1"):
+                self._updates.clear()
+        return self._ok(True)
+
+    def _api_getWebhookInfo(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            webhook = dict(self.webhook or {})
+            pending = len(self._updates)
+        info: dict[str, Any] = {
+            "url": str(webhook.get("url", "")),
+            "has_custom_certificate": False,
+            "pending_update_count": pending,
+        }
+        if webhook:
+            info["max_connections"] = int(webhook.get("max_connections") or 40)
+            if webhook.get("allowed_updates") is not None:
+                info["allowed_updates"] = webhook["allowed_updates"]
+            if webhook.get("last_error_message"):
+                info["last_error_date"] = int(time.time()) - 60
+                info["last_error_message"] = webhook["last_error_message"]
+        return self._ok(info)
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return self._ok(True)
