@@ -86,14 +86,20 @@ class QuestionHandlers:
         understanding = await self.questions.understand(
             text, await commands._chat_timezone(chat_id)
         )
-        if (
-            is_admin
-            and not understanding.understood
-            and len(text.split()) >= (MIN_PASTED_REPORT_WORDS)
-        ):
-            await commands.on_private_text(update, context)  # a short report, pasted
+        if is_admin and self._reads_like_a_report(text, understanding):
+            await commands.on_private_text(update, context)
             return
         await self.answer(update, context, understanding)
+
+    @staticmethod
+    def _reads_like_a_report(text: str, understanding: Understanding) -> bool:
+        """An admin's text that names nothing we know: a report to paste, not a question."""
+        resolution = understanding.resolution
+        if resolution is None:
+            return False
+        return len(text.split()) >= MIN_PASTED_REPORT_WORDS or not (
+            resolution.matches or resolution.suggestions
+        )
 
     async def answer(self, update: Update, context: Context, understanding: Understanding) -> None:
         """Say how the question was understood, then answer like the command."""

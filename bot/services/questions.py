@@ -230,6 +230,14 @@ class QuestionService:
             return catalog.resolve_governorate(name)
         if kind is SubscriptionKind.ACTOR:
             return await catalog.resolve_actor(name)
+        # No kind said: a faction's own name or alias, then one city ("Basra" is the city,
+        # as /city Basra; "Basra province" asks for the governorate), then anything.
+        actors = await catalog.resolve_actor(name)
+        if actors.unique is not None:
+            return actors
+        places = catalog.resolve_place(name)
+        if places.unique is not None:
+            return places
         return await catalog.resolve_any(name)
 
     @staticmethod
