@@ -46,7 +46,7 @@ MONTHS: dict[str, int] = {
     "december": 12,
     "dec": 12,
 }
-MONTH_NAMES = (
+MONTH_NAMES = _words(
     "January February March April May June July August September October November December"
 )
 WEEKDAYS: dict[str, int] = {

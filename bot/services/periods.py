@@ -61,11 +61,13 @@ _CALENDAR_WORDS = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _DAY_WORDS = r"(?:mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?"
-_NUMBER = r"(?:\d{1,5}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUMBER_WORD = r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_LONG_UNITS = r"(?:hours?|days?|weeks?|months?|years?)"
 _PERIOD_FORMS = (
     rf"(?:since|from)\s+{_DATE}|{_DATE}\s*(?:\.\.|\s+to\s+)\s*{_DATE}|{_DATE}"
     r"|(?:(?:in|during|over|for)\s+)?(?:the\s+)?(?:(?:last|past|previous)\s+)?"
-    rf"{_NUMBER}\s*(?:h|hrs?|hours?|d|days?|w|wk|weeks?|m|mo|months?|y|yrs?|years?)"
+    rf"(?:\d{{1,5}}\s*(?:h|hrs?|hours?|d|days?|w|wk|weeks?|m|mo|months?|y|yrs?|years?)"
+    rf"|{_NUMBER_WORD}\s+{_LONG_UNITS})"
     r"|today|yesterday|(?:(?:in|during|over)\s+)?(?:the\s+)?"
     r"(?:(?:last|past|previous|this)\s+)?(?:week|month|year)"
     rf"|(?:in|during|since|from)\s+{_CALENDAR_WORDS}\.?(?:\s+(?:19|20)\d{{2}})?"

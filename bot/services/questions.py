@@ -73,7 +73,8 @@ _TOPIC_WORDS = frozenset(
 # Words that carry no name: question words, verbs of happening, prepositions, politeness.
 _FILLER = frozenset(
     _words(
-        "what whats what's happened happen happening happens going on is are was were there been "
+        "what whats what's happened happen happening happens going getting on "
+        "is are was were there been "
         "any anything something show me tell give list about in at near around for of the a an "
         "to from by with involving and or please pls thanks recently lately incidents incident "
         "events event situation status report reports people person killed dead died deaths "
