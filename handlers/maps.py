@@ -149,7 +149,7 @@ class TileCache:
 
 def radius_for(killed: int) -> float:
     """Circle radius in pixels: area grows with the killed, within readable bounds."""
-    return min(44.0, 9.0 + 5.0 * math.sqrt(killed))
+    return min(50.0, 12.0 + 6.0 * math.sqrt(killed))
 
 
 def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
@@ -196,7 +196,7 @@ def compose_map(
         if point.incidents > 1 or point.killed:
             number = str(point.killed) if point.killed else str(point.incidents)
             draw.text(
-                (px, py), number, font=_font(18, bold=True), fill=(255, 255, 255, 255), anchor="mm"
+                (px, py), number, font=_font(20, bold=True), fill=(255, 255, 255, 255), anchor="mm"
             )
     _label_box(draw, (18, 18), title, 24, "la")
     _label_box(draw, (view.width - 10, view.height - 8), attribution, 16, "rd")
