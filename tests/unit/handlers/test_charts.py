@@ -107,7 +107,7 @@ class TestLabels:
         texts = ChartTexts(
             incidents="الحوادث",
             killed="القتلى",
-            per={bucket: "يوميا" for bucket in Bucket},
+            per=dict.fromkeys(Bucket, "يوميا"),
             previous="الفترة السابقة",
             right_to_left=True,
         )
