@@ -20,6 +20,7 @@ from bot.domain.views import StatsResult, Target
 from bot.domain.visuals import IncidentMap
 from bot.ingest.fetch import FetchError, SafeFetcher
 from bot.services.errors import UserError
+from bot.services.questions import resolve_preferring_city
 from bot.services.periods import canonical_period, split_trailing_period
 from bot.services.visuals import VisualService
 from handlers.charts import render_stats_chart
@@ -163,7 +164,10 @@ class VisualHandlers:
     # ---- /map ----------------------------------------------------------------------------
 
     async def cmd_map(self, update: Update, context: Context) -> None:
-        """/map <place|faction> [period]: a map of the incidents, circles sized by killed."""
+        """/map <place|faction> [period]: a map of the incidents, circles sized by killed.
+
+        "Basra" is the city (as in /city); "Basra governorate" the governorate.
+        """
         commands = self.commands
         chat_id = await commands._ensure_chat(update)
         name, period_text = split_trailing_period(commands._checked_arg(update))
@@ -172,7 +176,7 @@ class VisualHandlers:
         if not name:
             await self.show_map(update, None, period_text)
             return
-        resolution = await commands._resolve(None, name)
+        resolution = await resolve_preferring_city(commands.services.catalog, name)
         target = resolution.unique
         if target is None:
             code = _period_code(period_text)

@@ -183,6 +183,20 @@ _LOOKUP_COMMAND = {
 }
 
 
+async def resolve_preferring_city(catalog: CatalogService, name: str) -> Resolution:
+    """A faction's own name or alias, then one city, then anything (places, governorates).
+
+    "Basra" is the city, as /city Basra; "Basra province" asks for the governorate.
+    """
+    actors = await catalog.resolve_actor(name)
+    if actors.unique is not None:
+        return actors
+    places = catalog.resolve_place(name)
+    if places.unique is not None:
+        return places
+    return await catalog.resolve_any(name)
+
+
 class QuestionService:
     """Turns a plain-language question into the command it answers like, name resolved."""
 
@@ -231,15 +245,7 @@ class QuestionService:
             return catalog.resolve_governorate(name)
         if kind is SubscriptionKind.ACTOR:
             return await catalog.resolve_actor(name)
-        # No kind said: a faction's own name or alias, then one city ("Basra" is the city,
-        # as /city Basra; "Basra province" asks for the governorate), then anything.
-        actors = await catalog.resolve_actor(name)
-        if actors.unique is not None:
-            return actors
-        places = catalog.resolve_place(name)
-        if places.unique is not None:
-            return places
-        return await catalog.resolve_any(name)
+        return await resolve_preferring_city(catalog, name)
 
     @staticmethod
     def _guess(kind: SubscriptionKind | None) -> str:
