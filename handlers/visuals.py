@@ -20,8 +20,8 @@ from bot.domain.views import StatsResult, Target
 from bot.domain.visuals import IncidentMap
 from bot.ingest.fetch import FetchError, SafeFetcher
 from bot.services.errors import UserError
-from bot.services.questions import resolve_preferring_city
 from bot.services.periods import canonical_period, split_trailing_period
+from bot.services.questions import resolve_preferring_city
 from bot.services.visuals import VisualService
 from handlers.charts import render_stats_chart
 from handlers.html import esc

@@ -12,7 +12,9 @@ from PIL import Image, ImageStat
 
 from bot.app import build_application, open_context
 from bot.domain import Incident
+from bot.domain.views import Period
 from bot.domain.visuals import IncidentMap, MapPoint
+from bot.services.periods import parse_period
 from tests.fakes import MutableClock, ScriptedExtractor
 from tests.httpserver import LocalHTTPServer, running_server
 from tests.tiles import TILE_TEMPLATE_PATH, serve_tiles_for, tile_requests
@@ -94,9 +96,7 @@ def basra_map_points() -> IncidentMap:
     )
 
 
-def located_period() -> object:
-    from bot.services.periods import parse_period
-
+def located_period() -> Period:
     return parse_period("30d", START, "Asia/Baghdad")
 
 
