@@ -1,4 +1,4 @@
-"""Charts and maps end to end: the real application polling the fake Bot API, tiles on 127.0.0.1."""
+"""Charts and maps end to end: the application polling the fake Bot API, tiles on 127.0.0.1."""
 
 from __future__ import annotations
 
