@@ -15,13 +15,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from bot.domain.visuals import Bucket, SeriesPoint, StatsSeries
+from handlers.html import esc
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 6.0, 160
 FONT = "DejaVu Sans"  # bundled with matplotlib; has Arabic glyphs
@@ -64,6 +64,14 @@ class ChartTexts:
     right_to_left: bool = False  # time runs right to left, the value axis on the right
 
 
+def chart_caption(series: StatsSeries) -> str:
+    """The HTML caption under a chart (the picture says the rest)."""
+    return (
+        f"📊 {esc(series.title)}: incidents and killed per {series.bucket.value}, "
+        f"{esc(series.period.label)} (colour) against the period before (grey)."
+    )
+
+
 def _tick_labels(points: Sequence[SeriesPoint], bucket: Bucket, texts: ChartTexts) -> list[str]:
     if bucket is Bucket.MONTH:
         return [f"{point.start:%b %Y}" for point in points]
@@ -99,6 +107,8 @@ def _panel(
         label=chart_label(f"{labels[0]}: {sum(current)}"),
         zorder=2,
     )
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_ylabel(chart_label(name), fontsize=15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     ax.grid(axis="y", color="#e5e5e5", zorder=0)
@@ -112,7 +122,14 @@ def _panel(
 
 
 def render_stats_chart(series: StatsSeries, texts: ChartTexts | None = None) -> bytes:
-    """The PNG of a series: two panels (incidents, killed), current bars over previous ones."""
+    """The PNG of a series: two panels (incidents, killed), current bars over previous ones.
+
+    CPU-bound: call it in a thread. matplotlib is imported here, on the first chart, so that
+    starting the bot does not pay for it (seconds on a small machine).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     words = texts or ChartTexts()
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)

@@ -104,6 +104,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("subscriptions", "What this chat follows", "/subscriptions"),
     ("digest", "Today's digest now", "/digest"),
     ("digest_time", "Daily digest time or off", "/digest_time 07:00"),
+    ("digest_chart", "The week's chart under each digest, on or off", "/digest_chart on"),
     ("timezone", "This chat's timezone", "/timezone Asia/Baghdad"),
     ("quiet", "Quiet hours (alerts arrive silently)", "/quiet 22:00-07:00"),
     ("settings", "Settings overview", "/settings"),

@@ -18,9 +18,9 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-import matplotlib
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from bot.domain.visuals import IncidentMap, MapPoint
@@ -33,8 +33,6 @@ TILE_MAX_AGE = dt.timedelta(days=7)
 MAX_TILES = 30
 FETCH_CONCURRENCY = 4
 _MAX_LAT = 85.05112878
-_FONT_PATH = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
-_BOLD_PATH = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"
 
 Fetch = Callable[[str], Awaitable[bytes]]
 
@@ -152,8 +150,13 @@ def radius_for(killed: int) -> float:
     return min(50.0, 12.0 + 6.0 * math.sqrt(killed))
 
 
+@cache
 def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(_BOLD_PATH if bold else _FONT_PATH), size)
+    """DejaVu Sans (it has Arabic), as matplotlib ships it: no system font needed."""
+    import matplotlib  # here, not at start-up: importing it takes seconds on a small box
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name), size)
 
 
 def _label_box(

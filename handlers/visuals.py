@@ -23,7 +23,7 @@ from bot.services.errors import UserError
 from bot.services.periods import canonical_period, split_trailing_period
 from bot.services.questions import resolve_preferring_city
 from bot.services.visuals import VisualService
-from handlers.charts import render_stats_chart
+from handlers.charts import chart_caption, render_stats_chart
 from handlers.html import esc
 from handlers.maps import TileCache, TileError, render_map
 
@@ -124,6 +124,11 @@ class VisualHandlers:
             CommandHandler("map", safe(self.cmd_map), filters=filters.UpdateType.MESSAGE)
         )
         application.add_handler(
+            CommandHandler(
+                "digest_chart", safe(self.cmd_digest_chart), filters=filters.UpdateType.MESSAGE
+            )
+        )
+        application.add_handler(
             CallbackQueryHandler(safe(self.on_map_button), pattern=r"^(loc|mp):")
         )
 
@@ -153,12 +158,13 @@ class VisualHandlers:
         except Exception:  # the numbers were sent; a drawing bug must not turn into an apology
             logger.exception("could not draw the stats chart")
             return
-        per = series.bucket.value
-        await self._send_photo(
-            update,
-            png,
-            f"📊 {esc(series.title)}: incidents and killed per {per}, "
-            f"{esc(series.period.label)} (colour) against the period before (grey).",
+        await self._send_photo(update, png, chart_caption(series))
+
+    async def cmd_digest_chart(self, update: Update, context: Context) -> None:
+        """/digest_chart on|off: the week's chart under each daily digest (off by default)."""
+        commands = self.commands
+        await commands._setting(
+            update, commands.services.chats.set_digest_chart, "Example: /digest_chart on"
         )
 
     # ---- /map ----------------------------------------------------------------------------

@@ -97,6 +97,31 @@ def map_points(incidents: Sequence[Incident]) -> list[MapPoint]:
     return sorted(spots.values(), key=lambda p: (p.killed, p.incidents))
 
 
+def series_of(
+    title: str,
+    period: Period,
+    before: Period,
+    current: Sequence[Incident],
+    previous: Sequence[Incident],
+) -> StatsSeries:
+    """Bucket two periods' incidents; the previous period's n-th bucket under the current n-th."""
+    bucket = bucket_for(period)
+    current_points = bucketed(current, period.first_day, period.last_day, bucket)
+    previous_points = bucketed(previous, before.first_day, before.last_day, bucket)
+    previous_points = previous_points[-len(current_points) :]
+    while len(previous_points) < len(current_points):
+        previous_points.insert(0, SeriesPoint(start=before.first_day))
+    return StatsSeries(
+        title=title,
+        bucket=bucket,
+        period=period,
+        previous_period=before,
+        current=current_points,
+        previous=previous_points,
+        truncated=SCAN_LIMIT in (len(current), len(previous)),
+    )
+
+
 class VisualService:
     """Series for /stats charts and points for /map, from the same queries as the text."""
 
@@ -123,25 +148,10 @@ class VisualService:
 
     async def stats_series(self, result: StatsResult) -> StatsSeries:
         """The series behind a /stats answer: its period and the one before, bucket by bucket."""
-        period, before = result.period, result.previous_period
-        bucket = bucket_for(period)
-        current = await self._incidents(result.target, period)
-        previous = await self._incidents(result.target, before)
-        current_points = bucketed(current, period.first_day, period.last_day, bucket)
-        previous_points = bucketed(previous, before.first_day, before.last_day, bucket)
-        # Aligned by position: the previous period's n-th bucket under the current n-th.
-        previous_points = previous_points[-len(current_points) :]
-        while len(previous_points) < len(current_points):
-            previous_points.insert(0, SeriesPoint(start=before.first_day))
-        return StatsSeries(
-            title=result.target.label if result.target else ALL_INCIDENTS,
-            bucket=bucket,
-            period=period,
-            previous_period=before,
-            current=current_points,
-            previous=previous_points,
-            truncated=SCAN_LIMIT in (len(current), len(previous)),
-        )
+        current = await self._incidents(result.target, result.period)
+        previous = await self._incidents(result.target, result.previous_period)
+        title = result.target.label if result.target else ALL_INCIDENTS
+        return series_of(title, result.period, result.previous_period, current, previous)
 
     async def incident_map(self, target: Target | None, period: Period) -> IncidentMap:
         """Where the target's incidents of the period happened."""
