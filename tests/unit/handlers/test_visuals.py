@@ -223,3 +223,21 @@ class TestQuestions:
     async def test_questions_in_groups_are_left_alone(self, bot: Harness) -> None:
         calls = await bot.send("Basra", chat_id=-100, chat_type="supergroup")
         assert calls == []
+
+
+class TestDigestChartSetting:
+    async def test_switched_on_and_off_and_shown_in_settings(self, bot: Harness) -> None:
+        calls = await bot.send("/digest_chart on")
+        assert "Week's chart under the digest: <b>on</b>" in calls[0].text
+        chat = await bot.context.storage.chats.get(1)
+        assert chat is not None
+        assert chat.digest_chart is True
+        calls = await bot.send("/digest_chart off")
+        assert "Week's chart under the digest: <b>off</b>" in calls[0].text
+
+    async def test_a_group_member_cannot_change_it(self, bot: Harness) -> None:
+        calls = await bot.send("/digest_chart on", chat_id=-100, user_id=5, chat_type="supergroup")
+        assert "administrators" in calls[-1].text
+        chat = await bot.context.storage.chats.get(-100)
+        assert chat is not None
+        assert chat.digest_chart is False
