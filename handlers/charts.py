@@ -113,7 +113,15 @@ def _panel(
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     ax.grid(axis="y", color="#e5e5e5", zorder=0)
     ax.tick_params(labelsize=13)
-    ax.legend(fontsize=12, loc="upper left", frameon=False)
+    # Above the panel, in one row: never over a bar.
+    ax.legend(
+        fontsize=12,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncol=2,
+        frameon=False,
+        borderaxespad=0.1,
+    )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if texts.right_to_left:
