@@ -113,6 +113,7 @@ class QuestionHandlers:
             return
         if understanding.command == "incident" and question.incident_id is not None:
             detail = await commands.services.queries.incident(question.incident_id)
+            await commands._send(update, f"🔎 Showing: incident #{question.incident_id}")
             markup = (
                 commands.visuals.incident_markup(detail.incident) if commands.visuals else None
             )

@@ -220,6 +220,16 @@ class TestQuestions:
         calls = await bot.send("Basra in 2031")
         assert "has not begun" in calls[0].text
 
+    async def test_an_incident_number(self, bot: Harness) -> None:
+        await bot.ingest("A", located(3))
+        calls = await bot.send("incident 1")
+        assert texts(calls)[0] == "🔎 Showing: incident #1"
+        assert ("📍 Show on the map", "loc:1") in calls[1].buttons
+
+    async def test_an_unknown_incident_number_is_a_polite_error(self, bot: Harness) -> None:
+        calls = await bot.send("#99")
+        assert "There is no incident #99" in calls[-1].text
+
     async def test_questions_in_groups_are_left_alone(self, bot: Harness) -> None:
         calls = await bot.send("Basra", chat_id=-100, chat_type="supergroup")
         assert calls == []
