@@ -20,10 +20,12 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from bot.domain.visuals import IncidentMap, MapPoint
+
+if TYPE_CHECKING:  # Pillow is imported on the first map: start-up does not pay for it
+    from PIL import ImageDraw, ImageFont
 
 TILE = 256
 WIDTH, HEIGHT = 1024, 768
@@ -154,6 +156,7 @@ def radius_for(killed: int) -> float:
 def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
     """DejaVu Sans (it has Arabic), as matplotlib ships it: no system font needed."""
     import matplotlib  # here, not at start-up: importing it takes seconds on a small box
+    from PIL import ImageFont
 
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name), size)
@@ -177,6 +180,8 @@ def compose_map(
     title: str,
 ) -> bytes:
     """The PNG: tiles, circles sized by killed (biggest on top), title, attribution."""
+    from PIL import Image, ImageDraw, UnidentifiedImageError
+
     canvas = Image.new("RGBA", (view.width, view.height), (235, 235, 235, 255))
     for (x, y), data in tiles.items():
         try:
