@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -25,7 +25,7 @@ from bot.services.questions import resolve_preferring_city
 from bot.services.visuals import VisualService
 from handlers.charts import chart_caption, render_stats_chart
 from handlers.html import esc
-from handlers.maps import TileCache, TileError, render_map
+from handlers.maps import Fetch, TileCache, TileError, render_map
 
 if TYPE_CHECKING:
     from handlers.commands import AnyApplication, BotHandlers, Context
@@ -43,7 +43,7 @@ _KIND_CODE = {
 }
 
 
-def tile_fetcher(fetcher: SafeFetcher) -> Any:
+def tile_fetcher(fetcher: SafeFetcher) -> Fetch:
     """Tiles through the project's safe fetching: checked addresses, size cap, timeouts."""
 
     async def fetch(url: str) -> bytes:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 
 from bot.domain import SubscriptionKind
 from bot.domain.views import Period, Resolution
@@ -252,13 +251,11 @@ class QuestionService:
         return _LOOKUP_COMMAND.get(kind, "city") if kind else "city"
 
 
-def describe(understanding: Understanding, *, names: Sequence[str] = ()) -> str:
+def describe(understanding: Understanding) -> str:
     """ "Basra, yesterday": how a question was understood, for the "Showing:" line."""
     parts: list[str] = []
     if understanding.target is not None:
         parts.append(understanding.target.label)
-    elif names:
-        parts.extend(names)
     elif understanding.command in ("stats", "map", "latest"):
         parts.append("everywhere")
     if understanding.period is not None:

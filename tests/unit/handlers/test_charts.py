@@ -93,6 +93,25 @@ class TestChartImage:
         assert render_stats_chart(uneven).startswith(PNG_SIGNATURE)
 
 
+class TestRightToLeft:
+    @staticmethod
+    def _red_columns(texts: ChartTexts | None) -> np.ndarray:
+        only_first = series(killed=(9, 0, 0, 0, 0, 0, 0))
+        image = _image(render_stats_chart(only_first, texts))
+        pixels = np.asarray(image, dtype=np.int16)[480:, :]  # the killed panel
+        target = np.array([int(CURRENT_COLOURS[1][i : i + 2], 16) for i in (1, 3, 5)])
+        red = (np.abs(pixels - target) <= 12).all(axis=2)
+        # Columns of the tall bar (the legend's swatch is a few pixels high).
+        return np.nonzero(red.sum(axis=0) > 100)[0]
+
+    def test_time_runs_right_to_left_for_rtl_readers(self) -> None:
+        left_to_right = self._red_columns(None)
+        right_to_left = self._red_columns(ChartTexts(right_to_left=True))
+        # The first day's bar: at the left for English readers, at the right for Arabic ones.
+        assert left_to_right.max() < 640
+        assert right_to_left.min() > 640
+
+
 class TestLabels:
     def test_bidi_controls_are_removed(self) -> None:
         # RLM, FSI ... PDI help Telegram's clients; the font has no glyph for them.
