@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import io
+import logging
 import math
 import os
 import time
@@ -35,6 +36,8 @@ TILE_MAX_AGE = dt.timedelta(days=7)
 MAX_TILES = 30
 FETCH_CONCURRENCY = 4
 _MAX_LAT = 85.05112878
+
+logger = logging.getLogger(__name__)
 
 Fetch = Callable[[str], Awaitable[bytes]]
 
@@ -141,10 +144,13 @@ class TileCache:
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(path)  # atomic: a reader never sees half a tile
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            temporary.replace(path)  # atomic: a reader never sees half a tile
+        except OSError as exc:  # a full or read-only disk costs the cache, not the map
+            logger.warning("could not cache tile %s: %s", path, exc)
 
 
 def radius_for(killed: int) -> float:

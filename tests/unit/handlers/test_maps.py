@@ -29,7 +29,7 @@ from handlers.maps import (
     view_for,
     world_pixel,
 )
-from handlers.visuals import build_tiles
+from handlers.visuals import build_tiles, tile_fetcher
 from tests.httpserver import LocalHTTPServer, running_server
 from tests.tiles import TILE_TEMPLATE_PATH, serve_tiles_for, tile_requests
 
@@ -193,6 +193,36 @@ class TestRenderFromTileServer:
         with pytest.raises(TileError):
             await render_map(incident_map, tiles, "©", "T")
         assert tile_requests(server) == []
+
+
+class TestDrawing:
+    def test_text_is_laid_out_by_raqm_so_arabic_titles_are_shaped(self) -> None:
+        from PIL import ImageFont
+
+        from handlers.maps import _font
+
+        assert _font(24).layout_engine == ImageFont.Layout.RAQM
+
+    async def test_an_arabic_title_draws(self, server: LocalHTTPServer, tmp_path: Path) -> None:
+        incident_map = iraq_map()
+        serve_tiles_for(server, incident_map)
+        png = await render_map(
+            incident_map, tiles_for(server, tmp_path), "© OpenStreetMap", "البصرة — آخر 30 يوما"
+        )
+        assert png.startswith(PNG_SIGNATURE)
+
+    async def test_a_read_only_cache_still_draws_the_map(
+        self, server: LocalHTTPServer, tmp_path: Path
+    ) -> None:
+        incident_map = iraq_map()
+        serve_tiles_for(server, incident_map)
+        blocked = tmp_path / "cache"
+        blocked.write_text("a file where the cache folder should be")
+        settings = settings_for(server, tmp_path)
+        fetcher = SafeFetcher(settings, allowed_endpoints=[("127.0.0.1", server.port)])
+        tiles = TileCache(settings.sitrep_tile_url, tile_fetcher(fetcher), blocked)
+        png = await render_map(incident_map, tiles, "©", "T")
+        assert png.startswith(PNG_SIGNATURE)
 
 
 class TestSettings:
