@@ -83,13 +83,12 @@ class QuestionHandlers:
             )
             return
         chat_id = await commands._ensure_chat(update)
-        understanding = await self.questions.understand(
-            text, await commands._chat_timezone(chat_id)
-        )
+        timezone = await commands._chat_timezone(chat_id)
+        understanding = await self.questions.understand(text, timezone)
         if is_admin and self._reads_like_a_report(text, understanding):
             await commands.on_private_text(update, context)
             return
-        await self.answer(update, context, understanding)
+        await self.answer(update, context, understanding, timezone)
 
     @staticmethod
     def _reads_like_a_report(text: str, understanding: Understanding) -> bool:
@@ -101,7 +100,9 @@ class QuestionHandlers:
             resolution.matches or resolution.suggestions
         )
 
-    async def answer(self, update: Update, context: Context, understanding: Understanding) -> None:
+    async def answer(
+        self, update: Update, context: Context, understanding: Understanding, timezone: str
+    ) -> None:
         """Say how the question was understood, then answer like the command."""
         commands = self.commands
         question = understanding.question
@@ -126,11 +127,7 @@ class QuestionHandlers:
             await commands._show_latest(update, PAGE_SIZE, 1)
         elif understanding.command == "stats":
             result = await commands.services.queries.stats(
-                understanding.target,
-                understanding.period,
-                timezone=await commands._chat_timezone(update.effective_chat.id)
-                if update.effective_chat
-                else None,
+                understanding.target, understanding.period, timezone=timezone
             )
             await commands._send_stats(update, result)
         elif understanding.command == "map" and commands.visuals is not None:
@@ -154,7 +151,8 @@ class QuestionHandlers:
     async def _suggest(self, update: Update, understanding: Understanding) -> None:
         """Unknown or ambiguous name: buttons for the closest matches, else examples."""
         resolution = understanding.resolution
-        assert resolution is not None
+        if resolution is None:
+            return
         commands = self.commands
         question = understanding.question
         options = resolution.matches if resolution.ambiguous else resolution.suggestions
