@@ -30,11 +30,15 @@ from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
 from bot.services.feeds import FeedService
 from bot.services.health import HealthService
 from bot.services.instrumented import InstrumentedNotifier, TimedExtractor
+from bot.services.questions import QuestionService
+from bot.services.visuals import VisualService
 from handlers.commands import BotHandlers, bot_commands
 from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
 from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests
 from handlers.metrics import PrometheusMetrics, instrument
 from handlers.notifier import TelegramNotifier
+from handlers.questions import QuestionHandlers
+from handlers.visuals import VisualHandlers, build_tiles
 from handlers.web import SitrepHttpServer, Webhook
 from storage.schema import load_migrations
 from storage.sqlite import SqliteStorage
@@ -211,7 +215,17 @@ def build_application(
         admin_ids=admins,
         flood_guard=console_chat is None,
     )
+    visuals = VisualHandlers(
+        handlers,
+        VisualService(context.storage, context.services.queries),
+        build_tiles(settings),
+        settings,
+    )
+    handlers.visuals = visuals
+    questions = QuestionService(context.services.catalog, context.clock, settings.sitrep_timezone)
+    handlers.on_question = QuestionHandlers(handlers, questions).on_question
     handlers.register(application)
+    visuals.register(application)
     if feed_commands is not None:
         register_feed_handlers(application, feed_commands)
     # Last: the catch-alls for unknown commands and buttons, after every module's handlers.

@@ -21,6 +21,10 @@ DEFAULT_HTTP_PORT = 8080
 # Paths the HTTP server answers itself; the webhook must not take one of them.
 HTTP_SERVICE_PATHS = ("/healthz", "/readyz", "/metrics")
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# OpenStreetMap's standard tiles (no a/b/c shards, per the OSM tile usage policy).
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILE_USER_AGENT = "Sitrep/0.1 (+https://github.com/sitrep; incident maps)"
+DEFAULT_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
@@ -85,6 +89,23 @@ class Settings(BaseSettings):
     sitrep_http_port: int | None = Field(
         default=None, ge=0, le=65535, validation_alias="SITREP_HTTP_PORT"
     )
+    # --- maps (``/map``) ---------------------------------------------------------------------
+    sitrep_tile_url: str = Field(default=DEFAULT_TILE_URL, validation_alias="SITREP_TILE_URL")
+    sitrep_tile_user_agent: str = Field(
+        default=DEFAULT_TILE_USER_AGENT,
+        min_length=3,
+        max_length=200,
+        validation_alias="SITREP_TILE_USER_AGENT",
+    )
+    sitrep_tile_attribution: str = Field(
+        default=DEFAULT_TILE_ATTRIBUTION,
+        min_length=1,
+        max_length=120,
+        validation_alias="SITREP_TILE_ATTRIBUTION",
+    )
+    sitrep_tile_cache_dir: Path | None = Field(
+        default=None, validation_alias="SITREP_TILE_CACHE_DIR"
+    )
 
     @field_validator("sitrep_admin_ids", mode="before")
     @classmethod
@@ -124,6 +145,17 @@ class Settings(BaseSettings):
     def _valid_base_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             msg = "must start with http:// or https://"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("sitrep_tile_url")
+    @classmethod
+    def _valid_tile_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("http://", "https://")) or any(
+            part not in value for part in ("{z}", "{x}", "{y}")
+        ):
+            msg = "must be an http(s) URL template with {z}, {x} and {y}"
             raise ValueError(msg)
         return value
 
@@ -203,6 +235,11 @@ class Settings(BaseSettings):
                 value = value.removeprefix("sqlite:///")
             return Path(value)
         return self.sitrep_data_dir / "sitrep.sqlite3"
+
+    @property
+    def tile_cache_path(self) -> Path:
+        """Where map tiles are cached (``SITREP_TILE_CACHE_DIR`` or ``<data dir>/tiles``)."""
+        return self.sitrep_tile_cache_dir or self.sitrep_data_dir / "tiles"
 
     @property
     def token(self) -> str | None:

@@ -302,6 +302,7 @@ def _chat_from_row(row: Row) -> Chat:
         active=bool(row["active"]),
         last_digest_date=_date_opt(row["last_digest_date"]),
         created_at=_dt(row["created_at"]),
+        digest_chart=bool(row["digest_chart"]),
     )
 
 
@@ -1505,8 +1506,8 @@ class SqliteChatRepository(_Repository):
         async def op(conn: aiosqlite.Connection) -> Chat:
             await conn.execute(
                 "INSERT INTO chats (id, type, title, timezone, digest_time, quiet_start, "
-                "quiet_end, language, active, last_digest_date, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "quiet_end, language, active, last_digest_date, created_at, digest_chart) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET type = excluded.type, "
                 "title = COALESCE(excluded.title, chats.title)",
                 (
@@ -1521,6 +1522,7 @@ class SqliteChatRepository(_Repository):
                     int(chat.active),
                     None if chat.last_digest_date is None else chat.last_digest_date.isoformat(),
                     _ts(chat.created_at or _now()),
+                    int(chat.digest_chart),
                 ),
             )
             stored = await _get_chat(conn, chat.id)
@@ -1544,7 +1546,7 @@ class SqliteChatRepository(_Repository):
             changed, _ = await _execute(
                 conn,
                 "UPDATE chats SET timezone = ?, digest_time = ?, quiet_start = ?, quiet_end = ?, "
-                "language = ?, last_digest_date = ? WHERE id = ?",
+                "language = ?, last_digest_date = ?, digest_chart = ? WHERE id = ?",
                 (
                     chat.timezone,
                     _time_text(chat.digest_time),
@@ -1552,6 +1554,7 @@ class SqliteChatRepository(_Repository):
                     _time_text(chat.quiet_end),
                     chat.language,
                     None if chat.last_digest_date is None else chat.last_digest_date.isoformat(),
+                    int(chat.digest_chart),
                     chat.id,
                 ),
             )
@@ -1583,11 +1586,12 @@ class SqliteChatRepository(_Repository):
                 return
             await conn.execute(
                 "INSERT INTO chats (id, type, title, timezone, digest_time, quiet_start, "
-                "quiet_end, language, active, last_digest_date, created_at) "
+                "quiet_end, language, active, last_digest_date, created_at, digest_chart) "
                 "SELECT :new, CASE type WHEN 'group' THEN 'supergroup' ELSE type END, title, "
                 "timezone, digest_time, quiet_start, quiet_end, language, active, "
-                "last_digest_date, created_at FROM chats WHERE id = :old "
+                "last_digest_date, created_at, digest_chart FROM chats WHERE id = :old "
                 "ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone, "
+                "digest_chart = excluded.digest_chart, "
                 "digest_time = excluded.digest_time, quiet_start = excluded.quiet_start, "
                 "quiet_end = excluded.quiet_end, language = excluded.language, "
                 "last_digest_date = COALESCE(excluded.last_digest_date, chats.last_digest_date), "

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.parser
+import email.policy
 import itertools
 import json
 import threading
@@ -74,6 +76,17 @@ class SentMessage:
 
 
 @dataclass
+class SentPhoto:
+    """A photo the bot uploaded (sendPhoto), with its bytes and caption."""
+
+    message_id: int
+    chat_id: int
+    data: bytes
+    caption: str
+    params: dict[str, Any]
+
+
+@dataclass
 class Fault:
     """A planned failure for the next matching calls."""
 
@@ -84,6 +97,21 @@ class Fault:
     retry_after: int = 1
     delay: float = 0.0
     description: str = ""
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """Fields of a multipart/form-data body: text as str, uploaded files as bytes."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        fields[name] = data if part.get_filename() else data.decode("utf-8")
+    return fields
 
 
 def _user(user_id: int, first_name: str = "Test", username: str | None = None) -> dict[str, Any]:
@@ -132,6 +160,8 @@ class FakeBotAPI:
         self.overall_per_second = 30
         self.calls: list[Call] = []
         self.messages: list[SentMessage] = []
+        self.photos: list[SentPhoto] = []
+        self.venues: list[dict[str, Any]] = []
         self.commands: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.blocked_chats: set[int] = set()
@@ -395,6 +425,8 @@ class FakeBotAPI:
         raw: dict[str, Any] = {}
         if "json" in content_type and body:
             raw = json.loads(body)
+        elif content_type.startswith("multipart/form-data") and body:
+            raw = _multipart(content_type, body)
         elif body:
             raw = {key: values[-1] for key, values in parse_qs(body.decode()).items()}
         params: dict[str, Any] = {}
@@ -566,6 +598,49 @@ class FakeBotAPI:
             message = SentMessage(next(self._message_ids), chat_id, text, params)
             self.messages.append(message)
         return self._ok(self._message_json(message))
+
+    def _api_sendPhoto(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        data = params.get("photo")
+        if not isinstance(data, bytes) or not data:
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: no photo"}
+        caption = str(params.get("caption", ""))
+        if len(caption) > 1024:
+            return 400, {"ok": False, "error_code": 400, "description": "caption is too long"}
+        with self._lock:
+            photo = SentPhoto(next(self._message_ids), chat_id, data, caption, params)
+            self.photos.append(photo)
+        result = self._message_json(SentMessage(photo.message_id, chat_id, caption, params))
+        result.pop("text")
+        result["caption"] = caption
+        result["photo"] = [
+            {"file_id": f"photo{photo.message_id}", "file_unique_id": "u", "width": 1, "height": 1}
+        ]
+        return self._ok(result)
+
+    def _api_sendVenue(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        for key in ("latitude", "longitude", "title", "address"):
+            if key not in params:
+                return 400, {"ok": False, "error_code": 400, "description": f"{key} missing"}
+        with self._lock:
+            self.venues.append(params)
+            message_id = next(self._message_ids)
+        result = self._message_json(SentMessage(message_id, chat_id, "", params))
+        result.pop("text")
+        location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
+        result["venue"] = {
+            "location": location,
+            "title": params["title"],
+            "address": params["address"],
+        }
+        result["location"] = location
+        return self._ok(result)
+
+    def photos_to(self, chat_id: int) -> list[SentPhoto]:
+        """Photos sent to one chat, in order."""
+        with self._lock:
+            return [photo for photo in self.photos if photo.chat_id == chat_id]
 
     def _message_json(self, message: SentMessage) -> dict[str, Any]:
         chat_type = "private" if message.chat_id > 0 else "supergroup"

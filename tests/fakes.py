@@ -512,6 +512,7 @@ class _Chats(_Repo):
                     "quiet_end",
                     "language",
                     "last_digest_date",
+                    "digest_chart",
                 )
             }
         )
