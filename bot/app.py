@@ -22,7 +22,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from telegram.request import BaseRequest
 
 from bot.config import Settings, SettingsError
-from bot.extract.actors import ActorRegistry
+from bot.extract.actors import ActorFileError, ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.ports import Clock, Extractor, SystemClock
 from bot.services import Services, build_services
@@ -85,11 +85,7 @@ async def open_context(
         if lock:
             storage.acquire_instance_lock()
         gazetteer = Gazetteer.default()
-        actors = (
-            ActorRegistry.from_file(settings.sitrep_actors_file)
-            if settings.sitrep_actors_file
-            else ActorRegistry.default()
-        )
+        actors = _actor_registry(settings)
         chosen_clock = clock or SystemClock()
         chosen_extractor = extractor or _extractor(gazetteer, actors)
         services = build_services(
@@ -101,6 +97,16 @@ async def open_context(
     except BaseException:
         await storage.close()
         raise
+
+
+def _actor_registry(settings: Settings) -> ActorRegistry:
+    """The packaged registry, plus SITREP_ACTORS_FILE; a bad file is a one-line settings error."""
+    if not settings.sitrep_actors_file:
+        return ActorRegistry.default()
+    try:
+        return ActorRegistry.from_file(settings.sitrep_actors_file)
+    except ActorFileError as exc:
+        raise SettingsError(f"invalid settings: SITREP_ACTORS_FILE: {exc}") from None
 
 
 def _feed_service(context: AppContext) -> FeedService | None:
