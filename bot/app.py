@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo
 
 from telegram import BotCommandScopeChat, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    Defaults,
+)
 from telegram.request import BaseRequest
 
 from bot.config import Settings, SettingsError
@@ -38,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 CONCURRENT_UPDATES = 16
+# Telegram holds a long poll open up to 50 s: one request per 50 quiet seconds, not per second.
+POLL_TIMEOUT_SECONDS = 50
 NO_BOT_HELP = (
     "no bot token: set TELEGRAM_BOT_TOKEN (from @BotFather), "
     "or try `sitrep demo` to see Sitrep work in a console without Telegram"
@@ -235,14 +244,30 @@ def build_application(
     return application
 
 
+def allowed_updates(application: AnyApplication) -> list[str]:
+    """The update types the registered handlers act on (Telegram sends only those)."""
+    wanted = {Update.MESSAGE}  # commands, private text, group migrations
+    for group in application.handlers.values():
+        for handler in group:
+            if isinstance(handler, CallbackQueryHandler):
+                wanted.add(Update.CALLBACK_QUERY)
+            elif isinstance(handler, ChatMemberHandler):
+                if handler.chat_member_types != ChatMemberHandler.CHAT_MEMBER:
+                    wanted.add(Update.MY_CHAT_MEMBER)
+                if handler.chat_member_types != ChatMemberHandler.MY_CHAT_MEMBER:
+                    wanted.add(Update.CHAT_MEMBER)
+    return sorted(wanted)
+
+
 async def start_application(application: AnyApplication, *, polling: bool = True) -> None:
     """Start like ``run_polling`` does: initialize, post_init, polling, start."""
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
     if polling and application.updater is not None:
+        # A stop cancels the open long poll, so a long timeout never delays shutdown.
         await application.updater.start_polling(
-            allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=1
+            allowed_updates=allowed_updates(application), timeout=POLL_TIMEOUT_SECONDS
         )
     await application.start()
 
