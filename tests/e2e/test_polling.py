@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from telegram.ext import BaseHandler, CallbackQueryHandler, ChatMemberHandler, TypeHandler
 
@@ -28,7 +29,7 @@ class TestPolling:
 
     async def test_every_handler_gets_its_updates(self, bot: RunningBot) -> None:
         requested = set(allowed_updates(bot.app))
-        handlers: list[BaseHandler[object, object, object]] = [
+        handlers: list[BaseHandler[Any, Any, Any]] = [
             handler for group in bot.app.handlers.values() for handler in group
         ]
         for handler in handlers:
