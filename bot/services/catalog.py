@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from bot.domain import ActorRef, Location, SubscriptionKind
 from bot.domain.views import Resolution, Target
 from bot.services.errors import UserError
-from bot.services.lookup import ActorLookup, PlaceEntry, PlaceLookup
+from bot.services.lookup import ActorLookup, PlaceEntry, PlaceLookup, near_city
 from storage.base import Storage
 
 MAX_QUERY_CHARS = 100
@@ -141,6 +141,15 @@ class CatalogService:
 
     def _parent(self, entry: PlaceEntry) -> PlaceEntry | None:
         return self._gazetteer.get(entry.parent_key) if entry.parent_key else None
+
+    def city_of(self, entry: PlaceEntry) -> PlaceEntry | None:
+        """The city a place is part of: its listed parent, when it lies in or next to it."""
+        parent = self._parent(entry)
+        return parent if parent is not None and near_city(entry, parent) else None
+
+    def neighbourhoods(self, city: PlaceEntry) -> list[PlaceEntry]:
+        """The places listed under a city that lie in or next to it."""
+        return [child for child in self._gazetteer.children(city.key) if near_city(child, city)]
 
     def _place_matches(self, text: str) -> list[PlaceEntry]:
         found = self._gazetteer.lookup(text)

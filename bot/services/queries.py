@@ -188,7 +188,7 @@ class QueryService:
         keys = [place_key]
         entry = self._catalog.place_entry(place_key)
         if entry is not None:
-            for member in [entry, *self._catalog.gazetteer.children(entry.key)]:
+            for member in [entry, *self._catalog.neighbourhoods(entry)]:
                 fallback = Location(
                     name=member.name,
                     admin1=member.admin1,
@@ -206,14 +206,17 @@ class QueryService:
         return place_key in self.place_keys(incident)
 
     def place_keys(self, incident: Incident) -> list[str]:
-        """The place keys an incident counts for: its own and its parent city's (point-like)."""
+        """The place keys an incident counts for: its own and its city's (point-like), when it
+        lies in or next to that city."""
         location = incident.location
         if location.geo_precision not in _POINTLIKE:
             return []
         keys = [location.key]
         entry = self._catalog.entry_for_location(location)
         if entry is not None:
-            keys += [key for key in (entry.key, entry.parent_key) if key and key not in keys]
+            city = self._catalog.city_of(entry)
+            city_key = city.key if city is not None else None
+            keys += [key for key in (entry.key, city_key) if key and key not in keys]
         return keys
 
     async def incident(self, incident_id: int) -> IncidentDetail:

@@ -53,6 +53,21 @@ class TestMatching:
         incident = await _stored(storage, make_incident("Green Zone", killed=15))
         assert await services.alerts.queue_new(incident) == 1
 
+    async def test_a_town_far_from_its_listed_parent_does_not_alert_the_city(
+        self, services: Services, storage: Storage
+    ) -> None:
+        # Daquq lies about 37 km from Kirkuk: Kirkuk city's subscribers are not told of it.
+        kirkuk = services.catalog.resolve_place("Kirkuk").unique
+        daquq = services.catalog.resolve_place("Daquq").unique
+        assert kirkuk is not None
+        assert daquq is not None
+        for chat_id, target in ((1, kirkuk), (2, daquq)):
+            await add_chat(services, chat_id)
+            await services.subscriptions.subscribe(chat_id, target)
+        incident = await _stored(storage, make_incident("Daquq", killed=2))
+        await services.alerts.queue_new(incident)
+        assert await _alerted_chats(storage, incident) == {2}
+
     async def test_a_place_without_geonames_id_matches_by_its_gazetteer_key(
         self, services: Services, storage: Storage
     ) -> None:

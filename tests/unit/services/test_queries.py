@@ -207,3 +207,19 @@ class TestSearch:
         )
         stats = await services.queries.stats(None, services.queries.parse_period("24h"))
         assert stats.current.by_event_type == {"Protests": 1}
+
+
+class TestCityBounds:
+    async def test_a_city_includes_its_neighbourhoods_but_not_distant_towns(
+        self, services: Services, storage: Storage
+    ) -> None:
+        for place in ("Kirkuk", "Daquq", "Green Zone"):
+            await storage.incidents.add(make_incident(place, killed=1))
+        kirkuk = services.catalog.resolve_place("Kirkuk").unique
+        baghdad = services.catalog.resolve_place("Baghdad").unique
+        assert kirkuk is not None
+        assert baghdad is not None
+        in_kirkuk = await services.queries.for_target(kirkuk)
+        assert [i.location.name for i in in_kirkuk.items] == ["Kirkuk"]
+        in_baghdad = await services.queries.for_target(baghdad)
+        assert [i.location.name for i in in_baghdad.items] == ["Green Zone"]
