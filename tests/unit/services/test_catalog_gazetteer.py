@@ -111,3 +111,25 @@ class TestRealRegistry:
         resolution = await catalog.resolve_actor("Sarya al Salam")
         keys = [t.key for t in resolution.matches or resolution.suggestions]
         assert "saraya-al-salam" in keys
+
+
+class TestCityBoundsInThePackagedGazetteer:
+    @pytest.mark.parametrize(
+        ("city", "inside", "outside"),
+        [
+            ("Kirkuk", "K1 base", "Daquq"),
+            ("Baghdad", "Green Zone", "Tarmiyah"),
+            ("Basra", "Basra International Airport", "Fao"),
+            ("Mosul", "Gogjali", "Tal Afar"),
+        ],
+    )
+    def test_listed_places_count_for_the_city_only_when_near_it(
+        self, catalog: CatalogService, city: str, inside: str, outside: str
+    ) -> None:
+        target = catalog.resolve_place(city).unique
+        assert target is not None
+        entry = catalog.place_entry(target.key)
+        assert entry is not None
+        names = {child.name for child in catalog.neighbourhoods(entry)}
+        assert inside in names
+        assert outside not in names
