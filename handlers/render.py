@@ -16,6 +16,7 @@ from bot.domain import (
     IncidentRevision,
     SourceRef,
     Subscription,
+    SubscriptionKind,
 )
 from bot.domain.views import (
     ChatSettings,
@@ -173,8 +174,24 @@ def incident_card(
     return "\n".join(lines)
 
 
-def incident_line(incident: Incident) -> str:
-    """One line of a list: date, type, place, toll, id."""
+def sides_text(incident: Incident, focus_actor: str | None = None) -> str | None:
+    """Who fought, as escaped HTML: "A vs B" in a battle, else the actors named.
+
+    In a faction's list (``focus_actor``) only the other side is named: "vs B".
+    """
+    names = [actor.name for actor in incident.actors if actor.id != focus_actor]
+    if not names:
+        return None
+    battle = incident.event_type is EventType.BATTLES
+    if focus_actor is not None and len(names) < len(incident.actors):
+        return esc(("vs " if battle else "with ") + ", ".join(names))
+    return esc((" vs " if battle else ", ").join(names))
+
+
+def incident_line(incident: Incident, *, focus_actor: str | None = None) -> str:
+    """One line of a list: date, type, place, who, toll, id."""
+    sides = sides_text(incident, focus_actor)
+    sides_part = f" — {sides}" if sides else ""
     toll = []
     if incident.killed.known:
         toll.append(f"{esc(incident.killed.display())} killed")
@@ -185,7 +202,7 @@ def incident_line(incident: Incident) -> str:
     return (
         f"{_EVENT_ICONS.get(incident.event_type, '•')} {incident.date.day} {incident.date:%b %Y}: "
         f"<b>{esc(incident.sub_event_type.value)}</b>, {esc(format_place(incident))}"
-        f"{toll_text}{ident}"
+        f"{sides_part}{toll_text}{ident}"
     )
 
 
@@ -242,6 +259,7 @@ def incident_list(
     pages: int = 1,
     total: int | None = None,
     empty: str = "No incidents found.",
+    focus_actor: str | None = None,
 ) -> str:
     """A titled list of incident lines, with a page indicator when paginated."""
     head = f"<b>{esc(title)}</b>"
@@ -251,7 +269,8 @@ def incident_list(
         head += f" (page {page}/{pages})"
     if not incidents:
         return f"{head}\n{esc(empty)}"
-    return "\n".join([head, *(incident_line(incident) for incident in incidents)])
+    lines = (incident_line(incident, focus_actor=focus_actor) for incident in incidents)
+    return "\n".join([head, *lines])
 
 
 def grouped_alert(incidents: Sequence[Incident], note: str | None = None) -> str:
@@ -262,9 +281,6 @@ def grouped_alert(incidents: Sequence[Incident], note: str | None = None) -> str
     for incident in incidents:
         lines.append("")
         lines.append(incident_line(incident))
-        actors = actors_line(incident)
-        if actors:
-            lines.append(f"👥 {actors}")
         if incident.sources:
             lines.append(f"Sources: {source_links(incident.sources, 2)}")
     return "\n".join(lines)
@@ -385,8 +401,19 @@ def page_message(title: str, page: IncidentPage, *, empty: str = "No incidents f
     """A page of incidents with its title, period and page indicator."""
     if page.period is not None:
         title = f"{title} — {page.period.label}"
+    focus = (
+        page.target.key
+        if page.target is not None and page.target.kind is SubscriptionKind.ACTOR
+        else None
+    )
     return incident_list(
-        title, page.items, page=page.page, pages=page.pages, total=page.total, empty=empty
+        title,
+        page.items,
+        page=page.page,
+        pages=page.pages,
+        total=page.total,
+        empty=empty,
+        focus_actor=focus,
     )
 
 

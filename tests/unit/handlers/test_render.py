@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.domain import (
+    ActorRef,
+    ActorType,
     CasualtyClaim,
     CasualtyCount,
     CountStatus,
     GeoPrecision,
+    Incident,
     OutboxKind,
     OutboxMessage,
     SubscriptionKind,
@@ -17,6 +20,7 @@ from bot.domain.views import (
     Digest,
     DigestCity,
     DigestGroup,
+    IncidentPage,
     Period,
     StatsResult,
     Target,
@@ -216,3 +220,41 @@ class TestStatsAndOutbox:
             next_attempt_at=NOW,
         )
         assert render_outbox(message) == "feed &lt;broken&gt; &amp; failing"
+
+
+def _two_sided() -> Incident:
+    incident = basra_incident(killed=4)
+    return incident.model_copy(
+        update={
+            "id": 7,
+            "actors": [
+                ActorRef(
+                    id="saraya-al-salam", name="Saraya al-Salam", type=ActorType.POLITICAL_MILITIA
+                ),
+                *incident.actors,
+            ],
+        }
+    )
+
+
+class TestListLineSides:
+    def test_a_list_line_names_both_sides(self) -> None:
+        line = to_plain(render.incident_line(_two_sided()))
+        assert "Saraya al-Salam vs Asaib Ahl al-Haq" in line
+        assert "4 killed" in line
+
+    def test_a_faction_list_names_the_other_side(self) -> None:
+        target = Target(
+            kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq"
+        )
+        page = IncidentPage(items=[_two_sided()], total=1, target=target)
+        text = to_plain(render.page_message("Asaib Ahl al-Haq", page))
+        line = text.splitlines()[-1]
+        assert "vs Saraya al-Salam" in line
+        assert "Asaib Ahl al-Haq" not in line
+
+    def test_digest_lines_name_the_sides(self) -> None:
+        city = DigestCity(name="Basra", incidents=[_two_sided()])
+        group = DigestGroup(governorate="Basra", total=1, killed=4, injured=0, cities=[city])
+        text = to_plain(render.digest_message(digest([group], total=1, killed=4)))
+        assert "Saraya al-Salam vs Asaib Ahl al-Haq" in text
