@@ -113,7 +113,8 @@ def casualty_line(incident: Incident, *, with_claims: bool = False) -> str:
         )
         if part
     ]
-    return " · ".join(parts) if parts else "No casualties reported"
+    # Nothing stated for this incident is not "nobody was hurt": never imply a zero.
+    return " · ".join(parts) if parts else "Casualties: no figures given"
 
 
 def actors_line(incident: Incident) -> str | None:
@@ -336,24 +337,49 @@ def digest_message(digest: Digest) -> str:
         if digest.previous_total:
             lines.append(f"(The day before: {digest.previous_total} incidents.)")
         return "\n".join(lines)
+    every = [i for group in digest.groups for city in group.cities for i in city.incidents]
+    killed_change = f" ({esc(change_text(digest.killed, digest.previous_killed))})"
     lines.append(
         f"<b>{digest.total}</b> incident{'s' if digest.total != 1 else ''} "
         f"({esc(change_text(digest.total, digest.previous_total))}), "
-        f"<b>{digest.killed}</b> killed "
-        f"({esc(change_text(digest.killed, digest.previous_killed))}), "
-        f"<b>{digest.injured}</b> injured"
+        + _toll_words(every, digest.killed, digest.injured, bold=True, killed_note=killed_change)
     )
     for group in digest.groups:
         lines.append("")
+        in_group = [i for city in group.cities for i in city.incidents]
         lines.append(
             f"<b>{esc(group.governorate)}</b> — {group.total} incident"
-            f"{'s' if group.total != 1 else ''}, {group.killed} killed, {group.injured} injured"
+            f"{'s' if group.total != 1 else ''}, "
+            + _toll_words(in_group, group.killed, group.injured)
         )
         for city in group.cities:
             lines.append(f"<u>{esc(city.name)}</u>")
             for incident in city.incidents:
                 lines.append(incident_line(incident))
     return "\n".join(lines)
+
+
+def _toll_words(
+    incidents: Sequence[Incident],
+    killed: int,
+    injured: int,
+    *,
+    bold: bool = False,
+    killed_note: str = "",
+) -> str:
+    """ "3 killed, 4 injured", saying "not reported" for a figure no incident gave."""
+
+    def part(total: int, label: str, known: bool, note: str = "") -> str:
+        if incidents and not known:
+            return f"{label} not reported"
+        return (f"<b>{total}</b> {label}" if bold else f"{total} {label}") + note
+
+    return ", ".join(
+        (
+            part(killed, "killed", any(i.killed.known for i in incidents), killed_note),
+            part(injured, "injured", any(i.injured.known for i in incidents)),
+        )
+    )
 
 
 def digest_from_payload(data: Any) -> str:
@@ -369,15 +395,17 @@ def stats_message(result: StatsResult) -> str:
     # "+117 vs the 2553 days before" would be noise.
     compare = not (result.widened_from and previous.incidents == 0)
 
-    def figure(name: str, now: int, before: int) -> str:
+    def figure(name: str, now: int, before: int, reported: int | None = None) -> str:
+        if reported == 0 and current.incidents:
+            return f"{name}: not reported"
         change = f" ({esc(change_text(now, before))})" if compare else ""
         return f"{name}: <b>{now}</b>{change}"
 
     lines = [
         f"<b>📊 {esc(subject)} — {esc(result.period.label)}</b>",
         figure("Incidents", current.incidents, previous.incidents),
-        figure("Killed", current.killed, previous.killed),
-        figure("Injured", current.injured, previous.injured),
+        figure("Killed", current.killed, previous.killed, current.killed_reported),
+        figure("Injured", current.injured, previous.injured, current.injured_reported),
     ]
     if current.by_event_type:
         lines.append("")

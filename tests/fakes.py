@@ -462,12 +462,14 @@ class _Incidents(_Repo):
         return sum(1 for i in self._s.incidents.values() if _matches(i, query))
 
     async def stats(self, query: IncidentQuery) -> IncidentStats:
-        stats = IncidentStats()
+        stats = IncidentStats(killed_reported=0, injured_reported=0)
         for incident in self._s.incidents.values():
             if _matches(incident, query):
                 stats.incidents += 1
                 stats.killed += incident.killed.best
                 stats.injured += incident.injured.best
+                stats.killed_reported = (stats.killed_reported or 0) + incident.killed.known
+                stats.injured_reported = (stats.injured_reported or 0) + incident.injured.known
                 name = incident.event_type.value
                 stats.by_event_type[name] = stats.by_event_type.get(name, 0) + 1
         return stats

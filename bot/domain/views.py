@@ -117,6 +117,9 @@ class Totals(_View):
     killed: int = 0
     injured: int = 0
     by_event_type: dict[str, int] = Field(default_factory=dict)
+    # Incidents that gave a killed / injured figure; None when not counted.
+    killed_reported: int | None = None
+    injured_reported: int | None = None
 
 
 class StatsResult(_View):

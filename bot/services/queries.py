@@ -47,11 +47,13 @@ def sanitize_search(text: str) -> str:
 
 def totals_of(incidents: Iterable[Incident]) -> Totals:
     """Counts, conservative killed and injured, and a per-event-type breakdown."""
-    totals = Totals()
+    totals = Totals(killed_reported=0, injured_reported=0)
     for incident in incidents:
         totals.incidents += 1
         totals.killed += incident.killed.best
         totals.injured += incident.injured.best
+        totals.killed_reported = (totals.killed_reported or 0) + incident.killed.known
+        totals.injured_reported = (totals.injured_reported or 0) + incident.injured.known
         name = incident.event_type.value
         totals.by_event_type[name] = totals.by_event_type.get(name, 0) + 1
     return totals
@@ -63,6 +65,8 @@ def _totals_from(stats: IncidentStats) -> Totals:
         killed=stats.killed,
         injured=stats.injured,
         by_event_type=dict(stats.by_event_type),
+        killed_reported=stats.killed_reported,
+        injured_reported=stats.injured_reported,
     )
 
 

@@ -258,3 +258,36 @@ class TestListLineSides:
         group = DigestGroup(governorate="Basra", total=1, killed=4, injured=0, cities=[city])
         text = to_plain(render.digest_message(digest([group], total=1, killed=4)))
         assert "Saraya al-Salam vs Asaib Ahl al-Haq" in text
+
+
+class TestUnknownIsNotZero:
+    def test_stats_without_any_injured_figure_say_so(self) -> None:
+        period = Period(
+            since=NOW - dt.timedelta(days=7),
+            until=NOW,
+            first_day=dt.date(2024, 5, 3),
+            last_day=dt.date(2024, 5, 10),
+            label="last 7 days",
+        )
+        current = Totals(incidents=2, killed=3, injured=0, killed_reported=1, injured_reported=0)
+        result = StatsResult(
+            current=current, previous=Totals(), period=period, previous_period=period
+        )
+        text = to_plain(render.stats_message(result))
+        assert "Injured: 0" not in text
+        assert "Injured: not reported" in text
+        assert "Killed: 3" in text
+
+    def test_digest_without_injured_figures_does_not_say_zero(self) -> None:
+        city = DigestCity(name="Basra", incidents=[basra_incident(killed=3)], killed=3)
+        group = DigestGroup(governorate="Basra", total=1, killed=3, cities=[city])
+        text = to_plain(render.digest_message(digest([group], total=1, killed=3)))
+        assert "0 injured" not in text
+
+    def test_a_card_without_figures_does_not_claim_none_were_hurt(self) -> None:
+        incident = basra_incident().model_copy(
+            update={"killed": CasualtyCount(), "injured": CasualtyCount()}
+        )
+        text = to_plain(render.incident_card(incident))
+        assert "No casualties" not in text
+        assert "no figures" in text.lower()

@@ -223,3 +223,17 @@ class TestCityBounds:
         assert [i.location.name for i in in_kirkuk.items] == ["Kirkuk"]
         in_baghdad = await services.queries.for_target(baghdad)
         assert [i.location.name for i in in_baghdad.items] == ["Green Zone"]
+
+
+class TestUnknownTotals:
+    async def test_stats_count_how_many_incidents_gave_each_figure(
+        self, services: Services, storage: Storage
+    ) -> None:
+        await storage.incidents.add(make_incident("Basra", killed=2))
+        await storage.incidents.add(make_incident("Baghdad", killed=1, injured=4))
+        await storage.incidents.add(make_incident("Kirkuk"))
+        result = await services.queries.stats(
+            period=services.queries.parse_period("since 2020-01-01")
+        )
+        assert (result.current.killed, result.current.killed_reported) == (3, 2)
+        assert (result.current.injured, result.current.injured_reported) == (4, 1)
