@@ -504,12 +504,11 @@ class BotHandlers:
             subscription, created = await self.services.subscriptions.subscribe_payload(
                 chat_id, payload
             )
-            verb = "Subscribed to" if created else "You already follow"
+            chat = await self.services.chats.get(chat_id)
             await self._send(
                 update,
-                f"✅ {verb} <b>{esc(subscription.label)}</b>. "
-                "You'll get an alert for each new incident and a daily digest.\n"
-                "See /subscriptions or /settings.",
+                render.subscribed_message(subscription.label, "", chat, created=created)
+                + "\nSee /subscriptions.",
             )
             return
         markup = _keyboard(
@@ -749,10 +748,8 @@ class BotHandlers:
             else ""
         )
         if created:
-            text = (
-                f"✅ Subscribed to <b>{esc(subscription.label)}</b>{threshold}.\n"
-                "You'll get an alert for each new incident and a daily digest (/settings)."
-            )
+            chat = await self.services.chats.get(chat_id)
+            text = render.subscribed_message(subscription.label, threshold, chat)
         else:
             text = f"You already follow <b>{esc(subscription.label)}</b>{threshold}."
         payload = self.services.subscriptions.payload_for(target)

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain import (
     CasualtyCount,
+    Chat,
     CountStatus,
     DatePrecision,
     EventType,
@@ -462,6 +463,22 @@ def subscriptions_message(subscriptions: Sequence[Subscription]) -> str:
     return "\n".join(lines)
 
 
+def subscribed_message(label: str, threshold: str, chat: Chat, *, created: bool = True) -> str:
+    """The answer to a subscription: what it brings, digest included only when it is on."""
+    verb = "Subscribed to" if created else "You already follow"
+    if chat.digest_time is not None:
+        brings = (
+            "You'll get an alert for each new incident and a daily digest at "
+            f"{chat.digest_time:%H:%M} (/settings)."
+        )
+    else:
+        brings = (
+            "You'll get an alert for each new incident. Daily digests are off "
+            "(<code>/digest_time 07:00</code> turns them on)."
+        )
+    return f"✅ {verb} <b>{esc(label)}</b>{esc(threshold)}.\n{brings}"
+
+
 def settings_message(view: ChatSettings) -> str:
     """The chat's settings overview for /settings."""
     chat = view.chat
@@ -478,6 +495,8 @@ def settings_message(view: ChatSettings) -> str:
     ]
     if view.next_digest_at is not None:
         lines[-1] += f" (next: {esc(local_time(view.next_digest_at, chat.timezone))})"
+    elif view.digest_needs_subscriptions:
+        lines[-1] += " (starts with your first subscription)"
     lines.append(f"Quiet hours: <b>{esc(quiet)}</b>{' — quiet now' if view.quiet_now else ''}")
     lines.append(f"Subscriptions: <b>{len(view.subscriptions)}</b> (/subscriptions)")
     lines.append("")

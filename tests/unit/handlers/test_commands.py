@@ -263,6 +263,28 @@ class TestSettings:
         edited = only_reply(await harness.press("set:d:off"))
         assert "Daily digest: <b>off</b>" in edited.text
 
+    async def test_settings_without_subscriptions_promise_no_digest_time(
+        self, harness: Harness
+    ) -> None:
+        reply = only_reply(await harness.send("/settings"))
+        assert "next:" not in reply.text
+        assert "first subscription" in reply.text
+
+    async def test_subscribe_after_digest_off_promises_no_digest(self, harness: Harness) -> None:
+        await harness.send("/digest_time off")
+        await harness.send("/subscribe Basra")
+        reply = only_reply(await harness.press("sub:place:gn:99532"))
+        assert "Subscribed to" in reply.text
+        assert "and a daily digest" not in reply.text
+        assert "/digest_time" in reply.text
+        deep = only_reply(await harness.send("/start sub_place_98182"))
+        assert "and a daily digest" not in deep.text
+
+    async def test_subscribe_with_digests_on_names_the_time(self, harness: Harness) -> None:
+        await harness.send("/subscribe Basra")
+        reply = only_reply(await harness.press("sub:place:gn:99532"))
+        assert "daily digest at 07:00" in reply.text
+
     async def test_digest_now_nothing_reported(self, harness: Harness) -> None:
         await harness.send("/subscribe Mosul")
         reply = only_reply(await harness.send("/digest"))
