@@ -37,7 +37,7 @@ from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
 from bot.services.feeds import FeedService
 from handlers.commands import BotHandlers, bot_commands
 from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
-from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests
+from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests, schedule_heartbeat
 from handlers.notifier import TelegramNotifier
 from storage.sqlite import SqliteStorage
 
@@ -225,6 +225,7 @@ def build_application(
         runtime.task = asyncio.create_task(dispatcher.run_forever(runtime.stop))
         if console_chat is not None:
             return
+        schedule_heartbeat(app, context.services.admin.beat)
         # A digest missed while the bot was down goes out on the first tick, once.
         schedule_digests(app, context.services.digests, dispatcher.wake, digest_interval)
         if context.feeds is not None:

@@ -337,6 +337,7 @@ def digest_message(digest: Digest) -> str:
         lines.append(f"✅ Nothing reported {where} in the last 24 hours.")
         if digest.previous_total:
             lines.append(f"(The day before: {digest.previous_total} incidents.)")
+        lines.extend(_late_reports(digest))
         return "\n".join(lines)
     every = [i for group in digest.groups for city in group.cities for i in city.incidents]
     killed_change = f" ({esc(change_text(digest.killed, digest.previous_killed))})"
@@ -357,7 +358,23 @@ def digest_message(digest: Digest) -> str:
             lines.append(f"<u>{esc(city.name)}</u>")
             for incident in city.incidents:
                 lines.append(incident_line(incident))
+    lines.extend(_late_reports(digest))
     return "\n".join(lines)
+
+
+def _late_reports(digest: Digest) -> list[str]:
+    """Reports in the window about older events: listed apart, as such."""
+    if not digest.late:
+        return []
+    count = max(digest.late_total, len(digest.late))
+    lines = [
+        "",
+        f"<b>🗄 Late reports of older events ({count})</b> — not counted above",
+        *(incident_line(incident) for incident in digest.late),
+    ]
+    if count > len(digest.late):
+        lines.append(f"… and {count - len(digest.late)} more")
+    return lines
 
 
 def _toll_words(

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from bot.cli import bot, common, db, extract, ingest
+from bot.cli import bot, common, db, extract, health, ingest
 from bot.config import SettingsError
 from storage.base import StorageError
 
@@ -25,7 +25,7 @@ def app() -> None:
 
 
 # Each command module adds its commands to the group. Order = order in --help.
-for _module in (bot, db, ingest, extract):
+for _module in (bot, db, ingest, extract, health):
     _module.register(app)
 
 

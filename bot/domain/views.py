@@ -182,6 +182,10 @@ class Digest(_View):
     previous_total: int = 0
     previous_killed: int = 0
     previous_injured: int = 0
+    # Reported in the window, but about events before it (an archive import, a late story):
+    # listed apart, never counted as the day's.
+    late: list[Incident] = Field(default_factory=list)
+    late_total: int = 0
 
     _aware = field_validator("window_start", "window_end")(_require_aware)
 

@@ -291,3 +291,13 @@ class TestUnknownIsNotZero:
         text = to_plain(render.incident_card(incident))
         assert "No casualties" not in text
         assert "no figures" in text.lower()
+
+
+class TestDigestLateReports:
+    def test_late_reports_of_older_events_are_listed_apart(self) -> None:
+        old = basra_incident(killed=5, day=dt.date(2019, 3, 1)).model_copy(update={"id": 40})
+        text = to_plain(render.digest_message(digest([], late=[old])))
+        assert "Nothing reported in your areas" in text
+        late_part = text.split("Late reports", 1)[1]
+        assert "1 Mar 2019" in late_part
+        assert "/incident 40" in late_part
