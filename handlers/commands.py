@@ -575,10 +575,17 @@ class BotHandlers:
         """/faction <name> [period]."""
         await self._lookup_command(update, SubscriptionKind.ACTOR, "/faction AAH 30d")
 
-    async def _resolve(self, kind: SubscriptionKind | None, name: str) -> Resolution:
+    async def _resolve(
+        self, kind: SubscriptionKind | None, name: str, chat_id: int | None = None
+    ) -> Resolution:
         catalog = self.services.catalog
         if kind is SubscriptionKind.PLACE:
-            return catalog.resolve_place(name)
+            countries = (
+                await self.services.subscriptions.recent_countries(chat_id)
+                if chat_id is not None
+                else set()
+            )
+            return catalog.resolve_place(name, countries)
         if kind is SubscriptionKind.ADMIN1:
             return catalog.resolve_governorate(name)
         if kind is SubscriptionKind.ACTOR:
@@ -593,7 +600,7 @@ class BotHandlers:
             raise UserError("Tell me which one.", usage=f"Example: {example}")
         # Validate the period before resolving, so a typo there is reported as such.
         self.services.queries.parse_period(period_text, await self._chat_timezone(chat_id))
-        resolution = await self._resolve(kind, name)
+        resolution = await self._resolve(kind, name, chat_id)
         code = _period_code(period_text)
         target = resolution.unique
         if target is None:

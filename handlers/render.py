@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.domain import (
     CasualtyCount,
@@ -126,14 +127,29 @@ def actors_line(incident: Incident) -> str | None:
 
 
 def source_name(source: SourceRef) -> str:
-    """What to call a source: its outlet, else its title, else its report number."""
+    """What to call a source: its outlet, else its site ("rudaw.net"), else its title.
+
+    An internal report number means nothing to a reader; it is the last resort, for text
+    pasted without a link.
+    """
     if source.outlet:
         return source.outlet
+    site = _site(source.url)
+    if site:
+        return site
     if source.title:
         return _shorten(source.title, 60)
     if source.report_id is not None:
-        return f"report {source.report_id}"
+        return f"pasted report {source.report_id}"
     return "source"
+
+
+def _site(url: str | None) -> str | None:
+    """The host of a web link without "www.", or None."""
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return host or None
 
 
 def source_links(sources: Sequence[SourceRef], limit: int | None = _MAX_SOURCES_ON_CARD) -> str:
@@ -447,6 +463,8 @@ def page_message(title: str, page: IncidentPage, *, empty: str = "No incidents f
     """A page of incidents with its title, period and page indicator."""
     if page.period is not None:
         title = f"{title} — {page.period.label}"
+    if page.note:
+        empty = f"{empty}\n{page.note}" if not page.items else empty
     focus = (
         page.target.key
         if page.target is not None and page.target.kind is SubscriptionKind.ACTOR
@@ -460,7 +478,7 @@ def page_message(title: str, page: IncidentPage, *, empty: str = "No incidents f
         total=page.total,
         empty=empty,
         focus_actor=focus,
-    )
+    ) + (f"\n<i>{esc(page.note)}</i>" if page.note and page.items else "")
 
 
 def subscriptions_message(subscriptions: Sequence[Subscription]) -> str:

@@ -86,6 +86,7 @@ class IncidentPage(_View):
     target: Target | None = None
     period: Period | None = None
     query: str | None = None  # search words, for /search pages
+    note: str | None = None  # how the query was read, when that differs from what was typed
 
     @property
     def has_previous(self) -> bool:

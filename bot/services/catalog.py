@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.domain import ActorRef, Location, SubscriptionKind
@@ -187,15 +187,26 @@ class CatalogService:
     def _admin1_matches(self, text: str) -> list[PlaceEntry]:
         return [e for e in self._gazetteer.lookup(text) if e.kind == "admin1"][:MAX_MATCHES]
 
-    def _place_suggestions(self, text: str, kinds: Sequence[str]) -> list[Target]:
-        return [
-            place_target(entry, self._parent(entry))
-            for entry in self._gazetteer.suggest(text, limit=SUGGESTIONS)
+    def _place_suggestions(
+        self, text: str, kinds: Sequence[str], countries: Collection[str] = ()
+    ) -> list[Target]:
+        """ "Did you mean" places; only those in ``countries`` when any of them is close."""
+        found = [
+            entry
+            for entry in self._gazetteer.suggest(text, limit=SUGGESTIONS * 3)
             if entry.kind in kinds
         ]
+        near = [entry for entry in found if entry.country in countries]
+        return [place_target(entry, self._parent(entry)) for entry in (near or found)][
+            :SUGGESTIONS
+        ]
 
-    def resolve_place(self, text: str) -> Resolution:
-        """A city, town or neighbourhood; a governorate of that name is offered as suggestion."""
+    def resolve_place(self, text: str, countries: Collection[str] = ()) -> Resolution:
+        """A city, town or neighbourhood; a governorate of that name is offered as suggestion.
+
+        ``countries`` are the user's recent countries: a typo is matched there first
+        ("Basrq" is Basra, not Kulp in Turkey).
+        """
         query = _CITY_SUFFIX.sub("", _clean(text))
         if not query:
             return Resolution(query=query)
@@ -203,7 +214,7 @@ class CatalogService:
         if matches:
             return Resolution(query=query, matches=matches)
         suggestions = [place_target(e) for e in self._admin1_matches(query)]
-        suggestions += self._place_suggestions(query, ("place", "admin1"))
+        suggestions += self._place_suggestions(query, ("place", "admin1"), countries)
         return Resolution(query=query, suggestions=_dedupe(suggestions)[:SUGGESTIONS])
 
     def resolve_governorate(self, text: str) -> Resolution:

@@ -106,7 +106,6 @@ def backoff_delay(interval_minutes: int, failures: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=interval_minutes * 2**exponent), MAX_BACKOFF)
 
 
-
 # Refusals by the fetch guard (private, loopback or odd-port addresses) that an operator can
 # lift for a self-hosted source: say how, instead of a dead end.
 _GUARD_KINDS = frozenset({"blocked", "port"})
@@ -121,6 +120,7 @@ def _refusal(exc: FetchError) -> str:
             "source on a private network, the operator can set SITREP_ALLOW_PRIVATE_FETCH=true."
         )
     return text
+
 
 class FeedService:
     """Manage feeds and turn their entries (and single web pages) into ingested reports."""

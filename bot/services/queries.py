@@ -45,6 +45,21 @@ def sanitize_search(text: str) -> str:
     return " ".join(kept[:MAX_SEARCH_WORDS])
 
 
+_SYNTAX = re.compile(r"(?:^|\s)(?:AND|OR|NOT|NEAR)(?:\s|$)|[\"*()]|(?:^|\s)[-+]\w")
+
+
+def search_syntax_note(text: str) -> str | None:
+    """What the search did with operators, quotes or wildcards it does not support; else None."""
+    if not _SYNTAX.search(text):
+        return None
+    first = sanitize_search(text).split(" ", 1)[0]
+    example = f"/search {first}" if first else SEARCH_USAGE
+    return (
+        "Search finds incidents that mention every word you give; OR, AND, NOT, quotes, "
+        f"brackets and wildcards are ignored. Search one name at a time, e.g. {example}."
+    )
+
+
 def totals_of(incidents: Iterable[Incident]) -> Totals:
     """Counts, conservative killed and injured, and a per-event-type breakdown."""
     totals = Totals(killed_reported=0, injured_reported=0)
@@ -332,5 +347,11 @@ class QueryService:
             else []
         )
         return IncidentPage(
-            items=items, page=current, pages=pages, total=total, page_size=size, query=query
+            items=items,
+            page=current,
+            pages=pages,
+            total=total,
+            page_size=size,
+            query=query,
+            note=search_syntax_note(words),
         )

@@ -159,6 +159,20 @@ class TestAsking:
         reply = only_reply(await harness.send("/search checkpoint"))
         assert "/incident 1" in reply.text
 
+    async def test_search_with_operators_says_which_syntax_works(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident(summary="A checkpoint clash in the port."))
+        reply = only_reply(await harness.send("/search Basra OR Kirkuk"))
+        assert "every word" in reply.text
+        assert "OR" in reply.text
+        assert "/search Basra" in reply.text
+
+    async def test_city_typo_suggests_places_where_the_bot_reports(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident())
+        reply = only_reply(await harness.send("/city Basrq"))
+        labels = [label for label, _ in reply.buttons]
+        assert any("Basra" in label for label in labels)
+        assert not any("Kulp" in label for label in labels)
+
     async def test_oversized_argument_refused(self, harness: Harness) -> None:
         reply = only_reply(await harness.send("/city " + "x" * 1000))
         assert "too long" in reply.text

@@ -14,6 +14,7 @@ from bot.domain import (
     Incident,
     OutboxKind,
     OutboxMessage,
+    SourceRef,
     SubscriptionKind,
 )
 from bot.domain.views import (
@@ -301,3 +302,19 @@ class TestDigestLateReports:
         late_part = text.split("Late reports", 1)[1]
         assert "1 Mar 2019" in late_part
         assert "/incident 40" in late_part
+
+
+class TestSourceNames:
+    def test_a_source_without_outlet_is_named_by_its_site_and_linked(self) -> None:
+        incident = basra_incident().model_copy(
+            update={
+                "sources": [
+                    SourceRef(url="https://www.rudaw.net/english/1", report_id=12),
+                    SourceRef(url="https://shafaq.com/en/2", report_id=13),
+                ]
+            }
+        )
+        card = render.incident_card(incident)
+        assert "report 12" not in card
+        assert '<a href="https://www.rudaw.net/english/1">rudaw.net</a>' in card
+        assert ">shafaq.com</a>" in card

@@ -370,7 +370,8 @@ class TestPollJob:
 
 class TestRefusalsNameTheSetting:
     @pytest.mark.parametrize(
-        "url", ["http://10.1.2.3/rss", "http://192.168.1.20/feed.xml", "https://news.example:8443/rss"]
+        "url",
+        ["http://10.1.2.3/rss", "http://192.168.1.20/feed.xml", "https://news.example:8443/rss"],
     )
     async def test_private_or_odd_port_feed_says_how_to_allow_it(
         self, http_server: LocalHTTPServer, bot: tuple[Bot, RecordingRequest], url: str

@@ -133,3 +133,18 @@ class TestCityBoundsInThePackagedGazetteer:
         names = {child.name for child in catalog.neighbourhoods(entry)}
         assert inside in names
         assert outside not in names
+
+
+class TestSuggestionsNearTheUser:
+    def test_a_typo_suggests_places_in_the_users_countries(self, catalog: CatalogService) -> None:
+        resolution = catalog.resolve_place("Basrq", countries={"IQ"})
+        assert resolution.suggestions
+        assert "Basra" in [s.label for s in resolution.suggestions]
+        assert all("TR" not in (s.detail or "") for s in resolution.suggestions)
+        assert "Kulp" not in [s.label for s in resolution.suggestions]
+
+    def test_without_a_nearby_candidate_the_world_is_searched(
+        self, catalog: CatalogService
+    ) -> None:
+        resolution = catalog.resolve_place("Kulpp", countries={"IQ"})
+        assert "Kulp" in [s.label for s in resolution.suggestions]
