@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -39,3 +40,11 @@ class TestPolling:
                 assert "my_chat_member" in requested
             elif not isinstance(handler, TypeHandler):
                 assert "message" in requested, type(handler).__name__
+
+    async def test_the_running_bot_beats_for_sitrep_health(self, bot: RunningBot) -> None:
+        admin = bot.context.services.admin
+        for _ in range(400):
+            if await admin.heartbeat_age() is not None:
+                break
+            await asyncio.sleep(0.025)
+        assert await admin.heartbeat_age() is not None
