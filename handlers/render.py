@@ -203,7 +203,10 @@ def sides_text(incident: Incident, focus_actor: str | None = None) -> str | None
     battle = incident.event_type is EventType.BATTLES
     if focus_actor is not None and len(names) < len(incident.actors):
         return esc(("vs " if battle else "with ") + ", ".join(names))
-    return esc((" vs " if battle else ", ").join(names))
+    if battle and len(names) > 1:
+        # The first actor against the rest (ACLED's actor1 vs actor2 and associates).
+        return esc(f"{names[0]} vs {', '.join(names[1:])}")
+    return esc(", ".join(names))
 
 
 def incident_line(incident: Incident, *, focus_actor: str | None = None) -> str:

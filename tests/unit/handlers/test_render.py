@@ -318,3 +318,11 @@ class TestSourceNames:
         assert "report 12" not in card
         assert '<a href="https://www.rudaw.net/english/1">rudaw.net</a>' in card
         assert ">shafaq.com</a>" in card
+
+
+def test_three_actors_in_a_battle_are_the_first_against_the_rest() -> None:
+    incident = _two_sided()
+    third = ActorRef(id="pmf", name="Popular Mobilization Forces", type=ActorType.STATE_FORCES)
+    incident = incident.model_copy(update={"actors": [*incident.actors, third]})
+    line = to_plain(render.incident_line(incident))
+    assert "Saraya al-Salam vs Asaib Ahl al-Haq, Popular Mobilization Forces" in line
