@@ -14,13 +14,18 @@ DEFAULT_MAX_AGE = 120  # seconds; the bot beats every 30
 
 
 async def _heartbeat_age(settings: Settings) -> dt.timedelta | None:
-    from bot.app import open_context
+    """Read the heartbeat only: no gazetteer, no extractor (this runs every minute)."""
+    from bot.ports import SystemClock
+    from bot.services.admin import AdminService
+    from storage.sqlite import SqliteStorage
 
-    context = await open_context(settings, lock=False)
+    if not settings.database_path.exists():
+        raise CliError(f"no database at {settings.database_path}: is `sitrep run` running?")
+    storage = await SqliteStorage.open(settings.database_path, migrate=False)
     try:
-        return await context.services.admin.heartbeat_age()
+        return await AdminService(storage, SystemClock()).heartbeat_age()
     finally:
-        await context.close()
+        await storage.close()
 
 
 @click.command("health")

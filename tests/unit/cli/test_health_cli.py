@@ -29,7 +29,15 @@ async def _beat() -> None:
 
 
 class TestHealth:
-    def test_unhealthy_without_a_running_bot(self, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_unhealthy_without_a_database(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert main(["health"]) == 1
+        err = capsys.readouterr().err.strip()
+        assert "is `sitrep run` running?" in err
+        assert len(err.splitlines()) == 1
+
+    def test_unhealthy_when_the_bot_never_beat(self, capsys: pytest.CaptureFixture[str]) -> None:
+        assert main(["db", "migrate"]) == 0
+        capsys.readouterr()
         assert main(["health"]) == 1
         err = capsys.readouterr().err.strip()
         assert "no heartbeat" in err
