@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.domain.enums import CountStatus
 from bot.domain.models import CasualtyClaim, CasualtyCount
+from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
 
 __all__ = [
@@ -337,7 +338,19 @@ def _additive(clause: str, start: int, subject: str, num: str) -> bool:
 
 
 def find_figures(clause: str) -> list[Figure]:
-    """Casualty figures stated in one clause (or sentence), in order of appearance."""
+    """Casualty figures stated in one clause (or sentence), in order of appearance.
+
+    Each figure's ``surface`` is the clause's own words at its span (the patterns run on a
+    lower-cased copy with parentheses blanked, which keeps every offset).
+    """
+    return [
+        figure if clause[figure.start : figure.end] == figure.surface
+        else replace(figure, surface=clause[figure.start : figure.end])
+        for figure in _read_figures(clause)
+    ]  # fmt: skip
+
+
+def _read_figures(clause: str) -> list[Figure]:
     lowered = lower_same_length(clause)
     if not _HINT.search(lowered):
         return []
@@ -352,11 +365,8 @@ def find_figures(clause: str) -> list[Figure]:
         if not _HINT.search(text):
             return _find_none(lowered)
     figures: list[Figure] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(start: int, end: int) -> bool:
-        """True when the span overlaps no figure already found."""
-        return all(end <= s or start >= e for s, e in taken)
+    taken = SpanSet()  # O(log n) overlap tests: hostile text repeats figures thousands of times
+    free = taken.free
 
     def subset(start: int) -> bool:
         """True when the number follows "including" / "among them" (a part of a total)."""
@@ -370,11 +380,11 @@ def find_figures(clause: str) -> list[Figure]:
                 Figure("killed", value[0], value[0], value[1], match.start(), match.end(),
                        clause[match.start() : match.end()], "bodies", True, False)
             )  # fmt: skip
-            taken.append((match.start(), match.end()))
+            taken.add(match.start(), match.end())
 
     for none in _find_none(text):
         figures.append(none)
-        taken.append((none.start, none.end))
+        taken.add(none.start, none.end)
 
     for match in [*_TOLL.finditer(text), *_TOLL_PUT.finditer(text)]:
         value = parse_number(match["num"])
@@ -400,7 +410,7 @@ def find_figures(clause: str) -> list[Figure]:
                                          r"bring|brought|tak|took|push",
                                          match.group(0), re.I)))
         )  # fmt: skip
-        taken.append((match.start(), match.end()))
+        taken.add(match.start(), match.end())
 
     for match in _search_all(_SUBJECT_FIRST, text):
         if not free(match.start(), match.end()) or subset(match.start()):
@@ -447,7 +457,7 @@ def find_figures(clause: str) -> list[Figure]:
                    _is_generic(subject) and len(groups) == 1,
                    _additive(text, match.start(), subject, match["num"]))
         )  # fmt: skip
-        taken.append((match.start(), match.end()))
+        taken.add(match.start(), match.end())
 
     # One person: "shot dead a village chief and wounded his son" (a relative or companion),
     # "A man walking with him was wounded" (described at some length).
@@ -462,7 +472,7 @@ def find_figures(clause: str) -> list[Figure]:
                 Figure(kind_or_none, 1, 1, CountStatus.EXACT, match.start(), match.end(),
                        clause[match.start() : match.end()], _ONE_PERSON, False, False)
             )  # fmt: skip
-            taken.append((match.start(), match.end()))
+            taken.add(match.start(), match.end())
 
     for match in _search_all(_VERB_FIRST, text):
         if not free(match.start(), match.end()):
@@ -508,7 +518,7 @@ def find_figures(clause: str) -> list[Figure]:
                    clause[match.start() : match.end()], subject, _is_generic(subject),
                    _additive(text, match.start(), subject, match["num"]))
         )  # fmt: skip
-        taken.append((match.start(), match.end()))
+        taken.add(match.start(), match.end())
 
     for match in _NOUN_FORM.finditer(text):
         if not free(match.start(), match.end()) or subset(match.start()):
@@ -544,7 +554,7 @@ def find_figures(clause: str) -> list[Figure]:
                    clause[match.start() : match.end()], "", True,
                    _additive(text, match.start(), "", num))
         )  # fmt: skip
-        taken.append((match.start(), match.end()))
+        taken.add(match.start(), match.end())
 
     if not any(f.kind == "killed" for f in figures):
         # "Sheikh Muhammad al-Faisali ... was killed": one named person.

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 from bot.domain.enums import DatePrecision
+from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
 
 __all__ = [
@@ -233,14 +234,12 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
     it on or before ``ref``.
     """
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()  # O(log n) overlap tests, not a scan of every earlier date
     original, text = text, lower_same_length(text)
     if not _DATE_HINT.search(text):
         return found
 
-    def free(start: int, end: int) -> bool:
-        """True when the span overlaps no date already found."""
-        return all(end <= s or start >= e for s, e in taken)
+    free = taken.free
 
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
@@ -260,7 +259,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
             )
             if reporting:
                 mention = _as_reporting(mention)
-            taken.append((match.start(), match.end()))
+            taken.add(match.start(), match.end())
             found.append(mention)
     found.sort(key=lambda m: m.start)
     return found

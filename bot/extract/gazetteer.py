@@ -32,6 +32,7 @@ from bot.extract.normalize import (
     translit_keys,
     whole_word_hits,
 )
+from bot.extract.spans import SpanSet
 
 __all__ = [
     "CONFLICT_ALTERNATE_NAMES_MIN_POPULATION",
@@ -585,7 +586,7 @@ class Gazetteer:
     ) -> list[PlaceMention]:
         """Capitalised names the exact index missed that are another spelling of a focus
         place ("Miqdadiya", "Qayara"): longest run of up to four words first."""
-        covered = [(m.start, m.end) for m in exact]
+        covered = SpanSet([(m.start, m.end) for m in exact])
         first_tokens = self._translit_first_tokens()
         found: list[PlaceMention] = []
         words: list[tuple[int, int]] | None = None
@@ -593,7 +594,7 @@ class Gazetteer:
         resume = 0
         for capital in _CAPITAL_WORD_RE.finditer(text):
             start = capital.start()
-            if start < resume or any(s <= start < e for s, e in covered):
+            if start < resume or covered.covers(start):
                 continue
             # Cheap test first: can any indexed name start with this word (or the word after
             # an article)? Most capitalised words fail here.
@@ -618,7 +619,7 @@ class Gazetteer:
             for j in range(min(len(words), i + _TRANSLIT_MAX_WORDS) - 1, i - 1, -1):
                 end = words[j][1]
                 surface = text[start:end]
-                if any(start < e and s < end for s, e in covered):
+                if covered.overlaps(start, end):
                     continue
                 if not _joined_words(text, words[i : j + 1]) or not _capitalised(surface):
                     continue

@@ -10,8 +10,8 @@ import pytest
 from bot.domain import DatePrecision, OutboxKind, OutboxMessage, SubEventType, SubscriptionKind
 from bot.domain.views import Target
 from bot.extract.actors import ActorRegistry
-from bot.extract.engine import RulesEngine, RulesExtractor
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.pipeline import build_rules_extractor
 from bot.services import Services, build_services
 from bot.services.alerts import alert_key, update_key
 from bot.services.errors import UserError
@@ -292,7 +292,7 @@ class TestReferenceTime:
         gazetteer, actors = Gazetteer.default(), ActorRegistry.default()
         engine_services = build_services(
             storage,
-            RulesExtractor(RulesEngine(gazetteer, actors)),
+            build_rules_extractor(gazetteer, actors),
             gazetteer,
             actors,
             clock,
