@@ -75,6 +75,11 @@ class RulesPipeline:
         self._finisher = finisher
 
     @property
+    def resources(self) -> Resources:
+        """The loaded gazetteer, registry and lexicon the annotators read."""
+        return self._resources
+
+    @property
     def gazetteer(self) -> Gazetteer:
         """The gazetteer in use."""
         return self._resources.gazetteer
