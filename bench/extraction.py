@@ -243,7 +243,11 @@ def _report(article: Article) -> Report:
 def worst_adversarial_ms(
     extractor: Extractor, loop: asyncio.AbstractEventLoop, repeats: int = 2
 ) -> tuple[float, str]:
-    """The slowest adversarial input in milliseconds (best of ``repeats``), and which it was."""
+    """The slowest adversarial input in CPU milliseconds (best of ``repeats``), and which.
+
+    CPU time of this process (the worker thread included), like ``sitrep eval``'s speed: the
+    machine may be busy with other work, which would inflate wall-clock time.
+    """
     published = dt.datetime(2025, 3, 4, 9, 0, tzinfo=dt.UTC)
     worst, name = 0.0, ""
     for unit in ADVERSARIAL_UNITS:
@@ -251,9 +255,9 @@ def worst_adversarial_ms(
         report = _report(article)
         best = float("inf")
         for _ in range(repeats):
-            start = time.perf_counter()
+            start = time.process_time()
             loop.run_until_complete(extractor.extract(report))
-            best = min(best, time.perf_counter() - start)
+            best = min(best, time.process_time() - start)
         if best * 1000 > worst:
             worst, name = best * 1000, repr(unit.strip())
     return worst, name
@@ -421,7 +425,7 @@ def run(eval_dir: Path | None, quick: bool) -> list[Row]:
             "ms",
             "goal",
             500.0,
-            f"worst of {len(ADVERSARIAL_UNITS)} repeated tokens ({worst_name}); goal < 500 ms",
+            f"CPU, worst of {len(ADVERSARIAL_UNITS)} repeated tokens ({worst_name}); goal < 500",
         )
     )
     rows.append(

@@ -9,11 +9,12 @@ acronym after a skipped name is skipped too. Clauses that say the actors took no
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from bot.domain.models import ActorRef
 from bot.extract.actors import ActorMention, ActorRegistry
-from bot.extract.document import Clause, Document, Resources
+from bot.extract.document import Document, Resources
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
 
@@ -67,13 +68,15 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
         sentence.actor_mentions = mentions
         sentence.actor_spans = SpanSet([(m.start, m.end) for m in mentions])
         sentence.actors = party_mentions(mentions, sentence.low)
+        starts = [start for start, _ in sentence.actors]
         for clause in sentence.clauses:
             lo, hi = clause.start, clause.start + len(clause.text)
-            actors = [a for s, a in sentence.actors if lo <= s < hi]
+            first, last = bisect_left(starts, lo), bisect_left(starts, hi)
+            actors = [a for _, a in sentence.actors[first:last]]
             if _NOT_INVOLVED_RE.search(lower_same_length(clause.text)):
                 actors = []
             clause.actors = actors
-    doc.rivals = find_rivals(doc.all_clauses(), resources.actors)
+    doc.rivals = find_rivals([s.text for s in doc.sentences], resources.actors)
 
 
 def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int, ActorRef]]:
@@ -102,16 +105,16 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
 
 
 def find_rivals(
-    clauses: Sequence[Clause], registry: ActorRegistry
+    sentences: Sequence[str], registry: ActorRegistry
 ) -> list[tuple[ActorRef, ActorRef]]:
     """Pairs of named sides from "fighting between A and B" anywhere in the article."""
     pairs: list[tuple[ActorRef, ActorRef]] = []
     seen: set[str] = set()
-    for unit in clauses:
-        if unit.sentence_text in seen or "between" not in unit.sentence_text:
+    for sentence in sentences:
+        if sentence in seen or "between" not in sentence:
             continue
-        seen.add(unit.sentence_text)
-        for match in _BETWEEN_RE.finditer(unit.sentence_text):
+        seen.add(sentence)
+        for match in _BETWEEN_RE.finditer(sentence):
             sides = [registry.find_mentions(match[name]) for name in ("a", "b")]
             if all(len(side) == 1 for side in sides):
                 pairs.append((sides[0][0].actor, sides[1][0].actor))

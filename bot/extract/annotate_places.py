@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
@@ -167,64 +167,120 @@ def _vote(sentence: SentenceLayers, context: Counter[str]) -> None:
 def annotate_places(doc: Document, resources: Resources) -> None:
     """Resolve each clause's place mentions and read the words around them."""
     del resources  # the mentions were found by annotate_countries
+    reader = _PlaceReader(doc.context)
     for sentence in doc.sentences:
         doc.checkpoint()
         starts = [start for start, _, _ in sentence.places]
         for clause in sentence.clauses:
             lo, hi = clause.start, clause.start + len(clause.text)
             first, last = bisect_left(starts, lo), bisect_left(starts, hi)
-            clause.places = _clause_places(sentence, sentence.places[first:last], doc.context)
+            clause.places = reader.clause_places(sentence, sentence.places[first:last])
 
 
-def _clause_places(
-    sentence: SentenceLayers,
-    found: Sequence[tuple[int, int, tuple[GazetteerEntry, ...]]],
-    context: Counter[str],
-) -> list[PlaceSpan]:
-    low = sentence.low
-    places: list[PlaceSpan] = []
-    excluded_end = -1
-    for start, end, candidates in found:
-        if sentence.actor_spans.covers(start):
-            continue  # "Myanmar military", "Iraqi army": an actor, not a place
-        if start in sentence.variants:
-            # Another spelling of a known name: only in the article's own country.
-            top = max(context.values(), default=0)
-            candidates = tuple(c for c in candidates if top and context.get(c.country, 0) == top)
-            if not candidates:
+_Candidates = tuple[GazetteerEntry, ...]
+
+
+class _PlaceReader:
+    """Reads place mentions against one article's country votes, remembering answers.
+
+    A report names few places many times; hostile text names one place thousands of times.
+    What a mention means depends only on its candidates, the votes and the words right
+    around it, so answers are kept per article for those inputs.
+    """
+
+    def __init__(self, context: Counter[str]) -> None:
+        self._context = context
+        self._others: dict[tuple[tuple[str, int], ...], Counter[str]] = {}
+        self._chosen: dict[tuple[object, ...], tuple[_Candidates, GazetteerEntry | None]] = {}
+
+    def others(self, own: Counter[str] | None) -> tuple[tuple[tuple[str, int], ...], Counter[str]]:
+        """The votes without the mention's own (a name cannot confirm itself)."""
+        key = tuple(sorted(own.items())) if own else ()
+        found = self._others.get(key)
+        if found is None:
+            others = self._context.copy()
+            others.subtract(own or Counter())
+            found = self._others[key] = +others
+        return key, found
+
+    def choose(
+        self, text: str, start: int, end: int, candidates: _Candidates, own: Counter[str] | None
+    ) -> GazetteerEntry | None:
+        """``choose_entry`` with the votes of the other mentions, memoised per article."""
+        votes_key, others = self.others(own)
+        key = (id(candidates), votes_key, text[max(0, start - 24) : start], text[start:end],
+               text[end : end + 14])  # fmt: skip
+        found = self._chosen.get(key)
+        if found is None or found[0] is not candidates:
+            found = (candidates, choose_entry(text, start, end, candidates, others))
+            self._chosen[key] = found  # keeps ``candidates`` alive, so its id stays unique
+        return found[1]
+
+    def clause_places(
+        self,
+        sentence: SentenceLayers,
+        found: Sequence[tuple[int, int, _Candidates]],
+    ) -> list[PlaceSpan]:
+        """The places of one clause's mentions that are event places."""
+        context = self._context
+        low = sentence.low
+        places: list[PlaceSpan] = []
+        excluded_end = -1
+        for start, end, candidates in found:
+            if sentence.actor_spans.covers(start):
+                continue  # "Myanmar military", "Iraqi army": an actor, not a place
+            if start in sentence.variants:
+                # Another spelling of a known name: only in the article's own country.
+                top = max(context.values(), default=0)
+                candidates = tuple(
+                    c for c in candidates if top and context.get(c.country, 0) == top
+                )
+                if not candidates:
+                    continue
+            own = sentence.own_votes.get(start)
+            entry = self.choose(sentence.text, start, end, candidates, own)
+            if entry is None:
                 continue
-        others = context.copy()
-        others.subtract(sentence.own_votes.get(start, Counter()))
-        entry = choose_entry(sentence.text, start, end, candidates, +others)
-        if entry is None:
-            continue
-        before = low[max(0, start - 45) : start]
-        after = low[end : end + 20]
-        if (
-            _NOT_EVENT_AFTER.match(after)
-            or _NOT_EVENT_BEFORE.search(before)
-            or (_ROLE_IN_BEFORE.search(before) and _SAID_SOON_AFTER.match(low, end, end + 40))
-            or (excluded_end >= 0 and _LIST_GAP.fullmatch(low, excluded_end, start))
-        ):
-            # "hospitals in Shuqra and Lawdar": the whole list is no event place
-            excluded_end = end
-            continue
-        places.append(_place_span(entry, sentence.text[start:end], start, before, after))
-    return places
+            before = low[max(0, start - 45) : start]
+            flags = _mention_flags(before, low[end : end + 40])
+            if flags is None or (
+                excluded_end >= 0 and _LIST_GAP.fullmatch(low, excluded_end, start)
+            ):
+                # "hospitals in Shuqra and Lawdar": the whole list is no event place
+                excluded_end = end
+                continue
+            near, locative, directional, district = flags
+            places.append(
+                PlaceSpan(
+                    entry=entry,
+                    start=start,
+                    near=near and entry.kind == "place",
+                    locative=locative,
+                    directional=directional,
+                    district=district and entry.kind == "place",
+                    text=sentence.text[start:end],
+                )
+            )
+        return places
 
 
-def _place_span(
-    entry: GazetteerEntry, text: str, start: int, before: str, after: str
-) -> PlaceSpan:
-    return PlaceSpan(
-        entry=entry,
-        text=text,
-        start=start,
-        near=bool(_NEAR_BEFORE.search(before) or _ROAD_AFTER.match(after))
-        and entry.kind == "place",
-        locative=bool(_LOCATIVE_BEFORE.search(before)),
-        directional=bool(_DIRECTION_BEFORE.search(before) or _ROAD_AFTER.match(after)),
-        district=bool(_DISTRICT_AFTER.match(after)) and entry.kind == "place",
+@lru_cache(maxsize=4096)
+def _mention_flags(before: str, after40: str) -> tuple[bool, bool, bool, bool] | None:
+    """None when the words around a mention make it no event place; else whether it is
+    near, after a locative word, a direction from it, and a district named after a town."""
+    after = after40[:20]
+    if (
+        _NOT_EVENT_AFTER.match(after)
+        or _NOT_EVENT_BEFORE.search(before)
+        or (_ROLE_IN_BEFORE.search(before) and _SAID_SOON_AFTER.match(after40))
+    ):
+        return None
+    road = bool(_ROAD_AFTER.match(after))
+    return (
+        bool(_NEAR_BEFORE.search(before)) or road,
+        bool(_LOCATIVE_BEFORE.search(before)),
+        bool(_DIRECTION_BEFORE.search(before)) or road,
+        bool(_DISTRICT_AFTER.match(after)),
     )
 
 

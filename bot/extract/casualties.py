@@ -10,6 +10,7 @@ figures ("since October", "thousands") skipped. A figure is never invented: no n
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -474,16 +475,17 @@ def _read_figures(clause: str) -> list[Figure]:
             )  # fmt: skip
             taken.add(match.start(), match.end())
 
+    group_nouns: list[re.Match[str]] | None = None
     for match in _search_all(_VERB_FIRST, text):
         if not free(match.start(), match.end()):
             continue
+        if group_nouns is None:
+            group_nouns = list(_GROUP_NOUN.finditer(text))  # once per clause, not per figure
         num_word = match["num"].lower()
         subject = _subject(match["np"] or "")
         if subject in {"of them", "of whom"}:
             # "pursued the attackers and killed four of them": the group named before
-            earlier = _GROUP_NOUN.findall(text, 0, match.start())
-            if earlier:
-                subject = earlier[-1]
+            subject = _last_group_noun(group_nouns, match.start()) or subject
         if num_word in {"a", "an"} and (
             subject.startswith(("number", "lot", "few", "series", "total")) or not subject
         ):
@@ -604,6 +606,14 @@ _GROUP_NOUN = re.compile(
     r"soldiers|troops|policemen|civilians|villagers|passengers|protesters)\b",
     _ON_LOWERED,
 )
+
+
+def _last_group_noun(nouns: list[re.Match[str]], before: int) -> str | None:
+    """The last group noun ("attackers", "soldiers") ending at or before ``before``."""
+    index = bisect_right(nouns, before, key=lambda m: m.end()) - 1
+    return nouns[index].group(1) if index >= 0 else None
+
+
 _OF_THEM = re.compile(r"\bof\s+(?:them|whom|those)\b", _ON_LOWERED)
 _BETWEEN = re.compile(r"\bbetween\s+$")
 _SINGLE_PERSON = re.compile(

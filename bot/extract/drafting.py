@@ -153,17 +153,24 @@ def _party_actors(units: Sequence[Clause], sub_event_type: SubEventType) -> list
 
 
 def _statements(units: Sequence[Clause]) -> tuple[FigureStatementDraft, ...]:
-    return tuple(
-        FigureStatementDraft(
-            figures=tuple(_figure(f, u) for f in u.figures),
-            evidence=u.sentence_text,
-            source=u.source,
-            unknown=u.unknown,
-            claim=_FIGURE_CLAIM_RE.search(lower_same_length(u.sentence_text)) is not None,
-            heading=u.heading,
+    claims: dict[int, bool] = {}  # per sentence: a sentence of many clauses is read once
+    statements = []
+    for u in units:
+        claim = claims.get(u.sentence)
+        if claim is None:
+            claim = _FIGURE_CLAIM_RE.search(lower_same_length(u.sentence_text)) is not None
+            claims[u.sentence] = claim
+        statements.append(
+            FigureStatementDraft(
+                figures=tuple(_figure(f, u) for f in u.figures),
+                evidence=u.sentence_text,
+                source=u.source,
+                unknown=u.unknown,
+                claim=claim,
+                heading=u.heading,
+            )
         )
-        for u in units
-    )
+    return tuple(statements)
 
 
 def _figure(figure: Figure, unit: Clause) -> FigureDraft:

@@ -97,11 +97,16 @@ class SourceText:
         """``known``: sentences already known to be in the text (checked in O(1))."""
         self._haystack = " ".join(f"{title or ''}\n{text}".split())
         self._known = {" ".join(s.split()) for s in known}
+        self._answers: dict[str, bool] = {}  # drafts quote the same sentence many times
 
     def contains(self, snippet: str) -> bool:
         """Whether ``snippet`` occurs in the text (whitespace runs compare as one space)."""
-        folded = " ".join(snippet.split())
-        return bool(folded) and (folded in self._known or folded in self._haystack)
+        answer = self._answers.get(snippet)
+        if answer is None:
+            folded = " ".join(snippet.split())
+            answer = bool(folded) and (folded in self._known or folded in self._haystack)
+            self._answers[snippet] = answer
+        return answer
 
 
 def _figure_in_evidence(surface: str, offset: int | None, evidence: str) -> bool:

@@ -211,8 +211,14 @@ class _State:
     translit: dict[str, list[int]] | None = None
     translit_first: frozenset[str] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # (key, country) -> ranked candidates and the weak ones: names repeat within and across
+    # reports, and hostile text repeats one name thousands of times.
+    ranked: dict[tuple[str, str | None], tuple[tuple[GazetteerEntry, ...], frozenset[str]]] = (
+        field(default_factory=dict)
+    )
 
 
+_RANKED_CACHE_SIZE = 20_000
 _KINDS: dict[str, EntryKind] = {"p": "place", "a": "admin1", "c": "country"}
 
 
@@ -497,6 +503,21 @@ class Gazetteer:
 
         return [self._entry(i) for i in sorted(best, key=sort_key)]
 
+    def _ranked(
+        self, key: str, country: str | None
+    ) -> tuple[tuple[GazetteerEntry, ...], frozenset[str]]:
+        """Ranked candidates of an exact key and the weak ones among them (memoised)."""
+        cache = self._state.ranked
+        found = cache.get((key, country))
+        if found is None:
+            refs = self._refs_exact(key)
+            candidates = tuple(self._rank(refs, country=country))
+            found = (candidates, frozenset(self._weak(candidates, refs)))
+            if len(cache) >= _RANKED_CACHE_SIZE:
+                cache.clear()  # a crude bound: real reports use a few hundred names
+            cache[(key, country)] = found
+        return found
+
     def _weak(self, candidates: Sequence[GazetteerEntry], refs: Sequence[_Ref]) -> set[str]:
         """Keys of candidates that need corroboration: small towns outside the focus
         countries, and towns outside them matched only by an alternate spelling."""
@@ -774,15 +795,13 @@ class Gazetteer:
         arabic = is_arabic(key)
         if not arabic and not _capitalised(surface):
             return None
-        refs = self._refs_exact(key)
-        candidates = tuple(self._rank(refs, country=country))
+        candidates, weak = self._ranked(key, country)
         if not candidates:
             return None
         if not arabic and match_key(_previous_word(text, orig_start)) in state.given_names:
             return None  # "Saad Maan", "Lloyd Austin": part of a person's name
         if _is_short_capitals(surface) and not _near_home(candidates[0]):
             return None  # "MENA", "HOL": acronyms, unless the place is a known focus town
-        weak = self._weak(candidates, refs)
         if (
             not arabic
             and weak

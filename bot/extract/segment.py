@@ -69,6 +69,15 @@ class Group:
     background: bool = False
     lead: bool = False
     separate: bool = False  # introduced as "a separate incident": never folded into another
+    # Kept as clauses are added, so each test is O(1) however long the group grows.
+    counted: set[tuple[str, int]] = field(default_factory=set)  # (kind, number) of figures
+    sentences: set[int] = field(default_factory=set)
+
+    def add(self, unit: Clause) -> None:
+        """Add a clause (and what it counts) without choosing the group's place or date."""
+        self.units.append(unit)
+        self.sentences.add(unit.sentence)
+        self.counted.update((f.kind, f.min) for f in unit.figures if f.min is not None)
 
 
 def segment(units: list[Clause], ref: dt.date) -> list[Group]:
@@ -87,7 +96,7 @@ def segment(units: list[Clause], ref: dt.date) -> list[Group]:
         )
         if suspect and current is not None:
             # "Police suspect Boko Haram": who did the event just told, not a new one.
-            current.units.append(unit)
+            current.add(unit)
             continue
         if not unit.is_event and current is not None and not unit.generic:
             # "Around 20 armed men blocked the highway late on Sunday": no action word, but
@@ -140,7 +149,7 @@ def segment(units: list[Clause], ref: dt.date) -> list[Group]:
             target.background
             and unit.background_cue
             and target is not current
-            and any(u.sentence == unit.sentence for u in current.units)
+            and unit.sentence in current.sentences
         )
         if not aside:
             # "..., hours after fighters killed 14 in Djugu": an aside inside a sentence
@@ -150,7 +159,7 @@ def segment(units: list[Clause], ref: dt.date) -> list[Group]:
         lead = groups[0]
         for unit in headings:
             if unit.is_event and _fits(lead, unit.place, unit.date, ref):
-                lead.units.append(unit)
+                lead.add(unit)
                 if lead.place is None and unit.place is not None:
                     lead.place = unit.place
     elif headings and not groups:
@@ -232,7 +241,7 @@ def _historical(unit: Clause, ref: dt.date) -> bool:
 
 
 def _attach(group: Group, unit: Clause) -> None:
-    group.units.append(unit)
+    group.add(unit)
     place = unit.place
     if place is not None and (group.place is None or _more_specific(place, group.place)):
         group.place = place
@@ -337,7 +346,7 @@ def _interval(mention: DateMention) -> tuple[dt.date, dt.date]:
 def _other_toll(group: Group, unit: Clause) -> bool:
     """Whether a clause counts victims the group's clauses do not (then it may be another
     event): "a sheikh was killed" after "eight were killed" is; a repeat of the toll is not."""
-    counted = {(f.kind, f.min) for u in group.units for f in u.figures if f.min is not None}
+    counted = group.counted
     own = {(f.kind, f.min) for f in unit.figures if f.min is not None}
     return bool(own) and not own <= counted
 
