@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 from bot.domain.enums import GeoPrecision
 from bot.domain.models import Location
+from bot.extract.lexicon import default_lexicon
 from bot.extract.normalize import (
     fold_with_offsets,
     is_arabic,
@@ -46,16 +47,16 @@ EntryKind = Literal["place", "admin1", "country"]
 _KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
 
 # Words that may stay lower-case inside a multi-word place name ("Shatt al-Arab district").
-_LOWER_OK = frozenset(
+_ARTICLES = default_lexicon().arabic_articles  # bot/data/arabic_articles.txt
+_LOWER_OK = frozenset(_ARTICLES) | frozenset(
     {
-        "al", "el", "as", "ash", "an", "ad", "adh", "at", "ath", "az", "ar", "aj", "of", "the",
-        "de", "la", "le", "du", "des", "del", "da", "di", "bin", "ibn", "bint", "wa", "and", "on",
-        "upon", "am", "im", "der", "den", "y", "e", "district", "city", "province",
+        "of", "the", "de", "la", "le", "du", "des", "del", "da", "di", "bin", "ibn", "bint",
+        "wa", "and", "on", "upon", "am", "im", "der", "den", "y", "e", "district", "city",
+        "province",
         "governorate", "region", "base", "air", "camp", "mountain", "mountains", "valley",
         "shrine", "airport", "countryside", "plains", "subdistrict",
     }
 )  # fmt: skip
-_ARTICLES = ("al", "el", "as", "ash", "an", "ad", "adh", "at", "ath", "az", "ar", "aj")
 _ARTICLE_WORDS = frozenset(_ARTICLES)
 # First letters of every name ``strip_article`` can change (Latin articles and Arabic "ال").
 _ARTICLE_INITIALS = frozenset("aeا")

@@ -13,7 +13,14 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-__all__ = ["Lexicon", "LexiconError", "default_lexicon", "read_word_list"]
+__all__ = [
+    "Lexicon",
+    "LexiconError",
+    "default_lexicon",
+    "parse_demonyms",
+    "parse_word_list",
+    "read_word_list",
+]
 
 
 class LexiconError(ValueError):
@@ -31,6 +38,11 @@ class Lexicon:
 def read_word_list(filename: str) -> list[str]:
     """A packaged one-entry-per-line list, without ``#`` comments and blank lines."""
     raw = resources.files("bot.data").joinpath(filename).read_text(encoding="utf-8")
+    return parse_word_list(raw)
+
+
+def parse_word_list(raw: str) -> list[str]:
+    """The entries of a one-per-line list: ``#`` comments and blank lines dropped."""
     entries = []
     for line in raw.splitlines():
         entry = line.split("#", 1)[0].strip()
@@ -39,12 +51,13 @@ def read_word_list(filename: str) -> list[str]:
     return entries
 
 
-def _read_demonyms(filename: str) -> dict[str, str]:
+def parse_demonyms(raw: str, filename: str = "demonyms.txt") -> dict[str, str]:
+    """``word<TAB>ISO code`` lines -> {"iraqi": "IQ"}; a malformed line is an error."""
     table: dict[str, str] = {}
-    for number, line in enumerate(read_word_list(filename), start=1):
+    for number, line in enumerate(parse_word_list(raw), start=1):
         word, sep, country = line.partition("\t")
         country = country.strip()
-        if not sep or len(country) != 2 or not country.isupper():
+        if not sep or not word.strip() or len(country) != 2 or not country.isupper():
             msg = f"{filename}: entry {number} is not 'word<TAB>ISO code': {line!r}"
             raise LexiconError(msg)
         table[word.strip().lower()] = country
@@ -56,5 +69,5 @@ def default_lexicon() -> Lexicon:
     """The packaged lexicon (read on first use, then shared)."""
     return Lexicon(
         arabic_articles=tuple(a.lower() for a in read_word_list("arabic_articles.txt")),
-        demonyms=MappingProxyType(_read_demonyms("demonyms.txt")),
+        demonyms=MappingProxyType(parse_demonyms("\n".join(read_word_list("demonyms.txt")))),
     )
