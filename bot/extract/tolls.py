@@ -66,120 +66,153 @@ def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
     conservative figure. "Toll rose to N" replaces what came before. "No casualties" counts only
     when no figure was given.
     """
-    generic: list[tuple[int, CountStatus, str | None, str]] = []
-    # Specific groups ("soldiers", "militants"): the largest figure per group, plus figures
-    # marked "also" / "N more"; different groups (soldiers and militants) add up.
-    groups: dict[str, int] = {}
-    chain_status: list[CountStatus] = []
-    chain_source: str | None = None
-    chain_evidence = ""
-    updates: list[tuple[int, CountStatus, str | None, str]] = []
-    none_source: tuple[str | None, str] | None = None
-    unknown_claims: list[CasualtyClaim] = []
-    vague_only: list[tuple[int, CountStatus, str | None, str]] = []
-    claimed: list[tuple[int, CountStatus, str | None, str]] = []
     statements = list(statements)
     counted_any = any(
         f.kind == kind and f.min is not None and f.subject not in ONE_OF_THEM
         for s in statements
         for f in s.figures
     )
+    tally = _Tally(kind, counted_any)
     for statement in statements:
-        figures = [f for f in statement.figures if f.kind == kind]
-        if counted_any:
+        tally.read(statement)
+    return tally.count()
+
+
+_Entry = tuple[int, CountStatus, str | None, str]  # value, status, source, evidence
+
+
+class _Tally:
+    """The figures of one kind as ``combine`` reads them, statement by statement."""
+
+    def __init__(self, kind: FigureKind, counted_any: bool) -> None:
+        self.kind = kind
+        self.counted_any = counted_any
+        self.generic: list[_Entry] = []
+        # Specific groups ("soldiers", "militants"): the largest figure per group, plus
+        # figures marked "also" / "N more"; different groups (soldiers and militants) add up.
+        self.groups: dict[str, int] = {}
+        self.chain_status: list[CountStatus] = []
+        self.chain_source: str | None = None
+        self.chain_evidence = ""
+        self.updates: list[_Entry] = []
+        self.none_source: tuple[str | None, str] | None = None
+        self.unknown_claims: list[CasualtyClaim] = []
+        self.vague_only: list[_Entry] = []
+        self.claimed: list[_Entry] = []
+
+    def read(self, statement: Statement) -> None:
+        """Take in one statement's figures of this kind."""
+        figures = [f for f in statement.figures if f.kind == self.kind]
+        if self.counted_any:
             # A named victim is one of the people a figure elsewhere already counts.
             figures = [f for f in figures if f.subject not in ONE_OF_THEM]
-        if statement.unknown and kind in {"killed", "injured"}:
-            unknown_claims.append(
+        if statement.unknown and self.kind in {"killed", "injured"}:
+            self.unknown_claims.append(
                 CasualtyClaim(status=CountStatus.UNKNOWN, source=statement.source,
                               evidence=statement.evidence)
             )  # fmt: skip
         counted = [f for f in figures if not f.none and f.min is not None]
         if not counted:
-            if any(f.none for f in figures) and none_source is None:
-                none_source = (statement.source, statement.evidence)
-            continue
+            if any(f.none for f in figures) and self.none_source is None:
+                self.none_source = (statement.source, statement.evidence)
+            return
         for figure in counted:
             if figure.update:
                 assert figure.min is not None
-                updates.append((figure.min, figure.status, statement.source, statement.evidence))
+                self.updates.append(
+                    (figure.min, figure.status, statement.source, statement.evidence)
+                )
         plain = [f for f in counted if not f.update]
-        if not plain:
-            continue
+        if plain:
+            self._file(statement, plain)
+
+    def _file(self, statement: Statement, plain: list[Figure]) -> None:
+        """File a statement's plain figures as a total, a group's figure, a claim or vague."""
         value = sum(f.min or 0 for f in plain)
         status = combine_status([f.status for f in plain])
         entry = (value, status, statement.source, statement.evidence)
         if len(plain) == 1 and plain[0].max is not None and plain[0].max > value:
             # "between 25 and 30": the upper end is another figure for the same dead
-            claimed.append((plain[0].max, CountStatus.APPROXIMATE, statement.source,
-                            statement.evidence))  # fmt: skip
+            self.claimed.append((plain[0].max, CountStatus.APPROXIMATE, statement.source,
+                                 statement.evidence))  # fmt: skip
         # "Eleven died at the scene and two more died later" is a breakdown of one toll; only
         # a statement that is all "N more" / "also" adds to figures given before.
         additive = all(f.additive for f in plain)
         if statement.claim:
-            claimed.append(entry)  # another figure for the same dead, never added to them
-            continue
+            self.claimed.append(entry)  # another figure for the same dead, never added to them
+            return
         # Figures about "people" only ("11 people died and two more later") are one total.
         single_generic = all(f.generic for f in plain) and not additive
         vague = all(f.status is CountStatus.APPROXIMATE for f in plain) and len(plain) == 1
+        groups = self.groups
         if vague and (single_generic or not groups) and not additive:
-            vague_only.append(entry)
-            continue
+            self.vague_only.append(entry)
+            return
         if single_generic:
-            generic.append(entry)
-            continue
+            self.generic.append(entry)
+            return
         group = group_of(plain[0].subject)
         if group == "other" and groups and not additive:
             # "Four of our brothers were martyred": someone else's words for people a
             # figure before already counted, not another group of victims.
-            generic.append(entry)
-            continue
+            self.generic.append(entry)
+            return
         if not groups:
-            chain_source, chain_evidence = statement.source, statement.evidence
+            self.chain_source, self.chain_evidence = statement.source, statement.evidence
         if additive and groups:
             groups[group] = groups.get(group, 0) + value
-            chain_status.append(status)
+            self.chain_status.append(status)
         elif value > groups.get(group, -1):
             if group in groups and value > sum(groups.values()):
-                chain_source, chain_evidence = statement.source, statement.evidence
+                self.chain_source, self.chain_evidence = statement.source, statement.evidence
             groups[group] = value
-            chain_status.append(status)
-    candidates = list(generic)
-    if groups:
-        candidates.append((sum(groups.values()), combine_status(chain_status), chain_source,
-                           chain_evidence))  # fmt: skip
-    if updates:
-        top = max(u[0] for u in updates)
-        candidates = [c for c in candidates if c[0] >= top] + [u for u in updates if u[0] == top]
-    candidates.extend(claimed)
-    if not candidates:
-        candidates = vague_only
-    elif vague_only:
+            self.chain_status.append(status)
+
+    def _candidates(self) -> list[_Entry]:
+        candidates = list(self.generic)
+        if self.groups:
+            candidates.append((sum(self.groups.values()), combine_status(self.chain_status),
+                               self.chain_source, self.chain_evidence))  # fmt: skip
+        if self.updates:
+            top = max(u[0] for u in self.updates)
+            candidates = [c for c in candidates if c[0] >= top] + [
+                u for u in self.updates if u[0] == top
+            ]
+        candidates.extend(self.claimed)
+        if not candidates:
+            return self.vague_only
         # A vague figure ("dozens") only widens the range when exact figures exist.
-        candidates = candidates + vague_only
-    if not candidates:
-        if unknown_claims:
-            return CasualtyCount(status=CountStatus.UNKNOWN, claims=unknown_claims)
-        if none_source is not None:
-            return CasualtyCount(
-                status=CountStatus.NONE_REPORTED,
-                source=none_source[0],
-                claims=[CasualtyClaim(status=CountStatus.NONE_REPORTED, source=none_source[0],
-                                      evidence=none_source[1])],
-            )  # fmt: skip
-        return CasualtyCount(status=CountStatus.NONE_REPORTED)
-    exact = [c for c in candidates if c[1] is not CountStatus.APPROXIMATE] or candidates
-    low = min(exact, key=lambda c: c[0])
-    high = max(candidates, key=lambda c: c[0])
-    claims: list[CasualtyClaim] = []
-    seen: set[tuple[int, str | None]] = set()
-    for value, status, source, evidence in candidates:
-        if (value, source) in seen:
-            continue
-        seen.add((value, source))
-        claims.append(
-            CasualtyClaim(min=value, max=value, status=status, source=source, evidence=evidence)
-        )
-    claims.extend(unknown_claims)
-    source = low[2] or next((c[2] for c in candidates if c[0] == low[0] and c[2]), None)
-    return CasualtyCount(min=low[0], max=high[0], status=low[1], source=source, claims=claims)
+        return candidates + self.vague_only
+
+    def count(self) -> CasualtyCount:
+        """The combined count: the conservative minimum, the range, every claim."""
+        candidates = self._candidates()
+        if not candidates:
+            if self.unknown_claims:
+                return CasualtyCount(status=CountStatus.UNKNOWN, claims=self.unknown_claims)
+            if self.none_source is not None:
+                source, evidence = self.none_source
+                return CasualtyCount(
+                    status=CountStatus.NONE_REPORTED,
+                    source=source,
+                    claims=[CasualtyClaim(status=CountStatus.NONE_REPORTED, source=source,
+                                          evidence=evidence)],
+                )  # fmt: skip
+            return CasualtyCount(status=CountStatus.NONE_REPORTED)
+        exact = [c for c in candidates if c[1] is not CountStatus.APPROXIMATE] or candidates
+        low = min(exact, key=lambda c: c[0])
+        high = max(candidates, key=lambda c: c[0])
+        claims: list[CasualtyClaim] = []
+        seen: set[tuple[int, str | None]] = set()
+        for value, status, source, evidence in candidates:
+            if (value, source) in seen:
+                continue
+            seen.add((value, source))
+            claims.append(
+                CasualtyClaim(
+                    min=value, max=value, status=status, source=source, evidence=evidence
+                )
+            )
+        claims.extend(self.unknown_claims)
+        source = low[2] or next((c[2] for c in candidates if c[0] == low[0] and c[2]), None)
+        return CasualtyCount(min=low[0], max=high[0], status=low[1], source=source, claims=claims)
