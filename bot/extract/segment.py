@@ -81,11 +81,29 @@ class Group:
 
 
 def segment(units: list[Clause], ref: dt.date) -> list[Group]:
-    groups: list[Group] = []
-    current: Group | None = None
-    headings = [u for u in units if u.heading]
-    body = [u for u in units if not u.heading]
-    for unit in body:
+    """The incidents' groups of clauses: the lead first, the rest in reading order."""
+    segmenter = _Segmenter(ref)
+    for unit in units:
+        if not unit.heading:
+            segmenter.read(unit)
+    groups = segmenter.groups
+    _add_headings(groups, [u for u in units if u.heading], ref)
+    groups = _merge_groups(groups)
+    groups.sort(key=lambda g: not g.lead)  # the lead first; the rest in reading order
+    return groups
+
+
+class _Segmenter:
+    """Body clauses in reading order -> groups, following the incident in hand."""
+
+    def __init__(self, ref: dt.date) -> None:
+        self.ref = ref
+        self.groups: list[Group] = []
+        self.current: Group | None = None
+
+    def read(self, unit: Clause) -> None:
+        """Put one body clause in a group (or skip it as context)."""
+        current, ref = self.current, self.ref
         suspect = (
             current is not None
             and not unit.is_event
@@ -97,53 +115,23 @@ def segment(units: list[Clause], ref: dt.date) -> list[Group]:
         if suspect and current is not None:
             # "Police suspect Boko Haram": who did the event just told, not a new one.
             current.add(unit)
-            continue
+            return
         if not unit.is_event and current is not None and not unit.generic:
             # "Around 20 armed men blocked the highway late on Sunday": no action word, but
             # the day the lead left out.
             _date_from_context(current, unit, ref)
         if not unit.is_event or unit.generic or _historical(unit, ref) or _cumulative(unit):
-            continue
-        place, date = unit.place, unit.date
-        if current is None and unit.background_cue and (place or date):
-            background = Group(background=True)
-            groups.append(background)
-            _attach(background, unit)
-            continue
+            return
         if current is None:
-            current = Group(lead=True)
-            groups.append(current)
-            _attach(current, unit)
-            continue
-        target: Group | None = None
-        if unit.background_cue and (place is not None or date is not None):
-            target = next(
-                (g for g in groups if not g.lead and _fits(g, place, date, ref, strict=True)),
-                None,
-            )
-            if target is None:
-                target = Group(background=True)
-                groups.append(target)
-        elif unit.separate and (place is not None or date is not None):
-            target = Group(separate=True)  # "in a separate incident": another event
-            groups.append(target)
-        elif _fits(current, place, date, ref, refine=not _other_toll(current, unit)) or (
-            place is None
-            and _CONTINUING_RE.search(lower_same_length(unit.text))
-            and _next_day(current, date)
-        ):
-            target = current
-        else:
-            target = next(
-                (g for g in groups if _fits(g, place, date, ref, refine=not _other_toll(g, unit))),
-                None,
-            )
-            if target is None:
-                target = Group()
-                groups.append(target)
-                if place is None and current.place is not None:
-                    # "The following day, a car bomb exploded near the palace": same city.
-                    target.place = current.place
+            # The first event: the lead, unless it is introduced as background.
+            background = unit.background_cue and bool(unit.place or unit.date)
+            group = Group(background=background, lead=not background)
+            self.groups.append(group)
+            _attach(group, unit)
+            if not background:
+                self.current = group
+            return
+        target = self._target(current, unit)
         _attach(target, unit)
         aside = (
             target.background
@@ -154,7 +142,45 @@ def segment(units: list[Clause], ref: dt.date) -> list[Group]:
         if not aside:
             # "..., hours after fighters killed 14 in Djugu": an aside inside a sentence
             # about the main event; the next sentence goes back to that event.
-            current = target
+            self.current = target
+
+    def _target(self, current: Group, unit: Clause) -> Group:
+        """The group a later event clause belongs to (a new one when none fits)."""
+        groups, ref = self.groups, self.ref
+        place, date = unit.place, unit.date
+        if unit.background_cue and (place is not None or date is not None):
+            found = next(
+                (g for g in groups if not g.lead and _fits(g, place, date, ref, strict=True)),
+                None,
+            )
+            return found or self._new(Group(background=True))
+        if unit.separate and (place is not None or date is not None):
+            return self._new(Group(separate=True))  # "in a separate incident": another event
+        if _fits(current, place, date, ref, refine=not _other_toll(current, unit)) or (
+            place is None
+            and _CONTINUING_RE.search(lower_same_length(unit.text))
+            and _next_day(current, date)
+        ):
+            return current
+        found = next(
+            (g for g in groups if _fits(g, place, date, ref, refine=not _other_toll(g, unit))),
+            None,
+        )
+        if found is not None:
+            return found
+        target = self._new(Group())
+        if place is None and current.place is not None:
+            # "The following day, a car bomb exploded near the palace": same city.
+            target.place = current.place
+        return target
+
+    def _new(self, group: Group) -> Group:
+        self.groups.append(group)
+        return group
+
+
+def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> None:
+    """Headline clauses join the lead when they fit it, or are the lead when nothing else is."""
     if groups and headings:
         lead = groups[0]
         for unit in headings:
@@ -169,9 +195,6 @@ def segment(units: list[Clause], ref: dt.date) -> list[Group]:
                 _attach(group, unit)
                 groups.append(group)
                 break
-    groups = _merge_groups(groups)
-    groups.sort(key=lambda g: not g.lead)  # the lead first; the rest in reading order
-    return groups
 
 
 def _date_from_context(group: Group, unit: Clause, ref: dt.date) -> None:
