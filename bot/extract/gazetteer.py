@@ -109,13 +109,7 @@ class Gazetteer(RunningText):
         stored = index.get("translit")
         if stored:
             # Precomputed by the build script (the same word lists): no work at start-up.
-            position = 0
-            translit: dict[str, list[int]] = {}
-            refs_col: list[int] = stored["refs"]
-            for key, count in zip(stored["keys"].split("\n"), stored["counts"], strict=True):
-                translit[key] = refs_col[position : position + count]
-                position += count
-            self._state.translit = translit
+            self._state.translit = _stored_translit(stored)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -425,6 +419,17 @@ class Gazetteer(RunningText):
                             choices[key] = key
                     state.fuzzy_choices = choices
         return state.fuzzy_choices
+
+
+def _stored_translit(stored: dict[str, Any]) -> dict[str, list[int]]:
+    """The transliteration index as the build script stored it (keys, counts, refs)."""
+    position = 0
+    translit: dict[str, list[int]] = {}
+    refs_col: list[int] = stored["refs"]
+    for key, count in zip(stored["keys"].split("\n"), stored["counts"], strict=True):
+        translit[key] = refs_col[position : position + count]
+        position += count
+    return translit
 
 
 def _word_list(filename: str) -> list[str]:

@@ -283,9 +283,8 @@ def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
     actors = _merged_actors(existing, new, changes)
     when_where = _better_place_and_date(existing, new, changes)
     evidence = list(existing.evidence)
-    for sentence in new.evidence:
-        if sentence not in evidence and len(evidence) < _MAX_EVIDENCE:
-            evidence.append(sentence)
+    evidence += [s for s in dict.fromkeys(new.evidence) if s not in existing.evidence]
+    del evidence[max(_MAX_EVIDENCE, len(existing.evidence)) :]
     who = _describe_source(new)
     notes = [
         note

@@ -293,37 +293,59 @@ class RunningText:
             candidates = tuple(c for c in candidates if c.key not in weak)
             if not candidates:
                 return None
-        if (
-            not arabic
-            and _followed_by_name(text, orig_end, state.given_names)
-            and not _FACILITY_AFTER.match(text, orig_end)
-        ):
-            # "Nyaung Kone village": a town's name inside an unknown longer name is that
-            # other place, unless the town is a well-known one ("Mosul Dam", "Kabul Bank").
-            candidates = tuple(
-                c
-                for c in candidates
-                if c.kind != "place"
-                or c.country in FUZZY_COUNTRIES
-                or c.population >= _LONGER_NAME_MIN_POPULATION
-            )
+        if not arabic and _followed_by_name(text, orig_end, state.given_names):
+            candidates = _outside_longer_name(text, orig_end, candidates)
             if not candidates:
                 return None
-        # Extend over a preceding article ("al-Basra"); a capitalised word before the article
-        # makes it a person's name ("Muqtada al-Sadr"), not a place.
-        article_start = _article_before(folded, start)
-        if article_start is not None and not arabic:
-            article = folded[article_start : start - 1]
-            joiner = text[offsets[start - 1]]
-            if article not in ("al", "el") and joiner == " ":
-                article_start = None  # "as Iraq", "at Basra": English words, not articles
-        if article_start is not None and not arabic:
-            prev = _previous_word(text, offsets[article_start])
-            if prev and prev[0].isupper() and match_key(prev) not in _SENTENCE_WORDS:
+        if not arabic:
+            # Extend over a preceding article ("al-Basra"); a capitalised word before the
+            # article makes it a person's name ("Muqtada al-Sadr"), not a place.
+            extended = _with_article(text, folded, offsets, start)
+            if extended is None:
                 return None
-            orig_start = offsets[article_start]
+            orig_start = min(orig_start, extended)
             surface = text[orig_start:orig_end]
         return PlaceMention(start=orig_start, end=orig_end, surface=surface, candidates=candidates)
+
+
+def _outside_longer_name(
+    text: str, end: int, candidates: tuple[GazetteerEntry, ...]
+) -> tuple[GazetteerEntry, ...]:
+    """The candidates still possible when a capitalised word follows the name.
+
+    "Nyaung Kone village": a town's name inside an unknown longer name is that other place,
+    unless the town is a well-known one ("Mosul Dam", "Kabul Bank") or the word names a
+    facility ("Bunia Prison").
+    """
+    if _FACILITY_AFTER.match(text, end):
+        return candidates
+    return tuple(
+        c
+        for c in candidates
+        if c.kind != "place"
+        or c.country in FUZZY_COUNTRIES
+        or c.population >= _LONGER_NAME_MIN_POPULATION
+    )
+
+
+def _with_article(text: str, folded: str, offsets: list[int], start: int) -> int | None:
+    """Where a name starts with the article before it ("al-Basra"); None for a person's name.
+
+    ``start`` is the name's start in ``folded``; the result is an offset in ``text`` (the
+    name's own start when there is no article).
+    """
+    article_start = _article_before(folded, start)
+    if article_start is not None:
+        article = folded[article_start : start - 1]
+        joiner = text[offsets[start - 1]]
+        if article not in ("al", "el") and joiner == " ":
+            article_start = None  # "as Iraq", "at Basra": English words, not articles
+    if article_start is None:
+        return offsets[start]
+    prev = _previous_word(text, offsets[article_start])
+    if prev and prev[0].isupper() and match_key(prev) not in _SENTENCE_WORDS:
+        return None
+    return offsets[article_start]
 
 
 _LONGER_NAME_MIN_POPULATION = 100_000
