@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import insort
 from dataclasses import dataclass, field
 
 from bot.domain.enums import DatePrecision
@@ -23,6 +24,9 @@ from bot.extract.text import lower_same_length
 __all__ = ["Group", "segment"]
 
 _LOWER = 0
+# A clause may join any of the last this many incidents: real reports have a few dozen at
+# most; hostile text naming thousands of places must not make each clause scan them all.
+_JOIN_WINDOW = 256
 _NEAR_KM = 25.0
 # "South of Kirkuk" may be a village this far away (reports give "35 km south of Kirkuk").
 _DIRECTION_KM = 80.0
@@ -148,9 +152,10 @@ class _Segmenter:
         """The group a later event clause belongs to (a new one when none fits)."""
         groups, ref = self.groups, self.ref
         place, date = unit.place, unit.date
+        recent = groups[-_JOIN_WINDOW:]
         if unit.background_cue and (place is not None or date is not None):
             found = next(
-                (g for g in groups if not g.lead and _fits(g, place, date, ref, strict=True)),
+                (g for g in recent if not g.lead and _fits(g, place, date, ref, strict=True)),
                 None,
             )
             return found or self._new(Group(background=True))
@@ -163,7 +168,7 @@ class _Segmenter:
         ):
             return current
         found = next(
-            (g for g in groups if _fits(g, place, date, ref, refine=not _other_toll(g, unit))),
+            (g for g in recent if _fits(g, place, date, ref, refine=not _other_toll(g, unit))),
             None,
         )
         if found is not None:
@@ -222,14 +227,28 @@ def _date_from_context(group: Group, unit: Clause, ref: dt.date) -> None:
 def _merge_groups(groups: list[Group]) -> list[Group]:
     """Fold groups that turned out to be one event (same place and day) into the first."""
     kept: list[Group] = []
+    # Kept groups by place key, as positions in ``kept``: only a group at the same place can
+    # be the same event, so each group is compared with those, not with every kept group.
+    by_place: dict[str, list[int]] = {}
     for group in groups:
-        target = next((k for k in kept if _same_event(k, group)), None)
-        if target is None:
+        key = group.place.entry.key if group.place is not None else None
+        positions = by_place.get(key, []) if key is not None else []
+        index = next((i for i in positions if _same_event(kept[i], group)), None)
+        if index is None:
+            if key is not None:
+                by_place.setdefault(key, []).append(len(kept))
             kept.append(group)
             continue
+        target = kept[index]
+        before = target.place
         for unit in group.units:
             _attach(target, unit)
         target.lead = target.lead or group.lead
+        if target.place is not None and target.place is not before:
+            # A more specific place now: index the group under it too, in reading order.
+            moved = by_place.setdefault(target.place.entry.key, [])
+            if index not in moved:
+                insort(moved, index)
     return kept
 
 
