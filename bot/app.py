@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommandScopeChat, Update
@@ -31,6 +30,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings, SettingsError
 from bot.extract.actors import ActorFileError, ActorRegistry
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.pipeline import build_rules_extractor
 from bot.ports import Clock, Extractor, Metrics, NullMetrics, SystemClock
 from bot.services import Services, build_services
 from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
@@ -89,10 +89,8 @@ class AppContext:
 
 
 def _extractor(gazetteer: Gazetteer, actors: ActorRegistry) -> Extractor:
-    """The rules extractor over the packaged gazetteer and registry."""
-    engine_module = importlib.import_module("bot.extract.engine")
-    engine = engine_module.RulesEngine(gazetteer, actors)
-    return cast(Extractor, engine_module.RulesExtractor(engine))
+    """The rules extractor over the packaged gazetteer and the configured registry."""
+    return build_rules_extractor(gazetteer, actors)
 
 
 async def open_context(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import datetime as dt
 import unicodedata
@@ -811,12 +812,25 @@ class ScriptedExtractor:
 
     ``extractor.script("GZ-1", [incident])`` makes any report containing "GZ-1" yield a copy
     of that incident; reports without a known marker yield nothing. ``calls`` counts uses.
+    ``hold("SLOW")`` makes reports containing "SLOW" wait until ``release("SLOW")``
+    (``entered["SLOW"]`` is set once one is waiting): a slow extractor on demand.
     """
 
     def __init__(self) -> None:
         self._scripts: dict[str, list[Incident]] = {}
         self.calls = 0
         self.fail_with: Exception | None = None
+        self._gates: dict[str, asyncio.Event] = {}
+        self.entered: dict[str, asyncio.Event] = {}
+
+    def hold(self, marker: str) -> None:
+        """Reports containing ``marker`` wait in ``extract`` until released."""
+        self._gates[marker] = asyncio.Event()
+        self.entered[marker] = asyncio.Event()
+
+    def release(self, marker: str) -> None:
+        """Let the held reports containing ``marker`` finish."""
+        self._gates[marker].set()
 
     def script(self, marker: str, incidents: Sequence[Incident]) -> None:
         """What reports containing ``marker`` describe."""
@@ -827,6 +841,10 @@ class ScriptedExtractor:
         self.calls += 1
         if self.fail_with is not None:
             raise self.fail_with
+        for marker, gate in self._gates.items():
+            if marker in report.text:
+                self.entered[marker].set()
+                await gate.wait()
         for marker, incidents in self._scripts.items():
             if marker in report.text:
                 return [i.model_copy(deep=True) for i in incidents]

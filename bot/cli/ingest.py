@@ -113,6 +113,8 @@ def _describe_outcome(outcome: IngestOutcome) -> list[str]:
     for incident in [*outcome.new_incidents, *outcome.updated_incidents]:
         lines.append(f"  #{incident.id} {_incident_line(incident)}")
     lines.extend(f"  note: {note}" for note in outcome.notes)
+    if outcome.unextracted:
+        lines.append(f"  not extracted: {outcome.unextracted}")
     return lines
 
 
