@@ -71,7 +71,7 @@ from storage.base import (
     StorageError,
     SubscriptionRepository,
 )
-from storage.fts import fold_for_search, fts_query
+from storage.fts import fold_for_search, fts_match, fts_query
 from storage.schema import Migration, load_migrations
 
 logger = logging.getLogger(__name__)
@@ -966,7 +966,7 @@ class SqliteReportRepository(_Repository):
                 conn,
                 "SELECT r.* FROM reports_fts JOIN reports AS r ON r.id = reports_fts.rowid "
                 "WHERE reports_fts MATCH ? ORDER BY reports_fts.rank, r.id DESC LIMIT ?",
-                (match, limit),
+                (await fts_match(conn, text), limit),
             )
             return [_report_from_row(row) for row in rows]
 
@@ -1386,6 +1386,7 @@ class SqliteIncidentRepository(_Repository):
         params = {"q": match, "limit": limit, "offset": offset, "cap": cap, "report_cap": cap}
 
         async def op(conn: aiosqlite.Connection) -> list[Incident]:
+            params["q"] = await fts_match(conn, text)
             return await _load_incidents(conn, await _fetchall(conn, sql, params))
 
         return await self._read(op)
@@ -1412,7 +1413,12 @@ class SqliteIncidentRepository(_Repository):
             "cap": limit,
             "report_cap": max(SEARCH_CANDIDATES, limit),
         }
-        return await self._read(_scalar(sql, params))
+
+        async def op(conn: aiosqlite.Connection) -> int:
+            params["q"] = await fts_match(conn, text)
+            return await _scalar(sql, params)(conn)
+
+        return await self._read(op)
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         """The revision history of an incident, oldest first."""

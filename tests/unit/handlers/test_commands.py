@@ -46,6 +46,11 @@ class TestStartAndHelp:
         assert "/ingest" not in reply.text
         assert "/ingest" in help_text(is_admin=True)
 
+    async def test_help_states_the_search_syntax(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/help"))
+        assert "Bas*" in reply.text
+        assert "&quot;car bomb&quot;" in reply.text or '"car bomb"' in reply.text
+
     async def test_command_addressed_to_the_bot_works(self, harness: Harness) -> None:
         reply = only_reply(await harness.send("/help@sitrep_bot"))
         assert "/latest" in reply.text
