@@ -77,10 +77,13 @@ async def open_context(
     clock: Clock | None = None,
     extractor: Extractor | None = None,
     lock: bool = True,
+    create: bool = True,
 ) -> AppContext:
-    """Open the database (migrated, instance-locked) and build the services around it."""
-    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
-    storage = await SqliteStorage.open(settings.database_path)
+    """Open the database (migrated, instance-locked) and build the services around it.
+
+    Commands pass ``create=False``: only ``sitrep db migrate`` (and the demo) make a new one.
+    """
+    storage = await SqliteStorage.open(settings.database_path, create=create)
     try:
         if lock:
             storage.acquire_instance_lock()
@@ -258,7 +261,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
     """``sitrep run``: long polling until SIGINT/SIGTERM (or ``stop``)."""
     if not settings.token:
         raise SettingsError(NO_BOT_HELP)
-    context = await open_context(settings)
+    context = await open_context(settings, create=False)
     try:
         application = build_application(settings, context)
         stop_event = stop or asyncio.Event()

@@ -72,6 +72,7 @@ from storage.base import (
     SubscriptionRepository,
 )
 from storage.fts import fold_for_search, fts_match, fts_query
+from storage.identity import require_database, stamp_application_id
 from storage.schema import Migration, load_migrations
 
 logger = logging.getLogger(__name__)
@@ -468,14 +469,19 @@ class SqliteStorage:
         *,
         migrate: bool = True,
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        create: bool = True,
     ) -> SqliteStorage:
         """Open (creating if needed) the database at ``path`` and apply pending migrations.
+
+        A file that is not a Sitrep database, or is from a newer schema, is refused with
+        :class:`StorageError`; so is a missing or empty one unless ``create``.
 
         ``busy_timeout`` is how long one attempt waits for another writer (seconds); a few
         retries follow before a write gives up with :class:`StorageError`.
         """
         path = Path(path)
         if str(path) != _MEMORY:
+            require_database(path, create=create)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -618,6 +624,7 @@ class SqliteStorage:
             if applied:
                 await conn.execute(f"PRAGMA user_version = {applied[-1]}")
                 logger.info("applied migrations %s to %s", applied, self.path)
+            await stamp_application_id(conn)
             return applied
 
         return await self._run(op, write=True)

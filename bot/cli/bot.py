@@ -64,7 +64,8 @@ async def _console(
 
     install_redaction(settings.token)
     _quiet_libraries(console=True)
-    context = await open_context(settings)
+    # The demo may make its own database; the chat needs one made by `sitrep db migrate`.
+    context = await open_context(settings, create=demo)
     try:
         if demo:
             from bot.services.demo import load_demo

@@ -47,7 +47,7 @@ async def open_ingest_context(settings: Settings) -> AsyncIterator[IngestContext
     from bot.extract.gazetteer import Gazetteer
     from bot.ingest.files import gazetteer_locator
 
-    context = await open_context(settings, lock=False)
+    context = await open_context(settings, lock=False, create=False)
     try:
         if context.feeds is None:
             raise CliError("feed fetching is unavailable in this installation")

@@ -87,6 +87,11 @@ def sitrep(env: dict[str, str], cwd: Path, *args: str) -> Process:
     return Process(popen, out_path, err_path)
 
 
+def migrate(env: dict[str, str], cwd: Path) -> None:
+    """``sitrep db migrate``: only it creates the database that ``sitrep run`` needs."""
+    assert sitrep(env, cwd, "db", "migrate").wait() == 0
+
+
 def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -98,6 +103,7 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
 @pytest.fixture
 def running_bot(api: FaultyBotAPI, tmp_path: Path) -> Iterator[Process]:
     """``sitrep run`` polling the fake server; SIGTERM on exit if still running."""
+    migrate(cli_env(api, tmp_path / "bot.sqlite3"), tmp_path)
     process = sitrep(cli_env(api, tmp_path / "bot.sqlite3"), tmp_path, "run")
     try:
         wait_for(lambda: len(api.calls_of("getUpdates")) >= 1, 60, "the bot to poll")
@@ -181,6 +187,7 @@ class TestTokenNeverPrinted:
         self, api: FaultyBotAPI, tmp_path: Path
     ) -> None:
         api.faults.append(Fault("401", method="getMe", count=5))
+        migrate(cli_env(api, tmp_path / "bot.sqlite3"), tmp_path)
         process = sitrep(cli_env(api, tmp_path / "bot.sqlite3"), tmp_path, "run")
         assert process.wait() == 1
         assert "rejected the bot token" in process.err

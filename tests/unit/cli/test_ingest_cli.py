@@ -38,6 +38,7 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SITREP_DATABASE", str(database))
     monkeypatch.setenv("SITREP_ALLOW_PRIVATE_FETCH", "true")
     monkeypatch.setenv("SITREP_LOG_LEVEL", "WARNING")
+    assert main(["db", "migrate"]) == 0  # only `db migrate` creates a database
     return database
 
 
