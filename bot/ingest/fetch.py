@@ -441,14 +441,17 @@ class SafeFetcher:
         last_modified: str | None = None,
         accept: Sequence[str] = DEFAULT_ACCEPT,
     ) -> FetchResult:
-        """GET ``url`` safely; a 304 answer gives ``not_modified=True`` and an empty body."""
+        """GET ``url`` safely; a 304 answer gives ``not_modified=True`` and an empty body.
+
+        The timeout is one deadline for the whole fetch (connect, redirects, the whole body):
+        the per-read timeouts alone cannot stop a server that drips one byte at a time.
+        """
         try:
-            # The per-request timeouts cannot stop a server that drips one byte at a time.
-            async with asyncio.timeout(self.timeout * 3):
+            async with asyncio.timeout(self.timeout):
                 return await self._fetch(url, etag, last_modified, accept)
         except TimeoutError:
             raise FetchError(
-                f"the server did not answer within {self.timeout:g} seconds",
+                f"the server did not send the page within {self.timeout:g} seconds",
                 kind="timeout",
                 url=url,
             ) from None
