@@ -44,9 +44,8 @@ def run(database: str | None) -> None:
         raise CliError("Telegram rejected the bot token; check TELEGRAM_BOT_TOKEN") from None
     except TelegramError as exc:
         reason = redact(str(exc), (settings.token,))
-        raise CliError(
-            f"could not reach the Bot API at {settings.telegram_api_base_url}: {reason}"
-        ) from None
+        where = redact(settings.telegram_api_base_url, (settings.token,))
+        raise CliError(f"could not reach the Bot API at {where}: {reason}") from None
 
 
 async def _console(
