@@ -12,14 +12,16 @@ import contextlib
 import importlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommandScopeChat, Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings, SettingsError
 from bot.extract.actors import ActorRegistry
@@ -32,6 +34,7 @@ from handlers.commands import BotHandlers, bot_commands
 from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
 from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests
 from handlers.notifier import TelegramNotifier
+from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard
 from storage.sqlite import SqliteStorage
 
 logger = logging.getLogger(__name__)
@@ -140,12 +143,14 @@ def build_application(
     extra_admins: frozenset[int] = frozenset(),
     rate_limiter: bool = True,
     console_chat: int | None = None,
+    on_token_revoked: Callable[[], None] | None = None,
 ) -> AnyApplication:
     """The PTB Application: handlers, command menu, dispatcher task, digest and feed jobs.
 
     With ``console_chat`` (the console), only that chat's messages are delivered and no
     digests are scheduled or feeds polled: the database may be the real bot's, whose
-    outbox rows belong to Telegram users.
+    outbox rows belong to Telegram users. Otherwise a 401 from ``getUpdates`` is retried and
+    reported to the admins, and ``on_token_revoked`` runs once ``getMe`` confirms it.
     """
     bot_token = token or settings.token
     if not bot_token:
@@ -162,13 +167,22 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
+    guard: UnauthorizedGuard | None = None
+    if console_chat is None:
+        guard = UnauthorizedGuard(
+            settings.sitrep_admin_ids, context.services.admin.record_error, on_token_revoked
+        )
+        polling_request = get_updates_request or HTTPXRequest(connection_pool_size=1)
+        builder = builder.get_updates_request(GuardedUpdatesRequest(polling_request, guard))
+    elif get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter:
         # Replies to commands: absorb an occasional 429; the outbox has its own pacing.
         limited: Any = builder.rate_limiter(AIORateLimiter(max_retries=2))
         builder = limited
     application: AnyApplication = builder.build()
+    if guard is not None:
+        guard.bot = application.bot
 
     notifier = TelegramNotifier(application.bot, secrets=(bot_token,))
     dispatcher: Dispatcher | ChatDelivery = (
@@ -263,8 +277,14 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
         raise SettingsError(NO_BOT_HELP)
     context = await open_context(settings, create=False)
     try:
-        application = build_application(settings, context)
         stop_event = stop or asyncio.Event()
+        revoked = asyncio.Event()
+
+        def token_revoked() -> None:
+            revoked.set()
+            stop_event.set()
+
+        application = build_application(settings, context, on_token_revoked=token_revoked)
         loop = asyncio.get_running_loop()
         import signal
 
@@ -280,5 +300,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             await stop_event.wait()
         finally:
             await stop_application(application)
+        if revoked.is_set():
+            raise InvalidToken("Telegram refused the bot token repeatedly; it was revoked")
     finally:
         await context.close()
