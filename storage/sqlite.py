@@ -582,10 +582,16 @@ class SqliteStorage:
                 f"(lock file {self.lock_path}); stop it first"
             )
             raise InstanceLockedError(msg) from exc
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()  # a full disk shows here, at start-up
+            handle.truncate()
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # closing flushes the same unwritable buffer
+                handle.close()
+            msg = f"cannot write the lock file {self.lock_path}: {exc.strerror or exc}"
+            raise StorageError(msg) from exc
         self._lock_file = handle
 
     def _release_instance_lock(self) -> None:

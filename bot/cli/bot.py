@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import CliError, db_option, settings_for_cli
+from bot.cli.common import CliError, db_option, read_stdin, settings_for_cli
 from bot.config import Settings
 
 
@@ -117,7 +117,7 @@ def _script_lines(script: Path | None) -> tuple[list[str] | None, bool]:
             raise CliError(f"cannot read {script}: {exc.strerror or exc}") from None
     if sys.stdin is not None and sys.stdin.isatty():
         return None, True
-    piped = sys.stdin.read().splitlines() if sys.stdin is not None else []
+    piped = read_stdin().splitlines()
     return piped, False
 
 

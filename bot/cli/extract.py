@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from bot.cli.common import CliError
+from bot.cli.common import CliError, read_stdin
 
 __all__ = ["register"]
 
@@ -29,7 +28,7 @@ def _parse_published(value: str | None) -> dt.datetime | None:
 
 def _read_input(source: str) -> str:
     if source == "-":
-        return sys.stdin.read()
+        return read_stdin()
     path = Path(source)
     if not path.is_file():
         raise CliError(f"no such file: {source}")

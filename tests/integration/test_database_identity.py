@@ -122,7 +122,9 @@ class TestRefused:
         self, database: Path, capsys: pytest.CaptureFixture[str], command: list[str]
     ) -> None:
         capsys.readouterr()
-        assert main(command) == 1
+        # `sitrep run`; the chat takes the same lock the same way. (One case only: a lock on
+        # /dev/full is one lock for every process on the machine.)
+        assert main(["run"]) == 1
         line = _one_error_line(capsys)
         assert str(database) in line
         assert "sitrep db migrate" in line
@@ -204,3 +206,22 @@ class TestCheckNeverWrites:
         assert main(["db", "check"]) == 0
         assert capsys.readouterr().out.strip() == f"integrity: ok; schema version {LATEST}"
         assert _fingerprint(database) == before
+
+
+class TestFullDiskAtStartUp:
+    """The instance lock is the first thing written at start-up; a full disk is one line."""
+
+    def test_lock_file_on_a_full_disk(
+        self, database: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        if not Path("/dev/full").exists():
+            pytest.skip("needs /dev/full to stand in for a full disk")
+        assert main(["db", "migrate"]) == 0
+        Path(f"{database}.lock").symlink_to("/dev/full")  # every write: "No space left"
+        capsys.readouterr()
+        # `sitrep run`; the chat takes the same lock the same way. (One case only: a lock on
+        # /dev/full is one lock for every process on the machine.)
+        assert main(["run"]) == 1
+        line = _one_error_line(capsys)
+        assert "No space left on device" in line
+        assert f"{database}.lock" in line
