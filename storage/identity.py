@@ -87,8 +87,18 @@ class DatabaseIdentity:
 
 
 def read_only_uri(path: Path) -> str:
-    """An SQLite URI that opens ``path`` read-only and never creates it."""
-    return f"file:{quote(str(path.resolve()))}?mode=ro"
+    """An SQLite URI that opens ``path`` read-only and never creates it (nor its side files).
+
+    A read-only connection to a WAL database creates the ``-wal`` and ``-shm`` files when
+    they are missing. They are missing only when no connection is open (the last one to close
+    removes them) and every change is in the main file, so then the file is opened as
+    ``immutable``: read as it is, with no side files and no locks.
+    """
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    side_files = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    if not any(side.exists() for side in side_files):
+        uri += "&immutable=1"
+    return uri
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:

@@ -202,10 +202,13 @@ class TestCheckNeverWrites:
         assert main(["db", "migrate"]) == 0
         assert main(["ingest", "report.txt"]) == 0
         before = _fingerprint(database)
+        files_before = sorted(database.parent.iterdir())
         capsys.readouterr()
         assert main(["db", "check"]) == 0
         assert capsys.readouterr().out.strip() == f"integrity: ok; schema version {LATEST}"
         assert _fingerprint(database) == before
+        # Not even the WAL's side files are created next to it.
+        assert sorted(database.parent.iterdir()) == files_before
 
 
 class TestFullDiskAtStartUp:
