@@ -26,6 +26,7 @@ SEARCH_SYNTAX = (
 
 _OPERATORS = frozenset({"OR", "AND", "NOT", "NEAR"})
 _QUIET_OPERATORS = frozenset({"or", "and", "not", "near"})  # dropped outside phrases
+_TRAILING = ",.;:!?)]}'\""  # punctuation that may follow a word and its star
 _CHUNK = re.compile(r'"([^"]*)("?)(\*?)|(\S+)')
 # Word characters plus combining marks (Arabic short vowels, Latin accents written apart), so a
 # vowelled Arabic word stays one word.
@@ -97,6 +98,7 @@ def _word_term(chunk: str, *, strict: bool) -> SearchTerm | None:
             raise _unsupported(f"Excluding words ({chunk})")
         if "|" in chunk:
             raise _unsupported("| (or)")
+    chunk = chunk.rstrip(_TRAILING) or chunk  # "Bas*," at the end of a clause
     prefix = chunk.endswith("*")
     core = chunk.rstrip("*")
     if "*" in core:

@@ -205,6 +205,7 @@ class TestSearch:
         ("raw", "clean"),
         [
             ('"drone" Sinjar*', "drone Sinjar*"),
+            ("Bas*, Mosul.", "Bas* Mosul"),
             ('"car bomb" Sinjar', '"car bomb" Sinjar'),
             ("البصرة; DROP TABLE", "البصرة DROP TABLE"),
             ('"unclosed phrase', '"unclosed phrase"'),
