@@ -569,7 +569,10 @@ class SqliteStorage:
         if self._lock_file is not None or str(self.path) == _MEMORY:
             return
         try:
-            handle = self.lock_path.open("a+", encoding="utf-8")
+            # Read-write without O_APPEND or truncation: the pid is rewritten in place below,
+            # after the lock is ours.
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            handle = open(fd, "r+", encoding="utf-8")  # noqa: SIM115 - held until close()
         except OSError as exc:
             msg = f"cannot open the lock file {self.lock_path}: {exc.strerror}"
             raise StorageError(msg) from exc
