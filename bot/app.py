@@ -34,7 +34,7 @@ from handlers.commands import BotHandlers, bot_commands
 from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
 from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests
 from handlers.notifier import TelegramNotifier
-from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard
+from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard, log_polling_error
 from storage.sqlite import SqliteStorage
 
 logger = logging.getLogger(__name__)
@@ -253,7 +253,10 @@ async def start_application(application: AnyApplication, *, polling: bool = True
         await application.post_init(application)
     if polling and application.updater is not None:
         await application.updater.start_polling(
-            allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=1
+            allowed_updates=Update.ALL_TYPES,
+            poll_interval=0.0,
+            timeout=1,
+            error_callback=log_polling_error,
         )
     await application.start()
 

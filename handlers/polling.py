@@ -37,6 +37,14 @@ class PollingUnauthorized(NetworkError):
     """``getUpdates`` answered 401; as a NetworkError PTB's polling loop retries it."""
 
 
+def log_polling_error(exc: TelegramError) -> None:
+    """PTB's polling error callback: one line per failed poll (PTB retries with back-off)."""
+    if isinstance(exc, PollingUnauthorized):
+        logger.warning("%s", exc)
+    else:
+        logger.warning("polling for updates failed, retrying: %s", exc)
+
+
 class UnauthorizedGuard:
     """Counts refused polls, confirms them with ``getMe``, tells admins, stops when revoked."""
 
