@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import CliError
+from bot.cli.common import CliError, read_stdin
 from bot.domain.models import Incident, Report
 from bot.ports import Extractor
 
@@ -33,7 +32,7 @@ def _parse_published(value: str | None) -> dt.datetime | None:
 
 def _read_input(source: str) -> str:
     if source == "-":
-        return sys.stdin.read()
+        return read_stdin()
     path = Path(source)
     if not path.is_file():
         raise CliError(f"no such file: {source}")
