@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.url import DatabaseUrl, parse_database_url
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -118,15 +120,29 @@ class Settings(BaseSettings):
             raise ValueError(msg)
         return f"{int(hours):02d}:{int(minutes):02d}"
 
+    @field_validator("sitrep_database")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            parse_database_url(value)  # an unknown scheme is refused here, before anything opens
+            return value.strip()
+        return None
+
+    @property
+    def database(self) -> DatabaseUrl:
+        """The database to use: ``SITREP_DATABASE``, else ``<data dir>/sitrep.sqlite3``."""
+        if self.sitrep_database:
+            return parse_database_url(self.sitrep_database)
+        return DatabaseUrl("sqlite", path=self.sitrep_data_dir / "sitrep.sqlite3")
+
     @property
     def database_path(self) -> Path:
-        """The SQLite file to use (``SITREP_DATABASE`` or ``<data dir>/sitrep.sqlite3``)."""
-        if self.sitrep_database:
-            value = self.sitrep_database
-            if value.startswith("sqlite:///"):
-                value = value.removeprefix("sqlite:///")
-            return Path(value)
-        return self.sitrep_data_dir / "sitrep.sqlite3"
+        """The SQLite file to use; a PostgreSQL setting has none (see :attr:`database`)."""
+        path = self.database.path
+        if path is None:
+            msg = "SITREP_DATABASE names a PostgreSQL server, not a SQLite file"
+            raise SettingsError(msg)
+        return path
 
     @property
     def token(self) -> str | None:

@@ -14,9 +14,9 @@ from bot.domain import (
     SourceRef,
     SubEventType,
 )
-from storage import sqlite as sqlite_module
 from storage.base import IncidentQuery, NotFoundError, StorageError
 from storage.sqlite import SqliteStorage
+from storage.sqlite import incidents as sqlite_incidents
 
 from .conftest import (
     AAH,
@@ -329,7 +329,7 @@ class TestSearch:
     async def test_common_words_sort_the_most_recent_matches(
         self, storage: SqliteStorage, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(sqlite_module, "SEARCH_CANDIDATES", 3)
+        monkeypatch.setattr(sqlite_incidents, "SEARCH_CANDIDATES", 3)
         days = (5, 1, 2, 9, 3)
         ids = [
             (await storage.incidents.add(make_incident(date=D.replace(day=d), summary="clash"))).id
