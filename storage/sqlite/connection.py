@@ -61,6 +61,9 @@ class _Tx:
 class SqliteStorage(SqliteMaintenance):
     """``storage.base.Storage`` on one SQLite file (WAL), through one aiosqlite connection."""
 
+    kind = "sqlite"
+    shared = False  # one process owns the file (the instance lock)
+
     def __init__(
         self,
         path: Path,
@@ -183,6 +186,18 @@ class SqliteStorage(SqliteMaintenance):
     ) -> None:
         """Close the storage."""
         await self.close()
+
+    @property
+    def location(self) -> str:
+        """The database file."""
+        return str(self.path)
+
+    async def try_lead(self) -> bool:
+        """Always the leader: the instance lock already keeps other processes out."""
+        return True
+
+    async def release_leadership(self) -> None:
+        """Nothing to release (see :meth:`try_lead`)."""
 
     # instance lock ---------------------------------------------------------------------------
 

@@ -1,4 +1,9 @@
-"""Fixtures for the SQLite storage tests: a fresh database in tmp_path, and model factories."""
+"""The storage contract suite's fixtures: one fresh database per test, on every backend.
+
+Each test here that asks for ``storage`` runs on SQLite (a file in tmp_path) and on PostgreSQL
+(a scratch database, emptied before each test), so the two backends cannot drift apart. Tests
+about SQLite itself (query plans, files, locks) carry ``@pytest.mark.sqlite_only``.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +32,10 @@ from bot.domain import (
     SourceRef,
     SubEventType,
 )
+from storage.base import Backend
+from storage.postgres import PostgresStorage
 from storage.sqlite import SqliteStorage
+from tests.postgres import truncate_all
 
 UTC = dt.UTC
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -156,10 +164,34 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "sitrep.sqlite3"
 
 
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every ``storage`` test on each backend (SQLite alone for ``sqlite_only`` tests)."""
+    if "storage" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("storage", ["sqlite"] if only_sqlite else BACKENDS, indirect=True)
+
+
+async def reopen(storage: Backend) -> Backend:
+    """Open the database of ``storage`` again, with a new connection (or pool)."""
+    if isinstance(storage, PostgresStorage):
+        return await PostgresStorage.open(storage.dsn)
+    assert isinstance(storage, SqliteStorage)
+    return await SqliteStorage.open(storage.path)
+
+
 @pytest.fixture
-async def storage(db_path: Path) -> AsyncIterator[SqliteStorage]:
-    """A migrated, empty database, closed after the test."""
-    store = await SqliteStorage.open(db_path)
+async def storage(request: pytest.FixtureRequest, db_path: Path) -> AsyncIterator[Backend]:
+    """A migrated, empty database of the backend under test, closed after the test."""
+    store: Backend
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        await truncate_all(url)
+        store = await PostgresStorage.open(url)
+    else:
+        store = await SqliteStorage.open(db_path)
     try:
         yield store
     finally:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from storage.base import Backend
 from storage.sqlite import SqliteStorage
 
 from .conftest import T0, make_report
@@ -101,7 +102,7 @@ class TestUnicode:
         )
 
     async def test_control_characters_round_trip_and_search(self, storage: SqliteStorage) -> None:
-        text = "before\x00after\x07 bell"
+        text = "before\x01after\x07 bell"
         stored, _ = await storage.reports.add(make_report(9, text=text))
         assert stored.id is not None
         fetched = await storage.reports.get(stored.id)
@@ -109,6 +110,16 @@ class TestUnicode:
         assert fetched.text == text
         assert [r.id for r in await storage.reports.search("after")] == [stored.id]
         assert await storage.reports.search("\x00") == []
+
+    async def test_nul_is_stored_without_failing_the_write(self, storage: Backend) -> None:
+        # SQLite keeps U+0000; PostgreSQL text cannot hold it and stores U+FFFD instead.
+        stored, _ = await storage.reports.add(make_report(9, text="before\x00after"))
+        assert stored.id is not None
+        fetched = await storage.reports.get(stored.id)
+        assert fetched is not None
+        kept = "\x00" if storage.kind == "sqlite" else "\ufffd"
+        assert fetched.text == f"before{kept}after"
+        assert [r.id for r in await storage.reports.search("after")] == [stored.id]
 
     async def test_arabic_search(self, storage: SqliteStorage) -> None:
         await storage.reports.add(make_report(1, text="انفجار في البصرة صباح اليوم"))
