@@ -24,15 +24,22 @@ from telegram.request import BaseRequest
 from bot.config import Settings, SettingsError
 from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
+from bot.leader import Leadership
 from bot.ports import Clock, Extractor, SystemClock
 from bot.services import Services, build_services
 from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
 from bot.services.feeds import FeedService
 from handlers.commands import BotHandlers, bot_commands
-from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
-from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests
+from handlers.feeds import (
+    POLL_JOB_NAME,
+    FeedCommands,
+    register_feed_handlers,
+    schedule_feed_polling,
+)
+from handlers.jobs import DIGEST_INTERVAL_SECONDS, DIGEST_JOB, schedule_digests
 from handlers.notifier import TelegramNotifier
-from storage.sqlite import SqliteStorage
+from storage.base import Backend
+from storage.factory import open_backend
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +56,7 @@ class AppContext:
     """Everything a running Sitrep needs besides Telegram: storage, services, clock."""
 
     settings: Settings
-    storage: SqliteStorage
+    storage: Backend
     services: Services
     clock: Clock
     extractor: Extractor
@@ -79,8 +86,7 @@ async def open_context(
     lock: bool = True,
 ) -> AppContext:
     """Open the database (migrated, instance-locked) and build the services around it."""
-    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
-    storage = await SqliteStorage.open(settings.database_path)
+    storage = await open_backend(settings.database)
     try:
         if lock:
             storage.acquire_instance_lock()
@@ -122,6 +128,9 @@ class Runtime:
     dispatcher: Dispatcher | ChatDelivery
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    leadership: Leadership | None = None
+    closing: asyncio.Event = field(default_factory=asyncio.Event)
+    leader_task: asyncio.Task[None] | None = None
 
 
 def build_application(
@@ -205,17 +214,30 @@ def build_application(
                 )
             except Exception:  # an admin who never opened the bot: "chat not found"
                 logger.info("admin %s has no chat with the bot yet; default menu", admin_id)
+        # Only the leader sends and runs scheduled work (bot/leader.py); on SQLite that is
+        # always this process, on PostgreSQL one of the instances sharing the database.
+        runtime.leadership = Leadership(context.storage, start_duties, stop_duties)
+        runtime.closing.clear()
+        await runtime.leadership.check()
+        if context.storage.shared:
+            runtime.leader_task = asyncio.create_task(runtime.leadership.run(runtime.closing))
+
+    async def start_duties() -> None:
         await dispatcher.recover()
         runtime.stop.clear()
         runtime.task = asyncio.create_task(dispatcher.run_forever(runtime.stop))
         if console_chat is not None:
             return
         # A digest missed while the bot was down goes out on the first tick, once.
-        schedule_digests(app, context.services.digests, dispatcher.wake, digest_interval)
+        schedule_digests(application, context.services.digests, dispatcher.wake, digest_interval)
         if context.feeds is not None:
-            schedule_feed_polling(app, context.feeds, feed_interval)
+            schedule_feed_polling(application, context.feeds, feed_interval)
 
-    async def post_stop(app: AnyApplication) -> None:
+    async def stop_duties() -> None:
+        if application.job_queue is not None:
+            for name in (DIGEST_JOB, POLL_JOB_NAME):
+                for job in application.job_queue.get_jobs_by_name(name):
+                    job.schedule_removal()
         runtime.stop.set()
         if runtime.task is not None:
             try:
@@ -223,6 +245,14 @@ def build_application(
             except TimeoutError:
                 logger.error("dispatcher did not stop in time; unsent rows recover on start-up")
             runtime.task = None
+
+    async def post_stop(app: AnyApplication) -> None:
+        runtime.closing.set()
+        if runtime.leader_task is not None:
+            await runtime.leader_task
+            runtime.leader_task = None
+        if runtime.leadership is not None:
+            await runtime.leadership.resign()
 
     application.post_init = post_init
     application.post_stop = post_stop

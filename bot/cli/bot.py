@@ -74,7 +74,7 @@ async def _console(
             incidents = sum(len(outcome.new_incidents) for outcome in outcomes)
             click.echo(
                 f"demo: {len(outcomes)} example reports ({new} new, {incidents} new incidents) "
-                f"in {settings.database_path}"
+                f"in {settings.database.display()}"
             )
         request = ConsoleRequest(click.echo)
         application = build_application(
