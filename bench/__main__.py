@@ -14,7 +14,7 @@ from bench.report import Row, render_markdown, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "eval" / "dev"
-BENCHES = ("extraction", "queries", "fanout", "alerts")
+BENCHES = ("extraction", "queries", "fanout", "alerts", "instances")
 
 
 def _sizes(text: str) -> list[int]:
@@ -122,7 +122,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return module.run(args.quick, progress)
 
-    runners.update(extraction=extraction, queries=queries, fanout=fanout, alerts=alerts)
+    def instances() -> list[Row]:
+        from bench import instances as module
+
+        return module.run(args.chats or 2_000, args.time_scale, progress)
+
+    runners.update(
+        extraction=extraction, queries=queries, fanout=fanout, alerts=alerts, instances=instances
+    )
     started = dt.datetime.now(dt.UTC)
     rows: list[Row] = []
     for name in chosen:
