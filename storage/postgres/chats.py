@@ -51,7 +51,7 @@ class PostgresChatRepository(_Repository):
         async def op(conn: Connection) -> Chat | None:
             return await _get_chat(conn, chat_id)
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def save_settings(self, chat: Chat) -> None:
         """Write a chat's timezone, digest time, quiet hours, language and last digest date."""
@@ -131,9 +131,9 @@ class PostgresChatRepository(_Repository):
             )
             return [_chat_from_row(row) for row in rows]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def count(self, active_only: bool = True) -> int:
         """How many chats there are."""
         sql = "SELECT COUNT(*) FROM chats" + (" WHERE active" if active_only else "")
-        return await self._read(_scalar(sql))
+        return await self._read_one(_scalar(sql))

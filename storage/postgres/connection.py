@@ -81,6 +81,18 @@ async def _init_connection(conn: Connection) -> None:
     await conn.set_type_codec("jsonb", encoder=_jsonb_out, decoder=json.loads, schema="pg_catalog")
 
 
+class _Connection(asyncpg.Connection):  # type: ignore[misc]
+    """A pooled connection returned to the pool as it is.
+
+    asyncpg resets every connection on release (unlock advisory locks, CLOSE ALL, UNLISTEN,
+    RESET ALL): one more round trip per repository call. Pooled connections here never hold
+    session state (the leader lock has a connection of its own), so there is nothing to reset.
+    """
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 class _Tx:
     """One running transaction: its connection and the lock its joined calls share."""
 
@@ -141,6 +153,7 @@ class PostgresStorage(PostgresMaintenance):
                 min_size=min_size,
                 max_size=max_size,
                 init=_init_connection,
+                connection_class=_Connection,
                 timeout=CONNECT_TIMEOUT_SECONDS,
                 command_timeout=60,
             )
@@ -286,6 +299,18 @@ class PostgresStorage(PostgresMaintenance):
         except (OSError, TimeoutError) as exc:
             msg = f"database {self.location} unreachable: {_reason(exc, self.dsn)}"
             raise StorageError(msg) from exc
+
+    async def _run_single(self, op: Op[T]) -> T:
+        """Run a read of one statement: no BEGIN/COMMIT needed outside a transaction block."""
+        tx = self._tx_var.get()
+        if tx is not None:
+            return await self._run(op, write=False)
+        self._check_open()
+        try:
+            async with self._acquire() as conn:
+                return await op(conn)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise _storage_error(exc, self.dsn) from exc
 
     def _check_open(self) -> None:
         if self._closed:

@@ -67,7 +67,7 @@ class PostgresFeedRepository(_Repository):
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE id = $1", feed_id)
             return None if row is None else _feed_from_row(row)
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def list(self) -> list[Feed]:
         """Every feed, by id."""
@@ -76,7 +76,7 @@ class PostgresFeedRepository(_Repository):
             rows = await _fetchall(conn, "SELECT * FROM feeds ORDER BY id")
             return [_feed_from_row(r) for r in rows]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def due(self, now: dt.datetime) -> builtins.list[Feed]:
         """Active feeds whose next poll time has come (never-polled first)."""
@@ -90,7 +90,7 @@ class PostgresFeedRepository(_Repository):
             )
             return [_feed_from_row(row) for row in rows]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def save(self, feed: Feed) -> None:
         """Write a feed's title, interval, active flag and polling state."""

@@ -16,7 +16,7 @@ class PostgresMetaRepository(_Repository):
             value = await conn.fetchval("SELECT value FROM meta WHERE key = $1", key)
             return None if value is None else str(value)
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def set(self, key: str, value: str) -> None:
         """Write a value."""

@@ -159,7 +159,7 @@ class PostgresOutboxRepository(_Repository):
             row = await _fetchone(conn, "SELECT * FROM outbox WHERE id = $1", message_id)
             return None if row is None else _outbox_from_row(row)
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def get_by_key(self, idempotency_key: str) -> OutboxMessage | None:
         """One message by its idempotency key."""
@@ -170,7 +170,7 @@ class PostgresOutboxRepository(_Repository):
             )
             return None if row is None else _outbox_from_row(row)
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def recover_stale(self, older_than: dt.datetime) -> int:
         """Return to pending the 'sending' rows claimed before ``older_than`` by this process
@@ -217,4 +217,4 @@ class PostgresOutboxRepository(_Repository):
                 result[row["status"]] = row["n"]
             return result
 
-        return await self._write(op)
+        return await self._read_one(op)

@@ -62,7 +62,7 @@ class PostgresReportRepository(_Repository):
             row = await _fetchone(conn, "SELECT * FROM reports WHERE id = $1", report_id)
             return None if row is None else _report_from_row(row)
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def find_duplicate(self, url: str | None, content_hash: str) -> Report | None:
         """The stored report with this URL or this content hash, if any."""
@@ -70,7 +70,7 @@ class PostgresReportRepository(_Repository):
         async def op(conn: Connection) -> Report | None:
             return await _find_report_duplicate(conn, url, content_hash)
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def search(self, text: str, limit: int = 20) -> list[Report]:
         """Full-text search over titles and text, best match first; any text is safe."""
@@ -86,11 +86,11 @@ class PostgresReportRepository(_Repository):
         async def op(conn: Connection) -> list[Report]:
             return [_report_from_row(row) for row in await _fetchall(conn, sql, *params.values)]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def count(self) -> int:
         """How many reports are stored."""
-        return await self._read(_scalar("SELECT COUNT(*) FROM reports"))
+        return await self._read_one(_scalar("SELECT COUNT(*) FROM reports"))
 
     async def latest(self, limit: int = 1) -> list[Report]:
         """The most recently ingested reports, newest first."""
@@ -101,4 +101,4 @@ class PostgresReportRepository(_Repository):
             )
             return [_report_from_row(row) for row in rows]
 
-        return await self._read(op)
+        return await self._read_one(op)

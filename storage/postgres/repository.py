@@ -19,5 +19,9 @@ class _Repository:
     async def _read(self, op: Op[T]) -> T:
         return await self._storage._run(op, write=False)
 
+    async def _read_one(self, op: Op[T]) -> T:
+        """A read that is a single statement (atomic by itself, so no transaction around it)."""
+        return await self._storage._run_single(op)
+
     async def _write(self, op: Op[T]) -> T:
         return await self._storage._run(op, write=True)

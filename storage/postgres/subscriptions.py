@@ -77,7 +77,7 @@ class PostgresSubscriptionRepository(_Repository):
             )
             return [_subscription_from_row(row) for row in rows]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def matching(
         self,
@@ -109,8 +109,8 @@ class PostgresSubscriptionRepository(_Repository):
             rows = await _fetchall(conn, sql, *params.values)
             return [_subscription_from_row(row) for row in rows]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def count(self) -> int:
         """How many subscriptions there are."""
-        return await self._read(_scalar("SELECT COUNT(*) FROM subscriptions"))
+        return await self._read_one(_scalar("SELECT COUNT(*) FROM subscriptions"))
