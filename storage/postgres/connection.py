@@ -58,6 +58,7 @@ LEASE_SECONDS = 30.0  # a claim outlives a silent owner by this long
 HEARTBEAT_SECONDS = 5.0
 CONNECT_TIMEOUT_SECONDS = 10.0
 LEADER_LOCK_KEY = 0x5174_7265_7001  # "Sitrep" leader: sends and runs scheduled work
+LEADER_APPLICATION = "sitrep-leader"
 
 
 NUL_REPLACEMENT = "\ufffd"  # PostgreSQL text cannot hold U+0000; SQLite keeps it
@@ -251,7 +252,12 @@ class PostgresStorage(PostgresMaintenance):
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 await self.release_leadership()
         try:
-            conn = await asyncpg.connect(self.dsn, timeout=CONNECT_TIMEOUT_SECONDS)
+            conn = await asyncpg.connect(
+                self.dsn,
+                timeout=CONNECT_TIMEOUT_SECONDS,
+                # Who leads is visible to operators: pg_stat_activity.application_name.
+                server_settings={"application_name": f"{LEADER_APPLICATION} {self.instance_id}"},
+            )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
             logger.warning("leader election: %s", _reason(exc, self.dsn))
             return False
