@@ -103,9 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def queries() -> list[Row]:
         from bench import queries as module
+        from bench.instances import server_url
 
         sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000, 1_000_000])
-        return module.run(sizes, args.quick, progress)
+        return module.run(sizes, args.quick, progress, postgres=server_url())
 
     def fanout() -> list[Row]:
         from bench import fanout as module

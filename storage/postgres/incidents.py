@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,7 +22,6 @@ from storage.postgres.values import (
     Params,
     Row,
     _dt,
-    _dt_opt,
     _fetchall,
     _fetchone,
     _now,
@@ -84,11 +82,42 @@ def _incident_filter(query: IncidentQuery, params: Params) -> tuple[str, list[st
     return source, where, order
 
 
+# Actors and sources ride along with each incident row as jsonb arrays (in position order), so
+# loading a page of incidents is one statement and one round trip, not three in a transaction.
+INCIDENT_WITH_CHILDREN = (
+    "i.*, COALESCE((SELECT jsonb_agg(jsonb_build_array(a.actor_id, a.name, a.type, a.country)"
+    " ORDER BY a.position) FROM incident_actors AS a WHERE a.incident_id = i.id), '[]')"
+    " AS actors_json, COALESCE((SELECT jsonb_agg(jsonb_build_array(s.report_id, s.url,"
+    " s.outlet, s.title, s.published_at) ORDER BY s.position) FROM incident_sources AS s"
+    " WHERE s.incident_id = i.id), '[]') AS sources_json"
+)
+
+
+def _incident_from_joined_row(row: Row) -> Incident:
+    actors = [
+        ActorRef(id=actor_id, name=name, type=ActorType(kind), country=country)
+        for actor_id, name, kind, country in row["actors_json"]
+    ]
+    sources = [
+        SourceRef(
+            report_id=report_id,
+            url=url,
+            outlet=outlet,
+            title=title,
+            published_at=None if published is None else _dt(dt.datetime.fromisoformat(published)),
+        )
+        for report_id, url, outlet, title, published in row["sources_json"]
+    ]
+    return _incident_from_row(row, actors, sources)
+
+
 def _where_sql(where: list[str]) -> str:
     return f" WHERE {' AND '.join(where)}" if where else ""
 
 
-def incident_query_sql(query: IncidentQuery, columns: str = "i.*") -> tuple[str, list[Any]]:
+def incident_query_sql(
+    query: IncidentQuery, columns: str = INCIDENT_WITH_CHILDREN
+) -> tuple[str, list[Any]]:
     """The SELECT (and parameters) that :meth:`PostgresIncidentRepository.query` runs."""
     params = Params()
     source, where, order = _incident_filter(query, params)
@@ -111,57 +140,24 @@ _SEARCH_HITS = (
 )
 
 MERGE_CANDIDATES_SQL = (
-    "SELECT * FROM incidents WHERE country = $1 AND date BETWEEN $2 AND $3"
+    f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i WHERE i.id IN ("
+    "SELECT id FROM incidents WHERE country = $1 AND date BETWEEN $2 AND $3"
     " UNION"
-    " SELECT * FROM incidents WHERE country = $1 AND date_end IS NOT NULL"
-    " AND date_end >= $2 AND date < $2"
-    " ORDER BY date DESC, id DESC LIMIT $4"
+    " SELECT id FROM incidents WHERE country = $1 AND date_end IS NOT NULL"
+    " AND date_end >= $2 AND date < $2)"
+    " ORDER BY i.date DESC, i.id DESC LIMIT $4"
 )
 
 
-async def _load_incidents(conn: Connection, rows: Sequence[Row]) -> list[Incident]:
-    """Turn incident rows into models, fetching actors and sources in one query each."""
-    ids = [int(row["id"]) for row in rows]
-    actors: dict[int, list[ActorRef]] = defaultdict(list)
-    sources: dict[int, list[SourceRef]] = defaultdict(list)
-    if ids:
-        for row in await _fetchall(
-            conn,
-            "SELECT * FROM incident_actors WHERE incident_id = ANY($1::bigint[]) "
-            "ORDER BY incident_id, position",
-            ids,
-        ):
-            actors[row["incident_id"]].append(
-                ActorRef(
-                    id=row["actor_id"],
-                    name=row["name"],
-                    type=ActorType(row["type"]),
-                    country=row["country"],
-                )
-            )
-        for row in await _fetchall(
-            conn,
-            "SELECT * FROM incident_sources WHERE incident_id = ANY($1::bigint[]) "
-            "ORDER BY incident_id, position",
-            ids,
-        ):
-            sources[row["incident_id"]].append(
-                SourceRef(
-                    report_id=row["report_id"],
-                    url=row["url"],
-                    outlet=row["outlet"],
-                    title=row["title"],
-                    published_at=_dt_opt(row["published_at"]),
-                )
-            )
-    return [_incident_from_row(row, actors[row["id"]], sources[row["id"]]) for row in rows]
-
-
 async def _get_incident(conn: Connection, incident_id: int) -> Incident | None:
-    row = await _fetchone(conn, "SELECT * FROM incidents WHERE id = $1", incident_id)
-    if row is None:
-        return None
-    return (await _load_incidents(conn, [row]))[0]
+    row = await _fetchone(
+        conn, f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i WHERE i.id = $1", incident_id
+    )
+    return None if row is None else _incident_from_joined_row(row)
+
+
+async def _load_rows(conn: Connection, sql: str, args: Sequence[Any]) -> list[Incident]:
+    return [_incident_from_joined_row(row) for row in await _fetchall(conn, sql, *args)]
 
 
 async def _write_incident_children(conn: Connection, incident_id: int, incident: Incident) -> None:
@@ -267,27 +263,27 @@ class PostgresIncidentRepository(_Repository):
         async def op(conn: Connection) -> Incident | None:
             return await _get_incident(conn, incident_id)
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def query(self, query: IncidentQuery) -> list[Incident]:
         """Incidents matching the filters, newest (by date, then id) first."""
         sql, args = incident_query_sql(query)
 
         async def op(conn: Connection) -> list[Incident]:
-            return await _load_incidents(conn, await _fetchall(conn, sql, *args))
+            return await _load_rows(conn, sql, args)
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def count(self, query: IncidentQuery | None = None) -> int:
         """How many incidents match (all of them when query is None)."""
         if query is None:
-            return await self._read(_scalar("SELECT COUNT(*) FROM incidents"))
+            return await self._read_one(_scalar("SELECT COUNT(*) FROM incidents"))
         params = Params()
         source, where, _ = _incident_filter(query, params)
         if source == _ACTOR_JOIN and all(term.startswith("a.") for term in where):
             source = "incident_actors AS a"
         sql = f"SELECT COUNT(*) FROM {source}{_where_sql(where)}"
-        return await self._read(_scalar(sql, params.values))
+        return await self._read_one(_scalar(sql, params.values))
 
     async def stats(self, query: IncidentQuery) -> IncidentStats:
         """Totals over the incidents matching the filters (limit/offset ignored)."""
@@ -308,7 +304,7 @@ class PostgresIncidentRepository(_Repository):
                 stats.by_event_type[row["event_type"]] = row["n"]
             return stats
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def ids(self, query: IncidentQuery) -> list[int]:
         """Ids of the incidents matching the filters, newest first (no models are loaded)."""
@@ -317,7 +313,7 @@ class PostgresIncidentRepository(_Repository):
         async def op(conn: Connection) -> list[int]:
             return [int(row[0]) for row in await _fetchall(conn, sql, *args)]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
@@ -325,10 +321,11 @@ class PostgresIncidentRepository(_Repository):
         """Incidents in a country whose date (or date span) overlaps the window, newest first."""
 
         async def op(conn: Connection) -> list[Incident]:
-            rows = await _fetchall(conn, MERGE_CANDIDATES_SQL, country, date_from, date_to, limit)
-            return await _load_incidents(conn, rows)
+            return await _load_rows(
+                conn, MERGE_CANDIDATES_SQL, [country, date_from, date_to, limit]
+            )
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def search(self, text: str, limit: int = 20, offset: int = 0) -> list[Incident]:
         """Incidents whose summary/evidence or whose reports' text match, newest first.
@@ -344,15 +341,15 @@ class PostgresIncidentRepository(_Repository):
         cap = params.add(max(SEARCH_CANDIDATES, offset + limit))
         sql = (
             _SEARCH_HITS.format(q=q, cap=cap, report_cap=cap)
-            + " SELECT i.* FROM incidents AS i JOIN hits ON hits.id = i.id"
+            + f" SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i JOIN hits ON hits.id = i.id"
             f" ORDER BY i.date DESC, i.id DESC LIMIT {params.add(limit)}"
             f" OFFSET {params.add(offset)}"
         )
 
         async def op(conn: Connection) -> list[Incident]:
-            return await _load_incidents(conn, await _fetchall(conn, sql, *params.values))
+            return await _load_rows(conn, sql, params.values)
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def search_count(self, text: str, limit: int = 200) -> int:
         """How many incidents :meth:`search` finds for ``text``, counted up to ``limit``."""
@@ -367,7 +364,7 @@ class PostgresIncidentRepository(_Repository):
             + _SEARCH_HITS.format(q=q, cap=cap, report_cap=report_cap)
             + f" SELECT 1 FROM hits JOIN incidents AS i ON i.id = hits.id LIMIT {cap}) AS found"
         )
-        return await self._read(_scalar(sql, params.values))
+        return await self._read_one(_scalar(sql, params.values))
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         """The revision history of an incident, oldest first."""
@@ -380,4 +377,4 @@ class PostgresIncidentRepository(_Repository):
             )
             return [_revision_from_row(row) for row in rows]
 
-        return await self._read(op)
+        return await self._read_one(op)
