@@ -306,11 +306,12 @@ class PostgresStorage(PostgresMaintenance):
             msg = f"database {self.location} unreachable: {_reason(exc, self.dsn)}"
             raise StorageError(msg) from exc
 
-    async def _run_single(self, op: Op[T]) -> T:
-        """Run a read of one statement: no BEGIN/COMMIT needed outside a transaction block."""
+    async def _run_single(self, op: Op[T], *, write: bool = False) -> T:
+        """Run one statement: atomic by itself, so no BEGIN/COMMIT outside a transaction block
+        (inside one it joins the block like any call, in a savepoint when it writes)."""
         tx = self._tx_var.get()
         if tx is not None:
-            return await self._run(op, write=False)
+            return await self._run(op, write=write)
         self._check_open()
         try:
             async with self._acquire() as conn:

@@ -31,4 +31,4 @@ class PostgresMetaRepository(_Repository):
                 _now(),
             )
 
-        await self._write(op)
+        await self._write_one(op)

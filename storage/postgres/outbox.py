@@ -119,7 +119,7 @@ class PostgresOutboxRepository(_Repository):
                 msg = f"outbox message {message_id} does not exist"
                 raise NotFoundError(msg)
 
-        await self._write(op)
+        await self._write_one(op)
 
     async def mark_sent(
         self, message_id: int, telegram_message_id: int | None, at: dt.datetime
@@ -190,7 +190,7 @@ class PostgresOutboxRepository(_Repository):
                 lease,
             )
 
-        return await self._write(op)
+        return await self._write_one(op)
 
     async def fail_pending_for_chat(self, chat_id: int, error: str) -> int:
         """Fail every pending message of a chat that can no longer be reached."""
@@ -204,7 +204,7 @@ class PostgresOutboxRepository(_Repository):
                 chat_id,
             )
 
-        return await self._write(op)
+        return await self._write_one(op)
 
     async def counts(self) -> dict[str, int]:
         """How many messages are in each status (every status present, zeros included)."""

@@ -23,5 +23,9 @@ class _Repository:
         """A read that is a single statement (atomic by itself, so no transaction around it)."""
         return await self._storage._run_single(op)
 
+    async def _write_one(self, op: Op[T]) -> T:
+        """A write that is a single statement (atomic by itself)."""
+        return await self._storage._run_single(op, write=True)
+
     async def _write(self, op: Op[T]) -> T:
         return await self._storage._run(op, write=True)
