@@ -214,6 +214,9 @@ def build_application(
                 )
             except Exception:  # an admin who never opened the bot: "chat not found"
                 logger.info("admin %s has no chat with the bot yet; default menu", admin_id)
+        if console_chat is not None:  # the console delivers its own chat only, whoever leads
+            await start_duties()
+            return
         # Only the leader sends and runs scheduled work (bot/leader.py); on SQLite that is
         # always this process, on PostgreSQL one of the instances sharing the database.
         runtime.leadership = Leadership(context.storage, start_duties, stop_duties)
@@ -253,6 +256,8 @@ def build_application(
             runtime.leader_task = None
         if runtime.leadership is not None:
             await runtime.leadership.resign()
+        else:
+            await stop_duties()
 
     application.post_init = post_init
     application.post_stop = post_stop
