@@ -309,6 +309,10 @@ class OutboxRepository(Protocol):
         """How many messages are in each status."""
         ...
 
+    async def oldest_unsent(self) -> dt.datetime | None:
+        """When the oldest message still pending or sending was queued (None: all delivered)."""
+        ...
+
 
 class MetaRepository(Protocol):
     """Small key-value state: last ingest time, last error, scheduler marks."""
@@ -377,6 +381,11 @@ class Backend(Storage, Protocol):
 
     async def schema_version(self) -> int:
         """The newest migration applied."""
+        ...
+
+    @property
+    def latest_schema_version(self) -> int:
+        """The newest migration this Sitrep ships for this backend (readiness compares)."""
         ...
 
     async def integrity_check(self) -> str:

@@ -703,6 +703,15 @@ class _Outbox(_Repo):
             counts[message.status.value] = counts.get(message.status.value, 0) + 1
         return counts
 
+    async def oldest_unsent(self) -> dt.datetime | None:
+        unsent = [
+            message.created_at
+            for message in self._s.outbox.values()
+            if message.status in (OutboxStatus.PENDING, OutboxStatus.SENDING)
+            and message.created_at is not None
+        ]
+        return min(unsent, default=None)
+
 
 class _Meta(_Repo):
     async def get(self, key: str) -> str | None:

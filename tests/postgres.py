@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -100,6 +100,19 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A scratch PostgreSQL database for this session (skipped locally without a server).
+
+    Conftests that need it import it (``from tests.postgres import postgres_url``).
+    """
+    base, name, url = session_database()
+    try:
+        yield url
+    finally:
+        run_sync(drop_database(base, name))
 
 
 def session_database() -> tuple[str, str, str]:

@@ -73,6 +73,11 @@ class PostgresMaintenance:
 
         return await self._run(op, write=True)
 
+    @property
+    def latest_schema_version(self) -> int:
+        """The newest PostgreSQL migration this Sitrep ships."""
+        return max((m.version for m in load_migrations("storage.postgres")), default=0)
+
     async def schema_version(self) -> int:
         """The newest migration applied (0 for an empty database)."""
         return await self._run(_version, write=False)

@@ -20,6 +20,7 @@ from storage.postgres.repository import _Repository
 from storage.postgres.rows import _outbox_from_row
 from storage.postgres.values import (
     Connection,
+    _dt_opt,
     _execute,
     _fetchall,
     _fetchone,
@@ -233,5 +234,16 @@ class PostgresOutboxRepository(_Repository):
             ):
                 result[row["status"]] = row["n"]
             return result
+
+        return await self._read_one(op)
+
+    async def oldest_unsent(self) -> dt.datetime | None:
+        """When the oldest message still pending or sending was queued (None: all delivered)."""
+
+        async def op(conn: Connection) -> dt.datetime | None:
+            oldest = await conn.fetchval(
+                "SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')"
+            )
+            return _dt_opt(oldest)
 
         return await self._read_one(op)

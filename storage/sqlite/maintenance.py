@@ -68,6 +68,11 @@ class SqliteMaintenance:
 
         return await self._run(op, write=True)
 
+    @property
+    def latest_schema_version(self) -> int:
+        """The newest SQLite migration this Sitrep ships."""
+        return max((m.version for m in load_migrations()), default=0)
+
     async def schema_version(self) -> int:
         """The schema version recorded in the database (0 for a new file)."""
         return await self._run(_user_version, write=False)

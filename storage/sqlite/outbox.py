@@ -18,6 +18,7 @@ from storage.base import (
 from storage.sqlite.repository import _Repository
 from storage.sqlite.rows import _outbox_from_row
 from storage.sqlite.values import (
+    _dt_opt,
     _execute,
     _fetchall,
     _fetchone,
@@ -192,5 +193,18 @@ class SqliteOutboxRepository(_Repository):
             ):
                 result[row["status"]] = row["n"]
             return result
+
+        return await self._read(op)
+
+    async def oldest_unsent(self) -> dt.datetime | None:
+        """When the oldest message still pending or sending was queued (None: all delivered)."""
+
+        async def op(conn: aiosqlite.Connection) -> dt.datetime | None:
+            row = await _fetchone(
+                conn,
+                "SELECT MIN(created_at) AS oldest FROM outbox "
+                "WHERE status IN ('pending', 'sending')",
+            )
+            return _dt_opt(row["oldest"] if row is not None else None)
 
         return await self._read(op)
