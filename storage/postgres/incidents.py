@@ -15,7 +15,7 @@ from storage.postgres.rows import (
     _revision_from_row,
     incident_args,
 )
-from storage.postgres.search import tsquery_sql
+from storage.postgres.search import search_terms, tsquery_sql
 from storage.postgres.values import (
     SEARCH_CANDIDATES,
     Connection,
@@ -128,16 +128,47 @@ def incident_query_sql(
     return sql, params.values
 
 
-# Incidents a search finds: the newest ``cap`` matches of the incident index, and the incidents
-# of the newest ``report_cap`` matching reports. {q} is the tsquery's SELECT.
-_SEARCH_HITS = (
-    "WITH q (q) AS MATERIALIZED ({q}), hits (id) AS ("
-    " (SELECT i.id FROM incidents AS i, q WHERE i.search @@ q.q ORDER BY i.id DESC LIMIT {cap})"
-    " UNION"
-    " SELECT s.incident_id FROM incident_sources AS s WHERE s.report_id IN ("
-    "  SELECT r.id FROM reports AS r, q WHERE r.search @@ q.q ORDER BY r.id DESC"
-    "  LIMIT {report_cap}))"
-)
+# Newest-first windows of ids a search looks through, widening until it has enough matches. A
+# GIN index yields matches in no order, so "the newest N matches of a common word" would read
+# every match from the table; bounded by an id range, it reads the recent ones only.
+SEARCH_WINDOWS: tuple[int | None, ...] = (20_000, 200_000, None)
+
+
+async def _newest_matches(conn: Connection, table: str, text: str, cap: int) -> list[int]:
+    """Ids of the ``cap`` most recently stored rows of ``table`` matching ``text``."""
+    top = int(await conn.fetchval(f"SELECT COALESCE(MAX(id), 0) FROM {table}"))
+    found: list[int] = []
+    for window in SEARCH_WINDOWS:
+        params = Params()
+        q = tsquery_sql(text, params)
+        assert q is not None
+        low = 0 if window is None else top - window
+        rows = await _fetchall(
+            conn,
+            f"SELECT t.id FROM {table} AS t, ({q}) AS q (q) WHERE t.search @@ q.q"
+            f" AND t.id > {params.add(low)} ORDER BY t.id DESC LIMIT {params.add(cap)}",
+            *params.values,
+        )
+        found = [int(row[0]) for row in rows]
+        if len(found) >= cap or low <= 0:
+            break
+    return found
+
+
+async def _search_hits(conn: Connection, text: str, cap: int, report_cap: int) -> list[int]:
+    """Incidents matching ``text`` themselves or through one of their reports."""
+    ids = set(await _newest_matches(conn, "incidents", text, cap))
+    report_ids = await _newest_matches(conn, "reports", text, report_cap)
+    if report_ids:
+        rows = await _fetchall(
+            conn,
+            "SELECT DISTINCT incident_id FROM incident_sources"
+            " WHERE report_id = ANY($1::bigint[])",
+            report_ids,
+        )
+        ids.update(int(row[0]) for row in rows)
+    return sorted(ids, reverse=True)
+
 
 MERGE_CANDIDATES_SQL = (
     f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i WHERE i.id IN ("
@@ -333,38 +364,32 @@ class PostgresIncidentRepository(_Repository):
         Only the ``SEARCH_CANDIDATES`` most recently stored matches of each index are sorted
         by date, so a word found in nearly every row stays fast.
         """
-        params = Params()
-        q = tsquery_sql(text, params)
-        if q is None or limit <= 0:
+        if limit <= 0 or not search_terms(text):
             return []
         offset = max(offset, 0)
-        cap = params.add(max(SEARCH_CANDIDATES, offset + limit))
-        sql = (
-            _SEARCH_HITS.format(q=q, cap=cap, report_cap=cap)
-            + f" SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i JOIN hits ON hits.id = i.id"
-            f" ORDER BY i.date DESC, i.id DESC LIMIT {params.add(limit)}"
-            f" OFFSET {params.add(offset)}"
-        )
+        cap = max(SEARCH_CANDIDATES, offset + limit)
 
         async def op(conn: Connection) -> list[Incident]:
-            return await _load_rows(conn, sql, params.values)
+            ids = await _search_hits(conn, text, cap, cap)
+            sql = (
+                f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i"
+                " WHERE i.id = ANY($1::bigint[]) ORDER BY i.date DESC, i.id DESC"
+                " LIMIT $2 OFFSET $3"
+            )
+            return await _load_rows(conn, sql, [ids, limit, offset])
 
         return await self._read_one(op)
 
     async def search_count(self, text: str, limit: int = 200) -> int:
         """How many incidents :meth:`search` finds for ``text``, counted up to ``limit``."""
-        params = Params()
-        q = tsquery_sql(text, params)
-        if q is None or limit <= 0:
+        if limit <= 0 or not search_terms(text):
             return 0
-        cap = params.add(limit)
-        report_cap = params.add(max(SEARCH_CANDIDATES, limit))
-        sql = (
-            "SELECT COUNT(*) FROM ("
-            + _SEARCH_HITS.format(q=q, cap=cap, report_cap=report_cap)
-            + f" SELECT 1 FROM hits JOIN incidents AS i ON i.id = hits.id LIMIT {cap}) AS found"
-        )
-        return await self._read_one(_scalar(sql, params.values))
+
+        async def op(conn: Connection) -> int:
+            hits = await _search_hits(conn, text, limit, max(SEARCH_CANDIDATES, limit))
+            return min(len(hits), limit)
+
+        return await self._read_one(op)
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         """The revision history of an incident, oldest first."""

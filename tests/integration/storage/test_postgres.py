@@ -15,11 +15,12 @@ from storage.postgres import PostgresStorage
 from storage.schema import load_migrations
 from tests.postgres import create_database, drop_database, scratch_name, truncate_all
 
-from .conftest import T0, make_chat, make_message, make_report
+from .conftest import T0, make_chat, make_incident, make_message, make_report
 
 pytestmark = pytest.mark.postgres
 
 DEADLINE = 30.0  # seconds; generous, the box is shared
+D = dt.date(2026, 3, 1)
 
 
 @pytest.fixture
@@ -222,3 +223,35 @@ class TestBackup:
                 await store.backup(tmp_path)
             with pytest.raises(StorageError, match="does not exist"):
                 await store.backup(tmp_path / "missing" / "x.dump")
+
+
+class TestSearchWindows:
+    async def test_newest_matches_first_and_rare_words_still_found(
+        self, shared_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from storage.postgres import incidents as pg_incidents
+
+        monkeypatch.setattr(pg_incidents, "SEARCH_CANDIDATES", 3)
+        monkeypatch.setattr(pg_incidents, "SEARCH_WINDOWS", (2, 4, None))
+        async with await PostgresStorage.open(shared_url) as store:
+            rare = await store.incidents.add(make_incident(summary="A rare heliport raid"))
+            days = (5, 1, 2, 9, 3)
+            ids = [
+                (
+                    await store.incidents.add(
+                        make_incident(date=D.replace(day=d), summary="clash")
+                    )
+                ).id
+                for d in days
+            ]
+            for _ in range(3):
+                await store.incidents.add(make_incident(summary="quiet day"))
+            # The three stored last among the matches (days 2, 9, 3), newest date first.
+            hits = await store.incidents.search("clash", limit=3)
+            assert [i.id for i in hits] == [ids[3], ids[4], ids[2]]
+            assert await store.incidents.search_count("clash", limit=10) == 5
+            assert await store.incidents.search_count("clash", limit=4) == 4
+            # Paging past the cap widens it.
+            assert len(await store.incidents.search("clash", limit=2, offset=3)) == 2
+            # Only the oldest row matches: the windows widen until they reach it.
+            assert [i.id for i in await store.incidents.search("heliport")] == [rare.id]
