@@ -134,10 +134,17 @@ def incident_query_sql(
 SEARCH_WINDOWS: tuple[int | None, ...] = (20_000, 200_000, None)
 
 
-async def _newest_matches(conn: Connection, table: str, text: str, cap: int) -> list[int]:
-    """Ids of the ``cap`` most recently stored rows of ``table`` matching ``text``."""
+async def _newest_matches(
+    conn: Connection, table: str, text: str, cap: int
+) -> list[tuple[int, dt.date | None]]:
+    """(id, date) of the ``cap`` most recently stored rows of ``table`` matching ``text``.
+
+    The date is the incident's (None for reports): the caller sorts by it without reading
+    the rows again.
+    """
     top = int(await conn.fetchval(f"SELECT COALESCE(MAX(id), 0) FROM {table}"))
-    found: list[int] = []
+    found: list[tuple[int, dt.date | None]] = []
+    date = "t.date" if table == "incidents" else "NULL::date"
     for window in SEARCH_WINDOWS:
         params = Params()
         q = tsquery_sql(text, params)
@@ -145,29 +152,36 @@ async def _newest_matches(conn: Connection, table: str, text: str, cap: int) -> 
         low = 0 if window is None else top - window
         rows = await _fetchall(
             conn,
-            f"SELECT t.id FROM {table} AS t, ({q}) AS q (q) WHERE t.search @@ q.q"
+            f"SELECT t.id, {date} FROM {table} AS t, ({q}) AS q (q) WHERE t.search @@ q.q"
             f" AND t.id > {params.add(low)} ORDER BY t.id DESC LIMIT {params.add(cap)}",
             *params.values,
         )
-        found = [int(row[0]) for row in rows]
+        found = [(int(row[0]), row[1]) for row in rows]
         if len(found) >= cap or low <= 0:
             break
     return found
 
 
-async def _search_hits(conn: Connection, text: str, cap: int, report_cap: int) -> list[int]:
-    """Incidents matching ``text`` themselves or through one of their reports."""
-    ids = set(await _newest_matches(conn, "incidents", text, cap))
-    report_ids = await _newest_matches(conn, "reports", text, report_cap)
-    if report_ids:
+async def _search_hits(
+    conn: Connection, text: str, cap: int, report_cap: int
+) -> list[tuple[dt.date, int]]:
+    """(date, id) of incidents matching ``text`` themselves or through one of their reports,
+    newest first (by date, then id)."""
+    hits = dict(await _newest_matches(conn, "incidents", text, cap))
+    reports = [
+        report_id for report_id, _ in await _newest_matches(conn, "reports", text, report_cap)
+    ]
+    if reports:
         rows = await _fetchall(
             conn,
-            "SELECT DISTINCT incident_id FROM incident_sources"
-            " WHERE report_id = ANY($1::bigint[])",
-            report_ids,
+            "SELECT DISTINCT i.id, i.date FROM incident_sources AS s"
+            " JOIN incidents AS i ON i.id = s.incident_id WHERE s.report_id = ANY($1::bigint[])",
+            reports,
         )
-        ids.update(int(row[0]) for row in rows)
-    return sorted(ids, reverse=True)
+        hits.update((int(row[0]), row[1]) for row in rows)
+    return sorted(
+        ((date, incident_id) for incident_id, date in hits.items() if date), reverse=True
+    )
 
 
 MERGE_CANDIDATES_SQL = (
@@ -370,13 +384,14 @@ class PostgresIncidentRepository(_Repository):
         cap = max(SEARCH_CANDIDATES, offset + limit)
 
         async def op(conn: Connection) -> list[Incident]:
-            ids = await _search_hits(conn, text, cap, cap)
+            page = [i for _, i in (await _search_hits(conn, text, cap, cap))[offset:][:limit]]
+            if not page:
+                return []
             sql = (
                 f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i"
                 " WHERE i.id = ANY($1::bigint[]) ORDER BY i.date DESC, i.id DESC"
-                " LIMIT $2 OFFSET $3"
             )
-            return await _load_rows(conn, sql, [ids, limit, offset])
+            return await _load_rows(conn, sql, [page])
 
         return await self._read_one(op)
 
