@@ -33,6 +33,7 @@ from bot.config import Settings, SettingsError
 from bot.extract.actors import ActorFileError, ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.pipeline import build_rules_extractor
+from bot.leader import Leadership
 from bot.ports import Clock, Extractor, Metrics, NullMetrics, SystemClock
 from bot.services import Services, build_services
 from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
@@ -42,16 +43,21 @@ from bot.services.instrumented import InstrumentedNotifier, TimedExtractor
 from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
 from handlers.commands import BotHandlers, bot_commands
-from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
-from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests, schedule_heartbeat
+from handlers.feeds import (
+    POLL_JOB_NAME,
+    FeedCommands,
+    register_feed_handlers,
+    schedule_feed_polling,
+)
+from handlers.jobs import DIGEST_INTERVAL_SECONDS, DIGEST_JOB, schedule_digests, schedule_heartbeat
 from handlers.metrics import PrometheusMetrics, instrument
 from handlers.notifier import TelegramNotifier
 from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard, log_polling_error
 from handlers.questions import QuestionHandlers
 from handlers.visuals import VisualHandlers, build_tiles
 from handlers.web import SitrepHttpServer, Webhook
-from storage.schema import load_migrations
-from storage.sqlite import SqliteStorage
+from storage.base import Backend
+from storage.factory import open_backend
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +76,7 @@ class AppContext:
     """Everything a running Sitrep needs besides Telegram: storage, services, clock."""
 
     settings: Settings
-    storage: SqliteStorage
+    storage: Backend
     services: Services
     clock: Clock
     extractor: Extractor
@@ -80,8 +86,12 @@ class AppContext:
 
     def health(self) -> HealthService:
         """Readiness and outbox figures over this context's storage."""
-        expected = max((migration.version for migration in load_migrations()), default=0)
-        return HealthService(self.storage, self.storage.schema_version, expected, self.clock)
+        return HealthService(
+            self.storage,
+            self.storage.schema_version,
+            self.storage.latest_schema_version,
+            self.clock,
+        )
 
     async def close(self) -> None:
         """Close the fetcher and the database (releases the instance lock)."""
@@ -110,9 +120,7 @@ async def open_context(
     With ``metrics``, extraction is timed and the application built later reports there.
     Commands pass ``create=False``: only ``sitrep db migrate`` (and the demo) make a new one.
     """
-    if create:
-        settings.database_path.parent.mkdir(parents=True, exist_ok=True)
-    storage = await SqliteStorage.open(settings.database_path, create=create)
+    storage = await open_backend(settings.database, create=create)
     try:
         if lock:
             storage.acquire_instance_lock()
@@ -164,6 +172,9 @@ class Runtime:
     dispatcher: Dispatcher | ChatDelivery
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    leadership: Leadership | None = None
+    closing: asyncio.Event = field(default_factory=asyncio.Event)
+    leader_task: asyncio.Task[None] | None = None
 
 
 def build_application(
@@ -275,18 +286,37 @@ def build_application(
                 )
             except Exception:  # an admin who never opened the bot: "chat not found"
                 logger.info("admin %s has no chat with the bot yet; default menu", admin_id)
+        if console_chat is not None:  # the console delivers its own chat only, whoever leads
+            await start_duties()
+            return
+        # Every instance beats (its own liveness, read by `sitrep health`), leader or not.
+        schedule_heartbeat(app, context.services.admin.beat)
+        # Only the leader sends and runs scheduled work (bot/leader.py); on SQLite that is
+        # always this process, on PostgreSQL one of the instances sharing the database.
+        runtime.leadership = Leadership(context.storage, start_duties, stop_duties)
+        runtime.closing.clear()
+        await runtime.leadership.check()
+        if context.storage.shared:
+            runtime.leader_task = asyncio.create_task(runtime.leadership.run(runtime.closing))
+
+    async def start_duties() -> None:
         await dispatcher.recover()
         runtime.stop.clear()
         runtime.task = asyncio.create_task(dispatcher.run_forever(runtime.stop))
         if console_chat is not None:
             return
-        schedule_heartbeat(app, context.services.admin.beat)
         # A digest missed while the bot was down goes out on the first tick, once.
-        schedule_digests(app, context.services.digests, dispatcher.wake, digest_interval)
+        schedule_digests(application, context.services.digests, dispatcher.wake, digest_interval)
         if context.feeds is not None:
-            schedule_feed_polling(app, context.feeds, feed_interval, metrics=context.metrics)
+            schedule_feed_polling(
+                application, context.feeds, feed_interval, metrics=context.metrics
+            )
 
-    async def post_stop(app: AnyApplication) -> None:
+    async def stop_duties() -> None:
+        if application.job_queue is not None:
+            for name in (DIGEST_JOB, POLL_JOB_NAME):
+                for job in application.job_queue.get_jobs_by_name(name):
+                    job.schedule_removal()
         runtime.stop.set()
         if runtime.task is not None:
             try:
@@ -294,6 +324,16 @@ def build_application(
             except TimeoutError:
                 logger.error("dispatcher did not stop in time; unsent rows recover on start-up")
             runtime.task = None
+
+    async def post_stop(app: AnyApplication) -> None:
+        runtime.closing.set()
+        if runtime.leader_task is not None:
+            await runtime.leader_task
+            runtime.leader_task = None
+        if runtime.leadership is not None:
+            await runtime.leadership.resign()
+        else:
+            await stop_duties()
 
     application.post_init = post_init
     application.post_stop = post_stop

@@ -10,6 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ("bot", "handlers", "storage")
+_BACKENDS = ("storage.sqlite", "storage.postgres", "storage.factory", "storage.copy")
+_DATABASE_DRIVERS = ("aiosqlite", "sqlite3", "asyncpg", *_BACKENDS)
 
 
 def _modules(package: str) -> Iterator[tuple[str, Path]]:
@@ -75,11 +77,11 @@ class TestDependencyDirection:
         assert _violations("bot/extract", forbidden) == []
 
     def test_services_never_touch_telegram_or_a_concrete_backend(self) -> None:
-        forbidden = ("telegram", "handlers", "aiosqlite", "sqlite3", "storage.sqlite")
+        forbidden = (*_DATABASE_DRIVERS, "telegram", "handlers")
         assert _violations("bot/services", forbidden) == []
 
     def test_handlers_never_touch_the_database_directly(self) -> None:
-        assert _violations("handlers", ("aiosqlite", "sqlite3", "storage.sqlite")) == []
+        assert _violations("handlers", _DATABASE_DRIVERS) == []
 
     def test_storage_depends_only_on_the_domain(self) -> None:
         forbidden = (
@@ -93,7 +95,7 @@ class TestDependencyDirection:
         assert _violations("storage", forbidden) == []
 
     def test_ingest_never_touches_telegram_or_the_database(self) -> None:
-        forbidden = ("telegram", "handlers", "aiosqlite", "sqlite3", "storage.sqlite")
+        forbidden = (*_DATABASE_DRIVERS, "telegram", "handlers")
         assert _violations("bot/ingest", forbidden) == []
 
     def test_only_the_composition_root_and_cli_build_concrete_storage(self) -> None:
@@ -102,7 +104,7 @@ class TestDependencyDirection:
             for module, path in _modules(package):
                 if module.startswith(("bot.app", "bot.cli", "storage")):
                     continue
-                if any(n.startswith("storage.sqlite") for n in _imports(path)):
+                if any(n.startswith(_BACKENDS) for n in _imports(path)):
                     offenders.append(module)
         assert offenders == []
 
