@@ -1,4 +1,4 @@
-"""Keep the bot token out of every log line: a redaction filter and quiet HTTP loggers."""
+"""Keep secrets (bot token, LLM API key) out of every log line: a filter, quiet HTTP logs."""
 
 from __future__ import annotations
 
@@ -41,9 +41,12 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def install_redaction(token: str | None) -> RedactingFilter:
-    """Attach the filter to every root handler and quiet httpx/httpcore (they log URLs)."""
-    log_filter = RedactingFilter((token,) if token else ())
+def install_redaction(token: str | None = None, *secrets: str | None) -> RedactingFilter:
+    """Attach the filter to every root handler and quiet httpx/httpcore (they log URLs).
+
+    ``token`` is the bot token; ``secrets`` are any others (the language-model API key).
+    """
+    log_filter = RedactingFilter(tuple(s for s in (token, *secrets) if s))
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=logging.INFO)

@@ -36,7 +36,7 @@ def run(database: str | None) -> None:
 
     from handlers.redaction import redact
 
-    install_redaction(settings.token)
+    install_redaction(*settings.secrets)
     _quiet_libraries(console=False)
     try:
         asyncio.run(run_bot(settings))
@@ -62,7 +62,7 @@ async def _console(
     )
     from handlers.redaction import install_redaction
 
-    install_redaction(settings.token)
+    install_redaction(*settings.secrets)
     _quiet_libraries(console=True)
     context = await open_context(settings)
     try:
