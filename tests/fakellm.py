@@ -70,7 +70,9 @@ def model_incident(**fields: Any) -> dict[str, Any]:
     return base
 
 
-def figure(kind: str, count: int | None, quote: str, sentence: str, **extra: Any) -> dict[str, Any]:
+def figure(
+    kind: str, count: int | None, quote: str, sentence: str, **extra: Any
+) -> dict[str, Any]:
     """One casualty figure as a model would write it."""
     return {
         "kind": kind,
