@@ -10,6 +10,7 @@ rules: the gazetteer, the actor registry, the figure check against the text, the
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,11 +27,13 @@ from bot.extract.drafts import (
     PlaceDraft,
     PlaceRole,
 )
+from bot.extract.finisher import Confidence, Finished
 from bot.llm.schema import ModelFigure, ModelIncident, ModelReply
 
-__all__ = ["Proposal", "TextIndex", "proposals", "suspicious_lines"]
+__all__ = ["Proposal", "TextIndex", "distrust_injected", "proposals", "suspicious_lines"]
 
 UNIDENTIFIED = "unidentified-armed-group"
+INJECTED_PENALTY = 0.5
 _STATUS = {
     "exact": CountStatus.EXACT,
     "at_least": CountStatus.AT_LEAST,
@@ -44,6 +47,11 @@ _INJECTION = re.compile(
     r"\b(?:you are now|as an ai|language model|chatgpt|llm)\b|"
     r"\b(?:output|respond with|reply with|answer with|print|return)\b[^.\n]{0,40}"
     r"\b(?:json|instead|the following|only)\b",
+    re.IGNORECASE,
+)
+_STATE_WORDS = re.compile(
+    r"\b(?:army|armed forces|military|police|troops|soldiers|forces|government|ministry|"
+    r"guards?|navy|air force|security)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -85,6 +93,16 @@ class Proposal:
     grounded_fields: int  # quotes that were found (event, place, date, actors, figures)
 
 
+def distrust_injected(result: Finished, index: TextIndex) -> Finished:
+    """A rules incident read only from lines addressed to a language model is suspect too."""
+    evidence = result.incident.evidence
+    if not index.suspicious or not evidence or any(index.quoted(e) for e in evidence):
+        return result
+    reasons = (*result.confidence.reasons, "its only evidence is a line addressed to a model")
+    score = round(max(0.0, result.confidence.score - INJECTED_PENALTY), 3)
+    return dataclasses.replace(result, confidence=Confidence(score, reasons))
+
+
 def proposals(reply: ModelReply, index: TextIndex, actors: ActorRegistry) -> list[Proposal]:
     """Drafts for each incident of ``reply``, in the model's order."""
     return [_proposal(item, index, actors) for item in reply.incidents]
@@ -121,7 +139,7 @@ def _proposal(item: ModelIncident, index: TextIndex, actors: ActorRegistry) -> P
     grounded += found
     if grounded == 0 or (not event_ok and place is None and not statements):
         return Proposal(None, None, (*refused, "nothing the model quoted could be checked"), 0)
-    evidence = (item.event_quote,) if event_ok else ()
+    evidence: tuple[str, ...] = (item.event_quote,) if event_ok else ()
     evidence += tuple(s.evidence for s in statements if s.evidence not in evidence)
     draft = IncidentDraft(
         place=place,
@@ -154,12 +172,26 @@ def _actors(
             notes.append(f"actor {name!r} is not in the text")
             continue
         found += 1
-        if registry.lookup(name):
-            drafts.append(ActorDraft(name=name))
+        known = _registry_name(name, registry)
+        if known is not None:
+            drafts.append(ActorDraft(name=known))
+        elif _STATE_WORDS.search(name):
+            # An unknown state force is not an armed group; the rules' reading stands.
+            notes.append(f"actor {name!r} is not in the registry")
         elif unidentified is not None:
             drafts.append(ActorDraft(name=name, ref=unidentified))
             notes.append(f"actor {name!r} is not in the registry: unidentified armed group")
     return tuple(drafts), notes, found
+
+
+def _registry_name(name: str, registry: ActorRegistry) -> str | None:
+    """The form of ``name`` the registry knows ("army" is known as "the army"), or None."""
+    bare = _fold(name)
+    stripped = re.sub(r"^(?:the|an?)\s+", "", bare, flags=re.IGNORECASE)
+    for form in (bare, stripped, f"the {stripped}"):
+        if form and registry.lookup(form):
+            return form
+    return None
 
 
 def _statements(

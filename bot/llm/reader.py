@@ -100,7 +100,9 @@ class ModelReader:
             reading = Reading(None, exc.outcome, exc.detail, exc.usage, time.monotonic() - started)
             return self._note(reading)
         except asyncio.CancelledError:
+            # The caller's time limit: the request went out, so it counts against the budget.
             self.breaker.abandon()
+            self.budget.charge(1, 0)
             raise
         self.breaker.success()
         self.budget.charge(completion.usage.requests, completion.usage.tokens)
