@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         default=None, validation_alias="SITREP_LLM_API_KEY"
     )
     sitrep_llm_timeout_seconds: float = Field(
-        default=60.0, gt=0, le=600, validation_alias="SITREP_LLM_TIMEOUT_SECONDS"
+        default=15.0, gt=0, le=600, validation_alias="SITREP_LLM_TIMEOUT_SECONDS"
     )
     sitrep_llm_daily_requests: int = Field(
         default=1000, ge=0, le=10_000_000, validation_alias="SITREP_LLM_DAILY_REQUESTS"
