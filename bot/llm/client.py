@@ -174,8 +174,11 @@ class ChatClient:
                                 ) from None
                             await asyncio.sleep(retry.after)
         except TimeoutError:
+            # A request was in flight: it may have reached the server, so it counts.
             raise LlmError(
-                Outcome.TIMEOUT, f"no reply within {self.timeout:g}s", usage=spent
+                Outcome.TIMEOUT,
+                f"no reply within {self.timeout:g}s",
+                usage=spent + Usage(requests=1),
             ) from None
 
     async def _attempt(self, text: str, title: str | None, spent: Usage) -> Completion:

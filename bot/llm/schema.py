@@ -9,6 +9,7 @@ resolves the rules' drafts. Pure: no I/O.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from typing import Any, Literal
 
@@ -134,12 +135,14 @@ def parse_reply(content: str) -> ModelReply:
         raise ReplyError("schema", f"{exc.error_count()} error(s): {problems}") from None
 
 
+@functools.cache
 def reply_schema() -> dict[str, Any]:
     """The JSON schema of ``ModelReply`` in the form strict structured output accepts.
 
     OpenAI's strict mode (and the llama.cpp / vLLM grammars built from it) wants every
     property listed in ``required``, ``additionalProperties: false`` and no defaults;
     pydantic leaves fields with defaults out of ``required``, so the schema is fixed here.
+    Built once; callers must not change it.
     """
     schema = copy.deepcopy(ModelReply.model_json_schema())
     _strict(schema)

@@ -163,3 +163,16 @@ class TestSecrets:
         assert API_KEY not in caplog.text
         assert API_KEY not in repr(reader.health())
         assert fake_llm.requests[0].headers["authorization"].endswith(API_KEY)
+
+
+class TestTimeouts:
+    async def test_a_hung_request_counts_against_the_budget(
+        self, reader: ModelReader, fake_llm: FakeLLM
+    ) -> None:
+        fake_llm.script("Baiji", hang=True)
+        reader.client.timeout = 0.3
+        reading = await reader.read(ARTICLE)
+        assert reading.outcome is Outcome.TIMEOUT
+        assert reading.usage.requests == 1
+        assert reader.budget.requests == 1
+        assert reader.breaker.failures == 1
