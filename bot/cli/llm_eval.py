@@ -8,6 +8,7 @@ requests and tokens as the server reported them.
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import time
 from collections import Counter
@@ -18,8 +19,9 @@ import click
 
 from bot.cli.common import CliError, settings_for_cli
 from bot.domain import Incident, Report
+from bot.llm.extractor import ExtractionResult, ModelExtractor
 
-__all__ = ["ModelRun", "run_model_eval"]
+__all__ = ["ModelRun", "extract_with_model", "run_model_eval"]
 
 
 class ModelRun:
@@ -60,32 +62,81 @@ class ModelRun:
         ]
 
 
-def run_model_eval(folder: Path, gold: list[Any], mode: str, *, verbose: bool) -> None:
-    """Score the model extractor on ``folder`` and print its cost (settings from SITREP_LLM_*)."""
-    from bot.cli.extract import load_inputs, print_scores
+def _model_extractor(mode: str) -> ModelExtractor:
+    """The model extractor the SITREP_LLM_* settings describe, in ``mode``."""
     from bot.config import SettingsError
     from bot.extract.pipeline import build_rules_extractor
     from bot.llm import build_reader
-    from bot.llm.extractor import ModelExtractor
     from bot.ports import SystemClock
     from handlers.redaction import install_redaction
 
     try:
         settings = settings_for_cli()
-        settings = settings.model_copy(update={"sitrep_extractor": mode})
     except SettingsError as exc:
         raise CliError(str(exc)) from None
     if not settings.sitrep_llm_base_url or not settings.sitrep_llm_model:
-        raise CliError("set SITREP_LLM_BASE_URL and SITREP_LLM_MODEL to score a language model")
+        raise CliError("set SITREP_LLM_BASE_URL and SITREP_LLM_MODEL to use a language model")
     install_redaction(*settings.secrets)
-    inputs = load_inputs(folder, gold)
     reader = build_reader(settings, SystemClock())
-    extractor = ModelExtractor(
+    return ModelExtractor(
         build_rules_extractor(),
         reader,
         cast(Literal["llm", "both"], mode),
         deadline=settings.sitrep_llm_timeout_seconds,
     )
+
+
+def extract_with_model(report: Report, mode: str, *, as_json: bool) -> None:
+    """``sitrep extract --extractor llm|both``: incidents with confidence, reasons, the cost."""
+    from bot.cli.extract import print_human
+    from bot.extract.serialize import incident_to_json
+
+    extractor = _model_extractor(mode)
+
+    async def go() -> ExtractionResult:
+        try:
+            return await extractor.run(report)
+        finally:
+            await extractor.aclose()
+
+    result = asyncio.run(go())
+    detail = f" ({result.detail})" if result.detail else ""
+    click.echo(
+        f"model {extractor.reader.model}: {result.outcome.value}{detail}, answered by "
+        f"{result.answered_by}, {result.usage.requests} request(s), "
+        f"{result.usage.tokens} tokens, {result.model_seconds:.2f} s",
+        err=True,
+    )
+    if as_json:
+        items = []
+        for number, finished in enumerate(result.finished):
+            item = incident_to_json(finished.incident)
+            item["confidence"] = finished.confidence.score
+            item["confidence_reasons"] = list(finished.confidence.reasons)
+            item["alternatives"] = [
+                {"field": d.field, "rules": d.rules, "model": d.model}
+                for d in result.disagreements.get(number, ())
+            ]
+            items.append(item)
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    print_human(result.incidents)
+    for number, finished in enumerate(result.finished, 1):
+        reasons = "; ".join(finished.confidence.reasons) or "-"
+        click.echo(f"{number}. confidence {finished.confidence.score:.2f}: {reasons}")
+    for alternative in result.alternatives:
+        click.echo(f"for review (model only): {alternative.incident.summary}")
+    for rejected in result.rejected:
+        click.echo(f"refused: {rejected.summary}: {'; '.join(rejected.reasons)}")
+
+
+def run_model_eval(folder: Path, gold: list[Any], mode: str, *, verbose: bool) -> None:
+    """Score the model extractor on ``folder`` and print its cost (settings from SITREP_LLM_*)."""
+    from bot.cli.extract import load_inputs, print_scores
+
+    inputs = load_inputs(folder, gold)
+    extractor = _model_extractor(mode)
+    reader = extractor.reader
     run = ModelRun()
     results = asyncio.run(_run_all(extractor, [report for _, report in inputs], run))
     print_scores(inputs, results, verbose=verbose)
@@ -93,7 +144,9 @@ def run_model_eval(folder: Path, gold: list[Any], mode: str, *, verbose: bool) -
         click.echo(line)
 
 
-async def _run_all(extractor: Any, reports: list[Report], run: ModelRun) -> list[list[Incident]]:
+async def _run_all(
+    extractor: ModelExtractor, reports: list[Report], run: ModelRun
+) -> list[list[Incident]]:
     results: list[list[Incident]] = []
     try:
         for report in reports:

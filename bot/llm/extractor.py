@@ -138,8 +138,10 @@ class ModelExtractor:
             detail = f"no reply within {self.deadline:g}s"
             self._reader.breaker.failure()
             # The request went out (the reader charged it to the budget) but never came back.
-            return Reading(None, Outcome.TIMEOUT, detail, Usage(requests=1),
-                           time.monotonic() - started)  # fmt: skip
+            return self._reader.record(
+                Reading(None, Outcome.TIMEOUT, detail, Usage(requests=1),
+                        time.monotonic() - started)
+            )  # fmt: skip
         except Exception as exc:  # a bug in the adapter must not cost the rules' answer
             logger.exception("the model reader failed")
             return Reading(None, Outcome.MALFORMED, type(exc).__name__)

@@ -87,10 +87,10 @@ class ModelReader:
             return Reading(cached.reply, Outcome.CACHED, seconds=time.monotonic() - started)
         if self.budget.exhausted():
             detail = f"daily budget spent ({self.budget.requests} requests today)"
-            return self._note(Reading(None, Outcome.OVER_BUDGET, detail))
+            return self.record(Reading(None, Outcome.OVER_BUDGET, detail))
         if not self.breaker.allow():
             detail = f"{self.breaker.failures} failures in a row; retrying later"
-            return self._note(Reading(None, Outcome.CIRCUIT_OPEN, detail))
+            return self.record(Reading(None, Outcome.CIRCUIT_OPEN, detail))
         try:
             completion = await self.client.complete(text, title)
         except LlmError as exc:
@@ -98,7 +98,7 @@ class ModelReader:
             self.budget.charge(exc.usage.requests, exc.usage.tokens)
             logger.warning("model %s: %s", self.model, exc)
             reading = Reading(None, exc.outcome, exc.detail, exc.usage, time.monotonic() - started)
-            return self._note(reading)
+            return self.record(reading)
         except asyncio.CancelledError:
             # The caller's time limit: the request went out, so it counts against the budget.
             self.breaker.abandon()
@@ -111,9 +111,10 @@ class ModelReader:
             completion.reply, Outcome.OK, usage=completion.usage,
             seconds=time.monotonic() - started,
         )  # fmt: skip
-        return self._note(reading)
+        return self.record(reading)
 
-    def _note(self, reading: Reading) -> Reading:
+    def record(self, reading: Reading) -> Reading:
+        """Remember a reading for ``health`` (also one the caller ended: its own time limit)."""
         self._last = reading
         if reading.outcome.failed:
             self._last_failure_at = self._clock.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,22 +25,20 @@ def model() -> Iterator[FakeLLM]:
 
 
 def _with_model(settings: Settings, model: FakeLLM, tmp_path: Path) -> Settings:
-    return Settings(
-        _env_file=None,
-        **{
-            "TELEGRAM_BOT_TOKEN": settings.token,
-            "TELEGRAM_API_BASE_URL": settings.telegram_api_base_url,
-            "SITREP_DATABASE": str(settings.database_path),
-            "SITREP_ADMIN_IDS": str(ADMIN_ID),
-            "SITREP_USER_RATE_PER_MINUTE": 1000,
-            "SITREP_EXTRACTOR": "both",
-            "SITREP_LLM_BASE_URL": model.base_url,
-            "SITREP_LLM_MODEL": "fake-7b",
-            "SITREP_LLM_API_KEY": API_KEY,
-            "SITREP_LLM_TIMEOUT_SECONDS": 1,
-            "SITREP_LLM_CACHE_DIR": str(tmp_path / "llm-cache"),
-        },
-    )
+    values: dict[str, Any] = {
+        "TELEGRAM_BOT_TOKEN": settings.token,
+        "TELEGRAM_API_BASE_URL": settings.telegram_api_base_url,
+        "SITREP_DATABASE": str(settings.database_path),
+        "SITREP_ADMIN_IDS": str(ADMIN_ID),
+        "SITREP_USER_RATE_PER_MINUTE": 1000,
+        "SITREP_EXTRACTOR": "both",
+        "SITREP_LLM_BASE_URL": model.base_url,
+        "SITREP_LLM_MODEL": "fake-7b",
+        "SITREP_LLM_API_KEY": API_KEY,
+        "SITREP_LLM_TIMEOUT_SECONDS": 1,
+        "SITREP_LLM_CACHE_DIR": str(tmp_path / "llm-cache"),
+    }
+    return Settings(_env_file=None, **values)
 
 
 @pytest.mark.parametrize("failure", [{"status": 500}, {"hang": True}], ids=["500", "hang"])
@@ -50,10 +49,10 @@ async def test_a_failing_model_leaves_the_rules_answering(
     model: FakeLLM,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
-    failure: dict[str, object],
+    failure: dict[str, Any],
 ) -> None:
     caplog.set_level(logging.INFO)
-    model.script("Basra", **failure)  # type: ignore[arg-type]
+    model.script("Basra", **failure)
     async with running_bot(_with_model(settings, model, tmp_path), clock):
         ingested = await ask(api, f"/ingest {FIRST_REPORT}", ADMIN_ID)
         assert "New incidents: 1" in ingested.text

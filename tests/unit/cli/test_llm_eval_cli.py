@@ -80,3 +80,38 @@ def test_needs_an_endpoint(
     code, _, err = run(capsys, "eval", str(folder), "--extractor", "llm")
     assert code == 1
     assert "SITREP_LLM_BASE_URL" in err
+
+
+class TestExtractWithModel:
+    def test_json_carries_confidence_and_alternatives(
+        self, tmp_path: Path, model: FakeLLM, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        disagreeing = model_incident(
+            sub_event_type="Attack", event_quote=BASRA_SENTENCE, place="Basra", country="IQ",
+            date_expression="on Thursday",
+            figures=[figure("killed", 1, "one person was killed", BASRA_SENTENCE)],
+        )  # fmt: skip
+        model.script("Basra", reply_json(disagreeing))
+        path = tmp_path / "report.txt"
+        path.write_text(REPORT, encoding="utf-8")
+        code, out, err = run(capsys, "extract", str(path), "--json", "--extractor", "both")
+        assert code == 0
+        [incident] = json.loads(out)
+        assert incident["sub_event_type"] == "Armed clash"  # the rules' reading stands
+        assert {"field": "type", "rules": "Armed clash", "model": "Attack"} in incident[
+            "alternatives"
+        ]
+        assert any("agrees on place, date" in r for r in incident["confidence_reasons"])
+        assert 0 < incident["confidence"] <= 1
+        assert "answered by both, 1 request(s)" in err
+
+    def test_human_output_when_the_model_is_down(
+        self, tmp_path: Path, model: FakeLLM, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        model.script("Basra", status=503)
+        path = tmp_path / "report.txt"
+        path.write_text(REPORT, encoding="utf-8")
+        code, out, err = run(capsys, "extract", str(path), "--extractor", "llm")
+        assert code == 0
+        assert "Basra" in out
+        assert "server_error (HTTP 503), answered by rules" in err

@@ -309,6 +309,10 @@ class TestRulesTakeOver:
         result = await both.run(report(CHECKPOINT))
         assert result.outcome is Outcome.TIMEOUT
         assert len(result.finished) == len(_rules_view(rules, CHECKPOINT))
+        assert result.usage.requests == 1
+        health = both.health()
+        assert health.model_down
+        assert health.last_outcome == "timeout"
 
     async def test_after_three_failures_the_model_is_not_asked(
         self, both: ModelExtractor, fake_llm: FakeLLM
