@@ -13,9 +13,13 @@ from typing import Any
 
 from bot.llm.schema import reply_schema
 
-__all__ = ["PROMPT_VERSION", "SYSTEM_PROMPT", "build_messages"]
+__all__ = ["MAX_ARTICLE_CHARS", "PROMPT_VERSION", "SYSTEM_PROMPT", "build_messages", "clip"]
 
 PROMPT_VERSION = "sitrep-llm-1"
+# About 4,000 tokens: long pieces are cut at a paragraph or sentence end rather than sent whole,
+# because some servers (Ollama) silently drop the *start* of a prompt that overflows the
+# context window, which is where the instructions are.
+MAX_ARTICLE_CHARS = 16_000
 _BEGIN = "<<<ARTICLE"
 _END = "ARTICLE>>>"
 
@@ -52,9 +56,18 @@ If the article reports no incident, answer {{"incidents": []}}.
 """
 
 
+def clip(text: str, limit: int = MAX_ARTICLE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters at the last paragraph or sentence end before it."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind("\n\n"), head.rfind(". "), head.rfind(".\n"))
+    return head[: cut + 1] if cut > limit // 2 else head
+
+
 def _article(text: str, title: str | None) -> str:
     # The end marker is neutralised inside the article so it cannot close the block early.
-    body = text.replace(_END, "ARTICLE >>>")
+    body = clip(text).replace(_END, "ARTICLE >>>")
     heading = f"Title: {title.replace(_END, 'ARTICLE >>>')}\n" if title else ""
     return f"{_BEGIN}\n{heading}{body}\n{_END}"
 
