@@ -120,7 +120,8 @@ class ModelExtractor:
             stop.set()
             if not rules.done():
                 rules.cancel()
-        return self._decide(report, doc, drafts, reading)
+        # Finishing resolves places and actors for both readings: off the event loop too.
+        return await asyncio.to_thread(self._decide, report, doc, drafts, reading)
 
     def finish_reading(self, report: Report, reading: Reading) -> ExtractionResult:
         """Decide with a reading already in hand (the rules read synchronously): eval, tests."""
