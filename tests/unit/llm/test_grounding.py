@@ -133,6 +133,12 @@ def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelExtractor
     asyncio.run(client.aclose())
 
 
+@pytest.fixture(scope="module")
+def offline_both(offline: ModelExtractor) -> ModelExtractor:
+    """The same, in ``both``."""
+    return ModelExtractor(build_rules_extractor(), offline.reader, "both", deadline=1.0)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=_reply)
 def test_any_reply_finishes_or_is_rejected_clearly(
@@ -162,3 +168,23 @@ def test_any_reply_finishes_or_is_rejected_clearly(
             assert " ".join(sentence.split()) in " ".join(CHECKPOINT.split())
     for rejected in result.rejected:
         assert rejected.reasons
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=_reply)
+def test_in_both_no_reply_changes_what_the_rules_answer(
+    offline_both: ModelExtractor, data: dict[str, Any]
+) -> None:
+    try:
+        reply = ModelReply.model_validate(data)
+    except ValidationError:
+        return  # a schema violation: covered above; the rules answer alone
+    text_report = report(CHECKPOINT)
+    alone = offline_both.finish_reading(text_report, Reading(None, Outcome.SERVER_ERROR))
+    checked = offline_both.finish_reading(text_report, Reading(reply, Outcome.OK))
+    assert checked.incidents == alone.incidents
+    for finished in checked.finished:
+        assert 0.0 <= finished.confidence.score <= 1.0
+    for number, fields in checked.disagreements.items():
+        assert 0 <= number < len(checked.finished)
+        assert all(d.rules != d.model or d.field in ("place", "actors") for d in fields)
