@@ -1,7 +1,9 @@
 """The console chat: the real PTB Application and handlers over an in-process fake Bot API.
 
 ``ConsoleRequest`` answers the Bot API methods the bot calls and prints what the bot sends as
-plain text; inline buttons become numbered choices the user presses by typing the number.
+plain text; the inline buttons of the latest message become numbered choices the user presses
+by typing the number. ``TerminalInput`` reads the keyboard with prompt_toolkit: line editing,
+history kept across sessions, Ctrl-C to drop a line (or leave, on an empty one).
 """
 
 from __future__ import annotations
@@ -9,11 +11,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import FileHistory, InMemoryHistory
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
+from prompt_toolkit.patch_stdout import patch_stdout
 from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
@@ -44,12 +54,17 @@ class Choice:
 class ConsoleRequest(BaseRequest):
     """A fake Bot API in the same process: prints messages, answers like Telegram would."""
 
-    def __init__(self, write: Callable[[str], None]) -> None:
-        """Print through ``write`` (click.echo in the CLI, a list in tests)."""
+    def __init__(self, write: Callable[[str], None], picture_dir: Path | None = None) -> None:
+        """Print through ``write`` (click.echo in the CLI, a list in tests).
+
+        Pictures (charts, maps) are saved under ``picture_dir`` (default: the temp folder).
+        """
         self._write = write
         self._message_ids = itertools.count(1)
-        self.choices: list[Choice] = []
+        self.choices: list[Choice] = []  # the buttons of the latest message only
+        self.latest_message_id = 0
         self.sent = 0
+        self.picture_dir = picture_dir or Path(tempfile.gettempdir()) / "sitrep-console"
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -74,7 +89,10 @@ class ConsoleRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Answer one Bot API call."""
         api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data is not None else {}
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            for name, upload in (request_data.multipart_data or {}).items():
+                params[name] = upload[1]
         result = self._answer(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
@@ -103,6 +121,18 @@ class ConsoleRequest(BaseRequest):
             message_id = int(params["message_id"]) if edited else next(self._message_ids)
             self._show(message_id, str(params.get("text", "")), params, edited=edited)
             return self._message(message_id, int(params.get("chat_id", CONSOLE_CHAT_ID)), "")
+        if method == "sendPhoto":
+            message_id = next(self._message_ids)
+            path = self._save_picture(message_id, params.get("photo"))
+            caption = str(params.get("caption", ""))
+            self._show(message_id, f"[picture: {path}]\n{caption}", params, edited=False)
+            return self._message(message_id, int(params.get("chat_id", CONSOLE_CHAT_ID)), "")
+        if method == "sendVenue":
+            message_id = next(self._message_ids)
+            place = f"📍 {params.get('title')}, {params.get('address')}"
+            where = f"({params.get('latitude')}, {params.get('longitude')})"
+            self._show(message_id, f"{place} {where}", params, edited=False)
+            return self._message(message_id, int(params.get("chat_id", CONSOLE_CHAT_ID)), "")
         if method == "answerCallbackQuery":
             text = params.get("text")
             if text:
@@ -115,6 +145,16 @@ class ConsoleRequest(BaseRequest):
         if method == "getUpdates":
             return []
         return True
+
+    def _save_picture(self, message_id: int, data: object) -> str:
+        """Charts and maps go to files the console user can open (a terminal shows no PNG)."""
+        if not isinstance(data, bytes):
+            return "(no picture)"
+        folder = self.picture_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"picture-{os.getpid()}-{message_id}.png"
+        path.write_bytes(data)
+        return str(path)
 
     def say(self, text: str) -> None:
         """A line from the console itself (not from the bot)."""
@@ -130,15 +170,20 @@ class ConsoleRequest(BaseRequest):
         markup = params.get("reply_markup")
         buttons = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
         flat = [button for row in buttons for button in row if "callback_data" in button]
-        if not flat and edited and any(c.message_id == message_id for c in self.choices):
-            self.choices = []  # the buttons under this message are gone
-        if flat:
+        if not edited:
+            self.latest_message_id = message_id
+        if message_id == self.latest_message_id:
+            # A bare number presses a button of the latest message, never of an older one.
             self.choices = [
                 Choice(number, str(button["text"]), str(button["callback_data"]), message_id)
                 for number, button in enumerate(flat, start=1)
             ]
+        if flat:
             lines.append(
-                "  " + "  ".join(f"[{choice.number}] {choice.text}" for choice in self.choices)
+                "  "
+                + "  ".join(
+                    f"[{number}] {button['text']}" for number, button in enumerate(flat, start=1)
+                )
             )
         self._write("\n".join(lines) + "\n")
 
@@ -242,13 +287,55 @@ class ConsoleChat:
             if self.request.sent == seen:
                 return
 
+    async def run_terminal(self, terminal: TerminalInput, echo: Callable[[str], None]) -> None:
+        """Chat at a terminal: what the bot prints appears above the line being typed."""
+        with patch_stdout(raw=True):
+            await self.run_interactive(terminal.read_line, echo)
+
     async def run_interactive(
         self, read_line: Callable[[], Awaitable[str | None]], echo: Callable[[str], None]
     ) -> None:
         """Read lines until EOF, /quit or Ctrl+C."""
-        echo("Console chat with Sitrep. Type /help, a command, or a button's number; /quit ends.")
+        echo(
+            "Console chat with Sitrep. Type /help, a command, or a button's number. "
+            "Arrow keys edit and recall earlier lines; Ctrl-C drops a line; /quit or Ctrl-D ends."
+        )
         while True:
             line = await read_line()
             if line is None or line.strip() in ("/quit", "/exit", "quit", "exit"):
                 return
             await self.send(line)
+
+
+class TerminalInput:
+    """Keyboard input with line editing and a history file (prompt_toolkit)."""
+
+    def __init__(
+        self,
+        history: Path | None,
+        *,
+        input: Input | None = None,
+        output: Output | None = None,
+    ) -> None:
+        """Keep the history in ``history`` (None: this session only)."""
+        if history is not None:
+            history.parent.mkdir(parents=True, exist_ok=True)
+        self._session: PromptSession[str] = PromptSession(
+            history=FileHistory(str(history)) if history is not None else InMemoryHistory(),
+            input=input,
+            output=output,
+        )
+
+    async def read_line(self) -> str | None:
+        """The next line; None at Ctrl-D, or at Ctrl-C on an empty line.
+
+        Ctrl-C with text typed drops that text and asks again, as a shell does.
+        """
+        while True:
+            try:
+                return await self._session.prompt_async("you: ")
+            except EOFError:
+                return None
+            except KeyboardInterrupt:
+                if not self._session.default_buffer.text.strip():
+                    return None

@@ -95,6 +95,8 @@ class FakePlace:
     timezone: str | None = "Asia/Baghdad"
     parent_key: str | None = None
     aliases: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
 
 
 def iraq_places() -> list[FakePlace]:
@@ -131,6 +133,8 @@ def iraq_places() -> list[FakePlace]:
             admin1_code="IQ-BG",
             population=7_200_000,
             aliases=("بغداد",),
+            lat=33.341,
+            lon=44.401,
         ),
         FakePlace(
             "iq:green-zone",
@@ -140,6 +144,8 @@ def iraq_places() -> list[FakePlace]:
             admin1_code="IQ-BG",
             parent_key="gn:98182",
             aliases=("International Zone",),
+            lat=33.303,
+            lon=44.386,
         ),
         FakePlace(
             "gn:9000003",
@@ -149,6 +155,8 @@ def iraq_places() -> list[FakePlace]:
             admin1_code="IQ-BG",
             population=1_500_000,
             parent_key="gn:98182",
+            lat=33.395,
+            lon=44.463,
         ),
         FakePlace(
             "IQ-NI",
@@ -169,7 +177,26 @@ def iraq_places() -> list[FakePlace]:
         ),
         FakePlace("IQ-KI", "admin1", "Kirkuk", admin1="Kirkuk", admin1_code="IQ-KI"),
         FakePlace(
-            "gn:94787", "place", "Kirkuk", admin1="Kirkuk", admin1_code="IQ-KI", population=970_000
+            "gn:94787",
+            "place",
+            "Kirkuk",
+            admin1="Kirkuk",
+            admin1_code="IQ-KI",
+            population=970_000,
+            lat=35.468,
+            lon=44.392,
+        ),
+        # A district town about 37 km south of Kirkuk, listed with Kirkuk as its "parent".
+        FakePlace(
+            "gn:90220",
+            "place",
+            "Daquq",
+            admin1="Kirkuk",
+            admin1_code="IQ-KI",
+            population=30_000,
+            parent_key="gn:94787",
+            lat=35.139,
+            lon=44.448,
         ),
         FakePlace("IQ-DQ", "admin1", "Dhi Qar", admin1="Dhi Qar", admin1_code="IQ-DQ"),
         FakePlace(
@@ -435,12 +462,14 @@ class _Incidents(_Repo):
         return sum(1 for i in self._s.incidents.values() if _matches(i, query))
 
     async def stats(self, query: IncidentQuery) -> IncidentStats:
-        stats = IncidentStats()
+        stats = IncidentStats(killed_reported=0, injured_reported=0)
         for incident in self._s.incidents.values():
             if _matches(incident, query):
                 stats.incidents += 1
                 stats.killed += incident.killed.best
                 stats.injured += incident.injured.best
+                stats.killed_reported = (stats.killed_reported or 0) + incident.killed.known
+                stats.injured_reported = (stats.injured_reported or 0) + incident.injured.known
                 name = incident.event_type.value
                 stats.by_event_type[name] = stats.by_event_type.get(name, 0) + 1
         return stats
@@ -512,6 +541,7 @@ class _Chats(_Repo):
                     "quiet_end",
                     "language",
                     "last_digest_date",
+                    "digest_chart",
                 )
             }
         )
@@ -702,6 +732,15 @@ class _Outbox(_Repo):
         for message in self._s.outbox.values():
             counts[message.status.value] = counts.get(message.status.value, 0) + 1
         return counts
+
+    async def oldest_unsent(self) -> dt.datetime | None:
+        unsent = [
+            message.created_at
+            for message in self._s.outbox.values()
+            if message.status in (OutboxStatus.PENDING, OutboxStatus.SENDING)
+            and message.created_at is not None
+        ]
+        return min(unsent, default=None)
 
 
 class _Meta(_Repo):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import CliError, db_option, settings_for_cli
+from bot.cli.common import CliError, configure_console_logging, db_option, settings_for_cli
 from bot.config import Settings
 
 
@@ -25,7 +25,7 @@ def _quiet_libraries(console: bool) -> None:
 @click.command("run")
 @db_option
 def run(database: str | None) -> None:
-    """Run the Telegram bot with long polling (needs TELEGRAM_BOT_TOKEN)."""
+    """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN): long polling, or SITREP_WEBHOOK_URL."""
     from bot.app import NO_BOT_HELP, run_bot
     from handlers.redaction import install_redaction
 
@@ -36,10 +36,14 @@ def run(database: str | None) -> None:
 
     from handlers.redaction import redact
 
-    install_redaction(*settings.secrets)
+    install_redaction(settings.token, *settings.secrets)
     _quiet_libraries(console=False)
+    from handlers.web import HttpServerError
+
     try:
         asyncio.run(run_bot(settings))
+    except HttpServerError as exc:
+        raise CliError(str(exc)) from None
     except InvalidToken:
         raise CliError("Telegram rejected the bot token; check TELEGRAM_BOT_TOKEN") from None
     except TelegramError as exc:
@@ -59,10 +63,12 @@ async def _console(
         CONSOLE_USER_ID,
         ConsoleChat,
         ConsoleRequest,
+        TerminalInput,
     )
     from handlers.redaction import install_redaction
 
-    install_redaction(*settings.secrets)
+    configure_console_logging(settings.log_level, settings.database_path.parent / "console.log")
+    install_redaction(settings.token, *settings.secrets)
     _quiet_libraries(console=True)
     context = await open_context(settings)
     try:
@@ -91,14 +97,8 @@ async def _console(
         try:
             chat = ConsoleChat(application, request)
             if interactive:
-
-                async def read_line() -> str | None:
-                    try:
-                        return await asyncio.to_thread(input, "you: ")
-                    except EOFError:
-                        return None
-
-                await chat.run_interactive(read_line, click.echo)
+                history = settings.database_path.parent / "console_history"
+                await chat.run_terminal(TerminalInput(history), click.echo)
             else:
                 await chat.run_lines(lines or (), click.echo)
         finally:

@@ -86,6 +86,7 @@ class IncidentPage(_View):
     target: Target | None = None
     period: Period | None = None
     query: str | None = None  # search words, for /search pages
+    note: str | None = None  # how the query was read, when that differs from what was typed
 
     @property
     def has_previous(self) -> bool:
@@ -117,6 +118,9 @@ class Totals(_View):
     killed: int = 0
     injured: int = 0
     by_event_type: dict[str, int] = Field(default_factory=dict)
+    # Incidents that gave a killed / injured figure; None when not counted.
+    killed_reported: int | None = None
+    injured_reported: int | None = None
 
 
 class StatsResult(_View):
@@ -179,6 +183,10 @@ class Digest(_View):
     previous_total: int = 0
     previous_killed: int = 0
     previous_injured: int = 0
+    # Reported in the window, but about events before it (an archive import, a late story):
+    # listed apart, never counted as the day's.
+    late: list[Incident] = Field(default_factory=list)
+    late_total: int = 0
 
     _aware = field_validator("window_start", "window_end")(_require_aware)
 

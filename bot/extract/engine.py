@@ -65,12 +65,16 @@ _ADMIN1_BEFORE = re.compile(
     # "the Harib district of southern Marib": a district lies in a governorate
     r"(?:district|sub-?district|county|lga|territory|region|countryside)\s+of\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west|central)\w*\s+)?|"
-    # "in northern Basra": a part of the governorate of that name
-    r"\b(?:in|across|of)\s+(?:the\s+)?(?:northern|southern|eastern|western|central|"
+    # "in northern Basra": a part of the governorate of that name ("central Basra" is not:
+    # it is the city centre, see _PLACE_BEFORE)
+    r"\b(?:in|across|of)\s+(?:the\s+)?(?:northern|southern|eastern|western|"
     r"north-?eastern|north-?western|south-?eastern|south-?western)\s+)$"
 )
 _PLACE_AFTER = re.compile(r"\s*(?:city|town|village|district|neighbou?rhood)\b")
-_PLACE_BEFORE = re.compile(r"\b(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?$")
+_PLACE_BEFORE = re.compile(
+    r"\b(?:(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?|"
+    r"(?:in|across|of)\s+(?:the\s+)?(?:central|downtown)\s+)$"
+)
 # A town named like its governorate is meant when it has at least this many people.
 _NAMESAKE_TOWN_POPULATION = 50_000
 # A town the rest of the article does not place in its country must be at least this big.

@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 META_LAST_INGEST = "last_ingest_at"
 META_LAST_ERROR = "last_error"
 META_LAST_ERROR_AT = "last_error_at"
+META_HEARTBEAT = "heartbeat_at"
 MAX_ERROR_CHARS = 500
 
 
@@ -59,6 +60,15 @@ class AdminService:
             last_error_at=_parse_time(await meta.get(META_LAST_ERROR_AT)),
             extractor=self.extractor_health(),
         )
+
+    async def beat(self) -> None:
+        """Record that the running bot is alive (its event loop and database work)."""
+        await self._storage.meta.set(META_HEARTBEAT, self._clock.now().isoformat())
+
+    async def heartbeat_age(self) -> dt.timedelta | None:
+        """How long ago the running bot last beat; None when it never has."""
+        last = _parse_time(await self._storage.meta.get(META_HEARTBEAT))
+        return None if last is None else self._clock.now() - last
 
     async def record_error(self, error: str) -> None:
         """Remember the last error for /status (truncated; never raises)."""

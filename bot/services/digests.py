@@ -1,8 +1,11 @@
 """Daily digests: compose a chat's summary and queue each chat's digest exactly once a day.
 
 Window: a digest for a local day covers the incidents created or updated in the 24 hours up to
-the chat's digest time on that day (or up to now, for an on-demand /digest). The change
-"against the day before" compares with incidents first reported in the 24 hours before that.
+the chat's digest time on that day (or up to now, for an on-demand /digest) whose events fall in
+that period (their last day is no earlier than the window's first local day). Incidents reported
+in the window about older events (an archive import, a story about last year) are listed apart
+as late reports and never counted as the day's. The change "against the day before" compares
+with incidents first reported in the 24 hours before that.
 
 Scope: the chat's subscriptions (places with their neighbourhoods, governorates, factions). The
 ``min_killed`` threshold of a subscription limits push alerts only; the digest is the complete
@@ -33,16 +36,20 @@ from bot.domain import (
     Subscription,
     SubscriptionKind,
 )
-from bot.domain.views import Digest, DigestCity, DigestGroup
+from bot.domain.views import Digest, DigestCity, DigestGroup, Period
+from bot.domain.visuals import StatsSeries
 from bot.ports import Clock
 from bot.services.chats import digest_moment, in_quiet_hours, local_date, next_digest_at
 from bot.services.errors import UserError
+from bot.services.periods import parse_period, previous_period
 from bot.services.queries import SCAN_LIMIT, QueryService
+from bot.services.visuals import series_of
 from storage.base import IncidentQuery, IncidentStats, Storage
 
 logger = logging.getLogger(__name__)
 
 DAY = dt.timedelta(days=1)
+MAX_LATE_LISTED = 5  # an archive import may bring thousands: the digest names a few
 UNKNOWN_GOVERNORATE = "Unknown governorate"
 _EVENT_WEIGHT = {
     EventType.BATTLES: 5,
@@ -57,6 +64,14 @@ _EVENT_WEIGHT = {
 def digest_key(chat_id: int, day: dt.date) -> str:
     """Idempotency key of a chat's digest for one local day."""
     return f"digest:{chat_id}:{day.isoformat()}"
+
+
+def digest_chart_key(chat_id: int, day: dt.date) -> str:
+    """Idempotency key of the week's chart that follows a chat's digest."""
+    return f"digest-chart:{chat_id}:{day.isoformat()}"
+
+
+YOUR_AREAS = "Your areas"
 
 
 def severity_key(incident: Incident) -> tuple[int, int, int, str, int]:
@@ -192,13 +207,21 @@ class DigestService:
             if current_ids
             else []
         )
-        current = [i for i in fetched if _in_window(i, since, until)]
+        reported = [i for i in fetched if _in_window(i, since, until)]
+        first_day = since.astimezone(ZoneInfo(chat.timezone)).date()
+        current = [i for i in reported if (i.date_end or i.date) >= first_day]
+        late = sorted(
+            (i for i in reported if (i.date_end or i.date) < first_day),
+            key=lambda i: (i.date_end or i.date, i.id or 0),
+            reverse=True,
+        )
         previous_ids = await self._matching_ids(
             subscriptions,
             IncidentQuery(
                 updated_since=since - DAY,
                 created_since=since - DAY,
                 created_before=since,
+                since=first_day - DAY,  # the day before's events, not its archive imports
                 include_background=False,
                 limit=SCAN_LIMIT,
             ),
@@ -223,6 +246,41 @@ class DigestService:
             previous_total=previous.incidents,
             previous_killed=previous.killed,
             previous_injured=previous.injured,
+            late=late[:MAX_LATE_LISTED],
+            late_total=len(late),
+        )
+
+    async def _incidents_in(
+        self, subscriptions: list[Subscription], period: Period
+    ) -> list[Incident]:
+        ids = await self._matching_ids(
+            subscriptions,
+            IncidentQuery(
+                since=period.first_day,
+                until=period.last_day,
+                include_background=False,
+                limit=SCAN_LIMIT,
+            ),
+        )
+        if not ids:
+            return []
+        return await self._storage.incidents.query(IncidentQuery(ids=ids, limit=len(ids)))
+
+    async def week_series(
+        self, chat: Chat, subscriptions: list[Subscription], until: dt.datetime
+    ) -> StatsSeries:
+        """The chat's areas over the 7 days up to ``until``, by day, against the week before."""
+        zone = ZoneInfo(chat.timezone)
+        week = parse_period("7d", until, zone)
+        before = previous_period(week, zone)
+        labels = [s.label for s in subscriptions]
+        title = ", ".join(labels) if 0 < len(labels) <= 2 else YOUR_AREAS
+        return series_of(
+            title,
+            week,
+            before,
+            await self._incidents_in(subscriptions, week),
+            await self._incidents_in(subscriptions, before),
         )
 
     def next_run(self, chat: Chat, now: dt.datetime | None = None) -> dt.datetime | None:
@@ -253,6 +311,8 @@ class DigestService:
         if not await self._storage.subscriptions.for_chat(chat.id):
             return 0
         digest = await self.compose(chat.id, today, until=due)
+        subscriptions = await self._storage.subscriptions.for_chat(chat.id)
+        chart = await self.week_series(chat, subscriptions, due) if chat.digest_chart else None
         async with self._storage.transaction():
             fresh = await self._storage.chats.get(chat.id)
             if fresh is None or (
@@ -271,6 +331,20 @@ class DigestService:
                     next_attempt_at=now,
                 )
             )
+            if chart is not None and created and fresh.digest_chart and not chart.empty:
+                await self._storage.outbox.enqueue(
+                    OutboxMessage(
+                        chat_id=chat.id,
+                        kind=OutboxKind.DIGEST,
+                        idempotency_key=digest_chart_key(chat.id, today),
+                        # The picture under the digest never rings a second time.
+                        payload={
+                            "chart": chart.model_dump(mode="json"),
+                            "disable_notification": True,
+                        },
+                        next_attempt_at=now,
+                    )
+                )
             fresh.last_digest_date = today
             await self._storage.chats.save_settings(fresh)
         return int(created)

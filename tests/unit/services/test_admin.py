@@ -67,3 +67,15 @@ async def test_a_confused_extractor_does_not_break_status(
 ) -> None:
     status = await AdminService(storage, clock, _ModelExtractor(RuntimeError("x"))).status()
     assert status.extractor.mode == "rules"
+
+
+class TestHeartbeat:
+    async def test_no_heartbeat_until_the_bot_beats(
+        self, services: Services, clock: MutableClock
+    ) -> None:
+        assert await services.admin.heartbeat_age() is None
+        await services.admin.beat()
+        clock.advance(seconds=40)
+        age = await services.admin.heartbeat_age()
+        assert age is not None
+        assert age.total_seconds() == 40
