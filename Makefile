@@ -23,10 +23,12 @@ install: $(VENV)/.installed ## Create .venv and install Sitrep with its dev tool
 demo: install ## Load the demo reports and open the console chat (no token needed)
 	$(BIN)/sitrep demo
 
-chat: install ## Open the console chat on the configured database
+chat: install ## Open the console chat on the configured database (created if missing)
+	$(BIN)/sitrep db migrate
 	$(BIN)/sitrep chat
 
-run: install ## Run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
+run: install ## Run the Telegram bot (needs TELEGRAM_BOT_TOKEN; creates the database if missing)
+	$(BIN)/sitrep db migrate
 	$(BIN)/sitrep run
 
 check: lint types test ## Everything CI runs: format check, lint, types, tests

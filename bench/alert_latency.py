@@ -44,8 +44,8 @@ async def _run(quick: bool, progress: Callable[[str], None]) -> list[Row]:
     from bot.domain import ChatType
     from bot.domain.views import Target
     from bot.extract.actors import ActorRegistry
-    from bot.extract.engine import RulesEngine, RulesExtractor
     from bot.extract.gazetteer import Gazetteer
+    from bot.extract.pipeline import build_rules_extractor
     from bot.ports import SystemClock
     from bot.services import build_services
     from bot.services.delivery import DeliveryLimits, Dispatcher
@@ -65,7 +65,7 @@ async def _run(quick: bool, progress: Callable[[str], None]) -> list[Row]:
         try:
             services = build_services(
                 storage,
-                RulesExtractor(RulesEngine(gazetteer, actors)),
+                build_rules_extractor(gazetteer, actors),
                 gazetteer,
                 actors,
                 clock,

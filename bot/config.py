@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     sitrep_max_input_chars: int = Field(
         default=100_000, ge=1_000, le=5_000_000, validation_alias="SITREP_MAX_INPUT_CHARS"
     )
+    sitrep_extract_time_limit_seconds: float = Field(
+        default=20.0, gt=0, le=600, validation_alias="SITREP_EXTRACT_TIME_LIMIT_SECONDS"
+    )
     sitrep_default_digest_time: str = Field(
         default="07:00", validation_alias="SITREP_DEFAULT_DIGEST_TIME"
     )

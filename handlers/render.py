@@ -603,6 +603,8 @@ def ingest_message(outcome: IngestOutcome) -> str:
         lines.append(incident_line(incident))
     for note in outcome.notes[:10]:
         lines.append(f"<i>{esc(note)}</i>")
-    if not outcome.new_incidents and not outcome.updated_incidents:
+    if outcome.unextracted:
+        lines.append(f"Stored without incidents: {esc(outcome.unextracted)}.")
+    elif not outcome.new_incidents and not outcome.updated_incidents:
         lines.append("No incident was recognised in this text.")
     return "\n".join(lines)

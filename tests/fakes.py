@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import datetime as dt
 import unicodedata
@@ -22,6 +23,7 @@ from bot.domain import (
     Report,
     Subscription,
 )
+from bot.domain.search import parse_search
 from storage.base import (
     ActorRepository,
     ChatRepository,
@@ -385,8 +387,8 @@ class _Reports(_Repo):
         return None
 
     async def search(self, text: str, limit: int = 20) -> list[Report]:
-        words = text.lower().split()
-        hits = [r for r in self._s.reports.values() if all(w in r.text.lower() for w in words)]
+        query = parse_search(text, strict=False)
+        hits = [r for r in self._s.reports.values() if query and query.matches(r.text)]
         return hits[:limit]
 
     async def count(self) -> int:
@@ -488,11 +490,11 @@ class _Incidents(_Repo):
         return self._sorted(hits)[:limit]
 
     async def search(self, text: str, limit: int = 20, offset: int = 0) -> list[Incident]:
-        words = text.lower().split()
+        query = parse_search(text, strict=False)
         hits = [
             i
             for i in self._s.incidents.values()
-            if all(w in (i.summary + " " + " ".join(i.evidence)).lower() for w in words)
+            if query and query.matches(i.summary + "\n" + "\n".join(i.evidence))
         ]
         return self._sorted(hits)[offset : offset + limit]
 
@@ -811,12 +813,25 @@ class ScriptedExtractor:
 
     ``extractor.script("GZ-1", [incident])`` makes any report containing "GZ-1" yield a copy
     of that incident; reports without a known marker yield nothing. ``calls`` counts uses.
+    ``hold("SLOW")`` makes reports containing "SLOW" wait until ``release("SLOW")``
+    (``entered["SLOW"]`` is set once one is waiting): a slow extractor on demand.
     """
 
     def __init__(self) -> None:
         self._scripts: dict[str, list[Incident]] = {}
         self.calls = 0
         self.fail_with: Exception | None = None
+        self._gates: dict[str, asyncio.Event] = {}
+        self.entered: dict[str, asyncio.Event] = {}
+
+    def hold(self, marker: str) -> None:
+        """Reports containing ``marker`` wait in ``extract`` until released."""
+        self._gates[marker] = asyncio.Event()
+        self.entered[marker] = asyncio.Event()
+
+    def release(self, marker: str) -> None:
+        """Let the held reports containing ``marker`` finish."""
+        self._gates[marker].set()
 
     def script(self, marker: str, incidents: Sequence[Incident]) -> None:
         """What reports containing ``marker`` describe."""
@@ -827,6 +842,10 @@ class ScriptedExtractor:
         self.calls += 1
         if self.fail_with is not None:
             raise self.fail_with
+        for marker, gate in self._gates.items():
+            if marker in report.text:
+                self.entered[marker].set()
+                await gate.wait()
         for marker, incidents in self._scripts.items():
             if marker in report.text:
                 return [i.model_copy(deep=True) for i in incidents]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
-import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from bot.cli.common import CliError
+from bot.cli.common import CliError, read_stdin
+from bot.domain.models import Incident, Report
+from bot.ports import Extractor
 
 __all__ = ["register"]
 
@@ -29,7 +32,7 @@ def _parse_published(value: str | None) -> dt.datetime | None:
 
 def _read_input(source: str) -> str:
     if source == "-":
-        return sys.stdin.read()
+        return read_stdin()
     path = Path(source)
     if not path.is_file():
         raise CliError(f"no such file: {source}")
@@ -37,6 +40,11 @@ def _read_input(source: str) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise CliError(f"cannot read {source}: {exc.strerror or exc}") from exc
+
+
+def print_human(incidents: list[Any]) -> None:
+    """Incidents as an indented text list."""
+    _print_human(incidents)
 
 
 def _print_human(incidents: list[Any]) -> None:
@@ -82,13 +90,23 @@ def register(app: click.Group) -> None:
         help="Publication time (UTC); overrides a PUBLISHED: header line.",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of incidents.")
-    def extract_command(source: str, published: str | None, as_json: bool) -> None:
+    @click.option(
+        "--extractor",
+        "extractor_name",
+        type=click.Choice(["rules", "llm", "both"]),
+        default="rules",
+        show_default=True,
+        help="llm/both also ask the model set by SITREP_LLM_* and show confidence and reasons.",
+    )
+    def extract_command(
+        source: str, published: str | None, as_json: bool, extractor_name: str
+    ) -> None:
         """Extract incidents from a news report (a file, or - for standard input).
 
         Leading URL: / PUBLISHED: / TITLE: lines (the eval format) are read as metadata.
         The JSON shape is documented in docs/extract-json.md.
         """
-        from bot.extract.engine import RulesEngine
+        from bot.extract.pipeline import build_rules_extractor, report_from_text
         from bot.extract.serialize import incident_to_json
         from bot.extract.text import parse_header, parse_published
 
@@ -99,8 +117,14 @@ def register(app: click.Group) -> None:
             when = parse_published(headers["published"])
         if not body.strip():
             raise CliError("the input is empty")
-        engine = RulesEngine()
-        incidents = engine.extract(body, when, title=headers.get("title"))
+        report = report_from_text(body, when, title=headers.get("title"))
+        if extractor_name != "rules":
+            from bot.cli.llm_eval import extract_with_model
+
+            extract_with_model(report, extractor_name, as_json=as_json)
+            return
+        extractor: Extractor = build_rules_extractor()
+        incidents = asyncio.run(extractor.extract(report))
         if as_json:
             click.echo(json.dumps([incident_to_json(i) for i in incidents], ensure_ascii=False,
                                   indent=2))  # fmt: skip
@@ -123,7 +147,15 @@ def register(app: click.Group) -> None:
         show_default=True,
         help="Passes over the folder when measuring articles per second.",
     )
-    def eval_command(folder: Path, verbose: bool, repeat: int) -> None:
+    @click.option(
+        "--extractor",
+        "extractor_name",
+        type=click.Choice(["rules", "llm", "both"]),
+        default="rules",
+        show_default=True,
+        help="llm/both score the model set by SITREP_LLM_* and print its cost and time.",
+    )
+    def eval_command(folder: Path, verbose: bool, repeat: int, extractor_name: str) -> None:
         """Measure extraction on a folder of articles with a gold.json (eval format)."""
         from bot.extract.evaluation import GoldFormatError, load_gold
 
@@ -136,21 +168,47 @@ def register(app: click.Group) -> None:
             gold = load_gold(json.loads(gold_path.read_text(encoding="utf-8")))
         except (json.JSONDecodeError, GoldFormatError) as exc:
             raise CliError(f"{gold_path}: {exc}") from exc
+        if extractor_name != "rules":
+            from bot.cli.llm_eval import run_model_eval
+
+            run_model_eval(folder, gold, extractor_name, verbose=verbose)
+            return
         _run_eval(folder, gold, verbose=verbose, repeat=repeat)
 
 
 def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> None:
-    from bot.extract.engine import RulesEngine
-    from bot.extract.evaluation import engine_matchers, score_article, summarize_scores
-    from bot.extract.text import parse_header, parse_published
+    from bot.extract.pipeline import build_rules_extractor, report_from_text
 
     started, started_cpu = time.perf_counter(), time.process_time()
-    engine = RulesEngine()
-    engine.extract("Gunmen killed two people in Baghdad on Monday.", dt.datetime.now(dt.UTC))
+    extractor: Extractor = build_rules_extractor()
+    warm = report_from_text(
+        "Gunmen killed two people in Baghdad on Monday.", dt.datetime.now(dt.UTC)
+    )
+    asyncio.run(extractor.extract(warm))
     startup = time.perf_counter() - started
     startup_cpu = time.process_time() - started_cpu
 
-    inputs: list[tuple[Any, str, dt.datetime | None, str | None]] = []
+    inputs = load_inputs(folder, gold)
+
+    results: list[list[Any]] = []
+    # CPU time of this process: the machine may be busy with other work.
+    started = time.process_time()
+    for _ in range(repeat):
+        results = asyncio.run(_extract_all(extractor, [report for _, report in inputs]))
+    elapsed = time.process_time() - started
+    per_second = len(inputs) * repeat / elapsed if elapsed > 0 else float("inf")
+
+    print_scores(inputs, results, verbose=verbose)
+    click.echo(f"speed:             {per_second:.0f} articles/s ({repeat} passes, one core)")
+    click.echo(f"engine start-up:   {startup:.2f} s wall, {startup_cpu:.2f} s CPU")
+
+
+def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
+    """Each gold article with its report (text, publication time and title from the file)."""
+    from bot.extract.pipeline import report_from_text
+    from bot.extract.text import parse_header, parse_published
+
+    inputs: list[tuple[Any, Report]] = []
     for article in gold:
         path = folder / article.file
         if not path.is_file():
@@ -159,20 +217,21 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
         when = parse_published(headers.get("published", ""))
         if when is None and article.published is not None:
             when = parse_published(article.published.isoformat())
-        inputs.append((article, body, when, headers.get("title")))
+        inputs.append((article, report_from_text(body, when, title=headers.get("title"))))
+    return inputs
 
-    results: list[list[Any]] = []
-    # CPU time of this process: the machine may be busy with other work.
-    started = time.process_time()
-    for _ in range(repeat):
-        results = [engine.extract(body, when, title=title) for _, body, when, title in inputs]
-    elapsed = time.process_time() - started
-    per_second = len(inputs) * repeat / elapsed if elapsed > 0 else float("inf")
 
-    actor_matches, admin1_matches = engine_matchers(engine)
+def print_scores(
+    inputs: Sequence[tuple[Any, Report]], results: Sequence[list[Incident]], *, verbose: bool
+) -> None:
+    """Score each article's incidents against its gold and print the summary table."""
+    from bot.extract.actors import ActorRegistry
+    from bot.extract.evaluation import engine_matchers, score_article, summarize_scores
+    from bot.extract.gazetteer import Gazetteer
 
+    actor_matches, admin1_matches = engine_matchers(ActorRegistry.default(), Gazetteer.default())
     scores = []
-    for (article, _, _, _), incidents in zip(inputs, results, strict=True):
+    for (article, _), incidents in zip(inputs, results, strict=True):
         score = score_article(
             article, incidents, actor_matches=actor_matches, admin1_matches=admin1_matches
         )
@@ -195,8 +254,6 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
     click.echo(
         f"secondary recall:  {pct(summary.secondary_recall)}  ({summary.secondary_total} gold)"
     )
-    click.echo(f"speed:             {per_second:.0f} articles/s ({repeat} passes, one core)")
-    click.echo(f"engine start-up:   {startup:.2f} s wall, {startup_cpu:.2f} s CPU")
 
 
 def pct(value: float) -> str:
@@ -227,3 +284,8 @@ def _print_article(score: Any, article: Any) -> None:
     )
     for note in score.notes:
         click.echo(f"    note: {note}")
+
+
+async def _extract_all(extractor: Extractor, reports: Sequence[Report]) -> list[list[Incident]]:
+    """Each report through the extractor port, one after another."""
+    return [await extractor.extract(report) for report in reports]

@@ -76,7 +76,7 @@ def _model_extractor(mode: str) -> ModelExtractor:
         raise CliError(str(exc)) from None
     if not settings.sitrep_llm_base_url or not settings.sitrep_llm_model:
         raise CliError("set SITREP_LLM_BASE_URL and SITREP_LLM_MODEL to use a language model")
-    install_redaction(*settings.secrets)
+    install_redaction(settings.token, *settings.secrets)
     reader = build_reader(settings, SystemClock())
     return ModelExtractor(
         build_rules_extractor(),

@@ -217,6 +217,7 @@ class IngestOutcome(_View):
     notes: list[str] = Field(default_factory=list)  # "death toll rose from 15 to 30 (AFP)"
     alerts_queued: int = 0  # new alert messages queued
     updates_queued: int = 0  # update messages (replies to earlier alerts) queued
+    unextracted: str | None = None  # why the report was stored without reading incidents
 
 
 class ExtractorHealth(_View):

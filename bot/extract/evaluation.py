@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
-from bot.extract.engine import RulesEngine
+from bot.extract.actors import ActorRegistry
+from bot.extract.gazetteer import Gazetteer
 from bot.extract.merge import distance_km
 from bot.extract.normalize import fold, match_key, strip_article, translit_keys
 
@@ -305,11 +306,11 @@ def spellings_match(a: str, b: str) -> bool:
     return bool(keys[0] & keys[1])
 
 
-def engine_matchers(engine: RulesEngine) -> tuple[ActorMatcher, Admin1Matcher]:
-    """How ``sitrep eval`` judges names: gold actors through the engine's registry (name, id,
-    alias or analyst label), governorates under any spelling the gazetteer knows."""
-    registry = engine.actors
-    gazetteer = engine.gazetteer
+def engine_matchers(
+    registry: ActorRegistry, gazetteer: Gazetteer
+) -> tuple[ActorMatcher, Admin1Matcher]:
+    """How ``sitrep eval`` judges names: gold actors through the registry (name, id, alias or
+    analyst label), governorates under any spelling the gazetteer knows."""
 
     def actor_matches(name: str, actor: ActorRef) -> bool:
         # "Houthis (Ansar Allah)", "Sinjar Resistance Units (YBS)": either form names it.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
+from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage
 from bot.domain.views import ExtractorHealth, StatusReport
 from bot.ports import Clock, Extractor, ReportsHealth
 from storage.base import Storage
@@ -69,6 +71,27 @@ class AdminService:
         """How long ago the running bot last beat; None when it never has."""
         last = _parse_time(await self._storage.meta.get(META_HEARTBEAT))
         return None if last is None else self._clock.now() - last
+
+    async def notify_admins(self, admin_ids: Iterable[int], text: str, key: str) -> int:
+        """Queue ``text`` to each admin's private chat once per ``key``; how many were new."""
+        queued = 0
+        for admin_id in sorted(set(admin_ids)):
+            if await self._storage.chats.get(admin_id) is None:
+                # An admin's private chat has the admin's user id; it may not be stored yet.
+                await self._storage.chats.upsert(
+                    Chat(id=admin_id, type=ChatType.PRIVATE, created_at=self._clock.now())
+                )
+            _, is_new = await self._storage.outbox.enqueue(
+                OutboxMessage(
+                    chat_id=admin_id,
+                    kind=OutboxKind.NOTICE,
+                    idempotency_key=f"{key}:{admin_id}",
+                    payload={"text": text},
+                    next_attempt_at=self._clock.now(),
+                )
+            )
+            queued += int(is_new)
+        return queued
 
     async def record_error(self, error: str) -> None:
         """Remember the last error for /status (truncated; never raises)."""

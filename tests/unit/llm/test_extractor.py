@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot.extract.pipeline import RulesExtractor, build_rules_extractor
 
 from bot.domain import GeoPrecision, SubEventType
+from bot.extract.pipeline import RulesExtractor, build_rules_extractor
 from bot.llm.budget import CircuitBreaker, DailyBudget
 from bot.llm.cache import ReplyCache
 from bot.llm.client import ChatClient, Outcome

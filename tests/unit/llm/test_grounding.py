@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from bot.extract.finisher import Confidence, Finished
-from bot.extract.pipeline import build_rules_extractor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.domain import CasualtyCount, GeoPrecision, Incident, Location, SubEventType
 from bot.domain.enums import EventType
+from bot.extract.finisher import Confidence, Finished
+from bot.extract.pipeline import build_rules_extractor
 from bot.llm.budget import CircuitBreaker, DailyBudget
 from bot.llm.cache import ReplyCache
 from bot.llm.client import ChatClient, Outcome

@@ -8,8 +8,8 @@ import pytest
 
 from bot.config import Settings
 from bot.extract.actors import ActorRegistry
-from bot.extract.engine import RulesEngine, RulesExtractor
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.pipeline import build_rules_extractor
 from bot.services import Services, build_services
 from bot.services.alerts import alert_key, update_key
 from bot.services.demo import demo_reports, load_demo
@@ -59,7 +59,7 @@ class TestWithTheRealEngine:
         try:
             services = build_services(
                 sqlite,
-                RulesExtractor(RulesEngine(gazetteer, actors)),
+                build_rules_extractor(gazetteer, actors),
                 gazetteer,
                 actors,
                 clock,
@@ -108,7 +108,7 @@ class TestWithTheRealEngine:
         try:
             services = build_services(
                 sqlite,
-                RulesExtractor(RulesEngine(gazetteer, actors)),
+                build_rules_extractor(gazetteer, actors),
                 gazetteer,
                 actors,
                 clock,
