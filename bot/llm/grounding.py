@@ -90,7 +90,6 @@ class Proposal:
     draft: IncidentDraft | None  # None: nothing in it could be checked against the text
     country_only: IncidentDraft | None  # the same at country level, if the place won't resolve
     refused: tuple[str, ...]  # reasons: quotes not in the text, figures not stated
-    grounded_fields: int  # quotes that were found (event, place, date, actors, figures)
 
 
 def distrust_injected(result: Finished, index: TextIndex) -> Finished:
@@ -138,7 +137,7 @@ def _proposal(item: ModelIncident, index: TextIndex, actors: ActorRegistry) -> P
     refused.extend(figure_notes)
     grounded += found
     if grounded == 0 or (not event_ok and place is None and not statements):
-        return Proposal(None, None, (*refused, "nothing the model quoted could be checked"), 0)
+        return Proposal(None, None, (*refused, "nothing the model quoted could be checked"))
     evidence: tuple[str, ...] = (item.event_quote,) if event_ok else ()
     evidence += tuple(s.evidence for s in statements if s.evidence not in evidence)
     draft = IncidentDraft(
@@ -156,7 +155,7 @@ def _proposal(item: ModelIncident, index: TextIndex, actors: ActorRegistry) -> P
     country_only = None
     if place is not None and item.country:
         country_only = draft.model_copy(update={"place": None})
-    return Proposal(draft, country_only, tuple(refused), grounded)
+    return Proposal(draft, country_only, tuple(refused))
 
 
 def _actors(
