@@ -23,7 +23,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def _example_variables() -> dict[str, str]:
     values = {}
     for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^#?([A-Z][A-Z0-9_]*)=(.*)$", line)  # "# NAME=" is prose
+        match = re.match(r"^#?\s*([A-Z][A-Z0-9_]*)=(.*)$", line)
         if match:
             values[match.group(1)] = match.group(2)
     return values
