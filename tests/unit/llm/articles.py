@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.extract.pipeline import report_from_text
-
 from bot.domain import Report
+from bot.extract.pipeline import report_from_text
 
 PUBLISHED = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
 
