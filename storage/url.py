@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -67,6 +67,19 @@ def parse_database_url(value: str) -> DatabaseUrl:
         "use a file path, sqlite:///path or postgresql://user@host/db"
     )
     raise DatabaseUrlError(msg)
+
+
+def dsn_password(dsn: str) -> str | None:
+    """The password a PostgreSQL URL carries (in its user info or its query), or None."""
+    try:
+        parts = urlsplit(dsn)
+        password = parts.password
+    except ValueError:
+        return None
+    if password:
+        return unquote(password)
+    found = re.search(r"(?i)(?:^|&)password=([^&]*)", parts.query)
+    return unquote(found.group(1)) if found and found.group(1) else None
 
 
 def redact_dsn(dsn: str) -> str:

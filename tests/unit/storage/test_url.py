@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import SettingsError, load_settings
-from storage.url import DatabaseUrlError, parse_database_url, redact_dsn
+from storage.url import DatabaseUrlError, dsn_password, parse_database_url, redact_dsn
 
 
 class TestParse:
@@ -55,6 +55,11 @@ class TestRedaction:
         assert "other" not in shown
         assert shown.startswith("postgresql://bot:***@db:5432/sitrep")
 
+    def test_the_password_is_found_for_the_log_filter(self) -> None:
+        assert dsn_password("postgresql://bot:s%40cret@db/sitrep") == "s@cret"
+        assert dsn_password("postgresql://bot@db/sitrep?sslmode=require&password=q1") == "q1"
+        assert dsn_password("postgresql://bot@db/sitrep") is None
+
     def test_display_of_a_postgres_url_hides_the_password(self) -> None:
         assert "pw" not in parse_database_url("postgresql://u:pw@h/d").display()
 
@@ -68,6 +73,14 @@ class TestSettings:
         assert settings.database.is_postgres
         with pytest.raises(SettingsError, match="PostgreSQL"):
             _ = settings.database_path
+
+    def test_the_database_password_is_a_secret_to_redact(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SITREP_DATABASE", "postgresql://sitrep:pw-9417@localhost/sitrep")
+        assert "pw-9417" in load_settings().secrets
+        monkeypatch.setenv("SITREP_DATABASE", "sqlite:///data/x.sqlite3")
+        assert not any("pw-9417" in secret for secret in load_settings().secrets)
 
     def test_unknown_scheme_fails_at_load_naming_the_variable(
         self, monkeypatch: pytest.MonkeyPatch
