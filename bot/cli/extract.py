@@ -114,7 +114,7 @@ def register(app: click.Group) -> None:
         _print_human(incidents)
 
     @app.command("eval")
-    @click.argument("folder", type=click.Path(path_type=Path))
+    @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
     @click.option("--verbose", "-v", is_flag=True, help="Show each article's misses.")
     @click.option(
         "--repeat",
@@ -123,23 +123,60 @@ def register(app: click.Group) -> None:
         show_default=True,
         help="Passes over the folder when measuring articles per second.",
     )
-    def eval_command(folder: Path, verbose: bool, repeat: int) -> None:
-        """Measure extraction on a folder of articles with a gold.json (eval format)."""
-        from bot.extract.evaluation import GoldFormatError, load_gold
+    @click.option(
+        "--min-confidence",
+        type=click.FloatRange(0.0, 1.0),
+        default=None,
+        help="Confidence an alert needs (default: the documented default threshold).",
+    )
+    @click.option(
+        "--curve",
+        is_flag=True,
+        help="Also print alert precision/recall over confidence thresholds (all folders pooled).",
+    )
+    def eval_command(
+        folders: tuple[Path, ...],
+        verbose: bool,
+        repeat: int,
+        min_confidence: float | None,
+        curve: bool,
+    ) -> None:
+        """Measure extraction on folders of articles with a gold.json (eval format)."""
+        from bot.extract.trust import DEFAULT_ALERT_MIN_CONFIDENCE
 
-        gold_path = folder / "gold.json"
-        if not folder.is_dir():
-            raise CliError(f"not a folder: {folder}")
-        if not gold_path.is_file():
-            raise CliError(f"no gold.json in {folder}")
-        try:
-            gold = load_gold(json.loads(gold_path.read_text(encoding="utf-8")))
-        except (json.JSONDecodeError, GoldFormatError) as exc:
-            raise CliError(f"{gold_path}: {exc}") from exc
-        _run_eval(folder, gold, verbose=verbose, repeat=repeat)
+        threshold = DEFAULT_ALERT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+        judged: list[Any] = []
+        for number, folder in enumerate(folders):
+            if number:
+                click.echo("")
+            if len(folders) > 1:
+                click.echo(f"== {folder}")
+            judged += _run_eval(
+                folder, _load_gold(folder), verbose=verbose, repeat=repeat, threshold=threshold
+            )
+        if curve:
+            _print_curve(judged, threshold)
 
 
-def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> None:
+def _load_gold(folder: Path) -> list[Any]:
+    from bot.extract.evaluation import GoldFormatError, load_gold
+
+    gold_path = folder / "gold.json"
+    if not folder.is_dir():
+        raise CliError(f"not a folder: {folder}")
+    if not gold_path.is_file():
+        raise CliError(f"no gold.json in {folder}")
+    try:
+        return load_gold(json.loads(gold_path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, GoldFormatError) as exc:
+        raise CliError(f"{gold_path}: {exc}") from exc
+
+
+def _run_eval(
+    folder: Path, gold: list[Any], *, verbose: bool, repeat: int, threshold: float
+) -> list[Any]:
+    """Score one folder, print its table and return its judged articles (for the curve)."""
+    from bot.extract.alert_eval import JudgedArticle, pooled_counts
     from bot.extract.engine import RulesEngine
     from bot.extract.evaluation import engine_matchers, score_article, summarize_scores
     from bot.extract.text import parse_header, parse_published
@@ -172,14 +209,17 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
     actor_matches, admin1_matches = engine_matchers(engine)
 
     scores = []
-    for (article, _, _, _), incidents in zip(inputs, results, strict=True):
+    judged = []
+    for (article, _, when, _), incidents in zip(inputs, results, strict=True):
         score = score_article(
             article, incidents, actor_matches=actor_matches, admin1_matches=admin1_matches
         )
         scores.append(score)
+        judged.append(JudgedArticle(article, incidents, when.date() if when else None))
         if verbose:
             _print_article(score, article)
     summary = summarize_scores(scores)
+    alerts = pooled_counts(judged, threshold)
     click.echo(f"articles:          {summary.articles}")
     click.echo(f"place:             {pct(summary.place)}")
     click.echo(f"admin1:            {pct(summary.admin1)}")
@@ -195,8 +235,44 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
     click.echo(
         f"secondary recall:  {pct(summary.secondary_recall)}  ({summary.secondary_total} gold)"
     )
+    click.echo(
+        f"alert precision:   {pct(alerts.precision)}  ({alerts.matched}/{alerts.alerts} alerts "
+        f"match a gold incident; confidence >= {threshold:.2f})"
+    )
+    click.echo(
+        f"alert recall:      {pct(alerts.recall)}  ({alerts.recalled}/{alerts.primaries} "
+        "primaries would alert)"
+    )
     click.echo(f"speed:             {per_second:.0f} articles/s ({repeat} passes, one core)")
     click.echo(f"engine start-up:   {startup:.2f} s wall, {startup_cpu:.2f} s CPU")
+    return judged
+
+
+def _print_curve(judged: list[Any], threshold: float) -> None:
+    """The pooled alert precision/recall curve over confidence thresholds."""
+    from bot.extract.alert_eval import alert_curve, lowest_threshold_for
+
+    points = alert_curve(judged)
+    click.echo("")
+    click.echo(f"alert curve ({len(judged)} articles pooled; precision lower bound: Wilson 95%)")
+    click.echo("threshold  alerts  matched  precision  (lower)  recall")
+    for point in points:
+        counts = point.counts
+        mark = "  <- in use" if abs(point.threshold - threshold) < 5e-5 else ""
+        click.echo(
+            f"  {point.threshold:6.3f}  {counts.alerts:6d}  {counts.matched:7d}   "
+            f"{pct(counts.precision)}  {pct(point.precision_lower_bound)}  "
+            f"{pct(counts.recall)}{mark}"
+        )
+    for target in (0.8, 0.9):
+        best = lowest_threshold_for(points, target)
+        if best is None:
+            click.echo(f"precision >= {target:.0%}: no threshold reaches it")
+        else:
+            click.echo(
+                f"precision >= {target:.0%}: lowest threshold {best.threshold:.3f} "
+                f"(recall {pct(best.counts.recall).strip()})"
+            )
 
 
 def pct(value: float) -> str:
