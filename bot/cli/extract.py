@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import CliError
+from bot.cli.common import CliError, received_note
 
 __all__ = ["register"]
 
@@ -99,18 +99,17 @@ def register(app: click.Group) -> None:
             when = parse_published(headers["published"])
         if not body.strip():
             raise CliError("the input is empty")
+        if when is None:
+            # Like `sitrep ingest`: without a publication time, "on Tuesday" is read from when
+            # the report was received (now), and the reader is told so.
+            when = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+            click.echo(received_note(when), err=True)
         engine = RulesEngine()
         incidents = engine.extract(body, when, title=headers.get("title"))
         if as_json:
             click.echo(json.dumps([incident_to_json(i) for i in incidents], ensure_ascii=False,
                                   indent=2))  # fmt: skip
             return
-        if when is None:
-            click.echo(
-                "note: no publication time given, so days such as 'on Thursday' could not be "
-                "resolved; pass --published YYYY-MM-DD[THH:MM] (or a PUBLISHED: line)",
-                err=True,
-            )
         _print_human(incidents)
 
     @app.command("eval")
