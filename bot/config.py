@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.extract.trust import DEFAULT_ALERT_MIN_CONFIDENCE
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -66,6 +68,14 @@ class Settings(BaseSettings):
     sitrep_actors_file: Path | None = Field(default=None, validation_alias="SITREP_ACTORS_FILE")
     sitrep_user_rate_per_minute: int = Field(
         default=30, ge=1, le=10_000, validation_alias="SITREP_USER_RATE_PER_MINUTE"
+    )
+    # Confidence a new incident needs before subscribers get a first alert (below it the
+    # incident is stored and answered, marked unconfirmed). Default: bot/extract/trust.py.
+    sitrep_alert_min_confidence: float = Field(
+        default=DEFAULT_ALERT_MIN_CONFIDENCE,
+        ge=0.0,
+        le=1.0,
+        validation_alias="SITREP_ALERT_MIN_CONFIDENCE",
     )
 
     @field_validator("sitrep_admin_ids", mode="before")

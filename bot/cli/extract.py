@@ -91,6 +91,7 @@ def register(app: click.Group) -> None:
         from bot.extract.engine import RulesEngine
         from bot.extract.serialize import incident_to_json
         from bot.extract.text import parse_header, parse_published
+        from bot.extract.trust import would_alert
 
         text = _read_input(source)
         headers, body = parse_header(text)
@@ -107,8 +108,9 @@ def register(app: click.Group) -> None:
         engine = RulesEngine()
         incidents = engine.extract(body, when, title=headers.get("title"))
         if as_json:
-            click.echo(json.dumps([incident_to_json(i) for i in incidents], ensure_ascii=False,
-                                  indent=2))  # fmt: skip
+            day = when.date()
+            rows = [incident_to_json(i, alert=would_alert(i, day)) for i in incidents]
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         _print_human(incidents)
 

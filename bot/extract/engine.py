@@ -43,6 +43,7 @@ from bot.extract.casualties import (
     mentions_unknown,
     parse_number,
 )
+from bot.extract.confidence import ReportView, score_incident, with_confidence
 from bot.extract.dates import DateMention, find_dates, find_time_of_day, reference_date
 from bot.extract.events import Trigger, choose_event_type, find_triggers, score_triggers
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
@@ -467,7 +468,8 @@ class RulesEngine:
             if group.lead:
                 lead_date = incident.date
             incidents.append(incident)
-        return incidents
+        view = ReportView.of(title, [s.text for s in article.sentences])
+        return [with_confidence(i, score_incident(i, view)) for i in incidents]
 
     # ------------------------------------------------------------------ reading
     def _read(self, article: Article) -> tuple[list[_Unit], Counter[str]]:

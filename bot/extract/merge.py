@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.domain.enums import CountStatus
 from bot.domain.models import CasualtyClaim, CasualtyCount, Incident, Location, SourceRef
+from bot.extract.confidence import corroborate
 from bot.extract.summary import summarize
 
 __all__ = [
@@ -342,6 +343,13 @@ def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
             "is_background": existing.is_background and new.is_background,
         }
     )
+    confidence, reasons = existing.confidence, existing.confidence_reasons
+    if added_source:
+        corroborated = corroborate(existing, new, len(sources))
+        if corroborated is not None:
+            confidence, reasons = corroborated.score, list(corroborated.reasons)
+            changes["confidence"] = {"old": existing.confidence, "new": confidence}
+    result = result.model_copy(update={"confidence": confidence, "confidence_reasons": reasons})
     changed = bool(changes)
     return MergeResult(
         incident=result,
