@@ -661,7 +661,10 @@ class BotHandlers:
         if not arg.isdigit() or len(arg) > 12:
             raise UserError("Which incident? Give its number.", usage="Example: /incident 12")
         detail = await self.services.queries.incident(int(arg))
-        await self._send(update, render.incident_detail(detail.incident, detail.revisions))
+        text = render.incident_detail(
+            detail.incident, detail.revisions, min_confidence=detail.min_confidence
+        )
+        await self._send(update, text)
 
     async def cmd_stats(self, update: Update, context: Context) -> None:
         """/stats [place|faction] [period]."""

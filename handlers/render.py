@@ -173,8 +173,25 @@ def incident_card(
     return "\n".join(lines)
 
 
-def incident_line(incident: Incident) -> str:
-    """One line of a list: date, type, place, toll, id."""
+def is_unconfirmed(incident: Incident, min_confidence: float) -> bool:
+    """True when the incident is scored below the alert threshold."""
+    return incident.confidence is not None and incident.confidence < min_confidence
+
+
+def confidence_line(incident: Incident, min_confidence: float) -> str | None:
+    """ "Confidence: 0.42 — unconfirmed (why)", or None for an unscored incident."""
+    if incident.confidence is None:
+        return None
+    text = f"Confidence: {incident.confidence:.2f}"
+    if is_unconfirmed(incident, min_confidence):
+        text += " — <b>unconfirmed</b> (no alert was sent)"
+    if incident.confidence_reasons:
+        text += "\n" + "\n".join(f"  · {esc(r)}" for r in incident.confidence_reasons)
+    return text
+
+
+def incident_line(incident: Incident, min_confidence: float = 0.0) -> str:
+    """One line of a list: date, type, place, toll, id (and "unconfirmed" below the threshold)."""
     toll = []
     if incident.killed.known:
         toll.append(f"{esc(incident.killed.display())} killed")
@@ -182,15 +199,18 @@ def incident_line(incident: Incident) -> str:
         toll.append(f"{esc(incident.injured.display())} injured")
     toll_text = f" — {', '.join(toll)}" if toll else ""
     ident = f" /incident {incident.id}" if incident.id is not None else ""
+    doubt = " — <i>unconfirmed</i>" if is_unconfirmed(incident, min_confidence) else ""
     return (
         f"{_EVENT_ICONS.get(incident.event_type, '•')} {incident.date.day} {incident.date:%b %Y}: "
         f"<b>{esc(incident.sub_event_type.value)}</b>, {esc(format_place(incident))}"
-        f"{toll_text}{ident}"
+        f"{toll_text}{doubt}{ident}"
     )
 
 
-def incident_detail(incident: Incident, revisions: Sequence[IncidentRevision]) -> str:
-    """The full record: every field, every source, who gave which figure, revisions."""
+def incident_detail(
+    incident: Incident, revisions: Sequence[IncidentRevision], *, min_confidence: float = 0.0
+) -> str:
+    """The full record: every field, every source, who gave which figure, confidence, revisions."""
     lines = [f"<b>Incident {esc(incident.id if incident.id is not None else '?')}</b>"]
     lines.append(incident_title(incident))
     lines.append(f"Type: {esc(incident.event_type.value)} / {esc(incident.sub_event_type.value)}")
@@ -215,6 +235,9 @@ def incident_detail(incident: Incident, revisions: Sequence[IncidentRevision]) -
         text = format_count(label, count, with_claims=True)
         if text:
             lines.append(text)
+    confidence = confidence_line(incident, min_confidence)
+    if confidence:
+        lines.append(confidence)
     if incident.summary:
         lines.append("")
         lines.append(esc(incident.summary))
@@ -242,6 +265,7 @@ def incident_list(
     pages: int = 1,
     total: int | None = None,
     empty: str = "No incidents found.",
+    min_confidence: float = 0.0,
 ) -> str:
     """A titled list of incident lines, with a page indicator when paginated."""
     head = f"<b>{esc(title)}</b>"
@@ -251,7 +275,7 @@ def incident_list(
         head += f" (page {page}/{pages})"
     if not incidents:
         return f"{head}\n{esc(empty)}"
-    return "\n".join([head, *(incident_line(incident) for incident in incidents)])
+    return "\n".join([head, *(incident_line(i, min_confidence) for i in incidents)])
 
 
 def grouped_alert(incidents: Sequence[Incident], note: str | None = None) -> str:
@@ -386,7 +410,13 @@ def page_message(title: str, page: IncidentPage, *, empty: str = "No incidents f
     if page.period is not None:
         title = f"{title} — {page.period.label}"
     return incident_list(
-        title, page.items, page=page.page, pages=page.pages, total=page.total, empty=empty
+        title,
+        page.items,
+        page=page.page,
+        pages=page.pages,
+        total=page.total,
+        empty=empty,
+        min_confidence=page.min_confidence,
     )
 
 
@@ -461,7 +491,7 @@ def ingest_message(outcome: IngestOutcome) -> str:
         f"Alerts queued: {outcome.alerts_queued} · Updates queued: {outcome.updates_queued}",
     ]
     for incident in [*outcome.new_incidents, *outcome.updated_incidents][:10]:
-        lines.append(incident_line(incident))
+        lines.append(incident_line(incident, outcome.min_confidence))
     for note in outcome.notes[:10]:
         lines.append(f"<i>{esc(note)}</i>")
     if not outcome.new_incidents and not outcome.updated_incidents:

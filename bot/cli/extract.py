@@ -65,6 +65,9 @@ def _print_human(incidents: list[Any]) -> None:
             click.echo(f"   {word}: {count.display()}{source}")
         if incident.arrested.known:
             click.echo(f"   arrested: {incident.arrested.display()}")
+        if incident.confidence is not None:
+            doubts = "; ".join(incident.confidence_reasons) or "no doubts"
+            click.echo(f"   confidence: {incident.confidence:.2f} ({doubts})")
         for sentence in incident.evidence[:3]:
             short = sentence if len(sentence) <= 160 else sentence[:157] + "..."
             click.echo(f"   > {short}")

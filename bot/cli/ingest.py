@@ -111,7 +111,12 @@ def _describe_outcome(outcome: IngestOutcome) -> list[str]:
         f"{len(outcome.updated_incidents)} updated, {outcome.alerts_queued} alert(s) queued"
     ]
     for incident in [*outcome.new_incidents, *outcome.updated_incidents]:
-        lines.append(f"  #{incident.id} {_incident_line(incident)}")
+        line = f"  #{incident.id} {_incident_line(incident)}"
+        if incident.confidence is not None:
+            line += f", confidence {incident.confidence:.2f}"
+            if incident.confidence < outcome.min_confidence:
+                line += " (unconfirmed: no alert)"
+        lines.append(line)
     lines.extend(f"  note: {note}" for note in outcome.notes)
     if report.published_at is None:
         lines.append("  " + received_note(report.fetched_at))

@@ -86,6 +86,8 @@ class IncidentPage(_View):
     target: Target | None = None
     period: Period | None = None
     query: str | None = None  # search words, for /search pages
+    # Incidents below this confidence are shown as unconfirmed (the alert threshold).
+    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
 
     @property
     def has_previous(self) -> bool:
@@ -108,6 +110,7 @@ class IncidentDetail(_View):
 
     incident: Incident
     revisions: list[IncidentRevision] = Field(default_factory=list)
+    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)  # below it: unconfirmed
 
 
 class Totals(_View):
@@ -209,6 +212,7 @@ class IngestOutcome(_View):
     notes: list[str] = Field(default_factory=list)  # "death toll rose from 15 to 30 (AFP)"
     alerts_queued: int = 0  # new alert messages queued
     updates_queued: int = 0  # update messages (replies to earlier alerts) queued
+    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)  # below it: unconfirmed
 
 
 class StatusReport(_View):

@@ -9,6 +9,7 @@ from bot.domain import (
     CasualtyCount,
     CountStatus,
     GeoPrecision,
+    Incident,
     OutboxKind,
     OutboxMessage,
     SubscriptionKind,
@@ -17,6 +18,7 @@ from bot.domain.views import (
     Digest,
     DigestCity,
     DigestGroup,
+    IncidentPage,
     Period,
     StatsResult,
     Target,
@@ -216,3 +218,32 @@ class TestStatsAndOutbox:
             next_attempt_at=NOW,
         )
         assert render_outbox(message) == "feed &lt;broken&gt; &amp; failing"
+
+
+class TestUnconfirmed:
+    """Below the alert threshold an incident is answered, marked unconfirmed, with reasons."""
+
+    def _scored(self, confidence: float | None) -> Incident:
+        incident = basra_incident(killed=2).model_copy(update={"id": 5})
+        incident.confidence = confidence
+        incident.confidence_reasons = ["place: not in the headline or lead <b>"]
+        return incident
+
+    def test_list_line_marks_only_incidents_below_the_threshold(self) -> None:
+        low, high, unscored = self._scored(0.3), self._scored(0.9), self._scored(None)
+        assert "unconfirmed" in to_plain(render.incident_line(low, 0.5))
+        assert "unconfirmed" not in to_plain(render.incident_line(high, 0.5))
+        assert "unconfirmed" not in to_plain(render.incident_line(unscored, 0.5))
+
+    def test_page_carries_the_threshold(self) -> None:
+        page = IncidentPage(items=[self._scored(0.3)], total=1, min_confidence=0.5)
+        assert "unconfirmed" in to_plain(render.page_message("Basra", page))
+        page.min_confidence = 0.2
+        assert "unconfirmed" not in to_plain(render.page_message("Basra", page))
+
+    def test_detail_gives_score_and_escaped_reasons(self) -> None:
+        html = render.incident_detail(self._scored(0.3), [], min_confidence=0.5)
+        text = to_plain(html)
+        assert "Confidence: 0.30 — unconfirmed (no alert was sent)" in text
+        assert "place: not in the headline or lead <b>" in text
+        assert "&lt;b&gt;" in html
