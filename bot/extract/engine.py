@@ -49,6 +49,7 @@ from bot.extract.events import Trigger, choose_event_type, find_triggers, score_
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
 from bot.extract.merge import haversine_km
 from bot.extract.normalize import match_key, strip_article
+from bot.extract.place_roles import mention_role
 from bot.extract.summary import summarize
 from bot.extract.text import Article, lower_same_length, prepare
 
@@ -495,6 +496,9 @@ class RulesEngine:
             for start, end, candidates in found:
                 if (sentence.index, start) in variants:
                     continue  # another spelling of a known name: it needs a country, not gives one
+                role = mention_role(low[max(0, start - 60) : start], low[end : end + 40])
+                if role is not None and role != "speaker":
+                    continue  # "pro-Iran", "Dubai 24", "Bello said": not what the text is about
                 if _NOT_EVENT_AFTER.match(low[end : end + 20]):
                     if candidates[0].kind == "country":
                         context[candidates[0].country] += 2
@@ -510,6 +514,9 @@ class RulesEngine:
                 own[(sentence.index, start)] = contribution
                 context.update(contribution)
             for match in _DEMONYM_RE.finditer(low):
+                before, after = low[max(0, match.start() - 60) : match.start()], low[match.end() :]
+                if mention_role(before, after[:40]) == "allegiance":
+                    continue  # "Iranian-backed militias" are not about Iran
                 context[_DEMONYMS[match.group(1).lower()]] += 2
         if article.dateline:
             for mention in self._gazetteer.find_mentions(article.dateline):
@@ -549,6 +556,7 @@ class RulesEngine:
                     if (
                         _NOT_EVENT_AFTER.match(after)
                         or _NOT_EVENT_BEFORE.search(before)
+                        or mention_role(low[max(0, start - 60) : start], low[end : end + 40])
                         or (
                             _ROLE_IN_BEFORE.search(before)
                             and _SAID_SOON_AFTER.match(low, end, end + 40)

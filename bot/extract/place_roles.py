@@ -1,0 +1,76 @@
+"""Roles of a place mention that never place an incident (issue 11, mechanism 1).
+
+A place name in a report is often no event place: an allegiance ("pro-Iran factions", "the
+Tehran-backed group"), the town an outlet is named after ("Dubai 24 - AFP:", "Kurdistan 24
+reported"), where a speaker was ("the governor, speaking in Kyiv", "said on Thursday in
+Brussels"), a person's name ("Bello said", "Mayor Yoro told"), a capital standing for its
+government ("Kyiv said", "Moscow denied") or a community ("the Kokang people", "Fulani
+herders"). :func:`mention_role` reads the lower-cased words right around a mention and names
+the role, or returns None when nothing marks it as anything but a possible event place.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["mention_role"]
+
+# "pro-Iran", "anti-Kyiv", "Iran-backed", "Tehran-aligned", "Moscow-installed".
+_ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)[-\s]?$")
+_ALLEGIANCE_AFTER = re.compile(
+    r"^[-\s](?:backed|aligned|allied|affiliated|sponsored|funded|supported|installed|"
+    r"appointed|friendly|leaning|linked|loyal|trained|armed|allied)\b"
+)
+# An outlet named after a place: "Dubai 24 - AFP:", "Kurdistan 24 reported", "Kabul Times".
+_OUTLET_AFTER = re.compile(
+    r"^\s+(?:\d{1,3}(?=\s*(?:[-\u2013\u2014:|(]|reported|said|tv|news|quoted|cited))|"
+    r"(?:times|post|tribune|herald|daily|gazette|chronicle|observer|monitor|journal|"
+    r"television|radio|tv|broadcasting)\b)"
+)
+# Where someone spoke: "speaking in Kyiv", "said on Thursday in Brussels", "told
+# reporters in Geneva", "a news conference in Cairo".
+_SPEAKER_BEFORE = re.compile(
+    r"\b(?:speaking|spoke|speaks|said|says|told(?:\s+\w+){0,2}|announced|declared|stated|"
+    r"(?:press|news)\s+conference|statement|briefing|interview|summit|meeting|talks)"
+    r"(?:\s+(?:on|late|early)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"today|yesterday|tonight))?(?:\s+(?:held|issued|given))?\s+(?:in|from|at)\s+(?:the\s+)?$"
+)
+# A person or a government speaking: "Bello said", "Kyiv denied", "Moscow has accused".
+_SPEAKS_AFTER = re.compile(
+    r"^(?:\s*,\s*(?:who|which)\b|\s+(?:has\s+|had\s+|have\s+)?(?:said|says|told|added|stated|"
+    r"claimed|denied|accused|insisted|warned|vowed|condemned|announced|tweeted|wrote)\b)"
+)
+_TITLE_BEFORE = re.compile(
+    r"\b(?:mr|mrs|ms|dr|gen|general|col|colonel|maj|major|capt|captain|lt|sgt|president|"
+    r"minister|governor|mayor|commander|spokes(?:man|woman|person)|chief|sheikh|imam|"
+    r"senator|judge|pastor|father|bishop)\.?\s+$"
+)
+# A community or people: "the Kokang people", "Fulani herders", "the Hazara community".
+_COMMUNITY_AFTER = re.compile(
+    r"^\s+(?:community|communities|people|peoples|tribe|tribes|tribesmen|clan|clans|"
+    r"herders|herdsmen|farmers|diaspora|ethnic\s+group|minority)\b"
+)
+# A locative word right before a name makes "X said" an unlikely person ("in Bello said" is
+# not English); these keep the event reading.
+_LOCATIVE_JUST_BEFORE = re.compile(r"\b(?:in|at|near|of|from|into|on|outside|inside)\s+$")
+
+
+@lru_cache(maxsize=8192)
+def mention_role(before: str, after: str) -> str | None:
+    """The role of a place mention from the lower-cased text right ``before`` it (about 60
+    characters) and right ``after`` it (about 40): "allegiance", "outlet", "speaker",
+    "person", "community", or None when nothing rules it out as the event place."""
+    if _ALLEGIANCE_BEFORE.search(before) or _ALLEGIANCE_AFTER.match(after):
+        return "allegiance"
+    if _OUTLET_AFTER.match(after):
+        return "outlet"
+    if _SPEAKER_BEFORE.search(before):
+        return "speaker"
+    if _TITLE_BEFORE.search(before):
+        return "person"
+    if _SPEAKS_AFTER.match(after) and not _LOCATIVE_JUST_BEFORE.search(before):
+        return "person"
+    if _COMMUNITY_AFTER.match(after):
+        return "community"
+    return None

@@ -1,0 +1,83 @@
+"""Place mentions that never place an incident: allegiances, outlets, speakers, people,
+communities (unit tests of the role reader, then through the engine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.extract.engine import RulesEngine
+from bot.extract.place_roles import mention_role
+
+PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
+
+
+def role(text: str, name: str) -> str | None:
+    low = text.lower()
+    start = low.index(name.lower())
+    end = start + len(name)
+    return mention_role(low[max(0, start - 60) : start], low[end : end + 40])
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Pro-Iran factions exchanged fire with the army", "Iran", "allegiance"),
+        ("an anti-Kabul militia attacked a post", "Kabul", "allegiance"),
+        ("the Tehran-backed group fired rockets", "Tehran", "allegiance"),
+        ("Dubai 24 - AFP: gunmen opened fire on a convoy", "Dubai", "outlet"),
+        ("Kurdistan 24 reported that a drone hit a car", "Kurdistan", "outlet"),
+        ("according to the Kabul Times, a mine exploded", "Kabul", "outlet"),
+        ("the governor, speaking in Kyiv, said a missile hit a school", "Kyiv", "speaker"),
+        (
+            "the general said on Thursday in Brussels that shelling had grown",
+            "Brussels",
+            "speaker",
+        ),
+        ("the minister told reporters in Geneva that talks would go on", "Geneva", "speaker"),
+        ("Bello said five people were killed in the attack", "Bello", "person"),
+        ("Mayor Yoro told the agency that gunmen came at night", "Yoro", "person"),
+        ("Moscow denied any role in the blast", "Moscow", "person"),
+        ("raiders targeted the Kokang people living along the hills", "Kokang", "community"),
+    ],
+)
+def test_roles_that_are_no_event_place(text: str, name: str, expected: str) -> None:
+    assert role(text, name) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("gunmen opened fire in Baghdad on Monday", "Baghdad"),
+        ("a drone struck a car near Kharkiv, killing two", "Kharkiv"),
+        ("fighting in Donetsk said to be the fiercest in weeks", "Donetsk"),  # locative first
+        ("clashes erupted in Sirte, which the army retook last year", "Sirte"),
+        ("BAGHDAD, March 4 (Reuters) - A bomb exploded at a market", "BAGHDAD"),
+    ],
+)
+def test_event_places_keep_their_role(text: str, name: str) -> None:
+    assert role(text, name) is None
+
+
+def places(engine: RulesEngine, text: str) -> list[str]:
+    return [i.location.name for i in engine.extract(text, PUBLISHED)]
+
+
+class TestThroughTheEngine:
+    """The roles keep wrong places out of the incidents, and out of the country votes."""
+
+    def test_an_allegiance_neither_places_nor_votes(self, engine: RulesEngine) -> None:
+        text = "Pro-Iran factions exchanged fire with US troops in Baghdad on Monday, killing two."
+        assert places(engine, text) == ["Baghdad"]
+
+    def test_an_outlet_tag_does_not_place_the_clash(self, engine: RulesEngine) -> None:
+        text = "Dubai 24 - AFP: Gunmen clashed with police in Baghdad on Monday, killing two."
+        assert places(engine, text) == ["Baghdad"]
+
+    def test_a_speakers_city_is_not_the_strike(self, engine: RulesEngine) -> None:
+        text = (
+            "The regional governor, speaking in Kyiv, said a Russian missile strike on Kharkiv "
+            "killed three people on Monday."
+        )
+        assert places(engine, text) == ["Kharkiv"]
