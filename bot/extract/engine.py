@@ -49,7 +49,7 @@ from bot.extract.events import Trigger, choose_event_type, find_triggers, score_
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
 from bot.extract.merge import haversine_km
 from bot.extract.normalize import match_key, strip_article
-from bot.extract.place_roles import mention_role
+from bot.extract.place_roles import mention_role, names_the_scene, sets_the_scene
 from bot.extract.summary import summarize
 from bot.extract.text import Article, lower_same_length, prepare
 
@@ -553,7 +553,7 @@ class RulesEngine:
                         continue
                     before = low[max(0, start - 45) : start]
                     after = low[end : end + 20]
-                    if (
+                    if not names_the_scene(low[end : end + 100]) and (
                         _NOT_EVENT_AFTER.match(after)
                         or _NOT_EVENT_BEFORE.search(before)
                         or mention_role(low[max(0, start - 60) : start], low[end : end + 40])
@@ -715,6 +715,8 @@ class RulesEngine:
                 # "Police suspect Boko Haram": who did the event just told, not a new one.
                 current.units.append(unit)
                 continue
+            if current is not None and self._sets_the_scene(current, unit):
+                continue
             if not unit.is_event and current is not None and not unit.generic:
                 # "Around 20 armed men blocked the highway late on Sunday": no action word, but
                 # the day the lead left out.
@@ -802,6 +804,23 @@ class RulesEngine:
         groups = self._merge_groups(groups)
         groups.sort(key=lambda g: not g.lead)  # the lead first; the rest in reading order
         return groups
+
+    def _sets_the_scene(self, group: _Group, unit: _Unit) -> bool:
+        """A clause that only says where the event was ("It took place on the outskirts of
+        Marka") gives the current event a more specific place; True when it was used."""
+        place = unit.place
+        if place is None or any(f.min is not None for f in unit.figures):
+            return False
+        if not sets_the_scene(lower_same_length(unit.text)):
+            return False
+        if group.place is not None and (
+            place.entry.country != group.place.entry.country
+            or not self._more_specific(place, group.place)
+        ):
+            return False
+        group.units.append(unit)
+        group.place = place
+        return True
 
     def _date_from_context(self, group: _Group, unit: _Unit, ref: dt.date) -> None:
         """Give a group without an event date the day a following plain clause states."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["mention_role"]
+__all__ = ["mention_role", "names_the_scene", "sets_the_scene"]
 
 # "pro-Iran", "anti-Kyiv", "Iran-backed", "Tehran-aligned", "Moscow-installed".
 _ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)[-\s]?$")
@@ -51,6 +51,24 @@ _COMMUNITY_AFTER = re.compile(
     r"^\s+(?:community|communities|people|peoples|tribe|tribes|tribesmen|clan|clans|"
     r"herders|herdsmen|farmers|diaspora|ethnic\s+group|minority)\b"
 )
+_EVENT_NOUN = (
+    r"(?:attacks?|incident|blast|explosion|bombing|raid|ambush|assault|shooting|clash(?:es)?|"
+    r"fighting|strike|massacre|killings?|violence|battle|siege|kidnapping|abduction)"
+)
+_HAPPENED = r"(?:took\s+place|happened|occurred|unfolded|was\s+carried\s+out|was\s+staged)"
+# A clause that says where the event was: "It took place in Lower Shabelle", "the attack
+# happened on the outskirts of Marka", "..., the town where the attack took place".
+_SETTING = re.compile(
+    rf"\b(?:it|this|the\s+(?:[\w'-]+\s+){{0,2}}{_EVENT_NOUN})\s+{_HAPPENED}\b|"
+    rf"\bwhere\s+the\s+(?:[\w'-]+\s+){{0,2}}{_EVENT_NOUN}\s+{_HAPPENED}\b"
+)
+# Right after a name: an apposition that makes it the scene even when the words before gave
+# it another role ("a resident of Bir al-Abd, the north Sinai town where the attack took place").
+_SCENE_AFTER = re.compile(
+    rf"^,?\s+(?:the|a)\s+(?:[\w'-]+\s+){{0,4}}(?:town|city|village|area|district|region|"
+    rf"province|neighbou?rhood|camp|site|market)\s+where\s+the\s+(?:[\w'-]+\s+){{0,2}}"
+    rf"{_EVENT_NOUN}\s+{_HAPPENED}\b"
+)
 # A locative word right before a name makes "X said" an unlikely person ("in Bello said" is
 # not English); these keep the event reading.
 _LOCATIVE_JUST_BEFORE = re.compile(r"\b(?:in|at|near|of|from|into|on|outside|inside)\s+$")
@@ -74,3 +92,15 @@ def mention_role(before: str, after: str) -> str | None:
     if _COMMUNITY_AFTER.match(after):
         return "community"
     return None
+
+
+def sets_the_scene(clause: str) -> bool:
+    """True when a (lower-cased) clause says where the event took place rather than telling
+    an event of its own ("It took place in the Lower Shabelle province")."""
+    return _SETTING.search(clause) is not None
+
+
+def names_the_scene(after: str) -> bool:
+    """True when the (lower-cased) words after a place name make it the event's scene ("...,
+    the north Sinai town where the attack took place"); give about 100 characters."""
+    return _SCENE_AFTER.match(after) is not None

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from bot.extract.engine import RulesEngine
-from bot.extract.place_roles import mention_role
+from bot.extract.place_roles import mention_role, names_the_scene, sets_the_scene
 
 PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
 
@@ -81,3 +81,48 @@ class TestThroughTheEngine:
             "killed three people on Monday."
         )
         assert places(engine, text) == ["Kharkiv"]
+
+
+class TestScene:
+    """A clause that only says where the event took place gives the event its place."""
+
+    @pytest.mark.parametrize(
+        "clause",
+        [
+            "it took place in the lower shabelle province",
+            "the deadly ambush happened on the outskirts of the town",
+            "this occurred near the border crossing",
+            "the north sinai town where the attack took place",
+        ],
+    )
+    def test_setting_clauses(self, clause: str) -> None:
+        assert sets_the_scene(clause)
+
+    @pytest.mark.parametrize(
+        "clause",
+        ["the meeting took place in geneva", "talks happened in doha last week", "it rained"],
+    )
+    def test_other_clauses(self, clause: str) -> None:
+        assert not sets_the_scene(clause)
+
+    def test_apposition_names_the_scene(self) -> None:
+        assert names_the_scene(", the desert town where the massacre occurred, was quiet")
+        assert not names_the_scene(", the capital, was quiet on monday")
+
+    def test_a_later_sentence_refines_a_country_wide_event(self, engine: RulesEngine) -> None:
+        text = (
+            "Gunmen stormed an army base in Somalia on Monday, killing six soldiers. "
+            "It took place on the outskirts of Marka, a local official said."
+        )
+        [incident] = engine.extract(text, PUBLISHED)
+        assert incident.location.name == "Marka"
+        assert incident.killed.min == 6
+
+    def test_a_resident_of_the_scene(self, engine: RulesEngine) -> None:
+        text = (
+            "Militants killed nine worshippers at a mosque in Egypt on Friday. "
+            '"It was terrible," said a resident of Bir al-Abd, the Sinai town where the attack '
+            "took place."
+        )
+        incidents = engine.extract(text, PUBLISHED)
+        assert [i.location.admin1 for i in incidents] == ["North Sinai"]
