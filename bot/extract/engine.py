@@ -792,8 +792,18 @@ class RulesEngine:
             for unit in headings:
                 if unit.is_event and self._fits(lead, unit.place, unit.date, ref):
                     lead.units.append(unit)
-                    if lead.place is None and unit.place is not None:
-                        lead.place = unit.place
+                    place = unit.place
+                    if place is not None and (
+                        lead.place is None
+                        or (
+                            # "Shelling in Donetsk, Ukraine kills 13" over a lead that
+                            # names only the country: the headline's town is the place.
+                            place.entry.country == lead.place.entry.country
+                            and lead.place.entry.kind != "place"
+                            and self._more_specific(place, lead.place)
+                        )
+                    ):
+                        lead.place = place
         elif headings and not groups:
             for unit in headings:
                 if unit.is_event:

@@ -1,0 +1,26 @@
+"""The headline's town refines a lead that names only the country (issue 11, granularity)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.extract.engine import RulesEngine
+
+PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
+BODY = (
+    "KYIV, Ukraine - Rockets slammed into a crowded market in the east of Ukraine on Monday, "
+    "killing at least nine people, officials said."
+)
+
+
+def test_headline_town_places_a_country_wide_lead(engine: RulesEngine) -> None:
+    [incident] = engine.extract(
+        BODY, PUBLISHED, title="Rocket strike on Kharkiv market kills nine"
+    )
+    assert incident.location.name == "Kharkiv"
+    assert incident.killed.min == 9
+
+
+def test_headline_in_another_country_does_not_move_the_lead(engine: RulesEngine) -> None:
+    incidents = engine.extract(BODY, PUBLISHED, title="Leaders meet in Berlin after market strike")
+    assert all(i.location.country == "UA" for i in incidents)
