@@ -156,7 +156,15 @@ _UNKNOWN = re.compile(
 _AGGREGATE = re.compile(
     r"\b(?:so\s+far\s+this|tens\s+of\s+thousands|hundreds\s+of\s+thousands|thousands|"
     r"millions|in\s+total\s+since|per\s+(?:day|week|month)|every\s+(?:day|week|month|year)|"
-    r"each\s+(?:day|week|month|year))\b",
+    r"each\s+(?:day|week|month|year)|"
+    # Running totals in any tense: "by some unofficial counts", "for nearly three years",
+    # "in the past two years", "since the start of the war".
+    r"by\s+(?:some|one|their|official|unofficial|local|independent)\s+(?:\w+\s+)?"
+    r"(?:counts?|estimates?|tall(?:y|ies))|"
+    r"for\s+(?:nearly|almost|more\s+than|over|about|some|the\s+(?:past|last))?\s*"
+    r"(?:\w+\s+)?(?:years|decades)|"
+    r"in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|decades)|"
+    r"since\s+the\s+(?:start|beginning|outbreak)\s+of)\b",
     _ON_LOWERED,
 )
 # Cumulative only with a perfect tense: "250 have died since October" (but "killed 20, the

@@ -1,0 +1,48 @@
+"""Running totals in any tense never become, or add to, today's toll (issue 11, mechanism 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.extract.casualties import find_figures
+from bot.extract.engine import RulesEngine
+
+PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "the region has been torn by gang wars for nearly four years, with more than 3,000 "
+        "people killed, by some unofficial counts",
+        "rebels killed 900 villagers in the past two years, according to a rights group",
+        "more than 2,000 people died since the start of the uprising",
+        "at least 400 civilians killed, by local estimates",
+    ],
+)
+def test_running_totals_give_no_figure(clause: str) -> None:
+    assert find_figures(clause) == []
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed"),
+    [
+        ("gunmen killed eleven guests at a wedding on Saturday", 11),
+        ("nine soldiers were killed on Monday, the second such ambush in two years", 9),
+    ],
+)
+def test_one_days_toll_stays(clause: str, killed: int) -> None:
+    [figure] = find_figures(clause)
+    assert figure.min == killed
+
+
+def test_the_days_toll_is_not_swollen_by_the_war_total(engine: RulesEngine) -> None:
+    text = (
+        "Gunmen killed eleven guests at a wedding in Culiacan on Saturday, police said. "
+        "The state has been torn by cartel wars for nearly four years, with more than 3,000 "
+        "people killed, by some unofficial counts."
+    )
+    [incident] = engine.extract(text, PUBLISHED)
+    assert (incident.killed.min, incident.killed.max) == (11, 11)
