@@ -27,7 +27,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field, replace
 
 from bot.domain.enums import ActorType, DatePrecision, EventType, GeoPrecision, SubEventType
@@ -77,6 +77,9 @@ _PLACE_BEFORE = re.compile(r"\b(?:city|town|village|neighbou?rhood|capital)\s+of
 _NAMESAKE_TOWN_POPULATION = 50_000
 # A town the rest of the article does not place in its country must be at least this big.
 _MIN_UNCONFIRMED_POPULATION = 25_000
+# ... and this big when the article names other countries outright ("Palma" in a report
+# about Mozambique is not the Spanish city).
+_WELL_KNOWN_POPULATION = 500_000
 _NEAR_KM = 25.0
 # "South of Kirkuk" may be a village this far away (reports give "35 km south of Kirkuk").
 _DIRECTION_KM = 80.0
@@ -476,6 +479,9 @@ class RulesEngine:
     def _read(self, article: Article) -> tuple[list[_Unit], Counter[str]]:
         context: Counter[str] = Counter()
         own: dict[tuple[int, int], Counter[str]] = {}
+        # Votes per name: a name cannot confirm itself, however often it is repeated.
+        by_name: dict[str, Counter[str]] = {}
+        named: set[str] = set()  # countries the text names by their own name
         variants: set[tuple[int, int]] = set()
         per_sentence: list[list[tuple[int, int, tuple[GazetteerEntry, ...]]]] = []
         lowered: list[str] = []
@@ -511,7 +517,11 @@ class RulesEngine:
                 # An ambiguous name votes a little for each of its countries.
                 share = weight if len(countries) == 1 else 1
                 contribution = Counter(dict.fromkeys(countries, share))
-                own[(sentence.index, start)] = contribution
+                if candidates[0].kind == "country" and len(countries) == 1:
+                    named.update(countries)
+                name_votes = by_name.setdefault(_name_key(sentence.text[start:end]), Counter())
+                name_votes.update(contribution)
+                own[(sentence.index, start)] = name_votes
                 context.update(contribution)
             for match in _DEMONYM_RE.finditer(low):
                 before, after = low[max(0, match.start() - 60) : match.start()], low[match.end() :]
@@ -521,10 +531,16 @@ class RulesEngine:
         if article.dateline:
             for mention in self._gazetteer.find_mentions(article.dateline):
                 context[mention.candidates[0].country] += 2
+                by_name.setdefault(_name_key(mention.surface), Counter())[
+                    mention.candidates[0].country
+                ] += 2
         if texts_title:
             for mention in self._gazetteer.find_mentions(texts_title):
                 if len({c.country for c in mention.candidates}) == 1:
                     context[mention.candidates[0].country] += 2
+                    by_name.setdefault(_name_key(mention.surface), Counter())[
+                        mention.candidates[0].country
+                    ] += 2
         units: list[_Unit] = []
         for sentence, found, low in zip(article.sentences, per_sentence, lowered, strict=True):
             source = find_attribution(sentence.text) if _FIGURE_HINT.search(low) else None
@@ -548,7 +564,9 @@ class RulesEngine:
                             continue
                     others = context.copy()
                     others.subtract(own.get((sentence.index, start), Counter()))
-                    entry = self._choose(sentence.text, start, end, candidates, +others)
+                    entry = self._choose(
+                        sentence.text, start, end, candidates, +others, named=named
+                    )
                     if entry is None:
                         continue
                     before = low[max(0, start - 45) : start]
@@ -637,8 +655,11 @@ class RulesEngine:
         end: int,
         candidates: Sequence[GazetteerEntry],
         context: Counter[str],
+        *,
+        named: Set[str] = frozenset(),
     ) -> GazetteerEntry | None:
-        """The entry a place mention means, given the countries the article is about."""
+        """The entry a place mention means, given the countries the article is about
+        (``context``: votes of the other names; ``named``: countries named outright)."""
         # A small town outside the focus countries needs its country named elsewhere in the
         # article: thousands of village names double as surnames and words.
         candidates = [c for c in candidates if not c.minor or context.get(c.country, 0) > 0]
@@ -655,12 +676,17 @@ class RulesEngine:
             ranked = [c for c in in_context if context[c.country] == context[best.country]]
             return _town_or_governorate(text, start, end, ranked[0], in_context)
         if context:
-            # A place in a country the article never mentions: only a well-known one.
+            # A place in a country the article never mentions (other than by this very name):
+            # only a well-known one, or a province or country named in full.
             exact = match_key(strip_article(surface)) == match_key(strip_article(top.name))
-            if top.kind != "place" or top.population >= 500_000:
-                chosen = top if exact or top.kind != "place" else None
-            elif exact and top.population >= _MIN_UNCONFIRMED_POPULATION:
-                chosen = top
+            # When the text names its countries outright ("the town of Palma in Mozambique"),
+            # a town elsewhere must be well known; a nationality alone ("a Turkish drone")
+            # says who acted, not where, and leaves sizeable towns possible.
+            smallest = _WELL_KNOWN_POPULATION if named else _MIN_UNCONFIRMED_POPULATION
+            if top.kind != "place":
+                chosen = top if exact or top.kind == "country" else None
+            elif top.population >= smallest:
+                chosen = top if exact or top.population >= _WELL_KNOWN_POPULATION else None
             else:
                 return None
             if chosen is None:
@@ -1393,6 +1419,11 @@ def _refines(a: _Place, b: _Place) -> bool:
         return False
     distance = haversine_km(a.entry.lat, a.entry.lon, b.entry.lat, b.entry.lon)
     return distance <= _DIRECTION_KM
+
+
+def _name_key(surface: str) -> str:
+    """One key for every spelling-insensitive repeat of a place name."""
+    return match_key(strip_article(surface))
 
 
 def _cumulative(unit: _Unit) -> bool:

@@ -1,0 +1,37 @@
+"""A look-alike town abroad does not place an incident the text puts in another country."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.extract.engine import RulesEngine
+
+PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
+
+
+def test_a_name_repeated_does_not_confirm_its_own_foreign_country(engine: RulesEngine) -> None:
+    # GeoNames knows Palma in Spain, not the Mozambican town: the report names Mozambique.
+    text = (
+        "Insurgents overran the town of Palma in Mozambique on Monday, killing at least 30 "
+        "people. Palma was deserted by Tuesday, and aid groups said Palma had no food left."
+    )
+    incidents = engine.extract(text, PUBLISHED, title="Palma falls to insurgents")
+    assert incidents
+    assert {i.location.country for i in incidents} == {"MZ"}
+
+
+def test_a_foreign_province_needs_its_full_name(engine: RulesEngine) -> None:
+    # "Yoro" is a Honduran department; in a report about Mali it is a Malian village.
+    text = (
+        "Gunmen attacked the village of Yoro in central Mali on Monday, killing 24 people, "
+        "the mayor of Yoro said. Mali has faced years of violence."
+    )
+    incidents = engine.extract(text, PUBLISHED)
+    assert incidents
+    assert all(i.location.country == "ML" for i in incidents)
+
+
+def test_a_nationality_alone_leaves_a_sizeable_town_possible(engine: RulesEngine) -> None:
+    text = "A Turkish drone strike on Friday hit a car near Sinjar, killing two fighters."
+    [incident] = engine.extract(text, PUBLISHED)
+    assert (incident.location.name, incident.location.country) == ("Sinjar", "IQ")
