@@ -49,7 +49,12 @@ from bot.extract.events import Trigger, choose_event_type, find_triggers, score_
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
 from bot.extract.merge import haversine_km
 from bot.extract.normalize import match_key, strip_article
-from bot.extract.place_roles import mention_role, names_the_scene, sets_the_scene
+from bot.extract.place_roles import (
+    inside_longer_name,
+    mention_role,
+    names_the_scene,
+    sets_the_scene,
+)
 from bot.extract.summary import summarize
 from bot.extract.text import Article, lower_same_length, prepare
 
@@ -542,6 +547,7 @@ class RulesEngine:
                         mention.candidates[0].country
                     ] += 2
         units: list[_Unit] = []
+        resolved: dict[str, GazetteerEntry] = {}  # multi-word names placed so far
         for sentence, found, low in zip(article.sentences, per_sentence, lowered, strict=True):
             source = find_attribution(sentence.text) if _FIGURE_HINT.search(low) else None
             actor_mentions, actor_spans = self._actor_mentions(sentence.text, low)
@@ -562,13 +568,20 @@ class RulesEngine:
                         )
                         if not candidates:
                             continue
-                    others = context.copy()
-                    others.subtract(own.get((sentence.index, start), Counter()))
-                    entry = self._choose(
-                        sentence.text, start, end, candidates, +others, named=named
-                    )
+                    if inside_longer_name(sentence.text[max(0, start - 40) : start]):
+                        continue  # "a neighbourhood called Horizontes del Sur"
+                    key = _name_key(sentence.text[start:end])
+                    entry = _resolved_longer(resolved, key)
+                    if entry is None:
+                        others = context.copy()
+                        others.subtract(own.get((sentence.index, start), Counter()))
+                        entry = self._choose(
+                            sentence.text, start, end, candidates, +others, named=named
+                        )
                     if entry is None:
                         continue
+                    if " " in key and entry.kind == "place":
+                        resolved[key] = entry
                     before = low[max(0, start - 45) : start]
                     after = low[end : end + 20]
                     if not names_the_scene(low[end : end + 100]) and (
@@ -1419,6 +1432,17 @@ def _refines(a: _Place, b: _Place) -> bool:
         return False
     distance = haversine_km(a.entry.lat, a.entry.lon, b.entry.lat, b.entry.lon)
     return distance <= _DIRECTION_KM
+
+
+def _resolved_longer(resolved: dict[str, GazetteerEntry], key: str) -> GazetteerEntry | None:
+    """The place an earlier, longer name of the article already resolved that this name
+    shortens ("Juarez" after "Ciudad Juarez"), or None."""
+    if len(key) < 4:
+        return None
+    for longer, entry in resolved.items():
+        if longer != key and (longer.endswith(" " + key) or longer.startswith(key + " ")):
+            return entry
+    return None
 
 
 def _name_key(surface: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["mention_role", "names_the_scene", "sets_the_scene"]
+__all__ = ["inside_longer_name", "mention_role", "names_the_scene", "sets_the_scene"]
 
 # "pro-Iran", "anti-Kyiv", "Iran-backed", "Tehran-aligned", "Moscow-installed".
 _ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)[-\s]?$")
@@ -104,3 +104,17 @@ def names_the_scene(after: str) -> bool:
     """True when the (lower-cased) words after a place name make it the event's scene ("...,
     the north Sinai town where the attack took place"); give about 100 characters."""
     return _SCENE_AFTER.match(after) is not None
+
+
+# A capitalised word and a Romance particle right before a name: the name ends a longer one
+# ("Horizontes del Sur", "Cartel de Sinaloa", "Villa de Leyva").
+_LONGER_NAME_BEFORE = re.compile(
+    r"(?<![.!?]\s)\b[A-Z][\w'\u00c0-\u024f-]+\s+(?:del|de\s+la|de\s+los|de\s+las|de|do|da|dos|das)"
+    r"\s+$"
+)
+
+
+def inside_longer_name(before: str) -> bool:
+    """True when the original-case text right ``before`` a place name makes the name the end
+    of a longer proper name, not a place of its own."""
+    return _LONGER_NAME_BEFORE.search(before) is not None

@@ -173,7 +173,10 @@ _BACKGROUND_SPLIT_RE = re.compile(
     r"(?:,\s*|\s+)(?=(?:(?:only\s+|just\s+)?(?:a\s+few|a|one|two|three|four|five|six|several|few|"
     r"\d+)\s+(?:days?|weeks?|months?|hours?)\s+(?:after|before|since)|days\s+after|"
     r"weeks\s+after|hours\s+after|months\s+after|(?:comes?|came)\s+(?:days?\s+|a\s+day\s+|weeks?\s+)?"
-    r"(?:after|as|amid)|in\s+retaliation)\b)",
+    r"(?:after|as|amid)|in\s+retaliation|"
+    # A comparison with an earlier event: "carried grim echoes of an attack in January".
+    r"(?:grim\s+|eerie\s+)?echoes\s+of|reminiscent\s+of|recall(?:s|ed|ing)\s+(?:an?|the)|"
+    r"similar\s+to\s+(?:an?|the))\b)",
     re.IGNORECASE,
 )
 _SOFT_SPLIT_RE = re.compile(

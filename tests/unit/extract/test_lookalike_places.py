@@ -35,3 +35,18 @@ def test_a_nationality_alone_leaves_a_sizeable_town_possible(engine: RulesEngine
     text = "A Turkish drone strike on Friday hit a car near Sinjar, killing two fighters."
     [incident] = engine.extract(text, PUBLISHED)
     assert (incident.location.name, incident.location.country) == ("Sinjar", "IQ")
+
+
+def test_a_short_form_is_the_place_its_long_form_named(engine: RulesEngine) -> None:
+    # "Juarez" alone is also a town in Chiapas; after "Ciudad Juarez" it is the same city,
+    # and the January attack the report recalls is background with its own toll.
+    text = (
+        "Gunmen burst into a party in Ciudad Juarez on Friday, killing nine people. The "
+        "Friday night shooting carried grim echoes of an attack on a Juarez teen party in "
+        "January that left 15 people dead."
+    )
+    lead, *rest = engine.extract(text, PUBLISHED)
+    assert (lead.location.admin1, lead.killed.min, lead.killed.max) == ("Chihuahua", 9, 9)
+    assert [(i.location.admin1, i.is_background, i.killed.min) for i in rest] == [
+        ("Chihuahua", True, 15)
+    ]

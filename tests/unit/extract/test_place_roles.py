@@ -8,7 +8,12 @@ import datetime as dt
 import pytest
 
 from bot.extract.engine import RulesEngine
-from bot.extract.place_roles import mention_role, names_the_scene, sets_the_scene
+from bot.extract.place_roles import (
+    inside_longer_name,
+    mention_role,
+    names_the_scene,
+    sets_the_scene,
+)
 
 PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
 
@@ -126,3 +131,17 @@ class TestScene:
         )
         incidents = engine.extract(text, PUBLISHED)
         assert [i.location.admin1 for i in incidents] == ["North Sinai"]
+
+
+@pytest.mark.parametrize(
+    ("before", "inside"),
+    [
+        ("a neighbourhood called Horizontes del ", True),
+        ("fighters of the Cartel de ", True),
+        ("a clash in the hills ", False),
+        ("attacks in the state of ", False),
+        ("Police said. De ", False),
+    ],
+)
+def test_the_end_of_a_longer_name(before: str, inside: bool) -> None:
+    assert inside_longer_name(before) is inside
