@@ -43,6 +43,23 @@ class BenchBotAPI(FakeBotAPI):
                 self.arrivals[int(payload["result"]["message_id"])] = arrived
         return status, payload
 
+    def _api_benchPush(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Queue ``/start`` from each chat in ``chats`` for getUpdates (one update each)."""
+        chats = [int(chat) for chat in params.get("chats", [])]
+        for chat in chats:
+            self.push_update(self.message_update("/start", chat_id=chat))
+        return self._ok(len(chats))
+
+    def _api_benchFirstReplies(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """chat id -> arrival time (monotonic) of the first message accepted for that chat."""
+        with self._lock:
+            first: dict[str, float] = {}
+            for message in self.messages:
+                arrived = self.arrivals.get(message.message_id)
+                if arrived is not None:
+                    first.setdefault(str(message.chat_id), arrived)
+        return self._ok(first)
+
     def _api_benchStats(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self._lock:
             per_chat = Counter(message.chat_id for message in self.messages)

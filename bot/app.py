@@ -24,14 +24,23 @@ from telegram.request import BaseRequest
 from bot.config import Settings, SettingsError
 from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
-from bot.ports import Clock, Extractor, SystemClock
+from bot.ports import Clock, Extractor, Metrics, NullMetrics, SystemClock
 from bot.services import Services, build_services
 from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
 from bot.services.feeds import FeedService
+from bot.services.health import HealthService
+from bot.services.instrumented import InstrumentedNotifier, TimedExtractor
+from bot.services.questions import QuestionService
+from bot.services.visuals import VisualService
 from handlers.commands import BotHandlers, bot_commands
 from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
 from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests
+from handlers.metrics import PrometheusMetrics, instrument
 from handlers.notifier import TelegramNotifier
+from handlers.questions import QuestionHandlers
+from handlers.visuals import VisualHandlers, build_tiles
+from handlers.web import SitrepHttpServer, Webhook
+from storage.schema import load_migrations
 from storage.sqlite import SqliteStorage
 
 logger = logging.getLogger(__name__)
@@ -54,7 +63,13 @@ class AppContext:
     clock: Clock
     extractor: Extractor
     feeds: FeedService | None = None
+    metrics: Metrics = field(default_factory=NullMetrics)
     _closers: list[Any] = field(default_factory=list)
+
+    def health(self) -> HealthService:
+        """Readiness and outbox figures over this context's storage."""
+        expected = max((migration.version for migration in load_migrations()), default=0)
+        return HealthService(self.storage, self.storage.schema_version, expected, self.clock)
 
     async def close(self) -> None:
         """Close the fetcher and the database (releases the instance lock)."""
@@ -77,8 +92,12 @@ async def open_context(
     clock: Clock | None = None,
     extractor: Extractor | None = None,
     lock: bool = True,
+    metrics: Metrics | None = None,
 ) -> AppContext:
-    """Open the database (migrated, instance-locked) and build the services around it."""
+    """Open the database (migrated, instance-locked) and build the services around it.
+
+    With ``metrics``, extraction is timed and the application built later reports there.
+    """
     settings.database_path.parent.mkdir(parents=True, exist_ok=True)
     storage = await SqliteStorage.open(settings.database_path)
     try:
@@ -92,10 +111,14 @@ async def open_context(
         )
         chosen_clock = clock or SystemClock()
         chosen_extractor = extractor or _extractor(gazetteer, actors)
+        if metrics is not None:
+            chosen_extractor = TimedExtractor(chosen_extractor, metrics)
         services = build_services(
             storage, chosen_extractor, gazetteer, actors, chosen_clock, settings
         )
         context = AppContext(settings, storage, services, chosen_clock, chosen_extractor)
+        if metrics is not None:
+            context.metrics = metrics
         context.feeds = _feed_service(context)
         return context
     except BaseException:
@@ -137,12 +160,13 @@ def build_application(
     extra_admins: frozenset[int] = frozenset(),
     rate_limiter: bool = True,
     console_chat: int | None = None,
+    polling: bool = True,
 ) -> AnyApplication:
     """The PTB Application: handlers, command menu, dispatcher task, digest and feed jobs.
 
     With ``console_chat`` (the console), only that chat's messages are delivered and no
     digests are scheduled or feeds polled: the database may be the real bot's, whose
-    outbox rows belong to Telegram users.
+    outbox rows belong to Telegram users. ``polling=False`` (webhooks) builds no Updater.
     """
     bot_token = token or settings.token
     if not bot_token:
@@ -161,13 +185,17 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
+    if not polling:
+        builder = builder.updater(None)
     if rate_limiter:
         # Replies to commands: absorb an occasional 429; the outbox has its own pacing.
         limited: Any = builder.rate_limiter(AIORateLimiter(max_retries=2))
         builder = limited
     application: AnyApplication = builder.build()
 
-    notifier = TelegramNotifier(application.bot, secrets=(bot_token,))
+    notifier = InstrumentedNotifier(
+        TelegramNotifier(application.bot, secrets=(bot_token,)), context.metrics, context.clock
+    )
     dispatcher: Dispatcher | ChatDelivery = (
         ChatDelivery(context.storage, notifier, context.clock, console_chat)
         if console_chat is not None
@@ -187,11 +215,22 @@ def build_application(
         admin_ids=admins,
         flood_guard=console_chat is None,
     )
+    visuals = VisualHandlers(
+        handlers,
+        VisualService(context.storage, context.services.queries),
+        build_tiles(settings),
+        settings,
+    )
+    handlers.visuals = visuals
+    questions = QuestionService(context.services.catalog, context.clock, settings.sitrep_timezone)
+    handlers.on_question = QuestionHandlers(handlers, questions).on_question
     handlers.register(application)
+    visuals.register(application)
     if feed_commands is not None:
         register_feed_handlers(application, feed_commands)
     # Last: the catch-alls for unknown commands and buttons, after every module's handlers.
     handlers.register_fallbacks(application)
+    instrument(application, context.metrics)  # after every registration: wraps the commands
 
     async def post_init(app: AnyApplication) -> None:
         try:
@@ -213,7 +252,7 @@ def build_application(
         # A digest missed while the bot was down goes out on the first tick, once.
         schedule_digests(app, context.services.digests, dispatcher.wake, digest_interval)
         if context.feeds is not None:
-            schedule_feed_polling(app, context.feeds, feed_interval)
+            schedule_feed_polling(app, context.feeds, feed_interval, metrics=context.metrics)
 
     async def post_stop(app: AnyApplication) -> None:
         runtime.stop.set()
@@ -254,28 +293,116 @@ async def stop_application(application: AnyApplication) -> None:
         await application.post_shutdown(application)
 
 
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGINT and SIGTERM set ``stop`` (where the platform allows signal handlers)."""
+    import signal
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+
+
+def http_server(
+    settings: Settings,
+    context: AppContext,
+    metrics: PrometheusMetrics,
+    application: AnyApplication | None = None,
+) -> SitrepHttpServer:
+    """The HTTP server: probes and metrics, plus the webhook when ``application`` is given."""
+    webhook = None
+    if application is not None:
+        path, secret = settings.webhook_path, settings.webhook_secret
+        if path is None or secret is None:
+            raise SettingsError("webhook mode needs SITREP_WEBHOOK_URL and SITREP_WEBHOOK_SECRET")
+        webhook = Webhook(path, secret, application)
+    return SitrepHttpServer(context.health(), metrics, metrics.exposition, webhook=webhook)
+
+
+async def start_webhook(
+    settings: Settings, application: AnyApplication, server: SitrepHttpServer
+) -> None:
+    """Listen, start the application without polling, then point Telegram at the webhook.
+
+    Every instance calls ``setWebhook`` with the same URL, secret and update types: harmless
+    repetition, and whichever instance starts last keeps the settings current. No instance
+    ever deletes the webhook on shutdown: the others are still serving it (switch back to
+    polling by unsetting SITREP_WEBHOOK_URL: polling starts with ``deleteWebhook``).
+    """
+    assert settings.sitrep_webhook_url is not None  # checked by the caller
+    # Listen first: a busy port fails before anything is asked of Telegram. Until the
+    # application runs, /readyz says "starting" and updates get 503 (Telegram retries).
+    await server.start(settings.sitrep_http_host, settings.http_port or 0)
+    await start_application(application, polling=False)
+    server.mark_started()
+    await application.bot.set_webhook(
+        settings.sitrep_webhook_url,
+        secret_token=settings.webhook_secret,
+        allowed_updates=Update.ALL_TYPES,
+        max_connections=settings.sitrep_webhook_max_connections,
+        drop_pending_updates=False,
+    )
+
+
+async def refuse_polling_over_webhook(settings: Settings) -> None:
+    """Raise SettingsError if Telegram has a webhook set: starting to poll would delete it.
+
+    PTB's polling begins with ``deleteWebhook``. Run with the production token by mistake, one
+    polling process would cut off every instance serving the webhook.
+    """
+    from telegram import Bot
+
+    async with Bot(settings.token or "", base_url=settings.telegram_api_base_url) as bot:
+        info = await bot.get_webhook_info()
+    if info.url:
+        msg = (
+            f"Telegram has a webhook set for this bot ({info.url}); polling would delete it and "
+            "cut off the instances serving it. Set SITREP_WEBHOOK_URL to serve the webhook, or "
+            "run `sitrep webhook delete` first to switch this bot to polling"
+        )
+        raise SettingsError(msg)
+
+
 async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """``sitrep run``: long polling until SIGINT/SIGTERM (or ``stop``)."""
+    """``sitrep run``: long polling (or a webhook) until SIGINT/SIGTERM (or ``stop``).
+
+    With ``SITREP_WEBHOOK_URL`` updates arrive by webhook; the HTTP server also answers
+    /healthz, /readyz and /metrics, which polling serves too when ``SITREP_HTTP_PORT`` is set.
+    """
     if not settings.token:
         raise SettingsError(NO_BOT_HELP)
-    context = await open_context(settings)
+    metrics = PrometheusMetrics()
+    context = await open_context(settings, metrics=metrics)
     try:
-        application = build_application(settings, context)
+        webhook = settings.sitrep_webhook_url is not None
+        application = build_application(settings, context, polling=not webhook)
         stop_event = stop or asyncio.Event()
-        loop = asyncio.get_running_loop()
-        import signal
-
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, stop_event.set)
-        await start_application(application)
-        logger.info(
-            "Sitrep is running as @%s (long polling); press Ctrl+C to stop",
-            application.bot.username,
-        )
+        _stop_on_signals(stop_event)
+        server: SitrepHttpServer | None = None
+        if webhook or settings.http_port is not None:
+            server = http_server(settings, context, metrics, application if webhook else None)
         try:
+            if server is not None and webhook:
+                await start_webhook(settings, application, server)
+            else:
+                if server is not None:
+                    await server.start(settings.sitrep_http_host, settings.http_port or 0)
+                await refuse_polling_over_webhook(settings)
+                await start_application(application)
+                if server is not None:
+                    server.mark_started()
+            mode = f"webhook {settings.webhook_path}" if webhook else "long polling"
+            logger.info(
+                "Sitrep is running as @%s (%s); press Ctrl+C to stop",
+                application.bot.username,
+                mode,
+            )
             await stop_event.wait()
         finally:
+            if server is not None:
+                await server.drain()
             await stop_application(application)
+            if server is not None:
+                await server.stop()
     finally:
         await context.close()

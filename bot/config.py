@@ -7,16 +7,26 @@ at import time. Every variable is listed with its default in ``deploy/.env.examp
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.extract.trust import DEFAULT_ALERT_MIN_CONFIDENCE
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_HTTP_PORT = 8080
+# Paths the HTTP server answers itself; the webhook must not take one of them.
+HTTP_SERVICE_PATHS = ("/healthz", "/readyz", "/metrics")
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# OpenStreetMap's standard tiles (no a/b/c shards, per the OSM tile usage policy).
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILE_USER_AGENT = "Sitrep/0.1 (+https://github.com/sitrep; incident maps)"
+DEFAULT_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
@@ -77,6 +87,35 @@ class Settings(BaseSettings):
         le=1.0,
         validation_alias="SITREP_ALERT_MIN_CONFIDENCE",
     )
+    # --- webhooks, health and metrics (see ``webhook_path``, ``http_port``) -------------------
+    sitrep_webhook_url: str | None = Field(default=None, validation_alias="SITREP_WEBHOOK_URL")
+    sitrep_webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias="SITREP_WEBHOOK_SECRET"
+    )
+    sitrep_webhook_max_connections: int = Field(
+        default=40, ge=1, le=100, validation_alias="SITREP_WEBHOOK_MAX_CONNECTIONS"
+    )
+    sitrep_http_host: str = Field(default="127.0.0.1", validation_alias="SITREP_HTTP_HOST")
+    sitrep_http_port: int | None = Field(
+        default=None, ge=0, le=65535, validation_alias="SITREP_HTTP_PORT"
+    )
+    # --- maps (``/map``) ---------------------------------------------------------------------
+    sitrep_tile_url: str = Field(default=DEFAULT_TILE_URL, validation_alias="SITREP_TILE_URL")
+    sitrep_tile_user_agent: str = Field(
+        default=DEFAULT_TILE_USER_AGENT,
+        min_length=3,
+        max_length=200,
+        validation_alias="SITREP_TILE_USER_AGENT",
+    )
+    sitrep_tile_attribution: str = Field(
+        default=DEFAULT_TILE_ATTRIBUTION,
+        min_length=1,
+        max_length=120,
+        validation_alias="SITREP_TILE_ATTRIBUTION",
+    )
+    sitrep_tile_cache_dir: Path | None = Field(
+        default=None, validation_alias="SITREP_TILE_CACHE_DIR"
+    )
 
     @field_validator("sitrep_admin_ids", mode="before")
     @classmethod
@@ -119,6 +158,17 @@ class Settings(BaseSettings):
             raise ValueError(msg)
         return value
 
+    @field_validator("sitrep_tile_url")
+    @classmethod
+    def _valid_tile_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("http://", "https://")) or any(
+            part not in value for part in ("{z}", "{x}", "{y}")
+        ):
+            msg = "must be an http(s) URL template with {z}, {x} and {y}"
+            raise ValueError(msg)
+        return value
+
     @field_validator("sitrep_default_digest_time")
     @classmethod
     def _valid_digest_time(cls, value: str) -> str:
@@ -127,6 +177,64 @@ class Settings(BaseSettings):
             msg = "must be HH:MM, e.g. 07:00"
             raise ValueError(msg)
         return f"{int(hours):02d}:{int(minutes):02d}"
+
+    @field_validator("sitrep_webhook_url", mode="before")
+    @classmethod
+    def _valid_webhook_url(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return check_webhook_url(str(value).strip())
+
+    @field_validator("sitrep_http_port", mode="before")
+    @classmethod
+    def _empty_port_is_off(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("sitrep_webhook_secret", mode="before")
+    @classmethod
+    def _valid_webhook_secret(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        text = text.strip()
+        if not text:
+            return None
+        # Never echo the value: it is a secret.
+        if not _SECRET_TOKEN.fullmatch(text):
+            msg = "must be 1-256 characters from A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+            raise ValueError(msg)
+        return SecretStr(text)
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.sitrep_webhook_url and self.sitrep_webhook_secret is None:
+            msg = (
+                "SITREP_WEBHOOK_SECRET is required when SITREP_WEBHOOK_URL is set (make one "
+                "with: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+            raise ValueError(msg)
+        return self
+
+    @property
+    def webhook_path(self) -> str | None:
+        """The path Telegram posts updates to (that of ``SITREP_WEBHOOK_URL``), or None."""
+        if not self.sitrep_webhook_url:
+            return None
+        return urlsplit(self.sitrep_webhook_url).path or "/"
+
+    @property
+    def webhook_secret(self) -> str | None:
+        """The webhook secret token in clear text (never log it)."""
+        if self.sitrep_webhook_secret is None:
+            return None
+        return self.sitrep_webhook_secret.get_secret_value()
+
+    @property
+    def http_port(self) -> int | None:
+        """Port of the HTTP server: ``SITREP_HTTP_PORT``, 8080 with webhooks, else None (off)."""
+        if self.sitrep_http_port is not None:
+            return self.sitrep_http_port
+        return DEFAULT_HTTP_PORT if self.sitrep_webhook_url else None
 
     @property
     def database_path(self) -> Path:
@@ -137,6 +245,11 @@ class Settings(BaseSettings):
                 value = value.removeprefix("sqlite:///")
             return Path(value)
         return self.sitrep_data_dir / "sitrep.sqlite3"
+
+    @property
+    def tile_cache_path(self) -> Path:
+        """Where map tiles are cached (``SITREP_TILE_CACHE_DIR`` or ``<data dir>/tiles``)."""
+        return self.sitrep_tile_cache_dir or self.sitrep_data_dir / "tiles"
 
     @property
     def token(self) -> str | None:
@@ -152,6 +265,24 @@ class Settings(BaseSettings):
         return int(logging.getLevelName(self.sitrep_log_level))
 
 
+def check_webhook_url(value: str) -> str:
+    """``value`` if it is a usable public webhook URL; else ValueError saying why."""
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        msg = "must be the public https:// URL Telegram posts updates to"
+        raise ValueError(msg)
+    if parts.query or parts.fragment:
+        msg = "must not have a query or fragment"
+        raise ValueError(msg)
+    if parts.username or parts.password:
+        msg = "must not contain credentials (use SITREP_WEBHOOK_SECRET)"
+        raise ValueError(msg)
+    if (parts.path or "/") in HTTP_SERVICE_PATHS:
+        msg = f"its path must not be one of {', '.join(HTTP_SERVICE_PATHS)}"
+        raise ValueError(msg)
+    return value
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build ``Settings`` from the environment; raise ``SettingsError`` naming the bad variable."""
     try:
@@ -159,7 +290,8 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            loc = error.get("loc") or ("?",)
-            name = str(loc[0]).upper()
-            problems.append(f"{name}: {error.get('msg', 'invalid value')}")
+            loc = error.get("loc")
+            text = str(error.get("msg", "invalid value"))
+            # A check across fields (no location) names its variables in its message.
+            problems.append(f"{str(loc[0]).upper()}: {text}" if loc else text)
         raise SettingsError("invalid settings: " + "; ".join(problems)) from None

@@ -1,8 +1,12 @@
-"""Protocols for the edges the services need besides storage: Clock, Extractor, Notifier."""
+"""Protocols for the edges the services need besides storage: Clock, Extractor, Notifier...
+
+... and Metrics, the hooks every boundary reports to (an adapter exports them).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -63,3 +67,78 @@ class Notifier(Protocol):
     async def send(self, message: OutboxMessage, reply_to_message_id: int | None) -> SendResult:
         """Try once to deliver; never raise for delivery failures, report them in the result."""
         ...
+
+
+class Metrics(Protocol):
+    """Counters and timings the application reports; an adapter exports them (Prometheus).
+
+    Every method is cheap, synchronous and never raises, so a hook may sit on any hot path.
+    Label values come from small fixed sets (update kinds, command names, send statuses).
+    """
+
+    def update_received(self, kind: str) -> None:
+        """One Telegram update of ``kind`` (message, callback_query, ...) reached the handlers."""
+        ...
+
+    def command_handled(self, command: str, outcome: str, seconds: float) -> None:
+        """A command finished: ``outcome`` is ok, user_error or error."""
+        ...
+
+    def send_finished(self, status: SendStatus, retry_after: float | None = None) -> None:
+        """One delivery attempt through the Notifier ended with ``status``."""
+        ...
+
+    def delivered_after(self, seconds: float) -> None:
+        """A queued message reached Telegram ``seconds`` after it was queued."""
+        ...
+
+    def extraction_timed(self, seconds: float) -> None:
+        """Extracting incidents from one report took ``seconds``."""
+        ...
+
+    def feed_polled(self, result: str, count: int = 1) -> None:
+        """Feed polls ended with ``result``: ok, not_modified or failed."""
+        ...
+
+    def feed_entries(self, result: str, count: int) -> None:
+        """Feed entries ended as ``result``: new, duplicate or rejected."""
+        ...
+
+    def outbox_observed(self, counts: Mapping[str, int], oldest_unsent_age: float) -> None:
+        """The outbox holds ``counts`` rows per status; the oldest unsent one is that old (s)."""
+        ...
+
+    def webhook_request(self, result: str) -> None:
+        """One request reached the webhook: ok, forbidden, bad_request or unavailable."""
+        ...
+
+
+class NullMetrics:
+    """Metrics that go nowhere (the console, the CLI, tests that do not look)."""
+
+    def update_received(self, kind: str) -> None:
+        """Ignore."""
+
+    def command_handled(self, command: str, outcome: str, seconds: float) -> None:
+        """Ignore."""
+
+    def send_finished(self, status: SendStatus, retry_after: float | None = None) -> None:
+        """Ignore."""
+
+    def delivered_after(self, seconds: float) -> None:
+        """Ignore."""
+
+    def extraction_timed(self, seconds: float) -> None:
+        """Ignore."""
+
+    def feed_polled(self, result: str, count: int = 1) -> None:
+        """Ignore."""
+
+    def feed_entries(self, result: str, count: int) -> None:
+        """Ignore."""
+
+    def outbox_observed(self, counts: Mapping[str, int], oldest_unsent_age: float) -> None:
+        """Ignore."""
+
+    def webhook_request(self, result: str) -> None:
+        """Ignore."""

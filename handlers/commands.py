@@ -13,7 +13,7 @@ import time
 import traceback
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import (
     BotCommand,
@@ -43,14 +43,18 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.domain import ChatType, SubscriptionKind
-from bot.domain.views import IncidentPage, Resolution, Target
+from bot.domain.views import IncidentPage, Resolution, StatsResult, Target
 from bot.services import Services
 from bot.services.errors import UserError
 from bot.services.periods import PERIOD_USAGE, split_trailing_period
 from bot.services.subscriptions import split_min_killed
 from handlers import render
 from handlers.html import esc, split_html
+from handlers.metrics import note_user_error
 from handlers.redaction import redact
+
+if TYPE_CHECKING:
+    from handlers.visuals import VisualHandlers
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +98,14 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("faction", "Incidents involving a faction", "/faction AAH 30d"),
     ("incident", "Full record of one incident", "/incident 12"),
     ("stats", "Counts, killed and injured with the change", "/stats Basra 30d"),
+    ("map", "Map of the incidents of a place or faction", "/map Basra 30d"),
     ("search", "Full-text search", "/search drone Sinjar"),
     ("subscribe", "Get alerts for a place or faction", "/subscribe Basra min_killed=1"),
     ("unsubscribe", "Stop alerts for a place or faction", "/unsubscribe Basra"),
     ("subscriptions", "What this chat follows", "/subscriptions"),
     ("digest", "Today's digest now", "/digest"),
     ("digest_time", "Daily digest time or off", "/digest_time 07:00"),
+    ("digest_chart", "The week's chart under each digest, on or off", "/digest_chart on"),
     ("timezone", "This chat's timezone", "/timezone Asia/Baghdad"),
     ("quiet", "Quiet hours (alerts arrive silently)", "/quiet 22:00-07:00"),
     ("settings", "Settings overview", "/settings"),
@@ -257,6 +263,10 @@ class BotHandlers:
         self.rate = UserRateLimiter(settings.sitrep_user_rate_per_minute)
         self.flood_guard = flood_guard
         self._searches: OrderedDict[str, str] = OrderedDict()
+        # Set by the composition root: charts and maps (handlers.visuals), plain-language
+        # questions (handlers.questions) answered before the admin's paste-to-ingest.
+        self.visuals: VisualHandlers | None = None
+        self.on_question: Handler | None = None
 
     # ---- registration --------------------------------------------------------------------
 
@@ -298,6 +308,17 @@ class BotHandlers:
         application.add_handler(
             MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migrate), group=2
         )
+        if self.on_question is not None:
+            application.add_handler(
+                MessageHandler(
+                    filters.UpdateType.MESSAGE
+                    & filters.ChatType.PRIVATE
+                    & ~filters.COMMAND
+                    & ~filters.FORWARDED
+                    & filters.TEXT,
+                    self._safe(self.on_question),
+                )
+            )
         application.add_handler(
             MessageHandler(
                 filters.UpdateType.MESSAGE
@@ -354,6 +375,7 @@ class BotHandlers:
             try:
                 await handler(update, context)
             except UserError as exc:
+                note_user_error()
                 query = update.callback_query
                 if query is not None:
                     await self._answer(query, exc.message[:190], alert=True)
@@ -661,10 +683,11 @@ class BotHandlers:
         if not arg.isdigit() or len(arg) > 12:
             raise UserError("Which incident? Give its number.", usage="Example: /incident 12")
         detail = await self.services.queries.incident(int(arg))
+        markup = self.visuals.incident_markup(detail.incident) if self.visuals else None
         text = render.incident_detail(
             detail.incident, detail.revisions, min_confidence=detail.min_confidence
         )
-        await self._send(update, text)
+        await self._send(update, text, markup)
 
     async def cmd_stats(self, update: Update, context: Context) -> None:
         """/stats [place|faction] [period]."""
@@ -674,7 +697,7 @@ class BotHandlers:
         period = self.services.queries.parse_period(period_text, timezone) if period_text else None
         if not name:
             result = await self.services.queries.stats(None, period, timezone=timezone)
-            await self._send(update, render.stats_message(result))
+            await self._send_stats(update, result)
             return
         resolution = await self._resolve(None, name)
         target = resolution.unique
@@ -688,7 +711,13 @@ class BotHandlers:
             )
             return
         result = await self.services.queries.stats(target, period, timezone=timezone)
+        await self._send_stats(update, result)
+
+    async def _send_stats(self, update: Update, result: StatsResult) -> None:
+        """The numbers, then the chart (when charts are wired in)."""
         await self._send(update, render.stats_message(result))
+        if self.visuals is not None:
+            await self.visuals.send_stats_chart(update, result)
 
     async def cmd_search(self, update: Update, context: Context) -> None:
         """/search <words>: full-text search."""
@@ -1056,7 +1085,7 @@ class BotHandlers:
         period_text = _period_text(code)
         period = self.services.queries.parse_period(period_text, timezone) if period_text else None
         result = await self.services.queries.stats(target, period, timezone=timezone)
-        await self._send(update, render.stats_message(result))
+        await self._send_stats(update, result)
         return False
 
     async def _cb_search(self, update: Update, rest: str) -> bool:

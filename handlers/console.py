@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -44,12 +47,16 @@ class Choice:
 class ConsoleRequest(BaseRequest):
     """A fake Bot API in the same process: prints messages, answers like Telegram would."""
 
-    def __init__(self, write: Callable[[str], None]) -> None:
-        """Print through ``write`` (click.echo in the CLI, a list in tests)."""
+    def __init__(self, write: Callable[[str], None], picture_dir: Path | None = None) -> None:
+        """Print through ``write`` (click.echo in the CLI, a list in tests).
+
+        Pictures (charts, maps) are saved under ``picture_dir`` (default: the temp folder).
+        """
         self._write = write
         self._message_ids = itertools.count(1)
         self.choices: list[Choice] = []
         self.sent = 0
+        self.picture_dir = picture_dir or Path(tempfile.gettempdir()) / "sitrep-console"
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -74,7 +81,10 @@ class ConsoleRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Answer one Bot API call."""
         api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data is not None else {}
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            for name, upload in (request_data.multipart_data or {}).items():
+                params[name] = upload[1]
         result = self._answer(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
@@ -103,6 +113,18 @@ class ConsoleRequest(BaseRequest):
             message_id = int(params["message_id"]) if edited else next(self._message_ids)
             self._show(message_id, str(params.get("text", "")), params, edited=edited)
             return self._message(message_id, int(params.get("chat_id", CONSOLE_CHAT_ID)), "")
+        if method == "sendPhoto":
+            message_id = next(self._message_ids)
+            path = self._save_picture(message_id, params.get("photo"))
+            caption = str(params.get("caption", ""))
+            self._show(message_id, f"[picture: {path}]\n{caption}", params, edited=False)
+            return self._message(message_id, int(params.get("chat_id", CONSOLE_CHAT_ID)), "")
+        if method == "sendVenue":
+            message_id = next(self._message_ids)
+            place = f"📍 {params.get('title')}, {params.get('address')}"
+            where = f"({params.get('latitude')}, {params.get('longitude')})"
+            self._show(message_id, f"{place} {where}", params, edited=False)
+            return self._message(message_id, int(params.get("chat_id", CONSOLE_CHAT_ID)), "")
         if method == "answerCallbackQuery":
             text = params.get("text")
             if text:
@@ -115,6 +137,16 @@ class ConsoleRequest(BaseRequest):
         if method == "getUpdates":
             return []
         return True
+
+    def _save_picture(self, message_id: int, data: object) -> str:
+        """Charts and maps go to files the console user can open (a terminal shows no PNG)."""
+        if not isinstance(data, bytes):
+            return "(no picture)"
+        folder = self.picture_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"picture-{os.getpid()}-{message_id}.png"
+        path.write_bytes(data)
+        return str(path)
 
     def say(self, text: str) -> None:
         """A line from the console itself (not from the bot)."""

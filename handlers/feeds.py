@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.domain import Feed
 from bot.domain.views import IngestOutcome
+from bot.ports import Metrics
 from bot.services.errors import UserError
 from bot.services.feeds import FeedService, PollSummary
 
@@ -233,7 +234,9 @@ def register_feed_handlers(application: AnyApplication, commands: FeedCommands) 
     )
 
 
-def feed_poll_job(feeds: FeedService) -> Callable[[Context], Coroutine[Any, Any, None]]:
+def feed_poll_job(
+    feeds: FeedService, metrics: Metrics | None = None
+) -> Callable[[Context], Coroutine[Any, Any, None]]:
     """A JobQueue callback that polls the due feeds (errors are logged, never raised)."""
 
     async def poll(context: Context) -> None:
@@ -242,20 +245,34 @@ def feed_poll_job(feeds: FeedService) -> Callable[[Context], Coroutine[Any, Any,
         except Exception:
             logger.exception("feed polling failed")
             return
+        if metrics is not None:
+            record_poll(metrics, summary)
         if summary.feeds_polled:
             logger.info(render_poll_summary(summary))
 
     return poll
 
 
+def record_poll(metrics: Metrics, summary: PollSummary) -> None:
+    """Count one pass's feed polls and entries by result."""
+    ok = summary.feeds_polled - summary.not_modified - summary.failed
+    metrics.feed_polled("ok", ok)
+    metrics.feed_polled("not_modified", summary.not_modified)
+    metrics.feed_polled("failed", summary.failed)
+    metrics.feed_entries("new", summary.reports_new)
+    metrics.feed_entries("duplicate", summary.duplicates)
+    metrics.feed_entries("rejected", summary.rejected)
+
+
 def schedule_feed_polling(
     application: AnyApplication,
     feeds: FeedService,
     interval: float = POLL_INTERVAL_SECONDS,
+    metrics: Metrics | None = None,
 ) -> None:
     """Poll due feeds every ``interval`` seconds on PTB's JobQueue (job ``feeds:poll``)."""
     if application.job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
     application.job_queue.run_repeating(
-        feed_poll_job(feeds), interval=interval, first=10, name=POLL_JOB_NAME
+        feed_poll_job(feeds, metrics), interval=interval, first=10, name=POLL_JOB_NAME
     )

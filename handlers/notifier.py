@@ -21,7 +21,9 @@ from telegram.error import (
 )
 
 from bot.domain import OutboxKind, OutboxMessage
+from bot.domain.visuals import StatsSeries
 from bot.ports import SendResult, SendStatus
+from handlers.charts import chart_caption, render_stats_chart
 from handlers.html import split_html
 from handlers.outbox_render import render_outbox
 from handlers.redaction import redact
@@ -92,6 +94,8 @@ class TelegramNotifier:
 
     async def send(self, message: OutboxMessage, reply_to_message_id: int | None) -> SendResult:
         """Render and send; long texts go out in parts, the first replying to the alert."""
+        if "chart" in message.payload:
+            return await self._send_chart(message)
         try:
             text = self._render(message)
         except Exception as exc:  # a payload we cannot render will never render
@@ -149,3 +153,26 @@ class TelegramNotifier:
                 sent.append(result.message_id)
                 break
         return SendResult(SendStatus.SENT, message_id=sent[0], message_ids=tuple(sent))
+
+    async def _send_chart(self, message: OutboxMessage) -> SendResult:
+        """A chart payload (the week under a digest): drawn here, sent as a photo."""
+        try:
+            series = StatsSeries.model_validate(message.payload["chart"])
+            png = await asyncio.to_thread(render_stats_chart, series)
+            caption = chart_caption(series)
+        except Exception as exc:  # a payload we cannot draw will never draw
+            logger.exception("cannot draw outbox chart %s", message.id)
+            return SendResult(SendStatus.PERMANENT, error=redact(f"chart failed: {exc}"))
+        try:
+            result = await self._bot.send_photo(
+                chat_id=message.chat_id,
+                photo=png,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                disable_notification=bool(message.payload.get("disable_notification", True)),
+            )
+        except TelegramError as exc:
+            return classify_error(exc, self._secrets)
+        return SendResult(
+            SendStatus.SENT, message_id=result.message_id, message_ids=(result.message_id,)
+        )

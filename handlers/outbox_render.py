@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import Incident, OutboxKind, OutboxMessage
+from bot.domain.visuals import StatsSeries
 from handlers import render
+from handlers.charts import chart_caption
 from handlers.html import esc
 
 
@@ -16,6 +18,9 @@ def render_outbox(message: OutboxMessage) -> str:
     note_text = str(note) if note else None
     if "digest" in payload:
         return render.digest_from_payload(payload["digest"])
+    if "chart" in payload:
+        # The caption of the week's chart (a text-only transport shows just this).
+        return chart_caption(StatsSeries.model_validate(payload["chart"]))
     text = _incidents_text(message.kind, payload, note_text)
     matched = payload.get("matched")
     if text is not None and isinstance(matched, list) and matched:

@@ -41,9 +41,12 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def install_redaction(token: str | None) -> RedactingFilter:
-    """Attach the filter to every root handler and quiet httpx/httpcore (they log URLs)."""
-    log_filter = RedactingFilter((token,) if token else ())
+def install_redaction(token: str | None, *others: str | None) -> RedactingFilter:
+    """Attach the filter to every root handler and quiet httpx/httpcore (they log URLs).
+
+    ``others`` are further secrets (the webhook secret token) kept out of the logs the same way.
+    """
+    log_filter = RedactingFilter(tuple(secret for secret in (token, *others) if secret))
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=logging.INFO)

@@ -454,6 +454,7 @@ def settings_message(view: ChatSettings) -> str:
     if view.next_digest_at is not None:
         lines[-1] += f" (next: {esc(local_time(view.next_digest_at, chat.timezone))})"
     lines.append(f"Quiet hours: <b>{esc(quiet)}</b>{' — quiet now' if view.quiet_now else ''}")
+    lines.append(f"Week's chart under the digest: <b>{'on' if chat.digest_chart else 'off'}</b>")
     lines.append(f"Subscriptions: <b>{len(view.subscriptions)}</b> (/subscriptions)")
     lines.append("")
     lines.append(

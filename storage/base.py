@@ -308,6 +308,10 @@ class OutboxRepository(Protocol):
         """How many messages are in each status."""
         ...
 
+    async def oldest_unsent(self) -> dt.datetime | None:
+        """When the oldest message still pending or sending was queued (None: all delivered)."""
+        ...
+
 
 class MetaRepository(Protocol):
     """Small key-value state: last ingest time, last error, scheduler marks."""

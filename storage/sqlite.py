@@ -306,6 +306,7 @@ def _chat_from_row(row: Row) -> Chat:
         active=bool(row["active"]),
         last_digest_date=_date_opt(row["last_digest_date"]),
         created_at=_dt(row["created_at"]),
+        digest_chart=bool(row["digest_chart"]),
     )
 
 
@@ -1509,8 +1510,8 @@ class SqliteChatRepository(_Repository):
         async def op(conn: aiosqlite.Connection) -> Chat:
             await conn.execute(
                 "INSERT INTO chats (id, type, title, timezone, digest_time, quiet_start, "
-                "quiet_end, language, active, last_digest_date, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "quiet_end, language, active, last_digest_date, created_at, digest_chart) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET type = excluded.type, "
                 "title = COALESCE(excluded.title, chats.title)",
                 (
@@ -1525,6 +1526,7 @@ class SqliteChatRepository(_Repository):
                     int(chat.active),
                     None if chat.last_digest_date is None else chat.last_digest_date.isoformat(),
                     _ts(chat.created_at or _now()),
+                    int(chat.digest_chart),
                 ),
             )
             stored = await _get_chat(conn, chat.id)
@@ -1548,7 +1550,7 @@ class SqliteChatRepository(_Repository):
             changed, _ = await _execute(
                 conn,
                 "UPDATE chats SET timezone = ?, digest_time = ?, quiet_start = ?, quiet_end = ?, "
-                "language = ?, last_digest_date = ? WHERE id = ?",
+                "language = ?, last_digest_date = ?, digest_chart = ? WHERE id = ?",
                 (
                     chat.timezone,
                     _time_text(chat.digest_time),
@@ -1556,6 +1558,7 @@ class SqliteChatRepository(_Repository):
                     _time_text(chat.quiet_end),
                     chat.language,
                     None if chat.last_digest_date is None else chat.last_digest_date.isoformat(),
+                    int(chat.digest_chart),
                     chat.id,
                 ),
             )
@@ -1587,11 +1590,12 @@ class SqliteChatRepository(_Repository):
                 return
             await conn.execute(
                 "INSERT INTO chats (id, type, title, timezone, digest_time, quiet_start, "
-                "quiet_end, language, active, last_digest_date, created_at) "
+                "quiet_end, language, active, last_digest_date, created_at, digest_chart) "
                 "SELECT :new, CASE type WHEN 'group' THEN 'supergroup' ELSE type END, title, "
                 "timezone, digest_time, quiet_start, quiet_end, language, active, "
-                "last_digest_date, created_at FROM chats WHERE id = :old "
+                "last_digest_date, created_at, digest_chart FROM chats WHERE id = :old "
                 "ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone, "
+                "digest_chart = excluded.digest_chart, "
                 "digest_time = excluded.digest_time, quiet_start = excluded.quiet_start, "
                 "quiet_end = excluded.quiet_end, language = excluded.language, "
                 "last_digest_date = COALESCE(excluded.last_digest_date, chats.last_digest_date), "
@@ -2006,6 +2010,19 @@ class SqliteOutboxRepository(_Repository):
             ):
                 result[row["status"]] = row["n"]
             return result
+
+        return await self._read(op)
+
+    async def oldest_unsent(self) -> dt.datetime | None:
+        """When the oldest message still pending or sending was queued (None: all delivered)."""
+
+        async def op(conn: aiosqlite.Connection) -> dt.datetime | None:
+            row = await _fetchone(
+                conn,
+                "SELECT MIN(created_at) AS oldest FROM outbox "
+                "WHERE status IN ('pending', 'sending')",
+            )
+            return _dt_opt(row["oldest"] if row is not None else None)
 
         return await self._read(op)
 

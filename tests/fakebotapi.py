@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.parser
+import email.policy
 import itertools
 import json
 import threading
@@ -74,6 +76,17 @@ class SentMessage:
 
 
 @dataclass
+class SentPhoto:
+    """A photo the bot uploaded (sendPhoto), with its bytes and caption."""
+
+    message_id: int
+    chat_id: int
+    data: bytes
+    caption: str
+    params: dict[str, Any]
+
+
+@dataclass
 class Fault:
     """A planned failure for the next matching calls."""
 
@@ -84,6 +97,21 @@ class Fault:
     retry_after: int = 1
     delay: float = 0.0
     description: str = ""
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """Fields of a multipart/form-data body: text as str, uploaded files as bytes."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        fields[name] = data if part.get_filename() else data.decode("utf-8")
+    return fields
 
 
 def _user(user_id: int, first_name: str = "Test", username: str | None = None) -> dict[str, Any]:
@@ -132,12 +160,15 @@ class FakeBotAPI:
         self.overall_per_second = 30
         self.calls: list[Call] = []
         self.messages: list[SentMessage] = []
+        self.photos: list[SentPhoto] = []
+        self.venues: list[dict[str, Any]] = []
         self.commands: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.blocked_chats: set[int] = set()
         self.migrated: dict[int, int] = {}
         self.admins: dict[int, set[int]] = {}  # chat -> admin user ids
         self.limit_violations = 0
+        self.webhook: dict[str, Any] | None = None  # what setWebhook stored, None = polling
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -145,6 +176,7 @@ class FakeBotAPI:
         self._last_sent: dict[int, float] = {}
         self._recent: list[float] = []
         self._lock = threading.Condition()
+        self._in_flight = 0  # requests being answered right now (guarded by _lock)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -170,7 +202,14 @@ class FakeBotAPI:
                 """Answer one Bot API call."""
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                server._handle(self, body)
+                with server._lock:
+                    server._in_flight += 1
+                try:
+                    server._handle(self, body)
+                finally:
+                    with server._lock:
+                        server._in_flight -= 1
+                        server._lock.notify_all()
 
             do_GET = do_POST
 
@@ -325,6 +364,10 @@ class FakeBotAPI:
                 raise AssertionError(msg)
             await asyncio.sleep(0.02)
 
+    async def wait_requests_answered(self, timeout: float = 30.0) -> None:
+        """Wait until no request is being answered (late "slow" sends have been recorded)."""
+        await self.wait_for(lambda: self._in_flight == 0, timeout, "the server to go idle")
+
     async def wait_messages(
         self, chat_id: int, count: int, timeout: float = 10.0
     ) -> list[SentMessage]:
@@ -382,6 +425,8 @@ class FakeBotAPI:
         raw: dict[str, Any] = {}
         if "json" in content_type and body:
             raw = json.loads(body)
+        elif content_type.startswith("multipart/form-data") and body:
+            raw = _multipart(content_type, body)
         elif body:
             raw = {key: values[-1] for key, values in parse_qs(body.decode()).items()}
         params: dict[str, Any] = {}
@@ -468,6 +513,36 @@ class FakeBotAPI:
             self.commands.append(params)
         return self._ok(True)
 
+    def _api_setWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            self.webhook = dict(params)
+        return self._ok(True)
+
+    def _api_deleteWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            self.webhook = None
+            if str(params.get("drop_pending_updates", "")).lower() in ("true", "1"):
+                self._updates.clear()
+        return self._ok(True)
+
+    def _api_getWebhookInfo(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            webhook = dict(self.webhook or {})
+            pending = len(self._updates)
+        info: dict[str, Any] = {
+            "url": str(webhook.get("url", "")),
+            "has_custom_certificate": False,
+            "pending_update_count": pending,
+        }
+        if webhook:
+            info["max_connections"] = int(webhook.get("max_connections") or 40)
+            if webhook.get("allowed_updates") is not None:
+                info["allowed_updates"] = webhook["allowed_updates"]
+            if webhook.get("last_error_message"):
+                info["last_error_date"] = int(time.time()) - 60
+                info["last_error_message"] = webhook["last_error_message"]
+        return self._ok(info)
+
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return self._ok(True)
 
@@ -523,6 +598,49 @@ class FakeBotAPI:
             message = SentMessage(next(self._message_ids), chat_id, text, params)
             self.messages.append(message)
         return self._ok(self._message_json(message))
+
+    def _api_sendPhoto(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        data = params.get("photo")
+        if not isinstance(data, bytes) or not data:
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: no photo"}
+        caption = str(params.get("caption", ""))
+        if len(caption) > 1024:
+            return 400, {"ok": False, "error_code": 400, "description": "caption is too long"}
+        with self._lock:
+            photo = SentPhoto(next(self._message_ids), chat_id, data, caption, params)
+            self.photos.append(photo)
+        result = self._message_json(SentMessage(photo.message_id, chat_id, caption, params))
+        result.pop("text")
+        result["caption"] = caption
+        result["photo"] = [
+            {"file_id": f"photo{photo.message_id}", "file_unique_id": "u", "width": 1, "height": 1}
+        ]
+        return self._ok(result)
+
+    def _api_sendVenue(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        for key in ("latitude", "longitude", "title", "address"):
+            if key not in params:
+                return 400, {"ok": False, "error_code": 400, "description": f"{key} missing"}
+        with self._lock:
+            self.venues.append(params)
+            message_id = next(self._message_ids)
+        result = self._message_json(SentMessage(message_id, chat_id, "", params))
+        result.pop("text")
+        location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
+        result["venue"] = {
+            "location": location,
+            "title": params["title"],
+            "address": params["address"],
+        }
+        result["location"] = location
+        return self._ok(result)
+
+    def photos_to(self, chat_id: int) -> list[SentPhoto]:
+        """Photos sent to one chat, in order."""
+        with self._lock:
+            return [photo for photo in self.photos if photo.chat_id == chat_id]
 
     def _message_json(self, message: SentMessage) -> dict[str, Any]:
         chat_type = "private" if message.chat_id > 0 else "supergroup"

@@ -512,6 +512,7 @@ class _Chats(_Repo):
                     "quiet_end",
                     "language",
                     "last_digest_date",
+                    "digest_chart",
                 )
             }
         )
@@ -702,6 +703,15 @@ class _Outbox(_Repo):
         for message in self._s.outbox.values():
             counts[message.status.value] = counts.get(message.status.value, 0) + 1
         return counts
+
+    async def oldest_unsent(self) -> dt.datetime | None:
+        unsent = [
+            message.created_at
+            for message in self._s.outbox.values()
+            if message.status in (OutboxStatus.PENDING, OutboxStatus.SENDING)
+            and message.created_at is not None
+        ]
+        return min(unsent, default=None)
 
 
 class _Meta(_Repo):

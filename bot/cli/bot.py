@@ -25,7 +25,7 @@ def _quiet_libraries(console: bool) -> None:
 @click.command("run")
 @db_option
 def run(database: str | None) -> None:
-    """Run the Telegram bot with long polling (needs TELEGRAM_BOT_TOKEN)."""
+    """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN): long polling, or SITREP_WEBHOOK_URL."""
     from bot.app import NO_BOT_HELP, run_bot
     from handlers.redaction import install_redaction
 
@@ -36,10 +36,14 @@ def run(database: str | None) -> None:
 
     from handlers.redaction import redact
 
-    install_redaction(settings.token)
+    install_redaction(settings.token, settings.webhook_secret)
     _quiet_libraries(console=False)
+    from handlers.web import HttpServerError
+
     try:
         asyncio.run(run_bot(settings))
+    except HttpServerError as exc:
+        raise CliError(str(exc)) from None
     except InvalidToken:
         raise CliError("Telegram rejected the bot token; check TELEGRAM_BOT_TOKEN") from None
     except TelegramError as exc:

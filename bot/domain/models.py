@@ -224,6 +224,7 @@ class Chat(_Model):
     active: bool = True
     last_digest_date: dt.date | None = None  # local date of the last digest queued
     created_at: dt.datetime | None = None
+    digest_chart: bool = False  # the daily digest is followed by the week's chart
 
     _aware = field_validator("created_at")(_require_aware)
 

@@ -412,7 +412,9 @@ class SafeFetcher:
         allowed_endpoints: Collection[tuple[str, int]] = (),
         transport: httpx.AsyncBaseTransport | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        user_agent: str = USER_AGENT,
     ) -> None:
+        self.user_agent = user_agent
         self.allow_private = settings.sitrep_allow_private_fetch
         self.max_bytes = settings.sitrep_fetch_max_bytes
         self.timeout = settings.sitrep_fetch_timeout_seconds
@@ -466,7 +468,7 @@ class SafeFetcher:
             follow_redirects=False,
             trust_env=False,
             timeout=httpx.Timeout(self.timeout),
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
 
     async def fetch(

@@ -180,6 +180,17 @@ class ChatService:
         chat.last_digest_date = self._skip_today_if_passed(chat, self._clock.now())
         return await self._save(chat)
 
+    async def set_digest_chart(self, chat_id: int, text: str) -> Chat:
+        """Follow the daily digest with the week's chart ("on") or not ("off")."""
+        chat = await self.get(chat_id)
+        choice = text.strip().lower()
+        if choice not in ("on", "off", "yes", "no"):
+            raise UserError(
+                f"{text.strip()!r} is neither on nor off.", usage="Example: /digest_chart on"
+            )
+        chat.digest_chart = choice in ("on", "yes")
+        return await self._save(chat)
+
     async def set_quiet(self, chat_id: int, text: str) -> Chat:
         """Set quiet hours ("22:00-07:00") or switch them off ("off")."""
         chat = await self.get(chat_id)

@@ -33,11 +33,14 @@ from bot.domain import (
     Subscription,
     SubscriptionKind,
 )
-from bot.domain.views import Digest, DigestCity, DigestGroup
+from bot.domain.views import Digest, DigestCity, DigestGroup, Period
+from bot.domain.visuals import StatsSeries
 from bot.ports import Clock
 from bot.services.chats import digest_moment, in_quiet_hours, local_date, next_digest_at
 from bot.services.errors import UserError
+from bot.services.periods import parse_period, previous_period
 from bot.services.queries import SCAN_LIMIT, QueryService
+from bot.services.visuals import series_of
 from storage.base import IncidentQuery, IncidentStats, Storage
 
 logger = logging.getLogger(__name__)
@@ -57,6 +60,14 @@ _EVENT_WEIGHT = {
 def digest_key(chat_id: int, day: dt.date) -> str:
     """Idempotency key of a chat's digest for one local day."""
     return f"digest:{chat_id}:{day.isoformat()}"
+
+
+def digest_chart_key(chat_id: int, day: dt.date) -> str:
+    """Idempotency key of the week's chart that follows a chat's digest."""
+    return f"digest-chart:{chat_id}:{day.isoformat()}"
+
+
+YOUR_AREAS = "Your areas"
 
 
 def severity_key(incident: Incident) -> tuple[int, int, int, str, int]:
@@ -225,6 +236,39 @@ class DigestService:
             previous_injured=previous.injured,
         )
 
+    async def _incidents_in(
+        self, subscriptions: list[Subscription], period: Period
+    ) -> list[Incident]:
+        ids = await self._matching_ids(
+            subscriptions,
+            IncidentQuery(
+                since=period.first_day,
+                until=period.last_day,
+                include_background=False,
+                limit=SCAN_LIMIT,
+            ),
+        )
+        if not ids:
+            return []
+        return await self._storage.incidents.query(IncidentQuery(ids=ids, limit=len(ids)))
+
+    async def week_series(
+        self, chat: Chat, subscriptions: list[Subscription], until: dt.datetime
+    ) -> StatsSeries:
+        """The chat's areas over the 7 days up to ``until``, by day, against the week before."""
+        zone = ZoneInfo(chat.timezone)
+        week = parse_period("7d", until, zone)
+        before = previous_period(week, zone)
+        labels = [s.label for s in subscriptions]
+        title = ", ".join(labels) if 0 < len(labels) <= 2 else YOUR_AREAS
+        return series_of(
+            title,
+            week,
+            before,
+            await self._incidents_in(subscriptions, week),
+            await self._incidents_in(subscriptions, before),
+        )
+
     def next_run(self, chat: Chat, now: dt.datetime | None = None) -> dt.datetime | None:
         """When the chat's next digest is due (now if overdue); None when digests are off."""
         return next_digest_at(chat, now or self._clock.now())
@@ -253,6 +297,8 @@ class DigestService:
         if not await self._storage.subscriptions.for_chat(chat.id):
             return 0
         digest = await self.compose(chat.id, today, until=due)
+        subscriptions = await self._storage.subscriptions.for_chat(chat.id)
+        chart = await self.week_series(chat, subscriptions, due) if chat.digest_chart else None
         async with self._storage.transaction():
             fresh = await self._storage.chats.get(chat.id)
             if fresh is None or (
@@ -271,6 +317,20 @@ class DigestService:
                     next_attempt_at=now,
                 )
             )
+            if chart is not None and created and fresh.digest_chart and not chart.empty:
+                await self._storage.outbox.enqueue(
+                    OutboxMessage(
+                        chat_id=chat.id,
+                        kind=OutboxKind.DIGEST,
+                        idempotency_key=digest_chart_key(chat.id, today),
+                        # The picture under the digest never rings a second time.
+                        payload={
+                            "chart": chart.model_dump(mode="json"),
+                            "disable_notification": True,
+                        },
+                        next_attempt_at=now,
+                    )
+                )
             fresh.last_digest_date = today
             await self._storage.chats.save_settings(fresh)
         return int(created)

@@ -135,7 +135,7 @@ class TestEveryFaultAtOnce:
                 storage, TelegramNotifier(bot, secrets=(TOKEN,)), SystemClock(), limits=FAST
             )
             await drain(storage, dispatcher)
-            await asyncio.sleep(1.2)  # let the late "slow" sends land at the server
+            await api.wait_requests_answered()  # the late "slow" sends have landed at the server
 
         assert not api.faults, "every injected fault was hit"
         received = Counter((m.chat_id, m.text) for m in api.messages)

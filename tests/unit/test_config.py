@@ -102,3 +102,83 @@ class TestEnvExample:
             if value:
                 monkeypatch.setenv(name, value)
         assert load_settings() == defaults
+
+
+class TestWebhookSettings:
+    SECRET = "Abc_123-xyz"
+
+    def test_polling_by_default_with_no_http_server(self) -> None:
+        settings = load_settings()
+        assert settings.sitrep_webhook_url is None
+        assert settings.webhook_path is None
+        assert settings.http_port is None
+
+    def test_webhook_takes_its_path_from_the_url_and_listens_on_8080(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SITREP_WEBHOOK_URL", "https://bot.example.org/tg/updates")
+        monkeypatch.setenv("SITREP_WEBHOOK_SECRET", self.SECRET)
+        settings = load_settings()
+        assert settings.webhook_path == "/tg/updates"
+        assert settings.http_port == 8080
+        assert settings.webhook_secret == self.SECRET
+        assert self.SECRET not in repr(settings)
+        assert self.SECRET not in str(settings.model_dump())
+
+    def test_a_url_without_a_path_posts_to_the_root(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("SITREP_WEBHOOK_URL", "https://bot.example.org")
+        monkeypatch.setenv("SITREP_WEBHOOK_SECRET", self.SECRET)
+        monkeypatch.setenv("SITREP_HTTP_PORT", "9000")
+        settings = load_settings()
+        assert (settings.webhook_path, settings.http_port) == ("/", 9000)
+
+    def test_http_port_alone_serves_probes_while_polling(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SITREP_HTTP_PORT", "9100")
+        settings = load_settings()
+        assert (settings.webhook_path, settings.http_port) == (None, 9100)
+
+    def test_the_secret_is_required_with_a_webhook(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("SITREP_WEBHOOK_URL", "https://bot.example.org/tg")
+        with pytest.raises(SettingsError, match="SITREP_WEBHOOK_SECRET is required"):
+            load_settings()
+
+    @pytest.mark.parametrize(
+        ("url", "why"),
+        [
+            ("http://bot.example.org/tg", "https://"),
+            ("https:///tg", "https://"),
+            ("https://bot.example.org/tg?x=1", "query"),
+            ("https://user:pw@bot.example.org/tg", "credentials"),
+            ("https://bot.example.org/metrics", "must not be one of"),
+        ],
+    )
+    def test_unusable_webhook_urls_are_refused(
+        self, monkeypatch: pytest.MonkeyPatch, url: str, why: str
+    ) -> None:
+        monkeypatch.setenv("SITREP_WEBHOOK_URL", url)
+        monkeypatch.setenv("SITREP_WEBHOOK_SECRET", self.SECRET)
+        with pytest.raises(SettingsError, match="SITREP_WEBHOOK_URL") as info:
+            load_settings()
+        assert why in str(info.value)
+
+    @pytest.mark.parametrize("secret", ["has space", "semi;colon", "é-accent", "x" * 257])
+    def test_secret_outside_telegrams_alphabet_is_refused_without_echo(
+        self, monkeypatch: pytest.MonkeyPatch, secret: str
+    ) -> None:
+        monkeypatch.setenv("SITREP_WEBHOOK_URL", "https://bot.example.org/tg")
+        monkeypatch.setenv("SITREP_WEBHOOK_SECRET", secret)
+        with pytest.raises(SettingsError, match="SITREP_WEBHOOK_SECRET") as info:
+            load_settings()
+        assert secret not in str(info.value)
+
+    @pytest.mark.parametrize(
+        ("name", "value"), [("SITREP_HTTP_PORT", "70000"), ("SITREP_WEBHOOK_MAX_CONNECTIONS", "0")]
+    )
+    def test_out_of_range_numbers_name_the_variable(
+        self, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+    ) -> None:
+        monkeypatch.setenv(name, value)
+        with pytest.raises(SettingsError, match=name):
+            load_settings()

@@ -178,3 +178,32 @@ class TestOutcomes:
         assert recovered.status is OutboxStatus.PENDING
         assert fresh.status is OutboxStatus.SENDING
         assert [m.idempotency_key for m in await storage.outbox.claim_due(T0)] == ["old"]
+
+
+class TestOldestUnsent:
+    """The age of the queue's head, for the metrics: pending and sending count, sent do not."""
+
+    async def test_empty_outbox_has_none(self, storage: SqliteStorage) -> None:
+        assert await storage.outbox.oldest_unsent() is None
+
+    async def test_oldest_pending_or_sending_row(self, storage: SqliteStorage, chat: int) -> None:
+        early, _ = await storage.outbox.enqueue(
+            make_message(chat, "alert:100:1", created_at=T0 - 10 * MINUTE)
+        )
+        await storage.outbox.enqueue(make_message(chat, "alert:100:2", created_at=T0 - MINUTE))
+        await storage.outbox.enqueue(make_message(chat, "alert:100:3", created_at=T0))
+        assert await storage.outbox.oldest_unsent() == T0 - 10 * MINUTE
+
+        claimed = await storage.outbox.claim_due(T0, limit=1)
+        assert [row.id for row in claimed] == [early.id]
+        assert await storage.outbox.oldest_unsent() == T0 - 10 * MINUTE  # sending still counts
+
+        assert early.id is not None
+        await storage.outbox.mark_sent(early.id, 5, T0)
+        assert await storage.outbox.oldest_unsent() == T0 - MINUTE
+
+    async def test_failed_rows_are_not_waiting(self, storage: SqliteStorage, chat: int) -> None:
+        row, _ = await storage.outbox.enqueue(make_message(chat, "alert:100:1", created_at=T0))
+        assert row.id is not None
+        await storage.outbox.mark_failed(row.id, "gone")
+        assert await storage.outbox.oldest_unsent() is None

@@ -91,6 +91,10 @@ class RecordingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         api = url.rsplit("/", 1)[-1]
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            # Uploaded files (sendPhoto): keep their bytes under the parameter's name.
+            for name, upload in (request_data.multipart_data or {}).items():
+                params[name] = upload[1]
         sent = Sent(api, params)
         self.calls.append(sent)
         result: Any = True
@@ -118,6 +122,13 @@ class RecordingRequest(BaseRequest):
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                 "text": params.get("text", ""),
+            }
+        elif api in ("sendPhoto", "sendVenue"):
+            sent.message_id = next(self._ids)
+            result = {
+                "message_id": sent.message_id,
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
             }
         elif api == "getChatMember":
             key = (int(params["chat_id"]), int(params["user_id"]))

@@ -103,3 +103,26 @@ class TestRun:
         captured = capsys.readouterr()
         assert code != 0
         assert TOKEN not in captured.err + captured.out
+
+
+class TestPictures:
+    def test_the_stats_chart_is_saved_where_the_console_says(self, tmp_path: Path) -> None:
+        from handlers.console import ConsoleRequest
+
+        lines: list[str] = []
+        request = ConsoleRequest(lines.append, picture_dir=tmp_path / "pictures")
+        png = b"\x89PNG\r\n\x1a\nfake"
+        request._answer("sendPhoto", {"chat_id": 1, "photo": png, "caption": "📊 chart"})
+        [saved] = (tmp_path / "pictures").iterdir()
+        assert saved.read_bytes() == png
+        assert f"[picture: {saved}]" in lines[-1]
+        assert "📊 chart" in lines[-1]
+
+    def test_a_venue_is_printed_with_its_coordinates(self, tmp_path: Path) -> None:
+        from handlers.console import ConsoleRequest
+
+        lines: list[str] = []
+        request = ConsoleRequest(lines.append, picture_dir=tmp_path)
+        venue = {"chat_id": 1, "latitude": 30.5, "longitude": 47.8, "title": "#1 Basra"}
+        request._answer("sendVenue", {**venue, "address": "Basra, IQ"})
+        assert "📍 #1 Basra, Basra, IQ (30.5, 47.8)" in lines[-1]

@@ -201,3 +201,38 @@ class TestRedaction:
         assert any(isinstance(f, RedactingFilter) for f in root_filters)
         for handler in logging.getLogger().handlers:
             handler.filters = [f for f in handler.filters if not isinstance(f, RedactingFilter)]
+
+
+class TestChartPayload:
+    """The week's chart under a digest: drawn by the notifier, sent as a silent photo."""
+
+    @staticmethod
+    def chart_payload() -> dict[str, Any]:
+        from tests.unit.handlers.test_charts import series
+
+        return {"chart": series().model_dump(mode="json"), "disable_notification": True}
+
+    async def test_sent_as_a_photo_with_a_caption(
+        self, api: FakeBotAPI, notifier: TelegramNotifier
+    ) -> None:
+        result = await notifier.send(message(self.chart_payload(), OutboxKind.DIGEST), None)
+        assert result.status is SendStatus.SENT
+        [photo] = api.photos_to(77)
+        assert photo.data.startswith(b"\x89PNG\r\n\x1a\n")
+        assert "Basra" in photo.caption
+        assert str(photo.params.get("disable_notification")).lower() == "true"
+        assert result.message_id == photo.message_id
+
+    async def test_an_undrawable_payload_is_a_permanent_failure(
+        self, api: FakeBotAPI, notifier: TelegramNotifier
+    ) -> None:
+        result = await notifier.send(message({"chart": {"title": "x"}}, OutboxKind.DIGEST), None)
+        assert result.status is SendStatus.PERMANENT
+        assert api.photos_to(77) == []
+
+    async def test_a_blocked_chat_is_reported(
+        self, api: FakeBotAPI, notifier: TelegramNotifier
+    ) -> None:
+        api.faults.append(Fault("403", method="sendPhoto"))
+        result = await notifier.send(message(self.chart_payload(), OutboxKind.DIGEST), None)
+        assert result.status is SendStatus.BLOCKED

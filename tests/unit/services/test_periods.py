@@ -170,3 +170,80 @@ class TestSplitTrailingPeriod:
     )
     def test_split(self, text: str, rest: str, period: str | None) -> None:
         assert split_trailing_period(text) == (rest, period)
+
+
+class TestCalendarPeriods:
+    """Forms users typed and were refused: past N days, this week, a month, a year, a weekday."""
+
+    @pytest.mark.parametrize(
+        ("text", "first", "last", "label"),
+        [
+            ("past 3 days", dt.date(2022, 8, 30), dt.date(2022, 9, 2), "last 3 days"),
+            ("the last three days", dt.date(2022, 8, 30), dt.date(2022, 9, 2), "last 3 days"),
+            ("in August 2022", dt.date(2022, 8, 1), dt.date(2022, 8, 31), "in August 2022"),
+            ("aug 2022", dt.date(2022, 8, 1), dt.date(2022, 8, 31), "in August 2022"),
+            ("july", dt.date(2022, 7, 1), dt.date(2022, 7, 31), "in July 2022"),
+            ("october", dt.date(2021, 10, 1), dt.date(2021, 10, 31), "in October 2021"),
+            ("2021", dt.date(2021, 1, 1), dt.date(2021, 12, 31), "in 2021"),
+            ("2022", dt.date(2022, 1, 1), dt.date(2022, 9, 2), "in 2022"),
+            ("this week", dt.date(2022, 8, 29), dt.date(2022, 9, 2), "this week"),
+            ("this month", dt.date(2022, 9, 1), dt.date(2022, 9, 2), "this month"),
+            ("since Monday", dt.date(2022, 8, 29), dt.date(2022, 9, 2), "since Monday 2022-08-29"),
+            ("since august", dt.date(2022, 8, 1), dt.date(2022, 9, 2), "since 2022-08-01"),
+            # Said on a Friday, "since Friday" is a week ago: today has its own word.
+            ("since friday", dt.date(2022, 8, 26), dt.date(2022, 9, 2), "since Friday 2022-08-26"),
+            ("on Tuesday", dt.date(2022, 8, 30), dt.date(2022, 8, 30), "2022-08-30 (Tuesday)"),
+        ],
+    )
+    def test_english(self, text: str, first: dt.date, last: dt.date, label: str) -> None:
+        period = parse_period(text, NOW, BAGHDAD)
+        assert (period.first_day, period.last_day, period.label) == (first, last, label)
+        assert period.until <= NOW
+
+    @pytest.mark.parametrize(
+        ("text", "label"),
+        [
+            ("آخر ٣ أيام", "last 3 days"),
+            ("الأيام الثلاثة الماضية", "last 3 days"),
+            ("في آب 2022", "in August 2022"),
+            ("أغسطس ٢٠٢٢", "in August 2022"),
+            ("في كانون الثاني 2022", "in January 2022"),
+            ("تشرين الأول 2021", "in October 2021"),
+            ("عام 2021", "in 2021"),
+            ("هذا الأسبوع", "this week"),
+            ("هذا الشهر", "this month"),
+            ("منذ يوم الاثنين", "since Monday 2022-08-29"),
+            ("منذ الإثنين", "since Monday 2022-08-29"),
+            ("الأسبوع الماضي", "last week"),
+            ("خلال الشهر الماضي", "last month"),
+            ("بالأمس", "yesterday"),
+        ],
+    )
+    def test_arabic(self, text: str, label: str) -> None:
+        assert parse_period(text, NOW, BAGHDAD).label == label
+
+    def test_a_whole_month_ends_at_its_last_midnight(self) -> None:
+        period = parse_period("August 2022", NOW, BAGHDAD)
+        assert period.since == dt.datetime(2022, 7, 31, 21, 0, tzinfo=dt.UTC)
+        assert period.until == dt.datetime(2022, 8, 31, 21, 0, tzinfo=dt.UTC)
+
+    @pytest.mark.parametrize("text", ["2023", "in December 2022", "2009"])
+    def test_future_or_too_old_calendar_periods_are_refused(self, text: str) -> None:
+        with pytest.raises(UserError):
+            parse_period(text, NOW, BAGHDAD)
+
+    @pytest.mark.parametrize(
+        ("text", "rest", "period"),
+        [
+            ("Basra past 3 days", "Basra", "past 3 days"),
+            ("Kirkuk this week", "Kirkuk", "this week"),
+            ("Erbil in August 2022", "Erbil", "in August 2022"),
+            ("Mosul 2022", "Mosul", "2022"),
+            ("AAH since Monday", "AAH", "since Monday"),
+            ("البصرة في آب 2022", "البصرة", "في آب 2022"),
+            ("كركوك منذ يوم الاثنين", "كركوك", "منذ يوم الاثنين"),
+            ("Camp Speicher", "Camp Speicher", None),
+        ],
+    )
+    def test_split(self, text: str, rest: str, period: str | None) -> None:
+        assert split_trailing_period(text) == (rest, period)

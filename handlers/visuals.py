@@ -1,0 +1,282 @@
+"""Pictures in chats: the /stats chart, /map, and an incident's place on Telegram's own map.
+
+Thin like the commands: parse, call one service, draw (handlers.charts, handlers.maps), send.
+The text answer always comes first; a picture that cannot be drawn never costs the user it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.config import Settings
+from bot.domain import Incident, SubscriptionKind
+from bot.domain.views import StatsResult, Target
+from bot.domain.visuals import IncidentMap
+from bot.ingest.fetch import FetchError, SafeFetcher
+from bot.services.errors import UserError
+from bot.services.periods import canonical_period, split_trailing_period
+from bot.services.questions import resolve_preferring_city
+from bot.services.visuals import VisualService
+from handlers.charts import chart_caption, render_stats_chart
+from handlers.html import esc
+from handlers.maps import Fetch, TileCache, TileError, render_map
+
+if TYPE_CHECKING:
+    from handlers.commands import AnyApplication, BotHandlers, Context
+
+logger = logging.getLogger(__name__)
+
+MAP_DEFAULT_PERIOD = "30d"
+MAP_USAGE = "Example: /map Basra 30d or /map AAH this week"
+MAX_TEXT_POINTS = 15
+TILE_ACCEPT = ("image/png", "image/jpeg", "image/webp")
+_KIND_CODE = {
+    SubscriptionKind.PLACE: "p",
+    SubscriptionKind.ADMIN1: "a",
+    SubscriptionKind.ACTOR: "f",
+}
+
+
+def tile_fetcher(fetcher: SafeFetcher) -> Fetch:
+    """Tiles through the project's safe fetching: checked addresses, size cap, timeouts."""
+
+    async def fetch(url: str) -> bytes:
+        try:
+            result = await fetcher.fetch(url, accept=TILE_ACCEPT)
+        except FetchError as exc:
+            raise TileError(exc.reason) from None
+        return result.content
+
+    return fetch
+
+
+def build_tiles(settings: Settings, fetcher: SafeFetcher | None = None) -> TileCache:
+    """The tile cache for the configured server, fetching with the configured User-Agent."""
+    safe = fetcher or SafeFetcher(settings, user_agent=settings.sitrep_tile_user_agent)
+    return TileCache(settings.sitrep_tile_url, tile_fetcher(safe), settings.tile_cache_path)
+
+
+def location_button(incident: Incident) -> InlineKeyboardButton | None:
+    """ "📍 On the map" for an incident with coordinates (sends a Telegram venue)."""
+    location = incident.location
+    if incident.id is None or location.lat is None or location.lon is None:
+        return None
+    return InlineKeyboardButton("📍 Show on the map", callback_data=f"loc:{incident.id}")
+
+
+def map_caption(incident_map: IncidentMap) -> str:
+    """The caption under a map: what, when, how many, what was left off."""
+    killed = sum(point.killed for point in incident_map.points)
+    text = (
+        f"<b>{esc(incident_map.title)}</b>, {esc(incident_map.period.label)}: "
+        f"{incident_map.total} incident{'s' if incident_map.total != 1 else ''}, "
+        f"{killed} killed. Circles grow with the killed."
+    )
+    if incident_map.unlocated:
+        text += f"\n{incident_map.unlocated} without coordinates are not on the map."
+    return text
+
+
+def map_as_text(incident_map: IncidentMap, reason: str) -> str:
+    """The answer when tiles cannot be fetched: the same places, as a list."""
+    lines = [
+        f"I couldn't draw the map just now ({esc(reason)}). Here are the places instead:",
+        f"<b>{esc(incident_map.title)}</b>, {esc(incident_map.period.label)}",
+    ]
+    ranked = sorted(incident_map.points, key=lambda p: (-p.killed, -p.incidents, p.name))
+    for point in ranked[:MAX_TEXT_POINTS]:
+        ids = " ".join(f"/incident {i}" for i in point.incident_ids[:3])
+        lines.append(
+            f"• {esc(point.name)} ({point.lat:.3f}, {point.lon:.3f}): {point.incidents} "
+            f"incident{'s' if point.incidents != 1 else ''}, {point.killed} killed {ids}".rstrip()
+        )
+    if len(ranked) > MAX_TEXT_POINTS:
+        lines.append(f"… and {len(ranked) - MAX_TEXT_POINTS} more places.")
+    return "\n".join(lines)
+
+
+class VisualHandlers:
+    """/map, the /stats chart and the incident location button, next to :class:`BotHandlers`."""
+
+    def __init__(
+        self,
+        commands: BotHandlers,
+        visuals: VisualService,
+        tiles: TileCache,
+        settings: Settings,
+    ) -> None:
+        """Share the commands' sending and resolving; draw with ``tiles`` and settings."""
+        self.commands = commands
+        self.visuals = visuals
+        self.tiles = tiles
+        self.attribution = settings.sitrep_tile_attribution
+
+    def register(self, application: AnyApplication) -> None:
+        """/map and the map buttons (before the fallbacks)."""
+        safe = self.commands._safe
+        application.add_handler(
+            CommandHandler("map", safe(self.cmd_map), filters=filters.UpdateType.MESSAGE)
+        )
+        application.add_handler(
+            CommandHandler(
+                "digest_chart", safe(self.cmd_digest_chart), filters=filters.UpdateType.MESSAGE
+            )
+        )
+        application.add_handler(
+            CallbackQueryHandler(safe(self.on_map_button), pattern=r"^(loc|mp):")
+        )
+
+    # ---- sending pictures ----------------------------------------------------------------
+
+    async def _send_photo(self, update: Update, png: bytes, caption: str) -> Message | None:
+        chat = update.effective_chat
+        if chat is None:
+            return None
+        message = update.effective_message
+        thread = message.message_thread_id if message is not None else None
+        return await update.get_bot().send_photo(
+            chat_id=chat.id,
+            photo=png,
+            caption=caption[:1024],
+            parse_mode=ParseMode.HTML,
+            message_thread_id=thread,
+        )
+
+    async def send_stats_chart(self, update: Update, result: StatsResult) -> None:
+        """The chart under a /stats answer (nothing to draw: no chart)."""
+        series = await self.visuals.stats_series(result)
+        if series.empty:
+            return
+        try:
+            png = await asyncio.to_thread(render_stats_chart, series)
+        except Exception:  # the numbers were sent; a drawing bug must not turn into an apology
+            logger.exception("could not draw the stats chart")
+            return
+        await self._send_photo(update, png, chart_caption(series))
+
+    async def cmd_digest_chart(self, update: Update, context: Context) -> None:
+        """/digest_chart on|off: the week's chart under each daily digest (off by default)."""
+        commands = self.commands
+        await commands._setting(
+            update, commands.services.chats.set_digest_chart, "Example: /digest_chart on"
+        )
+
+    # ---- /map ----------------------------------------------------------------------------
+
+    async def cmd_map(self, update: Update, context: Context) -> None:
+        """/map <place|faction> [period]: a map of the incidents, circles sized by killed.
+
+        "Basra" is the city (as in /city); "Basra governorate" the governorate.
+        """
+        commands = self.commands
+        chat_id = await commands._ensure_chat(update)
+        name, period_text = split_trailing_period(commands._checked_arg(update))
+        timezone = await commands._chat_timezone(chat_id)
+        commands.services.queries.parse_period(period_text, timezone)  # a typo is told first
+        if not name:
+            await self.show_map(update, None, period_text)
+            return
+        resolution = await resolve_preferring_city(commands.services.catalog, name)
+        target = resolution.unique
+        if target is None:
+            code = _period_code(period_text)
+            await commands._choose(
+                update, resolution, lambda t: f"mp:{_KIND_CODE[t.kind]}:{code}:{t.key}", MAP_USAGE
+            )
+            return
+        await self.show_map(update, target, period_text)
+
+    async def show_map(
+        self, update: Update, target: Target | None, period_text: str | None
+    ) -> None:
+        """Draw and send the map of a target (None: everything) in a period (default 30 days)."""
+        commands = self.commands
+        chat = update.effective_chat
+        timezone = await commands._chat_timezone(chat.id) if chat else None
+        period = commands.services.queries.parse_period(
+            period_text or MAP_DEFAULT_PERIOD, timezone
+        )
+        incident_map = await self.visuals.incident_map(target, period)
+        if not incident_map.points:
+            text = (
+                f"No incidents with a known place for {esc(incident_map.title)}, "
+                f"{esc(period.label)}."
+            )
+            if incident_map.total:
+                text += f" ({incident_map.total} without coordinates.)"
+            await commands._send(update, text + "\n<i>Try a longer period, e.g. /map Basra 1y</i>")
+            return
+        try:
+            png = await render_map(
+                incident_map,
+                self.tiles,
+                self.attribution,
+                f"{incident_map.title} — {period.label}",
+            )
+        except TileError as exc:
+            logger.warning("map tiles unavailable: %s", exc)
+            await commands._send(update, map_as_text(incident_map, str(exc)))
+            return
+        await self._send_photo(update, png, map_caption(incident_map))
+
+    @staticmethod
+    def incident_markup(incident: Incident) -> InlineKeyboardMarkup | None:
+        """The keyboard under an incident's record: its place on the map, when it has one."""
+        return incident_markup(incident)
+
+    # ---- buttons -------------------------------------------------------------------------
+
+    async def on_map_button(self, update: Update, context: Context) -> None:
+        """ "loc:<id>" sends the incident's venue; "mp:<kind>:<period>:<key>" draws a map."""
+        query = update.callback_query
+        if query is None:
+            return
+        prefix, _, rest = (query.data or "").partition(":")
+        if prefix == "loc" and rest.isdigit():
+            await self.commands._answer(query)
+            await self.send_location(update, int(rest))
+            return
+        parts = rest.split(":", 2)
+        if prefix == "mp" and len(parts) == 3:
+            await self.commands._answer(query)
+            target = await self.commands._target(parts[0], parts[2])
+            await self.show_map(update, target, parts[1].replace("_", " ") or None)
+            return
+        await self.commands._answer(query)
+
+    async def send_location(self, update: Update, incident_id: int) -> None:
+        """The incident's place as a Telegram venue (opens in the user's map app)."""
+        chat = update.effective_chat
+        detail = await self.commands.services.queries.incident(incident_id)
+        location = detail.incident.location
+        if chat is None or location.lat is None or location.lon is None:
+            raise UserError("That incident has no coordinates to show.")
+        address = ", ".join(
+            part for part in (location.admin2, location.admin1, location.country) if part
+        )
+        await update.get_bot().send_venue(
+            chat_id=chat.id,
+            latitude=location.lat,
+            longitude=location.lon,
+            title=f"#{incident_id} {location.name}"[:64],
+            address=f"{address} ({location.geo_precision.value} precision)"[:128],
+        )
+
+
+def _period_code(period_text: str | None) -> str:
+    """A period for callback data: its Latin form (Arabic would not fit in 64 bytes)."""
+    if not period_text:
+        return ""
+    return canonical_period(period_text).replace(" ", "_").replace(":", "")[:24]
+
+
+def incident_markup(incident: Incident) -> InlineKeyboardMarkup | None:
+    """The keyboard under an incident's record: its place on the map, when it has one."""
+    button = location_button(incident)
+    return InlineKeyboardMarkup([[button]]) if button else None

@@ -1,2 +1,0 @@
--- Placeholder: version 5 belongs to another branch of issue work. Delete this file when
--- merging, so that branch's 0005_*.sql takes its place (this one changes nothing).

@@ -1,0 +1,28 @@
+"""Fixtures for the whole suite."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+
+@pytest.fixture(autouse=True)
+def _logging_enabled_again() -> Iterator[None]:
+    """A CLI error shuts logging off for the rest of the process; tests turn it on again."""
+    yield
+    logging.disable(logging.NOTSET)
+
+
+# Hypothesis: speed is measured in bench/, never asserted in a unit test. Its default 200 ms
+# deadline per example and its "too slow" health check fail on a loaded machine (CI shares two
+# cores), so the suite turns both off for every property test.
+settings.register_profile(
+    "sitrep",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.load_profile("sitrep")

@@ -1,0 +1,97 @@
+"""Charts and maps end to end: the application polling the fake Bot API, tiles on 127.0.0.1."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from bot.config import Settings
+from bot.domain.visuals import IncidentMap, MapPoint
+from bot.services.periods import parse_period
+from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot
+from tests.fakebotapi import TOKEN, FakeBotAPI, SentMessage
+from tests.httpserver import LocalHTTPServer, running_server
+from tests.tiles import TILE_TEMPLATE_PATH, serve_tiles_for
+
+USER = 502
+
+
+@pytest.fixture
+def tiles() -> Iterator[LocalHTTPServer]:
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(api: FakeBotAPI, tmp_path: Path, tiles: LocalHTTPServer) -> Settings:
+    """The e2e settings plus a tile server on 127.0.0.1."""
+    values: dict[str, Any] = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "SITREP_DATABASE": str(tmp_path / "e2e.sqlite3"),
+        "SITREP_DATA_DIR": str(tmp_path / "data"),
+        "SITREP_ADMIN_IDS": str(ADMIN_ID),
+        "SITREP_TIMEZONE": "Asia/Baghdad",
+        "SITREP_USER_RATE_PER_MINUTE": 1000,
+        "SITREP_TILE_URL": tiles.url(TILE_TEMPLATE_PATH),
+        "SITREP_ALLOW_PRIVATE_FETCH": "true",
+    }
+    return Settings(_env_file=None, **values)
+
+
+async def ask(api: FakeBotAPI, text: str, chat_id: int) -> SentMessage:
+    before = len(api.sent_to(chat_id))
+    api.send_text(text, chat_id=chat_id)
+    return await api.wait_reply(chat_id, before)
+
+
+async def ingest_basra(api: FakeBotAPI, bot: RunningBot) -> IncidentMap:
+    """The admin ingests a report; return the map points /map Basra will draw."""
+    answer = await ask(api, f"/ingest {FIRST_REPORT}", ADMIN_ID)
+    assert "New incidents: 1" in answer.text
+    incident = await bot.context.storage.incidents.get(1)
+    assert incident is not None
+    assert incident.location.lat is not None
+    assert incident.location.lon is not None
+    return IncidentMap(
+        title="Basra",
+        period=parse_period("30d", bot.context.clock.now(), "Asia/Baghdad"),
+        points=[MapPoint(lat=incident.location.lat, lon=incident.location.lon, name="Basra")],
+    )
+
+
+class TestPictures:
+    async def test_stats_button_then_map(
+        self, api: FakeBotAPI, bot: RunningBot, tiles: LocalHTTPServer
+    ) -> None:
+        points = await ingest_basra(api, bot)
+        chooser = await ask(api, "/stats Basra 30d", USER)
+        city = next(data for _, data in chooser.buttons if data.startswith("st:p:"))
+        api.press(chooser, city, user_id=USER)
+        await api.wait_for(lambda: len(api.photos_to(USER)) == 1, what="the stats chart")
+        chart = api.photos_to(USER)[0]
+        assert Image.open(io.BytesIO(chart.data)).size == (1280, 960)
+
+        serve_tiles_for(tiles, points)
+        api.send_text("/map Basra", chat_id=USER)
+        await api.wait_for(lambda: len(api.photos_to(USER)) == 2, what="the map")
+        drawn = api.photos_to(USER)[1]
+        assert Image.open(io.BytesIO(drawn.data)).size == (1024, 768)
+        assert "Basra" in drawn.caption
+
+    async def test_a_question_and_a_tile_failure(
+        self, api: FakeBotAPI, bot: RunningBot, tiles: LocalHTTPServer
+    ) -> None:
+        points = await ingest_basra(api, bot)
+        serve_tiles_for(tiles, points, status=500)
+        before = len(api.sent_to(USER))
+        api.send_text("map of Basra in the past 30 days", chat_id=USER)
+        messages = await api.wait_messages(USER, before + 2)
+        assert messages[before].text.startswith("🔎 Showing: map of Basra")
+        assert "couldn't draw the map" in messages[before + 1].text
+        assert api.photos_to(USER) == []
