@@ -150,7 +150,11 @@ _CAPTION_RE = re.compile(
 )
 _FURNITURE_RE = re.compile(
     r"^(?:read more|published|updated|category|date|by\s+[A-Z]|advertisements?|share|"
-    r"photo|file photo|\d+\s+min read|live story|related|watch|listen|copyright)\b",
+    r"photo|file photo|\d+\s+min read|live story|related|watch|listen|copyright|"
+    # Photo captions: their place and day are the picture's, perhaps years old.
+    r"in\s+this\s+(?:[\w-]+\s+){0,3}(?:photo|image|picture|frame|still|handout|video\s+grab)|"
+    r"(?:this|a)\s+(?:[\w-]+\s+)?(?:photo|image|picture)\s+(?:taken|made|released|provided|"
+    r"obtained|distributed|shows|showing))\b",
     re.IGNORECASE,
 )
 _TERMINAL = ".!?\"'”’)"
