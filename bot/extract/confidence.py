@@ -20,7 +20,7 @@ from bot.domain.models import Incident
 from bot.extract.actors import countries_named
 from bot.extract.casualties import find_figures
 from bot.extract.events import find_triggers
-from bot.extract.normalize import fold
+from bot.extract.normalize import fold, match_key
 from bot.extract.text import split_clauses
 
 __all__ = [
@@ -77,6 +77,7 @@ class ReportView:
 
     headline_and_lead: str  # folded
     countries: frozenset[str]  # ISO codes the headline and lead name
+    title: str = ""  # as written: the headline also names the event's place
 
     @classmethod
     def of(
@@ -84,7 +85,7 @@ class ReportView:
     ) -> ReportView:
         """The view of a report from its title and its first ``lead_sentences`` sentences."""
         text = " ".join([title or "", *sentences[:lead_sentences]])
-        return cls(fold(text), frozenset(countries_named(text)))
+        return cls(fold(text), frozenset(countries_named(text)), title or "")
 
 
 def _place_roles(names: Sequence[str], evidence: Sequence[str]) -> set[str]:
@@ -105,6 +106,16 @@ def _place_roles(names: Sequence[str], evidence: Sequence[str]) -> set[str]:
                 else:
                     roles.add("other")
     return roles
+
+
+def _spelled_otherwise(name: str, sentences: Sequence[str]) -> set[str]:
+    """{"other"} when the name occurs with other punctuation ("Bi'r al 'Abd" as "Bir
+    al-Abd", "Mrauk-U" as "Mrauk U"), else an empty set."""
+    key = match_key(name)
+    if len(key) < 3:
+        return set()
+    pattern = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)")
+    return {"other"} if any(pattern.search(match_key(s)) for s in sentences) else set()
 
 
 def _event_words(evidence: Sequence[str]) -> tuple[bool, bool]:
@@ -155,7 +166,8 @@ def score_incident(
         doubt(_PRECISION_FACTOR[location.geo_precision],
               f"place: only the {location.geo_precision.value} is known")  # fmt: skip
     names = _place_names(incident)
-    roles = _place_roles(names, incident.evidence)
+    sentences = [*incident.evidence, view.title] if view.title else list(incident.evidence)
+    roles = _place_roles(names, sentences) or _spelled_otherwise(location.name, sentences)
     if location.geo_precision is not GeoPrecision.COUNTRY:
         if not roles:
             doubt(_PLACE_UNSEEN, "place: not named in the sentences the incident was read from")

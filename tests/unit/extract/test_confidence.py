@@ -134,3 +134,16 @@ def test_a_second_report_halves_the_doubt() -> None:
 
 def test_unscored_incidents_stay_unscored() -> None:
     assert corroborate(made([EVENT]), made([EVENT]), reports=2) is None
+
+
+def test_another_punctuation_of_the_name_still_names_the_place() -> None:
+    place = Location(name="Bi'r al 'Abd", admin1="North Sinai", country="EG", lat=31.0, lon=33.0)
+    sentence = "A bomb exploded at a mosque in Bir al-Abd on Friday, killing 30 worshippers."
+    confidence = score_incident(made([sentence], place), view("Mosque attack", sentence))
+    assert "place: not named in the sentences the incident was read from" not in confidence.reasons
+
+
+def test_the_headline_names_the_place_of_a_lead_that_does_not() -> None:
+    lead = "Shells hit a bus stop in the rebel-held city on Thursday, killing 13 people."
+    confidence = score_incident(made([lead]), view("Shelling in Mosul kills 13", lead))
+    assert confidence.reasons == ()
