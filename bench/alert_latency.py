@@ -8,15 +8,17 @@ places the reports never name, so a report alerts about a dozen chats. 100 gener
 extractor while the real ``Dispatcher`` + ``TelegramNotifier`` + PTB ``Bot`` deliver to the
 fake server (its own process) under Telegram's real limits (30/s overall, 1/s per chat).
 
-The alert burst grace (20 s by default: alerts queued together go out as one message) is set
-to zero here, so the figure is the pipeline's own latency; in production add up to the grace
-on top, by design. Only first alerts are timed (updates to merged incidents are not).
+Production settings throughout (``build_services`` and ``DeliveryLimits`` defaults): alerts
+are due at once and the dispatcher groups only what reaches a chat while its earlier alert is
+being sent or within its one-second slot. Only first alerts are timed (updates to merged
+incidents are not). Reports that queue fewer than 30 alerts (Telegram's per-second limit) are
+reported apart from bigger bursts, whose queueing at 30/s is by design.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
+import bisect
 import random
 import sqlite3
 import tempfile
@@ -28,6 +30,7 @@ from bench.fakeserver import serve
 from bench.report import Row, percentile
 
 FIRST_CHAT = 60_000_000
+BURST = 30  # alerts due at once beyond Telegram's 30/s queue by design: reported apart
 _ELSEWHERE = ("Aleppo", "Idlib", "Raqqa", "Homs", "Sanaa", "Aden", "Taiz", "Marib", "Hodeidah")
 _FACTIONS = ("Islamic State", "Asaib Ahl al-Haq", "Kataib Hezbollah", "PKK", "Peshmerga")
 
@@ -41,8 +44,8 @@ async def _run(quick: bool, progress: Callable[[str], None]) -> list[Row]:
     from bot.domain import ChatType
     from bot.domain.views import Target
     from bot.extract.actors import ActorRegistry
-    from bot.extract.engine import RulesEngine, RulesExtractor
     from bot.extract.gazetteer import Gazetteer
+    from bot.extract.pipeline import build_rules_extractor
     from bot.ports import SystemClock
     from bot.services import build_services
     from bot.services.delivery import DeliveryLimits, Dispatcher
@@ -62,12 +65,11 @@ async def _run(quick: bool, progress: Callable[[str], None]) -> list[Row]:
         try:
             services = build_services(
                 storage,
-                RulesExtractor(RulesEngine(gazetteer, actors)),
+                build_rules_extractor(gazetteer, actors),
                 gazetteer,
                 actors,
                 clock,
                 bench_settings(),
-                alert_grace=dt.timedelta(0),
             )
             catalog = services.catalog
             relevant: list[Target] = []
@@ -90,7 +92,11 @@ async def _run(quick: bool, progress: Callable[[str], None]) -> list[Row]:
             articles = generate_articles(
                 reports, seed=21, places=IRAQ_PLACES, published=clock.now()
             )
-            started_at: dict[int, float] = {}
+            # Each alert is timed from the report whose ingest queued it (an alert queued when a
+            # later report raised the toll past a chat's threshold counts from that report).
+            begun_at: list[float] = []
+            last_row: list[int] = []
+            watcher = sqlite3.connect(path)
             ingest_ms: list[float] = []
             with serve(30, 1.0) as server:
                 bot = Bot(
@@ -116,9 +122,13 @@ async def _run(quick: bool, progress: Callable[[str], None]) -> list[Row]:
                             url=f"https://news.example/{article.name}",
                         )
                         ingest_ms.append((time.monotonic() - begun) * 1000)
-                        for incident in outcome.new_incidents:
-                            assert incident.id is not None
-                            started_at[incident.id] = begun
+                        del outcome
+                        begun_at.append(begun)
+                        last_row.append(
+                            watcher.execute("SELECT COALESCE(MAX(id), 0) FROM outbox").fetchone()[
+                                0
+                            ]
+                        )
                         dispatcher.wake()
                         await asyncio.sleep(rng.expovariate(pace))
                     deadline = time.monotonic() + 120
@@ -130,31 +140,44 @@ async def _run(quick: bool, progress: Callable[[str], None]) -> list[Row]:
                     stop.set()
                     await task
                 stats = server.stats()
+            watcher.close()
         finally:
             await storage.close()
         # Bench-side read of what was sent (the storage API has no "list sent rows" call).
         conn = sqlite3.connect(path)
         try:
             sent = conn.execute(
-                "SELECT incident_id, sent_message_id FROM outbox "
-                "WHERE kind = 'alert' AND status = 'sent'"
+                "SELECT id, sent_message_id FROM outbox WHERE kind = 'alert' AND status = 'sent'"
             ).fetchall()
             unsent = conn.execute("SELECT COUNT(*) FROM outbox WHERE status != 'sent'").fetchone()[
                 0
             ]
         finally:
             conn.close()
-    latencies = [
-        (stats.arrivals[message_id] - started_at[incident_id]) * 1000
-        for incident_id, message_id in sent
-        if incident_id in started_at and message_id in stats.arrivals
-    ]
+    timed = []
+    for row_id, message_id in sent:
+        report = bisect.bisect_left(last_row, row_id)
+        if report < len(begun_at) and message_id in stats.arrivals:
+            timed.append((report, (stats.arrivals[message_id] - begun_at[report]) * 1000))
+    per_report: dict[int, int] = {}
+    for report, _ in timed:
+        per_report[report] = per_report.get(report, 0) + 1
+    latencies = [ms for report, ms in timed if per_report[report] < BURST]
+    bursts = [ms for report, ms in timed if per_report[report] >= BURST]
     load = f"{reports} reports at {pace:g}/s, {chats:,} chats, {len(latencies)} alerts timed"
+    burst_note = (
+        f"{len(bursts)} alerts from reports alerting >= {BURST} chats: "
+        f"p50 {percentile(bursts, 50):.0f} ms, p99 {percentile(bursts, 99):.0f} ms"
+        if bursts
+        else f"no report alerted {BURST} chats or more"
+    )
     return [
         Row("alerts", "report in -> alert at Bot API: p50", percentile(latencies, 50), "ms",
             note=load),
         Row("alerts", "report in -> alert at Bot API: p99", percentile(latencies, 99), "ms",
-            note="real limits 30/s, 1/s per chat; burst grace 0 (production adds <= 20 s)"),
+            note="production settings; real limits 30/s, 1/s per chat; < 30 alerts due at once"),
+        Row("alerts", "  bursts of >= 30 alerts (queued at 30/s)", percentile(bursts, 99)
+            if bursts else 0.0, "ms", note=burst_note),
         Row("alerts", "  of which ingest (extract + store + queue): p99",
             percentile(ingest_ms, 99), "ms", note=f"p50 {percentile(ingest_ms, 50):.1f} ms"),
         Row("alerts", "  429 answers / messages not sent", float(stats.statuses.get(429, 0)),

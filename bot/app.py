@@ -9,21 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommandScopeChat, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    Defaults,
+)
 from telegram.request import BaseRequest
 
 from bot.config import Settings, SettingsError
-from bot.extract.actors import ActorRegistry
+from bot.extract.actors import ActorFileError, ActorRegistry
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.pipeline import build_rules_extractor
 from bot.ports import Clock, Extractor, Metrics, NullMetrics, SystemClock
 from bot.services import Services, build_services
 from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
@@ -34,7 +41,7 @@ from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
 from handlers.commands import BotHandlers, bot_commands
 from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
-from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests
+from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests, schedule_heartbeat
 from handlers.metrics import PrometheusMetrics, instrument
 from handlers.notifier import TelegramNotifier
 from handlers.questions import QuestionHandlers
@@ -47,6 +54,8 @@ logger = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 CONCURRENT_UPDATES = 16
+# Telegram holds a long poll open up to 50 s: one request per 50 quiet seconds, not per second.
+POLL_TIMEOUT_SECONDS = 50
 NO_BOT_HELP = (
     "no bot token: set TELEGRAM_BOT_TOKEN (from @BotFather), "
     "or try `sitrep demo` to see Sitrep work in a console without Telegram"
@@ -80,10 +89,8 @@ class AppContext:
 
 
 def _extractor(gazetteer: Gazetteer, actors: ActorRegistry) -> Extractor:
-    """The rules extractor over the packaged gazetteer and registry."""
-    engine_module = importlib.import_module("bot.extract.engine")
-    engine = engine_module.RulesEngine(gazetteer, actors)
-    return cast(Extractor, engine_module.RulesExtractor(engine))
+    """The rules extractor over the packaged gazetteer and the configured registry."""
+    return build_rules_extractor(gazetteer, actors)
 
 
 async def open_context(
@@ -104,11 +111,7 @@ async def open_context(
         if lock:
             storage.acquire_instance_lock()
         gazetteer = Gazetteer.default()
-        actors = (
-            ActorRegistry.from_file(settings.sitrep_actors_file)
-            if settings.sitrep_actors_file
-            else ActorRegistry.default()
-        )
+        actors = _actor_registry(settings)
         chosen_clock = clock or SystemClock()
         chosen_extractor = extractor or _extractor(gazetteer, actors)
         if metrics is not None:
@@ -124,6 +127,16 @@ async def open_context(
     except BaseException:
         await storage.close()
         raise
+
+
+def _actor_registry(settings: Settings) -> ActorRegistry:
+    """The packaged registry, plus SITREP_ACTORS_FILE; a bad file is a one-line settings error."""
+    if not settings.sitrep_actors_file:
+        return ActorRegistry.default()
+    try:
+        return ActorRegistry.from_file(settings.sitrep_actors_file)
+    except ActorFileError as exc:
+        raise SettingsError(f"invalid settings: SITREP_ACTORS_FILE: {exc}") from None
 
 
 def _feed_service(context: AppContext) -> FeedService | None:
@@ -249,6 +262,7 @@ def build_application(
         runtime.task = asyncio.create_task(dispatcher.run_forever(runtime.stop))
         if console_chat is not None:
             return
+        schedule_heartbeat(app, context.services.admin.beat)
         # A digest missed while the bot was down goes out on the first tick, once.
         schedule_digests(app, context.services.digests, dispatcher.wake, digest_interval)
         if context.feeds is not None:
@@ -268,14 +282,30 @@ def build_application(
     return application
 
 
+def allowed_updates(application: AnyApplication) -> list[str]:
+    """The update types the registered handlers act on (Telegram sends only those)."""
+    wanted = {Update.MESSAGE}  # commands, private text, group migrations
+    for group in application.handlers.values():
+        for handler in group:
+            if isinstance(handler, CallbackQueryHandler):
+                wanted.add(Update.CALLBACK_QUERY)
+            elif isinstance(handler, ChatMemberHandler):
+                if handler.chat_member_types != ChatMemberHandler.CHAT_MEMBER:
+                    wanted.add(Update.MY_CHAT_MEMBER)
+                if handler.chat_member_types != ChatMemberHandler.MY_CHAT_MEMBER:
+                    wanted.add(Update.CHAT_MEMBER)
+    return sorted(wanted)
+
+
 async def start_application(application: AnyApplication, *, polling: bool = True) -> None:
     """Start like ``run_polling`` does: initialize, post_init, polling, start."""
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
     if polling and application.updater is not None:
+        # A stop cancels the open long poll, so a long timeout never delays shutdown.
         await application.updater.start_polling(
-            allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=1
+            allowed_updates=allowed_updates(application), timeout=POLL_TIMEOUT_SECONDS
         )
     await application.start()
 
@@ -338,7 +368,7 @@ async def start_webhook(
     await application.bot.set_webhook(
         settings.sitrep_webhook_url,
         secret_token=settings.webhook_secret,
-        allowed_updates=Update.ALL_TYPES,
+        allowed_updates=allowed_updates(application),
         max_connections=settings.sitrep_webhook_max_connections,
         drop_pending_updates=False,
     )

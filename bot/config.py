@@ -42,6 +42,8 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
+        # `cp deploy/.env.example .env` leaves variables empty: empty means "the default".
+        env_ignore_empty=True,
     )
 
     telegram_bot_token: SecretStr | None = Field(
@@ -71,6 +73,9 @@ class Settings(BaseSettings):
     )
     sitrep_max_input_chars: int = Field(
         default=100_000, ge=1_000, le=5_000_000, validation_alias="SITREP_MAX_INPUT_CHARS"
+    )
+    sitrep_extract_time_limit_seconds: float = Field(
+        default=20.0, gt=0, le=600, validation_alias="SITREP_EXTRACT_TIME_LIMIT_SECONDS"
     )
     sitrep_default_digest_time: str = Field(
         default="07:00", validation_alias="SITREP_DEFAULT_DIGEST_TIME"
@@ -129,6 +134,23 @@ class Settings(BaseSettings):
                 raise ValueError(msg) from None
         if isinstance(value, int):
             return frozenset({value})
+        return value
+
+    @field_validator("sitrep_actors_file")
+    @classmethod
+    def _valid_actors_file(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if not value.is_file():
+            reason = "is a directory" if value.is_dir() else "does not exist"
+            msg = f"{value} {reason}; give a JSON actor file or leave it empty"
+            raise ValueError(msg)
+        from bot.extract.actors import ActorFileError, load_actor_file
+
+        try:
+            load_actor_file(value)
+        except ActorFileError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @field_validator("sitrep_timezone")
@@ -291,7 +313,8 @@ def load_settings(**overrides: Any) -> Settings:
         problems = []
         for error in exc.errors():
             loc = error.get("loc")
-            text = str(error.get("msg", "invalid value"))
+            message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+            message = " ".join(message.split())
             # A check across fields (no location) names its variables in its message.
-            problems.append(f"{str(loc[0]).upper()}: {text}" if loc else text)
+            problems.append(f"{str(loc[0]).upper()}: {message}" if loc else message)
         raise SettingsError("invalid settings: " + "; ".join(problems)) from None

@@ -31,7 +31,15 @@ class SystemClock:
 
 
 class Extractor(Protocol):
-    """Turns one report into incidents: the rules engine by default, a language model later."""
+    """Turns one report into incidents: the rules pipeline by default, a language model later.
+
+    ``bot.extract.pipeline.build_rules_extractor()`` builds the default. An implementation
+    must not block the event loop (the rules read in a worker thread) and should stop soon
+    when its task is cancelled: the ingest service cancels it after
+    ``SITREP_EXTRACT_TIME_LIMIT_SECONDS``. A new extractor produces
+    ``bot.extract.drafts.IncidentDraft`` objects and turns them into incidents with the
+    shared ``bot.extract.finisher.Finisher``, so its output is checked like the rules'.
+    """
 
     async def extract(self, report: Report) -> list[Incident]:
         """Incidents the report describes (without ids or sources; the services add those)."""

@@ -526,12 +526,11 @@ class BotHandlers:
             subscription, created = await self.services.subscriptions.subscribe_payload(
                 chat_id, payload
             )
-            verb = "Subscribed to" if created else "You already follow"
+            chat = await self.services.chats.get(chat_id)
             await self._send(
                 update,
-                f"✅ {verb} <b>{esc(subscription.label)}</b>. "
-                "You'll get an alert for each new incident and a daily digest.\n"
-                "See /subscriptions or /settings.",
+                render.subscribed_message(subscription.label, "", chat, created=created)
+                + "\nSee /subscriptions.",
             )
             return
         markup = _keyboard(
@@ -598,10 +597,17 @@ class BotHandlers:
         """/faction <name> [period]."""
         await self._lookup_command(update, SubscriptionKind.ACTOR, "/faction AAH 30d")
 
-    async def _resolve(self, kind: SubscriptionKind | None, name: str) -> Resolution:
+    async def _resolve(
+        self, kind: SubscriptionKind | None, name: str, chat_id: int | None = None
+    ) -> Resolution:
         catalog = self.services.catalog
         if kind is SubscriptionKind.PLACE:
-            return catalog.resolve_place(name)
+            countries = (
+                await self.services.subscriptions.recent_countries(chat_id)
+                if chat_id is not None
+                else set()
+            )
+            return catalog.resolve_place(name, countries)
         if kind is SubscriptionKind.ADMIN1:
             return catalog.resolve_governorate(name)
         if kind is SubscriptionKind.ACTOR:
@@ -616,7 +622,7 @@ class BotHandlers:
             raise UserError("Tell me which one.", usage=f"Example: {example}")
         # Validate the period before resolving, so a typo there is reported as such.
         self.services.queries.parse_period(period_text, await self._chat_timezone(chat_id))
-        resolution = await self._resolve(kind, name)
+        resolution = await self._resolve(kind, name, chat_id)
         code = _period_code(period_text)
         target = resolution.unique
         if target is None:
@@ -781,10 +787,8 @@ class BotHandlers:
             else ""
         )
         if created:
-            text = (
-                f"✅ Subscribed to <b>{esc(subscription.label)}</b>{threshold}.\n"
-                "You'll get an alert for each new incident and a daily digest (/settings)."
-            )
+            chat = await self.services.chats.get(chat_id)
+            text = render.subscribed_message(subscription.label, threshold, chat)
         else:
             text = f"You already follow <b>{esc(subscription.label)}</b>{threshold}."
         payload = self.services.subscriptions.payload_for(target)

@@ -1,7 +1,9 @@
 """The console chat: the real PTB Application and handlers over an in-process fake Bot API.
 
 ``ConsoleRequest`` answers the Bot API methods the bot calls and prints what the bot sends as
-plain text; inline buttons become numbered choices the user presses by typing the number.
+plain text; the inline buttons of the latest message become numbered choices the user presses
+by typing the number. ``TerminalInput`` reads the keyboard with prompt_toolkit: line editing,
+history kept across sessions, Ctrl-C to drop a line (or leave, on an empty one).
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import FileHistory, InMemoryHistory
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
+from prompt_toolkit.patch_stdout import patch_stdout
 from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
@@ -54,7 +61,8 @@ class ConsoleRequest(BaseRequest):
         """
         self._write = write
         self._message_ids = itertools.count(1)
-        self.choices: list[Choice] = []
+        self.choices: list[Choice] = []  # the buttons of the latest message only
+        self.latest_message_id = 0
         self.sent = 0
         self.picture_dir = picture_dir or Path(tempfile.gettempdir()) / "sitrep-console"
 
@@ -162,15 +170,20 @@ class ConsoleRequest(BaseRequest):
         markup = params.get("reply_markup")
         buttons = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
         flat = [button for row in buttons for button in row if "callback_data" in button]
-        if not flat and edited and any(c.message_id == message_id for c in self.choices):
-            self.choices = []  # the buttons under this message are gone
-        if flat:
+        if not edited:
+            self.latest_message_id = message_id
+        if message_id == self.latest_message_id:
+            # A bare number presses a button of the latest message, never of an older one.
             self.choices = [
                 Choice(number, str(button["text"]), str(button["callback_data"]), message_id)
                 for number, button in enumerate(flat, start=1)
             ]
+        if flat:
             lines.append(
-                "  " + "  ".join(f"[{choice.number}] {choice.text}" for choice in self.choices)
+                "  "
+                + "  ".join(
+                    f"[{number}] {button['text']}" for number, button in enumerate(flat, start=1)
+                )
             )
         self._write("\n".join(lines) + "\n")
 
@@ -274,13 +287,55 @@ class ConsoleChat:
             if self.request.sent == seen:
                 return
 
+    async def run_terminal(self, terminal: TerminalInput, echo: Callable[[str], None]) -> None:
+        """Chat at a terminal: what the bot prints appears above the line being typed."""
+        with patch_stdout(raw=True):
+            await self.run_interactive(terminal.read_line, echo)
+
     async def run_interactive(
         self, read_line: Callable[[], Awaitable[str | None]], echo: Callable[[str], None]
     ) -> None:
         """Read lines until EOF, /quit or Ctrl+C."""
-        echo("Console chat with Sitrep. Type /help, a command, or a button's number; /quit ends.")
+        echo(
+            "Console chat with Sitrep. Type /help, a command, or a button's number. "
+            "Arrow keys edit and recall earlier lines; Ctrl-C drops a line; /quit or Ctrl-D ends."
+        )
         while True:
             line = await read_line()
             if line is None or line.strip() in ("/quit", "/exit", "quit", "exit"):
                 return
             await self.send(line)
+
+
+class TerminalInput:
+    """Keyboard input with line editing and a history file (prompt_toolkit)."""
+
+    def __init__(
+        self,
+        history: Path | None,
+        *,
+        input: Input | None = None,
+        output: Output | None = None,
+    ) -> None:
+        """Keep the history in ``history`` (None: this session only)."""
+        if history is not None:
+            history.parent.mkdir(parents=True, exist_ok=True)
+        self._session: PromptSession[str] = PromptSession(
+            history=FileHistory(str(history)) if history is not None else InMemoryHistory(),
+            input=input,
+            output=output,
+        )
+
+    async def read_line(self) -> str | None:
+        """The next line; None at Ctrl-D, or at Ctrl-C on an empty line.
+
+        Ctrl-C with text typed drops that text and asks again, as a shell does.
+        """
+        while True:
+            try:
+                return await self._session.prompt_async("you: ")
+            except EOFError:
+                return None
+            except KeyboardInterrupt:
+                if not self._session.default_buffer.text.strip():
+                    return None

@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 
 DIGEST_JOB = "digests:tick"
 DIGEST_INTERVAL_SECONDS = 60.0
+HEARTBEAT_JOB = "heartbeat"
+HEARTBEAT_INTERVAL_SECONDS = 30.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -34,6 +36,26 @@ def digest_tick(digests: DigestService, wake: Callable[[], None]) -> JobCallback
             wake()
 
     return tick
+
+
+def schedule_heartbeat(
+    application: AnyApplication,
+    beat: Callable[[], Coroutine[Any, Any, None]],
+    interval: float = HEARTBEAT_INTERVAL_SECONDS,
+) -> None:
+    """Record a heartbeat every ``interval`` seconds (``sitrep health`` reads it)."""
+    job_queue = application.job_queue
+    if job_queue is None:
+        msg = "python-telegram-bot was installed without the job-queue extra"
+        raise RuntimeError(msg)
+
+    async def heartbeat(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await beat()
+        except Exception:  # a missed beat shows in `sitrep health`; the bot goes on
+            logger.exception("could not record the heartbeat")
+
+    job_queue.run_repeating(heartbeat, interval=interval, first=0.1, name=HEARTBEAT_JOB)
 
 
 def schedule_digests(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.domain import (
     CasualtyCount,
+    Chat,
     CountStatus,
     DatePrecision,
     EventType,
@@ -16,6 +18,7 @@ from bot.domain import (
     IncidentRevision,
     SourceRef,
     Subscription,
+    SubscriptionKind,
 )
 from bot.domain.views import (
     ChatSettings,
@@ -112,7 +115,8 @@ def casualty_line(incident: Incident, *, with_claims: bool = False) -> str:
         )
         if part
     ]
-    return " · ".join(parts) if parts else "No casualties reported"
+    # Nothing stated for this incident is not "nobody was hurt": never imply a zero.
+    return " · ".join(parts) if parts else "Casualties: no figures given"
 
 
 def actors_line(incident: Incident) -> str | None:
@@ -123,14 +127,29 @@ def actors_line(incident: Incident) -> str | None:
 
 
 def source_name(source: SourceRef) -> str:
-    """What to call a source: its outlet, else its title, else its report number."""
+    """What to call a source: its outlet, else its site ("rudaw.net"), else its title.
+
+    An internal report number means nothing to a reader; it is the last resort, for text
+    pasted without a link.
+    """
     if source.outlet:
         return source.outlet
+    site = _site(source.url)
+    if site:
+        return site
     if source.title:
         return _shorten(source.title, 60)
     if source.report_id is not None:
-        return f"report {source.report_id}"
+        return f"pasted report {source.report_id}"
     return "source"
+
+
+def _site(url: str | None) -> str | None:
+    """The host of a web link without "www.", or None."""
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return host or None
 
 
 def source_links(sources: Sequence[SourceRef], limit: int | None = _MAX_SOURCES_ON_CARD) -> str:
@@ -190,8 +209,30 @@ def confidence_line(incident: Incident, min_confidence: float) -> str | None:
     return text
 
 
-def incident_line(incident: Incident, min_confidence: float = 0.0) -> str:
-    """One line of a list: date, type, place, toll, id (and "unconfirmed" below the threshold)."""
+def sides_text(incident: Incident, focus_actor: str | None = None) -> str | None:
+    """Who fought, as escaped HTML: "A vs B" in a battle, else the actors named.
+
+    In a faction's list (``focus_actor``) only the other side is named: "vs B".
+    """
+    names = [actor.name for actor in incident.actors if actor.id != focus_actor]
+    if not names:
+        return None
+    battle = incident.event_type is EventType.BATTLES
+    if focus_actor is not None and len(names) < len(incident.actors):
+        return esc(("vs " if battle else "with ") + ", ".join(names))
+    if battle and len(names) > 1:
+        # The first actor against the rest (ACLED's actor1 vs actor2 and associates).
+        return esc(f"{names[0]} vs {', '.join(names[1:])}")
+    return esc(", ".join(names))
+
+
+def incident_line(
+    incident: Incident, *, focus_actor: str | None = None, min_confidence: float = 0.0
+) -> str:
+    """One line of a list: date, type, place, who, toll, id, and "unconfirmed" when the
+    incident is scored below ``min_confidence`` (the alert threshold)."""
+    sides = sides_text(incident, focus_actor)
+    sides_part = f" — {sides}" if sides else ""
     toll = []
     if incident.killed.known:
         toll.append(f"{esc(incident.killed.display())} killed")
@@ -203,7 +244,7 @@ def incident_line(incident: Incident, min_confidence: float = 0.0) -> str:
     return (
         f"{_EVENT_ICONS.get(incident.event_type, '•')} {incident.date.day} {incident.date:%b %Y}: "
         f"<b>{esc(incident.sub_event_type.value)}</b>, {esc(format_place(incident))}"
-        f"{toll_text}{doubt}{ident}"
+        f"{sides_part}{toll_text}{doubt}{ident}"
     )
 
 
@@ -265,6 +306,7 @@ def incident_list(
     pages: int = 1,
     total: int | None = None,
     empty: str = "No incidents found.",
+    focus_actor: str | None = None,
     min_confidence: float = 0.0,
 ) -> str:
     """A titled list of incident lines, with a page indicator when paginated."""
@@ -275,7 +317,11 @@ def incident_list(
         head += f" (page {page}/{pages})"
     if not incidents:
         return f"{head}\n{esc(empty)}"
-    return "\n".join([head, *(incident_line(i, min_confidence) for i in incidents)])
+    lines = (
+        incident_line(incident, focus_actor=focus_actor, min_confidence=min_confidence)
+        for incident in incidents
+    )
+    return "\n".join([head, *lines])
 
 
 def grouped_alert(incidents: Sequence[Incident], note: str | None = None) -> str:
@@ -286,9 +332,6 @@ def grouped_alert(incidents: Sequence[Incident], note: str | None = None) -> str
     for incident in incidents:
         lines.append("")
         lines.append(incident_line(incident))
-        actors = actors_line(incident)
-        if actors:
-            lines.append(f"👥 {actors}")
         if incident.sources:
             lines.append(f"Sources: {source_links(incident.sources, 2)}")
     return "\n".join(lines)
@@ -343,25 +386,67 @@ def digest_message(digest: Digest) -> str:
         lines.append(f"✅ Nothing reported {where} in the last 24 hours.")
         if digest.previous_total:
             lines.append(f"(The day before: {digest.previous_total} incidents.)")
+        lines.extend(_late_reports(digest))
         return "\n".join(lines)
+    every = [i for group in digest.groups for city in group.cities for i in city.incidents]
+    killed_change = f" ({esc(change_text(digest.killed, digest.previous_killed))})"
     lines.append(
         f"<b>{digest.total}</b> incident{'s' if digest.total != 1 else ''} "
         f"({esc(change_text(digest.total, digest.previous_total))}), "
-        f"<b>{digest.killed}</b> killed "
-        f"({esc(change_text(digest.killed, digest.previous_killed))}), "
-        f"<b>{digest.injured}</b> injured"
+        + _toll_words(every, digest.killed, digest.injured, bold=True, killed_note=killed_change)
     )
     for group in digest.groups:
         lines.append("")
+        in_group = [i for city in group.cities for i in city.incidents]
         lines.append(
             f"<b>{esc(group.governorate)}</b> — {group.total} incident"
-            f"{'s' if group.total != 1 else ''}, {group.killed} killed, {group.injured} injured"
+            f"{'s' if group.total != 1 else ''}, "
+            + _toll_words(in_group, group.killed, group.injured)
         )
         for city in group.cities:
             lines.append(f"<u>{esc(city.name)}</u>")
             for incident in city.incidents:
                 lines.append(incident_line(incident))
+    lines.extend(_late_reports(digest))
     return "\n".join(lines)
+
+
+def _late_reports(digest: Digest) -> list[str]:
+    """Reports in the window about older events: listed apart, as such."""
+    if not digest.late:
+        return []
+    count = max(digest.late_total, len(digest.late))
+    lines = [
+        "",
+        f"<b>🗄 Late reports of older events ({count})</b> — not counted above",
+        *(incident_line(incident) for incident in digest.late),
+    ]
+    if count > len(digest.late):
+        lines.append(f"… and {count - len(digest.late)} more")
+    return lines
+
+
+def _toll_words(
+    incidents: Sequence[Incident],
+    killed: int,
+    injured: int,
+    *,
+    bold: bool = False,
+    killed_note: str = "",
+) -> str:
+    """ "3 killed, 4 injured", saying "not reported" for a figure no incident gave."""
+
+    def part(total: int, label: str, known: bool, note: str = "") -> str:
+        if incidents and not known:
+            return f"{label} not reported"
+        return (f"<b>{total}</b> {label}" if bold else f"{total} {label}") + note
+
+    return ", ".join(
+        (
+            part(killed, "killed", any(i.killed.known for i in incidents), killed_note),
+            part(injured, "injured", any(i.injured.known for i in incidents)),
+        )
+    )
 
 
 def digest_from_payload(data: Any) -> str:
@@ -377,15 +462,17 @@ def stats_message(result: StatsResult) -> str:
     # "+117 vs the 2553 days before" would be noise.
     compare = not (result.widened_from and previous.incidents == 0)
 
-    def figure(name: str, now: int, before: int) -> str:
+    def figure(name: str, now: int, before: int, reported: int | None = None) -> str:
+        if reported == 0 and current.incidents:
+            return f"{name}: not reported"
         change = f" ({esc(change_text(now, before))})" if compare else ""
         return f"{name}: <b>{now}</b>{change}"
 
     lines = [
         f"<b>📊 {esc(subject)} — {esc(result.period.label)}</b>",
         figure("Incidents", current.incidents, previous.incidents),
-        figure("Killed", current.killed, previous.killed),
-        figure("Injured", current.injured, previous.injured),
+        figure("Killed", current.killed, previous.killed, current.killed_reported),
+        figure("Injured", current.injured, previous.injured, current.injured_reported),
     ]
     if current.by_event_type:
         lines.append("")
@@ -409,6 +496,13 @@ def page_message(title: str, page: IncidentPage, *, empty: str = "No incidents f
     """A page of incidents with its title, period and page indicator."""
     if page.period is not None:
         title = f"{title} — {page.period.label}"
+    if page.note:
+        empty = f"{empty}\n{page.note}" if not page.items else empty
+    focus = (
+        page.target.key
+        if page.target is not None and page.target.kind is SubscriptionKind.ACTOR
+        else None
+    )
     return incident_list(
         title,
         page.items,
@@ -416,8 +510,9 @@ def page_message(title: str, page: IncidentPage, *, empty: str = "No incidents f
         pages=page.pages,
         total=page.total,
         empty=empty,
+        focus_actor=focus,
         min_confidence=page.min_confidence,
-    )
+    ) + (f"\n<i>{esc(page.note)}</i>" if page.note and page.items else "")
 
 
 def subscriptions_message(subscriptions: Sequence[Subscription]) -> str:
@@ -437,6 +532,22 @@ def subscriptions_message(subscriptions: Sequence[Subscription]) -> str:
     return "\n".join(lines)
 
 
+def subscribed_message(label: str, threshold: str, chat: Chat, *, created: bool = True) -> str:
+    """The answer to a subscription: what it brings, digest included only when it is on."""
+    verb = "Subscribed to" if created else "You already follow"
+    if chat.digest_time is not None:
+        brings = (
+            "You'll get an alert for each new incident and a daily digest at "
+            f"{chat.digest_time:%H:%M} (/settings)."
+        )
+    else:
+        brings = (
+            "You'll get an alert for each new incident. Daily digests are off "
+            "(<code>/digest_time 07:00</code> turns them on)."
+        )
+    return f"✅ {verb} <b>{esc(label)}</b>{esc(threshold)}.\n{brings}"
+
+
 def settings_message(view: ChatSettings) -> str:
     """The chat's settings overview for /settings."""
     chat = view.chat
@@ -453,6 +564,8 @@ def settings_message(view: ChatSettings) -> str:
     ]
     if view.next_digest_at is not None:
         lines[-1] += f" (next: {esc(local_time(view.next_digest_at, chat.timezone))})"
+    elif view.digest_needs_subscriptions:
+        lines[-1] += " (starts with your first subscription)"
     lines.append(f"Quiet hours: <b>{esc(quiet)}</b>{' — quiet now' if view.quiet_now else ''}")
     lines.append(f"Week's chart under the digest: <b>{'on' if chat.digest_chart else 'off'}</b>")
     lines.append(f"Subscriptions: <b>{len(view.subscriptions)}</b> (/subscriptions)")
@@ -492,9 +605,11 @@ def ingest_message(outcome: IngestOutcome) -> str:
         f"Alerts queued: {outcome.alerts_queued} · Updates queued: {outcome.updates_queued}",
     ]
     for incident in [*outcome.new_incidents, *outcome.updated_incidents][:10]:
-        lines.append(incident_line(incident, outcome.min_confidence))
+        lines.append(incident_line(incident, min_confidence=outcome.min_confidence))
     for note in outcome.notes[:10]:
         lines.append(f"<i>{esc(note)}</i>")
-    if not outcome.new_incidents and not outcome.updated_incidents:
+    if outcome.unextracted:
+        lines.append(f"Stored without incidents: {esc(outcome.unextracted)}.")
+    elif not outcome.new_incidents and not outcome.updated_incidents:
         lines.append("No incident was recognised in this text.")
     return "\n".join(lines)

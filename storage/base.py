@@ -76,6 +76,10 @@ class IncidentStats(BaseModel):
     killed: int = 0  # sum of conservative figures
     injured: int = 0
     by_event_type: dict[str, int] = Field(default_factory=dict)
+    # How many incidents gave a killed / injured figure (None: the backend does not say).
+    # Unknown is never zero: a total over incidents without figures is "not reported".
+    killed_reported: int | None = None
+    injured_reported: int | None = None
 
 
 class ReportRepository(Protocol):

@@ -1334,16 +1334,20 @@ class SqliteIncidentRepository(_Repository):
         source, where, params, _ = _incident_filter(query)
         sql = (
             "SELECT i.event_type AS event_type, COUNT(*) AS n, "
-            "SUM(COALESCE(i.killed_min, 0)) AS killed, SUM(COALESCE(i.injured_min, 0)) AS injured "
+            "SUM(COALESCE(i.killed_min, 0)) AS killed, "
+            "SUM(COALESCE(i.injured_min, 0)) AS injured, "
+            "COUNT(i.killed_min) AS killed_reported, COUNT(i.injured_min) AS injured_reported "
             f"FROM {source}{_where_sql(where)} GROUP BY i.event_type"
         )
 
         async def op(conn: aiosqlite.Connection) -> IncidentStats:
-            stats = IncidentStats()
+            stats = IncidentStats(killed_reported=0, injured_reported=0)
             for row in await _fetchall(conn, sql, params):
                 stats.incidents += row["n"]
                 stats.killed += row["killed"] or 0
                 stats.injured += row["injured"] or 0
+                stats.killed_reported = (stats.killed_reported or 0) + row["killed_reported"]
+                stats.injured_reported = (stats.injured_reported or 0) + row["injured_reported"]
                 stats.by_event_type[row["event_type"]] = row["n"]
             return stats
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import datetime as dt
 import unicodedata
@@ -95,6 +96,8 @@ class FakePlace:
     timezone: str | None = "Asia/Baghdad"
     parent_key: str | None = None
     aliases: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
 
 
 def iraq_places() -> list[FakePlace]:
@@ -131,6 +134,8 @@ def iraq_places() -> list[FakePlace]:
             admin1_code="IQ-BG",
             population=7_200_000,
             aliases=("بغداد",),
+            lat=33.341,
+            lon=44.401,
         ),
         FakePlace(
             "iq:green-zone",
@@ -140,6 +145,8 @@ def iraq_places() -> list[FakePlace]:
             admin1_code="IQ-BG",
             parent_key="gn:98182",
             aliases=("International Zone",),
+            lat=33.303,
+            lon=44.386,
         ),
         FakePlace(
             "gn:9000003",
@@ -149,6 +156,8 @@ def iraq_places() -> list[FakePlace]:
             admin1_code="IQ-BG",
             population=1_500_000,
             parent_key="gn:98182",
+            lat=33.395,
+            lon=44.463,
         ),
         FakePlace(
             "IQ-NI",
@@ -169,7 +178,26 @@ def iraq_places() -> list[FakePlace]:
         ),
         FakePlace("IQ-KI", "admin1", "Kirkuk", admin1="Kirkuk", admin1_code="IQ-KI"),
         FakePlace(
-            "gn:94787", "place", "Kirkuk", admin1="Kirkuk", admin1_code="IQ-KI", population=970_000
+            "gn:94787",
+            "place",
+            "Kirkuk",
+            admin1="Kirkuk",
+            admin1_code="IQ-KI",
+            population=970_000,
+            lat=35.468,
+            lon=44.392,
+        ),
+        # A district town about 37 km south of Kirkuk, listed with Kirkuk as its "parent".
+        FakePlace(
+            "gn:90220",
+            "place",
+            "Daquq",
+            admin1="Kirkuk",
+            admin1_code="IQ-KI",
+            population=30_000,
+            parent_key="gn:94787",
+            lat=35.139,
+            lon=44.448,
         ),
         FakePlace("IQ-DQ", "admin1", "Dhi Qar", admin1="Dhi Qar", admin1_code="IQ-DQ"),
         FakePlace(
@@ -435,12 +463,14 @@ class _Incidents(_Repo):
         return sum(1 for i in self._s.incidents.values() if _matches(i, query))
 
     async def stats(self, query: IncidentQuery) -> IncidentStats:
-        stats = IncidentStats()
+        stats = IncidentStats(killed_reported=0, injured_reported=0)
         for incident in self._s.incidents.values():
             if _matches(incident, query):
                 stats.incidents += 1
                 stats.killed += incident.killed.best
                 stats.injured += incident.injured.best
+                stats.killed_reported = (stats.killed_reported or 0) + incident.killed.known
+                stats.injured_reported = (stats.injured_reported or 0) + incident.injured.known
                 name = incident.event_type.value
                 stats.by_event_type[name] = stats.by_event_type.get(name, 0) + 1
         return stats
@@ -782,12 +812,25 @@ class ScriptedExtractor:
 
     ``extractor.script("GZ-1", [incident])`` makes any report containing "GZ-1" yield a copy
     of that incident; reports without a known marker yield nothing. ``calls`` counts uses.
+    ``hold("SLOW")`` makes reports containing "SLOW" wait until ``release("SLOW")``
+    (``entered["SLOW"]`` is set once one is waiting): a slow extractor on demand.
     """
 
     def __init__(self) -> None:
         self._scripts: dict[str, list[Incident]] = {}
         self.calls = 0
         self.fail_with: Exception | None = None
+        self._gates: dict[str, asyncio.Event] = {}
+        self.entered: dict[str, asyncio.Event] = {}
+
+    def hold(self, marker: str) -> None:
+        """Reports containing ``marker`` wait in ``extract`` until released."""
+        self._gates[marker] = asyncio.Event()
+        self.entered[marker] = asyncio.Event()
+
+    def release(self, marker: str) -> None:
+        """Let the held reports containing ``marker`` finish."""
+        self._gates[marker].set()
 
     def script(self, marker: str, incidents: Sequence[Incident]) -> None:
         """What reports containing ``marker`` describe."""
@@ -798,6 +841,10 @@ class ScriptedExtractor:
         self.calls += 1
         if self.fail_with is not None:
             raise self.fail_with
+        for marker, gate in self._gates.items():
+            if marker in report.text:
+                self.entered[marker].set()
+                await gate.wait()
         for marker, incidents in self._scripts.items():
             if marker in report.text:
                 return [i.model_copy(deep=True) for i in incidents]

@@ -118,3 +118,88 @@ class TestScanner:
     @pytest.mark.parametrize("package", PROJECT)
     def test_every_package_has_modules(self, package: str) -> None:
         assert list(_modules(package))
+
+
+# The rules extractor's modules in pipeline order: a module may import modules of its own or an
+# earlier stage, never a later one (the document does not know the annotators, the finisher
+# does not know the rules' segmentation). Every module of bot/extract must be listed.
+EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
+    ("lexicon", "spans"),  # vocabulary from bot/data, interval sets
+    ("normalize",),  # folding and transliteration keys
+    ("text",),  # sentences and clauses
+    # readers of text and data: pure functions, no document
+    ("summary", "events", "figure_words", "attribution", "tolls", "casualties", "times", "dates"),
+    ("place_index", "place_names", "gazetteer", "actor_specs", "nationals", "actors", "merge"),
+    ("document", "drafts"),  # the shared document; the draft models any extractor fills
+    ("annotate_actors", "annotate_places", "annotate_clauses", "annotate_dates"),  # annotators
+    ("segment",),  # clauses -> groups
+    ("drafting",),  # groups -> IncidentDraft
+    ("finisher",),  # IncidentDraft -> Incident, shared by every extractor
+    ("pipeline",),  # the order of the stages; the Extractor port
+    ("evaluation", "serialize"),  # users of finished incidents
+)
+ANNOTATORS = frozenset(EXTRACT_STAGES[6])
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 60
+
+
+def _extract_modules() -> dict[str, Path]:
+    return {
+        module.removeprefix("bot.extract."): path
+        for module, path in _modules("bot/extract")
+        if module != "bot.extract"
+    }
+
+
+class TestExtractionStages:
+    """bot/extract stays a pipeline of small stages (issue 10)."""
+
+    def test_every_module_has_a_stage(self) -> None:
+        staged = {name for stage in EXTRACT_STAGES for name in stage}
+        assert sorted(set(_extract_modules()) - staged) == []
+
+    def test_no_stage_imports_a_later_one(self) -> None:
+        stage_of = {name: i for i, stage in enumerate(EXTRACT_STAGES) for name in stage}
+        backwards = []
+        for name, path in _extract_modules().items():
+            for imported in _imports(path):
+                if not imported.startswith("bot.extract."):
+                    continue
+                other = imported.removeprefix("bot.extract.").split(".")[0]
+                if other in stage_of and stage_of[other] > stage_of.get(name, -1):
+                    backwards.append(f"{name} imports {other}")
+        assert backwards == []
+
+    def test_annotators_do_not_import_each_other(self) -> None:
+        found = []
+        for name in ANNOTATORS:
+            path = ROOT / "bot" / "extract" / f"{name}.py"
+            for imported in _imports(path):
+                other = imported.removeprefix("bot.extract.").split(".")[0]
+                if other in ANNOTATORS and other != name:
+                    found.append(f"{name} imports {other}")
+        assert found == []
+
+    def test_modules_stay_small(self) -> None:
+        too_long = []
+        for name, path in _extract_modules().items():
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_MODULE_LINES:
+                too_long.append(f"{name}: {lines} lines")
+        assert too_long == []
+
+    def test_functions_stay_short(self) -> None:
+        too_long = []
+        for name, path in _extract_modules().items():
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if lines > MAX_FUNCTION_LINES:
+                        too_long.append(f"{name}.{node.name}: {lines} lines")
+        assert too_long == []
+
+    def test_the_scanner_sees_a_backward_import(self, tmp_path: Path) -> None:
+        source = tmp_path / "document.py"
+        source.write_text("from bot.extract.pipeline import ANNOTATORS\n")
+        assert "bot.extract.pipeline" in _imports(source)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import CliError, db_option, settings_for_cli
+from bot.cli.common import CliError, configure_console_logging, db_option, settings_for_cli
 from bot.config import Settings
 
 
@@ -63,9 +63,11 @@ async def _console(
         CONSOLE_USER_ID,
         ConsoleChat,
         ConsoleRequest,
+        TerminalInput,
     )
     from handlers.redaction import install_redaction
 
+    configure_console_logging(settings.log_level, settings.database_path.parent / "console.log")
     install_redaction(settings.token)
     _quiet_libraries(console=True)
     context = await open_context(settings)
@@ -95,14 +97,8 @@ async def _console(
         try:
             chat = ConsoleChat(application, request)
             if interactive:
-
-                async def read_line() -> str | None:
-                    try:
-                        return await asyncio.to_thread(input, "you: ")
-                    except EOFError:
-                        return None
-
-                await chat.run_interactive(read_line, click.echo)
+                history = settings.database_path.parent / "console_history"
+                await chat.run_terminal(TerminalInput(history), click.echo)
             else:
                 await chat.run_lines(lines or (), click.echo)
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -31,6 +32,29 @@ def configure_logging(level: int) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def configure_console_logging(level: int, log_file: Path) -> None:
+    """For the console chat: the log goes to ``log_file``; only warnings reach the terminal.
+
+    INFO lines between the bot's answers would read as part of the conversation.
+    """
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    to_file = logging.FileHandler(log_file, encoding="utf-8")
+    to_file.setLevel(level)
+    to_file.setFormatter(fmt)
+    to_terminal = logging.StreamHandler()
+    to_terminal.setLevel(max(level, logging.WARNING))
+    to_terminal.setFormatter(fmt)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if not type(handler).__module__.startswith("_pytest"):
+            root.removeHandler(handler)
+            handler.close()
+    root.addHandler(to_file)
+    root.addHandler(to_terminal)
+    root.setLevel(min(level, logging.WARNING))
 
 
 def db_option(func: F) -> F:

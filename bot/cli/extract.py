@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from bot.cli.common import CliError, received_note
+from bot.domain.models import Incident, Report
+from bot.ports import Extractor
 
 __all__ = ["register"]
 
@@ -91,7 +95,7 @@ def register(app: click.Group) -> None:
         Leading URL: / PUBLISHED: / TITLE: lines (the eval format) are read as metadata.
         The JSON shape is documented in docs/extract-json.md.
         """
-        from bot.extract.engine import RulesEngine
+        from bot.extract.pipeline import build_rules_extractor, report_from_text
         from bot.extract.serialize import incident_to_json
         from bot.extract.text import parse_header, parse_published
         from bot.extract.trust import would_alert
@@ -108,8 +112,9 @@ def register(app: click.Group) -> None:
             # the report was received (now), and the reader is told so.
             when = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
             click.echo(received_note(when), err=True)
-        engine = RulesEngine()
-        incidents = engine.extract(body, when, title=headers.get("title"))
+        extractor: Extractor = build_rules_extractor()
+        report = report_from_text(body, when, title=headers.get("title"))
+        incidents = asyncio.run(extractor.extract(report))
         if as_json:
             day = when.date()
             rows = [incident_to_json(i, alert=would_alert(i, day)) for i in incidents]
@@ -180,18 +185,23 @@ def _run_eval(
     folder: Path, gold: list[Any], *, verbose: bool, repeat: int, threshold: float
 ) -> list[Any]:
     """Score one folder, print its table and return its judged articles (for the curve)."""
+    from bot.extract.actors import ActorRegistry
     from bot.extract.alert_eval import JudgedArticle, pooled_counts
-    from bot.extract.engine import RulesEngine
     from bot.extract.evaluation import engine_matchers, score_article, summarize_scores
+    from bot.extract.gazetteer import Gazetteer
+    from bot.extract.pipeline import build_rules_extractor, report_from_text
     from bot.extract.text import parse_header, parse_published
 
     started, started_cpu = time.perf_counter(), time.process_time()
-    engine = RulesEngine()
-    engine.extract("Gunmen killed two people in Baghdad on Monday.", dt.datetime.now(dt.UTC))
+    extractor: Extractor = build_rules_extractor()
+    warm = report_from_text(
+        "Gunmen killed two people in Baghdad on Monday.", dt.datetime.now(dt.UTC)
+    )
+    asyncio.run(extractor.extract(warm))
     startup = time.perf_counter() - started
     startup_cpu = time.process_time() - started_cpu
 
-    inputs: list[tuple[Any, str, dt.datetime | None, str | None]] = []
+    inputs: list[tuple[Any, Report]] = []
     for article in gold:
         path = folder / article.file
         if not path.is_file():
@@ -200,25 +210,26 @@ def _run_eval(
         when = parse_published(headers.get("published", ""))
         if when is None and article.published is not None:
             when = parse_published(article.published.isoformat())
-        inputs.append((article, body, when, headers.get("title")))
+        inputs.append((article, report_from_text(body, when, title=headers.get("title"))))
 
     results: list[list[Any]] = []
     # CPU time of this process: the machine may be busy with other work.
     started = time.process_time()
     for _ in range(repeat):
-        results = [engine.extract(body, when, title=title) for _, body, when, title in inputs]
+        results = asyncio.run(_extract_all(extractor, [report for _, report in inputs]))
     elapsed = time.process_time() - started
     per_second = len(inputs) * repeat / elapsed if elapsed > 0 else float("inf")
 
-    actor_matches, admin1_matches = engine_matchers(engine)
+    actor_matches, admin1_matches = engine_matchers(ActorRegistry.default(), Gazetteer.default())
 
     scores = []
     judged = []
-    for (article, _, when, _), incidents in zip(inputs, results, strict=True):
+    for (article, report), incidents in zip(inputs, results, strict=True):
         score = score_article(
             article, incidents, actor_matches=actor_matches, admin1_matches=admin1_matches
         )
         scores.append(score)
+        when = report.published_at
         judged.append(JudgedArticle(article, incidents, when.date() if when else None))
         if verbose:
             _print_article(score, article)
@@ -307,3 +318,8 @@ def _print_article(score: Any, article: Any) -> None:
     )
     for note in score.notes:
         click.echo(f"    note: {note}")
+
+
+async def _extract_all(extractor: Extractor, reports: Sequence[Report]) -> list[list[Incident]]:
+    """Each report through the extractor port, one after another."""
+    return [await extractor.extract(report) for report in reports]

@@ -118,6 +118,8 @@ def _describe_outcome(outcome: IngestOutcome) -> list[str]:
                 line += " (unconfirmed: no alert)"
         lines.append(line)
     lines.extend(f"  note: {note}" for note in outcome.notes)
+    if outcome.unextracted:
+        lines.append(f"  not extracted: {outcome.unextracted}")
     if report.published_at is None:
         lines.append("  " + received_note(report.fetched_at))
     return lines

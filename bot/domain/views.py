@@ -86,6 +86,7 @@ class IncidentPage(_View):
     target: Target | None = None
     period: Period | None = None
     query: str | None = None  # search words, for /search pages
+    note: str | None = None  # how the query was read, when that differs from what was typed
     # Incidents below this confidence are shown as unconfirmed (the alert threshold).
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
 
@@ -120,6 +121,9 @@ class Totals(_View):
     killed: int = 0
     injured: int = 0
     by_event_type: dict[str, int] = Field(default_factory=dict)
+    # Incidents that gave a killed / injured figure; None when not counted.
+    killed_reported: int | None = None
+    injured_reported: int | None = None
 
 
 class StatsResult(_View):
@@ -182,6 +186,10 @@ class Digest(_View):
     previous_total: int = 0
     previous_killed: int = 0
     previous_injured: int = 0
+    # Reported in the window, but about events before it (an archive import, a late story):
+    # listed apart, never counted as the day's.
+    late: list[Incident] = Field(default_factory=list)
+    late_total: int = 0
 
     _aware = field_validator("window_start", "window_end")(_require_aware)
 
@@ -212,6 +220,7 @@ class IngestOutcome(_View):
     notes: list[str] = Field(default_factory=list)  # "death toll rose from 15 to 30 (AFP)"
     alerts_queued: int = 0  # new alert messages queued
     updates_queued: int = 0  # update messages (replies to earlier alerts) queued
+    unextracted: str | None = None  # why the report was stored without reading incidents
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)  # below it: unconfirmed
 
 

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import ahocorasick
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz, process
 
-from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
+from bot.extract.actor_specs import ActorFileError, ActorSpec, Role, load_actor_file, parse_specs
+from bot.extract.nationals import Nationality, national_force_specs, nationalities
 from bot.extract.normalize import fold_with_offsets, match_key, whole_word_hits
 
-__all__ = [
+__all__ = [  # the specs and national forces are re-exported: callers import them from here
     "ActorFileError",
     "ActorMention",
     "ActorRegistry",
@@ -31,38 +31,12 @@ __all__ = [
     "Nationality",
     "Role",
     "countries_named",
+    "load_actor_file",
     "national_force_specs",
     "nationalities",
 ]
 
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-Role = Literal["security", "military", "police"]
 _SUGGEST_CUTOFF = 70.0
-
-
-class ActorFileError(ValueError):
-    """An actor data file that cannot be read or does not follow the schema."""
-
-
-class ActorSpec(BaseModel):
-    """One actor as written in a data file."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    id: str = Field(pattern=_ID_RE.pattern)
-    name: str = Field(min_length=1, max_length=200)
-    type: ActorType
-    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
-    aliases: list[str] = Field(default_factory=list)
-    part_of: str | None = Field(default=None, pattern=_ID_RE.pattern)
-    roles: list[Role] = Field(default_factory=list)
-    # Names an analyst writes for the actor but news text uses too loosely to match
-    # ("herders" are often the victims): found by ``lookup``, never in running text.
-    labels: list[str] = Field(default_factory=list)
-
-    def ref(self) -> ActorRef:
-        """The domain reference for this actor."""
-        return ActorRef(id=self.id, name=self.name, type=self.type, country=self.country)
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,189 +390,6 @@ def _in_shouting(text: str, start: int, end: int) -> bool:
     return bool(neighbours) and all(word.isupper() and len(word) >= 3 for word in neighbours)
 
 
-def load_actor_file(path: Path) -> list[ActorSpec]:
-    """Read and validate an actor data file; raises ``ActorFileError`` with a clear message."""
-    if path.suffix.lower() in {".yaml", ".yml"}:
-        msg = f"{path}: YAML actor files are not supported; write the same schema as JSON"
-        raise ActorFileError(msg)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"{path}: cannot read actor file ({exc.strerror or exc})"
-        raise ActorFileError(msg) from exc
-    try:
-        document = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        msg = f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        raise ActorFileError(msg) from exc
-    return _parse_specs(document, str(path))
-
-
-def _parse_specs(document: Any, origin: str) -> list[ActorSpec]:
-    items = document.get("actors") if isinstance(document, Mapping) else document
-    if not isinstance(items, list):
-        msg = f"{origin}: expected a list of actors or an object with an 'actors' list"
-        raise ActorFileError(msg)
-    specs: list[ActorSpec] = []
-    for position, item in enumerate(items):
-        try:
-            specs.append(ActorSpec.model_validate(item))
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}"
-                for err in exc.errors()
-            )
-            label = item.get("id") if isinstance(item, Mapping) else None
-            msg = f"{origin}: actor #{position + 1}{f' ({label})' if label else ''}: {problems}"
-            raise ActorFileError(msg) from exc
-    return specs
-
-
-@dataclass(frozen=True, slots=True)
-class Nationality:
-    """A country as news names it: ISO code, names ("Burkina Faso") and adjectives."""
-
-    country: str
-    names: tuple[str, ...]
-    adjectives: tuple[str, ...]
-
-
-# How news names a country's forces; "{}" is a nationality adjective or a country name.
-_MILITARY_PHRASES = (
-    "{} army", "{} military", "{} armed forces", "{} forces", "{} troops", "{} soldiers",
-    "{} soldier", "{} security forces", "{} security personnel", "{} government forces",
-    "{} government troops", "{} defence forces", "{} defense forces", "{} air force",
-    "{} military forces", "{} servicemen",
-    # Air, naval and special units, and strikes named by their nationality, are the
-    # country's military too ("Syrian warplanes", "Pakistani airstrikes").
-    "{} navy", "{} naval forces", "{} marines", "{} special forces", "{} commandos",
-    "{} paratroopers", "{} warplanes", "{} warplane", "{} fighter jets", "{} military aircraft",
-    "{} airstrikes", "{} airstrike", "{} air strikes", "{} air strike",
-    # Fire and units named by nationality ("Azerbaijani shelling", "Saudi border guards").
-    "{} shelling", "{} artillery", "{} artillery fire", "{} drone strike", "{} drone strikes",
-    "{} military drones", "{} army drones", "{} military helicopters", "{} helicopter gunships",
-    "{} border guards", "{} border guard", "{} border forces", "{} coast guard",
-    "{} national guard",
-)  # fmt: skip
-_POLICE_PHRASES = (
-    "{} police", "{} policeman", "{} policemen", "{} police officer", "{} police officers",
-    "{} police force", "{} riot police", "{} gendarmerie", "{} gendarmes",
-)  # fmt: skip
-# After a country name ("Burkina Faso army") only the commonest nouns are written.
-_NAME_NOUNS = frozenset(
-    {"army", "military", "armed forces", "forces", "troops", "soldiers", "security forces",
-     "police", "policemen", "gendarmerie", "navy", "air force"}
-)  # fmt: skip
-# Possessive forms of a country name ("Kenya's army").
-_POSSESSIVE_NOUNS = (
-    "army", "military", "armed forces", "security forces", "forces", "troops", "navy",
-    "air force", "police",
-)  # fmt: skip
-
-
-@cache
-def nationalities() -> tuple[Nationality, ...]:
-    """The packaged country / nationality-adjective table (``bot/data/nationalities.txt``)."""
-    raw = resources.files("bot.data").joinpath("nationalities.txt").read_text(encoding="utf-8")
-    rows: list[Nationality] = []
-    for line in raw.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        code, names, adjectives = line.split("\t")
-        rows.append(
-            Nationality(
-                country=code.strip(),
-                names=tuple(n.strip() for n in names.split("|") if n.strip()),
-                adjectives=tuple(a.strip() for a in adjectives.split("|") if a.strip()),
-            )
-        )
-    return tuple(rows)
-
-
-def national_force_specs(
-    specs: Sequence[ActorSpec], table: Iterable[Nationality]
-) -> list[ActorSpec]:
-    """``specs`` plus generic national forces for every country in ``table``.
-
-    "<Adjective>/<Country> army, soldiers, troops, security forces ..." name the country's
-    military and "... police, policemen, gendarmes" its police. A country whose registry
-    actor already has that role (``roles``) gets the phrases as aliases of that actor;
-    otherwise the ACLED-style "Military Forces of <Country>" / "Police Forces of <Country>"
-    is created. A phrase already used by any actor keeps its meaning.
-    """
-    result = list(specs)
-    by_id = {spec.id: i for i, spec in enumerate(result)}
-    taken = {match_key(alias) for spec in result for alias in (spec.name, *spec.aliases)}
-    forces: dict[tuple[str, str], str] = {}
-    for spec in result:
-        for role in spec.roles:
-            if spec.country:
-                forces.setdefault((spec.country, role), spec.id)
-    for row in table:
-        code = row.country
-        targets = {
-            "military": forces.get((code, "military")) or forces.get((code, "security")),
-            "police": forces.get((code, "police")) or forces.get((code, "security")),
-        }
-        display = row.names[0]
-        for role, phrases, label in (
-            ("military", _MILITARY_PHRASES, "Military"),
-            ("police", _POLICE_PHRASES, "Police"),
-        ):
-            aliases = [p.format(form) for form in row.adjectives for p in phrases]
-            aliases += [
-                p.format(name) for name in row.names for p in phrases if p[3:] in _NAME_NOUNS
-            ]
-            aliases += [
-                f"{name}'s {noun}"
-                for name in row.names
-                for noun in _POSSESSIVE_NOUNS
-                if (noun == "police") == (role == "police")
-            ]
-            fresh = []
-            for alias in aliases:
-                key = match_key(alias)
-                if key and key not in taken:
-                    taken.add(key)
-                    fresh.append(alias)
-            target = targets[role]
-            if not fresh and target is None:
-                continue
-            if target is None:
-                actor_id = f"{role}-forces-{code.lower()}"
-                if actor_id in by_id:
-                    continue
-                roles: list[Role] = ["military"] if role == "military" else ["police"]
-                if role == "military" and (code, "security") not in forces:
-                    roles.append("security")
-                by_id[actor_id] = len(result)
-                result.append(
-                    ActorSpec(
-                        id=actor_id,
-                        name=f"{label} Forces of {display}",
-                        type=ActorType.STATE_FORCES,
-                        country=code,
-                        aliases=fresh,
-                        roles=roles,
-                    )
-                )
-                for r in roles:
-                    forces.setdefault((code, r), actor_id)
-                targets[role] = actor_id
-            else:
-                index = by_id[target]
-                current = result[index]
-                # ACLED's name for the force is how analysts often label it.
-                acled = f"{label} Forces of {display}"
-                labels = current.labels
-                if acled != current.name and acled not in labels:
-                    labels = [*labels, acled]
-                result[index] = current.model_copy(
-                    update={"aliases": [*current.aliases, *fresh], "labels": labels}
-                )
-    return result
-
-
 @cache
 def _country_words() -> dict[str, tuple[str, ...]]:
     """Folded country names and adjectives -> the countries they name (for homonyms)."""
@@ -645,7 +436,7 @@ def _packaged_not_actors() -> tuple[str, ...]:
 @cache
 def _packaged_specs() -> tuple[ActorSpec, ...]:
     raw = resources.files("bot.data").joinpath("actors.json").read_text(encoding="utf-8")
-    specs = _parse_specs(json.loads(raw), "bot/data/actors.json")
+    specs = parse_specs(json.loads(raw), "bot/data/actors.json")
     return tuple(national_force_specs(specs, nationalities()))
 
 

@@ -195,7 +195,7 @@ def score_incident(
         doubt(_DATE_FACTOR[incident.date_precision],
               f"date: only the {incident.date_precision.value} is known")  # fmt: skip
     if date_stated is False:
-        doubt(_DATE_UNSTATED, "date: none stated, the publication day was assumed")
+        doubt(_DATE_UNSTATED, "date: no date stated, the publication day was assumed")
     return Confidence(round(score, 4), tuple(reasons))
 
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 from bot.domain.enums import DatePrecision
+from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
+from bot.extract.times import find_time_of_day
 
 __all__ = [
     "DateMention",
@@ -233,14 +236,12 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
     it on or before ``ref``.
     """
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()  # O(log n) overlap tests, not a scan of every earlier date
     original, text = text, lower_same_length(text)
     if not _DATE_HINT.search(text):
         return found
 
-    def free(start: int, end: int) -> bool:
-        """True when the span overlaps no date already found."""
-        return all(end <= s or start >= e for s, e in taken)
+    free = taken.free
 
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
@@ -260,7 +261,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
             )
             if reporting:
                 mention = _as_reporting(mention)
-            taken.append((match.start(), match.end()))
+            taken.add(match.start(), match.end())
             found.append(mention)
     found.sort(key=lambda m: m.start)
     return found
@@ -277,24 +278,45 @@ def _as_reporting(mention: DateMention) -> DateMention:
 def _resolve(
     kind: str, match: re.Match[str], ref: dt.date | None, *, day_first: bool, original: str
 ) -> DateMention | None:
-    start, end = match.start(), match.end()
-    surface = original[start:end]
-    day = DatePrecision.DAY
+    """The date a pattern's match means, or None when it cannot be resolved."""
+    found = _Found(kind, match, ref, day_first, original[match.start() : match.end()])
+    resolver = _RESOLVERS.get(kind)
+    if resolver is None or (kind in _NEEDS_REFERENCE and ref is None):
+        return None
+    return resolver(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """One match of a date pattern, with what resolving it needs."""
+
+    kind: str
+    match: re.Match[str]
+    ref: dt.date | None
+    day_first: bool
+    surface: str
+
+    @property
+    def today(self) -> dt.date:
+        """The reference day (only for kinds in ``_NEEDS_REFERENCE``)."""
+        assert self.ref is not None
+        return self.ref
 
     def make(
+        self,
         date: dt.date | None,
-        precision: DatePrecision = day,
+        precision: DatePrecision = DatePrecision.DAY,
         date_end: dt.date | None = None,
         *,
         anchor: int | None = None,
         explicit: bool = False,
     ) -> DateMention:
         """A mention for this match."""
-        earlier = bool(_EARLIER_RE.search(surface))
+        earlier = bool(_EARLIER_RE.search(self.surface))
         return DateMention(
-            start,
-            end,
-            surface,
+            self.match.start(),
+            self.match.end(),
+            self.surface,
             date,
             precision,
             date_end,
@@ -302,158 +324,141 @@ def _resolve(
             False,
             explicit,
             earlier,
-            kind in {"yesterday", "today"},
+            self.kind in {"yesterday", "today"},
         )
 
-    if kind == "iso":
+
+def _numeric(found: _Found) -> DateMention | None:
+    match = found.match
+    if found.kind == "iso":
         value = _safe_date(int(match["y"]), int(match["m"]), int(match["d"]))
-        return make(value, explicit=True) if value else None
-    if kind == "numeric":
-        a, b = int(match["a"]), int(match["b"])
-        d, m = (a, b) if day_first else (b, a)
-        if m > 12 >= d:
-            d, m = m, d
-        value = _safe_date(int(match["y"]), m, d)
-        return make(value, explicit=True) if value else None
-    if kind in {"dmy", "mdy"}:
-        month = _MONTHS[match["mon"].lower().rstrip(".")]
-        d1 = int(match["d"])
-        d2 = int(match["d2"]) if match["d2"] else None
-        if match["y"]:
-            year = int(match["y"])
-        elif ref is not None:
-            year = _year_for(month, d1, ref)
-        else:
-            return None
-        first = _safe_date(year, month, d1)
-        if first is None:
-            return None
-        last = _safe_date(year, month, d2) if d2 and d2 > d1 else None
-        if surface.lower().startswith("may ") and not match["y"] and d1 > 31:
-            return None
-        return make(first, day, last, explicit=True)
-    if kind in {"month", "month_year"}:
-        month = _MONTHS[match["mon"].lower().rstrip(".")]
-        if match["y"]:
-            year = int(match["y"])
-        elif ref is not None:
-            year = ref.year if month <= ref.month else ref.year - 1
-        else:
-            return None
-        lead = (match.groupdict().get("lead") or "").lower()
-        if lead == "since":
-            return None  # "since October": a period, not an event date
-        mid = dt.date(year, month, 15)
-        if ref is not None and mid > ref:
-            mid = ref if (ref.year, ref.month) == (year, month) else mid
-        return make(mid, DatePrecision.MONTH, explicit=True)
-    if ref is None:
+        return found.make(value, explicit=True) if value else None
+    a, b = int(match["a"]), int(match["b"])
+    d, m = (a, b) if found.day_first else (b, a)
+    if m > 12 >= d:
+        d, m = m, d
+    value = _safe_date(int(match["y"]), m, d)
+    return found.make(value, explicit=True) if value else None
+
+
+def _day_month(found: _Found) -> DateMention | None:
+    match, ref = found.match, found.ref
+    month = _MONTHS[match["mon"].lower().rstrip(".")]
+    d1 = int(match["d"])
+    d2 = int(match["d2"]) if match["d2"] else None
+    if match["y"]:
+        year = int(match["y"])
+    elif ref is not None:
+        year = _year_for(month, d1, ref)
+    else:
         return None
-    if kind == "weekday":
-        index = _WEEKDAYS.index(match["wd"].lower())
-        mod = (match["mod"] or "").lower()
-        if mod == "next":
-            return None
-        value = ref + relativedelta(weekday=_RD_WEEKDAYS[index](-1))
-        if mod in {"last", "past", "previous"} and value == ref:
-            value = ref - dt.timedelta(days=7)
-        return make(value)
+    first = _safe_date(year, month, d1)
+    if first is None:
+        return None
+    last = _safe_date(year, month, d2) if d2 and d2 > d1 else None
+    if found.surface.lower().startswith("may ") and not match["y"] and d1 > 31:
+        return None
+    return found.make(first, DatePrecision.DAY, last, explicit=True)
+
+
+def _month(found: _Found) -> DateMention | None:
+    match, ref = found.match, found.ref
+    month = _MONTHS[match["mon"].lower().rstrip(".")]
+    if match["y"]:
+        year = int(match["y"])
+    elif ref is not None:
+        year = ref.year if month <= ref.month else ref.year - 1
+    else:
+        return None
+    lead = (match.groupdict().get("lead") or "").lower()
+    if lead == "since":
+        return None  # "since October": a period, not an event date
+    mid = dt.date(year, month, 15)
+    if ref is not None and mid > ref:
+        mid = ref if (ref.year, ref.month) == (year, month) else mid
+    return found.make(mid, DatePrecision.MONTH, explicit=True)
+
+
+def _weekday(found: _Found) -> DateMention | None:
+    match, ref = found.match, found.today
+    index = _WEEKDAYS.index(match["wd"].lower())
+    mod = (match["mod"] or "").lower()
+    if mod == "next":
+        return None
+    value = ref + relativedelta(weekday=_RD_WEEKDAYS[index](-1))
+    if mod in {"last", "past", "previous"} and value == ref:
+        value = ref - dt.timedelta(days=7)
+    return found.make(value)
+
+
+def _relative(found: _Found) -> DateMention | None:
+    match, ref, kind, day = found.match, found.today, found.kind, DatePrecision.DAY
     if kind == "yesterday":
-        return make(ref - dt.timedelta(days=1))
+        return found.make(ref - dt.timedelta(days=1))
     if kind == "today":
-        return make(ref)
+        return found.make(ref)
     if kind == "days_ago":
         n = _number(match["n"])
         unit = match["unit"].lower()
         if unit.startswith("day"):
-            return make(ref - dt.timedelta(days=n), day if n <= 2 else DatePrecision.WEEK)
+            return found.make(ref - dt.timedelta(days=n), day if n <= 2 else DatePrecision.WEEK)
         if unit.startswith("week"):
-            return make(ref - dt.timedelta(days=7 * n), DatePrecision.WEEK)
-        return make(ref - relativedelta(months=n), DatePrecision.MONTH)
+            return found.make(ref - dt.timedelta(days=7 * n), DatePrecision.WEEK)
+        return found.make(ref - relativedelta(months=n), DatePrecision.MONTH)
     if kind == "relative_to_event":
         n = _number(match["n"]) * (7 if match["unit"].lower().startswith("week") else 1)
         direction = match["dir"].lower()
         # "X came a day after Y": Y is n days before the anchor event.
         offset = -n if direction in {"after", "later"} else n
-        precision = day if n <= 2 else DatePrecision.WEEK
-        return make(None, precision, anchor=offset)
-    if kind == "the_day":
-        offset = -1 if match["dir"].lower() == "previous" else 1
-        return make(None, day, anchor=offset)
-    if kind == "week":
-        which = (match["which"] or "earlier this").lower()
-        unit = (match["unit"] or match["unit2"] or match["unit3"] or "").lower()
-        if unit == "year":
-            return None
-        if unit.startswith("weekend"):
-            saturday = ref + relativedelta(weekday=SA(-1))
-            if which in {"last", "past", "previous"} and saturday == ref:
-                saturday -= dt.timedelta(days=7)
-            return make(saturday, DatePrecision.WEEK, saturday + dt.timedelta(days=1))
-        if unit == "week":
-            monday = ref - dt.timedelta(days=ref.weekday())
-            if which in {"last", "previous"}:
-                monday -= dt.timedelta(days=7)
-                return make(monday + dt.timedelta(days=3), DatePrecision.WEEK)
-            if which == "past":
-                return make(ref - dt.timedelta(days=3), DatePrecision.WEEK)
-            middle = monday + (ref - monday) / 2
-            return make(middle, DatePrecision.WEEK)
-        if unit == "month":
-            first = ref.replace(day=1)
-            if which in {"last", "previous"}:
-                previous = first - relativedelta(months=1)
-                return make(previous.replace(day=15), DatePrecision.MONTH)
-            if which == "past":
-                return make(ref - dt.timedelta(days=15), DatePrecision.MONTH)
-            middle = first + (ref - first) / 2
-            return make(middle, DatePrecision.MONTH)
-    return None
+        return found.make(None, day if n <= 2 else DatePrecision.WEEK, anchor=offset)
+    offset = -1 if match["dir"].lower() == "previous" else 1  # "the day before/after"
+    return found.make(None, day, anchor=offset)
 
 
-_TIME_RANGE_RE = re.compile(
-    r"\bfrom\s+(?P<a>\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)?)\s+(?:to|until|till)\s+"
-    r"(?P<b>\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?))",
-    re.IGNORECASE,
+def _week(found: _Found) -> DateMention | None:
+    match, ref = found.match, found.today
+    which = (match["which"] or "earlier this").lower()
+    unit = (match["unit"] or match["unit2"] or match["unit3"] or "").lower()
+    if unit.startswith("weekend"):
+        saturday = ref + relativedelta(weekday=SA(-1))
+        if which in {"last", "past", "previous"} and saturday == ref:
+            saturday -= dt.timedelta(days=7)
+        return found.make(saturday, DatePrecision.WEEK, saturday + dt.timedelta(days=1))
+    if unit == "week":
+        monday = ref - dt.timedelta(days=ref.weekday())
+        if which in {"last", "previous"}:
+            monday -= dt.timedelta(days=7)
+            return found.make(monday + dt.timedelta(days=3), DatePrecision.WEEK)
+        if which == "past":
+            return found.make(ref - dt.timedelta(days=3), DatePrecision.WEEK)
+        return found.make(monday + (ref - monday) / 2, DatePrecision.WEEK)
+    if unit == "month":
+        first = ref.replace(day=1)
+        if which in {"last", "previous"}:
+            previous = first - relativedelta(months=1)
+            return found.make(previous.replace(day=15), DatePrecision.MONTH)
+        if which == "past":
+            return found.make(ref - dt.timedelta(days=15), DatePrecision.MONTH)
+        return found.make(first + (ref - first) / 2, DatePrecision.MONTH)
+    return None  # "this year" and the like: too vague
+
+
+_RESOLVERS: dict[str, Callable[[_Found], DateMention | None]] = {
+    "iso": _numeric,
+    "numeric": _numeric,
+    "dmy": _day_month,
+    "mdy": _day_month,
+    "month": _month,
+    "month_year": _month,
+    "weekday": _weekday,
+    "yesterday": _relative,
+    "today": _relative,
+    "days_ago": _relative,
+    "relative_to_event": _relative,
+    "the_day": _relative,
+    "week": _week,
+}
+# Kinds that mean nothing without the publication day ("on Monday", "last week").
+_NEEDS_REFERENCE = frozenset(
+    {"weekday", "yesterday", "today", "days_ago", "relative_to_event", "the_day", "week"}
 )
-_TIME_RE = re.compile(
-    r"\b(?:at|around|about|shortly after|after|before|since)\s+(?P<a>\d{1,2}(?::\d\d)?\s*"
-    r"(?:a\.?m\.?|p\.?m\.?))",
-    re.IGNORECASE,
-)
-_PART_OF_DAY_RE = re.compile(
-    r"\b(?:(?P<p>morning|afternoon|evening|dawn)|(?P<n>night|overnight))\b", re.IGNORECASE
-)
-
-
-def _clock(value: str, hint: str | None = None) -> str | None:
-    match = re.match(r"(\d{1,2})(?::(\d\d))?\s*(a\.?m\.?|p\.?m\.?)?", value.strip(), re.I)
-    if not match:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    meridiem = (match.group(3) or hint or "").lower().replace(".", "")
-    if meridiem == "pm" and hour < 12:
-        hour += 12
-    if meridiem == "am" and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59:
-        return None
-    return f"{hour:02d}:{minute:02d}"
-
-
-def find_time_of_day(text: str) -> str | None:
-    """A stated time of day: "02:00-06:30", "23:45", or "morning" / "evening" / "night"."""
-    match = _TIME_RANGE_RE.search(text)
-    if match:
-        end_hint = re.search(r"[ap]\.?m", match["b"], re.I)
-        start = _clock(match["a"], end_hint.group(0) if end_hint else None)
-        finish = _clock(match["b"])
-        if start and finish:
-            return f"{start}-{finish}"
-    match = _TIME_RE.search(text)
-    if match:
-        return _clock(match["a"])
-    match = _PART_OF_DAY_RE.search(text)
-    if match:
-        return (match["p"] or "night").lower()
-    return None

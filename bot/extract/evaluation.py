@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
 from bot.extract.actors import ActorRegistry
-from bot.extract.engine import RulesEngine
+from bot.extract.gazetteer import Gazetteer
 from bot.extract.merge import distance_km
 from bot.extract.normalize import fold, match_key, strip_article, translit_keys
 
@@ -350,11 +350,11 @@ def registry_actor_matcher(registry: ActorRegistry) -> ActorMatcher:
     return matches
 
 
-def engine_matchers(engine: RulesEngine) -> tuple[ActorMatcher, Admin1Matcher]:
-    """How ``sitrep eval`` judges names: gold actors through the engine's registry (name, id,
-    alias or analyst label), governorates under any spelling the gazetteer knows."""
-    registry = engine.actors
-    gazetteer = engine.gazetteer
+def engine_matchers(
+    registry: ActorRegistry, gazetteer: Gazetteer
+) -> tuple[ActorMatcher, Admin1Matcher]:
+    """How ``sitrep eval`` judges names: gold actors through the registry (name, id, alias or
+    analyst label), governorates under any spelling the gazetteer knows."""
 
     actor_matches = registry_actor_matcher(registry)
 

@@ -240,6 +240,20 @@ def choose_event_type(
     # A suicide bombing is a suicide bomb even when "explosion" and "attack" are also said.
     if score[S.SUICIDE_BOMB] > 0:
         return EventType.EXPLOSIONS, S.SUICIDE_BOMB
+    demonstration = _demonstration(score, text)
+    if demonstration is not None:
+        return demonstration.event_type, demonstration
+    best = max(score, key=lambda s: (score[s], -list(SubEventType).index(s)))
+    if score[best] <= 0:
+        return None
+    best = _refine(
+        best, score, text, civilian_victims=civilian_victims, armed_victims=armed_victims
+    )
+    return best.event_type, best
+
+
+def _demonstration(score: defaultdict[SubEventType, float], text: str) -> SubEventType | None:
+    """A protest or riot when crowds outweigh fighting (None otherwise)."""
     protest = score[S.PEACEFUL_PROTEST]
     riot = score[S.VIOLENT_DEMONSTRATION] + score[S.MOB_VIOLENCE]
     explosive_score = max(score[s] for s in _EXPLOSIVE)
@@ -255,15 +269,25 @@ def choose_event_type(
     ):
         if _LETHAL_FORCE_RE.search(text) and re.search(r"security|police|forces|troops",
                                                         text, re.I):  # fmt: skip
-            return EventType.PROTESTS, S.EXCESSIVE_FORCE
+            return S.EXCESSIVE_FORCE
         if (riot >= protest * 0.75 and riot > 0) or (clash > 0 and clash >= protest):
-            return EventType.RIOTS, S.VIOLENT_DEMONSTRATION
+            return S.VIOLENT_DEMONSTRATION
         if _INTERVENTION_RE.search(text):
-            return EventType.PROTESTS, S.PROTEST_WITH_INTERVENTION
-        return EventType.PROTESTS, S.PEACEFUL_PROTEST
-    best = max(score, key=lambda s: (score[s], -list(SubEventType).index(s)))
-    if score[best] <= 0:
-        return None
+            return S.PROTEST_WITH_INTERVENTION
+        return S.PEACEFUL_PROTEST
+    return None
+
+
+def _refine(
+    best: SubEventType,
+    score: defaultdict[SubEventType, float],
+    text: str,
+    *,
+    civilian_victims: bool,
+    armed_victims: bool,
+) -> SubEventType:
+    """The top-scoring sub-event type corrected by the others' scores and the victims."""
+    protest = score[S.PEACEFUL_PROTEST]
     if best is S.VIOLENT_DEMONSTRATION and protest == 0 and not _CROWD_RE.search(text):
         # Houses torched by armed men with no crowd in sight: an attack, not a riot.
         best = S.ATTACK
@@ -293,7 +317,7 @@ def choose_event_type(
         best = S.ATTACK
     if best is S.MOB_VIOLENCE and score[S.VIOLENT_DEMONSTRATION] > score[S.MOB_VIOLENCE]:
         best = S.VIOLENT_DEMONSTRATION
-    return best.event_type, best
+    return best
 
 
 def score_triggers(triggers: Iterable[Trigger], factor: float = 1.0) -> dict[SubEventType, float]:

@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.enums import CountStatus
-from bot.domain.models import CasualtyClaim, CasualtyCount, Incident, Location, SourceRef
+from bot.domain.models import (
+    ActorRef,
+    CasualtyClaim,
+    CasualtyCount,
+    Incident,
+    Location,
+    SourceRef,
+)
 from bot.extract.confidence import corroborate
 from bot.extract.summary import summarize
 
@@ -257,17 +264,7 @@ def _toll_note(word: str, old: CasualtyCount, new: CasualtyCount, who: str) -> s
 def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
     """Fold ``new`` into ``existing``: sources, widened counts, actors, better place and date."""
     changes: dict[str, dict[str, Any]] = {}
-    sources = list(existing.sources)
-    known = {_source_key(s) for s in sources}
-    added_source = False
-    for source in new.sources:
-        if _source_key(source) not in known:
-            known.add(_source_key(source))
-            sources.append(source)
-            added_source = True
-    if added_source:
-        changes["sources"] = {"old": len(existing.sources), "new": len(sources)}
-
+    sources = _merged_sources(existing, new, changes)
     newer = _is_newer(existing, new)
     killed = merge_counts(existing.killed, new.killed, newer=newer)
     injured = merge_counts(existing.injured, new.injured, newer=newer)
@@ -280,7 +277,82 @@ def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
         if (old_count.min, old_count.max) != (merged.min, merged.max):
             toll_changed = True
             changes[name] = {"old": old_count.display(), "new": merged.display()}
+    actors = _merged_actors(existing, new, changes)
+    when_where = _better_place_and_date(existing, new, changes)
+    evidence = list(existing.evidence)
+    evidence += [s for s in dict.fromkeys(new.evidence) if s not in existing.evidence]
+    del evidence[max(_MAX_EVIDENCE, len(existing.evidence)) :]
+    who = _describe_source(new)
+    notes = [
+        note
+        for note in (
+            _toll_note("death toll", existing.killed, killed, who),
+            _toll_note("injured", existing.injured, injured, who),
+        )
+        if note
+    ]
+    summary = summarize(
+        date=when_where["date"],
+        precision=when_where["date_precision"],
+        location=when_where["location"],
+        actors=actors,
+        sub_event_type=existing.sub_event_type,
+        killed=killed,
+        injured=injured,
+    )
+    result = existing.model_copy(
+        update={
+            **when_where,
+            "time_of_day": existing.time_of_day or new.time_of_day,
+            "actors": actors,
+            "killed": killed,
+            "injured": injured,
+            "arrested": arrested,
+            "summary": summary,
+            "evidence": evidence,
+            "sources": sources,
+            "is_background": existing.is_background and new.is_background,
+        }
+    )
+    if "sources" in changes:
+        # Another report tells the incident: its confidence rises (the alert gate reads it).
+        corroborated = corroborate(existing, new, len(sources))
+        if corroborated is not None:
+            changes["confidence"] = {"old": existing.confidence, "new": corroborated.score}
+            result = result.model_copy(
+                update={
+                    "confidence": corroborated.score,
+                    "confidence_reasons": list(corroborated.reasons),
+                }
+            )
+    return MergeResult(
+        incident=result,
+        changed=bool(changes),
+        toll_changed=toll_changed,
+        changes=changes,
+        note="; ".join(notes),
+    )
 
+
+def _merged_sources(
+    existing: Incident, new: Incident, changes: dict[str, dict[str, Any]]
+) -> list[SourceRef]:
+    sources = list(existing.sources)
+    known = {_source_key(s) for s in sources}
+    added_source = False
+    for source in new.sources:
+        if _source_key(source) not in known:
+            known.add(_source_key(source))
+            sources.append(source)
+            added_source = True
+    if added_source:
+        changes["sources"] = {"old": len(existing.sources), "new": len(sources)}
+    return sources
+
+
+def _merged_actors(
+    existing: Incident, new: Incident, changes: dict[str, dict[str, Any]]
+) -> list[ActorRef]:
     actors = list(existing.actors)
     ids = {a.id for a in actors}
     for actor in new.actors:
@@ -292,7 +364,13 @@ def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
             "old": [a.name for a in existing.actors],
             "new": [a.name for a in actors],
         }
+    return actors
 
+
+def _better_place_and_date(
+    existing: Incident, new: Incident, changes: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The more precise place and date of the two (``location``, ``date``... fields)."""
     location = existing.location
     if new.location.geo_precision.rank < existing.location.geo_precision.rank:
         location = new.location
@@ -301,60 +379,4 @@ def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
     if list(type(precision)).index(new.date_precision) < list(type(precision)).index(precision):
         date, precision, date_end = new.date, new.date_precision, new.date_end
         changes["date"] = {"old": existing.date.isoformat(), "new": new.date.isoformat()}
-    time_of_day = existing.time_of_day or new.time_of_day
-
-    evidence = list(existing.evidence)
-    for sentence in new.evidence:
-        if sentence not in evidence and len(evidence) < _MAX_EVIDENCE:
-            evidence.append(sentence)
-
-    who = _describe_source(new)
-    notes = [
-        note
-        for note in (
-            _toll_note("death toll", existing.killed, killed, who),
-            _toll_note("injured", existing.injured, injured, who),
-        )
-        if note
-    ]
-    summary = summarize(
-        date=date,
-        precision=precision,
-        location=location,
-        actors=actors,
-        sub_event_type=existing.sub_event_type,
-        killed=killed,
-        injured=injured,
-    )
-    result = existing.model_copy(
-        update={
-            "date": date,
-            "date_precision": precision,
-            "date_end": date_end,
-            "time_of_day": time_of_day,
-            "location": location,
-            "actors": actors,
-            "killed": killed,
-            "injured": injured,
-            "arrested": arrested,
-            "summary": summary,
-            "evidence": evidence,
-            "sources": sources,
-            "is_background": existing.is_background and new.is_background,
-        }
-    )
-    confidence, reasons = existing.confidence, existing.confidence_reasons
-    if added_source:
-        corroborated = corroborate(existing, new, len(sources))
-        if corroborated is not None:
-            confidence, reasons = corroborated.score, list(corroborated.reasons)
-            changes["confidence"] = {"old": existing.confidence, "new": confidence}
-    result = result.model_copy(update={"confidence": confidence, "confidence_reasons": reasons})
-    changed = bool(changes)
-    return MergeResult(
-        incident=result,
-        changed=changed,
-        toll_changed=toll_changed,
-        changes=changes,
-        note="; ".join(notes),
-    )
+    return {"location": location, "date": date, "date_precision": precision, "date_end": date_end}

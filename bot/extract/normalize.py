@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Protocol
 
+from bot.extract.lexicon import default_lexicon
+
 __all__ = [
     "arabic_prefix_ok",
     "fold",
@@ -175,7 +177,10 @@ def fold(text: str) -> str:
     return folded.strip()
 
 
-_ARTICLE_RE = re.compile(r"^(?:al|el|as|ash|an|ad|adh|at|ath|az|ar|aj)[-' ]+(?=\w)")
+# The articles of bot/data/arabic_articles.txt, then a hyphen, apostrophe or space.
+_ARTICLE_RE = re.compile(
+    r"^(?:" + "|".join(map(re.escape, default_lexicon().arabic_articles)) + r")[-' ]+(?=\w)"
+)
 _ARABIC_ARTICLE = "\u0627\u0644"  # "ال"
 
 

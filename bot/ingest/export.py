@@ -15,6 +15,12 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "injured_max",
     "sitrep_id",
     "source_urls",
+    # How each figure was stated ("about", "at least") and who gave it: an import of this file
+    # gives back "about 570 injured (medics)", not an exact 570 credited to the outlets.
+    "killed_status",
+    "killed_source",
+    "injured_status",
+    "injured_source",
 )
 CSV_COLUMNS: tuple[str, ...] = ACLED_COLUMNS + EXTRA_COLUMNS
 
@@ -126,6 +132,10 @@ def incident_row(incident: Incident) -> dict[str, str]:
         "injured_max": incident.injured.max if incident.injured.max is not None else "",
         "sitrep_id": incident.id if incident.id is not None else "",
         "source_urls": " ".join(dict.fromkeys(urls)),
+        "killed_status": incident.killed.status.value,
+        "killed_source": incident.killed.source or "",
+        "injured_status": incident.injured.status.value,
+        "injured_source": incident.injured.source or "",
     }
     return {column: _cell(row[column]) for column in CSV_COLUMNS}
 

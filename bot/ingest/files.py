@@ -415,7 +415,25 @@ def _sitrep_counts(
             status=CountStatus.EXACT,
             source=source,
         )
-    return killed, injured
+    return _stated(values, "killed", killed), _stated(values, "injured", injured)
+
+
+def _stated(values: dict[str, str], figure: str, count: CasualtyCount) -> CasualtyCount:
+    """A Sitrep export's ``<figure>_status`` and ``<figure>_source`` put back on a count."""
+    status_text = (values.get(f"{figure}_status") or "").strip()
+    update: dict[str, object] = {}
+    if status_text:
+        try:
+            status = CountStatus(status_text)
+        except ValueError:
+            raise RowError(f"{figure}_status {status_text!r} is not a known status") from None
+        # A number stays a number and no number stays none: only how it was stated changes.
+        numberless = status in (CountStatus.UNKNOWN, CountStatus.NONE_REPORTED)
+        if numberless == (count.min is None):
+            update["status"] = status
+    if f"{figure}_source" in values:
+        update["source"] = one_line(values.get(f"{figure}_source"), 200) or None
+    return count.model_copy(update=update) if update else count
 
 
 def open_acled(handle: IO[str]) -> csv.DictReader[str]:

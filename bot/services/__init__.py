@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.extract import merge as default_merge
 from bot.ports import Clock, Extractor
 from bot.services.admin import AdminService
-from bot.services.alerts import DEFAULT_GRACE, DEFAULT_MAX_AGE, AlertPlanner
+from bot.services.alerts import DEFAULT_MAX_AGE, AlertPlanner
 from bot.services.catalog import CatalogService
 from bot.services.chats import ChatService
 from bot.services.digests import DigestService
@@ -63,14 +63,12 @@ def build_services(  # noqa: PLR0917 - the contract (CONTRACTS.md C) fixes this 
     *,
     find_match: MatchFn | None = None,
     merge_incidents: MergeFn | None = None,
-    alert_grace: dt.timedelta = DEFAULT_GRACE,
     alert_max_age: dt.timedelta = DEFAULT_MAX_AGE,
 ) -> Services:
     """Wire the services around one storage, extractor, gazetteer, registry, clock and settings.
 
-    ``find_match``/``merge_incidents`` default to ``bot.extract.merge``'s; ``alert_grace`` is how
-    long alerts wait so a burst becomes one message; ``alert_max_age`` how old an incident may be
-    and still get a first alert (see ``bot.services.alerts``).
+    ``find_match``/``merge_incidents`` default to ``bot.extract.merge``'s; ``alert_max_age`` is
+    how old an incident may be and still get a first alert (see ``bot.services.alerts``).
     """
     find_match = find_match or default_merge.find_match
     merge_incidents = merge_incidents or default_merge.merge_incidents
@@ -81,7 +79,6 @@ def build_services(  # noqa: PLR0917 - the contract (CONTRACTS.md C) fixes this 
         storage,
         queries,
         clock,
-        grace=alert_grace,
         max_age=alert_max_age,
         min_confidence=settings.sitrep_alert_min_confidence,
     )

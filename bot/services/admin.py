@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
+from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage
 from bot.domain.views import StatusReport
 from bot.ports import Clock
 from storage.base import Storage
@@ -14,6 +16,7 @@ logger = logging.getLogger(__name__)
 META_LAST_INGEST = "last_ingest_at"
 META_LAST_ERROR = "last_error"
 META_LAST_ERROR_AT = "last_error_at"
+META_HEARTBEAT = "heartbeat_at"
 MAX_ERROR_CHARS = 500
 
 
@@ -48,6 +51,36 @@ class AdminService:
             last_error=await meta.get(META_LAST_ERROR),
             last_error_at=_parse_time(await meta.get(META_LAST_ERROR_AT)),
         )
+
+    async def beat(self) -> None:
+        """Record that the running bot is alive (its event loop and database work)."""
+        await self._storage.meta.set(META_HEARTBEAT, self._clock.now().isoformat())
+
+    async def heartbeat_age(self) -> dt.timedelta | None:
+        """How long ago the running bot last beat; None when it never has."""
+        last = _parse_time(await self._storage.meta.get(META_HEARTBEAT))
+        return None if last is None else self._clock.now() - last
+
+    async def notify_admins(self, admin_ids: Iterable[int], text: str, key: str) -> int:
+        """Queue ``text`` to each admin's private chat once per ``key``; how many were new."""
+        queued = 0
+        for admin_id in sorted(set(admin_ids)):
+            if await self._storage.chats.get(admin_id) is None:
+                # An admin's private chat has the admin's user id; it may not be stored yet.
+                await self._storage.chats.upsert(
+                    Chat(id=admin_id, type=ChatType.PRIVATE, created_at=self._clock.now())
+                )
+            _, is_new = await self._storage.outbox.enqueue(
+                OutboxMessage(
+                    chat_id=admin_id,
+                    kind=OutboxKind.NOTICE,
+                    idempotency_key=f"{key}:{admin_id}",
+                    payload={"text": text},
+                    next_attempt_at=self._clock.now(),
+                )
+            )
+            queued += int(is_new)
+        return queued
 
     async def record_error(self, error: str) -> None:
         """Remember the last error for /status (truncated; never raises)."""

@@ -23,11 +23,11 @@ Rules (the notifier in ``handlers`` renders the structured payloads; nothing her
   threshold; an unscored incident (an import) counts as trusted.
 * Quiet hours: ``payload["disable_notification"]`` is set when the chat is in quiet hours at
   queue time; the dispatcher re-checks at send time with :func:`should_silence`.
-* Bursts: alerts are not due at once. ``next_attempt_at`` is ``now + grace`` rounded up to the
-  next multiple of the grace (20 s by default), so every alert queued within the same 20-second
-  bucket for a chat becomes due at the same instant, and the dispatcher can send a chat's due
-  alerts as one grouped message (payload ``{"incidents": [...]}``) instead of a flood. Updates
-  use the same bucket, so they are never due before the alert they answer.
+* Alerts and updates are due at once (``next_attempt_at`` = now): the first alert to a chat
+  leaves within the second. Bursts are grouped by the dispatcher, not by waiting here: what
+  arrives for a chat while its earlier message is being sent, or before the chat's next send
+  slot (Telegram allows one message per second per chat), goes out as one grouped message
+  (payload ``{"incidents": [...]}``). An update whose alert is not sent yet waits for it.
 
 Everything here must run inside the caller's ``storage.transaction()`` (ingestion does that),
 so an incident and its alerts are stored together or not at all.
@@ -49,7 +49,6 @@ from bot.services.chats import in_quiet_hours
 from bot.services.queries import QueryService
 from storage.base import Storage
 
-DEFAULT_GRACE = dt.timedelta(seconds=20)
 DEFAULT_MAX_AGE = dt.timedelta(days=14)
 DETAIL_FIELDS = frozenset(
     {"killed", "injured", "actors", "event_type", "sub_event_type", "location", "date"}
@@ -64,16 +63,6 @@ def alert_key(chat_id: int, incident_id: int) -> str:
 def update_key(chat_id: int, incident_id: int, revision: int) -> str:
     """Idempotency key of an update (one per revision)."""
     return f"update:{chat_id}:{incident_id}:{revision}"
-
-
-def burst_due(now: dt.datetime, grace: dt.timedelta = DEFAULT_GRACE) -> dt.datetime:
-    """When an alert queued at ``now`` becomes due: now + grace, rounded up to a grace bucket."""
-    if grace <= dt.timedelta(0):
-        return now
-    step = grace.total_seconds()
-    target = now.timestamp() + step
-    bucket = -(-target // step) * step  # ceiling to the next bucket boundary
-    return dt.datetime.fromtimestamp(bucket, tz=dt.UTC)
 
 
 def should_silence(chat: Chat, at: dt.datetime) -> bool:
@@ -114,7 +103,6 @@ class AlertPlanner:
         storage: Storage,
         queries: QueryService,
         clock: Clock,
-        grace: dt.timedelta = DEFAULT_GRACE,
         max_age: dt.timedelta = DEFAULT_MAX_AGE,
         *,
         min_confidence: float = DEFAULT_ALERT_MIN_CONFIDENCE,
@@ -122,7 +110,6 @@ class AlertPlanner:
         self._storage = storage
         self._queries = queries
         self._clock = clock
-        self._grace = grace
         self._max_age = max_age
         self._min_confidence = min_confidence
 
@@ -231,7 +218,7 @@ class AlertPlanner:
                         kind=OutboxKind.UPDATE,
                         idempotency_key=update_key(chat_id, incident.id, incident.revision),
                         payload=payload,
-                        next_attempt_at=burst_due(now, self._grace),
+                        next_attempt_at=now,
                         reply_to_key=first,
                         incident_id=incident.id,
                     )
@@ -263,7 +250,7 @@ class AlertPlanner:
                     matched=[s.label for s in subscriptions],
                     silent=should_silence(chat, now),
                 ),
-                next_attempt_at=burst_due(now, self._grace),
+                next_attempt_at=now,
                 incident_id=incident.id,
             )
         )

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.domain import ActorRef, Location, SubscriptionKind
 from bot.domain.views import Resolution, Target
 from bot.services.errors import UserError
-from bot.services.lookup import ActorLookup, PlaceEntry, PlaceLookup
+from bot.services.lookup import ActorLookup, PlaceEntry, PlaceLookup, near_city
 from storage.base import Storage
 
 MAX_QUERY_CHARS = 100
@@ -142,6 +142,15 @@ class CatalogService:
     def _parent(self, entry: PlaceEntry) -> PlaceEntry | None:
         return self._gazetteer.get(entry.parent_key) if entry.parent_key else None
 
+    def city_of(self, entry: PlaceEntry) -> PlaceEntry | None:
+        """The city a place is part of: its listed parent, when it lies in or next to it."""
+        parent = self._parent(entry)
+        return parent if parent is not None and near_city(entry, parent) else None
+
+    def neighbourhoods(self, city: PlaceEntry) -> list[PlaceEntry]:
+        """The places listed under a city that lie in or next to it."""
+        return [child for child in self._gazetteer.children(city.key) if near_city(child, city)]
+
     def _place_matches(self, text: str) -> list[PlaceEntry]:
         found = self._gazetteer.lookup(text)
         entries = [e for e in found if e.kind == "place"]
@@ -178,15 +187,26 @@ class CatalogService:
     def _admin1_matches(self, text: str) -> list[PlaceEntry]:
         return [e for e in self._gazetteer.lookup(text) if e.kind == "admin1"][:MAX_MATCHES]
 
-    def _place_suggestions(self, text: str, kinds: Sequence[str]) -> list[Target]:
-        return [
-            place_target(entry, self._parent(entry))
-            for entry in self._gazetteer.suggest(text, limit=SUGGESTIONS)
+    def _place_suggestions(
+        self, text: str, kinds: Sequence[str], countries: Collection[str] = ()
+    ) -> list[Target]:
+        """ "Did you mean" places; only those in ``countries`` when any of them is close."""
+        found = [
+            entry
+            for entry in self._gazetteer.suggest(text, limit=SUGGESTIONS * 3)
             if entry.kind in kinds
         ]
+        near = [entry for entry in found if entry.country in countries]
+        return [place_target(entry, self._parent(entry)) for entry in (near or found)][
+            :SUGGESTIONS
+        ]
 
-    def resolve_place(self, text: str) -> Resolution:
-        """A city, town or neighbourhood; a governorate of that name is offered as suggestion."""
+    def resolve_place(self, text: str, countries: Collection[str] = ()) -> Resolution:
+        """A city, town or neighbourhood; a governorate of that name is offered as suggestion.
+
+        ``countries`` are the user's recent countries: a typo is matched there first
+        ("Basrq" is Basra, not Kulp in Turkey).
+        """
         query = _CITY_SUFFIX.sub("", _clean(text))
         if not query:
             return Resolution(query=query)
@@ -194,7 +214,7 @@ class CatalogService:
         if matches:
             return Resolution(query=query, matches=matches)
         suggestions = [place_target(e) for e in self._admin1_matches(query)]
-        suggestions += self._place_suggestions(query, ("place", "admin1"))
+        suggestions += self._place_suggestions(query, ("place", "admin1"), countries)
         return Resolution(query=query, suggestions=_dedupe(suggestions)[:SUGGESTIONS])
 
     def resolve_governorate(self, text: str) -> Resolution:

@@ -226,7 +226,8 @@ class ChatService:
         return ChatSettings(
             chat=chat,
             subscriptions=subscriptions,
-            next_digest_at=next_digest_at(chat, now),
+            # A chat without subscriptions gets no scheduled digest: promise no time.
+            next_digest_at=next_digest_at(chat, now) if subscriptions else None,
             quiet_now=in_quiet_hours(chat, now),
             digest_needs_subscriptions=chat.digest_time is not None and not subscriptions,
         )

@@ -140,6 +140,14 @@ class Pacer:
                 waits.append(sends[0] + self._limits.group_window - now)
         return max(waits)
 
+    async def wait_chat_slot(self, chat_id: int, abort: Callable[[], bool]) -> None:
+        """Wait until this chat may get its next message (at once if it had none lately)."""
+        while not abort():
+            wait = self._chat_next.get(chat_id, 0.0) - self._now()
+            if wait <= 1e-6:
+                return
+            await self._sleep(max(1e-3, min(wait, 0.5)))
+
     async def wait_turn(
         self, chat_id: int, is_group: bool, abort: Callable[[], bool] | None = None
     ) -> bool:
@@ -239,6 +247,10 @@ class Dispatcher:
         One worker per chat with due messages, so a chat waiting out its one-per-second
         pace (or a group its twenty-per-minute) never holds up the others; the main loop keeps
         claiming new rows (up to ``batch_size`` in flight) and hands each to its chat's worker.
+
+        A worker takes its chat's queue only when the chat's next send slot has come: the first
+        message to a chat leaves at once, and whatever arrives while it is being sent or within
+        the per-chat interval after it goes out together (alerts grouped into one message).
         """
         self._stopping = False
         self._inflight = 0
@@ -254,6 +266,7 @@ class Dispatcher:
         async def worker(chat_id: int) -> None:
             try:
                 while queues.get(chat_id):
+                    await self._pacer.wait_chat_slot(chat_id, abort=lambda: self._stopping)
                     rows = queues.pop(chat_id)
                     try:
                         async with semaphore:

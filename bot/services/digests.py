@@ -1,8 +1,11 @@
 """Daily digests: compose a chat's summary and queue each chat's digest exactly once a day.
 
 Window: a digest for a local day covers the incidents created or updated in the 24 hours up to
-the chat's digest time on that day (or up to now, for an on-demand /digest). The change
-"against the day before" compares with incidents first reported in the 24 hours before that.
+the chat's digest time on that day (or up to now, for an on-demand /digest) whose events fall in
+that period (their last day is no earlier than the window's first local day). Incidents reported
+in the window about older events (an archive import, a story about last year) are listed apart
+as late reports and never counted as the day's. The change "against the day before" compares
+with incidents first reported in the 24 hours before that.
 
 Scope: the chat's subscriptions (places with their neighbourhoods, governorates, factions). The
 ``min_killed`` threshold of a subscription limits push alerts only; the digest is the complete
@@ -46,6 +49,7 @@ from storage.base import IncidentQuery, IncidentStats, Storage
 logger = logging.getLogger(__name__)
 
 DAY = dt.timedelta(days=1)
+MAX_LATE_LISTED = 5  # an archive import may bring thousands: the digest names a few
 UNKNOWN_GOVERNORATE = "Unknown governorate"
 _EVENT_WEIGHT = {
     EventType.BATTLES: 5,
@@ -203,13 +207,21 @@ class DigestService:
             if current_ids
             else []
         )
-        current = [i for i in fetched if _in_window(i, since, until)]
+        reported = [i for i in fetched if _in_window(i, since, until)]
+        first_day = since.astimezone(ZoneInfo(chat.timezone)).date()
+        current = [i for i in reported if (i.date_end or i.date) >= first_day]
+        late = sorted(
+            (i for i in reported if (i.date_end or i.date) < first_day),
+            key=lambda i: (i.date_end or i.date, i.id or 0),
+            reverse=True,
+        )
         previous_ids = await self._matching_ids(
             subscriptions,
             IncidentQuery(
                 updated_since=since - DAY,
                 created_since=since - DAY,
                 created_before=since,
+                since=first_day - DAY,  # the day before's events, not its archive imports
                 include_background=False,
                 limit=SCAN_LIMIT,
             ),
@@ -234,6 +246,8 @@ class DigestService:
             previous_total=previous.incidents,
             previous_killed=previous.killed,
             previous_injured=previous.injured,
+            late=late[:MAX_LATE_LISTED],
+            late_total=len(late),
         )
 
     async def _incidents_in(

@@ -106,6 +106,22 @@ def backoff_delay(interval_minutes: int, failures: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=interval_minutes * 2**exponent), MAX_BACKOFF)
 
 
+# Refusals by the fetch guard (private, loopback or odd-port addresses) that an operator can
+# lift for a self-hosted source: say how, instead of a dead end.
+_GUARD_KINDS = frozenset({"blocked", "port"})
+
+
+def _refusal(exc: FetchError) -> str:
+    """The user's explanation of a failed fetch, with the way forward when there is one."""
+    text = f"{exc.reason}."
+    if exc.kind in _GUARD_KINDS:
+        text += (
+            " Sitrep fetches only public addresses on ports 80 and 443. For a self-hosted "
+            "source on a private network, the operator can set SITREP_ALLOW_PRIVATE_FETCH=true."
+        )
+    return text
+
+
 class FeedService:
     """Manage feeds and turn their entries (and single web pages) into ingested reports."""
 
@@ -157,7 +173,7 @@ class FeedService:
             await self._fetcher.precheck(url)
             result = await self._fetcher.fetch(url, accept=FEED_ACCEPT)
         except FetchError as exc:
-            raise UserError(f"I could not fetch that feed: {exc.reason}.") from None
+            raise UserError(f"I could not fetch that feed: {_refusal(exc)}") from None
         try:
             parsed = parse_feed(result.content)
         except FeedParseError as exc:
@@ -186,7 +202,9 @@ class FeedService:
             await self._fetcher.precheck(url)
             result = await self._fetcher.fetch(url, accept=FEED_ACCEPT)
         except FetchError as exc:
-            raise UserError(f"I could not fetch the feed that page names: {exc.reason}.") from None
+            raise UserError(
+                f"I could not fetch the feed that page names: {_refusal(exc)}"
+            ) from None
         try:
             return parse_feed(result.content)
         except FeedParseError as exc:
@@ -412,7 +430,7 @@ class FeedService:
             page = await self._fetcher.fetch(url, accept=HTML_ACCEPT)
             article = extract_article(page.content, url=page.url, charset=page.charset)
         except FetchError as exc:
-            raise UserError(f"I could not fetch that page: {exc.reason}.") from None
+            raise UserError(f"I could not fetch that page: {_refusal(exc)}") from None
         except ArticleError as exc:
             raise UserError(f"I could not read an article on that page: {exc}.") from None
         report = make_report(

@@ -3,12 +3,15 @@ and queue alerts, all in one transaction.
 
 Flow: clean the text (control characters out, NFC), refuse empty or oversized text with a
 polite ``UserError``; hash the normalised text; a report whose URL or hash is already stored is a
-duplicate and changes nothing. Otherwise the ``Extractor`` reads incidents; each one is matched
+duplicate and changes nothing. Otherwise the ``Extractor`` reads incidents (off the event loop,
+before the lock, within ``SITREP_EXTRACT_TIME_LIMIT_SECONDS``: a report over it is stored
+without incidents and the admins get one notice); each one is matched
 against stored incidents of the same country and dates (``merge_candidates`` + ``find_match``)
 and either merged (a revision is recorded; alerts become updates) or added (alerts queued). The
 report, incidents, revisions, outbox rows and the ``last_ingest_at`` mark are written in ONE
-``storage.transaction()``: a failure leaves nothing behind. Calls are serialised by an
-``asyncio.Lock`` so feed polling and an admin's /ingest cannot race on the same story.
+``storage.transaction()``: a failure leaves nothing behind. Storing is serialised by an
+``asyncio.Lock`` so feed polling and an admin's /ingest cannot race on the same story; a slow
+extraction never holds that lock.
 """
 
 from __future__ import annotations
@@ -166,35 +169,58 @@ class IngestService:
         return await self.ingest(self.make_report(text, **fields))
 
     async def ingest(self, report: Report) -> IngestOutcome:
-        """Store a report and what it tells; duplicates change nothing."""
+        """Store a report and what it tells; duplicates change nothing.
+
+        Extraction runs before the ingest lock is taken and off the event loop (the
+        ``Extractor`` port's job), under ``SITREP_EXTRACT_TIME_LIMIT_SECONDS``: a report that
+        takes longer is stored without incidents and the admins are told, once.
+        """
         cleaned = self._check_text(report.text)
         report = report.model_copy(update={"text": cleaned, "content_hash": content_hash(cleaned)})
-        async with self._lock:
-            try:
-                return await self._ingest_locked(report)
-            except UserError:
-                raise
-            except Exception as exc:
-                await self._admin.record_error(f"ingest failed: {type(exc).__name__}: {exc}")
-                raise
+        try:
+            duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
+            if duplicate is not None:
+                return IngestOutcome(report=duplicate, duplicate=True)
+            extracted, problem = await self._extract(report)
+            async with self._lock:
+                return await self._ingest_locked(report, extracted, problem)
+        except UserError:
+            raise
+        except Exception as exc:
+            await self._admin.record_error(f"ingest failed: {type(exc).__name__}: {exc}")
+            raise
 
-    async def _ingest_locked(self, report: Report) -> IngestOutcome:
-        duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
-        if duplicate is not None:
-            return IngestOutcome(report=duplicate, duplicate=True)
+    async def _extract(self, report: Report) -> tuple[list[Incident], str | None]:
+        """The report's incidents, or none and the reason when it took too long."""
         # Without a publication time, "on Monday" is read relative to when the text arrived;
         # the stored report keeps published_at empty (we do not know it).
         reference = report
         if report.published_at is None:
             reference = report.model_copy(update={"published_at": report.fetched_at})
-        extracted = await self._extractor.extract(reference)
+        limit = self._settings.sitrep_extract_time_limit_seconds
+        try:
+            async with asyncio.timeout(limit):
+                return await self._extractor.extract(reference), None
+        except TimeoutError:
+            chars = len(report.text)
+            logger.warning("extraction of a %d-character report passed %g s", chars, limit)
+            return [], f"reading it took longer than {limit:g} s ({chars:,} characters)"
+
+    async def _ingest_locked(
+        self, report: Report, extracted: Sequence[Incident], problem: str | None
+    ) -> IngestOutcome:
+        duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
+        if duplicate is not None:
+            return IngestOutcome(report=duplicate, duplicate=True)
         now = self._clock.now()
         async with self._storage.transaction():
             stored, is_new = await self._storage.reports.add(report)
             if not is_new:
                 return IngestOutcome(report=stored, duplicate=True)
             outcome = IngestOutcome(
-                report=stored, min_confidence=self._settings.sitrep_alert_min_confidence
+                report=stored,
+                unextracted=problem,
+                min_confidence=self._settings.sitrep_alert_min_confidence,
             )
             source = SourceRef(
                 report_id=stored.id,
@@ -207,8 +233,22 @@ class IngestService:
                 if incident.is_background and incident.date_precision is DatePrecision.MONTH:
                     continue  # "last year's clashes": too vague to be an incident of its own
                 await self._store_one(incident, source, stored, now, outcome)
+            if problem is not None:
+                await self._tell_admins_unextracted(stored, problem)
             await self._storage.meta.set(META_LAST_INGEST, now.isoformat())
         return outcome
+
+    async def _tell_admins_unextracted(self, report: Report, problem: str) -> None:
+        """One notice per admin for a report stored without extraction (never retried)."""
+        label = report.title or report.url or f"{report.text[:60]}..."
+        text = (
+            f"Report {report.id} ({label}) was stored without incidents: {problem}. "
+            "It will not be read again automatically; check it by hand if it matters."
+        )
+        await self._admin.record_error(f"report {report.id} not extracted: {problem}")
+        await self._admin.notify_admins(
+            self._settings.sitrep_admin_ids, text, f"unextracted:{report.id}"
+        )
 
     async def _store_one(
         self,

@@ -6,6 +6,7 @@ may pass small fakes. Keeping the services on Protocols keeps them free of data 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -57,7 +58,17 @@ class PlaceEntry(Protocol):
 
     @property
     def parent_key(self) -> str | None:
-        """The city a neighbourhood belongs to."""
+        """The city a neighbourhood belongs to (as listed: check with ``near_city``)."""
+        ...
+
+    @property
+    def lat(self) -> float | None:
+        """Latitude (WGS84)."""
+        ...
+
+    @property
+    def lon(self) -> float | None:
+        """Longitude (WGS84)."""
         ...
 
 
@@ -99,3 +110,32 @@ class ActorLookup(Protocol):
     def with_extra(self, extra: Sequence[tuple[ActorRef, Sequence[str]]]) -> ActorLookup:
         """A registry with admin-added actors on top."""
         ...
+
+
+# A place counts as part of a city only when it lies in or next to it: within this many km of
+# the city's point, or more for a metropolis (about sqrt(population) / 110 km: 24 km for
+# Baghdad, 31 km for Karachi). A district town 37 km out (Daquq for Kirkuk) is not the city.
+MIN_CITY_RADIUS_KM = 16.0
+_EARTH_KM = 6371.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    half = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * _EARTH_KM * math.asin(math.sqrt(half))
+
+
+def city_radius_km(city: PlaceEntry) -> float:
+    """How far from a city's point a place may lie and still be in or next to the city."""
+    return max(MIN_CITY_RADIUS_KM, math.sqrt(max(city.population, 0)) / 110)
+
+
+def near_city(place: PlaceEntry, city: PlaceEntry) -> bool:
+    """True when ``place`` plausibly lies in or next to ``city`` (both need coordinates)."""
+    if place.lat is None or place.lon is None or city.lat is None or city.lon is None:
+        return False
+    return distance_km(place.lat, place.lon, city.lat, city.lon) <= city_radius_km(city)

@@ -45,13 +45,30 @@ def sanitize_search(text: str) -> str:
     return " ".join(kept[:MAX_SEARCH_WORDS])
 
 
+_SYNTAX = re.compile(r"(?:^|\s)(?:AND|OR|NOT|NEAR)(?:\s|$)|[\"*()]|(?:^|\s)[-+]\w")
+
+
+def search_syntax_note(text: str) -> str | None:
+    """What the search did with operators, quotes or wildcards it does not support; else None."""
+    if not _SYNTAX.search(text):
+        return None
+    first = sanitize_search(text).split(" ", 1)[0]
+    example = f"/search {first}" if first else SEARCH_USAGE
+    return (
+        "Search finds incidents that mention every word you give; OR, AND, NOT, quotes, "
+        f"brackets and wildcards are ignored. Search one name at a time, e.g. {example}."
+    )
+
+
 def totals_of(incidents: Iterable[Incident]) -> Totals:
     """Counts, conservative killed and injured, and a per-event-type breakdown."""
-    totals = Totals()
+    totals = Totals(killed_reported=0, injured_reported=0)
     for incident in incidents:
         totals.incidents += 1
         totals.killed += incident.killed.best
         totals.injured += incident.injured.best
+        totals.killed_reported = (totals.killed_reported or 0) + incident.killed.known
+        totals.injured_reported = (totals.injured_reported or 0) + incident.injured.known
         name = incident.event_type.value
         totals.by_event_type[name] = totals.by_event_type.get(name, 0) + 1
     return totals
@@ -63,6 +80,8 @@ def _totals_from(stats: IncidentStats) -> Totals:
         killed=stats.killed,
         injured=stats.injured,
         by_event_type=dict(stats.by_event_type),
+        killed_reported=stats.killed_reported,
+        injured_reported=stats.injured_reported,
     )
 
 
@@ -200,7 +219,7 @@ class QueryService:
         keys = [place_key]
         entry = self._catalog.place_entry(place_key)
         if entry is not None:
-            for member in [entry, *self._catalog.gazetteer.children(entry.key)]:
+            for member in [entry, *self._catalog.neighbourhoods(entry)]:
                 fallback = Location(
                     name=member.name,
                     admin1=member.admin1,
@@ -218,14 +237,17 @@ class QueryService:
         return place_key in self.place_keys(incident)
 
     def place_keys(self, incident: Incident) -> list[str]:
-        """The place keys an incident counts for: its own and its parent city's (point-like)."""
+        """The place keys an incident counts for: its own and its city's (point-like), when it
+        lies in or next to that city."""
         location = incident.location
         if location.geo_precision not in _POINTLIKE:
             return []
         keys = [location.key]
         entry = self._catalog.entry_for_location(location)
         if entry is not None:
-            keys += [key for key in (entry.key, entry.parent_key) if key and key not in keys]
+            city = self._catalog.city_of(entry)
+            city_key = city.key if city is not None else None
+            keys += [key for key in (entry.key, city_key) if key and key not in keys]
         return keys
 
     async def incident(self, incident_id: int) -> IncidentDetail:
@@ -346,4 +368,5 @@ class QueryService:
             page_size=size,
             query=query,
             min_confidence=self._min_confidence,
+            note=search_syntax_note(words),
         )

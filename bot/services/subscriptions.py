@@ -165,6 +165,20 @@ class SubscriptionService:
                 break
         return targets
 
+    async def recent_countries(self, chat_id: int) -> set[str]:
+        """Countries the chat is about: its subscriptions' and those of the latest incidents."""
+        countries: set[str] = set()
+        for subscription in await self._storage.subscriptions.for_chat(chat_id):
+            if subscription.kind is SubscriptionKind.ACTOR:
+                continue
+            entry = self._catalog.place_entry(subscription.key)
+            if entry is not None:
+                countries.add(entry.country)
+        for incident in await self._storage.incidents.query(IncidentQuery(limit=20)):
+            if incident.location.country:
+                countries.add(incident.location.country)
+        return countries
+
     # Defined last: inside the class body, the name ``list`` shadows the builtin afterwards.
     async def list(self, chat_id: int) -> list[Subscription]:
         """A chat's subscriptions, oldest first."""

@@ -23,7 +23,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def _example_variables() -> dict[str, str]:
     values = {}
     for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^([A-Z][A-Z0-9_]*)=(.*)$", line)
+        match = re.match(r"^#?\s*([A-Z][A-Z0-9_]*)=(.*)$", line)
         if match:
             values[match.group(1)] = match.group(2)
     return values
@@ -82,6 +82,50 @@ class TestErrors:
         with pytest.raises(SettingsError, match=name):
             load_settings()
 
+    @pytest.mark.parametrize(
+        "name",
+        sorted(
+            str(field.validation_alias)
+            for field in Settings.model_fields.values()
+            if field.validation_alias != "TELEGRAM_BOT_TOKEN"
+        ),
+    )
+    def test_empty_value_means_the_default(
+        self, monkeypatch: pytest.MonkeyPatch, name: str
+    ) -> None:
+        defaults = load_settings()
+        monkeypatch.setenv(name, "")
+        assert load_settings() == defaults
+
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("SITREP_ACTORS_FILE", "/nonexistent/actors.json"),
+            ("SITREP_ACTORS_FILE", "."),
+            ("SITREP_FEED_INTERVAL_MINUTES", "often"),
+            ("SITREP_ALLOW_PRIVATE_FETCH", "perhaps"),
+            ("SITREP_USER_RATE_PER_MINUTE", "0"),
+            ("SITREP_MAX_INPUT_CHARS", "-1"),
+            ("SITREP_FETCH_TIMEOUT_SECONDS", "soon"),
+        ],
+    )
+    def test_wrong_value_gives_one_line_naming_it(
+        self, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+    ) -> None:
+        monkeypatch.setenv(name, value)
+        with pytest.raises(SettingsError, match=name) as info:
+            load_settings()
+        assert "\n" not in str(info.value)
+
+    def test_actors_file_that_is_not_a_registry_is_named(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        bad = tmp_path / "actors.json"
+        bad.write_text("{not json", encoding="utf-8")
+        monkeypatch.setenv("SITREP_ACTORS_FILE", str(bad))
+        with pytest.raises(SettingsError, match="SITREP_ACTORS_FILE"):
+            load_settings()
+
     def test_bad_token_value_is_not_echoed(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:SECRET")
         monkeypatch.setenv("SITREP_TIMEZONE", "Nowhere/Town")
@@ -99,8 +143,7 @@ class TestEnvExample:
     def test_example_values_are_the_defaults(self, monkeypatch: pytest.MonkeyPatch) -> None:
         defaults = load_settings()
         for name, value in _example_variables().items():
-            if value:
-                monkeypatch.setenv(name, value)
+            monkeypatch.setenv(name, value)  # empty values too: `cp .env.example .env`
         assert load_settings() == defaults
 
 
@@ -182,3 +225,23 @@ class TestWebhookSettings:
         monkeypatch.setenv(name, value)
         with pytest.raises(SettingsError, match=name):
             load_settings()
+
+    def test_example_sets_nothing_uncommented(self) -> None:
+        # systemd's EnvironmentFile= overrides the unit's Environment= lines: an uncommented
+        # SITREP_DATA_DIR=data would move the database out of /var/lib/sitrep.
+        active = [
+            line
+            for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+            if re.match(r"^[A-Z][A-Z0-9_]*=", line) and not line.startswith("TELEGRAM_BOT_TOKEN=")
+        ]
+        assert active == []
+
+    def test_copied_example_loads_from_dotenv(self, tmp_path: Path) -> None:
+        (tmp_path / ".env").write_text(
+            ENV_EXAMPLE.read_text(encoding="utf-8").replace(
+                "TELEGRAM_BOT_TOKEN=", "TELEGRAM_BOT_TOKEN=1:x"
+            )
+        )
+        settings = load_settings()
+        assert settings.token == "1:x"
+        assert settings.sitrep_actors_file is None

@@ -1,13 +1,13 @@
-"""Shared fixtures for the extraction tests: one engine over the packaged data."""
+"""Shared fixtures for the extraction tests: one rules extractor over the packaged data."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.extract.engine import RulesEngine
+from bot.extract.pipeline import RulesExtractor, build_rules_extractor
 
 
 @pytest.fixture(scope="session")
-def engine() -> RulesEngine:
-    """The rules engine with the packaged gazetteer and actor registry (built once)."""
-    return RulesEngine()
+def engine() -> RulesExtractor:
+    """The default rules extractor with the packaged gazetteer and registry (built once)."""
+    return build_rules_extractor()

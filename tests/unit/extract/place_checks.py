@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.domain.models import Location
-from bot.extract.engine import RulesEngine
 from bot.extract.merge import haversine_km
+from bot.extract.pipeline import RulesExtractor
 
 PUBLISHED = dt.datetime(2024, 5, 9, 9, 0, tzinfo=dt.UTC)
 
 
-def location_of(engine: RulesEngine, text: str) -> Location:
+def location_of(engine: RulesExtractor, text: str) -> Location:
     """The location of the first incident the engine reads from ``text``."""
-    incidents = engine.extract(text, PUBLISHED)
+    incidents = engine.extract_text(text, PUBLISHED)
     assert incidents, f"no incident in {text!r}"
     location = incidents[0].location
     assert location is not None, f"no location in {text!r}"

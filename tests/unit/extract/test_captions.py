@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.extract.engine import RulesEngine
+from bot.extract.pipeline import RulesExtractor
 from bot.extract.text import prepare
 
 PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
@@ -25,11 +25,11 @@ def test_captions_are_not_read(caption: str) -> None:
     assert [s.text for s in article.sentences] == ["Gunmen killed two guards in Kano on Monday."]
 
 
-def test_a_file_photo_does_not_date_or_place_the_event(engine: RulesEngine) -> None:
+def test_a_file_photo_does_not_date_or_place_the_event(engine: RulesExtractor) -> None:
     text = (
         "In this file photo, police guard the site of a bombing in Kabul on 3 June 2019.\n"
         "A bomb exploded at a market in Kandahar on Monday, killing four people, police said."
     )
-    [incident] = engine.extract(text, PUBLISHED)
+    [incident] = engine.extract_text(text, PUBLISHED)
     assert incident.location.name == "Kandahar"
     assert incident.date == dt.date(2024, 3, 4)

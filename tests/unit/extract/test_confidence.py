@@ -109,7 +109,7 @@ def test_vague_dates_lower_the_score() -> None:
 
 def test_an_unstated_date_is_a_doubt() -> None:
     confidence = score_incident(made([EVENT]), view(), date_stated=False)
-    assert confidence.reasons == ("date: none stated, the publication day was assumed",)
+    assert confidence.reasons == ("date: no date stated, the publication day was assumed",)
 
 
 def test_a_second_report_halves_the_doubt() -> None:

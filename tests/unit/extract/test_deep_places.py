@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.extract.engine import RulesEngine
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.pipeline import RulesExtractor
 from tests.unit.extract.place_checks import assert_near, location_of
 
 
@@ -61,7 +61,7 @@ IRAQ_CASES = [
 class TestIraq:
     @pytest.mark.parametrize(("text", "name", "admin1", "lat", "lon"), IRAQ_CASES)
     def test_village_or_district_is_the_place(
-        self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
+        self, engine: RulesExtractor, text: str, name: str, admin1: str, lat: float, lon: float
     ) -> None:
         location = location_of(engine, text)
         assert location.name == name
@@ -97,7 +97,7 @@ class TestIraq:
         ],
     )
     def test_common_words_do_not_become_iraqi_villages(
-        self, engine: RulesEngine, text: str
+        self, engine: RulesExtractor, text: str
     ) -> None:
         location = location_of(engine, text)
         assert location.name == "Baghdad"
@@ -132,7 +132,7 @@ SYRIA_CASES = [
 class TestSyria:
     @pytest.mark.parametrize(("text", "name", "admin1", "lat", "lon"), SYRIA_CASES)
     def test_village_or_site_is_the_place(
-        self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
+        self, engine: RulesExtractor, text: str, name: str, admin1: str, lat: float, lon: float
     ) -> None:
         location = location_of(engine, text)
         assert location.name == name
@@ -180,7 +180,7 @@ YEMEN_CASES = [
 class TestYemen:
     @pytest.mark.parametrize(("text", "name", "admin1", "lat", "lon"), YEMEN_CASES)
     def test_district_or_town_is_the_place(
-        self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
+        self, engine: RulesExtractor, text: str, name: str, admin1: str, lat: float, lon: float
     ) -> None:
         location = location_of(engine, text)
         assert location.name == name
@@ -192,7 +192,7 @@ class TestYemen:
         assert gaz.lookup("Juba")[0].country == "SS"
         assert gaz.lookup("al-Jubah", country="YE")[0].admin1_code == "YE-MA"
 
-    def test_the_ukrainian_rada_is_not_a_yemeni_town(self, engine: RulesEngine) -> None:
+    def test_the_ukrainian_rada_is_not_a_yemeni_town(self, engine: RulesExtractor) -> None:
         location = location_of(
             engine, "The Rada met in Kyiv on Monday after a missile strike killed two people."
         )
@@ -223,7 +223,7 @@ class TestLebanonAndPalestine:
     @pytest.mark.parametrize(("text", "name", "admin1", "country", "lat", "lon"), LEVANT_CASES)
     def test_village_camp_or_neighbourhood_is_the_place(
         self,
-        engine: RulesEngine,
+        engine: RulesExtractor,
         text: str,
         name: str,
         admin1: str,
@@ -293,13 +293,13 @@ class TestPrecision:
         ],
     )
     def test_a_generic_first_word_of_an_unknown_name_is_not_a_town(
-        self, engine: RulesEngine, text: str, name: str
+        self, engine: RulesExtractor, text: str, name: str
     ) -> None:
         # "Hay" (neighbourhood) and "Tal" (hill) begin many names; alone they named Al-Hay
         # (Wasit) and Al-Tall (Rif Dimashq).
         assert location_of(engine, text).name == name
 
-    def test_al_hay_is_still_found_as_a_district(self, engine: RulesEngine) -> None:
+    def test_al_hay_is_still_found_as_a_district(self, engine: RulesExtractor) -> None:
         location = location_of(
             engine,
             "Tribal clashes erupted in the al-Hay district of Wasit on Monday, killing two.",

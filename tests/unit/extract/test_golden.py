@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from bot.domain.models import CasualtyCount, Incident
-from bot.extract.engine import RulesEngine
+from bot.extract.pipeline import report_from_text
 from bot.extract.text import parse_header, parse_published
+from bot.ports import Extractor
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "extract"
 CASES = sorted(path.stem for path in FIXTURES.glob("*.txt"))
@@ -49,10 +50,10 @@ def _observed(incident: Incident) -> dict[str, Any]:
     }
 
 
-def _run(engine: RulesEngine, name: str) -> list[Incident]:
+async def _run(extractor: Extractor, name: str) -> list[Incident]:
     headers, body = parse_header((FIXTURES / f"{name}.txt").read_text(encoding="utf-8"))
     published = parse_published(headers["published"])
-    return engine.extract(body, published)
+    return await extractor.extract(report_from_text(body, published))
 
 
 def test_every_fixture_has_expectations() -> None:
@@ -62,11 +63,11 @@ def test_every_fixture_has_expectations() -> None:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_golden(engine: RulesEngine, name: str) -> None:
+async def test_golden(engine: Extractor, name: str) -> None:
     expected: list[dict[str, Any]] = json.loads(
         (FIXTURES / f"{name}.json").read_text(encoding="utf-8")
     )
-    incidents = _run(engine, name)
+    incidents = await _run(engine, name)
     observed = [_observed(incident) for incident in incidents]
     assert len(observed) == len(expected), json.dumps(observed, indent=1)
     for index, (want, got) in enumerate(zip(expected, observed, strict=True)):

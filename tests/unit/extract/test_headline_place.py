@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.extract.engine import RulesEngine
+from bot.extract.pipeline import RulesExtractor
 
 PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
 BODY = (
@@ -13,14 +13,16 @@ BODY = (
 )
 
 
-def test_headline_town_places_a_country_wide_lead(engine: RulesEngine) -> None:
-    [incident] = engine.extract(
+def test_headline_town_places_a_country_wide_lead(engine: RulesExtractor) -> None:
+    [incident] = engine.extract_text(
         BODY, PUBLISHED, title="Rocket strike on Kharkiv market kills nine"
     )
     assert incident.location.name == "Kharkiv"
     assert incident.killed.min == 9
 
 
-def test_headline_in_another_country_does_not_move_the_lead(engine: RulesEngine) -> None:
-    incidents = engine.extract(BODY, PUBLISHED, title="Leaders meet in Berlin after market strike")
+def test_headline_in_another_country_does_not_move_the_lead(engine: RulesExtractor) -> None:
+    incidents = engine.extract_text(
+        BODY, PUBLISHED, title="Leaders meet in Berlin after market strike"
+    )
     assert all(i.location.country == "UA" for i in incidents)

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.extract.engine import RulesEngine
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.merge import haversine_km
+from bot.extract.pipeline import RulesExtractor
 from tests.unit.extract.place_checks import location_of
 
 HOTSPOTS = Path(__file__).resolve().parents[3] / "bot" / "data" / "hotspots.json"
@@ -113,7 +113,7 @@ CASES = [
 class TestHotSpotsResolve:
     @pytest.mark.parametrize(("text", "name", "admin1", "lat", "lon"), CASES)
     def test_sentence_resolves_to_the_place(
-        self, engine: RulesEngine, text: str, name: str, admin1: str, lat: float, lon: float
+        self, engine: RulesExtractor, text: str, name: str, admin1: str, lat: float, lon: float
     ) -> None:
         location = location_of(engine, text)
         assert location.name == name
@@ -180,7 +180,7 @@ NOT_PLACES = [
 class TestAmbiguousWords:
     @pytest.mark.parametrize(("text", "place"), NOT_PLACES)
     def test_word_is_not_taken_as_a_place(
-        self, engine: RulesEngine, text: str, place: str
+        self, engine: RulesExtractor, text: str, place: str
     ) -> None:
         # The incident is placed at the real place the sentence names.
         assert location_of(engine, text).name == place

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from bot.domain.enums import EventType
-from bot.extract.engine import RulesEngine
 from bot.extract.events import find_triggers
+from bot.extract.pipeline import RulesExtractor
 
 PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
 
@@ -40,15 +40,15 @@ def test_real_acts_keep_their_trigger(clause: str) -> None:
     assert find_triggers(clause)
 
 
-def test_truce_talks_are_no_incident(engine: RulesEngine) -> None:
+def test_truce_talks_are_no_incident(engine: RulesExtractor) -> None:
     text = (
         "Army and rebel delegates met in Doha on Monday for truce talks aimed at ending the "
         "fighting, mediators said."
     )
-    assert engine.extract(text, PUBLISHED) == []
+    assert engine.extract_text(text, PUBLISHED) == []
 
 
-def test_an_arrest_for_a_plot_is_no_attack(engine: RulesEngine) -> None:
+def test_an_arrest_for_a_plot_is_no_attack(engine: RulesExtractor) -> None:
     text = "Police detained four men in Lahore on Monday on suspicion of plotting attacks."
-    incidents = engine.extract(text, PUBLISHED)
+    incidents = engine.extract_text(text, PUBLISHED)
     assert all(i.event_type is EventType.STRATEGIC_DEVELOPMENTS for i in incidents)

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from bot.extract.engine import RulesEngine
+from bot.extract.pipeline import RulesExtractor
 from bot.extract.place_roles import (
     inside_longer_name,
     mention_role,
@@ -65,22 +65,22 @@ def test_event_places_keep_their_role(text: str, name: str) -> None:
     assert role(text, name) is None
 
 
-def places(engine: RulesEngine, text: str) -> list[str]:
-    return [i.location.name for i in engine.extract(text, PUBLISHED)]
+def places(engine: RulesExtractor, text: str) -> list[str]:
+    return [i.location.name for i in engine.extract_text(text, PUBLISHED)]
 
 
 class TestThroughTheEngine:
     """The roles keep wrong places out of the incidents, and out of the country votes."""
 
-    def test_an_allegiance_neither_places_nor_votes(self, engine: RulesEngine) -> None:
+    def test_an_allegiance_neither_places_nor_votes(self, engine: RulesExtractor) -> None:
         text = "Pro-Iran factions exchanged fire with US troops in Baghdad on Monday, killing two."
         assert places(engine, text) == ["Baghdad"]
 
-    def test_an_outlet_tag_does_not_place_the_clash(self, engine: RulesEngine) -> None:
+    def test_an_outlet_tag_does_not_place_the_clash(self, engine: RulesExtractor) -> None:
         text = "Dubai 24 - AFP: Gunmen clashed with police in Baghdad on Monday, killing two."
         assert places(engine, text) == ["Baghdad"]
 
-    def test_a_speakers_city_is_not_the_strike(self, engine: RulesEngine) -> None:
+    def test_a_speakers_city_is_not_the_strike(self, engine: RulesExtractor) -> None:
         text = (
             "The regional governor, speaking in Kyiv, said a Russian missile strike on Kharkiv "
             "killed three people on Monday."
@@ -114,22 +114,22 @@ class TestScene:
         assert names_the_scene(", the desert town where the massacre occurred, was quiet")
         assert not names_the_scene(", the capital, was quiet on monday")
 
-    def test_a_later_sentence_refines_a_country_wide_event(self, engine: RulesEngine) -> None:
+    def test_a_later_sentence_refines_a_country_wide_event(self, engine: RulesExtractor) -> None:
         text = (
             "Gunmen stormed an army base in Somalia on Monday, killing six soldiers. "
             "It took place on the outskirts of Marka, a local official said."
         )
-        [incident] = engine.extract(text, PUBLISHED)
+        [incident] = engine.extract_text(text, PUBLISHED)
         assert incident.location.name == "Marka"
         assert incident.killed.min == 6
 
-    def test_a_resident_of_the_scene(self, engine: RulesEngine) -> None:
+    def test_a_resident_of_the_scene(self, engine: RulesExtractor) -> None:
         text = (
             "Militants killed nine worshippers at a mosque in Egypt on Friday. "
             '"It was terrible," said a resident of Bir al-Abd, the Sinai town where the attack '
             "took place."
         )
-        incidents = engine.extract(text, PUBLISHED)
+        incidents = engine.extract_text(text, PUBLISHED)
         assert [i.location.admin1 for i in incidents] == ["North Sinai"]
 
 

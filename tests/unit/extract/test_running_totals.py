@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.extract.casualties import find_figures
-from bot.extract.engine import RulesEngine
+from bot.extract.pipeline import RulesExtractor
 
 PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
 
@@ -38,11 +38,11 @@ def test_one_days_toll_stays(clause: str, killed: int) -> None:
     assert figure.min == killed
 
 
-def test_the_days_toll_is_not_swollen_by_the_war_total(engine: RulesEngine) -> None:
+def test_the_days_toll_is_not_swollen_by_the_war_total(engine: RulesExtractor) -> None:
     text = (
         "Gunmen killed eleven guests at a wedding in Culiacan on Saturday, police said. "
         "The state has been torn by cartel wars for nearly four years, with more than 3,000 "
         "people killed, by some unofficial counts."
     )
-    [incident] = engine.extract(text, PUBLISHED)
+    [incident] = engine.extract_text(text, PUBLISHED)
     assert (incident.killed.min, incident.killed.max) == (11, 11)

@@ -159,6 +159,20 @@ class TestAsking:
         reply = only_reply(await harness.send("/search checkpoint"))
         assert "/incident 1" in reply.text
 
+    async def test_search_with_operators_says_which_syntax_works(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident(summary="A checkpoint clash in the port."))
+        reply = only_reply(await harness.send("/search Basra OR Kirkuk"))
+        assert "every word" in reply.text
+        assert "OR" in reply.text
+        assert "/search Basra" in reply.text
+
+    async def test_city_typo_suggests_places_where_the_bot_reports(self, harness: Harness) -> None:
+        await harness.ingest("A1", basra_incident())
+        reply = only_reply(await harness.send("/city Basrq"))
+        labels = [label for label, _ in reply.buttons]
+        assert any("Basra" in label for label in labels)
+        assert not any("Kulp" in label for label in labels)
+
     async def test_oversized_argument_refused(self, harness: Harness) -> None:
         reply = only_reply(await harness.send("/city " + "x" * 1000))
         assert "too long" in reply.text
@@ -262,6 +276,28 @@ class TestSettings:
         assert ("🔕 Digest off", "set:d:off") in reply.buttons
         edited = only_reply(await harness.press("set:d:off"))
         assert "Daily digest: <b>off</b>" in edited.text
+
+    async def test_settings_without_subscriptions_promise_no_digest_time(
+        self, harness: Harness
+    ) -> None:
+        reply = only_reply(await harness.send("/settings"))
+        assert "next:" not in reply.text
+        assert "first subscription" in reply.text
+
+    async def test_subscribe_after_digest_off_promises_no_digest(self, harness: Harness) -> None:
+        await harness.send("/digest_time off")
+        await harness.send("/subscribe Basra")
+        reply = only_reply(await harness.press("sub:place:gn:99532"))
+        assert "Subscribed to" in reply.text
+        assert "and a daily digest" not in reply.text
+        assert "/digest_time" in reply.text
+        deep = only_reply(await harness.send("/start sub_place_98182"))
+        assert "and a daily digest" not in deep.text
+
+    async def test_subscribe_with_digests_on_names_the_time(self, harness: Harness) -> None:
+        await harness.send("/subscribe Basra")
+        reply = only_reply(await harness.press("sub:place:gn:99532"))
+        assert "daily digest at 07:00" in reply.text
 
     async def test_digest_now_nothing_reported(self, harness: Harness) -> None:
         await harness.send("/subscribe Mosul")

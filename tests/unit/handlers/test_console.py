@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
 
 from bot.cli import app as cli_app
 from bot.cli import main
+from bot.cli.common import configure_console_logging
+from handlers.console import TerminalInput
 from tests.fakebotapi import TOKEN
 
 
@@ -37,6 +42,9 @@ class TestDemo:
         assert "you: /stats" in output
         assert "Incidents: 0" not in output
         assert "Incidents: 9" in output
+        # The headline query answers: the Basra clash is in the city.
+        assert "Basra — 0 incidents" not in output
+        assert "Basra — 1 incident" in output
         assert "Traceback" not in output
         assert "<b>" not in output  # plain text, tags stripped
 
@@ -70,6 +78,12 @@ class TestDemo:
         assert "There are no buttons to press here." in output
         assert "There is no button 9 here; press 1 to 3." in output
         assert "too short to be a report" not in output
+
+    def test_a_number_presses_only_a_button_of_the_latest_message(self, tmp_path: Path) -> None:
+        # /settings has buttons, /help (after it) has none: "1" must not press /settings' first.
+        code, output = run_cli(["chat"], tmp_path, stdin="/settings\n/help\n1\n")
+        assert code == 0
+        assert output.rstrip().endswith("There are no buttons to press here.")
 
     def test_chat_reads_piped_commands(self, tmp_path: Path) -> None:
         code, output = run_cli(["chat"], tmp_path, stdin="/start\n/settings\n")
@@ -126,3 +140,71 @@ class TestPictures:
         venue = {"chat_id": 1, "latitude": 30.5, "longitude": 47.8, "title": "#1 Basra"}
         request._answer("sendVenue", {**venue, "address": "Basra, IQ"})
         assert "📍 #1 Basra, Basra, IQ (30.5, 47.8)" in lines[-1]
+
+
+class TestTerminal:
+    """Interactive input: line editing, history, Ctrl-C, through prompt_toolkit's pipe input."""
+
+    async def _lines(self, chunks: list[str], history: Path) -> list[str | None]:
+        """Type each chunk of keys, then read one line (one chunk per prompt, like a person)."""
+        with create_pipe_input() as pipe:
+            terminal = TerminalInput(history, input=pipe, output=DummyOutput())
+            lines: list[str | None] = []
+            for chunk in chunks:
+                pipe.send_text(chunk)
+                lines.append(await terminal.read_line())
+            return lines
+
+    async def test_arrow_keys_edit_and_recall_history(self, tmp_path: Path) -> None:
+        history = tmp_path / "history"
+        # Type "/cty", move left twice, insert "i"; then recall it with the up arrow.
+        keys = ["/cty Basra" + "\x1b[D" * 8 + "i\r", "\x1b[A\r", "\x04"]
+        lines = await self._lines(keys, history)
+        assert lines == ["/city Basra", "/city Basra", None]
+        assert "/city Basra" in history.read_text("utf-8")
+
+    async def test_history_survives_a_restart(self, tmp_path: Path) -> None:
+        history = tmp_path / "history"
+        await self._lines(["/latest\r", "\x04"], history)
+        assert await self._lines(["\x1b[A\r", "\x04"], history) == ["/latest", None]
+
+    async def test_ctrl_c_discards_the_line_and_ctrl_c_on_an_empty_line_quits(
+        self, tmp_path: Path
+    ) -> None:
+        lines = await self._lines(["/city Bas\x03/help\r", "\x03"], tmp_path / "history")
+        assert lines == ["/help", None]
+
+
+class TestConsoleLogging:
+    def test_info_lines_go_to_the_log_file_not_the_conversation(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        root = logging.getLogger()
+        saved = (list(root.handlers), root.level)
+        log_file = tmp_path / "console.log"
+        try:
+            configure_console_logging(logging.INFO, log_file)
+            logging.getLogger("bot.services.ingestion").info("stored report 3")
+            logging.getLogger("bot.services.delivery").warning("delivery is failing")
+            for handler in root.handlers:
+                handler.flush()
+        finally:
+            for handler in list(root.handlers):
+                if handler not in saved[0]:
+                    root.removeHandler(handler)
+                    handler.close()
+            for handler in saved[0]:
+                if handler not in root.handlers:
+                    root.addHandler(handler)
+            root.setLevel(saved[1])
+        terminal = capsys.readouterr().err
+        assert "stored report 3" not in terminal
+        assert "delivery is failing" in terminal
+        logged = log_file.read_text("utf-8")
+        assert "INFO bot.services.ingestion: stored report 3" in logged
+        assert "delivery is failing" in logged
+
+    def test_the_chat_writes_its_log_next_to_the_database(self, tmp_path: Path) -> None:
+        code, _ = run_cli(["chat"], tmp_path, stdin="/latest\n")
+        assert code == 0
+        assert (tmp_path / "console.log").is_file()

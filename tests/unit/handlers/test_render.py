@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.domain import (
+    ActorRef,
+    ActorType,
     CasualtyClaim,
     CasualtyCount,
     CountStatus,
@@ -12,6 +14,7 @@ from bot.domain import (
     Incident,
     OutboxKind,
     OutboxMessage,
+    SourceRef,
     SubscriptionKind,
 )
 from bot.domain.views import (
@@ -220,6 +223,111 @@ class TestStatsAndOutbox:
         assert render_outbox(message) == "feed &lt;broken&gt; &amp; failing"
 
 
+def _two_sided() -> Incident:
+    incident = basra_incident(killed=4)
+    return incident.model_copy(
+        update={
+            "id": 7,
+            "actors": [
+                ActorRef(
+                    id="saraya-al-salam", name="Saraya al-Salam", type=ActorType.POLITICAL_MILITIA
+                ),
+                *incident.actors,
+            ],
+        }
+    )
+
+
+class TestListLineSides:
+    def test_a_list_line_names_both_sides(self) -> None:
+        line = to_plain(render.incident_line(_two_sided()))
+        assert "Saraya al-Salam vs Asaib Ahl al-Haq" in line
+        assert "4 killed" in line
+
+    def test_a_faction_list_names_the_other_side(self) -> None:
+        target = Target(
+            kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq"
+        )
+        page = IncidentPage(items=[_two_sided()], total=1, target=target)
+        text = to_plain(render.page_message("Asaib Ahl al-Haq", page))
+        line = text.splitlines()[-1]
+        assert "vs Saraya al-Salam" in line
+        assert "Asaib Ahl al-Haq" not in line
+
+    def test_digest_lines_name_the_sides(self) -> None:
+        city = DigestCity(name="Basra", incidents=[_two_sided()])
+        group = DigestGroup(governorate="Basra", total=1, killed=4, injured=0, cities=[city])
+        text = to_plain(render.digest_message(digest([group], total=1, killed=4)))
+        assert "Saraya al-Salam vs Asaib Ahl al-Haq" in text
+
+
+class TestUnknownIsNotZero:
+    def test_stats_without_any_injured_figure_say_so(self) -> None:
+        period = Period(
+            since=NOW - dt.timedelta(days=7),
+            until=NOW,
+            first_day=dt.date(2024, 5, 3),
+            last_day=dt.date(2024, 5, 10),
+            label="last 7 days",
+        )
+        current = Totals(incidents=2, killed=3, injured=0, killed_reported=1, injured_reported=0)
+        result = StatsResult(
+            current=current, previous=Totals(), period=period, previous_period=period
+        )
+        text = to_plain(render.stats_message(result))
+        assert "Injured: 0" not in text
+        assert "Injured: not reported" in text
+        assert "Killed: 3" in text
+
+    def test_digest_without_injured_figures_does_not_say_zero(self) -> None:
+        city = DigestCity(name="Basra", incidents=[basra_incident(killed=3)], killed=3)
+        group = DigestGroup(governorate="Basra", total=1, killed=3, cities=[city])
+        text = to_plain(render.digest_message(digest([group], total=1, killed=3)))
+        assert "0 injured" not in text
+
+    def test_a_card_without_figures_does_not_claim_none_were_hurt(self) -> None:
+        incident = basra_incident().model_copy(
+            update={"killed": CasualtyCount(), "injured": CasualtyCount()}
+        )
+        text = to_plain(render.incident_card(incident))
+        assert "No casualties" not in text
+        assert "no figures" in text.lower()
+
+
+class TestDigestLateReports:
+    def test_late_reports_of_older_events_are_listed_apart(self) -> None:
+        old = basra_incident(killed=5, day=dt.date(2019, 3, 1)).model_copy(update={"id": 40})
+        text = to_plain(render.digest_message(digest([], late=[old])))
+        assert "Nothing reported in your areas" in text
+        late_part = text.split("Late reports", 1)[1]
+        assert "1 Mar 2019" in late_part
+        assert "/incident 40" in late_part
+
+
+class TestSourceNames:
+    def test_a_source_without_outlet_is_named_by_its_site_and_linked(self) -> None:
+        incident = basra_incident().model_copy(
+            update={
+                "sources": [
+                    SourceRef(url="https://www.rudaw.net/english/1", report_id=12),
+                    SourceRef(url="https://shafaq.com/en/2", report_id=13),
+                ]
+            }
+        )
+        card = render.incident_card(incident)
+        assert "report 12" not in card
+        assert '<a href="https://www.rudaw.net/english/1">rudaw.net</a>' in card
+        assert ">shafaq.com</a>" in card
+
+
+def test_three_actors_in_a_battle_are_the_first_against_the_rest() -> None:
+    incident = _two_sided()
+    third = ActorRef(id="pmf", name="Popular Mobilization Forces", type=ActorType.STATE_FORCES)
+    incident = incident.model_copy(update={"actors": [*incident.actors, third]})
+    line = to_plain(render.incident_line(incident))
+    assert "Saraya al-Salam vs Asaib Ahl al-Haq, Popular Mobilization Forces" in line
+
+
 class TestUnconfirmed:
     """Below the alert threshold an incident is answered, marked unconfirmed, with reasons."""
 
@@ -231,9 +339,9 @@ class TestUnconfirmed:
 
     def test_list_line_marks_only_incidents_below_the_threshold(self) -> None:
         low, high, unscored = self._scored(0.3), self._scored(0.9), self._scored(None)
-        assert "unconfirmed" in to_plain(render.incident_line(low, 0.5))
-        assert "unconfirmed" not in to_plain(render.incident_line(high, 0.5))
-        assert "unconfirmed" not in to_plain(render.incident_line(unscored, 0.5))
+        assert "unconfirmed" in to_plain(render.incident_line(low, min_confidence=0.5))
+        assert "unconfirmed" not in to_plain(render.incident_line(high, min_confidence=0.5))
+        assert "unconfirmed" not in to_plain(render.incident_line(unscored, min_confidence=0.5))
 
     def test_page_carries_the_threshold(self) -> None:
         page = IncidentPage(items=[self._scored(0.3)], total=1, min_confidence=0.5)

@@ -132,3 +132,29 @@ class TestJsonl:
         assert (ranged.injured.min, ranged.injured.max) == (3, 3)
         assert unknown.killed.min is None
         assert unknown.killed.status is CountStatus.UNKNOWN
+
+
+class TestRoundTripKeepsDetail:
+    def test_approximate_figures_and_their_sources_come_back(self) -> None:
+        about = _incident().model_copy(
+            update={
+                "killed": CasualtyCount(
+                    min=30, max=30, status=CountStatus.AT_LEAST, source="health ministry"
+                ),
+                "injured": CasualtyCount(
+                    min=570, max=570, status=CountStatus.APPROXIMATE, source="medics"
+                ),
+                "summary": "At least 30 killed, according to the health ministry.",
+            }
+        )
+        out = io.StringIO()
+        write_csv([about], out)
+        (again,) = [item for _, _, item in iter_acled(io.StringIO(out.getvalue()))]
+        assert isinstance(again, Incident)
+        assert again.injured.status is CountStatus.APPROXIMATE
+        assert again.injured.display() == "about 570"
+        assert again.killed.status is CountStatus.AT_LEAST
+        # The figure keeps the source the summary names, not the outlets' names.
+        assert again.killed.source == "health ministry"
+        assert again.injured.source == "medics"
+        assert again.summary == about.summary

@@ -15,6 +15,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.domain import Feed, Report
 from bot.domain.views import IngestOutcome
+from bot.services.errors import UserError
 from handlers.feeds import (
     Context,
     FeedCommands,
@@ -365,3 +366,25 @@ class TestPollJob:
             assert application.job_queue is not None
             (job,) = application.job_queue.get_jobs_by_name("feeds:poll")
             assert job.name == "feeds:poll"
+
+
+class TestRefusalsNameTheSetting:
+    @pytest.mark.parametrize(
+        "url",
+        ["http://10.1.2.3/rss", "http://192.168.1.20/feed.xml", "https://news.example:8443/rss"],
+    )
+    async def test_private_or_odd_port_feed_says_how_to_allow_it(
+        self, http_server: LocalHTTPServer, bot: tuple[Bot, RecordingRequest], url: str
+    ) -> None:
+        world = build_world(http_server, SITREP_ALLOW_PRIVATE_FETCH=False)
+        instance, request = bot
+        await commands(world).cmd_feed_add(message_update(instance, ADMIN, "/feed_add"), args(url))
+        (sent,) = request.sent("sendMessage")
+        assert "SITREP_ALLOW_PRIVATE_FETCH" in sent["text"]
+
+    async def test_private_page_for_ingest_says_how_to_allow_it(
+        self, http_server: LocalHTTPServer
+    ) -> None:
+        world = build_world(http_server, SITREP_ALLOW_PRIVATE_FETCH=False)
+        with pytest.raises(UserError, match="SITREP_ALLOW_PRIVATE_FETCH"):
+            await world.feeds.ingest_url("http://10.0.0.8/story")

@@ -158,6 +158,7 @@ PLACES: dict[str, tuple[str, int | None, str, str]] = {
     "Sadr City": ("Baghdad", 9000003, "IQ-BG", "gn:9000003"),
     "Sinjar": ("Nineveh", 94298, "IQ-NI", "gn:94298"),
     "Kirkuk": ("Kirkuk", 94787, "IQ-KI", "gn:94787"),
+    "Daquq": ("Kirkuk", 90220, "IQ-KI", "gn:90220"),
     "Nasiriyah": ("Dhi Qar", 98860, "IQ-DQ", "gn:98860"),
     "Baqubah": ("Diyala", 98717, "IQ-DI", "gn:98717"),
 }

@@ -27,3 +27,15 @@ async def test_status_counts_everything(
     assert status.last_error == "feed timed out"
     assert status.last_error_at == clock.now()
     assert status.last_ingest_at is None
+
+
+class TestHeartbeat:
+    async def test_no_heartbeat_until_the_bot_beats(
+        self, services: Services, clock: MutableClock
+    ) -> None:
+        assert await services.admin.heartbeat_age() is None
+        await services.admin.beat()
+        clock.advance(seconds=40)
+        age = await services.admin.heartbeat_age()
+        assert age is not None
+        assert age.total_seconds() == 40

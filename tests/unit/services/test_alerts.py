@@ -8,7 +8,7 @@ import datetime as dt
 from bot.domain import GeoPrecision, Incident, OutboxKind, SubscriptionKind
 from bot.domain.views import Target
 from bot.services import Services
-from bot.services.alerts import alert_key, burst_due
+from bot.services.alerts import alert_key
 from storage.base import Storage
 from tests.fakes import FakeActorRegistry, MutableClock
 from tests.unit.services.conftest import actor, add_chat, make_incident, outbox_counts
@@ -52,6 +52,21 @@ class TestMatching:
         await services.subscriptions.subscribe(1, BAGHDAD)
         incident = await _stored(storage, make_incident("Green Zone", killed=15))
         assert await services.alerts.queue_new(incident) == 1
+
+    async def test_a_town_far_from_its_listed_parent_does_not_alert_the_city(
+        self, services: Services, storage: Storage
+    ) -> None:
+        # Daquq lies about 37 km from Kirkuk: Kirkuk city's subscribers are not told of it.
+        kirkuk = services.catalog.resolve_place("Kirkuk").unique
+        daquq = services.catalog.resolve_place("Daquq").unique
+        assert kirkuk is not None
+        assert daquq is not None
+        for chat_id, target in ((1, kirkuk), (2, daquq)):
+            await add_chat(services, chat_id)
+            await services.subscriptions.subscribe(chat_id, target)
+        incident = await _stored(storage, make_incident("Daquq", killed=2))
+        await services.alerts.queue_new(incident)
+        assert await _alerted_chats(storage, incident) == {2}
 
     async def test_a_place_without_geonames_id_matches_by_its_gazetteer_key(
         self, services: Services, storage: Storage
@@ -192,38 +207,16 @@ class TestPayload:
         assert loud.payload["disable_notification"] is False
 
 
-class TestBursts:
-    def test_alerts_in_one_bucket_share_a_due_time(self) -> None:
-        base = dt.datetime(2022, 8, 30, 6, 0, 0, tzinfo=dt.UTC)
-        times = [base + dt.timedelta(seconds=s) for s in (1, 7, 19.5)]
-        due = {burst_due(t) for t in times}
-        assert due == {dt.datetime(2022, 8, 30, 6, 0, 40, tzinfo=dt.UTC)}
-
-    def test_due_time_is_at_least_the_grace_later_and_at_most_twice(self) -> None:
-        base = dt.datetime(2022, 8, 30, 6, 0, 3, 250_000, tzinfo=dt.UTC)
-        for offset in range(0, 60, 3):
-            now = base + dt.timedelta(seconds=offset)
-            wait = burst_due(now) - now
-            assert dt.timedelta(seconds=20) <= wait <= dt.timedelta(seconds=40)
-
-    def test_zero_grace_is_immediate(self) -> None:
-        now = dt.datetime(2022, 8, 30, 6, 0, 3, tzinfo=dt.UTC)
-        assert burst_due(now, dt.timedelta(0)) == now
-
-    async def test_a_burst_for_one_chat_becomes_due_together(
+class TestDueTime:
+    async def test_an_alert_is_due_at_once(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
+        # Grouping a burst is the dispatcher's job (while a send is under way); the first
+        # alert to a chat never waits for a bucket.
         await add_chat(services, 1)
         await services.subscriptions.subscribe(1, BASRA_GOV)
         clock.set(dt.datetime(2022, 8, 30, 6, 0, 1, tzinfo=dt.UTC))
-        for offset in range(3):
-            clock.advance(seconds=5)
-            incident = await _stored(
-                storage, make_incident("Basra", killed=offset + 1, summary=f"clash {offset}")
-            )
-            await services.alerts.queue_new(incident)
+        incident = await _stored(storage, make_incident("Basra", killed=1))
+        await services.alerts.queue_new(incident)
         due_now = await storage.outbox.claim_due(clock.now())
-        assert due_now == []
-        later = await storage.outbox.claim_due(clock.now() + dt.timedelta(seconds=40))
-        assert len(later) == 3
-        assert len({m.next_attempt_at for m in later}) == 1
+        assert [row.kind for row in due_now] == [OutboxKind.ALERT]

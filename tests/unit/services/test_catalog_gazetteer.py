@@ -111,3 +111,40 @@ class TestRealRegistry:
         resolution = await catalog.resolve_actor("Sarya al Salam")
         keys = [t.key for t in resolution.matches or resolution.suggestions]
         assert "saraya-al-salam" in keys
+
+
+class TestCityBoundsInThePackagedGazetteer:
+    @pytest.mark.parametrize(
+        ("city", "inside", "outside"),
+        [
+            ("Kirkuk", "K1 base", "Daquq"),
+            ("Baghdad", "Green Zone", "Tarmiyah"),
+            ("Basra", "Basra International Airport", "Fao"),
+            ("Mosul", "Gogjali", "Tal Afar"),
+        ],
+    )
+    def test_listed_places_count_for_the_city_only_when_near_it(
+        self, catalog: CatalogService, city: str, inside: str, outside: str
+    ) -> None:
+        target = catalog.resolve_place(city).unique
+        assert target is not None
+        entry = catalog.place_entry(target.key)
+        assert entry is not None
+        names = {child.name for child in catalog.neighbourhoods(entry)}
+        assert inside in names
+        assert outside not in names
+
+
+class TestSuggestionsNearTheUser:
+    def test_a_typo_suggests_places_in_the_users_countries(self, catalog: CatalogService) -> None:
+        resolution = catalog.resolve_place("Basrq", countries={"IQ"})
+        assert resolution.suggestions
+        assert "Basra" in [s.label for s in resolution.suggestions]
+        assert all("TR" not in (s.detail or "") for s in resolution.suggestions)
+        assert "Kulp" not in [s.label for s in resolution.suggestions]
+
+    def test_without_a_nearby_candidate_the_world_is_searched(
+        self, catalog: CatalogService
+    ) -> None:
+        resolution = catalog.resolve_place("Kulpp", countries={"IQ"})
+        assert "Kulp" in [s.label for s in resolution.suggestions]

@@ -492,6 +492,69 @@ class TestPipeline:
         assert statuses(storage) == [OutboxStatus.SENT] * 9
 
 
+class GatedTime:
+    """Virtual monotonic time whose sleeps wait until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.sleeps: list[float] = []
+        self.gate = asyncio.Event()
+
+    def monotonic(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        await self.gate.wait()
+        self.t += max(seconds, 0.0)
+
+
+async def until(predicate: Any, what: str) -> None:
+    """Wait (generously) for a condition the dispatcher task brings about."""
+    for _ in range(2000):
+        if predicate():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class TestBurstWindow:
+    async def test_first_alert_goes_at_once_and_followers_in_its_window_are_grouped(
+        self, storage: MemoryStorage
+    ) -> None:
+        time = GatedTime()
+        notifier = ScriptedNotifier(time)  # type: ignore[arg-type]
+        limits = DeliveryLimits(idle_interval=0.01)
+        pacer = Pacer(limits, monotonic=time.monotonic, sleep=time.sleep)
+        dispatcher = Dispatcher(storage, notifier, FixedClock(), limits=limits, pacer=pacer)  # type: ignore[arg-type]
+        stop = asyncio.Event()
+        task = asyncio.create_task(dispatcher.run_forever(stop))
+        try:
+            await queue(storage, alert(1, 1))
+            dispatcher.wake()
+            await until(lambda: len(notifier.sent) == 1, "the first alert")
+            assert time.sleeps == []  # nothing waited before the first alert left
+            # Two more arrive within the chat's one-message-per-second window after it.
+            await queue(storage, alert(1, 2))
+            dispatcher.wake()
+            await until(lambda: bool(time.sleeps), "the dispatcher to wait for the window")
+            await queue(storage, alert(1, 3))
+            dispatcher.wake()
+            await until(
+                lambda: storage.outbox.rows[3].status is OutboxStatus.SENDING, "alert 3 claimed"
+            )
+            time.gate.set()
+            await until(lambda: statuses(storage) == [OutboxStatus.SENT] * 3, "every alert sent")
+        finally:
+            time.gate.set()
+            stop.set()
+            await asyncio.wait_for(task, 10)
+        payloads = [message.payload for _, message, _ in notifier.sent]
+        assert payloads[0]["incident"]["id"] == 1
+        assert len(payloads) == 2
+        assert [item["id"] for item in payloads[1]["incidents"]] == [2, 3]
+
+
 class TestUnexpectedErrors:
     async def test_a_crashing_pass_keeps_sent_rows_sent(
         self, storage: MemoryStorage, notifier: ScriptedNotifier

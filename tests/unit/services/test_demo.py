@@ -8,8 +8,8 @@ import pytest
 
 from bot.config import Settings
 from bot.extract.actors import ActorRegistry
-from bot.extract.engine import RulesEngine, RulesExtractor
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.pipeline import build_rules_extractor
 from bot.services import Services, build_services
 from bot.services.alerts import alert_key, update_key
 from bot.services.demo import demo_reports, load_demo
@@ -59,7 +59,7 @@ class TestWithTheRealEngine:
         try:
             services = build_services(
                 sqlite,
-                RulesExtractor(RulesEngine(gazetteer, actors)),
+                build_rules_extractor(gazetteer, actors),
                 gazetteer,
                 actors,
                 clock,
@@ -95,5 +95,31 @@ class TestWithTheRealEngine:
 
             again = await load_demo(services)
             assert all(o.duplicate for o in again)
+        finally:
+            await sqlite.close()
+
+    @pytest.mark.parametrize("name", ["Basra", "basrah", "البصرة"])
+    async def test_city_basra_finds_the_fighting_in_central_basra(
+        self, tmp_path: Path, clock: MutableClock, settings: Settings, name: str
+    ) -> None:
+        # The tour's headline query: "fought in central Basra" is the city, not the governorate.
+        gazetteer, actors = Gazetteer.default(), ActorRegistry.default()
+        sqlite = await SqliteStorage.open(tmp_path / "demo.sqlite3")
+        try:
+            services = build_services(
+                sqlite,
+                build_rules_extractor(gazetteer, actors),
+                gazetteer,
+                actors,
+                clock,
+                settings,
+            )
+            await load_demo(services)
+            city = services.catalog.resolve_place(name).unique
+            assert city is not None
+            page = await services.queries.for_target(city)
+            assert page.total >= 1
+            assert all(incident.location.name == "Basra" for incident in page.items)
+            assert page.items[0].location.geo_precision.value == "point"
         finally:
             await sqlite.close()

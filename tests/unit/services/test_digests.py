@@ -104,6 +104,23 @@ class TestCompose:
         digest = await services.digests.compose(1)
         assert digest.total == 1
 
+    async def test_an_archive_import_is_listed_as_late_reports_not_as_the_day(
+        self, services: Services, storage: Storage, clock: MutableClock
+    ) -> None:
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BASRA_GOV)
+        imported = clock.now() - dt.timedelta(hours=2)
+        for year in (2019, 2020, 2021):
+            await storage.incidents.add(
+                make_incident("Basra", killed=5, day=dt.date(year, 3, 1), created_at=imported)
+            )
+        await storage.incidents.add(make_incident("Basra", killed=2, created_at=imported))
+        digest = await services.digests.compose(1)
+        assert (digest.total, digest.killed) == (1, 2)
+        assert sorted(i.date.year for i in digest.late) == [2019, 2020, 2021]
+        assert len(digest.incident_ids) == 1
+
     async def test_the_digest_round_trips_as_json(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:

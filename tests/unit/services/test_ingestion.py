@@ -10,15 +10,22 @@ import pytest
 from bot.domain import DatePrecision, OutboxKind, OutboxMessage, SubEventType, SubscriptionKind
 from bot.domain.views import Target
 from bot.extract.actors import ActorRegistry
-from bot.extract.engine import RulesEngine, RulesExtractor
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.pipeline import build_rules_extractor
 from bot.services import Services, build_services
 from bot.services.alerts import alert_key, update_key
 from bot.services.errors import UserError
 from bot.services.ingestion import content_hash
 from storage.base import Storage
-from tests.fakes import MutableClock, ScriptedExtractor
-from tests.unit.services.conftest import add_chat, make_incident, make_settings, outbox_counts
+from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
+from tests.unit.services.conftest import (
+    add_chat,
+    make_incident,
+    make_settings,
+    outbox_counts,
+    simple_find_match,
+    simple_merge,
+)
 
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 FIRST = "GZ-1: Clashes in the Green Zone left fifteen people dead, medics said."
@@ -292,7 +299,7 @@ class TestReferenceTime:
         gazetteer, actors = Gazetteer.default(), ActorRegistry.default()
         engine_services = build_services(
             storage,
-            RulesExtractor(RulesEngine(gazetteer, actors)),
+            build_rules_extractor(gazetteer, actors),
             gazetteer,
             actors,
             clock,
@@ -305,3 +312,100 @@ class TestReferenceTime:
         )
         assert outcome.report.published_at is None
         assert [i.date for i in outcome.new_incidents] == [dt.date(2022, 9, 1)]
+
+
+SLOW = "SLOW-1: Gunmen attacked a checkpoint in the Green Zone, killing three."
+DEADLINE = 30.0  # generous: a loaded machine must not make these flake
+
+
+class TestSlowExtraction:
+    """Extraction runs before the ingest lock, under a time limit (issue 13.1)."""
+
+    @staticmethod
+    def _services(
+        storage: Storage,
+        extractor: ScriptedExtractor,
+        gazetteer: FakeGazetteer,
+        actors: FakeActorRegistry,
+        clock: MutableClock,
+        **settings: object,
+    ) -> Services:
+        return build_services(
+            storage,
+            extractor,
+            gazetteer,
+            actors,
+            clock,
+            make_settings(**settings),
+            find_match=simple_find_match,
+            merge_incidents=simple_merge,
+        )
+
+    async def test_a_report_over_the_time_limit_is_stored_unextracted_and_admins_told(
+        self,
+        storage: Storage,
+        scripted: ScriptedExtractor,
+        gazetteer: FakeGazetteer,
+        actors: FakeActorRegistry,
+        clock: MutableClock,
+    ) -> None:
+        services = self._services(
+            storage,
+            scripted,
+            gazetteer,
+            actors,
+            clock,
+            SITREP_EXTRACT_TIME_LIMIT_SECONDS=0.05,
+            SITREP_ADMIN_IDS="42",
+        )
+        scripted.hold("SLOW-1")  # never released: the extractor would run forever
+        outcome = await asyncio.wait_for(services.ingestion.ingest_text(SLOW), DEADLINE)
+        assert outcome.unextracted is not None
+        assert "longer than 0.05 s" in outcome.unextracted
+        assert outcome.report.id is not None
+        assert await storage.reports.count() == 1
+        assert await storage.incidents.count() == 0
+        notice = await storage.outbox.get_by_key(f"unextracted:{outcome.report.id}:42")
+        assert notice is not None
+        assert (notice.chat_id, notice.kind) == (42, OutboxKind.NOTICE)
+        assert f"Report {outcome.report.id}" in notice.payload["text"]
+        assert await outbox_counts(storage) == {"pending": 1}
+        status = await services.admin.status()
+        assert status.last_error is not None
+        assert "not extracted" in status.last_error
+        # Sent again, it is a duplicate: the slow report is never read again in a loop.
+        again = await services.ingestion.ingest_text(SLOW)
+        assert again.duplicate
+        assert scripted.calls == 1
+
+    async def test_without_admins_the_report_is_still_stored(
+        self,
+        storage: Storage,
+        scripted: ScriptedExtractor,
+        gazetteer: FakeGazetteer,
+        actors: FakeActorRegistry,
+        clock: MutableClock,
+    ) -> None:
+        services = self._services(
+            storage, scripted, gazetteer, actors, clock, SITREP_EXTRACT_TIME_LIMIT_SECONDS=0.05
+        )
+        scripted.hold("SLOW-1")
+        outcome = await asyncio.wait_for(services.ingestion.ingest_text(SLOW), DEADLINE)
+        assert outcome.unextracted is not None
+        assert await storage.reports.count() == 1
+        assert await outbox_counts(storage) == {}
+
+    async def test_a_slow_extraction_does_not_hold_up_other_ingests(
+        self, services: Services, storage: Storage, scripted: ScriptedExtractor
+    ) -> None:
+        scripted.hold("SLOW-1")
+        slow = asyncio.create_task(services.ingestion.ingest_text(SLOW))
+        await asyncio.wait_for(scripted.entered["SLOW-1"].wait(), DEADLINE)
+        # With extraction inside the lock this would wait for the slow report forever.
+        outcome = await asyncio.wait_for(services.ingestion.ingest_text(FIRST), DEADLINE)
+        assert len(outcome.new_incidents) == 1
+        assert not slow.done()
+        scripted.release("SLOW-1")
+        slow_outcome = await asyncio.wait_for(slow, DEADLINE)
+        assert slow_outcome.unextracted is None
+        assert await storage.reports.count() == 2

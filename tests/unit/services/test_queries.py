@@ -207,3 +207,33 @@ class TestSearch:
         )
         stats = await services.queries.stats(None, services.queries.parse_period("24h"))
         assert stats.current.by_event_type == {"Protests": 1}
+
+
+class TestCityBounds:
+    async def test_a_city_includes_its_neighbourhoods_but_not_distant_towns(
+        self, services: Services, storage: Storage
+    ) -> None:
+        for place in ("Kirkuk", "Daquq", "Green Zone"):
+            await storage.incidents.add(make_incident(place, killed=1))
+        kirkuk = services.catalog.resolve_place("Kirkuk").unique
+        baghdad = services.catalog.resolve_place("Baghdad").unique
+        assert kirkuk is not None
+        assert baghdad is not None
+        in_kirkuk = await services.queries.for_target(kirkuk)
+        assert [i.location.name for i in in_kirkuk.items] == ["Kirkuk"]
+        in_baghdad = await services.queries.for_target(baghdad)
+        assert [i.location.name for i in in_baghdad.items] == ["Green Zone"]
+
+
+class TestUnknownTotals:
+    async def test_stats_count_how_many_incidents_gave_each_figure(
+        self, services: Services, storage: Storage
+    ) -> None:
+        await storage.incidents.add(make_incident("Basra", killed=2))
+        await storage.incidents.add(make_incident("Baghdad", killed=1, injured=4))
+        await storage.incidents.add(make_incident("Kirkuk"))
+        result = await services.queries.stats(
+            period=services.queries.parse_period("since 2020-01-01")
+        )
+        assert (result.current.killed, result.current.killed_reported) == (3, 2)
+        assert (result.current.injured, result.current.injured_reported) == (4, 1)

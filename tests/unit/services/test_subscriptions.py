@@ -134,3 +134,13 @@ class TestMinKilledArgument:
     def test_bad_threshold(self, text: str) -> None:
         with pytest.raises(UserError):
             split_min_killed(text)
+
+
+class TestRecentCountries:
+    async def test_from_subscriptions_and_recent_incidents(
+        self, services: Services, storage: Storage
+    ) -> None:
+        await add_chat(services, 1)
+        assert await services.subscriptions.recent_countries(1) == set()
+        await storage.incidents.add(make_incident("Kirkuk"))
+        assert await services.subscriptions.recent_countries(1) == {"IQ"}

@@ -1,0 +1,168 @@
+"""Clause annotators: casualty figures, event triggers, cues, and round-up splitting.
+
+``annotate_figures`` reads each clause's figures (``casualties.find_figures``), who gave them
+and whether the toll is said to be unknown; ``annotate_triggers`` its event words;
+``annotate_cues`` whether it is context rather than news (habits, history, cumulative tolls)
+or "a separate incident". ``split_roundups`` then cuts a clause that counts victims place by
+place ("five in Kharkiv and two in Zaporizhzhia") into one clause per place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+from bot.domain.models import ActorRef
+from bot.extract.casualties import (
+    Figure,
+    find_attribution,
+    find_figures,
+    mentions_unknown,
+    parse_number,
+)
+from bot.extract.document import Clause, Document, Resources
+from bot.extract.events import find_triggers
+from bot.extract.text import lower_same_length
+
+__all__ = ["annotate_cues", "annotate_figures", "annotate_triggers", "split_roundups"]
+
+_LOWER = 0
+# Clauses that are context rather than an event: habits, history, cumulative tolls.
+_GENERIC_RE = re.compile(
+    r"\b(?:regularly|frequently|frequent|often|repeatedly|routinely|commonplace|in\s+the\s+past|"
+    r"for\s+years|was\s+founded|were\s+founded|formed\s+in|established\s+in|are\s+accused|"
+    r"is\s+accused|has\s+been\s+accused|have\s+been\s+used|hotbed|insurgency\s+that|"
+    r"war\s+(?:began|broke\s+out)|civil\s+war\s+began|earlier\s+this\s+year|last\s+year|"
+    r"still\s+carr(?:y|ies)\s+out|continues?\s+to\s+(?:carry|launch|stage|mount|wage)|"
+    r"carr(?:y|ies)\s+out\s+(?:hit-and-run|sporadic|frequent|regular|occasional)|"
+    r"sleeper\s+cells\s+(?:still\s+)?(?:carry|launch|stage|mount|operate|remain))\b",
+    _LOWER,
+)
+# Cumulative context only with a perfect tense: "more than 250 have died since October".
+_GENERIC_PERFECT_RE = re.compile(
+    r"\b(?:since\s+(?:(?:19|20)\d\d|(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|mid-\w+|late\s+\w+|early\s+\w+|the\s+start|"
+    r"the\s+beginning))|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|months|weeks|"
+    r"decades?)|in\s+recent\s+(?:days|weeks|months|years))\b",
+    _LOWER,
+)
+_PERFECT_RE = re.compile(r"\b(?:have|has|had)\b", _LOWER)
+_SEPARATE_RE = re.compile(
+    r"\b(?:separate(?:ly)?|elsewhere|meanwhile|in\s+another\s+(?:attack|incident)|"
+    r"another\s+(?:attack|incident)\s+(?:in|near|at))\b",
+    _LOWER,
+)
+# An event still going on the next day ("forces were still working to end the siege").
+_UNKNOWN_HINT = re.compile(
+    r"unknown|unclear|not\s+(?:yet\s+)?(?:known|clear|confirmed)|ascertain|"
+    r"establish|confirm"
+)
+# Only sentences with something countable need an attribution (the search is costly).
+_FIGURE_HINT = re.compile(
+    r"\d|kill|dead|death|died|wound|injur|hurt|arrest|detain|casualt|toll|"
+    r"lives|kidnap|abduct",
+    _LOWER,
+)
+
+
+def annotate_figures(doc: Document, resources: Resources) -> None:
+    """Each clause's casualty figures, the sentence's source, and "the toll is unknown"."""
+    del resources
+    for sentence in doc.sentences:
+        doc.checkpoint()
+        source = find_attribution(sentence.text) if _FIGURE_HINT.search(sentence.low) else None
+        for clause in sentence.clauses:
+            clause.source = source
+            clause.figures = find_figures(clause.text)
+            clause_low = lower_same_length(clause.text)
+            clause.unknown = _UNKNOWN_HINT.search(clause_low) is not None and mentions_unknown(
+                clause.text
+            )
+
+
+def annotate_triggers(doc: Document, resources: Resources) -> None:
+    """Each clause's event trigger words."""
+    del resources
+    for clause in doc.all_clauses():
+        clause.triggers = find_triggers(clause.text)
+
+
+def annotate_cues(doc: Document, resources: Resources) -> None:
+    """Whether each clause is context rather than news, or introduces a separate incident."""
+    del resources
+    for clause in doc.all_clauses():
+        clause_low = lower_same_length(clause.text)
+        clause.generic = _is_generic(clause_low)
+        clause.separate = bool(_SEPARATE_RE.search(clause_low))
+
+
+def split_roundups(doc: Document, resources: Resources) -> None:
+    """The document's clauses in reading order, round-ups split into one per place."""
+    del resources
+    doc.clauses = []
+    for sentence in doc.sentences:
+        doc.checkpoint()
+        for clause in sentence.clauses:
+            doc.clauses.extend(_split_roundup(clause, clause.start, sentence.actors))
+
+
+def _is_generic(text: str) -> bool:
+    """Habits, history and cumulative tolls: context, not an event of this report."""
+    if _GENERIC_RE.search(text):
+        return True
+    return bool(_GENERIC_PERFECT_RE.search(text) and _PERFECT_RE.search(text))
+
+
+# "... killed five people in Kharkiv and two in Zaporizhzhia": a round-up of places.
+_ROUNDUP_RE = re.compile(
+    r"(?:,\s+(?:and\s+)?|\s+and\s+)(?P<num>\d+|(?i:one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|another|a\s+dozen|dozens))\s+(?:(?i:more|others?|people|"
+    r"civilians|soldiers)\s+)?(?:in|near|at)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?=[A-Z])"
+)
+
+
+def _split_roundup(
+    unit: Clause, offset: int, actor_mentions: Sequence[tuple[int, ActorRef]]
+) -> list[Clause]:
+    """Split a clause that counts victims place by place into one unit per place."""
+    counted = [f for f in unit.figures if f.min is not None and not f.none]
+    if not counted or len(unit.places) < 2:
+        return [unit]
+    match = next(
+        (m for m in _ROUNDUP_RE.finditer(unit.text) if m.start() > counted[0].end - 1), None
+    )
+    if match is None:
+        return [unit]
+    cut = offset + match.start()
+    first_places = [p for p in unit.places if p.start < cut]
+    rest_places = [p for p in unit.places if p.start >= cut]
+    value = parse_number(match["num"])
+    if not first_places or not rest_places or value is None:
+        return [unit]
+    head_text = unit.text[: match.start()]
+    tail_text = unit.text[match.start() :].lstrip(" ,")
+    kind = [f for f in find_figures(head_text) if f.min is not None] or counted
+    figure = Figure(
+        kind[-1].kind, value[0], value[0], value[1], 0, len(tail_text), tail_text, "", True, False
+    )
+    head = dataclasses.replace(
+        unit,
+        text=head_text,
+        places=first_places,
+        figures=find_figures(head_text),
+        triggers=find_triggers(head_text) or unit.triggers,
+        actors=[a for s, a in actor_mentions if offset <= s < cut],
+    )
+    tail = dataclasses.replace(
+        unit,
+        text=tail_text,
+        places=rest_places,
+        figures=[figure],
+        triggers=find_triggers(tail_text) or head.triggers,
+        actors=[a for s, a in actor_mentions if s >= cut] + head.actors,
+        dates_from=head,
+        start=offset + len(unit.text) - len(tail_text),
+    )
+    return [head, *_split_roundup(tail, cut + (len(unit.text) - match.start() - len(tail_text)),
+                                  actor_mentions)]  # fmt: skip

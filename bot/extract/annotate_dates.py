@@ -1,0 +1,116 @@
+"""Date annotator: the local publication day, and the dates each clause states.
+
+The publication time is read in the timezone of the first place the article names (23:30 UTC
+on Thursday is Friday in Baghdad); numeric dates are day-first except in reports about the
+United States. Without a publication time the latest full date the page states is the
+reference. A date right after "the toll rose to N", or the day bodies were found or a group
+claimed the attack, is a reporting date, not the event's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bot.extract.casualties import Figure
+from bot.extract.dates import DateMention, find_dates, reference_date
+from bot.extract.document import Clause, Document, Resources
+from bot.extract.gazetteer import Gazetteer
+
+__all__ = ["annotate_dates", "article_timezone", "fallback_reference"]
+
+_MONTH_FIRST_COUNTRIES = frozenset({"US", "PH", "FM", "MH", "PW"})
+
+
+def annotate_dates(doc: Document, resources: Resources) -> None:
+    """Set the reference day and each clause's dates (nothing when no day can be known)."""
+    clauses = doc.clauses
+    context = doc.context
+    doc.timezone = article_timezone(clauses, context, resources.gazetteer)
+    # Numeric dates are day-first except in reports about the United States.
+    doc.day_first = not context or context.most_common(1)[0][0] not in _MONTH_FIRST_COUNTRIES
+    published = doc.published_at
+    ref = reference_date(published, doc.timezone) if published is not None else None
+    if ref is None:
+        ref = fallback_reference(doc.text, day_first=doc.day_first)
+    doc.reference = ref
+    if ref is None:
+        return
+    for unit in clauses:
+        doc.checkpoint()
+        unit.dates = _toll_dates_reporting(
+            find_dates(unit.text, ref, day_first=doc.day_first), unit.figures, unit.text
+        )
+    for unit in clauses:
+        # Round-up parts share one stated date: "five in Kirkuk and two in Tikrit on Monday".
+        head = unit.dates_from
+        if head is None:
+            continue
+        if all(d.reporting for d in unit.dates):
+            unit.dates = [*head.dates, *unit.dates]
+        elif all(d.reporting for d in head.dates):
+            head.dates = [*unit.dates, *head.dates]
+
+
+def article_timezone(
+    clauses: Sequence[Clause], context: Counter[str], gazetteer: Gazetteer
+) -> str | None:
+    """The timezone of the first place named (or of the article's country)."""
+    for unit in clauses:
+        for place in unit.places:
+            if place.entry.timezone:
+                return place.entry.timezone
+            parent = gazetteer.get(place.entry.parent_key or "")
+            if parent is not None and parent.timezone:
+                return parent.timezone
+    if context:
+        country = context.most_common(1)[0][0]
+        for name in (country,):
+            entry = gazetteer.get(name)
+            if entry is not None and entry.timezone:
+                return entry.timezone
+    return None
+
+
+def fallback_reference(text: str, *, day_first: bool) -> dt.date | None:
+    """Without a publication time: the latest full date the page states."""
+    dates = [
+        d.date for d in find_dates(text[:4000], None, day_first=day_first) if d.date is not None
+    ]
+    return max(dates) if dates else None
+
+
+def _toll_dates_reporting(
+    dates: list[DateMention], figures: Sequence[Figure], text: str = ""
+) -> list[DateMention]:
+    """ "The toll rose to 10 on Tuesday": the day the toll was given, not the event's."""
+    if _LATER_DEATH_RE.search(text):
+        # "another succumbed to his injuries in hospital on Monday", "bodies were found on
+        # Saturday", "IS claimed the attack on Saturday": not the event's own day
+        return [replace(d, reporting=True) for d in dates]
+    ends = sorted(f.end for f in figures if f.update)
+    if not ends:
+        return dates
+    # A binary search for an update figure ending at most _TOLL_DATE_GAP before the date.
+    return [
+        replace(d, reporting=True)
+        if bisect_right(ends, d.start) > bisect_left(ends, d.start - _TOLL_DATE_GAP)
+        else d
+        for d in dates
+    ]
+
+
+_TOLL_DATE_GAP = 12
+_LATER_DEATH_RE = re.compile(
+    r"\b(?:succumb(?:ed|s)?\s+to\s+(?:his|her|their)\s+(?:injuries|wounds)|"
+    r"died\s+(?:later\s+)?(?:of|from)\s+(?:his|her|their)\s+(?:injuries|wounds)|"
+    r"later\s+died|died\s+(?:later\s+)?in\s+hospital|"
+    # the day bodies were found or a group claimed the attack is not the attack's day
+    r"bod(?:y|ies)\s+(?:were\s+|was\s+)?(?:later\s+)?(?:found|discovered|recovered|retrieved)|"
+    r"claimed\s+(?:responsibility|the\s+(?:attack|bombing|killing|ambush|assault)))\b",
+    re.IGNORECASE,
+)

@@ -1,0 +1,423 @@
+"""Place annotators: which countries a report is about, and the event places of each clause.
+
+``annotate_countries`` finds the gazetteer's mentions in every sentence and lets them (and
+demonyms, the dateline and the title) vote for the countries the article is about.
+``annotate_places`` then resolves each clause's mentions against those votes
+(:func:`choose_entry`) and reads the words around each one: "near", "south of", "the ...
+district", or a role that makes it no event place at all ("hospitals in", "a resident of",
+"the Tikrit-based battalion").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence, Set
+from functools import cache, lru_cache
+
+from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
+from bot.extract.gazetteer import GazetteerEntry
+from bot.extract.lexicon import Lexicon
+from bot.extract.normalize import match_key, strip_article
+from bot.extract.place_roles import inside_longer_name, mention_role, names_the_scene
+
+__all__ = ["annotate_countries", "annotate_places", "choose_entry"]
+
+# Patterns compiled with _LOWER run on lower-cased text (much faster than re.IGNORECASE).
+_LOWER = 0
+# Words around a name that say whether it is the town or the governorate.
+_ADMIN1_AFTER = re.compile(
+    r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside)\b"
+)
+_ADMIN1_BEFORE = re.compile(
+    r"\b(?:(?:province|governorate|state|region)\s+of\s+(?:the\s+)?|"
+    # "the Harib district of southern Marib": a district lies in a governorate
+    r"(?:district|sub-?district|county|lga|territory|region|countryside)\s+of\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|central)\w*\s+)?|"
+    # "in northern Basra": a part of the governorate of that name ("central Basra" is not:
+    # it is the city centre, see _PLACE_BEFORE)
+    r"\b(?:in|across|of)\s+(?:the\s+)?(?:northern|southern|eastern|western|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western)\s+)$"
+)
+_PLACE_AFTER = re.compile(r"\s*(?:city|town|village|district|neighbou?rhood)\b")
+_PLACE_BEFORE = re.compile(
+    r"\b(?:(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?|"
+    r"(?:in|across|of)\s+(?:the\s+)?(?:central|downtown)\s+)$"
+)
+# A town named like its governorate is meant when it has at least this many people.
+_NAMESAKE_TOWN_POPULATION = 50_000
+# A town the rest of the article does not place in its country must be at least this big.
+_MIN_UNCONFIRMED_POPULATION = 25_000
+# ... and this big when the article names other countries outright ("Palma" in a report about
+# Mozambique is not the Spanish city).
+_WELL_KNOWN_POPULATION = 500_000
+# Before a place name: the event happened near it rather than in it.
+_NEAR_BEFORE = re.compile(
+    r"(?:\bnear|\boutskirts\s+of|\boutside(?:\s+of)?|\bclose\s+to|\bvicinity\s+of|\bwest|\beast|"
+    r"\bnorth|\bsouth|\bnorth-?east|\bnorth-?west|\bsouth-?east|\bsouth-?west|\baway\s+from)"
+    r"(?:\s+of)?(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
+    _LOWER,
+)
+# Who gave the account, not where it happened: "a civil society leader in Masisi said".
+_ROLE_IN_BEFORE = re.compile(
+    r"\b(?:leader|official|spokes(?:man|woman|person)|administrator|correspondent|journalist|"
+    r"lawmaker|mp|commander|chief|source|officer|activist|doctor)s?\s+(?:based\s+)?in\s+$",
+    _LOWER,
+)
+_SAID_SOON_AFTER = re.compile(
+    r"[^.;]{0,25}?\b(?:said|says|told|tells|reported|added|confirmed)\b", _LOWER
+)
+_LIST_GAP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)")
+# "on the Quetta-Karachi highway": somewhere along a road out of the town, the weakest place
+_ROAD_AFTER = re.compile(
+    r"^(?:-[\w'’]+(?:\s[\w'’]+)?\s+|\s+)(?:highway|road|motorway|railway|expressway)\b",
+    _LOWER,
+)
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+    r"\s+of(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
+    _LOWER,
+)
+_DISTRICT_AFTER = re.compile(
+    r"^\s+(?:district|sub-?district|territory|lga|local\s+government|department|county|"
+    r"prefecture|division|township|cercle|commune|municipality|tehsil|raion|woreda|zone)\b",
+    _LOWER,
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|near|into|inside|outside|of|on|targeting|hit|struck|across|around|"
+    r"towards)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western|holy|capital|restive|"
+    r"strategic|regional|provincial|[a-z]+-(?:held|controlled|run|led|dominated))\s+)*"
+    r"(?:(?:city|town|village|district|province|"
+    r"governorate|region|area|sub-?district|capital|neighbou?rhood)\s+of\s+)?$",
+    _LOWER,
+)
+# After a place name: it names something else ("Tikrit hospital", "Mrauk-U-based battalion").
+_NOT_EVENT_AFTER = re.compile(
+    r"^(?:-based|-led|-backed|"
+    r"\s+(?:hospital|university|airport\s+road|governor|council|"
+    r"police\s+chief|mp|representative|native)|['’]s\s+(?:governor|police|health|council|"
+    r"provincial|government|mayor|(?:[a-z'’-]+\s+){0,2}(?:hospital|morgue|medical|clinic|"
+    r"ministry|interior|security\s+council|authorities|officials|spokes(?:man|woman|person))))",
+    _LOWER,
+)
+_NOT_EVENT_BEFORE = re.compile(
+    r"\b(?:including|such\s+as|taken\s+to|transferred\s+to|moved\s+to|evacuated\s+to|"
+    r"residents?\s+of|native\s+of|born\s+in|from\s+the\s+province\s+of|governor\s+of|"
+    r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+in|"
+    r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
+    r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
+    r"(?:medical|security|military|local|hospital|police|tribal|government)\s+sources?\s+in|"
+    # origins, not event places: "labourers from Punjab", "pilgrims from Iran"
+    r"(?!(?:kilomet|met(?:er|re)|mile|hour|minute|day|week|yard|km)s?\b)[a-z]+s\s+from|"
+    r"(?:people|men|women|children)\s+from|"
+    r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
+    r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
+    r"(?:with|between)\s+(?:\w+\s+)?and)\s+$",
+    _LOWER,
+)
+
+
+@cache
+def _demonym_re(lexicon: Lexicon) -> re.Pattern[str]:
+    words = sorted(lexicon.demonyms, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", _LOWER)
+
+
+def annotate_countries(doc: Document, resources: Resources) -> None:
+    """Find place mentions per sentence and count the countries the article is about."""
+    context = doc.context
+    demonyms = resources.lexicon.demonyms
+    demonym_re = _demonym_re(resources.lexicon)
+    gazetteer = resources.gazetteer
+    for sentence in doc.sentences:
+        doc.checkpoint()
+        mentions = gazetteer.find_mentions(sentence.text)
+        sentence.places = [(m.start, m.end, m.candidates) for m in mentions]
+        sentence.variants = {m.start for m in mentions if m.variant}
+        _vote(sentence, doc)
+        low = sentence.low
+        for match in demonym_re.finditer(low):
+            before = low[max(0, match.start() - 60) : match.start()]
+            if mention_role(before, low[match.end() : match.end() + 40]) == "allegiance":
+                continue  # "Iranian-backed militias" are not about Iran
+            context[demonyms[match.group(1).lower()]] += 2
+    article = doc.article
+    texts = [s.text for s in article.sentences]
+    title = article.title if article.title and (not texts or article.title != texts[0]) else None
+    if article.dateline:
+        for mention in gazetteer.find_mentions(article.dateline):
+            context[mention.candidates[0].country] += 2
+            _name_votes(doc, mention.surface)[mention.candidates[0].country] += 2
+    if title:
+        for mention in gazetteer.find_mentions(title):
+            if len({c.country for c in mention.candidates}) == 1:
+                context[mention.candidates[0].country] += 2
+                _name_votes(doc, mention.surface)[mention.candidates[0].country] += 2
+
+
+def _name_key(surface: str) -> str:
+    """One key for every spelling-insensitive repeat of a place name."""
+    return match_key(strip_article(surface))
+
+
+def _name_votes(doc: Document, surface: str) -> Counter[str]:
+    return doc.name_votes.setdefault(_name_key(surface), Counter())
+
+
+def _vote(sentence: SentenceLayers, doc: Document) -> None:
+    context = doc.context
+    low = sentence.low
+    for start, end, candidates in sentence.places:
+        if start in sentence.variants:
+            continue  # another spelling of a known name: it needs a country, not gives one
+        role = mention_role(low[max(0, start - 60) : start], low[end : end + 40])
+        if role is not None and role != "speaker":
+            continue  # "pro-Iran", "Dubai 24", "Bello said": not what the text is about
+        if _NOT_EVENT_AFTER.match(low[end : end + 20]):
+            if candidates[0].kind == "country":
+                context[candidates[0].country] += 2
+            continue
+        # Small towns do not vote: they need their country from elsewhere.
+        countries = {c.country for c in candidates if not c.minor}
+        if not countries:
+            continue
+        weight = 4 if candidates[0].kind != "place" else 2
+        # An ambiguous name votes a little for each of its countries.
+        share = weight if len(countries) == 1 else 1
+        contribution = Counter(dict.fromkeys(countries, share))
+        if candidates[0].kind == "country" and len(countries) == 1:
+            doc.named_countries.update(countries)
+        votes = _name_votes(doc, sentence.text[start:end])
+        votes.update(contribution)
+        sentence.own_votes[start] = votes  # every repeat of the name shares one count
+        context.update(contribution)
+
+
+def annotate_places(doc: Document, resources: Resources) -> None:
+    """Resolve each clause's place mentions and read the words around them."""
+    del resources  # the mentions were found by annotate_countries
+    reader = _PlaceReader(doc.context, frozenset(doc.named_countries))
+    for sentence in doc.sentences:
+        doc.checkpoint()
+        starts = [start for start, _, _ in sentence.places]
+        for clause in sentence.clauses:
+            lo, hi = clause.start, clause.start + len(clause.text)
+            first, last = bisect_left(starts, lo), bisect_left(starts, hi)
+            clause.places = reader.clause_places(sentence, sentence.places[first:last])
+
+
+_Candidates = tuple[GazetteerEntry, ...]
+
+
+class _PlaceReader:
+    """Reads place mentions against one article's country votes, remembering answers.
+
+    A report names few places many times; hostile text names one place thousands of times.
+    What a mention means depends only on its candidates, the votes and the words right
+    around it, so answers are kept per article for those inputs.
+    """
+
+    def __init__(self, context: Counter[str], named: frozenset[str] = frozenset()) -> None:
+        self._context = context
+        self._named = named
+        self._resolved: dict[str, GazetteerEntry] = {}  # multi-word names placed so far
+        self._others: dict[tuple[tuple[str, int], ...], Counter[str]] = {}
+        self._chosen: dict[tuple[object, ...], tuple[_Candidates, GazetteerEntry | None]] = {}
+
+    def others(self, own: Counter[str] | None) -> tuple[tuple[tuple[str, int], ...], Counter[str]]:
+        """The votes without the mention's own (a name cannot confirm itself)."""
+        key = tuple(sorted(own.items())) if own else ()
+        found = self._others.get(key)
+        if found is None:
+            others = self._context.copy()
+            others.subtract(own or Counter())
+            found = self._others[key] = +others
+        return key, found
+
+    def choose(
+        self, text: str, start: int, end: int, candidates: _Candidates, own: Counter[str] | None
+    ) -> GazetteerEntry | None:
+        """``choose_entry`` with the votes of the other mentions, memoised per article."""
+        votes_key, others = self.others(own)
+        key = (id(candidates), votes_key, text[max(0, start - 24) : start], text[start:end],
+               text[end : end + 14])  # fmt: skip
+        found = self._chosen.get(key)
+        if found is None or found[0] is not candidates:
+            found = (
+                candidates,
+                choose_entry(text, start, end, candidates, others, named=self._named),
+            )
+            self._chosen[key] = found  # keeps ``candidates`` alive, so its id stays unique
+        return found[1]
+
+    def clause_places(
+        self,
+        sentence: SentenceLayers,
+        found: Sequence[tuple[int, int, _Candidates]],
+    ) -> list[PlaceSpan]:
+        """The places of one clause's mentions that are event places."""
+        context = self._context
+        low = sentence.low
+        places: list[PlaceSpan] = []
+        excluded_end = -1
+        for start, end, candidates in found:
+            if sentence.actor_spans.covers(start):
+                continue  # "Myanmar military", "Iraqi army": an actor, not a place
+            if start in sentence.variants:
+                # Another spelling of a known name: only in the article's own country.
+                top = max(context.values(), default=0)
+                candidates = tuple(
+                    c for c in candidates if top and context.get(c.country, 0) == top
+                )
+                if not candidates:
+                    continue
+            if inside_longer_name(sentence.text[max(0, start - 40) : start]):
+                continue  # "a neighbourhood called Horizontes del Sur"
+            key = _name_key(sentence.text[start:end])
+            entry = _resolved_longer(self._resolved, key)
+            if entry is None:
+                own = sentence.own_votes.get(start)
+                entry = self.choose(sentence.text, start, end, candidates, own)
+            if entry is None:
+                continue
+            if " " in key and entry.kind == "place":
+                self._resolved[key] = entry
+            before = low[max(0, start - 45) : start]
+            flags = _mention_flags(before, low[end : end + 40])
+            if names_the_scene(low[end : end + 100]):
+                # "a resident of Bir al-Abd, the town where the attack took place"
+                flags = (False, True, False, False)  # in it, as after "in"
+            elif mention_role(low[max(0, start - 60) : start], low[end : end + 40]):
+                flags = None  # an allegiance, an outlet, a speaker, a person, a community
+            if flags is None or (
+                excluded_end >= 0 and _LIST_GAP.fullmatch(low, excluded_end, start)
+            ):
+                # "hospitals in Shuqra and Lawdar": the whole list is no event place
+                excluded_end = end
+                continue
+            near, locative, directional, district = flags
+            places.append(
+                PlaceSpan(
+                    entry=entry,
+                    start=start,
+                    near=near and entry.kind == "place",
+                    locative=locative,
+                    directional=directional,
+                    district=district and entry.kind == "place",
+                    text=sentence.text[start:end],
+                )
+            )
+        return places
+
+
+@lru_cache(maxsize=4096)
+def _mention_flags(before: str, after40: str) -> tuple[bool, bool, bool, bool] | None:
+    """None when the words around a mention make it no event place; else whether it is
+    near, after a locative word, a direction from it, and a district named after a town."""
+    after = after40[:20]
+    if (
+        _NOT_EVENT_AFTER.match(after)
+        or _NOT_EVENT_BEFORE.search(before)
+        or (_ROLE_IN_BEFORE.search(before) and _SAID_SOON_AFTER.match(after40))
+    ):
+        return None
+    road = bool(_ROAD_AFTER.match(after))
+    return (
+        bool(_NEAR_BEFORE.search(before)) or road,
+        bool(_LOCATIVE_BEFORE.search(before)),
+        bool(_DIRECTION_BEFORE.search(before)) or road,
+        bool(_DISTRICT_AFTER.match(after)),
+    )
+
+
+def _resolved_longer(resolved: dict[str, GazetteerEntry], key: str) -> GazetteerEntry | None:
+    """The place an earlier, longer name of the article already resolved that this name
+    shortens ("Juarez" after "Ciudad Juarez"), or None."""
+    if len(key) < 4:
+        return None
+    for longer, entry in resolved.items():
+        if longer != key and (longer.endswith(" " + key) or longer.startswith(key + " ")):
+            return entry
+    return None
+
+
+def choose_entry(
+    text: str,
+    start: int,
+    end: int,
+    candidates: Sequence[GazetteerEntry],
+    context: Counter[str],
+    *,
+    named: Set[str] = frozenset(),
+) -> GazetteerEntry | None:
+    """The entry a place mention means, given the countries the article is about
+    (``context``: votes of the other names; ``named``: countries named outright)."""
+    # A small town outside the focus countries needs its country named elsewhere in the
+    # article: thousands of village names double as surnames and words.
+    candidates = [c for c in candidates if not c.minor or context.get(c.country, 0) > 0]
+    if not candidates:
+        return None
+    surface = text[start:end]
+    top = candidates[0]
+    if top.kind == "country" and len(surface.strip()) < 4 and not surface.isupper():
+        return None
+    in_context = [c for c in candidates if context.get(c.country, 0) > 0]
+    if in_context:
+        best = max(in_context, key=lambda c: context[c.country])
+        # Keep the gazetteer's order among the article's countries.
+        ranked = [c for c in in_context if context[c.country] == context[best.country]]
+        return _town_or_governorate(text, start, end, ranked[0], in_context)
+    if context:
+        # A place in a country the article never mentions (other than by this very name):
+        # only a well-known one, or a province or country named in full. When the text names
+        # its countries outright ("the town of Palma in Mozambique"), a town elsewhere must be
+        # well known; a nationality alone ("a Turkish drone") says who acted, not where.
+        exact = match_key(strip_article(surface)) == match_key(strip_article(top.name))
+        smallest = _WELL_KNOWN_POPULATION if named else _MIN_UNCONFIRMED_POPULATION
+        if top.kind != "place":
+            chosen = top if exact or top.kind == "country" else None
+        elif top.population >= smallest:
+            chosen = top if exact or top.population >= _WELL_KNOWN_POPULATION else None
+        else:
+            return None
+        if chosen is None:
+            return None
+        same_country = [c for c in candidates if c.country == chosen.country]
+        return _town_or_governorate(text, start, end, chosen, same_country)
+    same_country = [c for c in candidates if c.country == top.country]
+    return _town_or_governorate(text, start, end, top, same_country)
+
+
+def _town_or_governorate(
+    text: str,
+    start: int,
+    end: int,
+    chosen: GazetteerEntry,
+    candidates: Sequence[GazetteerEntry],
+) -> GazetteerEntry:
+    """The town or the governorate of that name, as the words around the mention say."""
+    following = text[end : end + 14].lower()
+    preceding = text[max(0, start - 24) : start].lower()
+    wanted: str | None = None
+    if _ADMIN1_AFTER.match(following) or _ADMIN1_BEFORE.search(preceding):
+        wanted = "admin1"
+    elif _PLACE_BEFORE.search(preceding) or _PLACE_AFTER.match(following):
+        wanted = "place"
+    if wanted is None and chosen.kind == "admin1":
+        # "in Saada": the city when a sizeable town has the governorate's name.
+        towns = [
+            c
+            for c in candidates
+            if c.kind == "place"
+            and c.admin1_code == chosen.admin1_code
+            and c.population >= _NAMESAKE_TOWN_POPULATION
+        ]
+        if towns:
+            return towns[0]
+    if wanted is not None and chosen.kind != wanted:
+        same = [c for c in candidates if c.kind == wanted and c.country == chosen.country]
+        if same:
+            return same[0]
+    return chosen

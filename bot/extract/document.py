@@ -1,0 +1,212 @@
+"""The shared document the rules annotators read and fill: sentences, clauses, spans by layer.
+
+``Document.read`` splits a report (``text.prepare``) into sentences and their clauses; each
+annotator in ``bot.extract.pipeline.ANNOTATORS`` then fills one layer: country votes and place
+mentions, actor mentions, places per clause, figures, triggers, cues, dates. Spans each layer
+has taken are kept in :class:`~bot.extract.spans.SpanSet` so overlap tests are O(log n).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bot.domain.models import ActorRef
+from bot.extract.actors import ActorMention, ActorRegistry
+from bot.extract.casualties import Figure
+from bot.extract.dates import DateMention
+from bot.extract.events import Trigger
+from bot.extract.gazetteer import Gazetteer, GazetteerEntry
+from bot.extract.lexicon import Lexicon
+from bot.extract.spans import SpanSet
+from bot.extract.text import Article, lower_same_length, prepare
+
+__all__ = [
+    "Clause",
+    "Document",
+    "ExtractionCancelled",
+    "PlaceSpan",
+    "Resources",
+    "SentenceLayers",
+    "best_place",
+]
+
+KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
+
+
+class ExtractionCancelled(Exception):
+    """Raised between steps when the caller asked extraction to stop (a time limit)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """What the annotators read besides the text: loaded once, shared, never changed."""
+
+    gazetteer: Gazetteer
+    actors: ActorRegistry
+    lexicon: Lexicon
+
+
+@dataclass(slots=True)
+class PlaceSpan:
+    """A place mention resolved to a gazetteer entry, with what the words around it say."""
+
+    entry: GazetteerEntry
+    start: int
+    near: bool
+    locative: bool
+    directional: bool = False  # "south of Kirkuk": somewhere in that direction, maybe far
+    district: bool = False  # "in the Niono district": the district named after the town
+    text: str = ""  # the mention as written
+
+
+@dataclass(slots=True)
+class Clause:
+    """One clause with what was read from it."""
+
+    sentence: int
+    start: int  # offset of the clause in its sentence
+    text: str
+    sentence_text: str
+    heading: bool
+    background_cue: bool
+    places: list[PlaceSpan]
+    dates: list[DateMention]
+    figures: list[Figure]
+    triggers: list[Trigger]
+    actors: list[ActorRef]
+    source: str | None
+    unknown: bool
+    generic: bool
+    separate: bool
+    # A round-up part ("... and two in Zaporizhzhia") takes its dates from the first part.
+    dates_from: Clause | None = None
+
+    @property
+    def is_event(self) -> bool:
+        """True when the clause reports an action or a counted figure."""
+        counted = any(f.min is not None for f in self.figures)
+        return bool(self.triggers) or counted
+
+    @property
+    def place(self) -> PlaceSpan | None:
+        """The clause's event place: the most specific, preferably after "in"/"near"."""
+        return best_place(self.places)
+
+    @property
+    def date(self) -> DateMention | None:
+        """The clause's event date, a reporting date only when there is no other."""
+        usable = [d for d in self.dates if d.date is not None or d.anchor_offset is not None]
+        event = [d for d in usable if not d.reporting]
+        chosen = event or usable
+        return chosen[0] if chosen else None
+
+
+def best_place(places: Sequence[PlaceSpan]) -> PlaceSpan | None:
+    """The most specific place, preferably one after "in"/"near" (first on ties)."""
+    if not places:
+        return None
+    return min(
+        enumerate(places),
+        key=lambda item: (
+            KIND_RANK[item[1].entry.kind],
+            item[1].directional,
+            item[1].district,
+            not item[1].locative,
+            item[0],
+        ),
+    )[1]
+
+
+@dataclass(slots=True)
+class SentenceLayers:
+    """One sentence and the sentence-wide layers (place and actor mentions)."""
+
+    index: int
+    text: str
+    low: str  # lower-cased, same length
+    heading: bool
+    # (start, end, candidates) of gazetteer mentions; starts of other-spelling mentions
+    places: list[tuple[int, int, tuple[GazetteerEntry, ...]]] = field(default_factory=list)
+    variants: set[int] = field(default_factory=set)
+    own_votes: dict[int, Counter[str]] = field(default_factory=dict)
+    actor_mentions: list[ActorMention] = field(default_factory=list)
+    actor_spans: SpanSet = field(default_factory=SpanSet)
+    actors: list[tuple[int, ActorRef]] = field(default_factory=list)  # parties only
+    clauses: list[Clause] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Document:
+    """A report being read: its sentences, clauses and what the annotators found."""
+
+    article: Article
+    text: str
+    published_at: dt.datetime | None
+    sentences: list[SentenceLayers]
+    should_stop: Callable[[], bool] = lambda: False
+    context: Counter[str] = field(default_factory=Counter)  # country votes
+    # Votes per place name (a name cannot confirm itself however often it is repeated) and
+    # the countries the text names outright.
+    name_votes: dict[str, Counter[str]] = field(default_factory=dict)
+    named_countries: set[str] = field(default_factory=set)
+    clauses: list[Clause] = field(default_factory=list)  # after round-up splitting
+    timezone: str | None = None
+    day_first: bool = True
+    reference: dt.date | None = None  # the local publication day
+    rivals: list[tuple[ActorRef, ActorRef]] = field(default_factory=list)
+
+    @classmethod
+    def read(
+        cls,
+        text: str,
+        published_at: dt.datetime | None,
+        title: str | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Document:
+        """Split ``text`` into sentences and clauses (no layer filled yet)."""
+        if published_at is not None and published_at.tzinfo is None:
+            published_at = published_at.replace(tzinfo=dt.UTC)
+        article = prepare(text or "", title)
+        sentences = []
+        for sentence in article.sentences:
+            layers = SentenceLayers(
+                sentence.index, sentence.text, lower_same_length(sentence.text), sentence.heading
+            )
+            for clause in sentence.clauses:
+                layers.clauses.append(
+                    Clause(
+                        sentence=sentence.index,
+                        start=clause.start,
+                        text=clause.text,
+                        sentence_text=sentence.text,
+                        heading=sentence.heading,
+                        background_cue=clause.background_cue,
+                        places=[],
+                        dates=[],
+                        figures=[],
+                        triggers=[],
+                        actors=[],
+                        source=None,
+                        unknown=False,
+                        generic=False,
+                        separate=False,
+                    )
+                )
+            sentences.append(layers)
+        return cls(article, text or "", published_at, sentences, should_stop or _never)
+
+    def checkpoint(self) -> None:
+        """Stop here if the caller asked (raises :class:`ExtractionCancelled`)."""
+        if self.should_stop():
+            raise ExtractionCancelled
+
+    def all_clauses(self) -> list[Clause]:
+        """Every clause in reading order, before round-up splitting."""
+        return [clause for sentence in self.sentences for clause in sentence.clauses]
+
+
+def _never() -> bool:
+    return False

@@ -1,0 +1,218 @@
+"""Drafting: one segmented group of clauses -> an ``IncidentDraft`` for the shared finisher.
+
+This is where the rules decide what the text says about one incident: the event type from
+the clauses' trigger words (the first event clause counts double, headlines less), the
+parties named in the clauses that describe the event (not those in passing mentions or in a
+clause only about arrests), each clause's figures with the sentence and source they came
+from, and the time of day. Resolution and combination are the finisher's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from bot.domain.enums import SubEventType
+from bot.domain.models import ActorRef
+from bot.extract.casualties import Figure, group_of
+from bot.extract.dates import DateMention, find_time_of_day
+from bot.extract.document import Clause, Document
+from bot.extract.drafts import (
+    ActorDraft,
+    DateDraft,
+    FigureDraft,
+    FigureStatementDraft,
+    IncidentDraft,
+    PlaceDraft,
+    PlaceRole,
+)
+from bot.extract.events import choose_event_type, score_triggers
+from bot.extract.segment import Group
+from bot.extract.text import lower_same_length
+
+__all__ = ["draft_groups"]
+
+_LOWER = 0
+# A party's own account of what it inflicted: "claimed that its fighters had killed 20",
+# "saying its soldiers killed seven" (a claim of responsibility alone is not one).
+_FIGURE_CLAIM_RE = re.compile(
+    r"\bclaim(?:ed|s|ing)?\s+(?:that|to\s+have|it\s+had|its|their|they)\b|"
+    r"\bsaying\s+(?:that\s+)?(?:it|its|they|their)\s|\bpropaganda\b|\bamaq\b|"
+    r"\bneutrali[sz](?:ed|ing)\b|\beliminat(?:ed|ing)\b|"
+    r"\bcould\s+not\s+be\s+(?:independently\s+)?verified\b",
+    _LOWER,
+)
+_CLAIM_RE = re.compile(
+    r"claim|responsib|blame|accus|carried\s+out|behind|suspect|hallmark|attribut|"
+    r"(?:believed|thought|said|reported)\s+to\s+(?:be|have)",
+    re.IGNORECASE,
+)
+_CIVILIAN_VICTIMS_RE = re.compile(
+    r"\b(?:civilians?|villagers|residents|farmers|worshippers|shoppers|"
+    r"passengers|women|children)\b",
+    re.IGNORECASE,
+)
+
+
+def draft_groups(groups: Sequence[Group], doc: Document) -> list[IncidentDraft]:
+    """A draft per group that describes an incident of a known type."""
+    drafts = []
+    for group in groups:
+        draft = draft_group(group, doc)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts
+
+
+def draft_group(group: Group, doc: Document) -> IncidentDraft | None:
+    """The draft of one group, or None when no event type can be told."""
+    chosen = _event_type(group.units)
+    if chosen is None:
+        return None
+    units = group.units
+    body_units = [u for u in units if not u.heading] or units
+    times = [t for t in (find_time_of_day(u.text) for u in body_units) if t]
+    clock = [t for t in times if t[:1].isdigit()]
+    evidence: list[str] = []
+    for unit in body_units:
+        if unit.sentence_text not in evidence:
+            evidence.append(unit.sentence_text)
+    rivals = tuple((_actor(a), _actor(b)) for a, b in doc.rivals)
+    return IncidentDraft(
+        place=_place(group),
+        country=_top_country(doc.context),
+        date=_date(group.date),
+        event_type=chosen.event_type,
+        sub_event_type=chosen,
+        actors=tuple(_actor(a) for a in _party_actors(units, chosen)),
+        rivals=rivals,
+        statements=_statements(units),
+        time_of_day=(clock or times)[0] if times else None,
+        evidence=tuple(evidence),
+        lead=group.lead,
+        background=group.background,
+    )
+
+
+def _event_type(units: Sequence[Clause]) -> SubEventType | None:
+    scores: dict[SubEventType, float] = {}
+    first_event = True
+    for unit in units:
+        factor = 1.0
+        if unit.heading:
+            factor = 0.75
+        elif first_event:
+            factor, first_event = 2.0, False
+        for sub, value in score_triggers(unit.triggers, factor).items():
+            scores[sub] = scores.get(sub, 0.0) + value
+    text = " ".join(u.text for u in units if not u.heading)
+    killed_all = [f for u in units for f in u.figures if f.kind == "killed" and f.min]
+    civilian_victims = bool(_CIVILIAN_VICTIMS_RE.search(text))
+    victims = {
+        group_of(f.subject)
+        for u in units
+        for f in u.figures
+        if f.kind in ("killed", "injured") and f.min
+    }
+    armed_victims = bool(victims & {"security", "combatants"}) and "civilians" not in victims
+    chosen = choose_event_type(
+        scores, text=text, civilian_victims=civilian_victims, armed_victims=armed_victims
+    )
+    fallback = SubEventType.ARMED_CLASH if armed_victims else SubEventType.ATTACK
+    if chosen is None:
+        # Only a count ("forces killed three militants"): an attack, or a battle when the
+        # dead were all soldiers or fighters (ACLED: armed actors on both sides).
+        return fallback if killed_all else None
+    if chosen[1] is SubEventType.ARRESTS and killed_all:
+        return fallback  # people killed in a raid or round-up: not arrests
+    return chosen[1]
+
+
+def _party_actors(units: Sequence[Clause], sub_event_type: SubEventType) -> list[ActorRef]:
+    """Actors of the clauses that describe the event itself, in order (repeats kept)."""
+    found: list[ActorRef] = []
+    first = next((u for u in units if not u.heading), None)
+    for unit in units:
+        only_arrest = bool(unit.triggers) and all(
+            t.sub_event_type is SubEventType.ARRESTS for t in unit.triggers
+        )
+        if only_arrest and sub_event_type is not SubEventType.ARRESTS:
+            continue
+        # "... officials visited the communities attacked": a later clause that only says
+        # "attack" and counts nobody names bystanders, not the parties.
+        passing = (
+            unit is not first
+            and not any(f.min is not None for f in unit.figures)
+            and all(t.generic for t in unit.triggers)
+            and not _CLAIM_RE.search(unit.text)
+        )
+        if not passing:
+            found.extend(unit.actors)
+    return found
+
+
+def _statements(units: Sequence[Clause]) -> tuple[FigureStatementDraft, ...]:
+    claims: dict[int, bool] = {}  # per sentence: a sentence of many clauses is read once
+    statements = []
+    for u in units:
+        claim = claims.get(u.sentence)
+        if claim is None:
+            claim = _FIGURE_CLAIM_RE.search(lower_same_length(u.sentence_text)) is not None
+            claims[u.sentence] = claim
+        statements.append(
+            FigureStatementDraft(
+                figures=tuple(_figure(f, u) for f in u.figures),
+                evidence=u.sentence_text,
+                source=u.source,
+                unknown=u.unknown,
+                claim=claim,
+                heading=u.heading,
+            )
+        )
+    return tuple(statements)
+
+
+def _figure(figure: Figure, unit: Clause) -> FigureDraft:
+    return FigureDraft(
+        kind=figure.kind,
+        min=figure.min,
+        max=figure.max,
+        status=figure.status,
+        surface=figure.surface,
+        offset=unit.start + figure.start,
+        subject=figure.subject,
+        generic=figure.generic,
+        additive=figure.additive,
+        update=figure.update,
+        none=figure.none,
+    )
+
+
+def _place(group: Group) -> PlaceDraft | None:
+    place = group.place
+    if place is None:
+        return None
+    entry = place.entry
+    role = PlaceRole.NEAR if place.near and entry.kind == "place" else PlaceRole.AT
+    return PlaceDraft(text=place.text, role=role, country=entry.country, key=entry.key)
+
+
+def _date(mention: DateMention | None) -> DateDraft | None:
+    if mention is None:
+        return None
+    return DateDraft(
+        expression=mention.surface,
+        date=mention.date,
+        date_end=mention.date_end,
+        precision=mention.precision,
+        anchor_offset=mention.anchor_offset,
+    )
+
+
+def _actor(actor: ActorRef) -> ActorDraft:
+    return ActorDraft(name=actor.name, ref=actor)
+
+
+def _top_country(context: Counter[str]) -> str | None:
+    return context.most_common(1)[0][0] if context else None

@@ -1,0 +1,446 @@
+"""The shared finisher: any extractor's ``IncidentDraft`` -> an ``Incident``.
+
+Every extractor (the rules pipeline today, a language model later) produces drafts and calls
+:meth:`Finisher.finish_all`, so the same guarantees hold whatever read the text:
+
+* the place is resolved through the gazetteer (a key the extractor already chose, or the text
+  as written, narrowed by the country); an unknown place gives no incident;
+* actors are matched to the registry (a name it does not know is dropped, never invented);
+  a generic "security forces" becomes the country's own; a named armed group hides
+  "unidentified gunmen", named groups hide a collective of their kind, a specific state force
+  hides the generic one; in a battle or explosion the named other side of "fighting between A
+  and B" is added;
+* figures are checked against the text: a statement whose sentence is not in the report, or
+  a figure whose words are not in its sentence, is dropped; the rest are combined per kind
+  (``casualties.combine``); headline figures count only when the body gives none;
+* the date is the stated day, or counted from the lead event ("a day after ..."), or the
+  publication day for the lead; it is never after the publication day;
+* a confidence (a score and its reasons, bot.extract.confidence) comes from a replaceable
+  hook and is stored on the incident;
+* the one-sentence summary is written from the finished fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.domain.enums import ActorType, DatePrecision, EventType, GeoPrecision
+from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
+from bot.extract.actors import ActorRegistry
+from bot.extract.casualties import Figure, Statement, combine
+from bot.extract.confidence import Confidence, ReportView, score_incident, with_confidence
+from bot.extract.dates import find_dates
+from bot.extract.drafts import ActorDraft, FigureStatementDraft, IncidentDraft, PlaceRole
+from bot.extract.gazetteer import Gazetteer, GazetteerEntry
+from bot.extract.normalize import split_sentences
+from bot.extract.summary import summarize
+
+__all__ = [
+    "Confidence",
+    "ConfidenceHook",
+    "Finished",
+    "Finisher",
+    "SourceText",
+    "observed_confidence",
+]
+
+MAX_EVIDENCE = 8
+_GENERIC_ACTORS = {"security-forces": "security", "military-forces": "military",
+                   "police-forces": "police"}  # fmt: skip
+_UNIDENTIFIED = "unidentified-armed-group"
+_REGULAR_FORCES_RE = re.compile(
+    r"^\S+\s+(?:army|police|military|armed\s+forces|forces|government\s+forces|troops)$"
+)
+_COLLECTIVE_WORDS = frozenset(
+    {"militias", "factions", "groups", "gunmen", "tribesmen", "fighters"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """A finished incident with its confidence and the figures the text did not bear out."""
+
+    incident: Incident
+    confidence: Confidence
+    dropped_figures: int = 0
+
+
+ConfidenceHook = Callable[[IncidentDraft, Incident, int, "SourceText"], Confidence]
+_DROPPED = 0.6  # figures the extractor gave that the text does not bear out
+
+
+def observed_confidence(
+    draft: IncidentDraft, incident: Incident, dropped: int, source: SourceText
+) -> Confidence:
+    """The confidence from what can be observed (bot.extract.confidence: place role and
+    precision, headline and lead, event word and figure in one clause, date precision), plus
+    whether the text stated a date and whether figures had to be dropped."""
+    scored = score_incident(incident, source.view, date_stated=draft.date is not None)
+    if not dropped:
+        return scored
+    reason = f"toll: {dropped} figure(s) not found in the text were dropped"
+    return Confidence(round(scored.score * _DROPPED, 4), (*scored.reasons, reason))
+
+
+class SourceText:
+    """The report's text (and title), for checking that quoted evidence is really in it."""
+
+    def __init__(self, text: str, title: str | None = None, known: Iterable[str] = ()) -> None:
+        """``known``: the text's sentences in reading order, when already split (checked in
+        O(1), and the first of them are the lead)."""
+        self._text, self._title = text, title
+        self._haystack = " ".join(f"{title or ''}\n{text}".split())
+        self._sentences = [" ".join(s.split()) for s in known]
+        self._known = set(self._sentences)
+        self._answers: dict[str, bool] = {}  # drafts quote the same sentence many times
+        self._view: ReportView | None = None
+
+    @property
+    def view(self) -> ReportView:
+        """The headline and lead an incident's confidence is compared with."""
+        if self._view is None:
+            sentences = self._sentences or [
+                self._text[start:end] for start, end in split_sentences(self._text)[:3]
+            ]
+            self._view = ReportView.of(self._title, sentences)
+        return self._view
+
+    def contains(self, snippet: str) -> bool:
+        """Whether ``snippet`` occurs in the text (whitespace runs compare as one space)."""
+        answer = self._answers.get(snippet)
+        if answer is None:
+            folded = " ".join(snippet.split())
+            answer = bool(folded) and (folded in self._known or folded in self._haystack)
+            self._answers[snippet] = answer
+        return answer
+
+
+def _figure_in_evidence(surface: str, offset: int | None, evidence: str) -> bool:
+    """Whether a figure's words are in its sentence (at ``offset`` when it is given)."""
+    if not surface.strip():
+        return False
+    if offset is not None:
+        found = evidence[offset : offset + len(surface)] == surface
+    else:
+        found = " ".join(surface.split()) in " ".join(evidence.split())
+    return found
+
+
+class Finisher:
+    """Turns drafts into incidents with the packaged (or given) gazetteer and registry."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        actors: ActorRegistry,
+        confidence: ConfidenceHook = observed_confidence,
+    ) -> None:
+        """Index the registry's state forces once (shared by every report)."""
+        self._gazetteer = gazetteer
+        self._actors = actors
+        self._confidence = confidence
+        self._country_forces = _index_country_forces(actors)
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer places are resolved with."""
+        return self._gazetteer
+
+    @property
+    def actors(self) -> ActorRegistry:
+        """The registry actors are canonicalised with."""
+        return self._actors
+
+    def finish_all(
+        self, drafts: Iterable[IncidentDraft], *, reference: dt.date, source: SourceText
+    ) -> list[Finished]:
+        """Finish a report's drafts in order (the lead's date anchors "a day after ...")."""
+        finished: list[Finished] = []
+        lead_date: dt.date | None = None
+        for draft in drafts:
+            result = self.finish(draft, reference=reference, lead_date=lead_date, source=source)
+            if result is None:
+                continue
+            if draft.lead:
+                lead_date = result.incident.date
+            finished.append(result)
+        return finished
+
+    def finish(
+        self,
+        draft: IncidentDraft,
+        *,
+        reference: dt.date,
+        lead_date: dt.date | None,
+        source: SourceText,
+    ) -> Finished | None:
+        """One incident from one draft, or None when its place cannot be resolved."""
+        location = self.location(draft)
+        if location is None:
+            return None
+        date, precision, date_end = self.date(draft, reference, lead_date)
+        date = min(date, reference)
+        statements, dropped = self._statements(draft.statements, source)
+        killed, injured, arrested = _counts(statements)
+        actors = self.canonical_actors(draft.actors, location.country)
+        if draft.event_type in (EventType.BATTLES, EventType.EXPLOSIONS):
+            actors = self._with_rivals(actors, draft.rivals, location.country)
+        summary = summarize(
+            date=date,
+            precision=precision,
+            location=location,
+            actors=actors,
+            sub_event_type=draft.sub_event_type,
+            killed=killed,
+            injured=injured,
+        )
+        background = draft.background or (
+            not draft.lead and lead_date is not None and date < lead_date - dt.timedelta(days=1)
+        )
+        incident = Incident(
+            date=date,
+            date_precision=precision,
+            date_end=date_end,
+            time_of_day=draft.time_of_day,
+            location=location,
+            actors=actors,
+            event_type=draft.event_type,
+            sub_event_type=draft.sub_event_type,
+            killed=killed,
+            injured=injured,
+            arrested=arrested,
+            summary=summary,
+            evidence=[e for e in draft.evidence if source.contains(e)][:MAX_EVIDENCE],
+            is_background=background,
+        )
+        confidence = self._confidence(draft, incident, dropped, source)
+        return Finished(with_confidence(incident, confidence), confidence, dropped)
+
+    # ------------------------------------------------------------------ place and date
+    def location(self, draft: IncidentDraft) -> Location | None:
+        """The gazetteer location of the draft's place (its country when none is named)."""
+        place = draft.place
+        entry = self._entry(draft)
+        if entry is None:
+            return None
+        if place is None:
+            return entry.to_location(GeoPrecision.COUNTRY)
+        precision = None
+        if place.role is PlaceRole.NEAR and entry.kind == "place":
+            precision = GeoPrecision.NEAR
+        location = entry.to_location(precision)
+        if location.timezone is None and entry.parent_key:
+            parent = self._gazetteer.get(entry.parent_key)
+            if parent is not None:
+                location = location.model_copy(update={"timezone": parent.timezone})
+        return location
+
+    def _entry(self, draft: IncidentDraft) -> GazetteerEntry | None:
+        place = draft.place
+        if place is None or place.role is PlaceRole.COUNTRY:
+            country = (place.country if place is not None else None) or draft.country
+            return self._gazetteer.get(country) if country else None
+        if place.key is not None:
+            entry = self._gazetteer.get(place.key)
+            if entry is not None:
+                return entry
+        found = self._gazetteer.lookup(place.text, country=place.country or draft.country)
+        return found[0] if found else None
+
+    @staticmethod
+    def date(
+        draft: IncidentDraft, reference: dt.date, lead_date: dt.date | None
+    ) -> tuple[dt.date, DatePrecision, dt.date | None]:
+        """The draft's day, precision and last day (before the clamp to the reference)."""
+        mention = draft.date
+        if mention is not None and mention.date is None and mention.anchor_offset is None:
+            found = [d for d in find_dates(mention.expression, reference) if d.date is not None]
+            if found:
+                mention = mention.model_copy(
+                    update={
+                        "date": found[0].date,
+                        "date_end": found[0].date_end,
+                        "precision": found[0].precision,
+                    }
+                )
+        if mention is not None and mention.date is not None:
+            return mention.date, mention.precision, mention.date_end
+        anchor = lead_date or reference
+        if mention is not None and mention.anchor_offset is not None:
+            return anchor + dt.timedelta(days=mention.anchor_offset), mention.precision, None
+        if draft.lead:
+            return reference, DatePrecision.DAY, None
+        if draft.background:
+            # "days after ..." with no date: some days before the news, within a week.
+            return anchor - dt.timedelta(days=3), DatePrecision.WEEK, None
+        return anchor, DatePrecision.DAY, None
+
+    # ------------------------------------------------------------------ figures
+    @staticmethod
+    def _statements(
+        drafts: Sequence[FigureStatementDraft], source: SourceText
+    ) -> tuple[list[tuple[Statement, bool]], int]:
+        """Statements whose evidence and figures are in the text, and how many were dropped."""
+        kept: list[tuple[Statement, bool]] = []
+        dropped = 0
+        for draft in drafts:
+            if not source.contains(draft.evidence):
+                dropped += len(draft.figures)
+                continue
+            figures = []
+            for f in draft.figures:
+                if not _figure_in_evidence(f.surface, f.offset, draft.evidence):
+                    dropped += 1
+                    continue
+                start = f.offset or 0
+                figures.append(
+                    Figure(f.kind, f.min, f.max, f.status, start, start + len(f.surface),
+                           f.surface, f.subject, f.generic, f.additive, f.update, f.none)
+                )  # fmt: skip
+            statement = Statement(
+                tuple(figures), draft.source, draft.evidence, draft.unknown, claim=draft.claim
+            )
+            kept.append((statement, draft.heading))
+        return kept, dropped
+
+    # ------------------------------------------------------------------ actors
+    def canonical_actors(self, drafts: Sequence[ActorDraft], country: str) -> list[ActorRef]:
+        """Registry actors for the named parties, canonical for ``country``, one each."""
+        result: list[ActorRef] = []
+        seen: set[str] = set()
+        for draft in drafts:
+            actor = draft.ref or next(iter(self._actors.lookup(draft.name)), None)
+            if actor is None or actor.type is ActorType.CIVILIANS:
+                continue
+            actor = self.canonical(actor, country)
+            if actor.id in seen:
+                continue
+            seen.add(actor.id)
+            result.append(actor)
+        return _suppress_vaguer(result)
+
+    def canonical(self, actor: ActorRef, country: str) -> ActorRef:
+        """A generic force as the country's own force; a national force as its registry actor."""
+        # "Regime troops" in Myanmar are the Myanmar military, not Syria's (shared names).
+        actor = self._actors.localize(actor, country)
+        kind = _GENERIC_ACTORS.get(actor.id)
+        if kind is not None:
+            return self._country_forces.get((country, kind), actor)
+        if actor.type is ActorType.STATE_FORCES and actor.country:
+            return self._country_forces.get((actor.country, f"actor:{actor.id}"), actor)
+        return actor
+
+    def _with_rivals(
+        self,
+        actors: list[ActorRef],
+        rivals: Sequence[tuple[ActorDraft, ActorDraft]],
+        country: str,
+    ) -> list[ActorRef]:
+        """A fight's actors plus the named other side the article says they are fighting."""
+        if not actors:
+            return actors
+        result = list(actors)
+        ids = {a.id for a in result}
+        for pair in rivals:
+            refs = [d.ref or next(iter(self._actors.lookup(d.name)), None) for d in pair]
+            if refs[0] is None or refs[1] is None:
+                continue
+            a, b = (self.canonical(x, country) for x in (refs[0], refs[1]))
+            for mine, other in ((a, b), (b, a)):
+                if mine.id not in ids or other.id in ids or other.id == mine.id:
+                    continue
+                generic = other.id in _GENERIC_ACTORS or other.id == _UNIDENTIFIED
+                if generic or other.type is ActorType.CIVILIANS or _is_collective(other):
+                    continue
+                ids.add(other.id)
+                result.append(other)
+        return result
+
+
+def _counts(
+    statements: Sequence[tuple[Statement, bool]],
+) -> tuple[CasualtyCount, CasualtyCount, CasualtyCount]:
+    """Killed, injured, arrested: from the body; headline figures only when it has none."""
+    body = [s for s, heading in statements if not heading] or [s for s, _ in statements]
+    killed = combine(body, "killed")
+    injured = combine(body, "injured")
+    arrested = combine(body, "arrested")
+    if killed.min is None and injured.min is None:
+        headings = [Statement(s.figures, s.source, s.evidence) for s, h in statements if h]
+        if headings:
+            from_heading_k = combine(headings, "killed")
+            from_heading_i = combine(headings, "injured")
+            if from_heading_k.min is not None:
+                killed = from_heading_k
+            if from_heading_i.min is not None:
+                injured = from_heading_i
+    return killed, injured, arrested
+
+
+def _suppress_vaguer(actors: list[ActorRef]) -> list[ActorRef]:
+    """Drop vaguer references when a specific one of the same kind is named."""
+    result = actors
+    named_armed = [
+        a
+        for a in result
+        if a.id != _UNIDENTIFIED
+        and a.type not in (ActorType.STATE_FORCES, ActorType.PROTESTERS, ActorType.RIOTERS)
+    ]
+    if named_armed:
+        result = [a for a in result if a.id != _UNIDENTIFIED]
+    # A collective ("Iran-backed militias") gives way to named groups of the same kind.
+    named_types = {a.type for a in result if not _is_collective(a)}
+    result = [a for a in result if not (_is_collective(a) and a.type in named_types)]
+    specific_state = [
+        a for a in result if a.type is ActorType.STATE_FORCES and a.id not in _GENERIC_ACTORS
+    ]
+    if specific_state:
+        result = [a for a in result if a.id not in _GENERIC_ACTORS]
+    return result
+
+
+def _is_collective(actor: ActorRef) -> bool:
+    """A registry entry for many groups at once ("Iran-backed militias", "tribal gunmen")."""
+    words = actor.name.lower().split()
+    return bool(words) and words[-1] in _COLLECTIVE_WORDS
+
+
+def _index_country_forces(registry: ActorRegistry) -> dict[tuple[str, str], ActorRef]:
+    """Country state forces for generic mentions and for a country's regular army/police.
+
+    ``("IQ", "security")`` -> Iraqi Security Forces; ``("IQ", "actor:iraqi-army")`` -> the
+    same umbrella: like ACLED's "Military/Police Forces of <country>", a country's regular
+    army and police are reported under one state-forces actor when the registry has one;
+    special units (federal police, counter-terrorism, border guards) keep their own.
+    """
+    index: dict[tuple[str, str], ActorRef] = {}
+    state = [a for a in registry.all() if a.type is ActorType.STATE_FORCES and a.country]
+    for actor in state:
+        name = actor.name.lower()
+        if name.endswith("security forces") and not name.startswith(("kurd", "krg")):
+            index.setdefault((actor.country or "", "security"), actor)
+    for actor in state:
+        country = actor.country or ""
+        name = actor.name.lower()
+        regular = _REGULAR_FORCES_RE.match(name) is not None
+        umbrella = index.get((country, "security"))
+        kind = "police" if "police" in name else "military"
+        if regular or any(w in name for w in ("army", "military", "armed forces")):
+            index.setdefault((country, kind), umbrella if regular and umbrella else actor)
+        if regular and umbrella is not None and actor.id != umbrella.id:
+            index[(country, f"actor:{actor.id}")] = umbrella
+    for key, actor in list(index.items()):
+        if key[1] == "military":
+            index.setdefault((key[0], "security"), actor)
+    # Countries known only from the nationality table ("Military Forces of Kenya"): the
+    # registry's roles say what a generic mention means there.
+    for country in sorted({a.country for a in state if a.country}):
+        for role in ("security", "military", "police"):
+            if (country, role) not in index:
+                force = registry.country_force(country, role)
+                if force is not None:
+                    index[(country, role)] = force
+    return index

@@ -1,0 +1,461 @@
+"""Segmentation: which clauses describe one incident, in the order a reader meets them.
+
+The lead incident comes first; a following clause joins the incident in hand when its place
+and date fit it, otherwise it starts or joins another one. Clauses flagged as background
+("days after fighting in ...") become background incidents; "in a separate incident" always
+starts a new one. Habits, history, cumulative tolls and earlier years are skipped; groups that
+turn out to be one event (same place and day) are folded together at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import insort
+from dataclasses import dataclass, field
+
+from bot.domain.enums import DatePrecision
+from bot.extract.dates import DateMention
+from bot.extract.document import KIND_RANK, Clause, PlaceSpan
+from bot.extract.gazetteer import GazetteerEntry
+from bot.extract.merge import haversine_km
+from bot.extract.place_roles import sets_the_scene
+from bot.extract.text import lower_same_length
+
+__all__ = ["Group", "segment"]
+
+_LOWER = 0
+# A clause may join any of the last this many incidents: real reports have a few dozen at
+# most; hostile text naming thousands of places must not make each clause scan them all.
+_JOIN_WINDOW = 256
+_NEAR_KM = 25.0
+# "South of Kirkuk" may be a village this far away (reports give "35 km south of Kirkuk").
+_DIRECTION_KM = 80.0
+# tens of thousands"): context, not a count for this report's incident.
+_CUMULATIVE_RE = re.compile(
+    r"\b(?:ha(?:s|ve)\s+(?:been\s+)?(?:killed|claimed|died|displaced|left|cost)|"
+    r"(?:conflict|war|insurgency|violence|fighting|crisis)\s+(?:has|have|had)\s+"
+    r"(?:killed|claimed|left|displaced|cost))\b",
+    _LOWER,
+)
+_CUMULATIVE_MIN = 200
+# "... killed in the protests, and dozens have since been assassinated": a look back
+_PERFECT_SINCE_RE = re.compile(
+    r"\b(?:have|has|had)\s+since\b|\bsince\s+(?:then|the\s+start|the\s+beginning)\b", _LOWER
+)
+_CONFLICT_TOLL_RE = re.compile(
+    r"\b(?:conflict|war|insurgency|violence|uprising|fighting|crisis|campaign)\b[^.;]{0,80}?\b"
+    r"(?:has|have|had)\s+(?:so\s+far\s+|now\s+|since\s+)?(?:killed|claimed|left|cost|"
+    r"been\s+responsible\s+for)\b|\bresponsible\s+for\s+the\s+deaths\s+of\s+"
+    r"(?:more\s+than|over|some|about|nearly|tens\s+of|thousands)",
+    _LOWER,
+)
+# A party's own account of what it inflicted: "claimed that its fighters had killed 20",
+# "saying its soldiers killed seven" (a claim of responsibility alone is not one).
+_YEAR_RE = re.compile(r"\b(?:in|since|from|of)\s+((?:19|20)\d\d)\b")
+_CONTINUING_RE = re.compile(
+    r"\b(?:still|continu\w*|ongoing|remained|persist\w*|siege|for\s+a\s+second\s+day)\b",
+    _LOWER,
+)
+_SUSPECT_RE = re.compile(
+    r"\bsuspect(?:s|ed)?\b|hallmarks?\b|\bblamed\b|\battributed\s+to\b|"
+    r"\b(?:believed|thought|said|reported)\s+to\s+(?:be|have)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class Group:
+    """Clauses that describe one incident."""
+
+    units: list[Clause] = field(default_factory=list)
+    place: PlaceSpan | None = None
+    date: DateMention | None = None
+    background: bool = False
+    lead: bool = False
+    separate: bool = False  # introduced as "a separate incident": never folded into another
+    # Kept as clauses are added, so each test is O(1) however long the group grows.
+    counted: set[tuple[str, int]] = field(default_factory=set)  # (kind, number) of figures
+    sentences: set[int] = field(default_factory=set)
+
+    def add(self, unit: Clause) -> None:
+        """Add a clause (and what it counts) without choosing the group's place or date."""
+        self.units.append(unit)
+        self.sentences.add(unit.sentence)
+        self.counted.update((f.kind, f.min) for f in unit.figures if f.min is not None)
+
+
+def segment(units: list[Clause], ref: dt.date) -> list[Group]:
+    """The incidents' groups of clauses: the lead first, the rest in reading order."""
+    segmenter = _Segmenter(ref)
+    for unit in units:
+        if not unit.heading:
+            segmenter.read(unit)
+    groups = segmenter.groups
+    _add_headings(groups, [u for u in units if u.heading], ref)
+    groups = _merge_groups(groups)
+    groups.sort(key=lambda g: not g.lead)  # the lead first; the rest in reading order
+    return groups
+
+
+class _Segmenter:
+    """Body clauses in reading order -> groups, following the incident in hand."""
+
+    def __init__(self, ref: dt.date) -> None:
+        self.ref = ref
+        self.groups: list[Group] = []
+        self.current: Group | None = None
+
+    def read(self, unit: Clause) -> None:
+        """Put one body clause in a group (or skip it as context)."""
+        current, ref = self.current, self.ref
+        suspect = (
+            current is not None
+            and not unit.is_event
+            and bool(unit.actors)
+            and unit.place is None
+            and not unit.dates
+            and _SUSPECT_RE.search(unit.text) is not None
+        )
+        if suspect and current is not None:
+            # "Police suspect Boko Haram": who did the event just told, not a new one.
+            current.add(unit)
+            return
+        if current is not None and _sets_the_scene(current, unit):
+            return
+        if not unit.is_event and current is not None and not unit.generic:
+            # "Around 20 armed men blocked the highway late on Sunday": no action word, but
+            # the day the lead left out.
+            _date_from_context(current, unit, ref)
+        if not unit.is_event or unit.generic or _historical(unit, ref) or _cumulative(unit):
+            return
+        if current is None:
+            # The first event: the lead, unless it is introduced as background.
+            background = unit.background_cue and bool(unit.place or unit.date)
+            group = Group(background=background, lead=not background)
+            self.groups.append(group)
+            _attach(group, unit)
+            if not background:
+                self.current = group
+            return
+        target = self._target(current, unit)
+        _attach(target, unit)
+        aside = (
+            target.background
+            and unit.background_cue
+            and target is not current
+            and unit.sentence in current.sentences
+        )
+        if not aside:
+            # "..., hours after fighters killed 14 in Djugu": an aside inside a sentence
+            # about the main event; the next sentence goes back to that event.
+            self.current = target
+
+    def _target(self, current: Group, unit: Clause) -> Group:
+        """The group a later event clause belongs to (a new one when none fits)."""
+        groups, ref = self.groups, self.ref
+        place, date = unit.place, unit.date
+        recent = groups[-_JOIN_WINDOW:]
+        if unit.background_cue and (place is not None or date is not None):
+            found = next(
+                (g for g in recent if not g.lead and _fits(g, place, date, ref, strict=True)),
+                None,
+            )
+            return found or self._new(Group(background=True))
+        if unit.separate and (place is not None or date is not None):
+            return self._new(Group(separate=True))  # "in a separate incident": another event
+        if _fits(current, place, date, ref, refine=not _other_toll(current, unit)) or (
+            place is None
+            and _CONTINUING_RE.search(lower_same_length(unit.text))
+            and _next_day(current, date)
+        ):
+            return current
+        found = next(
+            (g for g in recent if _fits(g, place, date, ref, refine=not _other_toll(g, unit))),
+            None,
+        )
+        if found is not None:
+            return found
+        target = self._new(Group())
+        if place is None and current.place is not None:
+            # "The following day, a car bomb exploded near the palace": same city.
+            target.place = current.place
+        return target
+
+    def _new(self, group: Group) -> Group:
+        self.groups.append(group)
+        return group
+
+
+def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> None:
+    """Headline clauses join the lead when they fit it, or are the lead when nothing else is."""
+    if groups and headings:
+        lead = groups[0]
+        for unit in headings:
+            if unit.is_event and _fits(lead, unit.place, unit.date, ref):
+                lead.add(unit)
+                place = unit.place
+                if place is not None and (
+                    lead.place is None
+                    or (
+                        # "Shelling in Donetsk, Ukraine kills 13" over a lead that names only
+                        # the country: the headline's town is the place.
+                        place.entry.country == lead.place.entry.country
+                        and lead.place.entry.kind != "place"
+                        and _more_specific(place, lead.place)
+                    )
+                ):
+                    lead.place = place
+    elif headings and not groups:
+        for unit in headings:
+            if unit.is_event:
+                group = Group(lead=True)
+                _attach(group, unit)
+                groups.append(group)
+                break
+
+
+def _sets_the_scene(group: Group, unit: Clause) -> bool:
+    """A clause that only says where the event was ("It took place on the outskirts of Marka")
+    gives the current event a more specific place; True when it was used."""
+    place = unit.place
+    if place is None or any(f.min is not None for f in unit.figures):
+        return False
+    if not sets_the_scene(lower_same_length(unit.text)):
+        return False
+    if group.place is not None and (
+        place.entry.country != group.place.entry.country or not _more_specific(place, group.place)
+    ):
+        return False
+    group.add(unit)
+    group.place = place
+    return True
+
+
+def _date_from_context(group: Group, unit: Clause, ref: dt.date) -> None:
+    """Give a group without an event date the day a following plain clause states."""
+    if group.date is not None and not group.date.reporting:
+        return
+    if unit.background_cue or len(group.units) > 3 or not group.units:
+        return
+    if unit.sentence != group.units[-1].sentence + 1:
+        return  # only the sentence right after the event's own
+    date = unit.date
+    if date is None or date.reporting or date.date is None:
+        return
+    if date.precision is not DatePrecision.DAY or not 0 <= (ref - date.date).days <= 7:
+        return
+    if (
+        unit.place is not None
+        and group.place is not None
+        and not _same_area(unit.place.entry, group.place.entry)
+    ):
+        return
+    group.date = date
+
+
+def _merge_groups(groups: list[Group]) -> list[Group]:
+    """Fold groups that turned out to be one event (same place and day) into the first."""
+    kept: list[Group] = []
+    # Kept groups by place key, as positions in ``kept``: only a group at the same place can
+    # be the same event, so each group is compared with those, not with every kept group.
+    by_place: dict[str, list[int]] = {}
+    for group in groups:
+        key = group.place.entry.key if group.place is not None else None
+        positions = by_place.get(key, []) if key is not None else []
+        index = next((i for i in positions if _same_event(kept[i], group)), None)
+        if index is None:
+            if key is not None:
+                by_place.setdefault(key, []).append(len(kept))
+            kept.append(group)
+            continue
+        target = kept[index]
+        before = target.place
+        for unit in group.units:
+            _attach(target, unit)
+        target.lead = target.lead or group.lead
+        if target.place is not None and target.place is not before:
+            # A more specific place now: index the group under it too, in reading order.
+            moved = by_place.setdefault(target.place.entry.key, [])
+            if index not in moved:
+                insort(moved, index)
+    return kept
+
+
+def _same_event(a: Group, b: Group) -> bool:
+    if a.separate or b.separate or a.background != b.background:
+        return False
+    if a.place is None or b.place is None:
+        return False
+    if a.place.entry.key != b.place.entry.key:
+        return False
+    if a.date is None or b.date is None:
+        return a.date is None and b.date is None
+    if a.date.date is None or b.date.date is None:
+        return a.date.anchor_offset == b.date.anchor_offset
+    return a.date.date == b.date.date
+
+
+def _historical(unit: Clause, ref: dt.date) -> bool:
+    """A clause about an earlier year ("in 2014", "since 2003") with no nearer date."""
+    years = [int(y) for y in _YEAR_RE.findall(unit.text)]
+    if not years or min(years) >= ref.year:
+        return False
+    # A clause that also names a recent day ("on Tuesday", "on 3 May") is about that day;
+    # the year is background ("... since the government retook it in 2018").
+    return not any(
+        d.date is not None
+        and (ref - d.date).days < 60
+        and (d.explicit or d.precision is DatePrecision.DAY)
+        for d in unit.dates
+        if not d.reporting
+    )
+
+
+def _attach(group: Group, unit: Clause) -> None:
+    group.add(unit)
+    place = unit.place
+    if place is not None and (group.place is None or _more_specific(place, group.place)):
+        group.place = place
+    date = unit.date
+    if date is not None and (group.date is None or _better_date(date, group.date)):
+        group.date = date
+
+
+def _more_specific(new: PlaceSpan, old: PlaceSpan) -> bool:
+    rank_new, rank_old = KIND_RANK[new.entry.kind], KIND_RANK[old.entry.kind]
+    if rank_new != rank_old:
+        return rank_new < rank_old
+    if (
+        new.entry.parent_key
+        and new.entry.parent_key == old.entry.key
+        and _same_area(new.entry, old.entry)
+    ):
+        return True
+    return old.near and not new.near and (new.entry.key == old.entry.key or _refines(old, new))
+
+
+def _fits(
+    group: Group,
+    place: PlaceSpan | None,
+    date: DateMention | None,
+    ref: dt.date,
+    *,
+    strict: bool = False,
+    refine: bool = True,
+) -> bool:
+    if place is not None and group.place is not None:
+        if not (
+            _same_area(place.entry, group.place.entry, strict=strict)
+            or (not strict and refine and _refines(group.place, place))
+        ):
+            return False
+    elif strict and place is not None and group.place is None:
+        return False
+    if date is not None and group.date is not None:
+        if date.anchor_offset is not None or group.date.anchor_offset is not None:
+            return date.anchor_offset == group.date.anchor_offset
+        if date.date is not None and group.date.date is not None:
+            if date.earlier and not group.date.earlier and date.date < group.date.date:
+                return date.reporting
+            slack = 1 if date.fuzzy or group.date.fuzzy else 0  # "today" in a quote
+            start_a, end_a = _interval(date)
+            start_b, end_b = _interval(group.date)
+            gap = max((start_a - end_b).days, (start_b - end_a).days)
+            if gap > slack:
+                # A reporting date never splits an incident off.
+                return date.reporting or group.date.reporting
+    elif (
+        date is not None
+        and date.date is not None
+        and group.lead
+        and group.date is None
+        and (
+            date.earlier
+            or (date.precision is DatePrecision.DAY and abs((date.date - ref).days) > 7)
+        )
+    ):
+        # The lead without a stated date happened around publication.
+        return date.reporting
+    return True
+
+
+def _next_day(group: Group, date: DateMention | None) -> bool:
+    """True when ``date`` is the day after the group's date."""
+    if date is None or date.date is None or group.date is None or group.date.date is None:
+        return False
+    return (date.date - group.date.date).days == 1
+
+
+def _same_area(a: GazetteerEntry, b: GazetteerEntry, *, strict: bool = False) -> bool:
+    if a.key == b.key:
+        return True
+    if a.country != b.country:
+        return False
+    if "country" in (a.kind, b.kind):
+        return not strict
+    if a.kind == "admin1" or b.kind == "admin1":
+        return a.admin1_code == b.admin1_code and not strict
+    near = haversine_km(a.lat, a.lon, b.lat, b.lon) <= _NEAR_KM
+    if a.parent_key == b.key or b.parent_key == a.key:
+        return near  # a neighbourhood of the city, not a town of its district
+    return near and not strict
+
+
+def _interval(mention: DateMention) -> tuple[dt.date, dt.date]:
+    """The days a date mention may mean: the day (or span), the week around it, its month."""
+    assert mention.date is not None
+    day = mention.date
+    if mention.precision is DatePrecision.MONTH:
+        first = day.replace(day=1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        return first, last
+    if mention.precision is DatePrecision.WEEK:
+        return day - dt.timedelta(days=3), day + dt.timedelta(days=3)
+    return day, mention.date_end or day
+
+
+def _other_toll(group: Group, unit: Clause) -> bool:
+    """Whether a clause counts victims the group's clauses do not (then it may be another
+    event): "a sheikh was killed" after "eight were killed" is; a repeat of the toll is not."""
+    counted = group.counted
+    own = {(f.kind, f.min) for f in unit.figures if f.min is not None}
+    return bool(own) and not own <= counted
+
+
+def _refines(a: PlaceSpan, b: PlaceSpan) -> bool:
+    """Whether one place is a direction from a town ("south of Kirkuk") and the other a town
+    of the same governorate within reach of it ("near Albu Shaban, in Daquq district")."""
+    if a.near == b.near or a.entry.kind != "place" or b.entry.kind != "place":
+        return False
+    if not (a.directional or b.directional):
+        return False  # "near Sokolo" is close by: a district seat 60 km away is no refinement
+    if a.entry.country != b.entry.country or a.entry.admin1_code != b.entry.admin1_code:
+        return False
+    distance = haversine_km(a.entry.lat, a.entry.lon, b.entry.lat, b.entry.lon)
+    return distance <= _DIRECTION_KM
+
+
+def _cumulative(unit: Clause) -> bool:
+    """A running toll of a whole conflict: a large perfect-tense count ("the insurgency has
+    killed more than 4,000 people"), with no place or day unless the conflict is named."""
+    if not any(f.min is not None and f.min >= _CUMULATIVE_MIN for f in unit.figures):
+        return False
+    low = lower_same_length(unit.text)
+    if _CONFLICT_TOLL_RE.search(low):
+        return True
+    if unit.places or any(not d.reporting for d in unit.dates):
+        return False
+    return _CUMULATIVE_RE.search(low) is not None or _PERFECT_SINCE_RE.search(low) is not None
+
+
+def _better_date(new: DateMention, old: DateMention) -> bool:
+    """Prefer event dates over reporting dates, then finer precision."""
+    if old.reporting and not new.reporting:
+        return True
+    if new.reporting and not old.reporting:
+        return False
+    order = list(DatePrecision)
+    if new.date is not None and old.date is None:
+        return True
+    return order.index(new.precision) < order.index(old.precision)
