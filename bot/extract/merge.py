@@ -261,6 +261,21 @@ def _toll_note(word: str, old: CasualtyCount, new: CasualtyCount, who: str) -> s
     return f"{word} revised: now {new.display()}{suffix}"
 
 
+def _corroborated(
+    result: Incident, existing: Incident, new: Incident, changes: dict[str, dict[str, Any]]
+) -> Incident:
+    """Another report tells the incident: its confidence rises (the alert gate reads it)."""
+    if "sources" not in changes:
+        return result
+    corroborated = corroborate(existing, new, len(result.sources))
+    if corroborated is None:
+        return result
+    changes["confidence"] = {"old": existing.confidence, "new": corroborated.score}
+    return result.model_copy(
+        update={"confidence": corroborated.score, "confidence_reasons": list(corroborated.reasons)}
+    )
+
+
 def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
     """Fold ``new`` into ``existing``: sources, widened counts, actors, better place and date."""
     changes: dict[str, dict[str, Any]] = {}
@@ -314,19 +329,8 @@ def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
             "is_background": existing.is_background and new.is_background,
         }
     )
-    if "sources" in changes:
-        # Another report tells the incident: its confidence rises (the alert gate reads it).
-        corroborated = corroborate(existing, new, len(sources))
-        if corroborated is not None:
-            changes["confidence"] = {"old": existing.confidence, "new": corroborated.score}
-            result = result.model_copy(
-                update={
-                    "confidence": corroborated.score,
-                    "confidence_reasons": list(corroborated.reasons),
-                }
-            )
     return MergeResult(
-        incident=result,
+        incident=_corroborated(result, existing, new, changes),
         changed=bool(changes),
         toll_changed=toll_changed,
         changes=changes,
