@@ -360,7 +360,9 @@ RELATIVE = re.compile(
 )
 GROUP_NOUN = re.compile(
     r"\b(attackers|assailants|gunmen|militants|fighters|insurgents|rebels|jihadists|bandits|"
-    r"soldiers|troops|policemen|civilians|villagers|passengers|protesters)\b",
+    r"soldiers|troops|policemen|civilians|villagers|passengers|protesters|"
+    # "surrounded our men and opened fire, killing seven of them": the nearest people named
+    r"men|officers|guards|personnel|residents|worshippers|workers|miners|pilgrims)\b",
     _ON_LOWERED,
 )
 

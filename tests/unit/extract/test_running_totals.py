@@ -46,3 +46,15 @@ def test_the_days_toll_is_not_swollen_by_the_war_total(engine: RulesExtractor) -
     )
     [incident] = engine.extract_text(text, PUBLISHED)
     assert (incident.killed.min, incident.killed.max) == (11, 11)
+
+
+def test_of_them_is_the_nearest_people_named(engine: RulesExtractor) -> None:
+    # "seven of them" are the officers just named, not the raiders named before them:
+    # the officers were already counted, so the toll stays nineteen.
+    text = (
+        "Gunmen killed 12 villagers and seven policemen in Zamfara on Thursday. "
+        "The police chief said the gunmen, about 200 of them, surrounded our men and opened "
+        "fire on them, killing seven of them."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.killed.min == 19
