@@ -150,7 +150,12 @@ AGGREGATE = re.compile(
     r"for\s+(?:nearly|almost|more\s+than|over|about|some|the\s+(?:past|last))?\s*"
     r"(?:\w+\s+)?(?:years|decades)|"
     r"in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|decades)|"
-    r"since\s+the\s+(?:start|beginning|outbreak)\s+of)\b",
+    r"since\s+the\s+(?:start|beginning|outbreak)\s+of|"
+    # One figure over several events ("killed in separate attacks"): each event has its own.
+    r"in\s+(?:two|three|four|five|several|separate|multiple|a\s+(?:series|wave|spate)\s+of)"
+    r"\s+(?:separate\s+|different\s+|coordinated\s+)?(?:[\w'-]+\s+)?(?:attacks|incidents|"
+    r"bombings|clashes|"
+    r"raids|ambushes|strikes|explosions|shootings))\b",
     _ON_LOWERED,
 )
 # Cumulative only with a perfect tense: "250 have died since October" (but "killed 20, the

@@ -58,3 +58,25 @@ def test_of_them_is_the_nearest_people_named(engine: RulesExtractor) -> None:
     )
     [incident] = engine.extract_text(text, PUBLISHED)
     assert incident.killed.min == 19
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "eleven police officers were killed in separate rebel attacks on Monday",
+        "six people died in two suicide bombings in the capital",
+        "20 soldiers were killed in a series of ambushes",
+    ],
+)
+def test_a_figure_over_several_events_is_no_single_toll(clause: str) -> None:
+    assert find_figures(clause) == []
+
+
+def test_each_of_several_attacks_keeps_its_own_toll(engine: RulesExtractor) -> None:
+    text = (
+        "Eleven police officers were killed in separate rebel attacks on Monday. In Kandahar, "
+        "gunmen stormed a checkpoint, killing eight officers. Later, in Zabul, three officers "
+        "died when a roadside bomb hit their car."
+    )
+    tolls = {i.location.name: i.killed.min for i in engine.extract_text(text, PUBLISHED)}
+    assert tolls.get("Kandahar") == 8
