@@ -43,6 +43,7 @@ from bot.extract.figure_words import (
     VERB_FIRST,
     Figure,
     FigureKind,
+    active_voice,
     additive,
     blank_cumulative_parts,
     blank_parentheses,
@@ -201,6 +202,8 @@ class _FigureReader:
             kind_or_none = kind_of(match["verb"])
             if kind_or_none is None:
                 continue
+            if active_voice(match.group(0), match["verb"], text[match.end() : match.end() + 30]):
+                continue  # "five gunmen first shot dead two soldiers": the attackers
             after = text[match.end("num") : match.end("num") + 20]
             if is_year(
                 match["num"], after, text[max(0, match.start("num") - 8) : match.start("num")]

@@ -378,6 +378,29 @@ def last_group_noun(nouns: list[re.Match[str]], before: int) -> str | None:
     return nouns[index].group(1) if index >= 0 else None
 
 
+# After an active verb: its object ("five gunmen shot dead two soldiers"), so the number
+# before the verb counts the attackers, not victims.
+ACTIVE_OBJECT_AFTER = re.compile(
+    rf"^\s+(?:(?:{MOD})\s+)?(?:\d+\b|{_WORDNUM}\b|(?:a|an|the|his|her|their|them|him|"
+    rf"several|dozens|scores)\b)",
+    _ON_LOWERED,
+)
+_PASSIVE = re.compile(r"\b(?:were|was|been|being|are|is|got)\b", _ON_LOWERED)
+_TRANSITIVE = re.compile(
+    r"^(?:kill|shot|gunned|executed|murdered|massacred|beheaded|wound|injur|slain)", _ON_LOWERED
+)
+
+
+def active_voice(match_text: str, verb: str, after: str) -> bool:
+    """True when a subject-first figure's verb is active with an object of its own: the
+    number before it counts who acted ("five gunmen first shot dead two soldiers")."""
+    return (
+        _TRANSITIVE.match(verb.lower()) is not None
+        and _PASSIVE.search(match_text) is None
+        and ACTIVE_OBJECT_AFTER.match(after) is not None
+    )
+
+
 OF_THEM = re.compile(r"\bof\s+(?:them|whom|those)\b", _ON_LOWERED)
 BETWEEN = re.compile(r"\bbetween\s+$")
 SINGLE_PERSON = re.compile(

@@ -80,3 +80,18 @@ def test_each_of_several_attacks_keeps_its_own_toll(engine: RulesExtractor) -> N
     )
     tolls = {i.location.name: i.killed.min for i in engine.extract_text(text, PUBLISHED)}
     assert tolls.get("Kandahar") == 8
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("four raiders first shot dead three guards at the gate", [("killed", 3)]),
+        ("two militants killed a shepherd", [("killed", 1)]),
+        ("four guards were shot dead at the gate", [("killed", 4)]),
+        ("four guards killed in an ambush", [("killed", 4)]),
+    ],
+)
+def test_a_number_before_an_active_verb_counts_the_attackers(
+    clause: str, expected: list[tuple[str, int]]
+) -> None:
+    assert [(f.kind, f.min) for f in find_figures(clause)] == expected
