@@ -270,7 +270,8 @@ def _corroborated(
     corroborated = corroborate(existing, new, len(result.sources))
     if corroborated is None:
         return result
-    changes["confidence"] = {"old": existing.confidence, "new": corroborated.score}
+    if corroborated.score != existing.confidence:
+        changes["confidence"] = {"old": existing.confidence, "new": corroborated.score}
     return result.model_copy(
         update={"confidence": corroborated.score, "confidence_reasons": list(corroborated.reasons)}
     )
