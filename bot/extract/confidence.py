@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.domain.enums import DatePrecision, GeoPrecision
 from bot.domain.models import Incident
@@ -120,16 +121,27 @@ def _spelled_otherwise(name: str, sentences: Sequence[str]) -> set[str]:
 
 def _event_words(evidence: Sequence[str]) -> tuple[bool, bool]:
     """(an event word or a casualty figure is stated, a figure shares a clause with a trigger)."""
-    stated = together = False
+    stated = False
     for sentence in evidence:
-        for clause in split_clauses(sentence):
-            triggers = bool(find_triggers(clause.text))
-            figures = bool(find_figures(clause.text))
-            stated = stated or triggers or figures
-            together = together or (triggers and figures)
-            if together:
-                return True, True
-    return stated, together
+        sentence_stated, together = _sentence_event_words(sentence)
+        if together:
+            return True, True
+        stated = stated or sentence_stated
+    return stated, False
+
+
+@lru_cache(maxsize=4096)
+def _sentence_event_words(sentence: str) -> tuple[bool, bool]:
+    """``_event_words`` of one sentence (incidents of a report share their sentences)."""
+    stated = False
+    for clause in split_clauses(sentence):
+        triggers = bool(find_triggers(clause.text))
+        figures = triggers or not stated  # once something is stated, only pairs matter
+        figures = bool(find_figures(clause.text)) if figures else False
+        if triggers and figures:
+            return True, True
+        stated = stated or triggers or figures
+    return stated, False
 
 
 def _place_names_of(*names: str | None) -> list[str]:

@@ -41,6 +41,13 @@ _SPEAKS_AFTER = re.compile(
     r"^(?:\s*,\s*(?:who|which)\b|\s+(?:has\s+|had\s+|have\s+)?(?:said|says|told|added|stated|"
     r"claimed|denied|accused|insisted|warned|vowed|condemned|announced|tweeted|wrote)\b)"
 )
+# Cheap substring checks before the regexes (most mentions have none of these words).
+_SPEAKER_CUES = ("said", "says", "told", "tell", "spe", "spoke", "announ", "declar", "stated",
+                 "conference", "statement", "briefing", "interview", "summit", "meeting",
+                 "talks")  # fmt: skip
+_TITLE_CUES = ("gen", "col", "maj", "capt", "sgt", "president", "minister", "governor",
+               "mayor", "commander", "spokes", "chief", "sheikh", "imam", "senator", "judge",
+               "pastor", "father", "bishop", "mr", "ms", "dr", "lt")  # fmt: skip
 _TITLE_BEFORE = re.compile(
     r"\b(?:mr|mrs|ms|dr|gen|general|col|colonel|maj|major|capt|captain|lt|sgt|president|"
     r"minister|governor|mayor|commander|spokes(?:man|woman|person)|chief|sheikh|imam|"
@@ -83,9 +90,11 @@ def mention_role(before: str, after: str) -> str | None:
         return "allegiance"
     if _OUTLET_AFTER.match(after):
         return "outlet"
-    if _SPEAKER_BEFORE.search(before):
+    if any(cue in before for cue in _SPEAKER_CUES) and _SPEAKER_BEFORE.search(before):
         return "speaker"
-    if _TITLE_BEFORE.search(before):
+    last = before[-16:]
+    titled = "." in last or any(title in last for title in _TITLE_CUES)
+    if titled and _TITLE_BEFORE.search(before):
         return "person"
     if _SPEAKS_AFTER.match(after) and not _LOCATIVE_JUST_BEFORE.search(before):
         return "person"
