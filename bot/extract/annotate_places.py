@@ -119,6 +119,16 @@ _NOT_EVENT_BEFORE = re.compile(
 )
 
 
+# After a nationality: a force or weapon, so the nationality names who acted, not where
+# ("Ukrainian troops attacked the village", "a Turkish drone strike").
+_ACTOR_NOUN_AFTER = re.compile(
+    r"^\s+(?:[a-z-]+\s+)?(?:troops|forces|army|military|soldiers|drones?|missiles?|"
+    r"warplanes|jets|aircraft|artillery|shelling|strikes?|airstrikes?|navy|police|militias?|"
+    r"fighters|rebels|separatists)\b",
+    _LOWER,
+)
+
+
 @cache
 def _demonym_re(lexicon: Lexicon) -> re.Pattern[str]:
     words = sorted(lexicon.demonyms, key=len, reverse=True)
@@ -140,8 +150,9 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
         low = sentence.low
         for match in demonym_re.finditer(low):
             before = low[max(0, match.start() - 60) : match.start()]
-            if mention_role(before, low[match.end() : match.end() + 40]) == "allegiance":
-                continue  # "Iranian-backed militias" are not about Iran
+            after = low[match.end() : match.end() + 40]
+            if mention_role(before, after) == "allegiance" or _ACTOR_NOUN_AFTER.match(after):
+                continue  # "Iranian-backed militias", "a Ukrainian drone": who acted, not where
             context[demonyms[match.group(1).lower()]] += 2
     article = doc.article
     texts = [s.text for s in article.sentences]

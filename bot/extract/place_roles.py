@@ -34,7 +34,11 @@ _SPEAKER_BEFORE = re.compile(
     r"\b(?:speaking|spoke|speaks|said|says|told(?:\s+\w+){0,2}|announced|declared|stated|"
     r"(?:press|news)\s+conference|statement|briefing|interview|summit|meeting|talks)"
     r"(?:\s+(?:on|late|early)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"today|yesterday|tonight))?(?:\s+(?:held|issued|given))?\s+(?:in|from|at)\s+(?:the\s+)?$"
+    r"today|yesterday|tonight))?(?:\s+(?:held|issued|given))?"
+    # "speaking to local media in the capital Mogadishu", "told reporters in Geneva"
+    r"(?:\s+(?:to|with)\s+(?:[\w'-]+\s+){0,2}?(?:media|reporters|journalists|press|"
+    r"television|radio|agency|news\s+agency|afp|reuters|ap|bbc|dpa|xinhua))?"
+    r"\s+(?:in|from|at)\s+(?:the\s+)?(?:capital\s+|city\s+of\s+)?$"
 )
 # A person or a government speaking: "Bello said", "Kyiv denied", "Moscow has accused".
 _SPEAKS_AFTER = re.compile(

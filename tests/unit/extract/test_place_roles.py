@@ -41,6 +41,11 @@ def role(text: str, name: str) -> str | None:
             "speaker",
         ),
         ("the minister told reporters in Geneva that talks would go on", "Geneva", "speaker"),
+        (
+            "speaking to local media in the capital Mogadishu, the chief said",
+            "Mogadishu",
+            "speaker",
+        ),
         ("Bello said five people were killed in the attack", "Bello", "person"),
         ("Mayor Yoro told the agency that gunmen came at night", "Yoro", "person"),
         ("Moscow denied any role in the blast", "Moscow", "person"),
@@ -145,3 +150,15 @@ class TestScene:
 )
 def test_the_end_of_a_longer_name(before: str, inside: bool) -> None:
     assert inside_longer_name(before) is inside
+
+
+def test_a_nationality_of_the_attackers_does_not_place_a_village(engine: RulesExtractor) -> None:
+    # "Ukrainian troops", "a Ukrainian drone": who acted. The village (unknown to the gazetteer)
+    # must not become a look-alike in Ukraine; the report is about the Belgorod region.
+    text = (
+        "A resident of a Belgorod region village died after a Ukrainian drone attack, the "
+        "governor said. Ukrainian troops also attacked the village of Petrovka with a drone, "
+        "wounding two people."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    assert {i.location.country for i in incidents} == {"RU"}
