@@ -57,6 +57,13 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                     r"shot\s+dead|stabb(?:ed|ing)|executed|lynch\w*|opened\s+fire\s+on\s+"
                     r"(?:civilians|worshippers|villagers|residents|a\s+crowd)|beheaded|"
                     r"killed\s+by\s+(?:unknown\s+|unidentified\s+)?(?:gunmen|assailants)"),
+    # Fire turned on unarmed people is one-sided: an attack, not a clash ("sprayed gunfire on
+    # panicked worshippers", "opened fire on villagers"); crowds of protesters are left to the
+    # protest rules.
+    (S.ATTACK, 3.5, r"(?:spray(?:ed|ing)|open(?:ed|ing)|fir(?:ed|ing)|pour(?:ed|ing))\s+"
+                    r"(?:\w+\s+)?(?:gunfire|fire|bullets|shots)?\s*(?:on|at|into)\s+"
+                    r"(?:the\s+)?(?:\w+\s+)?(?:civilians|worshipp?ers|villagers|residents|"
+                    r"shoppers|passengers|mourners|students|pilgrims|guests)\b"),
     (S.ABDUCTION, 2.5, r"kidnap\w*|abduct\w*|taken\s+hostage|hostages?\s+(?:were\s+)?taken|"
                        r"forcibly\s+disappeared"),
     (S.SEXUAL_VIOLENCE, 3.0, r"\brap(?:e|ed|ing)\b|sexual\s+(?:violence|assault)"),

@@ -52,3 +52,18 @@ def test_an_arrest_for_a_plot_is_no_attack(engine: RulesExtractor) -> None:
     text = "Police detained four men in Lahore on Monday on suspicion of plotting attacks."
     incidents = engine.extract_text(text, PUBLISHED)
     assert all(i.event_type is EventType.STRATEGIC_DEVELOPMENTS for i in incidents)
+
+
+def test_fire_turned_on_unarmed_people_is_no_clash(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen sprayed gunfire on panicked shoppers at a market in Maiduguri on Friday, "
+        "killing eleven people."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
+
+
+def test_an_exchange_of_fire_stays_a_clash(engine: RulesExtractor) -> None:
+    text = "Soldiers and militants exchanged fire near Maiduguri on Friday, killing three."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.event_type is EventType.BATTLES
