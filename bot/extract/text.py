@@ -145,6 +145,8 @@ def strip_dateline(paragraph: str) -> tuple[str | None, str]:
 _CAPTION_RE = re.compile(
     r"(?:[-—–/]\s*(?:Reuters|AFP|AP|Getty|Anadolu|EPA|SUPPLIED)\b[^.]*$"
     r"|\((?:Reuters|AFP|AP|File|Getty|SUPPLIED|picture-alliance[^)]*)\)\s*$"
+    # "(AP photo)", "(Photo: Reuters)", "(File photo)" closing a caption
+    r"|\((?:[\w/ .-]{0,30}\s)?(?:photo|picture|image)s?(?::[^)]{0,40})?\)\s*$"
     r"|\[(?:Getty|AFP|Reuters|[^\]]*Photo[^\]]*)\]\s*$)",
     re.IGNORECASE,
 )

@@ -18,6 +18,8 @@ PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
         "In this file photo, soldiers patrol a street in Mosul, Iraq, on June 3, 2019.",
         "In this image made from video, a burned car stands outside a school in Kherson.",
         "A photo released by the ministry shows damage at a port in Odesa on Sunday, May 5.",
+        "Mourners gather at a funeral in Kabul, Afghanistan, on Jan. 3, 2022. (AP photo)",
+        "Smoke rises over a village near Goma on Tuesday. (Photo: Reuters)",
     ],
 )
 def test_captions_are_not_read(caption: str) -> None:
