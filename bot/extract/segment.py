@@ -296,9 +296,17 @@ def _same_event(a: Group, b: Group) -> bool:
     return a.date.date == b.date.date
 
 
+_COMPARISON_RE = re.compile(
+    r"\b(?:deadliest|worst|bloodiest|most\s+\w+|biggest|largest|highest|heaviest|first)\b"
+    r"[^.;]{0,60}?\bsince\s+(?:\w+\s+)?\d{4}\b",
+    re.IGNORECASE,
+)
+
+
 def _historical(unit: Clause, ref: dt.date) -> bool:
-    """A clause about an earlier year ("in 2014", "since 2003") with no nearer date."""
-    years = [int(y) for y in _YEAR_RE.findall(unit.text)]
+    """A clause about an earlier year ("in 2014", "since 2003") with no nearer date; a year
+    in a comparison ("the deadliest day for the group since 2012") dates nothing."""
+    years = [int(y) for y in _YEAR_RE.findall(_COMPARISON_RE.sub(" ", unit.text))]
     if not years or min(years) >= ref.year:
         return False
     # A clause that also names a recent day ("on Tuesday", "on 3 May") is about that day;

@@ -26,3 +26,14 @@ def test_headline_in_another_country_does_not_move_the_lead(engine: RulesExtract
         BODY, PUBLISHED, title="Leaders meet in Berlin after market strike"
     )
     assert all(i.location.country == "UA" for i in incidents)
+
+
+def test_a_year_in_a_comparison_does_not_make_the_lead_history(engine: RulesExtractor) -> None:
+    text = (
+        "Nine soldiers are dead after an ambush in Kidal, the deadliest day for the army "
+        "since 2019."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.killed.min) == ("Kidal", 9)
+    assert incident.date == PUBLISHED.date()
+    assert not incident.is_background
