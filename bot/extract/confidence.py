@@ -22,6 +22,7 @@ from bot.extract.actors import countries_named
 from bot.extract.casualties import find_figures
 from bot.extract.events import find_triggers
 from bot.extract.normalize import fold, match_key
+from bot.extract.place_roles import mention_role
 from bot.extract.text import split_clauses
 
 __all__ = [
@@ -39,7 +40,8 @@ _PRECISION_FACTOR = {
     GeoPrecision.ADMIN2: 0.9,
 }
 _DATE_FACTOR = {DatePrecision.WEEK: 0.85, DatePrecision.MONTH: 0.6}
-_PLACE_NOT_EVENT = 0.5  # named only as a dateline, an outlet's tag or a speaker's location
+_PLACE_NOT_EVENT = 0.5  # named only as an outlet's tag, a speaker's location, a person ...
+_DATELINE_ONLY = 0.75  # a dateline often is the event's town, but not always
 _PLACE_UNSEEN = 0.75  # not named in the incident's own sentences (inferred)
 _FOREIGN_COUNTRY = 0.45  # a country the headline and lead do not name
 _NOT_IN_LEAD = 0.85  # neither the headline nor the lead names the place
@@ -52,10 +54,6 @@ _CORROBORATION = 0.5  # each further report halves the remaining doubt
 # or an outlet tag ("BAGHDAD, Jan 5 (Reuters) -", "Dubai 24 - AFP:").
 _DATELINE_AFTER = re.compile(
     r"^[^.!?]{0,40}?(?:\s[-\u2013\u2014]\s|:\s|\(\w[\w ]{0,20}\)\s*[-\u2013\u2014:])"
-)
-_SPEAKER_BEFORE = re.compile(
-    r"\b(?:said|says|told|telling|speaking|spoke|announced|statement|briefing|"
-    r"(?:press|news) conference|interview)\b[^.;]{0,40}\b(?:in|from|at)\s+(?:the\s+)?$"
 )
 _EVENT_BEFORE = re.compile(
     r"\b(?:in|near|at|outside|inside|of|on|around|across|into|between|towards?|from|"
@@ -98,10 +96,10 @@ def _place_roles(names: Sequence[str], evidence: Sequence[str]) -> set[str]:
             for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
                 start = match.start()
                 before, after = folded[max(0, start - 60) : start], folded[start:]
-                if start <= 2 and _DATELINE_AFTER.match(after):
+                if mention_role(before, after[:40]):
+                    roles.add("speaker")  # an outlet's tag, a speaker, an allegiance, a person
+                elif start <= 2 and _DATELINE_AFTER.match(after):
                     roles.add("dateline")
-                elif _SPEAKER_BEFORE.search(before):
-                    roles.add("speaker")
                 elif _EVENT_BEFORE.search(before):
                     roles.add("event")
                 else:
@@ -155,17 +153,25 @@ def _place_names_of(*names: str | None) -> list[str]:
     return folded
 
 
-def _place_names(incident: Incident) -> list[str]:
+def _place_names(incident: Incident, written: str | None) -> list[str]:
     location = incident.location
     if location.geo_precision in (GeoPrecision.ADMIN1, GeoPrecision.ADMIN2):
-        return _place_names_of(location.name, location.admin1)
-    return _place_names_of(location.name)
+        return _place_names_of(written, location.name, location.admin1)
+    return _place_names_of(written, location.name)
 
 
 def score_incident(
-    incident: Incident, view: ReportView, *, date_stated: bool | None = None
+    incident: Incident,
+    view: ReportView,
+    *,
+    date_stated: bool | None = None,
+    written: str | None = None,
 ) -> Confidence:
-    """Score one incident of a report (one report: corroboration comes with merging)."""
+    """Score one incident of a report (one report: corroboration comes with merging).
+
+    ``written``: the place as the text wrote it, when the extractor knows ("Salaheddin" for
+    the gazetteer's Salahuddin), so another spelling still counts as naming the place.
+    """
     score, reasons = 1.0, []
 
     def doubt(factor: float, reason: str) -> None:
@@ -177,16 +183,16 @@ def score_incident(
     if location.geo_precision in _PRECISION_FACTOR:
         doubt(_PRECISION_FACTOR[location.geo_precision],
               f"place: only the {location.geo_precision.value} is known")  # fmt: skip
-    names = _place_names(incident)
+    names = _place_names(incident, written)
     sentences = [*incident.evidence, view.title] if view.title else list(incident.evidence)
     roles = _place_roles(names, sentences) or _spelled_otherwise(location.name, sentences)
     if location.geo_precision is not GeoPrecision.COUNTRY:
         if not roles:
             doubt(_PLACE_UNSEEN, "place: not named in the sentences the incident was read from")
-        elif "event" not in roles and roles & {"dateline", "speaker"}:
-            doubt(
-                _PLACE_NOT_EVENT, "place: named only as a dateline, a tag or where someone spoke"
-            )
+        elif roles == {"speaker"}:
+            doubt(_PLACE_NOT_EVENT, "place: named only as a tag, a speaker's place or a name")
+        elif "event" not in roles and "dateline" in roles:
+            doubt(_DATELINE_ONLY, "place: named only in the dateline")
     lead_names = [*names, *_place_names_of(location.admin1)]
     in_lead = any(
         re.search(rf"(?<!\w){re.escape(n)}(?!\w)", view.headline_and_lead) for n in lead_names

@@ -78,7 +78,12 @@ def observed_confidence(
     """The confidence from what can be observed (bot.extract.confidence: place role and
     precision, headline and lead, event word and figure in one clause, date precision), plus
     whether the text stated a date and whether figures had to be dropped."""
-    scored = score_incident(incident, source.view, date_stated=draft.date is not None)
+    scored = score_incident(
+        incident,
+        source.view,
+        date_stated=draft.date is not None,
+        written=draft.place.text if draft.place is not None else None,
+    )
     if not dropped:
         return scored
     reason = f"toll: {dropped} figure(s) not found in the text were dropped"
