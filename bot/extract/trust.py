@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 # Chosen from the precision/recall curve of `sitrep eval --curve` on the dev and dev2 sets: the
-# highest alert precision (88.6%) that keeps alert recall >= 0.75 (78.6%); docs/extract-json.md,
+# top of the precision plateau (87.2%) keeping alert recall at 83.3%; docs/extract-json.md,
 # "The default threshold". The setting SITREP_ALERT_MIN_CONFIDENCE overrides it.
 DEFAULT_ALERT_MIN_CONFIDENCE = 0.65
 ALERT_MAX_AGE = dt.timedelta(days=14)
