@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SRC := bot handlers storage tests bench scripts
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chat run check lint types test format bench gazetteer eval eval-reports lock clean
+.PHONY: help install demo chat run check lint types test format bench bench-llm gazetteer eval eval-reports lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,10 +23,12 @@ install: $(VENV)/.installed ## Create .venv and install Sitrep with its dev tool
 demo: install ## Load the demo reports and open the console chat (no token needed)
 	$(BIN)/sitrep demo
 
-chat: install ## Open the console chat on the configured database
+chat: install ## Open the console chat on the configured database (created if missing)
+	$(BIN)/sitrep db migrate
 	$(BIN)/sitrep chat
 
-run: install ## Run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
+run: install ## Run the Telegram bot (needs TELEGRAM_BOT_TOKEN; creates the database if missing)
+	$(BIN)/sitrep db migrate
 	$(BIN)/sitrep run
 
 check: lint types test ## Everything CI runs: format check, lint, types, tests
@@ -47,6 +49,9 @@ format: install ## Apply ruff format and safe fixes
 
 bench: install ## Run every benchmark and print the table (EVAL_DIR=../shared/eval/dev)
 	$(BIN)/python -m bench
+
+bench-llm: install ## Time the language-model plumbing against a fake server: fallbacks, breaker, cache
+	$(BIN)/python -m bench.llm_plumbing --eval-dir $${EVAL_DIR:-../shared/eval/dev}
 
 eval: install ## Score extraction on real articles (EVAL_DIR=../shared/eval/dev)
 	$(BIN)/sitrep eval $${EVAL_DIR:-../shared/eval/dev}

@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommandScopeChat, Update
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,7 +27,7 @@ from telegram.ext import (
     ChatMemberHandler,
     Defaults,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings, SettingsError
 from bot.extract.actors import ActorFileError, ActorRegistry
@@ -44,6 +46,7 @@ from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_p
 from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests, schedule_heartbeat
 from handlers.metrics import PrometheusMetrics, instrument
 from handlers.notifier import TelegramNotifier
+from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard, log_polling_error
 from handlers.questions import QuestionHandlers
 from handlers.visuals import VisualHandlers, build_tiles
 from handlers.web import SitrepHttpServer, Webhook
@@ -88,9 +91,23 @@ class AppContext:
         await self.storage.close()
 
 
-def _extractor(gazetteer: Gazetteer, actors: ActorRegistry) -> Extractor:
-    """The rules extractor over the packaged gazetteer and the configured registry."""
-    return build_rules_extractor(gazetteer, actors)
+def _extractor(
+    settings: Settings, gazetteer: Gazetteer, actors: ActorRegistry, clock: Clock
+) -> Extractor:
+    """The rules over the packaged gazetteer and the configured registry; with a language model
+    beside them when ``SITREP_EXTRACTOR`` is ``llm`` or ``both``."""
+    rules = build_rules_extractor(gazetteer, actors)
+    if settings.sitrep_extractor == "rules":
+        return rules
+    from bot.llm import build_reader
+    from bot.llm.extractor import ModelExtractor
+
+    # Never wait on the model until the ingest service's own limit cancels the rules' answer.
+    deadline = min(
+        settings.sitrep_llm_timeout_seconds, 0.8 * settings.sitrep_extract_time_limit_seconds
+    )
+    reader = build_reader(settings, clock)
+    return ModelExtractor(rules, reader, settings.sitrep_extractor, deadline=deadline)
 
 
 async def open_context(
@@ -100,26 +117,35 @@ async def open_context(
     extractor: Extractor | None = None,
     lock: bool = True,
     metrics: Metrics | None = None,
+    create: bool = True,
 ) -> AppContext:
     """Open the database (migrated, instance-locked) and build the services around it.
 
     With ``metrics``, extraction is timed and the application built later reports there.
+    Commands pass ``create=False``: only ``sitrep db migrate`` (and the demo) make a new one.
     """
-    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
-    storage = await SqliteStorage.open(settings.database_path)
+    if create:
+        settings.database_path.parent.mkdir(parents=True, exist_ok=True)
+    storage = await SqliteStorage.open(settings.database_path, create=create)
     try:
         if lock:
             storage.acquire_instance_lock()
         gazetteer = Gazetteer.default()
         actors = _actor_registry(settings)
         chosen_clock = clock or SystemClock()
-        chosen_extractor = extractor or _extractor(gazetteer, actors)
+        model_closer = None
+        if extractor is None:
+            extractor = _extractor(settings, gazetteer, actors, chosen_clock)
+            model_closer = getattr(extractor, "aclose", None)
+        chosen_extractor = extractor
         if metrics is not None:
             chosen_extractor = TimedExtractor(chosen_extractor, metrics)
         services = build_services(
             storage, chosen_extractor, gazetteer, actors, chosen_clock, settings
         )
         context = AppContext(settings, storage, services, chosen_clock, chosen_extractor)
+        if model_closer is not None:
+            context._closers.append(model_closer)
         if metrics is not None:
             context.metrics = metrics
         context.feeds = _feed_service(context)
@@ -174,12 +200,15 @@ def build_application(
     rate_limiter: bool = True,
     console_chat: int | None = None,
     polling: bool = True,
+    on_token_revoked: Callable[[], None] | None = None,
 ) -> AnyApplication:
     """The PTB Application: handlers, command menu, dispatcher task, digest and feed jobs.
 
     With ``console_chat`` (the console), only that chat's messages are delivered and no
     digests are scheduled or feeds polled: the database may be the real bot's, whose
     outbox rows belong to Telegram users. ``polling=False`` (webhooks) builds no Updater.
+    Otherwise a 401 from ``getUpdates`` is retried and reported to the admins, and
+    ``on_token_revoked`` runs once ``getMe`` confirms it.
     """
     bot_token = token or settings.token
     if not bot_token:
@@ -196,7 +225,14 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
+    guard: UnauthorizedGuard | None = None
+    if console_chat is None:
+        guard = UnauthorizedGuard(
+            settings.sitrep_admin_ids, context.services.admin.record_error, on_token_revoked
+        )
+        polling_request = get_updates_request or HTTPXRequest(connection_pool_size=1)
+        builder = builder.get_updates_request(GuardedUpdatesRequest(polling_request, guard))
+    elif get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if not polling:
         builder = builder.updater(None)
@@ -205,6 +241,8 @@ def build_application(
         limited: Any = builder.rate_limiter(AIORateLimiter(max_retries=2))
         builder = limited
     application: AnyApplication = builder.build()
+    if guard is not None:
+        guard.bot = application.bot
 
     notifier = InstrumentedNotifier(
         TelegramNotifier(application.bot, secrets=(bot_token,)), context.metrics, context.clock
@@ -305,7 +343,9 @@ async def start_application(application: AnyApplication, *, polling: bool = True
     if polling and application.updater is not None:
         # A stop cancels the open long poll, so a long timeout never delays shutdown.
         await application.updater.start_polling(
-            allowed_updates=allowed_updates(application), timeout=POLL_TIMEOUT_SECONDS
+            allowed_updates=allowed_updates(application),
+            timeout=POLL_TIMEOUT_SECONDS,
+            error_callback=log_polling_error,
         )
     await application.start()
 
@@ -402,11 +442,19 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
     if not settings.token:
         raise SettingsError(NO_BOT_HELP)
     metrics = PrometheusMetrics()
-    context = await open_context(settings, metrics=metrics)
+    context = await open_context(settings, metrics=metrics, create=False)
     try:
         webhook = settings.sitrep_webhook_url is not None
-        application = build_application(settings, context, polling=not webhook)
         stop_event = stop or asyncio.Event()
+        revoked = asyncio.Event()
+
+        def token_revoked() -> None:
+            revoked.set()
+            stop_event.set()
+
+        application = build_application(
+            settings, context, polling=not webhook, on_token_revoked=token_revoked
+        )
         _stop_on_signals(stop_event)
         server: SitrepHttpServer | None = None
         if webhook or settings.http_port is not None:
@@ -434,5 +482,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             await stop_application(application)
             if server is not None:
                 await server.stop()
+        if revoked.is_set():
+            raise InvalidToken("Telegram refused the bot token repeatedly; it was revoked")
     finally:
         await context.close()

@@ -43,6 +43,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.domain import ChatType, SubscriptionKind
+from bot.domain.search import SEARCH_SYNTAX
 from bot.domain.views import IncidentPage, Resolution, StatsResult, Target
 from bot.services import Services
 from bot.services.errors import UserError
@@ -141,6 +142,7 @@ def help_text(is_admin: bool) -> str:
         "Names are forgiving: Basra, Basrah, al-Basra or البصرة; factions by alias (AAH). "
         f"{esc(PERIOD_USAGE)}"
     )
+    lines.append(f"Search: {esc(SEARCH_SYNTAX)}.")
     if is_admin:
         lines.append("")
         lines.append("<b>Admin</b>")

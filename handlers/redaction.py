@@ -1,4 +1,10 @@
-"""Keep the bot token out of every log line: a redaction filter and quiet HTTP loggers."""
+"""Keep secrets out of every log line: a redaction filter and quiet HTTP loggers.
+
+Secrets are the bot token (exactly, and anything shaped like one), the others given to
+``install_redaction`` (the webhook secret, the language-model API key), and the user name and
+password of any URL (``https://user:password@host/``, e.g. a Bot API server behind a proxy
+given in ``TELEGRAM_API_BASE_URL``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ import re
 
 _TOKEN_SHAPE = re.compile(r"(?<!\d)\d{3,15}:[A-Za-z0-9_-]{30,}")
 _REPLACEMENT = "<redacted-token>"
+# scheme://userinfo@ : userinfo runs up to the first "@" before any "/", "?", "#" or space.
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s]+@")
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
@@ -14,6 +22,7 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, _REPLACEMENT)
+    text = _URL_USERINFO.sub(r"\1<redacted>@", text)
     return _TOKEN_SHAPE.sub(_REPLACEMENT, text)
 
 

@@ -23,6 +23,7 @@ from bot.domain import (
 from bot.domain.views import (
     ChatSettings,
     Digest,
+    ExtractorHealth,
     IncidentPage,
     IngestOutcome,
     StatsResult,
@@ -588,10 +589,35 @@ def status_message(status: StatusReport) -> str:
         "Last ingest: "
         + (f"{status.last_ingest_at:%Y-%m-%d %H:%M} UTC" if status.last_ingest_at else "never"),
     ]
+    lines.extend(extractor_lines(status.extractor))
     if status.last_error:
         when = f" at {status.last_error_at:%Y-%m-%d %H:%M} UTC" if status.last_error_at else ""
         lines.append(f"Last error{when}: {esc(_shorten(status.last_error, 300))}")
     return "\n".join(lines)
+
+
+def extractor_lines(health: ExtractorHealth) -> list[str]:
+    """The extractor's part of /status: the mode and, with a model, its state and spending."""
+    if health.mode == "rules":
+        return ["Extractor: rules (offline)"]
+    model = esc(health.model or "?")
+    lines = [f"Extractor: {health.mode} · model {model}: {esc(health.state)}"]
+    if health.model_down:
+        why = esc(health.last_outcome or health.state)
+        if health.last_detail:
+            why += f" ({esc(_shorten(health.last_detail, 160))})"
+        wait = ""
+        if health.paused_for_seconds > 0:
+            wait = f"; next try in {max(1, round(health.paused_for_seconds / 60))} min"
+        lines.append(f"⚠️ The rules are answering alone: {why}{wait}")
+    budget = f"{health.requests_today}/{health.max_requests} requests today"
+    if health.tokens_today:
+        budget += f", {health.tokens_today} tokens"
+    lines.append(
+        f"Model use: {budget} · cache {health.cache_hits} hits, {health.cache_misses} misses"
+        f" · rules alone {health.rules_alone} time(s)"
+    )
+    return lines
 
 
 def ingest_message(outcome: IngestOutcome) -> str:

@@ -71,7 +71,8 @@ from storage.base import (
     StorageError,
     SubscriptionRepository,
 )
-from storage.fts import fold_for_search, fts_query
+from storage.fts import fold_for_search, fts_match, fts_query
+from storage.identity import require_database, stamp_application_id
 from storage.schema import Migration, load_migrations
 
 logger = logging.getLogger(__name__)
@@ -473,14 +474,19 @@ class SqliteStorage:
         *,
         migrate: bool = True,
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        create: bool = True,
     ) -> SqliteStorage:
         """Open (creating if needed) the database at ``path`` and apply pending migrations.
+
+        A file that is not a Sitrep database, or is from a newer schema, is refused with
+        :class:`StorageError`; so is a missing or empty one unless ``create``.
 
         ``busy_timeout`` is how long one attempt waits for another writer (seconds); a few
         retries follow before a write gives up with :class:`StorageError`.
         """
         path = Path(path)
         if str(path) != _MEMORY:
+            require_database(path, create=create)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -568,7 +574,10 @@ class SqliteStorage:
         if self._lock_file is not None or str(self.path) == _MEMORY:
             return
         try:
-            handle = self.lock_path.open("a+", encoding="utf-8")
+            # Read-write without O_APPEND or truncation: the pid is rewritten in place below,
+            # after the lock is ours.
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            handle = open(fd, "r+", encoding="utf-8")  # noqa: SIM115 - held until close()
         except OSError as exc:
             msg = f"cannot open the lock file {self.lock_path}: {exc.strerror}"
             raise StorageError(msg) from exc
@@ -581,10 +590,16 @@ class SqliteStorage:
                 f"(lock file {self.lock_path}); stop it first"
             )
             raise InstanceLockedError(msg) from exc
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()  # a full disk shows here, at start-up
+            handle.truncate()
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # closing flushes the same unwritable buffer
+                handle.close()
+            msg = f"cannot write the lock file {self.lock_path}: {exc.strerror or exc}"
+            raise StorageError(msg) from exc
         self._lock_file = handle
 
     def _release_instance_lock(self) -> None:
@@ -623,6 +638,7 @@ class SqliteStorage:
             if applied:
                 await conn.execute(f"PRAGMA user_version = {applied[-1]}")
                 logger.info("applied migrations %s to %s", applied, self.path)
+            await stamp_application_id(conn)
             return applied
 
         return await self._run(op, write=True)
@@ -971,7 +987,7 @@ class SqliteReportRepository(_Repository):
                 conn,
                 "SELECT r.* FROM reports_fts JOIN reports AS r ON r.id = reports_fts.rowid "
                 "WHERE reports_fts MATCH ? ORDER BY reports_fts.rank, r.id DESC LIMIT ?",
-                (match, limit),
+                (await fts_match(conn, text), limit),
             )
             return [_report_from_row(row) for row in rows]
 
@@ -1395,6 +1411,7 @@ class SqliteIncidentRepository(_Repository):
         params = {"q": match, "limit": limit, "offset": offset, "cap": cap, "report_cap": cap}
 
         async def op(conn: aiosqlite.Connection) -> list[Incident]:
+            params["q"] = await fts_match(conn, text)
             return await _load_incidents(conn, await _fetchall(conn, sql, params))
 
         return await self._read(op)
@@ -1421,7 +1438,12 @@ class SqliteIncidentRepository(_Repository):
             "cap": limit,
             "report_cap": max(SEARCH_CANDIDATES, limit),
         }
-        return await self._read(_scalar(sql, params))
+
+        async def op(conn: aiosqlite.Connection) -> int:
+            params["q"] = await fts_match(conn, text)
+            return await _scalar(sql, params)(conn)
+
+        return await self._read(op)
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         """The revision history of an incident, oldest first."""

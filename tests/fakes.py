@@ -23,6 +23,7 @@ from bot.domain import (
     Report,
     Subscription,
 )
+from bot.domain.search import parse_search
 from storage.base import (
     ActorRepository,
     ChatRepository,
@@ -386,8 +387,8 @@ class _Reports(_Repo):
         return None
 
     async def search(self, text: str, limit: int = 20) -> list[Report]:
-        words = text.lower().split()
-        hits = [r for r in self._s.reports.values() if all(w in r.text.lower() for w in words)]
+        query = parse_search(text, strict=False)
+        hits = [r for r in self._s.reports.values() if query and query.matches(r.text)]
         return hits[:limit]
 
     async def count(self) -> int:
@@ -489,11 +490,11 @@ class _Incidents(_Repo):
         return self._sorted(hits)[:limit]
 
     async def search(self, text: str, limit: int = 20, offset: int = 0) -> list[Incident]:
-        words = text.lower().split()
+        query = parse_search(text, strict=False)
         hits = [
             i
             for i in self._s.incidents.values()
-            if all(w in (i.summary + " " + " ".join(i.evidence)).lower() for w in words)
+            if query and query.matches(i.summary + "\n" + "\n".join(i.evidence))
         ]
         return self._sorted(hits)[offset : offset + limit]
 

@@ -24,6 +24,8 @@ class Route:
     last_modified: str | None = None
     delay: float = 0.0  # seconds to wait before answering
     content_length: int | None = None  # announce this length instead; -1 sends no length
+    drip: float = 0.0  # seconds between body pieces: a server that never stops "sending"
+    pieces: int = 1  # how many pieces the body goes out in (with ``drip`` between them)
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ class LocalHTTPServer:
                     extra["ETag"] = route.etag
                 if route.last_modified:
                     extra["Last-Modified"] = route.last_modified
-                self._send(route.status, route.body, extra, route.content_length)
+                self._send(
+                    route.status, route.body, extra, route.content_length, route.drip, route.pieces
+                )
 
             def _send(
                 self,
@@ -81,6 +85,8 @@ class LocalHTTPServer:
                 body: bytes,
                 headers: dict[str, str],
                 length: int | None = None,
+                drip: float = 0.0,
+                pieces: int = 1,
             ) -> None:
                 self.send_response(status)
                 for key, value in headers.items():
@@ -93,7 +99,12 @@ class LocalHTTPServer:
                 self.end_headers()
                 # The client may give up early on purpose (size caps).
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(body)
+                    size = max(1, -(-len(body) // max(1, pieces)))
+                    for start in range(0, len(body), size):
+                        if start and drip:
+                            time.sleep(drip)
+                        self.wfile.write(body[start : start + size])
+                        self.wfile.flush()
                 self.close_connection = True
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

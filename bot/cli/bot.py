@@ -10,7 +10,13 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import CliError, configure_console_logging, db_option, settings_for_cli
+from bot.cli.common import (
+    CliError,
+    configure_console_logging,
+    db_option,
+    read_stdin,
+    settings_for_cli,
+)
 from bot.config import Settings
 
 
@@ -36,7 +42,7 @@ def run(database: str | None) -> None:
 
     from handlers.redaction import redact
 
-    install_redaction(settings.token, settings.webhook_secret)
+    install_redaction(settings.token, *settings.secrets)
     _quiet_libraries(console=False)
     from handlers.web import HttpServerError
 
@@ -48,9 +54,8 @@ def run(database: str | None) -> None:
         raise CliError("Telegram rejected the bot token; check TELEGRAM_BOT_TOKEN") from None
     except TelegramError as exc:
         reason = redact(str(exc), (settings.token,))
-        raise CliError(
-            f"could not reach the Bot API at {settings.telegram_api_base_url}: {reason}"
-        ) from None
+        where = redact(settings.telegram_api_base_url, (settings.token,))
+        raise CliError(f"could not reach the Bot API at {where}: {reason}") from None
 
 
 async def _console(
@@ -68,9 +73,10 @@ async def _console(
     from handlers.redaction import install_redaction
 
     configure_console_logging(settings.log_level, settings.database_path.parent / "console.log")
-    install_redaction(settings.token)
+    install_redaction(settings.token, *settings.secrets)
     _quiet_libraries(console=True)
-    context = await open_context(settings)
+    # The demo may make its own database; the chat needs one made by `sitrep db migrate`.
+    context = await open_context(settings, create=demo)
     try:
         if demo:
             from bot.services.demo import load_demo
@@ -117,7 +123,7 @@ def _script_lines(script: Path | None) -> tuple[list[str] | None, bool]:
             raise CliError(f"cannot read {script}: {exc.strerror or exc}") from None
     if sys.stdin is not None and sys.stdin.isatty():
         return None, True
-    piped = sys.stdin.read().splitlines() if sys.stdin is not None else []
+    piped = read_stdin().splitlines()
     return piped, False
 
 

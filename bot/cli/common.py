@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import logging
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,6 +57,31 @@ def configure_console_logging(level: int, log_file: Path) -> None:
     root.addHandler(to_file)
     root.addHandler(to_terminal)
     root.setLevel(min(level, logging.WARNING))
+
+
+def read_stdin(max_chars: int | None = None) -> str:
+    """Standard input as UTF-8 text whatever the locale; bad bytes are one clear CliError.
+
+    Reads at most about ``max_chars`` characters (the caller's own cap then decides).
+    """
+    stream = sys.stdin
+    if stream is None:
+        return ""
+    raw = getattr(stream, "buffer", None)
+    try:
+        if raw is None:  # already text (a test, an embedding program)
+            return stream.read() if max_chars is None else stream.read(max_chars + 1)
+        limit = -1 if max_chars is None else 4 * (max_chars + 1)
+        data = raw.read(limit)
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        return str(decoder.decode(data, final=limit < 0 or len(data) < limit))
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start] if exc.start < len(exc.object) else 0
+        msg = (
+            f"standard input is not valid UTF-8 (byte 0x{bad:02x} at offset {exc.start}); "
+            "convert it first, e.g. with iconv -f WINDOWS-1256 -t UTF-8"
+        )
+        raise CliError(msg) from None
 
 
 def db_option(func: F) -> F:

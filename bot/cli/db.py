@@ -24,7 +24,7 @@ def migrate(database: str | None) -> None:
     settings = settings_for_cli(database)
 
     async def run() -> tuple[list[int], int]:
-        storage = await SqliteStorage.open(settings.database_path, migrate=False)
+        storage = await SqliteStorage.open(settings.database_path, migrate=False, create=True)
         try:
             applied = await storage.migrate()
             return applied, await storage.schema_version()
@@ -58,7 +58,7 @@ def backup(destination: Path, database: str | None) -> None:
         raise CliError("the backup must not overwrite the database itself")
 
     async def run() -> None:
-        storage = await SqliteStorage.open(settings.database_path, migrate=False)
+        storage = await SqliteStorage.open(settings.database_path, migrate=False, create=False)
         try:
             await storage.backup(destination)
         finally:
@@ -71,22 +71,14 @@ def backup(destination: Path, database: str | None) -> None:
 @db_group.command("check")
 @db_option
 def check(database: str | None) -> None:
-    """Run SQLite's integrity check and print the schema version."""
-    from storage.sqlite import SqliteStorage
+    """Run SQLite's integrity check and print the schema version (never writes)."""
+    from storage.identity import integrity_check, require_database
 
     settings = settings_for_cli(database)
-    if not settings.database_path.exists():
-        raise CliError(f"no database at {settings.database_path}")
-
-    async def run() -> tuple[str, int]:
-        storage = await SqliteStorage.open(settings.database_path, migrate=False)
-        try:
-            return await storage.integrity_check(), await storage.schema_version()
-        finally:
-            await storage.close()
-
-    result, version = asyncio.run(run())
-    click.echo(f"integrity: {result}; schema version {version}")
+    # Read-only throughout: a check must not create, convert or "repair" the file.
+    identity = require_database(settings.database_path, create=False)
+    result = integrity_check(settings.database_path)
+    click.echo(f"integrity: {result}; schema version {identity.version}")
     if result != "ok":
         raise CliError("integrity check failed")
 
@@ -98,11 +90,9 @@ def reindex(database: str | None) -> None:
     from storage.sqlite import SqliteStorage
 
     settings = settings_for_cli(database)
-    if not settings.database_path.exists():
-        raise CliError(f"no database at {settings.database_path}")
 
     async def run() -> int:
-        storage = await SqliteStorage.open(settings.database_path)
+        storage = await SqliteStorage.open(settings.database_path, create=False)
         try:
             return await storage.rebuild_search_index()
         finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import CliError, received_note
+from bot.cli.common import CliError, read_stdin, received_note
 from bot.domain.models import Incident, Report
 from bot.ports import Extractor
 
@@ -33,7 +32,7 @@ def _parse_published(value: str | None) -> dt.datetime | None:
 
 def _read_input(source: str) -> str:
     if source == "-":
-        return sys.stdin.read()
+        return read_stdin()
     path = Path(source)
     if not path.is_file():
         raise CliError(f"no such file: {source}")
@@ -41,6 +40,11 @@ def _read_input(source: str) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise CliError(f"cannot read {source}: {exc.strerror or exc}") from exc
+
+
+def print_human(incidents: list[Any]) -> None:
+    """Incidents as an indented text list."""
+    _print_human(incidents)
 
 
 def _print_human(incidents: list[Any]) -> None:
@@ -89,7 +93,17 @@ def register(app: click.Group) -> None:
         help="Publication time (UTC); overrides a PUBLISHED: header line.",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of incidents.")
-    def extract_command(source: str, published: str | None, as_json: bool) -> None:
+    @click.option(
+        "--extractor",
+        "extractor_name",
+        type=click.Choice(["rules", "llm", "both"]),
+        default="rules",
+        show_default=True,
+        help="llm/both also ask the model set by SITREP_LLM_* and show confidence and reasons.",
+    )
+    def extract_command(
+        source: str, published: str | None, as_json: bool, extractor_name: str
+    ) -> None:
         """Extract incidents from a news report (a file, or - for standard input).
 
         Leading URL: / PUBLISHED: / TITLE: lines (the eval format) are read as metadata.
@@ -112,8 +126,13 @@ def register(app: click.Group) -> None:
             # the report was received (now), and the reader is told so.
             when = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
             click.echo(received_note(when), err=True)
-        extractor: Extractor = build_rules_extractor()
         report = report_from_text(body, when, title=headers.get("title"))
+        if extractor_name != "rules":
+            from bot.cli.llm_eval import extract_with_model
+
+            extract_with_model(report, extractor_name, as_json=as_json)
+            return
+        extractor: Extractor = build_rules_extractor()
         incidents = asyncio.run(extractor.extract(report))
         if as_json:
             day = when.date()
@@ -143,12 +162,21 @@ def register(app: click.Group) -> None:
         is_flag=True,
         help="Also print alert precision/recall over confidence thresholds (all folders pooled).",
     )
-    def eval_command(
+    @click.option(
+        "--extractor",
+        "extractor_name",
+        type=click.Choice(["rules", "llm", "both"]),
+        default="rules",
+        show_default=True,
+        help="llm/both score the model set by SITREP_LLM_* and print its cost and time.",
+    )
+    def eval_command(  # noqa: PLR0917 - one parameter per option, as click passes them
         folders: tuple[Path, ...],
         verbose: bool,
         repeat: int,
         min_confidence: float | None,
         curve: bool,
+        extractor_name: str,
     ) -> None:
         """Measure extraction on folders of articles with a gold.json (eval format)."""
         from bot.extract.trust import DEFAULT_ALERT_MIN_CONFIDENCE
@@ -160,10 +188,14 @@ def register(app: click.Group) -> None:
                 click.echo("")
             if len(folders) > 1:
                 click.echo(f"== {folder}")
-            judged += _run_eval(
-                folder, _load_gold(folder), verbose=verbose, repeat=repeat, threshold=threshold
-            )
-        if curve:
+            gold = _load_gold(folder)
+            if extractor_name != "rules":
+                from bot.cli.llm_eval import run_model_eval
+
+                run_model_eval(folder, gold, extractor_name, verbose=verbose)
+                continue
+            judged += _run_eval(folder, gold, verbose=verbose, repeat=repeat, threshold=threshold)
+        if curve and judged:
             _print_curve(judged, threshold)
 
 
@@ -185,12 +217,7 @@ def _run_eval(
     folder: Path, gold: list[Any], *, verbose: bool, repeat: int, threshold: float
 ) -> list[Any]:
     """Score one folder, print its table and return its judged articles (for the curve)."""
-    from bot.extract.actors import ActorRegistry
-    from bot.extract.alert_eval import JudgedArticle, pooled_counts
-    from bot.extract.evaluation import engine_matchers, score_article, summarize_scores
-    from bot.extract.gazetteer import Gazetteer
     from bot.extract.pipeline import build_rules_extractor, report_from_text
-    from bot.extract.text import parse_header, parse_published
 
     started, started_cpu = time.perf_counter(), time.process_time()
     extractor: Extractor = build_rules_extractor()
@@ -200,6 +227,27 @@ def _run_eval(
     asyncio.run(extractor.extract(warm))
     startup = time.perf_counter() - started
     startup_cpu = time.process_time() - started_cpu
+
+    inputs = load_inputs(folder, gold)
+
+    results: list[list[Any]] = []
+    # CPU time of this process: the machine may be busy with other work.
+    started = time.process_time()
+    for _ in range(repeat):
+        results = asyncio.run(_extract_all(extractor, [report for _, report in inputs]))
+    elapsed = time.process_time() - started
+    per_second = len(inputs) * repeat / elapsed if elapsed > 0 else float("inf")
+
+    judged = print_scores(inputs, results, verbose=verbose, threshold=threshold)
+    click.echo(f"speed:             {per_second:.0f} articles/s ({repeat} passes, one core)")
+    click.echo(f"engine start-up:   {startup:.2f} s wall, {startup_cpu:.2f} s CPU")
+    return judged
+
+
+def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
+    """Each gold article with its report (text, publication time and title from the file)."""
+    from bot.extract.pipeline import report_from_text
+    from bot.extract.text import parse_header, parse_published
 
     inputs: list[tuple[Any, Report]] = []
     for article in gold:
@@ -211,17 +259,29 @@ def _run_eval(
         if when is None and article.published is not None:
             when = parse_published(article.published.isoformat())
         inputs.append((article, report_from_text(body, when, title=headers.get("title"))))
+    return inputs
 
-    results: list[list[Any]] = []
-    # CPU time of this process: the machine may be busy with other work.
-    started = time.process_time()
-    for _ in range(repeat):
-        results = asyncio.run(_extract_all(extractor, [report for _, report in inputs]))
-    elapsed = time.process_time() - started
-    per_second = len(inputs) * repeat / elapsed if elapsed > 0 else float("inf")
+
+def print_scores(
+    inputs: Sequence[tuple[Any, Report]],
+    results: Sequence[list[Incident]],
+    *,
+    verbose: bool,
+    threshold: float | None = None,
+) -> list[Any]:
+    """Score each article's incidents against its gold, print the summary table (alert
+    precision and recall at ``threshold``, by default the default) and return the articles
+    as judged (for the curve)."""
+    from bot.extract.actors import ActorRegistry
+    from bot.extract.alert_eval import JudgedArticle, pooled_counts
+    from bot.extract.evaluation import engine_matchers, score_article, summarize_scores
+    from bot.extract.gazetteer import Gazetteer
+    from bot.extract.trust import DEFAULT_ALERT_MIN_CONFIDENCE
+
+    if threshold is None:
+        threshold = DEFAULT_ALERT_MIN_CONFIDENCE
 
     actor_matches, admin1_matches = engine_matchers(ActorRegistry.default(), Gazetteer.default())
-
     scores = []
     judged = []
     for (article, report), incidents in zip(inputs, results, strict=True):
@@ -258,8 +318,6 @@ def _run_eval(
         f"alert recall:      {pct(alerts.recall)}  ({alerts.recalled}/{alerts.primaries} "
         "primaries would alert)"
     )
-    click.echo(f"speed:             {per_second:.0f} articles/s ({repeat} passes, one core)")
-    click.echo(f"engine start-up:   {startup:.2f} s wall, {startup_cpu:.2f} s CPU")
     return judged
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bot.cli.common import CliError, db_option, received_note, settings_for_cli
+from bot.cli.common import CliError, db_option, read_stdin, received_note, settings_for_cli
 from bot.config import Settings
 from bot.domain import Feed, Incident
 from bot.domain.views import IngestOutcome
@@ -47,7 +48,7 @@ async def open_ingest_context(settings: Settings) -> AsyncIterator[IngestContext
     from bot.extract.gazetteer import Gazetteer
     from bot.ingest.files import gazetteer_locator
 
-    context = await open_context(settings, lock=False)
+    context = await open_context(settings, lock=False, create=False)
     try:
         if context.feeds is None:
             raise CliError("feed fetching is unavailable in this installation")
@@ -159,7 +160,11 @@ def ingest_command(
     if not is_url:
         if "://" in source:
             raise CliError("only http:// and https:// links can be fetched")
-        stream_or_path: Path | IO[str] = sys.stdin if source == "-" else Path(source)
+        stream_or_path: Path | IO[str] = (
+            io.StringIO(read_stdin(settings.sitrep_max_input_chars))
+            if source == "-"
+            else Path(source)
+        )
         if isinstance(stream_or_path, Path) and not stream_or_path.is_file():
             raise CliError(f"there is no file at {source}")
         try:

@@ -23,6 +23,31 @@ from bot.domain.enums import (
     SubscriptionKind,
 )
 
+# A hostile report can hold one 100,000-character "sentence"; evidence is a quotation, so
+# longer ones are cut (at a word boundary when there is one) and the cut is marked.
+MAX_EVIDENCE_CHARS = 600
+EVIDENCE_CUT_MARK = " […]"
+
+
+def cap_evidence(text: str) -> str:
+    """``text`` itself, or its first words up to MAX_EVIDENCE_CHARS with the cut marked."""
+    if len(text) <= MAX_EVIDENCE_CHARS:
+        return text
+    room = MAX_EVIDENCE_CHARS - len(EVIDENCE_CUT_MARK)
+    cut = text[:room]
+    space = cut.rfind(" ")
+    if space >= room // 2:  # a word boundary not too far back; else cut mid-word
+        cut = cut[:space]
+    return cut.rstrip() + EVIDENCE_CUT_MARK
+
+
+def _cap_one(value: str | None) -> str | None:
+    return None if value is None else cap_evidence(value)
+
+
+def _cap_all(value: list[str]) -> list[str]:
+    return [cap_evidence(sentence) for sentence in value]
+
 
 def _require_aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
@@ -85,6 +110,8 @@ class CasualtyClaim(_Model):
     status: CountStatus = CountStatus.UNKNOWN
     source: str | None = None  # "Iraqi Security Media Cell", "medics", "AFP"
     evidence: str | None = None  # the sentence the figure was read from
+
+    _capped = field_validator("evidence")(_cap_one)
 
 
 class CasualtyCount(_Model):
@@ -165,6 +192,7 @@ class Incident(_Model):
     updated_at: dt.datetime | None = None
 
     _aware = field_validator("created_at", "updated_at")(_require_aware)
+    _capped = field_validator("evidence")(_cap_all)
 
     @model_validator(mode="after")
     def _consistent_types(self) -> Incident:

@@ -61,11 +61,23 @@ _COLLECTIVE_WORDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Finished:
-    """A finished incident with its confidence and the figures the text did not bear out."""
+    """A finished incident with its confidence and the figures the text did not bear out.
+
+    The incident always carries the same confidence (a later step that replaces it, such as
+    the language model's grounding, replaces the incident's too), so the alert gate reads it.
+    """
 
     incident: Incident
     confidence: Confidence
     dropped_figures: int = 0
+
+    def __post_init__(self) -> None:
+        incident = self.incident
+        if (incident.confidence, tuple(incident.confidence_reasons)) != (
+            self.confidence.score,
+            self.confidence.reasons,
+        ):
+            object.__setattr__(self, "incident", with_confidence(incident, self.confidence))
 
 
 ConfidenceHook = Callable[[IncidentDraft, Incident, int, "SourceText"], Confidence]
@@ -222,7 +234,7 @@ class Finisher:
             is_background=background,
         )
         confidence = self._confidence(draft, incident, dropped, source)
-        return Finished(with_confidence(incident, confidence), confidence, dropped)
+        return Finished(incident, confidence, dropped)
 
     # ------------------------------------------------------------------ place and date
     def location(self, draft: IncidentDraft) -> Location | None:

@@ -28,6 +28,7 @@ import httpcore
 import httpx
 
 from bot.config import Settings
+from bot.ingest.addresses import address_problem
 
 DEFAULT_ACCEPT: tuple[str, ...] = (
     "text/html",
@@ -64,7 +65,6 @@ _CHUNK = 16_384
 _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]*))*\.?$", re.IGNORECASE)
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 class FetchError(Exception):
@@ -112,42 +112,6 @@ def decode_body(content: bytes, charset: str | None) -> str:
         except LookupError:
             pass
     return content.decode("utf-8", errors="replace")
-
-
-def address_problem(address: str) -> str | None:
-    """Why an IP address must not be contacted, or None when it is globally routable."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return f"{address!r} is not an IP address"
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.teredo is not None:
-            return "Teredo tunnel addresses are not allowed"
-        # Addresses that embed an IPv4 address are judged by the embedded one too.
-        embedded = ip.ipv4_mapped or ip.sixtofour
-        if ip in _NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None:
-            inner = address_problem(str(embedded))
-            if inner is not None or ip.ipv4_mapped is not None:
-                return inner
-    if str(ip) == "169.254.169.254" or str(ip) == "fd00:ec2::254":
-        return "cloud metadata addresses are not allowed"
-    checks = (
-        (ip.is_unspecified, "unspecified"),
-        (ip.is_loopback, "loopback"),
-        (ip.is_link_local, "link-local"),
-        (ip.is_multicast, "multicast"),
-        (ip.is_private, "private"),
-        (ip.is_reserved, "reserved"),
-    )
-    for flag, label in checks:
-        if flag:
-            return f"{label} address {ip} is not allowed"
-    if not ip.is_global:
-        # 100.64.0.0/10 (carrier-grade NAT) and other special ranges land here.
-        return f"non-public address {ip} is not allowed"
-    return None
 
 
 def check_url(url: str, *, allow_private: bool = False) -> tuple[str, str, int]:
@@ -479,14 +443,17 @@ class SafeFetcher:
         last_modified: str | None = None,
         accept: Sequence[str] = DEFAULT_ACCEPT,
     ) -> FetchResult:
-        """GET ``url`` safely; a 304 answer gives ``not_modified=True`` and an empty body."""
+        """GET ``url`` safely; a 304 answer gives ``not_modified=True`` and an empty body.
+
+        The timeout is one deadline for the whole fetch (connect, redirects, the whole body):
+        the per-read timeouts alone cannot stop a server that drips one byte at a time.
+        """
         try:
-            # The per-request timeouts cannot stop a server that drips one byte at a time.
-            async with asyncio.timeout(self.timeout * 3):
+            async with asyncio.timeout(self.timeout):
                 return await self._fetch(url, etag, last_modified, accept)
         except TimeoutError:
             raise FetchError(
-                f"the server did not answer within {self.timeout:g} seconds",
+                f"the server did not send the page within {self.timeout:g} seconds",
                 kind="timeout",
                 url=url,
             ) from None

@@ -74,7 +74,7 @@ def build_services(  # noqa: PLR0917 - the contract (CONTRACTS.md C) fixes this 
     merge_incidents = merge_incidents or default_merge.merge_incidents
     catalog = CatalogService(gazetteer, actors, storage)
     queries = QueryService(storage, catalog, clock, settings)
-    admin = AdminService(storage, clock)
+    admin = AdminService(storage, clock, extractor)
     planner = AlertPlanner(
         storage,
         queries,

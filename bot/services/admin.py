@@ -7,8 +7,8 @@ import logging
 from collections.abc import Iterable
 
 from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage
-from bot.domain.views import StatusReport
-from bot.ports import Clock
+from bot.domain.views import ExtractorHealth, StatusReport
+from bot.ports import Clock, Extractor, ReportsHealth
 from storage.base import Storage
 
 logger = logging.getLogger(__name__)
@@ -33,9 +33,19 @@ def _parse_time(value: str | None) -> dt.datetime | None:
 class AdminService:
     """Health and counts for admins."""
 
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(self, storage: Storage, clock: Clock, extractor: Extractor | None = None) -> None:
         self._storage = storage
         self._clock = clock
+        self._extractor: object = extractor
+
+    def extractor_health(self) -> ExtractorHealth:
+        """Which extractor runs and, for a language model, whether the rules answer alone."""
+        if isinstance(self._extractor, ReportsHealth):
+            try:
+                return self._extractor.health()
+            except Exception:  # status must answer even if the extractor is confused
+                logger.exception("could not read the extractor's health")
+        return ExtractorHealth()
 
     async def status(self) -> StatusReport:
         """Counts of reports, incidents, chats, subscriptions, feeds; outbox by status."""
@@ -50,6 +60,7 @@ class AdminService:
             last_ingest_at=_parse_time(await meta.get(META_LAST_INGEST)),
             last_error=await meta.get(META_LAST_ERROR),
             last_error_at=_parse_time(await meta.get(META_LAST_ERROR_AT)),
+            extractor=self.extractor_health(),
         )
 
     async def beat(self) -> None:

@@ -40,6 +40,9 @@ NOTICE_AFTER_FAILURES = 3  # consecutive failures before admins hear about a fee
 MAX_ENTRIES_PER_POLL = 50  # only the newest entries: a feed dumping its archive is not news
 MAX_ARTICLE_FETCHES_PER_POLL = 10
 HOST_GAP_SECONDS = 1.0  # at most one article page per second from one site
+# One feed poll (the feed and its article pages) gets this many fetch timeouts in all; entries
+# left when it runs out keep the text the feed gave, so ten slow pages cannot stall a pass.
+POLL_DEADLINE_FETCHES = 3
 _NO_HASH = "-"  # find_duplicate by URL only
 
 
@@ -136,6 +139,7 @@ class FeedService:
         fetch_full_text: bool = True,
         host_gap_seconds: float = HOST_GAP_SECONDS,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        poll_deadline_seconds: float | None = None,
     ) -> None:
         self._storage = storage
         self._ingestion = ingestion
@@ -145,6 +149,11 @@ class FeedService:
         self._fetch_full_text = fetch_full_text
         self._host_gap = host_gap_seconds
         self._sleep = sleep
+        self.poll_deadline = (
+            poll_deadline_seconds
+            if poll_deadline_seconds is not None
+            else POLL_DEADLINE_FETCHES * settings.sitrep_fetch_timeout_seconds
+        )
         self._last_hit: dict[str, float] = {}  # host -> monotonic time of the last article fetch
         self._poll_lock = asyncio.Lock()
 
@@ -247,6 +256,7 @@ class FeedService:
 
     async def _poll_one(self, feed: Feed, summary: PollSummary) -> None:
         summary.feeds_polled += 1
+        deadline = time.monotonic() + self.poll_deadline
         try:
             result = await self._fetcher.fetch(
                 feed.url,
@@ -267,7 +277,7 @@ class FeedService:
         if parsed is None:
             summary.not_modified += 1
         else:
-            complete = await self._ingest_entries(feed, parsed, summary)
+            complete = await self._ingest_entries(feed, parsed, summary, deadline)
         now = self._clock.now()
         # When an entry failed unexpectedly, keep the old validators so the next pass
         # fetches the whole feed again and retries it (stored entries are duplicates then).
@@ -285,9 +295,15 @@ class FeedService:
         )
         await self._storage.feeds.save(feed)
 
-    async def _ingest_entries(self, feed: Feed, parsed: ParsedFeed, summary: PollSummary) -> bool:
-        """Ingest the entries not seen before; False when one failed for an unexpected reason."""
+    async def _ingest_entries(
+        self, feed: Feed, parsed: ParsedFeed, summary: PollSummary, deadline: float
+    ) -> bool:
+        """Ingest the entries not seen before; False when one failed for an unexpected reason.
+
+        Article pages are fetched only until the poll's ``deadline`` (monotonic seconds).
+        """
         complete = True
+        out_of_time = 0
         outlet = parsed.title or feed.title
         article_budget = MAX_ARTICLE_FETCHES_PER_POLL if self._fetch_full_text else 0
         # Oldest first, so alerts come out in the order things happened.
@@ -308,7 +324,14 @@ class FeedService:
             )
             if article_budget > 0 and entry.link is not None:
                 article_budget -= 1
-                report = await self._with_article_text(report, entry.link)
+                remaining = deadline - time.monotonic()
+                fetched = (
+                    await self._with_article_text(report, entry.link, remaining)
+                    if remaining > 0
+                    else None
+                )
+                out_of_time += fetched is None
+                report = fetched or report
             try:
                 outcome = await self._ingestion.ingest(report)
             except UserError as exc:
@@ -322,6 +345,11 @@ class FeedService:
                 complete = False
                 continue
             summary.add_outcome(outcome)
+        if out_of_time:
+            summary.errors.append(
+                f"{feed.url}: article pages took longer than this poll's "
+                f"{self.poll_deadline:g} seconds; {out_of_time} entries kept the feed's text"
+            )
         return complete
 
     async def _polite_wait(self, url: str) -> None:
@@ -335,13 +363,24 @@ class FeedService:
             await self._sleep(self._host_gap - (now - last))
         self._last_hit[host] = time.monotonic()
 
-    async def _with_article_text(self, report: Report, link: str) -> Report:
-        """The entry's report with the linked page's article text when that is longer."""
-        await self._polite_wait(link)
+    async def _with_article_text(self, report: Report, link: str, seconds: float) -> Report | None:
+        """The entry's report with the linked page's article text when that is longer.
+
+        None when the poll's remaining ``seconds`` ran out first.
+        """
         try:
-            page = await self._fetcher.fetch(link, accept=HTML_ACCEPT)
+            async with asyncio.timeout(seconds):
+                await self._polite_wait(link)
+                page = await self._fetcher.fetch(link, accept=HTML_ACCEPT)
+        except TimeoutError:
+            logger.info("keeping the feed summary for %s: the poll's deadline passed", link)
+            return None
+        except FetchError as exc:
+            logger.info("keeping the feed summary for %s: %s", link, exc)
+            return report
+        try:
             article = extract_article(page.content, url=page.url, charset=page.charset)
-        except (FetchError, ArticleError) as exc:
+        except ArticleError as exc:
             logger.info("keeping the feed summary for %s: %s", link, exc)
             return report
         if len(article.text) <= len(report.text):

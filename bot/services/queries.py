@@ -10,13 +10,12 @@ factions match incidents naming that actor.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.domain import GeoPrecision, Incident, Location, SubscriptionKind
+from bot.domain.search import MAX_SEARCH_TERMS, SearchSyntaxError, parse_search
 from bot.domain.views import IncidentDetail, IncidentPage, Period, StatsResult, Target, Totals
 from bot.ports import Clock
 from bot.services.catalog import CatalogService
@@ -29,35 +28,19 @@ MAX_PAGE_SIZE = 50
 MAX_LATEST = 50
 SCAN_LIMIT = 10_000  # the most incidents one filtered query pulls into memory
 SEARCH_LIMIT = 200  # search results kept for paging; nobody pages past 40 screens
-MAX_SEARCH_WORDS = 12
-SEARCH_USAGE = "Example: /search drone Sinjar"
+MAX_SEARCH_WORDS = MAX_SEARCH_TERMS
+SEARCH_USAGE = 'Examples: /search drone Sinjar, /search Bas*, /search "car bomb"'
 WIDER_PERIODS = ("30d", "1y")  # tried in turn when a bare /stats finds a quiet week
-_SEARCH_OPERATORS = {"and", "or", "not", "near"}
 _POINTLIKE = (GeoPrecision.POINT, GeoPrecision.NEAR)
 _PLACE_KEYS_CACHE_SIZE = 4096
 
 
 def sanitize_search(text: str) -> str:
-    """Letters and digits only, operators dropped, at most 12 words: safe for any FTS engine."""
-    normalised = unicodedata.normalize("NFKC", text)
-    words = re.findall(r"\w+", normalised)
-    kept = [w for w in words if w.lower() not in _SEARCH_OPERATORS and w.strip("_")]
-    return " ".join(kept[:MAX_SEARCH_WORDS])
-
-
-_SYNTAX = re.compile(r"(?:^|\s)(?:AND|OR|NOT|NEAR)(?:\s|$)|[\"*()]|(?:^|\s)[-+]\w")
-
-
-def search_syntax_note(text: str) -> str | None:
-    """What the search did with operators, quotes or wildcards it does not support; else None."""
-    if not _SYNTAX.search(text):
-        return None
-    first = sanitize_search(text).split(" ", 1)[0]
-    example = f"/search {first}" if first else SEARCH_USAGE
-    return (
-        "Search finds incidents that mention every word you give; OR, AND, NOT, quotes, "
-        f"brackets and wildcards are ignored. Search one name at a time, e.g. {example}."
-    )
+    """The canonical search text (words, ``prefix*``, ``"phrases"``); UserError on operators."""
+    try:
+        return str(parse_search(text))
+    except SearchSyntaxError as exc:
+        raise UserError(str(exc), usage=SEARCH_USAGE) from None
 
 
 def totals_of(incidents: Iterable[Incident]) -> Totals:
@@ -343,7 +326,7 @@ class QueryService:
     async def search(
         self, words: str, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
     ) -> IncidentPage:
-        """Full-text search over incidents and their reports (operators are stripped)."""
+        """Full-text search over incidents and their reports (words, prefix*, "phrases")."""
         query = sanitize_search(words)
         if not query:
             raise UserError("Tell me what to search for.", usage=SEARCH_USAGE)
@@ -368,5 +351,4 @@ class QueryService:
             page_size=size,
             query=query,
             min_confidence=self._min_confidence,
-            note=search_syntax_note(words),
         )

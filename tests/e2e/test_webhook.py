@@ -31,6 +31,7 @@ from bot.app import (
 from bot.config import Settings, SettingsError
 from handlers.metrics import PrometheusMetrics
 from handlers.web import SECRET_HEADER, SitrepHttpServer
+from storage.sqlite import SqliteStorage
 from tests.e2e.conftest import FAST, OffsetClock
 from tests.fakebotapi import FakeBotAPI, Fault
 
@@ -309,6 +310,14 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.fixture
+async def migrated(settings: Settings) -> None:
+    """``run_bot`` opens an existing database only: make it as ``sitrep db migrate`` does."""
+    storage = await SqliteStorage.open(settings.database_path, create=True)
+    await storage.close()
+
+
+@pytest.mark.usefixtures("migrated")
 class TestRunBot:
     """``run_bot`` itself (what `sitrep run` calls), in both modes, with the probes served."""
 
@@ -376,6 +385,7 @@ class TestRunBot:
         assert len(api.calls_of("setWebhook")) == 1
 
 
+@pytest.mark.usefixtures("migrated")
 class TestPollingNeverDeletesAServedWebhook:
     async def test_polling_refuses_to_start_while_a_webhook_is_set(
         self, api: FakeBotAPI, settings: Settings

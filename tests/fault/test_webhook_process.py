@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fault.conftest import SECRET_TOKEN, FaultyBotAPI
-from tests.fault.test_cli_process import SECRET_PART, cli_env, sitrep, wait_for
+from tests.fault.test_cli_process import SECRET_PART, cli_env, migrate, sitrep, wait_for
 
 WEBHOOK_SECRET = "whk_Secret-for-the-process-test_0123456789"
 PATH = "/hooks/telegram"
@@ -65,6 +65,7 @@ def test_sitrep_run_serves_the_webhook_and_stops_cleanly(
         SITREP_HTTP_HOST="127.0.0.1",
         SITREP_HTTP_PORT=str(port),
     )
+    migrate(env, tmp_path)
     process = sitrep(env, tmp_path, "run")
     try:
         wait_for(lambda: ready(port) or process.poll() is not None, 60, "the webhook server")
@@ -108,6 +109,7 @@ def test_a_busy_port_is_one_clear_line(api: FaultyBotAPI, tmp_path: Path) -> Non
         port = int(taken.getsockname()[1])
         env = cli_env(api, tmp_path / "bot.sqlite3")
         env.update(SITREP_HTTP_HOST="127.0.0.1", SITREP_HTTP_PORT=str(port))
+        migrate(env, tmp_path)
         process = sitrep(env, tmp_path, "run")
         assert process.wait(timeout=60) == 1
     assert f"cannot listen on 127.0.0.1:{port}" in process.err

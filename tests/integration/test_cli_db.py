@@ -61,7 +61,7 @@ class TestCheck:
     def test_missing_database(self, database: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["db", "check"]) == 1
         err = capsys.readouterr().err.strip().splitlines()
-        assert err == [f"error: no database at {database}"]
+        assert err == [f"error: no database at {database}; run `sitrep db migrate` to create one"]
 
     def test_not_a_database(self, database: Path, capsys: pytest.CaptureFixture[str]) -> None:
         database.parent.mkdir(parents=True)
@@ -69,7 +69,9 @@ class TestCheck:
         assert main(["db", "check"]) == 1
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1
-        assert err[0].startswith("error: cannot use database")
+        assert (
+            err[0] == f"error: {database} is not an SQLite database; check SITREP_DATABASE or --db"
+        )
         assert "Traceback" not in err[0]
 
 

@@ -89,6 +89,41 @@ class TestAdd:
         assert await world.feeds.list() == []
 
 
+def many_linked_entries(base: str, count: int) -> bytes:
+    """An RSS feed whose entries each link an article page on the local server."""
+    items = "".join(
+        f"<item><title>Report {n}</title><link>{base}/news/{n}</link>"
+        f"<description>Police said a checkpoint near Kirkuk came under fire in the night, "
+        f"the {n}th such report this month; nobody was hurt.</description></item>"
+        for n in range(count)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Slow Wire</title>'
+        f"<link>{base}/</link>{items}</channel></rss>"
+    ).encode()
+
+
+class TestPollDeadline:
+    async def test_one_deadline_per_poll_and_the_message_names_it(
+        self, http_server: LocalHTTPServer
+    ) -> None:
+        # Every article page drips for longer than the fetch timeout (0.4 s); a poll has three
+        # fetch timeouts in all (1.2 s). Later entries keep their feed text instead of waiting.
+        world = build_world(http_server, SITREP_FETCH_TIMEOUT_SECONDS=0.4)
+        base = world.server.url("")
+        world.server.route(
+            "/rss", body=many_linked_entries(base, 6), content_type="application/rss+xml"
+        )
+        for n in range(6):
+            world.server.route(f"/news/{n}", body=article_page() * 4, drip=0.1, pieces=8)
+        await world.feeds.add(world.server.url("/rss"), added_by=None)
+        summary = await world.feeds.poll_due()
+        assert summary.reports_new + summary.rejected == 6  # every entry still handled
+        article_requests = [r for r in world.server.requests if r.path.startswith("/news/")]
+        assert len(article_requests) < 6
+        assert any("1.2 seconds" in error for error in summary.errors), summary.errors
+
+
 class TestPolling:
     async def test_first_poll_ingests_entries(self, world: FeedWorld) -> None:
         await world.feeds.add(serve_feed(world), added_by=None)

@@ -119,6 +119,24 @@ class TestRefusals:
             await fetcher.fetch(http_server.url("/slow"))
         assert info.value.kind == "timeout"
 
+    async def test_one_deadline_for_the_whole_fetch(self, http_server: LocalHTTPServer) -> None:
+        # Each piece comes well within the timeout, but the body takes twice as long as it:
+        # the fetch is cut at the timeout, and the message names that real deadline.
+        fetcher = SafeFetcher(make_settings(SITREP_FETCH_TIMEOUT_SECONDS=0.5))
+        http_server.route("/drip", body=PAGE * 8, drip=0.15, pieces=8)
+        with pytest.raises(FetchError) as info:
+            await fetcher.fetch(http_server.url("/drip"))
+        assert info.value.kind == "timeout"
+        assert "within 0.5 seconds" in info.value.reason
+
+    async def test_a_dripping_server_within_the_deadline_is_read(
+        self, http_server: LocalHTTPServer
+    ) -> None:
+        fetcher = SafeFetcher(make_settings(SITREP_FETCH_TIMEOUT_SECONDS=30))
+        http_server.route("/drip", body=PAGE * 4, drip=0.05, pieces=4)
+        result = await fetcher.fetch(http_server.url("/drip"))
+        assert result.content == PAGE * 4
+
     async def test_wrong_content_type_refused(
         self, http_server: LocalHTTPServer, fetcher: SafeFetcher
     ) -> None:

@@ -75,7 +75,7 @@ class TestMigrate:
 
     async def test_not_a_database_is_a_clear_error(self, db_path: Path) -> None:
         db_path.write_bytes(b"this is not sqlite at all, just some text padding" * 40)
-        with pytest.raises(StorageError, match="cannot use database"):
+        with pytest.raises(StorageError, match="is not an SQLite database"):
             await SqliteStorage.open(db_path)
 
     async def test_missing_parent_directory_is_created(self, tmp_path: Path) -> None:

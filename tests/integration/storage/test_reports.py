@@ -128,6 +128,17 @@ class TestSearch:
         assert [r.id for r in await storage.reports.search("drone convoy")] == [1]
         assert [r.id for r in await storage.reports.search("protest*")] == [2]
 
+    async def test_a_prefix_is_not_stemmed_into_a_shorter_one(
+        self, storage: SqliteStorage
+    ) -> None:
+        # The porter tokenizer would turn the prefix "bas" into "ba" and find Baghdad.
+        await storage.reports.add(make_report(1, text="Clashes in Basra overnight."))
+        await storage.reports.add(make_report(2, text="Clashes in Baghdad overnight."))
+        await storage.reports.add(make_report(3, text="Rockets hit the base at dawn."))
+        assert {r.id for r in await storage.reports.search("Bas*")} == {1, 3}
+        assert [r.id for r in await storage.reports.search('"clashes in bas"*')] == [1]
+        assert {r.id for r in await storage.reports.search("Bag*")} == {2}
+
     async def test_english_words_are_stemmed(self, storage: SqliteStorage) -> None:
         await storage.reports.add(make_report(1, text="Two bombings killed several people."))
         assert len(await storage.reports.search("bomb kill")) == 1

@@ -87,6 +87,19 @@ class TestExtractCommand:
         assert code == 0
         assert json.loads(out)[0]["location"]["name"] == "Mosul"
 
+    def test_invalid_utf8_on_stdin_is_one_line(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        import io
+
+        raw = io.BytesIO(b"A bomb exploded in Mosul \xe9 on 3 May 2021.")
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(raw, encoding="utf-8", errors="strict"))
+        code, _, err = run(capsys, "extract", "-")
+        assert code == 1
+        lines = err.strip().splitlines()
+        assert len(lines) == 1
+        assert "standard input is not valid UTF-8 (byte 0xe9 at offset 25)" in lines[0]
+
 
 GOLD = {
     "articles": [

@@ -39,6 +39,7 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SITREP_DATABASE", str(database))
     monkeypatch.setenv("SITREP_ALLOW_PRIVATE_FETCH", "true")
     monkeypatch.setenv("SITREP_LOG_LEVEL", "WARNING")
+    assert main(["db", "migrate"]) == 0  # only `db migrate` creates a database
     return database
 
 
@@ -69,6 +70,19 @@ class TestIngest:
         status, out, _ = run(capsys, "ingest", "-")
         assert status == 0
         assert out.startswith("stored report 1")
+
+    def test_invalid_utf8_on_stdin_is_one_line(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # A strict UTF-8 locale: Python's stdin raises on the first bad byte.
+        raw = io.BytesIO(b"Two people were hurt in a blast in Basra \xff\xfe on Monday.\n")
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(raw, encoding="utf-8", errors="strict"))
+        status, _, err = run(capsys, "ingest", "-")
+        assert status == 1
+        assert err.strip().splitlines() == [
+            "error: standard input is not valid UTF-8 (byte 0xff at offset 41); "
+            "convert it first, e.g. with iconv -f WINDOWS-1256 -t UTF-8"
+        ]
 
     def test_url(self, http_server: LocalHTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
         http_server.route("/story", body=article_page())

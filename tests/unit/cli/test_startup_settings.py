@@ -30,7 +30,10 @@ def _script(tmp_path: Path) -> str:
 
 
 class TestCopiedEnvExample:
-    def test_chat_starts(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def test_migrate_then_chat_starts(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert main(["db", "migrate"]) == 0
         assert main(["chat", "--script", _script(tmp_path)]) == 0
         out = capsys.readouterr().out
         assert "you: /latest" in out
@@ -42,6 +45,7 @@ class TestCopiedEnvExample:
         # The shape of the crash: every variable present with an empty value.
         names = re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.MULTILINE)
         (tmp_path / ".env").write_text("".join(f"{name}=\n" for name in names))
+        assert main(["db", "migrate"]) == 0
         assert main(["chat", "--script", _script(tmp_path)]) == 0
         assert "Traceback" not in capsys.readouterr().err
 

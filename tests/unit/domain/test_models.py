@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from bot.domain import (
     ActorType,
+    CasualtyClaim,
     CasualtyCount,
     CountStatus,
     EventType,
@@ -18,6 +19,7 @@ from bot.domain import (
     Report,
     SubEventType,
 )
+from bot.domain.models import EVIDENCE_CUT_MARK, MAX_EVIDENCE_CHARS
 
 BASRA = Location(name="Basra", geonames_id=99532, admin1="Basra", country="IQ", lat=30.5, lon=47.8)
 
@@ -100,3 +102,26 @@ class TestReport:
     def test_fetched_at_must_be_aware(self) -> None:
         with pytest.raises(ValidationError):
             Report(content_hash="x", text="t", fetched_at=dt.datetime(2022, 1, 1))
+
+
+class TestEvidenceCap:
+    """One hostile report must not store a 100,000-character "sentence" as evidence."""
+
+    def test_a_huge_sentence_is_cut_with_a_visible_mark(self) -> None:
+        sentence = "Gunmen attacked a checkpoint near Basra " * 2_500  # 100,000 characters
+        incident = _incident(evidence=[sentence, "A short sentence stays whole."])
+        first, second = incident.evidence
+        assert len(first) <= MAX_EVIDENCE_CHARS
+        assert first.endswith(EVIDENCE_CUT_MARK)
+        assert sentence.startswith(first.removesuffix(EVIDENCE_CUT_MARK))
+        assert second == "A short sentence stays whole."
+
+    def test_a_claims_evidence_is_cut_too(self) -> None:
+        claim = CasualtyClaim(min=2, max=2, evidence="x" * 100_000)
+        assert claim.evidence is not None
+        assert len(claim.evidence) <= MAX_EVIDENCE_CHARS
+        assert claim.evidence.endswith(EVIDENCE_CUT_MARK)
+
+    def test_a_sentence_at_the_cap_is_kept_whole(self) -> None:
+        sentence = "y" * MAX_EVIDENCE_CHARS
+        assert _incident(evidence=[sentence]).evidence == [sentence]

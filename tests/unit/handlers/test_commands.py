@@ -46,6 +46,11 @@ class TestStartAndHelp:
         assert "/ingest" not in reply.text
         assert "/ingest" in help_text(is_admin=True)
 
+    async def test_help_states_the_search_syntax(self, harness: Harness) -> None:
+        reply = only_reply(await harness.send("/help"))
+        assert "Bas*" in reply.text
+        assert "&quot;car bomb&quot;" in reply.text or '"car bomb"' in reply.text
+
     async def test_command_addressed_to_the_bot_works(self, harness: Harness) -> None:
         reply = only_reply(await harness.send("/help@sitrep_bot"))
         assert "/latest" in reply.text
@@ -162,9 +167,9 @@ class TestAsking:
     async def test_search_with_operators_says_which_syntax_works(self, harness: Harness) -> None:
         await harness.ingest("A1", basra_incident(summary="A checkpoint clash in the port."))
         reply = only_reply(await harness.send("/search Basra OR Kirkuk"))
-        assert "every word" in reply.text
-        assert "OR" in reply.text
-        assert "/search Basra" in reply.text
+        assert "OR is not supported" in reply.text
+        assert "all words must match" in reply.text
+        assert "/search Bas*" in reply.text  # the syntax that works, with an example
 
     async def test_city_typo_suggests_places_where_the_bot_reports(self, harness: Harness) -> None:
         await harness.ingest("A1", basra_incident())

@@ -26,6 +26,8 @@ def run_cli(args: list[str], tmp_path: Path, stdin: str = "") -> tuple[int, str]
         "SITREP_LOG_LEVEL": "WARNING",
         "TELEGRAM_BOT_TOKEN": "",
     }
+    if args[0] == "chat":  # the chat needs a database made by `sitrep db migrate`
+        runner.invoke(cli_app, ["db", "migrate"], env=env, catch_exceptions=False)
     result = runner.invoke(cli_app, args, input=stdin, env=env, catch_exceptions=False)
     return result.exit_code, result.output
 
@@ -113,6 +115,7 @@ class TestRun:
         monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9/bot")
         monkeypatch.setenv("SITREP_DATABASE", str(tmp_path / "r.sqlite3"))
         monkeypatch.chdir(tmp_path)
+        assert main(["db", "migrate"]) == 0
         code = main(["run"])
         captured = capsys.readouterr()
         assert code != 0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.ingest.addresses import address_problem
 from bot.ingest.fetch import (
     FetchError,
     GuardedBackend,
-    address_problem,
     check_url,
     system_resolver,
 )

@@ -180,18 +180,66 @@ class TestSearch:
         assert [i.location.name for i in page.items] == ["Basra"]
         assert page.query == "clashes basra"
 
+    async def test_prefix_search(self, services: Services, seeded: Storage) -> None:
+        page = await services.queries.search("Bas*")
+        assert [i.location.name for i in page.items] == ["Basra"]
+        assert page.query == "Bas*"
+
+    async def test_quoted_phrase_keeps_word_order(
+        self, services: Services, seeded: Storage
+    ) -> None:
+        found = await services.queries.search('"clashes in Sadr City"')
+        assert [i.location.name for i in found.items] == ["Sadr City"]
+        reordered = await services.queries.search('"Sadr clashes"', page_size=10)
+        assert reordered.total == 0
+        loose = await services.queries.search("Sadr clashes", page_size=10)
+        assert loose.total == 1
+
+    async def test_phrase_with_a_prefix_at_its_end(
+        self, services: Services, seeded: Storage
+    ) -> None:
+        page = await services.queries.search('"clashes in Bas"*')
+        assert [i.location.name for i in page.items] == ["Basra"]
+
     @pytest.mark.parametrize(
         ("raw", "clean"),
         [
-            ('"drone" AND Sinjar*', "drone Sinjar"),
-            ("NEAR(a b) OR -c", "a b c"),
+            ('"drone" Sinjar*', "drone Sinjar*"),
+            ("Bas*, Mosul.", "Bas* Mosul"),
+            ('"car bomb" Sinjar', '"car bomb" Sinjar'),
             ("البصرة; DROP TABLE", "البصرة DROP TABLE"),
+            ('"unclosed phrase', '"unclosed phrase"'),
+            ("killed or injured", "killed injured"),
+            ('"killed or injured"', '"killed or injured"'),
         ],
     )
     def test_sanitised(self, raw: str, clean: str) -> None:
         assert sanitize_search(raw) == clean
 
-    @pytest.mark.parametrize("words", ["", "***", "AND OR"])
+    @pytest.mark.parametrize(
+        ("words", "named"),
+        [
+            ("Basra OR Mosul", "OR"),
+            ("Basra AND Mosul", "AND"),
+            ("Basra NOT Mosul", "NOT"),
+            ("NEAR(Basra Mosul)", "NEAR"),
+            ("Basra -Mosul", "-Mosul"),
+            ("*asra", "*asra"),
+            ("Ba*ra", "Ba*ra"),
+            ("B*", "B*"),
+        ],
+    )
+    async def test_unsupported_syntax_says_what_works(
+        self, services: Services, seeded: Storage, words: str, named: str
+    ) -> None:
+        with pytest.raises(UserError) as info:
+            await services.queries.search(words)
+        message = info.value.message
+        assert named in message
+        assert "Bas*" in message
+        assert '"car bomb"' in message
+
+    @pytest.mark.parametrize("words", ["", "***", '""', "  "])
     async def test_nothing_to_search_is_a_user_error(self, services: Services, words: str) -> None:
         with pytest.raises(UserError):
             await services.queries.search(words)

@@ -15,20 +15,26 @@ class TestFtsQuery:
     """Each word is quoted; operators and punctuation lose their meaning."""
 
     def test_words_are_quoted_and_all_required(self) -> None:
-        assert fts_query("car bomb") == '"car" "bomb"'
+        assert fts_query("car bomb") == '"car" AND "bomb"'
 
     def test_trailing_star_keeps_prefix_search(self) -> None:
         assert fts_query("bomb*") == '"bomb"*'
 
-    def test_double_quotes_are_escaped(self) -> None:
-        assert fts_query('say"hi') == '"say""hi"'
+    def test_quoted_phrase_stays_one_phrase(self) -> None:
+        assert fts_query('"car bomb" Basra') == '"car bomb" AND "Basra"'
+
+    def test_phrase_with_a_trailing_prefix(self) -> None:
+        assert fts_query('"car bo"*') == '"car bo"*'
+
+    def test_a_stray_quote_cannot_break_out(self) -> None:
+        assert fts_query('say"hi') == '"say hi"'
 
     @pytest.mark.parametrize("text", ["", "   ", '"', "*", "()", "'; --", "\u064b"])
     def test_nothing_searchable_gives_none(self, text: str) -> None:
         assert fts_query(text) is None
 
     def test_arabic_words_are_kept_and_folded(self) -> None:
-        assert fts_query("انفجار في البصرة") == '"انفجار" "في" "بصره"'
+        assert fts_query("انفجار في البصرة") == '"انفجار" AND "في" AND "بصره"'
 
     def test_term_count_is_capped(self) -> None:
         query = fts_query(" ".join(f"w{i}" for i in range(100)), max_terms=5)
