@@ -111,7 +111,7 @@ class TestBoth:
         (alone,) = rules.pipeline.finish(UNDATED, report(UNDATED).published_at)
         (checked,) = (await both.run(report(UNDATED))).finished
         # The model changes only the confidence, which the incident carries too.
-        unscored = {"confidence": None, "confidence_reasons": []}
+        unscored: dict[str, Any] = {"confidence": None, "confidence_reasons": []}
         assert checked.incident.model_copy(update=unscored) == alone.incident.model_copy(
             update=unscored
         )

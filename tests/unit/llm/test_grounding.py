@@ -183,7 +183,7 @@ def test_in_both_no_reply_changes_what_the_rules_answer(
     alone = offline_both.finish_reading(text_report, Reading(None, Outcome.SERVER_ERROR))
     checked = offline_both.finish_reading(text_report, Reading(reply, Outcome.OK))
     # Only the confidence may differ (the incident carries it, for the alert gate).
-    unscored = {"confidence": None, "confidence_reasons": []}
+    unscored: dict[str, Any] = {"confidence": None, "confidence_reasons": []}
     assert [i.model_copy(update=unscored) for i in checked.incidents] == [
         i.model_copy(update=unscored) for i in alone.incidents
     ]
