@@ -692,7 +692,10 @@ class BotHandlers:
             raise UserError("Which incident? Give its number.", usage="Example: /incident 12")
         detail = await self.services.queries.incident(int(arg))
         markup = self.visuals.incident_markup(detail.incident) if self.visuals else None
-        await self._send(update, render.incident_detail(detail.incident, detail.revisions), markup)
+        text = render.incident_detail(
+            detail.incident, detail.revisions, min_confidence=detail.min_confidence
+        )
+        await self._send(update, text, markup)
 
     async def cmd_stats(self, update: Update, context: Context) -> None:
         """/stats [place|faction] [period]."""

@@ -75,7 +75,13 @@ def build_services(  # noqa: PLR0917 - the contract (CONTRACTS.md C) fixes this 
     catalog = CatalogService(gazetteer, actors, storage)
     queries = QueryService(storage, catalog, clock, settings)
     admin = AdminService(storage, clock, extractor)
-    planner = AlertPlanner(storage, queries, clock, max_age=alert_max_age)
+    planner = AlertPlanner(
+        storage,
+        queries,
+        clock,
+        max_age=alert_max_age,
+        min_confidence=settings.sitrep_alert_min_confidence,
+    )
     return Services(
         catalog=catalog,
         queries=queries,
