@@ -58,6 +58,15 @@ class Converters:
     json: Callable[[Any], Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Encoders:
+    """How one backend stores the Python values whose column type differs between backends."""
+
+    date: Callable[[dt.date], Any]
+    json: Callable[[Any], Any]
+    flag: Callable[[bool], Any]
+
+
 # A field conversion: given the backend's converters and the stored value, the model's value.
 Convert = Callable[[Converters, Any], Any]
 
@@ -184,6 +193,82 @@ def plain_range(low: object, high: object) -> bool:
         if value is not None and (type(value) is not int or value < 0):
             return False
     return low is None or high is None or low <= high  # type: ignore[operator]
+
+
+# The columns incident_values() returns, in its order.
+INCIDENT_FIELDS = (
+    "date",
+    "date_precision",
+    "date_end",
+    "time_of_day",
+    "place_key",
+    "geonames_id",
+    "place_name",
+    "admin1",
+    "admin1_code",
+    "admin2",
+    "country",
+    "lat",
+    "lon",
+    "geo_precision",
+    "place_timezone",
+    "event_type",
+    "sub_event_type",
+    *(
+        f"{prefix}_{part}"
+        for prefix in ("killed", "injured", "arrested")
+        for part in ("min", "max", "status", "source", "claims")
+    ),
+    "summary",
+    "evidence",
+    "is_background",
+    "confidence",
+    "confidence_reasons",
+    "revision",
+)
+
+
+def _count_values(prefix: str, count: CasualtyCount, enc: Encoders) -> dict[str, Any]:
+    return {
+        f"{prefix}_min": count.min,
+        f"{prefix}_max": count.max,
+        f"{prefix}_status": count.status.value,
+        f"{prefix}_source": count.source,
+        f"{prefix}_claims": enc.json([claim.model_dump(mode="json") for claim in count.claims]),
+    }
+
+
+def incident_values(incident: Incident, enc: Encoders) -> dict[str, Any]:
+    """The stored columns of an incident (the row's own, not its actors or sources)."""
+    loc = incident.location
+    return {
+        "date": enc.date(incident.date),
+        "date_precision": incident.date_precision.value,
+        "date_end": None if incident.date_end is None else enc.date(incident.date_end),
+        "time_of_day": incident.time_of_day,
+        "place_key": loc.key,
+        "geonames_id": loc.geonames_id,
+        "place_name": loc.name,
+        "admin1": loc.admin1,
+        "admin1_code": loc.admin1_code,
+        "admin2": loc.admin2,
+        "country": loc.country,
+        "lat": loc.lat,
+        "lon": loc.lon,
+        "geo_precision": loc.geo_precision.value,
+        "place_timezone": loc.timezone,
+        "event_type": incident.event_type.value,
+        "sub_event_type": incident.sub_event_type.value,
+        **_count_values("killed", incident.killed, enc),
+        **_count_values("injured", incident.injured, enc),
+        **_count_values("arrested", incident.arrested, enc),
+        "summary": incident.summary,
+        "evidence": enc.json(list(incident.evidence)),
+        "is_background": enc.flag(incident.is_background),
+        "confidence": incident.confidence,
+        "confidence_reasons": enc.json(list(incident.confidence_reasons)),
+        "revision": incident.revision,
+    }
 
 
 class RowMapper:

@@ -8,7 +8,7 @@ import datetime as dt
 from bot.domain import Feed
 from storage.base import NotFoundError
 from storage.postgres.repository import _Repository
-from storage.postgres.rows import _feed_from_row
+from storage.postgres.rows import MAPPER
 from storage.postgres.values import (
     Connection,
     _execute,
@@ -48,7 +48,7 @@ class PostgresFeedRepository(_Repository):
             )
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE url = $1", feed.url)
             assert row is not None
-            return _feed_from_row(row), changed == 1
+            return MAPPER.feed(row), changed == 1
 
         return await self._write(op)
 
@@ -65,7 +65,7 @@ class PostgresFeedRepository(_Repository):
 
         async def op(conn: Connection) -> Feed | None:
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE id = $1", feed_id)
-            return None if row is None else _feed_from_row(row)
+            return None if row is None else MAPPER.feed(row)
 
         return await self._read_one(op)
 
@@ -74,7 +74,7 @@ class PostgresFeedRepository(_Repository):
 
         async def op(conn: Connection) -> list[Feed]:
             rows = await _fetchall(conn, "SELECT * FROM feeds ORDER BY id")
-            return [_feed_from_row(r) for r in rows]
+            return [MAPPER.feed(r) for r in rows]
 
         return await self._read_one(op)
 
@@ -88,7 +88,7 @@ class PostgresFeedRepository(_Repository):
                 "OR next_poll_at <= $1) ORDER BY next_poll_at NULLS FIRST, id",
                 _ts(now),
             )
-            return [_feed_from_row(row) for row in rows]
+            return [MAPPER.feed(row) for row in rows]
 
         return await self._read_one(op)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain import Report
 from storage.base import StorageError
 from storage.postgres.repository import _Repository
-from storage.postgres.rows import _report_from_row, report_search_text
+from storage.postgres.rows import MAPPER, report_search_text
 from storage.postgres.search import tsquery_sql
 from storage.postgres.values import Connection, Params, _fetchall, _fetchone, _scalar, _ts, _ts_opt
 
@@ -18,7 +18,7 @@ async def _find_report_duplicate(
         row = await _fetchone(conn, "SELECT * FROM reports WHERE url = $1", url)
     if row is None:
         row = await _fetchone(conn, "SELECT * FROM reports WHERE content_hash = $1", content_hash)
-    return None if row is None else _report_from_row(row)
+    return None if row is None else MAPPER.report(row)
 
 
 class PostgresReportRepository(_Repository):
@@ -60,7 +60,7 @@ class PostgresReportRepository(_Repository):
 
         async def op(conn: Connection) -> Report | None:
             row = await _fetchone(conn, "SELECT * FROM reports WHERE id = $1", report_id)
-            return None if row is None else _report_from_row(row)
+            return None if row is None else MAPPER.report(row)
 
         return await self._read_one(op)
 
@@ -84,7 +84,7 @@ class PostgresReportRepository(_Repository):
         )
 
         async def op(conn: Connection) -> list[Report]:
-            return [_report_from_row(row) for row in await _fetchall(conn, sql, *params.values)]
+            return [MAPPER.report(row) for row in await _fetchall(conn, sql, *params.values)]
 
         return await self._read_one(op)
 
@@ -99,6 +99,6 @@ class PostgresReportRepository(_Repository):
             rows = await _fetchall(
                 conn, "SELECT * FROM reports ORDER BY id DESC LIMIT $1", max(limit, 0)
             )
-            return [_report_from_row(row) for row in rows]
+            return [MAPPER.report(row) for row in rows]
 
         return await self._read_one(op)

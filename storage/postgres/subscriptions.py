@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.domain import Subscription, SubscriptionKind
 from storage.postgres.repository import _Repository
-from storage.postgres.rows import _subscription_from_row
+from storage.postgres.rows import MAPPER
 from storage.postgres.values import (
     Connection,
     Params,
@@ -47,7 +47,7 @@ class PostgresSubscriptionRepository(_Repository):
                 subscription.key,
             )
             assert row is not None
-            return _subscription_from_row(row), changed == 1
+            return MAPPER.subscription(row), changed == 1
 
         return await self._write(op)
 
@@ -75,7 +75,7 @@ class PostgresSubscriptionRepository(_Repository):
             rows = await _fetchall(
                 conn, "SELECT * FROM subscriptions WHERE chat_id = $1 ORDER BY id", chat_id
             )
-            return [_subscription_from_row(row) for row in rows]
+            return [MAPPER.subscription(row) for row in rows]
 
         return await self._read_one(op)
 
@@ -107,7 +107,7 @@ class PostgresSubscriptionRepository(_Repository):
 
         async def op(conn: Connection) -> list[Subscription]:
             rows = await _fetchall(conn, sql, *params.values)
-            return [_subscription_from_row(row) for row in rows]
+            return [MAPPER.subscription(row) for row in rows]
 
         return await self._read_one(op)
 

@@ -14,7 +14,7 @@ from storage.base import (
     NotFoundError,
 )
 from storage.sqlite.repository import _Repository
-from storage.sqlite.rows import _feed_from_row
+from storage.sqlite.rows import MAPPER
 from storage.sqlite.values import _execute, _fetchall, _fetchone, _now, _ts, _ts_opt
 
 # --- feeds ------------------------------------------------------------------------------------
@@ -50,7 +50,7 @@ class SqliteFeedRepository(_Repository):
             )
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE url = ?", (feed.url,))
             assert row is not None
-            return _feed_from_row(row), changed == 1
+            return MAPPER.feed(row), changed == 1
 
         return await self._write(op)
 
@@ -68,7 +68,7 @@ class SqliteFeedRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> Feed | None:
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE id = ?", (feed_id,))
-            return None if row is None else _feed_from_row(row)
+            return None if row is None else MAPPER.feed(row)
 
         return await self._read(op)
 
@@ -77,7 +77,7 @@ class SqliteFeedRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> list[Feed]:
             return [
-                _feed_from_row(r) for r in await _fetchall(conn, "SELECT * FROM feeds ORDER BY id")
+                MAPPER.feed(r) for r in await _fetchall(conn, "SELECT * FROM feeds ORDER BY id")
             ]
 
         return await self._read(op)
@@ -92,7 +92,7 @@ class SqliteFeedRepository(_Repository):
                 "OR next_poll_at <= ?) ORDER BY next_poll_at IS NOT NULL, next_poll_at, id",
                 (_ts(now),),
             )
-            return [_feed_from_row(row) for row in rows]
+            return [MAPPER.feed(row) for row in rows]
 
         return await self._read(op)
 

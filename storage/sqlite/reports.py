@@ -13,7 +13,7 @@ from storage.base import (
 from storage.fts import fts_match, fts_query
 from storage.sqlite.fts_index import _index_report
 from storage.sqlite.repository import _Repository
-from storage.sqlite.rows import _report_from_row
+from storage.sqlite.rows import MAPPER
 from storage.sqlite.values import _execute, _fetchall, _fetchone, _scalar, _ts, _ts_opt
 
 # --- reports ----------------------------------------------------------------------------------
@@ -42,7 +42,7 @@ async def _find_report_duplicate(
         row = await _fetchone(
             conn, "SELECT * FROM reports WHERE content_hash = ?", (content_hash,)
         )
-    return None if row is None else _report_from_row(row)
+    return None if row is None else MAPPER.report(row)
 
 
 class SqliteReportRepository(_Repository):
@@ -85,7 +85,7 @@ class SqliteReportRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> Report | None:
             row = await _fetchone(conn, "SELECT * FROM reports WHERE id = ?", (report_id,))
-            return None if row is None else _report_from_row(row)
+            return None if row is None else MAPPER.report(row)
 
         return await self._read(op)
 
@@ -110,7 +110,7 @@ class SqliteReportRepository(_Repository):
                 "WHERE reports_fts MATCH ? ORDER BY reports_fts.rank, r.id DESC LIMIT ?",
                 (await fts_match(conn, text), limit),
             )
-            return [_report_from_row(row) for row in rows]
+            return [MAPPER.report(row) for row in rows]
 
         return await self._read(op)
 
@@ -125,6 +125,6 @@ class SqliteReportRepository(_Repository):
             rows = await _fetchall(
                 conn, "SELECT * FROM reports ORDER BY id DESC LIMIT ?", (max(limit, 0),)
             )
-            return [_report_from_row(row) for row in rows]
+            return [MAPPER.report(row) for row in rows]
 
         return await self._read(op)

@@ -12,7 +12,7 @@ from bot.domain import (
     SubscriptionKind,
 )
 from storage.sqlite.repository import _Repository
-from storage.sqlite.rows import _subscription_from_row
+from storage.sqlite.rows import MAPPER
 from storage.sqlite.values import (
     _execute,
     _fetchall,
@@ -54,7 +54,7 @@ class SqliteSubscriptionRepository(_Repository):
                 (subscription.chat_id, subscription.kind.value, subscription.key),
             )
             assert row is not None
-            return _subscription_from_row(row), changed == 1
+            return MAPPER.subscription(row), changed == 1
 
         return await self._write(op)
 
@@ -89,7 +89,7 @@ class SqliteSubscriptionRepository(_Repository):
             rows = await _fetchall(
                 conn, "SELECT * FROM subscriptions WHERE chat_id = ? ORDER BY id", (chat_id,)
             )
-            return [_subscription_from_row(row) for row in rows]
+            return [MAPPER.subscription(row) for row in rows]
 
         return await self._read(op)
 
@@ -119,7 +119,7 @@ class SqliteSubscriptionRepository(_Repository):
         )
 
         async def op(conn: aiosqlite.Connection) -> list[Subscription]:
-            return [_subscription_from_row(row) for row in await _fetchall(conn, sql, params)]
+            return [MAPPER.subscription(row) for row in await _fetchall(conn, sql, params)]
 
         return await self._read(op)
 
