@@ -65,6 +65,11 @@ class Encoders:
     date: Callable[[dt.date], Any]
     json: Callable[[Any], Any]
     flag: Callable[[bool], Any]
+    timestamp: Callable[[dt.datetime], Any]
+
+    def timestamp_opt(self, value: dt.datetime | None) -> Any:
+        """A stored optional timestamp."""
+        return None if value is None else self.timestamp(value)
 
 
 # A field conversion: given the backend's converters and the stored value, the model's value.
@@ -268,6 +273,31 @@ def incident_values(incident: Incident, enc: Encoders) -> dict[str, Any]:
         "confidence": incident.confidence,
         "confidence_reasons": enc.json(list(incident.confidence_reasons)),
         "revision": incident.revision,
+    }
+
+
+def feed_state_values(feed: Feed, enc: Encoders) -> dict[str, Any]:
+    """A feed's columns that ``save`` rewrites: its settings and polling state."""
+    return {
+        "title": feed.title,
+        "interval_minutes": feed.interval_minutes,
+        "etag": feed.etag,
+        "last_modified": feed.last_modified,
+        "last_polled_at": enc.timestamp_opt(feed.last_polled_at),
+        "next_poll_at": enc.timestamp_opt(feed.next_poll_at),
+        "failures": feed.failures,
+        "last_error": feed.last_error,
+        "active": enc.flag(feed.active),
+    }
+
+
+def feed_values(feed: Feed, enc: Encoders, now: dt.datetime) -> dict[str, Any]:
+    """Every column a new feed is inserted with (``created_at`` defaults to ``now``)."""
+    return {
+        "url": feed.url,
+        **feed_state_values(feed, enc),
+        "added_by": feed.added_by,
+        "created_at": enc.timestamp(feed.created_at or now),
     }
 
 

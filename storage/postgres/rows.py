@@ -11,7 +11,7 @@ from typing import Any
 from bot.domain import Incident
 from storage.mapping import INCIDENT_FIELDS, Converters, Encoders, RowMapper, incident_values
 from storage.postgres.search import fold_text
-from storage.postgres.values import _dt
+from storage.postgres.values import _dt, _ts
 
 
 def _as_is(value: Any) -> Any:
@@ -34,7 +34,7 @@ def incident_search_text(summary: str, evidence: list[str]) -> str:
     return fold_text("\n".join([summary, *evidence]))
 
 
-_ENCODERS = Encoders(date=_as_is, json=_as_is, flag=bool)
+ENCODERS = Encoders(date=_as_is, json=_as_is, timestamp=_ts, flag=bool)
 
 # Column order of incident_args(); the repository names them in INSERT and UPDATE.
 INCIDENT_COLUMNS = (*INCIDENT_FIELDS, "search_text")
@@ -42,7 +42,7 @@ INCIDENT_COLUMNS = (*INCIDENT_FIELDS, "search_text")
 
 def incident_args(incident: Incident) -> list[Any]:
     """Values for :data:`INCIDENT_COLUMNS`, in order."""
-    values = incident_values(incident, _ENCODERS)
+    values = incident_values(incident, ENCODERS)
     return [
         *(values[name] for name in INCIDENT_FIELDS),
         incident_search_text(incident.summary, list(incident.evidence)),

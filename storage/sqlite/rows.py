@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.domain import Incident
 from storage.mapping import Converters, Encoders, RowMapper, incident_values
-from storage.sqlite.values import _dt, _json
+from storage.sqlite.values import _dt, _json, _ts
 
 MAPPER = RowMapper(
     Converters(
@@ -27,9 +27,9 @@ _incident_from_row = MAPPER.incident
 _revision_from_row = MAPPER.revision
 
 
-_ENCODERS = Encoders(date=dt.date.isoformat, json=_json, flag=int)
+ENCODERS = Encoders(date=dt.date.isoformat, json=_json, timestamp=_ts, flag=int)
 
 
 def _incident_params(incident: Incident) -> dict[str, Any]:
     """Named statement parameters for an incident's own columns."""
-    return incident_values(incident, _ENCODERS)
+    return incident_values(incident, ENCODERS)

@@ -1,0 +1,34 @@
+"""Statement text built from column names, in either backend's placeholder style.
+
+Where the two backends' SQL differs only in its placeholders (``?`` in SQLite, ``$1`` in
+PostgreSQL), the repositories build it here from the column names and a :data:`Mark`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+# A placeholder for a statement parameter, given its 1-based position and its column.
+Mark = Callable[[int, str], str]
+
+
+def insert_sql(table: str, columns: Iterable[str], mark: Mark) -> str:
+    """``INSERT INTO table (columns) VALUES (placeholders)`` in the backend's placeholder style."""
+    names = list(columns)
+    marks = ", ".join(mark(position, name) for position, name in enumerate(names, 1))
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"
+
+
+def assignments_sql(columns: Iterable[str], mark: Mark) -> str:
+    """``a = placeholder, b = placeholder`` for an UPDATE, numbered from 1."""
+    return ", ".join(f"{name} = {mark(i, name)}" for i, name in enumerate(columns, 1))
+
+
+def qmark(_position: int, _name: str) -> str:
+    """SQLite's positional placeholder."""
+    return "?"
+
+
+def dollar(position: int, _name: str) -> str:
+    """PostgreSQL's numbered placeholder."""
+    return f"${position}"
