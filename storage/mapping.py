@@ -9,7 +9,7 @@ one :class:`RowMapper`; the field-by-field knowledge of every model lives here o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from bot.domain import (
     ActorRef,
+    ActorType,
     CasualtyClaim,
     CasualtyCount,
     Chat,
@@ -301,6 +302,60 @@ def feed_values(feed: Feed, enc: Encoders, now: dt.datetime) -> dict[str, Any]:
     }
 
 
+# The columns of an incident's actor and source references, in the order actor() and source()
+# read them; the stored child rows add incident_id and position (and the actor's date).
+ACTOR_REF_COLUMNS = ("actor_id", "name", "type", "country")
+SOURCE_REF_COLUMNS = ("report_id", "url", "outlet", "title", "published_at")
+ACTOR_ROW_COLUMNS = ("incident_id", "position", *ACTOR_REF_COLUMNS, "date")
+SOURCE_ROW_COLUMNS = ("incident_id", "position", *SOURCE_REF_COLUMNS)
+REVISION_COLUMNS = ("incident_id", "revision", "changed_at", "report_id", "changes", "note")
+
+
+def actor_rows(incident_id: int, incident: Incident, enc: Encoders) -> list[tuple[Any, ...]]:
+    """The incident's actors as rows of :data:`ACTOR_ROW_COLUMNS`."""
+    date = enc.date(incident.date)
+    return [
+        (incident_id, pos, a.id, a.name, a.type.value, a.country, date)
+        for pos, a in enumerate(incident.actors)
+    ]
+
+
+def source_rows(incident_id: int, incident: Incident, enc: Encoders) -> list[tuple[Any, ...]]:
+    """The incident's sources as rows of :data:`SOURCE_ROW_COLUMNS`."""
+    return [
+        (
+            incident_id,
+            pos,
+            s.report_id,
+            s.url,
+            s.outlet,
+            s.title,
+            enc.timestamp_opt(s.published_at),
+        )
+        for pos, s in enumerate(incident.sources)
+    ]
+
+
+def revision_row(incident_id: int, revision: IncidentRevision, enc: Encoders) -> tuple[Any, ...]:
+    """A revision as a row of :data:`REVISION_COLUMNS`."""
+    return (
+        incident_id,
+        revision.revision,
+        enc.timestamp(revision.changed_at),
+        revision.report_id,
+        enc.json(revision.changes),
+        revision.note,
+    )
+
+
+def parse_utc(text: str) -> dt.datetime:
+    """An ISO timestamp as an aware UTC datetime (one without an offset is taken as UTC)."""
+    value = dt.datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
 class RowMapper:
     """Builds every domain model from a row of one backend, given its :class:`Converters`."""
 
@@ -354,6 +409,22 @@ class RowMapper:
             status=status,
             source=source,
             claims=[CasualtyClaim.model_validate(c) for c in claims],
+        )
+
+    def actor(self, values: Sequence[Any]) -> ActorRef:
+        """An actor reference from the values of :data:`ACTOR_REF_COLUMNS`."""
+        actor_id, name, kind, country = values
+        return ActorRef(id=actor_id, name=name, type=ActorType(kind), country=country)
+
+    def source(self, values: Sequence[Any]) -> SourceRef:
+        """A source reference from the values of :data:`SOURCE_REF_COLUMNS` (time as ISO text)."""
+        report_id, url, outlet, title, published = values
+        return SourceRef(
+            report_id=report_id,
+            url=url,
+            outlet=outlet,
+            title=title,
+            published_at=None if published is None else parse_utc(published),
         )
 
     def location(self, row: Row) -> Location:

@@ -32,3 +32,11 @@ def qmark(_position: int, _name: str) -> str:
 def dollar(position: int, _name: str) -> str:
     """PostgreSQL's numbered placeholder."""
     return f"${position}"
+
+
+# An incident revision written again replaces the stored one; format with the INSERT text.
+REVISION_UPSERT_SQL = (
+    "{} ON CONFLICT (incident_id, revision) DO UPDATE SET "
+    "changed_at = excluded.changed_at, report_id = excluded.report_id, "
+    "changes = excluded.changes, note = excluded.note"
+)

@@ -6,12 +6,21 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from bot.domain import ActorRef, ActorType, Incident, IncidentRevision, SourceRef
+from bot.domain import Incident, IncidentRevision
 from storage.base import IncidentQuery, IncidentStats, NotFoundError
+from storage.mapping import (
+    ACTOR_ROW_COLUMNS,
+    REVISION_COLUMNS,
+    SOURCE_ROW_COLUMNS,
+    actor_rows,
+    revision_row,
+    source_rows,
+)
 from storage.postgres.repository import _Repository
 from storage.postgres.rows import (
+    ENCODERS,
     INCIDENT_COLUMNS,
-    _incident_from_row,
+    MAPPER,
     _revision_from_row,
     incident_args,
 )
@@ -29,6 +38,7 @@ from storage.postgres.values import (
     _ts,
     _ts_opt,
 )
+from storage.statements import REVISION_UPSERT_SQL, dollar, insert_sql
 
 _POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
 _ACTOR_JOIN = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
@@ -94,21 +104,9 @@ INCIDENT_WITH_CHILDREN = (
 
 
 def _incident_from_joined_row(row: Row) -> Incident:
-    actors = [
-        ActorRef(id=actor_id, name=name, type=ActorType(kind), country=country)
-        for actor_id, name, kind, country in row["actors_json"]
-    ]
-    sources = [
-        SourceRef(
-            report_id=report_id,
-            url=url,
-            outlet=outlet,
-            title=title,
-            published_at=None if published is None else _dt(dt.datetime.fromisoformat(published)),
-        )
-        for report_id, url, outlet, title, published in row["sources_json"]
-    ]
-    return _incident_from_row(row, actors, sources)
+    actors = [MAPPER.actor(values) for values in row["actors_json"]]
+    sources = [MAPPER.source(values) for values in row["sources_json"]]
+    return MAPPER.incident(row, actors, sources)
 
 
 def _where_sql(where: list[str]) -> str:
@@ -207,21 +205,12 @@ async def _load_rows(conn: Connection, sql: str, args: Sequence[Any]) -> list[In
 
 async def _write_incident_children(conn: Connection, incident_id: int, incident: Incident) -> None:
     await conn.executemany(
-        "INSERT INTO incident_actors (incident_id, actor_id, position, name, type, country, date) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        [
-            (incident_id, a.id, pos, a.name, a.type.value, a.country, incident.date)
-            for pos, a in enumerate(incident.actors)
-        ],
+        f"{insert_sql('incident_actors', ACTOR_ROW_COLUMNS, dollar)} ON CONFLICT DO NOTHING",
+        actor_rows(incident_id, incident, ENCODERS),
     )
     await conn.executemany(
-        "INSERT INTO incident_sources "
-        "(incident_id, position, report_id, url, outlet, title, published_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [
-            (incident_id, pos, s.report_id, s.url, s.outlet, s.title, _ts_opt(s.published_at))
-            for pos, s in enumerate(incident.sources)
-        ],
+        insert_sql("incident_sources", SOURCE_ROW_COLUMNS, dollar),
+        source_rows(incident_id, incident, ENCODERS),
     )
 
 
@@ -283,18 +272,10 @@ class PostgresIncidentRepository(_Repository):
             await _write_incident_children(conn, incident_id, incident)
             if revision is not None:
                 await conn.execute(
-                    "INSERT INTO incident_revisions "
-                    "(incident_id, revision, changed_at, report_id, changes, note) "
-                    "VALUES ($1, $2, $3, $4, $5, $6) "
-                    "ON CONFLICT (incident_id, revision) DO UPDATE SET "
-                    "changed_at = excluded.changed_at, report_id = excluded.report_id, "
-                    "changes = excluded.changes, note = excluded.note",
-                    incident_id,
-                    revision.revision,
-                    _ts(revision.changed_at),
-                    revision.report_id,
-                    revision.changes,
-                    revision.note,
+                    REVISION_UPSERT_SQL.format(
+                        insert_sql("incident_revisions", REVISION_COLUMNS, dollar)
+                    ),
+                    *revision_row(incident_id, revision, ENCODERS),
                 )
             stored = await _get_incident(conn, incident_id)
             assert stored is not None

@@ -20,7 +20,6 @@ def _as_is(value: Any) -> Any:
 
 MAPPER = RowMapper(Converters(timestamp=_dt, date=_as_is, time=_as_is, json=_as_is))
 _count_from_row = MAPPER.count
-_incident_from_row = MAPPER.incident
 _revision_from_row = MAPPER.revision
 
 

@@ -23,7 +23,6 @@ MAPPER = RowMapper(
     )
 )
 _count_from_row = MAPPER.count
-_incident_from_row = MAPPER.incident
 _revision_from_row = MAPPER.revision
 
 
