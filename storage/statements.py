@@ -29,6 +29,11 @@ def qmark(_position: int, _name: str) -> str:
     return "?"
 
 
+def named(_position: int, name: str) -> str:
+    """SQLite's named placeholder (parameters passed as a mapping by column)."""
+    return f":{name}"
+
+
 def dollar(position: int, _name: str) -> str:
     """PostgreSQL's numbered placeholder."""
     return f"${position}"

@@ -38,7 +38,7 @@ from storage.postgres.values import (
     _ts,
     _ts_opt,
 )
-from storage.statements import REVISION_UPSERT_SQL, dollar, insert_sql
+from storage.statements import REVISION_UPSERT_SQL, assignments_sql, dollar, insert_sql
 
 _POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
 _ACTOR_JOIN = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
@@ -223,8 +223,7 @@ class PostgresIncidentRepository(_Repository):
         updated = incident.updated_at or created
         columns = [*INCIDENT_COLUMNS, "created_at", "updated_at"]
         args = [*incident_args(incident), _ts(created), _ts(updated)]
-        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
-        sql = f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({marks}) RETURNING id"
+        sql = f"{insert_sql('incidents', columns, dollar)} RETURNING id"
 
         async def op(conn: Connection) -> Incident:
             new_id = int(await conn.fetchval(sql, *args))
@@ -261,7 +260,7 @@ class PostgresIncidentRepository(_Repository):
             )
             columns = [*INCIDENT_COLUMNS, "updated_at"]
             args = [*incident_args(incident), _ts(updated)]
-            assignments = ", ".join(f"{c} = ${n}" for n, c in enumerate(columns, start=1))
+            assignments = assignments_sql(columns, dollar)
             await conn.execute(
                 f"UPDATE incidents SET {assignments} WHERE id = ${len(columns) + 1}",
                 *args,

@@ -47,7 +47,7 @@ from storage.sqlite.values import (
     _scalar,
     _ts,
 )
-from storage.statements import REVISION_UPSERT_SQL, insert_sql, qmark
+from storage.statements import REVISION_UPSERT_SQL, assignments_sql, insert_sql, named, qmark
 
 # --- incidents --------------------------------------------------------------------------------
 
@@ -248,11 +248,7 @@ class SqliteIncidentRepository(_Repository):
             "created_at": _ts(created),
             "updated_at": _ts(updated),
         }
-        columns = list(params)
-        sql = (
-            f"INSERT INTO incidents ({', '.join(columns)}) "
-            f"VALUES ({', '.join(':' + c for c in columns)})"
-        )
+        sql = insert_sql("incidents", params, named)
 
         async def op(conn: aiosqlite.Connection) -> Incident:
             _, rowid = await _execute(conn, sql, params)
@@ -295,7 +291,7 @@ class SqliteIncidentRepository(_Repository):
                 else _now()
             )
             params = {**_incident_params(incident), "updated_at": _ts(updated)}
-            assignments = ", ".join(f"{c} = :{c}" for c in params)
+            assignments = assignments_sql(params, named)
             await conn.execute(
                 f"UPDATE incidents SET {assignments} WHERE id = :id", {**params, "id": incident_id}
             )
