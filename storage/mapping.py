@@ -277,6 +277,34 @@ def incident_values(incident: Incident, enc: Encoders) -> dict[str, Any]:
     }
 
 
+def report_values(report: Report, enc: Encoders) -> dict[str, Any]:
+    """Every column a new report is inserted with (its id comes from the database)."""
+    return {
+        "url": report.url,
+        "content_hash": report.content_hash,
+        "title": report.title,
+        "outlet": report.outlet,
+        "published_at": enc.timestamp_opt(report.published_at),
+        "fetched_at": enc.timestamp(report.fetched_at),
+        "language": report.language,
+        "text": report.text,
+        "origin": report.origin,
+        "forwarded_from": report.forwarded_from,
+    }
+
+
+def subscription_values(sub: Subscription, enc: Encoders, now: dt.datetime) -> dict[str, Any]:
+    """Every column a new subscription is inserted with (``created_at`` defaults to ``now``)."""
+    return {
+        "chat_id": sub.chat_id,
+        "kind": sub.kind.value,
+        "key": sub.key,
+        "label": sub.label,
+        "min_killed": sub.min_killed,
+        "created_at": enc.timestamp(sub.created_at or now),
+    }
+
+
 def feed_state_values(feed: Feed, enc: Encoders) -> dict[str, Any]:
     """A feed's columns that ``save`` rewrites: its settings and polling state."""
     return {

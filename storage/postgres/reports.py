@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.domain import Report
 from storage.base import StorageError
+from storage.mapping import report_values
 from storage.postgres.repository import _Repository
-from storage.postgres.rows import MAPPER, report_search_text
+from storage.postgres.rows import ENCODERS, MAPPER, report_search_text
 from storage.postgres.search import tsquery_sql
-from storage.postgres.values import Connection, Params, _fetchall, _fetchone, _scalar, _ts, _ts_opt
+from storage.postgres.values import Connection, Params, _fetchall, _fetchone, _scalar
+from storage.statements import dollar, insert_sql
 
 
 async def _find_report_duplicate(
@@ -26,24 +28,16 @@ class PostgresReportRepository(_Repository):
 
     async def add(self, report: Report) -> tuple[Report, bool]:
         """Store a report; return the stored row and whether it is new (False = duplicate)."""
+        values = {
+            **report_values(report, ENCODERS),
+            "search_text": report_search_text(report.title, report.text),
+        }
+        columns = list(values)
 
         async def op(conn: Connection) -> tuple[Report, bool]:
             new_id = await conn.fetchval(
-                "INSERT INTO reports (url, content_hash, title, outlet, published_at, fetched_at,"
-                " language, text, origin, forwarded_from, search_text)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-                " ON CONFLICT DO NOTHING RETURNING id",
-                report.url,
-                report.content_hash,
-                report.title,
-                report.outlet,
-                _ts_opt(report.published_at),
-                _ts(report.fetched_at),
-                report.language,
-                report.text,
-                report.origin,
-                report.forwarded_from,
-                report_search_text(report.title, report.text),
+                f"{insert_sql('reports', columns, dollar)} ON CONFLICT DO NOTHING RETURNING id",
+                *values.values(),
             )
             if new_id is not None:
                 return report.model_copy(update={"id": new_id}), True
