@@ -9,7 +9,8 @@ one :class:`RowMapper`; the field-by-field knowledge of every model lives here o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -454,6 +455,16 @@ class RowMapper:
             title=title,
             published_at=None if published is None else parse_utc(published),
         )
+
+    def actors_with_aliases(
+        self, actors: Iterable[Sequence[Any]], aliases: Iterable[Sequence[Any]]
+    ) -> list[tuple[ActorRef, list[str]]]:
+        """Actors (rows of :data:`ACTOR_REF_COLUMNS`) with their (actor id, alias) rows."""
+        by_actor: dict[str, list[str]] = defaultdict(list)
+        for actor_id, alias in aliases:
+            by_actor[actor_id].append(alias)
+        refs = [self.actor(values) for values in actors]
+        return [(ref, by_actor[ref.id]) for ref in refs]
 
     def location(self, row: Row) -> Location:
         """An incident's place, from the incident row."""

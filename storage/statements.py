@@ -45,3 +45,7 @@ REVISION_UPSERT_SQL = (
     "changed_at = excluded.changed_at, report_id = excluded.report_id, "
     "changes = excluded.changes, note = excluded.note"
 )
+
+# Admin-added actors (rows of storage.mapping.ACTOR_REF_COLUMNS) and their aliases, in order.
+ACTORS_SQL = "SELECT id, name, type, country FROM actors ORDER BY id"
+ALIASES_SQL = "SELECT actor_id, alias FROM actor_aliases ORDER BY actor_id, position"
