@@ -7,6 +7,16 @@ PostgreSQL), the repositories build it here from the column names and a :data:`M
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
+
+from bot.domain import Incident
+from storage.mapping import (
+    ACTOR_ROW_COLUMNS,
+    SOURCE_ROW_COLUMNS,
+    Encoders,
+    actor_rows,
+    source_rows,
+)
 
 # A placeholder for a statement parameter, given its 1-based position and its column.
 Mark = Callable[[int, str], str]
@@ -49,3 +59,18 @@ REVISION_UPSERT_SQL = (
 # Admin-added actors (rows of storage.mapping.ACTOR_REF_COLUMNS) and their aliases, in order.
 ACTORS_SQL = "SELECT id, name, type, country FROM actors ORDER BY id"
 ALIASES_SQL = "SELECT actor_id, alias FROM actor_aliases ORDER BY actor_id, position"
+
+
+def incident_children_writes(
+    incident_id: int, incident: Incident, enc: Encoders, mark: Mark
+) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """The statements (each with its rows, for ``executemany``) storing an incident's actors
+    and sources; the caller has removed the old ones."""
+    actors = f"{insert_sql('incident_actors', ACTOR_ROW_COLUMNS, mark)} ON CONFLICT DO NOTHING"
+    return [
+        (actors, actor_rows(incident_id, incident, enc)),
+        (
+            insert_sql("incident_sources", SOURCE_ROW_COLUMNS, mark),
+            source_rows(incident_id, incident, enc),
+        ),
+    ]

@@ -9,12 +9,8 @@ from typing import Any
 from bot.domain import Incident, IncidentRevision
 from storage.base import IncidentQuery, IncidentStats, NotFoundError
 from storage.mapping import (
-    ACTOR_ROW_COLUMNS,
     REVISION_COLUMNS,
-    SOURCE_ROW_COLUMNS,
-    actor_rows,
     revision_row,
-    source_rows,
 )
 from storage.postgres.repository import _Repository
 from storage.postgres.rows import (
@@ -38,7 +34,13 @@ from storage.postgres.values import (
     _ts,
     _ts_opt,
 )
-from storage.statements import REVISION_UPSERT_SQL, assignments_sql, dollar, insert_sql
+from storage.statements import (
+    REVISION_UPSERT_SQL,
+    assignments_sql,
+    dollar,
+    incident_children_writes,
+    insert_sql,
+)
 
 _POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
 _ACTOR_JOIN = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
@@ -204,14 +206,8 @@ async def _load_rows(conn: Connection, sql: str, args: Sequence[Any]) -> list[In
 
 
 async def _write_incident_children(conn: Connection, incident_id: int, incident: Incident) -> None:
-    await conn.executemany(
-        f"{insert_sql('incident_actors', ACTOR_ROW_COLUMNS, dollar)} ON CONFLICT DO NOTHING",
-        actor_rows(incident_id, incident, ENCODERS),
-    )
-    await conn.executemany(
-        insert_sql("incident_sources", SOURCE_ROW_COLUMNS, dollar),
-        source_rows(incident_id, incident, ENCODERS),
-    )
+    for sql, rows in incident_children_writes(incident_id, incident, ENCODERS, dollar):
+        await conn.executemany(sql, rows)
 
 
 class PostgresIncidentRepository(_Repository):

@@ -23,13 +23,9 @@ from storage.base import (
 from storage.fts import fts_match, fts_query
 from storage.mapping import (
     ACTOR_REF_COLUMNS,
-    ACTOR_ROW_COLUMNS,
     REVISION_COLUMNS,
     SOURCE_REF_COLUMNS,
-    SOURCE_ROW_COLUMNS,
-    actor_rows,
     revision_row,
-    source_rows,
 )
 from storage.sqlite.fts_index import _index_incident, _unindex_incident
 from storage.sqlite.repository import _Repository
@@ -47,7 +43,14 @@ from storage.sqlite.values import (
     _scalar,
     _ts,
 )
-from storage.statements import REVISION_UPSERT_SQL, assignments_sql, insert_sql, named, qmark
+from storage.statements import (
+    REVISION_UPSERT_SQL,
+    assignments_sql,
+    incident_children_writes,
+    insert_sql,
+    named,
+    qmark,
+)
 
 # --- incidents --------------------------------------------------------------------------------
 
@@ -226,14 +229,8 @@ async def _get_incident(conn: aiosqlite.Connection, incident_id: int) -> Inciden
 async def _write_incident_children(
     conn: aiosqlite.Connection, incident_id: int, incident: Incident
 ) -> None:
-    await conn.executemany(
-        f"{insert_sql('incident_actors', ACTOR_ROW_COLUMNS, qmark)} ON CONFLICT DO NOTHING",
-        actor_rows(incident_id, incident, ENCODERS),
-    )
-    await conn.executemany(
-        insert_sql("incident_sources", SOURCE_ROW_COLUMNS, qmark),
-        source_rows(incident_id, incident, ENCODERS),
-    )
+    for sql, rows in incident_children_writes(incident_id, incident, ENCODERS, qmark):
+        await conn.executemany(sql, rows)
 
 
 class SqliteIncidentRepository(_Repository):
