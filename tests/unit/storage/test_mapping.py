@@ -7,17 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.domain import (
-    CasualtyClaim,
-    CasualtyCount,
-    CountStatus,
-    EventType,
-    GeoPrecision,
-    Incident,
-    Location,
-    SubEventType,
-)
-from storage.mapping import INCIDENT_FIELDS, RowMapper
+from bot.domain import Incident
+from storage.mapping import INCIDENT_FIELDS, Encoders, RowMapper, actor_rows, source_rows
 from storage.postgres import rows as pg_rows
 from storage.sqlite import rows as sqlite_rows
 from storage.sqlite.values import _ts
@@ -30,25 +21,27 @@ def _incident(**changes: Any) -> Incident:
         "id": 7,
         "date": dt.date(2026, 2, 27),
         "date_end": dt.date(2026, 2, 28),
-        "location": Location(
-            name="Test Town",
-            place_key="iq:test-town",
-            admin1="Test Province",
-            country="IQ",
-            lat=30.5,
-            lon=47.8,
-            geo_precision=GeoPrecision.POINT,
-        ),
-        "event_type": EventType.EXPLOSIONS,
-        "sub_event_type": SubEventType.REMOTE_EXPLOSIVE,
-        "killed": CasualtyCount(
-            min=3,
-            max=3,
-            status=CountStatus.EXACT,
-            source="police",
-            claims=[CasualtyClaim(min=3, status=CountStatus.EXACT, source="police")],
-        ),
-        "injured": CasualtyCount(min=1, max=4, status=CountStatus.APPROXIMATE),
+        "location": {
+            "name": "Test Town",
+            "place_key": "iq:test-town",
+            "admin1": "Test Province",
+            "country": "IQ",
+            "lat": 30.5,
+            "lon": 47.8,
+            "geo_precision": "point",
+        },
+        "actors": [{"id": "act-1", "name": "A Group", "type": "rebel_group"}],
+        "sources": [{"report_id": 4, "url": "https://news.example/a", "published_at": CREATED}],
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Remote explosive/landmine/IED",
+        "killed": {
+            "min": 3,
+            "max": 3,
+            "status": "exact",
+            "source": "police",
+            "claims": [{"min": 3, "status": "exact", "source": "police"}],
+        },
+        "injured": {"min": 1, "max": 4, "status": "approximate"},
         "summary": "A device went off near a checkpoint.",
         "evidence": ["a device went off", "three were killed"],
         "is_background": True,
@@ -83,15 +76,39 @@ def _postgres_row(incident: Incident) -> dict[str, Any]:
     }
 
 
+def _read_back(
+    mapper: RowMapper, incident: Incident, stored: dict[str, Any], enc: Encoders
+) -> Incident:
+    """What a backend loads: the row and its child rows (source times as ISO text, as both
+    SQLite's column and PostgreSQL's jsonb aggregate hand them over)."""
+    incident_id = incident.id
+    assert incident_id is not None
+    actors = [mapper.actor(r[2:6]) for r in actor_rows(incident_id, incident, enc)]
+    sources = [
+        mapper.source([*r[2:6], None if r[6] is None else _iso(r[6])])
+        for r in source_rows(incident_id, incident, enc)
+    ]
+    return mapper.incident(stored, actors, sources)
+
+
+def _iso(value: str | dt.datetime) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
 @pytest.mark.parametrize(
-    ("mapper", "to_row"),
-    [(sqlite_rows.MAPPER, _sqlite_row), (pg_rows.MAPPER, _postgres_row)],
+    ("mapper", "to_row", "enc"),
+    [
+        (sqlite_rows.MAPPER, _sqlite_row, sqlite_rows.ENCODERS),
+        (pg_rows.MAPPER, _postgres_row, pg_rows.ENCODERS),
+    ],
     ids=["sqlite", "postgres"],
 )
 @pytest.mark.parametrize("date_end", [dt.date(2026, 2, 28), None])
-def test_incident_reads_back_as_written(mapper: RowMapper, to_row: Any, date_end: Any) -> None:
+def test_incident_reads_back_as_written(
+    mapper: RowMapper, to_row: Any, enc: Encoders, date_end: dt.date | None
+) -> None:
     incident = _incident(date_end=date_end)
-    assert mapper.incident(to_row(incident), [], []) == incident
+    assert _read_back(mapper, incident, to_row(incident), enc) == incident
 
 
 def test_sqlite_stores_text_and_integers() -> None:
