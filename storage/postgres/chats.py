@@ -5,13 +5,13 @@ from __future__ import annotations
 from bot.domain import Chat
 from storage.base import NotFoundError
 from storage.postgres.repository import _Repository
-from storage.postgres.rows import _chat_from_row
+from storage.postgres.rows import MAPPER
 from storage.postgres.values import Connection, _execute, _fetchall, _fetchone, _now, _scalar, _ts
 
 
 async def _get_chat(conn: Connection, chat_id: int) -> Chat | None:
     row = await _fetchone(conn, "SELECT * FROM chats WHERE id = $1", chat_id)
-    return None if row is None else _chat_from_row(row)
+    return None if row is None else MAPPER.chat(row)
 
 
 class PostgresChatRepository(_Repository):
@@ -42,7 +42,7 @@ class PostgresChatRepository(_Repository):
                 chat.digest_chart,
             )
             assert row is not None
-            return _chat_from_row(row)
+            return MAPPER.chat(row)
 
         return await self._write(op)
 
@@ -133,7 +133,7 @@ class PostgresChatRepository(_Repository):
             rows = await _fetchall(
                 conn, "SELECT * FROM chats WHERE digest_time IS NOT NULL AND active ORDER BY id"
             )
-            return [_chat_from_row(row) for row in rows]
+            return [MAPPER.chat(row) for row in rows]
 
         return await self._read_one(op)
 

@@ -7,8 +7,9 @@ import datetime as dt
 
 from bot.domain import Feed
 from storage.base import NotFoundError
+from storage.mapping import feed_state_values, feed_values
 from storage.postgres.repository import _Repository
-from storage.postgres.rows import _feed_from_row
+from storage.postgres.rows import ENCODERS, MAPPER
 from storage.postgres.values import (
     Connection,
     _execute,
@@ -16,8 +17,8 @@ from storage.postgres.values import (
     _fetchone,
     _now,
     _ts,
-    _ts_opt,
 )
+from storage.statements import assignments_sql, dollar, insert_sql
 
 
 class PostgresFeedRepository(_Repository):
@@ -27,28 +28,12 @@ class PostgresFeedRepository(_Repository):
         """Add a feed (idempotent per URL); return the row and whether it is new."""
 
         async def op(conn: Connection) -> tuple[Feed, bool]:
-            changed = await _execute(
-                conn,
-                "INSERT INTO feeds (url, title, interval_minutes, etag, last_modified, "
-                "last_polled_at, next_poll_at, failures, last_error, active, added_by, "
-                "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-                "ON CONFLICT (url) DO NOTHING",
-                feed.url,
-                feed.title,
-                feed.interval_minutes,
-                feed.etag,
-                feed.last_modified,
-                _ts_opt(feed.last_polled_at),
-                _ts_opt(feed.next_poll_at),
-                feed.failures,
-                feed.last_error,
-                feed.active,
-                feed.added_by,
-                _ts(feed.created_at or _now()),
-            )
+            values = feed_values(feed, ENCODERS, _now())
+            sql = f"{insert_sql('feeds', values, dollar)} ON CONFLICT (url) DO NOTHING"
+            changed = await _execute(conn, sql, *values.values())
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE url = $1", feed.url)
             assert row is not None
-            return _feed_from_row(row), changed == 1
+            return MAPPER.feed(row), changed == 1
 
         return await self._write(op)
 
@@ -65,7 +50,7 @@ class PostgresFeedRepository(_Repository):
 
         async def op(conn: Connection) -> Feed | None:
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE id = $1", feed_id)
-            return None if row is None else _feed_from_row(row)
+            return None if row is None else MAPPER.feed(row)
 
         return await self._read_one(op)
 
@@ -74,7 +59,7 @@ class PostgresFeedRepository(_Repository):
 
         async def op(conn: Connection) -> list[Feed]:
             rows = await _fetchall(conn, "SELECT * FROM feeds ORDER BY id")
-            return [_feed_from_row(r) for r in rows]
+            return [MAPPER.feed(r) for r in rows]
 
         return await self._read_one(op)
 
@@ -88,7 +73,7 @@ class PostgresFeedRepository(_Repository):
                 "OR next_poll_at <= $1) ORDER BY next_poll_at NULLS FIRST, id",
                 _ts(now),
             )
-            return [_feed_from_row(row) for row in rows]
+            return [MAPPER.feed(row) for row in rows]
 
         return await self._read_one(op)
 
@@ -100,22 +85,10 @@ class PostgresFeedRepository(_Repository):
             raise NotFoundError(msg)
 
         async def op(conn: Connection) -> None:
-            changed = await _execute(
-                conn,
-                "UPDATE feeds SET title = $1, interval_minutes = $2, etag = $3, "
-                "last_modified = $4, last_polled_at = $5, next_poll_at = $6, failures = $7, "
-                "last_error = $8, active = $9 WHERE id = $10",
-                feed.title,
-                feed.interval_minutes,
-                feed.etag,
-                feed.last_modified,
-                _ts_opt(feed.last_polled_at),
-                _ts_opt(feed.next_poll_at),
-                feed.failures,
-                feed.last_error,
-                feed.active,
-                feed_id,
-            )
+            values = feed_state_values(feed, ENCODERS)
+            where = f"WHERE id = ${len(values) + 1}"
+            sql = f"UPDATE feeds SET {assignments_sql(values, dollar)} {where}"
+            changed = await _execute(conn, sql, *values.values(), feed_id)
             if changed == 0:
                 msg = f"feed {feed_id} does not exist"
                 raise NotFoundError(msg)

@@ -6,12 +6,17 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from bot.domain import ActorRef, ActorType, Incident, IncidentRevision, SourceRef
+from bot.domain import Incident, IncidentRevision
 from storage.base import IncidentQuery, IncidentStats, NotFoundError
+from storage.mapping import (
+    REVISION_COLUMNS,
+    revision_row,
+)
 from storage.postgres.repository import _Repository
 from storage.postgres.rows import (
+    ENCODERS,
     INCIDENT_COLUMNS,
-    _incident_from_row,
+    MAPPER,
     _revision_from_row,
     incident_args,
 )
@@ -28,6 +33,13 @@ from storage.postgres.values import (
     _scalar,
     _ts,
     _ts_opt,
+)
+from storage.statements import (
+    REVISION_UPSERT_SQL,
+    assignments_sql,
+    dollar,
+    incident_children_writes,
+    insert_sql,
 )
 
 _POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
@@ -94,21 +106,9 @@ INCIDENT_WITH_CHILDREN = (
 
 
 def _incident_from_joined_row(row: Row) -> Incident:
-    actors = [
-        ActorRef(id=actor_id, name=name, type=ActorType(kind), country=country)
-        for actor_id, name, kind, country in row["actors_json"]
-    ]
-    sources = [
-        SourceRef(
-            report_id=report_id,
-            url=url,
-            outlet=outlet,
-            title=title,
-            published_at=None if published is None else _dt(dt.datetime.fromisoformat(published)),
-        )
-        for report_id, url, outlet, title, published in row["sources_json"]
-    ]
-    return _incident_from_row(row, actors, sources)
+    actors = [MAPPER.actor(values) for values in row["actors_json"]]
+    sources = [MAPPER.source(values) for values in row["sources_json"]]
+    return MAPPER.incident(row, actors, sources)
 
 
 def _where_sql(where: list[str]) -> str:
@@ -240,23 +240,8 @@ async def _load_rows(conn: Connection, sql: str, args: Sequence[Any]) -> list[In
 
 
 async def _write_incident_children(conn: Connection, incident_id: int, incident: Incident) -> None:
-    await conn.executemany(
-        "INSERT INTO incident_actors (incident_id, actor_id, position, name, type, country, date) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        [
-            (incident_id, a.id, pos, a.name, a.type.value, a.country, incident.date)
-            for pos, a in enumerate(incident.actors)
-        ],
-    )
-    await conn.executemany(
-        "INSERT INTO incident_sources "
-        "(incident_id, position, report_id, url, outlet, title, published_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [
-            (incident_id, pos, s.report_id, s.url, s.outlet, s.title, _ts_opt(s.published_at))
-            for pos, s in enumerate(incident.sources)
-        ],
-    )
+    for sql, rows in incident_children_writes(incident_id, incident, ENCODERS, dollar):
+        await conn.executemany(sql, rows)
 
 
 class PostgresIncidentRepository(_Repository):
@@ -268,8 +253,7 @@ class PostgresIncidentRepository(_Repository):
         updated = incident.updated_at or created
         columns = [*INCIDENT_COLUMNS, "created_at", "updated_at"]
         args = [*incident_args(incident), _ts(created), _ts(updated)]
-        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
-        sql = f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({marks}) RETURNING id"
+        sql = f"{insert_sql('incidents', columns, dollar)} RETURNING id"
 
         async def op(conn: Connection) -> Incident:
             new_id = int(await conn.fetchval(sql, *args))
@@ -306,7 +290,7 @@ class PostgresIncidentRepository(_Repository):
             )
             columns = [*INCIDENT_COLUMNS, "updated_at"]
             args = [*incident_args(incident), _ts(updated)]
-            assignments = ", ".join(f"{c} = ${n}" for n, c in enumerate(columns, start=1))
+            assignments = assignments_sql(columns, dollar)
             await conn.execute(
                 f"UPDATE incidents SET {assignments} WHERE id = ${len(columns) + 1}",
                 *args,
@@ -317,18 +301,10 @@ class PostgresIncidentRepository(_Repository):
             await _write_incident_children(conn, incident_id, incident)
             if revision is not None:
                 await conn.execute(
-                    "INSERT INTO incident_revisions "
-                    "(incident_id, revision, changed_at, report_id, changes, note) "
-                    "VALUES ($1, $2, $3, $4, $5, $6) "
-                    "ON CONFLICT (incident_id, revision) DO UPDATE SET "
-                    "changed_at = excluded.changed_at, report_id = excluded.report_id, "
-                    "changes = excluded.changes, note = excluded.note",
-                    incident_id,
-                    revision.revision,
-                    _ts(revision.changed_at),
-                    revision.report_id,
-                    revision.changes,
-                    revision.note,
+                    REVISION_UPSERT_SQL.format(
+                        insert_sql("incident_revisions", REVISION_COLUMNS, dollar)
+                    ),
+                    *revision_row(incident_id, revision, ENCODERS),
                 )
             stored = await _get_incident(conn, incident_id)
             assert stored is not None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.domain import OutboxMessage, OutboxStatus
 from storage.base import NotFoundError
 from storage.postgres.repository import _Repository
-from storage.postgres.rows import _outbox_from_row
+from storage.postgres.rows import MAPPER
 from storage.postgres.values import (
     Connection,
     _dt_opt,
@@ -82,7 +82,7 @@ class PostgresOutboxRepository(_Repository):
                 conn, "SELECT * FROM outbox WHERE idempotency_key = $1", message.idempotency_key
             )
             assert row is not None
-            return _outbox_from_row(row), changed == 1
+            return MAPPER.outbox(row), changed == 1
 
         return await self._write(op)
 
@@ -113,7 +113,7 @@ class PostgresOutboxRepository(_Repository):
                 limit,
                 me,
             )
-            messages = [_outbox_from_row(row) for row in rows]
+            messages = [MAPPER.outbox(row) for row in rows]
             messages.sort(key=lambda m: (m.next_attempt_at, m.id or 0))
             return messages
 
@@ -175,7 +175,7 @@ class PostgresOutboxRepository(_Repository):
 
         async def op(conn: Connection) -> OutboxMessage | None:
             row = await _fetchone(conn, "SELECT * FROM outbox WHERE id = $1", message_id)
-            return None if row is None else _outbox_from_row(row)
+            return None if row is None else MAPPER.outbox(row)
 
         return await self._read_one(op)
 
@@ -186,7 +186,7 @@ class PostgresOutboxRepository(_Repository):
             row = await _fetchone(
                 conn, "SELECT * FROM outbox WHERE idempotency_key = $1", idempotency_key
             )
-            return None if row is None else _outbox_from_row(row)
+            return None if row is None else MAPPER.outbox(row)
 
         return await self._read_one(op)
 

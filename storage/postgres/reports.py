@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.domain import Report
 from storage.base import StorageError
+from storage.mapping import report_values
 from storage.postgres.repository import _Repository
-from storage.postgres.rows import _report_from_row, report_search_text
+from storage.postgres.rows import ENCODERS, MAPPER, report_search_text
 from storage.postgres.search import tsquery_sql
-from storage.postgres.values import Connection, Params, _fetchall, _fetchone, _scalar, _ts, _ts_opt
+from storage.postgres.values import Connection, Params, _fetchall, _fetchone, _scalar
+from storage.statements import dollar, insert_sql
 
 
 async def _find_report_duplicate(
@@ -18,7 +20,7 @@ async def _find_report_duplicate(
         row = await _fetchone(conn, "SELECT * FROM reports WHERE url = $1", url)
     if row is None:
         row = await _fetchone(conn, "SELECT * FROM reports WHERE content_hash = $1", content_hash)
-    return None if row is None else _report_from_row(row)
+    return None if row is None else MAPPER.report(row)
 
 
 class PostgresReportRepository(_Repository):
@@ -26,24 +28,16 @@ class PostgresReportRepository(_Repository):
 
     async def add(self, report: Report) -> tuple[Report, bool]:
         """Store a report; return the stored row and whether it is new (False = duplicate)."""
+        values = {
+            **report_values(report, ENCODERS),
+            "search_text": report_search_text(report.title, report.text),
+        }
+        columns = list(values)
 
         async def op(conn: Connection) -> tuple[Report, bool]:
             new_id = await conn.fetchval(
-                "INSERT INTO reports (url, content_hash, title, outlet, published_at, fetched_at,"
-                " language, text, origin, forwarded_from, search_text)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-                " ON CONFLICT DO NOTHING RETURNING id",
-                report.url,
-                report.content_hash,
-                report.title,
-                report.outlet,
-                _ts_opt(report.published_at),
-                _ts(report.fetched_at),
-                report.language,
-                report.text,
-                report.origin,
-                report.forwarded_from,
-                report_search_text(report.title, report.text),
+                f"{insert_sql('reports', columns, dollar)} ON CONFLICT DO NOTHING RETURNING id",
+                *values.values(),
             )
             if new_id is not None:
                 return report.model_copy(update={"id": new_id}), True
@@ -60,7 +54,7 @@ class PostgresReportRepository(_Repository):
 
         async def op(conn: Connection) -> Report | None:
             row = await _fetchone(conn, "SELECT * FROM reports WHERE id = $1", report_id)
-            return None if row is None else _report_from_row(row)
+            return None if row is None else MAPPER.report(row)
 
         return await self._read_one(op)
 
@@ -84,7 +78,7 @@ class PostgresReportRepository(_Repository):
         )
 
         async def op(conn: Connection) -> list[Report]:
-            return [_report_from_row(row) for row in await _fetchall(conn, sql, *params.values)]
+            return [MAPPER.report(row) for row in await _fetchall(conn, sql, *params.values)]
 
         return await self._read_one(op)
 
@@ -99,6 +93,6 @@ class PostgresReportRepository(_Repository):
             rows = await _fetchall(
                 conn, "SELECT * FROM reports ORDER BY id DESC LIMIT $1", max(limit, 0)
             )
-            return [_report_from_row(row) for row in rows]
+            return [MAPPER.report(row) for row in rows]
 
         return await self._read_one(op)

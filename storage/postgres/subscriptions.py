@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.domain import Subscription, SubscriptionKind
+from storage.mapping import subscription_values
 from storage.postgres.repository import _Repository
-from storage.postgres.rows import _subscription_from_row
+from storage.postgres.rows import ENCODERS, MAPPER
 from storage.postgres.values import (
     Connection,
     Params,
@@ -16,8 +17,10 @@ from storage.postgres.values import (
     _now,
     _require_chat,
     _scalar,
-    _ts,
 )
+from storage.statements import dollar, insert_sql
+
+_UNIQUE = "(chat_id, kind, key)"  # one subscription per chat, kind and key
 
 
 class PostgresSubscriptionRepository(_Repository):
@@ -28,17 +31,9 @@ class PostgresSubscriptionRepository(_Repository):
 
         async def op(conn: Connection) -> tuple[Subscription, bool]:
             await _require_chat(conn, subscription.chat_id)
-            changed = await _execute(
-                conn,
-                "INSERT INTO subscriptions (chat_id, kind, key, label, min_killed, created_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (chat_id, kind, key) DO NOTHING",
-                subscription.chat_id,
-                subscription.kind.value,
-                subscription.key,
-                subscription.label,
-                subscription.min_killed,
-                _ts(subscription.created_at or _now()),
-            )
+            values = subscription_values(subscription, ENCODERS, _now())
+            sql = f"{insert_sql('subscriptions', values, dollar)} ON CONFLICT {_UNIQUE} DO NOTHING"
+            changed = await _execute(conn, sql, *values.values())
             row = await _fetchone(
                 conn,
                 "SELECT * FROM subscriptions WHERE chat_id = $1 AND kind = $2 AND key = $3",
@@ -47,7 +42,7 @@ class PostgresSubscriptionRepository(_Repository):
                 subscription.key,
             )
             assert row is not None
-            return _subscription_from_row(row), changed == 1
+            return MAPPER.subscription(row), changed == 1
 
         return await self._write(op)
 
@@ -75,7 +70,7 @@ class PostgresSubscriptionRepository(_Repository):
             rows = await _fetchall(
                 conn, "SELECT * FROM subscriptions WHERE chat_id = $1 ORDER BY id", chat_id
             )
-            return [_subscription_from_row(row) for row in rows]
+            return [MAPPER.subscription(row) for row in rows]
 
         return await self._read_one(op)
 
@@ -107,7 +102,7 @@ class PostgresSubscriptionRepository(_Repository):
 
         async def op(conn: Connection) -> list[Subscription]:
             rows = await _fetchall(conn, sql, *params.values)
-            return [_subscription_from_row(row) for row in rows]
+            return [MAPPER.subscription(row) for row in rows]
 
         return await self._read_one(op)
 

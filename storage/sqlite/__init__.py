@@ -1,8 +1,10 @@
 """The SQLite backend (aiosqlite): every repository of ``storage.base`` on one WAL database file.
 
 Layout (the PostgreSQL backend in ``storage.postgres`` mirrors it): ``connection`` opens the file
-and runs transactions, ``maintenance`` migrates, checks and backs up, ``rows`` maps rows to
-models, ``values`` converts values, and each repository has its own module.
+and runs transactions, ``maintenance`` migrates, checks and backs up, ``rows`` gives the
+backend-neutral ``storage.mapping`` SQLite's value converters, ``values`` converts values, and
+each repository has its own module (statement text shared with PostgreSQL comes from
+``storage.statements``).
 
 Concurrency model. One ``SqliteStorage`` owns one connection. Every repository call runs as
 its own short transaction, serialised by an ``asyncio.Lock``; writes start with

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 import aiosqlite
 
 from bot.domain import (
     ActorRef,
-    ActorType,
 )
 from storage.sqlite.repository import _Repository
+from storage.sqlite.rows import MAPPER
 from storage.sqlite.values import _execute, _fetchall, _now, _ts
+from storage.statements import ACTORS_SQL, ALIASES_SQL
 
 # --- actors -----------------------------------------------------------------------------------
 
@@ -52,23 +52,8 @@ class SqliteActorRepository(_Repository):
         """Every admin-added actor with its aliases, by id."""
 
         async def op(conn: aiosqlite.Connection) -> list[tuple[ActorRef, list[str]]]:
-            aliases: dict[str, list[str]] = defaultdict(list)
-            for row in await _fetchall(
-                conn, "SELECT actor_id, alias FROM actor_aliases ORDER BY actor_id, position"
-            ):
-                aliases[row["actor_id"]].append(row["alias"])
-            rows = await _fetchall(conn, "SELECT * FROM actors ORDER BY id")
-            return [
-                (
-                    ActorRef(
-                        id=row["id"],
-                        name=row["name"],
-                        type=ActorType(row["type"]),
-                        country=row["country"],
-                    ),
-                    aliases[row["id"]],
-                )
-                for row in rows
-            ]
+            aliases = await _fetchall(conn, ALIASES_SQL)
+            actors = await _fetchall(conn, ACTORS_SQL)
+            return MAPPER.actors_with_aliases(actors, aliases)
 
         return await self._read(op)

@@ -11,7 +11,7 @@ from storage.base import (
     NotFoundError,
 )
 from storage.sqlite.repository import _Repository
-from storage.sqlite.rows import _chat_from_row
+from storage.sqlite.rows import MAPPER
 from storage.sqlite.values import _execute, _fetchall, _fetchone, _now, _scalar, _time_text, _ts
 
 # --- chats ------------------------------------------------------------------------------------
@@ -19,7 +19,7 @@ from storage.sqlite.values import _execute, _fetchall, _fetchone, _now, _scalar,
 
 async def _get_chat(conn: aiosqlite.Connection, chat_id: int) -> Chat | None:
     row = await _fetchone(conn, "SELECT * FROM chats WHERE id = ?", (chat_id,))
-    return None if row is None else _chat_from_row(row)
+    return None if row is None else MAPPER.chat(row)
 
 
 class SqliteChatRepository(_Repository):
@@ -141,7 +141,7 @@ class SqliteChatRepository(_Repository):
                 conn,
                 "SELECT * FROM chats WHERE digest_time IS NOT NULL AND active = 1 ORDER BY id",
             )
-            return [_chat_from_row(row) for row in rows]
+            return [MAPPER.chat(row) for row in rows]
 
         return await self._read(op)
 

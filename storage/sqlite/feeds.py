@@ -7,15 +7,13 @@ import datetime as dt
 
 import aiosqlite
 
-from bot.domain import (
-    Feed,
-)
-from storage.base import (
-    NotFoundError,
-)
+from bot.domain import Feed
+from storage.base import NotFoundError
+from storage.mapping import feed_state_values, feed_values
 from storage.sqlite.repository import _Repository
-from storage.sqlite.rows import _feed_from_row
-from storage.sqlite.values import _execute, _fetchall, _fetchone, _now, _ts, _ts_opt
+from storage.sqlite.rows import ENCODERS, MAPPER
+from storage.sqlite.values import _execute, _fetchall, _fetchone, _now, _ts
+from storage.statements import assignments_sql, insert_sql, qmark
 
 # --- feeds ------------------------------------------------------------------------------------
 
@@ -27,30 +25,12 @@ class SqliteFeedRepository(_Repository):
         """Add a feed (idempotent per URL); return the row and whether it is new."""
 
         async def op(conn: aiosqlite.Connection) -> tuple[Feed, bool]:
-            changed, _ = await _execute(
-                conn,
-                "INSERT INTO feeds (url, title, interval_minutes, etag, last_modified, "
-                "last_polled_at, next_poll_at, failures, last_error, active, added_by, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (url) DO NOTHING",
-                (
-                    feed.url,
-                    feed.title,
-                    feed.interval_minutes,
-                    feed.etag,
-                    feed.last_modified,
-                    _ts_opt(feed.last_polled_at),
-                    _ts_opt(feed.next_poll_at),
-                    feed.failures,
-                    feed.last_error,
-                    int(feed.active),
-                    feed.added_by,
-                    _ts(feed.created_at or _now()),
-                ),
-            )
+            values = feed_values(feed, ENCODERS, _now())
+            sql = f"{insert_sql('feeds', values, qmark)} ON CONFLICT (url) DO NOTHING"
+            changed, _ = await _execute(conn, sql, tuple(values.values()))
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE url = ?", (feed.url,))
             assert row is not None
-            return _feed_from_row(row), changed == 1
+            return MAPPER.feed(row), changed == 1
 
         return await self._write(op)
 
@@ -68,7 +48,7 @@ class SqliteFeedRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> Feed | None:
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE id = ?", (feed_id,))
-            return None if row is None else _feed_from_row(row)
+            return None if row is None else MAPPER.feed(row)
 
         return await self._read(op)
 
@@ -77,7 +57,7 @@ class SqliteFeedRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> list[Feed]:
             return [
-                _feed_from_row(r) for r in await _fetchall(conn, "SELECT * FROM feeds ORDER BY id")
+                MAPPER.feed(r) for r in await _fetchall(conn, "SELECT * FROM feeds ORDER BY id")
             ]
 
         return await self._read(op)
@@ -92,7 +72,7 @@ class SqliteFeedRepository(_Repository):
                 "OR next_poll_at <= ?) ORDER BY next_poll_at IS NOT NULL, next_poll_at, id",
                 (_ts(now),),
             )
-            return [_feed_from_row(row) for row in rows]
+            return [MAPPER.feed(row) for row in rows]
 
         return await self._read(op)
 
@@ -104,24 +84,9 @@ class SqliteFeedRepository(_Repository):
             raise NotFoundError(msg)
 
         async def op(conn: aiosqlite.Connection) -> None:
-            changed, _ = await _execute(
-                conn,
-                "UPDATE feeds SET title = ?, interval_minutes = ?, etag = ?, last_modified = ?, "
-                "last_polled_at = ?, next_poll_at = ?, failures = ?, last_error = ?, active = ? "
-                "WHERE id = ?",
-                (
-                    feed.title,
-                    feed.interval_minutes,
-                    feed.etag,
-                    feed.last_modified,
-                    _ts_opt(feed.last_polled_at),
-                    _ts_opt(feed.next_poll_at),
-                    feed.failures,
-                    feed.last_error,
-                    int(feed.active),
-                    feed_id,
-                ),
-            )
+            values = feed_state_values(feed, ENCODERS)
+            sql = f"UPDATE feeds SET {assignments_sql(values, qmark)} WHERE id = ?"
+            changed, _ = await _execute(conn, sql, (*values.values(), feed_id))
             if changed == 0:
                 msg = f"feed {feed_id} does not exist"
                 raise NotFoundError(msg)

@@ -11,11 +11,8 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import (
-    ActorRef,
-    ActorType,
     Incident,
     IncidentRevision,
-    SourceRef,
 )
 from storage.base import (
     IncidentQuery,
@@ -24,24 +21,35 @@ from storage.base import (
     StorageError,
 )
 from storage.fts import fts_match, fts_query
+from storage.mapping import (
+    ACTOR_REF_COLUMNS,
+    REVISION_COLUMNS,
+    SOURCE_REF_COLUMNS,
+    revision_row,
+)
 from storage.sqlite.fts_index import _index_incident, _unindex_incident
 from storage.sqlite.repository import _Repository
-from storage.sqlite.rows import _incident_from_row, _incident_params, _revision_from_row
+from storage.sqlite.rows import ENCODERS, MAPPER, _incident_params, _revision_from_row
 from storage.sqlite.values import (
     SEARCH_CANDIDATES,
     Row,
     _chunks,
     _dt,
-    _dt_opt,
     _execute,
     _fetchall,
     _fetchone,
-    _json,
     _now,
     _placeholders,
     _scalar,
     _ts,
-    _ts_opt,
+)
+from storage.statements import (
+    REVISION_UPSERT_SQL,
+    assignments_sql,
+    incident_children_writes,
+    insert_sql,
+    named,
+    qmark,
 )
 
 # --- incidents --------------------------------------------------------------------------------
@@ -188,43 +196,35 @@ def incident_ids_sql(query: IncidentQuery) -> tuple[str, list[Any]]:
     return sql, [*params, query.limit, query.offset]
 
 
+async def _load_children(
+    conn: aiosqlite.Connection, table: str, columns: Sequence[str], ids: Sequence[int]
+) -> dict[int, list[Sequence[Any]]]:
+    """The ``columns`` of each incident's rows in ``table``, in position order, by incident."""
+    found: dict[int, list[Sequence[Any]]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for incident_id, *values in await _fetchall(
+            conn,
+            f"SELECT incident_id, {', '.join(columns)} FROM {table} "
+            f"WHERE incident_id IN ({_placeholders(len(chunk))}) ORDER BY incident_id, position",
+            chunk,
+        ):
+            found[incident_id].append(values)
+    return found
+
+
 async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> list[Incident]:
     """Turn incident rows into models, fetching actors and sources in batches."""
     ids = [int(row["id"]) for row in rows]
-    actors: dict[int, list[ActorRef]] = defaultdict(list)
-    sources: dict[int, list[SourceRef]] = defaultdict(list)
-    for chunk in _chunks(ids):
-        marks = _placeholders(len(chunk))
-        for row in await _fetchall(
-            conn,
-            f"SELECT * FROM incident_actors WHERE incident_id IN ({marks}) "
-            "ORDER BY incident_id, position",
-            chunk,
-        ):
-            actors[row["incident_id"]].append(
-                ActorRef(
-                    id=row["actor_id"],
-                    name=row["name"],
-                    type=ActorType(row["type"]),
-                    country=row["country"],
-                )
-            )
-        for row in await _fetchall(
-            conn,
-            f"SELECT * FROM incident_sources WHERE incident_id IN ({marks}) "
-            "ORDER BY incident_id, position",
-            chunk,
-        ):
-            sources[row["incident_id"]].append(
-                SourceRef(
-                    report_id=row["report_id"],
-                    url=row["url"],
-                    outlet=row["outlet"],
-                    title=row["title"],
-                    published_at=_dt_opt(row["published_at"]),
-                )
-            )
-    return [_incident_from_row(row, actors[row["id"]], sources[row["id"]]) for row in rows]
+    actors = await _load_children(conn, "incident_actors", ACTOR_REF_COLUMNS, ids)
+    sources = await _load_children(conn, "incident_sources", SOURCE_REF_COLUMNS, ids)
+    return [
+        MAPPER.incident(
+            row,
+            [MAPPER.actor(values) for values in actors[row["id"]]],
+            [MAPPER.source(values) for values in sources[row["id"]]],
+        )
+        for row in rows
+    ]
 
 
 async def _get_incident(conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
@@ -237,24 +237,8 @@ async def _get_incident(conn: aiosqlite.Connection, incident_id: int) -> Inciden
 async def _write_incident_children(
     conn: aiosqlite.Connection, incident_id: int, incident: Incident
 ) -> None:
-    date = incident.date.isoformat()
-    await conn.executemany(
-        "INSERT INTO incident_actors (incident_id, actor_id, position, name, type, country, date) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [
-            (incident_id, a.id, pos, a.name, a.type.value, a.country, date)
-            for pos, a in enumerate(incident.actors)
-        ],
-    )
-    await conn.executemany(
-        "INSERT INTO incident_sources "
-        "(incident_id, position, report_id, url, outlet, title, published_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (incident_id, pos, s.report_id, s.url, s.outlet, s.title, _ts_opt(s.published_at))
-            for pos, s in enumerate(incident.sources)
-        ],
-    )
+    for sql, rows in incident_children_writes(incident_id, incident, ENCODERS, qmark):
+        await conn.executemany(sql, rows)
 
 
 class SqliteIncidentRepository(_Repository):
@@ -269,11 +253,7 @@ class SqliteIncidentRepository(_Repository):
             "created_at": _ts(created),
             "updated_at": _ts(updated),
         }
-        columns = list(params)
-        sql = (
-            f"INSERT INTO incidents ({', '.join(columns)}) "
-            f"VALUES ({', '.join(':' + c for c in columns)})"
-        )
+        sql = insert_sql("incidents", params, named)
 
         async def op(conn: aiosqlite.Connection) -> Incident:
             _, rowid = await _execute(conn, sql, params)
@@ -316,7 +296,7 @@ class SqliteIncidentRepository(_Repository):
                 else _now()
             )
             params = {**_incident_params(incident), "updated_at": _ts(updated)}
-            assignments = ", ".join(f"{c} = :{c}" for c in params)
+            assignments = assignments_sql(params, named)
             await conn.execute(
                 f"UPDATE incidents SET {assignments} WHERE id = :id", {**params, "id": incident_id}
             )
@@ -329,20 +309,10 @@ class SqliteIncidentRepository(_Repository):
             await _index_incident(conn, incident_id, incident.summary, incident.evidence)
             if revision is not None:
                 await conn.execute(
-                    "INSERT INTO incident_revisions "
-                    "(incident_id, revision, changed_at, report_id, changes, note) "
-                    "VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (incident_id, revision) DO UPDATE SET "
-                    "changed_at = excluded.changed_at, report_id = excluded.report_id, "
-                    "changes = excluded.changes, note = excluded.note",
-                    (
-                        incident_id,
-                        revision.revision,
-                        _ts(revision.changed_at),
-                        revision.report_id,
-                        _json(revision.changes),
-                        revision.note,
+                    REVISION_UPSERT_SQL.format(
+                        insert_sql("incident_revisions", REVISION_COLUMNS, qmark)
                     ),
+                    revision_row(incident_id, revision, ENCODERS),
                 )
             stored = await _get_incident(conn, incident_id)
             assert stored is not None

@@ -16,7 +16,7 @@ from storage.base import (
     NotFoundError,
 )
 from storage.sqlite.repository import _Repository
-from storage.sqlite.rows import _outbox_from_row
+from storage.sqlite.rows import MAPPER
 from storage.sqlite.values import (
     _dt_opt,
     _execute,
@@ -68,7 +68,7 @@ class SqliteOutboxRepository(_Repository):
                 conn, "SELECT * FROM outbox WHERE idempotency_key = ?", (message.idempotency_key,)
             )
             assert row is not None
-            return _outbox_from_row(row), changed == 1
+            return MAPPER.outbox(row), changed == 1
 
         return await self._write(op)
 
@@ -91,7 +91,7 @@ class SqliteOutboxRepository(_Repository):
                 " ORDER BY next_attempt_at, id LIMIT :limit) RETURNING *",
                 {"now": stamp, "limit": limit},
             )
-            messages = [_outbox_from_row(row) for row in rows]
+            messages = [MAPPER.outbox(row) for row in rows]
             # RETURNING gives no order guarantee.
             messages.sort(key=lambda m: (m.next_attempt_at, m.id or 0))
             return messages
@@ -140,7 +140,7 @@ class SqliteOutboxRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> OutboxMessage | None:
             row = await _fetchone(conn, "SELECT * FROM outbox WHERE id = ?", (message_id,))
-            return None if row is None else _outbox_from_row(row)
+            return None if row is None else MAPPER.outbox(row)
 
         return await self._read(op)
 
@@ -151,7 +151,7 @@ class SqliteOutboxRepository(_Repository):
             row = await _fetchone(
                 conn, "SELECT * FROM outbox WHERE idempotency_key = ?", (idempotency_key,)
             )
-            return None if row is None else _outbox_from_row(row)
+            return None if row is None else MAPPER.outbox(row)
 
         return await self._read(op)
 

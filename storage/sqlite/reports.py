@@ -11,25 +11,14 @@ from storage.base import (
     StorageError,
 )
 from storage.fts import fts_match, fts_query
+from storage.mapping import report_values
 from storage.sqlite.fts_index import _index_report
 from storage.sqlite.repository import _Repository
-from storage.sqlite.rows import _report_from_row
-from storage.sqlite.values import _execute, _fetchall, _fetchone, _scalar, _ts, _ts_opt
+from storage.sqlite.rows import ENCODERS, MAPPER
+from storage.sqlite.values import _execute, _fetchall, _fetchone, _scalar
+from storage.statements import insert_sql, named
 
 # --- reports ----------------------------------------------------------------------------------
-
-_REPORT_COLUMNS = (
-    "url",
-    "content_hash",
-    "title",
-    "outlet",
-    "published_at",
-    "fetched_at",
-    "language",
-    "text",
-    "origin",
-    "forwarded_from",
-)
 
 
 async def _find_report_duplicate(
@@ -42,7 +31,7 @@ async def _find_report_duplicate(
         row = await _fetchone(
             conn, "SELECT * FROM reports WHERE content_hash = ?", (content_hash,)
         )
-    return None if row is None else _report_from_row(row)
+    return None if row is None else MAPPER.report(row)
 
 
 class SqliteReportRepository(_Repository):
@@ -50,22 +39,8 @@ class SqliteReportRepository(_Repository):
 
     async def add(self, report: Report) -> tuple[Report, bool]:
         """Store a report; return the stored row and whether it is new (False = duplicate)."""
-        params = {
-            "url": report.url,
-            "content_hash": report.content_hash,
-            "title": report.title,
-            "outlet": report.outlet,
-            "published_at": _ts_opt(report.published_at),
-            "fetched_at": _ts(report.fetched_at),
-            "language": report.language,
-            "text": report.text,
-            "origin": report.origin,
-            "forwarded_from": report.forwarded_from,
-        }
-        sql = (
-            f"INSERT INTO reports ({', '.join(_REPORT_COLUMNS)}) "
-            f"VALUES ({', '.join(':' + c for c in _REPORT_COLUMNS)}) ON CONFLICT DO NOTHING"
-        )
+        params = report_values(report, ENCODERS)
+        sql = f"{insert_sql('reports', params, named)} ON CONFLICT DO NOTHING"
 
         async def op(conn: aiosqlite.Connection) -> tuple[Report, bool]:
             changed, rowid = await _execute(conn, sql, params)
@@ -85,7 +60,7 @@ class SqliteReportRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> Report | None:
             row = await _fetchone(conn, "SELECT * FROM reports WHERE id = ?", (report_id,))
-            return None if row is None else _report_from_row(row)
+            return None if row is None else MAPPER.report(row)
 
         return await self._read(op)
 
@@ -110,7 +85,7 @@ class SqliteReportRepository(_Repository):
                 "WHERE reports_fts MATCH ? ORDER BY reports_fts.rank, r.id DESC LIMIT ?",
                 (await fts_match(conn, text), limit),
             )
-            return [_report_from_row(row) for row in rows]
+            return [MAPPER.report(row) for row in rows]
 
         return await self._read(op)
 
@@ -125,6 +100,6 @@ class SqliteReportRepository(_Repository):
             rows = await _fetchall(
                 conn, "SELECT * FROM reports ORDER BY id DESC LIMIT ?", (max(limit, 0),)
             )
-            return [_report_from_row(row) for row in rows]
+            return [MAPPER.report(row) for row in rows]
 
         return await self._read(op)

@@ -11,8 +11,9 @@ from bot.domain import (
     Subscription,
     SubscriptionKind,
 )
+from storage.mapping import subscription_values
 from storage.sqlite.repository import _Repository
-from storage.sqlite.rows import _subscription_from_row
+from storage.sqlite.rows import ENCODERS, MAPPER
 from storage.sqlite.values import (
     _execute,
     _fetchall,
@@ -21,10 +22,13 @@ from storage.sqlite.values import (
     _placeholders,
     _require_chat,
     _scalar,
-    _ts,
 )
+from storage.statements import insert_sql, qmark
 
 # --- subscriptions ----------------------------------------------------------------------------
+
+
+_UNIQUE = "(chat_id, kind, key)"  # one subscription per chat, kind and key
 
 
 class SqliteSubscriptionRepository(_Repository):
@@ -35,26 +39,16 @@ class SqliteSubscriptionRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> tuple[Subscription, bool]:
             await _require_chat(conn, subscription.chat_id)
-            changed, _ = await _execute(
-                conn,
-                "INSERT INTO subscriptions (chat_id, kind, key, label, min_killed, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, kind, key) DO NOTHING",
-                (
-                    subscription.chat_id,
-                    subscription.kind.value,
-                    subscription.key,
-                    subscription.label,
-                    subscription.min_killed,
-                    _ts(subscription.created_at or _now()),
-                ),
-            )
+            values = subscription_values(subscription, ENCODERS, _now())
+            sql = f"{insert_sql('subscriptions', values, qmark)} ON CONFLICT {_UNIQUE} DO NOTHING"
+            changed, _ = await _execute(conn, sql, tuple(values.values()))
             row = await _fetchone(
                 conn,
                 "SELECT * FROM subscriptions WHERE chat_id = ? AND kind = ? AND key = ?",
                 (subscription.chat_id, subscription.kind.value, subscription.key),
             )
             assert row is not None
-            return _subscription_from_row(row), changed == 1
+            return MAPPER.subscription(row), changed == 1
 
         return await self._write(op)
 
@@ -89,7 +83,7 @@ class SqliteSubscriptionRepository(_Repository):
             rows = await _fetchall(
                 conn, "SELECT * FROM subscriptions WHERE chat_id = ? ORDER BY id", (chat_id,)
             )
-            return [_subscription_from_row(row) for row in rows]
+            return [MAPPER.subscription(row) for row in rows]
 
         return await self._read(op)
 
@@ -119,7 +113,7 @@ class SqliteSubscriptionRepository(_Repository):
         )
 
         async def op(conn: aiosqlite.Connection) -> list[Subscription]:
-            return [_subscription_from_row(row) for row in await _fetchall(conn, sql, params)]
+            return [MAPPER.subscription(row) for row in await _fetchall(conn, sql, params)]
 
         return await self._read(op)
 

@@ -15,6 +15,7 @@ from storage.base import (
     NotFoundError,
     StorageError,
 )
+from storage.mapping import parse_utc
 
 T = TypeVar("T")
 Row = sqlite3.Row
@@ -47,11 +48,7 @@ def _ts_opt(value: dt.datetime | None) -> str | None:
     return None if value is None else _ts(value)
 
 
-def _dt(text: str) -> dt.datetime:
-    value = dt.datetime.fromisoformat(text)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+_dt = parse_utc
 
 
 def _dt_opt(text: str | None) -> dt.datetime | None:

@@ -33,7 +33,7 @@ def test_same_as_validation(values: tuple[Any, ...]) -> None:
         "killed_source": source,
         "killed_claims": claims,
     }
-    built = _count_from_row(row, "killed")  # type: ignore[arg-type]
+    built = _count_from_row(row, "killed")
     validated = CasualtyCount(
         min=low, max=high, status=CountStatus(status), source=source, claims=json.loads(claims)
     )
@@ -51,4 +51,4 @@ def test_negative_figures_are_still_refused() -> None:
         "killed_claims": "[]",
     }
     with pytest.raises(ValueError, match="greater than or equal"):
-        _count_from_row(row, "killed")  # type: ignore[arg-type]
+        _count_from_row(row, "killed")

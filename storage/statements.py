@@ -1,0 +1,76 @@
+"""Statement text built from column names, in either backend's placeholder style.
+
+Where the two backends' SQL differs only in its placeholders (``?`` in SQLite, ``$1`` in
+PostgreSQL), the repositories build it here from the column names and a :data:`Mark`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from bot.domain import Incident
+from storage.mapping import (
+    ACTOR_ROW_COLUMNS,
+    SOURCE_ROW_COLUMNS,
+    Encoders,
+    actor_rows,
+    source_rows,
+)
+
+# A placeholder for a statement parameter, given its 1-based position and its column.
+Mark = Callable[[int, str], str]
+
+
+def insert_sql(table: str, columns: Iterable[str], mark: Mark) -> str:
+    """``INSERT INTO table (columns) VALUES (placeholders)`` in the backend's placeholder style."""
+    names = list(columns)
+    marks = ", ".join(mark(position, name) for position, name in enumerate(names, 1))
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"
+
+
+def assignments_sql(columns: Iterable[str], mark: Mark) -> str:
+    """``a = placeholder, b = placeholder`` for an UPDATE, numbered from 1."""
+    return ", ".join(f"{name} = {mark(i, name)}" for i, name in enumerate(columns, 1))
+
+
+def qmark(_position: int, _name: str) -> str:
+    """SQLite's positional placeholder."""
+    return "?"
+
+
+def named(_position: int, name: str) -> str:
+    """SQLite's named placeholder (parameters passed as a mapping by column)."""
+    return f":{name}"
+
+
+def dollar(position: int, _name: str) -> str:
+    """PostgreSQL's numbered placeholder."""
+    return f"${position}"
+
+
+# An incident revision written again replaces the stored one; format with the INSERT text.
+REVISION_UPSERT_SQL = (
+    "{} ON CONFLICT (incident_id, revision) DO UPDATE SET "
+    "changed_at = excluded.changed_at, report_id = excluded.report_id, "
+    "changes = excluded.changes, note = excluded.note"
+)
+
+# Admin-added actors (rows of storage.mapping.ACTOR_REF_COLUMNS) and their aliases, in order.
+ACTORS_SQL = "SELECT id, name, type, country FROM actors ORDER BY id"
+ALIASES_SQL = "SELECT actor_id, alias FROM actor_aliases ORDER BY actor_id, position"
+
+
+def incident_children_writes(
+    incident_id: int, incident: Incident, enc: Encoders, mark: Mark
+) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """The statements (each with its rows, for ``executemany``) storing an incident's actors
+    and sources; the caller has removed the old ones."""
+    actors = f"{insert_sql('incident_actors', ACTOR_ROW_COLUMNS, mark)} ON CONFLICT DO NOTHING"
+    return [
+        (actors, actor_rows(incident_id, incident, enc)),
+        (
+            insert_sql("incident_sources", SOURCE_ROW_COLUMNS, mark),
+            source_rows(incident_id, incident, enc),
+        ),
+    ]

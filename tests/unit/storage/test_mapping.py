@@ -1,0 +1,122 @@
+"""The shared row mapping: each backend's statement values read back as the same model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from bot.domain import Incident
+from storage.mapping import INCIDENT_FIELDS, Encoders, RowMapper, actor_rows, source_rows
+from storage.postgres import rows as pg_rows
+from storage.sqlite import rows as sqlite_rows
+from storage.sqlite.values import _ts
+
+CREATED = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+
+
+def _incident(**changes: Any) -> Incident:
+    fields: dict[str, Any] = {
+        "id": 7,
+        "date": dt.date(2026, 2, 27),
+        "date_end": dt.date(2026, 2, 28),
+        "location": {
+            "name": "Test Town",
+            "place_key": "iq:test-town",
+            "admin1": "Test Province",
+            "country": "IQ",
+            "lat": 30.5,
+            "lon": 47.8,
+            "geo_precision": "point",
+        },
+        "actors": [{"id": "act-1", "name": "A Group", "type": "rebel_group"}],
+        "sources": [{"report_id": 4, "url": "https://news.example/a", "published_at": CREATED}],
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Remote explosive/landmine/IED",
+        "killed": {
+            "min": 3,
+            "max": 3,
+            "status": "exact",
+            "source": "police",
+            "claims": [{"min": 3, "status": "exact", "source": "police"}],
+        },
+        "injured": {"min": 1, "max": 4, "status": "approximate"},
+        "summary": "A device went off near a checkpoint.",
+        "evidence": ["a device went off", "three were killed"],
+        "is_background": True,
+        "confidence": 0.75,
+        "confidence_reasons": ["named place", "official source"],
+        "revision": 2,
+        "created_at": CREATED,
+        "updated_at": CREATED + dt.timedelta(hours=1),
+    }
+    fields.update(changes)
+    return Incident.model_validate(fields)
+
+
+def _sqlite_row(incident: Incident) -> dict[str, Any]:
+    assert incident.created_at is not None
+    assert incident.updated_at is not None
+    return {
+        **sqlite_rows._incident_params(incident),
+        "id": incident.id,
+        "created_at": _ts(incident.created_at),
+        "updated_at": _ts(incident.updated_at),
+    }
+
+
+def _postgres_row(incident: Incident) -> dict[str, Any]:
+    values = dict(zip(pg_rows.INCIDENT_COLUMNS, pg_rows.incident_args(incident), strict=True))
+    return {
+        **values,
+        "id": incident.id,
+        "created_at": incident.created_at,
+        "updated_at": incident.updated_at,
+    }
+
+
+def _read_back(
+    mapper: RowMapper, incident: Incident, stored: dict[str, Any], enc: Encoders
+) -> Incident:
+    """What a backend loads: the row and its child rows (source times as ISO text, as both
+    SQLite's column and PostgreSQL's jsonb aggregate hand them over)."""
+    incident_id = incident.id
+    assert incident_id is not None
+    actors = [mapper.actor(r[2:6]) for r in actor_rows(incident_id, incident, enc)]
+    sources = [
+        mapper.source([*r[2:6], None if r[6] is None else _iso(r[6])])
+        for r in source_rows(incident_id, incident, enc)
+    ]
+    return mapper.incident(stored, actors, sources)
+
+
+def _iso(value: str | dt.datetime) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("mapper", "to_row", "enc"),
+    [
+        (sqlite_rows.MAPPER, _sqlite_row, sqlite_rows.ENCODERS),
+        (pg_rows.MAPPER, _postgres_row, pg_rows.ENCODERS),
+    ],
+    ids=["sqlite", "postgres"],
+)
+@pytest.mark.parametrize("date_end", [dt.date(2026, 2, 28), None])
+def test_incident_reads_back_as_written(
+    mapper: RowMapper, to_row: Any, enc: Encoders, date_end: dt.date | None
+) -> None:
+    incident = _incident(date_end=date_end)
+    assert _read_back(mapper, incident, to_row(incident), enc) == incident
+
+
+def test_sqlite_stores_text_and_integers() -> None:
+    params = sqlite_rows._incident_params(_incident())
+    assert params["date"] == "2026-02-27"
+    assert params["is_background"] == 1
+    assert params["evidence"] == '["a device went off","three were killed"]'
+
+
+def test_every_backend_stores_the_same_columns() -> None:
+    assert set(sqlite_rows._incident_params(_incident())) == set(INCIDENT_FIELDS)
