@@ -41,14 +41,18 @@ from bot.services.health import HealthService
 from bot.services.instrumented import InstrumentedNotifier, TimedExtractor
 from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
-from handlers.commands import BotHandlers, bot_commands
-from handlers.feeds import FeedCommands, register_feed_handlers, schedule_feed_polling
-from handlers.jobs import DIGEST_INTERVAL_SECONDS, schedule_digests, schedule_heartbeat
+from handlers.jobs import (
+    DIGEST_INTERVAL_SECONDS,
+    schedule_digests,
+    schedule_feed_polling,
+    schedule_heartbeat,
+)
+from handlers.menu import bot_commands
 from handlers.metrics import PrometheusMetrics, instrument
 from handlers.notifier import TelegramNotifier
 from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard, log_polling_error
-from handlers.questions import QuestionHandlers
-from handlers.visuals import VisualHandlers, build_tiles
+from handlers.registry import HandlerInputs, register_all
+from handlers.visuals import build_tiles
 from handlers.web import SitrepHttpServer, Webhook
 from storage.schema import load_migrations
 from storage.sqlite import SqliteStorage
@@ -235,32 +239,21 @@ def build_application(
     runtime = Runtime(dispatcher)
     admins = settings.sitrep_admin_ids | extra_admins
 
-    feed_commands = (
-        FeedCommands(context.feeds, lambda user_id: user_id in admins) if context.feeds else None
+    register_all(
+        application,
+        HandlerInputs(
+            services=context.services,
+            settings=settings,
+            admin_ids=admins,
+            visuals=VisualService(context.storage, context.services.queries),
+            tiles=build_tiles(settings),
+            questions=QuestionService(
+                context.services.catalog, context.clock, settings.sitrep_timezone
+            ),
+            feeds=context.feeds,
+            flood_guard=console_chat is None,
+        ),
     )
-    handlers = BotHandlers(
-        context.services,
-        settings,
-        ingest_url=feed_commands.ingest_url if feed_commands else None,
-        on_queued=dispatcher.wake,
-        admin_ids=admins,
-        flood_guard=console_chat is None,
-    )
-    visuals = VisualHandlers(
-        handlers,
-        VisualService(context.storage, context.services.queries),
-        build_tiles(settings),
-        settings,
-    )
-    handlers.visuals = visuals
-    questions = QuestionService(context.services.catalog, context.clock, settings.sitrep_timezone)
-    handlers.on_question = QuestionHandlers(handlers, questions).on_question
-    handlers.register(application)
-    visuals.register(application)
-    if feed_commands is not None:
-        register_feed_handlers(application, feed_commands)
-    # Last: the catch-alls for unknown commands and buttons, after every module's handlers.
-    handlers.register_fallbacks(application)
     instrument(application, context.metrics)  # after every registration: wraps the commands
 
     async def post_init(app: AnyApplication) -> None:

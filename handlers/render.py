@@ -563,13 +563,22 @@ def status_message(status: StatusReport) -> str:
     return "\n".join(lines)
 
 
+def _report_name(outcome: IngestOutcome) -> str:
+    """ ": <b>title</b> (outlet)" when the report has them (all escaped)."""
+    report = outcome.report
+    name = f": <b>{esc(report.title)}</b>" if report.title else ""
+    return name + (f" ({esc(report.outlet)})" if report.outlet else "")
+
+
 def ingest_message(outcome: IngestOutcome) -> str:
-    """What ingesting a report did, for the admin who sent it."""
+    """What ingesting a report did, for the admin who sent it (text, link or forward)."""
+    report = outcome.report
     if outcome.duplicate:
-        ident = f" (report {outcome.report.id})" if outcome.report.id is not None else ""
-        return f"Already have this report{ident}; nothing changed."
+        ident = f" (report {report.id})" if report.id is not None else ""
+        return f"Already have this report{ident}{_report_name(outcome)}; nothing changed."
     lines = [
-        f"<b>Report {esc(outcome.report.id if outcome.report.id is not None else '')} stored.</b>",
+        f"<b>Report {esc(report.id if report.id is not None else '')} stored</b>"
+        + (_report_name(outcome) or "."),
         f"New incidents: {len(outcome.new_incidents)} · Updated: {len(outcome.updated_incidents)}",
         f"Alerts queued: {outcome.alerts_queued} · Updates queued: {outcome.updates_queued}",
     ]

@@ -8,7 +8,9 @@ import re
 import pytest
 
 from bot.domain import OutboxStatus
-from handlers.commands import CALLBACK_MAX, UserRateLimiter, help_text
+from handlers.callbacks import CALLBACK_MAX
+from handlers.errors import UserRateLimiter
+from handlers.menu import help_text
 from tests.unit.handlers.conftest import ADMIN_ID, Harness, Sent, basra_incident
 
 

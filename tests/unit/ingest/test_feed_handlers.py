@@ -16,14 +16,11 @@ from telegram.request import BaseRequest, RequestData
 from bot.domain import Feed, Report
 from bot.domain.views import IngestOutcome
 from bot.services.errors import UserError
-from handlers.feeds import (
-    Context,
-    FeedCommands,
-    feed_poll_job,
-    render_feed_list,
-    render_outcome,
-    schedule_feed_polling,
-)
+from handlers.common import Context
+from handlers.feeds import FeedCommands
+from handlers.jobs import feed_poll_job, schedule_feed_polling
+from handlers.render import ingest_message
+from handlers.render_feeds import feed_list
 from tests.httpserver import LocalHTTPServer, running_server
 from tests.integration.ingest.conftest import FeedWorld, build_world, scripted_incident
 from tests.unit.ingest.samples import article_page, rss_feed
@@ -173,7 +170,7 @@ class TestRendering:
             failures=2,
             last_error="<b>boom</b>",
         )
-        text = render_feed_list([feed])
+        text = feed_list([feed])
         assert "<script>" not in text
         assert "&lt;script&gt;" in text
         assert "&amp;b=&lt;2&gt;" in text
@@ -189,7 +186,7 @@ class TestRendering:
             text="body",
         )
         incident = scripted_incident("<b>Tikrit</b>")
-        text = render_outcome(
+        text = ingest_message(
             IngestOutcome(report=report, new_incidents=[incident], notes=["toll <rose>"])
         )
         assert "<script>" not in text
@@ -200,7 +197,7 @@ class TestRendering:
         assert "&lt;b&gt;Tikrit" in text
 
     def test_empty_list_explains_how_to_add(self) -> None:
-        assert "/feed_add" in render_feed_list([])
+        assert "/feed_add" in feed_list([])
 
 
 class TestCommands:
@@ -294,13 +291,14 @@ class TestIngestUrl:
         )
         (sent,) = request.sent("sendMessage")
         assert "Blast &amp; fire near Tikrit" in sent["text"]
-        assert "new: Tikrit" in sent["text"]
+        assert "New incidents: 1" in sent["text"]
+        assert "Tikrit" in sent["text"]
 
     async def test_outcome_rendering_duplicate(self, world: FeedWorld) -> None:
         world.server.route("/story", body=article_page())
         await world.feeds.ingest_url(world.server.url("/story"))
         again = await world.feeds.ingest_url(world.server.url("/story"))
-        assert render_outcome(again).startswith("I already have that report")
+        assert ingest_message(again).startswith("Already have this report")
 
 
 class TestUsageAndButtons:
