@@ -157,7 +157,12 @@ def _feed_service(context: AppContext) -> FeedService | None:
         return None
     fetcher = SafeFetcher(context.settings)
     return FeedService(
-        context.storage, context.services.ingestion, fetcher, context.clock, context.settings
+        context.storage,
+        context.services.ingestion,
+        fetcher,
+        context.clock,
+        context.settings,
+        outbox=context.services.outbox,
     )
 
 
@@ -237,6 +242,8 @@ def build_application(
         else Dispatcher(context.storage, notifier, context.clock, limits=limits)
     )
     runtime = Runtime(dispatcher)
+    # Every message the services queue (alerts, digests, notices) wakes this dispatcher.
+    context.services.outbox.wake_with(dispatcher.wake)
     admins = settings.sitrep_admin_ids | extra_admins
 
     register_all(
@@ -275,7 +282,7 @@ def build_application(
             return
         schedule_heartbeat(app, context.services.admin.beat)
         # A digest missed while the bot was down goes out on the first tick, once.
-        schedule_digests(app, context.services.digests, dispatcher.wake, digest_interval)
+        schedule_digests(app, context.services.digests, digest_interval)
         if context.feeds is not None:
             schedule_feed_polling(app, context.feeds, feed_interval, metrics=context.metrics)
 

@@ -36,8 +36,8 @@ def _job_queue(application: AnyApplication) -> Any:
     return application.job_queue
 
 
-def digest_tick(digests: DigestService, wake: Callable[[], None]) -> JobCallback:
-    """A job that queues the due digests and wakes the dispatcher when it queued any."""
+def digest_tick(digests: DigestService) -> JobCallback:
+    """A job that queues the due digests (queuing wakes delivery by itself)."""
 
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
@@ -47,7 +47,6 @@ def digest_tick(digests: DigestService, wake: Callable[[], None]) -> JobCallback
             return
         if queued:
             logger.info("queued %d digests", queued)
-            wake()
 
     return tick
 
@@ -72,16 +71,13 @@ def schedule_heartbeat(
 def schedule_digests(
     application: AnyApplication,
     digests: DigestService,
-    wake: Callable[[], None],
     interval: float = DIGEST_INTERVAL_SECONDS,
 ) -> None:
     """Run the digest tick on PTB's JobQueue, the first one right after start-up."""
     job_queue = _job_queue(application)
     for job in job_queue.get_jobs_by_name(DIGEST_JOB):
         job.schedule_removal()
-    job_queue.run_repeating(
-        digest_tick(digests, wake), interval=interval, first=0.1, name=DIGEST_JOB
-    )
+    job_queue.run_repeating(digest_tick(digests), interval=interval, first=0.1, name=DIGEST_JOB)
 
 
 def poll_summary_line(summary: PollSummary) -> str:

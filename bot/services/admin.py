@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage
 from bot.domain.views import StatusReport
 from bot.ports import Clock
+from bot.services.outbox import Outbox
 from storage.base import Storage
 
 logger = logging.getLogger(__name__)
@@ -33,9 +34,10 @@ def _parse_time(value: str | None) -> dt.datetime | None:
 class AdminService:
     """Health and counts for admins."""
 
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(self, storage: Storage, clock: Clock, outbox: Outbox | None = None) -> None:
         self._storage = storage
         self._clock = clock
+        self._outbox = outbox or Outbox(storage)
 
     async def status(self) -> StatusReport:
         """Counts of reports, incidents, chats, subscriptions, feeds; outbox by status."""
@@ -70,7 +72,7 @@ class AdminService:
                 await self._storage.chats.upsert(
                     Chat(id=admin_id, type=ChatType.PRIVATE, created_at=self._clock.now())
                 )
-            _, is_new = await self._storage.outbox.enqueue(
+            _, is_new = await self._outbox.enqueue(
                 OutboxMessage(
                     chat_id=admin_id,
                     kind=OutboxKind.NOTICE,

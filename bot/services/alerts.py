@@ -41,6 +41,7 @@ from pydantic_core import to_jsonable_python
 from bot.domain import Chat, Incident, OutboxKind, OutboxMessage, Subscription
 from bot.ports import Clock
 from bot.services.chats import in_quiet_hours
+from bot.services.outbox import Outbox
 from bot.services.queries import QueryService
 from storage.base import Storage
 
@@ -99,10 +100,12 @@ class AlertPlanner:
         queries: QueryService,
         clock: Clock,
         max_age: dt.timedelta = DEFAULT_MAX_AGE,
+        outbox: Outbox | None = None,
     ) -> None:
         self._storage = storage
         self._queries = queries
         self._clock = clock
+        self._outbox = outbox or Outbox(storage)
         self._max_age = max_age
 
     def is_news(self, incident: Incident, now: dt.datetime | None = None) -> bool:
@@ -190,7 +193,7 @@ class AlertPlanner:
                     silent=should_silence(chat, now),
                     changes=changes,
                 )
-                _, created = await self._storage.outbox.enqueue(
+                _, created = await self._outbox.enqueue(
                     OutboxMessage(
                         chat_id=chat_id,
                         kind=OutboxKind.UPDATE,
@@ -217,7 +220,7 @@ class AlertPlanner:
         now: dt.datetime,
     ) -> int:
         assert incident.id is not None
-        _, created = await self._storage.outbox.enqueue(
+        _, created = await self._outbox.enqueue(
             OutboxMessage(
                 chat_id=chat.id,
                 kind=OutboxKind.ALERT,

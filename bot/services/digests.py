@@ -41,6 +41,7 @@ from bot.domain.visuals import StatsSeries
 from bot.ports import Clock
 from bot.services.chats import digest_moment, in_quiet_hours, local_date, next_digest_at
 from bot.services.errors import UserError
+from bot.services.outbox import Outbox
 from bot.services.periods import parse_period, previous_period
 from bot.services.queries import SCAN_LIMIT, QueryService
 from bot.services.visuals import series_of
@@ -137,10 +138,17 @@ def group_incidents(incidents: list[Incident]) -> list[DigestGroup]:
 class DigestService:
     """Composes digests and queues the scheduled ones."""
 
-    def __init__(self, storage: Storage, queries: QueryService, clock: Clock) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        queries: QueryService,
+        clock: Clock,
+        outbox: Outbox | None = None,
+    ) -> None:
         self._storage = storage
         self._queries = queries
         self._clock = clock
+        self._outbox = outbox or Outbox(storage)
         self._lock = asyncio.Lock()
 
     def _scoped(
@@ -319,7 +327,7 @@ class DigestService:
                 fresh.last_digest_date is not None and fresh.last_digest_date >= today
             ):
                 return 0
-            _, created = await self._storage.outbox.enqueue(
+            _, created = await self._outbox.enqueue(
                 OutboxMessage(
                     chat_id=chat.id,
                     kind=OutboxKind.DIGEST,
@@ -332,7 +340,7 @@ class DigestService:
                 )
             )
             if chart is not None and created and fresh.digest_chart and not chart.empty:
-                await self._storage.outbox.enqueue(
+                await self._outbox.enqueue(
                     OutboxMessage(
                         chat_id=chat.id,
                         kind=OutboxKind.DIGEST,

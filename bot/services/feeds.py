@@ -31,6 +31,7 @@ from bot.ingest.html import ArticleError, extract_article
 from bot.ingest.text import make_report, safe_link
 from bot.ports import Clock
 from bot.services.errors import UserError
+from bot.services.outbox import Outbox
 from storage.base import Storage
 
 logger = logging.getLogger(__name__)
@@ -140,8 +141,10 @@ class FeedService:
         host_gap_seconds: float = HOST_GAP_SECONDS,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         poll_deadline_seconds: float | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self._storage = storage
+        self._outbox = outbox or Outbox(storage)
         self._ingestion = ingestion
         self._fetcher = fetcher
         self._clock = clock
@@ -432,7 +435,7 @@ class FeedService:
                 await self._storage.chats.upsert(
                     Chat(id=admin_id, type=ChatType.PRIVATE, created_at=self._clock.now())
                 )
-            _, is_new = await self._storage.outbox.enqueue(
+            _, is_new = await self._outbox.enqueue(
                 OutboxMessage(
                     chat_id=admin_id,
                     kind=OutboxKind.NOTICE,
