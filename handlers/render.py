@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 from urllib.parse import urlsplit
 
 from bot.domain import (
@@ -417,11 +416,6 @@ def _toll_words(
             part(injured, "injured", any(i.injured.known for i in incidents)),
         )
     )
-
-
-def digest_from_payload(data: Any) -> str:
-    """Render a digest stored as JSON in an outbox payload."""
-    return digest_message(Digest.model_validate(data))
 
 
 def stats_message(result: StatsResult) -> str:

@@ -22,10 +22,19 @@ from bot.domain.models import (
     Incident,
     IncidentRevision,
     Location,
-    OutboxMessage,
     Report,
     SourceRef,
     Subscription,
+)
+from bot.domain.outbox import (
+    AlertPayload,
+    ChartPayload,
+    DigestPayload,
+    OutboxMessage,
+    OutboxPayload,
+    TextPayload,
+    UnreadablePayload,
+    UpdatePayload,
 )
 from bot.domain.views import (
     ChatSettings,
@@ -46,8 +55,10 @@ from bot.domain.views import (
 __all__ = [
     "ActorRef",
     "ActorType",
+    "AlertPayload",
     "CasualtyClaim",
     "CasualtyCount",
+    "ChartPayload",
     "Chat",
     "ChatSettings",
     "ChatType",
@@ -56,6 +67,7 @@ __all__ = [
     "Digest",
     "DigestCity",
     "DigestGroup",
+    "DigestPayload",
     "EventType",
     "Feed",
     "GeoPrecision",
@@ -67,6 +79,7 @@ __all__ = [
     "Location",
     "OutboxKind",
     "OutboxMessage",
+    "OutboxPayload",
     "OutboxStatus",
     "Period",
     "Report",
@@ -79,5 +92,8 @@ __all__ = [
     "Subscription",
     "SubscriptionKind",
     "Target",
+    "TextPayload",
     "Totals",
+    "UnreadablePayload",
+    "UpdatePayload",
 ]

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage
+from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage, TextPayload
 from bot.domain.views import StatusReport
 from bot.ports import Clock
 from bot.services.outbox import Outbox
@@ -77,7 +77,7 @@ class AdminService:
                     chat_id=admin_id,
                     kind=OutboxKind.NOTICE,
                     idempotency_key=f"{key}:{admin_id}",
-                    payload={"text": text},
+                    payload=TextPayload(text=text),
                     next_attempt_at=self._clock.now(),
                 )
             )

@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.domain import Chat, OutboxKind, OutboxMessage, OutboxStatus
+from bot.domain import AlertPayload, Chat, OutboxKind, OutboxMessage, OutboxStatus
 from bot.ports import Clock, Notifier, SendResult, SendStatus
 from bot.services.alerts import alert_key, should_silence, update_key
 from bot.services.chats import in_quiet_hours, local_date
@@ -505,9 +505,8 @@ def _silenced(message: OutboxMessage, chat: Chat, now: dt.datetime) -> OutboxMes
     if message.kind is OutboxKind.NOTICE:
         return message
     silent = should_silence(chat, now)
-    return message.model_copy(
-        update={"payload": {**message.payload, "disable_notification": silent}}
-    )
+    payload = message.payload.model_copy(update={"disable_notification": silent})
+    return message.model_copy(update={"payload": payload})
 
 
 class ChatDelivery:
@@ -613,21 +612,11 @@ def _group(rows: Sequence[OutboxMessage], max_alerts: int) -> list[_Unit]:
         if len(batch) == 1:
             units.append(_Unit([batch[0]], batch[0]))
         else:
-            incidents: list[object] = []
-            matched: list[str] = []
-            for row in batch:
-                if "incidents" in row.payload:
-                    incidents.extend(row.payload["incidents"])
-                else:
-                    incidents.append(row.payload["incident"])
-                for label in row.payload.get("matched") or ():
-                    if label not in matched:
-                        matched.append(label)
-            payload = {**batch[0].payload, "incidents": incidents, "note": None}
-            if matched:
-                payload["matched"] = matched
-            combined = batch[0].model_copy(update={"payload": payload})
-            combined.payload.pop("incident", None)
+            payloads = [row.payload for row in batch if isinstance(row.payload, AlertPayload)]
+            combined_payload = payloads[0]
+            for payload in payloads[1:]:
+                combined_payload = combined_payload.with_more(payload)
+            combined = batch[0].model_copy(update={"payload": combined_payload})
             units.append(_Unit(list(batch), combined))
         batch.clear()
 
@@ -635,7 +624,7 @@ def _group(rows: Sequence[OutboxMessage], max_alerts: int) -> list[_Unit]:
         groupable = (
             row.kind is OutboxKind.ALERT
             and not row.reply_to_key
-            and ("incident" in row.payload or "incidents" in row.payload)
+            and isinstance(row.payload, AlertPayload)
         )
         if groupable:
             batch.append(row)

@@ -28,7 +28,9 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from bot.domain import (
+    ChartPayload,
     Chat,
+    DigestPayload,
     EventType,
     Incident,
     OutboxKind,
@@ -332,10 +334,9 @@ class DigestService:
                     chat_id=chat.id,
                     kind=OutboxKind.DIGEST,
                     idempotency_key=digest_key(chat.id, today),
-                    payload={
-                        "digest": digest.model_dump(mode="json"),
-                        "disable_notification": in_quiet_hours(fresh, now),
-                    },
+                    payload=DigestPayload(
+                        digest=digest, disable_notification=in_quiet_hours(fresh, now)
+                    ),
                     next_attempt_at=now,
                 )
             )
@@ -346,10 +347,7 @@ class DigestService:
                         kind=OutboxKind.DIGEST,
                         idempotency_key=digest_chart_key(chat.id, today),
                         # The picture under the digest never rings a second time.
-                        payload={
-                            "chart": chart.model_dump(mode="json"),
-                            "disable_notification": True,
-                        },
+                        payload=ChartPayload(chart=chart, disable_notification=True),
                         next_attempt_at=now,
                     )
                 )

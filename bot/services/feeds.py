@@ -17,7 +17,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from bot.config import Settings
-from bot.domain import Chat, ChatType, Feed, OutboxKind, OutboxMessage, Report
+from bot.domain import Chat, ChatType, Feed, OutboxKind, OutboxMessage, Report, TextPayload
 from bot.domain.views import IngestOutcome
 from bot.ingest.feeds import (
     FeedParseError,
@@ -440,7 +440,7 @@ class FeedService:
                     chat_id=admin_id,
                     kind=OutboxKind.NOTICE,
                     idempotency_key=f"feedfail:{feed.id}:{since}:{admin_id}",
-                    payload={"text": text},
+                    payload=TextPayload(text=text),
                     next_attempt_at=self._clock.now(),
                 )
             )

@@ -7,15 +7,18 @@ import datetime as dt
 from bot.domain import (
     ActorRef,
     ActorType,
+    AlertPayload,
     CasualtyClaim,
     CasualtyCount,
     CountStatus,
+    DigestPayload,
     GeoPrecision,
     Incident,
     OutboxKind,
     OutboxMessage,
     SourceRef,
     SubscriptionKind,
+    TextPayload,
 )
 from bot.domain.views import (
     Digest,
@@ -124,7 +127,7 @@ class TestDigest:
             chat_id=1,
             kind=OutboxKind.DIGEST,
             idempotency_key="digest:1:2024-05-10",
-            payload={"digest": digest([]).model_dump(mode="json")},
+            payload=DigestPayload(digest=digest([])),
             next_attempt_at=NOW,
         )
         assert "Daily digest" in render_outbox(message)
@@ -196,14 +199,12 @@ class TestStatsAndOutbox:
         assert "To look further back: /stats Asaib <Ahl> al-Haq" in to_plain(html)
 
     def test_grouped_alert_payload(self) -> None:
-        incidents = [
-            basra_incident().model_copy(update={"id": n}).model_dump(mode="json") for n in (1, 2)
-        ]
+        incidents = [basra_incident().model_copy(update={"id": n}) for n in (1, 2)]
         message = OutboxMessage(
             chat_id=1,
             kind=OutboxKind.ALERT,
             idempotency_key="alert:1:1",
-            payload={"incidents": incidents, "matched": ["Basra", "<AAH>"]},
+            payload=AlertPayload(incidents=incidents, matched=["Basra", "<AAH>"]),
             next_attempt_at=NOW,
         )
         text = to_plain(render_outbox(message))
@@ -217,7 +218,7 @@ class TestStatsAndOutbox:
             chat_id=1,
             kind=OutboxKind.NOTICE,
             idempotency_key="n",
-            payload={"text": "feed <broken> & failing"},
+            payload=TextPayload(text="feed <broken> & failing"),
             next_attempt_at=NOW,
         )
         assert render_outbox(message) == "feed &lt;broken&gt; &amp; failing"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.domain import OutboxKind, OutboxMessage
+from bot.domain import OutboxKind, OutboxMessage, TextPayload
 from bot.services.outbox import Outbox
 from tests.fakes import InMemoryStorage
 
@@ -15,7 +15,7 @@ def _message(key: str) -> OutboxMessage:
     return OutboxMessage(
         chat_id=1,
         kind=OutboxKind.NOTICE,
-        payload={"text": "hello"},
+        payload=TextPayload(text="hello"),
         idempotency_key=key,
         next_attempt_at=NOW,
         created_at=NOW,
