@@ -38,6 +38,7 @@ from bot.services import Services, build_services
 from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
 from bot.services.feeds import FeedService
 from bot.services.health import HealthService
+from bot.services.imports import ImportService
 from bot.services.instrumented import InstrumentedNotifier, TimedExtractor
 from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
@@ -78,6 +79,8 @@ class AppContext:
     services: Services
     clock: Clock
     extractor: Extractor
+    gazetteer: Gazetteer
+    actors: ActorRegistry
     feeds: FeedService | None = None
     metrics: Metrics = field(default_factory=NullMetrics)
     _closers: list[Any] = field(default_factory=list)
@@ -86,6 +89,23 @@ class AppContext:
         """Readiness and outbox figures over this context's storage."""
         expected = max((migration.version for migration in load_migrations()), default=0)
         return HealthService(self.storage, self.storage.schema_version, expected, self.clock)
+
+    async def imports(self) -> ImportService:
+        """Importing files (CSV, JSON, ACLED) with this context's gazetteer and registry.
+
+        The registry also knows the actors stored by earlier imports.
+        """
+        from bot.ingest.files import gazetteer_locator
+
+        extra = await self.storage.actors.all()
+        return ImportService(
+            self.storage,
+            self.services.ingestion,
+            self.clock,
+            actors=self.actors.with_extra(extra) if extra else self.actors,
+            locate=gazetteer_locator(self.gazetteer),
+            max_chars=self.settings.sitrep_max_input_chars,
+        )
 
     async def close(self) -> None:
         """Close the fetcher and the database (releases the instance lock)."""
@@ -129,7 +149,9 @@ async def open_context(
         services = build_services(
             storage, chosen_extractor, gazetteer, actors, chosen_clock, settings
         )
-        context = AppContext(settings, storage, services, chosen_clock, chosen_extractor)
+        context = AppContext(
+            settings, storage, services, chosen_clock, chosen_extractor, gazetteer, actors
+        )
         if metrics is not None:
             context.metrics = metrics
         context.feeds = _feed_service(context)

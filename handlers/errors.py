@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import time
 import traceback
@@ -129,7 +128,7 @@ class ErrorReporter:
         trace = redact(
             "".join(traceback.format_exception(type(error), error, error.__traceback__))
         )
-        text = f"<b>Sitrep error</b>\n<pre>{html.escape(trace[-3000:])}</pre>"
+        text = f"<b>Sitrep error</b>\n<pre>{esc(trace[-3000:])}</pre>"
         for admin_id in sorted(self._admin_ids):
             if chat is not None and chat.id == admin_id:
                 continue  # the admin already got the apology in this chat

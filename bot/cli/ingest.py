@@ -44,30 +44,12 @@ class IngestContext:
 async def open_ingest_context(settings: Settings) -> AsyncIterator[IngestContext]:
     """The app's context (without the instance lock, so a running bot is fine) plus imports."""
     from bot.app import open_context
-    from bot.extract.actors import ActorRegistry
-    from bot.extract.gazetteer import Gazetteer
-    from bot.ingest.files import gazetteer_locator
 
     context = await open_context(settings, lock=False, create=False)
     try:
         if context.feeds is None:
             raise CliError("feed fetching is unavailable in this installation")
-        actors = (
-            ActorRegistry.from_file(settings.sitrep_actors_file)
-            if settings.sitrep_actors_file
-            else ActorRegistry.default()
-        )
-        extra = await context.storage.actors.all()
-        if extra:
-            actors = actors.with_extra(extra)
-        imports = ImportService(
-            context.storage,
-            context.services.ingestion,
-            context.clock,
-            actors=actors,
-            locate=gazetteer_locator(Gazetteer.default()),
-            max_chars=settings.sitrep_max_input_chars,
-        )
+        imports = await context.imports()
         yield IngestContext(settings, context.storage, context.services, context.feeds, imports)
     finally:
         await context.close()
@@ -102,28 +84,11 @@ def _parse_published(value: str | None, timezone: str) -> dt.datetime | None:
 
 
 def _describe_outcome(outcome: IngestOutcome) -> list[str]:
-    report = outcome.report
-    if outcome.duplicate:
-        return [f"already stored as report {report.id}; nothing new"]
-    lines = [
-        f"stored report {report.id}"
-        + (f" ({report.title})" if report.title else "")
-        + f": {len(outcome.new_incidents)} new incident(s), "
-        f"{len(outcome.updated_incidents)} updated, {outcome.alerts_queued} alert(s) queued"
-    ]
-    for incident in [*outcome.new_incidents, *outcome.updated_incidents]:
-        lines.append(f"  #{incident.id} {_incident_line(incident)}")
-    lines.extend(f"  note: {note}" for note in outcome.notes)
-    if outcome.unextracted:
-        lines.append(f"  not extracted: {outcome.unextracted}")
-    return lines
+    """What ingesting did, as the bot tells an admin, in plain text for the terminal."""
+    from handlers.html import to_plain
+    from handlers.render import ingest_message
 
-
-def _incident_line(incident: Incident) -> str:
-    return (
-        f"{incident.date.isoformat()} {incident.location.name}: {incident.sub_event_type.value}, "
-        f"killed {incident.killed.display()}, injured {incident.injured.display()}"
-    )
+    return to_plain(ingest_message(outcome)).splitlines()
 
 
 # ------------------------------------------------------------------ sitrep ingest

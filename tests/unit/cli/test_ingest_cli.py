@@ -57,10 +57,10 @@ class TestIngest:
             capsys, "ingest", str(path), "--published", "2026-03-02", "--title", "Patrol hit"
         )
         assert status == 0
-        assert out.startswith("stored report 1 (Patrol hit)")
+        assert out.startswith("Report 1 stored: Patrol hit")
         status, out, _ = run(capsys, "ingest", str(path))
         assert status == 0
-        assert "already stored as report 1" in out
+        assert "Already have this report (report 1)" in out
 
     def test_stdin(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -68,7 +68,7 @@ class TestIngest:
         monkeypatch.setattr("sys.stdin", io.StringIO(REPORT_TEXT))
         status, out, _ = run(capsys, "ingest", "-")
         assert status == 0
-        assert out.startswith("stored report 1")
+        assert out.startswith("Report 1 stored")
 
     def test_invalid_utf8_on_stdin_is_one_line(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -93,7 +93,7 @@ class TestIngest:
         status, out, _ = run(
             capsys, "ingest", http_server.url("/other"), "--title", "My own headline"
         )
-        assert "(My own headline)" in out
+        assert "Report 2 stored: My own headline" in out
 
     @pytest.mark.parametrize(
         ("argv", "message"),

@@ -21,10 +21,10 @@ from bot.domain.views import Target
 from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.pipeline import build_rules_extractor
+from bot.ingest.text import content_hash
 from bot.services import Services, build_services
 from bot.services.alerts import alert_key, update_key
 from bot.services.errors import UserError
-from bot.services.ingestion import content_hash
 from storage.base import Storage
 from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
 from tests.unit.services.conftest import (
