@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import AsyncIterator, Iterator
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import cast
 
 import pytest
 from telegram import Bot, Update
 from telegram.ext import Application
-from telegram.request import BaseRequest, RequestData
 
 from bot.domain import Feed, Report
 from bot.domain.views import IngestOutcome
@@ -21,59 +19,13 @@ from handlers.feeds import FeedCommands
 from handlers.jobs import feed_poll_job, schedule_feed_polling
 from handlers.render import ingest_message
 from handlers.render_feeds import feed_list
+from tests.fakerequest import BOT_USER, RecordingRequest
 from tests.httpserver import LocalHTTPServer, running_server
 from tests.integration.ingest.conftest import FeedWorld, build_world, scripted_incident
 from tests.unit.ingest.samples import article_page, rss_feed
 
 ADMIN = 111
 STRANGER = 999
-BOT_USER = {"id": 42, "is_bot": True, "first_name": "Sitrep", "username": "sitrep_test_bot"}
-
-
-class RecordingRequest(BaseRequest):
-    """Answers Bot API calls locally and records them."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to release."""
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        endpoint = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        self.calls.append((endpoint, params))
-        result: Any = True
-        if endpoint == "getMe":
-            result = BOT_USER
-        elif endpoint in {"sendMessage", "editMessageText"}:
-            result = {
-                "message_id": len(self.calls),
-                "date": 0,
-                "chat": {"id": params.get("chat_id", 1), "type": "private"},
-                "text": params.get("text", ""),
-            }
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def sent(self, endpoint: str) -> list[dict[str, Any]]:
-        """Parameters of every call to one endpoint."""
-        return [params for name, params in self.calls if name == endpoint]
 
 
 @pytest.fixture
