@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SRC := bot handlers storage tests bench scripts
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chat run check lint types test format bench gazetteer eval eval-reports lock clean
+.PHONY: help install demo chat run check lint types test format bench bench-llm gazetteer eval eval-reports lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,6 +49,9 @@ format: install ## Apply ruff format and safe fixes
 
 bench: install ## Run every benchmark and print the table (EVAL_DIR=../shared/eval/dev)
 	$(BIN)/python -m bench
+
+bench-llm: install ## Time the language-model plumbing against a fake server: fallbacks, breaker, cache
+	$(BIN)/python -m bench.llm_plumbing --eval-dir $${EVAL_DIR:-../shared/eval/dev}
 
 eval: install ## Score extraction on real articles (EVAL_DIR=../shared/eval/dev)
 	$(BIN)/sitrep eval $${EVAL_DIR:-../shared/eval/dev}

@@ -115,9 +115,23 @@ class AppContext:
         await self.storage.close()
 
 
-def _extractor(gazetteer: Gazetteer, actors: ActorRegistry) -> Extractor:
-    """The rules extractor over the packaged gazetteer and the configured registry."""
-    return build_rules_extractor(gazetteer, actors)
+def _extractor(
+    settings: Settings, gazetteer: Gazetteer, actors: ActorRegistry, clock: Clock
+) -> Extractor:
+    """The rules over the packaged gazetteer and the configured registry; with a language model
+    beside them when ``SITREP_EXTRACTOR`` is ``llm`` or ``both``."""
+    rules = build_rules_extractor(gazetteer, actors)
+    if settings.sitrep_extractor == "rules":
+        return rules
+    from bot.llm import build_reader
+    from bot.llm.extractor import ModelExtractor
+
+    # Never wait on the model until the ingest service's own limit cancels the rules' answer.
+    deadline = min(
+        settings.sitrep_llm_timeout_seconds, 0.8 * settings.sitrep_extract_time_limit_seconds
+    )
+    reader = build_reader(settings, clock)
+    return ModelExtractor(rules, reader, settings.sitrep_extractor, deadline=deadline)
 
 
 async def open_context(
@@ -143,7 +157,11 @@ async def open_context(
         gazetteer = Gazetteer.default()
         actors = _actor_registry(settings)
         chosen_clock = clock or SystemClock()
-        chosen_extractor = extractor or _extractor(gazetteer, actors)
+        model_closer = None
+        if extractor is None:
+            extractor = _extractor(settings, gazetteer, actors, chosen_clock)
+            model_closer = getattr(extractor, "aclose", None)
+        chosen_extractor = extractor
         if metrics is not None:
             chosen_extractor = TimedExtractor(chosen_extractor, metrics)
         services = build_services(
@@ -152,6 +170,8 @@ async def open_context(
         context = AppContext(
             settings, storage, services, chosen_clock, chosen_extractor, gazetteer, actors
         )
+        if model_closer is not None:
+            context._closers.append(model_closer)
         if metrics is not None:
             context.metrics = metrics
         context.feeds = _feed_service(context)

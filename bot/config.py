@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -81,6 +81,33 @@ class Settings(BaseSettings):
     sitrep_actors_file: Path | None = Field(default=None, validation_alias="SITREP_ACTORS_FILE")
     sitrep_user_rate_per_minute: int = Field(
         default=30, ge=1, le=10_000, validation_alias="SITREP_USER_RATE_PER_MINUTE"
+    )
+    # The optional language-model extractor (issue 18). "rules" needs none of the LLM settings.
+    sitrep_extractor: Literal["rules", "llm", "both"] = Field(
+        default="rules", validation_alias="SITREP_EXTRACTOR"
+    )
+    sitrep_llm_base_url: str | None = Field(default=None, validation_alias="SITREP_LLM_BASE_URL")
+    sitrep_llm_model: str | None = Field(default=None, validation_alias="SITREP_LLM_MODEL")
+    sitrep_llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias="SITREP_LLM_API_KEY"
+    )
+    sitrep_llm_timeout_seconds: float = Field(
+        default=15.0, gt=0, le=600, validation_alias="SITREP_LLM_TIMEOUT_SECONDS"
+    )
+    sitrep_llm_daily_requests: int = Field(
+        default=1000, ge=0, le=10_000_000, validation_alias="SITREP_LLM_DAILY_REQUESTS"
+    )
+    sitrep_llm_daily_tokens: int = Field(
+        default=0, ge=0, le=10_000_000_000, validation_alias="SITREP_LLM_DAILY_TOKENS"
+    )
+    sitrep_llm_structured_output: Literal["auto", "json_schema", "json_object", "none"] = Field(
+        default="auto", validation_alias="SITREP_LLM_STRUCTURED_OUTPUT"
+    )
+    sitrep_llm_cooldown_seconds: float = Field(
+        default=300.0, ge=0, le=86_400, validation_alias="SITREP_LLM_COOLDOWN_SECONDS"
+    )
+    sitrep_llm_cache_dir: Path | None = Field(
+        default=None, validation_alias="SITREP_LLM_CACHE_DIR"
     )
     # --- webhooks, health and metrics (see ``webhook_path``, ``http_port``) -------------------
     sitrep_webhook_url: str | None = Field(default=None, validation_alias="SITREP_WEBHOOK_URL")
@@ -169,6 +196,29 @@ class Settings(BaseSettings):
             msg = "must start with http:// or https://"
             raise ValueError(msg)
         return value
+
+    @field_validator("sitrep_llm_base_url")
+    @classmethod
+    def _valid_llm_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            msg = "must start with http:// or https:// (e.g. http://127.0.0.1:11434/v1)"
+            raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _llm_needs_endpoint(self) -> Settings:
+        if self.sitrep_extractor != "rules" and not (
+            self.sitrep_llm_base_url and (self.sitrep_llm_model or "").strip()
+        ):
+            msg = (
+                f"SITREP_EXTRACTOR={self.sitrep_extractor} needs SITREP_LLM_BASE_URL and "
+                "SITREP_LLM_MODEL (or set SITREP_EXTRACTOR=rules)"
+            )
+            raise ValueError(msg)
+        return self
 
     @field_validator("sitrep_tile_url")
     @classmethod
@@ -270,6 +320,24 @@ class Settings(BaseSettings):
             return None
         secret = self.telegram_bot_token.get_secret_value().strip()
         return secret or None
+
+    @property
+    def llm_api_key(self) -> str | None:
+        """The language-model API key in clear text (for the Authorization header only)."""
+        if self.sitrep_llm_api_key is None:
+            return None
+        secret = self.sitrep_llm_api_key.get_secret_value().strip()
+        return secret or None
+
+    @property
+    def llm_cache_dir(self) -> Path:
+        """Where model replies go (``SITREP_LLM_CACHE_DIR`` or ``<data dir>/llm-cache``)."""
+        return self.sitrep_llm_cache_dir or self.sitrep_data_dir / "llm-cache"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret in clear text, for the log redaction filter."""
+        return tuple(s for s in (self.token, self.webhook_secret, self.llm_api_key) if s)
 
     @property
     def log_level(self) -> int:

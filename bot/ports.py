@@ -9,9 +9,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from bot.domain import Incident, OutboxMessage, Report
+from bot.domain import ExtractorHealth, Incident, OutboxMessage, Report
 
 
 class Clock(Protocol):
@@ -43,6 +43,15 @@ class Extractor(Protocol):
 
     async def extract(self, report: Report) -> list[Incident]:
         """Incidents the report describes (without ids or sources; the services add those)."""
+        ...
+
+
+@runtime_checkable
+class ReportsHealth(Protocol):
+    """An extractor that can say how it is doing (the language-model one); shown by /status."""
+
+    def health(self) -> ExtractorHealth:
+        """Its state now (never raises, never blocks)."""
         ...
 
 

@@ -8,7 +8,7 @@ from telegram import Message, MessageOriginChannel, MessageOriginChat, Update
 from telegram.ext import CommandHandler, filters
 
 from bot.services.errors import UserError
-from handlers import render
+from handlers import render_admin
 from handlers.common import AnyApplication, Context, Toolkit, arg_text, safe, send
 from handlers.html import esc
 
@@ -53,7 +53,7 @@ class AdminHandlers:
         if not self.kit.sender_is_admin(update):
             await send(update, esc(ADMIN_ONLY))
             return
-        await send(update, render.status_message(await self.services.admin.status()))
+        await send(update, render_admin.status_message(await self.services.admin.status()))
 
     async def cmd_ingest(self, update: Update, context: Context) -> None:
         """/ingest <text or URL> for admins (or forward a message to the bot privately)."""
@@ -94,7 +94,7 @@ class AdminHandlers:
             url=url,
             published_at=published,
         )
-        await send(update, render.ingest_message(outcome))
+        await send(update, render_admin.ingest_message(outcome))
 
     async def on_private_text(self, update: Update, context: Context) -> None:
         """Plain text in a private chat: an admin's pasted or forwarded report is ingested."""

@@ -1,6 +1,6 @@
 """Admin commands for feeds (/feeds, /feed_add, /feed_remove) and the /ingest <url> helper.
 
-Feed titles, URLs and page text are untrusted: the renderers (handlers.render_feeds) escape them.
+Feed titles, URLs and page text are untrusted: the renderers (handlers.render_admin) escape them.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from bot.services.feeds import FeedService
 from handlers.callbacks import RemoveFeed, decode, matching
 from handlers.common import AnyApplication, Context, button, keyboard
 from handlers.html import esc
-from handlers.render import ingest_message
-from handlers.render_feeds import MAX_LISTED, feed_added, feed_list, short
+from handlers.render_admin import MAX_LISTED, feed_added, feed_list, ingest_message, short
 
 ADMIN_ONLY = "Only Sitrep's admins can manage feeds and ingest links."
 

@@ -1,6 +1,7 @@
 """Keep secrets out of every log line: a redaction filter and quiet HTTP loggers.
 
-Secrets are the bot token (exactly, and anything shaped like one) and the user name and
+Secrets are the bot token (exactly, and anything shaped like one), the others given to
+``install_redaction`` (the webhook secret, the language-model API key), and the user name and
 password of any URL (``https://user:password@host/``, e.g. a Bot API server behind a proxy
 given in ``TELEGRAM_API_BASE_URL``).
 """

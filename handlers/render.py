@@ -23,9 +23,7 @@ from bot.domain.views import (
     ChatSettings,
     Digest,
     IncidentPage,
-    IngestOutcome,
     StatsResult,
-    StatusReport,
 )
 from handlers.html import esc, link
 
@@ -537,51 +535,4 @@ def settings_message(view: ChatSettings) -> str:
         "Change with <code>/timezone Asia/Baghdad</code>, <code>/digest_time 07:00</code>, "
         "<code>/quiet 22:00-07:00</code>."
     )
-    return "\n".join(lines)
-
-
-def status_message(status: StatusReport) -> str:
-    """What an admin sees with /status."""
-    outbox = ", ".join(f"{esc(key)} {value}" for key, value in sorted(status.outbox.items()))
-    lines = [
-        "<b>Sitrep status</b>",
-        f"Reports: {status.reports} · Incidents: {status.incidents}",
-        f"Chats: {status.chats} · Subscriptions: {status.subscriptions} · Feeds: {status.feeds}",
-        f"Queue: {status.queue_length} waiting ({outbox or 'empty'})",
-        "Last ingest: "
-        + (f"{status.last_ingest_at:%Y-%m-%d %H:%M} UTC" if status.last_ingest_at else "never"),
-    ]
-    if status.last_error:
-        when = f" at {status.last_error_at:%Y-%m-%d %H:%M} UTC" if status.last_error_at else ""
-        lines.append(f"Last error{when}: {esc(_shorten(status.last_error, 300))}")
-    return "\n".join(lines)
-
-
-def _report_name(outcome: IngestOutcome) -> str:
-    """ ": <b>title</b> (outlet)" when the report has them (all escaped)."""
-    report = outcome.report
-    name = f": <b>{esc(report.title)}</b>" if report.title else ""
-    return name + (f" ({esc(report.outlet)})" if report.outlet else "")
-
-
-def ingest_message(outcome: IngestOutcome) -> str:
-    """What ingesting a report did, for the admin who sent it (text, link or forward)."""
-    report = outcome.report
-    if outcome.duplicate:
-        ident = f" (report {report.id})" if report.id is not None else ""
-        return f"Already have this report{ident}{_report_name(outcome)}; nothing changed."
-    lines = [
-        f"<b>Report {esc(report.id if report.id is not None else '')} stored</b>"
-        + (_report_name(outcome) or "."),
-        f"New incidents: {len(outcome.new_incidents)} · Updated: {len(outcome.updated_incidents)}",
-        f"Alerts queued: {outcome.alerts_queued} · Updates queued: {outcome.updates_queued}",
-    ]
-    for incident in [*outcome.new_incidents, *outcome.updated_incidents][:10]:
-        lines.append(incident_line(incident))
-    for note in outcome.notes[:10]:
-        lines.append(f"<i>{esc(note)}</i>")
-    if outcome.unextracted:
-        lines.append(f"Stored without incidents: {esc(outcome.unextracted)}.")
-    elif not outcome.new_incidents and not outcome.updated_incidents:
-        lines.append("No incident was recognised in this text.")
     return "\n".join(lines)

@@ -42,7 +42,7 @@ def run(database: str | None) -> None:
 
     from handlers.redaction import redact
 
-    install_redaction(settings.token, settings.webhook_secret)
+    install_redaction(settings.token, *settings.secrets)
     _quiet_libraries(console=False)
     from handlers.web import HttpServerError
 
@@ -73,7 +73,7 @@ async def _console(
     from handlers.redaction import install_redaction
 
     configure_console_logging(settings.log_level, settings.database_path.parent / "console.log")
-    install_redaction(settings.token)
+    install_redaction(settings.token, *settings.secrets)
     _quiet_libraries(console=True)
     # The demo may make its own database; the chat needs one made by `sitrep db migrate`.
     context = await open_context(settings, create=demo)

@@ -42,6 +42,11 @@ def _read_input(source: str) -> str:
         raise CliError(f"cannot read {source}: {exc.strerror or exc}") from exc
 
 
+def print_human(incidents: list[Any]) -> None:
+    """Incidents as an indented text list."""
+    _print_human(incidents)
+
+
 def _print_human(incidents: list[Any]) -> None:
     if not incidents:
         click.echo("no incidents found")
@@ -85,7 +90,17 @@ def register(app: click.Group) -> None:
         help="Publication time (UTC); overrides a PUBLISHED: header line.",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of incidents.")
-    def extract_command(source: str, published: str | None, as_json: bool) -> None:
+    @click.option(
+        "--extractor",
+        "extractor_name",
+        type=click.Choice(["rules", "llm", "both"]),
+        default="rules",
+        show_default=True,
+        help="llm/both also ask the model set by SITREP_LLM_* and show confidence and reasons.",
+    )
+    def extract_command(
+        source: str, published: str | None, as_json: bool, extractor_name: str
+    ) -> None:
         """Extract incidents from a news report (a file, or - for standard input).
 
         Leading URL: / PUBLISHED: / TITLE: lines (the eval format) are read as metadata.
@@ -102,8 +117,13 @@ def register(app: click.Group) -> None:
             when = parse_published(headers["published"])
         if not body.strip():
             raise CliError("the input is empty")
-        extractor: Extractor = build_rules_extractor()
         report = report_from_text(body, when, title=headers.get("title"))
+        if extractor_name != "rules":
+            from bot.cli.llm_eval import extract_with_model
+
+            extract_with_model(report, extractor_name, as_json=as_json)
+            return
+        extractor: Extractor = build_rules_extractor()
         incidents = asyncio.run(extractor.extract(report))
         if as_json:
             click.echo(json.dumps([incident_to_json(i) for i in incidents], ensure_ascii=False,
@@ -127,7 +147,15 @@ def register(app: click.Group) -> None:
         show_default=True,
         help="Passes over the folder when measuring articles per second.",
     )
-    def eval_command(folder: Path, verbose: bool, repeat: int) -> None:
+    @click.option(
+        "--extractor",
+        "extractor_name",
+        type=click.Choice(["rules", "llm", "both"]),
+        default="rules",
+        show_default=True,
+        help="llm/both score the model set by SITREP_LLM_* and print its cost and time.",
+    )
+    def eval_command(folder: Path, verbose: bool, repeat: int, extractor_name: str) -> None:
         """Measure extraction on a folder of articles with a gold.json (eval format)."""
         from bot.extract.evaluation import GoldFormatError, load_gold
 
@@ -140,15 +168,16 @@ def register(app: click.Group) -> None:
             gold = load_gold(json.loads(gold_path.read_text(encoding="utf-8")))
         except (json.JSONDecodeError, GoldFormatError) as exc:
             raise CliError(f"{gold_path}: {exc}") from exc
+        if extractor_name != "rules":
+            from bot.cli.llm_eval import run_model_eval
+
+            run_model_eval(folder, gold, extractor_name, verbose=verbose)
+            return
         _run_eval(folder, gold, verbose=verbose, repeat=repeat)
 
 
 def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> None:
-    from bot.extract.actors import ActorRegistry
-    from bot.extract.evaluation import engine_matchers, score_article, summarize_scores
-    from bot.extract.gazetteer import Gazetteer
     from bot.extract.pipeline import build_rules_extractor, report_from_text
-    from bot.extract.text import parse_header, parse_published
 
     started, started_cpu = time.perf_counter(), time.process_time()
     extractor: Extractor = build_rules_extractor()
@@ -158,6 +187,26 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
     asyncio.run(extractor.extract(warm))
     startup = time.perf_counter() - started
     startup_cpu = time.process_time() - started_cpu
+
+    inputs = load_inputs(folder, gold)
+
+    results: list[list[Any]] = []
+    # CPU time of this process: the machine may be busy with other work.
+    started = time.process_time()
+    for _ in range(repeat):
+        results = asyncio.run(_extract_all(extractor, [report for _, report in inputs]))
+    elapsed = time.process_time() - started
+    per_second = len(inputs) * repeat / elapsed if elapsed > 0 else float("inf")
+
+    print_scores(inputs, results, verbose=verbose)
+    click.echo(f"speed:             {per_second:.0f} articles/s ({repeat} passes, one core)")
+    click.echo(f"engine start-up:   {startup:.2f} s wall, {startup_cpu:.2f} s CPU")
+
+
+def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
+    """Each gold article with its report (text, publication time and title from the file)."""
+    from bot.extract.pipeline import report_from_text
+    from bot.extract.text import parse_header, parse_published
 
     inputs: list[tuple[Any, Report]] = []
     for article in gold:
@@ -169,17 +218,18 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
         if when is None and article.published is not None:
             when = parse_published(article.published.isoformat())
         inputs.append((article, report_from_text(body, when, title=headers.get("title"))))
+    return inputs
 
-    results: list[list[Any]] = []
-    # CPU time of this process: the machine may be busy with other work.
-    started = time.process_time()
-    for _ in range(repeat):
-        results = asyncio.run(_extract_all(extractor, [report for _, report in inputs]))
-    elapsed = time.process_time() - started
-    per_second = len(inputs) * repeat / elapsed if elapsed > 0 else float("inf")
+
+def print_scores(
+    inputs: Sequence[tuple[Any, Report]], results: Sequence[list[Incident]], *, verbose: bool
+) -> None:
+    """Score each article's incidents against its gold and print the summary table."""
+    from bot.extract.actors import ActorRegistry
+    from bot.extract.evaluation import engine_matchers, score_article, summarize_scores
+    from bot.extract.gazetteer import Gazetteer
 
     actor_matches, admin1_matches = engine_matchers(ActorRegistry.default(), Gazetteer.default())
-
     scores = []
     for (article, _), incidents in zip(inputs, results, strict=True):
         score = score_article(
@@ -204,8 +254,6 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
     click.echo(
         f"secondary recall:  {pct(summary.secondary_recall)}  ({summary.secondary_total} gold)"
     )
-    click.echo(f"speed:             {per_second:.0f} articles/s ({repeat} passes, one core)")
-    click.echo(f"engine start-up:   {startup:.2f} s wall, {startup_cpu:.2f} s CPU")
 
 
 def pct(value: float) -> str:

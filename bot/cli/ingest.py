@@ -86,7 +86,7 @@ def _parse_published(value: str | None, timezone: str) -> dt.datetime | None:
 def _describe_outcome(outcome: IngestOutcome) -> list[str]:
     """What ingesting did, as the bot tells an admin, in plain text for the terminal."""
     from handlers.html import to_plain
-    from handlers.render import ingest_message
+    from handlers.render_admin import ingest_message
 
     return to_plain(ingest_message(outcome)).splitlines()
 

@@ -220,6 +220,31 @@ class IngestOutcome(_View):
     unextracted: str | None = None  # why the report was stored without reading incidents
 
 
+class ExtractorHealth(_View):
+    """Which extractor reads the reports and, with a language model, how the model is doing."""
+
+    mode: Literal["rules", "llm", "both"] = "rules"
+    model: str | None = None
+    state: str = "ok"  # "ok", "failing", "paused", "over budget"
+    last_outcome: str | None = None  # "timeout", "server_error", ...
+    last_detail: str | None = None
+    last_failure_at: dt.datetime | None = None
+    requests_today: int = 0
+    max_requests: int = 0
+    tokens_today: int = 0
+    cache_hits: int = 0
+    cache_misses: int = 0
+    rules_alone: int = 0  # reports the rules answered alone because the model could not
+    paused_for_seconds: float = 0.0
+
+    _aware = field_validator("last_failure_at")(_require_aware)
+
+    @property
+    def model_down(self) -> bool:
+        """Whether the rules are answering alone right now."""
+        return self.mode != "rules" and self.state in ("failing", "paused", "over budget")
+
+
 class StatusReport(_View):
     """What an admin sees with /status."""
 
@@ -232,6 +257,7 @@ class StatusReport(_View):
     last_ingest_at: dt.datetime | None = None
     last_error: str | None = None
     last_error_at: dt.datetime | None = None
+    extractor: ExtractorHealth = Field(default_factory=ExtractorHealth)
 
     _aware = field_validator("last_ingest_at", "last_error_at")(_require_aware)
 

@@ -77,7 +77,7 @@ def build_services(  # noqa: PLR0917 - every service needs these six
     catalog = CatalogService(gazetteer, actors, storage)
     queries = QueryService(storage, catalog, clock, settings)
     outbox = Outbox(storage)
-    admin = AdminService(storage, clock, outbox)
+    admin = AdminService(storage, clock, extractor, outbox)
     planner = AlertPlanner(storage, queries, clock, max_age=alert_max_age, outbox=outbox)
     return Services(
         catalog=catalog,

@@ -7,8 +7,8 @@ import logging
 from collections.abc import Iterable
 
 from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage, TextPayload
-from bot.domain.views import StatusReport
-from bot.ports import Clock
+from bot.domain.views import ExtractorHealth, StatusReport
+from bot.ports import Clock, Extractor, ReportsHealth
 from bot.services.outbox import Outbox
 from storage.base import Storage
 
@@ -34,10 +34,26 @@ def _parse_time(value: str | None) -> dt.datetime | None:
 class AdminService:
     """Health and counts for admins."""
 
-    def __init__(self, storage: Storage, clock: Clock, outbox: Outbox | None = None) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        extractor: Extractor | None = None,
+        outbox: Outbox | None = None,
+    ) -> None:
         self._storage = storage
         self._clock = clock
+        self._extractor: object = extractor
         self._outbox = outbox or Outbox(storage)
+
+    def extractor_health(self) -> ExtractorHealth:
+        """Which extractor runs and, for a language model, whether the rules answer alone."""
+        if isinstance(self._extractor, ReportsHealth):
+            try:
+                return self._extractor.health()
+            except Exception:  # status must answer even if the extractor is confused
+                logger.exception("could not read the extractor's health")
+        return ExtractorHealth()
 
     async def status(self) -> StatusReport:
         """Counts of reports, incidents, chats, subscriptions, feeds; outbox by status."""
@@ -52,6 +68,7 @@ class AdminService:
             last_ingest_at=_parse_time(await meta.get(META_LAST_INGEST)),
             last_error=await meta.get(META_LAST_ERROR),
             last_error_at=_parse_time(await meta.get(META_LAST_ERROR_AT)),
+            extractor=self.extractor_health(),
         )
 
     async def beat(self) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import time
 
-from bot.domain import Incident, OutboxMessage, Report
-from bot.ports import Clock, Extractor, Metrics, Notifier, SendResult, SendStatus
+from bot.domain import ExtractorHealth, Incident, OutboxMessage, Report
+from bot.ports import Clock, Extractor, Metrics, Notifier, ReportsHealth, SendResult, SendStatus
 
 
 class InstrumentedNotifier:
@@ -51,3 +51,8 @@ class TimedExtractor:
             return await self._inner.extract(report)
         finally:
             self._metrics.extraction_timed(time.perf_counter() - started)
+
+    def health(self) -> ExtractorHealth:
+        """The wrapped extractor's health for /status (the rules' when it reports none)."""
+        inner: object = self._inner
+        return inner.health() if isinstance(inner, ReportsHealth) else ExtractorHealth()

@@ -350,12 +350,18 @@ class TestRunBot:
             base = f"http://127.0.0.1:{port}"
             async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=30) as http:
                 assert (await http.get("/healthz")).status_code == 200
+                # The reply reaches the fake server before the handler returns and is counted.
+                counted = 'sitrep_commands_total{command="help",outcome="ok"} 1.0'
+                deadline = time.monotonic() + 30
                 page = (await http.get("/metrics")).text
+                while counted not in page and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+                    page = (await http.get("/metrics")).text
                 webhook = await http.post("/", json={"update_id": 1})
         finally:
             stop.set()
             await asyncio.wait_for(task, 60)
-        assert 'sitrep_commands_total{command="help",outcome="ok"} 1.0' in page
+        assert counted in page
         assert webhook.status_code == 404  # no webhook route while polling
         assert api.calls_of("getUpdates")
         assert api.calls_of("setWebhook") == []

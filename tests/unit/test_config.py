@@ -146,6 +146,43 @@ class TestEnvExample:
         assert load_settings() == defaults
 
 
+class TestLanguageModelSettings:
+    def test_rules_need_nothing(self) -> None:
+        settings = load_settings()
+        assert settings.sitrep_extractor == "rules"
+        assert settings.llm_api_key is None
+        assert settings.llm_cache_dir == Path("data") / "llm-cache"
+
+    def test_llm_needs_an_endpoint_and_a_model(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("SITREP_EXTRACTOR", "both")
+        monkeypatch.setenv("SITREP_LLM_MODEL", "qwen2.5:7b")
+        with pytest.raises(SettingsError, match="SITREP_LLM_BASE_URL") as info:
+            load_settings()
+        assert "?" not in str(info.value)
+
+    def test_unknown_extractor_names_the_variable(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("SITREP_EXTRACTOR", "gpt")
+        with pytest.raises(SettingsError, match="SITREP_EXTRACTOR"):
+            load_settings()
+
+    def test_base_url_must_be_http(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("SITREP_LLM_BASE_URL", "127.0.0.1:11434")
+        with pytest.raises(SettingsError, match="SITREP_LLM_BASE_URL"):
+            load_settings()
+
+    def test_key_is_secret_and_listed_for_redaction(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:TOKEN-VALUE")
+        monkeypatch.setenv("SITREP_EXTRACTOR", "llm")
+        monkeypatch.setenv("SITREP_LLM_BASE_URL", "http://127.0.0.1:8080/v1/")
+        monkeypatch.setenv("SITREP_LLM_MODEL", "local")
+        monkeypatch.setenv("SITREP_LLM_API_KEY", "sk-KEY-VALUE")
+        settings = load_settings()
+        assert settings.sitrep_llm_base_url == "http://127.0.0.1:8080/v1"
+        assert settings.secrets == ("123:TOKEN-VALUE", "sk-KEY-VALUE")
+        assert "KEY-VALUE" not in repr(settings)
+        assert "KEY-VALUE" not in str(settings.model_dump())
+
+
 class TestWebhookSettings:
     SECRET = "Abc_123-xyz"
 

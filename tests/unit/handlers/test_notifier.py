@@ -197,6 +197,20 @@ class TestRedaction:
         for handler in logging.getLogger().handlers:
             handler.filters = [f for f in handler.filters if not isinstance(f, RedactingFilter)]
 
+    def test_install_redacts_the_model_api_key_too(self) -> None:
+        key = "sk-live-abcdefghijklmnop"
+        log_filter = install_redaction(TOKEN, key, None)
+        try:
+            record = logging.LogRecord(
+                "bot.llm", logging.WARNING, __file__, 1, "rejected: key %s", (key,), None
+            )
+            log_filter.filter(record)
+            assert key not in record.getMessage()
+            assert "<redacted-token>" in record.getMessage()
+        finally:
+            for handler in logging.getLogger().handlers:
+                handler.filters = [f for f in handler.filters if f is not log_filter]
+
 
 class TestChartPayload:
     """The week's chart under a digest: drawn by the notifier, sent as a silent photo."""

@@ -24,13 +24,15 @@ from bot.domain.views import (
     Digest,
     DigestCity,
     DigestGroup,
+    ExtractorHealth,
     IncidentPage,
     Period,
     StatsResult,
+    StatusReport,
     Target,
     Totals,
 )
-from handlers import render
+from handlers import render, render_admin
 from handlers.html import to_plain
 from handlers.outbox_render import render_outbox
 from tests.unit.handlers.conftest import basra_incident
@@ -222,6 +224,40 @@ class TestStatsAndOutbox:
             next_attempt_at=NOW,
         )
         assert render_outbox(message) == "feed &lt;broken&gt; &amp; failing"
+
+
+class TestStatus:
+    def test_rules_only(self) -> None:
+        text = to_plain(render_admin.status_message(StatusReport()))
+        assert "Extractor: rules (offline)" in text
+        assert "model" not in text
+
+    def test_model_down_says_the_rules_answer_alone(self) -> None:
+        health = ExtractorHealth(
+            mode="both",
+            model="qwen<7b>",
+            state="paused",
+            last_outcome="server_error",
+            last_detail="HTTP 500",
+            requests_today=12,
+            max_requests=1000,
+            cache_hits=5,
+            cache_misses=7,
+            rules_alone=3,
+            paused_for_seconds=240,
+        )
+        html = render_admin.status_message(StatusReport(extractor=health))
+        assert "qwen&lt;7b&gt;" in html
+        text = to_plain(html)
+        assert "rules are answering alone: server_error (HTTP 500); next try in 4 min" in text
+        assert "12/1000 requests today" in text
+        assert "cache 5 hits, 7 misses" in text
+
+    def test_model_ok_has_no_warning(self) -> None:
+        health = ExtractorHealth(mode="llm", model="m", state="ok")
+        text = to_plain(render_admin.status_message(StatusReport(extractor=health)))
+        assert "Extractor: llm · model m: ok" in text
+        assert "alone:" not in text
 
 
 def _two_sided() -> Incident:

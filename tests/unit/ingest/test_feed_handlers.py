@@ -17,8 +17,7 @@ from bot.services.errors import UserError
 from handlers.common import Context
 from handlers.feeds import FeedCommands
 from handlers.jobs import feed_poll_job, schedule_feed_polling
-from handlers.render import ingest_message
-from handlers.render_feeds import feed_list
+from handlers.render_admin import feed_list, ingest_message
 from tests.fakerequest import BOT_USER, RecordingRequest
 from tests.httpserver import LocalHTTPServer, running_server
 from tests.integration.ingest.conftest import FeedWorld, build_world, scripted_incident

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.domain import Feed, SubscriptionKind
+from bot.domain import ExtractorHealth, Feed, Incident, Report, SubscriptionKind
 from bot.domain.views import Target
 from bot.services import Services
+from bot.services.admin import AdminService
 from storage.base import Storage
 from tests.fakes import MutableClock
 from tests.unit.services.conftest import add_chat
@@ -27,6 +28,45 @@ async def test_status_counts_everything(
     assert status.last_error == "feed timed out"
     assert status.last_error_at == clock.now()
     assert status.last_ingest_at is None
+
+
+class _ModelExtractor:
+    """An extractor that reports a language model paused after failures."""
+
+    def __init__(self, health: ExtractorHealth | Exception) -> None:
+        self._health = health
+
+    async def extract(self, report: Report) -> list[Incident]:
+        return []
+
+    def health(self) -> ExtractorHealth:
+        if isinstance(self._health, Exception):
+            raise self._health
+        return self._health
+
+
+async def test_status_shows_rules_when_no_model(services: Services) -> None:
+    status = await services.admin.status()
+    assert status.extractor.mode == "rules"
+    assert not status.extractor.model_down
+
+
+async def test_status_says_when_the_rules_answer_alone(
+    storage: Storage, clock: MutableClock
+) -> None:
+    down = ExtractorHealth(
+        mode="both", model="local-7b", state="paused", last_outcome="timeout", rules_alone=4
+    )
+    status = await AdminService(storage, clock, _ModelExtractor(down)).status()
+    assert status.extractor.model_down
+    assert status.extractor.rules_alone == 4
+
+
+async def test_a_confused_extractor_does_not_break_status(
+    storage: Storage, clock: MutableClock
+) -> None:
+    status = await AdminService(storage, clock, _ModelExtractor(RuntimeError("x"))).status()
+    assert status.extractor.mode == "rules"
 
 
 class TestHeartbeat:
