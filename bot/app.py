@@ -216,6 +216,59 @@ class Runtime:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
 
+    async def stop_dispatcher(self, app: AnyApplication) -> None:
+        """post_stop: let the dispatcher finish its sends (unsent rows recover on start-up)."""
+        self.stop.set()
+        if self.task is not None:
+            try:
+                await asyncio.wait_for(self.task, timeout=60)
+            except TimeoutError:
+                logger.error("dispatcher did not stop in time; unsent rows recover on start-up")
+            self.task = None
+
+
+def _builder(
+    settings: Settings,
+    context: AppContext,
+    bot_token: str,
+    *,
+    request: BaseRequest | None,
+    get_updates_request: BaseRequest | None,
+    console: bool,
+    on_token_revoked: Callable[[], None] | None,
+    polling: bool,
+    rate_limiter: bool,
+) -> tuple[Any, UnauthorizedGuard | None]:
+    """PTB's builder with our defaults; outside the console, getUpdates is guarded for 401s."""
+    # Opt in to PTB's timedelta durations (RetryAfter.retry_after); our code handles both.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    builder = (
+        ApplicationBuilder()
+        .token(bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.sitrep_timezone)))
+        # A slow /ingest of a web page must not make everyone else wait for their answers.
+        .concurrent_updates(CONCURRENT_UPDATES)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    guard: UnauthorizedGuard | None = None
+    if not console:
+        guard = UnauthorizedGuard(
+            settings.sitrep_admin_ids, context.services.admin.record_error, on_token_revoked
+        )
+        polling_request = get_updates_request or HTTPXRequest(connection_pool_size=1)
+        builder = builder.get_updates_request(GuardedUpdatesRequest(polling_request, guard))
+    elif get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if not polling:
+        builder = builder.updater(None)
+    if rate_limiter:
+        # Replies to commands: absorb an occasional 429; the outbox has its own pacing.
+        limited: Any = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = limited
+    return builder, guard
+
 
 def build_application(
     settings: Settings,
@@ -236,110 +289,107 @@ def build_application(
     """The PTB Application: handlers, command menu, dispatcher task, digest and feed jobs.
 
     With ``console_chat`` (the console), only that chat's messages are delivered and no
-    digests are scheduled or feeds polled: the database may be the real bot's, whose
-    outbox rows belong to Telegram users. ``polling=False`` (webhooks) builds no Updater.
-    Otherwise a 401 from ``getUpdates`` is retried and reported to the admins, and
-    ``on_token_revoked`` runs once ``getMe`` confirms it.
+    digests are scheduled or feeds polled: the database may be the real bot's. Without an
+    Updater when ``polling=False`` (webhooks). A 401 from ``getUpdates`` is retried and
+    reported to the admins; ``on_token_revoked`` runs once ``getMe`` confirms it.
     """
     bot_token = token or settings.token
     if not bot_token:
         raise SettingsError(NO_BOT_HELP)
-    # Opt in to PTB's timedelta durations (RetryAfter.retry_after); our code handles both.
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
-    builder = (
-        ApplicationBuilder()
-        .token(bot_token)
-        .base_url(settings.telegram_api_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.sitrep_timezone)))
-        # A slow /ingest of a web page must not make everyone else wait for their answers.
-        .concurrent_updates(CONCURRENT_UPDATES)
+    builder, guard = _builder(
+        settings,
+        context,
+        bot_token,
+        request=request,
+        get_updates_request=get_updates_request,
+        console=console_chat is not None,
+        on_token_revoked=on_token_revoked,
+        polling=polling,
+        rate_limiter=rate_limiter,
     )
-    if request is not None:
-        builder = builder.request(request)
-    guard: UnauthorizedGuard | None = None
-    if console_chat is None:
-        guard = UnauthorizedGuard(
-            settings.sitrep_admin_ids, context.services.admin.record_error, on_token_revoked
-        )
-        polling_request = get_updates_request or HTTPXRequest(connection_pool_size=1)
-        builder = builder.get_updates_request(GuardedUpdatesRequest(polling_request, guard))
-    elif get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
-    if not polling:
-        builder = builder.updater(None)
-    if rate_limiter:
-        # Replies to commands: absorb an occasional 429; the outbox has its own pacing.
-        limited: Any = builder.rate_limiter(AIORateLimiter(max_retries=2))
-        builder = limited
     application: AnyApplication = builder.build()
     if guard is not None:
         guard.bot = application.bot
-
-    notifier = InstrumentedNotifier(
-        TelegramNotifier(application.bot, secrets=(bot_token,)), context.metrics, context.clock
-    )
-    dispatcher: Dispatcher | ChatDelivery = (
-        ChatDelivery(context.storage, notifier, context.clock, console_chat)
-        if console_chat is not None
-        else Dispatcher(context.storage, notifier, context.clock, limits=limits)
-    )
+    dispatcher = _dispatcher(application, context, bot_token, limits, console_chat)
     runtime = Runtime(dispatcher)
     # Every message the services queue (alerts, digests, notices) wakes this dispatcher.
     context.services.outbox.wake_with(dispatcher.wake)
     admins = settings.sitrep_admin_ids | extra_admins
-
-    register_all(
-        application,
-        HandlerInputs(
-            services=context.services,
-            settings=settings,
-            admin_ids=admins,
-            visuals=VisualService(context.storage, context.services.queries),
-            tiles=build_tiles(settings),
-            questions=QuestionService(
-                context.services.catalog, context.clock, settings.sitrep_timezone
-            ),
-            feeds=context.feeds,
-            flood_guard=console_chat is None,
-        ),
-    )
+    inputs = _handler_inputs(settings, context, admins, console=console_chat is not None)
+    register_all(application, inputs)
     instrument(application, context.metrics)  # after every registration: wraps the commands
 
     async def post_init(app: AnyApplication) -> None:
-        try:
-            await app.bot.set_my_commands(bot_commands())
-        except Exception:  # the menu is a nicety; never block start-up on it
-            logger.warning("could not register the command menu", exc_info=True)
-        for admin_id in sorted(settings.sitrep_admin_ids):
-            try:
-                await app.bot.set_my_commands(
-                    bot_commands(admin=True), scope=BotCommandScopeChat(admin_id)
-                )
-            except Exception:  # an admin who never opened the bot: "chat not found"
-                logger.info("admin %s has no chat with the bot yet; default menu", admin_id)
+        await _register_menus(app, settings.sitrep_admin_ids)
         await dispatcher.recover()
         runtime.stop.clear()
         runtime.task = asyncio.create_task(dispatcher.run_forever(runtime.stop))
-        if console_chat is not None:
-            return
-        schedule_heartbeat(app, context.services.admin.beat)
-        # A digest missed while the bot was down goes out on the first tick, once.
-        schedule_digests(app, context.services.digests, digest_interval)
-        if context.feeds is not None:
-            schedule_feed_polling(app, context.feeds, feed_interval, metrics=context.metrics)
-
-    async def post_stop(app: AnyApplication) -> None:
-        runtime.stop.set()
-        if runtime.task is not None:
-            try:
-                await asyncio.wait_for(runtime.task, timeout=60)
-            except TimeoutError:
-                logger.error("dispatcher did not stop in time; unsent rows recover on start-up")
-            runtime.task = None
+        if console_chat is None:
+            _schedule_jobs(app, context, digest_interval, feed_interval)
 
     application.post_init = post_init
-    application.post_stop = post_stop
+    application.post_stop = runtime.stop_dispatcher
     return application
+
+
+def _schedule_jobs(
+    app: AnyApplication, context: AppContext, digest_interval: float, feed_interval: float
+) -> None:
+    """The heartbeat, the digest tick and the feed poll on PTB's JobQueue."""
+    schedule_heartbeat(app, context.services.admin.beat)
+    # A digest missed while the bot was down goes out on the first tick, once.
+    schedule_digests(app, context.services.digests, digest_interval)
+    if context.feeds is not None:
+        schedule_feed_polling(app, context.feeds, feed_interval, metrics=context.metrics)
+
+
+def _dispatcher(
+    application: AnyApplication,
+    context: AppContext,
+    bot_token: str,
+    limits: DeliveryLimits | None,
+    console_chat: int | None,
+) -> Dispatcher | ChatDelivery:
+    """Delivery through this application's bot: every chat, or only the console's."""
+    notifier = InstrumentedNotifier(
+        TelegramNotifier(application.bot, secrets=(bot_token,)), context.metrics, context.clock
+    )
+    if console_chat is not None:
+        return ChatDelivery(context.storage, notifier, context.clock, console_chat)
+    return Dispatcher(context.storage, notifier, context.clock, limits=limits)
+
+
+async def _register_menus(app: AnyApplication, admin_ids: frozenset[int]) -> None:
+    """The command menu for everyone, and the longer one in each admin's private chat."""
+    try:
+        await app.bot.set_my_commands(bot_commands())
+    except Exception:  # the menu is a nicety; never block start-up on it
+        logger.warning("could not register the command menu", exc_info=True)
+    for admin_id in sorted(admin_ids):
+        try:
+            await app.bot.set_my_commands(
+                bot_commands(admin=True), scope=BotCommandScopeChat(admin_id)
+            )
+        except Exception:  # an admin who never opened the bot: "chat not found"
+            logger.info("admin %s has no chat with the bot yet; default menu", admin_id)
+
+
+def _handler_inputs(
+    settings: Settings, context: AppContext, admins: frozenset[int], *, console: bool
+) -> HandlerInputs:
+    """What the handlers are built from: the context's services plus the visual pieces."""
+    return HandlerInputs(
+        services=context.services,
+        settings=settings,
+        admin_ids=admins,
+        visuals=VisualService(context.storage, context.services.queries),
+        tiles=build_tiles(settings),
+        questions=QuestionService(
+            context.services.catalog, context.clock, settings.sitrep_timezone
+        ),
+        feeds=context.feeds,
+        flood_guard=not console,
+    )
 
 
 def allowed_updates(application: AnyApplication) -> list[str]:
