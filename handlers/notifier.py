@@ -113,47 +113,63 @@ class TelegramNotifier:
                 if reply_to_message_id is not None and index == 0
                 else None
             )
-            attempt = 0
-            while True:
-                try:
-                    result = await self._bot.send_message(
-                        chat_id=message.chat_id,
-                        text=part,
-                        parse_mode=ParseMode.HTML,
-                        disable_notification=silent,
-                        link_preview_options=LinkPreviewOptions(is_disabled=no_preview),
-                        reply_parameters=reply,
-                    )
-                except TelegramError as exc:
-                    outcome = classify_error(exc, self._secrets)
-                    if not sent:
-                        return outcome
-                    # Later parts: the first ones are already out, so retrying the whole
-                    # message would duplicate them. Finish here, briefly, or give up on the rest.
-                    attempt += 1
-                    if (
-                        outcome.status in (SendStatus.RETRY_AFTER, SendStatus.TRANSIENT)
-                        and attempt <= _MAX_PART_RETRIES
-                    ):
-                        wait = min(outcome.retry_after or float(attempt), _MAX_INLINE_WAIT)
-                        await self._sleep(wait)
-                        continue
-                    logger.warning(
-                        "message %s: part %d/%d not sent: %s",
-                        message.id,
-                        index + 1,
-                        len(parts),
-                        outcome.error,
-                    )
-                    return SendResult(
-                        SendStatus.SENT,
-                        message_id=sent[0],
-                        message_ids=tuple(sent),
-                        error=f"only {len(sent)} of {len(parts)} parts sent: {outcome.error}",
-                    )
-                sent.append(result.message_id)
-                break
+            outcome = await self._send_part(
+                message, part, no_preview, later=bool(sent), reply=reply, silent=silent
+            )
+            if isinstance(outcome, SendResult):
+                if not sent:
+                    return outcome
+                logger.warning(
+                    "message %s: part %d/%d not sent: %s",
+                    message.id,
+                    index + 1,
+                    len(parts),
+                    outcome.error,
+                )
+                return SendResult(
+                    SendStatus.SENT,
+                    message_id=sent[0],
+                    message_ids=tuple(sent),
+                    error=f"only {len(sent)} of {len(parts)} parts sent: {outcome.error}",
+                )
+            sent.append(outcome)
         return SendResult(SendStatus.SENT, message_id=sent[0], message_ids=tuple(sent))
+
+    async def _send_part(
+        self,
+        message: OutboxMessage,
+        text: str,
+        no_preview: bool,
+        *,
+        later: bool,
+        reply: ReplyParameters | None,
+        silent: bool,
+    ) -> int | SendResult:
+        """One part: its message id, or why it failed.
+
+        A later part retries briefly in place: the first parts are already out, so retrying
+        the whole message would duplicate them.
+        """
+        attempt = 0
+        while True:
+            try:
+                result = await self._bot.send_message(
+                    chat_id=message.chat_id,
+                    text=text,
+                    parse_mode=ParseMode.HTML,
+                    disable_notification=silent,
+                    link_preview_options=LinkPreviewOptions(is_disabled=no_preview),
+                    reply_parameters=reply,
+                )
+            except TelegramError as exc:
+                outcome = classify_error(exc, self._secrets)
+                attempt += 1
+                retryable = outcome.status in (SendStatus.RETRY_AFTER, SendStatus.TRANSIENT)
+                if later and retryable and attempt <= _MAX_PART_RETRIES:
+                    await self._sleep(min(outcome.retry_after or float(attempt), _MAX_INLINE_WAIT))
+                    continue
+                return outcome
+            return int(result.message_id)
 
     async def _send_chart(self, message: OutboxMessage, payload: ChartPayload) -> SendResult:
         """A chart payload (the week under a digest): drawn here, sent as a photo."""
