@@ -137,6 +137,14 @@ def group_incidents(incidents: list[Incident]) -> list[DigestGroup]:
     return groups
 
 
+def _window_end(chat: Chat, day: dt.date, now: dt.datetime) -> dt.datetime:
+    """Where a day's digest window ends: now for today, else its digest time or midnight."""
+    if day >= local_date(chat, now):
+        return now
+    end_of_day = dt.datetime.combine(day + DAY, dt.time(0, 0), tzinfo=ZoneInfo(chat.timezone))
+    return min(now, digest_moment(chat, day) or end_of_day)
+
+
 class DigestService:
     """Composes digests and queues the scheduled ones."""
 
@@ -192,16 +200,8 @@ class DigestService:
         if chat is None:
             raise UserError("I don't know this chat yet; send /start first.")
         now = self._clock.now()
-        today = local_date(chat, now)
-        day = local_day or today
-        if until is None:
-            if day >= today:
-                until = now
-            else:
-                end_of_day = dt.datetime.combine(
-                    day + DAY, dt.time(0, 0), tzinfo=ZoneInfo(chat.timezone)
-                )
-                until = min(now, digest_moment(chat, day) or end_of_day)
+        day = local_day or local_date(chat, now)
+        until = until or _window_end(chat, day, now)
         since = until - DAY
         subscriptions = await self._storage.subscriptions.for_chat(chat_id)
         # Both windows are short ranges of the updated_at index, whatever the archive's size;
@@ -225,22 +225,7 @@ class DigestService:
             key=lambda i: (i.date_end or i.date, i.id or 0),
             reverse=True,
         )
-        previous_ids = await self._matching_ids(
-            subscriptions,
-            IncidentQuery(
-                updated_since=since - DAY,
-                created_since=since - DAY,
-                created_before=since,
-                since=first_day - DAY,  # the day before's events, not its archive imports
-                include_background=False,
-                limit=SCAN_LIMIT,
-            ),
-        )
-        previous = (
-            await self._storage.incidents.stats(IncidentQuery(ids=previous_ids))
-            if previous_ids
-            else IncidentStats()
-        )
+        previous = await self._day_before(subscriptions, since, first_day)
         return Digest(
             chat_id=chat_id,
             local_date=day,
@@ -259,6 +244,25 @@ class DigestService:
             late=late[:MAX_LATE_LISTED],
             late_total=len(late),
         )
+
+    async def _day_before(
+        self, subscriptions: list[Subscription], since: dt.datetime, first_day: dt.date
+    ) -> IncidentStats:
+        """The totals of the window before, to compare with (summed in SQL)."""
+        previous_ids = await self._matching_ids(
+            subscriptions,
+            IncidentQuery(
+                updated_since=since - DAY,
+                created_since=since - DAY,
+                created_before=since,
+                since=first_day - DAY,  # the day before's events, not its archive imports
+                include_background=False,
+                limit=SCAN_LIMIT,
+            ),
+        )
+        if not previous_ids:
+            return IncidentStats()
+        return await self._storage.incidents.stats(IncidentQuery(ids=previous_ids))
 
     async def _incidents_in(
         self, subscriptions: list[Subscription], period: Period
