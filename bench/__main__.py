@@ -14,7 +14,7 @@ from bench.report import Row, render_markdown, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "eval" / "dev"
-BENCHES = ("extraction", "queries", "fanout", "alerts")
+BENCHES = ("extraction", "queries", "fanout", "alerts", "instances")
 
 
 def _sizes(text: str) -> list[int]:
@@ -103,9 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def queries() -> list[Row]:
         from bench import queries as module
+        from bench.instances import server_url
 
         sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000, 1_000_000])
-        return module.run(sizes, args.quick, progress)
+        return module.run(sizes, args.quick, progress, postgres=server_url())
 
     def fanout() -> list[Row]:
         from bench import fanout as module
@@ -122,7 +123,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return module.run(args.quick, progress)
 
-    runners.update(extraction=extraction, queries=queries, fanout=fanout, alerts=alerts)
+    def instances() -> list[Row]:
+        from bench import instances as module
+
+        return module.run(args.chats or 2_000, args.time_scale, progress)
+
+    runners.update(
+        extraction=extraction, queries=queries, fanout=fanout, alerts=alerts, instances=instances
+    )
     started = dt.datetime.now(dt.UTC)
     rows: list[Row] = []
     for name in chosen:

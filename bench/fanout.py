@@ -25,6 +25,7 @@ from bench.report import Row
 
 if TYPE_CHECKING:
     from bot.services.delivery import Dispatcher
+    from storage.base import Storage
     from storage.sqlite import SqliteStorage
 
 TELEGRAM_OVERALL = 30
@@ -34,6 +35,14 @@ FIRST_CHAT = 50_000_000
 
 async def _prepare(path: Path, chats: int) -> tuple[SqliteStorage, int]:
     """A database with ``chats`` chats and one queued digest each; (storage, parts/message)."""
+    from storage.sqlite import SqliteStorage
+
+    storage = await SqliteStorage.open(path)
+    return storage, await fill_outbox(storage, chats)
+
+
+async def fill_outbox(storage: Storage, chats: int) -> int:
+    """Store ``chats`` chats and queue one digest each; return the parts per message."""
     from bench.queries import NoExtractor, _catalog, _make_incident, bench_settings
     from bot.domain import Chat, DigestPayload, OutboxKind, OutboxMessage
     from bot.extract.actors import ActorRegistry
@@ -43,9 +52,7 @@ async def _prepare(path: Path, chats: int) -> tuple[SqliteStorage, int]:
     from bot.services.digests import digest_key
     from handlers.html import split_html
     from handlers.outbox_render import render_outbox
-    from storage.sqlite import SqliteStorage
 
-    storage = await SqliteStorage.open(path)
     clock = SystemClock()
     now = clock.now()
     catalog = _catalog()
@@ -86,10 +93,10 @@ async def _prepare(path: Path, chats: int) -> tuple[SqliteStorage, int]:
             if not parts:
                 parts = len(split_html(render_outbox(message)))
             await storage.outbox.enqueue(message)
-    return storage, parts
+    return parts
 
 
-async def _drain(storage: SqliteStorage, dispatcher: Dispatcher, timeout: float) -> float:
+async def _drain(storage: Storage, dispatcher: Dispatcher, timeout: float) -> float:
     """Run the dispatcher until the outbox is empty; return the seconds it took."""
     stop = asyncio.Event()
     started = time.monotonic()

@@ -315,18 +315,59 @@ async def _timed(call: Callable[[], Awaitable[object]], runs: int) -> list[float
     return samples
 
 
-async def _measure(path: Path, runs: int) -> dict[str, list[float]]:
+async def postgres_for(size: int, server: str, progress: Callable[[str], None] = print) -> str:
+    """A PostgreSQL database holding the same incidents as ``database_for(size)``.
+
+    Kept between runs (like the SQLite cache) and filled by ``sitrep db copy``'s code, which
+    resumes where an interrupted fill stopped.
+    """
+    import asyncpg
+
+    from storage.copy import copy_sqlite_to_postgres
+    from tests.postgres import create_database, with_database
+
+    source = database_for(size, progress)
+    name = f"sitrep_bench_{size}_v{GENERATOR_VERSION}"
+    conn = await asyncpg.connect(server)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+    finally:
+        await conn.close()
+    if not exists:
+        await create_database(server, name)
+    url = with_database(server, name)
+    started = time.perf_counter()
+
+    def report(table: str, copied: int) -> None:
+        if copied % 100_000 < 2000:
+            progress(f"  PostgreSQL {size:,}: {table} {copied:,} rows")
+
+    result = await copy_sqlite_to_postgres(source, url, progress=report)
+    if not result.ok:
+        msg = f"copy into {name} is incomplete: {result.tables}"
+        raise RuntimeError(msg)
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+    progress(f"  PostgreSQL {size:,} ready in {time.perf_counter() - started:.0f} s")
+    return url
+
+
+async def _measure(path: Path | str, runs: int) -> dict[str, list[float]]:
     from bot.domain import SubscriptionKind
     from bot.domain.views import Target
     from bot.extract.actors import ActorRegistry
     from bot.extract.gazetteer import Gazetteer
     from bot.services import build_services
     from storage.base import IncidentQuery
-    from storage.sqlite import SqliteStorage
+    from storage.factory import open_backend
+    from storage.url import parse_database_url
 
     catalog = _catalog()
     rng = random.Random(11)
-    storage = await SqliteStorage.open(path, migrate=False)
+    storage = await open_backend(parse_database_url(str(path)), migrate=False)
     try:
         services = build_services(
             storage,
@@ -396,17 +437,30 @@ async def _measure(path: Path, runs: int) -> dict[str, list[float]]:
         await storage.close()
 
 
-def run(sizes: Sequence[int], quick: bool, progress: Callable[[str], None] = print) -> list[Row]:
-    """Build (or reuse) one database per size and time every query on each."""
+def run(
+    sizes: Sequence[int],
+    quick: bool,
+    progress: Callable[[str], None] = print,
+    postgres: str | None = None,
+) -> list[Row]:
+    """Build (or reuse) one database per size and time every query on each.
+
+    With ``postgres`` (a server URL) the same data is also loaded into PostgreSQL and every
+    query is timed there too, in the same run: rows marked "(PostgreSQL)".
+    """
     runs = 40 if quick else 200
     rows: list[Row] = []
     by_name: dict[str, dict[int, tuple[float, float]]] = {}
     for size in sizes:
         path = database_for(size, progress)
-        results = asyncio.run(_measure(path, runs))
-        for name, samples in results.items():
-            p50, p99 = percentile(samples, 50), percentile(samples, 99)
-            by_name.setdefault(name, {})[size] = (p50, p99)
+        targets: list[tuple[str, Path | str]] = [("", path)]
+        if postgres is not None:
+            targets.append((" (PostgreSQL)", asyncio.run(postgres_for(size, postgres, progress))))
+        for suffix, where in targets:
+            results = asyncio.run(_measure(where, runs))
+            for name, samples in results.items():
+                p50, p99 = percentile(samples, 50), percentile(samples, 99)
+                by_name.setdefault(name + suffix, {})[size] = (p50, p99)
     smallest = min(sizes)
     for name, per_size in by_name.items():
         for size, (p50, p99) in per_size.items():

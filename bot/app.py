@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommandScopeChat, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import (
@@ -33,6 +33,7 @@ from bot.config import Settings, SettingsError
 from bot.extract.actors import ActorFileError, ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.pipeline import build_rules_extractor
+from bot.leader import Leadership
 from bot.ports import Clock, Extractor, Metrics, NullMetrics, SystemClock
 from bot.services import Services, build_services
 from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
@@ -44,19 +45,21 @@ from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
 from handlers.jobs import (
     DIGEST_INTERVAL_SECONDS,
+    DIGEST_JOB,
+    FEED_POLL_JOB,
     schedule_digests,
     schedule_feed_polling,
     schedule_heartbeat,
 )
-from handlers.menu import bot_commands
+from handlers.menu import register_menus
 from handlers.metrics import PrometheusMetrics, instrument
 from handlers.notifier import TelegramNotifier
 from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard, log_polling_error
 from handlers.registry import HandlerInputs, register_all
 from handlers.visuals import build_tiles
 from handlers.web import SitrepHttpServer, Webhook
-from storage.schema import load_migrations
-from storage.sqlite import SqliteStorage
+from storage.base import Backend
+from storage.factory import open_backend
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +78,7 @@ class AppContext:
     """Everything a running Sitrep needs besides Telegram: storage, services, clock."""
 
     settings: Settings
-    storage: SqliteStorage
+    storage: Backend
     services: Services
     clock: Clock
     extractor: Extractor
@@ -87,8 +90,12 @@ class AppContext:
 
     def health(self) -> HealthService:
         """Readiness and outbox figures over this context's storage."""
-        expected = max((migration.version for migration in load_migrations()), default=0)
-        return HealthService(self.storage, self.storage.schema_version, expected, self.clock)
+        return HealthService(
+            self.storage,
+            self.storage.schema_version,
+            self.storage.latest_schema_version,
+            self.clock,
+        )
 
     async def imports(self) -> ImportService:
         """Importing files (CSV, JSON, ACLED) with this context's gazetteer and registry.
@@ -148,9 +155,7 @@ async def open_context(
     With ``metrics``, extraction is timed and the application built later reports there.
     Commands pass ``create=False``: only ``sitrep db migrate`` (and the demo) make a new one.
     """
-    if create:
-        settings.database_path.parent.mkdir(parents=True, exist_ok=True)
-    storage = await SqliteStorage.open(settings.database_path, create=create)
+    storage = await open_backend(settings.database, create=create)
     try:
         if lock:
             storage.acquire_instance_lock()
@@ -210,14 +215,57 @@ def _feed_service(context: AppContext) -> FeedService | None:
 
 @dataclass
 class Runtime:
-    """The parts of a built application that live outside PTB: dispatcher and its task."""
+    """What a built application runs outside PTB: delivery, scheduled work, leadership.
 
+    Only the leader sends and runs scheduled work (bot/leader.py); on SQLite that is always
+    this process, on PostgreSQL one of the instances sharing the database.
+    """
+
+    application: AnyApplication
+    context: AppContext
     dispatcher: Dispatcher | ChatDelivery
+    console: bool  # the console delivers its own chat only, whoever leads
+    digest_interval: float
+    feed_interval: float
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    leadership: Leadership | None = None
+    closing: asyncio.Event = field(default_factory=asyncio.Event)
+    leader_task: asyncio.Task[None] | None = None
 
-    async def stop_dispatcher(self, app: AnyApplication) -> None:
-        """post_stop: let the dispatcher finish its sends (unsent rows recover on start-up)."""
+    async def lead_or_follow(self) -> None:
+        """post_init: beat, and take the duties now or when this instance becomes leader."""
+        if self.console:
+            await self.start_duties()
+            return
+        # Every instance beats (its own liveness, read by `sitrep health`), leader or not.
+        schedule_heartbeat(self.application, self.context.services.admin.beat)
+        self.leadership = Leadership(self.context.storage, self.start_duties, self.stop_duties)
+        self.closing.clear()
+        await self.leadership.check()
+        if self.context.storage.shared:
+            self.leader_task = asyncio.create_task(self.leadership.run(self.closing))
+
+    async def start_duties(self) -> None:
+        """Deliver the outbox and, outside the console, run the digest tick and feed poll."""
+        await self.dispatcher.recover()
+        self.stop.clear()
+        self.task = asyncio.create_task(self.dispatcher.run_forever(self.stop))
+        if self.console:
+            return
+        app, context = self.application, self.context
+        # A digest missed while the bot was down goes out on the first tick, once.
+        schedule_digests(app, context.services.digests, self.digest_interval)
+        if context.feeds is not None:
+            schedule_feed_polling(app, context.feeds, self.feed_interval, metrics=context.metrics)
+
+    async def stop_duties(self) -> None:
+        """Hand the duties over: scheduled jobs removed, the sends in flight finished."""
+        job_queue = self.application.job_queue
+        if job_queue is not None:
+            for name in (DIGEST_JOB, FEED_POLL_JOB):
+                for job in job_queue.get_jobs_by_name(name):
+                    job.schedule_removal()
         self.stop.set()
         if self.task is not None:
             try:
@@ -225,6 +273,17 @@ class Runtime:
             except TimeoutError:
                 logger.error("dispatcher did not stop in time; unsent rows recover on start-up")
             self.task = None
+
+    async def post_stop(self, app: AnyApplication) -> None:
+        """Stop leading (or just stop the duties): unsent rows recover on the next start."""
+        self.closing.set()
+        if self.leader_task is not None:
+            await self.leader_task
+            self.leader_task = None
+        if self.leadership is not None:
+            await self.leadership.resign()
+        else:
+            await self.stop_duties()
 
 
 def _builder(
@@ -311,36 +370,22 @@ def build_application(
     if guard is not None:
         guard.bot = application.bot
     dispatcher = _dispatcher(application, context, bot_token, limits, console_chat)
-    runtime = Runtime(dispatcher)
+    console = console_chat is not None
+    runtime = Runtime(application, context, dispatcher, console, digest_interval, feed_interval)
     # Every message the services queue (alerts, digests, notices) wakes this dispatcher.
     context.services.outbox.wake_with(dispatcher.wake)
     admins = settings.sitrep_admin_ids | extra_admins
-    inputs = _handler_inputs(settings, context, admins, console=console_chat is not None)
+    inputs = _handler_inputs(settings, context, admins, console=console)
     register_all(application, inputs)
     instrument(application, context.metrics)  # after every registration: wraps the commands
 
     async def post_init(app: AnyApplication) -> None:
-        await _register_menus(app, settings.sitrep_admin_ids)
-        await dispatcher.recover()
-        runtime.stop.clear()
-        runtime.task = asyncio.create_task(dispatcher.run_forever(runtime.stop))
-        if console_chat is None:
-            _schedule_jobs(app, context, digest_interval, feed_interval)
+        await register_menus(app.bot, settings.sitrep_admin_ids)
+        await runtime.lead_or_follow()
 
     application.post_init = post_init
-    application.post_stop = runtime.stop_dispatcher
+    application.post_stop = runtime.post_stop
     return application
-
-
-def _schedule_jobs(
-    app: AnyApplication, context: AppContext, digest_interval: float, feed_interval: float
-) -> None:
-    """The heartbeat, the digest tick and the feed poll on PTB's JobQueue."""
-    schedule_heartbeat(app, context.services.admin.beat)
-    # A digest missed while the bot was down goes out on the first tick, once.
-    schedule_digests(app, context.services.digests, digest_interval)
-    if context.feeds is not None:
-        schedule_feed_polling(app, context.feeds, feed_interval, metrics=context.metrics)
 
 
 def _dispatcher(
@@ -357,21 +402,6 @@ def _dispatcher(
     if console_chat is not None:
         return ChatDelivery(context.storage, notifier, context.clock, console_chat)
     return Dispatcher(context.storage, notifier, context.clock, limits=limits)
-
-
-async def _register_menus(app: AnyApplication, admin_ids: frozenset[int]) -> None:
-    """The command menu for everyone, and the longer one in each admin's private chat."""
-    try:
-        await app.bot.set_my_commands(bot_commands())
-    except Exception:  # the menu is a nicety; never block start-up on it
-        logger.warning("could not register the command menu", exc_info=True)
-    for admin_id in sorted(admin_ids):
-        try:
-            await app.bot.set_my_commands(
-                bot_commands(admin=True), scope=BotCommandScopeChat(admin_id)
-            )
-        except Exception:  # an admin who never opened the bot: "chat not found"
-            logger.info("admin %s has no chat with the bot yet; default menu", admin_id)
 
 
 def _handler_inputs(

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.url import DatabaseUrl, dsn_password, parse_database_url
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_HTTP_PORT = 8080
 # Paths the HTTP server answers itself; the webhook must not take one of them.
@@ -298,15 +300,38 @@ class Settings(BaseSettings):
             return self.sitrep_http_port
         return DEFAULT_HTTP_PORT if self.sitrep_webhook_url else None
 
+    @field_validator("sitrep_database")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            parse_database_url(value)  # an unknown scheme is refused here, before anything opens
+            return value.strip()
+        return None
+
+    @property
+    def database(self) -> DatabaseUrl:
+        """The database to use: ``SITREP_DATABASE``, else ``<data dir>/sitrep.sqlite3``."""
+        if self.sitrep_database:
+            return parse_database_url(self.sitrep_database)
+        return DatabaseUrl("sqlite", path=self.sitrep_data_dir / "sitrep.sqlite3")
+
     @property
     def database_path(self) -> Path:
-        """The SQLite file to use (``SITREP_DATABASE`` or ``<data dir>/sitrep.sqlite3``)."""
-        if self.sitrep_database:
-            value = self.sitrep_database
-            if value.startswith("sqlite:///"):
-                value = value.removeprefix("sqlite:///")
-            return Path(value)
-        return self.sitrep_data_dir / "sitrep.sqlite3"
+        """The SQLite file to use; a PostgreSQL setting has none (see :attr:`database`)."""
+        path = self.database.path
+        if path is None:
+            msg = "SITREP_DATABASE names a PostgreSQL server, not a SQLite file"
+            raise SettingsError(msg)
+        return path
+
+    @property
+    def state_dir(self) -> Path:
+        """Where local files beside the database go (console log and history).
+
+        The SQLite file's directory; with PostgreSQL, ``SITREP_DATA_DIR``.
+        """
+        path = self.database.path
+        return self.sitrep_data_dir if path is None else path.parent
 
     @property
     def tile_cache_path(self) -> Path:
@@ -337,7 +362,10 @@ class Settings(BaseSettings):
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret in clear text, for the log redaction filter."""
-        return tuple(s for s in (self.token, self.webhook_secret, self.llm_api_key) if s)
+        dsn = self.database.dsn
+        password = None if dsn is None else dsn_password(dsn)
+        found = (self.token, self.webhook_secret, self.llm_api_key, password)
+        return tuple(s for s in found if s)
 
     @property
     def log_level(self) -> int:

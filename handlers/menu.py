@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, Update
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain.search import SEARCH_SYNTAX
@@ -24,6 +26,8 @@ from handlers.html import esc
 from handlers.lookups import LookupHandlers
 from handlers.settings import SettingsHandlers
 from handlers.subscriptions import SubscriptionHandlers
+
+logger = logging.getLogger(__name__)
 
 # (command, description, example) — /help and the Telegram command menu are built from this.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -89,6 +93,21 @@ GREETING = (
     "Ask about a place or faction (/city Basra, /faction AAH) or see the /latest incidents.\n"
     "Subscribe to get alerts and a daily digest: /subscribe Basra. All commands: /help"
 )
+
+
+async def register_menus(bot: Bot, admin_ids: frozenset[int]) -> None:
+    """The command menu for everyone, and the longer one in each admin's private chat."""
+    try:
+        await bot.set_my_commands(bot_commands())
+    except Exception:  # the menu is a nicety; never block start-up on it
+        logger.warning("could not register the command menu", exc_info=True)
+    for admin_id in sorted(admin_ids):
+        try:
+            await bot.set_my_commands(
+                bot_commands(admin=True), scope=BotCommandScopeChat(admin_id)
+            )
+        except Exception:  # an admin who never opened the bot: "chat not found"
+            logger.info("admin %s has no chat with the bot yet; default menu", admin_id)
 
 
 class MenuHandlers:

@@ -14,6 +14,7 @@ import builtins
 import datetime as dt
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -347,4 +348,58 @@ class Storage(Protocol):
 
     async def close(self) -> None:
         """Release connections and locks."""
+        ...
+
+
+class Backend(Storage, Protocol):
+    """A concrete backend as the composition root and the CLI see it: storage plus upkeep.
+
+    ``shared`` says whether several Sitrep processes may use the database at once (PostgreSQL)
+    or one process owns it through an instance lock (SQLite). With a shared database only the
+    leader (:meth:`try_lead`) sends the outbox and runs scheduled work.
+    """
+
+    kind: str  # "sqlite" or "postgresql"
+    shared: bool
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, safe to print (no password)."""
+        ...
+
+    def acquire_instance_lock(self) -> None:
+        """Refuse a second process on a database that cannot be shared."""
+        ...
+
+    async def try_lead(self) -> bool:
+        """Become (or stay) the one process that sends and runs scheduled work."""
+        ...
+
+    async def release_leadership(self) -> None:
+        """Stop leading, so another process can take over."""
+        ...
+
+    async def migrate(self) -> builtins.list[int]:
+        """Apply pending migrations; return the versions applied now."""
+        ...
+
+    async def schema_version(self) -> int:
+        """The newest migration applied."""
+        ...
+
+    @property
+    def latest_schema_version(self) -> int:
+        """The newest migration this Sitrep ships for this backend (readiness compares)."""
+        ...
+
+    async def integrity_check(self) -> str:
+        """ "ok" when healthy, else the problems found."""
+        ...
+
+    async def backup(self, destination: Path) -> None:
+        """Write a consistent copy of the database to ``destination``."""
+        ...
+
+    async def rebuild_search_index(self) -> int:
+        """Re-index every report and incident for search; return how many rows."""
         ...

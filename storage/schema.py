@@ -56,9 +56,12 @@ def parse_migrations(files: Iterable[tuple[str, str]]) -> list[Migration]:
     return found
 
 
-def load_migrations() -> list[Migration]:
-    """The migrations packaged in ``storage/migrations``, oldest first."""
-    folder = resources.files("storage").joinpath("migrations")
+def load_migrations(package: str = "storage") -> list[Migration]:
+    """The migrations packaged in ``<package>/migrations``, oldest first.
+
+    ``storage`` holds SQLite's, ``storage.postgres`` PostgreSQL's; each backend numbers its own.
+    """
+    folder = resources.files(package).joinpath("migrations")
     files = [
         (entry.name, entry.read_text(encoding="utf-8"))
         for entry in folder.iterdir()

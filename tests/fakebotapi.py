@@ -354,7 +354,7 @@ class FakeBotAPI:
             return len(self._updates)
 
     async def wait_for(
-        self, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition"
+        self, predicate: Callable[[], bool], timeout: float = 30.0, what: str = "condition"
     ) -> None:
         """Wait (without blocking the event loop) until ``predicate()`` holds."""
         deadline = time.monotonic() + timeout
@@ -369,7 +369,7 @@ class FakeBotAPI:
         await self.wait_for(lambda: self._in_flight == 0, timeout, "the server to go idle")
 
     async def wait_messages(
-        self, chat_id: int, count: int, timeout: float = 10.0
+        self, chat_id: int, count: int, timeout: float = 30.0
     ) -> list[SentMessage]:
         """Wait until ``chat_id`` has received at least ``count`` messages; return them."""
         await self.wait_for(
@@ -377,12 +377,12 @@ class FakeBotAPI:
         )
         return self.sent_to(chat_id)
 
-    async def wait_reply(self, chat_id: int, before: int, timeout: float = 10.0) -> SentMessage:
+    async def wait_reply(self, chat_id: int, before: int, timeout: float = 30.0) -> SentMessage:
         """Wait for the next message after the first ``before`` ones to a chat."""
         messages = await self.wait_messages(chat_id, before + 1, timeout)
         return messages[before]
 
-    async def wait_idle(self, timeout: float = 10.0) -> None:
+    async def wait_idle(self, timeout: float = 30.0) -> None:
         """Wait until every queued update has been fetched."""
         await self.wait_for(lambda: self.pending_updates == 0, timeout, "updates fetched")
 

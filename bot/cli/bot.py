@@ -72,7 +72,7 @@ async def _console(
     )
     from handlers.redaction import install_redaction
 
-    configure_console_logging(settings.log_level, settings.database_path.parent / "console.log")
+    configure_console_logging(settings.log_level, settings.state_dir / "console.log")
     install_redaction(settings.token, *settings.secrets)
     _quiet_libraries(console=True)
     # The demo may make its own database; the chat needs one made by `sitrep db migrate`.
@@ -86,7 +86,7 @@ async def _console(
             incidents = sum(len(outcome.new_incidents) for outcome in outcomes)
             click.echo(
                 f"demo: {len(outcomes)} example reports ({new} new, {incidents} new incidents) "
-                f"in {settings.database_path}"
+                f"in {settings.database.display()}"
             )
         request = ConsoleRequest(click.echo)
         application = build_application(
@@ -103,7 +103,7 @@ async def _console(
         try:
             chat = ConsoleChat(application, request)
             if interactive:
-                history = settings.database_path.parent / "console_history"
+                history = settings.state_dir / "console_history"
                 await chat.run_terminal(TerminalInput(history), click.echo)
             else:
                 await chat.run_lines(lines or (), click.echo)

@@ -89,6 +89,6 @@ def db_option(func: F) -> F:
         "--db",
         "database",
         default=None,
-        metavar="PATH",
-        help="SQLite file (default: SITREP_DATABASE or data/sitrep.sqlite3).",
+        metavar="PATH|URL",
+        help="SQLite file or postgresql:// URL (default: SITREP_DATABASE or data/sitrep.sqlite3).",
     )(func)

@@ -17,11 +17,13 @@ async def _heartbeat_age(settings: Settings) -> dt.timedelta | None:
     """Read the heartbeat only: no gazetteer, no extractor (this runs every minute)."""
     from bot.ports import SystemClock
     from bot.services.admin import AdminService
-    from storage.sqlite import SqliteStorage
+    from storage.base import StorageError
+    from storage.factory import open_backend
 
-    if not settings.database_path.exists():
-        raise CliError(f"no database at {settings.database_path}: is `sitrep run` running?")
-    storage = await SqliteStorage.open(settings.database_path, migrate=False)
+    try:
+        storage = await open_backend(settings.database, migrate=False, create=False)
+    except StorageError as exc:
+        raise CliError(f"{exc}: is `sitrep run` running?") from None
     try:
         return await AdminService(storage, SystemClock()).heartbeat_age()
     finally:
@@ -42,7 +44,8 @@ def health(max_age: int, database: str | None) -> None:
     settings = settings_for_cli(database)
     age = asyncio.run(_heartbeat_age(settings))
     if age is None:
-        raise CliError(f"no heartbeat in {settings.database_path}: is `sitrep run` running?")
+        where = settings.database.display()
+        raise CliError(f"no heartbeat in {where}: is `sitrep run` running?")
     seconds = age.total_seconds()
     if seconds > max_age:
         raise CliError(f"last heartbeat {seconds:.0f} s ago (more than {max_age} s): bot is down")

@@ -353,9 +353,12 @@ class Dispatcher:
 
     async def _mark_sent(self, unit: _Unit, result: SendResult) -> None:
         at = self._clock.now()
-        async with self._storage.transaction():
-            for row_id in unit.ids:
-                await self._storage.outbox.mark_sent(row_id, result.message_id, at)
+        if len(unit.ids) == 1:  # one UPDATE is atomic by itself: no transaction round trips
+            await self._storage.outbox.mark_sent(unit.ids[0], result.message_id, at)
+        else:
+            async with self._storage.transaction():
+                for row_id in unit.ids:
+                    await self._storage.outbox.mark_sent(row_id, result.message_id, at)
         self.stats.sent += len(unit.rows)
         chat_id = unit.message.chat_id
         self.stats.by_chat[chat_id] = self.stats.by_chat.get(chat_id, 0) + 1

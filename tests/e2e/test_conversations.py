@@ -49,7 +49,7 @@ class TestAskingAndAlerts:
         await subscribe_to_basra(api, USER)
         assert "Subscribed to" in api.sent_to(USER)[-1].edits[-1]
 
-        # Counted before the ingest: the alert may reach the user before the admin's answer.
+        # Counted before the ingest: the alert may reach the subscriber before the admin's reply.
         before = len(api.sent_to(USER))
         ingested = await ask(api, f"/ingest {FIRST_REPORT}", ADMIN_ID)
         assert "New incidents: 1" in ingested.text

@@ -350,7 +350,8 @@ class TestRunBot:
             base = f"http://127.0.0.1:{port}"
             async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=30) as http:
                 assert (await http.get("/healthz")).status_code == 200
-                # The reply reaches the fake server before the handler returns and is counted.
+                # The command is counted when its handler returns, which may be just after
+                # the reply arrived: wait for the count instead of assuming that order.
                 counted = 'sitrep_commands_total{command="help",outcome="ok"} 1.0'
                 deadline = time.monotonic() + 30
                 page = (await http.get("/metrics")).text

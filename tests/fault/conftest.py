@@ -22,6 +22,7 @@ from bot.app import (
 from bot.config import Settings
 from bot.services.delivery import DeliveryLimits
 from tests.fakebotapi import TOKEN, FakeBotAPI, Fault
+from tests.postgres import postgres_url  # noqa: F401 - a fixture, for the fleet test
 
 ROOT = Path(__file__).resolve().parents[2]
 # A token nobody else uses, so a search of the logs for it cannot hit anything else.

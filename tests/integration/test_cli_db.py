@@ -120,4 +120,5 @@ class TestBackup:
         self, database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         assert main(["db", "backup", str(tmp_path / "b.sqlite3")]) == 1
-        assert "run `sitrep db migrate` first" in capsys.readouterr().err
+        err = capsys.readouterr().err.strip()
+        assert err == f"error: no database at {database}; run `sitrep db migrate` to create one"

@@ -13,6 +13,8 @@ from storage.sqlite import SqliteStorage
 
 from .conftest import make_report
 
+pytestmark = pytest.mark.sqlite_only  # SQLite itself: plans, files, locks
+
 
 def _open_backup(path: Path) -> tuple[str, int, str]:
     conn = sqlite3.connect(path)

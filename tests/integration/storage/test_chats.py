@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.domain import ChatType, OutboxStatus, Subscription, SubscriptionKind
-from storage.base import NotFoundError
+from storage.base import Backend, NotFoundError
 from storage.sqlite import SqliteStorage
 
 from .conftest import make_chat, make_message
@@ -44,6 +44,24 @@ class TestChats:
         assert again.last_digest_date == dt.date(2026, 3, 1)
         assert again.created_at == stored.created_at
         assert await storage.chats.get(1) == again
+
+    async def test_digest_chart_is_a_stored_setting(self, storage: Backend) -> None:
+        first = make_chat(1)
+        first.digest_chart = True
+        assert (await storage.chats.upsert(first)).digest_chart is True
+        assert (await storage.chats.upsert(make_chat(2))).digest_chart is False
+        second = await storage.chats.get(2)
+        assert second is not None
+        second.digest_chart = True
+        await storage.chats.save_settings(second)
+        again = await storage.chats.get(2)
+        assert again is not None
+        assert again.digest_chart is True
+        # A group that becomes a supergroup keeps the setting.
+        await storage.chats.migrate(1, 3)
+        moved = await storage.chats.get(3)
+        assert moved is not None
+        assert moved.digest_chart is True
 
     async def test_upsert_without_title_keeps_title(self, storage: SqliteStorage) -> None:
         await storage.chats.upsert(make_chat(1, title="Kept"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from storage.base import IncidentQuery
 from storage.sqlite import SqliteStorage, incident_ids_sql, incident_query_sql
 
@@ -63,6 +65,7 @@ class TestIdsFilter:
         found = await storage.incidents.ids(IncidentQuery(ids=ids, actor_id=ISF.id, limit=100))
         assert sorted(found) == sorted(ids[n] for n in (0, 3, 6, 9))
 
+    @pytest.mark.sqlite_only
     async def test_looked_up_by_primary_key(self, storage: SqliteStorage) -> None:
         ids = await _fill(storage)
         await storage._conn.execute("ANALYZE")
@@ -83,6 +86,7 @@ class TestCreatedWindow:
         assert sorted(await storage.incidents.ids(changed)) == ids[3:5]
 
 
+@pytest.mark.sqlite_only
 class TestChangedSincePlan:
     """A digest's ids queries read only the changed-since index (no table rows)."""
 

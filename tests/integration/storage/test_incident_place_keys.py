@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.domain import Incident
 from storage.base import IncidentQuery
 from storage.sqlite import SqliteStorage, incident_query_sql
@@ -73,6 +75,7 @@ class TestPlaceKeys:
         assert await storage.incidents.count(IncidentQuery(place_keys=[])) == 0
         assert await storage.incidents.query(IncidentQuery(place_keys=["gn:1"])) == []
 
+    @pytest.mark.sqlite_only
     async def test_answered_from_the_place_index(self, storage: SqliteStorage) -> None:
         await _fill(storage)
         sql, params = incident_query_sql(
@@ -110,6 +113,7 @@ class TestChangedSinceWithFilters:
             assert await storage.incidents.count(query) == len(expected), query
             assert {a.id for i in found for a in i.actors} <= {AAH.id, ISF.id}
 
+    @pytest.mark.sqlite_only
     async def test_answered_from_the_updated_index(self, storage: SqliteStorage) -> None:
         await _fill(storage)
         for query in self._cases(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.domain import SourceRef
 from storage.sqlite import SEARCH_HITS_SQL, SqliteStorage
 
@@ -64,6 +66,7 @@ class TestSearchCount:
         assert [i.id for i in pages] == [i.id for i in everything]
 
 
+@pytest.mark.sqlite_only
 class TestSearchPlan:
     """Report matches reach their incidents through the report index, never a scan."""
 

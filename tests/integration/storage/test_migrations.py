@@ -85,6 +85,7 @@ class TestMigrate:
         assert path.exists()
 
 
+@pytest.mark.sqlite_only
 class TestConnectionSettings:
     """WAL, foreign keys, busy timeout and synchronous=NORMAL on every connection."""
 

@@ -94,6 +94,7 @@ class TestClaim:
         assert len(await storage.outbox.claim_due(T0, limit=0)) == 0
         assert len(await storage.outbox.claim_due(T0)) == 3
 
+    @pytest.mark.sqlite_only
     async def test_two_connections_never_claim_the_same_row(
         self, storage: SqliteStorage, db_path: Path, chat: int
     ) -> None:

@@ -11,6 +11,8 @@ from storage.sqlite import MERGE_CANDIDATES_SQL, SqliteStorage, incident_query_s
 
 from .conftest import AAH, make_incident
 
+pytestmark = pytest.mark.sqlite_only  # SQLite itself: plans, files, locks
+
 SINCE = dt.date(2026, 1, 1)
 
 CASES = {

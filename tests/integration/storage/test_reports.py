@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from storage.base import Backend
 from storage.sqlite import SqliteStorage
 
 from .conftest import T0, make_report
@@ -101,7 +102,7 @@ class TestUnicode:
         )
 
     async def test_control_characters_round_trip_and_search(self, storage: SqliteStorage) -> None:
-        text = "before\x00after\x07 bell"
+        text = "before\x01after\x07 bell"
         stored, _ = await storage.reports.add(make_report(9, text=text))
         assert stored.id is not None
         fetched = await storage.reports.get(stored.id)
@@ -109,6 +110,16 @@ class TestUnicode:
         assert fetched.text == text
         assert [r.id for r in await storage.reports.search("after")] == [stored.id]
         assert await storage.reports.search("\x00") == []
+
+    async def test_nul_is_stored_without_failing_the_write(self, storage: Backend) -> None:
+        # SQLite keeps U+0000; PostgreSQL text cannot hold it and stores U+FFFD instead.
+        stored, _ = await storage.reports.add(make_report(9, text="before\x00after"))
+        assert stored.id is not None
+        fetched = await storage.reports.get(stored.id)
+        assert fetched is not None
+        kept = "\x00" if storage.kind == "sqlite" else "\ufffd"
+        assert fetched.text == f"before{kept}after"
+        assert [r.id for r in await storage.reports.search("after")] == [stored.id]
 
     async def test_arabic_search(self, storage: SqliteStorage) -> None:
         await storage.reports.add(make_report(1, text="انفجار في البصرة صباح اليوم"))
@@ -138,6 +149,15 @@ class TestSearch:
         assert {r.id for r in await storage.reports.search("Bas*")} == {1, 3}
         assert [r.id for r in await storage.reports.search('"clashes in bas"*')] == [1]
         assert {r.id for r in await storage.reports.search("Bag*")} == {2}
+
+    async def test_a_phrase_needs_its_words_together_and_in_order(self, storage: Backend) -> None:
+        await storage.reports.add(make_report(1, text="A car bomb went off at noon."))
+        await storage.reports.add(make_report(2, text="The bomb was hidden in a car."))
+        await storage.reports.add(make_report(3, text="A car and a bomb were found."))
+        assert [r.id for r in await storage.reports.search('"car bomb"')] == [1]
+        assert {r.id for r in await storage.reports.search("car bomb")} == {1, 2, 3}
+        assert [r.id for r in await storage.reports.search('"in a car"')] == [2]
+        assert [r.id for r in await storage.reports.search('"a car bo"*')] == [1]
 
     async def test_english_words_are_stemmed(self, storage: SqliteStorage) -> None:
         await storage.reports.add(make_report(1, text="Two bombings killed several people."))

@@ -10,7 +10,7 @@ from bot.domain import SourceRef
 from storage.base import StorageError
 from storage.sqlite import SqliteStorage
 
-from .conftest import make_chat, make_incident, make_message, make_report
+from .conftest import make_chat, make_incident, make_message, make_report, reopen
 
 
 class Boom(Exception):
@@ -149,7 +149,7 @@ class TestClose:
         release.set()
         await task
         await closing
-        reopened = await SqliteStorage.open(storage.path)
+        reopened = await reopen(storage)
         try:
             assert await reopened.reports.count() == 2
         finally:

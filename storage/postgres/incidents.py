@@ -1,0 +1,426 @@
+"""Incidents on PostgreSQL: query building, loading with actors and sources, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from bot.domain import ActorRef, ActorType, Incident, IncidentRevision, SourceRef
+from storage.base import IncidentQuery, IncidentStats, NotFoundError
+from storage.postgres.repository import _Repository
+from storage.postgres.rows import (
+    INCIDENT_COLUMNS,
+    _incident_from_row,
+    _revision_from_row,
+    incident_args,
+)
+from storage.postgres.search import search_terms, tsquery_sql
+from storage.postgres.values import (
+    SEARCH_CANDIDATES,
+    Connection,
+    Params,
+    Row,
+    _dt,
+    _fetchall,
+    _fetchone,
+    _now,
+    _scalar,
+    _ts,
+    _ts_opt,
+)
+
+_POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
+_ACTOR_JOIN = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
+
+
+def _actor_exists(params: Params, actor_id: str) -> str:
+    return (
+        "EXISTS (SELECT 1 FROM incident_actors AS a"
+        f" WHERE a.incident_id = i.id AND a.actor_id = {params.add(actor_id)})"
+    )
+
+
+def _incident_filter(query: IncidentQuery, params: Params) -> tuple[str, list[str], str]:
+    """FROM clause, WHERE terms and ORDER BY for an incident query (parameters go to params).
+
+    The same shapes as SQLite's: an actor filter is driven from ``incident_actors`` (ordered by
+    actor, date), anything else from ``incidents``; both orders are "newest first".
+    """
+    where: list[str] = []
+    source, date_col, order = "incidents AS i", "i.date", "i.date DESC, i.id DESC"
+    if query.ids is not None:
+        where.append(f"i.id = ANY({params.add(list(query.ids))}::bigint[])")
+        if query.actor_id is not None:
+            where.append(_actor_exists(params, query.actor_id))
+    elif query.updated_since is not None:
+        if query.actor_id is not None:
+            where.append(_actor_exists(params, query.actor_id))
+    elif query.actor_id is not None:
+        source = _ACTOR_JOIN
+        where.append(f"a.actor_id = {params.add(query.actor_id)}")
+        date_col, order = "a.date", "a.date DESC, a.incident_id DESC"
+    if query.place_key is not None:
+        where += [f"i.place_key = {params.add(query.place_key)}", _POINT_OR_NEAR]
+    if query.place_keys is not None:
+        keys = list(dict.fromkeys(query.place_keys))
+        where += [f"i.place_key = ANY({params.add(keys)}::text[])", _POINT_OR_NEAR]
+    simple: list[tuple[str, Any]] = [
+        ("i.admin1_code =", query.admin1_code),
+        ("i.country =", query.country),
+        ("i.event_type =", None if query.event_type is None else query.event_type.value),
+        (f"{date_col} >=", query.since),
+        (f"{date_col} <=", query.until),
+        ("i.updated_at >=", _ts_opt(query.updated_since)),
+        ("i.created_at >=", _ts_opt(query.created_since)),
+        ("i.created_at <", _ts_opt(query.created_before)),
+        ("COALESCE(i.killed_min, 0) >=", query.min_killed),
+    ]
+    where += [f"{term} {params.add(value)}" for term, value in simple if value is not None]
+    if not query.include_background:
+        where.append("NOT i.is_background")
+    return source, where, order
+
+
+# Actors and sources ride along with each incident row as jsonb arrays (in position order), so
+# loading a page of incidents is one statement and one round trip, not three in a transaction.
+INCIDENT_WITH_CHILDREN = (
+    "i.*, COALESCE((SELECT jsonb_agg(jsonb_build_array(a.actor_id, a.name, a.type, a.country)"
+    " ORDER BY a.position) FROM incident_actors AS a WHERE a.incident_id = i.id), '[]')"
+    " AS actors_json, COALESCE((SELECT jsonb_agg(jsonb_build_array(s.report_id, s.url,"
+    " s.outlet, s.title, s.published_at) ORDER BY s.position) FROM incident_sources AS s"
+    " WHERE s.incident_id = i.id), '[]') AS sources_json"
+)
+
+
+def _incident_from_joined_row(row: Row) -> Incident:
+    actors = [
+        ActorRef(id=actor_id, name=name, type=ActorType(kind), country=country)
+        for actor_id, name, kind, country in row["actors_json"]
+    ]
+    sources = [
+        SourceRef(
+            report_id=report_id,
+            url=url,
+            outlet=outlet,
+            title=title,
+            published_at=None if published is None else _dt(dt.datetime.fromisoformat(published)),
+        )
+        for report_id, url, outlet, title, published in row["sources_json"]
+    ]
+    return _incident_from_row(row, actors, sources)
+
+
+def _where_sql(where: list[str]) -> str:
+    return f" WHERE {' AND '.join(where)}" if where else ""
+
+
+def incident_query_sql(
+    query: IncidentQuery, columns: str = INCIDENT_WITH_CHILDREN
+) -> tuple[str, list[Any]]:
+    """The SELECT (and parameters) that :meth:`PostgresIncidentRepository.query` runs."""
+    params = Params()
+    source, where, order = _incident_filter(query, params)
+    sql = (
+        f"SELECT {columns} FROM {source}{_where_sql(where)} ORDER BY {order}"
+        f" LIMIT {params.add(query.limit)} OFFSET {params.add(query.offset)}"
+    )
+    return sql, params.values
+
+
+# Newest-first windows of ids a search looks through, widening until it has enough matches. A
+# GIN index yields matches in no order, so "the newest N matches of a common word" would read
+# every match from the table; bounded by an id range, it reads the recent ones only.
+SEARCH_WINDOWS: tuple[int | None, ...] = (20_000, 200_000, None)
+
+
+async def _newest_matches(
+    conn: Connection, table: str, text: str, cap: int
+) -> list[tuple[int, dt.date | None]]:
+    """(id, date) of the ``cap`` most recently stored rows of ``table`` matching ``text``.
+
+    The date is the incident's (None for reports): the caller sorts by it without reading
+    the rows again.
+    """
+    top = int(await conn.fetchval(f"SELECT COALESCE(MAX(id), 0) FROM {table}"))
+    found: list[tuple[int, dt.date | None]] = []
+    date = "t.date" if table == "incidents" else "NULL::date"
+    for window in SEARCH_WINDOWS:
+        params = Params()
+        q = tsquery_sql(text, params)
+        assert q is not None
+        low = 0 if window is None else top - window
+        rows = await _fetchall(
+            conn,
+            f"SELECT t.id, {date} FROM {table} AS t, ({q}) AS q (q) WHERE t.search @@ q.q"
+            f" AND t.id > {params.add(low)} ORDER BY t.id DESC LIMIT {params.add(cap)}",
+            *params.values,
+        )
+        found = [(int(row[0]), row[1]) for row in rows]
+        if len(found) >= cap or low <= 0:
+            break
+    return found
+
+
+async def _search_hits(
+    conn: Connection, text: str, cap: int, report_cap: int
+) -> list[tuple[dt.date, int]]:
+    """(date, id) of incidents matching ``text`` themselves or through one of their reports,
+    newest first (by date, then id)."""
+    hits = dict(await _newest_matches(conn, "incidents", text, cap))
+    reports = [
+        report_id for report_id, _ in await _newest_matches(conn, "reports", text, report_cap)
+    ]
+    if reports:
+        rows = await _fetchall(
+            conn,
+            "SELECT DISTINCT i.id, i.date FROM incident_sources AS s"
+            " JOIN incidents AS i ON i.id = s.incident_id WHERE s.report_id = ANY($1::bigint[])",
+            reports,
+        )
+        hits.update((int(row[0]), row[1]) for row in rows)
+    return sorted(
+        ((date, incident_id) for incident_id, date in hits.items() if date), reverse=True
+    )
+
+
+MERGE_CANDIDATES_SQL = (
+    f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i WHERE i.id IN ("
+    "SELECT id FROM incidents WHERE country = $1 AND date BETWEEN $2 AND $3"
+    " UNION"
+    " SELECT id FROM incidents WHERE country = $1 AND date_end IS NOT NULL"
+    " AND date_end >= $2 AND date < $2)"
+    " ORDER BY i.date DESC, i.id DESC LIMIT $4"
+)
+
+
+async def _get_incident(conn: Connection, incident_id: int) -> Incident | None:
+    row = await _fetchone(
+        conn, f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i WHERE i.id = $1", incident_id
+    )
+    return None if row is None else _incident_from_joined_row(row)
+
+
+async def _load_rows(conn: Connection, sql: str, args: Sequence[Any]) -> list[Incident]:
+    return [_incident_from_joined_row(row) for row in await _fetchall(conn, sql, *args)]
+
+
+async def _write_incident_children(conn: Connection, incident_id: int, incident: Incident) -> None:
+    await conn.executemany(
+        "INSERT INTO incident_actors (incident_id, actor_id, position, name, type, country, date) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        [
+            (incident_id, a.id, pos, a.name, a.type.value, a.country, incident.date)
+            for pos, a in enumerate(incident.actors)
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO incident_sources "
+        "(incident_id, position, report_id, url, outlet, title, published_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            (incident_id, pos, s.report_id, s.url, s.outlet, s.title, _ts_opt(s.published_at))
+            for pos, s in enumerate(incident.sources)
+        ],
+    )
+
+
+class PostgresIncidentRepository(_Repository):
+    """Incidents with actors, sources and revisions; indexed by place, governorate, actor."""
+
+    async def add(self, incident: Incident) -> Incident:
+        """Insert a new incident (with actors and sources); return it with id and timestamps."""
+        created = incident.created_at or _now()
+        updated = incident.updated_at or created
+        columns = [*INCIDENT_COLUMNS, "created_at", "updated_at"]
+        args = [*incident_args(incident), _ts(created), _ts(updated)]
+        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+        sql = f"INSERT INTO incidents ({', '.join(columns)}) VALUES ({marks}) RETURNING id"
+
+        async def op(conn: Connection) -> Incident:
+            new_id = int(await conn.fetchval(sql, *args))
+            await _write_incident_children(conn, new_id, incident)
+            stored = await _get_incident(conn, new_id)
+            assert stored is not None
+            return stored
+
+        return await self._write(op)
+
+    async def update(
+        self, incident: Incident, revision: IncidentRevision | None = None
+    ) -> Incident:
+        """Replace a stored incident's fields, actors and sources; record the revision if given.
+
+        ``updated_at`` becomes the caller's value when they changed it, else the current time.
+        """
+        incident_id = incident.id
+        if incident_id is None:
+            msg = "cannot update an incident without an id"
+            raise NotFoundError(msg)
+
+        async def op(conn: Connection) -> Incident:
+            stored_updated = await conn.fetchval(
+                "SELECT updated_at FROM incidents WHERE id = $1 FOR UPDATE", incident_id
+            )
+            if stored_updated is None:
+                msg = f"incident {incident_id} does not exist"
+                raise NotFoundError(msg)
+            updated = (
+                incident.updated_at
+                if incident.updated_at is not None and incident.updated_at != _dt(stored_updated)
+                else _now()
+            )
+            columns = [*INCIDENT_COLUMNS, "updated_at"]
+            args = [*incident_args(incident), _ts(updated)]
+            assignments = ", ".join(f"{c} = ${n}" for n, c in enumerate(columns, start=1))
+            await conn.execute(
+                f"UPDATE incidents SET {assignments} WHERE id = ${len(columns) + 1}",
+                *args,
+                incident_id,
+            )
+            await conn.execute("DELETE FROM incident_actors WHERE incident_id = $1", incident_id)
+            await conn.execute("DELETE FROM incident_sources WHERE incident_id = $1", incident_id)
+            await _write_incident_children(conn, incident_id, incident)
+            if revision is not None:
+                await conn.execute(
+                    "INSERT INTO incident_revisions "
+                    "(incident_id, revision, changed_at, report_id, changes, note) "
+                    "VALUES ($1, $2, $3, $4, $5, $6) "
+                    "ON CONFLICT (incident_id, revision) DO UPDATE SET "
+                    "changed_at = excluded.changed_at, report_id = excluded.report_id, "
+                    "changes = excluded.changes, note = excluded.note",
+                    incident_id,
+                    revision.revision,
+                    _ts(revision.changed_at),
+                    revision.report_id,
+                    revision.changes,
+                    revision.note,
+                )
+            stored = await _get_incident(conn, incident_id)
+            assert stored is not None
+            return stored
+
+        return await self._write(op)
+
+    async def get(self, incident_id: int) -> Incident | None:
+        """One incident by id."""
+
+        async def op(conn: Connection) -> Incident | None:
+            return await _get_incident(conn, incident_id)
+
+        return await self._read_one(op)
+
+    async def query(self, query: IncidentQuery) -> list[Incident]:
+        """Incidents matching the filters, newest (by date, then id) first."""
+        sql, args = incident_query_sql(query)
+
+        async def op(conn: Connection) -> list[Incident]:
+            return await _load_rows(conn, sql, args)
+
+        return await self._read_one(op)
+
+    async def count(self, query: IncidentQuery | None = None) -> int:
+        """How many incidents match (all of them when query is None)."""
+        if query is None:
+            return await self._read_one(_scalar("SELECT COUNT(*) FROM incidents"))
+        params = Params()
+        source, where, _ = _incident_filter(query, params)
+        if source == _ACTOR_JOIN and all(term.startswith("a.") for term in where):
+            source = "incident_actors AS a"
+        sql = f"SELECT COUNT(*) FROM {source}{_where_sql(where)}"
+        return await self._read_one(_scalar(sql, params.values))
+
+    async def stats(self, query: IncidentQuery) -> IncidentStats:
+        """Totals over the incidents matching the filters (limit/offset ignored)."""
+        params = Params()
+        source, where, _ = _incident_filter(query, params)
+        sql = (
+            "SELECT i.event_type AS event_type, COUNT(*) AS n, "
+            "SUM(COALESCE(i.killed_min, 0)) AS killed, "
+            "SUM(COALESCE(i.injured_min, 0)) AS injured, "
+            "COUNT(i.killed_min) AS killed_reported, COUNT(i.injured_min) AS injured_reported "
+            f"FROM {source}{_where_sql(where)} GROUP BY i.event_type"
+        )
+
+        async def op(conn: Connection) -> IncidentStats:
+            stats = IncidentStats(killed_reported=0, injured_reported=0)
+            for row in await _fetchall(conn, sql, *params.values):
+                stats.incidents += row["n"]
+                stats.killed += int(row["killed"] or 0)
+                stats.injured += int(row["injured"] or 0)
+                stats.killed_reported = (stats.killed_reported or 0) + int(row["killed_reported"])
+                stats.injured_reported = (stats.injured_reported or 0) + int(
+                    row["injured_reported"]
+                )
+                stats.by_event_type[row["event_type"]] = row["n"]
+            return stats
+
+        return await self._read_one(op)
+
+    async def ids(self, query: IncidentQuery) -> list[int]:
+        """Ids of the incidents matching the filters, newest first (no models are loaded)."""
+        sql, args = incident_query_sql(query, columns="i.id")
+
+        async def op(conn: Connection) -> list[int]:
+            return [int(row[0]) for row in await _fetchall(conn, sql, *args)]
+
+        return await self._read_one(op)
+
+    async def merge_candidates(
+        self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
+    ) -> list[Incident]:
+        """Incidents in a country whose date (or date span) overlaps the window, newest first."""
+
+        async def op(conn: Connection) -> list[Incident]:
+            return await _load_rows(
+                conn, MERGE_CANDIDATES_SQL, [country, date_from, date_to, limit]
+            )
+
+        return await self._read_one(op)
+
+    async def search(self, text: str, limit: int = 20, offset: int = 0) -> list[Incident]:
+        """Incidents whose summary/evidence or whose reports' text match, newest first.
+
+        Only the ``SEARCH_CANDIDATES`` most recently stored matches of each index are sorted
+        by date, so a word found in nearly every row stays fast.
+        """
+        if limit <= 0 or not search_terms(text):
+            return []
+        offset = max(offset, 0)
+        cap = max(SEARCH_CANDIDATES, offset + limit)
+
+        async def op(conn: Connection) -> list[Incident]:
+            page = [i for _, i in (await _search_hits(conn, text, cap, cap))[offset:][:limit]]
+            if not page:
+                return []
+            sql = (
+                f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i"
+                " WHERE i.id = ANY($1::bigint[]) ORDER BY i.date DESC, i.id DESC"
+            )
+            return await _load_rows(conn, sql, [page])
+
+        return await self._read_one(op)
+
+    async def search_count(self, text: str, limit: int = 200) -> int:
+        """How many incidents :meth:`search` finds for ``text``, counted up to ``limit``."""
+        if limit <= 0 or not search_terms(text):
+            return 0
+
+        async def op(conn: Connection) -> int:
+            hits = await _search_hits(conn, text, limit, max(SEARCH_CANDIDATES, limit))
+            return min(len(hits), limit)
+
+        return await self._read_one(op)
+
+    async def revisions(self, incident_id: int) -> list[IncidentRevision]:
+        """The revision history of an incident, oldest first."""
+
+        async def op(conn: Connection) -> list[IncidentRevision]:
+            rows = await _fetchall(
+                conn,
+                "SELECT * FROM incident_revisions WHERE incident_id = $1 ORDER BY revision",
+                incident_id,
+            )
+            return [_revision_from_row(row) for row in rows]
+
+        return await self._read_one(op)

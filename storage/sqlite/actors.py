@@ -1,0 +1,74 @@
+"""Admin-added actors on SQLite."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import aiosqlite
+
+from bot.domain import (
+    ActorRef,
+    ActorType,
+)
+from storage.sqlite.repository import _Repository
+from storage.sqlite.values import _execute, _fetchall, _now, _ts
+
+# --- actors -----------------------------------------------------------------------------------
+
+
+class SqliteActorRepository(_Repository):
+    """Admin-added actors and their aliases."""
+
+    async def upsert(self, actor: ActorRef, aliases: Sequence[str]) -> None:
+        """Add or replace an actor and its aliases."""
+
+        async def op(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
+                "INSERT INTO actors (id, name, type, country, created_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, "
+                "country = excluded.country",
+                (actor.id, actor.name, actor.type.value, actor.country, _ts(_now())),
+            )
+            await conn.execute("DELETE FROM actor_aliases WHERE actor_id = ?", (actor.id,))
+            await conn.executemany(
+                "INSERT INTO actor_aliases (actor_id, alias, position) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                [(actor.id, alias, pos) for pos, alias in enumerate(aliases)],
+            )
+
+        await self._write(op)
+
+    async def remove(self, actor_id: str) -> bool:
+        """Delete an admin-added actor; True if it existed."""
+
+        async def op(conn: aiosqlite.Connection) -> bool:
+            changed, _ = await _execute(conn, "DELETE FROM actors WHERE id = ?", (actor_id,))
+            return changed > 0
+
+        return await self._write(op)
+
+    async def all(self) -> list[tuple[ActorRef, list[str]]]:
+        """Every admin-added actor with its aliases, by id."""
+
+        async def op(conn: aiosqlite.Connection) -> list[tuple[ActorRef, list[str]]]:
+            aliases: dict[str, list[str]] = defaultdict(list)
+            for row in await _fetchall(
+                conn, "SELECT actor_id, alias FROM actor_aliases ORDER BY actor_id, position"
+            ):
+                aliases[row["actor_id"]].append(row["alias"])
+            rows = await _fetchall(conn, "SELECT * FROM actors ORDER BY id")
+            return [
+                (
+                    ActorRef(
+                        id=row["id"],
+                        name=row["name"],
+                        type=ActorType(row["type"]),
+                        country=row["country"],
+                    ),
+                    aliases[row["id"]],
+                )
+                for row in rows
+            ]
+
+        return await self._read(op)

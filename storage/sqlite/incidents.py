@@ -1,0 +1,486 @@
+"""Incidents on SQLite: query building, loading with actors and sources, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+
+from bot.domain import (
+    ActorRef,
+    ActorType,
+    Incident,
+    IncidentRevision,
+    SourceRef,
+)
+from storage.base import (
+    IncidentQuery,
+    IncidentStats,
+    NotFoundError,
+    StorageError,
+)
+from storage.fts import fts_match, fts_query
+from storage.sqlite.fts_index import _index_incident, _unindex_incident
+from storage.sqlite.repository import _Repository
+from storage.sqlite.rows import _incident_from_row, _incident_params, _revision_from_row
+from storage.sqlite.values import (
+    SEARCH_CANDIDATES,
+    Row,
+    _chunks,
+    _dt,
+    _dt_opt,
+    _execute,
+    _fetchall,
+    _fetchone,
+    _json,
+    _now,
+    _placeholders,
+    _scalar,
+    _ts,
+    _ts_opt,
+)
+
+# --- incidents --------------------------------------------------------------------------------
+
+_POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
+_ACTOR_JOIN = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
+
+
+def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], str]:
+    """FROM clause, WHERE terms, parameters and ORDER BY for an incident query.
+
+    With ``updated_since`` the query reads the ``incidents_by_updated`` range (a recent time
+    window) and sorts it; otherwise an actor filter drives it from ``incident_actors`` (its
+    index is ordered by actor, date), anything else from ``incidents``; both orders are
+    "newest first".
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    if query.ids is not None:
+        # A known set of rows: look each up by id (an index walk to skip the sort would read
+        # the whole history), then sort the few found.
+        source = "incidents AS i NOT INDEXED"
+        date_col, order = "i.date", "i.date DESC, i.id DESC"
+        where.append(f"i.id IN ({_placeholders(len(query.ids))})" if query.ids else "0")
+        params += query.ids
+        if query.actor_id is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM incident_actors AS a"
+                " WHERE a.incident_id = i.id AND a.actor_id = ?)"
+            )
+            params.append(query.actor_id)
+    elif query.updated_since is not None:
+        # "What changed since T" (digests, alert catch-up) is a short range of updated_at,
+        # whatever else is filtered: without this hint the planner walks the place, actor or
+        # date index through all history to avoid sorting a few hundred rows.
+        source = "incidents AS i INDEXED BY incidents_by_updated"
+        date_col, order = "i.date", "i.date DESC, i.id DESC"
+        if query.actor_id is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM incident_actors AS a"
+                " WHERE a.incident_id = i.id AND a.actor_id = ?)"
+            )
+            params.append(query.actor_id)
+    elif query.actor_id is not None:
+        source = _ACTOR_JOIN
+        where.append("a.actor_id = ?")
+        params.append(query.actor_id)
+        date_col, order = "a.date", "a.date DESC, a.incident_id DESC"
+    else:
+        source = "incidents AS i"
+        date_col, order = "i.date", "i.date DESC, i.id DESC"
+    if query.place_key is not None:
+        where += ["i.place_key = ?", _POINT_OR_NEAR]
+        params.append(query.place_key)
+    if query.place_keys is not None:
+        # One range of incidents_by_place per key; with ORDER BY ... LIMIT SQLite stops each
+        # key's range once it cannot beat the rows already kept.
+        keys = list(dict.fromkeys(query.place_keys))
+        where += [f"i.place_key IN ({_placeholders(len(keys))})" if keys else "0", _POINT_OR_NEAR]
+        params += keys
+    if query.admin1_code is not None:
+        where.append("i.admin1_code = ?")
+        params.append(query.admin1_code)
+    if query.country is not None:
+        where.append("i.country = ?")
+        params.append(query.country)
+    if query.event_type is not None:
+        where.append("i.event_type = ?")
+        params.append(query.event_type.value)
+    if query.since is not None:
+        where.append(f"{date_col} >= ?")
+        params.append(query.since.isoformat())
+    if query.until is not None:
+        where.append(f"{date_col} <= ?")
+        params.append(query.until.isoformat())
+    if query.updated_since is not None:
+        where.append("i.updated_at >= ?")
+        params.append(_ts(query.updated_since))
+    if query.created_since is not None:
+        where.append("i.created_at >= ?")
+        params.append(_ts(query.created_since))
+    if query.created_before is not None:
+        where.append("i.created_at < ?")
+        params.append(_ts(query.created_before))
+    if query.min_killed is not None:
+        where.append("COALESCE(i.killed_min, 0) >= ?")
+        params.append(query.min_killed)
+    if not query.include_background:
+        where.append("i.is_background = 0")
+    return source, where, params, order
+
+
+# The incidents a full-text search finds: the newest ``:cap`` matches of each FTS index, the
+# report matches turned into their incidents through the report index (named, because with
+# planner statistics from a database whose sources have no report the planner would rather
+# scan every source once per matching report).
+SEARCH_HITS_SQL = (
+    "WITH hits (id) AS ("
+    " SELECT id FROM (SELECT rowid AS id FROM incidents_fts"
+    "  WHERE incidents_fts MATCH :q ORDER BY rowid DESC LIMIT :cap)"
+    " UNION"
+    " SELECT s.incident_id FROM incident_sources AS s INDEXED BY incident_sources_by_report"
+    "  WHERE s.report_id IN (SELECT rowid FROM reports_fts"
+    "  WHERE reports_fts MATCH :q ORDER BY rowid DESC LIMIT :report_cap)"
+    ")"
+)
+
+# Two index ranges: incidents dated in the window, and spans that began before it and reach
+# into it. (One "COALESCE(date_end, date) >= ?" test would leave the date range open-ended,
+# and without INDEXED BY the planner prefers the date-ordered index and walks all history.)
+MERGE_CANDIDATES_SQL = (
+    "SELECT * FROM incidents WHERE country = :country AND date BETWEEN :start AND :end"
+    " UNION"
+    " SELECT * FROM incidents INDEXED BY incidents_spans"
+    " WHERE country = :country AND date_end IS NOT NULL"
+    " AND date_end >= :start AND date < :start"
+    " ORDER BY date DESC, id DESC LIMIT :limit"
+)
+
+
+def _where_sql(where: list[str]) -> str:
+    return f" WHERE {' AND '.join(where)}" if where else ""
+
+
+def incident_query_sql(query: IncidentQuery) -> tuple[str, list[Any]]:
+    """The SELECT (and parameters) that :meth:`SqliteIncidentRepository.query` runs."""
+    source, where, params, order = _incident_filter(query)
+    sql = f"SELECT i.* FROM {source}{_where_sql(where)} ORDER BY {order} LIMIT ? OFFSET ?"
+    return sql, [*params, query.limit, query.offset]
+
+
+def incident_ids_sql(query: IncidentQuery) -> tuple[str, list[Any]]:
+    """The SELECT (and parameters) that :meth:`SqliteIncidentRepository.ids` runs."""
+    source, where, params, order = _incident_filter(query)
+    sql = f"SELECT i.id FROM {source}{_where_sql(where)} ORDER BY {order} LIMIT ? OFFSET ?"
+    return sql, [*params, query.limit, query.offset]
+
+
+async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> list[Incident]:
+    """Turn incident rows into models, fetching actors and sources in batches."""
+    ids = [int(row["id"]) for row in rows]
+    actors: dict[int, list[ActorRef]] = defaultdict(list)
+    sources: dict[int, list[SourceRef]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        marks = _placeholders(len(chunk))
+        for row in await _fetchall(
+            conn,
+            f"SELECT * FROM incident_actors WHERE incident_id IN ({marks}) "
+            "ORDER BY incident_id, position",
+            chunk,
+        ):
+            actors[row["incident_id"]].append(
+                ActorRef(
+                    id=row["actor_id"],
+                    name=row["name"],
+                    type=ActorType(row["type"]),
+                    country=row["country"],
+                )
+            )
+        for row in await _fetchall(
+            conn,
+            f"SELECT * FROM incident_sources WHERE incident_id IN ({marks}) "
+            "ORDER BY incident_id, position",
+            chunk,
+        ):
+            sources[row["incident_id"]].append(
+                SourceRef(
+                    report_id=row["report_id"],
+                    url=row["url"],
+                    outlet=row["outlet"],
+                    title=row["title"],
+                    published_at=_dt_opt(row["published_at"]),
+                )
+            )
+    return [_incident_from_row(row, actors[row["id"]], sources[row["id"]]) for row in rows]
+
+
+async def _get_incident(conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
+    row = await _fetchone(conn, "SELECT * FROM incidents WHERE id = ?", (incident_id,))
+    if row is None:
+        return None
+    return (await _load_incidents(conn, [row]))[0]
+
+
+async def _write_incident_children(
+    conn: aiosqlite.Connection, incident_id: int, incident: Incident
+) -> None:
+    date = incident.date.isoformat()
+    await conn.executemany(
+        "INSERT INTO incident_actors (incident_id, actor_id, position, name, type, country, date) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [
+            (incident_id, a.id, pos, a.name, a.type.value, a.country, date)
+            for pos, a in enumerate(incident.actors)
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO incident_sources "
+        "(incident_id, position, report_id, url, outlet, title, published_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (incident_id, pos, s.report_id, s.url, s.outlet, s.title, _ts_opt(s.published_at))
+            for pos, s in enumerate(incident.sources)
+        ],
+    )
+
+
+class SqliteIncidentRepository(_Repository):
+    """Incidents with actors, sources and revisions; indexed by place, governorate, actor."""
+
+    async def add(self, incident: Incident) -> Incident:
+        """Insert a new incident (with actors and sources); return it with id and timestamps."""
+        created = incident.created_at or _now()
+        updated = incident.updated_at or created
+        params = {
+            **_incident_params(incident),
+            "created_at": _ts(created),
+            "updated_at": _ts(updated),
+        }
+        columns = list(params)
+        sql = (
+            f"INSERT INTO incidents ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)})"
+        )
+
+        async def op(conn: aiosqlite.Connection) -> Incident:
+            _, rowid = await _execute(conn, sql, params)
+            if rowid is None:  # pragma: no cover - an INSERT always has a row id
+                msg = "incident insert returned no id"
+                raise StorageError(msg)
+            await _write_incident_children(conn, rowid, incident)
+            await _index_incident(conn, rowid, incident.summary, incident.evidence)
+            stored = await _get_incident(conn, rowid)
+            assert stored is not None
+            return stored
+
+        return await self._write(op)
+
+    async def update(
+        self, incident: Incident, revision: IncidentRevision | None = None
+    ) -> Incident:
+        """Replace a stored incident's fields, actors and sources; record the revision if given.
+
+        ``updated_at`` becomes the caller's value when they changed it, else the current time.
+        """
+        incident_id = incident.id
+        if incident_id is None:
+            msg = "cannot update an incident without an id"
+            raise NotFoundError(msg)
+
+        async def op(conn: aiosqlite.Connection) -> Incident:
+            row = await _fetchone(
+                conn,
+                "SELECT updated_at, summary, evidence FROM incidents WHERE id = ?",
+                (incident_id,),
+            )
+            if row is None:
+                msg = f"incident {incident_id} does not exist"
+                raise NotFoundError(msg)
+            stored_updated = _dt(row["updated_at"])
+            updated = (
+                incident.updated_at
+                if incident.updated_at is not None and incident.updated_at != stored_updated
+                else _now()
+            )
+            params = {**_incident_params(incident), "updated_at": _ts(updated)}
+            assignments = ", ".join(f"{c} = :{c}" for c in params)
+            await conn.execute(
+                f"UPDATE incidents SET {assignments} WHERE id = :id", {**params, "id": incident_id}
+            )
+            await conn.execute("DELETE FROM incident_actors WHERE incident_id = ?", (incident_id,))
+            await conn.execute(
+                "DELETE FROM incident_sources WHERE incident_id = ?", (incident_id,)
+            )
+            await _write_incident_children(conn, incident_id, incident)
+            await _unindex_incident(conn, incident_id, row["summary"], json.loads(row["evidence"]))
+            await _index_incident(conn, incident_id, incident.summary, incident.evidence)
+            if revision is not None:
+                await conn.execute(
+                    "INSERT INTO incident_revisions "
+                    "(incident_id, revision, changed_at, report_id, changes, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (incident_id, revision) DO UPDATE SET "
+                    "changed_at = excluded.changed_at, report_id = excluded.report_id, "
+                    "changes = excluded.changes, note = excluded.note",
+                    (
+                        incident_id,
+                        revision.revision,
+                        _ts(revision.changed_at),
+                        revision.report_id,
+                        _json(revision.changes),
+                        revision.note,
+                    ),
+                )
+            stored = await _get_incident(conn, incident_id)
+            assert stored is not None
+            return stored
+
+        return await self._write(op)
+
+    async def get(self, incident_id: int) -> Incident | None:
+        """One incident by id."""
+
+        async def op(conn: aiosqlite.Connection) -> Incident | None:
+            return await _get_incident(conn, incident_id)
+
+        return await self._read(op)
+
+    async def query(self, query: IncidentQuery) -> list[Incident]:
+        """Incidents matching the filters, newest (by date, then id) first."""
+        sql, params = incident_query_sql(query)
+
+        async def op(conn: aiosqlite.Connection) -> list[Incident]:
+            return await _load_incidents(conn, await _fetchall(conn, sql, params))
+
+        return await self._read(op)
+
+    async def count(self, query: IncidentQuery | None = None) -> int:
+        """How many incidents match (all of them when query is None)."""
+        if query is None:
+            return await self._read(_scalar("SELECT COUNT(*) FROM incidents"))
+        source, where, params, _ = _incident_filter(query)
+        if source == _ACTOR_JOIN and all(term.startswith("a.") for term in where):
+            # Only the actor index is filtered, and every row of it names an existing incident
+            # (foreign key): the join would add one table lookup per row and nothing else.
+            source = "incident_actors AS a"
+        return await self._read(
+            _scalar(f"SELECT COUNT(*) FROM {source}{_where_sql(where)}", params)
+        )
+
+    async def stats(self, query: IncidentQuery) -> IncidentStats:
+        """Totals over the incidents matching the filters (limit/offset ignored)."""
+        source, where, params, _ = _incident_filter(query)
+        sql = (
+            "SELECT i.event_type AS event_type, COUNT(*) AS n, "
+            "SUM(COALESCE(i.killed_min, 0)) AS killed, "
+            "SUM(COALESCE(i.injured_min, 0)) AS injured, "
+            "COUNT(i.killed_min) AS killed_reported, COUNT(i.injured_min) AS injured_reported "
+            f"FROM {source}{_where_sql(where)} GROUP BY i.event_type"
+        )
+
+        async def op(conn: aiosqlite.Connection) -> IncidentStats:
+            stats = IncidentStats(killed_reported=0, injured_reported=0)
+            for row in await _fetchall(conn, sql, params):
+                stats.incidents += row["n"]
+                stats.killed += row["killed"] or 0
+                stats.injured += row["injured"] or 0
+                stats.killed_reported = (stats.killed_reported or 0) + row["killed_reported"]
+                stats.injured_reported = (stats.injured_reported or 0) + row["injured_reported"]
+                stats.by_event_type[row["event_type"]] = row["n"]
+            return stats
+
+        return await self._read(op)
+
+    async def ids(self, query: IncidentQuery) -> list[int]:
+        """Ids of the incidents matching the filters, newest first (no models are loaded)."""
+        sql, all_params = incident_ids_sql(query)
+
+        async def op(conn: aiosqlite.Connection) -> list[int]:
+            return [int(row[0]) for row in await _fetchall(conn, sql, all_params)]
+
+        return await self._read(op)
+
+    async def merge_candidates(
+        self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
+    ) -> list[Incident]:
+        """Incidents in a country whose date (or date span) overlaps the window, newest first."""
+        start, end = date_from.isoformat(), date_to.isoformat()
+
+        async def op(conn: aiosqlite.Connection) -> list[Incident]:
+            params = {"country": country, "start": start, "end": end, "limit": limit}
+            rows = await _fetchall(conn, MERGE_CANDIDATES_SQL, params)
+            return await _load_incidents(conn, rows)
+
+        return await self._read(op)
+
+    async def search(self, text: str, limit: int = 20, offset: int = 0) -> list[Incident]:
+        """Incidents whose summary/evidence or whose reports' text match, newest first.
+
+        Only the ``SEARCH_CANDIDATES`` most recently stored matches of each index are sorted
+        by date, so a word found in nearly every row stays fast.
+        """
+        match = fts_query(text)
+        if match is None or limit <= 0:
+            return []
+        sql = (
+            f"{SEARCH_HITS_SQL} SELECT i.* FROM incidents AS i JOIN hits ON hits.id = i.id"
+            " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
+        )
+        offset = max(offset, 0)
+        # A word found in most rows would otherwise sort every match by date; rows are
+        # stored roughly in news order, so the most recently stored matches are kept.
+        cap = max(SEARCH_CANDIDATES, offset + limit)
+        params = {"q": match, "limit": limit, "offset": offset, "cap": cap, "report_cap": cap}
+
+        async def op(conn: aiosqlite.Connection) -> list[Incident]:
+            params["q"] = await fts_match(conn, text)
+            return await _load_incidents(conn, await _fetchall(conn, sql, params))
+
+        return await self._read(op)
+
+    async def search_count(self, text: str, limit: int = 200) -> int:
+        """How many incidents :meth:`search` finds for ``text``, counted up to ``limit``.
+
+        Reads only the FTS indexes and the incidents' primary key: the cheap half of a
+        paged search (the page itself comes from ``search`` with a small limit).
+        """
+        match = fts_query(text)
+        if match is None or limit <= 0:
+            return 0
+        sql = (
+            f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL}"
+            " SELECT 1 FROM hits JOIN incidents AS i ON i.id = hits.id LIMIT :limit)"
+        )
+        # Capping the incident index at ``limit`` changes no count up to the limit (its rows
+        # are distinct incidents, so a binding cap alone reaches it); reports keep the search's
+        # cap, as several reports may name one incident.
+        params = {
+            "q": match,
+            "limit": limit,
+            "cap": limit,
+            "report_cap": max(SEARCH_CANDIDATES, limit),
+        }
+
+        async def op(conn: aiosqlite.Connection) -> int:
+            params["q"] = await fts_match(conn, text)
+            return await _scalar(sql, params)(conn)
+
+        return await self._read(op)
+
+    async def revisions(self, incident_id: int) -> list[IncidentRevision]:
+        """The revision history of an incident, oldest first."""
+
+        async def op(conn: aiosqlite.Connection) -> list[IncidentRevision]:
+            rows = await _fetchall(
+                conn,
+                "SELECT * FROM incident_revisions WHERE incident_id = ? ORDER BY revision",
+                (incident_id,),
+            )
+            return [_revision_from_row(row) for row in rows]
+
+        return await self._read(op)

@@ -1,0 +1,196 @@
+"""Migrations, integrity check, online backup and search-index rebuilds for SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage.base import (
+    StorageError,
+)
+from storage.fts import fold_for_search
+from storage.identity import stamp_application_id
+from storage.schema import Migration, load_migrations
+from storage.sqlite.fts_index import _incident_search_values
+from storage.sqlite.values import _MEMORY, Op, T, _fetchall, _fetchone
+
+logger = logging.getLogger(__name__)
+
+
+class SqliteMaintenance:
+    """The maintenance half of ``SqliteStorage``: schema, checks, backups, index rebuilds."""
+
+    path: Path
+    _conn: aiosqlite.Connection
+    _busy_timeout: float
+    _lock: asyncio.Lock
+
+    async def _run(self, op: Op[T], *, write: bool) -> T:
+        """Run ``op`` atomically (implemented by ``SqliteStorage``)."""
+        raise NotImplementedError
+
+    # migrations and maintenance -------------------------------------------------------------
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations in one transaction; return the versions applied now."""
+        return await self._apply_migrations(load_migrations())
+
+    async def _apply_migrations(self, migrations: Sequence[Migration]) -> list[int]:
+        latest = migrations[-1].version if migrations else 0
+
+        async def op(conn: aiosqlite.Connection) -> list[int]:
+            # Read the version inside the write transaction: a second process that migrates
+            # at the same moment waits here and then finds nothing left to do.
+            current = await _user_version(conn)
+            if current > latest:
+                msg = (
+                    f"database {self.path} has schema version {current}, newer than this "
+                    f"Sitrep knows ({latest}); upgrade Sitrep"
+                )
+                raise StorageError(msg)
+            applied: list[int] = []
+            for migration in migrations:
+                if migration.version <= current:
+                    continue
+                for statement in migration.statements:
+                    await conn.execute(statement)
+                applied.append(migration.version)
+            if applied:
+                await conn.execute(f"PRAGMA user_version = {applied[-1]}")
+                logger.info("applied migrations %s to %s", applied, self.path)
+            await stamp_application_id(conn)
+            return applied
+
+        return await self._run(op, write=True)
+
+    @property
+    def latest_schema_version(self) -> int:
+        """The newest SQLite migration this Sitrep ships."""
+        return max((m.version for m in load_migrations()), default=0)
+
+    async def schema_version(self) -> int:
+        """The schema version recorded in the database (0 for a new file)."""
+        return await self._run(_user_version, write=False)
+
+    async def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check``: "ok" when healthy, else the problems found."""
+
+        async def op(conn: aiosqlite.Connection) -> str:
+            rows = await _fetchall(conn, "PRAGMA integrity_check")
+            return "; ".join(str(row[0]) for row in rows)
+
+        return await self._run(op, write=False)
+
+    async def backup(self, destination: Path) -> None:
+        """Copy the database to ``destination`` with SQLite's online backup API.
+
+        The copy is taken from a separate connection, so it holds exactly the transactions
+        committed when it starts, and other connections keep writing meanwhile (WAL). It is
+        written next to the destination and renamed into place, so a failed backup never
+        leaves a half-written file under the final name.
+        """
+        destination = Path(destination)
+        if destination.is_dir():
+            msg = f"{destination} is a directory; give a file name for the backup"
+            raise StorageError(msg)
+        if not destination.parent.is_dir():
+            msg = f"directory {destination.parent} does not exist"
+            raise StorageError(msg)
+        if str(self.path) == _MEMORY:
+            async with self._lock:
+                target = sqlite3.connect(destination, check_same_thread=False)
+                try:
+                    await self._conn.backup(target)
+                finally:
+                    target.close()
+            return
+        if destination.resolve() == self.path.resolve():
+            msg = "the backup must not overwrite the database itself"
+            raise StorageError(msg)
+        try:
+            await asyncio.to_thread(_backup_file, self.path, destination, self._busy_timeout)
+        except (sqlite3.Error, OSError) as exc:
+            msg = f"backup to {destination} failed: {exc}"
+            raise StorageError(msg) from exc
+
+    async def rebuild_search_index(self) -> int:
+        """Re-fill both FTS indexes from the tables (after the folding rules change).
+
+        Returns how many rows were indexed. Runs in one transaction.
+        """
+
+        async def op(conn: aiosqlite.Connection) -> int:
+            await conn.execute("INSERT INTO reports_fts (reports_fts) VALUES ('delete-all')")
+            await conn.execute("INSERT INTO incidents_fts (incidents_fts) VALUES ('delete-all')")
+            indexed = 0
+            async with conn.execute("SELECT id, title, text FROM reports") as cursor:
+                while batch := list(await cursor.fetchmany(1000)):
+                    await conn.executemany(
+                        "INSERT INTO reports_fts (rowid, title, text) VALUES (?, ?, ?)",
+                        [
+                            (
+                                r["id"],
+                                fold_for_search(r["title"] or ""),
+                                fold_for_search(r["text"]),
+                            )
+                            for r in batch
+                        ],
+                    )
+                    indexed += len(batch)
+            async with conn.execute("SELECT id, summary, evidence FROM incidents") as cursor:
+                while batch := list(await cursor.fetchmany(1000)):
+                    await conn.executemany(
+                        "INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (?, ?, ?)",
+                        [
+                            (
+                                r["id"],
+                                *_incident_search_values(r["summary"], json.loads(r["evidence"])),
+                            )
+                            for r in batch
+                        ],
+                    )
+                    indexed += len(batch)
+            return indexed
+
+        return await self._run(op, write=True)
+
+    # helpers for tests and tools ---------------------------------------------------------------
+
+    async def explain(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[str]:
+        """``EXPLAIN QUERY PLAN`` details for a statement (used to check index use)."""
+
+        async def op(conn: aiosqlite.Connection) -> list[str]:
+            rows = await _fetchall(conn, f"EXPLAIN QUERY PLAN {sql}", params)
+            return [str(row["detail"]) for row in rows]
+
+        return await self._run(op, write=False)
+
+
+def _backup_file(source: Path, destination: Path, busy_timeout: float) -> None:
+    partial = destination.with_name(f".{destination.name}.partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(source, timeout=busy_timeout)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            # pages=-1: one step under one read snapshot, so the copy is consistent.
+            src.backup(dst, pages=-1)
+            # A backup should be one self-contained file, not a WAL database.
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    partial.replace(destination)
+
+
+async def _user_version(conn: aiosqlite.Connection) -> int:
+    row = await _fetchone(conn, "PRAGMA user_version")
+    return int(row[0]) if row is not None else 0

@@ -1,0 +1,257 @@
+"""PostgreSQL only: several processes on one database (migrations, claims, leases, leader)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from storage.base import StorageError
+from storage.postgres import PostgresStorage
+from storage.schema import load_migrations
+from tests.postgres import create_database, drop_database, scratch_name, truncate_all
+
+from .conftest import T0, make_chat, make_incident, make_message, make_report
+
+pytestmark = pytest.mark.postgres
+
+DEADLINE = 30.0  # seconds; generous, the box is shared
+D = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+async def empty_url(postgres_url: str) -> AsyncIterator[str]:
+    """A brand-new database with no schema at all."""
+    name = scratch_name("sitrep_empty")
+    await create_database(postgres_url, name)
+    try:
+        yield postgres_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        await drop_database(postgres_url, name)
+
+
+@pytest.fixture
+async def shared_url(postgres_url: str) -> str:
+    """The session database, emptied: for tests that open several storages on it."""
+    await truncate_all(postgres_url)
+    return postgres_url
+
+
+async def _crash(storage: PostgresStorage) -> None:
+    """End a storage the way SIGKILL would: no clean-up, connections cut."""
+    if storage._heartbeat is not None:
+        storage._heartbeat.cancel()
+    if storage._leader_conn is not None:
+        storage._leader_conn.terminate()
+        storage._leader_conn = None
+    storage._closed = True
+    storage._pool.terminate()
+
+
+class TestMigrations:
+    async def test_many_processes_starting_together_migrate_once(self, empty_url: str) -> None:
+        stores = await asyncio.gather(*(PostgresStorage.open(empty_url) for _ in range(4)))
+        try:
+            latest = load_migrations("storage.postgres")[-1].version
+            assert {await s.schema_version() for s in stores} == {latest}
+            conn = await asyncpg.connect(empty_url)
+            try:
+                versions = [
+                    r[0] for r in await conn.fetch("SELECT version FROM schema_migrations")
+                ]
+            finally:
+                await conn.close()
+            assert sorted(versions) == list(range(1, latest + 1))
+        finally:
+            for store in stores:
+                await store.close()
+
+    async def test_rerun_is_a_no_op(self, empty_url: str) -> None:
+        async with await PostgresStorage.open(empty_url) as store:
+            assert await store.migrate() == []
+
+    async def test_newer_database_is_refused(self, empty_url: str) -> None:
+        async with await PostgresStorage.open(empty_url) as store:
+            await store._run(
+                lambda conn: conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (999, 'future')"
+                ),
+                write=True,
+            )
+        with pytest.raises(StorageError, match="newer than this Sitrep knows"):
+            await PostgresStorage.open(empty_url)
+
+    async def test_unreachable_server_is_one_clear_line_without_the_password(self) -> None:
+        with pytest.raises(StorageError) as info:
+            await PostgresStorage.open("postgresql://sitrep:hunter2@127.0.0.1:1/nowhere")
+        message = str(info.value)
+        assert "cannot connect" in message
+        assert "hunter2" not in message
+        assert "\n" not in message
+
+    async def test_integrity_check_is_ok(self, empty_url: str) -> None:
+        async with await PostgresStorage.open(empty_url) as store:
+            assert await store.integrity_check() == "ok"
+
+
+class TestSharedOutbox:
+    async def test_concurrent_claimers_never_take_the_same_row(self, shared_url: str) -> None:
+        stores = [await PostgresStorage.open(shared_url) for _ in range(4)]
+        try:
+            await stores[0].chats.upsert(make_chat(100))
+            for n in range(300):
+                await stores[0].outbox.enqueue(make_message(100, key=f"k{n}"))
+            claimed: list[list[int]] = [[] for _ in stores]
+
+            async def drain(index: int) -> None:
+                while rows := await stores[index].outbox.claim_due(T0, limit=7):
+                    claimed[index] += [row.id or 0 for row in rows]
+
+            await asyncio.gather(*(drain(i) for i in range(len(stores))))
+            every = [row_id for ids in claimed for row_id in ids]
+            assert len(every) == 300
+            assert len(set(every)) == 300
+        finally:
+            for store in stores:
+                await store.close()
+
+    async def test_a_live_instances_claims_are_left_alone(self, shared_url: str) -> None:
+        async with (
+            await PostgresStorage.open(shared_url) as first,
+            await PostgresStorage.open(shared_url) as second,
+        ):
+            await first.chats.upsert(make_chat(100))
+            await first.outbox.enqueue(make_message(100, key="a"))
+            assert len(await first.outbox.claim_due(T0)) == 1
+            assert await second.outbox.claim_due(T0 + dt.timedelta(hours=1)) == []
+            far_future = T0 + dt.timedelta(days=3650)
+            assert await second.outbox.recover_stale(far_future) == 0
+            counts = await second.outbox.counts()
+            assert counts["sending"] == 1
+
+    async def test_a_crashed_instances_claims_return_after_the_lease(
+        self, shared_url: str
+    ) -> None:
+        crashed = await PostgresStorage.open(shared_url, lease_seconds=1.0)
+        async with await PostgresStorage.open(shared_url, lease_seconds=1.0) as survivor:
+            await survivor.chats.upsert(make_chat(100))
+            for n in range(3):
+                await survivor.outbox.enqueue(make_message(100, key=f"m{n}"))
+            taken = await crashed.outbox.claim_due(T0)
+            assert len(taken) == 3
+            await _crash(crashed)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + DEADLINE
+            regained: list[int] = []
+            while not regained and loop.time() < deadline:
+                regained = [m.id or 0 for m in await survivor.outbox.claim_due(T0)]
+                if not regained:
+                    await asyncio.sleep(0.2)
+            assert sorted(regained) == sorted(m.id or 0 for m in taken)
+            # Each crash costs an attempt, so a message that kills senders still runs out.
+            again = await survivor.outbox.get_by_key("m0")
+            assert again is not None
+            assert again.attempts == 2
+
+    async def test_a_clean_stop_frees_claims_at_once(self, shared_url: str) -> None:
+        async with await PostgresStorage.open(shared_url) as survivor:
+            await survivor.chats.upsert(make_chat(100))
+            await survivor.outbox.enqueue(make_message(100, key="x"))
+            leaving = await PostgresStorage.open(shared_url)
+            assert len(await leaving.outbox.claim_due(T0)) == 1
+            await leaving.close()
+            assert [m.idempotency_key for m in await survivor.outbox.claim_due(T0)] == ["x"]
+
+    async def test_same_key_from_two_instances_is_queued_once(self, shared_url: str) -> None:
+        async with (
+            await PostgresStorage.open(shared_url) as first,
+            await PostgresStorage.open(shared_url) as second,
+        ):
+            await first.chats.upsert(make_chat(100))
+            message = make_message(100, key="digest:100:2026-03-01")
+            results = await asyncio.gather(
+                *(store.outbox.enqueue(message) for store in (first, second, first, second))
+            )
+            assert sum(created for _, created in results) == 1
+            assert len({row.id for row, _ in results}) == 1
+
+
+class TestLeadership:
+    async def test_one_leader_at_a_time_and_handover(self, shared_url: str) -> None:
+        async with (
+            await PostgresStorage.open(shared_url) as first,
+            await PostgresStorage.open(shared_url) as second,
+        ):
+            assert await first.try_lead() is True
+            assert await second.try_lead() is False
+            assert await first.try_lead() is True  # re-checking keeps it
+            await first.release_leadership()
+            assert await second.try_lead() is True
+            assert await first.try_lead() is False
+
+    async def test_a_crashed_leader_is_replaced(self, shared_url: str) -> None:
+        crashed = await PostgresStorage.open(shared_url)
+        async with await PostgresStorage.open(shared_url) as other:
+            assert await crashed.try_lead() is True
+            assert await other.try_lead() is False
+            await _crash(crashed)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + DEADLINE
+            while not await other.try_lead():
+                assert loop.time() < deadline, "leadership never freed after the crash"
+                await asyncio.sleep(0.1)
+
+
+class TestBackup:
+    async def test_pg_dump_writes_a_custom_format_dump(
+        self, shared_url: str, tmp_path: Path
+    ) -> None:
+        async with await PostgresStorage.open(shared_url) as store:
+            await store.reports.add(make_report(1))
+            target = tmp_path / "sitrep.dump"
+            await store.backup(target)
+            assert target.read_bytes()[:5] == b"PGDMP"
+            assert not list(tmp_path.glob(".*partial"))
+
+    async def test_bad_destination_is_refused(self, shared_url: str, tmp_path: Path) -> None:
+        async with await PostgresStorage.open(shared_url) as store:
+            with pytest.raises(StorageError, match="is a directory"):
+                await store.backup(tmp_path)
+            with pytest.raises(StorageError, match="does not exist"):
+                await store.backup(tmp_path / "missing" / "x.dump")
+
+
+class TestSearchWindows:
+    async def test_newest_matches_first_and_rare_words_still_found(
+        self, shared_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from storage.postgres import incidents as pg_incidents
+
+        monkeypatch.setattr(pg_incidents, "SEARCH_CANDIDATES", 3)
+        monkeypatch.setattr(pg_incidents, "SEARCH_WINDOWS", (2, 4, None))
+        async with await PostgresStorage.open(shared_url) as store:
+            rare = await store.incidents.add(make_incident(summary="A rare heliport raid"))
+            days = (5, 1, 2, 9, 3)
+            ids = [
+                (
+                    await store.incidents.add(
+                        make_incident(date=D.replace(day=d), summary="clash")
+                    )
+                ).id
+                for d in days
+            ]
+            for _ in range(3):
+                await store.incidents.add(make_incident(summary="quiet day"))
+            # The three stored last among the matches (days 2, 9, 3), newest date first.
+            hits = await store.incidents.search("clash", limit=3)
+            assert [i.id for i in hits] == [ids[3], ids[4], ids[2]]
+            assert await store.incidents.search_count("clash", limit=10) == 5
+            assert await store.incidents.search_count("clash", limit=4) == 4
+            # Paging past the cap widens it.
+            assert len(await store.incidents.search("clash", limit=2, offset=3)) == 2
+            # Only the oldest row matches: the windows widen until they reach it.
+            assert [i.id for i in await store.incidents.search("heliport")] == [rare.id]
