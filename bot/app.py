@@ -155,13 +155,13 @@ async def open_context(
     With ``metrics``, extraction is timed and the application built later reports there.
     Commands pass ``create=False``: only ``sitrep db migrate`` (and the demo) make a new one.
     """
-    storage = await open_backend(settings.database, create=create)
+    chosen_clock = clock or SystemClock()
+    storage = await open_backend(settings.database, create=create, now=chosen_clock.now)
     try:
         if lock:
             storage.acquire_instance_lock()
         gazetteer = Gazetteer.default()
         actors = _actor_registry(settings)
-        chosen_clock = clock or SystemClock()
         model_closer = None
         if extractor is None:
             extractor = _extractor(settings, gazetteer, actors, chosen_clock)

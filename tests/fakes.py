@@ -6,7 +6,7 @@ import asyncio
 import copy
 import datetime as dt
 import unicodedata
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -769,6 +769,7 @@ class InMemoryStorage:
     def __init__(self) -> None:
         self._state = _State()
         self._depth = 0
+        self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         self._bind()
 
     def _bind(self) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.domain import ActorRef, ActorType
 from storage.postgres.repository import _Repository
-from storage.postgres.values import Connection, _execute, _fetchall, _now
+from storage.postgres.values import Connection, _execute, _fetchall
 
 
 class PostgresActorRepository(_Repository):
@@ -26,7 +26,7 @@ class PostgresActorRepository(_Repository):
                 actor.name,
                 actor.type.value,
                 actor.country,
-                _now(),
+                self._now(),
             )
             await conn.execute("DELETE FROM actor_aliases WHERE actor_id = $1", actor.id)
             await conn.executemany(

@@ -14,7 +14,6 @@ from storage.postgres.values import (
     _execute,
     _fetchall,
     _fetchone,
-    _now,
     _ts,
     _ts_opt,
 )
@@ -44,7 +43,7 @@ class PostgresFeedRepository(_Repository):
                 feed.last_error,
                 feed.active,
                 feed.added_by,
-                _ts(feed.created_at or _now()),
+                _ts(feed.created_at or self._now()),
             )
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE url = $1", feed.url)
             assert row is not None

@@ -13,7 +13,6 @@ from storage.postgres.values import (
     _execute,
     _fetchall,
     _fetchone,
-    _now,
     _require_chat,
     _scalar,
     _ts,
@@ -37,7 +36,7 @@ class PostgresSubscriptionRepository(_Repository):
                 subscription.key,
                 subscription.label,
                 subscription.min_killed,
-                _ts(subscription.created_at or _now()),
+                _ts(subscription.created_at or self._now()),
             )
             row = await _fetchone(
                 conn,

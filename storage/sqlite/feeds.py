@@ -15,7 +15,7 @@ from storage.base import (
 )
 from storage.sqlite.repository import _Repository
 from storage.sqlite.rows import _feed_from_row
-from storage.sqlite.values import _execute, _fetchall, _fetchone, _now, _ts, _ts_opt
+from storage.sqlite.values import _execute, _fetchall, _fetchone, _ts, _ts_opt
 
 # --- feeds ------------------------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ class SqliteFeedRepository(_Repository):
                     feed.last_error,
                     int(feed.active),
                     feed.added_by,
-                    _ts(feed.created_at or _now()),
+                    _ts(feed.created_at or self._now()),
                 ),
             )
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE url = ?", (feed.url,))

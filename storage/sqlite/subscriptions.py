@@ -17,7 +17,6 @@ from storage.sqlite.values import (
     _execute,
     _fetchall,
     _fetchone,
-    _now,
     _placeholders,
     _require_chat,
     _scalar,
@@ -45,7 +44,7 @@ class SqliteSubscriptionRepository(_Repository):
                     subscription.key,
                     subscription.label,
                     subscription.min_killed,
-                    _ts(subscription.created_at or _now()),
+                    _ts(subscription.created_at or self._now()),
                 ),
             )
             row = await _fetchone(
