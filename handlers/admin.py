@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telegram import Message, MessageOriginChannel, MessageOriginChat, Update
-from telegram.ext import CommandHandler, filters
 
 from bot.services.errors import UserError
 from handlers import render_admin
-from handlers.common import AnyApplication, Context, Toolkit, arg_text, safe, send
+from handlers.common import AnyApplication, Context, Toolkit, add_commands, arg_text, send
 from handlers.html import esc
 
 ADMIN_ONLY = "Sorry, only Sitrep's admins can do that."
@@ -43,10 +42,7 @@ class AdminHandlers:
 
     def register(self, application: AnyApplication) -> None:
         """/status and /ingest (new messages only: editing an old /ingest must not repeat it)."""
-        for name, callback in (("status", self.cmd_status), ("ingest", self.cmd_ingest)):
-            application.add_handler(
-                CommandHandler(name, safe(callback), filters=filters.UpdateType.MESSAGE)
-            )
+        add_commands(application, {"status": self.cmd_status, "ingest": self.cmd_ingest})
 
     async def cmd_status(self, update: Update, context: Context) -> None:
         """/status for admins."""

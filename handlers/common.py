@@ -8,7 +8,7 @@ reaches into another's private helpers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from telegram import (
@@ -22,7 +22,7 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.constants import ChatType as TgChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.config import Settings
 from bot.domain import ChatType, SubscriptionKind
@@ -193,6 +193,14 @@ def safe(handler: Handler) -> Handler:
     return wrapped
 
 
+def add_commands(application: AnyApplication, commands: Mapping[str, Handler]) -> None:
+    """Each command for new messages only (editing an old "/ingest ..." must not repeat it)."""
+    for name, callback in commands.items():
+        application.add_handler(
+            CommandHandler(name, safe(callback), filters=filters.UpdateType.MESSAGE)
+        )
+
+
 class Toolkit:
     """The services and the helpers that need them, shared by every feature's handlers."""
 
@@ -305,6 +313,18 @@ class Toolkit:
         else:
             text = f"I don't know “{query}”.\n<i>Example: {esc(example)}</i>"
         await send(update, text, keyboard(buttons))
+
+    async def unique_or_choose(
+        self,
+        update: Update,
+        resolution: Resolution,
+        data_for: Callable[[Target], Callback],
+        example: str,
+    ) -> Target | None:
+        """The one target a name stands for; else the user is asked which (and None)."""
+        if resolution.unique is None:
+            await self.choose(update, resolution, data_for, example)
+        return resolution.unique
 
     async def change_setting(
         self, update: Update, change: Callable[[int, str], Awaitable[Any]], usage: str

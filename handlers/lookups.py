@@ -7,7 +7,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler
 
 from bot.domain import SubscriptionKind
 from bot.domain.views import StatsResult, Target
@@ -30,6 +30,7 @@ from handlers.common import (
     AnyApplication,
     Context,
     Toolkit,
+    add_commands,
     answer,
     button,
     checked_arg,
@@ -104,10 +105,7 @@ class LookupHandlers:
             "stats": self.cmd_stats,
             "search": self.cmd_search,
         }
-        for name, callback in commands.items():
-            application.add_handler(
-                CommandHandler(name, safe(callback), filters=filters.UpdateType.MESSAGE)
-            )
+        add_commands(application, commands)
         pattern = matching(LatestPage, TargetPage, TargetStats, SearchPage)
         application.add_handler(CallbackQueryHandler(safe(self.on_button), pattern=pattern))
 
@@ -155,14 +153,12 @@ class LookupHandlers:
         # Validate the period before resolving, so a typo there is reported as such.
         self.services.queries.parse_period(period, await self.kit.chat_timezone(chat_id))
         resolution = await self.kit.resolve(kind, name, chat_id)
-        target = resolution.unique
-        if target is None:
-            code = period_code(period)
-            await self.kit.choose(
-                update, resolution, lambda t: TargetPage(t.kind, t.key, code), example
-            )
-            return
-        await self.show_target(update, target, period, 1)
+        code = period_code(period)
+        target = await self.kit.unique_or_choose(
+            update, resolution, lambda t: TargetPage(t.kind, t.key, code), example
+        )
+        if target is not None:
+            await self.show_target(update, target, period, 1)
 
     async def show_target(
         self, update: Update, target: Target, period_text: str | None, page: int
@@ -215,16 +211,14 @@ class LookupHandlers:
         period = queries.parse_period(period_text, timezone) if period_text else None
         target = None
         if name:
-            resolution = await self.kit.resolve(None, name)
-            target = resolution.unique
+            code = period_code(period_text)
+            target = await self.kit.unique_or_choose(
+                update,
+                await self.kit.resolve(None, name),
+                lambda t: TargetStats(t.kind, t.key, code),
+                "/stats Basra 30d",
+            )
             if target is None:
-                code = period_code(period_text)
-                await self.kit.choose(
-                    update,
-                    resolution,
-                    lambda t: TargetStats(t.kind, t.key, code),
-                    "/stats Basra 30d",
-                )
                 return
         await self.send_stats(update, await queries.stats(target, period, timezone=timezone))
 

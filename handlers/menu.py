@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.domain.search import SEARCH_SYNTAX
 from bot.services.periods import PERIOD_USAGE
@@ -15,6 +15,7 @@ from handlers.common import (
     AnyApplication,
     Context,
     Toolkit,
+    add_commands,
     answer,
     button,
     checked_arg,
@@ -129,10 +130,7 @@ class MenuHandlers:
 
     def register(self, application: AnyApplication) -> None:
         """/start, /help and the greeting's buttons."""
-        for name, callback in (("start", self.cmd_start), ("help", self.cmd_help)):
-            application.add_handler(
-                CommandHandler(name, safe(callback), filters=filters.UpdateType.MESSAGE)
-            )
+        add_commands(application, {"start": self.cmd_start, "help": self.cmd_help})
         application.add_handler(
             CallbackQueryHandler(safe(self.on_button), pattern=matching(Menu, Noop))
         )

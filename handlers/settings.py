@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler
 
 from handlers import render
 from handlers.callbacks import SettingsChoice, decode, matching
@@ -11,6 +11,7 @@ from handlers.common import (
     AnyApplication,
     Context,
     Toolkit,
+    add_commands,
     answer,
     button,
     edit_or_send,
@@ -43,10 +44,7 @@ class SettingsHandlers:
             "digest": self.cmd_digest,
             "settings": self.cmd_settings,
         }
-        for name, callback in commands.items():
-            application.add_handler(
-                CommandHandler(name, safe(callback), filters=filters.UpdateType.MESSAGE)
-            )
+        add_commands(application, commands)
         application.add_handler(
             CallbackQueryHandler(safe(self.on_button), pattern=matching(SettingsChoice))
         )

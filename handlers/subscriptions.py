@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler
 
 from bot.domain import Subscription, SubscriptionKind
 from bot.domain.views import Target
@@ -17,6 +17,7 @@ from handlers.common import (
     AnyApplication,
     Context,
     Toolkit,
+    add_commands,
     answer,
     button,
     checked_arg,
@@ -57,10 +58,7 @@ class SubscriptionHandlers:
             "unsubscribe": self.cmd_unsubscribe,
             "subscriptions": self.cmd_subscriptions,
         }
-        for name, callback in commands.items():
-            application.add_handler(
-                CommandHandler(name, safe(callback), filters=filters.UpdateType.MESSAGE)
-            )
+        add_commands(application, commands)
         application.add_handler(
             CallbackQueryHandler(safe(self.on_button), pattern=matching(Subscribe, Unsubscribe))
         )
@@ -89,17 +87,14 @@ class SubscriptionHandlers:
         name, min_killed = split_min_killed(text)
         if not name:
             raise UserError("Subscribe to what?", usage="Example: /subscribe Basra")
-        resolution = await self.kit.resolve(None, name)
-        target = resolution.unique
-        if target is None:
-            await self.kit.choose(
-                update,
-                resolution,
-                lambda t: Subscribe(t.kind, t.key, min_killed),
-                "/subscribe Basra",
-            )
-            return
-        await self.subscribe(update, chat_id, target, min_killed)
+        target = await self.kit.unique_or_choose(
+            update,
+            await self.kit.resolve(None, name),
+            lambda t: Subscribe(t.kind, t.key, min_killed),
+            "/subscribe Basra",
+        )
+        if target is not None:
+            await self.subscribe(update, chat_id, target, min_killed)
 
     async def subscribe(
         self, update: Update, chat_id: int, target: Target, min_killed: int

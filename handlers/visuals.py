@@ -175,14 +175,12 @@ class VisualHandlers:
             await self.show_map(update, None, period)
             return
         resolution = await resolve_preferring_city(self.services.catalog, name)
-        target = resolution.unique
-        if target is None:
-            code = period_code(period)
-            await self.kit.choose(
-                update, resolution, lambda t: TargetMap(t.kind, t.key, code), MAP_USAGE
-            )
-            return
-        await self.show_map(update, target, period)
+        code = period_code(period)
+        target = await self.kit.unique_or_choose(
+            update, resolution, lambda t: TargetMap(t.kind, t.key, code), MAP_USAGE
+        )
+        if target is not None:
+            await self.show_map(update, target, period)
 
     async def show_map(
         self, update: Update, target: Target | None, period_text: str | None

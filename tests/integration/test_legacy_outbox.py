@@ -16,7 +16,7 @@ from bot.domain import AlertPayload, Chat, ChatType, OutboxStatus, TextPayload, 
 from bot.services.delivery import Dispatcher
 from handlers.notifier import TelegramNotifier
 from storage.sqlite import SqliteStorage
-from tests.fakebotapi import FakeBotAPI
+from tests.fakebotapi import FakeBotAPI, running
 from tests.fakes import MutableClock
 from tests.unit.handlers.conftest import basra_incident
 
@@ -62,11 +62,8 @@ def _insert_old_rows(path: Path) -> None:
 
 @pytest.fixture
 def api() -> Iterator[FakeBotAPI]:
-    server = FakeBotAPI().start()
-    try:
+    with running() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
