@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.extract.trust import DEFAULT_ALERT_MIN_CONFIDENCE
 from storage.url import DatabaseUrl, dsn_password, parse_database_url
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -83,6 +84,14 @@ class Settings(BaseSettings):
     sitrep_actors_file: Path | None = Field(default=None, validation_alias="SITREP_ACTORS_FILE")
     sitrep_user_rate_per_minute: int = Field(
         default=30, ge=1, le=10_000, validation_alias="SITREP_USER_RATE_PER_MINUTE"
+    )
+    # Confidence a new incident needs before subscribers get a first alert (below it the
+    # incident is stored and answered, marked unconfirmed). Default: bot/extract/trust.py.
+    sitrep_alert_min_confidence: float = Field(
+        default=DEFAULT_ALERT_MIN_CONFIDENCE,
+        ge=0.0,
+        le=1.0,
+        validation_alias="SITREP_ALERT_MIN_CONFIDENCE",
     )
     # The optional language-model extractor (issue 18). "rules" needs none of the LLM settings.
     sitrep_extractor: Literal["rules", "llm", "both"] = Field(

@@ -200,7 +200,10 @@ class LookupHandlers:
         if heading is not None:
             await send(update, heading)
         markup = self.visuals.incident_markup(detail.incident) if self.visuals else None
-        await send(update, render.incident_detail(detail.incident, detail.revisions), markup)
+        text = render.incident_detail(
+            detail.incident, detail.revisions, min_confidence=detail.min_confidence
+        )
+        await send(update, text, markup)
 
     async def cmd_stats(self, update: Update, context: Context) -> None:
         """/stats [place|faction] [period]."""

@@ -189,6 +189,23 @@ def incident_card(
     return "\n".join(lines)
 
 
+def is_unconfirmed(incident: Incident, min_confidence: float) -> bool:
+    """True when the incident is scored below the alert threshold."""
+    return incident.confidence is not None and incident.confidence < min_confidence
+
+
+def confidence_line(incident: Incident, min_confidence: float) -> str | None:
+    """ "Confidence: 0.42 — unconfirmed (why)", or None for an unscored incident."""
+    if incident.confidence is None:
+        return None
+    text = f"Confidence: {incident.confidence:.2f}"
+    if is_unconfirmed(incident, min_confidence):
+        text += " — <b>unconfirmed</b> (no alert was sent)"
+    if incident.confidence_reasons:
+        text += "\n" + "\n".join(f"  · {esc(r)}" for r in incident.confidence_reasons)
+    return text
+
+
 def sides_text(incident: Incident, focus_actor: str | None = None) -> str | None:
     """Who fought, as escaped HTML: "A vs B" in a battle, else the actors named.
 
@@ -206,8 +223,11 @@ def sides_text(incident: Incident, focus_actor: str | None = None) -> str | None
     return esc(", ".join(names))
 
 
-def incident_line(incident: Incident, *, focus_actor: str | None = None) -> str:
-    """One line of a list: date, type, place, who, toll, id."""
+def incident_line(
+    incident: Incident, *, focus_actor: str | None = None, min_confidence: float = 0.0
+) -> str:
+    """One line of a list: date, type, place, who, toll, id, and "unconfirmed" when the
+    incident is scored below ``min_confidence`` (the alert threshold)."""
     sides = sides_text(incident, focus_actor)
     sides_part = f" — {sides}" if sides else ""
     toll = []
@@ -217,15 +237,18 @@ def incident_line(incident: Incident, *, focus_actor: str | None = None) -> str:
         toll.append(f"{esc(incident.injured.display())} injured")
     toll_text = f" — {', '.join(toll)}" if toll else ""
     ident = f" /incident {incident.id}" if incident.id is not None else ""
+    doubt = " — <i>unconfirmed</i>" if is_unconfirmed(incident, min_confidence) else ""
     return (
         f"{_EVENT_ICONS.get(incident.event_type, '•')} {incident.date.day} {incident.date:%b %Y}: "
         f"<b>{esc(incident.sub_event_type.value)}</b>, {esc(format_place(incident))}"
-        f"{sides_part}{toll_text}{ident}"
+        f"{sides_part}{toll_text}{doubt}{ident}"
     )
 
 
-def incident_detail(incident: Incident, revisions: Sequence[IncidentRevision]) -> str:
-    """The full record: every field, every source, who gave which figure, revisions."""
+def incident_detail(
+    incident: Incident, revisions: Sequence[IncidentRevision], *, min_confidence: float = 0.0
+) -> str:
+    """The full record: every field, every source, who gave which figure, confidence, revisions."""
     lines = [f"<b>Incident {esc(incident.id if incident.id is not None else '?')}</b>"]
     lines.append(incident_title(incident))
     lines.append(f"Type: {esc(incident.event_type.value)} / {esc(incident.sub_event_type.value)}")
@@ -250,6 +273,9 @@ def incident_detail(incident: Incident, revisions: Sequence[IncidentRevision]) -
         text = format_count(label, count, with_claims=True)
         if text:
             lines.append(text)
+    confidence = confidence_line(incident, min_confidence)
+    if confidence:
+        lines.append(confidence)
     if incident.summary:
         lines.append("")
         lines.append(esc(incident.summary))
@@ -278,6 +304,7 @@ def incident_list(
     total: int | None = None,
     empty: str = "No incidents found.",
     focus_actor: str | None = None,
+    min_confidence: float = 0.0,
 ) -> str:
     """A titled list of incident lines, with a page indicator when paginated."""
     head = f"<b>{esc(title)}</b>"
@@ -287,7 +314,10 @@ def incident_list(
         head += f" (page {page}/{pages})"
     if not incidents:
         return f"{head}\n{esc(empty)}"
-    lines = (incident_line(incident, focus_actor=focus_actor) for incident in incidents)
+    lines = (
+        incident_line(incident, focus_actor=focus_actor, min_confidence=min_confidence)
+        for incident in incidents
+    )
     return "\n".join([head, *lines])
 
 
@@ -473,6 +503,7 @@ def page_message(title: str, page: IncidentPage, *, empty: str = "No incidents f
         total=page.total,
         empty=empty,
         focus_actor=focus,
+        min_confidence=page.min_confidence,
     ) + (f"\n<i>{esc(page.note)}</i>" if page.note and page.items else "")
 
 

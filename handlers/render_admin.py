@@ -107,7 +107,7 @@ def ingest_message(outcome: IngestOutcome) -> str:
         f"Alerts queued: {outcome.alerts_queued} · Updates queued: {outcome.updates_queued}",
     ]
     for incident in [*outcome.new_incidents, *outcome.updated_incidents][:10]:
-        lines.append(incident_line(incident))
+        lines.append(incident_line(incident, min_confidence=outcome.min_confidence))
     for note in outcome.notes[:10]:
         lines.append(f"<i>{esc(note)}</i>")
     if outcome.unextracted:

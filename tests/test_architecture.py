@@ -130,15 +130,35 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
     ("normalize",),  # folding and transliteration keys
     ("text",),  # sentences and clauses
     # readers of text and data: pure functions, no document
-    ("summary", "events", "figure_words", "attribution", "tolls", "casualties", "times", "dates"),
-    ("place_index", "place_names", "gazetteer", "actor_specs", "nationals", "actors", "merge"),
+    (
+        "summary",
+        "events",
+        "figure_words",
+        "attribution",
+        "tolls",
+        "casualties",
+        "times",
+        "dates",
+        "place_roles",
+        "trust",
+    ),
+    (
+        "place_index",
+        "place_names",
+        "gazetteer",
+        "actor_specs",
+        "nationals",
+        "actors",
+        "confidence",
+        "merge",
+    ),
     ("document", "drafts"),  # the shared document; the draft models any extractor fills
     ("annotate_actors", "annotate_places", "annotate_clauses", "annotate_dates"),  # annotators
     ("segment",),  # clauses -> groups
     ("drafting",),  # groups -> IncidentDraft
     ("finisher",),  # IncidentDraft -> Incident, shared by every extractor
     ("pipeline",),  # the order of the stages; the Extractor port
-    ("evaluation", "serialize"),  # users of finished incidents
+    ("evaluation", "serialize", "alert_eval"),  # users of finished incidents
 )
 ANNOTATORS = frozenset(EXTRACT_STAGES[6])
 MAX_MODULE_LINES = 500

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable
@@ -92,3 +93,13 @@ def db_option(func: F) -> F:
         metavar="PATH|URL",
         help="SQLite file or postgresql:// URL (default: SITREP_DATABASE or data/sitrep.sqlite3).",
     )(func)
+
+
+def received_note(received: dt.datetime) -> str:
+    """What `extract` and `ingest` say when relative days were read from the time a report
+    arrived because it carries no publication time."""
+    return (
+        "note: no publication time given, so days such as 'on Tuesday' were read from the time "
+        f"the report was received ({received.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC); pass "
+        "--published YYYY-MM-DD[THH:MM] (or a PUBLISHED: line) if it was published earlier"
+    )

@@ -68,16 +68,24 @@ def migrate(database: str | None) -> None:
 
 @db_group.command("backup")
 @click.argument("destination", type=click.Path(path_type=Path))
+@click.option(
+    "--force", is_flag=True, help="Replace DESTINATION if it exists (it is kept otherwise)."
+)
 @db_option
-def backup(destination: Path, database: str | None) -> None:
+def backup(destination: Path, force: bool, database: str | None) -> None:
     """Back up the database to DESTINATION, safely while the bot runs.
 
     SQLite: the online backup API writes a single-file copy. PostgreSQL: pg_dump writes a
-    custom-format dump of one consistent snapshot (restore it with pg_restore).
+    custom-format dump of one consistent snapshot (restore it with pg_restore). An existing
+    DESTINATION (perhaps the only good backup) is never replaced without --force.
     """
     settings = settings_for_cli(database)
     if destination.is_dir():
         raise CliError(f"{destination} is a directory; give a file name")
+    if destination.exists() and not force:
+        raise CliError(
+            f"{destination} already exists; choose a new file name, or add --force to replace it"
+        )
     path = settings.database.path
     if path is not None and destination.resolve() == path.resolve():
         raise CliError("the backup must not overwrite the database itself")

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import CliError, read_stdin
+from bot.cli.common import CliError, read_stdin, received_note
 from bot.domain.models import Incident, Report
 from bot.ports import Extractor
 
@@ -73,6 +73,9 @@ def _print_human(incidents: list[Any]) -> None:
             click.echo(f"   {word}: {count.display()}{source}")
         if incident.arrested.known:
             click.echo(f"   arrested: {incident.arrested.display()}")
+        if incident.confidence is not None:
+            doubts = "; ".join(incident.confidence_reasons) or "no doubts"
+            click.echo(f"   confidence: {incident.confidence:.2f} ({doubts})")
         for sentence in incident.evidence[:3]:
             short = sentence if len(sentence) <= 160 else sentence[:157] + "..."
             click.echo(f"   > {short}")
@@ -109,6 +112,7 @@ def register(app: click.Group) -> None:
         from bot.extract.pipeline import build_rules_extractor, report_from_text
         from bot.extract.serialize import incident_to_json
         from bot.extract.text import parse_header, parse_published
+        from bot.extract.trust import would_alert
 
         text = _read_input(source)
         headers, body = parse_header(text)
@@ -117,6 +121,11 @@ def register(app: click.Group) -> None:
             when = parse_published(headers["published"])
         if not body.strip():
             raise CliError("the input is empty")
+        if when is None:
+            # Like `sitrep ingest`: without a publication time, "on Tuesday" is read from when
+            # the report was received (now), and the reader is told so.
+            when = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+            click.echo(received_note(when), err=True)
         report = report_from_text(body, when, title=headers.get("title"))
         if extractor_name != "rules":
             from bot.cli.llm_eval import extract_with_model
@@ -126,19 +135,14 @@ def register(app: click.Group) -> None:
         extractor: Extractor = build_rules_extractor()
         incidents = asyncio.run(extractor.extract(report))
         if as_json:
-            click.echo(json.dumps([incident_to_json(i) for i in incidents], ensure_ascii=False,
-                                  indent=2))  # fmt: skip
+            day = when.date()
+            rows = [incident_to_json(i, alert=would_alert(i, day)) for i in incidents]
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
-        if when is None:
-            click.echo(
-                "note: no publication time given, so days such as 'on Thursday' could not be "
-                "resolved; pass --published YYYY-MM-DD[THH:MM] (or a PUBLISHED: line)",
-                err=True,
-            )
         _print_human(incidents)
 
     @app.command("eval")
-    @click.argument("folder", type=click.Path(path_type=Path))
+    @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
     @click.option("--verbose", "-v", is_flag=True, help="Show each article's misses.")
     @click.option(
         "--repeat",
@@ -148,6 +152,17 @@ def register(app: click.Group) -> None:
         help="Passes over the folder when measuring articles per second.",
     )
     @click.option(
+        "--min-confidence",
+        type=click.FloatRange(0.0, 1.0),
+        default=None,
+        help="Confidence an alert needs (default: the documented default threshold).",
+    )
+    @click.option(
+        "--curve",
+        is_flag=True,
+        help="Also print alert precision/recall over confidence thresholds (all folders pooled).",
+    )
+    @click.option(
         "--extractor",
         "extractor_name",
         type=click.Choice(["rules", "llm", "both"]),
@@ -155,28 +170,53 @@ def register(app: click.Group) -> None:
         show_default=True,
         help="llm/both score the model set by SITREP_LLM_* and print its cost and time.",
     )
-    def eval_command(folder: Path, verbose: bool, repeat: int, extractor_name: str) -> None:
-        """Measure extraction on a folder of articles with a gold.json (eval format)."""
-        from bot.extract.evaluation import GoldFormatError, load_gold
+    def eval_command(  # noqa: PLR0917 - one parameter per option, as click passes them
+        folders: tuple[Path, ...],
+        verbose: bool,
+        repeat: int,
+        min_confidence: float | None,
+        curve: bool,
+        extractor_name: str,
+    ) -> None:
+        """Measure extraction on folders of articles with a gold.json (eval format)."""
+        from bot.extract.trust import DEFAULT_ALERT_MIN_CONFIDENCE
 
-        gold_path = folder / "gold.json"
-        if not folder.is_dir():
-            raise CliError(f"not a folder: {folder}")
-        if not gold_path.is_file():
-            raise CliError(f"no gold.json in {folder}")
-        try:
-            gold = load_gold(json.loads(gold_path.read_text(encoding="utf-8")))
-        except (json.JSONDecodeError, GoldFormatError) as exc:
-            raise CliError(f"{gold_path}: {exc}") from exc
-        if extractor_name != "rules":
-            from bot.cli.llm_eval import run_model_eval
+        threshold = DEFAULT_ALERT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+        judged: list[Any] = []
+        for number, folder in enumerate(folders):
+            if number:
+                click.echo("")
+            if len(folders) > 1:
+                click.echo(f"== {folder}")
+            gold = _load_gold(folder)
+            if extractor_name != "rules":
+                from bot.cli.llm_eval import run_model_eval
 
-            run_model_eval(folder, gold, extractor_name, verbose=verbose)
-            return
-        _run_eval(folder, gold, verbose=verbose, repeat=repeat)
+                run_model_eval(folder, gold, extractor_name, verbose=verbose)
+                continue
+            judged += _run_eval(folder, gold, verbose=verbose, repeat=repeat, threshold=threshold)
+        if curve and judged:
+            _print_curve(judged, threshold)
 
 
-def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> None:
+def _load_gold(folder: Path) -> list[Any]:
+    from bot.extract.evaluation import GoldFormatError, load_gold
+
+    gold_path = folder / "gold.json"
+    if not folder.is_dir():
+        raise CliError(f"not a folder: {folder}")
+    if not gold_path.is_file():
+        raise CliError(f"no gold.json in {folder}")
+    try:
+        return load_gold(json.loads(gold_path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, GoldFormatError) as exc:
+        raise CliError(f"{gold_path}: {exc}") from exc
+
+
+def _run_eval(
+    folder: Path, gold: list[Any], *, verbose: bool, repeat: int, threshold: float
+) -> list[Any]:
+    """Score one folder, print its table and return its judged articles (for the curve)."""
     from bot.extract.pipeline import build_rules_extractor, report_from_text
 
     started, started_cpu = time.perf_counter(), time.process_time()
@@ -198,9 +238,10 @@ def _run_eval(folder: Path, gold: list[Any], *, verbose: bool, repeat: int) -> N
     elapsed = time.process_time() - started
     per_second = len(inputs) * repeat / elapsed if elapsed > 0 else float("inf")
 
-    print_scores(inputs, results, verbose=verbose)
+    judged = print_scores(inputs, results, verbose=verbose, threshold=threshold)
     click.echo(f"speed:             {per_second:.0f} articles/s ({repeat} passes, one core)")
     click.echo(f"engine start-up:   {startup:.2f} s wall, {startup_cpu:.2f} s CPU")
+    return judged
 
 
 def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
@@ -222,23 +263,38 @@ def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
 
 
 def print_scores(
-    inputs: Sequence[tuple[Any, Report]], results: Sequence[list[Incident]], *, verbose: bool
-) -> None:
-    """Score each article's incidents against its gold and print the summary table."""
+    inputs: Sequence[tuple[Any, Report]],
+    results: Sequence[list[Incident]],
+    *,
+    verbose: bool,
+    threshold: float | None = None,
+) -> list[Any]:
+    """Score each article's incidents against its gold, print the summary table (alert
+    precision and recall at ``threshold``, by default the default) and return the articles
+    as judged (for the curve)."""
     from bot.extract.actors import ActorRegistry
+    from bot.extract.alert_eval import JudgedArticle, pooled_counts
     from bot.extract.evaluation import engine_matchers, score_article, summarize_scores
     from bot.extract.gazetteer import Gazetteer
+    from bot.extract.trust import DEFAULT_ALERT_MIN_CONFIDENCE
+
+    if threshold is None:
+        threshold = DEFAULT_ALERT_MIN_CONFIDENCE
 
     actor_matches, admin1_matches = engine_matchers(ActorRegistry.default(), Gazetteer.default())
     scores = []
-    for (article, _), incidents in zip(inputs, results, strict=True):
+    judged = []
+    for (article, report), incidents in zip(inputs, results, strict=True):
         score = score_article(
             article, incidents, actor_matches=actor_matches, admin1_matches=admin1_matches
         )
         scores.append(score)
+        when = report.published_at
+        judged.append(JudgedArticle(article, incidents, when.date() if when else None))
         if verbose:
             _print_article(score, article)
     summary = summarize_scores(scores)
+    alerts = pooled_counts(judged, threshold)
     click.echo(f"articles:          {summary.articles}")
     click.echo(f"place:             {pct(summary.place)}")
     click.echo(f"admin1:            {pct(summary.admin1)}")
@@ -254,6 +310,42 @@ def print_scores(
     click.echo(
         f"secondary recall:  {pct(summary.secondary_recall)}  ({summary.secondary_total} gold)"
     )
+    click.echo(
+        f"alert precision:   {pct(alerts.precision)}  ({alerts.matched}/{alerts.alerts} alerts "
+        f"match a gold incident; confidence >= {threshold:.2f})"
+    )
+    click.echo(
+        f"alert recall:      {pct(alerts.recall)}  ({alerts.recalled}/{alerts.primaries} "
+        "primaries would alert)"
+    )
+    return judged
+
+
+def _print_curve(judged: list[Any], threshold: float) -> None:
+    """The pooled alert precision/recall curve over confidence thresholds."""
+    from bot.extract.alert_eval import alert_curve, lowest_threshold_for
+
+    points = alert_curve(judged)
+    click.echo("")
+    click.echo(f"alert curve ({len(judged)} articles pooled; precision lower bound: Wilson 95%)")
+    click.echo("threshold  alerts  matched  precision  (lower)  recall")
+    for point in points:
+        counts = point.counts
+        mark = "  <- in use" if abs(point.threshold - threshold) < 5e-5 else ""
+        click.echo(
+            f"  {point.threshold:6.3f}  {counts.alerts:6d}  {counts.matched:7d}   "
+            f"{pct(counts.precision)}  {pct(point.precision_lower_bound)}  "
+            f"{pct(counts.recall)}{mark}"
+        )
+    for target in (0.8, 0.9):
+        best = lowest_threshold_for(points, target)
+        if best is None:
+            click.echo(f"precision >= {target:.0%}: no threshold reaches it")
+        else:
+            click.echo(
+                f"precision >= {target:.0%}: lowest threshold {best.threshold:.3f} "
+                f"(recall {pct(best.counts.recall).strip()})"
+            )
 
 
 def pct(value: float) -> str:

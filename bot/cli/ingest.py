@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bot.cli.common import CliError, db_option, read_stdin, settings_for_cli
+from bot.cli.common import CliError, db_option, read_stdin, received_note, settings_for_cli
 from bot.config import Settings
 from bot.domain import Feed, Incident
 from bot.domain.views import IngestOutcome
@@ -84,11 +84,35 @@ def _parse_published(value: str | None, timezone: str) -> dt.datetime | None:
 
 
 def _describe_outcome(outcome: IngestOutcome) -> list[str]:
-    """What ingesting did, as the bot tells an admin, in plain text for the terminal."""
-    from handlers.html import to_plain
-    from handlers.render_admin import ingest_message
+    report = outcome.report
+    if outcome.duplicate:
+        return [f"already stored as report {report.id}; nothing new"]
+    lines = [
+        f"stored report {report.id}"
+        + (f" ({report.title})" if report.title else "")
+        + f": {len(outcome.new_incidents)} new incident(s), "
+        f"{len(outcome.updated_incidents)} updated, {outcome.alerts_queued} alert(s) queued"
+    ]
+    for incident in [*outcome.new_incidents, *outcome.updated_incidents]:
+        line = f"  #{incident.id} {_incident_line(incident)}"
+        if incident.confidence is not None:
+            line += f", confidence {incident.confidence:.2f}"
+            if incident.confidence < outcome.min_confidence:
+                line += " (unconfirmed: no alert)"
+        lines.append(line)
+    lines.extend(f"  note: {note}" for note in outcome.notes)
+    if outcome.unextracted:
+        lines.append(f"  not extracted: {outcome.unextracted}")
+    if report.published_at is None:
+        lines.append("  " + received_note(report.fetched_at))
+    return lines
 
-    return to_plain(ingest_message(outcome)).splitlines()
+
+def _incident_line(incident: Incident) -> str:
+    return (
+        f"{incident.date.isoformat()} {incident.location.name}: {incident.sub_event_type.value}, "
+        f"killed {incident.killed.display()}, injured {incident.injured.display()}"
+    )
 
 
 # ------------------------------------------------------------------ sitrep ingest
@@ -108,6 +132,7 @@ def ingest_command(
     database: str | None,
 ) -> None:
     """Ingest one report (a URL, a text file, or - for stdin)."""
+    from bot.extract.text import parse_header, parse_published
     from bot.ingest.files import RowError, read_text
 
     settings = settings_for_cli(database)
@@ -128,13 +153,19 @@ def ingest_command(
             text = read_text(stream_or_path, max_chars=settings.sitrep_max_input_chars)
         except RowError as exc:
             raise CliError(str(exc)) from None
+    # Leading URL: / PUBLISHED: / TITLE: lines are metadata, read as `sitrep extract` reads
+    # them (the options win), so both commands date a report the same way.
+    headers, body = parse_header(text)
+    if published_at is None and headers.get("published"):
+        published_at = parse_published(headers["published"])
 
     async def job(context: IngestContext) -> IngestOutcome:
         if is_url:
             return await context.feeds.ingest_url(source, title=title, published_at=published_at)
         return await context.services.ingestion.ingest_text(
-            text,
-            title=title,
+            body,
+            url=headers.get("url"),
+            title=title or headers.get("title"),
             outlet=outlet,
             published_at=published_at,
             origin="file",

@@ -181,6 +181,10 @@ class Incident(_Model):
     evidence: list[str] = Field(default_factory=list)
     sources: list[SourceRef] = Field(default_factory=list)
     is_background: bool = False  # a reference to an earlier event, not the report's news
+    # How far to trust the incident (0-1) and why it is below 1; None: not scored (an import,
+    # an incident stored before scoring existed), which the alert gate treats as trusted.
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    confidence_reasons: list[str] = Field(default_factory=list)
     revision: int = 1
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None

@@ -87,6 +87,8 @@ class IncidentPage(_View):
     period: Period | None = None
     query: str | None = None  # search words, for /search pages
     note: str | None = None  # how the query was read, when that differs from what was typed
+    # Incidents below this confidence are shown as unconfirmed (the alert threshold).
+    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
 
     @property
     def has_previous(self) -> bool:
@@ -109,6 +111,7 @@ class IncidentDetail(_View):
 
     incident: Incident
     revisions: list[IncidentRevision] = Field(default_factory=list)
+    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)  # below it: unconfirmed
 
 
 class Totals(_View):
@@ -218,6 +221,7 @@ class IngestOutcome(_View):
     alerts_queued: int = 0  # new alert messages queued
     updates_queued: int = 0  # update messages (replies to earlier alerts) queued
     unextracted: str | None = None  # why the report was stored without reading incidents
+    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)  # below it: unconfirmed
 
 
 class ExtractorHealth(_View):

@@ -30,6 +30,7 @@ __all__ = [  # the specs and national forces are re-exported: callers import the
     "ActorSpec",
     "Nationality",
     "Role",
+    "countries_named",
     "load_actor_file",
     "national_force_specs",
     "nationalities",
@@ -401,6 +402,18 @@ def _country_words() -> dict[str, tuple[str, ...]]:
             if key and row.country not in words.setdefault(key, []):
                 words[key].append(row.country)
     return {key: tuple(codes) for key, codes in words.items()}
+
+
+def countries_named(text: str) -> set[str]:
+    """ISO codes of the countries ``text`` names by name or nationality adjective."""
+    if not text:
+        return set()
+    folded, _ = fold_with_offsets(text, for_matching=True)
+    table = _country_words()
+    found: set[str] = set()
+    for _start, _end, key in whole_word_hits(_country_words_automaton(), folded):
+        found.update(table[key])
+    return found
 
 
 @cache

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from functools import cache, lru_cache
 
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
 from bot.extract.normalize import match_key, strip_article
+from bot.extract.place_roles import inside_longer_name, mention_role, names_the_scene
 
 __all__ = ["annotate_countries", "annotate_places", "choose_entry"]
 
@@ -48,6 +49,9 @@ _PLACE_BEFORE = re.compile(
 _NAMESAKE_TOWN_POPULATION = 50_000
 # A town the rest of the article does not place in its country must be at least this big.
 _MIN_UNCONFIRMED_POPULATION = 25_000
+# ... and this big when the article names other countries outright ("Palma" in a report about
+# Mozambique is not the Spanish city).
+_WELL_KNOWN_POPULATION = 500_000
 # Before a place name: the event happened near it rather than in it.
 _NEAR_BEFORE = re.compile(
     r"(?:\bnear|\boutskirts\s+of|\boutside(?:\s+of)?|\bclose\s+to|\bvicinity\s+of|\bwest|\beast|"
@@ -115,6 +119,16 @@ _NOT_EVENT_BEFORE = re.compile(
 )
 
 
+# After a nationality: a force or weapon, so the nationality names who acted, not where
+# ("Ukrainian troops attacked the village", "a Turkish drone strike").
+_ACTOR_NOUN_AFTER = re.compile(
+    r"^\s+(?:[a-z-]+\s+)?(?:troops|forces|army|military|soldiers|drones?|missiles?|"
+    r"warplanes|jets|aircraft|artillery|shelling|strikes?|airstrikes?|navy|police|militias?|"
+    r"fighters|rebels|separatists)\b",
+    _LOWER,
+)
+
+
 @cache
 def _demonym_re(lexicon: Lexicon) -> re.Pattern[str]:
     words = sorted(lexicon.demonyms, key=len, reverse=True)
@@ -132,8 +146,13 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
         mentions = gazetteer.find_mentions(sentence.text)
         sentence.places = [(m.start, m.end, m.candidates) for m in mentions]
         sentence.variants = {m.start for m in mentions if m.variant}
-        _vote(sentence, context)
-        for match in demonym_re.finditer(sentence.low):
+        _vote(sentence, doc)
+        low = sentence.low
+        for match in demonym_re.finditer(low):
+            before = low[max(0, match.start() - 60) : match.start()]
+            after = low[match.end() : match.end() + 40]
+            if mention_role(before, after) == "allegiance" or _ACTOR_NOUN_AFTER.match(after):
+                continue  # "Iranian-backed militias", "a Ukrainian drone": who acted, not where
             context[demonyms[match.group(1).lower()]] += 2
     article = doc.article
     texts = [s.text for s in article.sentences]
@@ -141,17 +160,32 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
     if article.dateline:
         for mention in gazetteer.find_mentions(article.dateline):
             context[mention.candidates[0].country] += 2
+            _name_votes(doc, mention.surface)[mention.candidates[0].country] += 2
     if title:
         for mention in gazetteer.find_mentions(title):
             if len({c.country for c in mention.candidates}) == 1:
                 context[mention.candidates[0].country] += 2
+                _name_votes(doc, mention.surface)[mention.candidates[0].country] += 2
 
 
-def _vote(sentence: SentenceLayers, context: Counter[str]) -> None:
+def _name_key(surface: str) -> str:
+    """One key for every spelling-insensitive repeat of a place name."""
+    return match_key(strip_article(surface))
+
+
+def _name_votes(doc: Document, surface: str) -> Counter[str]:
+    return doc.name_votes.setdefault(_name_key(surface), Counter())
+
+
+def _vote(sentence: SentenceLayers, doc: Document) -> None:
+    context = doc.context
     low = sentence.low
     for start, end, candidates in sentence.places:
         if start in sentence.variants:
             continue  # another spelling of a known name: it needs a country, not gives one
+        role = mention_role(low[max(0, start - 60) : start], low[end : end + 40])
+        if role is not None and role != "speaker":
+            continue  # "pro-Iran", "Dubai 24", "Bello said": not what the text is about
         if _NOT_EVENT_AFTER.match(low[end : end + 20]):
             if candidates[0].kind == "country":
                 context[candidates[0].country] += 2
@@ -164,14 +198,18 @@ def _vote(sentence: SentenceLayers, context: Counter[str]) -> None:
         # An ambiguous name votes a little for each of its countries.
         share = weight if len(countries) == 1 else 1
         contribution = Counter(dict.fromkeys(countries, share))
-        sentence.own_votes[start] = contribution
+        if candidates[0].kind == "country" and len(countries) == 1:
+            doc.named_countries.update(countries)
+        votes = _name_votes(doc, sentence.text[start:end])
+        votes.update(contribution)
+        sentence.own_votes[start] = votes  # every repeat of the name shares one count
         context.update(contribution)
 
 
 def annotate_places(doc: Document, resources: Resources) -> None:
     """Resolve each clause's place mentions and read the words around them."""
     del resources  # the mentions were found by annotate_countries
-    reader = _PlaceReader(doc.context)
+    reader = _PlaceReader(doc.context, frozenset(doc.named_countries))
     for sentence in doc.sentences:
         doc.checkpoint()
         starts = [start for start, _, _ in sentence.places]
@@ -192,8 +230,10 @@ class _PlaceReader:
     around it, so answers are kept per article for those inputs.
     """
 
-    def __init__(self, context: Counter[str]) -> None:
+    def __init__(self, context: Counter[str], named: frozenset[str] = frozenset()) -> None:
         self._context = context
+        self._named = named
+        self._resolved: dict[str, GazetteerEntry] = {}  # multi-word names placed so far
         self._others: dict[tuple[tuple[str, int], ...], Counter[str]] = {}
         self._chosen: dict[tuple[object, ...], tuple[_Candidates, GazetteerEntry | None]] = {}
 
@@ -216,7 +256,10 @@ class _PlaceReader:
                text[end : end + 14])  # fmt: skip
         found = self._chosen.get(key)
         if found is None or found[0] is not candidates:
-            found = (candidates, choose_entry(text, start, end, candidates, others))
+            found = (
+                candidates,
+                choose_entry(text, start, end, candidates, others, named=self._named),
+            )
             self._chosen[key] = found  # keeps ``candidates`` alive, so its id stays unique
         return found[1]
 
@@ -241,12 +284,24 @@ class _PlaceReader:
                 )
                 if not candidates:
                     continue
-            own = sentence.own_votes.get(start)
-            entry = self.choose(sentence.text, start, end, candidates, own)
+            if inside_longer_name(sentence.text[max(0, start - 40) : start]):
+                continue  # "a neighbourhood called Horizontes del Sur"
+            key = _name_key(sentence.text[start:end])
+            entry = _resolved_longer(self._resolved, key)
+            if entry is None:
+                own = sentence.own_votes.get(start)
+                entry = self.choose(sentence.text, start, end, candidates, own)
             if entry is None:
                 continue
+            if " " in key and entry.kind == "place":
+                self._resolved[key] = entry
             before = low[max(0, start - 45) : start]
             flags = _mention_flags(before, low[end : end + 40])
+            if names_the_scene(low[end : end + 100]):
+                # "a resident of Bir al-Abd, the town where the attack took place"
+                flags = (False, True, False, False)  # in it, as after "in"
+            elif mention_role(low[max(0, start - 60) : start], low[end : end + 40]):
+                flags = None  # an allegiance, an outlet, a speaker, a person, a community
             if flags is None or (
                 excluded_end >= 0 and _LIST_GAP.fullmatch(low, excluded_end, start)
             ):
@@ -288,14 +343,28 @@ def _mention_flags(before: str, after40: str) -> tuple[bool, bool, bool, bool] |
     )
 
 
+def _resolved_longer(resolved: dict[str, GazetteerEntry], key: str) -> GazetteerEntry | None:
+    """The place an earlier, longer name of the article already resolved that this name
+    shortens ("Juarez" after "Ciudad Juarez"), or None."""
+    if len(key) < 4:
+        return None
+    for longer, entry in resolved.items():
+        if longer != key and (longer.endswith(" " + key) or longer.startswith(key + " ")):
+            return entry
+    return None
+
+
 def choose_entry(
     text: str,
     start: int,
     end: int,
     candidates: Sequence[GazetteerEntry],
     context: Counter[str],
+    *,
+    named: Set[str] = frozenset(),
 ) -> GazetteerEntry | None:
-    """The entry a place mention means, given the countries the article is about."""
+    """The entry a place mention means, given the countries the article is about
+    (``context``: votes of the other names; ``named``: countries named outright)."""
     # A small town outside the focus countries needs its country named elsewhere in the
     # article: thousands of village names double as surnames and words.
     candidates = [c for c in candidates if not c.minor or context.get(c.country, 0) > 0]
@@ -312,12 +381,16 @@ def choose_entry(
         ranked = [c for c in in_context if context[c.country] == context[best.country]]
         return _town_or_governorate(text, start, end, ranked[0], in_context)
     if context:
-        # A place in a country the article never mentions: only a well-known one.
+        # A place in a country the article never mentions (other than by this very name):
+        # only a well-known one, or a province or country named in full. When the text names
+        # its countries outright ("the town of Palma in Mozambique"), a town elsewhere must be
+        # well known; a nationality alone ("a Turkish drone") says who acted, not where.
         exact = match_key(strip_article(surface)) == match_key(strip_article(top.name))
-        if top.kind != "place" or top.population >= 500_000:
-            chosen = top if exact or top.kind != "place" else None
-        elif exact and top.population >= _MIN_UNCONFIRMED_POPULATION:
-            chosen = top
+        smallest = _WELL_KNOWN_POPULATION if named else _MIN_UNCONFIRMED_POPULATION
+        if top.kind != "place":
+            chosen = top if exact or top.kind == "country" else None
+        elif top.population >= smallest:
+            chosen = top if exact or top.population >= _WELL_KNOWN_POPULATION else None
         else:
             return None
         if chosen is None:

@@ -43,6 +43,7 @@ from bot.extract.figure_words import (
     VERB_FIRST,
     Figure,
     FigureKind,
+    active_voice,
     additive,
     blank_cumulative_parts,
     blank_parentheses,
@@ -185,6 +186,13 @@ class _FigureReader:
             )  # fmt: skip
             taken.add(match.start(), match.end())
 
+    def _active(self, match: re.Match[str]) -> bool:
+        """A subject-first match whose verb is active with an object of its own: "five gunmen
+        first shot dead two soldiers" counts the attackers, not victims."""
+        return active_voice(
+            match.group(0), match["verb"], self.text[match.end() : match.end() + 30]
+        )
+
     def subject_first(self) -> None:
         """Subject first: "six civilians and four soldiers were killed"."""
         text, clause, figures, taken, free, subset = (
@@ -198,7 +206,7 @@ class _FigureReader:
         for match in search_all(SUBJECT_FIRST, text):
             if not free(match.start(), match.end()) or subset(match.start()):
                 continue
-            kind_or_none = kind_of(match["verb"])
+            kind_or_none = None if self._active(match) else kind_of(match["verb"])
             if kind_or_none is None:
                 continue
             after = text[match.end("num") : match.end("num") + 20]

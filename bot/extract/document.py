@@ -148,6 +148,10 @@ class Document:
     sentences: list[SentenceLayers]
     should_stop: Callable[[], bool] = lambda: False
     context: Counter[str] = field(default_factory=Counter)  # country votes
+    # Votes per place name (a name cannot confirm itself however often it is repeated) and
+    # the countries the text names outright.
+    name_votes: dict[str, Counter[str]] = field(default_factory=dict)
+    named_countries: set[str] = field(default_factory=set)
     clauses: list[Clause] = field(default_factory=list)  # after round-up splitting
     timezone: str | None = None
     day_first: bool = True

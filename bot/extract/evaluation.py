@@ -31,6 +31,7 @@ __all__ = [
     "load_gold",
     "score_article",
     "summarize_scores",
+    "within",
 ]
 
 DEFAULT_RADIUS_KM = 25.0
@@ -161,7 +162,8 @@ class ArticleScore:
     notes: list[str] = field(default_factory=list)
 
 
-def _within(incident: Incident, gold: GoldIncident) -> bool:
+def within(incident: Incident, gold: GoldIncident) -> bool:
+    """True when the incident lies within the gold incident's radius."""
     loc = incident.location
     if loc.lat is None or loc.lon is None:
         return False
@@ -195,14 +197,14 @@ def score_article(
     primary = gold.primary
     score = ArticleScore(file=gold.file, actors_gold=len(primary.actors))
     score.secondary_total = len(gold.secondary)
-    near = [i for i in incidents if _within(i, primary)]
+    near = [i for i in incidents if within(i, primary)]
     near.sort(key=lambda i: i.is_background)  # stable: the lead first, background last
     judged = near[0] if near else None
     score.judged = judged
     if primary.dates is not None:
         score.date = False
     for secondary in gold.secondary:
-        if any(_within(i, secondary) for i in incidents if i is not judged):
+        if any(within(i, secondary) for i in incidents if i is not judged):
             score.secondary_found += 1
     if judged is None:
         score.notes.append(f"no incident within {primary.radius_km:g} km of {primary.place}")
@@ -306,23 +308,55 @@ def spellings_match(a: str, b: str) -> bool:
     return bool(keys[0] & keys[1])
 
 
+def _forms(name: str) -> list[str]:
+    """A gold name and, for "Houthis (Ansar Allah)", each of its two forms."""
+    outer, _, inner = name.partition("(")
+    return [f for f in dict.fromkeys((name, outer.strip(), inner.rstrip(") ").strip())) if f]
+
+
+def _qualified_generic(form: str, registry: ActorRegistry) -> set[str]:
+    """Generic actors a qualified gold name narrows: "West Bengal police", "pro-government
+    tribesmen" and "Sudanese police" are kinds of the generic police or tribal militia."""
+    words = form.split()
+    for start in range(1, len(words)):
+        found = {a.id for a in registry.lookup(" ".join(words[start:])) if a.country is None}
+        if found:
+            return found
+    return set()
+
+
+def registry_actor_matcher(registry: ActorRegistry) -> ActorMatcher:
+    """Gold actor names judged through the registry, so a score measures extraction, not spelling.
+
+    A gold name matches an extracted actor when the registry gives both the same actor: the
+    gold name is the actor's id, name, alias or analyst label ("Iraqi army" for the Iraqi
+    Security Forces), the actor's name is an alias or label of the actor the gold name resolves
+    to ("al-Qaeda" for "AQAP"), or the gold name qualifies the generic actor extracted ("Sudanese
+    police" for police forces).
+    """
+
+    def matches(name: str, actor: ActorRef) -> bool:
+        own = registry.aliases(actor.id)
+        for form in _forms(name):
+            resolved = registry.lookup(form)
+            if any(a.id == actor.id for a in resolved) or names_match(form, actor, own):
+                return True
+            if any(names_match(actor.name, a, registry.aliases(a.id)) for a in resolved):
+                return True
+            if actor.country is None and actor.id in _qualified_generic(form, registry):
+                return True
+        return False
+
+    return matches
+
+
 def engine_matchers(
     registry: ActorRegistry, gazetteer: Gazetteer
 ) -> tuple[ActorMatcher, Admin1Matcher]:
     """How ``sitrep eval`` judges names: gold actors through the registry (name, id, alias or
     analyst label), governorates under any spelling the gazetteer knows."""
 
-    def actor_matches(name: str, actor: ActorRef) -> bool:
-        # "Houthis (Ansar Allah)", "Sinjar Resistance Units (YBS)": either form names it.
-        outer, _, inner = name.partition("(")
-        for form in dict.fromkeys((name, outer.strip(), inner.rstrip(") ").strip())):
-            if not form:
-                continue
-            if any(a.id == actor.id for a in registry.lookup(form)):
-                return True
-            if names_match(form, actor, registry.aliases(actor.id)):
-                return True
-        return False
+    actor_matches = registry_actor_matcher(registry)
 
     def admin1_matches(gold_name: str, admin1: str | None, code: str | None) -> bool:
         if admin1 and (fold(admin1) == fold(gold_name) or spellings_match(admin1, gold_name)):

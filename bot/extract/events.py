@@ -57,6 +57,13 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                     r"shot\s+dead|stabb(?:ed|ing)|executed|lynch\w*|opened\s+fire\s+on\s+"
                     r"(?:civilians|worshippers|villagers|residents|a\s+crowd)|beheaded|"
                     r"killed\s+by\s+(?:unknown\s+|unidentified\s+)?(?:gunmen|assailants)"),
+    # Fire turned on unarmed people is one-sided: an attack, not a clash ("sprayed gunfire on
+    # panicked worshippers", "opened fire on villagers"); crowds of protesters are left to the
+    # protest rules.
+    (S.ATTACK, 3.5, r"(?:spray(?:ed|ing)|open(?:ed|ing)|fir(?:ed|ing)|pour(?:ed|ing))\s+"
+                    r"(?:\w+\s+)?(?:gunfire|fire|bullets|shots)?\s*(?:on|at|into)\s+"
+                    r"(?:the\s+)?(?:\w+\s+)?(?:civilians|worshipp?ers|villagers|residents|"
+                    r"shoppers|passengers|mourners|students|pilgrims|guests)\b"),
     (S.ABDUCTION, 2.5, r"kidnap\w*|abduct\w*|taken\s+hostage|hostages?\s+(?:were\s+)?taken|"
                        r"forcibly\s+disappeared"),
     (S.SEXUAL_VIOLENCE, 3.0, r"\brap(?:e|ed|ing)\b|sexual\s+(?:violence|assault)"),
@@ -144,6 +151,8 @@ def find_triggers(text: str) -> list[Trigger]:
         sub, weight = _BY_GROUP[match.lastgroup or ""]
         if _NEGATED_BEFORE.search(text, max(0, match.start() - 24), match.start()):
             continue  # "arrested them without clashes", "no shelling was reported"
+        if _IRREALIS_BEFORE.search(text, max(0, match.start() - 70), match.start()):
+            continue  # "suspected of planning attacks", "talks aimed at ending the fighting"
         if sub is S.PEACEFUL_PROTEST and _NOT_PROTEST_RE.search(
             text[max(0, match.start() - 3) : match.end() + 14]
         ):
@@ -152,6 +161,8 @@ def find_triggers(text: str) -> list[Trigger]:
             Trigger(sub, weight, match.start(), match.end(), original[match.start() : match.end()])
         )
     for match in _ATTACK_RE.finditer(text):
+        if _IRREALIS_BEFORE.search(text, max(0, match.start() - 70), match.start()):
+            continue
         # What was attacked: the words after the verb, or before a passive "was attacked".
         # What follows up to the end of the phrase: "opened fire, a police officer said" names
         # no target.
@@ -190,6 +201,20 @@ def find_triggers(text: str) -> list[Trigger]:
 _PHRASE_END = re.compile(r"[,.;:!?\"“”]")
 _NEGATED_BEFORE = re.compile(
     r"\b(?:without|no|never|not|nor|free\s+of)\s+(?:any\s+)?(?:\w+\s+)?$", _ON_LOWERED
+)
+# Before a trigger in its clause: the act is planned, threatened, feared or negotiated away,
+# not done ("arrested on suspicion of planning attacks", "vowed to attack", "truce talks
+# aimed at ending the fighting", "fears of renewed clashes").
+_IRREALIS_BEFORE = re.compile(
+    r"\b(?:plan(?:s|ned|ning)?|plot(?:s|ted|ting)?|conspir(?:acy|ing|ed)|"
+    r"prepar(?:ing|ed)\s+(?:to|for)|intend(?:s|ed|ing)?\s+to|suspicion\s+of|"
+    r"(?:suspected|accused)\s+of|charged\s+with|convicted\s+of|threat(?:s|en(?:s|ed|ing)?)?"
+    r"\s+(?:to|of|with)|vow(?:s|ed|ing)?\s+to|warn(?:s|ed|ing)?\s+(?:of|against)|"
+    r"fears?\s+of|risk\s+of|(?:aimed\s+at|in\s+order\s+to|bid\s+to|efforts?\s+to|"
+    r"seeking\s+to|push\s+to|to)\s+(?:end(?:ing)?|halt(?:ing)?|stop(?:ping)?|"
+    r"prevent(?:ing)?|curb(?:ing)?)|(?:talks|negotiations|summit|mediation)\s+(?:on|about|"
+    r"over|to)|could|would|might)(?:\s+[\w'-]+){0,3}\s+$",
+    _ON_LOWERED,
 )
 _SEIZABLE = frozenset({S.SUICIDE_BOMB, S.REMOTE_EXPLOSIVE, S.GRENADE})
 _SEIZED_RE = re.compile(

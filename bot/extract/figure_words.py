@@ -142,7 +142,20 @@ _UNKNOWN = re.compile(
 AGGREGATE = re.compile(
     r"\b(?:so\s+far\s+this|tens\s+of\s+thousands|hundreds\s+of\s+thousands|thousands|"
     r"millions|in\s+total\s+since|per\s+(?:day|week|month)|every\s+(?:day|week|month|year)|"
-    r"each\s+(?:day|week|month|year))\b",
+    r"each\s+(?:day|week|month|year)|"
+    # Running totals in any tense: "by some unofficial counts", "for nearly three years",
+    # "in the past two years", "since the start of the war".
+    r"by\s+(?:some|one|their|official|unofficial|local|independent)\s+(?:\w+\s+)?"
+    r"(?:counts?|estimates?|tall(?:y|ies))|"
+    r"for\s+(?:nearly|almost|more\s+than|over|about|some|the\s+(?:past|last))?\s*"
+    r"(?:\w+\s+)?(?:years|decades)|"
+    r"in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|decades)|"
+    r"since\s+the\s+(?:start|beginning|outbreak)\s+of|"
+    # One figure over several events ("killed in separate attacks"): each event has its own.
+    r"in\s+(?:two|three|four|five|several|separate|multiple|a\s+(?:series|wave|spate)\s+of)"
+    r"\s+(?:separate\s+|different\s+|coordinated\s+)?(?:[\w'-]+\s+)?(?:attacks|incidents|"
+    r"bombings|clashes|"
+    r"raids|ambushes|strikes|explosions|shootings))\b",
     _ON_LOWERED,
 )
 # Cumulative only with a perfect tense: "250 have died since October" (but "killed 20, the
@@ -352,7 +365,9 @@ RELATIVE = re.compile(
 )
 GROUP_NOUN = re.compile(
     r"\b(attackers|assailants|gunmen|militants|fighters|insurgents|rebels|jihadists|bandits|"
-    r"soldiers|troops|policemen|civilians|villagers|passengers|protesters)\b",
+    r"soldiers|troops|policemen|civilians|villagers|passengers|protesters|"
+    # "surrounded our men and opened fire, killing seven of them": the nearest people named
+    r"men|officers|guards|personnel|residents|worshippers|workers|miners|pilgrims)\b",
     _ON_LOWERED,
 )
 
@@ -361,6 +376,29 @@ def last_group_noun(nouns: list[re.Match[str]], before: int) -> str | None:
     """The last group noun ("attackers", "soldiers") ending at or before ``before``."""
     index = bisect_right(nouns, before, key=lambda m: m.end()) - 1
     return nouns[index].group(1) if index >= 0 else None
+
+
+# After an active verb: its object ("five gunmen shot dead two soldiers"), so the number
+# before the verb counts the attackers, not victims.
+ACTIVE_OBJECT_AFTER = re.compile(
+    rf"^\s+(?:(?:{MOD})\s+)?(?:\d+\b|{_WORDNUM}\b|(?:a|an|the|his|her|their|them|him|"
+    rf"several|dozens|scores)\b)",
+    _ON_LOWERED,
+)
+_PASSIVE = re.compile(r"\b(?:were|was|been|being|are|is|got)\b", _ON_LOWERED)
+_TRANSITIVE = re.compile(
+    r"^(?:kill|shot|gunned|executed|murdered|massacred|beheaded|wound|injur|slain)", _ON_LOWERED
+)
+
+
+def active_voice(match_text: str, verb: str, after: str) -> bool:
+    """True when a subject-first figure's verb is active with an object of its own: the
+    number before it counts who acted ("five gunmen first shot dead two soldiers")."""
+    return (
+        _TRANSITIVE.match(verb.lower()) is not None
+        and _PASSIVE.search(match_text) is None
+        and ACTIVE_OBJECT_AFTER.match(after) is not None
+    )
 
 
 OF_THEM = re.compile(r"\bof\s+(?:them|whom|those)\b", _ON_LOWERED)

@@ -15,7 +15,8 @@ Every extractor (the rules pipeline today, a language model later) produces draf
   (``casualties.combine``); headline figures count only when the body gives none;
 * the date is the stated day, or counted from the lead event ("a day after ..."), or the
   publication day for the lead; it is never after the publication day;
-* a confidence (a score and its reasons) comes from a replaceable hook;
+* a confidence (a score and its reasons, bot.extract.confidence) comes from a replaceable
+  hook and is stored on the incident;
 * the one-sentence summary is written from the finished fields.
 """
 
@@ -30,9 +31,11 @@ from bot.domain.enums import ActorType, DatePrecision, EventType, GeoPrecision
 from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
 from bot.extract.actors import ActorRegistry
 from bot.extract.casualties import Figure, Statement, combine
+from bot.extract.confidence import Confidence, ReportView, score_incident, with_confidence
 from bot.extract.dates import find_dates
 from bot.extract.drafts import ActorDraft, FigureStatementDraft, IncidentDraft, PlaceRole
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
+from bot.extract.normalize import split_sentences
 from bot.extract.summary import summarize
 
 __all__ = [
@@ -41,7 +44,7 @@ __all__ = [
     "Finished",
     "Finisher",
     "SourceText",
-    "baseline_confidence",
+    "observed_confidence",
 ]
 
 MAX_EVIDENCE = 8
@@ -57,47 +60,70 @@ _COLLECTIVE_WORDS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
-class Confidence:
-    """How far to trust an incident: a score in [0, 1] and the reasons it is below 1."""
-
-    score: float
-    reasons: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class Finished:
-    """A finished incident with its confidence and the figures the text did not bear out."""
+    """A finished incident with its confidence and the figures the text did not bear out.
+
+    The incident always carries the same confidence (a later step that replaces it, such as
+    the language model's grounding, replaces the incident's too), so the alert gate reads it.
+    """
 
     incident: Incident
     confidence: Confidence
     dropped_figures: int = 0
 
+    def __post_init__(self) -> None:
+        incident = self.incident
+        if (incident.confidence, tuple(incident.confidence_reasons)) != (
+            self.confidence.score,
+            self.confidence.reasons,
+        ):
+            object.__setattr__(self, "incident", with_confidence(incident, self.confidence))
 
-ConfidenceHook = Callable[[IncidentDraft, Incident, int], Confidence]
+
+ConfidenceHook = Callable[[IncidentDraft, Incident, int, "SourceText"], Confidence]
+_DROPPED = 0.6  # figures the extractor gave that the text does not bear out
 
 
-def baseline_confidence(draft: IncidentDraft, incident: Incident, dropped: int) -> Confidence:
-    """A first, simple confidence: lower for a vague place or date or unsupported figures."""
-    reasons = []
-    if incident.location.geo_precision is GeoPrecision.COUNTRY:
-        reasons.append("no place named: the country only")
-    if draft.date is None:
-        reasons.append("no date stated: the publication day or the lead's")
-    if dropped:
-        reasons.append(f"{dropped} figure(s) not found in the text were dropped")
-    if incident.is_background:
-        reasons.append("a background reference, not the report's news")
-    return Confidence(max(0.0, 1.0 - 0.2 * len(reasons)), tuple(reasons))
+def observed_confidence(
+    draft: IncidentDraft, incident: Incident, dropped: int, source: SourceText
+) -> Confidence:
+    """The confidence from what can be observed (bot.extract.confidence: place role and
+    precision, headline and lead, event word and figure in one clause, date precision), plus
+    whether the text stated a date and whether figures had to be dropped."""
+    scored = score_incident(
+        incident,
+        source.view,
+        date_stated=draft.date is not None,
+        written=draft.place.text if draft.place is not None else None,
+    )
+    if not dropped:
+        return scored
+    reason = f"toll: {dropped} figure(s) not found in the text were dropped"
+    return Confidence(round(scored.score * _DROPPED, 4), (*scored.reasons, reason))
 
 
 class SourceText:
     """The report's text (and title), for checking that quoted evidence is really in it."""
 
     def __init__(self, text: str, title: str | None = None, known: Iterable[str] = ()) -> None:
-        """``known``: sentences already known to be in the text (checked in O(1))."""
+        """``known``: the text's sentences in reading order, when already split (checked in
+        O(1), and the first of them are the lead)."""
+        self._text, self._title = text, title
         self._haystack = " ".join(f"{title or ''}\n{text}".split())
-        self._known = {" ".join(s.split()) for s in known}
+        self._sentences = [" ".join(s.split()) for s in known]
+        self._known = set(self._sentences)
         self._answers: dict[str, bool] = {}  # drafts quote the same sentence many times
+        self._view: ReportView | None = None
+
+    @property
+    def view(self) -> ReportView:
+        """The headline and lead an incident's confidence is compared with."""
+        if self._view is None:
+            sentences = self._sentences or [
+                self._text[start:end] for start, end in split_sentences(self._text)[:3]
+            ]
+            self._view = ReportView.of(self._title, sentences)
+        return self._view
 
     def contains(self, snippet: str) -> bool:
         """Whether ``snippet`` occurs in the text (whitespace runs compare as one space)."""
@@ -127,7 +153,7 @@ class Finisher:
         self,
         gazetteer: Gazetteer,
         actors: ActorRegistry,
-        confidence: ConfidenceHook = baseline_confidence,
+        confidence: ConfidenceHook = observed_confidence,
     ) -> None:
         """Index the registry's state forces once (shared by every report)."""
         self._gazetteer = gazetteer
@@ -207,7 +233,8 @@ class Finisher:
             evidence=[e for e in draft.evidence if source.contains(e)][:MAX_EVIDENCE],
             is_background=background,
         )
-        return Finished(incident, self._confidence(draft, incident, dropped), dropped)
+        confidence = self._confidence(draft, incident, dropped, source)
+        return Finished(incident, confidence, dropped)
 
     # ------------------------------------------------------------------ place and date
     def location(self, draft: IncidentDraft) -> Location | None:

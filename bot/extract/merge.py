@@ -1,11 +1,13 @@
 """Merging reports of one event: find the incident a new one repeats, and fold it in.
 
-Blocking: same country, compatible governorate, dates within their precision, compatible event
-family (battles, explosions and attacks on civilians are one family; protests and riots another;
-strategic developments a third). Scoring: the same place (or <= 25 km), overlapping actors,
+Blocking: same country, compatible governorate, dates within their precision, the same event
+type and the same place precision. Scoring: the same place (or <= 25 km), overlapping actors,
 compatible counts (|a-b| <= max(2, 30%) or one missing) and the same sub-event type. Two
-different events in one city on one day stay two: they differ in type, counts, actors or
-neighbourhood, and each costs points. Merging keeps every source, widens the casualty ranges
+different events in one city on one day stay two whatever their tolls: a checkpoint shooting
+(an armed clash in the city) and a roadside bomb on its outskirts (an explosion near it) differ
+in event type and in place precision, and small tolls that happen to agree must not outweigh
+that; events of one type and precision differ in counts, actors or neighbourhood, and each
+costs points. Merging keeps every source, widens the casualty ranges
 (the conservative ``min`` stays) and writes a note when the toll moves.
 """
 
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.domain.enums import CountStatus, EventType
+from bot.domain.enums import CountStatus
 from bot.domain.models import (
     ActorRef,
     CasualtyClaim,
@@ -26,6 +28,7 @@ from bot.domain.models import (
     Location,
     SourceRef,
 )
+from bot.extract.confidence import corroborate
 from bot.extract.summary import summarize
 
 __all__ = [
@@ -41,14 +44,6 @@ __all__ = [
 
 NEAR_KM = 25.0
 MATCH_THRESHOLD = 4.5
-_FAMILY = {
-    EventType.BATTLES: "violence",
-    EventType.EXPLOSIONS: "violence",
-    EventType.VIOLENCE_AGAINST_CIVILIANS: "violence",
-    EventType.PROTESTS: "demonstrations",
-    EventType.RIOTS: "demonstrations",
-    EventType.STRATEGIC_DEVELOPMENTS: "strategic",
-}
 _MAX_EVIDENCE = 12
 
 
@@ -105,8 +100,10 @@ def _place_score(a: Location, b: Location) -> float | None:
 
 def match_score(incident: Incident, candidate: Incident) -> float | None:
     """How likely two incidents are one event; None when blocked (cannot be the same)."""
-    if _FAMILY[incident.event_type] != _FAMILY[candidate.event_type]:
-        return None
+    if incident.event_type is not candidate.event_type:
+        return None  # a shooting and a bombing are two events, however close in place and day
+    if incident.location.geo_precision is not candidate.location.geo_precision:
+        return None  # "in the city" and "on its outskirts" are two places
     window = max(incident.date_precision.days, candidate.date_precision.days)
     start_a, end_a = incident.date, incident.date_end or incident.date
     start_b, end_b = candidate.date, candidate.date_end or candidate.date
@@ -264,6 +261,22 @@ def _toll_note(word: str, old: CasualtyCount, new: CasualtyCount, who: str) -> s
     return f"{word} revised: now {new.display()}{suffix}"
 
 
+def _corroborated(
+    result: Incident, existing: Incident, new: Incident, changes: dict[str, dict[str, Any]]
+) -> Incident:
+    """Another report tells the incident: its confidence rises (the alert gate reads it)."""
+    if "sources" not in changes:
+        return result
+    corroborated = corroborate(existing, new, len(result.sources))
+    if corroborated is None:
+        return result
+    if corroborated.score != existing.confidence:
+        changes["confidence"] = {"old": existing.confidence, "new": corroborated.score}
+    return result.model_copy(
+        update={"confidence": corroborated.score, "confidence_reasons": list(corroborated.reasons)}
+    )
+
+
 def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
     """Fold ``new`` into ``existing``: sources, widened counts, actors, better place and date."""
     changes: dict[str, dict[str, Any]] = {}
@@ -318,7 +331,7 @@ def merge_incidents(existing: Incident, new: Incident) -> MergeResult:
         }
     )
     return MergeResult(
-        incident=result,
+        incident=_corroborated(result, existing, new, changes),
         changed=bool(changes),
         toll_changed=toll_changed,
         changes=changes,

@@ -19,6 +19,7 @@ from bot.extract.dates import DateMention
 from bot.extract.document import KIND_RANK, Clause, PlaceSpan
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.merge import haversine_km
+from bot.extract.place_roles import sets_the_scene
 from bot.extract.text import lower_same_length
 
 __all__ = ["Group", "segment"]
@@ -120,6 +121,8 @@ class _Segmenter:
             # "Police suspect Boko Haram": who did the event just told, not a new one.
             current.add(unit)
             return
+        if current is not None and _sets_the_scene(current, unit):
+            return
         if not unit.is_event and current is not None and not unit.generic:
             # "Around 20 armed men blocked the highway late on Sunday": no action word, but
             # the day the lead left out.
@@ -191,8 +194,18 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
         for unit in headings:
             if unit.is_event and _fits(lead, unit.place, unit.date, ref):
                 lead.add(unit)
-                if lead.place is None and unit.place is not None:
-                    lead.place = unit.place
+                place = unit.place
+                if place is not None and (
+                    lead.place is None
+                    or (
+                        # "Shelling in Donetsk, Ukraine kills 13" over a lead that names only
+                        # the country: the headline's town is the place.
+                        place.entry.country == lead.place.entry.country
+                        and lead.place.entry.kind != "place"
+                        and _more_specific(place, lead.place)
+                    )
+                ):
+                    lead.place = place
     elif headings and not groups:
         for unit in headings:
             if unit.is_event:
@@ -200,6 +213,23 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
                 _attach(group, unit)
                 groups.append(group)
                 break
+
+
+def _sets_the_scene(group: Group, unit: Clause) -> bool:
+    """A clause that only says where the event was ("It took place on the outskirts of Marka")
+    gives the current event a more specific place; True when it was used."""
+    place = unit.place
+    if place is None or any(f.min is not None for f in unit.figures):
+        return False
+    if not sets_the_scene(lower_same_length(unit.text)):
+        return False
+    if group.place is not None and (
+        place.entry.country != group.place.entry.country or not _more_specific(place, group.place)
+    ):
+        return False
+    group.add(unit)
+    group.place = place
+    return True
 
 
 def _date_from_context(group: Group, unit: Clause, ref: dt.date) -> None:
@@ -266,9 +296,17 @@ def _same_event(a: Group, b: Group) -> bool:
     return a.date.date == b.date.date
 
 
+_COMPARISON_RE = re.compile(
+    r"\b(?:deadliest|worst|bloodiest|most\s+\w+|biggest|largest|highest|heaviest|first)\b"
+    r"[^.;]{0,60}?\bsince\s+(?:\w+\s+)?\d{4}\b",
+    re.IGNORECASE,
+)
+
+
 def _historical(unit: Clause, ref: dt.date) -> bool:
-    """A clause about an earlier year ("in 2014", "since 2003") with no nearer date."""
-    years = [int(y) for y in _YEAR_RE.findall(unit.text)]
+    """A clause about an earlier year ("in 2014", "since 2003") with no nearer date; a year
+    in a comparison ("the deadliest day for the group since 2012") dates nothing."""
+    years = [int(y) for y in _YEAR_RE.findall(_COMPARISON_RE.sub(" ", unit.text))]
     if not years or min(years) >= ref.year:
         return False
     # A clause that also names a recent day ("on Tuesday", "on 3 May") is about that day;

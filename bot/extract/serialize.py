@@ -33,8 +33,12 @@ def count_to_json(count: CasualtyCount) -> dict[str, Any]:
     }
 
 
-def incident_to_json(incident: Incident) -> dict[str, Any]:
-    """One incident as a JSON-ready dict with a fixed set of keys."""
+def incident_to_json(incident: Incident, *, alert: bool | None = None) -> dict[str, Any]:
+    """One incident as a JSON-ready dict with a fixed set of keys.
+
+    ``alert``: whether it would alert a subscriber (the caller knows the publication day and
+    the threshold); None when not judged.
+    """
     location = incident.location
     return {
         "date": incident.date.isoformat(),
@@ -63,4 +67,7 @@ def incident_to_json(incident: Incident) -> dict[str, Any]:
         "is_background": incident.is_background,
         "summary": incident.summary,
         "evidence": list(incident.evidence),
+        "confidence": incident.confidence,
+        "confidence_reasons": list(incident.confidence_reasons),
+        "alert": alert,
     }

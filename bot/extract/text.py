@@ -145,12 +145,18 @@ def strip_dateline(paragraph: str) -> tuple[str | None, str]:
 _CAPTION_RE = re.compile(
     r"(?:[-—–/]\s*(?:Reuters|AFP|AP|Getty|Anadolu|EPA|SUPPLIED)\b[^.]*$"
     r"|\((?:Reuters|AFP|AP|File|Getty|SUPPLIED|picture-alliance[^)]*)\)\s*$"
+    # "(AP photo)", "(Photo: Reuters)", "(File photo)" closing a caption
+    r"|\((?:[\w/ .-]{0,30}\s)?(?:photo|picture|image)s?(?::[^)]{0,40})?\)\s*$"
     r"|\[(?:Getty|AFP|Reuters|[^\]]*Photo[^\]]*)\]\s*$)",
     re.IGNORECASE,
 )
 _FURNITURE_RE = re.compile(
     r"^(?:read more|published|updated|category|date|by\s+[A-Z]|advertisements?|share|"
-    r"photo|file photo|\d+\s+min read|live story|related|watch|listen|copyright)\b",
+    r"photo|file photo|\d+\s+min read|live story|related|watch|listen|copyright|"
+    # Photo captions: their place and day are the picture's, perhaps years old.
+    r"in\s+this\s+(?:[\w-]+\s+){0,3}(?:photo|image|picture|frame|still|handout|video\s+grab)|"
+    r"(?:this|a)\s+(?:[\w-]+\s+)?(?:photo|image|picture)\s+(?:taken|made|released|provided|"
+    r"obtained|distributed|shows|showing))\b",
     re.IGNORECASE,
 )
 _TERMINAL = ".!?\"'”’)"
@@ -173,7 +179,10 @@ _BACKGROUND_SPLIT_RE = re.compile(
     r"(?:,\s*|\s+)(?=(?:(?:only\s+|just\s+)?(?:a\s+few|a|one|two|three|four|five|six|several|few|"
     r"\d+)\s+(?:days?|weeks?|months?|hours?)\s+(?:after|before|since)|days\s+after|"
     r"weeks\s+after|hours\s+after|months\s+after|(?:comes?|came)\s+(?:days?\s+|a\s+day\s+|weeks?\s+)?"
-    r"(?:after|as|amid)|in\s+retaliation)\b)",
+    r"(?:after|as|amid)|in\s+retaliation|"
+    # A comparison with an earlier event: "carried grim echoes of an attack in January".
+    r"(?:grim\s+|eerie\s+)?echoes\s+of|reminiscent\s+of|recall(?:s|ed|ing)\s+(?:an?|the)|"
+    r"similar\s+to\s+(?:an?|the))\b)",
     re.IGNORECASE,
 )
 _SOFT_SPLIT_RE = re.compile(

@@ -78,7 +78,14 @@ def build_services(  # noqa: PLR0917 - every service needs these six
     queries = QueryService(storage, catalog, clock, settings)
     outbox = Outbox(storage)
     admin = AdminService(storage, clock, extractor, outbox)
-    planner = AlertPlanner(storage, queries, clock, max_age=alert_max_age, outbox=outbox)
+    planner = AlertPlanner(
+        storage,
+        queries,
+        clock,
+        max_age=alert_max_age,
+        min_confidence=settings.sitrep_alert_min_confidence,
+        outbox=outbox,
+    )
     return Services(
         catalog=catalog,
         queries=queries,

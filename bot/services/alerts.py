@@ -17,6 +17,10 @@ Rules (the notifier in ``handlers`` renders the structured payloads; nothing her
 * Only news wakes people up: an incident whose last day is more than ``max_age`` (14 days by
   default) before today gets no first alert (an archive import or an anniversary piece must not
   flood subscribers); updates to an alert a chat already has are still sent.
+* Only trusted news alerts: a first alert needs the incident's confidence to reach
+  ``min_confidence`` (the setting ``SITREP_ALERT_MIN_CONFIDENCE``). Below it the incident is
+  stored and answered (marked unconfirmed), and alerts once a later report lifts it over the
+  threshold; an unscored incident (an import) counts as trusted.
 * Quiet hours: ``payload.disable_notification`` is set when the chat is in quiet hours at
   queue time; the dispatcher re-checks at send time with :func:`should_silence`.
 * Alerts and updates are due at once (``next_attempt_at`` = now): the first alert to a chat
@@ -48,6 +52,7 @@ from bot.domain import (
     Subscription,
     UpdatePayload,
 )
+from bot.extract.trust import DEFAULT_ALERT_MIN_CONFIDENCE, confidence_of
 from bot.ports import Clock
 from bot.services.chats import in_quiet_hours
 from bot.services.outbox import Outbox
@@ -107,6 +112,8 @@ class AlertPlanner:
         queries: QueryService,
         clock: Clock,
         max_age: dt.timedelta = DEFAULT_MAX_AGE,
+        *,
+        min_confidence: float = DEFAULT_ALERT_MIN_CONFIDENCE,
         outbox: Outbox | None = None,
     ) -> None:
         self._storage = storage
@@ -114,6 +121,18 @@ class AlertPlanner:
         self._clock = clock
         self._outbox = outbox or Outbox(storage)
         self._max_age = max_age
+        self._min_confidence = min_confidence
+
+    def is_confirmed(self, incident: Incident) -> bool:
+        """True when the incident is trusted enough for a first alert."""
+        return confidence_of(incident) >= self._min_confidence
+
+    def _newly_confirmed(self, incident: Incident, changes: Mapping[str, Any]) -> bool:
+        change = changes.get("confidence")
+        if not isinstance(change, Mapping) or not self.is_confirmed(incident):
+            return False
+        old = change.get("old")
+        return isinstance(old, int | float) and old < self._min_confidence
 
     def is_news(self, incident: Incident, now: dt.datetime | None = None) -> bool:
         """True when the incident is recent enough for a first alert (not an archive story)."""
@@ -160,7 +179,7 @@ class AlertPlanner:
             msg = "incident must be stored (have an id) before alerting"
             raise ValueError(msg)
         now = self._clock.now()
-        if not self.is_news(incident, now):
+        if not self.is_news(incident, now) or not self.is_confirmed(incident):
             return 0
         queued = 0
         for chat_id, subscriptions in (await self.subscriptions_for(incident)).items():
@@ -183,7 +202,8 @@ class AlertPlanner:
         if incident.id is None:
             msg = "incident must be stored (have an id) before alerting"
             raise ValueError(msg)
-        if not is_significant(changes, toll_changed):
+        confirmed_now = self._newly_confirmed(incident, changes)
+        if not is_significant(changes, toll_changed) and not confirmed_now:
             return 0, 0
         now = self._clock.now()
         alerts = updates = 0
@@ -193,6 +213,8 @@ class AlertPlanner:
                 continue
             first = alert_key(chat_id, incident.id)
             if await self._storage.outbox.get_by_key(first) is not None:
+                if not is_significant(changes, toll_changed):
+                    continue  # only the confidence rose: nothing new for this chat
                 payload = incident_payload(
                     incident,
                     note=note,
@@ -214,7 +236,7 @@ class AlertPlanner:
                 updates += int(created)
                 continue
             passing = self._passes(subscriptions, incident)
-            if passing and self.is_news(incident, now):
+            if passing and self.is_news(incident, now) and self.is_confirmed(incident):
                 alerts += await self._enqueue_alert(chat, incident, passing, note, now)
         return alerts, updates
 

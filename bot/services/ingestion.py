@@ -191,7 +191,11 @@ class IngestService:
             stored, is_new = await self._storage.reports.add(report)
             if not is_new:
                 return IngestOutcome(report=stored, duplicate=True)
-            outcome = IngestOutcome(report=stored, unextracted=problem)
+            outcome = IngestOutcome(
+                report=stored,
+                unextracted=problem,
+                min_confidence=self._settings.sitrep_alert_min_confidence,
+            )
             source = SourceRef(
                 report_id=stored.id,
                 url=stored.url,

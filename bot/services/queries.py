@@ -112,6 +112,10 @@ class QueryService:
     def _tz_name(self) -> str:
         return self._settings.sitrep_timezone
 
+    @property
+    def _min_confidence(self) -> float:
+        return self._settings.sitrep_alert_min_confidence
+
     async def latest(self, n: int = DEFAULT_PAGE_SIZE, page: int = 1) -> IncidentPage:
         """The newest incidents (by incident date, then id), ``n`` per page."""
         size = max(1, min(n, MAX_LATEST))
@@ -121,7 +125,14 @@ class QueryService:
         items = await self._storage.incidents.query(
             IncidentQuery(limit=size, offset=(current - 1) * size)
         )
-        return IncidentPage(items=items, page=current, pages=pages, total=total, page_size=size)
+        return IncidentPage(
+            items=items,
+            page=current,
+            pages=pages,
+            total=total,
+            page_size=size,
+            min_confidence=self._min_confidence,
+        )
 
     async def for_target(
         self,
@@ -154,6 +165,7 @@ class QueryService:
             page_size=size,
             target=target,
             period=period,
+            min_confidence=self._min_confidence,
         )
 
     async def incidents_for(
@@ -227,7 +239,9 @@ class QueryService:
         if incident is None:
             raise UserError(f"There is no incident #{incident_id}.", usage="Example: /incident 12")
         revisions = await self._storage.incidents.revisions(incident_id)
-        return IncidentDetail(incident=incident, revisions=revisions)
+        return IncidentDetail(
+            incident=incident, revisions=revisions, min_confidence=self._min_confidence
+        )
 
     async def stats(
         self,
@@ -336,4 +350,5 @@ class QueryService:
             total=total,
             page_size=size,
             query=query,
+            min_confidence=self._min_confidence,
         )

@@ -104,6 +104,8 @@ INCIDENT_COLUMNS = (
     "summary",
     "evidence",
     "is_background",
+    "confidence",
+    "confidence_reasons",
     "revision",
     "search_text",
 )
@@ -136,6 +138,8 @@ def incident_args(incident: Incident) -> list[Any]:
         incident.summary,
         list(incident.evidence),
         incident.is_background,
+        incident.confidence,
+        list(incident.confidence_reasons),
         incident.revision,
         incident_search_text(incident.summary, list(incident.evidence)),
     ]
@@ -172,6 +176,8 @@ def _incident_from_row(row: Row, actors: list[ActorRef], sources: list[SourceRef
         evidence=list(row["evidence"]),
         sources=sources,
         is_background=row["is_background"],
+        confidence=row["confidence"],
+        confidence_reasons=list(row["confidence_reasons"]),
         revision=row["revision"],
         created_at=_dt(row["created_at"]),
         updated_at=_dt(row["updated_at"]),

@@ -115,6 +115,8 @@ def _incident_params(incident: Incident) -> dict[str, Any]:
         "summary": incident.summary,
         "evidence": _json(incident.evidence),
         "is_background": int(incident.is_background),
+        "confidence": incident.confidence,
+        "confidence_reasons": _json(incident.confidence_reasons),
         "revision": incident.revision,
     }
 
@@ -150,6 +152,8 @@ def _incident_from_row(row: Row, actors: list[ActorRef], sources: list[SourceRef
         evidence=list(json.loads(row["evidence"])),
         sources=sources,
         is_background=bool(row["is_background"]),
+        confidence=row["confidence"],
+        confidence_reasons=list(json.loads(row["confidence_reasons"])),
         revision=row["revision"],
         created_at=_dt(row["created_at"]),
         updated_at=_dt(row["updated_at"]),

@@ -97,6 +97,26 @@ class TestBackup:
         finally:
             copy.close()
 
+    def test_an_existing_backup_is_kept_unless_forced(
+        self, database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert main(["db", "migrate"]) == 0
+        destination = tmp_path / "last-good.sqlite3"
+        destination.write_bytes(b"yesterday's backup")
+        capsys.readouterr()
+        assert main(["db", "backup", str(destination)]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1
+        assert "already exists" in err[0]
+        assert "--force" in err[0]
+        assert destination.read_bytes() == b"yesterday's backup"
+        assert main(["db", "backup", "--force", str(destination)]) == 0
+        copy = sqlite3.connect(destination)
+        try:
+            assert copy.execute("PRAGMA user_version").fetchone() == (LATEST,)
+        finally:
+            copy.close()
+
     def test_backup_to_a_directory_is_one_line_error(
         self, database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

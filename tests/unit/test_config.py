@@ -72,6 +72,7 @@ class TestErrors:
             ("TELEGRAM_API_BASE_URL", "ftp://example.org"),
             ("SITREP_DEFAULT_DIGEST_TIME", "25:00"),
             ("SITREP_FETCH_MAX_BYTES", "12"),
+            ("SITREP_ALERT_MIN_CONFIDENCE", "1.5"),
         ],
     )
     def test_invalid_value_names_the_variable(

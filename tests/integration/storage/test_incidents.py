@@ -65,6 +65,20 @@ class TestAddAndGet:
         assert await storage.incidents.get(stored.id) == stored
         assert [a.id for a in stored.actors] == [ISF.id, AAH.id]
 
+    async def test_confidence_and_reasons_round_trip(self, storage: SqliteStorage) -> None:
+        scored = make_incident()
+        scored.confidence = 0.42
+        scored.confidence_reasons = ["place: only the admin1 is known", "date: only the week"]
+        stored = await storage.incidents.add(scored)
+        assert stored.id is not None
+        fetched = await storage.incidents.get(stored.id)
+        assert fetched is not None
+        assert fetched.confidence == 0.42
+        assert fetched.confidence_reasons == scored.confidence_reasons
+        unscored = await storage.incidents.add(make_incident())
+        assert unscored.confidence is None
+        assert unscored.confidence_reasons == []
+
     async def test_get_unknown_is_none(self, storage: SqliteStorage) -> None:
         assert await storage.incidents.get(999) is None
 

@@ -144,6 +144,27 @@ class TestEvalCommand:
         assert "invented figures:  0" in out
         assert "articles/s" in out
         assert "1.txt: +place +admin1 +date +actors_ok +event_type +killed +injured" in out
+        assert "alert precision:   100.0%  (2/2 alerts" in out
+        assert "alert recall:      100.0%  (2/2 primaries" in out
+
+    def test_curve_pools_several_folders(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        first, second = tmp_path / "a", tmp_path / "b"
+        for folder, gold in ((first, GOLD["articles"][:1]), (second, GOLD["articles"][:1])):
+            folder.mkdir()
+            (folder / "1.txt").write_text(REPORT, encoding="utf-8")
+            (folder / "gold.json").write_text(json.dumps({"articles": gold}), encoding="utf-8")
+        code, out, _ = run(capsys, "eval", str(first), str(second), "--repeat", "1", "--curve")
+        assert code == 0
+        assert out.count("articles:          1") == 2
+        assert "alert curve (2 articles pooled" in out
+        rows = [line.split() for line in out.splitlines() if line.startswith("  ")]
+        assert rows
+        assert all(len(row) >= 6 for row in rows)
+        assert rows[0][0] == "0.000"
+        assert rows[0][1:3] == ["2", "2"]
+        assert "precision >= 90%: lowest threshold 0.000" in out
 
     def test_missing_gold(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         code, _, err = run(capsys, "eval", str(tmp_path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
@@ -57,10 +58,10 @@ class TestIngest:
             capsys, "ingest", str(path), "--published", "2026-03-02", "--title", "Patrol hit"
         )
         assert status == 0
-        assert out.startswith("Report 1 stored: Patrol hit")
+        assert out.startswith("stored report 1 (Patrol hit)")
         status, out, _ = run(capsys, "ingest", str(path))
         assert status == 0
-        assert "Already have this report (report 1)" in out
+        assert "already stored as report 1" in out
 
     def test_stdin(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -68,7 +69,7 @@ class TestIngest:
         monkeypatch.setattr("sys.stdin", io.StringIO(REPORT_TEXT))
         status, out, _ = run(capsys, "ingest", "-")
         assert status == 0
-        assert out.startswith("Report 1 stored")
+        assert out.startswith("stored report 1")
 
     def test_invalid_utf8_on_stdin_is_one_line(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -93,7 +94,7 @@ class TestIngest:
         status, out, _ = run(
             capsys, "ingest", http_server.url("/other"), "--title", "My own headline"
         )
-        assert "Report 2 stored: My own headline" in out
+        assert "(My own headline)" in out
 
     @pytest.mark.parametrize(
         ("argv", "message"),
@@ -217,3 +218,51 @@ class TestFeeds:
         status, _, err = run(capsys, "feeds", "add", http_server.url("/page"))
         assert status == 1
         assert "does not give a feed" in err
+
+
+UNDATED = (
+    "URL: https://example.test/undated\n"
+    "PUBLISHED: unknown\n"
+    "Checkpoint attacked in Basra\n\n"
+    "Gunmen attacked a police checkpoint in Basra on Tuesday, killing two officers, a security "
+    "source said.\n"
+)
+
+
+def _tuesdays_before(*days: dt.date) -> set[dt.date]:
+    """The latest Tuesday on or before each day (the command ran between them)."""
+    return {day - dt.timedelta(days=(day.weekday() - 1) % 7) for day in days}
+
+
+class TestUndatedReports:
+    """Without a publication time, extract and ingest both read days from the time of receipt."""
+
+    def test_extract_and_ingest_anchor_on_receipt_and_say_so(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "undated.txt"
+        path.write_text(UNDATED, encoding="utf-8")
+        before = dt.datetime.now(dt.UTC).date()
+        status, out, err = run(capsys, "extract", str(path), "--json")
+        assert status == 0
+        [incident] = json.loads(out)
+        assert "read from the time the report was received" in err
+        status, ingest_out, _ = run(capsys, "ingest", str(path))
+        after = dt.datetime.now(dt.UTC).date()
+        assert status == 0
+        assert "read from the time the report was received" in ingest_out
+        # Baghdad may already be a day ahead of UTC: either Tuesday is the same rule.
+        expected = _tuesdays_before(before, after, after + dt.timedelta(days=1))
+        assert dt.date.fromisoformat(incident["date"]) in expected
+        stored_day = dt.date.fromisoformat(ingest_out.split("#1 ")[1].split()[0])
+        assert stored_day == dt.date.fromisoformat(incident["date"])
+
+    def test_ingest_reads_the_published_line_like_extract(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "dated.txt"
+        path.write_text(UNDATED.replace("unknown", "2023-05-11"), encoding="utf-8")
+        status, out, _ = run(capsys, "ingest", str(path))
+        assert status == 0
+        assert "#1 2023-05-09 Basra" in out  # the Tuesday before Thursday 11 May
+        assert "received" not in out

@@ -162,3 +162,55 @@ def test_names_match_ignores_parenthesised_acronym() -> None:
     army = ActorRef(id="ybs", name="Sinjar Resistance Units", type=ActorType.POLITICAL_MILITIA)
     assert names_match("Sinjar Resistance Units (YBS)", army, [])
     assert not names_match("Peshmerga", army, [])
+
+
+@pytest.fixture(scope="module")
+def matches() -> Any:
+    from bot.extract.actors import ActorRegistry
+    from bot.extract.evaluation import registry_actor_matcher
+
+    registry = ActorRegistry.default()
+    matcher = registry_actor_matcher(registry)
+
+    def check(gold_name: str, actor_id: str) -> bool:
+        actor = registry.get(actor_id)
+        assert actor is not None, actor_id
+        return matcher(gold_name, actor)
+
+    return check
+
+
+class TestRegistryActorMatcher:
+    """Gold names an analyst writes are judged through the packaged registry."""
+
+    @pytest.mark.parametrize(
+        ("gold_name", "actor_id"),
+        [
+            ("Iraqi army", "iraqi-security-forces"),  # an analyst's label of the broader force
+            ("Iraqi army", "iraqi-army"),
+            ("AQAP", "al-qaeda"),  # the extracted name is a label of the gold actor
+            ("KIA", "kachin-independence-army"),
+            ("Niger army", "niger-forces"),
+            ("Sudanese police", "police-forces"),  # a nationality narrows the generic police
+            ("pro-government tribesmen", "tribal-militia"),
+            ("Houthis (Ansar Allah)", "houthis"),
+        ],
+    )
+    def test_same_actor_under_another_name(
+        self, matches: Any, gold_name: str, actor_id: str
+    ) -> None:
+        assert matches(gold_name, actor_id)
+
+    @pytest.mark.parametrize(
+        ("gold_name", "actor_id"),
+        [
+            ("Iraqi army", "islamic-state"),
+            ("AQAP", "houthis"),
+            ("Sudanese police", "rsf"),  # a named group is not the generic it might resemble
+            ("Islamic State", "unidentified-armed-group"),
+        ],
+    )
+    def test_different_actors_do_not_match(
+        self, matches: Any, gold_name: str, actor_id: str
+    ) -> None:
+        assert not matches(gold_name, actor_id)

@@ -88,6 +88,34 @@ class TestFindMatch:
         assert find_match(protest, [bombing]) is None
         assert find_match(other_bomb, [bombing]) is None
 
+    def test_checkpoint_shooting_and_outskirts_bomb_stay_two_whatever_their_tolls(self) -> None:
+        # Small tolls that agree (2 vs 3 killed, 4 vs 5 injured), same city and day, no actors:
+        # enough points to merge if type and place precision cost nothing.
+        shooting = incident(id=1, actors=[], killed=count(2), injured=count(4))
+        outskirts = BAGHDAD.model_copy(update={"geo_precision": GeoPrecision.NEAR})
+        bomb = incident(
+            sub=SubEventType.REMOTE_EXPLOSIVE,
+            location=outskirts,
+            actors=[],
+            killed=count(3),
+            injured=count(5),
+        )
+        assert find_match(bomb, [shooting]) is None
+        assert find_match(shooting, [bomb.model_copy(update={"id": 2})]) is None
+
+    def test_different_event_types_stay_apart_at_one_place(self) -> None:
+        clash = incident(id=1, actors=[], killed=count(2))
+        attack = incident(sub=SubEventType.ATTACK, actors=[], killed=count(2))
+        assert find_match(attack, [clash]) is None
+
+    def test_different_place_precision_stays_apart_with_one_type(self) -> None:
+        city = incident(id=1, killed=count(2))
+        near = incident(
+            location=BAGHDAD.model_copy(update={"geo_precision": GeoPrecision.NEAR}),
+            killed=count(2),
+        )
+        assert find_match(near, [city]) is None
+
     def test_best_candidate_wins(self) -> None:
         weak = incident(id=1, location=GREEN_ZONE, actors=[])
         strong = incident(id=2)

@@ -363,3 +363,32 @@ def test_three_actors_in_a_battle_are_the_first_against_the_rest() -> None:
     incident = incident.model_copy(update={"actors": [*incident.actors, third]})
     line = to_plain(render.incident_line(incident))
     assert "Saraya al-Salam vs Asaib Ahl al-Haq, Popular Mobilization Forces" in line
+
+
+class TestUnconfirmed:
+    """Below the alert threshold an incident is answered, marked unconfirmed, with reasons."""
+
+    def _scored(self, confidence: float | None) -> Incident:
+        incident = basra_incident(killed=2).model_copy(update={"id": 5})
+        incident.confidence = confidence
+        incident.confidence_reasons = ["place: not in the headline or lead <b>"]
+        return incident
+
+    def test_list_line_marks_only_incidents_below_the_threshold(self) -> None:
+        low, high, unscored = self._scored(0.3), self._scored(0.9), self._scored(None)
+        assert "unconfirmed" in to_plain(render.incident_line(low, min_confidence=0.5))
+        assert "unconfirmed" not in to_plain(render.incident_line(high, min_confidence=0.5))
+        assert "unconfirmed" not in to_plain(render.incident_line(unscored, min_confidence=0.5))
+
+    def test_page_carries_the_threshold(self) -> None:
+        page = IncidentPage(items=[self._scored(0.3)], total=1, min_confidence=0.5)
+        assert "unconfirmed" in to_plain(render.page_message("Basra", page))
+        page.min_confidence = 0.2
+        assert "unconfirmed" not in to_plain(render.page_message("Basra", page))
+
+    def test_detail_gives_score_and_escaped_reasons(self) -> None:
+        html = render.incident_detail(self._scored(0.3), [], min_confidence=0.5)
+        text = to_plain(html)
+        assert "Confidence: 0.30 — unconfirmed (no alert was sent)" in text
+        assert "place: not in the headline or lead <b>" in text
+        assert "&lt;b&gt;" in html

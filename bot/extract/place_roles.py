@@ -1,0 +1,133 @@
+"""Roles of a place mention that never place an incident (issue 11, mechanism 1).
+
+A place name in a report is often no event place: an allegiance ("pro-Iran factions", "the
+Tehran-backed group"), the town an outlet is named after ("Dubai 24 - AFP:", "Kurdistan 24
+reported"), where a speaker was ("the governor, speaking in Kyiv", "said on Thursday in
+Brussels"), a person's name ("Bello said", "Mayor Yoro told"), a capital standing for its
+government ("Kyiv said", "Moscow denied") or a community ("the Kokang people", "Fulani
+herders"). :func:`mention_role` reads the lower-cased words right around a mention and names
+the role, or returns None when nothing marks it as anything but a possible event place.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["inside_longer_name", "mention_role", "names_the_scene", "sets_the_scene"]
+
+# "pro-Iran", "anti-Kyiv", "Iran-backed", "Tehran-aligned", "Moscow-installed".
+_ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)[-\s]?$")
+_ALLEGIANCE_AFTER = re.compile(
+    r"^[-\s](?:backed|aligned|allied|affiliated|sponsored|funded|supported|installed|"
+    r"appointed|friendly|leaning|linked|loyal|trained|armed|allied)\b"
+)
+# An outlet named after a place: "Dubai 24 - AFP:", "Kurdistan 24 reported", "Kabul Times".
+_OUTLET_AFTER = re.compile(
+    r"^\s+(?:\d{1,3}(?=\s*(?:[-\u2013\u2014:|(]|reported|said|tv|news|quoted|cited))|"
+    r"(?:times|post|tribune|herald|daily|gazette|chronicle|observer|monitor|journal|"
+    r"television|radio|tv|broadcasting)\b)"
+)
+# Where someone spoke: "speaking in Kyiv", "said on Thursday in Brussels", "told
+# reporters in Geneva", "a news conference in Cairo".
+_SPEAKER_BEFORE = re.compile(
+    r"\b(?:speaking|spoke|speaks|said|says|told(?:\s+\w+){0,2}|announced|declared|stated|"
+    r"(?:press|news)\s+conference|statement|briefing|interview|summit|meeting|talks)"
+    r"(?:\s+(?:on|late|early)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"today|yesterday|tonight))?(?:\s+(?:held|issued|given))?"
+    # "speaking to local media in the capital Mogadishu", "told reporters in Geneva"
+    r"(?:\s+(?:to|with)\s+(?:[\w'-]+\s+){0,2}?(?:media|reporters|journalists|press|"
+    r"television|radio|agency|news\s+agency|afp|reuters|ap|bbc|dpa|xinhua))?"
+    r"\s+(?:in|from|at)\s+(?:the\s+)?(?:capital\s+|city\s+of\s+)?$"
+)
+# A person or a government speaking: "Bello said", "Kyiv denied", "Moscow has accused".
+_SPEAKS_AFTER = re.compile(
+    r"^(?:\s*,\s*(?:who|which)\b|\s+(?:has\s+|had\s+|have\s+)?(?:said|says|told|added|stated|"
+    r"claimed|denied|accused|insisted|warned|vowed|condemned|announced|tweeted|wrote)\b)"
+)
+# Cheap substring checks before the regexes (most mentions have none of these words).
+_SPEAKER_CUES = ("said", "says", "told", "tell", "spe", "spoke", "announ", "declar", "stated",
+                 "conference", "statement", "briefing", "interview", "summit", "meeting",
+                 "talks")  # fmt: skip
+_TITLE_CUES = ("gen", "col", "maj", "capt", "sgt", "president", "minister", "governor",
+               "mayor", "commander", "spokes", "chief", "sheikh", "imam", "senator", "judge",
+               "pastor", "father", "bishop", "mr", "ms", "dr", "lt")  # fmt: skip
+_TITLE_BEFORE = re.compile(
+    r"\b(?:mr|mrs|ms|dr|gen|general|col|colonel|maj|major|capt|captain|lt|sgt|president|"
+    r"minister|governor|mayor|commander|spokes(?:man|woman|person)|chief|sheikh|imam|"
+    r"senator|judge|pastor|father|bishop)\.?\s+$"
+)
+# A community or people: "the Kokang people", "Fulani herders", "the Hazara community".
+_COMMUNITY_AFTER = re.compile(
+    r"^\s+(?:community|communities|people|peoples|tribe|tribes|tribesmen|clan|clans|"
+    r"herders|herdsmen|farmers|diaspora|ethnic\s+group|minority)\b"
+)
+_EVENT_NOUN = (
+    r"(?:attacks?|incident|blast|explosion|bombing|raid|ambush|assault|shooting|clash(?:es)?|"
+    r"fighting|strike|massacre|killings?|violence|battle|siege|kidnapping|abduction)"
+)
+_HAPPENED = r"(?:took\s+place|happened|occurred|unfolded|was\s+carried\s+out|was\s+staged)"
+# A clause that says where the event was: "It took place in Lower Shabelle", "the attack
+# happened on the outskirts of Marka", "..., the town where the attack took place".
+_SETTING = re.compile(
+    rf"\b(?:it|this|the\s+(?:[\w'-]+\s+){{0,2}}{_EVENT_NOUN})\s+{_HAPPENED}\b|"
+    rf"\bwhere\s+the\s+(?:[\w'-]+\s+){{0,2}}{_EVENT_NOUN}\s+{_HAPPENED}\b"
+)
+# Right after a name: an apposition that makes it the scene even when the words before gave
+# it another role ("a resident of Bir al-Abd, the north Sinai town where the attack took place").
+_SCENE_AFTER = re.compile(
+    rf"^,?\s+(?:the|a)\s+(?:[\w'-]+\s+){{0,4}}(?:town|city|village|area|district|region|"
+    rf"province|neighbou?rhood|camp|site|market)\s+where\s+the\s+(?:[\w'-]+\s+){{0,2}}"
+    rf"{_EVENT_NOUN}\s+{_HAPPENED}\b"
+)
+# A locative word right before a name makes "X said" an unlikely person ("in Bello said" is
+# not English); these keep the event reading.
+_LOCATIVE_JUST_BEFORE = re.compile(r"\b(?:in|at|near|of|from|into|on|outside|inside)\s+$")
+
+
+@lru_cache(maxsize=8192)
+def mention_role(before: str, after: str) -> str | None:
+    """The role of a place mention from the lower-cased text right ``before`` it (about 60
+    characters) and right ``after`` it (about 40): "allegiance", "outlet", "speaker",
+    "person", "community", or None when nothing rules it out as the event place."""
+    if _ALLEGIANCE_BEFORE.search(before) or _ALLEGIANCE_AFTER.match(after):
+        return "allegiance"
+    if _OUTLET_AFTER.match(after):
+        return "outlet"
+    if any(cue in before for cue in _SPEAKER_CUES) and _SPEAKER_BEFORE.search(before):
+        return "speaker"
+    last = before[-16:]
+    titled = "." in last or any(title in last for title in _TITLE_CUES)
+    if titled and _TITLE_BEFORE.search(before):
+        return "person"
+    if _SPEAKS_AFTER.match(after) and not _LOCATIVE_JUST_BEFORE.search(before):
+        return "person"
+    if _COMMUNITY_AFTER.match(after):
+        return "community"
+    return None
+
+
+def sets_the_scene(clause: str) -> bool:
+    """True when a (lower-cased) clause says where the event took place rather than telling
+    an event of its own ("It took place in the Lower Shabelle province")."""
+    return _SETTING.search(clause) is not None
+
+
+def names_the_scene(after: str) -> bool:
+    """True when the (lower-cased) words after a place name make it the event's scene ("...,
+    the north Sinai town where the attack took place"); give about 100 characters."""
+    return _SCENE_AFTER.match(after) is not None
+
+
+# A capitalised word and a Romance particle right before a name: the name ends a longer one
+# ("Horizontes del Sur", "Cartel de Sinaloa", "Villa de Leyva").
+_LONGER_NAME_BEFORE = re.compile(
+    r"(?<![.!?]\s)\b[A-Z][\w'\u00c0-\u024f-]+\s+(?:del|de\s+la|de\s+los|de\s+las|de|do|da|dos|das)"
+    r"\s+$"
+)
+
+
+def inside_longer_name(before: str) -> bool:
+    """True when the original-case text right ``before`` a place name makes the name the end
+    of a longer proper name, not a place of its own."""
+    return _LONGER_NAME_BEFORE.search(before) is not None

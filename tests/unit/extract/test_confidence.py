@@ -1,0 +1,150 @@
+"""Confidence from observable signals: each doubt lowers the score and names its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.domain.enums import CountStatus, DatePrecision, EventType, GeoPrecision, SubEventType
+from bot.domain.models import CasualtyCount, Incident, Location, SourceRef
+from bot.extract.confidence import ReportView, corroborate, score_incident
+
+MOSUL = Location(name="Mosul", admin1="Nineveh", country="IQ", lat=36.34, lon=43.13)
+NINEVEH = Location(
+    name="Nineveh", admin1="Nineveh", country="IQ", geo_precision=GeoPrecision.ADMIN1
+)
+AMMAN = Location(name="Amman", admin1="Amman", country="JO", lat=31.95, lon=35.93)
+IRAQ = Location(name="Iraq", country="IQ", geo_precision=GeoPrecision.COUNTRY)
+EVENT = "A car bomb exploded at a market in Mosul on Sunday, killing four people."
+
+
+def made(
+    evidence: list[str],
+    location: Location = MOSUL,
+    *,
+    killed: int | None = 4,
+    precision: DatePrecision = DatePrecision.DAY,
+) -> Incident:
+    count = (
+        CasualtyCount(min=killed, max=killed, status=CountStatus.EXACT)
+        if killed is not None
+        else CasualtyCount()
+    )
+    return Incident(
+        date=dt.date(2023, 3, 5),
+        date_precision=precision,
+        location=location,
+        event_type=EventType.EXPLOSIONS,
+        sub_event_type=SubEventType.REMOTE_EXPLOSIVE,
+        killed=count,
+        summary="s",
+        evidence=evidence,
+    )
+
+
+def view(title: str = "Car bomb kills four in Mosul market", *lead: str) -> ReportView:
+    return ReportView.of(title, list(lead) or [EVENT])
+
+
+def test_a_plainly_told_event_is_fully_trusted() -> None:
+    confidence = score_incident(made([EVENT]), view())
+    assert confidence.score == 1.0
+    assert confidence.reasons == ()
+
+
+def test_only_a_country_is_weak() -> None:
+    sentence = "Four people were killed in a bombing in Iraq on Sunday."
+    confidence = score_incident(made([sentence], IRAQ), view("Bombing in Iraq", sentence))
+    assert confidence.score < 0.5
+    assert "place: only the country is known" in confidence.reasons
+
+
+def test_a_province_is_less_sure_than_a_town() -> None:
+    sentence = "A car bomb killed four people in Nineveh province on Sunday."
+    province = score_incident(made([sentence], NINEVEH), view("Bomb in Nineveh", sentence))
+    assert 0.5 < province.score < 1.0
+    assert "place: only the admin1 is known" in province.reasons
+
+
+def test_a_speakers_city_is_not_an_event_place() -> None:
+    sentence = "A car bomb killed four people at a market, the minister said on Sunday in Amman."
+    confidence = score_incident(made([sentence], AMMAN), view("Market bombing", sentence))
+    assert "place: named only as a tag, a speaker's place or a name" in confidence.reasons
+    assert confidence.score <= 0.5
+
+
+def test_a_dateline_alone_is_a_milder_doubt() -> None:
+    sentence = "AMMAN, March 5 (Reuters) - A car bomb killed four people at a market on Sunday."
+    confidence = score_incident(made([sentence], AMMAN), view("Market bombing", sentence))
+    assert "place: named only in the dateline" in confidence.reasons
+    assert 0.5 < confidence.score < 1.0
+
+
+def test_a_country_the_headline_and_lead_do_not_name() -> None:
+    lead = "A car bomb killed four people at a market in northern Iraq on Sunday."
+    sentence = "The explosion came as officials met in Amman to discuss border security."
+    confidence = score_incident(made([sentence], AMMAN), view("Iraq market bombing", lead))
+    assert any(r.startswith("place: in JO, a country the headline") for r in confidence.reasons)
+
+
+def test_a_place_absent_from_headline_and_lead_is_a_doubt() -> None:
+    confidence = score_incident(made([EVENT]), view("Bombing kills four", "Police said so."))
+    assert confidence.reasons == ("place: not in the headline or lead",)
+
+
+def test_talk_without_a_violent_act_is_doubted() -> None:
+    sentence = "Leaders met in Mosul on Sunday to discuss a truce."
+    confidence = score_incident(
+        made([sentence], killed=None), view("Truce talks in Mosul", sentence)
+    )
+    assert "event: no violent act or casualty stated in its sentences" in confidence.reasons
+
+
+def test_vague_dates_lower_the_score() -> None:
+    week = score_incident(made([EVENT], precision=DatePrecision.WEEK), view())
+    month = score_incident(made([EVENT], precision=DatePrecision.MONTH), view())
+    assert 1.0 > week.score > month.score
+    assert "date: only the month is known" in month.reasons
+
+
+def test_an_unstated_date_is_a_doubt() -> None:
+    confidence = score_incident(made([EVENT]), view(), date_stated=False)
+    assert confidence.reasons == ("date: no date stated, the publication day was assumed",)
+
+
+def test_a_second_report_halves_the_doubt() -> None:
+    first = made([EVENT]).model_copy(update={"confidence": 0.4, "confidence_reasons": ["x"]})
+    second = made([EVENT]).model_copy(update={"confidence": 0.6, "confidence_reasons": ["y"]})
+    merged = corroborate(first, second, reports=2)
+    assert merged is not None
+    assert merged.score == pytest.approx(0.8)
+    assert merged.reasons == ("y", "reports: 2 tell it")
+    third = first.model_copy(
+        update={
+            "confidence": merged.score,
+            "confidence_reasons": list(merged.reasons),
+            "sources": [SourceRef(url="a"), SourceRef(url="b")],
+        }
+    )
+    again = corroborate(third, first, reports=3)
+    assert again is not None
+    assert again.score == pytest.approx(0.9)
+    assert again.reasons == ("y", "reports: 3 tell it")
+
+
+def test_unscored_incidents_stay_unscored() -> None:
+    assert corroborate(made([EVENT]), made([EVENT]), reports=2) is None
+
+
+def test_another_punctuation_of_the_name_still_names_the_place() -> None:
+    place = Location(name="Bi'r al 'Abd", admin1="North Sinai", country="EG", lat=31.0, lon=33.0)
+    sentence = "A bomb exploded at a mosque in Bir al-Abd on Friday, killing 30 worshippers."
+    confidence = score_incident(made([sentence], place), view("Mosque attack", sentence))
+    assert "place: not named in the sentences the incident was read from" not in confidence.reasons
+
+
+def test_the_headline_names_the_place_of_a_lead_that_does_not() -> None:
+    lead = "Shells hit a bus stop in the rebel-held city on Thursday, killing 13 people."
+    confidence = score_incident(made([lead]), view("Shelling in Mosul kills 13", lead))
+    assert confidence.reasons == ()

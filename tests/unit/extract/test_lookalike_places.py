@@ -1,0 +1,52 @@
+"""A look-alike town abroad does not place an incident the text puts in another country."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.extract.pipeline import RulesExtractor
+
+PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
+
+
+def test_a_name_repeated_does_not_confirm_its_own_foreign_country(engine: RulesExtractor) -> None:
+    # GeoNames knows Palma in Spain, not the Mozambican town: the report names Mozambique.
+    text = (
+        "Insurgents overran the town of Palma in Mozambique on Monday, killing at least 30 "
+        "people. Palma was deserted by Tuesday, and aid groups said Palma had no food left."
+    )
+    incidents = engine.extract_text(text, PUBLISHED, title="Palma falls to insurgents")
+    assert incidents
+    assert {i.location.country for i in incidents} == {"MZ"}
+
+
+def test_a_foreign_province_needs_its_full_name(engine: RulesExtractor) -> None:
+    # "Yoro" is a Honduran department; in a report about Mali it is a Malian village.
+    text = (
+        "Gunmen attacked the village of Yoro in central Mali on Monday, killing 24 people, "
+        "the mayor of Yoro said. Mali has faced years of violence."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    assert incidents
+    assert all(i.location.country == "ML" for i in incidents)
+
+
+def test_a_nationality_alone_leaves_a_sizeable_town_possible(engine: RulesExtractor) -> None:
+    text = "A Turkish drone strike on Friday hit a car near Sinjar, killing two fighters."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.location.country) == ("Sinjar", "IQ")
+
+
+def test_a_short_form_is_the_place_its_long_form_named(engine: RulesExtractor) -> None:
+    # "Juarez" alone is also a town in Chiapas; after "Ciudad Juarez" it is the same city,
+    # and the January attack the report recalls is background with its own toll.
+    text = (
+        "Gunmen burst into a party in Ciudad Juarez on Friday, killing nine people. The "
+        "Friday night shooting carried grim echoes of an attack on a Juarez teen party in "
+        "January that left 15 people dead."
+    )
+    lead, *rest = engine.extract_text(text, PUBLISHED)
+    assert (lead.location.admin1, lead.killed.min, lead.killed.max) == ("Chihuahua", 9, 9)
+    assert [(i.location.admin1, i.is_background, i.killed.min) for i in rest] == [
+        ("Chihuahua", True, 15)
+    ]

@@ -1,0 +1,97 @@
+"""Running totals in any tense never become, or add to, today's toll (issue 11, mechanism 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.extract.casualties import find_figures
+from bot.extract.pipeline import RulesExtractor
+
+PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "the region has been torn by gang wars for nearly four years, with more than 3,000 "
+        "people killed, by some unofficial counts",
+        "rebels killed 900 villagers in the past two years, according to a rights group",
+        "more than 2,000 people died since the start of the uprising",
+        "at least 400 civilians killed, by local estimates",
+    ],
+)
+def test_running_totals_give_no_figure(clause: str) -> None:
+    assert find_figures(clause) == []
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed"),
+    [
+        ("gunmen killed eleven guests at a wedding on Saturday", 11),
+        ("nine soldiers were killed on Monday, the second such ambush in two years", 9),
+    ],
+)
+def test_one_days_toll_stays(clause: str, killed: int) -> None:
+    [figure] = find_figures(clause)
+    assert figure.min == killed
+
+
+def test_the_days_toll_is_not_swollen_by_the_war_total(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen killed eleven guests at a wedding in Culiacan on Saturday, police said. "
+        "The state has been torn by cartel wars for nearly four years, with more than 3,000 "
+        "people killed, by some unofficial counts."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.killed.min, incident.killed.max) == (11, 11)
+
+
+def test_of_them_is_the_nearest_people_named(engine: RulesExtractor) -> None:
+    # "seven of them" are the officers just named, not the raiders named before them:
+    # the officers were already counted, so the toll stays nineteen.
+    text = (
+        "Gunmen killed 12 villagers and seven policemen in Zamfara on Thursday. "
+        "The police chief said the gunmen, about 200 of them, surrounded our men and opened "
+        "fire on them, killing seven of them."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.killed.min == 19
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "eleven police officers were killed in separate rebel attacks on Monday",
+        "six people died in two suicide bombings in the capital",
+        "20 soldiers were killed in a series of ambushes",
+    ],
+)
+def test_a_figure_over_several_events_is_no_single_toll(clause: str) -> None:
+    assert find_figures(clause) == []
+
+
+def test_each_of_several_attacks_keeps_its_own_toll(engine: RulesExtractor) -> None:
+    text = (
+        "Eleven police officers were killed in separate rebel attacks on Monday. In Kandahar, "
+        "gunmen stormed a checkpoint, killing eight officers. Later, in Zabul, three officers "
+        "died when a roadside bomb hit their car."
+    )
+    tolls = {i.location.name: i.killed.min for i in engine.extract_text(text, PUBLISHED)}
+    assert tolls.get("Kandahar") == 8
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("four raiders first shot dead three guards at the gate", [("killed", 3)]),
+        ("two militants killed a shepherd", [("killed", 1)]),
+        ("four guards were shot dead at the gate", [("killed", 4)]),
+        ("four guards killed in an ambush", [("killed", 4)]),
+    ],
+)
+def test_a_number_before_an_active_verb_counts_the_attackers(
+    clause: str, expected: list[tuple[str, int]]
+) -> None:
+    assert [(f.kind, f.min) for f in find_figures(clause)] == expected
