@@ -133,6 +133,22 @@ def incident_query_sql(
 SEARCH_WINDOWS: tuple[int | None, ...] = (20_000, 200_000, None)
 
 
+def _matches_sql(table: str, q: str, low: str, cap: str) -> str:
+    """(id, date) of the ``cap`` newest rows of ``table`` matching ``q`` with an id above ``low``.
+
+    The matches are gathered first (MATERIALIZED): from the GIN index, as a bitmap ANDed with
+    the id range. Left to itself the planner reads the primary key backwards and tests every
+    row's tsvector until it has ``cap`` matches, which for two common words that rarely meet
+    ("mortar Kirkuk") meant a 200k-row walk through the table (0.6 s at 1M incidents).
+    """
+    date = "t.date" if table == "incidents" else "NULL::date"
+    return (
+        f"WITH m AS MATERIALIZED (SELECT t.id, {date} AS date FROM {table} AS t, ({q}) AS q (q)"
+        f" WHERE t.search @@ q.q AND t.id > {low})"
+        f" SELECT id, date FROM m ORDER BY id DESC LIMIT {cap}"
+    )
+
+
 async def _newest_matches(
     conn: Connection, table: str, text: str, cap: int
 ) -> list[tuple[int, dt.date | None]]:
@@ -143,22 +159,50 @@ async def _newest_matches(
     """
     top = int(await conn.fetchval(f"SELECT COALESCE(MAX(id), 0) FROM {table}"))
     found: list[tuple[int, dt.date | None]] = []
-    date = "t.date" if table == "incidents" else "NULL::date"
     for window in SEARCH_WINDOWS:
         params = Params()
         q = tsquery_sql(text, params)
         assert q is not None
         low = 0 if window is None else top - window
-        rows = await _fetchall(
-            conn,
-            f"SELECT t.id, {date} FROM {table} AS t, ({q}) AS q (q) WHERE t.search @@ q.q"
-            f" AND t.id > {params.add(low)} ORDER BY t.id DESC LIMIT {params.add(cap)}",
-            *params.values,
-        )
-        found = [(int(row[0]), row[1]) for row in rows]
+        sql = _matches_sql(table, q, params.add(low), params.add(cap))
+        found = [(int(row[0]), row[1]) for row in await _fetchall(conn, sql, *params.values)]
         if len(found) >= cap or low <= 0:
             break
     return found
+
+
+async def _some_incident_matches(conn: Connection, text: str, cap: int) -> list[int]:
+    """Ids of up to ``cap`` incidents matching ``text``, in no particular order.
+
+    Enough for a count capped at ``cap``: when there are ``cap`` matches or more, any ``cap``
+    of them count the same as the newest; when there are fewer, these are all of them.
+    """
+    params = Params()
+    q = tsquery_sql(text, params)
+    assert q is not None
+    sql = (
+        f"SELECT t.id FROM incidents AS t, ({q}) AS q (q) WHERE t.search @@ q.q"
+        f" LIMIT {params.add(cap)}"
+    )
+    return [int(row[0]) for row in await _fetchall(conn, sql, *params.values)]
+
+
+async def _report_incidents(
+    conn: Connection, text: str, report_cap: int
+) -> list[tuple[int, dt.date]]:
+    """(id, date) of the incidents of the ``report_cap`` newest reports matching ``text``."""
+    reports = [
+        report_id for report_id, _ in await _newest_matches(conn, "reports", text, report_cap)
+    ]
+    if not reports:
+        return []
+    rows = await _fetchall(
+        conn,
+        "SELECT DISTINCT i.id, i.date FROM incident_sources AS s"
+        " JOIN incidents AS i ON i.id = s.incident_id WHERE s.report_id = ANY($1::bigint[])",
+        reports,
+    )
+    return [(int(row[0]), row[1]) for row in rows]
 
 
 async def _search_hits(
@@ -167,17 +211,7 @@ async def _search_hits(
     """(date, id) of incidents matching ``text`` themselves or through one of their reports,
     newest first (by date, then id)."""
     hits = dict(await _newest_matches(conn, "incidents", text, cap))
-    reports = [
-        report_id for report_id, _ in await _newest_matches(conn, "reports", text, report_cap)
-    ]
-    if reports:
-        rows = await _fetchall(
-            conn,
-            "SELECT DISTINCT i.id, i.date FROM incident_sources AS s"
-            " JOIN incidents AS i ON i.id = s.incident_id WHERE s.report_id = ANY($1::bigint[])",
-            reports,
-        )
-        hits.update((int(row[0]), row[1]) for row in rows)
+    hits.update(await _report_incidents(conn, text, report_cap))
     return sorted(
         ((date, incident_id) for incident_id, date in hits.items() if date), reverse=True
     )
@@ -406,7 +440,10 @@ class PostgresIncidentRepository(_Repository):
             return 0
 
         async def op(conn: Connection) -> int:
-            hits = await _search_hits(conn, text, limit, max(SEARCH_CANDIDATES, limit))
+            hits = set(await _some_incident_matches(conn, text, limit))
+            if len(hits) < limit:
+                reports = await _report_incidents(conn, text, max(SEARCH_CANDIDATES, limit))
+                hits.update(incident_id for incident_id, _ in reports)
             return min(len(hits), limit)
 
         return await self._read_one(op)

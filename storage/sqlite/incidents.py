@@ -148,6 +148,14 @@ SEARCH_HITS_SQL = (
     ")"
 )
 
+# One page of search results: the candidates sorted by (date, id) through the narrow
+# (id, date) index of migration 0007, so no wide incident row is read for the sort.
+SEARCH_PAGE_SQL = (
+    f"{SEARCH_HITS_SQL} SELECT i.id FROM hits"
+    " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
+    " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
+)
+
 # Two index ranges: incidents dated in the window, and spans that began before it and reach
 # into it. (One "COALESCE(date_end, date) >= ?" test would leave the date range open-ended,
 # and without INDEXED BY the planner prefers the date-ordered index and walks all history.)
@@ -421,15 +429,12 @@ class SqliteIncidentRepository(_Repository):
         """Incidents whose summary/evidence or whose reports' text match, newest first.
 
         Only the ``SEARCH_CANDIDATES`` most recently stored matches of each index are sorted
-        by date, so a word found in nearly every row stays fast.
+        by date, so a word found in nearly every row stays fast. The sort reads (id, date)
+        from the narrow ``incidents_search_order`` index; only the page is loaded.
         """
         match = fts_query(text)
         if match is None or limit <= 0:
             return []
-        sql = (
-            f"{SEARCH_HITS_SQL} SELECT i.* FROM incidents AS i JOIN hits ON hits.id = i.id"
-            " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
-        )
         offset = max(offset, 0)
         # A word found in most rows would otherwise sort every match by date; rows are
         # stored roughly in news order, so the most recently stored matches are kept.
@@ -438,22 +443,32 @@ class SqliteIncidentRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> list[Incident]:
             params["q"] = await fts_match(conn, text)
-            return await _load_incidents(conn, await _fetchall(conn, sql, params))
+            page = [int(row[0]) for row in await _fetchall(conn, SEARCH_PAGE_SQL, params)]
+            if not page:
+                return []
+            rows = await _fetchall(
+                conn,
+                f"SELECT * FROM incidents WHERE id IN ({_placeholders(len(page))})"
+                " ORDER BY date DESC, id DESC",
+                page,
+            )
+            return await _load_incidents(conn, rows)
 
         return await self._read(op)
 
     async def search_count(self, text: str, limit: int = 200) -> int:
         """How many incidents :meth:`search` finds for ``text``, counted up to ``limit``.
 
-        Reads only the FTS indexes and the incidents' primary key: the cheap half of a
+        Reads only the FTS indexes and the narrow (id, date) index: the cheap half of a
         paged search (the page itself comes from ``search`` with a small limit).
         """
         match = fts_query(text)
         if match is None or limit <= 0:
             return 0
         sql = (
-            f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL}"
-            " SELECT 1 FROM hits JOIN incidents AS i ON i.id = hits.id LIMIT :limit)"
+            f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} SELECT 1 FROM hits"
+            " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
+            " LIMIT :limit)"
         )
         # Capping the incident index at ``limit`` changes no count up to the limit (its rows
         # are distinct incidents, so a binding cap alone reaches it); reports keep the search's

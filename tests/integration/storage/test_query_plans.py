@@ -8,6 +8,7 @@ import pytest
 
 from storage.base import IncidentQuery
 from storage.sqlite import MERGE_CANDIDATES_SQL, SqliteStorage, incident_query_sql
+from storage.sqlite.incidents import SEARCH_PAGE_SQL
 
 from .conftest import AAH, make_incident
 
@@ -89,3 +90,15 @@ class TestQueryPlans:
             )
         )
         assert "outbox_due" in plan, plan
+
+    async def test_search_sorts_candidates_on_the_narrow_index(
+        self, filled: SqliteStorage
+    ) -> None:
+        details = await filled.explain(
+            SEARCH_PAGE_SQL,
+            {"q": "bomb", "cap": 2000, "report_cap": 2000, "limit": 5, "offset": 0},
+        )
+        plan = " | ".join(details)
+        # (id, date) come from the covering index; no wide incident row is read for the sort.
+        assert "COVERING INDEX incidents_search_order (id=?)" in plan, plan
+        assert [d for d in _full_scans(details) if d in ("SCAN i", "SCAN incidents")] == [], plan

@@ -1,2 +1,0 @@
--- Placeholder: version 3 belongs to another branch of issue work. Delete this file when
--- merging, so that branch's 0003_*.sql takes its place (this one changes nothing).

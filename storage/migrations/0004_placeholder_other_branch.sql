@@ -1,2 +1,0 @@
--- Placeholder: version 4 belongs to another branch of issue work. Delete this file when
--- merging, so that branch's 0004_*.sql takes its place (this one changes nothing).
