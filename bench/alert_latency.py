@@ -108,6 +108,7 @@ async def _run(quick: bool, progress: Callable[[str], None]) -> list[Row]:
                     clock,
                     limits=DeliveryLimits(),
                 )
+                services.outbox.wake_with(dispatcher.wake)  # as the composition root does
                 stop = asyncio.Event()
                 async with bot:
                     task = asyncio.create_task(dispatcher.run_forever(stop))
@@ -129,7 +130,6 @@ async def _run(quick: bool, progress: Callable[[str], None]) -> list[Row]:
                                 0
                             ]
                         )
-                        dispatcher.wake()
                         await asyncio.sleep(rng.expovariate(pace))
                     deadline = time.monotonic() + 120
                     while time.monotonic() < deadline:

@@ -44,7 +44,7 @@ async def _prepare(path: Path, chats: int) -> tuple[SqliteStorage, int]:
 async def fill_outbox(storage: Storage, chats: int) -> int:
     """Store ``chats`` chats and queue one digest each; return the parts per message."""
     from bench.queries import NoExtractor, _catalog, _make_incident, bench_settings
-    from bot.domain import Chat, OutboxKind, OutboxMessage
+    from bot.domain import Chat, DigestPayload, OutboxKind, OutboxMessage
     from bot.extract.actors import ActorRegistry
     from bot.extract.gazetteer import Gazetteer
     from bot.ports import SystemClock
@@ -79,7 +79,6 @@ async def fill_outbox(storage: Storage, chats: int) -> int:
         bench_settings(),
     )
     digest = await services.digests.compose(FIRST_CHAT)
-    payload = digest.model_dump(mode="json")
     parts = 0
     async with storage.transaction():
         for index in range(chats):
@@ -88,7 +87,7 @@ async def fill_outbox(storage: Storage, chats: int) -> int:
                 chat_id=chat_id,
                 kind=OutboxKind.DIGEST,
                 idempotency_key=digest_key(chat_id, digest.local_date),
-                payload={"digest": {**payload, "chat_id": chat_id}},
+                payload=DigestPayload(digest=digest.model_copy(update={"chat_id": chat_id})),
                 next_attempt_at=now,
             )
             if not parts:

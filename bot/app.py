@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommandScopeChat, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import (
@@ -39,22 +39,24 @@ from bot.services import Services, build_services
 from bot.services.delivery import ChatDelivery, DeliveryLimits, Dispatcher
 from bot.services.feeds import FeedService
 from bot.services.health import HealthService
+from bot.services.imports import ImportService
 from bot.services.instrumented import InstrumentedNotifier, TimedExtractor
 from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
-from handlers.commands import BotHandlers, bot_commands
-from handlers.feeds import (
-    POLL_JOB_NAME,
-    FeedCommands,
-    register_feed_handlers,
+from handlers.jobs import (
+    DIGEST_INTERVAL_SECONDS,
+    DIGEST_JOB,
+    FEED_POLL_JOB,
+    schedule_digests,
     schedule_feed_polling,
+    schedule_heartbeat,
 )
-from handlers.jobs import DIGEST_INTERVAL_SECONDS, DIGEST_JOB, schedule_digests, schedule_heartbeat
+from handlers.menu import register_menus
 from handlers.metrics import PrometheusMetrics, instrument
 from handlers.notifier import TelegramNotifier
 from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard, log_polling_error
-from handlers.questions import QuestionHandlers
-from handlers.visuals import VisualHandlers, build_tiles
+from handlers.registry import HandlerInputs, register_all
+from handlers.visuals import build_tiles
 from handlers.web import SitrepHttpServer, Webhook
 from storage.base import Backend
 from storage.factory import open_backend
@@ -80,6 +82,8 @@ class AppContext:
     services: Services
     clock: Clock
     extractor: Extractor
+    gazetteer: Gazetteer
+    actors: ActorRegistry
     feeds: FeedService | None = None
     metrics: Metrics = field(default_factory=NullMetrics)
     _closers: list[Any] = field(default_factory=list)
@@ -91,6 +95,23 @@ class AppContext:
             self.storage.schema_version,
             self.storage.latest_schema_version,
             self.clock,
+        )
+
+    async def imports(self) -> ImportService:
+        """Importing files (CSV, JSON, ACLED) with this context's gazetteer and registry.
+
+        The registry also knows the actors stored by earlier imports.
+        """
+        from bot.ingest.files import gazetteer_locator
+
+        extra = await self.storage.actors.all()
+        return ImportService(
+            self.storage,
+            self.services.ingestion,
+            self.clock,
+            actors=self.actors.with_extra(extra) if extra else self.actors,
+            locate=gazetteer_locator(self.gazetteer),
+            max_chars=self.settings.sitrep_max_input_chars,
         )
 
     async def close(self) -> None:
@@ -134,13 +155,13 @@ async def open_context(
     With ``metrics``, extraction is timed and the application built later reports there.
     Commands pass ``create=False``: only ``sitrep db migrate`` (and the demo) make a new one.
     """
-    storage = await open_backend(settings.database, create=create)
+    chosen_clock = clock or SystemClock()
+    storage = await open_backend(settings.database, create=create, now=chosen_clock.now)
     try:
         if lock:
             storage.acquire_instance_lock()
         gazetteer = Gazetteer.default()
         actors = _actor_registry(settings)
-        chosen_clock = clock or SystemClock()
         model_closer = None
         if extractor is None:
             extractor = _extractor(settings, gazetteer, actors, chosen_clock)
@@ -151,7 +172,9 @@ async def open_context(
         services = build_services(
             storage, chosen_extractor, gazetteer, actors, chosen_clock, settings
         )
-        context = AppContext(settings, storage, services, chosen_clock, chosen_extractor)
+        context = AppContext(
+            settings, storage, services, chosen_clock, chosen_extractor, gazetteer, actors
+        )
         if model_closer is not None:
             context._closers.append(model_closer)
         if metrics is not None:
@@ -181,20 +204,129 @@ def _feed_service(context: AppContext) -> FeedService | None:
         return None
     fetcher = SafeFetcher(context.settings)
     return FeedService(
-        context.storage, context.services.ingestion, fetcher, context.clock, context.settings
+        context.storage,
+        context.services.ingestion,
+        fetcher,
+        context.clock,
+        context.settings,
+        outbox=context.services.outbox,
     )
 
 
 @dataclass
 class Runtime:
-    """The parts of a built application that live outside PTB: dispatcher and its task."""
+    """What a built application runs outside PTB: delivery, scheduled work, leadership.
 
+    Only the leader sends and runs scheduled work (bot/leader.py); on SQLite that is always
+    this process, on PostgreSQL one of the instances sharing the database.
+    """
+
+    application: AnyApplication
+    context: AppContext
     dispatcher: Dispatcher | ChatDelivery
+    console: bool  # the console delivers its own chat only, whoever leads
+    digest_interval: float
+    feed_interval: float
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     leadership: Leadership | None = None
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     leader_task: asyncio.Task[None] | None = None
+
+    async def lead_or_follow(self) -> None:
+        """post_init: beat, and take the duties now or when this instance becomes leader."""
+        if self.console:
+            await self.start_duties()
+            return
+        # Every instance beats (its own liveness, read by `sitrep health`), leader or not.
+        schedule_heartbeat(self.application, self.context.services.admin.beat)
+        self.leadership = Leadership(self.context.storage, self.start_duties, self.stop_duties)
+        self.closing.clear()
+        await self.leadership.check()
+        if self.context.storage.shared:
+            self.leader_task = asyncio.create_task(self.leadership.run(self.closing))
+
+    async def start_duties(self) -> None:
+        """Deliver the outbox and, outside the console, run the digest tick and feed poll."""
+        await self.dispatcher.recover()
+        self.stop.clear()
+        self.task = asyncio.create_task(self.dispatcher.run_forever(self.stop))
+        if self.console:
+            return
+        app, context = self.application, self.context
+        # A digest missed while the bot was down goes out on the first tick, once.
+        schedule_digests(app, context.services.digests, self.digest_interval)
+        if context.feeds is not None:
+            schedule_feed_polling(app, context.feeds, self.feed_interval, metrics=context.metrics)
+
+    async def stop_duties(self) -> None:
+        """Hand the duties over: scheduled jobs removed, the sends in flight finished."""
+        job_queue = self.application.job_queue
+        if job_queue is not None:
+            for name in (DIGEST_JOB, FEED_POLL_JOB):
+                for job in job_queue.get_jobs_by_name(name):
+                    job.schedule_removal()
+        self.stop.set()
+        if self.task is not None:
+            try:
+                await asyncio.wait_for(self.task, timeout=60)
+            except TimeoutError:
+                logger.error("dispatcher did not stop in time; unsent rows recover on start-up")
+            self.task = None
+
+    async def post_stop(self, app: AnyApplication) -> None:
+        """Stop leading (or just stop the duties): unsent rows recover on the next start."""
+        self.closing.set()
+        if self.leader_task is not None:
+            await self.leader_task
+            self.leader_task = None
+        if self.leadership is not None:
+            await self.leadership.resign()
+        else:
+            await self.stop_duties()
+
+
+def _builder(
+    settings: Settings,
+    context: AppContext,
+    bot_token: str,
+    *,
+    request: BaseRequest | None,
+    get_updates_request: BaseRequest | None,
+    console: bool,
+    on_token_revoked: Callable[[], None] | None,
+    polling: bool,
+    rate_limiter: bool,
+) -> tuple[Any, UnauthorizedGuard | None]:
+    """PTB's builder with our defaults; outside the console, getUpdates is guarded for 401s."""
+    # Opt in to PTB's timedelta durations (RetryAfter.retry_after); our code handles both.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    builder = (
+        ApplicationBuilder()
+        .token(bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.sitrep_timezone)))
+        # A slow /ingest of a web page must not make everyone else wait for their answers.
+        .concurrent_updates(CONCURRENT_UPDATES)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    guard: UnauthorizedGuard | None = None
+    if not console:
+        guard = UnauthorizedGuard(
+            settings.sitrep_admin_ids, context.services.admin.record_error, on_token_revoked
+        )
+        polling_request = get_updates_request or HTTPXRequest(connection_pool_size=1)
+        builder = builder.get_updates_request(GuardedUpdatesRequest(polling_request, guard))
+    elif get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if not polling:
+        builder = builder.updater(None)
+    if rate_limiter:
+        # Replies to commands: absorb an occasional 429; the outbox has its own pacing.
+        limited: Any = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = limited
+    return builder, guard
 
 
 def build_application(
@@ -216,148 +348,78 @@ def build_application(
     """The PTB Application: handlers, command menu, dispatcher task, digest and feed jobs.
 
     With ``console_chat`` (the console), only that chat's messages are delivered and no
-    digests are scheduled or feeds polled: the database may be the real bot's, whose
-    outbox rows belong to Telegram users. ``polling=False`` (webhooks) builds no Updater.
-    Otherwise a 401 from ``getUpdates`` is retried and reported to the admins, and
-    ``on_token_revoked`` runs once ``getMe`` confirms it.
+    digests are scheduled or feeds polled: the database may be the real bot's. Without an
+    Updater when ``polling=False`` (webhooks). A 401 from ``getUpdates`` is retried and
+    reported to the admins; ``on_token_revoked`` runs once ``getMe`` confirms it.
     """
     bot_token = token or settings.token
     if not bot_token:
         raise SettingsError(NO_BOT_HELP)
-    # Opt in to PTB's timedelta durations (RetryAfter.retry_after); our code handles both.
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
-    builder = (
-        ApplicationBuilder()
-        .token(bot_token)
-        .base_url(settings.telegram_api_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.sitrep_timezone)))
-        # A slow /ingest of a web page must not make everyone else wait for their answers.
-        .concurrent_updates(CONCURRENT_UPDATES)
+    builder, guard = _builder(
+        settings,
+        context,
+        bot_token,
+        request=request,
+        get_updates_request=get_updates_request,
+        console=console_chat is not None,
+        on_token_revoked=on_token_revoked,
+        polling=polling,
+        rate_limiter=rate_limiter,
     )
-    if request is not None:
-        builder = builder.request(request)
-    guard: UnauthorizedGuard | None = None
-    if console_chat is None:
-        guard = UnauthorizedGuard(
-            settings.sitrep_admin_ids, context.services.admin.record_error, on_token_revoked
-        )
-        polling_request = get_updates_request or HTTPXRequest(connection_pool_size=1)
-        builder = builder.get_updates_request(GuardedUpdatesRequest(polling_request, guard))
-    elif get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
-    if not polling:
-        builder = builder.updater(None)
-    if rate_limiter:
-        # Replies to commands: absorb an occasional 429; the outbox has its own pacing.
-        limited: Any = builder.rate_limiter(AIORateLimiter(max_retries=2))
-        builder = limited
     application: AnyApplication = builder.build()
     if guard is not None:
         guard.bot = application.bot
-
-    notifier = InstrumentedNotifier(
-        TelegramNotifier(application.bot, secrets=(bot_token,)), context.metrics, context.clock
-    )
-    dispatcher: Dispatcher | ChatDelivery = (
-        ChatDelivery(context.storage, notifier, context.clock, console_chat)
-        if console_chat is not None
-        else Dispatcher(context.storage, notifier, context.clock, limits=limits)
-    )
-    runtime = Runtime(dispatcher)
+    dispatcher = _dispatcher(application, context, bot_token, limits, console_chat)
+    console = console_chat is not None
+    runtime = Runtime(application, context, dispatcher, console, digest_interval, feed_interval)
+    # Every message the services queue (alerts, digests, notices) wakes this dispatcher.
+    context.services.outbox.wake_with(dispatcher.wake)
     admins = settings.sitrep_admin_ids | extra_admins
-
-    feed_commands = (
-        FeedCommands(context.feeds, lambda user_id: user_id in admins) if context.feeds else None
-    )
-    handlers = BotHandlers(
-        context.services,
-        settings,
-        ingest_url=feed_commands.ingest_url if feed_commands else None,
-        on_queued=dispatcher.wake,
-        admin_ids=admins,
-        flood_guard=console_chat is None,
-    )
-    visuals = VisualHandlers(
-        handlers,
-        VisualService(context.storage, context.services.queries),
-        build_tiles(settings),
-        settings,
-    )
-    handlers.visuals = visuals
-    questions = QuestionService(context.services.catalog, context.clock, settings.sitrep_timezone)
-    handlers.on_question = QuestionHandlers(handlers, questions).on_question
-    handlers.register(application)
-    visuals.register(application)
-    if feed_commands is not None:
-        register_feed_handlers(application, feed_commands)
-    # Last: the catch-alls for unknown commands and buttons, after every module's handlers.
-    handlers.register_fallbacks(application)
+    inputs = _handler_inputs(settings, context, admins, console=console)
+    register_all(application, inputs)
     instrument(application, context.metrics)  # after every registration: wraps the commands
 
     async def post_init(app: AnyApplication) -> None:
-        try:
-            await app.bot.set_my_commands(bot_commands())
-        except Exception:  # the menu is a nicety; never block start-up on it
-            logger.warning("could not register the command menu", exc_info=True)
-        for admin_id in sorted(settings.sitrep_admin_ids):
-            try:
-                await app.bot.set_my_commands(
-                    bot_commands(admin=True), scope=BotCommandScopeChat(admin_id)
-                )
-            except Exception:  # an admin who never opened the bot: "chat not found"
-                logger.info("admin %s has no chat with the bot yet; default menu", admin_id)
-        if console_chat is not None:  # the console delivers its own chat only, whoever leads
-            await start_duties()
-            return
-        # Every instance beats (its own liveness, read by `sitrep health`), leader or not.
-        schedule_heartbeat(app, context.services.admin.beat)
-        # Only the leader sends and runs scheduled work (bot/leader.py); on SQLite that is
-        # always this process, on PostgreSQL one of the instances sharing the database.
-        runtime.leadership = Leadership(context.storage, start_duties, stop_duties)
-        runtime.closing.clear()
-        await runtime.leadership.check()
-        if context.storage.shared:
-            runtime.leader_task = asyncio.create_task(runtime.leadership.run(runtime.closing))
-
-    async def start_duties() -> None:
-        await dispatcher.recover()
-        runtime.stop.clear()
-        runtime.task = asyncio.create_task(dispatcher.run_forever(runtime.stop))
-        if console_chat is not None:
-            return
-        # A digest missed while the bot was down goes out on the first tick, once.
-        schedule_digests(application, context.services.digests, dispatcher.wake, digest_interval)
-        if context.feeds is not None:
-            schedule_feed_polling(
-                application, context.feeds, feed_interval, metrics=context.metrics
-            )
-
-    async def stop_duties() -> None:
-        if application.job_queue is not None:
-            for name in (DIGEST_JOB, POLL_JOB_NAME):
-                for job in application.job_queue.get_jobs_by_name(name):
-                    job.schedule_removal()
-        runtime.stop.set()
-        if runtime.task is not None:
-            try:
-                await asyncio.wait_for(runtime.task, timeout=60)
-            except TimeoutError:
-                logger.error("dispatcher did not stop in time; unsent rows recover on start-up")
-            runtime.task = None
-
-    async def post_stop(app: AnyApplication) -> None:
-        runtime.closing.set()
-        if runtime.leader_task is not None:
-            await runtime.leader_task
-            runtime.leader_task = None
-        if runtime.leadership is not None:
-            await runtime.leadership.resign()
-        else:
-            await stop_duties()
+        await register_menus(app.bot, settings.sitrep_admin_ids)
+        await runtime.lead_or_follow()
 
     application.post_init = post_init
-    application.post_stop = post_stop
+    application.post_stop = runtime.post_stop
     return application
+
+
+def _dispatcher(
+    application: AnyApplication,
+    context: AppContext,
+    bot_token: str,
+    limits: DeliveryLimits | None,
+    console_chat: int | None,
+) -> Dispatcher | ChatDelivery:
+    """Delivery through this application's bot: every chat, or only the console's."""
+    notifier = InstrumentedNotifier(
+        TelegramNotifier(application.bot, secrets=(bot_token,)), context.metrics, context.clock
+    )
+    if console_chat is not None:
+        return ChatDelivery(context.storage, notifier, context.clock, console_chat)
+    return Dispatcher(context.storage, notifier, context.clock, limits=limits)
+
+
+def _handler_inputs(
+    settings: Settings, context: AppContext, admins: frozenset[int], *, console: bool
+) -> HandlerInputs:
+    """What the handlers are built from: the context's services plus the visual pieces."""
+    return HandlerInputs(
+        services=context.services,
+        settings=settings,
+        admin_ids=admins,
+        visuals=VisualService(context.storage, context.services.queries),
+        tiles=build_tiles(settings),
+        questions=QuestionService(
+            context.services.catalog, context.clock, settings.sitrep_timezone
+        ),
+        feeds=context.feeds,
+        flood_guard=not console,
+    )
 
 
 def allowed_updates(application: AnyApplication) -> list[str]:

@@ -1,120 +1,35 @@
 """Admin commands for feeds (/feeds, /feed_add, /feed_remove) and the /ingest <url> helper.
 
-Feed titles, URLs and page text are untrusted: everything shown is escaped with html.escape.
+Feed titles, URLs and page text are untrusted: the renderers (handlers.render_admin) escape them.
 """
 
 from __future__ import annotations
 
-import html
-import logging
-import re
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import Feed
-from bot.domain.views import IngestOutcome
-from bot.ports import Metrics
 from bot.services.errors import UserError
-from bot.services.feeds import FeedService, PollSummary
+from bot.services.feeds import FeedService
+from handlers.callbacks import RemoveFeed, decode, matching
+from handlers.common import AnyApplication, Context, button, keyboard
+from handlers.html import esc
+from handlers.render_admin import MAX_LISTED, feed_added, feed_list, ingest_message, short
 
-logger = logging.getLogger(__name__)
-
-REMOVE_PREFIX = "feed:rm:"
-REMOVE_PATTERN = re.compile(r"^feed:rm:(\d{1,12})$")
-POLL_JOB_NAME = "feeds:poll"
-POLL_INTERVAL_SECONDS = 60
 ADMIN_ONLY = "Only Sitrep's admins can manage feeds and ingest links."
-_MAX_LISTED = 50
-
-Context = ContextTypes.DEFAULT_TYPE
-AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-
-
-def esc(value: object) -> str:
-    """Escape untrusted text for Telegram HTML."""
-    return html.escape(str(value), quote=True)
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def render_feed_list(feeds: Sequence[Feed]) -> str:
-    """The /feeds message: one line per feed with its state (Telegram HTML, all escaped)."""
-    if not feeds:
-        return "No feeds yet. Add one with /feed_add https://example.com/rss"
-    lines = [f"<b>Feeds ({len(feeds)})</b>"]
-    for feed in list(feeds)[:_MAX_LISTED]:
-        title = esc(_short(feed.title or "(untitled)", 80))
-        state = "ok" if not feed.failures else f"failing {feed.failures}x"
-        line = f"{feed.id}. {title} — {esc(_short(feed.url, 120))} ({state})"
-        if feed.failures and feed.last_error:
-            line += f"\n    <i>{esc(_short(feed.last_error, 160))}</i>"
-        lines.append(line)
-    if len(feeds) > _MAX_LISTED:
-        lines.append(f"… and {len(feeds) - _MAX_LISTED} more (see `sitrep feeds list`)")
-    return "\n".join(lines)
 
 
 def remove_keyboard(feeds: Sequence[Feed]) -> InlineKeyboardMarkup | None:
-    """One "Remove" button per feed (callback data ``feed:rm:<id>``)."""
-    buttons = [
+    """One "Remove" button per feed."""
+    return keyboard(
         [
-            InlineKeyboardButton(
-                f"Remove {feed.id}: {_short(feed.title or feed.url, 40)}",
-                callback_data=f"{REMOVE_PREFIX}{feed.id}",
-            )
+            [button(f"Remove {feed.id}: {short(feed.title or feed.url, 40)}", RemoveFeed(feed.id))]
+            for feed in list(feeds)[:MAX_LISTED]
+            if feed.id is not None
         ]
-        for feed in list(feeds)[:_MAX_LISTED]
-        if feed.id is not None
-    ]
-    return InlineKeyboardMarkup(buttons) if buttons else None
-
-
-def render_feed_added(feed: Feed, created: bool) -> str:
-    """Reply to /feed_add."""
-    title = esc(feed.title or "(untitled)")
-    if not created:
-        return f"That feed is already there: {feed.id}. {title}"
-    return (
-        f"Added feed {feed.id}: {title}\nI will read it every {feed.interval_minutes} minutes; "
-        "the first pass starts within a minute."
-    )
-
-
-def render_outcome(outcome: IngestOutcome) -> str:
-    """Reply to /ingest <url>: what was stored (titles and places escaped)."""
-    report = outcome.report
-    if outcome.duplicate:
-        return f"I already have that report ({esc(report.title or report.url or report.id)})."
-    lines = [f"Stored: <b>{esc(report.title or 'untitled report')}</b>"]
-    if report.outlet:
-        lines[0] += f" ({esc(report.outlet)})"
-    new, updated = outcome.new_incidents, outcome.updated_incidents
-    if not new and not updated:
-        lines.append("No incident of armed violence found in it.")
-    for incident in new:
-        lines.append(
-            f"• new: {esc(incident.location.name)}, {incident.date:%d %b %Y}, "
-            f"{esc(incident.sub_event_type.value)}, killed {esc(incident.killed.display())}"
-        )
-    for incident in updated:
-        lines.append(f"• updated: {esc(incident.location.name)}, {incident.date:%d %b %Y}")
-    lines.extend(f"  {esc(note)}" for note in outcome.notes)
-    if outcome.alerts_queued:
-        lines.append(f"{outcome.alerts_queued} alert(s) queued.")
-    return "\n".join(lines)
-
-
-def render_poll_summary(summary: PollSummary) -> str:
-    """A one-line log/admin text for a polling pass (plain text)."""
-    return (
-        f"polled {summary.feeds_polled} feed(s): {summary.reports_new} new, "
-        f"{summary.duplicates} seen, {summary.not_modified} unchanged, {summary.failed} failed"
     )
 
 
@@ -122,6 +37,7 @@ class FeedCommands:
     """Bound handlers for the feed admin commands, built with the FeedService."""
 
     def __init__(self, feeds: FeedService, is_admin: Callable[[int], bool]) -> None:
+        """Manage ``feeds`` for the users ``is_admin`` accepts."""
         self._feeds = feeds
         self._is_admin = is_admin
 
@@ -147,7 +63,7 @@ class FeedCommands:
             await self._reply(update, ADMIN_ONLY)
             return
         feeds = await self._feeds.list()
-        await self._reply(update, render_feed_list(feeds), remove_keyboard(feeds))
+        await self._reply(update, feed_list(feeds), remove_keyboard(feeds))
 
     async def cmd_feed_add(self, update: Update, context: Context) -> None:
         """/feed_add URL: check and add a feed."""
@@ -163,7 +79,7 @@ class FeedCommands:
         except UserError as exc:
             await self._reply(update, esc(exc))
             return
-        await self._reply(update, render_feed_added(feed, created))
+        await self._reply(update, feed_added(feed, created))
 
     async def cmd_feed_remove(self, update: Update, context: Context) -> None:
         """/feed_remove [ID]: remove one feed, or show remove buttons."""
@@ -173,7 +89,7 @@ class FeedCommands:
         args = context.args or []
         if not args:
             feeds = await self._feeds.list()
-            text = "Which feed should I remove?" if feeds else render_feed_list(feeds)
+            text = "Which feed should I remove?" if feeds else feed_list(feeds)
             await self._reply(update, text, remove_keyboard(feeds))
             return
         if not args[0].isdigit():
@@ -188,19 +104,19 @@ class FeedCommands:
         query = update.callback_query
         if query is None:
             return
-        match = REMOVE_PATTERN.match(query.data or "")
+        choice = decode(query.data)
         if not self._allowed(update):
             await query.answer(ADMIN_ONLY, show_alert=True)
             return
-        if match is None:
+        if not isinstance(choice, RemoveFeed):
             await query.answer()
             return
-        feed_id = int(match.group(1))
+        feed_id = choice.feed_id
         removed = await self._feeds.remove(feed_id)
         await query.answer("Removed." if removed else "Already gone.")
         feeds = await self._feeds.list()
         await query.edit_message_text(
-            render_feed_list(feeds),
+            feed_list(feeds),
             parse_mode=ParseMode.HTML,
             reply_markup=remove_keyboard(feeds),
             disable_web_page_preview=True,
@@ -216,7 +132,7 @@ class FeedCommands:
         except UserError as exc:
             await self._reply(update, esc(exc))
             return
-        await self._reply(update, render_outcome(outcome))
+        await self._reply(update, ingest_message(outcome))
 
 
 def _user_id(update: Update) -> int | None:
@@ -230,49 +146,5 @@ def register_feed_handlers(application: AnyApplication, commands: FeedCommands) 
     application.add_handler(CommandHandler("feed_add", commands.cmd_feed_add))
     application.add_handler(CommandHandler("feed_remove", commands.cmd_feed_remove))
     application.add_handler(
-        CallbackQueryHandler(commands.on_remove_button, pattern=REMOVE_PATTERN.pattern)
-    )
-
-
-def feed_poll_job(
-    feeds: FeedService, metrics: Metrics | None = None
-) -> Callable[[Context], Coroutine[Any, Any, None]]:
-    """A JobQueue callback that polls the due feeds (errors are logged, never raised)."""
-
-    async def poll(context: Context) -> None:
-        try:
-            summary = await feeds.poll_due()
-        except Exception:
-            logger.exception("feed polling failed")
-            return
-        if metrics is not None:
-            record_poll(metrics, summary)
-        if summary.feeds_polled:
-            logger.info(render_poll_summary(summary))
-
-    return poll
-
-
-def record_poll(metrics: Metrics, summary: PollSummary) -> None:
-    """Count one pass's feed polls and entries by result."""
-    ok = summary.feeds_polled - summary.not_modified - summary.failed
-    metrics.feed_polled("ok", ok)
-    metrics.feed_polled("not_modified", summary.not_modified)
-    metrics.feed_polled("failed", summary.failed)
-    metrics.feed_entries("new", summary.reports_new)
-    metrics.feed_entries("duplicate", summary.duplicates)
-    metrics.feed_entries("rejected", summary.rejected)
-
-
-def schedule_feed_polling(
-    application: AnyApplication,
-    feeds: FeedService,
-    interval: float = POLL_INTERVAL_SECONDS,
-    metrics: Metrics | None = None,
-) -> None:
-    """Poll due feeds every ``interval`` seconds on PTB's JobQueue (job ``feeds:poll``)."""
-    if application.job_queue is None:
-        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
-    application.job_queue.run_repeating(
-        feed_poll_job(feeds, metrics), interval=interval, first=10, name=POLL_JOB_NAME
+        CallbackQueryHandler(commands.on_remove_button, pattern=matching(RemoveFeed))
     )

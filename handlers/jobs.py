@@ -1,5 +1,7 @@
-"""JobQueue jobs: the digest tick. Schedules live in the database; this only asks, every minute,
-which digests are due (a digest missed while the bot was down is queued on the first tick)."""
+"""JobQueue jobs: the digest tick, the heartbeat and the feed poll.
+
+Schedules live in the database; the digest tick only asks, every minute, which digests are due
+(a digest missed while the bot was down is queued on the first tick)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
+from bot.ports import Metrics
 from bot.services.digests import DigestService
+from bot.services.feeds import FeedService, PollSummary
 
 logger = logging.getLogger(__name__)
 
@@ -17,13 +21,23 @@ DIGEST_JOB = "digests:tick"
 DIGEST_INTERVAL_SECONDS = 60.0
 HEARTBEAT_JOB = "heartbeat"
 HEARTBEAT_INTERVAL_SECONDS = 30.0
+FEED_POLL_JOB = "feeds:poll"
+FEED_POLL_INTERVAL_SECONDS = 60.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
-def digest_tick(digests: DigestService, wake: Callable[[], None]) -> JobCallback:
-    """A job that queues the due digests and wakes the dispatcher when it queued any."""
+def _job_queue(application: AnyApplication) -> Any:
+    """The application's JobQueue (PTB installed without its extra has none)."""
+    if application.job_queue is None:
+        msg = "python-telegram-bot was installed without the job-queue extra"
+        raise RuntimeError(msg)
+    return application.job_queue
+
+
+def digest_tick(digests: DigestService) -> JobCallback:
+    """A job that queues the due digests (queuing wakes delivery by itself)."""
 
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
@@ -33,7 +47,6 @@ def digest_tick(digests: DigestService, wake: Callable[[], None]) -> JobCallback
             return
         if queued:
             logger.info("queued %d digests", queued)
-            wake()
 
     return tick
 
@@ -44,10 +57,7 @@ def schedule_heartbeat(
     interval: float = HEARTBEAT_INTERVAL_SECONDS,
 ) -> None:
     """Record a heartbeat every ``interval`` seconds (``sitrep health`` reads it)."""
-    job_queue = application.job_queue
-    if job_queue is None:
-        msg = "python-telegram-bot was installed without the job-queue extra"
-        raise RuntimeError(msg)
+    job_queue = _job_queue(application)
 
     async def heartbeat(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
@@ -61,16 +71,58 @@ def schedule_heartbeat(
 def schedule_digests(
     application: AnyApplication,
     digests: DigestService,
-    wake: Callable[[], None],
     interval: float = DIGEST_INTERVAL_SECONDS,
 ) -> None:
     """Run the digest tick on PTB's JobQueue, the first one right after start-up."""
-    job_queue = application.job_queue
-    if job_queue is None:
-        msg = "python-telegram-bot was installed without the job-queue extra"
-        raise RuntimeError(msg)
+    job_queue = _job_queue(application)
     for job in job_queue.get_jobs_by_name(DIGEST_JOB):
         job.schedule_removal()
-    job_queue.run_repeating(
-        digest_tick(digests, wake), interval=interval, first=0.1, name=DIGEST_JOB
+    job_queue.run_repeating(digest_tick(digests), interval=interval, first=0.1, name=DIGEST_JOB)
+
+
+def poll_summary_line(summary: PollSummary) -> str:
+    """A one-line log text for a polling pass (plain text)."""
+    return (
+        f"polled {summary.feeds_polled} feed(s): {summary.reports_new} new, "
+        f"{summary.duplicates} seen, {summary.not_modified} unchanged, {summary.failed} failed"
+    )
+
+
+def record_poll(metrics: Metrics, summary: PollSummary) -> None:
+    """Count one pass's feed polls and entries by result."""
+    ok = summary.feeds_polled - summary.not_modified - summary.failed
+    metrics.feed_polled("ok", ok)
+    metrics.feed_polled("not_modified", summary.not_modified)
+    metrics.feed_polled("failed", summary.failed)
+    metrics.feed_entries("new", summary.reports_new)
+    metrics.feed_entries("duplicate", summary.duplicates)
+    metrics.feed_entries("rejected", summary.rejected)
+
+
+def feed_poll_job(feeds: FeedService, metrics: Metrics | None = None) -> JobCallback:
+    """A job that polls the due feeds (errors are logged, never raised)."""
+
+    async def poll(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            summary = await feeds.poll_due()
+        except Exception:
+            logger.exception("feed polling failed")
+            return
+        if metrics is not None:
+            record_poll(metrics, summary)
+        if summary.feeds_polled:
+            logger.info(poll_summary_line(summary))
+
+    return poll
+
+
+def schedule_feed_polling(
+    application: AnyApplication,
+    feeds: FeedService,
+    interval: float = FEED_POLL_INTERVAL_SECONDS,
+    metrics: Metrics | None = None,
+) -> None:
+    """Poll due feeds every ``interval`` seconds on PTB's JobQueue (job ``feeds:poll``)."""
+    _job_queue(application).run_repeating(
+        feed_poll_job(feeds, metrics), interval=interval, first=10, name=FEED_POLL_JOB
     )

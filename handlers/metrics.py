@@ -95,16 +95,7 @@ class PrometheusMetrics:
         if process_metrics:
             ProcessCollector(registry=registry)
             PlatformCollector(registry=registry)
-
-        def counter(name: str, doc: str, *labels: str) -> Counter:
-            return Counter(name, doc, labels, registry=registry)
-
-        def gauge(name: str, doc: str, *labels: str) -> Gauge:
-            return Gauge(name, doc, labels, registry=registry)
-
-        def histogram(name: str, doc: str, buckets: tuple[float, ...], *labels: str) -> Histogram:
-            return Histogram(name, doc, labels, buckets=buckets, registry=registry)
-
+        counter, gauge, histogram = self._counter, self._gauge, self._histogram
         self._updates = counter(
             "sitrep_updates", "Telegram updates that reached the handlers", "type"
         )
@@ -152,6 +143,17 @@ class PrometheusMetrics:
             self._outbox.labels(status=status).set(0)
         for status in SendStatus:
             self._sends.labels(result=status.value)
+
+    def _counter(self, name: str, doc: str, *labels: str) -> Counter:
+        return Counter(name, doc, labels, registry=self.registry)
+
+    def _gauge(self, name: str, doc: str, *labels: str) -> Gauge:
+        return Gauge(name, doc, labels, registry=self.registry)
+
+    def _histogram(
+        self, name: str, doc: str, buckets: tuple[float, ...], *labels: str
+    ) -> Histogram:
+        return Histogram(name, doc, labels, buckets=buckets, registry=self.registry)
 
     def update_received(self, kind: str) -> None:
         """Count one update."""

@@ -20,8 +20,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.domain import OutboxKind, OutboxMessage
-from bot.domain.visuals import StatsSeries
+from bot.domain import ChartPayload, DigestPayload, OutboxMessage, TextPayload
 from bot.ports import SendResult, SendStatus
 from handlers.charts import chart_caption, render_stats_chart
 from handlers.html import split_html
@@ -94,8 +93,8 @@ class TelegramNotifier:
 
     async def send(self, message: OutboxMessage, reply_to_message_id: int | None) -> SendResult:
         """Render and send; long texts go out in parts, the first replying to the alert."""
-        if "chart" in message.payload:
-            return await self._send_chart(message)
+        if isinstance(message.payload, ChartPayload):
+            return await self._send_chart(message, message.payload)
         try:
             text = self._render(message)
         except Exception as exc:  # a payload we cannot render will never render
@@ -103,8 +102,10 @@ class TelegramNotifier:
             return SendResult(SendStatus.PERMANENT, error=redact(f"render failed: {exc}"))
         parts = split_html(text) or ["(empty message)"]
         payload = message.payload
-        silent = bool(payload.get("disable_notification", False))
-        no_preview = message.kind is OutboxKind.DIGEST or bool(payload.get("disable_preview"))
+        silent = payload.disable_notification
+        no_preview = isinstance(payload, DigestPayload) or (
+            isinstance(payload, TextPayload) and payload.disable_preview
+        )
         sent: list[int] = []
         for index, part in enumerate(parts):
             reply = (
@@ -112,52 +113,68 @@ class TelegramNotifier:
                 if reply_to_message_id is not None and index == 0
                 else None
             )
-            attempt = 0
-            while True:
-                try:
-                    result = await self._bot.send_message(
-                        chat_id=message.chat_id,
-                        text=part,
-                        parse_mode=ParseMode.HTML,
-                        disable_notification=silent,
-                        link_preview_options=LinkPreviewOptions(is_disabled=no_preview),
-                        reply_parameters=reply,
-                    )
-                except TelegramError as exc:
-                    outcome = classify_error(exc, self._secrets)
-                    if not sent:
-                        return outcome
-                    # Later parts: the first ones are already out, so retrying the whole
-                    # message would duplicate them. Finish here, briefly, or give up on the rest.
-                    attempt += 1
-                    if (
-                        outcome.status in (SendStatus.RETRY_AFTER, SendStatus.TRANSIENT)
-                        and attempt <= _MAX_PART_RETRIES
-                    ):
-                        wait = min(outcome.retry_after or float(attempt), _MAX_INLINE_WAIT)
-                        await self._sleep(wait)
-                        continue
-                    logger.warning(
-                        "message %s: part %d/%d not sent: %s",
-                        message.id,
-                        index + 1,
-                        len(parts),
-                        outcome.error,
-                    )
-                    return SendResult(
-                        SendStatus.SENT,
-                        message_id=sent[0],
-                        message_ids=tuple(sent),
-                        error=f"only {len(sent)} of {len(parts)} parts sent: {outcome.error}",
-                    )
-                sent.append(result.message_id)
-                break
+            outcome = await self._send_part(
+                message, part, no_preview, later=bool(sent), reply=reply, silent=silent
+            )
+            if isinstance(outcome, SendResult):
+                if not sent:
+                    return outcome
+                logger.warning(
+                    "message %s: part %d/%d not sent: %s",
+                    message.id,
+                    index + 1,
+                    len(parts),
+                    outcome.error,
+                )
+                return SendResult(
+                    SendStatus.SENT,
+                    message_id=sent[0],
+                    message_ids=tuple(sent),
+                    error=f"only {len(sent)} of {len(parts)} parts sent: {outcome.error}",
+                )
+            sent.append(outcome)
         return SendResult(SendStatus.SENT, message_id=sent[0], message_ids=tuple(sent))
 
-    async def _send_chart(self, message: OutboxMessage) -> SendResult:
+    async def _send_part(
+        self,
+        message: OutboxMessage,
+        text: str,
+        no_preview: bool,
+        *,
+        later: bool,
+        reply: ReplyParameters | None,
+        silent: bool,
+    ) -> int | SendResult:
+        """One part: its message id, or why it failed.
+
+        A later part retries briefly in place: the first parts are already out, so retrying
+        the whole message would duplicate them.
+        """
+        attempt = 0
+        while True:
+            try:
+                result = await self._bot.send_message(
+                    chat_id=message.chat_id,
+                    text=text,
+                    parse_mode=ParseMode.HTML,
+                    disable_notification=silent,
+                    link_preview_options=LinkPreviewOptions(is_disabled=no_preview),
+                    reply_parameters=reply,
+                )
+            except TelegramError as exc:
+                outcome = classify_error(exc, self._secrets)
+                attempt += 1
+                retryable = outcome.status in (SendStatus.RETRY_AFTER, SendStatus.TRANSIENT)
+                if later and retryable and attempt <= _MAX_PART_RETRIES:
+                    await self._sleep(min(outcome.retry_after or float(attempt), _MAX_INLINE_WAIT))
+                    continue
+                return outcome
+            return int(result.message_id)
+
+    async def _send_chart(self, message: OutboxMessage, payload: ChartPayload) -> SendResult:
         """A chart payload (the week under a digest): drawn here, sent as a photo."""
         try:
-            series = StatsSeries.model_validate(message.payload["chart"])
+            series = payload.chart
             png = await asyncio.to_thread(render_stats_chart, series)
             caption = chart_caption(series)
         except Exception as exc:  # a payload we cannot draw will never draw
@@ -169,7 +186,7 @@ class TelegramNotifier:
                 photo=png,
                 caption=caption,
                 parse_mode=ParseMode.HTML,
-                disable_notification=bool(message.payload.get("disable_notification", True)),
+                disable_notification=payload.disable_notification,
             )
         except TelegramError as exc:
             return classify_error(exc, self._secrets)

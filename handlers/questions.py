@@ -3,32 +3,25 @@
 "what happened in Basra yesterday?" gets "🔎 Showing: Basra, yesterday" and then exactly what
 ``/city Basra yesterday`` shows. A name that matches nothing gets "did you mean" buttons; text
 with no name at all gets example questions and buttons. An admin's forwarded or long pasted
-text is still a report to ingest (handed to :meth:`BotHandlers.on_private_text`).
+text is still a report to ingest (handed to :meth:`AdminHandlers.on_private_text`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from telegram import Update
+from telegram.ext import MessageHandler, filters
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-
-from bot.domain import SubscriptionKind
 from bot.domain.views import Target
 from bot.domain.visuals import Understanding
 from bot.services.questions import QuestionService, describe, looks_like_question
-from handlers import render
+from handlers.admin import MIN_PASTED_REPORT_WORDS, AdminHandlers
+from handlers.callbacks import Callback, Menu, TargetMap, TargetPage, TargetStats, period_code
+from handlers.common import AnyApplication, Context, Toolkit, button, keyboard, safe, send
 from handlers.html import esc
+from handlers.lookups import LookupHandlers
+from handlers.menu import help_text
+from handlers.visuals import VisualHandlers
 
-if TYPE_CHECKING:
-    from handlers.commands import BotHandlers, Context
-
-PAGE_SIZE = 5
-MIN_PASTED_REPORT_WORDS = 8  # an admin's text this long that is no question is a report
-_KIND_CODE = {
-    SubscriptionKind.PLACE: "p",
-    SubscriptionKind.ADMIN1: "a",
-    SubscriptionKind.ACTOR: "f",
-}
 EXAMPLES = (
     "I didn't understand “{text}”. Ask me like this:\n"
     "• <code>Basra</code> or <code>البصرة</code>\n"
@@ -41,27 +34,46 @@ EXAMPLES = (
 )
 
 
-def _code(period: str | None) -> str:
-    return (period or "").replace(" ", "_").replace(":", "")[:24]
-
-
-def _callback(command: str, target: Target, period: str | None) -> str:
+def _callback(command: str, target: Target, period: str | None) -> Callback:
     """The button that answers the question for one suggested target."""
-    kind = _KIND_CODE[target.kind]
+    code = period_code(period)
     if command == "stats":
-        return f"st:{kind}:{_code(period)}:{target.key}"
+        return TargetStats(target.kind, target.key, code)
     if command == "map":
-        return f"mp:{kind}:{_code(period)}:{target.key}"
-    return f"ls:{kind}:1:{_code(period)}:{target.key}"
+        return TargetMap(target.kind, target.key, code)
+    return TargetPage(target.kind, target.key, code)
 
 
 class QuestionHandlers:
     """Answers messages without a command in private chats."""
 
-    def __init__(self, commands: BotHandlers, questions: QuestionService) -> None:
-        """Answer through the commands' own rendering, so a question reads like the command."""
-        self.commands = commands
+    def __init__(
+        self,
+        kit: Toolkit,
+        questions: QuestionService,
+        lookups: LookupHandlers,
+        admin: AdminHandlers,
+        visuals: VisualHandlers | None = None,
+    ) -> None:
+        """Answer through the lookups' own rendering, so a question reads like the command."""
+        self.kit = kit
         self.questions = questions
+        self.lookups = lookups
+        self.admin = admin
+        self.visuals = visuals
+
+    def register(self, application: AnyApplication) -> None:
+        """Private text without a command, before the admin's paste-to-ingest."""
+        application.add_handler(
+            MessageHandler(
+                filters.UpdateType.MESSAGE
+                & filters.ChatType.PRIVATE
+                & ~filters.COMMAND
+                & ~filters.FORWARDED
+                & filters.TEXT,
+                safe(self.on_question),
+            )
+        )
 
     async def on_question(self, update: Update, context: Context) -> None:
         """A private text message without a command: a question (or an admin's report)."""
@@ -69,24 +81,23 @@ class QuestionHandlers:
         user = update.effective_user
         if message is None or not message.text:
             return
-        commands = self.commands
         text = message.text.strip()
-        is_admin = commands.is_admin(user.id if user else None)
+        is_admin = self.kit.is_admin(user.id if user else None)
         if is_admin and not looks_like_question(text):
-            await commands.on_private_text(update, context)
+            await self.admin.on_private_text(update, context)
             return
         if not looks_like_question(text):
-            await commands._send(
+            await send(
                 update,
                 "That's long for a question. Ask in a few words, e.g. "
                 "<code>Basra last week</code>, or see /help.",
             )
             return
-        chat_id = await commands._ensure_chat(update)
-        timezone = await commands._chat_timezone(chat_id)
+        chat_id = await self.kit.ensure_chat(update)
+        timezone = await self.kit.chat_timezone(chat_id)
         understanding = await self.questions.understand(text, timezone)
         if is_admin and self._reads_like_a_report(text, understanding):
-            await commands.on_private_text(update, context)
+            await self.admin.on_private_text(update, context)
             return
         await self.answer(update, context, understanding, timezone)
 
@@ -104,36 +115,30 @@ class QuestionHandlers:
         self, update: Update, context: Context, understanding: Understanding, timezone: str
     ) -> None:
         """Say how the question was understood, then answer like the command."""
-        commands = self.commands
+        lookups = self.lookups
         question = understanding.question
         if understanding.resolution is not None:
             await self._suggest(update, understanding)
             return
         if understanding.command == "help":
-            await commands.cmd_help(update, context)
+            await send(update, help_text(self.kit.sender_is_admin(update)))
             return
         if understanding.command == "incident" and question.incident_id is not None:
-            detail = await commands.services.queries.incident(question.incident_id)
-            await commands._send(update, f"🔎 Showing: incident #{question.incident_id}")
-            markup = (
-                commands.visuals.incident_markup(detail.incident) if commands.visuals else None
-            )
-            await commands._send(
-                update, render.incident_detail(detail.incident, detail.revisions), markup
-            )
+            heading = f"🔎 Showing: incident #{question.incident_id}"
+            await lookups.show_incident(update, question.incident_id, heading=heading)
             return
-        await commands._send(update, self._showing(understanding))
+        await send(update, self._showing(understanding))
         if understanding.command == "latest":
-            await commands._show_latest(update, PAGE_SIZE, 1)
+            await lookups.show_latest(update)
         elif understanding.command == "stats":
-            result = await commands.services.queries.stats(
+            result = await lookups.services.queries.stats(
                 understanding.target, understanding.period, timezone=timezone
             )
-            await commands._send_stats(update, result)
-        elif understanding.command == "map" and commands.visuals is not None:
-            await commands.visuals.show_map(update, understanding.target, question.period)
+            await lookups.send_stats(update, result)
+        elif understanding.command == "map" and self.visuals is not None:
+            await self.visuals.show_map(update, understanding.target, question.period)
         elif understanding.target is not None:
-            await commands._show_target(update, understanding.target, question.period, 1)
+            await lookups.show_target(update, understanding.target, question.period, 1)
 
     @staticmethod
     def _showing(understanding: Understanding) -> str:
@@ -153,26 +158,20 @@ class QuestionHandlers:
         resolution = understanding.resolution
         if resolution is None:
             return
-        commands = self.commands
         question = understanding.question
         options = resolution.matches if resolution.ambiguous else resolution.suggestions
         if options:
             command = understanding.command
-            await commands._choose(
+            await self.kit.choose(
                 update,
                 resolution,
                 lambda t: _callback(command, t, question.period),
                 "Basra last week",
             )
             return
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton("🗞 Latest incidents", callback_data="m:latest"),
-                    InlineKeyboardButton("❓ Help", callback_data="m:help"),
-                ]
-            ]
+        markup = keyboard(
+            [[button("🗞 Latest incidents", Menu("latest")), button("❓ Help", Menu("help"))]]
         )
-        await commands._send(
+        await send(
             update, EXAMPLES.format(text=esc(question.subject or question.text)[:80]), markup
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 from urllib.parse import urlsplit
 
 from bot.domain import (
@@ -23,11 +22,8 @@ from bot.domain import (
 from bot.domain.views import (
     ChatSettings,
     Digest,
-    ExtractorHealth,
     IncidentPage,
-    IngestOutcome,
     StatsResult,
-    StatusReport,
 )
 from handlers.html import esc, link
 
@@ -450,11 +446,6 @@ def _toll_words(
     )
 
 
-def digest_from_payload(data: Any) -> str:
-    """Render a digest stored as JSON in an outbox payload."""
-    return digest_message(Digest.model_validate(data))
-
-
 def stats_message(result: StatsResult) -> str:
     """Counts, killed and injured for a period, with the change against the period before."""
     subject = result.target.label if result.target else "All areas"
@@ -575,67 +566,4 @@ def settings_message(view: ChatSettings) -> str:
         "Change with <code>/timezone Asia/Baghdad</code>, <code>/digest_time 07:00</code>, "
         "<code>/quiet 22:00-07:00</code>."
     )
-    return "\n".join(lines)
-
-
-def status_message(status: StatusReport) -> str:
-    """What an admin sees with /status."""
-    outbox = ", ".join(f"{esc(key)} {value}" for key, value in sorted(status.outbox.items()))
-    lines = [
-        "<b>Sitrep status</b>",
-        f"Reports: {status.reports} · Incidents: {status.incidents}",
-        f"Chats: {status.chats} · Subscriptions: {status.subscriptions} · Feeds: {status.feeds}",
-        f"Queue: {status.queue_length} waiting ({outbox or 'empty'})",
-        "Last ingest: "
-        + (f"{status.last_ingest_at:%Y-%m-%d %H:%M} UTC" if status.last_ingest_at else "never"),
-    ]
-    lines.extend(extractor_lines(status.extractor))
-    if status.last_error:
-        when = f" at {status.last_error_at:%Y-%m-%d %H:%M} UTC" if status.last_error_at else ""
-        lines.append(f"Last error{when}: {esc(_shorten(status.last_error, 300))}")
-    return "\n".join(lines)
-
-
-def extractor_lines(health: ExtractorHealth) -> list[str]:
-    """The extractor's part of /status: the mode and, with a model, its state and spending."""
-    if health.mode == "rules":
-        return ["Extractor: rules (offline)"]
-    model = esc(health.model or "?")
-    lines = [f"Extractor: {health.mode} · model {model}: {esc(health.state)}"]
-    if health.model_down:
-        why = esc(health.last_outcome or health.state)
-        if health.last_detail:
-            why += f" ({esc(_shorten(health.last_detail, 160))})"
-        wait = ""
-        if health.paused_for_seconds > 0:
-            wait = f"; next try in {max(1, round(health.paused_for_seconds / 60))} min"
-        lines.append(f"⚠️ The rules are answering alone: {why}{wait}")
-    budget = f"{health.requests_today}/{health.max_requests} requests today"
-    if health.tokens_today:
-        budget += f", {health.tokens_today} tokens"
-    lines.append(
-        f"Model use: {budget} · cache {health.cache_hits} hits, {health.cache_misses} misses"
-        f" · rules alone {health.rules_alone} time(s)"
-    )
-    return lines
-
-
-def ingest_message(outcome: IngestOutcome) -> str:
-    """What ingesting a report did, for the admin who sent it."""
-    if outcome.duplicate:
-        ident = f" (report {outcome.report.id})" if outcome.report.id is not None else ""
-        return f"Already have this report{ident}; nothing changed."
-    lines = [
-        f"<b>Report {esc(outcome.report.id if outcome.report.id is not None else '')} stored.</b>",
-        f"New incidents: {len(outcome.new_incidents)} · Updated: {len(outcome.updated_incidents)}",
-        f"Alerts queued: {outcome.alerts_queued} · Updates queued: {outcome.updates_queued}",
-    ]
-    for incident in [*outcome.new_incidents, *outcome.updated_incidents][:10]:
-        lines.append(incident_line(incident, min_confidence=outcome.min_confidence))
-    for note in outcome.notes[:10]:
-        lines.append(f"<i>{esc(note)}</i>")
-    if outcome.unextracted:
-        lines.append(f"Stored without incidents: {esc(outcome.unextracted)}.")
-    elif not outcome.new_incidents and not outcome.updated_incidents:
-        lines.append("No incident was recognised in this text.")
     return "\n".join(lines)

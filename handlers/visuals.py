@@ -8,27 +8,35 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import Settings
-from bot.domain import Incident, SubscriptionKind
+from bot.domain import Incident
 from bot.domain.views import StatsResult, Target
 from bot.domain.visuals import IncidentMap
 from bot.ingest.fetch import FetchError, SafeFetcher
 from bot.services.errors import UserError
-from bot.services.periods import canonical_period, split_trailing_period
+from bot.services.periods import split_trailing_period
 from bot.services.questions import resolve_preferring_city
 from bot.services.visuals import VisualService
+from handlers.callbacks import ShowLocation, TargetMap, decode, matching, period_code, period_text
 from handlers.charts import chart_caption, render_stats_chart
+from handlers.common import (
+    AnyApplication,
+    Context,
+    Toolkit,
+    answer,
+    button,
+    checked_arg,
+    keyboard,
+    safe,
+    send,
+)
 from handlers.html import esc
 from handlers.maps import Fetch, TileCache, TileError, render_map
-
-if TYPE_CHECKING:
-    from handlers.commands import AnyApplication, BotHandlers, Context
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +44,6 @@ MAP_DEFAULT_PERIOD = "30d"
 MAP_USAGE = "Example: /map Basra 30d or /map AAH this week"
 MAX_TEXT_POINTS = 15
 TILE_ACCEPT = ("image/png", "image/jpeg", "image/webp")
-_KIND_CODE = {
-    SubscriptionKind.PLACE: "p",
-    SubscriptionKind.ADMIN1: "a",
-    SubscriptionKind.ACTOR: "f",
-}
 
 
 def tile_fetcher(fetcher: SafeFetcher) -> Fetch:
@@ -67,7 +70,7 @@ def location_button(incident: Incident) -> InlineKeyboardButton | None:
     location = incident.location
     if incident.id is None or location.lat is None or location.lon is None:
         return None
-    return InlineKeyboardButton("📍 Show on the map", callback_data=f"loc:{incident.id}")
+    return button("📍 Show on the map", ShowLocation(incident.id))
 
 
 def map_caption(incident_map: IncidentMap) -> str:
@@ -102,34 +105,31 @@ def map_as_text(incident_map: IncidentMap, reason: str) -> str:
 
 
 class VisualHandlers:
-    """/map, the /stats chart and the incident location button, next to :class:`BotHandlers`."""
+    """/map, the /stats chart and the incident location button, beside the lookups."""
 
     def __init__(
         self,
-        commands: BotHandlers,
+        kit: Toolkit,
         visuals: VisualService,
         tiles: TileCache,
         settings: Settings,
     ) -> None:
-        """Share the commands' sending and resolving; draw with ``tiles`` and settings."""
-        self.commands = commands
+        """Resolve and send through ``kit``; draw with ``tiles`` and settings."""
+        self.kit = kit
+        self.services = kit.services
         self.visuals = visuals
         self.tiles = tiles
         self.attribution = settings.sitrep_tile_attribution
 
     def register(self, application: AnyApplication) -> None:
         """/map and the map buttons (before the fallbacks)."""
-        safe = self.commands._safe
         application.add_handler(
             CommandHandler("map", safe(self.cmd_map), filters=filters.UpdateType.MESSAGE)
         )
         application.add_handler(
-            CommandHandler(
-                "digest_chart", safe(self.cmd_digest_chart), filters=filters.UpdateType.MESSAGE
+            CallbackQueryHandler(
+                safe(self.on_map_button), pattern=matching(ShowLocation, TargetMap)
             )
-        )
-        application.add_handler(
-            CallbackQueryHandler(safe(self.on_map_button), pattern=r"^(loc|mp):")
         )
 
     # ---- sending pictures ----------------------------------------------------------------
@@ -160,13 +160,6 @@ class VisualHandlers:
             return
         await self._send_photo(update, png, chart_caption(series))
 
-    async def cmd_digest_chart(self, update: Update, context: Context) -> None:
-        """/digest_chart on|off: the week's chart under each daily digest (off by default)."""
-        commands = self.commands
-        await commands._setting(
-            update, commands.services.chats.set_digest_chart, "Example: /digest_chart on"
-        )
-
     # ---- /map ----------------------------------------------------------------------------
 
     async def cmd_map(self, update: Update, context: Context) -> None:
@@ -174,34 +167,27 @@ class VisualHandlers:
 
         "Basra" is the city (as in /city); "Basra governorate" the governorate.
         """
-        commands = self.commands
-        chat_id = await commands._ensure_chat(update)
-        name, period_text = split_trailing_period(commands._checked_arg(update))
-        timezone = await commands._chat_timezone(chat_id)
-        commands.services.queries.parse_period(period_text, timezone)  # a typo is told first
+        chat_id = await self.kit.ensure_chat(update)
+        name, period = split_trailing_period(checked_arg(update))
+        timezone = await self.kit.chat_timezone(chat_id)
+        self.services.queries.parse_period(period, timezone)  # a typo is told first
         if not name:
-            await self.show_map(update, None, period_text)
+            await self.show_map(update, None, period)
             return
-        resolution = await resolve_preferring_city(commands.services.catalog, name)
-        target = resolution.unique
-        if target is None:
-            code = _period_code(period_text)
-            await commands._choose(
-                update, resolution, lambda t: f"mp:{_KIND_CODE[t.kind]}:{code}:{t.key}", MAP_USAGE
-            )
-            return
-        await self.show_map(update, target, period_text)
+        resolution = await resolve_preferring_city(self.services.catalog, name)
+        code = period_code(period)
+        target = await self.kit.unique_or_choose(
+            update, resolution, lambda t: TargetMap(t.kind, t.key, code), MAP_USAGE
+        )
+        if target is not None:
+            await self.show_map(update, target, period)
 
     async def show_map(
         self, update: Update, target: Target | None, period_text: str | None
     ) -> None:
         """Draw and send the map of a target (None: everything) in a period (default 30 days)."""
-        commands = self.commands
-        chat = update.effective_chat
-        timezone = await commands._chat_timezone(chat.id) if chat else None
-        period = commands.services.queries.parse_period(
-            period_text or MAP_DEFAULT_PERIOD, timezone
-        )
+        timezone = await self.kit.update_timezone(update)
+        period = self.services.queries.parse_period(period_text or MAP_DEFAULT_PERIOD, timezone)
         incident_map = await self.visuals.incident_map(target, period)
         if not incident_map.points:
             text = (
@@ -210,7 +196,7 @@ class VisualHandlers:
             )
             if incident_map.total:
                 text += f" ({incident_map.total} without coordinates.)"
-            await commands._send(update, text + "\n<i>Try a longer period, e.g. /map Basra 1y</i>")
+            await send(update, text + "\n<i>Try a longer period, e.g. /map Basra 1y</i>")
             return
         try:
             png = await render_map(
@@ -221,7 +207,7 @@ class VisualHandlers:
             )
         except TileError as exc:
             logger.warning("map tiles unavailable: %s", exc)
-            await commands._send(update, map_as_text(incident_map, str(exc)))
+            await send(update, map_as_text(incident_map, str(exc)))
             return
         await self._send_photo(update, png, map_caption(incident_map))
 
@@ -233,27 +219,22 @@ class VisualHandlers:
     # ---- buttons -------------------------------------------------------------------------
 
     async def on_map_button(self, update: Update, context: Context) -> None:
-        """ "loc:<id>" sends the incident's venue; "mp:<kind>:<period>:<key>" draws a map."""
+        """ "📍 Show on the map" sends the incident's venue; a map button draws a map."""
         query = update.callback_query
         if query is None:
             return
-        prefix, _, rest = (query.data or "").partition(":")
-        if prefix == "loc" and rest.isdigit():
-            await self.commands._answer(query)
-            await self.send_location(update, int(rest))
-            return
-        parts = rest.split(":", 2)
-        if prefix == "mp" and len(parts) == 3:
-            await self.commands._answer(query)
-            target = await self.commands._target(parts[0], parts[2])
-            await self.show_map(update, target, parts[1].replace("_", " ") or None)
-            return
-        await self.commands._answer(query)
+        await answer(query)
+        match decode(query.data):
+            case ShowLocation(incident_id):
+                await self.send_location(update, incident_id)
+            case TargetMap(kind, key, code):
+                target = await self.kit.target(kind, key)
+                await self.show_map(update, target, period_text(code))
 
     async def send_location(self, update: Update, incident_id: int) -> None:
         """The incident's place as a Telegram venue (opens in the user's map app)."""
         chat = update.effective_chat
-        detail = await self.commands.services.queries.incident(incident_id)
+        detail = await self.services.queries.incident(incident_id)
         location = detail.incident.location
         if chat is None or location.lat is None or location.lon is None:
             raise UserError("That incident has no coordinates to show.")
@@ -269,14 +250,6 @@ class VisualHandlers:
         )
 
 
-def _period_code(period_text: str | None) -> str:
-    """A period for callback data: its Latin form (Arabic would not fit in 64 bytes)."""
-    if not period_text:
-        return ""
-    return canonical_period(period_text).replace(" ", "_").replace(":", "")[:24]
-
-
 def incident_markup(incident: Incident) -> InlineKeyboardMarkup | None:
     """The keyboard under an incident's record: its place on the map, when it has one."""
-    button = location_button(incident)
-    return InlineKeyboardMarkup([[button]]) if button else None
+    return keyboard([[location_button(incident)]])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Protocol
@@ -341,6 +341,8 @@ class Storage(Protocol):
     feeds: FeedRepository
     outbox: OutboxRepository
     meta: MetaRepository
+    # When rows without their own time are stamped (created_at, meta and actor times).
+    now: Callable[[], dt.datetime]
 
     def transaction(self) -> AbstractAsyncContextManager[None]:
         """Group the calls made inside the block into one atomic transaction."""

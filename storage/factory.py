@@ -6,12 +6,19 @@ Only the composition root (``bot.app``) and the CLI call this; everything else s
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from storage.base import Backend
 from storage.url import DatabaseUrl
 
 
 async def open_backend(
-    database: DatabaseUrl, *, migrate: bool = True, create: bool = True
+    database: DatabaseUrl,
+    *,
+    migrate: bool = True,
+    create: bool = True,
+    now: Callable[[], dt.datetime] | None = None,
 ) -> Backend:
     """Open (and by default migrate) the database; backends are imported only when used.
 
@@ -22,8 +29,12 @@ async def open_backend(
     if database.dsn is not None:
         from storage.postgres import PostgresStorage
 
-        return await PostgresStorage.open(database.dsn, migrate=migrate, create=create)
-    from storage.sqlite import SqliteStorage
+        backend: Backend = await PostgresStorage.open(database.dsn, migrate=migrate, create=create)
+    else:
+        from storage.sqlite import SqliteStorage
 
-    assert database.path is not None
-    return await SqliteStorage.open(database.path, migrate=migrate, create=create)
+        assert database.path is not None
+        backend = await SqliteStorage.open(database.path, migrate=migrate, create=create)
+    if now is not None:
+        backend.now = now  # the Clock port's: stamps follow the services' time
+    return backend

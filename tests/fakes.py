@@ -6,7 +6,7 @@ import asyncio
 import copy
 import datetime as dt
 import unicodedata
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -235,7 +235,7 @@ def iraq_places() -> list[FakePlace]:
 
 
 class FakeGazetteer:
-    """An in-memory gazetteer with B1's lookup/suggest/get shape, over a few real places."""
+    """An in-memory gazetteer with the Gazetteer's lookup/suggest/get shape, a few real places."""
 
     def __init__(self, entries: Sequence[FakePlace] | None = None) -> None:
         self.entries = list(entries if entries is not None else iraq_places())
@@ -311,7 +311,7 @@ def iraq_actors() -> list[tuple[ActorRef, list[str]]]:
 
 
 class FakeActorRegistry:
-    """An in-memory actor registry with B1's lookup/suggest/get/with_extra shape."""
+    """An in-memory actor registry with ActorRegistry's lookup/suggest/get/with_extra shape."""
 
     def __init__(self, actors: Sequence[tuple[ActorRef, Sequence[str]]] | None = None) -> None:
         self.actors = [
@@ -769,6 +769,7 @@ class InMemoryStorage:
     def __init__(self) -> None:
         self._state = _State()
         self._depth = 0
+        self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
         self._bind()
 
     def _bind(self) -> None:

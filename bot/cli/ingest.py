@@ -44,30 +44,12 @@ class IngestContext:
 async def open_ingest_context(settings: Settings) -> AsyncIterator[IngestContext]:
     """The app's context (without the instance lock, so a running bot is fine) plus imports."""
     from bot.app import open_context
-    from bot.extract.actors import ActorRegistry
-    from bot.extract.gazetteer import Gazetteer
-    from bot.ingest.files import gazetteer_locator
 
     context = await open_context(settings, lock=False, create=False)
     try:
         if context.feeds is None:
             raise CliError("feed fetching is unavailable in this installation")
-        actors = (
-            ActorRegistry.from_file(settings.sitrep_actors_file)
-            if settings.sitrep_actors_file
-            else ActorRegistry.default()
-        )
-        extra = await context.storage.actors.all()
-        if extra:
-            actors = actors.with_extra(extra)
-        imports = ImportService(
-            context.storage,
-            context.services.ingestion,
-            context.clock,
-            actors=actors,
-            locate=gazetteer_locator(Gazetteer.default()),
-            max_chars=settings.sitrep_max_input_chars,
-        )
+        imports = await context.imports()
         yield IngestContext(settings, context.storage, context.services, context.feeds, imports)
     finally:
         await context.close()

@@ -22,10 +22,19 @@ from bot.domain.models import (
     Incident,
     IncidentRevision,
     Location,
-    OutboxMessage,
     Report,
     SourceRef,
     Subscription,
+)
+from bot.domain.outbox import (
+    AlertPayload,
+    ChartPayload,
+    DigestPayload,
+    OutboxMessage,
+    OutboxPayload,
+    TextPayload,
+    UnreadablePayload,
+    UpdatePayload,
 )
 from bot.domain.views import (
     ChatSettings,
@@ -47,8 +56,10 @@ from bot.domain.views import (
 __all__ = [
     "ActorRef",
     "ActorType",
+    "AlertPayload",
     "CasualtyClaim",
     "CasualtyCount",
+    "ChartPayload",
     "Chat",
     "ChatSettings",
     "ChatType",
@@ -57,6 +68,7 @@ __all__ = [
     "Digest",
     "DigestCity",
     "DigestGroup",
+    "DigestPayload",
     "EventType",
     "ExtractorHealth",
     "Feed",
@@ -69,6 +81,7 @@ __all__ = [
     "Location",
     "OutboxKind",
     "OutboxMessage",
+    "OutboxPayload",
     "OutboxStatus",
     "Period",
     "Report",
@@ -81,5 +94,8 @@ __all__ = [
     "Subscription",
     "SubscriptionKind",
     "Target",
+    "TextPayload",
     "Totals",
+    "UnreadablePayload",
+    "UpdatePayload",
 ]

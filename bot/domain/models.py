@@ -17,8 +17,6 @@ from bot.domain.enums import (
     DatePrecision,
     EventType,
     GeoPrecision,
-    OutboxKind,
-    OutboxStatus,
     SubEventType,
     SubscriptionKind,
 )
@@ -294,24 +292,3 @@ class Feed(_Model):
     created_at: dt.datetime | None = None
 
     _aware = field_validator("last_polled_at", "next_poll_at", "created_at")(_require_aware)
-
-
-class OutboxMessage(_Model):
-    """One message to send, queued durably; the dispatcher delivers it exactly once."""
-
-    id: int | None = None
-    chat_id: int
-    kind: OutboxKind
-    idempotency_key: str  # e.g. "alert:<chat>:<incident>", "digest:<chat>:<date>"
-    payload: dict[str, Any] = Field(default_factory=dict)  # rendered text and options
-    status: OutboxStatus = OutboxStatus.PENDING
-    attempts: int = 0
-    next_attempt_at: dt.datetime
-    sent_message_id: int | None = None
-    reply_to_key: str | None = None  # idempotency key of the message this one answers
-    incident_id: int | None = None
-    last_error: str | None = None
-    created_at: dt.datetime | None = None
-    sent_at: dt.datetime | None = None
-
-    _aware = field_validator("next_attempt_at", "created_at", "sent_at")(_require_aware)

@@ -510,39 +510,8 @@ class SafeFetcher:
             f"too many redirects (more than {MAX_REDIRECTS})", kind="redirects", url=url
         )
 
-    async def _read(
-        self,
-        response: httpx.Response,
-        url: str,
-        redirects: list[str],
-        accept: Sequence[str],
-    ) -> FetchResult:
-        etag = response.headers.get("etag")
-        last_modified = response.headers.get("last-modified")
-        if response.status_code == 304:
-            return FetchResult(
-                url=url,
-                status=304,
-                content=b"",
-                etag=etag,
-                last_modified=last_modified,
-                not_modified=True,
-                redirects=tuple(redirects),
-            )
-        if not 200 <= response.status_code < 300:
-            phrase = response.reason_phrase or ""
-            raise FetchError(
-                f"the server answered {response.status_code} {phrase}".strip(),
-                kind="status",
-                url=url,
-            )
-        media_type, charset = _media_type(response.headers.get("content-type"))
-        if not _type_allowed(media_type, accept):
-            raise FetchError(
-                f"the server sent {media_type}, not a web page or feed",
-                kind="content_type",
-                url=url,
-            )
+    async def _body(self, response: httpx.Response, url: str) -> bytes:
+        """The decoded body, refused past ``max_bytes`` (declared or read) or on a failed read."""
         declared = response.headers.get("content-length")
         if declared is not None:
             try:
@@ -581,6 +550,42 @@ class SafeFetcher:
                 kind="network",
                 url=url,
             ) from None
+        return content
+
+    async def _read(
+        self,
+        response: httpx.Response,
+        url: str,
+        redirects: list[str],
+        accept: Sequence[str],
+    ) -> FetchResult:
+        etag = response.headers.get("etag")
+        last_modified = response.headers.get("last-modified")
+        if response.status_code == 304:
+            return FetchResult(
+                url=url,
+                status=304,
+                content=b"",
+                etag=etag,
+                last_modified=last_modified,
+                not_modified=True,
+                redirects=tuple(redirects),
+            )
+        if not 200 <= response.status_code < 300:
+            phrase = response.reason_phrase or ""
+            raise FetchError(
+                f"the server answered {response.status_code} {phrase}".strip(),
+                kind="status",
+                url=url,
+            )
+        media_type, charset = _media_type(response.headers.get("content-type"))
+        if not _type_allowed(media_type, accept):
+            raise FetchError(
+                f"the server sent {media_type}, not a web page or feed",
+                kind="content_type",
+                url=url,
+            )
+        content = await self._body(response, url)
         return FetchResult(
             url=url,
             status=response.status_code,

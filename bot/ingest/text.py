@@ -18,9 +18,16 @@ _BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg"})
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control, zero-width and bidi-override characters only confuse reading and hashing; lone
+# surrogates are how Python decodes bad UTF-8 on stdin, and they can be neither stored nor hashed.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+MAX_TITLE_CHARS = 500
+MAX_NAME_CHARS = 200  # an outlet or the channel a post was forwarded from
+MAX_URL_CHARS = 2_000
 
 
 class _TextCollector(HTMLParser):
@@ -51,11 +58,10 @@ class _TextCollector(HTMLParser):
 
 
 def clean_text(text: str) -> str:
-    """Collapse runs of spaces, keep paragraph breaks, drop control characters."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    joined = "\n".join(lines)
-    return _BLANK_LINES.sub("\n\n", joined).strip()
+    """NFC; control, zero-width and bidi characters out; spaces collapsed; paragraphs kept."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [_SPACES.sub(" ", line).strip() for line in _CONTROL.sub("", text).split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def strip_html(markup: str | None) -> str:
@@ -74,23 +80,32 @@ def strip_html(markup: str | None) -> str:
 
 
 def one_line(text: str | None, limit: int = 300) -> str | None:
-    """A title-like single line, or None when empty."""
+    """A title-like single line from HTML (tags dropped, entities decoded), or None when empty."""
+    return plain_line(strip_html(text), limit) if text else None
+
+
+def plain_line(text: str | None, limit: int = 300) -> str | None:
+    """A single line of plain text (nothing read as markup), cut to ``limit``; None when empty."""
     if not text:
         return None
-    line = " ".join(strip_html(text).split())
+    line = " ".join(clean_text(text).split())
     if not line:
         return None
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def normalise_for_hash(text: str) -> str:
-    """The form two copies of one article share: NFKC, case-folded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
 def content_hash(text: str) -> str:
-    """sha256 (hex) of the normalised text: the same article under two URLs hashes alike."""
-    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
+    """sha256 (hex) of the cleaned text case-folded, whitespace collapsed: copies hash alike.
+
+    NFC, not NFKC: this is the hash every stored report carries, so dedupe keeps working on
+    databases written by earlier versions.
+    """
+    return _hash_cleaned(clean_text(text))
+
+
+def _hash_cleaned(cleaned: str) -> str:
+    folded = " ".join(cleaned.casefold().split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 def safe_link(url: str | None) -> str | None:
@@ -98,7 +113,7 @@ def safe_link(url: str | None) -> str | None:
     if not url or not isinstance(url, str):
         return None
     url = url.strip()
-    if any(ch in url for ch in "\r\n\t\x00 <>\"'"):
+    if len(url) > MAX_URL_CHARS or any(ch in url for ch in "\r\n\t\x00 <>\"'"):
         return None
     try:
         parts = urlsplit(url)
@@ -122,7 +137,12 @@ def make_report(
     language: str = "en",
     max_chars: int | None = None,
 ) -> Report:
-    """Build a Report with a cleaned body, a content hash and aware UTC datetimes."""
+    """The one way to build a Report: a cleaned body, its hash, short names, aware UTC times.
+
+    Every field is plain text (sources that give HTML strip it first, as the feed parser does).
+    ``max_chars`` cuts a longer body (feeds and files keep what fits); callers that must refuse
+    oversized text check before building.
+    """
     body = clean_text(text)
     if max_chars is not None and len(body) > max_chars:
         body = body[:max_chars]
@@ -130,13 +150,13 @@ def make_report(
         raise ValueError("published_at must be timezone-aware")
     return Report(
         url=safe_link(url),
-        content_hash=content_hash(body),
-        title=one_line(title),
-        outlet=one_line(outlet, 120),
+        content_hash=_hash_cleaned(body),
+        title=plain_line(title, MAX_TITLE_CHARS),
+        outlet=plain_line(outlet, MAX_NAME_CHARS),
         published_at=published_at.astimezone(dt.UTC) if published_at else None,
         fetched_at=fetched_at.astimezone(dt.UTC),
         language=language,
         text=body,
         origin=origin,
-        forwarded_from=forwarded_from,
+        forwarded_from=plain_line(forwarded_from, MAX_NAME_CHARS),
     )

@@ -20,6 +20,7 @@ from bot.services.digests import DigestService
 from bot.services.errors import UserError
 from bot.services.ingestion import IngestService, MatchFn, MergeFn
 from bot.services.lookup import ActorLookup, PlaceLookup
+from bot.services.outbox import Outbox
 from bot.services.queries import QueryService
 from bot.services.subscriptions import SubscriptionService
 from storage.base import Storage
@@ -51,9 +52,10 @@ class Services:
     digests: DigestService
     admin: AdminService
     alerts: AlertPlanner
+    outbox: Outbox
 
 
-def build_services(  # noqa: PLR0917 - the contract (CONTRACTS.md C) fixes this shape
+def build_services(  # noqa: PLR0917 - every service needs these six
     storage: Storage,
     extractor: Extractor,
     gazetteer: PlaceLookup,
@@ -74,13 +76,15 @@ def build_services(  # noqa: PLR0917 - the contract (CONTRACTS.md C) fixes this 
     merge_incidents = merge_incidents or default_merge.merge_incidents
     catalog = CatalogService(gazetteer, actors, storage)
     queries = QueryService(storage, catalog, clock, settings)
-    admin = AdminService(storage, clock, extractor)
+    outbox = Outbox(storage)
+    admin = AdminService(storage, clock, extractor, outbox)
     planner = AlertPlanner(
         storage,
         queries,
         clock,
         max_age=alert_max_age,
         min_confidence=settings.sitrep_alert_min_confidence,
+        outbox=outbox,
     )
     return Services(
         catalog=catalog,
@@ -97,7 +101,8 @@ def build_services(  # noqa: PLR0917 - the contract (CONTRACTS.md C) fixes this 
             find_match=find_match,
             merge_incidents=merge_incidents,
         ),
-        digests=DigestService(storage, queries, clock),
+        digests=DigestService(storage, queries, clock, outbox),
         admin=admin,
         alerts=planner,
+        outbox=outbox,
     )

@@ -6,9 +6,10 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage
+from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage, TextPayload
 from bot.domain.views import ExtractorHealth, StatusReport
 from bot.ports import Clock, Extractor, ReportsHealth
+from bot.services.outbox import Outbox
 from storage.base import Storage
 
 logger = logging.getLogger(__name__)
@@ -33,10 +34,17 @@ def _parse_time(value: str | None) -> dt.datetime | None:
 class AdminService:
     """Health and counts for admins."""
 
-    def __init__(self, storage: Storage, clock: Clock, extractor: Extractor | None = None) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        extractor: Extractor | None = None,
+        outbox: Outbox | None = None,
+    ) -> None:
         self._storage = storage
         self._clock = clock
         self._extractor: object = extractor
+        self._outbox = outbox or Outbox(storage)
 
     def extractor_health(self) -> ExtractorHealth:
         """Which extractor runs and, for a language model, whether the rules answer alone."""
@@ -81,12 +89,12 @@ class AdminService:
                 await self._storage.chats.upsert(
                     Chat(id=admin_id, type=ChatType.PRIVATE, created_at=self._clock.now())
                 )
-            _, is_new = await self._storage.outbox.enqueue(
+            _, is_new = await self._outbox.enqueue(
                 OutboxMessage(
                     chat_id=admin_id,
                     kind=OutboxKind.NOTICE,
                     idempotency_key=f"{key}:{admin_id}",
-                    payload={"text": text},
+                    payload=TextPayload(text=text),
                     next_attempt_at=self._clock.now(),
                 )
             )

@@ -21,13 +21,14 @@ Rules (the notifier in ``handlers`` renders the structured payloads; nothing her
   ``min_confidence`` (the setting ``SITREP_ALERT_MIN_CONFIDENCE``). Below it the incident is
   stored and answered (marked unconfirmed), and alerts once a later report lifts it over the
   threshold; an unscored incident (an import) counts as trusted.
-* Quiet hours: ``payload["disable_notification"]`` is set when the chat is in quiet hours at
+* Quiet hours: ``payload.disable_notification`` is set when the chat is in quiet hours at
   queue time; the dispatcher re-checks at send time with :func:`should_silence`.
 * Alerts and updates are due at once (``next_attempt_at`` = now): the first alert to a chat
   leaves within the second. Bursts are grouped by the dispatcher, not by waiting here: what
   arrives for a chat while its earlier message is being sent, or before the chat's next send
   slot (Telegram allows one message per second per chat), goes out as one grouped message
-  (payload ``{"incidents": [...]}``). An update whose alert is not sent yet waits for it.
+  (one ``AlertPayload`` with several incidents). An update whose alert is not sent yet waits
+  for it.
 
 Everything here must run inside the caller's ``storage.transaction()`` (ingestion does that),
 so an incident and its alerts are stored together or not at all.
@@ -42,10 +43,19 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 
-from bot.domain import Chat, Incident, OutboxKind, OutboxMessage, Subscription
+from bot.domain import (
+    AlertPayload,
+    Chat,
+    Incident,
+    OutboxKind,
+    OutboxMessage,
+    Subscription,
+    UpdatePayload,
+)
 from bot.extract.trust import DEFAULT_ALERT_MIN_CONFIDENCE, confidence_of
 from bot.ports import Clock
 from bot.services.chats import in_quiet_hours
+from bot.services.outbox import Outbox
 from bot.services.queries import QueryService
 from storage.base import Storage
 
@@ -82,17 +92,15 @@ def incident_payload(
     matched: Iterable[str],
     silent: bool,
     changes: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The JSON payload of an alert or update (see CONTRACTS: incident + note)."""
-    payload: dict[str, Any] = {
-        "incident": incident.model_dump(mode="json"),
-        "note": note,
-        "matched": sorted(set(matched)),
-        "disable_notification": silent,
-    }
-    if changes:
-        payload["changes"] = to_jsonable_python(changes, fallback=str)
-    return payload
+) -> UpdatePayload:
+    """The payload of an update: the incident as it is now, the note, what changed."""
+    return UpdatePayload(
+        incident=incident,
+        note=note,
+        matched=sorted(set(matched)),
+        disable_notification=silent,
+        changes=to_jsonable_python(changes, fallback=str) if changes else None,
+    )
 
 
 class AlertPlanner:
@@ -106,10 +114,12 @@ class AlertPlanner:
         max_age: dt.timedelta = DEFAULT_MAX_AGE,
         *,
         min_confidence: float = DEFAULT_ALERT_MIN_CONFIDENCE,
+        outbox: Outbox | None = None,
     ) -> None:
         self._storage = storage
         self._queries = queries
         self._clock = clock
+        self._outbox = outbox or Outbox(storage)
         self._max_age = max_age
         self._min_confidence = min_confidence
 
@@ -212,7 +222,7 @@ class AlertPlanner:
                     silent=should_silence(chat, now),
                     changes=changes,
                 )
-                _, created = await self._storage.outbox.enqueue(
+                _, created = await self._outbox.enqueue(
                     OutboxMessage(
                         chat_id=chat_id,
                         kind=OutboxKind.UPDATE,
@@ -239,16 +249,16 @@ class AlertPlanner:
         now: dt.datetime,
     ) -> int:
         assert incident.id is not None
-        _, created = await self._storage.outbox.enqueue(
+        _, created = await self._outbox.enqueue(
             OutboxMessage(
                 chat_id=chat.id,
                 kind=OutboxKind.ALERT,
                 idempotency_key=alert_key(chat.id, incident.id),
-                payload=incident_payload(
-                    incident,
+                payload=AlertPayload(
+                    incidents=[incident],
                     note=note,
-                    matched=[s.label for s in subscriptions],
-                    silent=should_silence(chat, now),
+                    matched=sorted({s.label for s in subscriptions}),
+                    disable_notification=should_silence(chat, now),
                 ),
                 next_attempt_at=now,
                 incident_id=incident.id,

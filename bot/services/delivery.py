@@ -19,162 +19,21 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import math
 import random
-import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.domain import Chat, OutboxKind, OutboxMessage, OutboxStatus
+from bot.domain import AlertPayload, Chat, OutboxKind, OutboxMessage, OutboxStatus
 from bot.ports import Clock, Notifier, SendResult, SendStatus
 from bot.services.alerts import alert_key, should_silence, update_key
 from bot.services.chats import in_quiet_hours, local_date
 from bot.services.digests import digest_key
+from bot.services.pacing import DeliveryLimits, Pacer
 from storage.base import IncidentQuery, Storage
 
 __all__ = ["ChatDelivery", "DeliveryLimits", "Dispatcher", "Pacer", "in_quiet_hours"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryLimits:
-    """Telegram's flood limits and our retry policy (tests shrink the intervals)."""
-
-    overall_per_second: float = 30.0
-    # Sends are spaced for this share of the overall limit: what leaves evenly here arrives
-    # with network and scheduling jitter, and Telegram counts arrivals in its own window.
-    pace_margin: float = 0.97
-    # A send still unanswered this long after it left is taken as counted at that moment
-    # (bounds how long one slow request can hold the overall window).
-    in_flight_stamp: float = 0.5
-    per_chat_interval: float = 1.0  # seconds between two messages to one chat
-    group_per_minute: int = 20
-    group_window: float = 60.0
-    max_attempts: int = 12  # about an hour of transient failures before giving up
-    backoff_base: float = 2.0  # seconds; doubled per attempt, with jitter
-    backoff_cap: float = 900.0
-    max_inline_retry_after: int = 5  # 429s absorbed within one pass before re-queueing
-    batch_size: int = 100
-    max_grouped_alerts: int = 10  # a burst of alerts to one chat becomes one message
-    concurrency: int = 32  # chats served in parallel
-    idle_interval: float = 1.0  # seconds between polls of an empty outbox
-    reply_wait: float = 5.0  # an update whose alert is not out yet waits this long
-
-
-@dataclass(slots=True)
-class _Send:
-    """One granted send: when it left and, once answered, when the answer came."""
-
-    granted: float
-    done: float | None = None
-
-
-class Pacer:
-    """Sliding-window limits (overall, per chat, per group) plus a global pause on 429.
-
-    Telegram stamps a message somewhere between the moment it leaves and the moment the answer
-    comes back. The overall window therefore counts each send at the latest moment it can have
-    been stamped (its answer, see :meth:`finished`), so jitter on the way never makes Telegram
-    see more sends in one second than the limit; even spacing at ``pace_margin`` of the limit
-    keeps that window from binding when answers are quick.
-    """
-
-    def __init__(
-        self,
-        limits: DeliveryLimits,
-        *,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        """Pace with ``limits``; time and sleep are injectable for tests."""
-        self._limits = limits
-        self._now = monotonic
-        self._sleep = sleep
-        self._recent: deque[_Send] = deque()
-        self._in_flight: dict[int, _Send] = {}
-        self._next_any = 0.0
-        self._chat_next: dict[int, float] = {}
-        self._group_sends: dict[int, deque[float]] = {}
-        self._paused_until = 0.0
-
-    def _stamp(self, send: _Send, now: float) -> float:
-        """The latest moment Telegram can have counted this send."""
-        if send.done is not None:
-            return send.done
-        return min(now, send.granted + self._limits.in_flight_stamp)
-
-    def finished(self, chat_id: int) -> None:
-        """The send to this chat got its answer (any answer): Telegram has counted it by now."""
-        send = self._in_flight.pop(chat_id, None)
-        if send is not None:
-            send.done = self._now()
-
-    def pause(self, seconds: float) -> None:
-        """Stop every send for ``seconds`` (Telegram's retry_after applies to the whole bot)."""
-        self._paused_until = max(self._paused_until, self._now() + max(0.0, seconds))
-
-    def _wait_for(self, chat_id: int, is_group: bool) -> float:
-        now = self._now()
-        # Evenly spaced sends (no bursts): a burst that arrives late at Telegram would land in
-        # the next second's window and trip the overall limit.
-        waits = [
-            self._paused_until - now,
-            self._chat_next.get(chat_id, 0.0) - now,
-            self._next_any - now,
-        ]
-        # Sliding windows, not bursty buckets: never more than N sends in any window.
-        overall = self._recent
-        while overall and self._stamp(overall[0], now) <= now - 1.0:
-            overall.popleft()
-        if len(overall) >= self._limits.overall_per_second:
-            stamps = sorted(self._stamp(send, now) for send in overall)
-            excess = len(stamps) - math.ceil(self._limits.overall_per_second)
-            waits.append(stamps[max(0, excess)] + 1.0 - now)
-        if is_group:
-            sends = self._group_sends.setdefault(chat_id, deque())
-            while sends and sends[0] <= now - self._limits.group_window:
-                sends.popleft()
-            if len(sends) >= self._limits.group_per_minute:
-                waits.append(sends[0] + self._limits.group_window - now)
-        return max(waits)
-
-    async def wait_chat_slot(self, chat_id: int, abort: Callable[[], bool]) -> None:
-        """Wait until this chat may get its next message (at once if it had none lately)."""
-        while not abort():
-            wait = self._chat_next.get(chat_id, 0.0) - self._now()
-            if wait <= 1e-6:
-                return
-            await self._sleep(max(1e-3, min(wait, 0.5)))
-
-    async def wait_turn(
-        self, chat_id: int, is_group: bool, abort: Callable[[], bool] | None = None
-    ) -> bool:
-        """Wait until a message to this chat is allowed and take the slot; False if aborted."""
-        while True:
-            if abort is not None and abort():
-                return False
-            wait = self._wait_for(chat_id, is_group)
-            if wait <= 1e-6:
-                break
-            # Sleep in short slices so a stop request is noticed during a long pause.
-            await self._sleep(max(1e-3, min(wait, 0.5) if abort is not None else wait))
-        now = self._now()
-        send = _Send(now)
-        self._recent.append(send)
-        self._in_flight[chat_id] = send
-        interval = 1.0 / (self._limits.overall_per_second * self._limits.pace_margin)
-        # Schedule from the slot, not from the (slightly late) grant: timers overshoot by a
-        # millisecond or so, and adding that to every interval cost 8-12% of the limit. A
-        # grant later than a whole interval (an idle spell, a pause) starts a new grid.
-        slot = self._next_any
-        self._next_any = (slot if 0.0 <= now - slot < interval else now) + interval
-        # Per chat, from when this send left, with the same margin for jitter on the way.
-        self._chat_next[chat_id] = now + self._limits.per_chat_interval / self._limits.pace_margin
-        if is_group:
-            self._group_sends.setdefault(chat_id, deque()).append(now)
-        return True
 
 
 @dataclass
@@ -265,18 +124,7 @@ class Dispatcher:
 
         async def worker(chat_id: int) -> None:
             try:
-                while queues.get(chat_id):
-                    await self._pacer.wait_chat_slot(chat_id, abort=lambda: self._stopping)
-                    rows = queues.pop(chat_id)
-                    try:
-                        async with semaphore:
-                            await self._serve_chat(chat_id, rows)
-                    except Exception:
-                        logger.exception("delivery to chat %s failed; rows go back", chat_id)
-                        await self._release_unfinished(rows)
-                    finally:
-                        self._inflight -= len(rows)
-                        self._wake.set()
+                await self._work_chat(chat_id, queues, semaphore)
             finally:
                 workers.pop(chat_id, None)
 
@@ -306,6 +154,26 @@ class Dispatcher:
             # Workers see the stop flag: they finish the send in flight and release the rest.
             if workers:
                 await asyncio.gather(*workers.values(), return_exceptions=True)
+
+    async def _work_chat(
+        self,
+        chat_id: int,
+        queues: dict[int, list[OutboxMessage]],
+        semaphore: asyncio.Semaphore,
+    ) -> None:
+        """Serve one chat's queue at its pace until it is empty."""
+        while queues.get(chat_id):
+            await self._pacer.wait_chat_slot(chat_id, abort=lambda: self._stopping)
+            rows = queues.pop(chat_id)
+            try:
+                async with semaphore:
+                    await self._serve_chat(chat_id, rows)
+            except Exception:
+                logger.exception("delivery to chat %s failed; rows go back", chat_id)
+                await self._release_unfinished(rows)
+            finally:
+                self._inflight -= len(rows)
+                self._wake.set()
 
     async def run_once(self) -> int:
         """Claim due rows and deliver them; return how many rows were handled."""
@@ -400,18 +268,10 @@ class Dispatcher:
         rate_limited = 0
         migrations = 0
         while True:
-            if not await self._pacer.wait_turn(
-                message.chat_id, chat.is_group, abort=lambda: self._stopping
-            ):
+            result = await self._attempt(message, chat, reply_to, unit)
+            if result is None:
                 await self._release([unit])
                 return SendStatus.TRANSIENT
-            try:
-                result = await self._notifier.send(message, reply_to)
-            except Exception as exc:  # a Notifier must not raise; if it does, retry later
-                logger.exception("notifier raised for outbox %s", unit.ids)
-                result = SendResult(SendStatus.TRANSIENT, error=f"{type(exc).__name__}: {exc}")
-            finally:
-                self._pacer.finished(message.chat_id)
             status = result.status
             if status is SendStatus.SENT:
                 await self._mark_sent(unit, result)
@@ -442,30 +302,48 @@ class Dispatcher:
                 unit.message = unit.message.model_copy(update={"chat_id": new_id})
                 continue
             if status is SendStatus.BLOCKED:
-                logger.info(
-                    "chat %s unreachable (%s); deactivating", message.chat_id, result.error
-                )
-                await self._storage.chats.set_active(message.chat_id, False)
-                await self._fail_all(unit, result.error or "chat unreachable")
-                await self._storage.outbox.fail_pending_for_chat(
-                    message.chat_id, result.error or "chat unreachable"
-                )
+                await self._unreachable(unit, message.chat_id, result.error or "chat unreachable")
                 return status
             if status is SendStatus.TRANSIENT:
-                attempts = max(row.attempts for row in unit.rows)
-                if attempts >= self.limits.max_attempts:
-                    await self._fail_all(
-                        unit, f"gave up after {attempts} attempts: {result.error}"
-                    )
-                    return SendStatus.PERMANENT
-                await self._retry_all(
-                    unit,
-                    self._clock.now() + dt.timedelta(seconds=self.backoff(attempts)),
-                    result.error or "transient error",
-                )
-                return status
+                return await self._transient(unit, result)
             await self._fail_all(unit, result.error or "permanent error")
             return SendStatus.PERMANENT
+
+    async def _attempt(
+        self, message: OutboxMessage, chat: Chat, reply_to: int | None, unit: _Unit
+    ) -> SendResult | None:
+        """One send when the pacer allows it (None: stopping before it could go)."""
+        if not await self._pacer.wait_turn(
+            message.chat_id, chat.is_group, abort=lambda: self._stopping
+        ):
+            return None
+        try:
+            return await self._notifier.send(message, reply_to)
+        except Exception as exc:  # a Notifier must not raise; if it does, retry later
+            logger.exception("notifier raised for outbox %s", unit.ids)
+            return SendResult(SendStatus.TRANSIENT, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            self._pacer.finished(message.chat_id)
+
+    async def _unreachable(self, unit: _Unit, chat_id: int, error: str) -> None:
+        """Blocked or removed: the chat is deactivated and nothing more is sent to it."""
+        logger.info("chat %s unreachable (%s); deactivating", chat_id, error)
+        await self._storage.chats.set_active(chat_id, False)
+        await self._fail_all(unit, error)
+        await self._storage.outbox.fail_pending_for_chat(chat_id, error)
+
+    async def _transient(self, unit: _Unit, result: SendResult) -> SendStatus:
+        """Back off and retry later, or give up after ``max_attempts``."""
+        attempts = max(row.attempts for row in unit.rows)
+        if attempts >= self.limits.max_attempts:
+            await self._fail_all(unit, f"gave up after {attempts} attempts: {result.error}")
+            return SendStatus.PERMANENT
+        await self._retry_all(
+            unit,
+            self._clock.now() + dt.timedelta(seconds=self.backoff(attempts)),
+            result.error or "transient error",
+        )
+        return SendStatus.TRANSIENT
 
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after ``attempts`` failures: exponential, capped, half jitter."""
@@ -508,9 +386,8 @@ def _silenced(message: OutboxMessage, chat: Chat, now: dt.datetime) -> OutboxMes
     if message.kind is OutboxKind.NOTICE:
         return message
     silent = should_silence(chat, now)
-    return message.model_copy(
-        update={"payload": {**message.payload, "disable_notification": silent}}
-    )
+    payload = message.payload.model_copy(update={"disable_notification": silent})
+    return message.model_copy(update={"payload": payload})
 
 
 class ChatDelivery:
@@ -616,21 +493,11 @@ def _group(rows: Sequence[OutboxMessage], max_alerts: int) -> list[_Unit]:
         if len(batch) == 1:
             units.append(_Unit([batch[0]], batch[0]))
         else:
-            incidents: list[object] = []
-            matched: list[str] = []
-            for row in batch:
-                if "incidents" in row.payload:
-                    incidents.extend(row.payload["incidents"])
-                else:
-                    incidents.append(row.payload["incident"])
-                for label in row.payload.get("matched") or ():
-                    if label not in matched:
-                        matched.append(label)
-            payload = {**batch[0].payload, "incidents": incidents, "note": None}
-            if matched:
-                payload["matched"] = matched
-            combined = batch[0].model_copy(update={"payload": payload})
-            combined.payload.pop("incident", None)
+            payloads = [row.payload for row in batch if isinstance(row.payload, AlertPayload)]
+            combined_payload = payloads[0]
+            for payload in payloads[1:]:
+                combined_payload = combined_payload.with_more(payload)
+            combined = batch[0].model_copy(update={"payload": combined_payload})
             units.append(_Unit(list(batch), combined))
         batch.clear()
 
@@ -638,7 +505,7 @@ def _group(rows: Sequence[OutboxMessage], max_alerts: int) -> list[_Unit]:
         groupable = (
             row.kind is OutboxKind.ALERT
             and not row.reply_to_key
-            and ("incident" in row.payload or "incidents" in row.payload)
+            and isinstance(row.payload, AlertPayload)
         )
         if groupable:
             batch.append(row)

@@ -28,7 +28,9 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from bot.domain import (
+    ChartPayload,
     Chat,
+    DigestPayload,
     EventType,
     Incident,
     OutboxKind,
@@ -41,6 +43,7 @@ from bot.domain.visuals import StatsSeries
 from bot.ports import Clock
 from bot.services.chats import digest_moment, in_quiet_hours, local_date, next_digest_at
 from bot.services.errors import UserError
+from bot.services.outbox import Outbox
 from bot.services.periods import parse_period, previous_period
 from bot.services.queries import SCAN_LIMIT, QueryService
 from bot.services.visuals import series_of
@@ -134,13 +137,28 @@ def group_incidents(incidents: list[Incident]) -> list[DigestGroup]:
     return groups
 
 
+def _window_end(chat: Chat, day: dt.date, now: dt.datetime) -> dt.datetime:
+    """Where a day's digest window ends: now for today, else its digest time or midnight."""
+    if day >= local_date(chat, now):
+        return now
+    end_of_day = dt.datetime.combine(day + DAY, dt.time(0, 0), tzinfo=ZoneInfo(chat.timezone))
+    return min(now, digest_moment(chat, day) or end_of_day)
+
+
 class DigestService:
     """Composes digests and queues the scheduled ones."""
 
-    def __init__(self, storage: Storage, queries: QueryService, clock: Clock) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        queries: QueryService,
+        clock: Clock,
+        outbox: Outbox | None = None,
+    ) -> None:
         self._storage = storage
         self._queries = queries
         self._clock = clock
+        self._outbox = outbox or Outbox(storage)
         self._lock = asyncio.Lock()
 
     def _scoped(
@@ -182,16 +200,8 @@ class DigestService:
         if chat is None:
             raise UserError("I don't know this chat yet; send /start first.")
         now = self._clock.now()
-        today = local_date(chat, now)
-        day = local_day or today
-        if until is None:
-            if day >= today:
-                until = now
-            else:
-                end_of_day = dt.datetime.combine(
-                    day + DAY, dt.time(0, 0), tzinfo=ZoneInfo(chat.timezone)
-                )
-                until = min(now, digest_moment(chat, day) or end_of_day)
+        day = local_day or local_date(chat, now)
+        until = until or _window_end(chat, day, now)
         since = until - DAY
         subscriptions = await self._storage.subscriptions.for_chat(chat_id)
         # Both windows are short ranges of the updated_at index, whatever the archive's size;
@@ -215,22 +225,7 @@ class DigestService:
             key=lambda i: (i.date_end or i.date, i.id or 0),
             reverse=True,
         )
-        previous_ids = await self._matching_ids(
-            subscriptions,
-            IncidentQuery(
-                updated_since=since - DAY,
-                created_since=since - DAY,
-                created_before=since,
-                since=first_day - DAY,  # the day before's events, not its archive imports
-                include_background=False,
-                limit=SCAN_LIMIT,
-            ),
-        )
-        previous = (
-            await self._storage.incidents.stats(IncidentQuery(ids=previous_ids))
-            if previous_ids
-            else IncidentStats()
-        )
+        previous = await self._day_before(subscriptions, since, first_day)
         return Digest(
             chat_id=chat_id,
             local_date=day,
@@ -249,6 +244,25 @@ class DigestService:
             late=late[:MAX_LATE_LISTED],
             late_total=len(late),
         )
+
+    async def _day_before(
+        self, subscriptions: list[Subscription], since: dt.datetime, first_day: dt.date
+    ) -> IncidentStats:
+        """The totals of the window before, to compare with (summed in SQL)."""
+        previous_ids = await self._matching_ids(
+            subscriptions,
+            IncidentQuery(
+                updated_since=since - DAY,
+                created_since=since - DAY,
+                created_before=since,
+                since=first_day - DAY,  # the day before's events, not its archive imports
+                include_background=False,
+                limit=SCAN_LIMIT,
+            ),
+        )
+        if not previous_ids:
+            return IncidentStats()
+        return await self._storage.incidents.stats(IncidentQuery(ids=previous_ids))
 
     async def _incidents_in(
         self, subscriptions: list[Subscription], period: Period
@@ -319,29 +333,25 @@ class DigestService:
                 fresh.last_digest_date is not None and fresh.last_digest_date >= today
             ):
                 return 0
-            _, created = await self._storage.outbox.enqueue(
+            _, created = await self._outbox.enqueue(
                 OutboxMessage(
                     chat_id=chat.id,
                     kind=OutboxKind.DIGEST,
                     idempotency_key=digest_key(chat.id, today),
-                    payload={
-                        "digest": digest.model_dump(mode="json"),
-                        "disable_notification": in_quiet_hours(fresh, now),
-                    },
+                    payload=DigestPayload(
+                        digest=digest, disable_notification=in_quiet_hours(fresh, now)
+                    ),
                     next_attempt_at=now,
                 )
             )
             if chart is not None and created and fresh.digest_chart and not chart.empty:
-                await self._storage.outbox.enqueue(
+                await self._outbox.enqueue(
                     OutboxMessage(
                         chat_id=chat.id,
                         kind=OutboxKind.DIGEST,
                         idempotency_key=digest_chart_key(chat.id, today),
                         # The picture under the digest never rings a second time.
-                        payload={
-                            "chart": chart.model_dump(mode="json"),
-                            "disable_notification": True,
-                        },
+                        payload=ChartPayload(chart=chart, disable_notification=True),
                         next_attempt_at=now,
                     )
                 )

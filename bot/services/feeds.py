@@ -17,7 +17,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from bot.config import Settings
-from bot.domain import Chat, ChatType, Feed, OutboxKind, OutboxMessage, Report
+from bot.domain import Chat, ChatType, Feed, OutboxKind, OutboxMessage, Report, TextPayload
 from bot.domain.views import IngestOutcome
 from bot.ingest.feeds import (
     FeedParseError,
@@ -31,6 +31,7 @@ from bot.ingest.html import ArticleError, extract_article
 from bot.ingest.text import make_report, safe_link
 from bot.ports import Clock
 from bot.services.errors import UserError
+from bot.services.outbox import Outbox
 from storage.base import Storage
 
 logger = logging.getLogger(__name__)
@@ -140,8 +141,10 @@ class FeedService:
         host_gap_seconds: float = HOST_GAP_SECONDS,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         poll_deadline_seconds: float | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self._storage = storage
+        self._outbox = outbox or Outbox(storage)
         self._ingestion = ingestion
         self._fetcher = fetcher
         self._clock = clock
@@ -432,12 +435,12 @@ class FeedService:
                 await self._storage.chats.upsert(
                     Chat(id=admin_id, type=ChatType.PRIVATE, created_at=self._clock.now())
                 )
-            _, is_new = await self._storage.outbox.enqueue(
+            _, is_new = await self._outbox.enqueue(
                 OutboxMessage(
                     chat_id=admin_id,
                     kind=OutboxKind.NOTICE,
                     idempotency_key=f"feedfail:{feed.id}:{since}:{admin_id}",
-                    payload={"text": text},
+                    payload=TextPayload(text=text),
                     next_attempt_at=self._clock.now(),
                 )
             )

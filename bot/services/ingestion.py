@@ -1,11 +1,11 @@
 """Ingest one report: refuse hostile input, dedupe, extract, merge with known incidents, store,
 and queue alerts, all in one transaction.
 
-Flow: clean the text (control characters out, NFC), refuse empty or oversized text with a
-polite ``UserError``; hash the normalised text; a report whose URL or hash is already stored is a
-duplicate and changes nothing. Otherwise the ``Extractor`` reads incidents (off the event loop,
-before the lock, within ``SITREP_EXTRACT_TIME_LIMIT_SECONDS``: a report over it is stored
-without incidents and the admins get one notice); each one is matched
+Flow: reports are built by ``bot.ingest.text.make_report`` (cleaned and hashed there, once);
+empty or oversized text is refused with a polite ``UserError``; a report whose URL or hash is
+already stored is a duplicate and changes nothing. Otherwise the ``Extractor`` reads incidents
+(off the event loop, before the lock, within ``SITREP_EXTRACT_TIME_LIMIT_SECONDS``: a report
+over it is stored without incidents and the admins get one notice); each one is matched
 against stored incidents of the same country and dates (``merge_candidates`` + ``find_match``)
 and either merged (a revision is recorded; alerts become updates) or added (alerts queued). The
 report, incidents, revisions, outbox rows and the ``last_ingest_at`` mark are written in ONE
@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import logging
-import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -30,6 +27,7 @@ from pydantic_core import to_jsonable_python
 from bot.config import Settings
 from bot.domain import DatePrecision, Incident, IncidentRevision, Report, SourceRef
 from bot.domain.views import IngestOutcome
+from bot.ingest.text import make_report
 from bot.ports import Clock, Extractor
 from bot.services.admin import META_LAST_INGEST, AdminService
 from bot.services.alerts import AlertPlanner
@@ -37,13 +35,6 @@ from bot.services.errors import UserError
 from storage.base import Storage
 
 logger = logging.getLogger(__name__)
-
-MAX_TITLE_CHARS = 500
-MAX_URL_CHARS = 2_000
-# Lone surrogates are how Python decodes bad UTF-8 on stdin; they cannot be stored or hashed.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
 
 
 class MergeOutcome(Protocol):
@@ -77,25 +68,6 @@ class MergeOutcome(Protocol):
 
 MatchFn = Callable[[Incident, Sequence[Incident]], "Incident | None"]
 MergeFn = Callable[[Incident, Incident], MergeOutcome]
-
-
-def clean_text(text: str) -> str:
-    """NFC, no control or bidi-override characters, normalised line ends, trimmed."""
-    normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _CONTROL.sub("", normalised).strip()
-
-
-def content_hash(text: str) -> str:
-    """sha256 of the case-folded text with whitespace collapsed (same story -> same hash)."""
-    folded = " ".join(clean_text(text).casefold().split())
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
-
-
-def _short(value: str | None, limit: int) -> str | None:
-    if value is None:
-        return None
-    cleaned = " ".join(clean_text(value).split())
-    return cleaned[:limit] or None
 
 
 class IngestService:
@@ -135,34 +107,37 @@ class IngestService:
         forwarded_from: str | None = None,
         language: str = "en",
     ) -> Report:
-        """Build a :class:`Report` (hash and fetch time filled in) after checking the text."""
-        cleaned = self._check_text(text)
+        """Build a :class:`Report` with the one builder, refusing what it cannot take."""
+        self._check_size(text)
         if published_at is not None and published_at.tzinfo is None:
             raise UserError("The publication time must include a timezone.")
-        return Report(
-            url=_short(url, MAX_URL_CHARS),
-            content_hash=content_hash(cleaned),
-            title=_short(title, MAX_TITLE_CHARS),
-            outlet=_short(outlet, MAX_TITLE_CHARS),
-            published_at=published_at,
+        report = make_report(
+            text,
             fetched_at=self._clock.now(),
-            language=language,
-            text=cleaned,
+            url=url,
+            title=title,
+            outlet=outlet,
+            published_at=published_at,
             origin=origin,
-            forwarded_from=_short(forwarded_from, MAX_TITLE_CHARS),
+            forwarded_from=forwarded_from,
+            language=language,
         )
+        self._check_text(report.text)
+        return report
 
-    def _check_text(self, text: str) -> str:
+    def _check_size(self, text: str) -> None:
         limit = self._settings.sitrep_max_input_chars
         if len(text) > limit:
             raise UserError(
                 f"That text is too long for me ({len(text):,} characters; "
                 f"the limit is {limit:,}). Send the part about the incident."
             )
-        cleaned = clean_text(text)
-        if not cleaned:
+
+    def _check_text(self, text: str) -> None:
+        """Refuse a report with nothing to read or more than the limit."""
+        self._check_size(text)
+        if not text.strip():
             raise UserError("There is no text to read in that message.")
-        return cleaned
 
     async def ingest_text(self, text: str, **fields: Any) -> IngestOutcome:
         """Build a report from text (see :meth:`make_report`) and ingest it."""
@@ -175,8 +150,7 @@ class IngestService:
         ``Extractor`` port's job), under ``SITREP_EXTRACT_TIME_LIMIT_SECONDS``: a report that
         takes longer is stored without incidents and the admins are told, once.
         """
-        cleaned = self._check_text(report.text)
-        report = report.model_copy(update={"text": cleaned, "content_hash": content_hash(cleaned)})
+        self._check_text(report.text)  # built (cleaned and hashed) by make_report
         try:
             duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
             if duplicate is not None:

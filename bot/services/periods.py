@@ -122,6 +122,22 @@ def default_period(now: dt.datetime, tz: ZoneInfo | str = "UTC") -> Period:
     return _make(now - dt.timedelta(days=DEFAULT_DAYS), now, "last 7 days", _zone(tz))
 
 
+def _date_range(first: dt.date, last: dt.date, now: dt.datetime, zone: ZoneInfo) -> Period:
+    """The whole days from ``first`` to ``last`` (one day when equal), checked for sense."""
+    if last < first:
+        raise UserError(
+            f"The period ends ({last.isoformat()}) before it starts ({first.isoformat()}).",
+            usage=PERIOD_USAGE,
+        )
+    if first > now.astimezone(zone).date():
+        raise UserError(f"{first.isoformat()} is in the future.", usage=PERIOD_USAGE)
+    if (last - first).days > MAX_DAYS:
+        raise UserError("That period is too long (ten years at most).", usage=PERIOD_USAGE)
+    label = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+    until = min(now, _local_midnight(last + dt.timedelta(days=1), zone))
+    return _make(_local_midnight(first, zone), until, label, zone)
+
+
 def parse_period(text: str | None, now: dt.datetime, tz: ZoneInfo | str = "UTC") -> Period:
     """Parse a period typed by a user; empty text means the last 7 days.
 
@@ -162,20 +178,7 @@ def parse_period(text: str | None, now: dt.datetime, tz: ZoneInfo | str = "UTC")
             first, last = _parse_date(range_match.group(1)), _parse_date(range_match.group(2))
         else:
             first = last = _parse_date(cleaned)
-        if last < first:
-            raise UserError(
-                f"The period ends ({last.isoformat()}) before it starts ({first.isoformat()}).",
-                usage=PERIOD_USAGE,
-            )
-        if first > local_today:
-            raise UserError(f"{first.isoformat()} is in the future.", usage=PERIOD_USAGE)
-        if (last - first).days > MAX_DAYS:
-            raise UserError("That period is too long (ten years at most).", usage=PERIOD_USAGE)
-        label = (
-            first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
-        )
-        until = min(now, _local_midnight(last + dt.timedelta(days=1), zone))
-        return _make(_local_midnight(first, zone), until, label, zone)
+        return _date_range(first, last, now, zone)
 
     if relative := _RELATIVE.match(cleaned):
         amount_text, unit_text = relative.groups()

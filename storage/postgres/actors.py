@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.domain import ActorRef
 from storage.postgres.repository import _Repository
 from storage.postgres.rows import MAPPER
-from storage.postgres.values import Connection, _execute, _fetchall, _now
+from storage.postgres.values import Connection, _execute, _fetchall
 from storage.statements import ACTORS_SQL, ALIASES_SQL
 
 
@@ -27,7 +27,7 @@ class PostgresActorRepository(_Repository):
                 actor.name,
                 actor.type.value,
                 actor.country,
-                _now(),
+                self._now(),
             )
             await conn.execute("DELETE FROM actor_aliases WHERE actor_id = $1", actor.id)
             await conn.executemany(

@@ -6,7 +6,7 @@ from bot.domain import Chat
 from storage.base import NotFoundError
 from storage.postgres.repository import _Repository
 from storage.postgres.rows import MAPPER
-from storage.postgres.values import Connection, _execute, _fetchall, _fetchone, _now, _scalar, _ts
+from storage.postgres.values import Connection, _execute, _fetchall, _fetchone, _scalar, _ts
 
 
 async def _get_chat(conn: Connection, chat_id: int) -> Chat | None:
@@ -38,7 +38,7 @@ class PostgresChatRepository(_Repository):
                 chat.language,
                 chat.active,
                 chat.last_digest_date,
-                _ts(chat.created_at or _now()),
+                _ts(chat.created_at or self._now()),
                 chat.digest_chart,
             )
             assert row is not None

@@ -22,7 +22,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from types import TracebackType
 
@@ -49,7 +49,7 @@ from storage.postgres.meta import PostgresMetaRepository
 from storage.postgres.outbox import PostgresOutboxRepository
 from storage.postgres.reports import PostgresReportRepository
 from storage.postgres.subscriptions import PostgresSubscriptionRepository
-from storage.postgres.values import Connection, Op, T
+from storage.postgres.values import Connection, Op, T, _now
 from storage.url import redact_dsn
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,7 @@ class PostgresStorage(PostgresMaintenance):
 
     def __init__(self, dsn: str, pool: asyncpg.Pool, *, lease_seconds: float) -> None:
         """Wrap an open pool; use :meth:`open` instead of calling this directly."""
+        self.now: Callable[[], dt.datetime] = _now  # the composition root sets its Clock's
         self.dsn = dsn
         self._pool = pool
         self.lease_seconds = lease_seconds

@@ -15,7 +15,6 @@ from storage.postgres.values import (
     _execute,
     _fetchall,
     _fetchone,
-    _now,
     _ts,
 )
 from storage.statements import assignments_sql, dollar, insert_sql
@@ -28,7 +27,7 @@ class PostgresFeedRepository(_Repository):
         """Add a feed (idempotent per URL); return the row and whether it is new."""
 
         async def op(conn: Connection) -> tuple[Feed, bool]:
-            values = feed_values(feed, ENCODERS, _now())
+            values = feed_values(feed, ENCODERS, self._now())
             sql = f"{insert_sql('feeds', values, dollar)} ON CONFLICT (url) DO NOTHING"
             changed = await _execute(conn, sql, *values.values())
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE url = $1", feed.url)

@@ -29,7 +29,6 @@ from storage.postgres.values import (
     _dt,
     _fetchall,
     _fetchone,
-    _now,
     _scalar,
     _ts,
     _ts_opt,
@@ -249,7 +248,7 @@ class PostgresIncidentRepository(_Repository):
 
     async def add(self, incident: Incident) -> Incident:
         """Insert a new incident (with actors and sources); return it with id and timestamps."""
-        created = incident.created_at or _now()
+        created = incident.created_at or self._now()
         updated = incident.updated_at or created
         columns = [*INCIDENT_COLUMNS, "created_at", "updated_at"]
         args = [*incident_args(incident), _ts(created), _ts(updated)]
@@ -286,7 +285,7 @@ class PostgresIncidentRepository(_Repository):
             updated = (
                 incident.updated_at
                 if incident.updated_at is not None and incident.updated_at != _dt(stored_updated)
-                else _now()
+                else self._now()
             )
             columns = [*INCIDENT_COLUMNS, "updated_at"]
             args = [*incident_args(incident), _ts(updated)]

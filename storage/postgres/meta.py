@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage.postgres.repository import _Repository
-from storage.postgres.values import Connection, _now
+from storage.postgres.values import Connection
 
 
 class PostgresMetaRepository(_Repository):
@@ -28,7 +28,7 @@ class PostgresMetaRepository(_Repository):
                 "updated_at = excluded.updated_at",
                 key,
                 value,
-                _now(),
+                self._now(),
             )
 
         await self._write_one(op)

@@ -24,7 +24,6 @@ from storage.postgres.values import (
     _execute,
     _fetchall,
     _fetchone,
-    _now,
     _require_chat,
     _ts,
     _ts_opt,
@@ -75,7 +74,7 @@ class PostgresOutboxRepository(_Repository):
                 message.reply_to_key,
                 message.incident_id,
                 message.last_error,
-                _ts(message.created_at or _now()),
+                _ts(message.created_at or self._now()),
                 _ts_opt(message.sent_at),
             )
             row = await _fetchone(

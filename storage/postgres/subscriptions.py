@@ -14,7 +14,6 @@ from storage.postgres.values import (
     _execute,
     _fetchall,
     _fetchone,
-    _now,
     _require_chat,
     _scalar,
 )
@@ -31,7 +30,7 @@ class PostgresSubscriptionRepository(_Repository):
 
         async def op(conn: Connection) -> tuple[Subscription, bool]:
             await _require_chat(conn, subscription.chat_id)
-            values = subscription_values(subscription, ENCODERS, _now())
+            values = subscription_values(subscription, ENCODERS, self._now())
             sql = f"{insert_sql('subscriptions', values, dollar)} ON CONFLICT {_UNIQUE} DO NOTHING"
             changed = await _execute(conn, sql, *values.values())
             row = await _fetchone(

@@ -11,7 +11,7 @@ from bot.domain import (
 )
 from storage.sqlite.repository import _Repository
 from storage.sqlite.rows import MAPPER
-from storage.sqlite.values import _execute, _fetchall, _now, _ts
+from storage.sqlite.values import _execute, _fetchall, _ts
 from storage.statements import ACTORS_SQL, ALIASES_SQL
 
 # --- actors -----------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ class SqliteActorRepository(_Repository):
                 "INSERT INTO actors (id, name, type, country, created_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, "
                 "country = excluded.country",
-                (actor.id, actor.name, actor.type.value, actor.country, _ts(_now())),
+                (actor.id, actor.name, actor.type.value, actor.country, _ts(self._now())),
             )
             await conn.execute("DELETE FROM actor_aliases WHERE actor_id = ?", (actor.id,))
             await conn.executemany(

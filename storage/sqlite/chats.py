@@ -12,7 +12,7 @@ from storage.base import (
 )
 from storage.sqlite.repository import _Repository
 from storage.sqlite.rows import MAPPER
-from storage.sqlite.values import _execute, _fetchall, _fetchone, _now, _scalar, _time_text, _ts
+from storage.sqlite.values import _execute, _fetchall, _fetchone, _scalar, _time_text, _ts
 
 # --- chats ------------------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ class SqliteChatRepository(_Repository):
                     chat.language,
                     int(chat.active),
                     None if chat.last_digest_date is None else chat.last_digest_date.isoformat(),
-                    _ts(chat.created_at or _now()),
+                    _ts(chat.created_at or self._now()),
                     int(chat.digest_chart),
                 ),
             )

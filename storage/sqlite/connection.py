@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import fcntl
 import logging
 import os
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from pathlib import Path
 from types import TracebackType
@@ -46,6 +47,7 @@ from storage.sqlite.values import (
     Op,
     T,
     _is_busy,
+    _now,
 )
 
 logger = logging.getLogger(__name__)
@@ -73,6 +75,7 @@ class SqliteStorage(SqliteMaintenance):
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     ) -> None:
         """Wrap an open connection; use :meth:`open` instead of calling this directly."""
+        self.now: Callable[[], dt.datetime] = _now  # the composition root sets its Clock's
         self.path = path
         self._conn = connection
         self._busy_timeout = busy_timeout

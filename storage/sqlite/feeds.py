@@ -12,7 +12,7 @@ from storage.base import NotFoundError
 from storage.mapping import feed_state_values, feed_values
 from storage.sqlite.repository import _Repository
 from storage.sqlite.rows import ENCODERS, MAPPER
-from storage.sqlite.values import _execute, _fetchall, _fetchone, _now, _ts
+from storage.sqlite.values import _execute, _fetchall, _fetchone, _ts
 from storage.statements import assignments_sql, insert_sql, qmark
 
 # --- feeds ------------------------------------------------------------------------------------
@@ -25,7 +25,7 @@ class SqliteFeedRepository(_Repository):
         """Add a feed (idempotent per URL); return the row and whether it is new."""
 
         async def op(conn: aiosqlite.Connection) -> tuple[Feed, bool]:
-            values = feed_values(feed, ENCODERS, _now())
+            values = feed_values(feed, ENCODERS, self._now())
             sql = f"{insert_sql('feeds', values, qmark)} ON CONFLICT (url) DO NOTHING"
             changed, _ = await _execute(conn, sql, tuple(values.values()))
             row = await _fetchone(conn, "SELECT * FROM feeds WHERE url = ?", (feed.url,))

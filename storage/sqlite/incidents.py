@@ -38,7 +38,6 @@ from storage.sqlite.values import (
     _execute,
     _fetchall,
     _fetchone,
-    _now,
     _placeholders,
     _scalar,
     _ts,
@@ -246,7 +245,7 @@ class SqliteIncidentRepository(_Repository):
 
     async def add(self, incident: Incident) -> Incident:
         """Insert a new incident (with actors and sources); return it with id and timestamps."""
-        created = incident.created_at or _now()
+        created = incident.created_at or self._now()
         updated = incident.updated_at or created
         params = {
             **_incident_params(incident),
@@ -293,7 +292,7 @@ class SqliteIncidentRepository(_Repository):
             updated = (
                 incident.updated_at
                 if incident.updated_at is not None and incident.updated_at != stored_updated
-                else _now()
+                else self._now()
             )
             params = {**_incident_params(incident), "updated_at": _ts(updated)}
             assignments = assignments_sql(params, named)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from storage.sqlite.repository import _Repository
-from storage.sqlite.values import _fetchone, _now, _ts
+from storage.sqlite.values import _fetchone, _ts
 
 # --- meta -------------------------------------------------------------------------------------
 
@@ -30,7 +30,7 @@ class SqliteMetaRepository(_Repository):
                 "INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
                 "updated_at = excluded.updated_at",
-                (key, value, _ts(_now())),
+                (key, value, _ts(self._now())),
             )
 
         await self._write(op)

@@ -23,7 +23,6 @@ from storage.sqlite.values import (
     _fetchall,
     _fetchone,
     _json,
-    _now,
     _require_chat,
     _ts,
     _ts_opt,
@@ -60,7 +59,7 @@ class SqliteOutboxRepository(_Repository):
                     message.reply_to_key,
                     message.incident_id,
                     message.last_error,
-                    _ts(message.created_at or _now()),
+                    _ts(message.created_at or self._now()),
                     _ts_opt(message.sent_at),
                 ),
             )

@@ -18,7 +18,6 @@ from storage.sqlite.values import (
     _execute,
     _fetchall,
     _fetchone,
-    _now,
     _placeholders,
     _require_chat,
     _scalar,
@@ -39,7 +38,7 @@ class SqliteSubscriptionRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> tuple[Subscription, bool]:
             await _require_chat(conn, subscription.chat_id)
-            values = subscription_values(subscription, ENCODERS, _now())
+            values = subscription_values(subscription, ENCODERS, self._now())
             sql = f"{insert_sql('subscriptions', values, qmark)} ON CONFLICT {_UNIQUE} DO NOTHING"
             changed, _ = await _execute(conn, sql, tuple(values.values()))
             row = await _fetchone(

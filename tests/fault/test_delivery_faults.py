@@ -29,6 +29,7 @@ from bot.domain import (
     OutboxStatus,
     Subscription,
     SubscriptionKind,
+    TextPayload,
 )
 from bot.ports import SystemClock
 from bot.services.delivery import DeliveryLimits, Dispatcher
@@ -84,7 +85,7 @@ async def queue_messages(storage: SqliteStorage) -> None:
                         chat_id=chat_id,
                         kind=OutboxKind.NOTICE,
                         idempotency_key=f"notice:{chat_id}:{number}",
-                        payload={"text": text_of(chat_id, number)},
+                        payload=TextPayload(text=text_of(chat_id, number)),
                         next_attempt_at=now,
                     )
                 )

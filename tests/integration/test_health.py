@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage
+from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage, TextPayload
 from bot.services.health import HealthService
 from handlers.metrics import PrometheusMetrics
 from handlers.web import SitrepHttpServer
@@ -95,6 +95,7 @@ class TestOutboxFigures:
                     chat_id=5,
                     kind=OutboxKind.ALERT,
                     idempotency_key=f"alert:5:{minutes}",
+                    payload=TextPayload(text="x"),
                     next_attempt_at=NOW,
                     created_at=NOW - dt.timedelta(minutes=minutes),
                 )

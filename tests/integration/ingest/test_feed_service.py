@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import Chat, ChatType, OutboxKind, Subscription, SubscriptionKind
+from bot.domain import Chat, ChatType, OutboxKind, Subscription, SubscriptionKind, TextPayload
 from bot.services.errors import UserError
 from bot.services.feeds import MAX_BACKOFF, FeedService, backoff_delay
 from tests.httpserver import LocalHTTPServer
@@ -287,7 +287,8 @@ class TestFailures:
         ]
         assert sorted(message.chat_id for message in notices if message) == sorted(ADMINS)
         assert all(message and message.kind is OutboxKind.NOTICE for message in notices)
-        text = notices[0].payload["text"] if notices[0] else ""
+        first = notices[0].payload if notices[0] else None
+        text = first.text if isinstance(first, TextPayload) else ""
         assert "failed 3 times" in text
         # Failures 4 and 5 queued nothing more: one notice per admin for the whole streak.
         counts = await world.storage.outbox.counts()

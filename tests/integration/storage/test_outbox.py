@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Incident, OutboxKind, OutboxStatus
+from bot.domain import OutboxKind, OutboxStatus, TextPayload, UpdatePayload
 from storage.base import NotFoundError
 from storage.sqlite import SqliteStorage
 
@@ -36,7 +36,7 @@ class TestEnqueue:
         )
         assert (new, new_again) == (True, False)
         assert again == first
-        assert first.payload == {"text": "تحديث: ٣ قتلى"}
+        assert first.payload == TextPayload(text="تحديث: ٣ قتلى")
         assert first.status is OutboxStatus.PENDING
         assert first.created_at is not None
         assert await storage.outbox.counts() == {
@@ -46,16 +46,17 @@ class TestEnqueue:
             "failed": 0,
         }
 
-    async def test_models_in_the_payload_become_json(
+    async def test_a_typed_payload_comes_back_as_it_went_in(
         self, storage: SqliteStorage, chat: int
     ) -> None:
         incident = make_incident(summary="انفجار")
+        payload = UpdatePayload(incident=incident, note="toll rose", matched=["Basra"])
         stored, _ = await storage.outbox.enqueue(
-            make_message(chat, "alert:100:9", payload={"incident": incident, "at": T0})
+            make_message(chat, "update:100:9", kind=OutboxKind.UPDATE, payload=payload)
         )
-        assert stored.payload["incident"] == incident.model_dump(mode="json")
-        assert stored.payload["at"] == "2026-03-01T12:00:00Z"
-        assert Incident.model_validate(stored.payload["incident"]) == incident
+        assert stored.payload == payload
+        assert isinstance(stored.payload, UpdatePayload)
+        assert stored.payload.incident == incident
 
     async def test_unknown_chat_is_a_clear_error(self, storage: SqliteStorage) -> None:
         with pytest.raises(NotFoundError, match="chat 7"):

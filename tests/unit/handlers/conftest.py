@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -13,7 +12,6 @@ from typing import Any
 
 import pytest
 from telegram import Update
-from telegram.request import BaseRequest, RequestData
 
 from bot.app import AppContext, build_application, open_context
 from bot.config import Settings
@@ -28,125 +26,12 @@ from bot.domain import (
     SourceRef,
     SubEventType,
 )
+from tests.fakerequest import RecordingRequest, Sent
 from tests.fakes import MutableClock, ScriptedExtractor
 
-BOT_ID = 4242
 ADMIN_ID = 900
 START = dt.datetime(2024, 5, 10, 9, 0, tzinfo=dt.UTC)
 TOKEN = "4242:AAHandlerTestsTokenNotRealAtAll_0123456789"
-
-
-@dataclass
-class Sent:
-    """One call the bot made."""
-
-    method: str
-    params: dict[str, Any]
-    message_id: int | None = None
-
-    @property
-    def text(self) -> str:
-        return str(self.params.get("text", ""))
-
-    @property
-    def buttons(self) -> list[tuple[str, str]]:
-        markup = self.params.get("reply_markup")
-        if not isinstance(markup, dict):
-            return []
-        return [
-            (str(button["text"]), str(button.get("callback_data", "")))
-            for row in markup.get("inline_keyboard", [])
-            for button in row
-        ]
-
-
-class RecordingRequest(BaseRequest):
-    """Answers the Bot API like Telegram would and records every call."""
-
-    def __init__(self) -> None:
-        self.calls: list[Sent] = []
-        self.members: dict[tuple[int, int], str] = {}
-        self.fail_edits = False
-        self._ids = itertools.count(1)
-
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        api = url.rsplit("/", 1)[-1]
-        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
-        if request_data is not None and request_data.contains_files:
-            # Uploaded files (sendPhoto): keep their bytes under the parameter's name.
-            for name, upload in (request_data.multipart_data or {}).items():
-                params[name] = upload[1]
-        sent = Sent(api, params)
-        self.calls.append(sent)
-        result: Any = True
-        if api == "editMessageText" and self.fail_edits:
-            body = {
-                "ok": False,
-                "error_code": 400,
-                "description": "Bad Request: message can't be edited",
-            }
-            return 400, json.dumps(body).encode()
-        if api == "getMe":
-            result = {
-                "id": BOT_ID,
-                "is_bot": True,
-                "first_name": "Sitrep",
-                "username": "sitrep_bot",
-            }
-        elif api in ("sendMessage", "editMessageText"):
-            sent.message_id = (
-                int(params["message_id"]) if api == "editMessageText" else next(self._ids)
-            )
-            chat_id = int(params["chat_id"])
-            result = {
-                "message_id": sent.message_id,
-                "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
-                "text": params.get("text", ""),
-            }
-        elif api in ("sendPhoto", "sendVenue"):
-            sent.message_id = next(self._ids)
-            result = {
-                "message_id": sent.message_id,
-                "date": int(time.time()),
-                "chat": {"id": int(params["chat_id"]), "type": "private"},
-            }
-        elif api == "getChatMember":
-            key = (int(params["chat_id"]), int(params["user_id"]))
-            status = self.members.get(key, "member")
-            user = {"id": key[1], "is_bot": False, "first_name": "U"}
-            if status == "creator":
-                result = {"status": "creator", "user": user, "is_anonymous": False}
-            else:
-                result = {"status": "member", "user": user}
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def texts(self, chat_id: int | None = None) -> list[str]:
-        return [
-            call.text
-            for call in self.calls
-            if call.method in ("sendMessage", "editMessageText")
-            and (chat_id is None or int(call.params["chat_id"]) == chat_id)
-        ]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from telegram.ext import ApplicationBuilder, ApplicationHandlerStop, CommandHand
 
 from bot.ports import SendStatus
 from bot.services.feeds import PollSummary
-from handlers.feeds import record_poll
+from handlers.jobs import record_poll
 from handlers.metrics import PrometheusMetrics, instrument, note_user_error
 from tests.fakebotapi import TOKEN
 

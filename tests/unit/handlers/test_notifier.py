@@ -47,14 +47,9 @@ async def _no_sleep(seconds: float) -> None:
 
 
 def message(payload: dict[str, Any], kind: OutboxKind = OutboxKind.ALERT) -> OutboxMessage:
-    return OutboxMessage(
-        id=1,
-        chat_id=77,
-        kind=kind,
-        idempotency_key="k",
-        payload=payload,
-        next_attempt_at=NOW,
-    )
+    """A message read from a plain dict payload, as rows queued by earlier versions are."""
+    fields = {"id": 1, "chat_id": 77, "kind": kind, "idempotency_key": "k", "payload": payload}
+    return OutboxMessage.model_validate({**fields, "next_attempt_at": NOW})
 
 
 def alert_payload(**extra: Any) -> dict[str, Any]:

@@ -7,15 +7,18 @@ import datetime as dt
 from bot.domain import (
     ActorRef,
     ActorType,
+    AlertPayload,
     CasualtyClaim,
     CasualtyCount,
     CountStatus,
+    DigestPayload,
     GeoPrecision,
     Incident,
     OutboxKind,
     OutboxMessage,
     SourceRef,
     SubscriptionKind,
+    TextPayload,
 )
 from bot.domain.views import (
     Digest,
@@ -29,7 +32,7 @@ from bot.domain.views import (
     Target,
     Totals,
 )
-from handlers import render
+from handlers import render, render_admin
 from handlers.html import to_plain
 from handlers.outbox_render import render_outbox
 from tests.unit.handlers.conftest import basra_incident
@@ -126,7 +129,7 @@ class TestDigest:
             chat_id=1,
             kind=OutboxKind.DIGEST,
             idempotency_key="digest:1:2024-05-10",
-            payload={"digest": digest([]).model_dump(mode="json")},
+            payload=DigestPayload(digest=digest([])),
             next_attempt_at=NOW,
         )
         assert "Daily digest" in render_outbox(message)
@@ -198,14 +201,12 @@ class TestStatsAndOutbox:
         assert "To look further back: /stats Asaib <Ahl> al-Haq" in to_plain(html)
 
     def test_grouped_alert_payload(self) -> None:
-        incidents = [
-            basra_incident().model_copy(update={"id": n}).model_dump(mode="json") for n in (1, 2)
-        ]
+        incidents = [basra_incident().model_copy(update={"id": n}) for n in (1, 2)]
         message = OutboxMessage(
             chat_id=1,
             kind=OutboxKind.ALERT,
             idempotency_key="alert:1:1",
-            payload={"incidents": incidents, "matched": ["Basra", "<AAH>"]},
+            payload=AlertPayload(incidents=incidents, matched=["Basra", "<AAH>"]),
             next_attempt_at=NOW,
         )
         text = to_plain(render_outbox(message))
@@ -219,7 +220,7 @@ class TestStatsAndOutbox:
             chat_id=1,
             kind=OutboxKind.NOTICE,
             idempotency_key="n",
-            payload={"text": "feed <broken> & failing"},
+            payload=TextPayload(text="feed <broken> & failing"),
             next_attempt_at=NOW,
         )
         assert render_outbox(message) == "feed &lt;broken&gt; &amp; failing"
@@ -227,7 +228,7 @@ class TestStatsAndOutbox:
 
 class TestStatus:
     def test_rules_only(self) -> None:
-        text = to_plain(render.status_message(StatusReport()))
+        text = to_plain(render_admin.status_message(StatusReport()))
         assert "Extractor: rules (offline)" in text
         assert "model" not in text
 
@@ -245,7 +246,7 @@ class TestStatus:
             rules_alone=3,
             paused_for_seconds=240,
         )
-        html = render.status_message(StatusReport(extractor=health))
+        html = render_admin.status_message(StatusReport(extractor=health))
         assert "qwen&lt;7b&gt;" in html
         text = to_plain(html)
         assert "rules are answering alone: server_error (HTTP 500); next try in 4 min" in text
@@ -254,7 +255,7 @@ class TestStatus:
 
     def test_model_ok_has_no_warning(self) -> None:
         health = ExtractorHealth(mode="llm", model="m", state="ok")
-        text = to_plain(render.status_message(StatusReport(extractor=health)))
+        text = to_plain(render_admin.status_message(StatusReport(extractor=health)))
         assert "Extractor: llm · model m: ok" in text
         assert "alone:" not in text
 

@@ -15,14 +15,13 @@ from bot.domain import Incident
 from bot.domain.views import Period
 from bot.domain.visuals import IncidentMap, MapPoint
 from bot.services.periods import parse_period
+from tests.fakerequest import RecordingRequest, Sent
 from tests.fakes import MutableClock, ScriptedExtractor
 from tests.httpserver import LocalHTTPServer, running_server
 from tests.tiles import TILE_TEMPLATE_PATH, serve_tiles_for, tile_requests
 from tests.unit.handlers.conftest import (
     START,
     Harness,
-    RecordingRequest,
-    Sent,
     basra_incident,
     make_settings,
 )

@@ -3,80 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import AsyncIterator, Iterator
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import cast
 
 import pytest
 from telegram import Bot, Update
 from telegram.ext import Application
-from telegram.request import BaseRequest, RequestData
 
 from bot.domain import Feed, Report
 from bot.domain.views import IngestOutcome
 from bot.services.errors import UserError
-from handlers.feeds import (
-    Context,
-    FeedCommands,
-    feed_poll_job,
-    render_feed_list,
-    render_outcome,
-    schedule_feed_polling,
-)
+from handlers.common import Context
+from handlers.feeds import FeedCommands
+from handlers.jobs import feed_poll_job, schedule_feed_polling
+from handlers.render_admin import feed_list, ingest_message
+from tests.fakerequest import BOT_USER, RecordingRequest
 from tests.httpserver import LocalHTTPServer, running_server
 from tests.integration.ingest.conftest import FeedWorld, build_world, scripted_incident
 from tests.unit.ingest.samples import article_page, rss_feed
 
 ADMIN = 111
 STRANGER = 999
-BOT_USER = {"id": 42, "is_bot": True, "first_name": "Sitrep", "username": "sitrep_test_bot"}
-
-
-class RecordingRequest(BaseRequest):
-    """Answers Bot API calls locally and records them."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to release."""
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        endpoint = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        self.calls.append((endpoint, params))
-        result: Any = True
-        if endpoint == "getMe":
-            result = BOT_USER
-        elif endpoint in {"sendMessage", "editMessageText"}:
-            result = {
-                "message_id": len(self.calls),
-                "date": 0,
-                "chat": {"id": params.get("chat_id", 1), "type": "private"},
-                "text": params.get("text", ""),
-            }
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def sent(self, endpoint: str) -> list[dict[str, Any]]:
-        """Parameters of every call to one endpoint."""
-        return [params for name, params in self.calls if name == endpoint]
 
 
 @pytest.fixture
@@ -173,7 +121,7 @@ class TestRendering:
             failures=2,
             last_error="<b>boom</b>",
         )
-        text = render_feed_list([feed])
+        text = feed_list([feed])
         assert "<script>" not in text
         assert "&lt;script&gt;" in text
         assert "&amp;b=&lt;2&gt;" in text
@@ -189,7 +137,7 @@ class TestRendering:
             text="body",
         )
         incident = scripted_incident("<b>Tikrit</b>")
-        text = render_outcome(
+        text = ingest_message(
             IngestOutcome(report=report, new_incidents=[incident], notes=["toll <rose>"])
         )
         assert "<script>" not in text
@@ -200,7 +148,7 @@ class TestRendering:
         assert "&lt;b&gt;Tikrit" in text
 
     def test_empty_list_explains_how_to_add(self) -> None:
-        assert "/feed_add" in render_feed_list([])
+        assert "/feed_add" in feed_list([])
 
 
 class TestCommands:
@@ -294,13 +242,14 @@ class TestIngestUrl:
         )
         (sent,) = request.sent("sendMessage")
         assert "Blast &amp; fire near Tikrit" in sent["text"]
-        assert "new: Tikrit" in sent["text"]
+        assert "New incidents: 1" in sent["text"]
+        assert "Tikrit" in sent["text"]
 
     async def test_outcome_rendering_duplicate(self, world: FeedWorld) -> None:
         world.server.route("/story", body=article_page())
         await world.feeds.ingest_url(world.server.url("/story"))
         again = await world.feeds.ingest_url(world.server.url("/story"))
-        assert render_outcome(again).startswith("I already have that report")
+        assert ingest_message(again).startswith("Already have this report")
 
 
 class TestUsageAndButtons:

@@ -81,13 +81,16 @@ class TestMakeReport:
             "  Body\x00 text  ",
             fetched_at=NOW,
             url="javascript:evil()",
-            title="<b>Title</b>",
+            title="  Two\n killed\u202e in <Basra>  ",
+            outlet="Example <News>",
             published_at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3))),
             origin="web",
         )
         assert report.text == "Body text"
         assert report.url is None
-        assert report.title == "Title"
+        # Plain text, never read as markup (the renderers escape it): only spacing is cleaned.
+        assert report.title == "Two killed in <Basra>"
+        assert report.outlet == "Example <News>"
         assert report.published_at == dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
         assert report.content_hash == content_hash("Body text")
 

@@ -90,7 +90,7 @@ def extractor() -> ScriptedExtractor:
 
 
 def simple_find_match(incident: Incident, candidates: Sequence[Incident]) -> Incident | None:
-    """Same place, same day, same event type: the same event (B2's real rule is richer)."""
+    """Same place, same day, same event type: the same event (the real rule is richer)."""
     for candidate in candidates:
         if (
             candidate.location.key == incident.location.key
@@ -102,7 +102,7 @@ def simple_find_match(incident: Incident, candidates: Sequence[Incident]) -> Inc
 
 
 class SimpleMerge:
-    """A merge result with B2's MergeResult shape."""
+    """A merge result with bot.extract.merge.MergeResult's shape."""
 
     def __init__(self, existing: Incident, new: Incident) -> None:
         urls = {s.url for s in existing.sources}

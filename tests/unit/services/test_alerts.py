@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.domain import GeoPrecision, Incident, OutboxKind, SubscriptionKind
+from bot.domain import AlertPayload, GeoPrecision, Incident, OutboxKind, SubscriptionKind
 from bot.domain.views import Target
 from bot.services import Services
 from bot.services.alerts import alert_key
@@ -124,7 +124,8 @@ class TestMatching:
         assert incident.id is not None
         message = await storage.outbox.get_by_key(alert_key(1, incident.id))
         assert message is not None
-        assert message.payload["matched"] == sorted(
+        assert isinstance(message.payload, AlertPayload)
+        assert message.payload.matched == sorted(
             ["Basra", "Basra governorate", "Asaib Ahl al-Haq"]
         )
 
@@ -183,9 +184,10 @@ class TestPayload:
         assert message is not None
         assert message.kind is OutboxKind.ALERT
         assert message.incident_id == incident.id
-        assert Incident.model_validate(message.payload["incident"]) == incident
-        assert message.payload["note"] is None
-        assert "<" not in str(message.payload)
+        assert isinstance(message.payload, AlertPayload)
+        assert message.payload.incidents == [incident]
+        assert message.payload.note is None
+        assert "<" not in message.payload.model_dump_json()
 
     async def test_quiet_hours_make_the_alert_silent(
         self, services: Services, storage: Storage, clock: MutableClock
@@ -203,8 +205,8 @@ class TestPayload:
         loud = await storage.outbox.get_by_key(alert_key(2, incident.id))
         assert quiet is not None
         assert loud is not None
-        assert quiet.payload["disable_notification"] is True
-        assert loud.payload["disable_notification"] is False
+        assert quiet.payload.disable_notification is True
+        assert loud.payload.disable_notification is False
 
 
 class TestDueTime:

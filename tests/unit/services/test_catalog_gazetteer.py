@@ -1,4 +1,4 @@
-"""The catalog over the real packaged gazetteer and actor registry (B1)."""
+"""The catalog over the real packaged gazetteer and actor registry (bot/data)."""
 
 from __future__ import annotations
 

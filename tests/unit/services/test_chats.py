@@ -6,7 +6,15 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage, OutboxStatus, SubscriptionKind
+from bot.domain import (
+    Chat,
+    ChatType,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    SubscriptionKind,
+    TextPayload,
+)
 from bot.domain.views import Target
 from bot.services import Services
 from bot.services.chats import in_quiet_hours, next_digest_at, parse_clock
@@ -163,7 +171,7 @@ class TestReachability:
                 chat_id=5,
                 kind=OutboxKind.NOTICE,
                 idempotency_key="notice:5:1",
-                payload={"text": "hello"},
+                payload=TextPayload(text="hello"),
                 next_attempt_at=clock.now(),
             )
         )

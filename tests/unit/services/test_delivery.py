@@ -11,7 +11,17 @@ from typing import Any
 
 import pytest
 
-from bot.domain import Chat, ChatType, OutboxKind, OutboxMessage, OutboxStatus
+from bot.domain import (
+    AlertPayload,
+    Chat,
+    ChatType,
+    Incident,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    TextPayload,
+    UpdatePayload,
+)
 from bot.ports import SendResult, SendStatus
 from bot.services.delivery import DeliveryLimits, Dispatcher, Pacer, in_quiet_hours
 
@@ -165,15 +175,30 @@ def incident_json(incident_id: int) -> dict[str, Any]:
     }
 
 
-def alert(chat_id: int, incident_id: int, when: dt.datetime = NOW) -> OutboxMessage:
+def alert(
+    chat_id: int,
+    incident_id: int,
+    when: dt.datetime = NOW,
+    *,
+    matched: tuple[str, ...] = (),
+    silent: bool = False,
+) -> OutboxMessage:
+    incident = Incident.model_validate(incident_json(incident_id))
     return OutboxMessage(
         chat_id=chat_id,
         kind=OutboxKind.ALERT,
         idempotency_key=f"alert:{chat_id}:{incident_id}",
-        payload={"incident": incident_json(incident_id), "note": None},
+        payload=AlertPayload(
+            incidents=[incident], matched=list(matched), disable_notification=silent
+        ),
         next_attempt_at=when,
         incident_id=incident_id,
     )
+
+
+def text_of(message: OutboxMessage) -> str:
+    assert isinstance(message.payload, TextPayload)
+    return message.payload.text
 
 
 def notice(chat_id: int, n: int, kind: OutboxKind = OutboxKind.NOTICE) -> OutboxMessage:
@@ -181,7 +206,7 @@ def notice(chat_id: int, n: int, kind: OutboxKind = OutboxKind.NOTICE) -> Outbox
         chat_id=chat_id,
         kind=kind,
         idempotency_key=f"notice:{chat_id}:{n}",
-        payload={"text": f"notice {n}"},
+        payload=TextPayload(text=f"notice {n}"),
         next_attempt_at=NOW,
     )
 
@@ -280,15 +305,15 @@ class TestGrouping:
     async def test_burst_of_alerts_becomes_one_message(
         self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
     ) -> None:
-        rows = [alert(1, n) for n in range(1, 5)]
-        rows[0].payload["matched"] = ["Basra"]
-        rows[2].payload["matched"] = ["AAH", "Basra"]
+        matched = {1: ("Basra",), 3: ("AAH", "Basra")}
+        rows = [alert(1, n, matched=matched.get(n, ())) for n in range(1, 5)]
         await queue(storage, *rows)
         await make_dispatcher(storage, notifier, vtime).run_once()
         assert len(notifier.sent) == 1
         payload = notifier.sent[0][1].payload
-        assert payload["matched"] == ["Basra", "AAH"]
-        assert [item["id"] for item in payload["incidents"]] == [1, 2, 3, 4]
+        assert isinstance(payload, AlertPayload)
+        assert payload.matched == ["Basra", "AAH"]
+        assert [item.id for item in payload.incidents] == [1, 2, 3, 4]
         rows = list(storage.outbox.rows.values())
         assert {row.status for row in rows} == {OutboxStatus.SENT}
         assert len({row.sent_message_id for row in rows}) == 1
@@ -301,7 +326,9 @@ class TestGrouping:
             chat_id=1,
             kind=OutboxKind.UPDATE,
             idempotency_key="update:1:7:2",
-            payload={"incident": incident_json(7), "note": "toll rose"},
+            payload=UpdatePayload(
+                incident=Incident.model_validate(incident_json(7)), note="toll rose"
+            ),
             next_attempt_at=NOW,
             reply_to_key="alert:1:7",
         )
@@ -328,14 +355,13 @@ class TestGrouping:
         self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
     ) -> None:
         storage.chats.chats[1] = Chat(id=1, quiet_start=dt.time(11), quiet_end=dt.time(13))
-        stale = alert(2, 2)
-        stale.payload["disable_notification"] = True  # queued in quiet hours, sent after
+        stale = alert(2, 2, silent=True)  # queued in quiet hours, sent after
         await queue(storage, alert(1, 1), notice(1, 1), stale)
         await make_dispatcher(storage, notifier, vtime).run_once()
         by_chat = {(m.chat_id, m.kind): m.payload for _, m, _ in notifier.sent}
-        assert by_chat[1, OutboxKind.ALERT]["disable_notification"] is True
-        assert "disable_notification" not in by_chat[1, OutboxKind.NOTICE]
-        assert by_chat[2, OutboxKind.ALERT]["disable_notification"] is False
+        assert by_chat[1, OutboxKind.ALERT].disable_notification is True
+        assert by_chat[1, OutboxKind.NOTICE].disable_notification is False  # never touched
+        assert by_chat[2, OutboxKind.ALERT].disable_notification is False
 
 
 class TestFailures:
@@ -463,7 +489,7 @@ class TestLifecycle:
         again = Dispatcher(storage, second, FixedClock(), limits=limits)  # type: ignore[arg-type]
         await again.run_once()
         assert statuses(storage) == [OutboxStatus.SENT] * 5
-        texts = [m.payload["text"] for _, m, _ in notifier.sent + second.sent]
+        texts = [text_of(m) for _, m, _ in notifier.sent + second.sent]
         assert sorted(texts) == sorted(f"notice {n}" for n in range(5))
 
 
@@ -550,9 +576,12 @@ class TestBurstWindow:
             stop.set()
             await asyncio.wait_for(task, 10)
         payloads = [message.payload for _, message, _ in notifier.sent]
-        assert payloads[0]["incident"]["id"] == 1
         assert len(payloads) == 2
-        assert [item["id"] for item in payloads[1]["incidents"]] == [2, 3]
+        assert all(isinstance(payload, AlertPayload) for payload in payloads)
+        assert [[i.id for i in p.incidents] for p in payloads if isinstance(p, AlertPayload)] == [
+            [1],
+            [2, 3],
+        ]
 
 
 class TestUnexpectedErrors:
@@ -583,7 +612,7 @@ class TestUnexpectedErrors:
         stop.set()
         await asyncio.wait_for(task, 5)
         assert statuses(storage) == [OutboxStatus.SENT] * 3
-        texts = [m.payload["text"] for _, m, _ in notifier.sent]
+        texts = [text_of(m) for _, m, _ in notifier.sent]
         # The row whose mark_sent failed went out twice (the documented window); no other did.
         assert texts.count("notice 0") == 1
         assert texts.count("notice 1") == 2

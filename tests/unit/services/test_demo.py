@@ -49,7 +49,7 @@ def test_a_broken_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 class TestWithTheRealEngine:
-    """The demo through B2's rules engine and real SQLite: what `sitrep demo` shows."""
+    """The demo through the rules extractor and real SQLite: what `sitrep demo` shows."""
 
     async def test_green_zone_alert_then_update_and_basra_factions(
         self, tmp_path: Path, clock: MutableClock, settings: Settings

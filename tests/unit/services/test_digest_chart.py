@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import OutboxKind, SubscriptionKind
+from bot.domain import ChartPayload, OutboxKind, SubscriptionKind
 from bot.domain.views import Target
-from bot.domain.visuals import Bucket, StatsSeries
+from bot.domain.visuals import Bucket
 from bot.services import Services
 from bot.services.digests import digest_chart_key, digest_key
 from bot.services.errors import UserError
@@ -94,8 +94,9 @@ class TestQueued:
         chart = await storage.outbox.get_by_key(digest_chart_key(1, TODAY))
         assert chart is not None
         assert chart.kind is OutboxKind.DIGEST
-        assert chart.payload["disable_notification"] is True
-        series = StatsSeries.model_validate(chart.payload["chart"])
+        assert isinstance(chart.payload, ChartPayload)
+        assert chart.payload.disable_notification is True
+        series = chart.payload.chart
         assert series.bucket is Bucket.DAY
         assert series.title == "Basra governorate"
         assert sum(p.incidents for p in series.current) == 2  # not Kirkuk's

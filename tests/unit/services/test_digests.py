@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.config import Settings
-from bot.domain import Digest, OutboxKind, SubscriptionKind
+from bot.domain import Digest, DigestPayload, OutboxKind, SubscriptionKind
 from bot.domain.views import Target
 from bot.services import Services, build_services
 from bot.services.digests import digest_key
@@ -165,7 +165,8 @@ class TestQueueDue:
         assert baghdad is not None
         assert new_york is not None
         assert baghdad.kind is OutboxKind.DIGEST
-        digest = Digest.model_validate(baghdad.payload["digest"])
+        assert isinstance(baghdad.payload, DigestPayload)
+        digest = baghdad.payload.digest
         assert digest.window_end == DIGEST_30_AUG
         assert digest.total == 2  # Green Zone and Sadr City, within Baghdad
         assert await outbox_counts(storage) == {"pending": 3}
@@ -246,4 +247,4 @@ class TestQueueDue:
         assert await services.digests.queue_due() == 1
         message = await storage.outbox.get_by_key(digest_key(1, dt.date(2022, 8, 30)))
         assert message is not None
-        assert message.payload["disable_notification"] is True
+        assert message.payload.disable_notification is True

@@ -7,15 +7,24 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import DatePrecision, OutboxKind, OutboxMessage, SubEventType, SubscriptionKind
+from bot.domain import (
+    AlertPayload,
+    DatePrecision,
+    OutboxKind,
+    OutboxMessage,
+    SubEventType,
+    SubscriptionKind,
+    TextPayload,
+    UpdatePayload,
+)
 from bot.domain.views import Target
 from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.pipeline import build_rules_extractor
+from bot.ingest.text import content_hash
 from bot.services import Services, build_services
 from bot.services.alerts import alert_key, update_key
 from bot.services.errors import UserError
-from bot.services.ingestion import content_hash
 from storage.base import Storage
 from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
 from tests.unit.services.conftest import (
@@ -174,8 +183,9 @@ class TestUpdates:
         assert update is not None
         assert update.kind is OutboxKind.UPDATE
         assert update.reply_to_key == alert_key(1, incident_id)
-        assert update.payload["note"] == "death toll rose from 15 to 30"
-        assert update.payload["incident"]["killed"]["min"] == 30
+        assert isinstance(update.payload, UpdatePayload)
+        assert update.payload.note == "death toll rose from 15 to 30"
+        assert update.payload.incident.killed.min == 30
         detail = await services.queries.incident(incident_id)
         assert [r.note for r in detail.revisions] == ["death toll rose from 15 to 30"]
         assert len(detail.incident.sources) == 2
@@ -204,7 +214,8 @@ class TestUpdates:
         assert late is not None
         assert late.kind is OutboxKind.ALERT
         assert late.reply_to_key is None
-        assert late.payload["note"] == "death toll rose from 15 to 30"
+        assert isinstance(late.payload, AlertPayload)
+        assert late.payload.note == "death toll rose from 15 to 30"
         assert await storage.outbox.get_by_key(update_key(2, incident_id, 2)) is None
 
     async def test_a_toll_crossing_the_threshold_alerts_for_the_first_time(
@@ -368,7 +379,8 @@ class TestSlowExtraction:
         notice = await storage.outbox.get_by_key(f"unextracted:{outcome.report.id}:42")
         assert notice is not None
         assert (notice.chat_id, notice.kind) == (42, OutboxKind.NOTICE)
-        assert f"Report {outcome.report.id}" in notice.payload["text"]
+        assert isinstance(notice.payload, TextPayload)
+        assert f"Report {outcome.report.id}" in notice.payload.text
         assert await outbox_counts(storage) == {"pending": 1}
         status = await services.admin.status()
         assert status.last_error is not None

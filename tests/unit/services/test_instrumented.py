@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from bot.domain import Incident, OutboxKind, OutboxMessage, Report
+from bot.domain import Incident, OutboxKind, OutboxMessage, Report, TextPayload
 from bot.ports import SendResult, SendStatus
 from bot.services.instrumented import InstrumentedNotifier, TimedExtractor
 from tests.fakes import FixedClock
@@ -65,6 +65,7 @@ def message(created_at: dt.datetime | None) -> OutboxMessage:
         chat_id=1,
         kind=OutboxKind.ALERT,
         idempotency_key="alert:1:1",
+        payload=TextPayload(text="x"),
         next_attempt_at=NOW,
         created_at=created_at,
     )

@@ -1,0 +1,274 @@
+"""Asking: /latest, /city, /province, /faction, /incident, /stats, /search and their pages."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.domain import SubscriptionKind
+from bot.domain.views import StatsResult, Target
+from bot.services.errors import UserError
+from bot.services.periods import split_trailing_period
+from handlers import render
+from handlers.callbacks import (
+    LatestPage,
+    SearchPage,
+    Subscribe,
+    TargetPage,
+    TargetStats,
+    decode,
+    matching,
+    period_code,
+    period_text,
+)
+from handlers.common import (
+    PAGE_SIZE,
+    AnyApplication,
+    Context,
+    Toolkit,
+    add_commands,
+    answer,
+    button,
+    checked_arg,
+    edit_or_send,
+    pager,
+    safe,
+    send,
+)
+
+if TYPE_CHECKING:
+    from handlers.visuals import VisualHandlers
+
+MAX_LATEST = 50
+MAX_SEARCH_CHARS = 300
+_SEARCHES_KEPT = 500
+_LIST_COMMAND = {
+    SubscriptionKind.PLACE: "city",
+    SubscriptionKind.ADMIN1: "province",
+    SubscriptionKind.ACTOR: "faction",
+}
+
+
+def _period_phrase(label: str) -> str:
+    """ "last 7 days" -> "in the last 7 days"; "2022-08-29" -> "on 2022-08-29"."""
+    if label.startswith("last "):
+        return f"in the {label}"
+    if label[:1].isdigit():
+        return f"from {label}" if " to " in label else f"on {label}"
+    return label
+
+
+class SearchMemory:
+    """The words behind each search's page buttons (a short token fits in callback data)."""
+
+    def __init__(self, size: int = _SEARCHES_KEPT) -> None:
+        """Keep the ``size`` most recent searches."""
+        self._size = size
+        self._words: OrderedDict[str, str] = OrderedDict()
+
+    def remember(self, words: str) -> str:
+        """The token for ``words``."""
+        token = hashlib.sha1(words.encode(), usedforsecurity=False).hexdigest()[:10]
+        self._words[token] = words
+        self._words.move_to_end(token)
+        while len(self._words) > self._size:
+            self._words.popitem(last=False)
+        return token
+
+    def recall(self, token: str) -> str | None:
+        """The words of a token, or None once forgotten."""
+        return self._words.get(token)
+
+
+class LookupHandlers:
+    """Commands that show incidents, and the buttons that page through them."""
+
+    def __init__(self, kit: Toolkit, visuals: VisualHandlers | None = None) -> None:
+        """Answer through ``kit``; ``visuals`` adds charts and map buttons when wired in."""
+        self.kit = kit
+        self.services = kit.services
+        self.visuals = visuals
+        self.searches = SearchMemory()
+
+    def register(self, application: AnyApplication) -> None:
+        """The lookup commands and their page buttons."""
+        commands = {
+            "latest": self.cmd_latest,
+            "city": self.cmd_city,
+            "province": self.cmd_province,
+            "faction": self.cmd_faction,
+            "incident": self.cmd_incident,
+            "stats": self.cmd_stats,
+            "search": self.cmd_search,
+        }
+        add_commands(application, commands)
+        pattern = matching(LatestPage, TargetPage, TargetStats, SearchPage)
+        application.add_handler(CallbackQueryHandler(safe(self.on_button), pattern=pattern))
+
+    # ---- commands ------------------------------------------------------------------------
+
+    async def cmd_latest(self, update: Update, context: Context) -> None:
+        """/latest [N]: the newest incidents."""
+        await self.kit.ensure_chat(update)
+        arg = checked_arg(update)
+        size = PAGE_SIZE
+        if arg:
+            if not arg.isdigit() or not 1 <= int(arg) <= MAX_LATEST:
+                raise UserError(
+                    f"/latest takes a number from 1 to {MAX_LATEST}.", usage="Example: /latest 10"
+                )
+            size = int(arg)
+        await self.show_latest(update, size, 1)
+
+    async def show_latest(
+        self, update: Update, size: int = PAGE_SIZE, page: int = 1, *, edit: bool = True
+    ) -> None:
+        """A page of the newest incidents (``edit``: in place of a pressed button's message)."""
+        result = await self.services.queries.latest(size, page)
+        text = render.page_message("Latest incidents", result, empty="No incidents stored yet.")
+        markup = pager(result, lambda p: LatestPage(size, p))
+        await (edit_or_send if edit else send)(update, text, markup)
+
+    async def cmd_city(self, update: Update, context: Context) -> None:
+        """/city <name> [period]."""
+        await self._lookup(update, SubscriptionKind.PLACE, "/city Basra 7d")
+
+    async def cmd_province(self, update: Update, context: Context) -> None:
+        """/province <name> [period]."""
+        await self._lookup(update, SubscriptionKind.ADMIN1, "/province Basra 30d")
+
+    async def cmd_faction(self, update: Update, context: Context) -> None:
+        """/faction <name> [period]."""
+        await self._lookup(update, SubscriptionKind.ACTOR, "/faction AAH 30d")
+
+    async def _lookup(self, update: Update, kind: SubscriptionKind, example: str) -> None:
+        chat_id = await self.kit.ensure_chat(update)
+        name, period = split_trailing_period(checked_arg(update))
+        if not name:
+            raise UserError("Tell me which one.", usage=f"Example: {example}")
+        # Validate the period before resolving, so a typo there is reported as such.
+        self.services.queries.parse_period(period, await self.kit.chat_timezone(chat_id))
+        resolution = await self.kit.resolve(kind, name, chat_id)
+        code = period_code(period)
+        target = await self.kit.unique_or_choose(
+            update, resolution, lambda t: TargetPage(t.kind, t.key, code), example
+        )
+        if target is not None:
+            await self.show_target(update, target, period, 1)
+
+    async def show_target(
+        self, update: Update, target: Target, period_text: str | None, page: int
+    ) -> None:
+        """A page of a target's incidents, with subscribe, stats and page buttons."""
+        timezone = await self.kit.update_timezone(update)
+        queries = self.services.queries
+        period = queries.parse_period(period_text, timezone) if period_text else None
+        result = await queries.for_target(target, period, page, PAGE_SIZE)
+        title = target.label
+        empty = f"No incidents recorded for {title}."
+        if period is not None:
+            # "0 incidents" in the last week must not read as "never": point to the archive.
+            empty = (
+                f"Nothing recorded for {title} {_period_phrase(period.label)}.\n"
+                f"Every incident: /{_LIST_COMMAND[target.kind]} {title}"
+            )
+        code = period_code(period_text)
+        subscribe = button(f"🔔 Subscribe to {title}", Subscribe(target.kind, target.key))
+        stats = button("📊 Stats", TargetStats(target.kind, target.key, code))
+        markup = pager(
+            result, lambda p: TargetPage(target.kind, target.key, code, p), [subscribe, stats]
+        )
+        await edit_or_send(update, render.page_message(title, result, empty=empty), markup)
+
+    async def cmd_incident(self, update: Update, context: Context) -> None:
+        """/incident <id>: the full record."""
+        await self.kit.ensure_chat(update)
+        arg = checked_arg(update).lstrip("#")
+        if not arg.isdigit() or len(arg) > 12:
+            raise UserError("Which incident? Give its number.", usage="Example: /incident 12")
+        await self.show_incident(update, int(arg))
+
+    async def show_incident(
+        self, update: Update, incident_id: int, *, heading: str | None = None
+    ) -> None:
+        """The full record of one incident (with its place on the map, when known)."""
+        detail = await self.services.queries.incident(incident_id)
+        if heading is not None:
+            await send(update, heading)
+        markup = self.visuals.incident_markup(detail.incident) if self.visuals else None
+        text = render.incident_detail(
+            detail.incident, detail.revisions, min_confidence=detail.min_confidence
+        )
+        await send(update, text, markup)
+
+    async def cmd_stats(self, update: Update, context: Context) -> None:
+        """/stats [place|faction] [period]."""
+        chat_id = await self.kit.ensure_chat(update)
+        name, period_text = split_trailing_period(checked_arg(update))
+        timezone = await self.kit.chat_timezone(chat_id)
+        queries = self.services.queries
+        period = queries.parse_period(period_text, timezone) if period_text else None
+        target = None
+        if name:
+            code = period_code(period_text)
+            target = await self.kit.unique_or_choose(
+                update,
+                await self.kit.resolve(None, name),
+                lambda t: TargetStats(t.kind, t.key, code),
+                "/stats Basra 30d",
+            )
+            if target is None:
+                return
+        await self.send_stats(update, await queries.stats(target, period, timezone=timezone))
+
+    async def send_stats(self, update: Update, result: StatsResult) -> None:
+        """The numbers, then the chart (when charts are wired in)."""
+        await send(update, render.stats_message(result))
+        if self.visuals is not None:
+            await self.visuals.send_stats_chart(update, result)
+
+    async def cmd_search(self, update: Update, context: Context) -> None:
+        """/search <words>: full-text search."""
+        await self.kit.ensure_chat(update)
+        await self.show_search(update, checked_arg(update, MAX_SEARCH_CHARS), 1)
+
+    async def show_search(self, update: Update, words: str, page: int) -> None:
+        """A page of search results."""
+        result = await self.services.queries.search(words, page, PAGE_SIZE)
+        token = self.searches.remember(words)
+        text = render.page_message(f"Search: {words}", result, empty="Nothing matches.")
+        await edit_or_send(update, text, pager(result, lambda p: SearchPage(token, p)))
+
+    # ---- buttons -------------------------------------------------------------------------
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """A page, stats or search button; always answers the callback query."""
+        query = update.callback_query
+        if query is None:
+            return
+        match decode(query.data):
+            case LatestPage(size, page):
+                await self.show_latest(update, min(size, MAX_LATEST) or PAGE_SIZE, page)
+            case TargetPage(kind, key, code, page):
+                target = await self.kit.target(kind, key)
+                await self.show_target(update, target, period_text(code), page)
+            case TargetStats(kind, key, code):
+                target = await self.kit.target(kind, key)
+                await self.show_stats_of(update, target, period_text(code))
+            case SearchPage(token, page):
+                words = self.searches.recall(token)
+                if words is None:
+                    raise UserError("This list has expired; run /search again.")
+                await self.show_search(update, words, page)
+        await answer(query)
+
+    async def show_stats_of(self, update: Update, target: Target, period_text: str | None) -> None:
+        """The numbers of one target in a period."""
+        timezone = await self.kit.update_timezone(update)
+        queries = self.services.queries
+        period = queries.parse_period(period_text, timezone) if period_text else None
+        await self.send_stats(update, await queries.stats(target, period, timezone=timezone))
