@@ -238,7 +238,6 @@ LONG_FUNCTIONS_ALLOWED: dict[str, str] = {
     "bot/ingest/export.py:incident_row": "one CSV column a line, in the file's column order",
     "bot/ingest/files.py:acled_row_to_incident": "one ACLED column a line, read in order",
     "storage/sqlite/incidents.py:_incident_filter": "one SQL condition per IncidentQuery field",
-    "storage/sqlite/incidents.py:update": "one UPDATE of an incident and its child rows",
 }
 
 
