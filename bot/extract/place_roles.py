@@ -74,7 +74,7 @@ _SETTING = re.compile(
     rf"\bwhere\s+the\s+(?:[\w'-]+\s+){{0,2}}{_EVENT_NOUN}\s+{_HAPPENED}\b"
 )
 # Right after a name: an apposition that makes it the scene even when the words before gave
-# it another role ("a resident of Bir al-Abd, the north Sinai town where the attack took place").
+# it another role ("a shopkeeper from Rafah, the border town where the raid happened").
 _SCENE_AFTER = re.compile(
     rf"^,?\s+(?:the|a)\s+(?:[\w'-]+\s+){{0,4}}(?:town|city|village|area|district|region|"
     rf"province|neighbou?rhood|camp|site|market)\s+where\s+the\s+(?:[\w'-]+\s+){{0,2}}"

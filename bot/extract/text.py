@@ -180,7 +180,7 @@ _BACKGROUND_SPLIT_RE = re.compile(
     r"\d+)\s+(?:days?|weeks?|months?|hours?)\s+(?:after|before|since)|days\s+after|"
     r"weeks\s+after|hours\s+after|months\s+after|(?:comes?|came)\s+(?:days?\s+|a\s+day\s+|weeks?\s+)?"
     r"(?:after|as|amid)|in\s+retaliation|"
-    # A comparison with an earlier event: "carried grim echoes of an attack in January".
+    # A comparison with an earlier event: "the raid had echoes of a bombing last year".
     r"(?:grim\s+|eerie\s+)?echoes\s+of|reminiscent\s+of|recall(?:s|ed|ing)\s+(?:an?|the)|"
     r"similar\s+to\s+(?:an?|the))\b)",
     re.IGNORECASE,

@@ -42,8 +42,8 @@ def test_a_short_form_is_the_place_its_long_form_named(engine: RulesExtractor) -
     # and the January attack the report recalls is background with its own toll.
     text = (
         "Gunmen burst into a party in Ciudad Juarez on Friday, killing nine people. The "
-        "Friday night shooting carried grim echoes of an attack on a Juarez teen party in "
-        "January that left 15 people dead."
+        "shooting had echoes of an attack on a Juarez birthday party in January in which "
+        "15 people died."
     )
     lead, *rest = engine.extract_text(text, PUBLISHED)
     assert (lead.location.admin1, lead.killed.min, lead.killed.max) == ("Chihuahua", 9, 9)

@@ -130,9 +130,9 @@ class TestScene:
 
     def test_a_resident_of_the_scene(self, engine: RulesExtractor) -> None:
         text = (
-            "Militants killed nine worshippers at a mosque in Egypt on Friday. "
-            '"It was terrible," said a resident of Bir al-Abd, the Sinai town where the attack '
-            "took place."
+            "Gunmen shot dead nine people praying at a mosque in Egypt on Friday. "
+            '"We heard the shots from home," a shopkeeper from Bir al-Abd, the small Sinai town '
+            "where the attack took place, told reporters."
         )
         incidents = engine.extract_text(text, PUBLISHED)
         assert [i.location.admin1 for i in incidents] == ["North Sinai"]
@@ -156,9 +156,9 @@ def test_a_nationality_of_the_attackers_does_not_place_a_village(engine: RulesEx
     # "Ukrainian troops", "a Ukrainian drone": who acted. The village (unknown to the gazetteer)
     # must not become a look-alike in Ukraine; the report is about the Belgorod region.
     text = (
-        "A resident of a Belgorod region village died after a Ukrainian drone attack, the "
-        "governor said. Ukrainian troops also attacked the village of Petrovka with a drone, "
-        "wounding two people."
+        "The governor said one villager in the Belgorod region was killed when a Ukrainian "
+        "drone struck his house. Ukrainian troops also hit the village of Petrovka with a "
+        "drone, wounding two people."
     )
     incidents = engine.extract_text(text, PUBLISHED)
     assert {i.location.country for i in incidents} == {"RU"}
