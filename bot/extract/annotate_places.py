@@ -298,7 +298,7 @@ class _PlaceReader:
             before = low[max(0, start - 45) : start]
             flags = _mention_flags(before, low[end : end + 40])
             if names_the_scene(low[end : end + 100]):
-                # "a man from Rafah, the town where the raid happened" (the scene, whatever came before)
+                # "a man from Rafah, the town where the raid happened": the scene
                 flags = (False, True, False, False)  # in it, as after "in"
             elif mention_role(low[max(0, start - 60) : start], low[end : end + 40]):
                 flags = None  # an allegiance, an outlet, a speaker, a person, a community
