@@ -130,6 +130,26 @@ class _FigureReader:
         # O(log n) overlap tests: hostile text repeats figures thousands of times
         self.taken = SpanSet()
 
+    def _take(
+        self,
+        match: re.Match[str],
+        kind: FigureKind,
+        low: int | None,
+        high: int | None,
+        status: CountStatus,
+        *,
+        subject: str,
+        generic: bool,
+        additive: bool,
+    ) -> None:
+        """Record the figure ``match`` states (in the clause's own words); its span is read."""
+        start, end = match.start(), match.end()
+        surface = self.clause[start:end]
+        self.figures.append(
+            Figure(kind, low, high, status, start, end, surface, subject, generic, additive)
+        )
+        self.taken.add(start, end)
+
     def subset(self, start: int) -> bool:
         """True when the number follows "including" / "among them" (a part of a total)."""
         return bool(SUBSET_BEFORE.search(self.text[max(0, start - 20) : start]))
@@ -137,18 +157,22 @@ class _FigureReader:
     def bodies(self) -> None:
         """Bodies found ("the bodies of 12 people"), and "no casualties" statements."""
         text = self.text
-        clause = self.clause
         figures = self.figures
         taken = self.taken
         for match in BODIES.finditer(text):
             num = match["num"] or match["num2"]
             value = parse_number(num)
             if value is not None and num not in {"a", "an", "the"}:
-                figures.append(
-                    Figure("killed", value[0], value[0], value[1], match.start(), match.end(),
-                           clause[match.start() : match.end()], "bodies", True, False)
-                )  # fmt: skip
-                taken.add(match.start(), match.end())
+                self._take(
+                    match,
+                    "killed",
+                    value[0],
+                    value[0],
+                    value[1],
+                    subject="bodies",
+                    generic=True,
+                    additive=False,
+                )
 
         for none in find_none(text):
             figures.append(none)
@@ -195,14 +219,7 @@ class _FigureReader:
 
     def subject_first(self) -> None:
         """Subject first: "six civilians and four soldiers were killed"."""
-        text, clause, figures, taken, free, subset = (
-            self.text,
-            self.clause,
-            self.figures,
-            self.taken,
-            self.taken.free,
-            self.subset,
-        )
+        text, free, subset = self.text, self.taken.free, self.subset
         for match in search_all(SUBJECT_FIRST, text):
             if not free(match.start(), match.end()) or subset(match.start()):
                 continue
@@ -246,24 +263,20 @@ class _FigureReader:
             ):
                 # "between 25 and 30 dead": a range, not two groups
                 total, high, status = groups[0][0], groups[1][0], CountStatus.APPROXIMATE
-            figures.append(
-                Figure(kind_or_none, total, high, status, match.start(), match.end(),
-                       clause[match.start() : match.end()], subject,
-                       is_generic(subject) and len(groups) == 1,
-                       additive(text, match.start(), subject, match["num"]))
-            )  # fmt: skip
-            taken.add(match.start(), match.end())
+            self._take(
+                match,
+                kind_or_none,
+                total,
+                high,
+                status,
+                subject=subject,
+                generic=is_generic(subject) and len(groups) == 1,
+                additive=additive(text, match.start(), subject, match["num"]),
+            )
 
     def one_person(self) -> None:
         """One person: "shot dead a village chief and wounded his son"."""
-        text, clause, figures, taken, free, subset = (
-            self.text,
-            self.clause,
-            self.figures,
-            self.taken,
-            self.taken.free,
-            self.subset,
-        )
+        text, free, subset = self.text, self.taken.free, self.subset
         # One person: "shot dead a village chief and wounded his son" (a relative or companion),
         # "A man walking with him was wounded" (described at some length).
         for pattern, after_total in ((RELATIVE, False), (SINGLE_PERSON, True)):
@@ -273,22 +286,21 @@ class _FigureReader:
                 kind_or_none = kind_of(match["verb"])
                 if kind_or_none is None:
                     continue
-                figures.append(
-                    Figure(kind_or_none, 1, 1, CountStatus.EXACT, match.start(), match.end(),
-                           clause[match.start() : match.end()], ONE_PERSON, False, False)
-                )  # fmt: skip
-                taken.add(match.start(), match.end())
+                self._take(
+                    match,
+                    kind_or_none,
+                    1,
+                    1,
+                    CountStatus.EXACT,
+                    subject=ONE_PERSON,
+                    generic=False,
+                    additive=False,
+                )
 
     def verb_first(self) -> None:
         """Verb first: "gunmen killed 12 people", "left three dead"."""
         kind_or_none: FigureKind | None
-        text, clause, figures, taken, free = (
-            self.text,
-            self.clause,
-            self.figures,
-            self.taken,
-            self.taken.free,
-        )
+        text, free = self.text, self.taken.free
         group_nouns: list[re.Match[str]] | None = None
         for match in search_all(VERB_FIRST, text):
             if not free(match.start(), match.end()):
@@ -333,23 +345,20 @@ class _FigureReader:
                 rf"\s*({MOD})\s", text[match.end("verb") : match.start("num") + 1], re.I
             )
             status = modifier_status(mod.group(1) if mod else None, value[1])
-            figures.append(
-                Figure(kind_or_none, value[0], value[0], status, match.start(), match.end(),
-                       clause[match.start() : match.end()], subject, is_generic(subject),
-                       additive(text, match.start(), subject, match["num"]))
-            )  # fmt: skip
-            taken.add(match.start(), match.end())
+            self._take(
+                match,
+                kind_or_none,
+                value[0],
+                value[0],
+                status,
+                subject=subject,
+                generic=is_generic(subject),
+                additive=additive(text, match.start(), subject, match["num"]),
+            )
 
     def noun_form(self) -> None:
         """Noun forms: "the deaths of 12 people", "12 injuries"."""
-        text, clause, figures, taken, free, subset = (
-            self.text,
-            self.clause,
-            self.figures,
-            self.taken,
-            self.taken.free,
-            self.subset,
-        )
+        text, free, subset = self.text, self.taken.free, self.subset
         for match in NOUN_FORM.finditer(text):
             if not free(match.start(), match.end()) or subset(match.start()):
                 continue
@@ -380,12 +389,16 @@ class _FigureReader:
                 re.I,
             )
             status = modifier_status(mod.group(1) if mod else None, value[1])
-            figures.append(
-                Figure(kind, value[0], value[0], status, match.start(), match.end(),
-                       clause[match.start() : match.end()], "", True,
-                       additive(text, match.start(), "", num))
-            )  # fmt: skip
-            taken.add(match.start(), match.end())
+            self._take(
+                match,
+                kind,
+                value[0],
+                value[0],
+                status,
+                subject="",
+                generic=True,
+                additive=additive(text, match.start(), "", num),
+            )
 
     def named_person(self) -> None:
         """One named person ("Sheikh ... was killed") when no other death is counted."""
