@@ -51,20 +51,12 @@ class Choice:
     message_id: int
 
 
-class ConsoleRequest(BaseRequest):
-    """A fake Bot API in the same process: prints messages, answers like Telegram would."""
+class LocalRequest(BaseRequest):
+    """A Bot API answered in this process: each call arrives as its method name and parameters.
 
-    def __init__(self, write: Callable[[str], None], picture_dir: Path | None = None) -> None:
-        """Print through ``write`` (click.echo in the CLI, a list in tests).
-
-        Pictures (charts, maps) are saved under ``picture_dir`` (default: the temp folder).
-        """
-        self._write = write
-        self._message_ids = itertools.count(1)
-        self.choices: list[Choice] = []  # the buttons of the latest message only
-        self.latest_message_id = 0
-        self.sent = 0
-        self.picture_dir = picture_dir or Path(tempfile.gettempdir()) / "sitrep-console"
+    Subclasses answer in ``respond``; uploaded files (sendPhoto) arrive as their bytes under the
+    parameter's name. The console uses it, and so does the tests' recording request.
+    """
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -87,12 +79,36 @@ class ConsoleRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        """Answer one Bot API call."""
+        """Hand one Bot API call to ``respond``."""
         api_method = url.rsplit("/", 1)[-1]
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
             for name, upload in (request_data.multipart_data or {}).items():
                 params[name] = upload[1]
+        return await self.respond(api_method, params)
+
+    async def respond(self, api_method: str, params: dict[str, Any]) -> tuple[int, bytes]:
+        """The HTTP status and JSON body Telegram would send for this call."""
+        raise NotImplementedError
+
+
+class ConsoleRequest(LocalRequest):
+    """A fake Bot API in the same process: prints messages, answers like Telegram would."""
+
+    def __init__(self, write: Callable[[str], None], picture_dir: Path | None = None) -> None:
+        """Print through ``write`` (click.echo in the CLI, a list in tests).
+
+        Pictures (charts, maps) are saved under ``picture_dir`` (default: the temp folder).
+        """
+        self._write = write
+        self._message_ids = itertools.count(1)
+        self.choices: list[Choice] = []  # the buttons of the latest message only
+        self.latest_message_id = 0
+        self.sent = 0
+        self.picture_dir = picture_dir or Path(tempfile.gettempdir()) / "sitrep-console"
+
+    async def respond(self, api_method: str, params: dict[str, Any]) -> tuple[int, bytes]:
+        """Answer one Bot API call (and print what a person would see)."""
         result = self._answer(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.request import BaseRequest, RequestData
+from handlers.console import LocalRequest
 
 BOT_ID = 4242
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep", "username": "sitrep_bot"}
@@ -42,7 +42,7 @@ class Sent:
         ]
 
 
-class RecordingRequest(BaseRequest):
+class RecordingRequest(LocalRequest):
     """Answers the Bot API like Telegram would and records every call."""
 
     def __init__(self) -> None:
@@ -51,32 +51,7 @@ class RecordingRequest(BaseRequest):
         self.fail_edits = False
         self._ids = itertools.count(1)
 
-    async def initialize(self) -> None:
-        """Nothing to open."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        api = url.rsplit("/", 1)[-1]
-        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
-        if request_data is not None and request_data.contains_files:
-            # Uploaded files (sendPhoto): keep their bytes under the parameter's name.
-            for name, upload in (request_data.multipart_data or {}).items():
-                params[name] = upload[1]
+    async def respond(self, api: str, params: dict[str, Any]) -> tuple[int, bytes]:
         sent = Sent(api, params)
         self.calls.append(sent)
         result: Any = True
