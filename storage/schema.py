@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+
+from storage.base import StorageError
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -68,3 +70,21 @@ def load_migrations(package: str = "storage") -> list[Migration]:
         if entry.name.endswith(".sql")
     ]
     return parse_migrations(files)
+
+
+def pending_migrations(
+    migrations: Sequence[Migration], current: int, location: str
+) -> list[Migration]:
+    """The migrations newer than ``current``, in order.
+
+    A database from a newer Sitrep (``current`` above the last migration shipped) is refused
+    with one line: running old code on it could corrupt what the newer code wrote.
+    """
+    latest = migrations[-1].version if migrations else 0
+    if current > latest:
+        msg = (
+            f"database {location} has schema version {current}, newer than this Sitrep knows "
+            f"({latest}); upgrade Sitrep"
+        )
+        raise StorageError(msg)
+    return [migration for migration in migrations if migration.version > current]

@@ -11,7 +11,7 @@ from pathlib import Path
 from storage.base import StorageError
 from storage.postgres.rows import incident_search_text, report_search_text
 from storage.postgres.values import Connection, Op, T
-from storage.schema import Migration, load_migrations
+from storage.schema import Migration, load_migrations, pending_migrations
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +38,6 @@ class PostgresMaintenance:
         return await self._apply_migrations(load_migrations("storage.postgres"))
 
     async def _apply_migrations(self, migrations: Sequence[Migration]) -> list[int]:
-        latest = migrations[-1].version if migrations else 0
-
         async def op(conn: Connection) -> list[int]:
             # First statement of the transaction: however many processes start together, one
             # migrates and the others wait here, then find nothing left to do.
@@ -49,16 +47,8 @@ class PostgresMaintenance:
                 "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
             )
             current = await _version(conn)
-            if current > latest:
-                msg = (
-                    f"database {self.location} has schema version {current}, newer than this "
-                    f"Sitrep knows ({latest}); upgrade Sitrep"
-                )
-                raise StorageError(msg)
             applied: list[int] = []
-            for migration in migrations:
-                if migration.version <= current:
-                    continue
+            for migration in pending_migrations(migrations, current, self.location):
                 for statement in migration.statements:
                     await conn.execute(statement)
                 await conn.execute(

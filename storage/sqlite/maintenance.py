@@ -17,7 +17,7 @@ from storage.base import (
 )
 from storage.fts import fold_for_search
 from storage.identity import stamp_application_id
-from storage.schema import Migration, load_migrations
+from storage.schema import Migration, load_migrations, pending_migrations
 from storage.sqlite.fts_index import _incident_search_values
 from storage.sqlite.values import _MEMORY, Op, T, _fetchall, _fetchone
 
@@ -43,22 +43,12 @@ class SqliteMaintenance:
         return await self._apply_migrations(load_migrations())
 
     async def _apply_migrations(self, migrations: Sequence[Migration]) -> list[int]:
-        latest = migrations[-1].version if migrations else 0
-
         async def op(conn: aiosqlite.Connection) -> list[int]:
             # Read the version inside the write transaction: a second process that migrates
             # at the same moment waits here and then finds nothing left to do.
             current = await _user_version(conn)
-            if current > latest:
-                msg = (
-                    f"database {self.path} has schema version {current}, newer than this "
-                    f"Sitrep knows ({latest}); upgrade Sitrep"
-                )
-                raise StorageError(msg)
             applied: list[int] = []
-            for migration in migrations:
-                if migration.version <= current:
-                    continue
+            for migration in pending_migrations(migrations, current, str(self.path)):
                 for statement in migration.statements:
                     await conn.execute(statement)
                 applied.append(migration.version)
