@@ -18,6 +18,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,18 @@ class _Builder:
         }
 
 
+@dataclass(frozen=True)
+class _Sources:
+    """The loaded sources, with the lookups every section of the build shares."""
+
+    cities: Mapping[str, Mapping[str, Any]]
+    admin1_rows: list[Mapping[str, Any]]
+    world_rows: list[Mapping[str, Any]]
+    gn_admin1: Mapping[tuple[str, str], str]  # (country, GeoNames admin1 code) -> our key
+    overrides: Mapping[str, Mapping[str, Any]]  # GeoNames id -> hand-written refinement
+    members_by_key: Mapping[str, list[Mapping[str, Any]]]  # admin1 key -> its towns
+
+
 def build_index(
     *,
     world: Mapping[str, Mapping[str, Any]],
@@ -185,12 +198,39 @@ def build_index(
     conflict: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Build the index document from already-loaded sources (pure; used by tests on subsets)."""
+    subplaces = list(subplaces)
+    sources = _prepare(
+        world=world,
+        focus=focus,
+        conflict=conflict or {},
+        us_states=us_states,
+        admin1_rows=list(admin1),
+        admin1_world=admin1_world,
+        subplaces=subplaces,
+    )
     builder = _Builder()
+    _add_geonames_places(builder, sources)
+    _add_subplaces(builder, sources, subplaces)
+    _add_table_admin1(builder, sources)
+    _add_derived_divisions(builder, sources, us_states)
+    _add_countries(builder, sources, countries)
+    return builder.output()
+
+
+def _prepare(
+    *,
+    world: Mapping[str, Mapping[str, Any]],
+    focus: Mapping[str, Mapping[str, Any]],
+    conflict: Mapping[str, Mapping[str, Any]],
+    us_states: Mapping[str, Mapping[str, Any]],
+    admin1_rows: list[Mapping[str, Any]],
+    admin1_world: Iterable[Mapping[str, Any]],
+    subplaces: list[Mapping[str, Any]],
+) -> _Sources:
     cities: dict[str, Mapping[str, Any]] = {}
-    for source in (conflict or {}, world, focus):
+    for source in (conflict, world, focus):
         for city in source.values():
             cities[str(city["geonameid"])] = city
-    admin1_rows = list(admin1)
     gn_admin1 = {
         (row["country"], row["geonames"]): row["key"] for row in admin1_rows if row["geonames"]
     }
@@ -201,20 +241,35 @@ def build_index(
     ]
     for row in world_rows:
         gn_admin1[(row["country"], row["geonames"])] = _world_admin1_key(row)
-    overrides = {str(p["gn"]): p for p in subplaces if "gn" in p}
-
-    # Places from GeoNames.
+    members_by_key: dict[str, list[Mapping[str, Any]]] = {}
     for gid in sorted(cities, key=int):
         city = cities[gid]
+        member_key = gn_admin1.get((city["countrycode"], city.get("admin1code") or ""))
+        if member_key is not None:
+            members_by_key.setdefault(member_key, []).append(city)
+    return _Sources(
+        cities=cities,
+        admin1_rows=admin1_rows,
+        world_rows=world_rows,
+        gn_admin1=gn_admin1,
+        overrides={str(p["gn"]): p for p in subplaces if "gn" in p},
+        members_by_key=members_by_key,
+    )
+
+
+def _add_geonames_places(builder: _Builder, sources: _Sources) -> None:
+    """Places from GeoNames, refined by the hand-written tables' "gn" rows."""
+    for gid in sorted(sources.cities, key=int):
+        city = sources.cities[gid]
         country = city["countrycode"]
         deep = country in FOCUS_DEEP or country in FOCUS
-        override = overrides.get(gid)
+        override = sources.overrides.get(gid)
         name = city["name"]
         display = _deaccent(name) if country in DEACCENT_COUNTRIES else name
         if override:
             display = override["name"]
         key = f"gn:{gid}"
-        admin1_key = gn_admin1.get((country, city.get("admin1code") or ""))
+        admin1_key = sources.gn_admin1.get((country, city.get("admin1code") or ""))
         builder.add_entry(
             [
                 key, "place", display, country, admin1_key,
@@ -225,30 +280,39 @@ def build_index(
         )  # fmt: skip
         builder.add_name(key, name, primary=True)
         builder.add_name(key, display, primary=True)
-        alternates = city.get("alternatenames") or ()
-        min_population = (
-            CONFLICT_ALTERNATES_MIN_POPULATION
-            if country in CONFLICT_COUNTRIES
-            else WORLD_ALTERNATES_MIN_POPULATION
-        )
-        if not deep and int(city.get("population") or 0) < min_population:
-            alternates = ()
-        for alt in alternates:
-            if _useful_alternate(alt, deep=deep):
-                builder.add_name(key, alt, primary=False)
+        for alt in _alternates(city, deep=deep):
+            builder.add_name(key, alt, primary=False)
         if override:
             for alias in override.get("aliases", ()):
                 builder.add_name(key, alias, primary=True)
             for alias in override.get("remove_aliases", ()):
                 builder.remove_name(key, alias)
 
-    # Sub-places GeoNames lacks.
+
+def _alternates(city: Mapping[str, Any], *, deep: bool) -> list[str]:
+    """The GeoNames alternate names worth indexing (none for small towns outside focus)."""
+    min_population = (
+        CONFLICT_ALTERNATES_MIN_POPULATION
+        if city["countrycode"] in CONFLICT_COUNTRIES
+        else WORLD_ALTERNATES_MIN_POPULATION
+    )
+    if not deep and int(city.get("population") or 0) < min_population:
+        return []
+    return [alt for alt in city.get("alternatenames") or () if _useful_alternate(alt, deep=deep)]
+
+
+def _add_subplaces(
+    builder: _Builder, sources: _Sources, subplaces: Iterable[Mapping[str, Any]]
+) -> None:
+    """Sub-places GeoNames lacks (hand-written "key" rows)."""
     for place in subplaces:
         if "gn" in place:
             continue
         key = place["key"]
-        parent = cities.get(str(place.get("parent", "")).removeprefix("gn:"))
-        timezone = parent["timezone"] if parent else _country_timezone(place["country"], cities)
+        parent = sources.cities.get(str(place.get("parent", "")).removeprefix("gn:"))
+        timezone = (
+            parent["timezone"] if parent else _country_timezone(place["country"], sources.cities)
+        )
         builder.add_entry(
             [
                 key, "place", place["name"], place["country"], place["admin1"],
@@ -259,17 +323,12 @@ def build_index(
         for alias in (place["name"], *place.get("aliases", ())):
             builder.add_name(key, alias, primary=True)
 
-    members_by_key: dict[str, list[Mapping[str, Any]]] = {}
-    for gid in sorted(cities, key=int):
-        city = cities[gid]
-        member_key = gn_admin1.get((city["countrycode"], city.get("admin1code") or ""))
-        if member_key is not None:
-            members_by_key.setdefault(member_key, []).append(city)
 
-    # Governorates / provinces.
-    for row in admin1_rows:
+def _add_table_admin1(builder: _Builder, sources: _Sources) -> None:
+    """Governorates / provinces from the hand-written admin1 table (checked against GeoNames)."""
+    for row in sources.admin1_rows:
         key = row["key"]
-        capital = cities.get(str(row["capital"]))
+        capital = sources.cities.get(str(row["capital"]))
         if capital is None:
             msg = f"admin1 {key}: capital gn:{row['capital']} not in the city data"
             raise ValueError(msg)
@@ -279,7 +338,7 @@ def build_index(
                 f"{capital['admin1code']!r}, table says {row['geonames']!r}"
             )
             raise ValueError(msg)
-        members = members_by_key.get(key, [])
+        members = sources.members_by_key.get(key, [])
         population = sum(int(c.get("population") or 0) for c in members)
         builder.add_entry(
             [
@@ -290,29 +349,35 @@ def build_index(
         )  # fmt: skip
         _add_admin1_names(builder, key, [row["name"], *row["aliases"], *row["arabic"]])
 
+
+def _add_derived_divisions(
+    builder: _Builder, sources: _Sources, us_states: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """US states and other countries' divisions: population-weighted centroid of their towns."""
     for code, state in sorted(us_states.items()):
         key = f"US-{code}"
-        if _add_derived_admin1(
-            builder, key, country="US", name=state["name"], members=members_by_key.get(key, [])
-        ):
+        members = sources.members_by_key.get(key, [])
+        if _add_derived_admin1(builder, key, country="US", name=state["name"], members=members):
             _add_admin1_names(builder, key, [state["name"]])
-
-    # Other countries' divisions (derived data): centroid of their towns, weighted by population.
-    for row in world_rows:
+    for row in sources.world_rows:
         key = _world_admin1_key(row)
         if _add_derived_admin1(
             builder,
             key,
             country=row["country"],
             name=row["name"],
-            members=members_by_key.get(key, []),
+            members=sources.members_by_key.get(key, []),
         ):
             names = [row["name"], *row.get("aliases", ())]
             _add_admin1_names(builder, key, [*names, *_without_descriptor(names)])
 
-    # Countries: coordinates and time zone of the capital (or the largest city).
+
+def _add_countries(
+    builder: _Builder, sources: _Sources, countries: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Countries: coordinates and time zone of the capital (or the largest city)."""
     for iso, country in sorted(countries.items()):
-        in_country = [c for c in cities.values() if c["countrycode"] == iso]
+        in_country = [c for c in sources.cities.values() if c["countrycode"] == iso]
         if not in_country:
             continue
         capital_name = match_key(country.get("capital") or "")
@@ -328,7 +393,6 @@ def build_index(
         )  # fmt: skip
         for alias in (country["name"], *COUNTRY_ALIASES.get(iso, ())):
             builder.add_name(iso, alias, primary=True)
-    return builder.output()
 
 
 def _world_admin1_key(row: Mapping[str, Any]) -> str:

@@ -43,71 +43,7 @@ class LocalHTTPServer:
         self.routes: dict[str, Route] = {}
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:
-                """Stay quiet."""
-
-            def do_GET(self) -> None:
-                """Answer from the route table."""
-                headers = {key.lower(): value for key, value in self.headers.items()}
-                with server._lock:
-                    server.requests.append(RecordedRequest(self.path, headers))
-                    route = server.routes.get(self.path)
-                if route is None:
-                    self._send(404, b"not here", {"Content-Type": "text/plain"})
-                    return
-                if route.delay:
-                    time.sleep(route.delay)
-                if route.etag and headers.get("if-none-match") == route.etag:
-                    self._send(304, b"", {"ETag": route.etag})
-                    return
-                if route.last_modified and headers.get("if-modified-since") == route.last_modified:
-                    self._send(304, b"", {"Last-Modified": route.last_modified})
-                    return
-                extra = dict(route.headers)
-                if route.content_type:
-                    extra["Content-Type"] = route.content_type
-                if route.etag:
-                    extra["ETag"] = route.etag
-                if route.last_modified:
-                    extra["Last-Modified"] = route.last_modified
-                self._send(
-                    route.status, route.body, extra, route.content_length, route.drip, route.pieces
-                )
-
-            def _send(
-                self,
-                status: int,
-                body: bytes,
-                headers: dict[str, str],
-                length: int | None = None,
-                drip: float = 0.0,
-                pieces: int = 1,
-            ) -> None:
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                if length != -1:
-                    self.send_header(
-                        "Content-Length", str(len(body) if length is None else length)
-                    )
-                self.send_header("Connection", "close")
-                self.end_headers()
-                # The client may give up early on purpose (size caps).
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    size = max(1, -(-len(body) // max(1, pieces)))
-                    for start in range(0, len(body), size):
-                        if start and drip:
-                            time.sleep(drip)
-                        self.wfile.write(body[start : start + size])
-                        self.wfile.flush()
-                self.close_connection = True
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _RoutingServer(self)
         if tls is not None:
             self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         self._httpd.daemon_threads = True
@@ -154,3 +90,74 @@ def running_server(tls: ssl.SSLContext | None = None) -> Iterator[LocalHTTPServe
         yield server
     finally:
         server.stop()
+
+
+class _RoutingServer(ThreadingHTTPServer):
+    """The socket server, pointing back at the LocalHTTPServer whose routes it answers from."""
+
+    def __init__(self, owner: LocalHTTPServer) -> None:
+        self.owner = owner
+        super().__init__(("127.0.0.1", 0), _RouteHandler)
+
+
+class _RouteHandler(BaseHTTPRequestHandler):
+    """Answers GETs from the owner's route table: 404, 304s, slow and dripping bodies."""
+
+    protocol_version = "HTTP/1.1"
+    server: _RoutingServer
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet."""
+
+    def do_GET(self) -> None:
+        """Answer from the route table."""
+        owner = self.server.owner
+        headers = {key.lower(): value for key, value in self.headers.items()}
+        with owner._lock:
+            owner.requests.append(RecordedRequest(self.path, headers))
+            route = owner.routes.get(self.path)
+        if route is None:
+            self._send(404, b"not here", {"Content-Type": "text/plain"})
+            return
+        if route.delay:
+            time.sleep(route.delay)
+        if route.etag and headers.get("if-none-match") == route.etag:
+            self._send(304, b"", {"ETag": route.etag})
+            return
+        if route.last_modified and headers.get("if-modified-since") == route.last_modified:
+            self._send(304, b"", {"Last-Modified": route.last_modified})
+            return
+        extra = dict(route.headers)
+        if route.content_type:
+            extra["Content-Type"] = route.content_type
+        if route.etag:
+            extra["ETag"] = route.etag
+        if route.last_modified:
+            extra["Last-Modified"] = route.last_modified
+        self._send(route.status, route.body, extra, route.content_length, route.drip, route.pieces)
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str],
+        length: int | None = None,
+        drip: float = 0.0,
+        pieces: int = 1,
+    ) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        if length != -1:
+            self.send_header("Content-Length", str(len(body) if length is None else length))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        # The client may give up early on purpose (size caps).
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            size = max(1, -(-len(body) // max(1, pieces)))
+            for start in range(0, len(body), size):
+                if start and drip:
+                    time.sleep(drip)
+                self.wfile.write(body[start : start + size])
+                self.wfile.flush()
+        self.close_connection = True
