@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bench.fakeserver import RunningServer, serve
+from bench.fakeserver import RunningServer, ServerStats, serve
 from bench.report import Row, percentile
 
 if TYPE_CHECKING:
@@ -166,6 +166,23 @@ async def _fanout(
         for instance in alive:
             await instance.end()
         stats = await asyncio.to_thread(server.stats)
+    return _rows(
+        stats, elapsed, takeover, chats=chats, parts=parts, instances=instances, scale=scale
+    )
+
+
+def _rows(
+    stats: ServerStats,
+    elapsed: float,
+    takeover: float | None,
+    *,
+    chats: int,
+    parts: int,
+    instances: int,
+    scale: float,
+) -> list[Row]:
+    """The table rows for one fleet size: rate, limit violations, losses, duplicates, failover."""
+    overall = round(30 * scale)
     expected = range(FIRST_CHAT, FIRST_CHAT + chats)
     lost = sum(1 for chat in expected if stats.per_chat.get(chat, 0) == 0)
     duplicated = sum(max(0, stats.per_chat.get(chat, 0) - parts) for chat in expected)

@@ -139,41 +139,51 @@ class TestEveryFaultAtOnce:
             await api.wait_requests_answered()  # the late "slow" sends have landed at the server
 
         assert not api.faults, "every injected fault was hit"
-        received = Counter((m.chat_id, m.text) for m in api.messages)
-        unreachable = set(BLOCKED) | set(NOT_FOUND)
-        for chat_id in PRIVATE + GROUPS:
-            target = MIGRATED.get(chat_id, chat_id)
-            got = [received[(target, text_of(chat_id, n))] for n in range(MESSAGES_PER_CHAT)]
-            if chat_id in unreachable:
-                assert got == [0] * MESSAGES_PER_CHAT, chat_id
-            elif chat_id in SLOW:
-                # Sent, answer lost, sent again: the Bot API's one-duplicate window, once.
-                assert sorted(got) == [1] * (MESSAGES_PER_CHAT - 1) + [2], (chat_id, got)
-            else:
-                assert got == [1] * MESSAGES_PER_CHAT, (chat_id, got)
-        assert not any(m.chat_id in MIGRATED for m in api.messages)
-
-        # Blocked and vanished chats are deactivated and their messages failed, not retried.
-        for chat_id in unreachable:
-            chat = await storage.chats.get(chat_id)
-            assert chat is not None
-            assert not chat.active
-            for number in range(MESSAGES_PER_CHAT):
-                row = await storage.outbox.get_by_key(f"notice:{chat_id}:{number}")
-                assert row is not None
-                assert row.status is OutboxStatus.FAILED
-        # Migrated groups live on under the new id, subscriptions included.
-        for old, new in MIGRATED.items():
-            assert await storage.chats.get(old) is None
-            moved = await storage.chats.get(new)
-            assert moved is not None
-            assert moved.active
-            assert [s.key for s in await storage.subscriptions.for_chat(new)] == ["IQ-BA"]
+        _assert_each_message_arrived_once(api)
+        await _assert_unreachable_deactivated_and_migrations_followed(storage)
         counts = await storage.outbox.counts()
-        reachable = len(PRIVATE) + len(GROUPS) - len(unreachable)
+        reachable = len(PRIVATE) + len(GROUPS) - len(UNREACHABLE)
         assert counts.get("sent", 0) == reachable * MESSAGES_PER_CHAT
-        assert counts.get("failed", 0) == len(unreachable) * MESSAGES_PER_CHAT
+        assert counts.get("failed", 0) == len(UNREACHABLE) * MESSAGES_PER_CHAT
         statuses = Counter(call.status for call in api.calls_of("sendMessage"))
         assert statuses[429] == 6
         assert statuses[500] == 15
         assert statuses[403] >= len(BLOCKED)
+
+
+UNREACHABLE = set(BLOCKED) | set(NOT_FOUND)
+
+
+def _assert_each_message_arrived_once(api: FaultyBotAPI) -> None:
+    """Every reachable chat got each message once (a lost answer's resend twice), others none."""
+    received = Counter((m.chat_id, m.text) for m in api.messages)
+    for chat_id in PRIVATE + GROUPS:
+        target = MIGRATED.get(chat_id, chat_id)
+        got = [received[(target, text_of(chat_id, n))] for n in range(MESSAGES_PER_CHAT)]
+        if chat_id in UNREACHABLE:
+            assert got == [0] * MESSAGES_PER_CHAT, chat_id
+        elif chat_id in SLOW:
+            # Sent, answer lost, sent again: the Bot API's one-duplicate window, once.
+            assert sorted(got) == [1] * (MESSAGES_PER_CHAT - 1) + [2], (chat_id, got)
+        else:
+            assert got == [1] * MESSAGES_PER_CHAT, (chat_id, got)
+    assert not any(m.chat_id in MIGRATED for m in api.messages)
+
+
+async def _assert_unreachable_deactivated_and_migrations_followed(storage: SqliteStorage) -> None:
+    """Blocked and vanished chats are deactivated and their messages failed, not retried;
+    migrated groups live on under the new id, subscriptions included."""
+    for chat_id in UNREACHABLE:
+        chat = await storage.chats.get(chat_id)
+        assert chat is not None
+        assert not chat.active
+        for number in range(MESSAGES_PER_CHAT):
+            row = await storage.outbox.get_by_key(f"notice:{chat_id}:{number}")
+            assert row is not None
+            assert row.status is OutboxStatus.FAILED
+    for old, new in MIGRATED.items():
+        assert await storage.chats.get(old) is None
+        moved = await storage.chats.get(new)
+        assert moved is not None
+        assert moved.active
+        assert [s.key for s in await storage.subscriptions.for_chat(new)] == ["IQ-BA"]
