@@ -21,11 +21,6 @@ from bot.extract.actors import (
 )
 
 
-@pytest.fixture(scope="module")
-def reg() -> ActorRegistry:
-    return ActorRegistry.default()
-
-
 def _ids(mentions: list[ActorMention]) -> list[str]:
     return [m.actor.id for m in mentions]
 
