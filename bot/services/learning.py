@@ -195,7 +195,7 @@ class LearningService:
         logger.info("using %d learned place(s) and %d stored actor(s)", len(places), len(extra))
         return True
 
-    async def _changed(self) -> None:
+    async def changed(self) -> None:
         """Record a change for every process, and use it here at once."""
         await self._storage.meta.set(VERSION_KEY, uuid.uuid4().hex)
         await self.refresh()
@@ -226,11 +226,12 @@ class LearningService:
                 "note": " ".join(note.split())[:MAX_NOTE_CHARS],
             }
         )
-        stored = await self._store(place)
-        await self._changed()
+        stored = await self.store_place(place)
+        await self.changed()
         return stored
 
-    async def _store(self, place: LocalPlace) -> LocalPlace:
+    async def store_place(self, place: LocalPlace) -> LocalPlace:
+        """Store a checked place (not used until ``changed``); LearningError if a duplicate."""
         try:
             return await self._storage.learning.add_place(place)
         except DuplicatePlaceError:
@@ -347,7 +348,7 @@ class LearningService:
         """Forget a local place; True if it existed."""
         removed = await self._storage.learning.remove_place(place_id)
         if removed:
-            await self._changed()
+            await self.changed()
         return removed
 
     async def local_places(self) -> list[LocalPlace]:
@@ -415,7 +416,7 @@ class LearningService:
             raise LearningError(
                 "alias_known", "{alias} already names {actor}.", alias=cleaned, actor=actor.name
             )
-        await self._changed()
+        await self.changed()
         return actor, cleaned
 
     async def add_actor(
@@ -458,7 +459,7 @@ class LearningService:
             note="new actor",
         )
         await self._storage.learning.add_actor_alias(actor, record)
-        await self._changed()
+        await self.changed()
         return actor
 
 
