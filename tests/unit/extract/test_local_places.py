@@ -61,7 +61,9 @@ class TestLookups:
         assert local.suggest("Tel Qasrawi")[0].key == "local:7"
 
     def test_packaged_lookups_are_unchanged(self, local: LocalGazetteer) -> None:
-        assert [e.key for e in local.lookup("Basra")] == [e.key for e in local.base.lookup("Basra")]
+        assert [e.key for e in local.lookup("Basra")] == [
+            e.key for e in local.base.lookup("Basra")
+        ]
 
     def test_rebuilding_from_a_local_gazetteer_starts_from_the_packaged_one(
         self, local: LocalGazetteer
@@ -91,7 +93,9 @@ class TestMentions:
         assert keys[0] == local.base.find_mentions(text)[0].candidates[0].key
         assert keys[-1] == "local:7"
 
-    def test_a_longer_local_name_replaces_the_packaged_one_inside_it(self, base: Gazetteer) -> None:
+    def test_a_longer_local_name_replaces_the_packaged_one_inside_it(
+        self, base: Gazetteer
+    ) -> None:
         mosul = base.lookup("Mosul", country="IQ")[0]
         gate = LocalName("local:9", "Mosul Gate Camp", (), mosul.lat, mosul.lon, "IQ", None, None)
         mentions = LocalGazetteer(base, [gate]).find_mentions("A drone struck Mosul Gate Camp.")
@@ -117,7 +121,11 @@ class TestExtraction:
         incidents = extractor.extract_text(IN_IRAQ, PUBLISHED)
         assert [i.location.key for i in incidents] == ["local:7"]
         location = incidents[0].location
-        assert (location.name, location.country, location.admin1) == ("Tell Qasrawi", "IQ", "Nineveh")
+        assert (location.name, location.country, location.admin1) == (
+            "Tell Qasrawi",
+            "IQ",
+            "Nineveh",
+        )
         assert location.geo_precision is GeoPrecision.POINT
         assert (location.lat, location.lon) == (36.21, 42.95)
 
@@ -152,7 +160,9 @@ class TestLocator:
         ("lat", "lon"),
         [(0.0, -30.0), (-60.0, 100.0), (999.0, 999.0), (91.0, 0.0), (0.0, 181.0)],
     )
-    def test_no_town_at_sea_or_off_the_globe(self, base: Gazetteer, lat: float, lon: float) -> None:
+    def test_no_town_at_sea_or_off_the_globe(
+        self, base: Gazetteer, lat: float, lon: float
+    ) -> None:
         assert PlaceLocator(base).nearest(lat, lon, within_km=150) == []
 
     def test_across_the_date_line(self, base: Gazetteer) -> None:
