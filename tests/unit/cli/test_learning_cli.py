@@ -25,8 +25,10 @@ from bot.domain import (
 from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.services.learning import LearningService
+from storage.base import IncidentQuery
 from storage.sqlite import SqliteStorage
 from tests.fakes import FixedClock
+from tests.unit.ingest.samples import ACLED_HEADER
 
 NOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
 BASRA = Location(
@@ -189,3 +191,33 @@ class TestCorrectionsExport:
         assert status == 0
         assert "wrote 0 correction(s)" in err
         assert file.read_text(encoding="utf-8") == ""
+
+
+class TestImportsUseWhatWasTaught:
+    def test_an_acled_row_naming_the_alias_and_the_place(
+        self, capsys: pytest.CaptureFixture[str], database: Path, tmp_path: Path
+    ) -> None:
+        teach(database)
+        row = (
+            "IRQ95001,2026-02-10,2026,1,Political violence,Explosions/Remote violence,"
+            "Remote explosive/landmine/IED,Lords of the Martyrs Battalions,,3,"
+            "Military Forces of Iraq (2022-),,1,13,,368,Middle East,Iraq,Nineveh,Mosul,,"
+            'Tell Qasrawi,36.2100,42.9500,1,Example Wire,National,"A bomb hit a patrol.",1,,'
+            "1770800000"
+        )
+        file = tmp_path / "acled.csv"
+        file.write_text("\n".join((ACLED_HEADER, row)) + "\n", encoding="utf-8")
+        status, _, err = run(capsys, "import", str(file))
+        assert status == 0, err
+
+        async def stored() -> list[Incident]:
+            storage = await SqliteStorage.open(database)
+            try:
+                return await storage.incidents.query(IncidentQuery(country="IQ", limit=10))
+            finally:
+                await storage.close()
+
+        imported = [i for i in asyncio.run(stored()) if i.date == dt.date(2026, 2, 10)]
+        assert len(imported) == 1
+        assert "kataib-sayyid-al-shuhada" in imported[0].actor_ids
+        assert imported[0].location.key == "local:1"
