@@ -119,3 +119,19 @@ class TestActorAliases:
             assert expected in answer.text, command
         assert await bot.context.storage.actors.all() == []
         assert bot.context.learning.actors.lookup("AAH")[0].id == "asaib-ahl-al-haq"
+
+    async def test_a_new_faction_and_its_alias(self, api: FakeBotAPI, bot: RunningBot) -> None:
+        added = await ask(api, '/actor_add "Saraya Example" political_militia IQ', ADMIN_ID)
+        assert "Added <b>Saraya Example</b> (local-saraya-example)" in added.text
+        taught = await ask(api, '/actor_alias "Example Companies" local-saraya-example', ADMIN_ID)
+        assert "From now on <b>Example Companies</b> means Saraya Example" in taught.text
+        found = await ask(api, "/faction Example Companies", USER)
+        assert "Saraya Example" in found.text
+        again = await ask(api, '/actor_add "Saraya Example" rebel_group', ADMIN_ID)
+        assert "already exists: local-saraya-example" in again.text
+        wrong = await ask(api, '/actor_add "Other Group" wizards', ADMIN_ID)
+        assert "Unknown actor type wizards" in wrong.text
+        stored = await bot.context.storage.actors.all()
+        assert [(a.id, aliases) for a, aliases in stored] == [
+            ("local-saraya-example", ["Saraya Example", "Example Companies"])
+        ]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
-from handlers.learning import PlaceRequest, parse_place, split_quoted
+import bot.services.learning as learning_module
+from bot.services.learning import LearningError
+from handlers.learning import PlaceRequest, parse_place, refusal, split_quoted
 
 
 class TestParsePlace:
@@ -42,3 +47,37 @@ class TestSplitQuoted:
 
     def test_unquoted(self) -> None:
         assert split_quoted("KSS alias") is None
+
+
+def _refusal_codes() -> set[str]:
+    """Every reason code ``bot.services.learning`` can refuse with (read from its source)."""
+    tree = ast.parse(Path(learning_module.__file__).read_text(encoding="utf-8"))
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "LearningError"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    }
+
+
+class TestRefusals:
+    def test_every_reason_has_its_own_sentence(self) -> None:
+        codes = _refusal_codes()
+        assert {"empty", "not_on_land", "alias_taken", "actor_exists"} <= codes
+        fallback = refusal("en", LearningError("no-such-code", "x"))
+        values = {
+            "length": 1, "limit": 2, "km": 3, "lat": 4, "lon": 5, "country": "IQ",
+            "nearest": "SY", "admin1": "A", "name": "N", "where": "W", "actor": "B",
+            "ids": "i", "close": "c", "alias": "a", "other": "o", "type": "t", "types": "T",
+        }  # fmt: skip
+        for code in codes:
+            said = refusal("en", LearningError(code, "x", **values))
+            assert said != fallback, code
+
+    def test_values_are_escaped(self) -> None:
+        said = refusal("en", LearningError("alias_known", "x", alias="<b>x</b>", actor="A&B"))
+        assert said == "&lt;b&gt;x&lt;/b&gt; already names A&amp;B."
