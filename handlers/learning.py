@@ -6,6 +6,7 @@ learned, or why nothing was (in the chat's language). A refusal changes nothing.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,9 @@ from handlers.common import AnyApplication, Context, Toolkit, add_commands, arg_
 from handlers.html import esc
 from handlers.i18n import t
 
+logger = logging.getLogger(__name__)
+REFRESH_JOB = "learning-refresh"
+REFRESH_SECONDS = 60.0
 # Longer arguments are pastes, not a name and a point: refused before any parsing.
 MAX_ARGUMENT_CHARS = 400
 PLACES_SHOWN = 50
@@ -174,7 +178,12 @@ class LearningHandlers:
         self.learning = learning
 
     def register(self, application: AnyApplication) -> None:
-        """The five commands (new messages only)."""
+        """The five commands (new messages only), and a reload of what was taught elsewhere
+        (another instance, ``sitrep places import``) every minute, for /city and /faction."""
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                self._refresh, interval=REFRESH_SECONDS, first=REFRESH_SECONDS, name=REFRESH_JOB
+            )
         add_commands(
             application,
             {
@@ -185,6 +194,12 @@ class LearningHandlers:
                 "actor_add": self.cmd_actor_add,
             },
         )
+
+    async def _refresh(self, context: Context) -> None:
+        try:
+            await self.learning.refresh()
+        except Exception:  # the next tick or extraction tries again; the bot goes on
+            logger.exception("could not reload learned places and aliases")
 
     async def _admin_language(self, update: Update) -> str | None:
         """The chat's language for an admin; None (after saying so) for anyone else."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.app import open_context
 from bot.config import Settings
+from handlers.learning import REFRESH_JOB
 from storage.base import IncidentQuery
 from tests.e2e.conftest import ADMIN_ID, OffsetClock, RunningBot, running_bot
 from tests.fakebotapi import FakeBotAPI, SentMessage
@@ -87,6 +89,27 @@ class TestPlaces:
             assert "<b>Tell</b>" not in answer.text  # markup is shown escaped, never rendered
         assert await bot.context.storage.learning.places() == []
         assert bot.context.learning.gazetteer.lookup("Tell Qasrawi") == []
+
+    async def test_a_place_taught_elsewhere_reaches_city_with_the_next_reload(
+        self, api: FakeBotAPI, bot: RunningBot, settings: Settings
+    ) -> None:
+        # Another process (another instance, or `sitrep places import`) teaches the place.
+        other = await open_context(settings, lock=False, create=False)
+        try:
+            await other.learning.learn_place(
+                "Tell Qasrawi", 36.21, 42.95, country=None, admin1=None, added_by=ADMIN_ID,
+                incident_id=None,
+            )  # fmt: skip
+        finally:
+            await other.close()
+        unknown = await ask(api, "/city Tell Qasrawi", USER)
+        assert "<b>Tell Qasrawi</b>" not in unknown.text
+        assert bot.app.job_queue.get_jobs_by_name(REFRESH_JOB)  # every minute on every instance
+        assert await bot.context.learning.refresh()  # what that job runs
+        city = await ask(api, "/city Tell Qasrawi", USER)
+        assert city.text == (
+            "<b>Tell Qasrawi</b> — 0 incidents\nNo incidents recorded for Tell Qasrawi."
+        )
 
 
 class TestActorAliases:
