@@ -133,6 +133,12 @@ def refusal(language: str, exc: LearningError) -> str:
         return t(language, "{name} is already in the gazetteer ({where}); nothing to learn.", **v)
     if code == "duplicate_place":
         return t(language, "{name} is already a local place in {country}.", **v)
+    if code == "namesake":
+        return t(language, "{name} is already {where}; give the other place a longer name.", **v)
+    if code == "too_common":
+        return t(language, "{name} is a common word; running text uses it for other things.", **v)
+    if code == "actor_name":
+        return t(language, "{name} is a name of {actor}, not a place.", **v)
     return actor_refusal(language, code, v)
 
 
@@ -152,6 +158,10 @@ def actor_refusal(language: str, code: str, v: dict[str, str]) -> str:
         return t(language, "Unknown actor type {type}; use one of: {types}.", **v)
     if code == "actor_exists":
         return t(language, "{name} already exists: {actor}.", **v)
+    if code == "too_short":
+        return t(language, "A name this short must be an acronym in capitals, such as KH.")
+    if code == "place_name":
+        return t(language, "{alias} is a place ({where}); it cannot name a faction.", **v)
     return t(language, "That could not be learned.")
 
 

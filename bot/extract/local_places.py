@@ -26,8 +26,10 @@ from bot.extract.normalize import fold_with_offsets, is_arabic, match_key, strip
 from bot.extract.normalize import whole_word_hits as _hits
 from bot.extract.place_index import FUZZY_CUTOFF, GazetteerEntry, PlaceMention
 
-__all__ = ["LocalGazetteer", "LocalName", "Nearby", "PlaceLocator"]
+__all__ = ["BIG_NAMESAKE_POPULATION", "LocalGazetteer", "LocalName", "Nearby", "PlaceLocator"]
 
+# A learned place never outranks a namesake this big in its country ("Basra" stays the city).
+BIG_NAMESAKE_POPULATION = 100_000
 # A bare name shorter than this (after its article) is too likely a word to match on its own.
 _MIN_STRIPPED_KEY = 4
 _EARTH_KM = 6371.0
@@ -222,11 +224,15 @@ def _merge(mentions: list[PlaceMention], local: PlaceMention) -> list[PlaceMenti
     same = [m for m in overlapping if (m.start, m.end) == (local.start, local.end)]
     if same:
         # The gazetteer's namesake in the local place's own country is the one the admin
-        # corrected: the local place goes before it. Namesakes elsewhere keep their rank.
+        # corrected: the local place goes before it, unless that namesake is a big town.
+        # Namesakes elsewhere keep their rank.
         mention = same[0]
         extra = tuple(c for c in local.candidates if c not in mention.candidates)
-        countries = {c.country for c in mention.candidates}
-        first = tuple(c for c in extra if c.country in countries)
+        countries = {
+            c.country for c in mention.candidates if c.population < BIG_NAMESAKE_POPULATION
+        }
+        big = {c.country for c in mention.candidates if c.population >= BIG_NAMESAKE_POPULATION}
+        first = tuple(c for c in extra if c.country in countries and c.country not in big)
         later = tuple(c for c in extra if c not in first)
         merged = PlaceMention(
             mention.start,
@@ -295,6 +301,12 @@ class PlaceLocator:
                         found.append((km, i))
         found.sort()
         return [Nearby(self._gazetteer._entry(i), km) for km, i in found[:limit]]
+
+    def is_common_word(self, name: str) -> bool:
+        """A word running text uses for other things ("Market", "Said"): never a name alone."""
+        key = match_key(name)
+        state = self._gazetteer._state
+        return key in state.stoplist or key in state.given_names
 
     def country_entry(self, code: str) -> GazetteerEntry | None:
         """The gazetteer's entry of a country code ("IQ"), or None."""

@@ -23,6 +23,7 @@ from bot.domain.learning import ActorAliasRecord, LocalPlace
 from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.local_places import (
+    BIG_NAMESAKE_POPULATION,
     LocalGazetteer,
     LocalName,
     Nearby,
@@ -44,6 +45,9 @@ MAX_NOTE_CHARS = 300
 LAND_RADIUS_KM = 150.0
 # A gazetteer place of the same name this close is the place itself: nothing to learn.
 SAME_PLACE_KM = 25.0
+# Shorter aliases must be acronyms in capitals; a town this big is never a faction's alias.
+MIN_ALIAS_LETTERS = 3
+PLACE_ALIAS_POPULATION = 5_000
 _MARKUP = re.compile(r"[<>]|&#?\w+;|https?:|www\.|`|\]\(", re.IGNORECASE)
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -257,6 +261,15 @@ class LearningService:
         cleaned = clean_name(name)
         others = list(dict.fromkeys(clean_name(a) for a in aliases if a.strip()))
         others = [a for a in others if match_key(a) != match_key(cleaned)][:20]
+        for candidate in (cleaned, *others):
+            self._refuse_common(candidate)
+            if owners := self._actors.lookup(candidate):
+                raise LearningError(
+                    "actor_name",
+                    "{name} is a name of {actor}, not a place.",
+                    name=candidate,
+                    actor=owners[0].name,
+                )
         check_coordinates(lat, lon)
         nearby = await asyncio.to_thread(
             self._locator.nearest, lat, lon, within_km=LAND_RADIUS_KM, limit=12
@@ -323,11 +336,26 @@ class LearningService:
                 return near.entry.admin1, near.entry.admin1_code
         return None, None
 
+    def _refuse_common(self, name: str) -> None:
+        if self._locator.is_common_word(name):
+            raise LearningError(
+                "too_common", "{name} is a common word; running text uses it for other things.",
+                name=name,
+            )  # fmt: skip
+
     def _refuse_known(self, name: str, country: str, lat: float, lon: float) -> None:
-        """LearningError when the gazetteer already has this name at this point."""
+        """LearningError when the gazetteer already has this name at this point, or a big
+        town of this name in the country (a learned namesake would never be found)."""
         for entry in self._base_gazetteer.lookup(name, country=country):
             if entry.country != country:
                 continue
+            if entry.kind == "place" and entry.population >= BIG_NAMESAKE_POPULATION:
+                raise LearningError(
+                    "namesake",
+                    "{name} is already {where}; give the other place a longer name.",
+                    name=name,
+                    where=", ".join(x for x in (entry.name, entry.admin1, entry.country) if x),
+                )
             if entry.kind == "country" or (
                 entry.kind == "place" and self._locator_km(entry, lat, lon) <= SAME_PLACE_KM
             ):
@@ -389,6 +417,7 @@ class LearningService:
     ) -> tuple[ActorRef, str]:
         """Teach another name for an actor; the extractor, /faction and imports use it."""
         cleaned = clean_name(alias)
+        self._check_alias(cleaned)
         actor = await self.resolve_actor(actor_query)
         owners = self._actors.lookup(cleaned)
         if any(owner.id == actor.id for owner in owners) or match_key(cleaned) == match_key(
@@ -419,11 +448,31 @@ class LearningService:
         await self.changed()
         return actor, cleaned
 
+    def _check_alias(self, alias: str) -> None:
+        """LearningError for an alias that would find an actor where there is none."""
+        self._refuse_common(alias)
+        letters = [ch for ch in alias if ch.isalpha()]
+        if len(letters) < MIN_ALIAS_LETTERS and not alias.isupper():
+            raise LearningError(
+                "too_short",
+                "A name this short must be an acronym in capitals, such as KH.",
+            )
+        for entry in self._base_gazetteer.lookup(alias):
+            place_like = entry.kind != "place" or entry.population >= PLACE_ALIAS_POPULATION
+            if place_like and match_key(entry.name) == match_key(alias):
+                raise LearningError(
+                    "place_name",
+                    "{alias} is a place ({where}); it cannot name a faction.",
+                    alias=alias,
+                    where=", ".join(x for x in (entry.name, entry.country) if x),
+                )
+
     async def add_actor(
         self, name: str, actor_type: str, country: str | None, *, added_by: int
     ) -> ActorRef:
         """A new actor the registry lacks (its name is its first alias)."""
         cleaned = clean_name(name)
+        self._check_alias(cleaned)
         try:
             kind = ActorType(actor_type.strip().lower())
         except ValueError:

@@ -101,8 +101,11 @@ class TestLearnPlace:
             ("Tell Qasrawi", 999.0, 999.0, "bad_coordinates"),
             ("Tell Qasrawi", float("nan"), 42.95, "bad_coordinates"),
             ("Tell Qasrawi", 0.0, -30.0, "not_on_land"),  # the middle of the Atlantic
-            ("Basra", 30.51, 47.78, "known_place"),  # the gazetteer has it right there
+            ("Rawa", 34.48, 41.92, "known_place"),  # the gazetteer has it right there
+            ("Basra", 33.0, 44.0, "namesake"),  # a city of a million: no village may take it
             ("Iraq", 33.3, 44.4, "known_place"),
+            ("Market", 36.21, 42.95, "too_common"),
+            ("Asaib Ahl al-Haq", 36.21, 42.95, "actor_name"),
         ],
     )
     async def test_hostile_or_wrong_input_is_refused_and_changes_nothing(
@@ -126,11 +129,11 @@ class TestLearnPlace:
     async def test_same_name_far_from_the_gazetteer_namesake_is_allowed(
         self, learning: LearningService
     ) -> None:
-        # A village called Basra 300 km from the city is another place.
+        # A village called Rawa near Hillah, 300 km from the town of Rawa, is another place.
         place = await learning.learn_place(
-            "Basra", 33.0, 44.0, country="IQ", admin1=None, added_by=ADMIN, incident_id=None
+            "Rawa", 32.55, 44.4, country="IQ", admin1=None, added_by=ADMIN, incident_id=None
         )
-        assert place.country == "IQ"
+        assert (place.country, place.admin1_code) == ("IQ", "IQ-BB")
 
     async def test_a_second_place_of_the_same_name_is_a_duplicate(
         self, learning: LearningService, storage: InMemoryStorage
@@ -219,6 +222,9 @@ class TestActorAliases:
             ("<script>x</script>", "KSS", "markup"),
             ("y" * 10_000, "KSS", "too_long"),
             ("", "KSS", "empty"),
+            ("Kh", "KSS", "too_short"),
+            ("army", "KSS", "too_common"),
+            ("Mosul", "KSS", "place_name"),
         ],
     )
     async def test_refusals_change_nothing(
