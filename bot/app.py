@@ -174,7 +174,12 @@ async def open_context(
         if metrics is not None:
             chosen_extractor = TimedExtractor(chosen_extractor, metrics)
         services = build_services(
-            storage, chosen_extractor, learning.places, actors, chosen_clock, settings
+            storage,
+            chosen_extractor,
+            learning.places,
+            learning.live_actors,
+            chosen_clock,
+            settings,
         )
         context = AppContext(settings, storage, services, chosen_clock, chosen_extractor,
                              gazetteer, actors, learning)  # fmt: skip

@@ -121,6 +121,35 @@ class LivePlaces:
         return self._learning.gazetteer.children(key)
 
 
+class LiveActors:
+    """The actor registry as it is now (packaged, stored actors and aliases), for the catalog.
+
+    ``with_extra`` returns itself: the stored actors are in already, rebuilt off the event
+    loop by ``LearningService`` whenever they change.
+    """
+
+    def __init__(self, learning: LearningService) -> None:
+        """Follow ``learning``'s current registry."""
+        self._learning = learning
+
+    def get(self, actor_id: str) -> ActorRef | None:
+        """One actor by id."""
+        return self._learning.actors.get(actor_id)
+
+    def lookup(self, name: str) -> Sequence[ActorRef]:
+        """By canonical name or alias."""
+        return self._learning.actors.lookup(name)
+
+    def suggest(self, name: str, limit: int = 5) -> Sequence[ActorRef]:
+        """Fuzzy "did you mean" candidates."""
+        return self._learning.actors.suggest(name, limit)
+
+    def with_extra(self, extra: Sequence[tuple[ActorRef, Sequence[str]]]) -> LiveActors:
+        """Itself (see the class docstring)."""
+        del extra
+        return self
+
+
 class LearningService:
     """Local places and actor aliases: checked, stored, and put to use at once."""
 
@@ -148,6 +177,7 @@ class LearningService:
         self._loaded_actors: tuple[tuple[str, tuple[str, ...]], ...] = ()
         self._lock = asyncio.Lock()
         self.places = LivePlaces(self)
+        self.live_actors = LiveActors(self)
 
     # ------------------------------------------------------------------ state
     @property
@@ -174,28 +204,32 @@ class LearningService:
                 return False
             places = await self._storage.learning.places()
             extra = await self._storage.actors.all()
-            changed = self._rebuild(places, extra)
+            changed = await self._rebuild(places, extra)
             self._version = version
         return changed
 
-    def _rebuild(
+    async def _rebuild(
         self, places: Sequence[LocalPlace], extra: Sequence[tuple[ActorRef, Sequence[str]]]
     ) -> bool:
         places_key = _places_key(places)
         actors_key = tuple((actor.id, tuple(aliases)) for actor, aliases in extra)
         if places_key == self._loaded and actors_key == self._loaded_actors:
             return False
+        gazetteer, actors = self._gazetteer, self._actors
         if places_key != self._loaded:
             names = [_local_name(place) for place in places if place.id is not None]
-            self._gazetteer = (
-                LocalGazetteer(self._base_gazetteer, names) if names else self._base_gazetteer
-            )
-            self._loaded = places_key
+            gazetteer = self._base_gazetteer
+            if names:
+                gazetteer = await asyncio.to_thread(LocalGazetteer, self._base_gazetteer, names)
         if actors_key != self._loaded_actors:
-            self._actors = self._base_actors.with_extra(extra) if extra else self._base_actors
-            self._loaded_actors = actors_key
+            # Rebuilding the registry takes a second on a busy machine: never on the loop.
+            actors = self._base_actors
+            if extra:
+                actors = await asyncio.to_thread(self._base_actors.with_extra, extra)
+        self._gazetteer, self._actors = gazetteer, actors
+        self._loaded, self._loaded_actors = places_key, actors_key
         for apply in self._apply:
-            apply(self._gazetteer, self._actors)
+            apply(gazetteer, actors)
         logger.info("using %d learned place(s) and %d stored actor(s)", len(places), len(extra))
         return True
 
