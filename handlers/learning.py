@@ -24,7 +24,9 @@ REFRESH_SECONDS = 60.0
 # Longer arguments are pastes, not a name and a point: refused before any parsing.
 MAX_ARGUMENT_CHARS = 400
 PLACES_SHOWN = 50
-_QUOTED = re.compile(r'^\s*(?:"([^"]*)"|“([^”]*)”|«([^»]*)»|\'([^\']*)\')\s*(.*)$', re.DOTALL)
+# Straight or typographic quotes (phones turn "..." into “...”); not single quotes, which
+# names contain ("Kata'ib").
+_QUOTED = re.compile(r'^\s*(?:"([^"]*)"|“([^”]*)”|«([^»]*)»)\s*(.*)$', re.DOTALL)
 _POINT = re.compile(
     r"^(?P<name>.*?)\s*(?P<lat>[-+]?\d{1,3}(?:\.\d+)?)\s*,\s*(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)"
     r"(?P<rest>(?:\s.*)?)$",
@@ -46,12 +48,12 @@ class PlaceRequest:
 
 
 def split_quoted(text: str) -> tuple[str, str] | None:
-    """ "'"Tell Foo" rest' -> ("Tell Foo", "rest"); None when the text starts unquoted."""
+    """The quoted name and the rest (``"Tell Foo" IQ`` -> Tell Foo, IQ); None if unquoted."""
     match = _QUOTED.match(text)
     if match is None:
         return None
-    quoted = next(group for group in match.groups()[:4] if group is not None)
-    return quoted, match.group(5).strip()
+    quoted = next(group for group in match.groups()[:3] if group is not None)
+    return quoted, match.group(4).strip()
 
 
 def parse_place(text: str) -> PlaceRequest | None:

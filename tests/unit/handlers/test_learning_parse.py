@@ -81,3 +81,10 @@ class TestRefusals:
     def test_values_are_escaped(self) -> None:
         said = refusal("en", LearningError("alias_known", "x", alias="<b>x</b>", actor="A&B"))
         assert said == "&lt;b&gt;x&lt;/b&gt; already names A&amp;B."
+
+
+def test_single_quotes_belong_to_the_name() -> None:
+    assert split_quoted("'Kata'ib' KSS") is None  # apostrophes are letters here, not quotes
+    assert parse_place("Kata'ib Hill 36.2,42.9") == PlaceRequest(
+        "Kata'ib Hill", 36.2, 42.9, None, None, None
+    )
