@@ -21,7 +21,7 @@ PUBLISHED = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
 QASRAWI = LocalName(
     key="local:7",
     name="Tell Qasrawi",
-    aliases=("Qasrawi Hill",),
+    aliases=("Qasrawi Hill", "تل قصراوي"),
     lat=36.21,
     lon=42.95,
     country="IQ",
@@ -85,6 +85,13 @@ class TestMentions:
         assert len(found) == 1
         assert found[0].variant  # it never votes for a country; it needs its country named
         assert found[0].candidates[0].key == "local:7"
+
+    def test_arabic_spelling_with_a_proclitic(self, local: LocalGazetteer) -> None:
+        mentions = local.find_mentions("قصف مدفعي على وتل قصراوي في شمال العراق")
+        assert [(m.surface, m.candidates[0].key) for m in mentions] == [
+            ("تل قصراوي", "local:7"),
+            ("العراق", "IQ"),
+        ]
 
     def test_lower_case_words_are_not_the_name(self, local: LocalGazetteer) -> None:
         assert not any(
