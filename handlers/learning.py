@@ -271,15 +271,19 @@ class LearningHandlers:
         except LearningError as exc:
             await send(update, refusal(language, exc))
             return
-        await send(
-            update,
-            t(
-                language,
-                "Learned {place}. Reports from now on find it in {country} articles.",
-                place=place_line(language, place),
-                country=esc(place.country),
-            ),
+        text = t(
+            language,
+            "Learned {place}. Reports from now on find it in {country} articles.",
+            place=place_line(language, place),
+            country=esc(place.country),
         )
+        near = await self.learning.nearest_town(place)
+        if near is not None:
+            town, km = near
+            text += "\n" + t(
+                language, "That point is {km} km from {town}.", km=round(km), town=esc(town)
+            )
+        await send(update, text)
 
     async def cmd_places(self, update: Update, context: Context) -> None:
         """/places: the local places admins taught."""

@@ -406,6 +406,14 @@ class LearningService:
             return math.inf
         return distance_km(lat, lon, entry.lat, entry.lon)
 
+    async def nearest_town(self, place: LocalPlace) -> tuple[str, float] | None:
+        """The packaged gazetteer's town nearest a place and how far it is (km), to show the
+        admin where the point fell."""
+        nearby = await asyncio.to_thread(
+            self._locator.nearest, place.lat, place.lon, within_km=LAND_RADIUS_KM, limit=1
+        )
+        return (nearby[0].entry.name, nearby[0].km) if nearby else None
+
     async def remove_place(self, place_id: int) -> bool:
         """Forget a local place; True if it existed."""
         removed = await self._storage.learning.remove_place(place_id)

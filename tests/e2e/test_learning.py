@@ -50,6 +50,7 @@ class TestPlaces:
             assert "Learned" in learned.text
             assert "Tell Qasrawi" in learned.text
             assert "Nineveh, IQ" in learned.text
+            assert "That point is 18 km from Wadi Hajar." in learned.text
             ingested = await ask(api, f"/ingest {VILLAGE_REPORT}", ADMIN_ID)
             assert "New incidents: 1" in ingested.text
             assert await incident_places(bot) == [("Tell Qasrawi", "local:1")]
