@@ -41,7 +41,8 @@ from bot.services.feeds import FeedService
 from bot.services.health import HealthService
 from bot.services.imports import ImportService
 from bot.services.instrumented import InstrumentedNotifier, TimedExtractor
-from bot.services.learning import LearningExtractor, LearningService
+from bot.services.learning import LearningService
+from bot.services.live_learning import LearningExtractor
 from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
 from handlers.jobs import (
@@ -100,10 +101,7 @@ class AppContext:
         )
 
     async def imports(self) -> ImportService:
-        """Importing files (CSV, JSON, ACLED) with this context's gazetteer and registry.
-
-        Both include what admins taught (local places, actors and aliases stored at run time).
-        """
+        """Importing files (CSV, JSON, ACLED) with what admins taught (places, actors, aliases)."""
         from bot.ingest.files import gazetteer_locator
 
         await self.learning.refresh()

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.domain import ActorRef, ActorType, ExtractorHealth, Incident, Report
+from bot.domain import ActorRef, ActorType
 from bot.domain.learning import ActorAliasRecord, LocalPlace
 from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
@@ -31,8 +31,9 @@ from bot.extract.local_places import (
     distance_km,
 )
 from bot.extract.normalize import match_key
-from bot.ports import Clock, Extractor, ReportsHealth
+from bot.ports import Clock
 from bot.services.errors import UserError
+from bot.services.live_learning import LiveActors, LivePlaces
 from bot.services.lookup import PlaceEntry
 from storage.base import DuplicatePlaceError, Storage
 
@@ -95,59 +96,6 @@ def check_coordinates(lat: float, lon: float) -> None:
 
 def _places_key(places: Sequence[LocalPlace]) -> tuple[tuple[Any, ...], ...]:
     return tuple((p.id, p.name, tuple(p.aliases), p.lat, p.lon, p.country) for p in places)
-
-
-class LivePlaces:
-    """The gazetteer as it is now (packaged plus learned places), for the catalog."""
-
-    def __init__(self, learning: LearningService) -> None:
-        """Follow ``learning``'s current gazetteer."""
-        self._learning = learning
-
-    def get(self, key: str) -> PlaceEntry | None:
-        """One entry by key (local places included)."""
-        return self._learning.gazetteer.get(key)
-
-    def lookup(self, name: str, *, country: str | None = None) -> Sequence[PlaceEntry]:
-        """Forgiving exact match, best first."""
-        return self._learning.gazetteer.lookup(name, country=country)
-
-    def suggest(self, name: str, limit: int = 5) -> Sequence[PlaceEntry]:
-        """Fuzzy "did you mean" candidates."""
-        return self._learning.gazetteer.suggest(name, limit)
-
-    def children(self, key: str) -> Sequence[PlaceEntry]:
-        """A city's neighbourhoods."""
-        return self._learning.gazetteer.children(key)
-
-
-class LiveActors:
-    """The actor registry as it is now (packaged, stored actors and aliases), for the catalog.
-
-    ``with_extra`` returns itself: the stored actors are in already, rebuilt off the event
-    loop by ``LearningService`` whenever they change.
-    """
-
-    def __init__(self, learning: LearningService) -> None:
-        """Follow ``learning``'s current registry."""
-        self._learning = learning
-
-    def get(self, actor_id: str) -> ActorRef | None:
-        """One actor by id."""
-        return self._learning.actors.get(actor_id)
-
-    def lookup(self, name: str) -> Sequence[ActorRef]:
-        """By canonical name or alias."""
-        return self._learning.actors.lookup(name)
-
-    def suggest(self, name: str, limit: int = 5) -> Sequence[ActorRef]:
-        """Fuzzy "did you mean" candidates."""
-        return self._learning.actors.suggest(name, limit)
-
-    def with_extra(self, extra: Sequence[tuple[ActorRef, Sequence[str]]]) -> LiveActors:
-        """Itself (see the class docstring)."""
-        del extra
-        return self
 
 
 class LearningService:
@@ -565,30 +513,3 @@ def _local_name(place: LocalPlace) -> LocalName:
         admin1=place.admin1,
         admin1_code=place.admin1_code,
     )
-
-
-class LearningExtractor:
-    """An extractor that first picks up what admins taught since the last report."""
-
-    def __init__(self, inner: Extractor, learning: LearningService) -> None:
-        """Wrap ``inner``; ``learning`` rebuilds its gazetteer and registry on change."""
-        self._inner = inner
-        self._learning = learning
-
-    @property
-    def inner(self) -> Extractor:
-        """The wrapped extractor."""
-        return self._inner
-
-    async def extract(self, report: Report) -> list[Incident]:
-        """Refresh (one small read when nothing changed), then extract."""
-        try:
-            await self._learning.refresh()
-        except Exception:  # a failed refresh must not stop ingestion: read with what we have
-            logger.exception("could not reload learned places and aliases")
-        return await self._inner.extract(report)
-
-    def health(self) -> ExtractorHealth:
-        """The wrapped extractor's health for /status (the rules' when it reports none)."""
-        inner: object = self._inner
-        return inner.health() if isinstance(inner, ReportsHealth) else ExtractorHealth()

@@ -12,12 +12,8 @@ from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.pipeline import build_rules_extractor, report_from_text
 from bot.ports import PlaceLearner
-from bot.services.learning import (
-    VERSION_KEY,
-    LearningError,
-    LearningExtractor,
-    LearningService,
-)
+from bot.services.learning import VERSION_KEY, LearningError, LearningService
+from bot.services.live_learning import LearningExtractor
 from bot.services.place_files import PLACES_FORMAT, export_places, import_places
 from tests.fakes import FixedClock, InMemoryStorage
 
