@@ -1,4 +1,5 @@
-"""Teaching Sitrep from the chat: /place_add, /places, /place_remove, /actor_alias, /actor_add.
+"""Teaching Sitrep from the chat: /place_add, /places, /place_remove, /actor_alias, /actor_add,
+/actor_alias_remove.
 
 Admins only. Each command parses its arguments, calls ``LearningService`` and says what was
 learned, or why nothing was (in the chat's language). A refusal changes nothing.
@@ -162,6 +163,10 @@ def actor_refusal(language: str, code: str, v: dict[str, str]) -> str:
         return t(language, "{name} already exists: {actor}.", **v)
     if code == "too_short":
         return t(language, "A name this short must be an acronym in capitals, such as KH.")
+    if code == "not_taught":
+        return t(
+            language, "No admin added the name {alias}; names from the registry file stay.", **v
+        )
     if code == "place_name":
         return t(language, "{alias} is a place ({where}); it cannot name a faction.", **v)
     return t(language, "That could not be learned.")
@@ -190,7 +195,7 @@ class LearningHandlers:
         self.learning = learning
 
     def register(self, application: AnyApplication) -> None:
-        """The five commands (new messages only), and a reload of what was taught elsewhere
+        """The commands (new messages only), and a reload of what was taught elsewhere
         (another instance, ``sitrep places import``) every minute, for /city and /faction."""
         if application.job_queue is not None:
             application.job_queue.run_repeating(
@@ -204,6 +209,7 @@ class LearningHandlers:
                 "place_remove": self.cmd_place_remove,
                 "actor_alias": self.cmd_actor_alias,
                 "actor_add": self.cmd_actor_add,
+                "actor_alias_remove": self.cmd_actor_alias_remove,
             },
         )
 
@@ -348,6 +354,31 @@ class LearningHandlers:
                 alias=f"<b>{esc(alias)}</b>",
                 actor=esc(actor.name),
                 id=esc(actor.id),
+            ),
+        )
+
+    async def cmd_actor_alias_remove(self, update: Update, context: Context) -> None:
+        """/actor_alias_remove "alias": forget a name an admin added."""
+        language = await self._admin_language(update)
+        if language is None:
+            return
+        usage = t(language, 'Usage: <code>/actor_alias_remove "Example Companies"</code>')
+        text = await self._argument(update, language, usage)
+        if text is None:
+            return
+        parts = split_quoted(text)
+        try:
+            actors = await self.learning.remove_actor_alias(parts[0] if parts else text)
+        except LearningError as exc:
+            await send(update, refusal(language, exc))
+            return
+        await send(
+            update,
+            t(
+                language,
+                "{alias} no longer names {actors}.",
+                alias=f"<b>{esc(parts[0] if parts else text)}</b>",
+                actors=esc(", ".join(actor.name for actor in actors)),
             ),
         )
 

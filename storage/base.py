@@ -208,6 +208,10 @@ class LearningRepository(Protocol):
         """Every admin-added alias with who and when, oldest first."""
         ...
 
+    async def remove_actor_alias(self, actor_id: str, alias: str) -> bool:
+        """Forget a stored alias of an actor; True if it existed."""
+        ...
+
     async def manual_revisions(self) -> builtins.list[IncidentRevision]:
         """The incident revisions no report caused (people's corrections), oldest first."""
         ...

@@ -903,5 +903,15 @@ class _Learning(_Repo):
     async def alias_records(self) -> list[ActorAliasRecord]:
         return list(self._s.alias_records)
 
+    async def remove_actor_alias(self, actor_id: str, alias: str) -> bool:
+        stored = self._s.actors.get(actor_id)
+        if stored is None or alias not in stored[1]:
+            return False
+        stored[1].remove(alias)
+        self._s.alias_records[:] = [
+            r for r in self._s.alias_records if (r.actor_id, r.alias) != (actor_id, alias)
+        ]
+        return True
+
     async def manual_revisions(self) -> list[IncidentRevision]:
         return [r for r in self._s.revisions if r.report_id is None]

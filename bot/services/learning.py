@@ -438,6 +438,24 @@ class LearningService:
         await self.changed()
         return actor, cleaned
 
+    async def remove_actor_alias(self, alias: str) -> list[ActorRef]:
+        """Forget an alias admins added (the registry's own names are data, not removable);
+        the actors it named, or LearningError when no admin added it."""
+        key = match_key(" ".join(alias.split()).strip("\"'“”«»"))
+        removed: list[ActorRef] = []
+        for actor, aliases in await self._storage.actors.all():
+            for stored in [a for a in aliases if key and match_key(a) == key]:
+                if await self._storage.learning.remove_actor_alias(actor.id, stored):
+                    removed.append(actor)
+        if not removed:
+            raise LearningError(
+                "not_taught",
+                "No admin added the name {alias}; names from the registry file stay.",
+                alias=" ".join(alias.split())[:MAX_NAME_CHARS],
+            )
+        await self.changed()
+        return removed
+
     def _check_alias(self, alias: str) -> None:
         """LearningError for an alias that would find an actor where there is none."""
         self._refuse_common(alias)

@@ -153,6 +153,15 @@ class PostgresLearningRepository(_Repository):
 
         return await self._read_one(op)
 
+    async def remove_actor_alias(self, actor_id: str, alias: str) -> bool:
+        """Forget a stored alias of an actor; True if it existed."""
+
+        async def op(conn: Connection) -> bool:
+            sql = "DELETE FROM actor_aliases WHERE actor_id = $1 AND alias = $2"
+            return await _execute(conn, sql, actor_id, alias) > 0
+
+        return await self._write_one(op)
+
     async def manual_revisions(self) -> list[IncidentRevision]:
         """The incident revisions no report caused (people's corrections), oldest first."""
 

@@ -144,6 +144,19 @@ class SqliteLearningRepository(_Repository):
 
         return await self._read(op)
 
+    async def remove_actor_alias(self, actor_id: str, alias: str) -> bool:
+        """Forget a stored alias of an actor; True if it existed."""
+
+        async def op(conn: aiosqlite.Connection) -> bool:
+            changed, _ = await _execute(
+                conn,
+                "DELETE FROM actor_aliases WHERE actor_id = ? AND alias = ?",
+                (actor_id, alias),
+            )
+            return changed > 0
+
+        return await self._write(op)
+
     async def manual_revisions(self) -> list[IncidentRevision]:
         """The incident revisions no report caused (people's corrections), oldest first."""
 

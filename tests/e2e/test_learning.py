@@ -160,3 +160,9 @@ class TestActorAliases:
         assert [(a.id, aliases) for a, aliases in stored] == [
             ("local-saraya-example", ["Saraya Example", "Example Companies"])
         ]
+        forgotten = await ask(api, '/actor_alias_remove "Example Companies"', ADMIN_ID)
+        assert "<b>Example Companies</b> no longer names Saraya Example." in forgotten.text
+        gone = await ask(api, "/faction Example Companies", USER)
+        assert gone.text.startswith("I don't know “Example Companies”.")
+        kept = await ask(api, "/actor_alias_remove KSS", ADMIN_ID)
+        assert "No admin added the name KSS" in kept.text

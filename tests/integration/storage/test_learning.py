@@ -89,6 +89,14 @@ class TestActorAliases:
             ("Second Name", 901),
         ]
 
+    async def test_remove_one_alias(self, storage: Backend) -> None:
+        await storage.learning.add_actor_alias(AAH, alias("First Name"))
+        await storage.learning.add_actor_alias(AAH, alias("Second Name"))
+        assert await storage.learning.remove_actor_alias(AAH.id, "First Name") is True
+        assert await storage.learning.remove_actor_alias(AAH.id, "First Name") is False
+        assert await storage.actors.all() == [(AAH, ["Second Name"])]
+        assert [r.alias for r in await storage.learning.alias_records()] == ["Second Name"]
+
     async def test_aliases_written_by_upsert_have_no_record(self, storage: Backend) -> None:
         await storage.actors.upsert(AAH, ["AAH"])
         assert await storage.learning.alias_records() == []

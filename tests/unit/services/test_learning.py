@@ -209,6 +209,25 @@ class TestActorAliases:
         assert learning.actors.lookup("KSS")[0].id == actor.id
         assert learning.actors.part_of(actor.id) == ActorRegistry.default().part_of(actor.id)
 
+    async def test_removing_an_alias_an_admin_added(
+        self, learning: LearningService, storage: InMemoryStorage
+    ) -> None:
+        await learning.add_actor_alias(ALIAS, "KSS", added_by=ADMIN)
+        removed = await learning.remove_actor_alias(f'"{ALIAS.upper()}"')
+        assert [a.id for a in removed] == ["kataib-sayyid-al-shuhada"]
+        assert learning.actors.lookup(ALIAS) == []
+        assert await storage.learning.alias_records() == []
+        assert learning.actors.lookup("KSS")[0].id == "kataib-sayyid-al-shuhada"
+
+    async def test_the_registrys_own_names_stay(
+        self, learning: LearningService, storage: InMemoryStorage
+    ) -> None:
+        with pytest.raises(LearningError) as refused:
+            await learning.remove_actor_alias("KSS")
+        assert refused.value.code == "not_taught"
+        assert learning.actors.lookup("KSS")[0].id == "kataib-sayyid-al-shuhada"
+        assert await storage.meta.get(VERSION_KEY) is None
+
     @pytest.mark.parametrize(
         ("alias", "actor", "code"),
         [
