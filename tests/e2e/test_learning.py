@@ -59,16 +59,23 @@ class TestPlaces:
             assert city.text.startswith("<b>Tell Qasrawi</b> — 1 incident")
             assert "Tell Qasrawi, Nineveh governorate" in city.text
             assert "2 killed" in city.text
-        # After a restart the place is still known and still used.
+            taught = await ask(api, f'/actor_alias "{ALIAS}" KSS', ADMIN_ID)
+            assert "From now on" in taught.text
+        # After a restart the place and the alias are still known and still used.
         async with running_bot(settings, clock) as bot:
+            ingested = await ask(api, f"/ingest {ALIAS_REPORT}", ADMIN_ID)
+            assert "New incidents: 1" in ingested.text
+            basra = await bot.context.storage.incidents.query(IncidentQuery(country="IQ"))
+            assert any(
+                i.location.name == "Basra" and "kataib-sayyid-al-shuhada" in i.actor_ids
+                for i in basra
+            )
             listed = await ask(api, "/places", ADMIN_ID)
             assert "#1 <b>Tell Qasrawi</b> (Nineveh, IQ)" in listed.text
             ingested = await ask(api, f"/ingest {SECOND_VILLAGE_REPORT}", ADMIN_ID)
             assert "New incidents: 1" in ingested.text
-            assert await incident_places(bot) == [
-                ("Tell Qasrawi", "local:1"),
-                ("Tell Qasrawi", "local:1"),
-            ]
+            places = await incident_places(bot)
+            assert places.count(("Tell Qasrawi", "local:1")) == 2
 
     async def test_hostile_input_gets_a_clear_answer_and_changes_nothing(
         self, api: FakeBotAPI, bot: RunningBot
