@@ -14,7 +14,7 @@ from bench.report import Row, render_markdown, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "eval" / "dev"
-BENCHES = ("extraction", "queries", "fanout", "alerts", "instances")
+BENCHES = ("extraction", "queries", "fanout", "alerts", "instances", "learning")
 
 
 def _sizes(text: str) -> list[int]:
@@ -128,8 +128,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return module.run(args.chats or 2_000, args.time_scale, progress)
 
+    def learning() -> list[Row]:
+        from bench import learning as module
+
+        return module.run(args.quick)
+
     runners.update(
-        extraction=extraction, queries=queries, fanout=fanout, alerts=alerts, instances=instances
+        extraction=extraction,
+        queries=queries,
+        fanout=fanout,
+        alerts=alerts,
+        instances=instances,
+        learning=learning,
     )
     started = dt.datetime.now(dt.UTC)
     rows: list[Row] = []

@@ -32,7 +32,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings, SettingsError
 from bot.extract.actors import ActorFileError, ActorRegistry
 from bot.extract.gazetteer import Gazetteer
-from bot.extract.pipeline import build_rules_extractor
+from bot.extract.pipeline import RulesExtractor, build_rules_extractor
 from bot.leader import Leadership
 from bot.ports import Clock, Extractor, Metrics, NullMetrics, SystemClock
 from bot.services import Services, build_services
@@ -41,6 +41,8 @@ from bot.services.feeds import FeedService
 from bot.services.health import HealthService
 from bot.services.imports import ImportService
 from bot.services.instrumented import InstrumentedNotifier, TimedExtractor
+from bot.services.learning import LearningService
+from bot.services.live_learning import LearningExtractor
 from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
 from handlers.jobs import (
@@ -84,6 +86,7 @@ class AppContext:
     extractor: Extractor
     gazetteer: Gazetteer
     actors: ActorRegistry
+    learning: LearningService
     feeds: FeedService | None = None
     metrics: Metrics = field(default_factory=NullMetrics)
     _closers: list[Any] = field(default_factory=list)
@@ -98,19 +101,16 @@ class AppContext:
         )
 
     async def imports(self) -> ImportService:
-        """Importing files (CSV, JSON, ACLED) with this context's gazetteer and registry.
-
-        The registry also knows the actors stored by earlier imports.
-        """
+        """Importing files (CSV, JSON, ACLED) with what admins taught (places, actors, aliases)."""
         from bot.ingest.files import gazetteer_locator
 
-        extra = await self.storage.actors.all()
+        await self.learning.refresh()
         return ImportService(
             self.storage,
             self.services.ingestion,
             self.clock,
-            actors=self.actors.with_extra(extra) if extra else self.actors,
-            locate=gazetteer_locator(self.gazetteer),
+            actors=self.learning.actors,
+            locate=gazetteer_locator(self.learning.gazetteer),
             max_chars=self.settings.sitrep_max_input_chars,
         )
 
@@ -122,12 +122,9 @@ class AppContext:
         await self.storage.close()
 
 
-def _extractor(
-    settings: Settings, gazetteer: Gazetteer, actors: ActorRegistry, clock: Clock
-) -> Extractor:
+def _extractor(settings: Settings, rules: RulesExtractor, clock: Clock) -> Extractor:
     """The rules over the packaged gazetteer and the configured registry; with a language model
     beside them when ``SITREP_EXTRACTOR`` is ``llm`` or ``both``."""
-    rules = build_rules_extractor(gazetteer, actors)
     if settings.sitrep_extractor == "rules":
         return rules
     from bot.llm import build_reader
@@ -162,19 +159,28 @@ async def open_context(
             storage.acquire_instance_lock()
         gazetteer = Gazetteer.default()
         actors = _actor_registry(settings)
+        # What admins taught (local places, actor aliases): loaded now, reloaded on change.
+        learning = LearningService(storage, gazetteer, actors, chosen_clock)
+        await learning.refresh(force=True)
         model_closer = None
         if extractor is None:
-            extractor = _extractor(settings, gazetteer, actors, chosen_clock)
-            model_closer = getattr(extractor, "aclose", None)
-        chosen_extractor = extractor
+            rules = build_rules_extractor(learning.gazetteer, learning.actors)
+            learning.on_change(rules.use)
+            extractor = LearningExtractor(_extractor(settings, rules, chosen_clock), learning)
+            model_closer = getattr(extractor.inner, "aclose", None)
+        chosen_extractor: Extractor = extractor
         if metrics is not None:
             chosen_extractor = TimedExtractor(chosen_extractor, metrics)
         services = build_services(
-            storage, chosen_extractor, gazetteer, actors, chosen_clock, settings
+            storage,
+            chosen_extractor,
+            learning.places,
+            learning.live_actors,
+            chosen_clock,
+            settings,
         )
-        context = AppContext(
-            settings, storage, services, chosen_clock, chosen_extractor, gazetteer, actors
-        )
+        context = AppContext(settings, storage, services, chosen_clock, chosen_extractor,
+                             gazetteer, actors, learning)  # fmt: skip
         if model_closer is not None:
             context._closers.append(model_closer)
         if metrics is not None:
@@ -418,6 +424,7 @@ def _handler_inputs(
             context.services.catalog, context.clock, settings.sitrep_timezone
         ),
         feeds=context.feeds,
+        learning=context.learning,
         flood_guard=not console,
     )
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from bot.domain import ExtractorHealth, Incident, OutboxMessage, Report
+from bot.domain.learning import LocalPlace
 
 
 class Clock(Protocol):
@@ -43,6 +44,29 @@ class Extractor(Protocol):
 
     async def extract(self, report: Report) -> list[Incident]:
         """Incidents the report describes (without ids or sources; the services add those)."""
+        ...
+
+
+class PlaceLearner(Protocol):
+    """Learns a place an admin gave for a name the gazetteer lacked (``bot.services.learning``).
+
+    Later extraction finds it like any gazetteer place, inside its country only. Country and
+    governorate are inferred from the coordinates when not given; a name that is empty, huge or
+    markup, or coordinates on no plausible land, are refused and nothing is stored.
+    """
+
+    async def learn_place(
+        self,
+        name: str,
+        lat: float,
+        lon: float,
+        *,
+        country: str | None,
+        admin1: str | None,
+        added_by: int,
+        incident_id: int | None,
+    ) -> LocalPlace:
+        """Store and start using a local place; ``LearningError`` explains a refusal."""
         ...
 
 

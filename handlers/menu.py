@@ -57,6 +57,10 @@ ADMIN_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("feeds", "List feeds", "/feeds"),
     ("feed_add", "Add an RSS/Atom feed", "/feed_add https://example.org/rss"),
     ("feed_remove", "Remove a feed", "/feed_remove 3"),
+    ("place_add", "Teach a place the gazetteer lacks", '/place_add "Tell Foo" 36.21,42.95'),
+    ("places", "Places admins taught", "/places"),
+    ("actor_alias", "Teach another name for a faction", '/actor_alias "Kata\'ib Sayyid" KSS'),
+    ("actor_add", "Add a faction", '/actor_add "Saraya Example" political_militia IQ'),
 )
 
 

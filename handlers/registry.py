@@ -14,12 +14,14 @@ from telegram.ext import MessageHandler, filters
 from bot.config import Settings
 from bot.services import Services
 from bot.services.feeds import FeedService
+from bot.services.learning import LearningService
 from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
 from handlers.admin import AdminHandlers
 from handlers.common import AnyApplication, Toolkit, safe
 from handlers.errors import ErrorReporter, FloodGuard, UserRateLimiter
 from handlers.feeds import FeedCommands, register_feed_handlers
+from handlers.learning import LearningHandlers
 from handlers.lookups import LookupHandlers
 from handlers.maps import TileCache
 from handlers.membership import MembershipHandlers
@@ -41,6 +43,7 @@ class HandlerInputs:
     tiles: TileCache
     questions: QuestionService
     feeds: FeedService | None = None
+    learning: LearningService | None = None  # /place_add, /actor_alias ... (admins)
     flood_guard: bool = True  # off in the console: one local user running scripts
 
 
@@ -58,6 +61,7 @@ class Features:
     visuals: VisualHandlers
     questions: QuestionHandlers
     feeds: FeedCommands | None
+    learning: LearningHandlers | None
     errors: ErrorReporter
     guard: FloodGuard | None
 
@@ -88,6 +92,7 @@ def build_features(inputs: HandlerInputs) -> Features:
         visuals=visuals,
         questions=QuestionHandlers(kit, inputs.questions, lookups, admin, visuals),
         feeds=feeds,
+        learning=LearningHandlers(kit, inputs.learning) if inputs.learning else None,
         errors=ErrorReporter(inputs.services.admin.record_error, admins),
         guard=guard,
     )
@@ -121,6 +126,8 @@ def register_all(application: AnyApplication, inputs: HandlerInputs) -> Features
     )
     if features.feeds is not None:
         register_feed_handlers(application, features.feeds)
+    if features.learning is not None:
+        features.learning.register(application)
     features.errors.register(application)
     # Last: the catch-alls for unknown commands and buttons, after every module's handlers.
     features.menu.register_fallbacks(application)

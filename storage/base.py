@@ -30,6 +30,7 @@ from bot.domain import (
     Report,
     Subscription,
 )
+from bot.domain.learning import ActorAliasRecord, LocalPlace
 
 
 class StorageError(Exception):
@@ -176,6 +177,43 @@ class ActorRepository(Protocol):
 
     async def all(self) -> list[tuple[ActorRef, list[str]]]:
         """Every admin-added actor with its aliases."""
+        ...
+
+
+class DuplicatePlaceError(StorageError):
+    """A local place of that name already exists in that country."""
+
+
+class LearningRepository(Protocol):
+    """What admins taught: local places, actor aliases with who added them, and the incident
+    revisions people made (the corrections)."""
+
+    async def add_place(self, place: LocalPlace) -> LocalPlace:
+        """Store a new local place; DuplicatePlaceError if its name is taken in its country."""
+        ...
+
+    async def places(self) -> builtins.list[LocalPlace]:
+        """Every local place, oldest first."""
+        ...
+
+    async def remove_place(self, place_id: int) -> bool:
+        """Delete a local place; True if it existed."""
+        ...
+
+    async def add_actor_alias(self, actor: ActorRef, record: ActorAliasRecord) -> bool:
+        """Add an alias to an actor (stored first if it is not yet); False if it was known."""
+        ...
+
+    async def alias_records(self) -> builtins.list[ActorAliasRecord]:
+        """Every admin-added alias with who and when, oldest first."""
+        ...
+
+    async def remove_actor_alias(self, actor_id: str, alias: str) -> bool:
+        """Forget a stored alias of an actor; True if it existed."""
+        ...
+
+    async def manual_revisions(self) -> builtins.list[IncidentRevision]:
+        """The incident revisions no report caused (people's corrections), oldest first."""
         ...
 
 
@@ -336,6 +374,7 @@ class Storage(Protocol):
     reports: ReportRepository
     incidents: IncidentRepository
     actors: ActorRepository
+    learning: LearningRepository
     chats: ChatRepository
     subscriptions: SubscriptionRepository
     feeds: FeedRepository

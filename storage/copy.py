@@ -39,6 +39,7 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("incident_revisions", "rowid"),
     ("actors", "rowid"),
     ("actor_aliases", "rowid"),
+    ("local_places", "rowid"),
     ("chats", "rowid"),
     ("subscriptions", "rowid"),
     ("feeds", "rowid"),
@@ -46,7 +47,9 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("meta", "rowid"),
 )
 # Tables with a generated identity whose sequence must move past the copied ids.
-IDENTITY_TABLES = ("reports", "incidents", "incident_sources", "subscriptions", "feeds", "outbox")
+IDENTITY_TABLES = (
+    "reports", "incidents", "incident_sources", "subscriptions", "feeds", "outbox", "local_places",
+)  # fmt: skip
 # SQLite-only tables: FTS indexes (PostgreSQL indexes search text itself) and SQLite internals.
 _SKIPPED_PREFIXES = ("reports_fts", "incidents_fts", "sqlite_")
 

@@ -23,19 +23,23 @@ from bot.domain import (
     Report,
     Subscription,
 )
+from bot.domain.learning import ActorAliasRecord, LocalPlace
 from bot.domain.search import parse_search
 from storage.base import (
     ActorRepository,
     ChatRepository,
+    DuplicatePlaceError,
     FeedRepository,
     IncidentQuery,
     IncidentRepository,
     IncidentStats,
+    LearningRepository,
     MetaRepository,
     OutboxRepository,
     ReportRepository,
     SubscriptionRepository,
 )
+from storage.local_places import place_name_key
 
 # -- clocks (services helper) ---------------------------------------------------------------
 
@@ -360,6 +364,8 @@ class _State:
     feeds: dict[int, Feed] = field(default_factory=dict)
     outbox: dict[int, OutboxMessage] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    places: list[LocalPlace] = field(default_factory=list)
+    alias_records: list[ActorAliasRecord] = field(default_factory=list)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -760,6 +766,7 @@ class InMemoryStorage:
     reports: ReportRepository
     incidents: IncidentRepository
     actors: ActorRepository
+    learning: LearningRepository
     chats: ChatRepository
     subscriptions: SubscriptionRepository
     feeds: FeedRepository
@@ -776,6 +783,7 @@ class InMemoryStorage:
         self.reports = _Reports(self._state)
         self.incidents = _Incidents(self._state)
         self.actors = _Actors(self._state)
+        self.learning = _Learning(self._state)
         self.chats = _Chats(self._state)
         self.subscriptions = _Subscriptions(self._state)
         self.feeds = _Feeds(self._state)
@@ -851,3 +859,59 @@ class ScriptedExtractor:
             if marker in report.text:
                 return [i.model_copy(deep=True) for i in incidents]
         return []
+
+
+# -- learning (services helper): local places and alias records in memory ----------------------
+
+
+class _Learning(_Repo):
+    async def add_place(self, place: LocalPlace) -> LocalPlace:
+        key = (place.country, place_name_key(place.name))
+        if any((p.country, place_name_key(p.name)) == key for p in self._s.places):
+            raise DuplicatePlaceError(
+                f"{place.name!r} is already a local place in {place.country}"
+            )
+        stored = place.model_copy(
+            update={"id": self._s.new_id(), "added_at": place.added_at or dt.datetime.now(dt.UTC)}
+        )
+        self._s.places.append(stored)
+        return stored
+
+    async def places(self) -> list[LocalPlace]:
+        return list(self._s.places)
+
+    async def remove_place(self, place_id: int) -> bool:
+        before = len(self._s.places)
+        self._s.places[:] = [p for p in self._s.places if p.id != place_id]
+        return len(self._s.places) < before
+
+    async def add_actor_alias(self, actor: ActorRef, record: ActorAliasRecord) -> bool:
+        stored, aliases = self._s.actors.setdefault(actor.id, (actor, []))
+        if record.alias in aliases:
+            return False
+        aliases.append(record.alias)
+        self._s.alias_records.append(
+            record.model_copy(
+                update={
+                    "actor_name": stored.name,
+                    "added_at": record.added_at or dt.datetime.now(dt.UTC),
+                }
+            )
+        )
+        return True
+
+    async def alias_records(self) -> list[ActorAliasRecord]:
+        return list(self._s.alias_records)
+
+    async def remove_actor_alias(self, actor_id: str, alias: str) -> bool:
+        stored = self._s.actors.get(actor_id)
+        if stored is None or alias not in stored[1]:
+            return False
+        stored[1].remove(alias)
+        self._s.alias_records[:] = [
+            r for r in self._s.alias_records if (r.actor_id, r.alias) != (actor_id, alias)
+        ]
+        return True
+
+    async def manual_revisions(self) -> list[IncidentRevision]:
+        return [r for r in self._s.revisions if r.report_id is None]

@@ -146,6 +146,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "place_index",
         "place_names",
         "gazetteer",
+        "local_places",
         "actor_specs",
         "nationals",
         "actors",

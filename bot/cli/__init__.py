@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from bot.cli import bot, common, db, extract, health, ingest, webhook
+from bot.cli import bot, common, db, extract, health, ingest, learning, webhook
 from bot.config import SettingsError
 from storage.base import StorageError
 
@@ -28,7 +28,7 @@ def app() -> None:
 
 
 # Each command module adds its commands to the group. Order = order in --help.
-for _module in (bot, db, ingest, extract, health, webhook):
+for _module in (bot, db, ingest, learning, extract, health, webhook):
     _module.register(app)
 
 

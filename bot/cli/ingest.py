@@ -253,10 +253,29 @@ def import_command(path: Path, fmt: str, quiet: bool, database: str | None) -> N
     default=None,
     help="File to write (default: standard output).",
 )
+@click.option(
+    "--corrections",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default=None,
+    help="Instead: every correction people made, with the original extraction beside it "
+    "(JSON Lines; CSV when FILE ends in .csv). See docs/corrections.md.",
+)
 @db_option
-def export_command(fmt: str, since: str | None, output: Path | None, database: str | None) -> None:
-    """Export incidents as ACLED-style CSV or JSON Lines."""
+def export_command(
+    fmt: str,
+    since: str | None,
+    output: Path | None,
+    corrections: Path | None,
+    database: str | None,
+) -> None:
+    """Export incidents as ACLED-style CSV or JSON Lines (or the corrections)."""
     from bot.ingest.export import write_csv, write_jsonl
+
+    if corrections is not None:
+        from bot.cli.learning import export_corrections
+
+        export_corrections(corrections, database)
+        return
 
     since_day: dt.date | None = None
     if since is not None:

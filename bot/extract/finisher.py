@@ -171,6 +171,11 @@ class Finisher:
         """The registry actors are canonicalised with."""
         return self._actors
 
+    @property
+    def confidence_hook(self) -> ConfidenceHook:
+        """How a finished incident's confidence is scored."""
+        return self._confidence
+
     def finish_all(
         self, drafts: Iterable[IncidentDraft], *, reference: dt.date, source: SourceText
     ) -> list[Finished]:

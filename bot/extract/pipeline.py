@@ -149,6 +149,21 @@ class RulesExtractor:
         """The pipeline that does the reading."""
         return self._pipeline
 
+    def use(self, gazetteer: Gazetteer | None = None, actors: ActorRegistry | None = None) -> None:
+        """Read with another gazetteer or registry from the next report on (what admins taught
+        at run time); a report being read finishes with the pipeline it started with."""
+        old = self._pipeline.resources
+        resources = Resources(
+            gazetteer=gazetteer if gazetteer is not None else old.gazetteer,
+            actors=actors if actors is not None else old.actors,
+            lexicon=old.lexicon,
+        )
+        finisher = self._pipeline.finisher
+        self._pipeline = RulesPipeline(
+            resources,
+            Finisher(resources.gazetteer, resources.actors, finisher.confidence_hook),
+        )
+
     def extract_text(
         self, text: str, published_at: dt.datetime | None = None, *, title: str | None = None
     ) -> list[Incident]:

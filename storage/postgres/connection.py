@@ -34,6 +34,7 @@ from storage.base import (
     ChatRepository,
     FeedRepository,
     IncidentRepository,
+    LearningRepository,
     MetaRepository,
     OutboxRepository,
     ReportRepository,
@@ -44,6 +45,7 @@ from storage.postgres.actors import PostgresActorRepository
 from storage.postgres.chats import PostgresChatRepository
 from storage.postgres.feeds import PostgresFeedRepository
 from storage.postgres.incidents import PostgresIncidentRepository
+from storage.postgres.learning import PostgresLearningRepository
 from storage.postgres.maintenance import PostgresMaintenance
 from storage.postgres.meta import PostgresMetaRepository
 from storage.postgres.outbox import PostgresOutboxRepository
@@ -125,6 +127,7 @@ class PostgresStorage(PostgresMaintenance):
         self.reports: ReportRepository = PostgresReportRepository(self)
         self.incidents: IncidentRepository = PostgresIncidentRepository(self)
         self.actors: ActorRepository = PostgresActorRepository(self)
+        self.learning: LearningRepository = PostgresLearningRepository(self)
         self.chats: ChatRepository = PostgresChatRepository(self)
         self.subscriptions: SubscriptionRepository = PostgresSubscriptionRepository(self)
         self.feeds: FeedRepository = PostgresFeedRepository(self)

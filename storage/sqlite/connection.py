@@ -24,6 +24,7 @@ from storage.base import (
     FeedRepository,
     IncidentRepository,
     InstanceLockedError,
+    LearningRepository,
     MetaRepository,
     OutboxRepository,
     ReportRepository,
@@ -35,6 +36,7 @@ from storage.sqlite.actors import SqliteActorRepository
 from storage.sqlite.chats import SqliteChatRepository
 from storage.sqlite.feeds import SqliteFeedRepository
 from storage.sqlite.incidents import SqliteIncidentRepository
+from storage.sqlite.learning import SqliteLearningRepository
 from storage.sqlite.maintenance import SqliteMaintenance
 from storage.sqlite.meta import SqliteMetaRepository
 from storage.sqlite.outbox import SqliteOutboxRepository
@@ -93,6 +95,7 @@ class SqliteStorage(SqliteMaintenance):
         self.reports: ReportRepository = SqliteReportRepository(self)
         self.incidents: IncidentRepository = SqliteIncidentRepository(self)
         self.actors: ActorRepository = SqliteActorRepository(self)
+        self.learning: LearningRepository = SqliteLearningRepository(self)
         self.chats: ChatRepository = SqliteChatRepository(self)
         self.subscriptions: SubscriptionRepository = SqliteSubscriptionRepository(self)
         self.feeds: FeedRepository = SqliteFeedRepository(self)

@@ -12,6 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.domain import Feed, IncidentRevision, SourceRef, Subscription, SubscriptionKind
+from bot.domain.learning import ActorAliasRecord, LocalPlace
 from storage import copy as copy_module
 from storage.base import IncidentQuery
 from storage.postgres import PostgresStorage
@@ -172,6 +173,14 @@ async def _fill_sqlite(path: Path) -> None:
                 )
                 await store.incidents.update(changed, revision)
         await store.actors.upsert(AAH, ["AAH", "عصائب أهل الحق"])
+        await store.learning.add_actor_alias(
+            AAH, ActorAliasRecord(actor_id=AAH.id, actor_name=AAH.name, alias="Khazali's men",
+                                  added_by=900, added_at=T0)
+        )  # fmt: skip
+        await store.learning.add_place(
+            LocalPlace(name="Tell Qasrawi", aliases=["تل قصراوي"], lat=36.21, lon=42.95,
+                       country="IQ", admin1="Nineveh", admin1_code="IQ-NI", added_by=900)
+        )  # fmt: skip
         for chat_id in (100, -200):
             await store.chats.upsert(
                 make_chat(chat_id, digest_time=dt.time(7, 0), last_digest_date=dt.date(2026, 3, 1))
@@ -246,6 +255,12 @@ async def _assert_same_contents(source: Path, pg_url: str) -> None:
                 chat_id
             )
         assert await new.actors.all() == await old.actors.all()
+        assert await new.learning.alias_records() == await old.learning.alias_records()
+        assert await new.learning.places() == await old.learning.places()
+        place = await new.learning.add_place(
+            LocalPlace(name="Tell Other", lat=36.3, lon=42.9, country="IQ")
+        )
+        assert place.id == 2  # the identity moved past the copied ids
         assert await new.feeds.list() == await old.feeds.list()
         assert await new.meta.get("last_ingest_at") == await old.meta.get("last_ingest_at")
         assert await new.outbox.get_by_key("alert:100:3") == await old.outbox.get_by_key(

@@ -61,5 +61,5 @@ class TestPackagedMigrations:
         conn.close()
         expected = {"reports", "incidents", "incident_actors", "incident_sources"}
         expected |= {"incident_revisions", "actors", "actor_aliases", "chats", "subscriptions"}
-        expected |= {"feeds", "outbox", "meta", "reports_fts", "incidents_fts"}
+        expected |= {"feeds", "outbox", "meta", "reports_fts", "incidents_fts", "local_places"}
         assert expected <= tables

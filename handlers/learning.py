@@ -1,0 +1,422 @@
+"""Teaching Sitrep from the chat: /place_add, /places, /place_remove, /actor_alias, /actor_add,
+/actor_alias_remove.
+
+Admins only. Each command parses its arguments, calls ``LearningService`` and says what was
+learned, or why nothing was (in the chat's language). A refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.domain.learning import LocalPlace
+from bot.services.learning import LearningError, LearningService
+from handlers.common import AnyApplication, Context, Toolkit, add_commands, arg_text, send
+from handlers.html import esc
+from handlers.i18n import t
+
+logger = logging.getLogger(__name__)
+REFRESH_JOB = "learning-refresh"
+REFRESH_SECONDS = 60.0
+# Longer arguments are pastes, not a name and a point: refused before any parsing.
+MAX_ARGUMENT_CHARS = 400
+PLACES_SHOWN = 50
+# Straight or typographic quotes (phones turn "..." into “...”); not single quotes, which
+# names contain ("Kata'ib").
+_QUOTED = re.compile(r'^\s*(?:"([^"]*)"|“([^”]*)”|«([^»]*)»)\s*(.*)$', re.DOTALL)
+_POINT = re.compile(
+    r"^(?P<name>.*?)\s*(?P<lat>[-+]?\d{1,3}(?:\.\d+)?)\s*,\s*(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)"
+    r"(?P<rest>(?:\s.*)?)$",
+    re.DOTALL,
+)
+_INCIDENT = re.compile(r"^#?(\d{1,12})$")
+
+
+@dataclass(frozen=True)
+class PlaceRequest:
+    """What /place_add asked for."""
+
+    name: str
+    lat: float
+    lon: float
+    country: str | None
+    admin1: str | None
+    incident_id: int | None
+
+
+def split_quoted(text: str) -> tuple[str, str] | None:
+    """The quoted name and the rest (``"Tell Foo" IQ`` -> Tell Foo, IQ); None if unquoted."""
+    match = _QUOTED.match(text)
+    if match is None:
+        return None
+    quoted = next(group for group in match.groups()[:3] if group is not None)
+    return quoted, match.group(4).strip()
+
+
+def parse_place(text: str) -> PlaceRequest | None:
+    """'"Tell Foo" 36.2,42.9 [IQ] [Nineveh] [#12]' as a request; None when it is not one."""
+    quoted = split_quoted(text)
+    if quoted is not None:
+        name, rest = quoted
+        match = _POINT.match(" " + rest)
+        if match is None or match.group("name").strip():
+            return None
+    else:
+        match = _POINT.match(text)
+        if match is None:
+            return None
+        name = match.group("name")
+    country: str | None = None
+    incident: int | None = None
+    words: list[str] = []
+    for word in match.group("rest").split():
+        found = _INCIDENT.match(word)
+        if found is not None and word.startswith("#"):
+            incident = int(found.group(1))
+        elif country is None and not words and len(word) == 2 and word.isalpha():
+            country = word.upper()
+        else:
+            words.append(word)
+    return PlaceRequest(
+        name=name.strip(),
+        lat=float(match.group("lat")),
+        lon=float(match.group("lon")),
+        country=country,
+        admin1=" ".join(words) or None,
+        incident_id=incident,
+    )
+
+
+def refusal(language: str, exc: LearningError) -> str:
+    """Why nothing was learned, in the chat's language (HTML)."""
+    v = {key: esc(str(value)) for key, value in exc.values.items()}
+    code = exc.code
+    if code == "empty":
+        return t(language, "The name is empty.")
+    if code == "too_long":
+        return t(language, "That name is too long ({length} characters; at most {limit}).", **v)
+    if code == "markup":
+        return t(language, "A name cannot contain HTML, links or markup.")
+    if code == "no_letters":
+        return t(language, "A name needs letters.")
+    if code == "bad_coordinates":
+        return t(
+            language,
+            "Coordinates are latitude,longitude in degrees: latitude from -90 to 90, "
+            "longitude from -180 to 180.",
+        )
+    if code == "not_on_land":
+        return t(
+            language,
+            "No known town lies within {km} km of {lat},{lon}: is that point on land? "
+            "Latitude comes first.",
+            **v,
+        )
+    if code == "unknown_country":
+        return t(
+            language,
+            "I don't know the country {country}; use its two-letter code, such as IQ or SY.",
+            **v,
+        )
+    if code == "wrong_country":
+        return t(
+            language,
+            "{lat},{lon} is not in or near {country}: the nearest towns are in {nearest}.",
+            **v,
+        )
+    if code == "unknown_admin1":
+        return t(
+            language, "I don't know a governorate or province called {admin1} in {country}.", **v
+        )
+    if code == "known_place":
+        return t(language, "{name} is already in the gazetteer ({where}); nothing to learn.", **v)
+    if code == "duplicate_place":
+        return t(language, "{name} is already a local place in {country}.", **v)
+    if code == "namesake":
+        return t(language, "{name} is already {where}; give the other place a longer name.", **v)
+    if code == "too_common":
+        return t(language, "{name} is a common word; running text uses it for other things.", **v)
+    if code == "actor_name":
+        return t(language, "{name} is a name of {actor}, not a place.", **v)
+    return actor_refusal(language, code, v)
+
+
+def actor_refusal(language: str, code: str, v: dict[str, str]) -> str:
+    """Why an actor or alias was not added (HTML)."""
+    if code == "ambiguous_actor":
+        return t(
+            language, "{actor} could mean several factions ({ids}); give the id instead.", **v
+        )
+    if code == "unknown_actor":
+        return t(language, "I don't know the faction {actor}. Close names: {close}.", **v)
+    if code == "alias_known":
+        return t(language, "{alias} already names {actor}.", **v)
+    if code == "alias_taken":
+        return t(language, "{alias} already names another faction: {other}.", **v)
+    if code == "bad_actor_type":
+        return t(language, "Unknown actor type {type}; use one of: {types}.", **v)
+    if code == "actor_exists":
+        return t(language, "{name} already exists: {actor}.", **v)
+    if code == "too_short":
+        return t(language, "A name this short must be an acronym in capitals, such as KH.")
+    if code == "not_taught":
+        return t(
+            language, "No admin added the name {alias}; names from the registry file stay.", **v
+        )
+    if code == "place_name":
+        return t(language, "{alias} is a place ({where}); it cannot name a faction.", **v)
+    return t(language, "That could not be learned.")
+
+
+def place_line(language: str, place: LocalPlace) -> str:
+    """ "#3 Tell Foo (Nineveh, IQ) 36.21,42.95" (HTML)."""
+    where = ", ".join(x for x in (place.admin1, place.country) if x)
+    return t(
+        language,
+        "#{id} <b>{name}</b> ({where}) {lat},{lon}",
+        id=place.id,
+        name=esc(place.name),
+        where=esc(where),
+        lat=place.lat,
+        lon=place.lon,
+    )
+
+
+class LearningHandlers:
+    """Admins teach places and actor names; everyone else is refused."""
+
+    def __init__(self, kit: Toolkit, learning: LearningService) -> None:
+        """Bind to the shared toolkit and the learning service."""
+        self.kit = kit
+        self.learning = learning
+
+    def register(self, application: AnyApplication) -> None:
+        """The commands (new messages only), and a reload of what was taught elsewhere
+        (another instance, ``sitrep places import``) every minute, for /city and /faction."""
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                self._refresh, interval=REFRESH_SECONDS, first=REFRESH_SECONDS, name=REFRESH_JOB
+            )
+        add_commands(
+            application,
+            {
+                "place_add": self.cmd_place_add,
+                "places": self.cmd_places,
+                "place_remove": self.cmd_place_remove,
+                "actor_alias": self.cmd_actor_alias,
+                "actor_add": self.cmd_actor_add,
+                "actor_alias_remove": self.cmd_actor_alias_remove,
+            },
+        )
+
+    async def _refresh(self, context: Context) -> None:
+        try:
+            await self.learning.refresh()
+        except Exception:  # the next tick or extraction tries again; the bot goes on
+            logger.exception("could not reload learned places and aliases")
+
+    async def _admin_language(self, update: Update) -> str | None:
+        """The chat's language for an admin; None (after saying so) for anyone else."""
+        chat_id = await self.kit.ensure_chat(update)
+        language = (await self.kit.services.chats.get(chat_id)).language
+        if not self.kit.sender_is_admin(update):
+            await send(update, esc(t(language, "Sorry, only Sitrep's admins can do that.")))
+            return None
+        return language
+
+    async def _argument(self, update: Update, language: str, usage: str) -> str | None:
+        text = arg_text(update)
+        if len(text) > MAX_ARGUMENT_CHARS:
+            await send(
+                update,
+                t(
+                    language,
+                    "That is too long for me ({length} characters; at most {limit} here).",
+                    length=len(text),
+                    limit=MAX_ARGUMENT_CHARS,
+                ),
+            )
+            return None
+        if not text:
+            await send(update, usage)
+            return None
+        return text
+
+    async def cmd_place_add(self, update: Update, context: Context) -> None:
+        """/place_add "name" lat,lon [country] [governorate] [#incident]."""
+        language = await self._admin_language(update)
+        if language is None:
+            return
+        usage = t(
+            language,
+            'Usage: <code>/place_add "Tell Foo" 36.21,42.95</code> (optionally followed by the '
+            "country code, the governorate and the incident number, e.g. IQ Nineveh #12).",
+        )
+        text = await self._argument(update, language, usage)
+        if text is None:
+            return
+        request = parse_place(text)
+        if request is None:
+            await send(update, usage)
+            return
+        user = update.effective_user
+        try:
+            place = await self.learning.learn_place(
+                request.name,
+                request.lat,
+                request.lon,
+                country=request.country,
+                admin1=request.admin1,
+                added_by=user.id if user else 0,
+                incident_id=request.incident_id,
+            )
+        except LearningError as exc:
+            await send(update, refusal(language, exc))
+            return
+        text = t(
+            language,
+            "Learned {place}. Reports from now on find it in {country} articles.",
+            place=place_line(language, place),
+            country=esc(place.country),
+        )
+        near = await self.learning.nearest_town(place)
+        if near is not None:
+            town, km = near
+            text += "\n" + t(
+                language, "That point is {km} km from {town}.", km=round(km), town=esc(town)
+            )
+        await send(update, text)
+
+    async def cmd_places(self, update: Update, context: Context) -> None:
+        """/places: the local places admins taught."""
+        language = await self._admin_language(update)
+        if language is None:
+            return
+        places = await self.learning.local_places()
+        if not places:
+            await send(update, t(language, "No local places yet. Add one with /place_add."))
+            return
+        lines = [place_line(language, place) for place in places[-PLACES_SHOWN:]]
+        header = t(language, "Local places ({count}):", count=len(places))
+        await send(update, "\n".join([header, *lines]))
+
+    async def cmd_place_remove(self, update: Update, context: Context) -> None:
+        """/place_remove N: forget a local place."""
+        language = await self._admin_language(update)
+        if language is None:
+            return
+        usage = t(language, "Usage: <code>/place_remove 3</code> (the number /places shows).")
+        text = await self._argument(update, language, usage)
+        if text is None:
+            return
+        found = _INCIDENT.match(text.strip())
+        if found is None:
+            await send(update, usage)
+            return
+        if await self.learning.remove_place(int(found.group(1))):
+            await send(update, t(language, "Local place #{id} forgotten.", id=found.group(1)))
+        else:
+            await send(update, t(language, "There is no local place #{id}.", id=found.group(1)))
+
+    async def cmd_actor_alias(self, update: Update, context: Context) -> None:
+        """/actor_alias "alias" actor (registry id, name or alias)."""
+        language = await self._admin_language(update)
+        if language is None:
+            return
+        usage = t(
+            language,
+            'Usage: <code>/actor_alias "Kata\'ib Sayyid al-Shuhada" KSS</code> (the new name '
+            "in quotes, then the faction's id, name or a name it already has).",
+        )
+        text = await self._argument(update, language, usage)
+        parts = split_quoted(text) if text is not None else None
+        if parts is None or not parts[1]:
+            if text is not None:
+                await send(update, usage)
+            return
+        user = update.effective_user
+        try:
+            actor, alias = await self.learning.add_actor_alias(
+                parts[0], parts[1], added_by=user.id if user else None
+            )
+        except LearningError as exc:
+            await send(update, refusal(language, exc))
+            return
+        await send(
+            update,
+            t(
+                language,
+                "From now on {alias} means {actor} ({id}).",
+                alias=f"<b>{esc(alias)}</b>",
+                actor=esc(actor.name),
+                id=esc(actor.id),
+            ),
+        )
+
+    async def cmd_actor_alias_remove(self, update: Update, context: Context) -> None:
+        """/actor_alias_remove "alias": forget a name an admin added."""
+        language = await self._admin_language(update)
+        if language is None:
+            return
+        usage = t(language, 'Usage: <code>/actor_alias_remove "Example Companies"</code>')
+        text = await self._argument(update, language, usage)
+        if text is None:
+            return
+        parts = split_quoted(text)
+        try:
+            actors = await self.learning.remove_actor_alias(parts[0] if parts else text)
+        except LearningError as exc:
+            await send(update, refusal(language, exc))
+            return
+        await send(
+            update,
+            t(
+                language,
+                "{alias} no longer names {actors}.",
+                alias=f"<b>{esc(parts[0] if parts else text)}</b>",
+                actors=esc(", ".join(actor.name for actor in actors)),
+            ),
+        )
+
+    async def cmd_actor_add(self, update: Update, context: Context) -> None:
+        """/actor_add "name" type [country]: an actor the registry lacks."""
+        language = await self._admin_language(update)
+        if language is None:
+            return
+        usage = t(
+            language,
+            'Usage: <code>/actor_add "Saraya Example" political_militia IQ</code> (type: '
+            "state_forces, rebel_group, political_militia, identity_militia, rioters, "
+            "protesters, civilians or external_forces; the country is optional).",
+        )
+        text = await self._argument(update, language, usage)
+        parts = split_quoted(text) if text is not None else None
+        words = parts[1].split() if parts is not None else []
+        if parts is None or not 1 <= len(words) <= 2:
+            if text is not None:
+                await send(update, usage)
+            return
+        user = update.effective_user
+        try:
+            actor = await self.learning.add_actor(
+                parts[0],
+                words[0],
+                words[1] if len(words) > 1 else None,
+                added_by=user.id if user else 0,
+            )
+        except LearningError as exc:
+            await send(update, refusal(language, exc))
+            return
+        await send(
+            update,
+            t(
+                language,
+                "Added {actor} ({id}). Add other names with /actor_alias.",
+                actor=f"<b>{esc(actor.name)}</b>",
+                id=esc(actor.id),
+            ),
+        )

@@ -1,0 +1,176 @@
+"""What admins taught Sitrep, on PostgreSQL: local places, actor aliases with who, corrections."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.domain import ActorRef, IncidentRevision
+from bot.domain.learning import ActorAliasRecord, LocalPlace
+from storage.base import DuplicatePlaceError
+from storage.local_places import place_name_key
+from storage.postgres.repository import _Repository
+from storage.postgres.rows import MAPPER
+from storage.postgres.values import (
+    Connection,
+    Row,
+    _dt_opt,
+    _execute,
+    _fetchall,
+    _fetchone,
+    _ts,
+)
+
+_ALIAS_RECORDS_SQL = (
+    "SELECT a.actor_id, r.name AS actor_name, a.alias, a.added_by, a.added_at, a.note "
+    "FROM actor_aliases a JOIN actors r ON r.id = a.actor_id "
+    "WHERE a.added_at IS NOT NULL ORDER BY a.added_at, a.actor_id, a.position"
+)
+
+
+def _aliases(value: Any) -> list[str]:
+    loaded = json.loads(value) if isinstance(value, str) else value
+    return [str(alias) for alias in loaded or []]
+
+
+def _place(row: Row) -> LocalPlace:
+    return LocalPlace(
+        id=row["id"],
+        name=row["name"],
+        aliases=_aliases(row["aliases"]),
+        lat=row["lat"],
+        lon=row["lon"],
+        country=row["country"],
+        admin1=row["admin1"],
+        admin1_code=row["admin1_code"],
+        added_by=row["added_by"],
+        added_at=_dt_opt(row["added_at"]),
+        incident_id=row["incident_id"],
+        note=row["note"],
+    )
+
+
+class PostgresLearningRepository(_Repository):
+    """Local places, admin-added aliases and the revisions people made."""
+
+    async def add_place(self, place: LocalPlace) -> LocalPlace:
+        """Store a new local place; DuplicatePlaceError if its name is taken in its country."""
+        added_at = place.added_at or self._now()
+
+        async def op(conn: Connection) -> int | None:
+            row = await _fetchone(
+                conn,
+                "INSERT INTO local_places (name, name_key, aliases, lat, lon, country, admin1, "
+                "admin1_code, added_by, added_at, incident_id, note) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                "ON CONFLICT (country, name_key) DO NOTHING RETURNING id",
+                place.name,
+                place_name_key(place.name),
+                list(place.aliases),
+                place.lat,
+                place.lon,
+                place.country,
+                place.admin1,
+                place.admin1_code,
+                place.added_by,
+                _ts(added_at),
+                place.incident_id,
+                place.note,
+            )
+            return None if row is None else int(row["id"])
+
+        place_id = await self._write_one(op)
+        if place_id is None:
+            raise DuplicatePlaceError(
+                f"{place.name!r} is already a local place in {place.country}"
+            )
+        return place.model_copy(update={"id": place_id, "added_at": added_at})
+
+    async def places(self) -> list[LocalPlace]:
+        """Every local place, oldest first."""
+
+        async def op(conn: Connection) -> list[LocalPlace]:
+            rows = await _fetchall(conn, "SELECT * FROM local_places ORDER BY id")
+            return [_place(row) for row in rows]
+
+        return await self._read_one(op)
+
+    async def remove_place(self, place_id: int) -> bool:
+        """Delete a local place; True if it existed."""
+
+        async def op(conn: Connection) -> bool:
+            return await _execute(conn, "DELETE FROM local_places WHERE id = $1", place_id) > 0
+
+        return await self._write_one(op)
+
+    async def add_actor_alias(self, actor: ActorRef, record: ActorAliasRecord) -> bool:
+        """Add an alias to an actor (stored first if it is not yet); False if it was known."""
+        added_at = record.added_at or self._now()
+
+        async def op(conn: Connection) -> bool:
+            await conn.execute(
+                "INSERT INTO actors (id, name, type, country, created_at) "
+                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+                actor.id,
+                actor.name,
+                actor.type.value,
+                actor.country,
+                _ts(added_at),
+            )
+            # Serialise alias positions per actor (two admins adding at once).
+            await conn.execute("SELECT 1 FROM actors WHERE id = $1 FOR UPDATE", actor.id)
+            changed = await _execute(
+                conn,
+                "INSERT INTO actor_aliases (actor_id, alias, position, added_by, added_at, note) "
+                "SELECT $1, $2, COALESCE(MAX(position), -1) + 1, $3, $4, $5 FROM actor_aliases "
+                "WHERE actor_id = $1 ON CONFLICT DO NOTHING",
+                actor.id,
+                record.alias,
+                record.added_by,
+                _ts(added_at),
+                record.note,
+            )
+            return changed > 0
+
+        return await self._write(op)
+
+    async def alias_records(self) -> list[ActorAliasRecord]:
+        """Every admin-added alias with who and when, oldest first."""
+
+        async def op(conn: Connection) -> list[ActorAliasRecord]:
+            rows = await _fetchall(conn, _ALIAS_RECORDS_SQL)
+            return [
+                ActorAliasRecord(
+                    actor_id=row["actor_id"],
+                    actor_name=row["actor_name"],
+                    alias=row["alias"],
+                    added_by=row["added_by"],
+                    added_at=_dt_opt(row["added_at"]),
+                    note=row["note"],
+                )
+                for row in rows
+            ]
+
+        return await self._read_one(op)
+
+    async def remove_actor_alias(self, actor_id: str, alias: str) -> bool:
+        """Forget a stored alias of an actor; True if it existed."""
+
+        async def op(conn: Connection) -> bool:
+            sql = "DELETE FROM actor_aliases WHERE actor_id = $1 AND alias = $2"
+            return await _execute(conn, sql, actor_id, alias) > 0
+
+        return await self._write_one(op)
+
+    async def manual_revisions(self) -> list[IncidentRevision]:
+        """The incident revisions no report caused (people's corrections), oldest first."""
+
+        async def op(conn: Connection) -> list[IncidentRevision]:
+            rows = await _fetchall(
+                conn,
+                "SELECT * FROM incident_revisions WHERE report_id IS NULL "
+                "ORDER BY changed_at, incident_id, revision",
+            )
+            return [MAPPER.revision(row) for row in rows]
+
+        return await self._read_one(op)
