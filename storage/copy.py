@@ -37,6 +37,9 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("incident_actors", "incident_id"),
     ("incident_sources", "rowid"),
     ("incident_revisions", "rowid"),
+    ("review_queue", "incident_id"),
+    ("feedback_reports", "id"),
+    ("incident_links", "absorbed_id"),
     ("actors", "rowid"),
     ("actor_aliases", "rowid"),
     ("chats", "rowid"),
@@ -46,7 +49,15 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("meta", "rowid"),
 )
 # Tables with a generated identity whose sequence must move past the copied ids.
-IDENTITY_TABLES = ("reports", "incidents", "incident_sources", "subscriptions", "feeds", "outbox")
+IDENTITY_TABLES = (
+    "reports",
+    "incidents",
+    "incident_sources",
+    "subscriptions",
+    "feeds",
+    "outbox",
+    "feedback_reports",
+)
 # SQLite-only tables: FTS indexes (PostgreSQL indexes search text itself) and SQLite internals.
 _SKIPPED_PREFIXES = ("reports_fts", "incidents_fts", "sqlite_")
 

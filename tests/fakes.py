@@ -36,6 +36,8 @@ from storage.base import (
     ReportRepository,
     SubscriptionRepository,
 )
+from storage.review_base import ReviewRepository
+from tests.fakes_review import InMemoryReview, ReviewState
 
 # -- clocks (services helper) ---------------------------------------------------------------
 
@@ -360,6 +362,7 @@ class _State:
     feeds: dict[int, Feed] = field(default_factory=dict)
     outbox: dict[int, OutboxMessage] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    review: ReviewState = field(default_factory=ReviewState)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -427,6 +430,8 @@ def _matches(incident: Incident, q: IncidentQuery) -> bool:
         return False
     if q.created_before is not None and (created is None or created >= q.created_before):
         return False
+    if not q.include_hidden and incident.status.value != "active":
+        return False
     if not q.include_background and incident.is_background:
         return False
     return not (q.min_killed is not None and incident.killed.best < q.min_killed)
@@ -485,7 +490,9 @@ class _Incidents(_Repo):
         hits = [
             i
             for i in self._s.incidents.values()
-            if i.location.country == country and date_from <= i.date <= date_to
+            if i.location.country == country
+            and date_from <= i.date <= date_to
+            and i.status.value != "merged"
         ]
         return self._sorted(hits)[:limit]
 
@@ -494,7 +501,9 @@ class _Incidents(_Repo):
         hits = [
             i
             for i in self._s.incidents.values()
-            if query and query.matches(i.summary + "\n" + "\n".join(i.evidence))
+            if query
+            and i.status.value == "active"
+            and query.matches(i.summary + "\n" + "\n".join(i.evidence))
         ]
         return self._sorted(hits)[offset : offset + limit]
 
@@ -765,6 +774,7 @@ class InMemoryStorage:
     feeds: FeedRepository
     outbox: OutboxRepository
     meta: MetaRepository
+    review: ReviewRepository
 
     def __init__(self) -> None:
         self._state = _State()
@@ -781,6 +791,7 @@ class InMemoryStorage:
         self.feeds = _Feeds(self._state)
         self.outbox = _Outbox(self._state)
         self.meta = _Meta(self._state)
+        self.review = InMemoryReview(self._state)
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:

@@ -138,6 +138,8 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
         params.append(query.min_killed)
     if not query.include_background:
         where.append("i.is_background = 0")
+    if not query.include_hidden:
+        where.append("i.status = 'active'")
     return source, where, params, order
 
 
@@ -165,14 +167,16 @@ SEARCH_PAGE_SQL = (
 )
 
 # Two index ranges: incidents dated in the window, and spans that began before it and reach
-# into it. (One "COALESCE(date_end, date) >= ?" test would leave the date range open-ended,
+# into it. An incident merged into another by a reviewer takes no more reports: its twin does.
+# (One "COALESCE(date_end, date) >= ?" test would leave the date range open-ended,
 # and without INDEXED BY the planner prefers the date-ordered index and walks all history.)
 MERGE_CANDIDATES_SQL = (
     "SELECT * FROM incidents WHERE country = :country AND date BETWEEN :start AND :end"
+    " AND status != 'merged'"
     " UNION"
     " SELECT * FROM incidents INDEXED BY incidents_spans"
     " WHERE country = :country AND date_end IS NOT NULL"
-    " AND date_end >= :start AND date < :start"
+    " AND date_end >= :start AND date < :start AND status != 'merged'"
     " ORDER BY date DESC, id DESC LIMIT :limit"
 )
 
@@ -419,7 +423,7 @@ class SqliteIncidentRepository(_Repository):
             rows = await _fetchall(
                 conn,
                 f"SELECT * FROM incidents WHERE id IN ({_placeholders(len(page))})"
-                " ORDER BY date DESC, id DESC",
+                " AND status = 'active' ORDER BY date DESC, id DESC",
                 page,
             )
             return await _load_incidents(conn, rows)
