@@ -86,6 +86,35 @@ class TextPayload(_Payload):
     disable_preview: bool = False
 
 
+class ReviewPayload(_Payload):
+    """An incident for the reviewers: summary, evidence, source link and the decision buttons."""
+
+    type: Literal["review"] = "review"
+    incident: Incident
+    reason: str  # a ReviewReason value: held back as unconfirmed, or reported by a subscriber
+    reports: list[str] = Field(default_factory=list)  # FeedbackKind values; never who sent them
+    language: str = "en"
+
+
+class CorrectionPayload(_Payload):
+    """A retraction, replying to an alert that went out: the incident was a false alarm."""
+
+    type: Literal["correction"] = "correction"
+    incident_id: int
+    summary: str
+    language: str = "en"
+
+
+class FeedbackResolvedPayload(_Payload):
+    """Tells a subscriber that the problem they reported was looked at, and what was done."""
+
+    type: Literal["feedback_resolved"] = "feedback_resolved"
+    incident_id: int
+    summary: str
+    resolution: str  # "confirmed", "retracted", "toll", "place", "merged", "split"
+    language: str = "en"
+
+
 class UnreadablePayload(_Payload):
     """A stored payload no model reads (damaged, or from a newer version): fails at send.
 
@@ -98,7 +127,15 @@ class UnreadablePayload(_Payload):
 
 
 OutboxPayload = Annotated[
-    AlertPayload | UpdatePayload | DigestPayload | ChartPayload | TextPayload | UnreadablePayload,
+    AlertPayload
+    | UpdatePayload
+    | DigestPayload
+    | ChartPayload
+    | TextPayload
+    | ReviewPayload
+    | CorrectionPayload
+    | FeedbackResolvedPayload
+    | UnreadablePayload,
     Field(discriminator="type"),
 ]
 _PAYLOAD: TypeAdapter[OutboxPayload] = TypeAdapter(OutboxPayload)
