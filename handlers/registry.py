@@ -25,6 +25,7 @@ from handlers.maps import TileCache
 from handlers.membership import MembershipHandlers
 from handlers.menu import MenuHandlers
 from handlers.questions import QuestionHandlers
+from handlers.review import ReviewHandlers
 from handlers.settings import SettingsHandlers
 from handlers.subscriptions import SubscriptionHandlers
 from handlers.visuals import VisualHandlers
@@ -59,6 +60,7 @@ class Features:
     questions: QuestionHandlers
     feeds: FeedCommands | None
     errors: ErrorReporter
+    review: ReviewHandlers
     guard: FloodGuard | None
 
 
@@ -89,6 +91,7 @@ def build_features(inputs: HandlerInputs) -> Features:
         questions=QuestionHandlers(kit, inputs.questions, lookups, admin, visuals),
         feeds=feeds,
         errors=ErrorReporter(inputs.services.admin.record_error, admins),
+        review=ReviewHandlers(kit),
         guard=guard,
     )
 
@@ -99,6 +102,7 @@ def register_all(application: AnyApplication, inputs: HandlerInputs) -> Features
     if features.guard is not None:
         features.guard.register(application)
     for feature in (
+        features.review,  # first: a reply to a reviewer's question is an answer, not a query
         features.menu,
         features.lookups,
         features.subscriptions,

@@ -36,7 +36,13 @@ from bot.domain import (
     OutboxMessage,
     ReviewPayload,
 )
-from bot.domain.review import FeedbackKind, FeedbackReport, ReviewItem, ReviewReason
+from bot.domain.review import (
+    FeedbackKind,
+    FeedbackReport,
+    IncidentLink,
+    ReviewItem,
+    ReviewReason,
+)
 from bot.ports import Clock
 from bot.services.alerts import AlertPlanner
 from bot.services.outbox import Outbox
@@ -221,6 +227,31 @@ class ReviewService:
             reports = [r.kind for r in await self._storage.review.feedback_for(item.incident_id)]
             entries.append(ReviewEntry(item, incident, reports))
         return ReviewPage(entries, page, pages, total)
+
+    async def item(self, incident_id: int) -> ReviewItem | None:
+        """The queue row of an incident, if it was ever queued."""
+        return await self._storage.review.item(incident_id)
+
+    async def links_into(self, incident_id: int) -> list[IncidentLink]:
+        """The incidents reviewers merged into ``incident_id``."""
+        return await self._storage.review.links_into(incident_id)
+
+    async def remember_question(self, key: str, value: str) -> None:
+        """Keep what a reviewer's question asks ("toll:12:900"), to read the answer later."""
+        await self._storage.meta.set(key, value)
+
+    async def recall_question(self, key: str) -> tuple[str, int] | None:
+        """(verb, incident id) of an open question, or None (never asked, or answered)."""
+        value = await self._storage.meta.get(key)
+        verb, _, rest = (value or "").partition(":")
+        number = rest.split(":", 1)[0]
+        if verb not in ("toll", "place", "same") or not number.isdigit():
+            return None
+        return verb, int(number)
+
+    async def forget_question(self, key: str) -> None:
+        """An answered question takes no second answer."""
+        await self._storage.meta.set(key, "")
 
     async def incident(self, incident_id: int) -> Incident:
         """An incident a decision is about (refused when it does not exist)."""
