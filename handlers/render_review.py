@@ -191,6 +191,34 @@ def history_lines(revisions: Sequence[IncidentRevision], language: str | None) -
     return lines
 
 
+def with_review_history(
+    incident: Incident, revisions: Sequence[IncidentRevision], text: str, language: str | None
+) -> str:
+    """``/incident``'s record with a banner when hidden and the reviewers' corrections."""
+    banner = status_line(incident, language)
+    corrected = [r for r in revisions if r.changed_by is not None]
+    history = history_lines(corrected, language)
+    parts = [banner] if banner else []
+    parts.append(text)
+    if history:
+        parts += ["", *history]
+    return "\n".join(parts)
+
+
+def with_report_button(
+    markup: InlineKeyboardMarkup | None, incident: Incident, language: str | None
+) -> InlineKeyboardMarkup | None:
+    """The record's buttons plus "Report a problem" (not for a withdrawn incident)."""
+    if incident.id is None or incident.status is not IncidentStatus.ACTIVE:
+        return markup
+    report = report_buttons([incident.id], language)
+    rows = [
+        *(markup.inline_keyboard if markup else ()),
+        *(report.inline_keyboard if report else ()),
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 def question_text(language: str | None, verb: str, incident: Incident) -> str:
     """The question a reviewer answers by replying (Wrong place, Wrong toll, Same as #N)."""
     place = incident.location.name

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
@@ -45,56 +46,77 @@ META_QUESTION = "review.ask:{chat}:{message}"
 _INCIDENT_NUMBER = re.compile(r"^\s*#?\s*(\d{1,12})\s*$")
 
 
+async def chat_language(kit: Toolkit, update: Update) -> str:
+    """The language of the update's chat (the default when there is no chat)."""
+    chat = update.effective_chat
+    if chat is None:
+        return "en"
+    return (await kit.services.chats.get(chat.id)).language
+
+
 def refusal_text(language: str | None, exc: ReviewRefused) -> str:
     """A refused decision or answer, said plainly (nothing was changed)."""
     v = exc.values
-    texts = {
-        "no_incident": t(language, "There is no incident #{id}.", **v),
-        "already_retracted": t(language, "Incident #{id} was already withdrawn.", **v),
-        "already_merged": t(language, "Incident #{id} was already merged into another.", **v),
-        "already_hidden": t(language, "Incident #{id} was already withdrawn or merged.", **v),
-        "already_reported": t(language, "You already reported incident #{id}; thank you.", **v),
-        "too_many_reports": t(
+    texts: dict[str, Callable[[], str]] = {
+        "no_incident": lambda: t(language, "There is no incident #{id}.", **v),
+        "already_retracted": lambda: t(language, "Incident #{id} was already withdrawn.", **v),
+        "already_merged": lambda: t(
+            language, "Incident #{id} was already merged into another.", **v
+        ),
+        "already_hidden": lambda: t(
+            language, "Incident #{id} was already withdrawn or merged.", **v
+        ),
+        "already_reported": lambda: t(
+            language, "You already reported incident #{id}; thank you.", **v
+        ),
+        "too_many_reports": lambda: t(
             language, "You can report at most {limit} problems an hour; please wait.", **v
         ),
-        "too_long": t(
+        "too_long": lambda: t(
             language, "That is too long ({length} characters; at most {limit} here).", **v
         ),
-        "markup": t(language, "Please write plain text, without < > or &."),
-        "toll_form": t(
+        "markup": lambda: t(language, "Please write plain text, without < > or &."),
+        "toll_form": lambda: t(
             language,
             "Please give killed, injured and who said so, e.g. 3 5 Health ministry.",
         ),
-        "toll_range": t(language, "Each figure must be a whole number from 0 to {limit}.", **v),
-        "place_form": t(language, "Please give a place name, or 'lat,lon name'."),
-        "place_name": t(
+        "toll_range": lambda: t(
+            language, "Each figure must be a whole number from 0 to {limit}.", **v
+        ),
+        "place_form": lambda: t(language, "Please give a place name, or 'lat,lon name'."),
+        "place_name": lambda: t(
             language, "A place name needs letters and at most {limit} characters.", **v
         ),
-        "bad_point": t(
+        "bad_point": lambda: t(
             language,
             "Those coordinates are not a place on Earth (latitude -90 to 90, "
             "longitude -180 to 180).",
         ),
-        "unknown_place": t(
-            language,
-            "I don't know a place called {name}. Did you mean: {suggestions}? You can also "
-            "reply 'lat,lon name' or share a location.",
-            **v,
-        )
-        if v.get("suggestions")
-        else t(
-            language,
-            "I don't know a place called {name}. Reply 'lat,lon name' or share a location.",
-            name=v.get("name", ""),
+        "unknown_place": lambda: (
+            t(
+                language,
+                "I don't know a place called {name}. Did you mean: {suggestions}? You can also "
+                "reply 'lat,lon name' or share a location.",
+                **v,
+            )
+            if v.get("suggestions")
+            else t(
+                language,
+                "I don't know a place called {name}. Reply 'lat,lon name' or share a location.",
+                name=v.get("name", ""),
+            )
         ),
-        "merge_self": t(language, "An incident cannot be the same as itself."),
-        "not_merged": t(language, "Incident #{id} is not merged with another.", **v),
-        "bad_wait": t(language, "Choose one of: {choices} hours.", **v),
-        "same_form": t(language, "Reply with the incident's number, e.g. #42."),
-        "not_reviewer": t(language, "Only reviewers can do this."),
-        "expired_question": t(language, "That question has expired; press the button again."),
+        "merge_self": lambda: t(language, "An incident cannot be the same as itself."),
+        "not_merged": lambda: t(language, "Incident #{id} is not merged with another.", **v),
+        "bad_wait": lambda: t(language, "Choose one of: {choices} hours.", **v),
+        "same_form": lambda: t(language, "Reply with the incident's number, e.g. #42."),
+        "not_reviewer": lambda: t(language, "Only reviewers can do this."),
+        "expired_question": lambda: t(
+            language, "That question has expired; press the button again."
+        ),
     }
-    return texts.get(exc.code, exc.code)
+    text = texts.get(exc.code)
+    return text() if text is not None else exc.code
 
 
 def _decision_text(language: str | None, verb: str, decision: Decision) -> str:
@@ -180,11 +202,7 @@ class ReviewHandlers:
     # -- helpers -------------------------------------------------------------------------------
 
     async def _language(self, update: Update) -> str:
-        chat = update.effective_chat
-        if chat is None:
-            return "en"
-        await self.kit.ensure_chat(update)
-        return (await self.kit.services.chats.get(chat.id)).language
+        return await chat_language(self.kit, update)
 
     async def _may_review(self, update: Update) -> bool:
         user, chat = update.effective_user, update.effective_chat
