@@ -420,3 +420,49 @@ class TestMergeAndSplit:
         assert "#2 split off" in history.text
         again = await press(api, card, "rv:split:2", ADMIN_ID)
         assert "not merged" in again["text"]
+
+
+class TestHostileAnswers:
+    async def test_hostile_corrections_get_a_clear_answer_and_change_nothing(
+        self, api: FakeBotAPI, bot: RunningBot
+    ) -> None:
+        await ingest(api, HELD_BAQUBAH)
+        card = await review_message(api, 1)
+        before = len(api.sent_to(ADMIN_ID))
+        await press(api, card, "rv:toll:1", ADMIN_ID)
+        toll = await question(api, before)
+        answers = {
+            "-5 3 police": "whole number from 0 to 100000",
+            "1000000000000 0 police": "whole number from 0 to 100000",
+            "7 " * 5_000: "too long",
+            "<b>3</b> 1 police": "plain text",
+            "many dead": "killed, injured and who said so",
+        }
+        for text, expected in answers.items():
+            answer = await reply_to(api, toll, text)
+            assert expected in answer.text, (text[:20], answer.text)
+            assert "<b>3</b>" not in answer.text
+
+        before = len(api.sent_to(ADMIN_ID))
+        await press(api, card, "rv:place:1", ADMIN_ID)
+        place = await question(api, before)
+        places = {
+            "Qaryat Zzyzxqw": "I don't know a place called Qaryat Zzyzxqw",
+            "95,44 North Pole Camp": "not a place on Earth",
+            "<script>x</script>": "plain text",
+            "q" * 10_000: "too long",
+        }
+        for text, expected in places.items():
+            answer = await reply_to(api, place, text)
+            assert expected in answer.text, (text[:20], answer.text)
+        shared = await reply_to(api, place, None, location=(0.0, 0.0))
+        assert "not a place on Earth" in shared.text
+
+        incident = await bot.context.storage.incidents.get(1)
+        assert incident is not None
+        assert (incident.revision, incident.killed.min, incident.location.name) == (
+            1,
+            2,
+            "Baqubah",
+        )
+        assert await bot.context.storage.incidents.revisions(1) == []
