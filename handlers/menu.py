@@ -57,6 +57,8 @@ ADMIN_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("feeds", "List feeds", "/feeds"),
     ("feed_add", "Add an RSS/Atom feed", "/feed_add https://example.org/rss"),
     ("feed_remove", "Remove a feed", "/feed_remove 3"),
+    ("review", "Incidents waiting for review, oldest first", "/review"),
+    ("review_settings", "Who reviews, unconfirmed alerts, maximum wait", "/review_settings"),
 )
 
 

@@ -58,6 +58,7 @@ def refusal_text(language: str | None, exc: ReviewRefused) -> str:
     """A refused decision or answer, said plainly (nothing was changed)."""
     v = exc.values
     texts: dict[str, Callable[[], str]] = {
+        **_answer_refusals(language, v),
         "no_incident": lambda: t(language, "There is no incident #{id}.", **v),
         "already_retracted": lambda: t(language, "Incident #{id} was already withdrawn.", **v),
         "already_merged": lambda: t(
@@ -72,6 +73,22 @@ def refusal_text(language: str | None, exc: ReviewRefused) -> str:
         "too_many_reports": lambda: t(
             language, "You can report at most {limit} problems an hour; please wait.", **v
         ),
+        "merge_self": lambda: t(language, "An incident cannot be the same as itself."),
+        "not_merged": lambda: t(language, "Incident #{id} is not merged with another.", **v),
+        "bad_wait": lambda: t(language, "Choose one of: {choices} hours.", **v),
+        "same_form": lambda: t(language, "Reply with the incident's number, e.g. #42."),
+        "not_reviewer": lambda: t(language, "Only reviewers can do this."),
+        "expired_question": lambda: t(
+            language, "That question has expired; press the button again."
+        ),
+    }
+    text = texts.get(exc.code)
+    return text() if text is not None else exc.code
+
+
+def _answer_refusals(language: str | None, v: dict[str, Any]) -> dict[str, Callable[[], str]]:
+    """The refusals of a reviewer's typed answer (toll, place)."""
+    return {
         "too_long": lambda: t(
             language, "That is too long ({length} characters; at most {limit} here).", **v
         ),
@@ -106,17 +123,7 @@ def refusal_text(language: str | None, exc: ReviewRefused) -> str:
                 name=v.get("name", ""),
             )
         ),
-        "merge_self": lambda: t(language, "An incident cannot be the same as itself."),
-        "not_merged": lambda: t(language, "Incident #{id} is not merged with another.", **v),
-        "bad_wait": lambda: t(language, "Choose one of: {choices} hours.", **v),
-        "same_form": lambda: t(language, "Reply with the incident's number, e.g. #42."),
-        "not_reviewer": lambda: t(language, "Only reviewers can do this."),
-        "expired_question": lambda: t(
-            language, "That question has expired; press the button again."
-        ),
     }
-    text = texts.get(exc.code)
-    return text() if text is not None else exc.code
 
 
 def _decision_text(language: str | None, verb: str, decision: Decision) -> str:
@@ -347,7 +354,7 @@ class ReviewHandlers:
             chat_id=chat.id,
             text=render_review.question_text(language, verb, incident),
             parse_mode="HTML",
-            reply_markup=ForceReply(selective=True),
+            reply_markup=ForceReply(),
         )
         user = update.effective_user
         key = META_QUESTION.format(chat=chat.id, message=sent.message_id)

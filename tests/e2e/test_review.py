@@ -466,3 +466,33 @@ class TestHostileAnswers:
             "Baqubah",
         )
         assert await bot.context.storage.incidents.revisions(1) == []
+
+
+class TestReviewGroup:
+    async def test_a_review_group_gets_the_cards_and_its_members_decide(
+        self, api: FakeBotAPI, bot: RunningBot
+    ) -> None:
+        group, member = -700, 777
+        before = len(api.sent_to(group))
+        api.send_text("/review_settings", chat_id=group, user_id=ADMIN_ID, chat_type="supergroup")
+        shown = await api.wait_reply(group, before)
+        assert "Who reviews: the admins" in shown.text
+        assert ("Review in this chat", "rvs:here") in shown.buttons
+        refused = await press(api, shown, "rvs:here", member)  # members cannot change settings
+        assert refused["text"] == "Only reviewers can do this."
+        saved = await press(api, shown, "rvs:here", ADMIN_ID)
+        assert saved["text"] == "Saved."
+        await api.wait_for(lambda: "review group chat (-700)" in (shown.edits or [""])[-1])
+
+        await subscribe(api, USER, "Baqubah")
+        await ingest(api, HELD_BAQUBAH)
+        await api.wait_for(
+            lambda: any(REVIEW_HEADER in m.text for m in api.sent_to(group)), what="group card"
+        )
+        card = next(m for m in api.sent_to(group) if REVIEW_HEADER in m.text)
+        assert not any(REVIEW_HEADER in m.text for m in api.sent_to(ADMIN_ID))
+        confirmed = await press(api, card, "rv:ok:1", member)
+        assert "Confirmed #1" in confirmed["text"]
+        await wait_alerts(api, USER, 1)
+        revisions = await bot.context.storage.incidents.revisions(1)
+        assert [r.changed_by for r in revisions] == [member]
