@@ -60,6 +60,9 @@ def outbox_buttons(message: OutboxMessage) -> InlineKeyboardMarkup | None:
             return render_review.report_buttons(ids, None) if ids else None
         case UpdatePayload(incident=incident) if incident.id is not None:
             return render_review.report_buttons([incident.id], None)
+        case ReviewPayload(incident=incident, more=more, language=language) if more:
+            ids = [i.id for i in (incident, *more) if i.id is not None]
+            return render_review.open_buttons(ids, language)
         case ReviewPayload(incident=incident, language=language) if incident.id is not None:
             return render_review.review_buttons(incident.id, language)
         case _:

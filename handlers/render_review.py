@@ -39,7 +39,12 @@ def problem_label(language: str | None, kind: str) -> str:
 
 
 def review_card(payload: ReviewPayload) -> str:
-    """The review message: why it waits, the card, the evidence sentences, the source link."""
+    """The review message: why it waits, the card, the evidence sentences, the source link.
+
+    Several arriving at once are one message listing them; each opens its own card.
+    """
+    if payload.more:
+        return review_list(payload)
     language, incident = payload.language, payload.incident
     if payload.reason == "reported":
         header = t(language, "🔎 Review: a subscriber reported a problem")
@@ -60,6 +65,39 @@ def review_card(payload: ReviewPayload) -> str:
         lines.append(f"<b>{esc(t(language, 'Evidence'))}</b>")
         lines += [f"❝{esc(sentence)}❞" for sentence in evidence]
     return "\n".join(lines)
+
+
+def review_list(payload: ReviewPayload) -> str:
+    """Several review requests as one message: one line each."""
+    language = payload.language
+    incidents = [payload.incident, *payload.more]
+    count = len(incidents)
+    lines = [
+        "<b>"
+        + esc(
+            tn(
+                language,
+                "🔎 Review: {n} incident arrived at once",
+                "🔎 Review: {n} incidents arrived at once",
+                count,
+                n=count,
+            )
+        )
+        + "</b>"
+    ]
+    lines += [f"#{incident.id} · {render.incident_title(incident)}" for incident in incidents]
+    lines.append(esc(t(language, "Open each to decide.")))
+    return "\n".join(lines)
+
+
+def open_buttons(incident_ids: Sequence[int], language: str | None) -> InlineKeyboardMarkup | None:
+    """An "Open #N" button per incident (its review card)."""
+    return keyboard(
+        [
+            [button(t(language, "Open #{id}", id=i), callbacks.ReviewAction("show", i))]
+            for i in incident_ids
+        ]
+    )
 
 
 def review_buttons(incident_id: int, language: str | None) -> InlineKeyboardMarkup | None:
@@ -280,14 +318,9 @@ def review_page_message(page: ReviewPage, language: str | None) -> str:
 
 def review_page_buttons(page: ReviewPage, language: str | None) -> InlineKeyboardMarkup | None:
     """An "Open #N" button per entry (its review card), then ‹ n/m ›."""
+    opened = open_buttons([e.incident.id for e in page.entries if e.incident.id], language)
     rows: list[list[InlineKeyboardButton | None]] = [
-        [
-            button(
-                t(language, "Open #{id}", id=entry.incident.id),
-                callbacks.ReviewAction("show", entry.incident.id or 0),
-            )
-        ]
-        for entry in page.entries
+        list(row) for row in (opened.inline_keyboard if opened else ())
     ]
     nav: list[InlineKeyboardButton | None] = []
     if page.page > 1:

@@ -94,6 +94,12 @@ class ReviewPayload(_Payload):
     reason: str  # a ReviewReason value: held back as unconfirmed, or reported by a subscriber
     reports: list[str] = Field(default_factory=list)  # FeedbackKind values; never who sent them
     language: str = "en"
+    # Several arriving at once go out as one message: the others, listed with "Open" buttons.
+    more: list[Incident] = Field(default_factory=list)
+
+    def with_more(self, other: ReviewPayload) -> ReviewPayload:
+        """This request and ``other`` as one message."""
+        return self.model_copy(update={"more": [*self.more, other.incident, *other.more]})
 
 
 class CorrectionPayload(_Payload):

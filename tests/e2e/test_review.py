@@ -380,6 +380,7 @@ class TestCorrections:
 class TestMergeAndSplit:
     async def test_same_as_then_split_with_history(self, api: FakeBotAPI, bot: RunningBot) -> None:
         await ingest(api, HELD_BAQUBAH)
+        await review_message(api, 1)  # sent alone, before the next arrives
         await ingest(api, HELD_SAMARRA)
         card = await review_message(api, 2)
         listing = await ask(api, "/review", ADMIN_ID)

@@ -100,6 +100,20 @@ class TestTexts:
         data = [b.callback_data for row in markup.inline_keyboard for b in row]
         assert data == ["rv:ok:7", "rv:no:7", "rv:place:7", "rv:toll:7", "rv:same:7", "rv:split:7"]
 
+    def test_several_at_once_are_listed_with_open_buttons(self) -> None:
+        payload = ReviewPayload(incident=_incident(), reason="unconfirmed").with_more(
+            ReviewPayload(incident=_incident(id=8, summary="Another"), reason="reported")
+        )
+        message = _message(payload)
+        text = render_outbox(message)
+        assert "2 incidents arrived at once" in text
+        assert "#7 ·" in text
+        assert "#8 ·" in text
+        markup = outbox_buttons(message)
+        assert markup is not None
+        data = [b.callback_data for row in markup.inline_keyboard for b in row]
+        assert data == ["rv:show:7", "rv:show:8"]
+
     def test_correction_and_resolution_texts(self) -> None:
         correction = render_outbox(
             _message(CorrectionPayload(incident_id=7, summary="A <i>false</i> alarm"))
