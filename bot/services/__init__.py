@@ -16,14 +16,14 @@ from bot.services.admin import AdminService
 from bot.services.alerts import DEFAULT_MAX_AGE, AlertPlanner
 from bot.services.catalog import CatalogService
 from bot.services.chats import ChatService
-from bot.services.corrections import CorrectionService, PlaceLearner
+from bot.services.corrections import CorrectionService
 from bot.services.digests import DigestService
 from bot.services.errors import UserError
 from bot.services.ingestion import IngestService, MatchFn, MergeFn
 from bot.services.lookup import ActorLookup, PlaceLookup
 from bot.services.outbox import Outbox
 from bot.services.queries import QueryService
-from bot.services.review import ReviewService
+from bot.services.review import PlaceLearner, ReviewService
 from bot.services.subscriptions import SubscriptionService
 from storage.base import Storage
 
@@ -92,7 +92,9 @@ def build_services(  # noqa: PLR0917 - every service needs these six
         min_confidence=settings.sitrep_alert_min_confidence,
         outbox=outbox,
     )
-    review = ReviewService(storage, planner, clock, settings.sitrep_admin_ids, outbox)
+    review = ReviewService(
+        storage, planner, clock, settings.sitrep_admin_ids, outbox, place_learner=place_learner
+    )
     planner.hold_with(review.held)
     return Services(
         catalog=catalog,
@@ -114,5 +116,5 @@ def build_services(  # noqa: PLR0917 - every service needs these six
         alerts=planner,
         outbox=outbox,
         review=review,
-        corrections=CorrectionService(storage, review, planner, catalog, place_learner),
+        corrections=CorrectionService(storage, review, planner, catalog),
     )

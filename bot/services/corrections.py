@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from bot.domain import (
     CasualtyClaim,
@@ -52,14 +52,6 @@ class PlaceAnswer:
     name: str
     lat: float | None = None
     lon: float | None = None
-
-
-class PlaceLearner(Protocol):
-    """Turns a place a reviewer supplied, unknown to the gazetteer, into a stored local place."""
-
-    async def learn_place(self, name: str, location: Location, *, reviewer_id: int) -> None:
-        """Remember ``name`` at ``location`` so later reports naming it are placed there."""
-        ...
 
 
 def _clean_answer(text: str) -> str:
@@ -120,13 +112,11 @@ class CorrectionService:
         review: ReviewService,
         planner: AlertPlanner,
         catalog: CatalogService,
-        place_learner: PlaceLearner | None = None,
     ) -> None:
         self._storage = storage
         self._review = review
         self._planner = planner
         self._catalog = catalog
-        self._place_learner = place_learner
 
     async def _changed(
         self,
@@ -220,19 +210,9 @@ class CorrectionService:
                 reason=f"{incident.location.name} -> {location.name}",
             )
             if unknown:
-                await self.place_supplied(location.name, location, reviewer)
+                await self._review.place_supplied(location.name, location, reviewer)
             told = await self._review.resolve(incident_id, reviewer, "place")
         return Decision(decision.incident, decision.alerts, decision.corrections, told)
-
-    async def place_supplied(self, name: str, location: Location, reviewer: Reviewer) -> bool:
-        """The seam to learning: a place a reviewer supplied that the gazetteer lacked.
-
-        Hands it to the injected :class:`PlaceLearner` (none by default); True if one took it.
-        """
-        if self._place_learner is None:
-            return False
-        await self._place_learner.learn_place(name, location, reviewer_id=reviewer.user_id)
-        return True
 
     async def merge(self, absorbed_id: int, into_id: int, reviewer: Reviewer) -> Decision:
         """ "Same as #N": ``absorbed_id`` is hidden and its sources join ``into_id``."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic_core import to_jsonable_python
 
@@ -32,6 +32,7 @@ from bot.domain import (
     Incident,
     IncidentRevision,
     IncidentStatus,
+    Location,
     OutboxKind,
     OutboxMessage,
     ReviewPayload,
@@ -56,6 +57,14 @@ MAX_WAIT_CHOICES = (6, 24, 72, 168)
 REPORTS_PER_HOUR = 5  # per user: enough for real problems, too few to flood the reviewers
 CONFIRMED_REASON = "confirmed by a reviewer"
 MAX_REASON_CHARS = 300
+
+
+class PlaceLearner(Protocol):
+    """Turns a place a reviewer supplied, unknown to the gazetteer, into a stored local place."""
+
+    async def learn_place(self, name: str, location: Location, *, reviewer_id: int) -> None:
+        """Remember ``name`` at ``location`` so later reports naming it are placed there."""
+        ...
 
 
 class ReviewRefused(Exception):
@@ -123,12 +132,26 @@ class ReviewService:
         clock: Clock,
         admin_ids: Collection[int],
         outbox: Outbox | None = None,
+        *,
+        place_learner: PlaceLearner | None = None,
     ) -> None:
         self._storage = storage
         self._planner = planner
         self._clock = clock
         self._admin_ids = frozenset(admin_ids)
         self._outbox = outbox or Outbox(storage)
+        self._place_learner = place_learner
+
+    async def place_supplied(self, name: str, location: Location, reviewer: Reviewer) -> bool:
+        """The seam to learning: a place a reviewer supplied that the gazetteer lacked.
+
+        Hands it to the injected :class:`PlaceLearner` (none by default: the correction of
+        the incident stands, nothing is learned); True if a learner took it.
+        """
+        if self._place_learner is None:
+            return False
+        await self._place_learner.learn_place(name, location, reviewer_id=reviewer.user_id)
+        return True
 
     # -- settings ------------------------------------------------------------------------------
 

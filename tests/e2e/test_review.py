@@ -355,6 +355,25 @@ class TestCorrections:
         assert line["sitrep_status"] == "active"
         assert "Diyala health directorate" in line["sitrep_revisions"]
 
+    async def test_a_question_asked_before_a_restart_is_answered_after_it(
+        self, api: FakeBotAPI, settings: Settings, clock: OffsetClock
+    ) -> None:
+        async with running_bot(settings, clock):
+            await ingest(api, HELD_BAQUBAH)
+            card = await review_message(api, 1)
+            before = len(api.sent_to(ADMIN_ID))
+            await press(api, card, "rv:toll:1", ADMIN_ID)
+            asked = await question(api, before)
+        async with running_bot(settings, clock) as bot:
+            done = await reply_to(api, asked, "5 0 civil defence")
+            assert "Toll of #1 corrected" in done.text
+            incident = await bot.context.storage.incidents.get(1)
+            assert incident is not None
+            assert incident.killed.min == 5
+            item = await bot.context.storage.review.item(1)
+            assert item is not None
+            assert item.status is ReviewStatus.RESOLVED
+
     async def test_place_by_coordinates_or_shared_location(
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
