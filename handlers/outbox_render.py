@@ -27,9 +27,11 @@ def render_outbox(message: OutboxMessage) -> str:
         case AlertPayload(incidents=[incident], note=note, matched=matched):
             return _followed(
                 render.incident_card(incident, header="🚨 New incident", note=note), matched
-            )
+            ) + render_review.unconfirmed_line(message.payload.unconfirmed_ids)
         case AlertPayload(incidents=incidents, note=note, matched=matched):
-            return _followed(render.grouped_alert(incidents, note), matched)
+            return _followed(
+                render.grouped_alert(incidents, note), matched
+            ) + render_review.unconfirmed_line(message.payload.unconfirmed_ids)
         case UpdatePayload(incident=incident, note=note, matched=matched):
             return _followed(
                 render.incident_card(incident, header="🔄 Update", note=note), matched

@@ -138,6 +138,16 @@ def report_buttons(
     return keyboard(rows)
 
 
+def unconfirmed_line(incident_ids: Sequence[int], language: str | None = None) -> str:
+    """Under an alert released without a reviewer's Confirm: "unconfirmed" (else nothing)."""
+    if not incident_ids:
+        return ""
+    ids = ", ".join(f"#{i}" for i in incident_ids)
+    return "\n⚠️ " + esc(
+        t(language, "Unconfirmed ({ids}): no reviewer has checked it yet.", ids=ids)
+    )
+
+
 def problem_kind_buttons(incident_id: int, language: str | None) -> InlineKeyboardMarkup | None:
     """The four problems a subscriber can report."""
     kinds: list[callbacks.ProblemKind] = ["place", "not", "toll", "dup"]

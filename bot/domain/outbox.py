@@ -40,6 +40,8 @@ class AlertPayload(_Payload):
     incidents: list[Incident] = Field(min_length=1)
     note: str | None = None
     matched: list[str] = Field(default_factory=list)  # the subscriptions it matched
+    # Incidents alerted though no reviewer confirmed them (released after the maximum wait).
+    unconfirmed_ids: list[int] = Field(default_factory=list)
 
     def with_more(self, other: AlertPayload) -> AlertPayload:
         """This alert and ``other`` as one message (the note belongs to a single incident)."""
@@ -49,6 +51,7 @@ class AlertPayload(_Payload):
                 "incidents": [*self.incidents, *other.incidents],
                 "note": None,
                 "matched": matched,
+                "unconfirmed_ids": [*self.unconfirmed_ids, *other.unconfirmed_ids],
             }
         )
 

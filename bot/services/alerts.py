@@ -277,6 +277,8 @@ class AlertPlanner:
                     note=note,
                     matched=sorted({s.label for s in subscriptions}),
                     disable_notification=should_silence(chat, now),
+                    # Only a reviewer's release lets an incident below the gate alert: say so.
+                    unconfirmed_ids=[] if self.is_confirmed(incident) else [incident.id],
                 ),
                 next_attempt_at=now,
                 incident_id=incident.id,

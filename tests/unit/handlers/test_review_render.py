@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.domain import (
+    AlertPayload,
     CasualtyCount,
     CorrectionPayload,
     EventType,
@@ -113,6 +114,20 @@ class TestTexts:
         assert markup is not None
         data = [b.callback_data for row in markup.inline_keyboard for b in row]
         assert data == ["rv:show:7", "rv:show:8"]
+
+    def test_a_released_alert_says_unconfirmed(self) -> None:
+        alert = OutboxMessage.model_validate(
+            {
+                "chat_id": 1,
+                "kind": OutboxKind.ALERT,
+                "idempotency_key": "alert:1:7",
+                "payload": AlertPayload(incidents=[_incident()], unconfirmed_ids=[7]),
+                "next_attempt_at": T0,
+            }
+        )
+        assert "Unconfirmed (#7): no reviewer has checked it yet." in render_outbox(alert)
+        ordinary = alert.model_copy(update={"payload": AlertPayload(incidents=[_incident()])})
+        assert "Unconfirmed" not in render_outbox(ordinary)
 
     def test_correction_and_resolution_texts(self) -> None:
         correction = render_outbox(

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from bot.domain import (
+    AlertPayload,
     CorrectionPayload,
     FeedbackResolvedPayload,
     IncidentStatus,
@@ -143,7 +144,10 @@ class TestConfirm:
         incident_id = await _held(services, extractor)
         decision = await services.review.confirm(incident_id, REVIEWER)
         assert decision.alerts == 1
-        assert await storage.outbox.get_by_key(alert_key(SUBSCRIBER, incident_id)) is not None
+        alert = await storage.outbox.get_by_key(alert_key(SUBSCRIBER, incident_id))
+        assert alert is not None
+        assert isinstance(alert.payload, AlertPayload)
+        assert alert.payload.unconfirmed_ids == []  # confirmed: an ordinary alert
         assert (await services.review.confirm(incident_id, REVIEWER)).alerts == 0
         [revision, _] = await storage.incidents.revisions(incident_id)
         assert (revision.changed_by, revision.changed_by_name, revision.note) == (
@@ -264,6 +268,9 @@ class TestExpiry:
         assert item.status is ReviewStatus.EXPIRED
         alert = await storage.outbox.get_by_key(alert_key(SUBSCRIBER, incident_id))
         assert (alert is not None) == bool(alerts)
+        if alert is not None:  # released without a Confirm: the alert says so
+            assert isinstance(alert.payload, AlertPayload)
+            assert alert.payload.unconfirmed_ids == [incident_id]
 
     async def test_unknown_wait_is_refused(self, services: Services) -> None:
         with pytest.raises(ReviewRefused):
