@@ -387,7 +387,7 @@ def settings_buttons(
         )
     )
     waits = [
-        button(f"{hours} h", callbacks.ReviewSettingChoice("wait", hours))
+        button(t(language, "{hours} h", hours=hours), callbacks.ReviewSettingChoice("wait", hours))
         for hours in MAX_WAIT_CHOICES
         if hours != settings.max_wait_hours
     ]

@@ -371,8 +371,9 @@ class ReviewHandlers:
             return
         if user is None or chat is None:
             return
+        # The reporter hears back in their private chat (a group never learns who reported).
         await self.review.report_problem(
-            pressed.incident_id, FeedbackKind(pressed.kind), chat_id=chat.id, user_id=user.id
+            pressed.incident_id, FeedbackKind(pressed.kind), chat_id=user.id, user_id=user.id
         )
         await answer(
             query,

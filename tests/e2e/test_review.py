@@ -259,6 +259,32 @@ class TestReportAndRetract:
         assert "Withdrawn by reviewers" in record.text
         assert "not an incident" in record.text  # the history line
 
+    async def test_a_report_from_a_group_is_answered_in_private(
+        self, api: FakeBotAPI, bot: RunningBot
+    ) -> None:
+        group = -800
+        await ask(api, "/start", USER)  # the reporter has a private chat with the bot
+        before = len(api.sent_to(group))
+        api.send_text(
+            "/subscribe Baqubah", chat_id=group, user_id=ADMIN_ID, chat_type="supergroup"
+        )
+        assert "Subscribed" in (await api.wait_reply(group, before)).text
+        await ingest(api, HELD_BAQUBAH)
+        card = await review_message(api, 1)
+        await press(api, card, "rv:ok:1", ADMIN_ID)
+        await wait_alerts(api, group, 1)
+        alert = alerts_to(api, group)[0]
+        await press(api, alert, "rp:1", USER)
+        await press(api, alert, "rp:1:not", USER)
+        await review_message(api, 1, count=2)  # queued again, now as reported
+        await press(api, card, "rv:no:1", ADMIN_ID)
+        correction = await wait_text(api, group, "Correction")
+        assert correction.reply_to == alert.message_id
+        told = await wait_text(api, USER, "Thank you")
+        assert "#1" in told.text
+        await settled(bot)
+        assert not any("Thank you" in m.text for m in api.sent_to(group))
+
 
 class TestPermissions:
     async def test_non_admin_pressing_review_buttons_is_refused(
