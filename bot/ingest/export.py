@@ -196,11 +196,18 @@ def write_csv(
 def write_jsonl(
     incidents: Iterable[Incident], handle: IO[str], revisions: Revisions | None = None
 ) -> int:
-    """Write one JSON object per incident per line (with its revisions); return how many."""
+    """Write one JSON object per incident per line; return how many.
+
+    With ``revisions`` (``sitrep export`` passes them) each object also has a ``revisions``
+    list: every change with when, who and why.
+    """
     count = 0
     for incident in incidents:
-        record = incident.model_dump(mode="json")
-        record["revisions"] = revision_records((revisions or {}).get(incident.id or 0, ()))
-        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if revisions is None:  # the incident alone: it reads back as an Incident
+            handle.write(incident.model_dump_json() + "\n")
+        else:
+            record = incident.model_dump(mode="json")
+            record["revisions"] = revision_records(revisions.get(incident.id or 0, ()))
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
