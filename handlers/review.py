@@ -19,7 +19,7 @@ from telegram.constants import ChatType as TgChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.domain import Location, ReviewPayload
+from bot.domain import Incident, Location, ReviewPayload
 from bot.domain.review import FeedbackKind, ReviewReason
 from bot.services.corrections import (
     checked_point,
@@ -303,8 +303,9 @@ class ReviewHandlers:
             await self._send_card(update, language, incident_id)
             return
         if verb in ("toll", "place", "same"):
+            incident = await self.review.active(incident_id)  # refused before answering
             await answer(query)
-            await self._ask(update, language, verb, incident_id)
+            await self._ask(update, language, verb, incident)
             return
         if verb == "ok":
             decision = await self.review.confirm(incident_id, reviewer)
@@ -345,8 +346,7 @@ class ReviewHandlers:
                     logger.debug("could not remove the review buttons")
         await send(update, esc(text) + f"\n/incident {decision.incident.id}")
 
-    async def _ask(self, update: Update, language: str, verb: str, incident_id: int) -> None:
-        incident = await self.review.active(incident_id)
+    async def _ask(self, update: Update, language: str, verb: str, incident: Incident) -> None:
         chat = update.effective_chat
         if chat is None:
             return
@@ -358,7 +358,7 @@ class ReviewHandlers:
         )
         user = update.effective_user
         key = META_QUESTION.format(chat=chat.id, message=sent.message_id)
-        await self.review.remember_question(key, f"{verb}:{incident_id}:{user.id if user else 0}")
+        await self.review.remember_question(key, f"{verb}:{incident.id}:{user.id if user else 0}")
 
     async def _on_report(self, update: Update, language: str, pressed: ReportProblem) -> None:
         query = update.callback_query

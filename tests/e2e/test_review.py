@@ -252,6 +252,11 @@ class TestReportAndRetract:
         assert "not to be an incident" in told.text
         assert not any("Thank you" in m.text for m in api.sent_to(OTHER_USER))
 
+        # A decision on a withdrawn incident is refused, with the reason.
+        for data in ("rv:toll:1", "rv:ok:1", "rv:no:1"):
+            refused = await press(api, card, data, ADMIN_ID)
+            assert refused["text"] == "Incident #1 was already withdrawn."
+
         # Hidden from answers; /incident still shows the record, marked withdrawn.
         latest = await ask(api, "/latest", USER)
         assert "/incident 1" not in latest.text
