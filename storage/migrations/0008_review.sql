@@ -2,11 +2,9 @@
 -- Incidents get a status: reviewers hide a false alarm ("retracted") or a duplicate merged
 -- into another incident ("merged"); answers and digests show only "active" ones.
 ALTER TABLE incidents ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
--- Every answer filters on the status now: the "changed since" index (0002) carries it, so a
--- digest's ids query still reads the index alone, no table rows.
-DROP INDEX incidents_by_updated;
-CREATE INDEX incidents_by_updated ON incidents
-    (updated_at, created_at, is_background, status, admin1_code, place_key, geo_precision, date);
+-- Every answer leaves the hidden ones out: the few of them, read once from this partial index,
+-- are excluded by id, so the covering indexes answer without a table row per incident.
+CREATE INDEX incidents_hidden ON incidents (status) WHERE status IN ('retracted', 'merged');
 -- Who corrected an incident from the chat, and why (NULL/'' for Sitrep's own changes).
 ALTER TABLE incident_revisions ADD COLUMN changed_by INTEGER;
 ALTER TABLE incident_revisions ADD COLUMN changed_by_name TEXT NOT NULL DEFAULT '';
