@@ -326,7 +326,13 @@ class ReviewService:
         assert incident.id is not None
         queued = 0
         now = self._clock.now()
-        for sent in await self._storage.review.sent_for_incident(incident.id):
+        # One correction per chat, replying to its first alert (else its first update).
+        first: dict[int, OutboxMessage] = {}
+        for told in await self._storage.review.sent_for_incident(incident.id):
+            known = first.get(told.chat_id)
+            if known is None or (told.kind is OutboxKind.ALERT and known.kind != told.kind):
+                first[told.chat_id] = told
+        for sent in first.values():
             chat = await self._storage.chats.get(sent.chat_id)
             if chat is None or not chat.active:
                 continue

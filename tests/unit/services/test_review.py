@@ -23,7 +23,7 @@ from bot.domain import (
 from bot.domain.review import FeedbackKind, ReviewReason, ReviewStatus
 from bot.domain.views import Target
 from bot.services import Services, build_services
-from bot.services.alerts import alert_key
+from bot.services.alerts import alert_key, update_key
 from bot.services.corrections import PlaceAnswer, TollAnswer, parse_place, parse_toll
 from bot.services.review import REPORTS_PER_HOUR, Reviewer, ReviewRefused
 from storage.base import IncidentQuery, Storage
@@ -192,6 +192,32 @@ class TestRetract:
         assert refused.value.code == "already_retracted"
         revisions = await storage.incidents.revisions(incident_id)
         assert revisions[-1].reason == "a drill, not a clash"
+
+    async def test_one_correction_per_chat_replying_to_its_alert(
+        self, services: Services, storage: Storage, extractor: ScriptedExtractor
+    ) -> None:
+        incident_id = await _held(services, extractor)
+        await services.review.confirm(incident_id, REVIEWER)
+        at = dt.datetime(2022, 8, 30, tzinfo=dt.UTC)
+        sent = await storage.outbox.get_by_key(alert_key(SUBSCRIBER, incident_id))
+        assert sent is not None
+        assert sent.id is not None
+        await storage.outbox.mark_sent(sent.id, 4242, at)
+        decision = await services.corrections.correct_toll(
+            incident_id, TollAnswer(3, 0, "police"), REVIEWER
+        )
+        assert decision.corrections == 1  # an update, replying to the alert
+        update = await storage.outbox.get_by_key(
+            update_key(SUBSCRIBER, incident_id, decision.incident.revision)
+        )
+        assert update is not None
+        assert update.id is not None
+        assert update.reply_to_key == sent.idempotency_key
+        await storage.outbox.mark_sent(update.id, 4243, at)
+
+        assert (await services.review.retract(incident_id, REVIEWER)).corrections == 1
+        assert await storage.outbox.get_by_key(f"retract:{sent.idempotency_key}") is not None
+        assert await storage.outbox.get_by_key(f"retract:{update.idempotency_key}") is None
 
 
 class TestFeedback:
