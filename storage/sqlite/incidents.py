@@ -55,8 +55,7 @@ from storage.statements import (
 
 _POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
 _HIDDEN_IDS = (
-    "SELECT id FROM incidents INDEXED BY incidents_hidden"
-    " WHERE status IN ('retracted', 'merged')"
+    "SELECT id FROM incidents INDEXED BY incidents_hidden WHERE status IN ('retracted', 'merged')"
 )
 _ACTOR_JOIN = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
 
