@@ -58,6 +58,7 @@ from handlers.metrics import PrometheusMetrics, instrument
 from handlers.notifier import TelegramNotifier
 from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard, log_polling_error
 from handlers.registry import HandlerInputs, register_all
+from handlers.review_jobs import REVIEW_EXPIRY_JOB, schedule_review_expiry
 from handlers.visuals import build_tiles
 from handlers.web import SitrepHttpServer, Webhook
 from storage.base import Backend
@@ -178,6 +179,7 @@ async def open_context(
             learning.live_actors,
             chosen_clock,
             settings,
+            place_learner=learning,  # a reviewer's unknown place becomes a local place
         )
         context = AppContext(settings, storage, services, chosen_clock, chosen_extractor,
                              gazetteer, actors, learning)  # fmt: skip
@@ -262,6 +264,7 @@ class Runtime:
         app, context = self.application, self.context
         # A digest missed while the bot was down goes out on the first tick, once.
         schedule_digests(app, context.services.digests, self.digest_interval)
+        schedule_review_expiry(app, context.services.review)
         if context.feeds is not None:
             schedule_feed_polling(app, context.feeds, self.feed_interval, metrics=context.metrics)
 
@@ -269,7 +272,7 @@ class Runtime:
         """Hand the duties over: scheduled jobs removed, the sends in flight finished."""
         job_queue = self.application.job_queue
         if job_queue is not None:
-            for name in (DIGEST_JOB, FEED_POLL_JOB):
+            for name in (DIGEST_JOB, FEED_POLL_JOB, REVIEW_EXPIRY_JOB):
                 for job in job_queue.get_jobs_by_name(name):
                     job.schedule_removal()
         self.stop.set()

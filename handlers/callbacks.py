@@ -145,6 +145,55 @@ class RemoveFeed:
     feed_id: int
 
 
+ReviewVerb = Literal["ok", "no", "place", "toll", "same", "split", "show"]
+_REVIEW_VERBS: tuple[ReviewVerb, ...] = ("ok", "no", "place", "toll", "same", "split", "show")
+
+
+@dataclass(frozen=True)
+class ReviewAction:
+    """A reviewer's decision about an incident (Confirm, Not an incident, Wrong place ...)."""
+
+    verb: ReviewVerb
+    incident_id: int
+
+
+@dataclass(frozen=True)
+class ReviewQueuePage:
+    """A page of /review."""
+
+    page: int
+
+
+ProblemKind = Literal["", "place", "not", "toll", "dup"]
+_PROBLEM_KINDS: tuple[ProblemKind, ...] = ("", "place", "not", "toll", "dup")
+
+
+@dataclass(frozen=True)
+class ReportProblem:
+    """ "Report a problem" under an alert or /incident; with a kind once the user chose it."""
+
+    incident_id: int
+    kind: ProblemKind = ""
+
+
+ReviewSettingAction = Literal["here", "admins", "alerts-on", "alerts-off", "wait"]
+_REVIEW_SETTINGS: tuple[ReviewSettingAction, ...] = (
+    "here",
+    "admins",
+    "alerts-on",
+    "alerts-off",
+    "wait",
+)
+
+
+@dataclass(frozen=True)
+class ReviewSettingChoice:
+    """A button under /review_settings (``hours`` for the maximum wait)."""
+
+    action: ReviewSettingAction
+    hours: int = 0
+
+
 @dataclass(frozen=True)
 class Noop:
     """A button that only shows something (the page counter)."""
@@ -162,6 +211,10 @@ Callback = (
     | Menu
     | ShowLocation
     | RemoveFeed
+    | ReviewAction
+    | ReviewQueuePage
+    | ReportProblem
+    | ReviewSettingChoice
     | Noop
 )
 
@@ -206,6 +259,14 @@ def _wire(callback: Callback) -> str:
             return f"loc:{incident_id}"
         case RemoveFeed(feed_id):
             return f"feed:rm:{feed_id}"
+        case ReviewAction(verb, incident_id):
+            return f"rv:{verb}:{incident_id}"
+        case ReviewQueuePage(page):
+            return f"rvp:{page}"
+        case ReportProblem(incident_id, kind):
+            return f"rp:{incident_id}" + (f":{kind}" if kind else "")
+        case ReviewSettingChoice(action, hours):
+            return f"rvs:{action}" + (f":{hours}" if hours else "")
         case Noop():
             return "noop"
 
@@ -274,7 +335,30 @@ def _decode_simple(prefix: str, rest: str) -> Callback | None:
     return ShowLocation(number) if prefix == "loc" else RemoveFeed(number)
 
 
+def _decode_review(prefix: str, rest: str) -> Callback | None:
+    """``rv:<verb>:<id>``, ``rvp:<page>``, ``rp:<id>[:<kind>]``, ``rvs:<action>[:<hours>]``."""
+    first, _, second = rest.partition(":")
+    if prefix == "rvp":
+        page = _number(rest)
+        return ReviewQueuePage(page) if page is not None else None
+    if prefix == "rv":
+        verb = next((v for v in _REVIEW_VERBS if v == first), None)
+        number = _number(second)
+        return ReviewAction(verb, number) if verb is not None and number is not None else None
+    if prefix == "rp":
+        number = _number(first)
+        kind = next((k for k in _PROBLEM_KINDS if k == second), None)
+        return ReportProblem(number, kind) if number is not None and kind is not None else None
+    action = next((a for a in _REVIEW_SETTINGS if a == first), None)
+    hours = _number(second) if second else 0
+    return ReviewSettingChoice(action, hours) if action is not None and hours is not None else None
+
+
 _DECODERS: dict[str, Callable[[str, str], Callback | None]] = {
+    "rv": _decode_review,
+    "rvp": _decode_review,
+    "rp": _decode_review,
+    "rvs": _decode_review,
     "lt": _decode_pair,
     "sr": _decode_pair,
     "ls": _decode_target,

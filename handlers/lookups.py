@@ -13,7 +13,7 @@ from bot.domain import SubscriptionKind
 from bot.domain.views import StatsResult, Target
 from bot.services.errors import UserError
 from bot.services.periods import split_trailing_period
-from handlers import render
+from handlers import render, render_review
 from handlers.callbacks import (
     LatestPage,
     SearchPage,
@@ -39,6 +39,7 @@ from handlers.common import (
     safe,
     send,
 )
+from handlers.review import chat_language
 
 if TYPE_CHECKING:
     from handlers.visuals import VisualHandlers
@@ -203,7 +204,11 @@ class LookupHandlers:
         text = render.incident_detail(
             detail.incident, detail.revisions, min_confidence=detail.min_confidence
         )
-        await send(update, text, markup)
+        language = await chat_language(self.kit, update)
+        text = render_review.with_review_history(detail.incident, detail.revisions, text, language)
+        await send(
+            update, text, render_review.with_report_button(markup, detail.incident, language)
+        )
 
     async def cmd_stats(self, update: Update, context: Context) -> None:
         """/stats [place|faction] [period]."""

@@ -61,6 +61,8 @@ ADMIN_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("places", "Places admins taught", "/places"),
     ("actor_alias", "Teach another name for a faction", '/actor_alias "Kata\'ib Sayyid" KSS'),
     ("actor_add", "Add a faction", '/actor_add "Saraya Example" political_militia IQ'),
+    ("review", "Incidents waiting for review, oldest first", "/review"),
+    ("review_settings", "Who reviews, unconfirmed alerts, maximum wait", "/review_settings"),
 )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, LinkPreviewOptions, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -24,7 +24,7 @@ from bot.domain import ChartPayload, DigestPayload, OutboxMessage, TextPayload
 from bot.ports import SendResult, SendStatus
 from handlers.charts import chart_caption, render_stats_chart
 from handlers.html import split_html
-from handlers.outbox_render import render_outbox
+from handlers.outbox_render import outbox_buttons, render_outbox
 from handlers.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -84,11 +84,13 @@ class TelegramNotifier:
         secrets: tuple[str, ...] = (),
         render: Callable[[OutboxMessage], str] = render_outbox,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        buttons: Callable[[OutboxMessage], InlineKeyboardMarkup | None] = outbox_buttons,
     ) -> None:
         """Send with ``bot``; ``secrets`` are redacted from every error text."""
         self._bot = bot
         self._secrets = secrets
         self._render = render
+        self._buttons = buttons
         self._sleep: Callable[[float], Awaitable[None]] = sleep or asyncio.sleep
 
     async def send(self, message: OutboxMessage, reply_to_message_id: int | None) -> SendResult:
@@ -114,7 +116,13 @@ class TelegramNotifier:
                 else None
             )
             outcome = await self._send_part(
-                message, part, no_preview, later=bool(sent), reply=reply, silent=silent
+                message,
+                part,
+                no_preview,
+                later=bool(sent),
+                reply=reply,
+                silent=silent,
+                markup=self._buttons(message) if index == len(parts) - 1 else None,
             )
             if isinstance(outcome, SendResult):
                 if not sent:
@@ -144,6 +152,7 @@ class TelegramNotifier:
         later: bool,
         reply: ReplyParameters | None,
         silent: bool,
+        markup: InlineKeyboardMarkup | None = None,
     ) -> int | SendResult:
         """One part: its message id, or why it failed.
 
@@ -160,6 +169,7 @@ class TelegramNotifier:
                     disable_notification=silent,
                     link_preview_options=LinkPreviewOptions(is_disabled=no_preview),
                     reply_parameters=reply,
+                    reply_markup=markup,
                 )
             except TelegramError as exc:
                 outcome = classify_error(exc, self._secrets)

@@ -27,6 +27,7 @@ from handlers.maps import TileCache
 from handlers.membership import MembershipHandlers
 from handlers.menu import MenuHandlers
 from handlers.questions import QuestionHandlers
+from handlers.review import ReviewHandlers
 from handlers.settings import SettingsHandlers
 from handlers.subscriptions import SubscriptionHandlers
 from handlers.visuals import VisualHandlers
@@ -63,6 +64,7 @@ class Features:
     feeds: FeedCommands | None
     learning: LearningHandlers | None
     errors: ErrorReporter
+    review: ReviewHandlers
     guard: FloodGuard | None
 
 
@@ -94,6 +96,7 @@ def build_features(inputs: HandlerInputs) -> Features:
         feeds=feeds,
         learning=LearningHandlers(kit, inputs.learning) if inputs.learning else None,
         errors=ErrorReporter(inputs.services.admin.record_error, admins),
+        review=ReviewHandlers(kit),
         guard=guard,
     )
 
@@ -104,6 +107,7 @@ def register_all(application: AnyApplication, inputs: HandlerInputs) -> Features
     if features.guard is not None:
         features.guard.register(application)
     for feature in (
+        features.review,  # first: a reply to a reviewer's question is an answer, not a query
         features.menu,
         features.lookups,
         features.subscriptions,

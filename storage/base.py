@@ -31,6 +31,7 @@ from bot.domain import (
     Subscription,
 )
 from bot.domain.learning import ActorAliasRecord, LocalPlace
+from storage.review_base import ReviewRepository as ReviewRepository  # noqa: PLC0414 - re-exported
 
 
 class StorageError(Exception):
@@ -65,6 +66,7 @@ class IncidentQuery(BaseModel):
     ids: list[int] | None = Field(default=None, max_length=10_000)  # only these incidents
     min_killed: int | None = None
     include_background: bool = True  # False drops references to earlier events
+    include_hidden: bool = False  # True also finds retracted and merged-away incidents
     limit: int = Field(default=20, ge=1, le=10_000)
     offset: int = Field(default=0, ge=0)
 
@@ -380,6 +382,7 @@ class Storage(Protocol):
     feeds: FeedRepository
     outbox: OutboxRepository
     meta: MetaRepository
+    review: ReviewRepository
     # When rows without their own time are stamped (created_at, meta and actor times).
     now: Callable[[], dt.datetime]
 

@@ -37,6 +37,9 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("incident_actors", "incident_id"),
     ("incident_sources", "rowid"),
     ("incident_revisions", "rowid"),
+    ("review_queue", "incident_id"),
+    ("feedback_reports", "id"),
+    ("incident_links", "absorbed_id"),
     ("actors", "rowid"),
     ("actor_aliases", "rowid"),
     ("local_places", "rowid"),
@@ -49,6 +52,7 @@ TABLES: tuple[tuple[str, str], ...] = (
 # Tables with a generated identity whose sequence must move past the copied ids.
 IDENTITY_TABLES = (
     "reports", "incidents", "incident_sources", "subscriptions", "feeds", "outbox", "local_places",
+    "feedback_reports",
 )  # fmt: skip
 # SQLite-only tables: FTS indexes (PostgreSQL indexes search text itself) and SQLite internals.
 _SKIPPED_PREFIXES = ("reports_fts", "incidents_fts", "sqlite_")

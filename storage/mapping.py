@@ -30,6 +30,7 @@ from bot.domain import (
     GeoPrecision,
     Incident,
     IncidentRevision,
+    IncidentStatus,
     Location,
     OutboxKind,
     OutboxMessage,
@@ -138,7 +139,7 @@ _REPORT = _Spec(
     {"published_at": _ts_opt, "fetched_at": _ts},
 )
 _REVISION = _Spec(
-    ("incident_id", "revision", "report_id", "note"),
+    ("incident_id", "revision", "report_id", "note", "changed_by", "changed_by_name", "reason"),
     {"changed_at": _ts, "changes": _json},
 )
 _CHAT = _Spec(
@@ -231,6 +232,7 @@ INCIDENT_FIELDS = (
     "is_background",
     "confidence",
     "confidence_reasons",
+    "status",
     "revision",
 )
 
@@ -274,6 +276,7 @@ def incident_values(incident: Incident, enc: Encoders) -> dict[str, Any]:
         "is_background": enc.flag(incident.is_background),
         "confidence": incident.confidence,
         "confidence_reasons": enc.json(list(incident.confidence_reasons)),
+        "status": incident.status.value,
         "revision": incident.revision,
     }
 
@@ -337,7 +340,17 @@ ACTOR_REF_COLUMNS = ("actor_id", "name", "type", "country")
 SOURCE_REF_COLUMNS = ("report_id", "url", "outlet", "title", "published_at")
 ACTOR_ROW_COLUMNS = ("incident_id", "position", *ACTOR_REF_COLUMNS, "date")
 SOURCE_ROW_COLUMNS = ("incident_id", "position", *SOURCE_REF_COLUMNS)
-REVISION_COLUMNS = ("incident_id", "revision", "changed_at", "report_id", "changes", "note")
+REVISION_COLUMNS = (
+    "incident_id",
+    "revision",
+    "changed_at",
+    "report_id",
+    "changes",
+    "note",
+    "changed_by",
+    "changed_by_name",
+    "reason",
+)
 
 
 def actor_rows(incident_id: int, incident: Incident, enc: Encoders) -> list[tuple[Any, ...]]:
@@ -374,6 +387,9 @@ def revision_row(incident_id: int, revision: IncidentRevision, enc: Encoders) ->
         revision.report_id,
         enc.json(revision.changes),
         revision.note,
+        revision.changed_by,
+        revision.changed_by_name,
+        revision.reason,
     )
 
 
@@ -504,6 +520,7 @@ class RowMapper:
             is_background=bool(row["is_background"]),
             confidence=row["confidence"],
             confidence_reasons=list(conv.json(row["confidence_reasons"])),
+            status=IncidentStatus(row["status"]),
             revision=row["revision"],
             created_at=conv.timestamp(row["created_at"]),
             updated_at=conv.timestamp(row["updated_at"]),

@@ -53,7 +53,8 @@ def dollar(position: int, _name: str) -> str:
 REVISION_UPSERT_SQL = (
     "{} ON CONFLICT (incident_id, revision) DO UPDATE SET "
     "changed_at = excluded.changed_at, report_id = excluded.report_id, "
-    "changes = excluded.changes, note = excluded.note"
+    "changes = excluded.changes, note = excluded.note, changed_by = excluded.changed_by, "
+    "changed_by_name = excluded.changed_by_name, reason = excluded.reason"
 )
 
 # Admin-added actors (rows of storage.mapping.ACTOR_REF_COLUMNS) and their aliases, in order.

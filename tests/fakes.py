@@ -40,6 +40,8 @@ from storage.base import (
     SubscriptionRepository,
 )
 from storage.local_places import place_name_key
+from storage.review_base import ReviewRepository
+from tests.fakes_review import InMemoryReview, ReviewState
 
 # -- clocks (services helper) ---------------------------------------------------------------
 
@@ -366,6 +368,7 @@ class _State:
     meta: dict[str, str] = field(default_factory=dict)
     places: list[LocalPlace] = field(default_factory=list)
     alias_records: list[ActorAliasRecord] = field(default_factory=list)
+    review: ReviewState = field(default_factory=ReviewState)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -433,6 +436,8 @@ def _matches(incident: Incident, q: IncidentQuery) -> bool:
         return False
     if q.created_before is not None and (created is None or created >= q.created_before):
         return False
+    if not q.include_hidden and incident.status.value != "active":
+        return False
     if not q.include_background and incident.is_background:
         return False
     return not (q.min_killed is not None and incident.killed.best < q.min_killed)
@@ -491,7 +496,9 @@ class _Incidents(_Repo):
         hits = [
             i
             for i in self._s.incidents.values()
-            if i.location.country == country and date_from <= i.date <= date_to
+            if i.location.country == country
+            and date_from <= i.date <= date_to
+            and i.status.value != "merged"
         ]
         return self._sorted(hits)[:limit]
 
@@ -500,7 +507,9 @@ class _Incidents(_Repo):
         hits = [
             i
             for i in self._s.incidents.values()
-            if query and query.matches(i.summary + "\n" + "\n".join(i.evidence))
+            if query
+            and i.status.value == "active"
+            and query.matches(i.summary + "\n" + "\n".join(i.evidence))
         ]
         return self._sorted(hits)[offset : offset + limit]
 
@@ -772,6 +781,7 @@ class InMemoryStorage:
     feeds: FeedRepository
     outbox: OutboxRepository
     meta: MetaRepository
+    review: ReviewRepository
 
     def __init__(self) -> None:
         self._state = _State()
@@ -789,6 +799,7 @@ class InMemoryStorage:
         self.feeds = _Feeds(self._state)
         self.outbox = _Outbox(self._state)
         self.meta = _Meta(self._state)
+        self.review = InMemoryReview(self._state)
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:

@@ -269,7 +269,7 @@ def export_command(
     database: str | None,
 ) -> None:
     """Export incidents as ACLED-style CSV or JSON Lines (or the corrections)."""
-    from bot.ingest.export import write_csv, write_jsonl
+    from bot.ingest.export import Revisions, write_csv, write_jsonl
 
     if corrections is not None:
         from bot.cli.learning import export_corrections
@@ -284,27 +284,35 @@ def export_command(
         except ValueError:
             raise CliError(f"--since {since!r} is not a date; use YYYY-MM-DD") from None
 
-    async def job(context: IngestContext) -> list[Incident]:
+    async def job(context: IngestContext) -> tuple[list[Incident], Revisions]:
+        # Every incident, the withdrawn and merged ones too (marked in sitrep_status), with
+        # the revisions that record who corrected what and why.
         incidents: list[Incident] = []
         offset = 0
         while True:
             page = await context.storage.incidents.query(
-                IncidentQuery(since=since_day, limit=EXPORT_PAGE, offset=offset)
+                IncidentQuery(
+                    since=since_day, limit=EXPORT_PAGE, offset=offset, include_hidden=True
+                )
             )
             incidents.extend(page)
             if len(page) < EXPORT_PAGE:
                 break
             offset += EXPORT_PAGE
-        return list(reversed(incidents))
+        revisions = {}
+        for incident in incidents:
+            if incident.id is not None and incident.revision > 1:
+                revisions[incident.id] = await context.storage.incidents.revisions(incident.id)
+        return list(reversed(incidents)), revisions
 
-    incidents = _run(settings_for_cli(database), job)
+    incidents, revisions = _run(settings_for_cli(database), job)
     writer = write_csv if fmt == "csv" else write_jsonl
     if output is None:
-        writer(incidents, sys.stdout)
+        writer(incidents, sys.stdout, revisions)
         return
     try:
         with output.open("w", encoding="utf-8", newline="") as handle:
-            count = writer(incidents, handle)
+            count = writer(incidents, handle, revisions)
     except OSError as exc:
         raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {count} incident(s) to {output}", err=True)

@@ -122,7 +122,7 @@ def places_import(file: Path, database: str | None) -> None:
 
 def export_corrections(file: Path, database: str | None) -> None:
     """`sitrep export --corrections FILE`: JSON Lines, or CSV for a FILE ending in .csv."""
-    from bot.services.corrections import CorrectionExport, write_csv, write_jsonl
+    from bot.services.correction_export import CorrectionExport, write_csv, write_jsonl
 
     async def job(context: AppContext) -> list[dict[str, object]]:
         return await CorrectionExport(context.storage).rows()

@@ -180,6 +180,14 @@ class OutboxKind(StrEnum):
     NOTICE = "notice"
 
 
+class IncidentStatus(StrEnum):
+    """Whether an incident is shown: reviewers hide false alarms and merged duplicates."""
+
+    ACTIVE = "active"
+    RETRACTED = "retracted"  # "Not an incident": hidden from answers and digests
+    MERGED = "merged"  # "Same as #N": shown through the incident it was merged into
+
+
 class OutboxStatus(StrEnum):
     """Where an outgoing message is in its life."""
 

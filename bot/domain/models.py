@@ -17,6 +17,7 @@ from bot.domain.enums import (
     DatePrecision,
     EventType,
     GeoPrecision,
+    IncidentStatus,
     SubEventType,
     SubscriptionKind,
 )
@@ -185,6 +186,7 @@ class Incident(_Model):
     # an incident stored before scoring existed), which the alert gate treats as trusted.
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     confidence_reasons: list[str] = Field(default_factory=list)
+    status: IncidentStatus = IncidentStatus.ACTIVE  # reviewers hide false alarms, duplicates
     revision: int = 1
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
@@ -214,6 +216,11 @@ class IncidentRevision(_Model):
     report_id: int | None = None
     changes: dict[str, Any] = Field(default_factory=dict)  # field -> {"old": ..., "new": ...}
     note: str = ""  # human text: "toll rose from 20 to 30 (AFP)"
+    # Who made a correction from the chat (a Telegram user id and name) and why; None and ""
+    # for the changes Sitrep makes itself (a new report merged in).
+    changed_by: int | None = None
+    changed_by_name: str = ""
+    reason: str = ""
 
     _aware = field_validator("changed_at")(_require_aware)
 

@@ -40,6 +40,8 @@ class AlertPayload(_Payload):
     incidents: list[Incident] = Field(min_length=1)
     note: str | None = None
     matched: list[str] = Field(default_factory=list)  # the subscriptions it matched
+    # Incidents alerted though no reviewer confirmed them (released after the maximum wait).
+    unconfirmed_ids: list[int] = Field(default_factory=list)
 
     def with_more(self, other: AlertPayload) -> AlertPayload:
         """This alert and ``other`` as one message (the note belongs to a single incident)."""
@@ -49,6 +51,7 @@ class AlertPayload(_Payload):
                 "incidents": [*self.incidents, *other.incidents],
                 "note": None,
                 "matched": matched,
+                "unconfirmed_ids": [*self.unconfirmed_ids, *other.unconfirmed_ids],
             }
         )
 
@@ -86,6 +89,41 @@ class TextPayload(_Payload):
     disable_preview: bool = False
 
 
+class ReviewPayload(_Payload):
+    """An incident for the reviewers: summary, evidence, source link and the decision buttons."""
+
+    type: Literal["review"] = "review"
+    incident: Incident
+    reason: str  # a ReviewReason value: held back as unconfirmed, or reported by a subscriber
+    reports: list[str] = Field(default_factory=list)  # FeedbackKind values; never who sent them
+    language: str = "en"
+    # Several arriving at once go out as one message: the others, listed with "Open" buttons.
+    more: list[Incident] = Field(default_factory=list)
+
+    def with_more(self, other: ReviewPayload) -> ReviewPayload:
+        """This request and ``other`` as one message."""
+        return self.model_copy(update={"more": [*self.more, other.incident, *other.more]})
+
+
+class CorrectionPayload(_Payload):
+    """A retraction, replying to an alert that went out: the incident was a false alarm."""
+
+    type: Literal["correction"] = "correction"
+    incident_id: int
+    summary: str
+    language: str = "en"
+
+
+class FeedbackResolvedPayload(_Payload):
+    """Tells a subscriber that the problem they reported was looked at, and what was done."""
+
+    type: Literal["feedback_resolved"] = "feedback_resolved"
+    incident_id: int
+    summary: str
+    resolution: str  # "confirmed", "retracted", "toll", "place", "merged", "split"
+    language: str = "en"
+
+
 class UnreadablePayload(_Payload):
     """A stored payload no model reads (damaged, or from a newer version): fails at send.
 
@@ -98,7 +136,15 @@ class UnreadablePayload(_Payload):
 
 
 OutboxPayload = Annotated[
-    AlertPayload | UpdatePayload | DigestPayload | ChartPayload | TextPayload | UnreadablePayload,
+    AlertPayload
+    | UpdatePayload
+    | DigestPayload
+    | ChartPayload
+    | TextPayload
+    | ReviewPayload
+    | CorrectionPayload
+    | FeedbackResolvedPayload
+    | UnreadablePayload,
     Field(discriminator="type"),
 ]
 _PAYLOAD: TypeAdapter[OutboxPayload] = TypeAdapter(OutboxPayload)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
-from typing import IO
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO, Any
 
-from bot.domain import ActorType, DatePrecision, EventType, GeoPrecision, Incident
+from bot.domain import (
+    ActorType,
+    DatePrecision,
+    EventType,
+    GeoPrecision,
+    Incident,
+    IncidentRevision,
+)
 from bot.ingest.files import ACLED_COLUMNS, ACLED_SOURCE_PREFIX, country_info
 
 EXTRA_COLUMNS: tuple[str, ...] = (
@@ -21,6 +29,10 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "killed_source",
     "injured_status",
     "injured_source",
+    # Reviewers' work: "active", "retracted" (not an incident) or "merged" (a duplicate), and
+    # every revision with when, who and why, as JSON.
+    "sitrep_status",
+    "sitrep_revisions",
 )
 CSV_COLUMNS: tuple[str, ...] = ACLED_COLUMNS + EXTRA_COLUMNS
 
@@ -136,25 +148,66 @@ def incident_row(incident: Incident) -> dict[str, str]:
         "killed_source": incident.killed.source or "",
         "injured_status": incident.injured.status.value,
         "injured_source": incident.injured.source or "",
+        "sitrep_status": incident.status.value,
+        "sitrep_revisions": "",  # filled by write_csv, which has the revisions
     }
     return {column: _cell(row[column]) for column in CSV_COLUMNS}
 
 
-def write_csv(incidents: Iterable[Incident], handle: IO[str]) -> int:
+Revisions = Mapping[int, Sequence[IncidentRevision]]
+
+
+def revision_records(revisions: Sequence[IncidentRevision]) -> list[dict[str, Any]]:
+    """An incident's revisions as plain data: when, who, what changed, the note and why."""
+    return [
+        {
+            "revision": r.revision,
+            "changed_at": r.changed_at.isoformat(),
+            "changed_by": r.changed_by,
+            "changed_by_name": r.changed_by_name,
+            "note": r.note,
+            "reason": r.reason,
+            "changes": r.changes,
+        }
+        for r in revisions
+    ]
+
+
+def write_csv(
+    incidents: Iterable[Incident], handle: IO[str], revisions: Revisions | None = None
+) -> int:
     """Write incidents as CSV with a header row; return how many rows were written."""
     writer = csv.DictWriter(handle, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
     writer.writeheader()
     count = 0
     for incident in incidents:
-        writer.writerow(incident_row(incident))
+        row = incident_row(incident)
+        history = (revisions or {}).get(incident.id or 0, ())
+        row["sitrep_revisions"] = _cell(
+            json.dumps(revision_records(history), ensure_ascii=False, default=str)
+            if history
+            else ""
+        )
+        writer.writerow(row)
         count += 1
     return count
 
 
-def write_jsonl(incidents: Iterable[Incident], handle: IO[str]) -> int:
-    """Write one JSON object per incident per line; return how many were written."""
+def write_jsonl(
+    incidents: Iterable[Incident], handle: IO[str], revisions: Revisions | None = None
+) -> int:
+    """Write one JSON object per incident per line; return how many.
+
+    With ``revisions`` (``sitrep export`` passes them) each object also has a ``revisions``
+    list: every change with when, who and why.
+    """
     count = 0
     for incident in incidents:
-        handle.write(incident.model_dump_json() + "\n")
+        if revisions is None:  # the incident alone: it reads back as an Incident
+            handle.write(incident.model_dump_json() + "\n")
+        else:
+            record = incident.model_dump(mode="json")
+            record["revisions"] = revision_records(revisions.get(incident.id or 0, ()))
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count

@@ -11,17 +11,19 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.extract import merge as default_merge
-from bot.ports import Clock, Extractor
+from bot.ports import Clock, Extractor, PlaceLearner
 from bot.services.admin import AdminService
 from bot.services.alerts import DEFAULT_MAX_AGE, AlertPlanner
 from bot.services.catalog import CatalogService
 from bot.services.chats import ChatService
+from bot.services.corrections import CorrectionService
 from bot.services.digests import DigestService
 from bot.services.errors import UserError
 from bot.services.ingestion import IngestService, MatchFn, MergeFn
 from bot.services.lookup import ActorLookup, PlaceLookup
 from bot.services.outbox import Outbox
 from bot.services.queries import QueryService
+from bot.services.review import ReviewService
 from bot.services.subscriptions import SubscriptionService
 from storage.base import Storage
 
@@ -53,6 +55,8 @@ class Services:
     admin: AdminService
     alerts: AlertPlanner
     outbox: Outbox
+    review: ReviewService
+    corrections: CorrectionService
 
 
 def build_services(  # noqa: PLR0917 - every service needs these six
@@ -66,11 +70,13 @@ def build_services(  # noqa: PLR0917 - every service needs these six
     find_match: MatchFn | None = None,
     merge_incidents: MergeFn | None = None,
     alert_max_age: dt.timedelta = DEFAULT_MAX_AGE,
+    place_learner: PlaceLearner | None = None,
 ) -> Services:
     """Wire the services around one storage, extractor, gazetteer, registry, clock and settings.
 
     ``find_match``/``merge_incidents`` default to ``bot.extract.merge``'s; ``alert_max_age`` is
-    how old an incident may be and still get a first alert (see ``bot.services.alerts``).
+    how old an incident may be and still get a first alert (see ``bot.services.alerts``);
+    ``place_learner`` turns places reviewers supply into local places (none: not learned).
     """
     find_match = find_match or default_merge.find_match
     merge_incidents = merge_incidents or default_merge.merge_incidents
@@ -86,6 +92,10 @@ def build_services(  # noqa: PLR0917 - every service needs these six
         min_confidence=settings.sitrep_alert_min_confidence,
         outbox=outbox,
     )
+    review = ReviewService(
+        storage, planner, clock, settings.sitrep_admin_ids, outbox, place_learner=place_learner
+    )
+    planner.hold_with(review.held)
     return Services(
         catalog=catalog,
         queries=queries,
@@ -105,4 +115,6 @@ def build_services(  # noqa: PLR0917 - every service needs these six
         admin=admin,
         alerts=planner,
         outbox=outbox,
+        review=review,
+        corrections=CorrectionService(storage, review, planner, catalog),
     )

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -47,6 +47,7 @@ from bot.domain import (
     AlertPayload,
     Chat,
     Incident,
+    IncidentStatus,
     OutboxKind,
     OutboxMessage,
     Subscription,
@@ -122,6 +123,11 @@ class AlertPlanner:
         self._outbox = outbox or Outbox(storage)
         self._max_age = max_age
         self._min_confidence = min_confidence
+        self._on_held: Callable[[Incident], Awaitable[None]] | None = None
+
+    def hold_with(self, on_held: Callable[[Incident], Awaitable[None]]) -> None:
+        """Hand each new incident held back as unconfirmed to ``on_held`` (the review queue)."""
+        self._on_held = on_held
 
     def is_confirmed(self, incident: Incident) -> bool:
         """True when the incident is trusted enough for a first alert."""
@@ -173,13 +179,23 @@ class AlertPlanner:
         chat = await self._storage.chats.get(chat_id)
         return chat if chat is not None and chat.active else None
 
-    async def queue_new(self, incident: Incident, note: str | None = None) -> int:
-        """Queue one alert per matching chat for a new incident; return how many were new."""
+    async def queue_new(
+        self, incident: Incident, note: str | None = None, *, trusted: bool = False
+    ) -> int:
+        """Queue one alert per matching chat for a new incident; return how many were new.
+
+        ``trusted``: a reviewer's decision stands in for the confidence gate. A retracted or
+        merged-away incident never alerts.
+        """
         if incident.id is None:
             msg = "incident must be stored (have an id) before alerting"
             raise ValueError(msg)
         now = self._clock.now()
-        if not self.is_news(incident, now) or not self.is_confirmed(incident):
+        if incident.status is not IncidentStatus.ACTIVE or not self.is_news(incident, now):
+            return 0
+        if not trusted and not self.is_confirmed(incident):
+            if self._on_held is not None:
+                await self._on_held(incident)
             return 0
         queued = 0
         for chat_id, subscriptions in (await self.subscriptions_for(incident)).items():
@@ -202,6 +218,8 @@ class AlertPlanner:
         if incident.id is None:
             msg = "incident must be stored (have an id) before alerting"
             raise ValueError(msg)
+        if incident.status is not IncidentStatus.ACTIVE:
+            return 0, 0
         confirmed_now = self._newly_confirmed(incident, changes)
         if not is_significant(changes, toll_changed) and not confirmed_now:
             return 0, 0
@@ -259,6 +277,8 @@ class AlertPlanner:
                     note=note,
                     matched=sorted({s.label for s in subscriptions}),
                     disable_notification=should_silence(chat, now),
+                    # Only a reviewer's release lets an incident below the gate alert: say so.
+                    unconfirmed_ids=[] if self.is_confirmed(incident) else [incident.id],
                 ),
                 next_attempt_at=now,
                 incident_id=incident.id,

@@ -23,7 +23,14 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.domain import AlertPayload, Chat, OutboxKind, OutboxMessage, OutboxStatus
+from bot.domain import (
+    AlertPayload,
+    Chat,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    ReviewPayload,
+)
 from bot.ports import Clock, Notifier, SendResult, SendStatus
 from bot.services.alerts import alert_key, should_silence, update_key
 from bot.services.chats import in_quiet_hours, local_date
@@ -483,7 +490,8 @@ class ChatDelivery:
 
 
 def _group(rows: Sequence[OutboxMessage], max_alerts: int) -> list[_Unit]:
-    """Consecutive plain alerts to one chat become one message; everything else goes alone."""
+    """Consecutive plain alerts to one chat become one message, and so do consecutive review
+    requests (several incidents arriving at once); everything else goes alone."""
     units: list[_Unit] = []
     batch: list[OutboxMessage] = []
 
@@ -493,21 +501,15 @@ def _group(rows: Sequence[OutboxMessage], max_alerts: int) -> list[_Unit]:
         if len(batch) == 1:
             units.append(_Unit([batch[0]], batch[0]))
         else:
-            payloads = [row.payload for row in batch if isinstance(row.payload, AlertPayload)]
-            combined_payload = payloads[0]
-            for payload in payloads[1:]:
-                combined_payload = combined_payload.with_more(payload)
-            combined = batch[0].model_copy(update={"payload": combined_payload})
+            combined = batch[0].model_copy(update={"payload": _combine(batch)})
             units.append(_Unit(list(batch), combined))
         batch.clear()
 
     for row in rows:
-        groupable = (
-            row.kind is OutboxKind.ALERT
-            and not row.reply_to_key
-            and isinstance(row.payload, AlertPayload)
-        )
-        if groupable:
+        kind = _batch_kind(row)
+        if kind is not None:
+            if batch and _batch_kind(batch[0]) != kind:
+                flush()
             batch.append(row)
             if len(batch) >= max_alerts:
                 flush()
@@ -516,3 +518,28 @@ def _group(rows: Sequence[OutboxMessage], max_alerts: int) -> list[_Unit]:
             units.append(_Unit([row], row))
     flush()
     return units
+
+
+def _combine(batch: Sequence[OutboxMessage]) -> AlertPayload | ReviewPayload:
+    """The payloads of a batch (all alerts, or all review requests) as one."""
+    alerts = [row.payload for row in batch if isinstance(row.payload, AlertPayload)]
+    reviews = [row.payload for row in batch if isinstance(row.payload, ReviewPayload)]
+    combined: AlertPayload | ReviewPayload
+    if alerts:
+        combined = alerts[0]
+        for alert in alerts[1:]:
+            combined = combined.with_more(alert)
+        return combined
+    combined = reviews[0]
+    for review in reviews[1:]:
+        combined = combined.with_more(review)
+    return combined
+
+
+def _batch_kind(row: OutboxMessage) -> str | None:
+    """ "alert" or "review" for rows that group with their neighbours, else None."""
+    if row.kind is OutboxKind.ALERT and not row.reply_to_key:
+        return "alert" if isinstance(row.payload, AlertPayload) else None
+    if row.kind is OutboxKind.NOTICE and isinstance(row.payload, ReviewPayload):
+        return "review"
+    return None

@@ -38,6 +38,7 @@ from storage.base import (
     MetaRepository,
     OutboxRepository,
     ReportRepository,
+    ReviewRepository,
     StorageError,
     SubscriptionRepository,
 )
@@ -50,6 +51,7 @@ from storage.postgres.maintenance import PostgresMaintenance
 from storage.postgres.meta import PostgresMetaRepository
 from storage.postgres.outbox import PostgresOutboxRepository
 from storage.postgres.reports import PostgresReportRepository
+from storage.postgres.review import PostgresReviewRepository
 from storage.postgres.subscriptions import PostgresSubscriptionRepository
 from storage.postgres.values import Connection, Op, T, _now
 from storage.url import redact_dsn
@@ -133,6 +135,7 @@ class PostgresStorage(PostgresMaintenance):
         self.feeds: FeedRepository = PostgresFeedRepository(self)
         self.outbox: OutboxRepository = PostgresOutboxRepository(self)
         self.meta: MetaRepository = PostgresMetaRepository(self)
+        self.review: ReviewRepository = PostgresReviewRepository(self)
 
     @property
     def location(self) -> str:

@@ -90,6 +90,8 @@ def _incident_filter(query: IncidentQuery, params: Params) -> tuple[str, list[st
     where += [f"{term} {params.add(value)}" for term, value in simple if value is not None]
     if not query.include_background:
         where.append("NOT i.is_background")
+    if not query.include_hidden:
+        where.append("i.status = 'active'")
     return source, where, order
 
 
@@ -218,7 +220,7 @@ async def _search_hits(
 
 
 MERGE_CANDIDATES_SQL = (
-    f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i WHERE i.id IN ("
+    f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i WHERE i.status <> 'merged' AND i.id IN ("
     "SELECT id FROM incidents WHERE country = $1 AND date BETWEEN $2 AND $3"
     " UNION"
     " SELECT id FROM incidents WHERE country = $1 AND date_end IS NOT NULL"
@@ -404,7 +406,8 @@ class PostgresIncidentRepository(_Repository):
                 return []
             sql = (
                 f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i"
-                " WHERE i.id = ANY($1::bigint[]) ORDER BY i.date DESC, i.id DESC"
+                " WHERE i.id = ANY($1::bigint[]) AND i.status = 'active'"
+                " ORDER BY i.date DESC, i.id DESC"
             )
             return await _load_rows(conn, sql, [page])
 

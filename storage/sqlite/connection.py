@@ -28,6 +28,7 @@ from storage.base import (
     MetaRepository,
     OutboxRepository,
     ReportRepository,
+    ReviewRepository,
     StorageError,
     SubscriptionRepository,
 )
@@ -41,6 +42,7 @@ from storage.sqlite.maintenance import SqliteMaintenance
 from storage.sqlite.meta import SqliteMetaRepository
 from storage.sqlite.outbox import SqliteOutboxRepository
 from storage.sqlite.reports import SqliteReportRepository
+from storage.sqlite.review import SqliteReviewRepository
 from storage.sqlite.subscriptions import SqliteSubscriptionRepository
 from storage.sqlite.values import (
     _MEMORY,
@@ -101,6 +103,7 @@ class SqliteStorage(SqliteMaintenance):
         self.feeds: FeedRepository = SqliteFeedRepository(self)
         self.outbox: OutboxRepository = SqliteOutboxRepository(self)
         self.meta: MetaRepository = SqliteMetaRepository(self)
+        self.review: ReviewRepository = SqliteReviewRepository(self)
 
     # lifecycle -------------------------------------------------------------------------------
 

@@ -54,6 +54,9 @@ from storage.statements import (
 # --- incidents --------------------------------------------------------------------------------
 
 _POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
+_HIDDEN_IDS = (
+    "SELECT id FROM incidents INDEXED BY incidents_hidden WHERE status IN ('retracted', 'merged')"
+)
 _ACTOR_JOIN = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
 
 
@@ -138,6 +141,11 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
         params.append(query.min_killed)
     if not query.include_background:
         where.append("i.is_background = 0")
+    if not query.include_hidden:
+        # The few withdrawn or merged incidents, read once from their partial index (0008):
+        # no table row per candidate, so covering indexes and the actor-only count still hold.
+        id_col = "a.incident_id" if source == _ACTOR_JOIN else "i.id"
+        where.append(f"{id_col} NOT IN ({_HIDDEN_IDS})")
     return source, where, params, order
 
 
@@ -165,14 +173,16 @@ SEARCH_PAGE_SQL = (
 )
 
 # Two index ranges: incidents dated in the window, and spans that began before it and reach
-# into it. (One "COALESCE(date_end, date) >= ?" test would leave the date range open-ended,
+# into it. An incident merged into another by a reviewer takes no more reports: its twin does.
+# (One "COALESCE(date_end, date) >= ?" test would leave the date range open-ended,
 # and without INDEXED BY the planner prefers the date-ordered index and walks all history.)
 MERGE_CANDIDATES_SQL = (
     "SELECT * FROM incidents WHERE country = :country AND date BETWEEN :start AND :end"
+    " AND status != 'merged'"
     " UNION"
     " SELECT * FROM incidents INDEXED BY incidents_spans"
     " WHERE country = :country AND date_end IS NOT NULL"
-    " AND date_end >= :start AND date < :start"
+    " AND date_end >= :start AND date < :start AND status != 'merged'"
     " ORDER BY date DESC, id DESC LIMIT :limit"
 )
 
@@ -419,7 +429,7 @@ class SqliteIncidentRepository(_Repository):
             rows = await _fetchall(
                 conn,
                 f"SELECT * FROM incidents WHERE id IN ({_placeholders(len(page))})"
-                " ORDER BY date DESC, id DESC",
+                " AND status = 'active' ORDER BY date DESC, id DESC",
                 page,
             )
             return await _load_incidents(conn, rows)

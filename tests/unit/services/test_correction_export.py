@@ -15,7 +15,7 @@ from bot.domain import (
     Location,
     SubEventType,
 )
-from bot.services.corrections import original_fields, snapshot, write_csv
+from bot.services.correction_export import original_fields, snapshot, write_csv
 
 T0 = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
 INCIDENT = Incident(

@@ -1,0 +1,179 @@
+"""Review buttons and texts: the codec round trip, escaping, history lines, the answer filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from bot.domain import (
+    AlertPayload,
+    CasualtyCount,
+    CorrectionPayload,
+    EventType,
+    FeedbackResolvedPayload,
+    Incident,
+    IncidentRevision,
+    IncidentStatus,
+    Location,
+    OutboxKind,
+    OutboxMessage,
+    ReviewPayload,
+    SourceRef,
+    SubEventType,
+)
+from bot.services.review import ReviewRefused
+from handlers import callbacks, render_review
+from handlers.outbox_render import outbox_buttons, render_outbox
+from handlers.review import _is_question_reply, refusal_text
+
+T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def _incident(**changes: object) -> Incident:
+    incident = Incident(
+        id=7,
+        date=dt.date(2026, 3, 1),
+        location=Location(name="Baqubah", country="IQ", admin1="Diyala"),
+        event_type=EventType.BATTLES,
+        sub_event_type=SubEventType.ARMED_CLASH,
+        killed=CasualtyCount(min=2, max=2),
+        summary="Gunfire <b>heard</b> overnight & two killed.",
+        evidence=["Residents heard <script>gunfire</script> overnight."],
+        sources=[SourceRef(url="https://news.example/a", outlet="Example")],
+        confidence=0.42,
+        confidence_reasons=["toll: split clauses"],
+    )
+    return incident.model_copy(update=changes)
+
+
+def _message(payload: object) -> OutboxMessage:
+    return OutboxMessage.model_validate(
+        {
+            "chat_id": 900,
+            "kind": OutboxKind.NOTICE,
+            "idempotency_key": "k",
+            "payload": payload,
+            "next_attempt_at": T0,
+        }
+    )
+
+
+class TestCodec:
+    @pytest.mark.parametrize(
+        "button",
+        [
+            callbacks.ReviewAction("ok", 12),
+            callbacks.ReviewAction("split", 999_999_999_999),
+            callbacks.ReviewQueuePage(3),
+            callbacks.ReportProblem(5),
+            callbacks.ReportProblem(5, "dup"),
+            callbacks.ReviewSettingChoice("wait", 168),
+            callbacks.ReviewSettingChoice("alerts-on"),
+        ],
+    )
+    def test_round_trip_within_64_bytes(self, button: callbacks.Callback) -> None:
+        data = callbacks.encode(button)
+        assert data is not None
+        assert len(data.encode()) <= callbacks.CALLBACK_MAX
+        assert callbacks.decode(data) == button
+
+    @pytest.mark.parametrize(
+        "data", ["rv:drop:1", "rv:ok:", "rv:ok:x", "rp:1:other", "rvs:nope", "rvp:-1", "rp:"]
+    )
+    def test_foreign_data_is_not_ours(self, data: str) -> None:
+        assert callbacks.decode(data) is None
+
+
+class TestTexts:
+    def test_review_card_escapes_and_carries_the_buttons(self) -> None:
+        payload = ReviewPayload(incident=_incident(), reason="unconfirmed", reports=["toll"])
+        message = _message(payload)
+        text = render_outbox(message)
+        assert "<script>" not in text
+        assert "&lt;script&gt;" in text
+        assert "Confidence: 0.42 (toll: split clauses)" in text
+        assert "Reported: Wrong toll" in text
+        assert "https://news.example/a" in text
+        markup = outbox_buttons(message)
+        assert markup is not None
+        data = [b.callback_data for row in markup.inline_keyboard for b in row]
+        assert data == ["rv:ok:7", "rv:no:7", "rv:place:7", "rv:toll:7", "rv:same:7", "rv:split:7"]
+
+    def test_several_at_once_are_listed_with_open_buttons(self) -> None:
+        payload = ReviewPayload(incident=_incident(), reason="unconfirmed").with_more(
+            ReviewPayload(incident=_incident(id=8, summary="Another"), reason="reported")
+        )
+        message = _message(payload)
+        text = render_outbox(message)
+        assert "2 incidents arrived at once" in text
+        assert "#7 ·" in text
+        assert "#8 ·" in text
+        markup = outbox_buttons(message)
+        assert markup is not None
+        data = [b.callback_data for row in markup.inline_keyboard for b in row]
+        assert data == ["rv:show:7", "rv:show:8"]
+
+    def test_a_released_alert_says_unconfirmed(self) -> None:
+        alert = OutboxMessage.model_validate(
+            {
+                "chat_id": 1,
+                "kind": OutboxKind.ALERT,
+                "idempotency_key": "alert:1:7",
+                "payload": AlertPayload(incidents=[_incident()], unconfirmed_ids=[7]),
+                "next_attempt_at": T0,
+            }
+        )
+        assert "Unconfirmed (#7): no reviewer has checked it yet." in render_outbox(alert)
+        ordinary = alert.model_copy(update={"payload": AlertPayload(incidents=[_incident()])})
+        assert "Unconfirmed" not in render_outbox(ordinary)
+
+    def test_correction_and_resolution_texts(self) -> None:
+        correction = render_outbox(
+            _message(CorrectionPayload(incident_id=7, summary="A <i>false</i> alarm"))
+        )
+        assert "not an incident" in correction
+        assert "&lt;i&gt;" in correction
+        resolved = render_outbox(
+            _message(FeedbackResolvedPayload(incident_id=7, summary="x", resolution="place"))
+        )
+        assert "the place was corrected" in resolved
+        assert outbox_buttons(_message(CorrectionPayload(incident_id=7, summary="x"))) is None
+
+    def test_history_names_who_and_why_and_escapes(self) -> None:
+        revision = IncidentRevision(
+            incident_id=7,
+            revision=2,
+            changed_at=T0,
+            note="toll corrected: 3 killed, 0 injured",
+            changed_by=900,
+            changed_by_name="Rana <admin>",
+            reason="the <b>ministry</b>",
+        )
+        merged = _incident(status=IncidentStatus.MERGED)
+        text = render_review.with_review_history(merged, [revision], "RECORD", "en")
+        assert text.startswith("🔗 Merged into another incident")
+        assert "2026-03-01 12:00 UTC · Rana &lt;admin&gt;: toll corrected" in text
+        assert "&lt;b&gt;ministry&lt;/b&gt;" in text
+        assert render_review.with_report_button(None, merged, "en") is None
+
+    def test_refusals_fill_only_their_own_values(self) -> None:
+        assert refusal_text("en", ReviewRefused("markup")) == (
+            "Please write plain text, without < > or &."
+        )
+        text = refusal_text("en", ReviewRefused("unknown_place", name="Qq", suggestions=""))
+        assert text.startswith("I don't know a place called Qq.")
+        assert refusal_text("en", ReviewRefused("something-new")) == "something-new"
+
+
+class TestQuestionFilter:
+    def _message(self, text: str, *, is_bot: bool = True) -> SimpleNamespace:
+        sender = SimpleNamespace(is_bot=is_bot)
+        return SimpleNamespace(reply_to_message=SimpleNamespace(from_user=sender, text=text))
+
+    def test_only_replies_to_the_bots_questions(self) -> None:
+        assert _is_question_reply(self._message("✏️ Wrong toll for #1: ..."))
+        assert not _is_question_reply(self._message("🚨 New incident"))
+        assert not _is_question_reply(self._message("✏️ looks like ours", is_bot=False))
+        assert not _is_question_reply(SimpleNamespace(reply_to_message=None))
