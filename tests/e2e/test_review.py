@@ -426,6 +426,30 @@ class TestCorrections:
         shared = await reply_to(api, asked, None, location=(33.75, 44.65))
         assert "moved to 33.7500, 44.6500" in shared.text
 
+    async def test_a_place_a_reviewer_supplies_places_later_reports(
+        self, api: FakeBotAPI, bot: RunningBot
+    ) -> None:
+        # "Umm Zaytunat" is an invented village name the gazetteer does not hold.
+        await ingest(api, HELD_BAQUBAH)
+        card = await review_message(api, 1)
+        before = len(api.sent_to(ADMIN_ID))
+        await press(api, card, "rv:place:1", ADMIN_ID)
+        asked = await question(api, before)
+        moved = await reply_to(api, asked, "33.80,44.70 Umm Zaytunat")
+        assert "moved to Umm Zaytunat" in moved.text
+        learned = await bot.context.storage.learning.places()
+        assert [(p.name, p.country, p.incident_id) for p in learned] == [("Umm Zaytunat", "IQ", 1)]
+
+        await ingest(
+            api,
+            "Gunmen opened fire on a farmers' gathering in Umm Zaytunat on Sunday, killing "
+            "three men, a police officer in Diyala said.",
+        )
+        later = await bot.context.storage.incidents.get(2)
+        assert later is not None
+        assert later.location.name == "Umm Zaytunat"
+        assert (later.location.lat, later.location.lon) == (33.80, 44.70)
+
 
 class TestMergeAndSplit:
     async def test_same_as_then_split_with_history(self, api: FakeBotAPI, bot: RunningBot) -> None:
