@@ -6,12 +6,13 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Message, MessageOriginChannel, MessageOriginChat, Update
 
-from bot.services.errors import UserError
-from handlers import render_admin
-from handlers.common import AnyApplication, Context, Toolkit, add_commands, arg_text, send
+from bot.services.errors import N_, UserError
+from handlers import names, render_admin
+from handlers.common import AnyApplication, Context, Toolkit, arg_text, send
 from handlers.html import esc
+from handlers.i18n import t
 
-ADMIN_ONLY = "Sorry, only Sitrep's admins can do that."
+ADMIN_ONLY = N_("Sorry, only Sitrep's admins can do that.")
 # Pasted text shorter than this is a question or a greeting, not a report (forwards always count).
 MIN_PASTED_REPORT_WORDS = 8
 IngestUrl = Callable[[Update, Context, str], Awaitable[None]]
@@ -42,19 +43,24 @@ class AdminHandlers:
 
     def register(self, application: AnyApplication) -> None:
         """/status and /ingest (new messages only: editing an old /ingest must not repeat it)."""
-        add_commands(application, {"status": self.cmd_status, "ingest": self.cmd_ingest})
+        self.kit.add_commands(application, {"status": self.cmd_status, "ingest": self.cmd_ingest})
+
+    async def _refuse(self, update: Update) -> None:
+        """A user who is not an admin asked for an admin command."""
+        lang = await self.kit.language(update)
+        await send(update, esc(t(lang, ADMIN_ONLY)), lang=lang)
 
     async def cmd_status(self, update: Update, context: Context) -> None:
         """/status for admins."""
         if not self.kit.sender_is_admin(update):
-            await send(update, esc(ADMIN_ONLY))
+            await self._refuse(update)
             return
         await send(update, render_admin.status_message(await self.services.admin.status()))
 
     async def cmd_ingest(self, update: Update, context: Context) -> None:
         """/ingest <text or URL> for admins (or forward a message to the bot privately)."""
         if not self.kit.sender_is_admin(update):
-            await send(update, esc(ADMIN_ONLY))
+            await self._refuse(update)
             return
         text = arg_text(update)
         message = update.effective_message
@@ -98,9 +104,13 @@ class AdminHandlers:
         if message is None:
             return
         if not self.kit.sender_is_admin(update):
-            await send(
-                update, "I answer commands. Try /latest, /city Basra or /help for the full list."
+            lang = await self.kit.language(update)
+            text = t(
+                lang,
+                "I answer commands. Try /latest, {example} or /help for the full list.",
+                example=esc(t(lang, names.EXAMPLE_CITY)),
             )
+            await send(update, text, lang=lang)
             return
         text = message.text or message.caption or ""
         if len(text) > self.kit.settings.sitrep_max_input_chars:

@@ -146,6 +146,13 @@ class RemoveFeed:
 
 
 @dataclass(frozen=True)
+class ChooseLanguage:
+    """Set the chat's interface language ("en", "ar")."""
+
+    code: str
+
+
+@dataclass(frozen=True)
 class Noop:
     """A button that only shows something (the page counter)."""
 
@@ -162,6 +169,7 @@ Callback = (
     | Menu
     | ShowLocation
     | RemoveFeed
+    | ChooseLanguage
     | Noop
 )
 
@@ -206,6 +214,8 @@ def _wire(callback: Callback) -> str:
             return f"loc:{incident_id}"
         case RemoveFeed(feed_id):
             return f"feed:rm:{feed_id}"
+        case ChooseLanguage(code):
+            return f"lang:{code}"
         case Noop():
             return "noop"
 
@@ -264,6 +274,8 @@ def _decode_unsubscribe(rest: str) -> Callback | None:
 
 
 def _decode_simple(prefix: str, rest: str) -> Callback | None:
+    if prefix == "lang":
+        return ChooseLanguage(rest) if rest.isascii() and rest.isalpha() and rest else None
     if prefix == "set":
         return SettingsChoice(_SETTINGS[rest]) if rest in _SETTINGS else None
     if prefix == "m":
@@ -286,6 +298,7 @@ _DECODERS: dict[str, Callable[[str, str], Callback | None]] = {
     "m": _decode_simple,
     "loc": _decode_simple,
     "feed": _decode_simple,
+    "lang": _decode_simple,
 }
 
 

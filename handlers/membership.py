@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMemberUpdated, Update
-from telegram.constants import ChatMemberStatus
+from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.constants import ChatType as TgChatType
 from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from handlers.common import AnyApplication, Context, Toolkit, quietly
-from handlers.menu import GREETING
+from handlers.i18n import rtl, t
+from handlers.menu import greeting
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +47,18 @@ class MembershipHandlers:
             dropped = await self.chats.deactivate(chat.id, f"bot {status}")
             logger.info("chat %s: bot %s; %d queued messages dropped", chat.id, status, dropped)
         elif status in _IN:
-            await self.kit.ensure_chat(update)
+            lang = (await self.kit.chat(update)).language
             await self.chats.reactivate(chat.id)
             was_out = change.old_chat_member.status in _OUT
             if was_out and chat.type in (TgChatType.GROUP, TgChatType.SUPERGROUP):
+                rule = t(
+                    lang,
+                    "In groups, only administrators change subscriptions and the language "
+                    "(/language).",
+                )
                 await quietly(
                     context.bot.send_message(
-                        chat.id,
-                        GREETING + "\nIn groups, only administrators change subscriptions.",
+                        chat.id, rtl(lang, f"{greeting(lang)}\n{rule}"), parse_mode=ParseMode.HTML
                     )
                 )
 

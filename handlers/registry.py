@@ -17,7 +17,7 @@ from bot.services.feeds import FeedService
 from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
 from handlers.admin import AdminHandlers
-from handlers.common import AnyApplication, Toolkit, safe
+from handlers.common import AnyApplication, Toolkit
 from handlers.errors import ErrorReporter, FloodGuard, UserRateLimiter
 from handlers.feeds import FeedCommands, register_feed_handlers
 from handlers.lookups import LookupHandlers
@@ -116,7 +116,7 @@ def register_all(application: AnyApplication, inputs: HandlerInputs) -> Features
             & filters.ChatType.PRIVATE
             & ~filters.COMMAND
             & (filters.TEXT | filters.CAPTION),
-            safe(features.admin.on_private_text),
+            features.kit.safe(features.admin.on_private_text),
         )
     )
     if features.feeds is not None:
