@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from bot.domain import (
     AlertPayload,
     ChartPayload,
@@ -11,10 +14,11 @@ from bot.domain import (
     UnreadablePayload,
     UpdatePayload,
 )
+from bot.domain.marks import N_
 from handlers import names, render, render_summary
 from handlers.charts import chart_caption
 from handlers.html import esc
-from handlers.i18n import rtl, t
+from handlers.i18n import DEFAULT_LANGUAGE, isolate, normalize_language, rtl, t
 
 
 def render_outbox(message: OutboxMessage, lang: str | None = None) -> str:
@@ -30,8 +34,9 @@ def _render(message: OutboxMessage, lang: str | None) -> str:
             return _followed(card, matched, lang)
         case AlertPayload(incidents=incidents, note=note, matched=matched):
             return _followed(render.grouped_alert(incidents, note, lang), matched, lang)
-        case UpdatePayload(incident=incident, note=note, matched=matched):
+        case UpdatePayload(incident=incident, note=note, matched=matched, changes=changes):
             header = t(lang, "🔄 Update")
+            note = update_note(note, changes, lang)
             card = render.incident_card(incident, header=header, note=note, lang=lang)
             return _followed(card, matched, lang)
         case DigestPayload(digest=digest):
@@ -45,6 +50,48 @@ def _render(message: OutboxMessage, lang: str | None) -> str:
         case UnreadablePayload(error=error):
             msg = f"unreadable outbox payload: {error}"
             raise ValueError(msg)
+
+
+_DISPLAY = re.compile(r"^(?:(?P<word>at least|about) )?(?P<low>\d+)(?:-(?P<high>\d+))?$")
+
+
+def _figure(text: object, lang: str | None) -> str:
+    """A figure as ``CasualtyCount.display`` wrote it ("at least 30", "12-15") in ``lang``."""
+    shown = str(text)
+    match = _DISPLAY.match(shown)
+    if match is None:
+        words = {"unknown": t(lang, "unknown"), "none reported": t(lang, "none reported")}
+        return words.get(shown, isolate(lang, shown))
+    if match["high"]:
+        return isolate(lang, f"{match['low']}-{match['high']}")
+    if match["word"] == "at least":
+        return t(lang, "at least {n}", n=match["low"])
+    if match["word"] == "about":
+        return t(lang, "about {n}", n=match["low"])
+    return match["low"]
+
+
+def update_note(note: str | None, changes: dict[str, Any] | None, lang: str | None) -> str | None:
+    """What changed in an updated incident. The services write the note in English; in another
+    language it is said again from the structured ``changes`` (the tolls before and after)."""
+    if normalize_language(lang) == DEFAULT_LANGUAGE or not changes:
+        return note
+    said = []
+    for field, template in (
+        ("killed", N_("death toll now {new} (was {old})")),
+        ("injured", N_("injured now {new} (was {old})")),
+    ):
+        change = changes.get(field)
+        if isinstance(change, dict) and "new" in change:
+            said.append(
+                t(
+                    lang,
+                    template,
+                    new=_figure(change["new"], lang),
+                    old=_figure(change.get("old"), lang),
+                )
+            )
+    return t(lang, "; ").join(said) if said else None
 
 
 def _followed(text: str, matched: list[str], lang: str | None) -> str:

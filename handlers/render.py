@@ -21,7 +21,15 @@ from bot.domain.views import IncidentPage
 from bot.services.errors import N_
 from handlers import names
 from handlers.html import esc, link
-from handlers.i18n import format_day, format_moment, isolate, t, tn
+from handlers.i18n import (
+    DEFAULT_LANGUAGE,
+    format_day,
+    format_moment,
+    isolate,
+    normalize_language,
+    t,
+    tn,
+)
 
 _EVENT_ICONS = {
     EventType.BATTLES: "⚔️",
@@ -167,6 +175,10 @@ def actors_line(incident: Incident, lang: str | None = None) -> str | None:
     return _comma(lang).join(esc(names.actor(lang, actor)) for actor in incident.actors)
 
 
+def _english(lang: str | None) -> bool:
+    return normalize_language(lang) == DEFAULT_LANGUAGE
+
+
 def _comma(lang: str | None) -> str:
     return t(lang, ", ")
 
@@ -245,8 +257,9 @@ def incident_card(
     if actors:
         lines.append(f"👥 {actors}")
     lines.append(f"☠️ {casualty_line(incident, lang=lang)}")
-    if incident.summary:
-        lines.append(esc(isolate(lang, _shorten(incident.summary, 400))))
+    if incident.summary and _english(lang):
+        # The summary is English prose built from the fields above: other languages read them.
+        lines.append(esc(_shorten(incident.summary, 400)))
     if incident.sources:
         lines.append(t(lang, "Sources: {links}", links=source_links(incident.sources, lang=lang)))
     if incident.id is not None:
@@ -373,15 +386,20 @@ def incident_detail(
     confidence = confidence_line(incident, min_confidence, lang)
     if confidence:
         lines.append(confidence)
-    if incident.summary:
+    if incident.summary and _english(lang):
         lines.append("")
-        lines.append(esc(isolate(lang, incident.summary)))
+        lines.append(esc(incident.summary))
     if incident.sources:
         lines.append("")
         lines.append("<b>" + t(lang, "Sources ({n})", n=len(incident.sources)) + "</b>")
         for source in incident.sources:
             when = (
-                " — " + format_moment(lang, source.published_at, "d MMM y HH:mm") + " UTC"
+                " — "
+                + t(
+                    lang,
+                    "{time} UTC",
+                    time=format_moment(lang, source.published_at, "d MMM y HH:mm"),
+                )
                 if source.published_at
                 else ""
             )

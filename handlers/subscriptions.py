@@ -25,7 +25,7 @@ from handlers.common import (
     send,
 )
 from handlers.html import esc
-from handlers.i18n import t, tn
+from handlers.i18n import isolate, t, tn
 
 RECENT_PLACES = 6
 
@@ -144,7 +144,9 @@ class SubscriptionHandlers:
         username = update.get_bot().username if payload else None
         if payload and username:
             link = f"https://t.me/{username}?start={payload}"
-            text += "\n" + t(lang, "Share: {link}", link=f"<code>{esc(link)}</code>")
+            text += "\n" + t(
+                lang, "Share: {link}", link=f"<code>{esc(isolate(lang, link))}</code>"
+            )
         await edit_or_send(update, text, lang=lang)
 
     async def cmd_unsubscribe(self, update: Update, context: Context) -> None:
