@@ -80,16 +80,20 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def _as_tuple(value: object) -> tuple[object, ...]:
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
+
+
 def placeholder_mismatches(catalog: Catalog) -> list[str]:
     """Translations naming a placeholder the English text does not fill, or tags it lacks."""
     wrong = []
     for message in catalog:
         if not message.id or not message.string:
             continue
-        english = message.id if isinstance(message.id, tuple) else (message.id,)
+        english = [str(text) for text in _as_tuple(message.id)]
         known = set().union(*(_fields(text) for text in english))
         tags = sorted(re.findall(r"</?[a-z]+>", english[0]))
-        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        forms = [str(text) for text in _as_tuple(message.string)]
         for form in forms:
             if not _fields(form) <= known or sorted(re.findall(r"</?[a-z]+>", form)) != tags:
                 wrong.append(f"{english[0]!r} -> {form!r}")
