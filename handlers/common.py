@@ -32,7 +32,7 @@ from bot.services.errors import N_, UserError
 from handlers import callbacks, names, render_summary
 from handlers.callbacks import Callback
 from handlers.html import esc, split_html
-from handlers.i18n import normalize_language, rtl, t
+from handlers.i18n import isolate, normalize_language, rtl, t
 from handlers.metrics import note_user_error
 
 logger = logging.getLogger(__name__)
@@ -184,8 +184,16 @@ async def edit_or_send(
 
 
 def error_text(exc: UserError, lang: str | None) -> str:
-    """A user's mistake in ``lang`` as plain text (the template translated, then filled)."""
-    return t(lang, exc.template, **exc.values)
+    """A user's mistake in ``lang`` as plain text (the template translated, then filled).
+
+    The values are what the user typed (isolated from Arabic around them) or, under the name
+    ``period``, a period's English label (said in ``lang``).
+    """
+    values = {
+        name: names.period(lang, str(value)) if name == "period" else isolate(lang, str(value))
+        for name, value in exc.values.items()
+    }
+    return t(lang, exc.template, **values)
 
 
 async def reply_error(update: Update, exc: UserError, lang: str | None = None) -> None:
@@ -374,7 +382,7 @@ class Toolkit:
         lang = await self.language(update)
         options = resolution.matches if resolution.ambiguous else resolution.suggestions
         buttons = [[button(target_label(o, lang), data_for(o))] for o in options[:8]]
-        query = esc(resolution.query)
+        query = esc(isolate(lang, resolution.query))
         if resolution.ambiguous:
             text = t(lang, "“{query}” could mean several things. Which one?", query=query)
         elif options:

@@ -187,6 +187,37 @@ def detail(language: str | None, text: str | None) -> str | None:
     return name(language, text)
 
 
+# Who gave a figure, when the extractor found a plain noun ("police", "medics"); a named
+# outlet or ministry stays as written.
+_SOURCES = {
+    "police": N_("police"),
+    "medics": N_("medics"),
+    "medic": N_("a medic"),
+    "doctors": N_("doctors"),
+    "officials": N_("officials"),
+    "security sources": N_("security sources"),
+    "medical sources": N_("medical sources"),
+    "sources": N_("sources"),
+    "witnesses": N_("witnesses"),
+    "residents": N_("residents"),
+    "army": N_("the army"),
+    "military": N_("the military"),
+    "hospital": N_("the hospital"),
+    "authorities": N_("the authorities"),
+    "activists": N_("activists"),
+    "health officials": N_("health officials"),
+    "security officials": N_("security officials"),
+}
+
+
+def source(language: str | None, text: str) -> str:
+    """Who gave a figure ("police") in ``language``; a proper name stays, isolated."""
+    if not _arabic(language):
+        return text
+    known = _SOURCES.get(text.strip().lower().removeprefix("the "))
+    return t(language, known) if known else isolate(language, text)
+
+
 # ---- periods (the services label them in English: "last 7 days", "in August 2022") --------
 _LAST: dict[str, str] = {
     "hour": N_("last hour"),
@@ -202,6 +233,11 @@ _LAST_N: dict[str, Callable[[str | None, int], str]] = {
     "month": lambda lang, n: tn(lang, "last {n} month", "last {n} months", n, n=n),
     "year": lambda lang, n: tn(lang, "last {n} year", "last {n} years", n, n=n),
 }
+_BEFORE_N: dict[str, Callable[[str | None, int], str]] = {
+    "hour": lambda lang, n: tn(lang, "the {n} hour before", "the {n} hours before", n, n=n),
+    "day": lambda lang, n: tn(lang, "the {n} day before", "the {n} days before", n, n=n),
+}
+_BEFORE = re.compile(r"^the (?:(?P<n>\d+) )?(?P<unit>hour|day)s? before$")
 _FIXED = {
     "today": N_("today"),
     "yesterday": N_("yesterday"),
@@ -246,6 +282,10 @@ def period(language: str | None, text: str) -> str:
         if match["n"] is None:
             return t(language, _LAST[match["unit"]])
         return _LAST_N[match["unit"]](language, int(match["n"]))
+    if match := _BEFORE.match(text):
+        if match["n"] is None:
+            return t(language, "the hour before")
+        return _BEFORE_N[match["unit"]](language, int(match["n"]))
     if match := _RANGE.match(text):
         first, last = _iso_day(language, match["first"]), _iso_day(language, match["last"])
         return t(language, "from {first} to {last}", first=first, last=last)

@@ -126,7 +126,7 @@ def format_count(
         return None
     text = f"{label}: <b>{esc(count_text(count, lang))}</b>"
     if count.source:
-        text += f" ({esc(isolate(lang, count.source))})"
+        text += f" ({esc(names.source(lang, count.source))})"
     if with_claims:
         others = [
             claim
@@ -135,8 +135,8 @@ def format_count(
         ]
         if others:
             anonymous = t(lang, "a source")
-            said = "; ".join(
-                f"{esc(isolate(lang, claim.source) if claim.source else anonymous)}: "
+            said = t(lang, "; ").join(
+                f"{esc(names.source(lang, claim.source) if claim.source else anonymous)}: "
                 f"{esc(_claim_text(claim.min, claim.max, lang))}"
                 for claim in others[:5]
             )
@@ -358,7 +358,7 @@ def _detail_head(incident: Incident, lang: str | None) -> list[str]:
         t(lang, "Where: {where} — precision: {precision}", where=where, precision=esc(precision))
     )
     if incident.actors:
-        who = "; ".join(
+        who = t(lang, "; ").join(
             f"{esc(names.actor(lang, actor))} ({esc(names.category(lang, actor.type.label))})"
             for actor in incident.actors
         )

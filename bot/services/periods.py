@@ -286,7 +286,9 @@ def _whole_days(
     """Whole local days ``first``..``last``, cut at now; refused when it has not begun."""
     local_today = now.astimezone(zone).date()
     if first > local_today:
-        raise UserError("{label} has not begun yet.", values={"label": label}, usage=PERIOD_USAGE)
+        raise UserError(
+            "{period} has not begun yet.", values={"period": label}, usage=PERIOD_USAGE
+        )
     if (local_today - first).days > MAX_DAYS:
         raise UserError("That is too long ago (ten years at most).", usage=PERIOD_USAGE)
     until = min(now, _local_midnight(last + dt.timedelta(days=1), zone))
