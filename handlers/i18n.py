@@ -75,7 +75,6 @@ PDI = "\u2069"
 _RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 _TAG_OR_ENTITY = re.compile(r"<[^<>]*>|&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{1,31});")
 _COMMAND = re.compile(r"(?<![\w\u200e/<:.])/(?=[a-z])")
-_ISOLATED = re.compile(f"{FSI}[^{PDI}]*{PDI}")
 # Babel's CLDR data for Iraq: Levantine/Iraqi month names (كانون الثاني، شباط ...), the ones
 # Iraqi outlets print; Egyptian/Gulf readers know them too. Digits stay Western (0-9): CLDR
 # notes ASCII digits are widely used, they keep ranges and times in order next to Latin names
@@ -102,8 +101,12 @@ def isolate(language: str | None, text: str) -> str:
 
 
 def _first_strong(line: str) -> str | None:
-    """ "L" or "R" for the first strong character outside tags and isolates, else None."""
-    visible = _ISOLATED.sub("", _TAG_OR_ENTITY.sub("", line))
+    """ "L" or "R" for the first strong character outside tags, else None.
+
+    Inside isolates too: UAX #9 skips them when it picks a paragraph's direction, but a
+    Telegram client may not, so a line opening with an isolated Latin name gets its RLM.
+    """
+    visible = _TAG_OR_ENTITY.sub("", line)
     for char in visible:
         kind = unicodedata.bidirectional(char)
         if kind == "L":
