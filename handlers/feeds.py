@@ -5,21 +5,22 @@ Feed titles, URLs and page text are untrusted: the renderers (handlers.render_ad
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain import Feed
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from bot.services.feeds import FeedService
 from handlers.callbacks import RemoveFeed, decode, matching
 from handlers.common import AnyApplication, Context, button, keyboard
 from handlers.html import esc
+from handlers.i18n import rtl, t
 from handlers.render_admin import MAX_LISTED, feed_added, feed_list, ingest_message, short
 
-ADMIN_ONLY = "Only Sitrep's admins can manage feeds and ingest links."
+ADMIN_ONLY = N_("Only Sitrep's admins can manage feeds and ingest links.")
 
 
 def remove_keyboard(feeds: Sequence[Feed]) -> InlineKeyboardMarkup | None:
@@ -36,10 +37,24 @@ def remove_keyboard(feeds: Sequence[Feed]) -> InlineKeyboardMarkup | None:
 class FeedCommands:
     """Bound handlers for the feed admin commands, built with the FeedService."""
 
-    def __init__(self, feeds: FeedService, is_admin: Callable[[int], bool]) -> None:
-        """Manage ``feeds`` for the users ``is_admin`` accepts."""
+    def __init__(
+        self,
+        feeds: FeedService,
+        is_admin: Callable[[int], bool],
+        language_of: Callable[[Update], Awaitable[str]] | None = None,
+    ) -> None:
+        """Manage ``feeds`` for the users ``is_admin`` accepts.
+
+        The admins' own replies are English (an operator's console); a refusal to anyone else
+        is in the chat's language (``language_of``).
+        """
         self._feeds = feeds
         self._is_admin = is_admin
+        self._language_of = language_of
+
+    async def _refusal(self, update: Update) -> str:
+        lang = await self._language_of(update) if self._language_of is not None else None
+        return rtl(lang, t(lang, ADMIN_ONLY))
 
     def _allowed(self, update: Update) -> bool:
         user = update.effective_user
@@ -60,7 +75,7 @@ class FeedCommands:
     async def cmd_feeds(self, update: Update, context: Context) -> None:
         """/feeds: list feeds with remove buttons."""
         if not self._allowed(update):
-            await self._reply(update, ADMIN_ONLY)
+            await self._reply(update, esc(await self._refusal(update)))
             return
         feeds = await self._feeds.list()
         await self._reply(update, feed_list(feeds), remove_keyboard(feeds))
@@ -68,7 +83,7 @@ class FeedCommands:
     async def cmd_feed_add(self, update: Update, context: Context) -> None:
         """/feed_add URL: check and add a feed."""
         if not self._allowed(update):
-            await self._reply(update, ADMIN_ONLY)
+            await self._reply(update, esc(await self._refusal(update)))
             return
         args = context.args or []
         if len(args) != 1:
@@ -84,7 +99,7 @@ class FeedCommands:
     async def cmd_feed_remove(self, update: Update, context: Context) -> None:
         """/feed_remove [ID]: remove one feed, or show remove buttons."""
         if not self._allowed(update):
-            await self._reply(update, ADMIN_ONLY)
+            await self._reply(update, esc(await self._refusal(update)))
             return
         args = context.args or []
         if not args:
@@ -106,7 +121,7 @@ class FeedCommands:
             return
         choice = decode(query.data)
         if not self._allowed(update):
-            await query.answer(ADMIN_ONLY, show_alert=True)
+            await query.answer(await self._refusal(update), show_alert=True)
             return
         if not isinstance(choice, RemoveFeed):
             await query.answer()
@@ -125,7 +140,7 @@ class FeedCommands:
     async def ingest_url(self, update: Update, context: Context, url: str) -> None:
         """Fetch, extract and ingest one web page for an admin's /ingest <url>."""
         if not self._allowed(update):
-            await self._reply(update, ADMIN_ONLY)
+            await self._reply(update, esc(await self._refusal(update)))
             return
         try:
             outcome = await self._feeds.ingest_url(url)

@@ -70,7 +70,7 @@ def build_features(inputs: HandlerInputs) -> Features:
     lookups = LookupHandlers(kit, visuals)
     subscriptions = SubscriptionHandlers(kit)
     chat_settings = SettingsHandlers(kit, subscriptions)
-    feeds = FeedCommands(inputs.feeds, admins.__contains__) if inputs.feeds else None
+    feeds = FeedCommands(inputs.feeds, admins.__contains__, kit.language) if inputs.feeds else None
     admin = AdminHandlers(kit, feeds.ingest_url if feeds else None)
     guard = (
         FloodGuard(UserRateLimiter(settings.sitrep_user_rate_per_minute))
