@@ -37,7 +37,7 @@ from handlers.common import (
     pager,
     send,
 )
-from handlers.i18n import t
+from handlers.i18n import isolate, t
 
 if TYPE_CHECKING:
     from handlers.visuals import VisualHandlers
@@ -269,7 +269,7 @@ class LookupHandlers:
         lang = await self.kit.language(update)
         result = await self.services.queries.search(words, page, PAGE_SIZE)
         token = self.searches.remember(words)
-        title = t(lang, "Search: {words}", words=words)
+        title = t(lang, "Search: {words}", words=isolate(lang, words))
         text = render.page_message(title, result, empty=t(lang, "Nothing matches."), lang=lang)
         markup = pager(result, lambda p: SearchPage(token, p))
         await edit_or_send(update, text, markup, lang=lang)

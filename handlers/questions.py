@@ -20,7 +20,7 @@ from handlers.admin import MIN_PASTED_REPORT_WORDS, AdminHandlers
 from handlers.callbacks import Callback, Menu, TargetMap, TargetPage, TargetStats, period_code
 from handlers.common import AnyApplication, Context, Toolkit, button, keyboard, send
 from handlers.html import esc
-from handlers.i18n import t
+from handlers.i18n import isolate, t
 from handlers.lookups import LookupHandlers
 from handlers.menu import help_text
 from handlers.visuals import VisualHandlers
@@ -166,7 +166,9 @@ class QuestionHandlers:
         topic = understanding.question.topic
         if topic:
             note = t(
-                lang, "Every kind of incident is listed, not only “{topic}”.", topic=esc(topic)
+                lang,
+                "Every kind of incident is listed, not only “{topic}”.",
+                topic=esc(isolate(lang, topic)),
             )
             text += f"\n<i>{note}</i>"
         return text
@@ -197,7 +199,7 @@ class QuestionHandlers:
                 ]
             ]
         )
-        text = t(lang, EXAMPLES, text=esc(question.subject or question.text)[:80])
+        text = t(lang, EXAMPLES, text=esc(isolate(lang, (question.subject or question.text)[:80])))
         await send(update, text, markup, lang=lang)
 
 

@@ -167,7 +167,7 @@ class SubscriptionHandlers:
             return
         await send(
             update,
-            t(lang, "This chat doesn't follow “{name}”.", name=esc(text)),
+            t(lang, "This chat doesn't follow “{name}”.", name=esc(isolate(lang, text))),
             unsubscribe_keyboard(subscriptions, lang),
             lang=lang,
         )
