@@ -19,7 +19,7 @@ from bot.domain import (
 )
 from bot.domain.views import IncidentPage
 from bot.services.errors import N_
-from handlers import names
+from handlers import names, reasons
 from handlers.html import esc, link
 from handlers.i18n import (
     DEFAULT_LANGUAGE,
@@ -283,7 +283,7 @@ def confidence_line(
         text += " — " + t(lang, "<b>unconfirmed</b> (no alert was sent)")
     if incident.confidence_reasons:
         text += "\n" + "\n".join(
-            f"  · {esc(isolate(lang, r))}" for r in incident.confidence_reasons
+            f"  · {esc(reasons.reason(lang, r))}" for r in incident.confidence_reasons
         )
     return text
 
@@ -409,12 +409,9 @@ def incident_detail(
         lines.append("")
         lines.append("<b>" + t(lang, "Revisions") + "</b>")
         for revision in revisions:
-            note = revision.note or ", ".join(sorted(revision.changes)) or "updated"
+            note = reasons.revision_note(lang, revision.note, revision.changes)
             changed = format_moment(lang, revision.changed_at)
-            lines.append(
-                f"• {isolate(lang, f'r{revision.revision}')} {esc(changed)}: "
-                f"{esc(isolate(lang, note))}"
-            )
+            lines.append(f"• {isolate(lang, f'r{revision.revision}')} {esc(changed)}: {esc(note)}")
     return "\n".join(lines)
 
 
