@@ -134,9 +134,6 @@ def greeting(lang: str | None = None) -> str:
     )
 
 
-GREETING = greeting()
-
-
 async def _quietly_set(what: str, call: Awaitable[object]) -> None:
     try:
         await call

@@ -36,7 +36,7 @@ from handlers.common import (
     send,
 )
 from handlers.html import esc
-from handlers.i18n import isolate, rtl, t, tn
+from handlers.i18n import is_rtl, isolate, rtl, t, tn
 from handlers.maps import Fetch, TileCache, TileError, render_map
 
 logger = logging.getLogger(__name__)
@@ -235,7 +235,11 @@ class VisualHandlers:
             return
         try:
             png = await render_map(
-                incident_map, self.tiles, self.attribution, f"{title} — {shown_period}"
+                incident_map,
+                self.tiles,
+                self.attribution,
+                f"{title} — {shown_period}",
+                right_to_left=is_rtl(lang),
             )
         except TileError as exc:
             logger.warning("map tiles unavailable: %s", exc)
