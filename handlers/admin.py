@@ -55,7 +55,9 @@ class AdminHandlers:
         if not self.kit.sender_is_admin(update):
             await self._refuse(update)
             return
-        await send(update, render_admin.status_message(await self.services.admin.status()))
+        lang = await self.kit.language(update)
+        status = await self.services.admin.status()
+        await send(update, render_admin.status_message(status, lang), lang=lang)
 
     async def cmd_ingest(self, update: Update, context: Context) -> None:
         """/ingest <text or URL> for admins (or forward a message to the bot privately)."""
@@ -69,7 +71,7 @@ class AdminHandlers:
         if not text:
             raise UserError(
                 "Send the report text after /ingest, or forward a channel post to me.",
-                usage="Example: /ingest Two people were killed in Basra on Monday ...",
+                usage=N_("Example: /ingest Two people were killed in Basra on Monday ..."),
             )
         if text.startswith(("http://", "https://")) and len(text.split()) == 1:
             if self._ingest_url is None:
@@ -96,7 +98,8 @@ class AdminHandlers:
             url=url,
             published_at=published,
         )
-        await send(update, render_admin.ingest_message(outcome))
+        lang = await self.kit.language(update)
+        await send(update, render_admin.ingest_message(outcome, lang), lang=lang)
 
     async def on_private_text(self, update: Update, context: Context) -> None:
         """Plain text in a private chat: an admin's pasted or forwarded report is ingested."""

@@ -234,3 +234,16 @@ class TestChoosingTheLanguage:
         stored = await bot.context.storage.chats.get(group)
         assert stored is not None
         assert stored.language == "ar"
+
+
+class TestArabicAdmin:
+    async def test_an_arabic_admin_gets_status_and_ingest_reports_in_arabic(
+        self, api: FakeBotAPI, bot: RunningBot
+    ) -> None:
+        status = await ask(api, "/status", ADMIN_ID, language_code="ar")
+        assert "حالة Sitrep" in status.text
+        assert "الاستخراج: بالقواعد" in status.text
+        stored = await ask(api, f"/ingest {FIRST_REPORT}", ADMIN_ID, language_code="ar")
+        assert "حُفظ التقرير 1" in stored.text
+        assert "حوادث جديدة: 1" in stored.text
+        assert latin_fragments(stored.text) == []
