@@ -158,9 +158,12 @@ async def register_menus(bot: Bot, admin_ids: frozenset[int]) -> None:
         )
     for admin_id in sorted(admin_ids):
         try:
-            await bot.set_my_commands(
-                bot_commands(admin=True), scope=BotCommandScopeChat(admin_id)
-            )
+            for lang in supported_languages():
+                await bot.set_my_commands(
+                    bot_commands(admin=True, lang=lang),
+                    scope=BotCommandScopeChat(admin_id),
+                    language_code=None if lang == DEFAULT_LANGUAGE else lang,
+                )
         except Exception:  # an admin who never opened the bot: "chat not found"
             logger.info("admin %s has no chat with the bot yet; default menu", admin_id)
 

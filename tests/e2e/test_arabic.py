@@ -169,8 +169,18 @@ class TestArabicConversation:
     async def test_the_menu_and_profile_are_registered_in_arabic(
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
-        menus = {c.params.get("language_code"): c.params for c in api.calls_of("setMyCommands")}
+        calls = api.calls_of("setMyCommands")
+        menus = {
+            c.params.get("language_code"): c.params for c in calls if not c.params.get("scope")
+        }
         assert "ar" in menus
+        admin_menus = [c.params for c in calls if c.params.get("scope")]
+        assert {m.get("language_code") for m in admin_menus} == {None, "ar"}
+        assert any(
+            c["command"] == "ingest" and _ARABIC.search(c["description"])
+            for m in admin_menus
+            for c in m["commands"]
+        )
         arabic = {c["command"]: c["description"] for c in menus["ar"]["commands"]}
         assert arabic["city"] == "الحوادث في مدينة أو بلدة"
         assert all(_ARABIC.search(text) for text in arabic.values())
