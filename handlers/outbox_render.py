@@ -30,10 +30,12 @@ def _render(message: OutboxMessage, lang: str | None) -> str:
     match message.payload:
         case AlertPayload(incidents=[incident], note=note, matched=matched):
             header = t(lang, "🚨 New incident")
+            note = update_note(note, None, lang)
             card = render.incident_card(incident, header=header, note=note, lang=lang)
             return _followed(card, matched, lang)
         case AlertPayload(incidents=incidents, note=note, matched=matched):
-            return _followed(render.grouped_alert(incidents, note, lang), matched, lang)
+            alert = render.grouped_alert(incidents, update_note(note, None, lang), lang)
+            return _followed(alert, matched, lang)
         case UpdatePayload(incident=incident, note=note, matched=matched, changes=changes):
             header = t(lang, "🔄 Update")
             note = update_note(note, changes, lang)
@@ -74,8 +76,10 @@ def _figure(text: object, lang: str | None) -> str:
 def update_note(note: str | None, changes: dict[str, Any] | None, lang: str | None) -> str | None:
     """What changed in an updated incident. The services write the note in English; in another
     language it is said again from the structured ``changes`` (the tolls before and after)."""
-    if normalize_language(lang) == DEFAULT_LANGUAGE or not changes:
+    if normalize_language(lang) == DEFAULT_LANGUAGE:
         return note
+    if not changes:
+        return None  # English only, and the card shows the figures as they are now
     said = []
     for field, template in (
         ("killed", N_("death toll now {new} (was {old})")),
