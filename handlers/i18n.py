@@ -18,7 +18,7 @@ import datetime as dt
 import gettext
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import dates as babel_dates
@@ -145,7 +145,13 @@ def babel_locale(language: str | None) -> str:
 
 def format_day(language: str | None, day: dt.date, pattern: str = "d MMM y") -> str:
     """A date in the language's month names ("3 Jan 2026", "3 كانون الثاني 2026")."""
-    return babel_dates.format_date(day, pattern, locale=babel_locale(language))
+    return _format_day(babel_locale(language), day, pattern)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(locale: str, day: dt.date, pattern: str) -> str:
+    # Cached: a digest or a page repeats the same few days, and CLDR formatting is not cheap.
+    return babel_dates.format_date(day, pattern, locale=locale)
 
 
 def format_moment(language: str | None, moment: dt.datetime, pattern: str = "d MMM HH:mm") -> str:
