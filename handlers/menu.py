@@ -12,7 +12,7 @@ from bot.domain.search import SEARCH_SYNTAX
 from bot.services.errors import N_
 from bot.services.periods import PERIOD_USAGE
 from handlers import names, render_summary
-from handlers.callbacks import Menu, Noop, decode, matching
+from handlers.callbacks import ChooseLanguage, Menu, Noop, decode, matching
 from handlers.common import (
     AnyApplication,
     Context,
@@ -26,6 +26,7 @@ from handlers.common import (
 from handlers.html import esc
 from handlers.i18n import DEFAULT_LANGUAGE, isolate, supported_languages, t
 from handlers.lookups import LookupHandlers
+from handlers.render_summary import language_name
 from handlers.settings import SettingsHandlers
 from handlers.subscriptions import SubscriptionHandlers
 
@@ -227,6 +228,13 @@ class MenuHandlers:
                 [
                     button(t(lang, "⚙️ Settings"), Menu("settings")),
                     button(t(lang, "❓ Help"), Menu("help")),
+                ],
+                # The other languages, each named in itself: one tap for a reader who cannot
+                # read this greeting.
+                [
+                    button(f"🌐 {language_name(code)}", ChooseLanguage(code))
+                    for code in supported_languages()
+                    if code != lang
                 ],
             ]
         )
