@@ -9,9 +9,11 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.constants import ChatType as TgChatType
 from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
-from handlers.common import AnyApplication, Context, Toolkit, quietly
-from handlers.i18n import rtl, t
+from handlers.callbacks import ChooseLanguage
+from handlers.common import AnyApplication, Context, Toolkit, button, keyboard, quietly
+from handlers.i18n import rtl, supported_languages, t
 from handlers.menu import greeting
+from handlers.render_summary import language_name
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +58,22 @@ class MembershipHandlers:
                     "In groups, only administrators change subscriptions and the language "
                     "(/language).",
                 )
+                # The other languages as buttons, each named in itself (admins may press them).
+                choices = keyboard(
+                    [
+                        [
+                            button(f"🌐 {language_name(code)}", ChooseLanguage(code))
+                            for code in supported_languages()
+                            if code != lang
+                        ]
+                    ]
+                )
                 await quietly(
                     context.bot.send_message(
-                        chat.id, rtl(lang, f"{greeting(lang)}\n{rule}"), parse_mode=ParseMode.HTML
+                        chat.id,
+                        rtl(lang, f"{greeting(lang)}\n{rule}"),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=choices,
                     )
                 )
 

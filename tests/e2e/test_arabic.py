@@ -263,3 +263,19 @@ class TestArabicAdmin:
         assert "حُفظ التقرير 1" in stored.text
         assert "حوادث جديدة: 1" in stored.text
         assert latin_fragments(stored.text) == []
+
+    async def test_a_group_that_adds_the_bot_is_offered_arabic(
+        self, api: FakeBotAPI, bot: RunningBot
+    ) -> None:
+        group = -100998
+        api.member_update(
+            chat_id=group, old_status="left", new_status="member", chat_type="supergroup"
+        )
+        [hello] = await api.wait_messages(group, 1)
+        assert "administrators" in hello.text
+        assert ("🌐 العربية", "lang:ar") in hello.buttons
+        api.admins[group] = {56}
+        sent = len(api.sent_to(group))
+        await press(api, hello, "lang:ar", user_id=56)
+        switched = await api.wait_reply(group, sent)
+        assert "سأجيب باللغة العربية" in switched.text
