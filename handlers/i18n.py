@@ -74,7 +74,8 @@ FSI = "\u2068"
 PDI = "\u2069"
 _RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 _TAG_OR_ENTITY = re.compile(r"<[^<>]*>|&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{1,31});")
-_COMMAND = re.compile(r"(?<![\w\u200e/<:.])/(?=[a-z])")
+_COMMAND = re.compile(r"(?<![\w\u200e/<:.>])/(?=[a-z])")
+_CODE_COMMAND = re.compile(r"(?<!\u200e)<code>(?=/[a-z])")
 # Babel's CLDR data for Iraq: Levantine/Iraqi month names (كانون الثاني، شباط ...), the ones
 # Iraqi outlets print; Egyptian/Gulf readers know them too. Digits stay Western (0-9): CLDR
 # notes ASCII digits are widely used, they keep ranges and times in order next to Latin names
@@ -124,8 +125,9 @@ def rtl(language: str | None, text: str) -> str:
     if not is_rtl(language):
         return text
     # A command's slash is a neutral character: in right-to-left text it would drift to the
-    # far side of the word ("help/"); a left-to-right mark keeps it with the command.
-    text = _COMMAND.sub(LRM + "/", text)
+    # far side of the word ("help/"); a left-to-right mark keeps it with the command. In a
+    # code span the mark goes before the span, so a tap copies the command without it.
+    text = _CODE_COMMAND.sub(LRM + "<code>", _COMMAND.sub(LRM + "/", text))
     lines = text.split("\n")
     return "\n".join(
         line

@@ -86,7 +86,8 @@ def _help_line(name: str, description: str, example: str, lang: str | None) -> s
     shown = esc(t(lang, description))
     if example == f"/{name}":
         return f"/{name} — {shown}"
-    code = f"<code>{esc(isolate(lang, t(lang, example)))}</code>"
+    # Isolated outside the code span: a tap copies the command clean, with no marks before "/".
+    code = isolate(lang, f"<code>{esc(t(lang, example))}</code>")
     return f"/{name} — " + t(
         lang, "{description}, e.g. {example}", description=shown, example=code
     )

@@ -289,7 +289,7 @@ def settings_message(view: ChatSettings) -> str:
         t(
             lang,
             "Change with {timezone}, {digest}, {quiet}, {language}.",
-            timezone="<code>" + isolate(lang, "/timezone Asia/Baghdad") + "</code>",
+            timezone=isolate(lang, "<code>/timezone Asia/Baghdad</code>"),
             digest="<code>/digest_time 07:00</code>",
             quiet="<code>/quiet 22:00-07:00</code>",
             language="<code>/language</code>",

@@ -145,7 +145,7 @@ class SubscriptionHandlers:
         if payload and username:
             link = f"https://t.me/{username}?start={payload}"
             text += "\n" + t(
-                lang, "Share: {link}", link=f"<code>{esc(isolate(lang, link))}</code>"
+                lang, "Share: {link}", link=isolate(lang, f"<code>{esc(link)}</code>")
             )
         await edit_or_send(update, text, lang=lang)
 

@@ -152,6 +152,10 @@ class TestArabicConversation:
         assert len(shown) > 30
         english = {text[:80]: latin_fragments(text) for text in shown if latin_fragments(text)}
         assert english == {}
+        # A tap on a code span copies it: a command there must start with its slash, clean.
+        spans = [span for text in shown for span in re.findall(r"<code>(.*?)</code>", text)]
+        assert any(span.startswith("/") for span in spans)
+        assert [span for span in spans if re.search("[\u200e\u200f\u2068\u2069]", span)] == []
         # Every text is Arabic but the language buttons, each language named in itself.
         without_arabic = {text for text in shown if not _ARABIC.search(text) and text.strip()}
         assert without_arabic <= {"English", "🌐 English"}
