@@ -3,9 +3,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 SRC := bot handlers storage tests bench scripts
+# Interface text: t(lang, "text") and tn(lang, "one", "many", n) in handlers, UserError("text")
+# and N_("text") in the services. tests/unit/handlers/test_catalogue.py reads these two lines.
+MESSAGE_KEYWORDS := t:2 tn:2,3 UserError:1 N_
+MESSAGE_SOURCES := handlers bot/services bot/domain
+LOCALE := handlers/locale
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo chat run check lint types test format bench bench-llm gazetteer eval eval-reports lock clean
+.PHONY: help install demo chat run check lint types test format bench bench-llm gazetteer eval eval-reports lock messages clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,6 +73,15 @@ lock: ## Regenerate requirements.lock and requirements-dev.lock from pyproject.t
 		--no-emit-find-links --extra postgres -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links --extra postgres --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
+
+# The .po files are the source; the compiled .mo files are committed too, so a clone, a wheel and
+# the Docker image speak every language without a build step (a test fails when one is stale).
+messages: install ## Extract interface text, update the catalogues (handlers/locale) and compile them
+	$(BIN)/pybabel extract --project=sitrep --no-wrap --sort-by-file --add-location=file \
+		--add-comments=TRANSLATORS: $(foreach k,$(MESSAGE_KEYWORDS),-k $(k)) \
+		-o $(LOCALE)/sitrep.pot $(MESSAGE_SOURCES)
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete -i $(LOCALE)/sitrep.pot -d $(LOCALE) -D sitrep
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D sitrep
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

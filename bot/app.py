@@ -406,7 +406,13 @@ def _dispatcher(
 ) -> Dispatcher | ChatDelivery:
     """Delivery through this application's bot: every chat, or only the console's."""
     notifier = InstrumentedNotifier(
-        TelegramNotifier(application.bot, secrets=(bot_token,)), context.metrics, context.clock
+        TelegramNotifier(
+            application.bot,
+            secrets=(bot_token,),
+            language_of=context.services.chats.language_of,
+        ),
+        context.metrics,
+        context.clock,
     )
     if console_chat is not None:
         return ChatDelivery(context.storage, notifier, context.clock, console_chat)

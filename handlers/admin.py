@@ -6,12 +6,13 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Message, MessageOriginChannel, MessageOriginChat, Update
 
-from bot.services.errors import UserError
-from handlers import render_admin
-from handlers.common import AnyApplication, Context, Toolkit, add_commands, arg_text, send
+from bot.services.errors import N_, UserError
+from handlers import names, render_admin
+from handlers.common import AnyApplication, Context, Toolkit, arg_text, send
 from handlers.html import esc
+from handlers.i18n import t
 
-ADMIN_ONLY = "Sorry, only Sitrep's admins can do that."
+ADMIN_ONLY = N_("Sorry, only Sitrep's admins can do that.")
 # Pasted text shorter than this is a question or a greeting, not a report (forwards always count).
 MIN_PASTED_REPORT_WORDS = 8
 IngestUrl = Callable[[Update, Context, str], Awaitable[None]]
@@ -42,19 +43,26 @@ class AdminHandlers:
 
     def register(self, application: AnyApplication) -> None:
         """/status and /ingest (new messages only: editing an old /ingest must not repeat it)."""
-        add_commands(application, {"status": self.cmd_status, "ingest": self.cmd_ingest})
+        self.kit.add_commands(application, {"status": self.cmd_status, "ingest": self.cmd_ingest})
+
+    async def _refuse(self, update: Update) -> None:
+        """A user who is not an admin asked for an admin command."""
+        lang = await self.kit.language(update)
+        await send(update, esc(t(lang, ADMIN_ONLY)), lang=lang)
 
     async def cmd_status(self, update: Update, context: Context) -> None:
         """/status for admins."""
         if not self.kit.sender_is_admin(update):
-            await send(update, esc(ADMIN_ONLY))
+            await self._refuse(update)
             return
-        await send(update, render_admin.status_message(await self.services.admin.status()))
+        lang = await self.kit.language(update)
+        status = await self.services.admin.status()
+        await send(update, render_admin.status_message(status, lang), lang=lang)
 
     async def cmd_ingest(self, update: Update, context: Context) -> None:
         """/ingest <text or URL> for admins (or forward a message to the bot privately)."""
         if not self.kit.sender_is_admin(update):
-            await send(update, esc(ADMIN_ONLY))
+            await self._refuse(update)
             return
         text = arg_text(update)
         message = update.effective_message
@@ -63,7 +71,7 @@ class AdminHandlers:
         if not text:
             raise UserError(
                 "Send the report text after /ingest, or forward a channel post to me.",
-                usage="Example: /ingest Two people were killed in Basra on Monday ...",
+                usage=N_("Example: /ingest Two people were killed in Basra on Monday ..."),
             )
         if text.startswith(("http://", "https://")) and len(text.split()) == 1:
             if self._ingest_url is None:
@@ -90,7 +98,8 @@ class AdminHandlers:
             url=url,
             published_at=published,
         )
-        await send(update, render_admin.ingest_message(outcome))
+        lang = await self.kit.language(update)
+        await send(update, render_admin.ingest_message(outcome, lang), lang=lang)
 
     async def on_private_text(self, update: Update, context: Context) -> None:
         """Plain text in a private chat: an admin's pasted or forwarded report is ingested."""
@@ -98,9 +107,13 @@ class AdminHandlers:
         if message is None:
             return
         if not self.kit.sender_is_admin(update):
-            await send(
-                update, "I answer commands. Try /latest, /city Basra or /help for the full list."
+            lang = await self.kit.language(update)
+            text = t(
+                lang,
+                "I answer commands. Try /latest, {example} or /help for the full list.",
+                example=esc(t(lang, names.EXAMPLE_CITY)),
             )
+            await send(update, text, lang=lang)
             return
         text = message.text or message.caption or ""
         if len(text) > self.kit.settings.sitrep_max_input_chars:

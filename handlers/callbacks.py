@@ -195,6 +195,13 @@ class ReviewSettingChoice:
 
 
 @dataclass(frozen=True)
+class ChooseLanguage:
+    """Set the chat's interface language ("en", "ar")."""
+
+    code: str
+
+
+@dataclass(frozen=True)
 class Noop:
     """A button that only shows something (the page counter)."""
 
@@ -215,6 +222,7 @@ Callback = (
     | ReviewQueuePage
     | ReportProblem
     | ReviewSettingChoice
+    | ChooseLanguage
     | Noop
 )
 
@@ -267,6 +275,8 @@ def _wire(callback: Callback) -> str:
             return f"rp:{incident_id}" + (f":{kind}" if kind else "")
         case ReviewSettingChoice(action, hours):
             return f"rvs:{action}" + (f":{hours}" if hours else "")
+        case ChooseLanguage(code):
+            return f"lang:{code}"
         case Noop():
             return "noop"
 
@@ -325,6 +335,8 @@ def _decode_unsubscribe(rest: str) -> Callback | None:
 
 
 def _decode_simple(prefix: str, rest: str) -> Callback | None:
+    if prefix == "lang":
+        return ChooseLanguage(rest) if rest.isascii() and rest.isalpha() and rest else None
     if prefix == "set":
         return SettingsChoice(_SETTINGS[rest]) if rest in _SETTINGS else None
     if prefix == "m":
@@ -370,6 +382,7 @@ _DECODERS: dict[str, Callable[[str, str], Callback | None]] = {
     "m": _decode_simple,
     "loc": _decode_simple,
     "feed": _decode_simple,
+    "lang": _decode_simple,
 }
 
 

@@ -9,6 +9,7 @@ shrinks them to about 400, where this stays legible. Every piece of text goes th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -18,7 +19,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.domain.visuals import Bucket, SeriesPoint, StatsSeries
+from bot.services.errors import N_
+from handlers import names
 from handlers.html import esc
+from handlers.i18n import format_day, is_rtl, t
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,6 +50,10 @@ def _day_month(day: dt.date) -> str:
     return f"{day:%d %b}".lstrip("0")
 
 
+def _month_year(day: dt.date) -> str:
+    return f"{day:%b %Y}"
+
+
 @dataclass(frozen=True)
 class ChartTexts:
     """The words on a chart; the English defaults are replaced by a translation later."""
@@ -61,20 +69,67 @@ class ChartTexts:
     )
     previous: str = "previous period"
     date: Callable[[dt.date], str] = _day_month
+    month: Callable[[dt.date], str] = _month_year
     right_to_left: bool = False  # time runs right to left, the value axis on the right
+    title: str | None = None  # the series' title and period in the chat's language
+    period: str | None = None
 
 
-def chart_caption(series: StatsSeries) -> str:
+def chart_caption(series: StatsSeries, lang: str | None = None) -> str:
     """The HTML caption under a chart (the picture says the rest)."""
-    return (
-        f"📊 {esc(series.title)}: incidents and killed per {series.bucket.value}, "
-        f"{esc(series.period.label)} (colour) against the period before (grey)."
+    per = {
+        Bucket.DAY: N_(
+            "📊 {title}: incidents and killed per day, {period} (colour) "
+            "against the period before (grey)."
+        ),
+        Bucket.WEEK: N_(
+            "📊 {title}: incidents and killed per week, {period} (colour) "
+            "against the period before (grey)."
+        ),
+        Bucket.MONTH: N_(
+            "📊 {title}: incidents and killed per month, {period} (colour) "
+            "against the period before (grey)."
+        ),
+    }[series.bucket]
+    return t(
+        lang,
+        per,
+        title=esc(names.label(lang, series.title)),
+        period=esc(names.period(lang, series.period.label)),
+    )
+
+
+def chart_texts(lang: str | None) -> ChartTexts:
+    """The words on a /stats chart in ``lang`` (Arabic: time runs right to left)."""
+    return ChartTexts(
+        incidents=t(lang, "Incidents"),
+        killed=t(lang, "Killed"),
+        per={
+            Bucket.DAY: t(lang, "per day"),
+            Bucket.WEEK: t(lang, "per week"),
+            Bucket.MONTH: t(lang, "per month"),
+        },
+        previous=t(lang, "previous period"),
+        date=lambda day: format_day(lang, day, "d MMM"),
+        month=lambda day: format_day(lang, day, "MMM y"),
+        right_to_left=is_rtl(lang),
+        title=None,
+    )
+
+
+def stats_chart_texts(series: StatsSeries, lang: str | None) -> ChartTexts:
+    """The chart's words with its title and period in ``lang``."""
+    texts = chart_texts(lang)
+    return dataclasses.replace(
+        texts,
+        title=names.label(lang, series.title),
+        period=names.period(lang, series.period.label),
     )
 
 
 def _tick_labels(points: Sequence[SeriesPoint], bucket: Bucket, texts: ChartTexts) -> list[str]:
     if bucket is Bucket.MONTH:
-        return [f"{point.start:%b %Y}" for point in points]
+        return [texts.month(point.start) for point in points]
     return [texts.date(point.start) for point in points]
 
 
@@ -142,13 +197,13 @@ def render_stats_chart(series: StatsSeries, texts: ChartTexts | None = None) -> 
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     figure.suptitle(
-        chart_label(f"{series.title} — {series.period.label}"),
+        chart_label(f"{words.title or series.title} — {words.period or series.period.label}"),
         fontsize=18,
         fontweight="bold",
         fontfamily=FONT,
     )
     top, bottom = figure.subplots(2, 1, sharex=True)
-    labels = (series.period.label, words.previous)
+    labels = (words.period or series.period.label, words.previous)
     _panel(
         top,
         current=[p.incidents for p in series.current],

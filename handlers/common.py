@@ -25,13 +25,14 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.config import Settings
-from bot.domain import ChatType, SubscriptionKind
+from bot.domain import Chat, ChatType, SubscriptionKind
 from bot.domain.views import IncidentPage, Resolution, Target
 from bot.services import Services
-from bot.services.errors import UserError
-from handlers import callbacks, render
+from bot.services.errors import N_, UserError
+from handlers import callbacks, names, render_summary
 from handlers.callbacks import Callback
 from handlers.html import esc, split_html
+from handlers.i18n import isolate, normalize_language, rtl, t
 from handlers.metrics import note_user_error
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,9 @@ Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 MAX_ARG_CHARS = 200  # names and periods; longer is a paste, not a question
 PAGE_SIZE = 5
-GROUP_ADMINS_ONLY = "Only this group's administrators can change its subscriptions and settings."
+GROUP_ADMINS_ONLY = N_(
+    "Only this group's administrators can change its subscriptions and settings."
+)
 _CHAT_TYPES = {
     TgChatType.PRIVATE: ChatType.PRIVATE,
     TgChatType.GROUP: ChatType.GROUP,
@@ -80,9 +83,11 @@ def pager(
     return keyboard([nav, list(extra)])
 
 
-def target_label(target: Target) -> str:
-    """ "Basra (city in Basra governorate)"."""
-    return f"{target.label} ({target.detail})" if target.detail else target.label
+def target_label(target: Target, lang: str | None = None) -> str:
+    """ "Basra (city in Basra governorate)", in the chat's language (plain text)."""
+    shown = names.label(lang, target.label)
+    hint = names.detail(lang, target.detail)
+    return f"{shown} ({hint})" if hint else shown
 
 
 def arg_text(update: Update) -> str:
@@ -97,7 +102,10 @@ def checked_arg(update: Update, limit: int = MAX_ARG_CHARS) -> str:
     """The argument, refused when over ``limit`` and without control characters."""
     text = arg_text(update)
     if len(text) > limit:
-        raise UserError(f"That is too long for me ({len(text)} characters; at most {limit} here).")
+        raise UserError(
+            "That is too long for me ({count} characters; at most {limit} here).",
+            values={"count": len(text), "limit": limit},
+        )
     # Control characters have no place in a name; they only confuse lookups and logs.
     return "".join(ch for ch in text if ch.isprintable() or ch == " ")
 
@@ -119,13 +127,20 @@ async def quietly(awaitable: Awaitable[Any]) -> None:
 
 
 async def send(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+    update: Update,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    lang: str | None = None,
 ) -> Message | None:
-    """Reply in the update's chat: split below 4096, buttons under the last part."""
+    """Reply in the update's chat: split below 4096, buttons under the last part.
+
+    ``lang`` is the language ``text`` is written in (right-to-left lines get their mark).
+    """
     chat = update.effective_chat
     if chat is None:
         return None
-    parts = split_html(text) or ["…"]
+    parts = split_html(rtl(lang, text)) or ["…"]
     sent: Message | None = None
     thread = update.effective_message.message_thread_id if update.effective_message else None
     for index, part in enumerate(parts):
@@ -141,12 +156,16 @@ async def send(
 
 
 async def edit_or_send(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+    update: Update,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    lang: str | None = None,
 ) -> None:
     """Edit the message a button belongs to (pagination), else send a new one."""
     query = update.callback_query
     if query is not None and query.message is not None:
-        parts = split_html(text) or ["…"]
+        parts = split_html(rtl(lang, text)) or ["…"]
         try:
             await query.edit_message_text(
                 parts[0],
@@ -161,43 +180,68 @@ async def edit_or_send(
             logger.info("could not edit message: %s", exc)
         else:
             return
-    await send(update, text, markup)
+    await send(update, text, markup, lang=lang)
 
 
-async def reply_error(update: Update, exc: UserError) -> None:
+def error_text(exc: UserError, lang: str | None) -> str:
+    """A user's mistake in ``lang`` as plain text (the template translated, then filled).
+
+    The values are what the user typed (isolated from Arabic around them) or, under the name
+    ``period``, a period's English label (said in ``lang``).
+    """
+    values = {
+        name: names.period(lang, str(value)) if name == "period" else isolate(lang, str(value))
+        for name, value in exc.values.items()
+    }
+    return t(lang, exc.template, **values)
+
+
+async def reply_error(update: Update, exc: UserError, lang: str | None = None) -> None:
     """A user's mistake, said politely: the message, "did you mean", the usage."""
     query = update.callback_query
     if query is not None:
-        await answer(query, exc.message[:190], alert=True)
+        await answer(query, error_text(exc, lang)[:190], alert=True)
         return
-    text = esc(exc.message)
+    text = esc(error_text(exc, lang))
     if exc.suggestions:
-        names = ", ".join(target_label(target) for target in exc.suggestions[:5])
-        text += f"\nDid you mean: {esc(names)}?"
+        shown = ", ".join(target_label(target, lang) for target in exc.suggestions[:5])
+        text += "\n" + t(lang, "Did you mean: {names}?", names=esc(shown))
     if exc.usage:
-        text += f"\n<i>{esc(exc.usage)}</i>"
-    await send(update, text)
+        text += f"\n<i>{esc(t(lang, exc.usage))}</i>"
+    await send(update, text, lang=lang)
 
 
-def safe(handler: Handler) -> Handler:
-    """Turn UserError into a polite reply; everything else reaches the error handler."""
+LanguageOf = Callable[[Update], Awaitable[str]]
+
+
+async def _english(update: Update) -> str:
+    return "en"
+
+
+def safe(handler: Handler, language_of: LanguageOf = _english) -> Handler:
+    """Turn UserError into a polite reply (in the chat's language, from ``language_of``);
+    everything else reaches the error handler."""
 
     async def wrapped(update: Update, context: Context) -> None:
         try:
             await handler(update, context)
         except UserError as exc:
             note_user_error()
-            await reply_error(update, exc)
+            await reply_error(update, exc, await language_of(update))
 
     wrapped.__name__ = getattr(handler, "__name__", "handler")
     return wrapped
 
 
-def add_commands(application: AnyApplication, commands: Mapping[str, Handler]) -> None:
+def add_commands(
+    application: AnyApplication,
+    commands: Mapping[str, Handler],
+    language_of: LanguageOf = _english,
+) -> None:
     """Each command for new messages only (editing an old "/ingest ..." must not repeat it)."""
     for name, callback in commands.items():
         application.add_handler(
-            CommandHandler(name, safe(callback), filters=filters.UpdateType.MESSAGE)
+            CommandHandler(name, safe(callback, language_of), filters=filters.UpdateType.MESSAGE)
         )
 
 
@@ -219,14 +263,44 @@ class Toolkit:
         user = update.effective_user
         return self.is_admin(user.id if user else None)
 
-    async def ensure_chat(self, update: Update) -> int:
-        """Record the update's chat (first contact creates it) and return its id."""
+    def safe(self, handler: Handler) -> Handler:
+        """``handler`` with UserError answered politely in the chat's language."""
+        return safe(handler, self.language)
+
+    def add_commands(self, application: AnyApplication, commands: Mapping[str, Handler]) -> None:
+        """The ``commands``, each answering mistakes in the chat's language."""
+        add_commands(application, commands, self.language)
+
+    async def chat(self, update: Update) -> Chat:
+        """Record the update's chat (first contact creates it) and return it.
+
+        A private chat starts in the user's Telegram language when Sitrep speaks it; groups
+        start in English until an administrator picks their language.
+        """
         chat = update.effective_chat
         if chat is None:
             raise UserError("I can't tell which chat this is.")
         chat_type = _CHAT_TYPES.get(chat.type, ChatType.PRIVATE)  # type: ignore[call-overload]
-        await self.services.chats.ensure_chat(chat.id, chat_type, chat.title)
-        return chat.id
+        user = update.effective_user
+        language = (
+            normalize_language(user.language_code)
+            if chat_type is ChatType.PRIVATE and user is not None
+            else None
+        )
+        return await self.services.chats.ensure_chat(
+            chat.id, chat_type, chat.title, language=language
+        )
+
+    async def ensure_chat(self, update: Update) -> int:
+        """Record the update's chat (first contact creates it) and return its id."""
+        return (await self.chat(update)).id
+
+    async def language(self, update: Update) -> str:
+        """The interface language of the update's chat (recorded on first contact)."""
+        if update.effective_chat is None:
+            user = update.effective_user
+            return normalize_language(user.language_code if user else None)
+        return normalize_language((await self.chat(update)).language)
 
     async def chat_timezone(self, chat_id: int) -> str:
         """The chat's IANA timezone."""
@@ -264,10 +338,12 @@ class Toolkit:
         """True when the sender may change this chat; else they are told why not."""
         if await self.may_change(update):
             return True
+        lang = await self.language(update)
+        refusal = t(lang, GROUP_ADMINS_ONLY)
         if update.callback_query is not None:
-            await answer(update.callback_query, GROUP_ADMINS_ONLY, alert=True)
+            await answer(update.callback_query, refusal, alert=True)
         else:
-            await send(update, esc(GROUP_ADMINS_ONLY))
+            await send(update, esc(refusal), lang=lang)
         return False
 
     async def resolve(
@@ -303,16 +379,18 @@ class Toolkit:
         example: str,
     ) -> None:
         """Ambiguous: a keyboard to pick from. Unknown: "did you mean" buttons."""
+        lang = await self.language(update)
         options = resolution.matches if resolution.ambiguous else resolution.suggestions
-        buttons = [[button(target_label(t), data_for(t))] for t in options[:8]]
-        query = esc(resolution.query)
+        buttons = [[button(target_label(o, lang), data_for(o))] for o in options[:8]]
+        query = esc(isolate(lang, resolution.query))
         if resolution.ambiguous:
-            text = f"“{query}” could mean several things. Which one?"
+            text = t(lang, "“{query}” could mean several things. Which one?", query=query)
         elif options:
-            text = f"I don't know “{query}”. Did you mean:"
+            text = t(lang, "I don't know “{query}”. Did you mean:", query=query)
         else:
-            text = f"I don't know “{query}”.\n<i>Example: {esc(example)}</i>"
-        await send(update, text, keyboard(buttons))
+            text = t(lang, "I don't know “{query}”.", query=query)
+            text += "\n<i>" + t(lang, "Example: {example}", example=esc(example)) + "</i>"
+        await send(update, text, keyboard(buttons), lang=lang)
 
     async def unique_or_choose(
         self,
@@ -336,8 +414,13 @@ class Toolkit:
         text = checked_arg(update)
         if not text:
             view = await self.services.chats.settings(chat_id)
-            await send(update, f"{render.settings_message(view)}\n<i>{esc(usage)}</i>")
+            lang = view.chat.language
+            message = f"{render_summary.settings_message(view)}\n<i>{esc(t(lang, usage))}</i>"
+            await send(update, message, lang=lang)
             return
         await change(chat_id, text)
         view = await self.services.chats.settings(chat_id)
-        await send(update, "✅ Saved.\n" + render.settings_message(view))
+        lang = view.chat.language
+        await send(
+            update, t(lang, "✅ Saved.") + "\n" + render_summary.settings_message(view), lang=lang
+        )

@@ -13,13 +13,17 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot.services.errors import N_
 from handlers.common import AnyApplication, Context, answer, quietly, send
 from handlers.html import esc
+from handlers.i18n import normalize_language, rtl, t
 from handlers.redaction import redact
 
 logger = logging.getLogger(__name__)
 
-APOLOGY = "Sorry, something went wrong on my side. The admins have been told; please try again."
+APOLOGY = N_(
+    "Sorry, something went wrong on my side. The admins have been told; please try again."
+)
 _MAX_TRACKED_USERS = 10_000
 
 
@@ -79,14 +83,20 @@ class FloodGuard:
         if verdict == "ok":
             return
         if verdict == "warn":
+            # The user's Telegram language: no database read for a flooding user.
+            lang = normalize_language(user.language_code)
             if update.effective_message is not None:
                 await send(
                     update,
-                    "You're sending messages faster than I can answer. "
-                    "I'll ignore you for a minute; then carry on.",
+                    t(
+                        lang,
+                        "You're sending messages faster than I can answer. "
+                        "I'll ignore you for a minute; then carry on.",
+                    ),
+                    lang=lang,
                 )
             if update.callback_query is not None:
-                await answer(update.callback_query, "Slow down a little, please.")
+                await answer(update.callback_query, t(lang, "Slow down a little, please."))
         elif update.callback_query is not None:
             await answer(update.callback_query)
         raise ApplicationHandlerStop
@@ -119,10 +129,14 @@ class ErrorReporter:
             logger.exception("could not record the error")
         chat = update.effective_chat if isinstance(update, Update) else None
         if isinstance(update, Update):
+            # The user's Telegram language: the database may be what just failed.
+            user = update.effective_user
+            lang = normalize_language(user.language_code if user else None)
+            apology = t(lang, APOLOGY)
             if update.callback_query is not None:
-                await quietly(update.callback_query.answer(APOLOGY[:190], show_alert=True))
+                await quietly(update.callback_query.answer(apology[:190], show_alert=True))
             elif chat is not None:
-                await quietly(context.bot.send_message(chat.id, esc(APOLOGY)))
+                await quietly(context.bot.send_message(chat.id, rtl(lang, esc(apology))))
         if error is None:
             return
         trace = redact(

@@ -11,9 +11,9 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.domain import SubscriptionKind
 from bot.domain.views import StatsResult, Target
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from bot.services.periods import split_trailing_period
-from handlers import render, render_review
+from handlers import names, render, render_review, render_summary
 from handlers.callbacks import (
     LatestPage,
     SearchPage,
@@ -30,16 +30,14 @@ from handlers.common import (
     AnyApplication,
     Context,
     Toolkit,
-    add_commands,
     answer,
     button,
     checked_arg,
     edit_or_send,
     pager,
-    safe,
     send,
 )
-from handlers.review import chat_language
+from handlers.i18n import isolate, t
 
 if TYPE_CHECKING:
     from handlers.visuals import VisualHandlers
@@ -54,13 +52,16 @@ _LIST_COMMAND = {
 }
 
 
-def _period_phrase(label: str) -> str:
+def _period_phrase(label: str, lang: str | None) -> str:
     """ "last 7 days" -> "in the last 7 days"; "2022-08-29" -> "on 2022-08-29"."""
+    shown = names.period(lang, label)
     if label.startswith("last "):
-        return f"in the {label}"
+        return t(lang, "in the {period}", period=shown)
     if label[:1].isdigit():
-        return f"from {label}" if " to " in label else f"on {label}"
-    return label
+        if " to " in label:
+            return t(lang, "from {period}", period=shown)
+        return t(lang, "on {period}", period=shown)
+    return shown
 
 
 class SearchMemory:
@@ -106,9 +107,11 @@ class LookupHandlers:
             "stats": self.cmd_stats,
             "search": self.cmd_search,
         }
-        add_commands(application, commands)
+        self.kit.add_commands(application, commands)
         pattern = matching(LatestPage, TargetPage, TargetStats, SearchPage)
-        application.add_handler(CallbackQueryHandler(safe(self.on_button), pattern=pattern))
+        application.add_handler(
+            CallbackQueryHandler(self.kit.safe(self.on_button), pattern=pattern)
+        )
 
     # ---- commands ------------------------------------------------------------------------
 
@@ -120,7 +123,9 @@ class LookupHandlers:
         if arg:
             if not arg.isdigit() or not 1 <= int(arg) <= MAX_LATEST:
                 raise UserError(
-                    f"/latest takes a number from 1 to {MAX_LATEST}.", usage="Example: /latest 10"
+                    "/latest takes a number from 1 to {most}.",
+                    values={"most": MAX_LATEST},
+                    usage=N_("Example: /latest 10"),
                 )
             size = int(arg)
         await self.show_latest(update, size, 1)
@@ -129,28 +134,38 @@ class LookupHandlers:
         self, update: Update, size: int = PAGE_SIZE, page: int = 1, *, edit: bool = True
     ) -> None:
         """A page of the newest incidents (``edit``: in place of a pressed button's message)."""
+        lang = await self.kit.language(update)
         result = await self.services.queries.latest(size, page)
-        text = render.page_message("Latest incidents", result, empty="No incidents stored yet.")
+        text = render.page_message(
+            t(lang, "Latest incidents"),
+            result,
+            empty=t(lang, "No incidents stored yet."),
+            lang=lang,
+        )
         markup = pager(result, lambda p: LatestPage(size, p))
-        await (edit_or_send if edit else send)(update, text, markup)
+        await (edit_or_send if edit else send)(update, text, markup, lang=lang)
 
     async def cmd_city(self, update: Update, context: Context) -> None:
         """/city <name> [period]."""
-        await self._lookup(update, SubscriptionKind.PLACE, "/city Basra 7d")
+        await self._lookup(update, SubscriptionKind.PLACE, N_("/city Basra 7d"))
 
     async def cmd_province(self, update: Update, context: Context) -> None:
         """/province <name> [period]."""
-        await self._lookup(update, SubscriptionKind.ADMIN1, "/province Basra 30d")
+        await self._lookup(update, SubscriptionKind.ADMIN1, N_("/province Basra 30d"))
 
     async def cmd_faction(self, update: Update, context: Context) -> None:
         """/faction <name> [period]."""
-        await self._lookup(update, SubscriptionKind.ACTOR, "/faction AAH 30d")
+        await self._lookup(update, SubscriptionKind.ACTOR, N_("/faction AAH 30d"))
 
     async def _lookup(self, update: Update, kind: SubscriptionKind, example: str) -> None:
         chat_id = await self.kit.ensure_chat(update)
+        lang = await self.kit.language(update)
+        example = t(lang, example)
         name, period = split_trailing_period(checked_arg(update))
         if not name:
-            raise UserError("Tell me which one.", usage=f"Example: {example}")
+            raise UserError(
+                "Tell me which one.", usage=t(lang, "Example: {example}", example=example)
+            )
         # Validate the period before resolving, so a typo there is reported as such.
         self.services.queries.parse_period(period, await self.kit.chat_timezone(chat_id))
         resolution = await self.kit.resolve(kind, name, chat_id)
@@ -166,49 +181,58 @@ class LookupHandlers:
     ) -> None:
         """A page of a target's incidents, with subscribe, stats and page buttons."""
         timezone = await self.kit.update_timezone(update)
+        lang = await self.kit.language(update)
         queries = self.services.queries
         period = queries.parse_period(period_text, timezone) if period_text else None
         result = await queries.for_target(target, period, page, PAGE_SIZE)
-        title = target.label
-        empty = f"No incidents recorded for {title}."
+        title = names.label(lang, target.label)
+        empty = t(lang, "No incidents recorded for {name}.", name=title)
         if period is not None:
             # "0 incidents" in the last week must not read as "never": point to the archive.
+            phrase = _period_phrase(period.label, lang)
             empty = (
-                f"Nothing recorded for {title} {_period_phrase(period.label)}.\n"
-                f"Every incident: /{_LIST_COMMAND[target.kind]} {title}"
+                t(lang, "Nothing recorded for {name} {period}.", name=title, period=phrase)
+                + "\n"
+                + t(
+                    lang,
+                    "Every incident: {command}",
+                    command=f"/{_LIST_COMMAND[target.kind]} {title}",
+                )
             )
         code = period_code(period_text)
-        subscribe = button(f"🔔 Subscribe to {title}", Subscribe(target.kind, target.key))
-        stats = button("📊 Stats", TargetStats(target.kind, target.key, code))
+        subscribe = button(
+            t(lang, "🔔 Subscribe to {name}", name=title), Subscribe(target.kind, target.key)
+        )
+        stats = button(t(lang, "📊 Stats"), TargetStats(target.kind, target.key, code))
         markup = pager(
             result, lambda p: TargetPage(target.kind, target.key, code, p), [subscribe, stats]
         )
-        await edit_or_send(update, render.page_message(title, result, empty=empty), markup)
+        text = render.page_message(title, result, empty=empty, lang=lang)
+        await edit_or_send(update, text, markup, lang=lang)
 
     async def cmd_incident(self, update: Update, context: Context) -> None:
         """/incident <id>: the full record."""
         await self.kit.ensure_chat(update)
         arg = checked_arg(update).lstrip("#")
         if not arg.isdigit() or len(arg) > 12:
-            raise UserError("Which incident? Give its number.", usage="Example: /incident 12")
+            raise UserError("Which incident? Give its number.", usage=N_("Example: /incident 12"))
         await self.show_incident(update, int(arg))
 
     async def show_incident(
         self, update: Update, incident_id: int, *, heading: str | None = None
     ) -> None:
         """The full record of one incident (with its place on the map, when known)."""
+        lang = await self.kit.language(update)
         detail = await self.services.queries.incident(incident_id)
         if heading is not None:
-            await send(update, heading)
-        markup = self.visuals.incident_markup(detail.incident) if self.visuals else None
+            await send(update, heading, lang=lang)
+        markup = self.visuals.incident_markup(detail.incident, lang) if self.visuals else None
         text = render.incident_detail(
-            detail.incident, detail.revisions, min_confidence=detail.min_confidence
+            detail.incident, detail.revisions, min_confidence=detail.min_confidence, lang=lang
         )
-        language = await chat_language(self.kit, update)
-        text = render_review.with_review_history(detail.incident, detail.revisions, text, language)
-        await send(
-            update, text, render_review.with_report_button(markup, detail.incident, language)
-        )
+        text = render_review.with_review_history(detail.incident, detail.revisions, text, lang)
+        markup = render_review.with_report_button(markup, detail.incident, lang)
+        await send(update, text, markup, lang=lang)
 
     async def cmd_stats(self, update: Update, context: Context) -> None:
         """/stats [place|faction] [period]."""
@@ -224,7 +248,7 @@ class LookupHandlers:
                 update,
                 await self.kit.resolve(None, name),
                 lambda t: TargetStats(t.kind, t.key, code),
-                "/stats Basra 30d",
+                t(await self.kit.language(update), "/stats Basra 30d"),
             )
             if target is None:
                 return
@@ -232,7 +256,8 @@ class LookupHandlers:
 
     async def send_stats(self, update: Update, result: StatsResult) -> None:
         """The numbers, then the chart (when charts are wired in)."""
-        await send(update, render.stats_message(result))
+        lang = await self.kit.language(update)
+        await send(update, render_summary.stats_message(result, lang), lang=lang)
         if self.visuals is not None:
             await self.visuals.send_stats_chart(update, result)
 
@@ -243,10 +268,13 @@ class LookupHandlers:
 
     async def show_search(self, update: Update, words: str, page: int) -> None:
         """A page of search results."""
+        lang = await self.kit.language(update)
         result = await self.services.queries.search(words, page, PAGE_SIZE)
         token = self.searches.remember(words)
-        text = render.page_message(f"Search: {words}", result, empty="Nothing matches.")
-        await edit_or_send(update, text, pager(result, lambda p: SearchPage(token, p)))
+        title = t(lang, "Search: {words}", words=isolate(lang, words))
+        text = render.page_message(title, result, empty=t(lang, "Nothing matches."), lang=lang)
+        markup = pager(result, lambda p: SearchPage(token, p))
+        await edit_or_send(update, text, markup, lang=lang)
 
     # ---- buttons -------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -172,7 +173,7 @@ def _label_box(
     draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, size: int, anchor: str
 ) -> None:
     """Text on a white, slightly transparent box (legible over any tile)."""
-    font = _font(size, bold=anchor.startswith("l") and size > 20)
+    font = _font(size, bold=anchor[0] in "lr" and anchor[1] == "a" and size > 20)
     box = draw.textbbox(xy, text, font=font, anchor=anchor)
     draw.rectangle((box[0] - 8, box[1] - 6, box[2] + 8, box[3] + 6), fill=(255, 255, 255, 215))
     draw.text(xy, text, font=font, fill=(20, 20, 20, 255), anchor=anchor)
@@ -184,8 +185,13 @@ def compose_map(
     tiles: dict[tuple[int, int], bytes],
     attribution: str,
     title: str,
+    *,
+    right_to_left: bool = False,
 ) -> bytes:
-    """The PNG: tiles, circles sized by killed (biggest on top), title, attribution."""
+    """The PNG: tiles, circles sized by killed (biggest on top), title, attribution.
+
+    A right-to-left title (Arabic) sits in the top right corner, where its reader starts.
+    """
     from PIL import Image, ImageDraw, UnidentifiedImageError
 
     canvas = Image.new("RGBA", (view.width, view.height), (235, 235, 235, 255))
@@ -212,7 +218,10 @@ def compose_map(
             draw.text(
                 (px, py), number, font=_font(20, bold=True), fill=(255, 255, 255, 255), anchor="mm"
             )
-    _label_box(draw, (18, 18), title, 24, "la")
+    if right_to_left:
+        _label_box(draw, (view.width - 18, 18), title, 24, "ra")
+    else:
+        _label_box(draw, (18, 18), title, 24, "la")
     _label_box(draw, (view.width - 10, view.height - 8), attribution, 16, "rd")
     image = Image.alpha_composite(canvas, overlay).convert("RGB")
     buffer = io.BytesIO()
@@ -221,7 +230,12 @@ def compose_map(
 
 
 async def render_map(
-    incident_map: IncidentMap, tiles: TileCache, attribution: str, title: str
+    incident_map: IncidentMap,
+    tiles: TileCache,
+    attribution: str,
+    title: str,
+    *,
+    right_to_left: bool = False,
 ) -> bytes:
     """Fetch the tiles the map needs (TileError when any fails), then draw it in a thread."""
     view = view_for(incident_map.points)
@@ -234,4 +248,11 @@ async def render_map(
         if isinstance(result, BaseException):
             raise result  # TileError: told to the user; anything else is a bug
         fetched[key] = result
-    return await asyncio.to_thread(compose_map, incident_map, view, fetched, attribution, title)
+    return await asyncio.to_thread(
+        functools.partial(compose_map, right_to_left=right_to_left),
+        incident_map,
+        view,
+        fetched,
+        attribution,
+        title,
+    )

@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMemberUpdated, Update
-from telegram.constants import ChatMemberStatus
+from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.constants import ChatType as TgChatType
 from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
-from handlers.common import AnyApplication, Context, Toolkit, quietly
-from handlers.menu import GREETING
+from handlers.callbacks import ChooseLanguage
+from handlers.common import AnyApplication, Context, Toolkit, button, keyboard, quietly
+from handlers.i18n import rtl, supported_languages, t
+from handlers.menu import greeting
+from handlers.render_summary import language_name
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +49,31 @@ class MembershipHandlers:
             dropped = await self.chats.deactivate(chat.id, f"bot {status}")
             logger.info("chat %s: bot %s; %d queued messages dropped", chat.id, status, dropped)
         elif status in _IN:
-            await self.kit.ensure_chat(update)
+            lang = (await self.kit.chat(update)).language
             await self.chats.reactivate(chat.id)
             was_out = change.old_chat_member.status in _OUT
             if was_out and chat.type in (TgChatType.GROUP, TgChatType.SUPERGROUP):
+                rule = t(
+                    lang,
+                    "In groups, only administrators change subscriptions and the language "
+                    "(/language).",
+                )
+                # The other languages as buttons, each named in itself (admins may press them).
+                choices = keyboard(
+                    [
+                        [
+                            button(f"🌐 {language_name(code)}", ChooseLanguage(code))
+                            for code in supported_languages()
+                            if code != lang
+                        ]
+                    ]
+                )
                 await quietly(
                     context.bot.send_message(
                         chat.id,
-                        GREETING + "\nIn groups, only administrators change subscriptions.",
+                        rtl(lang, f"{greeting(lang)}\n{rule}"),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=choices,
                     )
                 )
 

@@ -22,8 +22,9 @@ from telegram.error import (
 
 from bot.domain import ChartPayload, DigestPayload, OutboxMessage, TextPayload
 from bot.ports import SendResult, SendStatus
-from handlers.charts import chart_caption, render_stats_chart
+from handlers.charts import chart_caption, render_stats_chart, stats_chart_texts
 from handlers.html import split_html
+from handlers.i18n import rtl
 from handlers.outbox_render import outbox_buttons, render_outbox
 from handlers.redaction import redact
 
@@ -82,23 +83,31 @@ class TelegramNotifier:
         bot: Bot,
         *,
         secrets: tuple[str, ...] = (),
-        render: Callable[[OutboxMessage], str] = render_outbox,
+        render: Callable[[OutboxMessage, str | None], str] = render_outbox,
         sleep: Callable[[float], Awaitable[None]] | None = None,
-        buttons: Callable[[OutboxMessage], InlineKeyboardMarkup | None] = outbox_buttons,
+        buttons: Callable[[OutboxMessage, str | None], InlineKeyboardMarkup | None] = (
+            outbox_buttons
+        ),
+        language_of: Callable[[int], Awaitable[str]] | None = None,
     ) -> None:
-        """Send with ``bot``; ``secrets`` are redacted from every error text."""
+        """Send with ``bot``; ``secrets`` are redacted from every error text.
+
+        ``language_of`` gives a chat's interface language (English when not given).
+        """
         self._bot = bot
         self._secrets = secrets
         self._render = render
         self._buttons = buttons
+        self._language_of = language_of
         self._sleep: Callable[[float], Awaitable[None]] = sleep or asyncio.sleep
 
     async def send(self, message: OutboxMessage, reply_to_message_id: int | None) -> SendResult:
         """Render and send; long texts go out in parts, the first replying to the alert."""
+        lang = await self._language(message.chat_id)
         if isinstance(message.payload, ChartPayload):
-            return await self._send_chart(message, message.payload)
+            return await self._send_chart(message, message.payload, lang)
         try:
-            text = self._render(message)
+            text = self._render(message, lang)
         except Exception as exc:  # a payload we cannot render will never render
             logger.exception("cannot render outbox message %s", message.id)
             return SendResult(SendStatus.PERMANENT, error=redact(f"render failed: {exc}"))
@@ -122,7 +131,7 @@ class TelegramNotifier:
                 later=bool(sent),
                 reply=reply,
                 silent=silent,
-                markup=self._buttons(message) if index == len(parts) - 1 else None,
+                markup=self._buttons(message, lang) if index == len(parts) - 1 else None,
             )
             if isinstance(outcome, SendResult):
                 if not sent:
@@ -181,12 +190,25 @@ class TelegramNotifier:
                 return outcome
             return int(result.message_id)
 
-    async def _send_chart(self, message: OutboxMessage, payload: ChartPayload) -> SendResult:
+    async def _language(self, chat_id: int) -> str | None:
+        """The chat's language; English when it cannot be read (sending matters more)."""
+        if self._language_of is None:
+            return None
+        try:
+            return await self._language_of(chat_id)
+        except Exception:  # a storage hiccup must not stop an alert
+            logger.warning("language of chat %s unknown; sending in English", chat_id)
+            return None
+
+    async def _send_chart(
+        self, message: OutboxMessage, payload: ChartPayload, lang: str | None = None
+    ) -> SendResult:
         """A chart payload (the week under a digest): drawn here, sent as a photo."""
         try:
             series = payload.chart
-            png = await asyncio.to_thread(render_stats_chart, series)
-            caption = chart_caption(series)
+            texts = stats_chart_texts(series, lang)
+            png = await asyncio.to_thread(render_stats_chart, series, texts)
+            caption = rtl(lang, chart_caption(series, lang))
         except Exception as exc:  # a payload we cannot draw will never draw
             logger.exception("cannot draw outbox chart %s", message.id)
             return SendResult(SendStatus.PERMANENT, error=redact(f"chart failed: {exc}"))

@@ -13,16 +13,19 @@ from telegram.ext import MessageHandler, filters
 
 from bot.domain.views import Target
 from bot.domain.visuals import Understanding
+from bot.services.errors import N_
 from bot.services.questions import QuestionService, describe, looks_like_question
+from handlers import names
 from handlers.admin import MIN_PASTED_REPORT_WORDS, AdminHandlers
 from handlers.callbacks import Callback, Menu, TargetMap, TargetPage, TargetStats, period_code
-from handlers.common import AnyApplication, Context, Toolkit, button, keyboard, safe, send
+from handlers.common import AnyApplication, Context, Toolkit, button, keyboard, send
 from handlers.html import esc
+from handlers.i18n import isolate, t
 from handlers.lookups import LookupHandlers
 from handlers.menu import help_text
 from handlers.visuals import VisualHandlers
 
-EXAMPLES = (
+EXAMPLES = N_(
     "I didn't understand “{text}”. Ask me like this:\n"
     "• <code>Basra</code> or <code>البصرة</code>\n"
     "• <code>what happened in Mosul yesterday?</code>\n"
@@ -32,6 +35,10 @@ EXAMPLES = (
     "• <code>map of Sinjar in August 2022</code>\n"
     "Or use the buttons, or /help for every command."
 )
+_SHOWING = {
+    "stats": N_("🔎 Showing: numbers for {subject}"),
+    "map": N_("🔎 Showing: map of {subject}"),
+}
 
 
 def _callback(command: str, target: Target, period: str | None) -> Callback:
@@ -71,7 +78,7 @@ class QuestionHandlers:
                 & ~filters.COMMAND
                 & ~filters.FORWARDED
                 & filters.TEXT,
-                safe(self.on_question),
+                self.kit.safe(self.on_question),
             )
         )
 
@@ -87,10 +94,17 @@ class QuestionHandlers:
             await self.admin.on_private_text(update, context)
             return
         if not looks_like_question(text):
+            lang = await self.kit.language(update)
+            example = "<code>" + esc(t(lang, "Basra last week")) + "</code>"
             await send(
                 update,
-                "That's long for a question. Ask in a few words, e.g. "
-                "<code>Basra last week</code>, or see /help.",
+                t(
+                    lang,
+                    "That's long for a question. Ask in a few words, e.g. {example}, "
+                    "or see /help.",
+                    example=example,
+                ),
+                lang=lang,
             )
             return
         chat_id = await self.kit.ensure_chat(update)
@@ -117,17 +131,18 @@ class QuestionHandlers:
         """Say how the question was understood, then answer like the command."""
         lookups = self.lookups
         question = understanding.question
+        lang = await self.kit.language(update)
         if understanding.resolution is not None:
-            await self._suggest(update, understanding)
+            await self._suggest(update, understanding, lang)
             return
         if understanding.command == "help":
-            await send(update, help_text(self.kit.sender_is_admin(update)))
+            await send(update, help_text(self.kit.sender_is_admin(update), lang), lang=lang)
             return
         if understanding.command == "incident" and question.incident_id is not None:
-            heading = f"🔎 Showing: incident #{question.incident_id}"
+            heading = t(lang, "🔎 Showing: incident #{number}", number=question.incident_id)
             await lookups.show_incident(update, question.incident_id, heading=heading)
             return
-        await send(update, self._showing(understanding))
+        await send(update, self._showing(understanding, lang), lang=lang)
         if understanding.command == "latest":
             await lookups.show_latest(update)
         elif understanding.command == "stats":
@@ -141,19 +156,26 @@ class QuestionHandlers:
             await lookups.show_target(update, understanding.target, question.period, 1)
 
     @staticmethod
-    def _showing(understanding: Understanding) -> str:
-        what = {"stats": "numbers for ", "map": "map of ", "latest": "the latest incidents"}
-        summary = describe(understanding)
+    def _showing(understanding: Understanding, lang: str | None = None) -> str:
         if understanding.command == "latest":
-            text = f"🔎 Showing: {what['latest']}"
+            text = t(lang, "🔎 Showing: the latest incidents")
         else:
-            text = f"🔎 Showing: {what.get(understanding.command, '')}{esc(summary)}"
+            subject = esc(_describe(understanding, lang))
+            template = _SHOWING.get(understanding.command, N_("🔎 Showing: {subject}"))
+            text = t(lang, template, subject=subject)
         topic = understanding.question.topic
         if topic:
-            text += f"\n<i>Every kind of incident is listed, not only “{esc(topic)}”.</i>"
+            note = t(
+                lang,
+                "Every kind of incident is listed, not only “{topic}”.",
+                topic=esc(isolate(lang, topic)),
+            )
+            text += f"\n<i>{note}</i>"
         return text
 
-    async def _suggest(self, update: Update, understanding: Understanding) -> None:
+    async def _suggest(
+        self, update: Update, understanding: Understanding, lang: str | None = None
+    ) -> None:
         """Unknown or ambiguous name: buttons for the closest matches, else examples."""
         resolution = understanding.resolution
         if resolution is None:
@@ -165,13 +187,31 @@ class QuestionHandlers:
             await self.kit.choose(
                 update,
                 resolution,
-                lambda t: _callback(command, t, question.period),
-                "Basra last week",
+                lambda o: _callback(command, o, question.period),
+                t(lang, "Basra last week"),
             )
             return
         markup = keyboard(
-            [[button("🗞 Latest incidents", Menu("latest")), button("❓ Help", Menu("help"))]]
+            [
+                [
+                    button(t(lang, "🗞 Latest incidents"), Menu("latest")),
+                    button(t(lang, "❓ Help"), Menu("help")),
+                ]
+            ]
         )
-        await send(
-            update, EXAMPLES.format(text=esc(question.subject or question.text)[:80]), markup
-        )
+        text = t(lang, EXAMPLES, text=esc(isolate(lang, (question.subject or question.text)[:80])))
+        await send(update, text, markup, lang=lang)
+
+
+def _describe(understanding: Understanding, lang: str | None) -> str:
+    """ "Basra, yesterday" in ``lang`` (``describe`` in the services' English otherwise)."""
+    if lang is None or lang == "en":
+        return describe(understanding)
+    parts: list[str] = []
+    if understanding.target is not None:
+        parts.append(names.label(lang, understanding.target.label))
+    elif understanding.command in ("stats", "map", "latest"):
+        parts.append(t(lang, "everywhere"))
+    if understanding.period is not None:
+        parts.append(names.period(lang, understanding.period.label))
+    return t(lang, ", ").join(parts)

@@ -18,7 +18,7 @@ from bot.services.learning import LearningService
 from bot.services.questions import QuestionService
 from bot.services.visuals import VisualService
 from handlers.admin import AdminHandlers
-from handlers.common import AnyApplication, Toolkit, safe
+from handlers.common import AnyApplication, Toolkit
 from handlers.errors import ErrorReporter, FloodGuard, UserRateLimiter
 from handlers.feeds import FeedCommands, register_feed_handlers
 from handlers.learning import LearningHandlers
@@ -76,7 +76,7 @@ def build_features(inputs: HandlerInputs) -> Features:
     lookups = LookupHandlers(kit, visuals)
     subscriptions = SubscriptionHandlers(kit)
     chat_settings = SettingsHandlers(kit, subscriptions)
-    feeds = FeedCommands(inputs.feeds, admins.__contains__) if inputs.feeds else None
+    feeds = FeedCommands(inputs.feeds, admins.__contains__, kit.language) if inputs.feeds else None
     admin = AdminHandlers(kit, feeds.ingest_url if feeds else None)
     guard = (
         FloodGuard(UserRateLimiter(settings.sitrep_user_rate_per_minute))
@@ -125,7 +125,7 @@ def register_all(application: AnyApplication, inputs: HandlerInputs) -> Features
             & filters.ChatType.PRIVATE
             & ~filters.COMMAND
             & (filters.TEXT | filters.CAPTION),
-            safe(features.admin.on_private_text),
+            features.kit.safe(features.admin.on_private_text),
         )
     )
     if features.feeds is not None:

@@ -1,14 +1,13 @@
-"""Domain models -> Telegram HTML. Every external string goes through ``esc``."""
+"""Domain models -> Telegram HTML in the chat's language. Every external string goes through
+``esc``; every interface string through ``t``/``tn``; names through ``handlers.names``."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from bot.domain import (
     CasualtyCount,
-    Chat,
     CountStatus,
     DatePrecision,
     EventType,
@@ -16,16 +15,21 @@ from bot.domain import (
     Incident,
     IncidentRevision,
     SourceRef,
-    Subscription,
     SubscriptionKind,
 )
-from bot.domain.views import (
-    ChatSettings,
-    Digest,
-    IncidentPage,
-    StatsResult,
-)
+from bot.domain.views import IncidentPage
+from bot.services.errors import N_
+from handlers import names, reasons
 from handlers.html import esc, link
+from handlers.i18n import (
+    DEFAULT_LANGUAGE,
+    format_day,
+    format_moment,
+    isolate,
+    normalize_language,
+    t,
+    tn,
+)
 
 _EVENT_ICONS = {
     EventType.BATTLES: "⚔️",
@@ -38,47 +42,91 @@ _EVENT_ICONS = {
 _MAX_SOURCES_ON_CARD = 3
 
 
-def format_date(incident: Incident) -> str:
-    """The incident's date as people read it, with its precision and time of day."""
+_TIMES_OF_DAY = {
+    "morning": N_("morning"),
+    "afternoon": N_("afternoon"),
+    "evening": N_("evening"),
+    "dawn": N_("dawn"),
+    "night": N_("night"),
+}
+
+
+def format_date(incident: Incident, lang: str | None = None) -> str:
+    """The incident's date as people read it, with its precision and time of day (plain text)."""
     day = incident.date
     if incident.date_precision is DatePrecision.MONTH:
-        text = f"{day:%B %Y}"
+        text = format_day(lang, day, "MMMM y")
     elif incident.date_precision is DatePrecision.WEEK:
-        text = f"week of {day.day} {day:%b %Y}"
+        text = t(lang, "week of {day}", day=format_day(lang, day))
     else:
-        text = f"{day.day} {day:%b %Y}"
+        text = format_day(lang, day)
     if incident.date_end and incident.date_end != incident.date:
         end = incident.date_end
-        text = f"{day.day} {day:%b} – {end.day} {end:%b %Y}"
+        text = t(
+            lang,
+            "{first} – {last}",
+            first=format_day(lang, day, "d MMM"),
+            last=format_day(lang, end),
+        )
     if incident.time_of_day:
-        text += f" ({incident.time_of_day})"
+        word = _TIMES_OF_DAY.get(incident.time_of_day)
+        shown = t(lang, word) if word else isolate(lang, incident.time_of_day)
+        text += f" ({shown})"
     return text
 
 
-def format_place(incident: Incident) -> str:
+def format_place(incident: Incident, lang: str | None = None) -> str:
     """ "Sadr City, Baghdad governorate" or "near Basra, Basra governorate" (plain text)."""
     location = incident.location
-    name = location.name
+    name = names.place(lang, location.name)
     if location.geo_precision is GeoPrecision.NEAR:
-        name = f"near {name}"
+        name = t(lang, "near {place}", place=name)
     elif location.geo_precision is GeoPrecision.ADMIN1:
-        return f"{location.admin1 or location.name} governorate"
+        return names.governorate(lang, location.admin1 or location.name)
     elif location.geo_precision is GeoPrecision.COUNTRY:
-        return location.name
+        return names.place(lang, location.name)
     if location.admin1 and location.admin1 != location.name:
-        return f"{name}, {location.admin1} governorate"
+        return t(
+            lang,
+            "{place}, {governorate}",
+            place=name,
+            governorate=names.governorate(lang, location.admin1),
+        )
     if location.admin1:
-        return f"{name} ({location.admin1} governorate)"
+        return t(
+            lang,
+            "{place} ({governorate})",
+            place=name,
+            governorate=names.governorate(lang, location.admin1),
+        )
     return name
 
 
-def format_count(label: str, count: CasualtyCount, *, with_claims: bool = False) -> str | None:
-    """ "Killed: 12-15 (medics)" in HTML, or None when nothing was reported."""
+def count_text(count: CasualtyCount, lang: str | None = None) -> str:
+    """ "1", "at least 30", "12-15", "unknown", "none reported" in ``lang`` (plain text)."""
+    if count.min is None:
+        if count.status is CountStatus.UNKNOWN:
+            return t(lang, "unknown")
+        return t(lang, "none reported")
+    if count.max is not None and count.max != count.min:
+        return isolate(lang, f"{count.min}-{count.max}")
+    if count.status is CountStatus.AT_LEAST:
+        return t(lang, "at least {n}", n=count.min)
+    if count.status is CountStatus.APPROXIMATE:
+        return t(lang, "about {n}", n=count.min)
+    return str(count.min)
+
+
+def format_count(
+    label: str, count: CasualtyCount, *, with_claims: bool = False, lang: str | None = None
+) -> str | None:
+    """ "Killed: 12-15 (medics)" in HTML (``label`` already translated), or None when nothing
+    was reported."""
     if count.status is CountStatus.NONE_REPORTED and not count.known:
         return None
-    text = f"{label}: <b>{esc(count.display())}</b>"
+    text = f"{label}: <b>{esc(count_text(count, lang))}</b>"
     if count.source:
-        text += f" ({esc(count.source)})"
+        text += f" ({esc(names.source(lang, count.source))})"
     if with_claims:
         others = [
             claim
@@ -86,59 +134,71 @@ def format_count(label: str, count: CasualtyCount, *, with_claims: bool = False)
             if claim.min is not None and (claim.source or "") != (count.source or "")
         ]
         if others:
-            said = "; ".join(
-                f"{esc(claim.source or 'a source')}: {esc(_claim_text(claim.min, claim.max))}"
+            anonymous = t(lang, "a source")
+            said = t(lang, "; ").join(
+                f"{esc(names.source(lang, claim.source) if claim.source else anonymous)}: "
+                f"{esc(_claim_text(claim.min, claim.max, lang))}"
                 for claim in others[:5]
             )
-            text += f" — also {said}"
+            text += " — " + t(lang, "also {claims}", claims=said)
     return text
 
 
-def _claim_text(low: int | None, high: int | None) -> str:
+def _claim_text(low: int | None, high: int | None, lang: str | None) -> str:
     if low is None:
-        return "unknown"
+        return t(lang, "unknown")
     if high is not None and high != low:
-        return f"{low}-{high}"
+        return isolate(lang, f"{low}-{high}")
     return str(low)
 
 
-def casualty_line(incident: Incident, *, with_claims: bool = False) -> str:
+def casualty_line(
+    incident: Incident, *, with_claims: bool = False, lang: str | None = None
+) -> str:
     """Killed and injured on one line, "no casualties reported" when neither is known."""
     parts = [
         part
         for part in (
-            format_count("Killed", incident.killed, with_claims=with_claims),
-            format_count("Injured", incident.injured, with_claims=with_claims),
+            format_count(t(lang, "Killed"), incident.killed, with_claims=with_claims, lang=lang),
+            format_count(t(lang, "Injured"), incident.injured, with_claims=with_claims, lang=lang),
         )
         if part
     ]
     # Nothing stated for this incident is not "nobody was hurt": never imply a zero.
-    return " · ".join(parts) if parts else "Casualties: no figures given"
+    return " · ".join(parts) if parts else t(lang, "Casualties: no figures given")
 
 
-def actors_line(incident: Incident) -> str | None:
+def actors_line(incident: Incident, lang: str | None = None) -> str | None:
     """The actors as escaped HTML, or None."""
     if not incident.actors:
         return None
-    return ", ".join(esc(actor.name) for actor in incident.actors)
+    return _comma(lang).join(esc(names.actor(lang, actor)) for actor in incident.actors)
 
 
-def source_name(source: SourceRef) -> str:
+def _english(lang: str | None) -> bool:
+    return normalize_language(lang) == DEFAULT_LANGUAGE
+
+
+def _comma(lang: str | None) -> str:
+    return t(lang, ", ")
+
+
+def source_name(source: SourceRef, lang: str | None = None) -> str:
     """What to call a source: its outlet, else its site ("rudaw.net"), else its title.
 
     An internal report number means nothing to a reader; it is the last resort, for text
     pasted without a link.
     """
     if source.outlet:
-        return source.outlet
+        return isolate(lang, source.outlet)
     site = _site(source.url)
     if site:
-        return site
+        return isolate(lang, site)
     if source.title:
-        return _shorten(source.title, 60)
+        return isolate(lang, _shorten(source.title, 60))
     if source.report_id is not None:
-        return f"pasted report {source.report_id}"
-    return "source"
+        return t(lang, "pasted report {number}", number=source.report_id)
+    return t(lang, "source")
 
 
 def _site(url: str | None) -> str | None:
@@ -149,41 +209,59 @@ def _site(url: str | None) -> str | None:
     return host or None
 
 
-def source_links(sources: Sequence[SourceRef], limit: int | None = _MAX_SOURCES_ON_CARD) -> str:
+def source_links(
+    sources: Sequence[SourceRef],
+    limit: int | None = _MAX_SOURCES_ON_CARD,
+    lang: str | None = None,
+) -> str:
     """Sources as links ("Rudaw, AFP and 2 more")."""
     shown = list(sources if limit is None else sources[:limit])
-    items = [link(source.url, source_name(source)) for source in shown]
+    items = [link(source.url, source_name(source, lang)) for source in shown]
     rest = len(sources) - len(shown)
     if rest > 0:
-        items.append(f"{rest} more")
-    return ", ".join(items)
+        items.append(tn(lang, "{n} more", "{n} more", rest, n=rest))
+    return _comma(lang).join(items)
 
 
-def incident_title(incident: Incident) -> str:
+def event_name(incident: Incident, lang: str | None = None) -> str:
+    """The incident's sub-event type in ``lang`` (plain text)."""
+    return names.category(lang, incident.sub_event_type.value)
+
+
+def incident_title(incident: Incident, lang: str | None = None) -> str:
     """Icon, sub-event type and place, in bold."""
     icon = _EVENT_ICONS.get(incident.event_type, "•")
-    return f"{icon} <b>{esc(incident.sub_event_type.value)}</b> — {esc(format_place(incident))}"
+    return f"{icon} <b>{esc(event_name(incident, lang))}</b> — {esc(format_place(incident, lang))}"
 
 
 def incident_card(
-    incident: Incident, *, header: str | None = None, note: str | None = None
+    incident: Incident,
+    *,
+    header: str | None = None,
+    note: str | None = None,
+    lang: str | None = None,
 ) -> str:
-    """The alert card: what, where, when, who, casualties, sources and the /incident id."""
+    """The alert card: what, where, when, who, casualties, sources and the /incident id.
+
+    ``header`` is already in ``lang``; ``note`` comes from the services (English) and is
+    shown isolated.
+    """
     lines: list[str] = []
     if header:
         lines.append(f"<b>{esc(header)}</b>")
-    lines.append(incident_title(incident))
+    lines.append(incident_title(incident, lang))
     if note:
-        lines.append(f"<i>{esc(note)}</i>")
-    lines.append(f"🗓 {esc(format_date(incident))}")
-    actors = actors_line(incident)
+        lines.append(f"<i>{esc(isolate(lang, note))}</i>")
+    lines.append(f"🗓 {esc(format_date(incident, lang))}")
+    actors = actors_line(incident, lang)
     if actors:
         lines.append(f"👥 {actors}")
-    lines.append(f"☠️ {casualty_line(incident)}")
-    if incident.summary:
+    lines.append(f"☠️ {casualty_line(incident, lang=lang)}")
+    if incident.summary and _english(lang):
+        # The summary is English prose built from the fields above: other languages read them.
         lines.append(esc(_shorten(incident.summary, 400)))
     if incident.sources:
-        lines.append(f"Sources: {source_links(incident.sources)}")
+        lines.append(t(lang, "Sources: {links}", links=source_links(incident.sources, lang=lang)))
     if incident.id is not None:
         lines.append(f"/incident {incident.id}")
     return "\n".join(lines)
@@ -194,104 +272,146 @@ def is_unconfirmed(incident: Incident, min_confidence: float) -> bool:
     return incident.confidence is not None and incident.confidence < min_confidence
 
 
-def confidence_line(incident: Incident, min_confidence: float) -> str | None:
+def confidence_line(
+    incident: Incident, min_confidence: float, lang: str | None = None
+) -> str | None:
     """ "Confidence: 0.42 — unconfirmed (why)", or None for an unscored incident."""
     if incident.confidence is None:
         return None
-    text = f"Confidence: {incident.confidence:.2f}"
+    text = t(lang, "Confidence: {score}", score=f"{incident.confidence:.2f}")
     if is_unconfirmed(incident, min_confidence):
-        text += " — <b>unconfirmed</b> (no alert was sent)"
+        text += " — " + t(lang, "<b>unconfirmed</b> (no alert was sent)")
     if incident.confidence_reasons:
-        text += "\n" + "\n".join(f"  · {esc(r)}" for r in incident.confidence_reasons)
+        text += "\n" + "\n".join(
+            f"  · {esc(reasons.reason(lang, r))}" for r in incident.confidence_reasons
+        )
     return text
 
 
-def sides_text(incident: Incident, focus_actor: str | None = None) -> str | None:
+def sides_text(
+    incident: Incident, focus_actor: str | None = None, lang: str | None = None
+) -> str | None:
     """Who fought, as escaped HTML: "A vs B" in a battle, else the actors named.
 
     In a faction's list (``focus_actor``) only the other side is named: "vs B".
     """
-    names = [actor.name for actor in incident.actors if actor.id != focus_actor]
-    if not names:
+    others = [actor for actor in incident.actors if actor.id != focus_actor]
+    shown = [names.actor(lang, actor) for actor in others]
+    if not shown:
         return None
     battle = incident.event_type is EventType.BATTLES
-    if focus_actor is not None and len(names) < len(incident.actors):
-        return esc(("vs " if battle else "with ") + ", ".join(names))
-    if battle and len(names) > 1:
+    comma = _comma(lang)
+    if focus_actor is not None and len(others) < len(incident.actors):
+        if battle:
+            return esc(t(lang, "vs {names}", names=comma.join(shown)))
+        return esc(t(lang, "with {names}", names=comma.join(shown)))
+    if battle and len(shown) > 1:
         # The first actor against the rest (ACLED's actor1 vs actor2 and associates).
-        return esc(f"{names[0]} vs {', '.join(names[1:])}")
-    return esc(", ".join(names))
+        return esc(t(lang, "{first} vs {rest}", first=shown[0], rest=comma.join(shown[1:])))
+    return esc(comma.join(shown))
 
 
 def incident_line(
-    incident: Incident, *, focus_actor: str | None = None, min_confidence: float = 0.0
+    incident: Incident,
+    *,
+    focus_actor: str | None = None,
+    min_confidence: float = 0.0,
+    lang: str | None = None,
 ) -> str:
     """One line of a list: date, type, place, who, toll, id, and "unconfirmed" when the
     incident is scored below ``min_confidence`` (the alert threshold)."""
-    sides = sides_text(incident, focus_actor)
+    sides = sides_text(incident, focus_actor, lang)
     sides_part = f" — {sides}" if sides else ""
     toll = []
     if incident.killed.known:
-        toll.append(f"{esc(incident.killed.display())} killed")
+        toll.append(t(lang, "{n} killed", n=esc(count_text(incident.killed, lang))))
     if incident.injured.known:
-        toll.append(f"{esc(incident.injured.display())} injured")
-    toll_text = f" — {', '.join(toll)}" if toll else ""
+        toll.append(t(lang, "{n} injured", n=esc(count_text(incident.injured, lang))))
+    toll_text = f" — {_comma(lang).join(toll)}" if toll else ""
     ident = f" /incident {incident.id}" if incident.id is not None else ""
-    doubt = " — <i>unconfirmed</i>" if is_unconfirmed(incident, min_confidence) else ""
+    doubt = (
+        " — <i>" + t(lang, "unconfirmed") + "</i>"
+        if is_unconfirmed(incident, min_confidence)
+        else ""
+    )
     return (
-        f"{_EVENT_ICONS.get(incident.event_type, '•')} {incident.date.day} {incident.date:%b %Y}: "
-        f"<b>{esc(incident.sub_event_type.value)}</b>, {esc(format_place(incident))}"
-        f"{sides_part}{toll_text}{doubt}{ident}"
+        f"{_EVENT_ICONS.get(incident.event_type, '•')} {esc(format_day(lang, incident.date))}: "
+        f"<b>{esc(event_name(incident, lang))}</b>{_comma(lang)}"
+        f"{esc(format_place(incident, lang))}{sides_part}{toll_text}{doubt}{ident}"
     )
 
 
+def _detail_head(incident: Incident, lang: str | None) -> list[str]:
+    """Number, title, type, when, where and who of the full record."""
+    number = incident.id if incident.id is not None else "?"
+    lines = ["<b>" + t(lang, "Incident {number}", number=esc(number)) + "</b>"]
+    lines.append(incident_title(incident, lang))
+    kind = f"{names.category(lang, incident.event_type.value)} / {event_name(incident, lang)}"
+    lines.append(t(lang, "Type: {kind}", kind=esc(kind)))
+    lines.append(t(lang, "When: {when}", when=esc(format_date(incident, lang))))
+    location = incident.location
+    where = esc(format_place(incident, lang))
+    if location.lat is not None and location.lon is not None:
+        where += " " + isolate(lang, f"({location.lat:.3f}, {location.lon:.3f})")
+    precision = t(lang, names.GEO_PRECISIONS[location.geo_precision])
+    lines.append(
+        t(lang, "Where: {where} — precision: {precision}", where=where, precision=esc(precision))
+    )
+    if incident.actors:
+        who = t(lang, "; ").join(
+            f"{esc(names.actor(lang, actor))} ({esc(names.category(lang, actor.type.label))})"
+            for actor in incident.actors
+        )
+        lines.append(t(lang, "Actors: {actors}", actors=who))
+    return lines
+
+
 def incident_detail(
-    incident: Incident, revisions: Sequence[IncidentRevision], *, min_confidence: float = 0.0
+    incident: Incident,
+    revisions: Sequence[IncidentRevision],
+    *,
+    min_confidence: float = 0.0,
+    lang: str | None = None,
 ) -> str:
     """The full record: every field, every source, who gave which figure, confidence, revisions."""
-    lines = [f"<b>Incident {esc(incident.id if incident.id is not None else '?')}</b>"]
-    lines.append(incident_title(incident))
-    lines.append(f"Type: {esc(incident.event_type.value)} / {esc(incident.sub_event_type.value)}")
-    lines.append(f"When: {esc(format_date(incident))}")
-    location = incident.location
-    where = esc(format_place(incident))
-    if location.lat is not None and location.lon is not None:
-        where += f" ({location.lat:.3f}, {location.lon:.3f})"
-    lines.append(f"Where: {where} — precision: {esc(location.geo_precision.value)}")
-    if incident.actors:
-        lines.append(
-            "Actors: "
-            + "; ".join(
-                f"{esc(actor.name)} ({esc(actor.type.label)})" for actor in incident.actors
-            )
-        )
+    lines = _detail_head(incident, lang)
     for label, count in (
-        ("Killed", incident.killed),
-        ("Injured", incident.injured),
-        ("Arrested", incident.arrested),
+        (t(lang, "Killed"), incident.killed),
+        (t(lang, "Injured"), incident.injured),
+        (t(lang, "Arrested"), incident.arrested),
     ):
-        text = format_count(label, count, with_claims=True)
+        text = format_count(label, count, with_claims=True, lang=lang)
         if text:
             lines.append(text)
-    confidence = confidence_line(incident, min_confidence)
+    confidence = confidence_line(incident, min_confidence, lang)
     if confidence:
         lines.append(confidence)
-    if incident.summary:
+    if incident.summary and _english(lang):
         lines.append("")
         lines.append(esc(incident.summary))
     if incident.sources:
         lines.append("")
-        lines.append(f"<b>Sources ({len(incident.sources)})</b>")
+        lines.append("<b>" + t(lang, "Sources ({n})", n=len(incident.sources)) + "</b>")
         for source in incident.sources:
-            when = f" — {source.published_at:%d %b %Y %H:%M} UTC" if source.published_at else ""
-            title = f": {esc(source.title)}" if source.title else ""
-            lines.append(f"• {link(source.url, source_name(source))}{title}{esc(when)}")
+            when = (
+                " — "
+                + t(
+                    lang,
+                    "{time} UTC",
+                    time=format_moment(lang, source.published_at, "d MMM y HH:mm"),
+                )
+                if source.published_at
+                else ""
+            )
+            title = f": {esc(isolate(lang, source.title))}" if source.title else ""
+            lines.append(f"• {link(source.url, source_name(source, lang))}{title}{esc(when)}")
     if revisions:
         lines.append("")
-        lines.append("<b>Revisions</b>")
+        lines.append("<b>" + t(lang, "Revisions") + "</b>")
         for revision in revisions:
-            note = revision.note or ", ".join(sorted(revision.changes)) or "updated"
-            lines.append(f"• r{revision.revision} {revision.changed_at:%d %b %H:%M}: {esc(note)}")
+            note = reasons.revision_note(lang, revision.note, revision.changes)
+            changed = format_moment(lang, revision.changed_at)
+            lines.append(f"• {isolate(lang, f'r{revision.revision}')} {esc(changed)}: {esc(note)}")
     return "\n".join(lines)
 
 
@@ -302,45 +422,51 @@ def incident_list(
     page: int = 1,
     pages: int = 1,
     total: int | None = None,
-    empty: str = "No incidents found.",
+    empty: str | None = None,
     focus_actor: str | None = None,
     min_confidence: float = 0.0,
+    lang: str | None = None,
 ) -> str:
-    """A titled list of incident lines, with a page indicator when paginated."""
+    """A titled list of incident lines, with a page indicator when paginated.
+
+    ``title`` and ``empty`` are plain text already in ``lang``.
+    """
     head = f"<b>{esc(title)}</b>"
     if total is not None:
-        head += f" — {total} incident{'s' if total != 1 else ''}"
+        head += " — " + tn(lang, "{n} incident", "{n} incidents", total, n=total)
     if pages > 1:
-        head += f" (page {page}/{pages})"
+        head += " " + t(lang, "(page {page}/{pages})", page=page, pages=pages)
     if not incidents:
-        return f"{head}\n{esc(empty)}"
+        return f"{head}\n{esc(empty if empty is not None else t(lang, 'No incidents found.'))}"
     lines = (
-        incident_line(incident, focus_actor=focus_actor, min_confidence=min_confidence)
+        incident_line(incident, focus_actor=focus_actor, min_confidence=min_confidence, lang=lang)
         for incident in incidents
     )
     return "\n".join([head, *lines])
 
 
-def grouped_alert(incidents: Sequence[Incident], note: str | None = None) -> str:
+def grouped_alert(
+    incidents: Sequence[Incident], note: str | None = None, lang: str | None = None
+) -> str:
     """Several new incidents in one message instead of a flood of alerts."""
-    lines = [f"<b>🚨 {len(incidents)} new incidents in your areas</b>"]
+    count = len(incidents)
+    head = tn(
+        lang,
+        "🚨 {n} new incident in your areas",
+        "🚨 {n} new incidents in your areas",
+        count,
+        n=count,
+    )
+    lines = [f"<b>{head}</b>"]
     if note:
-        lines.append(f"<i>{esc(note)}</i>")
+        lines.append(f"<i>{esc(isolate(lang, note))}</i>")
     for incident in incidents:
         lines.append("")
-        lines.append(incident_line(incident))
+        lines.append(incident_line(incident, lang=lang))
         if incident.sources:
-            lines.append(f"Sources: {source_links(incident.sources, 2)}")
+            links = source_links(incident.sources, 2, lang)
+            lines.append(t(lang, "Sources: {links}", links=links))
     return "\n".join(lines)
-
-
-def change_text(current: int, previous: int) -> str:
-    """ "+3 vs previous", "−2 vs previous", "same as previous" (plain text)."""
-    delta = current - previous
-    if delta == 0:
-        return "same as before"
-    sign = "+" if delta > 0 else "−"
-    return f"{sign}{abs(delta)} vs before"
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -350,146 +476,16 @@ def _shorten(text: str, limit: int) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def zone_label(timezone: str) -> str:
-    """A zone as people say it: "Etc/GMT-3" (POSIX signs are reversed) is "UTC+3"."""
-    if timezone.startswith("Etc/GMT") and timezone[7:8] in ("+", "-"):
-        sign = "-" if timezone[7] == "+" else "+"
-        return f"UTC{sign}{timezone[8:]}"
-    return timezone
-
-
-def local_time(value: dt.datetime, timezone: str) -> str:
-    """An aware datetime shown in a chat's timezone."""
-    from zoneinfo import ZoneInfo
-
-    try:
-        zone = ZoneInfo(timezone)
-    except (ValueError, KeyError):
-        zone = ZoneInfo("UTC")
-    return f"{value.astimezone(zone):%d %b %H:%M}"
-
-
-def digest_message(digest: Digest) -> str:
-    """The daily digest: totals, change vs the day before, governorates and cities by severity."""
-    head = f"<b>📰 Daily digest — {digest.local_date.day} {digest.local_date:%b %Y}</b>"
-    lines = [head]
-    if digest.areas:
-        lines.append(f"Your areas: {esc(', '.join(digest.areas[:12]))}")
-        if len(digest.areas) > 12:
-            lines[-1] += f" and {len(digest.areas) - 12} more"
-    if digest.empty:
-        lines.append("")
-        where = "in your areas" if digest.scope == "subscriptions" else "anywhere"
-        lines.append(f"✅ Nothing reported {where} in the last 24 hours.")
-        if digest.previous_total:
-            lines.append(f"(The day before: {digest.previous_total} incidents.)")
-        lines.extend(_late_reports(digest))
-        return "\n".join(lines)
-    every = [i for group in digest.groups for city in group.cities for i in city.incidents]
-    killed_change = f" ({esc(change_text(digest.killed, digest.previous_killed))})"
-    lines.append(
-        f"<b>{digest.total}</b> incident{'s' if digest.total != 1 else ''} "
-        f"({esc(change_text(digest.total, digest.previous_total))}), "
-        + _toll_words(every, digest.killed, digest.injured, bold=True, killed_note=killed_change)
-    )
-    for group in digest.groups:
-        lines.append("")
-        in_group = [i for city in group.cities for i in city.incidents]
-        lines.append(
-            f"<b>{esc(group.governorate)}</b> — {group.total} incident"
-            f"{'s' if group.total != 1 else ''}, "
-            + _toll_words(in_group, group.killed, group.injured)
-        )
-        for city in group.cities:
-            lines.append(f"<u>{esc(city.name)}</u>")
-            for incident in city.incidents:
-                lines.append(incident_line(incident))
-    lines.extend(_late_reports(digest))
-    return "\n".join(lines)
-
-
-def _late_reports(digest: Digest) -> list[str]:
-    """Reports in the window about older events: listed apart, as such."""
-    if not digest.late:
-        return []
-    count = max(digest.late_total, len(digest.late))
-    lines = [
-        "",
-        f"<b>🗄 Late reports of older events ({count})</b> — not counted above",
-        *(incident_line(incident) for incident in digest.late),
-    ]
-    if count > len(digest.late):
-        lines.append(f"… and {count - len(digest.late)} more")
-    return lines
-
-
-def _toll_words(
-    incidents: Sequence[Incident],
-    killed: int,
-    injured: int,
-    *,
-    bold: bool = False,
-    killed_note: str = "",
+def page_message(
+    title: str, page: IncidentPage, *, empty: str | None = None, lang: str | None = None
 ) -> str:
-    """ "3 killed, 4 injured", saying "not reported" for a figure no incident gave."""
-
-    def part(total: int, label: str, known: bool, note: str = "") -> str:
-        if incidents and not known:
-            return f"{label} not reported"
-        return (f"<b>{total}</b> {label}" if bold else f"{total} {label}") + note
-
-    return ", ".join(
-        (
-            part(killed, "killed", any(i.killed.known for i in incidents), killed_note),
-            part(injured, "injured", any(i.injured.known for i in incidents)),
-        )
-    )
-
-
-def stats_message(result: StatsResult) -> str:
-    """Counts, killed and injured for a period, with the change against the period before."""
-    subject = result.target.label if result.target else "All areas"
-    current, previous = result.current, result.previous
-    # Widened back to the first incident, the period before is empty by construction:
-    # "+117 vs the 2553 days before" would be noise.
-    compare = not (result.widened_from and previous.incidents == 0)
-
-    def figure(name: str, now: int, before: int, reported: int | None = None) -> str:
-        if reported == 0 and current.incidents:
-            return f"{name}: not reported"
-        change = f" ({esc(change_text(now, before))})" if compare else ""
-        return f"{name}: <b>{now}</b>{change}"
-
-    lines = [
-        f"<b>📊 {esc(subject)} — {esc(result.period.label)}</b>",
-        figure("Incidents", current.incidents, previous.incidents),
-        figure("Killed", current.killed, previous.killed, current.killed_reported),
-        figure("Injured", current.injured, previous.injured, current.injured_reported),
-    ]
-    if current.by_event_type:
-        lines.append("")
-        for name, count in sorted(current.by_event_type.items(), key=lambda kv: (-kv[1], kv[0])):
-            lines.append(f"• {esc(name)}: {count}")
-    if compare:
-        lines.append(f"<i>Compared with {esc(result.previous_period.label)}.</i>")
-    command = f"/stats {result.target.label}" if result.target else "/stats"
-    if result.widened_from:
-        lines.append(
-            f"Nothing in the {esc(result.widened_from)}, so this looks further back. "
-            f"Ask for a period, e.g. <code>{esc(command)} 7d</code>."
-        )
-    if current.incidents == 0 and previous.incidents == 0:
-        # Without a period, /stats looks back as far as needed to find something.
-        lines.append(f"Nothing recorded then. To look further back: <code>{esc(command)}</code>")
-    return "\n".join(lines)
-
-
-def page_message(title: str, page: IncidentPage, *, empty: str = "No incidents found.") -> str:
-    """A page of incidents with its title, period and page indicator."""
+    """A page of incidents with its title (plain text in ``lang``), period and page indicator."""
     if page.period is not None:
-        title = f"{title} — {page.period.label}"
-    if page.note:
-        empty = f"{empty}\n{page.note}" if not page.items else empty
+        title = f"{title} — {names.period(lang, page.period.label)}"
+    empty = empty if empty is not None else t(lang, "No incidents found.")
+    note = isolate(lang, page.note) if page.note else None
+    if note and not page.items:
+        empty = f"{empty}\n{note}"
     focus = (
         page.target.key
         if page.target is not None and page.target.kind is SubscriptionKind.ACTOR
@@ -504,66 +500,5 @@ def page_message(title: str, page: IncidentPage, *, empty: str = "No incidents f
         empty=empty,
         focus_actor=focus,
         min_confidence=page.min_confidence,
-    ) + (f"\n<i>{esc(page.note)}</i>" if page.note and page.items else "")
-
-
-def subscriptions_message(subscriptions: Sequence[Subscription]) -> str:
-    """What the chat follows."""
-    if not subscriptions:
-        return (
-            "You have no subscriptions yet.\n"
-            "Try <code>/subscribe Basra</code> or <code>/subscribe AAH min_killed=1</code>."
-        )
-    lines = ["<b>Your subscriptions</b>"]
-    for subscription in subscriptions:
-        threshold = (
-            f" (alerts when ≥{subscription.min_killed} killed)" if subscription.min_killed else ""
-        )
-        lines.append(f"• {esc(subscription.label)}{threshold}")
-    lines.append("Tap a button to remove one.")
-    return "\n".join(lines)
-
-
-def subscribed_message(label: str, threshold: str, chat: Chat, *, created: bool = True) -> str:
-    """The answer to a subscription: what it brings, digest included only when it is on."""
-    verb = "Subscribed to" if created else "You already follow"
-    if chat.digest_time is not None:
-        brings = (
-            "You'll get an alert for each new incident and a daily digest at "
-            f"{chat.digest_time:%H:%M} (/settings)."
-        )
-    else:
-        brings = (
-            "You'll get an alert for each new incident. Daily digests are off "
-            "(<code>/digest_time 07:00</code> turns them on)."
-        )
-    return f"✅ {verb} <b>{esc(label)}</b>{esc(threshold)}.\n{brings}"
-
-
-def settings_message(view: ChatSettings) -> str:
-    """The chat's settings overview for /settings."""
-    chat = view.chat
-    digest = f"{chat.digest_time:%H:%M}" if chat.digest_time else "off"
-    quiet = (
-        f"{chat.quiet_start:%H:%M}-{chat.quiet_end:%H:%M}"
-        if chat.quiet_start is not None and chat.quiet_end is not None
-        else "off"
-    )
-    lines = [
-        "<b>⚙️ Settings</b>",
-        f"Timezone: <b>{esc(zone_label(chat.timezone))}</b>",
-        f"Daily digest: <b>{esc(digest)}</b>",
-    ]
-    if view.next_digest_at is not None:
-        lines[-1] += f" (next: {esc(local_time(view.next_digest_at, chat.timezone))})"
-    elif view.digest_needs_subscriptions:
-        lines[-1] += " (starts with your first subscription)"
-    lines.append(f"Quiet hours: <b>{esc(quiet)}</b>{' — quiet now' if view.quiet_now else ''}")
-    lines.append(f"Week's chart under the digest: <b>{'on' if chat.digest_chart else 'off'}</b>")
-    lines.append(f"Subscriptions: <b>{len(view.subscriptions)}</b> (/subscriptions)")
-    lines.append("")
-    lines.append(
-        "Change with <code>/timezone Asia/Baghdad</code>, <code>/digest_time 07:00</code>, "
-        "<code>/quiet 22:00-07:00</code>."
-    )
-    return "\n".join(lines)
+        lang=lang,
+    ) + (f"\n<i>{esc(note)}</i>" if note and page.items else "")

@@ -47,11 +47,8 @@ _INCIDENT_NUMBER = re.compile(r"^\s*#?\s*(\d{1,12})\s*$")
 
 
 async def chat_language(kit: Toolkit, update: Update) -> str:
-    """The language of the update's chat (the default when there is no chat)."""
-    chat = update.effective_chat
-    if chat is None:
-        return "en"
-    return (await kit.services.chats.get(chat.id)).language
+    """The interface language of the update's chat (the toolkit's rule, one place)."""
+    return await kit.language(update)
 
 
 def refusal_text(language: str | None, exc: ReviewRefused) -> str:

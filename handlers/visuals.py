@@ -18,12 +18,13 @@ from bot.domain import Incident
 from bot.domain.views import StatsResult, Target
 from bot.domain.visuals import IncidentMap
 from bot.ingest.fetch import FetchError, SafeFetcher
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from bot.services.periods import split_trailing_period
 from bot.services.questions import resolve_preferring_city
 from bot.services.visuals import VisualService
+from handlers import names
 from handlers.callbacks import ShowLocation, TargetMap, decode, matching, period_code, period_text
-from handlers.charts import chart_caption, render_stats_chart
+from handlers.charts import chart_caption, render_stats_chart, stats_chart_texts
 from handlers.common import (
     AnyApplication,
     Context,
@@ -32,16 +33,16 @@ from handlers.common import (
     button,
     checked_arg,
     keyboard,
-    safe,
     send,
 )
 from handlers.html import esc
+from handlers.i18n import is_rtl, isolate, rtl, t, tn
 from handlers.maps import Fetch, TileCache, TileError, render_map
 
 logger = logging.getLogger(__name__)
 
 MAP_DEFAULT_PERIOD = "30d"
-MAP_USAGE = "Example: /map Basra 30d or /map AAH this week"
+MAP_USAGE = N_("/map Basra 30d or /map AAH this week")
 MAX_TEXT_POINTS = 15
 TILE_ACCEPT = ("image/png", "image/jpeg", "image/webp")
 
@@ -65,42 +66,62 @@ def build_tiles(settings: Settings, fetcher: SafeFetcher | None = None) -> TileC
     return TileCache(settings.sitrep_tile_url, tile_fetcher(safe), settings.tile_cache_path)
 
 
-def location_button(incident: Incident) -> InlineKeyboardButton | None:
+def location_button(incident: Incident, lang: str | None = None) -> InlineKeyboardButton | None:
     """ "📍 On the map" for an incident with coordinates (sends a Telegram venue)."""
     location = incident.location
     if incident.id is None or location.lat is None or location.lon is None:
         return None
-    return button("📍 Show on the map", ShowLocation(incident.id))
+    return button(t(lang, "📍 Show on the map"), ShowLocation(incident.id))
 
 
-def map_caption(incident_map: IncidentMap) -> str:
+def _map_head(incident_map: IncidentMap, lang: str | None) -> str:
+    title = esc(names.label(lang, incident_map.title))
+    return f"<b>{title}</b>{t(lang, ', ')}{esc(names.period(lang, incident_map.period.label))}"
+
+
+def map_caption(incident_map: IncidentMap, lang: str | None = None) -> str:
     """The caption under a map: what, when, how many, what was left off."""
     killed = sum(point.killed for point in incident_map.points)
+    total = incident_map.total
+    counts = tn(lang, "{n} incident", "{n} incidents", total, n=total)
     text = (
-        f"<b>{esc(incident_map.title)}</b>, {esc(incident_map.period.label)}: "
-        f"{incident_map.total} incident{'s' if incident_map.total != 1 else ''}, "
-        f"{killed} killed. Circles grow with the killed."
+        f"{_map_head(incident_map, lang)}: {counts}{t(lang, ', ')}"
+        + t(lang, "{n} killed", n=killed)
+        + ". "
+        + t(lang, "Circles grow with the killed.")
     )
     if incident_map.unlocated:
-        text += f"\n{incident_map.unlocated} without coordinates are not on the map."
+        text += "\n" + t(
+            lang, "{n} without coordinates are not on the map.", n=incident_map.unlocated
+        )
     return text
 
 
-def map_as_text(incident_map: IncidentMap, reason: str) -> str:
+def map_as_text(incident_map: IncidentMap, reason: str, lang: str | None = None) -> str:
     """The answer when tiles cannot be fetched: the same places, as a list."""
     lines = [
-        f"I couldn't draw the map just now ({esc(reason)}). Here are the places instead:",
-        f"<b>{esc(incident_map.title)}</b>, {esc(incident_map.period.label)}",
+        t(
+            lang,
+            "I couldn't draw the map just now ({reason}). Here are the places instead:",
+            reason=esc(isolate(lang, reason)),
+        ),
+        _map_head(incident_map, lang),
     ]
     ranked = sorted(incident_map.points, key=lambda p: (-p.killed, -p.incidents, p.name))
     for point in ranked[:MAX_TEXT_POINTS]:
         ids = " ".join(f"/incident {i}" for i in point.incident_ids[:3])
+        where = isolate(lang, f"({point.lat:.3f}, {point.lon:.3f})")
+        counts = tn(lang, "{n} incident", "{n} incidents", point.incidents, n=point.incidents)
+        killed = t(lang, "{n} killed", n=point.killed)
         lines.append(
-            f"• {esc(point.name)} ({point.lat:.3f}, {point.lon:.3f}): {point.incidents} "
-            f"incident{'s' if point.incidents != 1 else ''}, {point.killed} killed {ids}".rstrip()
+            f"• {esc(names.name(lang, point.name))} {where}: "
+            f"{counts}{t(lang, ', ')}{killed} {ids}".rstrip()
         )
     if len(ranked) > MAX_TEXT_POINTS:
-        lines.append(f"… and {len(ranked) - MAX_TEXT_POINTS} more places.")
+        hidden = len(ranked) - MAX_TEXT_POINTS
+        lines.append(
+            "… " + tn(lang, "and {n} more place.", "and {n} more places.", hidden, n=hidden)
+        )
     return "\n".join(lines)
 
 
@@ -124,17 +145,20 @@ class VisualHandlers:
     def register(self, application: AnyApplication) -> None:
         """/map and the map buttons (before the fallbacks)."""
         application.add_handler(
-            CommandHandler("map", safe(self.cmd_map), filters=filters.UpdateType.MESSAGE)
+            CommandHandler("map", self.kit.safe(self.cmd_map), filters=filters.UpdateType.MESSAGE)
         )
         application.add_handler(
             CallbackQueryHandler(
-                safe(self.on_map_button), pattern=matching(ShowLocation, TargetMap)
+                self.kit.safe(self.on_map_button), pattern=matching(ShowLocation, TargetMap)
             )
         )
 
     # ---- sending pictures ----------------------------------------------------------------
 
-    async def _send_photo(self, update: Update, png: bytes, caption: str) -> Message | None:
+    async def _send_photo(
+        self, update: Update, png: bytes, caption: str, lang: str | None = None
+    ) -> Message | None:
+        caption = rtl(lang, caption)
         chat = update.effective_chat
         if chat is None:
             return None
@@ -153,12 +177,14 @@ class VisualHandlers:
         series = await self.visuals.stats_series(result)
         if series.empty:
             return
+        lang = await self.kit.language(update)
+        texts = stats_chart_texts(series, lang)
         try:
-            png = await asyncio.to_thread(render_stats_chart, series)
+            png = await asyncio.to_thread(render_stats_chart, series, texts)
         except Exception:  # the numbers were sent; a drawing bug must not turn into an apology
             logger.exception("could not draw the stats chart")
             return
-        await self._send_photo(update, png, chart_caption(series))
+        await self._send_photo(update, png, chart_caption(series, lang), lang)
 
     # ---- /map ----------------------------------------------------------------------------
 
@@ -177,7 +203,10 @@ class VisualHandlers:
         resolution = await resolve_preferring_city(self.services.catalog, name)
         code = period_code(period)
         target = await self.kit.unique_or_choose(
-            update, resolution, lambda t: TargetMap(t.kind, t.key, code), MAP_USAGE
+            update,
+            resolution,
+            lambda o: TargetMap(o.kind, o.key, code),
+            t(await self.kit.language(update), MAP_USAGE),
         )
         if target is not None:
             await self.show_map(update, target, period)
@@ -187,34 +216,43 @@ class VisualHandlers:
     ) -> None:
         """Draw and send the map of a target (None: everything) in a period (default 30 days)."""
         timezone = await self.kit.update_timezone(update)
+        lang = await self.kit.language(update)
         period = self.services.queries.parse_period(period_text or MAP_DEFAULT_PERIOD, timezone)
         incident_map = await self.visuals.incident_map(target, period)
+        title = names.label(lang, incident_map.title)
+        shown_period = names.period(lang, period.label)
         if not incident_map.points:
-            text = (
-                f"No incidents with a known place for {esc(incident_map.title)}, "
-                f"{esc(period.label)}."
+            text = t(
+                lang,
+                "No incidents with a known place for {name}, {period}.",
+                name=esc(title),
+                period=esc(shown_period),
             )
             if incident_map.total:
-                text += f" ({incident_map.total} without coordinates.)"
-            await send(update, text + "\n<i>Try a longer period, e.g. /map Basra 1y</i>")
+                text += " " + t(lang, "({n} without coordinates.)", n=incident_map.total)
+            hint = t(lang, "Try a longer period, e.g. {example}", example=t(lang, "/map Basra 1y"))
+            await send(update, f"{text}\n<i>{esc(hint)}</i>", lang=lang)
             return
         try:
             png = await render_map(
                 incident_map,
                 self.tiles,
                 self.attribution,
-                f"{incident_map.title} — {period.label}",
+                f"{title} — {shown_period}",
+                right_to_left=is_rtl(lang),
             )
         except TileError as exc:
             logger.warning("map tiles unavailable: %s", exc)
-            await send(update, map_as_text(incident_map, str(exc)))
+            await send(update, map_as_text(incident_map, str(exc), lang), lang=lang)
             return
-        await self._send_photo(update, png, map_caption(incident_map))
+        await self._send_photo(update, png, map_caption(incident_map, lang), lang)
 
     @staticmethod
-    def incident_markup(incident: Incident) -> InlineKeyboardMarkup | None:
+    def incident_markup(
+        incident: Incident, lang: str | None = None
+    ) -> InlineKeyboardMarkup | None:
         """The keyboard under an incident's record: its place on the map, when it has one."""
-        return incident_markup(incident)
+        return incident_markup(incident, lang)
 
     # ---- buttons -------------------------------------------------------------------------
 
@@ -238,18 +276,22 @@ class VisualHandlers:
         location = detail.incident.location
         if chat is None or location.lat is None or location.lon is None:
             raise UserError("That incident has no coordinates to show.")
-        address = ", ".join(
-            part for part in (location.admin2, location.admin1, location.country) if part
+        lang = await self.kit.language(update)
+        address = t(lang, ", ").join(
+            names.name(lang, part)
+            for part in (location.admin2, location.admin1, location.country)
+            if part
         )
+        precision = t(lang, names.GEO_PRECISIONS[location.geo_precision])
         await update.get_bot().send_venue(
             chat_id=chat.id,
             latitude=location.lat,
             longitude=location.lon,
-            title=f"#{incident_id} {location.name}"[:64],
-            address=f"{address} ({location.geo_precision.value} precision)"[:128],
+            title=rtl(lang, f"#{incident_id} {names.place(lang, location.name)}")[:64],
+            address=rtl(lang, f"{address} ({precision})")[:128],
         )
 
 
-def incident_markup(incident: Incident) -> InlineKeyboardMarkup | None:
+def incident_markup(incident: Incident, lang: str | None = None) -> InlineKeyboardMarkup | None:
     """The keyboard under an incident's record: its place on the map, when it has one."""
-    return keyboard([[location_button(incident)]])
+    return keyboard([[location_button(incident, lang)]])

@@ -114,10 +114,17 @@ def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
     return fields
 
 
-def _user(user_id: int, first_name: str = "Test", username: str | None = None) -> dict[str, Any]:
+def _user(
+    user_id: int,
+    first_name: str = "Test",
+    username: str | None = None,
+    language_code: str | None = None,
+) -> dict[str, Any]:
     user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
     if username:
         user["username"] = username
+    if language_code:
+        user["language_code"] = language_code
     return user
 
 
@@ -254,8 +261,10 @@ class FakeBotAPI:
         chat_type: str = "private",
         forward_from_chat: dict[str, Any] | None = None,
         sender_chat_id: int | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
-        """A message update (commands get a bot_command entity, like real clients send)."""
+        """A message update (commands get a bot_command entity, like real clients send);
+        ``language_code`` is the sender's Telegram interface language."""
         user_id = chat_id if user_id is None else user_id
         message: dict[str, Any] = {
             "message_id": next(self._incoming_ids),
@@ -267,7 +276,7 @@ class FakeBotAPI:
             message["sender_chat"] = _chat(sender_chat_id, chat_type)
             message["from"] = {"id": 1087968824, "is_bot": True, "first_name": "Group"}
         else:
-            message["from"] = _user(user_id)
+            message["from"] = _user(user_id, language_code=language_code)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             message["entities"] = [
@@ -290,7 +299,14 @@ class FakeBotAPI:
         """A user types ``text`` in ``chat_id``."""
         return self.push_update(self.message_update(text, chat_id=chat_id, **kwargs))
 
-    def press(self, message: SentMessage, data: str, *, user_id: int | None = None) -> int:
+    def press(
+        self,
+        message: SentMessage,
+        data: str,
+        *,
+        user_id: int | None = None,
+        language_code: str | None = None,
+    ) -> int:
         """A user presses the inline button with ``data`` under one of the bot's messages."""
         user_id = message.chat_id if user_id is None else user_id
         chat_type = "private" if message.chat_id > 0 else "supergroup"
@@ -298,7 +314,7 @@ class FakeBotAPI:
             {
                 "callback_query": {
                     "id": str(next(self._incoming_ids)),
-                    "from": _user(user_id),
+                    "from": _user(user_id, language_code=language_code),
                     "chat_instance": str(message.chat_id),
                     "data": data,
                     "message": {

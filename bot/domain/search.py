@@ -18,9 +18,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.domain.marks import N_
+
 MAX_SEARCH_TERMS = 12
 MIN_PREFIX_CHARS = 2
-SEARCH_SYNTAX = (
+SEARCH_SYNTAX = N_(
     'all words must match; Bas* finds words starting with "Bas"; "car bomb" finds the exact phrase'
 )
 

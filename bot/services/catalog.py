@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.domain import ActorRef, Location, SubscriptionKind
 from bot.domain.views import Resolution, Target
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from bot.services.lookup import ActorLookup, PlaceEntry, PlaceLookup, near_city
 from storage.base import Storage
 
@@ -30,7 +30,7 @@ SUGGESTIONS = 5
 NAMESAKE = 100  # a governorate this many times bigger than every place of its name wins
 DOMINANCE = 10  # a place this many times bigger than the next match with its name wins outright
 TYPO_CHECK_BELOW = 200_000  # matches smaller than this may be a typo of a far bigger place
-TIMEZONE_USAGE = "Use an IANA zone such as Asia/Baghdad or Europe/Berlin, or a city name."
+TIMEZONE_USAGE = N_("Use an IANA zone such as Asia/Baghdad or Europe/Berlin, or a city name.")
 _ADMIN1_SUFFIX = re.compile(r"\s+(?:governorate|province|gov\.?|muhafazat)$", re.IGNORECASE)
 _UTC_OFFSET = re.compile(r"^(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _CITY_SUFFIX = re.compile(r"\s+(?:city|town)$", re.IGNORECASE)
@@ -327,7 +327,10 @@ class CatalogService:
             if entry.timezone
         ]
         raise UserError(
-            f"I don't know the timezone {query!r}.", suggestions=suggestions, usage=TIMEZONE_USAGE
+            "I don't know the timezone “{text}”.",
+            values={"text": query},
+            suggestions=suggestions,
+            usage=TIMEZONE_USAGE,
         )
 
 
@@ -338,8 +341,8 @@ def _offset_zone(sign: str, hours: int, minutes: str | None) -> str:
     """ "UTC+3" -> "Etc/GMT-3" (POSIX zone names count the other way round)."""
     if (minutes and int(minutes)) or hours > (14 if sign == "+" else 12):
         raise UserError(
-            f"There is no fixed zone for UTC{sign}{hours}:{minutes or '00'}; "
-            "give a city instead, e.g. /timezone Tehran.",
+            "There is no fixed zone for {zone}; give a city instead, e.g. /timezone Tehran.",
+            values={"zone": f"UTC{sign}{hours}:{minutes or '00'}"},
             usage=TIMEZONE_USAGE,
         )
     if hours == 0:

@@ -16,12 +16,12 @@ from bot.domain import Chat, ChatType
 from bot.domain.views import ChatSettings
 from bot.ports import Clock
 from bot.services.catalog import CatalogService
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from storage.base import Storage
 
-DIGEST_TIME_USAGE = "Example: /digest_time 07:00 (your local time) or /digest_time off"
-QUIET_USAGE = "Example: /quiet 22:00-07:00 or /quiet off"
-LANGUAGE_USAGE = "Example: /language en"
+DIGEST_TIME_USAGE = N_("Example: /digest_time 07:00 (your local time) or /digest_time off")
+QUIET_USAGE = N_("Example: /quiet 22:00-07:00 or /quiet off")
+LANGUAGE_USAGE = N_("Example: /language ar or /language en")
 _OFF = {"off", "none", "stop", "disable", "disabled", "no", "0"}
 _CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:[-_][a-z]{2,4})?$")
@@ -40,7 +40,11 @@ def parse_clock(text: str, *, usage: str = DIGEST_TIME_USAGE) -> dt.time:
                 hours = hours % 12 + (12 if meridiem.startswith("p") else 0)
         if hours < 24 and minutes < 60:
             return dt.time(hours, minutes)
-    raise UserError(f"{text.strip()!r} is not a time of day (use HH:MM, 24-hour).", usage=usage)
+    raise UserError(
+        "“{text}” is not a time of day (use HH:MM, 24-hour).",
+        values={"text": text.strip()},
+        usage=usage,
+    )
 
 
 def is_off(text: str) -> bool:
@@ -106,8 +110,12 @@ class ChatService:
         title: str | None = None,
         *,
         reactivate: bool = True,
+        language: str | None = None,
     ) -> Chat:
         """The stored chat, created with default settings on first contact.
+
+        ``language`` is the interface language a new chat starts with (a private chat: the
+        user's Telegram language); an existing chat keeps the one it has.
 
         A message from a chat proves it can be reached again, so an inactive chat is
         reactivated unless ``reactivate`` is False.
@@ -132,6 +140,7 @@ class ChatService:
             timezone=self._settings.sitrep_timezone,
             digest_time=self._default_digest_time(),
             created_at=now,
+            language=language or "en",
         )
         chat.last_digest_date = self._skip_today_if_passed(chat, now)
         stored = await self._storage.chats.upsert(chat)
@@ -142,6 +151,7 @@ class ChatService:
                 "timezone": chat.timezone,
                 "digest_time": chat.digest_time,
                 "last_digest_date": chat.last_digest_date,
+                "language": chat.language,
             }
         )
 
@@ -186,7 +196,9 @@ class ChatService:
         choice = text.strip().lower()
         if choice not in ("on", "off", "yes", "no"):
             raise UserError(
-                f"{text.strip()!r} is neither on nor off.", usage="Example: /digest_chart on"
+                "“{text}” is neither on nor off.",
+                values={"text": text.strip()},
+                usage=N_("Example: /digest_chart on"),
             )
         chat.digest_chart = choice in ("on", "yes")
         return await self._save(chat)
@@ -199,7 +211,9 @@ class ChatService:
             return await self._save(chat)
         start_text, sep, end_text = text.replace("–", "-").replace(" to ", "-").partition("-")
         if not sep:
-            raise UserError(f"{text.strip()!r} is not a time range.", usage=QUIET_USAGE)
+            raise UserError(
+                "“{text}” is not a time range.", values={"text": text.strip()}, usage=QUIET_USAGE
+            )
         start = parse_clock(start_text, usage=QUIET_USAGE)
         end = parse_clock(end_text, usage=QUIET_USAGE)
         if start == end:
@@ -213,10 +227,19 @@ class ChatService:
         """Set the chat's language code ("en", "ar")."""
         cleaned = code.strip().lower()
         if not _LANGUAGE.match(cleaned):
-            raise UserError(f"{code.strip()!r} is not a language code.", usage=LANGUAGE_USAGE)
+            raise UserError(
+                "“{text}” is not a language code.",
+                values={"text": code.strip()},
+                usage=LANGUAGE_USAGE,
+            )
         chat = await self.get(chat_id)
         chat.language = cleaned
         return await self._save(chat)
+
+    async def language_of(self, chat_id: int) -> str:
+        """The chat's interface language ("en" for a chat never seen)."""
+        chat = await self._storage.chats.get(chat_id)
+        return chat.language if chat is not None else "en"
 
     async def settings(self, chat_id: int) -> ChatSettings:
         """The chat's settings, subscriptions, next digest time and whether it is quiet now."""

@@ -56,7 +56,10 @@ def demo_reports(path: Path | None = None) -> list[DemoReport]:
         try:
             reports.append(DemoReport.model_validate(json.loads(line)))
         except (ValueError, ValidationError) as exc:
-            raise UserError(f"demo file line {number} is not a valid report: {exc}") from None
+            raise UserError(
+                "demo file line {number} is not a valid report: {reason}",
+                values={"number": number, "reason": exc},
+            ) from None
     return sorted(reports, key=lambda report: report.published_at)
 
 

@@ -185,14 +185,18 @@ class FeedService:
             await self._fetcher.precheck(url)
             result = await self._fetcher.fetch(url, accept=FEED_ACCEPT)
         except FetchError as exc:
-            raise UserError(f"I could not fetch that feed: {_refusal(exc)}") from None
+            raise UserError(
+                "I could not fetch that feed: {reason}", values={"reason": _refusal(exc)}
+            ) from None
         try:
             parsed = parse_feed(result.content)
         except FeedParseError as exc:
             # A site's home page usually names its feed: follow the first announced one.
             discovered = discover_feed_links(result.content, result.url)
             if not discovered:
-                raise UserError(f"That address does not give a feed: {exc}.") from None
+                raise UserError(
+                    "That address does not give a feed: {reason}.", values={"reason": exc}
+                ) from None
             url = discovered[0]
             for existing in await self._storage.feeds.list():
                 if existing.url == url:
@@ -215,12 +219,15 @@ class FeedService:
             result = await self._fetcher.fetch(url, accept=FEED_ACCEPT)
         except FetchError as exc:
             raise UserError(
-                f"I could not fetch the feed that page names: {_refusal(exc)}"
+                "I could not fetch the feed that page names: {reason}",
+                values={"reason": _refusal(exc)},
             ) from None
         try:
             return parse_feed(result.content)
         except FeedParseError as exc:
-            raise UserError(f"The feed that page names is not readable: {exc}.") from None
+            raise UserError(
+                "The feed that page names is not readable: {reason}.", values={"reason": exc}
+            ) from None
 
     async def remove(self, feed_id: int) -> bool:
         """Delete a feed; False when there was none with that id."""
@@ -252,7 +259,7 @@ class FeedService:
         summary = PollSummary()
         feed = await self._storage.feeds.get(feed_id)
         if feed is None:
-            raise UserError(f"There is no feed number {feed_id}.")
+            raise UserError("There is no feed number {number}.", values={"number": feed_id})
         async with self._poll_lock:
             await self._poll_one(feed, summary)
         return summary
@@ -472,9 +479,13 @@ class FeedService:
             page = await self._fetcher.fetch(url, accept=HTML_ACCEPT)
             article = extract_article(page.content, url=page.url, charset=page.charset)
         except FetchError as exc:
-            raise UserError(f"I could not fetch that page: {_refusal(exc)}") from None
+            raise UserError(
+                "I could not fetch that page: {reason}", values={"reason": _refusal(exc)}
+            ) from None
         except ArticleError as exc:
-            raise UserError(f"I could not read an article on that page: {exc}.") from None
+            raise UserError(
+                "I could not read an article on that page: {reason}.", values={"reason": exc}
+            ) from None
         report = make_report(
             article.text,
             fetched_at=self._clock.now(),

@@ -119,9 +119,11 @@ class ImportService:
     def resolve_format(self, path: Path, fmt: str = "auto") -> str:
         """ "jsonl" or "acled" for a file (``auto`` looks at the name and first line)."""
         if fmt not in FORMATS:
-            raise UserError(f"Unknown format {fmt!r}; use auto, jsonl or acled.")
+            raise UserError(
+                "Unknown format “{text}”; use auto, jsonl or acled.", values={"text": fmt}
+            )
         if not path.is_file():
-            raise UserError(f"There is no file at {path}.")
+            raise UserError("There is no file at {path}.", values={"path": path})
         if fmt != "auto":
             return fmt
         try:
@@ -143,9 +145,12 @@ class ImportService:
             else:
                 await self._import_acled(path, summary, done, mark_key, progress)
         except UnicodeDecodeError:
-            raise UserError(f"{path} is not UTF-8 text.") from None
+            raise UserError("{path} is not UTF-8 text.", values={"path": path}) from None
         except OSError as exc:
-            raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+            raise UserError(
+                "Cannot read {path}: {reason}.",
+                values={"path": path, "reason": exc.strerror or exc},
+            ) from None
         return summary
 
     async def rows_done(self, path: Path, fmt: str = "auto") -> int:

@@ -129,8 +129,9 @@ class IngestService:
         limit = self._settings.sitrep_max_input_chars
         if len(text) > limit:
             raise UserError(
-                f"That text is too long for me ({len(text):,} characters; "
-                f"the limit is {limit:,}). Send the part about the incident."
+                "That text is too long for me ({count} characters; the limit is {limit}). "
+                "Send the part about the incident.",
+                values={"count": f"{len(text):,}", "limit": f"{limit:,}"},
             )
 
     def _check_text(self, text: str) -> None:

@@ -11,7 +11,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from bot.domain.views import Period
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from bot.services.period_words import (
     MONTH_NAMES,
     MONTHS,
@@ -22,7 +22,7 @@ from bot.services.period_words import (
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 3660  # ten years is more than the archive holds; beyond that is a typo
-PERIOD_USAGE = (
+PERIOD_USAGE = N_(
     "Periods look like 24h, 7d, past 3 days, today, yesterday, this week, since Monday, "
     "August 2022, 2022, since 2022-08-29 or 2022-08-29..2022-09-01."
 )
@@ -96,7 +96,9 @@ def _parse_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise UserError(
-            f"{text!r} is not a valid date (use YYYY-MM-DD).", usage=PERIOD_USAGE
+            "“{text}” is not a valid date (use YYYY-MM-DD).",
+            values={"text": text},
+            usage=PERIOD_USAGE,
         ) from None
 
 
@@ -126,11 +128,12 @@ def _date_range(first: dt.date, last: dt.date, now: dt.datetime, zone: ZoneInfo)
     """The whole days from ``first`` to ``last`` (one day when equal), checked for sense."""
     if last < first:
         raise UserError(
-            f"The period ends ({last.isoformat()}) before it starts ({first.isoformat()}).",
+            "The period ends ({last}) before it starts ({first}).",
+            values={"last": last.isoformat(), "first": first.isoformat()},
             usage=PERIOD_USAGE,
         )
     if first > now.astimezone(zone).date():
-        raise UserError(f"{first.isoformat()} is in the future.", usage=PERIOD_USAGE)
+        raise _in_future(first)
     if (last - first).days > MAX_DAYS:
         raise UserError("That period is too long (ten years at most).", usage=PERIOD_USAGE)
     label = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
@@ -166,7 +169,7 @@ def parse_period(text: str | None, now: dt.datetime, tz: ZoneInfo | str = "UTC")
     if since_match := _SINCE.match(cleaned):
         start = _parse_date(since_match.group(1))
         if start > local_today:
-            raise UserError(f"{start.isoformat()} is in the future.", usage=PERIOD_USAGE)
+            raise _in_future(start)
         if (local_today - start).days > MAX_DAYS:
             raise UserError("That period is too long (ten years at most).", usage=PERIOD_USAGE)
         return _make(_local_midnight(start, zone), now, f"since {start.isoformat()}", zone)
@@ -184,7 +187,7 @@ def parse_period(text: str | None, now: dt.datetime, tz: ZoneInfo | str = "UTC")
         amount_text, unit_text = relative.groups()
         unit = _UNITS.get(unit_text)
         if unit is None:
-            raise UserError(f"I don't understand the period {text!r}.", usage=PERIOD_USAGE)
+            raise _not_understood(text)
         amount = int(amount_text) if amount_text else 1
         if amount <= 0:
             raise UserError("A period must be at least 1 hour long.", usage=PERIOD_USAGE)
@@ -194,7 +197,19 @@ def parse_period(text: str | None, now: dt.datetime, tz: ZoneInfo | str = "UTC")
         label = f"last {amount} {word}s" if amount != 1 else f"last {word}"
         return _make(now - dt.timedelta(hours=amount * hours), now, label, zone)
 
-    raise UserError(f"I don't understand the period {text!r}.", usage=PERIOD_USAGE)
+    raise _not_understood(text)
+
+
+def _in_future(day: dt.date) -> UserError:
+    return UserError(
+        "{day} is in the future.", values={"day": day.isoformat()}, usage=PERIOD_USAGE
+    )
+
+
+def _not_understood(text: str | None) -> UserError:
+    return UserError(
+        "I don't understand the period “{text}”.", values={"text": text}, usage=PERIOD_USAGE
+    )
 
 
 def previous_period(period: Period, tz: ZoneInfo | str = "UTC") -> Period:
@@ -271,7 +286,9 @@ def _whole_days(
     """Whole local days ``first``..``last``, cut at now; refused when it has not begun."""
     local_today = now.astimezone(zone).date()
     if first > local_today:
-        raise UserError(f"{label} has not begun yet.", usage=PERIOD_USAGE)
+        raise UserError(
+            "{period} has not begun yet.", values={"period": label}, usage=PERIOD_USAGE
+        )
     if (local_today - first).days > MAX_DAYS:
         raise UserError("That is too long ago (ten years at most).", usage=PERIOD_USAGE)
     until = min(now, _local_midnight(last + dt.timedelta(days=1), zone))

@@ -19,7 +19,7 @@ from bot.domain.search import MAX_SEARCH_TERMS, SearchSyntaxError, parse_search
 from bot.domain.views import IncidentDetail, IncidentPage, Period, StatsResult, Target, Totals
 from bot.ports import Clock
 from bot.services.catalog import CatalogService
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from bot.services.periods import MAX_DAYS, parse_period, previous_period
 from storage.base import IncidentQuery, IncidentStats, Storage
 
@@ -29,7 +29,7 @@ MAX_LATEST = 50
 SCAN_LIMIT = 10_000  # the most incidents one filtered query pulls into memory
 SEARCH_LIMIT = 200  # search results kept for paging; nobody pages past 40 screens
 MAX_SEARCH_WORDS = MAX_SEARCH_TERMS
-SEARCH_USAGE = 'Examples: /search drone Sinjar, /search Bas*, /search "car bomb"'
+SEARCH_USAGE = N_('Examples: /search drone Sinjar, /search Bas*, /search "car bomb"')
 WIDER_PERIODS = ("30d", "1y")  # tried in turn when a bare /stats finds a quiet week
 _POINTLIKE = (GeoPrecision.POINT, GeoPrecision.NEAR)
 _PLACE_KEYS_CACHE_SIZE = 4096
@@ -237,7 +237,11 @@ class QueryService:
         """One incident with all its sources and its revision history."""
         incident = await self._storage.incidents.get(incident_id)
         if incident is None:
-            raise UserError(f"There is no incident #{incident_id}.", usage="Example: /incident 12")
+            raise UserError(
+                "There is no incident #{number}.",
+                values={"number": incident_id},
+                usage=N_("Example: /incident 12"),
+            )
         revisions = await self._storage.incidents.revisions(incident_id)
         return IncidentDetail(
             incident=incident, revisions=revisions, min_confidence=self._min_confidence

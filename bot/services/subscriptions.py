@@ -13,7 +13,7 @@ from bot.domain import Subscription, SubscriptionKind
 from bot.domain.views import Target
 from bot.ports import Clock
 from bot.services.catalog import CatalogService
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from storage.base import IncidentQuery, Storage
 
 MAX_SUBSCRIPTIONS = 50  # per chat; more than this is a feed, not a watch list
@@ -22,7 +22,7 @@ PAYLOAD_MAX = 64
 _PAYLOAD_SAFE = re.compile(r"^[A-Za-z0-9_-]+$")
 _PAYLOAD = re.compile(r"^sub_(place|admin1|actor)_([A-Za-z0-9_-]+)$")
 _MIN_KILLED = re.compile(r"(?:^|\s)min_?killed\s*[=:]?\s*(\S+)\s*$", re.IGNORECASE)
-MIN_KILLED_USAGE = "Example: /subscribe Basra min_killed=3"
+MIN_KILLED_USAGE = N_("Example: /subscribe Basra min_killed=3")
 
 
 def payload_for(target: Target) -> str | None:
@@ -63,7 +63,8 @@ def split_min_killed(text: str) -> tuple[str, int]:
     raw = match.group(1)
     if not raw.isdigit() or int(raw) > MAX_MIN_KILLED:
         raise UserError(
-            f"min_killed must be a whole number from 0 to {MAX_MIN_KILLED}, not {raw!r}.",
+            "min_killed must be a whole number from 0 to {most}, not “{text}”.",
+            values={"most": MAX_MIN_KILLED, "text": raw},
             usage=MIN_KILLED_USAGE,
         )
     return text[: match.start()].strip(), int(raw)
@@ -87,7 +88,9 @@ class SubscriptionService:
         """
         if min_killed < 0 or min_killed > MAX_MIN_KILLED:
             raise UserError(
-                f"min_killed must be from 0 to {MAX_MIN_KILLED}.", usage=MIN_KILLED_USAGE
+                "min_killed must be from 0 to {most}.",
+                values={"most": MAX_MIN_KILLED},
+                usage=MIN_KILLED_USAGE,
             )
         existing = await self._storage.subscriptions.for_chat(chat_id)
         for subscription in existing:
@@ -95,8 +98,9 @@ class SubscriptionService:
                 return subscription, False
         if len(existing) >= MAX_SUBSCRIPTIONS:
             raise UserError(
-                f"This chat already follows {MAX_SUBSCRIPTIONS} things; remove some first.",
-                usage="See /subscriptions",
+                "This chat already follows {most} things; remove some first.",
+                values={"most": MAX_SUBSCRIPTIONS},
+                usage=N_("See /subscriptions"),
             )
         return await self._storage.subscriptions.add(
             Subscription(
@@ -113,7 +117,7 @@ class SubscriptionService:
         """Subscribe from a /start deep-link payload; UserError when it is unknown."""
         target = await self.target_from_payload(payload)
         if target is None:
-            raise UserError("That link does not point to anything I know.", usage="Try /help")
+            raise UserError("That link does not point to anything I know.", usage=N_("Try /help"))
         return await self.subscribe(chat_id, target)
 
     async def target_from_payload(self, payload: str) -> Target | None:

@@ -78,7 +78,7 @@ class TestDemo:
         code, output = run_cli(["chat"], tmp_path, stdin="1\n/settings\n9\n")
         assert code == 0
         assert "There are no buttons to press here." in output
-        assert "There is no button 9 here; press 1 to 3." in output
+        assert "There is no button 9 here; press 1 to 5." in output
         assert "too short to be a report" not in output
 
     def test_a_number_presses_only_a_button_of_the_latest_message(self, tmp_path: Path) -> None:

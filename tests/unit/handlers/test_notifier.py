@@ -245,3 +245,60 @@ class TestChartPayload:
         api.faults.append(Fault("403", method="sendPhoto"))
         result = await notifier.send(message(self.chart_payload(), OutboxKind.DIGEST), None)
         assert result.status is SendStatus.BLOCKED
+
+
+class TestInTheChatsLanguage:
+    """Alerts, updates and the digest chart go out in each chat's language."""
+
+    @pytest.fixture
+    async def arabic(self, api: FakeBotAPI) -> AsyncIterator[TelegramNotifier]:
+        async def language_of(chat_id: int) -> str:
+            return "ar" if chat_id == 77 else "en"
+
+        bot = Bot(TOKEN, base_url=api.base_url, request=HTTPXRequest(read_timeout=0.5))
+        async with bot:
+            yield TelegramNotifier(bot, secrets=(TOKEN,), sleep=_no_sleep, language_of=language_of)
+
+    async def test_an_alert_in_arabic(self, api: FakeBotAPI, arabic: TelegramNotifier) -> None:
+        # A first alert after a rise carries the services' English note: not shown in Arabic
+        # (the card gives the figures as they are now).
+        await arabic.send(message(alert_payload(note="death toll rose from 1 to 3")), None)
+        [sent] = api.sent_to(77)
+        assert "🚨 حادثة جديدة" in sent.text
+        assert "البصرة" in sent.text
+        assert "New incident" not in sent.text
+        assert "death toll" not in sent.text
+
+    async def test_an_update_says_what_changed_in_arabic(
+        self, api: FakeBotAPI, arabic: TelegramNotifier
+    ) -> None:
+        payload = alert_payload(
+            note="death toll rose from 3 to 5 (police)",
+            changes={"killed": {"old": "3", "new": "at least 5"}},
+        )
+        await arabic.send(message(payload, OutboxKind.UPDATE), 1234)
+        [sent] = api.sent_to(77)
+        assert "🔄 تحديث" in sent.text
+        assert "حصيلة القتلى الآن 5 على الأقل (كانت 3)" in sent.text
+        assert "death toll" not in sent.text
+
+    async def test_the_digest_chart_caption_in_arabic(
+        self, api: FakeBotAPI, arabic: TelegramNotifier
+    ) -> None:
+        payload = TestChartPayload.chart_payload()
+        result = await arabic.send(message(payload, OutboxKind.DIGEST), None)
+        assert result.status is SendStatus.SENT
+        [photo] = api.photos_to(77)
+        assert photo.data.startswith(b"\x89PNG\r\n\x1a\n")
+        assert "الحوادث والقتلى" in photo.caption
+
+    async def test_a_failing_language_lookup_sends_in_english(self, api: FakeBotAPI) -> None:
+        async def broken(chat_id: int) -> str:
+            raise OSError("database is locked")
+
+        bot = Bot(TOKEN, base_url=api.base_url, request=HTTPXRequest(read_timeout=0.5))
+        async with bot:
+            notifier = TelegramNotifier(bot, sleep=_no_sleep, language_of=broken)
+            result = await notifier.send(message(alert_payload()), None)
+        assert result.status is SendStatus.SENT
+        assert "New incident" in api.sent_to(77)[0].text

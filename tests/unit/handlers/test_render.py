@@ -32,7 +32,7 @@ from bot.domain.views import (
     Target,
     Totals,
 )
-from handlers import render, render_admin
+from handlers import render, render_admin, render_summary
 from handlers.html import to_plain
 from handlers.outbox_render import render_outbox
 from tests.unit.handlers.conftest import basra_incident
@@ -98,7 +98,7 @@ class TestIncidentCard:
 
 class TestDigest:
     def test_nothing_reported(self) -> None:
-        text = to_plain(render.digest_message(digest([], previous_total=2)))
+        text = to_plain(render_summary.digest_message(digest([], previous_total=2)))
         assert "Nothing reported in your areas" in text
         assert "Basra, Mosul" in text
 
@@ -115,7 +115,7 @@ class TestDigest:
             DigestGroup(governorate="Nineveh", total=0, cities=[]),
         ]
         text = to_plain(
-            render.digest_message(
+            render_summary.digest_message(
                 digest(groups, total=2, killed=10, previous_total=5, previous_killed=4)
             )
         )
@@ -150,7 +150,7 @@ class TestStatsAndOutbox:
             period=period,
             previous_period=period.model_copy(update={"label": "the 7 days before"}),
         )
-        text = to_plain(render.stats_message(result))
+        text = to_plain(render_summary.stats_message(result))
         assert "Incidents: 4 (same as before)" in text
         assert "Killed: 9 (+6 vs before)" in text
         assert "Battles: 4" in text
@@ -170,7 +170,7 @@ class TestStatsAndOutbox:
             previous_period=period.model_copy(update={"label": "the 30 days before"}),
             widened_from="last 7 days",
         )
-        text = to_plain(render.stats_message(result))
+        text = to_plain(render_summary.stats_message(result))
         assert "All areas — last 30 days" in text
         assert "Nothing in the last 7 days, so this looks further back." in text
         assert "e.g. /stats 7d" in text
@@ -196,7 +196,7 @@ class TestStatsAndOutbox:
             previous_period=period.model_copy(update={"label": "the 30 days before"}),
             target=target,
         )
-        html = render.stats_message(result)
+        html = render_summary.stats_message(result)
         assert "&lt;Ahl&gt;" in html
         assert "To look further back: /stats Asaib <Ahl> al-Haq" in to_plain(html)
 
@@ -294,7 +294,7 @@ class TestListLineSides:
     def test_digest_lines_name_the_sides(self) -> None:
         city = DigestCity(name="Basra", incidents=[_two_sided()])
         group = DigestGroup(governorate="Basra", total=1, killed=4, injured=0, cities=[city])
-        text = to_plain(render.digest_message(digest([group], total=1, killed=4)))
+        text = to_plain(render_summary.digest_message(digest([group], total=1, killed=4)))
         assert "Saraya al-Salam vs Asaib Ahl al-Haq" in text
 
 
@@ -311,7 +311,7 @@ class TestUnknownIsNotZero:
         result = StatsResult(
             current=current, previous=Totals(), period=period, previous_period=period
         )
-        text = to_plain(render.stats_message(result))
+        text = to_plain(render_summary.stats_message(result))
         assert "Injured: 0" not in text
         assert "Injured: not reported" in text
         assert "Killed: 3" in text
@@ -319,7 +319,7 @@ class TestUnknownIsNotZero:
     def test_digest_without_injured_figures_does_not_say_zero(self) -> None:
         city = DigestCity(name="Basra", incidents=[basra_incident(killed=3)], killed=3)
         group = DigestGroup(governorate="Basra", total=1, killed=3, cities=[city])
-        text = to_plain(render.digest_message(digest([group], total=1, killed=3)))
+        text = to_plain(render_summary.digest_message(digest([group], total=1, killed=3)))
         assert "0 injured" not in text
 
     def test_a_card_without_figures_does_not_claim_none_were_hurt(self) -> None:
@@ -334,7 +334,7 @@ class TestUnknownIsNotZero:
 class TestDigestLateReports:
     def test_late_reports_of_older_events_are_listed_apart(self) -> None:
         old = basra_incident(killed=5, day=dt.date(2019, 3, 1)).model_copy(update={"id": 40})
-        text = to_plain(render.digest_message(digest([], late=[old])))
+        text = to_plain(render_summary.digest_message(digest([], late=[old])))
         assert "Nothing reported in your areas" in text
         late_part = text.split("Late reports", 1)[1]
         assert "1 Mar 2019" in late_part

@@ -250,3 +250,36 @@ class TestDigestChartSetting:
         chat = await bot.context.storage.chats.get(-100)
         assert chat is not None
         assert chat.digest_chart is False
+
+
+ARABIC_USER = {"from": {"id": 1, "is_bot": False, "first_name": "U", "language_code": "ar"}}
+
+
+class TestPicturesInArabic:
+    async def test_the_map_caption_is_arabic(self, bot: Harness, tiles: LocalHTTPServer) -> None:
+        await bot.ingest("A", located(4))
+        serve_tiles_for(tiles, basra_map_points())
+        calls = await bot.send("/map Basra", extra=ARABIC_USER)
+        [photo] = photos(calls)
+        assert_real_png(photo.params["photo"], (1024, 768))
+        caption = str(photo.params["caption"])
+        assert "البصرة" in caption
+        assert "قتلى: 4" in caption
+        assert "killed" not in caption
+
+    async def test_without_tiles_the_places_are_listed_in_arabic(
+        self, bot: Harness, tiles: LocalHTTPServer
+    ) -> None:
+        await bot.ingest("A", located(4))
+        serve_tiles_for(tiles, basra_map_points(), status=503)
+        calls = await bot.send("/map Basra", extra=ARABIC_USER)
+        [text] = texts(calls)
+        assert "تعذّر رسم الخريطة" in text
+        assert "/incident 1" in text
+
+    async def test_the_stats_chart_is_drawn_with_arabic_words(self, bot: Harness) -> None:
+        await bot.ingest("A", located(4, day=START.date()))
+        calls = await bot.send("/stats", extra=ARABIC_USER)
+        [photo] = photos(calls)
+        assert_real_png(photo.params["photo"], (1280, 960))
+        assert "الحوادث والقتلى" in str(photo.params["caption"])
