@@ -177,6 +177,38 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+# Words each pattern cannot match without (on lower-cased text): a pattern whose words are all
+# missing is not run. The numeric patterns need a digit instead.
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_NEEDED_WORDS: dict[str, tuple[str, ...]] = {
+    "month": _MONTH_STEMS,
+    "month_year": _MONTH_STEMS,
+    "dmy": _MONTH_STEMS,
+    "mdy": _MONTH_STEMS,
+    "weekday": ("day",),
+    "yesterday": ("yesterday", "night"),
+    "today": ("today", "tonight", "this", "same"),
+    "days_ago": ("ago",),
+    "relative_to_event": ("after", "before", "earlier", "later"),
+    "the_day": ("day",),
+    "week": ("week", "month", "year"),
+}
+_NEEDS_DIGIT = frozenset({"iso", "numeric", "dmy", "mdy", "month_year"})
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _patterns_for(text: str, ref: dt.date | None) -> list[tuple[str, re.Pattern[str]]]:
+    """The patterns that can match ``text`` (lower-cased) and resolve without/with ``ref``."""
+    has_digit = _DIGIT_RE.search(text) is not None
+    return [
+        (kind, pattern)
+        for kind, pattern in _PATTERNS
+        if (has_digit or kind not in _NEEDS_DIGIT)
+        and (ref is not None or kind not in _NEEDS_REFERENCE)
+        and any(word in text for word in _NEEDED_WORDS.get(kind, ("",)))
+    ]
+
+
 _EARLIER_RE = re.compile(r"\b(?:earlier|last|past|previous|ago|before)\b", re.IGNORECASE)
 # Cheap pre-check: no digit and none of these words, no date.
 _DATE_HINT = re.compile(
@@ -243,7 +275,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
 
     free = taken.free
 
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _patterns_for(text, ref):
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()):
                 continue

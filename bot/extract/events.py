@@ -85,9 +85,13 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                                            r"\s+(?:town|city|village)"),
 ]  # fmt: skip
 
-# One alternation with a named group per row: a single pass over each clause.
+# One alternation with a named group per row: a single pass over each clause. The word
+# boundary (and a letter: every trigger starts with one) is tested once per position, before
+# the alternation, instead of once per row.
 _COMBINED = re.compile(
-    "|".join(rf"(?P<t{i}>\b(?:{pattern}))" for i, (_, _, pattern) in enumerate(_TRIGGERS)),
+    r"\b(?=[a-z])(?:"
+    + "|".join(rf"(?P<t{i}>{pattern})" for i, (_, _, pattern) in enumerate(_TRIGGERS))
+    + ")",
     _ON_LOWERED,
 )
 _BY_GROUP = {f"t{i}": (sub, weight) for i, (sub, weight, _) in enumerate(_TRIGGERS)}
