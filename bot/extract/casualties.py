@@ -21,6 +21,7 @@ from bot.extract.figure_words import (
     AGGREGATE_PERFECT,
     BETWEEN,
     BODIES,
+    BODIES_WORDS,
     GROUP_NOUN,
     HINT,
     MOD,
@@ -30,6 +31,7 @@ from bot.extract.figure_words import (
     NAMED_SUBJECT,
     NOT_A_NAME,
     NOUN_FORM,
+    NOUN_FORM_WORDS,
     OF_THEM,
     ONE_PERSON,
     PERFECT,
@@ -40,6 +42,7 @@ from bot.extract.figure_words import (
     SUBSET_BEFORE,
     TOLL,
     TOLL_PUT,
+    TOLL_WORDS,
     VERB_FIRST,
     Figure,
     FigureKind,
@@ -50,6 +53,7 @@ from bot.extract.figure_words import (
     combine_status,
     coordinated,
     find_none,
+    has_any,
     is_generic,
     is_year,
     kind_of,
@@ -159,20 +163,21 @@ class _FigureReader:
         text = self.text
         figures = self.figures
         taken = self.taken
-        for match in BODIES.finditer(text):
-            num = match["num"] or match["num2"]
-            value = parse_number(num)
-            if value is not None and num not in {"a", "an", "the"}:
-                self._take(
-                    match,
-                    "killed",
-                    value[0],
-                    value[0],
-                    value[1],
-                    subject="bodies",
-                    generic=True,
-                    additive=False,
-                )
+        if has_any(text, BODIES_WORDS):
+            for match in BODIES.finditer(text):
+                num = match["num"] or match["num2"]
+                value = parse_number(num)
+                if value is not None and num not in {"a", "an", "the"}:
+                    self._take(
+                        match,
+                        "killed",
+                        value[0],
+                        value[0],
+                        value[1],
+                        subject="bodies",
+                        generic=True,
+                        additive=False,
+                    )
 
         for none in find_none(text):
             figures.append(none)
@@ -184,6 +189,8 @@ class _FigureReader:
         figures = self.figures
         taken = self.taken
         free = self.taken.free
+        if not has_any(text, TOLL_WORDS):
+            return
         for match in [*TOLL.finditer(text), *TOLL_PUT.finditer(text)]:
             value = parse_number(match["num"])
             if value is None or not free(match.start(), match.end()):
@@ -359,6 +366,8 @@ class _FigureReader:
     def noun_form(self) -> None:
         """Noun forms: "the deaths of 12 people", "12 injuries"."""
         text, free, subset = self.text, self.taken.free, self.subset
+        if not has_any(text, NOUN_FORM_WORDS):
+            return
         for match in NOUN_FORM.finditer(text):
             if not free(match.start(), match.end()) or subset(match.start()):
                 continue
