@@ -174,19 +174,6 @@ BODIES = re.compile(
     rf"transferred)\b",
     _ON_LOWERED,
 )
-# Words a pattern cannot match without (every alternative holds one): a clause with none of
-# them is not searched. Keep these beside the patterns when they change.
-BODIES_WORDS = ("bodies",)
-NOUN_FORM_WORDS = ("death", "killing", "martyrdom", "injur", "wounding", "arrest", "detention",
-                   "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
-TOLL_WORDS = ("toll", "number")  # TOLL and TOLL_PUT
-
-
-def has_any(text: str, words: Sequence[str]) -> bool:
-    """Whether ``text`` contains one of ``words`` (a cheap test before a costly pattern)."""
-    return any(word in text for word in words)
-
-
 SUBSET_BEFORE = re.compile(
     r"\b(?:including|among\s+them|among\s+those|among|of\s+whom|of\s+them|excluding)\s+$",
     _ON_LOWERED,
