@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
@@ -71,10 +72,17 @@ def reference_date(published_at: dt.datetime, timezone: str | None) -> dt.date:
     """The publication day in the place's timezone (23:30 UTC Thursday is Friday in Baghdad)."""
     if timezone:
         try:
-            return published_at.astimezone(ZoneInfo(timezone)).date()
+            return published_at.astimezone(_zone(timezone)).date()
         except (ZoneInfoNotFoundError, ValueError):
             pass
     return published_at.astimezone(dt.UTC).date()
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    """``ZoneInfo(name)``, kept: zoneinfo keeps only the last eight zones used, and a reader of
+    reports from many countries would load the zone file again for nearly every report."""
+    return ZoneInfo(name)
 
 
 _MONTH_RE = (
