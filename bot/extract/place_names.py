@@ -457,9 +457,11 @@ def _article_before(folded: str, start: int) -> int | None:
     are English words. Hyphens are spaces in the folded text, so the caller passes the
     original text's hyphen test.
     """
+    if start < 1 or folded[start - 1] != " ":
+        return None  # every article is followed by a space (or a hyphen, folded to one)
     for article in ARTICLES:
         begin = start - len(article) - 1
-        if begin < 0 or folded[begin : start - 1] != article or folded[start - 1] != " ":
+        if begin < 0 or folded[begin : start - 1] != article:
             continue
         if begin == 0 or not folded[begin - 1].isalnum():
             return begin
