@@ -189,18 +189,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # missing is not run. The numeric patterns need a digit instead.
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NEEDED_WORDS: dict[str, tuple[str, ...]] = {
-    "month": _MONTH_STEMS,
-    "month_year": _MONTH_STEMS,
-    "dmy": _MONTH_STEMS,
-    "mdy": _MONTH_STEMS,
-    "weekday": ("day",),
-    "yesterday": ("yesterday", "night"),
-    "today": ("today", "tonight", "this", "same"),
-    "days_ago": ("ago",),
+    "month": _MONTH_STEMS, "month_year": _MONTH_STEMS, "dmy": _MONTH_STEMS, "mdy": _MONTH_STEMS,
+    "weekday": ("day",), "yesterday": ("yesterday", "night"), "days_ago": ("ago",),
+    "today": ("today", "tonight", "this", "same"), "the_day": ("day",),
     "relative_to_event": ("after", "before", "earlier", "later"),
-    "the_day": ("day",),
     "week": ("week", "month", "year"),
-}
+}  # fmt: skip
 _NEEDS_DIGIT = frozenset({"iso", "numeric", "dmy", "mdy", "month_year"})
 _DIGIT_RE = re.compile(r"\d")
 
