@@ -15,6 +15,7 @@ __all__ = [
     "arabic_prefix_ok",
     "fold",
     "fold_with_offsets",
+    "hits_at",
     "match_key",
     "split_sentences",
     "strip_article",
@@ -313,6 +314,33 @@ def whole_word_hits(automaton: _KeyMatcher, folded: str) -> list[tuple[int, int,
     # tuple built per hit (hostile text has tens of thousands of hits).
     found.sort(key=itemgetter(1), reverse=True)
     found.sort(key=itemgetter(0))
+    return found
+
+
+class _PrefixMatcher(Protocol):
+    def longest_prefix(self, text: str) -> int: ...
+
+    def iter(self, text: str, start: int, end: int) -> Iterable[tuple[int, str]]: ...
+
+
+def hits_at(
+    automaton: _PrefixMatcher, folded: str, starts: Iterable[int], longest: int
+) -> list[tuple[int, int, str]]:
+    """``whole_word_hits`` of the keys that start at ``starts`` (ascending word starts), in
+    the same order: a walk from each start as far as the keys go (at most ``longest``
+    characters), not a scan of the whole text."""
+    found: list[tuple[int, int, str]] = []
+    size = len(folded)
+    for start in starts:
+        reach = automaton.longest_prefix(folded[start : start + longest])
+        if not reach:
+            continue
+        here = [
+            (start, end + 1, key)
+            for end, key in automaton.iter(folded, start, start + reach)
+            if end - len(key) + 1 == start and not (end + 1 < size and folded[end + 1].isalnum())
+        ]
+        found.extend(reversed(here))  # the longest first
     return found
 
 
