@@ -13,9 +13,9 @@ from bot.extract.lexicon import default_lexicon
 
 __all__ = [
     "arabic_prefix_ok",
+    "capitalised_hits",
     "fold",
     "fold_with_offsets",
-    "hits_at",
     "match_key",
     "split_sentences",
     "strip_article",
@@ -184,6 +184,7 @@ _ARTICLE_RE = re.compile(
     r"^(?:" + "|".join(map(re.escape, default_lexicon().arabic_articles)) + r")[-' ]+(?=\w)"
 )
 _ARABIC_ARTICLE = "\u0627\u0644"  # "ال"
+_ARTICLES = frozenset(default_lexicon().arabic_articles)
 
 
 _CLITICS = frozenset("وبلفك")
@@ -317,30 +318,47 @@ def whole_word_hits(automaton: _KeyMatcher, folded: str) -> list[tuple[int, int,
     return found
 
 
-class _PrefixMatcher(Protocol):
+class _KeyTrie(Protocol):
     def longest_prefix(self, text: str) -> int: ...
 
-    def iter(self, text: str, start: int, end: int) -> Iterable[tuple[int, str]]: ...
+    def exists(self, key: str) -> bool: ...
 
 
-def hits_at(
-    automaton: _PrefixMatcher, folded: str, starts: Iterable[int], longest: int
+_NOT_ALNUM = re.compile(r"[\W_]")
+
+
+def capitalised_hits(
+    trie: _KeyTrie, text: str, folded: str, offsets: list[int], longest: int
 ) -> list[tuple[int, int, str]]:
-    """``whole_word_hits`` of the keys that start at ``starts`` (ascending word starts), in
-    the same order: a walk from each start as far as the keys go (at most ``longest``
-    characters), not a scan of the whole text."""
-    found: list[tuple[int, int, str]] = []
+    """``whole_word_hits`` of the keys that can name a place in Latin letters, in the same
+    order: those starting at a word whose first letter is a capital, at a non-letter or at
+    an Arabic article ("al-Basra"); ``bot.extract.place_names`` rejects any other start.
+
+    Walks the trie from each such start (keys are at most ``longest`` long) instead of
+    scanning every character. Not for Arabic-script text (no capitals, and proclitics).
+    """
     size = len(folded)
-    for start in starts:
-        reach = automaton.longest_prefix(folded[start : start + longest])
-        if not reach:
-            continue
-        here = [
-            (start, end + 1, key)
-            for end, key in automaton.iter(folded, start, start + reach)
-            if end - len(key) + 1 == start and not (end + 1 < size and folded[end + 1].isalnum())
-        ]
-        found.extend(reversed(here))  # the longest first
+    breaks = [match.start() for match in _NOT_ALNUM.finditer(folded)]  # where words end
+    breaks.append(size)
+    found: list[tuple[int, int, str]] = []
+    prefix, exists, count = trie.longest_prefix, trie.exists, len(breaks)
+    start = 0
+    for index, word_end in enumerate(breaks):
+        if start < word_end:  # a word starts here
+            char = text[offsets[start]]
+            lower = char.isalpha() and not char.isupper()
+            if lower and folded[start:word_end] not in _ARTICLES:
+                start = word_end + 1
+                continue
+        if start < size:
+            reach = start + prefix(folded[start : start + longest])
+            last = index
+            while last < count and breaks[last] <= reach:
+                last += 1
+            for end in reversed(breaks[index:last]):  # the longest first
+                if end > start and exists(key := folded[start:end]):
+                    found.append((start, end, key))
+        start = word_end + 1
     return found
 
 

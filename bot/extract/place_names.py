@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -16,8 +16,8 @@ from typing import Any
 import ahocorasick
 
 from bot.extract.normalize import (
+    capitalised_hits,
     fold_with_offsets,
-    hits_at,
     is_arabic,
     match_key,
     strip_article,
@@ -91,8 +91,7 @@ class RunningText:
         if is_arabic(folded):  # Arabic names need no capital and may follow a proclitic
             found = whole_word_hits(automaton, folded)
         else:
-            starts = _capital_starts(text, folded, offsets)
-            found = hits_at(automaton, folded, starts, self._state.longest_key)
+            found = capitalised_hits(automaton, text, folded, offsets, self._state.longest_key)
         mentions: list[PlaceMention] = []
         cursor = 0
         for start, end, key in found:
@@ -374,20 +373,6 @@ _SENTENCE_WORDS = frozenset(
      "into", "between", "across", "north", "south", "east", "west", "central", "western",
      "eastern", "northern", "southern", "downtown", "province", "city", "district", "town"}
 )  # fmt: skip
-
-
-_NOT_ALNUM = re.compile(r"[\W_]")
-_ARTICLE_FIRST = frozenset(article[0] for article in ARTICLES)
-
-
-def _capital_starts(text: str, folded: str, offsets: list[int]) -> Iterator[int]:
-    """Word starts of ``folded`` where a name in Latin letters may begin: ``_accept`` takes
-    none that starts with a lower-case letter, unless that word may be an article."""
-    for start in (0, *(m.end() for m in _NOT_ALNUM.finditer(folded))):
-        if start < len(folded):
-            char = text[offsets[start]]
-            if not char.isalpha() or char.isupper() or char.lower() in _ARTICLE_FIRST:
-                yield start
 
 
 def _word_key(word: str) -> str:
