@@ -1,0 +1,226 @@
+"""The extraction shortcuts give the same answers as the full searches they stand in for.
+
+Each shortcut skips work that cannot change a result: a pattern is not run on text missing a
+word it needs, place names are looked up only from word starts that can begin one, a long
+anchored pattern starts near its source noun. These tests compare each shortcut with the
+full search on generated text (our own words and names, mixed case and punctuation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bot.extract import attribution, dates, events, place_roles
+from bot.extract.casualties import BODIES_WORDS, NOUN_FORM_WORDS, TOLL_WORDS, has_any
+from bot.extract.figure_words import BODIES, NOUN_FORM, TOLL, TOLL_PUT
+from bot.extract.gazetteer import Gazetteer
+from bot.extract.normalize import capitalised_hits, fold_with_offsets, whole_word_hits
+from bot.extract.place_index import PlaceMention
+from bot.extract.text import lower_same_length
+
+
+def _texts(words: list[str], joints: list[str], max_size: int = 14) -> st.SearchStrategy[str]:
+    """Text made of ``words`` joined by ``joints``."""
+    pair = st.tuples(st.sampled_from(words), st.sampled_from(joints))
+    return st.lists(pair, max_size=max_size).map(lambda parts: "".join(w + j for w, j in parts))
+
+
+_JOINTS = [" ", " ", " ", ", ", "-", " (", ") ", ". ", "; ", "'s ", "  ", "\n", " - "]
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.default()
+
+
+# --- place names from word starts --------------------------------------------------------
+
+_PLACE_WORDS = [
+    "Basra", "basra", "BASRA", "al-Basra", "Al-Basra", "al", "Al", "el", "as", "ash", "an",
+    "Sadr", "City", "city", "Sadr City", "Mosul", "mosul", "Kirkuk", "Tal Afar", "Tal", "Afar",
+    "Kabul", "Gao", "the", "in", "and", "at", "attack", "near", "province", "Province", "24",
+    "3rd", "Abu", "Ghraib", "Dar", "es", "Salaam", "Dar es Salaam", "Muqtada", "Lloyd",
+    "Austin", "Maiduguri", "Borno", "Ramadi", "Anbar", "al-Anbar", "Nineveh", "'Amarah",
+    "Sanaa", "Sana'a", "Aden", "Goma", "North", "Kivu", "São", "Tomé", "Łódź", "Ürümqi",
+    "éa", "Erbil", "erbil", "Eastern", "El", "Fasher", "El Fasher", "Hit", "hit", "Kut",
+]  # fmt: skip
+
+
+def _reference_mentions(gaz: Gazetteer, text: str) -> list[PlaceMention]:
+    """``find_mentions`` over every whole-word hit of the automaton (the full scan)."""
+    folded, offsets = fold_with_offsets(text, for_matching=True)
+    mentions: list[PlaceMention] = []
+    cursor = 0
+    for start, end, key in whole_word_hits(gaz._automaton(), folded):
+        if start < cursor:
+            continue
+        mention = gaz._accept(text, folded, offsets, (start, end), key, country=None)
+        if mention is not None:
+            mentions.append(mention)
+            cursor = end
+    variants = gaz._variant_mentions(text, mentions, country=None)
+    return sorted([*mentions, *variants], key=lambda m: m.start) if variants else mentions
+
+
+class TestPlacesFromWordStarts:
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts(_PLACE_WORDS, _JOINTS))
+    def test_finds_what_the_full_scan_finds(self, gaz: Gazetteer, text: str) -> None:
+        assert gaz.find_mentions(text) == _reference_mentions(gaz, text)
+
+    @settings(max_examples=200, deadline=None)
+    @given(text=_texts(_PLACE_WORDS, _JOINTS))
+    def test_hits_are_whole_word_hits_in_their_order(self, gaz: Gazetteer, text: str) -> None:
+        folded, offsets = fold_with_offsets(text, for_matching=True)
+        automaton = gaz._automaton()
+        fast = capitalised_hits(automaton, text, folded, offsets, gaz._state.longest_key)
+        kept = set(fast)
+        assert fast == [hit for hit in whole_word_hits(automaton, folded) if hit in kept]
+
+    def test_a_paragraph_of_names(self, gaz: Gazetteer) -> None:
+        text = (
+            "Gunmen attacked a checkpoint in al-Basra and near Sadr City on Monday; the "
+            "governor of Nineveh, speaking in Mosul, said the convoy was heading to Tal Afar."
+        )
+        found = [m.surface for m in gaz.find_mentions(text)]
+        assert found == ["al-Basra", "Sadr City", "Nineveh", "Mosul", "Tal Afar"]
+        assert found == [m.surface for m in _reference_mentions(gaz, text)]
+
+
+# --- date patterns skipped when a word they need is missing ------------------------------
+
+_DATE_WORDS = [
+    "on", "Monday", "last", "night", "overnight", "yesterday", "today", "tonight", "this",
+    "morning", "week", "weekend", "month", "year", "earlier", "in", "the", "same", "day",
+    "two", "days", "ago", "after", "before", "later", "previous", "next", "following", "3",
+    "12", "2024", "March", "Sept.", "mid-June", "late", "early", "since", "of", "2024-03-04",
+    "4/3/2024", "1st", "and", "-", "to", "killed", "Friday's", "a", "weeks",
+]  # fmt: skip
+
+
+class TestDatePatternWords:
+    @settings(max_examples=400, deadline=None)
+    @given(text=_texts(_DATE_WORDS, [" ", ", ", " ", "-"]), with_day=st.booleans())
+    def test_no_pattern_that_matches_is_skipped(self, text: str, with_day: bool) -> None:
+        low = lower_same_length(text)
+        ref = dt.date(2025, 3, 4) if with_day else None
+        kept = {kind for kind, _ in dates._patterns_for(low, ref)}
+        for kind, pattern in dates._PATTERNS:
+            if pattern.search(low) and (ref is not None or kind not in dates._NEEDS_REFERENCE):
+                assert kind in kept, (kind, low)
+
+    def test_dates_are_still_found(self) -> None:
+        text = "Gunmen struck on Monday, two days after 3 March 2025."
+        assert [d.surface for d in dates.find_dates(text, None)] == ["3 March 2025"]
+        found = dates.find_dates(text.replace(" 2025", ""), dt.date(2025, 3, 6))
+        assert [(d.surface.strip(), d.date, d.anchor_offset) for d in found] == [
+            ("Monday", dt.date(2025, 3, 3), None),
+            ("two days after", None, -2),
+            ("3 March", dt.date(2025, 3, 3), None),
+        ]
+
+
+# --- figure patterns skipped when a word they need is missing ----------------------------
+
+_FIGURE_WORDS = [
+    "the", "bodies", "body", "of", "12", "five", "people", "were", "found", "recovered",
+    "death", "deaths", "toll", "rose", "to", "number", "dead", "killed", "killing", "injuries",
+    "injured", "wounding", "arrests", "arrest", "detention", "abduction", "kidnapping",
+    "fatalities", "martyrdom", "at", "least", "put", "officials", "and", "more", "than",
+]  # fmt: skip
+
+
+class TestFigurePatternWords:
+    @settings(max_examples=600, deadline=None)
+    @given(text=_texts(_FIGURE_WORDS, [" ", " ", ", "], max_size=7))
+    @example("five dead")
+    @example("at least 12 fatalities")
+    @example("the bodies of 12 people were found")
+    @example("officials put the number of dead at five")
+    @example("the killing of five people")
+    def test_no_pattern_that_matches_is_skipped(self, text: str) -> None:
+        for pattern, words in (
+            (BODIES, BODIES_WORDS),
+            (NOUN_FORM, NOUN_FORM_WORDS),
+            (TOLL, TOLL_WORDS),
+            (TOLL_PUT, TOLL_WORDS),
+        ):
+            if pattern.search(text):
+                assert has_any(text, words), (pattern.pattern[:40], text)
+
+
+# --- attribution: the long before-said pattern started near its source noun --------------
+
+_SOURCE_WORDS = [
+    "the", "a", "Interior", "Ministry", "ministry", "of", "Health", "police", "Police",
+    "spokesman", "official", "officials", "told", "local", "security", "source", "(AFP)",
+    "later", "also", "has", "in", "Kirkuk", "for", "Mosul", "who", "said", "mischief", "group",
+    "chief", "Army", "army", "three", "several", "hospital", "director", "witnesses", "an",
+]  # fmt: skip
+
+
+class TestAttributionWindow:
+    @settings(max_examples=400, deadline=None)
+    @given(text=_texts(_SOURCE_WORDS, [" ", " ", " ", ", ", "-", "  "], max_size=30))
+    def test_same_match_as_the_full_search(self, text: str) -> None:
+        window = text[-100:]
+        full = attribution._BEFORE_SAY[0].search(window)
+        fast = attribution._source_before(window)
+        assert (fast and (fast.span(), fast["src"])) == (full and (full.span(), full["src"]))
+
+    def test_sources(self) -> None:
+        find = attribution.find_attribution
+        assert find("Two soldiers were killed, the Interior Ministry said.") == (
+            "Interior Ministry"
+        )
+        assert find("A local security source in Kirkuk said five people died.") == (
+            "local security source in Kirkuk"
+        )
+
+
+# --- triggers: one word-boundary test before the alternation -----------------------------
+
+_TRIGGER_WORDS = [
+    "suicide", "bomber", "drone", "strike", "airstrikes", "shelling", "mortar", "IED", "ieds",
+    "roadside", "bomb", "grenade", "rocket-propelled", "grenades", "clashes", "gunfire",
+    "assassinated", "kidnapped", "protest", "protesters", "riot", "mob", "arrested",
+    "defused", "recaptured", "seized", "control", "of", "the", "town", "in", "a", "fired",
+    "on", "villagers", "exchanged", "fire", "no", "without", "planning", "attacks",
+]  # fmt: skip
+
+
+def _per_row_pattern() -> re.Pattern[str]:
+    """The trigger alternation with a word boundary inside every row (the full form)."""
+    rows = enumerate(events._TRIGGERS)
+    return re.compile("|".join(rf"(?P<t{i}>\b(?:{pattern}))" for i, (_, _, pattern) in rows))
+
+
+class TestTriggerAlternation:
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts(_TRIGGER_WORDS, [" ", "-", ", ", "'s "]))
+    def test_same_matches_as_a_boundary_per_row(self, text: str) -> None:
+        low = lower_same_length(text)
+        full = [(m.lastgroup, m.span()) for m in _per_row_pattern().finditer(low)]
+        assert [(m.lastgroup, m.span()) for m in events._COMBINED.finditer(low)] == full
+
+
+# --- a longer proper name before a place --------------------------------------------------
+
+
+class TestLongerNameBefore:
+    @settings(max_examples=300, deadline=None)
+    @given(
+        text=_texts(
+            ["Cartel", "de", "del", "la", "los", "Villa", "Horizontes", "in", "da", "do", "."],
+            [" ", "  ", "\n", ". "],
+        )
+    )
+    def test_same_answer_as_the_pattern(self, text: str) -> None:
+        before = text[-40:]
+        expected = place_roles._LONGER_NAME_BEFORE.search(before) is not None
+        assert place_roles.inside_longer_name(before) is expected
