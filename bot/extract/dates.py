@@ -207,7 +207,7 @@ def _patterns_for(text: str, ref: dt.date | None) -> list[tuple[str, re.Pattern[
         for kind, pattern in _PATTERNS
         if (has_digit or kind not in _NEEDS_DIGIT)
         and (ref is not None or kind not in _NEEDS_REFERENCE)
-        and any(word in text for word in _NEEDED_WORDS.get(kind, ("",)))
+        and any(map(text.__contains__, _NEEDED_WORDS.get(kind, ("",))))
     ]
 
 

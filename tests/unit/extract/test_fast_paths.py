@@ -16,6 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.extract import attribution, dates, events, place_roles
+from bot.extract import text as text_module
 from bot.extract.casualties import BODIES_WORDS, NOUN_FORM_WORDS, TOLL_WORDS, has_any
 from bot.extract.figure_words import BODIES, NOUN_FORM, TOLL, TOLL_PUT
 from bot.extract.gazetteer import Gazetteer
@@ -224,3 +225,31 @@ class TestLongerNameBefore:
         before = text[-40:]
         expected = place_roles._LONGER_NAME_BEFORE.search(before) is not None
         assert place_roles.inside_longer_name(before) is expected
+
+
+# --- clause splitting: a turn to another event needs one of a few words --------------------
+
+_TURN_WORDS = [
+    "two days after", "3 hours since", "several weeks before", "weeks after", "came as",
+    "comes amid", "came a day after", "in retaliation", "grim echoes of", "reminiscent of",
+    "recalled the", "similar to a", "two days ſince", "sİmİlar to the", "ın retalıatıon",
+    "AFTER", "Days After", "the", "a", "attack", "Kirkuk", "only", "just", "few", "as",
+]  # fmt: skip
+
+
+class TestTurnWords:
+    @settings(max_examples=400, deadline=None)
+    @given(text=_texts(_TURN_WORDS, [" ", ", ", "  "]))
+    def test_no_turn_is_missed(self, text: str) -> None:
+        if text_module._BACKGROUND_SPLIT_RE.search(text):
+            assert text_module._may_turn(text), text
+
+    def test_clauses_still_split(self) -> None:
+        sentence = (
+            "Gunmen killed two guards in Kirkuk, days after a bombing in Mosul left 30 dead."
+        )
+        parts = [(c.text, c.background_cue) for c in text_module.split_clauses(sentence)]
+        assert parts == [
+            ("Gunmen killed two guards in Kirkuk", False),
+            ("days after a bombing in Mosul left 30 dead.", True),
+        ]
