@@ -126,9 +126,7 @@ class RunningText:
             # Cheap test first: can any indexed name start with this word (or the word after
             # an article)? Most capitalised words fail here.
             head = _word_key(capital.group())
-            if head not in ARTICLE_WORDS and not any(
-                variant in first_tokens for variant in translit_keys(head)
-            ):
+            if head not in ARTICLE_WORDS and first_tokens.isdisjoint(translit_keys(head)):
                 continue
             if words is None:
                 words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
@@ -140,15 +138,17 @@ class RunningText:
                 if i + 1 >= len(words):
                     continue
                 following = _word_key(text[words[i + 1][0] : words[i + 1][1]])
-                if not any(variant in first_tokens for variant in translit_keys(following)):
+                if first_tokens.isdisjoint(translit_keys(following)):
                     continue
             match: PlaceMention | None = None
-            for j in range(min(len(words), i + TRANSLIT_MAX_WORDS) - 1, i - 1, -1):
+            # Runs of words joined by one space or hyphen only (one name), longest first.
+            last, joined = min(len(words), i + TRANSLIT_MAX_WORDS) - 1, i
+            while joined < last and _joined_words(text, words[joined : joined + 2]):
+                joined += 1
+            for j in range(joined, i - 1, -1):
                 end = words[j][1]
                 surface = text[start:end]
-                if covered.overlaps(start, end):
-                    continue
-                if not _joined_words(text, words[i : j + 1]) or not _capitalised(surface):
+                if covered.overlaps(start, end) or not _capitalised(surface):
                     continue
                 match = self._variant_mention(text, start, end, country=country)
                 if match is not None:
