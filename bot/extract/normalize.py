@@ -175,8 +175,15 @@ def fold(text: str) -> str:
     >>> fold("  Al-Başrah’s  ")
     "al-basrah's"
     """
-    folded, _ = fold_with_offsets(text)
-    return folded.strip()
+    table = _FOLD_TABLE
+    for char in set(text):  # as fold_with_offsets, without building the offsets
+        code = ord(char)
+        if code not in table:
+            folded = " " if char.isspace() else _fold_char(char)
+            if len(folded) != 1:
+                return fold_with_offsets(text)[0].strip()  # expands or vanishes: slow path
+            table[code] = folded
+    return _REPEATED_SPACE.sub("", text.translate(table)).strip()
 
 
 # The articles of bot/data/arabic_articles.txt, then a hyphen, apostrophe or space.

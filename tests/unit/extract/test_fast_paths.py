@@ -20,7 +20,7 @@ from bot.extract import text as text_module
 from bot.extract.casualties import BODIES_WORDS, NOUN_FORM_WORDS, TOLL_WORDS, has_any
 from bot.extract.figure_words import BODIES, NOUN_FORM, TOLL, TOLL_PUT
 from bot.extract.gazetteer import Gazetteer
-from bot.extract.normalize import capitalised_hits, fold_with_offsets, whole_word_hits
+from bot.extract.normalize import capitalised_hits, fold, fold_with_offsets, whole_word_hits
 from bot.extract.place_index import PlaceMention
 from bot.extract.text import lower_same_length
 
@@ -253,3 +253,15 @@ class TestTurnWords:
             ("Gunmen killed two guards in Kirkuk", False),
             ("days after a bombing in Mosul left 30 dead.", True),
         ]
+
+
+# --- fold without offsets -----------------------------------------------------------------
+
+
+class TestFold:
+    @settings(max_examples=300, deadline=None)
+    @given(text=st.text())
+    @example("  Al Ba\u015frah\u2019s  \t city ")
+    @example("ﬁnal \ufb01 \u0627\u0644\u0628\u064e\u0635\u0652\u0631\u064e\u0629  x")
+    def test_same_as_folding_with_offsets(self, text: str) -> None:
+        assert fold(text) == fold_with_offsets(text)[0].strip()
