@@ -168,6 +168,7 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
                 _name_votes(doc, mention.surface)[mention.candidates[0].country] += 2
 
 
+@lru_cache(maxsize=4096)
 def _name_key(surface: str) -> str:
     """One key for every spelling-insensitive repeat of a place name."""
     return match_key(strip_article(surface))
@@ -197,13 +198,13 @@ def _vote(sentence: SentenceLayers, doc: Document) -> None:
         weight = 4 if candidates[0].kind != "place" else 2
         # An ambiguous name votes a little for each of its countries.
         share = weight if len(countries) == 1 else 1
-        contribution = Counter(dict.fromkeys(countries, share))
         if candidates[0].kind == "country" and len(countries) == 1:
             doc.named_countries.update(countries)
         votes = _name_votes(doc, sentence.text[start:end])
-        votes.update(contribution)
+        for country in countries:
+            votes[country] += share
+            context[country] += share
         sentence.own_votes[start] = votes  # every repeat of the name shares one count
-        context.update(contribution)
 
 
 def annotate_places(doc: Document, resources: Resources) -> None:

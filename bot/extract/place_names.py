@@ -443,6 +443,7 @@ def _near_home(entry: GazetteerEntry) -> bool:
     return entry.kind != "place" or entry.country in FUZZY_COUNTRIES
 
 
+@lru_cache(maxsize=4096)  # names repeat within and across reports
 def _capitalised(surface: str) -> bool:
     """First significant word capitalised; other words capitalised or allowed lower-case."""
     words = [w for w in surface.replace("-", " ").split() if any(ch.isalpha() for ch in w)]
