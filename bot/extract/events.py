@@ -102,6 +102,7 @@ _ATTACK_RE = re.compile(
     r"fired\s+(?:on|at|upon)|gunned\s+down)\b",
     _ON_LOWERED,
 )
+_ATTACK_WORDS = ("attack", "assault", "stormed", "ambush", "fire", "gunned")  # one in each
 _ARMED_TARGET_RE = re.compile(
     r"\b(?:soldiers?|troops?|army|military|police(?:men)?|officers?|checkpoints?|"
     r"police\s+station|headquarters|base|position|outposts?|patrol|convoy|fighters|forces|"
@@ -164,7 +165,8 @@ def find_triggers(text: str) -> list[Trigger]:
         found.append(
             Trigger(sub, weight, match.start(), match.end(), original[match.start() : match.end()])
         )
-    for match in _ATTACK_RE.finditer(text):
+    attacks = _ATTACK_RE.finditer(text) if any(map(text.__contains__, _ATTACK_WORDS)) else ()
+    for match in attacks:
         if _IRREALIS_BEFORE.search(text, max(0, match.start() - 70), match.start()):
             continue
         # What was attacked: the words after the verb, or before a passive "was attacked".
@@ -190,7 +192,7 @@ def find_triggers(text: str) -> list[Trigger]:
                 generic=True,
             )
         )
-    if _SEIZED_RE.search(text):
+    if any(t.sub_event_type in _SEIZABLE for t in found) and _SEIZED_RE.search(text):
         # "explosive belts and two IEDs were seized": weapons found, nothing went off
         found = [
             Trigger(S.DISRUPTED_WEAPONS_USE, 1.5, t.start, t.end, t.surface, t.generic)

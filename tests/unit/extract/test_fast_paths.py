@@ -195,6 +195,21 @@ _TRIGGER_WORDS = [
 ]  # fmt: skip
 
 
+_ATTACK_PHRASES = [
+    "attacked", "Assaulted", "stormed", "ambushed", "opened fire", "open  fire", "fired on",
+    "fired upon", "gunned down", "attack", "the", "village", "on", "at", "troops", "fire",
+]  # fmt: skip
+
+
+class TestAttackWords:
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts(_ATTACK_PHRASES, [" ", ", ", "-"], max_size=6))
+    def test_no_attack_is_missed(self, text: str) -> None:
+        low = lower_same_length(text)
+        if events._ATTACK_RE.search(low):
+            assert any(word in low for word in events._ATTACK_WORDS), low
+
+
 def _per_row_pattern() -> re.Pattern[str]:
     """The trigger alternation with a word boundary inside every row (the full form)."""
     rows = enumerate(events._TRIGGERS)
