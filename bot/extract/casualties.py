@@ -111,7 +111,7 @@ def _read_figures(clause: str) -> list[Figure]:
     text = blank_parentheses(lowered)
     if AGGREGATE.search(text):
         return find_none(text)
-    if AGGREGATE_PERFECT.search(text) and PERFECT.search(text):
+    if PERFECT.search(text) and AGGREGATE_PERFECT.search(text):  # the cheap test first
         # "250 have died since October" is a running total; in "shot dead a commander on
         # Tuesday, the latest of killings that have plagued the south since 2018" only the
         # comma-delimited part with the perfect tense is.
