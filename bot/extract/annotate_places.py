@@ -198,7 +198,7 @@ def _vote(sentence: SentenceLayers, doc: Document) -> None:
                 context[candidates[0].country] += 2
             continue
         # Small towns do not vote: they need their country from elsewhere.
-        countries = {c.country for c in candidates if not c.minor}
+        countries = dict.fromkeys(c.country for c in candidates if not c.minor)  # ranked order
         if not countries:
             continue
         weight = 4 if candidates[0].kind != "place" else 2
