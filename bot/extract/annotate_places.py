@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Sequence, Set
 from functools import cache, lru_cache
 
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
@@ -132,20 +132,16 @@ _ACTOR_NOUN_AFTER = re.compile(
 @cache
 def _demonym_re(lexicon: Lexicon) -> re.Pattern[str]:
     words = sorted(lexicon.demonyms, key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", _LOWER)
-
-
-def _demonyms_in(low: str, lexicon: Lexicon) -> Iterable[re.Match[str]]:
-    """The demonyms of a lower-cased sentence (the pattern only when one is in it at all)."""
-    if any(map(low.__contains__, lexicon.demonyms)):
-        return _demonym_re(lexicon).finditer(low)
-    return ()
+    # The first letters up front: a word starting otherwise is not tried against every name.
+    initials = "".join(map(re.escape, sorted({word[0] for word in words})))
+    return re.compile(rf"\b(?=[{initials}])(" + "|".join(map(re.escape, words)) + r")\b", _LOWER)
 
 
 def annotate_countries(doc: Document, resources: Resources) -> None:
     """Find place mentions per sentence and count the countries the article is about."""
     context = doc.context
     demonyms = resources.lexicon.demonyms
+    demonym_re = _demonym_re(resources.lexicon)
     gazetteer = resources.gazetteer
     for sentence in doc.sentences:
         doc.checkpoint()
@@ -154,7 +150,7 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
         sentence.variants = {m.start for m in mentions if m.variant}
         _vote(sentence, doc)
         low = sentence.low
-        for match in _demonyms_in(low, resources.lexicon):
+        for match in demonym_re.finditer(low):
             before = low[max(0, match.start() - 60) : match.start()]
             after = low[match.end() : match.end() + 40]
             if mention_role(before, after) == "allegiance" or _ACTOR_NOUN_AFTER.match(after):
