@@ -102,6 +102,7 @@ _ATTACK_RE = re.compile(
     r"fired\s+(?:on|at|upon)|gunned\s+down)\b",
     _ON_LOWERED,
 )
+_SUB_EVENT_ORDER = {sub: index for index, sub in enumerate(SubEventType)}  # ties: the first
 _ATTACK_WORDS = ("attack", "assault", "stormed", "ambush", "fire", "gunned")  # one in each
 _ARMED_TARGET_RE = re.compile(
     r"\b(?:soldiers?|troops?|army|military|police(?:men)?|officers?|checkpoints?|"
@@ -256,7 +257,7 @@ def choose_event_type(
     demonstration = _demonstration(score, text)
     if demonstration is not None:
         return demonstration.event_type, demonstration
-    best = max(score, key=lambda s: (score[s], -list(SubEventType).index(s)))
+    best = max(score, key=lambda s: (score[s], -_SUB_EVENT_ORDER[s]))
     if score[best] <= 0:
         return None
     best = _refine(

@@ -465,7 +465,9 @@ def _better_date(new: DateMention, old: DateMention) -> bool:
         return True
     if new.reporting and not old.reporting:
         return False
-    order = list(DatePrecision)
     if new.date is not None and old.date is None:
         return True
-    return order.index(new.precision) < order.index(old.precision)
+    return _PRECISION_ORDER[new.precision] < _PRECISION_ORDER[old.precision]
+
+
+_PRECISION_ORDER = {precision: index for index, precision in enumerate(DatePrecision)}
