@@ -162,8 +162,13 @@ _FURNITURE_RE = re.compile(
 _TERMINAL = ".!?\"'”’)"
 
 
+_CAPTION_OPENERS = "-—–/(["  # every caption ending starts with one of these
+
+
 def _is_furniture(line: str) -> bool:
-    if _FURNITURE_RE.match(line) or _CAPTION_RE.search(line):
+    if _FURNITURE_RE.match(line):
+        return True
+    if any(map(line.__contains__, _CAPTION_OPENERS)) and _CAPTION_RE.search(line):
         return True
     words = line.split()
     # Bylines, dates, section names, agency slugs: short and without final punctuation.
