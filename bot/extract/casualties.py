@@ -84,6 +84,9 @@ BODIES_WORDS = ("bodies",)
 NOUN_FORM_WORDS = ("death", "killing", "martyrdom", "injur", "wounding", "arrest", "detention",
                    "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
 TOLL_WORDS = ("toll", "number")  # TOLL and TOLL_PUT
+RELATIVE_WORDS = ("his", "her", "their")
+SINGLE_PERSON_WORDS = ("was",)
+NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
 
 
 def has_any(text: str, words: Sequence[str]) -> bool:
@@ -296,8 +299,11 @@ class _FigureReader:
         text, free, subset = self.text, self.taken.free, self.subset
         # One person: "shot dead a village chief and wounded his son" (a relative or companion),
         # "A man walking with him was wounded" (described at some length).
-        for pattern, after_total in ((RELATIVE, False), (SINGLE_PERSON, True)):
-            for match in pattern.finditer(text):
+        for pattern, words, after_total in (
+            (RELATIVE, RELATIVE_WORDS, False),
+            (SINGLE_PERSON, SINGLE_PERSON_WORDS, True),
+        ):
+            for match in pattern.finditer(text) if has_any(text, words) else ():
                 if not free(match.start(), match.end()) or (after_total and subset(match.start())):
                     continue
                 kind_or_none = kind_of(match["verb"])
@@ -426,7 +432,8 @@ class _FigureReader:
         free = self.taken.free
         if not any(f.kind == "killed" for f in figures):
             # "Sheikh Muhammad al-Faisali ... was killed": one named person.
-            for match in NAMED_KILLED.finditer(clause):
+            named = NAMED_KILLED.finditer(clause) if has_any(clause, NAMED_WORDS) else ()
+            for match in named:
                 words = {w.lower() for w in match["name"].split()}
                 if free(match.start(), match.end()) and not words & NOT_A_NAME:
                     figures.append(

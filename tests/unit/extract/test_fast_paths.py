@@ -17,8 +17,24 @@ from hypothesis import strategies as st
 
 from bot.extract import attribution, dates, events, place_roles
 from bot.extract import text as text_module
-from bot.extract.casualties import BODIES_WORDS, NOUN_FORM_WORDS, TOLL_WORDS, has_any
-from bot.extract.figure_words import BODIES, NOUN_FORM, TOLL, TOLL_PUT
+from bot.extract.casualties import (
+    BODIES_WORDS,
+    NAMED_WORDS,
+    NOUN_FORM_WORDS,
+    RELATIVE_WORDS,
+    SINGLE_PERSON_WORDS,
+    TOLL_WORDS,
+    has_any,
+)
+from bot.extract.figure_words import (
+    BODIES,
+    NAMED_KILLED,
+    NOUN_FORM,
+    RELATIVE,
+    SINGLE_PERSON,
+    TOLL,
+    TOLL_PUT,
+)
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.normalize import capitalised_hits, fold, fold_with_offsets, whole_word_hits
 from bot.extract.place_index import PlaceMention
@@ -130,6 +146,8 @@ class TestDatePatternWords:
 
 _FIGURE_WORDS = [
     "the", "bodies", "body", "of", "12", "five", "people", "were", "found", "recovered",
+    "his", "their", "son", "a", "man", "was", "has been", "shot dead", "wounded", "Sheikh",
+    "Ali", "Hassan", "Colonel", "Omar", "Farouk", "reportedly",
     "death", "deaths", "toll", "rose", "to", "number", "dead", "killed", "killing", "injuries",
     "injured", "wounding", "arrests", "arrest", "detention", "abduction", "kidnapping",
     "fatalities", "martyrdom", "at", "least", "put", "officials", "and", "more", "than",
@@ -144,15 +162,23 @@ class TestFigurePatternWords:
     @example("the bodies of 12 people were found")
     @example("officials put the number of dead at five")
     @example("the killing of five people")
+    @example("gunmen wounded their driver")
+    @example("a man was killed")
+    @example("Sheikh Ali Hassan has been shot dead")
     def test_no_pattern_that_matches_is_skipped(self, text: str) -> None:
+        low = lower_same_length(text)
         for pattern, words in (
             (BODIES, BODIES_WORDS),
             (NOUN_FORM, NOUN_FORM_WORDS),
             (TOLL, TOLL_WORDS),
             (TOLL_PUT, TOLL_WORDS),
+            (RELATIVE, RELATIVE_WORDS),
+            (SINGLE_PERSON, SINGLE_PERSON_WORDS),
         ):
-            if pattern.search(text):
-                assert has_any(text, words), (pattern.pattern[:40], text)
+            if pattern.search(low):
+                assert has_any(low, words), (pattern.pattern[:40], low)
+        if NAMED_KILLED.search(text):  # on the words as written
+            assert has_any(text, NAMED_WORDS), text
 
 
 # --- attribution: the long before-said pattern started near its source noun --------------
