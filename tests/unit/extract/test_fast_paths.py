@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import re._parser as sre_parser  # type: ignore[import-not-found]  # to read first characters
+import string
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
@@ -242,7 +245,36 @@ def _per_row_pattern() -> re.Pattern[str]:
     return re.compile("|".join(rf"(?P<t{i}>\b(?:{pattern}))" for i, (_, _, pattern) in rows))
 
 
+def _first_chars(items: Any) -> set[str] | None:
+    """The characters a parsed pattern can start with; None when unknown (or it can be empty)."""
+    for op, value in items:
+        name = str(op)
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # zero width
+        if name == "LITERAL":
+            return {chr(value)}
+        if name == "IN" and all(str(kind) == "LITERAL" for kind, _ in value):
+            return {chr(code) for _, code in value}
+        if name == "BRANCH":
+            firsts = [_first_chars(alternative) for alternative in value[1]]
+            return None if None in firsts else set().union(*firsts)  # type: ignore[arg-type]
+        if name == "SUBPATTERN":
+            return _first_chars(value[-1])
+        if name in ("MAX_REPEAT", "MIN_REPEAT") and value[0] >= 1:
+            return _first_chars(value[2])
+        return None
+    return None
+
+
 class TestTriggerAlternation:
+    def test_every_trigger_starts_with_a_letter(self) -> None:
+        # _COMBINED looks for a letter before trying the rows (``(?=[a-z])``): a trigger that
+        # could start otherwise would never be found.
+        for _, _, pattern in events._TRIGGERS:
+            first = _first_chars(sre_parser.parse(pattern))
+            assert first is not None, pattern
+            assert first <= set(string.ascii_lowercase), pattern
+
     @settings(max_examples=300, deadline=None)
     @given(text=_texts(_TRIGGER_WORDS, [" ", "-", ", ", "'s "]))
     def test_same_matches_as_a_boundary_per_row(self, text: str) -> None:
