@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import re._parser as sre_parser  # type: ignore[import-not-found]  # to read first characters
 import string
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -264,6 +265,76 @@ def _first_chars(items: Any) -> set[str] | None:
             return _first_chars(value[2])
         return None
     return None
+
+
+def _always_holds(items: Any, words: Sequence[str], run: str = "") -> bool:
+    """Whether every text a parsed pattern matches holds one of ``words`` within one run of
+    literal characters (conservative: False when unsure). ``run``: the literals just before."""
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL":
+            run += chr(value)
+            if any(word in run for word in words):
+                return True
+            continue
+        if name in ("AT", "ASSERT_NOT"):
+            continue  # zero width: the run of literals goes on
+        if name == "ASSERT":
+            if _always_holds(value[1], words):
+                return True
+            continue
+        if name == "SUBPATTERN" and _always_holds(value[-1], words, run):
+            return True
+        if name == "BRANCH" and all(_always_holds(alt, words, run) for alt in value[1]):
+            return True
+        repeated = name in ("MAX_REPEAT", "MIN_REPEAT") and value[0] >= 1
+        if repeated and _always_holds(value[2], words, run):
+            return True
+        if name == "IN" and all(
+            str(kind) == "LITERAL" and chr(code) in words for kind, code in value
+        ):
+            return True
+        run = ""
+    return False
+
+
+def _parsed(pattern: re.Pattern[str]) -> Any:
+    return sre_parser.parse(pattern.pattern, pattern.flags)
+
+
+class TestNeededWords:
+    """Each list of words a pattern is skipped without is read off the pattern itself, so a
+    pattern changed without its list fails here rather than going unsearched."""
+
+    def test_date_patterns(self) -> None:
+        for kind, pattern in dates._PATTERNS:
+            words = dates._NEEDED_WORDS.get(kind)
+            assert words is None or _always_holds(_parsed(pattern), words), kind
+
+    def test_figure_patterns(self) -> None:
+        for pattern, words in (
+            (BODIES, BODIES_WORDS),
+            (NOUN_FORM, NOUN_FORM_WORDS),
+            (TOLL, TOLL_WORDS),
+            (TOLL_PUT, TOLL_WORDS),
+            (RELATIVE, RELATIVE_WORDS),
+            (SINGLE_PERSON, SINGLE_PERSON_WORDS),
+            (NAMED_KILLED, NAMED_WORDS),
+        ):
+            assert _always_holds(_parsed(pattern), words), pattern.pattern[:60]
+
+    def test_other_patterns(self) -> None:
+        assert _always_holds(_parsed(events._ATTACK_RE), events._ATTACK_WORDS)
+        assert _always_holds(
+            _parsed(text_module._BACKGROUND_SPLIT_RE), text_module._BACKGROUND_WORDS
+        )
+        assert _always_holds(_parsed(text_module._CAPTION_RE), tuple(text_module._CAPTION_OPENERS))
+
+    def test_the_reader_is_not_fooled(self) -> None:
+        assert not _always_holds(_parsed(RELATIVE), ("his", "her"))  # "their" lacks both
+        assert not _always_holds(_parsed(re.compile(r"ab|c")), ("ab",))
+        assert not _always_holds(_parsed(re.compile(r"(?:day)?s")), ("day",))
+        assert _always_holds(_parsed(re.compile(r"c(?:ame|omes?)")), ("came", "come"))
 
 
 class TestTriggerAlternation:
