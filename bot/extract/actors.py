@@ -247,25 +247,18 @@ class ActorRegistry:
                 break
         return results[:limit]
 
-    def find_mentions(
-        self,
-        text: str,
-        country: str | None = None,
-        *,
-        matching: tuple[str, list[int]] | None = None,
-    ) -> list[ActorMention]:
+    def find_mentions(self, text: str, country: str | None = None) -> list[ActorMention]:
         """Actors named in running text, left to right, longest match first, non-overlapping.
 
         Matches fall on word boundaries; acronyms (AAH, KH, IS) must appear in capitals, and a
         one- or two-letter acronym inside an all-capitals headline is ignored. An alias owned
         by actors of several countries ("SNA": Somali or Syrian National Army) means the one
         of ``country`` when given, else of the country the rest of the text points to (other
-        actors, country names and adjectives), else the first in data order. ``matching``:
-        ``fold_with_offsets(text, for_matching=True)`` when already computed.
+        actors, country names and adjectives), else the first in data order.
         """
         if not text:
             return []
-        folded, offsets = matching or fold_with_offsets(text, for_matching=True)
+        folded, offsets = fold_with_offsets(text, for_matching=True)
         found = whole_word_hits(self._get_automaton(), folded)
         mentions: list[ActorMention] = []
         homonyms: list[tuple[int, list[int]]] = []

@@ -64,7 +64,7 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
     """Fill each sentence's actor mentions and spans, and each clause's parties."""
     for sentence in doc.sentences:
         doc.checkpoint()
-        mentions = resources.actors.find_mentions(sentence.text, matching=sentence.matching())
+        mentions = resources.actors.find_mentions(sentence.text)
         sentence.actor_mentions = mentions
         sentence.actor_spans = SpanSet([(m.start, m.end) for m in mentions])
         sentence.actors = party_mentions(mentions, sentence.low)

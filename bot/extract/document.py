@@ -20,7 +20,6 @@ from bot.extract.dates import DateMention
 from bot.extract.events import Trigger
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
 from bot.extract.lexicon import Lexicon
-from bot.extract.normalize import fold_with_offsets
 from bot.extract.spans import SpanSet
 from bot.extract.text import Article, lower_same_length, prepare
 
@@ -137,13 +136,6 @@ class SentenceLayers:
     actor_spans: SpanSet = field(default_factory=SpanSet)
     actors: list[tuple[int, ActorRef]] = field(default_factory=list)  # parties only
     clauses: list[Clause] = field(default_factory=list)
-    folded: tuple[str, list[int]] | None = None  # see ``matching``
-
-    def matching(self) -> tuple[str, list[int]]:
-        """The text folded for matching names, with offsets (once for places and actors)."""
-        if self.folded is None:
-            self.folded = fold_with_offsets(self.text, for_matching=True)
-        return self.folded
 
 
 @dataclass(slots=True)
