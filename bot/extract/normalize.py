@@ -253,7 +253,11 @@ _ABBREVIATIONS = frozenset(
         "u.s", "u.n", "u.k", "vs", "etc", "inc", "co", "corp", "sen", "rep", "gov", "prof",
     }
 )  # fmt: skip
-_SENTENCE_END_RE = re.compile(r"[.!?][\"'’”)\]]*(?=\s+[\"'‘“(\[]?[A-Z0-9\u0600-\u06ff])|\n\s*\n")
+# "[.!?]..." or a blank line; written to start with one character class, so that the search
+# skips to the next candidate in C.
+_SENTENCE_END_RE = re.compile(
+    r"[.!?\n](?:(?<=[.!?])[\"'’”)\]]*(?=\s+[\"'‘“(\[]?[A-Z0-9\u0600-\u06ff])|(?<=\n)\s*\n)"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

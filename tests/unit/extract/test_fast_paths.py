@@ -19,7 +19,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.extract import attribution, dates, events, place_roles
+from bot.extract import attribution, dates, events, normalize, place_roles
 from bot.extract import text as text_module
 from bot.extract.casualties import (
     BODIES_WORDS,
@@ -409,3 +409,19 @@ class TestFold:
     @example("ﬁnal \ufb01 \u0627\u0644\u0628\u064e\u0635\u0652\u0631\u064e\u0629  x")
     def test_same_as_folding_with_offsets(self, text: str) -> None:
         assert fold(text) == fold_with_offsets(text)[0].strip()
+
+
+# --- sentence ends: one character class first ----------------------------------------------
+
+_SENTENCE_END_BEFORE = re.compile(
+    r"[.!?][\"'’”)\]]*(?=\s+[\"'‘“(\[]?[A-Z0-9\u0600-\u06ff])|\n\s*\n"
+)  # the two alternatives as first written
+
+
+class TestSentenceEnds:
+    @settings(max_examples=500, deadline=None)
+    @given(text=st.text(alphabet=".!?\n \t\"'’”)]‘“([aZ09بx", max_size=16))
+    @example("He left. Then she came.\n\nA new paragraph")
+    def test_same_ends_as_the_two_alternatives(self, text: str) -> None:
+        expected = [m.span() for m in _SENTENCE_END_BEFORE.finditer(text)]
+        assert [m.span() for m in normalize._SENTENCE_END_RE.finditer(text)] == expected
