@@ -88,6 +88,8 @@ def _toll_dates_reporting(
     dates: list[DateMention], figures: Sequence[Figure], text: str = ""
 ) -> list[DateMention]:
     """ "The toll rose to 10 on Tuesday": the day the toll was given, not the event's."""
+    if not dates:
+        return dates
     if _LATER_DEATH_RE.search(text):
         # "another succumbed to his injuries in hospital on Monday", "bodies were found on
         # Saturday", "IS claimed the attack on Saturday": not the event's own day

@@ -132,7 +132,9 @@ _ACTOR_NOUN_AFTER = re.compile(
 @cache
 def _demonym_re(lexicon: Lexicon) -> re.Pattern[str]:
     words = sorted(lexicon.demonyms, key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", _LOWER)
+    # The first letters up front: a word starting otherwise is not tried against every name.
+    initials = "".join(map(re.escape, sorted({word[0] for word in words})))
+    return re.compile(rf"\b(?=[{initials}])(" + "|".join(map(re.escape, words)) + r")\b", _LOWER)
 
 
 def annotate_countries(doc: Document, resources: Resources) -> None:
@@ -168,6 +170,7 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
                 _name_votes(doc, mention.surface)[mention.candidates[0].country] += 2
 
 
+@lru_cache(maxsize=4096)
 def _name_key(surface: str) -> str:
     """One key for every spelling-insensitive repeat of a place name."""
     return match_key(strip_article(surface))
@@ -191,19 +194,19 @@ def _vote(sentence: SentenceLayers, doc: Document) -> None:
                 context[candidates[0].country] += 2
             continue
         # Small towns do not vote: they need their country from elsewhere.
-        countries = {c.country for c in candidates if not c.minor}
+        countries = dict.fromkeys(c.country for c in candidates if not c.minor)  # ranked order
         if not countries:
             continue
         weight = 4 if candidates[0].kind != "place" else 2
         # An ambiguous name votes a little for each of its countries.
         share = weight if len(countries) == 1 else 1
-        contribution = Counter(dict.fromkeys(countries, share))
         if candidates[0].kind == "country" and len(countries) == 1:
             doc.named_countries.update(countries)
         votes = _name_votes(doc, sentence.text[start:end])
-        votes.update(contribution)
+        for country in countries:
+            votes[country] += share
+            context[country] += share
         sentence.own_votes[start] = votes  # every repeat of the name shares one count
-        context.update(contribution)
 
 
 def annotate_places(doc: Document, resources: Resources) -> None:

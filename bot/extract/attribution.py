@@ -21,12 +21,14 @@ _ACCORDING = re.compile(
     re.IGNORECASE,
 )
 _SAY_RE = re.compile(rf"\b{_SAY}\b", re.IGNORECASE)
+# What a source noun is of ("of the Interior"), and the words between it and the "said".
+_NOUN_OF = r"(?:\s+(?:of|in|for)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)?"
+_UP_TO_SAY = r"(?:\s*\([A-Za-z]{2,10}\))?\s+(?:later\s+|also\s+|has\s+|had\s+)?$"
 # Matched against the text just before a "said" (anchored at its end).
 _BEFORE_SAY = (
     re.compile(
         rf"(?P<src>(?:(?:the|a|an|two|three|several)\s+)?(?:[\w'’\-]+\s+){{0,5}}?{_SOURCE_NOUN}"
-        rf"(?:\s+(?:of|in|for)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)?)"
-        rf"(?:\s*\([A-Za-z]{{2,10}}\))?\s+(?:later\s+|also\s+|has\s+|had\s+)?$",
+        rf"{_NOUN_OF}){_UP_TO_SAY}",
         re.IGNORECASE,
     ),
     re.compile(
@@ -34,6 +36,10 @@ _BEFORE_SAY = (
         r"the|for|and)){0,7})\s+(?:later\s+|also\s+)?$"
     ),
 )
+# The end of the first pattern alone: where its source noun can be (a cheap search first).
+_NOUN_TO_SAY = re.compile(rf"{_SOURCE_NOUN}{_NOUN_OF}{_UP_TO_SAY}", re.IGNORECASE)
+# A match of the first pattern starts at most seven words before its source noun.
+_WORDS_BEFORE_NOUN = 7
 _RELATIVE_TAIL = re.compile(r",\s+(?:who|which|speaking)\b[^,]{0,120},\s*$", re.IGNORECASE)
 _AFTER_SAY = re.compile(
     r"^\s+(?P<src>(?:the\s+)?[^,.;\"“”]{3,80}?)(?=\s*(?:[,.;]|$|\())", re.IGNORECASE
@@ -53,8 +59,8 @@ def find_attribution(sentence: str) -> str | None:
         window = sentence[max(0, say.start() - 160) : say.start()]
         # "A source, who asked not to be named, told ...": skip the relative clause.
         window = _RELATIVE_TAIL.sub(" ", window)[-100:]
-        for pattern in _BEFORE_SAY:
-            found = pattern.search(window)
+        for search in (_source_before, _BEFORE_SAY[1].search):
+            found = search(window)
             if found:
                 source = _clean_source(found["src"])
                 if source:
@@ -66,6 +72,29 @@ def find_attribution(sentence: str) -> str | None:
             if after and sentence[: say.start()].rstrip().endswith(","):
                 fallback = _clean_source(after["src"])
     return fallback
+
+
+def _source_before(window: str) -> re.Match[str] | None:
+    """``_BEFORE_SAY[0].search(window)``, without trying every start of a long window.
+
+    A match ends with a source noun and the words up to the "said" (``_NOUN_TO_SAY``), and
+    starts at most ``_WORDS_BEFORE_NOUN`` whitespace runs before that noun: no match can
+    start before that many runs ahead of the first place ``_NOUN_TO_SAY`` matches.
+    """
+    noun = _NOUN_TO_SAY.search(window)
+    if noun is None:
+        return None
+    start, runs = noun.start(), 0
+    while start > 0:
+        if window[start - 1].isspace():
+            runs += 1
+            if runs > _WORDS_BEFORE_NOUN:
+                break
+            while start > 0 and window[start - 1].isspace():
+                start -= 1
+        else:
+            start -= 1
+    return _BEFORE_SAY[0].search(window, start)
 
 
 _NOT_SOURCES = frozenset({"he", "she", "they", "it", "we", "i", "who", "which", "this", "that"})

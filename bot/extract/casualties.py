@@ -12,6 +12,7 @@ who gave them in ``attribution``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.domain.enums import CountStatus
@@ -77,6 +78,22 @@ __all__ = [  # the figure words, the combiner and the attribution are re-exporte
 ]
 
 
+# Words a figure_words pattern cannot match without (every alternative holds one): a clause
+# with none of them is not searched. Keep these in step with the patterns.
+BODIES_WORDS = ("bodies",)
+NOUN_FORM_WORDS = ("death", "killing", "martyrdom", "injur", "wounding", "arrest", "detention",
+                   "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
+TOLL_WORDS = ("toll", "number")  # TOLL and TOLL_PUT
+RELATIVE_WORDS = ("his", "her", "their")
+SINGLE_PERSON_WORDS = ("was",)
+NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
+
+
+def has_any(text: str, words: Sequence[str]) -> bool:
+    """Whether ``text`` contains one of ``words`` (a cheap test before a costly pattern)."""
+    return any(map(text.__contains__, words))
+
+
 def find_figures(clause: str) -> list[Figure]:
     """Casualty figures stated in one clause (or sentence), in order of appearance.
 
@@ -97,7 +114,7 @@ def _read_figures(clause: str) -> list[Figure]:
     text = blank_parentheses(lowered)
     if AGGREGATE.search(text):
         return find_none(text)
-    if AGGREGATE_PERFECT.search(text) and PERFECT.search(text):
+    if PERFECT.search(text) and AGGREGATE_PERFECT.search(text):  # the cheap test first
         # "250 have died since October" is a running total; in "shot dead a commander on
         # Tuesday, the latest of killings that have plagued the south since 2018" only the
         # comma-delimited part with the perfect tense is.
@@ -159,20 +176,21 @@ class _FigureReader:
         text = self.text
         figures = self.figures
         taken = self.taken
-        for match in BODIES.finditer(text):
-            num = match["num"] or match["num2"]
-            value = parse_number(num)
-            if value is not None and num not in {"a", "an", "the"}:
-                self._take(
-                    match,
-                    "killed",
-                    value[0],
-                    value[0],
-                    value[1],
-                    subject="bodies",
-                    generic=True,
-                    additive=False,
-                )
+        if has_any(text, BODIES_WORDS):
+            for match in BODIES.finditer(text):
+                num = match["num"] or match["num2"]
+                value = parse_number(num)
+                if value is not None and num not in {"a", "an", "the"}:
+                    self._take(
+                        match,
+                        "killed",
+                        value[0],
+                        value[0],
+                        value[1],
+                        subject="bodies",
+                        generic=True,
+                        additive=False,
+                    )
 
         for none in find_none(text):
             figures.append(none)
@@ -184,6 +202,8 @@ class _FigureReader:
         figures = self.figures
         taken = self.taken
         free = self.taken.free
+        if not has_any(text, TOLL_WORDS):
+            return
         for match in [*TOLL.finditer(text), *TOLL_PUT.finditer(text)]:
             value = parse_number(match["num"])
             if value is None or not free(match.start(), match.end()):
@@ -279,8 +299,11 @@ class _FigureReader:
         text, free, subset = self.text, self.taken.free, self.subset
         # One person: "shot dead a village chief and wounded his son" (a relative or companion),
         # "A man walking with him was wounded" (described at some length).
-        for pattern, after_total in ((RELATIVE, False), (SINGLE_PERSON, True)):
-            for match in pattern.finditer(text):
+        for pattern, words, after_total in (
+            (RELATIVE, RELATIVE_WORDS, False),
+            (SINGLE_PERSON, SINGLE_PERSON_WORDS, True),
+        ):
+            for match in pattern.finditer(text) if has_any(text, words) else ():
                 if not free(match.start(), match.end()) or (after_total and subset(match.start())):
                     continue
                 kind_or_none = kind_of(match["verb"])
@@ -359,6 +382,8 @@ class _FigureReader:
     def noun_form(self) -> None:
         """Noun forms: "the deaths of 12 people", "12 injuries"."""
         text, free, subset = self.text, self.taken.free, self.subset
+        if not has_any(text, NOUN_FORM_WORDS):
+            return
         for match in NOUN_FORM.finditer(text):
             if not free(match.start(), match.end()) or subset(match.start()):
                 continue
@@ -407,7 +432,8 @@ class _FigureReader:
         free = self.taken.free
         if not any(f.kind == "killed" for f in figures):
             # "Sheikh Muhammad al-Faisali ... was killed": one named person.
-            for match in NAMED_KILLED.finditer(clause):
+            named = NAMED_KILLED.finditer(clause) if has_any(clause, NAMED_WORDS) else ()
+            for match in named:
                 words = {w.lower() for w in match["name"].split()}
                 if free(match.start(), match.end()) and not words & NOT_A_NAME:
                     figures.append(

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
@@ -71,10 +72,17 @@ def reference_date(published_at: dt.datetime, timezone: str | None) -> dt.date:
     """The publication day in the place's timezone (23:30 UTC Thursday is Friday in Baghdad)."""
     if timezone:
         try:
-            return published_at.astimezone(ZoneInfo(timezone)).date()
+            return published_at.astimezone(_zone(timezone)).date()
         except (ZoneInfoNotFoundError, ValueError):
             pass
     return published_at.astimezone(dt.UTC).date()
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    """``ZoneInfo(name)``, kept: zoneinfo keeps only the last eight zones used, and a reader of
+    reports from many countries would load the zone file again for nearly every report."""
+    return ZoneInfo(name)
 
 
 _MONTH_RE = (
@@ -177,6 +185,32 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+# Words each pattern cannot match without (on lower-cased text): a pattern whose words are all
+# missing is not run. The numeric patterns need a digit instead.
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_NEEDED_WORDS: dict[str, tuple[str, ...]] = {
+    "month": _MONTH_STEMS, "month_year": _MONTH_STEMS, "dmy": _MONTH_STEMS, "mdy": _MONTH_STEMS,
+    "weekday": ("day",), "yesterday": ("yesterday", "night"), "days_ago": ("ago",),
+    "today": ("today", "tonight", "this", "same"), "the_day": ("day",),
+    "relative_to_event": ("after", "before", "earlier", "later"),
+    "week": ("week", "month", "year"),
+}  # fmt: skip
+_NEEDS_DIGIT = frozenset({"iso", "numeric", "dmy", "mdy", "month_year"})
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _patterns_for(text: str, ref: dt.date | None) -> list[tuple[str, re.Pattern[str]]]:
+    """The patterns that can match ``text`` (lower-cased) and resolve without/with ``ref``."""
+    has_digit = _DIGIT_RE.search(text) is not None
+    return [
+        (kind, pattern)
+        for kind, pattern in _PATTERNS
+        if (has_digit or kind not in _NEEDS_DIGIT)
+        and (ref is not None or kind not in _NEEDS_REFERENCE)
+        and any(map(text.__contains__, _NEEDED_WORDS.get(kind, ("",))))
+    ]
+
+
 _EARLIER_RE = re.compile(r"\b(?:earlier|last|past|previous|ago|before)\b", re.IGNORECASE)
 # Cheap pre-check: no digit and none of these words, no date.
 _DATE_HINT = re.compile(
@@ -243,7 +277,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
 
     free = taken.free
 
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _patterns_for(text, ref):
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()):
                 continue

@@ -6,12 +6,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 from typing import Protocol
 
 from bot.extract.lexicon import default_lexicon
 
 __all__ = [
     "arabic_prefix_ok",
+    "capitalised_hits",
     "fold",
     "fold_with_offsets",
     "match_key",
@@ -173,8 +175,15 @@ def fold(text: str) -> str:
     >>> fold("  Al-Başrah’s  ")
     "al-basrah's"
     """
-    folded, _ = fold_with_offsets(text)
-    return folded.strip()
+    table = _FOLD_TABLE
+    for char in set(text):  # as fold_with_offsets, without building the offsets
+        code = ord(char)
+        if code not in table:
+            folded = " " if char.isspace() else _fold_char(char)
+            if len(folded) != 1:
+                return fold_with_offsets(text)[0].strip()  # expands or vanishes: slow path
+            table[code] = folded
+    return _REPEATED_SPACE.sub("", text.translate(table)).strip()
 
 
 # The articles of bot/data/arabic_articles.txt, then a hyphen, apostrophe or space.
@@ -182,6 +191,7 @@ _ARTICLE_RE = re.compile(
     r"^(?:" + "|".join(map(re.escape, default_lexicon().arabic_articles)) + r")[-' ]+(?=\w)"
 )
 _ARABIC_ARTICLE = "\u0627\u0644"  # "ال"
+_ARTICLES = frozenset(default_lexicon().arabic_articles)
 
 
 _CLITICS = frozenset("وبلفك")
@@ -243,7 +253,11 @@ _ABBREVIATIONS = frozenset(
         "u.s", "u.n", "u.k", "vs", "etc", "inc", "co", "corp", "sen", "rep", "gov", "prof",
     }
 )  # fmt: skip
-_SENTENCE_END_RE = re.compile(r"[.!?][\"'’”)\]]*(?=\s+[\"'‘“(\[]?[A-Z0-9\u0600-\u06ff])|\n\s*\n")
+# "[.!?]..." or a blank line; written to start with one character class, so that the search
+# skips to the next candidate in C.
+_SENTENCE_END_RE = re.compile(
+    r"[.!?\n](?:(?<=[.!?])[\"'’”)\]]*(?=\s+[\"'‘“(\[]?[A-Z0-9\u0600-\u06ff])|(?<=\n)\s*\n)"
+)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -308,7 +322,54 @@ def whole_word_hits(automaton: _KeyMatcher, folded: str) -> list[tuple[int, int,
         if end + 1 < len(folded) and folded[end + 1].isalnum():
             continue
         found.append((start, end + 1, key))
-    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    # By start, the longest first: two C-level sorts (the second is stable) instead of a key
+    # tuple built per hit (hostile text has tens of thousands of hits).
+    found.sort(key=itemgetter(1), reverse=True)
+    found.sort(key=itemgetter(0))
+    return found
+
+
+class _KeyTrie(Protocol):
+    def longest_prefix(self, text: str) -> int: ...
+
+    def exists(self, key: str) -> bool: ...
+
+
+_NOT_ALNUM = re.compile(r"[\W_]")
+
+
+def capitalised_hits(
+    trie: _KeyTrie, text: str, folded: str, offsets: list[int], longest: int
+) -> list[tuple[int, int, str]]:
+    """``whole_word_hits`` of the keys that can name a place in Latin letters, in the same
+    order: those starting at a word whose first letter is a capital, at a non-letter or at
+    an Arabic article ("al-Basra"); ``bot.extract.place_names`` rejects any other start.
+
+    Walks the trie from each such start (keys are at most ``longest`` long) instead of
+    scanning every character. Not for Arabic-script text (no capitals, and proclitics).
+    """
+    size = len(folded)
+    breaks = [match.start() for match in _NOT_ALNUM.finditer(folded)]  # where words end
+    breaks.append(size)
+    found: list[tuple[int, int, str]] = []
+    prefix, exists, count = trie.longest_prefix, trie.exists, len(breaks)
+    start = 0
+    for index, word_end in enumerate(breaks):
+        if start < word_end:  # a word starts here
+            char = text[offsets[start]]
+            lower = char.isalpha() and not char.isupper()
+            if lower and folded[start:word_end] not in _ARTICLES:
+                start = word_end + 1
+                continue
+        if start < size:
+            reach = start + prefix(folded[start : start + longest])
+            last = index
+            while last < count and breaks[last] <= reach:
+                last += 1
+            for end in reversed(breaks[index:last]):  # the longest first
+                if end > start and exists(key := folded[start:end]):
+                    found.append((start, end, key))
+        start = word_end + 1
     return found
 
 

@@ -188,6 +188,7 @@ class IndexState:
     given_names: frozenset[str]
     entries: list[GazetteerEntry | None]
     automaton: Any = None
+    longest_key: int = 0  # of the automaton's keys
     fuzzy_choices: dict[str, str] | None = None
     translit: dict[str, list[int]] | None = None
     translit_first: frozenset[str] | None = None

@@ -16,6 +16,7 @@ from typing import Any
 import ahocorasick
 
 from bot.extract.normalize import (
+    capitalised_hits,
     fold_with_offsets,
     is_arabic,
     match_key,
@@ -87,7 +88,10 @@ class RunningText:
             return []
         folded, offsets = fold_with_offsets(text, for_matching=True)
         automaton = self._automaton()
-        found = whole_word_hits(automaton, folded)
+        if is_arabic(folded):  # Arabic names need no capital and may follow a proclitic
+            found = whole_word_hits(automaton, folded)
+        else:
+            found = capitalised_hits(automaton, text, folded, offsets, self._state.longest_key)
         mentions: list[PlaceMention] = []
         cursor = 0
         for start, end, key in found:
@@ -122,9 +126,7 @@ class RunningText:
             # Cheap test first: can any indexed name start with this word (or the word after
             # an article)? Most capitalised words fail here.
             head = _word_key(capital.group())
-            if head not in ARTICLE_WORDS and not any(
-                variant in first_tokens for variant in translit_keys(head)
-            ):
+            if head not in ARTICLE_WORDS and first_tokens.isdisjoint(translit_keys(head)):
                 continue
             if words is None:
                 words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
@@ -136,15 +138,17 @@ class RunningText:
                 if i + 1 >= len(words):
                     continue
                 following = _word_key(text[words[i + 1][0] : words[i + 1][1]])
-                if not any(variant in first_tokens for variant in translit_keys(following)):
+                if first_tokens.isdisjoint(translit_keys(following)):
                     continue
             match: PlaceMention | None = None
-            for j in range(min(len(words), i + TRANSLIT_MAX_WORDS) - 1, i - 1, -1):
+            # Runs of words joined by one space or hyphen only (one name), longest first.
+            last, joined = min(len(words), i + TRANSLIT_MAX_WORDS) - 1, i
+            while joined < last and _joined_words(text, words[joined : joined + 2]):
+                joined += 1
+            for j in range(joined, i - 1, -1):
                 end = words[j][1]
                 surface = text[start:end]
-                if covered.overlaps(start, end):
-                    continue
-                if not _joined_words(text, words[i : j + 1]) or not _capitalised(surface):
+                if covered.overlaps(start, end) or not _capitalised(surface):
                     continue
                 match = self._variant_mention(text, start, end, country=country)
                 if match is not None:
@@ -215,6 +219,7 @@ class RunningText:
                         if 1 in usable[start : start + counts[position]]:
                             add(key, key)
                     automaton.make_automaton()
+                    state.longest_key = automaton.get_stats()["longest_word"]
                     state.automaton = automaton
         return state.automaton
 
@@ -431,6 +436,7 @@ def _near_home(entry: GazetteerEntry) -> bool:
     return entry.kind != "place" or entry.country in FUZZY_COUNTRIES
 
 
+@lru_cache(maxsize=4096)  # names repeat within and across reports
 def _capitalised(surface: str) -> bool:
     """First significant word capitalised; other words capitalised or allowed lower-case."""
     words = [w for w in surface.replace("-", " ").split() if any(ch.isalpha() for ch in w)]
@@ -457,9 +463,11 @@ def _article_before(folded: str, start: int) -> int | None:
     are English words. Hyphens are spaces in the folded text, so the caller passes the
     original text's hyphen test.
     """
+    if start < 1 or folded[start - 1] != " ":
+        return None  # every article is followed by a space (or a hyphen, folded to one)
     for article in ARTICLES:
         begin = start - len(article) - 1
-        if begin < 0 or folded[begin : start - 1] != article or folded[start - 1] != " ":
+        if begin < 0 or folded[begin : start - 1] != article:
             continue
         if begin == 0 or not folded[begin - 1].isalnum():
             return begin

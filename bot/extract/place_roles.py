@@ -127,7 +127,14 @@ _LONGER_NAME_BEFORE = re.compile(
 )
 
 
+# The particles _LONGER_NAME_BEFORE ends with: text ending otherwise is not searched.
+_PARTICLE_ENDINGS = ("del", "la", "los", "las", "de", "do", "da", "dos", "das")
+
+
 def inside_longer_name(before: str) -> bool:
     """True when the original-case text right ``before`` a place name makes the name the end
     of a longer proper name, not a place of its own."""
+    words = before.rstrip()
+    if len(words) == len(before) or not words.endswith(_PARTICLE_ENDINGS):
+        return False  # no particle and space right before the name
     return _LONGER_NAME_BEFORE.search(before) is not None

@@ -306,6 +306,8 @@ _COMPARISON_RE = re.compile(
 def _historical(unit: Clause, ref: dt.date) -> bool:
     """A clause about an earlier year ("in 2014", "since 2003") with no nearer date; a year
     in a comparison ("the deadliest day for the group since 2012") dates nothing."""
+    if "19" not in unit.text and "20" not in unit.text:
+        return False  # no year (blanking comparisons joins no digits)
     years = [int(y) for y in _YEAR_RE.findall(_COMPARISON_RE.sub(" ", unit.text))]
     if not years or min(years) >= ref.year:
         return False
@@ -463,7 +465,9 @@ def _better_date(new: DateMention, old: DateMention) -> bool:
         return True
     if new.reporting and not old.reporting:
         return False
-    order = list(DatePrecision)
     if new.date is not None and old.date is None:
         return True
-    return order.index(new.precision) < order.index(old.precision)
+    return _PRECISION_ORDER[new.precision] < _PRECISION_ORDER[old.precision]
+
+
+_PRECISION_ORDER = {precision: index for index, precision in enumerate(DatePrecision)}

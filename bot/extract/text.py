@@ -162,8 +162,13 @@ _FURNITURE_RE = re.compile(
 _TERMINAL = ".!?\"'”’)"
 
 
+_CAPTION_OPENERS = "-—–/(["  # every caption ending starts with one of these
+
+
 def _is_furniture(line: str) -> bool:
-    if _FURNITURE_RE.match(line) or _CAPTION_RE.search(line):
+    if _FURNITURE_RE.match(line):
+        return True
+    if any(map(line.__contains__, _CAPTION_OPENERS)) and _CAPTION_RE.search(line):
         return True
     words = line.split()
     # Bylines, dates, section names, agency slugs: short and without final punctuation.
@@ -191,10 +196,25 @@ _SOFT_SPLIT_RE = re.compile(
 )
 
 
+# Every turn _BACKGROUND_SPLIT_RE finds holds one of these words (lower-cased). Its
+# IGNORECASE also matches "ı", "ſ" and "İ" to Latin letters, which str.lower() does not.
+_BACKGROUND_WORDS = ("after", "before", "since", "came", "come", "retaliation", "echoes",
+                     "reminiscent", "recall", "similar")  # fmt: skip
+_CASE_FOLDS_TO_LATIN = ("ı", "ſ", "İ")
+
+
+def _may_turn(sentence: str) -> bool:
+    """False when the sentence cannot hold a turn to another event (a cheap test first)."""
+    if not sentence.isascii() and any(map(sentence.__contains__, _CASE_FOLDS_TO_LATIN)):
+        return True
+    return any(map(sentence.lower().__contains__, _BACKGROUND_WORDS))
+
+
 def split_clauses(sentence: str) -> tuple[Clause, ...]:
     """Split a sentence where it turns to another event or to context."""
     cuts: list[tuple[int, bool]] = []
-    for match in _BACKGROUND_SPLIT_RE.finditer(sentence):
+    turns = _BACKGROUND_SPLIT_RE.finditer(sentence) if _may_turn(sentence) else ()
+    for match in turns:
         if match.end() > 15:
             cuts.append((match.end(), True))
     for match in _SOFT_SPLIT_RE.finditer(sentence):

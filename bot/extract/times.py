@@ -16,6 +16,7 @@ _TIME_RE = re.compile(
     r"(?:a\.?m\.?|p\.?m\.?))",
     re.IGNORECASE,
 )
+_DIGIT_RE = re.compile(r"\d")
 _PART_OF_DAY_RE = re.compile(
     r"\b(?:(?P<p>morning|afternoon|evening|dawn)|(?P<n>night|overnight))\b", re.IGNORECASE
 )
@@ -38,16 +39,17 @@ def _clock(value: str, hint: str | None = None) -> str | None:
 
 def find_time_of_day(text: str) -> str | None:
     """A stated time of day: "02:00-06:30", "23:45", or "morning" / "evening" / "night"."""
-    match = _TIME_RANGE_RE.search(text)
-    if match:
-        end_hint = re.search(r"[ap]\.?m", match["b"], re.I)
-        start = _clock(match["a"], end_hint.group(0) if end_hint else None)
-        finish = _clock(match["b"])
-        if start and finish:
-            return f"{start}-{finish}"
-    match = _TIME_RE.search(text)
-    if match:
-        return _clock(match["a"])
+    if _DIGIT_RE.search(text) is not None:  # clock times need a digit
+        match = _TIME_RANGE_RE.search(text)
+        if match:
+            end_hint = re.search(r"[ap]\.?m", match["b"], re.I)
+            start = _clock(match["a"], end_hint.group(0) if end_hint else None)
+            finish = _clock(match["b"])
+            if start and finish:
+                return f"{start}-{finish}"
+        match = _TIME_RE.search(text)
+        if match:
+            return _clock(match["a"])
     match = _PART_OF_DAY_RE.search(text)
     if match:
         return (match["p"] or "night").lower()
