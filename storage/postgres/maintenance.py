@@ -10,6 +10,7 @@ from pathlib import Path
 
 from storage.base import StorageError
 from storage.postgres.rows import incident_search_text, report_search_text
+from storage.postgres.terms import rebuild_terms
 from storage.postgres.values import Connection, Op, T
 from storage.schema import Migration, load_migrations, pending_migrations
 
@@ -174,6 +175,7 @@ class PostgresMaintenance:
                 "UPDATE incidents SET search_text = $2 WHERE id = $1",
                 [(r["id"], incident_search_text(r["summary"], list(r["evidence"]))) for r in rows],
             )
+            await rebuild_terms(conn)
             return indexed + len(rows)
 
         return await self._run(op, write=True)
