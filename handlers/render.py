@@ -390,7 +390,15 @@ def digest_message(digest: Digest) -> str:
     lines.append(
         f"<b>{digest.total}</b> incident{'s' if digest.total != 1 else ''} "
         f"({esc(change_text(digest.total, digest.previous_total))}), "
-        + _toll_words(every, digest.killed, digest.injured, bold=True, killed_note=killed_change)
+        + _toll_words(
+            every,
+            digest.killed,
+            digest.injured,
+            bold=True,
+            killed_note=killed_change,
+            reported=(digest.killed_reported, digest.injured_reported),
+            total=digest.total if digest.killed_reported is not None else None,
+        )
     )
     for group in digest.groups:
         lines.append("")
@@ -398,12 +406,20 @@ def digest_message(digest: Digest) -> str:
         lines.append(
             f"<b>{esc(group.governorate)}</b> — {group.total} incident"
             f"{'s' if group.total != 1 else ''}, "
-            + _toll_words(in_group, group.killed, group.injured)
+            + _toll_words(
+                in_group,
+                group.killed,
+                group.injured,
+                reported=(group.killed_reported, group.injured_reported),
+                total=group.total if group.killed_reported is not None else None,
+            )
         )
         for city in group.cities:
             lines.append(f"<u>{esc(city.name)}</u>")
             for incident in city.incidents:
                 lines.append(incident_line(incident))
+            if city.more:
+                lines.append(f"… and {city.more} more")
     lines.extend(_late_reports(digest))
     return "\n".join(lines)
 
@@ -430,18 +446,28 @@ def _toll_words(
     *,
     bold: bool = False,
     killed_note: str = "",
+    reported: tuple[int | None, int | None] = (None, None),
+    total: int | None = None,
 ) -> str:
-    """ "3 killed, 4 injured", saying "not reported" for a figure no incident gave."""
+    """ "3 killed, 4 injured", saying "not reported" for a figure no incident gave.
 
-    def part(total: int, label: str, known: bool, note: str = "") -> str:
-        if incidents and not known:
+    ``total`` and ``reported`` count every incident and those that gave each figure, listed
+    or not (None: only the listed ``incidents`` are known, as in a digest queued by an
+    earlier version).
+    """
+    killed_known = any(i.killed.known for i in incidents) if reported[0] is None else reported[0]
+    injured_known = any(i.injured.known for i in incidents) if reported[1] is None else reported[1]
+    counted = bool(incidents) if total is None else total > 0
+
+    def part(total: int, label: str, known: bool | int, note: str = "") -> str:
+        if counted and not known:
             return f"{label} not reported"
         return (f"<b>{total}</b> {label}" if bold else f"{total} {label}") + note
 
     return ", ".join(
         (
-            part(killed, "killed", any(i.killed.known for i in incidents), killed_note),
-            part(injured, "injured", any(i.injured.known for i in incidents)),
+            part(killed, "killed", killed_known, killed_note),
+            part(injured, "injured", injured_known),
         )
     )
 

@@ -28,6 +28,7 @@ from storage.base import (
     ActorRepository,
     ChatRepository,
     FeedRepository,
+    IncidentBrief,
     IncidentQuery,
     IncidentRepository,
     IncidentStats,
@@ -478,6 +479,9 @@ class _Incidents(_Repo):
 
     async def ids(self, query: IncidentQuery) -> list[int]:
         return [incident.id or 0 for incident in await self.query(query)]
+
+    async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
+        return [IncidentBrief.of(incident) for incident in await self.query(query)]
 
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.domain import Incident, IncidentRevision
-from storage.base import IncidentQuery, IncidentStats, NotFoundError
+from storage.base import IncidentBrief, IncidentQuery, IncidentStats, NotFoundError
 from storage.mapping import (
+    BRIEF_COLUMNS,
     REVISION_COLUMNS,
     revision_row,
 )
@@ -109,6 +110,9 @@ def _incident_from_joined_row(row: Row) -> Incident:
     actors = [MAPPER.actor(values) for values in row["actors_json"]]
     sources = [MAPPER.source(values) for values in row["sources_json"]]
     return MAPPER.incident(row, actors, sources)
+
+
+_BRIEF_SELECT = ", ".join(f"i.{column}" for column in BRIEF_COLUMNS)
 
 
 def _where_sql(where: list[str]) -> str:
@@ -352,6 +356,15 @@ class PostgresIncidentRepository(_Repository):
 
         async def op(conn: Connection) -> list[int]:
             return [int(row[0]) for row in await _fetchall(conn, sql, *args)]
+
+        return await self._read_one(op)
+
+    async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
+        """The matching incidents as :class:`IncidentBrief` rows, newest first (no models)."""
+        sql, args = incident_query_sql(query, columns=_BRIEF_SELECT)
+
+        async def op(conn: Connection) -> list[IncidentBrief]:
+            return [MAPPER.brief(row) for row in await _fetchall(conn, sql, *args)]
 
         return await self._read_one(op)
 
