@@ -356,6 +356,7 @@ async def postgres_for(size: int, server: str, progress: Callable[[str], None] =
 
 
 async def _measure(path: Path | str, runs: int) -> dict[str, list[float]]:
+    from bot.app import freeze_startup_heap
     from bot.domain import SubscriptionKind
     from bot.domain.views import Target
     from bot.extract.actors import ActorRegistry
@@ -377,6 +378,7 @@ async def _measure(path: Path | str, runs: int) -> dict[str, list[float]]:
             _Clock(),
             bench_settings(),
         )
+        freeze_startup_heap()  # as bot.app.open_context does once the services are built
         queries = services.queries
         week = queries.parse_period("7d")
         month = queries.parse_period("30d")

@@ -83,7 +83,7 @@ YOUR_AREAS = "Your areas"
 
 
 MAX_LISTED_PER_CITY = 5  # a city lists its most severe incidents, "… and N more" for the rest
-MAX_LISTED = 40  # and a digest at most this many in all (a busy day is a few messages, not 20)
+MAX_LISTED = 25  # and a digest at most this many in all (a busy day is a message or two)
 
 
 def severity_key(incident: Incident | IncidentBrief) -> tuple[int, int, int, str, int]:
