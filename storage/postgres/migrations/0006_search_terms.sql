@@ -53,7 +53,9 @@ $$;
 CREATE OR REPLACE TRIGGER incidents_forget_search AFTER DELETE ON incidents
     REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION sitrep_forget_incidents();
 
--- The incidents stored so far.
+-- The incidents stored so far (one big GROUP BY: room to sort in memory).
+SET LOCAL work_mem = '256MB';
+
 INSERT INTO incident_terms (term, block, ids)
 SELECT t.term, (i.id >> 10)::integer, sort(array_agg((i.id & 1023)::integer))
 FROM incidents AS i, sitrep_search_terms(i.search) AS t (term)
