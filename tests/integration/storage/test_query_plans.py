@@ -95,7 +95,8 @@ class TestQueryPlans:
         self, filled: SqliteStorage
     ) -> None:
         details = await filled.explain(
-            SEARCH_PAGE_SQL, {"ids": "[3, 1, 2]", "limit": 5, "offset": 0}
+            SEARCH_PAGE_SQL,
+            {"q": "bomb", "cap": 2000, "report_cap": 2000, "limit": 5, "offset": 0},
         )
         plan = " | ".join(details)
         # (id, date) come from the covering index; no wide incident row is read for the sort.
