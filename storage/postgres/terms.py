@@ -51,7 +51,9 @@ BLOCK_DATES_SQL = (
     "INSERT INTO incident_blocks AS b (block, dates)"
     " SELECT (g.id >> 10)::integer, array_agg(i.date - DATE '1970-01-01' ORDER BY g.id)"
     " FROM generate_series($1::bigint >> 10 << 10, ($2::bigint >> 10 << 10) + 1023) AS g (id)"
-    " LEFT JOIN incidents AS i ON i.id = g.id GROUP BY 1"
+    " LEFT JOIN (SELECT id, date FROM incidents"
+    " WHERE id BETWEEN $1::bigint >> 10 << 10 AND ($2::bigint >> 10 << 10) + 1023) AS i"
+    " ON i.id = g.id GROUP BY 1"
     " ON CONFLICT (block) DO UPDATE SET dates = excluded.dates"
 )
 
