@@ -25,10 +25,10 @@ from storage.postgres.search import search_terms, tsquery_sql
 from storage.postgres.values import Connection, Params, _fetchall
 
 TERMS_LOCK_KEY = 0x5174_7265_7002  # writers of incident_terms / incident_blocks queue on it
-EPOCH = dt.date(1970, 1, 1)
+NO_DATE = -2147483648  # incident_blocks.dates of an id without an incident
 
-# Newest blocks (of 1,024 ids) a search looks through, widening until it has enough matches.
-SEARCH_BLOCK_WINDOWS: tuple[int | None, ...] = (8, 128, None)
+# Newest blocks (of 1,024 ids) a search looks through first; it widens until it has enough.
+FIRST_SEARCH_BLOCKS = 8
 
 _TERMS_OF = (
     "SELECT s.term, (i.id >> 10)::integer AS block, sort(array_agg((i.id & 1023)::integer))"
@@ -49,7 +49,8 @@ REMOVE_TERMS_SQL = (
 # Every block from the one of $1 to the one of $2, recomputed from the incidents in it.
 BLOCK_DATES_SQL = (
     "INSERT INTO incident_blocks AS b (block, dates)"
-    " SELECT (g.id >> 10)::integer, array_agg(i.date - DATE '1970-01-01' ORDER BY g.id)"
+    " SELECT (g.id >> 10)::integer,"
+    f" array_agg(COALESCE(i.date - DATE '1970-01-01', {NO_DATE}) ORDER BY g.id)"
     " FROM generate_series($1::bigint >> 10 << 10, ($2::bigint >> 10 << 10) + 1023) AS g (id)"
     " LEFT JOIN (SELECT id, date FROM incidents"
     " WHERE id BETWEEN $1::bigint >> 10 << 10 AND ($2::bigint >> 10 << 10) + 1023) AS i"
@@ -128,8 +129,9 @@ def _vector_keys(config: str, words: str) -> str:
 
 
 def _word_term(words: str, low: str) -> tuple[str, str]:
-    """A word or phrase: its ``simple`` keys, or its ``english`` keys where the search uses
-    ``english`` too (no stop word in it: see ``search._phrase_sql``); and whether that is exact.
+    """A word or phrase: blocks holding all its ``simple`` keys, or all its ``english`` keys
+    where the search uses ``english`` too (no stop word in it: see ``search._phrase_sql``);
+    and whether that is exact. One pass over the keys of both (often the same ones).
     """
     english_q = f"phraseto_tsquery('english', {words})"
     simple_q = f"phraseto_tsquery('simple', {words})"
@@ -138,8 +140,22 @@ def _word_term(words: str, low: str) -> tuple[str, str]:
         f"(CASE WHEN numnode({english_q}) = numnode({simple_q})"
         f" THEN {_vector_keys('english', words)} ELSE {simple} END)"
     )
+
+    def every_key(keys: str) -> str:
+        held = f"FILTER (WHERE term = ANY({keys}))"
+        return (
+            f"CASE WHEN count(*) {held} = cardinality({keys})"
+            f" THEN sitrep_ids_inter(ids) {held} END"
+        )
+
+    part = (
+        "SELECT block, COALESCE(s | e, s, e) AS ids FROM ("
+        f"SELECT block, {every_key(simple)} AS s, {every_key(english)} AS e"
+        f" FROM incident_terms WHERE term = ANY({simple} || {english}) AND block >= {low}"
+        " GROUP BY block) AS t WHERE s IS NOT NULL OR e IS NOT NULL"
+    )
     exact = f"(sitrep_phrase_exact({simple_q}) AND sitrep_phrase_exact({english_q}))"
-    return _combine([_all_of(simple, low), _all_of(english, low)], every=False), exact
+    return part, exact
 
 
 def _prefix_term(params: Params, words: str, low: str) -> tuple[str, str]:
@@ -176,11 +192,12 @@ def newest_matches_sql(text: str, params: Params, low_block: int, cap: str) -> s
         exact.append(is_exact)
     query = tsquery_sql(text, params)
     return (
-        f"WITH c AS MATERIALIZED ({_combine(parts, every=True)})"
+        f"WITH c AS MATERIALIZED (SELECT block, ids FROM ({_combine(parts, every=True)}) AS x"
+        " WHERE cardinality(ids) > 0)"
         " SELECT h.id, DATE '1970-01-01' + h.day AS date FROM ("
         " SELECT c.block::bigint * 1024 + o AS id, b.dates[o + 1] AS day"
         " FROM c JOIN incident_blocks AS b ON b.block = c.block, unnest(c.ids) AS o) AS h"
-        f" WHERE h.day IS NOT NULL AND ({' AND '.join(exact)} OR EXISTS (SELECT 1"
+        f" WHERE h.day <> {NO_DATE} AND ({' AND '.join(exact)} OR EXISTS (SELECT 1"
         f" FROM incidents AS i WHERE i.id = h.id AND i.search @@ ({query})))"
         f" ORDER BY h.id DESC LIMIT {cap}"
     )
@@ -191,18 +208,19 @@ async def newest_incident_matches(
 ) -> list[tuple[int, dt.date]]:
     """(id, date) of the ``cap`` most recently stored incidents matching ``text``.
 
-    Looks through the newest blocks first and widens (``SEARCH_BLOCK_WINDOWS``) until it has
-    ``cap`` matches or has looked everywhere.
+    Looks through the ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens
+    to as many blocks as the matches found so far say it needs (with half as much again to
+    spare), or to every block.
     """
     top = int(await conn.fetchval("SELECT COALESCE(MAX(block), 0) FROM incident_blocks"))
-    found: list[tuple[int, dt.date]] = []
-    for window in SEARCH_BLOCK_WINDOWS:
-        low = 0 if window is None else max(top - window, 0)
+    window = FIRST_SEARCH_BLOCKS
+    while True:
+        low = max(top + 1 - window, 0)
         params = Params()
         sql = newest_matches_sql(text, params, low, params.add(cap))
         if sql is None:
             return []
         found = [(int(row[0]), row[1]) for row in await _fetchall(conn, sql, *params.values)]
         if len(found) >= cap or low == 0:
-            break
-    return found
+            return found
+        window = max(window * 2, -(-window * cap * 3 // (2 * max(len(found), 1))))

@@ -5,7 +5,9 @@
 -- of 1,024 ids: a search intersects a few small sorted arrays per block, newest blocks first,
 -- and stops when it has enough. Pairs make a two-word phrase exact without reading a row.
 -- incident_blocks holds each incident's date (days since 1970-01-01) at its place in the block,
--- so the candidates are sorted by date without reading the incidents either.
+-- so the candidates are sorted by date without reading the incidents either. Its arrays are
+-- stored as they are (PLAIN: 4 kB, no compression, no TOAST) and hold no NULL (-2147483648
+-- marks an id without an incident), so reading one element is an offset, not a decompression.
 -- The repository maintains both when it writes an incident (storage/postgres/terms.py).
 
 CREATE EXTENSION IF NOT EXISTS intarray;
@@ -19,8 +21,9 @@ CREATE TABLE incident_terms (
 
 CREATE TABLE incident_blocks (
     block  integer PRIMARY KEY,
-    dates  integer[] NOT NULL  -- dates[(id & 1023) + 1]: the incident's date; NULL: no incident
+    dates  integer[] NOT NULL  -- dates[(id & 1023) + 1]: the incident's date; -2147483648: none
 );
+ALTER TABLE incident_blocks ALTER COLUMN dates SET STORAGE PLAIN;
 
 -- The terms an incident is found by: each lexeme of its search vector, and each pair of
 -- lexemes at adjacent positions (what a "<->" phrase operator tests), "first second".
@@ -43,10 +46,10 @@ $$;
 CREATE AGGREGATE sitrep_ids_union (integer[]) (SFUNC = _int_union, STYPE = integer[]);
 CREATE AGGREGATE sitrep_ids_inter (integer[]) (SFUNC = _int_inter, STYPE = integer[]);
 
--- A deleted incident leaves its block: its date goes (a search skips ids without a date).
+-- A deleted incident leaves its block: its date goes (a search skips ids without one).
 CREATE FUNCTION sitrep_forget_incidents() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE incident_blocks AS b SET dates = ARRAY(SELECT CASE WHEN b.block::bigint * 1024 + o = ANY(d.ids) THEN NULL ELSE b.dates[o + 1] END FROM generate_series(0, 1023) AS o ORDER BY o) FROM (SELECT id >> 10 AS block, array_agg(id) AS ids FROM gone GROUP BY 1) AS d WHERE b.block = d.block; RETURN NULL; END
+    UPDATE incident_blocks AS b SET dates = ARRAY(SELECT CASE WHEN b.block::bigint * 1024 + o = ANY(d.ids) THEN -2147483648 ELSE b.dates[o + 1] END FROM generate_series(0, 1023) AS o ORDER BY o) FROM (SELECT id >> 10 AS block, array_agg(id) AS ids FROM gone GROUP BY 1) AS d WHERE b.block = d.block; RETURN NULL; END
 $$;
 
 -- ("OR REPLACE" keeps the SQL splitter, which knows SQLite's trigger syntax, from waiting for END.)
@@ -62,7 +65,7 @@ FROM incidents AS i, sitrep_search_terms(i.search) AS t (term)
 GROUP BY 1, 2;
 
 INSERT INTO incident_blocks (block, dates)
-SELECT (g.id >> 10)::integer, array_agg(i.date - DATE '1970-01-01' ORDER BY g.id)
+SELECT (g.id >> 10)::integer, array_agg(COALESCE(i.date - DATE '1970-01-01', -2147483648) ORDER BY g.id)
 FROM generate_series(
     (SELECT MIN(id) >> 10 << 10 FROM incidents), (SELECT (MAX(id) >> 10 << 10) + 1023 FROM incidents)
 ) AS g (id)

@@ -235,7 +235,7 @@ class TestSearchBlocks:
         from storage.postgres import terms
 
         monkeypatch.setattr(pg_incidents, "SEARCH_CANDIDATES", 3)
-        monkeypatch.setattr(terms, "SEARCH_BLOCK_WINDOWS", (1, 4, None))
+        monkeypatch.setattr(terms, "FIRST_SEARCH_BLOCKS", 1)
         async with await PostgresStorage.open(shared_url) as store:
             rare = await store.incidents.add(make_incident(summary="A rare heliport raid"))
             # The next incidents land 20 blocks of 1,024 ids later.
