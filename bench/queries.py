@@ -356,11 +356,11 @@ async def postgres_for(size: int, server: str, progress: Callable[[str], None] =
 
 
 async def _measure(path: Path | str, runs: int) -> dict[str, list[float]]:
-    from bot.app import freeze_startup_heap
     from bot.domain import SubscriptionKind
     from bot.domain.views import Target
     from bot.extract.actors import ActorRegistry
     from bot.extract.gazetteer import Gazetteer
+    from bot.heap import freeze_startup_heap
     from bot.services import build_services
     from storage.base import IncidentQuery
     from storage.factory import open_backend

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import os
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from bot.config import Settings, SettingsError
 from bot.extract.actors import ActorFileError, ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.pipeline import build_rules_extractor
+from bot.heap import freeze_startup_heap
 from bot.leader import Leadership
 from bot.ports import Clock, Extractor, Metrics, NullMetrics, SystemClock
 from bot.services import Services, build_services
@@ -186,23 +186,6 @@ async def open_context(
     except BaseException:
         await storage.close()
         raise
-
-
-def freeze_startup_heap() -> None:
-    """Put what start-up loaded (gazetteer, actor registry, engine: objects that live as long as
-    the process) out of the garbage collector's reach.
-
-    A full collection walks every tracked object; with the gazetteer loaded that is a pause of
-    about 100 ms, taken at random inside whatever command is running. Frozen objects are
-    skipped, so later collections walk only what was allocated since (a fraction of a ms).
-    Once per process: what is allocated later (a test's many contexts) is left collectable.
-    """
-    if not _HEAP_FROZEN:
-        gc.freeze()
-        _HEAP_FROZEN.append(True)
-
-
-_HEAP_FROZEN: list[bool] = []  # non-empty once the start-up heap is frozen
 
 
 def _actor_registry(settings: Settings) -> ActorRegistry:
