@@ -14,7 +14,9 @@ candidates are tested with ``@@``. So the matches are exactly the GIN index's (t
 
 Writers keep the blocks current in the incident's transaction (:func:`index_incidents`,
 :func:`unindex_incidents`), one at a time (a transaction-level advisory lock: the blocks of
-common words are hot rows, and a queue is simpler than a lock order).
+common words are hot rows, and a queue is simpler than a lock order). Sitrep's connections say
+so (``sitrep.incident_terms = 'caller'``); rows written by anyone else (an older Sitrep during a
+rolling upgrade, an analyst's SQL) are indexed by the statement triggers of migration 0006.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from storage.postgres.search import search_terms, tsquery_sql
 from storage.postgres.values import Connection, Params, _fetchall
 
 TERMS_LOCK_KEY = 0x5174_7265_7002  # writers of incident_terms / incident_blocks queue on it
+TERMS_BY_CALLER = "caller"  # sitrep.incident_terms on connections that index their own writes
 NO_DATE = -2147483648  # incident_blocks.dates of an id without an incident
 
 # Newest blocks (of 1,024 ids) a search looks through first; it widens until it has enough.

@@ -56,6 +56,27 @@ $$;
 CREATE OR REPLACE TRIGGER incidents_forget_search AFTER DELETE ON incidents
     REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION sitrep_forget_incidents();
 
+-- Incidents written by anything but Sitrep's repository (an older Sitrep still running during a
+-- rolling upgrade, an analyst's SQL) are indexed here, a statement at a time. The repository
+-- indexes its own writes in the same transaction and says so on its connections
+-- (sitrep.incident_terms = 'caller'), so a bulk copy is not slowed down row by row.
+CREATE FUNCTION sitrep_index_written_incidents() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('sitrep.incident_terms', true) IS NOT DISTINCT FROM 'caller' THEN RETURN NULL; END IF
+    ; PERFORM pg_advisory_xact_lock(89560577306626)
+    ; IF TG_OP = 'UPDATE' THEN UPDATE incident_terms AS t SET ids = t.ids - g.ids FROM (SELECT s.term, (o.id >> 10)::integer AS block, sort(array_agg((o.id & 1023)::integer)) AS ids FROM gone AS o, sitrep_search_terms(o.search) AS s (term) GROUP BY 1, 2) AS g WHERE t.term = g.term AND t.block = g.block; END IF
+    ; INSERT INTO incident_terms AS t (term, block, ids) SELECT s.term, (n.id >> 10)::integer, sort(array_agg((n.id & 1023)::integer)) FROM added AS n, sitrep_search_terms(n.search) AS s (term) GROUP BY 1, 2 ORDER BY 1, 2 ON CONFLICT (term, block) DO UPDATE SET ids = t.ids | excluded.ids
+    ; INSERT INTO incident_blocks AS b (block, dates) SELECT k.block, ARRAY(SELECT COALESCE(i.date - DATE '1970-01-01', -2147483648) FROM generate_series(0, 1023) AS o LEFT JOIN incidents AS i ON i.id = k.block::bigint * 1024 + o ORDER BY o) FROM (SELECT DISTINCT (id >> 10)::integer AS block FROM added) AS k ON CONFLICT (block) DO UPDATE SET dates = excluded.dates
+    ; RETURN NULL; END
+$$;
+
+CREATE OR REPLACE TRIGGER incidents_index_inserted AFTER INSERT ON incidents
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION sitrep_index_written_incidents();
+
+CREATE OR REPLACE TRIGGER incidents_index_updated AFTER UPDATE ON incidents
+    REFERENCING OLD TABLE AS gone NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION sitrep_index_written_incidents();
+
 -- The incidents stored so far (one big GROUP BY: room to sort in memory).
 SET LOCAL work_mem = '256MB';
 

@@ -282,6 +282,45 @@ class TestSearchBlocks:
             await store.incidents.update(second.model_copy(update={"date": D.replace(day=9)}))
             assert [i.id for i in await store.incidents.search("clash")] == [second.id, third.id]
 
+    async def test_rows_written_by_other_clients_are_indexed_too(self, shared_url: str) -> None:
+        """An older Sitrep during a rolling upgrade, or an analyst's SQL, writes incidents
+        without the repository: the triggers of migration 0006 index them."""
+        async with await PostgresStorage.open(shared_url) as store:
+            stored = await store.incidents.add(make_incident(date=D, summary="Sniper fire."))
+            columns = [
+                row[0]
+                for row in await store._pool.fetch(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_name = 'incidents' AND column_name NOT IN ('id', 'search')"
+                    " AND table_schema = current_schema()"
+                )
+            ]
+            names = ", ".join(columns)
+            values = ", ".join(
+                "'heliport raid'"
+                if c == "search_text"
+                else ("DATE '2026-03-09'" if c == "date" else c)
+                for c in columns
+            )
+            other = await asyncpg.connect(shared_url)
+            try:
+                copied = await other.fetchval(
+                    f"INSERT INTO incidents ({names}) SELECT {values} FROM incidents"
+                    " WHERE id = $1 RETURNING id",
+                    stored.id,
+                )
+                found = await store.incidents.search("heliport")
+                assert [i.id for i in found] == [copied]
+                assert found[0].date == D.replace(day=9)
+                await other.execute(
+                    "UPDATE incidents SET search_text = 'mortar fire' WHERE id = $1", copied
+                )
+            finally:
+                await other.close()
+            assert await store.incidents.search("heliport") == []
+            assert [i.id for i in await store.incidents.search("mortar")] == [copied]
+            assert [i.id for i in await store.incidents.search("sniper")] == [stored.id]
+
     async def test_rebuilt_search_text_rebuilds_the_blocks(self, shared_url: str) -> None:
         async with await PostgresStorage.open(shared_url) as store:
             stored = await store.incidents.add(make_incident(summary="Sniper fire."))
