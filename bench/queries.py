@@ -348,7 +348,9 @@ async def postgres_for(size: int, server: str, progress: Callable[[str], None] =
         raise RuntimeError(msg)
     conn = await asyncpg.connect(url)
     try:
-        await conn.execute("ANALYZE")
+        # Statistics, and the visibility map that index-only scans need: autovacuum keeps both
+        # on a database in use; a freshly copied one has neither (a no-op on later runs).
+        await conn.execute("VACUUM ANALYZE")
     finally:
         await conn.close()
     progress(f"  PostgreSQL {size:,} ready in {time.perf_counter() - started:.0f} s")

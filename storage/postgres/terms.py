@@ -10,7 +10,9 @@ their arrays block by block with intarray's C functions, newest blocks first, an
 it has enough: no incident row is read unless a term is not exact (a phrase of three words or
 more, or one with a stop word in it, or a prefix after other words), and then only the
 candidates are tested with ``@@``. So the matches are exactly the GIN index's (the
-``tsquery`` of :mod:`storage.postgres.search`), found newest first.
+``tsquery`` of :mod:`storage.postgres.search`), found newest first. (That holds while each
+word gives one lexeme, as under ``english`` and ``simple``; a dictionary giving several
+alternatives for one word would need them as alternatives here too.)
 
 Writers keep the blocks current in the incident's transaction (:func:`index_incidents`,
 :func:`unindex_incidents`), one at a time (a transaction-level advisory lock: the blocks of
