@@ -348,7 +348,9 @@ async def postgres_for(size: int, server: str, progress: Callable[[str], None] =
         raise RuntimeError(msg)
     conn = await asyncpg.connect(url)
     try:
-        await conn.execute("ANALYZE")
+        # Statistics, and the visibility map that index-only scans need: autovacuum keeps both
+        # on a database in use; a freshly copied one has neither (a no-op on later runs).
+        await conn.execute("VACUUM ANALYZE")
     finally:
         await conn.close()
     progress(f"  PostgreSQL {size:,} ready in {time.perf_counter() - started:.0f} s")
@@ -360,6 +362,7 @@ async def _measure(path: Path | str, runs: int) -> dict[str, list[float]]:
     from bot.domain.views import Target
     from bot.extract.actors import ActorRegistry
     from bot.extract.gazetteer import Gazetteer
+    from bot.heap import freeze_startup_heap
     from bot.services import build_services
     from storage.base import IncidentQuery
     from storage.factory import open_backend
@@ -377,6 +380,7 @@ async def _measure(path: Path | str, runs: int) -> dict[str, list[float]]:
             _Clock(),
             bench_settings(),
         )
+        freeze_startup_heap()  # as bot.app.open_context does once the services are built
         queries = services.queries
         week = queries.parse_period("7d")
         month = queries.parse_period("30d")

@@ -33,6 +33,7 @@ from bot.config import Settings, SettingsError
 from bot.extract.actors import ActorFileError, ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.pipeline import RulesExtractor, build_rules_extractor
+from bot.heap import freeze_startup_heap
 from bot.leader import Leadership
 from bot.ports import Clock, Extractor, Metrics, NullMetrics, SystemClock
 from bot.services import Services, build_services
@@ -188,6 +189,7 @@ async def open_context(
         if metrics is not None:
             context.metrics = metrics
         context.feeds = _feed_service(context)
+        freeze_startup_heap()
         return context
     except BaseException:
         await storage.close()

@@ -82,20 +82,38 @@ def digest_message(digest: Digest, lang: str | None = None) -> str:
     total = tn(lang, "<b>{n}</b> incident", "<b>{n}</b> incidents", digest.total, n=digest.total)
     change = esc(change_text(digest.total, digest.previous_total, lang))
     toll = _toll_words(
-        every, digest.killed, digest.injured, bold=True, killed_note=killed_change, lang=lang
+        every,
+        digest.killed,
+        digest.injured,
+        bold=True,
+        killed_note=killed_change,
+        lang=lang,
+        reported=(digest.killed_reported, digest.injured_reported),
+        total=digest.total if digest.killed_reported is not None else None,
     )
     lines.append(f"{total} ({change}){t(lang, ', ')}{toll}")
     for group in digest.groups:
         lines.append("")
         in_group = [i for city in group.cities for i in city.incidents]
         count = tn(lang, "{n} incident", "{n} incidents", group.total, n=group.total)
-        toll = _toll_words(in_group, group.killed, group.injured, lang=lang)
+        toll = _toll_words(
+            in_group,
+            group.killed,
+            group.injured,
+            lang=lang,
+            reported=(group.killed_reported, group.injured_reported),
+            total=group.total if group.killed_reported is not None else None,
+        )
         governorate = esc(names.label(lang, group.governorate))
         lines.append(f"<b>{governorate}</b> — {count}{t(lang, ', ')}{toll}")
         for city in group.cities:
             lines.append(f"<u>{esc(names.name(lang, city.name))}</u>")
             for incident in city.incidents:
                 lines.append(incident_line(incident, lang=lang))
+            if city.more:
+                lines.append(
+                    "… " + tn(lang, "and {n} more", "and {n} more", city.more, n=city.more)
+                )
     lines.extend(_late_reports(digest, lang))
     return "\n".join(lines)
 
@@ -125,17 +143,27 @@ def _toll_words(
     bold: bool = False,
     killed_note: str = "",
     lang: str | None = None,
+    reported: tuple[int | None, int | None] = (None, None),
+    total: int | None = None,
 ) -> str:
-    """ "3 killed, 4 injured", saying "not reported" for a figure no incident gave."""
+    """ "3 killed, 4 injured", saying "not reported" for a figure no incident gave.
 
-    def number(total: int) -> str:
-        return f"<b>{total}</b>" if bold else str(total)
+    ``total`` and ``reported`` count every incident and those that gave each figure, listed
+    or not (None: only the listed ``incidents`` are known, as in a digest queued by an
+    earlier version).
+    """
+    killed_known = any(i.killed.known for i in incidents) if reported[0] is None else reported[0]
+    injured_known = any(i.injured.known for i in incidents) if reported[1] is None else reported[1]
+    counted = bool(incidents) if total is None else total > 0
 
-    if incidents and not any(i.killed.known for i in incidents):
+    def number(figure: int) -> str:
+        return f"<b>{figure}</b>" if bold else str(figure)
+
+    if counted and not killed_known:
         killed_text = t(lang, "killed not reported")
     else:
         killed_text = t(lang, "{n} killed", n=number(killed)) + killed_note
-    if incidents and not any(i.injured.known for i in incidents):
+    if counted and not injured_known:
         injured_text = t(lang, "injured not reported")
     else:
         injured_text = t(lang, "{n} injured", n=number(injured))

@@ -14,6 +14,7 @@ import builtins
 import datetime as dt
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -69,6 +70,42 @@ class IncidentQuery(BaseModel):
     include_hidden: bool = False  # True also finds retracted and merged-away incidents
     limit: int = Field(default=20, ge=1, le=10_000)
     offset: int = Field(default=0, ge=0)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentBrief:
+    """What a digest needs to count, group and rank an incident without loading all of it."""
+
+    id: int
+    date: dt.date
+    date_end: dt.date | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    place_key: str
+    place_name: str
+    admin1: str | None
+    admin1_code: str | None
+    event_type: EventType
+    killed: int | None  # the conservative figure (``CasualtyCount.min``), None: not reported
+    injured: int | None
+
+    @classmethod
+    def of(cls, incident: Incident) -> IncidentBrief:
+        """The brief of a loaded incident."""
+        return cls(
+            id=incident.id or 0,
+            date=incident.date,
+            date_end=incident.date_end,
+            created_at=incident.created_at,
+            updated_at=incident.updated_at,
+            place_key=incident.location.key,
+            place_name=incident.location.name,
+            admin1=incident.location.admin1,
+            admin1_code=incident.location.admin1_code,
+            event_type=incident.event_type,
+            killed=incident.killed.min,
+            injured=incident.injured.min,
+        )
 
 
 class IncidentStats(BaseModel):
@@ -145,6 +182,10 @@ class IncidentRepository(Protocol):
 
     async def ids(self, query: IncidentQuery) -> list[int]:
         """Ids of the incidents matching the filters, newest first (no models are loaded)."""
+        ...
+
+    async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
+        """The matching incidents as :class:`IncidentBrief` rows, newest first (no models)."""
         ...
 
     async def merge_candidates(

@@ -26,6 +26,7 @@ from storage.base import StorageError
 from storage.identity import require_database
 from storage.postgres import PostgresStorage
 from storage.postgres.rows import incident_search_text, report_search_text
+from storage.postgres.terms import index_incident_range
 from storage.postgres.values import Connection
 
 BATCH_ROWS = 2000
@@ -226,11 +227,14 @@ async def _copy_table(
     while rows := await _read_batch(source, table, cursor, await _last_mark(storage, key, table)):
         batch = [_row_values(table, row, columns, types) for row in rows]
         mark = str(int(rows[-1]["_cursor"]))
+        first = int(rows[0]["_cursor"])
 
         async def write(
-            conn: Connection, batch: list[list[Any]] = batch, mark: str = mark
+            conn: Connection, batch: list[list[Any]] = batch, mark: str = mark, first: int = first
         ) -> None:
             await conn.executemany(insert, batch)
+            if table == "incidents":  # the search's term blocks, a batch at a time
+                await index_incident_range(conn, first, int(mark))
             await conn.execute(
                 "INSERT INTO copy_progress (source, table_name, last_id, copied) "
                 "VALUES ($1, $2, $3, $4) ON CONFLICT (source, table_name) DO UPDATE SET "

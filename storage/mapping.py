@@ -41,6 +41,7 @@ from bot.domain import (
     Subscription,
     SubscriptionKind,
 )
+from storage.base import IncidentBrief
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -401,6 +402,23 @@ def parse_utc(text: str) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
+# The incident columns an IncidentBrief is made of.
+BRIEF_COLUMNS = (
+    "id",
+    "date",
+    "date_end",
+    "created_at",
+    "updated_at",
+    "place_key",
+    "place_name",
+    "admin1",
+    "admin1_code",
+    "event_type",
+    "killed_min",
+    "injured_min",
+)
+
+
 class RowMapper:
     """Builds every domain model from a row of one backend, given its :class:`Converters`."""
 
@@ -496,6 +514,24 @@ class RowMapper:
             lon=row["lon"],
             geo_precision=GeoPrecision(row["geo_precision"]),
             timezone=row["place_timezone"],
+        )
+
+    def brief(self, row: Row) -> IncidentBrief:
+        """An :class:`IncidentBrief` from a row of :data:`BRIEF_COLUMNS`."""
+        conv = self.conv
+        return IncidentBrief(
+            id=row["id"],
+            date=conv.date(row["date"]),
+            date_end=_date_opt(conv, row["date_end"]),
+            created_at=conv.timestamp(row["created_at"]),
+            updated_at=conv.timestamp(row["updated_at"]),
+            place_key=row["place_key"],
+            place_name=row["place_name"],
+            admin1=row["admin1"],
+            admin1_code=row["admin1_code"],
+            event_type=EventType(row["event_type"]),
+            killed=row["killed_min"],
+            injured=row["injured_min"],
         )
 
     def incident(self, row: Row, actors: list[ActorRef], sources: list[SourceRef]) -> Incident:

@@ -30,6 +30,7 @@ from storage.base import (
     ChatRepository,
     DuplicatePlaceError,
     FeedRepository,
+    IncidentBrief,
     IncidentQuery,
     IncidentRepository,
     IncidentStats,
@@ -489,6 +490,9 @@ class _Incidents(_Repo):
 
     async def ids(self, query: IncidentQuery) -> list[int]:
         return [incident.id or 0 for incident in await self.query(query)]
+
+    async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
+        return [IncidentBrief.of(incident) for incident in await self.query(query)]
 
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200

@@ -153,9 +153,10 @@ class DigestCity(_View):
 
     name: str
     place_key: str | None = None
-    incidents: list[Incident] = Field(default_factory=list)
-    killed: int = 0
+    incidents: list[Incident] = Field(default_factory=list)  # the most severe, listed
+    killed: int = 0  # over every incident in the city, listed or not
     injured: int = 0
+    more: int = 0  # incidents in the city not listed
 
 
 class DigestGroup(_View):
@@ -166,6 +167,9 @@ class DigestGroup(_View):
     total: int = 0
     killed: int = 0
     injured: int = 0
+    # How many of its incidents gave a killed / injured figure (None: count the listed ones).
+    killed_reported: int | None = None
+    injured_reported: int | None = None
     cities: list[DigestCity] = Field(default_factory=list)
 
 
@@ -182,6 +186,8 @@ class Digest(_View):
     total: int = 0
     killed: int = 0
     injured: int = 0
+    killed_reported: int | None = None  # as in DigestGroup
+    injured_reported: int | None = None
     groups: list[DigestGroup] = Field(default_factory=list)
     previous_total: int = 0
     previous_killed: int = 0

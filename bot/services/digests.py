@@ -7,6 +7,10 @@ in the window about older events (an archive import, a story about last year) ar
 as late reports and never counted as the day's. The change "against the day before" compares
 with incidents first reported in the 24 hours before that.
 
+Listing: every incident is counted (totals, per governorate and city), but each city lists only
+its ``MAX_LISTED_PER_CITY`` most severe ("… and N more"), and a digest ``MAX_LISTED`` in all:
+a busy day stays a readable message, and only the listed incidents are loaded.
+
 Scope: the chat's subscriptions (places with their neighbourhoods, governorates, factions). The
 ``min_killed`` threshold of a subscription limits push alerts only; the digest is the complete
 picture of the chat's areas. A chat without subscriptions gets no scheduled digest (it never
@@ -25,6 +29,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.domain import (
@@ -47,7 +52,7 @@ from bot.services.outbox import Outbox
 from bot.services.periods import parse_period, previous_period
 from bot.services.queries import SCAN_LIMIT, QueryService
 from bot.services.visuals import series_of
-from storage.base import IncidentQuery, IncidentStats, Storage
+from storage.base import IncidentBrief, IncidentQuery, IncidentStats, Storage
 
 logger = logging.getLogger(__name__)
 
@@ -77,64 +82,125 @@ def digest_chart_key(chat_id: int, day: dt.date) -> str:
 YOUR_AREAS = "Your areas"
 
 
-def severity_key(incident: Incident) -> tuple[int, int, int, str, int]:
+MAX_LISTED_PER_CITY = 5  # a city lists its most severe incidents, "… and N more" for the rest
+MAX_LISTED = 25  # and a digest at most this many in all (a busy day is a message or two)
+
+
+def severity_key(incident: Incident | IncidentBrief) -> tuple[int, int, int, str, int]:
     """Sort key, most severe first when sorted in reverse: killed, injured, event type, date."""
+    brief = incident if isinstance(incident, IncidentBrief) else IncidentBrief.of(incident)
     return (
-        incident.killed.best,
-        incident.injured.best,
-        _EVENT_WEIGHT.get(incident.event_type, 0),
-        incident.date.isoformat(),
-        incident.id or 0,
+        brief.killed or 0,
+        brief.injured or 0,
+        _EVENT_WEIGHT.get(brief.event_type, 0),
+        brief.date.isoformat(),
+        brief.id,
     )
 
 
-def _in_window(incident: Incident, since: dt.datetime, until: dt.datetime) -> bool:
+def _in_window(incident: IncidentBrief, since: dt.datetime, until: dt.datetime) -> bool:
     stamps = [s for s in (incident.created_at, incident.updated_at) if s is not None]
     if not stamps:
         return True  # a backend without timestamps: trust its updated_since filter
     return any(since <= stamp <= until for stamp in stamps)
 
 
-def group_incidents(incidents: list[Incident]) -> list[DigestGroup]:
+@dataclass
+class _City:
+    name: str
+    key: str
+    briefs: list[IncidentBrief]  # most severe first
+    killed: int
+    injured: int
+
+
+@dataclass
+class _Group:
+    governorate: str
+    admin1_code: str | None
+    cities: list[_City]
+    briefs: list[IncidentBrief]
+    killed: int
+    injured: int
+
+
+def _grouped(briefs: list[IncidentBrief]) -> list[_Group]:
     """Group by governorate, then city; most severe groups, cities and incidents first."""
-    by_admin1: dict[str, list[Incident]] = defaultdict(list)
-    for incident in incidents:
-        by_admin1[incident.location.admin1 or UNKNOWN_GOVERNORATE].append(incident)
-    groups: list[DigestGroup] = []
+    by_admin1: dict[str, list[IncidentBrief]] = defaultdict(list)
+    for brief in briefs:
+        by_admin1[brief.admin1 or UNKNOWN_GOVERNORATE].append(brief)
+    groups: list[_Group] = []
     for governorate, members in by_admin1.items():
-        by_city: dict[str, list[Incident]] = defaultdict(list)
-        for incident in members:
-            by_city[incident.location.key].append(incident)
+        by_city: dict[str, list[IncidentBrief]] = defaultdict(list)
+        for brief in members:
+            by_city[brief.place_key].append(brief)
         cities = []
-        for key, city_incidents in by_city.items():
-            ordered = sorted(city_incidents, key=severity_key, reverse=True)
-            cities.append(
-                DigestCity(
-                    name=ordered[0].location.name,
-                    place_key=key,
-                    incidents=ordered,
-                    killed=sum(i.killed.best for i in ordered),
-                    injured=sum(i.injured.best for i in ordered),
-                )
-            )
-        cities.sort(
-            key=lambda c: (c.killed, c.injured, severity_key(c.incidents[0])), reverse=True
-        )
+        for key, city_briefs in by_city.items():
+            ordered = sorted(city_briefs, key=severity_key, reverse=True)
+            killed = sum(b.killed or 0 for b in ordered)
+            injured = sum(b.injured or 0 for b in ordered)
+            cities.append(_City(ordered[0].place_name, key, ordered, killed, injured))
+        cities.sort(key=lambda c: (c.killed, c.injured, severity_key(c.briefs[0])), reverse=True)
+        killed, injured = sum(c.killed for c in cities), sum(c.injured for c in cities)
         groups.append(
-            DigestGroup(
-                governorate=governorate,
-                admin1_code=members[0].location.admin1_code,
-                total=len(members),
-                killed=sum(c.killed for c in cities),
-                injured=sum(c.injured for c in cities),
-                cities=cities,
-            )
+            _Group(governorate, members[0].admin1_code, cities, members, killed, injured)
         )
     groups.sort(
-        key=lambda g: (g.killed, g.injured, g.total, severity_key(g.cities[0].incidents[0])),
+        key=lambda g: (g.killed, g.injured, len(g.briefs), severity_key(g.cities[0].briefs[0])),
         reverse=True,
     )
     return groups
+
+
+def _listed_ids(groups: list[_Group]) -> list[int]:
+    """The incidents a digest lists: each city's most severe, in display order, up to caps."""
+    listed: list[int] = []
+    for group in groups:
+        for city in group.cities:
+            room = min(MAX_LISTED_PER_CITY, MAX_LISTED - len(listed))
+            listed.extend(b.id for b in city.briefs[: max(room, 0)])
+    return listed
+
+
+def _reported(briefs: list[IncidentBrief]) -> tuple[int, int]:
+    """How many incidents gave a killed and an injured figure."""
+    return (
+        sum(1 for b in briefs if b.killed is not None),
+        sum(1 for b in briefs if b.injured is not None),
+    )
+
+
+def _digest_groups(groups: list[_Group], loaded: dict[int, Incident]) -> list[DigestGroup]:
+    """The digest's groups, each city listing the loaded (most severe) incidents."""
+    result = []
+    for group in groups:
+        cities = []
+        for city in group.cities:
+            listed = [loaded[b.id] for b in city.briefs if b.id in loaded]
+            cities.append(
+                DigestCity(
+                    name=city.name,
+                    place_key=city.key,
+                    incidents=listed,
+                    killed=city.killed,
+                    injured=city.injured,
+                    more=len(city.briefs) - len(listed),
+                )
+            )
+        killed_reported, injured_reported = _reported(group.briefs)
+        result.append(
+            DigestGroup(
+                governorate=group.governorate,
+                admin1_code=group.admin1_code,
+                total=len(group.briefs),
+                killed=group.killed,
+                injured=group.injured,
+                killed_reported=killed_reported,
+                injured_reported=injured_reported,
+                cities=cities,
+            )
+        )
+    return result
 
 
 def _window_end(chat: Chat, day: dt.date, now: dt.datetime) -> dt.datetime:
@@ -204,28 +270,13 @@ class DigestService:
         until = until or _window_end(chat, day, now)
         since = until - DAY
         subscriptions = await self._storage.subscriptions.for_chat(chat_id)
-        # Both windows are short ranges of the updated_at index, whatever the archive's size;
-        # only the current day's incidents are loaded, the day before is summed in SQL.
-        current_ids = await self._matching_ids(
-            subscriptions,
-            IncidentQuery(updated_since=since, include_background=False, limit=SCAN_LIMIT),
-        )
-        fetched = (
-            await self._storage.incidents.query(
-                IncidentQuery(ids=current_ids, limit=len(current_ids))
-            )
-            if current_ids
-            else []
-        )
-        reported = [i for i in fetched if _in_window(i, since, until)]
         first_day = since.astimezone(ZoneInfo(chat.timezone)).date()
-        current = [i for i in reported if (i.date_end or i.date) >= first_day]
-        late = sorted(
-            (i for i in reported if (i.date_end or i.date) < first_day),
-            key=lambda i: (i.date_end or i.date, i.id or 0),
-            reverse=True,
-        )
+        current, late = await self._window_briefs(subscriptions, since, until, first_day)
+        groups = _grouped(current)
+        late_ids = [b.id for b in late[:MAX_LATE_LISTED]]
+        loaded = await self._load([*_listed_ids(groups), *late_ids])
         previous = await self._day_before(subscriptions, since, first_day)
+        killed_reported, injured_reported = _reported(current)
         return Digest(
             chat_id=chat_id,
             local_date=day,
@@ -235,15 +286,58 @@ class DigestService:
             scope="subscriptions" if subscriptions else "all",
             areas=[s.label for s in subscriptions],
             total=len(current),
-            killed=sum(i.killed.best for i in current),
-            injured=sum(i.injured.best for i in current),
-            groups=group_incidents(current),
+            killed=sum(b.killed or 0 for b in current),
+            injured=sum(b.injured or 0 for b in current),
+            killed_reported=killed_reported,
+            injured_reported=injured_reported,
+            groups=_digest_groups(groups, loaded),
             previous_total=previous.incidents,
             previous_killed=previous.killed,
             previous_injured=previous.injured,
-            late=late[:MAX_LATE_LISTED],
+            late=[loaded[i] for i in late_ids if i in loaded],
             late_total=len(late),
         )
+
+    async def _window_briefs(
+        self,
+        subscriptions: list[Subscription],
+        since: dt.datetime,
+        until: dt.datetime,
+        first_day: dt.date,
+    ) -> tuple[list[IncidentBrief], list[IncidentBrief]]:
+        """The briefs of the incidents reported in the window: the period's, and late reports
+        of older events (newest first).
+
+        Both windows are short ranges of the updated_at index, whatever the archive's size.
+        The day's incidents are counted, grouped and ranked from their briefs; only those
+        listed are loaded. The day before is summed in SQL.
+        """
+        current_ids = await self._matching_ids(
+            subscriptions,
+            IncidentQuery(updated_since=since, include_background=False, limit=SCAN_LIMIT),
+        )
+        briefs = (
+            await self._storage.incidents.briefs(
+                IncidentQuery(ids=current_ids, limit=len(current_ids))
+            )
+            if current_ids
+            else []
+        )
+        reported = [b for b in briefs if _in_window(b, since, until)]
+        current = [b for b in reported if (b.date_end or b.date) >= first_day]
+        late = sorted(
+            (b for b in reported if (b.date_end or b.date) < first_day),
+            key=lambda b: (b.date_end or b.date, b.id),
+            reverse=True,
+        )
+        return current, late
+
+    async def _load(self, ids: list[int]) -> dict[int, Incident]:
+        """The incidents ``ids``, by id (one query)."""
+        if not ids:
+            return {}
+        found = await self._storage.incidents.query(IncidentQuery(ids=ids, limit=len(ids)))
+        return {incident.id: incident for incident in found if incident.id is not None}
 
     async def _day_before(
         self, subscriptions: list[Subscription], since: dt.datetime, first_day: dt.date

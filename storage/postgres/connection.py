@@ -53,6 +53,7 @@ from storage.postgres.outbox import PostgresOutboxRepository
 from storage.postgres.reports import PostgresReportRepository
 from storage.postgres.review import PostgresReviewRepository
 from storage.postgres.subscriptions import PostgresSubscriptionRepository
+from storage.postgres.terms import TERMS_BY_CALLER
 from storage.postgres.values import Connection, Op, T, _now
 from storage.url import redact_dsn
 
@@ -78,6 +79,9 @@ def _jsonb_out(value: object) -> str:
 
 
 async def _init_connection(conn: Connection) -> None:
+    # The repository keeps incident search's term blocks itself (storage/postgres/terms.py):
+    # the triggers of migration 0006 that do it for other writers stand aside.
+    await conn.execute(f"SET sitrep.incident_terms = '{TERMS_BY_CALLER}'")
     # The only text PostgreSQL refuses is U+0000: it becomes U+FFFD instead of failing the
     # whole write (ingestion already drops control characters; this covers direct callers).
     await conn.set_type_codec(

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.domain import Incident, IncidentRevision
-from storage.base import IncidentQuery, IncidentStats, NotFoundError
+from storage.base import IncidentBrief, IncidentQuery, IncidentStats, NotFoundError
 from storage.mapping import (
+    BRIEF_COLUMNS,
     REVISION_COLUMNS,
     revision_row,
 )
@@ -21,6 +22,7 @@ from storage.postgres.rows import (
     incident_args,
 )
 from storage.postgres.search import search_terms, tsquery_sql
+from storage.postgres.terms import index_incidents, newest_incident_matches, unindex_incidents
 from storage.postgres.values import (
     SEARCH_CANDIDATES,
     Connection,
@@ -112,6 +114,9 @@ def _incident_from_joined_row(row: Row) -> Incident:
     return MAPPER.incident(row, actors, sources)
 
 
+_BRIEF_SELECT = ", ".join(f"i.{column}" for column in BRIEF_COLUMNS)
+
+
 def _where_sql(where: list[str]) -> str:
     return f" WHERE {' AND '.join(where)}" if where else ""
 
@@ -129,73 +134,49 @@ def incident_query_sql(
     return sql, params.values
 
 
-# Newest-first windows of ids a search looks through, widening until it has enough matches. A
-# GIN index yields matches in no order, so "the newest N matches of a common word" would read
-# every match from the table; bounded by an id range, it reads the recent ones only.
+# Newest-first windows of report ids a report search looks through, widening until it has
+# enough matches. A GIN index yields matches in no order, so "the newest N matches of a common
+# word" would read every match from the table; bounded by an id range, it reads the recent ones
+# only. (Incidents are searched through their term blocks instead: ``storage.postgres.terms``.)
 SEARCH_WINDOWS: tuple[int | None, ...] = (20_000, 200_000, None)
 
 
-def _matches_sql(table: str, q: str, low: str, cap: str) -> str:
-    """(id, date) of the ``cap`` newest rows of ``table`` matching ``q`` with an id above ``low``.
+def _matches_sql(q: str, low: str, cap: str) -> str:
+    """Ids of the ``cap`` newest reports matching ``q`` with an id above ``low``.
 
     The matches are gathered first (MATERIALIZED): from the GIN index, as a bitmap ANDed with
     the id range. Left to itself the planner reads the primary key backwards and tests every
     row's tsvector until it has ``cap`` matches, which for two common words that rarely meet
-    ("mortar Kirkuk") meant a 200k-row walk through the table (0.6 s at 1M incidents).
+    meant a long walk through the table.
     """
-    date = "t.date" if table == "incidents" else "NULL::date"
     return (
-        f"WITH m AS MATERIALIZED (SELECT t.id, {date} AS date FROM {table} AS t, ({q}) AS q (q)"
+        f"WITH m AS MATERIALIZED (SELECT t.id FROM reports AS t, ({q}) AS q (q)"
         f" WHERE t.search @@ q.q AND t.id > {low})"
-        f" SELECT id, date FROM m ORDER BY id DESC LIMIT {cap}"
+        f" SELECT id FROM m ORDER BY id DESC LIMIT {cap}"
     )
 
 
-async def _newest_matches(
-    conn: Connection, table: str, text: str, cap: int
-) -> list[tuple[int, dt.date | None]]:
-    """(id, date) of the ``cap`` most recently stored rows of ``table`` matching ``text``.
-
-    The date is the incident's (None for reports): the caller sorts by it without reading
-    the rows again.
-    """
-    top = int(await conn.fetchval(f"SELECT COALESCE(MAX(id), 0) FROM {table}"))
-    found: list[tuple[int, dt.date | None]] = []
+async def _newest_report_matches(conn: Connection, text: str, cap: int) -> list[int]:
+    """Ids of the ``cap`` most recently stored reports matching ``text``."""
+    top = int(await conn.fetchval("SELECT COALESCE(MAX(id), 0) FROM reports"))
+    found: list[int] = []
     for window in SEARCH_WINDOWS:
         params = Params()
         q = tsquery_sql(text, params)
         assert q is not None
         low = 0 if window is None else top - window
-        sql = _matches_sql(table, q, params.add(low), params.add(cap))
-        found = [(int(row[0]), row[1]) for row in await _fetchall(conn, sql, *params.values)]
+        sql = _matches_sql(q, params.add(low), params.add(cap))
+        found = [int(row[0]) for row in await _fetchall(conn, sql, *params.values)]
         if len(found) >= cap or low <= 0:
             break
     return found
-
-
-async def _some_incident_matches(conn: Connection, text: str, cap: int) -> list[int]:
-    """Ids of up to ``cap`` incidents matching ``text``, in no particular order.
-
-    Enough for a count capped at ``cap``: when there are ``cap`` matches or more, any ``cap``
-    of them count the same as the newest; when there are fewer, these are all of them.
-    """
-    params = Params()
-    q = tsquery_sql(text, params)
-    assert q is not None
-    sql = (
-        f"SELECT t.id FROM incidents AS t, ({q}) AS q (q) WHERE t.search @@ q.q"
-        f" LIMIT {params.add(cap)}"
-    )
-    return [int(row[0]) for row in await _fetchall(conn, sql, *params.values)]
 
 
 async def _report_incidents(
     conn: Connection, text: str, report_cap: int
 ) -> list[tuple[int, dt.date]]:
     """(id, date) of the incidents of the ``report_cap`` newest reports matching ``text``."""
-    reports = [
-        report_id for report_id, _ in await _newest_matches(conn, "reports", text, report_cap)
-    ]
+    reports = await _newest_report_matches(conn, text, report_cap)
     if not reports:
         return []
     rows = await _fetchall(
@@ -212,7 +193,7 @@ async def _search_hits(
 ) -> list[tuple[dt.date, int]]:
     """(date, id) of incidents matching ``text`` themselves or through one of their reports,
     newest first (by date, then id)."""
-    hits = dict(await _newest_matches(conn, "incidents", text, cap))
+    hits = dict(await newest_incident_matches(conn, text, cap))
     hits.update(await _report_incidents(conn, text, report_cap))
     return sorted(
         ((date, incident_id) for incident_id, date in hits.items() if date), reverse=True
@@ -259,6 +240,7 @@ class PostgresIncidentRepository(_Repository):
         async def op(conn: Connection) -> Incident:
             new_id = int(await conn.fetchval(sql, *args))
             await _write_incident_children(conn, new_id, incident)
+            await index_incidents(conn, [new_id])
             stored = await _get_incident(conn, new_id)
             assert stored is not None
             return stored
@@ -292,6 +274,7 @@ class PostgresIncidentRepository(_Repository):
             columns = [*INCIDENT_COLUMNS, "updated_at"]
             args = [*incident_args(incident), _ts(updated)]
             assignments = assignments_sql(columns, dollar)
+            await unindex_incidents(conn, [incident_id])
             await conn.execute(
                 f"UPDATE incidents SET {assignments} WHERE id = ${len(columns) + 1}",
                 *args,
@@ -300,6 +283,7 @@ class PostgresIncidentRepository(_Repository):
             await conn.execute("DELETE FROM incident_actors WHERE incident_id = $1", incident_id)
             await conn.execute("DELETE FROM incident_sources WHERE incident_id = $1", incident_id)
             await _write_incident_children(conn, incident_id, incident)
+            await index_incidents(conn, [incident_id])
             if revision is not None:
                 await conn.execute(
                     REVISION_UPSERT_SQL.format(
@@ -377,6 +361,15 @@ class PostgresIncidentRepository(_Repository):
 
         return await self._read_one(op)
 
+    async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
+        """The matching incidents as :class:`IncidentBrief` rows, newest first (no models)."""
+        sql, args = incident_query_sql(query, columns=_BRIEF_SELECT)
+
+        async def op(conn: Connection) -> list[IncidentBrief]:
+            return [MAPPER.brief(row) for row in await _fetchall(conn, sql, *args)]
+
+        return await self._read_one(op)
+
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:
@@ -419,7 +412,7 @@ class PostgresIncidentRepository(_Repository):
             return 0
 
         async def op(conn: Connection) -> int:
-            hits = set(await _some_incident_matches(conn, text, limit))
+            hits = {i for i, _ in await newest_incident_matches(conn, text, limit)}
             if len(hits) < limit:
                 reports = await _report_incidents(conn, text, max(SEARCH_CANDIDATES, limit))
                 hits.update(incident_id for incident_id, _ in reports)

@@ -10,12 +10,16 @@ from pathlib import Path
 
 from storage.base import StorageError
 from storage.postgres.rows import incident_search_text, report_search_text
+from storage.postgres.terms import rebuild_terms
 from storage.postgres.values import Connection, Op, T
 from storage.schema import Migration, load_migrations, pending_migrations
 
 logger = logging.getLogger(__name__)
 
 MIGRATION_LOCK_KEY = 0x5174_7265_7000  # every process migrating one database queues on it
+# A migration may rewrite a big table (0006 indexes every incident's terms: minutes at 1M), and
+# the processes starting meanwhile wait for it: far past the pool's 60 s command timeout.
+MIGRATION_TIMEOUT = 3600.0
 PG_DUMP_TIMEOUT_SECONDS = 3600.0
 
 
@@ -41,7 +45,9 @@ class PostgresMaintenance:
         async def op(conn: Connection) -> list[int]:
             # First statement of the transaction: however many processes start together, one
             # migrates and the others wait here, then find nothing left to do.
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK_KEY)
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK_KEY, timeout=MIGRATION_TIMEOUT
+            )
             await conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
                 "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
@@ -50,7 +56,7 @@ class PostgresMaintenance:
             applied: list[int] = []
             for migration in pending_migrations(migrations, current, self.location):
                 for statement in migration.statements:
-                    await conn.execute(statement)
+                    await conn.execute(statement, timeout=MIGRATION_TIMEOUT)
                 await conn.execute(
                     "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                     migration.version,
@@ -174,6 +180,7 @@ class PostgresMaintenance:
                 "UPDATE incidents SET search_text = $2 WHERE id = $1",
                 [(r["id"], incident_search_text(r["summary"], list(r["evidence"]))) for r in rows],
             )
+            await rebuild_terms(conn)
             return indexed + len(rows)
 
         return await self._run(op, write=True)

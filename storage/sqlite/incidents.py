@@ -15,6 +15,7 @@ from bot.domain import (
     IncidentRevision,
 )
 from storage.base import (
+    IncidentBrief,
     IncidentQuery,
     IncidentStats,
     NotFoundError,
@@ -23,6 +24,7 @@ from storage.base import (
 from storage.fts import fts_match, fts_query
 from storage.mapping import (
     ACTOR_REF_COLUMNS,
+    BRIEF_COLUMNS,
     REVISION_COLUMNS,
     SOURCE_REF_COLUMNS,
     revision_row,
@@ -187,6 +189,9 @@ MERGE_CANDIDATES_SQL = (
 )
 
 
+_BRIEF_SELECT = ", ".join(f"i.{column}" for column in BRIEF_COLUMNS)
+
+
 def _where_sql(where: list[str]) -> str:
     return f" WHERE {' AND '.join(where)}" if where else ""
 
@@ -198,10 +203,10 @@ def incident_query_sql(query: IncidentQuery) -> tuple[str, list[Any]]:
     return sql, [*params, query.limit, query.offset]
 
 
-def incident_ids_sql(query: IncidentQuery) -> tuple[str, list[Any]]:
+def incident_ids_sql(query: IncidentQuery, columns: str = "i.id") -> tuple[str, list[Any]]:
     """The SELECT (and parameters) that :meth:`SqliteIncidentRepository.ids` runs."""
     source, where, params, order = _incident_filter(query)
-    sql = f"SELECT i.id FROM {source}{_where_sql(where)} ORDER BY {order} LIMIT ? OFFSET ?"
+    sql = f"SELECT {columns} FROM {source}{_where_sql(where)} ORDER BY {order} LIMIT ? OFFSET ?"
     return sql, [*params, query.limit, query.offset]
 
 
@@ -389,6 +394,15 @@ class SqliteIncidentRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> list[int]:
             return [int(row[0]) for row in await _fetchall(conn, sql, all_params)]
+
+        return await self._read(op)
+
+    async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
+        """The matching incidents as :class:`IncidentBrief` rows, newest first (no models)."""
+        sql, all_params = incident_ids_sql(query, _BRIEF_SELECT)
+
+        async def op(conn: aiosqlite.Connection) -> list[IncidentBrief]:
+            return [MAPPER.brief(row) for row in await _fetchall(conn, sql, all_params)]
 
         return await self._read(op)
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from storage.base import IncidentQuery
+from storage.base import IncidentBrief, IncidentQuery
 from storage.sqlite import SqliteStorage, incident_ids_sql, incident_query_sql
 
 from .conftest import AAH, BAGHDAD, BASRA_CITY, ISF, T0, make_incident
@@ -45,6 +45,25 @@ class TestIds:
         ):
             expected = [i.id for i in await storage.incidents.query(query)]
             assert await storage.incidents.ids(query) == expected, query
+
+
+class TestBriefs:
+    """``briefs`` returns what ``query`` would, as briefs, in the same order."""
+
+    async def test_same_as_query(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        unknown = make_incident(killed=None)
+        unknown.date_end = dt.date(2026, 3, 9)
+        await storage.incidents.add(unknown)
+        for query in (
+            IncidentQuery(limit=100),
+            IncidentQuery(actor_id=AAH.id, limit=3, offset=1),
+            IncidentQuery(updated_since=T0 + 4 * HOUR, include_background=False, limit=100),
+        ):
+            expected = [IncidentBrief.of(i) for i in await storage.incidents.query(query)]
+            assert await storage.incidents.briefs(query) == expected, query
+        briefs = await storage.incidents.briefs(IncidentQuery(limit=100))
+        assert {(b.killed, b.date_end) for b in briefs} >= {(None, dt.date(2026, 3, 9)), (9, None)}
 
 
 class TestIdsFilter:

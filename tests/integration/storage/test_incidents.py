@@ -375,6 +375,35 @@ class TestSearch:
         assert await storage.incidents.search_count("Bas*") == 2
         assert await storage.incidents.search_count('"car bomb"') == 1
 
+    async def test_phrases_need_their_words_together_and_in_order(self, storage: Backend) -> None:
+        apart = await storage.incidents.add(
+            make_incident(summary="A market was shut after a bombing nearby.")
+        )
+        together = await storage.incidents.add(
+            make_incident(summary="The market bombing killed four traders.")
+        )
+        reversed_ = await storage.incidents.add(
+            make_incident(summary="After the bombing, market stalls stayed closed.")
+        )
+        spaced = await storage.incidents.add(
+            make_incident(summary="Police said the blast in a market was small.")
+        )
+        assert [i.id for i in await storage.incidents.search('"market bombing"')] == [together.id]
+        # Unquoted, each word anywhere.
+        assert {i.id for i in await storage.incidents.search("market bombing")} == {
+            apart.id,
+            together.id,
+            reversed_.id,
+        }
+        # Three words, and a stop word inside: still together and in order.
+        assert [i.id for i in await storage.incidents.search('"blast in a market"')] == [spaced.id]
+        assert [i.id for i in await storage.incidents.search('"bombing killed four"')] == [
+            together.id
+        ]
+        assert await storage.incidents.search('"bombing four killed"') == []
+        assert await storage.incidents.search_count('"market bombing"') == 1
+        assert await storage.incidents.search_count('"blast in a market"') == 1
+
     async def test_arabic_search(self, storage: SqliteStorage) -> None:
         stored = await storage.incidents.add(make_incident(summary="انفجار في سوق البصرة"))
         assert [i.id for i in await storage.incidents.search("البصرة")] == [stored.id]

@@ -225,16 +225,21 @@ class TestBackup:
                 await store.backup(tmp_path / "missing" / "x.dump")
 
 
-class TestSearchWindows:
-    async def test_newest_matches_first_and_rare_words_still_found(
+class TestSearchBlocks:
+    """Incident search through the term blocks of migration 0006 (``storage.postgres.terms``)."""
+
+    async def test_newest_matches_first_across_blocks(
         self, shared_url: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         from storage.postgres import incidents as pg_incidents
+        from storage.postgres import terms
 
         monkeypatch.setattr(pg_incidents, "SEARCH_CANDIDATES", 3)
-        monkeypatch.setattr(pg_incidents, "SEARCH_WINDOWS", (2, 4, None))
+        monkeypatch.setattr(terms, "FIRST_SEARCH_BLOCKS", 1)
         async with await PostgresStorage.open(shared_url) as store:
             rare = await store.incidents.add(make_incident(summary="A rare heliport raid"))
+            # The next incidents land 20 blocks of 1,024 ids later.
+            await store._pool.execute("ALTER TABLE incidents ALTER COLUMN id RESTART WITH 20500")
             days = (5, 1, 2, 9, 3)
             ids = [
                 (
@@ -244,6 +249,7 @@ class TestSearchWindows:
                 ).id
                 for d in days
             ]
+            await store._pool.execute("ALTER TABLE incidents ALTER COLUMN id RESTART WITH 21600")
             for _ in range(3):
                 await store.incidents.add(make_incident(summary="quiet day"))
             # The three stored last among the matches (days 2, 9, 3), newest date first.
@@ -255,3 +261,74 @@ class TestSearchWindows:
             assert len(await store.incidents.search("clash", limit=2, offset=3)) == 2
             # Only the oldest row matches: the windows widen until they reach it.
             assert [i.id for i in await store.incidents.search("heliport")] == [rare.id]
+            assert [i.id for i in await store.incidents.search("helip*")] == [rare.id]
+
+    async def test_a_prefix_after_words_is_a_phrase(self, shared_url: str) -> None:
+        async with await PostgresStorage.open(shared_url) as store:
+            together = await store.incidents.add(make_incident(summary="A market bombing."))
+            await store.incidents.add(make_incident(summary="A bombing near the market."))
+            found = await store.incidents.search('"market bomb*"')
+            assert [i.id for i in found] == [together.id]
+
+    async def test_deleted_and_redated_incidents(self, shared_url: str) -> None:
+        async with await PostgresStorage.open(shared_url) as store:
+            first = await store.incidents.add(make_incident(date=D, summary="clash"))
+            second = await store.incidents.add(make_incident(date=D, summary="clash"))
+            await store._pool.execute("DELETE FROM incidents WHERE id = $1", first.id)
+            assert [i.id for i in await store.incidents.search("clash")] == [second.id]
+            assert await store.incidents.search_count("clash") == 1
+            third = await store.incidents.add(make_incident(date=D, summary="clash"))
+            # A new date moves the incident in the date order.
+            await store.incidents.update(second.model_copy(update={"date": D.replace(day=9)}))
+            assert [i.id for i in await store.incidents.search("clash")] == [second.id, third.id]
+
+    async def test_rows_written_by_other_clients_are_indexed_too(self, shared_url: str) -> None:
+        """An older Sitrep during a rolling upgrade, or an analyst's SQL, writes incidents
+        without the repository: the triggers of migration 0006 index them."""
+        async with await PostgresStorage.open(shared_url) as store:
+            stored = await store.incidents.add(make_incident(date=D, summary="Sniper fire."))
+            columns = [
+                row[0]
+                for row in await store._pool.fetch(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_name = 'incidents' AND column_name NOT IN ('id', 'search')"
+                    " AND table_schema = current_schema()"
+                )
+            ]
+            names = ", ".join(columns)
+            values = ", ".join(
+                "'heliport raid'"
+                if c == "search_text"
+                else ("DATE '2026-03-09'" if c == "date" else c)
+                for c in columns
+            )
+            other = await asyncpg.connect(shared_url)
+            try:
+                copied = await other.fetchval(
+                    f"INSERT INTO incidents ({names}) SELECT {values} FROM incidents"
+                    " WHERE id = $1 RETURNING id",
+                    stored.id,
+                )
+                found = await store.incidents.search("heliport")
+                assert [i.id for i in found] == [copied]
+                assert found[0].date == D.replace(day=9)
+                await other.execute(
+                    "UPDATE incidents SET search_text = 'mortar fire' WHERE id = $1", copied
+                )
+            finally:
+                await other.close()
+            assert await store.incidents.search("heliport") == []
+            assert [i.id for i in await store.incidents.search("mortar")] == [copied]
+            assert [i.id for i in await store.incidents.search("sniper")] == [stored.id]
+
+    async def test_rebuilt_search_text_rebuilds_the_blocks(self, shared_url: str) -> None:
+        async with await PostgresStorage.open(shared_url) as store:
+            stored = await store.incidents.add(make_incident(summary="Sniper fire."))
+            # Text written behind the repository's back (as an old folding would have left it).
+            await store._pool.execute(
+                "UPDATE incidents SET search_text = 'nothing' WHERE id = $1", stored.id
+            )
+            await store._pool.execute("TRUNCATE incident_terms, incident_blocks")
+            assert await store.incidents.search("sniper") == []
+            assert await store.rebuild_search_index() == 1
+            assert [i.id for i in await store.incidents.search("sniper")] == [stored.id]

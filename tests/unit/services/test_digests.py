@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.config import Settings
 from bot.domain import Digest, DigestPayload, OutboxKind, SubscriptionKind
 from bot.domain.views import Target
-from bot.services import Services, build_services
-from bot.services.digests import digest_key
+from bot.services import Services, build_services, digests
+from bot.services.digests import MAX_LISTED_PER_CITY, digest_key
+from handlers.render_summary import digest_message
 from storage.base import Storage
 from tests.fakes import (
     FakeActorRegistry,
@@ -120,6 +123,69 @@ class TestCompose:
         assert (digest.total, digest.killed) == (1, 2)
         assert sorted(i.date.year for i in digest.late) == [2019, 2020, 2021]
         assert len(digest.incident_ids) == 1
+
+    async def test_a_busy_city_lists_its_most_severe_and_counts_the_rest(
+        self, services: Services, storage: Storage, clock: MutableClock
+    ) -> None:
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BASRA_GOV)
+        recent = clock.now() - dt.timedelta(hours=1)
+        tolls = (3, 0, 8, 1, 5, 2, 13)
+        for killed in tolls:
+            await storage.incidents.add(make_incident("Basra", killed=killed, created_at=recent))
+        digest = await services.digests.compose(1)
+        (city,) = digest.groups[0].cities
+        assert [i.killed.best for i in city.incidents] == [13, 8, 5, 3, 2]
+        assert city.more == len(tolls) - MAX_LISTED_PER_CITY
+        assert (digest.total, digest.killed, city.killed) == (7, 32, 32)
+        assert digest.groups[0].total == 7
+        assert len(digest.incident_ids) == MAX_LISTED_PER_CITY
+        text = digest_message(digest)
+        assert "… and 2 more" in text
+        assert "<b>7</b> incidents" in text
+
+    async def test_a_figure_given_only_by_unlisted_incidents_is_still_reported(
+        self, services: Services, storage: Storage, clock: MutableClock
+    ) -> None:
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+        await services.subscriptions.subscribe(1, BASRA_GOV)
+        recent = clock.now() - dt.timedelta(hours=1)
+        # Six with a death toll (listed first) and one, not listed, that counted the injured.
+        for _ in range(MAX_LISTED_PER_CITY + 1):
+            await storage.incidents.add(make_incident("Basra", killed=2, created_at=recent))
+        await storage.incidents.add(make_incident("Basra", injured=0, created_at=recent))
+        digest = await services.digests.compose(1)
+        assert all(not i.injured.known for c in digest.groups[0].cities for i in c.incidents)
+        assert (digest.injured_reported, digest.groups[0].injured_reported) == (1, 1)
+        text = digest_message(digest)
+        assert "injured not reported" not in text
+        assert "0 injured" in text
+
+    async def test_a_digest_lists_at_most_max_listed(
+        self,
+        services: Services,
+        storage: Storage,
+        clock: MutableClock,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(digests, "MAX_LISTED", 12)  # two full cities and part of a third
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+        recent = clock.now() - dt.timedelta(hours=1)
+        places = ("Green Zone", "Sadr City", "Basra", "Sinjar", "Kirkuk")
+        per_place = MAX_LISTED_PER_CITY + 2
+        for place in places:
+            for killed in range(per_place):
+                await storage.incidents.add(make_incident(place, killed=killed, created_at=recent))
+        digest = await services.digests.compose(1)
+        cities = [c for g in digest.groups for c in g.cities]
+        assert digest.total == per_place * len(places)
+        assert [len(c.incidents) for c in cities] == [5, 5, 2, 0, 0]
+        assert sum(len(c.incidents) + c.more for c in cities) == digest.total
+        # The most severe cities come first and are the ones listed.
+        assert cities[0].killed >= cities[1].killed >= cities[2].killed
 
     async def test_the_digest_round_trips_as_json(
         self, services: Services, storage: Storage, clock: MutableClock

@@ -1,0 +1,231 @@
+"""Incident search in id order: the term blocks of migration 0006.
+
+``incident_terms`` holds, for each lexeme of an incident's search vector and each pair of
+lexemes at adjacent positions ("car bomb"), the ids of the incidents holding it, in blocks of
+1,024 ids (``id >> 10``; each id stored as ``id & 1023`` in a sorted ``integer[]``).
+``incident_blocks`` holds each incident's date at its place in its block. A search turns each
+of its terms into the keys every match must hold (under ``simple`` and, where the search uses
+it, ``english``: the same vectors the stored ``search`` column is built from), intersects
+their arrays block by block with intarray's C functions, newest blocks first, and stops once
+it has enough: no incident row is read unless a term is not exact (a phrase of three words or
+more, or one with a stop word in it, or a prefix after other words), and then only the
+candidates are tested with ``@@``. So the matches are exactly the GIN index's (the
+``tsquery`` of :mod:`storage.postgres.search`), found newest first. (That holds while each
+word gives one lexeme, as under ``english`` and ``simple``; a dictionary giving several
+alternatives for one word would need them as alternatives here too.)
+
+Writers keep the blocks current in the incident's transaction (:func:`index_incidents`,
+:func:`unindex_incidents`), one at a time (a transaction-level advisory lock: the blocks of
+common words are hot rows, and a queue is simpler than a lock order). Sitrep's connections say
+so (``sitrep.incident_terms = 'caller'``); rows written by anyone else (an older Sitrep during a
+rolling upgrade, an analyst's SQL) are indexed by the statement triggers of migration 0006.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from storage.postgres.search import search_terms, tsquery_sql
+from storage.postgres.values import Connection, Params, _fetchall
+
+TERMS_LOCK_KEY = 0x5174_7265_7002  # writers of incident_terms / incident_blocks queue on it
+TERMS_BY_CALLER = "caller"  # sitrep.incident_terms on connections that index their own writes
+NO_DATE = -2147483648  # incident_blocks.dates of an id without an incident
+
+# Newest blocks (of 1,024 ids) a search looks through first; it widens until it has enough.
+FIRST_SEARCH_BLOCKS = 8
+
+_TERMS_OF = (
+    "SELECT s.term, (i.id >> 10)::integer AS block, sort(array_agg((i.id & 1023)::integer))"
+    " AS ids FROM incidents AS i, sitrep_search_terms(i.search) AS s (term) WHERE {where}"
+    " GROUP BY 1, 2"
+)
+_ADD_TERMS = (
+    "INSERT INTO incident_terms AS t (term, block, ids) {terms}"
+    " ON CONFLICT (term, block) DO UPDATE SET ids = t.ids | excluded.ids"
+)
+ADD_TERMS_SQL = _ADD_TERMS.format(terms=_TERMS_OF.format(where="i.id = ANY($1::bigint[])"))
+ADD_TERMS_RANGE_SQL = _ADD_TERMS.format(terms=_TERMS_OF.format(where="i.id BETWEEN $1 AND $2"))
+REMOVE_TERMS_SQL = (
+    "UPDATE incident_terms AS t SET ids = t.ids - g.ids FROM ("
+    + _TERMS_OF.format(where="i.id = ANY($1::bigint[])")
+    + ") AS g WHERE t.term = g.term AND t.block = g.block"
+)
+# Every block from the one of $1 to the one of $2, recomputed from the incidents in it.
+BLOCK_DATES_SQL = (
+    "INSERT INTO incident_blocks AS b (block, dates)"
+    " SELECT (g.id >> 10)::integer,"
+    f" array_agg(COALESCE(i.date - DATE '1970-01-01', {NO_DATE}) ORDER BY g.id)"
+    " FROM generate_series($1::bigint >> 10 << 10, ($2::bigint >> 10 << 10) + 1023) AS g (id)"
+    " LEFT JOIN (SELECT id, date FROM incidents"
+    " WHERE id BETWEEN $1::bigint >> 10 << 10 AND ($2::bigint >> 10 << 10) + 1023) AS i"
+    " ON i.id = g.id GROUP BY 1"
+    " ON CONFLICT (block) DO UPDATE SET dates = excluded.dates"
+)
+
+
+async def _lock(conn: Connection) -> None:
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", TERMS_LOCK_KEY)
+
+
+async def index_incidents(conn: Connection, ids: list[int]) -> None:
+    """Add the stored incidents ``ids`` (as they are now) to the term blocks and dates."""
+    if not ids:
+        return
+    await _lock(conn)
+    await conn.execute(ADD_TERMS_SQL, ids)
+    for incident_id in sorted(set(ids)):
+        await conn.execute(BLOCK_DATES_SQL, incident_id, incident_id)
+
+
+async def unindex_incidents(conn: Connection, ids: list[int]) -> None:
+    """Take the incidents ``ids`` (their stored terms) out of the term blocks; call before
+    their search text changes, and :func:`index_incidents` after."""
+    if not ids:
+        return
+    await _lock(conn)
+    await conn.execute(REMOVE_TERMS_SQL, ids)
+
+
+async def index_incident_range(conn: Connection, first: int, last: int) -> None:
+    """Add every incident with an id from ``first`` to ``last`` (a bulk load: one statement)."""
+    await _lock(conn)
+    await conn.execute(ADD_TERMS_RANGE_SQL, first, last)
+    await conn.execute(BLOCK_DATES_SQL, first, last)
+
+
+async def rebuild_terms(conn: Connection) -> None:
+    """Recompute every block from the incidents (after their search text was rewritten)."""
+    await _lock(conn)
+    await conn.execute("TRUNCATE incident_terms, incident_blocks")
+    bounds = await conn.fetchrow("SELECT MIN(id) AS first, MAX(id) AS last FROM incidents")
+    if bounds["first"] is not None:
+        await conn.execute(ADD_TERMS_RANGE_SQL, bounds["first"], bounds["last"])
+        await conn.execute(BLOCK_DATES_SQL, bounds["first"], bounds["last"])
+
+
+# --- searching --------------------------------------------------------------------------------
+
+
+def _all_of(keys: str, low: str) -> str:
+    """Blocks (and ids) holding every key of the text[] ``keys``."""
+    return (
+        "SELECT block, sitrep_ids_inter(ids) AS ids FROM incident_terms"
+        f" WHERE term = ANY({keys}) AND block >= {low}"
+        f" GROUP BY block HAVING count(*) = cardinality({keys})"
+    )
+
+
+def _combine(parts: list[str], every: bool) -> str:
+    """Blocks (and ids) in every part (``every``) or in any."""
+    if len(parts) == 1:
+        return parts[0]
+    union = " UNION ALL ".join(f"({part})" for part in parts)
+    if every:
+        return (
+            f"SELECT block, sitrep_ids_inter(ids) AS ids FROM ({union}) AS u"
+            f" GROUP BY block HAVING count(*) = {len(parts)}"
+        )
+    return f"SELECT block, sitrep_ids_union(ids) AS ids FROM ({union}) AS u GROUP BY block"
+
+
+def _vector_keys(config: str, words: str) -> str:
+    return f"ARRAY(SELECT sitrep_search_terms(to_tsvector('{config}', {words})))"
+
+
+def _word_term(words: str, low: str) -> tuple[str, str]:
+    """A word or phrase: blocks holding all its ``simple`` keys, or all its ``english`` keys
+    where the search uses ``english`` too (no stop word in it: see ``search._phrase_sql``);
+    and whether that is exact. One pass over the keys of both (often the same ones).
+    """
+    english_q = f"phraseto_tsquery('english', {words})"
+    simple_q = f"phraseto_tsquery('simple', {words})"
+    simple = _vector_keys("simple", words)
+    english = (
+        f"(CASE WHEN numnode({english_q}) = numnode({simple_q})"
+        f" THEN {_vector_keys('english', words)} ELSE {simple} END)"
+    )
+
+    def every_key(keys: str) -> str:
+        held = f"FILTER (WHERE term = ANY({keys}))"
+        return (
+            f"CASE WHEN count(*) {held} = cardinality({keys})"
+            f" THEN sitrep_ids_inter(ids) {held} END"
+        )
+
+    part = (
+        "SELECT block, COALESCE(s | e, s, e) AS ids FROM ("
+        f"SELECT block, {every_key(simple)} AS s, {every_key(english)} AS e"
+        f" FROM incident_terms WHERE term = ANY({simple} || {english}) AND block >= {low}"
+        " GROUP BY block) AS t WHERE s IS NOT NULL OR e IS NOT NULL"
+    )
+    exact = f"(sitrep_phrase_exact({simple_q}) AND sitrep_phrase_exact({english_q}))"
+    return part, exact
+
+
+def _prefix_term(params: Params, words: str, low: str) -> tuple[str, str]:
+    """Words ending in a prefix: the full words' ``simple`` keys and any lexeme starting
+    with the prefix (``simple`` lowercases it as ``to_tsquery`` does)."""
+    *lead, last = words.split()
+    prefix = f"(ts_lexize('simple', {params.add(last)}))[1]"
+    starting = (
+        "SELECT block, sitrep_ids_union(ids) AS ids FROM incident_terms"
+        f" WHERE term >= {prefix} AND term < {prefix} || chr(1114111)"
+        f" AND starts_with(term, {prefix}) AND strpos(term, ' ') = 0 AND block >= {low}"
+        " GROUP BY block"
+    )
+    if not lead:
+        return starting, "true"
+    full = _all_of(_vector_keys("simple", params.add(" ".join(lead))), low)
+    return _combine([full, starting], every=True), "false"
+
+
+def newest_matches_sql(text: str, params: Params, low_block: int, cap: str) -> str | None:
+    """(id, date) of the ``cap`` newest incidents matching ``text`` in the blocks from
+    ``low_block`` on, newest first; None when nothing is searchable."""
+    terms = search_terms(text)
+    if not terms:
+        return None
+    low = params.add(low_block)
+    parts: list[str] = []
+    exact: list[str] = []
+    for words, prefix in terms:
+        part, is_exact = (
+            _prefix_term(params, words, low) if prefix else _word_term(params.add(words), low)
+        )
+        parts.append(part)
+        exact.append(is_exact)
+    query = tsquery_sql(text, params)
+    return (
+        f"WITH c AS MATERIALIZED (SELECT block, ids FROM ({_combine(parts, every=True)}) AS x"
+        " WHERE cardinality(ids) > 0)"
+        " SELECT h.id, DATE '1970-01-01' + h.day AS date FROM ("
+        " SELECT c.block::bigint * 1024 + o AS id, b.dates[o + 1] AS day"
+        " FROM c JOIN incident_blocks AS b ON b.block = c.block, unnest(c.ids) AS o) AS h"
+        f" WHERE h.day <> {NO_DATE} AND ({' AND '.join(exact)} OR EXISTS (SELECT 1"
+        f" FROM incidents AS i WHERE i.id = h.id AND i.search @@ ({query})))"
+        f" ORDER BY h.id DESC LIMIT {cap}"
+    )
+
+
+async def newest_incident_matches(
+    conn: Connection, text: str, cap: int
+) -> list[tuple[int, dt.date]]:
+    """(id, date) of the ``cap`` most recently stored incidents matching ``text``.
+
+    Looks through the ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens
+    to as many blocks as the matches found so far say it needs (with half as much again to
+    spare), or to every block.
+    """
+    top = int(await conn.fetchval("SELECT COALESCE(MAX(block), 0) FROM incident_blocks"))
+    window = FIRST_SEARCH_BLOCKS
+    while True:
+        low = max(top + 1 - window, 0)
+        params = Params()
+        sql = newest_matches_sql(text, params, low, params.add(cap))
+        if sql is None:
+            return []
+        found = [(int(row[0]), row[1]) for row in await _fetchall(conn, sql, *params.values)]
+        if len(found) >= cap or low == 0:
+            return found
+        window = max(window * 2, -(-window * cap * 3 // (2 * max(len(found), 1))))
