@@ -61,7 +61,7 @@ from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard, log_polli
 from handlers.registry import HandlerInputs, register_all
 from handlers.review_jobs import REVIEW_EXPIRY_JOB, schedule_review_expiry
 from handlers.visuals import build_tiles
-from handlers.web import SitrepHttpServer, Webhook
+from handlers.web import SitrepHttpServer, Webhook, refuse_polling_over_webhook
 from storage.base import Backend
 from storage.factory import open_backend
 
@@ -532,25 +532,6 @@ async def start_webhook(
         max_connections=settings.sitrep_webhook_max_connections,
         drop_pending_updates=False,
     )
-
-
-async def refuse_polling_over_webhook(settings: Settings) -> None:
-    """Raise SettingsError if Telegram has a webhook set: starting to poll would delete it.
-
-    PTB's polling begins with ``deleteWebhook``. Run with the production token by mistake, one
-    polling process would cut off every instance serving the webhook.
-    """
-    from telegram import Bot
-
-    async with Bot(settings.token or "", base_url=settings.telegram_api_base_url) as bot:
-        info = await bot.get_webhook_info()
-    if info.url:
-        msg = (
-            f"Telegram has a webhook set for this bot ({info.url}); polling would delete it and "
-            "cut off the instances serving it. Set SITREP_WEBHOOK_URL to serve the webhook, or "
-            "run `sitrep webhook delete` first to switch this bot to polling"
-        )
-        raise SettingsError(msg)
 
 
 async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:

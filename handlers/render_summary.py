@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import Chat, Incident, Subscription
 from bot.domain.marks import N_
-from bot.domain.views import ChatSettings, Digest, StatsResult
+from bot.domain.views import ChatSettings, Digest, DigestGroup, StatsResult
 from handlers import names
 from handlers.html import esc
 from handlers.i18n import format_day, format_moment, isolate, t, tn
@@ -93,29 +93,33 @@ def digest_message(digest: Digest, lang: str | None = None) -> str:
     )
     lines.append(f"{total} ({change}){t(lang, ', ')}{toll}")
     for group in digest.groups:
-        lines.append("")
-        in_group = [i for city in group.cities for i in city.incidents]
-        count = tn(lang, "{n} incident", "{n} incidents", group.total, n=group.total)
-        toll = _toll_words(
-            in_group,
-            group.killed,
-            group.injured,
-            lang=lang,
-            reported=(group.killed_reported, group.injured_reported),
-            total=group.total if group.killed_reported is not None else None,
-        )
-        governorate = esc(names.label(lang, group.governorate))
-        lines.append(f"<b>{governorate}</b> — {count}{t(lang, ', ')}{toll}")
-        for city in group.cities:
-            lines.append(f"<u>{esc(names.name(lang, city.name))}</u>")
-            for incident in city.incidents:
-                lines.append(incident_line(incident, lang=lang))
-            if city.more:
-                lines.append(
-                    "… " + tn(lang, "and {n} more", "and {n} more", city.more, n=city.more)
-                )
+        lines.extend(_group_lines(group, lang))
     lines.extend(_late_reports(digest, lang))
     return "\n".join(lines)
+
+
+def _group_lines(group: DigestGroup, lang: str | None) -> list[str]:
+    """One governorate of the digest: its count and toll, then each city's incidents."""
+    lines = [""]
+    in_group = [i for city in group.cities for i in city.incidents]
+    count = tn(lang, "{n} incident", "{n} incidents", group.total, n=group.total)
+    toll = _toll_words(
+        in_group,
+        group.killed,
+        group.injured,
+        lang=lang,
+        reported=(group.killed_reported, group.injured_reported),
+        total=group.total if group.killed_reported is not None else None,
+    )
+    governorate = esc(names.label(lang, group.governorate))
+    lines.append(f"<b>{governorate}</b> — {count}{t(lang, ', ')}{toll}")
+    for city in group.cities:
+        lines.append(f"<u>{esc(names.name(lang, city.name))}</u>")
+        for incident in city.incidents:
+            lines.append(incident_line(incident, lang=lang))
+        if city.more:
+            lines.append("… " + tn(lang, "and {n} more", "and {n} more", city.more, n=city.more))
+    return lines
 
 
 def _late_reports(digest: Digest, lang: str | None) -> list[str]:

@@ -29,6 +29,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application as TornadoApplication
 from tornado.web import RequestHandler
 
+from bot.config import Settings, SettingsError
 from bot.ports import Metrics
 from bot.services.health import HealthService, Readiness
 
@@ -326,3 +327,22 @@ def _log_request(handler: RequestHandler) -> None:
 def _exact(path: str) -> str:
     """A tornado route pattern matching exactly ``path``."""
     return re.escape(path) + "$"
+
+
+async def refuse_polling_over_webhook(settings: Settings) -> None:
+    """Raise SettingsError if Telegram has a webhook set: starting to poll would delete it.
+
+    PTB's polling begins with ``deleteWebhook``. Run with the production token by mistake, one
+    polling process would cut off every instance serving the webhook.
+    """
+    from telegram import Bot
+
+    async with Bot(settings.token or "", base_url=settings.telegram_api_base_url) as bot:
+        info = await bot.get_webhook_info()
+    if info.url:
+        msg = (
+            f"Telegram has a webhook set for this bot ({info.url}); polling would delete it and "
+            "cut off the instances serving it. Set SITREP_WEBHOOK_URL to serve the webhook, or "
+            "run `sitrep webhook delete` first to switch this bot to polling"
+        )
+        raise SettingsError(msg)
