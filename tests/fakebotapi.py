@@ -22,7 +22,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-BOT_ID = 7_000_001
+from tests.fakeupdates import BOT_ID, UpdateScript, admin_member_json, chat_json, user_json
+
+__all__ = [
+    "BOT_ID",
+    "BOT_USERNAME",
+    "TOKEN",
+    "Call",
+    "FakeBotAPI",
+    "Fault",
+    "SentMessage",
+    "SentPhoto",
+    "running",
+]
+
 BOT_USERNAME = "sitrep_test_bot"
 TOKEN = "7000001:AAFakeTokenForTestsOnly_abcdefghijklmnop"
 
@@ -114,50 +127,7 @@ def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
     return fields
 
 
-def _user(
-    user_id: int,
-    first_name: str = "Test",
-    username: str | None = None,
-    language_code: str | None = None,
-) -> dict[str, Any]:
-    user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
-    if username:
-        user["username"] = username
-    if language_code:
-        user["language_code"] = language_code
-    return user
-
-
-def _chat(chat_id: int, chat_type: str, title: str | None = None) -> dict[str, Any]:
-    chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
-    if chat_type == "private":
-        chat["first_name"] = "Test"
-    else:
-        chat["title"] = title or f"Group {chat_id}"
-    return chat
-
-
-def _admin_member(user: dict[str, Any]) -> dict[str, Any]:
-    rights = [
-        "can_be_edited",
-        "can_manage_chat",
-        "can_delete_messages",
-        "can_manage_video_chats",
-        "can_restrict_members",
-        "can_promote_members",
-        "can_change_info",
-        "can_invite_users",
-        "can_post_stories",
-        "can_edit_stories",
-        "can_delete_stories",
-    ]
-    member: dict[str, Any] = {"status": "administrator", "user": user, "is_anonymous": False}
-    member.update(dict.fromkeys(rights, False))
-    member["can_manage_chat"] = True
-    return member
-
-
-class FakeBotAPI:
+class FakeBotAPI(UpdateScript):
     """The server and its state; use as a context manager or call start()/stop()."""
 
     def __init__(self, *, enforce_limits: bool = False, per_chat_interval: float = 1.0) -> None:
@@ -241,115 +211,6 @@ class FakeBotAPI:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-    # ---- scripting updates -----------------------------------------------------------------
-
-    def push_update(self, update: dict[str, Any]) -> int:
-        """Queue a raw update for getUpdates; return its update_id."""
-        with self._lock:
-            update_id = next(self._update_ids)
-            self._updates.append({"update_id": update_id, **update})
-            self._lock.notify_all()
-        return update_id
-
-    def message_update(
-        self,
-        text: str,
-        *,
-        chat_id: int,
-        user_id: int | None = None,
-        chat_type: str = "private",
-        forward_from_chat: dict[str, Any] | None = None,
-        sender_chat_id: int | None = None,
-        language_code: str | None = None,
-    ) -> dict[str, Any]:
-        """A message update (commands get a bot_command entity, like real clients send);
-        ``language_code`` is the sender's Telegram interface language."""
-        user_id = chat_id if user_id is None else user_id
-        message: dict[str, Any] = {
-            "message_id": next(self._incoming_ids),
-            "date": int(time.time()),
-            "chat": _chat(chat_id, chat_type),
-            "text": text,
-        }
-        if sender_chat_id is not None:
-            message["sender_chat"] = _chat(sender_chat_id, chat_type)
-            message["from"] = {"id": 1087968824, "is_bot": True, "first_name": "Group"}
-        else:
-            message["from"] = _user(user_id, language_code=language_code)
-        if text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
-            message["entities"] = [
-                {
-                    "type": "bot_command",
-                    "offset": 0,
-                    "length": len(command.encode("utf-16-le")) // 2,
-                }
-            ]
-        if forward_from_chat is not None:
-            message["forward_origin"] = {
-                "type": "channel",
-                "chat": forward_from_chat,
-                "message_id": 1,
-                "date": int(time.time()) - 60,
-            }
-        return {"message": message}
-
-    def send_text(self, text: str, *, chat_id: int, **kwargs: Any) -> int:
-        """A user types ``text`` in ``chat_id``."""
-        return self.push_update(self.message_update(text, chat_id=chat_id, **kwargs))
-
-    def press(
-        self,
-        message: SentMessage,
-        data: str,
-        *,
-        user_id: int | None = None,
-        language_code: str | None = None,
-    ) -> int:
-        """A user presses the inline button with ``data`` under one of the bot's messages."""
-        user_id = message.chat_id if user_id is None else user_id
-        chat_type = "private" if message.chat_id > 0 else "supergroup"
-        return self.push_update(
-            {
-                "callback_query": {
-                    "id": str(next(self._incoming_ids)),
-                    "from": _user(user_id, language_code=language_code),
-                    "chat_instance": str(message.chat_id),
-                    "data": data,
-                    "message": {
-                        "message_id": message.message_id,
-                        "date": int(time.time()),
-                        "chat": _chat(message.chat_id, chat_type),
-                        "text": message.text,
-                        "from": {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep"},
-                    },
-                }
-            }
-        )
-
-    def member_update(
-        self, *, chat_id: int, new_status: str, old_status: str, chat_type: str = "private"
-    ) -> int:
-        """The bot's own membership changed (blocked, kicked, added back)."""
-
-        def member(status: str) -> dict[str, Any]:
-            bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep"}
-            if status == "kicked":
-                return {"status": "kicked", "user": bot_user, "until_date": 0}
-            return {"status": status, "user": bot_user}
-
-        return self.push_update(
-            {
-                "my_chat_member": {
-                    "chat": _chat(chat_id, chat_type),
-                    "from": _user(abs(chat_id)),
-                    "date": int(time.time()),
-                    "old_chat_member": member(old_status),
-                    "new_chat_member": member(new_status),
-                }
-            }
-        )
 
     # ---- inspection ------------------------------------------------------------------------
 
@@ -663,7 +524,7 @@ class FakeBotAPI:
         result: dict[str, Any] = {
             "message_id": message.message_id,
             "date": int(time.time()),
-            "chat": _chat(message.chat_id, chat_type),
+            "chat": chat_json(message.chat_id, chat_type),
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep"},
             "text": message.edits[-1] if message.edits else message.text,
         }
@@ -704,14 +565,14 @@ class FakeBotAPI:
     def _api_getChatMember(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         chat_id = int(params["chat_id"])
         user_id = int(params["user_id"])
-        user = _user(user_id)
+        user = user_json(user_id)
         if user_id in self.admins.get(chat_id, set()):
-            return self._ok(_admin_member(user))
+            return self._ok(admin_member_json(user))
         return self._ok({"status": "member", "user": user})
 
     def _api_getChat(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         chat_id = int(params["chat_id"])
-        chat = _chat(chat_id, "private" if chat_id > 0 else "supergroup")
+        chat = chat_json(chat_id, "private" if chat_id > 0 else "supergroup")
         chat["accent_color_id"] = 0
         chat["max_reaction_count"] = 11
         return self._ok(chat)

@@ -17,7 +17,8 @@ from handlers.metrics import PrometheusMetrics
 from handlers.web import SitrepHttpServer
 from storage.schema import load_migrations
 from storage.sqlite import SqliteStorage
-from tests.fakes import FixedClock, InMemoryStorage
+from tests.fake_storage import InMemoryStorage
+from tests.fakes import FixedClock
 
 NOW = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
 LATEST = max(migration.version for migration in load_migrations())

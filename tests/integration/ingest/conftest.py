@@ -24,13 +24,8 @@ from bot.services import Services, build_services
 from bot.services.feeds import FeedService
 from storage.base import Storage
 from storage.sqlite import SqliteStorage
-from tests.fakes import (
-    FakeActorRegistry,
-    FakeGazetteer,
-    InMemoryStorage,
-    MutableClock,
-    ScriptedExtractor,
-)
+from tests.fake_storage import InMemoryStorage
+from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
 from tests.httpserver import LocalHTTPServer, running_server
 
 

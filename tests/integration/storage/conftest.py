@@ -36,7 +36,7 @@ from bot.domain import (
 from storage.base import Backend
 from storage.postgres import PostgresStorage
 from storage.sqlite import SqliteStorage
-from tests.fakes import InMemoryStorage
+from tests.fake_storage import InMemoryStorage
 from tests.postgres import truncate_all
 
 UTC = dt.UTC

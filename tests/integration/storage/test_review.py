@@ -16,7 +16,7 @@ from bot.domain.review import (
     ReviewStatus,
 )
 from storage.base import Backend, IncidentQuery
-from tests.fakes import InMemoryStorage
+from tests.fake_storage import InMemoryStorage
 from tests.integration.storage.conftest import (
     T0,
     make_chat,

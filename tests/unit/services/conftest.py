@@ -24,13 +24,8 @@ from bot.domain import (
 from bot.services import Services, build_services
 from storage.base import Storage
 from storage.sqlite import SqliteStorage
-from tests.fakes import (
-    FakeActorRegistry,
-    FakeGazetteer,
-    InMemoryStorage,
-    MutableClock,
-    ScriptedExtractor,
-)
+from tests.fake_storage import InMemoryStorage
+from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
 
 # 2022-08-30 09:00 in Baghdad (UTC+3), the morning after the Green Zone clashes began.
 START = dt.datetime(2022, 8, 30, 6, 0, tzinfo=dt.UTC)

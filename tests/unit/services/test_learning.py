@@ -15,7 +15,8 @@ from bot.ports import PlaceLearner
 from bot.services.learning import VERSION_KEY, LearningError, LearningService
 from bot.services.live_learning import LearningExtractor
 from bot.services.place_files import PLACES_FORMAT, export_places, import_places
-from tests.fakes import FixedClock, InMemoryStorage
+from tests.fake_storage import InMemoryStorage
+from tests.fakes import FixedClock
 
 NOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
 ADMIN = 900

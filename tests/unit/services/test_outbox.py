@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot.domain import OutboxKind, OutboxMessage, TextPayload
 from bot.services.outbox import Outbox
-from tests.fakes import InMemoryStorage
+from tests.fake_storage import InMemoryStorage
 
 NOW = dt.datetime(2024, 5, 10, 9, 0, tzinfo=dt.UTC)
 
