@@ -151,6 +151,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "actors",
         "confidence",
         "merge",
+        "place_anchors",
     ),
     ("document", "drafts"),  # the shared document; the draft models any extractor fills
     ("annotate_actors", "annotate_places", "annotate_clauses", "annotate_dates"),  # annotators

@@ -14,12 +14,14 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence, Set
+from dataclasses import replace
 from functools import cache, lru_cache
 
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
 from bot.extract.normalize import match_key, strip_article
+from bot.extract.place_anchors import anchored_entry, anchors
 from bot.extract.place_roles import inside_longer_name, mention_role, names_the_scene
 
 __all__ = ["annotate_countries", "annotate_places", "choose_entry"]
@@ -272,6 +274,7 @@ class _PlaceReader:
         context = self._context
         low = sentence.low
         places: list[PlaceSpan] = []
+        chosen_from: list[_Candidates] = []
         excluded_end = -1
         for start, end, candidates in found:
             if sentence.actor_spans.covers(start):
@@ -320,7 +323,30 @@ class _PlaceReader:
                     text=sentence.text[start:end],
                 )
             )
+            chosen_from.append(candidates)
+        return _anchored(low, places, chosen_from)
+
+
+def _anchored(
+    low: str, places: list[PlaceSpan], candidates: Sequence[_Candidates]
+) -> list[PlaceSpan]:
+    """The places with each one named right before its anchor ("Otradnoye near Belgorod",
+    "Kaura in Zamfara State") read as the anchor says; a look-alike the gazetteer does not
+    know there places nothing (see ``place_anchors``)."""
+    if len(places) < 2:
         return places
+    kept: list[PlaceSpan] = []
+    for place, anchor, own in zip(places, [*places[1:], None], candidates, strict=True):
+        if anchor is not None and anchors(
+            low, place.start + len(place.text), anchor.start, anchor.entry
+        ):
+            entry = anchored_entry(place.entry, own, anchor.entry)
+            if entry is None:
+                continue
+            if entry is not place.entry:
+                place = replace(place, entry=entry)
+        kept.append(place)
+    return kept
 
 
 @lru_cache(maxsize=4096)
