@@ -147,6 +147,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "place_names",
         "gazetteer",
         "actor_specs",
+        "actor_eras",
         "nationals",
         "actors",
         "confidence",
