@@ -22,7 +22,12 @@ from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
 from bot.extract.normalize import match_key, strip_article
 from bot.extract.place_anchors import anchored_entry, anchors
-from bot.extract.place_roles import inside_longer_name, mention_role, names_the_scene
+from bot.extract.place_roles import (
+    inside_longer_name,
+    mention_role,
+    names_the_scene,
+    starts_longer_name,
+)
 
 __all__ = ["annotate_countries", "annotate_places", "choose_entry"]
 
@@ -287,8 +292,10 @@ class _PlaceReader:
                 )
                 if not candidates:
                     continue
-            if inside_longer_name(sentence.text[max(0, start - 40) : start]):
-                continue  # "a neighbourhood called Horizontes del Sur"
+            if inside_longer_name(sentence.text[max(0, start - 40) : start]) or (
+                starts_longer_name(sentence.text[end : end + 12])
+            ):
+                continue  # "a neighbourhood called Horizontes del Sur", "Lanao del Norte"
             key = _name_key(sentence.text[start:end])
             entry = _resolved_longer(self._resolved, key)
             if entry is None:
