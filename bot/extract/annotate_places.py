@@ -198,7 +198,8 @@ def _vote(sentence: SentenceLayers, doc: Document) -> None:
                 context[candidates[0].country] += 2
             continue
         # Small towns do not vote: they need their country from elsewhere.
-        countries = {c.country for c in candidates if not c.minor}
+        named = _country_by_name(sentence.text[start:end], candidates)
+        countries = {named.country} if named else {c.country for c in candidates if not c.minor}
         if not countries:
             continue
         weight = 4 if candidates[0].kind != "place" else 2
@@ -407,6 +408,12 @@ def choose_entry(
     top = candidates[0]
     if top.kind == "country" and len(surface.strip()) < 4 and not surface.isupper():
         return None
+    country = _country_by_name(surface, candidates)
+    if country is not None and not (
+        _PLACE_BEFORE.search(text[max(0, start - 24) : start].lower())
+        or _PLACE_AFTER.match(text[end : end + 14].lower())
+    ):
+        return country  # "Iraq" is the country, not a town abroad it is another name of
     in_context = [c for c in candidates if context.get(c.country, 0) > 0]
     if in_context:
         best = max(in_context, key=lambda c: context[c.country])
@@ -432,6 +439,15 @@ def choose_entry(
         return _town_or_governorate(text, start, end, chosen, same_country)
     same_country = [c for c in candidates if c.country == top.country]
     return _town_or_governorate(text, start, end, top, same_country)
+
+
+def _country_by_name(surface: str, candidates: Sequence[GazetteerEntry]) -> GazetteerEntry | None:
+    """The country a mention names by its own name, when the other readings are towns
+    (another name of a town abroad: GeoNames lists "Iraq" for an Iranian city)."""
+    top = candidates[0]
+    if top.kind != "country" or any(c.kind == "admin1" for c in candidates[1:]):
+        return None
+    return top if match_key(strip_article(surface)) == match_key(top.name) else None
 
 
 def _town_or_governorate(
