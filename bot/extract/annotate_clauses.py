@@ -88,6 +88,13 @@ def annotate_triggers(doc: Document, resources: Resources) -> None:
         clause.triggers = find_triggers(clause.text)
 
 
+_SETTLEMENT_WORDS = ("village", "town", "hamlet", "settlement", "locality")
+# "the village of Xville": the name right after is a settlement (capitalised, not "the").
+_SETTLEMENT_OF_RE = re.compile(
+    r"\b(?:village|town|hamlet|settlement|locality)\s+of\s+(?=[A-Z\u00c0-\u00de])(?!The\b)"
+)
+
+
 def annotate_cues(doc: Document, resources: Resources) -> None:
     """Whether each clause is context rather than news, or introduces a separate incident."""
     del resources
@@ -95,6 +102,19 @@ def annotate_cues(doc: Document, resources: Resources) -> None:
         clause_low = lower_same_length(clause.text)
         clause.generic = _is_generic(clause_low)
         clause.separate = bool(_SEPARATE_RE.search(clause_low))
+        clause.unplaced = _names_unplaced_settlement(clause, clause_low)
+
+
+def _names_unplaced_settlement(clause: Clause, clause_low: str) -> bool:
+    """True when the clause names a settlement ("the village of Xville") that no place of
+    the clause resolved: an event somewhere the gazetteer does not know."""
+    if " of " not in clause_low or not any(w in clause_low for w in _SETTLEMENT_WORDS):
+        return False
+    placed = {place.start for place in clause.places}
+    return any(
+        clause.start + match.end() not in placed
+        for match in _SETTLEMENT_OF_RE.finditer(clause.text)
+    )
 
 
 def split_roundups(doc: Document, resources: Resources) -> None:

@@ -293,10 +293,8 @@ class _PlaceReader:
                 )
                 if not candidates:
                     continue
-            if inside_longer_name(sentence.text[max(0, start - 40) : start]) or (
-                starts_longer_name(sentence.text[end : end + 12])
-            ):
-                continue  # "a neighbourhood called Horizontes del Sur", "Lanao del Norte"
+            if _part_of_longer_name(sentence.text, start, end):
+                continue
             key = _name_key(sentence.text[start:end])
             entry = _resolved_longer(self._resolved, key)
             if entry is None:
@@ -333,6 +331,14 @@ class _PlaceReader:
             )
             chosen_from.append(candidates)
         return _anchored(low, places, chosen_from)
+
+
+def _part_of_longer_name(text: str, start: int, end: int) -> bool:
+    """True when the mention ends or begins a longer proper name ("a neighbourhood called
+    Horizontes del Sur", "Lanao del Norte")."""
+    return inside_longer_name(text[max(0, start - 40) : start]) or starts_longer_name(
+        text[end : end + 12]
+    )
 
 
 def _anchored(
