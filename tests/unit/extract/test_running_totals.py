@@ -95,3 +95,24 @@ def test_a_number_before_an_active_verb_counts_the_attackers(
     clause: str, expected: list[tuple[str, int]]
 ) -> None:
     assert [(f.kind, f.min) for f in find_figures(clause)] == expected
+
+
+def test_what_came_after_at_an_earlier_time_is_background(engine: RulesExtractor) -> None:
+    # The talks are no incident; the fighting "last month" is background, not today's toll.
+    text = (
+        "Mediators gathered in Cairo on Monday for ceasefire talks after clashes in Khan "
+        "Younis killed 14 people last month."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    assert all(i.location.name != "Cairo" for i in incidents)
+    assert all(i.is_background for i in incidents if i.killed.min == 14)
+
+
+def test_an_after_clause_of_the_same_day_stays_the_event(engine: RulesExtractor) -> None:
+    text = "A bomb killed six people at a bus station in Jos on Monday after a brief standoff."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.killed.min, incident.is_background) == (
+        "Jos",
+        6,
+        False,
+    )
