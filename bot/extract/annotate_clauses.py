@@ -88,6 +88,7 @@ def annotate_triggers(doc: Document, resources: Resources) -> None:
         clause.triggers = find_triggers(clause.text)
 
 
+_ANNIVERSARY_RE = re.compile(r"\banniversar(?:y|ies)\s+of\b")
 _SETTLEMENT_WORDS = ("village", "town", "hamlet", "settlement", "locality")
 # "the village of Xville": the name right after is a settlement (capitalised, not "the").
 _SETTLEMENT_OF_RE = re.compile(
@@ -100,9 +101,22 @@ def annotate_cues(doc: Document, resources: Resources) -> None:
     del resources
     for clause in doc.all_clauses():
         clause_low = lower_same_length(clause.text)
-        clause.generic = _is_generic(clause_low)
+        clause.generic = _is_generic(clause_low) or _only_remembered(clause, clause_low)
         clause.separate = bool(_SEPARATE_RE.search(clause_low))
         clause.unplaced = _names_unplaced_settlement(clause, clause_low)
+
+
+def _only_remembered(clause: Clause, clause_low: str) -> bool:
+    """True when every act or toll of the clause comes after "the anniversary of": the event
+    remembered, not one of today ("marked the anniversary of the massacre, in which 400
+    died"); "a bomber struck a rally marking the anniversary of ..." keeps its event."""
+    if "anniversar" not in clause_low:
+        return False
+    match = _ANNIVERSARY_RE.search(clause_low)
+    if match is None:
+        return False
+    acts = [t.start for t in clause.triggers] + [f.start for f in clause.figures]
+    return all(start > match.start() for start in acts)
 
 
 def _names_unplaced_settlement(clause: Clause, clause_low: str) -> bool:

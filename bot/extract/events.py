@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot.domain.enums import EventType, SubEventType
 from bot.extract.text import lower_same_length
 
-__all__ = ["Trigger", "choose_event_type", "find_triggers"]
+__all__ = ["Trigger", "choose_event_type", "find_triggers", "irrealis_before"]
 
 S = SubEventType
 
@@ -216,6 +216,14 @@ _IRREALIS_BEFORE = re.compile(
     r"over|to)|could|would|might)(?:\s+[\w'-]+){0,3}\s+$",
     _ON_LOWERED,
 )
+
+
+def irrealis_before(low: str, start: int) -> bool:
+    """True when the lower-cased words right before ``start`` make what follows planned,
+    threatened, feared or negotiated rather than done ("vowed to", "would", "plotting to")."""
+    return _IRREALIS_BEFORE.search(low, max(0, start - 70), start) is not None
+
+
 _SEIZABLE = frozenset({S.SUICIDE_BOMB, S.REMOTE_EXPLOSIVE, S.GRENADE})
 _SEIZED_RE = re.compile(
     r"\b(?:(?:were|was|been)\s+(?:also\s+)?(?:seized|confiscated|found|recovered|"
