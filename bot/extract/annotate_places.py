@@ -35,7 +35,9 @@ __all__ = ["annotate_countries", "annotate_places", "choose_entry"]
 _LOWER = 0
 # Words around a name that say whether it is the town or the governorate.
 _ADMIN1_AFTER = re.compile(
-    r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside)\b"
+    # "Uruzgan police": a force named after its province
+    r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside|"
+    r"police(?!\s+station))\b"
 )
 _ADMIN1_BEFORE = re.compile(
     r"\b(?:(?:province|governorate|state|region)\s+of\s+(?:the\s+)?|"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
+from bot.extract.annotate_places import choose_entry
 from bot.extract.pipeline import RulesExtractor
 
 PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
@@ -71,3 +73,14 @@ def test_a_country_name_can_still_be_a_town_when_the_text_says_so(
     text = "Gunmen killed three farmers near the town of Jordan in the Philippines on Monday."
     [incident] = engine.extract_text(text, PUBLISHED)
     assert (incident.location.name, incident.location.country) == ("Jordan", "PH")
+
+
+def test_a_force_named_after_its_province_places_the_province(engine: RulesExtractor) -> None:
+    # Uruzgan is a province and a small town; "Uruzgan police" is the province's force.
+    text = "the officer, said the head of Uruzgan police's criminal branch."
+    start = text.index("Uruzgan")
+    candidates = engine.pipeline.gazetteer.lookup("Uruzgan")
+    assert candidates[0].kind == "place"
+    entry = choose_entry(text, start, start + len("Uruzgan"), candidates, Counter({"AF": 6}))
+    assert entry is not None
+    assert (entry.name, entry.kind) == ("Uruzgan", "admin1")
