@@ -94,7 +94,8 @@ _BY_GROUP = {f"t{i}": (sub, weight) for i, (sub, weight, _) in enumerate(_TRIGGE
 
 # A generic "attack" is a battle when armed people or posts were hit, else an attack on civilians.
 _ATTACK_RE = re.compile(
-    r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|stormed|ambush(?:ed)?|open(?:ed|ing)?\s+fire|"
+    r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|stormed|raid(?:ed|s)?|invaded|ambush(?:ed)?|"
+    r"open(?:ed|ing)?\s+fire|"
     r"fired\s+(?:on|at|upon)|gunned\s+down)\b",
     _ON_LOWERED,
 )
@@ -186,6 +187,9 @@ def find_triggers(text: str) -> list[Trigger]:
                 generic=True,
             )
         )
+    if any(t.sub_event_type is S.ARRESTS for t in found):
+        # "police raided a house and arrested four": a raid that ends in arrests is the arrest
+        found = [t for t in found if not (t.generic and t.surface.lower().startswith("raid"))]
     if _SEIZED_RE.search(text):
         # "explosive belts and two IEDs were seized": weapons found, nothing went off
         found = [

@@ -96,3 +96,23 @@ class TestDrones:
     def test_drones_as_subject_are_drone_strikes(self, text: str) -> None:
         kinds = {t.sub_event_type for t in find_triggers(text)}
         assert SubEventType.AIR_DRONE_STRIKE in kinds
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "gunmen raided the village before dawn",
+        "bandits invaded the market town",
+        "a raid on a farm",
+    ],
+)
+def test_a_raid_is_an_attack(clause: str) -> None:
+    triggers = find_triggers(clause)
+    assert [t.sub_event_type for t in triggers] == [SubEventType.ATTACK]
+
+
+def test_a_police_raid_with_arrests_stays_arrests() -> None:
+    triggers = find_triggers("police raided a house and arrested four suspects")
+    chosen = choose_event_type(score_triggers(triggers, 1.0))
+    assert chosen is not None
+    assert chosen[1] is SubEventType.ARRESTS
