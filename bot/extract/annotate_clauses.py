@@ -30,7 +30,10 @@ __all__ = ["annotate_cues", "annotate_figures", "annotate_triggers", "split_roun
 _LOWER = 0
 # Clauses that are context rather than an event: habits, history, cumulative tolls.
 _GENERIC_RE = re.compile(
-    r"\b(?:regularly|frequently|frequent|often|repeatedly|routinely|commonplace|in\s+the\s+past|"
+    r"\b(?:regularly|frequently|frequent|often|repeatedly|routinely|commonplace|"
+    # "in the past" is history; "in the past several days / 24 hours / week" is this event
+    r"in\s+the\s+past(?!\s+(?:(?:few|several|two|three|four|five|six|seven|\d+)\s+)?"
+    r"(?:hours?|days?|nights?|weeks?|24\b))|"
     r"for\s+years|was\s+founded|were\s+founded|formed\s+in|established\s+in|are\s+accused|"
     r"is\s+accused|has\s+been\s+accused|have\s+been\s+used|hotbed|insurgency\s+that|"
     r"war\s+(?:began|broke\s+out)|civil\s+war\s+began|earlier\s+this\s+year|last\s+year|"

@@ -116,3 +116,23 @@ def test_an_after_clause_of_the_same_day_stays_the_event(engine: RulesExtractor)
         6,
         False,
     )
+
+
+def test_the_past_few_days_are_this_event_not_history(engine: RulesExtractor) -> None:
+    # A country-wide lead is placed by the sentence that names where the recent fighting was.
+    text = (
+        "Fighting between the army and rebels near the border has left 30 soldiers dead, "
+        "officials in Myanmar said. Officials said there had been a dozen clashes in the past "
+        "few days near Myawaddy."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.killed.min) == ("Myawaddy", 30)
+
+
+def test_in_the_past_alone_is_still_history(engine: RulesExtractor) -> None:
+    text = (
+        "Rebels attacked an army post in Kayin State on Monday, killing four soldiers. In the "
+        "past, clashes near Myawaddy killed dozens."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.killed.min) == ("Kayin", 4)
