@@ -42,6 +42,14 @@ _GENERIC_RE = re.compile(
     r"sleeper\s+cells\s+(?:still\s+)?(?:carry|launch|stage|mount|operate|remain))\b",
     _LOWER,
 )
+# The state of a conflict, context when the clause counts nobody: "a battle that is becoming
+# worse", "gangs tightening their grip on the capital".
+_TREND_RE = re.compile(
+    r"\b(?:(?:is|are|has|have)\s+(?:been\s+)?(?:becoming|become|grown|growing|getting)\s+"
+    r"(?:ever\s+|even\s+)?(?:worse|more|increasingly|deadlier|bloodier)|"
+    r"(?:tighten|strengthen|consolidat|extend)\w*\s+(?:their|its)\s+(?:hold|grip|control))\b",
+    _LOWER,
+)
 # Cumulative context only with a perfect tense: "more than 250 have died since October".
 _GENERIC_PERFECT_RE = re.compile(
     r"\b(?:since\s+(?:(?:19|20)\d\d|(?:january|february|march|april|may|june|july|august|"
@@ -104,7 +112,14 @@ def annotate_cues(doc: Document, resources: Resources) -> None:
     del resources
     for clause in doc.all_clauses():
         clause_low = lower_same_length(clause.text)
-        clause.generic = _is_generic(clause_low) or _only_remembered(clause, clause_low)
+        clause.generic = (
+            _is_generic(clause_low)
+            or _only_remembered(clause, clause_low)
+            or (
+                not any(f.min is not None for f in clause.figures)
+                and _TREND_RE.search(clause_low) is not None
+            )
+        )
         clause.separate = bool(_SEPARATE_RE.search(clause_low))
         clause.unplaced = _names_unplaced_settlement(clause, clause_low)
 

@@ -473,3 +473,16 @@ class TestLowerCaseArticles:
 
     def test_a_lower_case_word_alone_is_still_no_name(self, gaz: Gazetteer) -> None:
         assert [m.surface for m in gaz.find_mentions("they es went et there en masse")] == []
+
+    @pytest.mark.parametrize(
+        ("text", "name"),
+        [
+            ("Gangs torched homes in Port-au-Prince overnight.", "Port-au-Prince"),
+            ("Gunmen fired on a bus near Croix-des-Bouquets.", "Croix-des-Bouquets"),
+        ],
+    )
+    def test_romance_particles_stay_inside_the_name(
+        self, gaz: Gazetteer, text: str, name: str
+    ) -> None:
+        [mention] = gaz.find_mentions(text)
+        assert mention.candidates[0].name == name

@@ -136,3 +136,22 @@ def test_in_the_past_alone_is_still_history(engine: RulesExtractor) -> None:
     )
     [incident] = engine.extract_text(text, PUBLISHED)
     assert (incident.location.name, incident.killed.min) == ("Kayin", 4)
+
+
+@pytest.mark.parametrize(
+    "trend",
+    [
+        "the fighting around Kaduna is becoming ever deadlier",
+        "armed groups fighting around Kaduna are tightening their grip on the roads",
+        "the fighting around Kaduna has grown increasingly violent",
+    ],
+)
+def test_the_state_of_a_conflict_is_context(engine: RulesExtractor, trend: str) -> None:
+    text = f"Gunmen killed five farmers in Kano on Monday. Officials said {trend}."
+    assert [i.location.name for i in engine.extract_text(text, PUBLISHED)] == ["Kano"]
+
+
+def test_a_toll_beside_a_trend_stays(engine: RulesExtractor) -> None:
+    text = "Gunmen killed five farmers in Kano on Monday, in a war that is becoming deadlier."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.killed.min == 5
