@@ -316,3 +316,19 @@ def test_a_breakdown_of_one_toll_still_adds_up(engine: RulesExtractor) -> None:
     )
     [incident] = engine.extract_text(text, dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC))
     assert (incident.killed.min, incident.killed.max) == (12, 12)
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed"),
+    [
+        ("militiamen hacked 14 villagers to death with machetes", 14),
+        ("the attackers clubbed at least six herders to death", 6),
+        ("a mob beat two suspected thieves to death", 2),
+    ],
+)
+def test_a_verb_with_to_death_after_its_victims_is_a_death_toll(clause: str, killed: int) -> None:
+    assert [(f.kind, f.min) for f in find_figures(clause)] == [("killed", killed)]
+
+
+def test_a_stabbing_without_death_is_no_death_toll() -> None:
+    assert [f.kind for f in find_figures("militants stabbed three guards")] != ["killed"]
