@@ -29,6 +29,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                           r"vest|belt|truck\s+bomb|blast)|blew\s+(?:him|her|them)sel(?:f|ves)\s+up|"
                           r"explosives?\s+belt|detonated\s+(?:his|her|their)\s+explosive"),
     (S.AIR_DRONE_STRIKE, 3.0, r"drone\s+(?:strike|attack|hit|struck|bomb)|air\s*strikes?|"
+                              r"(?:israeli|russian|american|u\.?s\.?|turkish|coalition|saudi-led|"
+                              r"military|army|aerial|precision)\s+strikes?\b|"
                               r"air\s+raids?|air\s+attacks?|warplanes?|fighter\s+jets?|"
                               r"aerial\s+(?:bombardment|attack|strike)|helicopter\s+gunships?|"
                               r"unmanned\s+aerial|(?:drones?|aircraft)\s+(?:targeted|struck|hit|"
@@ -43,7 +45,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"explosive\s+devices?|landmines?|land\s+mines?|sticky\s+bombs?|"
                               r"booby[-\s]trap|vbieds?|bomb[-\s]laden|bomb\s+(?:exploded|"
                               r"went\s+off|blast)|explosions?|blasts?\b|bombings?\b|"
-                              r"(?:planted|detonated)\s+(?:a\s+)?bomb"),
+                              r"(?:planted|detonated)\s+(?:a\s+)?bomb|"
+                              r"bombs?\s+(?:ripped|tore|hit|struck|killed|detonated)"),
     (S.GRENADE, 3.0, r"(?<!propelled\s)(?<!propelled-)grenades?"),
     (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?\b|fighting|fought|gunfights?\b|firefights?\b|"
                          r"shoot-?outs?\b|"
@@ -52,7 +55,9 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                          r"confrontations?|skirmish(?:es)?|engaged\s+(?:in\s+)?(?:a\s+)?"
                          r"(?:conflict|fight|battle)|heavy\s+gunfire|armed\s+conflict|"
                          r"tribal\s+(?:conflict|dispute|feud)|overran|ambush(?:ed)?|"
-                         r"military\s+operation|rocket[-\s]propelled\s+grenades?|rpgs?\b"),
+                         r"(?:military|clearance|counter-?terrorism|"
+                         r"intelligence-based)\s+operation|"
+                         r"rocket[-\s]propelled\s+grenades?|rpgs?\b"),
     (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|gunmen\s+(?:killed|shot|opened\s+fire)|"
                     r"shot\s+dead|stabb(?:ed|ing)|executed|lynch\w*|opened\s+fire\s+on\s+"
                     r"(?:civilians|worshippers|villagers|residents|a\s+crowd)|beheaded|"

@@ -116,3 +116,20 @@ def test_a_police_raid_with_arrests_stays_arrests() -> None:
     chosen = choose_event_type(score_triggers(triggers, 1.0))
     assert chosen is not None
     assert chosen[1] is SubEventType.ARRESTS
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("a bomb tore through a bus station", SubEventType.REMOTE_EXPLOSIVE),
+        ("Russian strikes on the port killed four", SubEventType.AIR_DRONE_STRIKE),
+        ("a clearance operation in the hills", SubEventType.ARMED_CLASH),
+    ],
+)
+def test_more_ways_to_name_the_act(clause: str, expected: SubEventType) -> None:
+    assert expected in {t.sub_event_type for t in find_triggers(clause)}
+
+
+@pytest.mark.parametrize("clause", ["dock workers went on strike", "a hunger strike in prison"])
+def test_a_labour_strike_is_no_air_strike(clause: str) -> None:
+    assert SubEventType.AIR_DRONE_STRIKE not in {t.sub_event_type for t in find_triggers(clause)}
