@@ -80,7 +80,8 @@ _SAID_SOON_AFTER = re.compile(
 _LIST_GAP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)")
 # "on the Quetta-Karachi highway": somewhere along a road out of the town, the weakest place
 _ROAD_AFTER = re.compile(
-    r"^(?:-[\w'’]+(?:\s[\w'’]+)?\s+|\s+)(?:highway|road|motorway|railway|expressway)\b",
+    r"^(?:-[\w'’]+(?:\s[\w'’]+)?\s+|\s+)(?:highway|road|motorway|railway|expressway|"
+    r"(?:passenger\s+)?train|rail\s+line|pipeline|corridor)\b",
     _LOWER,
 )
 _DIRECTION_BEFORE = re.compile(

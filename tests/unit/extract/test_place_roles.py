@@ -186,3 +186,10 @@ def test_a_nationality_of_the_attackers_does_not_place_a_village(engine: RulesEx
     )
     incidents = engine.extract_text(text, PUBLISHED)
     assert {i.location.country for i in incidents} == {"RU"}
+
+
+def test_a_train_named_after_its_route_is_somewhere_along_it(engine: RulesExtractor) -> None:
+    text = "Bandits attacked the Kano-Jos passenger train on Monday, killing five travellers."
+    incidents = engine.extract_text(text, PUBLISHED)
+    assert incidents
+    assert all(i.location.geo_precision.value == "near" for i in incidents)
