@@ -55,7 +55,7 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                          r"confrontations?|skirmish(?:es)?|engaged\s+(?:in\s+)?(?:a\s+)?"
                          r"(?:conflict|fight|battle)|heavy\s+gunfire|armed\s+conflict|"
                          r"tribal\s+(?:conflict|dispute|feud)|overran|ambush(?:ed)?|"
-                         r"(?:military|clearance|counter-?terrorism|"
+                         r"(?:military|counter-?terrorism|"
                          r"intelligence-based)\s+operation|"
                          r"rocket[-\s]propelled\s+grenades?|rpgs?\b"),
     (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|gunmen\s+(?:killed|shot|opened\s+fire)|"

@@ -133,3 +133,29 @@ class TestPackagedData:
         ids = {a.id for a in incident.actors}
         assert "afghan-republic-forces" in ids
         assert "taliban" not in ids
+
+
+class TestLibya:
+    @pytest.mark.parametrize(
+        ("published", "who"),
+        [
+            (dt.datetime(2013, 6, 3, 9, 0, tzinfo=dt.UTC), "libyan-armed-forces"),
+            (dt.datetime(2022, 6, 3, 9, 0, tzinfo=dt.UTC), "libya-gnu-forces"),
+        ],
+    )
+    def test_the_libyan_army_of_the_day(
+        self, engine: RulesExtractor, published: dt.datetime, who: str
+    ) -> None:
+        text = "Libyan soldiers clashed with gunmen in Derna on Monday, killing three of them."
+        [incident] = engine.extract_text(text, published)
+        assert who in {a.id for a in incident.actors}
+
+    @pytest.mark.parametrize(("place", "who"), [("Derna", "ansar-al-sharia-libya"),
+                                                ("Zinjibar", "aqap")])  # fmt: skip
+    def test_a_shared_group_name_is_the_group_of_the_reports_country(
+        self, engine: RulesExtractor, place: str, who: str
+    ) -> None:
+        published = dt.datetime(2013, 6, 3, 9, 0, tzinfo=dt.UTC)
+        text = f"Ansar al-Sharia fighters attacked an army post in {place} on Monday, killing two."
+        [incident] = engine.extract_text(text, published)
+        assert who in {a.id for a in incident.actors}

@@ -123,7 +123,7 @@ def test_a_police_raid_with_arrests_stays_arrests() -> None:
     [
         ("a bomb tore through a bus station", SubEventType.REMOTE_EXPLOSIVE),
         ("Russian strikes on the port killed four", SubEventType.AIR_DRONE_STRIKE),
-        ("a clearance operation in the hills", SubEventType.ARMED_CLASH),
+        ("an intelligence-based operation in the hills", SubEventType.ARMED_CLASH),
     ],
 )
 def test_more_ways_to_name_the_act(clause: str, expected: SubEventType) -> None:
