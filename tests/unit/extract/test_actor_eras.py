@@ -159,3 +159,19 @@ class TestLibya:
         text = f"Ansar al-Sharia fighters attacked an army post in {place} on Monday, killing two."
         [incident] = engine.extract_text(text, published)
         assert who in {a.id for a in incident.actors}
+
+
+@pytest.mark.parametrize(
+    ("published", "kind"),
+    [
+        (dt.datetime(2021, 6, 3, 9, 0, tzinfo=dt.UTC), ActorType.STATE_FORCES),
+        (dt.datetime(2024, 6, 3, 9, 0, tzinfo=dt.UTC), ActorType.REBEL_GROUP),
+    ],
+)
+def test_the_rsf_before_and_after_the_war_began(
+    engine: RulesExtractor, published: dt.datetime, kind: ActorType
+) -> None:
+    text = "RSF troops opened fire on a crowd in Nyala on Monday, killing seven people."
+    [incident] = engine.extract_text(text, published)
+    [rsf] = [a for a in incident.actors if a.id == "rsf"]
+    assert rsf.type is kind
