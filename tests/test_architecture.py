@@ -148,10 +148,12 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "gazetteer",
         "local_places",
         "actor_specs",
+        "actor_eras",
         "nationals",
         "actors",
         "confidence",
         "merge",
+        "place_anchors",
     ),
     ("document", "drafts"),  # the shared document; the draft models any extractor fills
     ("annotate_actors", "annotate_places", "annotate_clauses", "annotate_dates"),  # annotators

@@ -6,6 +6,7 @@ actors with a JSON file of the same schema (``from_file``) or from the database 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,7 @@ import ahocorasick
 from rapidfuzz import fuzz, process
 
 from bot.domain.models import ActorRef
+from bot.extract.actor_eras import ActorEras
 from bot.extract.actor_specs import ActorFileError, ActorSpec, Role, load_actor_file, parse_specs
 from bot.extract.nationals import Nationality, national_force_specs, nationalities
 from bot.extract.normalize import fold_with_offsets, match_key, whole_word_hits
@@ -95,6 +97,9 @@ class ActorRegistry:
                     update["part_of"] = previous.part_of
                 if not spec.roles:
                     update["roles"] = previous.roles
+                if not spec.eras:
+                    update["eras"] = previous.eras
+                update["role_aliases"] = {**previous.role_aliases, **spec.role_aliases}
                 spec = spec.model_copy(update=update)
             merged[spec.id] = spec
         self._specs = list(merged.values())
@@ -125,6 +130,7 @@ class ActorRegistry:
         self._stop_keys = {match_key(p) for p in self._not_actors} - {""} - set(self._aliases)
         self._homonym_index: dict[int, tuple[int, ...]] | None = None
         self._choices: dict[str, str] = {key: key for key in self._aliases}
+        self.eras = ActorEras(self._specs)
         self._forces: dict[tuple[str, str], int] = {}
         for index, spec in enumerate(self._specs):
             for role in spec.roles:
@@ -247,14 +253,17 @@ class ActorRegistry:
                 break
         return results[:limit]
 
-    def find_mentions(self, text: str, country: str | None = None) -> list[ActorMention]:
+    def find_mentions(
+        self, text: str, country: str | None = None, *, on: dt.date | None = None
+    ) -> list[ActorMention]:
         """Actors named in running text, left to right, longest match first, non-overlapping.
 
         Matches fall on word boundaries; acronyms (AAH, KH, IS) must appear in capitals, and a
         one- or two-letter acronym inside an all-capitals headline is ignored. An alias owned
         by actors of several countries ("SNA": Somali or Syrian National Army) means the one
         of ``country`` when given, else of the country the rest of the text points to (other
-        actors, country names and adjectives), else the first in data order.
+        actors, country names and adjectives), else the first in data order. ``on``: the
+        report's day, for forces whose type or roles changed (``ActorEras``).
         """
         if not text:
             return []
@@ -287,6 +296,12 @@ class ActorRegistry:
             cursor = end
         if homonyms:
             self._resolve_homonyms(mentions, homonyms, folded, country)
+        if on is not None and self.eras:
+            as_of = self.eras.as_of
+            mentions = [
+                ActorMention(m.start, m.end, m.surface, as_of(m.actor, on, m.surface))
+                for m in mentions
+            ]
         return mentions
 
     def localize(self, actor: ActorRef, country: str) -> ActorRef:

@@ -8,6 +8,7 @@ acronym after a skipped name is skipped too. Clauses that say the actors took no
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -62,9 +63,12 @@ _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility
 
 def annotate_actors(doc: Document, resources: Resources) -> None:
     """Fill each sentence's actor mentions and spans, and each clause's parties."""
+    # Forces whose type or roles changed are read as of the publication day (the finisher
+    # dates them again by the incident's own day).
+    day = doc.published_at.date() if doc.published_at is not None else None
     for sentence in doc.sentences:
         doc.checkpoint()
-        mentions = resources.actors.find_mentions(sentence.text)
+        mentions = resources.actors.find_mentions(sentence.text, on=day)
         sentence.actor_mentions = mentions
         sentence.actor_spans = SpanSet([(m.start, m.end) for m in mentions])
         sentence.actors = party_mentions(mentions, sentence.low)
@@ -76,7 +80,7 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
             if _NOT_INVOLVED_RE.search(lower_same_length(clause.text)):
                 actors = []
             clause.actors = actors
-    doc.rivals = find_rivals([s.text for s in doc.sentences], resources.actors)
+    doc.rivals = find_rivals([s.text for s in doc.sentences], resources.actors, day)
 
 
 def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int, ActorRef]]:
@@ -105,9 +109,10 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
 
 
 def find_rivals(
-    sentences: Sequence[str], registry: ActorRegistry
+    sentences: Sequence[str], registry: ActorRegistry, on: dt.date | None = None
 ) -> list[tuple[ActorRef, ActorRef]]:
-    """Pairs of named sides from "fighting between A and B" anywhere in the article."""
+    """Pairs of named sides from "fighting between A and B" anywhere in the article (as the
+    forces were on the report's day ``on``)."""
     pairs: list[tuple[ActorRef, ActorRef]] = []
     seen: set[str] = set()
     for sentence in sentences:
@@ -115,7 +120,7 @@ def find_rivals(
             continue
         seen.add(sentence)
         for match in _BETWEEN_RE.finditer(sentence):
-            sides = [registry.find_mentions(match[name]) for name in ("a", "b")]
+            sides = [registry.find_mentions(match[name], on=on) for name in ("a", "b")]
             if all(len(side) == 1 for side in sides):
                 pairs.append((sides[0][0].actor, sides[1][0].actor))
     return pairs

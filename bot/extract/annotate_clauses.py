@@ -30,13 +30,24 @@ __all__ = ["annotate_cues", "annotate_figures", "annotate_triggers", "split_roun
 _LOWER = 0
 # Clauses that are context rather than an event: habits, history, cumulative tolls.
 _GENERIC_RE = re.compile(
-    r"\b(?:regularly|frequently|frequent|often|repeatedly|routinely|commonplace|in\s+the\s+past|"
+    r"\b(?:regularly|frequently|frequent|often|repeatedly|routinely|commonplace|"
+    # "in the past" is history; "in the past several days / 24 hours / week" is this event
+    r"in\s+the\s+past(?!\s+(?:(?:few|several|two|three|four|five|six|seven|\d+)\s+)?"
+    r"(?:hours?|days?|nights?|weeks?|24\b))|"
     r"for\s+years|was\s+founded|were\s+founded|formed\s+in|established\s+in|are\s+accused|"
     r"is\s+accused|has\s+been\s+accused|have\s+been\s+used|hotbed|insurgency\s+that|"
     r"war\s+(?:began|broke\s+out)|civil\s+war\s+began|earlier\s+this\s+year|last\s+year|"
     r"still\s+carr(?:y|ies)\s+out|continues?\s+to\s+(?:carry|launch|stage|mount|wage)|"
     r"carr(?:y|ies)\s+out\s+(?:hit-and-run|sporadic|frequent|regular|occasional)|"
     r"sleeper\s+cells\s+(?:still\s+)?(?:carry|launch|stage|mount|operate|remain))\b",
+    _LOWER,
+)
+# The state of a conflict, context when the clause counts nobody: "a battle that is becoming
+# worse", "gangs tightening their grip on the capital".
+_TREND_RE = re.compile(
+    r"\b(?:(?:is|are|has|have)\s+(?:been\s+)?(?:becoming|become|grown|growing|getting)\s+"
+    r"(?:ever\s+|even\s+)?(?:worse|more|increasingly|deadlier|bloodier)|"
+    r"(?:tighten|strengthen|consolidat|extend)\w*\s+(?:their|its)\s+(?:hold|grip|control))\b",
     _LOWER,
 )
 # Cumulative context only with a perfect tense: "more than 250 have died since October".
@@ -88,13 +99,54 @@ def annotate_triggers(doc: Document, resources: Resources) -> None:
         clause.triggers = find_triggers(clause.text)
 
 
+_ANNIVERSARY_RE = re.compile(r"\banniversar(?:y|ies)\s+of\b")
+_SETTLEMENT_WORDS = ("village", "town", "hamlet", "settlement", "locality")
+# "the village of Xville": the name right after is a settlement (capitalised, not "the").
+_SETTLEMENT_OF_RE = re.compile(
+    r"\b(?:village|town|hamlet|settlement|locality)\s+of\s+(?=[A-Z\u00c0-\u00de])(?!The\b)"
+)
+
+
 def annotate_cues(doc: Document, resources: Resources) -> None:
     """Whether each clause is context rather than news, or introduces a separate incident."""
     del resources
     for clause in doc.all_clauses():
         clause_low = lower_same_length(clause.text)
-        clause.generic = _is_generic(clause_low)
+        clause.generic = (
+            _is_generic(clause_low)
+            or _only_remembered(clause, clause_low)
+            or (
+                not any(f.min is not None for f in clause.figures)
+                and _TREND_RE.search(clause_low) is not None
+            )
+        )
         clause.separate = bool(_SEPARATE_RE.search(clause_low))
+        clause.unplaced = _names_unplaced_settlement(clause, clause_low)
+
+
+def _only_remembered(clause: Clause, clause_low: str) -> bool:
+    """True when every act or toll of the clause comes after "the anniversary of": the event
+    remembered, not one of today ("marked the anniversary of the massacre, in which 400
+    died"); "a bomber struck a rally marking the anniversary of ..." keeps its event."""
+    if "anniversar" not in clause_low:
+        return False
+    match = _ANNIVERSARY_RE.search(clause_low)
+    if match is None:
+        return False
+    acts = [t.start for t in clause.triggers] + [f.start for f in clause.figures]
+    return all(start > match.start() for start in acts)
+
+
+def _names_unplaced_settlement(clause: Clause, clause_low: str) -> bool:
+    """True when the clause names a settlement ("the village of Xville") that no place of
+    the clause resolved: an event somewhere the gazetteer does not know."""
+    if " of " not in clause_low or not any(w in clause_low for w in _SETTLEMENT_WORDS):
+        return False
+    placed = {place.start for place in clause.places}
+    return any(
+        clause.start + match.end() not in placed
+        for match in _SETTLEMENT_OF_RE.finditer(clause.text)
+    )
 
 
 def split_roundups(doc: Document, resources: Resources) -> None:

@@ -14,13 +14,20 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence, Set
+from dataclasses import replace
 from functools import cache, lru_cache
 
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
 from bot.extract.normalize import match_key, strip_article
-from bot.extract.place_roles import inside_longer_name, mention_role, names_the_scene
+from bot.extract.place_anchors import anchored_entry, anchors
+from bot.extract.place_roles import (
+    inside_longer_name,
+    mention_role,
+    names_the_scene,
+    starts_longer_name,
+)
 
 __all__ = ["annotate_countries", "annotate_places", "choose_entry"]
 
@@ -28,7 +35,9 @@ __all__ = ["annotate_countries", "annotate_places", "choose_entry"]
 _LOWER = 0
 # Words around a name that say whether it is the town or the governorate.
 _ADMIN1_AFTER = re.compile(
-    r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside)\b"
+    # "Uruzgan police": a force named after its province
+    r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside|"
+    r"police(?!\s+station))\b"
 )
 _ADMIN1_BEFORE = re.compile(
     r"\b(?:(?:province|governorate|state|region)\s+of\s+(?:the\s+)?|"
@@ -71,7 +80,8 @@ _SAID_SOON_AFTER = re.compile(
 _LIST_GAP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)")
 # "on the Quetta-Karachi highway": somewhere along a road out of the town, the weakest place
 _ROAD_AFTER = re.compile(
-    r"^(?:-[\w'’]+(?:\s[\w'’]+)?\s+|\s+)(?:highway|road|motorway|railway|expressway)\b",
+    r"^(?:-[\w'’]+(?:\s[\w'’]+)?\s+|\s+)(?:highway|road|motorway|railway|expressway|"
+    r"(?:passenger\s+)?train|rail\s+line|pipeline|corridor)\b",
     _LOWER,
 )
 _DIRECTION_BEFORE = re.compile(
@@ -194,7 +204,12 @@ def _vote(sentence: SentenceLayers, doc: Document) -> None:
                 context[candidates[0].country] += 2
             continue
         # Small towns do not vote: they need their country from elsewhere.
-        countries = dict.fromkeys(c.country for c in candidates if not c.minor)  # ranked order
+        named = _country_by_name(sentence.text[start:end], candidates)
+        countries = (  # ranked order (a set's order would depend on the hash seed)
+            {named.country: None}
+            if named
+            else dict.fromkeys(c.country for c in candidates if not c.minor)
+        )
         if not countries:
             continue
         weight = 4 if candidates[0].kind != "place" else 2
@@ -275,6 +290,7 @@ class _PlaceReader:
         context = self._context
         low = sentence.low
         places: list[PlaceSpan] = []
+        chosen_from: list[_Candidates] = []
         excluded_end = -1
         for start, end, candidates in found:
             if sentence.actor_spans.covers(start):
@@ -287,8 +303,8 @@ class _PlaceReader:
                 )
                 if not candidates:
                     continue
-            if inside_longer_name(sentence.text[max(0, start - 40) : start]):
-                continue  # "a neighbourhood called Horizontes del Sur"
+            if _part_of_longer_name(sentence.text, start, end):
+                continue
             key = _name_key(sentence.text[start:end])
             entry = _resolved_longer(self._resolved, key)
             if entry is None:
@@ -323,7 +339,38 @@ class _PlaceReader:
                     text=sentence.text[start:end],
                 )
             )
+            chosen_from.append(candidates)
+        return _anchored(low, places, chosen_from)
+
+
+def _part_of_longer_name(text: str, start: int, end: int) -> bool:
+    """True when the mention ends or begins a longer proper name ("a neighbourhood called
+    Horizontes del Sur", "Lanao del Norte")."""
+    return inside_longer_name(text[max(0, start - 40) : start]) or starts_longer_name(
+        text[end : end + 12]
+    )
+
+
+def _anchored(
+    low: str, places: list[PlaceSpan], candidates: Sequence[_Candidates]
+) -> list[PlaceSpan]:
+    """The places with each one named right before its anchor ("Otradnoye near Belgorod",
+    "Kaura in Zamfara State") read as the anchor says; a look-alike the gazetteer does not
+    know there places nothing (see ``place_anchors``)."""
+    if len(places) < 2:
         return places
+    kept: list[PlaceSpan] = []
+    for place, anchor, own in zip(places, [*places[1:], None], candidates, strict=True):
+        if anchor is not None and anchors(
+            low, place.start + len(place.text), anchor.start, anchor.entry
+        ):
+            entry = anchored_entry(place.entry, own, anchor.entry)
+            if entry is None:
+                continue
+            if entry is not place.entry:
+                place = replace(place, entry=entry)
+        kept.append(place)
+    return kept
 
 
 @lru_cache(maxsize=4096)
@@ -377,6 +424,12 @@ def choose_entry(
     top = candidates[0]
     if top.kind == "country" and len(surface.strip()) < 4 and not surface.isupper():
         return None
+    country = _country_by_name(surface, candidates)
+    if country is not None and not (
+        _PLACE_BEFORE.search(text[max(0, start - 24) : start].lower())
+        or _PLACE_AFTER.match(text[end : end + 14].lower())
+    ):
+        return country  # "Iraq" is the country, not a town abroad it is another name of
     in_context = [c for c in candidates if context.get(c.country, 0) > 0]
     if in_context:
         best = max(in_context, key=lambda c: context[c.country])
@@ -402,6 +455,15 @@ def choose_entry(
         return _town_or_governorate(text, start, end, chosen, same_country)
     same_country = [c for c in candidates if c.country == top.country]
     return _town_or_governorate(text, start, end, top, same_country)
+
+
+def _country_by_name(surface: str, candidates: Sequence[GazetteerEntry]) -> GazetteerEntry | None:
+    """The country a mention names by its own name, when the other readings are towns
+    (another name of a town abroad: GeoNames lists "Iraq" for an Iranian city)."""
+    top = candidates[0]
+    if top.kind != "country" or any(c.kind == "admin1" for c in candidates[1:]):
+        return None
+    return top if match_key(strip_article(surface)) == match_key(top.name) else None
 
 
 def _town_or_governorate(

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from bot.domain.enums import CountStatus
 from bot.extract.attribution import find_attribution
+from bot.extract.events import irrealis_before
 from bot.extract.figure_words import (
     AGGREGATE,
     AGGREGATE_PERFECT,
@@ -94,16 +95,30 @@ def has_any(text: str, words: Sequence[str]) -> bool:
     return any(map(text.__contains__, words))
 
 
+# Cheap test before reading each figure's context for a plan, threat or fear.
+_MAYBE_HINT = re.compile(
+    r"\b(?:plan|plot|conspir|prepar|intend|suspicion|suspected|accused|charged|convicted|"
+    r"threat|vow|warn|fear|risk|aimed|in\s+order|bid|effort|seeking|push|talks|negotiat|"
+    r"summit|mediation|could|would|might|to\s+(?:end|halt|stop|prevent|curb))",
+    re.IGNORECASE,
+)
+
+
 def find_figures(clause: str) -> list[Figure]:
     """Casualty figures stated in one clause (or sentence), in order of appearance.
 
     Each figure's ``surface`` is the clause's own words at its span (the patterns run on a
     lower-cased copy with parentheses blanked, which keeps every offset).
     """
+    figures = _read_figures(clause)
+    if figures and _MAYBE_HINT.search(clause):
+        # "warned that it would kill 100 soldiers", "threatened to kill": not a toll
+        low = lower_same_length(clause)
+        figures = [f for f in figures if not irrealis_before(low, f.start)]
     return [
         figure if clause[figure.start : figure.end] == figure.surface
         else replace(figure, surface=clause[figure.start : figure.end])
-        for figure in _read_figures(clause)
+        for figure in figures
     ]  # fmt: skip
 
 

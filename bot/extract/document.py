@@ -83,6 +83,9 @@ class Clause:
     separate: bool
     # A round-up part ("... and two in Zaporizhzhia") takes its dates from the first part.
     dates_from: Clause | None = None
+    # Names a settlement the gazetteer could not place ("the village of Xville"): the clause
+    # happened somewhere else than a place it does not name.
+    unplaced: bool = False
 
     @property
     def is_event(self) -> bool:

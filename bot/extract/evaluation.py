@@ -331,8 +331,9 @@ def registry_actor_matcher(registry: ActorRegistry) -> ActorMatcher:
     A gold name matches an extracted actor when the registry gives both the same actor: the
     gold name is the actor's id, name, alias or analyst label ("Iraqi army" for the Iraqi
     Security Forces), the actor's name is an alias or label of the actor the gold name resolves
-    to ("al-Qaeda" for "AQAP"), or the gold name qualifies the generic actor extracted ("Sudanese
-    police" for police forces).
+    to ("al-Qaeda" for "AQAP"), the gold name qualifies the generic actor extracted ("Sudanese
+    police" for police forces), or it names a role of a country whose forces changed ("Afghan
+    police") and the actor held that role at some time.
     """
 
     def matches(name: str, actor: ActorRef) -> bool:
@@ -345,6 +346,9 @@ def registry_actor_matcher(registry: ActorRegistry) -> ActorMatcher:
                 return True
             if actor.country is None and actor.id in _qualified_generic(form, registry):
                 return True
+            role = registry.eras.role_of(form)
+            if role is not None and registry.eras.may_hold(actor.id, *role):
+                return True  # "Afghan police": whichever force held the role on the day
         return False
 
     return matches

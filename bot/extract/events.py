@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot.domain.enums import EventType, SubEventType
 from bot.extract.text import lower_same_length
 
-__all__ = ["Trigger", "choose_event_type", "find_triggers"]
+__all__ = ["Trigger", "choose_event_type", "find_triggers", "irrealis_before"]
 
 S = SubEventType
 
@@ -29,6 +29,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                           r"vest|belt|truck\s+bomb|blast)|blew\s+(?:him|her|them)sel(?:f|ves)\s+up|"
                           r"explosives?\s+belt|detonated\s+(?:his|her|their)\s+explosive"),
     (S.AIR_DRONE_STRIKE, 3.0, r"drone\s+(?:strike|attack|hit|struck|bomb)|air\s*strikes?|"
+                              r"(?:israeli|russian|american|u\.?s\.?|turkish|coalition|saudi-led|"
+                              r"military|army|aerial|precision)\s+strikes?\b|"
                               r"air\s+raids?|air\s+attacks?|warplanes?|fighter\s+jets?|"
                               r"aerial\s+(?:bombardment|attack|strike)|helicopter\s+gunships?|"
                               r"unmanned\s+aerial|(?:drones?|aircraft)\s+(?:targeted|struck|hit|"
@@ -43,7 +45,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"explosive\s+devices?|landmines?|land\s+mines?|sticky\s+bombs?|"
                               r"booby[-\s]trap|vbieds?|bomb[-\s]laden|bomb\s+(?:exploded|"
                               r"went\s+off|blast)|explosions?|blasts?\b|bombings?\b|"
-                              r"(?:planted|detonated)\s+(?:a\s+)?bomb"),
+                              r"(?:planted|detonated)\s+(?:a\s+)?bomb|"
+                              r"bombs?\s+(?:ripped|tore|hit|struck|killed|detonated)"),
     (S.GRENADE, 3.0, r"(?<!propelled\s)(?<!propelled-)grenades?"),
     (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?\b|fighting|fought|gunfights?\b|firefights?\b|"
                          r"shoot-?outs?\b|"
@@ -52,7 +55,9 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                          r"confrontations?|skirmish(?:es)?|engaged\s+(?:in\s+)?(?:a\s+)?"
                          r"(?:conflict|fight|battle)|heavy\s+gunfire|armed\s+conflict|"
                          r"tribal\s+(?:conflict|dispute|feud)|overran|ambush(?:ed)?|"
-                         r"military\s+operation|rocket[-\s]propelled\s+grenades?|rpgs?\b"),
+                         r"(?:military|counter-?terrorism|"
+                         r"intelligence-based)\s+operation|"
+                         r"rocket[-\s]propelled\s+grenades?|rpgs?\b"),
     (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|gunmen\s+(?:killed|shot|opened\s+fire)|"
                     r"shot\s+dead|stabb(?:ed|ing)|executed|lynch\w*|opened\s+fire\s+on\s+"
                     r"(?:civilians|worshippers|villagers|residents|a\s+crowd)|beheaded|"
@@ -98,12 +103,22 @@ _BY_GROUP = {f"t{i}": (sub, weight) for i, (sub, weight, _) in enumerate(_TRIGGE
 
 # A generic "attack" is a battle when armed people or posts were hit, else an attack on civilians.
 _ATTACK_RE = re.compile(
-    r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|stormed|ambush(?:ed)?|open(?:ed|ing)?\s+fire|"
+    r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|stormed|raid(?:ed|s)?|invaded|ambush(?:ed)?|"
+    r"open(?:ed|ing)?\s+fire|"
     r"fired\s+(?:on|at|upon)|gunned\s+down)\b",
     _ON_LOWERED,
 )
 _SUB_EVENT_ORDER = {sub: index for index, sub in enumerate(SubEventType)}  # ties: the first
-_ATTACK_WORDS = ("attack", "assault", "stormed", "ambush", "fire", "gunned")  # one in each
+_ATTACK_WORDS = (
+    "attack",
+    "assault",
+    "stormed",
+    "raid",
+    "invaded",
+    "ambush",
+    "fire",
+    "gunned",
+)  # one in each
 _ARMED_TARGET_RE = re.compile(
     r"\b(?:soldiers?|troops?|army|military|police(?:men)?|officers?|checkpoints?|"
     r"police\s+station|headquarters|base|position|outposts?|patrol|convoy|fighters|forces|"
@@ -193,6 +208,9 @@ def find_triggers(text: str) -> list[Trigger]:
                 generic=True,
             )
         )
+    if any(t.sub_event_type is S.ARRESTS for t in found):
+        # "police raided a house and arrested four": a raid that ends in arrests is the arrest
+        found = [t for t in found if not (t.generic and t.surface.lower().startswith("raid"))]
     if any(t.sub_event_type in _SEIZABLE for t in found) and _SEIZED_RE.search(text):
         # "explosive belts and two IEDs were seized": weapons found, nothing went off
         found = [
@@ -223,6 +241,14 @@ _IRREALIS_BEFORE = re.compile(
     r"over|to)|could|would|might)(?:\s+[\w'-]+){0,3}\s+$",
     _ON_LOWERED,
 )
+
+
+def irrealis_before(low: str, start: int) -> bool:
+    """True when the lower-cased words right before ``start`` make what follows planned,
+    threatened, feared or negotiated rather than done ("vowed to", "would", "plotting to")."""
+    return _IRREALIS_BEFORE.search(low, max(0, start - 70), start) is not None
+
+
 _SEIZABLE = frozenset({S.SUICIDE_BOMB, S.REMOTE_EXPLOSIVE, S.GRENADE})
 _SEIZED_RE = re.compile(
     r"\b(?:(?:were|was|been)\s+(?:also\s+)?(?:seized|confiscated|found|recovered|"

@@ -88,6 +88,9 @@ SUBJECT_FIRST = re.compile(
 VERB_FIRST = re.compile(
     rf"\b(?P<verb>kill(?:ed|ing|s)?|shot\s+dead|shot\s+and\s+killed|gunned\s+down|"
     rf"(?:beat|burned|burnt|stoned|hacked|stabbed|lynched)\s+to\s+death|lynch(?:ed|ing)|"
+    # "hacked 20 villagers to death": the verb alone counts when "to death" ends the phrase
+    rf"(?:beat|bludgeoned|clubbed|burned|burnt|stoned|hacked|stabbed)(?=\s+(?:{MOD}\s+)?"
+    rf"{_NUM}\b(?:\s+{_SUBJWORD}){{0,4}}\s+to\s+death)|"
     rf"murder(?:ed|ing|s)?|assassinat(?:ed|ing|es)|execut(?:ed|ing|es)|behead(?:ed|ing|s)|left|leaving|leaves|claim(?:ed|ing|s)\s+the\s+lives\s+of|"
     rf"cost(?:ing|s)?\s+the\s+lives\s+of|wound(?:ed|ing|s)?|injur(?:ed|ing|es|e)|"
     rf"arrest(?:ed|ing|s)?|detain(?:ed|ing|s)?|kidnapp?(?:ed|ing|s)?|abduct(?:ed|ing|s)?)"
@@ -261,27 +264,14 @@ def modifier_status(mod: str | None, status: CountStatus) -> CountStatus:
     return CountStatus.APPROXIMATE
 
 
+_KILL_STEMS = ("kill", "claim", "cost", "shot", "gunned", "murder", "assassin", "execut",
+               "behead", "beat", "burn", "stoned", "hacked", "stabbed", "lynch", "bludgeon",
+               "clubbed")  # fmt: skip
+
+
 def kind_of(verb: str) -> FigureKind | None:
     verb = verb.lower()
-    if re.match(_KILL_V, verb) or verb.startswith(
-        (
-            "kill",
-            "claim",
-            "cost",
-            "shot",
-            "gunned",
-            "murder",
-            "assassin",
-            "execut",
-            "behead",
-            "beat",
-            "burn",
-            "stoned",
-            "hacked",
-            "stabbed",
-            "lynch",
-        )
-    ):
+    if re.match(_KILL_V, verb) or verb.startswith(_KILL_STEMS):
         return "killed"
     if re.match(_INJ_V, verb) or verb.startswith(("wound", "injur")):
         return "injured"

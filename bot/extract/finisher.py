@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from bot.domain.enums import ActorType, DatePrecision, EventType, GeoPrecision
 from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
-from bot.extract.actors import ActorRegistry
+from bot.extract.actors import ActorRegistry, Role
 from bot.extract.casualties import Figure, Statement, combine
 from bot.extract.confidence import Confidence, ReportView, score_incident, with_confidence
 from bot.extract.dates import find_dates
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 MAX_EVIDENCE = 8
-_GENERIC_ACTORS = {"security-forces": "security", "military-forces": "military",
+_GENERIC_ACTORS: dict[str, Role] = {"security-forces": "security", "military-forces": "military",
                    "police-forces": "police"}  # fmt: skip
 _UNIDENTIFIED = "unidentified-armed-group"
 _REGULAR_FORCES_RE = re.compile(
@@ -207,9 +207,9 @@ class Finisher:
         date = min(date, reference)
         statements, dropped = self._statements(draft.statements, source)
         killed, injured, arrested = _counts(statements)
-        actors = self.canonical_actors(draft.actors, location.country)
+        actors = self.canonical_actors(draft.actors, location.country, on=date)
         if draft.event_type in (EventType.BATTLES, EventType.EXPLOSIONS):
-            actors = self._with_rivals(actors, draft.rivals, location.country)
+            actors = self._with_rivals(actors, draft.rivals, location.country, on=date)
         summary = summarize(
             date=date,
             precision=precision,
@@ -329,28 +329,39 @@ class Finisher:
         return kept, dropped
 
     # ------------------------------------------------------------------ actors
-    def canonical_actors(self, drafts: Sequence[ActorDraft], country: str) -> list[ActorRef]:
-        """Registry actors for the named parties, canonical for ``country``, one each."""
+    def canonical_actors(
+        self, drafts: Sequence[ActorDraft], country: str, *, on: dt.date | None = None
+    ) -> list[ActorRef]:
+        """Registry actors for the named parties, canonical for ``country`` (and the day
+        ``on``, for forces whose type or roles changed), one each."""
         result: list[ActorRef] = []
         seen: set[str] = set()
         for draft in drafts:
             actor = draft.ref or next(iter(self._actors.lookup(draft.name)), None)
             if actor is None or actor.type is ActorType.CIVILIANS:
                 continue
-            actor = self.canonical(actor, country)
+            actor = self.canonical(actor, country, on=on)
             if actor.id in seen:
                 continue
             seen.add(actor.id)
             result.append(actor)
         return _suppress_vaguer(result)
 
-    def canonical(self, actor: ActorRef, country: str) -> ActorRef:
-        """A generic force as the country's own force; a national force as its registry actor."""
+    def canonical(self, actor: ActorRef, country: str, *, on: dt.date | None = None) -> ActorRef:
+        """A generic force as the country's own force (on the day ``on``, where the data
+        dates who held that role); a national force as its registry actor."""
         # "Regime troops" in Myanmar are the Myanmar military, not Syria's (shared names).
         actor = self._actors.localize(actor, country)
         kind = _GENERIC_ACTORS.get(actor.id)
+        eras = self._actors.eras
         if kind is not None:
+            if on is not None and eras.dated(country):
+                held = eras.holder(country, kind, on)
+                if held is not None:
+                    return held
             return self._country_forces.get((country, kind), actor)
+        if on is not None and actor.country and eras.dated(actor.country):
+            return eras.as_of(actor, on)  # the force of the day, no undated umbrella
         if actor.type is ActorType.STATE_FORCES and actor.country:
             return self._country_forces.get((actor.country, f"actor:{actor.id}"), actor)
         return actor
@@ -360,6 +371,8 @@ class Finisher:
         actors: list[ActorRef],
         rivals: Sequence[tuple[ActorDraft, ActorDraft]],
         country: str,
+        *,
+        on: dt.date | None = None,
     ) -> list[ActorRef]:
         """A fight's actors plus the named other side the article says they are fighting."""
         if not actors:
@@ -370,7 +383,7 @@ class Finisher:
             refs = [d.ref or next(iter(self._actors.lookup(d.name)), None) for d in pair]
             if refs[0] is None or refs[1] is None:
                 continue
-            a, b = (self.canonical(x, country) for x in (refs[0], refs[1]))
+            a, b = (self.canonical(x, country, on=on) for x in (refs[0], refs[1]))
             for mine, other in ((a, b), (b, a)):
                 if mine.id not in ids or other.id in ids or other.id == mine.id:
                     continue

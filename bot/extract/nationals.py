@@ -117,10 +117,11 @@ class _ForceBuilder:
             "military": forces.get((code, "military")) or forces.get((code, "security")),
             "police": forces.get((code, "police")) or forces.get((code, "security")),
         }
-        for role, phrases, label in (
+        kinds: tuple[tuple[Role, tuple[str, ...], str], ...] = (
             ("military", _MILITARY_PHRASES, "Military"),
             ("police", _POLICE_PHRASES, "Police"),
-        ):
+        )
+        for role, phrases, label in kinds:
             fresh = self._fresh(_aliases(row, role, phrases))
             target = targets[role]
             if not fresh and target is None:
@@ -128,7 +129,7 @@ class _ForceBuilder:
             if target is None:
                 targets[role] = self._create(row, role, label, fresh)
             else:
-                self._extend(target, f"{label} Forces of {row.names[0]}", fresh)
+                self._extend(target, f"{label} Forces of {row.names[0]}", fresh, role)
 
     def _fresh(self, aliases: Iterable[str]) -> list[str]:
         fresh = []
@@ -139,7 +140,7 @@ class _ForceBuilder:
                 fresh.append(alias)
         return fresh
 
-    def _create(self, row: Nationality, role: str, label: str, fresh: list[str]) -> str | None:
+    def _create(self, row: Nationality, role: Role, label: str, fresh: list[str]) -> str | None:
         code = row.country
         actor_id = f"{role}-forces-{code.lower()}"
         if actor_id in self.by_id:
@@ -156,13 +157,14 @@ class _ForceBuilder:
                 country=code,
                 aliases=fresh,
                 roles=roles,
+                role_aliases=dict.fromkeys(fresh, role),
             )
         )
         for r in roles:
             self.forces.setdefault((code, r), actor_id)
         return actor_id
 
-    def _extend(self, target: str, acled: str, fresh: list[str]) -> None:
+    def _extend(self, target: str, acled: str, fresh: list[str], role: Role) -> None:
         index = self.by_id[target]
         current = self.result[index]
         # ACLED's name for the force is how analysts often label it.
@@ -170,7 +172,11 @@ class _ForceBuilder:
         if acled != current.name and acled not in labels:
             labels = [*labels, acled]
         self.result[index] = current.model_copy(
-            update={"aliases": [*current.aliases, *fresh], "labels": labels}
+            update={
+                "aliases": [*current.aliases, *fresh],
+                "labels": labels,
+                "role_aliases": {**current.role_aliases, **dict.fromkeys(fresh, role)},
+            }
         )
 
 

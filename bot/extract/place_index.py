@@ -35,6 +35,12 @@ LOWER_OK = frozenset(ARTICLES) | frozenset(
         "province",
         "governorate", "region", "base", "air", "camp", "mountain", "mountains", "valley",
         "shrine", "airport", "countryside", "plains", "subdistrict",
+        # Sun-letter spellings of the Arabic article that stay lower-case inside a name
+        # ("Deir ez-Zor", "Ras es-Sider", "Ed-Damer" keeps its capital): allowed inside a name,
+        # never stripped as an article (the index keys do not change).
+        "ez", "es", "ed", "et", "er", "en", "esh", "ech", "eth",
+        # French, Spanish and Portuguese particles ("Port-au-Prince", "Rio Grande do Sul").
+        "au", "aux", "sur", "sous", "lès", "do", "dos", "das", "los", "las",
     }
 )  # fmt: skip
 ARTICLE_WORDS = frozenset(ARTICLES)

@@ -14,7 +14,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["inside_longer_name", "mention_role", "names_the_scene", "sets_the_scene"]
+__all__ = [
+    "inside_longer_name",
+    "mention_role",
+    "names_the_scene",
+    "sets_the_scene",
+    "starts_longer_name",
+]
 
 # "pro-Iran", "anti-Kyiv", "Iran-backed", "Tehran-aligned", "Moscow-installed".
 _ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)[-\s]?$")
@@ -138,3 +144,16 @@ def inside_longer_name(before: str) -> bool:
     if len(words) == len(before) or not words.endswith(_PARTICLE_ENDINGS):
         return False  # no particle and space right before the name
     return _LONGER_NAME_BEFORE.search(before) is not None
+
+
+# A Romance particle and a capitalised word right after a name: the name begins a longer one
+# the gazetteer does not know ("Lanao del Norte", "Norte de Santander"), not a town of its own.
+_LONGER_NAME_AFTER = re.compile(
+    r"^\s+(?:del|de\s+la|de\s+los|de\s+las|de|do|da|dos|das)\s+[A-Z\u00c0-\u00de]"
+)
+
+
+def starts_longer_name(after: str) -> bool:
+    """True when the original-case text right ``after`` a place name makes the name the start
+    of a longer proper name, not a place of its own."""
+    return _LONGER_NAME_AFTER.match(after) is not None

@@ -164,6 +164,10 @@ class _Segmenter:
             return found or self._new(Group(background=True))
         if unit.separate and (place is not None or date is not None):
             return self._new(Group(separate=True))  # "in a separate incident": another event
+        if unit.unplaced and place is None and _other_toll(current, unit):
+            # "... two were wounded in the village of Xville": a toll at a place the gazetteer
+            # does not know is another event, never added to the incident in hand.
+            return self._new(Group(separate=True))
         if _fits(current, place, date, ref, refine=not _other_toll(current, unit)) or (
             place is None
             and _CONTINUING_RE.search(lower_same_length(unit.text))

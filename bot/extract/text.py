@@ -190,6 +190,14 @@ _BACKGROUND_SPLIT_RE = re.compile(
     r"similar\s+to\s+(?:an?|the))\b)",
     re.IGNORECASE,
 )
+# "... met for truce talks after fighting killed 20 people last month": what came "after"
+# happened at another, earlier time the same words date, so it is told as background.
+_EARLIER_AFTER_RE = re.compile(
+    r"(?:,\s*|\s+)(?=after\s+[^,;.]{3,90}?\b(?:last\s+(?:week|month|year)|"
+    r"earlier\s+this\s+(?:week|month|year)|(?:in|since)\s+(?:january|february|march|april|"
+    r"may|june|july|august|september|october|november|december|(?:19|20)\d\d)\b))",
+    re.IGNORECASE,
+)
 _SOFT_SPLIT_RE = re.compile(
     r"(?:;\s+|,\s+(?=(?:as|while|amid|whereas)\s)|\s+(?=amid\s))",
     re.IGNORECASE,
@@ -217,6 +225,8 @@ def split_clauses(sentence: str) -> tuple[Clause, ...]:
     for match in turns:
         if match.end() > 15:
             cuts.append((match.end(), True))
+    if "after" in sentence.lower():
+        cuts.extend((m.end(), True) for m in _EARLIER_AFTER_RE.finditer(sentence) if m.end() > 15)
     for match in _SOFT_SPLIT_RE.finditer(sentence):
         if match.end() > 15:
             cuts.append((match.end(), False))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.domain.enums import CountStatus
 from bot.domain.models import CasualtyClaim, CasualtyCount
@@ -54,6 +56,31 @@ def group_of(subject: str) -> str:
             if word in members:
                 return name
     return "other"
+
+
+# Between two figures of one sentence: another source gives the second one.
+_OTHER_SOURCE_RE = re.compile(
+    r"\b(?:said|say|says|according\s+to|reported|told|put|puts|gave|give|estimated|"
+    r"counted)\b"
+)
+
+
+def _sources_apart(evidence: str, figures: list[Figure]) -> bool:
+    """True when a source word stands between each figure and the next in ``evidence``
+    ("police said 5 ... while residents said 9"): several counts of the same dead."""
+    low = evidence.lower()
+    cursor = 0
+    ends: list[tuple[int, int]] = []
+    for figure in figures:
+        found = low.find(figure.surface.lower(), cursor)
+        if found < 0:
+            return False
+        ends.append((found, found + len(figure.surface)))
+        cursor = found + len(figure.surface)
+    return all(
+        _OTHER_SOURCE_RE.search(low, a[1], b[0]) is not None or "toll" in low[b[0] : b[1]]
+        for a, b in pairwise(ends)
+    )
 
 
 def combine(statements: Iterable[Statement], kind: FigureKind) -> CasualtyCount:
@@ -149,6 +176,13 @@ class _Tally:
             self.vague_only.append(entry)
             return
         if single_generic:
+            if len(plain) > 1 and _sources_apart(statement.evidence, plain):
+                # "officials put the toll at 7 and residents said 9 were killed": each
+                # source's figure for the same dead, alternatives and never a sum
+                self.generic.extend(
+                    (f.min or 0, f.status, statement.source, statement.evidence) for f in plain
+                )
+                return
             self.generic.append(entry)
             return
         group = group_of(plain[0].subject)

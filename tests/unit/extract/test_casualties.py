@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +17,7 @@ from bot.extract.casualties import (
     mentions_unknown,
     parse_number,
 )
+from bot.extract.pipeline import RulesExtractor
 
 
 def figures(text: str) -> list[tuple[str, int | None]]:
@@ -295,3 +298,37 @@ class TestTollWithItsEvent:
         [figure] = find_figures(text)
         assert figure.kind == "killed"
         assert figure.min == value
+
+
+def test_several_sources_counts_of_one_toll_are_a_range_not_a_sum(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen stormed a market in Katsina State on Monday; the police counted 6 dead, "
+        "while the local council put the toll at 8 and residents said 11 were killed."
+    )
+    [incident] = engine.extract_text(text, dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC))
+    assert (incident.killed.min, incident.killed.max) == (6, 11)
+
+
+def test_a_breakdown_of_one_toll_still_adds_up(engine: RulesExtractor) -> None:
+    text = (
+        "A bomb went off at a bus station in Kano on Monday: nine people died at the scene "
+        "and three more died later in hospital."
+    )
+    [incident] = engine.extract_text(text, dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC))
+    assert (incident.killed.min, incident.killed.max) == (12, 12)
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed"),
+    [
+        ("militiamen hacked 14 villagers to death with machetes", 14),
+        ("the attackers clubbed at least six herders to death", 6),
+        ("a mob beat two suspected thieves to death", 2),
+    ],
+)
+def test_a_verb_with_to_death_after_its_victims_is_a_death_toll(clause: str, killed: int) -> None:
+    assert [(f.kind, f.min) for f in find_figures(clause)] == [("killed", killed)]
+
+
+def test_a_stabbing_without_death_is_no_death_toll() -> None:
+    assert [f.kind for f in find_figures("militants stabbed three guards")] != ["killed"]

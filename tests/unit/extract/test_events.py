@@ -96,3 +96,40 @@ class TestDrones:
     def test_drones_as_subject_are_drone_strikes(self, text: str) -> None:
         kinds = {t.sub_event_type for t in find_triggers(text)}
         assert SubEventType.AIR_DRONE_STRIKE in kinds
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "gunmen raided the village before dawn",
+        "bandits invaded the market town",
+        "a raid on a farm",
+    ],
+)
+def test_a_raid_is_an_attack(clause: str) -> None:
+    triggers = find_triggers(clause)
+    assert [t.sub_event_type for t in triggers] == [SubEventType.ATTACK]
+
+
+def test_a_police_raid_with_arrests_stays_arrests() -> None:
+    triggers = find_triggers("police raided a house and arrested four suspects")
+    chosen = choose_event_type(score_triggers(triggers, 1.0))
+    assert chosen is not None
+    assert chosen[1] is SubEventType.ARRESTS
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("a bomb tore through a bus station", SubEventType.REMOTE_EXPLOSIVE),
+        ("Russian strikes on the port killed four", SubEventType.AIR_DRONE_STRIKE),
+        ("an intelligence-based operation in the hills", SubEventType.ARMED_CLASH),
+    ],
+)
+def test_more_ways_to_name_the_act(clause: str, expected: SubEventType) -> None:
+    assert expected in {t.sub_event_type for t in find_triggers(clause)}
+
+
+@pytest.mark.parametrize("clause", ["dock workers went on strike", "a hunger strike in prison"])
+def test_a_labour_strike_is_no_air_strike(clause: str) -> None:
+    assert SubEventType.AIR_DRONE_STRIKE not in {t.sub_event_type for t in find_triggers(clause)}

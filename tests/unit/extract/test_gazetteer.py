@@ -455,3 +455,34 @@ class TestConflictCountrySpellings:
     def test_congo_alone_is_the_democratic_republic(self, gaz: Gazetteer) -> None:
         assert gaz.lookup("Congo")[0].key == "CD"
         assert gaz.lookup("Republic of the Congo")[0].key == "CG"
+
+
+class TestLowerCaseArticles:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Shelling hit Deir ez-Zor overnight.",
+            "Shelling hit Deir ez Zor overnight.",
+            "Shelling hit Deir Ez-Zor overnight.",
+        ],
+    )
+    def test_a_sun_letter_article_stays_inside_the_name(self, gaz: Gazetteer, text: str) -> None:
+        [mention] = gaz.find_mentions(text)
+        assert mention.candidates[0].name == "Deir ez-Zor"
+        assert text[mention.start : mention.end].startswith("Deir")
+
+    def test_a_lower_case_word_alone_is_still_no_name(self, gaz: Gazetteer) -> None:
+        assert [m.surface for m in gaz.find_mentions("they es went et there en masse")] == []
+
+    @pytest.mark.parametrize(
+        ("text", "name"),
+        [
+            ("Gangs torched homes in Port-au-Prince overnight.", "Port-au-Prince"),
+            ("Gunmen fired on a bus near Croix-des-Bouquets.", "Croix-des-Bouquets"),
+        ],
+    )
+    def test_romance_particles_stay_inside_the_name(
+        self, gaz: Gazetteer, text: str, name: str
+    ) -> None:
+        [mention] = gaz.find_mentions(text)
+        assert mention.candidates[0].name == name

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
+from bot.extract.annotate_places import choose_entry
 from bot.extract.pipeline import RulesExtractor
 
 PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
@@ -50,3 +52,35 @@ def test_a_short_form_is_the_place_its_long_form_named(engine: RulesExtractor) -
     assert [(i.location.admin1, i.is_background, i.killed.min) for i in rest] == [
         ("Chihuahua", True, 15)
     ]
+
+
+def test_a_country_named_by_its_name_is_not_a_town_abroad(engine: RulesExtractor) -> None:
+    # GeoNames gives an Iranian city "Iraq" as another name; a report full of Iranian words
+    # must still read "Iraq" as the country.
+    text = (
+        "Iranian pilgrims were wounded when a bomb exploded beside their bus in Iraq on Sunday, "
+        "killing two of them, Iran's state media said. Tehran condemned the attack and Iranian "
+        "officials said the Iranian visitors would be flown home."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    assert incidents
+    assert {i.location.country for i in incidents} == {"IQ"}
+
+
+def test_a_country_name_can_still_be_a_town_when_the_text_says_so(
+    engine: RulesExtractor,
+) -> None:
+    text = "Gunmen killed three farmers near the town of Jordan in the Philippines on Monday."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.location.country) == ("Jordan", "PH")
+
+
+def test_a_force_named_after_its_province_places_the_province(engine: RulesExtractor) -> None:
+    # Uruzgan is a province and a small town; "Uruzgan police" is the province's force.
+    text = "the officer, said the head of Uruzgan police's criminal branch."
+    start = text.index("Uruzgan")
+    candidates = engine.pipeline.gazetteer.lookup("Uruzgan")
+    assert candidates[0].kind == "place"
+    entry = choose_entry(text, start, start + len("Uruzgan"), candidates, Counter({"AF": 6}))
+    assert entry is not None
+    assert (entry.name, entry.kind) == ("Uruzgan", "admin1")

@@ -13,6 +13,7 @@ from bot.extract.place_roles import (
     mention_role,
     names_the_scene,
     sets_the_scene,
+    starts_longer_name,
 )
 
 PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
@@ -152,6 +153,29 @@ def test_the_end_of_a_longer_name(before: str, inside: bool) -> None:
     assert inside_longer_name(before) is inside
 
 
+@pytest.mark.parametrize(
+    ("after", "starts"),
+    [
+        (" del Sur province", True),
+        (" de la Sierra", True),
+        (" do Sul", True),
+        (" del río", False),  # a common noun: "the banks of Mosul del río" is no name
+        (" and Kirkuk", False),
+        (", Deir", False),
+    ],
+)
+def test_the_start_of_a_longer_name(after: str, starts: bool) -> None:
+    assert starts_longer_name(after) is starts
+
+
+def test_a_province_the_gazetteer_lacks_is_not_its_namesake_town(engine: RulesExtractor) -> None:
+    # Surigao del Sur is a province; the gazetteer knows only Surigao city, in another one.
+    text = "Rebels ambushed an army patrol in Surigao del Sur on Monday, killing four soldiers."
+    incidents = engine.extract_text(text, PUBLISHED)
+    assert incidents
+    assert all(i.location.name != "Surigao" for i in incidents)
+
+
 def test_a_nationality_of_the_attackers_does_not_place_a_village(engine: RulesExtractor) -> None:
     # "Ukrainian troops", "a Ukrainian drone": who acted. The village (unknown to the gazetteer)
     # must not become a look-alike in Ukraine; the report is about the Belgorod region.
@@ -162,3 +186,10 @@ def test_a_nationality_of_the_attackers_does_not_place_a_village(engine: RulesEx
     )
     incidents = engine.extract_text(text, PUBLISHED)
     assert {i.location.country for i in incidents} == {"RU"}
+
+
+def test_a_train_named_after_its_route_is_somewhere_along_it(engine: RulesExtractor) -> None:
+    text = "Bandits attacked the Kano-Jos passenger train on Monday, killing five travellers."
+    incidents = engine.extract_text(text, PUBLISHED)
+    assert incidents
+    assert all(i.location.geo_precision.value == "near" for i in incidents)

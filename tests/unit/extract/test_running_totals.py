@@ -95,3 +95,63 @@ def test_a_number_before_an_active_verb_counts_the_attackers(
     clause: str, expected: list[tuple[str, int]]
 ) -> None:
     assert [(f.kind, f.min) for f in find_figures(clause)] == expected
+
+
+def test_what_came_after_at_an_earlier_time_is_background(engine: RulesExtractor) -> None:
+    # The talks are no incident; the fighting "last month" is background, not today's toll.
+    text = (
+        "Mediators gathered in Cairo on Monday for ceasefire talks after clashes in Khan "
+        "Younis killed 14 people last month."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    assert all(i.location.name != "Cairo" for i in incidents)
+    assert all(i.is_background for i in incidents if i.killed.min == 14)
+
+
+def test_an_after_clause_of_the_same_day_stays_the_event(engine: RulesExtractor) -> None:
+    text = "A bomb killed six people at a bus station in Jos on Monday after a brief standoff."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.killed.min, incident.is_background) == (
+        "Jos",
+        6,
+        False,
+    )
+
+
+def test_the_past_few_days_are_this_event_not_history(engine: RulesExtractor) -> None:
+    # A country-wide lead is placed by the sentence that names where the recent fighting was.
+    text = (
+        "Fighting between the army and rebels near the border has left 30 soldiers dead, "
+        "officials in Myanmar said. Officials said there had been a dozen clashes in the past "
+        "few days near Myawaddy."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.killed.min) == ("Myawaddy", 30)
+
+
+def test_in_the_past_alone_is_still_history(engine: RulesExtractor) -> None:
+    text = (
+        "Rebels attacked an army post in Kayin State on Monday, killing four soldiers. In the "
+        "past, clashes near Myawaddy killed dozens."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.killed.min) == ("Kayin", 4)
+
+
+@pytest.mark.parametrize(
+    "trend",
+    [
+        "the fighting around Kaduna is becoming ever deadlier",
+        "armed groups fighting around Kaduna are tightening their grip on the roads",
+        "the fighting around Kaduna has grown increasingly violent",
+    ],
+)
+def test_the_state_of_a_conflict_is_context(engine: RulesExtractor, trend: str) -> None:
+    text = f"Gunmen killed five farmers in Kano on Monday. Officials said {trend}."
+    assert [i.location.name for i in engine.extract_text(text, PUBLISHED)] == ["Kano"]
+
+
+def test_a_toll_beside_a_trend_stays(engine: RulesExtractor) -> None:
+    text = "Gunmen killed five farmers in Kano on Monday, in a war that is becoming deadlier."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.killed.min == 5

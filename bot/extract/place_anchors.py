@@ -1,0 +1,81 @@
+"""A place named right after another anchors it (issue 11, granularity).
+
+"the village of Otradnoye near Belgorod", "Kaura in Zamfara State", "Dand district of
+Kandahar": the second name says where the first one lies. When the town the gazetteer chose
+for the first name is not there (another region's, or another country's, town of that name),
+the text meant a look-alike: a candidate of the same name that does lie there wins; when the
+gazetteer knows none, the first name places nothing and the anchor places the event (near a
+town, or in the named province).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.extract.merge import haversine_km
+from bot.extract.place_index import GazetteerEntry
+
+__all__ = ["ANCHOR_KM", "anchored_entry", "anchors"]
+
+# A town "near" another, or named with it, lies within this distance of it.
+ANCHOR_KM = 120.0
+# The words between a name and the name that anchors it (lower-cased): "X, Y", "X in Y",
+# "X near Y", "X, near the city of Y", "X district of northern Y".
+_ANCHOR_GAP = re.compile(
+    r"(?:\s+(?:district|sub-?district|county|lga|local\s+government(?:\s+area)?|"
+    r"municipality|village|town|area|region|province|state|governorate|oblast))?"
+    r"\s*(?:,\s*|\s+)(?:(?P<word>in|near|outside|of|close\s+to|not\s+far\s+from)\s+)?"
+    r"(?:the\s+)?(?:(?:city|town|village|province|state|region)\s+of\s+)?"
+    r"(?:(?:northern|southern|eastern|western|central|north-?eastern|north-?western|"
+    r"south-?eastern|south-?western)\s+)?"
+)
+# Only these words let a town anchor another: "X, Y" and "X of Y" between two towns is more
+# often a list or a name ("Mosul, Baghdad and Basra") than a position.
+_TOWN_ANCHOR_WORDS = frozenset({"in", "near", "outside", "close to", "not far from"})
+
+
+def anchors(low: str, first_end: int, second_start: int, second: GazetteerEntry) -> bool:
+    """True when the (lower-cased) words between two place names make the second one say where
+    the first lies."""
+    if second_start <= first_end or second_start - first_end > 60:
+        return False
+    match = _ANCHOR_GAP.fullmatch(low, first_end, second_start)
+    if match is None:
+        return False
+    if second.kind != "place":
+        return True
+    word = match.group("word")
+    return word is not None and " ".join(word.split()) in _TOWN_ANCHOR_WORDS
+
+
+def _lies_in(entry: GazetteerEntry, anchor: GazetteerEntry) -> bool:
+    """True when ``entry`` lies where ``anchor`` says (its country, province or town)."""
+    if entry.country != anchor.country:
+        return False
+    if anchor.kind == "country":
+        return True
+    if anchor.kind == "admin1":
+        return entry.admin1_code is None or entry.admin1_code == anchor.admin1_code
+    return haversine_km(entry.lat, entry.lon, anchor.lat, anchor.lon) <= ANCHOR_KM
+
+
+def anchored_entry(
+    chosen: GazetteerEntry,
+    candidates: Sequence[GazetteerEntry],
+    anchor: GazetteerEntry,
+) -> GazetteerEntry | None:
+    """The entry a name means given the place that anchors it: ``chosen`` when it lies there,
+    else the first candidate that does, else None (a look-alike the gazetteer does not know).
+
+    A province anchored by a country, or a town anchored by its own province, always lies
+    there; a bigger unit is never anchored by a smaller one ("Kirkuk, near Hawija" keeps
+    Kirkuk)."""
+    if chosen.kind == "country" or (chosen.kind == "admin1" and anchor.kind != "country"):
+        return chosen
+    if _lies_in(chosen, anchor):
+        return chosen
+    for candidate in candidates:
+        if candidate.kind == chosen.kind and _lies_in(candidate, anchor):
+            return candidate
+    return None
