@@ -83,6 +83,63 @@ def machine() -> str:
     )
 
 
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _extraction(args: argparse.Namespace) -> list[Row]:
+    from bench import extraction as module
+
+    return module.run(args.eval_dir, args.quick)
+
+
+def _queries(args: argparse.Namespace) -> list[Row]:
+    from bench import queries as module
+    from bench.instances import server_url
+
+    sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000, 1_000_000])
+    return module.run(sizes, args.quick, _progress, postgres=server_url())
+
+
+def _fanout(args: argparse.Namespace) -> list[Row]:
+    from bench import fanout as module
+
+    chats = args.chats or (1_000 if args.quick else 10_000)
+    rows = module.run(chats, args.time_scale, _progress)
+    if not args.quick and args.time_scale != 1:
+        # The same at Telegram's real limit, with fewer chats to keep it to half a minute.
+        rows += module.run(900, 1.0, _progress)
+    return rows
+
+
+def _alerts(args: argparse.Namespace) -> list[Row]:
+    from bench import alert_latency as module
+
+    return module.run(args.quick, _progress)
+
+
+def _instances(args: argparse.Namespace) -> list[Row]:
+    from bench import instances as module
+
+    return module.run(args.chats or 2_000, args.time_scale, _progress)
+
+
+def _learning(args: argparse.Namespace) -> list[Row]:
+    from bench import learning as module
+
+    return module.run(args.quick)
+
+
+RUNNERS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
+    "extraction": _extraction,
+    "queries": _queries,
+    "fanout": _fanout,
+    "alerts": _alerts,
+    "instances": _instances,
+    "learning": _learning,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen benchmarks and print the table; 0 on success."""
     args = parse_args(argv)
@@ -90,63 +147,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.eval_dir is not None and not args.eval_dir.is_dir():
         print(f"--eval-dir {args.eval_dir}: no such folder", file=sys.stderr)
         return 2
-
-    def progress(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    runners: dict[str, Callable[[], list[Row]]] = {}
-
-    def extraction() -> list[Row]:
-        from bench import extraction as module
-
-        return module.run(args.eval_dir, args.quick)
-
-    def queries() -> list[Row]:
-        from bench import queries as module
-        from bench.instances import server_url
-
-        sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000, 1_000_000])
-        return module.run(sizes, args.quick, progress, postgres=server_url())
-
-    def fanout() -> list[Row]:
-        from bench import fanout as module
-
-        chats = args.chats or (1_000 if args.quick else 10_000)
-        rows = module.run(chats, args.time_scale, progress)
-        if not args.quick and args.time_scale != 1:
-            # The same at Telegram's real limit, with fewer chats to keep it to half a minute.
-            rows += module.run(900, 1.0, progress)
-        return rows
-
-    def alerts() -> list[Row]:
-        from bench import alert_latency as module
-
-        return module.run(args.quick, progress)
-
-    def instances() -> list[Row]:
-        from bench import instances as module
-
-        return module.run(args.chats or 2_000, args.time_scale, progress)
-
-    def learning() -> list[Row]:
-        from bench import learning as module
-
-        return module.run(args.quick)
-
-    runners.update(
-        extraction=extraction,
-        queries=queries,
-        fanout=fanout,
-        alerts=alerts,
-        instances=instances,
-        learning=learning,
-    )
     started = dt.datetime.now(dt.UTC)
     rows: list[Row] = []
     for name in chosen:
-        progress(f"== {name}")
-        rows.extend(runners[name]())
-    progress(f"machine: {machine()}; started {started:%Y-%m-%d %H:%M} UTC")
+        _progress(f"== {name}")
+        rows.extend(RUNNERS[name](args))
+    _progress(f"machine: {machine()}; started {started:%Y-%m-%d %H:%M} UTC")
     print(render_markdown(rows) if args.markdown else render_text(rows))
     return 0
 

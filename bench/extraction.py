@@ -336,6 +336,22 @@ def measure_startup(repeats: int = 3) -> dict[str, float]:
     return {key: statistics.median(float(result[key]) for result in results) for key in results[0]}
 
 
+@dataclass
+class _Measured:
+    """What one run of the extraction bench measured."""
+
+    corpus_note: str
+    ref_rate: float
+    rate_all: float
+    rate_real: float | None
+    ref_real: float | None
+    rate_generated: float
+    worst_ms: float
+    worst_name: str
+    traced_peak: int
+    startup: dict[str, float]
+
+
 def run(eval_dir: Path | None, quick: bool) -> list[Row]:
     """Measure and return the table rows."""
     from dateparser.search import search_dates  # type: ignore[import-untyped]
@@ -363,7 +379,6 @@ def run(eval_dir: Path | None, quick: bool) -> list[Row]:
 
     incidents = sum(len(ours(article)) for article in corpus)  # also warms caches
     reference(corpus[0])
-    rows: list[Row] = []
     with one_core():
         ref_rate = _time_passes(reference, corpus, min_seconds)
         rate_all = _time_passes(ours, corpus, min_seconds)
@@ -377,93 +392,49 @@ def run(eval_dir: Path | None, quick: bool) -> list[Row]:
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     loop.close()
-    startup = measure_startup(2 if quick else 3)
     mean_chars = statistics.mean(len(a.text) for a in corpus)
-    corpus_note = (
-        f"{len(real)} real + {len(generated)} generated articles, "
-        f"mean {mean_chars:,.0f} chars, {incidents} incidents"
+    measured = _Measured(
+        corpus_note=f"{len(real)} real + {len(generated)} generated articles, "
+        f"mean {mean_chars:,.0f} chars, {incidents} incidents",
+        ref_rate=ref_rate,
+        rate_all=rate_all,
+        rate_real=rate_real,
+        ref_real=ref_real,
+        rate_generated=rate_generated,
+        worst_ms=worst_ms,
+        worst_name=worst_name,
+        traced_peak=traced_peak,
+        startup=measure_startup(2 if quick else 3),
     )
-    rows.append(
-        Row(
-            "extraction",
-            "throughput, all articles, 1 core",
-            rate_all,
-            "articles/s",
-            "dateparser search_dates alone",
-            ref_rate,
-            corpus_note,
-        )
-    )
-    if rate_real is not None and ref_real is not None:
+    return _rows(measured, real_count=len(real), eval_dir=eval_dir)
+
+
+def _rows(m: _Measured, *, real_count: int, eval_dir: Path | None) -> list[Row]:
+    reference = "dateparser search_dates alone"
+    rows = [
+        Row("extraction", "throughput, all articles, 1 core", m.rate_all, "articles/s",
+            reference, m.ref_rate, m.corpus_note),
+    ]  # fmt: skip
+    if m.rate_real is not None and m.ref_real is not None:
         rows.append(
-            Row(
-                "extraction",
-                f"throughput, {len(real)} real articles",
-                rate_real,
-                "articles/s",
-                "dateparser search_dates alone",
-                ref_real,
-                f"articles read from {eval_dir}",
-            )
-        )
-    rows.append(
-        Row(
-            "extraction",
-            "throughput, generated articles",
-            rate_generated,
-            "articles/s",
-            "goal",
-            200.0,
-            "goal >= 200 articles/s",
-        )
+            Row("extraction", f"throughput, {real_count} real articles", m.rate_real,
+                "articles/s", reference, m.ref_real, f"articles read from {eval_dir}")
+        )  # fmt: skip
+    worst_note = (
+        f"CPU, worst of {len(ADVERSARIAL_UNITS)} repeated tokens ({m.worst_name}); goal < 500"
     )
-    rows.append(
-        Row(
-            "extraction",
-            f"worst adversarial input, {ADVERSARIAL_CHARS // 1000}k chars",
-            worst_ms,
-            "ms",
-            "goal",
-            500.0,
-            f"CPU, worst of {len(ADVERSARIAL_UNITS)} repeated tokens ({worst_name}); goal < 500",
-        )
-    )
-    rows.append(
-        Row(
-            "extraction",
-            "engine start-up (imports + data load)",
-            startup["startup_s"],
-            "s",
-            "goal",
-            1.0,
-            "fresh subprocess, median; goal < 1 s",
-        )
-    )
-    rows.append(
-        Row(
-            "extraction",
-            "first extraction after start-up",
-            startup["first_extract_s"] * 1000,
-            "ms",
-            note="lazy caches warming",
-        )
-    )
-    rows.append(
-        Row(
-            "extraction",
-            "process RSS after engine load",
-            startup["rss_loaded_kb"] / 1024,
-            "MB",
-            note="ru_maxrss of the fresh subprocess",
-        )
-    )
-    rows.append(
-        Row(
-            "extraction",
-            "peak Python allocations while extracting",
-            traced_peak / 2**20,
-            "MB",
-            note="tracemalloc over the whole corpus",
-        )
-    )
+    rows += [
+        Row("extraction", "throughput, generated articles", m.rate_generated, "articles/s",
+            "goal", 200.0, "goal >= 200 articles/s"),
+        Row("extraction", f"worst adversarial input, {ADVERSARIAL_CHARS // 1000}k chars",
+            m.worst_ms, "ms", "goal", 500.0, worst_note),
+        Row("extraction", "engine start-up (imports + data load)", m.startup["startup_s"], "s",
+            "goal", 1.0, "fresh subprocess, median; goal < 1 s"),
+        Row("extraction", "first extraction after start-up",
+            m.startup["first_extract_s"] * 1000, "ms", note="lazy caches warming"),
+        Row("extraction", "process RSS after engine load", m.startup["rss_loaded_kb"] / 1024,
+            "MB", note="ru_maxrss of the fresh subprocess"),
+        Row("extraction", "peak Python allocations while extracting", m.traced_peak / 2**20,
+            "MB", note="tracemalloc over the whole corpus"),
+    ]  # fmt: skip
     return rows
