@@ -25,7 +25,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,10 @@ from bench.report import Row, percentile
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.domain import ActorRef, Incident, Report
+    from bot.domain.views import Target
     from bot.extract.gazetteer import GazetteerEntry
+    from bot.services import Services
+    from storage.base import IncidentQuery, Storage
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
@@ -182,74 +185,76 @@ async def _prepare_schema(path: Path, catalog: Catalog) -> None:
         await storage.close()
 
 
-def _bulk_load(path: Path, size: int, catalog: Catalog, progress: Callable[[str], None]) -> None:
-    """Write ``size`` generated incidents the way ``incidents.add`` does, in big batches."""
+@dataclass
+class _Batch:
+    """One batch of generated incidents as rows of the four tables ``incidents.add`` writes."""
+
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+    actors: list[tuple[Any, ...]] = field(default_factory=list)
+    sources: list[tuple[Any, ...]] = field(default_factory=list)
+    fts: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def _batch(rng: random.Random, catalog: Catalog, ids: range) -> _Batch:
     from storage.fts import fold_for_search
     from storage.sqlite import _incident_params, _ts
 
+    batch = _Batch()
+    for incident_id in ids:
+        incident = _make_incident(rng, catalog, incident_id)
+        params = _incident_params(incident)
+        params["id"] = incident_id
+        params["created_at"] = params["updated_at"] = _ts(incident.created_at or NOW)
+        batch.incidents.append(params)
+        day = incident.date.isoformat()
+        batch.actors += [
+            (incident_id, a.id, position, a.name, a.type.value, a.country, day)
+            for position, a in enumerate(incident.actors)
+        ]
+        batch.sources += [
+            (incident_id, position, None, source.url, source.outlet, None, None)
+            for position, source in enumerate(incident.sources)
+        ]
+        evidence = fold_for_search("\n".join(incident.evidence))
+        batch.fts.append((incident_id, fold_for_search(incident.summary), evidence))
+    return batch
+
+
+def _write_batch(conn: sqlite3.Connection, batch: _Batch) -> None:
+    columns = list(batch.incidents[0])
+    with conn:
+        conn.executemany(
+            f"INSERT INTO incidents ({', '.join(columns)}) "
+            f"VALUES ({', '.join(':' + c for c in columns)})",
+            batch.incidents,
+        )
+        conn.executemany(
+            "INSERT INTO incident_actors "
+            "(incident_id, actor_id, position, name, type, country, date) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            batch.actors,
+        )
+        conn.executemany(
+            "INSERT INTO incident_sources "
+            "(incident_id, position, report_id, url, outlet, title, published_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            batch.sources,
+        )
+        conn.executemany(
+            "INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (?, ?, ?)", batch.fts
+        )
+
+
+def _bulk_load(path: Path, size: int, catalog: Catalog, progress: Callable[[str], None]) -> None:
+    """Write ``size`` generated incidents the way ``incidents.add`` does, in big batches."""
     rng = random.Random(size)
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous = OFF")
-    columns: list[str] | None = None
     batch = 20_000
     started = time.perf_counter()
     try:
         for first in range(1, size + 1, batch):
-            rows, actor_rows, source_rows, fts_rows = [], [], [], []
-            for incident_id in range(first, min(first + batch, size + 1)):
-                incident = _make_incident(rng, catalog, incident_id)
-                params = _incident_params(incident)
-                params["id"] = incident_id
-                params["created_at"] = params["updated_at"] = _ts(incident.created_at or NOW)
-                rows.append(params)
-                day = incident.date.isoformat()
-                for position, actor in enumerate(incident.actors):
-                    actor_rows.append(
-                        (
-                            incident_id,
-                            actor.id,
-                            position,
-                            actor.name,
-                            actor.type.value,
-                            actor.country,
-                            day,
-                        )
-                    )
-                for position, source in enumerate(incident.sources):
-                    source_rows.append(
-                        (incident_id, position, None, source.url, source.outlet, None, None)
-                    )
-                fts_rows.append(
-                    (
-                        incident_id,
-                        fold_for_search(incident.summary),
-                        fold_for_search("\n".join(incident.evidence)),
-                    )
-                )
-            if columns is None:
-                columns = list(rows[0])
-            with conn:
-                conn.executemany(
-                    f"INSERT INTO incidents ({', '.join(columns)}) "
-                    f"VALUES ({', '.join(':' + c for c in columns)})",
-                    rows,
-                )
-                conn.executemany(
-                    "INSERT INTO incident_actors "
-                    "(incident_id, actor_id, position, name, type, country, date) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    actor_rows,
-                )
-                conn.executemany(
-                    "INSERT INTO incident_sources "
-                    "(incident_id, position, report_id, url, outlet, title, published_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    source_rows,
-                )
-                conn.executemany(
-                    "INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (?, ?, ?)",
-                    fts_rows,
-                )
+            _write_batch(conn, _batch(rng, catalog, range(first, min(first + batch, size + 1))))
             done = min(first + batch - 1, size)
             if size >= 100_000 and done % 100_000 < batch:
                 progress(f"  {done:,}/{size:,} incidents ({time.perf_counter() - started:.0f} s)")
@@ -357,19 +362,78 @@ async def postgres_for(size: int, server: str, progress: Callable[[str], None] =
     return url
 
 
+class _Probes:
+    """The timed lookups, each drawing its place or faction from a seeded generator."""
+
+    def __init__(self, storage: Storage, services: Services, catalog: Catalog) -> None:
+        self.storage = storage
+        self.queries = services.queries
+        self.digests = services.digests
+        self.rng = random.Random(11)
+        self.week = self.queries.parse_period("7d")
+        self.month = self.queries.parse_period("30d")
+        self.places = [p for p in catalog.places if p.country == "IQ"]
+        self.actors = catalog.actors[:20]
+
+    def _place(self) -> Target:
+        from bot.domain import SubscriptionKind
+        from bot.domain.views import Target
+
+        entry = self.rng.choice(self.places)
+        return Target(kind=SubscriptionKind.PLACE, key=entry.key, label=entry.name)
+
+    def _actor(self) -> Target:
+        from bot.domain import SubscriptionKind
+        from bot.domain.views import Target
+
+        actor = self.rng.choice(self.actors)
+        return Target(kind=SubscriptionKind.ACTOR, key=actor.id, label=actor.name)
+
+    async def city(self) -> object:
+        return await self.queries.for_target(self._place(), self.week)
+
+    async def faction(self) -> object:
+        return await self.queries.for_target(self._actor(), self.month)
+
+    async def _page(self, query: IncidentQuery) -> object:
+        incidents = self.storage.incidents
+        return await incidents.query(query), await incidents.count(query)
+
+    async def city_page(self) -> object:
+        from storage.base import IncidentQuery
+
+        key = self.rng.choice(self.places).key
+        week = self.week
+        return await self._page(
+            IncidentQuery(place_key=key, since=week.first_day, until=week.last_day, limit=5)
+        )
+
+    async def faction_page(self) -> object:
+        from storage.base import IncidentQuery
+
+        actor_id = self.rng.choice(self.actors).id
+        month = self.month
+        return await self._page(
+            IncidentQuery(actor_id=actor_id, since=month.first_day, until=month.last_day, limit=5)
+        )
+
+    async def search(self) -> object:
+        place = self.rng.choice(self.places[:12]).name
+        return await self.queries.search(self.rng.choice(_SEARCHES).format(place=place))
+
+    async def digest(self) -> object:
+        return await self.digests.compose(1000 + self.rng.randrange(DIGEST_CHATS))
+
+
 async def _measure(path: Path | str, runs: int) -> dict[str, list[float]]:
-    from bot.domain import SubscriptionKind
-    from bot.domain.views import Target
     from bot.extract.actors import ActorRegistry
     from bot.extract.gazetteer import Gazetteer
     from bot.heap import freeze_startup_heap
     from bot.services import build_services
-    from storage.base import IncidentQuery
     from storage.factory import open_backend
     from storage.url import parse_database_url
 
     catalog = _catalog()
-    rng = random.Random(11)
     storage = await open_backend(parse_database_url(str(path)), migrate=False)
     try:
         services = build_services(
@@ -381,60 +445,17 @@ async def _measure(path: Path | str, runs: int) -> dict[str, list[float]]:
             bench_settings(),
         )
         freeze_startup_heap()  # as bot.app.open_context does once the services are built
-        queries = services.queries
-        week = queries.parse_period("7d")
-        month = queries.parse_period("30d")
-        iraq_places = [p for p in catalog.places if p.country == "IQ"]
-
-        def city_target() -> Target:
-            entry = rng.choice(iraq_places)
-            return Target(kind=SubscriptionKind.PLACE, key=entry.key, label=entry.name)
-
-        def actor_target() -> Target:
-            actor = rng.choice(catalog.actors[:20])
-            return Target(kind=SubscriptionKind.ACTOR, key=actor.id, label=actor.name)
-
-        async def city() -> object:
-            return await queries.for_target(city_target(), week)
-
-        async def faction() -> object:
-            return await queries.for_target(actor_target(), month)
-
-        async def city_page() -> object:
-            entry = rng.choice(iraq_places)
-            query = IncidentQuery(
-                place_key=entry.key,
-                since=week.first_day,
-                until=week.last_day,
-                limit=5,
-            )
-            return await storage.incidents.query(query), await storage.incidents.count(query)
-
-        async def faction_page() -> object:
-            actor = rng.choice(catalog.actors[:20])
-            query = IncidentQuery(
-                actor_id=actor.id,
-                since=month.first_day,
-                until=month.last_day,
-                limit=5,
-            )
-            return await storage.incidents.query(query), await storage.incidents.count(query)
-
-        async def search() -> object:
-            place = rng.choice(iraq_places[:12]).name
-            return await queries.search(rng.choice(_SEARCHES).format(place=place))
-
-        async def digest() -> object:
-            return await services.digests.compose(1000 + rng.randrange(DIGEST_CHATS))
-
+        probe = _Probes(storage, services, catalog)
         return {
-            "city, last 7 days (/city: service, all pages)": await _timed(city, runs),
-            "faction, last 30 days (/faction: service, all pages)": await _timed(faction, runs),
-            "full-text search (/search, 200 kept)": await _timed(search, runs),
-            "digest composition (3 subscriptions)": await _timed(digest, runs),
-            "city, last 7 days (storage: first page + count)": await _timed(city_page, runs),
+            "city, last 7 days (/city: service, all pages)": await _timed(probe.city, runs),
+            "faction, last 30 days (/faction: service, all pages)": await _timed(
+                probe.faction, runs
+            ),
+            "full-text search (/search, 200 kept)": await _timed(probe.search, runs),
+            "digest composition (3 subscriptions)": await _timed(probe.digest, runs),
+            "city, last 7 days (storage: first page + count)": await _timed(probe.city_page, runs),
             "faction, last 30 days (storage: first page + count)": await _timed(
-                faction_page, runs
+                probe.faction_page, runs
             ),
         }
     finally:
