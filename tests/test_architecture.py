@@ -230,11 +230,12 @@ class TestExtractionStages:
         assert "bot.extract.pipeline" in _imports(source)
 
 
-# The size rules for everything but bot/extract (whose stricter 500-line rule is above): a
-# module over ~600 lines or a function over ~60 is hard to read and to change. Data modules
-# (bot/data) are exempt. Each entry below says why it stays; shrink it rather than add to it.
+# The size rules for everything but bot/extract (whose stricter 500-line rule is above),
+# the tests, benchmarks and scripts included: a module over ~600 lines or a function over
+# ~60 is hard to read and to change. Data modules (bot/data) are exempt. Each entry below
+# says why it stays; shrink it rather than add to it.
 MAX_MODULE_LINES_ANYWHERE = 600
-SIZE_SCANNED = ("bot", "handlers", "storage")
+SIZE_SCANNED = ("bot", "handlers", "storage", "tests", "bench", "scripts")
 LONG_MODULES_ALLOWED: dict[str, str] = {}
 LONG_FUNCTIONS_ALLOWED: dict[str, str] = {
     "bot/cli/extract.py:register": "click declarations of three commands, one option a line",

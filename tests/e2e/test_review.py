@@ -179,6 +179,29 @@ async def ingest(api: FakeBotAPI, text: str) -> None:
     assert "New incidents: 1" in reply.text
 
 
+async def exports_carry_the_corrections(settings: Settings, tmp_path: Path) -> None:
+    """The corrections of the restart test are in the JSONL and CSV exports, with who and why."""
+    database = str(settings.sitrep_database)
+    exported = tmp_path / "incidents.jsonl"
+    argv = ["export", "--format", "jsonl", "--output", str(exported), "--db", database]
+    assert await asyncio.to_thread(main, argv) == 0
+    [row] = [json.loads(line) for line in exported.read_text().splitlines()]
+    assert [r["note"] for r in row["revisions"]] == [
+        "confirmed",
+        "toll corrected: 4 killed, 6 injured",
+        "place corrected: Tarmiyah",
+    ]
+    assert row["revisions"][1]["changed_by"] == ADMIN_ID
+    assert row["revisions"][1]["reason"] == "Diyala health directorate"
+    table = tmp_path / "incidents.csv"
+    argv = ["export", "--format", "csv", "--output", str(table), "--db", database]
+    assert await asyncio.to_thread(main, argv) == 0
+    with table.open(encoding="utf-8", newline="") as handle:
+        [line] = list(csv.DictReader(handle))
+    assert line["sitrep_status"] == "active"
+    assert "Diyala health directorate" in line["sitrep_revisions"]
+
+
 class TestConfirm:
     async def test_held_back_incident_is_confirmed_and_alerts_once(
         self, api: FakeBotAPI, bot: RunningBot
@@ -365,26 +388,7 @@ class TestCorrections:
             assert (incident.killed.min, incident.injured.min) == (4, 6)
             assert incident.location.name == "Tarmiyah"
 
-        # The corrections are in the exports, with who and why.
-        database = str(settings.sitrep_database)
-        exported = tmp_path / "incidents.jsonl"
-        argv = ["export", "--format", "jsonl", "--output", str(exported), "--db", database]
-        assert await asyncio.to_thread(main, argv) == 0
-        [row] = [json.loads(line) for line in exported.read_text().splitlines()]
-        assert [r["note"] for r in row["revisions"]] == [
-            "confirmed",
-            "toll corrected: 4 killed, 6 injured",
-            "place corrected: Tarmiyah",
-        ]
-        assert row["revisions"][1]["changed_by"] == ADMIN_ID
-        assert row["revisions"][1]["reason"] == "Diyala health directorate"
-        table = tmp_path / "incidents.csv"
-        argv = ["export", "--format", "csv", "--output", str(table), "--db", database]
-        assert await asyncio.to_thread(main, argv) == 0
-        with table.open(encoding="utf-8", newline="") as handle:
-            [line] = list(csv.DictReader(handle))
-        assert line["sitrep_status"] == "active"
-        assert "Diyala health directorate" in line["sitrep_revisions"]
+        await exports_carry_the_corrections(settings, tmp_path)
 
     async def test_a_question_asked_before_a_restart_is_answered_after_it(
         self, api: FakeBotAPI, settings: Settings, clock: OffsetClock
