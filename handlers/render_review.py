@@ -45,6 +45,11 @@ _NOTES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+def bold(text: str) -> str:
+    """Plain ``text`` escaped and in bold (HTML)."""
+    return f"<b>{esc(text)}</b>"
+
+
 def _english(language: str | None) -> bool:
     return normalize_language(language) == DEFAULT_LANGUAGE
 
@@ -104,7 +109,7 @@ def review_card(payload: ReviewPayload) -> str:
         lines.append(esc(t(language, "Reported: {kinds}", kinds=kinds)))
     evidence = incident.evidence[:MAX_EVIDENCE_ON_CARD]
     if evidence:
-        lines.append(f"<b>{esc(t(language, 'Evidence'))}</b>")
+        lines.append(bold(t(language, "Evidence")))
         lines += [f"❝{esc(sentence)}❞" for sentence in evidence]
     return "\n".join(lines)
 
@@ -208,7 +213,7 @@ def correction_message(payload: CorrectionPayload) -> str:
     language = payload.language
     return "\n".join(
         [
-            f"<b>{esc(t(language, '⚠️ Correction: not an incident'))}</b>",
+            bold(t(language, "⚠️ Correction: not an incident")),
             esc(
                 t(
                     language,
@@ -275,7 +280,7 @@ def history_lines(revisions: Sequence[IncidentRevision], language: str | None) -
     """ "History": each revision with when, who, what and why (the newest last)."""
     if not revisions:
         return []
-    lines = [f"<b>{esc(t(language, 'History'))}</b>"]
+    lines = [bold(t(language, "History"))]
     shown = revisions[-MAX_HISTORY:]
     for revision in shown:
         when = utc_time(language, revision.changed_at)
@@ -406,7 +411,7 @@ def settings_message(settings: ReviewSettings, language: str | None) -> str:
     )
     return "\n".join(
         [
-            f"<b>{esc(t(language, 'Review settings'))}</b>",
+            bold(t(language, "Review settings")),
             esc(t(language, "Who reviews: {who}", who=who)),
             esc(t(language, "Maximum wait: {hours} h", hours=settings.max_wait_hours)),
             esc(t(language, "Unconfirmed incidents after the wait: {after}", after=after)),

@@ -52,13 +52,15 @@ async def chat_language(kit: Toolkit, update: Update) -> str:
 
 def refusal_text(language: str | None, exc: ReviewRefused) -> str:
     """A refused decision or answer, said plainly (nothing was changed): the service's template
-    in ``language``; what the reviewer typed is shown as typed, isolated."""
+    in ``language``; what the reviewer typed is shown as typed, isolated (numbers as they are)."""
     values: dict[str, object] = {}
     for key, value in exc.values.items():
         if key == "suggestions" and isinstance(value, list | tuple):
             values[key] = join_names(language, [names.place(language, str(v)) for v in value])
-        else:
-            values[key] = isolate(language, str(value))
+        elif isinstance(value, str):
+            values[key] = isolate(language, value)
+        else:  # incident numbers and limits
+            values[key] = value
     return t(language, exc.template, **values)
 
 
