@@ -157,6 +157,10 @@ class TestArabicReviewer:
         assert labels["rv:ok:1"] == "✅ تأكيد"
         assert labels["rv:toll:1"] == "☠️ حصيلة خاطئة"
 
+        page = await say(api, "/review", ADMIN_ID)
+        assert page.text.startswith("<b>حادثة واحدة تنتظر المراجعة</b>")
+        assert ("افتح #1", "rv:show:1") in page.buttons
+
         # Wrong toll: the question, a refused answer, then the answer.
         before = len(api.sent_to(ADMIN_ID))
         await press(api, card, "rv:toll:1", ADMIN_ID)
@@ -193,6 +197,10 @@ class TestArabicReviewer:
         settings = await say(api, "/review_settings", ADMIN_ID)
         assert "مَن يراجع: المشرفون، كلٌّ في محادثة خاصة" in settings.text
         assert all(_ARABIC.search(label) for label, _ in settings.buttons)
+        saved = await press(api, settings, settings.buttons[-1][1], ADMIN_ID)
+        assert saved == "تم الحفظ."
+        await api.wait_for(lambda: bool(settings.edits), what="the settings edited")
+        assert "أقصى مدة انتظار" in settings.edits[-1]
         record = await say(api, "/incident 1", ADMIN_ID)
         assert "صُحّحت الحصيلة: 3 قتلى، 5 جرحى" in record.text
         assert "تأكدت" in record.text
