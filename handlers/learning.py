@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.domain.learning import LocalPlace
+from bot.services.errors import UserError
 from bot.services.learning import LearningError, LearningService
-from handlers.common import AnyApplication, Context, Toolkit, add_commands, arg_text, send
+from handlers import names
+from handlers.common import AnyApplication, Context, Toolkit, arg_text, error_text, send
 from handlers.html import esc
-from handlers.i18n import t
+from handlers.i18n import isolate, join_names, t
 
 logger = logging.getLogger(__name__)
 REFRESH_JOB = "learning-refresh"
@@ -91,95 +93,30 @@ def parse_place(text: str) -> PlaceRequest | None:
     )
 
 
+# Values that name a faction by its registry name: said in its Arabic form where there is one.
+_ACTOR_VALUES = frozenset({"actor", "other"})
+
+
 def refusal(language: str, exc: LearningError) -> str:
-    """Why nothing was learned, in the chat's language (HTML)."""
-    v = {key: esc(str(value)) for key, value in exc.values.items()}
-    code = exc.code
-    if code == "empty":
-        return t(language, "The name is empty.")
-    if code == "too_long":
-        return t(language, "That name is too long ({length} characters; at most {limit}).", **v)
-    if code == "markup":
-        return t(language, "A name cannot contain HTML, links or markup.")
-    if code == "no_letters":
-        return t(language, "A name needs letters.")
-    if code == "bad_coordinates":
-        return t(
-            language,
-            "Coordinates are latitude,longitude in degrees: latitude from -90 to 90, "
-            "longitude from -180 to 180.",
-        )
-    if code == "not_on_land":
-        return t(
-            language,
-            "No known town lies within {km} km of {lat},{lon}: is that point on land? "
-            "Latitude comes first.",
-            **v,
-        )
-    if code == "unknown_country":
-        return t(
-            language,
-            "I don't know the country {country}; use its two-letter code, such as IQ or SY.",
-            **v,
-        )
-    if code == "wrong_country":
-        return t(
-            language,
-            "{lat},{lon} is not in or near {country}: the nearest towns are in {nearest}.",
-            **v,
-        )
-    if code == "unknown_admin1":
-        return t(
-            language, "I don't know a governorate or province called {admin1} in {country}.", **v
-        )
-    if code == "known_place":
-        return t(language, "{name} is already in the gazetteer ({where}); nothing to learn.", **v)
-    if code == "duplicate_place":
-        return t(language, "{name} is already a local place in {country}.", **v)
-    if code == "namesake":
-        return t(language, "{name} is already {where}; give the other place a longer name.", **v)
-    if code == "too_common":
-        return t(language, "{name} is a common word; running text uses it for other things.", **v)
-    if code == "actor_name":
-        return t(language, "{name} is a name of {actor}, not a place.", **v)
-    return actor_refusal(language, code, v)
-
-
-def actor_refusal(language: str, code: str, v: dict[str, str]) -> str:
-    """Why an actor or alias was not added (HTML)."""
-    if code == "ambiguous_actor":
-        return t(
-            language, "{actor} could mean several factions ({ids}); give the id instead.", **v
-        )
-    if code == "unknown_actor":
-        return t(language, "I don't know the faction {actor}. Close names: {close}.", **v)
-    if code == "alias_known":
-        return t(language, "{alias} already names {actor}.", **v)
-    if code == "alias_taken":
-        return t(language, "{alias} already names another faction: {other}.", **v)
-    if code == "bad_actor_type":
-        return t(language, "Unknown actor type {type}; use one of: {types}.", **v)
-    if code == "actor_exists":
-        return t(language, "{name} already exists: {actor}.", **v)
-    if code == "too_short":
-        return t(language, "A name this short must be an acronym in capitals, such as KH.")
-    if code == "not_taught":
-        return t(
-            language, "No admin added the name {alias}; names from the registry file stay.", **v
-        )
-    if code == "place_name":
-        return t(language, "{alias} is a place ({where}); it cannot name a faction.", **v)
-    return t(language, "That could not be learned.")
+    """Why nothing was learned, in the chat's language (HTML): the service's template
+    translated, the admin's own words and the names shown as typed, isolated."""
+    values = {
+        key: names.name(language, str(value)) if key in _ACTOR_VALUES else value
+        for key, value in exc.values.items()
+    }
+    said = UserError(exc.template, values=values)
+    return esc(error_text(said, language))
 
 
 def place_line(language: str, place: LocalPlace) -> str:
     """ "#3 Tell Foo (Nineveh, IQ) 36.21,42.95" (HTML)."""
-    where = ", ".join(x for x in (place.admin1, place.country) if x)
+    admin1 = names.place(language, place.admin1) if place.admin1 else None
+    where = join_names(language, [x for x in (admin1, isolate(language, place.country)) if x])
     return t(
         language,
         "#{id} <b>{name}</b> ({where}) {lat},{lon}",
         id=place.id,
-        name=esc(place.name),
+        name=esc(isolate(language, place.name)),
         where=esc(where),
         lat=place.lat,
         lon=place.lon,
@@ -201,7 +138,7 @@ class LearningHandlers:
             application.job_queue.run_repeating(
                 self._refresh, interval=REFRESH_SECONDS, first=REFRESH_SECONDS, name=REFRESH_JOB
             )
-        add_commands(
+        self.kit.add_commands(
             application,
             {
                 "place_add": self.cmd_place_add,
@@ -221,10 +158,11 @@ class LearningHandlers:
 
     async def _admin_language(self, update: Update) -> str | None:
         """The chat's language for an admin; None (after saying so) for anyone else."""
-        chat_id = await self.kit.ensure_chat(update)
-        language = (await self.kit.services.chats.get(chat_id)).language
+        language = await self.kit.language(update)
         if not self.kit.sender_is_admin(update):
-            await send(update, esc(t(language, "Sorry, only Sitrep's admins can do that.")))
+            await send(
+                update, esc(t(language, "Sorry, only Sitrep's admins can do that.")), lang=language
+            )
             return None
         return language
 
@@ -239,10 +177,11 @@ class LearningHandlers:
                     length=len(text),
                     limit=MAX_ARGUMENT_CHARS,
                 ),
+                lang=language,
             )
             return None
         if not text:
-            await send(update, usage)
+            await send(update, usage, lang=language)
             return None
         return text
 
@@ -261,7 +200,7 @@ class LearningHandlers:
             return
         request = parse_place(text)
         if request is None:
-            await send(update, usage)
+            await send(update, usage, lang=language)
             return
         user = update.effective_user
         try:
@@ -275,21 +214,24 @@ class LearningHandlers:
                 incident_id=request.incident_id,
             )
         except LearningError as exc:
-            await send(update, refusal(language, exc))
+            await send(update, refusal(language, exc), lang=language)
             return
         text = t(
             language,
             "Learned {place}. Reports from now on find it in {country} articles.",
             place=place_line(language, place),
-            country=esc(place.country),
+            country=esc(isolate(language, place.country)),
         )
         near = await self.learning.nearest_town(place)
         if near is not None:
             town, km = near
             text += "\n" + t(
-                language, "That point is {km} km from {town}.", km=round(km), town=esc(town)
+                language,
+                "That point is {km} km from {town}.",
+                km=round(km),
+                town=esc(names.place(language, town)),
             )
-        await send(update, text)
+        await send(update, text, lang=language)
 
     async def cmd_places(self, update: Update, context: Context) -> None:
         """/places: the local places admins taught."""
@@ -298,11 +240,13 @@ class LearningHandlers:
             return
         places = await self.learning.local_places()
         if not places:
-            await send(update, t(language, "No local places yet. Add one with /place_add."))
+            await send(
+                update, t(language, "No local places yet. Add one with /place_add."), lang=language
+            )
             return
         lines = [place_line(language, place) for place in places[-PLACES_SHOWN:]]
         header = t(language, "Local places ({count}):", count=len(places))
-        await send(update, "\n".join([header, *lines]))
+        await send(update, "\n".join([header, *lines]), lang=language)
 
     async def cmd_place_remove(self, update: Update, context: Context) -> None:
         """/place_remove N: forget a local place."""
@@ -315,12 +259,13 @@ class LearningHandlers:
             return
         found = _INCIDENT.match(text.strip())
         if found is None:
-            await send(update, usage)
+            await send(update, usage, lang=language)
             return
         if await self.learning.remove_place(int(found.group(1))):
-            await send(update, t(language, "Local place #{id} forgotten.", id=found.group(1)))
+            said = t(language, "Local place #{id} forgotten.", id=found.group(1))
         else:
-            await send(update, t(language, "There is no local place #{id}.", id=found.group(1)))
+            said = t(language, "There is no local place #{id}.", id=found.group(1))
+        await send(update, said, lang=language)
 
     async def cmd_actor_alias(self, update: Update, context: Context) -> None:
         """/actor_alias "alias" actor (registry id, name or alias)."""
@@ -336,7 +281,7 @@ class LearningHandlers:
         parts = split_quoted(text) if text is not None else None
         if parts is None or not parts[1]:
             if text is not None:
-                await send(update, usage)
+                await send(update, usage, lang=language)
             return
         user = update.effective_user
         try:
@@ -344,17 +289,18 @@ class LearningHandlers:
                 parts[0], parts[1], added_by=user.id if user else None
             )
         except LearningError as exc:
-            await send(update, refusal(language, exc))
+            await send(update, refusal(language, exc), lang=language)
             return
         await send(
             update,
             t(
                 language,
                 "From now on {alias} means {actor} ({id}).",
-                alias=f"<b>{esc(alias)}</b>",
-                actor=esc(actor.name),
-                id=esc(actor.id),
+                alias=f"<b>{esc(isolate(language, alias))}</b>",
+                actor=esc(names.actor(language, actor)),
+                id=esc(isolate(language, actor.id)),
             ),
+            lang=language,
         )
 
     async def cmd_actor_alias_remove(self, update: Update, context: Context) -> None:
@@ -370,16 +316,17 @@ class LearningHandlers:
         try:
             actors = await self.learning.remove_actor_alias(parts[0] if parts else text)
         except LearningError as exc:
-            await send(update, refusal(language, exc))
+            await send(update, refusal(language, exc), lang=language)
             return
         await send(
             update,
             t(
                 language,
                 "{alias} no longer names {actors}.",
-                alias=f"<b>{esc(parts[0] if parts else text)}</b>",
-                actors=esc(", ".join(actor.name for actor in actors)),
+                alias=f"<b>{esc(isolate(language, parts[0] if parts else text))}</b>",
+                actors=esc(join_names(language, [names.actor(language, a) for a in actors])),
             ),
+            lang=language,
         )
 
     async def cmd_actor_add(self, update: Update, context: Context) -> None:
@@ -398,7 +345,7 @@ class LearningHandlers:
         words = parts[1].split() if parts is not None else []
         if parts is None or not 1 <= len(words) <= 2:
             if text is not None:
-                await send(update, usage)
+                await send(update, usage, lang=language)
             return
         user = update.effective_user
         try:
@@ -409,14 +356,15 @@ class LearningHandlers:
                 added_by=user.id if user else 0,
             )
         except LearningError as exc:
-            await send(update, refusal(language, exc))
+            await send(update, refusal(language, exc), lang=language)
             return
         await send(
             update,
             t(
                 language,
                 "Added {actor} ({id}). Add other names with /actor_alias.",
-                actor=f"<b>{esc(actor.name)}</b>",
-                id=esc(actor.id),
+                actor=f"<b>{esc(names.actor(language, actor))}</b>",
+                id=esc(isolate(language, actor.id)),
             ),
+            lang=language,
         )

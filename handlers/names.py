@@ -207,6 +207,10 @@ _SOURCES = {
     "activists": N_("activists"),
     "health officials": N_("health officials"),
     "security officials": N_("security officials"),
+    "local source": N_("a local source"),
+    "local sources": N_("local sources"),
+    "relative": N_("a relative"),
+    "relatives": N_("relatives"),
 }
 
 

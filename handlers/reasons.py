@@ -12,11 +12,13 @@ from typing import Any
 
 from bot.domain import GeoPrecision
 from bot.domain.marks import N_
+from bot.services.review import CONFIRMED_REASON
 from handlers import names
 from handlers.i18n import DEFAULT_LANGUAGE, isolate, normalize_language, t
 
 _DATE_PRECISIONS = {"day": N_("day only"), "week": N_("week only"), "month": N_("month only")}
 _FIXED = {
+    CONFIRMED_REASON: N_("confirmed by a reviewer"),
     "place: not named in the sentences the incident was read from": N_(
         "place: not named in the sentences the incident was read from"
     ),

@@ -411,7 +411,8 @@ def incident_detail(
         for revision in revisions:
             note = reasons.revision_note(lang, revision.note, revision.changes)
             changed = format_moment(lang, revision.changed_at)
-            lines.append(f"• {isolate(lang, f'r{revision.revision}')} {esc(changed)}: {esc(note)}")
+            label = t(lang, "r{n}", n=revision.revision)
+            lines.append(f"• {esc(label)} {esc(changed)}: {esc(note)}")
     return "\n".join(lines)
 
 
@@ -437,7 +438,8 @@ def incident_list(
     if pages > 1:
         head += " " + t(lang, "(page {page}/{pages})", page=page, pages=pages)
     if not incidents:
-        return f"{head}\n{esc(empty if empty is not None else t(lang, 'No incidents found.'))}"
+        said = empty if empty is not None else t(lang, "No incidents found.")
+        return f"{head}\n{esc(said)}"
     lines = (
         incident_line(incident, focus_actor=focus_actor, min_confidence=min_confidence, lang=lang)
         for incident in incidents

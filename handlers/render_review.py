@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -14,17 +16,60 @@ from bot.domain import (
     IncidentStatus,
     ReviewPayload,
 )
+from bot.domain.marks import N_
 from bot.domain.review import FeedbackKind
 from bot.services.review import MAX_WAIT_CHOICES, ReviewPage, ReviewSettings
-from handlers import callbacks, render
+from handlers import callbacks, names, reasons, render
 from handlers.common import button, keyboard
 from handlers.html import esc
-from handlers.i18n import t, tn
+from handlers.i18n import DEFAULT_LANGUAGE, isolate, normalize_language, t, tn
 
 MAX_EVIDENCE_ON_CARD = 3
 MAX_HISTORY = 15
 # Reviewers' questions start with this mark: a reply to one is an answer (handlers/review.py).
 QUESTION_MARK = "✏️"
+# The notes the review and correction services write on a revision (English, stored), and
+# how each is said in the reader's language.
+_NOTES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^confirmed$"), N_("confirmed")),
+    (re.compile(r"^not an incident$"), N_("not an incident")),
+    (
+        re.compile(r"^toll corrected: (?P<killed>\d+) killed, (?P<injured>\d+) injured$"),
+        N_("toll corrected: {killed} killed, {injured} injured"),
+    ),
+    (re.compile(r"^place corrected: (?P<place>.+)$"), N_("place corrected: {place}")),
+    (re.compile(r"^same as #(?P<id>\d+)$"), N_("same as #{id}")),
+    (re.compile(r"^#(?P<id>\d+) merged in$"), N_("#{id} merged in")),
+    (re.compile(r"^#(?P<id>\d+) split off$"), N_("#{id} split off")),
+    (re.compile(r"^split from #(?P<id>\d+)$"), N_("split from #{id}")),
+]
+
+
+def bold(text: str) -> str:
+    """Plain ``text`` escaped and in bold (HTML)."""
+    return f"<b>{esc(text)}</b>"
+
+
+def _english(language: str | None) -> bool:
+    return normalize_language(language) == DEFAULT_LANGUAGE
+
+
+def utc_time(language: str | None, moment: dt.datetime) -> str:
+    """ "2026-03-01 14:05 UTC" in the reader's language (plain text)."""
+    return t(language, "{time} UTC", time=moment.strftime("%Y-%m-%d %H:%M"))
+
+
+def revision_note(language: str | None, revision: IncidentRevision) -> str:
+    """What a reviewer's revision did, in ``language`` (plain text)."""
+    if _english(language):
+        return revision.note or t(language, "updated")
+    for pattern, said in _NOTES:
+        if match := pattern.match(revision.note):
+            values = dict(match.groupdict())
+            if "place" in values:
+                values["place"] = names.place(language, values["place"])
+            return t(language, said, **values)
+    return reasons.revision_note(language, revision.note, revision.changes)
 
 
 def problem_label(language: str | None, kind: str) -> str:
@@ -50,19 +95,21 @@ def review_card(payload: ReviewPayload) -> str:
         header = t(language, "🔎 Review: a subscriber reported a problem")
     else:
         header = t(language, "🔎 Review: unconfirmed, alerts held back")
-    lines = [render.incident_card(incident, header=header)]
+    lines = [render.incident_card(incident, header=header, lang=language)]
     if incident.confidence is not None:
-        reasons = "; ".join(incident.confidence_reasons[:4])
+        why = t(language, "; ").join(
+            reasons.reason(language, r) for r in incident.confidence_reasons[:4]
+        )
         lines.append(
             esc(t(language, "Confidence: {score:.2f}", score=incident.confidence))
-            + (f" ({esc(reasons)})" if reasons else "")
+            + (f" ({esc(why)})" if why else "")
         )
     if payload.reports:
         kinds = ", ".join(problem_label(language, kind) for kind in sorted(set(payload.reports)))
         lines.append(esc(t(language, "Reported: {kinds}", kinds=kinds)))
     evidence = incident.evidence[:MAX_EVIDENCE_ON_CARD]
     if evidence:
-        lines.append(f"<b>{esc(t(language, 'Evidence'))}</b>")
+        lines.append(bold(t(language, "Evidence")))
         lines += [f"❝{esc(sentence)}❞" for sentence in evidence]
     return "\n".join(lines)
 
@@ -85,7 +132,9 @@ def review_list(payload: ReviewPayload) -> str:
         )
         + "</b>"
     ]
-    lines += [f"#{incident.id} · {render.incident_title(incident)}" for incident in incidents]
+    lines += [
+        f"#{incident.id} · {render.incident_title(incident, language)}" for incident in incidents
+    ]
     lines.append(esc(t(language, "Open each to decide.")))
     return "\n".join(lines)
 
@@ -164,7 +213,7 @@ def correction_message(payload: CorrectionPayload) -> str:
     language = payload.language
     return "\n".join(
         [
-            f"<b>{esc(t(language, '⚠️ Correction: not an incident'))}</b>",
+            bold(t(language, "⚠️ Correction: not an incident")),
             esc(
                 t(
                     language,
@@ -173,9 +222,15 @@ def correction_message(payload: CorrectionPayload) -> str:
                     id=payload.incident_id,
                 )
             ),
-            f"<i>{esc(payload.summary[:300])}</i>",
+            *_summary(payload.summary, language),
         ]
     )
+
+
+def _summary(summary: str, language: str | None) -> list[str]:
+    """The incident's English summary, for English readers only (the others have the card
+    and /incident in their language)."""
+    return [f"<i>{esc(summary[:300])}</i>"] if summary and _english(language) else []
 
 
 def resolution_text(language: str | None, resolution: str) -> str:
@@ -206,7 +261,7 @@ def feedback_resolved_message(payload: FeedbackResolvedPayload) -> str:
                     what=resolution_text(language, payload.resolution),
                 )
             ),
-            f"<i>{esc(payload.summary[:300])}</i>",
+            *_summary(payload.summary, language),
             f"/incident {payload.incident_id}",
         ]
     )
@@ -225,16 +280,16 @@ def history_lines(revisions: Sequence[IncidentRevision], language: str | None) -
     """ "History": each revision with when, who, what and why (the newest last)."""
     if not revisions:
         return []
-    lines = [f"<b>{esc(t(language, 'History'))}</b>"]
+    lines = [bold(t(language, "History"))]
     shown = revisions[-MAX_HISTORY:]
     for revision in shown:
-        when = revision.changed_at.strftime("%Y-%m-%d %H:%M UTC")
-        who = revision.changed_by_name or (
+        when = utc_time(language, revision.changed_at)
+        who = isolate(language, revision.changed_by_name) or (
             t(language, "a reviewer") if revision.changed_by is not None else "Sitrep"
         )
-        line = f"{esc(when)} · {esc(who)}: {esc(revision.note or t(language, 'updated'))}"
+        line = f"{esc(when)} · {esc(who)}: {esc(revision_note(language, revision))}"
         if revision.reason:
-            line += f" — <i>{esc(revision.reason)}</i>"
+            line += f" — <i>{esc(isolate(language, revision.reason))}</i>"
         lines.append(line)
     return lines
 
@@ -269,7 +324,7 @@ def with_report_button(
 
 def question_text(language: str | None, verb: str, incident: Incident) -> str:
     """The question a reviewer answers by replying (Wrong place, Wrong toll, Same as #N)."""
-    place = incident.location.name
+    place = names.place(language, incident.location.name)
     if verb == "toll":
         body = t(
             language,
@@ -319,10 +374,9 @@ def review_page_message(page: ReviewPage, language: str | None) -> str:
             if entry.item.reason.value == "reported"
             else t(language, "unconfirmed")
         )
-        waited = entry.item.queued_at.strftime("%Y-%m-%d %H:%M UTC")
-        lines.append(
-            f"#{incident.id} · {render.incident_title(incident)} · {esc(why)} · {esc(waited)}"
-        )
+        waited = utc_time(language, entry.item.queued_at)
+        title = render.incident_title(incident, language)
+        lines.append(f"#{incident.id} · {title} · {esc(why)} · {esc(waited)}")
     return "\n".join(lines)
 
 
@@ -357,7 +411,7 @@ def settings_message(settings: ReviewSettings, language: str | None) -> str:
     )
     return "\n".join(
         [
-            f"<b>{esc(t(language, 'Review settings'))}</b>",
+            bold(t(language, "Review settings")),
             esc(t(language, "Who reviews: {who}", who=who)),
             esc(t(language, "Maximum wait: {hours} h", hours=settings.max_wait_hours)),
             esc(t(language, "Unconfirmed incidents after the wait: {after}", after=after)),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from typing import Any
 
 from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
@@ -28,7 +27,7 @@ from bot.services.corrections import (
     supplied_location,
 )
 from bot.services.review import Decision, Reviewer, ReviewRefused
-from handlers import callbacks, render_review
+from handlers import callbacks, names, render_review
 from handlers.callbacks import (
     ReportProblem,
     ReviewAction,
@@ -36,9 +35,9 @@ from handlers.callbacks import (
     ReviewSettingChoice,
     decode,
 )
-from handlers.common import AnyApplication, Context, Toolkit, answer, edit_or_send, safe, send
+from handlers.common import AnyApplication, Context, Toolkit, answer, edit_or_send, send
 from handlers.html import esc
-from handlers.i18n import t
+from handlers.i18n import isolate, join_names, t
 
 logger = logging.getLogger(__name__)
 
@@ -52,75 +51,17 @@ async def chat_language(kit: Toolkit, update: Update) -> str:
 
 
 def refusal_text(language: str | None, exc: ReviewRefused) -> str:
-    """A refused decision or answer, said plainly (nothing was changed)."""
-    v = exc.values
-    texts: dict[str, Callable[[], str]] = {
-        **_answer_refusals(language, v),
-        "no_incident": lambda: t(language, "There is no incident #{id}.", **v),
-        "already_retracted": lambda: t(language, "Incident #{id} was already withdrawn.", **v),
-        "already_merged": lambda: t(
-            language, "Incident #{id} was already merged into another.", **v
-        ),
-        "already_hidden": lambda: t(
-            language, "Incident #{id} was already withdrawn or merged.", **v
-        ),
-        "already_reported": lambda: t(
-            language, "You already reported incident #{id}; thank you.", **v
-        ),
-        "too_many_reports": lambda: t(
-            language, "You can report at most {limit} problems an hour; please wait.", **v
-        ),
-        "merge_self": lambda: t(language, "An incident cannot be the same as itself."),
-        "not_merged": lambda: t(language, "Incident #{id} is not merged with another.", **v),
-        "bad_wait": lambda: t(language, "Choose one of: {choices} hours.", **v),
-        "same_form": lambda: t(language, "Reply with the incident's number, e.g. #42."),
-        "not_reviewer": lambda: t(language, "Only reviewers can do this."),
-        "expired_question": lambda: t(
-            language, "That question has expired; press the button again."
-        ),
-    }
-    text = texts.get(exc.code)
-    return text() if text is not None else exc.code
-
-
-def _answer_refusals(language: str | None, v: dict[str, Any]) -> dict[str, Callable[[], str]]:
-    """The refusals of a reviewer's typed answer (toll, place)."""
-    return {
-        "too_long": lambda: t(
-            language, "That is too long ({length} characters; at most {limit} here).", **v
-        ),
-        "markup": lambda: t(language, "Please write plain text, without < > or &."),
-        "toll_form": lambda: t(
-            language,
-            "Please give killed, injured and who said so, e.g. 3 5 Health ministry.",
-        ),
-        "toll_range": lambda: t(
-            language, "Each figure must be a whole number from 0 to {limit}.", **v
-        ),
-        "place_form": lambda: t(language, "Please give a place name, or 'lat,lon name'."),
-        "place_name": lambda: t(
-            language, "A place name needs letters and at most {limit} characters.", **v
-        ),
-        "bad_point": lambda: t(
-            language,
-            "Those coordinates are not a place on Earth (latitude -90 to 90, "
-            "longitude -180 to 180).",
-        ),
-        "unknown_place": lambda: (
-            t(
-                language,
-                "I don't know a place called {name}. Did you mean: {suggestions}? You can also "
-                "reply 'lat,lon name' or share a location.",
-                **v,
-            )
-            if v.get("suggestions")
-            else t(
-                language,
-                "I don't know a place called {name}. Reply 'lat,lon name' or share a location.",
-                name=v.get("name", ""),
-            )
-        ),
-    }
+    """A refused decision or answer, said plainly (nothing was changed): the service's template
+    in ``language``; what the reviewer typed is shown as typed, isolated (numbers as they are)."""
+    values: dict[str, object] = {}
+    for key, value in exc.values.items():
+        if key == "suggestions" and isinstance(value, list | tuple):
+            values[key] = join_names(language, [names.place(language, str(v)) for v in value])
+        elif isinstance(value, str):
+            values[key] = isolate(language, value)
+        else:  # incident numbers and limits
+            values[key] = value
+    return t(language, exc.template, **values)
 
 
 def _decision_text(language: str | None, verb: str, decision: Decision) -> str:
@@ -143,7 +84,7 @@ def _decision_text(language: str | None, verb: str, decision: Decision) -> str:
             language,
             "📍 #{id} moved to {place}.",
             id=incident_id,
-            place=decision.incident.location.name,
+            place=names.place(language, decision.incident.location.name),
         ),
         "same": t(language, "🔗 Merged into #{id}.", id=incident_id),
         "split": t(language, "✂️ #{id} split off again.", id=incident_id),
@@ -183,11 +124,11 @@ class ReviewHandlers:
             ("review_settings", self.cmd_settings),
         ):
             application.add_handler(
-                CommandHandler(name, safe(callback), filters=filters.UpdateType.MESSAGE)
+                CommandHandler(name, self.kit.safe(callback), filters=filters.UpdateType.MESSAGE)
             )
         application.add_handler(
             CallbackQueryHandler(
-                safe(self.on_button),
+                self.kit.safe(self.on_button),
                 pattern=callbacks.matching(
                     ReviewAction, ReviewQueuePage, ReportProblem, ReviewSettingChoice
                 ),
@@ -199,7 +140,7 @@ class ReviewHandlers:
                 & _QuestionReply()
                 & (filters.TEXT | filters.LOCATION | filters.VENUE)
                 & ~filters.COMMAND,
-                safe(self.on_answer),
+                self.kit.safe(self.on_answer),
             )
         )
 
@@ -226,7 +167,7 @@ class ReviewHandlers:
         if update.callback_query is not None:
             await answer(update.callback_query, text[:190], alert=True)
         else:
-            await send(update, esc(text))
+            await send(update, esc(text), lang=language)
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -244,6 +185,7 @@ class ReviewHandlers:
             update,
             render_review.review_page_message(page, language),
             render_review.review_page_buttons(page, language),
+            lang=language,
         )
 
     async def cmd_settings(self, update: Update, context: Context) -> None:
@@ -262,6 +204,7 @@ class ReviewHandlers:
             update,
             render_review.settings_message(settings, language),
             render_review.settings_buttons(settings, language, in_group=in_group),
+            lang=language,
         )
 
     # -- buttons -------------------------------------------------------------------------------
@@ -329,6 +272,7 @@ class ReviewHandlers:
             update,
             render_review.review_card(payload),
             render_review.review_buttons(incident_id, language),
+            lang=language,
         )
 
     async def _done(self, update: Update, language: str, verb: str, decision: Decision) -> None:
@@ -341,7 +285,7 @@ class ReviewHandlers:
                     await query.edit_message_reply_markup(reply_markup=None)
                 except TelegramError:
                     logger.debug("could not remove the review buttons")
-        await send(update, esc(text) + f"\n/incident {decision.incident.id}")
+        await send(update, esc(text) + f"\n/incident {decision.incident.id}", lang=language)
 
     async def _ask(self, update: Update, language: str, verb: str, incident: Incident) -> None:
         chat = update.effective_chat
@@ -425,6 +369,7 @@ class ReviewHandlers:
         await send(
             update,
             esc(_decision_text(language, verb, decision)) + f"\n/incident {decision.incident.id}",
+            lang=language,
         )
 
     async def _apply_answer(

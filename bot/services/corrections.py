@@ -178,7 +178,9 @@ class CorrectionService:
         in_country = [e for e in entries if e.country == country] or entries
         if not in_country:
             names = [s.label for s in resolution.suggestions][:5]
-            raise ReviewRefused("unknown_place", name=answer.name, suggestions=", ".join(names))
+            if not names:
+                raise ReviewRefused("unknown_place_only", name=answer.name)
+            raise ReviewRefused("unknown_place", name=answer.name, suggestions=names)
         entry = in_country[0]
         location = Location(
             name=entry.name,

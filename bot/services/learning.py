@@ -32,7 +32,7 @@ from bot.extract.local_places import (
 )
 from bot.extract.normalize import match_key
 from bot.ports import Clock
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from bot.services.live_learning import LiveActors, LivePlaces
 from bot.services.lookup import PlaceEntry
 from storage.base import DuplicatePlaceError, Storage
@@ -52,16 +52,20 @@ PLACE_ALIAS_POPULATION = 5_000
 _MARKUP = re.compile(r"[<>]|&#?\w+;|https?:|www\.|`|\]\(", re.IGNORECASE)
 _SLUG = re.compile(r"[^a-z0-9]+")
 
+UNKNOWN_COUNTRY = N_(
+    "I don't know the country {country}; use its two-letter code, such as IQ or SY."
+)
+
 Apply = Callable[[Gazetteer, ActorRegistry], None]
 
 
 class LearningError(UserError):
-    """A refusal with a reason code and values, so a handler can say it in the chat's language."""
+    """A refusal: a reason code, and the English ``template`` (marked with ``N_``) with its
+    ``values``, so a handler can say it in the chat's language (``UserError``'s convention)."""
 
-    def __init__(self, code: str, message: str, **values: object) -> None:
-        super().__init__(message.format(**values))
+    def __init__(self, code: str, template: str, **values: object) -> None:
+        super().__init__(template, values=values)
         self.code = code
-        self.values = values
 
 
 def clean_name(text: str) -> str:
@@ -69,18 +73,18 @@ def clean_name(text: str) -> str:
     cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
     cleaned = cleaned.strip("\"'“”«»")
     if not cleaned:
-        raise LearningError("empty", "The name is empty.")
+        raise LearningError("empty", N_("The name is empty."))
     if len(cleaned) > MAX_NAME_CHARS:
         raise LearningError(
             "too_long",
-            "That name is too long ({length} characters; at most {limit}).",
+            N_("That name is too long ({length} characters; at most {limit})."),
             length=len(cleaned),
             limit=MAX_NAME_CHARS,
         )
     if _MARKUP.search(cleaned):
-        raise LearningError("markup", "A name cannot contain HTML, links or markup.")
+        raise LearningError("markup", N_("A name cannot contain HTML, links or markup."))
     if not any(ch.isalpha() for ch in cleaned) or not match_key(cleaned):
-        raise LearningError("no_letters", "A name needs letters.")
+        raise LearningError("no_letters", N_("A name needs letters."))
     return cleaned
 
 
@@ -89,8 +93,10 @@ def check_coordinates(lat: float, lon: float) -> None:
     if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
         raise LearningError(
             "bad_coordinates",
-            "Coordinates are latitude,longitude in degrees: latitude from -90 to 90, "
-            "longitude from -180 to 180.",
+            N_(
+                "Coordinates are latitude,longitude in degrees: latitude from -90 to 90, "
+                "longitude from -180 to 180."
+            ),
         )
 
 
@@ -223,7 +229,7 @@ class LearningService:
         except DuplicatePlaceError:
             raise LearningError(
                 "duplicate_place",
-                "{name} is already a local place in {country}.",
+                N_("{name} is already a local place in {country}."),
                 name=place.name,
                 country=place.country,
             ) from None
@@ -248,7 +254,7 @@ class LearningService:
             if owners := self._actors.lookup(candidate):
                 raise LearningError(
                     "actor_name",
-                    "{name} is a name of {actor}, not a place.",
+                    N_("{name} is a name of {actor}, not a place."),
                     name=candidate,
                     actor=owners[0].name,
                 )
@@ -259,8 +265,10 @@ class LearningService:
         if not nearby:
             raise LearningError(
                 "not_on_land",
-                "No known town lies within {km} km of {lat},{lon}: is that point on land? "
-                "Latitude comes first.",
+                N_(
+                    "No known town lies within {km} km of {lat},{lon}: is that point on land? "
+                    "Latitude comes first."
+                ),
                 km=int(LAND_RADIUS_KM),
                 lat=round(lat, 5),
                 lon=round(lon, 5),
@@ -286,13 +294,13 @@ class LearningService:
         if self._locator.country_entry(code) is None:
             raise LearningError(
                 "unknown_country",
-                "I don't know the country {country}; use its two-letter code, such as IQ or SY.",
+                UNKNOWN_COUNTRY,
                 country=given.strip()[:10],
             )
         if all(n.entry.country != code for n in nearby):
             raise LearningError(
                 "wrong_country",
-                "{lat},{lon} is not in or near {country}: the nearest towns are in {nearest}.",
+                N_("{lat},{lon} is not in or near {country}: the nearest towns are in {nearest}."),
                 lat=round(lat, 5),
                 lon=round(lon, 5),
                 country=code,
@@ -308,7 +316,7 @@ class LearningService:
             if not found:
                 raise LearningError(
                     "unknown_admin1",
-                    "I don't know a governorate or province called {admin1} in {country}.",
+                    N_("I don't know a governorate or province called {admin1} in {country}."),
                     admin1=given.strip()[:MAX_NAME_CHARS],
                     country=country,
                 )
@@ -321,9 +329,10 @@ class LearningService:
     def _refuse_common(self, name: str) -> None:
         if self._locator.is_common_word(name):
             raise LearningError(
-                "too_common", "{name} is a common word; running text uses it for other things.",
+                "too_common",
+                N_("{name} is a common word; running text uses it for other things."),
                 name=name,
-            )  # fmt: skip
+            )
 
     def _refuse_known(self, name: str, country: str, lat: float, lon: float) -> None:
         """LearningError when the gazetteer already has this name at this point, or a big
@@ -334,7 +343,7 @@ class LearningService:
             if entry.kind == "place" and entry.population >= BIG_NAMESAKE_POPULATION:
                 raise LearningError(
                     "namesake",
-                    "{name} is already {where}; give the other place a longer name.",
+                    N_("{name} is already {where}; give the other place a longer name."),
                     name=name,
                     where=", ".join(x for x in (entry.name, entry.admin1, entry.country) if x),
                 )
@@ -343,7 +352,7 @@ class LearningService:
             ):
                 raise LearningError(
                     "known_place",
-                    "{name} is already in the gazetteer ({where}); nothing to learn.",
+                    N_("{name} is already in the gazetteer ({where}); nothing to learn."),
                     name=name,
                     where=", ".join(x for x in (entry.name, entry.admin1, entry.country) if x),
                 )
@@ -379,7 +388,7 @@ class LearningService:
         await self.refresh()
         text = " ".join(query.split())[:MAX_NAME_CHARS]
         if not text:
-            raise LearningError("empty", "The name is empty.")
+            raise LearningError("empty", N_("The name is empty."))
         registry = self._actors
         exact = registry.get(text)
         if exact is not None:
@@ -390,14 +399,14 @@ class LearningService:
         if found:
             raise LearningError(
                 "ambiguous_actor",
-                "{actor} could mean several factions ({ids}); give the id instead.",
+                N_("{actor} could mean several factions ({ids}); give the id instead."),
                 actor=text,
                 ids=", ".join(a.id for a in found[:5]),
             )
         close = ", ".join(a.name for a in registry.suggest(text, limit=3))
         raise LearningError(
             "unknown_actor",
-            "I don't know the faction {actor}. Close names: {close}.",
+            N_("I don't know the faction {actor}. Close names: {close}."),
             actor=text,
             close=close or "-",
         )
@@ -414,12 +423,15 @@ class LearningService:
             actor.name
         ):
             raise LearningError(
-                "alias_known", "{alias} already names {actor}.", alias=cleaned, actor=actor.name
+                "alias_known",
+                N_("{alias} already names {actor}."),
+                alias=cleaned,
+                actor=actor.name,
             )
         if owners:
             raise LearningError(
                 "alias_taken",
-                "{alias} already names another faction: {other}.",
+                N_("{alias} already names another faction: {other}."),
                 alias=cleaned,
                 other=owners[0].name,
             )
@@ -433,7 +445,10 @@ class LearningService:
         )
         if not await self._storage.learning.add_actor_alias(actor, record):
             raise LearningError(
-                "alias_known", "{alias} already names {actor}.", alias=cleaned, actor=actor.name
+                "alias_known",
+                N_("{alias} already names {actor}."),
+                alias=cleaned,
+                actor=actor.name,
             )
         await self.changed()
         return actor, cleaned
@@ -450,7 +465,7 @@ class LearningService:
         if not removed:
             raise LearningError(
                 "not_taught",
-                "No admin added the name {alias}; names from the registry file stay.",
+                N_("No admin added the name {alias}; names from the registry file stay."),
                 alias=" ".join(alias.split())[:MAX_NAME_CHARS],
             )
         await self.changed()
@@ -463,14 +478,14 @@ class LearningService:
         if len(letters) < MIN_ALIAS_LETTERS and not alias.isupper():
             raise LearningError(
                 "too_short",
-                "A name this short must be an acronym in capitals, such as KH.",
+                N_("A name this short must be an acronym in capitals, such as KH."),
             )
         for entry in self._base_gazetteer.lookup(alias):
             place_like = entry.kind != "place" or entry.population >= PLACE_ALIAS_POPULATION
             if place_like and match_key(entry.name) == match_key(alias):
                 raise LearningError(
                     "place_name",
-                    "{alias} is a place ({where}); it cannot name a faction.",
+                    N_("{alias} is a place ({where}); it cannot name a faction."),
                     alias=alias,
                     where=", ".join(x for x in (entry.name, entry.country) if x),
                 )
@@ -486,7 +501,7 @@ class LearningService:
         except ValueError:
             raise LearningError(
                 "bad_actor_type",
-                "Unknown actor type {type}; use one of: {types}.",
+                N_("Unknown actor type {type}; use one of: {types}."),
                 type=actor_type.strip()[:40],
                 types=", ".join(t.value for t in ActorType),
             ) from None
@@ -494,14 +509,17 @@ class LearningService:
         if code is not None and self._locator.country_entry(code) is None:
             raise LearningError(
                 "unknown_country",
-                "I don't know the country {country}; use its two-letter code, such as IQ or SY.",
+                UNKNOWN_COUNTRY,
                 country=country.strip()[:10] if country else "",
             )
         await self.refresh()
         taken = self._actors.lookup(cleaned)
         if taken:
             raise LearningError(
-                "actor_exists", "{name} already exists: {actor}.", name=cleaned, actor=taken[0].id
+                "actor_exists",
+                N_("{name} already exists: {actor}."),
+                name=cleaned,
+                actor=taken[0].id,
             )
         slug = _SLUG.sub("-", match_key(cleaned).lower()).strip("-")[:40] or uuid.uuid4().hex[:8]
         actor = ActorRef(id=f"local-{slug}", name=cleaned, type=kind, country=code)

@@ -61,12 +61,18 @@ async def export_places(learning: LearningService, now: dt.datetime) -> dict[str
 
 def _entries(document: Any) -> list[Any]:
     if not isinstance(document, dict) or document.get("format") != PLACES_FORMAT:
-        raise UserError(f'not a Sitrep places file (expected "format": "{PLACES_FORMAT}")')
+        raise UserError(
+            'not a Sitrep places file (expected "format": "{format}")',
+            values={"format": PLACES_FORMAT},
+        )
     places = document.get("places")
     if not isinstance(places, list):
         raise UserError('a places file needs a "places" list')
     if len(places) > MAX_PLACES_PER_FILE:
-        raise UserError(f"too many places in one file ({len(places)}; at most 10,000)")
+        raise UserError(
+            "too many places in one file ({count}; at most {limit})",
+            values={"count": len(places), "limit": f"{MAX_PLACES_PER_FILE:,}"},
+        )
     return places
 
 

@@ -47,7 +47,7 @@ from bot.domain.review import (
 )
 from bot.ports import Clock, PlaceLearner
 from bot.services.alerts import AlertPlanner
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from bot.services.outbox import Outbox
 from storage.base import Storage
 
@@ -63,13 +63,58 @@ CONFIRMED_REASON = "confirmed by a reviewer"
 MAX_REASON_CHARS = 300
 
 
+# What each refusal says (English templates, translated where the chat's language is known).
+REFUSALS: dict[str, str] = {
+    "no_incident": N_("There is no incident #{id}."),
+    "already_retracted": N_("Incident #{id} was already withdrawn."),
+    "already_merged": N_("Incident #{id} was already merged into another."),
+    "already_hidden": N_("Incident #{id} was already withdrawn or merged."),
+    "already_reported": N_("You already reported incident #{id}; thank you."),
+    "too_many_reports": N_("You can report at most {limit} problems an hour; please wait."),
+    "merge_self": N_("An incident cannot be the same as itself."),
+    "not_merged": N_("Incident #{id} is not merged with another."),
+    "bad_wait": N_("Choose one of: {choices} hours."),
+    "same_form": N_("Reply with the incident's number, e.g. #42."),
+    "not_reviewer": N_("Only reviewers can do this."),
+    "expired_question": N_("That question has expired; press the button again."),
+    "too_long": N_("That is too long ({length} characters; at most {limit} here)."),
+    "markup": N_("Please write plain text, without < > or &."),
+    "toll_form": N_("Please give killed, injured and who said so, e.g. 3 5 Health ministry."),
+    "toll_range": N_("Each figure must be a whole number from 0 to {limit}."),
+    "place_form": N_("Please give a place name, or 'lat,lon name'."),
+    "place_name": N_("A place name needs letters and at most {limit} characters."),
+    "bad_point": N_(
+        "Those coordinates are not a place on Earth (latitude -90 to 90, longitude -180 to 180)."
+    ),
+    "unknown_place": N_(
+        "I don't know a place called {name}. Did you mean: {suggestions}? You can also reply "
+        "'lat,lon name' or share a location."
+    ),
+    "unknown_place_only": N_(
+        "I don't know a place called {name}. Reply 'lat,lon name' or share a location."
+    ),
+}
+UNKNOWN_REFUSAL = N_("That could not be done; nothing was changed.")
+
+
 class ReviewRefused(Exception):
-    """A decision that cannot be taken; ``code`` names the reason, ``values`` fill its text."""
+    """A decision that cannot be taken; ``code`` names the reason, ``template`` is what to say
+    (English, from ``REFUSALS``) and ``values`` fill it (the chat's language is the handlers')."""
 
     def __init__(self, code: str, **values: Any) -> None:
         super().__init__(code)
         self.code = code
         self.values = values
+
+    @property
+    def template(self) -> str:
+        """The English text for ``code`` with its ``{placeholders}``."""
+        return REFUSALS.get(self.code, UNKNOWN_REFUSAL)
+
+    @property
+    def message(self) -> str:
+        """The English text filled in (logs, the CLI)."""
+        return self.template.format(**self.values)
 
 
 @dataclass(frozen=True)

@@ -187,3 +187,18 @@ def test_no_message_is_built_with_an_f_string() -> None:
         if isinstance(argument, ast.JoinedStr | ast.BinOp)
     ]
     assert built == []
+
+
+def test_every_literal_message_is_extracted() -> None:
+    """A ``t(lang, "...")`` written inside an f-string's braces is invisible to the extractor
+    (it skips the whole f-string): its text would never reach the catalogue."""
+    ids = extracted_ids()
+    missed = [
+        f"{path}:{line} {argument.value!r}"
+        for path, line, argument in _message_arguments()
+        if isinstance(argument, ast.Constant)
+        and isinstance(argument.value, str)
+        and argument.value
+        and argument.value not in ids
+    ]
+    assert missed == []

@@ -49,38 +49,58 @@ class TestSplitQuoted:
         assert split_quoted("KSS alias") is None
 
 
-def _refusal_codes() -> set[str]:
-    """Every reason code ``bot.services.learning`` can refuse with (read from its source)."""
+def _refusals() -> list[ast.Call]:
+    """Every ``LearningError(...)`` raised in ``bot.services.learning`` (read from its source)."""
     tree = ast.parse(Path(learning_module.__file__).read_text(encoding="utf-8"))
-    return {
-        node.args[0].value
+    return [
+        node
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id == "LearningError"
-        and node.args
+    ]
+
+
+def _is_marked(node: ast.expr) -> bool:
+    """``N_("...")``, or a module constant defined as ``N_("...")``."""
+    if isinstance(node, ast.Name):
+        source = Path(learning_module.__file__).read_text(encoding="utf-8")
+        return f"\n{node.id} = N_(" in source
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "N_"
         and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-    }
+    )
 
 
 class TestRefusals:
-    def test_every_reason_has_its_own_sentence(self) -> None:
-        codes = _refusal_codes()
+    def test_every_refusal_is_a_marked_template(self) -> None:
+        calls = _refusals()
+        codes = {c.args[0].value for c in calls if isinstance(c.args[0], ast.Constant)}
         assert {"empty", "not_on_land", "alias_taken", "actor_exists"} <= codes
-        fallback = refusal("en", LearningError("no-such-code", "x"))
-        values = {
-            "length": 1, "limit": 2, "km": 3, "lat": 4, "lon": 5, "country": "IQ",
-            "nearest": "SY", "admin1": "A", "name": "N", "where": "W", "actor": "B",
-            "ids": "i", "close": "c", "alias": "a", "other": "o", "type": "t", "types": "T",
-        }  # fmt: skip
-        for code in codes:
-            said = refusal("en", LearningError(code, "x", **values))
-            assert said != fallback, code
+        unmarked = [c.lineno for c in calls if len(c.args) < 2 or not _is_marked(c.args[1])]
+        assert unmarked == []
+
+    def test_a_refusal_is_said_in_the_chats_language(self) -> None:
+        exc = LearningError(
+            "alias_taken",
+            "{alias} already names another faction: {other}.",
+            alias="KSS",
+            other="Asaib Ahl al-Haq",
+        )
+        assert refusal("en", exc) == "KSS already names another faction: Asaib Ahl al-Haq."
+        arabic = refusal("ar", exc)
+        assert arabic.startswith("\u2068KSS\u2069 اسم لجهة أخرى")  # typed name, isolated
+        assert "عصائب أهل الحق" in arabic  # the faction in its Arabic form
+        assert "Asaib" not in arabic
 
     def test_values_are_escaped(self) -> None:
-        said = refusal("en", LearningError("alias_known", "x", alias="<b>x</b>", actor="A&B"))
-        assert said == "&lt;b&gt;x&lt;/b&gt; already names A&amp;B."
+        exc = LearningError(
+            "alias_known", "{alias} already names {actor}.", alias="<b>x</b>", actor="A&B"
+        )
+        assert refusal("en", exc) == "&lt;b&gt;x&lt;/b&gt; already names A&amp;B."
+        assert "&lt;b&gt;x&lt;/b&gt;" in refusal("ar", exc)
 
 
 def test_single_quotes_belong_to_the_name() -> None:

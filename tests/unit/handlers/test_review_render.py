@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -23,7 +25,7 @@ from bot.domain import (
     SourceRef,
     SubEventType,
 )
-from bot.services.review import ReviewRefused
+from bot.services.review import REFUSALS, ReviewRefused
 from handlers import callbacks, render_review
 from handlers.outbox_render import outbox_buttons, render_outbox
 from handlers.review import _is_question_reply, refusal_text
@@ -157,14 +159,38 @@ class TestTexts:
         assert "2026-03-01 12:00 UTC · Rana &lt;admin&gt;: toll corrected" in text
         assert "&lt;b&gt;ministry&lt;/b&gt;" in text
         assert render_review.with_report_button(None, merged, "en") is None
+        arabic = render_review.with_review_history(merged, [revision], "RECORD", "ar")
+        assert "صُحّحت الحصيلة: 3 قتلى، 0 جرحى" in arabic
+        assert "\u2068Rana &lt;admin&gt;\u2069" in arabic
+        assert "toll corrected" not in arabic
+        assert "UTC" not in arabic
 
     def test_refusals_fill_only_their_own_values(self) -> None:
         assert refusal_text("en", ReviewRefused("markup")) == (
             "Please write plain text, without < > or &."
         )
-        text = refusal_text("en", ReviewRefused("unknown_place", name="Qq", suggestions=""))
-        assert text.startswith("I don't know a place called Qq.")
-        assert refusal_text("en", ReviewRefused("something-new")) == "something-new"
+        text = refusal_text("en", ReviewRefused("unknown_place_only", name="Qq"))
+        assert text == "I don't know a place called Qq. Reply 'lat,lon name' or share a location."
+        # A code without a text of its own still says something, never the code.
+        assert refusal_text("en", ReviewRefused("something-new")) == (
+            "That could not be done; nothing was changed."
+        )
+
+    def test_every_refusal_code_the_services_raise_has_its_text(self) -> None:
+        root = Path(__file__).resolve().parents[3]
+        raised = set()
+        for path in [root / "bot/services/review.py", root / "bot/services/corrections.py"]:
+            raised |= set(re.findall(r'ReviewRefused\(\s*"([a-z_]+)"', path.read_text("utf-8")))
+        assert len(raised) > 15
+        assert raised - set(REFUSALS) == set()
+
+    def test_refusals_in_arabic_isolate_what_was_typed(self) -> None:
+        said = refusal_text(
+            "ar", ReviewRefused("unknown_place", name="Qq", suggestions=["Basra", "Baqubah"])
+        )
+        assert said.startswith("لا أعرف مكاناً باسم \u2068Qq\u2069.")
+        assert "البصرة" in said  # the suggestions in their Arabic form
+        assert refusal_text("ar", ReviewRefused("not_reviewer")) == "هذا متاح للمراجعين فقط."
 
 
 class TestQuestionFilter:
