@@ -138,6 +138,27 @@ async def ingest(api: FakeBotAPI, report: str) -> None:
     )
 
 
+async def settings_history_and_refusals(api: FakeBotAPI, card: SentMessage) -> None:
+    """After the decision: an empty queue, a settings change, the history, a non-reviewer."""
+    waiting = await say(api, "/review", ADMIN_ID)
+    assert waiting.text == "لا شيء ينتظر المراجعة."
+    settings = await say(api, "/review_settings", ADMIN_ID)
+    assert "مَن يراجع: المشرفون، كلٌّ في محادثة خاصة" in settings.text
+    assert all(_ARABIC.search(label) for label, _ in settings.buttons)
+    saved = await press(api, settings, settings.buttons[-1][1], ADMIN_ID)
+    assert saved == "تم الحفظ."
+    await api.wait_for(lambda: bool(settings.edits), what="the settings edited")
+    assert "أقصى مدة انتظار" in settings.edits[-1]
+    record = await say(api, "/incident 1", ADMIN_ID)
+    assert "صُحّحت الحصيلة: 3 قتلى، 5 جرحى" in record.text
+    assert "تأكدت" in record.text
+    # A user who is not a reviewer is refused in their language.
+    refused_user = await press(api, card, "rv:ok:1", AR_USER)
+    assert refused_user == "هذا متاح للمراجعين فقط."
+    denied = await say(api, "/review", AR_USER)
+    assert denied.text.endswith("هذا متاح للمراجعين فقط.")
+
+
 class TestArabicReviewer:
     async def test_an_arabic_admin_reviews_an_incident_in_arabic(
         self, api: FakeBotAPI, bot: RunningBot
@@ -192,23 +213,7 @@ class TestArabicReviewer:
         again = await press(api, card, "rv:split:1", ADMIN_ID)
         assert again == "الحادثة رقم 1 ليست مدموجة مع أخرى."
 
-        waiting = await say(api, "/review", ADMIN_ID)
-        assert waiting.text == "لا شيء ينتظر المراجعة."
-        settings = await say(api, "/review_settings", ADMIN_ID)
-        assert "مَن يراجع: المشرفون، كلٌّ في محادثة خاصة" in settings.text
-        assert all(_ARABIC.search(label) for label, _ in settings.buttons)
-        saved = await press(api, settings, settings.buttons[-1][1], ADMIN_ID)
-        assert saved == "تم الحفظ."
-        await api.wait_for(lambda: bool(settings.edits), what="the settings edited")
-        assert "أقصى مدة انتظار" in settings.edits[-1]
-        record = await say(api, "/incident 1", ADMIN_ID)
-        assert "صُحّحت الحصيلة: 3 قتلى، 5 جرحى" in record.text
-        assert "تأكدت" in record.text
-        # A user who is not a reviewer is refused in their language.
-        refused_user = await press(api, card, "rv:ok:1", AR_USER)
-        assert refused_user == "هذا متاح للمراجعين فقط."
-        denied = await say(api, "/review", AR_USER)
-        assert denied.text.endswith("هذا متاح للمراجعين فقط.")
+        await settings_history_and_refusals(api, card)
         await api.wait_idle()
 
         shown = everything_shown_to(api, ADMIN_ID) + everything_shown_to(api, AR_USER)
