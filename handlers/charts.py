@@ -32,6 +32,7 @@ FONT = "DejaVu Sans"  # bundled with matplotlib; has Arabic glyphs
 CURRENT_COLOURS = ("#1f4e79", "#b03a2e")  # incidents, killed
 PREVIOUS_COLOUR = "#c8c8c8"
 _MAX_TICKS = 7
+_AXIS_CHARACTERS = 72  # characters of tick labels the x axis holds at its label size
 # Bidi controls that help Telegram's clients but have no glyph in the font (LRM/RLM, embeddings,
 # isolates); matplotlib works out the direction itself.
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
@@ -125,6 +126,15 @@ def stats_chart_texts(series: StatsSeries, lang: str | None) -> ChartTexts:
         title=names.label(lang, series.title),
         period=names.period(lang, series.period.label),
     )
+
+
+def shown_ticks(labels: Sequence[str]) -> list[int]:
+    """Which labels the x axis shows: evenly spaced, fewer when they are long
+    ("كانون الأول 2021"), so neighbours never overlap."""
+    longest = max((len(label) for label in labels), default=1)
+    most = max(2, min(_MAX_TICKS, _AXIS_CHARACTERS // (longest + 2)))
+    step = max(1, -(-len(labels) // most))
+    return list(range(0, len(labels), step))
 
 
 def _tick_labels(points: Sequence[SeriesPoint], bucket: Bucket, texts: ChartTexts) -> list[str]:
@@ -225,8 +235,7 @@ def render_stats_chart(series: StatsSeries, texts: ChartTexts | None = None) -> 
     if words.right_to_left:
         bottom.invert_xaxis()  # once: the two panels share the x axis
     ticks = _tick_labels(series.current, series.bucket, words)
-    step = max(1, -(-len(ticks) // _MAX_TICKS))
-    shown = list(range(0, len(ticks), step))
+    shown = shown_ticks(ticks)
     bottom.set_xticks(shown, [chart_label(ticks[i]) for i in shown])
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)

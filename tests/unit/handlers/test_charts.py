@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 
 import numpy as np
 import pytest
@@ -13,7 +14,13 @@ from PIL import Image, ImageStat
 
 from bot.domain.views import Period
 from bot.domain.visuals import Bucket, SeriesPoint, StatsSeries
-from handlers.charts import CURRENT_COLOURS, ChartTexts, chart_label, render_stats_chart
+from handlers.charts import (
+    CURRENT_COLOURS,
+    ChartTexts,
+    chart_label,
+    render_stats_chart,
+    shown_ticks,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -147,3 +154,23 @@ class TestLabels:
         assert [g.glyph_index for g in glyphs] != isolated
         # Visual order: the last letter of the word is drawn first, at the left.
         assert glyphs[0].char == label[-1]
+
+
+class TestTickSpacing:
+    """Month labels along the x axis never crowd each other, whatever their language."""
+
+    def test_short_labels_keep_up_to_seven_ticks(self) -> None:
+        labels = [f"Mon {year}" for year in range(2000, 2060)]
+        shown = shown_ticks(labels)
+        assert 5 <= len(shown) <= 7
+        assert shown[0] == 0
+
+    def test_long_labels_get_fewer_ticks(self) -> None:
+        labels = [f"كانون الأول {year}" for year in range(2000, 2060)]
+        shown = shown_ticks(labels)
+        assert 2 <= len(shown) <= 4
+        spacing = {b - a for a, b in itertools.pairwise(shown)}
+        assert len(spacing) == 1  # evenly spaced
+
+    def test_few_labels_are_all_shown(self) -> None:
+        assert shown_ticks(["Jan", "Feb", "Mar"]) == [0, 1, 2]
