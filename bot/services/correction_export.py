@@ -30,6 +30,7 @@ CSV_COLUMNS = (
     "revision",
     "subject",
     "note",
+    "reason",
     "changes",
     "original",
     "current",
@@ -105,11 +106,12 @@ class CorrectionExport:
             "format": FORMAT,
             "kind": "incident_revision",
             "at": revision.changed_at.isoformat(),
-            "by": None,  # who: the review branch's column, joined in at merge time
+            "by": revision.changed_by,  # the reviewer's Telegram user id (None: not recorded)
             "incident_id": revision.incident_id,
             "revision": revision.revision,
             "subject": None,
             "note": revision.note,
+            "reason": revision.reason,  # why, as the reviewer gave it (a toll's source, ...)
             "changes": to_jsonable_python(revision.changes, fallback=str),
             "original": original,
             "current": snapshot(incident) if incident is not None else None,
@@ -132,6 +134,7 @@ class CorrectionExport:
             "revision": None,
             "subject": place.name,
             "note": place.note,
+            "reason": "",
             "changes": {
                 "place": {"old": None, "new": place.model_dump(mode="json", include=_PLACE_FIELDS)}
             },
@@ -152,6 +155,7 @@ def _alias_row(record: ActorAliasRecord) -> dict[str, Any]:
         "revision": None,
         "subject": record.alias,
         "note": record.note,
+        "reason": "",
         "changes": {
             "alias": {"old": None, "new": {"actor_id": record.actor_id, "alias": record.alias}}
         },

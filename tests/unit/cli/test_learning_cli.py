@@ -90,6 +90,7 @@ def teach(path: Path) -> None:
                 IncidentRevision(
                     incident_id=incident.id, revision=2, changed_at=NOW,
                     changes={"killed": {"old": "4", "new": "2"}}, note="admin: police said 2",
+                    changed_by=900, reason="Basra police",
                 ),
             )  # fmt: skip
         finally:
@@ -162,6 +163,7 @@ class TestCorrectionsExport:
         assert revision["current"]["killed"] == "2"
         assert revision["original"]["location"] == "Basra"
         assert revision["note"] == "admin: police said 2"
+        assert (revision["by"], revision["reason"]) == (900, "Basra police")  # who and why
         place = rows[1]
         assert place["subject"] == "Tell Qasrawi"
         assert place["by"] == 900

@@ -64,8 +64,8 @@ class TestCsv:
     def test_formulas_in_peoples_text_are_made_inert(self) -> None:
         row = {
             "kind": "local_place", "at": None, "by": 900, "incident_id": None, "revision": None,
-            "subject": "=HYPERLINK(\"x\")", "note": "-12", "changes": {"a": 1}, "original": None,
-            "current": None, "source_report_id": None, "source_url": None,
+            "subject": "=HYPERLINK(\"x\")", "note": "-12", "reason": "", "changes": {"a": 1},
+            "original": None, "current": None, "source_report_id": None, "source_url": None,
         }  # fmt: skip
         handle = io.StringIO()
         assert write_csv([row], handle) == 1
