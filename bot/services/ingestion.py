@@ -20,12 +20,20 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic_core import to_jsonable_python
 
 from bot.config import Settings
-from bot.domain import DatePrecision, Incident, IncidentRevision, Report, SourceRef
+from bot.domain import (
+    CasualtyCount,
+    DatePrecision,
+    Incident,
+    IncidentRevision,
+    Report,
+    SourceRef,
+)
 from bot.domain.views import IngestOutcome
 from bot.ingest.text import make_report
 from bot.ports import Clock, Extractor
@@ -64,6 +72,31 @@ class MergeOutcome(Protocol):
     def note(self) -> str:
         """Human text such as "death toll rose from 20 to 30 (AFP)"."""
         ...
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A merge outcome with the fields people corrected put back (see ``_keep_corrections``)."""
+
+    incident: Incident
+    changed: bool
+    toll_changed: bool
+    changes: Mapping[str, Any]
+    note: str
+
+
+# Fields a reviewer's correction sets, with the incident fields each one covers.
+_CORRECTED_FIELDS: dict[str, tuple[str, ...]] = {
+    "location": ("location",),
+    "date": ("date", "date_precision", "date_end"),
+    "killed": ("killed",),
+    "injured": ("injured",),
+}
+
+
+def _rose(before: CasualtyCount, after: CasualtyCount) -> bool:
+    """A later report's higher figure: a rising toll still updates a corrected one."""
+    return before.min is not None and after.min is not None and after.min > before.min
 
 
 MatchFn = Callable[[Incident, Sequence[Incident]], "Incident | None"]
@@ -213,6 +246,33 @@ class IngestService:
             await self._storage.meta.set(META_LAST_INGEST, now.isoformat())
         return outcome
 
+    async def _keep_corrections(self, match: Incident, result: MergeOutcome) -> MergeOutcome:
+        """A later report does not undo what a person corrected: a reviewer's place or date
+        stands, and so does their toll unless the report raises it (a rising toll)."""
+        if match.id is None or not (set(result.changes) & set(_CORRECTED_FIELDS)):
+            return result
+        revisions = await self._storage.incidents.revisions(match.id)
+        corrected = {key for r in revisions if r.changed_by is not None for key in r.changes}
+        kept = [
+            key
+            for key in corrected & set(result.changes) & set(_CORRECTED_FIELDS)
+            if key not in ("killed", "injured")
+            or not _rose(getattr(match, key), getattr(result.incident, key))
+        ]
+        if not kept:
+            return result
+        restore = {name: getattr(match, name) for key in kept for name in _CORRECTED_FIELDS[key]}
+        restore["summary"] = match.summary  # the merged one would name the undone place or toll
+        changes = {key: value for key, value in result.changes.items() if key not in kept}
+        toll_changed = result.toll_changed and bool({"killed", "injured"} & set(changes))
+        return _Kept(
+            incident=result.incident.model_copy(update=restore),
+            changed=bool(changes),
+            toll_changed=toll_changed,
+            changes=changes,
+            note=result.note if toll_changed else "",
+        )
+
     async def _tell_admins_unextracted(self, report: Report, problem: str) -> None:
         """One notice per admin for a report stored without extraction (never retried)."""
         label = report.title or report.url or f"{report.text[:60]}..."
@@ -251,7 +311,7 @@ class IngestService:
             if not added.is_background:
                 outcome.alerts_queued += await self._planner.queue_new(added)
             return
-        result = self._merge(match, fresh)
+        result = await self._keep_corrections(match, self._merge(match, fresh))
         if not result.changed:
             return
         revision_number = match.revision + 1
