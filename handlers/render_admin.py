@@ -3,6 +3,7 @@ outcomes, feeds (all escaped). Error texts from feeds and the model stay as they
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from bot.domain import Feed
@@ -203,4 +204,16 @@ def ingest_message(outcome: IngestOutcome, lang: str | None = None) -> str:
         )
     elif not outcome.new_incidents and not outcome.updated_incidents:
         lines.append(t(lang, "No incident was recognised in this text."))
+    if report.published_at is None and report.fetched_at is not None:
+        received = format_moment(lang, report.fetched_at.astimezone(dt.UTC), "d MMM y HH:mm")
+        lines.append(
+            "<i>"
+            + t(
+                lang,
+                "No publication time was given, so days such as “on Tuesday” were read from "
+                "the time the report was received ({when} UTC).",
+                when=esc(received),
+            )
+            + "</i>"
+        )
     return "\n".join(lines)

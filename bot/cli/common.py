@@ -95,11 +95,16 @@ def db_option(func: F) -> F:
     )(func)
 
 
+PUBLISHED_HINT = (
+    "pass --published YYYY-MM-DD[THH:MM] (or a PUBLISHED: line) if it was published earlier"
+)
+
+
 def received_note(received: dt.datetime) -> str:
     """What `extract` and `ingest` say when relative days were read from the time a report
     arrived because it carries no publication time."""
     return (
         "note: no publication time given, so days such as 'on Tuesday' were read from the time "
-        f"the report was received ({received.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC); pass "
-        "--published YYYY-MM-DD[THH:MM] (or a PUBLISHED: line) if it was published earlier"
+        f"the report was received ({received.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC); "
+        + PUBLISHED_HINT
     )

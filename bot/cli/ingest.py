@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bot.cli.common import CliError, db_option, read_stdin, received_note, settings_for_cli
+from bot.cli.common import PUBLISHED_HINT, CliError, db_option, read_stdin, settings_for_cli
 from bot.config import Settings
 from bot.domain import Feed, Incident
 from bot.domain.views import IngestOutcome
@@ -84,35 +84,14 @@ def _parse_published(value: str | None, timezone: str) -> dt.datetime | None:
 
 
 def _describe_outcome(outcome: IngestOutcome) -> list[str]:
-    report = outcome.report
-    if outcome.duplicate:
-        return [f"already stored as report {report.id}; nothing new"]
-    lines = [
-        f"stored report {report.id}"
-        + (f" ({report.title})" if report.title else "")
-        + f": {len(outcome.new_incidents)} new incident(s), "
-        f"{len(outcome.updated_incidents)} updated, {outcome.alerts_queued} alert(s) queued"
-    ]
-    for incident in [*outcome.new_incidents, *outcome.updated_incidents]:
-        line = f"  #{incident.id} {_incident_line(incident)}"
-        if incident.confidence is not None:
-            line += f", confidence {incident.confidence:.2f}"
-            if incident.confidence < outcome.min_confidence:
-                line += " (unconfirmed: no alert)"
-        lines.append(line)
-    lines.extend(f"  note: {note}" for note in outcome.notes)
-    if outcome.unextracted:
-        lines.append(f"  not extracted: {outcome.unextracted}")
-    if report.published_at is None:
-        lines.append("  " + received_note(report.fetched_at))
+    """What ingesting did: the bot's own answer to an admin's /ingest, as plain text."""
+    from handlers.html import to_plain
+    from handlers.render_admin import ingest_message
+
+    lines = to_plain(ingest_message(outcome)).splitlines()
+    if outcome.report.published_at is None and not outcome.duplicate:
+        lines.append(PUBLISHED_HINT)
     return lines
-
-
-def _incident_line(incident: Incident) -> str:
-    return (
-        f"{incident.date.isoformat()} {incident.location.name}: {incident.sub_event_type.value}, "
-        f"killed {incident.killed.display()}, injured {incident.injured.display()}"
-    )
 
 
 # ------------------------------------------------------------------ sitrep ingest

@@ -50,6 +50,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
+def _day_of(out: str, incident_id: int) -> dt.date:
+    """The day of an incident in ingest's answer ("⚔️ 9 May 2023: Armed clash ... /incident 1")."""
+    [line] = [x for x in out.splitlines() if x.endswith(f"/incident {incident_id}")]
+    day = line.split(":", 1)[0].split(" ", 1)[1]
+    return dt.datetime.strptime(day, "%d %b %Y").replace(tzinfo=dt.UTC).date()
+
+
 class TestIngest:
     def test_file_then_again(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         path = tmp_path / "report.txt"
@@ -58,10 +65,11 @@ class TestIngest:
             capsys, "ingest", str(path), "--published", "2026-03-02", "--title", "Patrol hit"
         )
         assert status == 0
-        assert out.startswith("stored report 1 (Patrol hit)")
+        assert out.startswith("Report 1 stored: Patrol hit")
         status, out, _ = run(capsys, "ingest", str(path))
         assert status == 0
-        assert "already stored as report 1" in out
+        assert "Already have this report (report 1)" in out
+        assert "nothing changed" in out
 
     def test_stdin(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -69,7 +77,8 @@ class TestIngest:
         monkeypatch.setattr("sys.stdin", io.StringIO(REPORT_TEXT))
         status, out, _ = run(capsys, "ingest", "-")
         assert status == 0
-        assert out.startswith("stored report 1")
+        assert out.startswith("Report 1 stored.")
+        assert "/incident 1" in out
 
     def test_invalid_utf8_on_stdin_is_one_line(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -94,7 +103,7 @@ class TestIngest:
         status, out, _ = run(
             capsys, "ingest", http_server.url("/other"), "--title", "My own headline"
         )
-        assert "(My own headline)" in out
+        assert "Report 2 stored: My own headline" in out
 
     @pytest.mark.parametrize(
         ("argv", "message"),
@@ -254,7 +263,7 @@ class TestUndatedReports:
         # Baghdad may already be a day ahead of UTC: either Tuesday is the same rule.
         expected = _tuesdays_before(before, after, after + dt.timedelta(days=1))
         assert dt.date.fromisoformat(incident["date"]) in expected
-        stored_day = dt.date.fromisoformat(ingest_out.split("#1 ")[1].split()[0])
+        stored_day = _day_of(ingest_out, 1)
         assert stored_day == dt.date.fromisoformat(incident["date"])
 
     def test_ingest_reads_the_published_line_like_extract(
@@ -264,5 +273,6 @@ class TestUndatedReports:
         path.write_text(UNDATED.replace("unknown", "2023-05-11"), encoding="utf-8")
         status, out, _ = run(capsys, "ingest", str(path))
         assert status == 0
-        assert "#1 2023-05-09 Basra" in out  # the Tuesday before Thursday 11 May
+        assert _day_of(out, 1) == dt.date(2023, 5, 9)  # the Tuesday before Thursday 11 May
+        assert "Armed clash, Basra" in out
         assert "received" not in out

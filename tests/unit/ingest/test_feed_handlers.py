@@ -147,6 +147,18 @@ class TestRendering:
         assert "&lt;script&gt;" in text
         assert "&lt;b&gt;Tikrit" in text
 
+    def test_a_report_without_a_publication_time_says_when_it_was_received(self) -> None:
+        received = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+        undated = Report(id=6, content_hash="u", fetched_at=received, text="body")
+        outcome = IngestOutcome(report=undated, new_incidents=[scripted_incident("Tikrit")])
+        english = ingest_message(outcome)
+        assert "read from the time the report was received (2 Mar 2026 09:30 UTC)" in english
+        arabic = ingest_message(outcome, "ar")
+        assert "وقت استلام التقرير" in arabic
+        assert "آذار" in arabic  # the month in Arabic
+        dated = undated.model_copy(update={"published_at": received})
+        assert "received" not in ingest_message(IngestOutcome(report=dated))
+
     def test_empty_list_explains_how_to_add(self) -> None:
         assert "/feed_add" in feed_list([])
 
