@@ -41,6 +41,7 @@ from bot.domain import (
     Subscription,
     SubscriptionKind,
 )
+from bot.domain.learning import LocalPlace
 from storage.base import IncidentBrief
 
 M = TypeVar("M", bound=BaseModel)
@@ -514,6 +515,24 @@ class RowMapper:
             lon=row["lon"],
             geo_precision=GeoPrecision(row["geo_precision"]),
             timezone=row["place_timezone"],
+        )
+
+    def local_place(self, row: Row) -> LocalPlace:
+        """A place admins taught, from a ``local_places`` row."""
+        aliases = self.conv.json(row["aliases"])
+        return LocalPlace(
+            id=row["id"],
+            name=row["name"],
+            aliases=[str(alias) for alias in aliases or []],
+            lat=row["lat"],
+            lon=row["lon"],
+            country=row["country"],
+            admin1=row["admin1"],
+            admin1_code=row["admin1_code"],
+            added_by=row["added_by"],
+            added_at=_ts_opt(self.conv, row["added_at"]),
+            incident_id=row["incident_id"],
+            note=row["note"],
         )
 
     def brief(self, row: Row) -> IncidentBrief:

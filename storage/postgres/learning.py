@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from bot.domain import ActorRef, IncidentRevision
 from bot.domain.learning import ActorAliasRecord, LocalPlace
 from storage.base import DuplicatePlaceError
@@ -13,7 +10,6 @@ from storage.postgres.repository import _Repository
 from storage.postgres.rows import MAPPER
 from storage.postgres.values import (
     Connection,
-    Row,
     _dt_opt,
     _execute,
     _fetchall,
@@ -26,28 +22,6 @@ _ALIAS_RECORDS_SQL = (
     "FROM actor_aliases a JOIN actors r ON r.id = a.actor_id "
     "WHERE a.added_at IS NOT NULL ORDER BY a.added_at, a.actor_id, a.position"
 )
-
-
-def _aliases(value: Any) -> list[str]:
-    loaded = json.loads(value) if isinstance(value, str) else value
-    return [str(alias) for alias in loaded or []]
-
-
-def _place(row: Row) -> LocalPlace:
-    return LocalPlace(
-        id=row["id"],
-        name=row["name"],
-        aliases=_aliases(row["aliases"]),
-        lat=row["lat"],
-        lon=row["lon"],
-        country=row["country"],
-        admin1=row["admin1"],
-        admin1_code=row["admin1_code"],
-        added_by=row["added_by"],
-        added_at=_dt_opt(row["added_at"]),
-        incident_id=row["incident_id"],
-        note=row["note"],
-    )
 
 
 class PostgresLearningRepository(_Repository):
@@ -91,7 +65,7 @@ class PostgresLearningRepository(_Repository):
 
         async def op(conn: Connection) -> list[LocalPlace]:
             rows = await _fetchall(conn, "SELECT * FROM local_places ORDER BY id")
-            return [_place(row) for row in rows]
+            return [MAPPER.local_place(row) for row in rows]
 
         return await self._read_one(op)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import aiosqlite
 
 from bot.domain import ActorRef, IncidentRevision
@@ -12,7 +10,7 @@ from storage.base import DuplicatePlaceError
 from storage.local_places import place_name_key
 from storage.sqlite.repository import _Repository
 from storage.sqlite.rows import MAPPER
-from storage.sqlite.values import Row, _dt_opt, _execute, _fetchall, _json, _ts, _ts_opt
+from storage.sqlite.values import _dt_opt, _execute, _fetchall, _json, _ts, _ts_opt
 
 _PLACE_COLUMNS = (
     "name, name_key, aliases, lat, lon, country, admin1, admin1_code, added_by, added_at, "
@@ -23,23 +21,6 @@ _ALIAS_RECORDS_SQL = (
     "FROM actor_aliases a JOIN actors r ON r.id = a.actor_id "
     "WHERE a.added_at IS NOT NULL ORDER BY a.added_at, a.actor_id, a.position"
 )
-
-
-def _place(row: Row) -> LocalPlace:
-    return LocalPlace(
-        id=row["id"],
-        name=row["name"],
-        aliases=json.loads(row["aliases"]),
-        lat=row["lat"],
-        lon=row["lon"],
-        country=row["country"],
-        admin1=row["admin1"],
-        admin1_code=row["admin1_code"],
-        added_by=row["added_by"],
-        added_at=_dt_opt(row["added_at"]),
-        incident_id=row["incident_id"],
-        note=row["note"],
-    )
 
 
 class SqliteLearningRepository(_Repository):
@@ -84,7 +65,7 @@ class SqliteLearningRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> list[LocalPlace]:
             rows = await _fetchall(conn, "SELECT * FROM local_places ORDER BY id")
-            return [_place(row) for row in rows]
+            return [MAPPER.local_place(row) for row in rows]
 
         return await self._read(op)
 
