@@ -50,16 +50,17 @@ from handlers.jobs import (
     DIGEST_INTERVAL_SECONDS,
     DIGEST_JOB,
     FEED_POLL_JOB,
+    REVIEW_EXPIRY_JOB,
     schedule_digests,
     schedule_feed_polling,
     schedule_heartbeat,
+    schedule_review_expiry,
 )
 from handlers.menu import register_menus
 from handlers.metrics import PrometheusMetrics, instrument
 from handlers.notifier import TelegramNotifier
 from handlers.polling import GuardedUpdatesRequest, UnauthorizedGuard, log_polling_error
 from handlers.registry import HandlerInputs, register_all
-from handlers.review_jobs import REVIEW_EXPIRY_JOB, schedule_review_expiry
 from handlers.visuals import build_tiles
 from handlers.web import SitrepHttpServer, Webhook, refuse_polling_over_webhook
 from storage.base import Backend

@@ -1,4 +1,4 @@
-"""JobQueue jobs: the digest tick, the heartbeat and the feed poll.
+"""JobQueue jobs: the digest tick, the heartbeat, the feed poll and the review expiry.
 
 Schedules live in the database; the digest tick only asks, every minute, which digests are due
 (a digest missed while the bot was down is queued on the first tick)."""
@@ -14,6 +14,7 @@ from telegram.ext import Application, ContextTypes
 from bot.ports import Metrics
 from bot.services.digests import DigestService
 from bot.services.feeds import FeedService, PollSummary
+from bot.services.review import ReviewService
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ HEARTBEAT_JOB = "heartbeat"
 HEARTBEAT_INTERVAL_SECONDS = 30.0
 FEED_POLL_JOB = "feeds:poll"
 FEED_POLL_INTERVAL_SECONDS = 60.0
+REVIEW_EXPIRY_JOB = "review:expire"
+REVIEW_EXPIRY_INTERVAL_SECONDS = 300.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 JobCallback = Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
@@ -36,19 +39,40 @@ def _job_queue(application: AnyApplication) -> Any:
     return application.job_queue
 
 
-def digest_tick(digests: DigestService) -> JobCallback:
-    """A job that queues the due digests (queuing wakes delivery by itself)."""
+def counting_tick(
+    name: str, work: Callable[[], Coroutine[Any, Any, int]], done: str
+) -> JobCallback:
+    """A job that runs ``work`` and logs ``done`` (with the count) when it did anything; one
+    failing tick is logged and the schedule goes on."""
 
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
-            queued = await digests.queue_due()
+            count = await work()
         except Exception:  # one failing tick must not kill the schedule
-            logger.exception("digest tick failed")
+            logger.exception("%s tick failed", name)
             return
-        if queued:
-            logger.info("queued %d digests", queued)
+        if count:
+            logger.info(done, count)
 
     return tick
+
+
+def digest_tick(digests: DigestService) -> JobCallback:
+    """A job that queues the due digests (queuing wakes delivery by itself)."""
+
+    async def work() -> int:  # looked up at each tick, like any attribute of the service
+        return await digests.queue_due()
+
+    return counting_tick("digest", work, "queued %d digests")
+
+
+def review_expiry_tick(review: ReviewService) -> JobCallback:
+    """A job that expires overdue review items (and releases their alerts if allowed)."""
+
+    async def work() -> int:
+        return await review.expire_overdue()
+
+    return counting_tick("review expiry", work, "%d review item(s) waited too long and expired")
 
 
 def schedule_heartbeat(
@@ -125,4 +149,18 @@ def schedule_feed_polling(
     """Poll due feeds every ``interval`` seconds on PTB's JobQueue (job ``feeds:poll``)."""
     _job_queue(application).run_repeating(
         feed_poll_job(feeds, metrics), interval=interval, first=10, name=FEED_POLL_JOB
+    )
+
+
+def schedule_review_expiry(
+    application: AnyApplication,
+    review: ReviewService,
+    interval: float = REVIEW_EXPIRY_INTERVAL_SECONDS,
+) -> None:
+    """Run the expiry tick on PTB's JobQueue (the leader only, like the digest tick)."""
+    job_queue = _job_queue(application)
+    for job in job_queue.get_jobs_by_name(REVIEW_EXPIRY_JOB):
+        job.schedule_removal()
+    job_queue.run_repeating(
+        review_expiry_tick(review), interval=interval, first=interval, name=REVIEW_EXPIRY_JOB
     )
