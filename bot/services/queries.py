@@ -118,21 +118,7 @@ class QueryService:
 
     async def latest(self, n: int = DEFAULT_PAGE_SIZE, page: int = 1) -> IncidentPage:
         """The newest incidents (by incident date, then id), ``n`` per page."""
-        size = max(1, min(n, MAX_LATEST))
-        total = await self._storage.incidents.count(IncidentQuery())
-        pages = IncidentPage.pages_for(total, size)
-        current = max(1, min(page, pages))
-        items = await self._storage.incidents.query(
-            IncidentQuery(limit=size, offset=(current - 1) * size)
-        )
-        return IncidentPage(
-            items=items,
-            page=current,
-            pages=pages,
-            total=total,
-            page_size=size,
-            min_confidence=self._min_confidence,
-        )
+        return await self._page(IncidentQuery(), page, max(1, min(n, MAX_LATEST)))
 
     async def for_target(
         self,
@@ -151,8 +137,17 @@ class QueryService:
             query.admin1_code = target.key
         else:
             query.actor_id = target.key
-        # Every target pages in the database: only one page of incidents is loaded.
-        size = _clamp_page_size(page_size)
+        return await self._page(query, page, _clamp_page_size(page_size), target, period)
+
+    async def _page(
+        self,
+        query: IncidentQuery,
+        page: int,
+        size: int,
+        target: Target | None = None,
+        period: Period | None = None,
+    ) -> IncidentPage:
+        """One page of ``query``'s incidents, paged in the database (only that page is loaded)."""
         total = await self._storage.incidents.count(query)
         pages = IncidentPage.pages_for(total, size)
         current = max(1, min(page, pages))
