@@ -21,6 +21,33 @@ META_HEARTBEAT = "heartbeat_at"
 MAX_ERROR_CHARS = 500
 
 
+async def notify_admins(
+    storage: Storage,
+    outbox: Outbox,
+    now: dt.datetime,
+    admin_ids: Iterable[int],
+    text: str,
+    key: str,
+) -> int:
+    """Queue ``text`` to each admin's private chat once per ``key`` (``key:admin``); how many
+    were new. An admin's private chat has the admin's user id; it may not be stored yet."""
+    queued = 0
+    for admin_id in sorted(set(admin_ids)):
+        if await storage.chats.get(admin_id) is None:
+            await storage.chats.upsert(Chat(id=admin_id, type=ChatType.PRIVATE, created_at=now))
+        _, is_new = await outbox.enqueue(
+            OutboxMessage(
+                chat_id=admin_id,
+                kind=OutboxKind.NOTICE,
+                idempotency_key=f"{key}:{admin_id}",
+                payload=TextPayload(text=text),
+                next_attempt_at=now,
+            )
+        )
+        queued += int(is_new)
+    return queued
+
+
 def _parse_time(value: str | None) -> dt.datetime | None:
     if not value:
         return None
@@ -82,24 +109,9 @@ class AdminService:
 
     async def notify_admins(self, admin_ids: Iterable[int], text: str, key: str) -> int:
         """Queue ``text`` to each admin's private chat once per ``key``; how many were new."""
-        queued = 0
-        for admin_id in sorted(set(admin_ids)):
-            if await self._storage.chats.get(admin_id) is None:
-                # An admin's private chat has the admin's user id; it may not be stored yet.
-                await self._storage.chats.upsert(
-                    Chat(id=admin_id, type=ChatType.PRIVATE, created_at=self._clock.now())
-                )
-            _, is_new = await self._outbox.enqueue(
-                OutboxMessage(
-                    chat_id=admin_id,
-                    kind=OutboxKind.NOTICE,
-                    idempotency_key=f"{key}:{admin_id}",
-                    payload=TextPayload(text=text),
-                    next_attempt_at=self._clock.now(),
-                )
-            )
-            queued += int(is_new)
-        return queued
+        return await notify_admins(
+            self._storage, self._outbox, self._clock.now(), admin_ids, text, key
+        )
 
     async def record_error(self, error: str) -> None:
         """Remember the last error for /status (truncated; never raises)."""

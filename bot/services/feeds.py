@@ -17,7 +17,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from bot.config import Settings
-from bot.domain import Chat, ChatType, Feed, OutboxKind, OutboxMessage, Report, TextPayload
+from bot.domain import Feed, Report
 from bot.domain.views import IngestOutcome
 from bot.ingest.feeds import (
     FeedParseError,
@@ -30,6 +30,7 @@ from bot.ingest.fetch import FEED_ACCEPT, HTML_ACCEPT, FetchError, FetchResult
 from bot.ingest.html import ArticleError, extract_article
 from bot.ingest.text import make_report, safe_link
 from bot.ports import Clock
+from bot.services.admin import notify_admins
 from bot.services.errors import UserError
 from bot.services.outbox import Outbox
 from storage.base import Storage
@@ -435,24 +436,14 @@ class FeedService:
             f"row: {feed.last_error}. I keep retrying less often (next try "
             f"{feed.next_poll_at:%Y-%m-%d %H:%M} UTC). Remove it with /feed_remove {feed.id}."
         )
-        queued = 0
-        for admin_id in sorted(self._settings.sitrep_admin_ids):
-            if await self._storage.chats.get(admin_id) is None:
-                # An admin's private chat has the admin's user id; it may not be stored yet.
-                await self._storage.chats.upsert(
-                    Chat(id=admin_id, type=ChatType.PRIVATE, created_at=self._clock.now())
-                )
-            _, is_new = await self._outbox.enqueue(
-                OutboxMessage(
-                    chat_id=admin_id,
-                    kind=OutboxKind.NOTICE,
-                    idempotency_key=f"feedfail:{feed.id}:{since}:{admin_id}",
-                    payload=TextPayload(text=text),
-                    next_attempt_at=self._clock.now(),
-                )
-            )
-            queued += int(is_new)
-        return queued
+        return await notify_admins(
+            self._storage,
+            self._outbox,
+            self._clock.now(),
+            self._settings.sitrep_admin_ids,
+            text,
+            f"feedfail:{feed.id}:{since}",
+        )
 
     # ------------------------------------------------------------ single pages
 
