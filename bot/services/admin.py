@@ -109,8 +109,9 @@ class AdminService:
 
     async def notify_admins(self, admin_ids: Iterable[int], text: str, key: str) -> int:
         """Queue ``text`` to each admin's private chat once per ``key``; how many were new."""
+        now = self._clock.now()
         return await notify_admins(
-            self._storage, self._outbox, self._clock.now(), admin_ids, text, key
+            self._storage, self._outbox, now, admin_ids=admin_ids, text=text, key=key
         )
 
     async def record_error(self, error: str) -> None:

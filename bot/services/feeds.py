@@ -440,9 +440,9 @@ class FeedService:
             self._storage,
             self._outbox,
             self._clock.now(),
-            self._settings.sitrep_admin_ids,
-            text,
-            f"feedfail:{feed.id}:{since}",
+            admin_ids=self._settings.sitrep_admin_ids,
+            text=text,
+            key=f"feedfail:{feed.id}:{since}",
         )
 
     # ------------------------------------------------------------ single pages
