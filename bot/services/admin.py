@@ -25,6 +25,7 @@ async def notify_admins(
     storage: Storage,
     outbox: Outbox,
     now: dt.datetime,
+    *,
     admin_ids: Iterable[int],
     text: str,
     key: str,
