@@ -58,6 +58,16 @@ _AFFILIATE_AFTER = re.compile(
     r"^-(?:linked|affiliated|backed|allied|aligned|inspired|supported|sponsored|funded)\b",
     _LOWER,
 )
+# "U.S. Air Force Gen. Jane Doe said", "army Col. Ali Musa told reporters": the force is the
+# title of a named officer who speaks, no party (an officer who is killed keeps the force).
+_OFFICER_SPEAKS_AFTER = re.compile(
+    r"^\s+(?:(?:gen|maj|col|lt|capt|brig|sgt|cmdr|adm|cpl)\.?|general|colonel|major|"
+    r"lieutenant|captain|brigadier|commander|admiral|sergeant|spokes(?:man|woman|person))"
+    r"(?:\s+(?:gen|general|col|colonel)\.?)?\s+(?!(?:was|were|is|has|had)\b)"
+    r"(?:[\w'’\-.]+\s+){0,2}[\w'’\-.]+,?\s+"
+    r"(?:said|says|told|stated|added|confirmed|announced)\b",
+    _LOWER,
+)
 _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", _LOWER)
 
 
@@ -89,6 +99,7 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
     skipped_end = -1
     for mention in mentions:
         after = low[mention.end : mention.end + 40]
+        officer = _OFFICER_SPEAKS_AFTER.match(low[mention.end : mention.end + 70])
         before = low[max(0, mention.start - 30) : mention.start]
         if _CLAIMED_AFTER.match(after):
             result.append((mention.start, mention.actor))
@@ -101,6 +112,7 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
             or _ATTRIBUTIVE_AFTER.match(after)
             or _ACCORDING_BEFORE.search(before)
             or _AFFILIATE_AFTER.match(after)
+            or officer
         ):
             skipped_end = mention.end
             continue
