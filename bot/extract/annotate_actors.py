@@ -18,6 +18,7 @@ from bot.extract.actors import ActorMention, ActorRegistry
 from bot.extract.document import Document, Resources
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
+from bot.extract.text_actors import defined_groups, text_mentions
 
 __all__ = ["annotate_actors", "find_rivals", "party_mentions"]
 
@@ -76,9 +77,12 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
     # Forces whose type or roles changed are read as of the publication day (the finisher
     # dates them again by the incident's own day).
     day = doc.published_at.date() if doc.published_at is not None else None
+    # Groups the report defines with an acronym, though the registry does not know them.
+    groups = defined_groups(" ".join(s.text for s in doc.sentences), resources.actors)
     for sentence in doc.sentences:
         doc.checkpoint()
         mentions = resources.actors.find_mentions(sentence.text, on=day)
+        mentions = text_mentions(sentence.text, groups, mentions)
         sentence.actor_mentions = mentions
         sentence.actor_spans = SpanSet([(m.start, m.end) for m in mentions])
         sentence.actors = party_mentions(mentions, sentence.low)

@@ -1,4 +1,5 @@
-"""Which registry mentions are parties: officers quoted by title, community guards."""
+"""Who the parties are: officers quoted by title, community guards, groups a report defines,
+uniformed victims."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import datetime as dt
 
 import pytest
 
+from bot.domain.enums import EventType
 from bot.extract.actors import ActorRegistry
 from bot.extract.annotate_actors import party_mentions
 from bot.extract.evaluation import registry_actor_matcher
 from bot.extract.pipeline import RulesExtractor
+from bot.extract.text_actors import defined_groups, text_mentions
+from bot.extract.tolls import group_of
 
 PUBLISHED = dt.datetime(2024, 5, 9, 9, 0, tzinfo=dt.UTC)
 
@@ -75,3 +79,51 @@ class TestCommunityGuards:
         assert vigilantes is not None
         assert matches("Kwara Community Guards", vigilantes)
         assert not matches("Kwara State Police", vigilantes)
+
+
+class TestGroupsTheReportDefines:
+    def test_a_bracketed_acronym_defines_an_unknown_armed_group(self, reg: ActorRegistry) -> None:
+        text = "Fighters of the Copper Hills Liberation Front (CHLF) burned the market."
+        [group] = defined_groups(text, reg)
+        assert (group.name, group.acronym) == ("Copper Hills Liberation Front", "CHLF")
+        assert group.actor.id == "text:copper-hills-liberation-front"
+        assert group.actor.country is None
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "A report by Human Rights Watch (HRW) documented the killings.",
+            "The Allied Democratic Forces (ADF) raided the village.",  # the registry's own
+            "Troops of the 33rd Light Infantry Division (LID) shelled the town.",  # a state unit
+            "The Copper Hills Liberation Front killed four.",  # no acronym given
+        ],
+    )
+    def test_no_group_is_defined_without_the_signs(self, reg: ActorRegistry, text: str) -> None:
+        assert defined_groups(text, reg) == []
+
+    def test_the_acronym_later_in_the_report_names_the_group(self, engine: RulesExtractor) -> None:
+        text = (
+            "Gunmen of the Copper Hills Liberation Front (CHLF) attacked a farm near Bunia "
+            "on Monday, residents said. The CHLF killed nine villagers there, a local chief said."
+        )
+        incidents = engine.pipeline.extract_text(text, PUBLISHED)
+        names = [a.name for i in incidents for a in i.actors]
+        assert "Copper Hills Liberation Front" in names
+        assert "Unidentified armed group" not in names  # the named group replaces the gunmen
+
+    def test_mentions_keep_the_registry_s_and_add_the_report_s(self, reg: ActorRegistry) -> None:
+        groups = defined_groups("The Copper Hills Liberation Front (CHLF) was formed.", reg)
+        sentence = "The CHLF and the army clashed; chlf is no acronym in lower case."
+        mentions = text_mentions(sentence, groups, reg.find_mentions(sentence))
+        assert [m.surface for m in mentions] == ["CHLF", "the army"]
+
+
+class TestSecurityVictims:
+    @pytest.mark.parametrize("subject", ["two gendarmes", "four marines", "three commandos"])
+    def test_uniformed_victims_are_security(self, subject: str) -> None:
+        assert group_of(subject) == "security"
+
+    def test_killing_gendarmes_is_a_battle(self, engine: RulesExtractor) -> None:
+        text = "Jihadists killed three gendarmes at a checkpoint in Kaya on Sunday."
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert incident.event_type is EventType.BATTLES
