@@ -1,9 +1,11 @@
 """Armed groups a report defines itself: "the Zebra Brigade (ZB)", "Northern Liberation Front
-(NLF)".
+(NLF)", "Copper Hills Mujahideen, a militant group linked to ...".
 
 A group the registry does not know is still a party when the article names it in full with
-its acronym in brackets, and the name ends in or contains a word that only armed groups use
-(Front, Army, Brigade, Militia, Mujahideen ...). The group becomes an actor of this report only
+its acronym in brackets, and the name contains a word that only armed groups use (Front,
+Army, Brigade, Militia, Mujahideen ...), or when a name of two or more capitalised words
+stands in apposition to "a ... group/faction/outfit" with an armed cue (militant, jihadist,
+armed, rebel, "X-linked"). The group becomes an actor of this report only
 (id ``text:<slug>``, an unidentified-type political militia with no country), found under its
 full name and under its acronym (in capitals) in every sentence. Nothing is invented: a
 name without such a word ("Human Rights Watch (HRW)"), or one the registry already resolves,
@@ -43,6 +45,17 @@ _DEFINITION_RE = re.compile(
     r"\s*\(\s*(?P<acronym>[A-Z][A-Z0-9\-]{1,9})\s*\)"
 )
 
+# "Copper Hills Mujahideen, a little-known militant group linked to ...": a name in
+# apposition to a group noun with an armed cue (two or more capitalised words).
+_APPOSITION_RE = re.compile(
+    rf"(?<![\w\-])(?P<name>{_NAME_WORD}(?:\s+(?:{_JOINER}\s+)?{_NAME_WORD}){{1,3}}),\s+an?\s+"
+    r"(?P<kind>(?:[\w\-]+\s+){0,3}?)(?:group|outfit|faction|organi[sz]ation|militia)\b"
+)
+_ARMED_CUE_RE = re.compile(
+    r"\b(?:militant|jihadist|armed|rebel|insurgent|extremist|terror\w*|splinter|breakaway|"
+    r"separatist|islamist|\w+-linked|\w+-affiliated|\w+-aligned)\b",
+    re.IGNORECASE,
+)
 # "Fighters of the Zebra Brigade (ZB)": the group is what follows.
 _LEADING_RE = re.compile(
     r"^(?:(?:The|the)\s+|[\w'’\-]+-based\s+|(?:Fighters|Members|Militants|Militiamen|Gunmen|Elements|Units?)\s+"
@@ -56,7 +69,7 @@ class TextActor:
 
     actor: ActorRef
     name: str
-    acronym: str
+    acronym: str  # "" when the report gives none
 
 
 def _slug(name: str) -> str:
@@ -73,21 +86,28 @@ def _armed(name: str) -> bool:
 def defined_groups(text: str, registry: ActorRegistry) -> list[TextActor]:
     """Armed groups ``text`` names in full with a bracketed acronym that the registry lacks,
     in order of first definition, one each."""
-    if "(" not in text:
-        return []
     found: dict[str, TextActor] = {}
-    for match in _DEFINITION_RE.finditer(text):
-        name = _LEADING_RE.sub("", match.group("name"))
-        acronym = match.group("acronym")
-        if not _armed(name) or registry.lookup(name) or registry.lookup(acronym):
-            continue
-        if registry.find_mentions(name):
-            continue  # a known group inside the name ("Boko Haram faction (...)")
-        slug = f"text:{_slug(name)}"
-        if slug not in found:
-            ref = ActorRef(id=slug, name=name, type=ActorType.POLITICAL_MILITIA, country=None)
-            found[slug] = TextActor(ref, name, acronym)
+    if "(" in text:
+        for match in _DEFINITION_RE.finditer(text):
+            name, acronym = _LEADING_RE.sub("", match.group("name")), match.group("acronym")
+            if _armed(name) and not registry.lookup(acronym):
+                _add(found, name, acronym, registry)
+    if ", a" in text:
+        for match in _APPOSITION_RE.finditer(text):
+            if _ARMED_CUE_RE.search(match.group("kind")):
+                _add(found, _LEADING_RE.sub("", match.group("name")), "", registry)
     return list(found.values())
+
+
+def _add(found: dict[str, TextActor], name: str, acronym: str, registry: ActorRegistry) -> None:
+    """Record ``name`` unless the registry knows it or a group inside it ("Boko Haram
+    faction")."""
+    if len(name.split()) < 2 or registry.lookup(name) or registry.find_mentions(name):
+        return
+    slug = f"text:{_slug(name)}"
+    if slug not in found:
+        ref = ActorRef(id=slug, name=name, type=ActorType.POLITICAL_MILITIA, country=None)
+        found[slug] = TextActor(ref, name, acronym)
 
 
 def text_mentions(
@@ -99,7 +119,7 @@ def text_mentions(
         return list(taken)
     result = list(taken)
     for group in groups:
-        for spelling in (group.name, group.acronym):
+        for spelling in filter(None, (group.name, group.acronym)):
             pattern = rf"(?<![\w\-]){re.escape(spelling)}(?![\w\-])"
             for match in re.finditer(pattern, sentence):
                 start, end = match.span()

@@ -101,6 +101,32 @@ class TestGroupsTheReportDefines:
     def test_no_group_is_defined_without_the_signs(self, reg: ActorRegistry, text: str) -> None:
         assert defined_groups(text, reg) == []
 
+    def test_a_name_in_apposition_to_an_armed_group_defines_it(self, reg: ActorRegistry) -> None:
+        text = "Copper Hills Mujahideen, a little-known militant group, said it set the bomb."
+        [group] = defined_groups(text, reg)
+        assert (group.name, group.acronym) == ("Copper Hills Mujahideen", "")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Green Valley Watch, a rights group, counted the dead.",  # no armed cue
+            "However, a militant group claimed the attack.",  # one word: no name
+            "Boko Haram, a jihadist group, attacked the camp.",  # the registry's own
+        ],
+    )
+    def test_apposition_without_the_signs_defines_nothing(
+        self, reg: ActorRegistry, text: str
+    ) -> None:
+        assert defined_groups(text, reg) == []
+
+    def test_a_group_in_apposition_claims_the_attack(self, engine: RulesExtractor) -> None:
+        text = (
+            "A bomb killed five soldiers at a checkpoint in Bannu on Tuesday. Copper Hills "
+            "Mujahideen, a little-known militant group, claimed responsibility for the attack."
+        )
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert "Copper Hills Mujahideen" in [a.name for a in incident.actors]
+
     def test_the_acronym_later_in_the_report_names_the_group(self, engine: RulesExtractor) -> None:
         text = (
             "Gunmen of the Copper Hills Liberation Front (CHLF) attacked a farm near Bunia "
