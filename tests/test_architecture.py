@@ -151,6 +151,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "actor_eras",
         "nationals",
         "actors",
+        "text_actors",
         "confidence",
         "merge",
         "place_anchors",

@@ -18,6 +18,7 @@ from bot.extract.actors import ActorMention, ActorRegistry
 from bot.extract.document import Document, Resources
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
+from bot.extract.text_actors import defined_groups, text_mentions
 
 __all__ = ["annotate_actors", "find_rivals", "party_mentions"]
 
@@ -58,6 +59,16 @@ _AFFILIATE_AFTER = re.compile(
     r"^-(?:linked|affiliated|backed|allied|aligned|inspired|supported|sponsored|funded)\b",
     _LOWER,
 )
+# "U.S. Air Force Gen. Jane Doe said", "army Col. Ali Musa told reporters": the force is the
+# title of a named officer who speaks, no party (an officer who is killed keeps the force).
+_OFFICER_SPEAKS_AFTER = re.compile(
+    r"^\s+(?:(?:gen|maj|col|lt|capt|brig|sgt|cmdr|adm|cpl)\.?|general|colonel|major|"
+    r"lieutenant|captain|brigadier|commander|admiral|sergeant|spokes(?:man|woman|person))"
+    r"(?:\s+(?:gen|general|col|colonel)\.?)?\s+(?!(?:was|were|is|has|had)\b)"
+    r"(?:[\w'’\-.]+\s+){0,2}[\w'’\-.]+,?\s+"
+    r"(?:said|says|told|stated|added|confirmed|announced)\b",
+    _LOWER,
+)
 _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", _LOWER)
 
 
@@ -66,9 +77,12 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
     # Forces whose type or roles changed are read as of the publication day (the finisher
     # dates them again by the incident's own day).
     day = doc.published_at.date() if doc.published_at is not None else None
+    # Groups the report defines with an acronym, though the registry does not know them.
+    groups = defined_groups(" ".join(s.text for s in doc.sentences), resources.actors)
     for sentence in doc.sentences:
         doc.checkpoint()
         mentions = resources.actors.find_mentions(sentence.text, on=day)
+        mentions = text_mentions(sentence.text, groups, mentions)
         sentence.actor_mentions = mentions
         sentence.actor_spans = SpanSet([(m.start, m.end) for m in mentions])
         sentence.actors = party_mentions(mentions, sentence.low)
@@ -89,6 +103,7 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
     skipped_end = -1
     for mention in mentions:
         after = low[mention.end : mention.end + 40]
+        officer = _OFFICER_SPEAKS_AFTER.match(low[mention.end : mention.end + 70])
         before = low[max(0, mention.start - 30) : mention.start]
         if _CLAIMED_AFTER.match(after):
             result.append((mention.start, mention.actor))
@@ -101,6 +116,7 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
             or _ATTRIBUTIVE_AFTER.match(after)
             or _ACCORDING_BEFORE.search(before)
             or _AFFILIATE_AFTER.match(after)
+            or officer
         ):
             skipped_end = mention.end
             continue

@@ -120,7 +120,7 @@ _ATTACK_WORDS = (
     "gunned",
 )  # one in each
 _ARMED_TARGET_RE = re.compile(
-    r"\b(?:soldiers?|troops?|army|military|police(?:men)?|officers?|checkpoints?|"
+    r"\b(?:soldiers?|troops?|army|military|police(?:men)?|officers?|checkpoints?|gendarm\w*|"
     r"police\s+station|headquarters|base|position|outposts?|patrol|convoy|fighters|forces|"
     r"militants|militiamen|guards?|barracks|peshmerga|hashd|pmf|personnel|security\s+forces)\b",
     _ON_LOWERED,

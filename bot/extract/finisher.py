@@ -5,7 +5,9 @@ Every extractor (the rules pipeline today, a language model later) produces draf
 
 * the place is resolved through the gazetteer (a key the extractor already chose, or the text
   as written, narrowed by the country); an unknown place gives no incident;
-* actors are matched to the registry (a name it does not know is dropped, never invented);
+* actors are matched to the registry (a name it does not know is dropped, never invented;
+  a group the report itself defines (a bracketed acronym, an apposition) comes as its own ref,
+  ``bot.extract.text_actors``);
   a generic "security forces" becomes the country's own; a named armed group hides
   "unidentified gunmen", named groups hide a collective of their kind, a specific state force
   hides the generic one; in a battle or explosion the named other side of "fighting between A

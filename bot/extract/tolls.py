@@ -30,7 +30,8 @@ _GROUPS = {
         {"soldier", "soldiers", "troops", "officer", "officers", "policeman", "policemen",
          "cop", "cops", "police", "servicemen", "personnel", "guard", "guards", "members",
          "member", "peshmerga", "auxiliaries", "volunteers", "conscripts", "recruits", "commander",
-         "commanders", "agents", "officials"}
+         "commanders", "agents", "officials", "gendarme", "gendarmes", "marines", "sailors",
+         "paratroopers", "commandos", "sentries", "sentry"}
     ),
     "combatants": frozenset(
         {"militants", "militant", "fighters", "fighter", "insurgents", "insurgent", "gunmen",

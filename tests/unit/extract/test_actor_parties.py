@@ -1,0 +1,155 @@
+"""Who the parties are: officers quoted by title, community guards, groups a report defines,
+uniformed victims."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.domain.enums import EventType
+from bot.extract.actors import ActorRegistry
+from bot.extract.annotate_actors import party_mentions
+from bot.extract.evaluation import registry_actor_matcher
+from bot.extract.pipeline import RulesExtractor
+from bot.extract.text_actors import defined_groups, text_mentions
+from bot.extract.tolls import group_of
+
+PUBLISHED = dt.datetime(2024, 5, 9, 9, 0, tzinfo=dt.UTC)
+
+
+def _party_ids(reg: ActorRegistry, sentence: str) -> list[str]:
+    mentions = reg.find_mentions(sentence)
+    return [actor.id for _, actor in party_mentions(mentions, sentence.lower())]
+
+
+class TestOfficerQuotedByTitle:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "Shelling went on all night, U.S. Air Force Gen. Martin Oakes said on Friday.",
+            "The toll is rising, Kenyan army Col. Peter Wambua told reporters.",
+            "The road is closed again, Nigerian police spokesman Aliyu Bello said.",
+            "The raid failed, Nigerian police Brig. Gen. Sani Abba, said in a statement.",
+        ],
+    )
+    def test_a_named_officer_speaking_makes_no_party(
+        self, reg: ActorRegistry, sentence: str
+    ) -> None:
+        assert reg.find_mentions(sentence), "the force must be found to be judged"
+        assert _party_ids(reg, sentence) == []
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "A Kenyan army Col. Peter Wambua was killed in the ambush, officials said.",
+            "Kenyan army general was killed, officials said.",
+            "Kenyan troops clashed with gunmen near the border.",
+        ],
+    )
+    def test_an_officer_who_is_hit_keeps_his_force(
+        self, reg: ActorRegistry, sentence: str
+    ) -> None:
+        kenya = reg.lookup("Kenyan army")[0]
+        assert kenya.id in _party_ids(reg, sentence)
+
+    def test_the_speaking_officer_adds_no_actor_to_the_incident(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Mortar rounds killed six people at a market in Donetsk on Wednesday. "
+            "The shelling was the worst this month, U.S. Army Gen. Carla Reyes said in Brussels."
+        )
+        incidents = engine.pipeline.extract_text(text, PUBLISHED)
+        assert incidents
+        names = {a.name for i in incidents for a in i.actors}
+        assert not any("US" in name or "United States" in name for name in names)
+
+
+class TestCommunityGuards:
+    @pytest.mark.parametrize(
+        "text", ["Community guards repelled the raiders.", "A community guard was shot dead."]
+    )
+    def test_community_guards_are_vigilantes(self, reg: ActorRegistry, text: str) -> None:
+        assert [m.actor.id for m in reg.find_mentions(text)] == ["vigilantes"]
+
+    def test_a_state_s_community_guards_match_the_generic_actor(self, reg: ActorRegistry) -> None:
+        matches = registry_actor_matcher(reg)
+        vigilantes = reg.get("vigilantes")
+        assert vigilantes is not None
+        assert matches("Kwara Community Guards", vigilantes)
+        assert not matches("Kwara State Police", vigilantes)
+
+
+class TestGroupsTheReportDefines:
+    def test_a_bracketed_acronym_defines_an_unknown_armed_group(self, reg: ActorRegistry) -> None:
+        text = "Fighters of the Copper Hills Liberation Front (CHLF) burned the market."
+        [group] = defined_groups(text, reg)
+        assert (group.name, group.acronym) == ("Copper Hills Liberation Front", "CHLF")
+        assert group.actor.id == "text:copper-hills-liberation-front"
+        assert group.actor.country is None
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "A report by Human Rights Watch (HRW) documented the killings.",
+            "The Allied Democratic Forces (ADF) raided the village.",  # the registry's own
+            "Troops of the 33rd Light Infantry Division (LID) shelled the town.",  # a state unit
+            "The Copper Hills Liberation Front killed four.",  # no acronym given
+        ],
+    )
+    def test_no_group_is_defined_without_the_signs(self, reg: ActorRegistry, text: str) -> None:
+        assert defined_groups(text, reg) == []
+
+    def test_a_name_in_apposition_to_an_armed_group_defines_it(self, reg: ActorRegistry) -> None:
+        text = "Copper Hills Mujahideen, a little-known militant group, said it set the bomb."
+        [group] = defined_groups(text, reg)
+        assert (group.name, group.acronym) == ("Copper Hills Mujahideen", "")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Green Valley Watch, a rights group, counted the dead.",  # no armed cue
+            "However, a militant group claimed the attack.",  # one word: no name
+            "Boko Haram, a jihadist group, attacked the camp.",  # the registry's own
+        ],
+    )
+    def test_apposition_without_the_signs_defines_nothing(
+        self, reg: ActorRegistry, text: str
+    ) -> None:
+        assert defined_groups(text, reg) == []
+
+    def test_a_group_in_apposition_claims_the_attack(self, engine: RulesExtractor) -> None:
+        text = (
+            "A bomb killed five soldiers at a checkpoint in Bannu on Tuesday. Copper Hills "
+            "Mujahideen, a little-known militant group, claimed responsibility for the attack."
+        )
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert "Copper Hills Mujahideen" in [a.name for a in incident.actors]
+
+    def test_the_acronym_later_in_the_report_names_the_group(self, engine: RulesExtractor) -> None:
+        text = (
+            "Gunmen of the Copper Hills Liberation Front (CHLF) attacked a farm near Bunia "
+            "on Monday, residents said. The CHLF killed nine villagers there, a local chief said."
+        )
+        incidents = engine.pipeline.extract_text(text, PUBLISHED)
+        names = [a.name for i in incidents for a in i.actors]
+        assert "Copper Hills Liberation Front" in names
+        assert "Unidentified armed group" not in names  # the named group replaces the gunmen
+
+    def test_mentions_keep_the_registry_s_and_add_the_report_s(self, reg: ActorRegistry) -> None:
+        groups = defined_groups("The Copper Hills Liberation Front (CHLF) was formed.", reg)
+        sentence = "The CHLF and the army clashed; chlf is no acronym in lower case."
+        mentions = text_mentions(sentence, groups, reg.find_mentions(sentence))
+        assert [m.surface for m in mentions] == ["CHLF", "the army"]
+
+
+class TestSecurityVictims:
+    @pytest.mark.parametrize("subject", ["two gendarmes", "four marines", "three commandos"])
+    def test_uniformed_victims_are_security(self, subject: str) -> None:
+        assert group_of(subject) == "security"
+
+    def test_killing_gendarmes_is_a_battle(self, engine: RulesExtractor) -> None:
+        text = "Jihadists killed three gendarmes at a checkpoint in Kaya on Sunday."
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert incident.event_type is EventType.BATTLES
