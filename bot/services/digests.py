@@ -254,6 +254,22 @@ class DigestService:
             found.update(dict.fromkeys(await self._storage.incidents.ids(query)))
         return list(found)[:SCAN_LIMIT]
 
+    async def _matching_briefs(
+        self, subscriptions: list[Subscription], base: IncidentQuery
+    ) -> list[IncidentBrief]:
+        """The briefs of the incidents any subscription matches, each once (at most
+        SCAN_LIMIT, the same incidents as :meth:`_matching_ids`), newest first.
+
+        Each subscription's query reads its briefs directly (on SQLite from the one index
+        range of the window), so no second query by id is needed.
+        """
+        found: dict[int, IncidentBrief] = {}
+        for query in self._scoped(subscriptions, base):
+            for brief in await self._storage.incidents.briefs(query):
+                found.setdefault(brief.id, brief)
+        kept = list(found.values())[:SCAN_LIMIT]
+        return sorted(kept, key=lambda b: (b.date, b.id), reverse=True)
+
     async def compose(
         self,
         chat_id: int,
@@ -309,19 +325,12 @@ class DigestService:
         of older events (newest first).
 
         Both windows are short ranges of the updated_at index, whatever the archive's size.
-        The day's incidents are counted, grouped and ranked from their briefs; only those
-        listed are loaded. The day before is summed in SQL.
+        Each subscription's query returns briefs, from which the day's incidents are counted,
+        grouped and ranked; only those listed are loaded. The day before is summed in SQL.
         """
-        current_ids = await self._matching_ids(
+        briefs = await self._matching_briefs(
             subscriptions,
             IncidentQuery(updated_since=since, include_background=False, limit=SCAN_LIMIT),
-        )
-        briefs = (
-            await self._storage.incidents.briefs(
-                IncidentQuery(ids=current_ids, limit=len(current_ids))
-            )
-            if current_ids
-            else []
         )
         reported = [b for b in briefs if _in_window(b, since, until)]
         current = [b for b in reported if (b.date_end or b.date) >= first_day]

@@ -79,24 +79,12 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
         date_col, order = "i.date", "i.date DESC, i.id DESC"
         where.append(f"i.id IN ({_placeholders(len(query.ids))})" if query.ids else "0")
         params += query.ids
-        if query.actor_id is not None:
-            where.append(
-                "EXISTS (SELECT 1 FROM incident_actors AS a"
-                " WHERE a.incident_id = i.id AND a.actor_id = ?)"
-            )
-            params.append(query.actor_id)
     elif query.updated_since is not None:
         # "What changed since T" (digests, alert catch-up) is a short range of updated_at,
         # whatever else is filtered: without this hint the planner walks the place, actor or
         # date index through all history to avoid sorting a few hundred rows.
         source = "incidents AS i INDEXED BY incidents_by_updated"
         date_col, order = "i.date", "i.date DESC, i.id DESC"
-        if query.actor_id is not None:
-            where.append(
-                "EXISTS (SELECT 1 FROM incident_actors AS a"
-                " WHERE a.incident_id = i.id AND a.actor_id = ?)"
-            )
-            params.append(query.actor_id)
     elif query.actor_id is not None:
         source = _ACTOR_JOIN
         where.append("a.actor_id = ?")
@@ -148,6 +136,14 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
         # no table row per candidate, so covering indexes and the actor-only count still hold.
         id_col = "a.incident_id" if source == _ACTOR_JOIN else "i.id"
         where.append(f"{id_col} NOT IN ({_HIDDEN_IDS})")
+    if query.actor_id is not None and source != _ACTOR_JOIN:
+        # Last: SQLite tests the terms in order, so the index's own columns (time window,
+        # background flag, governorate) drop rows before one actor lookup each.
+        where.append(
+            "EXISTS (SELECT 1 FROM incident_actors AS a"
+            " WHERE a.incident_id = i.id AND a.actor_id = ?)"
+        )
+        params.append(query.actor_id)
     return source, where, params, order
 
 
@@ -189,7 +185,7 @@ MERGE_CANDIDATES_SQL = (
 )
 
 
-_BRIEF_SELECT = ", ".join(f"i.{column}" for column in BRIEF_COLUMNS)
+BRIEF_SELECT = ", ".join(f"i.{column}" for column in BRIEF_COLUMNS)
 
 
 def _where_sql(where: list[str]) -> str:
@@ -399,7 +395,7 @@ class SqliteIncidentRepository(_Repository):
 
     async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
         """The matching incidents as :class:`IncidentBrief` rows, newest first (no models)."""
-        sql, all_params = incident_ids_sql(query, _BRIEF_SELECT)
+        sql, all_params = incident_ids_sql(query, BRIEF_SELECT)
 
         async def op(conn: aiosqlite.Connection) -> list[IncidentBrief]:
             return [MAPPER.brief(row) for row in await _fetchall(conn, sql, all_params)]

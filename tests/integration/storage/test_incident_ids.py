@@ -8,6 +8,7 @@ import pytest
 
 from storage.base import IncidentBrief, IncidentQuery
 from storage.sqlite import SqliteStorage, incident_ids_sql, incident_query_sql
+from storage.sqlite.incidents import BRIEF_SELECT
 
 from .conftest import AAH, BAGHDAD, BASRA_CITY, ISF, T0, make_incident
 
@@ -125,6 +126,33 @@ class TestChangedSincePlan:
             sql, params = incident_ids_sql(query)
             plan = " | ".join(await storage.explain(sql, params))
             assert "COVERING INDEX incidents_by_updated" in plan, plan
+
+    async def test_window_briefs_come_from_the_index(self, storage: SqliteStorage) -> None:
+        # The digest reads each subscription's briefs straight from the window (0013): the
+        # brief columns are in the updated_at index, so no incident row is read; a faction
+        # adds one lookup per row, after the index's own filters.
+        await _fill(storage)
+        await storage._conn.execute("ANALYZE")
+        window = IncidentQuery(updated_since=T0, include_background=False)
+        for query in (
+            window.model_copy(update={"admin1_code": "IQ-BA"}),
+            window.model_copy(update={"place_keys": [BASRA_CITY.key, BAGHDAD.key]}),
+            window.model_copy(update={"actor_id": AAH.id}),
+        ):
+            sql, params = incident_ids_sql(query, BRIEF_SELECT)
+            plan = " | ".join(await storage.explain(sql, params))
+            assert "COVERING INDEX incidents_by_updated" in plan, plan
+        sql, _ = incident_ids_sql(window.model_copy(update={"actor_id": AAH.id}), BRIEF_SELECT)
+        where = sql.split(" WHERE ", 1)[1]
+        assert where.index("i.is_background") < where.index("EXISTS"), sql
+
+    async def test_window_briefs_match_the_ids(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        window = IncidentQuery(updated_since=T0 + 2 * HOUR, include_background=False, limit=100)
+        for query in (window, window.model_copy(update={"actor_id": AAH.id})):
+            briefs = await storage.incidents.briefs(query)
+            assert [b.id for b in briefs] == await storage.incidents.ids(query)
+            assert briefs, query
 
 
 class TestActorCount:

@@ -21,6 +21,7 @@ from tests.fakes import (
     ScriptedExtractor,
 )
 from tests.unit.services.conftest import (
+    actor,
     add_chat,
     make_incident,
     outbox_counts,
@@ -31,6 +32,8 @@ from tests.unit.services.conftest import (
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
 NINEVEH = Target(kind=SubscriptionKind.ADMIN1, key="IQ-NI", label="Nineveh governorate")
+BAGHDAD_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BG", label="Baghdad governorate")
+AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
 # 07:00 in Baghdad (UTC+3) on 30 August 2022.
 DIGEST_30_AUG = dt.datetime(2022, 8, 30, 4, 0, tzinfo=dt.UTC)
 
@@ -71,6 +74,44 @@ class TestCompose:
         assert digest.groups[0].killed == 17
         assert len(digest.incident_ids) == 4
         assert digest.areas == ["Baghdad", "Basra governorate", "Nineveh governorate"]
+
+    async def test_overlapping_subscriptions_count_each_incident_once(
+        self,
+        services: Services,
+        storage: Storage,
+        clock: MutableClock,
+        actors: FakeActorRegistry,
+    ) -> None:
+        # Each subscription's window query returns its briefs; an incident several of them
+        # match (a faction's attack in the subscribed city of the subscribed governorate) is
+        # counted, summed and listed once, and late reports come newest first whichever
+        # subscription found them.
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+        for target in (BAGHDAD, BAGHDAD_GOV, AAH):
+            await services.subscriptions.subscribe(1, target)
+        aah = [actor(actors, "asaib-ahl-al-haq")]
+        recent = clock.now() - dt.timedelta(hours=1)
+        await storage.incidents.add(
+            make_incident("Green Zone", killed=3, injured=1, actors=aah, created_at=recent)
+        )
+        await storage.incidents.add(make_incident("Sadr City", killed=2, created_at=recent))
+        await storage.incidents.add(
+            make_incident("Basra", killed=5, actors=aah, created_at=recent)
+        )
+        for year, place in ((2019, "Basra"), (2021, "Sadr City"), (2020, "Green Zone")):
+            await storage.incidents.add(
+                make_incident(place, day=dt.date(year, 5, 1), actors=aah, created_at=recent)
+            )
+        digest = await services.digests.compose(1)
+        assert (digest.total, digest.killed, digest.injured) == (3, 10, 1)
+        assert len(digest.incident_ids) == len(set(digest.incident_ids)) == 3
+        assert [g.governorate for g in digest.groups] == [
+            "Baghdad",
+            "Basra",
+        ]  # injured breaks the tie
+        assert [i.date.year for i in digest.late] == [2021, 2020, 2019]
+        assert digest.late_total == 3
 
     async def test_nothing_in_the_areas_gives_an_empty_digest(
         self, services: Services, storage: Storage, clock: MutableClock
