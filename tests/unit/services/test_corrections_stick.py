@@ -27,6 +27,8 @@ def services(
     actors: FakeActorRegistry,
     clock: MutableClock,
 ) -> Services:
+    """The services with the real matcher and merge (conftest's ``services`` uses simple ones,
+    and these tests are about how a merge treats a corrected toll)."""
     settings = make_settings(SITREP_ADMIN_IDS=str(ADMIN))
     return build_services(storage, extractor, gazetteer, actors, clock, settings)
 
