@@ -195,9 +195,25 @@ async def _search_hits(
     newest first (by date, then id)."""
     hits = dict(await newest_incident_matches(conn, text, cap))
     hits.update(await _report_incidents(conn, text, report_cap))
+    hidden = await _hidden_among(conn, list(hits))
     return sorted(
-        ((date, incident_id) for incident_id, date in hits.items() if date), reverse=True
+        (
+            (date, incident_id)
+            for incident_id, date in hits.items()
+            if date and incident_id not in hidden
+        ),
+        reverse=True,
     )
+
+
+async def _hidden_among(conn: Connection, ids: list[int]) -> set[int]:
+    """The withdrawn or merged incidents among ``ids`` (they take no place in search results)."""
+    if not ids:
+        return set()
+    rows = await _fetchall(
+        conn, "SELECT id FROM incidents WHERE id = ANY($1::bigint[]) AND status <> 'active'", ids
+    )
+    return {int(row["id"]) for row in rows}
 
 
 MERGE_CANDIDATES_SQL = (
@@ -416,7 +432,7 @@ class PostgresIncidentRepository(_Repository):
             if len(hits) < limit:
                 reports = await _report_incidents(conn, text, max(SEARCH_CANDIDATES, limit))
                 hits.update(incident_id for incident_id, _ in reports)
-            return min(len(hits), limit)
+            return min(len(hits - await _hidden_among(conn, list(hits))), limit)
 
         return await self._read_one(op)
 

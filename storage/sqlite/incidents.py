@@ -164,9 +164,12 @@ SEARCH_HITS_SQL = (
 
 # One page of search results: the candidates sorted by (date, id) through the narrow
 # (id, date) index of migration 0007, so no wide incident row is read for the sort.
+# Withdrawn and merged incidents take no place on a page (their ids come from a small
+# partial index).
 SEARCH_PAGE_SQL = (
     f"{SEARCH_HITS_SQL} SELECT i.id FROM hits"
     " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
+    f" WHERE hits.id NOT IN ({_HIDDEN_IDS})"
     " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
 )
 
@@ -458,7 +461,7 @@ class SqliteIncidentRepository(_Repository):
         sql = (
             f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} SELECT 1 FROM hits"
             " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
-            " LIMIT :limit)"
+            f" WHERE hits.id NOT IN ({_HIDDEN_IDS}) LIMIT :limit)"
         )
         # Capping the incident index at ``limit`` changes no count up to the limit (its rows
         # are distinct incidents, so a binding cap alone reaches it); reports keep the search's

@@ -172,6 +172,23 @@ class TestHiddenIncidents:
         assert again is not None
         assert again.status is IncidentStatus.RETRACTED
         assert [i.id for i in await storage.incidents.search("patrol")] == [shown]
+        assert await storage.incidents.search_count("patrol") == 1
+
+    async def test_a_hidden_incident_takes_no_place_on_a_search_page(
+        self, storage: Backend
+    ) -> None:
+        older = await _incident(storage, "A patrol was struck by a bomb.")
+        newer = await _incident(storage, "A patrol was ambushed at dawn.")
+        hidden_id = await _incident(storage, "A patrol was fired on.")
+        hidden = await storage.incidents.get(hidden_id)
+        assert hidden is not None
+        hidden.status = IncidentStatus.MERGED
+        await storage.incidents.update(hidden)
+        first = await storage.incidents.search("patrol", limit=1)
+        second = await storage.incidents.search("patrol", limit=1, offset=1)
+        assert len(first) == len(second) == 1  # the hidden one took no place on either page
+        assert {first[0].id, second[0].id} == {older, newer}
+        assert await storage.incidents.search("patrol", limit=1, offset=2) == []
 
     async def test_merged_incidents_take_no_more_reports(self, storage: Backend) -> None:
         merged_id = await _incident(storage)
