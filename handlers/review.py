@@ -45,11 +45,6 @@ META_QUESTION = "review.ask:{chat}:{message}"
 _INCIDENT_NUMBER = re.compile(r"^\s*#?\s*(\d{1,12})\s*$")
 
 
-async def chat_language(kit: Toolkit, update: Update) -> str:
-    """The interface language of the update's chat (the toolkit's rule, one place)."""
-    return await kit.language(update)
-
-
 def refusal_text(language: str | None, exc: ReviewRefused) -> str:
     """A refused decision or answer, said plainly (nothing was changed): the service's template
     in ``language``; what the reviewer typed is shown as typed, isolated (numbers as they are)."""
@@ -146,9 +141,6 @@ class ReviewHandlers:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _language(self, update: Update) -> str:
-        return await chat_language(self.kit, update)
-
     async def _may_review(self, update: Update) -> bool:
         user, chat = update.effective_user, update.effective_chat
         if self.kit.is_admin(user.id if user else None):
@@ -173,7 +165,7 @@ class ReviewHandlers:
 
     async def cmd_review(self, update: Update, context: Context) -> None:
         """/review: what waits for review, oldest first."""
-        language = await self._language(update)
+        language = await self.kit.language(update)
         if not await self._may_review(update):
             await self._refuse(update, language, ReviewRefused("not_reviewer"))
             return
@@ -190,7 +182,7 @@ class ReviewHandlers:
 
     async def cmd_settings(self, update: Update, context: Context) -> None:
         """/review_settings: who reviews, whether unconfirmed incidents alert, maximum wait."""
-        language = await self._language(update)
+        language = await self.kit.language(update)
         if not self.kit.sender_is_admin(update):
             await self._refuse(update, language, ReviewRefused("not_reviewer"))
             return
@@ -214,7 +206,7 @@ class ReviewHandlers:
         query = update.callback_query
         if query is None:
             return
-        language = await self._language(update)
+        language = await self.kit.language(update)
         pressed = decode(query.data)
         try:
             if isinstance(pressed, ReportProblem):
@@ -352,7 +344,7 @@ class ReviewHandlers:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None or message.reply_to_message is None:
             return
-        language = await self._language(update)
+        language = await self.kit.language(update)
         try:
             if not await self._may_review(update):
                 raise ReviewRefused("not_reviewer")

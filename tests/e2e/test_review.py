@@ -131,6 +131,13 @@ async def question(api: FakeBotAPI, before: int) -> SentMessage:
     return next(m for m in api.sent_to(ADMIN_ID)[before:] if m.text.startswith("✏️"))
 
 
+async def asked_after_pressing(api: FakeBotAPI, card: SentMessage, data: str) -> SentMessage:
+    """The admin presses a review button that asks something; the bot's question."""
+    before = len(api.sent_to(ADMIN_ID))
+    await press(api, card, data, ADMIN_ID)
+    return await question(api, before)
+
+
 def alerts_to(api: FakeBotAPI, chat_id: int) -> list[SentMessage]:
     """The alerts a chat received."""
     return [m for m in api.sent_to(chat_id) if "New incident" in m.text]
@@ -350,9 +357,7 @@ class TestCorrections:
             await api.wait_for(lambda: len(alerts_to(api, USER)) == 1, what="alert")
             alert = alerts_to(api, USER)[0]
 
-            before = len(api.sent_to(ADMIN_ID))
-            await press(api, card, "rv:toll:1", ADMIN_ID)
-            asked = await question(api, before)
+            asked = await asked_after_pressing(api, card, "rv:toll:1")
             assert "Wrong toll for #1" in asked.text
             assert asked.params["reply_markup"]["force_reply"] is True
             done = await reply_to(api, asked, "4 6 Diyala health directorate")
@@ -365,9 +370,7 @@ class TestCorrections:
             stale = await reply_to(api, asked, "5 6 Again")
             assert "expired" in stale.text
 
-            before = len(api.sent_to(ADMIN_ID))
-            await press(api, card, "rv:place:1", ADMIN_ID)
-            asked = await question(api, before)
+            asked = await asked_after_pressing(api, card, "rv:place:1")
             unknown = await reply_to(api, asked, "Qaryat Zzyzxqw")
             assert "I don't know a place called Qaryat Zzyzxqw" in unknown.text
             moved = await reply_to(api, asked, "Tarmiyah")
@@ -396,9 +399,7 @@ class TestCorrections:
         async with running_bot(settings, clock):
             await ingest(api, HELD_BAQUBAH)
             card = await review_message(api, 1)
-            before = len(api.sent_to(ADMIN_ID))
-            await press(api, card, "rv:toll:1", ADMIN_ID)
-            asked = await question(api, before)
+            asked = await asked_after_pressing(api, card, "rv:toll:1")
         async with running_bot(settings, clock) as bot:
             done = await reply_to(api, asked, "5 0 civil defence")
             assert "Toll of #1 corrected" in done.text
@@ -414,9 +415,7 @@ class TestCorrections:
     ) -> None:
         await ingest(api, HELD_BAQUBAH)
         card = await review_message(api, 1)
-        before = len(api.sent_to(ADMIN_ID))
-        await press(api, card, "rv:place:1", ADMIN_ID)
-        asked = await question(api, before)
+        asked = await asked_after_pressing(api, card, "rv:place:1")
         moved = await reply_to(api, asked, "33.7461,44.6432 Old Market Junction")
         assert "moved to Old Market Junction" in moved.text
         incident = await bot.context.storage.incidents.get(1)
@@ -424,9 +423,7 @@ class TestCorrections:
         assert (incident.location.lat, incident.location.lon) == (33.7461, 44.6432)
         assert incident.location.country == "IQ"
 
-        before = len(api.sent_to(ADMIN_ID))
-        await press(api, card, "rv:place:1", ADMIN_ID)
-        asked = await question(api, before)
+        asked = await asked_after_pressing(api, card, "rv:place:1")
         shared = await reply_to(api, asked, None, location=(33.75, 44.65))
         assert "moved to 33.7500, 44.6500" in shared.text
 
@@ -436,9 +433,7 @@ class TestCorrections:
         # "Umm Zaytunat" is an invented village name the gazetteer does not hold.
         await ingest(api, HELD_BAQUBAH)
         card = await review_message(api, 1)
-        before = len(api.sent_to(ADMIN_ID))
-        await press(api, card, "rv:place:1", ADMIN_ID)
-        asked = await question(api, before)
+        asked = await asked_after_pressing(api, card, "rv:place:1")
         moved = await reply_to(api, asked, "33.80,44.70 Umm Zaytunat")
         assert "moved to Umm Zaytunat" in moved.text
         learned = await bot.context.storage.learning.places()
@@ -465,9 +460,7 @@ class TestMergeAndSplit:
         assert "2 incidents wait for review" in listing.text
         assert listing.text.index("#1") < listing.text.index("#2")  # oldest first
 
-        before = len(api.sent_to(ADMIN_ID))
-        await press(api, card, "rv:same:2", ADMIN_ID)
-        asked = await question(api, before)
+        asked = await asked_after_pressing(api, card, "rv:same:2")
         refused = await reply_to(api, asked, "#2")
         assert "cannot be the same as itself" in refused.text
         merged = await reply_to(api, asked, "#1")
@@ -507,9 +500,7 @@ class TestHostileAnswers:
     ) -> None:
         await ingest(api, HELD_BAQUBAH)
         card = await review_message(api, 1)
-        before = len(api.sent_to(ADMIN_ID))
-        await press(api, card, "rv:toll:1", ADMIN_ID)
-        toll = await question(api, before)
+        toll = await asked_after_pressing(api, card, "rv:toll:1")
         answers = {
             "-5 3 police": "whole number from 0 to 100000",
             "1000000000000 0 police": "whole number from 0 to 100000",
@@ -522,9 +513,7 @@ class TestHostileAnswers:
             assert expected in answer.text, (text[:20], answer.text)
             assert "<b>3</b>" not in answer.text
 
-        before = len(api.sent_to(ADMIN_ID))
-        await press(api, card, "rv:place:1", ADMIN_ID)
-        place = await question(api, before)
+        place = await asked_after_pressing(api, card, "rv:place:1")
         places = {
             "Qaryat Zzyzxqw": "I don't know a place called Qaryat Zzyzxqw",
             "95,44 North Pole Camp": "not a place on Earth",
