@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from telegram import Update
 
 from bot.domain.learning import LocalPlace
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from bot.services.learning import LearningError, LearningService
 from handlers import names
 from handlers.common import AnyApplication, Context, Toolkit, arg_text, error_text, send
@@ -39,6 +39,21 @@ _POINT = re.compile(
     re.DOTALL,
 )
 _INCIDENT = re.compile(r"^#?(\d{1,12})$")
+PLACE_ADD_USAGE = N_(
+    'Usage: <code>/place_add "Tell Foo" 36.21,42.95</code> (optionally followed by '
+    "the country code, the governorate and the incident number, e.g. IQ Nineveh #12)."
+)
+PLACE_REMOVE_USAGE = N_("Usage: <code>/place_remove 3</code> (the number /places shows).")
+ACTOR_ALIAS_USAGE = N_(
+    'Usage: <code>/actor_alias "Kata\'ib Sayyid al-Shuhada" KSS</code> (the new name '
+    "in quotes, then the faction's id, name or a name it already has)."
+)
+ACTOR_ALIAS_REMOVE_USAGE = N_('Usage: <code>/actor_alias_remove "Example Companies"</code>')
+ACTOR_ADD_USAGE = N_(
+    'Usage: <code>/actor_add "Saraya Example" political_militia IQ</code> (type: '
+    "state_forces, rebel_group, political_militia, identity_militia, rioters, "
+    "protesters, civilians or external_forces; the country is optional)."
+)
 
 
 @dataclass(frozen=True)
@@ -169,15 +184,13 @@ class LearningHandlers:
             return None
         return language
 
-    async def _admin_argument(
-        self, update: Update, usage: Callable[[str], str]
-    ) -> tuple[str, str, str] | None:
+    async def _admin_argument(self, update: Update, usage: str) -> tuple[str, str, str] | None:
         """For an admin with an argument: (language, usage text, argument); None after saying
-        why not. ``usage`` builds the usage text in the chat's language."""
+        why not. ``usage`` is the English usage text (marked with ``N_``)."""
         language = await self._admin_language(update)
         if language is None:
             return None
-        said = usage(language)
+        said = t(language, usage)
         text = await self._argument(update, language, said)
         return None if text is None else (language, said, text)
 
@@ -210,14 +223,7 @@ class LearningHandlers:
 
     async def cmd_place_add(self, update: Update, context: Context) -> None:
         """/place_add "name" lat,lon [country] [governorate] [#incident]."""
-        asked = await self._admin_argument(
-            update,
-            lambda language: t(
-                language,
-                'Usage: <code>/place_add "Tell Foo" 36.21,42.95</code> (optionally followed by '
-                "the country code, the governorate and the incident number, e.g. IQ Nineveh #12).",
-            ),
-        )
+        asked = await self._admin_argument(update, PLACE_ADD_USAGE)
         if asked is None:
             return
         language, usage, text = asked
@@ -275,12 +281,7 @@ class LearningHandlers:
 
     async def cmd_place_remove(self, update: Update, context: Context) -> None:
         """/place_remove N: forget a local place."""
-        asked = await self._admin_argument(
-            update,
-            lambda language: t(
-                language, "Usage: <code>/place_remove 3</code> (the number /places shows)."
-            ),
-        )
+        asked = await self._admin_argument(update, PLACE_REMOVE_USAGE)
         if asked is None:
             return
         language, usage, text = asked
@@ -296,14 +297,7 @@ class LearningHandlers:
 
     async def cmd_actor_alias(self, update: Update, context: Context) -> None:
         """/actor_alias "alias" actor (registry id, name or alias)."""
-        asked = await self._admin_argument(
-            update,
-            lambda language: t(
-                language,
-                'Usage: <code>/actor_alias "Kata\'ib Sayyid al-Shuhada" KSS</code> (the new name '
-                "in quotes, then the faction's id, name or a name it already has).",
-            ),
-        )
+        asked = await self._admin_argument(update, ACTOR_ALIAS_USAGE)
         if asked is None:
             return
         language, usage, text = asked
@@ -334,12 +328,7 @@ class LearningHandlers:
 
     async def cmd_actor_alias_remove(self, update: Update, context: Context) -> None:
         """/actor_alias_remove "alias": forget a name an admin added."""
-        asked = await self._admin_argument(
-            update,
-            lambda language: t(
-                language, 'Usage: <code>/actor_alias_remove "Example Companies"</code>'
-            ),
-        )
+        asked = await self._admin_argument(update, ACTOR_ALIAS_REMOVE_USAGE)
         if asked is None:
             return
         language, _usage, text = asked
@@ -362,15 +351,7 @@ class LearningHandlers:
 
     async def cmd_actor_add(self, update: Update, context: Context) -> None:
         """/actor_add "name" type [country]: an actor the registry lacks."""
-        asked = await self._admin_argument(
-            update,
-            lambda language: t(
-                language,
-                'Usage: <code>/actor_add "Saraya Example" political_militia IQ</code> (type: '
-                "state_forces, rebel_group, political_militia, identity_militia, rioters, "
-                "protesters, civilians or external_forces; the country is optional).",
-            ),
-        )
+        asked = await self._admin_argument(update, ACTOR_ADD_USAGE)
         if asked is None:
             return
         language, usage, text = asked
