@@ -333,9 +333,8 @@ class LearningHandlers:
             return
         language, _usage, text = asked
         parts = split_quoted(text)
-        actors = await self._learn(
-            update, language, self.learning.remove_actor_alias(parts[0] if parts else text)
-        )
+        alias = parts[0] if parts else text
+        actors = await self._learn(update, language, self.learning.remove_actor_alias(alias))
         if actors is None:
             return
         await send(
@@ -343,7 +342,7 @@ class LearningHandlers:
             t(
                 language,
                 "{alias} no longer names {actors}.",
-                alias=f"<b>{esc(isolate(language, parts[0] if parts else text))}</b>",
+                alias=f"<b>{esc(isolate(language, alias))}</b>",
                 actors=esc(join_names(language, [names.actor(language, a) for a in actors])),
             ),
             lang=language,
