@@ -115,71 +115,45 @@ class Metrics(Protocol):
 
     Every method is cheap, synchronous and never raises, so a hook may sit on any hot path.
     Label values come from small fixed sets (update kinds, command names, send statuses).
+    Each method's body is the default an explicit subclass inherits: ignore the event.
     """
 
     def update_received(self, kind: str) -> None:
         """One Telegram update of ``kind`` (message, callback_query, ...) reached the handlers."""
-        ...
+        return
 
     def command_handled(self, command: str, outcome: str, seconds: float) -> None:
         """A command finished: ``outcome`` is ok, user_error or error."""
-        ...
+        return
 
     def send_finished(self, status: SendStatus, retry_after: float | None = None) -> None:
         """One delivery attempt through the Notifier ended with ``status``."""
-        ...
+        return
 
     def delivered_after(self, seconds: float) -> None:
         """A queued message reached Telegram ``seconds`` after it was queued."""
-        ...
+        return
 
     def extraction_timed(self, seconds: float) -> None:
         """Extracting incidents from one report took ``seconds``."""
-        ...
+        return
 
     def feed_polled(self, result: str, count: int = 1) -> None:
         """Feed polls ended with ``result``: ok, not_modified or failed."""
-        ...
+        return
 
     def feed_entries(self, result: str, count: int) -> None:
         """Feed entries ended as ``result``: new, duplicate or rejected."""
-        ...
+        return
 
     def outbox_observed(self, counts: Mapping[str, int], oldest_unsent_age: float) -> None:
         """The outbox holds ``counts`` rows per status; the oldest unsent one is that old (s)."""
-        ...
+        return
 
     def webhook_request(self, result: str) -> None:
         """One request reached the webhook: ok, forbidden, bad_request or unavailable."""
-        ...
+        return
 
 
-class NullMetrics:
+class NullMetrics(Metrics):
     """Metrics that go nowhere (the console, the CLI, tests that do not look)."""
-
-    def update_received(self, kind: str) -> None:
-        """Ignore."""
-
-    def command_handled(self, command: str, outcome: str, seconds: float) -> None:
-        """Ignore."""
-
-    def send_finished(self, status: SendStatus, retry_after: float | None = None) -> None:
-        """Ignore."""
-
-    def delivered_after(self, seconds: float) -> None:
-        """Ignore."""
-
-    def extraction_timed(self, seconds: float) -> None:
-        """Ignore."""
-
-    def feed_polled(self, result: str, count: int = 1) -> None:
-        """Ignore."""
-
-    def feed_entries(self, result: str, count: int) -> None:
-        """Ignore."""
-
-    def outbox_observed(self, counts: Mapping[str, int], oldest_unsent_age: float) -> None:
-        """Ignore."""
-
-    def webhook_request(self, result: str) -> None:
-        """Ignore."""

@@ -214,24 +214,20 @@ def render_stats_chart(series: StatsSeries, texts: ChartTexts | None = None) -> 
     )
     top, bottom = figure.subplots(2, 1, sharex=True)
     labels = (words.period or series.period.label, words.previous)
-    _panel(
-        top,
-        current=[p.incidents for p in series.current],
-        previous=[p.incidents for p in series.previous],
-        colour=CURRENT_COLOURS[0],
-        name=f"{words.incidents} {words.per[series.bucket]}",
-        texts=words,
-        labels=labels,
+    panels: tuple[tuple[Axes, str, Callable[[SeriesPoint], int]], ...] = (
+        (top, words.incidents, lambda point: point.incidents),
+        (bottom, words.killed, lambda point: point.killed),
     )
-    _panel(
-        bottom,
-        current=[p.killed for p in series.current],
-        previous=[p.killed for p in series.previous],
-        colour=CURRENT_COLOURS[1],
-        name=f"{words.killed} {words.per[series.bucket]}",
-        texts=words,
-        labels=labels,
-    )
+    for (axes, word, measure), colour in zip(panels, CURRENT_COLOURS, strict=True):
+        _panel(
+            axes,
+            current=[measure(p) for p in series.current],
+            previous=[measure(p) for p in series.previous],
+            colour=colour,
+            name=f"{word} {words.per[series.bucket]}",
+            texts=words,
+            labels=labels,
+        )
     if words.right_to_left:
         bottom.invert_xaxis()  # once: the two panels share the x axis
     ticks = _tick_labels(series.current, series.bucket, words)

@@ -41,6 +41,13 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 DEMO_TOUR = ("/help", "/latest", "/city Basra", "/faction AAH", "/incident 1", "/stats")
 
 
+def command_entities(text: str) -> list[dict[str, Any]]:
+    """The ``bot_command`` entity Telegram attaches to a message that opens with ``/command``
+    (its length counted in UTF-16 code units, as the Bot API counts)."""
+    command = text.split(maxsplit=1)[0]
+    return [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
+
+
 @dataclass
 class Choice:
     """A numbered inline button the console user can press."""
@@ -253,14 +260,7 @@ class ConsoleChat:
             "text": text,
         }
         if text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
-            message["entities"] = [
-                {
-                    "type": "bot_command",
-                    "offset": 0,
-                    "length": len(command.encode("utf-16-le")) // 2,
-                }
-            ]
+            message["entities"] = command_entities(text)
         return Update.de_json({"update_id": next(self._ids), "message": message}, bot)
 
     async def send(self, line: str) -> None:

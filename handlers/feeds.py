@@ -66,6 +66,13 @@ class FeedCommands:
         lang = await self._language_of(update) if self._language_of is not None else None
         return rtl(lang, t(lang, ADMIN_ONLY))
 
+    async def _refused(self, update: Update) -> bool:
+        """True (after saying so) when the sender is not an admin."""
+        if self._allowed(update):
+            return False
+        await self._reply(update, esc(await self._refusal(update)))
+        return True
+
     def _allowed(self, update: Update) -> bool:
         user = update.effective_user
         return user is not None and self._is_admin(user.id)
@@ -91,8 +98,7 @@ class FeedCommands:
 
     async def cmd_feeds(self, update: Update, context: Context) -> None:
         """/feeds: list feeds with remove buttons."""
-        if not self._allowed(update):
-            await self._reply(update, esc(await self._refusal(update)))
+        if await self._refused(update):
             return
         lang = await self._lang(update)
         feeds = await self._feeds.list()
@@ -100,8 +106,7 @@ class FeedCommands:
 
     async def cmd_feed_add(self, update: Update, context: Context) -> None:
         """/feed_add URL: check and add a feed."""
-        if not self._allowed(update):
-            await self._reply(update, esc(await self._refusal(update)))
+        if await self._refused(update):
             return
         lang = await self._lang(update)
         args = context.args or []
@@ -118,8 +123,7 @@ class FeedCommands:
 
     async def cmd_feed_remove(self, update: Update, context: Context) -> None:
         """/feed_remove [ID]: remove one feed, or show remove buttons."""
-        if not self._allowed(update):
-            await self._reply(update, esc(await self._refusal(update)))
+        if await self._refused(update):
             return
         lang = await self._lang(update)
         args = context.args or []
@@ -166,8 +170,7 @@ class FeedCommands:
 
     async def ingest_url(self, update: Update, context: Context, url: str) -> None:
         """Fetch, extract and ingest one web page for an admin's /ingest <url>."""
-        if not self._allowed(update):
-            await self._reply(update, esc(await self._refusal(update)))
+        if await self._refused(update):
             return
         lang = await self._lang(update)
         try:

@@ -39,6 +39,17 @@ def _job_queue(application: AnyApplication) -> Any:
     return application.job_queue
 
 
+def _run_alone(
+    application: AnyApplication, tick: JobCallback, name: str, *, interval: float, first: float
+) -> None:
+    """Run ``tick`` every ``interval`` seconds as the only job called ``name`` (duties started
+    again replace the job instead of adding a second one)."""
+    job_queue = _job_queue(application)
+    for job in job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+    job_queue.run_repeating(tick, interval=interval, first=first, name=name)
+
+
 def counting_tick(
     name: str, work: Callable[[], Coroutine[Any, Any, int]], done: str
 ) -> JobCallback:
@@ -98,10 +109,7 @@ def schedule_digests(
     interval: float = DIGEST_INTERVAL_SECONDS,
 ) -> None:
     """Run the digest tick on PTB's JobQueue, the first one right after start-up."""
-    job_queue = _job_queue(application)
-    for job in job_queue.get_jobs_by_name(DIGEST_JOB):
-        job.schedule_removal()
-    job_queue.run_repeating(digest_tick(digests), interval=interval, first=0.1, name=DIGEST_JOB)
+    _run_alone(application, digest_tick(digests), DIGEST_JOB, interval=interval, first=0.1)
 
 
 def poll_summary_line(summary: PollSummary) -> str:
@@ -158,9 +166,10 @@ def schedule_review_expiry(
     interval: float = REVIEW_EXPIRY_INTERVAL_SECONDS,
 ) -> None:
     """Run the expiry tick on PTB's JobQueue (the leader only, like the digest tick)."""
-    job_queue = _job_queue(application)
-    for job in job_queue.get_jobs_by_name(REVIEW_EXPIRY_JOB):
-        job.schedule_removal()
-    job_queue.run_repeating(
-        review_expiry_tick(review), interval=interval, first=interval, name=REVIEW_EXPIRY_JOB
+    _run_alone(
+        application,
+        review_expiry_tick(review),
+        REVIEW_EXPIRY_JOB,
+        interval=interval,
+        first=interval,
     )

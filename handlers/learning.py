@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from telegram import Update
 
 from bot.domain.learning import LocalPlace
-from bot.services.errors import UserError
+from bot.services.errors import N_, UserError
 from bot.services.learning import LearningError, LearningService
 from handlers import names
 from handlers.common import AnyApplication, Context, Toolkit, arg_text, error_text, send
@@ -22,6 +24,7 @@ from handlers.html import esc
 from handlers.i18n import isolate, join_names, t
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 REFRESH_JOB = "learning-refresh"
 REFRESH_SECONDS = 60.0
 # Longer arguments are pastes, not a name and a point: refused before any parsing.
@@ -36,6 +39,21 @@ _POINT = re.compile(
     re.DOTALL,
 )
 _INCIDENT = re.compile(r"^#?(\d{1,12})$")
+PLACE_ADD_USAGE = N_(
+    'Usage: <code>/place_add "Tell Foo" 36.21,42.95</code> (optionally followed by '
+    "the country code, the governorate and the incident number, e.g. IQ Nineveh #12)."
+)
+PLACE_REMOVE_USAGE = N_("Usage: <code>/place_remove 3</code> (the number /places shows).")
+ACTOR_ALIAS_USAGE = N_(
+    'Usage: <code>/actor_alias "Kata\'ib Sayyid al-Shuhada" KSS</code> (the new name '
+    "in quotes, then the faction's id, name or a name it already has)."
+)
+ACTOR_ALIAS_REMOVE_USAGE = N_('Usage: <code>/actor_alias_remove "Example Companies"</code>')
+ACTOR_ADD_USAGE = N_(
+    'Usage: <code>/actor_add "Saraya Example" political_militia IQ</code> (type: '
+    "state_forces, rebel_group, political_militia, identity_militia, rioters, "
+    "protesters, civilians or external_forces; the country is optional)."
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +184,24 @@ class LearningHandlers:
             return None
         return language
 
+    async def _admin_argument(self, update: Update, usage: str) -> tuple[str, str, str] | None:
+        """For an admin with an argument: (language, usage text, argument); None after saying
+        why not. ``usage`` is the English usage text (marked with ``N_``)."""
+        language = await self._admin_language(update)
+        if language is None:
+            return None
+        said = t(language, usage)
+        text = await self._argument(update, language, said)
+        return None if text is None else (language, said, text)
+
+    async def _learn(self, update: Update, language: str, change: Awaitable[T]) -> T | None:
+        """What ``change`` returns; None after telling the admin why it was refused."""
+        try:
+            return await change
+        except LearningError as exc:
+            await send(update, refusal(language, exc), lang=language)
+            return None
+
     async def _argument(self, update: Update, language: str, usage: str) -> str | None:
         text = arg_text(update)
         if len(text) > MAX_ARGUMENT_CHARS:
@@ -187,24 +223,19 @@ class LearningHandlers:
 
     async def cmd_place_add(self, update: Update, context: Context) -> None:
         """/place_add "name" lat,lon [country] [governorate] [#incident]."""
-        language = await self._admin_language(update)
-        if language is None:
+        asked = await self._admin_argument(update, PLACE_ADD_USAGE)
+        if asked is None:
             return
-        usage = t(
-            language,
-            'Usage: <code>/place_add "Tell Foo" 36.21,42.95</code> (optionally followed by the '
-            "country code, the governorate and the incident number, e.g. IQ Nineveh #12).",
-        )
-        text = await self._argument(update, language, usage)
-        if text is None:
-            return
+        language, usage, text = asked
         request = parse_place(text)
         if request is None:
             await send(update, usage, lang=language)
             return
         user = update.effective_user
-        try:
-            place = await self.learning.learn_place(
+        place = await self._learn(
+            update,
+            language,
+            self.learning.learn_place(
                 request.name,
                 request.lat,
                 request.lon,
@@ -212,9 +243,9 @@ class LearningHandlers:
                 admin1=request.admin1,
                 added_by=user.id if user else 0,
                 incident_id=request.incident_id,
-            )
-        except LearningError as exc:
-            await send(update, refusal(language, exc), lang=language)
+            ),
+        )
+        if place is None:
             return
         text = t(
             language,
@@ -250,13 +281,10 @@ class LearningHandlers:
 
     async def cmd_place_remove(self, update: Update, context: Context) -> None:
         """/place_remove N: forget a local place."""
-        language = await self._admin_language(update)
-        if language is None:
+        asked = await self._admin_argument(update, PLACE_REMOVE_USAGE)
+        if asked is None:
             return
-        usage = t(language, "Usage: <code>/place_remove 3</code> (the number /places shows).")
-        text = await self._argument(update, language, usage)
-        if text is None:
-            return
+        language, usage, text = asked
         found = _INCIDENT.match(text.strip())
         if found is None:
             await send(update, usage, lang=language)
@@ -269,28 +297,23 @@ class LearningHandlers:
 
     async def cmd_actor_alias(self, update: Update, context: Context) -> None:
         """/actor_alias "alias" actor (registry id, name or alias)."""
-        language = await self._admin_language(update)
-        if language is None:
+        asked = await self._admin_argument(update, ACTOR_ALIAS_USAGE)
+        if asked is None:
             return
-        usage = t(
-            language,
-            'Usage: <code>/actor_alias "Kata\'ib Sayyid al-Shuhada" KSS</code> (the new name '
-            "in quotes, then the faction's id, name or a name it already has).",
-        )
-        text = await self._argument(update, language, usage)
-        parts = split_quoted(text) if text is not None else None
+        language, usage, text = asked
+        parts = split_quoted(text)
         if parts is None or not parts[1]:
-            if text is not None:
-                await send(update, usage, lang=language)
+            await send(update, usage, lang=language)
             return
         user = update.effective_user
-        try:
-            actor, alias = await self.learning.add_actor_alias(
-                parts[0], parts[1], added_by=user.id if user else None
-            )
-        except LearningError as exc:
-            await send(update, refusal(language, exc), lang=language)
+        learned = await self._learn(
+            update,
+            language,
+            self.learning.add_actor_alias(parts[0], parts[1], added_by=user.id if user else None),
+        )
+        if learned is None:
             return
+        actor, alias = learned
         await send(
             update,
             t(
@@ -305,25 +328,21 @@ class LearningHandlers:
 
     async def cmd_actor_alias_remove(self, update: Update, context: Context) -> None:
         """/actor_alias_remove "alias": forget a name an admin added."""
-        language = await self._admin_language(update)
-        if language is None:
+        asked = await self._admin_argument(update, ACTOR_ALIAS_REMOVE_USAGE)
+        if asked is None:
             return
-        usage = t(language, 'Usage: <code>/actor_alias_remove "Example Companies"</code>')
-        text = await self._argument(update, language, usage)
-        if text is None:
-            return
+        language, _usage, text = asked
         parts = split_quoted(text)
-        try:
-            actors = await self.learning.remove_actor_alias(parts[0] if parts else text)
-        except LearningError as exc:
-            await send(update, refusal(language, exc), lang=language)
+        alias = parts[0] if parts else text
+        actors = await self._learn(update, language, self.learning.remove_actor_alias(alias))
+        if actors is None:
             return
         await send(
             update,
             t(
                 language,
                 "{alias} no longer names {actors}.",
-                alias=f"<b>{esc(isolate(language, parts[0] if parts else text))}</b>",
+                alias=f"<b>{esc(isolate(language, alias))}</b>",
                 actors=esc(join_names(language, [names.actor(language, a) for a in actors])),
             ),
             lang=language,
@@ -331,32 +350,27 @@ class LearningHandlers:
 
     async def cmd_actor_add(self, update: Update, context: Context) -> None:
         """/actor_add "name" type [country]: an actor the registry lacks."""
-        language = await self._admin_language(update)
-        if language is None:
+        asked = await self._admin_argument(update, ACTOR_ADD_USAGE)
+        if asked is None:
             return
-        usage = t(
-            language,
-            'Usage: <code>/actor_add "Saraya Example" political_militia IQ</code> (type: '
-            "state_forces, rebel_group, political_militia, identity_militia, rioters, "
-            "protesters, civilians or external_forces; the country is optional).",
-        )
-        text = await self._argument(update, language, usage)
-        parts = split_quoted(text) if text is not None else None
+        language, usage, text = asked
+        parts = split_quoted(text)
         words = parts[1].split() if parts is not None else []
         if parts is None or not 1 <= len(words) <= 2:
-            if text is not None:
-                await send(update, usage, lang=language)
+            await send(update, usage, lang=language)
             return
         user = update.effective_user
-        try:
-            actor = await self.learning.add_actor(
+        actor = await self._learn(
+            update,
+            language,
+            self.learning.add_actor(
                 parts[0],
                 words[0],
                 words[1] if len(words) > 1 else None,
                 added_by=user.id if user else 0,
-            )
-        except LearningError as exc:
-            await send(update, refusal(language, exc), lang=language)
+            ),
+        )
+        if actor is None:
             return
         await send(
             update,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
 from bot.cli.common import (
     CliError,
+    F,
     configure_console_logging,
     db_option,
     read_stdin,
@@ -127,13 +128,18 @@ def _script_lines(script: Path | None) -> tuple[list[str] | None, bool]:
     return piped, False
 
 
+def _script_option(help_text: str) -> Callable[[F], F]:
+    """``--script FILE``: commands to run instead of the keyboard."""
+    return click.option(
+        "--script",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help=help_text,
+    )
+
+
 @click.command("chat")
-@click.option(
-    "--script",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Run the commands in FILE (one per line) instead of reading the keyboard.",
-)
+@_script_option("Run the commands in FILE (one per line) instead of reading the keyboard.")
 @db_option
 def chat(script: Path | None, database: str | None) -> None:
     """Chat with the bot in this terminal: same commands and database, no Telegram needed."""
@@ -143,11 +149,8 @@ def chat(script: Path | None, database: str | None) -> None:
 
 
 @click.command("demo")
-@click.option(
-    "--script",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Run the commands in FILE instead of the keyboard (default without a terminal: a tour).",
+@_script_option(
+    "Run the commands in FILE instead of the keyboard (default without a terminal: a tour)."
 )
 @db_option
 def demo(script: Path | None, database: str | None) -> None:

@@ -2,23 +2,66 @@
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import datetime as dt
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
 
 from bot.config import Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Closable(Protocol):
+    """Something opened for one command and closed after it (a backend, the app's context)."""
+
+    async def close(self) -> None:
+        """Release what it holds."""
+        ...
+
+
+C = TypeVar("C", bound=Closable)
 
 
 class CliError(Exception):
     """A user mistake or an expected failure: printed as one line, exit status 1."""
+
+
+@asynccontextmanager
+async def closing_after(opening: Awaitable[C]) -> AsyncIterator[C]:
+    """Await ``opening``, hand over what it opened, and close that afterwards."""
+    opened = await opening
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+def run_job(
+    resource: Callable[[], AbstractAsyncContextManager[R]],
+    job: Callable[[R], Awaitable[T]],
+    refused: type[Exception],
+) -> T:
+    """Run ``job`` on a freshly opened ``resource`` in its own event loop; a ``refused`` error
+    (a user mistake the job or the opening reports) becomes a one-line :class:`CliError`."""
+
+    async def main() -> T:
+        async with resource() as opened:
+            return await job(opened)
+
+    try:
+        return asyncio.run(main())
+    except refused as exc:
+        raise CliError(str(exc)) from None
 
 
 def settings_for_cli(database: str | None = None) -> Settings:

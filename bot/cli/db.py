@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TypeVar
 
 import click
 
-from bot.cli.common import CliError, db_option, settings_for_cli
+from bot.cli.common import CliError, closing_after, db_option, run_job, settings_for_cli
 from bot.config import Settings
 from storage.base import Backend, StorageError
 
@@ -35,17 +36,10 @@ def _with_backend(
     """
     from storage.factory import open_backend
 
-    async def run() -> T:
-        backend = await open_backend(settings.database, migrate=migrate, create=create)
-        try:
-            return await job(backend)
-        finally:
-            await backend.close()
+    def opened() -> AbstractAsyncContextManager[Backend]:
+        return closing_after(open_backend(settings.database, migrate=migrate, create=create))
 
-    try:
-        return asyncio.run(run())
-    except StorageError as exc:
-        raise CliError(str(exc)) from None
+    return run_job(opened, job, StorageError)
 
 
 @db_group.command("migrate")

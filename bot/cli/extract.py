@@ -6,17 +6,29 @@ import asyncio
 import datetime as dt
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from bot.cli.common import CliError, read_stdin, received_note
+from bot.cli.common import CliError, F, read_stdin, received_note
 from bot.domain.models import Incident, Report
 from bot.ports import Extractor
 
 __all__ = ["register"]
+
+
+def _extractor_option(help_text: str) -> Callable[[F], F]:
+    """``--extractor rules|llm|both``: which extractor reads the reports."""
+    return click.option(
+        "--extractor",
+        "extractor_name",
+        type=click.Choice(["rules", "llm", "both"]),
+        default="rules",
+        show_default=True,
+        help=help_text,
+    )
 
 
 def _parse_published(value: str | None) -> dt.datetime | None:
@@ -93,13 +105,8 @@ def register(app: click.Group) -> None:
         help="Publication time (UTC); overrides a PUBLISHED: header line.",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of incidents.")
-    @click.option(
-        "--extractor",
-        "extractor_name",
-        type=click.Choice(["rules", "llm", "both"]),
-        default="rules",
-        show_default=True,
-        help="llm/both also ask the model set by SITREP_LLM_* and show confidence and reasons.",
+    @_extractor_option(
+        "llm/both also ask the model set by SITREP_LLM_* and show confidence and reasons."
     )
     def extract_command(
         source: str, published: str | None, as_json: bool, extractor_name: str
@@ -162,14 +169,7 @@ def register(app: click.Group) -> None:
         is_flag=True,
         help="Also print alert precision/recall over confidence thresholds (all folders pooled).",
     )
-    @click.option(
-        "--extractor",
-        "extractor_name",
-        type=click.Choice(["rules", "llm", "both"]),
-        default="rules",
-        show_default=True,
-        help="llm/both score the model set by SITREP_LLM_* and print its cost and time.",
-    )
+    @_extractor_option("llm/both score the model set by SITREP_LLM_* and print its cost and time.")
     def eval_command(  # noqa: PLR0917 - one parameter per option, as click passes them
         folders: tuple[Path, ...],
         verbose: bool,

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
-from bot.cli.common import PUBLISHED_HINT, CliError, db_option, read_stdin, settings_for_cli
+from bot.cli.common import (
+    PUBLISHED_HINT,
+    CliError,
+    db_option,
+    read_stdin,
+    run_job,
+    settings_for_cli,
+)
 from bot.config import Settings
 from bot.domain import Feed, Incident
 from bot.domain.views import IngestOutcome
@@ -58,14 +65,7 @@ async def open_ingest_context(settings: Settings) -> AsyncIterator[IngestContext
 def _run(settings: Settings, job: Callable[[IngestContext], Awaitable[T]]) -> T:
     """Open the context, run one job, turn user mistakes into one-line CLI errors."""
 
-    async def main() -> T:
-        async with open_ingest_context(settings) as context:
-            return await job(context)
-
-    try:
-        return asyncio.run(main())
-    except UserError as exc:
-        raise CliError(str(exc)) from None
+    return run_job(partial(open_ingest_context, settings), job, UserError)
 
 
 def _parse_published(value: str | None, timezone: str) -> dt.datetime | None:

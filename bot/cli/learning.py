@@ -3,16 +3,16 @@ and corrected, as data files."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from bot.cli.common import CliError, db_option, settings_for_cli
+from bot.cli.common import CliError, closing_after, db_option, run_job, settings_for_cli
 from bot.config import Settings
 from bot.services.errors import UserError
 
@@ -28,17 +28,10 @@ def _run(settings: Settings, job: Callable[[AppContext], Awaitable[T]]) -> T:
     """Open the app's context (no instance lock: a running bot is fine), run one job."""
     from bot.app import open_context
 
-    async def main() -> T:
-        context = await open_context(settings, lock=False, create=False)
-        try:
-            return await job(context)
-        finally:
-            await context.close()
+    def opened() -> AbstractAsyncContextManager[AppContext]:
+        return closing_after(open_context(settings, lock=False, create=False))
 
-    try:
-        return asyncio.run(main())
-    except UserError as exc:
-        raise CliError(str(exc)) from None
+    return run_job(opened, job, UserError)
 
 
 @click.group("places")

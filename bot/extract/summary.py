@@ -111,15 +111,7 @@ _ACTION = {
 
 
 def _count_phrase(count: CasualtyCount, word: str) -> str | None:
-    if count.min is None:
-        return None
-    if count.max is not None and count.max != count.min:
-        return f"{count.min}-{count.max} {word}"
-    if count.status is CountStatus.AT_LEAST:
-        return f"at least {count.min} {word}"
-    if count.status is CountStatus.APPROXIMATE:
-        return f"about {count.min} {word}"
-    return f"{count.min} {word}"
+    return None if count.min is None else f"{count.display()} {word}"
 
 
 def casualty_phrase(killed: CasualtyCount, injured: CasualtyCount) -> str:

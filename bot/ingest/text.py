@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 from html.parser import HTMLParser
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from bot.domain import Report
@@ -122,6 +123,18 @@ def safe_link(url: str | None) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return url
+
+
+class ReportFields(TypedDict, total=False):
+    """What a caller may say about a report besides its text (see :func:`make_report`)."""
+
+    url: str | None
+    title: str | None
+    outlet: str | None
+    published_at: dt.datetime | None
+    origin: str
+    forwarded_from: str | None
+    language: str
 
 
 def make_report(

@@ -118,20 +118,10 @@ class CorrectionService:
         self._planner = planner
         self._catalog = catalog
 
-    async def _changed(
-        self,
-        incident: Incident,
-        fields: dict[str, Any],
-        changes: dict[str, Any],
-        reviewer: Reviewer,
-        *,
-        note: str,
-        reason: str = "",
-        toll_changed: bool = False,
+    async def _announce(
+        self, stored: Incident, changes: dict[str, Any], *, note: str, toll_changed: bool = False
     ) -> Decision:
-        stored = await self._review.revise(
-            incident, fields, changes, reviewer, note=note, reason=reason
-        )
+        """Queue the alerts and updates a stored revision calls for (the planner's rules)."""
         alerts, updates = await self._planner.queue_change(
             stored, note=note, changes=changes, toll_changed=toll_changed
         )
@@ -149,15 +139,16 @@ class CorrectionService:
                 "killed": {"old": incident.killed.display(), "new": killed.display()},
                 "injured": {"old": incident.injured.display(), "new": injured.display()},
             }
-            decision = await self._changed(
+            note = f"toll corrected: {answer.killed} killed, {answer.injured} injured"
+            stored = await self._review.revise(
                 incident,
                 {"killed": killed, "injured": injured},
                 changes,
                 reviewer,
-                note=f"toll corrected: {answer.killed} killed, {answer.injured} injured",
+                note=note,
                 reason=answer.source,
-                toll_changed=True,
             )
+            decision = await self._announce(stored, changes, note=note, toll_changed=True)
             told = await self._review.resolve(incident_id, reviewer, "toll")
         return Decision(decision.incident, decision.alerts, decision.corrections, told)
 
@@ -203,14 +194,16 @@ class CorrectionService:
         async with self._storage.transaction():
             incident = await self._active(incident_id)
             changes = {"location": {"old": incident.location.name, "new": location.name}}
-            decision = await self._changed(
+            note = f"place corrected: {location.name}"
+            stored = await self._review.revise(
                 incident,
                 {"location": location},
                 changes,
                 reviewer,
-                note=f"place corrected: {location.name}",
+                note=note,
                 reason=f"{incident.location.name} -> {location.name}",
             )
+            decision = await self._announce(stored, changes, note=note)
             told = await self._review.resolve(incident_id, reviewer, "place")
         if unknown:  # after the correction is committed: learning rebuilds the place index
             await self._review.place_supplied(location, reviewer, incident_id=incident_id)

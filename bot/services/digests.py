@@ -41,7 +41,6 @@ from bot.domain import (
     OutboxKind,
     OutboxMessage,
     Subscription,
-    SubscriptionKind,
 )
 from bot.domain.views import Digest, DigestCity, DigestGroup, Period
 from bot.domain.visuals import StatsSeries
@@ -233,17 +232,10 @@ class DigestService:
         """One query per subscription (one for everything without any), narrowed by ``base``."""
         if not subscriptions:
             return [base]
-        queries = []
-        for subscription in subscriptions:
-            query = base.model_copy()
-            if subscription.kind is SubscriptionKind.PLACE:
-                query.place_keys = self._queries.place_query_keys(subscription.key)
-            elif subscription.kind is SubscriptionKind.ADMIN1:
-                query.admin1_code = subscription.key
-            else:
-                query.actor_id = subscription.key
-            queries.append(query)
-        return queries
+        return [
+            self._queries.narrow(base.model_copy(), subscription.kind, subscription.key)
+            for subscription in subscriptions
+        ]
 
     async def _matching_ids(
         self, subscriptions: list[Subscription], base: IncidentQuery

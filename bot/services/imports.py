@@ -90,6 +90,16 @@ def _default_merge() -> tuple[MatchFn | None, MergeFn | None]:
     return cast(MatchFn, module.find_match), cast(MergeFn, module.merge_incidents)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """One import in progress: what it counts, the rows done before, where it marks progress."""
+
+    summary: ImportSummary
+    done: int
+    mark_key: str
+    progress: Progress | None
+
+
 class ImportService:
     """Import files of reports or incidents, counting new, merged, duplicate and rejected rows."""
 
@@ -139,11 +149,12 @@ class ImportService:
         mark_key = f"import:{file_fingerprint(path, fmt)}"
         done = int(await self._storage.meta.get(mark_key) or 0)
         summary = ImportSummary(format=fmt)
+        run = _Run(summary, done, mark_key, progress)
         try:
             if fmt == "jsonl":
-                await self._import_jsonl(path, summary, done, mark_key, progress)
+                await self._import_jsonl(path, run)
             else:
-                await self._import_acled(path, summary, done, mark_key, progress)
+                await self._import_acled(path, run)
         except UnicodeDecodeError:
             raise UserError("{path} is not UTF-8 text.", values={"path": path}) from None
         except OSError as exc:
@@ -167,13 +178,10 @@ class ImportService:
         self,
         rows: Iterable[tuple[int, _T | RowError]],
         store: Callable[[int, _T], Awaitable[None]],
-        *,
-        summary: ImportSummary,
-        done: int,
-        mark_key: str,
-        progress: Progress | None,
+        run: _Run,
     ) -> None:
-        """Import numbered rows, skipping the first ``done``, recording progress to resume."""
+        """Import numbered rows, skipping the first ``run.done``, recording progress to resume."""
+        summary, done, mark_key, progress = run.summary, run.done, run.mark_key, run.progress
         last = done
         try:
             for number, item in rows:
@@ -197,26 +205,12 @@ class ImportService:
             if last > done:
                 await self._mark(mark_key, last)
 
-    async def _import_jsonl(
-        self,
-        path: Path,
-        summary: ImportSummary,
-        done: int,
-        mark_key: str,
-        progress: Progress | None,
-    ) -> None:
+    async def _import_jsonl(self, path: Path, run: _Run) -> None:
         async def store(number: int, record: ReportRecord) -> None:
-            await self._import_record(number, record, summary)
+            await self._import_record(number, record, run.summary)
 
         with path.open(encoding="utf-8") as handle:
-            await self._import_rows(
-                iter_jsonl(handle),
-                store,
-                summary=summary,
-                done=done,
-                mark_key=mark_key,
-                progress=progress,
-            )
+            await self._import_rows(iter_jsonl(handle), store, run)
 
     async def _import_record(
         self, number: int, record: ReportRecord, summary: ImportSummary
@@ -238,16 +232,9 @@ class ImportService:
 
     # ------------------------------------------------------------ ACLED CSV
 
-    async def _import_acled(
-        self,
-        path: Path,
-        summary: ImportSummary,
-        done: int,
-        mark_key: str,
-        progress: Progress | None,
-    ) -> None:
+    async def _import_acled(self, path: Path, run: _Run) -> None:
         async def store(_number: int, row: tuple[str, Incident]) -> None:
-            await self._store_acled(*row, summary)
+            await self._store_acled(*row, run.summary)
 
         def numbered(handle: IO[str]) -> Iterator[tuple[int, tuple[str, Incident] | RowError]]:
             rows = iter_acled(handle, actors=self._actors, locate=self._locate)
@@ -260,14 +247,7 @@ class ImportService:
 
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
-                await self._import_rows(
-                    numbered(handle),
-                    store,
-                    summary=summary,
-                    done=done,
-                    mark_key=mark_key,
-                    progress=progress,
-                )
+                await self._import_rows(numbered(handle), store, run)
         except RowError as exc:
             raise UserError(str(exc)) from None
 

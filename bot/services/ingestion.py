@@ -21,7 +21,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, Unpack
 
 from pydantic_core import to_jsonable_python
 
@@ -35,7 +35,7 @@ from bot.domain import (
     SourceRef,
 )
 from bot.domain.views import IngestOutcome
-from bot.ingest.text import make_report
+from bot.ingest.text import ReportFields, make_report
 from bot.ports import Clock, Extractor
 from bot.services.admin import META_LAST_INGEST, AdminService
 from bot.services.alerts import AlertPlanner
@@ -128,33 +128,13 @@ class IngestService:
         self._merge = merge_incidents
         self._lock = asyncio.Lock()
 
-    def make_report(
-        self,
-        text: str,
-        *,
-        url: str | None = None,
-        title: str | None = None,
-        outlet: str | None = None,
-        published_at: dt.datetime | None = None,
-        origin: str = "manual",
-        forwarded_from: str | None = None,
-        language: str = "en",
-    ) -> Report:
+    def make_report(self, text: str, **fields: Unpack[ReportFields]) -> Report:
         """Build a :class:`Report` with the one builder, refusing what it cannot take."""
         self._check_size(text)
+        published_at = fields.get("published_at")
         if published_at is not None and published_at.tzinfo is None:
             raise UserError("The publication time must include a timezone.")
-        report = make_report(
-            text,
-            fetched_at=self._clock.now(),
-            url=url,
-            title=title,
-            outlet=outlet,
-            published_at=published_at,
-            origin=origin,
-            forwarded_from=forwarded_from,
-            language=language,
-        )
+        report = make_report(text, fetched_at=self._clock.now(), **fields)
         self._check_text(report.text)
         return report
 
@@ -173,7 +153,7 @@ class IngestService:
         if not text.strip():
             raise UserError("There is no text to read in that message.")
 
-    async def ingest_text(self, text: str, **fields: Any) -> IngestOutcome:
+    async def ingest_text(self, text: str, **fields: Unpack[ReportFields]) -> IngestOutcome:
         """Build a report from text (see :meth:`make_report`) and ingest it."""
         return await self.ingest(self.make_report(text, **fields))
 

@@ -422,12 +422,7 @@ class LearningService:
         if any(owner.id == actor.id for owner in owners) or match_key(cleaned) == match_key(
             actor.name
         ):
-            raise LearningError(
-                "alias_known",
-                N_("{alias} already names {actor}."),
-                alias=cleaned,
-                actor=actor.name,
-            )
+            raise _alias_known(cleaned, actor)
         if owners:
             raise LearningError(
                 "alias_taken",
@@ -435,23 +430,26 @@ class LearningService:
                 alias=cleaned,
                 other=owners[0].name,
             )
-        record = ActorAliasRecord(
-            actor_id=actor.id,
-            actor_name=actor.name,
-            alias=cleaned,
-            added_by=added_by,
-            added_at=self._clock.now(),
-            note=" ".join(note.split())[:MAX_NOTE_CHARS],
+        record = self._alias_record(
+            actor, cleaned, added_by, note=" ".join(note.split())[:MAX_NOTE_CHARS]
         )
         if not await self._storage.learning.add_actor_alias(actor, record):
-            raise LearningError(
-                "alias_known",
-                N_("{alias} already names {actor}."),
-                alias=cleaned,
-                actor=actor.name,
-            )
+            raise _alias_known(cleaned, actor)
         await self.changed()
         return actor, cleaned
+
+    def _alias_record(
+        self, actor: ActorRef, alias: str, added_by: int | None, *, note: str
+    ) -> ActorAliasRecord:
+        """The row that says ``alias`` names ``actor``: who added it, when and why."""
+        return ActorAliasRecord(
+            actor_id=actor.id,
+            actor_name=actor.name,
+            alias=alias,
+            added_by=added_by,
+            added_at=self._clock.now(),
+            note=note,
+        )
 
     async def remove_actor_alias(self, alias: str) -> list[ActorRef]:
         """Forget an alias admins added (the registry's own names are data, not removable);
@@ -525,17 +523,17 @@ class LearningService:
         actor = ActorRef(id=f"local-{slug}", name=cleaned, type=kind, country=code)
         if self._actors.get(actor.id) is not None:
             actor = actor.model_copy(update={"id": f"{actor.id}-{uuid.uuid4().hex[:4]}"})
-        record = ActorAliasRecord(
-            actor_id=actor.id,
-            actor_name=actor.name,
-            alias=cleaned,
-            added_by=added_by,
-            added_at=self._clock.now(),
-            note="new actor",
-        )
+        record = self._alias_record(actor, cleaned, added_by, note="new actor")
         await self._storage.learning.add_actor_alias(actor, record)
         await self.changed()
         return actor
+
+
+def _alias_known(alias: str, actor: ActorRef) -> LearningError:
+    """The refusal of an alias that already names ``actor``."""
+    return LearningError(
+        "alias_known", N_("{alias} already names {actor}."), alias=alias, actor=actor.name
+    )
 
 
 def _local_name(place: LocalPlace) -> LocalName:

@@ -131,13 +131,18 @@ class QueryService:
         query = IncidentQuery()
         if period is not None:
             query.since, query.until = period.first_day, period.last_day
-        if target.kind is SubscriptionKind.PLACE:
-            query.place_keys = self.place_query_keys(target.key)
-        elif target.kind is SubscriptionKind.ADMIN1:
-            query.admin1_code = target.key
-        else:
-            query.actor_id = target.key
+        self.narrow(query, target.kind, target.key)
         return await self._page(query, page, _clamp_page_size(page_size), target, period)
+
+    def narrow(self, query: IncidentQuery, kind: SubscriptionKind, key: str) -> IncidentQuery:
+        """``query`` limited to one place (with its neighbourhoods), governorate or faction."""
+        if kind is SubscriptionKind.PLACE:
+            query.place_keys = self.place_query_keys(key)
+        elif kind is SubscriptionKind.ADMIN1:
+            query.admin1_code = key
+        else:
+            query.actor_id = key
+        return query
 
     async def _page(
         self,
@@ -175,14 +180,7 @@ class QueryService:
         query.limit, query.offset = SCAN_LIMIT, 0
         if period is not None:
             query.since, query.until = period.first_day, period.last_day
-        if target.kind is SubscriptionKind.ADMIN1:
-            query.admin1_code = target.key
-            return await self._storage.incidents.query(query)
-        if target.kind is SubscriptionKind.ACTOR:
-            query.actor_id = target.key
-            return await self._storage.incidents.query(query)
-        query.place_keys = self.place_query_keys(target.key)
-        return await self._storage.incidents.query(query)
+        return await self._storage.incidents.query(self.narrow(query, target.kind, target.key))
 
     def place_query_keys(self, place_key: str) -> list[str]:
         """The location keys that count for a place: its own and its neighbourhoods'.
@@ -294,12 +292,8 @@ class QueryService:
     async def _incident_span(self, target: Target | None) -> tuple[dt.date, dt.date] | None:
         """The dates of the target's oldest and newest incidents (None when it has none)."""
         query = IncidentQuery()
-        if target is not None and target.kind is SubscriptionKind.PLACE:
-            query.place_keys = self.place_query_keys(target.key)
-        elif target is not None and target.kind is SubscriptionKind.ADMIN1:
-            query.admin1_code = target.key
-        elif target is not None:
-            query.actor_id = target.key
+        if target is not None:
+            self.narrow(query, target.kind, target.key)
         total = await self._storage.incidents.count(query)
         if total == 0:
             return None
@@ -314,12 +308,8 @@ class QueryService:
 
     async def _totals(self, target: Target | None, period: Period) -> Totals:
         query = IncidentQuery(since=period.first_day, until=period.last_day)
-        if target is not None and target.kind is SubscriptionKind.PLACE:
-            query.place_keys = self.place_query_keys(target.key)
-        elif target is not None and target.kind is SubscriptionKind.ADMIN1:
-            query.admin1_code = target.key
-        elif target is not None:
-            query.actor_id = target.key
+        if target is not None:
+            self.narrow(query, target.kind, target.key)
         return _totals_from(await self._storage.incidents.stats(query))
 
     async def search(

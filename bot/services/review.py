@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -161,6 +162,46 @@ class Decision:
     alerts: int = 0
     corrections: int = 0
     reporters_told: int = 0
+
+
+def _correction(
+    chat: Chat, *, incident: Incident, sent: OutboxMessage, now: dt.datetime
+) -> OutboxMessage:
+    """The update retracting an incident, replying to what ``sent`` told the chat."""
+    assert incident.id is not None
+    return OutboxMessage(
+        chat_id=chat.id,
+        kind=OutboxKind.UPDATE,
+        idempotency_key=f"retract:{sent.idempotency_key}",
+        payload=CorrectionPayload(
+            incident_id=incident.id, summary=incident.summary, language=chat.language
+        ),
+        next_attempt_at=now,
+        reply_to_key=sent.idempotency_key,
+        incident_id=incident.id,
+    )
+
+
+def _resolved_notice(
+    chat: Chat,
+    *,
+    report: FeedbackReport,
+    incident_id: int,
+    summary: str,
+    resolution: str,
+    now: dt.datetime,
+) -> OutboxMessage:
+    """Tells a subscriber what became of the incident they reported."""
+    return OutboxMessage(
+        chat_id=chat.id,
+        kind=OutboxKind.NOTICE,
+        idempotency_key=f"feedback:{report.id}:resolved",
+        payload=FeedbackResolvedPayload(
+            incident_id=incident_id, summary=summary, resolution=resolution, language=chat.language
+        ),
+        next_attempt_at=now,
+        incident_id=incident_id,
+    )
 
 
 class ReviewService:
@@ -390,24 +431,19 @@ class ReviewService:
             if known is None or (told.kind is OutboxKind.ALERT and known.kind != told.kind):
                 first[told.chat_id] = told
         for sent in first.values():
-            chat = await self._storage.chats.get(sent.chat_id)
-            if chat is None or not chat.active:
-                continue
-            _, created = await self._outbox.enqueue(
-                OutboxMessage(
-                    chat_id=chat.id,
-                    kind=OutboxKind.UPDATE,
-                    idempotency_key=f"retract:{sent.idempotency_key}",
-                    payload=CorrectionPayload(
-                        incident_id=incident.id, summary=incident.summary, language=chat.language
-                    ),
-                    next_attempt_at=now,
-                    reply_to_key=sent.idempotency_key,
-                    incident_id=incident.id,
-                )
+            queued += await self._queue_to_chat(
+                sent.chat_id, partial(_correction, incident=incident, sent=sent, now=now)
             )
-            queued += int(created)
         return queued
+
+    async def _queue_to_chat(self, chat_id: int, message: Callable[[Chat], OutboxMessage]) -> int:
+        """Queue ``message(chat)`` for a chat still with us: 1 if queued, 0 if the chat is
+        gone or the message was already queued."""
+        chat = await self._storage.chats.get(chat_id)
+        if chat is None or not chat.active:
+            return 0
+        _, created = await self._outbox.enqueue(message(chat))
+        return int(created)
 
     def now(self) -> dt.datetime:
         """The service's clock."""
@@ -460,25 +496,17 @@ class ReviewService:
         summary = incident.summary if incident is not None else ""
         told = 0
         for report in closed:
-            chat = await self._storage.chats.get(report.chat_id)
-            if chat is None or not chat.active:
-                continue
-            _, created = await self._outbox.enqueue(
-                OutboxMessage(
-                    chat_id=chat.id,
-                    kind=OutboxKind.NOTICE,
-                    idempotency_key=f"feedback:{report.id}:resolved",
-                    payload=FeedbackResolvedPayload(
-                        incident_id=incident_id,
-                        summary=summary,
-                        resolution=resolution,
-                        language=chat.language,
-                    ),
-                    next_attempt_at=now,
+            told += await self._queue_to_chat(
+                report.chat_id,
+                partial(
+                    _resolved_notice,
+                    report=report,
                     incident_id=incident_id,
-                )
+                    summary=summary,
+                    resolution=resolution,
+                    now=now,
+                ),
             )
-            told += int(created)
         return told
 
     async def expire_overdue(self) -> int:

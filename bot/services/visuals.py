@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.domain import Incident, SubscriptionKind
+from bot.domain import Incident
 from bot.domain.views import Period, StatsResult, Target
 from bot.domain.visuals import Bucket, IncidentMap, MapPoint, SeriesPoint, StatsSeries
 from bot.services.queries import SCAN_LIMIT, QueryService
@@ -135,13 +135,7 @@ class VisualService:
         )
         if target is None:
             return query
-        if target.kind is SubscriptionKind.PLACE:
-            query.place_keys = self._queries.place_query_keys(target.key)
-        elif target.kind is SubscriptionKind.ADMIN1:
-            query.admin1_code = target.key
-        else:
-            query.actor_id = target.key
-        return query
+        return self._queries.narrow(query, target.kind, target.key)
 
     async def _incidents(self, target: Target | None, period: Period) -> list[Incident]:
         return await self._storage.incidents.query(self._query(target, period))
