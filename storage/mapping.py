@@ -41,7 +41,7 @@ from bot.domain import (
     Subscription,
     SubscriptionKind,
 )
-from bot.domain.learning import LocalPlace
+from bot.domain.learning import ActorAliasRecord, LocalPlace
 from storage.base import IncidentBrief
 
 M = TypeVar("M", bound=BaseModel)
@@ -99,6 +99,10 @@ def _time_opt(conv: Converters, value: Any) -> dt.time | None:
 
 def _json(conv: Converters, value: Any) -> Any:
     return conv.json(value)
+
+
+def _texts(conv: Converters, value: Any) -> list[str]:
+    return [str(item) for item in conv.json(value) or []]
 
 
 def _flag(_conv: Converters, value: Any) -> bool:
@@ -194,6 +198,26 @@ _OUTBOX = _Spec(
         "created_at": _ts,
         "sent_at": _ts_opt,
     },
+)
+
+_LOCAL_PLACE = _Spec(
+    (
+        "id",
+        "name",
+        "lat",
+        "lon",
+        "country",
+        "admin1",
+        "admin1_code",
+        "added_by",
+        "incident_id",
+        "note",
+    ),
+    {"aliases": _texts, "added_at": _ts_opt},
+)
+_ALIAS_RECORD = _Spec(
+    ("actor_id", "actor_name", "alias", "added_by", "note"),
+    {"added_at": _ts_opt},
 )
 
 
@@ -519,21 +543,11 @@ class RowMapper:
 
     def local_place(self, row: Row) -> LocalPlace:
         """A place admins taught, from a ``local_places`` row."""
-        aliases = self.conv.json(row["aliases"])
-        return LocalPlace(
-            id=row["id"],
-            name=row["name"],
-            aliases=[str(alias) for alias in aliases or []],
-            lat=row["lat"],
-            lon=row["lon"],
-            country=row["country"],
-            admin1=row["admin1"],
-            admin1_code=row["admin1_code"],
-            added_by=row["added_by"],
-            added_at=_ts_opt(self.conv, row["added_at"]),
-            incident_id=row["incident_id"],
-            note=row["note"],
-        )
+        return self._build(LocalPlace, _LOCAL_PLACE, row)
+
+    def alias_record(self, row: Row) -> ActorAliasRecord:
+        """An admin-added alias with who and when (``actor_aliases`` joined to ``actors``)."""
+        return self._build(ActorAliasRecord, _ALIAS_RECORD, row)
 
     def brief(self, row: Row) -> IncidentBrief:
         """An :class:`IncidentBrief` from a row of :data:`BRIEF_COLUMNS`."""

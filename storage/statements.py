@@ -39,6 +39,11 @@ def qmark(_position: int, _name: str) -> str:
     return "?"
 
 
+def qnumber(position: int, _name: str) -> str:
+    """SQLite's numbered placeholder (one parameter may stand in several places)."""
+    return f"?{position}"
+
+
 def named(_position: int, name: str) -> str:
     """SQLite's named placeholder (parameters passed as a mapping by column)."""
     return f":{name}"

@@ -6,12 +6,15 @@ the jsonb codec installed by the connection turns JSON into Python values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.domain import Incident
+from storage.dialect import Dialect
 from storage.mapping import INCIDENT_FIELDS, Converters, Encoders, RowMapper, incident_values
 from storage.postgres.search import fold_text
-from storage.postgres.values import _dt, _ts
+from storage.postgres.values import Connection, Row, _dt, _execute, _fetchall, _fetchone, _ts
+from storage.statements import dollar
 
 
 def _as_is(value: Any) -> Any:
@@ -46,3 +49,31 @@ def incident_args(incident: Incident) -> list[Any]:
         *(values[name] for name in INCIDENT_FIELDS),
         incident_search_text(incident.summary, list(incident.evidence)),
     ]
+
+
+async def _rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[Row]:
+    return await _fetchall(conn, sql, *params)
+
+
+async def _row(conn: Connection, sql: str, params: Sequence[Any]) -> Row | None:
+    return await _fetchone(conn, sql, *params)
+
+
+async def _changed(conn: Connection, sql: str, params: Sequence[Any]) -> int:
+    return await _execute(conn, sql, *params)
+
+
+async def _insert_id(conn: Connection, sql: str, params: Sequence[Any]) -> int | None:
+    new_id = await conn.fetchval(f"{sql} RETURNING id", *params)
+    return None if new_id is None else int(new_id)
+
+
+DIALECT = Dialect(
+    mark=dollar,
+    enc=ENCODERS,
+    mapper=MAPPER,
+    fetchall=_rows,
+    fetchone=_row,
+    execute=_changed,
+    insert_id=_insert_id,
+)

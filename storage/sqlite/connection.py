@@ -329,6 +329,10 @@ class SqliteStorage(SqliteMaintenance):
             msg = f"storage for {self.path} is closed"
             raise StorageError(msg)
 
+    async def _run_single(self, op: Op[T], *, write: bool = False) -> T:
+        """Run one statement: on SQLite the same as any call (its lock orders them)."""
+        return await self._run(op, write=write)
+
     async def _run(self, op: Op[T], *, write: bool) -> T:
         """Run ``op`` atomically: inside the caller's transaction, or in a new one."""
         if self._current_tx() is not None:
