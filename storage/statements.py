@@ -62,10 +62,6 @@ REVISION_UPSERT_SQL = (
     "changed_by_name = excluded.changed_by_name, reason = excluded.reason"
 )
 
-# Admin-added actors (rows of storage.mapping.ACTOR_REF_COLUMNS) and their aliases, in order.
-ACTORS_SQL = "SELECT id, name, type, country FROM actors ORDER BY id"
-ALIASES_SQL = "SELECT actor_id, alias FROM actor_aliases ORDER BY actor_id, position"
-
 
 def incident_children_writes(
     incident_id: int, incident: Incident, enc: Encoders, mark: Mark

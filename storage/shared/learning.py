@@ -10,6 +10,7 @@ from bot.domain.learning import ActorAliasRecord, LocalPlace
 from storage.base import DuplicatePlaceError
 from storage.dialect import Conn, SqlRepository
 from storage.local_places import place_name_key
+from storage.shared.actors import ACTOR_COLUMNS
 from storage.statements import insert_sql
 
 PLACE_COLUMNS = (
@@ -31,7 +32,6 @@ ALIAS_RECORDS_SQL = (
     "FROM actor_aliases a JOIN actors r ON r.id = a.actor_id "
     "WHERE a.added_at IS NOT NULL ORDER BY a.added_at, a.actor_id, a.position"
 )
-_ACTOR_COLUMNS = ("id", "name", "type", "country", "created_at")
 MANUAL_REVISIONS_SQL = (
     "SELECT * FROM incident_revisions WHERE report_id IS NULL "
     "ORDER BY changed_at, incident_id, revision"
@@ -92,7 +92,7 @@ class SqlLearningRepository(SqlRepository):
         """Add an alias to an actor (stored first if it is not yet); False if it was known."""
         d = self.dialect
         added_at = d.enc.timestamp(record.added_at or self._now())
-        add_actor = f"{insert_sql('actors', _ACTOR_COLUMNS, d.mark)} ON CONFLICT (id) DO NOTHING"
+        add_actor = f"{insert_sql('actors', ACTOR_COLUMNS, d.mark)} ON CONFLICT (id) DO NOTHING"
         actor_id, alias, added_by, at, note = (d.mark(i, "") for i in range(1, 6))
         add_alias = (
             "INSERT INTO actor_aliases (actor_id, alias, position, added_by, added_at, note) "
