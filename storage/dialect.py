@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from storage.base import NotFoundError
 from storage.mapping import Encoders, RowMapper
 from storage.statements import Mark
 
@@ -38,6 +39,7 @@ class Dialect:
     execute: Callable[[Conn, str, Params], Awaitable[int]]
     # Run an INSERT; return the new row's id, or None if it inserted nothing (ON CONFLICT).
     insert_id: Callable[[Conn, str, Params], Awaitable[int | None]]
+    true: str  # the literal a boolean column equals when set ("1" in SQLite, "TRUE")
 
     def marks(self, count: int, start: int = 1) -> str:
         """``count`` comma-separated placeholders, numbered from ``start``."""
@@ -108,6 +110,13 @@ class SqlRepository:
         """Run one writing statement; return how many rows it changed."""
         execute = self.dialect.execute
         return await self._write_one(lambda conn: execute(conn, sql, params))
+
+    async def _require_chat(self, conn: Conn, chat_id: int) -> None:
+        """NotFoundError unless the chat is stored (rows about a chat need it first)."""
+        sql = f"SELECT 1 FROM chats WHERE id = {self.dialect.mark(1, 'id')}"
+        if await self.dialect.fetchone(conn, sql, (chat_id,)) is None:
+            msg = f"chat {chat_id} is not stored; store it with chats.upsert() first"
+            raise NotFoundError(msg)
 
     async def _count(self, sql: str, *params: Any) -> int:
         """The number a ``SELECT COUNT(*)`` query returns."""

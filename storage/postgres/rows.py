@@ -76,4 +76,5 @@ DIALECT = Dialect(
     fetchone=_row,
     execute=_changed,
     insert_id=_insert_id,
+    true="TRUE",
 )

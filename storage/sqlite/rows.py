@@ -57,4 +57,5 @@ DIALECT = Dialect(
     fetchone=_fetchone,
     execute=_changed,
     insert_id=_insert_id,
+    true="1",
 )
