@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -117,9 +117,13 @@ def _enum(kind: Callable[[Any], Any]) -> Convert:
 
 
 @dataclass(frozen=True, slots=True)
-class _Spec:
-    """A model built from columns of the same names: some taken as stored, some converted."""
+class _Spec(Generic[M]):
+    """A model built from columns of the same names: some taken as stored, some converted.
 
+    As an attribute of :class:`RowMapper` it reads as a function from a row to the model.
+    """
+
+    model: type[M]
     plain: tuple[str, ...]
     converted: Mapping[str, Convert]
 
@@ -129,8 +133,13 @@ class _Spec:
             values[name] = convert(conv, row[name])
         return values
 
+    def __get__(self, mapper: RowMapper, owner: type[RowMapper]) -> Callable[[Row], M]:
+        conv = mapper.conv
+        return lambda row: self.model(**self.kwargs(row, conv))
+
 
 _REPORT = _Spec(
+    Report,
     (
         "id",
         "url",
@@ -145,10 +154,12 @@ _REPORT = _Spec(
     {"published_at": _ts_opt, "fetched_at": _ts},
 )
 _REVISION = _Spec(
+    IncidentRevision,
     ("incident_id", "revision", "report_id", "note", "changed_by", "changed_by_name", "reason"),
     {"changed_at": _ts, "changes": _json},
 )
 _CHAT = _Spec(
+    Chat,
     ("id", "title", "timezone", "language"),
     {
         "type": _enum(ChatType),
@@ -162,10 +173,12 @@ _CHAT = _Spec(
     },
 )
 _SUBSCRIPTION = _Spec(
+    Subscription,
     ("id", "chat_id", "key", "label", "min_killed"),
     {"kind": _enum(SubscriptionKind), "created_at": _ts},
 )
 _FEED = _Spec(
+    Feed,
     (
         "id",
         "url",
@@ -180,6 +193,7 @@ _FEED = _Spec(
     {"last_polled_at": _ts_opt, "next_poll_at": _ts_opt, "active": _flag, "created_at": _ts},
 )
 _OUTBOX = _Spec(
+    OutboxMessage,
     (
         "id",
         "chat_id",
@@ -201,6 +215,7 @@ _OUTBOX = _Spec(
 )
 
 _LOCAL_PLACE = _Spec(
+    LocalPlace,
     (
         "id",
         "name",
@@ -216,6 +231,7 @@ _LOCAL_PLACE = _Spec(
     {"aliases": _texts, "added_at": _ts_opt},
 )
 _ALIAS_RECORD = _Spec(
+    ActorAliasRecord,
     ("actor_id", "actor_name", "alias", "added_by", "note"),
     {"added_at": _ts_opt},
 )
@@ -451,32 +467,15 @@ class RowMapper:
         """Map rows whose special values ``converters`` decode."""
         self.conv = converters
 
-    def _build(self, model: type[M], spec: _Spec, row: Row) -> M:
-        return model(**spec.kwargs(row, self.conv))
-
-    def report(self, row: Row) -> Report:
-        """A stored report."""
-        return self._build(Report, _REPORT, row)
-
-    def revision(self, row: Row) -> IncidentRevision:
-        """One entry of an incident's revision history."""
-        return self._build(IncidentRevision, _REVISION, row)
-
-    def chat(self, row: Row) -> Chat:
-        """A stored chat with its settings."""
-        return self._build(Chat, _CHAT, row)
-
-    def subscription(self, row: Row) -> Subscription:
-        """A chat's subscription."""
-        return self._build(Subscription, _SUBSCRIPTION, row)
-
-    def feed(self, row: Row) -> Feed:
-        """A polled feed."""
-        return self._build(Feed, _FEED, row)
-
-    def outbox(self, row: Row) -> OutboxMessage:
-        """A queued or sent outbox message."""
-        return self._build(OutboxMessage, _OUTBOX, row)
+    # Each model below is read from columns of its own field names (see _Spec).
+    report = _REPORT
+    revision = _REVISION  # one entry of an incident's revision history
+    chat = _CHAT
+    subscription = _SUBSCRIPTION
+    feed = _FEED
+    outbox = _OUTBOX
+    local_place = _LOCAL_PLACE  # a place admins taught
+    alias_record = _ALIAS_RECORD  # an admin-added alias with who and when (joined to actors)
 
     def count(self, row: Row, prefix: str) -> CasualtyCount:
         """The casualty count stored in the ``{prefix}_*`` columns."""
@@ -540,14 +539,6 @@ class RowMapper:
             geo_precision=GeoPrecision(row["geo_precision"]),
             timezone=row["place_timezone"],
         )
-
-    def local_place(self, row: Row) -> LocalPlace:
-        """A place admins taught, from a ``local_places`` row."""
-        return self._build(LocalPlace, _LOCAL_PLACE, row)
-
-    def alias_record(self, row: Row) -> ActorAliasRecord:
-        """An admin-added alias with who and when (``actor_aliases`` joined to ``actors``)."""
-        return self._build(ActorAliasRecord, _ALIAS_RECORD, row)
 
     def brief(self, row: Row) -> IncidentBrief:
         """An :class:`IncidentBrief` from a row of :data:`BRIEF_COLUMNS`."""
