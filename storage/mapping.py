@@ -71,10 +71,19 @@ class Encoders:
     json: Callable[[Any], Any]
     flag: Callable[[bool], Any]
     timestamp: Callable[[dt.datetime], Any]
+    time: Callable[[dt.time], Any]
 
     def timestamp_opt(self, value: dt.datetime | None) -> Any:
         """A stored optional timestamp."""
         return None if value is None else self.timestamp(value)
+
+    def date_opt(self, value: dt.date | None) -> Any:
+        """A stored optional date."""
+        return None if value is None else self.date(value)
+
+    def time_opt(self, value: dt.time | None) -> Any:
+        """A stored optional time of day."""
+        return None if value is None else self.time(value)
 
 
 # A field conversion: given the backend's converters and the stored value, the model's value.
@@ -295,7 +304,7 @@ def incident_values(incident: Incident, enc: Encoders) -> dict[str, Any]:
     return {
         "date": enc.date(incident.date),
         "date_precision": incident.date_precision.value,
-        "date_end": None if incident.date_end is None else enc.date(incident.date_end),
+        "date_end": enc.date_opt(incident.date_end),
         "time_of_day": incident.time_of_day,
         "place_key": loc.key,
         "geonames_id": loc.geonames_id,

@@ -36,7 +36,7 @@ def incident_search_text(summary: str, evidence: list[str]) -> str:
     return fold_text("\n".join([summary, *evidence]))
 
 
-ENCODERS = Encoders(date=_as_is, json=_as_is, timestamp=_ts, flag=bool)
+ENCODERS = Encoders(date=_as_is, json=_as_is, timestamp=_ts, flag=bool, time=_as_is)
 
 # Column order of incident_args(); the repository names them in INSERT and UPDATE.
 INCIDENT_COLUMNS = (*INCIDENT_FIELDS, "search_text")

@@ -31,7 +31,9 @@ _count_from_row = MAPPER.count
 _revision_from_row = MAPPER.revision
 
 
-ENCODERS = Encoders(date=dt.date.isoformat, json=_json, timestamp=_ts, flag=int)
+ENCODERS = Encoders(
+    date=dt.date.isoformat, json=_json, timestamp=_ts, flag=int, time=dt.time.isoformat
+)
 
 
 def _incident_params(incident: Incident) -> dict[str, Any]:
