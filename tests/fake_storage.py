@@ -39,6 +39,7 @@ from storage.base import (
 )
 from storage.local_places import place_name_key
 from storage.review_base import ReviewRepository
+from storage.shared.chats import SETTINGS_COLUMNS
 from tests.fakes_review import InMemoryReview, ReviewState
 
 # -- storage (services helper): an in-memory Storage with rollback ---------------------------
@@ -246,18 +247,7 @@ class _Chats(_Repo):
     async def save_settings(self, chat: Chat) -> None:
         existing = self._s.chats[chat.id]
         self._s.chats[chat.id] = existing.model_copy(
-            update={
-                name: getattr(chat, name)
-                for name in (
-                    "timezone",
-                    "digest_time",
-                    "quiet_start",
-                    "quiet_end",
-                    "language",
-                    "last_digest_date",
-                    "digest_chart",
-                )
-            }
+            update={name: getattr(chat, name) for name in SETTINGS_COLUMNS}
         )
 
     async def set_active(self, chat_id: int, active: bool) -> None:

@@ -13,20 +13,6 @@ from storage.local_places import place_name_key
 from storage.shared.actors import ACTOR_COLUMNS
 from storage.statements import insert_sql
 
-PLACE_COLUMNS = (
-    "name",
-    "name_key",
-    "aliases",
-    "lat",
-    "lon",
-    "country",
-    "admin1",
-    "admin1_code",
-    "added_by",
-    "added_at",
-    "incident_id",
-    "note",
-)
 ALIAS_RECORDS_SQL = (
     "SELECT a.actor_id, r.name AS actor_name, a.alias, a.added_by, a.added_at, a.note "
     "FROM actor_aliases a JOIN actors r ON r.id = a.actor_id "
@@ -45,33 +31,33 @@ class SqlLearningRepository(SqlRepository):
     # where writers do not already take turns (PostgreSQL); None where they do (SQLite).
     lock_actor_sql: ClassVar[str | None] = None
 
-    def _place_values(self, place: LocalPlace, added_at: dt.datetime) -> list[Any]:
+    def _place_values(self, place: LocalPlace, added_at: dt.datetime) -> dict[str, Any]:
         enc = self.dialect.enc
-        return [
-            place.name,
-            place_name_key(place.name),
-            enc.json(list(place.aliases)),
-            place.lat,
-            place.lon,
-            place.country,
-            place.admin1,
-            place.admin1_code,
-            place.added_by,
-            enc.timestamp(added_at),
-            place.incident_id,
-            place.note,
-        ]
+        return {
+            "name": place.name,
+            "name_key": place_name_key(place.name),
+            "aliases": enc.json(list(place.aliases)),
+            "lat": place.lat,
+            "lon": place.lon,
+            "country": place.country,
+            "admin1": place.admin1,
+            "admin1_code": place.admin1_code,
+            "added_by": place.added_by,
+            "added_at": enc.timestamp(added_at),
+            "incident_id": place.incident_id,
+            "note": place.note,
+        }
 
     async def add_place(self, place: LocalPlace) -> LocalPlace:
         """Store a new local place; DuplicatePlaceError if its name is taken in its country."""
         added_at = place.added_at or self._now()
+        values = self._place_values(place, added_at)
         sql = (
-            f"{insert_sql('local_places', PLACE_COLUMNS, self.dialect.mark)} "
+            f"{insert_sql('local_places', values, self.dialect.mark)} "
             "ON CONFLICT (country, name_key) DO NOTHING"
         )
-        values = self._place_values(place, added_at)
         insert_id = self.dialect.insert_id
-        place_id = await self._write_one(lambda conn: insert_id(conn, sql, values))
+        place_id = await self._write_one(lambda conn: insert_id(conn, sql, list(values.values())))
         if place_id is None:
             raise DuplicatePlaceError(
                 f"{place.name!r} is already a local place in {place.country}"
