@@ -118,8 +118,12 @@ class SqlRepository:
             msg = f"chat {chat_id} is not stored; store it with chats.upsert() first"
             raise NotFoundError(msg)
 
+    async def _row(self, sql: str, *params: Any) -> Row | None:
+        """The first row of one query, if it has one."""
+        fetchone = self.dialect.fetchone
+        return await self._read_one(lambda conn: fetchone(conn, sql, params))
+
     async def _count(self, sql: str, *params: Any) -> int:
         """The number a ``SELECT COUNT(*)`` query returns."""
-        fetchone = self.dialect.fetchone
-        row = await self._read_one(lambda conn: fetchone(conn, sql, params))
+        row = await self._row(sql, *params)
         return int(row[0] or 0) if row is not None else 0

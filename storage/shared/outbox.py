@@ -142,8 +142,8 @@ class SqlOutboxRepository(SqlRepository):
 
     async def oldest_unsent(self) -> dt.datetime | None:
         """When the oldest message still pending or sending was queued (None: all delivered)."""
-        rows = await self._rows(
+        row = await self._row(
             "SELECT MIN(created_at) AS oldest FROM outbox WHERE status IN ('pending', 'sending')"
         )
-        oldest = rows[0]["oldest"] if rows else None
+        oldest = None if row is None else row["oldest"]
         return None if oldest is None else self.dialect.mapper.conv.timestamp(oldest)

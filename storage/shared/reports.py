@@ -59,8 +59,8 @@ class SqlReportRepository(SqlRepository):
     async def get(self, report_id: int) -> Report | None:
         """One report by id."""
         sql = f"SELECT * FROM reports WHERE id = {self.dialect.mark(1, 'id')}"
-        rows = await self._rows(sql, report_id)
-        return self.dialect.mapper.report(rows[0]) if rows else None
+        row = await self._row(sql, report_id)
+        return None if row is None else self.dialect.mapper.report(row)
 
     async def find_duplicate(self, url: str | None, content_hash: str) -> Report | None:
         """The stored report with this URL or this content hash, if any."""

@@ -48,10 +48,10 @@ class SqlReviewRepository(SqlRepository):
     async def item(self, incident_id: int) -> ReviewItem | None:
         """The queue row of an incident, open or decided."""
         mark = self.dialect.mark(1, "incident_id")
-        rows = await self._rows(
+        row = await self._row(
             f"SELECT * FROM review_queue WHERE incident_id = {mark}", incident_id
         )
-        return review_item(rows[0], self._time) if rows else None
+        return None if row is None else review_item(row, self._time)
 
     async def pending(
         self, limit: int = 20, offset: int = 0, queued_before: dt.datetime | None = None
@@ -155,10 +155,10 @@ class SqlReviewRepository(SqlRepository):
     async def link_of(self, absorbed_id: int) -> IncidentLink | None:
         """Where ``absorbed_id`` was merged into, if it was."""
         mark = self.dialect.mark(1, "absorbed_id")
-        rows = await self._rows(
+        row = await self._row(
             f"SELECT * FROM incident_links WHERE absorbed_id = {mark}", absorbed_id
         )
-        return incident_link(rows[0], self._time) if rows else None
+        return None if row is None else incident_link(row, self._time)
 
     async def links_into(self, into_id: int) -> list[IncidentLink]:
         """The incidents merged into ``into_id``, oldest link first."""
