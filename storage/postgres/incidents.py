@@ -29,7 +29,7 @@ from storage.postgres.values import (
     _scalar,
     _ts_opt,
 )
-from storage.shared.incidents import SqlIncidentWrites
+from storage.shared.incidents import SqlIncidentWrites, stats_from_rows, stats_sql
 
 _POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
 _ACTOR_JOIN = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
@@ -266,26 +266,10 @@ class PostgresIncidentRepository(SqlIncidentWrites, _Repository):
         """Totals over the incidents matching the filters (limit/offset ignored)."""
         params = Params()
         source, where, _ = _incident_filter(query, params)
-        sql = (
-            "SELECT i.event_type AS event_type, COUNT(*) AS n, "
-            "SUM(COALESCE(i.killed_min, 0)) AS killed, "
-            "SUM(COALESCE(i.injured_min, 0)) AS injured, "
-            "COUNT(i.killed_min) AS killed_reported, COUNT(i.injured_min) AS injured_reported "
-            f"FROM {source}{_where_sql(where)} GROUP BY i.event_type"
-        )
+        sql = stats_sql(source, _where_sql(where))
 
         async def op(conn: Connection) -> IncidentStats:
-            stats = IncidentStats(killed_reported=0, injured_reported=0)
-            for row in await _fetchall(conn, sql, *params.values):
-                stats.incidents += row["n"]
-                stats.killed += int(row["killed"] or 0)
-                stats.injured += int(row["injured"] or 0)
-                stats.killed_reported = (stats.killed_reported or 0) + int(row["killed_reported"])
-                stats.injured_reported = (stats.injured_reported or 0) + int(
-                    row["injured_reported"]
-                )
-                stats.by_event_type[row["event_type"]] = row["n"]
-            return stats
+            return stats_from_rows(await _fetchall(conn, sql, *params.values))
 
         return await self._read_one(op)
 

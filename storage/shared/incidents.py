@@ -8,10 +8,11 @@ search index current: a subclass gives :meth:`SqlIncidentWrites._get`, ``_index`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from bot.domain import Incident, IncidentRevision
-from storage.base import NotFoundError
+from storage.base import IncidentStats, NotFoundError
 from storage.dialect import Conn, Row, SqlRepository
 from storage.mapping import REVISION_COLUMNS, incident_values, revision_row
 from storage.statements import (
@@ -20,6 +21,30 @@ from storage.statements import (
     incident_children_writes,
     insert_sql,
 )
+
+
+def stats_sql(source: str, where: str) -> str:
+    """Totals by event type over the incidents ``i`` of ``source`` (``where``: "" or a WHERE)."""
+    return (
+        "SELECT i.event_type AS event_type, COUNT(*) AS n, "
+        "SUM(COALESCE(i.killed_min, 0)) AS killed, "
+        "SUM(COALESCE(i.injured_min, 0)) AS injured, "
+        "COUNT(i.killed_min) AS killed_reported, COUNT(i.injured_min) AS injured_reported "
+        f"FROM {source}{where} GROUP BY i.event_type"
+    )
+
+
+def stats_from_rows(rows: Iterable[Row]) -> IncidentStats:
+    """The :class:`IncidentStats` of the rows :func:`stats_sql` returns."""
+    stats = IncidentStats(killed_reported=0, injured_reported=0)
+    for row in rows:
+        stats.incidents += row["n"]
+        stats.killed += int(row["killed"] or 0)
+        stats.injured += int(row["injured"] or 0)
+        stats.killed_reported = (stats.killed_reported or 0) + int(row["killed_reported"])
+        stats.injured_reported = (stats.injured_reported or 0) + int(row["injured_reported"])
+        stats.by_event_type[row["event_type"]] = row["n"]
+    return stats
 
 
 class SqlIncidentWrites(SqlRepository):

@@ -24,7 +24,7 @@ from storage.mapping import (
     BRIEF_COLUMNS,
     SOURCE_REF_COLUMNS,
 )
-from storage.shared.incidents import SqlIncidentWrites
+from storage.shared.incidents import SqlIncidentWrites, stats_from_rows, stats_sql
 from storage.sqlite.fts_index import _index_incident, _unindex_incident
 from storage.sqlite.repository import _Repository
 from storage.sqlite.rows import MAPPER, _incident_params
@@ -277,24 +277,10 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
     async def stats(self, query: IncidentQuery) -> IncidentStats:
         """Totals over the incidents matching the filters (limit/offset ignored)."""
         source, where, params, _ = _incident_filter(query)
-        sql = (
-            "SELECT i.event_type AS event_type, COUNT(*) AS n, "
-            "SUM(COALESCE(i.killed_min, 0)) AS killed, "
-            "SUM(COALESCE(i.injured_min, 0)) AS injured, "
-            "COUNT(i.killed_min) AS killed_reported, COUNT(i.injured_min) AS injured_reported "
-            f"FROM {source}{_where_sql(where)} GROUP BY i.event_type"
-        )
+        sql = stats_sql(source, _where_sql(where))
 
         async def op(conn: aiosqlite.Connection) -> IncidentStats:
-            stats = IncidentStats(killed_reported=0, injured_reported=0)
-            for row in await _fetchall(conn, sql, params):
-                stats.incidents += row["n"]
-                stats.killed += row["killed"] or 0
-                stats.injured += row["injured"] or 0
-                stats.killed_reported = (stats.killed_reported or 0) + row["killed_reported"]
-                stats.injured_reported = (stats.injured_reported or 0) + row["injured_reported"]
-                stats.by_event_type[row["event_type"]] = row["n"]
-            return stats
+            return stats_from_rows(await _fetchall(conn, sql, params))
 
         return await self._read(op)
 
