@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from storage.base import NotFoundError
 from storage.mapping import Encoders, RowMapper
@@ -77,11 +77,10 @@ class SqlStorage(Protocol):
 class SqlRepository:
     """Base of every SQL repository: the storage it runs in and its backend's dialect."""
 
-    dialect: ClassVar[Dialect]
-
-    def __init__(self, storage: SqlStorage) -> None:
-        """Run in ``storage``'s transactions."""
+    def __init__(self, storage: SqlStorage, dialect: Dialect) -> None:
+        """Run in ``storage``'s transactions, with SQL in ``dialect``."""
         self._storage = storage
+        self.dialect = dialect
 
     def _now(self) -> dt.datetime:
         """The storage's clock (the Clock port's, set by the composition root)."""

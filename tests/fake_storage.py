@@ -23,22 +23,13 @@ from bot.domain import (
 from bot.domain.learning import ActorAliasRecord, LocalPlace
 from bot.domain.search import parse_search
 from storage.base import (
-    ActorRepository,
-    ChatRepository,
     DuplicatePlaceError,
-    FeedRepository,
     IncidentBrief,
     IncidentQuery,
-    IncidentRepository,
     IncidentStats,
-    LearningRepository,
-    MetaRepository,
-    OutboxRepository,
-    ReportRepository,
-    SubscriptionRepository,
+    Storage,
 )
 from storage.local_places import place_name_key
-from storage.review_base import ReviewRepository
 from storage.shared.chats import SETTINGS_COLUMNS
 from tests.fakes_review import InMemoryReview, ReviewState
 
@@ -455,20 +446,8 @@ class _Meta(_Repo):
         self._s.meta[key] = value
 
 
-class InMemoryStorage:
+class InMemoryStorage(Storage):
     """A whole ``storage.base.Storage`` in memory; a failing transaction rolls everything back."""
-
-    # Declared with the Protocol types: Storage's attributes are settable, hence invariant.
-    reports: ReportRepository
-    incidents: IncidentRepository
-    actors: ActorRepository
-    learning: LearningRepository
-    chats: ChatRepository
-    subscriptions: SubscriptionRepository
-    feeds: FeedRepository
-    outbox: OutboxRepository
-    meta: MetaRepository
-    review: ReviewRepository
 
     def __init__(self) -> None:
         self._state = _State()

@@ -14,5 +14,8 @@ if TYPE_CHECKING:
 class _Repository(SqlRepository):
     """Base of the PostgreSQL repositories: the shared SQL repository in PostgreSQL's dialect."""
 
-    dialect = DIALECT
     _storage: PostgresStorage  # the lease and instance id of the outbox come from it
+
+    def __init__(self, storage: PostgresStorage) -> None:
+        """Run in ``storage``'s transactions."""
+        super().__init__(storage, DIALECT)

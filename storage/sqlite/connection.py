@@ -13,37 +13,28 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from pathlib import Path
-from types import TracebackType
 from typing import IO
 
 import aiosqlite
 
 from storage.base import (
-    ActorRepository,
     ChatRepository,
-    FeedRepository,
     IncidentRepository,
     InstanceLockedError,
     LearningRepository,
-    MetaRepository,
     OutboxRepository,
     ReportRepository,
-    ReviewRepository,
     StorageError,
-    SubscriptionRepository,
 )
 from storage.identity import require_database
-from storage.sqlite.actors import SqliteActorRepository
+from storage.shared.storage import SqlStorageBase
 from storage.sqlite.chats import SqliteChatRepository
-from storage.sqlite.feeds import SqliteFeedRepository
 from storage.sqlite.incidents import SqliteIncidentRepository
 from storage.sqlite.learning import SqliteLearningRepository
 from storage.sqlite.maintenance import SqliteMaintenance
-from storage.sqlite.meta import SqliteMetaRepository
 from storage.sqlite.outbox import SqliteOutboxRepository
 from storage.sqlite.reports import SqliteReportRepository
-from storage.sqlite.review import SqliteReviewRepository
-from storage.sqlite.subscriptions import SqliteSubscriptionRepository
+from storage.sqlite.rows import DIALECT
 from storage.sqlite.values import (
     _MEMORY,
     BEGIN_RETRIES,
@@ -65,7 +56,7 @@ class _Tx:
     __slots__ = ()
 
 
-class SqliteStorage(SqliteMaintenance):
+class SqliteStorage(SqliteMaintenance, SqlStorageBase):
     """``storage.base.Storage`` on one SQLite file (WAL), through one aiosqlite connection."""
 
     kind = "sqlite"
@@ -92,18 +83,12 @@ class SqliteStorage(SqliteMaintenance):
         self._savepoints = 0
         self._lock_file: IO[str] | None = None
         self._closed = False
-        # Typed as the Protocols (mutable Protocol members are invariant), so a SqliteStorage
-        # is a storage.base.Storage for mypy.
+        self._add_shared_repositories(DIALECT)
         self.reports: ReportRepository = SqliteReportRepository(self)
         self.incidents: IncidentRepository = SqliteIncidentRepository(self)
-        self.actors: ActorRepository = SqliteActorRepository(self)
         self.learning: LearningRepository = SqliteLearningRepository(self)
         self.chats: ChatRepository = SqliteChatRepository(self)
-        self.subscriptions: SubscriptionRepository = SqliteSubscriptionRepository(self)
-        self.feeds: FeedRepository = SqliteFeedRepository(self)
         self.outbox: OutboxRepository = SqliteOutboxRepository(self)
-        self.meta: MetaRepository = SqliteMetaRepository(self)
-        self.review: ReviewRepository = SqliteReviewRepository(self)
 
     # lifecycle -------------------------------------------------------------------------------
 
@@ -188,19 +173,6 @@ class SqliteStorage(SqliteMaintenance):
                 if acquired:
                     self._lock.release()
         self._release_instance_lock()
-
-    async def __aenter__(self) -> SqliteStorage:
-        """``async with await SqliteStorage.open(p) as storage:`` closes on exit."""
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the storage."""
-        await self.close()
 
     @property
     def location(self) -> str:
