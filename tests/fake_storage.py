@@ -22,6 +22,7 @@ from bot.domain import (
 )
 from bot.domain.learning import ActorAliasRecord, LocalPlace
 from bot.domain.search import parse_search
+from bot.services.queries import totals_of
 from storage.base import (
     DuplicatePlaceError,
     IncidentBrief,
@@ -161,17 +162,9 @@ class _Incidents(_Repo):
         return sum(1 for i in self._s.incidents.values() if _matches(i, query))
 
     async def stats(self, query: IncidentQuery) -> IncidentStats:
-        stats = IncidentStats(killed_reported=0, injured_reported=0)
-        for incident in self._s.incidents.values():
-            if _matches(incident, query):
-                stats.incidents += 1
-                stats.killed += incident.killed.best
-                stats.injured += incident.injured.best
-                stats.killed_reported = (stats.killed_reported or 0) + incident.killed.known
-                stats.injured_reported = (stats.injured_reported or 0) + incident.injured.known
-                name = incident.event_type.value
-                stats.by_event_type[name] = stats.by_event_type.get(name, 0) + 1
-        return stats
+        # The backends' totals are, by contract, the service's totals of the same incidents.
+        matching = [i for i in self._s.incidents.values() if _matches(i, query)]
+        return IncidentStats(**totals_of(matching).model_dump())
 
     async def ids(self, query: IncidentQuery) -> list[int]:
         return [incident.id or 0 for incident in await self.query(query)]

@@ -10,7 +10,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import IO
@@ -48,6 +48,22 @@ from storage.sqlite.values import (
 logger = logging.getLogger(__name__)
 
 # --- the storage ------------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def _undo_on_error(
+    undo: Callable[[], Awaitable[None]], error: type[sqlite3.Error], what: str
+) -> AsyncIterator[None]:
+    """Run ``undo`` if the block fails; an ``error`` from SQLite becomes a StorageError that
+    says ``what`` could not be done (anything else, cancellation included, passes as it is)."""
+    try:
+        yield
+    except BaseException as exc:
+        await undo()
+        if isinstance(exc, error):
+            msg = f"{what}: {exc}"
+            raise StorageError(msg) from exc
+        raise
 
 
 class _Tx:
@@ -125,16 +141,12 @@ class SqliteStorage(SqliteMaintenance, SqlStorageBase):
             msg = f"cannot open database {path}: {exc}"
             raise StorageError(msg) from exc
         storage = cls(path, conn, busy_timeout=busy_timeout)
-        try:
+        async with _undo_on_error(
+            storage.close, sqlite3.DatabaseError, f"cannot use database {path}"
+        ):
             await storage._configure()
             if migrate:
                 await storage.migrate()
-        except BaseException as exc:
-            await storage.close()
-            if isinstance(exc, sqlite3.DatabaseError):
-                msg = f"cannot use database {path}: {exc}"
-                raise StorageError(msg) from exc
-            raise
         return storage
 
     async def _configure(self) -> None:
@@ -282,14 +294,10 @@ class SqliteStorage(SqliteMaintenance, SqlStorageBase):
                 await asyncio.sleep(0.1 * (attempt + 1))
 
     async def _commit(self) -> None:
-        try:
+        async with _undo_on_error(
+            self._rollback, sqlite3.Error, f"could not commit to {self.path}"
+        ):
             await self._conn.execute("COMMIT")
-        except BaseException as exc:
-            await self._rollback()
-            if isinstance(exc, sqlite3.Error):
-                msg = f"could not commit to {self.path}: {exc}"
-                raise StorageError(msg) from exc
-            raise
 
     async def _rollback(self) -> None:
         # Shielded: a cancelled task must still leave the connection outside a transaction.
