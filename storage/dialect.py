@@ -28,22 +28,33 @@ Params = Sequence[Any]
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
-    """One backend's placeholders, value encoders, row mapper and statement runners."""
+    """One backend's placeholders, boolean literal, value encoders and row mapper; a backend's
+    subclass runs statements with its driver (parameters always given as one sequence)."""
 
     mark: Mark
+    true: str  # the literal a boolean column equals when set ("1" in SQLite, "TRUE")
     enc: Encoders
     mapper: RowMapper
-    fetchall: Callable[[Conn, str, Params], Awaitable[list[Row]]]
-    fetchone: Callable[[Conn, str, Params], Awaitable[Row | None]]
-    # Run a statement; return how many rows it changed.
-    execute: Callable[[Conn, str, Params], Awaitable[int]]
-    # Run an INSERT; return the new row's id, or None if it inserted nothing (ON CONFLICT).
-    insert_id: Callable[[Conn, str, Params], Awaitable[int | None]]
-    true: str  # the literal a boolean column equals when set ("1" in SQLite, "TRUE")
 
     def marks(self, count: int, start: int = 1) -> str:
         """``count`` comma-separated placeholders, numbered from ``start``."""
         return ", ".join(self.mark(i, "") for i in range(start, start + count))
+
+    async def fetchall(self, conn: Conn, sql: str, params: Params) -> list[Row]:
+        """The rows of one statement."""
+        raise NotImplementedError
+
+    async def fetchone(self, conn: Conn, sql: str, params: Params) -> Row | None:
+        """The first row of one statement, if any."""
+        raise NotImplementedError
+
+    async def execute(self, conn: Conn, sql: str, params: Params) -> int:
+        """Run a statement; return how many rows it changed."""
+        raise NotImplementedError
+
+    async def insert_id(self, conn: Conn, sql: str, params: Params) -> int | None:
+        """Run an INSERT; return the new row's id, or None if it inserted nothing."""
+        raise NotImplementedError
 
 
 class ParamList:

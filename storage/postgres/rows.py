@@ -6,11 +6,10 @@ the jsonb codec installed by the connection turns JSON into Python values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from bot.domain import Incident
-from storage.dialect import Dialect
+from storage.dialect import Dialect, Params
 from storage.mapping import INCIDENT_FIELDS, Converters, Encoders, RowMapper, incident_values
 from storage.postgres.search import fold_text
 from storage.postgres.values import Connection, Row, _dt, _execute, _fetchall, _fetchone, _ts
@@ -51,30 +50,21 @@ def incident_args(incident: Incident) -> list[Any]:
     ]
 
 
-async def _rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[Row]:
-    return await _fetchall(conn, sql, *params)
+class _PostgresDialect(Dialect):
+    """asyncpg: parameters one by one; a new row's id comes back through RETURNING."""
+
+    async def fetchall(self, conn: Connection, sql: str, params: Params) -> list[Row]:
+        return await _fetchall(conn, sql, *params)
+
+    async def fetchone(self, conn: Connection, sql: str, params: Params) -> Row | None:
+        return await _fetchone(conn, sql, *params)
+
+    async def execute(self, conn: Connection, sql: str, params: Params) -> int:
+        return await _execute(conn, sql, *params)
+
+    async def insert_id(self, conn: Connection, sql: str, params: Params) -> int | None:
+        new_id = await conn.fetchval(f"{sql} RETURNING id", *params)
+        return None if new_id is None else int(new_id)
 
 
-async def _row(conn: Connection, sql: str, params: Sequence[Any]) -> Row | None:
-    return await _fetchone(conn, sql, *params)
-
-
-async def _changed(conn: Connection, sql: str, params: Sequence[Any]) -> int:
-    return await _execute(conn, sql, *params)
-
-
-async def _insert_id(conn: Connection, sql: str, params: Sequence[Any]) -> int | None:
-    new_id = await conn.fetchval(f"{sql} RETURNING id", *params)
-    return None if new_id is None else int(new_id)
-
-
-DIALECT = Dialect(
-    mark=dollar,
-    enc=ENCODERS,
-    mapper=MAPPER,
-    fetchall=_rows,
-    fetchone=_row,
-    execute=_changed,
-    insert_id=_insert_id,
-    true="TRUE",
-)
+DIALECT = _PostgresDialect(mark=dollar, true="TRUE", enc=ENCODERS, mapper=MAPPER)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
 from typing import Any
 
 import aiosqlite
 
 from bot.domain import Incident
-from storage.dialect import Dialect
+from storage.dialect import Dialect, Params
 from storage.mapping import Converters, Encoders, RowMapper, incident_values
-from storage.sqlite.values import _dt, _execute, _fetchall, _fetchone, _json, _ts
+from storage.sqlite.values import Row, _dt, _execute, _fetchall, _fetchone, _json, _ts
 from storage.statements import qnumber
 
 MAPPER = RowMapper(
@@ -41,23 +40,22 @@ def _incident_params(incident: Incident) -> dict[str, Any]:
     return incident_values(incident, ENCODERS)
 
 
-async def _changed(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int:
-    changed, _ = await _execute(conn, sql, params)
-    return changed
+class _SqliteDialect(Dialect):
+    """aiosqlite: parameters as one sequence; the cursor tells the rows changed and the row id."""
+
+    async def fetchall(self, conn: aiosqlite.Connection, sql: str, params: Params) -> list[Row]:
+        return await _fetchall(conn, sql, params)
+
+    async def fetchone(self, conn: aiosqlite.Connection, sql: str, params: Params) -> Row | None:
+        return await _fetchone(conn, sql, params)
+
+    async def execute(self, conn: aiosqlite.Connection, sql: str, params: Params) -> int:
+        changed, _ = await _execute(conn, sql, params)
+        return changed
+
+    async def insert_id(self, conn: aiosqlite.Connection, sql: str, params: Params) -> int | None:
+        changed, row_id = await _execute(conn, sql, params)
+        return row_id if changed else None
 
 
-async def _insert_id(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int | None:
-    changed, row_id = await _execute(conn, sql, params)
-    return row_id if changed else None
-
-
-DIALECT = Dialect(
-    mark=qnumber,
-    enc=ENCODERS,
-    mapper=MAPPER,
-    fetchall=_fetchall,
-    fetchone=_fetchone,
-    execute=_changed,
-    insert_id=_insert_id,
-    true="1",
-)
+DIALECT = _SqliteDialect(mark=qnumber, true="1", enc=ENCODERS, mapper=MAPPER)
