@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +19,7 @@ from bot.domain import (
     OutboxStatus,
     Report,
     Subscription,
+    SubscriptionKind,
 )
 from bot.domain.learning import ActorAliasRecord, LocalPlace
 from bot.domain.search import parse_search
@@ -29,6 +30,7 @@ from storage.base import (
     IncidentQuery,
     IncidentStats,
     Storage,
+    SubscriptionRepository,
 )
 from storage.local_places import place_name_key
 from storage.shared.chats import SETTINGS_COLUMNS
@@ -260,7 +262,7 @@ class _Chats(_Repo):
         return sum(1 for c in self._s.chats.values() if c.active or not active_only)
 
 
-class _Subscriptions(_Repo):
+class _Subscriptions(_Repo, SubscriptionRepository):
     async def add(self, subscription: Subscription) -> tuple[Subscription, bool]:
         for existing in self._s.subscriptions.values():
             if (existing.chat_id, existing.kind, existing.key) == (
@@ -289,21 +291,11 @@ class _Subscriptions(_Repo):
     async def for_chat(self, chat_id: int) -> list[Subscription]:
         return [s for s in self._s.subscriptions.values() if s.chat_id == chat_id]
 
-    async def matching(
-        self,
-        place_keys: Sequence[str],
-        admin1_codes: Sequence[str],
-        actor_ids: Sequence[str],
-    ) -> list[Subscription]:
-        wanted = {
-            "place": set(place_keys),
-            "admin1": set(admin1_codes),
-            "actor": set(actor_ids),
-        }
+    async def _matching(self, wanted: Mapping[SubscriptionKind, list[str]]) -> list[Subscription]:
         return [
             s
             for s in self._s.subscriptions.values()
-            if s.key in wanted[s.kind.value]
+            if s.key in wanted.get(s.kind, ())
             and (chat := self._s.chats.get(s.chat_id)) is not None
             and chat.active
         ]

@@ -7,6 +7,7 @@ import datetime as dt
 from bot.domain import OutboxMessage
 from bot.domain.review import FeedbackReport, IncidentLink, ReviewItem, ReviewReason
 from storage.dialect import ParamList, SqlRepository
+from storage.review_base import Closing, ReviewRepository
 from storage.review_rows import (
     TOLD_KINDS,
     feedback_report,
@@ -14,7 +15,7 @@ from storage.review_rows import (
     review_item,
     sources_json,
 )
-from storage.statements import insert_sql
+from storage.statements import assignments_sql, insert_sql
 
 _ENQUEUE_SQL = (
     " ON CONFLICT (incident_id) DO UPDATE SET reason = excluded.reason,"
@@ -32,7 +33,7 @@ _FEEDBACK_COLUMNS = ("incident_id", "chat_id", "user_id", "kind", "created_at")
 _TOLD = ", ".join(f"'{kind}'" for kind in TOLD_KINDS)
 
 
-class SqlReviewRepository(SqlRepository):
+class SqlReviewRepository(SqlRepository, ReviewRepository):
     """What reviewers work through, and what they decided."""
 
     def _time(self, value: object) -> dt.datetime:
@@ -69,25 +70,16 @@ class SqlReviewRepository(SqlRepository):
         """How many items are open."""
         return await self._count("SELECT COUNT(*) FROM review_queue WHERE status = 'open'")
 
-    async def resolve(
-        self,
-        incident_id: int,
-        at: dt.datetime,
-        by: int | None,
-        resolution: str,
-        *,
-        expired: bool = False,
-    ) -> bool:
-        """Close an open item; True if it was open."""
-        status = "expired" if expired else "resolved"
-        params = ParamList(self.dialect.mark)
+    async def _close(self, incident_id: int, closing: Closing) -> bool:
+        d = self.dialect
+        where = d.mark(len(closing) + 1, "incident_id")
         sql = (
-            f"UPDATE review_queue SET status = {params.add(status)}, "
-            f"resolved_at = {params.add(self.dialect.enc.timestamp(at))}, "
-            f"resolved_by = {params.add(by)}, resolution = {params.add(resolution)} "
-            f"WHERE incident_id = {params.add(incident_id)} AND status = 'open'"
+            f"UPDATE review_queue SET {assignments_sql(closing._fields, d.mark)} "
+            f"WHERE incident_id = {where} AND status = 'open'"
         )
-        return await self._changed(sql, *params.values) == 1
+        status, at, by, resolution = closing
+        values = (status.value, d.enc.timestamp(at), by, resolution, incident_id)
+        return await self._changed(sql, *values) == 1
 
     async def add_feedback(self, report: FeedbackReport) -> FeedbackReport:
         """Store a subscriber's report; return it with its id."""

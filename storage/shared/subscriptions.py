@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 from bot.domain import Subscription, SubscriptionKind
+from storage.base import SubscriptionRepository
 from storage.dialect import Conn, ParamList, SqlRepository
 from storage.mapping import subscription_values
 from storage.statements import insert_sql
@@ -12,7 +13,7 @@ from storage.statements import insert_sql
 _UNIQUE = "(chat_id, kind, key)"  # one subscription per chat, kind and key
 
 
-class SqlSubscriptionRepository(SqlRepository):
+class SqlSubscriptionRepository(SqlRepository, SubscriptionRepository):
     """Subscriptions, unique per (chat, kind, key)."""
 
     async def add(self, subscription: Subscription) -> tuple[Subscription, bool]:
@@ -54,27 +55,12 @@ class SqlSubscriptionRepository(SqlRepository):
         )
         return [self.dialect.mapper.subscription(row) for row in rows]
 
-    async def matching(
-        self,
-        place_keys: Sequence[str],
-        admin1_codes: Sequence[str],
-        actor_ids: Sequence[str],
-    ) -> list[Subscription]:
-        """Subscriptions of active chats matching any of the places, governorates or actors."""
+    async def _matching(self, wanted: Mapping[SubscriptionKind, list[str]]) -> list[Subscription]:
         params = ParamList(self.dialect.mark)
-        terms: list[str] = []
-        for kind, keys in (
-            (SubscriptionKind.PLACE, place_keys),
-            (SubscriptionKind.ADMIN1, admin1_codes),
-            (SubscriptionKind.ACTOR, actor_ids),
-        ):
-            unique = sorted(set(keys))
-            if unique:
-                terms.append(
-                    f"(s.kind = {params.add(kind.value)} AND s.key IN ({params.add_all(unique)}))"
-                )
-        if not terms:
-            return []
+        terms = [
+            f"(s.kind = {params.add(kind.value)} AND s.key IN ({params.add_all(keys)}))"
+            for kind, keys in wanted.items()
+        ]
         sql = (
             "SELECT s.* FROM subscriptions AS s JOIN chats AS c ON c.id = s.chat_id "
             f"WHERE c.active = {self.dialect.true} AND ({' OR '.join(terms)}) "
