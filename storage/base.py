@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,7 @@ from bot.domain import (
     OutboxMessage,
     Report,
     Subscription,
+    SubscriptionKind,
 )
 from bot.domain.learning import ActorAliasRecord, LocalPlace
 from storage.review_base import ReviewRepository as ReviewRepository  # noqa: PLC0414 - re-exported
@@ -317,7 +318,25 @@ class SubscriptionRepository(Protocol):
         admin1_codes: Sequence[str],
         actor_ids: Sequence[str],
     ) -> list[Subscription]:
-        """Subscriptions of active chats matching any of the places, governorates or actors."""
+        """Subscriptions of active chats matching any of the places, governorates or actors.
+
+        Written here once: an implementation that subclasses this Protocol gives
+        :meth:`_matching` the keys wanted of each kind.
+        """
+        wanted = {
+            kind: sorted(set(keys))
+            for kind, keys in (
+                (SubscriptionKind.PLACE, place_keys),
+                (SubscriptionKind.ADMIN1, admin1_codes),
+                (SubscriptionKind.ACTOR, actor_ids),
+            )
+            if keys
+        }
+        return await self._matching(wanted) if wanted else []
+
+    async def _matching(self, wanted: Mapping[SubscriptionKind, list[str]]) -> list[Subscription]:
+        """Subscriptions of active chats whose key is among those wanted of its kind (each list
+        sorted, unique and not empty), by chat and then oldest first."""
         ...
 
     async def count(self) -> int:

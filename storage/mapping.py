@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -41,7 +41,7 @@ from bot.domain import (
     Subscription,
     SubscriptionKind,
 )
-from bot.domain.learning import LocalPlace
+from bot.domain.learning import ActorAliasRecord, LocalPlace
 from storage.base import IncidentBrief
 
 M = TypeVar("M", bound=BaseModel)
@@ -71,10 +71,19 @@ class Encoders:
     json: Callable[[Any], Any]
     flag: Callable[[bool], Any]
     timestamp: Callable[[dt.datetime], Any]
+    time: Callable[[dt.time], Any]
 
     def timestamp_opt(self, value: dt.datetime | None) -> Any:
         """A stored optional timestamp."""
         return None if value is None else self.timestamp(value)
+
+    def date_opt(self, value: dt.date | None) -> Any:
+        """A stored optional date."""
+        return None if value is None else self.date(value)
+
+    def time_opt(self, value: dt.time | None) -> Any:
+        """A stored optional time of day."""
+        return None if value is None else self.time(value)
 
 
 # A field conversion: given the backend's converters and the stored value, the model's value.
@@ -101,6 +110,10 @@ def _json(conv: Converters, value: Any) -> Any:
     return conv.json(value)
 
 
+def _texts(conv: Converters, value: Any) -> list[str]:
+    return [str(item) for item in conv.json(value) or []]
+
+
 def _flag(_conv: Converters, value: Any) -> bool:
     return bool(value)
 
@@ -113,9 +126,13 @@ def _enum(kind: Callable[[Any], Any]) -> Convert:
 
 
 @dataclass(frozen=True, slots=True)
-class _Spec:
-    """A model built from columns of the same names: some taken as stored, some converted."""
+class _Spec(Generic[M]):
+    """A model built from columns of the same names: some taken as stored, some converted.
 
+    As an attribute of :class:`RowMapper` it reads as a function from a row to the model.
+    """
+
+    model: type[M]
     plain: tuple[str, ...]
     converted: Mapping[str, Convert]
 
@@ -125,8 +142,13 @@ class _Spec:
             values[name] = convert(conv, row[name])
         return values
 
+    def __get__(self, mapper: RowMapper, owner: type[RowMapper]) -> Callable[[Row], M]:
+        conv = mapper.conv
+        return lambda row: self.model(**self.kwargs(row, conv))
+
 
 _REPORT = _Spec(
+    Report,
     (
         "id",
         "url",
@@ -141,10 +163,12 @@ _REPORT = _Spec(
     {"published_at": _ts_opt, "fetched_at": _ts},
 )
 _REVISION = _Spec(
+    IncidentRevision,
     ("incident_id", "revision", "report_id", "note", "changed_by", "changed_by_name", "reason"),
     {"changed_at": _ts, "changes": _json},
 )
 _CHAT = _Spec(
+    Chat,
     ("id", "title", "timezone", "language"),
     {
         "type": _enum(ChatType),
@@ -158,10 +182,12 @@ _CHAT = _Spec(
     },
 )
 _SUBSCRIPTION = _Spec(
+    Subscription,
     ("id", "chat_id", "key", "label", "min_killed"),
     {"kind": _enum(SubscriptionKind), "created_at": _ts},
 )
 _FEED = _Spec(
+    Feed,
     (
         "id",
         "url",
@@ -176,6 +202,7 @@ _FEED = _Spec(
     {"last_polled_at": _ts_opt, "next_poll_at": _ts_opt, "active": _flag, "created_at": _ts},
 )
 _OUTBOX = _Spec(
+    OutboxMessage,
     (
         "id",
         "chat_id",
@@ -194,6 +221,28 @@ _OUTBOX = _Spec(
         "created_at": _ts,
         "sent_at": _ts_opt,
     },
+)
+
+_LOCAL_PLACE = _Spec(
+    LocalPlace,
+    (
+        "id",
+        "name",
+        "lat",
+        "lon",
+        "country",
+        "admin1",
+        "admin1_code",
+        "added_by",
+        "incident_id",
+        "note",
+    ),
+    {"aliases": _texts, "added_at": _ts_opt},
+)
+_ALIAS_RECORD = _Spec(
+    ActorAliasRecord,
+    ("actor_id", "actor_name", "alias", "added_by", "note"),
+    {"added_at": _ts_opt},
 )
 
 
@@ -255,7 +304,7 @@ def incident_values(incident: Incident, enc: Encoders) -> dict[str, Any]:
     return {
         "date": enc.date(incident.date),
         "date_precision": incident.date_precision.value,
-        "date_end": None if incident.date_end is None else enc.date(incident.date_end),
+        "date_end": enc.date_opt(incident.date_end),
         "time_of_day": incident.time_of_day,
         "place_key": loc.key,
         "geonames_id": loc.geonames_id,
@@ -427,32 +476,15 @@ class RowMapper:
         """Map rows whose special values ``converters`` decode."""
         self.conv = converters
 
-    def _build(self, model: type[M], spec: _Spec, row: Row) -> M:
-        return model(**spec.kwargs(row, self.conv))
-
-    def report(self, row: Row) -> Report:
-        """A stored report."""
-        return self._build(Report, _REPORT, row)
-
-    def revision(self, row: Row) -> IncidentRevision:
-        """One entry of an incident's revision history."""
-        return self._build(IncidentRevision, _REVISION, row)
-
-    def chat(self, row: Row) -> Chat:
-        """A stored chat with its settings."""
-        return self._build(Chat, _CHAT, row)
-
-    def subscription(self, row: Row) -> Subscription:
-        """A chat's subscription."""
-        return self._build(Subscription, _SUBSCRIPTION, row)
-
-    def feed(self, row: Row) -> Feed:
-        """A polled feed."""
-        return self._build(Feed, _FEED, row)
-
-    def outbox(self, row: Row) -> OutboxMessage:
-        """A queued or sent outbox message."""
-        return self._build(OutboxMessage, _OUTBOX, row)
+    # Each model below is read from columns of its own field names (see _Spec).
+    report = _REPORT
+    revision = _REVISION  # one entry of an incident's revision history
+    chat = _CHAT
+    subscription = _SUBSCRIPTION
+    feed = _FEED
+    outbox = _OUTBOX
+    local_place = _LOCAL_PLACE  # a place admins taught
+    alias_record = _ALIAS_RECORD  # an admin-added alias with who and when (joined to actors)
 
     def count(self, row: Row, prefix: str) -> CasualtyCount:
         """The casualty count stored in the ``{prefix}_*`` columns."""
@@ -515,24 +547,6 @@ class RowMapper:
             lon=row["lon"],
             geo_precision=GeoPrecision(row["geo_precision"]),
             timezone=row["place_timezone"],
-        )
-
-    def local_place(self, row: Row) -> LocalPlace:
-        """A place admins taught, from a ``local_places`` row."""
-        aliases = self.conv.json(row["aliases"])
-        return LocalPlace(
-            id=row["id"],
-            name=row["name"],
-            aliases=[str(alias) for alias in aliases or []],
-            lat=row["lat"],
-            lon=row["lon"],
-            country=row["country"],
-            admin1=row["admin1"],
-            admin1_code=row["admin1_code"],
-            added_by=row["added_by"],
-            added_at=_ts_opt(self.conv, row["added_at"]),
-            incident_id=row["incident_id"],
-            note=row["note"],
         )
 
     def brief(self, row: Row) -> IncidentBrief:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.domain import OutboxMessage
 from bot.domain.review import (
@@ -11,7 +11,17 @@ from bot.domain.review import (
     IncidentLink,
     ReviewItem,
     ReviewReason,
+    ReviewStatus,
 )
+
+
+class Closing(NamedTuple):
+    """How an open review item is closed: the :class:`ReviewItem` fields that change."""
+
+    status: ReviewStatus
+    resolved_at: dt.datetime
+    resolved_by: int | None
+    resolution: str
 
 
 class ReviewRepository(Protocol):
@@ -44,7 +54,16 @@ class ReviewRepository(Protocol):
         *,
         expired: bool = False,
     ) -> bool:
-        """Close an open item; True if it was open."""
+        """Close an open item; True if it was open.
+
+        Written here once: an implementation that subclasses this Protocol gives
+        :meth:`_close`.
+        """
+        status = ReviewStatus.EXPIRED if expired else ReviewStatus.RESOLVED
+        return await self._close(incident_id, Closing(status, at, by, resolution))
+
+    async def _close(self, incident_id: int, closing: Closing) -> bool:
+        """Set the item's ``closing`` fields if it is open; True if it was."""
         ...
 
     async def add_feedback(self, report: FeedbackReport) -> FeedbackReport:

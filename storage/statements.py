@@ -39,6 +39,11 @@ def qmark(_position: int, _name: str) -> str:
     return "?"
 
 
+def qnumber(position: int, _name: str) -> str:
+    """SQLite's numbered placeholder (one parameter may stand in several places)."""
+    return f"?{position}"
+
+
 def named(_position: int, name: str) -> str:
     """SQLite's named placeholder (parameters passed as a mapping by column)."""
     return f":{name}"
@@ -56,10 +61,6 @@ REVISION_UPSERT_SQL = (
     "changes = excluded.changes, note = excluded.note, changed_by = excluded.changed_by, "
     "changed_by_name = excluded.changed_by_name, reason = excluded.reason"
 )
-
-# Admin-added actors (rows of storage.mapping.ACTOR_REF_COLUMNS) and their aliases, in order.
-ACTORS_SQL = "SELECT id, name, type, country FROM actors ORDER BY id"
-ALIASES_SQL = "SELECT actor_id, alias FROM actor_aliases ORDER BY actor_id, position"
 
 
 def incident_children_writes(

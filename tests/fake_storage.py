@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,26 +19,21 @@ from bot.domain import (
     OutboxStatus,
     Report,
     Subscription,
+    SubscriptionKind,
 )
 from bot.domain.learning import ActorAliasRecord, LocalPlace
 from bot.domain.search import parse_search
+from bot.services.queries import totals_of
 from storage.base import (
-    ActorRepository,
-    ChatRepository,
     DuplicatePlaceError,
-    FeedRepository,
     IncidentBrief,
     IncidentQuery,
-    IncidentRepository,
     IncidentStats,
-    LearningRepository,
-    MetaRepository,
-    OutboxRepository,
-    ReportRepository,
+    Storage,
     SubscriptionRepository,
 )
 from storage.local_places import place_name_key
-from storage.review_base import ReviewRepository
+from storage.shared.chats import SETTINGS_COLUMNS
 from tests.fakes_review import InMemoryReview, ReviewState
 
 # -- storage (services helper): an in-memory Storage with rollback ---------------------------
@@ -169,17 +164,9 @@ class _Incidents(_Repo):
         return sum(1 for i in self._s.incidents.values() if _matches(i, query))
 
     async def stats(self, query: IncidentQuery) -> IncidentStats:
-        stats = IncidentStats(killed_reported=0, injured_reported=0)
-        for incident in self._s.incidents.values():
-            if _matches(incident, query):
-                stats.incidents += 1
-                stats.killed += incident.killed.best
-                stats.injured += incident.injured.best
-                stats.killed_reported = (stats.killed_reported or 0) + incident.killed.known
-                stats.injured_reported = (stats.injured_reported or 0) + incident.injured.known
-                name = incident.event_type.value
-                stats.by_event_type[name] = stats.by_event_type.get(name, 0) + 1
-        return stats
+        # The backends' totals are, by contract, the service's totals of the same incidents.
+        matching = [i for i in self._s.incidents.values() if _matches(i, query)]
+        return IncidentStats(**totals_of(matching).model_dump())
 
     async def ids(self, query: IncidentQuery) -> list[int]:
         return [incident.id or 0 for incident in await self.query(query)]
@@ -246,18 +233,7 @@ class _Chats(_Repo):
     async def save_settings(self, chat: Chat) -> None:
         existing = self._s.chats[chat.id]
         self._s.chats[chat.id] = existing.model_copy(
-            update={
-                name: getattr(chat, name)
-                for name in (
-                    "timezone",
-                    "digest_time",
-                    "quiet_start",
-                    "quiet_end",
-                    "language",
-                    "last_digest_date",
-                    "digest_chart",
-                )
-            }
+            update={name: getattr(chat, name) for name in SETTINGS_COLUMNS}
         )
 
     async def set_active(self, chat_id: int, active: bool) -> None:
@@ -286,7 +262,7 @@ class _Chats(_Repo):
         return sum(1 for c in self._s.chats.values() if c.active or not active_only)
 
 
-class _Subscriptions(_Repo):
+class _Subscriptions(_Repo, SubscriptionRepository):
     async def add(self, subscription: Subscription) -> tuple[Subscription, bool]:
         for existing in self._s.subscriptions.values():
             if (existing.chat_id, existing.kind, existing.key) == (
@@ -315,21 +291,11 @@ class _Subscriptions(_Repo):
     async def for_chat(self, chat_id: int) -> list[Subscription]:
         return [s for s in self._s.subscriptions.values() if s.chat_id == chat_id]
 
-    async def matching(
-        self,
-        place_keys: Sequence[str],
-        admin1_codes: Sequence[str],
-        actor_ids: Sequence[str],
-    ) -> list[Subscription]:
-        wanted = {
-            "place": set(place_keys),
-            "admin1": set(admin1_codes),
-            "actor": set(actor_ids),
-        }
+    async def _matching(self, wanted: Mapping[SubscriptionKind, list[str]]) -> list[Subscription]:
         return [
             s
             for s in self._s.subscriptions.values()
-            if s.key in wanted[s.kind.value]
+            if s.key in wanted.get(s.kind, ())
             and (chat := self._s.chats.get(s.chat_id)) is not None
             and chat.active
         ]
@@ -465,20 +431,8 @@ class _Meta(_Repo):
         self._s.meta[key] = value
 
 
-class InMemoryStorage:
+class InMemoryStorage(Storage):
     """A whole ``storage.base.Storage`` in memory; a failing transaction rolls everything back."""
-
-    # Declared with the Protocol types: Storage's attributes are settable, hence invariant.
-    reports: ReportRepository
-    incidents: IncidentRepository
-    actors: ActorRepository
-    learning: LearningRepository
-    chats: ChatRepository
-    subscriptions: SubscriptionRepository
-    feeds: FeedRepository
-    outbox: OutboxRepository
-    meta: MetaRepository
-    review: ReviewRepository
 
     def __init__(self) -> None:
         self._state = _State()

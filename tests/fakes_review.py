@@ -14,6 +14,7 @@ from bot.domain.review import (
     ReviewReason,
     ReviewStatus,
 )
+from storage.review_base import Closing, ReviewRepository
 
 _TOLD = (OutboxKind.ALERT, OutboxKind.UPDATE)
 
@@ -28,7 +29,7 @@ class ReviewState:
     next_feedback: int = 1
 
 
-class InMemoryReview:
+class InMemoryReview(ReviewRepository):
     """``storage.review_base.ReviewRepository`` over the fake's state."""
 
     def __init__(self, state: Any) -> None:
@@ -68,26 +69,11 @@ class InMemoryReview:
     async def count_pending(self) -> int:
         return sum(1 for i in self._r.queue.values() if i.status is ReviewStatus.OPEN)
 
-    async def resolve(
-        self,
-        incident_id: int,
-        at: dt.datetime,
-        by: int | None,
-        resolution: str,
-        *,
-        expired: bool = False,
-    ) -> bool:
+    async def _close(self, incident_id: int, closing: Closing) -> bool:
         item = self._r.queue.get(incident_id)
         if item is None or item.status is not ReviewStatus.OPEN:
             return False
-        self._r.queue[incident_id] = item.model_copy(
-            update={
-                "status": ReviewStatus.EXPIRED if expired else ReviewStatus.RESOLVED,
-                "resolved_at": at,
-                "resolved_by": by,
-                "resolution": resolution,
-            }
-        )
+        self._r.queue[incident_id] = item.model_copy(update=closing._asdict())
         return True
 
     async def add_feedback(self, report: FeedbackReport) -> FeedbackReport:

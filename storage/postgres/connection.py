@@ -24,37 +24,28 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
-from types import TracebackType
 
 import asyncpg
 from pydantic_core import to_jsonable_python
 
 from storage.base import (
-    ActorRepository,
     ChatRepository,
-    FeedRepository,
     IncidentRepository,
     LearningRepository,
-    MetaRepository,
     OutboxRepository,
     ReportRepository,
-    ReviewRepository,
     StorageError,
-    SubscriptionRepository,
 )
-from storage.postgres.actors import PostgresActorRepository
 from storage.postgres.chats import PostgresChatRepository
-from storage.postgres.feeds import PostgresFeedRepository
 from storage.postgres.incidents import PostgresIncidentRepository
 from storage.postgres.learning import PostgresLearningRepository
 from storage.postgres.maintenance import PostgresMaintenance
-from storage.postgres.meta import PostgresMetaRepository
 from storage.postgres.outbox import PostgresOutboxRepository
 from storage.postgres.reports import PostgresReportRepository
-from storage.postgres.review import PostgresReviewRepository
-from storage.postgres.subscriptions import PostgresSubscriptionRepository
+from storage.postgres.rows import DIALECT
 from storage.postgres.terms import TERMS_BY_CALLER
 from storage.postgres.values import Connection, Op, T, _now
+from storage.shared.storage import SqlStorageBase
 from storage.url import redact_dsn
 
 logger = logging.getLogger(__name__)
@@ -113,7 +104,7 @@ class _Tx:
         self.savepoints = 0
 
 
-class PostgresStorage(PostgresMaintenance):
+class PostgresStorage(PostgresMaintenance, SqlStorageBase):
     """``storage.base.Storage`` on a PostgreSQL database, through an asyncpg pool."""
 
     kind = "postgresql"
@@ -130,16 +121,12 @@ class PostgresStorage(PostgresMaintenance):
         self._heartbeat: asyncio.Task[None] | None = None
         self._leader_conn: Connection | None = None
         self._closed = False
+        self._add_shared_repositories(DIALECT)
         self.reports: ReportRepository = PostgresReportRepository(self)
         self.incidents: IncidentRepository = PostgresIncidentRepository(self)
-        self.actors: ActorRepository = PostgresActorRepository(self)
         self.learning: LearningRepository = PostgresLearningRepository(self)
         self.chats: ChatRepository = PostgresChatRepository(self)
-        self.subscriptions: SubscriptionRepository = PostgresSubscriptionRepository(self)
-        self.feeds: FeedRepository = PostgresFeedRepository(self)
         self.outbox: OutboxRepository = PostgresOutboxRepository(self)
-        self.meta: MetaRepository = PostgresMetaRepository(self)
-        self.review: ReviewRepository = PostgresReviewRepository(self)
 
     @property
     def location(self) -> str:
@@ -237,19 +224,6 @@ class PostgresStorage(PostgresMaintenance):
             await asyncio.wait_for(self._pool.close(), CONNECT_TIMEOUT_SECONDS)
         if not self._pool._closed:  # pool.close() timed out: connections are cut
             self._pool.terminate()
-
-    async def __aenter__(self) -> PostgresStorage:
-        """``async with await PostgresStorage.open(dsn) as storage:`` closes on exit."""
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the storage."""
-        await self.close()
 
     def acquire_instance_lock(self) -> None:
         """Nothing to lock: any number of processes may share a PostgreSQL database."""

@@ -6,19 +6,15 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from bot.domain import Incident, IncidentRevision
-from storage.base import IncidentBrief, IncidentQuery, IncidentStats, NotFoundError
+from bot.domain import Incident
+from storage.base import IncidentBrief, IncidentQuery, IncidentStats
 from storage.mapping import (
     BRIEF_COLUMNS,
-    REVISION_COLUMNS,
-    revision_row,
 )
 from storage.postgres.repository import _Repository
 from storage.postgres.rows import (
-    ENCODERS,
     INCIDENT_COLUMNS,
     MAPPER,
-    _revision_from_row,
     incident_args,
 )
 from storage.postgres.search import search_terms, tsquery_sql
@@ -28,20 +24,12 @@ from storage.postgres.values import (
     Connection,
     Params,
     Row,
-    _dt,
     _fetchall,
     _fetchone,
     _scalar,
-    _ts,
     _ts_opt,
 )
-from storage.statements import (
-    REVISION_UPSERT_SQL,
-    assignments_sql,
-    dollar,
-    incident_children_writes,
-    insert_sql,
-)
+from storage.shared.incidents import SqlIncidentWrites, stats_from_rows, stats_sql
 
 _POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
 _ACTOR_JOIN = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
@@ -237,89 +225,22 @@ async def _load_rows(conn: Connection, sql: str, args: Sequence[Any]) -> list[In
     return [_incident_from_joined_row(row) for row in await _fetchall(conn, sql, *args)]
 
 
-async def _write_incident_children(conn: Connection, incident_id: int, incident: Incident) -> None:
-    for sql, rows in incident_children_writes(incident_id, incident, ENCODERS, dollar):
-        await conn.executemany(sql, rows)
-
-
-class PostgresIncidentRepository(_Repository):
+class PostgresIncidentRepository(SqlIncidentWrites, _Repository):
     """Incidents with actors, sources and revisions; indexed by place, governorate, actor."""
 
-    async def add(self, incident: Incident) -> Incident:
-        """Insert a new incident (with actors and sources); return it with id and timestamps."""
-        created = incident.created_at or self._now()
-        updated = incident.updated_at or created
-        columns = [*INCIDENT_COLUMNS, "created_at", "updated_at"]
-        args = [*incident_args(incident), _ts(created), _ts(updated)]
-        sql = f"{insert_sql('incidents', columns, dollar)} RETURNING id"
+    lock_sql = " FOR UPDATE"
 
-        async def op(conn: Connection) -> Incident:
-            new_id = int(await conn.fetchval(sql, *args))
-            await _write_incident_children(conn, new_id, incident)
-            await index_incidents(conn, [new_id])
-            stored = await _get_incident(conn, new_id)
-            assert stored is not None
-            return stored
+    def _values(self, incident: Incident) -> dict[str, Any]:
+        return dict(zip(INCIDENT_COLUMNS, incident_args(incident), strict=True))
 
-        return await self._write(op)
+    async def _get(self, conn: Connection, incident_id: int) -> Incident | None:
+        return await _get_incident(conn, incident_id)
 
-    async def update(
-        self, incident: Incident, revision: IncidentRevision | None = None
-    ) -> Incident:
-        """Replace a stored incident's fields, actors and sources; record the revision if given.
+    async def _index(self, conn: Connection, incident_id: int, incident: Incident) -> None:
+        await index_incidents(conn, [incident_id])
 
-        ``updated_at`` becomes the caller's value when they changed it, else the current time.
-        """
-        incident_id = incident.id
-        if incident_id is None:
-            msg = "cannot update an incident without an id"
-            raise NotFoundError(msg)
-
-        async def op(conn: Connection) -> Incident:
-            stored_updated = await conn.fetchval(
-                "SELECT updated_at FROM incidents WHERE id = $1 FOR UPDATE", incident_id
-            )
-            if stored_updated is None:
-                msg = f"incident {incident_id} does not exist"
-                raise NotFoundError(msg)
-            updated = (
-                incident.updated_at
-                if incident.updated_at is not None and incident.updated_at != _dt(stored_updated)
-                else self._now()
-            )
-            columns = [*INCIDENT_COLUMNS, "updated_at"]
-            args = [*incident_args(incident), _ts(updated)]
-            assignments = assignments_sql(columns, dollar)
-            await unindex_incidents(conn, [incident_id])
-            await conn.execute(
-                f"UPDATE incidents SET {assignments} WHERE id = ${len(columns) + 1}",
-                *args,
-                incident_id,
-            )
-            await conn.execute("DELETE FROM incident_actors WHERE incident_id = $1", incident_id)
-            await conn.execute("DELETE FROM incident_sources WHERE incident_id = $1", incident_id)
-            await _write_incident_children(conn, incident_id, incident)
-            await index_incidents(conn, [incident_id])
-            if revision is not None:
-                await conn.execute(
-                    REVISION_UPSERT_SQL.format(
-                        insert_sql("incident_revisions", REVISION_COLUMNS, dollar)
-                    ),
-                    *revision_row(incident_id, revision, ENCODERS),
-                )
-            stored = await _get_incident(conn, incident_id)
-            assert stored is not None
-            return stored
-
-        return await self._write(op)
-
-    async def get(self, incident_id: int) -> Incident | None:
-        """One incident by id."""
-
-        async def op(conn: Connection) -> Incident | None:
-            return await _get_incident(conn, incident_id)
-
-        return await self._read_one(op)
+    async def _unindex(self, conn: Connection, incident_id: int, stored: Row) -> None:
+        await unindex_incidents(conn, [incident_id])
 
     async def query(self, query: IncidentQuery) -> list[Incident]:
         """Incidents matching the filters, newest (by date, then id) first."""
@@ -345,26 +266,10 @@ class PostgresIncidentRepository(_Repository):
         """Totals over the incidents matching the filters (limit/offset ignored)."""
         params = Params()
         source, where, _ = _incident_filter(query, params)
-        sql = (
-            "SELECT i.event_type AS event_type, COUNT(*) AS n, "
-            "SUM(COALESCE(i.killed_min, 0)) AS killed, "
-            "SUM(COALESCE(i.injured_min, 0)) AS injured, "
-            "COUNT(i.killed_min) AS killed_reported, COUNT(i.injured_min) AS injured_reported "
-            f"FROM {source}{_where_sql(where)} GROUP BY i.event_type"
-        )
+        sql = stats_sql(source, _where_sql(where))
 
         async def op(conn: Connection) -> IncidentStats:
-            stats = IncidentStats(killed_reported=0, injured_reported=0)
-            for row in await _fetchall(conn, sql, *params.values):
-                stats.incidents += row["n"]
-                stats.killed += int(row["killed"] or 0)
-                stats.injured += int(row["injured"] or 0)
-                stats.killed_reported = (stats.killed_reported or 0) + int(row["killed_reported"])
-                stats.injured_reported = (stats.injured_reported or 0) + int(
-                    row["injured_reported"]
-                )
-                stats.by_event_type[row["event_type"]] = row["n"]
-            return stats
+            return stats_from_rows(await _fetchall(conn, sql, *params.values))
 
         return await self._read_one(op)
 
@@ -433,18 +338,5 @@ class PostgresIncidentRepository(_Repository):
                 reports = await _report_incidents(conn, text, max(SEARCH_CANDIDATES, limit))
                 hits.update(incident_id for incident_id, _ in reports)
             return min(len(hits - await _hidden_among(conn, list(hits))), limit)
-
-        return await self._read_one(op)
-
-    async def revisions(self, incident_id: int) -> list[IncidentRevision]:
-        """The revision history of an incident, oldest first."""
-
-        async def op(conn: Connection) -> list[IncidentRevision]:
-            rows = await _fetchall(
-                conn,
-                "SELECT * FROM incident_revisions WHERE incident_id = $1 ORDER BY revision",
-                incident_id,
-            )
-            return [_revision_from_row(row) for row in rows]
 
         return await self._read_one(op)

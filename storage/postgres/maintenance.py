@@ -13,6 +13,7 @@ from storage.postgres.rows import incident_search_text, report_search_text
 from storage.postgres.terms import rebuild_terms
 from storage.postgres.values import Connection, Op, T
 from storage.schema import Migration, load_migrations, pending_migrations
+from storage.shared.maintenance import backup_destination
 
 logger = logging.getLogger(__name__)
 
@@ -129,13 +130,7 @@ class PostgresMaintenance:
         next to the destination and renamed into place, so a failed one never leaves a
         half-written file under the final name.
         """
-        destination = Path(destination)
-        if destination.is_dir():
-            msg = f"{destination} is a directory; give a file name for the backup"
-            raise StorageError(msg)
-        if not destination.parent.is_dir():
-            msg = f"directory {destination.parent} does not exist"
-            raise StorageError(msg)
+        destination = backup_destination(destination)
         pg_dump = _find_pg_dump()
         partial = destination.with_name(f".{destination.name}.partial")
         process = await asyncio.create_subprocess_exec(

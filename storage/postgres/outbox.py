@@ -14,25 +14,20 @@ import datetime as dt
 import time
 from typing import TYPE_CHECKING
 
-from bot.domain import OutboxMessage, OutboxStatus
-from storage.base import NotFoundError
+from bot.domain import OutboxMessage
 from storage.postgres.repository import _Repository
 from storage.postgres.rows import MAPPER
 from storage.postgres.values import (
     Connection,
-    _dt_opt,
     _execute,
     _fetchall,
-    _fetchone,
-    _require_chat,
     _ts,
-    _ts_opt,
 )
+from storage.shared.outbox import SqlOutboxRepository
 
 if TYPE_CHECKING:
     from storage.postgres.connection import PostgresStorage
 
-_OUTBOX_STATUSES = tuple(status.value for status in OutboxStatus)
 RECLAIM_SECONDS = 5.0  # at most this long between two looks for a dead owner's claims
 
 # Owners whose heartbeat is fresh; $1 is the lease in seconds.
@@ -42,48 +37,16 @@ _LIVE_OWNERS = (
 )
 
 
-class PostgresOutboxRepository(_Repository):
+class PostgresOutboxRepository(SqlOutboxRepository, _Repository):
     """The delivery outbox: one row per idempotency key, claims leased to live processes."""
 
     _storage: PostgresStorage
+    release_sql = "claimed_at = NULL, locked_by = NULL"
 
     def __init__(self, storage: PostgresStorage) -> None:
         """Claim for ``storage``'s process."""
         super().__init__(storage)
         self._next_reclaim = 0.0  # time.monotonic() of the next look for dead owners' rows
-
-    async def enqueue(self, message: OutboxMessage) -> tuple[OutboxMessage, bool]:
-        """Queue a message (idempotent on its key); return the row and whether it is new."""
-
-        async def op(conn: Connection) -> tuple[OutboxMessage, bool]:
-            await _require_chat(conn, message.chat_id)
-            changed = await _execute(
-                conn,
-                "INSERT INTO outbox (chat_id, kind, idempotency_key, payload, status, attempts, "
-                "next_attempt_at, sent_message_id, reply_to_key, incident_id, last_error, "
-                "created_at, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-                "$12, $13) ON CONFLICT (idempotency_key) DO NOTHING",
-                message.chat_id,
-                message.kind.value,
-                message.idempotency_key,
-                message.payload,
-                message.status.value,
-                message.attempts,
-                _ts(message.next_attempt_at),
-                message.sent_message_id,
-                message.reply_to_key,
-                message.incident_id,
-                message.last_error,
-                _ts(message.created_at or self._now()),
-                _ts_opt(message.sent_at),
-            )
-            row = await _fetchone(
-                conn, "SELECT * FROM outbox WHERE idempotency_key = $1", message.idempotency_key
-            )
-            assert row is not None
-            return MAPPER.outbox(row), changed == 1
-
-        return await self._write(op)
 
     async def claim_due(self, now: dt.datetime, limit: int = 100) -> list[OutboxMessage]:
         """Claim up to ``limit`` due pending messages for this process; oldest first.
@@ -130,65 +93,6 @@ class PostgresOutboxRepository(_Repository):
 
         await self._write_one(op)
 
-    async def _set(self, message_id: int, sql: str, *args: object) -> None:
-        async def op(conn: Connection) -> None:
-            if await _execute(conn, sql, *args, message_id) == 0:
-                msg = f"outbox message {message_id} does not exist"
-                raise NotFoundError(msg)
-
-        await self._write_one(op)
-
-    async def mark_sent(
-        self, message_id: int, telegram_message_id: int | None, at: dt.datetime
-    ) -> None:
-        """Record a successful send."""
-        await self._set(
-            message_id,
-            "UPDATE outbox SET status = 'sent', sent_message_id = $1, sent_at = $2, "
-            "claimed_at = NULL, locked_by = NULL, last_error = NULL WHERE id = $3",
-            telegram_message_id,
-            _ts(at),
-        )
-
-    async def mark_retry(self, message_id: int, next_attempt_at: dt.datetime, error: str) -> None:
-        """Put a message back to pending for a later attempt."""
-        await self._set(
-            message_id,
-            "UPDATE outbox SET status = 'pending', next_attempt_at = $1, last_error = $2, "
-            "claimed_at = NULL, locked_by = NULL WHERE id = $3",
-            _ts(next_attempt_at),
-            error,
-        )
-
-    async def mark_failed(self, message_id: int, error: str) -> None:
-        """Give up on a message."""
-        await self._set(
-            message_id,
-            "UPDATE outbox SET status = 'failed', last_error = $1, claimed_at = NULL, "
-            "locked_by = NULL WHERE id = $2",
-            error,
-        )
-
-    async def get(self, message_id: int) -> OutboxMessage | None:
-        """One message by id."""
-
-        async def op(conn: Connection) -> OutboxMessage | None:
-            row = await _fetchone(conn, "SELECT * FROM outbox WHERE id = $1", message_id)
-            return None if row is None else MAPPER.outbox(row)
-
-        return await self._read_one(op)
-
-    async def get_by_key(self, idempotency_key: str) -> OutboxMessage | None:
-        """One message by its idempotency key."""
-
-        async def op(conn: Connection) -> OutboxMessage | None:
-            row = await _fetchone(
-                conn, "SELECT * FROM outbox WHERE idempotency_key = $1", idempotency_key
-            )
-            return None if row is None else MAPPER.outbox(row)
-
-        return await self._read_one(op)
-
     async def recover_stale(self, older_than: dt.datetime) -> int:
         """Return to pending the 'sending' rows claimed before ``older_than`` by this process
         or by a process that is gone; a live process's claims are left alone."""
@@ -208,41 +112,3 @@ class PostgresOutboxRepository(_Repository):
             )
 
         return await self._write_one(op)
-
-    async def fail_pending_for_chat(self, chat_id: int, error: str) -> int:
-        """Fail every pending message of a chat that can no longer be reached."""
-
-        async def op(conn: Connection) -> int:
-            return await _execute(
-                conn,
-                "UPDATE outbox SET status = 'failed', last_error = $1 "
-                "WHERE chat_id = $2 AND status = 'pending'",
-                error,
-                chat_id,
-            )
-
-        return await self._write_one(op)
-
-    async def counts(self) -> dict[str, int]:
-        """How many messages are in each status (every status present, zeros included)."""
-
-        async def op(conn: Connection) -> dict[str, int]:
-            result = dict.fromkeys(_OUTBOX_STATUSES, 0)
-            for row in await _fetchall(
-                conn, "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"
-            ):
-                result[row["status"]] = row["n"]
-            return result
-
-        return await self._read_one(op)
-
-    async def oldest_unsent(self) -> dt.datetime | None:
-        """When the oldest message still pending or sending was queued (None: all delivered)."""
-
-        async def op(conn: Connection) -> dt.datetime | None:
-            oldest = await conn.fetchval(
-                "SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')"
-            )
-            return _dt_opt(oldest)
-
-        return await self._read_one(op)

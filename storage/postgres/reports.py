@@ -1,70 +1,25 @@
-"""Reports on PostgreSQL: one row per URL and per content hash; full-text search over both."""
+"""Reports on PostgreSQL: one row per URL and per content hash; a tsvector over title and text."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.domain import Report
-from storage.base import StorageError
-from storage.mapping import report_values
 from storage.postgres.repository import _Repository
-from storage.postgres.rows import ENCODERS, MAPPER, report_search_text
+from storage.postgres.rows import MAPPER, report_search_text
 from storage.postgres.search import tsquery_sql
-from storage.postgres.values import Connection, Params, _fetchall, _fetchone, _scalar
-from storage.statements import dollar, insert_sql
+from storage.postgres.values import Connection, Params, _fetchall
+from storage.shared.reports import SqlReportRepository
 
 
-async def _find_report_duplicate(
-    conn: Connection, url: str | None, content_hash: str
-) -> Report | None:
-    row = None
-    if url is not None:
-        row = await _fetchone(conn, "SELECT * FROM reports WHERE url = $1", url)
-    if row is None:
-        row = await _fetchone(conn, "SELECT * FROM reports WHERE content_hash = $1", content_hash)
-    return None if row is None else MAPPER.report(row)
-
-
-class PostgresReportRepository(_Repository):
+class PostgresReportRepository(SqlReportRepository, _Repository):
     """Reports: one row per URL and per content hash; FTS over title and text."""
 
-    async def add(self, report: Report) -> tuple[Report, bool]:
-        """Store a report; return the stored row and whether it is new (False = duplicate)."""
-        values = {
-            **report_values(report, ENCODERS),
+    def _values(self, report: Report) -> dict[str, Any]:
+        return {
+            **super()._values(report),
             "search_text": report_search_text(report.title, report.text),
         }
-        columns = list(values)
-
-        async def op(conn: Connection) -> tuple[Report, bool]:
-            new_id = await conn.fetchval(
-                f"{insert_sql('reports', columns, dollar)} ON CONFLICT DO NOTHING RETURNING id",
-                *values.values(),
-            )
-            if new_id is not None:
-                return report.model_copy(update={"id": new_id}), True
-            existing = await _find_report_duplicate(conn, report.url, report.content_hash)
-            if existing is None:  # pragma: no cover - a conflict implies a matching row
-                msg = "report insert conflicted but no duplicate was found"
-                raise StorageError(msg)
-            return existing, False
-
-        return await self._write(op)
-
-    async def get(self, report_id: int) -> Report | None:
-        """One report by id."""
-
-        async def op(conn: Connection) -> Report | None:
-            row = await _fetchone(conn, "SELECT * FROM reports WHERE id = $1", report_id)
-            return None if row is None else MAPPER.report(row)
-
-        return await self._read_one(op)
-
-    async def find_duplicate(self, url: str | None, content_hash: str) -> Report | None:
-        """The stored report with this URL or this content hash, if any."""
-
-        async def op(conn: Connection) -> Report | None:
-            return await _find_report_duplicate(conn, url, content_hash)
-
-        return await self._read_one(op)
 
     async def search(self, text: str, limit: int = 20) -> list[Report]:
         """Full-text search over titles and text, best match first; any text is safe."""
@@ -79,20 +34,5 @@ class PostgresReportRepository(_Repository):
 
         async def op(conn: Connection) -> list[Report]:
             return [MAPPER.report(row) for row in await _fetchall(conn, sql, *params.values)]
-
-        return await self._read_one(op)
-
-    async def count(self) -> int:
-        """How many reports are stored."""
-        return await self._read_one(_scalar("SELECT COUNT(*) FROM reports"))
-
-    async def latest(self, limit: int = 1) -> list[Report]:
-        """The most recently ingested reports, newest first."""
-
-        async def op(conn: Connection) -> list[Report]:
-            rows = await _fetchall(
-                conn, "SELECT * FROM reports ORDER BY id DESC LIMIT $1", max(limit, 0)
-            )
-            return [MAPPER.report(row) for row in rows]
 
         return await self._read_one(op)

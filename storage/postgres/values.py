@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic_core import to_jsonable_python
 
-from storage.base import NotFoundError, StorageError
+from storage.base import StorageError
 
 T = TypeVar("T")
 # asyncpg ships no type hints: records and connections are Any to mypy.
@@ -76,12 +76,6 @@ async def _execute(conn: Connection, sql: str, *args: Any) -> int:
     status: str = await conn.execute(sql, *args)
     last = status.rsplit(" ", 1)[-1]
     return int(last) if last.isdigit() else 0
-
-
-async def _require_chat(conn: Connection, chat_id: int) -> None:
-    if await _fetchone(conn, "SELECT 1 FROM chats WHERE id = $1", chat_id) is None:
-        msg = f"chat {chat_id} is not stored; store it with chats.upsert() first"
-        raise NotFoundError(msg)
 
 
 def _scalar(sql: str, args: Sequence[Any] = ()) -> Op[int]:

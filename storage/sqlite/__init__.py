@@ -2,9 +2,10 @@
 
 Layout (the PostgreSQL backend in ``storage.postgres`` mirrors it): ``connection`` opens the file
 and runs transactions, ``maintenance`` migrates, checks and backs up, ``rows`` gives the
-backend-neutral ``storage.mapping`` SQLite's value converters, ``values`` converts values, and
-each repository has its own module (statement text shared with PostgreSQL comes from
-``storage.statements``).
+backend-neutral ``storage.mapping`` SQLite's value converters and its ``storage.dialect``
+(placeholders, statement runners), ``values`` converts values. The repositories are written
+once for both backends in ``storage.shared``; a module here holds what SQLite does its own way
+(FTS5 search and indexing, claiming the outbox, chat migration's SQL).
 
 Concurrency model. One ``SqliteStorage`` owns one connection. Every repository call runs as
 its own short transaction, serialised by an ``asyncio.Lock``; writes start with

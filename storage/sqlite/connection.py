@@ -10,40 +10,31 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from pathlib import Path
-from types import TracebackType
 from typing import IO
 
 import aiosqlite
 
 from storage.base import (
-    ActorRepository,
     ChatRepository,
-    FeedRepository,
     IncidentRepository,
     InstanceLockedError,
     LearningRepository,
-    MetaRepository,
     OutboxRepository,
     ReportRepository,
-    ReviewRepository,
     StorageError,
-    SubscriptionRepository,
 )
 from storage.identity import require_database
-from storage.sqlite.actors import SqliteActorRepository
+from storage.shared.storage import SqlStorageBase
 from storage.sqlite.chats import SqliteChatRepository
-from storage.sqlite.feeds import SqliteFeedRepository
 from storage.sqlite.incidents import SqliteIncidentRepository
 from storage.sqlite.learning import SqliteLearningRepository
 from storage.sqlite.maintenance import SqliteMaintenance
-from storage.sqlite.meta import SqliteMetaRepository
 from storage.sqlite.outbox import SqliteOutboxRepository
 from storage.sqlite.reports import SqliteReportRepository
-from storage.sqlite.review import SqliteReviewRepository
-from storage.sqlite.subscriptions import SqliteSubscriptionRepository
+from storage.sqlite.rows import DIALECT
 from storage.sqlite.values import (
     _MEMORY,
     BEGIN_RETRIES,
@@ -59,13 +50,29 @@ logger = logging.getLogger(__name__)
 # --- the storage ------------------------------------------------------------------------------
 
 
+@contextlib.asynccontextmanager
+async def _undo_on_error(
+    undo: Callable[[], Awaitable[None]], error: type[sqlite3.Error], what: str
+) -> AsyncIterator[None]:
+    """Run ``undo`` if the block fails; an ``error`` from SQLite becomes a StorageError that
+    says ``what`` could not be done (anything else, cancellation included, passes as it is)."""
+    try:
+        yield
+    except BaseException as exc:
+        await undo()
+        if isinstance(exc, error):
+            msg = f"{what}: {exc}"
+            raise StorageError(msg) from exc
+        raise
+
+
 class _Tx:
     """Marks one running transaction; tasks whose ContextVar holds it join that transaction."""
 
     __slots__ = ()
 
 
-class SqliteStorage(SqliteMaintenance):
+class SqliteStorage(SqliteMaintenance, SqlStorageBase):
     """``storage.base.Storage`` on one SQLite file (WAL), through one aiosqlite connection."""
 
     kind = "sqlite"
@@ -92,18 +99,12 @@ class SqliteStorage(SqliteMaintenance):
         self._savepoints = 0
         self._lock_file: IO[str] | None = None
         self._closed = False
-        # Typed as the Protocols (mutable Protocol members are invariant), so a SqliteStorage
-        # is a storage.base.Storage for mypy.
+        self._add_shared_repositories(DIALECT)
         self.reports: ReportRepository = SqliteReportRepository(self)
         self.incidents: IncidentRepository = SqliteIncidentRepository(self)
-        self.actors: ActorRepository = SqliteActorRepository(self)
         self.learning: LearningRepository = SqliteLearningRepository(self)
         self.chats: ChatRepository = SqliteChatRepository(self)
-        self.subscriptions: SubscriptionRepository = SqliteSubscriptionRepository(self)
-        self.feeds: FeedRepository = SqliteFeedRepository(self)
         self.outbox: OutboxRepository = SqliteOutboxRepository(self)
-        self.meta: MetaRepository = SqliteMetaRepository(self)
-        self.review: ReviewRepository = SqliteReviewRepository(self)
 
     # lifecycle -------------------------------------------------------------------------------
 
@@ -140,16 +141,12 @@ class SqliteStorage(SqliteMaintenance):
             msg = f"cannot open database {path}: {exc}"
             raise StorageError(msg) from exc
         storage = cls(path, conn, busy_timeout=busy_timeout)
-        try:
+        async with _undo_on_error(
+            storage.close, sqlite3.DatabaseError, f"cannot use database {path}"
+        ):
             await storage._configure()
             if migrate:
                 await storage.migrate()
-        except BaseException as exc:
-            await storage.close()
-            if isinstance(exc, sqlite3.DatabaseError):
-                msg = f"cannot use database {path}: {exc}"
-                raise StorageError(msg) from exc
-            raise
         return storage
 
     async def _configure(self) -> None:
@@ -188,19 +185,6 @@ class SqliteStorage(SqliteMaintenance):
                 if acquired:
                     self._lock.release()
         self._release_instance_lock()
-
-    async def __aenter__(self) -> SqliteStorage:
-        """``async with await SqliteStorage.open(p) as storage:`` closes on exit."""
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the storage."""
-        await self.close()
 
     @property
     def location(self) -> str:
@@ -310,14 +294,10 @@ class SqliteStorage(SqliteMaintenance):
                 await asyncio.sleep(0.1 * (attempt + 1))
 
     async def _commit(self) -> None:
-        try:
+        async with _undo_on_error(
+            self._rollback, sqlite3.Error, f"could not commit to {self.path}"
+        ):
             await self._conn.execute("COMMIT")
-        except BaseException as exc:
-            await self._rollback()
-            if isinstance(exc, sqlite3.Error):
-                msg = f"could not commit to {self.path}: {exc}"
-                raise StorageError(msg) from exc
-            raise
 
     async def _rollback(self) -> None:
         # Shielded: a cancelled task must still leave the connection outside a transaction.
@@ -328,6 +308,10 @@ class SqliteStorage(SqliteMaintenance):
         if self._closed:
             msg = f"storage for {self.path} is closed"
             raise StorageError(msg)
+
+    async def _run_single(self, op: Op[T], *, write: bool = False) -> T:
+        """Run one statement: on SQLite the same as any call (its lock orders them)."""
+        return await self._run(op, write=write)
 
     async def _run(self, op: Op[T], *, write: bool) -> T:
         """Run ``op`` atomically: inside the caller's transaction, or in a new one."""

@@ -12,45 +12,31 @@ import aiosqlite
 
 from bot.domain import (
     Incident,
-    IncidentRevision,
 )
 from storage.base import (
     IncidentBrief,
     IncidentQuery,
     IncidentStats,
-    NotFoundError,
-    StorageError,
 )
 from storage.fts import fts_match, fts_query
 from storage.mapping import (
     ACTOR_REF_COLUMNS,
     BRIEF_COLUMNS,
-    REVISION_COLUMNS,
     SOURCE_REF_COLUMNS,
-    revision_row,
 )
+from storage.shared.incidents import SqlIncidentWrites, stats_from_rows, stats_sql
 from storage.sqlite.fts_index import _index_incident, _unindex_incident
 from storage.sqlite.repository import _Repository
-from storage.sqlite.rows import ENCODERS, MAPPER, _incident_params, _revision_from_row
+from storage.sqlite.rows import MAPPER, _incident_params
 from storage.sqlite.values import (
     SEARCH_CANDIDATES,
     Row,
     _chunks,
-    _dt,
-    _execute,
     _fetchall,
     _fetchone,
     _placeholders,
     _scalar,
     _ts,
-)
-from storage.statements import (
-    REVISION_UPSERT_SQL,
-    assignments_sql,
-    incident_children_writes,
-    insert_sql,
-    named,
-    qmark,
 )
 
 # --- incidents --------------------------------------------------------------------------------
@@ -247,99 +233,24 @@ async def _get_incident(conn: aiosqlite.Connection, incident_id: int) -> Inciden
     return (await _load_incidents(conn, [row]))[0]
 
 
-async def _write_incident_children(
-    conn: aiosqlite.Connection, incident_id: int, incident: Incident
-) -> None:
-    for sql, rows in incident_children_writes(incident_id, incident, ENCODERS, qmark):
-        await conn.executemany(sql, rows)
-
-
-class SqliteIncidentRepository(_Repository):
+class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
     """Incidents with actors, sources and revisions; indexed by place, governorate, actor."""
 
-    async def add(self, incident: Incident) -> Incident:
-        """Insert a new incident (with actors and sources); return it with id and timestamps."""
-        created = incident.created_at or self._now()
-        updated = incident.updated_at or created
-        params = {
-            **_incident_params(incident),
-            "created_at": _ts(created),
-            "updated_at": _ts(updated),
-        }
-        sql = insert_sql("incidents", params, named)
+    def _values(self, incident: Incident) -> dict[str, Any]:
+        return _incident_params(incident)
 
-        async def op(conn: aiosqlite.Connection) -> Incident:
-            _, rowid = await _execute(conn, sql, params)
-            if rowid is None:  # pragma: no cover - an INSERT always has a row id
-                msg = "incident insert returned no id"
-                raise StorageError(msg)
-            await _write_incident_children(conn, rowid, incident)
-            await _index_incident(conn, rowid, incident.summary, incident.evidence)
-            stored = await _get_incident(conn, rowid)
-            assert stored is not None
-            return stored
+    async def _get(self, conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
+        return await _get_incident(conn, incident_id)
 
-        return await self._write(op)
+    async def _index(
+        self, conn: aiosqlite.Connection, incident_id: int, incident: Incident
+    ) -> None:
+        await _index_incident(conn, incident_id, incident.summary, incident.evidence)
 
-    async def update(
-        self, incident: Incident, revision: IncidentRevision | None = None
-    ) -> Incident:
-        """Replace a stored incident's fields, actors and sources; record the revision if given.
-
-        ``updated_at`` becomes the caller's value when they changed it, else the current time.
-        """
-        incident_id = incident.id
-        if incident_id is None:
-            msg = "cannot update an incident without an id"
-            raise NotFoundError(msg)
-
-        async def op(conn: aiosqlite.Connection) -> Incident:
-            row = await _fetchone(
-                conn,
-                "SELECT updated_at, summary, evidence FROM incidents WHERE id = ?",
-                (incident_id,),
-            )
-            if row is None:
-                msg = f"incident {incident_id} does not exist"
-                raise NotFoundError(msg)
-            stored_updated = _dt(row["updated_at"])
-            updated = (
-                incident.updated_at
-                if incident.updated_at is not None and incident.updated_at != stored_updated
-                else self._now()
-            )
-            params = {**_incident_params(incident), "updated_at": _ts(updated)}
-            assignments = assignments_sql(params, named)
-            await conn.execute(
-                f"UPDATE incidents SET {assignments} WHERE id = :id", {**params, "id": incident_id}
-            )
-            await conn.execute("DELETE FROM incident_actors WHERE incident_id = ?", (incident_id,))
-            await conn.execute(
-                "DELETE FROM incident_sources WHERE incident_id = ?", (incident_id,)
-            )
-            await _write_incident_children(conn, incident_id, incident)
-            await _unindex_incident(conn, incident_id, row["summary"], json.loads(row["evidence"]))
-            await _index_incident(conn, incident_id, incident.summary, incident.evidence)
-            if revision is not None:
-                await conn.execute(
-                    REVISION_UPSERT_SQL.format(
-                        insert_sql("incident_revisions", REVISION_COLUMNS, qmark)
-                    ),
-                    revision_row(incident_id, revision, ENCODERS),
-                )
-            stored = await _get_incident(conn, incident_id)
-            assert stored is not None
-            return stored
-
-        return await self._write(op)
-
-    async def get(self, incident_id: int) -> Incident | None:
-        """One incident by id."""
-
-        async def op(conn: aiosqlite.Connection) -> Incident | None:
-            return await _get_incident(conn, incident_id)
-
-        return await self._read(op)
+    async def _unindex(self, conn: aiosqlite.Connection, incident_id: int, stored: Row) -> None:
+        await _unindex_incident(
+            conn, incident_id, stored["summary"], json.loads(stored["evidence"])
+        )
 
     async def query(self, query: IncidentQuery) -> list[Incident]:
         """Incidents matching the filters, newest (by date, then id) first."""
@@ -366,24 +277,10 @@ class SqliteIncidentRepository(_Repository):
     async def stats(self, query: IncidentQuery) -> IncidentStats:
         """Totals over the incidents matching the filters (limit/offset ignored)."""
         source, where, params, _ = _incident_filter(query)
-        sql = (
-            "SELECT i.event_type AS event_type, COUNT(*) AS n, "
-            "SUM(COALESCE(i.killed_min, 0)) AS killed, "
-            "SUM(COALESCE(i.injured_min, 0)) AS injured, "
-            "COUNT(i.killed_min) AS killed_reported, COUNT(i.injured_min) AS injured_reported "
-            f"FROM {source}{_where_sql(where)} GROUP BY i.event_type"
-        )
+        sql = stats_sql(source, _where_sql(where))
 
         async def op(conn: aiosqlite.Connection) -> IncidentStats:
-            stats = IncidentStats(killed_reported=0, injured_reported=0)
-            for row in await _fetchall(conn, sql, params):
-                stats.incidents += row["n"]
-                stats.killed += row["killed"] or 0
-                stats.injured += row["injured"] or 0
-                stats.killed_reported = (stats.killed_reported or 0) + row["killed_reported"]
-                stats.injured_reported = (stats.injured_reported or 0) + row["injured_reported"]
-                stats.by_event_type[row["event_type"]] = row["n"]
-            return stats
+            return stats_from_rows(await _fetchall(conn, sql, params))
 
         return await self._read(op)
 
@@ -476,18 +373,5 @@ class SqliteIncidentRepository(_Repository):
         async def op(conn: aiosqlite.Connection) -> int:
             params["q"] = await fts_match(conn, text)
             return await _scalar(sql, params)(conn)
-
-        return await self._read(op)
-
-    async def revisions(self, incident_id: int) -> list[IncidentRevision]:
-        """The revision history of an incident, oldest first."""
-
-        async def op(conn: aiosqlite.Connection) -> list[IncidentRevision]:
-            rows = await _fetchall(
-                conn,
-                "SELECT * FROM incident_revisions WHERE incident_id = ? ORDER BY revision",
-                (incident_id,),
-            )
-            return [_revision_from_row(row) for row in rows]
 
         return await self._read(op)

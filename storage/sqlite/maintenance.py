@@ -18,6 +18,7 @@ from storage.base import (
 from storage.fts import fold_for_search
 from storage.identity import stamp_application_id
 from storage.schema import Migration, load_migrations, pending_migrations
+from storage.shared.maintenance import backup_destination
 from storage.sqlite.fts_index import _incident_search_values
 from storage.sqlite.values import _MEMORY, Op, T, _fetchall, _fetchone
 
@@ -86,13 +87,7 @@ class SqliteMaintenance:
         written next to the destination and renamed into place, so a failed backup never
         leaves a half-written file under the final name.
         """
-        destination = Path(destination)
-        if destination.is_dir():
-            msg = f"{destination} is a directory; give a file name for the backup"
-            raise StorageError(msg)
-        if not destination.parent.is_dir():
-            msg = f"directory {destination.parent} does not exist"
-            raise StorageError(msg)
+        destination = backup_destination(destination)
         if str(self.path) == _MEMORY:
             async with self._lock:
                 target = sqlite3.connect(destination, check_same_thread=False)

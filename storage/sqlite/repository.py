@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING
-
-from storage.sqlite.values import Op, T
-
-if TYPE_CHECKING:
-    from storage.sqlite.connection import SqliteStorage
+from storage.dialect import SqlRepository, SqlStorage
+from storage.sqlite.rows import DIALECT
 
 
-class _Repository:
-    """Base of the repositories: holds the storage whose transactions they run in."""
+class _Repository(SqlRepository):
+    """Base of the SQLite repositories: the shared SQL repository in SQLite's dialect."""
 
-    def __init__(self, storage: SqliteStorage) -> None:
-        self._storage = storage
-
-    def _now(self) -> dt.datetime:
-        """The storage's clock (the Clock port's, set by the composition root)."""
-        return self._storage.now()
-
-    async def _read(self, op: Op[T]) -> T:
-        return await self._storage._run(op, write=False)
-
-    async def _write(self, op: Op[T]) -> T:
-        return await self._storage._run(op, write=True)
+    def __init__(self, storage: SqlStorage) -> None:
+        """Run in ``storage``'s transactions."""
+        super().__init__(storage, DIALECT)

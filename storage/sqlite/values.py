@@ -12,7 +12,6 @@ import aiosqlite
 from pydantic_core import to_jsonable_python
 
 from storage.base import (
-    NotFoundError,
     StorageError,
 )
 from storage.mapping import parse_utc
@@ -53,18 +52,6 @@ _dt = parse_utc
 
 def _dt_opt(text: str | None) -> dt.datetime | None:
     return None if text is None else _dt(text)
-
-
-def _date_opt(text: str | None) -> dt.date | None:
-    return None if text is None else dt.date.fromisoformat(text)
-
-
-def _time_text(value: dt.time | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _time_opt(text: str | None) -> dt.time | None:
-    return None if text is None else dt.time.fromisoformat(text)
 
 
 def _json(value: Any) -> str:
@@ -111,12 +98,6 @@ async def _execute(
     """Run one statement; return (rows changed, last row id)."""
     async with conn.execute(sql, params) as cursor:
         return cursor.rowcount, cursor.lastrowid
-
-
-async def _require_chat(conn: aiosqlite.Connection, chat_id: int) -> None:
-    if await _fetchone(conn, "SELECT 1 FROM chats WHERE id = ?", (chat_id,)) is None:
-        msg = f"chat {chat_id} is not stored; store it with chats.upsert() first"
-        raise NotFoundError(msg)
 
 
 def _scalar(sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Op[int]:

@@ -141,6 +141,18 @@ class _LockHolder:
         finally:
             conn.close()
 
+    def __enter__(self) -> _LockHolder:
+        """Take the lock in a thread; return once it is held."""
+        self._thread = threading.Thread(target=self.run)
+        self._thread.start()
+        self.taken.wait()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Let go of the lock (if not yet) and wait for the thread."""
+        self.release.set()
+        self._thread.join()
+
 
 class TestBusyFallback:
     """When a writer holds the lock past busy_timeout, writes retry and then fail clearly."""
@@ -149,12 +161,11 @@ class TestBusyFallback:
         self, db_path: Path, caplog: pytest.LogCaptureFixture
     ) -> None:
         store = await SqliteStorage.open(db_path, busy_timeout=0.05)
-        holder = _LockHolder(db_path)
-        thread = threading.Thread(target=holder.run)
-        thread.start()
         try:
-            holder.taken.wait()
-            with caplog.at_level(logging.WARNING, logger="storage.sqlite"):
+            with (
+                _LockHolder(db_path) as holder,
+                caplog.at_level(logging.WARNING, "storage.sqlite"),
+            ):
                 write = asyncio.create_task(store.meta.set("k", "v"))
                 while "database busy" not in caplog.text:
                     await asyncio.sleep(0.01)
@@ -163,25 +174,16 @@ class TestBusyFallback:
             assert await store.meta.get("k") == "v"
             assert await store.meta.get("holder") == "x"
         finally:
-            holder.release.set()
-            thread.join()
             await store.close()
 
     async def test_gives_up_with_a_storage_error(self, db_path: Path) -> None:
         store = await SqliteStorage.open(db_path, busy_timeout=0.01)
-        holder = _LockHolder(db_path)
-        thread = threading.Thread(target=holder.run)
-        thread.start()
         try:
-            holder.taken.wait()
-            with pytest.raises(StorageError, match="could not start a transaction"):
-                await store.meta.set("k", "v")
-            # Reads are not blocked by a writer in WAL mode.
-            assert await store.meta.get("holder") is None
-        finally:
-            holder.release.set()
-            thread.join()
-        try:
+            with _LockHolder(db_path):
+                with pytest.raises(StorageError, match="could not start a transaction"):
+                    await store.meta.set("k", "v")
+                # Reads are not blocked by a writer in WAL mode.
+                assert await store.meta.get("holder") is None
             await store.meta.set("k", "v")
             assert await store.meta.get("k") == "v"
         finally:

@@ -28,16 +28,16 @@ class TestAdd:
         assert fetched.published_at == T0
         assert fetched.published_at.tzinfo is dt.UTC
 
-    async def test_same_url_is_one_row(self, storage: SqliteStorage) -> None:
+    @pytest.mark.parametrize(
+        "changes",
+        [{"text": "Edited text, other hash."}, {"url": "https://mirror.example/x"}],
+        ids=["same url, other text", "same hash under another url"],
+    )
+    async def test_a_duplicate_is_one_row(
+        self, storage: SqliteStorage, changes: dict[str, str]
+    ) -> None:
         first, _ = await storage.reports.add(make_report(1))
-        again, new = await storage.reports.add(make_report(1, text="Edited text, other hash."))
-        assert new is False
-        assert again.id == first.id
-        assert await storage.reports.count() == 1
-
-    async def test_same_hash_under_another_url_is_one_row(self, storage: SqliteStorage) -> None:
-        first, _ = await storage.reports.add(make_report(1))
-        again, new = await storage.reports.add(make_report(1, url="https://mirror.example/x"))
+        again, new = await storage.reports.add(make_report(1, **changes))
         assert new is False
         assert again.id == first.id
         assert await storage.reports.count() == 1

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.domain import IncidentRevision, IncidentStatus, OutboxStatus, SourceRef
+from bot.domain import Incident, IncidentRevision, IncidentStatus, OutboxStatus, SourceRef
 from bot.domain.review import (
     FeedbackKind,
     FeedbackReport,
@@ -45,6 +45,13 @@ async def _incident(storage: Backend, summary: str = "A roadside bomb struck a p
     stored = await storage.incidents.add(make_incident(summary=summary))
     assert stored.id is not None
     return stored.id
+
+
+async def _set_status(storage: Backend, incident_id: int, status: IncidentStatus) -> Incident:
+    stored = await storage.incidents.get(incident_id)
+    assert stored is not None
+    stored.status = status
+    return await storage.incidents.update(stored)
 
 
 class TestQueue:
@@ -159,10 +166,7 @@ class TestHiddenIncidents:
     async def test_hidden_incidents_leave_answers_but_not_storage(self, storage: Backend) -> None:
         shown = await _incident(storage, "A patrol was struck by a bomb.")
         hidden_id = await _incident(storage, "A patrol was fired on.")
-        hidden = await storage.incidents.get(hidden_id)
-        assert hidden is not None
-        hidden.status = IncidentStatus.RETRACTED
-        await storage.incidents.update(hidden)
+        await _set_status(storage, hidden_id, IncidentStatus.RETRACTED)
         assert await storage.incidents.ids(IncidentQuery()) == [shown]
         assert await storage.incidents.count(IncidentQuery()) == 1
         assert (await storage.incidents.stats(IncidentQuery())).incidents == 1
@@ -180,10 +184,7 @@ class TestHiddenIncidents:
         older = await _incident(storage, "A patrol was struck by a bomb.")
         newer = await _incident(storage, "A patrol was ambushed at dawn.")
         hidden_id = await _incident(storage, "A patrol was fired on.")
-        hidden = await storage.incidents.get(hidden_id)
-        assert hidden is not None
-        hidden.status = IncidentStatus.MERGED
-        await storage.incidents.update(hidden)
+        await _set_status(storage, hidden_id, IncidentStatus.MERGED)
         first = await storage.incidents.search("patrol", limit=1)
         second = await storage.incidents.search("patrol", limit=1, offset=1)
         assert len(first) == len(second) == 1  # the hidden one took no place on either page
@@ -191,11 +192,7 @@ class TestHiddenIncidents:
         assert await storage.incidents.search("patrol", limit=1, offset=2) == []
 
     async def test_merged_incidents_take_no_more_reports(self, storage: Backend) -> None:
-        merged_id = await _incident(storage)
-        merged = await storage.incidents.get(merged_id)
-        assert merged is not None
-        merged.status = IncidentStatus.MERGED
-        await storage.incidents.update(merged)
+        merged = await _set_status(storage, await _incident(storage), IncidentStatus.MERGED)
         day = merged.date
         assert await storage.incidents.merge_candidates("IQ", day, day) == []
 

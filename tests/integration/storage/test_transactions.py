@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -15,6 +16,28 @@ from .conftest import make_chat, make_incident, make_message, make_report, reope
 
 class Boom(Exception):
     """Raised on purpose inside a transaction."""
+
+
+async def _block_held_open(
+    storage: SqliteStorage, finish: Callable[[], Awaitable[object]]
+) -> tuple[asyncio.Task[None], asyncio.Event]:
+    """Start a transaction block that adds report 1 and waits; return once it is inside.
+
+    Setting the returned event lets the block go on to ``finish`` and end.
+    """
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def writer() -> None:
+        async with storage.transaction():
+            await storage.reports.add(make_report(1))
+            inside.set()
+            await release.wait()
+            await finish()
+
+    task = asyncio.create_task(writer())
+    await inside.wait()
+    return task, release
 
 
 class TestAtomicity:
@@ -103,18 +126,10 @@ class TestIsolation:
     """Other tasks wait for a running block instead of seeing its uncommitted rows."""
 
     async def test_other_task_does_not_see_uncommitted_rows(self, storage: SqliteStorage) -> None:
-        inside = asyncio.Event()
-        release = asyncio.Event()
+        async def fail() -> None:
+            raise Boom
 
-        async def writer() -> None:
-            async with storage.transaction():
-                await storage.reports.add(make_report(1))
-                inside.set()
-                await release.wait()
-                raise Boom
-
-        task = asyncio.create_task(writer())
-        await inside.wait()
+        task, release = await _block_held_open(storage, fail)
         reader = asyncio.create_task(storage.reports.count())
         await asyncio.sleep(0)
         release.set()
@@ -132,18 +147,9 @@ class TestClose:
     """Closing waits for a running transaction instead of cutting it in half."""
 
     async def test_close_waits_for_a_running_block(self, storage: SqliteStorage) -> None:
-        inside = asyncio.Event()
-        release = asyncio.Event()
-
-        async def writer() -> None:
-            async with storage.transaction():
-                await storage.reports.add(make_report(1))
-                inside.set()
-                await release.wait()
-                await storage.reports.add(make_report(2))
-
-        task = asyncio.create_task(writer())
-        await inside.wait()
+        task, release = await _block_held_open(
+            storage, lambda: storage.reports.add(make_report(2))
+        )
         closing = asyncio.create_task(storage.close())
         await asyncio.sleep(0)
         release.set()
