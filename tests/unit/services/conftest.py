@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -21,6 +21,10 @@ from bot.domain import (
     Report,
     SubEventType,
 )
+from bot.extract.actors import ActorRegistry
+from bot.extract.gazetteer import Gazetteer
+from bot.extract.pipeline import build_rules_extractor
+from bot.ports import PlaceLearner
 from bot.services import Services, build_services
 from storage.base import Storage
 from storage.sqlite import SqliteStorage
@@ -123,26 +127,65 @@ def simple_merge(existing: Incident, new: Incident) -> SimpleMerge:
     return SimpleMerge(existing, new)
 
 
+class BuildServices(Protocol):
+    """Builds the services over the test's fakes (see the ``build`` fixture)."""
+
+    def __call__(
+        self,
+        other: Settings | None = None,
+        /,
+        *,
+        real_merge: bool = False,
+        place_learner: PlaceLearner | None = None,
+    ) -> Services: ...
+
+
 @pytest.fixture
-def services(
+def build(
     storage: Storage,
     extractor: ScriptedExtractor,
     gazetteer: FakeGazetteer,
     actors: FakeActorRegistry,
     clock: MutableClock,
     settings: Settings,
-) -> Services:
+) -> BuildServices:
+    """Builds the services over the fakes: with other settings than the ``settings`` fixture's,
+    with bot.extract.merge's matching and merge instead of the simple ones, with a place learner.
+    Building twice over one storage is what a restart does."""
+
+    def services(
+        other: Settings | None = None,
+        /,
+        *,
+        real_merge: bool = False,
+        place_learner: PlaceLearner | None = None,
+    ) -> Services:
+        return build_services(
+            storage,
+            extractor,
+            gazetteer,
+            actors,
+            clock,
+            other or settings,
+            find_match=None if real_merge else simple_find_match,
+            merge_incidents=None if real_merge else simple_merge,
+            place_learner=place_learner,
+        )
+
+    return services
+
+
+@pytest.fixture
+def services(build: BuildServices) -> Services:
     """The services over the fakes."""
-    return build_services(
-        storage,
-        extractor,
-        gazetteer,
-        actors,
-        clock,
-        settings,
-        find_match=simple_find_match,
-        merge_incidents=simple_merge,
-    )
+    return build()
+
+
+def engine_services(storage: Storage, clock: MutableClock, settings: Settings) -> Services:
+    """The services over the real rules extractor, gazetteer and actor registry."""
+    gazetteer, actors = Gazetteer.default(), ActorRegistry.default()
+    extractor = build_rules_extractor(gazetteer, actors)
+    return build_services(storage, extractor, gazetteer, actors, clock, settings)
 
 
 PLACES: dict[str, tuple[str, int | None, str, str]] = {
