@@ -29,7 +29,14 @@ from bot.services import Services, build_services
 from storage.base import Storage
 from storage.sqlite import SqliteStorage
 from tests.fake_storage import InMemoryStorage
-from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
+from tests.fakes import (
+    FakeActorRegistry,
+    FakeGazetteer,
+    MutableClock,
+    ScriptedExtractor,
+    same_event,
+)
+from tests.unit.services.delivery_doubles import ScriptedNotifier, VirtualTime
 
 # 2022-08-30 09:00 in Baghdad (UTC+3), the morning after the Green Zone clashes began.
 START = dt.datetime(2022, 8, 30, 6, 0, tzinfo=dt.UTC)
@@ -83,21 +90,21 @@ async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
 
 @pytest.fixture
+def vtime() -> VirtualTime:
+    """Virtual monotonic time for the dispatcher tests."""
+    return VirtualTime()
+
+
+@pytest.fixture
+def notifier(vtime: VirtualTime) -> ScriptedNotifier:
+    """A notifier that answers the dispatcher from a script, in virtual time."""
+    return ScriptedNotifier(vtime)
+
+
+@pytest.fixture
 def extractor() -> ScriptedExtractor:
     """An extractor that returns the incidents a test scripted for a marker in the text."""
     return ScriptedExtractor()
-
-
-def simple_find_match(incident: Incident, candidates: Sequence[Incident]) -> Incident | None:
-    """Same place, same day, same event type: the same event (the real rule is richer)."""
-    for candidate in candidates:
-        if (
-            candidate.location.key == incident.location.key
-            and candidate.date == incident.date
-            and candidate.event_type is incident.event_type
-        ):
-            return candidate
-    return None
 
 
 class SimpleMerge:
@@ -167,7 +174,7 @@ def build(
             actors,
             clock,
             other or settings,
-            find_match=None if real_merge else simple_find_match,
+            find_match=None if real_merge else same_event,
             merge_incidents=None if real_merge else simple_merge,
             place_learner=place_learner,
         )
