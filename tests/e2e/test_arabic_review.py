@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.config import Settings
-from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot
+from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot, e2e_settings
 from tests.e2e.test_arabic import AR_USER, ask, everything_shown_to, latin_fragments
-from tests.fakebotapi import BOT_ID, TOKEN, FakeBotAPI, SentMessage
+from tests.fakebotapi import BOT_ID, FakeBotAPI, SentMessage
 
 # Written for these tests (facts invented): scores 0.85, below the 0.9 threshold set here.
 HELD_BAQUBAH = (
@@ -38,16 +37,7 @@ _EVIDENCE = re.compile("❝[^❞]*❞|<code>.*?</code>")
 @pytest.fixture
 def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
     """The e2e settings with a threshold the held report stays below."""
-    values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "SITREP_DATABASE": str(tmp_path / "e2e.sqlite3"),
-        "SITREP_ADMIN_IDS": str(ADMIN_ID),
-        "SITREP_TIMEZONE": "Asia/Baghdad",
-        "SITREP_USER_RATE_PER_MINUTE": 1000,
-        "SITREP_ALERT_MIN_CONFIDENCE": 0.9,
-    }
-    return Settings(_env_file=None, **values)
+    return e2e_settings(api, tmp_path, SITREP_ALERT_MIN_CONFIDENCE=0.9)
 
 
 def english_in(texts: list[str]) -> dict[str, list[str]]:

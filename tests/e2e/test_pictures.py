@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -13,8 +12,8 @@ from PIL import Image
 from bot.config import Settings
 from bot.domain.visuals import IncidentMap, MapPoint
 from bot.services.periods import parse_period
-from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot
-from tests.fakebotapi import TOKEN, FakeBotAPI, SentMessage
+from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot, e2e_settings
+from tests.fakebotapi import FakeBotAPI, SentMessage
 from tests.httpserver import LocalHTTPServer, running_server
 from tests.tiles import TILE_TEMPLATE_PATH, serve_tiles_for
 
@@ -30,18 +29,13 @@ def tiles() -> Iterator[LocalHTTPServer]:
 @pytest.fixture
 def settings(api: FakeBotAPI, tmp_path: Path, tiles: LocalHTTPServer) -> Settings:
     """The e2e settings plus a tile server on 127.0.0.1."""
-    values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "SITREP_DATABASE": str(tmp_path / "e2e.sqlite3"),
-        "SITREP_DATA_DIR": str(tmp_path / "data"),
-        "SITREP_ADMIN_IDS": str(ADMIN_ID),
-        "SITREP_TIMEZONE": "Asia/Baghdad",
-        "SITREP_USER_RATE_PER_MINUTE": 1000,
-        "SITREP_TILE_URL": tiles.url(TILE_TEMPLATE_PATH),
-        "SITREP_ALLOW_PRIVATE_FETCH": "true",
-    }
-    return Settings(_env_file=None, **values)
+    return e2e_settings(
+        api,
+        tmp_path,
+        SITREP_DATA_DIR=str(tmp_path / "data"),
+        SITREP_TILE_URL=tiles.url(TILE_TEMPLATE_PATH),
+        SITREP_ALLOW_PRIVATE_FETCH="true",
+    )
 
 
 async def ask(api: FakeBotAPI, text: str, chat_id: int) -> SentMessage:

@@ -21,8 +21,15 @@ from bot.cli import main
 from bot.config import Settings
 from bot.domain import IncidentStatus
 from bot.domain.review import ReviewStatus
-from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, OffsetClock, RunningBot, running_bot
-from tests.fakebotapi import BOT_ID, TOKEN, FakeBotAPI, SentMessage
+from tests.e2e.conftest import (
+    ADMIN_ID,
+    FIRST_REPORT,
+    OffsetClock,
+    RunningBot,
+    e2e_settings,
+    running_bot,
+)
+from tests.fakebotapi import BOT_ID, FakeBotAPI, SentMessage
 
 USER = 501
 OTHER_USER = 502
@@ -41,16 +48,7 @@ REVIEW_HEADER = "🔎 Review"
 @pytest.fixture
 def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
     """The e2e settings with a threshold the held reports stay below."""
-    values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "SITREP_DATABASE": str(tmp_path / "e2e.sqlite3"),
-        "SITREP_ADMIN_IDS": str(ADMIN_ID),
-        "SITREP_TIMEZONE": "Asia/Baghdad",
-        "SITREP_USER_RATE_PER_MINUTE": 1000,
-        "SITREP_ALERT_MIN_CONFIDENCE": 0.9,
-    }
-    return Settings(_env_file=None, **values)
+    return e2e_settings(api, tmp_path, SITREP_ALERT_MIN_CONFIDENCE=0.9)
 
 
 async def ask(api: FakeBotAPI, text: str, chat_id: int) -> SentMessage:
