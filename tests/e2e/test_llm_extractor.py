@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings
 from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, OffsetClock, e2e_settings, running_bot
-from tests.e2e.test_conversations import ask
+from tests.e2e.talk import ask
 from tests.fakebotapi import FakeBotAPI
 from tests.fakellm import FakeLLM
 

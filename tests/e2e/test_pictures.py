@@ -13,7 +13,8 @@ from bot.config import Settings
 from bot.domain.visuals import IncidentMap, MapPoint
 from bot.services.periods import parse_period
 from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot, e2e_settings
-from tests.fakebotapi import FakeBotAPI, SentMessage
+from tests.e2e.talk import ask
+from tests.fakebotapi import FakeBotAPI
 from tests.httpserver import LocalHTTPServer, running_server
 from tests.tiles import TILE_TEMPLATE_PATH, serve_tiles_for
 
@@ -36,12 +37,6 @@ def settings(api: FakeBotAPI, tmp_path: Path, tiles: LocalHTTPServer) -> Setting
         SITREP_TILE_URL=tiles.url(TILE_TEMPLATE_PATH),
         SITREP_ALLOW_PRIVATE_FETCH="true",
     )
-
-
-async def ask(api: FakeBotAPI, text: str, chat_id: int) -> SentMessage:
-    before = len(api.sent_to(chat_id))
-    api.send_text(text, chat_id=chat_id)
-    return await api.wait_reply(chat_id, before)
 
 
 async def ingest_basra(api: FakeBotAPI, bot: RunningBot) -> IncidentMap:

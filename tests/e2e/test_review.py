@@ -13,7 +13,6 @@ import csv
 import json
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -29,7 +28,8 @@ from tests.e2e.conftest import (
     e2e_settings,
     running_bot,
 )
-from tests.fakebotapi import BOT_ID, FakeBotAPI, SentMessage
+from tests.e2e.talk import ask, press, question, reply_to
+from tests.fakebotapi import FakeBotAPI, SentMessage
 
 USER = 501
 OTHER_USER = 502
@@ -49,50 +49,6 @@ REVIEW_HEADER = "🔎 Review"
 def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
     """The e2e settings with a threshold the held reports stay below."""
     return e2e_settings(api, tmp_path, SITREP_ALERT_MIN_CONFIDENCE=0.9)
-
-
-async def ask(api: FakeBotAPI, text: str, chat_id: int) -> SentMessage:
-    """Send ``text`` and wait for the bot's next message in that chat."""
-    before = len(api.sent_to(chat_id))
-    api.send_text(text, chat_id=chat_id)
-    return await api.wait_reply(chat_id, before)
-
-
-async def press(api: FakeBotAPI, message: SentMessage, data: str, user_id: int) -> Any:
-    """Press a button; return the params of the bot's answer to the press."""
-    answered = len(api.calls_of("answerCallbackQuery"))
-    api.press(message, data, user_id=user_id)
-    await api.wait_for(
-        lambda: len(api.calls_of("answerCallbackQuery")) > answered, what="callback answered"
-    )
-    return api.calls_of("answerCallbackQuery")[answered].params
-
-
-async def reply_to(
-    api: FakeBotAPI,
-    question: SentMessage,
-    text: str | None,
-    *,
-    user_id: int = ADMIN_ID,
-    location: tuple[float, float] | None = None,
-) -> SentMessage:
-    """Answer one of the bot's questions by replying to it; wait for the bot's next message."""
-    chat_id = question.chat_id
-    update = api.message_update(text or "x", chat_id=chat_id, user_id=user_id)
-    message = update["message"]
-    message["reply_to_message"] = {
-        "message_id": question.message_id,
-        "date": int(time.time()),
-        "chat": message["chat"],
-        "from": {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep"},
-        "text": question.text,
-    }
-    if location is not None:
-        message.pop("text")
-        message["location"] = {"latitude": location[0], "longitude": location[1]}
-    before = len(api.sent_to(chat_id))
-    api.push_update(update)
-    return await api.wait_reply(chat_id, before)
 
 
 async def subscribe(api: FakeBotAPI, chat_id: int, place: str) -> None:
@@ -118,15 +74,6 @@ async def review_message(api: FakeBotAPI, incident_id: int, count: int = 1) -> S
 
     await api.wait_for(lambda: len(found()) >= count, what=f"review of #{incident_id}")
     return found()[count - 1]
-
-
-async def question(api: FakeBotAPI, before: int) -> SentMessage:
-    """The reviewer's question sent after the first ``before`` admin messages."""
-    await api.wait_for(
-        lambda: any(m.text.startswith("✏️") for m in api.sent_to(ADMIN_ID)[before:]),
-        what="a question",
-    )
-    return next(m for m in api.sent_to(ADMIN_ID)[before:] if m.text.startswith("✏️"))
 
 
 async def asked_after_pressing(api: FakeBotAPI, card: SentMessage, data: str) -> SentMessage:
