@@ -35,6 +35,17 @@ async def press(
     return api.calls_of("answerCallbackQuery")[answered].params
 
 
+async def subscribe(api: FakeBotAPI, chat_id: int, place: str, **kwargs: Any) -> SentMessage:
+    """Subscribe ``chat_id`` to ``place`` through /subscribe and, where several places have
+    that name, the first one's button (waiting for the chooser to be edited); the reply."""
+    choice = await ask(api, f"/subscribe {place}", chat_id, **kwargs)
+    places = [data for _, data in choice.buttons if data.startswith("sub:place:")]
+    if places:
+        await press(api, choice, places[0], chat_id, **kwargs)
+        await api.wait_for(lambda: bool(choice.edits), what=f"subscribed to {place}")
+    return choice
+
+
 async def question(api: FakeBotAPI, before: int) -> SentMessage:
     """The reviewer's question (✏️) sent after the first ``before`` admin messages."""
     await api.wait_for(

@@ -17,7 +17,7 @@ import pytest
 from bot.config import Settings
 from tests.e2e import talk
 from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot, e2e_settings
-from tests.e2e.talk import ask, question, reply_to
+from tests.e2e.talk import ask, question, reply_to, subscribe
 from tests.e2e.test_arabic import AR_USER, everything_shown_to, latin_fragments
 from tests.fakebotapi import FakeBotAPI, SentMessage
 
@@ -124,10 +124,7 @@ class TestArabicReviewer:
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
         await say(api, "/start", ADMIN_ID)
-        choice = await say(api, "/subscribe Baqubah", AR_USER)
-        places = [data for _, data in choice.buttons if data.startswith("sub:place:")]
-        if places:  # several places of that name: the first
-            await press(api, choice, places[0], AR_USER)
+        await subscribe(api, AR_USER, "Baqubah", language_code="ar")
         await ingest(api, HELD_BAQUBAH)
 
         card = await review_card(api, 1)
@@ -186,10 +183,7 @@ class TestArabicReporter:
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
         await say(api, "/start", ADMIN_ID)
-        choice = await say(api, "/subscribe Basra", AR_USER)
-        places = [data for _, data in choice.buttons if data.startswith("sub:place:")]
-        if places:
-            await press(api, choice, places[0], AR_USER)
+        await subscribe(api, AR_USER, "Basra", language_code="ar")
         await ingest(api, FIRST_REPORT)  # confident: alerts at once
         await api.wait_for(
             lambda: any("🚨" in m.text for m in api.sent_to(AR_USER)), what="the alert"
