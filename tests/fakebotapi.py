@@ -581,8 +581,5 @@ class FakeBotAPI(UpdateScript):
 @contextlib.contextmanager
 def running(**kwargs: Any) -> Iterator[FakeBotAPI]:
     """A started FakeBotAPI, stopped on exit."""
-    server = FakeBotAPI(**kwargs).start()
-    try:
+    with FakeBotAPI(**kwargs) as server:
         yield server
-    finally:
-        server.stop()

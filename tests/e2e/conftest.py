@@ -69,11 +69,8 @@ def early_morning() -> dt.datetime:
 @pytest.fixture
 def api() -> Iterator[FakeBotAPI]:
     """A fake Bot API server (no flood enforcement unless a test turns it on)."""
-    server = FakeBotAPI().start()
-    try:
+    with FakeBotAPI() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

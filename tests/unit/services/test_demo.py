@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -45,14 +44,6 @@ def test_a_broken_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text('{"url": "https://example.org/x", "text": "no date"}\n', encoding="utf-8")
     with pytest.raises(UserError, match="line 1"):
         demo_reports(path)
-
-
-@pytest.fixture
-async def sqlite(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
-    """A real SQLite database in a temp dir, as `sitrep demo` uses."""
-    storage = await SqliteStorage.open(tmp_path / "demo.sqlite3")
-    yield storage
-    await storage.close()
 
 
 class TestWithTheRealEngine:
