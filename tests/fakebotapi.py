@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs
 
 from tests.fakeupdates import BOT_ID, UpdateScript, admin_member_json, chat_json, user_json
@@ -165,7 +165,7 @@ class FakeBotAPI(UpdateScript):
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
 
-    def start(self) -> FakeBotAPI:
+    def start(self) -> Self:
         """Listen on a random port in a background thread."""
         server = self
 
@@ -206,7 +206,7 @@ class FakeBotAPI(UpdateScript):
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> FakeBotAPI:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
