@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from storage.sqlite import SqliteStorage
+from tests.httpserver import LocalHTTPServer, running_server
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +18,13 @@ def _logging_enabled_again() -> Iterator[None]:
     """A CLI error shuts logging off for the rest of the process; tests turn it on again."""
     yield
     logging.disable(logging.NOTSET)
+
+
+@pytest.fixture
+def http_server() -> Iterator[LocalHTTPServer]:
+    """A local HTTP server on 127.0.0.1 serving the routes a test sets (pages, feeds, tiles)."""
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from tests.fakes import (
     ScriptedExtractor,
     same_event,
 )
-from tests.httpserver import LocalHTTPServer, running_server
+from tests.httpserver import LocalHTTPServer
 
 
 def make_settings(**values: Any) -> Settings:
@@ -44,13 +44,6 @@ def make_settings(**values: Any) -> Settings:
     }
     defaults.update(values)
     return Settings(_env_file=None, **defaults)
-
-
-@pytest.fixture
-def http_server() -> Iterator[LocalHTTPServer]:
-    """A local HTTP server on 127.0.0.1 serving routes the test sets."""
-    with running_server() as server:
-        yield server
 
 
 @pytest.fixture
