@@ -10,13 +10,11 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageStat
 
-from bot.app import build_application, open_context
 from bot.domain import Incident
 from bot.domain.views import Period
 from bot.domain.visuals import IncidentMap, MapPoint
 from bot.services.periods import parse_period
-from tests.fakerequest import RecordingRequest, Sent
-from tests.fakes import MutableClock, ScriptedExtractor
+from tests.fakerequest import Sent
 from tests.httpserver import LocalHTTPServer
 from tests.tiles import TILE_TEMPLATE_PATH, serve_tiles_for, tile_requests
 from tests.unit.handlers.conftest import (
@@ -24,6 +22,7 @@ from tests.unit.handlers.conftest import (
     Harness,
     basra_incident,
     make_settings,
+    running_harness,
 )
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -39,29 +38,14 @@ def located(killed: int = 3, day: dt.date = dt.date(2024, 5, 9)) -> Incident:
 @pytest.fixture
 async def bot(tmp_path: Path, http_server: LocalHTTPServer) -> AsyncIterator[Harness]:
     """The application with its tile server on 127.0.0.1 (private fetching allowed)."""
-    clock = MutableClock(START)
-    extractor = ScriptedExtractor()
     settings = make_settings(
         tmp_path,
         SITREP_TILE_URL=http_server.url(TILE_TEMPLATE_PATH),
         SITREP_ALLOW_PRIVATE_FETCH="true",
         SITREP_DATA_DIR=str(tmp_path / "data"),
     )
-    context = await open_context(settings, clock=clock, extractor=extractor)
-    request = RecordingRequest()
-    app = build_application(
-        settings,
-        context,
-        request=request,
-        get_updates_request=RecordingRequest(),
-        rate_limiter=False,
-    )
-    await app.initialize()
-    try:
-        yield Harness(app, request, context, clock, extractor)
-    finally:
-        await app.shutdown()
-        await context.close()
+    async with running_harness(settings) as harness:
+        yield harness
 
 
 def photos(calls: list[Sent]) -> list[Sent]:
