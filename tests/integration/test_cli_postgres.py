@@ -34,15 +34,6 @@ PG_LATEST = load_migrations("storage.postgres")[-1].version
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty working directory without a .env."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    return work
-
-
-@pytest.fixture
 async def pg_url(postgres_url: str) -> AsyncIterator[str]:
     """A brand-new, empty PostgreSQL database."""
     async with scratch_database(postgres_url, "sitrep_cli") as url:
