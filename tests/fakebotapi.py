@@ -22,7 +22,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs
 
-from tests.fakeupdates import BOT_ID, UpdateScript, admin_member_json, chat_json, user_json
+from tests.fakeupdates import (
+    BOT_ID,
+    UpdateScript,
+    admin_member_json,
+    chat_json,
+    inline_buttons,
+    user_json,
+)
 
 __all__ = [
     "BOT_ID",
@@ -77,15 +84,8 @@ class SentMessage:
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
-        """(text, callback_data) of every inline button."""
-        markup = self.params.get("reply_markup")
-        if not isinstance(markup, dict):
-            return []
-        return [
-            (str(button.get("text")), str(button.get("callback_data", button.get("url", ""))))
-            for row in markup.get("inline_keyboard", [])
-            for button in row
-        ]
+        """(text, callback_data) of every inline button (a link button: its URL)."""
+        return inline_buttons(self.params)
 
 
 @dataclass
