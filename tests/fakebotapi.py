@@ -19,10 +19,17 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs
 
-from tests.fakeupdates import BOT_ID, UpdateScript, admin_member_json, chat_json, user_json
+from tests.fakeupdates import (
+    BOT_ID,
+    UpdateScript,
+    admin_member_json,
+    chat_json,
+    inline_buttons,
+    user_json,
+)
 
 __all__ = [
     "BOT_ID",
@@ -77,15 +84,8 @@ class SentMessage:
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
-        """(text, callback_data) of every inline button."""
-        markup = self.params.get("reply_markup")
-        if not isinstance(markup, dict):
-            return []
-        return [
-            (str(button.get("text")), str(button.get("callback_data", button.get("url", ""))))
-            for row in markup.get("inline_keyboard", [])
-            for button in row
-        ]
+        """(text, callback_data) of every inline button (a link button: its URL)."""
+        return inline_buttons(self.params)
 
 
 @dataclass
@@ -165,7 +165,7 @@ class FakeBotAPI(UpdateScript):
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
 
-    def start(self) -> FakeBotAPI:
+    def start(self) -> Self:
         """Listen on a random port in a background thread."""
         server = self
 
@@ -206,7 +206,7 @@ class FakeBotAPI(UpdateScript):
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> FakeBotAPI:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -581,8 +581,5 @@ class FakeBotAPI(UpdateScript):
 @contextlib.contextmanager
 def running(**kwargs: Any) -> Iterator[FakeBotAPI]:
     """A started FakeBotAPI, stopped on exit."""
-    server = FakeBotAPI(**kwargs).start()
-    try:
+    with FakeBotAPI(**kwargs) as server:
         yield server
-    finally:
-        server.stop()

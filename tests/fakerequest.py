@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.console import LocalRequest
+from tests.fakeupdates import inline_buttons
 
 BOT_ID = 4242
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep", "username": "sitrep_bot"}
@@ -32,14 +33,8 @@ class Sent:
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
-        markup = self.params.get("reply_markup")
-        if not isinstance(markup, dict):
-            return []
-        return [
-            (str(button["text"]), str(button.get("callback_data", "")))
-            for row in markup.get("inline_keyboard", [])
-            for button in row
-        ]
+        """(text, callback_data) of every inline button (a link button: its URL)."""
+        return inline_buttons(self.params)
 
 
 class RecordingRequest(LocalRequest):

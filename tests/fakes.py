@@ -368,3 +368,16 @@ class ScriptedExtractor:
             if marker in report.text:
                 return [i.model_copy(deep=True) for i in incidents]
         return []
+
+
+def same_event(incident: Incident, candidates: Sequence[Incident]) -> Incident | None:
+    """A matcher for ingest tests: same place, day and event type is the same event
+    (bot.extract.merge's rule is richer)."""
+    for candidate in candidates:
+        if (
+            candidate.location.key == incident.location.key
+            and candidate.date == incident.date
+            and candidate.event_type is incident.event_type
+        ):
+            return candidate
+    return None

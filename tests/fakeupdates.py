@@ -30,6 +30,18 @@ def user_json(
     return user
 
 
+def inline_buttons(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """(text, callback data or URL) of every inline button in a sent message's params."""
+    markup = params.get("reply_markup")
+    if not isinstance(markup, dict):
+        return []
+    return [
+        (str(button.get("text")), str(button.get("callback_data", button.get("url", ""))))
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+    ]
+
+
 def chat_json(chat_id: int, chat_type: str, title: str | None = None) -> dict[str, Any]:
     chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
     if chat_type == "private":

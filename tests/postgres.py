@@ -8,9 +8,10 @@ starts a throwaway cluster and prints the variable to export.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
-from collections.abc import Coroutine, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -72,6 +73,17 @@ async def drop_database(url: str, name: str) -> None:
 def scratch_name(prefix: str = "sitrep_test") -> str:
     """A database name no other test run uses."""
     return f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(url: str, prefix: str) -> AsyncIterator[str]:
+    """A brand-new database with no schema on the server of ``url``, dropped on exit; its URL."""
+    name = scratch_name(prefix)
+    await create_database(url, name)
+    try:
+        yield with_database(url, name)
+    finally:
+        await drop_database(url, name)
 
 
 async def truncate_all(url: str) -> None:

@@ -69,11 +69,8 @@ def early_morning() -> dt.datetime:
 @pytest.fixture
 def api() -> Iterator[FakeBotAPI]:
     """A fake Bot API server (no flood enforcement unless a test turns it on)."""
-    server = FakeBotAPI().start()
-    try:
+    with FakeBotAPI() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -82,9 +79,9 @@ def clock() -> OffsetClock:
     return OffsetClock(early_morning())
 
 
-@pytest.fixture
-def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
-    """Settings pointing the bot at the fake server and a fresh database."""
+def e2e_settings(api: FakeBotAPI, tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings pointing the bot at the fake server and a fresh database under ``tmp_path``,
+    with ``overrides`` (environment and .env ignored)."""
     values: dict[str, Any] = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": api.base_url,
@@ -92,8 +89,15 @@ def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
         "SITREP_ADMIN_IDS": str(ADMIN_ID),
         "SITREP_TIMEZONE": "Asia/Baghdad",
         "SITREP_USER_RATE_PER_MINUTE": 1000,
+        **overrides,
     }
     return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
+    """Settings pointing the bot at the fake server and a fresh database."""
+    return e2e_settings(api, tmp_path)
 
 
 @dataclass

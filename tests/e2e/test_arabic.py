@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
 from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot
+from tests.e2e.talk import ask, press
 from tests.fakebotapi import FakeBotAPI, SentMessage
 
 AR_USER = 611
@@ -62,22 +62,6 @@ def test_the_detector_finds_english_but_not_isolated_names() -> None:
     assert latin_fragments('<a href="https://example.org">\u2068Rudaw\u2069</a>') == []
     assert latin_fragments("مقارنة بـ\u2068the 7 days before\u2069") == ["the", "days", "before"]
     assert latin_fragments("\u2068Asaib Ahl al-Haq\u2069 \u2068https://t.me/x?start=a\u2069") == []
-
-
-async def ask(api: FakeBotAPI, text: str, chat_id: int, **kwargs: Any) -> SentMessage:
-    """Send ``text`` as a user and wait for the bot's next message in that chat."""
-    before = len(api.sent_to(chat_id))
-    api.send_text(text, chat_id=chat_id, **kwargs)
-    return await api.wait_reply(chat_id, before)
-
-
-async def press(api: FakeBotAPI, message: SentMessage, data: str, **kwargs: Any) -> None:
-    """Press a button and wait until the bot has answered the callback query."""
-    answered = len(api.calls_of("answerCallbackQuery"))
-    api.press(message, data, **kwargs)
-    await api.wait_for(
-        lambda: len(api.calls_of("answerCallbackQuery")) > answered, what="callback answered"
-    )
 
 
 def everything_shown_to(api: FakeBotAPI, chat_id: int) -> list[str]:

@@ -10,16 +10,16 @@ message, edit, button and pop-up they see goes through the English-fragment dete
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.config import Settings
-from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot
-from tests.e2e.test_arabic import AR_USER, ask, everything_shown_to, latin_fragments
-from tests.fakebotapi import BOT_ID, TOKEN, FakeBotAPI, SentMessage
+from tests.e2e import talk
+from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot, e2e_settings
+from tests.e2e.talk import ask, question, reply_to, subscribe
+from tests.e2e.test_arabic import AR_USER, everything_shown_to, latin_fragments
+from tests.fakebotapi import FakeBotAPI, SentMessage
 
 # Written for these tests (facts invented): scores 0.85, below the 0.9 threshold set here.
 HELD_BAQUBAH = (
@@ -38,16 +38,7 @@ _EVIDENCE = re.compile("❝[^❞]*❞|<code>.*?</code>")
 @pytest.fixture
 def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
     """The e2e settings with a threshold the held report stays below."""
-    values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "SITREP_DATABASE": str(tmp_path / "e2e.sqlite3"),
-        "SITREP_ADMIN_IDS": str(ADMIN_ID),
-        "SITREP_TIMEZONE": "Asia/Baghdad",
-        "SITREP_USER_RATE_PER_MINUTE": 1000,
-        "SITREP_ALERT_MIN_CONFIDENCE": 0.9,
-    }
-    return Settings(_env_file=None, **values)
+    return e2e_settings(api, tmp_path, SITREP_ALERT_MIN_CONFIDENCE=0.9)
 
 
 def english_in(texts: list[str]) -> dict[str, list[str]]:
@@ -74,30 +65,8 @@ def pop_ups(api: FakeBotAPI, since: int = 0) -> list[str]:
 
 async def press(api: FakeBotAPI, message: SentMessage, data: str, user_id: int) -> str:
     """Press a button as ``user_id`` (an Arabic Telegram); the text of the bot's answer."""
-    answered = len(api.calls_of("answerCallbackQuery"))
-    api.press(message, data, user_id=user_id, language_code="ar")
-    await api.wait_for(
-        lambda: len(api.calls_of("answerCallbackQuery")) > answered, what="callback answered"
-    )
-    return str(api.calls_of("answerCallbackQuery")[answered].params.get("text") or "")
-
-
-async def reply_to(api: FakeBotAPI, question: SentMessage, text: str) -> SentMessage:
-    """The admin answers one of the bot's questions by replying to it."""
-    update = api.message_update(
-        text, chat_id=question.chat_id, user_id=ADMIN_ID, language_code="ar"
-    )
-    message = update["message"]
-    message["reply_to_message"] = {
-        "message_id": question.message_id,
-        "date": int(time.time()),
-        "chat": message["chat"],
-        "from": {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep"},
-        "text": question.text,
-    }
-    before = len(api.sent_to(question.chat_id))
-    api.push_update(update)
-    return await api.wait_reply(question.chat_id, before)
+    answer = await talk.press(api, message, data, user_id, language_code="ar")
+    return str(answer.get("text") or "")
 
 
 async def say(api: FakeBotAPI, text: str, chat_id: int) -> SentMessage:
@@ -117,15 +86,6 @@ async def review_card(api: FakeBotAPI, incident_id: int, count: int = 1) -> Sent
 
     await api.wait_for(lambda: len(cards()) >= count, what=f"review card of #{incident_id}")
     return cards()[count - 1]
-
-
-async def question(api: FakeBotAPI, before: int) -> SentMessage:
-    """The reviewer's question sent after the first ``before`` admin messages."""
-    await api.wait_for(
-        lambda: any(m.text.startswith("✏️") for m in api.sent_to(ADMIN_ID)[before:]),
-        what="a question",
-    )
-    return next(m for m in api.sent_to(ADMIN_ID)[before:] if m.text.startswith("✏️"))
 
 
 async def ingest(api: FakeBotAPI, report: str) -> None:
@@ -164,10 +124,7 @@ class TestArabicReviewer:
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
         await say(api, "/start", ADMIN_ID)
-        choice = await say(api, "/subscribe Baqubah", AR_USER)
-        places = [data for _, data in choice.buttons if data.startswith("sub:place:")]
-        if places:  # several places of that name: the first
-            await press(api, choice, places[0], AR_USER)
+        await subscribe(api, AR_USER, "Baqubah", language_code="ar")
         await ingest(api, HELD_BAQUBAH)
 
         card = await review_card(api, 1)
@@ -187,9 +144,9 @@ class TestArabicReviewer:
         await press(api, card, "rv:toll:1", ADMIN_ID)
         asked = await question(api, before)
         assert "حصيلة خاطئة للحادثة رقم 1" in asked.text
-        refused = await reply_to(api, asked, "كثيرون")
+        refused = await reply_to(api, asked, "كثيرون", language_code="ar")
         assert "اكتب عدد القتلى والجرحى" in refused.text
-        corrected = await reply_to(api, asked, "3 5 وزارة الصحة")
+        corrected = await reply_to(api, asked, "3 5 وزارة الصحة", language_code="ar")
         assert "☠️ صُحّحت حصيلة الحادثة رقم 1." in corrected.text
 
         # Wrong place with a name nobody knows: refused, the typed name shown as typed.
@@ -197,7 +154,7 @@ class TestArabicReviewer:
         await press(api, card, "rv:place:1", ADMIN_ID)
         asked = await question(api, before)
         assert "بعقوبة" in asked.text
-        unknown = await reply_to(api, asked, "Qqzzv")
+        unknown = await reply_to(api, asked, "Qqzzv", language_code="ar")
         assert "لا أعرف مكاناً باسم \u2068Qqzzv\u2069" in unknown.text
 
         confirmed = await press(api, card, "rv:ok:1", ADMIN_ID)
@@ -226,10 +183,7 @@ class TestArabicReporter:
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
         await say(api, "/start", ADMIN_ID)
-        choice = await say(api, "/subscribe Basra", AR_USER)
-        places = [data for _, data in choice.buttons if data.startswith("sub:place:")]
-        if places:
-            await press(api, choice, places[0], AR_USER)
+        await subscribe(api, AR_USER, "Basra", language_code="ar")
         await ingest(api, FIRST_REPORT)  # confident: alerts at once
         await api.wait_for(
             lambda: any("🚨" in m.text for m in api.sent_to(AR_USER)), what="the alert"

@@ -7,27 +7,12 @@ import datetime as dt
 from typing import Any
 
 from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, TOLL_REPORT, OffsetClock, RunningBot
-from tests.fakebotapi import FakeBotAPI, SentMessage
+from tests.e2e.talk import ask, press
+from tests.fakebotapi import FakeBotAPI
 
 USER = 501
 BASRA = "sub:place:gn:99532"
 DIGEST = "📰 Daily digest"
-
-
-async def ask(api: FakeBotAPI, text: str, chat_id: int, **kwargs: Any) -> SentMessage:
-    """Send ``text`` as a user and wait for the bot's next message in that chat."""
-    before = len(api.sent_to(chat_id))
-    api.send_text(text, chat_id=chat_id, **kwargs)
-    return await api.wait_reply(chat_id, before)
-
-
-async def press(api: FakeBotAPI, message: SentMessage, data: str, **kwargs: Any) -> None:
-    """Press a button and wait until the bot has answered the callback query."""
-    answered = len(api.calls_of("answerCallbackQuery"))
-    api.press(message, data, **kwargs)
-    await api.wait_for(
-        lambda: len(api.calls_of("answerCallbackQuery")) > answered, what="callback answered"
-    )
 
 
 async def subscribe_to_basra(api: FakeBotAPI, chat_id: int, **kwargs: Any) -> None:

@@ -3,14 +3,13 @@ are used by the next report, /city and /faction; hostile input changes nothing."
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.app import open_context
 from bot.config import Settings
 from handlers.learning import REFRESH_JOB
 from storage.base import IncidentQuery
 from tests.e2e.conftest import ADMIN_ID, OffsetClock, RunningBot, running_bot
-from tests.fakebotapi import FakeBotAPI, SentMessage
+from tests.e2e.talk import ask
+from tests.fakebotapi import FakeBotAPI
 
 USER = 502
 # Reports written for these tests (facts invented): an invented village, an invented alias.
@@ -27,13 +26,6 @@ ALIAS_REPORT = (
     "Monday, wounding three soldiers, police said."
 )
 ALIAS = "Lords of the Martyrs Battalions"
-
-
-async def ask(api: FakeBotAPI, text: str, chat_id: int, **kwargs: Any) -> SentMessage:
-    """Send ``text`` and wait for the bot's next message in that chat."""
-    before = len(api.sent_to(chat_id))
-    api.send_text(text, chat_id=chat_id, **kwargs)
-    return await api.wait_reply(chat_id, before)
 
 
 async def incident_places(bot: RunningBot) -> list[tuple[str, str]]:

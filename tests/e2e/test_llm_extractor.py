@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, OffsetClock, running_bot
-from tests.e2e.test_conversations import ask
+from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, OffsetClock, e2e_settings, running_bot
+from tests.e2e.talk import ask
 from tests.fakebotapi import FakeBotAPI
 from tests.fakellm import FakeLLM
 
@@ -24,27 +24,23 @@ def model() -> Iterator[FakeLLM]:
         yield server
 
 
-def _with_model(settings: Settings, model: FakeLLM, tmp_path: Path) -> Settings:
-    values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": settings.token,
-        "TELEGRAM_API_BASE_URL": settings.telegram_api_base_url,
-        "SITREP_DATABASE": str(settings.database_path),
-        "SITREP_ADMIN_IDS": str(ADMIN_ID),
-        "SITREP_USER_RATE_PER_MINUTE": 1000,
-        "SITREP_EXTRACTOR": "both",
-        "SITREP_LLM_BASE_URL": model.base_url,
-        "SITREP_LLM_MODEL": "fake-7b",
-        "SITREP_LLM_API_KEY": API_KEY,
-        "SITREP_LLM_TIMEOUT_SECONDS": 1,
-        "SITREP_LLM_CACHE_DIR": str(tmp_path / "llm-cache"),
-    }
-    return Settings(_env_file=None, **values)
+def _with_model(api: FakeBotAPI, model: FakeLLM, tmp_path: Path) -> Settings:
+    """The e2e settings with the rules and the fake model both extracting."""
+    return e2e_settings(
+        api,
+        tmp_path,
+        SITREP_EXTRACTOR="both",
+        SITREP_LLM_BASE_URL=model.base_url,
+        SITREP_LLM_MODEL="fake-7b",
+        SITREP_LLM_API_KEY=API_KEY,
+        SITREP_LLM_TIMEOUT_SECONDS=1,
+        SITREP_LLM_CACHE_DIR=str(tmp_path / "llm-cache"),
+    )
 
 
 @pytest.mark.parametrize("failure", [{"status": 500}, {"hang": True}], ids=["500", "hang"])
 async def test_a_failing_model_leaves_the_rules_answering(
     api: FakeBotAPI,
-    settings: Settings,
     clock: OffsetClock,
     model: FakeLLM,
     tmp_path: Path,
@@ -53,7 +49,7 @@ async def test_a_failing_model_leaves_the_rules_answering(
 ) -> None:
     caplog.set_level(logging.INFO)
     model.script("Basra", **failure)
-    async with running_bot(_with_model(settings, model, tmp_path), clock):
+    async with running_bot(_with_model(api, model, tmp_path), clock):
         ingested = await ask(api, f"/ingest {FIRST_REPORT}", ADMIN_ID)
         assert "New incidents: 1" in ingested.text
         status = await ask(api, "/status", ADMIN_ID)

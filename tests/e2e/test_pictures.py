@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -13,41 +11,25 @@ from PIL import Image
 from bot.config import Settings
 from bot.domain.visuals import IncidentMap, MapPoint
 from bot.services.periods import parse_period
-from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot
-from tests.fakebotapi import TOKEN, FakeBotAPI, SentMessage
-from tests.httpserver import LocalHTTPServer, running_server
+from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot, e2e_settings
+from tests.e2e.talk import ask
+from tests.fakebotapi import FakeBotAPI
+from tests.httpserver import LocalHTTPServer
 from tests.tiles import TILE_TEMPLATE_PATH, serve_tiles_for
 
 USER = 502
 
 
 @pytest.fixture
-def tiles() -> Iterator[LocalHTTPServer]:
-    with running_server() as server:
-        yield server
-
-
-@pytest.fixture
-def settings(api: FakeBotAPI, tmp_path: Path, tiles: LocalHTTPServer) -> Settings:
+def settings(api: FakeBotAPI, tmp_path: Path, http_server: LocalHTTPServer) -> Settings:
     """The e2e settings plus a tile server on 127.0.0.1."""
-    values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "SITREP_DATABASE": str(tmp_path / "e2e.sqlite3"),
-        "SITREP_DATA_DIR": str(tmp_path / "data"),
-        "SITREP_ADMIN_IDS": str(ADMIN_ID),
-        "SITREP_TIMEZONE": "Asia/Baghdad",
-        "SITREP_USER_RATE_PER_MINUTE": 1000,
-        "SITREP_TILE_URL": tiles.url(TILE_TEMPLATE_PATH),
-        "SITREP_ALLOW_PRIVATE_FETCH": "true",
-    }
-    return Settings(_env_file=None, **values)
-
-
-async def ask(api: FakeBotAPI, text: str, chat_id: int) -> SentMessage:
-    before = len(api.sent_to(chat_id))
-    api.send_text(text, chat_id=chat_id)
-    return await api.wait_reply(chat_id, before)
+    return e2e_settings(
+        api,
+        tmp_path,
+        SITREP_DATA_DIR=str(tmp_path / "data"),
+        SITREP_TILE_URL=http_server.url(TILE_TEMPLATE_PATH),
+        SITREP_ALLOW_PRIVATE_FETCH="true",
+    )
 
 
 async def ingest_basra(api: FakeBotAPI, bot: RunningBot) -> IncidentMap:
@@ -67,7 +49,7 @@ async def ingest_basra(api: FakeBotAPI, bot: RunningBot) -> IncidentMap:
 
 class TestPictures:
     async def test_stats_button_then_map(
-        self, api: FakeBotAPI, bot: RunningBot, tiles: LocalHTTPServer
+        self, api: FakeBotAPI, bot: RunningBot, http_server: LocalHTTPServer
     ) -> None:
         points = await ingest_basra(api, bot)
         chooser = await ask(api, "/stats Basra 30d", USER)
@@ -77,7 +59,7 @@ class TestPictures:
         chart = api.photos_to(USER)[0]
         assert Image.open(io.BytesIO(chart.data)).size == (1280, 960)
 
-        serve_tiles_for(tiles, points)
+        serve_tiles_for(http_server, points)
         api.send_text("/map Basra", chat_id=USER)
         await api.wait_for(lambda: len(api.photos_to(USER)) == 2, what="the map")
         drawn = api.photos_to(USER)[1]
@@ -85,10 +67,10 @@ class TestPictures:
         assert "Basra" in drawn.caption
 
     async def test_a_question_and_a_tile_failure(
-        self, api: FakeBotAPI, bot: RunningBot, tiles: LocalHTTPServer
+        self, api: FakeBotAPI, bot: RunningBot, http_server: LocalHTTPServer
     ) -> None:
         points = await ingest_basra(api, bot)
-        serve_tiles_for(tiles, points, status=500)
+        serve_tiles_for(http_server, points, status=500)
         before = len(api.sent_to(USER))
         api.send_text("map of Basra in the past 30 days", chat_id=USER)
         messages = await api.wait_messages(USER, before + 2)

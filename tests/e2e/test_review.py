@@ -13,7 +13,6 @@ import csv
 import json
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,8 +20,16 @@ from bot.cli import main
 from bot.config import Settings
 from bot.domain import IncidentStatus
 from bot.domain.review import ReviewStatus
-from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, OffsetClock, RunningBot, running_bot
-from tests.fakebotapi import BOT_ID, TOKEN, FakeBotAPI, SentMessage
+from tests.e2e.conftest import (
+    ADMIN_ID,
+    FIRST_REPORT,
+    OffsetClock,
+    RunningBot,
+    e2e_settings,
+    running_bot,
+)
+from tests.e2e.talk import ask, press, question, reply_to, subscribe
+from tests.fakebotapi import FakeBotAPI, SentMessage
 
 USER = 501
 OTHER_USER = 502
@@ -41,71 +48,7 @@ REVIEW_HEADER = "🔎 Review"
 @pytest.fixture
 def settings(api: FakeBotAPI, tmp_path: Path) -> Settings:
     """The e2e settings with a threshold the held reports stay below."""
-    values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "SITREP_DATABASE": str(tmp_path / "e2e.sqlite3"),
-        "SITREP_ADMIN_IDS": str(ADMIN_ID),
-        "SITREP_TIMEZONE": "Asia/Baghdad",
-        "SITREP_USER_RATE_PER_MINUTE": 1000,
-        "SITREP_ALERT_MIN_CONFIDENCE": 0.9,
-    }
-    return Settings(_env_file=None, **values)
-
-
-async def ask(api: FakeBotAPI, text: str, chat_id: int) -> SentMessage:
-    """Send ``text`` and wait for the bot's next message in that chat."""
-    before = len(api.sent_to(chat_id))
-    api.send_text(text, chat_id=chat_id)
-    return await api.wait_reply(chat_id, before)
-
-
-async def press(api: FakeBotAPI, message: SentMessage, data: str, user_id: int) -> Any:
-    """Press a button; return the params of the bot's answer to the press."""
-    answered = len(api.calls_of("answerCallbackQuery"))
-    api.press(message, data, user_id=user_id)
-    await api.wait_for(
-        lambda: len(api.calls_of("answerCallbackQuery")) > answered, what="callback answered"
-    )
-    return api.calls_of("answerCallbackQuery")[answered].params
-
-
-async def reply_to(
-    api: FakeBotAPI,
-    question: SentMessage,
-    text: str | None,
-    *,
-    user_id: int = ADMIN_ID,
-    location: tuple[float, float] | None = None,
-) -> SentMessage:
-    """Answer one of the bot's questions by replying to it; wait for the bot's next message."""
-    chat_id = question.chat_id
-    update = api.message_update(text or "x", chat_id=chat_id, user_id=user_id)
-    message = update["message"]
-    message["reply_to_message"] = {
-        "message_id": question.message_id,
-        "date": int(time.time()),
-        "chat": message["chat"],
-        "from": {"id": BOT_ID, "is_bot": True, "first_name": "Sitrep"},
-        "text": question.text,
-    }
-    if location is not None:
-        message.pop("text")
-        message["location"] = {"latitude": location[0], "longitude": location[1]}
-    before = len(api.sent_to(chat_id))
-    api.push_update(update)
-    return await api.wait_reply(chat_id, before)
-
-
-async def subscribe(api: FakeBotAPI, chat_id: int, place: str) -> None:
-    """Subscribe ``chat_id`` to ``place`` through /subscribe and its button."""
-    choice = await ask(api, f"/subscribe {place}", chat_id)
-    data = [data for _, data in choice.buttons if data.startswith("sub:place:")]
-    if data:  # several places of that name: choose the first
-        await press(api, choice, data[0], chat_id)
-        await api.wait_for(lambda: "Subscribed" in (api.sent_to(chat_id)[-1].edits or [""])[-1])
-    else:
-        assert "Subscribed" in choice.text
+    return e2e_settings(api, tmp_path, SITREP_ALERT_MIN_CONFIDENCE=0.9)
 
 
 async def review_message(api: FakeBotAPI, incident_id: int, count: int = 1) -> SentMessage:
@@ -120,15 +63,6 @@ async def review_message(api: FakeBotAPI, incident_id: int, count: int = 1) -> S
 
     await api.wait_for(lambda: len(found()) >= count, what=f"review of #{incident_id}")
     return found()[count - 1]
-
-
-async def question(api: FakeBotAPI, before: int) -> SentMessage:
-    """The reviewer's question sent after the first ``before`` admin messages."""
-    await api.wait_for(
-        lambda: any(m.text.startswith("✏️") for m in api.sent_to(ADMIN_ID)[before:]),
-        what="a question",
-    )
-    return next(m for m in api.sent_to(ADMIN_ID)[before:] if m.text.startswith("✏️"))
 
 
 async def asked_after_pressing(api: FakeBotAPI, card: SentMessage, data: str) -> SentMessage:
@@ -186,6 +120,20 @@ async def ingest(api: FakeBotAPI, text: str) -> None:
     assert "New incidents: 1" in reply.text
 
 
+async def held_card(api: FakeBotAPI) -> SentMessage:
+    """An admin ingests the held-back Baqubah report; its review card (#1)."""
+    await ingest(api, HELD_BAQUBAH)
+    return await review_message(api, 1)
+
+
+async def place_corrected(api: FakeBotAPI, answer: str) -> tuple[SentMessage, SentMessage]:
+    """Wrong place is pressed on the held Baqubah card and ``answer`` given; the card and the
+    bot's reply."""
+    card = await held_card(api)
+    asked = await asked_after_pressing(api, card, "rv:place:1")
+    return card, await reply_to(api, asked, answer)
+
+
 async def exports_carry_the_corrections(settings: Settings, tmp_path: Path) -> None:
     """The corrections of the restart test are in the JSONL and CSV exports, with who and why."""
     database = str(settings.sitrep_database)
@@ -214,8 +162,7 @@ class TestConfirm:
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
         await subscribe(api, USER, "Baqubah")
-        await ingest(api, HELD_BAQUBAH)
-        card = await review_message(api, 1)
+        card = await held_card(api)
         assert "alerts held back" in card.text
         assert "Baqubah" in card.text
         assert "❝" in card.text  # the evidence sentence
@@ -304,8 +251,7 @@ class TestReportAndRetract:
             "/subscribe Baqubah", chat_id=group, user_id=ADMIN_ID, chat_type="supergroup"
         )
         assert "Subscribed" in (await api.wait_reply(group, before)).text
-        await ingest(api, HELD_BAQUBAH)
-        card = await review_message(api, 1)
+        card = await held_card(api)
         await press(api, card, "rv:ok:1", ADMIN_ID)
         await wait_alerts(api, group, 1)
         alert = alerts_to(api, group)[0]
@@ -326,8 +272,7 @@ class TestPermissions:
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
         await subscribe(api, USER, "Baqubah")
-        await ingest(api, HELD_BAQUBAH)
-        card = await review_message(api, 1)
+        card = await held_card(api)
         # The user presses the admin's buttons (a forwarded card, crafted callback data).
         for data in ("rv:ok:1", "rv:no:1", "rv:toll:1", "rv:split:1", "rvp:1"):
             refused = await press(api, card, data, USER)
@@ -350,8 +295,7 @@ class TestCorrections:
     ) -> None:
         async with running_bot(settings, clock) as bot:
             await subscribe(api, USER, "Baqubah")
-            await ingest(api, HELD_BAQUBAH)
-            card = await review_message(api, 1)
+            card = await held_card(api)
             await press(api, card, "rv:ok:1", ADMIN_ID)
             await wait_text(api, ADMIN_ID, "Confirmed #1")
             await api.wait_for(lambda: len(alerts_to(api, USER)) == 1, what="alert")
@@ -397,8 +341,7 @@ class TestCorrections:
         self, api: FakeBotAPI, settings: Settings, clock: OffsetClock
     ) -> None:
         async with running_bot(settings, clock):
-            await ingest(api, HELD_BAQUBAH)
-            card = await review_message(api, 1)
+            card = await held_card(api)
             asked = await asked_after_pressing(api, card, "rv:toll:1")
         async with running_bot(settings, clock) as bot:
             done = await reply_to(api, asked, "5 0 civil defence")
@@ -413,10 +356,7 @@ class TestCorrections:
     async def test_place_by_coordinates_or_shared_location(
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
-        await ingest(api, HELD_BAQUBAH)
-        card = await review_message(api, 1)
-        asked = await asked_after_pressing(api, card, "rv:place:1")
-        moved = await reply_to(api, asked, "33.7461,44.6432 Old Market Junction")
+        card, moved = await place_corrected(api, "33.7461,44.6432 Old Market Junction")
         assert "moved to Old Market Junction" in moved.text
         incident = await bot.context.storage.incidents.get(1)
         assert incident is not None
@@ -431,10 +371,7 @@ class TestCorrections:
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
         # "Umm Zaytunat" is an invented village name the gazetteer does not hold.
-        await ingest(api, HELD_BAQUBAH)
-        card = await review_message(api, 1)
-        asked = await asked_after_pressing(api, card, "rv:place:1")
-        moved = await reply_to(api, asked, "33.80,44.70 Umm Zaytunat")
+        _, moved = await place_corrected(api, "33.80,44.70 Umm Zaytunat")
         assert "moved to Umm Zaytunat" in moved.text
         learned = await bot.context.storage.learning.places()
         assert [(p.name, p.country, p.incident_id) for p in learned] == [("Umm Zaytunat", "IQ", 1)]
@@ -498,8 +435,7 @@ class TestHostileAnswers:
     async def test_hostile_corrections_get_a_clear_answer_and_change_nothing(
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
-        await ingest(api, HELD_BAQUBAH)
-        card = await review_message(api, 1)
+        card = await held_card(api)
         toll = await asked_after_pressing(api, card, "rv:toll:1")
         answers = {
             "-5 3 police": "whole number from 0 to 100000",

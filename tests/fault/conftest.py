@@ -63,12 +63,8 @@ class FaultyBotAPI(FakeBotAPI):
 @pytest.fixture
 def api() -> Iterator[FaultyBotAPI]:
     """A started fault-injecting fake Bot API."""
-    server = FaultyBotAPI()
-    server.start()
-    try:
+    with FaultyBotAPI() as server:
         yield server
-    finally:
-        server.stop()
 
 
 ADMIN_ID = 900

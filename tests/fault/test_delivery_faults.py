@@ -14,8 +14,6 @@ import asyncio
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -60,12 +58,9 @@ def text_of(chat_id: int, number: int) -> str:
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
-    store = await SqliteStorage.open(tmp_path / "faults.sqlite3")
-    try:
-        yield store
-    finally:
-        await store.close()
+def storage(sqlite: SqliteStorage) -> SqliteStorage:
+    """These faults are delivered from real SQLite."""
+    return sqlite
 
 
 async def queue_messages(storage: SqliteStorage) -> None:

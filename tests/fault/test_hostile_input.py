@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from tests.fault.conftest import (
     app_settings,
     running_app,
 )
-from tests.httpserver import LocalHTTPServer, running_server
+from tests.httpserver import LocalHTTPServer
 
 USER = 31_337
 OTHER = 42_424
@@ -39,12 +39,6 @@ INJECTION = (
     "*md* _md_ [md](javascript:evil()) `md`"
 )
 GROUP = -5_550_001
-
-
-@pytest.fixture
-def http() -> Iterator[LocalHTTPServer]:
-    with running_server() as server:
-        yield server
 
 
 @pytest.fixture
@@ -164,7 +158,7 @@ class TestHostileMessages:
 @pytest.mark.slow
 class TestHostileSources:
     async def test_feed_with_markup_titles_and_invalid_utf8(
-        self, api: FaultyBotAPI, app: AppContext, http: LocalHTTPServer
+        self, api: FaultyBotAPI, app: AppContext, http_server: LocalHTTPServer
     ) -> None:
         item = (
             "<item><title>Blast &lt;script&gt;alert(1)&lt;/script&gt; in Basra \xff\xfe</title>"
@@ -176,8 +170,8 @@ class TestHostileSources:
             '<title>Evil &lt;b&gt;Feed&lt;/b&gt; &lt;a href="javascript:x()"&gt;</title>'
             f"<link>https://news.example/</link>{item}</channel></rss>"
         ).encode("latin-1")
-        http.route("/feed.xml", body=body, content_type="application/rss+xml")
-        reply = await ask(api, ADMIN_ID, f"/feed_add {http.url('/feed.xml')}")
+        http_server.route("/feed.xml", body=body, content_type="application/rss+xml")
+        reply = await ask(api, ADMIN_ID, f"/feed_add {http_server.url('/feed.xml')}")
         assert_clean(reply)
         listing = await ask(api, ADMIN_ID, "/feeds")
         assert_clean(listing)
@@ -186,13 +180,13 @@ class TestHostileSources:
         await assert_healthy(api, app)
 
     async def test_zip_bomb_page_is_refused(
-        self, api: FaultyBotAPI, app: AppContext, http: LocalHTTPServer
+        self, api: FaultyBotAPI, app: AppContext, http_server: LocalHTTPServer
     ) -> None:
         bomb = gzip.compress(b"<p>" + b"A" * 200_000_000 + b"</p>", compresslevel=9)
         assert len(bomb) < 1_000_000
-        http.route("/bomb", body=bomb, headers={"Content-Encoding": "gzip"})
+        http_server.route("/bomb", body=bomb, headers={"Content-Encoding": "gzip"})
         started = time.monotonic()
-        reply = await ask(api, ADMIN_ID, f"/ingest {http.url('/bomb')}", timeout=30)
+        reply = await ask(api, ADMIN_ID, f"/ingest {http_server.url('/bomb')}", timeout=30)
         assert_clean(reply)
         assert "larger than" in reply.text
         assert time.monotonic() - started < 30

@@ -30,7 +30,9 @@ from storage.postgres.connection import LEADER_APPLICATION
 from tests.fakebotapi import FakeBotAPI
 from tests.fault.conftest import SECRET_TOKEN
 from tests.fault.test_cli_process import Process, sitrep
-from tests.postgres import create_database, drop_database, scratch_name, with_database
+from tests.postgres import (
+    scratch_database,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -45,23 +47,15 @@ REPORT = (
 @pytest.fixture
 async def fleet_url(postgres_url: str) -> AsyncIterator[str]:
     """A brand-new database for the fleet."""
-    name = scratch_name("sitrep_fleet")
-    await create_database(postgres_url, name)
-    try:
-        yield with_database(postgres_url, name)
-    finally:
-        await drop_database(postgres_url, name)
+    async with scratch_database(postgres_url, "sitrep_fleet") as url:
+        yield url
 
 
 @pytest.fixture
 def api() -> Iterator[FakeBotAPI]:
     """The fake Bot API answering 429 (and counting it) whenever the bot floods."""
-    server = FakeBotAPI(enforce_limits=True)
-    server.start()
-    try:
+    with FakeBotAPI(enforce_limits=True) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _env(api: FakeBotAPI, url: str) -> dict[str, str]:

@@ -13,17 +13,6 @@ from storage.schema import load_migrations
 LATEST = load_migrations()[-1].version
 
 
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """SITREP_DATABASE points into tmp_path; the working directory has no .env."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    path = tmp_path / "data" / "sitrep.sqlite3"
-    monkeypatch.setenv("SITREP_DATABASE", str(path))
-    return path
-
-
 class TestMigrate:
     """`sitrep db migrate` creates the database, then reports it is up to date."""
 

@@ -1,4 +1,5 @@
-"""`sitrep db ...` on PostgreSQL, refusing unknown schemes, and `sitrep db copy` from SQLite."""
+"""`sitrep db ...` on PostgreSQL, refusing unknown schemes and unreachable servers, and
+`sitrep db copy` from SQLite."""
 
 from __future__ import annotations
 
@@ -27,53 +28,54 @@ from tests.integration.storage.conftest import (
     make_message,
     make_report,
 )
-from tests.postgres import create_database, drop_database, scratch_name
+from tests.postgres import scratch_database
 
 PG_LATEST = load_migrations("storage.postgres")[-1].version
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty working directory without a .env."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    return work
-
-
-@pytest.fixture
 async def pg_url(postgres_url: str) -> AsyncIterator[str]:
     """A brand-new, empty PostgreSQL database."""
-    name = scratch_name("sitrep_cli")
-    await create_database(postgres_url, name)
-    try:
-        yield postgres_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        await drop_database(postgres_url, name)
+    async with scratch_database(postgres_url, "sitrep_cli") as url:
+        yield url
 
 
-class TestUnknownScheme:
-    def test_refused_in_one_line_and_nothing_created(
-        self, workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+class TestUnusableDatabase:
+    @pytest.mark.parametrize(
+        ("database", "command", "message"),
+        [
+            ("mysql://root@localhost/sitrep", "migrate", "unsupported database scheme 'mysql'"),
+            ("postgresql://bot:pw1234@127.0.0.1:1/x", "check", "cannot connect"),
+        ],
+        ids=["unknown-scheme", "unreachable-server"],
+    )
+    def test_refused_in_one_line_without_the_password_and_nothing_created(
+        self,
+        workdir: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+        database: str,
+        command: str,
+        message: str,
     ) -> None:
-        monkeypatch.setenv("SITREP_DATABASE", "mysql://root@localhost/sitrep")
-        assert main(["db", "migrate"]) == 1
+        monkeypatch.setenv("SITREP_DATABASE", database)
+        assert main(["db", command]) == 1
         err = capsys.readouterr().err.strip()
-        assert "unsupported database scheme 'mysql'" in err
+        assert message in err
+        assert "pw1234" not in err
         assert len(err.splitlines()) == 1
         assert list(workdir.iterdir()) == []
 
 
 @pytest.mark.postgres
 class TestPostgresCommands:
-    def test_migrate_check_backup(
-        self,
-        workdir: Path,
-        pg_url: str,
-        monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str],
-    ) -> None:
+    @pytest.fixture(autouse=True)
+    def _database_is_the_scratch_one(self, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("SITREP_DATABASE", pg_url)
+
+    def test_migrate_check_backup(
+        self, workdir: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         assert main(["db", "migrate"]) == 0
         out = capsys.readouterr().out
         assert f"schema version {PG_LATEST}" in out
@@ -89,13 +91,8 @@ class TestPostgresCommands:
         assert (workdir / "dump.pgc").read_bytes()[:5] == b"PGDMP"
 
     def test_only_migrate_creates_the_schema(
-        self,
-        workdir: Path,
-        pg_url: str,
-        monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str],
+        self, workdir: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        monkeypatch.setenv("SITREP_DATABASE", pg_url)
         for command in (["db", "check"], ["db", "reindex"], ["db", "backup", "x.pgc"], ["health"]):
             assert main(command) == 1, command
             err = capsys.readouterr().err.strip()
@@ -106,13 +103,8 @@ class TestPostgresCommands:
         assert main(["db", "check"]) == 0
 
     def test_a_newer_schema_is_refused(
-        self,
-        workdir: Path,
-        pg_url: str,
-        monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str],
+        self, workdir: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        monkeypatch.setenv("SITREP_DATABASE", pg_url)
         assert main(["db", "migrate"]) == 0
         asyncio.run(
             _execute(pg_url, f"INSERT INTO schema_migrations VALUES ({PG_LATEST + 1}, 'x')")
@@ -123,16 +115,6 @@ class TestPostgresCommands:
             err = capsys.readouterr().err.strip()
             assert f"schema version {PG_LATEST + 1}, newer than this Sitrep knows" in err
             assert len(err.splitlines()) == 1
-
-    def test_unreachable_server_is_one_line(
-        self, workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-    ) -> None:
-        monkeypatch.setenv("SITREP_DATABASE", "postgresql://bot:pw1234@127.0.0.1:1/x")
-        assert main(["db", "check"]) == 1
-        err = capsys.readouterr().err.strip()
-        assert "cannot connect" in err
-        assert "pw1234" not in err
-        assert len(err.splitlines()) == 1
 
 
 async def _tables(url: str) -> list[str]:

@@ -23,20 +23,17 @@ LATEST = load_migrations()[-1].version
 
 
 @pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """SITREP_DATABASE points into tmp_path; no .env; a token and an unused Bot API address."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    path = tmp_path / "data" / "sitrep.sqlite3"
+def database(database: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The integration database (its directory made), a token and an unused Bot API address,
+    and two report files in the working directory."""
+    path = database
     path.parent.mkdir()
-    monkeypatch.setenv("SITREP_DATABASE", str(path))
     monkeypatch.setenv("SITREP_LOG_LEVEL", "WARNING")
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     # Nothing listens there: a command that got as far as Telegram would fail differently.
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9/bot")
-    (work / "report.txt").write_text("Two people were hurt in a blast in Basra on Monday.\n")
-    (work / "reports.jsonl").write_text('{"text": "A clash near Kirkuk left one dead."}\n')
+    (workdir / "report.txt").write_text("Two people were hurt in a blast in Basra on Monday.\n")
+    (workdir / "reports.jsonl").write_text('{"text": "A clash near Kirkuk left one dead."}\n')
     return path
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -25,13 +24,9 @@ LATEST = max(migration.version for migration in load_migrations())
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
-    """A migrated database, closed after the test (closing twice is fine)."""
-    store = await SqliteStorage.open(tmp_path / "health.sqlite3")
-    try:
-        yield store
-    finally:
-        await store.close()
+def storage(sqlite: SqliteStorage) -> SqliteStorage:
+    """Health is read from real SQLite."""
+    return sqlite
 
 
 def health_for(storage: SqliteStorage, **kwargs: float) -> HealthService:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,14 @@ from bot.services.feeds import FeedService
 from storage.base import Storage
 from storage.sqlite import SqliteStorage
 from tests.fake_storage import InMemoryStorage
-from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
-from tests.httpserver import LocalHTTPServer, running_server
+from tests.fakes import (
+    FakeActorRegistry,
+    FakeGazetteer,
+    MutableClock,
+    ScriptedExtractor,
+    same_event,
+)
+from tests.httpserver import LocalHTTPServer
 
 
 def make_settings(**values: Any) -> Settings:
@@ -38,13 +44,6 @@ def make_settings(**values: Any) -> Settings:
     }
     defaults.update(values)
     return Settings(_env_file=None, **defaults)
-
-
-@pytest.fixture
-def http_server() -> Iterator[LocalHTTPServer]:
-    """A local HTTP server on 127.0.0.1 serving routes the test sets."""
-    with running_server() as server:
-        yield server
 
 
 @pytest.fixture
@@ -66,18 +65,6 @@ def strict_fetcher(http_server: LocalHTTPServer) -> SafeFetcher:
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 ADMINS = (111, 222)
-
-
-def same_event(incident: Incident, candidates: Sequence[Incident]) -> Incident | None:
-    """Same place, day and event type: the same event (the real rule lives in bot.extract)."""
-    for candidate in candidates:
-        if (
-            candidate.location.key == incident.location.key
-            and candidate.date == incident.date
-            and candidate.event_type is incident.event_type
-        ):
-            return candidate
-    return None
 
 
 @dataclass

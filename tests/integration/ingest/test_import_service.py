@@ -10,25 +10,27 @@ import pytest
 
 from bot.domain import Incident, Location
 from bot.ingest.export import write_csv
+from bot.ingest.files import PlaceLocator
 from bot.services.errors import UserError
 from bot.services.imports import ImportService
 from storage.base import IncidentQuery
+from tests.fakes import same_event
 from tests.integration.ingest.conftest import (
     FeedWorld,
     add_sources,
-    same_event,
     scripted_incident,
 )
 from tests.unit.ingest.samples import ACLED_HEADER, ACLED_ROWS, acled_csv, jsonl_reports
 
 
-def importer(world: FeedWorld) -> ImportService:
-    """An import service over the world's storage and ingest service."""
+def importer(world: FeedWorld, locate: PlaceLocator | None = None) -> ImportService:
+    """An import service over the world's storage and ingest service (places from ``locate``)."""
     return ImportService(
         world.storage,
         world.services.ingestion,
         world.clock,
         actors=None,
+        locate=locate,
         find_match=same_event,
         merge_incidents=add_sources,
     )
@@ -135,15 +137,9 @@ class TestAcled:
         def locate(name: str, country: str, admin1: str | None) -> Location | None:
             return acled_location if name == "Tikrit" else None
 
-        service = ImportService(
-            world.storage,
-            world.services.ingestion,
-            world.clock,
-            locate=locate,
-            find_match=same_event,
-            merge_incidents=add_sources,
+        summary = await importer(world, locate).import_path(
+            write(tmp_path, "events.csv", acled_csv())
         )
-        summary = await service.import_path(write(tmp_path, "events.csv", acled_csv()))
         assert summary.merged == 1
         assert summary.new == 2
         assert stored.id is not None

@@ -6,27 +6,19 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.ingest.files import ACLED_COLUMNS
-from tests.httpserver import LocalHTTPServer, running_server
+from tests.httpserver import LocalHTTPServer
 from tests.unit.ingest.samples import acled_csv, article_page, jsonl_reports, rss_feed
 
 REPORT_TEXT = (
     "Two soldiers were killed and three wounded when a roadside bomb struck an army patrol "
     "north of Tikrit on Monday morning, a security official said."
 )
-
-
-@pytest.fixture
-def http_server() -> Iterator[LocalHTTPServer]:
-    """Pages and feeds on 127.0.0.1."""
-    with running_server() as server:
-        yield server
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,8 @@ REBEL = ActorType.REBEL_GROUP
 POLITICAL = ActorType.POLITICAL_MILITIA
 IDENTITY = ActorType.IDENTITY_MILITIA
 EXTERNAL = ActorType.EXTERNAL_FORCES
+PROTESTERS = ActorType.PROTESTERS
+RIOTERS = ActorType.RIOTERS
 
 
 def found_in(reg: ActorRegistry, text: str, country: str | None = None) -> list[tuple[str, str]]:

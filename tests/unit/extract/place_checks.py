@@ -26,3 +26,19 @@ def assert_near(location: Location, lat: float, lon: float, km: float = 10.0) ->
     assert location.lon is not None
     distance = haversine_km(location.lat, location.lon, lat, lon)
     assert distance <= km, f"{location.name} is {distance:.0f} km from ({lat}, {lon})"
+
+
+def assert_place(
+    engine: RulesExtractor,
+    text: str,
+    place: tuple[str, str, float, float],
+    country: str | None = None,
+) -> None:
+    """``text`` puts its incident at ``place`` (name, admin1 code, lat, lon), in ``country``."""
+    name, admin1, lat, lon = place
+    location = location_of(engine, text)
+    assert location.name == name
+    assert location.admin1_code == admin1
+    if country is not None:
+        assert location.country == country
+    assert_near(location, lat, lon)

@@ -94,6 +94,10 @@ class TestInventedCountry:
         assert not matches("Dawn Front", old_guard)
 
 
+AFGHAN_SOLDIERS = "Afghan soldiers clashed with gunmen in Kandahar on Monday, killing six of them."
+LIBYAN_SOLDIERS = "Libyan soldiers clashed with gunmen in Derna on Monday, killing three of them."
+
+
 class TestPackagedData:
     @pytest.mark.parametrize(
         ("published", "who", "kind"),
@@ -111,16 +115,19 @@ class TestPackagedData:
         assert taliban.type is kind
 
     @pytest.mark.parametrize(
-        ("published", "who"),
+        ("text", "published", "who"),
         [
-            (dt.datetime(2016, 4, 12, 9, 0, tzinfo=dt.UTC), "afghan-republic-forces"),
-            (dt.datetime(2023, 4, 12, 9, 0, tzinfo=dt.UTC), "taliban"),
+            (AFGHAN_SOLDIERS, dt.datetime(2016, 4, 12, 9, 0, tzinfo=dt.UTC),
+             "afghan-republic-forces"),
+            (AFGHAN_SOLDIERS, dt.datetime(2023, 4, 12, 9, 0, tzinfo=dt.UTC), "taliban"),
+            (LIBYAN_SOLDIERS, dt.datetime(2013, 6, 3, 9, 0, tzinfo=dt.UTC),
+             "libyan-armed-forces"),
+            (LIBYAN_SOLDIERS, dt.datetime(2022, 6, 3, 9, 0, tzinfo=dt.UTC), "libya-gnu-forces"),
         ],
-    )
-    def test_afghan_forces_are_the_state_of_the_day(
-        self, engine: RulesExtractor, published: dt.datetime, who: str
+    )  # fmt: skip
+    def test_a_countrys_soldiers_are_the_state_of_the_day(
+        self, engine: RulesExtractor, text: str, published: dt.datetime, who: str
     ) -> None:
-        text = "Afghan soldiers clashed with gunmen in Kandahar on Monday, killing six of them."
         [incident] = engine.extract_text(text, published)
         assert who in {a.id for a in incident.actors}
 
@@ -136,20 +143,6 @@ class TestPackagedData:
 
 
 class TestLibya:
-    @pytest.mark.parametrize(
-        ("published", "who"),
-        [
-            (dt.datetime(2013, 6, 3, 9, 0, tzinfo=dt.UTC), "libyan-armed-forces"),
-            (dt.datetime(2022, 6, 3, 9, 0, tzinfo=dt.UTC), "libya-gnu-forces"),
-        ],
-    )
-    def test_the_libyan_army_of_the_day(
-        self, engine: RulesExtractor, published: dt.datetime, who: str
-    ) -> None:
-        text = "Libyan soldiers clashed with gunmen in Derna on Monday, killing three of them."
-        [incident] = engine.extract_text(text, published)
-        assert who in {a.id for a in incident.actors}
-
     @pytest.mark.parametrize(("place", "who"), [("Derna", "ansar-al-sharia-libya"),
                                                 ("Zinjibar", "aqap")])  # fmt: skip
     def test_a_shared_group_name_is_the_group_of_the_reports_country(

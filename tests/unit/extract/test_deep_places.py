@@ -7,7 +7,7 @@ import pytest
 
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.pipeline import RulesExtractor
-from tests.unit.extract.place_checks import assert_near, location_of
+from tests.unit.extract.place_checks import assert_place, location_of
 
 
 @pytest.fixture(scope="module")
@@ -59,34 +59,6 @@ IRAQ_CASES = [
 
 
 class TestIraq:
-    @pytest.mark.parametrize(("text", "name", "admin1", "lat", "lon"), IRAQ_CASES)
-    def test_village_or_district_is_the_place(
-        self, engine: RulesExtractor, text: str, name: str, admin1: str, lat: float, lon: float
-    ) -> None:
-        location = location_of(engine, text)
-        assert location.name == name
-        assert location.admin1_code == admin1
-        assert location.country == "IQ"
-        assert_near(location, lat, lon)
-
-    @pytest.mark.parametrize(
-        ("variant", "canonical"),
-        [
-            ("Abu Sayda", "Abu Saida"),
-            ("Jalola", "Jalawla"),
-            ("Miqdadiyah", "Muqdadiya"),
-            ("Qayara", "Qayyarah"),
-            ("Ba'aj", "Baaj"),
-            ("Dakuk", "Daquq"),
-            ("Khanakin", "Khanaqin"),
-            ("أبو صيدا", "Abu Saida"),
-            ("Sharbazher", "Chwarta"),
-            ("Pshdar", "Qaladze"),
-        ],
-    )
-    def test_spelling_variants_meet(self, gaz: Gazetteer, variant: str, canonical: str) -> None:
-        assert gaz.lookup(variant, country="IQ")[0].name == canonical
-
     @pytest.mark.parametrize(
         "text",
         [
@@ -129,34 +101,6 @@ SYRIA_CASES = [
 ]  # fmt: skip
 
 
-class TestSyria:
-    @pytest.mark.parametrize(("text", "name", "admin1", "lat", "lon"), SYRIA_CASES)
-    def test_village_or_site_is_the_place(
-        self, engine: RulesExtractor, text: str, name: str, admin1: str, lat: float, lon: float
-    ) -> None:
-        location = location_of(engine, text)
-        assert location.name == name
-        assert location.admin1_code == admin1
-        assert location.country == "SY"
-        assert_near(location, lat, lon)
-
-    @pytest.mark.parametrize(
-        ("variant", "canonical"),
-        [
-            ("Boukamal", "Albu Kamal"),
-            ("Abu Kamal", "Albu Kamal"),
-            ("Qamishlo", "Qamishli"),
-            ("Kobane", "Kobani"),
-            ("Ain al-Arab", "Kobani"),
-            ("Tadmur", "Palmyra"),
-            ("Malikiya", "Al-Malikiyah"),
-            ("Basira", "Busayrah"),
-        ],
-    )
-    def test_spelling_variants_meet(self, gaz: Gazetteer, variant: str, canonical: str) -> None:
-        assert gaz.lookup(variant, country="SY")[0].name == canonical
-
-
 YEMEN_CASES = [
     ("Houthi fighters attacked government positions in Raghwan, in Yemen's Marib province, "
      "on Monday, killing five soldiers.", "Raghwan", "YE-MA", 15.80, 45.15),
@@ -178,16 +122,6 @@ YEMEN_CASES = [
 
 
 class TestYemen:
-    @pytest.mark.parametrize(("text", "name", "admin1", "lat", "lon"), YEMEN_CASES)
-    def test_district_or_town_is_the_place(
-        self, engine: RulesExtractor, text: str, name: str, admin1: str, lat: float, lon: float
-    ) -> None:
-        location = location_of(engine, text)
-        assert location.name == name
-        assert location.admin1_code == admin1
-        assert location.country == "YE"
-        assert_near(location, lat, lon)
-
     def test_al_jubah_is_not_juba(self, gaz: Gazetteer) -> None:
         assert gaz.lookup("Juba")[0].country == "SS"
         assert gaz.lookup("al-Jubah", country="YE")[0].admin1_code == "YE-MA"
@@ -219,43 +153,68 @@ LEVANT_CASES = [
 ]  # fmt: skip
 
 
+def in_country(
+    country: str, cases: list[tuple[str, str, str, float, float]]
+) -> list[tuple[str, str, str, str, float, float]]:
+    """Cases of one country, with the country put in after the admin1 code."""
+    return [(text, name, admin1, country, lat, lon) for text, name, admin1, lat, lon in cases]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "admin1", "country", "lat", "lon"),
+    [
+        *in_country("IQ", IRAQ_CASES),
+        *in_country("SY", SYRIA_CASES),
+        *in_country("YE", YEMEN_CASES),
+        *LEVANT_CASES,
+    ],
+)
+def test_village_district_camp_or_site_is_the_place(
+    engine: RulesExtractor, text: str, name: str, admin1: str, country: str, lat: float, lon: float
+) -> None:
+    assert_place(engine, text, (name, admin1, lat, lon), country)
+
+
 class TestLebanonAndPalestine:
-    @pytest.mark.parametrize(("text", "name", "admin1", "country", "lat", "lon"), LEVANT_CASES)
-    def test_village_camp_or_neighbourhood_is_the_place(
-        self,
-        engine: RulesExtractor,
-        text: str,
-        name: str,
-        admin1: str,
-        country: str,
-        lat: float,
-        lon: float,
-    ) -> None:
-        location = location_of(engine, text)
-        assert location.name == name
-        assert location.admin1_code == admin1
-        assert location.country == country
-        assert_near(location, lat, lon)
-
-    @pytest.mark.parametrize(
-        ("variant", "canonical", "country"),
-        [
-            ("Khan Yunis", "Khan Younis", "PS"),
-            ("Jabaliya", "Jabalia", "PS"),
-            ("Beach camp", "Shati camp", "PS"),
-            ("Maroun el-Ras", "Maroun al-Ras", "LB"),
-            ("Meiss al-Jabal", "Mays al-Jabal", "LB"),
-            ("Bourj el-Barajneh", "Burj al-Barajneh", "LB"),
-        ],
-    )
-    def test_spelling_variants_meet(
-        self, gaz: Gazetteer, variant: str, canonical: str, country: str
-    ) -> None:
-        assert gaz.lookup(variant, country=country)[0].name == canonical
-
     def test_remal_stays_a_spelling_of_ramallah(self, gaz: Gazetteer) -> None:
         assert gaz.lookup("Remal", country="PS")[0].name == "Ramallah"
         assert gaz.lookup("Rimal", country="PS")[0].parent_key == "gn:281133"
+
+
+# (spelling in the news, the gazetteer's name, country): the two meet.
+SPELLINGS = [
+    ("Abu Sayda", "Abu Saida", "IQ"),
+    ("Jalola", "Jalawla", "IQ"),
+    ("Miqdadiyah", "Muqdadiya", "IQ"),
+    ("Qayara", "Qayyarah", "IQ"),
+    ("Ba'aj", "Baaj", "IQ"),
+    ("Dakuk", "Daquq", "IQ"),
+    ("Khanakin", "Khanaqin", "IQ"),
+    ("أبو صيدا", "Abu Saida", "IQ"),
+    ("Sharbazher", "Chwarta", "IQ"),
+    ("Pshdar", "Qaladze", "IQ"),
+    ("Boukamal", "Albu Kamal", "SY"),
+    ("Abu Kamal", "Albu Kamal", "SY"),
+    ("Qamishlo", "Qamishli", "SY"),
+    ("Kobane", "Kobani", "SY"),
+    ("Ain al-Arab", "Kobani", "SY"),
+    ("Tadmur", "Palmyra", "SY"),
+    ("Malikiya", "Al-Malikiyah", "SY"),
+    ("Basira", "Busayrah", "SY"),
+    ("Khan Yunis", "Khan Younis", "PS"),
+    ("Jabaliya", "Jabalia", "PS"),
+    ("Beach camp", "Shati camp", "PS"),
+    ("Maroun el-Ras", "Maroun al-Ras", "LB"),
+    ("Meiss al-Jabal", "Mays al-Jabal", "LB"),
+    ("Bourj el-Barajneh", "Burj al-Barajneh", "LB"),
+]
+
+
+@pytest.mark.parametrize(("variant", "canonical", "country"), SPELLINGS)
+def test_spelling_variants_meet(
+    gaz: Gazetteer, variant: str, canonical: str, country: str
+) -> None:
+    assert gaz.lookup(variant, country=country)[0].name == canonical
 
 
 class TestPrecision:

@@ -12,7 +12,7 @@ import pytest
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.merge import haversine_km
 from bot.extract.pipeline import RulesExtractor
-from tests.unit.extract.place_checks import location_of
+from tests.unit.extract.place_checks import assert_place, location_of
 
 HOTSPOTS = Path(__file__).resolve().parents[3] / "bot" / "data" / "hotspots.json"
 
@@ -115,12 +115,7 @@ class TestHotSpotsResolve:
     def test_sentence_resolves_to_the_place(
         self, engine: RulesExtractor, text: str, name: str, admin1: str, lat: float, lon: float
     ) -> None:
-        location = location_of(engine, text)
-        assert location.name == name
-        assert location.admin1_code == admin1
-        assert location.lat is not None
-        assert location.lon is not None
-        assert haversine_km(location.lat, location.lon, lat, lon) <= 10.0
+        assert_place(engine, text, (name, admin1, lat, lon))
 
 
 # (spelling variant, canonical spelling): both resolve to the same entry.

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,12 +165,11 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+@asynccontextmanager
+async def running_harness(settings: Settings) -> AsyncIterator[Harness]:
     """The real application over a recording request (no polling, no dispatcher task)."""
     clock = MutableClock(START)
     extractor = ScriptedExtractor()
-    settings = make_settings(tmp_path)
     context = await open_context(settings, clock=clock, extractor=extractor)
     request = RecordingRequest()
     app = build_application(
@@ -185,3 +185,10 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     finally:
         await app.shutdown()
         await context.close()
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    """The real application over a recording request, with the test settings."""
+    async with running_harness(make_settings(tmp_path)) as harness:
+        yield harness

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from handlers.maps import (
     world_pixel,
 )
 from handlers.visuals import build_tiles, tile_fetcher
-from tests.httpserver import LocalHTTPServer, running_server
+from tests.httpserver import LocalHTTPServer
 from tests.tiles import TILE_TEMPLATE_PATH, serve_tiles_for, tile_requests
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -55,27 +54,21 @@ def iraq_map() -> IncidentMap:
     )
 
 
-@pytest.fixture
-def server() -> Iterator[LocalHTTPServer]:
-    with running_server() as started:
-        yield started
-
-
-def settings_for(server: LocalHTTPServer, tmp_path: Path) -> Settings:
+def settings_for(http_server: LocalHTTPServer, tmp_path: Path) -> Settings:
     values: dict[str, Any] = {
         "SITREP_DATA_DIR": str(tmp_path),
-        "SITREP_TILE_URL": server.url(TILE_TEMPLATE_PATH),
+        "SITREP_TILE_URL": http_server.url(TILE_TEMPLATE_PATH),
         "SITREP_TILE_USER_AGENT": AGENT,
         "SITREP_FETCH_TIMEOUT_SECONDS": 5,
     }
     return Settings(_env_file=None, **values)
 
 
-def tiles_for(server: LocalHTTPServer, tmp_path: Path) -> TileCache:
+def tiles_for(http_server: LocalHTTPServer, tmp_path: Path) -> TileCache:
     """The app's own tile cache; only this server's port is let through the SSRF guard."""
-    settings = settings_for(server, tmp_path)
+    settings = settings_for(http_server, tmp_path)
     fetcher = SafeFetcher(
-        settings, allowed_endpoints=[("127.0.0.1", server.port)], user_agent=AGENT
+        settings, allowed_endpoints=[("127.0.0.1", http_server.port)], user_agent=AGENT
     )
     return build_tiles(settings, fetcher)
 
@@ -111,16 +104,16 @@ class TestTileMath:
 
 class TestRenderFromTileServer:
     async def test_a_map_png_with_circles_and_attribution(
-        self, server: LocalHTTPServer, tmp_path: Path
+        self, http_server: LocalHTTPServer, tmp_path: Path
     ) -> None:
         incident_map = iraq_map()
-        count = serve_tiles_for(server, incident_map)
-        png = await render_map(incident_map, tiles_for(server, tmp_path), "© Test tiles", "T")
+        count = serve_tiles_for(http_server, incident_map)
+        png = await render_map(incident_map, tiles_for(http_server, tmp_path), "© Test tiles", "T")
         assert png.startswith(PNG_SIGNATURE)
         image = Image.open(io.BytesIO(png)).convert("RGB")
         assert image.size == (WIDTH, HEIGHT)
         assert max(ImageStat.Stat(image).stddev) > 15
-        assert len(tile_requests(server)) == count
+        assert len(tile_requests(http_server)) == count
         pixels = np.asarray(image, dtype=np.int16)
         # The killed circle at Basra is red, over tiles that have no red at all.
         view = view_for(incident_map.points)
@@ -134,65 +127,65 @@ class TestRenderFromTileServer:
         assert (corner.min(axis=2) > 230).sum() > 300  # the white box
 
     async def test_the_user_agent_is_the_configured_one(
-        self, server: LocalHTTPServer, tmp_path: Path
+        self, http_server: LocalHTTPServer, tmp_path: Path
     ) -> None:
         incident_map = iraq_map()
-        serve_tiles_for(server, incident_map)
-        await render_map(incident_map, tiles_for(server, tmp_path), "©", "T")
-        agents = {r.headers.get("user-agent") for r in server.requests}
+        serve_tiles_for(http_server, incident_map)
+        await render_map(incident_map, tiles_for(http_server, tmp_path), "©", "T")
+        agents = {r.headers.get("user-agent") for r in http_server.requests}
         assert agents == {AGENT}
-        assert all("no-cache" not in str(r.headers).lower() for r in server.requests)
+        assert all("no-cache" not in str(r.headers).lower() for r in http_server.requests)
 
     async def test_tiles_are_cached_on_disk_for_a_week(
-        self, server: LocalHTTPServer, tmp_path: Path
+        self, http_server: LocalHTTPServer, tmp_path: Path
     ) -> None:
         incident_map = iraq_map()
-        count = serve_tiles_for(server, incident_map)
-        await render_map(incident_map, tiles_for(server, tmp_path), "©", "T")
+        count = serve_tiles_for(http_server, incident_map)
+        await render_map(incident_map, tiles_for(http_server, tmp_path), "©", "T")
         # A new cache object (a restart) on the same folder fetches nothing.
-        await render_map(incident_map, tiles_for(server, tmp_path), "©", "T")
-        assert len(tile_requests(server)) == count
+        await render_map(incident_map, tiles_for(http_server, tmp_path), "©", "T")
+        assert len(tile_requests(http_server)) == count
         # Eight days later every tile is stale and fetched again.
         old = time.time() - 8 * 24 * 3600
         for path in tmp_path.rglob("*.png"):
             os.utime(path, (old, old))
-        await render_map(incident_map, tiles_for(server, tmp_path), "©", "T")
-        assert len(tile_requests(server)) == 2 * count
+        await render_map(incident_map, tiles_for(http_server, tmp_path), "©", "T")
+        assert len(tile_requests(http_server)) == 2 * count
 
     async def test_a_server_error_is_a_tile_error(
-        self, server: LocalHTTPServer, tmp_path: Path
+        self, http_server: LocalHTTPServer, tmp_path: Path
     ) -> None:
         incident_map = iraq_map()
-        serve_tiles_for(server, incident_map, status=503)
+        serve_tiles_for(http_server, incident_map, status=503)
         with pytest.raises(TileError, match="503"):
-            await render_map(incident_map, tiles_for(server, tmp_path), "©", "T")
+            await render_map(incident_map, tiles_for(http_server, tmp_path), "©", "T")
         assert not list(tmp_path.rglob("*.png"))  # nothing bad was cached
 
     async def test_a_web_page_instead_of_a_tile_is_a_tile_error(
-        self, server: LocalHTTPServer, tmp_path: Path
+        self, http_server: LocalHTTPServer, tmp_path: Path
     ) -> None:
         incident_map = iraq_map()
-        count = serve_tiles_for(server, incident_map)
+        count = serve_tiles_for(http_server, incident_map)
         view = view_for(incident_map.points)
         x, y = view.tiles()[0]
-        server.route(
+        http_server.route(
             TILE_TEMPLATE_PATH.format(z=view.zoom, x=x, y=y),
             body=b"<html>blocked</html>",
             content_type="text/html",
         )
         with pytest.raises(TileError):
-            await render_map(incident_map, tiles_for(server, tmp_path), "©", "T")
+            await render_map(incident_map, tiles_for(http_server, tmp_path), "©", "T")
         assert count > 1
 
     async def test_without_the_endpoint_allowed_the_ssrf_guard_refuses(
-        self, server: LocalHTTPServer, tmp_path: Path
+        self, http_server: LocalHTTPServer, tmp_path: Path
     ) -> None:
         incident_map = iraq_map()
-        serve_tiles_for(server, incident_map)
-        tiles = build_tiles(settings_for(server, tmp_path))  # no allowed endpoint
+        serve_tiles_for(http_server, incident_map)
+        tiles = build_tiles(settings_for(http_server, tmp_path))  # no allowed endpoint
         with pytest.raises(TileError):
             await render_map(incident_map, tiles, "©", "T")
-        assert tile_requests(server) == []
+        assert tile_requests(http_server) == []
 
 
 class TestDrawing:
@@ -203,23 +196,28 @@ class TestDrawing:
 
         assert _font(24).layout_engine == ImageFont.Layout.RAQM
 
-    async def test_an_arabic_title_draws(self, server: LocalHTTPServer, tmp_path: Path) -> None:
+    async def test_an_arabic_title_draws(
+        self, http_server: LocalHTTPServer, tmp_path: Path
+    ) -> None:
         incident_map = iraq_map()
-        serve_tiles_for(server, incident_map)
+        serve_tiles_for(http_server, incident_map)
         png = await render_map(
-            incident_map, tiles_for(server, tmp_path), "© OpenStreetMap", "البصرة — آخر 30 يوما"
+            incident_map,
+            tiles_for(http_server, tmp_path),
+            "© OpenStreetMap",
+            "البصرة — آخر 30 يوما",
         )
         assert png.startswith(PNG_SIGNATURE)
 
     async def test_a_read_only_cache_still_draws_the_map(
-        self, server: LocalHTTPServer, tmp_path: Path
+        self, http_server: LocalHTTPServer, tmp_path: Path
     ) -> None:
         incident_map = iraq_map()
-        serve_tiles_for(server, incident_map)
+        serve_tiles_for(http_server, incident_map)
         blocked = tmp_path / "cache"
         blocked.write_text("a file where the cache folder should be")
-        settings = settings_for(server, tmp_path)
-        fetcher = SafeFetcher(settings, allowed_endpoints=[("127.0.0.1", server.port)])
+        settings = settings_for(http_server, tmp_path)
+        fetcher = SafeFetcher(settings, allowed_endpoints=[("127.0.0.1", http_server.port)])
         tiles = TileCache(settings.sitrep_tile_url, tile_fetcher(fetcher), blocked)
         png = await render_map(incident_map, tiles, "©", "T")
         assert png.startswith(PNG_SIGNATURE)

@@ -24,11 +24,8 @@ NOW = dt.datetime(2024, 5, 10, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def api() -> Iterator[FakeBotAPI]:
-    server = FakeBotAPI().start()
-    try:
+    with FakeBotAPI() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

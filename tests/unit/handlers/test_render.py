@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bot.domain import (
     ActorRef,
@@ -52,6 +53,26 @@ def digest(groups: list[DigestGroup], **fields: object) -> Digest:
     }
     values.update(fields)
     return Digest.model_validate(values)
+
+
+def stats_over(
+    days: int, current: Totals | None = None, previous: Totals | None = None, **kwargs: Any
+) -> StatsResult:
+    """Stats of the last ``days`` days up to NOW, compared with the ``days`` before."""
+    period = Period(
+        since=NOW - dt.timedelta(days=days),
+        until=NOW,
+        label=f"last {days} days",
+        first_day=NOW.date() - dt.timedelta(days=days),
+        last_day=NOW.date(),
+    )
+    return StatsResult(
+        current=current or Totals(),
+        previous=previous or Totals(),
+        period=period,
+        previous_period=period.model_copy(update={"label": f"the {days} days before"}),
+        **kwargs,
+    )
 
 
 class TestIncidentCard:
@@ -137,18 +158,10 @@ class TestDigest:
 
 class TestStatsAndOutbox:
     def test_stats_with_change(self) -> None:
-        period = Period(
-            since=NOW - dt.timedelta(days=7),
-            until=NOW,
-            label="last 7 days",
-            first_day=dt.date(2024, 5, 3),
-            last_day=dt.date(2024, 5, 10),
-        )
-        result = StatsResult(
+        result = stats_over(
+            7,
             current=Totals(incidents=4, killed=9, injured=2, by_event_type={"Battles": 4}),
             previous=Totals(incidents=4, killed=3),
-            period=period,
-            previous_period=period.model_copy(update={"label": "the 7 days before"}),
         )
         text = to_plain(render_summary.stats_message(result))
         assert "Incidents: 4 (same as before)" in text
@@ -156,20 +169,7 @@ class TestStatsAndOutbox:
         assert "Battles: 4" in text
 
     def test_widened_stats_say_why(self) -> None:
-        period = Period(
-            since=NOW - dt.timedelta(days=30),
-            until=NOW,
-            label="last 30 days",
-            first_day=dt.date(2024, 4, 10),
-            last_day=dt.date(2024, 5, 10),
-        )
-        result = StatsResult(
-            current=Totals(incidents=1, killed=2),
-            previous=Totals(),
-            period=period,
-            previous_period=period.model_copy(update={"label": "the 30 days before"}),
-            widened_from="last 7 days",
-        )
+        result = stats_over(30, current=Totals(incidents=1, killed=2), widened_from="last 7 days")
         text = to_plain(render_summary.stats_message(result))
         assert "All areas — last 30 days" in text
         assert "Nothing in the last 7 days, so this looks further back." in text
@@ -181,21 +181,8 @@ class TestStatsAndOutbox:
         assert "Compared with" not in text
 
     def test_empty_stats_point_to_the_bare_command(self) -> None:
-        period = Period(
-            since=NOW - dt.timedelta(days=30),
-            until=NOW,
-            label="last 30 days",
-            first_day=dt.date(2024, 4, 10),
-            last_day=dt.date(2024, 5, 10),
-        )
         target = Target(kind=SubscriptionKind.ACTOR, key="aah", label="Asaib <Ahl> al-Haq")
-        result = StatsResult(
-            current=Totals(),
-            previous=Totals(),
-            period=period,
-            previous_period=period.model_copy(update={"label": "the 30 days before"}),
-            target=target,
-        )
+        result = stats_over(30, target=target)
         html = render_summary.stats_message(result)
         assert "&lt;Ahl&gt;" in html
         assert "To look further back: /stats Asaib <Ahl> al-Haq" in to_plain(html)
@@ -300,17 +287,8 @@ class TestListLineSides:
 
 class TestUnknownIsNotZero:
     def test_stats_without_any_injured_figure_say_so(self) -> None:
-        period = Period(
-            since=NOW - dt.timedelta(days=7),
-            until=NOW,
-            first_day=dt.date(2024, 5, 3),
-            last_day=dt.date(2024, 5, 10),
-            label="last 7 days",
-        )
         current = Totals(incidents=2, killed=3, injured=0, killed_reported=1, injured_reported=0)
-        result = StatsResult(
-            current=current, previous=Totals(), period=period, previous_period=period
-        )
+        result = stats_over(7, current=current)
         text = to_plain(render_summary.stats_message(result))
         assert "Injured: 0" not in text
         assert "Injured: not reported" in text

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageStat
 
-from bot.app import build_application, open_context
 from bot.domain import Incident
 from bot.domain.views import Period
 from bot.domain.visuals import IncidentMap, MapPoint
 from bot.services.periods import parse_period
-from tests.fakerequest import RecordingRequest, Sent
-from tests.fakes import MutableClock, ScriptedExtractor
-from tests.httpserver import LocalHTTPServer, running_server
+from tests.fakerequest import Sent
+from tests.httpserver import LocalHTTPServer
 from tests.tiles import TILE_TEMPLATE_PATH, serve_tiles_for, tile_requests
 from tests.unit.handlers.conftest import (
     START,
     Harness,
     basra_incident,
     make_settings,
+    running_harness,
 )
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -37,37 +36,16 @@ def located(killed: int = 3, day: dt.date = dt.date(2024, 5, 9)) -> Incident:
 
 
 @pytest.fixture
-def tiles() -> Iterator[LocalHTTPServer]:
-    with running_server() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, tiles: LocalHTTPServer) -> AsyncIterator[Harness]:
+async def bot(tmp_path: Path, http_server: LocalHTTPServer) -> AsyncIterator[Harness]:
     """The application with its tile server on 127.0.0.1 (private fetching allowed)."""
-    clock = MutableClock(START)
-    extractor = ScriptedExtractor()
     settings = make_settings(
         tmp_path,
-        SITREP_TILE_URL=tiles.url(TILE_TEMPLATE_PATH),
+        SITREP_TILE_URL=http_server.url(TILE_TEMPLATE_PATH),
         SITREP_ALLOW_PRIVATE_FETCH="true",
         SITREP_DATA_DIR=str(tmp_path / "data"),
     )
-    context = await open_context(settings, clock=clock, extractor=extractor)
-    request = RecordingRequest()
-    app = build_application(
-        settings,
-        context,
-        request=request,
-        get_updates_request=RecordingRequest(),
-        rate_limiter=False,
-    )
-    await app.initialize()
-    try:
-        yield Harness(app, request, context, clock, extractor)
-    finally:
-        await app.shutdown()
-        await context.close()
+    async with running_harness(settings) as harness:
+        yield harness
 
 
 def photos(calls: list[Sent]) -> list[Sent]:
@@ -144,23 +122,23 @@ class TestIncidentLocation:
 
 class TestMapCommand:
     async def test_map_of_a_city_is_a_photo_from_the_tile_server(
-        self, bot: Harness, tiles: LocalHTTPServer
+        self, bot: Harness, http_server: LocalHTTPServer
     ) -> None:
         await bot.ingest("A", located(4))
-        count = serve_tiles_for(tiles, basra_map_points())
+        count = serve_tiles_for(http_server, basra_map_points())
         calls = await bot.send("/map Basra")
         [photo] = photos(calls)
         assert_real_png(photo.params["photo"], (1024, 768))
         caption = str(photo.params["caption"])
         assert "Basra" in caption
         assert "4 killed" in caption
-        assert len(tile_requests(tiles)) == count
+        assert len(tile_requests(http_server)) == count
 
     async def test_tiles_that_cannot_be_fetched_give_a_text_answer(
-        self, bot: Harness, tiles: LocalHTTPServer
+        self, bot: Harness, http_server: LocalHTTPServer
     ) -> None:
         await bot.ingest("A", located(4))
-        serve_tiles_for(tiles, basra_map_points(), status=503)
+        serve_tiles_for(http_server, basra_map_points(), status=503)
         calls = await bot.send("/map Basra")
         assert photos(calls) == []
         [text] = texts(calls)
@@ -256,9 +234,11 @@ ARABIC_USER = {"from": {"id": 1, "is_bot": False, "first_name": "U", "language_c
 
 
 class TestPicturesInArabic:
-    async def test_the_map_caption_is_arabic(self, bot: Harness, tiles: LocalHTTPServer) -> None:
+    async def test_the_map_caption_is_arabic(
+        self, bot: Harness, http_server: LocalHTTPServer
+    ) -> None:
         await bot.ingest("A", located(4))
-        serve_tiles_for(tiles, basra_map_points())
+        serve_tiles_for(http_server, basra_map_points())
         calls = await bot.send("/map Basra", extra=ARABIC_USER)
         [photo] = photos(calls)
         assert_real_png(photo.params["photo"], (1024, 768))
@@ -268,10 +248,10 @@ class TestPicturesInArabic:
         assert "killed" not in caption
 
     async def test_without_tiles_the_places_are_listed_in_arabic(
-        self, bot: Harness, tiles: LocalHTTPServer
+        self, bot: Harness, http_server: LocalHTTPServer
     ) -> None:
         await bot.ingest("A", located(4))
-        serve_tiles_for(tiles, basra_map_points(), status=503)
+        serve_tiles_for(http_server, basra_map_points(), status=503)
         calls = await bot.send("/map Basra", extra=ARABIC_USER)
         [text] = texts(calls)
         assert "تعذّر رسم الخريطة" in text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import cast
 
@@ -25,13 +25,6 @@ from tests.unit.ingest.samples import article_page, rss_feed
 
 ADMIN = 111
 STRANGER = 999
-
-
-@pytest.fixture
-def http_server() -> Iterator[LocalHTTPServer]:
-    """The local server feeds and pages come from."""
-    with running_server() as server:
-        yield server
 
 
 @pytest.fixture

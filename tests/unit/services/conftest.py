@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -21,11 +21,22 @@ from bot.domain import (
     Report,
     SubEventType,
 )
+from bot.extract.actors import ActorRegistry
+from bot.extract.gazetteer import Gazetteer
+from bot.extract.pipeline import build_rules_extractor
+from bot.ports import PlaceLearner
 from bot.services import Services, build_services
 from storage.base import Storage
 from storage.sqlite import SqliteStorage
 from tests.fake_storage import InMemoryStorage
-from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
+from tests.fakes import (
+    FakeActorRegistry,
+    FakeGazetteer,
+    MutableClock,
+    ScriptedExtractor,
+    same_event,
+)
+from tests.unit.services.delivery_doubles import ScriptedNotifier, VirtualTime
 
 # 2022-08-30 09:00 in Baghdad (UTC+3), the morning after the Green Zone clashes began.
 START = dt.datetime(2022, 8, 30, 6, 0, tzinfo=dt.UTC)
@@ -79,21 +90,21 @@ async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
 
 @pytest.fixture
+def vtime() -> VirtualTime:
+    """Virtual monotonic time for the dispatcher tests."""
+    return VirtualTime()
+
+
+@pytest.fixture
+def notifier(vtime: VirtualTime) -> ScriptedNotifier:
+    """A notifier that answers the dispatcher from a script, in virtual time."""
+    return ScriptedNotifier(vtime)
+
+
+@pytest.fixture
 def extractor() -> ScriptedExtractor:
     """An extractor that returns the incidents a test scripted for a marker in the text."""
     return ScriptedExtractor()
-
-
-def simple_find_match(incident: Incident, candidates: Sequence[Incident]) -> Incident | None:
-    """Same place, same day, same event type: the same event (the real rule is richer)."""
-    for candidate in candidates:
-        if (
-            candidate.location.key == incident.location.key
-            and candidate.date == incident.date
-            and candidate.event_type is incident.event_type
-        ):
-            return candidate
-    return None
 
 
 class SimpleMerge:
@@ -123,26 +134,65 @@ def simple_merge(existing: Incident, new: Incident) -> SimpleMerge:
     return SimpleMerge(existing, new)
 
 
+class BuildServices(Protocol):
+    """Builds the services over the test's fakes (see the ``build`` fixture)."""
+
+    def __call__(
+        self,
+        other: Settings | None = None,
+        /,
+        *,
+        real_merge: bool = False,
+        place_learner: PlaceLearner | None = None,
+    ) -> Services: ...
+
+
 @pytest.fixture
-def services(
+def build(
     storage: Storage,
     extractor: ScriptedExtractor,
     gazetteer: FakeGazetteer,
     actors: FakeActorRegistry,
     clock: MutableClock,
     settings: Settings,
-) -> Services:
+) -> BuildServices:
+    """Builds the services over the fakes: with other settings than the ``settings`` fixture's,
+    with bot.extract.merge's matching and merge instead of the simple ones, with a place learner.
+    Building twice over one storage is what a restart does."""
+
+    def services(
+        other: Settings | None = None,
+        /,
+        *,
+        real_merge: bool = False,
+        place_learner: PlaceLearner | None = None,
+    ) -> Services:
+        return build_services(
+            storage,
+            extractor,
+            gazetteer,
+            actors,
+            clock,
+            other or settings,
+            find_match=None if real_merge else same_event,
+            merge_incidents=None if real_merge else simple_merge,
+            place_learner=place_learner,
+        )
+
+    return services
+
+
+@pytest.fixture
+def services(build: BuildServices) -> Services:
     """The services over the fakes."""
-    return build_services(
-        storage,
-        extractor,
-        gazetteer,
-        actors,
-        clock,
-        settings,
-        find_match=simple_find_match,
-        merge_incidents=simple_merge,
-    )
+    return build()
+
+
+def engine_services(storage: Storage, clock: MutableClock, settings: Settings) -> Services:
+    """The services over the real rules extractor, gazetteer and actor registry."""
+    gazetteer, actors = Gazetteer.default(), ActorRegistry.default()
+    extractor = build_rules_extractor(gazetteer, actors)
+    return build_services(storage, extractor, gazetteer, actors, clock, settings)
 
 
 PLACES: dict[str, tuple[str, int | None, str, str]] = {

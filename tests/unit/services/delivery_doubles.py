@@ -132,9 +132,11 @@ class MemoryChats:
 
 
 class MemoryStorage:
-    def __init__(self) -> None:
+    def __init__(self, *chats: Chat) -> None:
         self.outbox = MemoryOutbox()
         self.chats = MemoryChats()
+        for chat in chats:
+            self.chats.chats[chat.id] = chat
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

@@ -7,11 +7,11 @@ import pytest
 
 from bot.domain import Incident, OutboxKind, SubscriptionKind
 from bot.domain.views import Target
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.services.alerts import alert_key
 from storage.base import Storage
-from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
-from tests.unit.services.conftest import add_chat, make_incident, make_settings
+from tests.fakes import ScriptedExtractor
+from tests.unit.services.conftest import BuildServices, add_chat, make_incident, make_settings
 
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 THRESHOLD = 0.6
@@ -25,16 +25,9 @@ def scored(confidence: float | None) -> Incident:
 
 
 @pytest.fixture
-def services(
-    storage: Storage,
-    extractor: ScriptedExtractor,
-    gazetteer: FakeGazetteer,
-    actors: FakeActorRegistry,
-    clock: MutableClock,
-) -> Services:
+def services(build: BuildServices) -> Services:
     """Real merging, and alerts that need a confidence of 0.6."""
-    settings = make_settings(SITREP_ALERT_MIN_CONFIDENCE=THRESHOLD)
-    return build_services(storage, extractor, gazetteer, actors, clock, settings)
+    return build(make_settings(SITREP_ALERT_MIN_CONFIDENCE=THRESHOLD), real_merge=True)
 
 
 async def _subscribed(services: Services) -> None:

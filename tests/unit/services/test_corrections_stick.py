@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.services.corrections import TollAnswer
 from bot.services.review import Reviewer
 from storage.base import Storage
-from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
-from tests.unit.services.conftest import make_incident, make_settings
+from tests.fakes import ScriptedExtractor
+from tests.unit.services.conftest import BuildServices, make_incident, make_settings
 
 ADMIN = 77
 REVIEWER = Reviewer(ADMIN, "Huda")
@@ -20,17 +20,10 @@ PUBLISHED = dt.datetime(2022, 8, 30, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def services(
-    storage: Storage,
-    extractor: ScriptedExtractor,
-    gazetteer: FakeGazetteer,
-    actors: FakeActorRegistry,
-    clock: MutableClock,
-) -> Services:
+def services(build: BuildServices) -> Services:
     """The services with the real matcher and merge (conftest's ``services`` uses simple ones,
     and these tests are about how a merge treats a corrected toll)."""
-    settings = make_settings(SITREP_ADMIN_IDS=str(ADMIN))
-    return build_services(storage, extractor, gazetteer, actors, clock, settings)
+    return build(make_settings(SITREP_ADMIN_IDS=str(ADMIN)), real_merge=True)
 
 
 async def report(

@@ -39,22 +39,10 @@ from tests.unit.services.delivery_doubles import (
 
 
 @pytest.fixture
-def vtime() -> VirtualTime:
-    return VirtualTime()
-
-
-@pytest.fixture
 def storage() -> MemoryStorage:
-    store = MemoryStorage()
-    for chat_id in (1, 2, 3):
-        store.chats.chats[chat_id] = Chat(id=chat_id)
-    store.chats.chats[-100] = Chat(id=-100, type=ChatType.SUPERGROUP)
-    return store
-
-
-@pytest.fixture
-def notifier(vtime: VirtualTime) -> ScriptedNotifier:
-    return ScriptedNotifier(vtime)
+    """Three private chats and a supergroup."""
+    private = (Chat(id=chat_id) for chat_id in (1, 2, 3))
+    return MemoryStorage(*private, Chat(id=-100, type=ChatType.SUPERGROUP))
 
 
 class TestPacing:

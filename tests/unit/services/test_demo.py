@@ -7,16 +7,14 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.extract.actors import ActorRegistry
-from bot.extract.gazetteer import Gazetteer
-from bot.extract.pipeline import build_rules_extractor
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from bot.services.demo import demo_reports, load_demo
 from bot.services.errors import UserError
 from storage.base import Storage
 from storage.sqlite import SqliteStorage
 from tests.fakes import MutableClock
+from tests.unit.services.conftest import engine_services
 
 
 def test_the_packaged_file_has_eight_to_twelve_reports_oldest_first() -> None:
@@ -52,74 +50,50 @@ class TestWithTheRealEngine:
     """The demo through the rules extractor and real SQLite: what `sitrep demo` shows."""
 
     async def test_green_zone_alert_then_update_and_basra_factions(
-        self, tmp_path: Path, clock: MutableClock, settings: Settings
+        self, sqlite: SqliteStorage, clock: MutableClock, settings: Settings
     ) -> None:
-        gazetteer, actors = Gazetteer.default(), ActorRegistry.default()
-        sqlite = await SqliteStorage.open(tmp_path / "demo.sqlite3")
-        try:
-            services = build_services(
-                sqlite,
-                build_rules_extractor(gazetteer, actors),
-                gazetteer,
-                actors,
-                clock,
-                settings,
-            )
-            baghdad = services.catalog.resolve_place("Baghdad").unique
-            assert baghdad is not None
-            await services.chats.ensure_chat(1)
-            await services.subscriptions.subscribe(1, baghdad)
+        services = engine_services(sqlite, clock, settings)
+        baghdad = services.catalog.resolve_place("Baghdad").unique
+        assert baghdad is not None
+        await services.chats.ensure_chat(1)
+        await services.subscriptions.subscribe(1, baghdad)
 
-            outcomes = await load_demo(services)
-            by_title = {o.report.title: o for o in outcomes}
-            first = by_title["Deadly clashes in Baghdad's Green Zone"]
-            follow_up = by_title["Green Zone death toll rises to 30"]
-            assert len(first.new_incidents) == 1
-            green_zone = first.new_incidents[0]
-            assert green_zone.id is not None
-            assert green_zone.location.name == "Green Zone"
-            assert follow_up.new_incidents == []
-            assert [i.id for i in follow_up.updated_incidents] == [green_zone.id]
-            assert follow_up.updates_queued == 1
-            assert any("30" in note for note in follow_up.notes)
-            update = await sqlite.outbox.get_by_key(
-                update_key(1, green_zone.id, follow_up.updated_incidents[0].revision)
-            )
-            assert update is not None
-            assert update.reply_to_key == alert_key(1, green_zone.id)
+        outcomes = await load_demo(services)
+        by_title = {o.report.title: o for o in outcomes}
+        first = by_title["Deadly clashes in Baghdad's Green Zone"]
+        follow_up = by_title["Green Zone death toll rises to 30"]
+        assert len(first.new_incidents) == 1
+        green_zone = first.new_incidents[0]
+        assert green_zone.id is not None
+        assert green_zone.location.name == "Green Zone"
+        assert follow_up.new_incidents == []
+        assert [i.id for i in follow_up.updated_incidents] == [green_zone.id]
+        assert follow_up.updates_queued == 1
+        assert any("30" in note for note in follow_up.notes)
+        update = await sqlite.outbox.get_by_key(
+            update_key(1, green_zone.id, follow_up.updated_incidents[0].revision)
+        )
+        assert update is not None
+        assert update.reply_to_key == alert_key(1, green_zone.id)
 
-            basra = by_title["Rival militias clash in Basra"].new_incidents
-            assert [i.location.name for i in basra] == ["Basra"]
-            assert {"saraya-al-salam", "asaib-ahl-al-haq"} <= basra[0].actor_ids
-            assert sum(len(o.new_incidents) for o in outcomes) >= 8
+        basra = by_title["Rival militias clash in Basra"].new_incidents
+        assert [i.location.name for i in basra] == ["Basra"]
+        assert {"saraya-al-salam", "asaib-ahl-al-haq"} <= basra[0].actor_ids
+        assert sum(len(o.new_incidents) for o in outcomes) >= 8
 
-            again = await load_demo(services)
-            assert all(o.duplicate for o in again)
-        finally:
-            await sqlite.close()
+        again = await load_demo(services)
+        assert all(o.duplicate for o in again)
 
     @pytest.mark.parametrize("name", ["Basra", "basrah", "البصرة"])
     async def test_city_basra_finds_the_fighting_in_central_basra(
-        self, tmp_path: Path, clock: MutableClock, settings: Settings, name: str
+        self, sqlite: SqliteStorage, clock: MutableClock, settings: Settings, name: str
     ) -> None:
         # The tour's headline query: "fought in central Basra" is the city, not the governorate.
-        gazetteer, actors = Gazetteer.default(), ActorRegistry.default()
-        sqlite = await SqliteStorage.open(tmp_path / "demo.sqlite3")
-        try:
-            services = build_services(
-                sqlite,
-                build_rules_extractor(gazetteer, actors),
-                gazetteer,
-                actors,
-                clock,
-                settings,
-            )
-            await load_demo(services)
-            city = services.catalog.resolve_place(name).unique
-            assert city is not None
-            page = await services.queries.for_target(city)
-            assert page.total >= 1
-            assert all(incident.location.name == "Basra" for incident in page.items)
-            assert page.items[0].location.geo_precision.value == "point"
-        finally:
-            await sqlite.close()
+        services = engine_services(sqlite, clock, settings)
+        await load_demo(services)
+        city = services.catalog.resolve_place(name).unique
+        assert city is not None
+        page = await services.queries.for_target(city)
+        assert page.total >= 1
+        assert all(incident.location.name == "Basra" for incident in page.items)
+        assert page.items[0].location.geo_precision.value == "point"

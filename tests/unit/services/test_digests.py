@@ -7,26 +7,22 @@ import datetime as dt
 
 import pytest
 
-from bot.config import Settings
 from bot.domain import Digest, DigestPayload, OutboxKind, SubscriptionKind
 from bot.domain.views import Target
-from bot.services import Services, build_services, digests
+from bot.services import Services, digests
 from bot.services.digests import MAX_LISTED_PER_CITY, digest_key
 from handlers.render_summary import digest_message
 from storage.base import Storage
 from tests.fakes import (
     FakeActorRegistry,
-    FakeGazetteer,
     MutableClock,
-    ScriptedExtractor,
 )
 from tests.unit.services.conftest import (
+    BuildServices,
     actor,
     add_chat,
     make_incident,
     outbox_counts,
-    simple_find_match,
-    simple_merge,
 )
 
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
@@ -57,11 +53,15 @@ async def _seed(storage: Storage, at: dt.datetime) -> None:
 
 
 class TestCompose:
+    @pytest.fixture(autouse=True)
+    async def chat_on_digest_morning(self, services: Services, clock: MutableClock) -> None:
+        """Chat 1 exists and it is 07:00 in Baghdad on 30 August, digest time."""
+        clock.set(DIGEST_30_AUG)
+        await add_chat(services, 1)
+
     async def test_groups_by_governorate_then_city_most_severe_first(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
-        clock.set(DIGEST_30_AUG)
-        await add_chat(services, 1)
         for target in (BAGHDAD, BASRA_GOV, NINEVEH):
             await services.subscriptions.subscribe(1, target)
         await _seed(storage, DIGEST_30_AUG)
@@ -86,8 +86,6 @@ class TestCompose:
         # match (a faction's attack in the subscribed city of the subscribed governorate) is
         # counted, summed and listed once, and late reports come newest first whichever
         # subscription found them.
-        clock.set(DIGEST_30_AUG)
-        await add_chat(services, 1)
         for target in (BAGHDAD, BAGHDAD_GOV, AAH):
             await services.subscriptions.subscribe(1, target)
         aah = [actor(actors, "asaib-ahl-al-haq")]
@@ -116,8 +114,6 @@ class TestCompose:
     async def test_nothing_in_the_areas_gives_an_empty_digest(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
-        clock.set(DIGEST_30_AUG)
-        await add_chat(services, 1)
         await services.subscriptions.subscribe(1, NINEVEH)
         await storage.incidents.add(make_incident("Basra", killed=3, created_at=clock.now()))
         digest = await services.digests.compose(1)
@@ -128,8 +124,6 @@ class TestCompose:
     async def test_a_chat_without_subscriptions_sees_everything_on_demand(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
-        clock.set(DIGEST_30_AUG)
-        await add_chat(services, 1)
         await _seed(storage, DIGEST_30_AUG)
         digest = await services.digests.compose(1)
         assert digest.scope == "all"
@@ -139,8 +133,6 @@ class TestCompose:
     async def test_old_incidents_updated_today_count(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
-        clock.set(DIGEST_30_AUG)
-        await add_chat(services, 1)
         old = await storage.incidents.add(
             make_incident("Basra", killed=1, created_at=clock.now() - dt.timedelta(days=3))
         )
@@ -151,8 +143,6 @@ class TestCompose:
     async def test_an_archive_import_is_listed_as_late_reports_not_as_the_day(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
-        clock.set(DIGEST_30_AUG)
-        await add_chat(services, 1)
         await services.subscriptions.subscribe(1, BASRA_GOV)
         imported = clock.now() - dt.timedelta(hours=2)
         for year in (2019, 2020, 2021):
@@ -168,8 +158,6 @@ class TestCompose:
     async def test_a_busy_city_lists_its_most_severe_and_counts_the_rest(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
-        clock.set(DIGEST_30_AUG)
-        await add_chat(services, 1)
         await services.subscriptions.subscribe(1, BASRA_GOV)
         recent = clock.now() - dt.timedelta(hours=1)
         tolls = (3, 0, 8, 1, 5, 2, 13)
@@ -189,8 +177,6 @@ class TestCompose:
     async def test_a_figure_given_only_by_unlisted_incidents_is_still_reported(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
-        clock.set(DIGEST_30_AUG)
-        await add_chat(services, 1)
         await services.subscriptions.subscribe(1, BASRA_GOV)
         recent = clock.now() - dt.timedelta(hours=1)
         # Six with a death toll (listed first) and one, not listed, that counted the injured.
@@ -212,8 +198,6 @@ class TestCompose:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         monkeypatch.setattr(digests, "MAX_LISTED", 12)  # two full cities and part of a third
-        clock.set(DIGEST_30_AUG)
-        await add_chat(services, 1)
         recent = clock.now() - dt.timedelta(hours=1)
         places = ("Green Zone", "Sadr City", "Basra", "Sinjar", "Kirkuk")
         per_place = MAX_LISTED_PER_CITY + 2
@@ -231,8 +215,6 @@ class TestCompose:
     async def test_the_digest_round_trips_as_json(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
-        clock.set(DIGEST_30_AUG)
-        await add_chat(services, 1)
         await _seed(storage, DIGEST_30_AUG)
         digest = await services.digests.compose(1)
         assert Digest.model_validate(digest.model_dump(mode="json")) == digest
@@ -279,33 +261,15 @@ class TestQueueDue:
         assert await outbox_counts(storage) == {"pending": 3}
 
     async def test_a_missed_digest_is_sent_once_after_a_restart(
-        self,
-        services: Services,
-        storage: Storage,
-        clock: MutableClock,
-        gazetteer: FakeGazetteer,
-        actors: FakeActorRegistry,
-        settings: Settings,
+        self, services: Services, storage: Storage, clock: MutableClock, build: BuildServices
     ) -> None:
         clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
         await self._chats(services)
         clock.set(DIGEST_30_AUG + dt.timedelta(hours=3))  # the bot was down at 07:00
-
-        def restart() -> Services:
-            return build_services(
-                storage,
-                ScriptedExtractor(),
-                gazetteer,
-                actors,
-                clock,
-                settings,
-                find_match=simple_find_match,
-                merge_incidents=simple_merge,
-            )
-
-        assert await restart().digests.queue_due() == 1
-        assert await restart().digests.queue_due() == 0
-        assert await restart().digests.queue_due() == 0
+        # Each build over the same storage is the bot after a restart.
+        assert await build().digests.queue_due() == 1
+        assert await build().digests.queue_due() == 0
+        assert await build().digests.queue_due() == 0
         chat = await storage.chats.get(1)
         assert chat is not None
         assert chat.last_digest_date == dt.date(2022, 8, 30)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from bot.config import Settings
 from bot.domain import (
     AlertPayload,
     DatePrecision,
@@ -18,22 +19,19 @@ from bot.domain import (
     UpdatePayload,
 )
 from bot.domain.views import Target
-from bot.extract.actors import ActorRegistry
-from bot.extract.gazetteer import Gazetteer
-from bot.extract.pipeline import build_rules_extractor
 from bot.ingest.text import content_hash
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from bot.services.errors import UserError
 from storage.base import Storage
-from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
+from tests.fakes import MutableClock, ScriptedExtractor
 from tests.unit.services.conftest import (
+    BuildServices,
     add_chat,
+    engine_services,
     make_incident,
     make_settings,
     outbox_counts,
-    simple_find_match,
-    simple_merge,
 )
 
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
@@ -305,19 +303,11 @@ class TestAtomicity:
 
 class TestReferenceTime:
     async def test_text_without_publication_time_is_read_relative_to_arrival(
-        self, storage: Storage, clock: MutableClock
+        self, storage: Storage, clock: MutableClock, settings: Settings
     ) -> None:
-        gazetteer, actors = Gazetteer.default(), ActorRegistry.default()
-        engine_services = build_services(
-            storage,
-            build_rules_extractor(gazetteer, actors),
-            gazetteer,
-            actors,
-            clock,
-            make_settings(),
-        )
+        services = engine_services(storage, clock, settings)
         clock.set(dt.datetime(2022, 9, 2, 9, 0, tzinfo=dt.UTC))  # a Friday
-        outcome = await engine_services.ingestion.ingest_text(
+        outcome = await services.ingestion.ingest_text(
             "Gunmen clashed with police at a checkpoint in Basra on Thursday, killing two "
             "people and wounding five, police said."
         )
@@ -332,42 +322,11 @@ DEADLINE = 30.0  # generous: a loaded machine must not make these flake
 class TestSlowExtraction:
     """Extraction runs before the ingest lock, under a time limit (issue 13.1)."""
 
-    @staticmethod
-    def _services(
-        storage: Storage,
-        extractor: ScriptedExtractor,
-        gazetteer: FakeGazetteer,
-        actors: FakeActorRegistry,
-        clock: MutableClock,
-        **settings: object,
-    ) -> Services:
-        return build_services(
-            storage,
-            extractor,
-            gazetteer,
-            actors,
-            clock,
-            make_settings(**settings),
-            find_match=simple_find_match,
-            merge_incidents=simple_merge,
-        )
-
     async def test_a_report_over_the_time_limit_is_stored_unextracted_and_admins_told(
-        self,
-        storage: Storage,
-        scripted: ScriptedExtractor,
-        gazetteer: FakeGazetteer,
-        actors: FakeActorRegistry,
-        clock: MutableClock,
+        self, storage: Storage, scripted: ScriptedExtractor, build: BuildServices
     ) -> None:
-        services = self._services(
-            storage,
-            scripted,
-            gazetteer,
-            actors,
-            clock,
-            SITREP_EXTRACT_TIME_LIMIT_SECONDS=0.05,
-            SITREP_ADMIN_IDS="42",
+        services = build(
+            make_settings(SITREP_EXTRACT_TIME_LIMIT_SECONDS=0.05, SITREP_ADMIN_IDS="42")
         )
         scripted.hold("SLOW-1")  # never released: the extractor would run forever
         outcome = await asyncio.wait_for(services.ingestion.ingest_text(SLOW), DEADLINE)
@@ -391,16 +350,9 @@ class TestSlowExtraction:
         assert scripted.calls == 1
 
     async def test_without_admins_the_report_is_still_stored(
-        self,
-        storage: Storage,
-        scripted: ScriptedExtractor,
-        gazetteer: FakeGazetteer,
-        actors: FakeActorRegistry,
-        clock: MutableClock,
+        self, storage: Storage, scripted: ScriptedExtractor, build: BuildServices
     ) -> None:
-        services = self._services(
-            storage, scripted, gazetteer, actors, clock, SITREP_EXTRACT_TIME_LIMIT_SECONDS=0.05
-        )
+        services = build(make_settings(SITREP_EXTRACT_TIME_LIMIT_SECONDS=0.05))
         scripted.hold("SLOW-1")
         outcome = await asyncio.wait_for(services.ingestion.ingest_text(SLOW), DEADLINE)
         assert outcome.unextracted is not None

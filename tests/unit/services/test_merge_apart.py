@@ -4,34 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import Settings
 from bot.domain import GeoPrecision, OutboxKind, SubEventType, SubscriptionKind
 from bot.domain.views import Target
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from storage.base import Storage
 from tests.fakes import (
-    FakeActorRegistry,
-    FakeGazetteer,
-    MutableClock,
     ScriptedExtractor,
 )
-from tests.unit.services.conftest import add_chat, make_incident, outbox_counts
+from tests.unit.services.conftest import BuildServices, add_chat, make_incident, outbox_counts
 
 BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 
 
 @pytest.fixture
-def services(
-    storage: Storage,
-    extractor: ScriptedExtractor,
-    gazetteer: FakeGazetteer,
-    actors: FakeActorRegistry,
-    clock: MutableClock,
-    settings: Settings,
-) -> Services:
+def services(build: BuildServices) -> Services:
     """The services with the real cross-report merge (bot.extract.merge)."""
-    return build_services(storage, extractor, gazetteer, actors, clock, settings)
+    return build(real_merge=True)
 
 
 async def test_checkpoint_shooting_then_outskirts_bomb_are_two_alerts_not_an_update(

@@ -22,13 +22,13 @@ from bot.domain import (
 from bot.domain.learning import LocalPlace
 from bot.domain.review import FeedbackKind, ReviewReason, ReviewStatus
 from bot.domain.views import Target
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from bot.services.corrections import PlaceAnswer, TollAnswer, parse_place, parse_toll
 from bot.services.review import REPORTS_PER_HOUR, Reviewer, ReviewRefused
 from storage.base import IncidentQuery, Storage
-from tests.fakes import FakeActorRegistry, FakeGazetteer, MutableClock, ScriptedExtractor
-from tests.unit.services.conftest import add_chat, make_incident, make_settings
+from tests.fakes import MutableClock, ScriptedExtractor
+from tests.unit.services.conftest import BuildServices, add_chat, make_incident, make_settings
 
 ADMIN = 900
 SUBSCRIBER = 1
@@ -72,19 +72,10 @@ def learner() -> RecordingLearner:
 
 
 @pytest.fixture
-def services(
-    storage: Storage,
-    extractor: ScriptedExtractor,
-    gazetteer: FakeGazetteer,
-    actors: FakeActorRegistry,
-    clock: MutableClock,
-    learner: RecordingLearner,
-) -> Services:
+def services(build: BuildServices, learner: RecordingLearner) -> Services:
     """Alerts need a confidence of 0.6; one admin reviews."""
     settings = make_settings(SITREP_ALERT_MIN_CONFIDENCE=0.6, SITREP_ADMIN_IDS=str(ADMIN))
-    return build_services(
-        storage, extractor, gazetteer, actors, clock, settings, place_learner=learner
-    )
+    return build(settings, real_merge=True, place_learner=learner)
 
 
 async def _held(services: Services, extractor: ScriptedExtractor, name: str = "R1") -> int:

@@ -28,21 +28,9 @@ from tests.unit.services.delivery_doubles import (
 
 
 @pytest.fixture
-def vtime() -> VirtualTime:
-    return VirtualTime()
-
-
-@pytest.fixture
 def memory() -> MemoryStorage:
-    store = MemoryStorage()
-    for chat_id in (1, 2):
-        store.chats.chats[chat_id] = Chat(id=chat_id)
-    return store
-
-
-@pytest.fixture
-def notifier(vtime: VirtualTime) -> ScriptedNotifier:
-    return ScriptedNotifier(vtime)
+    """Two private chats."""
+    return MemoryStorage(Chat(id=1), Chat(id=2))
 
 
 def review(chat_id: int, incident_id: int) -> OutboxMessage:
