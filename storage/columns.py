@@ -11,30 +11,42 @@ values of an INSERT or UPDATE from the same knowledge.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-from pydantic import BaseModel
 
 from bot.domain import (
     Chat,
     ChatType,
+    EventType,
     Feed,
+    GeoPrecision,
     IncidentRevision,
+    Location,
     OutboxKind,
     OutboxMessage,
     OutboxStatus,
     Report,
+    SourceRef,
     Subscription,
     SubscriptionKind,
 )
 from bot.domain.learning import ActorAliasRecord, LocalPlace
+from bot.domain.review import (
+    FeedbackKind,
+    FeedbackReport,
+    IncidentLink,
+    ReviewItem,
+    ReviewReason,
+    ReviewStatus,
+)
+from storage.base import IncidentBrief
 
 if TYPE_CHECKING:
     from storage.mapping import Row, RowMapper
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")  # a pydantic model or a dataclass, built from keyword arguments
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +113,7 @@ class _Column:
 
 _TS = _Column(_ts, lambda enc, value: enc.timestamp(value))
 _TS_OPT = _Column(_ts_opt, Encoders.timestamp_opt)
+_DATE = _Column(lambda conv, value: conv.date(value), lambda enc, value: enc.date(value))
 _DATE_OPT = _Column(_date_opt, Encoders.date_opt)
 _TIME_OPT = _Column(_time_opt, Encoders.time_opt)
 _JSON = _Column(lambda conv, value: conv.json(value), lambda enc, value: enc.json(value))
@@ -122,11 +135,16 @@ class Spec(Generic[M]):
     model: type[M]
     plain: tuple[str, ...]
     converted: Mapping[str, _Column]
+    # The fields whose column has another name (a model nested in a wider row).
+    renamed: Mapping[str, str] = field(default_factory=dict)
+
+    def _column(self, name: str) -> str:
+        return self.renamed.get(name, name)
 
     def kwargs(self, row: Row, conv: Converters) -> dict[str, Any]:
-        values = {name: row[name] for name in self.plain}
+        values = {name: row[self._column(name)] for name in self.plain}
         for name, column in self.converted.items():
-            values[name] = column.read(conv, row[name])
+            values[name] = column.read(conv, row[self._column(name)])
         return values
 
     def values(
@@ -149,7 +167,7 @@ class Spec(Generic[M]):
             if name == "created_at" and value is None and now is not None:
                 value = now
             column = self.converted.get(name)
-            values[name] = value if column is None else column.write(enc, value)
+            values[self._column(name)] = value if column is None else column.write(enc, value)
         return values
 
     def __get__(self, mapper: RowMapper, owner: type[RowMapper]) -> Callable[[Row], M]:
@@ -253,6 +271,68 @@ ALIAS_RECORD_SPEC = Spec(
     ActorAliasRecord,
     ("actor_id", "actor_name", "alias", "added_by", "note"),
     {"added_at": _TS_OPT},
+)
+
+
+def _sources_read(_conv: Converters, value: Any) -> list[SourceRef]:
+    # JSON text (SQLite, and PostgreSQL's jsonb holding the text) or already decoded.
+    sources = json.loads(value) if isinstance(value, str) else value
+    return [SourceRef.model_validate(source) for source in sources]
+
+
+def _sources_write(_enc: Encoders, sources: list[SourceRef]) -> str:
+    return json.dumps([source.model_dump(mode="json") for source in sources], ensure_ascii=False)
+
+
+REVIEW_ITEM_SPEC = Spec(
+    ReviewItem,
+    ("incident_id", "resolved_by", "resolution"),
+    {
+        "reason": _enum(ReviewReason),
+        "queued_at": _TS,
+        "status": _enum(ReviewStatus),
+        "resolved_at": _TS_OPT,
+    },
+)
+FEEDBACK_SPEC = Spec(
+    FeedbackReport,
+    ("id", "incident_id", "chat_id", "user_id", "resolution"),
+    {"kind": _enum(FeedbackKind), "created_at": _TS, "resolved_at": _TS_OPT},
+)
+INCIDENT_LINK_SPEC = Spec(
+    IncidentLink,
+    ("absorbed_id", "into_id", "linked_by"),
+    {"linked_at": _TS, "added_sources": _Column(_sources_read, _sources_write)},
+)
+# An incident's place and its brief are read from (part of) an incident row.
+LOCATION_SPEC = Spec(
+    Location,
+    (
+        "name",
+        "place_key",
+        "geonames_id",
+        "admin1",
+        "admin1_code",
+        "admin2",
+        "country",
+        "lat",
+        "lon",
+        "timezone",
+    ),
+    {"geo_precision": _enum(GeoPrecision)},
+    renamed={"name": "place_name", "timezone": "place_timezone"},
+)
+BRIEF_SPEC = Spec(
+    IncidentBrief,
+    ("id", "place_key", "place_name", "admin1", "admin1_code", "killed", "injured"),
+    {
+        "date": _DATE,
+        "date_end": _DATE_OPT,
+        "created_at": _TS,
+        "updated_at": _TS,
+        "event_type": _enum(EventType),
+    },
+    renamed={"killed": "killed_min", "injured": "injured_min"},
 )
 
 

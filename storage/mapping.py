@@ -22,22 +22,24 @@ from bot.domain import (
     CountStatus,
     DatePrecision,
     EventType,
-    GeoPrecision,
     Incident,
     IncidentRevision,
     IncidentStatus,
-    Location,
     SourceRef,
     SubEventType,
 )
-from storage.base import IncidentBrief
 from storage.columns import (
     ALIAS_RECORD_SPEC,
+    BRIEF_SPEC,
     CHAT_SPEC,
     FEED_SPEC,
+    FEEDBACK_SPEC,
+    INCIDENT_LINK_SPEC,
     LOCAL_PLACE_SPEC,
+    LOCATION_SPEC,
     OUTBOX_SPEC,
     REPORT_SPEC,
+    REVIEW_ITEM_SPEC,
     REVISION_SPEC,
     SUBSCRIPTION_SPEC,
     Converters,
@@ -231,7 +233,7 @@ class RowMapper:
         """Map rows whose special values ``converters`` decode."""
         self.conv = converters
 
-    # Each model below is read from columns of its own field names (see Spec).
+    # Each model below is read from its columns (see storage.columns.Spec).
     report = REPORT_SPEC
     revision = REVISION_SPEC  # one entry of an incident's revision history
     chat = CHAT_SPEC
@@ -239,7 +241,12 @@ class RowMapper:
     feed = FEED_SPEC
     outbox = OUTBOX_SPEC
     local_place = LOCAL_PLACE_SPEC  # a place admins taught
-    alias_record = ALIAS_RECORD_SPEC  # an admin-added alias with who and when (joined to actors)
+    alias_record = ALIAS_RECORD_SPEC  # an admin-added alias with who and when
+    review_item = REVIEW_ITEM_SPEC
+    feedback_report = FEEDBACK_SPEC
+    incident_link = INCIDENT_LINK_SPEC
+    location = LOCATION_SPEC  # an incident's place, from the incident row
+    brief = BRIEF_SPEC  # from a row of BRIEF_COLUMNS
 
     def count(self, row: Row, prefix: str) -> CasualtyCount:
         """The casualty count stored in the ``{prefix}_*`` columns."""
@@ -287,40 +294,6 @@ class RowMapper:
             by_actor[actor_id].append(alias)
         refs = [self.actor(values) for values in actors]
         return [(ref, by_actor[ref.id]) for ref in refs]
-
-    def location(self, row: Row) -> Location:
-        """An incident's place, from the incident row."""
-        return Location(
-            name=row["place_name"],
-            place_key=row["place_key"],
-            geonames_id=row["geonames_id"],
-            admin1=row["admin1"],
-            admin1_code=row["admin1_code"],
-            admin2=row["admin2"],
-            country=row["country"],
-            lat=row["lat"],
-            lon=row["lon"],
-            geo_precision=GeoPrecision(row["geo_precision"]),
-            timezone=row["place_timezone"],
-        )
-
-    def brief(self, row: Row) -> IncidentBrief:
-        """An :class:`IncidentBrief` from a row of :data:`BRIEF_COLUMNS`."""
-        conv = self.conv
-        return IncidentBrief(
-            id=row["id"],
-            date=conv.date(row["date"]),
-            date_end=_date_opt(conv, row["date_end"]),
-            created_at=conv.timestamp(row["created_at"]),
-            updated_at=conv.timestamp(row["updated_at"]),
-            place_key=row["place_key"],
-            place_name=row["place_name"],
-            admin1=row["admin1"],
-            admin1_code=row["admin1_code"],
-            event_type=EventType(row["event_type"]),
-            killed=row["killed_min"],
-            injured=row["injured_min"],
-        )
 
     def incident(self, row: Row, actors: list[ActorRef], sources: list[SourceRef]) -> Incident:
         """An incident row with its actors and sources (loaded by the caller)."""
