@@ -141,6 +141,10 @@ class Spec(Generic[M]):
     def _column(self, name: str) -> str:
         return self.renamed.get(name, name)
 
+    def columns(self) -> tuple[str, ...]:
+        """The names of the columns the model is read from."""
+        return tuple(self._column(name) for name in (*self.plain, *self.converted))
+
     def kwargs(self, row: Row, conv: Converters) -> dict[str, Any]:
         values = {name: row[self._column(name)] for name in self.plain}
         for name, column in self.converted.items():
