@@ -2,7 +2,7 @@
 
 A repository written against :class:`SqlRepository` builds its statements with the dialect's
 placeholder :data:`~storage.statements.Mark`, stores values through its
-:class:`~storage.mapping.Encoders`, reads rows with its :class:`~storage.mapping.RowMapper`
+:class:`~storage.columns.Encoders`, reads rows with its :class:`~storage.mapping.RowMapper`
 and runs statements through four small functions with one calling convention (parameters as
 a sequence). Each backend supplies one :class:`Dialect`; what only one backend can do stays in
 that backend's subclass.
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from storage.base import NotFoundError
-from storage.mapping import Encoders, RowMapper
+from storage.columns import Encoders
+from storage.mapping import RowMapper
 from storage.statements import Mark
 
 T = TypeVar("T")

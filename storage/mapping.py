@@ -1,18 +1,16 @@
 """Backend-neutral row mapping: a stored row (any mapping by column name) to a domain model.
 
-Both backends store the same columns; only a few value types differ (timestamps, dates and
-times are text in SQLite and native in PostgreSQL, JSON is text or already decoded, booleans
-are 0/1 or bool). Each backend supplies those few conversions as :class:`Converters` and gets
-one :class:`RowMapper`; the field-by-field knowledge of every model lives here once.
+Each backend supplies its few value conversions as :class:`~storage.columns.Converters` and
+gets one :class:`RowMapper`; the models with a column spec (:mod:`storage.columns`) are read
+from it, incidents (with their counts, places, actors and sources) are mapped here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -21,28 +19,33 @@ from bot.domain import (
     ActorType,
     CasualtyClaim,
     CasualtyCount,
-    Chat,
-    ChatType,
     CountStatus,
     DatePrecision,
     EventType,
-    Feed,
-    GeoPrecision,
     Incident,
     IncidentRevision,
     IncidentStatus,
-    Location,
-    OutboxKind,
-    OutboxMessage,
-    OutboxStatus,
-    Report,
     SourceRef,
     SubEventType,
-    Subscription,
-    SubscriptionKind,
 )
-from bot.domain.learning import ActorAliasRecord, LocalPlace
-from storage.base import IncidentBrief
+from storage.columns import (
+    ALIAS_RECORD_SPEC,
+    BRIEF_SPEC,
+    CHAT_SPEC,
+    FEED_SPEC,
+    FEEDBACK_SPEC,
+    INCIDENT_LINK_SPEC,
+    LOCAL_PLACE_SPEC,
+    LOCATION_SPEC,
+    OUTBOX_SPEC,
+    REPORT_SPEC,
+    REVIEW_ITEM_SPEC,
+    REVISION_SPEC,
+    SUBSCRIPTION_SPEC,
+    Converters,
+    _date_opt,
+)
+from storage.columns import Encoders as Encoders  # noqa: PLC0414 - re-exported
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,199 +54,6 @@ class Row(Protocol):
     """A stored row read by column name (``sqlite3.Row``, ``asyncpg.Record``, a dict)."""
 
     def __getitem__(self, key: str, /) -> Any: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Converters:
-    """How one backend turns its stored values into Python ones (None is handled here)."""
-
-    timestamp: Callable[[Any], dt.datetime]
-    date: Callable[[Any], dt.date]
-    time: Callable[[Any], dt.time]
-    json: Callable[[Any], Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Encoders:
-    """How one backend stores the Python values whose column type differs between backends."""
-
-    date: Callable[[dt.date], Any]
-    json: Callable[[Any], Any]
-    flag: Callable[[bool], Any]
-    timestamp: Callable[[dt.datetime], Any]
-    time: Callable[[dt.time], Any]
-
-    def timestamp_opt(self, value: dt.datetime | None) -> Any:
-        """A stored optional timestamp."""
-        return None if value is None else self.timestamp(value)
-
-    def date_opt(self, value: dt.date | None) -> Any:
-        """A stored optional date."""
-        return None if value is None else self.date(value)
-
-    def time_opt(self, value: dt.time | None) -> Any:
-        """A stored optional time of day."""
-        return None if value is None else self.time(value)
-
-
-# A field conversion: given the backend's converters and the stored value, the model's value.
-Convert = Callable[[Converters, Any], Any]
-
-
-def _ts(conv: Converters, value: Any) -> dt.datetime:
-    return conv.timestamp(value)
-
-
-def _ts_opt(conv: Converters, value: Any) -> dt.datetime | None:
-    return None if value is None else conv.timestamp(value)
-
-
-def _date_opt(conv: Converters, value: Any) -> dt.date | None:
-    return None if value is None else conv.date(value)
-
-
-def _time_opt(conv: Converters, value: Any) -> dt.time | None:
-    return None if value is None else conv.time(value)
-
-
-def _json(conv: Converters, value: Any) -> Any:
-    return conv.json(value)
-
-
-def _texts(conv: Converters, value: Any) -> list[str]:
-    return [str(item) for item in conv.json(value) or []]
-
-
-def _flag(_conv: Converters, value: Any) -> bool:
-    return bool(value)
-
-
-def _enum(kind: Callable[[Any], Any]) -> Convert:
-    def convert(_conv: Converters, value: Any) -> Any:
-        return kind(value)
-
-    return convert
-
-
-@dataclass(frozen=True, slots=True)
-class _Spec(Generic[M]):
-    """A model built from columns of the same names: some taken as stored, some converted.
-
-    As an attribute of :class:`RowMapper` it reads as a function from a row to the model.
-    """
-
-    model: type[M]
-    plain: tuple[str, ...]
-    converted: Mapping[str, Convert]
-
-    def kwargs(self, row: Row, conv: Converters) -> dict[str, Any]:
-        values = {name: row[name] for name in self.plain}
-        for name, convert in self.converted.items():
-            values[name] = convert(conv, row[name])
-        return values
-
-    def __get__(self, mapper: RowMapper, owner: type[RowMapper]) -> Callable[[Row], M]:
-        conv = mapper.conv
-        return lambda row: self.model(**self.kwargs(row, conv))
-
-
-_REPORT = _Spec(
-    Report,
-    (
-        "id",
-        "url",
-        "content_hash",
-        "title",
-        "outlet",
-        "language",
-        "text",
-        "origin",
-        "forwarded_from",
-    ),
-    {"published_at": _ts_opt, "fetched_at": _ts},
-)
-_REVISION = _Spec(
-    IncidentRevision,
-    ("incident_id", "revision", "report_id", "note", "changed_by", "changed_by_name", "reason"),
-    {"changed_at": _ts, "changes": _json},
-)
-_CHAT = _Spec(
-    Chat,
-    ("id", "title", "timezone", "language"),
-    {
-        "type": _enum(ChatType),
-        "digest_time": _time_opt,
-        "quiet_start": _time_opt,
-        "quiet_end": _time_opt,
-        "active": _flag,
-        "last_digest_date": _date_opt,
-        "created_at": _ts,
-        "digest_chart": _flag,
-    },
-)
-_SUBSCRIPTION = _Spec(
-    Subscription,
-    ("id", "chat_id", "key", "label", "min_killed"),
-    {"kind": _enum(SubscriptionKind), "created_at": _ts},
-)
-_FEED = _Spec(
-    Feed,
-    (
-        "id",
-        "url",
-        "title",
-        "interval_minutes",
-        "etag",
-        "last_modified",
-        "failures",
-        "last_error",
-        "added_by",
-    ),
-    {"last_polled_at": _ts_opt, "next_poll_at": _ts_opt, "active": _flag, "created_at": _ts},
-)
-_OUTBOX = _Spec(
-    OutboxMessage,
-    (
-        "id",
-        "chat_id",
-        "idempotency_key",
-        "attempts",
-        "sent_message_id",
-        "reply_to_key",
-        "incident_id",
-        "last_error",
-    ),
-    {
-        "kind": _enum(OutboxKind),
-        "payload": _json,
-        "status": _enum(OutboxStatus),
-        "next_attempt_at": _ts,
-        "created_at": _ts,
-        "sent_at": _ts_opt,
-    },
-)
-
-_LOCAL_PLACE = _Spec(
-    LocalPlace,
-    (
-        "id",
-        "name",
-        "lat",
-        "lon",
-        "country",
-        "admin1",
-        "admin1_code",
-        "added_by",
-        "incident_id",
-        "note",
-    ),
-    {"aliases": _texts, "added_at": _ts_opt},
-)
-_ALIAS_RECORD = _Spec(
-    ActorAliasRecord,
-    ("actor_id", "actor_name", "alias", "added_by", "note"),
-    {"added_at": _ts_opt},
-)
 
 
 def plain_range(low: object, high: object) -> bool:
@@ -260,17 +70,7 @@ INCIDENT_FIELDS = (
     "date_precision",
     "date_end",
     "time_of_day",
-    "place_key",
-    "geonames_id",
-    "place_name",
-    "admin1",
-    "admin1_code",
-    "admin2",
-    "country",
-    "lat",
-    "lon",
-    "geo_precision",
-    "place_timezone",
+    *LOCATION_SPEC.columns(),
     "event_type",
     "sub_event_type",
     *(
@@ -329,59 +129,6 @@ def incident_values(incident: Incident, enc: Encoders) -> dict[str, Any]:
         "confidence_reasons": enc.json(list(incident.confidence_reasons)),
         "status": incident.status.value,
         "revision": incident.revision,
-    }
-
-
-def report_values(report: Report, enc: Encoders) -> dict[str, Any]:
-    """Every column a new report is inserted with (its id comes from the database)."""
-    return {
-        "url": report.url,
-        "content_hash": report.content_hash,
-        "title": report.title,
-        "outlet": report.outlet,
-        "published_at": enc.timestamp_opt(report.published_at),
-        "fetched_at": enc.timestamp(report.fetched_at),
-        "language": report.language,
-        "text": report.text,
-        "origin": report.origin,
-        "forwarded_from": report.forwarded_from,
-    }
-
-
-def subscription_values(sub: Subscription, enc: Encoders, now: dt.datetime) -> dict[str, Any]:
-    """Every column a new subscription is inserted with (``created_at`` defaults to ``now``)."""
-    return {
-        "chat_id": sub.chat_id,
-        "kind": sub.kind.value,
-        "key": sub.key,
-        "label": sub.label,
-        "min_killed": sub.min_killed,
-        "created_at": enc.timestamp(sub.created_at or now),
-    }
-
-
-def feed_state_values(feed: Feed, enc: Encoders) -> dict[str, Any]:
-    """A feed's columns that ``save`` rewrites: its settings and polling state."""
-    return {
-        "title": feed.title,
-        "interval_minutes": feed.interval_minutes,
-        "etag": feed.etag,
-        "last_modified": feed.last_modified,
-        "last_polled_at": enc.timestamp_opt(feed.last_polled_at),
-        "next_poll_at": enc.timestamp_opt(feed.next_poll_at),
-        "failures": feed.failures,
-        "last_error": feed.last_error,
-        "active": enc.flag(feed.active),
-    }
-
-
-def feed_values(feed: Feed, enc: Encoders, now: dt.datetime) -> dict[str, Any]:
-    """Every column a new feed is inserted with (``created_at`` defaults to ``now``)."""
-    return {
-        "url": feed.url,
-        **feed_state_values(feed, enc),
-        "added_by": feed.added_by,
-        "created_at": enc.timestamp(feed.created_at or now),
     }
 
 
@@ -476,15 +223,20 @@ class RowMapper:
         """Map rows whose special values ``converters`` decode."""
         self.conv = converters
 
-    # Each model below is read from columns of its own field names (see _Spec).
-    report = _REPORT
-    revision = _REVISION  # one entry of an incident's revision history
-    chat = _CHAT
-    subscription = _SUBSCRIPTION
-    feed = _FEED
-    outbox = _OUTBOX
-    local_place = _LOCAL_PLACE  # a place admins taught
-    alias_record = _ALIAS_RECORD  # an admin-added alias with who and when (joined to actors)
+    # Each model below is read from its columns (see storage.columns.Spec).
+    report = REPORT_SPEC
+    revision = REVISION_SPEC  # one entry of an incident's revision history
+    chat = CHAT_SPEC
+    subscription = SUBSCRIPTION_SPEC
+    feed = FEED_SPEC
+    outbox = OUTBOX_SPEC
+    local_place = LOCAL_PLACE_SPEC  # a place admins taught
+    alias_record = ALIAS_RECORD_SPEC  # an admin-added alias with who and when
+    review_item = REVIEW_ITEM_SPEC
+    feedback_report = FEEDBACK_SPEC
+    incident_link = INCIDENT_LINK_SPEC
+    location = LOCATION_SPEC  # an incident's place, from the incident row
+    brief = BRIEF_SPEC  # from a row of BRIEF_COLUMNS
 
     def count(self, row: Row, prefix: str) -> CasualtyCount:
         """The casualty count stored in the ``{prefix}_*`` columns."""
@@ -532,40 +284,6 @@ class RowMapper:
             by_actor[actor_id].append(alias)
         refs = [self.actor(values) for values in actors]
         return [(ref, by_actor[ref.id]) for ref in refs]
-
-    def location(self, row: Row) -> Location:
-        """An incident's place, from the incident row."""
-        return Location(
-            name=row["place_name"],
-            place_key=row["place_key"],
-            geonames_id=row["geonames_id"],
-            admin1=row["admin1"],
-            admin1_code=row["admin1_code"],
-            admin2=row["admin2"],
-            country=row["country"],
-            lat=row["lat"],
-            lon=row["lon"],
-            geo_precision=GeoPrecision(row["geo_precision"]),
-            timezone=row["place_timezone"],
-        )
-
-    def brief(self, row: Row) -> IncidentBrief:
-        """An :class:`IncidentBrief` from a row of :data:`BRIEF_COLUMNS`."""
-        conv = self.conv
-        return IncidentBrief(
-            id=row["id"],
-            date=conv.date(row["date"]),
-            date_end=_date_opt(conv, row["date_end"]),
-            created_at=conv.timestamp(row["created_at"]),
-            updated_at=conv.timestamp(row["updated_at"]),
-            place_key=row["place_key"],
-            place_name=row["place_name"],
-            admin1=row["admin1"],
-            admin1_code=row["admin1_code"],
-            event_type=EventType(row["event_type"]),
-            killed=row["killed_min"],
-            injured=row["injured_min"],
-        )
 
     def incident(self, row: Row, actors: list[ActorRef], sources: list[SourceRef]) -> Incident:
         """An incident row with its actors and sources (loaded by the caller)."""

@@ -10,13 +10,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.domain import Incident
-from storage.mapping import (
-    ACTOR_ROW_COLUMNS,
-    SOURCE_ROW_COLUMNS,
-    Encoders,
-    actor_rows,
-    source_rows,
-)
+from storage.columns import Encoders
+from storage.mapping import ACTOR_ROW_COLUMNS, SOURCE_ROW_COLUMNS, actor_rows, source_rows
 
 # A placeholder for a statement parameter, given its 1-based position and its column.
 Mark = Callable[[int, str], str]

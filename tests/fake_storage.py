@@ -32,8 +32,8 @@ from storage.base import (
     Storage,
     SubscriptionRepository,
 )
+from storage.columns import CHAT_SETTINGS
 from storage.local_places import place_name_key
-from storage.shared.chats import SETTINGS_COLUMNS
 from tests.fakes_review import InMemoryReview, ReviewState
 
 # -- storage (services helper): an in-memory Storage with rollback ---------------------------
@@ -233,7 +233,7 @@ class _Chats(_Repo):
     async def save_settings(self, chat: Chat) -> None:
         existing = self._s.chats[chat.id]
         self._s.chats[chat.id] = existing.model_copy(
-            update={name: getattr(chat, name) for name in SETTINGS_COLUMNS}
+            update={name: getattr(chat, name) for name in CHAT_SETTINGS}
         )
 
     async def set_active(self, chat_id: int, active: bool) -> None:

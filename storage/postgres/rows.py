@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import Incident
+from storage.columns import Converters, Encoders
 from storage.dialect import Dialect, Params
-from storage.mapping import INCIDENT_FIELDS, Converters, Encoders, RowMapper, incident_values
+from storage.mapping import INCIDENT_FIELDS, RowMapper, incident_values
 from storage.postgres.search import fold_text
 from storage.postgres.values import Connection, Row, _dt, _execute, _fetchall, _fetchone, _ts
 from storage.statements import dollar

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from bot.domain import Chat
 from storage.base import NotFoundError
+from storage.columns import CHAT_SETTINGS, chat_settings_values, chat_values
 from storage.dialect import Conn, SqlRepository
 from storage.statements import assignments_sql, insert_sql
 
-# What save_settings() writes, in order; upsert() writes these and the chat's identity.
-SETTINGS_COLUMNS = (
-    "timezone",
-    "digest_time",
-    "quiet_start",
-    "quiet_end",
-    "language",
-    "last_digest_date",
-    "digest_chart",
-)
-CHAT_COLUMNS = ("id", "type", "title", *SETTINGS_COLUMNS, "active", "created_at")
+# The columns of a chat row: its identity and its settings.
+CHAT_COLUMNS = ("id", "type", "title", *CHAT_SETTINGS, "active", "created_at")
 # A chat moved to a new id (a group that became a supergroup): the old row's settings win
 # over a row the new id already has, which keeps its type and title.
 _MOVE_CHAT_SQL = (
     f"INSERT INTO chats ({', '.join(CHAT_COLUMNS)}) SELECT {{new}}, "
     "CASE type WHEN 'group' THEN 'supergroup' ELSE type END, title, "
-    f"{', '.join(SETTINGS_COLUMNS)}, active, created_at FROM chats WHERE id = {{old}} "
+    f"{', '.join(CHAT_SETTINGS)}, active, created_at FROM chats WHERE id = {{old}} "
     "ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone, "
     "digest_chart = excluded.digest_chart, "
     "digest_time = excluded.digest_time, quiet_start = excluded.quiet_start, "
@@ -42,31 +34,17 @@ class SqlChatRepository(SqlRepository):
     # Move the old chat's subscriptions ($1 new id, $2 old id) but those the new one has.
     move_subscriptions_sql: ClassVar[str]
 
-    def _settings(self, chat: Chat) -> list[Any]:
-        enc = self.dialect.enc
-        return [
-            chat.timezone,
-            enc.time_opt(chat.digest_time),
-            enc.time_opt(chat.quiet_start),
-            enc.time_opt(chat.quiet_end),
-            chat.language,
-            enc.date_opt(chat.last_digest_date),
-            enc.flag(chat.digest_chart),
-        ]
-
     async def upsert(self, chat: Chat) -> Chat:
         """Insert a chat or update its type/title (settings are kept); return the stored row."""
         d = self.dialect
+        values = chat_values(chat, d.enc, self._now())
         sql = (
-            f"{insert_sql('chats', CHAT_COLUMNS, d.mark)} ON CONFLICT (id) DO UPDATE SET "
+            f"{insert_sql('chats', values, d.mark)} ON CONFLICT (id) DO UPDATE SET "
             "type = excluded.type, title = COALESCE(excluded.title, chats.title)"
         )
-        created_at = d.enc.timestamp(chat.created_at or self._now())
-        values = [chat.id, chat.type.value, chat.title, *self._settings(chat)]
-        values += [d.enc.flag(chat.active), created_at]
 
         async def op(conn: Conn) -> Chat:
-            await d.execute(conn, sql, values)
+            await d.execute(conn, sql, list(values.values()))
             stored = await self._get(conn, chat.id)
             assert stored is not None
             return stored
@@ -85,9 +63,10 @@ class SqlChatRepository(SqlRepository):
     async def save_settings(self, chat: Chat) -> None:
         """Write a chat's timezone, digest time, quiet hours, language and last digest date."""
         mark = self.dialect.mark
-        where = mark(len(SETTINGS_COLUMNS) + 1, "id")
-        sql = f"UPDATE chats SET {assignments_sql(SETTINGS_COLUMNS, mark)} WHERE id = {where}"
-        if await self._changed(sql, *self._settings(chat), chat.id) == 0:
+        settings = chat_settings_values(chat, self.dialect.enc)
+        where = mark(len(settings) + 1, "id")
+        sql = f"UPDATE chats SET {assignments_sql(settings, mark)} WHERE id = {where}"
+        if await self._changed(sql, *settings.values(), chat.id) == 0:
             msg = f"chat {chat.id} is not stored; store it with chats.upsert() first"
             raise NotFoundError(msg)
 

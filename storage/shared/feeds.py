@@ -7,8 +7,8 @@ import datetime as dt
 
 from bot.domain import Feed
 from storage.base import NotFoundError
+from storage.columns import feed_state_values, feed_values
 from storage.dialect import Conn, SqlRepository
-from storage.mapping import feed_state_values, feed_values
 from storage.statements import assignments_sql, insert_sql
 
 

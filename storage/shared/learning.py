@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from bot.domain import ActorRef, IncidentRevision
 from bot.domain.learning import ActorAliasRecord, LocalPlace
 from storage.base import DuplicatePlaceError
+from storage.columns import local_place_values
 from storage.dialect import Conn, SqlRepository
 from storage.local_places import place_name_key
 from storage.shared.actors import ACTOR_COLUMNS
@@ -31,27 +31,13 @@ class SqlLearningRepository(SqlRepository):
     # where writers do not already take turns (PostgreSQL); None where they do (SQLite).
     lock_actor_sql: ClassVar[str | None] = None
 
-    def _place_values(self, place: LocalPlace, added_at: dt.datetime) -> dict[str, Any]:
-        enc = self.dialect.enc
-        return {
-            "name": place.name,
-            "name_key": place_name_key(place.name),
-            "aliases": enc.json(list(place.aliases)),
-            "lat": place.lat,
-            "lon": place.lon,
-            "country": place.country,
-            "admin1": place.admin1,
-            "admin1_code": place.admin1_code,
-            "added_by": place.added_by,
-            "added_at": enc.timestamp(added_at),
-            "incident_id": place.incident_id,
-            "note": place.note,
-        }
-
     async def add_place(self, place: LocalPlace) -> LocalPlace:
         """Store a new local place; DuplicatePlaceError if its name is taken in its country."""
-        added_at = place.added_at or self._now()
-        values = self._place_values(place, added_at)
+        stamped = place.model_copy(update={"added_at": place.added_at or self._now()})
+        values = {
+            **local_place_values(stamped, self.dialect.enc),
+            "name_key": place_name_key(place.name),
+        }
         sql = (
             f"{insert_sql('local_places', values, self.dialect.mark)} "
             "ON CONFLICT (country, name_key) DO NOTHING"
@@ -62,7 +48,7 @@ class SqlLearningRepository(SqlRepository):
             raise DuplicatePlaceError(
                 f"{place.name!r} is already a local place in {place.country}"
             )
-        return place.model_copy(update={"id": place_id, "added_at": added_at})
+        return stamped.model_copy(update={"id": place_id})
 
     async def places(self) -> list[LocalPlace]:
         """Every local place, oldest first."""

@@ -11,25 +11,11 @@ from typing import Any, ClassVar
 
 from bot.domain import OutboxMessage, OutboxStatus
 from storage.base import NotFoundError
+from storage.columns import outbox_values
 from storage.dialect import Conn, SqlRepository
 from storage.statements import insert_sql
 
 _OUTBOX_STATUSES = tuple(status.value for status in OutboxStatus)
-_COLUMNS = (
-    "chat_id",
-    "kind",
-    "idempotency_key",
-    "payload",
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "sent_message_id",
-    "reply_to_key",
-    "incident_id",
-    "last_error",
-    "created_at",
-    "sent_at",
-)
 
 
 class SqlOutboxRepository(SqlRepository):
@@ -38,35 +24,15 @@ class SqlOutboxRepository(SqlRepository):
     # What an outcome clears of the claim (PostgreSQL also drops the claim's owner).
     release_sql: ClassVar[str] = "claimed_at = NULL"
 
-    def _values(self, message: OutboxMessage) -> list[Any]:
-        enc = self.dialect.enc
-        return [
-            message.chat_id,
-            message.kind.value,
-            message.idempotency_key,
-            enc.json(message.payload),
-            message.status.value,
-            message.attempts,
-            enc.timestamp(message.next_attempt_at),
-            message.sent_message_id,
-            message.reply_to_key,
-            message.incident_id,
-            message.last_error,
-            enc.timestamp(message.created_at or self._now()),
-            enc.timestamp_opt(message.sent_at),
-        ]
-
     async def enqueue(self, message: OutboxMessage) -> tuple[OutboxMessage, bool]:
         """Queue a message (idempotent on its key); return the row and whether it is new."""
         d = self.dialect
-        insert = (
-            f"{insert_sql('outbox', _COLUMNS, d.mark)} ON CONFLICT (idempotency_key) DO NOTHING"
-        )
-        values = self._values(message)
+        values = outbox_values(message, d.enc, self._now())
+        insert = f"{insert_sql('outbox', values, d.mark)} ON CONFLICT (idempotency_key) DO NOTHING"
 
         async def op(conn: Conn) -> tuple[OutboxMessage, bool]:
             await self._require_chat(conn, message.chat_id)
-            changed = await d.execute(conn, insert, values)
+            changed = await d.execute(conn, insert, list(values.values()))
             row = await self._get(conn, "idempotency_key", message.idempotency_key)
             assert row is not None
             return row, changed == 1

@@ -10,8 +10,8 @@ from typing import Any
 
 from bot.domain import Report
 from storage.base import StorageError
+from storage.columns import report_values
 from storage.dialect import Conn, SqlRepository
-from storage.mapping import report_values
 from storage.statements import insert_sql
 
 

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.domain import OutboxMessage
+from bot.domain import OutboxKind, OutboxMessage
 from bot.domain.review import FeedbackReport, IncidentLink, ReviewItem, ReviewReason
+from storage.columns import FEEDBACK_SPEC, INCIDENT_LINK_SPEC
 from storage.dialect import ParamList, SqlRepository
 from storage.review_base import Closing, ReviewRepository
-from storage.review_rows import (
-    TOLD_KINDS,
-    feedback_report,
-    incident_link,
-    review_item,
-    sources_json,
-)
 from storage.statements import assignments_sql, insert_sql
 
 _ENQUEUE_SQL = (
@@ -23,21 +17,18 @@ _ENQUEUE_SQL = (
     " resolved_by = NULL, resolution = ''"
     " WHERE review_queue.status <> 'open'"
 )
-_LINK_COLUMNS = ("absorbed_id", "into_id", "linked_at", "linked_by", "added_sources")
 _LINK_UPSERT_SQL = (
     " ON CONFLICT (absorbed_id) DO UPDATE SET"
     " into_id = excluded.into_id, linked_at = excluded.linked_at,"
     " linked_by = excluded.linked_by, added_sources = excluded.added_sources"
 )
 _FEEDBACK_COLUMNS = ("incident_id", "chat_id", "user_id", "kind", "created_at")
-_TOLD = ", ".join(f"'{kind}'" for kind in TOLD_KINDS)
+# The outbox kinds a correction replies to: what told a chat about the incident.
+_TOLD = ", ".join(f"'{kind.value}'" for kind in (OutboxKind.ALERT, OutboxKind.UPDATE))
 
 
 class SqlReviewRepository(SqlRepository, ReviewRepository):
     """What reviewers work through, and what they decided."""
-
-    def _time(self, value: object) -> dt.datetime:
-        return self.dialect.mapper.conv.timestamp(value)
 
     async def enqueue(self, incident_id: int, reason: ReviewReason, at: dt.datetime) -> bool:
         """Put an incident in the queue (reopen it if it was decided); True if newly open."""
@@ -52,7 +43,7 @@ class SqlReviewRepository(SqlRepository, ReviewRepository):
         row = await self._row(
             f"SELECT * FROM review_queue WHERE incident_id = {mark}", incident_id
         )
-        return None if row is None else review_item(row, self._time)
+        return None if row is None else self.dialect.mapper.review_item(row)
 
     async def pending(
         self, limit: int = 20, offset: int = 0, queued_before: dt.datetime | None = None
@@ -64,7 +55,9 @@ class SqlReviewRepository(SqlRepository, ReviewRepository):
             sql += f" AND queued_at < {params.add(self.dialect.enc.timestamp(queued_before))}"
         limit_mark, offset_mark = params.add(max(limit, 0)), params.add(max(offset, 0))
         sql += f" ORDER BY queued_at, incident_id LIMIT {limit_mark} OFFSET {offset_mark}"
-        return [review_item(row, self._time) for row in await self._rows(sql, *params.values)]
+        return [
+            self.dialect.mapper.review_item(row) for row in await self._rows(sql, *params.values)
+        ]
 
     async def count_pending(self) -> int:
         """How many items are open."""
@@ -84,15 +77,10 @@ class SqlReviewRepository(SqlRepository, ReviewRepository):
     async def add_feedback(self, report: FeedbackReport) -> FeedbackReport:
         """Store a subscriber's report; return it with its id."""
         d = self.dialect
-        sql = insert_sql("feedback_reports", _FEEDBACK_COLUMNS, d.mark)
-        values = (
-            report.incident_id,
-            report.chat_id,
-            report.user_id,
-            report.kind.value,
-            d.enc.timestamp(report.created_at),
-        )
-        new_id = await self._write_one(lambda conn: d.insert_id(conn, sql, values))
+        values = FEEDBACK_SPEC.values(report, d.enc, only=_FEEDBACK_COLUMNS)
+        sql = insert_sql("feedback_reports", values, d.mark)
+        params = list(values.values())
+        new_id = await self._write_one(lambda conn: d.insert_id(conn, sql, params))
         return report.model_copy(update={"id": new_id})
 
     async def feedback_for(self, incident_id: int, open_only: bool = True) -> list[FeedbackReport]:
@@ -101,7 +89,7 @@ class SqlReviewRepository(SqlRepository, ReviewRepository):
         if open_only:
             sql += " AND resolved_at IS NULL"
         rows = await self._rows(f"{sql} ORDER BY id", incident_id)
-        return [feedback_report(row, self._time) for row in rows]
+        return [self.dialect.mapper.feedback_report(row) for row in rows]
 
     async def feedback_count_since(self, user_id: int, since: dt.datetime) -> int:
         """How many reports a user sent since ``since`` (the rate limit)."""
@@ -127,14 +115,15 @@ class SqlReviewRepository(SqlRepository, ReviewRepository):
             lambda conn: execute_rows(conn, sql, (at_value, resolution, incident_id))
         )
         # RETURNING gives no order guarantee.
-        return sorted((feedback_report(row, self._time) for row in rows), key=lambda r: r.id or 0)
+        return sorted(
+            (self.dialect.mapper.feedback_report(row) for row in rows), key=lambda r: r.id or 0
+        )
 
     async def link(self, link: IncidentLink) -> None:
         """Record that one incident was merged into another (replaces an earlier link)."""
-        sql = insert_sql("incident_links", _LINK_COLUMNS, self.dialect.mark) + _LINK_UPSERT_SQL
-        linked_at = self.dialect.enc.timestamp(link.linked_at)
-        values = (link.absorbed_id, link.into_id, linked_at, link.linked_by, sources_json(link))
-        await self._changed(sql, *values)
+        values = INCIDENT_LINK_SPEC.values(link, self.dialect.enc, skip=())
+        sql = insert_sql("incident_links", values, self.dialect.mark) + _LINK_UPSERT_SQL
+        await self._changed(sql, *values.values())
 
     async def unlink(self, absorbed_id: int) -> IncidentLink | None:
         """Remove the merge of ``absorbed_id``; return the link it had, if any."""
@@ -142,7 +131,7 @@ class SqlReviewRepository(SqlRepository, ReviewRepository):
         sql = f"DELETE FROM incident_links WHERE absorbed_id = {mark} RETURNING *"
         execute_rows = self.dialect.fetchall
         rows = await self._write_one(lambda conn: execute_rows(conn, sql, (absorbed_id,)))
-        return incident_link(rows[0], self._time) if rows else None
+        return self.dialect.mapper.incident_link(rows[0]) if rows else None
 
     async def link_of(self, absorbed_id: int) -> IncidentLink | None:
         """Where ``absorbed_id`` was merged into, if it was."""
@@ -150,7 +139,7 @@ class SqlReviewRepository(SqlRepository, ReviewRepository):
         row = await self._row(
             f"SELECT * FROM incident_links WHERE absorbed_id = {mark}", absorbed_id
         )
-        return None if row is None else incident_link(row, self._time)
+        return None if row is None else self.dialect.mapper.incident_link(row)
 
     async def links_into(self, into_id: int) -> list[IncidentLink]:
         """The incidents merged into ``into_id``, oldest link first."""
@@ -158,7 +147,7 @@ class SqlReviewRepository(SqlRepository, ReviewRepository):
         sql = (
             f"SELECT * FROM incident_links WHERE into_id = {mark} ORDER BY linked_at, absorbed_id"
         )
-        return [incident_link(row, self._time) for row in await self._rows(sql, into_id)]
+        return [self.dialect.mapper.incident_link(row) for row in await self._rows(sql, into_id)]
 
     async def sent_for_incident(self, incident_id: int) -> list[OutboxMessage]:
         """Alerts and updates about an incident that reached a chat (to reply corrections to)."""

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 from bot.domain import Subscription, SubscriptionKind
 from storage.base import SubscriptionRepository
+from storage.columns import subscription_values
 from storage.dialect import Conn, ParamList, SqlRepository
-from storage.mapping import subscription_values
 from storage.statements import insert_sql
 
 _UNIQUE = "(chat_id, kind, key)"  # one subscription per chat, kind and key

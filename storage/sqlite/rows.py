@@ -13,8 +13,9 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Incident
+from storage.columns import Converters, Encoders
 from storage.dialect import Dialect, Params
-from storage.mapping import Converters, Encoders, RowMapper, incident_values
+from storage.mapping import RowMapper, incident_values
 from storage.sqlite.values import Row, _dt, _execute, _fetchall, _fetchone, _json, _ts
 from storage.statements import qnumber
 
