@@ -106,14 +106,7 @@ class _Instance:
                 task.cancel()
                 with contextlib.suppress(BaseException):
                     await task
-        storage = self.storage
-        if storage._heartbeat is not None:
-            storage._heartbeat.cancel()
-        if storage._leader_conn is not None:
-            storage._leader_conn.terminate()
-            storage._leader_conn = None
-        storage._closed = True
-        storage._pool.terminate()
+        self.storage.abandon()
         with contextlib.suppress(Exception):
             await self.bot.shutdown()
 

@@ -225,6 +225,19 @@ class PostgresStorage(PostgresMaintenance, SqlStorageBase):
         if not self._pool._closed:  # pool.close() timed out: connections are cut
             self._pool.terminate()
 
+    def abandon(self) -> None:
+        """End the way SIGKILL would: no clean-up, connections cut, claims left to their lease.
+
+        For fault drills (tests, the fleet bench): what another instance must cope with.
+        """
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        if self._leader_conn is not None:
+            self._leader_conn.terminate()
+            self._leader_conn = None
+        self._closed = True
+        self._pool.terminate()
+
     def acquire_instance_lock(self) -> None:
         """Nothing to lock: any number of processes may share a PostgreSQL database."""
 

@@ -13,7 +13,7 @@ import pytest
 from storage.base import StorageError
 from storage.postgres import PostgresStorage
 from storage.schema import load_migrations
-from tests.postgres import create_database, drop_database, scratch_name, truncate_all
+from tests.postgres import scratch_database, truncate_all
 
 from .conftest import T0, make_chat, make_incident, make_message, make_report
 
@@ -26,12 +26,8 @@ D = dt.date(2026, 3, 1)
 @pytest.fixture
 async def empty_url(postgres_url: str) -> AsyncIterator[str]:
     """A brand-new database with no schema at all."""
-    name = scratch_name("sitrep_empty")
-    await create_database(postgres_url, name)
-    try:
-        yield postgres_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        await drop_database(postgres_url, name)
+    async with scratch_database(postgres_url, "sitrep_empty") as url:
+        yield url
 
 
 @pytest.fixture
@@ -39,17 +35,6 @@ async def shared_url(postgres_url: str) -> str:
     """The session database, emptied: for tests that open several storages on it."""
     await truncate_all(postgres_url)
     return postgres_url
-
-
-async def _crash(storage: PostgresStorage) -> None:
-    """End a storage the way SIGKILL would: no clean-up, connections cut."""
-    if storage._heartbeat is not None:
-        storage._heartbeat.cancel()
-    if storage._leader_conn is not None:
-        storage._leader_conn.terminate()
-        storage._leader_conn = None
-    storage._closed = True
-    storage._pool.terminate()
 
 
 class TestMigrations:
@@ -143,7 +128,7 @@ class TestSharedOutbox:
                 await survivor.outbox.enqueue(make_message(100, key=f"m{n}"))
             taken = await crashed.outbox.claim_due(T0)
             assert len(taken) == 3
-            await _crash(crashed)
+            crashed.abandon()
             loop = asyncio.get_running_loop()
             deadline = loop.time() + DEADLINE
             regained: list[int] = []
@@ -198,7 +183,7 @@ class TestLeadership:
         async with await PostgresStorage.open(shared_url) as other:
             assert await crashed.try_lead() is True
             assert await other.try_lead() is False
-            await _crash(crashed)
+            crashed.abandon()
             loop = asyncio.get_running_loop()
             deadline = loop.time() + DEADLINE
             while not await other.try_lead():
