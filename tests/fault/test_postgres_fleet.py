@@ -92,7 +92,8 @@ async def _leader_pid(url: str) -> int | None:
     conn = await asyncpg.connect(url)
     try:
         name = await conn.fetchval(
-            "SELECT application_name FROM pg_stat_activity WHERE application_name LIKE $1",
+            "SELECT application_name FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name LIKE $1",
             f"{LEADER_APPLICATION} %",
         )
     finally:
