@@ -48,6 +48,22 @@ class MutableClock(FixedClock):
         return self._now
 
 
+class VirtualTime:
+    """Monotonic time that moves only when someone sleeps: by what was asked, plus
+    ``overshoot`` (a timer that always fires late); ``now`` is the current reading."""
+
+    def __init__(self, overshoot: float = 0.0) -> None:
+        self.now = 0.0
+        self.overshoot = overshoot
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0) + self.overshoot
+        await asyncio.sleep(0)
+
+
 # -- gazetteer and actor registry (services helper) -------------------------------------------
 
 

@@ -34,9 +34,10 @@ from tests.fakes import (
     FakeGazetteer,
     MutableClock,
     ScriptedExtractor,
+    VirtualTime,
     same_event,
 )
-from tests.unit.services.delivery_doubles import ScriptedNotifier, VirtualTime
+from tests.unit.services.delivery_doubles import ScriptedNotifier
 
 # 2022-08-30 09:00 in Baghdad (UTC+3), the morning after the Green Zone clashes began.
 START = dt.datetime(2022, 8, 30, 6, 0, tzinfo=dt.UTC)
