@@ -18,6 +18,14 @@ async def ask(api: FakeBotAPI, text: str, chat_id: int, **kwargs: Any) -> SentMe
     return await api.wait_reply(chat_id, before)
 
 
+async def ask_in_group(api: FakeBotAPI, command: str, group: int, user_id: int) -> SentMessage:
+    """``user_id`` sends ``command`` in a supergroup, addressed to the bot as group members
+    do (``/language@sitrep_test_bot ar``); the bot's reply."""
+    name, _, rest = command.partition(" ")
+    text = f"{name}@sitrep_test_bot {rest}".rstrip()
+    return await ask(api, text, group, user_id=user_id, chat_type="supergroup")
+
+
 async def press(
     api: FakeBotAPI,
     message: SentMessage,

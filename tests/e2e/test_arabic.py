@@ -11,7 +11,7 @@ import html
 import re
 
 from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot
-from tests.e2e.talk import ask, press
+from tests.e2e.talk import ask, ask_in_group, press
 from tests.fakebotapi import FakeBotAPI, SentMessage
 
 AR_USER = 611
@@ -217,23 +217,17 @@ class TestChoosingTheLanguage:
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
         group = -100999
-        refused = await ask(
-            api, "/language@sitrep_test_bot ar", group, user_id=55, chat_type="supergroup"
-        )
+        refused = await ask_in_group(api, "/language ar", group, 55)
         assert "administrators" in refused.text
         stored = await bot.context.storage.chats.get(group)
         assert stored is not None
         assert stored.language == "en"
         api.admins[group] = {56}
-        done = await ask(
-            api, "/language@sitrep_test_bot ar", group, user_id=56, chat_type="supergroup"
-        )
+        done = await ask_in_group(api, "/language ar", group, 56)
         assert "سأجيب باللغة العربية" in done.text
-        reply = await ask(api, "/help@sitrep_test_bot", group, user_id=55, chat_type="supergroup")
+        reply = await ask_in_group(api, "/help", group, 55)
         assert "أوامر Sitrep" in reply.text
-        again = await ask(
-            api, "/language@sitrep_test_bot en", group, user_id=55, chat_type="supergroup"
-        )
+        again = await ask_in_group(api, "/language en", group, 55)
         assert "المشرفون" in again.text or "مشرفو" in again.text
         stored = await bot.context.storage.chats.get(group)
         assert stored is not None
