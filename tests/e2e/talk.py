@@ -43,6 +43,15 @@ async def press(
     return api.calls_of("answerCallbackQuery")[answered].params
 
 
+async def reply_to_pressing(
+    api: FakeBotAPI, message: SentMessage, data: str, **kwargs: Any
+) -> SentMessage:
+    """Press a button under ``message``; the bot's next message in that chat."""
+    before = len(api.sent_to(message.chat_id))
+    await press(api, message, data, **kwargs)
+    return await api.wait_reply(message.chat_id, before)
+
+
 async def subscribe(api: FakeBotAPI, chat_id: int, place: str, **kwargs: Any) -> SentMessage:
     """Subscribe ``chat_id`` to ``place`` through /subscribe and, where several places have
     that name, the first one's button (waiting for the chooser to be edited); the reply."""

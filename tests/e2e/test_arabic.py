@@ -11,7 +11,7 @@ import html
 import re
 
 from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot
-from tests.e2e.talk import ask, ask_in_group, press
+from tests.e2e.talk import ask, ask_in_group, press, reply_to_pressing
 from tests.fakebotapi import FakeBotAPI, SentMessage
 
 AR_USER = 611
@@ -155,9 +155,7 @@ class TestArabicConversation:
         assert not _ARABIC.search(start.text)
         # One tap to Arabic, the button named in Arabic.
         assert ("🌐 العربية", "lang:ar") in start.buttons
-        sent = len(api.sent_to(EN_USER))
-        await press(api, start, "lang:ar")
-        switched = await api.wait_reply(EN_USER, sent)
+        switched = await reply_to_pressing(api, start, "lang:ar")
         assert "سأجيب باللغة العربية" in switched.text
 
     async def test_the_menu_and_profile_are_registered_in_arabic(
@@ -196,9 +194,7 @@ class TestChoosingTheLanguage:
     async def test_switching_back_and_forth(self, api: FakeBotAPI, bot: RunningBot) -> None:
         chooser = await ask(api, "/language", AR_USER, language_code="ar")
         assert ("English", "lang:en") in chooser.buttons
-        sent = len(api.sent_to(AR_USER))
-        await press(api, chooser, "lang:en", language_code="ar")
-        confirmed = await api.wait_reply(AR_USER, sent)
+        confirmed = await reply_to_pressing(api, chooser, "lang:en", language_code="ar")
         assert "I'll answer in English" in confirmed.text
         help_text = await ask(api, "/help", AR_USER, language_code="ar")
         assert "Sitrep commands" in help_text.text
@@ -257,7 +253,5 @@ class TestArabicAdmin:
         assert "administrators" in hello.text
         assert ("🌐 العربية", "lang:ar") in hello.buttons
         api.admins[group] = {56}
-        sent = len(api.sent_to(group))
-        await press(api, hello, "lang:ar", user_id=56)
-        switched = await api.wait_reply(group, sent)
+        switched = await reply_to_pressing(api, hello, "lang:ar", user_id=56)
         assert "سأجيب باللغة العربية" in switched.text
