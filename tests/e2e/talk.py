@@ -63,6 +63,12 @@ async def subscribe(api: FakeBotAPI, chat_id: int, place: str, **kwargs: Any) ->
     return choice
 
 
+async def wait_text(api: FakeBotAPI, chat_id: int, text: str) -> SentMessage:
+    """Wait for the first message to ``chat_id`` containing ``text``; that message."""
+    await api.wait_for(lambda: any(text in m.text for m in api.sent_to(chat_id)), what=text)
+    return next(m for m in api.sent_to(chat_id) if text in m.text)
+
+
 async def question(api: FakeBotAPI, before: int) -> SentMessage:
     """The reviewer's question (✏️) sent after the first ``before`` admin messages."""
     await api.wait_for(

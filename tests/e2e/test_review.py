@@ -28,7 +28,7 @@ from tests.e2e.conftest import (
     e2e_settings,
     running_bot,
 )
-from tests.e2e.talk import ask, press, question, reply_to, subscribe
+from tests.e2e.talk import ask, press, question, reply_to, subscribe, wait_text
 from tests.fakebotapi import FakeBotAPI, SentMessage
 
 USER = 501
@@ -99,12 +99,6 @@ async def settled(bot: RunningBot) -> None:
 async def wait_alerts(api: FakeBotAPI, chat_id: int, count: int) -> None:
     """Wait until ``chat_id`` has ``count`` alerts."""
     await api.wait_for(lambda: len(alerts_to(api, chat_id)) == count, what="alerts")
-
-
-async def wait_text(api: FakeBotAPI, chat_id: int, text: str) -> SentMessage:
-    """Wait for the first message to ``chat_id`` containing ``text``."""
-    await api.wait_for(lambda: any(text in m.text for m in api.sent_to(chat_id)), what=text)
-    return next(m for m in api.sent_to(chat_id) if text in m.text)
 
 
 async def ingest(api: FakeBotAPI, text: str) -> None:
