@@ -18,7 +18,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import Settings
-from bot.domain import IncidentStatus
+from bot.domain import Incident, IncidentStatus
 from bot.domain.review import ReviewStatus
 from tests.e2e.conftest import (
     ADMIN_ID,
@@ -114,6 +114,13 @@ async def ingest(api: FakeBotAPI, text: str) -> None:
     assert "New incidents: 1" in reply.text
 
 
+async def stored_incidents(bot: RunningBot, *incident_ids: int) -> list[Incident]:
+    """The stored incidents with these ids, each of which must exist."""
+    found = [await bot.context.storage.incidents.get(i) for i in incident_ids]
+    assert None not in found, found
+    return [incident for incident in found if incident is not None]
+
+
 async def held_card(api: FakeBotAPI) -> SentMessage:
     """An admin ingests the held-back Baqubah report; its review card (#1)."""
     await ingest(api, HELD_BAQUBAH)
@@ -174,8 +181,7 @@ class TestConfirm:
         await api.wait_for(lambda: len(confirmations(api)) == 2, what="the second Confirm")
         assert "0 held-back alert(s)" in confirmations(api)[1].text
         await settled(bot)
-        stored = await bot.context.storage.incidents.get(1)
-        assert stored is not None
+        [stored] = await stored_incidents(bot, 1)
         assert stored.confidence == 1.0
         item = await bot.context.storage.review.item(1)
         assert item is not None
@@ -277,8 +283,7 @@ class TestPermissions:
         settings = await ask(api, "/review_settings", USER)
         assert "Only reviewers" in settings.text
         await settled(bot)
-        incident = await bot.context.storage.incidents.get(1)
-        assert incident is not None
+        [incident] = await stored_incidents(bot, 1)
         assert (incident.revision, incident.status) == (1, IncidentStatus.ACTIVE)
         assert alerts_to(api, USER) == []
 
@@ -324,8 +329,7 @@ class TestCorrections:
             assert "place corrected: Tarmiyah" in record.text
             revisions = await bot.context.storage.incidents.revisions(1)
             assert [r.changed_by for r in revisions] == [ADMIN_ID] * 3
-            incident = await bot.context.storage.incidents.get(1)
-            assert incident is not None
+            [incident] = await stored_incidents(bot, 1)
             assert (incident.killed.min, incident.injured.min) == (4, 6)
             assert incident.location.name == "Tarmiyah"
 
@@ -340,8 +344,7 @@ class TestCorrections:
         async with running_bot(settings, clock) as bot:
             done = await reply_to(api, asked, "5 0 civil defence")
             assert "Toll of #1 corrected" in done.text
-            incident = await bot.context.storage.incidents.get(1)
-            assert incident is not None
+            [incident] = await stored_incidents(bot, 1)
             assert incident.killed.min == 5
             item = await bot.context.storage.review.item(1)
             assert item is not None
@@ -352,8 +355,7 @@ class TestCorrections:
     ) -> None:
         card, moved = await place_corrected(api, "33.7461,44.6432 Old Market Junction")
         assert "moved to Old Market Junction" in moved.text
-        incident = await bot.context.storage.incidents.get(1)
-        assert incident is not None
+        [incident] = await stored_incidents(bot, 1)
         assert (incident.location.lat, incident.location.lon) == (33.7461, 44.6432)
         assert incident.location.country == "IQ"
 
@@ -375,8 +377,7 @@ class TestCorrections:
             "Gunmen opened fire on a farmers' gathering in Umm Zaytunat on Sunday, killing "
             "three men, a police officer in Diyala said.",
         )
-        later = await bot.context.storage.incidents.get(2)
-        assert later is not None
+        [later] = await stored_incidents(bot, 2)
         assert later.location.name == "Umm Zaytunat"
         assert (later.location.lat, later.location.lon) == (33.80, 44.70)
 
@@ -397,10 +398,7 @@ class TestMergeAndSplit:
         merged = await reply_to(api, asked, "#1")
         assert "Merged into #1" in merged.text
 
-        absorbed = await bot.context.storage.incidents.get(2)
-        kept = await bot.context.storage.incidents.get(1)
-        assert absorbed is not None
-        assert kept is not None
+        absorbed, kept = await stored_incidents(bot, 2, 1)
         assert absorbed.status is IncidentStatus.MERGED
         assert len(kept.sources) == 2
         latest = await ask(api, "/latest", ADMIN_ID)
@@ -412,10 +410,7 @@ class TestMergeAndSplit:
         answered = await press(api, card, "rv:split:2", ADMIN_ID)
         assert "split off again" in answered["text"]
         await wait_text(api, ADMIN_ID, "split off again")
-        absorbed = await bot.context.storage.incidents.get(2)
-        kept = await bot.context.storage.incidents.get(1)
-        assert absorbed is not None
-        assert kept is not None
+        absorbed, kept = await stored_incidents(bot, 2, 1)
         assert absorbed.status is IncidentStatus.ACTIVE
         assert len(kept.sources) == 1
         history = await ask(api, "/incident 1", ADMIN_ID)
@@ -456,8 +451,7 @@ class TestHostileAnswers:
         shared = await reply_to(api, place, None, location=(0.0, 0.0))
         assert "not a place on Earth" in shared.text
 
-        incident = await bot.context.storage.incidents.get(1)
-        assert incident is not None
+        [incident] = await stored_incidents(bot, 1)
         assert (incident.revision, incident.killed.min, incident.location.name) == (
             1,
             2,
