@@ -21,6 +21,7 @@ from bot.domain import (
     Report,
     SubEventType,
 )
+from bot.domain.views import Target
 from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.pipeline import build_rules_extractor
@@ -268,6 +269,13 @@ async def add_chat(
         await services.chats.set_timezone(chat_id, timezone)
     if not active:
         await services.chats.deactivate(chat_id)
+
+
+async def add_subscriber(services: Services, chat_id: int, *targets: Target) -> None:
+    """Create a chat (see ``add_chat``) subscribed to each of ``targets``."""
+    await add_chat(services, chat_id)
+    for target in targets:
+        await services.subscriptions.subscribe(chat_id, target)
 
 
 def report(services: Services, text: str, url: str | None = None) -> Report:

@@ -21,6 +21,7 @@ from tests.unit.services.conftest import (
     BuildServices,
     actor,
     add_chat,
+    add_subscriber,
     make_incident,
     outbox_counts,
 )
@@ -279,16 +280,14 @@ class TestQueueDue:
     ) -> None:
         clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
         await add_chat(services, 1)
-        await add_chat(services, 2)
-        await services.subscriptions.subscribe(2, BAGHDAD)
+        await add_subscriber(services, 2, BAGHDAD)
         await services.chats.set_digest_time(2, "off")
         clock.set(DIGEST_30_AUG)
         assert await services.digests.queue_due() == 0
 
     async def test_inactive_chats_get_none(self, services: Services, clock: MutableClock) -> None:
         clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BAGHDAD)
+        await add_subscriber(services, 1, BAGHDAD)
         await services.chats.deactivate(1)
         clock.set(DIGEST_30_AUG)
         assert await services.digests.queue_due() == 0
@@ -297,8 +296,7 @@ class TestQueueDue:
         self, services: Services, clock: MutableClock
     ) -> None:
         clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BAGHDAD)
+        await add_subscriber(services, 1, BAGHDAD)
         clock.set(DIGEST_30_AUG)
         assert await services.digests.queue_due() == 1
         clock.advance(hours=2)  # 09:00 local; choose 08:00: today's digest is already out
@@ -311,8 +309,7 @@ class TestQueueDue:
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         clock.set(dt.datetime(2022, 8, 29, 19, 0, tzinfo=dt.UTC))
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BAGHDAD)
+        await add_subscriber(services, 1, BAGHDAD)
         await services.chats.set_quiet(1, "06:00-08:00")
         clock.set(DIGEST_30_AUG)
         assert await services.digests.queue_due() == 1

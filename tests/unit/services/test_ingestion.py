@@ -28,6 +28,7 @@ from tests.fakes import MutableClock, ScriptedExtractor
 from tests.unit.services.conftest import (
     BuildServices,
     add_chat,
+    add_subscriber,
     engine_services,
     make_incident,
     make_settings,
@@ -49,16 +50,11 @@ def scripted(extractor: ScriptedExtractor) -> ScriptedExtractor:
     return extractor
 
 
-async def _subscribed(services: Services, chat_id: int = 1) -> None:
-    await add_chat(services, chat_id)
-    await services.subscriptions.subscribe(chat_id, BAGHDAD)
-
-
 class TestNewIncidents:
     async def test_new_report_stores_incident_and_queues_alert(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         outcome = await services.ingestion.ingest_text(FIRST, url="https://example.org/gz1")
         assert not outcome.duplicate
         assert outcome.report.id is not None
@@ -86,7 +82,7 @@ class TestNewIncidents:
         extractor: ScriptedExtractor,
         clock: MutableClock,
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         recent = clock.now().date() - dt.timedelta(days=2)
         news = make_incident("Baghdad", day=recent, killed=3)
         extractor.script("NEWS", [news])
@@ -117,7 +113,7 @@ class TestDuplicates:
     async def test_same_text_is_a_duplicate_and_queues_nothing(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         await services.ingestion.ingest_text(FIRST)
         again = await services.ingestion.ingest_text("  " + FIRST.upper().replace(" ", "\n  "))
         assert again.duplicate
@@ -137,7 +133,7 @@ class TestDuplicates:
     async def test_another_report_of_the_same_toll_adds_a_source_but_no_message(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         first = await services.ingestion.ingest_text(FIRST, url="https://example.org/a")
         second = await services.ingestion.ingest_text(SAME_TOLL, url="https://example.org/b")
         assert second.new_incidents == []
@@ -164,7 +160,7 @@ class TestUpdates:
     async def test_a_higher_toll_becomes_an_update_replying_to_the_alert(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         first = await services.ingestion.ingest_text(FIRST, url="https://example.org/a")
         second = await services.ingestion.ingest_text(FOLLOW_UP, url="https://example.org/b")
         incident_id = first.new_incidents[0].id
@@ -191,7 +187,7 @@ class TestUpdates:
     async def test_reingesting_the_follow_up_changes_nothing(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         await services.ingestion.ingest_text(FIRST)
         await services.ingestion.ingest_text(FOLLOW_UP)
         again = await services.ingestion.ingest_text(FOLLOW_UP)
@@ -201,9 +197,9 @@ class TestUpdates:
     async def test_a_chat_that_subscribed_later_gets_a_fresh_alert_not_an_update(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services, 1)
+        await add_subscriber(services, 1, BAGHDAD)
         first = await services.ingestion.ingest_text(FIRST)
-        await _subscribed(services, 2)
+        await add_subscriber(services, 2, BAGHDAD)
         second = await services.ingestion.ingest_text(FOLLOW_UP)
         incident_id = first.new_incidents[0].id
         assert incident_id is not None
@@ -273,7 +269,7 @@ class TestAtomicity:
         scripted: ScriptedExtractor,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
 
         async def broken_enqueue(message: OutboxMessage) -> tuple[OutboxMessage, bool]:
             raise RuntimeError("disk full")
