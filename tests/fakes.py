@@ -13,7 +13,9 @@ from bot.domain import (
     ActorType,
     Incident,
     Report,
+    SubscriptionKind,
 )
+from bot.domain.views import Target
 
 # -- clocks (services helper) ---------------------------------------------------------------
 
@@ -225,6 +227,15 @@ IRAQ_PLACES: tuple[FakePlace, ...] = (
         population=25_000,
     ),
 )
+
+
+# Subscription targets for places and groups above (keys as the real gazetteer and registry).
+BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
+BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
+BAGHDAD_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BG", label="Baghdad governorate")
+BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
+NINEVEH = Target(kind=SubscriptionKind.ADMIN1, key="IQ-NI", label="Nineveh governorate")
+AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
 
 
 def iraq_places() -> list[FakePlace]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain import Incident, OutboxKind, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import Incident, OutboxKind
 from bot.services import Services
 from bot.services.alerts import alert_key
 from storage.base import Storage
-from tests.fakes import ScriptedExtractor
+from tests.fakes import BAGHDAD, ScriptedExtractor
 from tests.unit.services.conftest import (
     BuildServices,
     add_subscriber,
@@ -18,7 +17,6 @@ from tests.unit.services.conftest import (
     make_settings,
 )
 
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 THRESHOLD = 0.6
 
 

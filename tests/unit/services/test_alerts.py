@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.domain import AlertPayload, GeoPrecision, Incident, OutboxKind, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import AlertPayload, GeoPrecision, Incident, OutboxKind
 from bot.services import Services
 from bot.services.alerts import alert_key
 from storage.base import Storage
-from tests.fakes import FakeActorRegistry, MutableClock
+from tests.fakes import AAH, BAGHDAD, BASRA, BASRA_GOV, FakeActorRegistry, MutableClock
 from tests.unit.services.conftest import (
     actor,
     add_chat,
@@ -18,11 +17,6 @@ from tests.unit.services.conftest import (
     make_incident,
     outbox_counts,
 )
-
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
-BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
-BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
-AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
 
 
 async def _stored(storage: Storage, incident: Incident) -> Incident:

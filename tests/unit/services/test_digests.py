@@ -7,13 +7,17 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import Digest, DigestPayload, OutboxKind, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import Digest, DigestPayload, OutboxKind
 from bot.services import Services, digests
 from bot.services.digests import MAX_LISTED_PER_CITY, digest_key
 from handlers.render_summary import digest_message
 from storage.base import Storage
 from tests.fakes import (
+    AAH,
+    BAGHDAD,
+    BAGHDAD_GOV,
+    BASRA_GOV,
+    NINEVEH,
     FakeActorRegistry,
     MutableClock,
 )
@@ -26,11 +30,6 @@ from tests.unit.services.conftest import (
     outbox_counts,
 )
 
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
-BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
-NINEVEH = Target(kind=SubscriptionKind.ADMIN1, key="IQ-NI", label="Nineveh governorate")
-BAGHDAD_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BG", label="Baghdad governorate")
-AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
 # 07:00 in Baghdad (UTC+3) on 30 August 2022.
 DIGEST_30_AUG = dt.datetime(2022, 8, 30, 4, 0, tzinfo=dt.UTC)
 

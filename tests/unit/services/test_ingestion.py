@@ -14,17 +14,15 @@ from bot.domain import (
     OutboxKind,
     OutboxMessage,
     SubEventType,
-    SubscriptionKind,
     TextPayload,
     UpdatePayload,
 )
-from bot.domain.views import Target
 from bot.ingest.text import content_hash
 from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from bot.services.errors import UserError
 from storage.base import Storage
-from tests.fakes import MutableClock, ScriptedExtractor
+from tests.fakes import BAGHDAD, MutableClock, ScriptedExtractor
 from tests.unit.services.conftest import (
     BuildServices,
     add_chat,
@@ -35,7 +33,6 @@ from tests.unit.services.conftest import (
     outbox_counts,
 )
 
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 FIRST = "GZ-1: Clashes in the Green Zone left fifteen people dead, medics said."
 FOLLOW_UP = "GZ-2: The toll from the Green Zone fighting has risen to thirty, officials said."
 SAME_TOLL = "GZ-3: Another outlet confirms fifteen dead in the Green Zone clashes."

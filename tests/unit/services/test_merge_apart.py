@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain import GeoPrecision, OutboxKind, SubEventType, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import GeoPrecision, OutboxKind, SubEventType
 from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from storage.base import Storage
 from tests.fakes import (
+    BAGHDAD,
     ScriptedExtractor,
 )
 from tests.unit.services.conftest import (
@@ -18,8 +18,6 @@ from tests.unit.services.conftest import (
     make_incident,
     outbox_counts,
 )
-
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 
 
 @pytest.fixture

@@ -17,17 +17,15 @@ from bot.domain import (
     OutboxStatus,
     ReviewPayload,
     SourceRef,
-    SubscriptionKind,
 )
 from bot.domain.learning import LocalPlace
 from bot.domain.review import FeedbackKind, ReviewReason, ReviewStatus
-from bot.domain.views import Target
 from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from bot.services.corrections import PlaceAnswer, TollAnswer, parse_place, parse_toll
 from bot.services.review import REPORTS_PER_HOUR, Reviewer, ReviewRefused
 from storage.base import IncidentQuery, Storage
-from tests.fakes import MutableClock, ScriptedExtractor
+from tests.fakes import BAGHDAD, MutableClock, ScriptedExtractor
 from tests.unit.services.conftest import (
     BuildServices,
     add_chat,
@@ -38,7 +36,6 @@ from tests.unit.services.conftest import (
 
 ADMIN = 900
 SUBSCRIBER = 1
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 REVIEWER = Reviewer(ADMIN, "Rana")
 
 
