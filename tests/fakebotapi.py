@@ -18,10 +18,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qs
 
+from tests.fakeserver import ThreadedFakeServer
 from tests.fakeupdates import (
     BOT_ID,
     UpdateScript,
@@ -127,11 +128,12 @@ def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
     return fields
 
 
-class FakeBotAPI(UpdateScript):
+class FakeBotAPI(UpdateScript, ThreadedFakeServer):
     """The server and its state; use as a context manager or call start()/stop()."""
 
     def __init__(self, *, enforce_limits: bool = False, per_chat_interval: float = 1.0) -> None:
         """Build the server; ``enforce_limits`` answers 429 when the bot floods."""
+        super().__init__()
         self.enforce_limits = enforce_limits
         self.per_chat_interval = per_chat_interval
         self.overall_per_second = 30
@@ -154,19 +156,16 @@ class FakeBotAPI(UpdateScript):
         self._recent: list[float] = []
         self._lock = threading.Condition()
         self._in_flight = 0  # requests being answered right now (guarded by _lock)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
 
     @property
     def base_url(self) -> str:
         """What to put in TELEGRAM_API_BASE_URL (the token is appended by PTB)."""
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+        return f"http://127.0.0.1:{self.port}/bot"
 
-    def start(self) -> Self:
-        """Listen on a random port in a background thread."""
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        """Answers Bot API calls from this fake's state."""
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -190,27 +189,12 @@ class FakeBotAPI(UpdateScript):
 
             do_GET = do_POST
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
+        return Handler
 
-    def stop(self) -> None:
-        """Shut the server down and wake any long poll."""
+    def release_waiters(self) -> None:
+        """Wake any long poll."""
         with self._lock:
             self._lock.notify_all()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # ---- inspection ------------------------------------------------------------------------
 

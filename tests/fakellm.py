@@ -13,8 +13,10 @@ import contextlib
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakeserver import ThreadedFakeServer
 
 
 @dataclass
@@ -88,18 +90,20 @@ def reply_json(*incidents: dict[str, Any]) -> str:
     return json.dumps({"incidents": list(incidents)})
 
 
-class FakeLLM:
+class FakeLLM(ThreadedFakeServer):
     """The server; use as a context manager (it stops and releases any hanging request)."""
+
+    poll_interval = 0.05
+    stop_timeout = 10.0
 
     def __init__(self, *, refuse_formats: tuple[str, ...] = ()) -> None:
         """``refuse_formats``: response_format types answered with HTTP 400."""
+        super().__init__()
         self.scripts: list[Script] = []
         self.requests: list[SeenRequest] = []
         self.refuse_formats = refuse_formats
         self._lock = threading.Lock()
         self._release = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     def script(self, match: str, content: str | None = None, **kwargs: Any) -> Script:
         """Add a script (see ``Script``) and return it."""
@@ -111,9 +115,7 @@ class FakeLLM:
     @property
     def base_url(self) -> str:
         """The ``/v1`` base URL."""
-        assert self._server is not None, "server not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        return f"http://127.0.0.1:{self.port}/v1"
 
     def requests_for(self, match: str) -> list[SeenRequest]:
         """Requests whose article contains ``match``."""
@@ -163,8 +165,8 @@ class FakeLLM:
             }
         _send(handler, 200, json.dumps(payload).encode(), item.headers)
 
-    def start(self) -> FakeLLM:
-        """Listen on an ephemeral port of 127.0.0.1."""
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        """Records each request and answers it from the scripts."""
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -187,31 +189,11 @@ class FakeLLM:
                     return
                 fake._answer(self, body)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        server = self._server
-        self._thread = threading.Thread(
-            target=lambda: server.serve_forever(poll_interval=0.05), daemon=True
-        )
-        self._thread.start()
-        return self
+        return Handler
 
-    def stop(self) -> None:
-        """Release hanging requests and stop listening."""
+    def release_waiters(self) -> None:
+        """Release hanging requests."""
         self._release.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def __enter__(self) -> FakeLLM:
-        """Start."""
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        """Stop."""
-        self.stop()
 
 
 def _send(

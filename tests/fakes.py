@@ -13,7 +13,9 @@ from bot.domain import (
     ActorType,
     Incident,
     Report,
+    SubscriptionKind,
 )
+from bot.domain.views import Target
 
 # -- clocks (services helper) ---------------------------------------------------------------
 
@@ -46,6 +48,22 @@ class MutableClock(FixedClock):
         """Move forward by ``delta`` or by timedelta keyword arguments; return the new time."""
         self._now = self._now + (delta if delta is not None else dt.timedelta(**kwargs))
         return self._now
+
+
+class VirtualTime:
+    """Monotonic time that moves only when someone sleeps: by what was asked, plus
+    ``overshoot`` (a timer that always fires late); ``now`` is the current reading."""
+
+    def __init__(self, overshoot: float = 0.0) -> None:
+        self.now = 0.0
+        self.overshoot = overshoot
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0) + self.overshoot
+        await asyncio.sleep(0)
 
 
 # -- gazetteer and actor registry (services helper) -------------------------------------------
@@ -209,6 +227,15 @@ IRAQ_PLACES: tuple[FakePlace, ...] = (
         population=25_000,
     ),
 )
+
+
+# Subscription targets for places and groups above (keys as the real gazetteer and registry).
+BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
+BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
+BAGHDAD_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BG", label="Baghdad governorate")
+BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
+NINEVEH = Target(kind=SubscriptionKind.ADMIN1, key="IQ-NI", label="Nineveh governorate")
+AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
 
 
 def iraq_places() -> list[FakePlace]:

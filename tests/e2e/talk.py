@@ -18,6 +18,14 @@ async def ask(api: FakeBotAPI, text: str, chat_id: int, **kwargs: Any) -> SentMe
     return await api.wait_reply(chat_id, before)
 
 
+async def ask_in_group(api: FakeBotAPI, command: str, group: int, user_id: int) -> SentMessage:
+    """``user_id`` sends ``command`` in a supergroup, addressed to the bot as group members
+    do (``/language@sitrep_test_bot ar``); the bot's reply."""
+    name, _, rest = command.partition(" ")
+    text = f"{name}@sitrep_test_bot {rest}".rstrip()
+    return await ask(api, text, group, user_id=user_id, chat_type="supergroup")
+
+
 async def press(
     api: FakeBotAPI,
     message: SentMessage,
@@ -35,6 +43,15 @@ async def press(
     return api.calls_of("answerCallbackQuery")[answered].params
 
 
+async def reply_to_pressing(
+    api: FakeBotAPI, message: SentMessage, data: str, **kwargs: Any
+) -> SentMessage:
+    """Press a button under ``message``; the bot's next message in that chat."""
+    before = len(api.sent_to(message.chat_id))
+    await press(api, message, data, **kwargs)
+    return await api.wait_reply(message.chat_id, before)
+
+
 async def subscribe(api: FakeBotAPI, chat_id: int, place: str, **kwargs: Any) -> SentMessage:
     """Subscribe ``chat_id`` to ``place`` through /subscribe and, where several places have
     that name, the first one's button (waiting for the chooser to be edited); the reply."""
@@ -44,6 +61,12 @@ async def subscribe(api: FakeBotAPI, chat_id: int, place: str, **kwargs: Any) ->
         await press(api, choice, places[0], chat_id, **kwargs)
         await api.wait_for(lambda: bool(choice.edits), what=f"subscribed to {place}")
     return choice
+
+
+async def wait_text(api: FakeBotAPI, chat_id: int, text: str) -> SentMessage:
+    """Wait for the first message to ``chat_id`` containing ``text``; that message."""
+    await api.wait_for(lambda: any(text in m.text for m in api.sent_to(chat_id)), what=text)
+    return next(m for m in api.sent_to(chat_id) if text in m.text)
 
 
 async def question(api: FakeBotAPI, before: int) -> SentMessage:

@@ -11,7 +11,7 @@ import html
 import re
 
 from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot
-from tests.e2e.talk import ask, press
+from tests.e2e.talk import ask, ask_in_group, press, reply_to_pressing
 from tests.fakebotapi import FakeBotAPI, SentMessage
 
 AR_USER = 611
@@ -155,9 +155,7 @@ class TestArabicConversation:
         assert not _ARABIC.search(start.text)
         # One tap to Arabic, the button named in Arabic.
         assert ("🌐 العربية", "lang:ar") in start.buttons
-        sent = len(api.sent_to(EN_USER))
-        await press(api, start, "lang:ar")
-        switched = await api.wait_reply(EN_USER, sent)
+        switched = await reply_to_pressing(api, start, "lang:ar")
         assert "سأجيب باللغة العربية" in switched.text
 
     async def test_the_menu_and_profile_are_registered_in_arabic(
@@ -196,9 +194,7 @@ class TestChoosingTheLanguage:
     async def test_switching_back_and_forth(self, api: FakeBotAPI, bot: RunningBot) -> None:
         chooser = await ask(api, "/language", AR_USER, language_code="ar")
         assert ("English", "lang:en") in chooser.buttons
-        sent = len(api.sent_to(AR_USER))
-        await press(api, chooser, "lang:en", language_code="ar")
-        confirmed = await api.wait_reply(AR_USER, sent)
+        confirmed = await reply_to_pressing(api, chooser, "lang:en", language_code="ar")
         assert "I'll answer in English" in confirmed.text
         help_text = await ask(api, "/help", AR_USER, language_code="ar")
         assert "Sitrep commands" in help_text.text
@@ -217,23 +213,17 @@ class TestChoosingTheLanguage:
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
         group = -100999
-        refused = await ask(
-            api, "/language@sitrep_test_bot ar", group, user_id=55, chat_type="supergroup"
-        )
+        refused = await ask_in_group(api, "/language ar", group, 55)
         assert "administrators" in refused.text
         stored = await bot.context.storage.chats.get(group)
         assert stored is not None
         assert stored.language == "en"
         api.admins[group] = {56}
-        done = await ask(
-            api, "/language@sitrep_test_bot ar", group, user_id=56, chat_type="supergroup"
-        )
+        done = await ask_in_group(api, "/language ar", group, 56)
         assert "سأجيب باللغة العربية" in done.text
-        reply = await ask(api, "/help@sitrep_test_bot", group, user_id=55, chat_type="supergroup")
+        reply = await ask_in_group(api, "/help", group, 55)
         assert "أوامر Sitrep" in reply.text
-        again = await ask(
-            api, "/language@sitrep_test_bot en", group, user_id=55, chat_type="supergroup"
-        )
+        again = await ask_in_group(api, "/language en", group, 55)
         assert "المشرفون" in again.text or "مشرفو" in again.text
         stored = await bot.context.storage.chats.get(group)
         assert stored is not None
@@ -263,7 +253,5 @@ class TestArabicAdmin:
         assert "administrators" in hello.text
         assert ("🌐 العربية", "lang:ar") in hello.buttons
         api.admins[group] = {56}
-        sent = len(api.sent_to(group))
-        await press(api, hello, "lang:ar", user_id=56)
-        switched = await api.wait_reply(group, sent)
+        switched = await reply_to_pressing(api, hello, "lang:ar", user_id=56)
         assert "سأجيب باللغة العربية" in switched.text

@@ -17,7 +17,7 @@ import pytest
 from bot.config import Settings
 from tests.e2e import talk
 from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, RunningBot, e2e_settings
-from tests.e2e.talk import ask, question, reply_to, subscribe
+from tests.e2e.talk import ask, question, reply_to, subscribe, wait_text
 from tests.e2e.test_arabic import AR_USER, everything_shown_to, latin_fragments
 from tests.fakebotapi import FakeBotAPI, SentMessage
 
@@ -159,13 +159,8 @@ class TestArabicReviewer:
 
         confirmed = await press(api, card, "rv:ok:1", ADMIN_ID)
         assert confirmed.startswith("✅ تأكدت الحادثة رقم 1")
-        await api.wait_for(
-            lambda: any(m.text.startswith("✅ تأكدت") for m in api.sent_to(ADMIN_ID)),
-            what="the confirmation",
-        )
-        await api.wait_for(
-            lambda: any("🚨" in m.text for m in api.sent_to(AR_USER)), what="the held alert"
-        )
+        await wait_text(api, ADMIN_ID, "✅ تأكدت")  # the confirmation
+        await wait_text(api, AR_USER, "🚨")  # the held alert
         # A decision on the same incident again is refused with the reason, in Arabic.
         again = await press(api, card, "rv:split:1", ADMIN_ID)
         assert again == "الحادثة رقم 1 ليست مدموجة مع أخرى."
@@ -185,10 +180,7 @@ class TestArabicReporter:
         await say(api, "/start", ADMIN_ID)
         await subscribe(api, AR_USER, "Basra", language_code="ar")
         await ingest(api, FIRST_REPORT)  # confident: alerts at once
-        await api.wait_for(
-            lambda: any("🚨" in m.text for m in api.sent_to(AR_USER)), what="the alert"
-        )
-        alert = next(m for m in api.sent_to(AR_USER) if "🚨" in m.text)
+        alert = await wait_text(api, AR_USER, "🚨")
         assert ("⚠️ أبلغ عن مشكلة", "rp:1") in alert.buttons
 
         asked = await press(api, alert, "rp:1", AR_USER)
@@ -204,10 +196,7 @@ class TestArabicReporter:
         assert "المُبلَّغ عنه: ليست حادثة" in card.text
         withdrawn = await press(api, card, "rv:no:1", ADMIN_ID)
         assert withdrawn.startswith("❌ سُحبت الحادثة رقم 1")
-        await api.wait_for(
-            lambda: any(m.text.startswith("❌ سُحبت") for m in api.sent_to(ADMIN_ID)),
-            what="the withdrawal",
-        )
+        await wait_text(api, ADMIN_ID, "❌ سُحبت")  # the withdrawal
 
         def told() -> list[SentMessage]:
             return [m for m in api.sent_to(AR_USER) if m.text.startswith("✅ شكراً لك")]

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from tests.e2e.conftest import ADMIN_ID, FIRST_REPORT, TOLL_REPORT, OffsetClock, RunningBot
-from tests.e2e.talk import ask, press
+from tests.e2e.talk import ask, ask_in_group, press
 from tests.fakebotapi import FakeBotAPI
 
 USER = 501
@@ -92,14 +92,10 @@ class TestGroupsAndBlocking:
         self, api: FakeBotAPI, bot: RunningBot
     ) -> None:
         group = -100777
-        refused = await ask(
-            api, "/subscribe@sitrep_test_bot AAH", group, user_id=55, chat_type="supergroup"
-        )
+        refused = await ask_in_group(api, "/subscribe AAH", group, 55)
         assert "administrators" in refused.text
         api.admins[group] = {56}
-        done = await ask(
-            api, "/subscribe@sitrep_test_bot AAH", group, user_id=56, chat_type="supergroup"
-        )
+        done = await ask_in_group(api, "/subscribe AAH", group, 56)
         assert "Subscribed to" in done.text
         subs = await bot.context.services.subscriptions.list(group)
         assert [s.key for s in subs] == ["asaib-ahl-al-haq"]

@@ -10,13 +10,12 @@ from collections import Counter
 
 from bot.app import open_context
 from bot.config import Settings
-from bot.domain import ChatType, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import ChatType
 from bot.services import Services
 from tests.e2e.conftest import FAST, FIRST_REPORT, OffsetClock, RunningBot, running_bot
 from tests.fakebotapi import FakeBotAPI, Fault
+from tests.fakes import BASRA
 
-BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
 GRACE = dt.timedelta(seconds=45)
 NEW = "🚨 New incident"
 DIGEST = "📰 Daily digest"

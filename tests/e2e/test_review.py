@@ -18,7 +18,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import Settings
-from bot.domain import IncidentStatus
+from bot.domain import Incident, IncidentStatus
 from bot.domain.review import ReviewStatus
 from tests.e2e.conftest import (
     ADMIN_ID,
@@ -28,7 +28,7 @@ from tests.e2e.conftest import (
     e2e_settings,
     running_bot,
 )
-from tests.e2e.talk import ask, press, question, reply_to, subscribe
+from tests.e2e.talk import ask, press, question, reply_to, subscribe, wait_text
 from tests.fakebotapi import FakeBotAPI, SentMessage
 
 USER = 501
@@ -101,12 +101,6 @@ async def wait_alerts(api: FakeBotAPI, chat_id: int, count: int) -> None:
     await api.wait_for(lambda: len(alerts_to(api, chat_id)) == count, what="alerts")
 
 
-async def wait_text(api: FakeBotAPI, chat_id: int, text: str) -> SentMessage:
-    """Wait for the first message to ``chat_id`` containing ``text``."""
-    await api.wait_for(lambda: any(text in m.text for m in api.sent_to(chat_id)), what=text)
-    return next(m for m in api.sent_to(chat_id) if text in m.text)
-
-
 async def ingest(api: FakeBotAPI, text: str) -> None:
     """An admin ingests a report."""
     # The review message may come before or after the ingest's own reply.
@@ -118,6 +112,13 @@ async def ingest(api: FakeBotAPI, text: str) -> None:
     )
     reply = next(m for m in api.sent_to(ADMIN_ID)[before:] if "New incidents" in m.text)
     assert "New incidents: 1" in reply.text
+
+
+async def stored_incidents(bot: RunningBot, *incident_ids: int) -> list[Incident]:
+    """The stored incidents with these ids, each of which must exist."""
+    found = [await bot.context.storage.incidents.get(i) for i in incident_ids]
+    assert None not in found, found
+    return [incident for incident in found if incident is not None]
 
 
 async def held_card(api: FakeBotAPI) -> SentMessage:
@@ -180,8 +181,7 @@ class TestConfirm:
         await api.wait_for(lambda: len(confirmations(api)) == 2, what="the second Confirm")
         assert "0 held-back alert(s)" in confirmations(api)[1].text
         await settled(bot)
-        stored = await bot.context.storage.incidents.get(1)
-        assert stored is not None
+        [stored] = await stored_incidents(bot, 1)
         assert stored.confidence == 1.0
         item = await bot.context.storage.review.item(1)
         assert item is not None
@@ -283,8 +283,7 @@ class TestPermissions:
         settings = await ask(api, "/review_settings", USER)
         assert "Only reviewers" in settings.text
         await settled(bot)
-        incident = await bot.context.storage.incidents.get(1)
-        assert incident is not None
+        [incident] = await stored_incidents(bot, 1)
         assert (incident.revision, incident.status) == (1, IncidentStatus.ACTIVE)
         assert alerts_to(api, USER) == []
 
@@ -330,8 +329,7 @@ class TestCorrections:
             assert "place corrected: Tarmiyah" in record.text
             revisions = await bot.context.storage.incidents.revisions(1)
             assert [r.changed_by for r in revisions] == [ADMIN_ID] * 3
-            incident = await bot.context.storage.incidents.get(1)
-            assert incident is not None
+            [incident] = await stored_incidents(bot, 1)
             assert (incident.killed.min, incident.injured.min) == (4, 6)
             assert incident.location.name == "Tarmiyah"
 
@@ -346,8 +344,7 @@ class TestCorrections:
         async with running_bot(settings, clock) as bot:
             done = await reply_to(api, asked, "5 0 civil defence")
             assert "Toll of #1 corrected" in done.text
-            incident = await bot.context.storage.incidents.get(1)
-            assert incident is not None
+            [incident] = await stored_incidents(bot, 1)
             assert incident.killed.min == 5
             item = await bot.context.storage.review.item(1)
             assert item is not None
@@ -358,8 +355,7 @@ class TestCorrections:
     ) -> None:
         card, moved = await place_corrected(api, "33.7461,44.6432 Old Market Junction")
         assert "moved to Old Market Junction" in moved.text
-        incident = await bot.context.storage.incidents.get(1)
-        assert incident is not None
+        [incident] = await stored_incidents(bot, 1)
         assert (incident.location.lat, incident.location.lon) == (33.7461, 44.6432)
         assert incident.location.country == "IQ"
 
@@ -381,8 +377,7 @@ class TestCorrections:
             "Gunmen opened fire on a farmers' gathering in Umm Zaytunat on Sunday, killing "
             "three men, a police officer in Diyala said.",
         )
-        later = await bot.context.storage.incidents.get(2)
-        assert later is not None
+        [later] = await stored_incidents(bot, 2)
         assert later.location.name == "Umm Zaytunat"
         assert (later.location.lat, later.location.lon) == (33.80, 44.70)
 
@@ -403,10 +398,7 @@ class TestMergeAndSplit:
         merged = await reply_to(api, asked, "#1")
         assert "Merged into #1" in merged.text
 
-        absorbed = await bot.context.storage.incidents.get(2)
-        kept = await bot.context.storage.incidents.get(1)
-        assert absorbed is not None
-        assert kept is not None
+        absorbed, kept = await stored_incidents(bot, 2, 1)
         assert absorbed.status is IncidentStatus.MERGED
         assert len(kept.sources) == 2
         latest = await ask(api, "/latest", ADMIN_ID)
@@ -418,10 +410,7 @@ class TestMergeAndSplit:
         answered = await press(api, card, "rv:split:2", ADMIN_ID)
         assert "split off again" in answered["text"]
         await wait_text(api, ADMIN_ID, "split off again")
-        absorbed = await bot.context.storage.incidents.get(2)
-        kept = await bot.context.storage.incidents.get(1)
-        assert absorbed is not None
-        assert kept is not None
+        absorbed, kept = await stored_incidents(bot, 2, 1)
         assert absorbed.status is IncidentStatus.ACTIVE
         assert len(kept.sources) == 1
         history = await ask(api, "/incident 1", ADMIN_ID)
@@ -462,8 +451,7 @@ class TestHostileAnswers:
         shared = await reply_to(api, place, None, location=(0.0, 0.0))
         assert "not a place on Earth" in shared.text
 
-        incident = await bot.context.storage.incidents.get(1)
-        assert incident is not None
+        [incident] = await stored_incidents(bot, 1)
         assert (incident.revision, incident.killed.min, incident.location.name) == (
             1,
             2,

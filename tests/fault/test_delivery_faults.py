@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import time
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from telegram import Bot
@@ -30,10 +31,10 @@ from bot.domain import (
     TextPayload,
 )
 from bot.ports import SystemClock
-from bot.services.delivery import DeliveryLimits, Dispatcher
+from bot.services.delivery import Dispatcher
 from handlers.notifier import TelegramNotifier
 from storage.sqlite import SqliteStorage
-from tests.fault.conftest import TOKEN, Fault, FaultyBotAPI
+from tests.fault.conftest import FAST_LIMITS, TOKEN, Fault, FaultyBotAPI
 
 PRIVATE = [70_000 + n for n in range(120)]
 GROUPS = [-80_000 - n for n in range(20)]
@@ -43,14 +44,8 @@ NOT_FOUND = PRIVATE[8:10]
 HANG = PRIVATE[10:15]  # request lost: client times out, nothing was sent
 SLOW = PRIVATE[15:18]  # answer lost: client times out, but the message WAS sent
 MESSAGES_PER_CHAT = 2
-FAST = DeliveryLimits(
-    overall_per_second=400,
-    per_chat_interval=0.0,
-    idle_interval=0.05,
-    backoff_base=0.05,
-    backoff_cap=0.3,
-    max_attempts=30,
-)
+# The fault suite's quick pacing, with room for the whole burst and its retries.
+FAST = replace(FAST_LIMITS, overall_per_second=400, max_attempts=30)
 
 
 def text_of(chat_id: int, number: int) -> str:

@@ -12,26 +12,14 @@ in bench runs that plus a 4% margin below the limit gave 0.96 of Telegram's 30/s
 from __future__ import annotations
 
 from bot.services.delivery import DeliveryLimits, Pacer
+from tests.fakes import VirtualTime
 
 LIMIT = 150.0
 OVERSHOOT = 0.001  # every sleep ends one millisecond late
 
 
-class LateTimers:
-    """A fake monotonic clock whose sleeps always overshoot a little."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds + OVERSHOOT
-
-
 async def test_late_timers_do_not_cost_throughput() -> None:
-    timers = LateTimers()
+    timers = VirtualTime(overshoot=OVERSHOOT)
     pacer = Pacer(
         # No safety margin here: this measures drift alone against the full limit.
         DeliveryLimits(overall_per_second=LIMIT, per_chat_interval=0.0, pace_margin=1.0),
@@ -47,7 +35,7 @@ async def test_late_timers_do_not_cost_throughput() -> None:
 
 
 async def test_never_more_than_the_limit_in_any_second() -> None:
-    timers = LateTimers()
+    timers = VirtualTime(overshoot=OVERSHOOT)
     pacer = Pacer(
         DeliveryLimits(overall_per_second=LIMIT, per_chat_interval=0.0),
         monotonic=timers.monotonic,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,15 +67,11 @@ def api() -> Iterator[FakeBotAPI]:
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
-    path = tmp_path / "old.sqlite3"
-    store = await SqliteStorage.open(path)
-    await store.chats.upsert(Chat(id=CHAT, type=ChatType.PRIVATE, created_at=NOW))
-    _insert_old_rows(path)
-    try:
-        yield store
-    finally:
-        await store.close()
+async def storage(sqlite: SqliteStorage) -> SqliteStorage:
+    """A database holding a chat and outbox rows written by an older Sitrep."""
+    await sqlite.chats.upsert(Chat(id=CHAT, type=ChatType.PRIVATE, created_at=NOW))
+    _insert_old_rows(sqlite.path)
+    return sqlite
 
 
 async def test_old_rows_are_read_as_typed_payloads(storage: SqliteStorage) -> None:

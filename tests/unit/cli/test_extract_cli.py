@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from tests.unit.cli.conftest import run
 
 REPORT = (
     "URL: https://example.test/report\n"
@@ -17,12 +17,6 @@ REPORT = (
     "on Thursday. The Iraqi Security Media Cell said one person was killed and another was "
     "wounded.\n"
 )
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 class TestExtractCommand:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.ingest.files import ACLED_COLUMNS
 from tests.httpserver import LocalHTTPServer
+from tests.unit.cli.conftest import run
 from tests.unit.ingest.samples import acled_csv, article_page, jsonl_reports, rss_feed
 
 REPORT_TEXT = (
@@ -22,24 +22,10 @@ REPORT_TEXT = (
 
 
 @pytest.fixture(autouse=True)
-def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A temp database, private fetching allowed (the server is local), no .env file."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("SITREP_DATABASE", "SITREP_DATA_DIR", "TELEGRAM_BOT_TOKEN", "SITREP_ACTORS_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    database = tmp_path / "sitrep.sqlite3"
-    monkeypatch.setenv("SITREP_DATABASE", str(database))
+def environment(database: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The temp database, private fetching allowed (the server is local)."""
     monkeypatch.setenv("SITREP_ALLOW_PRIVATE_FETCH", "true")
-    monkeypatch.setenv("SITREP_LOG_LEVEL", "WARNING")
-    assert main(["db", "migrate"]) == 0  # only `db migrate` creates a database
     return database
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI; return (exit status, stdout, stderr)."""
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def _day_of(out: str, incident_id: int) -> dt.date:

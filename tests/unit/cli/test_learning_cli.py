@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.domain import (
     CasualtyCount,
     CountStatus,
@@ -28,6 +27,7 @@ from bot.services.learning import LearningService
 from storage.base import IncidentQuery
 from storage.sqlite import SqliteStorage
 from tests.fakes import FixedClock
+from tests.unit.cli.conftest import run
 from tests.unit.ingest.samples import ACLED_HEADER
 
 NOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
@@ -37,23 +37,7 @@ BASRA = Location(
 )  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A migrated temp database; no .env file, no token."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("SITREP_DATABASE", "SITREP_DATA_DIR", "TELEGRAM_BOT_TOKEN", "SITREP_ACTORS_FILE"):
-        monkeypatch.delenv(name, raising=False)
-    path = tmp_path / "sitrep.sqlite3"
-    monkeypatch.setenv("SITREP_DATABASE", str(path))
-    monkeypatch.setenv("SITREP_LOG_LEVEL", "WARNING")
-    assert main(["db", "migrate"]) == 0
-    return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
+pytestmark = pytest.mark.usefixtures("database")
 
 
 def teach(path: Path) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.fakellm import FakeLLM, figure, model_incident, reply_json
-from tests.unit.cli.test_extract_cli import GOLD, REPORT, run
+from tests.unit.cli.conftest import run
+from tests.unit.cli.test_extract_cli import GOLD, REPORT
 
 KIRKUK = (
     "URL: x\nPUBLISHED: 2021-05-04\nA roadside bomb wounded two soldiers in Kirkuk on "

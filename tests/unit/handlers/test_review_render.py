@@ -62,6 +62,13 @@ def _message(payload: object) -> OutboxMessage:
     )
 
 
+def button_data(message: OutboxMessage) -> list[object]:
+    """The callback data of the buttons the message goes out with."""
+    markup = outbox_buttons(message)
+    assert markup is not None
+    return [button.callback_data for row in markup.inline_keyboard for button in row]
+
+
 class TestCodec:
     @pytest.mark.parametrize(
         "button",
@@ -98,10 +105,14 @@ class TestTexts:
         assert "Confidence: 0.42 (toll: split clauses)" in text
         assert "Reported: Wrong toll" in text
         assert "https://news.example/a" in text
-        markup = outbox_buttons(message)
-        assert markup is not None
-        data = [b.callback_data for row in markup.inline_keyboard for b in row]
-        assert data == ["rv:ok:7", "rv:no:7", "rv:place:7", "rv:toll:7", "rv:same:7", "rv:split:7"]
+        assert button_data(message) == [
+            "rv:ok:7",
+            "rv:no:7",
+            "rv:place:7",
+            "rv:toll:7",
+            "rv:same:7",
+            "rv:split:7",
+        ]
 
     def test_several_at_once_are_listed_with_open_buttons(self) -> None:
         payload = ReviewPayload(incident=_incident(), reason="unconfirmed").with_more(
@@ -112,10 +123,7 @@ class TestTexts:
         assert "2 incidents arrived at once" in text
         assert "#7 ·" in text
         assert "#8 ·" in text
-        markup = outbox_buttons(message)
-        assert markup is not None
-        data = [b.callback_data for row in markup.inline_keyboard for b in row]
-        assert data == ["rv:show:7", "rv:show:8"]
+        assert button_data(message) == ["rv:show:7", "rv:show:8"]
 
     def test_a_released_alert_says_unconfirmed(self) -> None:
         alert = OutboxMessage.model_validate(

@@ -105,6 +105,14 @@ def hostile_feed(server: LocalHTTPServer) -> str:
     return server.url("/rss")
 
 
+async def press_remove(world: FeedWorld, instance: Bot, user_id: int) -> None:
+    """An admin adds a feed; ``user_id`` presses its Remove button."""
+    feed = await world.feeds.add(hostile_feed(world.server), added_by=ADMIN)
+    await commands(world).on_remove_button(
+        button_update(instance, user_id, f"feed:rm:{feed.id}"), args()
+    )
+
+
 class TestRendering:
     def test_feed_list_escapes_titles_urls_and_errors(self) -> None:
         feed = Feed(
@@ -202,10 +210,7 @@ class TestCommands:
         self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
     ) -> None:
         instance, request = bot
-        feed = await world.feeds.add(hostile_feed(world.server), added_by=ADMIN)
-        await commands(world).on_remove_button(
-            button_update(instance, ADMIN, f"feed:rm:{feed.id}"), args()
-        )
+        await press_remove(world, instance, ADMIN)
         assert await world.feeds.list() == []
         (answer,) = request.sent("answerCallbackQuery")
         assert answer["text"] == "Removed."
@@ -216,10 +221,7 @@ class TestCommands:
         self, world: FeedWorld, bot: tuple[Bot, RecordingRequest]
     ) -> None:
         instance, request = bot
-        feed = await world.feeds.add(hostile_feed(world.server), added_by=ADMIN)
-        await commands(world).on_remove_button(
-            button_update(instance, STRANGER, f"feed:rm:{feed.id}"), args()
-        )
+        await press_remove(world, instance, STRANGER)
         assert len(await world.feeds.list()) == 1
         assert request.sent("answerCallbackQuery")[0]["show_alert"] is True
 

@@ -13,18 +13,9 @@ from bot.llm.cache import ReplyCache
 from bot.llm.client import ChatClient
 from bot.llm.reader import ModelReader
 from tests.fakellm import FakeLLM
+from tests.fakes import MutableClock
 
 API_KEY = "sk-test-NEVER-LOG-THIS-0123456789"
-
-
-class FixedClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.current = now
-
-    def now(self) -> dt.datetime:
-        return self.current
 
 
 class Ticks:
@@ -44,8 +35,8 @@ def fake_llm() -> Iterator[FakeLLM]:
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC))
+def clock() -> MutableClock:
+    return MutableClock(dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC))
 
 
 @pytest.fixture
@@ -55,7 +46,7 @@ def ticks() -> Ticks:
 
 @pytest.fixture
 async def reader(
-    fake_llm: FakeLLM, tmp_path: Path, clock: FixedClock, ticks: Ticks
+    fake_llm: FakeLLM, tmp_path: Path, clock: MutableClock, ticks: Ticks
 ) -> AsyncIterator[ModelReader]:
     client = ChatClient(fake_llm.base_url, "fake-model", api_key=API_KEY, timeout=2.0)
     budget = DailyBudget(clock, 50, path=tmp_path / "cache" / "budget.json")

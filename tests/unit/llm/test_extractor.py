@@ -16,6 +16,7 @@ from bot.llm.client import ChatClient, Outcome
 from bot.llm.extractor import ModelExtractor
 from bot.llm.reader import ModelReader
 from tests.fakellm import FakeLLM, figure, model_incident, reply_json
+from tests.fakes import MutableClock
 from tests.unit.llm.articles import (
     CHECKPOINT,
     CHECKPOINT_EVENT,
@@ -28,7 +29,7 @@ from tests.unit.llm.articles import (
     VILLAGE,
     report,
 )
-from tests.unit.llm.conftest import FixedClock, Ticks
+from tests.unit.llm.conftest import Ticks
 
 AGREEING = model_incident(
     sub_event_type="Armed clash",
@@ -51,7 +52,7 @@ def rules() -> RulesExtractor:
 
 @pytest.fixture
 async def both(
-    rules: RulesExtractor, fake_llm: FakeLLM, tmp_path: Path, clock: FixedClock, ticks: Ticks
+    rules: RulesExtractor, fake_llm: FakeLLM, tmp_path: Path, clock: MutableClock, ticks: Ticks
 ) -> AsyncIterator[ModelExtractor]:
     client = ChatClient(fake_llm.base_url, "fake-model", timeout=5.0)
     reader = ModelReader(

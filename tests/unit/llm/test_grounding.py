@@ -29,8 +29,8 @@ from bot.llm.extractor import ModelExtractor
 from bot.llm.grounding import TextIndex, distrust_injected, stated_numbers, suspicious_lines
 from bot.llm.reader import ModelReader, Reading
 from bot.llm.schema import ModelReply, ReplyError, parse_reply
+from tests.fakes import MutableClock
 from tests.unit.llm.articles import CHECKPOINT, CHECKPOINT_EVENT, INJECTED, INJECTED_LINE, report
-from tests.unit.llm.conftest import FixedClock
 
 
 class TestNumbers:
@@ -125,7 +125,7 @@ _reply = st.lists(_incident, max_size=3).map(lambda items: {"incidents": items})
 @pytest.fixture(scope="module")
 def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelExtractor]:
     """A model extractor whose model is never asked (readings are handed to it)."""
-    clock = FixedClock(dt.datetime(2026, 5, 4, tzinfo=dt.UTC))
+    clock = MutableClock(dt.datetime(2026, 5, 4, tzinfo=dt.UTC))
     client = ChatClient("http://127.0.0.1:9/v1", "never-called")
     cache = ReplyCache(tmp_path_factory.mktemp("llm-cache"))
     reader = ModelReader(client, cache, DailyBudget(clock, 0), CircuitBreaker(), clock)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from bot.llm.client import ChatClient, Outcome, Usage
 from bot.llm.prompt import PROMPT_VERSION
 from bot.llm.reader import ModelReader
 from tests.fakellm import FakeLLM, model_incident, reply_json
-from tests.unit.llm.conftest import API_KEY, FixedClock, Ticks
+from tests.fakes import MutableClock
+from tests.unit.llm.conftest import API_KEY, Ticks
 
 ARTICLE = "A roadside bomb hit a patrol near Baiji on Thursday, an officer said."
 OTHER = "Protesters gathered outside the provincial council in Nasiriyah on Friday."
@@ -36,7 +36,7 @@ class TestCache:
         assert (reader.cache.hits, reader.cache.misses) == (1, 1)
 
     async def test_a_new_reader_over_the_same_directory_hits(
-        self, reader: ModelReader, fake_llm: FakeLLM, tmp_path: Path, clock: FixedClock
+        self, reader: ModelReader, fake_llm: FakeLLM, tmp_path: Path, clock: MutableClock
     ) -> None:
         fake_llm.script("Baiji", GOOD)
         await reader.read(ARTICLE)
@@ -78,7 +78,7 @@ class TestCache:
 
 class TestBudget:
     async def test_over_budget_makes_no_request(
-        self, reader: ModelReader, fake_llm: FakeLLM, clock: FixedClock
+        self, reader: ModelReader, fake_llm: FakeLLM, clock: MutableClock
     ) -> None:
         reader.budget.max_requests = 1
         fake_llm.script("Baiji", GOOD)
@@ -89,7 +89,7 @@ class TestBudget:
         assert reader.health().state == "over budget"
         # Cached articles are still answered when the budget is spent.
         assert (await reader.read(ARTICLE)).outcome is Outcome.CACHED
-        clock.current += dt.timedelta(days=1)
+        clock.advance(days=1)
         assert (await reader.read(OTHER)).outcome is Outcome.OK
 
     async def test_token_budget(self, reader: ModelReader, fake_llm: FakeLLM) -> None:
@@ -99,16 +99,16 @@ class TestBudget:
         assert reader.budget.tokens == 180
         assert (await reader.read(OTHER)).outcome is Outcome.OVER_BUDGET
 
-    def test_survives_a_restart_the_same_day(self, tmp_path: Path, clock: FixedClock) -> None:
+    def test_survives_a_restart_the_same_day(self, tmp_path: Path, clock: MutableClock) -> None:
         path = tmp_path / "budget.json"
         DailyBudget(clock, 10, path=path).charge(4, 400)
         again = DailyBudget(clock, 10, path=path)
         assert (again.requests, again.tokens) == (4, 400)
         assert again.remaining_requests() == 6
-        clock.current += dt.timedelta(days=1)
+        clock.advance(days=1)
         assert DailyBudget(clock, 10, path=path).requests == 0
 
-    def test_zero_allows_nothing(self, clock: FixedClock) -> None:
+    def test_zero_allows_nothing(self, clock: MutableClock) -> None:
         assert DailyBudget(clock, 0).exhausted()
 
 

@@ -21,6 +21,7 @@ from bot.domain import (
     Report,
     SubEventType,
 )
+from bot.domain.views import Target
 from bot.extract.actors import ActorRegistry
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.pipeline import build_rules_extractor
@@ -34,9 +35,10 @@ from tests.fakes import (
     FakeGazetteer,
     MutableClock,
     ScriptedExtractor,
+    VirtualTime,
     same_event,
 )
-from tests.unit.services.delivery_doubles import ScriptedNotifier, VirtualTime
+from tests.unit.services.delivery_doubles import ScriptedNotifier
 
 # 2022-08-30 09:00 in Baghdad (UTC+3), the morning after the Green Zone clashes began.
 START = dt.datetime(2022, 8, 30, 6, 0, tzinfo=dt.UTC)
@@ -267,6 +269,13 @@ async def add_chat(
         await services.chats.set_timezone(chat_id, timezone)
     if not active:
         await services.chats.deactivate(chat_id)
+
+
+async def add_subscriber(services: Services, chat_id: int, *targets: Target) -> None:
+    """Create a chat (see ``add_chat``) subscribed to each of ``targets``."""
+    await add_chat(services, chat_id)
+    for target in targets:
+        await services.subscriptions.subscribe(chat_id, target)
 
 
 def report(services: Services, text: str, url: str | None = None) -> Report:

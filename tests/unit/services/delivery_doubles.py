@@ -21,30 +21,9 @@ from bot.domain import (
 )
 from bot.ports import SendResult, SendStatus
 from bot.services.delivery import DeliveryLimits, Dispatcher, Pacer
+from tests.fakes import MutableClock, VirtualTime
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
-
-
-class FixedClock:
-    def __init__(self, now: dt.datetime = NOW) -> None:
-        self.current = now
-
-    def now(self) -> dt.datetime:
-        return self.current
-
-
-class VirtualTime:
-    """Monotonic time that only moves when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.t += max(seconds, 0.0)
-        await asyncio.sleep(0)
 
 
 class MemoryOutbox:
@@ -154,12 +133,12 @@ class ScriptedNotifier:
         self._ids = 500
 
     async def send(self, message: OutboxMessage, reply_to_message_id: int | None) -> SendResult:
-        self.attempts.append((self.time.t, message.chat_id))
+        self.attempts.append((self.time.now, message.chat_id))
         script = self.script.get(message.chat_id)
         if script:
             return script.pop(0)
         self._ids += 1
-        self.sent.append((self.time.t, message, reply_to_message_id))
+        self.sent.append((self.time.now, message, reply_to_message_id))
         return SendResult(SendStatus.SENT, message_id=self._ids, message_ids=(self._ids,))
 
 
@@ -214,12 +193,12 @@ def make_dispatcher(
     storage: MemoryStorage,
     notifier: ScriptedNotifier,
     vtime: VirtualTime,
-    clock: FixedClock | None = None,
+    clock: MutableClock | None = None,
     **limits: Any,
 ) -> Dispatcher:
     chosen = DeliveryLimits(**limits)
     pacer = Pacer(chosen, monotonic=vtime.monotonic, sleep=vtime.sleep)
-    return Dispatcher(storage, notifier, clock or FixedClock(), limits=chosen, pacer=pacer)  # type: ignore[arg-type]
+    return Dispatcher(storage, notifier, clock or MutableClock(NOW), limits=chosen, pacer=pacer)  # type: ignore[arg-type]
 
 
 async def queue(storage: MemoryStorage, *messages: OutboxMessage) -> None:
@@ -231,21 +210,18 @@ def statuses(storage: MemoryStorage) -> list[OutboxStatus]:
     return [row.status for row in storage.outbox.rows.values()]
 
 
-class GatedTime:
+class GatedTime(VirtualTime):
     """Virtual monotonic time whose sleeps wait until the test opens the gate."""
 
     def __init__(self) -> None:
-        self.t = 0.0
+        super().__init__()
         self.sleeps: list[float] = []
         self.gate = asyncio.Event()
-
-    def monotonic(self) -> float:
-        return self.t
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         await self.gate.wait()
-        self.t += max(seconds, 0.0)
+        self.now += max(seconds, 0.0)
 
 
 async def until(predicate: Any, what: str) -> None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain import Incident, OutboxKind, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import Incident, OutboxKind
 from bot.services import Services
 from bot.services.alerts import alert_key
 from storage.base import Storage
-from tests.fakes import ScriptedExtractor
-from tests.unit.services.conftest import BuildServices, add_chat, make_incident, make_settings
+from tests.fakes import BAGHDAD, ScriptedExtractor
+from tests.unit.services.conftest import (
+    BuildServices,
+    add_subscriber,
+    make_incident,
+    make_settings,
+)
 
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 THRESHOLD = 0.6
 
 
@@ -30,11 +33,6 @@ def services(build: BuildServices) -> Services:
     return build(make_settings(SITREP_ALERT_MIN_CONFIDENCE=THRESHOLD), real_merge=True)
 
 
-async def _subscribed(services: Services) -> None:
-    await add_chat(services, 1)
-    await services.subscriptions.subscribe(1, BAGHDAD)
-
-
 @pytest.mark.parametrize(("confidence", "alerts"), [(0.59, 0), (0.6, 1), (0.95, 1), (None, 1)])
 async def test_first_alert_needs_the_threshold(
     services: Services,
@@ -42,7 +40,7 @@ async def test_first_alert_needs_the_threshold(
     confidence: float | None,
     alerts: int,
 ) -> None:
-    await _subscribed(services)
+    await add_subscriber(services, 1, BAGHDAD)
     extractor.script("R1", [scored(confidence)])
     outcome = await services.ingestion.ingest_text("R1: a clash in Baghdad")
     assert len(outcome.new_incidents) == 1  # stored either way
@@ -52,7 +50,7 @@ async def test_first_alert_needs_the_threshold(
 async def test_a_second_report_confirms_and_alerts_once(
     services: Services, storage: Storage, extractor: ScriptedExtractor
 ) -> None:
-    await _subscribed(services)
+    await add_subscriber(services, 1, BAGHDAD)
     extractor.script("R1", [scored(0.5)])
     extractor.script("R2", [scored(0.5)])
     first = await services.ingestion.ingest_text("R1: a clash in Baghdad")
@@ -73,7 +71,7 @@ async def test_a_second_report_confirms_and_alerts_once(
 async def test_a_confirmed_incident_is_not_announced_again_by_corroboration(
     services: Services, extractor: ScriptedExtractor
 ) -> None:
-    await _subscribed(services)
+    await add_subscriber(services, 1, BAGHDAD)
     extractor.script("R1", [scored(0.8)])
     extractor.script("R2", [scored(0.8)])
     first = await services.ingestion.ingest_text("R1: a clash in Baghdad")

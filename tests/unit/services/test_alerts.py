@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.domain import AlertPayload, GeoPrecision, Incident, OutboxKind, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import AlertPayload, GeoPrecision, Incident, OutboxKind
 from bot.services import Services
 from bot.services.alerts import alert_key
 from storage.base import Storage
-from tests.fakes import FakeActorRegistry, MutableClock
-from tests.unit.services.conftest import actor, add_chat, make_incident, outbox_counts
-
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
-BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
-BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
-AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
+from tests.fakes import AAH, BAGHDAD, BASRA, BASRA_GOV, FakeActorRegistry, MutableClock
+from tests.unit.services.conftest import (
+    actor,
+    add_chat,
+    add_subscriber,
+    make_incident,
+    outbox_counts,
+)
 
 
 async def _stored(storage: Storage, incident: Incident) -> Incident:
@@ -37,8 +37,7 @@ class TestMatching:
         self, services: Services, storage: Storage, actors: FakeActorRegistry
     ) -> None:
         for chat_id, target in ((1, BASRA), (2, BASRA_GOV), (3, AAH), (4, BAGHDAD)):
-            await add_chat(services, chat_id)
-            await services.subscriptions.subscribe(chat_id, target)
+            await add_subscriber(services, chat_id, target)
         incident = await _stored(
             storage, make_incident("Basra", killed=4, actors=[actor(actors, "asaib-ahl-al-haq")])
         )
@@ -48,8 +47,7 @@ class TestMatching:
     async def test_a_neighbourhood_alerts_its_city(
         self, services: Services, storage: Storage
     ) -> None:
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BAGHDAD)
+        await add_subscriber(services, 1, BAGHDAD)
         incident = await _stored(storage, make_incident("Green Zone", killed=15))
         assert await services.alerts.queue_new(incident) == 1
 
@@ -62,8 +60,7 @@ class TestMatching:
         assert kirkuk is not None
         assert daquq is not None
         for chat_id, target in ((1, kirkuk), (2, daquq)):
-            await add_chat(services, chat_id)
-            await services.subscriptions.subscribe(chat_id, target)
+            await add_subscriber(services, chat_id, target)
         incident = await _stored(storage, make_incident("Daquq", killed=2))
         await services.alerts.queue_new(incident)
         assert await _alerted_chats(storage, incident) == {2}
@@ -105,8 +102,7 @@ class TestMatching:
         assert await _alerted_chats(storage, incident) == {2}
 
     async def test_inactive_chats_get_nothing(self, services: Services, storage: Storage) -> None:
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BASRA)
+        await add_subscriber(services, 1, BASRA)
         await services.chats.deactivate(1)
         incident = await _stored(storage, make_incident("Basra", killed=4))
         assert await services.alerts.queue_new(incident) == 0
@@ -132,8 +128,7 @@ class TestMatching:
     async def test_queueing_twice_is_idempotent(
         self, services: Services, storage: Storage
     ) -> None:
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BASRA)
+        await add_subscriber(services, 1, BASRA)
         incident = await _stored(storage, make_incident("Basra", killed=4))
         assert await services.alerts.queue_new(incident) == 1
         assert await services.alerts.queue_new(incident) == 0
@@ -144,8 +139,7 @@ class TestOnlyNews:
     async def test_an_archive_story_gets_no_first_alert(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BASRA)
+        await add_subscriber(services, 1, BASRA)
         clock.set(dt.datetime(2022, 9, 20, 9, 0, tzinfo=dt.UTC))
         old = await _stored(storage, make_incident("Basra", day=dt.date(2022, 9, 4), killed=4))
         recent = await _stored(
@@ -157,8 +151,7 @@ class TestOnlyNews:
     async def test_updates_to_an_alert_the_chat_has_are_still_sent(
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BASRA)
+        await add_subscriber(services, 1, BASRA)
         clock.set(dt.datetime(2022, 9, 2, 9, 0, tzinfo=dt.UTC))
         incident = await _stored(
             storage, make_incident("Basra", day=dt.date(2022, 9, 1), killed=4)
@@ -175,8 +168,7 @@ class TestOnlyNews:
 
 class TestPayload:
     async def test_payload_is_structured_json(self, services: Services, storage: Storage) -> None:
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BASRA)
+        await add_subscriber(services, 1, BASRA)
         incident = await _stored(storage, make_incident("Basra", killed=4))
         await services.alerts.queue_new(incident)
         assert incident.id is not None
@@ -215,8 +207,7 @@ class TestDueTime:
     ) -> None:
         # Grouping a burst is the dispatcher's job (while a send is under way); the first
         # alert to a chat never waits for a bucket.
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BASRA_GOV)
+        await add_subscriber(services, 1, BASRA_GOV)
         clock.set(dt.datetime(2022, 8, 30, 6, 0, 1, tzinfo=dt.UTC))
         incident = await _stored(storage, make_incident("Basra", killed=1))
         await services.alerts.queue_new(incident)

@@ -12,17 +12,13 @@ from bot.domain import (
     OutboxKind,
     OutboxMessage,
     OutboxStatus,
-    SubscriptionKind,
     TextPayload,
 )
-from bot.domain.views import Target
 from bot.services import Services
 from bot.services.chats import in_quiet_hours, next_digest_at, parse_clock
 from bot.services.errors import UserError
 from storage.base import Storage
-from tests.fakes import MutableClock
-
-BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
+from tests.fakes import BASRA, MutableClock
 
 
 class TestEnsureChat:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from bot.domain import Incident
 from bot.services import Services
 from bot.services.corrections import TollAnswer
 from bot.services.review import Reviewer
@@ -40,30 +41,36 @@ async def report(
     return incident.id
 
 
+@pytest.fixture
+async def corrected(services: Services, extractor: ScriptedExtractor) -> int:
+    """The id of a clash first reported with two killed, which a reviewer corrected to four
+    killed and one injured."""
+    first = await report(services, extractor, "R1", 0, killed=2)
+    await services.corrections.correct_toll(first, TollAnswer(4, 1, "health ministry"), REVIEWER)
+    return first
+
+
+async def merged_later(
+    services: Services, storage: Storage, extractor: ScriptedExtractor, corrected: int, killed: int
+) -> Incident:
+    """A report of the same clash three hours later giving ``killed``: the stored incident it
+    was merged into (the corrected one)."""
+    assert await report(services, extractor, "LATER", 3, killed=killed) == corrected
+    stored = await storage.incidents.get(corrected)
+    assert stored is not None
+    return stored
+
+
 class TestCorrectionsStick:
     async def test_a_lower_figure_later_leaves_the_reviewers_toll(
-        self, services: Services, storage: Storage, extractor: ScriptedExtractor
+        self, services: Services, storage: Storage, extractor: ScriptedExtractor, corrected: int
     ) -> None:
-        first = await report(services, extractor, "R1", 0, killed=2)
-        await services.corrections.correct_toll(
-            first, TollAnswer(4, 1, "health ministry"), REVIEWER
-        )
-
-        assert await report(services, extractor, "R2", 1, killed=2) == first
-        stored = await storage.incidents.get(first)
-        assert stored is not None
+        stored = await merged_later(services, storage, extractor, corrected, killed=2)
         assert len(stored.sources) == 2  # the report is still recorded as a source
         assert (stored.killed.min, stored.injured.min) == (4, 1)
 
     async def test_a_rising_toll_still_updates_a_corrected_one(
-        self, services: Services, storage: Storage, extractor: ScriptedExtractor
+        self, services: Services, storage: Storage, extractor: ScriptedExtractor, corrected: int
     ) -> None:
-        first = await report(services, extractor, "R1", 0, killed=2)
-        await services.corrections.correct_toll(
-            first, TollAnswer(4, 1, "health ministry"), REVIEWER
-        )
-
-        assert await report(services, extractor, "R3", 3, killed=6) == first
-        stored = await storage.incidents.get(first)
-        assert stored is not None
+        stored = await merged_later(services, storage, extractor, corrected, killed=6)
         assert stored.killed.min == 6

@@ -20,13 +20,12 @@ from bot.domain import (
 )
 from bot.ports import SendResult, SendStatus
 from bot.services.delivery import DeliveryLimits, Dispatcher, Pacer, in_quiet_hours
+from tests.fakes import MutableClock, VirtualTime
 from tests.unit.services.delivery_doubles import (
     NOW,
-    FixedClock,
     GatedTime,
     MemoryStorage,
     ScriptedNotifier,
-    VirtualTime,
     alert,
     incident_json,
     make_dispatcher,
@@ -182,7 +181,7 @@ class TestFailures:
     async def test_transient_backs_off_then_fails(
         self, storage: MemoryStorage, notifier: ScriptedNotifier, vtime: VirtualTime
     ) -> None:
-        clock = FixedClock()
+        clock = MutableClock(NOW)
         notifier.script[1] = [SendResult(SendStatus.TRANSIENT, error="timeout")] * 3
         await queue(storage, notice(1, 1))
         dispatcher = make_dispatcher(storage, notifier, vtime, clock, max_attempts=3)
@@ -191,8 +190,8 @@ class TestFailures:
             await dispatcher.run_once()
             row = storage.outbox.rows[1]
             if row.status is OutboxStatus.PENDING:
-                delays.append((row.next_attempt_at - clock.current).total_seconds())
-                clock.current = row.next_attempt_at
+                delays.append((row.next_attempt_at - clock.now()).total_seconds())
+                clock.set(row.next_attempt_at)
         assert storage.outbox.rows[1].status is OutboxStatus.FAILED
         assert len(delays) == 2
         assert 1.0 <= delays[0] <= 4.0
@@ -266,7 +265,7 @@ class TestLifecycle:
     ) -> None:
         # Real time here: 1 s per chat would make five notices take 4 s; stop after the first.
         limits = DeliveryLimits(per_chat_interval=0.2, idle_interval=0.01)
-        dispatcher = Dispatcher(storage, notifier, FixedClock(), limits=limits)  # type: ignore[arg-type]
+        dispatcher = Dispatcher(storage, notifier, MutableClock(NOW), limits=limits)  # type: ignore[arg-type]
         await queue(storage, *(notice(1, n) for n in range(5)))
         stop = asyncio.Event()
         task = asyncio.create_task(dispatcher.run_forever(stop))
@@ -280,7 +279,7 @@ class TestLifecycle:
         assert statuses(storage).count(OutboxStatus.PENDING) == 5 - sent
         # A new dispatcher (a restart) sends the rest, nothing twice.
         second = ScriptedNotifier(VirtualTime())
-        again = Dispatcher(storage, second, FixedClock(), limits=limits)  # type: ignore[arg-type]
+        again = Dispatcher(storage, second, MutableClock(NOW), limits=limits)  # type: ignore[arg-type]
         await again.run_once()
         assert statuses(storage) == [OutboxStatus.SENT] * 5
         texts = [text_of(m) for _, m, _ in notifier.sent + second.sent]
@@ -294,7 +293,7 @@ class TestPipeline:
         for chat_id in (4, 5, 6):
             storage.chats.chats[chat_id] = Chat(id=chat_id)
         limits = DeliveryLimits(per_chat_interval=0.3, idle_interval=0.01, batch_size=5)
-        dispatcher = Dispatcher(storage, notifier, FixedClock(), limits=limits)  # type: ignore[arg-type]
+        dispatcher = Dispatcher(storage, notifier, MutableClock(NOW), limits=limits)  # type: ignore[arg-type]
         await queue(storage, *(notice(1, n) for n in range(4)))
         await queue(storage, *(notice(chat_id, 0) for chat_id in (2, 3, 4, 5, 6)))
         stop = asyncio.Event()
@@ -317,10 +316,10 @@ class TestBurstWindow:
         self, storage: MemoryStorage
     ) -> None:
         time = GatedTime()
-        notifier = ScriptedNotifier(time)  # type: ignore[arg-type]
+        notifier = ScriptedNotifier(time)
         limits = DeliveryLimits(idle_interval=0.01)
         pacer = Pacer(limits, monotonic=time.monotonic, sleep=time.sleep)
-        dispatcher = Dispatcher(storage, notifier, FixedClock(), limits=limits, pacer=pacer)  # type: ignore[arg-type]
+        dispatcher = Dispatcher(storage, notifier, MutableClock(NOW), limits=limits, pacer=pacer)  # type: ignore[arg-type]
         stop = asyncio.Event()
         task = asyncio.create_task(dispatcher.run_forever(stop))
         try:
@@ -369,7 +368,7 @@ class TestUnexpectedErrors:
 
         storage.outbox.mark_sent = flaky_mark_sent  # type: ignore[method-assign]
         limits = DeliveryLimits(per_chat_interval=0.0, idle_interval=0.01)
-        dispatcher = Dispatcher(storage, notifier, FixedClock(), limits=limits)  # type: ignore[arg-type]
+        dispatcher = Dispatcher(storage, notifier, MutableClock(NOW), limits=limits)  # type: ignore[arg-type]
         await queue(storage, notice(1, 0), notice(1, 1), notice(1, 2))
         stop = asyncio.Event()
         task = asyncio.create_task(dispatcher.run_forever(stop))

@@ -6,17 +6,15 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import ChartPayload, OutboxKind, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import ChartPayload, OutboxKind
 from bot.domain.visuals import Bucket
 from bot.services import Services
 from bot.services.digests import digest_chart_key, digest_key
 from bot.services.errors import UserError
 from storage.base import Storage
-from tests.fakes import MutableClock
+from tests.fakes import BASRA_GOV, MutableClock
 from tests.unit.services.conftest import add_chat, make_incident, outbox_counts
 
-BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
 # 07:00 in Baghdad on 30 August 2022.
 DIGEST_30_AUG = dt.datetime(2022, 8, 30, 4, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2022, 8, 30)

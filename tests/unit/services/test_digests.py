@@ -7,13 +7,17 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import Digest, DigestPayload, OutboxKind, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import Digest, DigestPayload, OutboxKind
 from bot.services import Services, digests
 from bot.services.digests import MAX_LISTED_PER_CITY, digest_key
 from handlers.render_summary import digest_message
 from storage.base import Storage
 from tests.fakes import (
+    AAH,
+    BAGHDAD,
+    BAGHDAD_GOV,
+    BASRA_GOV,
+    NINEVEH,
     FakeActorRegistry,
     MutableClock,
 )
@@ -21,15 +25,11 @@ from tests.unit.services.conftest import (
     BuildServices,
     actor,
     add_chat,
+    add_subscriber,
     make_incident,
     outbox_counts,
 )
 
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
-BASRA_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BA", label="Basra governorate")
-NINEVEH = Target(kind=SubscriptionKind.ADMIN1, key="IQ-NI", label="Nineveh governorate")
-BAGHDAD_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BG", label="Baghdad governorate")
-AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
 # 07:00 in Baghdad (UTC+3) on 30 August 2022.
 DIGEST_30_AUG = dt.datetime(2022, 8, 30, 4, 0, tzinfo=dt.UTC)
 
@@ -279,16 +279,14 @@ class TestQueueDue:
     ) -> None:
         clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
         await add_chat(services, 1)
-        await add_chat(services, 2)
-        await services.subscriptions.subscribe(2, BAGHDAD)
+        await add_subscriber(services, 2, BAGHDAD)
         await services.chats.set_digest_time(2, "off")
         clock.set(DIGEST_30_AUG)
         assert await services.digests.queue_due() == 0
 
     async def test_inactive_chats_get_none(self, services: Services, clock: MutableClock) -> None:
         clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BAGHDAD)
+        await add_subscriber(services, 1, BAGHDAD)
         await services.chats.deactivate(1)
         clock.set(DIGEST_30_AUG)
         assert await services.digests.queue_due() == 0
@@ -297,8 +295,7 @@ class TestQueueDue:
         self, services: Services, clock: MutableClock
     ) -> None:
         clock.set(dt.datetime(2022, 8, 29, 23, 0, tzinfo=dt.UTC))
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BAGHDAD)
+        await add_subscriber(services, 1, BAGHDAD)
         clock.set(DIGEST_30_AUG)
         assert await services.digests.queue_due() == 1
         clock.advance(hours=2)  # 09:00 local; choose 08:00: today's digest is already out
@@ -311,8 +308,7 @@ class TestQueueDue:
         self, services: Services, storage: Storage, clock: MutableClock
     ) -> None:
         clock.set(dt.datetime(2022, 8, 29, 19, 0, tzinfo=dt.UTC))
-        await add_chat(services, 1)
-        await services.subscriptions.subscribe(1, BAGHDAD)
+        await add_subscriber(services, 1, BAGHDAD)
         await services.chats.set_quiet(1, "06:00-08:00")
         clock.set(DIGEST_30_AUG)
         assert await services.digests.queue_due() == 1

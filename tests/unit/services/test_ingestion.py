@@ -14,27 +14,25 @@ from bot.domain import (
     OutboxKind,
     OutboxMessage,
     SubEventType,
-    SubscriptionKind,
     TextPayload,
     UpdatePayload,
 )
-from bot.domain.views import Target
 from bot.ingest.text import content_hash
 from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from bot.services.errors import UserError
 from storage.base import Storage
-from tests.fakes import MutableClock, ScriptedExtractor
+from tests.fakes import BAGHDAD, MutableClock, ScriptedExtractor
 from tests.unit.services.conftest import (
     BuildServices,
     add_chat,
+    add_subscriber,
     engine_services,
     make_incident,
     make_settings,
     outbox_counts,
 )
 
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 FIRST = "GZ-1: Clashes in the Green Zone left fifteen people dead, medics said."
 FOLLOW_UP = "GZ-2: The toll from the Green Zone fighting has risen to thirty, officials said."
 SAME_TOLL = "GZ-3: Another outlet confirms fifteen dead in the Green Zone clashes."
@@ -49,16 +47,11 @@ def scripted(extractor: ScriptedExtractor) -> ScriptedExtractor:
     return extractor
 
 
-async def _subscribed(services: Services, chat_id: int = 1) -> None:
-    await add_chat(services, chat_id)
-    await services.subscriptions.subscribe(chat_id, BAGHDAD)
-
-
 class TestNewIncidents:
     async def test_new_report_stores_incident_and_queues_alert(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         outcome = await services.ingestion.ingest_text(FIRST, url="https://example.org/gz1")
         assert not outcome.duplicate
         assert outcome.report.id is not None
@@ -86,7 +79,7 @@ class TestNewIncidents:
         extractor: ScriptedExtractor,
         clock: MutableClock,
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         recent = clock.now().date() - dt.timedelta(days=2)
         news = make_incident("Baghdad", day=recent, killed=3)
         extractor.script("NEWS", [news])
@@ -117,7 +110,7 @@ class TestDuplicates:
     async def test_same_text_is_a_duplicate_and_queues_nothing(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         await services.ingestion.ingest_text(FIRST)
         again = await services.ingestion.ingest_text("  " + FIRST.upper().replace(" ", "\n  "))
         assert again.duplicate
@@ -137,7 +130,7 @@ class TestDuplicates:
     async def test_another_report_of_the_same_toll_adds_a_source_but_no_message(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         first = await services.ingestion.ingest_text(FIRST, url="https://example.org/a")
         second = await services.ingestion.ingest_text(SAME_TOLL, url="https://example.org/b")
         assert second.new_incidents == []
@@ -164,7 +157,7 @@ class TestUpdates:
     async def test_a_higher_toll_becomes_an_update_replying_to_the_alert(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         first = await services.ingestion.ingest_text(FIRST, url="https://example.org/a")
         second = await services.ingestion.ingest_text(FOLLOW_UP, url="https://example.org/b")
         incident_id = first.new_incidents[0].id
@@ -191,7 +184,7 @@ class TestUpdates:
     async def test_reingesting_the_follow_up_changes_nothing(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
         await services.ingestion.ingest_text(FIRST)
         await services.ingestion.ingest_text(FOLLOW_UP)
         again = await services.ingestion.ingest_text(FOLLOW_UP)
@@ -201,9 +194,9 @@ class TestUpdates:
     async def test_a_chat_that_subscribed_later_gets_a_fresh_alert_not_an_update(
         self, services: Services, storage: Storage, scripted: ScriptedExtractor
     ) -> None:
-        await _subscribed(services, 1)
+        await add_subscriber(services, 1, BAGHDAD)
         first = await services.ingestion.ingest_text(FIRST)
-        await _subscribed(services, 2)
+        await add_subscriber(services, 2, BAGHDAD)
         second = await services.ingestion.ingest_text(FOLLOW_UP)
         incident_id = first.new_incidents[0].id
         assert incident_id is not None
@@ -273,7 +266,7 @@ class TestAtomicity:
         scripted: ScriptedExtractor,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        await _subscribed(services)
+        await add_subscriber(services, 1, BAGHDAD)
 
         async def broken_enqueue(message: OutboxMessage) -> tuple[OutboxMessage, bool]:
             raise RuntimeError("disk full")

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain import GeoPrecision, OutboxKind, SubEventType, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import GeoPrecision, OutboxKind, SubEventType
 from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from storage.base import Storage
 from tests.fakes import (
+    BAGHDAD,
     ScriptedExtractor,
 )
-from tests.unit.services.conftest import BuildServices, add_chat, make_incident, outbox_counts
-
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
+from tests.unit.services.conftest import (
+    BuildServices,
+    add_subscriber,
+    make_incident,
+    outbox_counts,
+)
 
 
 @pytest.fixture
@@ -26,8 +29,7 @@ def services(build: BuildServices) -> Services:
 async def test_checkpoint_shooting_then_outskirts_bomb_are_two_alerts_not_an_update(
     services: Services, storage: Storage, extractor: ScriptedExtractor
 ) -> None:
-    await add_chat(services, 1)
-    await services.subscriptions.subscribe(1, BAGHDAD)
+    await add_subscriber(services, 1, BAGHDAD)
     extractor.script("SHOT", [make_incident("Baghdad", killed=2, injured=4)])
     extractor.script(
         "BOMB",

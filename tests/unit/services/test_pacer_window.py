@@ -5,24 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.services.delivery import DeliveryLimits, Pacer
+from tests.fakes import VirtualTime
 
 LIMITS = DeliveryLimits(overall_per_second=3, per_chat_interval=0.0, pace_margin=1.0)
 
 
-class FakeTime:
-    """A monotonic clock that sleeps exactly as long as asked."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def _pacer(time: FakeTime, limits: DeliveryLimits = LIMITS) -> Pacer:
+def _pacer(time: VirtualTime, limits: DeliveryLimits = LIMITS) -> Pacer:
     return Pacer(limits, monotonic=time.monotonic, sleep=time.sleep)
 
 
@@ -30,7 +18,7 @@ class TestOverallWindow:
     """At most N sends in any second, measured from answers when they come late."""
 
     async def test_quick_answers_keep_the_full_rate(self) -> None:
-        time = FakeTime()
+        time = VirtualTime()
         pacer = _pacer(time)
         granted = []
         for chat_id in range(7):
@@ -40,7 +28,7 @@ class TestOverallWindow:
         assert granted == [0.0, 0.333333, 0.666667, 1.0, 1.333333, 1.666667, 2.0]
 
     async def test_a_late_answer_delays_the_send_a_second_after_it(self) -> None:
-        time = FakeTime()
+        time = VirtualTime()
         pacer = _pacer(time)
         for chat_id in range(3):
             assert await pacer.wait_turn(chat_id, is_group=False)
@@ -52,7 +40,7 @@ class TestOverallWindow:
         assert round(time.now, 6) == 1.2
 
     async def test_an_unanswered_send_counts_until_its_stamp_bound(self) -> None:
-        time = FakeTime()
+        time = VirtualTime()
         pacer = _pacer(time, replace(LIMITS, in_flight_stamp=0.25))
         for chat_id in range(3):
             assert await pacer.wait_turn(chat_id, is_group=False)
@@ -67,7 +55,7 @@ class TestPerChat:
     """Two sends to one chat are at least the interval apart, plus the margin."""
 
     async def test_margin_on_the_per_chat_interval(self) -> None:
-        time = FakeTime()
+        time = VirtualTime()
         limits = DeliveryLimits(overall_per_second=30, per_chat_interval=1.0, pace_margin=0.96)
         pacer = _pacer(time, limits)
         assert await pacer.wait_turn(7, is_group=False)

@@ -7,18 +7,14 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import GeoPrecision, SubEventType, SubscriptionKind
-from bot.domain.views import Target
+from bot.domain import GeoPrecision, SubEventType
 from bot.services import Services
 from bot.services.errors import UserError
 from bot.services.queries import sanitize_search
 from storage.base import Storage
-from tests.fakes import FakeActorRegistry, MutableClock
+from tests.fakes import AAH, BAGHDAD, BAGHDAD_GOV, FakeActorRegistry, MutableClock
 from tests.unit.services.conftest import actor, make_incident
 
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
-BAGHDAD_GOV = Target(kind=SubscriptionKind.ADMIN1, key="IQ-BG", label="Baghdad governorate")
-AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
 NOW = dt.datetime(2022, 9, 2, 12, 0, tzinfo=dt.UTC)
 
 

@@ -17,22 +17,25 @@ from bot.domain import (
     OutboxStatus,
     ReviewPayload,
     SourceRef,
-    SubscriptionKind,
 )
 from bot.domain.learning import LocalPlace
 from bot.domain.review import FeedbackKind, ReviewReason, ReviewStatus
-from bot.domain.views import Target
 from bot.services import Services
 from bot.services.alerts import alert_key, update_key
 from bot.services.corrections import PlaceAnswer, TollAnswer, parse_place, parse_toll
 from bot.services.review import REPORTS_PER_HOUR, Reviewer, ReviewRefused
 from storage.base import IncidentQuery, Storage
-from tests.fakes import MutableClock, ScriptedExtractor
-from tests.unit.services.conftest import BuildServices, add_chat, make_incident, make_settings
+from tests.fakes import BAGHDAD, MutableClock, ScriptedExtractor
+from tests.unit.services.conftest import (
+    BuildServices,
+    add_chat,
+    add_subscriber,
+    make_incident,
+    make_settings,
+)
 
 ADMIN = 900
 SUBSCRIBER = 1
-BAGHDAD = Target(kind=SubscriptionKind.PLACE, key="gn:98182", label="Baghdad")
 REVIEWER = Reviewer(ADMIN, "Rana")
 
 
@@ -80,8 +83,7 @@ def services(build: BuildServices, learner: RecordingLearner) -> Services:
 
 async def _held(services: Services, extractor: ScriptedExtractor, name: str = "R1") -> int:
     """A subscriber follows Baghdad; an incident there scored 0.4 is stored and held back."""
-    await add_chat(services, SUBSCRIBER)
-    await services.subscriptions.subscribe(SUBSCRIBER, BAGHDAD)
+    await add_subscriber(services, SUBSCRIBER, BAGHDAD)
     incident = make_incident("Baghdad", killed=2, day=dt.date(2022, 8, 30))
     incident.confidence = 0.4
     incident.confidence_reasons = ["place: not in the lead"]
@@ -179,8 +181,7 @@ class TestRetract:
         self, services: Services, storage: Storage, extractor: ScriptedExtractor
     ) -> None:
         incident_id = await _held(services, extractor)
-        await add_chat(services, 2)
-        await services.subscriptions.subscribe(2, BAGHDAD)
+        await add_subscriber(services, 2, BAGHDAD)
         await services.review.confirm(incident_id, REVIEWER)
         sent = await storage.outbox.get_by_key(alert_key(SUBSCRIBER, incident_id))
         assert sent is not None

@@ -13,11 +13,11 @@ from bot.domain import (
     OutboxStatus,
     ReviewPayload,
 )
+from tests.fakes import VirtualTime
 from tests.unit.services.delivery_doubles import (
     NOW,
     MemoryStorage,
     ScriptedNotifier,
-    VirtualTime,
     alert,
     incident_json,
     make_dispatcher,

@@ -10,11 +10,8 @@ from bot.services import Services
 from bot.services.errors import UserError
 from bot.services.subscriptions import parse_payload, payload_for, split_min_killed
 from storage.base import Storage
+from tests.fakes import AAH, BASRA, NINEVEH
 from tests.unit.services.conftest import add_chat, make_incident
-
-BASRA = Target(kind=SubscriptionKind.PLACE, key="gn:99532", label="Basra")
-NINEVEH = Target(kind=SubscriptionKind.ADMIN1, key="IQ-NI", label="Nineveh governorate")
-AAH = Target(kind=SubscriptionKind.ACTOR, key="asaib-ahl-al-haq", label="Asaib Ahl al-Haq")
 
 
 class TestSubscribe:
