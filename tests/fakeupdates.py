@@ -10,6 +10,8 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from handlers.console import command_entities
+
 if TYPE_CHECKING:
     from tests.fakebotapi import SentMessage
 
@@ -113,14 +115,7 @@ class UpdateScript:
         else:
             message["from"] = user_json(user_id, language_code=language_code)
         if text.startswith("/"):
-            command = text.split(maxsplit=1)[0]
-            message["entities"] = [
-                {
-                    "type": "bot_command",
-                    "offset": 0,
-                    "length": len(command.encode("utf-16-le")) // 2,
-                }
-            ]
+            message["entities"] = command_entities(text)
         if forward_from_chat is not None:
             message["forward_origin"] = {
                 "type": "channel",
