@@ -35,6 +35,7 @@ from storage.base import (
     MetaRepository,
     OutboxRepository,
     ReportRepository,
+    SearchPage,
     SubscriptionRepository,
 )
 from storage.local_places import place_name_key
@@ -212,6 +213,14 @@ class _Incidents(_Repo):
 
     async def search_count(self, text: str, limit: int = 200) -> int:
         return len(await self.search(text, limit=limit))
+
+    async def search_page(
+        self, text: str, limit: int = 20, offset: int = 0, count_limit: int = 200
+    ) -> SearchPage:
+        return SearchPage(
+            total=await self.search_count(text, limit=count_limit),
+            items=await self.search(text, limit=limit, offset=offset),
+        )
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         return [r for r in self._s.revisions if r.incident_id == incident_id]

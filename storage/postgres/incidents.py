@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.domain import Incident, IncidentRevision
-from storage.base import IncidentBrief, IncidentQuery, IncidentStats, NotFoundError
+from storage.base import IncidentBrief, IncidentQuery, IncidentStats, NotFoundError, SearchPage
 from storage.mapping import (
     BRIEF_COLUMNS,
     REVISION_COLUMNS,
@@ -216,6 +216,13 @@ async def _hidden_among(conn: Connection, ids: list[int]) -> set[int]:
     return {int(row["id"]) for row in rows}
 
 
+# The incidents of one search page (their ids in order), loaded with actors and sources.
+SEARCH_PAGE_SQL = (
+    f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i"
+    " WHERE i.id = ANY($1::bigint[]) AND i.status = 'active'"
+    " ORDER BY i.date DESC, i.id DESC"
+)
+
 MERGE_CANDIDATES_SQL = (
     f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i WHERE i.status <> 'merged' AND i.id IN ("
     "SELECT id FROM incidents WHERE country = $1 AND date BETWEEN $2 AND $3"
@@ -404,37 +411,30 @@ class PostgresIncidentRepository(_Repository):
         Only the ``SEARCH_CANDIDATES`` most recently stored matches of each index are sorted
         by date, so a word found in nearly every row stays fast.
         """
-        if limit <= 0 or not search_terms(text):
-            return []
-        offset = max(offset, 0)
-        cap = max(SEARCH_CANDIDATES, offset + limit)
+        return (await self.search_page(text, limit, offset, count_limit=0)).items
 
-        async def op(conn: Connection) -> list[Incident]:
-            page = [i for _, i in (await _search_hits(conn, text, cap, cap))[offset:][:limit]]
-            if not page:
-                return []
-            sql = (
-                f"SELECT {INCIDENT_WITH_CHILDREN} FROM incidents AS i"
-                " WHERE i.id = ANY($1::bigint[]) AND i.status = 'active'"
-                " ORDER BY i.date DESC, i.id DESC"
-            )
-            return await _load_rows(conn, sql, [page])
+    async def search_page(
+        self, text: str, limit: int = 20, offset: int = 0, count_limit: int = 200
+    ) -> SearchPage:
+        """One page of :meth:`search` and :meth:`search_count`, from one sort of the matches."""
+        if not search_terms(text):
+            return SearchPage(total=0, items=[])
+        limit, offset = max(limit, 0), max(offset, 0)
+        cap = max(SEARCH_CANDIDATES, offset + limit, count_limit)
+
+        async def op(conn: Connection) -> SearchPage:
+            hits = await _search_hits(conn, text, cap, cap)
+            page = [incident_id for _, incident_id in hits[offset : offset + limit]]
+            items = await _load_rows(conn, SEARCH_PAGE_SQL, [page]) if page else []
+            return SearchPage(total=min(len(hits), max(count_limit, 0)), items=items)
 
         return await self._read_one(op)
 
     async def search_count(self, text: str, limit: int = 200) -> int:
         """How many incidents :meth:`search` finds for ``text``, counted up to ``limit``."""
-        if limit <= 0 or not search_terms(text):
+        if limit <= 0:
             return 0
-
-        async def op(conn: Connection) -> int:
-            hits = {i for i, _ in await newest_incident_matches(conn, text, limit)}
-            if len(hits) < limit:
-                reports = await _report_incidents(conn, text, max(SEARCH_CANDIDATES, limit))
-                hits.update(incident_id for incident_id, _ in reports)
-            return min(len(hits - await _hidden_among(conn, list(hits))), limit)
-
-        return await self._read_one(op)
+        return (await self.search_page(text, limit=0, count_limit=limit)).total
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         """The revision history of an incident, oldest first."""

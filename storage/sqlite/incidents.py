@@ -19,6 +19,7 @@ from storage.base import (
     IncidentQuery,
     IncidentStats,
     NotFoundError,
+    SearchPage,
     StorageError,
 )
 from storage.fts import fts_match, fts_query
@@ -163,14 +164,21 @@ SEARCH_HITS_SQL = (
 )
 
 # One page of search results: the candidates sorted by (date, id) through the narrow
-# (id, date) index of migration 0007, so no wide incident row is read for the sort.
+# (id, date) index of migration 0007, so no wide incident row is read for the sort; each row
+# also carries the number of candidates (the search's total).
 # Withdrawn and merged incidents take no place on a page (their ids come from a small
 # partial index).
 SEARCH_PAGE_SQL = (
-    f"{SEARCH_HITS_SQL} SELECT i.id FROM hits"
+    f"{SEARCH_HITS_SQL} SELECT i.id, COUNT(*) OVER () FROM hits"
     " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
     f" WHERE hits.id NOT IN ({_HIDDEN_IDS})"
     " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
+)
+# How many incidents a search finds, up to :limit (the same candidates as a page's).
+SEARCH_COUNT_SQL = (
+    f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} SELECT 1 FROM hits"
+    " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
+    f" WHERE hits.id NOT IN ({_HIDDEN_IDS}) LIMIT :limit)"
 )
 
 # Two index ranges: incidents dated in the window, and spans that began before it and reach
@@ -238,6 +246,25 @@ async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> li
         )
         for row in rows
     ]
+
+
+async def _search_total(conn: aiosqlite.Connection, params: dict[str, Any], limit: int) -> int:
+    """How many incidents the search of ``params`` finds, up to ``limit``."""
+    rows = await _fetchall(conn, SEARCH_COUNT_SQL, {**params, "limit": limit})
+    return int(rows[0][0])
+
+
+async def _load_page(conn: aiosqlite.Connection, ids: Sequence[int]) -> list[Incident]:
+    """The active incidents ``ids``, newest first, with their actors and sources."""
+    if not ids:
+        return []
+    rows = await _fetchall(
+        conn,
+        f"SELECT * FROM incidents WHERE id IN ({_placeholders(len(ids))})"
+        " AND status = 'active' ORDER BY date DESC, id DESC",
+        ids,
+    )
+    return await _load_incidents(conn, rows)
 
 
 async def _get_incident(conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
@@ -425,59 +452,50 @@ class SqliteIncidentRepository(_Repository):
         by date, so a word found in nearly every row stays fast. The sort reads (id, date)
         from the narrow ``incidents_search_order`` index; only the page is loaded.
         """
+        return (await self.search_page(text, limit, offset, count_limit=0)).items
+
+    async def search_page(
+        self, text: str, limit: int = 20, offset: int = 0, count_limit: int = 200
+    ) -> SearchPage:
+        """One page of :meth:`search` and :meth:`search_count`, from one sort of the matches.
+
+        The page query counts the sorted candidates as it goes (a window count), so the total
+        costs nothing more; only a page past the end needs the count on its own.
+        """
         match = fts_query(text)
-        if match is None or limit <= 0:
-            return []
-        offset = max(offset, 0)
+        if match is None:
+            return SearchPage(total=0, items=[])
+        limit, offset = max(limit, 0), max(offset, 0)
         # A word found in most rows would otherwise sort every match by date; rows are
         # stored roughly in news order, so the most recently stored matches are kept.
-        cap = max(SEARCH_CANDIDATES, offset + limit)
-        params = {"q": match, "limit": limit, "offset": offset, "cap": cap, "report_cap": cap}
+        cap = max(SEARCH_CANDIDATES, offset + limit, count_limit)
+        params: dict[str, Any] = {"limit": limit, "offset": offset, "cap": cap, "report_cap": cap}
 
-        async def op(conn: aiosqlite.Connection) -> list[Incident]:
+        async def op(conn: aiosqlite.Connection) -> SearchPage:
             params["q"] = await fts_match(conn, text)
-            page = [int(row[0]) for row in await _fetchall(conn, SEARCH_PAGE_SQL, params)]
-            if not page:
-                return []
-            rows = await _fetchall(
-                conn,
-                f"SELECT * FROM incidents WHERE id IN ({_placeholders(len(page))})"
-                " AND status = 'active' ORDER BY date DESC, id DESC",
-                page,
+            if limit == 0:
+                found = 0 if count_limit <= 0 else await _search_total(conn, params, count_limit)
+                return SearchPage(total=found, items=[])
+            page = await _fetchall(conn, SEARCH_PAGE_SQL, params)
+            if page:
+                total = int(page[0][1])
+            else:
+                total = await _search_total(conn, params, count_limit) if offset else 0
+            return SearchPage(
+                total=min(total, max(count_limit, 0)),
+                items=await _load_page(conn, [int(row[0]) for row in page]),
             )
-            return await _load_incidents(conn, rows)
 
         return await self._read(op)
 
     async def search_count(self, text: str, limit: int = 200) -> int:
         """How many incidents :meth:`search` finds for ``text``, counted up to ``limit``.
 
-        Reads only the FTS indexes and the narrow (id, date) index: the cheap half of a
-        paged search (the page itself comes from ``search`` with a small limit).
+        Reads only the FTS indexes and the narrow (id, date) index.
         """
-        match = fts_query(text)
-        if match is None or limit <= 0:
+        if limit <= 0:
             return 0
-        sql = (
-            f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} SELECT 1 FROM hits"
-            " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
-            f" WHERE hits.id NOT IN ({_HIDDEN_IDS}) LIMIT :limit)"
-        )
-        # Capping the incident index at ``limit`` changes no count up to the limit (its rows
-        # are distinct incidents, so a binding cap alone reaches it); reports keep the search's
-        # cap, as several reports may name one incident.
-        params = {
-            "q": match,
-            "limit": limit,
-            "cap": limit,
-            "report_cap": max(SEARCH_CANDIDATES, limit),
-        }
-
-        async def op(conn: aiosqlite.Connection) -> int:
-            params["q"] = await fts_match(conn, text)
-            return await _scalar(sql, params)(conn)
-
-        return await self._read(op)
+        return (await self.search_page(text, limit=0, count_limit=limit)).total
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         """The revision history of an incident, oldest first."""
