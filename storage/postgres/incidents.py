@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.domain import Incident, IncidentRevision
@@ -188,22 +189,43 @@ async def _report_incidents(
     return [(int(row[0]), row[1]) for row in rows]
 
 
-async def _search_hits(
-    conn: Connection, text: str, cap: int, report_cap: int
-) -> list[tuple[dt.date, int]]:
-    """(date, id) of incidents matching ``text`` themselves or through one of their reports,
-    newest first (by date, then id)."""
-    hits = dict(await newest_incident_matches(conn, text, cap))
-    hits.update(await _report_incidents(conn, text, report_cap))
-    hidden = await _hidden_among(conn, list(hits))
-    return sorted(
-        (
-            (date, incident_id)
-            for incident_id, date in hits.items()
-            if date and incident_id not in hidden
-        ),
-        reverse=True,
-    )
+@dataclass(frozen=True, slots=True)
+class _SearchHits:
+    """What one search finds: the newest incident matches (newest id first), the incidents
+    of the newest report matches, and the withdrawn or merged among them."""
+
+    incidents: list[tuple[int, dt.date]]
+    reports: list[tuple[int, dt.date]]
+    hidden: set[int]
+
+    def ranked(self) -> list[int]:
+        """The shown incidents, newest first (by date, then id)."""
+        hits = dict(self.incidents)
+        hits.update(self.reports)
+        return [
+            incident_id
+            for date, incident_id in sorted(
+                ((date, incident_id) for incident_id, date in hits.items()), reverse=True
+            )
+            if date and incident_id not in self.hidden
+        ]
+
+    def count(self, limit: int) -> int:
+        """How many the ``limit`` newest incident matches (with the report matches when they
+        fall short) hold, up to ``limit``: as if searched with a cap of ``limit``."""
+        found = {incident_id for incident_id, _ in self.incidents[:limit]}
+        if len(found) < limit:
+            found.update(incident_id for incident_id, _ in self.reports)
+        return min(len(found - self.hidden), limit)
+
+
+async def _search_hits(conn: Connection, text: str, cap: int) -> _SearchHits:
+    """The ``cap`` newest incident matches of ``text`` and the incidents of its ``cap`` newest
+    report matches."""
+    incidents = await newest_incident_matches(conn, text, cap)
+    reports = await _report_incidents(conn, text, cap)
+    hidden = await _hidden_among(conn, [i for i, _ in incidents] + [i for i, _ in reports])
+    return _SearchHits(incidents, reports, hidden)
 
 
 async def _hidden_among(conn: Connection, ids: list[int]) -> set[int]:
@@ -419,14 +441,14 @@ class PostgresIncidentRepository(_Repository):
         """One page of :meth:`search` and :meth:`search_count`, from one sort of the matches."""
         if not search_terms(text):
             return SearchPage(total=0, items=[])
-        limit, offset = max(limit, 0), max(offset, 0)
+        limit, offset, count_limit = max(limit, 0), max(offset, 0), max(count_limit, 0)
         cap = max(SEARCH_CANDIDATES, offset + limit, count_limit)
 
         async def op(conn: Connection) -> SearchPage:
-            hits = await _search_hits(conn, text, cap, cap)
-            page = [incident_id for _, incident_id in hits[offset : offset + limit]]
+            hits = await _search_hits(conn, text, cap)
+            page = hits.ranked()[offset : offset + limit]
             items = await _load_rows(conn, SEARCH_PAGE_SQL, [page]) if page else []
-            return SearchPage(total=min(len(hits), max(count_limit, 0)), items=items)
+            return SearchPage(total=hits.count(count_limit), items=items)
 
         return await self._read_one(op)
 

@@ -164,17 +164,18 @@ SEARCH_HITS_SQL = (
 )
 
 # One page of search results: the candidates sorted by (date, id) through the narrow
-# (id, date) index of migration 0007, so no wide incident row is read for the sort; each row
-# also carries the number of candidates (the search's total).
+# (id, date) index of migration 0007, so no wide incident row is read for the sort.
 # Withdrawn and merged incidents take no place on a page (their ids come from a small
 # partial index).
 SEARCH_PAGE_SQL = (
-    f"{SEARCH_HITS_SQL} SELECT i.id, COUNT(*) OVER () FROM hits"
+    f"{SEARCH_HITS_SQL} SELECT i.id FROM hits"
     " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
     f" WHERE hits.id NOT IN ({_HIDDEN_IDS})"
     " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
 )
-# How many incidents a search finds, up to :limit (the same candidates as a page's).
+# How many incidents a search finds, up to :limit. Capping the incident index at :limit
+# changes no count up to the limit (its rows are distinct incidents, so a binding cap alone
+# reaches it); reports keep the search's cap, as several reports may name one incident.
 SEARCH_COUNT_SQL = (
     f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} SELECT 1 FROM hits"
     " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
@@ -246,12 +247,6 @@ async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> li
         )
         for row in rows
     ]
-
-
-async def _search_total(conn: aiosqlite.Connection, params: dict[str, Any], limit: int) -> int:
-    """How many incidents the search of ``params`` finds, up to ``limit``."""
-    rows = await _fetchall(conn, SEARCH_COUNT_SQL, {**params, "limit": limit})
-    return int(rows[0][0])
 
 
 async def _load_page(conn: aiosqlite.Connection, ids: Sequence[int]) -> list[Incident]:
@@ -457,44 +452,44 @@ class SqliteIncidentRepository(_Repository):
     async def search_page(
         self, text: str, limit: int = 20, offset: int = 0, count_limit: int = 200
     ) -> SearchPage:
-        """One page of :meth:`search` and :meth:`search_count`, from one sort of the matches.
-
-        The page query counts the sorted candidates as it goes (a window count), so the total
-        costs nothing more; only a page past the end needs the count on its own.
-        """
+        """One page of :meth:`search` and :meth:`search_count`, in one read transaction."""
         match = fts_query(text)
         if match is None:
             return SearchPage(total=0, items=[])
-        limit, offset = max(limit, 0), max(offset, 0)
+        limit, offset, count_limit = max(limit, 0), max(offset, 0), max(count_limit, 0)
         # A word found in most rows would otherwise sort every match by date; rows are
         # stored roughly in news order, so the most recently stored matches are kept.
-        cap = max(SEARCH_CANDIDATES, offset + limit, count_limit)
-        params: dict[str, Any] = {"limit": limit, "offset": offset, "cap": cap, "report_cap": cap}
+        cap = max(SEARCH_CANDIDATES, offset + limit)
+        page_params: dict[str, Any] = {
+            "limit": limit,
+            "offset": offset,
+            "cap": cap,
+            "report_cap": cap,
+        }
+        count_params: dict[str, Any] = {
+            "limit": count_limit,
+            "cap": count_limit,
+            "report_cap": max(SEARCH_CANDIDATES, count_limit),
+        }
 
         async def op(conn: aiosqlite.Connection) -> SearchPage:
-            params["q"] = await fts_match(conn, text)
-            if limit == 0:
-                found = 0 if count_limit <= 0 else await _search_total(conn, params, count_limit)
-                return SearchPage(total=found, items=[])
-            page = await _fetchall(conn, SEARCH_PAGE_SQL, params)
-            if page:
-                total = int(page[0][1])
-            else:
-                total = await _search_total(conn, params, count_limit) if offset else 0
-            return SearchPage(
-                total=min(total, max(count_limit, 0)),
-                items=await _load_page(conn, [int(row[0]) for row in page]),
-            )
+            page_params["q"] = count_params["q"] = await fts_match(conn, text)
+            total = 0
+            if count_limit:
+                total = int((await _fetchall(conn, SEARCH_COUNT_SQL, count_params))[0][0])
+            if not limit:
+                return SearchPage(total=total, items=[])
+            page = await _fetchall(conn, SEARCH_PAGE_SQL, page_params)
+            return SearchPage(total=total, items=await _load_page(conn, [r[0] for r in page]))
 
         return await self._read(op)
 
     async def search_count(self, text: str, limit: int = 200) -> int:
         """How many incidents :meth:`search` finds for ``text``, counted up to ``limit``.
 
-        Reads only the FTS indexes and the narrow (id, date) index.
+        Reads only the FTS indexes and the narrow (id, date) index: the cheap half of a
+        paged search.
         """
-        if limit <= 0:
-            return 0
         return (await self.search_page(text, limit=0, count_limit=limit)).total
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
