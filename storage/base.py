@@ -196,6 +196,11 @@ class IncidentRepository(Protocol):
         """The matching incidents as :class:`IncidentBrief` rows, newest first (no models)."""
         ...
 
+    async def briefs_each(self, queries: Sequence[IncidentQuery]) -> list[list[IncidentBrief]]:
+        """``briefs(query)`` for each of ``queries``, in their order, read together (a digest's
+        subscriptions in one statement rather than one read each)."""
+        ...
+
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:

@@ -188,6 +188,9 @@ class _Incidents(_Repo):
     async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
         return [IncidentBrief.of(incident) for incident in await self.query(query)]
 
+    async def briefs_each(self, queries: Sequence[IncidentQuery]) -> list[list[IncidentBrief]]:
+        return [await self.briefs(query) for query in queries]
+
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:

@@ -127,12 +127,26 @@ def incident_query_sql(
 ) -> tuple[str, list[Any]]:
     """The SELECT (and parameters) that :meth:`PostgresIncidentRepository.query` runs."""
     params = Params()
+    return _select_sql(query, columns, params), params.values
+
+
+def _select_sql(query: IncidentQuery, columns: str, params: Params) -> str:
     source, where, order = _incident_filter(query, params)
-    sql = (
+    return (
         f"SELECT {columns} FROM {source}{_where_sql(where)} ORDER BY {order}"
         f" LIMIT {params.add(query.limit)} OFFSET {params.add(query.offset)}"
     )
-    return sql, params.values
+
+
+def briefs_each_sql(queries: Sequence[IncidentQuery]) -> tuple[str, list[Any]]:
+    """One statement for the briefs of every query: a UNION ALL of the queries (each planned
+    as it would be alone), each row tagged with its query's position."""
+    params = Params()
+    parts = [
+        f"(SELECT {position} AS part, b.* FROM ({_select_sql(query, _BRIEF_SELECT, params)}) AS b)"
+        for position, query in enumerate(queries)
+    ]
+    return " UNION ALL ".join(parts), params.values
 
 
 # Newest-first windows of report ids a report search looks through, widening until it has
@@ -412,6 +426,20 @@ class PostgresIncidentRepository(_Repository):
 
         async def op(conn: Connection) -> list[IncidentBrief]:
             return [MAPPER.brief(row) for row in await _fetchall(conn, sql, *args)]
+
+        return await self._read_one(op)
+
+    async def briefs_each(self, queries: Sequence[IncidentQuery]) -> list[list[IncidentBrief]]:
+        """:meth:`briefs` of each query, in one statement (one round trip)."""
+        if not queries:
+            return []
+        sql, args = briefs_each_sql(queries)
+
+        async def op(conn: Connection) -> list[list[IncidentBrief]]:
+            found: list[list[IncidentBrief]] = [[] for _ in queries]
+            for row in await _fetchall(conn, sql, *args):
+                found[row["part"]].append(MAPPER.brief(row))
+            return [sorted(b, key=lambda x: (x.date, x.id), reverse=True) for b in found]
 
         return await self._read_one(op)
 

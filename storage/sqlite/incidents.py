@@ -218,6 +218,17 @@ def incident_ids_sql(query: IncidentQuery, columns: str = "i.id") -> tuple[str, 
     return sql, [*params, query.limit, query.offset]
 
 
+def briefs_each_sql(queries: Sequence[IncidentQuery]) -> tuple[str, list[Any]]:
+    """The statement (and parameters) of :meth:`SqliteIncidentRepository.briefs_each`."""
+    parts: list[str] = []
+    all_params: list[Any] = []
+    for position, query in enumerate(queries):
+        sql, params = incident_ids_sql(query, BRIEF_SELECT)
+        parts.append(f"SELECT {position} AS part, * FROM ({sql})")
+        all_params += params
+    return " UNION ALL ".join(parts), all_params
+
+
 async def _load_children(
     conn: aiosqlite.Connection, table: str, columns: Sequence[str], ids: Sequence[int]
 ) -> dict[int, list[Sequence[Any]]]:
@@ -247,6 +258,11 @@ async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> li
         )
         for row in rows
     ]
+
+
+def _newest_first(briefs: list[IncidentBrief]) -> list[IncidentBrief]:
+    """Briefs in the order of a brief query (newest first: by date, then id)."""
+    return sorted(briefs, key=lambda b: (b.date, b.id), reverse=True)
 
 
 async def _load_page(conn: aiosqlite.Connection, ids: Sequence[int]) -> list[Incident]:
@@ -424,6 +440,21 @@ class SqliteIncidentRepository(_Repository):
 
         async def op(conn: aiosqlite.Connection) -> list[IncidentBrief]:
             return [MAPPER.brief(row) for row in await _fetchall(conn, sql, all_params)]
+
+        return await self._read(op)
+
+    async def briefs_each(self, queries: Sequence[IncidentQuery]) -> list[list[IncidentBrief]]:
+        """:meth:`briefs` of each query, in one statement (each query a part of a UNION ALL,
+        planned as it would be alone, its rows tagged with its position)."""
+        if not queries:
+            return []
+        sql, all_params = briefs_each_sql(queries)
+
+        async def op(conn: aiosqlite.Connection) -> list[list[IncidentBrief]]:
+            found: list[list[IncidentBrief]] = [[] for _ in queries]
+            for row in await _fetchall(conn, sql, all_params):
+                found[row["part"]].append(MAPPER.brief(row))
+            return [_newest_first(briefs) for briefs in found]
 
         return await self._read(op)
 
