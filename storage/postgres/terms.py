@@ -105,6 +105,14 @@ async def rebuild_terms(conn: Connection) -> None:
         await conn.execute(BLOCK_DATES_SQL, bounds["first"], bounds["last"])
 
 
+async def cluster_terms(conn: Connection) -> None:
+    """Order ``incident_terms`` by (term, block), as migration 0009 does: after a bulk fill
+    (``sitrep db copy``) each term's blocks lie on a few pages instead of one page each."""
+    await _lock(conn)
+    await conn.execute("CLUSTER incident_terms USING incident_terms_pkey")
+    await conn.execute("ANALYZE incident_terms")
+
+
 # --- searching --------------------------------------------------------------------------------
 
 

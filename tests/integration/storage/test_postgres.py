@@ -228,6 +228,16 @@ class TestBackup:
 class TestSearchBlocks:
     """Incident search through the term blocks of migration 0006 (``storage.postgres.terms``)."""
 
+    async def test_term_rows_are_clustered_by_term_and_block(self, shared_url: str) -> None:
+        # Migration 0009: CLUSTER marks the key as the table's order (a later bare CLUSTER
+        # keeps to it).
+        async with await PostgresStorage.open(shared_url) as store:
+            clustered = await store._pool.fetchval(
+                "SELECT indisclustered FROM pg_index"
+                " WHERE indexrelid = 'incident_terms_pkey'::regclass"
+            )
+        assert clustered is True
+
     async def test_newest_matches_first_across_blocks(
         self, shared_url: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:
