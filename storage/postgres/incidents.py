@@ -242,13 +242,15 @@ async def _search_hits(conn: Connection, text: str, cap: int) -> _SearchHits:
     return _SearchHits(incidents, reports, hidden)
 
 
+# Read from the partial index of migration 0009 alone (no incident row per candidate).
+HIDDEN_AMONG_SQL = "SELECT id FROM incidents WHERE id = ANY($1::bigint[]) AND status <> 'active'"
+
+
 async def _hidden_among(conn: Connection, ids: list[int]) -> set[int]:
     """The withdrawn or merged incidents among ``ids`` (they take no place in search results)."""
     if not ids:
         return set()
-    rows = await _fetchall(
-        conn, "SELECT id FROM incidents WHERE id = ANY($1::bigint[]) AND status <> 'active'", ids
-    )
+    rows = await _fetchall(conn, HIDDEN_AMONG_SQL, ids)
     return {int(row["id"]) for row in rows}
 
 

@@ -238,6 +238,19 @@ class TestSearchBlocks:
             )
         assert clustered is True
 
+    async def test_hidden_candidates_come_from_the_partial_index(self, shared_url: str) -> None:
+        from storage.postgres.incidents import HIDDEN_AMONG_SQL
+
+        async with (
+            await PostgresStorage.open(shared_url) as store,
+            store._pool.acquire() as conn,
+        ):
+            await conn.execute("SET enable_seqscan = off")  # a tiny table would be scanned
+            rows = await conn.fetch("EXPLAIN " + HIDDEN_AMONG_SQL, list(range(1, 2001)))
+            await conn.execute("RESET enable_seqscan")
+        plan = "\n".join(row[0] for row in rows)
+        assert "incidents_hidden" in plan, plan
+
     async def test_newest_matches_first_across_blocks(
         self, shared_url: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:

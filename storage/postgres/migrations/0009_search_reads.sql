@@ -7,3 +7,8 @@
 -- table under an exclusive lock: about a minute for a million incidents, searches wait meanwhile.
 CLUSTER incident_terms USING incident_terms_pkey;
 ANALYZE incident_terms;
+
+-- The few withdrawn or merged incidents, as SQLite's incidents_hidden (its 0008): a search asks
+-- which of its 2,000 candidates are hidden, and without this index each candidate was a heap
+-- read of its incident row (80 ms for 2,000 scattered ids; 1.7 ms through the index).
+CREATE INDEX incidents_hidden ON incidents (id) WHERE status <> 'active';
