@@ -442,10 +442,7 @@ class PostgresIncidentRepository(_Repository):
         sql, args = briefs_each_sql(queries)
 
         async def op(conn: Connection) -> list[list[IncidentBrief]]:
-            found: list[list[IncidentBrief]] = [[] for _ in queries]
-            for row in await _fetchall(conn, sql, *args):
-                found[row["part"]].append(MAPPER.brief(row))
-            return [sorted(b, key=lambda x: (x.date, x.id), reverse=True) for b in found]
+            return MAPPER.briefs_by_part(await _fetchall(conn, sql, *args), len(queries))
 
         return await self._read_one(op)
 

@@ -270,11 +270,6 @@ async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> li
     ]
 
 
-def _newest_first(briefs: list[IncidentBrief]) -> list[IncidentBrief]:
-    """Briefs in the order of a brief query (newest first: by date, then id)."""
-    return sorted(briefs, key=lambda b: (b.date, b.id), reverse=True)
-
-
 async def _load_page(conn: aiosqlite.Connection, ids: Sequence[int]) -> list[Incident]:
     """The active incidents ``ids``, newest first, with their actors and sources."""
     if not ids:
@@ -461,10 +456,7 @@ class SqliteIncidentRepository(_Repository):
         sql, all_params = briefs_each_sql(queries)
 
         async def op(conn: aiosqlite.Connection) -> list[list[IncidentBrief]]:
-            found: list[list[IncidentBrief]] = [[] for _ in queries]
-            for row in _by_name(await _fetchall(conn, sql, all_params)):
-                found[row["part"]].append(MAPPER.brief(row))
-            return [_newest_first(briefs) for briefs in found]
+            return MAPPER.briefs_by_part(await _fetchall(conn, sql, all_params), len(queries))
 
         return await self._read(op)
 
