@@ -74,6 +74,14 @@ class IncidentQuery(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of a full-text search and how many incidents the search finds (up to a cap)."""
+
+    total: int
+    items: list[Incident]
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentBrief:
     """What a digest needs to count, group and rank an incident without loading all of it."""
 
@@ -189,6 +197,11 @@ class IncidentRepository(Protocol):
         """The matching incidents as :class:`IncidentBrief` rows, newest first (no models)."""
         ...
 
+    async def briefs_each(self, queries: Sequence[IncidentQuery]) -> list[list[IncidentBrief]]:
+        """``briefs(query)`` for each of ``queries``, in their order, read together (a digest's
+        subscriptions in one statement rather than one read each)."""
+        ...
+
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:
@@ -201,6 +214,13 @@ class IncidentRepository(Protocol):
 
     async def search_count(self, text: str, limit: int = 200) -> int:
         """How many incidents ``search`` finds for the text, counted up to ``limit``."""
+        ...
+
+    async def search_page(
+        self, text: str, limit: int = 20, offset: int = 0, count_limit: int = 200
+    ) -> SearchPage:
+        """``search(text, limit, offset)`` and ``search_count(text, count_limit)`` in one read
+        (the matches are found once)."""
         ...
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:

@@ -26,7 +26,7 @@ from storage.base import StorageError
 from storage.identity import require_database
 from storage.postgres import PostgresStorage
 from storage.postgres.rows import incident_search_text, report_search_text
-from storage.postgres.terms import index_incident_range
+from storage.postgres.terms import cluster_terms, index_incident_range
 from storage.postgres.values import Connection
 
 BATCH_ROWS = 2000
@@ -290,6 +290,8 @@ async def copy_sqlite_to_postgres(
                     storage, source, table, cursor, target[table], progress=progress
                 )
             await storage._run(_advance_sequences, write=True)
+            if copied.get("incidents"):
+                await storage._run(cluster_terms, write=True)
             return await _compare(storage, source, copied)
         finally:
             await storage.close()

@@ -28,6 +28,7 @@ from bot.domain import (
     SourceRef,
     SubEventType,
 )
+from storage.base import IncidentBrief
 from storage.columns import (
     ALIAS_RECORD_SPEC,
     BRIEF_SPEC,
@@ -284,6 +285,22 @@ class RowMapper:
             by_actor[actor_id].append(alias)
         refs = [self.actor(values) for values in actors]
         return [(ref, by_actor[ref.id]) for ref in refs]
+
+    def briefs_by_part(
+        self, rows: Iterable[Sequence[Any]], parts: int
+    ) -> list[list[IncidentBrief]]:
+        """Rows of ``part`` then :data:`BRIEF_COLUMNS` (a UNION ALL of brief queries) as each
+        part's briefs, newest first (by date, then id). An incident several parts found (a
+        city and its governorate) is mapped once."""
+        found: list[list[IncidentBrief]] = [[] for _ in range(parts)]
+        mapped: dict[int, IncidentBrief] = {}
+        for part, incident_id, *values in rows:
+            brief = mapped.get(incident_id)
+            if brief is None:
+                named = dict(zip(BRIEF_COLUMNS, (incident_id, *values), strict=True))
+                brief = mapped[incident_id] = self.brief(named)
+            found[part].append(brief)
+        return [sorted(briefs, key=lambda b: (b.date, b.id), reverse=True) for briefs in found]
 
     def incident(self, row: Row, actors: list[ActorRef], sources: list[SourceRef]) -> Incident:
         """An incident row with its actors and sources (loaded by the caller)."""

@@ -29,6 +29,7 @@ from storage.base import (
     IncidentBrief,
     IncidentQuery,
     IncidentStats,
+    SearchPage,
     Storage,
     SubscriptionRepository,
 )
@@ -174,6 +175,9 @@ class _Incidents(_Repo):
     async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
         return [IncidentBrief.of(incident) for incident in await self.query(query)]
 
+    async def briefs_each(self, queries: Sequence[IncidentQuery]) -> list[list[IncidentBrief]]:
+        return [await self.briefs(query) for query in queries]
+
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:
@@ -199,6 +203,14 @@ class _Incidents(_Repo):
 
     async def search_count(self, text: str, limit: int = 200) -> int:
         return len(await self.search(text, limit=limit))
+
+    async def search_page(
+        self, text: str, limit: int = 20, offset: int = 0, count_limit: int = 200
+    ) -> SearchPage:
+        return SearchPage(
+            total=await self.search_count(text, limit=count_limit),
+            items=await self.search(text, limit=limit, offset=offset),
+        )
 
     async def revisions(self, incident_id: int) -> list[IncidentRevision]:
         return [r for r in self._s.revisions if r.incident_id == incident_id]

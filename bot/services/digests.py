@@ -202,6 +202,16 @@ def _digest_groups(groups: list[_Group], loaded: dict[int, Incident]) -> list[Di
     return result
 
 
+def _union(parts: list[list[IncidentBrief]]) -> list[IncidentBrief]:
+    """The briefs any subscription's query found, each once, in the order found (at most
+    SCAN_LIMIT: the same incidents as the union of their ids)."""
+    found: dict[int, IncidentBrief] = {}
+    for briefs in parts:
+        for brief in briefs:
+            found.setdefault(brief.id, brief)
+    return list(found.values())[:SCAN_LIMIT]
+
+
 def _window_end(chat: Chat, day: dt.date, now: dt.datetime) -> dt.datetime:
     """Where a day's digest window ends: now for today, else its digest time or midnight."""
     if day >= local_date(chat, now):
@@ -246,22 +256,6 @@ class DigestService:
             found.update(dict.fromkeys(await self._storage.incidents.ids(query)))
         return list(found)[:SCAN_LIMIT]
 
-    async def _matching_briefs(
-        self, subscriptions: list[Subscription], base: IncidentQuery
-    ) -> list[IncidentBrief]:
-        """The briefs of the incidents any subscription matches, each once (at most
-        SCAN_LIMIT, the same incidents as :meth:`_matching_ids`), newest first.
-
-        Each subscription's query reads its briefs directly (on SQLite from the one index
-        range of the window), so no second query by id is needed.
-        """
-        found: dict[int, IncidentBrief] = {}
-        for query in self._scoped(subscriptions, base):
-            for brief in await self._storage.incidents.briefs(query):
-                found.setdefault(brief.id, brief)
-        kept = list(found.values())[:SCAN_LIMIT]
-        return sorted(kept, key=lambda b: (b.date, b.id), reverse=True)
-
     async def compose(
         self,
         chat_id: int,
@@ -279,11 +273,10 @@ class DigestService:
         since = until - DAY
         subscriptions = await self._storage.subscriptions.for_chat(chat_id)
         first_day = since.astimezone(ZoneInfo(chat.timezone)).date()
-        current, late = await self._window_briefs(subscriptions, since, until, first_day)
+        current, late, previous = await self._window_briefs(subscriptions, since, until, first_day)
         groups = _grouped(current)
         late_ids = [b.id for b in late[:MAX_LATE_LISTED]]
         loaded = await self._load([*_listed_ids(groups), *late_ids])
-        previous = await self._day_before(subscriptions, since, first_day)
         killed_reported, injured_reported = _reported(current)
         return Digest(
             chat_id=chat_id,
@@ -312,39 +305,20 @@ class DigestService:
         since: dt.datetime,
         until: dt.datetime,
         first_day: dt.date,
-    ) -> tuple[list[IncidentBrief], list[IncidentBrief]]:
+    ) -> tuple[list[IncidentBrief], list[IncidentBrief], IncidentStats]:
         """The briefs of the incidents reported in the window: the period's, and late reports
-        of older events (newest first).
+        of older events (newest first); and the totals of the window before, to compare with.
 
-        Both windows are short ranges of the updated_at index, whatever the archive's size.
-        Each subscription's query returns briefs, from which the day's incidents are counted,
-        grouped and ranked; only those listed are loaded. The day before is summed in SQL.
+        Both windows are short ranges of the updated_at index, whatever the archive's size;
+        every subscription's query of both is read in one statement (``briefs_each``). The
+        day's incidents are counted, grouped and ranked from their briefs; only those listed
+        are loaded.
         """
-        briefs = await self._matching_briefs(
+        window = self._scoped(
             subscriptions,
             IncidentQuery(updated_since=since, include_background=False, limit=SCAN_LIMIT),
         )
-        reported = [b for b in briefs if _in_window(b, since, until)]
-        current = [b for b in reported if (b.date_end or b.date) >= first_day]
-        late = sorted(
-            (b for b in reported if (b.date_end or b.date) < first_day),
-            key=lambda b: (b.date_end or b.date, b.id),
-            reverse=True,
-        )
-        return current, late
-
-    async def _load(self, ids: list[int]) -> dict[int, Incident]:
-        """The incidents ``ids``, by id (one query)."""
-        if not ids:
-            return {}
-        found = await self._storage.incidents.query(IncidentQuery(ids=ids, limit=len(ids)))
-        return {incident.id: incident for incident in found if incident.id is not None}
-
-    async def _day_before(
-        self, subscriptions: list[Subscription], since: dt.datetime, first_day: dt.date
-    ) -> IncidentStats:
-        """The totals of the window before, to compare with (summed in SQL)."""
-        previous_ids = await self._matching_ids(
+        before = self._scoped(
             subscriptions,
             IncidentQuery(
                 updated_since=since - DAY,
@@ -355,9 +329,29 @@ class DigestService:
                 limit=SCAN_LIMIT,
             ),
         )
-        if not previous_ids:
-            return IncidentStats()
-        return await self._storage.incidents.stats(IncidentQuery(ids=previous_ids))
+        found = await self._storage.incidents.briefs_each([*window, *before])
+        briefs = sorted(_union(found[: len(window)]), key=lambda b: (b.date, b.id), reverse=True)
+        reported = [b for b in briefs if _in_window(b, since, until)]
+        current = [b for b in reported if (b.date_end or b.date) >= first_day]
+        late = sorted(
+            (b for b in reported if (b.date_end or b.date) < first_day),
+            key=lambda b: (b.date_end or b.date, b.id),
+            reverse=True,
+        )
+        previous = _union(found[len(window) :])
+        totals = IncidentStats(
+            incidents=len(previous),
+            killed=sum(b.killed or 0 for b in previous),
+            injured=sum(b.injured or 0 for b in previous),
+        )
+        return current, late, totals
+
+    async def _load(self, ids: list[int]) -> dict[int, Incident]:
+        """The incidents ``ids``, by id (one query)."""
+        if not ids:
+            return {}
+        found = await self._storage.incidents.query(IncidentQuery(ids=ids, limit=len(ids)))
+        return {incident.id: incident for incident in found if incident.id is not None}
 
     async def _incidents_in(
         self, subscriptions: list[Subscription], period: Period

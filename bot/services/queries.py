@@ -319,19 +319,23 @@ class QueryService:
         query = sanitize_search(words)
         if not query:
             raise UserError("Tell me what to search for.", usage=SEARCH_USAGE)
-        # Count the matches (up to SEARCH_LIMIT), then load only the page asked for.
+        # The page asked for and the number of matches (up to SEARCH_LIMIT), in one read; a
+        # page past the end is read again as the last page.
         size = _clamp_page_size(page_size)
-        total = await self._storage.incidents.search_count(query, limit=SEARCH_LIMIT)
-        pages = IncidentPage.pages_for(total, size)
-        current = max(1, min(page, pages))
-        offset = (current - 1) * size
-        items = (
-            await self._storage.incidents.search(
-                query, limit=min(size, total - offset), offset=offset
-            )
-            if total > offset
-            else []
+        incidents = self._storage.incidents
+        wanted = min(max(page, 1), IncidentPage.pages_for(SEARCH_LIMIT, size))
+        found = await incidents.search_page(
+            query, limit=size, offset=(wanted - 1) * size, count_limit=SEARCH_LIMIT
         )
+        total = found.total
+        pages = IncidentPage.pages_for(total, size)
+        current = min(wanted, pages)
+        offset = (current - 1) * size
+        if current != wanted and total > offset:
+            found = await incidents.search_page(
+                query, limit=size, offset=offset, count_limit=SEARCH_LIMIT
+            )
+        items = found.items[: max(total - offset, 0)]
         return IncidentPage(
             items=items,
             page=current,

@@ -24,6 +24,7 @@ rolling upgrade, an analyst's SQL) are indexed by the statement triggers of migr
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from storage.postgres.search import search_terms, tsquery_sql
 from storage.postgres.values import Connection, Params, _fetchall
@@ -104,7 +105,77 @@ async def rebuild_terms(conn: Connection) -> None:
         await conn.execute(BLOCK_DATES_SQL, bounds["first"], bounds["last"])
 
 
+async def cluster_terms(conn: Connection) -> None:
+    """Order ``incident_terms`` by (term, block), as migration 0009 does: after a bulk fill
+    (``sitrep db copy``) each term's blocks lie on a few pages instead of one page each."""
+    await _lock(conn)
+    await conn.execute("CLUSTER incident_terms USING incident_terms_pkey")
+    await conn.execute("ANALYZE incident_terms")
+
+
 # --- searching --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _TermKeys:
+    """One search term as the index holds it: the keys every match must hold (``simple``, and
+    ``english`` where the search uses it), or a prefix lexeme after those keys; and whether
+    holding them is exact (else the candidates are tested with ``@@``)."""
+
+    simple: list[str] | None  # None: a prefix with no words before it
+    english: list[str] | None  # None: a prefix term
+    prefix: str | None
+    exact: bool
+
+
+def _vector_keys(config: str, words: str) -> str:
+    return f"ARRAY(SELECT sitrep_search_terms(to_tsvector('{config}', {words})))"
+
+
+def _word_keys_sql(words: str) -> list[str]:
+    """A word or phrase: its ``simple`` keys, its ``english`` keys where the search uses
+    ``english`` (no stop word in it: see ``search._phrase_sql``), and whether it is exact."""
+    english_q = f"phraseto_tsquery('english', {words})"
+    simple_q = f"phraseto_tsquery('simple', {words})"
+    simple = _vector_keys("simple", words)
+    english = (
+        f"(CASE WHEN numnode({english_q}) = numnode({simple_q})"
+        f" THEN {_vector_keys('english', words)} ELSE {simple} END)"
+    )
+    exact = f"(sitrep_phrase_exact({simple_q}) AND sitrep_phrase_exact({english_q}))"
+    return [simple, english, "NULL::text", exact]
+
+
+def _prefix_keys_sql(params: Params, words: str) -> list[str]:
+    """Words ending in a prefix: the full words' ``simple`` keys and the prefix as ``simple``
+    lowercases it (as ``to_tsquery`` does)."""
+    *lead, last = words.split()
+    simple = _vector_keys("simple", params.add(" ".join(lead))) if lead else "NULL::text[]"
+    prefix = f"(ts_lexize('simple', {params.add(last)}))[1]"
+    return [simple, "NULL::text[]", prefix, "true" if not lead else "false"]
+
+
+async def _term_keys(conn: Connection, text: str) -> tuple[int, list[_TermKeys]]:
+    """The newest block, and the keys of each term of ``text`` (one round trip, computed once
+    for every window a search looks through)."""
+    params = Params()
+    columns = ["(SELECT COALESCE(MAX(block), 0) FROM incident_blocks)"]
+    prefixes: list[bool] = []
+    for words, prefix in search_terms(text):
+        columns += _prefix_keys_sql(params, words) if prefix else _word_keys_sql(params.add(words))
+        prefixes.append(prefix)
+    row = await conn.fetchrow("SELECT " + ", ".join(columns), *params.values)
+    assert row is not None
+    keys = [
+        _TermKeys(
+            simple=None if row[4 * n + 1] is None else list(row[4 * n + 1]),
+            english=None if prefix else list(row[4 * n + 2]),
+            prefix=row[4 * n + 3],
+            exact=bool(row[4 * n + 4]),
+        )
+        for n, prefix in enumerate(prefixes)
+    ]
+    return int(row[0]), keys
 
 
 def _all_of(keys: str, low: str) -> str:
@@ -129,81 +200,68 @@ def _combine(parts: list[str], every: bool) -> str:
     return f"SELECT block, sitrep_ids_union(ids) AS ids FROM ({union}) AS u GROUP BY block"
 
 
-def _vector_keys(config: str, words: str) -> str:
-    return f"ARRAY(SELECT sitrep_search_terms(to_tsvector('{config}', {words})))"
-
-
-def _word_term(words: str, low: str) -> tuple[str, str]:
+def _word_term(params: Params, keys: _TermKeys, low: str) -> str:
     """A word or phrase: blocks holding all its ``simple`` keys, or all its ``english`` keys
-    where the search uses ``english`` too (no stop word in it: see ``search._phrase_sql``);
-    and whether that is exact. One pass over the keys of both (often the same ones).
-    """
-    english_q = f"phraseto_tsquery('english', {words})"
-    simple_q = f"phraseto_tsquery('simple', {words})"
-    simple = _vector_keys("simple", words)
-    english = (
-        f"(CASE WHEN numnode({english_q}) = numnode({simple_q})"
-        f" THEN {_vector_keys('english', words)} ELSE {simple} END)"
-    )
+    (one pass over the keys of both; one set when they are the same)."""
+    simple = params.add(keys.simple or []) + "::text[]"
+    if keys.english is None or keys.english == keys.simple:
+        return _all_of(simple, low)
+    english = params.add(keys.english) + "::text[]"
 
-    def every_key(keys: str) -> str:
-        held = f"FILTER (WHERE term = ANY({keys}))"
+    def every_key(held_keys: str) -> str:
+        held = f"FILTER (WHERE term = ANY({held_keys}))"
         return (
-            f"CASE WHEN count(*) {held} = cardinality({keys})"
+            f"CASE WHEN count(*) {held} = cardinality({held_keys})"
             f" THEN sitrep_ids_inter(ids) {held} END"
         )
 
-    part = (
+    return (
         "SELECT block, COALESCE(s | e, s, e) AS ids FROM ("
         f"SELECT block, {every_key(simple)} AS s, {every_key(english)} AS e"
         f" FROM incident_terms WHERE term = ANY({simple} || {english}) AND block >= {low}"
         " GROUP BY block) AS t WHERE s IS NOT NULL OR e IS NOT NULL"
     )
-    exact = f"(sitrep_phrase_exact({simple_q}) AND sitrep_phrase_exact({english_q}))"
-    return part, exact
 
 
-def _prefix_term(params: Params, words: str, low: str) -> tuple[str, str]:
-    """Words ending in a prefix: the full words' ``simple`` keys and any lexeme starting
-    with the prefix (``simple`` lowercases it as ``to_tsquery`` does)."""
-    *lead, last = words.split()
-    prefix = f"(ts_lexize('simple', {params.add(last)}))[1]"
+def _prefix_term(params: Params, keys: _TermKeys, low: str) -> str:
+    """Words ending in a prefix: the full words' keys and any lexeme starting with it."""
+    prefix = params.add(keys.prefix) + "::text"
     starting = (
         "SELECT block, sitrep_ids_union(ids) AS ids FROM incident_terms"
         f" WHERE term >= {prefix} AND term < {prefix} || chr(1114111)"
         f" AND starts_with(term, {prefix}) AND strpos(term, ' ') = 0 AND block >= {low}"
         " GROUP BY block"
     )
-    if not lead:
-        return starting, "true"
-    full = _all_of(_vector_keys("simple", params.add(" ".join(lead))), low)
-    return _combine([full, starting], every=True), "false"
+    if keys.simple is None:
+        return starting
+    full = _all_of(params.add(keys.simple) + "::text[]", low)
+    return _combine([full, starting], every=True)
 
 
-def newest_matches_sql(text: str, params: Params, low_block: int, cap: str) -> str | None:
-    """(id, date) of the ``cap`` newest incidents matching ``text`` in the blocks from
-    ``low_block`` on, newest first; None when nothing is searchable."""
-    terms = search_terms(text)
-    if not terms:
-        return None
+def newest_matches_sql(
+    text: str, keys: list[_TermKeys], params: Params, low_block: int, cap: str
+) -> str:
+    """(id, date) of the ``cap`` newest incidents matching ``text`` (whose terms hold ``keys``)
+    in the blocks from ``low_block`` on, newest first."""
     low = params.add(low_block)
-    parts: list[str] = []
-    exact: list[str] = []
-    for words, prefix in terms:
-        part, is_exact = (
-            _prefix_term(params, words, low) if prefix else _word_term(params.add(words), low)
+    parts = [
+        _word_term(params, key, low) if key.english is not None else _prefix_term(params, key, low)
+        for key in keys
+    ]
+    tested = ""
+    if not all(key.exact for key in keys):
+        query = tsquery_sql(text, params)
+        tested = (
+            " AND EXISTS (SELECT 1 FROM incidents AS i"
+            f" WHERE i.id = h.id AND i.search @@ ({query}))"
         )
-        parts.append(part)
-        exact.append(is_exact)
-    query = tsquery_sql(text, params)
     return (
         f"WITH c AS MATERIALIZED (SELECT block, ids FROM ({_combine(parts, every=True)}) AS x"
         " WHERE cardinality(ids) > 0)"
         " SELECT h.id, DATE '1970-01-01' + h.day AS date FROM ("
         " SELECT c.block::bigint * 1024 + o AS id, b.dates[o + 1] AS day"
         " FROM c JOIN incident_blocks AS b ON b.block = c.block, unnest(c.ids) AS o) AS h"
-        f" WHERE h.day <> {NO_DATE} AND ({' AND '.join(exact)} OR EXISTS (SELECT 1"
-        f" FROM incidents AS i WHERE i.id = h.id AND i.search @@ ({query})))"
+        f" WHERE h.day <> {NO_DATE}{tested}"
         f" ORDER BY h.id DESC LIMIT {cap}"
     )
 
@@ -215,16 +273,16 @@ async def newest_incident_matches(
 
     Looks through the ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens
     to as many blocks as the matches found so far say it needs (with half as much again to
-    spare), or to every block.
+    spare), or to every block. The terms' keys are computed once, before the first window.
     """
-    top = int(await conn.fetchval("SELECT COALESCE(MAX(block), 0) FROM incident_blocks"))
+    if not search_terms(text):
+        return []
+    top, keys = await _term_keys(conn, text)
     window = FIRST_SEARCH_BLOCKS
     while True:
         low = max(top + 1 - window, 0)
         params = Params()
-        sql = newest_matches_sql(text, params, low, params.add(cap))
-        if sql is None:
-            return []
+        sql = newest_matches_sql(text, keys, params, low, params.add(cap))
         found = [(int(row[0]), row[1]) for row in await _fetchall(conn, sql, *params.values)]
         if len(found) >= cap or low == 0:
             return found

@@ -72,6 +72,14 @@ class _Tx:
     __slots__ = ()
 
 
+# Reads go through a memory map of the file (up to SQLite's own ceiling, 2 GB by default)
+# instead of one read() call per page missing from the small page cache: a digest's faction
+# lookups touch a few hundred scattered pages of a 1 GB archive, and on a loaded machine each
+# of those system calls was a chance to be descheduled (1-25 ms per query; 0.7 ms mapped).
+# Writes still go through the WAL as before.
+MMAP_BYTES = 1 << 32
+
+
 class SqliteStorage(SqliteMaintenance, SqlStorageBase):
     """``storage.base.Storage`` on one SQLite file (WAL), through one aiosqlite connection."""
 
@@ -163,6 +171,7 @@ class SqliteStorage(SqliteMaintenance, SqlStorageBase):
                 await asyncio.sleep(0.05 * (attempt + 1))
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
 
     async def close(self) -> None:
         """Close the connection and release the instance lock (safe to call twice).

@@ -17,6 +17,7 @@ from storage.base import (
     IncidentBrief,
     IncidentQuery,
     IncidentStats,
+    SearchPage,
 )
 from storage.fts import fts_match, fts_query
 from storage.mapping import (
@@ -158,6 +159,14 @@ SEARCH_PAGE_SQL = (
     f" WHERE hits.id NOT IN ({_HIDDEN_IDS})"
     " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
 )
+# How many incidents a search finds, up to :limit. Capping the incident index at :limit
+# changes no count up to the limit (its rows are distinct incidents, so a binding cap alone
+# reaches it); reports keep the search's cap, as several reports may name one incident.
+SEARCH_COUNT_SQL = (
+    f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} SELECT 1 FROM hits"
+    " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
+    f" WHERE hits.id NOT IN ({_HIDDEN_IDS}) LIMIT :limit)"
+)
 
 # Two index ranges: incidents dated in the window, and spans that began before it and reach
 # into it. An incident merged into another by a reviewer takes no more reports: its twin does.
@@ -195,6 +204,17 @@ def incident_ids_sql(query: IncidentQuery, columns: str = "i.id") -> tuple[str, 
     return sql, [*params, query.limit, query.offset]
 
 
+def briefs_each_sql(queries: Sequence[IncidentQuery]) -> tuple[str, list[Any]]:
+    """The statement (and parameters) of :meth:`SqliteIncidentRepository.briefs_each`."""
+    parts: list[str] = []
+    all_params: list[Any] = []
+    for position, query in enumerate(queries):
+        sql, params = incident_ids_sql(query, BRIEF_SELECT)
+        parts.append(f"SELECT {position} AS part, * FROM ({sql})")
+        all_params += params
+    return " UNION ALL ".join(parts), all_params
+
+
 async def _load_children(
     conn: aiosqlite.Connection, table: str, columns: Sequence[str], ids: Sequence[int]
 ) -> dict[int, list[Sequence[Any]]]:
@@ -211,9 +231,19 @@ async def _load_children(
     return found
 
 
+def _by_name(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Rows as dicts: ``sqlite3.Row`` finds a column by name by scanning every column name,
+    which for an incident's 42 columns was most of the cost of mapping it."""
+    if not rows:
+        return []
+    names = rows[0].keys()
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
 async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> list[Incident]:
     """Turn incident rows into models, fetching actors and sources in batches."""
-    ids = [int(row["id"]) for row in rows]
+    named = _by_name(rows)
+    ids = [int(row["id"]) for row in named]
     actors = await _load_children(conn, "incident_actors", ACTOR_REF_COLUMNS, ids)
     sources = await _load_children(conn, "incident_sources", SOURCE_REF_COLUMNS, ids)
     return [
@@ -222,8 +252,21 @@ async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> li
             [MAPPER.actor(values) for values in actors[row["id"]]],
             [MAPPER.source(values) for values in sources[row["id"]]],
         )
-        for row in rows
+        for row in named
     ]
+
+
+async def _load_page(conn: aiosqlite.Connection, ids: Sequence[int]) -> list[Incident]:
+    """The active incidents ``ids``, newest first, with their actors and sources."""
+    if not ids:
+        return []
+    rows = await _fetchall(
+        conn,
+        f"SELECT * FROM incidents WHERE id IN ({_placeholders(len(ids))})"
+        " AND status = 'active' ORDER BY date DESC, id DESC",
+        ids,
+    )
+    return await _load_incidents(conn, rows)
 
 
 async def _get_incident(conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
@@ -302,6 +345,18 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
 
         return await self._read(op)
 
+    async def briefs_each(self, queries: Sequence[IncidentQuery]) -> list[list[IncidentBrief]]:
+        """:meth:`briefs` of each query, in one statement (each query a part of a UNION ALL,
+        planned as it would be alone, its rows tagged with its position)."""
+        if not queries:
+            return []
+        sql, all_params = briefs_each_sql(queries)
+
+        async def op(conn: aiosqlite.Connection) -> list[list[IncidentBrief]]:
+            return MAPPER.briefs_by_part(await _fetchall(conn, sql, all_params), len(queries))
+
+        return await self._read(op)
+
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:
@@ -322,27 +377,40 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         by date, so a word found in nearly every row stays fast. The sort reads (id, date)
         from the narrow ``incidents_search_order`` index; only the page is loaded.
         """
+        return (await self.search_page(text, limit, offset, count_limit=0)).items
+
+    async def search_page(
+        self, text: str, limit: int = 20, offset: int = 0, count_limit: int = 200
+    ) -> SearchPage:
+        """One page of :meth:`search` and :meth:`search_count`, in one read transaction."""
         match = fts_query(text)
-        if match is None or limit <= 0:
-            return []
-        offset = max(offset, 0)
+        if match is None:
+            return SearchPage(total=0, items=[])
+        limit, offset, count_limit = max(limit, 0), max(offset, 0), max(count_limit, 0)
         # A word found in most rows would otherwise sort every match by date; rows are
         # stored roughly in news order, so the most recently stored matches are kept.
         cap = max(SEARCH_CANDIDATES, offset + limit)
-        params = {"q": match, "limit": limit, "offset": offset, "cap": cap, "report_cap": cap}
+        page_params: dict[str, Any] = {
+            "limit": limit,
+            "offset": offset,
+            "cap": cap,
+            "report_cap": cap,
+        }
+        count_params: dict[str, Any] = {
+            "limit": count_limit,
+            "cap": count_limit,
+            "report_cap": max(SEARCH_CANDIDATES, count_limit),
+        }
 
-        async def op(conn: aiosqlite.Connection) -> list[Incident]:
-            params["q"] = await fts_match(conn, text)
-            page = [int(row[0]) for row in await _fetchall(conn, SEARCH_PAGE_SQL, params)]
-            if not page:
-                return []
-            rows = await _fetchall(
-                conn,
-                f"SELECT * FROM incidents WHERE id IN ({_placeholders(len(page))})"
-                " AND status = 'active' ORDER BY date DESC, id DESC",
-                page,
-            )
-            return await _load_incidents(conn, rows)
+        async def op(conn: aiosqlite.Connection) -> SearchPage:
+            page_params["q"] = count_params["q"] = await fts_match(conn, text)
+            total = 0
+            if count_limit:
+                total = int((await _fetchall(conn, SEARCH_COUNT_SQL, count_params))[0][0])
+            if not limit:
+                return SearchPage(total=total, items=[])
+            page = await _fetchall(conn, SEARCH_PAGE_SQL, page_params)
+            return SearchPage(total=total, items=await _load_page(conn, [r[0] for r in page]))
 
         return await self._read(op)
 
@@ -350,28 +418,6 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         """How many incidents :meth:`search` finds for ``text``, counted up to ``limit``.
 
         Reads only the FTS indexes and the narrow (id, date) index: the cheap half of a
-        paged search (the page itself comes from ``search`` with a small limit).
+        paged search.
         """
-        match = fts_query(text)
-        if match is None or limit <= 0:
-            return 0
-        sql = (
-            f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} SELECT 1 FROM hits"
-            " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
-            f" WHERE hits.id NOT IN ({_HIDDEN_IDS}) LIMIT :limit)"
-        )
-        # Capping the incident index at ``limit`` changes no count up to the limit (its rows
-        # are distinct incidents, so a binding cap alone reaches it); reports keep the search's
-        # cap, as several reports may name one incident.
-        params = {
-            "q": match,
-            "limit": limit,
-            "cap": limit,
-            "report_cap": max(SEARCH_CANDIDATES, limit),
-        }
-
-        async def op(conn: aiosqlite.Connection) -> int:
-            params["q"] = await fts_match(conn, text)
-            return await _scalar(sql, params)(conn)
-
-        return await self._read(op)
+        return (await self.search_page(text, limit=0, count_limit=limit)).total

@@ -176,6 +176,20 @@ async def _fill_sqlite(path: Path) -> None:
         await store.meta.set("last_ingest_at", "2026-03-01T12:00:00+00:00")
 
 
+async def _assert_terms_in_key_order(url: str) -> None:
+    """The search's term rows lie in (term, block) order: each term's blocks on few pages."""
+    conn = await asyncpg.connect(url)
+    try:
+        stored, ordered = await conn.fetchrow(
+            "SELECT array_agg((term, block)::text ORDER BY ctid),"
+            " array_agg((term, block)::text ORDER BY term, block) FROM incident_terms"
+        )
+    finally:
+        await conn.close()
+    assert stored, "no term rows"
+    assert stored == ordered
+
+
 @pytest.mark.postgres
 class TestCopy:
     async def test_copy_resumes_and_everything_arrives(
@@ -205,6 +219,7 @@ class TestCopy:
         assert "all counts match" in out
         assert "MISMATCH" not in out
         await _assert_same_contents(source, pg_url)
+        await _assert_terms_in_key_order(pg_url)
 
     async def test_refuses_a_target_that_holds_other_data(
         self, tmp_path: Path, pg_url: str

@@ -8,7 +8,7 @@ import pytest
 
 from storage.base import IncidentBrief, IncidentQuery
 from storage.sqlite import SqliteStorage, incident_ids_sql, incident_query_sql
-from storage.sqlite.incidents import BRIEF_SELECT
+from storage.sqlite.incidents import BRIEF_SELECT, briefs_each_sql
 
 from .conftest import AAH, BAGHDAD, BASRA_CITY, ISF, T0, make_incident
 
@@ -65,6 +65,24 @@ class TestBriefs:
             assert await storage.incidents.briefs(query) == expected, query
         briefs = await storage.incidents.briefs(IncidentQuery(limit=100))
         assert {(b.killed, b.date_end) for b in briefs} >= {(None, dt.date(2026, 3, 9)), (9, None)}
+
+    async def test_each_query_gets_its_own_briefs_in_one_read(
+        self, storage: SqliteStorage
+    ) -> None:
+        await _fill(storage)
+        window = IncidentQuery(updated_since=T0 + 2 * HOUR, include_background=False, limit=100)
+        queries = [
+            window.model_copy(update={"admin1_code": "IQ-BA"}),
+            window.model_copy(update={"place_keys": [BAGHDAD.key]}),
+            window.model_copy(update={"actor_id": AAH.id}),  # overlaps both places
+            IncidentQuery(actor_id=ISF.id, limit=2, offset=1),
+            window.model_copy(update={"admin1_code": "XX-NONE"}),
+            window,
+        ]
+        found = await storage.incidents.briefs_each(queries)
+        assert found == [await storage.incidents.briefs(query) for query in queries]
+        assert [len(briefs) > 0 for briefs in found] == [True, True, True, True, False, True]
+        assert await storage.incidents.briefs_each([]) == []
 
 
 class TestIdsFilter:
@@ -145,6 +163,24 @@ class TestChangedSincePlan:
         sql, _ = incident_ids_sql(window.model_copy(update={"actor_id": AAH.id}), BRIEF_SELECT)
         where = sql.split(" WHERE ", 1)[1]
         assert where.index("i.is_background") < where.index("EXISTS"), sql
+
+    async def test_briefs_of_every_subscription_come_from_the_index(
+        self, storage: SqliteStorage
+    ) -> None:
+        # One statement for all of a digest's subscriptions: each part is planned as alone.
+        await _fill(storage)
+        await storage._conn.execute("ANALYZE")
+        window = IncidentQuery(updated_since=T0, include_background=False)
+        queries = [
+            window.model_copy(update={"admin1_code": "IQ-BA"}),
+            window.model_copy(update={"place_keys": [BASRA_CITY.key, BAGHDAD.key]}),
+            window.model_copy(update={"actor_id": AAH.id}),
+        ]
+        sql, params = briefs_each_sql(queries)
+        details = await storage.explain(sql, params)
+        covering = [d for d in details if "COVERING INDEX incidents_by_updated" in d]
+        assert len(covering) == len(queries), details
+        assert not [d for d in details if d.startswith("SCAN i")], details
 
     async def test_window_briefs_match_the_ids(self, storage: SqliteStorage) -> None:
         await _fill(storage)

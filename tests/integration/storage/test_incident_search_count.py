@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.domain import SourceRef
+from bot.domain import IncidentStatus, SourceRef
 from storage.sqlite import SEARCH_HITS_SQL, SqliteStorage
 
 from .conftest import make_incident, make_report
@@ -64,6 +64,50 @@ class TestSearchCount:
         for offset in range(0, 12, 5):
             pages += await storage.incidents.search("mortar", limit=5, offset=offset)
         assert [i.id for i in pages] == [i.id for i in everything]
+
+
+class TestSearchPage:
+    """``search_page`` is ``search`` and ``search_count`` read together."""
+
+    async def test_each_page_and_the_total_are_what_the_two_calls_give(
+        self, storage: SqliteStorage
+    ) -> None:
+        await _fill(storage)
+        for words in ("mortar", "outpost", "protest", "nothing-like-this"):
+            for offset in (0, 5, 10):
+                found = await storage.incidents.search_page(
+                    words, limit=5, offset=offset, count_limit=100
+                )
+                page = await storage.incidents.search(words, limit=5, offset=offset)
+                assert [i.id for i in found.items] == [i.id for i in page], (words, offset)
+                assert found.total == await storage.incidents.search_count(words, limit=100)
+
+    async def test_the_total_stops_at_the_count_limit_not_at_the_page(
+        self, storage: SqliteStorage
+    ) -> None:
+        await _fill(storage)
+        found = await storage.incidents.search_page("outpost", limit=5, count_limit=3)
+        assert (found.total, len(found.items)) == (3, 5)
+
+    async def test_a_page_past_the_end_is_empty_but_counted(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        total = await storage.incidents.search_count("outpost", limit=100)
+        assert total == 12
+        found = await storage.incidents.search_page("outpost", limit=5, offset=40)
+        assert (found.total, found.items) == (total, [])
+        counted_only = await storage.incidents.search_page("outpost", limit=0, count_limit=100)
+        assert (counted_only.total, counted_only.items) == (total, [])
+
+    async def test_a_hidden_incident_is_neither_listed_nor_counted(
+        self, storage: SqliteStorage
+    ) -> None:
+        await _fill(storage)
+        [newest] = await storage.incidents.search("outpost", limit=1)
+        newest.status = IncidentStatus.RETRACTED
+        await storage.incidents.update(newest)
+        found = await storage.incidents.search_page("outpost", limit=20)
+        assert found.total == len(found.items) == 11
+        assert newest.id not in [i.id for i in found.items]
 
 
 @pytest.mark.sqlite_only

@@ -10,6 +10,7 @@ import pytest
 from storage.base import StorageError
 from storage.schema import load_migrations, parse_migrations
 from storage.sqlite import SqliteStorage
+from storage.sqlite.connection import MMAP_BYTES
 
 
 def _tables(path: Path) -> set[str]:
@@ -87,7 +88,8 @@ class TestMigrate:
 
 @pytest.mark.sqlite_only
 class TestConnectionSettings:
-    """WAL, foreign keys, busy timeout and synchronous=NORMAL on every connection."""
+    """WAL, foreign keys, busy timeout, synchronous=NORMAL and memory-mapped reads on every
+    connection."""
 
     async def test_pragmas(self, storage: SqliteStorage) -> None:
         conn = storage._conn
@@ -102,6 +104,13 @@ class TestConnectionSettings:
                 row = await cursor.fetchone()
             assert row is not None
             assert row[0] == value, pragma
+
+    async def test_reads_are_memory_mapped(self, storage: SqliteStorage) -> None:
+        # Up to SQLite's compile-time ceiling (2 GB unless built otherwise); 0 means off.
+        async with storage._conn.execute("PRAGMA mmap_size") as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        assert 1 << 30 <= row[0] <= MMAP_BYTES
 
     async def test_integrity_check_is_ok(self, storage: SqliteStorage) -> None:
         assert await storage.integrity_check() == "ok"

@@ -213,6 +213,29 @@ class TestBackup:
 class TestSearchBlocks:
     """Incident search through the term blocks of migration 0006 (``storage.postgres.terms``)."""
 
+    async def test_term_rows_are_clustered_by_term_and_block(self, shared_url: str) -> None:
+        # Migration 0009: CLUSTER marks the key as the table's order (a later bare CLUSTER
+        # keeps to it).
+        async with await PostgresStorage.open(shared_url) as store:
+            clustered = await store._pool.fetchval(
+                "SELECT indisclustered FROM pg_index"
+                " WHERE indexrelid = 'incident_terms_pkey'::regclass"
+            )
+        assert clustered is True
+
+    async def test_hidden_candidates_have_a_partial_index(self, shared_url: str) -> None:
+        # What HIDDEN_AMONG_SQL tests (a search's candidates that are withdrawn or merged) is
+        # answered by a partial index of those few rows, not by each candidate's row. (Which
+        # index the planner picks depends on the table's size: at 1M rows it is this one.)
+        from storage.postgres.incidents import HIDDEN_AMONG_SQL
+
+        async with await PostgresStorage.open(shared_url) as store:
+            definition = await store._pool.fetchval(
+                "SELECT pg_get_indexdef('incidents_hidden'::regclass)"
+            )
+        assert "(id) WHERE (status <> 'active'::text)" in definition, definition
+        assert "status <> 'active'" in HIDDEN_AMONG_SQL
+
     async def test_newest_matches_first_across_blocks(
         self, shared_url: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -317,3 +340,22 @@ class TestSearchBlocks:
             assert await store.incidents.search("sniper") == []
             assert await store.rebuild_search_index() == 1
             assert [i.id for i in await store.incidents.search("sniper")] == [stored.id]
+
+
+class TestDigestWindow:
+    """A digest's window briefs can come from the updated_at index alone (migration 0009)."""
+
+    async def test_the_index_holds_every_column_a_brief_reads(self, shared_url: str) -> None:
+        from storage.mapping import BRIEF_COLUMNS
+
+        async with await PostgresStorage.open(shared_url) as store:
+            definition = await store._pool.fetchval(
+                "SELECT pg_get_indexdef('incidents_by_updated'::regclass)"
+            )
+        columns = {
+            name.strip()
+            for part in definition.split("(")[1:]
+            for name in part.split(")")[0].split(",")
+        }
+        # Brief columns, plus the status every non-hidden query tests.
+        assert {*BRIEF_COLUMNS, "status"} <= columns, definition

@@ -18,6 +18,7 @@ from bot.domain.review import (
 from storage.base import Backend, IncidentQuery
 from tests.fake_storage import InMemoryStorage
 from tests.integration.storage.conftest import (
+    AAH,
     T0,
     make_chat,
     make_incident,
@@ -42,9 +43,7 @@ async def reopened(storage: Backend) -> AsyncIterator[Backend]:
 
 
 async def _incident(storage: Backend, summary: str = "A roadside bomb struck a patrol.") -> int:
-    stored = await storage.incidents.add(make_incident(summary=summary))
-    assert stored.id is not None
-    return stored.id
+    return await _incident_with(storage, make_incident(summary=summary))
 
 
 async def _set_status(storage: Backend, incident_id: int, status: IncidentStatus) -> Incident:
@@ -52,6 +51,12 @@ async def _set_status(storage: Backend, incident_id: int, status: IncidentStatus
     assert stored is not None
     stored.status = status
     return await storage.incidents.update(stored)
+
+
+async def _incident_with(storage: Backend, incident: Incident) -> int:
+    stored = await storage.incidents.add(incident)
+    assert stored.id is not None
+    return stored.id
 
 
 class TestQueue:
@@ -177,6 +182,24 @@ class TestHiddenIncidents:
         assert again.status is IncidentStatus.RETRACTED
         assert [i.id for i in await storage.incidents.search("patrol")] == [shown]
         assert await storage.incidents.search_count("patrol") == 1
+
+    async def test_a_hidden_incident_is_not_counted_for_its_faction(
+        self, storage: Backend
+    ) -> None:
+        shown = [
+            await _incident_with(storage, make_incident(actors=[AAH], summary=f"Raid {n}."))
+            for n in range(3)
+        ]
+        hidden = await storage.incidents.get(shown.pop())
+        assert hidden is not None
+        hidden.status = IncidentStatus.MERGED
+        await storage.incidents.update(hidden)
+        faction = IncidentQuery(actor_id=AAH.id, since=dt.date(2026, 1, 1), limit=10)
+        assert await storage.incidents.count(faction) == 2
+        assert sorted(await storage.incidents.ids(faction)) == sorted(shown)
+        assert (await storage.incidents.stats(faction)).incidents == 2
+        everything = faction.model_copy(update={"include_hidden": True})
+        assert await storage.incidents.count(everything) == 3
 
     async def test_a_hidden_incident_takes_no_place_on_a_search_page(
         self, storage: Backend

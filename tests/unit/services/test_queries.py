@@ -176,6 +176,19 @@ class TestSearch:
         assert [i.location.name for i in page.items] == ["Basra"]
         assert page.query == "clashes basra"
 
+    async def test_pages_count_and_a_page_past_the_end_shows_the_last(
+        self, services: Services, seeded: Storage
+    ) -> None:
+        first = await services.queries.search("clashes", page=1, page_size=4)
+        last = await services.queries.search("clashes", page=2, page_size=4)
+        beyond = await services.queries.search("clashes", page=9, page_size=4)
+        assert (first.total, first.pages, len(first.items)) == (6, 2, 4)
+        assert (last.page, len(last.items)) == (2, 2)
+        assert (beyond.page, beyond.pages, beyond.total) == (2, 2, 6)
+        assert [i.id for i in beyond.items] == [i.id for i in last.items]
+        seen = [i.id for i in first.items + last.items]
+        assert len(set(seen)) == 6
+
     async def test_prefix_search(self, services: Services, seeded: Storage) -> None:
         page = await services.queries.search("Bas*")
         assert [i.location.name for i in page.items] == ["Basra"]
