@@ -95,11 +95,49 @@ class TestGroupsTheReportDefines:
             "A report by Human Rights Watch (HRW) documented the killings.",
             "The Allied Democratic Forces (ADF) raided the village.",  # the registry's own
             "Troops of the 33rd Light Infantry Division (LID) shelled the town.",  # a state unit
-            "The Copper Hills Liberation Front killed four.",  # no acronym given
         ],
     )
     def test_no_group_is_defined_without_the_signs(self, reg: ActorRegistry, text: str) -> None:
         assert defined_groups(text, reg) == []
+
+    @pytest.mark.parametrize(
+        ("text", "name"),
+        [
+            ("The Copper Hills Liberation Front killed four.", "Copper Hills Liberation Front"),
+            ("Members of the Blue Reed Brigades shelled a post.", "Blue Reed Brigades"),
+            ("On Monday Sunrise Patriotic Army fighters ambushed a convoy.",
+             "Sunrise Patriotic Army"),
+            ("Gunmen of the Eastern Shield Militia burned huts.", "Eastern Shield Militia"),
+            ("The Lakeshore Resistance Movement raided a camp.", "Lakeshore Resistance Movement"),
+        ],
+    )  # fmt: skip
+    def test_a_name_ending_in_an_armed_head_noun_defines_a_group(
+        self, reg: ActorRegistry, text: str, name: str
+    ) -> None:
+        assert [g.name for g in defined_groups(text, reg)] == [name]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "The Salvation Army handed out food.",  # no armed group
+            "The Border Guards opened fire.",  # a state unit
+            "The Republican Guards were deployed.",  # a state unit
+            "The Zambian Army sent two battalions.",  # a country's force
+            "The Progressive Farmers Movement held a rally.",  # a party: no armed word
+            "The Joint Task Forces patrolled the road.",  # forces without an armed word
+            "Then Army trucks arrived.",  # one word after the opener
+        ],
+    )
+    def test_a_head_noun_alone_defines_nothing(self, reg: ActorRegistry, text: str) -> None:
+        assert defined_groups(text, reg) == []
+
+    def test_a_headed_name_is_a_party_of_the_incident(self, engine: RulesExtractor) -> None:
+        text = (
+            "The Sunrise Patriotic Army ambushed a military convoy near Bunia on Monday, "
+            "killing six soldiers."
+        )
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert "Sunrise Patriotic Army" in [a.name for a in incident.actors]
 
     def test_a_name_in_apposition_to_an_armed_group_defines_it(self, reg: ActorRegistry) -> None:
         text = "Copper Hills Mujahideen, a little-known militant group, said it set the bomb."

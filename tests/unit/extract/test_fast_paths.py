@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from bot.extract import attribution, dates, events, normalize, place_roles
 from bot.extract import text as text_module
+from bot.extract import text_actors
 from bot.extract.casualties import (
     BODIES_WORDS,
     NAMED_WORDS,
@@ -329,6 +330,7 @@ class TestNeededWords:
             _parsed(text_module._BACKGROUND_SPLIT_RE), text_module._BACKGROUND_WORDS
         )
         assert _always_holds(_parsed(text_module._CAPTION_RE), tuple(text_module._CAPTION_OPENERS))
+        assert _always_holds(_parsed(text_actors._HEADED_RE), text_actors.HEAD_WORDS)
 
     def test_the_reader_is_not_fooled(self) -> None:
         assert not _always_holds(_parsed(RELATIVE), ("his", "her"))  # "their" lacks both
