@@ -19,9 +19,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.extract import attribution, dates, events, normalize, place_roles
+from bot.extract import attribution, dates, events, normalize, place_roles, text_actors
 from bot.extract import text as text_module
-from bot.extract import text_actors
 from bot.extract.casualties import (
     BODIES_WORDS,
     NAMED_WORDS,
