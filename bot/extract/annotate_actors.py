@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
 from bot.extract.actors import ActorMention, ActorRegistry
 from bot.extract.document import Document, Resources
@@ -20,7 +21,7 @@ from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
 from bot.extract.text_actors import defined_groups, text_mentions
 
-__all__ = ["annotate_actors", "find_rivals", "party_mentions"]
+__all__ = ["CLAIM_WORDS", "annotate_actors", "find_claimants", "find_rivals", "party_mentions"]
 
 _LOWER = 0
 _ATTRIBUTIVE_AFTER = re.compile(
@@ -59,6 +60,12 @@ _AFFILIATE_AFTER = re.compile(
     r"^-(?:linked|affiliated|backed|allied|aligned|inspired|supported|sponsored|funded)\b",
     _LOWER,
 )
+# "Boko Haram-linked fighters", "IS-affiliated militants": the group's own men, a party.
+_MEMBERS_AFTER = re.compile(
+    r"^-(?:linked|affiliated)\s+(?:fighters|militants|gunmen|insurgents|jihadists|rebels|"
+    r"militiamen|militias?|attackers|assailants|terrorists|extremists|cells?|elements)\b",
+    _LOWER,
+)
 # "U.S. Air Force Gen. Jane Doe said", "army Col. Ali Musa told reporters": the force is the
 # title of a named officer who speaks, no party (an officer who is killed keeps the force).
 _OFFICER_SPEAKS_AFTER = re.compile(
@@ -70,6 +77,24 @@ _OFFICER_SPEAKS_AFTER = re.compile(
     _LOWER,
 )
 _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", _LOWER)
+# "X, a little-known group, claimed responsibility hours later", "the assault, claimed by X":
+# the group that owns the attack, wherever the sentence stands in the report.
+CLAIM_WORDS = ("responsib", "claimed by", "credit")
+_CLAIM_OF_RE = re.compile(
+    r"\b(?P<active>(?:claimed|claims|claiming)\s+(?:the\s+|full\s+)?(?:responsibility|credit))\b|"
+    r"\b(?:responsibility|credit)\s+(?:\w+\s+){0,3}?(?:was|has\s+been)\s+claimed\s+by\b|"
+    r"\bclaimed\s+by\b",
+    _LOWER,
+)
+# "No group has claimed responsibility", "has not yet claimed", "denied responsibility".
+_NO_CLAIM_BEFORE = re.compile(
+    r"\b(?:no\s+(?:\w+\s+){0,2}|not\s+(?:yet\s+)?|nobody\s+|none\s+|yet\s+to\s+|n['’]t\s+"
+    r"|denied\s+|denies\s+|deny\s+)(?:has\s+|have\s+|had\s+|immediately\s+)?$",
+    _LOWER,
+)
+_CLAUSE_EDGE_RE = re.compile(r";|:|\bbut\b|\bwhile\b|\bwhereas\b|,\s+and\b", _LOWER)
+_SUBJECT_REACH = 120  # characters before "claimed" the claiming group's name may start
+_NOT_CLAIMANTS = frozenset({ActorType.STATE_FORCES, ActorType.CIVILIANS, ActorType.PROTESTERS})
 
 
 def annotate_actors(doc: Document, resources: Resources) -> None:
@@ -95,6 +120,12 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
                 actors = []
             clause.actors = actors
     doc.rivals = find_rivals([s.text for s in doc.sentences], resources.actors, day)
+    doc.claimants = [
+        (sentence.index, offset, actor)
+        for sentence in doc.sentences
+        if not sentence.heading and any(word in sentence.low for word in CLAIM_WORDS)
+        for offset, actor in find_claimants(sentence.low, sentence.actors)
+    ]
 
 
 def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int, ActorRef]]:
@@ -105,7 +136,7 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
         after = low[mention.end : mention.end + 40]
         officer = _OFFICER_SPEAKS_AFTER.match(low[mention.end : mention.end + 70])
         before = low[max(0, mention.start - 30) : mention.start]
-        if _CLAIMED_AFTER.match(after):
+        if _CLAIMED_AFTER.match(after) or _MEMBERS_AFTER.match(after):
             result.append((mention.start, mention.actor))
             continue
         # "allied with the Kurdistan Workers Party (PKK)": the acronym in brackets repeats
@@ -122,6 +153,33 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
             continue
         result.append((mention.start, mention.actor))
     return result
+
+
+def find_claimants(
+    low: str, parties: Sequence[tuple[int, ActorRef]]
+) -> list[tuple[int, ActorRef]]:
+    """(offset of the claim, group) for the armed groups a lower-cased sentence says claimed
+    an attack: the first party in the words before "claimed responsibility" (the subject, not
+    a patron named in its apposition), or the first just after "claimed by"; none when it
+    says nobody has ("no group has claimed responsibility")."""
+    found: list[tuple[int, ActorRef]] = []
+    for match in _CLAIM_OF_RE.finditer(low):
+        at = match.start()
+        if _NO_CLAIM_BEFORE.search(low[max(0, at - 40) : at]):
+            continue
+        if match.group("active"):
+            # the subject: the first party of the claim's own clause
+            edges = [m.end() for m in _CLAUSE_EDGE_RE.finditer(low, 0, at)]
+            lo = max([at - _SUBJECT_REACH, *edges])
+            chosen = [a for start, a in parties if lo <= start < at][:1]
+        else:
+            chosen = [a for start, a in parties if match.end() <= start < match.end() + 40][:1]
+        found.extend(
+            (at, a)
+            for a in chosen
+            if a.type not in _NOT_CLAIMANTS and all(a != b for _, b in found)
+        )
+    return found
 
 
 def find_rivals(

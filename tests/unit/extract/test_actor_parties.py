@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.enums import EventType
 from bot.extract.actors import ActorRegistry
-from bot.extract.annotate_actors import party_mentions
+from bot.extract.annotate_actors import find_claimants, party_mentions
 from bot.extract.evaluation import registry_actor_matcher
 from bot.extract.pipeline import RulesExtractor
 from bot.extract.text_actors import defined_groups, text_mentions
@@ -191,3 +191,73 @@ class TestSecurityVictims:
         text = "Jihadists killed three gendarmes at a checkpoint in Kaya on Sunday."
         [incident] = engine.pipeline.extract_text(text, PUBLISHED)
         assert incident.event_type is EventType.BATTLES
+
+
+class TestClaimsOfResponsibility:
+    def test_a_later_claim_names_the_lead_incident_s_attacker(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A suicide bomber killed 14 people at a market in Mogadishu on Tuesday, police "
+            "said. Shops were closed on Wednesday. The Wolf Hills Mujahideen claimed "
+            "responsibility for the bombing in a message to reporters."
+        )
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert "Wolf Hills Mujahideen" in [a.name for a in incident.actors]
+
+    def test_the_subject_claims_not_the_patron_in_its_apposition(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A car bomb killed nine soldiers in Bannu on Tuesday. Hizbul Ahrar, a splinter "
+            "faction of the Pakistani Taliban, claimed responsibility."
+        )
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        names = [a.name for a in incident.actors]
+        assert "Hizbul Ahrar" in names
+        assert "Tehrik-i-Taliban Pakistan" not in names
+
+    def test_a_passive_claim_names_the_group_after_by(self, reg: ActorRegistry) -> None:
+        low = "the raid, claimed by al-shabaab, left the base in ruins."
+        parties = party_mentions(reg.find_mentions(low), low)
+        assert [a.id for _, a in find_claimants(low, parties)] == ["al-shabaab"]
+
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "No group has claimed responsibility, but al-Shabaab often strikes the area.",
+            "Al-Shabaab has not yet claimed responsibility for the blast.",
+            "The army said al-Shabaab was behind it; security forces claimed credit for a raid.",
+        ],
+    )
+    def test_no_claim_no_claimant(self, reg: ActorRegistry, sentence: str) -> None:
+        low = sentence.lower()
+        parties = party_mentions(reg.find_mentions(sentence), low)
+        assert find_claimants(low, parties) == []
+
+    def test_a_claim_of_an_earlier_attack_stays_with_it(self, engine: RulesExtractor) -> None:
+        text = (
+            "Gunmen killed four farmers near Maiduguri on Tuesday, residents said. In March, "
+            "the Lakeside Mujahideen claimed responsibility for a bombing in Kano."
+        )
+        incidents = engine.pipeline.extract_text(text, PUBLISHED)
+        lead = next(i for i in incidents if not i.is_background)
+        assert "Lakeside Mujahideen" not in [a.name for a in lead.actors]
+
+
+class TestLinkedFighters:
+    @pytest.mark.parametrize(
+        ("sentence", "party"),
+        [
+            ("Boko Haram-linked fighters burned the market.", "boko-haram"),
+            ("Al-Shabaab-affiliated militants ambushed the convoy.", "al-shabaab"),
+        ],
+    )
+    def test_the_group_s_own_men_make_it_a_party(
+        self, reg: ActorRegistry, sentence: str, party: str
+    ) -> None:
+        assert _party_ids(reg, sentence)[:1] == [party]
+
+    def test_a_patron_before_a_named_group_is_no_party(self, reg: ActorRegistry) -> None:
+        ids = _party_ids(reg, "The al-Qaeda-linked JNIM attacked the camp.")
+        assert "al-qaeda" not in ids
