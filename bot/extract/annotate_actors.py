@@ -79,11 +79,24 @@ _OFFICER_SPEAKS_AFTER = re.compile(
 _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", _LOWER)
 # "X, a little-known group, claimed responsibility hours later", "the assault, claimed by X":
 # the group that owns the attack, wherever the sentence stands in the report.
-CLAIM_WORDS = ("responsib", "claimed by", "credit")
+# Who did it, as the report attributes it: "the assailants belonged to X", "police blamed the
+# attack on X", "attributed the assault to X": the group named right after.
+CLAIM_WORDS = ("claim", "credit", "belong", "blam", "attribut", "members")
+_ATTACK_NOUN = r"(?:attack|attacks|bombing|blast|assault|ambush|raid|massacre|killings?|strike)"
 _CLAIM_OF_RE = re.compile(
-    r"\b(?P<active>(?:claimed|claims|claiming)\s+(?:the\s+|full\s+)?(?:responsibility|credit))\b|"
+    r"\b(?P<active>(?:claimed|claims|claiming)\s+(?:the\s+|full\s+)?(?:responsibility|credit)|"
+    rf"(?:claimed|claims|claiming)\s+(?:the|this|that|both|(?:\w+['’]s))\s+(?:\w+\s+)?{_ATTACK_NOUN})\b|"
     r"\b(?:responsibility|credit)\s+(?:\w+\s+){0,3}?(?:was|has\s+been)\s+claimed\s+by\b|"
-    r"\bclaimed\s+by\b",
+    r"\bclaimed\s+by\b|"
+    # the attackers' group: "the gunmen belonged to X", "the assailants were members of X"
+    r"\b(?:attackers|assailants|gunmen|militants|perpetrators|bombers?|raiders|killers)\s+"
+    r"(?:\w+\s+){0,2}?(?:belonged|belong|belongs)\s+to\b|"
+    r"\b(?:attackers|assailants|gunmen|militants|perpetrators|bombers?|raiders|killers)\s+"
+    r"(?:\w+\s+){0,2}?(?:were|are)\s+members\s+of\b|"
+    # one attack put on a group: "blamed the attack on X", "was attributed to X"
+    rf"\b(?:blamed|blames|blaming)\s+(?:(?:the|this|that|it)\s+(?:\w+\s+)?(?:{_ATTACK_NOUN}\s+)?on\b)?|"
+    rf"\battribut(?:ed|es|ing)\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:{_ATTACK_NOUN}\s+)?to\b|"
+    r"\b(?:was|has\s+been|is)\s+(?:blamed\s+on|attributed\s+to)\b",
     _LOWER,
 )
 # "No group has claimed responsibility", "has not yet claimed", "denied responsibility".
@@ -93,6 +106,7 @@ _NO_CLAIM_BEFORE = re.compile(
     _LOWER,
 )
 _CLAUSE_EDGE_RE = re.compile(r";|:|\bbut\b|\bwhile\b|\bwhereas\b|,\s+and\b", _LOWER)
+_MEMBERS_OF_RE = re.compile(r"[\w'’\- ]+?\s(?:of|from)\s+(?:the\s+)?$", _LOWER)
 _SUBJECT_REACH = 120  # characters before "claimed" the claiming group's name may start
 _NOT_CLAIMANTS = frozenset({ActorType.STATE_FORCES, ActorType.CIVILIANS, ActorType.PROTESTERS})
 
@@ -173,13 +187,23 @@ def find_claimants(
             lo = max([at - _SUBJECT_REACH, *edges])
             chosen = [a for start, a in parties if lo <= start < at][:1]
         else:
-            chosen = [a for start, a in parties if match.end() <= start < match.end() + 40][:1]
+            chosen = _named_after(low, parties, match.end())
         found.extend(
             (at, a)
             for a in chosen
             if a.type not in _NOT_CLAIMANTS and all(a != b for _, b in found)
         )
     return found
+
+
+def _named_after(low: str, parties: Sequence[tuple[int, ActorRef]], at: int) -> list[ActorRef]:
+    """The party named right after ``at``: "fighters of the X" name X."""
+    after = [(start, a) for start, a in parties if at <= start < at + 60]
+    if not after or after[0][0] >= at + 40:
+        return []
+    if len(after) > 1 and _MEMBERS_OF_RE.match(low, after[0][0], after[1][0]):
+        return [after[1][1]]
+    return [after[0][1]]
 
 
 def find_rivals(

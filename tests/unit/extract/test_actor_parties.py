@@ -223,9 +223,30 @@ class TestClaimsOfResponsibility:
         assert [a.id for _, a in find_claimants(low, parties)] == ["al-shabaab"]
 
     @pytest.mark.parametrize(
+        ("sentence", "group"),
+        [
+            ("Police said the assailants belonged to Boko Haram.", "boko-haram"),
+            ("The gunmen were members of al-Shabaab, a local official said.", "al-shabaab"),
+            ("The governor blamed the bombing on al-Shabaab.", "al-shabaab"),
+            ("The ministry attributed the ambush to Boko Haram.", "boko-haram"),
+            ("Boko Haram claimed Sunday's attack in a video.", "boko-haram"),
+            ("Officials blamed Kurdish fighters of the YPG for the blast.", "ypg"),
+        ],
+    )
+    def test_the_report_s_attribution_names_the_attacker(
+        self, reg: ActorRegistry, sentence: str, group: str
+    ) -> None:
+        low = sentence.lower()
+        parties = party_mentions(reg.find_mentions(sentence), low)
+        assert [a.id for _, a in find_claimants(low, parties)] == [group]
+
+    @pytest.mark.parametrize(
         "sentence",
         [
             "No group has claimed responsibility, but al-Shabaab often strikes the area.",
+            "The province has seen attacks attributed to Boko Haram for years.",
+            "Two men accused of belonging to al-Shabaab were arrested.",
+            "The blast claimed the lives of six al-Shabaab fighters.",
             "Al-Shabaab has not yet claimed responsibility for the blast.",
             "The army said al-Shabaab was behind it; security forces claimed credit for a raid.",
         ],
