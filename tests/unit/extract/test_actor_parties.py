@@ -282,3 +282,23 @@ class TestLinkedFighters:
     def test_a_patron_before_a_named_group_is_no_party(self, reg: ActorRegistry) -> None:
         ids = _party_ids(reg, "The al-Qaeda-linked JNIM attacked the camp.")
         assert "al-qaeda" not in ids
+
+
+class TestForcesNamedByTheirPost:
+    @pytest.mark.parametrize(
+        ("text", "force"),
+        [
+            ("A truck bomb hit a military checkpoint outside Beledweyne on Monday, killing "
+             "six.", "Somali government forces"),
+            ("Insurgents overran an army outpost near Dori on Monday, killing nine.",
+             "Burkinabe security forces"),
+        ],
+    )  # fmt: skip
+    def test_an_attacked_post_makes_the_country_s_force_a_party(
+        self, engine: RulesExtractor, text: str, force: str
+    ) -> None:
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert force in [a.name for a in incident.actors]
+
+    def test_a_police_vehicle_is_the_police(self, reg: ActorRegistry) -> None:
+        assert _party_ids(reg, "A roadside bomb struck a police vehicle.") == ["police-forces"]
