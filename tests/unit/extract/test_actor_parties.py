@@ -302,3 +302,29 @@ class TestForcesNamedByTheirPost:
 
     def test_a_police_vehicle_is_the_police(self, reg: ActorRegistry) -> None:
         assert _party_ids(reg, "A roadside bomb struck a police vehicle.") == ["police-forces"]
+
+
+class TestUnnamedSeparatists:
+    def test_unnamed_separatists_are_a_class_of_rebels(self, engine: RulesExtractor) -> None:
+        text = "Separatist fighters killed two police officers in Bastia, Corsica on Monday."
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert "Separatist fighters" in [a.name for a in incident.actors]
+
+    def test_the_class_matches_an_analyst_s_qualified_name(self, reg: ActorRegistry) -> None:
+        [generic] = [a for a in reg.lookup("separatist fighters") if a.country is None]
+        assert registry_actor_matcher(reg)("Ambazonian separatists", generic)
+
+    def test_a_named_separatist_group_replaces_the_class(self, engine: RulesExtractor) -> None:
+        text = (
+            "STC fighters clashed with government forces near Zinjibar on Monday, killing "
+            "four soldiers and two separatist fighters."
+        )
+        incidents = engine.pipeline.extract_text(text, PUBLISHED)
+        names = [a.name for i in incidents for a in i.actors]
+        assert "Southern Transitional Council" in names
+        assert "Separatist fighters" not in names
+
+    def test_other_rebels_do_not_replace_jihadists(self, engine: RulesExtractor) -> None:
+        text = "Jihadists attacked PKK positions near Sinjar on Monday, killing five PKK fighters."
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert "Jihadist militants" in [a.name for a in incident.actors]
