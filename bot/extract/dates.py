@@ -298,7 +298,31 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
             taken.add(match.start(), match.end())
             found.append(mention)
     found.sort(key=lambda m: m.start)
-    return found
+    return _without_named_weekdays(found, text)
+
+
+# "on Friday, May 3" / "Friday (3 May)": the weekday names the calendar date that follows it.
+_WEEKDAY_RE = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\s*$", _ON_LOWERED)
+_WEEKDAY_GAP_RE = re.compile(r"[\s,(]{1,3}(?:the\s+)?", _ON_LOWERED)
+
+
+def _without_named_weekdays(found: list[DateMention], text: str) -> list[DateMention]:
+    """Drop a weekday written right before the calendar date it names: the date is the
+    evidence (and wins when the two disagree)."""
+    if len(found) < 2:
+        return found
+    result = []
+    for mention, following in zip(found, [*found[1:], None], strict=True):
+        if (
+            following is not None
+            and following.explicit
+            and not mention.explicit
+            and _WEEKDAY_RE.search(text, mention.start, mention.end)
+            and _WEEKDAY_GAP_RE.fullmatch(text, mention.end, following.start)
+        ):
+            continue
+        result.append(mention)
+    return result
 
 
 def _replace_end(mention: DateMention, ref: dt.date) -> DateMention:
