@@ -302,7 +302,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
 
 
 # "on Friday, May 3" / "Friday (3 May)": the weekday names the calendar date that follows it.
-_WEEKDAY_RE = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\s*$", _ON_LOWERED)
+_WEEKDAY_END_RE = re.compile(rf"{_WEEKDAY_RE}\s*$", _ON_LOWERED)
 _WEEKDAY_GAP_RE = re.compile(r"[\s,(]{1,3}(?:the\s+)?", _ON_LOWERED)
 
 
@@ -317,7 +317,7 @@ def _without_named_weekdays(found: list[DateMention], text: str) -> list[DateMen
             following is not None
             and following.explicit
             and not mention.explicit
-            and _WEEKDAY_RE.search(text, mention.start, mention.end)
+            and _WEEKDAY_END_RE.search(text, mention.start, mention.end)
             and _WEEKDAY_GAP_RE.fullmatch(text, mention.end, following.start)
         ):
             continue
