@@ -129,11 +129,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "month_year",
         re.compile(rf"\b(?P<mon>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", _ON_LOWERED),
     ),
-    # (late|early) on (last) Thursday (morning)
+    # (late|early) on (last) Thursday (morning); not "on a Friday", "Friday prayers"
     (
         "weekday",
         re.compile(
-            rf"\b(?P<mod>last|this|past|previous|next)?\s*(?P<wd>{_WEEKDAY_RE})(?:'s|’s)?{_PART_RE}\b",
+            rf"\b(?P<mod>last|this|past|previous|next)?\s*(?<!\ba )(?<!\bevery )"
+            rf"(?P<wd>{_WEEKDAY_RE})"
+            rf"(?:'s|’s)?{_PART_RE}\b(?!\s+(?:prayers?|sermons?|services?|mass|market|bazaar))",
             _ON_LOWERED,
         ),
     ),
