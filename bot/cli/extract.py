@@ -121,7 +121,7 @@ def register(app: click.Group) -> None:
             when = parse_published(headers["published"])
         if not body.strip():
             raise CliError("the input is empty")
-        if when is None and (when := published_from_url(headers.get("url"))) is not None:
+        if when is None and (when := published_from_url(headers.get("url"), body)) is not None:
             click.echo(url_day_note(when), err=True)
         if when is None:
             # Like `sitrep ingest`: without a publication time, "on Tuesday" is read from when
@@ -261,7 +261,7 @@ def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
         if when is None and article.published is not None:
             when = parse_published(article.published.isoformat())
         if when is None:
-            when = published_from_url(headers.get("url"))  # as `sitrep extract` reads it
+            when = published_from_url(headers.get("url"), body)  # as `sitrep extract` does
         inputs.append((article, report_from_text(body, when, title=headers.get("title"))))
     return inputs
 

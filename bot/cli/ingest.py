@@ -144,7 +144,7 @@ def ingest_command(
     headers, body = parse_header(text)
     if published_at is None and headers.get("published"):
         published_at = parse_published(headers["published"])
-    if published_at is None and (published_at := published_from_url(headers.get("url"))):
+    if published_at is None and (published_at := published_from_url(headers.get("url"), body)):
         click.echo(url_day_note(published_at), err=True)
 
     async def job(context: IngestContext) -> IngestOutcome:

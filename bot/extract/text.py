@@ -111,9 +111,10 @@ _URL_DATE_RE = re.compile(
 )
 
 
-def published_from_url(url: str | None) -> dt.datetime | None:
-    """The publication day a link's path gives, as 12:00 UTC (like a bare PUBLISHED date);
-    a path with only a year and month gives that month's last day. None without one."""
+def published_from_url(url: str | None, body: str = "") -> dt.datetime | None:
+    """The publication day a link's path gives, as 12:00 UTC (like a bare PUBLISHED date).
+    A path with only a year and month gives the latest day of that month ``body`` writes
+    ("March 22", "23 March"), else the month's last day. None without a date in the path."""
     if not url:
         return None
     try:
@@ -124,12 +125,21 @@ def published_from_url(url: str | None) -> dt.datetime | None:
         year, month = int(match["y"]), int(match["m"])
         if match["sep"] == "" and (match["d"] is None or len(match["m"]) < 2):
             continue  # "/2021/" "3" is no month; compact dates need all eight digits
-        day = int(match["d"]) if match["d"] else calendar.monthrange(year, month)[1]
+        day = int(match["d"]) if match["d"] else _latest_day_written(body, year, month)
         try:
             return dt.datetime(year, month, day, 12, 0, tzinfo=dt.UTC)
         except ValueError:
             continue
     return None
+
+
+def _latest_day_written(body: str, year: int, month: int) -> int:
+    """The latest day of ``month`` the text writes ("March 22", "23 March"), else the last."""
+    last = calendar.monthrange(year, month)[1]
+    name = calendar.month_name[month]
+    pattern = rf"\b{name}\s+(\d{{1,2}})\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{name}\b"
+    days = [int(a or b) for a, b in re.findall(pattern, body[:8000], re.IGNORECASE)]
+    return max((d for d in days if 1 <= d <= last), default=last)
 
 
 # "ERBIL, Kurdistan Region -", "BAGHDAD:", "PESHAWAR, Feb 5 —", "Mogadishu (HOL) -",

@@ -38,6 +38,11 @@ class TestHeader:
     def test_a_link_s_path_gives_the_publication_day(self, url: str, day: dt.date) -> None:
         assert published_from_url(url) == dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
 
+    def test_a_month_link_takes_the_latest_day_of_that_month_the_text_writes(self) -> None:
+        url = "https://news.test/en/2024/03/village-attacked"
+        body = "The raid on 9 March was followed by mourning from March 12. On 2 April ..."
+        assert published_from_url(url, body) == dt.datetime(2024, 3, 12, 12, tzinfo=dt.UTC)
+
     @pytest.mark.parametrize(
         "url",
         [
