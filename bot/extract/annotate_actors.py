@@ -60,6 +60,12 @@ _AFFILIATE_AFTER = re.compile(
     r"^-(?:linked|affiliated|backed|allied|aligned|inspired|supported|sponsored|funded)\b",
     _LOWER,
 )
+# "the Taliban-infested district", "Shabaab-dominated areas": the group describes the place.
+_PLACE_WORD_AFTER = re.compile(
+    r"^-(?:infested|dominated|held|controlled|run|ruled|occupied|hit|affected|plagued|"
+    r"ravaged|stricken|prone|besieged|encircled)\b",
+    _LOWER,
+)
 # "Boko Haram-linked fighters", "IS-affiliated militants": the group's own men, a party.
 _MEMBERS_AFTER = re.compile(
     r"^-(?:linked|affiliated)\s+(?:fighters|militants|gunmen|insurgents|jihadists|rebels|"
@@ -161,6 +167,7 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
             or _ATTRIBUTIVE_AFTER.match(after)
             or _ACCORDING_BEFORE.search(before)
             or _AFFILIATE_AFTER.match(after)
+            or _PLACE_WORD_AFTER.match(after)
             or officer
         ):
             skipped_end = mention.end

@@ -328,3 +328,17 @@ class TestUnnamedSeparatists:
         text = "Jihadists attacked PKK positions near Sinjar on Monday, killing five PKK fighters."
         [incident] = engine.pipeline.extract_text(text, PUBLISHED)
         assert "Jihadist militants" in [a.name for a in incident.actors]
+
+
+class TestGroupsThatDescribeAPlace:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "A bomb hit a checkpoint in the Taliban-infested district.",
+            "Troops patrolled al-Shabaab-dominated villages.",
+            "Shelling hit Boko Haram-ravaged towns near the lake.",
+        ],
+    )
+    def test_the_group_is_no_party(self, reg: ActorRegistry, sentence: str) -> None:
+        ids = _party_ids(reg, sentence)
+        assert not {"taliban", "al-shabaab", "boko-haram"} & set(ids)
