@@ -193,6 +193,24 @@ class TestSecurityVictims:
         assert incident.event_type is EventType.BATTLES
 
 
+class TestArmedVictims:
+    @pytest.mark.parametrize(
+        "subject",
+        ["six guerrillas", "four gang members", "members of a militia", "two paramilitaries",
+         "three dissidents", "five separatist fighters"],
+    )  # fmt: skip
+    def test_armed_men_of_any_name_are_combatants(self, subject: str) -> None:
+        assert group_of(subject) == "combatants"
+
+    def test_members_alone_stay_security(self) -> None:
+        assert group_of("three members") == "security"
+
+    def test_troops_killing_guerrillas_is_a_battle(self, engine: RulesExtractor) -> None:
+        text = "The army killed six guerrillas in a firefight near Arauca on Sunday."
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert incident.event_type is EventType.BATTLES
+
+
 class TestClaimsOfResponsibility:
     def test_a_later_claim_names_the_lead_incident_s_attacker(
         self, engine: RulesExtractor
