@@ -66,6 +66,14 @@ _PLACE_WORD_AFTER = re.compile(
     r"ravaged|stricken|prone|besieged|encircled)\b",
     _LOWER,
 )
+# "the army said its troops killed ...", "IS said its fighters ...": the speaker tells what
+# its own men did, so it is a party.
+_OWN_MEN_AFTER = re.compile(
+    r"\W{0,3}(?:has\s+|had\s+)?(?:said|says|claimed|announced|reported|stated)\s+(?:that\s+)?"
+    r"(?:its|their)\s+(?:own\s+)?(?:forces|troops|soldiers|fighters|men|units|jets|aircraft|"
+    r"warplanes|drones|artillery|gunboats|commandos|police|officers)\b",
+    _LOWER,
+)
 # "Boko Haram-linked fighters", "IS-affiliated militants": the group's own men, a party.
 _MEMBERS_AFTER = re.compile(
     r"^-(?:linked|affiliated)\s+(?:fighters|militants|gunmen|insurgents|jihadists|rebels|"
@@ -156,7 +164,11 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
         after = low[mention.end : mention.end + 40]
         officer = _OFFICER_SPEAKS_AFTER.match(low[mention.end : mention.end + 70])
         before = low[max(0, mention.start - 30) : mention.start]
-        if _CLAIMED_AFTER.match(after) or _MEMBERS_AFTER.match(after):
+        if (
+            _CLAIMED_AFTER.match(after)
+            or _MEMBERS_AFTER.match(after)
+            or _OWN_MEN_AFTER.match(low, mention.end, mention.end + 60)
+        ):
             result.append((mention.start, mention.actor))
             continue
         # "allied with the Kurdistan Workers Party (PKK)": the acronym in brackets repeats

@@ -193,6 +193,21 @@ class TestSecurityVictims:
         assert incident.event_type is EventType.BATTLES
 
 
+class TestSpeakerTellingWhatItsMenDid:
+    @pytest.mark.parametrize(
+        ("sentence", "party"),
+        [
+            ("The army said its troops killed 40 fighters.", "military-forces"),
+            ("Al-Shabaab said that its fighters overran the base.", "al-shabaab"),
+        ],
+    )
+    def test_the_speaker_is_a_party(self, reg: ActorRegistry, sentence: str, party: str) -> None:
+        assert party in _party_ids(reg, sentence)
+
+    def test_a_speaker_telling_of_others_is_no_party(self, reg: ActorRegistry) -> None:
+        assert "military-forces" not in _party_ids(reg, "The army said gunmen killed 40.")
+
+
 class TestArmedVictims:
     @pytest.mark.parametrize(
         "subject",
