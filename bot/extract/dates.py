@@ -20,7 +20,7 @@ from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from bot.domain.enums import DatePrecision
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
-from bot.extract.times import find_time_of_day
+from bot.extract.times import NO_DAY_AFTER, NO_DAY_BEFORE, find_time_of_day, weekdays_naming_a_date
 
 __all__ = [
     "DateMention",
@@ -133,9 +133,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekday",
         re.compile(
-            rf"\b(?P<mod>last|this|past|previous|next)?\s*(?<!\ba )(?<!\bevery )"
-            rf"(?P<wd>{_WEEKDAY_RE})"
-            rf"(?:'s|’s)?{_PART_RE}\b(?!\s+(?:prayers?|sermons?|services?|mass|market|bazaar))",
+            rf"\b(?P<mod>last|this|past|previous|next)?\s*{NO_DAY_BEFORE}(?P<wd>{_WEEKDAY_RE})"
+            rf"(?:'s|’s)?{_PART_RE}\b{NO_DAY_AFTER}",
             _ON_LOWERED,
         ),
     ),
@@ -300,31 +299,8 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
             taken.add(match.start(), match.end())
             found.append(mention)
     found.sort(key=lambda m: m.start)
-    return _without_named_weekdays(found, text)
-
-
-# "on Friday, May 3" / "Friday (3 May)": the weekday names the calendar date that follows it.
-_WEEKDAY_END_RE = re.compile(rf"{_WEEKDAY_RE}\s*$", _ON_LOWERED)
-_WEEKDAY_GAP_RE = re.compile(r"[\s,(]{1,3}(?:the\s+)?", _ON_LOWERED)
-
-
-def _without_named_weekdays(found: list[DateMention], text: str) -> list[DateMention]:
-    """Drop a weekday written right before the calendar date it names: the date is the
-    evidence (and wins when the two disagree)."""
-    if len(found) < 2:
-        return found
-    result = []
-    for mention, following in zip(found, [*found[1:], None], strict=True):
-        if (
-            following is not None
-            and following.explicit
-            and not mention.explicit
-            and _WEEKDAY_END_RE.search(text, mention.start, mention.end)
-            and _WEEKDAY_GAP_RE.fullmatch(text, mention.end, following.start)
-        ):
-            continue
-        result.append(mention)
-    return result
+    named = weekdays_naming_a_date(text, [(m.start, m.end, m.explicit) for m in found])
+    return [m for i, m in enumerate(found) if i not in named]
 
 
 def _replace_end(mention: DateMention, ref: dt.date) -> DateMention:
