@@ -95,7 +95,7 @@ _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility
 # the group that owns the attack, wherever the sentence stands in the report.
 # Who did it, as the report attributes it: "the assailants belonged to X", "police blamed the
 # attack on X", "attributed the assault to X": the group named right after.
-CLAIM_WORDS = ("claim", "credit", "belong", "blam", "attribut", "members")
+CLAIM_WORDS = ("claim", "credit", "belong", "blam", "attribut", "members", "among")
 _ATTACK_NOUN = r"(?:attack|attacks|bombing|blast|assault|ambush|raid|massacre|killings?|strike)"
 _CLAIM_OF_RE = re.compile(
     r"\b(?P<active>(?:claimed|claims|claiming)\s+(?:the\s+|full\s+)?(?:responsibility|credit)|"
@@ -110,7 +110,9 @@ _CLAIM_OF_RE = re.compile(
     # one attack put on a group: "blamed the attack on X", "was attributed to X"
     rf"\b(?:blamed|blames|blaming)\s+(?:(?:the|this|that|it)\s+(?:\w+\s+)?(?:{_ATTACK_NOUN}\s+)?on\b)?|"
     rf"\battribut(?:ed|es|ing)\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:{_ATTACK_NOUN}\s+)?to\b|"
-    r"\b(?:was|has\s+been|is)\s+(?:blamed\s+on|attributed\s+to)\b",
+    r"\b(?:was|has\s+been|is)\s+(?:blamed\s+on|attributed\s+to)\b|"
+    # the side that lost men: "among the dead were two members of the X"
+    r"\b(?P<victims>among\s+the\s+(?:victims|dead|killed|casualties|wounded)\s+(?:were|was))\b",
     _LOWER,
 )
 # "No group has claimed responsibility", "has not yet claimed", "denied responsibility".
@@ -122,6 +124,7 @@ _NO_CLAIM_BEFORE = re.compile(
 _CLAUSE_EDGE_RE = re.compile(r";|:|\bbut\b|\bwhile\b|\bwhereas\b|,\s+and\b", _LOWER)
 _MEMBERS_OF_RE = re.compile(r"[\w'’\- ]+?\s(?:of|from)\s+(?:the\s+)?$", _LOWER)
 _SUBJECT_REACH = 120  # characters before "claimed" the claiming group's name may start
+_NOT_VICTIM_SIDES = frozenset({ActorType.CIVILIANS, ActorType.PROTESTERS})
 _NOT_CLAIMANTS = frozenset({ActorType.STATE_FORCES, ActorType.CIVILIANS, ActorType.PROTESTERS})
 
 
@@ -194,7 +197,8 @@ def find_claimants(
     """(offset of the claim, group) for the armed groups a lower-cased sentence says claimed
     an attack: the first party in the words before "claimed responsibility" (the subject, not
     a patron named in its apposition), or the first just after "claimed by"; none when it
-    says nobody has ("no group has claimed responsibility")."""
+    says nobody has ("no group has claimed responsibility"). "Among the dead were members of
+    X" names a side that lost men (any armed side, the state's too)."""
     found: list[tuple[int, ActorRef]] = []
     for match in _CLAIM_OF_RE.finditer(low):
         at = match.start()
@@ -207,10 +211,9 @@ def find_claimants(
             chosen = [a for start, a in parties if lo <= start < at][:1]
         else:
             chosen = _named_after(low, parties, match.end())
+        excluded = _NOT_VICTIM_SIDES if match.group("victims") else _NOT_CLAIMANTS
         found.extend(
-            (at, a)
-            for a in chosen
-            if a.type not in _NOT_CLAIMANTS and all(a != b for _, b in found)
+            (at, a) for a in chosen if a.type not in excluded and all(a != b for _, b in found)
         )
     return found
 

@@ -289,6 +289,25 @@ class TestClaimsOfResponsibility:
         parties = party_mentions(reg.find_mentions(sentence), low)
         assert find_claimants(low, parties) == []
 
+    @pytest.mark.parametrize(
+        ("sentence", "side"),
+        [
+            ("Among the dead were two members of the local vigilante group.", "vigilantes"),
+            ("He said among the victims was a policeman on patrol.", "police-forces"),
+        ],
+    )
+    def test_a_side_that_lost_men_is_a_party(
+        self, reg: ActorRegistry, sentence: str, side: str
+    ) -> None:
+        low = sentence.lower()
+        parties = party_mentions(reg.find_mentions(sentence), low)
+        assert [a.id for _, a in find_claimants(low, parties)] == [side]
+
+    def test_civilians_among_the_dead_are_no_side(self, reg: ActorRegistry) -> None:
+        low = "among the dead were six villagers and a farmer."
+        parties = party_mentions(reg.find_mentions(low), low)
+        assert find_claimants(low, parties) == []
+
     def test_a_claim_of_an_earlier_attack_stays_with_it(self, engine: RulesExtractor) -> None:
         text = (
             "Gunmen killed four farmers near Maiduguri on Tuesday, residents said. In March, "
