@@ -27,6 +27,9 @@ _FIXED = {
     ),
     "place: named only in the dateline": N_("place: named only in the dateline"),
     "place: not in the headline or lead": N_("place: not in the headline or lead"),
+    "place: a village or town is named, only its region is known": N_(
+        "place: a village or town is named, only its region is known"
+    ),
     "event: no violent act or casualty stated in its sentences": N_(
         "event: no violent act or casualty stated in its sentences"
     ),

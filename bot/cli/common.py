@@ -143,6 +143,14 @@ PUBLISHED_HINT = (
 )
 
 
+def url_day_note(day: dt.datetime) -> str:
+    """What `extract` and `ingest` say when the publication day was read from the link."""
+    return (
+        "note: no publication time given, so days such as 'on Tuesday' were read from the date "
+        f"in the link ({day.astimezone(dt.UTC):%Y-%m-%d}); " + PUBLISHED_HINT
+    )
+
+
 def received_note(received: dt.datetime) -> str:
     """What `extract` and `ingest` say when relative days were read from the time a report
     arrived because it carries no publication time."""

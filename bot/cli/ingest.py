@@ -22,6 +22,7 @@ from bot.cli.common import (
     read_stdin,
     run_job,
     settings_for_cli,
+    url_day_note,
 )
 from bot.config import Settings
 from bot.domain import Feed, Incident
@@ -111,7 +112,7 @@ def ingest_command(
     database: str | None,
 ) -> None:
     """Ingest one report (a URL, a text file, or - for stdin)."""
-    from bot.extract.text import parse_header, parse_published
+    from bot.extract.text import parse_header, parse_published, published_from_url
     from bot.ingest.files import RowError, read_text
 
     settings = settings_for_cli(database)
@@ -137,6 +138,8 @@ def ingest_command(
     headers, body = parse_header(text)
     if published_at is None and headers.get("published"):
         published_at = parse_published(headers["published"])
+    if published_at is None and (published_at := published_from_url(headers.get("url"), body)):
+        click.echo(url_day_note(published_at), err=True)
 
     async def job(context: IngestContext) -> IngestOutcome:
         if is_url:

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
 from bot.extract.actors import ActorMention, ActorRegistry
 from bot.extract.document import Document, Resources
@@ -20,7 +21,7 @@ from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
 from bot.extract.text_actors import defined_groups, text_mentions
 
-__all__ = ["annotate_actors", "find_rivals", "party_mentions"]
+__all__ = ["CLAIM_WORDS", "annotate_actors", "find_claimants", "find_rivals", "party_mentions"]
 
 _LOWER = 0
 _ATTRIBUTIVE_AFTER = re.compile(
@@ -59,6 +60,26 @@ _AFFILIATE_AFTER = re.compile(
     r"^-(?:linked|affiliated|backed|allied|aligned|inspired|supported|sponsored|funded)\b",
     _LOWER,
 )
+# "the Taliban-infested district", "Shabaab-dominated areas": the group describes the place.
+_PLACE_WORD_AFTER = re.compile(
+    r"^-(?:infested|dominated|held|controlled|run|ruled|occupied|hit|affected|plagued|"
+    r"ravaged|stricken|prone|besieged|encircled)\b",
+    _LOWER,
+)
+# "the army said its troops killed ...", "IS said its fighters ...": the speaker tells what
+# its own men did, so it is a party.
+_OWN_MEN_AFTER = re.compile(
+    r"\W{0,3}(?:has\s+|had\s+)?(?:said|says|claimed|announced|reported|stated)\s+(?:that\s+)?"
+    r"(?:its|their)\s+(?:own\s+)?(?:forces|troops|soldiers|fighters|men|units|jets|aircraft|"
+    r"warplanes|drones|artillery|gunboats|commandos|police|officers)\b",
+    _LOWER,
+)
+# "Boko Haram-linked fighters", "IS-affiliated militants": the group's own men, a party.
+_MEMBERS_AFTER = re.compile(
+    r"^-(?:linked|affiliated)\s+(?:fighters|militants|gunmen|insurgents|jihadists|rebels|"
+    r"militiamen|militias?|attackers|assailants|terrorists|extremists|cells?|elements)\b",
+    _LOWER,
+)
 # "U.S. Air Force Gen. Jane Doe said", "army Col. Ali Musa told reporters": the force is the
 # title of a named officer who speaks, no party (an officer who is killed keeps the force).
 _OFFICER_SPEAKS_AFTER = re.compile(
@@ -70,6 +91,41 @@ _OFFICER_SPEAKS_AFTER = re.compile(
     _LOWER,
 )
 _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility", _LOWER)
+# "X, a little-known group, claimed responsibility hours later", "the assault, claimed by X":
+# the group that owns the attack, wherever the sentence stands in the report.
+# Who did it, as the report attributes it: "the assailants belonged to X", "police blamed the
+# attack on X", "attributed the assault to X": the group named right after.
+CLAIM_WORDS = ("claim", "credit", "belong", "blam", "attribut", "members", "among")
+_ATTACK_NOUN = r"(?:attack|attacks|bombing|blast|assault|ambush|raid|massacre|killings?|strike)"
+_CLAIM_OF_RE = re.compile(
+    r"\b(?P<active>(?:claimed|claims|claiming)\s+(?:the\s+|full\s+)?(?:responsibility|credit)|"
+    rf"(?:claimed|claims|claiming)\s+(?:the|this|that|both|(?:\w+['’]s))\s+(?:\w+\s+)?{_ATTACK_NOUN})\b|"
+    r"\b(?:responsibility|credit)\s+(?:\w+\s+){0,3}?(?:was|has\s+been)\s+claimed\s+by\b|"
+    r"\bclaimed\s+by\b|"
+    # the attackers' group: "the gunmen belonged to X", "the assailants were members of X"
+    r"\b(?:attackers|assailants|gunmen|militants|perpetrators|bombers?|raiders|killers)\s+"
+    r"(?:\w+\s+){0,2}?(?:belonged|belong|belongs)\s+to\b|"
+    r"\b(?:attackers|assailants|gunmen|militants|perpetrators|bombers?|raiders|killers)\s+"
+    r"(?:\w+\s+){0,2}?(?:were|are)\s+members\s+of\b|"
+    # one attack put on a group: "blamed the attack on X", "was attributed to X"
+    rf"\b(?:blamed|blames|blaming)\s+(?:(?:the|this|that|it)\s+(?:\w+\s+)?(?:{_ATTACK_NOUN}\s+)?on\b)?|"
+    rf"\battribut(?:ed|es|ing)\s+(?:the|this|that|it)\s+(?:\w+\s+)?(?:{_ATTACK_NOUN}\s+)?to\b|"
+    r"\b(?:was|has\s+been|is)\s+(?:blamed\s+on|attributed\s+to)\b|"
+    # the side that lost men: "among the dead were two members of the X"
+    r"\b(?P<victims>among\s+the\s+(?:victims|dead|killed|casualties|wounded)\s+(?:were|was))\b",
+    _LOWER,
+)
+# "No group has claimed responsibility", "has not yet claimed", "denied responsibility".
+_NO_CLAIM_BEFORE = re.compile(
+    r"\b(?:no\s+(?:\w+\s+){0,2}|not\s+(?:yet\s+)?|nobody\s+|none\s+|yet\s+to\s+|n['’]t\s+"
+    r"|denied\s+|denies\s+|deny\s+)(?:has\s+|have\s+|had\s+|immediately\s+)?$",
+    _LOWER,
+)
+_CLAUSE_EDGE_RE = re.compile(r";|:|\bbut\b|\bwhile\b|\bwhereas\b|,\s+and\b", _LOWER)
+_MEMBERS_OF_RE = re.compile(r"[\w'’\- ]+?\s(?:of|from)\s+(?:the\s+)?$", _LOWER)
+_SUBJECT_REACH = 120  # characters before "claimed" the claiming group's name may start
+_NOT_VICTIM_SIDES = frozenset({ActorType.CIVILIANS, ActorType.PROTESTERS})
+_NOT_CLAIMANTS = frozenset({ActorType.STATE_FORCES, ActorType.CIVILIANS, ActorType.PROTESTERS})
 
 
 def annotate_actors(doc: Document, resources: Resources) -> None:
@@ -95,6 +151,12 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
                 actors = []
             clause.actors = actors
     doc.rivals = find_rivals([s.text for s in doc.sentences], resources.actors, day)
+    doc.claimants = [
+        (sentence.index, offset, actor)
+        for sentence in doc.sentences
+        if not sentence.heading and any(word in sentence.low for word in CLAIM_WORDS)
+        for offset, actor in find_claimants(sentence.low, sentence.actors)
+    ]
 
 
 def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int, ActorRef]]:
@@ -105,7 +167,11 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
         after = low[mention.end : mention.end + 40]
         officer = _OFFICER_SPEAKS_AFTER.match(low[mention.end : mention.end + 70])
         before = low[max(0, mention.start - 30) : mention.start]
-        if _CLAIMED_AFTER.match(after):
+        if (
+            _CLAIMED_AFTER.match(after)
+            or _MEMBERS_AFTER.match(after)
+            or _OWN_MEN_AFTER.match(low, mention.end, mention.end + 60)
+        ):
             result.append((mention.start, mention.actor))
             continue
         # "allied with the Kurdistan Workers Party (PKK)": the acronym in brackets repeats
@@ -116,12 +182,50 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
             or _ATTRIBUTIVE_AFTER.match(after)
             or _ACCORDING_BEFORE.search(before)
             or _AFFILIATE_AFTER.match(after)
+            or _PLACE_WORD_AFTER.match(after)
             or officer
         ):
             skipped_end = mention.end
             continue
         result.append((mention.start, mention.actor))
     return result
+
+
+def find_claimants(
+    low: str, parties: Sequence[tuple[int, ActorRef]]
+) -> list[tuple[int, ActorRef]]:
+    """(offset of the claim, group) for the armed groups a lower-cased sentence says claimed
+    an attack: the first party in the words before "claimed responsibility" (the subject, not
+    a patron named in its apposition), or the first just after "claimed by"; none when it
+    says nobody has ("no group has claimed responsibility"). "Among the dead were members of
+    X" names a side that lost men (any armed side, the state's too)."""
+    found: list[tuple[int, ActorRef]] = []
+    for match in _CLAIM_OF_RE.finditer(low):
+        at = match.start()
+        if _NO_CLAIM_BEFORE.search(low[max(0, at - 40) : at]):
+            continue
+        if match.group("active"):
+            # the subject: the first party of the claim's own clause
+            edges = [m.end() for m in _CLAUSE_EDGE_RE.finditer(low, 0, at)]
+            lo = max([at - _SUBJECT_REACH, *edges])
+            chosen = [a for start, a in parties if lo <= start < at][:1]
+        else:
+            chosen = _named_after(low, parties, match.end())
+        excluded = _NOT_VICTIM_SIDES if match.group("victims") else _NOT_CLAIMANTS
+        found.extend(
+            (at, a) for a in chosen if a.type not in excluded and all(a != b for _, b in found)
+        )
+    return found
+
+
+def _named_after(low: str, parties: Sequence[tuple[int, ActorRef]], at: int) -> list[ActorRef]:
+    """The party named right after ``at``: "fighters of the X" name X."""
+    after = [(start, a) for start, a in parties if at <= start < at + 60]
+    if not after or after[0][0] >= at + 40:
+        return []
+    if len(after) > 1 and _MEMBERS_OF_RE.match(low, after[0][0], after[1][0]):
+        return [after[1][1]]
+    return [after[0][1]]
 
 
 def find_rivals(

@@ -23,6 +23,8 @@ from bot.extract.lexicon import Lexicon
 from bot.extract.normalize import match_key, strip_article
 from bot.extract.place_anchors import anchored_entry, anchors
 from bot.extract.place_roles import (
+    ACTOR_NOUN_AFTER,
+    HOME_FORCE_AFTER,
     inside_longer_name,
     mention_role,
     names_the_scene,
@@ -129,16 +131,6 @@ _NOT_EVENT_BEFORE = re.compile(
 )
 
 
-# After a nationality: a force or weapon, so the nationality names who acted, not where
-# ("Ukrainian troops attacked the village", "a Turkish drone strike").
-_ACTOR_NOUN_AFTER = re.compile(
-    r"^\s+(?:[a-z-]+\s+)?(?:troops|forces|army|military|soldiers|drones?|missiles?|"
-    r"warplanes|jets|aircraft|artillery|shelling|strikes?|airstrikes?|navy|police|militias?|"
-    r"fighters|rebels|separatists)\b",
-    _LOWER,
-)
-
-
 @cache
 def _demonym_re(lexicon: Lexicon) -> re.Pattern[str]:
     words = sorted(lexicon.demonyms, key=len, reverse=True)
@@ -152,7 +144,7 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
     context = doc.context
     demonyms = resources.lexicon.demonyms
     demonym_re = _demonym_re(resources.lexicon)
-    gazetteer = resources.gazetteer
+    gazetteer, home = resources.gazetteer, Counter[str]()
     for sentence in doc.sentences:
         doc.checkpoint()
         mentions = gazetteer.find_mentions(sentence.text)
@@ -163,8 +155,10 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
         for match in demonym_re.finditer(low):
             before = low[max(0, match.start() - 60) : match.start()]
             after = low[match.end() : match.end() + 40]
-            if mention_role(before, after) == "allegiance" or _ACTOR_NOUN_AFTER.match(after):
-                continue  # "Iranian-backed militias", "a Ukrainian drone": who acted, not where
+            if mention_role(before, after) == "allegiance" or ACTOR_NOUN_AFTER.match(after):
+                # "Iranian-backed militias", "a Ukrainian drone": who acted, not where
+                home[demonyms[match.group(1).lower()]] += bool(HOME_FORCE_AFTER.match(after))
+                continue
             context[demonyms[match.group(1).lower()]] += 2
     article = doc.article
     texts = [s.text for s in article.sentences]
@@ -178,6 +172,8 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
             if len({c.country for c in mention.candidates}) == 1:
                 context[mention.candidates[0].country] += 2
                 _name_votes(doc, mention.surface)[mention.candidates[0].country] += 2
+    if not context:
+        context.update(+home)  # only a state's own forces say where: "Malian troops ..."
 
 
 @lru_cache(maxsize=4096)

@@ -48,12 +48,20 @@ _NOT_IN_LEAD = 0.85  # neither the headline nor the lead names the place
 _NO_EVENT_WORD = 0.5  # no violent event or casualty stated in its sentences
 _SPLIT_FIGURE = 0.85  # the figure and the event word are in different clauses
 _DATE_UNSTATED = 0.85  # no date in the text: the publication day was assumed
+_SETTLEMENT_UNPLACED = 0.8  # the text names a village or town the region stands in for
 _CORROBORATION = 0.5  # each further report halves the remaining doubt
 
 # A name at the start of a sentence followed by a dash, colon or agency tag is a dateline
 # or an outlet tag ("BAGHDAD, Jan 5 (Reuters) -", "Dubai 24 - AFP:").
 _DATELINE_AFTER = re.compile(
     r"^[^.!?]{0,40}?(?:\s[-\u2013\u2014]\s|:\s|\(\w[\w ]{0,20}\)\s*[-\u2013\u2014:])"
+)
+# "the village of Kwatarni", "Kwatarni village", "Kwatarni, a town in": a named settlement.
+_SETTLEMENT_WORDS = ("village", "town", "hamlet", "settlement", "locality")
+_NAMED_SETTLEMENT_RE = re.compile(
+    r"\b(?:village|town|hamlet|settlement|locality)\s+of\s+[A-Z][\w'’\-]+|"
+    r"\b[A-Z][\w'’\-]+\s+(?:village|hamlet|settlement|locality)\b|"
+    r"\b[A-Z][\w'’\-]+,\s+an?\s+(?:\w+\s+)?(?:village|town|hamlet|settlement)\s+(?:in|near)\b"
 )
 _EVENT_BEFORE = re.compile(
     r"\b(?:in|near|at|outside|inside|of|on|around|across|into|between|towards?|from|"
@@ -117,6 +125,15 @@ def _spelled_otherwise(name: str, sentences: Sequence[str]) -> set[str]:
         return set()
     pattern = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)")
     return {"other"} if any(pattern.search(match_key(s)) for s in sentences) else set()
+
+
+def _names_settlement(evidence: Sequence[str]) -> bool:
+    """Whether the incident's sentences name a village or town ("the village of X")."""
+    return any(
+        any(word in sentence for word in _SETTLEMENT_WORDS)
+        and _NAMED_SETTLEMENT_RE.search(sentence) is not None
+        for sentence in evidence
+    )
 
 
 def _event_words(evidence: Sequence[str]) -> tuple[bool, bool]:
@@ -185,6 +202,8 @@ def score_incident(
     if location.geo_precision in _PRECISION_FACTOR:
         doubt(_PRECISION_FACTOR[location.geo_precision],
               f"place: only the {location.geo_precision.value} is known")  # fmt: skip
+    if location.geo_precision is GeoPrecision.ADMIN1 and _names_settlement(incident.evidence):
+        doubt(_SETTLEMENT_UNPLACED, "place: a village or town is named, only its region is known")
     names = _place_names(incident, written)
     sentences = [*incident.evidence, view.title] if view.title else list(incident.evidence)
     roles = _place_roles(names, sentences) or _spelled_otherwise(location.name, sentences)

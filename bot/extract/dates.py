@@ -20,7 +20,7 @@ from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from bot.domain.enums import DatePrecision
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
-from bot.extract.times import find_time_of_day
+from bot.extract.times import NO_DAY_AFTER, NO_DAY_BEFORE, find_time_of_day, weekdays_naming_a_date
 
 __all__ = [
     "DateMention",
@@ -129,11 +129,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "month_year",
         re.compile(rf"\b(?P<mon>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", _ON_LOWERED),
     ),
-    # (late|early) on (last) Thursday (morning)
+    # (late|early) on (last) Thursday (morning); not "on a Friday", "Friday prayers"
     (
         "weekday",
         re.compile(
-            rf"\b(?P<mod>last|this|past|previous|next)?\s*(?P<wd>{_WEEKDAY_RE})(?:'s|’s)?{_PART_RE}\b",
+            rf"\b(?P<mod>last|this|past|previous|next)?\s*{NO_DAY_BEFORE}(?P<wd>{_WEEKDAY_RE})"
+            rf"(?:'s|’s)?{_PART_RE}\b{NO_DAY_AFTER}",
             _ON_LOWERED,
         ),
     ),
@@ -298,7 +299,8 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
             taken.add(match.start(), match.end())
             found.append(mention)
     found.sort(key=lambda m: m.start)
-    return found
+    named = weekdays_naming_a_date(text, [(m.start, m.end, m.explicit) for m in found])
+    return [m for i, m in enumerate(found) if i not in named]
 
 
 def _replace_end(mention: DateMention, ref: dt.date) -> DateMention:

@@ -160,6 +160,9 @@ class Document:
     day_first: bool = True
     reference: dt.date | None = None  # the local publication day
     rivals: list[tuple[ActorRef, ActorRef]] = field(default_factory=list)
+    # (sentence index, offset, actor) of the groups that claimed an attack ("X claimed
+    # responsibility"), the offset being where the claim is written in the sentence
+    claimants: list[tuple[int, int, ActorRef]] = field(default_factory=list)
 
     @classmethod
     def read(

@@ -62,6 +62,38 @@ def draft_groups(groups: Sequence[Group], doc: Document) -> list[IncidentDraft]:
         draft = draft_group(group, doc)
         if draft is not None:
             drafts.append(draft)
+    return _with_claimants(drafts, doc)
+
+
+def _with_claimants(drafts: list[IncidentDraft], doc: Document) -> list[IncidentDraft]:
+    """The lead incident gains the groups that claimed the attack ("X claimed responsibility"
+    a few paragraphs on), unless the claim's clause refers to an earlier event or day."""
+    if not doc.claimants:
+        return drafts
+    target = next((i for i, d in enumerate(drafts) if d.lead), None)
+    if target is None:
+        target = next((i for i, d in enumerate(drafts) if not d.background), None)
+    if target is None:
+        return drafts
+    draft = drafts[target]
+    day = draft.date.date if draft.date is not None else None
+    named = {a.ref.id for a in draft.actors if a.ref is not None}
+    extra: list[ActorDraft] = []
+    for index, offset, actor in doc.claimants:
+        clause = next(
+            (c for c in doc.clauses if c.sentence == index and c.start <= offset < c.start
+             + len(c.text)),
+            None,
+        )  # fmt: skip
+        if clause is None or clause.background_cue or actor.id in named:
+            continue
+        dates = [d.date for c in doc.clauses if c.sentence == index for d in c.dates if d.date]
+        if day is not None and any(abs((d - day).days) > 1 for d in dates):
+            continue  # "in May, the group claimed a bombing": another event
+        named.add(actor.id)
+        extra.append(_actor(actor))
+    if extra:
+        drafts[target] = draft.model_copy(update={"actors": (*draft.actors, *extra)})
     return drafts
 
 

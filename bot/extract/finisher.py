@@ -347,7 +347,22 @@ class Finisher:
                 continue
             seen.add(actor.id)
             result.append(actor)
-        return _suppress_vaguer(result)
+        return self._without_covered_classes(_suppress_vaguer(result))
+
+    def _without_covered_classes(self, actors: list[ActorRef]) -> list[ActorRef]:
+        """Drop a class of unnamed rebels ("separatist fighters") when a named group the
+        registry calls by that class ("southern separatists") is among the parties."""
+        classes = [a for a in actors if a.country is None and a.type is ActorType.REBEL_GROUP]
+        if not classes or len(actors) < 2:
+            return actors
+        named = [a for a in actors if a.country is not None or a.id.startswith("text:")]
+        dropped = set()
+        for generic in classes:
+            word = generic.name.split()[0].lower()
+            for other in named:
+                if any(word in alias.lower() for alias in self._actors.aliases(other.id)):
+                    dropped.add(generic.id)
+        return [a for a in actors if a.id not in dropped]
 
     def canonical(self, actor: ActorRef, country: str, *, on: dt.date | None = None) -> ActorRef:
         """A generic force as the country's own force (on the day ``on``, where the data

@@ -15,12 +15,28 @@ import re
 from functools import lru_cache
 
 __all__ = [
+    "ACTOR_NOUN_AFTER",
+    "HOME_FORCE_AFTER",
     "inside_longer_name",
     "mention_role",
     "names_the_scene",
     "sets_the_scene",
     "starts_longer_name",
 ]
+
+# After a nationality: a force or weapon, so the nationality names who acted, not where
+# ("Ukrainian troops attacked the village", "a Turkish drone strike").
+ACTOR_NOUN_AFTER = re.compile(
+    r"^\s+(?:[a-z-]+\s+)?(?:troops|forces|army|military|soldiers|drones?|missiles?|"
+    r"warplanes|jets|aircraft|artillery|shelling|strikes?|airstrikes?|navy|police|militias?|"
+    r"fighters|rebels|separatists)\b"
+)
+# "Malian forces", "Kenyan police": a state's own forces, which mostly act at home. Their
+# nationality places nothing, but tells an article that names no country where it is.
+HOME_FORCE_AFTER = re.compile(
+    r"^\s+(?:security\s+|armed\s+|government\s+)?(?:forces|troops|soldiers|army|military|"
+    r"police|policemen|gendarmes|gendarmerie)\b"
+)
 
 # "pro-Iran", "anti-Kyiv", "Iran-backed", "Tehran-aligned", "Moscow-installed".
 _ALLEGIANCE_BEFORE = re.compile(r"\b(?:pro|anti)[-\s]?$")

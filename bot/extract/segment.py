@@ -57,6 +57,13 @@ _CONTINUING_RE = re.compile(
     r"\b(?:still|continu\w*|ongoing|remained|persist\w*|siege|for\s+a\s+second\s+day)\b",
     _LOWER,
 )
+# "... comes two days after the army's raid on Kiral. The operation killed 45": the sentence
+# after an aside that opens on the aside's kind of event goes on telling it.
+_ASIDE_GOES_ON_RE = re.compile(
+    r"^(?:the|that|this)\s+(?:\w+\s+)?(?:operation|raid|strike|airstrike|air\s+strike|"
+    r"offensive|bombardment|ambush|assault|shelling)\b",
+    _LOWER,
+)
 _SUSPECT_RE = re.compile(
     r"\bsuspect(?:s|ed)?\b|hallmarks?\b|\bblamed\b|\battributed\s+to\b|"
     r"\b(?:believed|thought|said|reported)\s+to\s+(?:be|have)\b",
@@ -105,6 +112,7 @@ class _Segmenter:
         self.ref = ref
         self.groups: list[Group] = []
         self.current: Group | None = None
+        self.aside: tuple[int, Group] | None = None  # (sentence, group) of the last aside
 
     def read(self, unit: Clause) -> None:
         """Put one body clause in a group (or skip it as context)."""
@@ -138,7 +146,7 @@ class _Segmenter:
             if not background:
                 self.current = group
             return
-        target = self._target(current, unit)
+        target = self._aside_going_on(unit) or self._target(current, unit)
         _attach(target, unit)
         aside = (
             target.background
@@ -146,10 +154,22 @@ class _Segmenter:
             and target is not current
             and unit.sentence in current.sentences
         )
-        if not aside:
+        if aside:
+            self.aside = (unit.sentence, target)
+        else:
             # "..., hours after fighters killed 14 in Djugu": an aside inside a sentence
             # about the main event; the next sentence goes back to that event.
             self.current = target
+
+    def _aside_going_on(self, unit: Clause) -> Group | None:
+        """The aside's group for a placeless, dateless clause that opens the next sentence
+        on the aside's kind of event ("The operation killed 45 ...")."""
+        if self.aside is None or unit.place is not None or unit.dates:
+            return None
+        sentence, group = self.aside
+        if unit.sentence != sentence + 1 or unit.start != 0:
+            return None
+        return group if _ASIDE_GOES_ON_RE.match(lower_same_length(unit.text)) else None
 
     def _target(self, current: Group, unit: Clause) -> Group:
         """The group a later event clause belongs to (a new one when none fits)."""

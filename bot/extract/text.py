@@ -7,9 +7,11 @@ anything happened, so they are separated from the sentences the engine reads.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bot.extract.normalize import split_sentences
 
@@ -20,6 +22,7 @@ __all__ = [
     "lower_same_length",
     "parse_header",
     "prepare",
+    "published_from_url",
     "split_clauses",
     "strip_dateline",
 ]
@@ -98,6 +101,45 @@ def parse_published(value: str) -> dt.datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment
+
+
+# ".../2013/12/18/slug", ".../2025/03/slug", "...-20210330": the day (or month) a news site
+# files a story under, in the link's path.
+_URL_DATE_RE = re.compile(
+    r"(?:^|[/\-_])(?P<y>(?:19|20)\d{2})(?P<sep>[/\-_]?)(?P<m>0?[1-9]|1[0-2])"
+    r"(?:(?P=sep)(?P<d>0?[1-9]|[12]\d|3[01]))?(?=$|[/\-_.?#])"
+)
+
+
+def published_from_url(url: str | None, body: str = "") -> dt.datetime | None:
+    """The publication day a link's path gives, as 12:00 UTC (like a bare PUBLISHED date).
+    A path with only a year and month gives the latest day of that month ``body`` writes
+    ("March 22", "23 March"), else the month's last day. None without a date in the path."""
+    if not url:
+        return None
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return None
+    for match in _URL_DATE_RE.finditer(path):
+        year, month = int(match["y"]), int(match["m"])
+        if match["sep"] == "" and (match["d"] is None or len(match["m"]) < 2):
+            continue  # "/2021/" "3" is no month; compact dates need all eight digits
+        day = int(match["d"]) if match["d"] else _latest_day_written(body, year, month)
+        try:
+            return dt.datetime(year, month, day, 12, 0, tzinfo=dt.UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def _latest_day_written(body: str, year: int, month: int) -> int:
+    """The latest day of ``month`` the text writes ("March 22", "23 March"), else the last."""
+    last = calendar.monthrange(year, month)[1]
+    name = calendar.month_name[month]
+    pattern = rf"\b{name}\s+(\d{{1,2}})\b|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{name}\b"
+    days = [int(a or b) for a, b in re.findall(pattern, body[:8000], re.IGNORECASE)]
+    return max((d for d in days if 1 <= d <= last), default=last)
 
 
 # "ERBIL, Kurdistan Region -", "BAGHDAD:", "PESHAWAR, Feb 5 —", "Mogadishu (HOL) -",

@@ -5,7 +5,9 @@ A group the registry does not know is still a party when the article names it in
 its acronym in brackets, and the name contains a word that only armed groups use (Front,
 Army, Brigade, Militia, Mujahideen ...), or when a name of two or more capitalised words
 stands in apposition to "a ... group/faction/outfit" with an armed cue (militant, jihadist,
-armed, rebel, "X-linked"). The group becomes an actor of this report only
+armed, rebel, "X-linked"), or when a name of two or more capitalised words ends in an armed
+group's head noun ("the Copper Hills Liberation Front", "the Red Valley Brigades", "the
+Zamfara Community Guards") and names no country. The group becomes an actor of this report only
 (id ``text:<slug>``, an unidentified-type political militia with no country), found under its
 full name and under its acronym (in capitals) in every sentence. Nothing is invented: a
 name without such a word ("Human Rights Watch (HRW)"), or one the registry already resolves,
@@ -20,9 +22,9 @@ from dataclasses import dataclass
 
 from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
-from bot.extract.actors import ActorMention, ActorRegistry
+from bot.extract.actors import ActorMention, ActorRegistry, countries_named
 
-__all__ = ["TextActor", "defined_groups", "text_mentions"]
+__all__ = ["HEAD_WORDS", "TextActor", "defined_groups", "text_mentions"]
 
 # Words only armed groups carry in their names (ACLED's rebel groups and militias).
 _ARMED_WORDS = frozenset(
@@ -56,6 +58,28 @@ _ARMED_CUE_RE = re.compile(
     r"separatist|islamist|\w+-linked|\w+-affiliated|\w+-aligned)\b",
     re.IGNORECASE,
 )
+# "the Copper Hills Liberation Front", "the Red Valley Brigades": a capitalised name that ends
+# in an armed group's head noun. "Movement" and "Forces" also end parties' and states' names,
+# so those need another armed word ("Liberation Movement", "Resistance Forces").
+HEAD_WORDS = ("Front", "Army", "Brigade", "Brigades", "Militia", "Militias", "Guards",
+              "Mujahideen", "Mujahidin", "Movement", "Forces")  # fmt: skip
+_WEAK_HEADS = frozenset({"movement", "forces"})
+_HEADED_RE = re.compile(
+    rf"(?<![\w\-])(?P<name>{_NAME_WORD}(?:\s+(?:{_JOINER}\s+){{0,2}}{_NAME_WORD}){{0,4}}"
+    rf"\s+(?:{'|'.join(HEAD_WORDS)}))(?![\w\-])"
+)
+# Sentence openers a capitalised run may start with ("On Monday Popular Front fighters"), and
+# words of state units and unarmed bodies ("the Border Guards", "the Salvation Army").
+_OPENERS = frozenset(
+    {"a", "an", "after", "and", "as", "at", "but", "by", "during", "for", "from", "in", "on",
+     "meanwhile", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+     "then", "when", "while", "with", "yesterday", "today", "last", "this", "its", "their"}
+)  # fmt: skip
+_NOT_GROUP_WORDS = frozenset(
+    {"border", "coast", "special", "republican", "home", "national", "revolutionary", "salvation",
+     "red", "air", "naval", "armed", "security", "defence", "defense", "self-defence"}
+)  # fmt: skip
+
 # "Fighters of the Zebra Brigade (ZB)": the group is what follows.
 _LEADING_RE = re.compile(
     r"^(?:(?:The|the)\s+|[\w'’\-]+-based\s+|(?:Fighters|Members|Militants|Militiamen|Gunmen|Elements|Units?)\s+"
@@ -96,7 +120,29 @@ def defined_groups(text: str, registry: ActorRegistry) -> list[TextActor]:
         for match in _APPOSITION_RE.finditer(text):
             if _ARMED_CUE_RE.search(match.group("kind")):
                 _add(found, _LEADING_RE.sub("", match.group("name")), "", registry)
+    if any(head in text for head in HEAD_WORDS):
+        for match in _HEADED_RE.finditer(text):
+            headed = _headed_name(_LEADING_RE.sub("", match.group("name")))
+            if headed is not None:
+                _add(found, headed, "", registry)
     return list(found.values())
+
+
+def _headed_name(name: str) -> str | None:
+    """The group's name in a capitalised run ending in a head noun, without its sentence
+    opener; None for a state's unit, a country's force or a too-weak head."""
+    words = name.split()
+    while words and words[0].lower() in _OPENERS:
+        words = words[1:]
+    if len(words) < 2 or words[0].lower() in _NOT_GROUP_WORDS:
+        return None
+    name = " ".join(words)
+    lowered = {word.lower() for word in re.split(r"[\s\-]+", name)}
+    if words[-1].lower() in _WEAK_HEADS and not (lowered - _WEAK_HEADS) & _ARMED_WORDS:
+        return None
+    if not _armed(name) or lowered & _NOT_GROUP_WORDS or countries_named(name):
+        return None
+    return name
 
 
 def _add(found: dict[str, TextActor], name: str, acronym: str, registry: ActorRegistry) -> None:

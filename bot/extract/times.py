@@ -1,10 +1,17 @@
-"""Times of day in news text: "from 2 to 6:30 am", "at 11:45 pm", "overnight"."""
+"""Times of day in news text: "from 2 to 6:30 am", "at 11:45 pm", "overnight"; and weekdays
+written before the calendar date they name ("on Friday, May 3")."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from itertools import pairwise
 
-__all__ = ["find_time_of_day"]
+__all__ = ["NO_DAY_AFTER", "NO_DAY_BEFORE", "find_time_of_day", "weekdays_naming_a_date"]
+
+# Around a weekday that names no day: "on a Friday", "every Sunday", "Friday prayers".
+NO_DAY_BEFORE = r"(?<!\ba )(?<!\bevery )"
+NO_DAY_AFTER = r"(?!\s+(?:prayers?|sermons?|services?|mass|market|bazaar))"
 
 _TIME_RANGE_RE = re.compile(
     r"\bfrom\s+(?P<a>\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)?)\s+(?:to|until|till)\s+"
@@ -54,3 +61,24 @@ def find_time_of_day(text: str) -> str | None:
     if match:
         return (match["p"] or "night").lower()
     return None
+
+
+# "on Friday, May 3" / "Friday (3 May)": the weekday names the calendar date that follows it.
+_WEEKDAY_END_RE = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\s*$")
+_WEEKDAY_GAP_RE = re.compile(r"[\s,(]{1,3}(?:the\s+)?")
+
+
+def weekdays_naming_a_date(low: str, spans: Sequence[tuple[int, int, bool]]) -> set[int]:
+    """Indexes of the (start, end, explicit) date spans of lower-cased ``low``, in reading
+    order, that are a weekday written right before the calendar date it names: the date is
+    the evidence (and wins when the two disagree)."""
+    named: set[int] = set()
+    for index, ((start, end, explicit), following) in enumerate(pairwise(spans)):
+        if (
+            following[2]
+            and not explicit
+            and _WEEKDAY_END_RE.search(low, start, end)
+            and _WEEKDAY_GAP_RE.fullmatch(low, end, following[0])
+        ):
+            named.add(index)
+    return named

@@ -37,7 +37,10 @@ _GROUPS = {
         {"militants", "militant", "fighters", "fighter", "insurgents", "insurgent", "gunmen",
          "gunman", "attackers", "attacker", "assailant", "bomber", "bombers",
          "rebels", "jihadists", "terrorists", "assailants", "extremists", "militiamen",
-         "bandits", "suspects", "jihadist", "rebel", "terrorist"}
+         "bandits", "suspects", "jihadist", "rebel", "terrorist", "guerrillas", "guerrilla",
+         "paramilitaries", "paramilitary", "dissidents", "separatists", "separatist",
+         "combatants", "combatant", "mujahideen", "raiders", "kidnappers", "gangsters",
+         "militia", "militias", "gang", "gangs", "cartel"}
     ),
     "civilians": frozenset(
         {"civilians", "civilian", "villagers", "residents", "women", "woman", "children",
@@ -47,11 +50,16 @@ _GROUPS = {
 }  # fmt: skip
 
 
+_ARMED_BODIES = frozenset({"gang", "gangs", "cartel", "militia", "militias", "group", "cell"})
+
+
 def group_of(subject: str) -> str:
     """Which side a subject noun phrase is on: security, combatants, civilians or other."""
     words = [w for w in subject.replace("-", " ").split() if w not in {"of", "the"}]
     if any(w in {"former", "ex", "retired", "off-duty"} for w in words):
         return "civilians"  # a former commander is no longer a combatant
+    if len(words) > 1 and words[-1] in {"members", "member"} and _ARMED_BODIES & set(words):
+        return "combatants"  # "gang members", "members of a militia"
     for word in reversed(words):
         for name, members in _GROUPS.items():
             if word in members:

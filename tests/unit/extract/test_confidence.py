@@ -67,6 +67,27 @@ def test_a_province_is_less_sure_than_a_town() -> None:
     assert "place: only the admin1 is known" in province.reasons
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A car bomb killed four people in the village of Tel Warda in Nineveh province.",
+        "A car bomb killed four people in Tel-Warda village, Nineveh province, on Sunday.",
+        "A car bomb killed four people in Warda, a small town in Nineveh province, on Sunday.",
+    ],
+)
+def test_a_named_village_placed_only_by_its_province_is_doubted(sentence: str) -> None:
+    plain = "A car bomb killed four people in Nineveh province on Sunday."
+    province = score_incident(made([plain], NINEVEH), view("Bomb in Nineveh", plain))
+    village = score_incident(made([sentence], NINEVEH), view("Bomb in Nineveh", sentence))
+    assert village.score < province.score
+    assert "place: a village or town is named, only its region is known" in village.reasons
+
+
+def test_a_village_that_was_placed_is_no_doubt() -> None:
+    sentence = "A car bomb killed four people in the village of Mosul on Sunday."
+    assert score_incident(made([sentence]), view("Bomb in Mosul", sentence)).score == 1.0
+
+
 def test_a_speakers_city_is_not_an_event_place() -> None:
     sentence = "A car bomb killed four people at a market, the minister said on Sunday in Amman."
     confidence = score_incident(made([sentence], AMMAN), view("Market bombing", sentence))

@@ -38,6 +38,30 @@ class TestWeekdays:
         assert first("talks will resume next Monday") is None
 
 
+class TestWeekdayBeforeItsDate:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "the raid on Thursday, August 25, left six dead",  # a week before the reference
+            "the raid on Thursday (25 August) left six dead",
+            "the raid on Friday, August 25, left six dead",  # the weekday is wrong: the date wins
+        ],
+    )
+    def test_the_calendar_date_is_the_day(self, text: str) -> None:
+        assert [d.date for d in find_dates(text, THURSDAY)] == [dt.date(2022, 8, 25)]
+
+    @pytest.mark.parametrize(
+        "text",
+        ["worshippers at Friday prayers were shot", "it happened on a Friday", "every Sunday"],
+    )
+    def test_a_weekday_that_names_no_day(self, text: str) -> None:
+        assert find_dates(text, THURSDAY) == []
+
+    def test_a_weekday_apart_from_a_date_stays(self) -> None:
+        found = find_dates("on Monday, after the raid of August 25, six died", THURSDAY)
+        assert [d.date for d in found] == [dt.date(2022, 8, 29), dt.date(2022, 8, 25)]
+
+
 class TestRelativeWords:
     @pytest.mark.parametrize("text", ["yesterday", "last night", "overnight"])
     def test_day_before(self, text: str) -> None:

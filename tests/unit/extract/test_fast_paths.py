@@ -19,7 +19,15 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.extract import attribution, dates, events, normalize, place_roles
+from bot.extract import (
+    annotate_actors,
+    attribution,
+    dates,
+    events,
+    normalize,
+    place_roles,
+    text_actors,
+)
 from bot.extract import text as text_module
 from bot.extract.casualties import (
     BODIES_WORDS,
@@ -329,6 +337,8 @@ class TestNeededWords:
             _parsed(text_module._BACKGROUND_SPLIT_RE), text_module._BACKGROUND_WORDS
         )
         assert _always_holds(_parsed(text_module._CAPTION_RE), tuple(text_module._CAPTION_OPENERS))
+        assert _always_holds(_parsed(text_actors._HEADED_RE), text_actors.HEAD_WORDS)
+        assert _always_holds(_parsed(annotate_actors._CLAIM_OF_RE), annotate_actors.CLAIM_WORDS)
 
     def test_the_reader_is_not_fooled(self) -> None:
         assert not _always_holds(_parsed(RELATIVE), ("his", "her"))  # "their" lacks both

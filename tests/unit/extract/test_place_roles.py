@@ -188,6 +188,19 @@ def test_a_nationality_of_the_attackers_does_not_place_a_village(engine: RulesEx
     assert {i.location.country for i in incidents} == {"RU"}
 
 
+def test_a_state_s_own_forces_tell_an_article_naming_no_country_where_it_is(
+    engine: RulesExtractor,
+) -> None:
+    # Moura is a Malian village the gazetteer knows, but alone it is too small to trust
+    # without knowing the country; "Malian forces" are the only hint.
+    assert places(engine, "Malian forces killed 20 civilians in Moura on Monday.") == ["Moura"]
+
+
+def test_a_named_country_outweighs_the_forces_nationality(engine: RulesExtractor) -> None:
+    text = "Kenyan troops in southern Somalia killed six militants near Afmadow on Monday."
+    assert {i.location.country for i in engine.extract_text(text, PUBLISHED)} == {"SO"}
+
+
 def test_a_train_named_after_its_route_is_somewhere_along_it(engine: RulesExtractor) -> None:
     text = "Bandits attacked the Kano-Jos passenger train on Monday, killing five travellers."
     incidents = engine.extract_text(text, PUBLISHED)

@@ -155,3 +155,40 @@ def test_a_toll_beside_a_trend_stays(engine: RulesExtractor) -> None:
     text = "Gunmen killed five farmers in Kano on Monday, in a war that is becoming deadlier."
     [incident] = engine.extract_text(text, PUBLISHED)
     assert incident.killed.min == 5
+
+
+def test_the_sentence_after_an_aside_that_goes_on_about_it_keeps_its_toll(
+    engine: RulesExtractor,
+) -> None:
+    # The raid named in the aside killed the 30; the lead's toll stays its own 12.
+    text = (
+        "Gunmen killed 12 villagers in an attack near Gao on Sunday, officials said. The "
+        "killings come three days after the army carried out an air raid on a camp in the "
+        "region. The operation reportedly killed 30 suspected militants."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    lead = next(i for i in incidents if not i.is_background)
+    assert lead.killed.min == lead.killed.max == 12
+    assert any(i.killed.min == 30 and i.is_background for i in incidents)
+
+
+def test_the_lead_s_own_next_sentence_is_not_taken_by_an_aside(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Gunmen killed 12 villagers near Gao on Sunday, two days after the army carried out "
+        "an air raid on a camp in the region. The attack also wounded five people."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    lead = next(i for i in incidents if not i.is_background)
+    assert (lead.killed.min, lead.injured.min) == (12, 5)
+
+
+def test_the_raid_of_an_aside_keeps_its_own_toll(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen killed 12 villagers near Gao on Sunday, two days after the army carried out "
+        "an air raid on a camp in the region. The raid killed 30 militants."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    lead = next(i for i in incidents if not i.is_background)
+    assert lead.killed.min == lead.killed.max == 12

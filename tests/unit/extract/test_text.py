@@ -11,6 +11,7 @@ from bot.extract.text import (
     parse_header,
     parse_published,
     prepare,
+    published_from_url,
     split_clauses,
     strip_dateline,
 )
@@ -24,6 +25,36 @@ class TestHeader:
 
     def test_no_header(self) -> None:
         assert parse_header("Just text.") == ({}, "Just text.")
+
+    @pytest.mark.parametrize(
+        ("url", "day"),
+        [
+            ("https://news.test/2023/05/11/checkpoint-attacked/", dt.date(2023, 5, 11)),
+            ("https://news.test/world/2023-05-11/checkpoint", dt.date(2023, 5, 11)),
+            ("https://news.test/africa/checkpoint-attacked-20230511", dt.date(2023, 5, 11)),
+            ("https://news.test/en/2024/02/checkpoint-attacked", dt.date(2024, 2, 29)),
+        ],
+    )
+    def test_a_link_s_path_gives_the_publication_day(self, url: str, day: dt.date) -> None:
+        assert published_from_url(url) == dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+    def test_a_month_link_takes_the_latest_day_of_that_month_the_text_writes(self) -> None:
+        url = "https://news.test/en/2024/03/village-attacked"
+        body = "The raid on 9 March was followed by mourning from March 12. On 2 April ..."
+        assert published_from_url(url, body) == dt.datetime(2024, 3, 12, 12, tzinfo=dt.UTC)
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            None,
+            "https://news.test/story/48213577",  # an id, not a date
+            "https://news.test/2023/",  # a year alone
+            "https://news.test/2023/02/30/x",  # no such day
+            "https://2023.news.test/a?d=2023-05-11",  # not in the path
+        ],
+    )
+    def test_no_day_without_a_date_in_the_path(self, url: str | None) -> None:
+        assert published_from_url(url) is None
 
     def test_bare_date_is_noon_utc(self) -> None:
         assert parse_published("2022-09-01") == dt.datetime(2022, 9, 1, 12, tzinfo=dt.UTC)
