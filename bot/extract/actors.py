@@ -254,7 +254,12 @@ class ActorRegistry:
         return results[:limit]
 
     def find_mentions(
-        self, text: str, country: str | None = None, *, on: dt.date | None = None
+        self,
+        text: str,
+        country: str | None = None,
+        *,
+        on: dt.date | None = None,
+        matching: tuple[str, list[int]] | None = None,
     ) -> list[ActorMention]:
         """Actors named in running text, left to right, longest match first, non-overlapping.
 
@@ -263,11 +268,12 @@ class ActorRegistry:
         by actors of several countries ("SNA": Somali or Syrian National Army) means the one
         of ``country`` when given, else of the country the rest of the text points to (other
         actors, country names and adjectives), else the first in data order. ``on``: the
-        report's day, for forces whose type or roles changed (``ActorEras``).
+        report's day, for forces whose type or roles changed (``ActorEras``). ``matching``:
+        ``fold_with_offsets(text, for_matching=True)`` when the caller has it.
         """
         if not text:
             return []
-        folded, offsets = fold_with_offsets(text, for_matching=True)
+        folded, offsets = matching or fold_with_offsets(text, for_matching=True)
         found = whole_word_hits(self._get_automaton(), folded)
         mentions: list[ActorMention] = []
         homonyms: list[tuple[int, list[int]]] = []

@@ -81,7 +81,9 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
     groups = defined_groups(" ".join(s.text for s in doc.sentences), resources.actors)
     for sentence in doc.sentences:
         doc.checkpoint()
-        mentions = resources.actors.find_mentions(sentence.text, on=day)
+        mentions = resources.actors.find_mentions(
+            sentence.text, on=day, matching=sentence.matching
+        )
         mentions = text_mentions(sentence.text, groups, mentions)
         sentence.actor_mentions = mentions
         sentence.actor_spans = SpanSet([(m.start, m.end) for m in mentions])

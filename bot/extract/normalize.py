@@ -89,20 +89,21 @@ def fold_with_offsets(text: str, *, for_matching: bool = False) -> tuple[str, li
     apostrophes inside words are dropped ("Asa'ib" -> "asaib", "'Amarah" -> "amarah"), except
     a possessive "'s" ("Basra's" keeps its apostrophe so "basra" still ends on a boundary).
     """
-    table = _MATCH_TABLE if for_matching else _FOLD_TABLE
-    for char in set(text):
-        code = ord(char)
-        if code in table:
-            continue
+    table, known = (_MATCH_TABLE, _MATCH_KNOWN) if for_matching else (_FOLD_TABLE, _FOLD_KNOWN)
+    # ASCII is in the tables from the start; other characters are added on first sight.
+    for char in () if text.isascii() else set(text).difference(known):
         folded = " " if char.isspace() else _fold_char(char)
         if for_matching and folded == "-":
             folded = " "
         if len(folded) != 1:
             # Expands or vanishes (ligatures, Arabic marks): offsets need the slow path.
             return _fold_slow(text, for_matching=for_matching)
-        table[code] = folded
+        table[ord(char)] = folded
+        known.add(char)
     translated = text.translate(table)
-    removed = [m.start() for m in _REPEATED_SPACE.finditer(translated)]
+    removed = (
+        [m.start() for m in _REPEATED_SPACE.finditer(translated)] if "  " in translated else []
+    )
     if for_matching and "'" in translated:
         removed.extend(
             m.start()
@@ -124,11 +125,28 @@ def fold_with_offsets(text: str, *, for_matching: bool = False) -> tuple[str, li
     return "".join(parts), offsets
 
 
-# Per-character fold results that are exactly one character, filled on first use.
+# Per-character fold results that are exactly one character, filled on first use, and the
+# characters each table holds.
 _FOLD_TABLE: dict[int, str] = {}
 _MATCH_TABLE: dict[int, str] = {}
+_FOLD_KNOWN: set[str] = set()
+_MATCH_KNOWN: set[str] = set()
 _REPEATED_SPACE = re.compile(r"(?<= ) ")
 _APOSTROPHE = re.compile("'")
+
+
+def _fill_ascii() -> None:
+    """Put every ASCII character in both tables (each folds to exactly one character)."""
+    for code in range(128):
+        char = chr(code)
+        folded = " " if char.isspace() else _fold_char(char)
+        _FOLD_TABLE[code] = folded
+        _MATCH_TABLE[code] = " " if folded == "-" else folded
+        _FOLD_KNOWN.add(char)
+        _MATCH_KNOWN.add(char)
+
+
+_fill_ascii()
 
 
 def _fold_slow(text: str, *, for_matching: bool) -> tuple[str, list[int]]:
@@ -176,13 +194,12 @@ def fold(text: str) -> str:
     "al-basrah's"
     """
     table = _FOLD_TABLE
-    for char in set(text):  # as fold_with_offsets, without building the offsets
-        code = ord(char)
-        if code not in table:
-            folded = " " if char.isspace() else _fold_char(char)
-            if len(folded) != 1:
-                return fold_with_offsets(text)[0].strip()  # expands or vanishes: slow path
-            table[code] = folded
+    for char in () if text.isascii() else set(text).difference(_FOLD_KNOWN):  # as above
+        folded = " " if char.isspace() else _fold_char(char)
+        if len(folded) != 1:
+            return fold_with_offsets(text)[0].strip()  # expands or vanishes: slow path
+        table[ord(char)] = folded
+        _FOLD_KNOWN.add(char)
     return _REPEATED_SPACE.sub("", text.translate(table)).strip()
 
 

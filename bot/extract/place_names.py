@@ -76,17 +76,24 @@ class RunningText:
     def _translit_index(self) -> dict[str, list[int]]:
         raise NotImplementedError
 
-    def find_mentions(self, text: str, *, country: str | None = None) -> list[PlaceMention]:
+    def find_mentions(
+        self,
+        text: str,
+        *,
+        country: str | None = None,
+        matching: tuple[str, list[int]] | None = None,
+    ) -> list[PlaceMention]:
         """Place names in running text, left to right, longest match first, non-overlapping.
 
         Matches must fall on word boundaries; Latin-script names must be capitalised in the
         original text ("ERBIL" counts); stoplisted common words and person-name particles
         ("Muqtada al-Sadr") are skipped. A leading "al-" is included in the span. Candidates
         are ranked as in ``lookup``; ``country`` moves that country's entries first.
+        ``matching``: ``fold_with_offsets(text, for_matching=True)`` when the caller has it.
         """
         if not text:
             return []
-        folded, offsets = fold_with_offsets(text, for_matching=True)
+        folded, offsets = matching or fold_with_offsets(text, for_matching=True)
         automaton = self._automaton()
         if is_arabic(folded):  # Arabic names need no capital and may follow a proclitic
             found = whole_word_hits(automaton, folded)
