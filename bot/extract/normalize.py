@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 from operator import itemgetter
@@ -368,6 +369,22 @@ def capitalised_hits(
     size = len(folded)
     breaks = [match.start() for match in _NOT_ALNUM.finditer(folded)]  # where words end
     breaks.append(size)
+    if size == len(text) and text.isascii():  # nothing folded away: offsets are positions
+        return _ascii_capitalised_hits(trie, folded, _ascii_starts(text, folded), breaks, longest)
+    return scan_capitalised_hits(trie, text, folded, offsets, breaks=breaks, longest=longest)
+
+
+def scan_capitalised_hits(
+    trie: _KeyTrie,
+    text: str,
+    folded: str,
+    offsets: list[int],
+    *,
+    breaks: list[int],
+    longest: int,
+) -> list[tuple[int, int, str]]:
+    """``capitalised_hits`` word by word, for any text (``breaks``: where words end)."""
+    size = len(folded)
     found: list[tuple[int, int, str]] = []
     prefix, exists, count = trie.longest_prefix, trie.exists, len(breaks)
     start = 0
@@ -387,6 +404,38 @@ def capitalised_hits(
                 if end > start and exists(key := folded[start:end]):
                     found.append((start, end, key))
         start = word_end + 1
+    return found
+
+
+# In ASCII text (folding keeps every character alphanumeric or not): the starts
+# ``capitalised_hits`` tries, i.e. after a non-alphanumeric character or at the start, a
+# character that is no lower-case letter (an empty word included), or an article word.
+_ASCII_START = re.compile(r"(?<![^\W_])[^a-z]")
+_ASCII_ARTICLE_START = re.compile(
+    r"(?<![^\W_])(?:"
+    + "|".join(sorted((a for a in _ARTICLES if a.isascii()), key=len, reverse=True))
+    + r")(?![^\W_])"
+)
+
+
+def _ascii_starts(text: str, folded: str) -> list[int]:
+    starts = [match.start() for match in _ASCII_START.finditer(text)]
+    articles = [m.start() for m in _ASCII_ARTICLE_START.finditer(folded) if text[m.start()] > "Z"]
+    return sorted(starts + articles) if articles else starts
+
+
+def _ascii_capitalised_hits(
+    trie: _KeyTrie, folded: str, starts: list[int], breaks: list[int], longest: int
+) -> list[tuple[int, int, str]]:
+    """``capitalised_hits`` from the given word starts (``breaks``: where words end)."""
+    found: list[tuple[int, int, str]] = []
+    prefix, exists = trie.longest_prefix, trie.exists
+    for start in starts:
+        index = bisect_left(breaks, start)  # the end of the word at ``start``
+        last = bisect_right(breaks, start + prefix(folded[start : start + longest]), index)
+        for end in reversed(breaks[index:last]):  # the longest first
+            if end > start and exists(key := folded[start:end]):
+                found.append((start, end, key))
     return found
 
 

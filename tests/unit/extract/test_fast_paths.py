@@ -425,3 +425,21 @@ class TestSentenceEnds:
     def test_same_ends_as_the_two_alternatives(self, text: str) -> None:
         expected = [m.span() for m in _SENTENCE_END_BEFORE.finditer(text)]
         assert [m.span() for m in normalize._SENTENCE_END_RE.finditer(text)] == expected
+
+
+# --- place names from word starts: ASCII text takes its starts from two patterns ---------
+
+_ASCII_WORDS = [w for w in _PLACE_WORDS if w.isascii()] + ["AL", "aL-Basra", "_", "x_y", "9"]
+
+
+class TestAsciiWordStarts:
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts(_ASCII_WORDS, [j for j in _JOINTS if j.isascii()] + ["`", "_"]))
+    def test_same_hits_as_the_word_by_word_scan(self, gaz: Gazetteer, text: str) -> None:
+        folded, offsets = fold_with_offsets(text, for_matching=True)
+        automaton, longest = gaz._automaton(), gaz._state.longest_key
+        breaks = [m.start() for m in re.finditer(r"[\W_]", folded)] + [len(folded)]
+        slow = normalize.scan_capitalised_hits(
+            automaton, text, folded, offsets, breaks=breaks, longest=longest
+        )
+        assert capitalised_hits(automaton, text, folded, offsets, longest) == slow
