@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
+
+import ahocorasick
 
 from bot.domain.enums import CountStatus
 from bot.extract.attribution import find_attribution
@@ -90,6 +93,24 @@ SINGLE_PERSON_WORDS = ("was",)
 NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
 
 
+def _literal_automaton(pattern: re.Pattern[str]) -> Any:
+    """The words of a pattern that is an alternation of plain words, in one automaton."""
+    automaton = ahocorasick.Automaton()
+    for word in pattern.pattern.split("|"):
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+# HINT's words: one pass in C rather than every alternative tried at every position.
+_HINT_WORDS = _literal_automaton(HINT)
+
+
+def has_hint(text: str) -> bool:
+    """``HINT.search(text) is not None``: a word a figure pattern needs is in ``text``."""
+    return next(_HINT_WORDS.iter(text), None) is not None
+
+
 def has_any(text: str, words: Sequence[str]) -> bool:
     """Whether ``text`` contains one of ``words`` (a cheap test before a costly pattern)."""
     return any(map(text.__contains__, words))
@@ -124,7 +145,7 @@ def find_figures(clause: str) -> list[Figure]:
 
 def _read_figures(clause: str) -> list[Figure]:
     lowered = lower_same_length(clause)
-    if not HINT.search(lowered):
+    if not has_hint(lowered):
         return []
     text = blank_parentheses(lowered)
     if AGGREGATE.search(text):
@@ -134,7 +155,7 @@ def _read_figures(clause: str) -> list[Figure]:
         # Tuesday, the latest of killings that have plagued the south since 2018" only the
         # comma-delimited part with the perfect tense is.
         text = blank_cumulative_parts(text)
-        if not HINT.search(text):
+        if not has_hint(text):
             return find_none(lowered)
     reader = _FigureReader(clause, text)
     for read in (

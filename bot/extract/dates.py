@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+from dateutil.relativedelta import relativedelta
 
 from bot.domain.enums import DatePrecision
 from bot.extract.spans import SpanSet
@@ -33,7 +33,6 @@ __all__ = [
 _ON_LOWERED = 0
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_RD_WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
     "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
@@ -413,13 +412,19 @@ def _month(found: _Found) -> DateMention | None:
     return found.make(mid, DatePrecision.MONTH, explicit=True)
 
 
+def _on_or_before(ref: dt.date, weekday: int) -> dt.date:
+    """The latest day of ``weekday`` (0 = Monday) on or before ``ref`` (what
+    ``ref + relativedelta(weekday=MO(-1))`` gives, without its cost)."""
+    return ref - dt.timedelta(days=(ref.weekday() - weekday) % 7)
+
+
 def _weekday(found: _Found) -> DateMention | None:
     match, ref = found.match, found.today
     index = _WEEKDAYS.index(match["wd"].lower())
     mod = (match["mod"] or "").lower()
     if mod == "next":
         return None
-    value = ref + relativedelta(weekday=_RD_WEEKDAYS[index](-1))
+    value = _on_or_before(ref, index)
     if mod in {"last", "past", "previous"} and value == ref:
         value = ref - dt.timedelta(days=7)
     return found.make(value)
@@ -454,7 +459,7 @@ def _week(found: _Found) -> DateMention | None:
     which = (match["which"] or "earlier this").lower()
     unit = (match["unit"] or match["unit2"] or match["unit3"] or "").lower()
     if unit.startswith("weekend"):
-        saturday = ref + relativedelta(weekday=SA(-1))
+        saturday = _on_or_before(ref, 5)
         if which in {"last", "past", "previous"} and saturday == ref:
             saturday -= dt.timedelta(days=7)
         return found.make(saturday, DatePrecision.WEEK, saturday + dt.timedelta(days=1))

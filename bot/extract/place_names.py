@@ -424,7 +424,7 @@ def _followed_by_name(text: str, end: int, given_names: frozenset[str]) -> bool:
         return False
     following = text[end + 1 : end + _NEXT_WORD_CHARS].split(" ", 1)[0].strip(".,;:!?)'’\"")
     key = match_key(following)
-    return bool(key) and key not in LOWER_OK and key not in _PLACE_WORDS | given_names
+    return bool(key) and key not in LOWER_OK and key not in _PLACE_WORDS and key not in given_names
 
 
 @lru_cache(maxsize=256)

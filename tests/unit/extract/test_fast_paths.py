@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from dateutil.relativedelta import weekday as weekday_of
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.extract import attribution, dates, events, normalize, place_roles
+from bot.extract import attribution, casualties, dates, events, normalize, place_roles
 from bot.extract import text as text_module
 from bot.extract.casualties import (
     BODIES_WORDS,
@@ -32,6 +34,7 @@ from bot.extract.casualties import (
 )
 from bot.extract.figure_words import (
     BODIES,
+    HINT,
     NAMED_KILLED,
     NOUN_FORM,
     RELATIVE,
@@ -429,7 +432,7 @@ class TestSentenceEnds:
 
 # --- place names from word starts: ASCII text takes its starts from two patterns ---------
 
-_ASCII_WORDS = [w for w in _PLACE_WORDS if w.isascii()] + ["AL", "aL-Basra", "_", "x_y", "9"]
+_ASCII_WORDS = [*(w for w in _PLACE_WORDS if w.isascii()), "AL", "aL-Basra", "_", "x_y", "9"]
 
 
 class TestAsciiWordStarts:
@@ -443,3 +446,37 @@ class TestAsciiWordStarts:
             automaton, text, folded, offsets, breaks=breaks, longest=longest
         )
         assert capitalised_hits(automaton, text, folded, offsets, longest) == slow
+
+
+# --- weekdays by arithmetic, as dateutil counts them --------------------------------------
+
+
+class TestWeekdayArithmetic:
+    @settings(max_examples=300, deadline=None)
+    @given(
+        ref=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1)),
+        weekday=st.integers(min_value=0, max_value=6),
+    )
+    def test_same_day_as_relativedelta(self, ref: dt.date, weekday: int) -> None:
+        expected = ref + relativedelta(weekday=weekday_of(weekday)(-1))
+        assert dates._on_or_before(ref, weekday) == expected
+
+    def test_a_weekday_is_its_own_latest(self) -> None:
+        tuesday = dt.date(2025, 3, 4)
+        assert dates._on_or_before(tuesday, 1) == tuesday
+        assert dates._on_or_before(tuesday, 2) == dt.date(2025, 2, 26)
+
+
+# --- the figure hint's words in one automaton ---------------------------------------------
+
+
+class TestFigureHint:
+    def test_the_hint_is_plain_words(self) -> None:
+        # The automaton reads the pattern as a list of words: no pattern syntax allowed.
+        assert all(re.escape(word) == word.replace(" ", "\\ ") for word in HINT.pattern.split("|"))
+
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts([*_FIGURE_WORDS, "no one", "nobody", "lives", "x"], [" ", "", ", "]))
+    def test_same_answer_as_the_pattern(self, text: str) -> None:
+        low = lower_same_length(text)
+        assert casualties.has_hint(low) is (HINT.search(low) is not None)
