@@ -23,7 +23,8 @@ from bot.domain.models import ActorRef
 from bot.extract.actor_eras import ActorEras
 from bot.extract.actor_specs import ActorFileError, ActorSpec, Role, load_actor_file, parse_specs
 from bot.extract.nationals import Nationality, national_force_specs, nationalities
-from bot.extract.normalize import fold_with_offsets, match_key, whole_word_hits
+from bot.extract.normalize import fold_with_offsets, match_key
+from bot.extract.word_hits import whole_word_hits
 
 __all__ = [  # the specs and national forces are re-exported: callers import them from here
     "ActorFileError",

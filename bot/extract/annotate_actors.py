@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from bot.domain.models import ActorRef
 from bot.extract.actors import ActorMention, ActorRegistry
+from bot.extract.casualties import has_any
 from bot.extract.document import Document, Resources
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
@@ -45,6 +46,7 @@ _NOT_INVOLVED_RE = re.compile(
     r"intervene|join|get\s+involved)|\bnot\s+involved\b",
     _LOWER,
 )
+NOT_INVOLVED_WORDS = ("not", "didn")  # _NOT_INVOLVED_RE cannot match without one
 # "fighting between the army and the Arakan Army": the two sides of a conflict.
 _BETWEEN_RE = re.compile(
     r"\b(?:fighting|clash(?:es)?|battles?|hostilities|confrontations?|gunfights?|"
@@ -93,7 +95,8 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
             lo, hi = clause.start, clause.start + len(clause.text)
             first, last = bisect_left(starts, lo), bisect_left(starts, hi)
             actors = [a for _, a in sentence.actors[first:last]]
-            if _NOT_INVOLVED_RE.search(lower_same_length(clause.text)):
+            low = lower_same_length(clause.text)
+            if has_any(low, NOT_INVOLVED_WORDS) and _NOT_INVOLVED_RE.search(low):
                 actors = []
             clause.actors = actors
     doc.rivals = find_rivals([s.text for s in doc.sentences], resources.actors, day)

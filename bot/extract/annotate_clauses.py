@@ -18,6 +18,7 @@ from bot.extract.casualties import (
     Figure,
     find_attribution,
     find_figures,
+    has_any,
     mentions_unknown,
     parse_number,
 )
@@ -59,6 +60,12 @@ _GENERIC_PERFECT_RE = re.compile(
     _LOWER,
 )
 _PERFECT_RE = re.compile(r"\b(?:have|has|had)\b", _LOWER)
+# Words _GENERIC_RE, _TREND_RE and _SEPARATE_RE cannot match without (see has_any).
+GENERIC_WORDS = ("regularly", "frequent", "often", "repeatedly", "routinely", "commonplace",
+                 "past", "year", "founded", "formed", "established", "accused", "used", "hotbed",
+                 "insurgency", "war", "carr", "continue", "sleeper")  # fmt: skip
+TREND_WORDS = ("becom", "grow", "getting", "tighten", "strengthen", "consolidat", "extend")
+SEPARATE_WORDS = ("separate", "elsewhere", "meanwhile", "another")
 _SEPARATE_RE = re.compile(
     r"\b(?:separate(?:ly)?|elsewhere|meanwhile|in\s+another\s+(?:attack|incident)|"
     r"another\s+(?:attack|incident)\s+(?:in|near|at))\b",
@@ -117,10 +124,13 @@ def annotate_cues(doc: Document, resources: Resources) -> None:
             or _only_remembered(clause, clause_low)
             or (
                 not any(f.min is not None for f in clause.figures)
+                and has_any(clause_low, TREND_WORDS)
                 and _TREND_RE.search(clause_low) is not None
             )
         )
-        clause.separate = bool(_SEPARATE_RE.search(clause_low))
+        clause.separate = has_any(clause_low, SEPARATE_WORDS) and bool(
+            _SEPARATE_RE.search(clause_low)
+        )
         clause.unplaced = _names_unplaced_settlement(clause, clause_low)
 
 
@@ -161,7 +171,7 @@ def split_roundups(doc: Document, resources: Resources) -> None:
 
 def _is_generic(text: str) -> bool:
     """Habits, history and cumulative tolls: context, not an event of this report."""
-    if _GENERIC_RE.search(text):
+    if has_any(text, GENERIC_WORDS) and _GENERIC_RE.search(text):
         return True
     return bool(_PERFECT_RE.search(text) and _GENERIC_PERFECT_RE.search(text))  # cheap first
 

@@ -412,19 +412,13 @@ def _month(found: _Found) -> DateMention | None:
     return found.make(mid, DatePrecision.MONTH, explicit=True)
 
 
-def _on_or_before(ref: dt.date, weekday: int) -> dt.date:
-    """The latest day of ``weekday`` (0 = Monday) on or before ``ref`` (what
-    ``ref + relativedelta(weekday=MO(-1))`` gives, without its cost)."""
-    return ref - dt.timedelta(days=(ref.weekday() - weekday) % 7)
-
-
 def _weekday(found: _Found) -> DateMention | None:
     match, ref = found.match, found.today
     index = _WEEKDAYS.index(match["wd"].lower())
     mod = (match["mod"] or "").lower()
     if mod == "next":
         return None
-    value = _on_or_before(ref, index)
+    value = ref - dt.timedelta(days=(ref.weekday() - index) % 7)  # on or before ref
     if mod in {"last", "past", "previous"} and value == ref:
         value = ref - dt.timedelta(days=7)
     return found.make(value)
@@ -459,7 +453,7 @@ def _week(found: _Found) -> DateMention | None:
     which = (match["which"] or "earlier this").lower()
     unit = (match["unit"] or match["unit2"] or match["unit3"] or "").lower()
     if unit.startswith("weekend"):
-        saturday = _on_or_before(ref, 5)
+        saturday = ref - dt.timedelta(days=(ref.weekday() - 5) % 7)
         if which in {"last", "past", "previous"} and saturday == ref:
             saturday -= dt.timedelta(days=7)
         return found.make(saturday, DatePrecision.WEEK, saturday + dt.timedelta(days=1))

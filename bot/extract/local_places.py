@@ -23,8 +23,8 @@ from rapidfuzz import fuzz
 
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.normalize import fold_with_offsets, is_arabic, match_key, strip_article
-from bot.extract.normalize import whole_word_hits as _hits
 from bot.extract.place_index import FUZZY_CUTOFF, GazetteerEntry, PlaceMention
+from bot.extract.word_hits import whole_word_hits as _hits
 
 __all__ = ["BIG_NAMESAKE_POPULATION", "LocalGazetteer", "LocalName", "Nearby", "PlaceLocator"]
 

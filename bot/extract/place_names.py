@@ -16,13 +16,11 @@ from typing import Any
 import ahocorasick
 
 from bot.extract.normalize import (
-    capitalised_hits,
     fold_with_offsets,
     is_arabic,
     match_key,
     strip_article,
     translit_keys,
-    whole_word_hits,
 )
 from bot.extract.place_index import (
     ARTICLE_BEFORE_WORD,
@@ -46,6 +44,7 @@ from bot.extract.place_index import (
     Ref,
 )
 from bot.extract.spans import SpanSet
+from bot.extract.word_hits import capitalised_hits, whole_word_hits
 
 __all__ = ["RunningText"]
 

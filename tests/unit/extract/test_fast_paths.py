@@ -21,7 +21,16 @@ from dateutil.relativedelta import weekday as weekday_of
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.extract import attribution, casualties, dates, events, normalize, place_roles
+from bot.extract import (
+    annotate_actors,
+    annotate_clauses,
+    attribution,
+    dates,
+    drafting,
+    events,
+    normalize,
+    place_roles,
+)
 from bot.extract import text as text_module
 from bot.extract.casualties import (
     BODIES_WORDS,
@@ -34,7 +43,6 @@ from bot.extract.casualties import (
 )
 from bot.extract.figure_words import (
     BODIES,
-    HINT,
     NAMED_KILLED,
     NOUN_FORM,
     RELATIVE,
@@ -43,9 +51,10 @@ from bot.extract.figure_words import (
     TOLL_PUT,
 )
 from bot.extract.gazetteer import Gazetteer
-from bot.extract.normalize import capitalised_hits, fold, fold_with_offsets, whole_word_hits
+from bot.extract.normalize import fold, fold_with_offsets
 from bot.extract.place_index import PlaceMention
 from bot.extract.text import lower_same_length
+from bot.extract.word_hits import capitalised_hits, scan_capitalised_hits, whole_word_hits
 
 
 def _texts(words: list[str], joints: list[str], max_size: int = 14) -> st.SearchStrategy[str]:
@@ -333,6 +342,16 @@ class TestNeededWords:
         )
         assert _always_holds(_parsed(text_module._CAPTION_RE), tuple(text_module._CAPTION_OPENERS))
 
+    def test_clause_cue_patterns(self) -> None:
+        for pattern, words in (
+            (annotate_clauses._GENERIC_RE, annotate_clauses.GENERIC_WORDS),
+            (annotate_clauses._TREND_RE, annotate_clauses.TREND_WORDS),
+            (annotate_clauses._SEPARATE_RE, annotate_clauses.SEPARATE_WORDS),
+            (annotate_actors._NOT_INVOLVED_RE, annotate_actors.NOT_INVOLVED_WORDS),
+            (drafting._FIGURE_CLAIM_RE, drafting.FIGURE_CLAIM_WORDS),
+        ):
+            assert _always_holds(_parsed(pattern), words), pattern.pattern[:60]
+
     def test_the_reader_is_not_fooled(self) -> None:
         assert not _always_holds(_parsed(RELATIVE), ("his", "her"))  # "their" lacks both
         assert not _always_holds(_parsed(re.compile(r"ab|c")), ("ab",))
@@ -442,7 +461,7 @@ class TestAsciiWordStarts:
         folded, offsets = fold_with_offsets(text, for_matching=True)
         automaton, longest = gaz._automaton(), gaz._state.longest_key
         breaks = [m.start() for m in re.finditer(r"[\W_]", folded)] + [len(folded)]
-        slow = normalize.scan_capitalised_hits(
+        slow = scan_capitalised_hits(
             automaton, text, folded, offsets, breaks=breaks, longest=longest
         )
         assert capitalised_hits(automaton, text, folded, offsets, longest) == slow
@@ -458,25 +477,19 @@ class TestWeekdayArithmetic:
         weekday=st.integers(min_value=0, max_value=6),
     )
     def test_same_day_as_relativedelta(self, ref: dt.date, weekday: int) -> None:
-        expected = ref + relativedelta(weekday=weekday_of(weekday)(-1))
-        assert dates._on_or_before(ref, weekday) == expected
+        name = dates._WEEKDAYS[weekday].capitalize()
+        found = dates.find_dates(f"Gunmen struck on {name}.", ref)
+        assert [d.date for d in found] == [ref + relativedelta(weekday=weekday_of(weekday)(-1))]
+
+    @settings(max_examples=100, deadline=None)
+    @given(ref=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1)))
+    def test_the_weekend_starts_on_the_latest_saturday(self, ref: dt.date) -> None:
+        found = dates.find_dates("Gunmen struck at the weekend.", ref)
+        assert [d.date for d in found] == [ref + relativedelta(weekday=weekday_of(5)(-1))]
 
     def test_a_weekday_is_its_own_latest(self) -> None:
         tuesday = dt.date(2025, 3, 4)
-        assert dates._on_or_before(tuesday, 1) == tuesday
-        assert dates._on_or_before(tuesday, 2) == dt.date(2025, 2, 26)
-
-
-# --- the figure hint's words in one automaton ---------------------------------------------
-
-
-class TestFigureHint:
-    def test_the_hint_is_plain_words(self) -> None:
-        # The automaton reads the pattern as a list of words: no pattern syntax allowed.
-        assert all(re.escape(word) == word.replace(" ", "\\ ") for word in HINT.pattern.split("|"))
-
-    @settings(max_examples=300, deadline=None)
-    @given(text=_texts([*_FIGURE_WORDS, "no one", "nobody", "lives", "x"], [" ", "", ", "]))
-    def test_same_answer_as_the_pattern(self, text: str) -> None:
-        low = lower_same_length(text)
-        assert casualties.has_hint(low) is (HINT.search(low) is not None)
+        assert [d.date for d in dates.find_dates("on Tuesday", tuesday)] == [tuesday]
+        assert [d.date for d in dates.find_dates("on Wednesday", tuesday)] == [
+            dt.date(2025, 2, 26)
+        ]

@@ -1,0 +1,140 @@
+"""Where place and actor names can be in folded text: automaton hits on word boundaries.
+
+``whole_word_hits`` keeps an automaton's hits that fall on word boundaries; ``capitalised_hits``
+walks a trie only from the word starts a Latin-script place name can have (a capital, a
+non-letter or an Arabic article), finding the same hits in far fewer steps.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from operator import itemgetter
+from typing import Protocol
+
+from bot.extract.normalize import ARABIC_ARTICLES as _ARTICLES
+from bot.extract.normalize import arabic_prefix_ok, is_arabic
+
+__all__ = ["capitalised_hits", "scan_capitalised_hits", "whole_word_hits"]
+
+
+class _KeyMatcher(Protocol):
+    def iter(self, text: str) -> Iterable[tuple[int, str]]: ...
+
+
+def whole_word_hits(automaton: _KeyMatcher, folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every automaton key found on word boundaries of folded text.
+
+    Ordered by start, longest first, so a caller that skips overlaps keeps the longest match.
+    An Arabic key may follow a one-letter proclitic (و ب ل ف ك) glued to it.
+    """
+    found: list[tuple[int, int, str]] = []
+    for end, key in automaton.iter(folded):
+        start = end - len(key) + 1
+        if (
+            start > 0
+            and folded[start - 1].isalnum()
+            and not (is_arabic(key) and arabic_prefix_ok(folded, start))
+        ):
+            continue
+        if end + 1 < len(folded) and folded[end + 1].isalnum():
+            continue
+        found.append((start, end + 1, key))
+    # By start, the longest first: two C-level sorts (the second is stable) instead of a key
+    # tuple built per hit (hostile text has tens of thousands of hits).
+    found.sort(key=itemgetter(1), reverse=True)
+    found.sort(key=itemgetter(0))
+    return found
+
+
+class _KeyTrie(Protocol):
+    def longest_prefix(self, text: str) -> int: ...
+
+    def exists(self, key: str) -> bool: ...
+
+
+_NOT_ALNUM = re.compile(r"[\W_]")
+
+
+def capitalised_hits(
+    trie: _KeyTrie, text: str, folded: str, offsets: list[int], longest: int
+) -> list[tuple[int, int, str]]:
+    """``whole_word_hits`` of the keys that can name a place in Latin letters, in the same
+    order: those starting at a word whose first letter is a capital, at a non-letter or at
+    an Arabic article ("al-Basra"); ``bot.extract.place_names`` rejects any other start.
+
+    Walks the trie from each such start (keys are at most ``longest`` long) instead of
+    scanning every character. Not for Arabic-script text (no capitals, and proclitics).
+    """
+    size = len(folded)
+    breaks = [match.start() for match in _NOT_ALNUM.finditer(folded)]  # where words end
+    breaks.append(size)
+    if size == len(text) and text.isascii():  # nothing folded away: offsets are positions
+        return _ascii_capitalised_hits(trie, folded, _ascii_starts(text, folded), breaks, longest)
+    return scan_capitalised_hits(trie, text, folded, offsets, breaks=breaks, longest=longest)
+
+
+def scan_capitalised_hits(
+    trie: _KeyTrie,
+    text: str,
+    folded: str,
+    offsets: list[int],
+    *,
+    breaks: list[int],
+    longest: int,
+) -> list[tuple[int, int, str]]:
+    """``capitalised_hits`` word by word, for any text (``breaks``: where words end)."""
+    size = len(folded)
+    found: list[tuple[int, int, str]] = []
+    prefix, exists, count = trie.longest_prefix, trie.exists, len(breaks)
+    start = 0
+    for index, word_end in enumerate(breaks):
+        if start < word_end:  # a word starts here
+            char = text[offsets[start]]
+            lower = char.isalpha() and not char.isupper()
+            if lower and folded[start:word_end] not in _ARTICLES:
+                start = word_end + 1
+                continue
+        if start < size:
+            reach = start + prefix(folded[start : start + longest])
+            last = index
+            while last < count and breaks[last] <= reach:
+                last += 1
+            for end in reversed(breaks[index:last]):  # the longest first
+                if end > start and exists(key := folded[start:end]):
+                    found.append((start, end, key))
+        start = word_end + 1
+    return found
+
+
+# In ASCII text (folding keeps every character alphanumeric or not): the starts
+# ``capitalised_hits`` tries, i.e. after a non-alphanumeric character or at the start, a
+# character that is no lower-case letter (an empty word included), or an article word.
+_ASCII_START = re.compile(r"(?<![^\W_])[^a-z]")
+_ASCII_ARTICLE_START = re.compile(
+    r"(?<![^\W_])(?:"
+    + "|".join(sorted((a for a in _ARTICLES if a.isascii()), key=len, reverse=True))
+    + r")(?![^\W_])"
+)
+
+
+def _ascii_starts(text: str, folded: str) -> list[int]:
+    starts = [match.start() for match in _ASCII_START.finditer(text)]
+    articles = [m.start() for m in _ASCII_ARTICLE_START.finditer(folded) if text[m.start()] > "Z"]
+    return sorted(starts + articles) if articles else starts
+
+
+def _ascii_capitalised_hits(
+    trie: _KeyTrie, folded: str, starts: list[int], breaks: list[int], longest: int
+) -> list[tuple[int, int, str]]:
+    """``capitalised_hits`` from the given word starts (``breaks``: where words end)."""
+    found: list[tuple[int, int, str]] = []
+    prefix, exists = trie.longest_prefix, trie.exists
+    for start in starts:
+        index = bisect_left(breaks, start)  # the end of the word at ``start``
+        last = bisect_right(breaks, start + prefix(folded[start : start + longest]), index)
+        for end in reversed(breaks[index:last]):  # the longest first
+            if end > start and exists(key := folded[start:end]):
+                found.append((start, end, key))
+    return found
