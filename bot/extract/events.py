@@ -12,6 +12,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
 
 from bot.domain.enums import EventType, SubEventType
 from bot.extract.text import lower_same_length
@@ -100,6 +103,41 @@ _COMBINED = re.compile(
     _ON_LOWERED,
 )
 _BY_GROUP = {f"t{i}": (sub, weight) for i, (sub, weight, _) in enumerate(_TRIGGERS)}
+# Per row of _TRIGGERS, words its pattern cannot match without (TestNeededWords reads them off
+# the patterns): a clause with none of them is not searched. Keep the rows in step.
+TRIGGER_WORDS: tuple[tuple[str, ...], ...] = (
+    ("suicide", "blew", "explosive"),
+    ("drone", "air", "strike", "warplane", "fighter", "aerial", "helicopter", "unmanned",
+     "aircraft", "kamikaze", "bomb", "dropped"),
+    ("shell", "artillery", "mortar", "rocket", "katyusha", "missile", "projectile", "howitzer"),
+    ("ied", "improvised", "bomb", "explosi", "mine", "booby", "blast"),
+    ("grenade",),
+    ("clash", "fight", "fought", "shoot", "fire", "battle", "confrontation", "skirmish",
+     "engaged", "conflict", "tribal", "overran", "ambush", "operation", "grenade", "rpg"),
+    ("assassinat", "massacre", "gunmen", "shot", "stabb", "executed", "lynch", "fire",
+     "beheaded", "killed"),
+    ("spray", "open", "fir", "pour"),
+    ("kidnap", "abduct", "hostage", "disappeared"),
+    ("rap", "sexual"),
+    ("protest", "demonstrat", "rall", "sit-in", "marched"),
+    ("riot", "torch", "fire", "ablaze", "threw", "burn", "looted"),
+    ("mob", "lynch", "vigilante"),
+    ("arrest", "detain", "apprehend", "custody", "rounded"),
+    ("defus", "dismantl", "intercept", "shot", "foil", "thwart", "bomb", "seized"),
+    ("recaptur", "retook", "regain", "liberat"),
+    ("seized", "took", "captured", "overran"),
+)  # fmt: skip
+
+
+def _words_automaton(rows: Iterable[Iterable[str]]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for word in {word for row in rows for word in row}:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+_TRIGGER_AUTOMATON = _words_automaton(TRIGGER_WORDS)
 
 # A generic "attack" is a battle when armed people or posts were hit, else an attack on civilians.
 _ATTACK_RE = re.compile(
@@ -168,7 +206,8 @@ def find_triggers(text: str) -> list[Trigger]:
     """Event triggers in a clause, with their weights, in order of appearance."""
     found: list[Trigger] = []
     original, text = text, lower_same_length(text)
-    for match in _COMBINED.finditer(text):
+    maybe = next(_TRIGGER_AUTOMATON.iter(text), None) is not None
+    for match in _COMBINED.finditer(text) if maybe else ():
         sub, weight = _BY_GROUP[match.lastgroup or ""]
         if _NEGATED_BEFORE.search(text, max(0, match.start() - 24), match.start()):
             continue  # "arrested them without clashes", "no shelling was reported"

@@ -111,12 +111,24 @@ def scan_capitalised_hits(
 # In ASCII text (folding keeps every character alphanumeric or not): the starts
 # ``capitalised_hits`` tries, i.e. after a non-alphanumeric character or at the start, a
 # character that is no lower-case letter (an empty word included), or an article word.
-_ASCII_START = re.compile(r"(?<![^\W_])[^a-z]")
-_ASCII_ARTICLE_START = re.compile(
-    r"(?<![^\W_])(?:"
-    + "|".join(sorted((a for a in _ARTICLES if a.isascii()), key=len, reverse=True))
-    + r")(?![^\W_])"
-)
+# Each pattern starts with the character it takes, so the search skips ahead in C; the look
+# back past that character asks for no letter or digit before it.
+_ASCII_START = re.compile(r"[^a-z](?<![^\W_].)")
+
+
+def _article_start_re(articles: Iterable[str]) -> re.Pattern[str]:
+    """A whole article word ("al", "ash") not preceded by a letter or digit."""
+    rests: dict[str, list[str]] = {}
+    for article in sorted(articles, key=len, reverse=True):
+        rests.setdefault(article[0], []).append(re.escape(article[1:]))
+    first = [
+        f"{re.escape(char)}(?<![^\\W_]{re.escape(char)})(?:{'|'.join(rest)})"
+        for char, rest in rests.items()
+    ]
+    return re.compile("(?:" + "|".join(first) + r")(?![^\W_])")
+
+
+_ASCII_ARTICLE_START = _article_start_re(a for a in _ARTICLES if a.isascii())
 
 
 def _ascii_starts(text: str, folded: str) -> list[int]:

@@ -342,6 +342,11 @@ class TestNeededWords:
         )
         assert _always_holds(_parsed(text_module._CAPTION_RE), tuple(text_module._CAPTION_OPENERS))
 
+    def test_trigger_rows(self) -> None:
+        assert len(events.TRIGGER_WORDS) == len(events._TRIGGERS)
+        for (_, _, pattern), words in zip(events._TRIGGERS, events.TRIGGER_WORDS, strict=True):
+            assert _always_holds(sre_parser.parse(pattern), words), pattern[:60]
+
     def test_clause_cue_patterns(self) -> None:
         for pattern, words in (
             (annotate_clauses._GENERIC_RE, annotate_clauses.GENERIC_WORDS),
