@@ -94,7 +94,8 @@ ENGLISH_WORDS = frozenset(
 TRANSLIT_MAX_WORDS = 4
 ARTICLE_BEFORE_WORD = re.compile(r"([^\W\d_][\w'’]*)[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]$")
 SURNAME_AFTER = re.compile(r"[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]\w*[A-Z]")
-CAPITAL_WORD_RE = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’]*")
+# The capital first, then the look back past it (the search skips ahead to a capital in C).
+CAPITAL_WORD_RE = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž](?<![\w'’].)[\w'’]*")
 WORD_RE = re.compile(r"[^\W\d_][\w'’]*")
 
 

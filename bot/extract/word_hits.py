@@ -8,7 +8,6 @@ non-letter or an Arabic article), finding the same hits in far fewer steps.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from operator import itemgetter
 from typing import Protocol
@@ -68,10 +67,10 @@ def capitalised_hits(
     scanning every character. Not for Arabic-script text (no capitals, and proclitics).
     """
     size = len(folded)
+    if size == len(text) and text.isascii():  # nothing folded away: offsets are positions
+        return _ascii_capitalised_hits(trie, folded, _ascii_starts(text, folded), longest)
     breaks = [match.start() for match in _NOT_ALNUM.finditer(folded)]  # where words end
     breaks.append(size)
-    if size == len(text) and text.isascii():  # nothing folded away: offsets are positions
-        return _ascii_capitalised_hits(trie, folded, _ascii_starts(text, folded), breaks, longest)
     return scan_capitalised_hits(trie, text, folded, offsets, breaks=breaks, longest=longest)
 
 
@@ -138,15 +137,26 @@ def _ascii_starts(text: str, folded: str) -> list[int]:
 
 
 def _ascii_capitalised_hits(
-    trie: _KeyTrie, folded: str, starts: list[int], breaks: list[int], longest: int
+    trie: _KeyTrie, folded: str, starts: list[int], longest: int
 ) -> list[tuple[int, int, str]]:
-    """``capitalised_hits`` from the given word starts (``breaks``: where words end)."""
+    """``capitalised_hits`` from the given word starts; word ends are looked up only as far
+    as a key from that start can reach."""
     found: list[tuple[int, int, str]] = []
-    prefix, exists = trie.longest_prefix, trie.exists
+    prefix, exists, size, search = trie.longest_prefix, trie.exists, len(folded), _NOT_ALNUM.search
     for start in starts:
-        index = bisect_left(breaks, start)  # the end of the word at ``start``
-        last = bisect_right(breaks, start + prefix(folded[start : start + longest]), index)
-        for end in reversed(breaks[index:last]):  # the longest first
+        reach = start + prefix(folded[start : start + longest])
+        ends: list[int] = []
+        position = start
+        while True:  # the ends of words at or after ``start``, up to ``reach``
+            stop = search(folded, position)
+            end = stop.start() if stop is not None else size
+            if end > reach:
+                break
+            ends.append(end)
+            if end >= size:
+                break
+            position = end + 1
+        for end in reversed(ends):  # the longest first
             if end > start and exists(key := folded[start:end]):
                 found.append((start, end, key))
     return found

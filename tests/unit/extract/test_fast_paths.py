@@ -52,7 +52,7 @@ from bot.extract.figure_words import (
 )
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.normalize import fold, fold_with_offsets
-from bot.extract.place_index import PlaceMention
+from bot.extract.place_index import CAPITAL_WORD_RE, PlaceMention
 from bot.extract.text import lower_same_length
 from bot.extract.word_hits import capitalised_hits, scan_capitalised_hits, whole_word_hits
 
@@ -498,3 +498,15 @@ class TestWeekdayArithmetic:
         assert [d.date for d in dates.find_dates("on Wednesday", tuesday)] == [
             dt.date(2025, 2, 26)
         ]
+
+
+# --- capitalised words: the capital first, then the look back ------------------------------
+
+
+class TestCapitalWords:
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts([*_PLACE_WORDS, "O'Brien", "x’Y", "_Z", "9B", "ÉA"], [*_JOINTS, "'", "’"]))
+    def test_same_words_as_the_look_back_first_pattern(self, text: str) -> None:
+        reference = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’]*")
+        expected = [(m.start(), m.group()) for m in reference.finditer(text)]
+        assert [(m.start(), m.group()) for m in CAPITAL_WORD_RE.finditer(text)] == expected
