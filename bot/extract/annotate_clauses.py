@@ -25,6 +25,7 @@ from bot.extract.casualties import (
 from bot.extract.document import Clause, Document, Resources
 from bot.extract.events import find_triggers
 from bot.extract.text import lower_same_length
+from bot.extract.word_hits import Words
 
 __all__ = ["annotate_cues", "annotate_figures", "annotate_triggers", "split_roundups"]
 
@@ -82,6 +83,13 @@ _FIGURE_HINT = re.compile(
     r"lives|kidnap|abduct",
     _LOWER,
 )
+_FIGURE_WORDS = Words.of(_FIGURE_HINT, digit=True)
+_DIGIT = re.compile(r"\d")
+
+
+def _figure_hint(low: str) -> bool:
+    """``_FIGURE_HINT.search(low)``: a digit, or a word looked up by automaton."""
+    return _DIGIT.search(low) is not None or _FIGURE_WORDS.in_text(low)
 
 
 def annotate_figures(doc: Document, resources: Resources) -> None:
@@ -89,7 +97,7 @@ def annotate_figures(doc: Document, resources: Resources) -> None:
     del resources
     for sentence in doc.sentences:
         doc.checkpoint()
-        source = find_attribution(sentence.text) if _FIGURE_HINT.search(sentence.low) else None
+        source = find_attribution(sentence.text) if _figure_hint(sentence.low) else None
         for clause in sentence.clauses:
             clause.source = source
             clause.figures = find_figures(clause.text)

@@ -14,9 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
-
-import ahocorasick
 
 from bot.domain.enums import CountStatus
 from bot.extract.attribution import find_attribution
@@ -68,6 +65,7 @@ from bot.extract.figure_words import (
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
 from bot.extract.tolls import Statement, combine, group_of
+from bot.extract.word_hits import Words
 
 __all__ = [  # the figure words, the combiner and the attribution are re-exported from here
     "Figure",
@@ -93,22 +91,12 @@ SINGLE_PERSON_WORDS = ("was",)
 NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
 
 
-def _literal_automaton(pattern: re.Pattern[str]) -> Any:
-    """The words of a pattern that is an alternation of plain words, in one automaton."""
-    automaton = ahocorasick.Automaton()
-    for word in pattern.pattern.split("|"):
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
-
-
-# HINT's words: one pass in C rather than every alternative tried at every position.
-_HINT_WORDS = _literal_automaton(HINT)
+_HINT_WORDS = Words.of(HINT)
 
 
 def has_hint(text: str) -> bool:
     """``HINT.search(text) is not None``: a word a figure pattern needs is in ``text``."""
-    return next(_HINT_WORDS.iter(text), None) is not None
+    return _HINT_WORDS.in_text(text)
 
 
 def has_any(text: str, words: Sequence[str]) -> bool:
@@ -123,6 +111,14 @@ _MAYBE_HINT = re.compile(
     r"summit|mediation|could|would|might|to\s+(?:end|halt|stop|prevent|curb))",
     re.IGNORECASE,
 )
+_MAYBE_HINT_LOWER = re.compile(_MAYBE_HINT.pattern)  # the same, on lower-cased ASCII text
+
+
+def _maybe(clause: str) -> bool:
+    """``_MAYBE_HINT.search(clause)``: without the costlier case-blind search when ASCII."""
+    if clause.isascii():
+        return _MAYBE_HINT_LOWER.search(clause.lower()) is not None
+    return _MAYBE_HINT.search(clause) is not None
 
 
 def find_figures(clause: str) -> list[Figure]:
@@ -132,7 +128,7 @@ def find_figures(clause: str) -> list[Figure]:
     lower-cased copy with parentheses blanked, which keeps every offset).
     """
     figures = _read_figures(clause)
-    if figures and _MAYBE_HINT.search(clause):
+    if figures and _maybe(clause):
         # "warned that it would kill 100 soldiers", "threatened to kill": not a toll
         low = lower_same_length(clause)
         figures = [f for f in figures if not irrealis_before(low, f.start)]

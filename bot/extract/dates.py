@@ -21,6 +21,7 @@ from bot.domain.enums import DatePrecision
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
 from bot.extract.times import find_time_of_day
+from bot.extract.word_hits import Words
 
 __all__ = [
     "DateMention",
@@ -217,6 +218,7 @@ _DATE_HINT = re.compile(
     r"morning|evening|afternoon|ago|earlier|later|previous|next|following|year",
     _ON_LOWERED,
 )
+_DATE_WORDS = Words.of(_DATE_HINT, digit=True)  # _DATE_HINT = a digit or one of these
 # A statement verb right after the date: "the prime minister on Saturday condemned ...".
 _REPORTING_AFTER_RE = re.compile(
     r"\s*(?:\([^)]{0,20}\)\s*)?(?:said|says|condemned|denounced|announced|reported|told|"
@@ -271,7 +273,7 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
     found: list[DateMention] = []
     taken = SpanSet()  # O(log n) overlap tests, not a scan of every earlier date
     original, text = text, lower_same_length(text)
-    if not _DATE_HINT.search(text):
+    if not (_DIGIT_RE.search(text) or _DATE_WORDS.in_text(text)):  # _DATE_HINT, faster
         return found
 
     free = taken.free

@@ -12,12 +12,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import ahocorasick
 
 from bot.domain.enums import EventType, SubEventType
 from bot.extract.text import lower_same_length
+from bot.extract.word_hits import Words
 
 __all__ = ["Trigger", "choose_event_type", "find_triggers", "irrealis_before"]
 
@@ -127,17 +125,7 @@ TRIGGER_WORDS: tuple[tuple[str, ...], ...] = (
     ("recaptur", "retook", "regain", "liberat"),
     ("seized", "took", "captured", "overran"),
 )  # fmt: skip
-
-
-def _words_automaton(rows: Iterable[Iterable[str]]) -> Any:
-    automaton = ahocorasick.Automaton()
-    for word in {word for row in rows for word in row}:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
-
-
-_TRIGGER_AUTOMATON = _words_automaton(TRIGGER_WORDS)
+_TRIGGER_WORDS = Words(word for row in TRIGGER_WORDS for word in row)
 
 # A generic "attack" is a battle when armed people or posts were hit, else an attack on civilians.
 _ATTACK_RE = re.compile(
@@ -206,7 +194,7 @@ def find_triggers(text: str) -> list[Trigger]:
     """Event triggers in a clause, with their weights, in order of appearance."""
     found: list[Trigger] = []
     original, text = text, lower_same_length(text)
-    maybe = next(_TRIGGER_AUTOMATON.iter(text), None) is not None
+    maybe = _TRIGGER_WORDS.in_text(text)
     for match in _COMBINED.finditer(text) if maybe else ():
         sub, weight = _BY_GROUP[match.lastgroup or ""]
         if _NEGATED_BEFORE.search(text, max(0, match.start() - 24), match.start()):

@@ -12,10 +12,36 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import Protocol
 
+import ahocorasick
+
 from bot.extract.normalize import ARABIC_ARTICLES as _ARTICLES
 from bot.extract.normalize import arabic_prefix_ok, is_arabic
 
-__all__ = ["capitalised_hits", "scan_capitalised_hits", "whole_word_hits"]
+__all__ = ["Words", "capitalised_hits", "scan_capitalised_hits", "whole_word_hits"]
+
+
+class Words:
+    """A fixed set of words, looked for anywhere in a text in one pass of an automaton (in C,
+    rather than a pattern trying every word at every position)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        """Look for ``words`` (at least one)."""
+        automaton = ahocorasick.Automaton()
+        for word in dict.fromkeys(words):
+            automaton.add_word(word, word)
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str], *, digit: bool = False) -> Words:
+        """The words of a pattern that is an alternation of plain words (``digit``: one
+        alternative is ``\\d``, left to the caller)."""
+        words = pattern.pattern.split("|")
+        return cls(w for w in words if not (digit and w == "\\d"))
+
+    def in_text(self, text: str) -> bool:
+        """Whether one of the words occurs in ``text``."""
+        return next(self._automaton.iter(text), None) is not None
 
 
 class _KeyMatcher(Protocol):

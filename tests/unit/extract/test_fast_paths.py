@@ -25,6 +25,7 @@ from bot.extract import (
     annotate_actors,
     annotate_clauses,
     attribution,
+    casualties,
     dates,
     drafting,
     events,
@@ -43,6 +44,7 @@ from bot.extract.casualties import (
 )
 from bot.extract.figure_words import (
     BODIES,
+    HINT,
     NAMED_KILLED,
     NOUN_FORM,
     RELATIVE,
@@ -510,3 +512,49 @@ class TestCapitalWords:
         reference = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’]*")
         expected = [(m.start(), m.group()) for m in reference.finditer(text)]
         assert [(m.start(), m.group()) for m in CAPITAL_WORD_RE.finditer(text)] == expected
+
+
+# --- case-blind patterns run on lower-cased ASCII text ------------------------------------
+
+_SAYING_WORDS = [
+    *_SOURCE_WORDS, "According", "according", "to", "ACCORDING TO", "Said", "SAID", "says",
+    "Told", "reported", "on", "which", "ÉTAT", ",", ".", "“", "Plan", "WARNED", "would",
+    "In Order", "to end", "TO HALT", "kill", "Talks",
+]  # fmt: skip
+
+
+class TestLowerCasedAscii:
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts(_SAYING_WORDS, [" ", ", ", "  ", "; "], max_size=20))
+    def test_same_matches_as_the_case_blind_patterns(self, text: str) -> None:
+        full = attribution._ACCORDING.search(text)
+        fast = attribution.according(text)
+        assert (fast and (fast.span(), fast["src"])) == (full and (full.span(), full["src"]))
+        assert [(m.span(), m.group(0).lower()) for m in attribution.says(text)] == [
+            (m.span(), m.group(0).lower()) for m in attribution._SAY_RE.finditer(text)
+        ]
+        assert casualties._maybe(text) is (casualties._MAYBE_HINT.search(text) is not None)
+
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts([*_DATE_WORDS, *_FIGURE_WORDS, "٣", "x"], [" ", "", ", "]))
+    def test_digit_and_word_hints(self, text: str) -> None:
+        low = lower_same_length(text)
+        dated = dates._DIGIT_RE.search(low) is not None or dates._DATE_WORDS.in_text(low)
+        assert dated is (dates._DATE_HINT.search(low) is not None)
+        counted = annotate_clauses._figure_hint(low)
+        assert counted is (annotate_clauses._FIGURE_HINT.search(low) is not None)
+
+
+# --- the figure hint's words in one automaton ---------------------------------------------
+
+
+class TestFigureHint:
+    def test_the_hint_is_plain_words(self) -> None:
+        # The automaton reads the pattern as a list of words: no pattern syntax allowed.
+        assert all(re.escape(word) == word.replace(" ", "\\ ") for word in HINT.pattern.split("|"))
+
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts([*_FIGURE_WORDS, "no one", "nobody", "lives", "x"], [" ", "", ", "]))
+    def test_same_answer_as_the_pattern(self, text: str) -> None:
+        low = lower_same_length(text)
+        assert casualties.has_hint(low) is (HINT.search(low) is not None)
