@@ -195,19 +195,20 @@ _NEEDED_WORDS: dict[str, tuple[str, ...]] = {
     "relative_to_event": ("after", "before", "earlier", "later"),
     "week": ("week", "month", "year"),
 }  # fmt: skip
+_ALL_NEEDED = Words(word for words in _NEEDED_WORDS.values() for word in words)
 _NEEDS_DIGIT = frozenset({"iso", "numeric", "dmy", "mdy", "month_year"})
 _DIGIT_RE = re.compile(r"\d")
 
 
 def _patterns_for(text: str, ref: dt.date | None) -> list[tuple[str, re.Pattern[str]]]:
     """The patterns that can match ``text`` (lower-cased) and resolve without/with ``ref``."""
-    has_digit = _DIGIT_RE.search(text) is not None
+    has_digit, present = _DIGIT_RE.search(text) is not None, _ALL_NEEDED.found_in(text)
     return [
         (kind, pattern)
         for kind, pattern in _PATTERNS
         if (has_digit or kind not in _NEEDS_DIGIT)
         and (ref is not None or kind not in _NEEDS_REFERENCE)
-        and any(map(text.__contains__, _NEEDED_WORDS.get(kind, ("",))))
+        and (kind not in _NEEDED_WORDS or not present.isdisjoint(_NEEDED_WORDS[kind]))
     ]
 
 

@@ -199,6 +199,8 @@ class IndexState:
     fuzzy_choices: dict[str, str] | None = None
     translit: dict[str, list[int]] | None = None
     translit_first: frozenset[str] | None = None
+    # capitalised word -> whether an other-spelling name can start with it (words repeat)
+    variant_heads: dict[str, bool] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     # (key, country) -> ranked candidates and the weak ones: names repeat within and across
     # reports, and hostile text repeats one name thousands of times.
@@ -208,4 +210,5 @@ class IndexState:
 
 
 RANKED_CACHE_SIZE = 20_000
+VARIANT_HEADS_SIZE = 50_000
 KINDS: dict[str, EntryKind] = {"p": "place", "a": "admin1", "c": "country"}

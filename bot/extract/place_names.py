@@ -37,6 +37,7 @@ from bot.extract.place_index import (
     MINOR_MIN_KEY,
     SURNAME_AFTER,
     TRANSLIT_MAX_WORDS,
+    VARIANT_HEADS_SIZE,
     WORD_RE,
     GazetteerEntry,
     IndexState,
@@ -120,7 +121,7 @@ class RunningText:
         """Capitalised names the exact index missed that are another spelling of a focus
         place ("Miqdadiya", "Qayara"): longest run of up to four words first."""
         covered = SpanSet([(m.start, m.end) for m in exact])
-        first_tokens = self._translit_first_tokens()
+        first_tokens, heads = self._translit_first_tokens(), self._state.variant_heads
         found: list[PlaceMention] = []
         words: list[tuple[int, int]] | None = None
         starts: list[int] = []
@@ -131,9 +132,15 @@ class RunningText:
                 continue
             # Cheap test first: can any indexed name start with this word (or the word after
             # an article)? Most capitalised words fail here.
-            head = _word_key(capital.group())
-            if head not in ARTICLE_WORDS and first_tokens.isdisjoint(translit_keys(head)):
+            word = capital.group()
+            if (may := heads.get(word)) is None:
+                head = _word_key(word)
+                may = head in ARTICLE_WORDS or not first_tokens.isdisjoint(translit_keys(head))
+                if len(heads) < VARIANT_HEADS_SIZE:
+                    heads[word] = may
+            if not may:
                 continue
+            head = _word_key(word)
             if words is None:
                 words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
                 starts = [w[0] for w in words]

@@ -43,6 +43,10 @@ class Words:
         """Whether one of the words occurs in ``text``."""
         return next(self._automaton.iter(text), None) is not None
 
+    def found_in(self, text: str) -> set[str]:
+        """The words that occur in ``text``."""
+        return {word for _, word in self._automaton.iter(text)}
+
 
 class _KeyMatcher(Protocol):
     def iter(self, text: str) -> Iterable[tuple[int, str]]: ...

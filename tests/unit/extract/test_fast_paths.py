@@ -558,3 +558,13 @@ class TestFigureHint:
     def test_same_answer_as_the_pattern(self, text: str) -> None:
         low = lower_same_length(text)
         assert casualties.has_hint(low) is (HINT.search(low) is not None)
+
+
+class TestWordsFound:
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts([*_DATE_WORDS, "tonight", "weekday", "sameday", "x"], [" ", "", ", "]))
+    def test_the_words_that_occur(self, text: str) -> None:
+        low = lower_same_length(text)
+        for words in dates._NEEDED_WORDS.values():
+            found = not dates._ALL_NEEDED.found_in(low).isdisjoint(words)
+            assert found is any(word in low for word in words)
