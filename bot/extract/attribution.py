@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from bot.extract.word_hits import CaseBlind
+
 __all__ = ["find_attribution"]
 
 
@@ -41,7 +43,10 @@ _BEFORE_SAY = (
     ),
 )
 # The end of the first pattern alone: where its source noun can be (a cheap search first).
-_NOUN_TO_SAY = re.compile(rf"{_SOURCE_NOUN}{_NOUN_OF}{_UP_TO_SAY}", re.IGNORECASE)
+_NOUN_TO_SAY = CaseBlind(
+    re.compile(rf"{_SOURCE_NOUN}{_NOUN_OF}{_UP_TO_SAY}", re.IGNORECASE),
+    rf"{_SOURCE_NOUN}{_NOUN_OF.replace('[A-Z]', '[a-z]')}{_UP_TO_SAY}",
+)
 # A match of the first pattern starts at most seven words before its source noun.
 _WORDS_BEFORE_NOUN = 7
 _RELATIVE_TAIL = re.compile(r",\s+(?:who|which|speaking)\b[^,]{0,120},\s*$", re.IGNORECASE)

@@ -30,6 +30,7 @@ from bot.extract.drafts import (
 from bot.extract.events import choose_event_type, score_triggers
 from bot.extract.segment import Group
 from bot.extract.text import lower_same_length
+from bot.extract.word_hits import CaseBlind
 
 __all__ = ["draft_groups"]
 
@@ -50,10 +51,12 @@ _CLAIM_RE = re.compile(
     r"(?:believed|thought|said|reported)\s+to\s+(?:be|have)",
     re.IGNORECASE,
 )
-_CIVILIAN_VICTIMS_RE = re.compile(
-    r"\b(?:civilians?|villagers|residents|farmers|worshippers|shoppers|"
-    r"passengers|women|children)\b",
-    re.IGNORECASE,
+_CIVILIAN_VICTIMS_RE = CaseBlind(
+    re.compile(
+        r"\b(?:civilians?|villagers|residents|farmers|worshippers|shoppers|"
+        r"passengers|women|children)\b",
+        re.IGNORECASE,
+    )
 )
 
 

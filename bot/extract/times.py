@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bot.extract.word_hits import CaseBlind
+
 __all__ = ["find_time_of_day"]
 
 _TIME_RANGE_RE = re.compile(
@@ -17,8 +19,10 @@ _TIME_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RE = re.compile(r"\d")
-_PART_OF_DAY_RE = re.compile(
-    r"\b(?:(?P<p>morning|afternoon|evening|dawn)|(?P<n>night|overnight))\b", re.IGNORECASE
+_PART_OF_DAY_RE = CaseBlind(
+    re.compile(
+        r"\b(?:(?P<p>morning|afternoon|evening|dawn)|(?P<n>night|overnight))\b", re.IGNORECASE
+    )
 )
 
 

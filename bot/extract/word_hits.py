@@ -8,7 +8,7 @@ non-letter or an Arabic article), finding the same hits in far fewer steps.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import Protocol
 
@@ -17,7 +17,31 @@ import ahocorasick
 from bot.extract.normalize import ARABIC_ARTICLES as _ARTICLES
 from bot.extract.normalize import arabic_prefix_ok, is_arabic
 
-__all__ = ["Words", "capitalised_hits", "scan_capitalised_hits", "whole_word_hits"]
+__all__ = ["CaseBlind", "Words", "capitalised_hits", "scan_capitalised_hits", "whole_word_hits"]
+
+
+class CaseBlind:
+    """A case-blind (IGNORECASE) pattern whose matches are tested or located, and their words
+    read only lower-cased. ASCII text is searched lower-cased with a case-sensitive copy
+    (``lowered``: its source, when ``[A-Z]`` and the like must become lower-case), which
+    costs less than the case-blind search; other text with the pattern itself."""
+
+    def __init__(self, pattern: re.Pattern[str], lowered: str | None = None) -> None:
+        """Wrap ``pattern`` (compiled with ``re.IGNORECASE``)."""
+        self.pattern = pattern
+        self._lower = re.compile(lowered or pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """The first match (of the lower-cased text when it is ASCII)."""
+        if text.isascii():
+            return self._lower.search(text.lower(), pos)
+        return self.pattern.search(text, pos)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Every match (of the lower-cased text when it is ASCII)."""
+        if text.isascii():
+            return self._lower.finditer(text.lower())
+        return self.pattern.finditer(text)
 
 
 class Words:
