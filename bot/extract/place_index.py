@@ -99,6 +99,17 @@ CAPITAL_WORD_RE = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž](?<![\w'’].)[\w'’]*")
 WORD_RE = re.compile(r"[^\W\d_][\w'’]*")
 
 
+def words_from(text: str, start: int, count: int) -> list[tuple[int, int]]:
+    """Spans of up to ``count`` words (``WORD_RE``) from one starting at ``start`` (after a
+    character that cannot be in a word), as ``WORD_RE.finditer(text)`` gives them."""
+    spans: list[tuple[int, int]] = []
+    match = WORD_RE.match(text, start)
+    while match is not None and len(spans) < count:
+        spans.append(match.span())
+        match = WORD_RE.search(text, match.end())
+    return spans
+
+
 @dataclass(frozen=True, slots=True)
 class GazetteerEntry:
     """One place, governorate or country."""

@@ -7,7 +7,6 @@ capitalised word is the place and not part of a person's or another place's name
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
@@ -38,11 +37,11 @@ from bot.extract.place_index import (
     SURNAME_AFTER,
     TRANSLIT_MAX_WORDS,
     VARIANT_HEADS_SIZE,
-    WORD_RE,
     GazetteerEntry,
     IndexState,
     PlaceMention,
     Ref,
+    words_from,
 )
 from bot.extract.spans import SpanSet
 from bot.extract.word_hits import capitalised_hits, whole_word_hits
@@ -123,8 +122,6 @@ class RunningText:
         covered = SpanSet([(m.start, m.end) for m in exact])
         first_tokens, heads = self._translit_first_tokens(), self._state.variant_heads
         found: list[PlaceMention] = []
-        words: list[tuple[int, int]] | None = None
-        starts: list[int] = []
         resume = 0
         for capital in CAPITAL_WORD_RE.finditer(text):
             start = capital.start()
@@ -141,24 +138,21 @@ class RunningText:
             if not may:
                 continue
             head = _word_key(word)
-            if words is None:
-                words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
-                starts = [w[0] for w in words]
-            i = bisect_left(starts, start)
-            if i >= len(words) or words[i][0] != start:
+            words = words_from(text, start, TRANSLIT_MAX_WORDS)  # the first starts at ``start``
+            if not words:
                 continue
             if head in ARTICLE_WORDS:
-                if i + 1 >= len(words):
+                if len(words) < 2:
                     continue
-                following = _word_key(text[words[i + 1][0] : words[i + 1][1]])
+                following = _word_key(text[words[1][0] : words[1][1]])
                 if first_tokens.isdisjoint(translit_keys(following)):
                     continue
             match: PlaceMention | None = None
             # Runs of words joined by one space or hyphen only (one name), longest first.
-            last, joined = min(len(words), i + TRANSLIT_MAX_WORDS) - 1, i
+            last, joined = len(words) - 1, 0
             while joined < last and _joined_words(text, words[joined : joined + 2]):
                 joined += 1
-            for j in range(joined, i - 1, -1):
+            for j in range(joined, -1, -1):
                 end = words[j][1]
                 surface = text[start:end]
                 if covered.overlaps(start, end) or not _capitalised(surface):

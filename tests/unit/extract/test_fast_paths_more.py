@@ -27,7 +27,7 @@ from bot.extract import text as text_module
 from bot.extract.figure_words import HINT
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.normalize import fold_with_offsets
-from bot.extract.place_index import CAPITAL_WORD_RE
+from bot.extract.place_index import CAPITAL_WORD_RE, WORD_RE, words_from
 from bot.extract.text import lower_same_length
 from bot.extract.word_hits import capitalised_hits, scan_capitalised_hits
 from tests.unit.extract.test_fast_paths import (
@@ -188,3 +188,13 @@ class TestCaseBlind:
         match = times._PART_OF_DAY_RE.search("Gunmen struck in the EVENING")
         assert match is not None
         assert match["p"] == "evening"
+
+
+class TestWordsFromACapital:
+    @settings(max_examples=300, deadline=None)
+    @given(text=_texts([*_PLACE_WORDS, "O'Brien", "x’Y", "_Z", "9B", "ÉA"], [*_JOINTS, "'", "’"]))
+    def test_the_words_a_full_tokenisation_gives(self, text: str) -> None:
+        words = [m.span() for m in WORD_RE.finditer(text)]
+        for capital in CAPITAL_WORD_RE.finditer(text):
+            i = [start for start, _ in words].index(capital.start())
+            assert words_from(text, capital.start(), 4) == words[i : i + 4]
