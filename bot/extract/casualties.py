@@ -89,6 +89,13 @@ TOLL_WORDS = ("toll", "number")  # TOLL and TOLL_PUT
 RELATIVE_WORDS = ("his", "her", "their")
 SINGLE_PERSON_WORDS = ("was",)
 NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
+# SUBJECT_FIRST's verbs (looked up by automaton: a long list, and most clauses pass HINT).
+SUBJECT_FIRST_WORDS = ("shot", "gunned", "killed", "dead", "died", "slain", "massacred",
+                       "executed", "beheaded", "murdered", "perished", "lost", "burned",
+                       "martyred", "found", "wounded", "injured", "hurt", "hospitali", "sustain",
+                       "suffer", "arrested", "detained", "captured", "apprehended", "taken",
+                       "rounded", "kidnapped", "abducted", "seized")  # fmt: skip
+_SUBJECT_FIRST_VERBS = Words(SUBJECT_FIRST_WORDS)
 
 
 _HINT_WORDS = Words.of(HINT)
@@ -272,6 +279,8 @@ class _FigureReader:
     def subject_first(self) -> None:
         """Subject first: "six civilians and four soldiers were killed"."""
         text, free, subset = self.text, self.taken.free, self.subset
+        if not _SUBJECT_FIRST_VERBS.in_text(text):
+            return
         for match in search_all(SUBJECT_FIRST, text):
             if not free(match.start(), match.end()) or subset(match.start()):
                 continue

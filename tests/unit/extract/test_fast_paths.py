@@ -36,6 +36,7 @@ from bot.extract.casualties import (
     NOUN_FORM_WORDS,
     RELATIVE_WORDS,
     SINGLE_PERSON_WORDS,
+    SUBJECT_FIRST_WORDS,
     TOLL_WORDS,
     has_any,
 )
@@ -45,6 +46,7 @@ from bot.extract.figure_words import (
     NOUN_FORM,
     RELATIVE,
     SINGLE_PERSON,
+    SUBJECT_FIRST,
     TOLL,
     TOLL_PUT,
 )
@@ -330,6 +332,7 @@ class TestNeededWords:
             (RELATIVE, RELATIVE_WORDS),
             (SINGLE_PERSON, SINGLE_PERSON_WORDS),
             (NAMED_KILLED, NAMED_WORDS),
+            (SUBJECT_FIRST, SUBJECT_FIRST_WORDS),
         ):
             assert _always_holds(_parsed(pattern), words), pattern.pattern[:60]
 
