@@ -127,7 +127,7 @@ class TestScanner:
 # does not know the rules' segmentation). Every module of bot/extract must be listed.
 EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
     ("lexicon", "spans"),  # vocabulary from bot/data, interval sets
-    ("normalize",),  # folding and transliteration keys
+    ("normalize", "word_hits"),  # folding, transliteration keys, names on word boundaries
     ("text",),  # sentences and clauses
     # readers of text and data: pure functions, no document
     (

@@ -23,7 +23,8 @@ from bot.domain.models import ActorRef
 from bot.extract.actor_eras import ActorEras
 from bot.extract.actor_specs import ActorFileError, ActorSpec, Role, load_actor_file, parse_specs
 from bot.extract.nationals import Nationality, national_force_specs, nationalities
-from bot.extract.normalize import fold_with_offsets, match_key, whole_word_hits
+from bot.extract.normalize import fold_with_offsets, match_key
+from bot.extract.word_hits import whole_word_hits
 
 __all__ = [  # the specs and national forces are re-exported: callers import them from here
     "ActorFileError",
@@ -254,7 +255,12 @@ class ActorRegistry:
         return results[:limit]
 
     def find_mentions(
-        self, text: str, country: str | None = None, *, on: dt.date | None = None
+        self,
+        text: str,
+        country: str | None = None,
+        *,
+        on: dt.date | None = None,
+        matching: tuple[str, list[int]] | None = None,
     ) -> list[ActorMention]:
         """Actors named in running text, left to right, longest match first, non-overlapping.
 
@@ -263,11 +269,12 @@ class ActorRegistry:
         by actors of several countries ("SNA": Somali or Syrian National Army) means the one
         of ``country`` when given, else of the country the rest of the text points to (other
         actors, country names and adjectives), else the first in data order. ``on``: the
-        report's day, for forces whose type or roles changed (``ActorEras``).
+        report's day, for forces whose type or roles changed (``ActorEras``). ``matching``:
+        ``fold_with_offsets(text, for_matching=True)`` when the caller has it.
         """
         if not text:
             return []
-        folded, offsets = fold_with_offsets(text, for_matching=True)
+        folded, offsets = matching or fold_with_offsets(text, for_matching=True)
         found = whole_word_hits(self._get_automaton(), folded)
         mentions: list[ActorMention] = []
         homonyms: list[tuple[int, list[int]]] = []

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
 from bot.extract.actors import ActorMention, ActorRegistry
+from bot.extract.casualties import has_any
 from bot.extract.document import Document, Resources
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
@@ -46,6 +47,7 @@ _NOT_INVOLVED_RE = re.compile(
     r"intervene|join|get\s+involved)|\bnot\s+involved\b",
     _LOWER,
 )
+NOT_INVOLVED_WORDS = ("not", "didn")  # _NOT_INVOLVED_RE cannot match without one
 # "fighting between the army and the Arakan Army": the two sides of a conflict.
 _BETWEEN_RE = re.compile(
     r"\b(?:fighting|clash(?:es)?|battles?|hostilities|confrontations?|gunfights?|"
@@ -137,7 +139,9 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
     groups = defined_groups(" ".join(s.text for s in doc.sentences), resources.actors)
     for sentence in doc.sentences:
         doc.checkpoint()
-        mentions = resources.actors.find_mentions(sentence.text, on=day)
+        mentions = resources.actors.find_mentions(
+            sentence.text, on=day, matching=sentence.matching
+        )
         mentions = text_mentions(sentence.text, groups, mentions)
         sentence.actor_mentions = mentions
         sentence.actor_spans = SpanSet([(m.start, m.end) for m in mentions])
@@ -147,7 +151,8 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
             lo, hi = clause.start, clause.start + len(clause.text)
             first, last = bisect_left(starts, lo), bisect_left(starts, hi)
             actors = [a for _, a in sentence.actors[first:last]]
-            if _NOT_INVOLVED_RE.search(lower_same_length(clause.text)):
+            low = lower_same_length(clause.text)
+            if has_any(low, NOT_INVOLVED_WORDS) and _NOT_INVOLVED_RE.search(low):
                 actors = []
             clause.actors = actors
     doc.rivals = find_rivals([s.text for s in doc.sentences], resources.actors, day)

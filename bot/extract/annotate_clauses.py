@@ -18,12 +18,14 @@ from bot.extract.casualties import (
     Figure,
     find_attribution,
     find_figures,
+    has_any,
     mentions_unknown,
     parse_number,
 )
 from bot.extract.document import Clause, Document, Resources
 from bot.extract.events import find_triggers
 from bot.extract.text import lower_same_length
+from bot.extract.word_hits import Words
 
 __all__ = ["annotate_cues", "annotate_figures", "annotate_triggers", "split_roundups"]
 
@@ -59,6 +61,12 @@ _GENERIC_PERFECT_RE = re.compile(
     _LOWER,
 )
 _PERFECT_RE = re.compile(r"\b(?:have|has|had)\b", _LOWER)
+# Words _GENERIC_RE, _TREND_RE and _SEPARATE_RE cannot match without (see has_any).
+GENERIC_WORDS = ("regularly", "frequent", "often", "repeatedly", "routinely", "commonplace",
+                 "past", "year", "founded", "formed", "established", "accused", "used", "hotbed",
+                 "insurgency", "war", "carr", "continue", "sleeper")  # fmt: skip
+TREND_WORDS = ("becom", "grow", "getting", "tighten", "strengthen", "consolidat", "extend")
+SEPARATE_WORDS = ("separate", "elsewhere", "meanwhile", "another")
 _SEPARATE_RE = re.compile(
     r"\b(?:separate(?:ly)?|elsewhere|meanwhile|in\s+another\s+(?:attack|incident)|"
     r"another\s+(?:attack|incident)\s+(?:in|near|at))\b",
@@ -75,6 +83,13 @@ _FIGURE_HINT = re.compile(
     r"lives|kidnap|abduct",
     _LOWER,
 )
+_FIGURE_WORDS = Words.of(_FIGURE_HINT, digit=True)
+_DIGIT = re.compile(r"\d")
+
+
+def _figure_hint(low: str) -> bool:
+    """``_FIGURE_HINT.search(low)``: a digit, or a word looked up by automaton."""
+    return _DIGIT.search(low) is not None or _FIGURE_WORDS.in_text(low)
 
 
 def annotate_figures(doc: Document, resources: Resources) -> None:
@@ -82,7 +97,7 @@ def annotate_figures(doc: Document, resources: Resources) -> None:
     del resources
     for sentence in doc.sentences:
         doc.checkpoint()
-        source = find_attribution(sentence.text) if _FIGURE_HINT.search(sentence.low) else None
+        source = find_attribution(sentence.text) if _figure_hint(sentence.low) else None
         for clause in sentence.clauses:
             clause.source = source
             clause.figures = find_figures(clause.text)
@@ -117,10 +132,13 @@ def annotate_cues(doc: Document, resources: Resources) -> None:
             or _only_remembered(clause, clause_low)
             or (
                 not any(f.min is not None for f in clause.figures)
+                and has_any(clause_low, TREND_WORDS)
                 and _TREND_RE.search(clause_low) is not None
             )
         )
-        clause.separate = bool(_SEPARATE_RE.search(clause_low))
+        clause.separate = has_any(clause_low, SEPARATE_WORDS) and bool(
+            _SEPARATE_RE.search(clause_low)
+        )
         clause.unplaced = _names_unplaced_settlement(clause, clause_low)
 
 
@@ -161,7 +179,7 @@ def split_roundups(doc: Document, resources: Resources) -> None:
 
 def _is_generic(text: str) -> bool:
     """Habits, history and cumulative tolls: context, not an event of this report."""
-    if _GENERIC_RE.search(text):
+    if has_any(text, GENERIC_WORDS) and _GENERIC_RE.search(text):
         return True
     return bool(_PERFECT_RE.search(text) and _GENERIC_PERFECT_RE.search(text))  # cheap first
 

@@ -20,6 +20,7 @@ from bot.extract.casualties import Figure
 from bot.extract.dates import DateMention, find_dates, reference_date
 from bot.extract.document import Clause, Document, Resources
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.word_hits import CaseBlind
 
 __all__ = ["annotate_dates", "article_timezone", "fallback_reference"]
 
@@ -107,12 +108,14 @@ def _toll_dates_reporting(
 
 
 _TOLL_DATE_GAP = 12
-_LATER_DEATH_RE = re.compile(
-    r"\b(?:succumb(?:ed|s)?\s+to\s+(?:his|her|their)\s+(?:injuries|wounds)|"
-    r"died\s+(?:later\s+)?(?:of|from)\s+(?:his|her|their)\s+(?:injuries|wounds)|"
-    r"later\s+died|died\s+(?:later\s+)?in\s+hospital|"
-    # the day bodies were found or a group claimed the attack is not the attack's day
-    r"bod(?:y|ies)\s+(?:were\s+|was\s+)?(?:later\s+)?(?:found|discovered|recovered|retrieved)|"
-    r"claimed\s+(?:responsibility|the\s+(?:attack|bombing|killing|ambush|assault)))\b",
-    re.IGNORECASE,
+_LATER_DEATH_RE = CaseBlind(
+    re.compile(
+        r"\b(?:succumb(?:ed|s)?\s+to\s+(?:his|her|their)\s+(?:injuries|wounds)|"
+        r"died\s+(?:later\s+)?(?:of|from)\s+(?:his|her|their)\s+(?:injuries|wounds)|"
+        r"later\s+died|died\s+(?:later\s+)?in\s+hospital|"
+        # the day bodies were found or a group claimed the attack is not the attack's day
+        r"bod(?:y|ies)\s+(?:were\s+|was\s+)?(?:later\s+)?(?:found|discovered|recovered|retrieved)|"
+        r"claimed\s+(?:responsibility|the\s+(?:attack|bombing|killing|ambush|assault)))\b",
+        re.IGNORECASE,
+    )
 )

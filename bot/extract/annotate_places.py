@@ -147,7 +147,7 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
     gazetteer, home = resources.gazetteer, Counter[str]()
     for sentence in doc.sentences:
         doc.checkpoint()
-        mentions = gazetteer.find_mentions(sentence.text)
+        mentions = gazetteer.find_mentions(sentence.text, matching=sentence.matching)
         sentence.places = [(m.start, m.end, m.candidates) for m in mentions]
         sentence.variants = {m.start for m in mentions if m.variant}
         _vote(sentence, doc)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+from bot.extract.word_hits import CaseBlind
 
 __all__ = ["find_attribution"]
 
@@ -21,6 +24,9 @@ _ACCORDING = re.compile(
     re.IGNORECASE,
 )
 _SAY_RE = re.compile(rf"\b{_SAY}\b", re.IGNORECASE)
+# The same two patterns for lower-cased ASCII text: a case-blind search costs more.
+_ACCORDING_LOWER = re.compile(_ACCORDING.pattern)
+_SAY_LOWER = re.compile(_SAY_RE.pattern)
 # What a source noun is of ("of the Interior"), and the words between it and the "said".
 _NOUN_OF = r"(?:\s+(?:of|in|for)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)?"
 _UP_TO_SAY = r"(?:\s*\([A-Za-z]{2,10}\))?\s+(?:later\s+|also\s+|has\s+|had\s+)?$"
@@ -37,7 +43,10 @@ _BEFORE_SAY = (
     ),
 )
 # The end of the first pattern alone: where its source noun can be (a cheap search first).
-_NOUN_TO_SAY = re.compile(rf"{_SOURCE_NOUN}{_NOUN_OF}{_UP_TO_SAY}", re.IGNORECASE)
+_NOUN_TO_SAY = CaseBlind(
+    re.compile(rf"{_SOURCE_NOUN}{_NOUN_OF}{_UP_TO_SAY}", re.IGNORECASE),
+    rf"{_SOURCE_NOUN}{_NOUN_OF.replace('[A-Z]', '[a-z]')}{_UP_TO_SAY}",
+)
 # A match of the first pattern starts at most seven words before its source noun.
 _WORDS_BEFORE_NOUN = 7
 _RELATIVE_TAIL = re.compile(r",\s+(?:who|which|speaking)\b[^,]{0,120},\s*$", re.IGNORECASE)
@@ -47,15 +56,31 @@ _AFTER_SAY = re.compile(
 _SRC_TRIM = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
+def according(sentence: str) -> re.Match[str] | None:
+    """``_ACCORDING.search(sentence)``, found in lower-cased ASCII text first."""
+    if not sentence.isascii():
+        return _ACCORDING.search(sentence)
+    found = _ACCORDING_LOWER.search(sentence.lower())
+    return None if found is None else _ACCORDING.match(sentence, found.start())
+
+
+def says(sentence: str) -> Iterator[re.Match[str]]:
+    """``_SAY_RE.finditer(sentence)`` (in lower-cased ASCII text: only the spans and the
+    lower-cased words are read)."""
+    if sentence.isascii():
+        return _SAY_LOWER.finditer(sentence.lower())
+    return _SAY_RE.finditer(sentence)
+
+
 def find_attribution(sentence: str) -> str | None:
     """Who gave the figures in a sentence: "Iraqi Security Media Cell", "a security source"."""
-    match = _ACCORDING.search(sentence)
+    match = according(sentence)
     if match:
         source = _clean_source(match["src"])
         if source:
             return source
     fallback: str | None = None
-    for say in _SAY_RE.finditer(sentence):
+    for say in says(sentence):
         window = sentence[max(0, say.start() - 160) : say.start()]
         # "A source, who asked not to be named, told ...": skip the relative clause.
         window = _RELATIVE_TAIL.sub(" ", window)[-100:]

@@ -65,6 +65,7 @@ from bot.extract.figure_words import (
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
 from bot.extract.tolls import Statement, combine, group_of
+from bot.extract.word_hits import Words
 
 __all__ = [  # the figure words, the combiner and the attribution are re-exported from here
     "Figure",
@@ -88,6 +89,21 @@ TOLL_WORDS = ("toll", "number")  # TOLL and TOLL_PUT
 RELATIVE_WORDS = ("his", "her", "their")
 SINGLE_PERSON_WORDS = ("was",)
 NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
+# SUBJECT_FIRST's verbs (looked up by automaton: a long list, and most clauses pass HINT).
+SUBJECT_FIRST_WORDS = ("shot", "gunned", "killed", "dead", "died", "slain", "massacred",
+                       "executed", "beheaded", "murdered", "perished", "lost", "burned",
+                       "martyred", "found", "wounded", "injured", "hurt", "hospitali", "sustain",
+                       "suffer", "arrested", "detained", "captured", "apprehended", "taken",
+                       "rounded", "kidnapped", "abducted", "seized")  # fmt: skip
+_SUBJECT_FIRST_VERBS = Words(SUBJECT_FIRST_WORDS)
+
+
+_HINT_WORDS = Words.of(HINT)
+
+
+def has_hint(text: str) -> bool:
+    """``HINT.search(text) is not None``: a word a figure pattern needs is in ``text``."""
+    return _HINT_WORDS.in_text(text)
 
 
 def has_any(text: str, words: Sequence[str]) -> bool:
@@ -102,6 +118,14 @@ _MAYBE_HINT = re.compile(
     r"summit|mediation|could|would|might|to\s+(?:end|halt|stop|prevent|curb))",
     re.IGNORECASE,
 )
+_MAYBE_HINT_LOWER = re.compile(_MAYBE_HINT.pattern)  # the same, on lower-cased ASCII text
+
+
+def _maybe(clause: str) -> bool:
+    """``_MAYBE_HINT.search(clause)``: without the costlier case-blind search when ASCII."""
+    if clause.isascii():
+        return _MAYBE_HINT_LOWER.search(clause.lower()) is not None
+    return _MAYBE_HINT.search(clause) is not None
 
 
 def find_figures(clause: str) -> list[Figure]:
@@ -111,7 +135,7 @@ def find_figures(clause: str) -> list[Figure]:
     lower-cased copy with parentheses blanked, which keeps every offset).
     """
     figures = _read_figures(clause)
-    if figures and _MAYBE_HINT.search(clause):
+    if figures and _maybe(clause):
         # "warned that it would kill 100 soldiers", "threatened to kill": not a toll
         low = lower_same_length(clause)
         figures = [f for f in figures if not irrealis_before(low, f.start)]
@@ -124,7 +148,7 @@ def find_figures(clause: str) -> list[Figure]:
 
 def _read_figures(clause: str) -> list[Figure]:
     lowered = lower_same_length(clause)
-    if not HINT.search(lowered):
+    if not has_hint(lowered):
         return []
     text = blank_parentheses(lowered)
     if AGGREGATE.search(text):
@@ -134,7 +158,7 @@ def _read_figures(clause: str) -> list[Figure]:
         # Tuesday, the latest of killings that have plagued the south since 2018" only the
         # comma-delimited part with the perfect tense is.
         text = blank_cumulative_parts(text)
-        if not HINT.search(text):
+        if not has_hint(text):
             return find_none(lowered)
     reader = _FigureReader(clause, text)
     for read in (
@@ -255,6 +279,8 @@ class _FigureReader:
     def subject_first(self) -> None:
         """Subject first: "six civilians and four soldiers were killed"."""
         text, free, subset = self.text, self.taken.free, self.subset
+        if not _SUBJECT_FIRST_VERBS.in_text(text):
+            return
         for match in search_all(SUBJECT_FIRST, text):
             if not free(match.start(), match.end()) or subset(match.start()):
                 continue

@@ -20,6 +20,7 @@ from bot.extract.dates import DateMention
 from bot.extract.events import Trigger
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
 from bot.extract.lexicon import Lexicon
+from bot.extract.normalize import fold_with_offsets
 from bot.extract.spans import SpanSet
 from bot.extract.text import Article, lower_same_length, prepare
 
@@ -131,6 +132,8 @@ class SentenceLayers:
     text: str
     low: str  # lower-cased, same length
     heading: bool
+    # ``fold_with_offsets(text, for_matching=True)``: the place and actor finders share it
+    matching: tuple[str, list[int]]
     # (start, end, candidates) of gazetteer mentions; starts of other-spelling mentions
     places: list[tuple[int, int, tuple[GazetteerEntry, ...]]] = field(default_factory=list)
     variants: set[int] = field(default_factory=set)
@@ -179,7 +182,11 @@ class Document:
         sentences = []
         for sentence in article.sentences:
             layers = SentenceLayers(
-                sentence.index, sentence.text, lower_same_length(sentence.text), sentence.heading
+                sentence.index,
+                sentence.text,
+                lower_same_length(sentence.text),
+                sentence.heading,
+                fold_with_offsets(sentence.text, for_matching=True),
             )
             for clause in sentence.clauses:
                 layers.clauses.append(

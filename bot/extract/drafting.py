@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from bot.domain.enums import SubEventType
 from bot.domain.models import ActorRef
-from bot.extract.casualties import Figure, group_of
+from bot.extract.casualties import Figure, group_of, has_any
 from bot.extract.dates import DateMention, find_time_of_day
 from bot.extract.document import Clause, Document
 from bot.extract.drafts import (
@@ -30,6 +30,7 @@ from bot.extract.drafts import (
 from bot.extract.events import choose_event_type, score_triggers
 from bot.extract.segment import Group
 from bot.extract.text import lower_same_length
+from bot.extract.word_hits import CaseBlind
 
 __all__ = ["draft_groups"]
 
@@ -43,15 +44,19 @@ _FIGURE_CLAIM_RE = re.compile(
     r"\bcould\s+not\s+be\s+(?:independently\s+)?verified\b",
     _LOWER,
 )
+# Words _FIGURE_CLAIM_RE cannot match without.
+FIGURE_CLAIM_WORDS = ("claim", "saying", "propaganda", "amaq", "neutrali", "eliminat", "verified")
 _CLAIM_RE = re.compile(
     r"claim|responsib|blame|accus|carried\s+out|behind|suspect|hallmark|attribut|"
     r"(?:believed|thought|said|reported)\s+to\s+(?:be|have)",
     re.IGNORECASE,
 )
-_CIVILIAN_VICTIMS_RE = re.compile(
-    r"\b(?:civilians?|villagers|residents|farmers|worshippers|shoppers|"
-    r"passengers|women|children)\b",
-    re.IGNORECASE,
+_CIVILIAN_VICTIMS_RE = CaseBlind(
+    re.compile(
+        r"\b(?:civilians?|villagers|residents|farmers|worshippers|shoppers|"
+        r"passengers|women|children)\b",
+        re.IGNORECASE,
+    )
 )
 
 
@@ -190,7 +195,8 @@ def _statements(units: Sequence[Clause]) -> tuple[FigureStatementDraft, ...]:
     for u in units:
         claim = claims.get(u.sentence)
         if claim is None:
-            claim = _FIGURE_CLAIM_RE.search(lower_same_length(u.sentence_text)) is not None
+            low = lower_same_length(u.sentence_text)
+            claim = has_any(low, FIGURE_CLAIM_WORDS) and _FIGURE_CLAIM_RE.search(low) is not None
             claims[u.sentence] = claim
         statements.append(
             FigureStatementDraft(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.domain.enums import EventType, SubEventType
 from bot.extract.text import lower_same_length
+from bot.extract.word_hits import Words
 
 __all__ = ["Trigger", "choose_event_type", "find_triggers", "irrealis_before"]
 
@@ -100,6 +101,31 @@ _COMBINED = re.compile(
     _ON_LOWERED,
 )
 _BY_GROUP = {f"t{i}": (sub, weight) for i, (sub, weight, _) in enumerate(_TRIGGERS)}
+# Per row of _TRIGGERS, words its pattern cannot match without (TestNeededWords reads them off
+# the patterns): a clause with none of them is not searched. Keep the rows in step.
+TRIGGER_WORDS: tuple[tuple[str, ...], ...] = (
+    ("suicide", "blew", "explosive"),
+    ("drone", "air", "strike", "warplane", "fighter", "aerial", "helicopter", "unmanned",
+     "aircraft", "kamikaze", "bomb", "dropped"),
+    ("shell", "artillery", "mortar", "rocket", "katyusha", "missile", "projectile", "howitzer"),
+    ("ied", "improvised", "bomb", "explosi", "mine", "booby", "blast"),
+    ("grenade",),
+    ("clash", "fight", "fought", "shoot", "fire", "battle", "confrontation", "skirmish",
+     "engaged", "conflict", "tribal", "overran", "ambush", "operation", "grenade", "rpg"),
+    ("assassinat", "massacre", "gunmen", "shot", "stabb", "executed", "lynch", "fire",
+     "beheaded", "killed"),
+    ("spray", "open", "fir", "pour"),
+    ("kidnap", "abduct", "hostage", "disappeared"),
+    ("rap", "sexual"),
+    ("protest", "demonstrat", "rall", "sit-in", "marched"),
+    ("riot", "torch", "fire", "ablaze", "threw", "burn", "looted"),
+    ("mob", "lynch", "vigilante"),
+    ("arrest", "detain", "apprehend", "custody", "rounded"),
+    ("defus", "dismantl", "intercept", "shot", "foil", "thwart", "bomb", "seized"),
+    ("recaptur", "retook", "regain", "liberat"),
+    ("seized", "took", "captured", "overran"),
+)  # fmt: skip
+_TRIGGER_WORDS = Words(word for row in TRIGGER_WORDS for word in row)
 
 # A generic "attack" is a battle when armed people or posts were hit, else an attack on civilians.
 _ATTACK_RE = re.compile(
@@ -168,7 +194,8 @@ def find_triggers(text: str) -> list[Trigger]:
     """Event triggers in a clause, with their weights, in order of appearance."""
     found: list[Trigger] = []
     original, text = text, lower_same_length(text)
-    for match in _COMBINED.finditer(text):
+    maybe = _TRIGGER_WORDS.in_text(text)
+    for match in _COMBINED.finditer(text) if maybe else ():
         sub, weight = _BY_GROUP[match.lastgroup or ""]
         if _NEGATED_BEFORE.search(text, max(0, match.start() - 24), match.start()):
             continue  # "arrested them without clashes", "no shelling was reported"

@@ -23,8 +23,8 @@ from rapidfuzz import fuzz
 
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.normalize import fold_with_offsets, is_arabic, match_key, strip_article
-from bot.extract.normalize import whole_word_hits as _hits
 from bot.extract.place_index import FUZZY_CUTOFF, GazetteerEntry, PlaceMention
+from bot.extract.word_hits import whole_word_hits as _hits
 
 __all__ = ["BIG_NAMESAKE_POPULATION", "LocalGazetteer", "LocalName", "Nearby", "PlaceLocator"]
 
@@ -157,7 +157,13 @@ class LocalGazetteer(Gazetteer):
         """A city's neighbourhoods (local places have none)."""
         return self._base.children(key)
 
-    def find_mentions(self, text: str, *, country: str | None = None) -> list[PlaceMention]:
+    def find_mentions(
+        self,
+        text: str,
+        *,
+        country: str | None = None,
+        matching: tuple[str, list[int]] | None = None,
+    ) -> list[PlaceMention]:
         """The packaged gazetteer's mentions with the local names merged in.
 
         A local name of the same span as a packaged one adds its place as a later candidate;
@@ -165,18 +171,21 @@ class LocalGazetteer(Gazetteer):
         "Foo"). Alone, a local name is an other-spelling mention: kept only in an article
         about its country.
         """
-        mentions = self._base_mentions(text, country)
+        matching = matching or fold_with_offsets(text, for_matching=True)
+        mentions = self._base_mentions(text, country, matching)
         if self._local_automaton is None or not text:
             return mentions
-        for local in self._local_mentions(text):
+        for local in self._local_mentions(text, matching):
             mentions = _merge(mentions, local)
         return mentions
 
-    def _base_mentions(self, text: str, country: str | None) -> list[PlaceMention]:
-        return Gazetteer.find_mentions(self, text, country=country)
+    def _base_mentions(
+        self, text: str, country: str | None, matching: tuple[str, list[int]]
+    ) -> list[PlaceMention]:
+        return Gazetteer.find_mentions(self, text, country=country, matching=matching)
 
-    def _local_mentions(self, text: str) -> list[PlaceMention]:
-        folded, offsets = fold_with_offsets(text, for_matching=True)
+    def _local_mentions(self, text: str, matching: tuple[str, list[int]]) -> list[PlaceMention]:
+        folded, offsets = matching
         found: list[PlaceMention] = []
         cursor = 0
         for start, end, key in _hits(self._local_automaton, folded):

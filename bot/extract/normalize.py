@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
-from operator import itemgetter
-from typing import Protocol
 
 from bot.extract.lexicon import default_lexicon
 
 __all__ = [
+    "ARABIC_ARTICLES",
     "arabic_prefix_ok",
-    "capitalised_hits",
     "fold",
     "fold_with_offsets",
     "match_key",
@@ -89,20 +86,21 @@ def fold_with_offsets(text: str, *, for_matching: bool = False) -> tuple[str, li
     apostrophes inside words are dropped ("Asa'ib" -> "asaib", "'Amarah" -> "amarah"), except
     a possessive "'s" ("Basra's" keeps its apostrophe so "basra" still ends on a boundary).
     """
-    table = _MATCH_TABLE if for_matching else _FOLD_TABLE
-    for char in set(text):
-        code = ord(char)
-        if code in table:
-            continue
+    table, known = (_MATCH_TABLE, _MATCH_KNOWN) if for_matching else (_FOLD_TABLE, _FOLD_KNOWN)
+    # ASCII is in the tables from the start; other characters are added on first sight.
+    for char in () if text.isascii() else set(text).difference(known):
         folded = " " if char.isspace() else _fold_char(char)
         if for_matching and folded == "-":
             folded = " "
         if len(folded) != 1:
             # Expands or vanishes (ligatures, Arabic marks): offsets need the slow path.
             return _fold_slow(text, for_matching=for_matching)
-        table[code] = folded
+        table[ord(char)] = folded
+        known.add(char)
     translated = text.translate(table)
-    removed = [m.start() for m in _REPEATED_SPACE.finditer(translated)]
+    removed = (
+        [m.start() for m in _REPEATED_SPACE.finditer(translated)] if "  " in translated else []
+    )
     if for_matching and "'" in translated:
         removed.extend(
             m.start()
@@ -124,11 +122,28 @@ def fold_with_offsets(text: str, *, for_matching: bool = False) -> tuple[str, li
     return "".join(parts), offsets
 
 
-# Per-character fold results that are exactly one character, filled on first use.
+# Per-character fold results that are exactly one character, filled on first use, and the
+# characters each table holds.
 _FOLD_TABLE: dict[int, str] = {}
 _MATCH_TABLE: dict[int, str] = {}
+_FOLD_KNOWN: set[str] = set()
+_MATCH_KNOWN: set[str] = set()
 _REPEATED_SPACE = re.compile(r"(?<= ) ")
 _APOSTROPHE = re.compile("'")
+
+
+def _fill_ascii() -> None:
+    """Put every ASCII character in both tables (each folds to exactly one character)."""
+    for code in range(128):
+        char = chr(code)
+        folded = " " if char.isspace() else _fold_char(char)
+        _FOLD_TABLE[code] = folded
+        _MATCH_TABLE[code] = " " if folded == "-" else folded
+        _FOLD_KNOWN.add(char)
+        _MATCH_KNOWN.add(char)
+
+
+_fill_ascii()
 
 
 def _fold_slow(text: str, *, for_matching: bool) -> tuple[str, list[int]]:
@@ -176,13 +191,12 @@ def fold(text: str) -> str:
     "al-basrah's"
     """
     table = _FOLD_TABLE
-    for char in set(text):  # as fold_with_offsets, without building the offsets
-        code = ord(char)
-        if code not in table:
-            folded = " " if char.isspace() else _fold_char(char)
-            if len(folded) != 1:
-                return fold_with_offsets(text)[0].strip()  # expands or vanishes: slow path
-            table[code] = folded
+    for char in () if text.isascii() else set(text).difference(_FOLD_KNOWN):  # as above
+        folded = " " if char.isspace() else _fold_char(char)
+        if len(folded) != 1:
+            return fold_with_offsets(text)[0].strip()  # expands or vanishes: slow path
+        table[ord(char)] = folded
+        _FOLD_KNOWN.add(char)
     return _REPEATED_SPACE.sub("", text.translate(table)).strip()
 
 
@@ -191,7 +205,7 @@ _ARTICLE_RE = re.compile(
     r"^(?:" + "|".join(map(re.escape, default_lexicon().arabic_articles)) + r")[-' ]+(?=\w)"
 )
 _ARABIC_ARTICLE = "\u0627\u0644"  # "ال"
-_ARTICLES = frozenset(default_lexicon().arabic_articles)
+ARABIC_ARTICLES = frozenset(default_lexicon().arabic_articles)
 
 
 _CLITICS = frozenset("وبلفك")
@@ -298,79 +312,6 @@ _ARABIC_RE = re.compile("[\u0600-\u06ff]")
 def is_arabic(text: str) -> bool:
     """True when the text holds Arabic-script letters."""
     return not text.isascii() and _ARABIC_RE.search(text) is not None
-
-
-class _KeyMatcher(Protocol):
-    def iter(self, text: str) -> Iterable[tuple[int, str]]: ...
-
-
-def whole_word_hits(automaton: _KeyMatcher, folded: str) -> list[tuple[int, int, str]]:
-    """(start, end, key) of every automaton key found on word boundaries of folded text.
-
-    Ordered by start, longest first, so a caller that skips overlaps keeps the longest match.
-    An Arabic key may follow a one-letter proclitic (و ب ل ف ك) glued to it.
-    """
-    found: list[tuple[int, int, str]] = []
-    for end, key in automaton.iter(folded):
-        start = end - len(key) + 1
-        if (
-            start > 0
-            and folded[start - 1].isalnum()
-            and not (is_arabic(key) and arabic_prefix_ok(folded, start))
-        ):
-            continue
-        if end + 1 < len(folded) and folded[end + 1].isalnum():
-            continue
-        found.append((start, end + 1, key))
-    # By start, the longest first: two C-level sorts (the second is stable) instead of a key
-    # tuple built per hit (hostile text has tens of thousands of hits).
-    found.sort(key=itemgetter(1), reverse=True)
-    found.sort(key=itemgetter(0))
-    return found
-
-
-class _KeyTrie(Protocol):
-    def longest_prefix(self, text: str) -> int: ...
-
-    def exists(self, key: str) -> bool: ...
-
-
-_NOT_ALNUM = re.compile(r"[\W_]")
-
-
-def capitalised_hits(
-    trie: _KeyTrie, text: str, folded: str, offsets: list[int], longest: int
-) -> list[tuple[int, int, str]]:
-    """``whole_word_hits`` of the keys that can name a place in Latin letters, in the same
-    order: those starting at a word whose first letter is a capital, at a non-letter or at
-    an Arabic article ("al-Basra"); ``bot.extract.place_names`` rejects any other start.
-
-    Walks the trie from each such start (keys are at most ``longest`` long) instead of
-    scanning every character. Not for Arabic-script text (no capitals, and proclitics).
-    """
-    size = len(folded)
-    breaks = [match.start() for match in _NOT_ALNUM.finditer(folded)]  # where words end
-    breaks.append(size)
-    found: list[tuple[int, int, str]] = []
-    prefix, exists, count = trie.longest_prefix, trie.exists, len(breaks)
-    start = 0
-    for index, word_end in enumerate(breaks):
-        if start < word_end:  # a word starts here
-            char = text[offsets[start]]
-            lower = char.isalpha() and not char.isupper()
-            if lower and folded[start:word_end] not in _ARTICLES:
-                start = word_end + 1
-                continue
-        if start < size:
-            reach = start + prefix(folded[start : start + longest])
-            last = index
-            while last < count and breaks[last] <= reach:
-                last += 1
-            for end in reversed(breaks[index:last]):  # the longest first
-                if end > start and exists(key := folded[start:end]):
-                    found.append((start, end, key))
-        start = word_end + 1
-    return found
 
 
 # ---------------------------------------------------------------- transliteration keys

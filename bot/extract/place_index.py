@@ -94,8 +94,20 @@ ENGLISH_WORDS = frozenset(
 TRANSLIT_MAX_WORDS = 4
 ARTICLE_BEFORE_WORD = re.compile(r"([^\W\d_][\w'’]*)[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]$")
 SURNAME_AFTER = re.compile(r"[ -](?:al|el|as|ash|ad|ar|at|az|an)[- ]\w*[A-Z]")
-CAPITAL_WORD_RE = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’]*")
+# The capital first, then the look back past it (the search skips ahead to a capital in C).
+CAPITAL_WORD_RE = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž](?<![\w'’].)[\w'’]*")
 WORD_RE = re.compile(r"[^\W\d_][\w'’]*")
+
+
+def words_from(text: str, start: int, count: int) -> list[tuple[int, int]]:
+    """Spans of up to ``count`` words (``WORD_RE``) from one starting at ``start`` (after a
+    character that cannot be in a word), as ``WORD_RE.finditer(text)`` gives them."""
+    spans: list[tuple[int, int]] = []
+    match = WORD_RE.match(text, start)
+    while match is not None and len(spans) < count:
+        spans.append(match.span())
+        match = WORD_RE.search(text, match.end())
+    return spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +210,8 @@ class IndexState:
     fuzzy_choices: dict[str, str] | None = None
     translit: dict[str, list[int]] | None = None
     translit_first: frozenset[str] | None = None
+    # capitalised word -> whether an other-spelling name can start with it (words repeat)
+    variant_heads: dict[str, bool] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     # (key, country) -> ranked candidates and the weak ones: names repeat within and across
     # reports, and hostile text repeats one name thousands of times.
@@ -207,4 +221,5 @@ class IndexState:
 
 
 RANKED_CACHE_SIZE = 20_000
+VARIANT_HEADS_SIZE = 50_000
 KINDS: dict[str, EntryKind] = {"p": "place", "a": "admin1", "c": "country"}

@@ -7,7 +7,6 @@ capitalised word is the place and not part of a person's or another place's name
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
@@ -16,13 +15,11 @@ from typing import Any
 import ahocorasick
 
 from bot.extract.normalize import (
-    capitalised_hits,
     fold_with_offsets,
     is_arabic,
     match_key,
     strip_article,
     translit_keys,
-    whole_word_hits,
 )
 from bot.extract.place_index import (
     ARTICLE_BEFORE_WORD,
@@ -39,13 +36,15 @@ from bot.extract.place_index import (
     MINOR_MIN_KEY,
     SURNAME_AFTER,
     TRANSLIT_MAX_WORDS,
-    WORD_RE,
+    VARIANT_HEADS_SIZE,
     GazetteerEntry,
     IndexState,
     PlaceMention,
     Ref,
+    words_from,
 )
 from bot.extract.spans import SpanSet
+from bot.extract.word_hits import capitalised_hits, whole_word_hits
 
 __all__ = ["RunningText"]
 
@@ -76,17 +75,24 @@ class RunningText:
     def _translit_index(self) -> dict[str, list[int]]:
         raise NotImplementedError
 
-    def find_mentions(self, text: str, *, country: str | None = None) -> list[PlaceMention]:
+    def find_mentions(
+        self,
+        text: str,
+        *,
+        country: str | None = None,
+        matching: tuple[str, list[int]] | None = None,
+    ) -> list[PlaceMention]:
         """Place names in running text, left to right, longest match first, non-overlapping.
 
         Matches must fall on word boundaries; Latin-script names must be capitalised in the
         original text ("ERBIL" counts); stoplisted common words and person-name particles
         ("Muqtada al-Sadr") are skipped. A leading "al-" is included in the span. Candidates
         are ranked as in ``lookup``; ``country`` moves that country's entries first.
+        ``matching``: ``fold_with_offsets(text, for_matching=True)`` when the caller has it.
         """
         if not text:
             return []
-        folded, offsets = fold_with_offsets(text, for_matching=True)
+        folded, offsets = matching or fold_with_offsets(text, for_matching=True)
         automaton = self._automaton()
         if is_arabic(folded):  # Arabic names need no capital and may follow a proclitic
             found = whole_word_hits(automaton, folded)
@@ -114,10 +120,8 @@ class RunningText:
         """Capitalised names the exact index missed that are another spelling of a focus
         place ("Miqdadiya", "Qayara"): longest run of up to four words first."""
         covered = SpanSet([(m.start, m.end) for m in exact])
-        first_tokens = self._translit_first_tokens()
+        first_tokens, heads = self._translit_first_tokens(), self._state.variant_heads
         found: list[PlaceMention] = []
-        words: list[tuple[int, int]] | None = None
-        starts: list[int] = []
         resume = 0
         for capital in CAPITAL_WORD_RE.finditer(text):
             start = capital.start()
@@ -125,27 +129,30 @@ class RunningText:
                 continue
             # Cheap test first: can any indexed name start with this word (or the word after
             # an article)? Most capitalised words fail here.
-            head = _word_key(capital.group())
-            if head not in ARTICLE_WORDS and first_tokens.isdisjoint(translit_keys(head)):
+            word = capital.group()
+            if (may := heads.get(word)) is None:
+                head = _word_key(word)
+                may = head in ARTICLE_WORDS or not first_tokens.isdisjoint(translit_keys(head))
+                if len(heads) < VARIANT_HEADS_SIZE:
+                    heads[word] = may
+            if not may:
                 continue
-            if words is None:
-                words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
-                starts = [w[0] for w in words]
-            i = bisect_left(starts, start)
-            if i >= len(words) or words[i][0] != start:
+            head = _word_key(word)
+            words = words_from(text, start, TRANSLIT_MAX_WORDS)  # the first starts at ``start``
+            if not words:
                 continue
             if head in ARTICLE_WORDS:
-                if i + 1 >= len(words):
+                if len(words) < 2:
                     continue
-                following = _word_key(text[words[i + 1][0] : words[i + 1][1]])
+                following = _word_key(text[words[1][0] : words[1][1]])
                 if first_tokens.isdisjoint(translit_keys(following)):
                     continue
             match: PlaceMention | None = None
             # Runs of words joined by one space or hyphen only (one name), longest first.
-            last, joined = min(len(words), i + TRANSLIT_MAX_WORDS) - 1, i
+            last, joined = len(words) - 1, 0
             while joined < last and _joined_words(text, words[joined : joined + 2]):
                 joined += 1
-            for j in range(joined, i - 1, -1):
+            for j in range(joined, -1, -1):
                 end = words[j][1]
                 surface = text[start:end]
                 if covered.overlaps(start, end) or not _capitalised(surface):
@@ -417,7 +424,7 @@ def _followed_by_name(text: str, end: int, given_names: frozenset[str]) -> bool:
         return False
     following = text[end + 1 : end + _NEXT_WORD_CHARS].split(" ", 1)[0].strip(".,;:!?)'’\"")
     key = match_key(following)
-    return bool(key) and key not in LOWER_OK and key not in _PLACE_WORDS | given_names
+    return bool(key) and key not in LOWER_OK and key not in _PLACE_WORDS and key not in given_names
 
 
 @lru_cache(maxsize=256)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.extract.normalize import split_sentences
+from bot.extract.word_hits import CaseBlind
 
 __all__ = [
     "Article",
@@ -222,15 +223,17 @@ def _is_heading(line: str) -> bool:
 
 
 # Where a sentence turns to another event: "..., days after fighting in Baghdad left 30 dead".
-_BACKGROUND_SPLIT_RE = re.compile(
-    r"(?:,\s*|\s+)(?=(?:(?:only\s+|just\s+)?(?:a\s+few|a|one|two|three|four|five|six|several|few|"
-    r"\d+)\s+(?:days?|weeks?|months?|hours?)\s+(?:after|before|since)|days\s+after|"
-    r"weeks\s+after|hours\s+after|months\s+after|(?:comes?|came)\s+(?:days?\s+|a\s+day\s+|weeks?\s+)?"
-    r"(?:after|as|amid)|in\s+retaliation|"
-    # A comparison with an earlier event: "the raid had echoes of a bombing last year".
-    r"(?:grim\s+|eerie\s+)?echoes\s+of|reminiscent\s+of|recall(?:s|ed|ing)\s+(?:an?|the)|"
-    r"similar\s+to\s+(?:an?|the))\b)",
-    re.IGNORECASE,
+_BACKGROUND_SPLIT_RE = CaseBlind(
+    re.compile(
+        r"(?:,\s*|\s+)(?=(?:(?:only\s+|just\s+)?(?:a\s+few|a|one|two|three|four|five|six|several|few|"
+        r"\d+)\s+(?:days?|weeks?|months?|hours?)\s+(?:after|before|since)|days\s+after|"
+        r"weeks\s+after|hours\s+after|months\s+after|(?:comes?|came)\s+(?:days?\s+|a\s+day\s+|weeks?\s+)?"
+        r"(?:after|as|amid)|in\s+retaliation|"
+        # A comparison with an earlier event: "the raid had echoes of a bombing last year".
+        r"(?:grim\s+|eerie\s+)?echoes\s+of|reminiscent\s+of|recall(?:s|ed|ing)\s+(?:an?|the)|"
+        r"similar\s+to\s+(?:an?|the))\b)",
+        re.IGNORECASE,
+    )
 )
 # "... met for truce talks after fighting killed 20 people last month": what came "after"
 # happened at another, earlier time the same words date, so it is told as background.

@@ -1,13 +1,25 @@
 """Times of day in news text: "from 2 to 6:30 am", "at 11:45 pm", "overnight"; and weekdays
-written before the calendar date they name ("on Friday, May 3")."""
+written before the calendar date they name ("on Friday, May 3"); the publication day in the
+place's timezone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["NO_DAY_AFTER", "NO_DAY_BEFORE", "find_time_of_day", "weekdays_naming_a_date"]
+from bot.extract.word_hits import CaseBlind
+
+__all__ = [
+    "NO_DAY_AFTER",
+    "NO_DAY_BEFORE",
+    "find_time_of_day",
+    "reference_date",
+    "weekdays_naming_a_date",
+]
 
 # Around a weekday that names no day: "on a Friday", "every Sunday", "Friday prayers".
 NO_DAY_BEFORE = r"(?<!\ba )(?<!\bevery )"
@@ -24,8 +36,10 @@ _TIME_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RE = re.compile(r"\d")
-_PART_OF_DAY_RE = re.compile(
-    r"\b(?:(?P<p>morning|afternoon|evening|dawn)|(?P<n>night|overnight))\b", re.IGNORECASE
+_PART_OF_DAY_RE = CaseBlind(
+    re.compile(
+        r"\b(?:(?P<p>morning|afternoon|evening|dawn)|(?P<n>night|overnight))\b", re.IGNORECASE
+    )
 )
 
 
@@ -82,3 +96,20 @@ def weekdays_naming_a_date(low: str, spans: Sequence[tuple[int, int, bool]]) -> 
         ):
             named.add(index)
     return named
+
+
+def reference_date(published_at: dt.datetime, timezone: str | None) -> dt.date:
+    """The publication day in the place's timezone (23:30 UTC Thursday is Friday in Baghdad)."""
+    if timezone:
+        try:
+            return published_at.astimezone(_zone(timezone)).date()
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return published_at.astimezone(dt.UTC).date()
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    """``ZoneInfo(name)``, kept: zoneinfo keeps only the last eight zones used, and a reader of
+    reports from many countries would load the zone file again for nearly every report."""
+    return ZoneInfo(name)

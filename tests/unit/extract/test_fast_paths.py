@@ -21,8 +21,10 @@ from hypothesis import strategies as st
 
 from bot.extract import (
     annotate_actors,
+    annotate_clauses,
     attribution,
     dates,
+    drafting,
     events,
     normalize,
     place_roles,
@@ -35,6 +37,7 @@ from bot.extract.casualties import (
     NOUN_FORM_WORDS,
     RELATIVE_WORDS,
     SINGLE_PERSON_WORDS,
+    SUBJECT_FIRST_WORDS,
     TOLL_WORDS,
     has_any,
 )
@@ -44,13 +47,15 @@ from bot.extract.figure_words import (
     NOUN_FORM,
     RELATIVE,
     SINGLE_PERSON,
+    SUBJECT_FIRST,
     TOLL,
     TOLL_PUT,
 )
 from bot.extract.gazetteer import Gazetteer
-from bot.extract.normalize import capitalised_hits, fold, fold_with_offsets, whole_word_hits
+from bot.extract.normalize import fold, fold_with_offsets
 from bot.extract.place_index import PlaceMention
 from bot.extract.text import lower_same_length
+from bot.extract.word_hits import capitalised_hits, whole_word_hits
 
 
 def _texts(words: list[str], joints: list[str], max_size: int = 14) -> st.SearchStrategy[str]:
@@ -328,17 +333,33 @@ class TestNeededWords:
             (RELATIVE, RELATIVE_WORDS),
             (SINGLE_PERSON, SINGLE_PERSON_WORDS),
             (NAMED_KILLED, NAMED_WORDS),
+            (SUBJECT_FIRST, SUBJECT_FIRST_WORDS),
         ):
             assert _always_holds(_parsed(pattern), words), pattern.pattern[:60]
 
     def test_other_patterns(self) -> None:
         assert _always_holds(_parsed(events._ATTACK_RE), events._ATTACK_WORDS)
         assert _always_holds(
-            _parsed(text_module._BACKGROUND_SPLIT_RE), text_module._BACKGROUND_WORDS
+            _parsed(text_module._BACKGROUND_SPLIT_RE.pattern), text_module._BACKGROUND_WORDS
         )
         assert _always_holds(_parsed(text_module._CAPTION_RE), tuple(text_module._CAPTION_OPENERS))
         assert _always_holds(_parsed(text_actors._HEADED_RE), text_actors.HEAD_WORDS)
         assert _always_holds(_parsed(annotate_actors._CLAIM_OF_RE), annotate_actors.CLAIM_WORDS)
+
+    def test_trigger_rows(self) -> None:
+        assert len(events.TRIGGER_WORDS) == len(events._TRIGGERS)
+        for (_, _, pattern), words in zip(events._TRIGGERS, events.TRIGGER_WORDS, strict=True):
+            assert _always_holds(sre_parser.parse(pattern), words), pattern[:60]
+
+    def test_clause_cue_patterns(self) -> None:
+        for pattern, words in (
+            (annotate_clauses._GENERIC_RE, annotate_clauses.GENERIC_WORDS),
+            (annotate_clauses._TREND_RE, annotate_clauses.TREND_WORDS),
+            (annotate_clauses._SEPARATE_RE, annotate_clauses.SEPARATE_WORDS),
+            (annotate_actors._NOT_INVOLVED_RE, annotate_actors.NOT_INVOLVED_WORDS),
+            (drafting._FIGURE_CLAIM_RE, drafting.FIGURE_CLAIM_WORDS),
+        ):
+            assert _always_holds(_parsed(pattern), words), pattern.pattern[:60]
 
     def test_the_reader_is_not_fooled(self) -> None:
         assert not _always_holds(_parsed(RELATIVE), ("his", "her"))  # "their" lacks both
