@@ -33,7 +33,13 @@ from bot.domain.enums import ActorType, DatePrecision, EventType, GeoPrecision
 from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
 from bot.extract.actors import ActorRegistry, Role
 from bot.extract.casualties import Figure, Statement, combine
-from bot.extract.confidence import Confidence, ReportView, score_incident, with_confidence
+from bot.extract.confidence import (
+    Confidence,
+    ReportView,
+    companion_doubts,
+    score_incident,
+    with_confidence,
+)
 from bot.extract.dates import find_dates
 from bot.extract.drafts import ActorDraft, FigureStatementDraft, IncidentDraft, PlaceRole
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
@@ -137,6 +143,18 @@ class SourceText:
         return answer
 
 
+def _with_companion_doubts(finished: list[Finished]) -> list[Finished]:
+    """The report's incidents, a toll-less one beside a same-day tolled one doubted
+    (``bot.extract.confidence.companion_doubts``)."""
+    confidences = companion_doubts(
+        [f.incident for f in finished], [f.confidence for f in finished]
+    )
+    return [
+        f if c is f.confidence else Finished(f.incident, c, f.dropped_figures)
+        for f, c in zip(finished, confidences, strict=True)
+    ]
+
+
 def _figure_in_evidence(surface: str, offset: int | None, evidence: str) -> bool:
     """Whether a figure's words are in its sentence (at ``offset`` when it is given)."""
     if not surface.strip():
@@ -191,7 +209,7 @@ class Finisher:
             if draft.lead:
                 lead_date = result.incident.date
             finished.append(result)
-        return finished
+        return _with_companion_doubts(finished)
 
     def finish(
         self,
