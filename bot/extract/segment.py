@@ -19,6 +19,7 @@ from bot.extract.dates import DateMention
 from bot.extract.document import KIND_RANK, Clause, PlaceSpan
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.merge import haversine_km
+from bot.extract.normalize import match_key
 from bot.extract.place_roles import sets_the_scene
 from bot.extract.text import lower_same_length
 
@@ -207,6 +208,7 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
                         place.entry.country == lead.place.entry.country
                         and lead.place.entry.kind != "place"
                         and _more_specific(place, lead.place)
+                        and not _short_name_of(place, lead.place)
                     )
                 ):
                     lead.place = place
@@ -217,6 +219,15 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
                 _attach(group, unit)
                 groups.append(group)
                 break
+
+
+def _short_name_of(town: PlaceSpan, admin: PlaceSpan) -> bool:
+    """True when the headline's town has the name of the governorate the lead names ("Gunmen
+    kill six in Kano" over "a village in Kano State"): the headline shortens the state's name,
+    and its capital would move the incident to the wrong town."""
+    return admin.entry.kind == "admin1" and match_key(town.entry.name) == match_key(
+        admin.entry.name
+    )
 
 
 def _sets_the_scene(group: Group, unit: Clause) -> bool:
