@@ -35,7 +35,7 @@ _OUTLET_AFTER = re.compile(
     r"television|radio|tv|broadcasting)\b)"
 )
 # Where someone spoke: "speaking in Kyiv", "said on Thursday in Brussels", "told
-# reporters in Geneva", "a news conference in Cairo".
+# reporters in Geneva", "a news conference in Cairo", "told AFP by phone from Goma".
 _SPEAKER_BEFORE = re.compile(
     r"\b(?:speaking|spoke|speaks|said|says|told(?:\s+\w+){0,2}|announced|declared|stated|"
     r"(?:press|news)\s+conference|statement|briefing|interview|summit|meeting|talks)"
@@ -44,6 +44,8 @@ _SPEAKER_BEFORE = re.compile(
     # "speaking to local media in the capital Mogadishu", "told reporters in Geneva"
     r"(?:\s+(?:to|with)\s+(?:[\w'-]+\s+){0,2}?(?:media|reporters|journalists|press|"
     r"television|radio|agency|news\s+agency|afp|reuters|ap|bbc|dpa|xinhua))?"
+    # "told Reuters by phone from Afgoye", "speaking by telephone from the capital"
+    r"(?:\s+(?:by|over\s+the|on\s+the)\s+(?:tele)?phone)?"
     r"\s+(?:in|from|at)\s+(?:the\s+)?(?:capital\s+|city\s+of\s+)?$"
 )
 # A person or a government speaking: "Bello said", "Kyiv denied", "Moscow has accused".

@@ -47,6 +47,8 @@ def role(text: str, name: str) -> str | None:
             "Mogadishu",
             "speaker",
         ),
+        ("a nurse told AFP by phone from Bunia that the wards were full", "Bunia", "speaker"),
+        ("the colonel, speaking by telephone from Gao, said", "Gao", "speaker"),
         ("Bello said five people were killed in the attack", "Bello", "person"),
         ("Mayor Yoro told the agency that gunmen came at night", "Yoro", "person"),
         ("Moscow denied any role in the blast", "Moscow", "person"),
@@ -92,6 +94,16 @@ class TestThroughTheEngine:
             "killed three people on Monday."
         )
         assert places(engine, text) == ["Kharkiv"]
+
+    def test_a_witness_phoning_from_a_nearby_town_does_not_place_the_raid(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Insurgents overran an army camp in Nigeria's Borno State on Friday, killing eleven "
+            "soldiers, an officer said. The assault hit the camp at Kwaya Bura, about 30 km from "
+            "the state capital, the officer told Reuters by phone from Maiduguri."
+        )
+        assert places(engine, text) == ["Borno"]
 
 
 class TestScene:
