@@ -35,8 +35,9 @@ __all__ = ["annotate_countries", "annotate_places", "choose_entry"]
 _LOWER = 0
 # Words around a name that say whether it is the town or the governorate.
 _ADMIN1_AFTER = re.compile(
-    # "Uruzgan police": a force named after its province
-    r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside|"
+    # "Uruzgan police": a force named after its province; "Mandera county" where counties are
+    # the first level (Kenya, Liberia): only ever chosen among the name's own governorates
+    r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside|county|"
     r"police(?!\s+station))\b"
 )
 _ADMIN1_BEFORE = re.compile(

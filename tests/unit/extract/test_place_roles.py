@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from bot.domain.enums import GeoPrecision
 from bot.extract.pipeline import RulesExtractor
 from bot.extract.place_roles import (
     inside_longer_name,
@@ -94,6 +95,18 @@ class TestThroughTheEngine:
             "killed three people on Monday."
         )
         assert places(engine, text) == ["Kharkiv"]
+
+    def test_a_title_case_dateline_gives_way_to_the_county_named(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Nairobi - Armed raiders ambushed a lorry in Kenya's Wajir county on Tuesday, "
+            "killing six traders, police said."
+        )
+        incidents = engine.extract_text(text, PUBLISHED)
+        assert [(i.location.name, i.location.geo_precision) for i in incidents] == [
+            ("Wajir County", GeoPrecision.ADMIN1)
+        ]
 
     def test_a_witness_phoning_from_a_nearby_town_does_not_place_the_raid(
         self, engine: RulesExtractor
