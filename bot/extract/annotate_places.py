@@ -1,7 +1,8 @@
 """Place annotators: which countries a report is about, and the event places of each clause.
 
 ``annotate_countries`` finds the gazetteer's mentions in every sentence and lets them (and
-demonyms, the dateline and the title) vote for the countries the article is about.
+demonyms, the dateline and the title) vote for the countries the article is about; a capital
+named by its country ("the Somali capital", ``bot.extract.capitals``) is a mention of that town.
 ``annotate_places`` then resolves each clause's mentions against those votes
 (:func:`choose_entry`) and reads the words around each one: "near", "south of", "the ...
 district", or a role that makes it no event place at all ("hospitals in", "a resident of",
@@ -11,12 +12,13 @@ district", or a role that makes it no event place at all ("hospitals in", "a res
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Sequence, Set
 from dataclasses import replace
 from functools import cache, lru_cache
 
+from bot.extract.capitals import CapitalMention, CapitalReader, article_country
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
@@ -154,11 +156,18 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
     demonyms = resources.lexicon.demonyms
     demonym_re = _demonym_re(resources.lexicon)
     gazetteer = resources.gazetteer
+    capitals = CapitalReader.default(gazetteer)
+    bare: list[tuple[SentenceLayers, CapitalMention]] = []
     for sentence in doc.sentences:
         doc.checkpoint()
         mentions = gazetteer.find_mentions(sentence.text)
         sentence.places = [(m.start, m.end, m.candidates) for m in mentions]
         sentence.variants = {m.start for m in mentions if m.variant}
+        for capital in capitals.find(sentence.low):
+            if capital.country is None:
+                bare.append((sentence, capital))  # its country: the article's, once counted
+            else:
+                _add_capital(sentence, capital, capitals.entry(capital.country))
         _vote(sentence, doc)
         low = sentence.low
         for match in demonym_re.finditer(low):
@@ -179,6 +188,27 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
             if len({c.country for c in mention.candidates}) == 1:
                 context[mention.candidates[0].country] += 2
                 _name_votes(doc, mention.surface)[mention.candidates[0].country] += 2
+    country = article_country(context) if bare else None
+    for sentence, capital in bare if country else ():
+        _add_capital(sentence, capital, capitals.entry(country or ""))
+
+
+def _add_capital(
+    sentence: SentenceLayers, capital: CapitalMention, entry: GazetteerEntry | None
+) -> None:
+    """Make a capital phrase ("the Somali capital") a mention of the capital's town, in
+    place of the names inside it ("Somalia" in "Somalia's capital")."""
+    if entry is None:
+        return
+    inside = [p for p in sentence.places if capital.start <= p[0] and p[1] <= capital.end]
+    if any(
+        p[0] < capital.end and capital.start < p[1] for p in sentence.places if p not in inside
+    ):
+        return  # overlaps a longer name: leave the text as the gazetteer read it
+    places = [p for p in sentence.places if p not in inside]
+    sentence.variants -= {p[0] for p in inside}
+    insort(places, (capital.start, capital.end, (entry,)), key=lambda p: p[0])
+    sentence.places = places
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,132 @@
+"""A capital named by its country: "the Somali capital", "Sudan's capital", "the capital".
+
+News often names the event's city only as its country's capital. Such a phrase places the
+event at that capital (``bot/data/capitals.txt``); a bare "the capital" does so only when the
+article is clearly about one country. "The state capital", "the capital of Borno" and "the
+regional capital" are other cities and are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from types import MappingProxyType
+
+from bot.extract.gazetteer import Gazetteer, GazetteerEntry
+from bot.extract.lexicon import parse_word_list
+from bot.extract.nationals import Nationality, nationalities
+
+__all__ = [
+    "CapitalMention",
+    "CapitalReader",
+    "article_country",
+    "capital_names",
+    "parse_capitals",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CapitalMention:
+    """A capital phrase in a (lower-cased) sentence; ``country`` None for a bare "the
+    capital", whose country the article's other names decide."""
+
+    start: int
+    end: int
+    country: str | None
+
+
+def parse_capitals(raw: str) -> dict[str, str]:
+    """``code<TAB>name`` lines -> {"SO": "Mogadishu"}; a malformed line is an error."""
+    table: dict[str, str] = {}
+    for number, line in enumerate(parse_word_list(raw), start=1):
+        code, sep, name = line.partition("\t")
+        if not sep or len(code) != 2 or not code.isupper() or not name.strip():
+            msg = f"capitals.txt: entry {number} is not 'ISO code<TAB>name': {line!r}"
+            raise ValueError(msg)
+        table[code] = name.strip()
+    return table
+
+
+@cache
+def capital_names() -> Mapping[str, str]:
+    """The packaged capitals table (read once)."""
+    raw = resources.files("bot.data").joinpath("capitals.txt").read_text(encoding="utf-8")
+    return MappingProxyType(parse_capitals(raw))
+
+
+# Not the country's capital: "the capital of Borno", "the capital's governor" is fine.
+_NOT_AFTER = r"(?!\s+(?:of|city\s+of)\b)"
+
+
+class CapitalReader:
+    """Finds capital phrases and resolves them to the gazetteer's capital towns."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        capitals: Mapping[str, str],
+        countries: Iterable[Nationality],
+    ) -> None:
+        """Index the country names and adjectives that may precede "capital"."""
+        self._gazetteer = gazetteer
+        self._capitals = capitals
+        self._entries: dict[str, GazetteerEntry | None] = {}
+        words: dict[str, str] = {}
+        for nationality in countries:
+            if nationality.country not in capitals:
+                continue
+            for name in nationality.names:
+                words[f"{name.lower()}'s"] = nationality.country
+                words[f"{name.lower()}’s"] = nationality.country
+            for adjective in nationality.adjectives:
+                words[f"the {adjective.lower()}"] = nationality.country
+        self._words = words
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        self._pattern = re.compile(rf"\b(?:(?P<named>{alternatives})|the)\s+capital\b{_NOT_AFTER}")
+
+    @classmethod
+    def default(cls, gazetteer: Gazetteer) -> CapitalReader:
+        """A reader over the packaged tables (one per gazetteer, built once)."""
+        return _default_reader(gazetteer)
+
+    def find(self, low: str) -> list[CapitalMention]:
+        """Capital phrases in a lower-cased sentence, in order."""
+        if "capital" not in low:
+            return []
+        found = []
+        for match in self._pattern.finditer(low):
+            named = match.group("named")
+            country = self._words[named] if named else None
+            found.append(CapitalMention(match.start(), match.end(), country))
+        return found
+
+    def entry(self, country: str) -> GazetteerEntry | None:
+        """The gazetteer's town for ``country``'s capital (None when unknown)."""
+        if country not in self._entries:
+            name = self._capitals.get(country)
+            towns = [
+                e
+                for e in (self._gazetteer.lookup(name, country=country) if name else [])
+                if e.country == country and e.kind == "place"
+            ]
+            self._entries[country] = towns[0] if towns else None
+        return self._entries[country]
+
+
+@lru_cache(maxsize=4)
+def _default_reader(gazetteer: Gazetteer) -> CapitalReader:
+    return CapitalReader(gazetteer, capital_names(), nationalities())
+
+
+def article_country(votes: Counter[str]) -> str | None:
+    """The country an article is clearly about: the most votes, ahead of any other."""
+    ranked = votes.most_common(2)
+    if not ranked or ranked[0][1] <= 0:
+        return None
+    if len(ranked) > 1 and ranked[1][1] >= ranked[0][1]:
+        return None
+    return ranked[0][0]
