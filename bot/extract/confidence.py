@@ -52,6 +52,7 @@ _NO_EVENT_WORD = 0.5  # no violent event or casualty stated in its sentences
 _SPLIT_FIGURE = 0.85  # the figure and the event word are in different clauses
 _DATE_UNSTATED = 0.85  # no date in the text: the publication day was assumed
 _CORROBORATION = 0.5  # each further report halves the remaining doubt
+_HEADLINE_ONLY = 0.7  # no sentence of the body tells the event: only the headline does
 _COMPANION = 0.7  # toll-less, beside a same-day incident with a toll: likely the same attack
 COMPANION_KM = 50.0  # how near that other incident lies
 
@@ -213,6 +214,8 @@ def score_incident(
     elif not in_lead:
         doubt(_NOT_IN_LEAD, "place: not in the headline or lead")
     stated, together = _event_words(incident.evidence)
+    if view.title and incident.evidence and all(e == view.title for e in incident.evidence):
+        doubt(_HEADLINE_ONLY, "event: told only by the headline, in no sentence of the body")
     if not stated:
         doubt(_NO_EVENT_WORD, "event: no violent act or casualty stated in its sentences")
     elif (incident.killed.known or incident.injured.known) and not together:

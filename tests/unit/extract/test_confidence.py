@@ -211,3 +211,13 @@ def test_the_engine_alerts_once_for_one_raid_on_two_neighbouring_towns(
     assert alerting == ["Gusau"]
     assert len(quiet) == 1
     assert COMPANION in quiet[0].confidence_reasons
+
+
+def test_an_event_told_only_by_the_headline_is_doubted() -> None:
+    title = "Car bomb kills four in Mosul market"
+    lead = "Relatives gathered outside the morgue on Sunday."
+    confidence = score_incident(made([title]), view(title, lead))
+    assert "event: told only by the headline, in no sentence of the body" in confidence.reasons
+    assert confidence.score < 0.75
+    told = score_incident(made([EVENT, title]), view(title, EVENT))
+    assert told.reasons == ()
