@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bot.domain.enums import DatePrecision
 from bot.domain.models import ActorRef
 from bot.extract.actors import ActorMention, ActorRegistry
 from bot.extract.casualties import Figure
@@ -100,10 +101,17 @@ class Clause:
 
     @property
     def date(self) -> DateMention | None:
-        """The clause's event date, a reporting date only when there is no other."""
+        """The clause's event date, a reporting date only when there is no other; a calendar
+        day the clause states beats a weekday beside it ("during Friday prayers on May 17")."""
         usable = [d for d in self.dates if d.date is not None or d.anchor_offset is not None]
         event = [d for d in usable if not d.reporting]
         chosen = event or usable
+        if len(chosen) > 1 and not chosen[0].explicit:
+            day = next(
+                (d for d in chosen if d.explicit and d.precision is DatePrecision.DAY), None
+            )
+            if day is not None:
+                return day
         return chosen[0] if chosen else None
 
 

@@ -44,3 +44,14 @@ def test_a_remembrance_headline_is_no_incident(engine: RulesExtractor) -> None:
         text, PUBLISHED, title="Mosul marks anniversary of Badush prison massacre"
     )
     assert not any(would_alert(i, PUBLISHED.date()) for i in incidents)
+
+
+def test_a_calendar_day_beats_the_weekday_beside_it(engine: RulesExtractor) -> None:
+    published = dt.datetime(2024, 3, 15, 8, 0, tzinfo=dt.UTC)  # a Friday
+    text = (
+        "The toll from last week's blast at a Sufi shrine in Peshawar has climbed to 31, "
+        "hospital officials said.\n"
+        "Scores of worshippers were hurt in the explosion during Friday prayers on March 8."
+    )
+    incidents = engine.extract_text(text, published, title="Peshawar shrine toll rises to 31")
+    assert [(i.date, i.killed.min) for i in incidents] == [(dt.date(2024, 3, 8), 31)]
