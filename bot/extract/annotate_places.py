@@ -12,7 +12,7 @@ district", or a role that makes it no event place at all ("hospitals in", "a res
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence, Set
 from dataclasses import replace
@@ -163,11 +163,13 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
         mentions = gazetteer.find_mentions(sentence.text)
         sentence.places = [(m.start, m.end, m.candidates) for m in mentions]
         sentence.variants = {m.start for m in mentions if m.variant}
+        named = []
         for capital in capitals.find(sentence.low):
             if capital.country is None:
                 bare.append((sentence, capital))  # its country: the article's, once counted
             else:
-                _add_capital(sentence, capital, capitals.entry(capital.country))
+                named.append((capital, capitals.entry(capital.country)))
+        _add_capitals(sentence, named)
         _vote(sentence, doc)
         low = sentence.low
         for match in demonym_re.finditer(low):
@@ -189,26 +191,51 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
                 context[mention.candidates[0].country] += 2
                 _name_votes(doc, mention.surface)[mention.candidates[0].country] += 2
     country = article_country(context) if bare else None
-    for sentence, capital in bare if country else ():
-        _add_capital(sentence, capital, capitals.entry(country or ""))
+    if country is not None:
+        entry = capitals.entry(country)
+        by_sentence: dict[int, list[tuple[CapitalMention, GazetteerEntry | None]]] = {}
+        for sentence, capital in bare:
+            by_sentence.setdefault(id(sentence), []).append((capital, entry))
+        for sentence in {id(s): s for s, _ in bare}.values():
+            _add_capitals(sentence, by_sentence[id(sentence)])
 
 
-def _add_capital(
-    sentence: SentenceLayers, capital: CapitalMention, entry: GazetteerEntry | None
+def _add_capitals(
+    sentence: SentenceLayers, found: Sequence[tuple[CapitalMention, GazetteerEntry | None]]
 ) -> None:
-    """Make a capital phrase ("the Somali capital") a mention of the capital's town, in
-    place of the names inside it ("Somalia" in "Somalia's capital")."""
-    if entry is None:
+    """Make capital phrases ("the Somali capital") mentions of the capitals' towns, in place
+    of the names inside them ("Somalia" in "Somalia's capital"); a phrase that overlaps a
+    longer name is left as the gazetteer read the text."""
+    spans = [(c.start, c.end, (entry,)) for c, entry in found if entry is not None]
+    if not spans:
         return
-    inside = [p for p in sentence.places if capital.start <= p[0] and p[1] <= capital.end]
-    if any(
-        p[0] < capital.end and capital.start < p[1] for p in sentence.places if p not in inside
-    ):
-        return  # overlaps a longer name: leave the text as the gazetteer read it
-    places = [p for p in sentence.places if p not in inside]
-    sentence.variants -= {p[0] for p in inside}
-    insort(places, (capital.start, capital.end, (entry,)), key=lambda p: p[0])
-    sentence.places = places
+    starts = [start for start, _, _ in spans]
+
+    def near(place: tuple[int, int, object]) -> list[int]:
+        index = bisect_right(starts, place[0]) - 1
+        return [j for j in (index, index + 1) if 0 <= j < len(spans)]
+
+    crossed = {
+        j
+        for place in sentence.places
+        for j in near(place)
+        if place[0] < spans[j][1]
+        and spans[j][0] < place[1]
+        and not (spans[j][0] <= place[0] and place[1] <= spans[j][1])
+    }
+    kept = [span for j, span in enumerate(spans) if j not in crossed]
+    if not kept:
+        return
+    starts = [start for start, _, _ in kept]
+    spans = kept
+    inside = {
+        place[0]
+        for place in sentence.places
+        if any(spans[j][0] <= place[0] and place[1] <= spans[j][1] for j in near(place))
+    }
+    places = [p for p in sentence.places if p[0] not in inside]
+    sentence.variants -= inside
+    sentence.places = sorted([*places, *spans], key=lambda p: p[0])
 
 
 @lru_cache(maxsize=4096)
