@@ -57,6 +57,8 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?|"
     r"(?:in|across|of)\s+(?:the\s+)?(?:central|downtown)\s+)$"
 )
+# A governorate named after a sea ("Red Sea" in Sudan and Egypt): in running text, the sea.
+_SEA_NAME_RE = re.compile(r"\s(?:sea|gulf)$", re.IGNORECASE)
 # A town named like its governorate is meant when it has at least this many people.
 _NAMESAKE_TOWN_POPULATION = 50_000
 # A town the rest of the article does not place in its country must be at least this big.
@@ -476,6 +478,14 @@ def choose_entry(
     # A small town outside the focus countries needs its country named elsewhere in the
     # article: thousands of village names double as surnames and words.
     candidates = [c for c in candidates if not c.minor or context.get(c.country, 0) > 0]
+    # "a ship hit in the Red Sea": the sea, not Sudan's Red Sea state, unless the text says
+    # state / governorate ("Red Sea state")
+    if (
+        candidates
+        and _SEA_NAME_RE.search(candidates[0].name)
+        and not _ADMIN1_AFTER.match(text[end : end + 14].lower())
+    ):
+        candidates = [c for c in candidates if not _SEA_NAME_RE.search(c.name)]
     if not candidates:
         return None
     surface = text[start:end]

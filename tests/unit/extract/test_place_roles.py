@@ -108,6 +108,16 @@ class TestThroughTheEngine:
             ("Wajir County", GeoPrecision.ADMIN1)
         ]
 
+    def test_a_sea_is_not_the_province_named_after_it(self, engine: RulesExtractor) -> None:
+        at_sea = (
+            "A drone boat struck a tanker in the Red Sea on Sunday, killing two sailors, "
+            "Yemen's coast guard said."
+        )
+        assert all(i.location.country != "SD" for i in engine.extract_text(at_sea, PUBLISHED))
+        ashore = "Tribesmen clashed in Sudan's Red Sea state on Sunday, killing four herders."
+        [incident] = engine.extract_text(ashore, PUBLISHED)
+        assert (incident.location.name, incident.location.country) == ("Red Sea", "SD")
+
     def test_a_witness_phoning_from_a_nearby_town_does_not_place_the_raid(
         self, engine: RulesExtractor
     ) -> None:
