@@ -57,6 +57,10 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?|"
     r"(?:in|across|of)\s+(?:the\s+)?(?:central|downtown)\s+)$"
 )
+# "Cabo Delgado province": the governorate's name in full, with the word that says so.
+_ADMIN1_WORD_RE = re.compile(
+    r"\s+(?:province|governorate|state|region|oblast|prefecture|county)$", re.IGNORECASE
+)
 # A governorate named after a sea ("Red Sea" in Sudan and Egypt): in running text, the sea.
 _SEA_NAME_RE = re.compile(r"\s(?:sea|gulf)$", re.IGNORECASE)
 # A town named like its governorate is meant when it has at least this many people.
@@ -509,7 +513,8 @@ def choose_entry(
         # only a well-known one, or a province or country named in full. When the text names
         # its countries outright ("the town of Palma in Mozambique"), a town elsewhere must be
         # well known; a nationality alone ("a Turkish drone") says who acted, not where.
-        exact = match_key(strip_article(surface)) == match_key(strip_article(top.name))
+        named_as = _ADMIN1_WORD_RE.sub("", surface) if top.kind == "admin1" else surface
+        exact = match_key(strip_article(named_as)) == match_key(strip_article(top.name))
         smallest = _WELL_KNOWN_POPULATION if named else _MIN_UNCONFIRMED_POPULATION
         if top.kind != "place":
             chosen = top if exact or top.kind == "country" else None
