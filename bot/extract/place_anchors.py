@@ -2,11 +2,10 @@
 
 "the village of Otradnoye near Belgorod", "Kaura in Zamfara State", "Dand district of
 Kandahar", "Palma, a town in Cabo Delgado province": the second name says where the first
-one lies. When the town the gazetteer chose
-for the first name is not there (another region's, or another country's, town of that name),
-the text meant a look-alike: a candidate of the same name that does lie there wins; when the
-gazetteer knows none, the first name places nothing and the anchor places the event (near a
-town, or in the named province).
+one lies. When the town the gazetteer chose for the first name is not there (another region's,
+or another country's, town of that name), the text meant a look-alike: a candidate of the same
+name that does lie there wins; when the gazetteer knows none, the first name places nothing
+and the anchor places the event (near a town, or in the named province).
 """
 
 from __future__ import annotations
