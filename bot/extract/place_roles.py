@@ -4,8 +4,9 @@ A place name in a report is often no event place: an allegiance ("pro-Iran facti
 Tehran-backed group"), the town an outlet is named after ("Dubai 24 - AFP:", "Kurdistan 24
 reported"), where a speaker was ("the governor, speaking in Kyiv", "said on Thursday in
 Brussels"), a person's name ("Bello said", "Mayor Yoro told"), a capital standing for its
-government ("Kyiv said", "Moscow denied") or a community ("the Kokang people", "Fulani
-herders"). :func:`mention_role` reads the lower-cased words right around a mention and names
+government ("Kyiv said", "Moscow denied"), a community ("the Kokang people", "Fulani
+herders") or an armed group named after it ("the Grand Ravine gang"). :func:`mention_role`
+reads the lower-cased words right around a mention and names
 the role, or returns None when nothing marks it as anything but a possible event place.
 """
 
@@ -70,6 +71,8 @@ _COMMUNITY_AFTER = re.compile(
     r"^\s+(?:community|communities|people|peoples|tribe|tribes|tribesmen|clan|clans|"
     r"herders|herdsmen|farmers|diaspora|ethnic\s+group|minority)\b"
 )
+# An armed group named after a place: "the Grand Ravine gang", "the Sinaloa cartel".
+_GROUP_AFTER = re.compile(r"^\s+(?:gangs?|cartels?|militias?|brigades?|battalions?)\b")
 _EVENT_NOUN = (
     r"(?:attacks?|incident|blast|explosion|bombing|raid|ambush|assault|shooting|clash(?:es)?|"
     r"fighting|strike|massacre|killings?|violence|battle|siege|kidnapping|abduction)"
@@ -97,7 +100,8 @@ _LOCATIVE_JUST_BEFORE = re.compile(r"\b(?:in|at|near|of|from|into|on|outside|ins
 def mention_role(before: str, after: str) -> str | None:
     """The role of a place mention from the lower-cased text right ``before`` it (about 60
     characters) and right ``after`` it (about 40): "allegiance", "outlet", "speaker",
-    "person", "community", or None when nothing rules it out as the event place."""
+    "person", "community", "group" (an armed group named after it), or None when nothing
+    rules it out as the event place."""
     if _ALLEGIANCE_BEFORE.search(before) or _ALLEGIANCE_AFTER.match(after):
         return "allegiance"
     if _OUTLET_AFTER.match(after):
@@ -112,6 +116,8 @@ def mention_role(before: str, after: str) -> str | None:
         return "person"
     if _COMMUNITY_AFTER.match(after):
         return "community"
+    if _GROUP_AFTER.match(after):
+        return "group"
     return None
 
 

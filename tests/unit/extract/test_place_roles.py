@@ -54,6 +54,8 @@ def role(text: str, name: str) -> str | None:
         ("Mayor Yoro told the agency that gunmen came at night", "Yoro", "person"),
         ("Moscow denied any role in the blast", "Moscow", "person"),
         ("raiders targeted the Kokang people living along the hills", "Kokang", "community"),
+        ("the raid was blamed on the Gran Bois gang", "Gran Bois", "group"),
+        ("a clash with the Sinaloa cartel left four dead", "Sinaloa", "group"),
     ],
 )
 def test_roles_that_are_no_event_place(text: str, name: str, expected: str) -> None:
@@ -107,6 +109,15 @@ class TestThroughTheEngine:
         assert [(i.location.name, i.location.geo_precision) for i in incidents] == [
             ("Wajir County", GeoPrecision.ADMIN1)
         ]
+
+    def test_a_gang_named_after_a_neighbourhood_does_not_place_the_attack(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Gunmen raided a market in Haiti's capital on Monday, killing nine traders, a rights "
+            "group said. It blamed the attack on the Grand Ravine gang."
+        )
+        assert places(engine, text) == ["Port-au-Prince"]
 
     def test_a_sea_is_not_the_province_named_after_it(self, engine: RulesExtractor) -> None:
         at_sea = (
