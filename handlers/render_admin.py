@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from bot.domain import Feed
 from bot.domain.views import ExtractorHealth, IngestOutcome, StatusReport
 from handlers.html import esc
-from handlers.i18n import format_day, format_moment, isolate, t
+from handlers.i18n import format_moment, isolate, t
 from handlers.render import incident_line
 
 MAX_LISTED = 50
@@ -204,19 +204,7 @@ def ingest_message(outcome: IngestOutcome, lang: str | None = None) -> str:
         )
     elif not outcome.new_incidents and not outcome.updated_incidents:
         lines.append(t(lang, "No incident was recognised in this text."))
-    if report.published_at is None and outcome.day_from_url is not None:
-        day = format_day(lang, outcome.day_from_url)
-        lines.append(
-            "<i>"
-            + t(
-                lang,
-                "No publication time was given, so days such as “on Tuesday” were read from "
-                "the day in the report's address ({day}).",
-                day=esc(day),
-            )
-            + "</i>"
-        )
-    elif report.published_at is None and report.fetched_at is not None:
+    if report.published_at is None and report.fetched_at is not None:
         received = format_moment(lang, report.fetched_at.astimezone(dt.UTC), "d MMM y HH:mm")
         lines.append(
             "<i>"

@@ -141,6 +141,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "dates",
         "place_roles",
         "trust",
+        "history",
     ),
     (
         "place_index",
@@ -150,6 +151,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "actor_specs",
         "actor_eras",
         "nationals",
+        "capitals",
         "actors",
         "text_actors",
         "confidence",
@@ -157,7 +159,13 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "place_anchors",
     ),
     ("document", "drafts"),  # the shared document; the draft models any extractor fills
-    ("annotate_actors", "annotate_places", "annotate_clauses", "annotate_dates"),  # annotators
+    (
+        "annotate_actors",
+        "annotate_places",
+        "annotate_place_phrases",
+        "annotate_clauses",
+        "annotate_dates",
+    ),  # annotators
     ("segment",),  # clauses -> groups
     ("drafting",),  # groups -> IncidentDraft
     ("finisher",),  # IncidentDraft -> Incident, shared by every extractor

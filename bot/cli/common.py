@@ -143,15 +143,6 @@ PUBLISHED_HINT = (
 )
 
 
-def url_day_note(day: dt.datetime) -> str:
-    """What `extract` says when relative days were read from the day in the report's web
-    address because it carries no publication time."""
-    return (
-        "note: no publication time given, so days such as 'on Tuesday' were read from the day "
-        f"in the report's address ({day.astimezone(dt.UTC):%Y-%m-%d}); " + PUBLISHED_HINT
-    )
-
-
 def received_note(received: dt.datetime) -> str:
     """What `extract` and `ingest` say when relative days were read from the time a report
     arrived because it carries no publication time."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import CliError, F, read_stdin, received_note, url_day_note
+from bot.cli.common import CliError, F, read_stdin, received_note
 from bot.domain.models import Incident, Report
 from bot.ports import Extractor
 
@@ -118,7 +118,7 @@ def register(app: click.Group) -> None:
         """
         from bot.extract.pipeline import build_rules_extractor, report_from_text
         from bot.extract.serialize import incident_to_json
-        from bot.extract.text import parse_header, parse_published, published_from_url
+        from bot.extract.text import parse_header, parse_published
         from bot.extract.trust import would_alert
 
         text = _read_input(source)
@@ -128,16 +128,10 @@ def register(app: click.Group) -> None:
             when = parse_published(headers["published"])
         if not body.strip():
             raise CliError("the input is empty")
-        now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-        if when is None and headers.get("url"):
-            # As `sitrep ingest` does: the day in the report's address ("/2019/06/19/").
-            when = published_from_url(headers["url"], not_after=now)
-            if when is not None:
-                click.echo(url_day_note(when), err=True)
         if when is None:
             # Like `sitrep ingest`: without a publication time, "on Tuesday" is read from when
             # the report was received (now), and the reader is told so.
-            when = now
+            when = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
             click.echo(received_note(when), err=True)
         report = report_from_text(body, when, title=headers.get("title"))
         if extractor_name != "rules":
@@ -253,7 +247,7 @@ def _run_eval(
 def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
     """Each gold article with its report (text, publication time and title from the file)."""
     from bot.extract.pipeline import report_from_text
-    from bot.extract.text import parse_header, parse_published, published_from_url
+    from bot.extract.text import parse_header, parse_published
 
     inputs: list[tuple[Any, Report]] = []
     for article in gold:
@@ -264,8 +258,6 @@ def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
         when = parse_published(headers.get("published", ""))
         if when is None and article.published is not None:
             when = parse_published(article.published.isoformat())
-        if when is None and headers.get("url"):
-            when = published_from_url(headers["url"])  # as extract and ingest do
         inputs.append((article, report_from_text(body, when, title=headers.get("title"))))
     return inputs
 

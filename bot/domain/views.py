@@ -228,9 +228,6 @@ class IngestOutcome(_View):
     updates_queued: int = 0  # update messages (replies to earlier alerts) queued
     unextracted: str | None = None  # why the report was stored without reading incidents
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)  # below it: unconfirmed
-    # No publication time: the day in the report's address that relative days were read from
-    # (None: they were read from the time the report was received).
-    day_from_url: dt.date | None = None
 
 
 class ExtractorHealth(_View):

@@ -1,8 +1,7 @@
 """Place annotators: which countries a report is about, and the event places of each clause.
 
 ``annotate_countries`` finds the gazetteer's mentions in every sentence and lets them (and
-demonyms, the dateline and the title) vote for the countries the article is about; a capital
-named by its country ("the Somali capital", ``bot.extract.capitals``) is a mention of that town.
+demonyms, the dateline and the title) vote for the countries the article is about.
 ``annotate_places`` then resolves each clause's mentions against those votes
 (:func:`choose_entry`) and reads the words around each one: "near", "south of", "the ...
 district", or a role that makes it no event place at all ("hospitals in", "a resident of",
@@ -12,17 +11,16 @@ district", or a role that makes it no event place at all ("hospitals in", "a res
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence, Set
 from dataclasses import replace
 from functools import cache, lru_cache
 
-from bot.extract.capitals import CapitalMention, CapitalReader, article_country
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
-from bot.extract.normalize import match_key, strip_article
+from bot.extract.normalize import match_key, strip_article, without_admin1_word
 from bot.extract.place_anchors import anchored_entry, anchors
 from bot.extract.place_roles import (
     inside_longer_name,
@@ -37,8 +35,7 @@ __all__ = ["annotate_countries", "annotate_places", "choose_entry"]
 _LOWER = 0
 # Words around a name that say whether it is the town or the governorate.
 _ADMIN1_AFTER = re.compile(
-    # "Uruzgan police": a force named after its province; "Mandera county" where counties are
-    # the first level (Kenya, Liberia): only ever chosen among the name's own governorates
+    # "Uruzgan police": a force named after its province; "Mandera county" (Kenya, Liberia)
     r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside|county|"
     r"police(?!\s+station))\b"
 )
@@ -57,12 +54,6 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?|"
     r"(?:in|across|of)\s+(?:the\s+)?(?:central|downtown)\s+)$"
 )
-# "Cabo Delgado province": the governorate's name in full, with the word that says so.
-_ADMIN1_WORD_RE = re.compile(
-    r"\s+(?:province|governorate|state|region|oblast|prefecture|county)$", re.IGNORECASE
-)
-# A governorate named after a sea ("Red Sea" in Sudan and Egypt): in running text, the sea.
-_SEA_NAME_RE = re.compile(r"\s(?:sea|gulf)$", re.IGNORECASE)
 # A town named like its governorate is meant when it has at least this many people.
 _NAMESAKE_TOWN_POPULATION = 50_000
 # A town the rest of the article does not place in its country must be at least this big.
@@ -162,20 +153,11 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
     demonyms = resources.lexicon.demonyms
     demonym_re = _demonym_re(resources.lexicon)
     gazetteer = resources.gazetteer
-    capitals = CapitalReader.default(gazetteer)
-    bare: list[tuple[SentenceLayers, CapitalMention]] = []
     for sentence in doc.sentences:
         doc.checkpoint()
         mentions = gazetteer.find_mentions(sentence.text)
         sentence.places = [(m.start, m.end, m.candidates) for m in mentions]
         sentence.variants = {m.start for m in mentions if m.variant}
-        named = []
-        for capital in capitals.find(sentence.low):
-            if capital.country is None:
-                bare.append((sentence, capital))  # its country: the article's, once counted
-            else:
-                named.append((capital, capitals.entry(capital.country)))
-        _add_capitals(sentence, named)
         _vote(sentence, doc)
         low = sentence.low
         for match in demonym_re.finditer(low):
@@ -196,52 +178,6 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
             if len({c.country for c in mention.candidates}) == 1:
                 context[mention.candidates[0].country] += 2
                 _name_votes(doc, mention.surface)[mention.candidates[0].country] += 2
-    country = article_country(context) if bare else None
-    if country is not None:
-        entry = capitals.entry(country)
-        by_sentence: dict[int, list[tuple[CapitalMention, GazetteerEntry | None]]] = {}
-        for sentence, capital in bare:
-            by_sentence.setdefault(id(sentence), []).append((capital, entry))
-        for sentence in {id(s): s for s, _ in bare}.values():
-            _add_capitals(sentence, by_sentence[id(sentence)])
-
-
-def _add_capitals(
-    sentence: SentenceLayers, found: Sequence[tuple[CapitalMention, GazetteerEntry | None]]
-) -> None:
-    """Make capital phrases ("the Somali capital") mentions of the capitals' towns, in place
-    of the names inside them ("Somalia" in "Somalia's capital"); a phrase that overlaps a
-    longer name is left as the gazetteer read the text."""
-    spans = [(c.start, c.end, (entry,)) for c, entry in found if entry is not None]
-    if not spans:
-        return
-    starts = [start for start, _, _ in spans]
-
-    def near(place: tuple[int, int, object]) -> list[int]:
-        index = bisect_right(starts, place[0]) - 1
-        return [j for j in (index, index + 1) if 0 <= j < len(spans)]
-
-    crossed = {
-        j
-        for place in sentence.places
-        for j in near(place)
-        if place[0] < spans[j][1]
-        and spans[j][0] < place[1]
-        and not (spans[j][0] <= place[0] and place[1] <= spans[j][1])
-    }
-    kept = [span for j, span in enumerate(spans) if j not in crossed]
-    if not kept:
-        return
-    starts = [start for start, _, _ in kept]
-    spans = kept
-    inside = {
-        place[0]
-        for place in sentence.places
-        if any(spans[j][0] <= place[0] and place[1] <= spans[j][1] for j in near(place))
-    }
-    places = [p for p in sentence.places if p[0] not in inside]
-    sentence.variants -= inside
-    sentence.places = sorted([*places, *spans], key=lambda p: p[0])
 
 
 @lru_cache(maxsize=4096)
@@ -482,14 +418,6 @@ def choose_entry(
     # A small town outside the focus countries needs its country named elsewhere in the
     # article: thousands of village names double as surnames and words.
     candidates = [c for c in candidates if not c.minor or context.get(c.country, 0) > 0]
-    # "a ship hit in the Red Sea": the sea, not Sudan's Red Sea state, unless the text says
-    # state / governorate ("Red Sea state")
-    if (
-        candidates
-        and _SEA_NAME_RE.search(candidates[0].name)
-        and not _ADMIN1_AFTER.match(text[end : end + 14].lower())
-    ):
-        candidates = [c for c in candidates if not _SEA_NAME_RE.search(c.name)]
     if not candidates:
         return None
     surface = text[start:end]
@@ -513,7 +441,7 @@ def choose_entry(
         # only a well-known one, or a province or country named in full. When the text names
         # its countries outright ("the town of Palma in Mozambique"), a town elsewhere must be
         # well known; a nationality alone ("a Turkish drone") says who acted, not where.
-        named_as = _ADMIN1_WORD_RE.sub("", surface) if top.kind == "admin1" else surface
+        named_as = without_admin1_word(surface) if top.kind == "admin1" else surface  # "X state"
         exact = match_key(strip_article(named_as)) == match_key(strip_article(top.name))
         smallest = _WELL_KNOWN_POPULATION if named else _MIN_UNCONFIRMED_POPULATION
         if top.kind != "place":

@@ -9,12 +9,14 @@ regional capital" are other cities and are left alone.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
+from typing import Protocol
 
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
 from bot.extract.lexicon import parse_word_list
@@ -23,8 +25,10 @@ from bot.extract.nationals import Nationality, nationalities
 __all__ = [
     "CapitalMention",
     "CapitalReader",
+    "Layers",
     "article_country",
     "capital_names",
+    "merge_capitals",
     "parse_capitals",
 ]
 
@@ -104,6 +108,27 @@ class CapitalReader:
             found.append(CapitalMention(match.start(), match.end(), country))
         return found
 
+    def add_named(self, sentence: Layers) -> list[CapitalMention]:
+        """Make a sentence's capital phrases named by their country ("the Somali capital")
+        mentions of the capitals' towns; return the bare "the capital" phrases, whose
+        country is known only once the whole article is read (:meth:`add_bare`)."""
+        found = self.find(sentence.low)
+        named = [(c, self.entry(c.country)) for c in found if c.country is not None]
+        merge_capitals(sentence, named)
+        return [c for c in found if c.country is None]
+
+    def add_bare(self, bare: Sequence[tuple[Layers, CapitalMention]], country: str | None) -> None:
+        """Make bare "the capital" phrases mentions of ``country``'s capital (the country
+        the article is clearly about; None leaves them alone)."""
+        entry = self.entry(country) if country is not None else None
+        if entry is None:
+            return
+        by_sentence: dict[int, tuple[Layers, list[CapitalMention]]] = {}
+        for sentence, capital in bare:
+            by_sentence.setdefault(id(sentence), (sentence, []))[1].append(capital)
+        for sentence, capitals in by_sentence.values():
+            merge_capitals(sentence, [(c, entry) for c in capitals])
+
     def entry(self, country: str) -> GazetteerEntry | None:
         """The gazetteer's town for ``country``'s capital (None when unknown)."""
         if country not in self._entries:
@@ -115,6 +140,58 @@ class CapitalReader:
             ]
             self._entries[country] = towns[0] if towns else None
         return self._entries[country]
+
+
+Span = tuple[int, int, tuple[GazetteerEntry, ...]]
+
+
+class Layers(Protocol):
+    """What capital phrases are merged into: a sentence's lower-cased text, its gazetteer
+    mentions (start, end, candidates; by start) and the starts of other-spelling mentions."""
+
+    low: str
+    places: list[Span]
+    variants: set[int]
+    own_votes: dict[int, Counter[str]]
+
+
+def merge_capitals(
+    sentence: Layers, found: Sequence[tuple[CapitalMention, GazetteerEntry | None]]
+) -> None:
+    """Add capital phrases to a sentence's mentions in place of the names inside them
+    ("Somalia" in "Somalia's capital"); a phrase that overlaps a longer name is left as the
+    gazetteer read the text. One pass (hostile text may hold thousands)."""
+    spans = [(c.start, c.end, (entry,)) for c, entry in found if entry is not None]
+    if not spans:
+        return
+    crossed = {
+        j
+        for place in sentence.places
+        for j in _near(spans, place)
+        if place[0] < spans[j][1] and spans[j][0] < place[1] and not _inside(place, spans[j])
+    }
+    spans = [span for j, span in enumerate(spans) if j not in crossed]
+    inside = {
+        place[0]
+        for place in sentence.places
+        if any(_inside(place, spans[j]) for j in _near(spans, place))
+    }
+    sentence.variants -= inside
+    for start in inside:
+        sentence.own_votes.pop(start, None)  # the country's votes are not the capital's
+    kept = [p for p in sentence.places if p[0] not in inside]
+    sentence.places = sorted([*kept, *spans], key=lambda p: p[0])
+
+
+def _near(spans: Sequence[Span], place: Span) -> list[int]:
+    """The spans (sorted by start) that may overlap ``place``: the last one starting at or
+    before it and the next."""
+    index = bisect_right([s[0] for s in spans], place[0]) - 1
+    return [j for j in (index, index + 1) if 0 <= j < len(spans)]
+
+
+def _inside(place: Span, span: Span) -> bool:
+    return span[0] <= place[0] and place[1] <= span[1]
 
 
 @lru_cache(maxsize=4)

@@ -55,6 +55,7 @@ _CORROBORATION = 0.5  # each further report halves the remaining doubt
 _HEADLINE_ONLY = 0.7  # no sentence of the body tells the event: only the headline does
 _COMPANION = 0.7  # toll-less, beside a same-day incident with a toll: likely the same attack
 COMPANION_KM = 50.0  # how near that other incident lies
+_COMPANION_REASON = "toll: none given, beside a same-day incident nearby that gives one"
 
 # A name at the start of a sentence followed by a dash, colon or agency tag is a dateline
 # or an outlet tag ("BAGHDAD, Jan 5 (Reuters) -", "Dubai 24 - AFP:").
@@ -244,9 +245,8 @@ def companion_doubts(
             confidence = confidences[index]
             result[index] = Confidence(
                 round(confidence.score * _COMPANION, 4),
-                (*confidence.reasons, "toll: none given, beside a same-day incident nearby "
-                 "that gives one (likely the same attack)"),
-            )  # fmt: skip
+                (*confidence.reasons, _COMPANION_REASON),
+            )
     return result
 
 

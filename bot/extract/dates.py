@@ -413,17 +413,12 @@ def _month(found: _Found) -> DateMention | None:
     return found.make(mid, DatePrecision.MONTH, explicit=True)
 
 
-_INDEFINITE_BEFORE = re.compile(r"\b(?:an?|every|each|any)\s+$", re.IGNORECASE)
-
-
 def _weekday(found: _Found) -> DateMention | None:
     match, ref = found.match, found.today
     index = _WEEKDAYS.index(match["wd"].lower())
     mod = (match["mod"] or "").lower()
-    if mod == "next" or _INDEFINITE_BEFORE.search(
-        match.string[max(0, match.start("wd") - 8) : match.start("wd")]
-    ):
-        return None  # "committed on a Friday", "every Sunday": no particular day
+    if mod == "next":
+        return None
     value = ref + relativedelta(weekday=_RD_WEEKDAYS[index](-1))
     if mod in {"last", "past", "previous"} and value == ref:
         value = ref - dt.timedelta(days=7)

@@ -143,18 +143,6 @@ class SourceText:
         return answer
 
 
-def _with_companion_doubts(finished: list[Finished]) -> list[Finished]:
-    """The report's incidents, a toll-less one beside a same-day tolled one doubted
-    (``bot.extract.confidence.companion_doubts``)."""
-    confidences = companion_doubts(
-        [f.incident for f in finished], [f.confidence for f in finished]
-    )
-    return [
-        f if c is f.confidence else Finished(f.incident, c, f.dropped_figures)
-        for f, c in zip(finished, confidences, strict=True)
-    ]
-
-
 def _figure_in_evidence(surface: str, offset: int | None, evidence: str) -> bool:
     """Whether a figure's words are in its sentence (at ``offset`` when it is given)."""
     if not surface.strip():
@@ -209,7 +197,12 @@ class Finisher:
             if draft.lead:
                 lead_date = result.incident.date
             finished.append(result)
-        return _with_companion_doubts(finished)
+        # a toll-less incident beside a same-day tolled one is doubted (one attack, two places)
+        scores = companion_doubts([f.incident for f in finished], [f.confidence for f in finished])
+        return [
+            Finished(f.incident, c, f.dropped_figures)
+            for f, c in zip(finished, scores, strict=True)
+        ]
 
     def finish(
         self,

@@ -31,6 +31,7 @@ from bot.extract.annotate_clauses import (
     split_roundups,
 )
 from bot.extract.annotate_dates import annotate_dates
+from bot.extract.annotate_place_phrases import annotate_place_phrases
 from bot.extract.annotate_places import annotate_countries, annotate_places
 from bot.extract.document import Document, ExtractionCancelled, Resources
 from bot.extract.drafting import draft_groups
@@ -52,10 +53,12 @@ __all__ = [
 
 Annotator = Callable[[Document, Resources], None]
 
-# The order matters: places need the actor spans ("Iraqi army" is no place), round-ups need
-# places, figures and actors, and dates need the places (timezone) and the round-up parts.
+# The order matters: place phrases ("the capital") need the article's country votes, places
+# need the actor spans ("Iraqi army" is no place), round-ups need places, figures and actors,
+# and dates need the places (timezone) and the round-up parts.
 ANNOTATORS: tuple[Annotator, ...] = (
     annotate_countries,
+    annotate_place_phrases,
     annotate_actors,
     annotate_places,
     annotate_figures,

@@ -18,6 +18,7 @@ from functools import lru_cache
 __all__ = [
     "inside_longer_name",
     "mention_role",
+    "names_a_sea",
     "names_the_scene",
     "sets_the_scene",
     "starts_longer_name",
@@ -165,3 +166,15 @@ def starts_longer_name(after: str) -> bool:
     """True when the original-case text right ``after`` a place name makes the name the start
     of a longer proper name, not a place of its own."""
     return _LONGER_NAME_AFTER.match(after) is not None
+
+
+# A governorate named after a sea ("Red Sea" in Sudan and Egypt): in running text, the sea,
+# unless the words after it say it is the governorate ("Red Sea state").
+_SEA_NAME_RE = re.compile(r"\s(?:sea|gulf)$", re.IGNORECASE)
+_GOVERNORATE_AFTER = re.compile(r"^\s*(?:state|governorate|province|region)\b", re.IGNORECASE)
+
+
+def names_a_sea(name: str, after: str = "") -> bool:
+    """True when a gazetteer name is a sea's ("Red Sea") and the (lower-cased) words
+    ``after`` the mention do not make it the governorate of that name."""
+    return _SEA_NAME_RE.search(name) is not None and not _GOVERNORATE_AFTER.match(after)

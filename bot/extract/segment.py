@@ -18,6 +18,7 @@ from bot.domain.enums import DatePrecision
 from bot.extract.dates import DateMention
 from bot.extract.document import KIND_RANK, Clause, PlaceSpan
 from bot.extract.gazetteer import GazetteerEntry
+from bot.extract.history import acts_of_a_dated_event
 from bot.extract.merge import haversine_km
 from bot.extract.normalize import match_key
 from bot.extract.place_roles import sets_the_scene
@@ -325,7 +326,8 @@ def _historical(unit: Clause, ref: dt.date) -> bool:
     in a comparison ("the deadliest day for the group since 2012") dates nothing."""
     if "19" not in unit.text and "20" not in unit.text:
         return False  # no year (blanking comparisons joins no digits)
-    if _acts_of_a_dated_event(unit, ref):
+    acts = [t.start for t in unit.triggers] + [f.start for f in unit.figures]
+    if acts_of_a_dated_event(unit.text, acts, ref.year):
         return True
     years = [int(y) for y in _YEAR_RE.findall(_COMPARISON_RE.sub(" ", unit.text))]
     if not years or min(years) >= ref.year:
@@ -339,30 +341,6 @@ def _historical(unit: Clause, ref: dt.date) -> bool:
         for d in unit.dates
         if not d.reporting
     )
-
-
-# An event named with its year: "the 2017 truck bombing", "a 2014 massacre".
-_YEAR_EVENT_RE = re.compile(
-    r"\b(?P<year>(?:19|20)\d\d)\s+(?:[a-z'-]+\s+){0,2}?(?:attacks?|bombings?|blasts?|"
-    r"explosions?|massacres?|killings?|raids?|ambush(?:es)?|assaults?|shootings?|sieges?|"
-    r"offensives?|air\s*strikes?|strikes?|uprisings?|wars?|coups?|kidnappings?|abductions?)\b",
-    re.IGNORECASE,
-)
-
-
-def _acts_of_a_dated_event(unit: Clause, ref: dt.date) -> bool:
-    """True when every act and toll of the clause comes at or after an event named with an
-    earlier year ("sentenced 12 men on Tuesday over the 2017 truck bombing that killed more
-    than 500"): today's day is the court's, the toll is the old event's."""
-    if not unit.triggers and not unit.figures:
-        return False
-    for match in _YEAR_EVENT_RE.finditer(unit.text):
-        if int(match["year"]) >= ref.year:
-            continue
-        acts = [t.start for t in unit.triggers] + [f.start for f in unit.figures]
-        if all(start >= match.start() for start in acts):
-            return True
-    return False
 
 
 def _attach(group: Group, unit: Clause) -> None:

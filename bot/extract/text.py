@@ -20,7 +20,6 @@ __all__ = [
     "lower_same_length",
     "parse_header",
     "prepare",
-    "published_from_url",
     "split_clauses",
     "strip_dateline",
 ]
@@ -99,30 +98,6 @@ def parse_published(value: str) -> dt.datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment
-
-
-# A day in a web address: "/2019/06/19/", "/2015-01-23-", "-20210330" (8 digits). A month
-# alone ("/2025/03/") is too vague to read "on Friday" from and gives nothing.
-_URL_DAY_RE = re.compile(
-    r"(?<!\d)((?:19|20)\d\d)(?:[/-](\d{1,2})[/-](\d{1,2})(?=[/_.-]|$)|(\d\d)(\d\d)(?!\d))"
-)
-
-
-def published_from_url(url: str, *, not_after: dt.datetime | None = None) -> dt.datetime | None:
-    """The publication day a web address gives ("/2019/06/19/"), at 12:00 UTC as
-    ``parse_published`` gives a bare day, never after ``not_after`` (when the report
-    arrived); None when the address gives no valid day."""
-    path = url.split("?", 1)[0].split("#", 1)[0]
-    path = path.split("://", 1)[-1].partition("/")[2]  # not the host ("www.site2000.com")
-    for match in _URL_DAY_RE.finditer("/" + path):
-        year, month, dom = match[1], match[2] or match[4], match[3] or match[5]
-        try:
-            day = dt.date(int(year), int(month), int(dom))
-        except ValueError:
-            continue
-        moment = dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC)
-        return min(moment, not_after) if not_after is not None else moment
-    return None
 
 
 # "ERBIL, Kurdistan Region -", "BAGHDAD:", "PESHAWAR, Feb 5 —", "Mogadishu (HOL) -",

@@ -35,7 +35,6 @@ from bot.domain import (
     SourceRef,
 )
 from bot.domain.views import IngestOutcome
-from bot.extract.text import published_from_url
 from bot.ingest.text import ReportFields, make_report
 from bot.ports import Clock, Extractor
 from bot.services.admin import META_LAST_INGEST, AdminService
@@ -181,13 +180,11 @@ class IngestService:
 
     async def _extract(self, report: Report) -> tuple[list[Incident], str | None]:
         """The report's incidents, or none and the reason when it took too long."""
-        # Without a publication time, "on Monday" is read relative to the day in the report's
-        # address ("/2019/06/19/"), else to when the text arrived; the stored report keeps
-        # published_at empty (we do not know it).
+        # Without a publication time, "on Monday" is read relative to when the text arrived;
+        # the stored report keeps published_at empty (we do not know it).
         reference = report
         if report.published_at is None:
-            anchor = _url_day(report) or report.fetched_at
-            reference = report.model_copy(update={"published_at": anchor})
+            reference = report.model_copy(update={"published_at": report.fetched_at})
         limit = self._settings.sitrep_extract_time_limit_seconds
         try:
             async with asyncio.timeout(limit):
@@ -208,12 +205,10 @@ class IngestService:
             stored, is_new = await self._storage.reports.add(report)
             if not is_new:
                 return IngestOutcome(report=stored, duplicate=True)
-            url_day = _url_day(stored) if stored.published_at is None else None
             outcome = IngestOutcome(
                 report=stored,
                 unextracted=problem,
                 min_confidence=self._settings.sitrep_alert_min_confidence,
-                day_from_url=url_day.date() if url_day is not None else None,
             )
             source = SourceRef(
                 report_id=stored.id,
@@ -329,8 +324,3 @@ class IngestService:
         )
         outcome.alerts_queued += alerts
         outcome.updates_queued += updates
-
-
-def _url_day(report: Report) -> dt.datetime | None:
-    """The day the report's address gives ("/2019/06/19/"), never after it arrived."""
-    return published_from_url(report.url, not_after=report.fetched_at) if report.url else None

@@ -266,23 +266,6 @@ class TestUndatedReports:
         stored_day = _day_of(ingest_out, 1)
         assert stored_day == dt.date.fromisoformat(incident["date"])
 
-    def test_extract_and_ingest_read_the_day_in_the_address_and_say_so(
-        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-    ) -> None:
-        path = tmp_path / "addressed.txt"
-        text = UNDATED.replace("example.test/undated", "example.test/2023/05/11/basra-attack")
-        path.write_text(text, encoding="utf-8")
-        status, out, err = run(capsys, "extract", str(path), "--json")
-        assert status == 0
-        [incident] = json.loads(out)
-        assert incident["date"] == "2023-05-09"  # the Tuesday before Thursday 11 May
-        assert "the day in the report's address (2023-05-11)" in err
-        status, ingest_out, _ = run(capsys, "ingest", str(path))
-        assert status == 0
-        assert _day_of(ingest_out, 1) == dt.date(2023, 5, 9)
-        assert "read from the day in the report's address (11 May 2023)" in ingest_out
-        assert "received" not in ingest_out
-
     def test_ingest_reads_the_published_line_like_extract(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

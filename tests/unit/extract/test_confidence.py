@@ -161,9 +161,7 @@ def test_the_headline_names_the_place_of_a_lead_that_does_not() -> None:
 # Two towns about 20 km apart, and one far away, in the same invented raid reports.
 HAMMAM = Location(name="Hammam al-Alil", admin1="Nineveh", country="IQ", lat=36.16, lon=43.26)
 TAL_AFAR = Location(name="Tal Afar", admin1="Nineveh", country="IQ", lat=36.38, lon=42.45)
-COMPANION = (
-    "toll: none given, beside a same-day incident nearby that gives one (likely the same attack)"
-)
+COMPANION = "toll: none given, beside a same-day incident nearby that gives one"
 
 
 def _scored(incidents: list[Incident], score: float = 0.9) -> list[Confidence]:

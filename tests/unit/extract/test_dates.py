@@ -37,16 +37,6 @@ class TestWeekdays:
     def test_next_weekday_is_not_an_event_date(self) -> None:
         assert first("talks will resume next Monday") is None
 
-    @pytest.mark.parametrize(
-        "text",
-        [
-            "a crime carried out on a Friday, the day of rest",
-            "the cattle market opens every Sunday",
-        ],
-    )
-    def test_an_indefinite_weekday_is_no_particular_day(self, text: str) -> None:
-        assert first(text) is None
-
 
 class TestRelativeWords:
     @pytest.mark.parametrize("text", ["yesterday", "last night", "overnight"])

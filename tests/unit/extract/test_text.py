@@ -11,7 +11,6 @@ from bot.extract.text import (
     parse_header,
     parse_published,
     prepare,
-    published_from_url,
     split_clauses,
     strip_dateline,
 )
@@ -119,35 +118,3 @@ class TestClauses:
 
     def test_plain_sentence_is_one_clause(self) -> None:
         assert len(split_clauses("A bomb went off in Mosul.")) == 1
-
-
-class TestUrlDay:
-    @pytest.mark.parametrize(
-        ("url", "day"),
-        [
-            ("https://news.test/2021/11/04/raid-on-camp", dt.date(2021, 11, 4)),
-            ("https://news.test/world/2019-7-2-blast-in-city", dt.date(2019, 7, 2)),
-            ("https://news.test/africa/ambush-kills-nine-20230618", dt.date(2023, 6, 18)),
-        ],
-    )
-    def test_a_day_in_the_address(self, url: str, day: dt.date) -> None:
-        found = published_from_url(url)
-        assert found is not None
-        assert found.date() == day
-
-    @pytest.mark.parametrize(
-        "url",
-        [
-            "https://news.test/2025/03/only-a-month",
-            "https://www.site2019.test/story",
-            "https://news.test/2021/02/30/no-such-day",
-            "https://news.test/story/982374012376",
-            "https://news.test/page?date=2021-11-04",
-        ],
-    )
-    def test_no_day(self, url: str) -> None:
-        assert published_from_url(url) is None
-
-    def test_never_after_arrival(self) -> None:
-        arrived = dt.datetime(2021, 11, 4, 6, 30, tzinfo=dt.UTC)
-        assert published_from_url("https://n.test/2021/11/04/x", not_after=arrived) == arrived
