@@ -26,6 +26,7 @@ __all__ = [
     "CapitalMention",
     "CapitalReader",
     "Layers",
+    "Span",
     "article_country",
     "capital_names",
     "merge_capitals",
@@ -160,21 +161,21 @@ def merge_capitals(
 ) -> None:
     """Add capital phrases to a sentence's mentions in place of the names inside them
     ("Somalia" in "Somalia's capital"); a phrase that overlaps a longer name is left as the
-    gazetteer read the text. One pass (hostile text may hold thousands)."""
+    gazetteer read the text. Linear (hostile text may hold thousands)."""
     spans = [(c.start, c.end, (entry,)) for c, entry in found if entry is not None]
     if not spans:
         return
+    near = _Near(spans)
     crossed = {
         j
         for place in sentence.places
-        for j in _near(spans, place)
+        for j in near(place)
         if place[0] < spans[j][1] and spans[j][0] < place[1] and not _inside(place, spans[j])
     }
     spans = [span for j, span in enumerate(spans) if j not in crossed]
+    near = _Near(spans)
     inside = {
-        place[0]
-        for place in sentence.places
-        if any(_inside(place, spans[j]) for j in _near(spans, place))
+        place[0] for place in sentence.places if any(_inside(place, spans[j]) for j in near(place))
     }
     sentence.variants -= inside
     for start in inside:
@@ -183,11 +184,16 @@ def merge_capitals(
     sentence.places = sorted([*kept, *spans], key=lambda p: p[0])
 
 
-def _near(spans: Sequence[Span], place: Span) -> list[int]:
-    """The spans (sorted by start) that may overlap ``place``: the last one starting at or
+class _Near:
+    """The spans (sorted by start) that may overlap a place: the last one starting at or
     before it and the next."""
-    index = bisect_right([s[0] for s in spans], place[0]) - 1
-    return [j for j in (index, index + 1) if 0 <= j < len(spans)]
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self._starts = [span[0] for span in spans]
+
+    def __call__(self, place: Span) -> list[int]:
+        index = bisect_right(self._starts, place[0]) - 1
+        return [j for j in (index, index + 1) if 0 <= j < len(self._starts)]
 
 
 def _inside(place: Span, span: Span) -> bool:

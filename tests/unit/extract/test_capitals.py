@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -11,8 +12,10 @@ from bot.domain.enums import GeoPrecision
 from bot.extract.capitals import (
     CapitalMention,
     CapitalReader,
+    Span,
     article_country,
     capital_names,
+    merge_capitals,
     parse_capitals,
 )
 from bot.extract.gazetteer import Gazetteer
@@ -107,3 +110,31 @@ def test_a_bare_capital_in_an_article_about_two_countries_places_nothing_there(
     incidents = engine.extract_text(text, PUBLISHED)
     assert incidents
     assert all(i.location.geo_precision is GeoPrecision.COUNTRY for i in incidents)
+
+
+@dataclass
+class _Sentence:
+    low: str
+    places: list[Span]
+    variants: set[int] = field(default_factory=set)
+    own_votes: dict[int, Counter[str]] = field(default_factory=dict)
+
+
+def test_a_capital_phrase_replaces_the_country_inside_it(reader: CapitalReader) -> None:
+    chad = next(e for e in Gazetteer.default().lookup("Chad") if e.kind == "country")
+    low = "shots in chad's capital"
+    sentence = _Sentence(low, [(9, 13, (chad,))], {9}, {9: Counter({"TD": 4})})
+    [found] = reader.find(low)
+    merge_capitals(sentence, [(found, reader.entry("TD"))])
+    [(start, end, (entry,))] = sentence.places
+    assert (start, end, entry.country, entry.kind) == (9, 23, "TD", "place")
+    assert sentence.variants == set()
+    assert sentence.own_votes == {}
+
+
+def test_a_capital_phrase_crossing_a_longer_name_is_left_alone(reader: CapitalReader) -> None:
+    chad = next(e for e in Gazetteer.default().lookup("Chad") if e.kind == "country")
+    low = "the capital city hall"
+    sentence = _Sentence(low, [(4, 16, (chad,))])
+    merge_capitals(sentence, [(CapitalMention(0, 11, "TD"), reader.entry("TD"))])
+    assert sentence.places == [(4, 16, (chad,))]
