@@ -123,3 +123,30 @@ class TestApposition:
         text = "Bandits killed six herders in Ivanivka, a village in Kherson province, on Tuesday."
         [incident] = engine.extract_text(text, PUBLISHED)
         assert (incident.location.name, incident.location.admin1) == ("Ivanivka", "Kherson")
+
+
+class TestElsewhereInTheRegion:
+    def test_a_village_in_the_region_is_the_governorate_not_the_city(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A Russian missile hit a depot in Kharkiv on Thursday, killing four workers, the "
+            "governor said.\n"
+            "On Wednesday, a glide bomb struck a village in the region, wounding three people."
+        )
+        incidents = engine.extract_text(text, PUBLISHED)
+        assert [(i.location.name, i.location.geo_precision.value) for i in incidents] == [
+            ("Kharkiv", "point"),
+            ("Kharkiv", "admin1"),
+        ]
+
+    def test_a_named_village_in_the_region_keeps_its_own_place(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A Russian missile hit a depot in Kharkiv on Thursday, killing four workers.\n"
+            "On Wednesday, a glide bomb struck Kupiansk, a town in the region, wounding three."
+        )
+        places = [i.location.name for i in engine.extract_text(text, PUBLISHED)]
+        assert places[0] == "Kharkiv"
+        assert "Kupiansk" in places[1]
