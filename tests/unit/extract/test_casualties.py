@@ -337,7 +337,8 @@ def test_a_stabbing_without_death_is_no_death_toll() -> None:
 @pytest.mark.parametrize(
     "clause",
     [
-        "relatives buried the teacher Musa Karimi, who was killed in a drone strike on Monday",
+        "Mourners attended the funeral of Afghan poet Musa Karimi, who was killed on Monday",
+        "Mourners gathered for Musa Karimi, who was shot dead by gunmen on Monday",
         "the trader Musa Karimi was killed in a drone strike on Monday",
     ],
 )
