@@ -39,6 +39,12 @@ _FIXED = {
     "date: no date stated, the publication day was assumed": N_(
         "date: no date stated, the publication day was assumed"
     ),
+    "event: told only by the headline, in no sentence of the body": N_(
+        "event: told only by the headline, in no sentence of the body"
+    ),
+    "toll: none given, beside a same-day incident nearby that gives one": N_(
+        "toll: none given, beside a same-day incident nearby that gives one"
+    ),
 }
 
 

@@ -139,8 +139,10 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "casualties",
         "times",
         "dates",
+        "date_order",
         "place_roles",
         "trust",
+        "history",
     ),
     (
         "place_index",
@@ -150,14 +152,25 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "actor_specs",
         "actor_eras",
         "nationals",
+        "capitals",
         "actors",
         "text_actors",
         "confidence",
         "merge",
         "place_anchors",
     ),
-    ("document", "drafts"),  # the shared document; the draft models any extractor fills
-    ("annotate_actors", "annotate_places", "annotate_clauses", "annotate_dates"),  # annotators
+    (
+        "document",
+        "drafts",
+        "source_text",
+    ),  # the shared document; the draft models any extractor fills; the text it quotes
+    (
+        "annotate_actors",
+        "annotate_places",
+        "annotate_place_phrases",
+        "annotate_clauses",
+        "annotate_dates",
+    ),  # annotators
     ("segment",),  # clauses -> groups
     ("drafting",),  # groups -> IncidentDraft
     ("finisher",),  # IncidentDraft -> Incident, shared by every extractor

@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
-from bot.extract.normalize import match_key, strip_article
+from bot.extract.normalize import match_key, strip_article, without_admin1_word
 from bot.extract.place_anchors import anchored_entry, anchors
 from bot.extract.place_roles import (
     ACTOR_NOUN_AFTER,
@@ -37,8 +37,8 @@ __all__ = ["annotate_countries", "annotate_places", "choose_entry"]
 _LOWER = 0
 # Words around a name that say whether it is the town or the governorate.
 _ADMIN1_AFTER = re.compile(
-    # "Uruzgan police": a force named after its province
-    r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside|"
+    # "Uruzgan police": a force named after its province; "Mandera county" (Kenya, Liberia)
+    r"\s*(?:province|governorate|state|region|oblast|prefecture|countryside|county|"
     r"police(?!\s+station))\b"
 )
 _ADMIN1_BEFORE = re.compile(
@@ -437,7 +437,8 @@ def choose_entry(
         # only a well-known one, or a province or country named in full. When the text names
         # its countries outright ("the town of Palma in Mozambique"), a town elsewhere must be
         # well known; a nationality alone ("a Turkish drone") says who acted, not where.
-        exact = match_key(strip_article(surface)) == match_key(strip_article(top.name))
+        named_as = without_admin1_word(surface) if top.kind == "admin1" else surface  # "X state"
+        exact = match_key(strip_article(named_as)) == match_key(strip_article(top.name))
         smallest = _WELL_KNOWN_POPULATION if named else _MIN_UNCONFIRMED_POPULATION
         if top.kind != "place":
             chosen = top if exact or top.kind == "country" else None

@@ -21,13 +21,16 @@ from bot.domain.models import Incident
 from bot.extract.actors import countries_named
 from bot.extract.casualties import find_figures
 from bot.extract.events import find_triggers
+from bot.extract.local_places import distance_km
 from bot.extract.normalize import fold, match_key
 from bot.extract.place_roles import mention_role
 from bot.extract.text import split_clauses
 
 __all__ = [
+    "COMPANION_KM",
     "Confidence",
     "ReportView",
+    "companion_doubts",
     "corroborate",
     "score_incident",
     "with_confidence",
@@ -50,6 +53,10 @@ _SPLIT_FIGURE = 0.85  # the figure and the event word are in different clauses
 _DATE_UNSTATED = 0.85  # no date in the text: the publication day was assumed
 _SETTLEMENT_UNPLACED = 0.8  # the text names a village or town the region stands in for
 _CORROBORATION = 0.5  # each further report halves the remaining doubt
+_HEADLINE_ONLY = 0.7  # no sentence of the body tells the event: only the headline does
+_COMPANION = 0.7  # toll-less, beside a same-day incident with a toll: likely the same attack
+COMPANION_KM = 50.0  # how near that other incident lies
+_COMPANION_REASON = "toll: none given, beside a same-day incident nearby that gives one"
 
 # A name at the start of a sentence followed by a dash, colon or agency tag is a dateline
 # or an outlet tag ("BAGHDAD, Jan 5 (Reuters) -", "Dubai 24 - AFP:").
@@ -227,6 +234,8 @@ def score_incident(
     elif not in_lead:
         doubt(_NOT_IN_LEAD, "place: not in the headline or lead")
     stated, together = _event_words(incident.evidence)
+    if view.title and incident.evidence and all(e == view.title for e in incident.evidence):
+        doubt(_HEADLINE_ONLY, "event: told only by the headline, in no sentence of the body")
     if not stated:
         doubt(_NO_EVENT_WORD, "event: no violent act or casualty stated in its sentences")
     elif (incident.killed.known or incident.injured.known) and not together:
@@ -237,6 +246,43 @@ def score_incident(
     if date_stated is False:
         doubt(_DATE_UNSTATED, "date: no date stated, the publication day was assumed")
     return Confidence(round(score, 4), tuple(reasons))
+
+
+def companion_doubts(
+    incidents: Sequence[Incident], confidences: Sequence[Confidence]
+) -> list[Confidence]:
+    """Each incident's confidence, lowered when it gives no toll while another incident of
+    the same report, on an overlapping day in the same country within ``COMPANION_KM``,
+    gives one: a raid on "several villages in A and B" reads as two places of one attack,
+    and the toll-less one would alert a second time for the same news."""
+    tolled = [i for i in incidents if (i.killed.known or i.injured.known) and not i.is_background]
+    result = list(confidences)
+    for index, incident in enumerate(incidents):
+        if incident.killed.known or incident.injured.known or incident.is_background:
+            continue
+        if any(_companions(incident, other) for other in tolled):
+            confidence = confidences[index]
+            result[index] = Confidence(
+                round(confidence.score * _COMPANION, 4),
+                (*confidence.reasons, _COMPANION_REASON),
+            )
+    return result
+
+
+def _companions(incident: Incident, other: Incident) -> bool:
+    """Same country, overlapping days, both placed at a point within ``COMPANION_KM``."""
+    a, b = incident.location, other.location
+    if a.country != b.country or not {a.geo_precision, b.geo_precision} <= _LOCAL:
+        return False
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return False
+    first, last = incident.date, incident.date_end or incident.date
+    if other.date > last or (other.date_end or other.date) < first:
+        return False
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= COMPANION_KM
+
+
+_LOCAL = frozenset({GeoPrecision.POINT, GeoPrecision.NEAR, GeoPrecision.ADMIN2})
 
 
 def corroborate(existing: Incident, new: Incident, reports: int) -> Confidence | None:

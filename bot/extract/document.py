@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bot.domain.enums import DatePrecision
 from bot.domain.models import ActorRef
 from bot.extract.actors import ActorMention, ActorRegistry
 from bot.extract.casualties import Figure
@@ -20,7 +21,7 @@ from bot.extract.dates import DateMention
 from bot.extract.events import Trigger
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
 from bot.extract.lexicon import Lexicon
-from bot.extract.normalize import fold_with_offsets
+from bot.extract.normalize import fold_with_offsets, match_key
 from bot.extract.spans import SpanSet
 from bot.extract.text import Article, lower_same_length, prepare
 
@@ -32,6 +33,7 @@ __all__ = [
     "Resources",
     "SentenceLayers",
     "best_place",
+    "shortens_state_name",
 ]
 
 KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
@@ -101,10 +103,17 @@ class Clause:
 
     @property
     def date(self) -> DateMention | None:
-        """The clause's event date, a reporting date only when there is no other."""
+        """The clause's event date, a reporting date only when there is no other; a calendar
+        day the clause states beats a weekday beside it ("during Friday prayers on May 17")."""
         usable = [d for d in self.dates if d.date is not None or d.anchor_offset is not None]
         event = [d for d in usable if not d.reporting]
         chosen = event or usable
+        if len(chosen) > 1 and not chosen[0].explicit:
+            day = next(
+                (d for d in chosen if d.explicit and d.precision is DatePrecision.DAY), None
+            )
+            if day is not None:
+                return day
         return chosen[0] if chosen else None
 
 
@@ -223,3 +232,12 @@ class Document:
 
 def _never() -> bool:
     return False
+
+
+def shortens_state_name(town: PlaceSpan, admin: PlaceSpan) -> bool:
+    """True when the headline's town has the name of the governorate the lead names ("Gunmen
+    kill six in Kano" over "a village in Kano State"): the headline shortens the state's name,
+    and its capital would move the incident to the wrong town."""
+    return admin.entry.kind == "admin1" and match_key(town.entry.name) == match_key(
+        admin.entry.name
+    )

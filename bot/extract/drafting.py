@@ -227,11 +227,30 @@ def _figure(figure: Figure, unit: Clause) -> FigureDraft:
     )
 
 
+# "a village in the region", "another town in the province": somewhere in the governorate of
+# the place in hand, not that place itself.
+_ELSEWHERE_IN_REGION_RE = re.compile(
+    r"\b(?:a|an|another|one|two|three|several)\s+(?:\w+\s+)?(?:villages?|towns?|hamlets?|"
+    r"settlements?|communit(?:y|ies)|districts?)\s+(?:in|of|across)\s+the\s+(?:same\s+)?"
+    r"(?:region|province|state|governorate|oblast)\b",
+    re.IGNORECASE,
+)
+
+
 def _place(group: Group) -> PlaceDraft | None:
     place = group.place
     if place is None:
         return None
     entry = place.entry
+    if (
+        entry.kind == "place"
+        and entry.admin1_code
+        and all(u.place is None for u in group.units)
+        and any(_ELSEWHERE_IN_REGION_RE.search(u.text) for u in group.units)
+    ):
+        # the place came from the event before; this one names only its governorate
+        return PlaceDraft(text=entry.admin1 or place.text, country=entry.country,
+                          key=entry.admin1_code)  # fmt: skip
     role = PlaceRole.NEAR if place.near and entry.kind == "place" else PlaceRole.AT
     return PlaceDraft(text=place.text, role=role, country=entry.country, key=entry.key)
 

@@ -73,7 +73,7 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
     (S.ABDUCTION, 2.5, r"kidnap\w*|abduct\w*|taken\s+hostage|hostages?\s+(?:were\s+)?taken|"
                        r"forcibly\s+disappeared"),
     (S.SEXUAL_VIOLENCE, 3.0, r"\brap(?:e|ed|ing)\b|sexual\s+(?:violence|assault)"),
-    (S.PEACEFUL_PROTEST, 2.0, r"protest(?:s|ers|ed|ing)?|demonstrat(?:ion|ions|ors|ed|ing)|"
+    (S.PEACEFUL_PROTEST, 2.0, r"protest(?:s|ers|ed|ing)?\b|demonstrat(?:ion|ions|ors|ed|ing)|"
                               r"rall(?:y|ies)\b|sit-ins?|marched|protesters"),
     (S.VIOLENT_DEMONSTRATION, 1.5, r"riot(?:s|ers|ing)?|torch(?:ed|ing)|set\s+fire|"
                                    r"set\s+ablaze|threw\s+(?:rocks|stones|petrol\s+bombs|"
@@ -167,7 +167,9 @@ _INTERVENTION_RE = re.compile(
     r"beat(?:en)?|arrested|detained)\b",
     re.IGNORECASE,
 )
-_CROWD_RE = re.compile(r"\b(?:riot\w*|mobs?|crowds?|protest\w*|demonstrat\w*|youths)\b", re.I)
+_CROWD_RE = re.compile(
+    r"\b(?:riot\w*|mobs?|crowds?|protest(?!ant)\w*|demonstrat\w*|youths)\b", re.I
+)
 # "protest" used about a statement ("in protest at the decision") is not a demonstration.
 _NOT_PROTEST_RE = re.compile(
     r"\bin\s+protest\s+(?:at|against|over)\b|"

@@ -329,7 +329,7 @@ NAMED_KILLED = re.compile(
     r"(?<![\w'’\-])(?:(?:Sheikh|Sheik|Mr|Mrs|Ms|Dr|Judge|Colonel|Col|General|Gen|Brigadier|"
     r"Major|Captain|Imam|Mayor|Governor|Lieutenant)\.?\s+)?"
     r"(?P<name>[A-Z][\w'’\-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+)?[A-Z][\w'’\-]+){1,4}),?"
-    r"(?:\s+[^,.;]{3,80},)?\s+(?:was|has\s+been)\s+(?:reportedly\s+)?"
+    r"(?:\s+[^,.;]{3,80},)?\s+(?:who\s+)?(?:was|has\s+been)\s+(?:reportedly\s+)?"
     r"(?:killed|shot\s+dead|assassinated|murdered|gunned\s+down|executed)\b"
 )
 NAMED_SUBJECT = "(named person)"

@@ -33,11 +33,16 @@ from bot.domain.enums import ActorType, DatePrecision, EventType, GeoPrecision
 from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
 from bot.extract.actors import ActorRegistry, Role
 from bot.extract.casualties import Figure, Statement, combine
-from bot.extract.confidence import Confidence, ReportView, score_incident, with_confidence
+from bot.extract.confidence import (
+    Confidence,
+    companion_doubts,
+    score_incident,
+    with_confidence,
+)
 from bot.extract.dates import find_dates
 from bot.extract.drafts import ActorDraft, FigureStatementDraft, IncidentDraft, PlaceRole
 from bot.extract.gazetteer import Gazetteer, GazetteerEntry
-from bot.extract.normalize import split_sentences
+from bot.extract.source_text import SourceText, figure_in_evidence
 from bot.extract.summary import summarize
 
 __all__ = [
@@ -82,7 +87,7 @@ class Finished:
             object.__setattr__(self, "incident", with_confidence(incident, self.confidence))
 
 
-ConfidenceHook = Callable[[IncidentDraft, Incident, int, "SourceText"], Confidence]
+ConfidenceHook = Callable[[IncidentDraft, Incident, int, SourceText], Confidence]
 _DROPPED = 0.6  # figures the extractor gave that the text does not bear out
 
 
@@ -102,50 +107,6 @@ def observed_confidence(
         return scored
     reason = f"toll: {dropped} figure(s) not found in the text were dropped"
     return Confidence(round(scored.score * _DROPPED, 4), (*scored.reasons, reason))
-
-
-class SourceText:
-    """The report's text (and title), for checking that quoted evidence is really in it."""
-
-    def __init__(self, text: str, title: str | None = None, known: Iterable[str] = ()) -> None:
-        """``known``: the text's sentences in reading order, when already split (checked in
-        O(1), and the first of them are the lead)."""
-        self._text, self._title = text, title
-        self._haystack = " ".join(f"{title or ''}\n{text}".split())
-        self._sentences = [" ".join(s.split()) for s in known]
-        self._known = set(self._sentences)
-        self._answers: dict[str, bool] = {}  # drafts quote the same sentence many times
-        self._view: ReportView | None = None
-
-    @property
-    def view(self) -> ReportView:
-        """The headline and lead an incident's confidence is compared with."""
-        if self._view is None:
-            sentences = self._sentences or [
-                self._text[start:end] for start, end in split_sentences(self._text)[:3]
-            ]
-            self._view = ReportView.of(self._title, sentences)
-        return self._view
-
-    def contains(self, snippet: str) -> bool:
-        """Whether ``snippet`` occurs in the text (whitespace runs compare as one space)."""
-        answer = self._answers.get(snippet)
-        if answer is None:
-            folded = " ".join(snippet.split())
-            answer = bool(folded) and (folded in self._known or folded in self._haystack)
-            self._answers[snippet] = answer
-        return answer
-
-
-def _figure_in_evidence(surface: str, offset: int | None, evidence: str) -> bool:
-    """Whether a figure's words are in its sentence (at ``offset`` when it is given)."""
-    if not surface.strip():
-        return False
-    if offset is not None:
-        found = evidence[offset : offset + len(surface)] == surface
-    else:
-        found = " ".join(surface.split()) in " ".join(evidence.split())
-    return found
 
 
 class Finisher:
@@ -191,7 +152,12 @@ class Finisher:
             if draft.lead:
                 lead_date = result.incident.date
             finished.append(result)
-        return finished
+        # a toll-less incident beside a same-day tolled one is doubted (one attack, two places)
+        scores = companion_doubts([f.incident for f in finished], [f.confidence for f in finished])
+        return [
+            Finished(f.incident, c, f.dropped_figures)
+            for f, c in zip(finished, scores, strict=True)
+        ]
 
     def finish(
         self,
@@ -316,7 +282,7 @@ class Finisher:
                 continue
             figures = []
             for f in draft.figures:
-                if not _figure_in_evidence(f.surface, f.offset, draft.evidence):
+                if not figure_in_evidence(f.surface, f.offset, draft.evidence):
                     dropped += 1
                     continue
                 start = f.offset or 0

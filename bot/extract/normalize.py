@@ -16,6 +16,7 @@ __all__ = [
     "match_key",
     "split_sentences",
     "strip_article",
+    "without_admin1_word",
 ]
 
 # Hyphen-like characters (incl. minus sign and Arabic-script dashes) that mean "-".
@@ -416,3 +417,14 @@ def _translit_token(token: str) -> tuple[str, ...]:
             reading = reading[:-1]
         out.append(reading)
     return tuple(dict.fromkeys(out))
+
+
+# "Cabo Delgado province": a governorate's name in full, with the word that says so.
+_ADMIN1_WORD_RE = re.compile(
+    r"\s+(?:province|governorate|state|region|oblast|prefecture|county)$", re.IGNORECASE
+)
+
+
+def without_admin1_word(surface: str) -> str:
+    """A governorate's name as written, without its trailing "province" / "state" word."""
+    return _ADMIN1_WORD_RE.sub("", surface)

@@ -31,14 +31,16 @@ from bot.extract.annotate_clauses import (
     split_roundups,
 )
 from bot.extract.annotate_dates import annotate_dates
+from bot.extract.annotate_place_phrases import annotate_place_phrases
 from bot.extract.annotate_places import annotate_countries, annotate_places
 from bot.extract.document import Document, ExtractionCancelled, Resources
 from bot.extract.drafting import draft_groups
 from bot.extract.drafts import IncidentDraft
-from bot.extract.finisher import Finished, Finisher, SourceText
+from bot.extract.finisher import Finished, Finisher
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.lexicon import Lexicon, default_lexicon
 from bot.extract.segment import segment
+from bot.extract.source_text import SourceText
 
 __all__ = [
     "ANNOTATORS",
@@ -52,10 +54,12 @@ __all__ = [
 
 Annotator = Callable[[Document, Resources], None]
 
-# The order matters: places need the actor spans ("Iraqi army" is no place), round-ups need
-# places, figures and actors, and dates need the places (timezone) and the round-up parts.
+# The order matters: place phrases ("the capital") need the article's country votes, places
+# need the actor spans ("Iraqi army" is no place), round-ups need places, figures and actors,
+# and dates need the places (timezone) and the round-up parts.
 ANNOTATORS: tuple[Annotator, ...] = (
     annotate_countries,
+    annotate_place_phrases,
     annotate_actors,
     annotate_places,
     annotate_figures,

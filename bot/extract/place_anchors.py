@@ -1,11 +1,11 @@
 """A place named right after another anchors it (issue 11, granularity).
 
 "the village of Otradnoye near Belgorod", "Kaura in Zamfara State", "Dand district of
-Kandahar": the second name says where the first one lies. When the town the gazetteer chose
-for the first name is not there (another region's, or another country's, town of that name),
-the text meant a look-alike: a candidate of the same name that does lie there wins; when the
-gazetteer knows none, the first name places nothing and the anchor places the event (near a
-town, or in the named province).
+Kandahar", "Palma, a town in Cabo Delgado province": the second name says where the first
+one lies. When the town the gazetteer chose for the first name is not there (another region's,
+or another country's, town of that name), the text meant a look-alike: a candidate of the same
+name that does lie there wins; when the gazetteer knows none, the first name places nothing
+and the anchor places the event (near a town, or in the named province).
 """
 
 from __future__ import annotations
@@ -25,7 +25,11 @@ ANCHOR_KM = 120.0
 _ANCHOR_GAP = re.compile(
     r"(?:\s+(?:district|sub-?district|county|lga|local\s+government(?:\s+area)?|"
     r"municipality|village|town|area|region|province|state|governorate|oblast))?"
-    r"\s*(?:,\s*|\s+)(?:(?P<word>in|near|outside|of|close\s+to|not\s+far\s+from)\s+)?"
+    r"(?:\s*(?:,\s*|\s+)(?:(?P<word>in|near|outside|of|close\s+to|not\s+far\s+from)\s+)?|"
+    # an apposition: "Palma, a coastal town in ...", "Kaura, a district of ..."
+    r"\s*,\s*(?:a|an)\s+(?:[a-z'-]+\s+){0,2}?(?:town|village|city|district|area|community|"
+    r"locality|settlement|hamlet|municipality|county|commune|suburb|neighbou?rhood)\s+"
+    r"(?P<apposed>in|of|near|outside)\s+)"
     r"(?:the\s+)?(?:(?:city|town|village|province|state|region)\s+of\s+)?"
     r"(?:(?:northern|southern|eastern|western|central|north-?eastern|north-?western|"
     r"south-?eastern|south-?western)\s+)?"
@@ -45,7 +49,7 @@ def anchors(low: str, first_end: int, second_start: int, second: GazetteerEntry)
         return False
     if second.kind != "place":
         return True
-    word = match.group("word")
+    word = match.group("word") or match.group("apposed")
     return word is not None and " ".join(word.split()) in _TOWN_ANCHOR_WORDS
 
 

@@ -4,8 +4,9 @@ A place name in a report is often no event place: an allegiance ("pro-Iran facti
 Tehran-backed group"), the town an outlet is named after ("Dubai 24 - AFP:", "Kurdistan 24
 reported"), where a speaker was ("the governor, speaking in Kyiv", "said on Thursday in
 Brussels"), a person's name ("Bello said", "Mayor Yoro told"), a capital standing for its
-government ("Kyiv said", "Moscow denied") or a community ("the Kokang people", "Fulani
-herders"). :func:`mention_role` reads the lower-cased words right around a mention and names
+government ("Kyiv said", "Moscow denied"), a community ("the Kokang people", "Fulani
+herders") or an armed group named after it ("the Grand Ravine gang"). :func:`mention_role`
+reads the lower-cased words right around a mention and names
 the role, or returns None when nothing marks it as anything but a possible event place.
 """
 
@@ -19,6 +20,7 @@ __all__ = [
     "HOME_FORCE_AFTER",
     "inside_longer_name",
     "mention_role",
+    "names_a_sea",
     "names_the_scene",
     "sets_the_scene",
     "starts_longer_name",
@@ -51,7 +53,7 @@ _OUTLET_AFTER = re.compile(
     r"television|radio|tv|broadcasting)\b)"
 )
 # Where someone spoke: "speaking in Kyiv", "said on Thursday in Brussels", "told
-# reporters in Geneva", "a news conference in Cairo".
+# reporters in Geneva", "a news conference in Cairo", "told AFP by phone from Goma".
 _SPEAKER_BEFORE = re.compile(
     r"\b(?:speaking|spoke|speaks|said|says|told(?:\s+\w+){0,2}|announced|declared|stated|"
     r"(?:press|news)\s+conference|statement|briefing|interview|summit|meeting|talks)"
@@ -60,6 +62,8 @@ _SPEAKER_BEFORE = re.compile(
     # "speaking to local media in the capital Mogadishu", "told reporters in Geneva"
     r"(?:\s+(?:to|with)\s+(?:[\w'-]+\s+){0,2}?(?:media|reporters|journalists|press|"
     r"television|radio|agency|news\s+agency|afp|reuters|ap|bbc|dpa|xinhua))?"
+    # "told Reuters by phone from Afgoye", "speaking by telephone from the capital"
+    r"(?:\s+(?:by|over\s+the|on\s+the)\s+(?:tele)?phone)?"
     r"\s+(?:in|from|at)\s+(?:the\s+)?(?:capital\s+|city\s+of\s+)?$"
 )
 # A person or a government speaking: "Bello said", "Kyiv denied", "Moscow has accused".
@@ -84,6 +88,8 @@ _COMMUNITY_AFTER = re.compile(
     r"^\s+(?:community|communities|people|peoples|tribe|tribes|tribesmen|clan|clans|"
     r"herders|herdsmen|farmers|diaspora|ethnic\s+group|minority)\b"
 )
+# An armed group named after a place: "the Grand Ravine gang", "the Sinaloa cartel".
+_GROUP_AFTER = re.compile(r"^\s+(?:gangs?|cartels?|militias?|brigades?|battalions?)\b")
 _EVENT_NOUN = (
     r"(?:attacks?|incident|blast|explosion|bombing|raid|ambush|assault|shooting|clash(?:es)?|"
     r"fighting|strike|massacre|killings?|violence|battle|siege|kidnapping|abduction)"
@@ -111,7 +117,8 @@ _LOCATIVE_JUST_BEFORE = re.compile(r"\b(?:in|at|near|of|from|into|on|outside|ins
 def mention_role(before: str, after: str) -> str | None:
     """The role of a place mention from the lower-cased text right ``before`` it (about 60
     characters) and right ``after`` it (about 40): "allegiance", "outlet", "speaker",
-    "person", "community", or None when nothing rules it out as the event place."""
+    "person", "community", "group" (an armed group named after it), or None when nothing
+    rules it out as the event place."""
     if _ALLEGIANCE_BEFORE.search(before) or _ALLEGIANCE_AFTER.match(after):
         return "allegiance"
     if _OUTLET_AFTER.match(after):
@@ -126,6 +133,8 @@ def mention_role(before: str, after: str) -> str | None:
         return "person"
     if _COMMUNITY_AFTER.match(after):
         return "community"
+    if _GROUP_AFTER.match(after):
+        return "group"
     return None
 
 
@@ -173,3 +182,15 @@ def starts_longer_name(after: str) -> bool:
     """True when the original-case text right ``after`` a place name makes the name the start
     of a longer proper name, not a place of its own."""
     return _LONGER_NAME_AFTER.match(after) is not None
+
+
+# A governorate named after a sea ("Red Sea" in Sudan and Egypt): in running text, the sea,
+# unless the words after it say it is the governorate ("Red Sea state").
+_SEA_NAME_RE = re.compile(r"\s(?:sea|gulf)$", re.IGNORECASE)
+_GOVERNORATE_AFTER = re.compile(r"^\s*(?:state|governorate|province|region)\b", re.IGNORECASE)
+
+
+def names_a_sea(name: str, after: str = "") -> bool:
+    """True when a gazetteer name is a sea's ("Red Sea") and the (lower-cased) words
+    ``after`` the mention do not make it the governorate of that name."""
+    return _SEA_NAME_RE.search(name) is not None and not _GOVERNORATE_AFTER.match(after)

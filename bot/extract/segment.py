@@ -15,9 +15,11 @@ from bisect import insort
 from dataclasses import dataclass, field
 
 from bot.domain.enums import DatePrecision
+from bot.extract.date_order import better_date, days_meant
 from bot.extract.dates import DateMention
-from bot.extract.document import KIND_RANK, Clause, PlaceSpan
+from bot.extract.document import KIND_RANK, Clause, PlaceSpan, shortens_state_name
 from bot.extract.gazetteer import GazetteerEntry
+from bot.extract.history import acts_of_a_dated_event
 from bot.extract.merge import haversine_km
 from bot.extract.place_roles import sets_the_scene
 from bot.extract.text import lower_same_length
@@ -212,7 +214,9 @@ class _Segmenter:
 
 
 def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> None:
-    """Headline clauses join the lead when they fit it, or are the lead when nothing else is."""
+    """Headline clauses join the lead when they fit it, or are the lead when nothing else is;
+    a headline about history or a remembrance ("Iraq marks anniversary of massacre") neither."""
+    headings = [u for u in headings if not (u.generic or _historical(u, ref))]
     if groups and headings:
         lead = groups[0]
         for unit in headings:
@@ -227,6 +231,7 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
                         place.entry.country == lead.place.entry.country
                         and lead.place.entry.kind != "place"
                         and _more_specific(place, lead.place)
+                        and not shortens_state_name(place, lead.place)
                     )
                 ):
                     lead.place = place
@@ -332,6 +337,9 @@ def _historical(unit: Clause, ref: dt.date) -> bool:
     in a comparison ("the deadliest day for the group since 2012") dates nothing."""
     if "19" not in unit.text and "20" not in unit.text:
         return False  # no year (blanking comparisons joins no digits)
+    acts = [t.start for t in unit.triggers] + [f.start for f in unit.figures]
+    if acts_of_a_dated_event(unit.text, acts, ref.year):
+        return True
     years = [int(y) for y in _YEAR_RE.findall(_COMPARISON_RE.sub(" ", unit.text))]
     if not years or min(years) >= ref.year:
         return False
@@ -352,7 +360,7 @@ def _attach(group: Group, unit: Clause) -> None:
     if place is not None and (group.place is None or _more_specific(place, group.place)):
         group.place = place
     date = unit.date
-    if date is not None and (group.date is None or _better_date(date, group.date)):
+    if date is not None and (group.date is None or better_date(date, group.date)):
         group.date = date
 
 
@@ -393,8 +401,8 @@ def _fits(
             if date.earlier and not group.date.earlier and date.date < group.date.date:
                 return date.reporting
             slack = 1 if date.fuzzy or group.date.fuzzy else 0  # "today" in a quote
-            start_a, end_a = _interval(date)
-            start_b, end_b = _interval(group.date)
+            start_a, end_a = days_meant(date)
+            start_b, end_b = days_meant(group.date)
             gap = max((start_a - end_b).days, (start_b - end_a).days)
             if gap > slack:
                 # A reporting date never splits an incident off.
@@ -436,19 +444,6 @@ def _same_area(a: GazetteerEntry, b: GazetteerEntry, *, strict: bool = False) ->
     return near and not strict
 
 
-def _interval(mention: DateMention) -> tuple[dt.date, dt.date]:
-    """The days a date mention may mean: the day (or span), the week around it, its month."""
-    assert mention.date is not None
-    day = mention.date
-    if mention.precision is DatePrecision.MONTH:
-        first = day.replace(day=1)
-        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        return first, last
-    if mention.precision is DatePrecision.WEEK:
-        return day - dt.timedelta(days=3), day + dt.timedelta(days=3)
-    return day, mention.date_end or day
-
-
 def _other_toll(group: Group, unit: Clause) -> bool:
     """Whether a clause counts victims the group's clauses do not (then it may be another
     event): "a sheikh was killed" after "eight were killed" is; a repeat of the toll is not."""
@@ -481,17 +476,3 @@ def _cumulative(unit: Clause) -> bool:
     if unit.places or any(not d.reporting for d in unit.dates):
         return False
     return _CUMULATIVE_RE.search(low) is not None or _PERFECT_SINCE_RE.search(low) is not None
-
-
-def _better_date(new: DateMention, old: DateMention) -> bool:
-    """Prefer event dates over reporting dates, then finer precision."""
-    if old.reporting and not new.reporting:
-        return True
-    if new.reporting and not old.reporting:
-        return False
-    if new.date is not None and old.date is None:
-        return True
-    return _PRECISION_ORDER[new.precision] < _PRECISION_ORDER[old.precision]
-
-
-_PRECISION_ORDER = {precision: index for index, precision in enumerate(DatePrecision)}

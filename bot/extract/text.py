@@ -158,6 +158,9 @@ _DATELINE_RE = re.compile(
         # October 6, 2024 (EL FASHER) / 6 October 2024 (KHARTOUM)
         |(?:(?:[A-Z][a-z]+\.?\s+\d{{1,2}},?|\d{{1,2}}\s+[A-Z][a-z]+\.?,?)\s+\d{{4}}
            \s*\([^)]{{2,40}}\))
+        # Pemba – / Nairobi - / Port Sudan — : a name in title case, then a spaced dash and
+        # a new sentence
+        |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+){{0,2}}(?=\s+[-–—]\s+[{_UP}"“]))
         # Kirkuk, Iraq — / Bunia, DR Congo (AFP) -
         |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+)?,\s+[A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)?
            (?:\s*\([A-Za-z]{{2,12}}\))?(?=\s*[-–—]\s))

@@ -30,8 +30,9 @@ from typing import Literal
 from bot.domain import ExtractorHealth, Incident, Report
 from bot.extract.document import Document
 from bot.extract.drafts import IncidentDraft
-from bot.extract.finisher import Confidence, Finished, Finisher, SourceText
+from bot.extract.finisher import Confidence, Finished, Finisher
 from bot.extract.pipeline import RulesExtractor
+from bot.extract.source_text import SourceText
 from bot.llm.agreement import Disagreement, combine
 from bot.llm.client import Outcome, Usage
 from bot.llm.grounding import Proposal, TextIndex, distrust_injected, proposals

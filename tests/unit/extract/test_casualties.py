@@ -332,3 +332,15 @@ def test_a_verb_with_to_death_after_its_victims_is_a_death_toll(clause: str, kil
 
 def test_a_stabbing_without_death_is_no_death_toll() -> None:
     assert [f.kind for f in find_figures("militants stabbed three guards")] != ["killed"]
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Mourners attended the funeral of Afghan poet Musa Karimi, who was killed on Monday",
+        "Mourners gathered for Musa Karimi, who was shot dead by gunmen on Monday",
+        "the trader Musa Karimi was killed in a drone strike on Monday",
+    ],
+)
+def test_a_named_victim_in_a_relative_clause_counts_one(clause: str) -> None:
+    assert [(f.kind, f.min) for f in find_figures(clause)] == [("killed", 1)]

@@ -8,7 +8,15 @@ import pytest
 
 from bot.domain.enums import CountStatus, DatePrecision, EventType, GeoPrecision, SubEventType
 from bot.domain.models import CasualtyCount, Incident, Location, SourceRef
-from bot.extract.confidence import ReportView, corroborate, score_incident
+from bot.extract.confidence import (
+    Confidence,
+    ReportView,
+    companion_doubts,
+    corroborate,
+    score_incident,
+)
+from bot.extract.pipeline import RulesExtractor
+from bot.extract.trust import would_alert
 
 MOSUL = Location(name="Mosul", admin1="Nineveh", country="IQ", lat=36.34, lon=43.13)
 NINEVEH = Location(
@@ -169,3 +177,66 @@ def test_the_headline_names_the_place_of_a_lead_that_does_not() -> None:
     lead = "Shells hit a bus stop in the rebel-held city on Thursday, killing 13 people."
     confidence = score_incident(made([lead]), view("Shelling in Mosul kills 13", lead))
     assert confidence.reasons == ()
+
+
+# Two towns about 20 km apart, and one far away, in the same invented raid reports.
+HAMMAM = Location(name="Hammam al-Alil", admin1="Nineveh", country="IQ", lat=36.16, lon=43.26)
+TAL_AFAR = Location(name="Tal Afar", admin1="Nineveh", country="IQ", lat=36.38, lon=42.45)
+COMPANION = "toll: none given, beside a same-day incident nearby that gives one"
+
+
+def _scored(incidents: list[Incident], score: float = 0.9) -> list[Confidence]:
+    return companion_doubts(incidents, [Confidence(score, ("x",)) for _ in incidents])
+
+
+def test_a_tollless_raid_beside_a_tolled_one_the_same_day_is_doubted() -> None:
+    tolled = made([EVENT])
+    beside = made(["Gunmen also stormed Hammam al-Alil the same night."], HAMMAM, killed=None)
+    first, second = _scored([tolled, beside])
+    assert first == Confidence(0.9, ("x",))
+    assert second.score < 0.65 < 0.9
+    assert second.reasons == ("x", COMPANION)
+
+
+def test_a_tollless_incident_far_away_or_on_another_day_keeps_its_score() -> None:
+    tolled = made([EVENT])
+    far = made(["Fighters also attacked Tal Afar."], TAL_AFAR, killed=None)
+    later = made(["A bomb went off in Hammam al-Alil."], HAMMAM, killed=None).model_copy(
+        update={"date": dt.date(2023, 3, 7)}
+    )
+    province = made(["Clashes spread across Nineveh."], NINEVEH, killed=None)
+    assert [c.score for c in _scored([tolled, far, later, province])] == [0.9] * 4
+
+
+def test_two_tollless_incidents_or_a_background_toll_doubt_nothing() -> None:
+    quiet = made(["Gunmen raided Mosul."], killed=None)
+    beside = made(["Gunmen also stormed Hammam al-Alil."], HAMMAM, killed=None)
+    old = made([EVENT]).model_copy(update={"is_background": True})
+    assert [c.score for c in _scored([quiet, beside])] == [0.9, 0.9]
+    assert [c.score for c in _scored([old, beside])] == [0.9, 0.9]
+
+
+def test_the_engine_alerts_once_for_one_raid_on_two_neighbouring_towns(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Bandits on Sunday attacked Gusau in Zamfara State, killing seven people.\n"
+        "The same night, gunmen also stormed Tsafe, setting fire to houses and abducting women."
+    )
+    published = dt.datetime(2024, 5, 14, 9, tzinfo=dt.UTC)
+    incidents = engine.extract_text(text, published, title="Bandits kill seven in Zamfara")
+    alerting = [i.location.name for i in incidents if would_alert(i, published.date())]
+    quiet = [i for i in incidents if i.location.name == "Tsafe"]
+    assert alerting == ["Gusau"]
+    assert len(quiet) == 1
+    assert COMPANION in quiet[0].confidence_reasons
+
+
+def test_an_event_told_only_by_the_headline_is_doubted() -> None:
+    title = "Car bomb kills four in Mosul market"
+    lead = "Relatives gathered outside the morgue on Sunday."
+    confidence = score_incident(made([title]), view(title, lead))
+    assert "event: told only by the headline, in no sentence of the body" in confidence.reasons
+    assert confidence.score < 0.75
+    told = score_incident(made([EVENT, title]), view(title, EVENT))
+    assert told.reasons == ()

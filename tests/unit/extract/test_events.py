@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.domain.enums import EventType, SubEventType
 from bot.extract.events import choose_event_type, find_triggers, score_triggers
+from bot.extract.pipeline import RulesExtractor
 
 S = SubEventType
 
@@ -133,3 +136,22 @@ def test_more_ways_to_name_the_act(clause: str, expected: SubEventType) -> None:
 @pytest.mark.parametrize("clause", ["dock workers went on strike", "a hunger strike in prison"])
 def test_a_labour_strike_is_no_air_strike(clause: str) -> None:
     assert SubEventType.AIR_DRONE_STRIKE not in {t.sub_event_type for t in find_triggers(clause)}
+
+
+def test_a_protestant_church_is_no_protest() -> None:
+    clause = "gunmen opened fire on worshippers at a Protestant chapel during the Sunday service"
+    subs = {t.sub_event_type for t in find_triggers(clause)}
+    assert SubEventType.PEACEFUL_PROTEST not in subs
+    assert SubEventType.ATTACK in subs
+
+
+def test_the_engine_codes_a_raid_on_a_protestant_church_as_an_attack(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Armed men stormed a Protestant church in Djibo on Sunday during the morning service, "
+        "killing eleven worshippers, local officials said."
+    )
+    [incident] = engine.extract_text(text, dt.datetime(2024, 6, 4, tzinfo=dt.UTC))
+    assert incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
+    assert incident.killed.min == 11

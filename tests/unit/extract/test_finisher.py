@@ -16,8 +16,9 @@ from bot.extract.drafts import (
     PlaceDraft,
     PlaceRole,
 )
-from bot.extract.finisher import Finished, Finisher, SourceText
+from bot.extract.finisher import Finished, Finisher
 from bot.extract.pipeline import RulesExtractor
+from bot.extract.source_text import SourceText
 
 REFERENCE = dt.date(2024, 5, 9)  # a Thursday
 TEXT = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.domain.enums import GeoPrecision
 from bot.extract.pipeline import RulesExtractor
 
 PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
@@ -37,3 +38,22 @@ def test_a_year_in_a_comparison_does_not_make_the_lead_history(engine: RulesExtr
     assert (incident.location.name, incident.killed.min) == ("Kidal", 9)
     assert incident.date == PUBLISHED.date()
     assert not incident.is_background
+
+
+def test_a_headline_shortening_the_states_name_does_not_pick_its_capital(
+    engine: RulesExtractor,
+) -> None:
+    body = "Armed men shot dead eight herders at a hamlet in Katsina State on Sunday, police said."
+    [incident] = engine.extract_text(body, PUBLISHED, title="Gunmen kill eight in Katsina")
+    assert incident.location.geo_precision == GeoPrecision.ADMIN1
+    assert (incident.location.name, incident.location.country) == ("Katsina", "NG")
+    assert incident.killed.min == 8
+
+
+def test_a_headline_town_inside_the_named_state_still_refines_it(
+    engine: RulesExtractor,
+) -> None:
+    body = "Armed men shot dead eight herders in Katsina State on Sunday, police said."
+    [incident] = engine.extract_text(body, PUBLISHED, title="Gunmen kill eight in Funtua")
+    assert incident.location.name == "Funtua"
+    assert incident.location.geo_precision == GeoPrecision.POINT

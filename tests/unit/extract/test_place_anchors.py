@@ -21,6 +21,8 @@ class TestWords:
             ("Ivanivka in Donetsk", "admin1"),
             ("Ivanivka, Donetsk", "admin1"),
             ("Ivanivka district of northern Donetsk", "admin1"),
+            ("Ivanivka, a frontline village in Donetsk", "admin1"),
+            ("Ivanivka, a village near Izium", "place"),
         ],
     )
     def test_anchoring_words(self, text: str, kind: str, engine: RulesExtractor) -> None:
@@ -33,7 +35,13 @@ class TestWords:
         assert anchors(low, len("Ivanivka"), low.rindex(" ") + 1, anchor)
 
     @pytest.mark.parametrize(
-        "text", ["Ivanivka, Izium", "Ivanivka and Izium", "Ivanivka of Izium"]
+        "text",
+        [
+            "Ivanivka, Izium",
+            "Ivanivka and Izium",
+            "Ivanivka of Izium",
+            "Ivanivka, a town of Izium",
+        ],
     )
     def test_a_list_of_towns_is_no_anchor(self, text: str, engine: RulesExtractor) -> None:
         anchor = next(e for e in engine.pipeline.gazetteer.lookup("Izium") if e.kind == "place")
@@ -96,3 +104,49 @@ class TestExtraction:
         text = "Gunmen killed four traders in Funtua, Katsina State, on Tuesday."
         [incident] = engine.extract_text(text, PUBLISHED)
         assert (incident.location.name, incident.location.admin1) == ("Funtua", "Katsina")
+
+
+class TestApposition:
+    def test_a_foreign_namesake_gives_way_to_the_province_in_the_apposition(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Insurgents beheaded five farmers in Palma, a coastal town in Cabo Delgado "
+            "province, on Tuesday, officials said."
+        )
+        incidents = engine.extract_text(text, PUBLISHED)
+        assert [(i.location.country, i.location.admin1) for i in incidents] == [
+            ("MZ", "Cabo Delgado")
+        ]
+
+    def test_the_apposed_state_picks_its_own_look_alike(self, engine: RulesExtractor) -> None:
+        text = "Bandits killed six herders in Ivanivka, a village in Kherson province, on Tuesday."
+        [incident] = engine.extract_text(text, PUBLISHED)
+        assert (incident.location.name, incident.location.admin1) == ("Ivanivka", "Kherson")
+
+
+class TestElsewhereInTheRegion:
+    def test_a_village_in_the_region_is_the_governorate_not_the_city(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A Russian missile hit a depot in Kharkiv on Thursday, killing four workers, the "
+            "governor said.\n"
+            "On Wednesday, a glide bomb struck a village in the region, wounding three people."
+        )
+        incidents = engine.extract_text(text, PUBLISHED)
+        assert [(i.location.name, i.location.geo_precision.value) for i in incidents] == [
+            ("Kharkiv", "point"),
+            ("Kharkiv", "admin1"),
+        ]
+
+    def test_a_named_village_in_the_region_keeps_its_own_place(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A Russian missile hit a depot in Kharkiv on Thursday, killing four workers.\n"
+            "On Wednesday, a glide bomb struck Kupiansk, a town in the region, wounding three."
+        )
+        places = [i.location.name for i in engine.extract_text(text, PUBLISHED)]
+        assert places[0] == "Kharkiv"
+        assert "Kupiansk" in places[1]

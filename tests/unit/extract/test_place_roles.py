@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from bot.domain.enums import GeoPrecision
 from bot.extract.pipeline import RulesExtractor
 from bot.extract.place_roles import (
     inside_longer_name,
@@ -47,10 +48,14 @@ def role(text: str, name: str) -> str | None:
             "Mogadishu",
             "speaker",
         ),
+        ("a nurse told AFP by phone from Bunia that the wards were full", "Bunia", "speaker"),
+        ("the colonel, speaking by telephone from Gao, said", "Gao", "speaker"),
         ("Bello said five people were killed in the attack", "Bello", "person"),
         ("Mayor Yoro told the agency that gunmen came at night", "Yoro", "person"),
         ("Moscow denied any role in the blast", "Moscow", "person"),
         ("raiders targeted the Kokang people living along the hills", "Kokang", "community"),
+        ("the raid was blamed on the Gran Bois gang", "Gran Bois", "group"),
+        ("a clash with the Sinaloa cartel left four dead", "Sinaloa", "group"),
     ],
 )
 def test_roles_that_are_no_event_place(text: str, name: str, expected: str) -> None:
@@ -92,6 +97,47 @@ class TestThroughTheEngine:
             "killed three people on Monday."
         )
         assert places(engine, text) == ["Kharkiv"]
+
+    def test_a_title_case_dateline_gives_way_to_the_county_named(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Nairobi - Armed raiders ambushed a lorry in Kenya's Wajir county on Tuesday, "
+            "killing six traders, police said."
+        )
+        incidents = engine.extract_text(text, PUBLISHED)
+        assert [(i.location.name, i.location.geo_precision) for i in incidents] == [
+            ("Wajir County", GeoPrecision.ADMIN1)
+        ]
+
+    def test_a_gang_named_after_a_neighbourhood_does_not_place_the_attack(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Gunmen raided a market in Haiti's capital on Monday, killing nine traders, a rights "
+            "group said. It blamed the attack on the Grand Ravine gang."
+        )
+        assert places(engine, text) == ["Port-au-Prince"]
+
+    def test_a_sea_is_not_the_province_named_after_it(self, engine: RulesExtractor) -> None:
+        at_sea = (
+            "A drone boat struck a tanker in the Red Sea on Sunday, killing two sailors, "
+            "Yemen's coast guard said."
+        )
+        assert all(i.location.country != "SD" for i in engine.extract_text(at_sea, PUBLISHED))
+        ashore = "Tribesmen clashed in Sudan's Red Sea state on Sunday, killing four herders."
+        [incident] = engine.extract_text(ashore, PUBLISHED)
+        assert (incident.location.name, incident.location.country) == ("Red Sea", "SD")
+
+    def test_a_witness_phoning_from_a_nearby_town_does_not_place_the_raid(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Insurgents overran an army camp in Nigeria's Borno State on Friday, killing eleven "
+            "soldiers, an officer said. The assault hit the camp at Kwaya Bura, about 30 km from "
+            "the state capital, the officer told Reuters by phone from Maiduguri."
+        )
+        assert places(engine, text) == ["Borno"]
 
 
 class TestScene:

@@ -83,6 +83,8 @@ class TestDateline:
                 "KIRKUK, Iraq, March 3 (Reuters)",
             ),
             ("Kirkuk, Iraq — A bomb went off.", "Kirkuk, Iraq"),
+            ("Garoua – The governor visited the wounded.", "Garoua"),
+            ("Port Harcourt - Armed men stormed a bank.", "Port Harcourt"),
         ],
     )
     def test_stripped(self, text: str, dateline: str) -> None:
@@ -97,6 +99,8 @@ class TestDateline:
             "US-led forces left.",
             "Clashes broke out - again.",
             "Gunmen, police said - two died.",
+            "The Army - which denies it - fired first.",
+            "Garoua - eleven died.",
         ],
     )
     def test_not_a_dateline(self, text: str) -> None:

@@ -37,6 +37,7 @@ def test_the_scan_finds_the_extractors_reasons() -> None:
         *(f"date: only the {p.value} is known" for p in DatePrecision),
         "place: in SY, a country the headline and lead do not name",
         "reports: 3 tell it",
+        "toll: none given, beside a same-day incident nearby that gives one",
     ],
 )
 def test_every_reason_is_said_in_arabic(text: str) -> None:

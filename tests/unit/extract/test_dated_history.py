@@ -1,0 +1,57 @@
+"""History told beside today's news: an event named with its year, a remembrance headline
+(issue 11, concrete events only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.extract.pipeline import RulesExtractor
+from bot.extract.trust import would_alert
+
+PUBLISHED = dt.datetime(2024, 9, 12, 8, 0, tzinfo=dt.UTC)
+
+
+def test_an_old_bombing_named_with_its_year_lends_no_toll_to_today(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "A tribunal in Kandahar on Monday jailed nine men over the 2019 wedding bombing that "
+        "killed more than 60 guests in the city.\n"
+        "Judges said the men had supplied the explosives."
+    )
+    incidents = engine.extract_text(text, PUBLISHED, title="Nine jailed over Kandahar bombing")
+    assert all(not i.killed.known for i in incidents if i.date.year == 2024)
+    assert not any(would_alert(i, PUBLISHED.date()) for i in incidents)
+
+
+def test_a_new_attack_on_a_memorial_for_an_old_one_is_news(engine: RulesExtractor) -> None:
+    text = (
+        "A suicide bomber struck a memorial service for victims of the 2019 wedding bombing in "
+        "Kandahar on Monday, killing seven mourners."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.date == dt.date(2024, 9, 9)
+    assert incident.killed.min == 7
+    assert would_alert(incident, PUBLISHED.date())
+
+
+def test_a_remembrance_headline_is_no_incident(engine: RulesExtractor) -> None:
+    text = (
+        "Families gathered in Mosul on Wednesday to mark the fifth anniversary of the ferry "
+        "disaster.\nSpeakers called for the city's bridges to be rebuilt."
+    )
+    incidents = engine.extract_text(
+        text, PUBLISHED, title="Mosul marks anniversary of Badush prison massacre"
+    )
+    assert not any(would_alert(i, PUBLISHED.date()) for i in incidents)
+
+
+def test_a_calendar_day_beats_the_weekday_beside_it(engine: RulesExtractor) -> None:
+    published = dt.datetime(2024, 3, 15, 8, 0, tzinfo=dt.UTC)  # a Friday
+    text = (
+        "The toll from last week's blast at a Sufi shrine in Peshawar has climbed to 31, "
+        "hospital officials said.\n"
+        "Scores of worshippers were hurt in the explosion during Friday prayers on March 8."
+    )
+    incidents = engine.extract_text(text, published, title="Peshawar shrine toll rises to 31")
+    assert [(i.date, i.killed.min) for i in incidents] == [(dt.date(2024, 3, 8), 31)]
