@@ -204,16 +204,30 @@ def ingest_message(outcome: IngestOutcome, lang: str | None = None) -> str:
         )
     elif not outcome.new_incidents and not outcome.updated_incidents:
         lines.append(t(lang, "No incident was recognised in this text."))
-    if report.published_at is None and report.fetched_at is not None:
-        received = format_moment(lang, report.fetched_at.astimezone(dt.UTC), "d MMM y HH:mm")
-        lines.append(
-            "<i>"
-            + t(
-                lang,
-                "No publication time was given, so days such as “on Tuesday” were read from "
-                "the time the report was received ({when} UTC).",
-                when=esc(received),
-            )
-            + "</i>"
-        )
+    anchor = _reading_anchor(outcome, lang)
+    if anchor:
+        lines.append(f"<i>{anchor}</i>")
     return "\n".join(lines)
+
+
+def _reading_anchor(outcome: IngestOutcome, lang: str | None) -> str:
+    """For a report without a publication time: what days such as "on Tuesday" were read
+    from (the date in its link, else the time it was received); empty when it had one."""
+    report = outcome.report
+    if report.published_at is not None:
+        return ""
+    if outcome.link_day is not None:
+        day = format_moment(lang, outcome.link_day.astimezone(dt.UTC), "d MMM y")
+        return t(
+            lang,
+            "No publication time was given, so days such as “on Tuesday” were read from "
+            "the date in the report's link ({day}).",
+            day=esc(day),
+        )
+    received = format_moment(lang, report.fetched_at.astimezone(dt.UTC), "d MMM y HH:mm")
+    return t(
+        lang,
+        "No publication time was given, so days such as “on Tuesday” were read from "
+        "the time the report was received ({when} UTC).",
+        when=esc(received),
+    )

@@ -35,6 +35,7 @@ from bot.domain import (
     SourceRef,
 )
 from bot.domain.views import IngestOutcome
+from bot.extract.text import published_from_url
 from bot.ingest.text import ReportFields, make_report
 from bot.ports import Clock, Extractor
 from bot.services.admin import META_LAST_INGEST, AdminService
@@ -169,22 +170,30 @@ class IngestService:
             duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
             if duplicate is not None:
                 return IngestOutcome(report=duplicate, duplicate=True)
-            extracted, problem = await self._extract(report)
+            link_day = None
+            if report.published_at is None:
+                link_day = published_from_url(report.url, report.text)
+            extracted, problem = await self._extract(report, link_day)
             async with self._lock:
-                return await self._ingest_locked(report, extracted, problem)
+                outcome = await self._ingest_locked(report, extracted, problem)
+            return outcome.model_copy(update={"link_day": link_day}) if link_day else outcome
         except UserError:
             raise
         except Exception as exc:
             await self._admin.record_error(f"ingest failed: {type(exc).__name__}: {exc}")
             raise
 
-    async def _extract(self, report: Report) -> tuple[list[Incident], str | None]:
+    async def _extract(
+        self, report: Report, link_day: dt.datetime | None
+    ) -> tuple[list[Incident], str | None]:
         """The report's incidents, or none and the reason when it took too long."""
-        # Without a publication time, "on Monday" is read relative to when the text arrived;
-        # the stored report keeps published_at empty (we do not know it).
+        # Without a publication time, "on Monday" is read relative to the day the report's link
+        # gives, else to when the text arrived (as `sitrep extract` and `sitrep ingest` do); the
+        # stored report keeps published_at empty (we do not know it).
         reference = report
         if report.published_at is None:
-            reference = report.model_copy(update={"published_at": report.fetched_at})
+            anchor = link_day or report.fetched_at
+            reference = report.model_copy(update={"published_at": anchor})
         limit = self._settings.sitrep_extract_time_limit_seconds
         try:
             async with asyncio.timeout(limit):

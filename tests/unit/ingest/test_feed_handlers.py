@@ -160,6 +160,17 @@ class TestRendering:
         dated = undated.model_copy(update={"published_at": received})
         assert "received" not in ingest_message(IngestOutcome(report=dated))
 
+    def test_a_report_dated_by_its_link_says_so(self) -> None:
+        fetched = dt.datetime(2026, 3, 9, tzinfo=dt.UTC)
+        undated = Report(id=7, content_hash="l", fetched_at=fetched, text="body")
+        outcome = IngestOutcome(
+            report=undated, link_day=dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+        )
+        english = ingest_message(outcome)
+        assert "the date in the report's link (2 Mar 2026)" in english
+        assert "received" not in english
+        assert "آذار" in ingest_message(outcome, "ar")
+
     def test_empty_list_explains_how_to_add(self) -> None:
         assert "/feed_add" in feed_list([])
 

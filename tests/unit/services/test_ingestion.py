@@ -306,6 +306,22 @@ class TestReferenceTime:
         )
         assert outcome.report.published_at is None
         assert [i.date for i in outcome.new_incidents] == [dt.date(2022, 9, 1)]
+        assert outcome.link_day is None
+
+    async def test_an_undated_report_with_a_dated_link_is_read_from_the_link(
+        self, storage: Storage, clock: MutableClock, settings: Settings
+    ) -> None:
+        """A feed item fetched days late: its link's day, not the arrival, anchors "Thursday"."""
+        services = engine_services(storage, clock, settings)
+        clock.set(dt.datetime(2022, 9, 12, 9, 0, tzinfo=dt.UTC))  # ten days later, a Monday
+        outcome = await services.ingestion.ingest_text(
+            "Gunmen clashed with police at a checkpoint in Basra on Thursday, killing two "
+            "people and wounding five, police said.",
+            url="https://news.example.org/world/2022/09/02/basra-checkpoint-clash",
+        )
+        assert outcome.report.published_at is None  # still unknown, and stored as such
+        assert outcome.link_day == dt.datetime(2022, 9, 2, 12, 0, tzinfo=dt.UTC)
+        assert [i.date for i in outcome.new_incidents] == [dt.date(2022, 9, 1)]
 
 
 SLOW = "SLOW-1: Gunmen attacked a checkpoint in the Green Zone, killing three."
