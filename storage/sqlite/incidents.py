@@ -134,38 +134,66 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
     return source, where, params, order
 
 
-# The incidents a full-text search finds: the newest ``:cap`` matches of each FTS index, the
-# report matches turned into their incidents through the report index (named, because with
-# planner statistics from a database whose sources have no report the planner would rather
-# scan every source once per matching report).
-SEARCH_HITS_SQL = (
-    "WITH hits (id) AS ("
-    " SELECT id FROM (SELECT rowid AS id FROM incidents_fts"
-    "  WHERE incidents_fts MATCH :q ORDER BY rowid DESC LIMIT :cap)"
-    " UNION"
-    " SELECT s.incident_id FROM incident_sources AS s INDEXED BY incident_sources_by_report"
-    "  WHERE s.report_id IN (SELECT rowid FROM reports_fts"
-    "  WHERE reports_fts MATCH :q ORDER BY rowid DESC LIMIT :report_cap)"
-    ")"
-)
+def _hits_sql(name: str, cap: str, report_cap: str) -> str:
+    """The incidents a full-text search finds (a CTE ``name (id)``): the newest ``cap`` matches
+    of the incident index, the ``report_cap`` newest report matches turned into their incidents
+    through the report index (named, because with planner statistics from a database whose
+    sources have no report the planner would rather scan every source once per matching
+    report)."""
+    return (
+        f"{name} (id) AS ("
+        " SELECT id FROM (SELECT rowid AS id FROM incidents_fts"
+        f"  WHERE incidents_fts MATCH :q ORDER BY rowid DESC LIMIT {cap})"
+        " UNION"
+        " SELECT s.incident_id FROM incident_sources AS s INDEXED BY incident_sources_by_report"
+        "  WHERE s.report_id IN (SELECT rowid FROM reports_fts"
+        f"  WHERE reports_fts MATCH :q ORDER BY rowid DESC LIMIT {report_cap})"
+        ")"
+    )
 
-# One page of search results: the candidates sorted by (date, id) through the narrow
-# (id, date) index of migration 0007, so no wide incident row is read for the sort.
-# Withdrawn and merged incidents take no place on a page (their ids come from a small
-# partial index).
+
+def _shown_sql(hits: str, columns: str) -> str:
+    """``columns`` of the ``hits`` that are shown: withdrawn and merged incidents take no place
+    (their ids come from a small partial index); (id, date) from the narrow (id, date) index
+    of migration 0007, so no wide incident row is read for the sort. (CROSS JOIN keeps the
+    candidates the outer loop: inside a scalar subquery the planner would rather scan the
+    whole index and probe the candidates.)"""
+    return (
+        f"SELECT {columns} FROM {hits}"
+        f" CROSS JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = {hits}.id"
+        f" WHERE {hits}.id NOT IN ({_HIDDEN_IDS})"
+    )
+
+
+SEARCH_HITS_SQL = "WITH " + _hits_sql("hits", ":cap", ":report_cap")
+
+# One page of search results (ids): the candidates sorted by (date, id).
 SEARCH_PAGE_SQL = (
-    f"{SEARCH_HITS_SQL} SELECT i.id FROM hits"
-    " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
-    f" WHERE hits.id NOT IN ({_HIDDEN_IDS})"
+    f"{SEARCH_HITS_SQL} {_shown_sql('hits', 'i.id')}"
     " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
 )
 # How many incidents a search finds, up to :limit. Capping the incident index at :limit
 # changes no count up to the limit (its rows are distinct incidents, so a binding cap alone
 # reaches it); reports keep the search's cap, as several reports may name one incident.
 SEARCH_COUNT_SQL = (
-    f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} SELECT 1 FROM hits"
-    " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
-    f" WHERE hits.id NOT IN ({_HIDDEN_IDS}) LIMIT :limit)"
+    f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} {_shown_sql('hits', '1')} LIMIT :limit)"
+)
+# A page of search results as incident rows, each carrying the count (``search_total``, up to
+# :count_limit, found with the caps of SEARCH_COUNT_SQL): one statement instead of a count,
+# a page of ids and a load, each a round trip to SQLite's thread. (An uncorrelated scalar
+# subquery is evaluated once; the page's rows are read by primary key, NOT INDEXED keeping the
+# planner from the (id, date) index and a second lookup.) An empty page carries no count: then
+# SEARCH_COUNT_SQL gives it.
+SEARCH_PAGE_ROWS_SQL = (
+    "WITH "
+    + _hits_sql("hits", ":cap", ":report_cap")
+    + ", "
+    + _hits_sql("counted", ":count_cap", ":count_report_cap")
+    + f", page (id) AS ({_shown_sql('hits', 'i.id')}"
+    " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset)"
+    f" SELECT i.*, (SELECT COUNT(*) FROM ({_shown_sql('counted', '1')} LIMIT :count_limit))"
+    " AS search_total FROM page CROSS JOIN incidents AS i NOT INDEXED ON i.id = page.id"
+    " WHERE i.status = 'active' ORDER BY i.date DESC, i.id DESC"
 )
 
 # Two index ranges: incidents dated in the window, and spans that began before it and reach
@@ -267,6 +295,13 @@ async def _load_page(conn: aiosqlite.Connection, ids: Sequence[int]) -> list[Inc
         ids,
     )
     return await _load_incidents(conn, rows)
+
+
+async def _search_total(conn: aiosqlite.Connection, params: dict[str, Any]) -> int:
+    """A search's count (:data:`SEARCH_COUNT_SQL`), or 0 when it counts up to 0."""
+    if not params["limit"]:
+        return 0
+    return int((await _fetchall(conn, SEARCH_COUNT_SQL, params))[0][0])
 
 
 async def _get_incident(conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
@@ -404,13 +439,17 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
 
         async def op(conn: aiosqlite.Connection) -> SearchPage:
             page_params["q"] = count_params["q"] = await fts_match(conn, text)
-            total = 0
-            if count_limit:
-                total = int((await _fetchall(conn, SEARCH_COUNT_SQL, count_params))[0][0])
             if not limit:
-                return SearchPage(total=total, items=[])
-            page = await _fetchall(conn, SEARCH_PAGE_SQL, page_params)
-            return SearchPage(total=total, items=await _load_page(conn, [r[0] for r in page]))
+                return SearchPage(total=await _search_total(conn, count_params), items=[])
+            rows = await _fetchall(
+                conn,
+                SEARCH_PAGE_ROWS_SQL,
+                page_params | {f"count_{name}": value for name, value in count_params.items()},
+            )
+            if not rows:  # nothing on this page: the count alone
+                return SearchPage(total=await _search_total(conn, count_params), items=[])
+            total = int(rows[0]["search_total"])
+            return SearchPage(total=total, items=await _load_incidents(conn, rows))
 
         return await self._read(op)
 
