@@ -19,7 +19,12 @@ from storage.postgres.rows import (
     incident_args,
 )
 from storage.postgres.search import search_terms, tsquery_sql
-from storage.postgres.terms import index_incidents, newest_incident_matches, unindex_incidents
+from storage.postgres.terms import (
+    index_incidents,
+    newest_incident_matches,
+    search_start,
+    unindex_incidents,
+)
 from storage.postgres.values import (
     SEARCH_CANDIDATES,
     Connection,
@@ -163,9 +168,15 @@ def _matches_sql(q: str, low: str, cap: str) -> str:
     )
 
 
-async def _newest_report_matches(conn: Connection, text: str, cap: int) -> list[int]:
-    """Ids of the ``cap`` most recently stored reports matching ``text``."""
-    top = int(await conn.fetchval("SELECT COALESCE(MAX(id), 0) FROM reports"))
+async def _newest_report_matches(
+    conn: Connection, text: str, cap: int, top: int | None = None
+) -> list[int]:
+    """Ids of the ``cap`` most recently stored reports matching ``text`` (``top``: the newest
+    report's id, when the caller has read it)."""
+    if top is None:
+        top = int(await conn.fetchval("SELECT COALESCE(MAX(id), 0) FROM reports"))
+    if top <= 0:
+        return []  # no report stored
     found: list[int] = []
     for window in SEARCH_WINDOWS:
         params = Params()
@@ -180,19 +191,20 @@ async def _newest_report_matches(conn: Connection, text: str, cap: int) -> list[
 
 
 async def _report_incidents(
-    conn: Connection, text: str, report_cap: int
-) -> list[tuple[int, dt.date]]:
-    """(id, date) of the incidents of the ``report_cap`` newest reports matching ``text``."""
-    reports = await _newest_report_matches(conn, text, report_cap)
+    conn: Connection, text: str, report_cap: int, top: int | None = None
+) -> list[tuple[int, dt.date, bool]]:
+    """(id, date, hidden) of the incidents of the ``report_cap`` newest reports matching
+    ``text``."""
+    reports = await _newest_report_matches(conn, text, report_cap, top)
     if not reports:
         return []
     rows = await _fetchall(
         conn,
-        "SELECT DISTINCT i.id, i.date FROM incident_sources AS s"
+        "SELECT DISTINCT i.id, i.date, i.status <> 'active' AS hidden FROM incident_sources AS s"
         " JOIN incidents AS i ON i.id = s.incident_id WHERE s.report_id = ANY($1::bigint[])",
         reports,
     )
-    return [(int(row[0]), row[1]) for row in rows]
+    return [(int(row[0]), row[1], bool(row[2])) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +215,16 @@ class _SearchHits:
     incidents: list[tuple[int, dt.date]]
     reports: list[tuple[int, dt.date]]
     hidden: set[int]
+
+    @classmethod
+    def of(
+        cls, incidents: list[tuple[int, dt.date, bool]], reports: list[tuple[int, dt.date, bool]]
+    ) -> _SearchHits:
+        """The hits from (id, date, hidden) rows."""
+        hidden = {i for i, _, flag in incidents if flag} | {i for i, _, flag in reports if flag}
+        return cls(
+            [(i, date) for i, date, _ in incidents], [(i, date) for i, date, _ in reports], hidden
+        )
 
     def ranked(self) -> list[int]:
         """The shown incidents, newest first (by date, then id)."""
@@ -227,23 +249,12 @@ class _SearchHits:
 
 async def _search_hits(conn: Connection, text: str, cap: int) -> _SearchHits:
     """The ``cap`` newest incident matches of ``text`` and the incidents of its ``cap`` newest
-    report matches."""
-    incidents = await newest_incident_matches(conn, text, cap)
-    reports = await _report_incidents(conn, text, cap)
-    hidden = await _hidden_among(conn, [i for i, _ in incidents] + [i for i, _ in reports])
-    return _SearchHits(incidents, reports, hidden)
-
-
-# Read from the partial index of migration 0009 alone (no incident row per candidate).
-HIDDEN_AMONG_SQL = "SELECT id FROM incidents WHERE id = ANY($1::bigint[]) AND status <> 'active'"
-
-
-async def _hidden_among(conn: Connection, ids: list[int]) -> set[int]:
-    """The withdrawn or merged incidents among ``ids`` (they take no place in search results)."""
-    if not ids:
-        return set()
-    rows = await _fetchall(conn, HIDDEN_AMONG_SQL, ids)
-    return {int(row["id"]) for row in rows}
+    report matches, each marked hidden or not (no statement of their own for either: the
+    newest report is read with the terms' keys, the hidden flag with the matches)."""
+    start = await search_start(conn, text)
+    incidents = await newest_incident_matches(conn, text, cap, start)
+    reports = await _report_incidents(conn, text, cap, start.top_report)
+    return _SearchHits.of(incidents, reports)
 
 
 # The incidents of one search page (their ids in order), loaded with actors and sources.

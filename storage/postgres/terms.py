@@ -155,11 +155,24 @@ def _prefix_keys_sql(params: Params, words: str) -> list[str]:
     return [simple, "NULL::text[]", prefix, "true" if not lead else "false"]
 
 
-async def _term_keys(conn: Connection, text: str) -> tuple[int, list[_TermKeys]]:
-    """The newest block, and the keys of each term of ``text`` (one round trip, computed once
-    for every window a search looks through)."""
+@dataclass(frozen=True, slots=True)
+class SearchStart:
+    """What a search reads once, before its first window: the newest block, the newest report
+    (so the report search needs no statement of its own to find it) and each term's keys."""
+
+    top_block: int
+    top_report: int
+    keys: list[_TermKeys]
+
+
+async def search_start(conn: Connection, text: str) -> SearchStart:
+    """The newest block and report, and the keys of each term of ``text`` (one round trip,
+    computed once for every window a search looks through)."""
     params = Params()
-    columns = ["(SELECT COALESCE(MAX(block), 0) FROM incident_blocks)"]
+    columns = [
+        "(SELECT COALESCE(MAX(block), 0) FROM incident_blocks)",
+        "(SELECT COALESCE(MAX(id), 0) FROM reports)",
+    ]
     prefixes: list[bool] = []
     for words, prefix in search_terms(text):
         columns += _prefix_keys_sql(params, words) if prefix else _word_keys_sql(params.add(words))
@@ -168,14 +181,14 @@ async def _term_keys(conn: Connection, text: str) -> tuple[int, list[_TermKeys]]
     assert row is not None
     keys = [
         _TermKeys(
-            simple=None if row[4 * n + 1] is None else list(row[4 * n + 1]),
-            english=None if prefix else list(row[4 * n + 2]),
-            prefix=row[4 * n + 3],
-            exact=bool(row[4 * n + 4]),
+            simple=None if row[4 * n + 2] is None else list(row[4 * n + 2]),
+            english=None if prefix else list(row[4 * n + 3]),
+            prefix=row[4 * n + 4],
+            exact=bool(row[4 * n + 5]),
         )
         for n, prefix in enumerate(prefixes)
     ]
-    return int(row[0]), keys
+    return SearchStart(int(row[0]), int(row[1]), keys)
 
 
 def _all_of(keys: str, low: str) -> str:
@@ -238,11 +251,16 @@ def _prefix_term(params: Params, keys: _TermKeys, low: str) -> str:
     return _combine([full, starting], every=True)
 
 
+# Whether a match is withdrawn or merged (it takes no place in search results): a hashed set of
+# the few such ids, read once from the partial index of migration 0009, not each match's row.
+HIDDEN_MATCH_SQL = "h.id IN (SELECT id FROM incidents WHERE status <> 'active')"
+
+
 def newest_matches_sql(
     text: str, keys: list[_TermKeys], params: Params, low_block: int, cap: str
 ) -> str:
-    """(id, date) of the ``cap`` newest incidents matching ``text`` (whose terms hold ``keys``)
-    in the blocks from ``low_block`` on, newest first."""
+    """(id, date, hidden) of the ``cap`` newest incidents matching ``text`` (whose terms hold
+    ``keys``) in the blocks from ``low_block`` on, newest first."""
     low = params.add(low_block)
     parts = [
         _word_term(params, key, low) if key.english is not None else _prefix_term(params, key, low)
@@ -258,7 +276,7 @@ def newest_matches_sql(
     return (
         f"WITH c AS MATERIALIZED (SELECT block, ids FROM ({_combine(parts, every=True)}) AS x"
         " WHERE cardinality(ids) > 0)"
-        " SELECT h.id, DATE '1970-01-01' + h.day AS date FROM ("
+        f" SELECT h.id, DATE '1970-01-01' + h.day AS date, {HIDDEN_MATCH_SQL} AS hidden FROM ("
         " SELECT c.block::bigint * 1024 + o AS id, b.dates[o + 1] AS day"
         " FROM c JOIN incident_blocks AS b ON b.block = c.block, unnest(c.ids) AS o) AS h"
         f" WHERE h.day <> {NO_DATE}{tested}"
@@ -267,23 +285,28 @@ def newest_matches_sql(
 
 
 async def newest_incident_matches(
-    conn: Connection, text: str, cap: int
-) -> list[tuple[int, dt.date]]:
-    """(id, date) of the ``cap`` most recently stored incidents matching ``text``.
+    conn: Connection, text: str, cap: int, start: SearchStart | None = None
+) -> list[tuple[int, dt.date, bool]]:
+    """(id, date, hidden) of the ``cap`` most recently stored incidents matching ``text``.
 
     Looks through the ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens
     to as many blocks as the matches found so far say it needs (with half as much again to
-    spare), or to every block. The terms' keys are computed once, before the first window.
+    spare), or to every block. The terms' keys are computed once, before the first window
+    (``start``, when the caller has read it already).
     """
     if not search_terms(text):
         return []
-    top, keys = await _term_keys(conn, text)
+    if start is None:
+        start = await search_start(conn, text)
     window = FIRST_SEARCH_BLOCKS
     while True:
-        low = max(top + 1 - window, 0)
+        low = max(start.top_block + 1 - window, 0)
         params = Params()
-        sql = newest_matches_sql(text, keys, params, low, params.add(cap))
-        found = [(int(row[0]), row[1]) for row in await _fetchall(conn, sql, *params.values)]
+        sql = newest_matches_sql(text, start.keys, params, low, params.add(cap))
+        found = [
+            (int(row[0]), row[1], bool(row[2]))
+            for row in await _fetchall(conn, sql, *params.values)
+        ]
         if len(found) >= cap or low == 0:
             return found
         window = max(window * 2, -(-window * cap * 3 // (2 * max(len(found), 1))))

@@ -224,17 +224,17 @@ class TestSearchBlocks:
         assert clustered is True
 
     async def test_hidden_candidates_have_a_partial_index(self, shared_url: str) -> None:
-        # What HIDDEN_AMONG_SQL tests (a search's candidates that are withdrawn or merged) is
+        # What HIDDEN_MATCH_SQL tests (a search's candidates that are withdrawn or merged) is
         # answered by a partial index of those few rows, not by each candidate's row. (Which
         # index the planner picks depends on the table's size: at 1M rows it is this one.)
-        from storage.postgres.incidents import HIDDEN_AMONG_SQL
+        from storage.postgres.terms import HIDDEN_MATCH_SQL
 
         async with await PostgresStorage.open(shared_url) as store:
             definition = await store._pool.fetchval(
                 "SELECT pg_get_indexdef('incidents_hidden'::regclass)"
             )
         assert "(id) WHERE (status <> 'active'::text)" in definition, definition
-        assert "status <> 'active'" in HIDDEN_AMONG_SQL
+        assert "status <> 'active'" in HIDDEN_MATCH_SQL
 
     async def test_newest_matches_first_across_blocks(
         self, shared_url: str, monkeypatch: pytest.MonkeyPatch
