@@ -34,7 +34,9 @@ TERMS_BY_CALLER = "caller"  # sitrep.incident_terms on connections that index th
 NO_DATE = -2147483648  # incident_blocks.dates of an id without an incident
 
 # Newest blocks (of 1,024 ids) a search looks through first; it widens until it has enough.
-FIRST_SEARCH_BLOCKS = 8
+# (Only the blocks that reach the cap are dated, so a wider first window costs little more
+# than its block rows: 32 finds 2,000 matches of a word in one incident in nine at once.)
+FIRST_SEARCH_BLOCKS = 32
 
 _TERMS_OF = (
     "SELECT s.term, (i.id >> 10)::integer AS block, sort(array_agg((i.id & 1023)::integer))"
@@ -257,10 +259,18 @@ HIDDEN_MATCH_SQL = "h.id IN (SELECT id FROM incidents WHERE status <> 'active')"
 
 
 def newest_matches_sql(
-    text: str, keys: list[_TermKeys], params: Params, low_block: int, cap: str
+    text: str, keys: list[_TermKeys], params: Params, low_block: int, cap: str, *, cut: bool
 ) -> str:
-    """(id, date, hidden) of the ``cap`` newest incidents matching ``text`` (whose terms hold
-    ``keys``) in the blocks from ``low_block`` on, newest first."""
+    """(id, date, hidden, cut) of the ``cap`` newest incidents matching ``text`` (whose terms
+    hold ``keys``) in the blocks from ``low_block`` on, newest first; always one row at least
+    (id NULL when nothing matched).
+
+    With ``cut`` only the newest blocks whose candidates reach ``cap`` are dated (the older
+    ones could only add ids below the newest ``cap``), and ``cut`` in each row says whether a
+    block was left out: then a result short of ``cap`` (an id without an incident, that is a
+    deleted one, among the candidates) must be read again without the cut. Only when every
+    term is exact: a tested phrase may drop any number of candidates.
+    """
     low = params.add(low_block)
     parts = [
         _word_term(params, key, low) if key.english is not None else _prefix_term(params, key, low)
@@ -273,15 +283,41 @@ def newest_matches_sql(
             " AND EXISTS (SELECT 1 FROM incidents AS i"
             f" WHERE i.id = h.id AND i.search @@ ({query}))"
         )
+    before = (
+        "sum(cardinality(ids)) OVER (ORDER BY block DESC"
+        " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+        if cut and not tested
+        else "NULL::bigint"
+    )
     return (
         f"WITH c AS MATERIALIZED (SELECT block, ids FROM ({_combine(parts, every=True)}) AS x"
-        " WHERE cardinality(ids) > 0)"
+        " WHERE cardinality(ids) > 0),"
+        f" n AS MATERIALIZED (SELECT block, ids, COALESCE({before}, 0) AS before FROM c)"
+        " SELECT m.id, m.date, m.hidden, k.cut"
+        f" FROM (SELECT EXISTS (SELECT 1 FROM n WHERE n.before >= {cap}) AS cut) AS k"
+        " LEFT JOIN LATERAL ("
         f" SELECT h.id, DATE '1970-01-01' + h.day AS date, {HIDDEN_MATCH_SQL} AS hidden FROM ("
-        " SELECT c.block::bigint * 1024 + o AS id, b.dates[o + 1] AS day"
-        " FROM c JOIN incident_blocks AS b ON b.block = c.block, unnest(c.ids) AS o) AS h"
+        " SELECT n.block::bigint * 1024 + o AS id, b.dates[o + 1] AS day"
+        " FROM n JOIN incident_blocks AS b ON b.block = n.block, unnest(n.ids) AS o"
+        f" WHERE n.before < {cap}) AS h"
         f" WHERE h.day <> {NO_DATE}{tested}"
-        f" ORDER BY h.id DESC LIMIT {cap}"
+        f" ORDER BY h.id DESC LIMIT {cap}) AS m ON true"
     )
+
+
+async def _newest_in(
+    conn: Connection, text: str, start: SearchStart, low: int, cap: int
+) -> list[tuple[int, dt.date, bool]]:
+    """(id, date, hidden) of the ``cap`` newest matches in the blocks from ``low`` on."""
+    cut = True
+    while True:
+        params = Params()
+        sql = newest_matches_sql(text, start.keys, params, low, params.add(cap), cut=cut)
+        rows = await _fetchall(conn, sql, *params.values)
+        found = [(int(row[0]), row[1], bool(row[2])) for row in rows if row[0] is not None]
+        if len(found) >= cap or not rows[0][3]:
+            return found
+        cut = False  # deleted ids among the dated candidates: date them all
 
 
 async def newest_incident_matches(
@@ -301,12 +337,7 @@ async def newest_incident_matches(
     window = FIRST_SEARCH_BLOCKS
     while True:
         low = max(start.top_block + 1 - window, 0)
-        params = Params()
-        sql = newest_matches_sql(text, start.keys, params, low, params.add(cap))
-        found = [
-            (int(row[0]), row[1], bool(row[2]))
-            for row in await _fetchall(conn, sql, *params.values)
-        ]
+        found = await _newest_in(conn, text, start, low, cap)
         if len(found) >= cap or low == 0:
             return found
         window = max(window * 2, -(-window * cap * 3 // (2 * max(len(found), 1))))

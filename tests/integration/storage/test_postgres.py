@@ -290,6 +290,37 @@ class TestSearchBlocks:
             await store.incidents.update(second.model_copy(update={"date": D.replace(day=9)}))
             assert [i.id for i in await store.incidents.search("clash")] == [second.id, third.id]
 
+    async def test_deleted_newest_matches_do_not_hide_older_ones(
+        self, shared_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Only the newest blocks whose candidates reach the cap are dated; a deleted incident
+        # (its id still in the term blocks) among them must not keep the older blocks unread.
+        from storage.postgres import incidents as pg_incidents
+
+        monkeypatch.setattr(pg_incidents, "SEARCH_CANDIDATES", 3)
+        async with await PostgresStorage.open(shared_url) as store:
+            old = [
+                (await store.incidents.add(make_incident(date=D, summary="clash"))).id
+                for _ in range(2)
+            ]
+            # The next incidents land a few blocks of 1,024 ids later.
+            later = (old[-1] or 0) + 5000
+            await store._pool.execute(
+                f"ALTER TABLE incidents ALTER COLUMN id RESTART WITH {later}"
+            )
+            new = [
+                (await store.incidents.add(make_incident(date=D, summary="clash"))).id
+                for _ in range(3)
+            ]
+            await store._pool.execute(
+                "DELETE FROM incidents WHERE id = ANY($1::bigint[])", new[:2]
+            )
+            # A cap of 3: the newest block's three candidates reach it, so at first only they
+            # are dated, and two of them are gone.
+            found = await store.incidents.search_page("clash", limit=3, count_limit=3)
+            assert [i.id for i in found.items] == [new[2], old[1], old[0]]
+            assert found.total == 3
+
     async def test_rows_written_by_other_clients_are_indexed_too(self, shared_url: str) -> None:
         """An older Sitrep during a rolling upgrade, or an analyst's SQL, writes incidents
         without the repository: the triggers of migration 0006 index them."""
