@@ -243,20 +243,41 @@ def briefs_each_sql(queries: Sequence[IncidentQuery]) -> tuple[str, list[Any]]:
     return " UNION ALL ".join(parts), all_params
 
 
+_ACTOR_PADDING = ", NULL" * (len(SOURCE_REF_COLUMNS) - len(ACTOR_REF_COLUMNS))
+
+
+def _children_sql(count: int) -> str:
+    """Actor and source rows of ``count`` incidents in one statement (each round trip to
+    SQLite's thread is a chance to be descheduled on a busy machine): actors first, then
+    sources, each in (incident, position) order, actor rows padded to the source columns."""
+    marks = _placeholders(count)
+    return (
+        f"SELECT 0, incident_id, position, {', '.join(ACTOR_REF_COLUMNS)}{_ACTOR_PADDING}"
+        f" FROM incident_actors WHERE incident_id IN ({marks})"
+        " UNION ALL"
+        f" SELECT 1, incident_id, position, {', '.join(SOURCE_REF_COLUMNS)}"
+        f" FROM incident_sources WHERE incident_id IN ({marks})"
+        " ORDER BY 1, 2, 3"
+    )
+
+
 async def _load_children(
-    conn: aiosqlite.Connection, table: str, columns: Sequence[str], ids: Sequence[int]
-) -> dict[int, list[Sequence[Any]]]:
-    """The ``columns`` of each incident's rows in ``table``, in position order, by incident."""
-    found: dict[int, list[Sequence[Any]]] = defaultdict(list)
+    conn: aiosqlite.Connection, ids: Sequence[int]
+) -> tuple[dict[int, list[Sequence[Any]]], dict[int, list[Sequence[Any]]]]:
+    """Each incident's actor rows (:data:`ACTOR_REF_COLUMNS`) and source rows
+    (:data:`SOURCE_REF_COLUMNS`), in position order, by incident."""
+    actors: dict[int, list[Sequence[Any]]] = defaultdict(list)
+    sources: dict[int, list[Sequence[Any]]] = defaultdict(list)
+    width = len(ACTOR_REF_COLUMNS)
     for chunk in _chunks(ids):
-        for incident_id, *values in await _fetchall(
-            conn,
-            f"SELECT incident_id, {', '.join(columns)} FROM {table} "
-            f"WHERE incident_id IN ({_placeholders(len(chunk))}) ORDER BY incident_id, position",
-            chunk,
+        for kind, incident_id, _position, *values in await _fetchall(
+            conn, _children_sql(len(chunk)), [*chunk, *chunk]
         ):
-            found[incident_id].append(values)
-    return found
+            if kind == 0:
+                actors[incident_id].append(values[:width])
+            else:
+                sources[incident_id].append(values)
+    return actors, sources
 
 
 def _by_name(rows: Sequence[Row]) -> list[dict[str, Any]]:
@@ -272,8 +293,7 @@ async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> li
     """Turn incident rows into models, fetching actors and sources in batches."""
     named = _by_name(rows)
     ids = [int(row["id"]) for row in named]
-    actors = await _load_children(conn, "incident_actors", ACTOR_REF_COLUMNS, ids)
-    sources = await _load_children(conn, "incident_sources", SOURCE_REF_COLUMNS, ids)
+    actors, sources = await _load_children(conn, ids)
     return [
         MAPPER.incident(
             row,
