@@ -203,24 +203,31 @@ def _all_of(keys: str, low: str) -> str:
 
 
 def _combine(parts: list[str], every: bool) -> str:
-    """Blocks (and ids) in every part (``every``) or in any."""
+    """Blocks (and ids) in every part (``every``: joined on the block, each part having at
+    most one row per block, their ids intersected) or in any."""
     if len(parts) == 1:
         return parts[0]
-    union = " UNION ALL ".join(f"({part})" for part in parts)
     if every:
-        return (
-            f"SELECT block, sitrep_ids_inter(ids) AS ids FROM ({union}) AS u"
-            f" GROUP BY block HAVING count(*) = {len(parts)}"
+        ids = " & ".join(f"p{n}.ids" for n in range(len(parts)))
+        joined = "".join(
+            f" JOIN ({part}) AS p{n} ON p{n}.block = p0.block"
+            for n, part in enumerate(parts[1:], start=1)
         )
+        return f"SELECT p0.block, {ids} AS ids FROM ({parts[0]}) AS p0{joined}"
+    union = " UNION ALL ".join(f"({part})" for part in parts)
     return f"SELECT block, sitrep_ids_union(ids) AS ids FROM ({union}) AS u GROUP BY block"
 
 
 def _word_term(params: Params, keys: _TermKeys, low: str) -> str:
     """A word or phrase: blocks holding all its ``simple`` keys, or all its ``english`` keys
     (one pass over the keys of both; one set when they are the same)."""
-    simple = params.add(keys.simple or []) + "::text[]"
     if keys.english is None or keys.english == keys.simple:
-        return _all_of(simple, low)
+        if keys.simple is not None and len(keys.simple) == 1:
+            # One key (a word): its rows as they are, one per block, no aggregate.
+            key = params.add(keys.simple[0]) + "::text"
+            return f"SELECT block, ids FROM incident_terms WHERE term = {key} AND block >= {low}"
+        return _all_of(params.add(keys.simple or []) + "::text[]", low)
+    simple = params.add(keys.simple or []) + "::text[]"
     english = params.add(keys.english) + "::text[]"
 
     def every_key(held_keys: str) -> str:
