@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -192,7 +194,7 @@ async def _newest_report_matches(
 
 async def _report_incidents(
     conn: Connection, text: str, report_cap: int, top: int | None = None
-) -> list[tuple[int, dt.date, bool]]:
+) -> list[Row]:
     """(id, date, hidden) of the incidents of the ``report_cap`` newest reports matching
     ``text``."""
     reports = await _newest_report_matches(conn, text, report_cap, top)
@@ -204,46 +206,41 @@ async def _report_incidents(
         " JOIN incidents AS i ON i.id = s.incident_id WHERE s.report_id = ANY($1::bigint[])",
         reports,
     )
-    return [(int(row[0]), row[1], bool(row[2])) for row in rows]
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
 class _SearchHits:
     """What one search finds: the newest incident matches (newest id first), the incidents
-    of the newest report matches, and the withdrawn or merged among them."""
+    of the newest report matches (each with its date), and the withdrawn or merged among
+    them."""
 
-    incidents: list[tuple[int, dt.date]]
-    reports: list[tuple[int, dt.date]]
+    incidents: dict[int, dt.date]
+    reports: dict[int, dt.date]
     hidden: set[int]
 
     @classmethod
-    def of(
-        cls, incidents: list[tuple[int, dt.date, bool]], reports: list[tuple[int, dt.date, bool]]
-    ) -> _SearchHits:
-        """The hits from (id, date, hidden) rows."""
-        hidden = {i for i, _, flag in incidents if flag} | {i for i, _, flag in reports if flag}
+    def of(cls, incidents: Sequence[Row], reports: Sequence[Row]) -> _SearchHits:
+        """The hits from rows (id, date, hidden, ...)."""
+        hidden = {row[0] for row in incidents if row[2]} | {row[0] for row in reports if row[2]}
         return cls(
-            [(i, date) for i, date, _ in incidents], [(i, date) for i, date, _ in reports], hidden
+            {row[0]: row[1] for row in incidents}, {row[0]: row[1] for row in reports}, hidden
         )
 
-    def ranked(self) -> list[int]:
-        """The shown incidents, newest first (by date, then id)."""
-        hits = dict(self.incidents)
-        hits.update(self.reports)
-        return [
-            incident_id
-            for date, incident_id in sorted(
-                ((date, incident_id) for incident_id, date in hits.items()), reverse=True
-            )
-            if date and incident_id not in self.hidden
-        ]
+    def ranked(self, stop: int | None = None) -> list[int]:
+        """The shown incidents, newest first (by date, then id): the first ``stop``, or all
+        (a page needs only the largest few of 2,000: no full sort)."""
+        hits = self.incidents | self.reports
+        shown = ((date, i) for i, date in hits.items() if date and i not in self.hidden)
+        ordered = sorted(shown, reverse=True) if stop is None else heapq.nlargest(stop, shown)
+        return [incident_id for _, incident_id in ordered]
 
     def count(self, limit: int) -> int:
         """How many the ``limit`` newest incident matches (with the report matches when they
         fall short) hold, up to ``limit``: as if searched with a cap of ``limit``."""
-        found = {incident_id for incident_id, _ in self.incidents[:limit]}
+        found = set(itertools.islice(self.incidents, limit))
         if len(found) < limit:
-            found.update(incident_id for incident_id, _ in self.reports)
+            found.update(self.reports)
         return min(len(found - self.hidden), limit)
 
 
@@ -393,7 +390,7 @@ class PostgresIncidentRepository(SqlIncidentWrites, _Repository):
 
         async def op(conn: Connection) -> SearchPage:
             hits = await _search_hits(conn, text, cap)
-            page = hits.ranked()[offset : offset + limit]
+            page = hits.ranked(offset + limit)[offset:]
             items = await _load_rows(conn, SEARCH_PAGE_SQL, [page]) if page else []
             return SearchPage(total=hits.count(count_limit), items=items)
 

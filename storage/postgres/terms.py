@@ -23,11 +23,10 @@ rolling upgrade, an analyst's SQL) are indexed by the statement triggers of migr
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from storage.postgres.search import search_terms, tsquery_sql
-from storage.postgres.values import Connection, Params, _fetchall
+from storage.postgres.values import Connection, Params, Row, _fetchall
 
 TERMS_LOCK_KEY = 0x5174_7265_7002  # writers of incident_terms / incident_blocks queue on it
 TERMS_BY_CALLER = "caller"  # sitrep.incident_terms on connections that index their own writes
@@ -314,14 +313,15 @@ def newest_matches_sql(
 
 async def _newest_in(
     conn: Connection, text: str, start: SearchStart, low: int, cap: int
-) -> list[tuple[int, dt.date, bool]]:
-    """(id, date, hidden) of the ``cap`` newest matches in the blocks from ``low`` on."""
+) -> list[Row]:
+    """Rows (id, date, hidden, cut) of the ``cap`` newest matches in the blocks from ``low``
+    on (as fetched: a search handles 2,000 of them)."""
     cut = True
     while True:
         params = Params()
         sql = newest_matches_sql(text, start.keys, params, low, params.add(cap), cut=cut)
         rows = await _fetchall(conn, sql, *params.values)
-        found = [(int(row[0]), row[1], bool(row[2])) for row in rows if row[0] is not None]
+        found = rows if rows[0][0] is not None else []  # (one row of NULLs: no match)
         if len(found) >= cap or not rows[0][3]:
             return found
         cut = False  # deleted ids among the dated candidates: date them all
@@ -329,8 +329,9 @@ async def _newest_in(
 
 async def newest_incident_matches(
     conn: Connection, text: str, cap: int, start: SearchStart | None = None
-) -> list[tuple[int, dt.date, bool]]:
-    """(id, date, hidden) of the ``cap`` most recently stored incidents matching ``text``.
+) -> list[Row]:
+    """Rows (id, date, hidden) of the ``cap`` most recently stored incidents matching
+    ``text``, newest first.
 
     Looks through the ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens
     to as many blocks as the matches found so far say it needs (with half as much again to
