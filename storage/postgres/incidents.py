@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +21,12 @@ from storage.postgres.rows import (
     incident_args,
 )
 from storage.postgres.search import search_terms, tsquery_sql
-from storage.postgres.terms import index_incidents, newest_incident_matches, unindex_incidents
+from storage.postgres.terms import (
+    index_incidents,
+    newest_incident_matches,
+    search_start,
+    unindex_incidents,
+)
 from storage.postgres.values import (
     SEARCH_CANDIDATES,
     Connection,
@@ -163,9 +170,15 @@ def _matches_sql(q: str, low: str, cap: str) -> str:
     )
 
 
-async def _newest_report_matches(conn: Connection, text: str, cap: int) -> list[int]:
-    """Ids of the ``cap`` most recently stored reports matching ``text``."""
-    top = int(await conn.fetchval("SELECT COALESCE(MAX(id), 0) FROM reports"))
+async def _newest_report_matches(
+    conn: Connection, text: str, cap: int, top: int | None = None
+) -> list[int]:
+    """Ids of the ``cap`` most recently stored reports matching ``text`` (``top``: the newest
+    report's id, when the caller has read it)."""
+    if top is None:
+        top = int(await conn.fetchval("SELECT COALESCE(MAX(id), 0) FROM reports"))
+    if top <= 0:
+        return []  # no report stored
     found: list[int] = []
     for window in SEARCH_WINDOWS:
         params = Params()
@@ -180,70 +193,65 @@ async def _newest_report_matches(conn: Connection, text: str, cap: int) -> list[
 
 
 async def _report_incidents(
-    conn: Connection, text: str, report_cap: int
-) -> list[tuple[int, dt.date]]:
-    """(id, date) of the incidents of the ``report_cap`` newest reports matching ``text``."""
-    reports = await _newest_report_matches(conn, text, report_cap)
+    conn: Connection, text: str, report_cap: int, top: int | None = None
+) -> list[Row]:
+    """(id, date, hidden) of the incidents of the ``report_cap`` newest reports matching
+    ``text``."""
+    reports = await _newest_report_matches(conn, text, report_cap, top)
     if not reports:
         return []
     rows = await _fetchall(
         conn,
-        "SELECT DISTINCT i.id, i.date FROM incident_sources AS s"
+        "SELECT DISTINCT i.id, i.date, i.status <> 'active' AS hidden FROM incident_sources AS s"
         " JOIN incidents AS i ON i.id = s.incident_id WHERE s.report_id = ANY($1::bigint[])",
         reports,
     )
-    return [(int(row[0]), row[1]) for row in rows]
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
 class _SearchHits:
     """What one search finds: the newest incident matches (newest id first), the incidents
-    of the newest report matches, and the withdrawn or merged among them."""
+    of the newest report matches (each with its date), and the withdrawn or merged among
+    them."""
 
-    incidents: list[tuple[int, dt.date]]
-    reports: list[tuple[int, dt.date]]
+    incidents: dict[int, dt.date]
+    reports: dict[int, dt.date]
     hidden: set[int]
 
-    def ranked(self) -> list[int]:
-        """The shown incidents, newest first (by date, then id)."""
-        hits = dict(self.incidents)
-        hits.update(self.reports)
-        return [
-            incident_id
-            for date, incident_id in sorted(
-                ((date, incident_id) for incident_id, date in hits.items()), reverse=True
-            )
-            if date and incident_id not in self.hidden
-        ]
+    @classmethod
+    def of(cls, incidents: Sequence[Row], reports: Sequence[Row]) -> _SearchHits:
+        """The hits from rows (id, date, hidden, ...)."""
+        hidden = {row[0] for row in incidents if row[2]} | {row[0] for row in reports if row[2]}
+        return cls(
+            {row[0]: row[1] for row in incidents}, {row[0]: row[1] for row in reports}, hidden
+        )
+
+    def ranked(self, stop: int | None = None) -> list[int]:
+        """The shown incidents, newest first (by date, then id): the first ``stop``, or all
+        (a page needs only the largest few of 2,000: no full sort)."""
+        hits = self.incidents | self.reports
+        shown = ((date, i) for i, date in hits.items() if date and i not in self.hidden)
+        ordered = sorted(shown, reverse=True) if stop is None else heapq.nlargest(stop, shown)
+        return [incident_id for _, incident_id in ordered]
 
     def count(self, limit: int) -> int:
         """How many the ``limit`` newest incident matches (with the report matches when they
         fall short) hold, up to ``limit``: as if searched with a cap of ``limit``."""
-        found = {incident_id for incident_id, _ in self.incidents[:limit]}
+        found = set(itertools.islice(self.incidents, limit))
         if len(found) < limit:
-            found.update(incident_id for incident_id, _ in self.reports)
+            found.update(self.reports)
         return min(len(found - self.hidden), limit)
 
 
 async def _search_hits(conn: Connection, text: str, cap: int) -> _SearchHits:
     """The ``cap`` newest incident matches of ``text`` and the incidents of its ``cap`` newest
-    report matches."""
-    incidents = await newest_incident_matches(conn, text, cap)
-    reports = await _report_incidents(conn, text, cap)
-    hidden = await _hidden_among(conn, [i for i, _ in incidents] + [i for i, _ in reports])
-    return _SearchHits(incidents, reports, hidden)
-
-
-# Read from the partial index of migration 0009 alone (no incident row per candidate).
-HIDDEN_AMONG_SQL = "SELECT id FROM incidents WHERE id = ANY($1::bigint[]) AND status <> 'active'"
-
-
-async def _hidden_among(conn: Connection, ids: list[int]) -> set[int]:
-    """The withdrawn or merged incidents among ``ids`` (they take no place in search results)."""
-    if not ids:
-        return set()
-    rows = await _fetchall(conn, HIDDEN_AMONG_SQL, ids)
-    return {int(row["id"]) for row in rows}
+    report matches, each marked hidden or not (no statement of their own for either: the
+    newest report is read with the terms' keys, the hidden flag with the matches)."""
+    start = await search_start(conn, text)
+    incidents = await newest_incident_matches(conn, text, cap, start)
+    reports = await _report_incidents(conn, text, cap, start.top_report)
+    return _SearchHits.of(incidents, reports)
 
 
 # The incidents of one search page (their ids in order), loaded with actors and sources.
@@ -382,7 +390,7 @@ class PostgresIncidentRepository(SqlIncidentWrites, _Repository):
 
         async def op(conn: Connection) -> SearchPage:
             hits = await _search_hits(conn, text, cap)
-            page = hits.ranked()[offset : offset + limit]
+            page = hits.ranked(offset + limit)[offset:]
             items = await _load_rows(conn, SEARCH_PAGE_SQL, [page]) if page else []
             return SearchPage(total=hits.count(count_limit), items=items)
 

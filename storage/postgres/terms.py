@@ -23,18 +23,19 @@ rolling upgrade, an analyst's SQL) are indexed by the statement triggers of migr
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from storage.postgres.search import search_terms, tsquery_sql
-from storage.postgres.values import Connection, Params, _fetchall
+from storage.postgres.values import Connection, Params, Row, _fetchall
 
 TERMS_LOCK_KEY = 0x5174_7265_7002  # writers of incident_terms / incident_blocks queue on it
 TERMS_BY_CALLER = "caller"  # sitrep.incident_terms on connections that index their own writes
 NO_DATE = -2147483648  # incident_blocks.dates of an id without an incident
 
 # Newest blocks (of 1,024 ids) a search looks through first; it widens until it has enough.
-FIRST_SEARCH_BLOCKS = 8
+# (Only the blocks that reach the cap are dated, so a wider first window costs little more
+# than its block rows: 32 finds 2,000 matches of a word in one incident in nine at once.)
+FIRST_SEARCH_BLOCKS = 32
 
 _TERMS_OF = (
     "SELECT s.term, (i.id >> 10)::integer AS block, sort(array_agg((i.id & 1023)::integer))"
@@ -155,11 +156,24 @@ def _prefix_keys_sql(params: Params, words: str) -> list[str]:
     return [simple, "NULL::text[]", prefix, "true" if not lead else "false"]
 
 
-async def _term_keys(conn: Connection, text: str) -> tuple[int, list[_TermKeys]]:
-    """The newest block, and the keys of each term of ``text`` (one round trip, computed once
-    for every window a search looks through)."""
+@dataclass(frozen=True, slots=True)
+class SearchStart:
+    """What a search reads once, before its first window: the newest block, the newest report
+    (so the report search needs no statement of its own to find it) and each term's keys."""
+
+    top_block: int
+    top_report: int
+    keys: list[_TermKeys]
+
+
+async def search_start(conn: Connection, text: str) -> SearchStart:
+    """The newest block and report, and the keys of each term of ``text`` (one round trip,
+    computed once for every window a search looks through)."""
     params = Params()
-    columns = ["(SELECT COALESCE(MAX(block), 0) FROM incident_blocks)"]
+    columns = [
+        "(SELECT COALESCE(MAX(block), 0) FROM incident_blocks)",
+        "(SELECT COALESCE(MAX(id), 0) FROM reports)",
+    ]
     prefixes: list[bool] = []
     for words, prefix in search_terms(text):
         columns += _prefix_keys_sql(params, words) if prefix else _word_keys_sql(params.add(words))
@@ -168,14 +182,14 @@ async def _term_keys(conn: Connection, text: str) -> tuple[int, list[_TermKeys]]
     assert row is not None
     keys = [
         _TermKeys(
-            simple=None if row[4 * n + 1] is None else list(row[4 * n + 1]),
-            english=None if prefix else list(row[4 * n + 2]),
-            prefix=row[4 * n + 3],
-            exact=bool(row[4 * n + 4]),
+            simple=None if row[4 * n + 2] is None else list(row[4 * n + 2]),
+            english=None if prefix else list(row[4 * n + 3]),
+            prefix=row[4 * n + 4],
+            exact=bool(row[4 * n + 5]),
         )
         for n, prefix in enumerate(prefixes)
     ]
-    return int(row[0]), keys
+    return SearchStart(int(row[0]), int(row[1]), keys)
 
 
 def _all_of(keys: str, low: str) -> str:
@@ -188,24 +202,31 @@ def _all_of(keys: str, low: str) -> str:
 
 
 def _combine(parts: list[str], every: bool) -> str:
-    """Blocks (and ids) in every part (``every``) or in any."""
+    """Blocks (and ids) in every part (``every``: joined on the block, each part having at
+    most one row per block, their ids intersected) or in any."""
     if len(parts) == 1:
         return parts[0]
-    union = " UNION ALL ".join(f"({part})" for part in parts)
     if every:
-        return (
-            f"SELECT block, sitrep_ids_inter(ids) AS ids FROM ({union}) AS u"
-            f" GROUP BY block HAVING count(*) = {len(parts)}"
+        ids = " & ".join(f"p{n}.ids" for n in range(len(parts)))
+        joined = "".join(
+            f" JOIN ({part}) AS p{n} ON p{n}.block = p0.block"
+            for n, part in enumerate(parts[1:], start=1)
         )
+        return f"SELECT p0.block, {ids} AS ids FROM ({parts[0]}) AS p0{joined}"
+    union = " UNION ALL ".join(f"({part})" for part in parts)
     return f"SELECT block, sitrep_ids_union(ids) AS ids FROM ({union}) AS u GROUP BY block"
 
 
 def _word_term(params: Params, keys: _TermKeys, low: str) -> str:
     """A word or phrase: blocks holding all its ``simple`` keys, or all its ``english`` keys
     (one pass over the keys of both; one set when they are the same)."""
-    simple = params.add(keys.simple or []) + "::text[]"
     if keys.english is None or keys.english == keys.simple:
-        return _all_of(simple, low)
+        if keys.simple is not None and len(keys.simple) == 1:
+            # One key (a word): its rows as they are, one per block, no aggregate.
+            key = params.add(keys.simple[0]) + "::text"
+            return f"SELECT block, ids FROM incident_terms WHERE term = {key} AND block >= {low}"
+        return _all_of(params.add(keys.simple or []) + "::text[]", low)
+    simple = params.add(keys.simple or []) + "::text[]"
     english = params.add(keys.english) + "::text[]"
 
     def every_key(held_keys: str) -> str:
@@ -238,11 +259,24 @@ def _prefix_term(params: Params, keys: _TermKeys, low: str) -> str:
     return _combine([full, starting], every=True)
 
 
+# Whether a match is withdrawn or merged (it takes no place in search results): a hashed set of
+# the few such ids, read once from the partial index of migration 0009, not each match's row.
+HIDDEN_MATCH_SQL = "h.id IN (SELECT id FROM incidents WHERE status <> 'active')"
+
+
 def newest_matches_sql(
-    text: str, keys: list[_TermKeys], params: Params, low_block: int, cap: str
+    text: str, keys: list[_TermKeys], params: Params, low_block: int, cap: str, *, cut: bool
 ) -> str:
-    """(id, date) of the ``cap`` newest incidents matching ``text`` (whose terms hold ``keys``)
-    in the blocks from ``low_block`` on, newest first."""
+    """(id, date, hidden, cut) of the ``cap`` newest incidents matching ``text`` (whose terms
+    hold ``keys``) in the blocks from ``low_block`` on, newest first; always one row at least
+    (id NULL when nothing matched).
+
+    With ``cut`` only the newest blocks whose candidates reach ``cap`` are dated (the older
+    ones could only add ids below the newest ``cap``), and ``cut`` in each row says whether a
+    block was left out: then a result short of ``cap`` (an id without an incident, that is a
+    deleted one, among the candidates) must be read again without the cut. Only when every
+    term is exact: a tested phrase may drop any number of candidates.
+    """
     low = params.add(low_block)
     parts = [
         _word_term(params, key, low) if key.english is not None else _prefix_term(params, key, low)
@@ -255,35 +289,63 @@ def newest_matches_sql(
             " AND EXISTS (SELECT 1 FROM incidents AS i"
             f" WHERE i.id = h.id AND i.search @@ ({query}))"
         )
+    before = (
+        "sum(cardinality(ids)) OVER (ORDER BY block DESC"
+        " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+        if cut and not tested
+        else "NULL::bigint"
+    )
     return (
         f"WITH c AS MATERIALIZED (SELECT block, ids FROM ({_combine(parts, every=True)}) AS x"
-        " WHERE cardinality(ids) > 0)"
-        " SELECT h.id, DATE '1970-01-01' + h.day AS date FROM ("
-        " SELECT c.block::bigint * 1024 + o AS id, b.dates[o + 1] AS day"
-        " FROM c JOIN incident_blocks AS b ON b.block = c.block, unnest(c.ids) AS o) AS h"
+        " WHERE cardinality(ids) > 0),"
+        f" n AS MATERIALIZED (SELECT block, ids, COALESCE({before}, 0) AS before FROM c)"
+        " SELECT m.id, m.date, m.hidden, k.cut"
+        f" FROM (SELECT EXISTS (SELECT 1 FROM n WHERE n.before >= {cap}) AS cut) AS k"
+        " LEFT JOIN LATERAL ("
+        f" SELECT h.id, DATE '1970-01-01' + h.day AS date, {HIDDEN_MATCH_SQL} AS hidden FROM ("
+        " SELECT n.block::bigint * 1024 + o AS id, b.dates[o + 1] AS day"
+        " FROM n JOIN incident_blocks AS b ON b.block = n.block, unnest(n.ids) AS o"
+        f" WHERE n.before < {cap}) AS h"
         f" WHERE h.day <> {NO_DATE}{tested}"
-        f" ORDER BY h.id DESC LIMIT {cap}"
+        f" ORDER BY h.id DESC LIMIT {cap}) AS m ON true"
     )
 
 
+async def _newest_in(
+    conn: Connection, text: str, start: SearchStart, low: int, cap: int
+) -> list[Row]:
+    """Rows (id, date, hidden, cut) of the ``cap`` newest matches in the blocks from ``low``
+    on (as fetched: a search handles 2,000 of them)."""
+    cut = True
+    while True:
+        params = Params()
+        sql = newest_matches_sql(text, start.keys, params, low, params.add(cap), cut=cut)
+        rows = await _fetchall(conn, sql, *params.values)
+        found = rows if rows[0][0] is not None else []  # (one row of NULLs: no match)
+        if len(found) >= cap or not rows[0][3]:
+            return found
+        cut = False  # deleted ids among the dated candidates: date them all
+
+
 async def newest_incident_matches(
-    conn: Connection, text: str, cap: int
-) -> list[tuple[int, dt.date]]:
-    """(id, date) of the ``cap`` most recently stored incidents matching ``text``.
+    conn: Connection, text: str, cap: int, start: SearchStart | None = None
+) -> list[Row]:
+    """Rows (id, date, hidden) of the ``cap`` most recently stored incidents matching
+    ``text``, newest first.
 
     Looks through the ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens
     to as many blocks as the matches found so far say it needs (with half as much again to
-    spare), or to every block. The terms' keys are computed once, before the first window.
+    spare), or to every block. The terms' keys are computed once, before the first window
+    (``start``, when the caller has read it already).
     """
     if not search_terms(text):
         return []
-    top, keys = await _term_keys(conn, text)
+    if start is None:
+        start = await search_start(conn, text)
     window = FIRST_SEARCH_BLOCKS
     while True:
-        low = max(top + 1 - window, 0)
-        params = Params()
-        sql = newest_matches_sql(text, keys, params, low, params.add(cap))
-        found = [(int(row[0]), row[1]) for row in await _fetchall(conn, sql, *params.values)]
+        low = max(start.top_block + 1 - window, 0)
+        found = await _newest_in(conn, text, start, low, cap)
         if len(found) >= cap or low == 0:
             return found
         window = max(window * 2, -(-window * cap * 3 // (2 * max(len(found), 1))))

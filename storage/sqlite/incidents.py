@@ -134,38 +134,66 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
     return source, where, params, order
 
 
-# The incidents a full-text search finds: the newest ``:cap`` matches of each FTS index, the
-# report matches turned into their incidents through the report index (named, because with
-# planner statistics from a database whose sources have no report the planner would rather
-# scan every source once per matching report).
-SEARCH_HITS_SQL = (
-    "WITH hits (id) AS ("
-    " SELECT id FROM (SELECT rowid AS id FROM incidents_fts"
-    "  WHERE incidents_fts MATCH :q ORDER BY rowid DESC LIMIT :cap)"
-    " UNION"
-    " SELECT s.incident_id FROM incident_sources AS s INDEXED BY incident_sources_by_report"
-    "  WHERE s.report_id IN (SELECT rowid FROM reports_fts"
-    "  WHERE reports_fts MATCH :q ORDER BY rowid DESC LIMIT :report_cap)"
-    ")"
-)
+def _hits_sql(name: str, cap: str, report_cap: str) -> str:
+    """The incidents a full-text search finds (a CTE ``name (id)``): the newest ``cap`` matches
+    of the incident index, the ``report_cap`` newest report matches turned into their incidents
+    through the report index (named, because with planner statistics from a database whose
+    sources have no report the planner would rather scan every source once per matching
+    report)."""
+    return (
+        f"{name} (id) AS ("
+        " SELECT id FROM (SELECT rowid AS id FROM incidents_fts"
+        f"  WHERE incidents_fts MATCH :q ORDER BY rowid DESC LIMIT {cap})"
+        " UNION"
+        " SELECT s.incident_id FROM incident_sources AS s INDEXED BY incident_sources_by_report"
+        "  WHERE s.report_id IN (SELECT rowid FROM reports_fts"
+        f"  WHERE reports_fts MATCH :q ORDER BY rowid DESC LIMIT {report_cap})"
+        ")"
+    )
 
-# One page of search results: the candidates sorted by (date, id) through the narrow
-# (id, date) index of migration 0007, so no wide incident row is read for the sort.
-# Withdrawn and merged incidents take no place on a page (their ids come from a small
-# partial index).
+
+def _shown_sql(hits: str, columns: str) -> str:
+    """``columns`` of the ``hits`` that are shown: withdrawn and merged incidents take no place
+    (their ids come from a small partial index); (id, date) from the narrow (id, date) index
+    of migration 0007, so no wide incident row is read for the sort. (CROSS JOIN keeps the
+    candidates the outer loop: inside a scalar subquery the planner would rather scan the
+    whole index and probe the candidates.)"""
+    return (
+        f"SELECT {columns} FROM {hits}"
+        f" CROSS JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = {hits}.id"
+        f" WHERE {hits}.id NOT IN ({_HIDDEN_IDS})"
+    )
+
+
+SEARCH_HITS_SQL = "WITH " + _hits_sql("hits", ":cap", ":report_cap")
+
+# One page of search results (ids): the candidates sorted by (date, id).
 SEARCH_PAGE_SQL = (
-    f"{SEARCH_HITS_SQL} SELECT i.id FROM hits"
-    " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
-    f" WHERE hits.id NOT IN ({_HIDDEN_IDS})"
+    f"{SEARCH_HITS_SQL} {_shown_sql('hits', 'i.id')}"
     " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset"
 )
 # How many incidents a search finds, up to :limit. Capping the incident index at :limit
 # changes no count up to the limit (its rows are distinct incidents, so a binding cap alone
 # reaches it); reports keep the search's cap, as several reports may name one incident.
 SEARCH_COUNT_SQL = (
-    f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} SELECT 1 FROM hits"
-    " JOIN incidents AS i INDEXED BY incidents_search_order ON i.id = hits.id"
-    f" WHERE hits.id NOT IN ({_HIDDEN_IDS}) LIMIT :limit)"
+    f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} {_shown_sql('hits', '1')} LIMIT :limit)"
+)
+# A page of search results as incident rows, each carrying the count (``search_total``, up to
+# :count_limit, found with the caps of SEARCH_COUNT_SQL): one statement instead of a count,
+# a page of ids and a load, each a round trip to SQLite's thread. (An uncorrelated scalar
+# subquery is evaluated once; the page's rows are read by primary key, NOT INDEXED keeping the
+# planner from the (id, date) index and a second lookup.) An empty page carries no count: then
+# SEARCH_COUNT_SQL gives it.
+SEARCH_PAGE_ROWS_SQL = (
+    "WITH "
+    + _hits_sql("hits", ":cap", ":report_cap")
+    + ", "
+    + _hits_sql("counted", ":count_cap", ":count_report_cap")
+    + f", page (id) AS ({_shown_sql('hits', 'i.id')}"
+    " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset)"
+    f" SELECT i.*, (SELECT COUNT(*) FROM ({_shown_sql('counted', '1')} LIMIT :count_limit))"
+    " AS search_total FROM page CROSS JOIN incidents AS i NOT INDEXED ON i.id = page.id"
+    " WHERE i.status = 'active' ORDER BY i.date DESC, i.id DESC"
 )
 
 # Two index ranges: incidents dated in the window, and spans that began before it and reach
@@ -215,20 +243,41 @@ def briefs_each_sql(queries: Sequence[IncidentQuery]) -> tuple[str, list[Any]]:
     return " UNION ALL ".join(parts), all_params
 
 
+_ACTOR_PADDING = ", NULL" * (len(SOURCE_REF_COLUMNS) - len(ACTOR_REF_COLUMNS))
+
+
+def _children_sql(count: int) -> str:
+    """Actor and source rows of ``count`` incidents in one statement (each round trip to
+    SQLite's thread is a chance to be descheduled on a busy machine): actors first, then
+    sources, each in (incident, position) order, actor rows padded to the source columns."""
+    marks = _placeholders(count)
+    return (
+        f"SELECT 0, incident_id, position, {', '.join(ACTOR_REF_COLUMNS)}{_ACTOR_PADDING}"
+        f" FROM incident_actors WHERE incident_id IN ({marks})"
+        " UNION ALL"
+        f" SELECT 1, incident_id, position, {', '.join(SOURCE_REF_COLUMNS)}"
+        f" FROM incident_sources WHERE incident_id IN ({marks})"
+        " ORDER BY 1, 2, 3"
+    )
+
+
 async def _load_children(
-    conn: aiosqlite.Connection, table: str, columns: Sequence[str], ids: Sequence[int]
-) -> dict[int, list[Sequence[Any]]]:
-    """The ``columns`` of each incident's rows in ``table``, in position order, by incident."""
-    found: dict[int, list[Sequence[Any]]] = defaultdict(list)
+    conn: aiosqlite.Connection, ids: Sequence[int]
+) -> tuple[dict[int, list[Sequence[Any]]], dict[int, list[Sequence[Any]]]]:
+    """Each incident's actor rows (:data:`ACTOR_REF_COLUMNS`) and source rows
+    (:data:`SOURCE_REF_COLUMNS`), in position order, by incident."""
+    actors: dict[int, list[Sequence[Any]]] = defaultdict(list)
+    sources: dict[int, list[Sequence[Any]]] = defaultdict(list)
+    width = len(ACTOR_REF_COLUMNS)
     for chunk in _chunks(ids):
-        for incident_id, *values in await _fetchall(
-            conn,
-            f"SELECT incident_id, {', '.join(columns)} FROM {table} "
-            f"WHERE incident_id IN ({_placeholders(len(chunk))}) ORDER BY incident_id, position",
-            chunk,
+        for kind, incident_id, _position, *values in await _fetchall(
+            conn, _children_sql(len(chunk)), [*chunk, *chunk]
         ):
-            found[incident_id].append(values)
-    return found
+            if kind == 0:
+                actors[incident_id].append(values[:width])
+            else:
+                sources[incident_id].append(values)
+    return actors, sources
 
 
 def _by_name(rows: Sequence[Row]) -> list[dict[str, Any]]:
@@ -244,8 +293,7 @@ async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> li
     """Turn incident rows into models, fetching actors and sources in batches."""
     named = _by_name(rows)
     ids = [int(row["id"]) for row in named]
-    actors = await _load_children(conn, "incident_actors", ACTOR_REF_COLUMNS, ids)
-    sources = await _load_children(conn, "incident_sources", SOURCE_REF_COLUMNS, ids)
+    actors, sources = await _load_children(conn, ids)
     return [
         MAPPER.incident(
             row,
@@ -267,6 +315,13 @@ async def _load_page(conn: aiosqlite.Connection, ids: Sequence[int]) -> list[Inc
         ids,
     )
     return await _load_incidents(conn, rows)
+
+
+async def _search_total(conn: aiosqlite.Connection, params: dict[str, Any]) -> int:
+    """A search's count (:data:`SEARCH_COUNT_SQL`), or 0 when it counts up to 0."""
+    if not params["limit"]:
+        return 0
+    return int((await _fetchall(conn, SEARCH_COUNT_SQL, params))[0][0])
 
 
 async def _get_incident(conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
@@ -404,13 +459,17 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
 
         async def op(conn: aiosqlite.Connection) -> SearchPage:
             page_params["q"] = count_params["q"] = await fts_match(conn, text)
-            total = 0
-            if count_limit:
-                total = int((await _fetchall(conn, SEARCH_COUNT_SQL, count_params))[0][0])
             if not limit:
-                return SearchPage(total=total, items=[])
-            page = await _fetchall(conn, SEARCH_PAGE_SQL, page_params)
-            return SearchPage(total=total, items=await _load_page(conn, [r[0] for r in page]))
+                return SearchPage(total=await _search_total(conn, count_params), items=[])
+            rows = await _fetchall(
+                conn,
+                SEARCH_PAGE_ROWS_SQL,
+                page_params | {f"count_{name}": value for name, value in count_params.items()},
+            )
+            if not rows:  # nothing on this page: the count alone
+                return SearchPage(total=await _search_total(conn, count_params), items=[])
+            total = int(rows[0]["search_total"])
+            return SearchPage(total=total, items=await _load_incidents(conn, rows))
 
         return await self._read(op)
 

@@ -109,6 +109,32 @@ class TestSearchPage:
         assert found.total == len(found.items) == 11
         assert newest.id not in [i.id for i in found.items]
 
+    async def test_a_hidden_incident_found_through_its_report_is_neither_listed_nor_counted(
+        self, storage: SqliteStorage
+    ) -> None:
+        await _fill(storage)
+        # "rounds" is only in the reports' text: four incidents are found through them.
+        before = await storage.incidents.search_page("rounds", limit=20)
+        assert before.total == len(before.items) == 4
+        withdrawn = before.items[1]
+        withdrawn.status = IncidentStatus.RETRACTED
+        await storage.incidents.update(withdrawn)
+        after = await storage.incidents.search_page("rounds", limit=20)
+        assert after.total == len(after.items) == 3
+        assert [i.id for i in after.items] == [i.id for i in before.items if i is not withdrawn]
+
+    async def test_a_search_with_no_report_stored_finds_the_incidents(
+        self, storage: SqliteStorage
+    ) -> None:
+        # (PostgreSQL skips the report search when no report is stored.)
+        for n in range(3):
+            await storage.incidents.add(
+                make_incident(date=dt.date(2026, 3, 1 + n), summary=f"Sniper fire {n}.")
+            )
+        found = await storage.incidents.search_page("sniper", limit=2, count_limit=10)
+        assert found.total == 3
+        assert [i.date.day for i in found.items] == [3, 2]
+
 
 @pytest.mark.sqlite_only
 class TestSearchPlan:

@@ -224,17 +224,17 @@ class TestSearchBlocks:
         assert clustered is True
 
     async def test_hidden_candidates_have_a_partial_index(self, shared_url: str) -> None:
-        # What HIDDEN_AMONG_SQL tests (a search's candidates that are withdrawn or merged) is
+        # What HIDDEN_MATCH_SQL tests (a search's candidates that are withdrawn or merged) is
         # answered by a partial index of those few rows, not by each candidate's row. (Which
         # index the planner picks depends on the table's size: at 1M rows it is this one.)
-        from storage.postgres.incidents import HIDDEN_AMONG_SQL
+        from storage.postgres.terms import HIDDEN_MATCH_SQL
 
         async with await PostgresStorage.open(shared_url) as store:
             definition = await store._pool.fetchval(
                 "SELECT pg_get_indexdef('incidents_hidden'::regclass)"
             )
         assert "(id) WHERE (status <> 'active'::text)" in definition, definition
-        assert "status <> 'active'" in HIDDEN_AMONG_SQL
+        assert "status <> 'active'" in HIDDEN_MATCH_SQL
 
     async def test_newest_matches_first_across_blocks(
         self, shared_url: str, monkeypatch: pytest.MonkeyPatch
@@ -289,6 +289,37 @@ class TestSearchBlocks:
             # A new date moves the incident in the date order.
             await store.incidents.update(second.model_copy(update={"date": D.replace(day=9)}))
             assert [i.id for i in await store.incidents.search("clash")] == [second.id, third.id]
+
+    async def test_deleted_newest_matches_do_not_hide_older_ones(
+        self, shared_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Only the newest blocks whose candidates reach the cap are dated; a deleted incident
+        # (its id still in the term blocks) among them must not keep the older blocks unread.
+        from storage.postgres import incidents as pg_incidents
+
+        monkeypatch.setattr(pg_incidents, "SEARCH_CANDIDATES", 3)
+        async with await PostgresStorage.open(shared_url) as store:
+            old = [
+                (await store.incidents.add(make_incident(date=D, summary="clash"))).id
+                for _ in range(2)
+            ]
+            # The next incidents land a few blocks of 1,024 ids later.
+            later = (old[-1] or 0) + 5000
+            await store._pool.execute(
+                f"ALTER TABLE incidents ALTER COLUMN id RESTART WITH {later}"
+            )
+            new = [
+                (await store.incidents.add(make_incident(date=D, summary="clash"))).id
+                for _ in range(3)
+            ]
+            await store._pool.execute(
+                "DELETE FROM incidents WHERE id = ANY($1::bigint[])", new[:2]
+            )
+            # A cap of 3: the newest block's three candidates reach it, so at first only they
+            # are dated, and two of them are gone.
+            found = await store.incidents.search_page("clash", limit=3, count_limit=3)
+            assert [i.id for i in found.items] == [new[2], old[1], old[0]]
+            assert found.total == 3
 
     async def test_rows_written_by_other_clients_are_indexed_too(self, shared_url: str) -> None:
         """An older Sitrep during a rolling upgrade, or an analyst's SQL, writes incidents

@@ -8,7 +8,7 @@ import pytest
 
 from storage.base import IncidentQuery
 from storage.sqlite import MERGE_CANDIDATES_SQL, SqliteStorage, incident_query_sql
-from storage.sqlite.incidents import SEARCH_PAGE_SQL
+from storage.sqlite.incidents import SEARCH_PAGE_ROWS_SQL, SEARCH_PAGE_SQL
 
 from .conftest import AAH, make_incident
 
@@ -101,4 +101,29 @@ class TestQueryPlans:
         plan = " | ".join(details)
         # (id, date) come from the covering index; no wide incident row is read for the sort.
         assert "COVERING INDEX incidents_search_order (id=?)" in plan, plan
+        assert [d for d in _full_scans(details) if d in ("SCAN i", "SCAN incidents")] == [], plan
+
+    async def test_a_page_of_rows_and_its_count_read_only_the_candidates(
+        self, filled: SqliteStorage
+    ) -> None:
+        details = await filled.explain(
+            SEARCH_PAGE_ROWS_SQL,
+            {
+                "q": "bomb",
+                "cap": 2000,
+                "report_cap": 2000,
+                "limit": 5,
+                "offset": 0,
+                "count_cap": 200,
+                "count_report_cap": 2000,
+                "count_limit": 200,
+            },
+        )
+        plan = " | ".join(details)
+        # The page and the count each date their candidates through the narrow index, one
+        # probe per candidate; the page's rows are read by primary key. Nothing walks a table
+        # or the whole (id, date) index.
+        assert plan.count("COVERING INDEX incidents_search_order (id=?)") == 2, plan
+        assert "SEARCH i USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+        assert not [d for d in details if "incidents_search_order" in d and "(id=?)" not in d]
         assert [d for d in _full_scans(details) if d in ("SCAN i", "SCAN incidents")] == [], plan

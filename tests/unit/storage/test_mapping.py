@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from bot.domain import Incident
-from storage.mapping import INCIDENT_FIELDS, Encoders, RowMapper, actor_rows, source_rows
+from storage.mapping import (
+    BRIEF_COLUMNS,
+    INCIDENT_FIELDS,
+    Encoders,
+    RowMapper,
+    actor_rows,
+    source_rows,
+)
 from storage.postgres import rows as pg_rows
 from storage.sqlite import rows as sqlite_rows
 from storage.sqlite.values import _ts
@@ -120,3 +127,27 @@ def test_sqlite_stores_text_and_integers() -> None:
 
 def test_every_backend_stores_the_same_columns() -> None:
     assert set(sqlite_rows._incident_params(_incident())) == set(INCIDENT_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("mapper", "to_row"),
+    [(sqlite_rows.MAPPER, _sqlite_row), (pg_rows.MAPPER, _postgres_row)],
+    ids=["sqlite", "postgres"],
+)
+def test_briefs_by_part_are_the_briefs_of_each_row(mapper: RowMapper, to_row: Any) -> None:
+    # briefs_by_part reads the brief columns by position; the spec (mapper.brief) by name.
+    incidents = [
+        _incident(id=7),
+        _incident(id=8, date_end=None, date=dt.date(2026, 3, 2), killed={"status": "unknown"}),
+        _incident(id=9, event_type="Protests", sub_event_type="Peaceful protest"),
+    ]
+    stored = {i.id: to_row(i) for i in incidents}
+    parts = [(0, 7), (1, 8), (0, 9), (1, 7)]  # incident 7 found by both parts
+    rows = [(part, *(stored[i][c] for c in BRIEF_COLUMNS)) for part, i in parts]
+    by_part = mapper.briefs_by_part(rows, 3)
+    spec = {i: mapper.brief({c: stored[i][c] for c in BRIEF_COLUMNS}) for i in stored}
+    assert by_part == [[spec[9], spec[7]], [spec[8], spec[7]], []]
+    assert by_part[0][1] is by_part[1][1]  # mapped once
+    assert spec[8].killed is None
+    assert spec[8].date_end is None
+    assert spec[9].event_type.value == "Protests"
