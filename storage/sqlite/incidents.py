@@ -39,6 +39,7 @@ from storage.sqlite.values import (
     _scalar,
     _ts,
 )
+from storage.statements import TOTALS_PART_COLUMNS, totals_row_sql
 
 # --- incidents --------------------------------------------------------------------------------
 
@@ -243,6 +244,24 @@ def briefs_each_sql(queries: Sequence[IncidentQuery]) -> tuple[str, list[Any]]:
     return " UNION ALL ".join(parts), all_params
 
 
+def briefs_and_totals_sql(
+    queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
+) -> tuple[str, list[Any]]:
+    """The statement (and parameters) of :meth:`SqliteIncidentRepository.briefs_and_totals`:
+    :func:`briefs_each_sql`'s parts and, when anything is counted, one row of totals."""
+    sql, all_params = briefs_each_sql(queries)
+    if not counted:
+        return sql, all_params
+    parts: list[str] = []
+    for query in counted:
+        part, params = incident_ids_sql(query, TOTALS_PART_COLUMNS)
+        parts.append(part)
+        all_params += params
+    totals = totals_row_sql(parts, len(queries), "?", len(BRIEF_COLUMNS) - 3)
+    sql = f"{sql} UNION ALL {totals}" if queries else totals
+    return sql, [*all_params, limit]
+
+
 _ACTOR_PADDING = ", NULL" * (len(SOURCE_REF_COLUMNS) - len(ACTOR_REF_COLUMNS))
 
 
@@ -409,6 +428,22 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
 
         async def op(conn: aiosqlite.Connection) -> list[list[IncidentBrief]]:
             return MAPPER.briefs_by_part(await _fetchall(conn, sql, all_params), len(queries))
+
+        return await self._read(op)
+
+    async def briefs_and_totals(
+        self, queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
+    ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
+        """:meth:`briefs_each` of ``queries`` and the totals of ``counted``, in one statement
+        (the totals one more row of it)."""
+        if not queries and not counted:
+            return [], IncidentStats()
+        sql, all_params = briefs_and_totals_sql(queries, counted, limit)
+
+        async def op(
+            conn: aiosqlite.Connection,
+        ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
+            return MAPPER.briefs_and_totals(await _fetchall(conn, sql, all_params), len(queries))
 
         return await self._read(op)
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from storage.base import IncidentBrief, IncidentQuery
+from storage.base import IncidentBrief, IncidentQuery, IncidentStats
 from storage.sqlite import SqliteStorage, incident_ids_sql, incident_query_sql
 from storage.sqlite.incidents import BRIEF_SELECT, briefs_each_sql
 
@@ -83,6 +83,53 @@ class TestBriefs:
         assert found == [await storage.incidents.briefs(query) for query in queries]
         assert [len(briefs) > 0 for briefs in found] == [True, True, True, True, False, True]
         assert await storage.incidents.briefs_each([]) == []
+
+
+class TestBriefsAndTotals:
+    """``briefs_and_totals``: the briefs of some queries, the totals of the union of others."""
+
+    async def test_totals_of_the_first_distinct_incidents(self, storage: SqliteStorage) -> None:
+        await _fill(storage)  # incident n: killed n, Baghdad when n is even, AAH unless n % 3 == 0
+        window = IncidentQuery(updated_since=T0 + 2 * HOUR, include_background=False, limit=100)
+        counted = [  # Baghdad: n = 6, 2 (3 March), 8, 4 (1 March); AAH: n = 2, 5, 8, 4
+            window.model_copy(update={"place_keys": [BAGHDAD.key]}),
+            window.model_copy(update={"actor_id": AAH.id}),
+        ]
+        expected = {3: (3, 16), 4: (4, 20), 5: (5, 25), 100: (5, 25), 1: (1, 6)}
+        for limit, (incidents, killed) in expected.items():
+            _, totals = await storage.incidents.briefs_and_totals([], counted, limit)
+            assert (totals.incidents, totals.killed, totals.injured) == (incidents, killed, 0)
+
+    async def test_briefs_as_briefs_each_and_totals_as_their_union(
+        self, storage: SqliteStorage
+    ) -> None:
+        await _fill(storage)
+        unknown = make_incident(killed=None, location=BAGHDAD)  # unknown figures count as 0
+        unknown.created_at = unknown.updated_at = T0 + 20 * HOUR
+        await storage.incidents.add(unknown)
+        window = IncidentQuery(updated_since=T0 + 2 * HOUR, include_background=False, limit=100)
+        queries = [
+            window.model_copy(update={"admin1_code": "IQ-BA"}),
+            window.model_copy(update={"place_keys": [BAGHDAD.key]}),
+            window.model_copy(update={"actor_id": AAH.id}),
+        ]
+        counted = [*queries, window.model_copy(update={"actor_id": ISF.id, "limit": 2})]
+        found, totals = await storage.incidents.briefs_and_totals(queries, counted, 100)
+        assert found == await storage.incidents.briefs_each(queries)
+        union = {b.id: b for part in await storage.incidents.briefs_each(counted) for b in part}
+        assert totals.incidents == len(union) > 0
+        assert totals.killed == sum(b.killed or 0 for b in union.values())
+        assert totals.injured == sum(b.injured or 0 for b in union.values())
+
+    async def test_nothing_counted_or_found(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        queries = [IncidentQuery(admin1_code="XX-NONE", limit=10), IncidentQuery(limit=3)]
+        found, totals = await storage.incidents.briefs_and_totals(queries, [], 10)
+        assert found == await storage.incidents.briefs_each(queries)
+        assert totals == IncidentStats()
+        _, none = await storage.incidents.briefs_and_totals([], queries[:1], 10)
+        assert none == IncidentStats()
+        assert await storage.incidents.briefs_and_totals([], [], 10) == ([], IncidentStats())
 
 
 class TestIdsFilter:
