@@ -74,8 +74,14 @@ def _incident_filter(query: IncidentQuery, params: Params) -> tuple[str, list[st
     if query.place_key is not None:
         where += [f"i.place_key = {params.add(query.place_key)}", _POINT_OR_NEAR]
     if query.place_keys is not None:
-        keys = list(dict.fromkeys(query.place_keys))
-        where += [f"i.place_key = ANY({params.add(keys)}::text[])", _POINT_OR_NEAR]
+        keys = params.add(list(dict.fromkeys(query.place_keys)))
+        if query.ids is None and query.updated_since is not None:
+            # A window of updated_at (a digest's) is read from its index and the keys only
+            # filter it; given as a constant, a city's ~150 keys were each estimated against
+            # the column's statistics on every execution (0.6-0.8 ms of a digest's 1.5 ms of
+            # planning). Through an InitPlan the planner sees one array of unknown content.
+            keys = f"(SELECT {keys}::text[])"
+        where += [f"i.place_key = ANY({keys}::text[])", _POINT_OR_NEAR]
     simple: list[tuple[str, Any]] = [
         ("i.admin1_code =", query.admin1_code),
         ("i.country =", query.country),
