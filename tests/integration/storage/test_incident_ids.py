@@ -8,7 +8,7 @@ import pytest
 
 from storage.base import IncidentBrief, IncidentQuery, IncidentStats
 from storage.sqlite import SqliteStorage, incident_ids_sql, incident_query_sql
-from storage.sqlite.incidents import BRIEF_SELECT, briefs_each_sql
+from storage.sqlite.incidents import BRIEF_SELECT, briefs_and_totals_sql, briefs_each_sql
 
 from .conftest import AAH, BAGHDAD, BASRA_CITY, ISF, T0, make_incident
 
@@ -227,6 +227,23 @@ class TestChangedSincePlan:
         details = await storage.explain(sql, params)
         covering = [d for d in details if "COVERING INDEX incidents_by_updated" in d]
         assert len(covering) == len(queries), details
+        assert not [d for d in details if d.startswith("SCAN i")], details
+
+    async def test_counted_parts_come_from_the_index_too(self, storage: SqliteStorage) -> None:
+        # The day before's totals (briefs_and_totals): each counted part, ranked and summed
+        # around it, still reads only the window's index, as the briefs' parts do.
+        await _fill(storage)
+        await storage._conn.execute("ANALYZE")
+        window = IncidentQuery(updated_since=T0, include_background=False)
+        queries = [
+            window.model_copy(update={"admin1_code": "IQ-BA"}),
+            window.model_copy(update={"place_keys": [BASRA_CITY.key, BAGHDAD.key]}),
+            window.model_copy(update={"actor_id": AAH.id}),
+        ]
+        sql, params = briefs_and_totals_sql(queries, queries, 100)
+        details = await storage.explain(sql, params)
+        covering = [d for d in details if "COVERING INDEX incidents_by_updated" in d]
+        assert len(covering) == 2 * len(queries), details
         assert not [d for d in details if d.startswith("SCAN i")], details
 
     async def test_window_briefs_match_the_ids(self, storage: SqliteStorage) -> None:
