@@ -359,6 +359,11 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
     async def _get(self, conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
         return await _get_incident(conn, incident_id)
 
+    async def get(self, incident_id: int) -> Incident | None:
+        """One incident by id: its row and then its actors and sources, two statements, so
+        read in one transaction (one snapshot), not as a single statement."""
+        return await self._read(lambda conn: _get_incident(conn, incident_id))
+
     async def _index(
         self, conn: aiosqlite.Connection, incident_id: int, incident: Incident
     ) -> None:
@@ -381,13 +386,13 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
     async def count(self, query: IncidentQuery | None = None) -> int:
         """How many incidents match (all of them when query is None)."""
         if query is None:
-            return await self._read(_scalar("SELECT COUNT(*) FROM incidents"))
+            return await self._read_one(_scalar("SELECT COUNT(*) FROM incidents"))
         source, where, params, _ = _incident_filter(query)
         if source == _ACTOR_JOIN and all(term.startswith("a.") for term in where):
             # Only the actor index is filtered, and every row of it names an existing incident
             # (foreign key): the join would add one table lookup per row and nothing else.
             source = "incident_actors AS a"
-        return await self._read(
+        return await self._read_one(
             _scalar(f"SELECT COUNT(*) FROM {source}{_where_sql(where)}", params)
         )
 
@@ -399,7 +404,7 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         async def op(conn: aiosqlite.Connection) -> IncidentStats:
             return stats_from_rows(await _fetchall(conn, sql, params))
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def ids(self, query: IncidentQuery) -> list[int]:
         """Ids of the incidents matching the filters, newest first (no models are loaded)."""
@@ -408,7 +413,7 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         async def op(conn: aiosqlite.Connection) -> list[int]:
             return [int(row[0]) for row in await _fetchall(conn, sql, all_params)]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
         """The matching incidents as :class:`IncidentBrief` rows, newest first (no models)."""
@@ -417,7 +422,7 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         async def op(conn: aiosqlite.Connection) -> list[IncidentBrief]:
             return [MAPPER.brief(row) for row in await _fetchall(conn, sql, all_params)]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def briefs_each(self, queries: Sequence[IncidentQuery]) -> list[list[IncidentBrief]]:
         """:meth:`briefs` of each query, in one statement (each query a part of a UNION ALL,
@@ -429,7 +434,7 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         async def op(conn: aiosqlite.Connection) -> list[list[IncidentBrief]]:
             return MAPPER.briefs_by_part(await _fetchall(conn, sql, all_params), len(queries))
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def briefs_and_totals(
         self, queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
@@ -445,7 +450,7 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
             return MAPPER.briefs_and_totals(await _fetchall(conn, sql, all_params), len(queries))
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
