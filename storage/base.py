@@ -202,6 +202,16 @@ class IncidentRepository(Protocol):
         subscriptions in one statement rather than one read each)."""
         ...
 
+    async def briefs_and_totals(
+        self, queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
+    ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
+        """``briefs_each(queries)``, and the totals (incidents, and the sums of their killed and
+        injured figures, unknown as 0; ``by_event_type`` left empty) of the first ``limit``
+        distinct incidents ``counted`` find, taken query by query, each newest first (date,
+        then id): what the union of ``briefs_each(counted)`` cut at ``limit`` adds up to,
+        without reading those briefs. Read together (a digest's window and the day before)."""
+        ...
+
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:

@@ -28,7 +28,7 @@ from bot.domain import (
     SourceRef,
     SubEventType,
 )
-from storage.base import IncidentBrief
+from storage.base import IncidentBrief, IncidentStats
 from storage.columns import (
     ALIAS_RECORD_SPEC,
     BRIEF_SPEC,
@@ -333,6 +333,17 @@ class RowMapper:
                 )
             found[part].append(brief)
         return [sorted(briefs, key=lambda b: (b.date, b.id), reverse=True) for briefs in found]
+
+    def briefs_and_totals(
+        self, rows: Sequence[Sequence[Any]], parts: int
+    ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
+        """:meth:`briefs_by_part` of the rows of parts below ``parts``, and the totals of the
+        row of part ``parts`` (``statements.totals_row_sql``; none: nothing was counted)."""
+        briefs = [row for row in rows if row[0] != parts]
+        totals = IncidentStats()
+        for _part, incidents, *values in (row for row in rows if row[0] == parts):
+            totals = IncidentStats(incidents=incidents, killed=values[-2], injured=values[-1])
+        return self.briefs_by_part(briefs, parts), totals
 
     def incident(self, row: Row, actors: list[ActorRef], sources: list[SourceRef]) -> Incident:
         """An incident row with its actors and sources (loaded by the caller)."""

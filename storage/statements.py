@@ -71,3 +71,35 @@ def incident_children_writes(
             source_rows(incident_id, incident, enc),
         ),
     ]
+
+
+# The columns of a counted query's part (``totals_row_sql``), selected from ``i`` as aliased.
+TOTALS_PART_COLUMNS = "i.id, i.date, i.killed_min, i.injured_min"
+
+
+def totals_row_sql(parts: Iterable[str], position: int, limit: str, padding: int) -> str:
+    """One row of totals over the first ``limit`` distinct incidents that ``parts`` find, for
+    a UNION ALL of brief rows: ``position`` (the part number), the count where the id goes,
+    ``padding`` NULLs, then the sums of the killed and injured figures (unknown as 0).
+
+    Each part is a SELECT of :data:`TOTALS_PART_COLUMNS` (a query's own ORDER BY and LIMIT).
+    Incidents are taken in part order, each part newest first (date, then id), an incident
+    several parts find counting once, at its first place: what the union of the parts'
+    briefs, cut at ``limit``, would count. Both backends run the same text.
+    """
+    ranked = " UNION ALL ".join(
+        f"SELECT CAST({n} AS BIGINT) * 1000000000"
+        " + row_number() OVER (ORDER BY p.date DESC, p.id DESC) AS r, p.id,"
+        " COALESCE(p.killed_min, 0) AS k, COALESCE(p.injured_min, 0) AS j"
+        f" FROM ({sql}) AS p"
+        for n, sql in enumerate(parts)
+    )
+    firsts = (
+        f"SELECT u.id, u.k, u.j, MIN(u.r) AS first_at FROM ({ranked}) AS u"
+        f" GROUP BY u.id, u.k, u.j ORDER BY first_at LIMIT {limit}"
+    )
+    nulls = ", NULL" * padding
+    return (
+        f"SELECT {position} AS part, COUNT(*){nulls}, COALESCE(SUM(f.k), 0),"
+        f" COALESCE(SUM(f.j), 0) FROM ({firsts}) AS f"
+    )

@@ -178,6 +178,21 @@ class _Incidents(_Repo):
     async def briefs_each(self, queries: Sequence[IncidentQuery]) -> list[list[IncidentBrief]]:
         return [await self.briefs(query) for query in queries]
 
+    async def briefs_and_totals(
+        self, queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
+    ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
+        first: dict[int, IncidentBrief] = {}
+        for query in counted:
+            for brief in await self.briefs(query):
+                first.setdefault(brief.id, brief)
+        taken = list(first.values())[:limit]
+        totals = IncidentStats(
+            incidents=len(taken),
+            killed=sum(b.killed or 0 for b in taken),
+            injured=sum(b.injured or 0 for b in taken),
+        )
+        return await self.briefs_each(queries), totals
+
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:

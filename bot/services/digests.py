@@ -310,9 +310,9 @@ class DigestService:
         of older events (newest first); and the totals of the window before, to compare with.
 
         Both windows are short ranges of the updated_at index, whatever the archive's size;
-        every subscription's query of both is read in one statement (``briefs_each``). The
-        day's incidents are counted, grouped and ranked from their briefs; only those listed
-        are loaded.
+        every subscription's query of both is read in one statement (``briefs_and_totals``):
+        the window's briefs, the day before's totals only (summed in SQL). The day's incidents
+        are counted, grouped and ranked from their briefs; only those listed are loaded.
         """
         window = self._scoped(
             subscriptions,
@@ -329,20 +329,14 @@ class DigestService:
                 limit=SCAN_LIMIT,
             ),
         )
-        found = await self._storage.incidents.briefs_each([*window, *before])
-        briefs = sorted(_union(found[: len(window)]), key=lambda b: (b.date, b.id), reverse=True)
+        found, totals = await self._storage.incidents.briefs_and_totals(window, before, SCAN_LIMIT)
+        briefs = sorted(_union(found), key=lambda b: (b.date, b.id), reverse=True)
         reported = [b for b in briefs if _in_window(b, since, until)]
         current = [b for b in reported if (b.date_end or b.date) >= first_day]
         late = sorted(
             (b for b in reported if (b.date_end or b.date) < first_day),
             key=lambda b: (b.date_end or b.date, b.id),
             reverse=True,
-        )
-        previous = _union(found[len(window) :])
-        totals = IncidentStats(
-            incidents=len(previous),
-            killed=sum(b.killed or 0 for b in previous),
-            injured=sum(b.injured or 0 for b in previous),
         )
         return current, late, totals
 

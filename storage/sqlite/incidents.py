@@ -39,6 +39,7 @@ from storage.sqlite.values import (
     _scalar,
     _ts,
 )
+from storage.statements import TOTALS_PART_COLUMNS, totals_row_sql
 
 # --- incidents --------------------------------------------------------------------------------
 
@@ -243,6 +244,24 @@ def briefs_each_sql(queries: Sequence[IncidentQuery]) -> tuple[str, list[Any]]:
     return " UNION ALL ".join(parts), all_params
 
 
+def briefs_and_totals_sql(
+    queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
+) -> tuple[str, list[Any]]:
+    """The statement (and parameters) of :meth:`SqliteIncidentRepository.briefs_and_totals`:
+    :func:`briefs_each_sql`'s parts and, when anything is counted, one row of totals."""
+    sql, all_params = briefs_each_sql(queries)
+    if not counted:
+        return sql, all_params
+    parts: list[str] = []
+    for query in counted:
+        part, params = incident_ids_sql(query, TOTALS_PART_COLUMNS)
+        parts.append(part)
+        all_params += params
+    totals = totals_row_sql(parts, len(queries), "?", len(BRIEF_COLUMNS) - 3)
+    sql = f"{sql} UNION ALL {totals}" if queries else totals
+    return sql, [*all_params, limit]
+
+
 _ACTOR_PADDING = ", NULL" * (len(SOURCE_REF_COLUMNS) - len(ACTOR_REF_COLUMNS))
 
 
@@ -340,6 +359,11 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
     async def _get(self, conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
         return await _get_incident(conn, incident_id)
 
+    async def get(self, incident_id: int) -> Incident | None:
+        """One incident by id: its row and then its actors and sources, two statements, so
+        read in one transaction (one snapshot), not as a single statement."""
+        return await self._read(lambda conn: _get_incident(conn, incident_id))
+
     async def _index(
         self, conn: aiosqlite.Connection, incident_id: int, incident: Incident
     ) -> None:
@@ -362,13 +386,13 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
     async def count(self, query: IncidentQuery | None = None) -> int:
         """How many incidents match (all of them when query is None)."""
         if query is None:
-            return await self._read(_scalar("SELECT COUNT(*) FROM incidents"))
+            return await self._read_one(_scalar("SELECT COUNT(*) FROM incidents"))
         source, where, params, _ = _incident_filter(query)
         if source == _ACTOR_JOIN and all(term.startswith("a.") for term in where):
             # Only the actor index is filtered, and every row of it names an existing incident
             # (foreign key): the join would add one table lookup per row and nothing else.
             source = "incident_actors AS a"
-        return await self._read(
+        return await self._read_one(
             _scalar(f"SELECT COUNT(*) FROM {source}{_where_sql(where)}", params)
         )
 
@@ -380,7 +404,7 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         async def op(conn: aiosqlite.Connection) -> IncidentStats:
             return stats_from_rows(await _fetchall(conn, sql, params))
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def ids(self, query: IncidentQuery) -> list[int]:
         """Ids of the incidents matching the filters, newest first (no models are loaded)."""
@@ -389,7 +413,7 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         async def op(conn: aiosqlite.Connection) -> list[int]:
             return [int(row[0]) for row in await _fetchall(conn, sql, all_params)]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def briefs(self, query: IncidentQuery) -> list[IncidentBrief]:
         """The matching incidents as :class:`IncidentBrief` rows, newest first (no models)."""
@@ -398,7 +422,7 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         async def op(conn: aiosqlite.Connection) -> list[IncidentBrief]:
             return [MAPPER.brief(row) for row in await _fetchall(conn, sql, all_params)]
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def briefs_each(self, queries: Sequence[IncidentQuery]) -> list[list[IncidentBrief]]:
         """:meth:`briefs` of each query, in one statement (each query a part of a UNION ALL,
@@ -410,7 +434,23 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         async def op(conn: aiosqlite.Connection) -> list[list[IncidentBrief]]:
             return MAPPER.briefs_by_part(await _fetchall(conn, sql, all_params), len(queries))
 
-        return await self._read(op)
+        return await self._read_one(op)
+
+    async def briefs_and_totals(
+        self, queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
+    ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
+        """:meth:`briefs_each` of ``queries`` and the totals of ``counted``, in one statement
+        (the totals one more row of it)."""
+        if not queries and not counted:
+            return [], IncidentStats()
+        sql, all_params = briefs_and_totals_sql(queries, counted, limit)
+
+        async def op(
+            conn: aiosqlite.Connection,
+        ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
+            return MAPPER.briefs_and_totals(await _fetchall(conn, sql, all_params), len(queries))
+
+        return await self._read_one(op)
 
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200

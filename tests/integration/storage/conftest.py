@@ -209,6 +209,7 @@ KNOWN_FAKE_DRIFT = frozenset(
         "test_transactions.py::TestClose::test_close_waits_for_a_running_block",
         "test_transactions.py::TestIsolation::test_closed_storage_refuses_work",
         "test_transactions.py::TestIsolation::test_other_task_does_not_see_uncommitted_rows",
+        "test_transactions.py::TestIsolation::test_single_statement_reads_wait_too",
     }
 )
 

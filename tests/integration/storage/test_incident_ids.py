@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from storage.base import IncidentBrief, IncidentQuery
+from storage.base import IncidentBrief, IncidentQuery, IncidentStats
 from storage.sqlite import SqliteStorage, incident_ids_sql, incident_query_sql
-from storage.sqlite.incidents import BRIEF_SELECT, briefs_each_sql
+from storage.sqlite.incidents import BRIEF_SELECT, briefs_and_totals_sql, briefs_each_sql
 
 from .conftest import AAH, BAGHDAD, BASRA_CITY, ISF, T0, make_incident
 
@@ -83,6 +83,53 @@ class TestBriefs:
         assert found == [await storage.incidents.briefs(query) for query in queries]
         assert [len(briefs) > 0 for briefs in found] == [True, True, True, True, False, True]
         assert await storage.incidents.briefs_each([]) == []
+
+
+class TestBriefsAndTotals:
+    """``briefs_and_totals``: the briefs of some queries, the totals of the union of others."""
+
+    async def test_totals_of_the_first_distinct_incidents(self, storage: SqliteStorage) -> None:
+        await _fill(storage)  # incident n: killed n, Baghdad when n is even, AAH unless n % 3 == 0
+        window = IncidentQuery(updated_since=T0 + 2 * HOUR, include_background=False, limit=100)
+        counted = [  # Baghdad: n = 6, 2 (3 March), 8, 4 (1 March); AAH: n = 2, 5, 8, 4
+            window.model_copy(update={"place_keys": [BAGHDAD.key]}),
+            window.model_copy(update={"actor_id": AAH.id}),
+        ]
+        expected = {3: (3, 16), 4: (4, 20), 5: (5, 25), 100: (5, 25), 1: (1, 6)}
+        for limit, (incidents, killed) in expected.items():
+            _, totals = await storage.incidents.briefs_and_totals([], counted, limit)
+            assert (totals.incidents, totals.killed, totals.injured) == (incidents, killed, 0)
+
+    async def test_briefs_as_briefs_each_and_totals_as_their_union(
+        self, storage: SqliteStorage
+    ) -> None:
+        await _fill(storage)
+        unknown = make_incident(killed=None, location=BAGHDAD)  # unknown figures count as 0
+        unknown.created_at = unknown.updated_at = T0 + 20 * HOUR
+        await storage.incidents.add(unknown)
+        window = IncidentQuery(updated_since=T0 + 2 * HOUR, include_background=False, limit=100)
+        queries = [
+            window.model_copy(update={"admin1_code": "IQ-BA"}),
+            window.model_copy(update={"place_keys": [BAGHDAD.key]}),
+            window.model_copy(update={"actor_id": AAH.id}),
+        ]
+        counted = [*queries, window.model_copy(update={"actor_id": ISF.id, "limit": 2})]
+        found, totals = await storage.incidents.briefs_and_totals(queries, counted, 100)
+        assert found == await storage.incidents.briefs_each(queries)
+        union = {b.id: b for part in await storage.incidents.briefs_each(counted) for b in part}
+        assert totals.incidents == len(union) > 0
+        assert totals.killed == sum(b.killed or 0 for b in union.values())
+        assert totals.injured == sum(b.injured or 0 for b in union.values())
+
+    async def test_nothing_counted_or_found(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        queries = [IncidentQuery(admin1_code="XX-NONE", limit=10), IncidentQuery(limit=3)]
+        found, totals = await storage.incidents.briefs_and_totals(queries, [], 10)
+        assert found == await storage.incidents.briefs_each(queries)
+        assert totals == IncidentStats()
+        _, none = await storage.incidents.briefs_and_totals([], queries[:1], 10)
+        assert none == IncidentStats()
+        assert await storage.incidents.briefs_and_totals([], [], 10) == ([], IncidentStats())
 
 
 class TestIdsFilter:
@@ -180,6 +227,23 @@ class TestChangedSincePlan:
         details = await storage.explain(sql, params)
         covering = [d for d in details if "COVERING INDEX incidents_by_updated" in d]
         assert len(covering) == len(queries), details
+        assert not [d for d in details if d.startswith("SCAN i")], details
+
+    async def test_counted_parts_come_from_the_index_too(self, storage: SqliteStorage) -> None:
+        # The day before's totals (briefs_and_totals): each counted part, ranked and summed
+        # around it, still reads only the window's index, as the briefs' parts do.
+        await _fill(storage)
+        await storage._conn.execute("ANALYZE")
+        window = IncidentQuery(updated_since=T0, include_background=False)
+        queries = [
+            window.model_copy(update={"admin1_code": "IQ-BA"}),
+            window.model_copy(update={"place_keys": [BASRA_CITY.key, BAGHDAD.key]}),
+            window.model_copy(update={"actor_id": AAH.id}),
+        ]
+        sql, params = briefs_and_totals_sql(queries, queries, 100)
+        details = await storage.explain(sql, params)
+        covering = [d for d in details if "COVERING INDEX incidents_by_updated" in d]
+        assert len(covering) == 2 * len(queries), details
         assert not [d for d in details if d.startswith("SCAN i")], details
 
     async def test_window_briefs_match_the_ids(self, storage: SqliteStorage) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.domain import SourceRef
-from storage.base import StorageError
+from storage.base import IncidentQuery, StorageError
 from storage.sqlite import SqliteStorage
 
 from .conftest import make_chat, make_incident, make_message, make_report, reopen
@@ -136,6 +136,34 @@ class TestIsolation:
         with pytest.raises(Boom):
             await task
         assert await reader == 0
+
+    async def test_single_statement_reads_wait_too(self, storage: SqliteStorage) -> None:
+        # On SQLite a read of one statement runs without BEGIN/COMMIT of its own; it must
+        # still wait for another task's open block, not read inside it.
+        inside, release = asyncio.Event(), asyncio.Event()
+
+        async def writer() -> None:
+            async with storage.transaction():
+                await storage.incidents.add(make_incident())
+                await storage.chats.upsert(make_chat(7))
+                inside.set()
+                await release.wait()
+                raise Boom
+
+        task = asyncio.create_task(writer())
+        await inside.wait()
+        query = IncidentQuery(limit=10)
+        readers = [
+            asyncio.create_task(storage.incidents.count()),
+            asyncio.create_task(storage.incidents.ids(query)),
+            asyncio.create_task(storage.incidents.briefs_each([query])),
+            asyncio.create_task(storage.chats.get(7)),
+        ]
+        await asyncio.sleep(0)
+        release.set()
+        with pytest.raises(Boom):
+            await task
+        assert [await reader for reader in readers] == [0, [], [[]], None]
 
     async def test_closed_storage_refuses_work(self, storage: SqliteStorage) -> None:
         await storage.close()
