@@ -171,6 +171,19 @@ class TestCreatedWindow:
         assert sorted(await storage.incidents.ids(changed)) == ids[3:5]
 
 
+async def _analysed_digest_parts(storage: SqliteStorage) -> list[IncidentQuery]:
+    """A filled, analysed database and a digest's three kinds of subscription window
+    (governorate, place keys, faction), as a chat subscribed to each would ask."""
+    await _fill(storage)
+    await storage._conn.execute("ANALYZE")
+    window = IncidentQuery(updated_since=T0, include_background=False)
+    return [
+        window.model_copy(update={"admin1_code": "IQ-BA"}),
+        window.model_copy(update={"place_keys": [BASRA_CITY.key, BAGHDAD.key]}),
+        window.model_copy(update={"actor_id": AAH.id}),
+    ]
+
+
 @pytest.mark.sqlite_only
 class TestChangedSincePlan:
     """A digest's ids queries read only the changed-since index (no table rows)."""
@@ -215,14 +228,7 @@ class TestChangedSincePlan:
         self, storage: SqliteStorage
     ) -> None:
         # One statement for all of a digest's subscriptions: each part is planned as alone.
-        await _fill(storage)
-        await storage._conn.execute("ANALYZE")
-        window = IncidentQuery(updated_since=T0, include_background=False)
-        queries = [
-            window.model_copy(update={"admin1_code": "IQ-BA"}),
-            window.model_copy(update={"place_keys": [BASRA_CITY.key, BAGHDAD.key]}),
-            window.model_copy(update={"actor_id": AAH.id}),
-        ]
+        queries = await _analysed_digest_parts(storage)
         sql, params = briefs_each_sql(queries)
         details = await storage.explain(sql, params)
         covering = [d for d in details if "COVERING INDEX incidents_by_updated" in d]
@@ -232,14 +238,7 @@ class TestChangedSincePlan:
     async def test_counted_parts_come_from_the_index_too(self, storage: SqliteStorage) -> None:
         # The day before's totals (briefs_and_totals): each counted part, ranked and summed
         # around it, still reads only the window's index, as the briefs' parts do.
-        await _fill(storage)
-        await storage._conn.execute("ANALYZE")
-        window = IncidentQuery(updated_since=T0, include_background=False)
-        queries = [
-            window.model_copy(update={"admin1_code": "IQ-BA"}),
-            window.model_copy(update={"place_keys": [BASRA_CITY.key, BAGHDAD.key]}),
-            window.model_copy(update={"actor_id": AAH.id}),
-        ]
+        queries = await _analysed_digest_parts(storage)
         sql, params = briefs_and_totals_sql(queries, queries, 100)
         details = await storage.explain(sql, params)
         covering = [d for d in details if "COVERING INDEX incidents_by_updated" in d]
