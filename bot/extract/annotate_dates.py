@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.extract.casualties import Figure
-from bot.extract.dates import DateMention, find_dates, reference_date
+from bot.extract.dates import DateMention, find_dates
 from bot.extract.document import Clause, Document, Resources
 from bot.extract.gazetteer import Gazetteer
+from bot.extract.times import reference_date
 from bot.extract.word_hits import CaseBlind
 
 __all__ = ["annotate_dates", "article_timezone", "fallback_reference"]

@@ -22,7 +22,6 @@ from bot.extract.times import (
     NO_DAY_AFTER,
     NO_DAY_BEFORE,
     find_time_of_day,
-    reference_date,
     weekdays_naming_a_date,
 )
 from bot.extract.word_hits import Words
@@ -31,7 +30,6 @@ __all__ = [
     "DateMention",
     "find_dates",
     "find_time_of_day",
-    "reference_date",
 ]
 
 # Patterns run on lower-cased text (see ``lower_same_length``): faster than IGNORECASE.

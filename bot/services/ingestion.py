@@ -175,8 +175,7 @@ class IngestService:
                 link_day = published_from_url(report.url, report.text)
             extracted, problem = await self._extract(report, link_day)
             async with self._lock:
-                outcome = await self._ingest_locked(report, extracted, problem)
-            return outcome.model_copy(update={"link_day": link_day}) if link_day else outcome
+                return await self._ingest_locked(report, extracted, problem, link_day)
         except UserError:
             raise
         except Exception as exc:
@@ -204,7 +203,11 @@ class IngestService:
             return [], f"reading it took longer than {limit:g} s ({chars:,} characters)"
 
     async def _ingest_locked(
-        self, report: Report, extracted: Sequence[Incident], problem: str | None
+        self,
+        report: Report,
+        extracted: Sequence[Incident],
+        problem: str | None,
+        link_day: dt.datetime | None,
     ) -> IngestOutcome:
         duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
         if duplicate is not None:
@@ -218,6 +221,7 @@ class IngestService:
                 report=stored,
                 unextracted=problem,
                 min_confidence=self._settings.sitrep_alert_min_confidence,
+                link_day=link_day,
             )
             source = SourceRef(
                 report_id=stored.id,

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.enums import DatePrecision
-from bot.extract.dates import find_dates, find_time_of_day, reference_date
+from bot.extract.dates import find_dates, find_time_of_day
+from bot.extract.times import reference_date
 
 THURSDAY = dt.date(2022, 9, 1)
 
