@@ -141,6 +141,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "dates",
         "date_order",
         "place_roles",
+        "follow_ups",
         "trust",
         "history",
     ),

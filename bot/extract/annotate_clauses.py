@@ -44,6 +44,21 @@ _GENERIC_RE = re.compile(
     r"sleeper\s+cells\s+(?:still\s+)?(?:carry|launch|stage|mount|operate|remain))\b",
     _LOWER,
 )
+# A place's or a conflict's record, context when the clause counts nobody: "the area has seen
+# repeated attacks", "it was the second deadly strike in the region in less than a month".
+_RECORD_RE = re.compile(
+    r"\b(?:has|have|had)\s+(?:also\s+)?(?:seen|witnessed|experienced|suffered|faced)\s+"
+    r"(?:repeated|frequent|several|numerous|many|recurrent|regular|a\s+(?:spate|wave|series|"
+    r"string|surge|rise|number)\s+of|an?\s+(?:increase|upsurge|uptick|escalation|surge|rise)"
+    r"\s+in)\b|"
+    r"\b(?:second|third|fourth|fifth|sixth|latest)\s+(?:such\s+)?(?:[\w-]+\s+){0,2}"
+    r"(?:attack|strike|bombing|incident|assault|raid|ambush|clash)e?s?\b[^.;]{0,60}?\b"
+    r"(?:in\s+(?:less\s+than|under|just|the\s+(?:past|last|same))|within|this\s+(?:week|month|"
+    r"year)|since|in\s+(?:a|two|three|four|\d+)\s+(?:days?|weeks?|months?))\b",
+    _LOWER,
+)
+RECORD_WORDS = ("seen", "witnessed", "experienced", "suffered", "faced", "second", "third",
+                "fourth", "fifth", "sixth", "latest")  # fmt: skip
 # The state of a conflict, context when the clause counts nobody: "a battle that is becoming
 # worse", "gangs tightening their grip on the capital".
 _TREND_RE = re.compile(
@@ -130,16 +145,19 @@ def annotate_cues(doc: Document, resources: Resources) -> None:
         clause.generic = (
             _is_generic(clause_low)
             or _only_remembered(clause, clause_low)
-            or (
-                not any(f.min is not None for f in clause.figures)
-                and has_any(clause_low, TREND_WORDS)
-                and _TREND_RE.search(clause_low) is not None
-            )
+            or (not any(f.min is not None for f in clause.figures) and _context_only(clause_low))
         )
         clause.separate = has_any(clause_low, SEPARATE_WORDS) and bool(
             _SEPARATE_RE.search(clause_low)
         )
         clause.unplaced = _names_unplaced_settlement(clause, clause_low)
+
+
+def _context_only(clause_low: str) -> bool:
+    """A clause that counts nobody and tells a trend or a record, not an event."""
+    if has_any(clause_low, TREND_WORDS) and _TREND_RE.search(clause_low) is not None:
+        return True
+    return has_any(clause_low, RECORD_WORDS) and _RECORD_RE.search(clause_low) is not None
 
 
 def _only_remembered(clause: Clause, clause_low: str) -> bool:

@@ -25,9 +25,11 @@ from bot.extract.place_anchors import anchored_entry, anchors
 from bot.extract.place_roles import (
     ACTOR_NOUN_AFTER,
     HOME_FORCE_AFTER,
+    NOT_EVENT_AFTER,
     inside_longer_name,
     mention_role,
     names_the_scene,
+    not_an_event_place,
     starts_longer_name,
 )
 
@@ -70,15 +72,6 @@ _NEAR_BEFORE = re.compile(
     r"(?:\s+of)?(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
     _LOWER,
 )
-# Who gave the account, not where it happened: "a civil society leader in Masisi said".
-_ROLE_IN_BEFORE = re.compile(
-    r"\b(?:leader|official|spokes(?:man|woman|person)|administrator|correspondent|journalist|"
-    r"lawmaker|mp|commander|chief|source|officer|activist|doctor)s?\s+(?:based\s+)?in\s+$",
-    _LOWER,
-)
-_SAID_SOON_AFTER = re.compile(
-    r"[^.;]{0,25}?\b(?:said|says|told|tells|reported|added|confirmed)\b", _LOWER
-)
 _LIST_GAP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)")
 # "on the Quetta-Karachi highway": somewhere along a road out of the town, the weakest place
 _ROAD_AFTER = re.compile(
@@ -103,30 +96,6 @@ _LOCATIVE_BEFORE = re.compile(
     r"strategic|regional|provincial|[a-z]+-(?:held|controlled|run|led|dominated))\s+)*"
     r"(?:(?:city|town|village|district|province|"
     r"governorate|region|area|sub-?district|capital|neighbou?rhood)\s+of\s+)?$",
-    _LOWER,
-)
-# After a place name: it names something else ("Tikrit hospital", "Mrauk-U-based battalion").
-_NOT_EVENT_AFTER = re.compile(
-    r"^(?:-based|-led|-backed|"
-    r"\s+(?:hospital|university|airport\s+road|governor|council|"
-    r"police\s+chief|mp|representative|native)|['’]s\s+(?:governor|police|health|council|"
-    r"provincial|government|mayor|(?:[a-z'’-]+\s+){0,2}(?:hospital|morgue|medical|clinic|"
-    r"ministry|interior|security\s+council|authorities|officials|spokes(?:man|woman|person))))",
-    _LOWER,
-)
-_NOT_EVENT_BEFORE = re.compile(
-    r"\b(?:including|such\s+as|taken\s+to|transferred\s+to|moved\s+to|evacuated\s+to|"
-    r"residents?\s+of|native\s+of|born\s+in|from\s+the\s+province\s+of|governor\s+of|"
-    r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+in|"
-    r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
-    r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
-    r"(?:medical|security|military|local|hospital|police|tribal|government)\s+sources?\s+in|"
-    # origins, not event places: "labourers from Punjab", "pilgrims from Iran"
-    r"(?!(?:kilomet|met(?:er|re)|mile|hour|minute|day|week|yard|km)s?\b)[a-z]+s\s+from|"
-    r"(?:people|men|women|children)\s+from|"
-    r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
-    r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
-    r"(?:with|between)\s+(?:\w+\s+)?and)\s+$",
     _LOWER,
 )
 
@@ -195,7 +164,7 @@ def _vote(sentence: SentenceLayers, doc: Document) -> None:
         role = mention_role(low[max(0, start - 60) : start], low[end : end + 40])
         if role is not None and role != "speaker":
             continue  # "pro-Iran", "Dubai 24", "Bello said": not what the text is about
-        if _NOT_EVENT_AFTER.match(low[end : end + 20]):
+        if NOT_EVENT_AFTER.match(low[end : end + 20]):
             if candidates[0].kind == "country":
                 context[candidates[0].country] += 2
             continue
@@ -374,11 +343,7 @@ def _mention_flags(before: str, after40: str) -> tuple[bool, bool, bool, bool] |
     """None when the words around a mention make it no event place; else whether it is
     near, after a locative word, a direction from it, and a district named after a town."""
     after = after40[:20]
-    if (
-        _NOT_EVENT_AFTER.match(after)
-        or _NOT_EVENT_BEFORE.search(before)
-        or (_ROLE_IN_BEFORE.search(before) and _SAID_SOON_AFTER.match(after40))
-    ):
+    if not_an_event_place(before, after40):
         return None
     road = bool(_ROAD_AFTER.match(after))
     return (

@@ -263,7 +263,7 @@ class _FigureReader:
             figures.append(
                 Figure(kind, value[0], high, status, match.start(), match.end(), match.group(0),
                        "", True, False,
-                       update=bool(re.search(r"ris|rose|climb|jump|increas|went up|raise|revised|"
+                       update=bool(re.search(r"ris|rose|climb|jump|increas|went up|rais|revised|"
                                              r"bring|brought|tak|took|push",
                                              match.group(0), re.I)))
             )  # fmt: skip

@@ -33,6 +33,7 @@ __all__ = [
     "companion_doubts",
     "corroborate",
     "score_incident",
+    "side_event_doubts",
     "with_confidence",
 ]
 
@@ -56,6 +57,10 @@ _CORROBORATION = 0.5  # each further report halves the remaining doubt
 _HEADLINE_ONLY = 0.7  # no sentence of the body tells the event: only the headline does
 _COMPANION = 0.7  # toll-less, beside a same-day incident with a toll: likely the same attack
 COMPANION_KM = 50.0  # how near that other incident lies
+_SIDE_EVENT = 0.6  # not the report's main event
+_SIDE_EVENT_SEPARATE = 0.9  # introduced as "a separate attack"
+_TWIN_KM = 100.0  # a side incident this near the main event on its day may be the main event
+_SIDE_EVENT_REASON = "report: not its main event, and a smaller toll than the main event's"
 _COMPANION_REASON = "toll: none given, beside a same-day incident nearby that gives one"
 
 # A name at the start of a sentence followed by a dash, colon or agency tag is a dateline
@@ -269,8 +274,54 @@ def companion_doubts(
     return result
 
 
-def _companions(incident: Incident, other: Incident) -> bool:
-    """Same country, overlapping days, both placed at a point within ``COMPANION_KM``."""
+def side_event_doubts(
+    incidents: Sequence[Incident],
+    confidences: Sequence[Confidence],
+    roles: Sequence[tuple[bool, bool]],
+    title: str = "",
+) -> list[Confidence]:
+    """Each incident's confidence, lowered when it is not the report's main event (``roles``:
+    (lead, introduced as a separate incident) per incident). Later paragraphs tell context,
+    earlier attacks and pieces of the main event more often than news of their own; an
+    incident told as "a separate attack", or with a larger toll than the main event's, less
+    often, and one at the place the headline names not at all. Background incidents never
+    alert, so they keep their score."""
+    headline = fold(title)
+    leads = [i for i, (lead, _) in zip(incidents, roles, strict=True) if lead]
+    lead_toll = max((_toll(i) for i in leads), default=None)
+    result = list(confidences)
+    for index, (incident, (lead, separate)) in enumerate(zip(incidents, roles, strict=True)):
+        if lead or incident.is_background or lead_toll is None:
+            continue
+        if any(_companions(incident, lead, _TWIN_KM) for lead in leads):
+            continue  # the main event's day and area: one of the two places is the main event
+        if _toll(incident) > lead_toll or _in_headline(incident, headline):
+            continue  # a bigger toll than the lead's, or the headline's place: the news
+        factor = _SIDE_EVENT_SEPARATE if separate else _SIDE_EVENT
+        confidence = confidences[index]
+        result[index] = Confidence(
+            round(confidence.score * factor, 4), (*confidence.reasons, _SIDE_EVENT_REASON)
+        )
+    return result
+
+
+def _in_headline(incident: Incident, headline: str) -> bool:
+    """Whether the (folded) headline names the incident's place."""
+    if not headline or incident.location.geo_precision is GeoPrecision.COUNTRY:
+        return False
+    return any(
+        re.search(rf"(?<!\w){re.escape(name)}(?!\w)", headline) is not None
+        for name in _place_names_of(incident.location.name)
+    )
+
+
+def _toll(incident: Incident) -> int:
+    """Killed and injured at the conservative minimum (unknown counts as none)."""
+    return (incident.killed.min or 0) + (incident.injured.min or 0)
+
+
+def _companions(incident: Incident, other: Incident, km: float = COMPANION_KM) -> bool:
+    """Same country, overlapping days, both placed at a point within ``km``."""
     a, b = incident.location, other.location
     if a.country != b.country or not {a.geo_precision, b.geo_precision} <= _LOCAL:
         return False
@@ -279,7 +330,7 @@ def _companions(incident: Incident, other: Incident) -> bool:
     first, last = incident.date, incident.date_end or incident.date
     if other.date > last or (other.date_end or other.date) < first:
         return False
-    return distance_km(a.lat, a.lon, b.lat, b.lon) <= COMPANION_KM
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= km
 
 
 _LOCAL = frozenset({GeoPrecision.POINT, GeoPrecision.NEAR, GeoPrecision.ADMIN2})

@@ -39,6 +39,10 @@ _LOWER = 0
 # "saying its soldiers killed seven" (a claim of responsibility alone is not one).
 _FIGURE_CLAIM_RE = re.compile(
     r"\bclaim(?:ed|s|ing)?\s+(?:that|to\s+have|it\s+had|its|their|they)\b|"
+    # "claimed responsibility for the attack and said 12 soldiers were killed": the
+    # perpetrator's own count
+    r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|credit)\b[^.;]{0,80}?\b(?:said|saying|adding|"
+    r"added|boasting)\b|"
     r"\bsaying\s+(?:that\s+)?(?:it|its|they|their)\s|\bpropaganda\b|\bamaq\b|"
     r"\bneutrali[sz](?:ed|ing)\b|\beliminat(?:ed|ing)\b|"
     r"\bcould\s+not\s+be\s+(?:independently\s+)?verified\b",
@@ -128,6 +132,7 @@ def draft_group(group: Group, doc: Document) -> IncidentDraft | None:
         time_of_day=(clock or times)[0] if times else None,
         evidence=tuple(evidence),
         lead=group.lead,
+        separate=group.separate,
         background=group.background,
     )
 

@@ -117,4 +117,5 @@ class IncidentDraft(_Draft):
     time_of_day: str | None = None
     evidence: tuple[str, ...] = ()  # the sentences the incident was read from
     lead: bool = False  # the report's main event
+    separate: bool = False  # introduced as another event ("in a separate attack")
     background: bool = False  # a reference to an earlier event

@@ -37,6 +37,7 @@ from bot.extract.confidence import (
     Confidence,
     companion_doubts,
     score_incident,
+    side_event_doubts,
     with_confidence,
 )
 from bot.extract.dates import find_dates
@@ -144,6 +145,7 @@ class Finisher:
     ) -> list[Finished]:
         """Finish a report's drafts in order (the lead's date anchors "a day after ...")."""
         finished: list[Finished] = []
+        kept: list[IncidentDraft] = []
         lead_date: dt.date | None = None
         for draft in drafts:
             result = self.finish(draft, reference=reference, lead_date=lead_date, source=source)
@@ -152,8 +154,16 @@ class Finisher:
             if draft.lead:
                 lead_date = result.incident.date
             finished.append(result)
+            kept.append(draft)
         # a toll-less incident beside a same-day tolled one is doubted (one attack, two places)
         scores = companion_doubts([f.incident for f in finished], [f.confidence for f in finished])
+        # an incident besides the main event, unless it is told as news of its own
+        scores = side_event_doubts(
+            [f.incident for f in finished],
+            scores,
+            [(d.lead, d.separate) for d in kept],
+            source.view.title,
+        )
         return [
             Finished(f.incident, c, f.dropped_figures)
             for f, c in zip(finished, scores, strict=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["acts_of_a_dated_event"]
+__all__ = ["CUMULATIVE_MIN", "acts_of_a_dated_event", "running_toll"]
 
 _YEAR_EVENT_RE = re.compile(
     r"\b(?P<year>(?:19|20)\d\d)\s+(?:[a-z'-]+\s+){0,2}?(?:attacks?|bombings?|blasts?|"
@@ -31,3 +31,36 @@ def acts_of_a_dated_event(text: str, acts: Iterable[int], before_year: int) -> b
         if int(match["year"]) < before_year and all(s >= match.start() for s in starts):
             return True
     return False
+
+
+# A conflict's running toll ("the war has killed more than 4,000", "have been displaced since",
+# "tens of thousands"): context, not a count for this report's incident.
+_CUMULATIVE_RE = re.compile(
+    r"\b(?:ha(?:s|ve)\s+(?:been\s+)?(?:killed|claimed|died|displaced|left|cost)|"
+    r"(?:conflict|war|insurgency|violence|fighting|crisis)\s+(?:has|have|had)\s+"
+    r"(?:killed|claimed|left|displaced|cost))\b",
+)
+CUMULATIVE_MIN = 200
+# "... killed in the protests, and dozens have since been assassinated": a look back
+_PERFECT_SINCE_RE = re.compile(
+    r"\b(?:have|has|had)\s+since\b|\bsince\s+(?:then|the\s+start|the\s+beginning)\b"
+)
+_CONFLICT_TOLL_RE = re.compile(
+    r"\b(?:conflict|war|insurgency|violence|uprising|fighting|crisis|campaign)\b[^.;]{0,80}?\b"
+    r"(?:has|have|had)\s+(?:so\s+far\s+|now\s+|since\s+)?(?:killed|claimed|left|cost|"
+    r"been\s+responsible\s+for)\b|\bresponsible\s+for\s+the\s+deaths\s+of\s+"
+    r"(?:more\s+than|over|some|about|nearly|tens\s+of|thousands)",
+)
+
+
+def running_toll(low: str, largest: int, *, placed_or_dated: bool) -> bool:
+    """A running toll of a whole conflict in a lower-cased clause whose largest figure is
+    ``largest``: a large perfect-tense count ("the insurgency has killed more than 4,000
+    people"), with no place or day (``placed_or_dated``) unless the conflict is named."""
+    if largest < CUMULATIVE_MIN:
+        return False
+    if _CONFLICT_TOLL_RE.search(low):
+        return True
+    if placed_or_dated:
+        return False
+    return _CUMULATIVE_RE.search(low) is not None or _PERFECT_SINCE_RE.search(low) is not None

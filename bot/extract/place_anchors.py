@@ -24,7 +24,8 @@ ANCHOR_KM = 120.0
 # "X near Y", "X, near the city of Y", "X district of northern Y".
 _ANCHOR_GAP = re.compile(
     r"(?:\s+(?:district|sub-?district|county|lga|local\s+government(?:\s+area)?|"
-    r"municipality|village|town|area|region|province|state|governorate|oblast))?"
+    r"municipality|village|town|area|region|province|state|governorate|oblast|"
+    r"neighbou?rhood|quarter|suburb|camp))?"
     r"(?:\s*(?:,\s*|\s+)(?:(?P<word>in|near|outside|of|close\s+to|not\s+far\s+from)\s+)?|"
     # an apposition: "Palma, a coastal town in ...", "Kaura, a district of ..."
     r"\s*,\s*(?:a|an)\s+(?:[a-z'-]+\s+){0,2}?(?:town|village|city|district|area|community|"
@@ -33,6 +34,8 @@ _ANCHOR_GAP = re.compile(
     r"(?:the\s+)?(?:(?:city|town|village|province|state|region)\s+of\s+)?"
     r"(?:(?:northern|southern|eastern|western|central|north-?eastern|north-?western|"
     r"south-?eastern|south-?western)\s+)?"
+    # "... in the northern part of Taiz", "on the eastern outskirts of"
+    r"(?:(?:part|outskirts|edge|side|suburbs)\s+of\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?)?"
 )
 # Only these words let a town anchor another: "X, Y" and "X of Y" between two towns is more
 # often a list or a name ("Mosul, Baghdad and Basra") than a position.

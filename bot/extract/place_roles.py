@@ -18,10 +18,12 @@ from functools import lru_cache
 __all__ = [
     "ACTOR_NOUN_AFTER",
     "HOME_FORCE_AFTER",
+    "NOT_EVENT_AFTER",
     "inside_longer_name",
     "mention_role",
     "names_a_sea",
     "names_the_scene",
+    "not_an_event_place",
     "sets_the_scene",
     "starts_longer_name",
 ]
@@ -194,3 +196,95 @@ def names_a_sea(name: str, after: str = "") -> bool:
     """True when a gazetteer name is a sea's ("Red Sea") and the (lower-cased) words
     ``after`` the mention do not make it the governorate of that name."""
     return _SEA_NAME_RE.search(name) is not None and not _GOVERNORATE_AFTER.match(after)
+
+
+# Who gave the account, not where it happened: "a civil society leader in Masisi said".
+_ROLE_IN_BEFORE = re.compile(
+    r"\b(?:leader|official|spokes(?:man|woman|person)|administrator|correspondent|journalist|"
+    r"lawmaker|mp|commander|chief|source|officer|activist|doctor|ministry|directorate|"
+    r"department)s?\s+(?:based\s+)?in\s+$",
+)
+_SAID_SOON_AFTER = re.compile(
+    r"[^.;]{0,25}?\b(?:said|says|told|tells|reported|added|confirmed|put|puts|gave|gives|"
+    r"condemned|denounced|announced|stated)\b",
+)
+
+# After a place name: it names something else ("Tikrit hospital", "Mrauk-U-based battalion").
+NOT_EVENT_AFTER = re.compile(
+    r"^(?:-based|-led|-backed|"
+    # "Baqubah General Hospital", "the Basra Operations Command", "Nineveh Health Directorate"
+    r"\s+(?:(?!(?:where|and|as|when|after|while|the|a|an|in|at|on|to|from|said|says|by|"
+    r"with|whose|its|their|his|her)\b)[a-z'’-]+\s+)?"
+    r"(?:hospital|morgue|medical\s+(?:centre|center|city|complex))|"
+    r"\s+(?:operations|police|security|military)\s+command|"
+    r"\s+(?:health|police)\s+(?:directorate|department|office|ministry)|"
+    r"\s+(?:provincial|governorate|city|municipal)\s+council|"
+    r"\s+(?:hospital|university|airport\s+road|governor|council|"
+    r"police\s+chief|mp|representative|native)|['’]s\s+(?:governor|police|health|council|"
+    r"provincial|government|mayor|(?:[a-z'’-]+\s+){0,2}(?:hospital|morgue|medical|clinic|"
+    r"ministry|interior|security\s+council|authorities|officials|spokes(?:man|woman|person))))",
+)
+_NOT_EVENT_BEFORE = re.compile(
+    r"\b(?:including|such\s+as|taken\s+to|transferred\s+to|moved\s+to|evacuated\s+to|"
+    r"residents?\s+of|native\s+of|born\s+in|from\s+the\s+province\s+of|governor\s+of|"
+    r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+in|"
+    r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
+    r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
+    r"(?:medical|security|military|local|hospital|police|tribal|government)\s+sources?\s+in|"
+    # where a toll was given: "a medical source at Baqubah General Hospital"
+    r"(?:medical|hospital|health|morgue)\s+(?:sources?|officials?|workers?|staff|"
+    r"director|officers?)\s+at|"
+    # where the attackers or the help came from, or went: "sent from Basra", "rockets fired
+    # from Lebanon", "the attackers withdrew towards the hills of"
+    r"(?:sent|dispatched|launched|fired|flew\s+in)\s+from|"
+    r"(?:fled|withdrew|retreated|escaped|pulled\s+back)\s+(?:towards?|toward|back\s+to)|"
+    # origins, not event places: "labourers from Punjab", "pilgrims from Iran"
+    r"(?!(?:kilomet|met(?:er|re)|mile|hour|minute|day|week|yard|km)s?\b)[a-z]+s\s+from|"
+    r"(?:people|men|women|children)\s+from|"
+    r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
+    r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
+    r"(?:with|between)\s+(?:\w+\s+)?and)\s+$",
+)
+
+# The far end of a road ("the road between Sidakan and the village of Sharan", "the
+# Kabul-Mazar highway"): the road starts at the first town (a weak place, near it); the far
+# end is no scene.
+_ROAD_PAIR_END_BEFORE = re.compile(
+    r"(?:\w-|\b(?:road|highway|route|motorway)\s+(?:between|linking|connecting|from)\s+"
+    r"[\w'’ -]{2,40}?\s+(?:and|to|with)\s+(?:the\s+)?(?:(?:village|town|city)\s+of\s+)?)$",
+)
+_ROAD_WORD_AFTER = re.compile(r"^\s+(?:highway|road|motorway|expressway)\b")
+# Where attackers or people went afterwards: "the attackers withdrew towards the orchards
+# that link the area to the Hamrin basin".
+_MOVED_AWAY_BEFORE = re.compile(
+    r"\b(?:fled|withdrew|retreated|escaped|pulled\s+back|disappeared)\s+(?:towards?|toward|"
+    r"to|into|in\s+the\s+direction\s+of)\s+(?:the\s+)?(?:(?!(?:after|before|when|as|while|"
+    r"in|on|at|and|but|where)\b)[a-z'’-]+\s+){0,4}?"
+    r"(?:(?:of|to|around|near|adjoining|beyond)\s+(?:the\s+)?)?$|"
+    r"\b(?:launched|fired|sent|dispatched)\s+from\s+(?:the\s+)?(?:[a-z'’-]+\s+){0,3}?"
+    r"(?:(?:of|adjoining|around|near|beyond)\s+(?:the\s+)?)?$",
+)
+
+
+def _road_end(before: str, after: str) -> bool:
+    """Whether a mention is the far end of a road named after two places."""
+    if not before.endswith("-") and " and " not in before[-50:] and " to " not in before[-50:]:
+        return False
+    match = _ROAD_PAIR_END_BEFORE.search(before)
+    if match is None:
+        return False
+    return not match.group(0).endswith("-") or _ROAD_WORD_AFTER.match(after) is not None
+
+
+def not_an_event_place(before: str, after40: str) -> bool:
+    """True when the lower-cased words around a mention (about 60 before, 40 after) make it
+    no event place: a hospital's or an office's name, where a toll or a statement was given,
+    where someone came from or went, a road's far end."""
+    after = after40[:20]
+    return bool(
+        NOT_EVENT_AFTER.match(after)
+        or _NOT_EVENT_BEFORE.search(before)
+        or (_ROLE_IN_BEFORE.search(before) and _SAID_SOON_AFTER.match(after40))
+        or _road_end(before, after)
+        or _MOVED_AWAY_BEFORE.search(before)
+    )

@@ -18,8 +18,9 @@ from bot.domain.enums import DatePrecision
 from bot.extract.date_order import better_date, days_meant
 from bot.extract.dates import DateMention
 from bot.extract.document import KIND_RANK, Clause, PlaceSpan, shortens_state_name
+from bot.extract.follow_ups import gives_a_toll, refers_back
 from bot.extract.gazetteer import GazetteerEntry
-from bot.extract.history import acts_of_a_dated_event
+from bot.extract.history import acts_of_a_dated_event, running_toll
 from bot.extract.merge import haversine_km
 from bot.extract.place_roles import sets_the_scene
 from bot.extract.text import lower_same_length
@@ -33,30 +34,10 @@ _JOIN_WINDOW = 256
 _NEAR_KM = 25.0
 # "South of Kirkuk" may be a village this far away (reports give "35 km south of Kirkuk").
 _DIRECTION_KM = 80.0
-# tens of thousands"): context, not a count for this report's incident.
-_CUMULATIVE_RE = re.compile(
-    r"\b(?:ha(?:s|ve)\s+(?:been\s+)?(?:killed|claimed|died|displaced|left|cost)|"
-    r"(?:conflict|war|insurgency|violence|fighting|crisis)\s+(?:has|have|had)\s+"
-    r"(?:killed|claimed|left|displaced|cost))\b",
-    _LOWER,
-)
-_CUMULATIVE_MIN = 200
-# "... killed in the protests, and dozens have since been assassinated": a look back
-_PERFECT_SINCE_RE = re.compile(
-    r"\b(?:have|has|had)\s+since\b|\bsince\s+(?:then|the\s+start|the\s+beginning)\b", _LOWER
-)
-_CONFLICT_TOLL_RE = re.compile(
-    r"\b(?:conflict|war|insurgency|violence|uprising|fighting|crisis|campaign)\b[^.;]{0,80}?\b"
-    r"(?:has|have|had)\s+(?:so\s+far\s+|now\s+|since\s+)?(?:killed|claimed|left|cost|"
-    r"been\s+responsible\s+for)\b|\bresponsible\s+for\s+the\s+deaths\s+of\s+"
-    r"(?:more\s+than|over|some|about|nearly|tens\s+of|thousands)",
-    _LOWER,
-)
-# A party's own account of what it inflicted: "claimed that its fighters had killed 20",
-# "saying its soldiers killed seven" (a claim of responsibility alone is not one).
 _YEAR_RE = re.compile(r"\b(?:in|since|from|of)\s+((?:19|20)\d\d)\b")
 _CONTINUING_RE = re.compile(
-    r"\b(?:still|continu\w*|ongoing|remained|persist\w*|siege|for\s+a\s+second\s+day)\b",
+    r"\b(?:still|continu\w*|ongoing|remained|persist\w*|siege|for\s+a\s+second\s+day|"
+    r"lasted|lasting|until|into\s+the\s+(?:night|morning|early\s+hours))\b",
     _LOWER,
 )
 # "... comes two days after the army's raid on Kiral. The operation killed 45": the sentence
@@ -147,6 +128,11 @@ class _Segmenter:
             _attach(group, unit)
             if not background:
                 self.current = group
+            return
+        if _states_the_toll(current, unit, ref) or _reacts_to(current, unit):
+            # "..., bringing the death toll to four": the incident in hand's toll, whatever
+            # day the clause says it was given
+            current.add(unit)
             return
         target = self._aside_going_on(unit) or self._target(current, unit)
         _attach(target, unit)
@@ -444,6 +430,30 @@ def _same_area(a: GazetteerEntry, b: GazetteerEntry, *, strict: bool = False) ->
     return near and not strict
 
 
+def _states_the_toll(group: Group, unit: Clause, ref: dt.date) -> bool:
+    """Whether a clause gives or updates a toll ("the death toll rose to 12", "put the toll
+    at five") of the incident in hand: not introduced as another event, at no other place."""
+    if unit.separate or unit.background_cue or not group.units:
+        return False
+    if not gives_a_toll(unit.figures):
+        return False
+    return unit.place is None or _fits(group, unit.place, None, ref)
+
+
+def _reacts_to(group: Group, unit: Clause) -> bool:
+    """Whether a clause reacts to the group's event ("IS claimed the attack, saying it killed
+    four in Macomia"), naming no place or one in the event's province."""
+    if unit.background_cue or not refers_back(unit.text):
+        return False
+    place, scene = unit.place, group.place
+    if place is None or scene is None:
+        return True
+    a, b = place.entry, scene.entry
+    return a.country == b.country and (
+        a.admin1_code == b.admin1_code or haversine_km(a.lat, a.lon, b.lat, b.lon) <= _DIRECTION_KM
+    )
+
+
 def _other_toll(group: Group, unit: Clause) -> bool:
     """Whether a clause counts victims the group's clauses do not (then it may be another
     event): "a sheikh was killed" after "eight were killed" is; a repeat of the toll is not."""
@@ -466,13 +476,7 @@ def _refines(a: PlaceSpan, b: PlaceSpan) -> bool:
 
 
 def _cumulative(unit: Clause) -> bool:
-    """A running toll of a whole conflict: a large perfect-tense count ("the insurgency has
-    killed more than 4,000 people"), with no place or day unless the conflict is named."""
-    if not any(f.min is not None and f.min >= _CUMULATIVE_MIN for f in unit.figures):
-        return False
-    low = lower_same_length(unit.text)
-    if _CONFLICT_TOLL_RE.search(low):
-        return True
-    if unit.places or any(not d.reporting for d in unit.dates):
-        return False
-    return _CUMULATIVE_RE.search(low) is not None or _PERFECT_SINCE_RE.search(low) is not None
+    """A running toll of a whole conflict (see :func:`running_toll`)."""
+    largest = max((f.min for f in unit.figures if f.min is not None), default=0)
+    placed_or_dated = bool(unit.places) or any(not d.reporting for d in unit.dates)
+    return running_toll(lower_same_length(unit.text), largest, placed_or_dated=placed_or_dated)

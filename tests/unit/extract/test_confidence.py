@@ -14,6 +14,7 @@ from bot.extract.confidence import (
     companion_doubts,
     corroborate,
     score_incident,
+    side_event_doubts,
 )
 from bot.extract.pipeline import RulesExtractor
 from bot.extract.trust import would_alert
@@ -240,3 +241,53 @@ def test_an_event_told_only_by_the_headline_is_doubted() -> None:
     assert confidence.score < 0.75
     told = score_incident(made([EVENT, title]), view(title, EVENT))
     assert told.reasons == ()
+
+
+# Side events: incidents besides the report's main event (issue 11, trust).
+SIDE = "report: not its main event, and a smaller toll than the main event's"
+BASRA = Location(name="Basra", admin1="Basra", country="IQ", lat=30.51, lon=47.81)
+MAIN = (True, False)  # (lead, introduced as a separate incident)
+LATER = (False, False)
+SEPARATE = (False, True)
+
+
+def _sides(
+    incidents: list[Incident], roles: list[tuple[bool, bool]], title: str = ""
+) -> list[float]:
+    scores = [Confidence(1.0) for _ in incidents]
+    return [c.score for c in side_event_doubts(incidents, scores, roles, title)]
+
+
+def test_a_smaller_event_far_from_the_main_one_is_doubted() -> None:
+    main = made([EVENT])
+    aside = made(["Gunmen killed a man in Basra."], BASRA, killed=1)
+    scores = side_event_doubts([main, aside], [Confidence(1.0), Confidence(1.0)], [MAIN, LATER])
+    assert scores[0] == Confidence(1.0)
+    assert scores[1].score < 0.65
+    assert scores[1].reasons == (SIDE,)
+
+
+def test_a_separate_incident_is_doubted_less() -> None:
+    main = made([EVENT])
+    aside = made(["In a separate attack, gunmen killed a man in Basra."], BASRA, killed=1)
+    assert 0.65 <= _sides([main, aside], [MAIN, SEPARATE])[1] < 1.0
+
+
+def test_a_side_event_that_is_news_of_its_own_keeps_its_score() -> None:
+    main = made([EVENT])
+    bigger = made(["Gunmen killed nine in Basra."], BASRA, killed=9)
+    headline = made(["Gunmen killed a man in Basra."], BASRA, killed=1)
+    twin = made(["A second bomb went off in Hammam al-Alil."], HAMMAM, killed=1)
+    old = made(["Gunmen killed a man in Basra."], BASRA, killed=1).model_copy(
+        update={"is_background": True}
+    )
+    assert _sides([main, bigger], [MAIN, LATER]) == [1.0, 1.0]
+    assert _sides([main, headline], [MAIN, LATER], "Basra gunman kills shopkeeper") == [1.0, 1.0]
+    assert _sides([main, twin], [MAIN, LATER]) == [1.0, 1.0]
+    assert _sides([main, old], [MAIN, LATER]) == [1.0, 1.0]
+
+
+def test_without_a_main_event_nothing_is_a_side_event() -> None:
+    one = made([EVENT])
+    other = made(["Gunmen killed a man in Basra."], BASRA, killed=1)
+    assert _sides([one, other], [LATER, LATER]) == [1.0, 1.0]

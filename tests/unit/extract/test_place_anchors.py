@@ -23,6 +23,8 @@ class TestWords:
             ("Ivanivka district of northern Donetsk", "admin1"),
             ("Ivanivka, a frontline village in Donetsk", "admin1"),
             ("Ivanivka, a village near Izium", "place"),
+            ("Ivanivka neighbourhood in the northern part of Donetsk", "admin1"),
+            ("Ivanivka camp, near the western edge of Donetsk", "admin1"),
         ],
     )
     def test_anchoring_words(self, text: str, kind: str, engine: RulesExtractor) -> None:

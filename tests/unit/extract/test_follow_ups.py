@@ -1,0 +1,181 @@
+"""Later paragraphs that go on telling the main event, wherever they say it was (issue 11,
+"one event, one incident"): toll updates given at a hospital or a ministry, responses,
+claims and condemnations, the far end of a road, where attackers came from or went; and
+context that is no event at all.
+
+Every text here was written for these tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.domain.enums import CountStatus, GeoPrecision
+from bot.domain.models import Incident
+from bot.extract.figure_words import Figure
+from bot.extract.follow_ups import gives_a_toll, refers_back
+from bot.extract.pipeline import RulesExtractor
+from bot.extract.place_roles import not_an_event_place
+
+PUBLISHED = dt.datetime(2025, 5, 14, 12, 0, tzinfo=dt.UTC)  # a Wednesday
+
+
+def _one(engine: RulesExtractor, text: str) -> Incident:
+    incidents = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    assert len(incidents) == 1, [(i.location.name, i.killed.min) for i in incidents]
+    return incidents[0]
+
+
+class TestTollStatements:
+    def test_a_death_at_a_hospital_in_another_city_updates_the_main_toll(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Gunmen attacked an army checkpoint near Muqdadiya in Diyala province late on "
+            "Monday, killing three soldiers and wounding two, a security official said. A "
+            "medical source at Baqubah General Hospital said on Tuesday that one of the wounded "
+            "had died, bringing the death toll to four."
+        )
+        incident = _one(engine, text)
+        assert incident.location.name == "Muqdadiya"
+        assert incident.killed.max == 4
+        assert incident.date == dt.date(2025, 5, 12)
+
+    def test_a_ministry_toll_given_in_the_capital_stays_with_the_event(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Rival armed groups fought with machine guns in the centre of Zawiya on Friday "
+            "after a commander was abducted at a checkpoint. The Health Ministry in Tripoli "
+            "later put the death toll at five."
+        )
+        incident = _one(engine, text)
+        assert incident.location.name.startswith("Zawiy")
+        assert incident.killed.min == 5
+
+    def test_raising_the_toll_replaces_the_first_count(self, engine: RulesExtractor) -> None:
+        text = (
+            "Two children were killed and four civilians wounded when mortar shells hit a "
+            "residential neighbourhood of Taiz on Thursday, a local official said. The wounded "
+            "were taken to al-Thawra hospital, where a doctor said one of them later died, "
+            "raising the toll to three."
+        )
+        incident = _one(engine, text)
+        assert (incident.killed.min, incident.killed.max) == (3, 3)
+
+    def test_toll_words_are_told_apart_from_counted_victims(self) -> None:
+        toll = Figure("killed", 4, 4, CountStatus.EXACT, 0, 30, "bringing the death toll to four",
+                      "", True, False, update=True)  # fmt: skip
+        plain = Figure("killed", 3, 3, CountStatus.EXACT, 0, 20, "killing three soldiers",
+                       "soldiers", False, False)  # fmt: skip
+        assert gives_a_toll([plain, toll])
+        assert not gives_a_toll([plain])
+
+
+class TestReactions:
+    def test_a_condemnation_from_another_city_is_no_incident(self, engine: RulesExtractor) -> None:
+        text = (
+            "A roadside bomb killed four soldiers on a patrol near Marib on Sunday, military "
+            "sources said. The health ministry in Aden condemned the attack."
+        )
+        incident = _one(engine, text)
+        assert incident.location.name == "Marib"
+
+    def test_a_claim_with_its_own_count_is_another_figure_for_the_same_dead(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Taliban militants attacked a police post in Baghlan province on Tuesday night, a "
+            "provincial spokesman said. Six policemen were killed and four wounded in the "
+            "clash, which lasted until the early hours of Wednesday. Meanwhile, a Taliban "
+            "spokesman claimed responsibility for the attack and said 12 policemen were killed."
+        )
+        incident = _one(engine, text)
+        assert (incident.killed.min, incident.killed.max) == (6, 12)
+        assert incident.date == dt.date(2025, 5, 13)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Islamic State claimed the attack through its news agency", True),
+            ("the governor condemned Sunday's bombing", True),
+            ("police are investigating the shooting", True),
+            ("militants claimed the lives of 12 people", False),
+            ("in a separate incident, gunmen claimed the attack", False),
+        ],
+    )
+    def test_what_refers_back_to_the_event(self, text: str, expected: bool) -> None:
+        assert refers_back(text) is expected
+
+
+class TestResponsesAndMovements:
+    def test_troops_sent_from_a_city_and_its_command_place_nothing(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Two people were killed and five wounded in a tribal clash in the Qurna district "
+            "north of Basra on Wednesday, police said. The fighting lasted for two hours until "
+            "an army unit was sent from Basra to separate the two sides. The Basra Operations "
+            "Command said its forces had arrested six people over the fighting."
+        )
+        incident = _one(engine, text)
+        assert incident.location.name == "Qurna"
+
+    @pytest.mark.parametrize(
+        ("before", "after"),
+        [
+            ("the attackers withdrew towards the hills of ", " and the"),
+            ("the rockets were fired from the orchards near ", ", police"),
+            ("a drone struck a car on the road between sidakan and the village of ", " on"),
+            ("a medical source at ", " general hospital said"),
+            ("the ministry in ", " later put the toll at"),
+            ("forces from the ", " operations command"),
+        ],
+    )
+    def test_roles_that_never_place_an_incident(self, before: str, after: str) -> None:
+        assert not_an_event_place(before, after)
+
+    @pytest.mark.parametrize(
+        ("before", "after"),
+        [
+            ("hundreds fled to safety after gunmen attacked the village of ", " on"),
+            ("a roadside bomb exploded in ", " on monday"),
+            ("a nurse in ", ", said two"),
+            ("hospital officials said the attack in ", " killed"),
+            ("gunmen stormed a hospital in the centre of ", " where"),
+        ],
+    )
+    def test_event_places_are_kept(self, before: str, after: str) -> None:
+        assert not not_an_event_place(before, after)
+
+    def test_the_far_end_of_a_road_is_no_second_incident(self, engine: RulesExtractor) -> None:
+        text = (
+            "A Turkish drone struck a car on the road between Sidakan and the village of "
+            "Bardarash on Tuesday morning, killing two people, the district mayor said."
+        )
+        incident = _one(engine, text)
+        assert incident.location.name == "Sidakan"
+
+
+class TestContext:
+    @pytest.mark.parametrize(
+        "context",
+        [
+            "It was the third deadly attack in the Dosso region in less than a month.",
+            "It was the second drone strike on Niamey within two weeks.",
+            "Ouallam has witnessed a surge in kidnappings by armed gangs.",
+            "The town of Ayorou has suffered a wave of raids by the group.",
+        ],
+    )
+    def test_a_record_of_violence_is_no_incident(
+        self, context: str, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Gunmen on motorcycles killed five civilians near Tera in the Tillaberi region on "
+            f"Sunday, local sources said. {context}"
+        )
+        incident = _one(engine, text)
+        assert incident.killed.min == 5
+        assert incident.location.geo_precision in (GeoPrecision.POINT, GeoPrecision.NEAR)
