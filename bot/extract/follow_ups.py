@@ -14,7 +14,14 @@ from collections.abc import Iterable
 
 from bot.extract.figure_words import Figure
 
-__all__ = ["gives_a_toll", "refers_back"]
+__all__ = [
+    "ASIDE_GOES_ON_RE",
+    "CONTINUING_RE",
+    "SAME_DAY_RE",
+    "SUSPECT_RE",
+    "gives_a_toll",
+    "refers_back",
+]
 
 # "IS claimed the attack", "the UN condemned the bombing", "claimed responsibility for the
 # ambush", "police are investigating Sunday's shooting": a reaction naming the event again.
@@ -31,6 +38,35 @@ _REFERS_BACK_RE = re.compile(
 _ANOTHER_EVENT_RE = re.compile(
     r"\b(?:separate(?:ly)?|elsewhere|another\s+(?:attack|incident))\b", re.IGNORECASE
 )
+# Another event on the day in hand: "hours later", "later that day", "the same night".
+SAME_DAY_RE = re.compile(
+    r"\b(?:(?:hours|minutes|moments)\s+(?:later|after(?:wards)?)|later\s+(?:that|the\s+same)\s+"
+    r"(?:day|night|morning|afternoon|evening)|(?:on\s+)?the\s+same\s+(?:day|night|morning|"
+    r"afternoon|evening))\b",
+    re.IGNORECASE,
+)
+# An event still going on ("forces were still working to end the siege", "the clash, which
+# lasted until the early hours of Wednesday").
+CONTINUING_RE = re.compile(
+    r"\b(?:still|continu\w*|ongoing|remained|persist\w*|siege|for\s+a\s+second\s+day|"
+    r"lasted|lasting|until|into\s+the\s+(?:night|morning|early\s+hours))\b",
+    re.IGNORECASE,
+)
+
+# "... comes two days after the army's raid on Kiral. The operation killed 45": the sentence
+# after an aside that opens on the aside's kind of event goes on telling it.
+ASIDE_GOES_ON_RE = re.compile(
+    r"^(?:the|that|this)\s+(?:\w+\s+)?(?:operation|raid|strike|airstrike|air\s+strike|"
+    r"offensive|bombardment|ambush|assault|shelling)\b",
+    re.IGNORECASE,
+)
+# Who did the event just told, not a new one: "police suspect Boko Haram".
+SUSPECT_RE = re.compile(
+    r"\bsuspect(?:s|ed)?\b|hallmarks?\b|\bblamed\b|\battributed\s+to\b|"
+    r"\b(?:believed|thought|said|reported)\s+to\s+(?:be|have)\b",
+    re.IGNORECASE,
+)
+
 _TOLL_NOUN_RE = re.compile(r"\btoll\b|\bnumber\s+of\b", re.IGNORECASE)
 
 

@@ -18,7 +18,14 @@ from bot.domain.enums import DatePrecision
 from bot.extract.date_order import better_date, days_meant
 from bot.extract.dates import DateMention
 from bot.extract.document import KIND_RANK, Clause, PlaceSpan, shortens_state_name
-from bot.extract.follow_ups import gives_a_toll, refers_back
+from bot.extract.follow_ups import (
+    ASIDE_GOES_ON_RE,
+    CONTINUING_RE,
+    SAME_DAY_RE,
+    SUSPECT_RE,
+    gives_a_toll,
+    refers_back,
+)
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.history import acts_of_a_dated_event, running_toll
 from bot.extract.merge import haversine_km
@@ -35,23 +42,6 @@ _NEAR_KM = 25.0
 # "South of Kirkuk" may be a village this far away (reports give "35 km south of Kirkuk").
 _DIRECTION_KM = 80.0
 _YEAR_RE = re.compile(r"\b(?:in|since|from|of)\s+((?:19|20)\d\d)\b")
-_CONTINUING_RE = re.compile(
-    r"\b(?:still|continu\w*|ongoing|remained|persist\w*|siege|for\s+a\s+second\s+day|"
-    r"lasted|lasting|until|into\s+the\s+(?:night|morning|early\s+hours))\b",
-    _LOWER,
-)
-# "... comes two days after the army's raid on Kiral. The operation killed 45": the sentence
-# after an aside that opens on the aside's kind of event goes on telling it.
-_ASIDE_GOES_ON_RE = re.compile(
-    r"^(?:the|that|this)\s+(?:\w+\s+)?(?:operation|raid|strike|airstrike|air\s+strike|"
-    r"offensive|bombardment|ambush|assault|shelling)\b",
-    _LOWER,
-)
-_SUSPECT_RE = re.compile(
-    r"\bsuspect(?:s|ed)?\b|hallmarks?\b|\bblamed\b|\battributed\s+to\b|"
-    r"\b(?:believed|thought|said|reported)\s+to\s+(?:be|have)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(slots=True)
@@ -106,7 +96,7 @@ class _Segmenter:
             and bool(unit.actors)
             and unit.place is None
             and not unit.dates
-            and _SUSPECT_RE.search(unit.text) is not None
+            and SUSPECT_RE.search(unit.text) is not None
         )
         if suspect and current is not None:
             # "Police suspect Boko Haram": who did the event just told, not a new one.
@@ -157,7 +147,7 @@ class _Segmenter:
         sentence, group = self.aside
         if unit.sentence != sentence + 1 or unit.start != 0:
             return None
-        return group if _ASIDE_GOES_ON_RE.match(lower_same_length(unit.text)) else None
+        return group if ASIDE_GOES_ON_RE.match(lower_same_length(unit.text)) else None
 
     def _target(self, current: Group, unit: Clause) -> Group:
         """The group a later event clause belongs to (a new one when none fits)."""
@@ -178,7 +168,7 @@ class _Segmenter:
             return self._new(Group(separate=True))
         if _fits(current, place, date, ref, refine=not _other_toll(current, unit)) or (
             place is None
-            and _CONTINUING_RE.search(lower_same_length(unit.text))
+            and CONTINUING_RE.search(lower_same_length(unit.text))
             and _next_day(current, date)
         ):
             return current
@@ -192,6 +182,9 @@ class _Segmenter:
         if place is None and current.place is not None:
             # "The following day, a car bomb exploded near the palace": same city.
             target.place = current.place
+        if date is None and current.date is not None and SAME_DAY_RE.search(unit.text):
+            # "Hours later, a suicide bomber struck in Beledweyne": the day in hand
+            target.date = current.date
         return target
 
     def _new(self, group: Group) -> Group:
@@ -206,6 +199,8 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
     if groups and headings:
         lead = groups[0]
         for unit in headings:
+            if unit.is_event and not _fits(lead, unit.place, unit.date, ref):
+                lead = _headline_lead(groups, lead, unit, ref)
             if unit.is_event and _fits(lead, unit.place, unit.date, ref):
                 lead.add(unit)
                 place = unit.place
@@ -228,6 +223,29 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
                 _attach(group, unit)
                 groups.append(group)
                 break
+
+
+def _headline_lead(groups: list[Group], lead: Group, unit: Clause, ref: dt.date) -> Group:
+    """The group the headline is about when it is not the first one: a later group at the
+    headline's place becomes the report's main event ("Gunmen kill 12 in Kauru" over a first
+    paragraph that placed the attack at a town of another state)."""
+    if unit.place is None or not lead.lead:
+        return lead
+    other = next(
+        (
+            g
+            for g in groups
+            if g is not lead
+            and not g.background
+            and g.place is not None
+            and _fits(g, unit.place, unit.date, ref, strict=True)
+        ),
+        None,
+    )
+    if other is None:
+        return lead
+    lead.lead, other.lead = False, True
+    return other
 
 
 def _sets_the_scene(group: Group, unit: Clause) -> bool:

@@ -179,3 +179,25 @@ class TestContext:
         incident = _one(engine, text)
         assert incident.killed.min == 5
         assert incident.location.geo_precision in (GeoPrecision.POINT, GeoPrecision.NEAR)
+
+
+class TestHeadline:
+    def test_the_headline_picks_the_main_event_among_the_paragraphs(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Two soldiers were killed in Jowhar on Tuesday morning when a roadside bomb hit "
+            "their truck, officials said. Hours later, a suicide bomber killed nine people at "
+            "a checkpoint in Beledweyne, police said."
+        )
+        title = "Suicide bomber kills nine in Beledweyne"
+        incidents = engine.extract_text(text, PUBLISHED, title=title)
+        names = [i.location.name for i in incidents]
+        assert names[0] == "Beledweyne"
+        # "hours later": the day in hand, not the publication day
+        assert incidents[0].date == dt.date(2025, 5, 13)
+        jowhar = incidents[names.index("Jawhar")]
+        assert "report: not its main event" in " ".join(jowhar.confidence_reasons)
+        assert [i.location.name for i in incidents if (i.confidence or 0) >= 0.65] == [
+            "Beledweyne"
+        ]
