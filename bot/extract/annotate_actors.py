@@ -71,9 +71,20 @@ _PLACE_WORD_AFTER = re.compile(
 # "the army said its troops killed ...", "IS said its fighters ...": the speaker tells what
 # its own men did, so it is a party.
 _OWN_MEN_AFTER = re.compile(
-    r"\W{0,3}(?:has\s+|had\s+)?(?:said|says|claimed|announced|reported|stated)\s+(?:that\s+)?"
-    r"(?:its|their)\s+(?:own\s+)?(?:forces|troops|soldiers|fighters|men|units|jets|aircraft|"
-    r"warplanes|drones|artillery|gunboats|commandos|police|officers)\b",
+    r"\W{0,3}(?:has\s+|had\s+)?(?:said|says|claimed|announced|reported|stated)"
+    r"(?:\s+(?:late\s+|early\s+)?on\s+\w+)?\s+(?:that\s+)?"
+    r"(?:(?:its|their)\s+(?:own\s+)?(?:forces|troops|soldiers|fighters|men|units|jets|aircraft|"
+    r"warplanes|drones|artillery|gunboats|commandos|police|officers)\b|"
+    # "the Arakan Army said on Monday it had captured an outpost": what it did itself
+    r"(?:it|they)\s+(?:had|has|have)\s+(?:\w+\s+)?(?:captured|killed|repelled|repulsed|"
+    r"seized|shot\s+down|downed|destroyed|taken|overrun|overran|ambushed|attacked|targeted|"
+    r"struck|recaptured|liberated|eliminated|neutrali[sz]ed)\b)",
+    _LOWER,
+)
+# "forces loyal to the Libyan National Army": its own men, a party (unlike "backed by").
+_OWN_FORCES_BEFORE = re.compile(
+    r"\b(?:forces|fighters|troops|militias?|militiamen|gunmen|men|units|soldiers)\s+loyal\s+to\s+"
+    r"(?:the\s+)?$",
     _LOWER,
 )
 # "Boko Haram-linked fighters", "IS-affiliated militants": the group's own men, a party.
@@ -175,7 +186,8 @@ def party_mentions(mentions: Sequence[ActorMention], low: str) -> list[tuple[int
         if (
             _CLAIMED_AFTER.match(after)
             or _MEMBERS_AFTER.match(after)
-            or _OWN_MEN_AFTER.match(low, mention.end, mention.end + 60)
+            or _OWN_MEN_AFTER.match(low, mention.end, mention.end + 80)
+            or _OWN_FORCES_BEFORE.search(before)
         ):
             result.append((mention.start, mention.actor))
             continue

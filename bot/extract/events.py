@@ -51,6 +51,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
     (S.GRENADE, 3.0, r"(?<!propelled\s)(?<!propelled-)grenades?"),
     (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?\b|fighting|fought|gunfights?\b|firefights?\b|"
                          r"shoot-?outs?\b|"
+                         # South Asian usage: "killed in an encounter with security forces"
+                         r"(?:in|during)\s+an?\s+(?:\w+\s+)?encounter\b|encounters?\s+with\b|"
                          r"(?:exchanged|traded|exchanging|trading)\s+(?:\S+\s+)?fire|gunfire|"
                          r"exchange\s+of\s+fire|exchanged\s+fire|gun\s+battles?|battles?\b|"
                          r"confrontations?|skirmish(?:es)?|engaged\s+(?:in\s+)?(?:a\s+)?"
@@ -111,7 +113,8 @@ TRIGGER_WORDS: tuple[tuple[str, ...], ...] = (
     ("ied", "improvised", "bomb", "explosi", "mine", "booby", "blast"),
     ("grenade",),
     ("clash", "fight", "fought", "shoot", "fire", "battle", "confrontation", "skirmish",
-     "engaged", "conflict", "tribal", "overran", "ambush", "operation", "grenade", "rpg"),
+     "engaged", "conflict", "tribal", "overran", "ambush", "operation", "grenade", "rpg",
+     "encounter"),
     ("assassinat", "massacre", "gunmen", "shot", "stabb", "executed", "lynch", "fire",
      "beheaded", "killed"),
     ("spray", "open", "fir", "pour"),

@@ -227,25 +227,25 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
 
 def _headline_lead(groups: list[Group], lead: Group, unit: Clause, ref: dt.date) -> Group:
     """The group the headline is about when it is not the first one: a later group at the
-    headline's place becomes the report's main event ("Gunmen kill 12 in Kauru" over a first
-    paragraph that placed the attack at a town of another state)."""
-    if unit.place is None or not lead.lead:
+    headline's place, in another province than the first group's, becomes the main event."""
+    place = unit.place
+    if place is None or not lead.lead:
         return lead
-    other = next(
-        (
-            g
-            for g in groups
-            if g is not lead
-            and not g.background
-            and g.place is not None
-            and _fits(g, unit.place, unit.date, ref, strict=True)
-        ),
-        None,
-    )
-    if other is None:
-        return lead
-    lead.lead, other.lead = False, True
-    return other
+    if lead.place is not None and (lead.place.entry.country, lead.place.entry.admin1_code) == (
+        place.entry.country,
+        place.entry.admin1_code,
+    ):
+        return lead  # "Marib" for a village of Marib province: the headline's big name
+    for other in groups:
+        if (
+            other is not lead
+            and not other.background
+            and other.place is not None
+            and _fits(other, place, unit.date, ref, strict=True)
+        ):
+            lead.lead, other.lead = False, True
+            return other
+    return lead
 
 
 def _sets_the_scene(group: Group, unit: Clause) -> bool:

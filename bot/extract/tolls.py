@@ -40,7 +40,8 @@ _GROUPS = {
          "bandits", "suspects", "jihadist", "rebel", "terrorist", "guerrillas", "guerrilla",
          "paramilitaries", "paramilitary", "dissidents", "separatists", "separatist",
          "combatants", "combatant", "mujahideen", "raiders", "kidnappers", "gangsters",
-         "militia", "militias", "gang", "gangs", "cartel"}
+         "militia", "militias", "gang", "gangs", "cartel", "maoists", "maoist", "naxals",
+         "naxal", "naxalites", "naxalite", "cadres", "hitmen", "sicarios", "pirates"}
     ),
     "civilians": frozenset(
         {"civilians", "civilian", "villagers", "residents", "women", "woman", "children",

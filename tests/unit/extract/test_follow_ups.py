@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from bot.domain.enums import CountStatus, GeoPrecision
+from bot.domain.enums import CountStatus, EventType, GeoPrecision
 from bot.domain.models import Incident
 from bot.extract.figure_words import Figure
 from bot.extract.follow_ups import gives_a_toll, refers_back
@@ -201,3 +201,45 @@ class TestHeadline:
         assert [i.location.name for i in incidents if (i.confidence or 0) >= 0.65] == [
             "Beledweyne"
         ]
+
+
+class TestParties:
+    """Who fought: the speaker telling what it did itself, forces loyal to a group, and armed
+    victims of security forces (a battle, not an attack on civilians)."""
+
+    def test_a_group_that_says_what_it_did_is_a_party(self, engine: RulesExtractor) -> None:
+        text = (
+            "The Arakan Army said on Monday it had captured a junta outpost near Buthidaung, "
+            "Rakhine state, after days of fighting in which dozens of soldiers were killed."
+        )
+        incident = _one(engine, text)
+        assert "Arakan Army" in [a.name for a in incident.actors]
+
+    def test_forces_loyal_to_a_group_are_its_own(self, engine: RulesExtractor) -> None:
+        text = (
+            "Forces loyal to the Libyan National Army clashed with militias south of Tripoli on "
+            "Friday, killing six fighters, medics said."
+        )
+        incident = _one(engine, text)
+        assert [a.name for a in incident.actors][:1] == ["Libyan National Army"]
+
+    def test_a_backer_is_still_no_party(self, engine: RulesExtractor) -> None:
+        text = (
+            "Militias backed by the Libyan National Army clashed with a rival brigade south of "
+            "Tripoli on Friday, killing six fighters, medics said."
+        )
+        incident = _one(engine, text)
+        assert "Libyan National Army" not in [a.name for a in incident.actors]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Security forces killed 12 Maoists in an encounter in Bijapur district, "
+            "Chhattisgarh, on Tuesday, police said.",
+            "Police shot dead four naxalites in Bijapur district, Chhattisgarh, on Tuesday.",
+        ],
+    )
+    def test_armed_victims_of_security_forces_make_a_battle(
+        self, text: str, engine: RulesExtractor
+    ) -> None:
+        assert _one(engine, text).event_type is EventType.BATTLES
