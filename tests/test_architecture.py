@@ -134,6 +134,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "summary",
         "events",
         "figure_words",
+        "toll_words",
         "attribution",
         "tolls",
         "casualties",

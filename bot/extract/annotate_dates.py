@@ -114,6 +114,8 @@ _LATER_DEATH_RE = CaseBlind(
         r"\b(?:succumb(?:ed|s)?\s+to\s+(?:his|her|their)\s+(?:injuries|wounds)|"
         r"died\s+(?:later\s+)?(?:of|from)\s+(?:his|her|their)\s+(?:injuries|wounds)|"
         r"later\s+died|died\s+(?:later\s+)?in\s+hospital|"
+        # "two more died early Monday at the General Hospital in Celaya"
+        r"died\b[^.;]{0,40}?\b(?:at|in)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}?(?:hospital|clinic)|"
         # the day bodies were found or a group claimed the attack is not the attack's day
         r"bod(?:y|ies)\s+(?:were\s+|was\s+)?(?:later\s+)?(?:found|discovered|recovered|retrieved)|"
         r"claimed\s+(?:responsibility|the\s+(?:attack|bombing|killing|ambush|assault)))\b",

@@ -40,8 +40,6 @@ from bot.extract.figure_words import (
     SINGLE_PERSON,
     SUBJECT_FIRST,
     SUBSET_BEFORE,
-    TOLL,
-    TOLL_PUT,
     VERB_FIRST,
     Figure,
     FigureKind,
@@ -64,6 +62,7 @@ from bot.extract.figure_words import (
 )
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
+from bot.extract.toll_words import TOLL, TOLL_INVERTED, TOLL_PUT
 from bot.extract.tolls import Statement, combine, group_of
 from bot.extract.word_hits import Words
 
@@ -243,7 +242,11 @@ class _FigureReader:
         free = self.taken.free
         if not has_any(text, TOLL_WORDS):
             return
-        for match in [*TOLL.finditer(text), *TOLL_PUT.finditer(text)]:
+        for match in [
+            *TOLL.finditer(text),
+            *TOLL_PUT.finditer(text),
+            *TOLL_INVERTED.finditer(text),
+        ]:
             value = parse_number(match["num"])
             if value is None or not free(match.start(), match.end()):
                 continue

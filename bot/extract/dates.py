@@ -216,7 +216,10 @@ _REPORTING_AFTER_RE = re.compile(
 _REPORTING_RE = re.compile(
     r"\b(?:said|says|told|reported|announced|confirmed|added|stated|statement|declared|"
     r"claimed|tweeted|wrote|posted|published|reporting|saying|report(?:ed)?\s+on)\b"
-    r"[^.;,]{0,25}$",
+    r"[^.;,]{0,25}$|"
+    # "said in a statement posted on the army's Facebook page on Tuesday evening"
+    r"\b(?:statement|communiqu[eé])\s+(?:posted|published|issued|released|read|broadcast)\b"
+    r"[^.;,]{0,50}$",
     _ON_LOWERED,
 )
 

@@ -41,6 +41,7 @@ _NUM = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?![\d:.,]\d)|half\s+a\s+dozen|a\s+dozen|dozens|scores"
     rf"|tens|hundreds|{_WORDNUM}|another|an|a)"
 )
+NUM = _NUM  # a number in digits or words, or a vague quantity
 MOD = (
     r"(?:at\s+least|more\s+than|over|no\s+(?:fewer|less)\s+than|not\s+less\s+than|nearly|almost|"
     r"about|around|approximately|roughly|some|up\s+to|as\s+many\s+as|an\s+estimated|close\s+to|"
@@ -66,7 +67,9 @@ _STOP = (
     r"who|which|that|as|but|from|to|with|during|near|by|for|than|if|since|before|into|within|"
     r"reportedly|also|killed|dead|died|wounded|injured|hurt|including)"
 )
-_SUBJWORD = rf"(?!{_STOP}\b)[A-Za-z][\w'’\-]*"
+# A word of a subject noun phrase, or an acronym in brackets ("jawans of the District Reserve
+# Guard (DRG)").
+_SUBJWORD = rf"(?!{_STOP}\b)(?:[A-Za-z][\w'’\-]*|\([A-Z][A-Za-z-]{{1,11}}\))"
 _AUX = (
     r"(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|been|being|reportedly|also|"
     r"later|all|subsequently|allegedly|confirmed|seriously|critically|lightly|slightly|"
@@ -81,6 +84,12 @@ _INCL = (
 SUBJECT_FIRST = re.compile(
     rf"(?<![\w-])(?P<subj>{_QUANT}(?P<np>(?:\s+{_SUBJWORD}){{0,8}}?)"
     rf"(?P<more>(?:\s*(?:,|and|,\s*and)\s+(?:{MOD}\s+)?{_NUM}\b(?:\s+{_SUBJWORD}){{0,8}}?)*))"
+    # "... and the civilian driver of their vehicle were killed": one more, not counted
+    rf"(?:\s+and\s+(?:the|their|his|her|its)(?:\s+{_SUBJWORD}){{1,6}}?(?=\s+{_AUX}"
+    rf"(?:{_KILL_V}|{_INJ_V})\b))?"
+    # "two other personnel who were sitting in the rear suffered injuries"
+    rf"(?:\s+who\s+(?:were|was)\s+(?!(?:killed|wounded|injured|hurt|not)\b)[^,.;]{{1,60}}?"
+    rf"(?=\s+(?:{_KILL_V}|{_INJ_V})\b))?"
     rf"{_INCL}\s+{_AUX}(?P<verb>{_KILL_V}|{_INJ_V}|{_ARR_V}|{_ABD_V})\b"
     rf"(?!\s+(?:and|or)\s+(?:wounded|injured|hurt))",
     _ON_LOWERED,
@@ -106,26 +115,6 @@ NOUN_FORM = re.compile(
     rf"arrests?|detention|abduction|kidnapping)\s+of\s+(?:{MOD}\s+)?(?P<num>{_NUM})\b"
     rf"|(?:{MOD}\s+)?(?P<num2>{_NUM})\s+(?P<noun2>deaths|fatalities|injuries|arrests|"
     rf"dead\b(?!\s+and)))",
-    _ON_LOWERED,
-)
-TOLL = re.compile(
-    rf"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|"
-    rf"injured|wounded|injuries))"
-    # "the death toll from Saturday's bombing in Kabul rose to 63"
-    rf"(?:\s+(?:from|in|of|after)\s+[^.;:()]{{1,140}}?)?"
-    rf"\s+(?:has\s+|had\s+|have\s+)?(?:now\s+)?"
-    rf"(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|reaches|stands|stood|hit|"
-    rf"was|is|went\s+up|rising)\s+(?:to|at)?\s*(?:{MOD}\s+)?(?P<num>{_NUM})\b",
-    _ON_LOWERED,
-)
-# "the Observatory put the death toll at five", "medics gave a toll of 12", "raised the toll to 9".
-TOLL_PUT = re.compile(
-    rf"\b(?P<verb>put(?:s|ting)?|gave|gives|giving|placed|places|raised|raises|raising|"
-    rf"revised|set|sets|bringing|brought|brings|taking|took|takes|pushing|pushed)"
-    rf"\s+(?:the|a|its|their)\s+(?:\w+\s+)?"
-    rf"(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|"
-    rf"wounded|injuries))\s+(?:at|to|of)\s+(?:(?P<between>between)\s+)?(?:{MOD}\s+)?"
-    rf"(?P<num>{_NUM})\b(?:\s+and\s+(?P<num2>{_NUM})\b)?",
     _ON_LOWERED,
 )
 _NONE = re.compile(

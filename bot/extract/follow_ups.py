@@ -27,7 +27,8 @@ __all__ = [
 # ambush", "police are investigating Sunday's shooting": a reaction naming the event again.
 _REFERS_BACK_RE = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|condemn(?:ed|s|ing)?|denounc(?:ed|es|ing)|deplor(?:ed|es|ing)|"
-    r"mourn(?:ed|s|ing)|responsibility\s+for|credit\s+for|blam(?:ed|es|ing)\s+[\w\s'-]{1,40}?"
+    r"mourn(?:ed|s|ing)|repel(?:led|s|ling)|repuls(?:ed|es|ing)|foil(?:ed|s|ing)|"
+    r"thwart(?:ed|s|ing)|responsibility\s+for|credit\s+for|blam(?:ed|es|ing)\s+[\w\s'-]{1,40}?"
     r"\s+for|investigat(?:ed|es|ing)|probe\s+into|inquiry\s+into)\s+(?:the|this|that|"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday)['’]s)\s+"
     r"(?:[\w-]+\s+){0,2}?(?:attacks?|bombings?|ambush|assault|raid|strike|shelling|killings?|"

@@ -83,7 +83,9 @@ MINOR_MIN_KEY = 4
 # Urdu script, each outlet its own way: their places are also found by transliteration key.
 TRANSLIT_COUNTRIES = frozenset(
     {"IQ", "SY", "YE", "LB", "JO", "PS", "IL", "SA", "KW", "LY", "EG", "SD", "TN", "DZ", "MA",
-     "MR", "AE", "QA", "BH", "OM", "IR", "AF", "PK"}
+     "MR", "AE", "QA", "BH", "OM", "IR", "AF", "PK",
+     # Amharic, Tigrinya and Somali names reach English news in as many spellings
+     "ET", "ER", "SO", "SS", "DJ", "TD"}
 )  # fmt: skip
 TRANSLIT_MIN_LETTERS = 5
 # English words that begin a few multi-word names ("The Hague"): never a variant's first word.

@@ -48,13 +48,12 @@ from bot.extract.figure_words import (
     RELATIVE,
     SINGLE_PERSON,
     SUBJECT_FIRST,
-    TOLL,
-    TOLL_PUT,
 )
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.normalize import fold, fold_with_offsets
 from bot.extract.place_index import PlaceMention
 from bot.extract.text import lower_same_length
+from bot.extract.toll_words import TOLL, TOLL_INVERTED, TOLL_PUT
 from bot.extract.word_hits import capitalised_hits, whole_word_hits
 
 
@@ -189,6 +188,7 @@ class TestFigurePatternWords:
             (NOUN_FORM, NOUN_FORM_WORDS),
             (TOLL, TOLL_WORDS),
             (TOLL_PUT, TOLL_WORDS),
+            (TOLL_INVERTED, TOLL_WORDS),
             (RELATIVE, RELATIVE_WORDS),
             (SINGLE_PERSON, SINGLE_PERSON_WORDS),
         ):
@@ -330,6 +330,7 @@ class TestNeededWords:
             (NOUN_FORM, NOUN_FORM_WORDS),
             (TOLL, TOLL_WORDS),
             (TOLL_PUT, TOLL_WORDS),
+            (TOLL_INVERTED, TOLL_WORDS),
             (RELATIVE, RELATIVE_WORDS),
             (SINGLE_PERSON, SINGLE_PERSON_WORDS),
             (NAMED_KILLED, NAMED_WORDS),

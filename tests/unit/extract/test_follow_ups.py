@@ -14,6 +14,7 @@ import pytest
 
 from bot.domain.enums import CountStatus, EventType, GeoPrecision
 from bot.domain.models import Incident
+from bot.extract.casualties import find_figures
 from bot.extract.figure_words import Figure
 from bot.extract.follow_ups import gives_a_toll, refers_back
 from bot.extract.pipeline import RulesExtractor
@@ -102,6 +103,8 @@ class TestReactions:
             ("Islamic State claimed the attack through its news agency", True),
             ("the governor condemned Sunday's bombing", True),
             ("police are investigating the shooting", True),
+            ("troops repelled the attack and killed seven of the assailants", True),
+            ("the army said it foiled the assault", True),
             ("militants claimed the lives of 12 people", False),
             ("in a separate incident, gunmen claimed the attack", False),
         ],
@@ -130,6 +133,7 @@ class TestResponsesAndMovements:
             ("the rockets were fired from the orchards near ", ", police"),
             ("a drone struck a car on the road between sidakan and the village of ", " on"),
             ("a medical source at ", " general hospital said"),
+            ("nine dead and 22 injured receiving treatment in ", '," an official'),
             ("the ministry in ", " later put the toll at"),
             ("forces from the ", " operations command"),
         ],
@@ -243,3 +247,84 @@ class TestParties:
         self, text: str, engine: RulesExtractor
     ) -> None:
         assert _one(engine, text).event_type is EventType.BATTLES
+
+
+class TestWireHabits:
+    """More of what real reports do, found by report set F."""
+
+    def test_a_dateline_of_two_capitals_places_nothing(self, engine: RulesExtractor) -> None:
+        text = (
+            "NIAMEY/BAMAKO, May 14 (West Africa Wire) - Twenty soldiers were killed on Tuesday "
+            "when gunmen attacked an army post in Niger's western Tillaberi region, the "
+            "defence ministry said."
+        )
+        incidents = engine.extract_text(text, PUBLISHED)
+        assert "Niamey" not in [i.location.name for i in incidents]
+        assert incidents[0].killed.min == 20
+
+    @pytest.mark.parametrize(
+        ("sentence", "expected"),
+        [
+            ("A wounded soldier died on Monday, bringing to three the number of soldiers "
+             "killed in the blast.", 3),
+            ("Another victim died overnight, raising to 12 the death toll from the attack.", 12),
+        ],
+    )  # fmt: skip
+    def test_an_inverted_toll_update(self, sentence: str, expected: int) -> None:
+        figures = find_figures(sentence.lower())
+        updates = [f.min for f in figures if f.update]
+        assert updates == [expected]
+
+    def test_a_running_total_is_no_update(self) -> None:
+        sentence = "His death brings to 82 the death toll of people killed since the coup."
+        assert not [f for f in find_figures(sentence.lower()) if f.update]
+
+    def test_where_the_wounded_are_treated_places_nothing(self, engine: RulesExtractor) -> None:
+        text = (
+            "Two suicide bombers blew themselves up at a market in Konduga on Wednesday, "
+            'killing six people, police said. "We have nine dead and 22 injured receiving '
+            'treatment in Maiduguri," an emergency official said on Thursday.'
+        )
+        assert _one(engine, text).location.name == "Konduga"
+
+    def test_a_later_death_at_a_hospital_does_not_date_the_attack(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Gunmen opened fire on customers at a bar in Celaya late on Sunday, killing seven "
+            "people, prosecutors said. Two more died on Tuesday at the general hospital in "
+            "Celaya."
+        )
+        incident = _one(engine, text)
+        assert incident.date == dt.date(2025, 5, 11)
+
+    def test_troops_repelling_the_attack_tell_the_same_event(self, engine: RulesExtractor) -> None:
+        text = (
+            "Five soldiers were killed when militants attacked a checkpoint near Sheikh Zuweid in "
+            "North Sinai "
+            "late on Monday, security sources said. The army spokesman said in a statement "
+            "posted on social media on Tuesday evening that troops repelled the attack and "
+            "killed seven of the assailants."
+        )
+        incident = _one(engine, text)
+        assert incident.date == dt.date(2025, 5, 12)
+
+    def test_victims_named_with_a_unit_in_brackets_and_a_relative_clause(self) -> None:
+        killed = find_figures(
+            "five jawans of the district reserve guard (drg) and the driver of their vehicle "
+            "were killed on wednesday"
+        )
+        hurt = find_figures("two other personnel who were sitting in the rear suffered injuries")
+        assert [(f.kind, f.min) for f in killed] == [("killed", 5)]
+        assert [(f.kind, f.min) for f in hurt] == [("injured", 2)]
+
+    @pytest.mark.parametrize(
+        ("written", "country"),
+        [("Debre Marqos", "ET"), ("Belet Weyne", "SO"), ("Kismaayo", "SO")],
+    )
+    def test_other_spellings_of_ethiopian_and_somali_towns(
+        self, written: str, country: str, engine: RulesExtractor
+    ) -> None:
+        found = engine.pipeline.gazetteer.lookup(written)
+        assert found
+        assert found[0].country == country

@@ -1,0 +1,42 @@
+"""Toll statements: "the death toll rose to 12", "put the toll at five", "bringing to three
+the number of soldiers killed" (read by ``casualties``; figures they give may update earlier
+ones)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.extract.figure_words import MOD, NUM
+
+__all__ = ["TOLL", "TOLL_INVERTED", "TOLL_PUT"]
+
+TOLL = re.compile(
+    rf"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|"
+    rf"injured|wounded|injuries))"
+    # "the death toll from Saturday's bombing in Kabul rose to 63"
+    rf"(?:\s+(?:from|in|of|after)\s+[^.;:()]{{1,140}}?)?"
+    rf"\s+(?:has\s+|had\s+|have\s+)?(?:now\s+)?"
+    rf"(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|reaches|stands|stood|hit|"
+    rf"was|is|went\s+up|rising)\s+(?:to|at)?\s*(?:{MOD}\s+)?(?P<num>{NUM})\b",
+)
+
+# "the Observatory put the death toll at five", "medics gave a toll of 12", "raised the toll to 9".
+TOLL_PUT = re.compile(
+    rf"\b(?P<verb>put(?:s|ting)?|gave|gives|giving|placed|places|raised|raises|raising|"
+    rf"revised|set|sets|bringing|brought|brings|taking|took|takes|pushing|pushed)"
+    rf"\s+(?:the|a|its|their)\s+(?:\w+\s+)?"
+    rf"(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|"
+    rf"wounded|injuries))\s+(?:at|to|of)\s+(?:(?P<between>between)\s+)?(?:{MOD}\s+)?"
+    rf"(?P<num>{NUM})\b(?:\s+and\s+(?P<num2>{NUM})\b)?",
+)
+
+# "bringing to three the number of soldiers killed", "raising to 12 the death toll".
+TOLL_INVERTED = re.compile(
+    rf"\b(?P<verb>bringing|brought|brings|raising|raised|raises|taking|took|takes|pushing|"
+    rf"pushed)\s+to\s+(?:{MOD}\s+)?(?P<num>{NUM})\s+the\s+(?:\w+\s+)?"
+    rf"(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|"
+    rf"wounded|injuries|[\w-]+\s+(?:killed|wounded|injured|dead)|people\s+(?:killed|wounded|"
+    rf"injured)))\b"
+    # "brings to 82 the death toll of people killed since the coup": a running total
+    rf"(?![^.;]{{0,60}}\bsince\b)",
+)
