@@ -268,6 +268,7 @@ _ABBREVIATIONS = frozenset(
         "u.s", "u.n", "u.k", "vs", "etc", "inc", "co", "corp", "sen", "rep", "gov", "prof",
     }
 )  # fmt: skip
+_CLOCK = frozenset({"a.m", "p.m"})
 # "[.!?]..." or a blank line; written to start with one character class, so that the search
 # skips to the next candidate in C.
 _SENTENCE_END_RE = re.compile(
@@ -292,6 +293,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             word = text[word_start + 1 : match.start()].lower()
             if word.strip("(\"'") in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
+            if word in _CLOCK and text[match.end() :].lstrip().startswith("("):
+                continue  # "shortly after 7 p.m. (1700 GMT) on Friday"
         spans.append(_trimmed(text, start, end))
         start = end
     if start < len(text):

@@ -101,6 +101,8 @@ _HAPPENED = r"(?:took\s+place|happened|occurred|unfolded|was\s+carried\s+out|was
 # happened on the outskirts of Marka", "..., the town where the attack took place".
 _SETTING = re.compile(
     rf"\b(?:it|this|the\s+(?:[\w'-]+\s+){{0,2}}{_EVENT_NOUN})\s+{_HAPPENED}\b|"
+    # "The attack targeted a unit deployed near the town of Banibangou"
+    rf"^(?:the|this)\s+(?:[\w'-]+\s+){{0,2}}{_EVENT_NOUN}\s+(?:targeted|hit|struck)\b|"
     rf"\bwhere\s+the\s+(?:[\w'-]+\s+){{0,2}}{_EVENT_NOUN}\s+{_HAPPENED}\b"
 )
 # Right after a name: an apposition that makes it the scene even when the words before gave
@@ -231,6 +233,9 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
     r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
     r"(?:medical|security|military|local|hospital|police|tribal|government)\s+sources?\s+in|"
+    # where a witness was reached: "residents contacted by AFP from Ouagadougou"
+    r"(?:contacted|reached|interviewed)\s+(?:by\s+[\w.]+\s+)?(?:by\s+(?:tele)?phone\s+)?"
+    r"(?:from|in)|"
     # where the wounded were treated: "22 injured receiving treatment in Maiduguri"
     r"(?:receiving|being|under|undergoing)\s+treatment\s+(?:in|at)|treated\s+(?:in|at)|"
     r"(?:flown|airlifted|referred)\s+to|"

@@ -12,9 +12,10 @@ __all__ = ["TOLL", "TOLL_INVERTED", "TOLL_PUT"]
 
 TOLL = re.compile(
     rf"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|"
-    rf"injured|wounded|injuries))"
-    # "the death toll from Saturday's bombing in Kabul rose to 63"
-    rf"(?:\s+(?:from|in|of|after)\s+[^.;:()]{{1,140}}?)?"
+    rf"injured|wounded|injuries|people\s+(?:killed|wounded|injured)))"
+    # "the death toll from Saturday's bombing in Kabul rose to 63", "the number of people
+    # killed by a missile strike on Kramatorsk rose to five"
+    rf"(?:\s+(?:from|in|of|after|by)\s+[^.;:()]{{1,140}}?)?"
     rf"\s+(?:has\s+|had\s+|have\s+)?(?:now\s+)?"
     rf"(?:rose|risen|rises|climbed|climbs|jumped|increased|reached|reaches|stands|stood|hit|"
     rf"was|is|went\s+up|rising)\s+(?:to|at)?\s*(?:{MOD}\s+)?(?P<num>{NUM})\b",

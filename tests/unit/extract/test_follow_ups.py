@@ -17,6 +17,7 @@ from bot.domain.models import Incident
 from bot.extract.casualties import find_figures
 from bot.extract.figure_words import Figure
 from bot.extract.follow_ups import gives_a_toll, refers_back
+from bot.extract.normalize import split_sentences
 from bot.extract.pipeline import RulesExtractor
 from bot.extract.place_roles import not_an_event_place
 
@@ -134,6 +135,7 @@ class TestResponsesAndMovements:
             ("a drone struck a car on the road between sidakan and the village of ", " on"),
             ("a medical source at ", " general hospital said"),
             ("nine dead and 22 injured receiving treatment in ", '," an official'),
+            ("according to residents contacted by reporters from ", "."),
             ("the ministry in ", " later put the toll at"),
             ("forces from the ", " operations command"),
         ],
@@ -328,3 +330,35 @@ class TestWireHabits:
         found = engine.pipeline.gazetteer.lookup(written)
         assert found
         assert found[0].country == country
+
+
+class TestScenes:
+    def test_a_clock_time_in_brackets_does_not_end_the_sentence(self) -> None:
+        text = (
+            "The missile hit a block of flats shortly after 7 p.m. (1600 GMT) on Friday. Two died."
+        )
+        sentences = [text[a:b] for a, b in split_sentences(text)]
+        assert sentences == [
+            "The missile hit a block of flats shortly after 7 p.m. (1600 GMT) on Friday.",
+            "Two died.",
+        ]
+
+    def test_the_day_after_a_clock_time_dates_the_strike(self, engine: RulesExtractor) -> None:
+        text = (
+            "The number of people killed by a missile strike on a block of flats in Kramatorsk "
+            "rose to five on Wednesday, officials said. The strike hit the building shortly "
+            "after 7 p.m. (1600 GMT) on Tuesday."
+        )
+        assert _one(engine, text).date == dt.date(2025, 5, 13)
+
+    def test_the_target_of_the_attack_places_it_within_the_region(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Twenty soldiers were killed on Monday when gunmen attacked an army position in "
+            "Niger's Tillaberi region, the defence ministry said. The attack targeted a unit "
+            "deployed near the town of Ayorou, the ministry said."
+        )
+        incident = _one(engine, text)
+        assert incident.location.name == "Ayorou"
+        assert incident.killed.min == 20
