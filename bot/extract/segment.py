@@ -249,8 +249,7 @@ def _headline_lead(groups: list[Group], lead: Group, unit: Clause, ref: dt.date)
 
 
 def _sets_the_scene(group: Group, unit: Clause) -> bool:
-    """A clause that only says where the event was ("It took place on the outskirts of Marka")
-    gives the current event a more specific place; True when it was used."""
+    """A clause that only sets the scene ("It took place in Marka") refines the event; True."""
     place = unit.place
     if place is None or any(f.min is not None for f in unit.figures):
         return False
@@ -262,6 +261,8 @@ def _sets_the_scene(group: Group, unit: Clause) -> bool:
         return False
     group.add(unit)
     group.place = place
+    if unit.date is not None and (group.date is None or better_date(unit.date, group.date)):
+        group.date = unit.date  # "The strike hit the market of Mentao on Friday afternoon"
     return True
 
 
@@ -459,8 +460,7 @@ def _states_the_toll(group: Group, unit: Clause, ref: dt.date) -> bool:
 
 
 def _reacts_to(group: Group, unit: Clause) -> bool:
-    """Whether a clause reacts to the group's event ("IS claimed the attack, saying it killed
-    four in Macomia"), naming no place or one in the event's province."""
+    """A reaction to the group's event ("IS claimed the attack"), placed nowhere else."""
     if unit.background_cue or not refers_back(unit.text):
         return False
     place, scene = unit.place, group.place
