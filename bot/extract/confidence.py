@@ -45,7 +45,7 @@ _PRECISION_FACTOR = {
 }
 _DATE_FACTOR = {DatePrecision.WEEK: 0.85, DatePrecision.MONTH: 0.6}
 _PLACE_NOT_EVENT = 0.5  # named only as an outlet's tag, a speaker's location, a person ...
-_DATELINE_ONLY = 0.75  # a dateline often is the event's town, but not always
+_DATELINE_ONLY = 0.6  # a dateline often is the event's town, but not always
 _PLACE_UNSEEN = 0.75  # not named in the incident's own sentences (inferred)
 _FOREIGN_COUNTRY = 0.45  # a country the headline and lead do not name
 _NOT_IN_LEAD = 0.85  # neither the headline nor the lead names the place

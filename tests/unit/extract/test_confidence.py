@@ -108,7 +108,9 @@ def test_a_dateline_alone_is_a_milder_doubt() -> None:
     sentence = "AMMAN, March 5 (Reuters) - A car bomb killed four people at a market on Sunday."
     confidence = score_incident(made([sentence], AMMAN), view("Market bombing", sentence))
     assert "place: named only in the dateline" in confidence.reasons
-    assert 0.5 < confidence.score < 1.0
+    # milder than a speaker's city, but on its own it keeps the incident from alerting: a
+    # dateline is where the reporter filed, often the capital, not where the bomb went off
+    assert 0.5 < confidence.score < 0.65
 
 
 def test_a_country_the_headline_and_lead_do_not_name() -> None:
