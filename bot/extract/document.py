@@ -114,6 +114,13 @@ class Clause:
             )
             if day is not None:
                 return day
+        if len(chosen) > 1 and chosen[0].fuzzy:
+            # "an overnight attack in the night from Saturday to Sunday": the named day
+            named = next(
+                (d for d in chosen if not d.fuzzy and d.precision is DatePrecision.DAY), None
+            )
+            if named is not None:
+                return named
         return chosen[0] if chosen else None
 
 

@@ -362,3 +362,11 @@ class TestScenes:
         incident = _one(engine, text)
         assert incident.location.name == "Ayorou"
         assert incident.killed.min == 20
+
+    def test_a_named_night_beats_overnight(self, engine: RulesExtractor) -> None:
+        text = (
+            "Rebels killed at least 18 civilians in an overnight attack on the outskirts of "
+            "Oicha, in Beni territory, in the night from Saturday to Sunday, local leaders said."
+        )
+        # published on a Wednesday: "overnight" alone would be Tuesday night
+        assert _one(engine, text).date in (dt.date(2025, 5, 10), dt.date(2025, 5, 11))
