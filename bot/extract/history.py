@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["CUMULATIVE_MIN", "acts_of_a_dated_event", "running_toll"]
+__all__ = ["CUMULATIVE_MIN", "acts_of_a_dated_event", "running_toll", "years_named"]
 
 _YEAR_EVENT_RE = re.compile(
     r"\b(?P<year>(?:19|20)\d\d)\s+(?:[a-z'-]+\s+){0,2}?(?:attacks?|bombings?|blasts?|"
@@ -64,3 +64,17 @@ def running_toll(low: str, largest: int, *, placed_or_dated: bool) -> bool:
     if placed_or_dated:
         return False
     return _CUMULATIVE_RE.search(low) is not None or _PERFECT_SINCE_RE.search(low) is not None
+
+
+_YEAR_RE = re.compile(r"\b(?:in|since|from|of)\s+((?:19|20)\d\d)\b")
+# A year in a comparison dates nothing: "the deadliest day for the group since 2012".
+_COMPARISON_RE = re.compile(
+    r"\b(?:deadliest|worst|bloodiest|most\s+\w+|biggest|largest|highest|heaviest|first)\b"
+    r"[^.;]{0,60}?\bsince\s+(?:\w+\s+)?\d{4}\b",
+    re.IGNORECASE,
+)
+
+
+def years_named(text: str) -> list[int]:
+    """The years a clause names ("in 2014", "since 2003"), leaving out comparisons."""
+    return [int(y) for y in _YEAR_RE.findall(_COMPARISON_RE.sub(" ", text))]

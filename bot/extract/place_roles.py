@@ -204,10 +204,11 @@ def names_a_sea(name: str, after: str = "") -> bool:
 _ROLE_IN_BEFORE = re.compile(
     r"\b(?:leader|official|spokes(?:man|woman|person)|administrator|correspondent|journalist|"
     r"lawmaker|mp|commander|chief|source|officer|activist|doctor|ministry|directorate|"
-    r"department)s?\s+(?:based\s+)?in\s+$",
+    r"department|command|cell)s?\s+(?:based\s+)?in\s+$",
 )
 _SAID_SOON_AFTER = re.compile(
     r"[^.;]{0,25}?\b(?:said|says|told|tells|reported|added|confirmed|put|puts|gave|gives|"
+    r"(?:had|has|have)\s+said|"
     r"condemned|denounced|announced|stated)\b",
 )
 

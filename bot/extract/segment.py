@@ -10,7 +10,6 @@ turn out to be one event (same place and day) are folded together at the end.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from bisect import insort
 from dataclasses import dataclass, field
 
@@ -27,7 +26,7 @@ from bot.extract.follow_ups import (
     refers_back,
 )
 from bot.extract.gazetteer import GazetteerEntry
-from bot.extract.history import acts_of_a_dated_event, running_toll
+from bot.extract.history import acts_of_a_dated_event, running_toll, years_named
 from bot.extract.merge import haversine_km
 from bot.extract.place_roles import sets_the_scene
 from bot.extract.text import lower_same_length
@@ -41,7 +40,6 @@ _JOIN_WINDOW = 256
 _NEAR_KM = 25.0
 # "South of Kirkuk" may be a village this far away (reports give "35 km south of Kirkuk").
 _DIRECTION_KM = 80.0
-_YEAR_RE = re.compile(r"\b(?:in|since|from|of)\s+((?:19|20)\d\d)\b")
 
 
 @dataclass(slots=True)
@@ -330,13 +328,6 @@ def _same_event(a: Group, b: Group) -> bool:
     return a.date.date == b.date.date
 
 
-_COMPARISON_RE = re.compile(
-    r"\b(?:deadliest|worst|bloodiest|most\s+\w+|biggest|largest|highest|heaviest|first)\b"
-    r"[^.;]{0,60}?\bsince\s+(?:\w+\s+)?\d{4}\b",
-    re.IGNORECASE,
-)
-
-
 def _historical(unit: Clause, ref: dt.date) -> bool:
     """A clause about an earlier year ("in 2014", "since 2003") with no nearer date; a year
     in a comparison ("the deadliest day for the group since 2012") dates nothing."""
@@ -345,7 +336,7 @@ def _historical(unit: Clause, ref: dt.date) -> bool:
     acts = [t.start for t in unit.triggers] + [f.start for f in unit.figures]
     if acts_of_a_dated_event(unit.text, acts, ref.year):
         return True
-    years = [int(y) for y in _YEAR_RE.findall(_COMPARISON_RE.sub(" ", unit.text))]
+    years = years_named(unit.text)
     if not years or min(years) >= ref.year:
         return False
     # A clause that also names a recent day ("on Tuesday", "on 3 May") is about that day;
@@ -379,7 +370,8 @@ def _more_specific(new: PlaceSpan, old: PlaceSpan) -> bool:
         and _same_area(new.entry, old.entry)
     ):
         return True
-    return old.near and not new.near and (new.entry.key == old.entry.key or _refines(old, new))
+    same = new.entry.key == old.entry.key  # "north of Baghdad", then "Baghdad": still outside
+    return old.near and not new.near and ((same and not old.directional) or _refines(old, new))
 
 
 def _fits(

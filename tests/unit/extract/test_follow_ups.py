@@ -370,3 +370,18 @@ class TestScenes:
         )
         # published on a Wednesday: "overnight" alone would be Tuesday night
         assert _one(engine, text).date in (dt.date(2025, 5, 10), dt.date(2025, 5, 11))
+
+    def test_a_command_in_the_capital_and_a_direction_from_it_place_nothing_there(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A soldier died of his wounds on Tuesday, bringing to three the number of soldiers "
+            "killed in a roadside bomb attack on a patrol north of Baghdad on Monday evening, "
+            "security sources said. The Joint Operations Command in Baghdad had said on Monday "
+            "that two soldiers were killed when a bomb struck their vehicle in the Tarmiyah "
+            "district, about 50 kilometres north of the capital."
+        )
+        incidents = engine.extract_text(text, PUBLISHED)
+        places = [(i.location.name, i.location.geo_precision) for i in incidents]
+        assert ("Tarmiyah", GeoPrecision.POINT) in places
+        assert ("Baghdad", GeoPrecision.POINT) not in places  # the capital stays a direction
