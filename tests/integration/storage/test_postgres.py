@@ -367,7 +367,7 @@ class TestSearchBlocks:
             await store._pool.execute(
                 "UPDATE incidents SET search_text = 'nothing' WHERE id = $1", stored.id
             )
-            await store._pool.execute("TRUNCATE incident_terms, incident_blocks")
+            await store._pool.execute("TRUNCATE incident_terms")
             assert await store.incidents.search("sniper") == []
             assert await store.rebuild_search_index() == 1
             assert [i.id for i in await store.incidents.search("sniper")] == [stored.id]
