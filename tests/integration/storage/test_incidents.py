@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pytest
 
 from bot.domain import (
     DatePrecision,
     EventType,
+    Incident,
     IncidentRevision,
     Location,
     SourceRef,
@@ -179,7 +181,7 @@ class TestChildrenOnEveryRead:
         )
         assert first.id is not None
         assert second.id is not None
-        reads = {
+        reads: dict[str, Sequence[Incident | None]] = {
             "get": [await storage.incidents.get(first.id), await storage.incidents.get(second.id)],
             "query": await storage.incidents.query(IncidentQuery(limit=10)),
             "ids": await storage.incidents.query(IncidentQuery(ids=[second.id, first.id])),
