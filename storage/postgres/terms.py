@@ -26,6 +26,7 @@ rolling upgrade, an analyst's SQL) are indexed by the statement triggers of migr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from storage.postgres.search import search_terms, tsquery_sql
@@ -118,19 +119,28 @@ class _TermKeys:
     exact: bool
 
 
-def _vector_keys(config: str, words: str) -> str:
-    return f"ARRAY(SELECT sitrep_search_terms(to_tsvector('{config}', {words})))"
+_ONE_TOKEN = re.compile(r"[A-Za-z]{1,100}")  # what the parser reads as one ASCII word
 
 
-def _word_keys_sql(words: str) -> list[str]:
+def _vector_keys(config: str, words: str, *, one_word: bool = False) -> str:
+    vector = f"to_tsvector('{config}', {words})"
+    if one_word:
+        # One token holds no pair of adjacent lexemes: its keys are its lexeme (or none), read
+        # without running sitrep_search_terms, a SQL function planned anew in each statement.
+        return f"tsvector_to_array({vector})"
+    return f"ARRAY(SELECT sitrep_search_terms({vector}))"
+
+
+def _word_keys_sql(words: str, *, one_word: bool = False) -> list[str]:
     """A word or phrase: its ``simple`` keys, its ``english`` keys where the search uses
-    ``english`` (no stop word in it: see ``search._phrase_sql``), and whether it is exact."""
+    ``english`` (no stop word in it: see ``search._phrase_sql``), and whether it is exact.
+    (``one_word``: the text is one ASCII word.)"""
     english_q = f"phraseto_tsquery('english', {words})"
     simple_q = f"phraseto_tsquery('simple', {words})"
-    simple = _vector_keys("simple", words)
+    simple = _vector_keys("simple", words, one_word=one_word)
     english = (
         f"(CASE WHEN numnode({english_q}) = numnode({simple_q})"
-        f" THEN {_vector_keys('english', words)} ELSE {simple} END)"
+        f" THEN {_vector_keys('english', words, one_word=one_word)} ELSE {simple} END)"
     )
     exact = f"(sitrep_phrase_exact({simple_q}) AND sitrep_phrase_exact({english_q}))"
     return [simple, english, "NULL::text", exact]
@@ -165,7 +175,11 @@ async def search_start(conn: Connection, text: str) -> SearchStart:
     ]
     prefixes: list[bool] = []
     for words, prefix in search_terms(text):
-        columns += _prefix_keys_sql(params, words) if prefix else _word_keys_sql(params.add(words))
+        if prefix:
+            columns += _prefix_keys_sql(params, words)
+        else:
+            one_word = _ONE_TOKEN.fullmatch(words) is not None
+            columns += _word_keys_sql(params.add(words), one_word=one_word)
         prefixes.append(prefix)
     row = await conn.fetchrow("SELECT " + ", ".join(columns), *params.values)
     assert row is not None
