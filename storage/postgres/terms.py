@@ -1,9 +1,11 @@
-"""Incident search in id order: the term blocks of migration 0006.
+"""Incident search in id order: the term blocks of migrations 0006 and 0010.
 
 ``incident_terms`` holds, for each lexeme of an incident's search vector and each pair of
-lexemes at adjacent positions ("car bomb"), the ids of the incidents holding it, in blocks of
-1,024 ids (``id >> 10``; each id stored as ``id & 1023`` in a sorted ``integer[]``).
-``incident_blocks`` holds each incident's date at its place in its block. A search turns each
+lexemes at adjacent positions ("car bomb"), the incidents holding it, in blocks of 1,024 ids
+(``id >> 10``), each as one entry of a sorted ``integer[]`` that carries its place in the block
+and its date: ``(days since 5000-01-01) << 10 | (id & 1023)`` (``sitrep_term_entry``). An id
+has one date, so two terms' entries meet where their ids do, and a match's id and date are read
+from its entry, without a lookup. A deleted incident's entries go with it. A search turns each
 of its terms into the keys every match must hold (under ``simple`` and, where the search uses
 it, ``english``: the same vectors the stored ``search`` column is built from), intersects
 their arrays block by block with intarray's C functions, newest blocks first, and stops once
@@ -15,7 +17,8 @@ word gives one lexeme, as under ``english`` and ``simple``; a dictionary giving 
 alternatives for one word would need them as alternatives here too.)
 
 Writers keep the blocks current in the incident's transaction (:func:`index_incidents`,
-:func:`unindex_incidents`), one at a time (a transaction-level advisory lock: the blocks of
+:func:`unindex_incidents`, which reads the stored row, so its entries have its old date), one
+at a time (a transaction-level advisory lock: the blocks of
 common words are hot rows, and a queue is simpler than a lock order). Sitrep's connections say
 so (``sitrep.incident_terms = 'caller'``); rows written by anyone else (an older Sitrep during a
 rolling upgrade, an analyst's SQL) are indexed by the statement triggers of migration 0006.
@@ -23,14 +26,15 @@ rolling upgrade, an analyst's SQL) are indexed by the statement triggers of migr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from storage.postgres.search import search_terms, tsquery_sql
 from storage.postgres.values import Connection, Params, Row, _fetchall
 
-TERMS_LOCK_KEY = 0x5174_7265_7002  # writers of incident_terms / incident_blocks queue on it
+TERMS_LOCK_KEY = 0x5174_7265_7002  # writers of incident_terms queue on it
 TERMS_BY_CALLER = "caller"  # sitrep.incident_terms on connections that index their own writes
-NO_DATE = -2147483648  # incident_blocks.dates of an id without an incident
+TERM_EPOCH = "DATE '5000-01-01'"  # what an entry's days count from (migration 0010)
 
 # Newest blocks (of 1,024 ids) a search looks through first; it widens until it has enough.
 # (Only the blocks that reach the cap are dated, so a wider first window costs little more
@@ -38,8 +42,9 @@ NO_DATE = -2147483648  # incident_blocks.dates of an id without an incident
 FIRST_SEARCH_BLOCKS = 32
 
 _TERMS_OF = (
-    "SELECT s.term, (i.id >> 10)::integer AS block, sort(array_agg((i.id & 1023)::integer))"
-    " AS ids FROM incidents AS i, sitrep_search_terms(i.search) AS s (term) WHERE {where}"
+    "SELECT s.term, (i.id >> 10)::integer AS block,"
+    " sort(array_agg(sitrep_term_entry(i.id, i.date))) AS ids"
+    " FROM incidents AS i, sitrep_search_terms(i.search) AS s (term) WHERE {where}"
     " GROUP BY 1, 2"
 )
 _ADD_TERMS = (
@@ -53,17 +58,6 @@ REMOVE_TERMS_SQL = (
     + _TERMS_OF.format(where="i.id = ANY($1::bigint[])")
     + ") AS g WHERE t.term = g.term AND t.block = g.block"
 )
-# Every block from the one of $1 to the one of $2, recomputed from the incidents in it.
-BLOCK_DATES_SQL = (
-    "INSERT INTO incident_blocks AS b (block, dates)"
-    " SELECT (g.id >> 10)::integer,"
-    f" array_agg(COALESCE(i.date - DATE '1970-01-01', {NO_DATE}) ORDER BY g.id)"
-    " FROM generate_series($1::bigint >> 10 << 10, ($2::bigint >> 10 << 10) + 1023) AS g (id)"
-    " LEFT JOIN (SELECT id, date FROM incidents"
-    " WHERE id BETWEEN $1::bigint >> 10 << 10 AND ($2::bigint >> 10 << 10) + 1023) AS i"
-    " ON i.id = g.id GROUP BY 1"
-    " ON CONFLICT (block) DO UPDATE SET dates = excluded.dates"
-)
 
 
 async def _lock(conn: Connection) -> None:
@@ -71,13 +65,11 @@ async def _lock(conn: Connection) -> None:
 
 
 async def index_incidents(conn: Connection, ids: list[int]) -> None:
-    """Add the stored incidents ``ids`` (as they are now) to the term blocks and dates."""
+    """Add the stored incidents ``ids`` (as they are now) to the term blocks."""
     if not ids:
         return
     await _lock(conn)
     await conn.execute(ADD_TERMS_SQL, ids)
-    for incident_id in sorted(set(ids)):
-        await conn.execute(BLOCK_DATES_SQL, incident_id, incident_id)
 
 
 async def unindex_incidents(conn: Connection, ids: list[int]) -> None:
@@ -93,17 +85,15 @@ async def index_incident_range(conn: Connection, first: int, last: int) -> None:
     """Add every incident with an id from ``first`` to ``last`` (a bulk load: one statement)."""
     await _lock(conn)
     await conn.execute(ADD_TERMS_RANGE_SQL, first, last)
-    await conn.execute(BLOCK_DATES_SQL, first, last)
 
 
 async def rebuild_terms(conn: Connection) -> None:
     """Recompute every block from the incidents (after their search text was rewritten)."""
     await _lock(conn)
-    await conn.execute("TRUNCATE incident_terms, incident_blocks")
+    await conn.execute("TRUNCATE incident_terms")
     bounds = await conn.fetchrow("SELECT MIN(id) AS first, MAX(id) AS last FROM incidents")
     if bounds["first"] is not None:
         await conn.execute(ADD_TERMS_RANGE_SQL, bounds["first"], bounds["last"])
-        await conn.execute(BLOCK_DATES_SQL, bounds["first"], bounds["last"])
 
 
 async def cluster_terms(conn: Connection) -> None:
@@ -129,19 +119,28 @@ class _TermKeys:
     exact: bool
 
 
-def _vector_keys(config: str, words: str) -> str:
-    return f"ARRAY(SELECT sitrep_search_terms(to_tsvector('{config}', {words})))"
+_ONE_TOKEN = re.compile(r"[A-Za-z]{1,100}")  # what the parser reads as one ASCII word
 
 
-def _word_keys_sql(words: str) -> list[str]:
+def _vector_keys(config: str, words: str, *, one_word: bool = False) -> str:
+    vector = f"to_tsvector('{config}', {words})"
+    if one_word:
+        # One token holds no pair of adjacent lexemes: its keys are its lexeme (or none), read
+        # without running sitrep_search_terms, a SQL function planned anew in each statement.
+        return f"tsvector_to_array({vector})"
+    return f"ARRAY(SELECT sitrep_search_terms({vector}))"
+
+
+def _word_keys_sql(words: str, *, one_word: bool = False) -> list[str]:
     """A word or phrase: its ``simple`` keys, its ``english`` keys where the search uses
-    ``english`` (no stop word in it: see ``search._phrase_sql``), and whether it is exact."""
+    ``english`` (no stop word in it: see ``search._phrase_sql``), and whether it is exact.
+    (``one_word``: the text is one ASCII word.)"""
     english_q = f"phraseto_tsquery('english', {words})"
     simple_q = f"phraseto_tsquery('simple', {words})"
-    simple = _vector_keys("simple", words)
+    simple = _vector_keys("simple", words, one_word=one_word)
     english = (
         f"(CASE WHEN numnode({english_q}) = numnode({simple_q})"
-        f" THEN {_vector_keys('english', words)} ELSE {simple} END)"
+        f" THEN {_vector_keys('english', words, one_word=one_word)} ELSE {simple} END)"
     )
     exact = f"(sitrep_phrase_exact({simple_q}) AND sitrep_phrase_exact({english_q}))"
     return [simple, english, "NULL::text", exact]
@@ -171,12 +170,16 @@ async def search_start(conn: Connection, text: str) -> SearchStart:
     computed once for every window a search looks through)."""
     params = Params()
     columns = [
-        "(SELECT COALESCE(MAX(block), 0) FROM incident_blocks)",
+        "(SELECT COALESCE(MAX(id) >> 10, 0)::integer FROM incidents)",
         "(SELECT COALESCE(MAX(id), 0) FROM reports)",
     ]
     prefixes: list[bool] = []
     for words, prefix in search_terms(text):
-        columns += _prefix_keys_sql(params, words) if prefix else _word_keys_sql(params.add(words))
+        if prefix:
+            columns += _prefix_keys_sql(params, words)
+        else:
+            one_word = _ONE_TOKEN.fullmatch(words) is not None
+            columns += _word_keys_sql(params.add(words), one_word=one_word)
         prefixes.append(prefix)
     row = await conn.fetchrow("SELECT " + ", ".join(columns), *params.values)
     assert row is not None
@@ -265,17 +268,14 @@ HIDDEN_MATCH_SQL = "h.id IN (SELECT id FROM incidents WHERE status <> 'active')"
 
 
 def newest_matches_sql(
-    text: str, keys: list[_TermKeys], params: Params, low_block: int, cap: str, *, cut: bool
+    text: str, keys: list[_TermKeys], params: Params, low_block: int, cap: str
 ) -> str:
-    """(id, date, hidden, cut) of the ``cap`` newest incidents matching ``text`` (whose terms
-    hold ``keys``) in the blocks from ``low_block`` on, newest first; always one row at least
-    (id NULL when nothing matched).
+    """(id, date, hidden) of the ``cap`` newest incidents matching ``text`` (whose terms hold
+    ``keys``) in the blocks from ``low_block`` on, newest first.
 
-    With ``cut`` only the newest blocks whose candidates reach ``cap`` are dated (the older
-    ones could only add ids below the newest ``cap``), and ``cut`` in each row says whether a
-    block was left out: then a result short of ``cap`` (an id without an incident, that is a
-    deleted one, among the candidates) must be read again without the cut. Only when every
-    term is exact: a tested phrase may drop any number of candidates.
+    Only the newest blocks whose matches reach ``cap`` are unpacked (the older ones could only
+    add ids below the newest ``cap``); only when every term is exact: a tested phrase may drop
+    any number of candidates.
     """
     low = params.add(low_block)
     parts = [
@@ -286,45 +286,34 @@ def newest_matches_sql(
     if not all(key.exact for key in keys):
         query = tsquery_sql(text, params)
         tested = (
-            " AND EXISTS (SELECT 1 FROM incidents AS i"
+            " WHERE EXISTS (SELECT 1 FROM incidents AS i"
             f" WHERE i.id = h.id AND i.search @@ ({query}))"
         )
     before = (
         "sum(cardinality(ids)) OVER (ORDER BY block DESC"
         " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
-        if cut and not tested
+        if not tested
         else "NULL::bigint"
     )
     return (
         f"WITH c AS MATERIALIZED (SELECT block, ids FROM ({_combine(parts, every=True)}) AS x"
         " WHERE cardinality(ids) > 0),"
         f" n AS MATERIALIZED (SELECT block, ids, COALESCE({before}, 0) AS before FROM c)"
-        " SELECT m.id, m.date, m.hidden, k.cut"
-        f" FROM (SELECT EXISTS (SELECT 1 FROM n WHERE n.before >= {cap}) AS cut) AS k"
-        " LEFT JOIN LATERAL ("
-        f" SELECT h.id, DATE '1970-01-01' + h.day AS date, {HIDDEN_MATCH_SQL} AS hidden FROM ("
-        " SELECT n.block::bigint * 1024 + o AS id, b.dates[o + 1] AS day"
-        " FROM n JOIN incident_blocks AS b ON b.block = n.block, unnest(n.ids) AS o"
-        f" WHERE n.before < {cap}) AS h"
-        f" WHERE h.day <> {NO_DATE}{tested}"
-        f" ORDER BY h.id DESC LIMIT {cap}) AS m ON true"
+        f" SELECT h.id, h.date, {HIDDEN_MATCH_SQL} AS hidden FROM ("
+        f" SELECT n.block::bigint * 1024 + (e & 1023) AS id, {TERM_EPOCH} + (e >> 10) AS date"
+        f" FROM n, unnest(n.ids) AS e WHERE n.before < {cap}) AS h{tested}"
+        f" ORDER BY h.id DESC LIMIT {cap}"
     )
 
 
 async def _newest_in(
     conn: Connection, text: str, start: SearchStart, low: int, cap: int
 ) -> list[Row]:
-    """Rows (id, date, hidden, cut) of the ``cap`` newest matches in the blocks from ``low``
-    on (as fetched: a search handles 2,000 of them)."""
-    cut = True
-    while True:
-        params = Params()
-        sql = newest_matches_sql(text, start.keys, params, low, params.add(cap), cut=cut)
-        rows = await _fetchall(conn, sql, *params.values)
-        found = rows if rows[0][0] is not None else []  # (one row of NULLs: no match)
-        if len(found) >= cap or not rows[0][3]:
-            return found
-        cut = False  # deleted ids among the dated candidates: date them all
+    """Rows (id, date, hidden) of the ``cap`` newest matches in the blocks from ``low`` on
+    (as fetched: a search handles 2,000 of them)."""
+    params = Params()
+    sql = newest_matches_sql(text, start.keys, params, low, params.add(cap))
+    return await _fetchall(conn, sql, *params.values)
 
 
 async def newest_incident_matches(

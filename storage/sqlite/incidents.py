@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ from storage.base import (
     IncidentStats,
     SearchPage,
 )
-from storage.fts import fts_match, fts_query
+from storage.fts import fts_match, fts_query, search_prefixes
 from storage.mapping import (
     ACTOR_REF_COLUMNS,
     BRIEF_COLUMNS,
@@ -32,9 +31,7 @@ from storage.sqlite.rows import MAPPER, _incident_params
 from storage.sqlite.values import (
     SEARCH_CANDIDATES,
     Row,
-    _chunks,
     _fetchall,
-    _fetchone,
     _placeholders,
     _scalar,
     _ts,
@@ -48,6 +45,35 @@ _HIDDEN_IDS = (
     "SELECT id FROM incidents INDEXED BY incidents_hidden WHERE status IN ('retracted', 'merged')"
 )
 _ACTOR_JOIN = "incident_actors AS a JOIN incidents AS i ON i.id = a.incident_id"
+
+
+def _children_json(table: str, columns: Sequence[str], alias: str, incident: str) -> str:
+    """A JSON array of ``incident``'s rows of ``table``, each ``[position, *columns]``."""
+    values = ", ".join(f"{alias}.{column}" for column in ("position", *columns))
+    return (
+        f"(SELECT json_group_array(json_array({values})) FROM {table} AS {alias}"
+        f" WHERE {alias}.incident_id = {incident})"
+    )
+
+
+def children_columns(incident: str) -> str:
+    """Two more columns for incident rows: the incident's actors and its sources as JSON
+    arrays (``actors_json``, ``sources_json``), so that incidents are loaded by one statement:
+    one hand-off to SQLite's thread, and no transaction around it (on a busy machine each
+    hand-off is a chance to be descheduled)."""
+    actors = _children_json("incident_actors", ACTOR_REF_COLUMNS, "a", incident)
+    sources = _children_json("incident_sources", SOURCE_REF_COLUMNS, "s", incident)
+    return f"{actors} AS actors_json, {sources} AS sources_json"
+
+
+def with_children_sql(sql: str) -> str:
+    """The rows of ``sql`` (incident rows, newest first) with :func:`children_columns`.
+
+    Computed on the rows ``sql`` returns only, after its own LIMIT (SQLite would compute the
+    columns of every row before a sort otherwise)."""
+    return (
+        f"SELECT p.*, {children_columns('p.id')} FROM ({sql}) AS p ORDER BY p.date DESC, p.id DESC"
+    )
 
 
 def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], str]:
@@ -179,11 +205,12 @@ SEARCH_PAGE_SQL = (
 SEARCH_COUNT_SQL = (
     f"SELECT COUNT(*) FROM ({SEARCH_HITS_SQL} {_shown_sql('hits', '1')} LIMIT :limit)"
 )
-# A page of search results as incident rows, each carrying the count (``search_total``, up to
-# :count_limit, found with the caps of SEARCH_COUNT_SQL): one statement instead of a count,
-# a page of ids and a load, each a round trip to SQLite's thread. (An uncorrelated scalar
-# subquery is evaluated once; the page's rows are read by primary key, NOT INDEXED keeping the
-# planner from the (id, date) index and a second lookup.) An empty page carries no count: then
+# A page of search results as incident rows with their actors and sources, each carrying the
+# count (``search_total``, up to :count_limit, found with the caps of SEARCH_COUNT_SQL): one
+# statement instead of a count, a page of ids and a load, each a round trip to SQLite's thread.
+# (An uncorrelated scalar subquery is evaluated once; the page's rows are read by primary key,
+# NOT INDEXED keeping the planner from the (id, date) index and a second lookup.) An empty page
+# carries no count: then
 # SEARCH_COUNT_SQL gives it.
 SEARCH_PAGE_ROWS_SQL = (
     "WITH "
@@ -192,7 +219,8 @@ SEARCH_PAGE_ROWS_SQL = (
     + _hits_sql("counted", ":count_cap", ":count_report_cap")
     + f", page (id) AS ({_shown_sql('hits', 'i.id')}"
     " ORDER BY i.date DESC, i.id DESC LIMIT :limit OFFSET :offset)"
-    f" SELECT i.*, (SELECT COUNT(*) FROM ({_shown_sql('counted', '1')} LIMIT :count_limit))"
+    f" SELECT i.*, {children_columns('i.id')},"
+    f" (SELECT COUNT(*) FROM ({_shown_sql('counted', '1')} LIMIT :count_limit))"
     " AS search_total FROM page CROSS JOIN incidents AS i NOT INDEXED ON i.id = page.id"
     " WHERE i.status = 'active' ORDER BY i.date DESC, i.id DESC"
 )
@@ -211,6 +239,8 @@ MERGE_CANDIDATES_SQL = (
     " ORDER BY date DESC, id DESC LIMIT :limit"
 )
 
+
+MERGE_CANDIDATES_ROWS_SQL = with_children_sql(MERGE_CANDIDATES_SQL)
 
 BRIEF_SELECT = ", ".join(f"i.{column}" for column in BRIEF_COLUMNS)
 
@@ -262,41 +292,9 @@ def briefs_and_totals_sql(
     return sql, [*all_params, limit]
 
 
-_ACTOR_PADDING = ", NULL" * (len(SOURCE_REF_COLUMNS) - len(ACTOR_REF_COLUMNS))
-
-
-def _children_sql(count: int) -> str:
-    """Actor and source rows of ``count`` incidents in one statement (each round trip to
-    SQLite's thread is a chance to be descheduled on a busy machine): actors first, then
-    sources, each in (incident, position) order, actor rows padded to the source columns."""
-    marks = _placeholders(count)
-    return (
-        f"SELECT 0, incident_id, position, {', '.join(ACTOR_REF_COLUMNS)}{_ACTOR_PADDING}"
-        f" FROM incident_actors WHERE incident_id IN ({marks})"
-        " UNION ALL"
-        f" SELECT 1, incident_id, position, {', '.join(SOURCE_REF_COLUMNS)}"
-        f" FROM incident_sources WHERE incident_id IN ({marks})"
-        " ORDER BY 1, 2, 3"
-    )
-
-
-async def _load_children(
-    conn: aiosqlite.Connection, ids: Sequence[int]
-) -> tuple[dict[int, list[Sequence[Any]]], dict[int, list[Sequence[Any]]]]:
-    """Each incident's actor rows (:data:`ACTOR_REF_COLUMNS`) and source rows
-    (:data:`SOURCE_REF_COLUMNS`), in position order, by incident."""
-    actors: dict[int, list[Sequence[Any]]] = defaultdict(list)
-    sources: dict[int, list[Sequence[Any]]] = defaultdict(list)
-    width = len(ACTOR_REF_COLUMNS)
-    for chunk in _chunks(ids):
-        for kind, incident_id, _position, *values in await _fetchall(
-            conn, _children_sql(len(chunk)), [*chunk, *chunk]
-        ):
-            if kind == 0:
-                actors[incident_id].append(values[:width])
-            else:
-                sources[incident_id].append(values)
-    return actors, sources
+def _by_position(text: str) -> list[list[Any]]:
+    """The rows of a JSON array of :func:`children_columns` in position order, without it."""
+    return [values[1:] for values in sorted(json.loads(text), key=lambda values: values[0])]
 
 
 def _by_name(rows: Sequence[Row]) -> list[dict[str, Any]]:
@@ -308,32 +306,16 @@ def _by_name(rows: Sequence[Row]) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-async def _load_incidents(conn: aiosqlite.Connection, rows: Sequence[Row]) -> list[Incident]:
-    """Turn incident rows into models, fetching actors and sources in batches."""
-    named = _by_name(rows)
-    ids = [int(row["id"]) for row in named]
-    actors, sources = await _load_children(conn, ids)
+def _incidents(rows: Sequence[Row]) -> list[Incident]:
+    """Incident rows carrying :func:`children_columns` as models."""
     return [
         MAPPER.incident(
             row,
-            [MAPPER.actor(values) for values in actors[row["id"]]],
-            [MAPPER.source(values) for values in sources[row["id"]]],
+            [MAPPER.actor(values) for values in _by_position(row["actors_json"])],
+            [MAPPER.source(values) for values in _by_position(row["sources_json"])],
         )
-        for row in named
+        for row in _by_name(rows)
     ]
-
-
-async def _load_page(conn: aiosqlite.Connection, ids: Sequence[int]) -> list[Incident]:
-    """The active incidents ``ids``, newest first, with their actors and sources."""
-    if not ids:
-        return []
-    rows = await _fetchall(
-        conn,
-        f"SELECT * FROM incidents WHERE id IN ({_placeholders(len(ids))})"
-        " AND status = 'active' ORDER BY date DESC, id DESC",
-        ids,
-    )
-    return await _load_incidents(conn, rows)
 
 
 async def _search_total(conn: aiosqlite.Connection, params: dict[str, Any]) -> int:
@@ -343,11 +325,12 @@ async def _search_total(conn: aiosqlite.Connection, params: dict[str, Any]) -> i
     return int((await _fetchall(conn, SEARCH_COUNT_SQL, params))[0][0])
 
 
+GET_INCIDENT_SQL = f"SELECT i.*, {children_columns('i.id')} FROM incidents AS i WHERE i.id = ?"
+
+
 async def _get_incident(conn: aiosqlite.Connection, incident_id: int) -> Incident | None:
-    row = await _fetchone(conn, "SELECT * FROM incidents WHERE id = ?", (incident_id,))
-    if row is None:
-        return None
-    return (await _load_incidents(conn, [row]))[0]
+    rows = await _fetchall(conn, GET_INCIDENT_SQL, (incident_id,))
+    return _incidents(rows)[0] if rows else None
 
 
 class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
@@ -360,9 +343,8 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         return await _get_incident(conn, incident_id)
 
     async def get(self, incident_id: int) -> Incident | None:
-        """One incident by id: its row and then its actors and sources, two statements, so
-        read in one transaction (one snapshot), not as a single statement."""
-        return await self._read(lambda conn: _get_incident(conn, incident_id))
+        """One incident by id, with its actors and sources (one statement)."""
+        return await self._read_one(lambda conn: _get_incident(conn, incident_id))
 
     async def _index(
         self, conn: aiosqlite.Connection, incident_id: int, incident: Incident
@@ -377,11 +359,12 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
     async def query(self, query: IncidentQuery) -> list[Incident]:
         """Incidents matching the filters, newest (by date, then id) first."""
         sql, params = incident_query_sql(query)
+        sql = with_children_sql(sql)
 
         async def op(conn: aiosqlite.Connection) -> list[Incident]:
-            return await _load_incidents(conn, await _fetchall(conn, sql, params))
+            return _incidents(await _fetchall(conn, sql, params))
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def count(self, query: IncidentQuery | None = None) -> int:
         """How many incidents match (all of them when query is None)."""
@@ -460,10 +443,9 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
 
         async def op(conn: aiosqlite.Connection) -> list[Incident]:
             params = {"country": country, "start": start, "end": end, "limit": limit}
-            rows = await _fetchall(conn, MERGE_CANDIDATES_SQL, params)
-            return await _load_incidents(conn, rows)
+            return _incidents(await _fetchall(conn, MERGE_CANDIDATES_ROWS_SQL, params))
 
-        return await self._read(op)
+        return await self._read_one(op)
 
     async def search(self, text: str, limit: int = 20, offset: int = 0) -> list[Incident]:
         """Incidents whose summary/evidence or whose reports' text match, newest first.
@@ -477,7 +459,8 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
     async def search_page(
         self, text: str, limit: int = 20, offset: int = 0, count_limit: int = 200
     ) -> SearchPage:
-        """One page of :meth:`search` and :meth:`search_count`, in one read transaction."""
+        """One page of :meth:`search` and :meth:`search_count`, in one read (one statement
+        unless a prefix is expanded first or the page is empty)."""
         match = fts_query(text)
         if match is None:
             return SearchPage(total=0, items=[])
@@ -497,19 +480,32 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
             "report_cap": max(SEARCH_CANDIDATES, count_limit),
         }
 
-        async def op(conn: aiosqlite.Connection) -> SearchPage:
-            page_params["q"] = count_params["q"] = await fts_match(conn, text)
-            if not limit:
-                return SearchPage(total=await _search_total(conn, count_params), items=[])
+        async def page(conn: aiosqlite.Connection) -> SearchPage | None:
+            """The page's incidents and the count; None when the page is empty."""
             rows = await _fetchall(
                 conn,
                 SEARCH_PAGE_ROWS_SQL,
                 page_params | {f"count_{name}": value for name, value in count_params.items()},
             )
-            if not rows:  # nothing on this page: the count alone
-                return SearchPage(total=await _search_total(conn, count_params), items=[])
-            total = int(rows[0]["search_total"])
-            return SearchPage(total=total, items=await _load_incidents(conn, rows))
+            if not rows:
+                return None
+            return SearchPage(total=int(rows[0]["search_total"]), items=_incidents(rows))
+
+        if limit and not search_prefixes(text):
+            # No prefix to expand: the match is known, and a page with its count is one
+            # statement, read without a transaction around it (one hand-off, not four).
+            page_params["q"] = count_params["q"] = match
+            found = await self._read_one(page)
+            if found is not None:
+                return found
+
+        async def op(conn: aiosqlite.Connection) -> SearchPage:
+            page_params["q"] = count_params["q"] = await fts_match(conn, text)
+            found = await page(conn) if limit else None
+            if found is not None:
+                return found
+            # No page asked for, or nothing on it: the count alone (in the same snapshot).
+            return SearchPage(total=await _search_total(conn, count_params), items=[])
 
         return await self._read(op)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pytest
 
 from bot.domain import (
     DatePrecision,
     EventType,
+    Incident,
     IncidentRevision,
     Location,
     SourceRef,
@@ -155,6 +157,49 @@ class TestUpdate:
             await storage.incidents.update(make_incident().model_copy(update={"id": 77}))
         with pytest.raises(NotFoundError):
             await storage.incidents.update(make_incident())
+
+
+class TestChildrenOnEveryRead:
+    """Every way of reading incidents gives each one its own actors and sources, complete and
+    in the order they were stored (not in the order of an index on them)."""
+
+    async def test_actors_and_sources_in_stored_order(self, storage: SqliteStorage) -> None:
+        # Actor ids sort the other way round from their positions; the sources hold an
+        # apostrophe, a quote, a backslash and Arabic text.
+        militia = AAH.model_copy(update={"id": "zz-militia", "name": 'The "Z" militia'})
+        report, _ = await storage.reports.add(make_report(1))
+        sources = [
+            SourceRef(url="https://z.example/2", outlet="Zed's", title="Back\\slash"),
+            SourceRef(report_id=report.id, url=report.url, published_at=T0),
+            SourceRef(url="https://a.example/1", title="خبر عاجل"),
+        ]
+        first = await storage.incidents.add(
+            make_incident(actors=[militia, ISF, AAH], sources=sources, summary="Convoy hit.")
+        )
+        second = await storage.incidents.add(
+            make_incident(date=D - dt.timedelta(days=1), actors=[ISF], summary="Convoy shot.")
+        )
+        assert first.id is not None
+        assert second.id is not None
+        reads: dict[str, Sequence[Incident | None]] = {
+            "get": [await storage.incidents.get(first.id), await storage.incidents.get(second.id)],
+            "query": await storage.incidents.query(IncidentQuery(limit=10)),
+            "ids": await storage.incidents.query(IncidentQuery(ids=[second.id, first.id])),
+            "search": await storage.incidents.search("convoy"),
+            "page": (await storage.incidents.search_page("convoy", limit=5)).items,
+            "merge": await storage.incidents.merge_candidates("IQ", D - dt.timedelta(days=3), D),
+        }
+        for name, found in reads.items():
+            assert [i.id if i else None for i in found] == [first.id, second.id], name
+            one, two = found
+            assert one is not None
+            assert two is not None
+            assert [a.id for a in one.actors] == ["zz-militia", ISF.id, AAH.id], name
+            assert one.actors[0].name == 'The "Z" militia', name
+            assert one.sources == first.sources, name
+            assert [s.url for s in one.sources] == [s.url for s in sources], name
+            assert [a.id for a in two.actors] == [ISF.id], name
+            assert two.sources == [], name
 
 
 class TestPlaceSemantics:

@@ -271,6 +271,28 @@ class TestSearchBlocks:
             assert [i.id for i in await store.incidents.search("heliport")] == [rare.id]
             assert [i.id for i in await store.incidents.search("helip*")] == [rare.id]
 
+    @pytest.mark.parametrize("config", ["simple", "english"])
+    async def test_one_ascii_word_has_the_keys_of_its_terms(
+        self, shared_url: str, config: str
+    ) -> None:
+        # search_start reads a one-word term's keys straight from its vector; they must be
+        # what sitrep_search_terms gives (which the stored entries were built with).
+        from storage.postgres import terms
+
+        words = ["Sniper", "the", "UN", "x", "Heliports", "bombing", "A" * 100]
+        assert all(terms._ONE_TOKEN.fullmatch(w) for w in words)
+        assert not any(
+            terms._ONE_TOKEN.fullmatch(w) for w in ["al-Qaim", "3rd", "Qāmishlī", "a b"]
+        )
+        async with await PostgresStorage.open(shared_url) as store:
+            for word in words:
+                fast, slow = await store._pool.fetchrow(
+                    f"SELECT {terms._vector_keys(config, '$1', one_word=True)},"
+                    f" {terms._vector_keys(config, '$1')}",
+                    word,
+                )
+                assert fast == slow, word
+
     async def test_a_prefix_after_words_is_a_phrase(self, shared_url: str) -> None:
         async with await PostgresStorage.open(shared_url) as store:
             together = await store.incidents.add(make_incident(summary="A market bombing."))
@@ -367,7 +389,7 @@ class TestSearchBlocks:
             await store._pool.execute(
                 "UPDATE incidents SET search_text = 'nothing' WHERE id = $1", stored.id
             )
-            await store._pool.execute("TRUNCATE incident_terms, incident_blocks")
+            await store._pool.execute("TRUNCATE incident_terms")
             assert await store.incidents.search("sniper") == []
             assert await store.rebuild_search_index() == 1
             assert [i.id for i in await store.incidents.search("sniper")] == [stored.id]

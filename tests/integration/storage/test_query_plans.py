@@ -8,7 +8,12 @@ import pytest
 
 from storage.base import IncidentQuery
 from storage.sqlite import MERGE_CANDIDATES_SQL, SqliteStorage, incident_query_sql
-from storage.sqlite.incidents import SEARCH_PAGE_ROWS_SQL, SEARCH_PAGE_SQL
+from storage.sqlite.incidents import (
+    GET_INCIDENT_SQL,
+    SEARCH_PAGE_ROWS_SQL,
+    SEARCH_PAGE_SQL,
+    with_children_sql,
+)
 
 from .conftest import AAH, make_incident
 
@@ -59,6 +64,25 @@ class TestQueryPlans:
         if case != "changed since":
             # Newest-first comes straight from the index: no sort step.
             assert "TEMP B-TREE" not in plan, plan
+
+    @pytest.mark.parametrize("case", list(CASES))
+    async def test_children_of_the_found_rows_only(self, filled: SqliteStorage, case: str) -> None:
+        query, index = CASES[case]
+        sql, params = incident_query_sql(query)
+        details = await filled.explain(with_children_sql(sql), params)
+        plan = " | ".join(details)
+        # The query keeps its own plan inside; each row it returns (after its LIMIT) finds its
+        # actors and sources by incident, not by a scan.
+        assert f"INDEX {index}" in plan, plan
+        assert "SEARCH a USING PRIMARY KEY (incident_id=?)" in plan, plan
+        assert "SEARCH s USING INDEX incident_sources_by_incident (incident_id=?)" in plan, plan
+        assert _full_scans(details) == ["SCAN p"], plan
+
+    async def test_one_incident_by_primary_key(self, filled: SqliteStorage) -> None:
+        details = await filled.explain(GET_INCIDENT_SQL, [1])
+        plan = " | ".join(details)
+        assert "SEARCH i USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+        assert _full_scans(details) == [], plan
 
     async def test_merge_candidates_use_two_index_ranges(self, filled: SqliteStorage) -> None:
         details = await filled.explain(
