@@ -53,6 +53,7 @@ __all__ = [
     "Finisher",
     "SourceText",
     "observed_confidence",
+    "report_doubts",
 ]
 
 MAX_EVIDENCE = 8
@@ -110,6 +111,21 @@ def observed_confidence(
     return Confidence(round(scored.score * _DROPPED, 4), (*scored.reasons, reason))
 
 
+def report_doubts(
+    finished: Sequence[Finished], drafts: Sequence[IncidentDraft], source: SourceText
+) -> list[Finished]:
+    """A report's finished incidents (each from the draft at its index) with the doubts that
+    need the whole report: a toll-less incident beside a same-day tolled one (one attack, two
+    places), and an incident besides the main event unless it is told as news of its own."""
+    incidents = [f.incident for f in finished]
+    scores = companion_doubts(incidents, [f.confidence for f in finished])
+    roles = [(d.lead, d.separate) for d in drafts]
+    scores = side_event_doubts(incidents, scores, roles, source.view.title)
+    return [
+        Finished(f.incident, c, f.dropped_figures) for f, c in zip(finished, scores, strict=True)
+    ]
+
+
 class Finisher:
     """Turns drafts into incidents with the packaged (or given) gazetteer and registry."""
 
@@ -155,19 +171,7 @@ class Finisher:
                 lead_date = result.incident.date
             finished.append(result)
             kept.append(draft)
-        # a toll-less incident beside a same-day tolled one is doubted (one attack, two places)
-        scores = companion_doubts([f.incident for f in finished], [f.confidence for f in finished])
-        # an incident besides the main event, unless it is told as news of its own
-        scores = side_event_doubts(
-            [f.incident for f in finished],
-            scores,
-            [(d.lead, d.separate) for d in kept],
-            source.view.title,
-        )
-        return [
-            Finished(f.incident, c, f.dropped_figures)
-            for f, c in zip(finished, scores, strict=True)
-        ]
+        return report_doubts(finished, kept, source)
 
     def finish(
         self,

@@ -30,7 +30,7 @@ from typing import Literal
 from bot.domain import ExtractorHealth, Incident, Report
 from bot.extract.document import Document
 from bot.extract.drafts import IncidentDraft
-from bot.extract.finisher import Confidence, Finished, Finisher
+from bot.extract.finisher import Confidence, Finished, Finisher, report_doubts
 from bot.extract.pipeline import RulesExtractor
 from bot.extract.source_text import SourceText
 from bot.llm.agreement import Disagreement, combine
@@ -187,6 +187,7 @@ class ModelExtractor:
     ) -> tuple[list[Finished], list[Rejected]]:
         """Finish each grounded draft (the place, else its country); say why others fail."""
         finished: list[Finished] = []
+        drafts: list[IncidentDraft] = []
         rejected: list[Rejected] = []
         lead_date: dt.date | None = None
         for proposal in found:
@@ -198,13 +199,14 @@ class ModelExtractor:
             result = self.finisher.finish(
                 proposal.draft, reference=reference, lead_date=lead_date, source=source
             )
+            draft = proposal.draft
             if result is None and proposal.country_only is not None:
                 place = proposal.draft.place.text if proposal.draft.place else "?"
                 refused.append(f"place {place!r} is not in the gazetteer: the country only")
+                draft = proposal.country_only
                 result = self.finisher.finish(
-                    proposal.country_only, reference=reference, lead_date=lead_date,
-                    source=source,
-                )  # fmt: skip
+                    draft, reference=reference, lead_date=lead_date, source=source
+                )
             if result is None:
                 named = proposal.draft.place.text if proposal.draft.place else None
                 why = f"place {named!r} is not in the gazetteer" if named else "no place named"
@@ -214,7 +216,9 @@ class ModelExtractor:
             if proposal.draft.lead:
                 lead_date = result.incident.date
             finished.append(_with_penalty(result, refused, self._reader.model))
-        return finished, rejected
+            drafts.append(draft)
+        # the doubts that need the whole report, as for the rules (bot.extract.finisher)
+        return report_doubts(finished, drafts, source), rejected
 
     def health(self) -> ExtractorHealth:
         """The model's state for /status."""

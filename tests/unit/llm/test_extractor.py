@@ -147,6 +147,24 @@ class TestBoth:
         assert "only the model reported this" in alternative.confidence.reasons
 
 
+class TestReportDoubts:
+    async def test_a_side_incident_of_the_model_is_doubted_like_the_rules_ones(
+        self, llm: ModelExtractor, fake_llm: FakeLLM
+    ) -> None:
+        extra = model_incident(
+            sub_event_type="Looting/property destruction", event_quote=TORCHED_LINE,
+            place="Dujail", country="IQ", date_expression="overnight", main_event=False,
+        )  # fmt: skip
+        fake_llm.script("Tarmiyah", reply_json(AGREEING, extra))
+        result = await llm.run(report(TWO_PLACES))
+        by_place = {f.incident.location.name: f.confidence for f in result.finished}
+        assert set(by_place) == {"Tarmiyah", "Dujail"}
+        side = by_place["Dujail"]
+        assert any(r.startswith(("report: not its main event", "toll: none given, beside"))
+                   for r in side.reasons)  # fmt: skip
+        assert side.score < by_place["Tarmiyah"].score
+
+
 class TestGrounding:
     async def test_invented_figure_is_dropped(
         self, llm: ModelExtractor, fake_llm: FakeLLM
