@@ -38,6 +38,6 @@ TOLL_INVERTED = re.compile(
     rf"(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|"
     rf"wounded|injuries|[\w-]+\s+(?:killed|wounded|injured|dead)|people\s+(?:killed|wounded|"
     rf"injured)))\b"
-    # "brings to 82 the death toll of people killed since the coup": a running total
+    # "raises to 57 the toll of those killed since the uprising began": a running total
     rf"(?![^.;]{{0,60}}\bsince\b)",
 )
