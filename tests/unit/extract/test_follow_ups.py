@@ -278,7 +278,9 @@ class TestWireHabits:
         assert updates == [expected]
 
     def test_a_running_total_is_no_update(self) -> None:
-        sentence = "The latest death raises to 57 the toll of those killed since the uprising began."
+        sentence = (
+            "The latest death raises to 57 the toll of those killed since the uprising began."
+        )
         assert not [f for f in find_figures(sentence.lower()) if f.update]
 
     def test_where_the_wounded_are_treated_places_nothing(self, engine: RulesExtractor) -> None:
