@@ -44,6 +44,12 @@ AGREEING = model_incident(
     ],
 )
 
+# Not the report's main event: a house torched the same night in a nearby town, no toll.
+TORCHED = model_incident(
+    sub_event_type="Looting/property destruction", event_quote=TORCHED_LINE,
+    place="Dujail", country="IQ", date_expression="overnight", main_event=False,
+)  # fmt: skip
+
 
 @pytest.fixture(scope="module")
 def rules() -> RulesExtractor:
@@ -135,11 +141,7 @@ class TestBoth:
     async def test_model_only_incident_is_an_alternative_not_an_answer(
         self, both: ModelExtractor, fake_llm: FakeLLM
     ) -> None:
-        extra = model_incident(
-            sub_event_type="Looting/property destruction", event_quote=TORCHED_LINE,
-            place="Dujail", country="IQ", date_expression="overnight", main_event=False,
-        )  # fmt: skip
-        fake_llm.script("Tarmiyah", reply_json(AGREEING, extra))
+        fake_llm.script("Tarmiyah", reply_json(AGREEING, TORCHED))
         result = await both.run(report(TWO_PLACES))
         assert [f.incident.location.name for f in result.finished] == ["Tarmiyah"]
         (alternative,) = result.alternatives
@@ -151,11 +153,7 @@ class TestReportDoubts:
     async def test_a_side_incident_of_the_model_is_doubted_like_the_rules_ones(
         self, llm: ModelExtractor, fake_llm: FakeLLM
     ) -> None:
-        extra = model_incident(
-            sub_event_type="Looting/property destruction", event_quote=TORCHED_LINE,
-            place="Dujail", country="IQ", date_expression="overnight", main_event=False,
-        )  # fmt: skip
-        fake_llm.script("Tarmiyah", reply_json(AGREEING, extra))
+        fake_llm.script("Tarmiyah", reply_json(AGREEING, TORCHED))
         result = await llm.run(report(TWO_PLACES))
         by_place = {f.incident.location.name: f.confidence for f in result.finished}
         assert set(by_place) == {"Tarmiyah", "Dujail"}
