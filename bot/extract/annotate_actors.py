@@ -72,13 +72,15 @@ _PLACE_WORD_AFTER = re.compile(
 # its own men did, so it is a party.
 _OWN_MEN_AFTER = re.compile(
     r"\W{0,3}(?:has\s+|had\s+)?(?:said|says|claimed|announced|reported|stated)"
-    r"(?:\s+(?:late\s+|early\s+)?on\s+\w+)?\s+(?:that\s+)?"
+    r"(?:\s+(?:late\s+|early\s+)?on\s+\w+)?(?:\s+in\s+an?\s+(?:statement|video|message|post))?"
+    r"\s+(?:that\s+)?"
     r"(?:(?:its|their)\s+(?:own\s+)?(?:forces|troops|soldiers|fighters|men|units|jets|aircraft|"
     r"warplanes|drones|artillery|gunboats|commandos|police|officers)\b|"
     # "the Arakan Army said on Monday it had captured an outpost": what it did itself
     r"(?:it|they)\s+(?:had|has|have)\s+(?:\w+\s+)?(?:captured|killed|repelled|repulsed|"
     r"seized|shot\s+down|downed|destroyed|taken|overrun|overran|ambushed|attacked|targeted|"
-    r"struck|recaptured|liberated|eliminated|neutrali[sz]ed)\b)",
+    r"struck|recaptured|liberated|eliminated|neutrali[sz]ed|carried\s+out|conducted|launched|"
+    r"staged)\b|(?:it|they)\s+(?:was|were)\s+behind\b)",
     _LOWER,
 )
 # "forces loyal to the Libyan National Army": its own men, a party (unlike "backed by").
@@ -108,11 +110,29 @@ _CLAIMED_AFTER = re.compile(r"^\W{0,3}(?:claimed|has\s+claimed)\s+responsibility
 # the group that owns the attack, wherever the sentence stands in the report.
 # Who did it, as the report attributes it: "the assailants belonged to X", "police blamed the
 # attack on X", "attributed the assault to X": the group named right after.
-CLAIM_WORDS = ("claim", "credit", "belong", "blam", "attribut", "members", "among")
+CLAIM_WORDS = (
+    "claim",
+    "credit",
+    "belong",
+    "blam",
+    "attribut",
+    "members",
+    "among",
+    "said",
+    "says",
+    "announced",
+    "stated",
+)
 _ATTACK_NOUN = r"(?:attack|attacks|bombing|blast|assault|ambush|raid|massacre|killings?|strike)"
 _CLAIM_OF_RE = re.compile(
     r"\b(?P<active>(?:claimed|claims|claiming)\s+(?:the\s+|full\s+)?(?:responsibility|credit)|"
-    rf"(?:claimed|claims|claiming)\s+(?:the|this|that|both|(?:\w+['’]s))\s+(?:\w+\s+)?{_ATTACK_NOUN})\b|"
+    rf"(?:claimed|claims|claiming)\s+(?:the|this|that|both|(?:\w+['’]s))\s+(?:\w+\s+)?{_ATTACK_NOUN}|"
+    # the group's own word: "X said in a statement it had carried out the attack", "X said
+    # its fighters killed seven soldiers"
+    r"(?:said|says|announced|stated)\s+(?:in\s+a\s+statement\s+|online\s+)?(?:that\s+)?"
+    r"(?:it|they|its\s+(?:fighters|militants|men|mujahideen|members)|their\s+(?:fighters|men))\s+"
+    r"(?:had\s+|have\s+)?(?:carried\s+out|was\s+behind|were\s+behind|conducted|launched|staged|"
+    r"killed|attacked|targeted|ambushed|detonated|planted))\b|"
     r"\b(?:responsibility|credit)\s+(?:\w+\s+){0,3}?(?:was|has\s+been)\s+claimed\s+by\b|"
     r"\bclaimed\s+by\b|"
     # the attackers' group: "the gunmen belonged to X", "the assailants were members of X"

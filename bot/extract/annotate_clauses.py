@@ -13,7 +13,9 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from bot.domain.enums import ActorType
 from bot.domain.models import ActorRef
+from bot.extract.actors import ActorRegistry
 from bot.extract.casualties import (
     Figure,
     find_attribution,
@@ -109,17 +111,32 @@ def _figure_hint(low: str) -> bool:
 
 def annotate_figures(doc: Document, resources: Resources) -> None:
     """Each clause's casualty figures, the sentence's source, and "the toll is unknown"."""
-    del resources
     for sentence in doc.sentences:
         doc.checkpoint()
         source = find_attribution(sentence.text) if _figure_hint(sentence.low) else None
+        party = source is not None and source_is_armed_party(source, resources.actors)
         for clause in sentence.clauses:
             clause.source = source
+            clause.source_is_party = party
             clause.figures = find_figures(clause.text)
             clause_low = lower_same_length(clause.text)
             clause.unknown = _UNKNOWN_HINT.search(clause_low) is not None and mentions_unknown(
                 clause.text
             )
+
+
+_ARMED_PARTIES = frozenset(
+    {ActorType.REBEL_GROUP, ActorType.POLITICAL_MILITIA, ActorType.IDENTITY_MILITIA}
+)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a)\s+", re.IGNORECASE)
+
+
+def source_is_armed_party(source: str, registry: ActorRegistry) -> bool:
+    """Whether a figure's source names a non-state armed group ("Al Shabaab", "the Taliban"),
+    whose count of what it inflicted is a claim, not a toll. A group's ministry, medics or
+    media office ("the Houthi health ministry") is not the group itself."""
+    actors = registry.lookup(_LEADING_ARTICLE.sub("", source))
+    return bool(actors) and all(a.type in _ARMED_PARTIES for a in actors)
 
 
 def annotate_triggers(doc: Document, resources: Resources) -> None:

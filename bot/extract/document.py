@@ -89,6 +89,9 @@ class Clause:
     # Names a settlement the gazetteer could not place ("the village of Xville"): the clause
     # happened somewhere else than a place it does not name.
     unplaced: bool = False
+    # The figures' source is an armed group, a party to the fighting ("al-Shabaab said it
+    # killed seven soldiers"): its own account, a claim beside the others, never the toll.
+    source_is_party: bool = False
 
     @property
     def is_event(self) -> bool:

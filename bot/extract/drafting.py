@@ -203,6 +203,7 @@ def _statements(units: Sequence[Clause]) -> tuple[FigureStatementDraft, ...]:
             low = lower_same_length(u.sentence_text)
             claim = has_any(low, FIGURE_CLAIM_WORDS) and _FIGURE_CLAIM_RE.search(low) is not None
             claims[u.sentence] = claim
+        claim = claim or u.source_is_party
         statements.append(
             FigureStatementDraft(
                 figures=tuple(_figure(f, u) for f in u.figures),

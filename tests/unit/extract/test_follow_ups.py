@@ -387,3 +387,52 @@ class TestScenes:
         places = [(i.location.name, i.location.geo_precision) for i in incidents]
         assert ("Tarmiyah", GeoPrecision.POINT) in places
         assert ("Baghdad", GeoPrecision.POINT) not in places  # the capital stays a direction
+
+
+class TestAnArmedGroupsOwnCount:
+    """A group that says what it inflicted gives a claim beside the officials' toll: the
+    officials' figure stays the minimum, the group's widens the range, and the group is a
+    party."""
+
+    @pytest.mark.parametrize(
+        "claim",
+        [
+            "The Pakistani Taliban said in a statement it had carried out the ambush and killed "
+            "nine policemen.",
+            "In a message on social media, the Pakistani Taliban said their fighters killed "
+            "nine policemen.",
+            "Tehrik-i-Taliban Pakistan said its fighters had killed nine policemen.",
+        ],
+    )
+    def test_the_group_s_higher_figure_is_a_claim_not_the_toll(
+        self, engine: RulesExtractor, claim: str
+    ) -> None:
+        text = (
+            "Militants ambushed a police van near Tank in Khyber Pakhtunkhwa on Monday, "
+            f"killing three policemen, a district police officer said. {claim}"
+        )
+        incident = _one(engine, text)
+        assert (incident.killed.min, incident.killed.max) == (3, 9)
+        assert {c.min for c in incident.killed.claims} == {3, 9}
+
+    def test_a_group_that_says_it_carried_out_the_attack_is_a_party(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A bomb hidden in a cart exploded beside a military truck in Jowhar on Sunday, "
+            "killing two soldiers, a local commander said. Al-Shabaab said in a statement "
+            "that it had carried out the bombing."
+        )
+        incident = _one(engine, text)
+        assert "al-shabaab" in {a.id for a in incident.actors}
+
+    def test_the_group_s_health_office_is_no_party_s_claim(self) -> None:
+        from bot.extract.actors import ActorRegistry
+        from bot.extract.annotate_clauses import source_is_armed_party
+
+        registry = ActorRegistry.default()
+        assert source_is_armed_party("Al Shabaab", registry)
+        assert source_is_armed_party("the Houthis", registry)
+        assert not source_is_armed_party("the Houthi-run health ministry", registry)
+        assert not source_is_armed_party("a military officer", registry)
+        assert not source_is_armed_party("the Iraqi army", registry)
