@@ -62,7 +62,7 @@ from bot.extract.figure_words import (
 )
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
-from bot.extract.toll_words import TOLL, TOLL_INVERTED, TOLL_PUT
+from bot.extract.toll_words import TOLL, TOLL_INVERTED, TOLL_PUT, WOUNDED_DIED
 from bot.extract.tolls import Statement, combine, group_of
 from bot.extract.word_hits import Words
 
@@ -84,7 +84,7 @@ __all__ = [  # the figure words, the combiner and the attribution are re-exporte
 BODIES_WORDS = ("bodies",)
 NOUN_FORM_WORDS = ("death", "killing", "martyrdom", "injur", "wounding", "arrest", "detention",
                    "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
-TOLL_WORDS = ("toll", "number")  # TOLL and TOLL_PUT
+TOLL_WORDS = ("toll", "number", "of the", "of those")  # TOLL, TOLL_PUT and WOUNDED_DIED
 RELATIVE_WORDS = ("his", "her", "their")
 SINGLE_PERSON_WORDS = ("was",)
 NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
@@ -271,6 +271,11 @@ class _FigureReader:
                                              match.group(0), re.I)))
             )  # fmt: skip
             taken.add(match.start(), match.end())
+        for match in WOUNDED_DIED.finditer(text):
+            value = parse_number(match["num"])
+            if value is not None and free(match.start(), match.end()):
+                self._take(match, "killed", value[0], value[0], value[1], subject="wounded",
+                           generic=False, additive=True)  # fmt: skip
 
     def _active(self, match: re.Match[str]) -> bool:
         """A subject-first match whose verb is active with an object of its own: "five gunmen

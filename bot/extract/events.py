@@ -47,7 +47,12 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"booby[-\s]trap|vbieds?|bomb[-\s]laden|bomb\s+(?:exploded|"
                               r"went\s+off|blast)|explosions?|blasts?\b|bombings?\b|"
                               r"(?:planted|detonated)\s+(?:a\s+)?bomb|"
-                              r"bombs?\s+(?:ripped|tore|hit|struck|killed|detonated)"),
+                              r"bombs?\s+(?:ripped|tore|hit|struck|killed|detonated)|"
+                              # "a bomb planted on a motorcycle exploded", "a bomb hidden in a
+                              # cart went off"
+                              r"bombs?\s+(?:planted|hidden|placed|attached|strapped|concealed|"
+                              r"fixed|fitted|left)\s+(?:[\w-]+\s+){1,6}?(?:exploded|went\s+off|"
+                              r"detonated|blew\s+up)"),
     (S.GRENADE, 3.0, r"(?<!propelled\s)(?<!propelled-)grenades?"),
     (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?\b|fighting|fought|gunfights?\b|firefights?\b|"
                          r"shoot-?outs?\b|"

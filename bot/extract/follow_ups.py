@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.extract.events import Trigger
 from bot.extract.figure_words import Figure
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "CONTINUING_RE",
     "SAME_DAY_RE",
     "SUSPECT_RE",
+    "another_kind_later",
     "gives_a_toll",
     "refers_back",
 ]
@@ -84,3 +86,30 @@ def gives_a_toll(figures: Iterable[Figure]) -> bool:
         f.min is not None and (f.update or _TOLL_NOUN_RE.search(f.surface) is not None)
         for f in figures
     )
+
+
+# A clause that opens on a later moment of the day: "Hours later, ...", "Later that night, ...",
+# "Shortly afterwards, ...", "That evening, ...".
+_SEQUEL_OPENING_RE = re.compile(
+    r"^\W*(?:(?:a\s+few\s+|several\s+|two\s+|three\s+)?(?:hours|minutes|moments)\s+"
+    r"(?:later|after(?:wards)?)|later\s+(?:that|the\s+same|on\s+\w+)\s*(?:day|night|morning|"
+    r"afternoon|evening)?|shortly\s+after(?:wards)?|soon\s+after(?:wards)?|later|"
+    r"(?:that|the\s+same)\s+(?:day|night|morning|afternoon|evening))\b",
+    re.IGNORECASE,
+)
+
+
+def another_kind_later(
+    text: str, triggers: Iterable[Trigger], figures: Iterable[Figure], told: Iterable[Trigger]
+) -> bool:
+    """Whether a clause opening on a later moment ("Hours later, a roadside bomb hit a police
+    truck on the edge of the city, wounding five") tells another event of the day: it names
+    a kind of event the incident in hand ``told`` never did and counts its own victims. The
+    same place and day do not make two attacks one; a toll update ("hours later one of the
+    wounded died") names no event and stays with the incident."""
+    if _SEQUEL_OPENING_RE.match(text) is None:
+        return False
+    kinds = {t.sub_event_type for t in triggers if not t.generic}
+    if not kinds or not any(f.min is not None and not f.update for f in figures):
+        return False
+    return not kinds & {t.sub_event_type for t in told}

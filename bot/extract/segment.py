@@ -22,6 +22,7 @@ from bot.extract.follow_ups import (
     CONTINUING_RE,
     SAME_DAY_RE,
     SUSPECT_RE,
+    another_kind_later,
     gives_a_toll,
     refers_back,
 )
@@ -160,6 +161,11 @@ class _Segmenter:
             return found or self._new(Group(background=True))
         if unit.separate and (place is not None or date is not None):
             return self._new(Group(separate=True))  # "in a separate incident": another event
+        told = [t for u in current.units for t in u.triggers]
+        if current.units and another_kind_later(unit.text, unit.triggers, unit.figures, told):
+            target = self._new(Group(separate=True, place=place or current.place))
+            target.date = date or current.date  # "Hours later, a bomb hit ...": that day
+            return target
         if unit.unplaced and place is None and _other_toll(current, unit):
             # "... two were wounded in the village of Xville": a toll at a place the gazetteer
             # does not know is another event, never added to the incident in hand.

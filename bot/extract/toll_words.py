@@ -8,7 +8,7 @@ import re
 
 from bot.extract.figure_words import MOD, NUM
 
-__all__ = ["TOLL", "TOLL_INVERTED", "TOLL_PUT"]
+__all__ = ["TOLL", "TOLL_INVERTED", "TOLL_PUT", "WOUNDED_DIED"]
 
 TOLL = re.compile(
     rf"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|"
@@ -40,4 +40,12 @@ TOLL_INVERTED = re.compile(
     rf"injured)))\b"
     # "raises to 57 the toll of those killed since the uprising began": a running total
     rf"(?![^.;]{{0,60}}\bsince\b)",
+)
+
+# "one of the wounded later died", "two of the injured soldiers succumbed to their wounds":
+# dead to add to the toll in hand (read as "N more killed").
+WOUNDED_DIED = re.compile(
+    rf"\b(?P<num>{NUM})\s+of\s+(?:the|those)\s+(?:[\w-]+\s+)?(?:wounded|injured)"
+    rf"(?:\s+[\w-]+){{0,2}}?\s+(?:(?:had|has|have)\s+)?(?:later\s+|since\s+|subsequently\s+)?"
+    rf"(?:died|succumbed|passed\s+away)\b",
 )

@@ -185,6 +185,16 @@ class _Tally:
         if vague and (single_generic or not groups) and not additive:
             self.vague_only.append(entry)
             return
+        if (
+            additive
+            and not groups
+            and self.generic
+            and all(f.generic or group_of(f.subject) == "other" for f in plain)
+        ):
+            # "killing four people ... killing two more": more dead on top of each total
+            self.generic = [(v + value, combine_status([st, status]), src, ev)
+                            for v, st, src, ev in self.generic]  # fmt: skip
+            return
         if single_generic:
             if len(plain) > 1 and _sources_apart(statement.evidence, plain):
                 # "officials put the toll at 7 and residents said 9 were killed": each

@@ -436,3 +436,48 @@ class TestAnArmedGroupsOwnCount:
         assert not source_is_armed_party("the Houthi-run health ministry", registry)
         assert not source_is_armed_party("a military officer", registry)
         assert not source_is_armed_party("the Iraqi army", registry)
+
+
+class TestAnotherAttackLaterTheSameDay:
+    """ "Hours later" after one attack may open another attack in the same city: another kind
+    of event with its own victims is another incident, on the same day and in the same city;
+    a later death or a second blast of the same kind stays with the incident in hand."""
+
+    def test_a_bombing_hours_after_a_shooting_is_another_incident(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Two men on a motorcycle shot dead three traffic policemen at a roundabout in "
+            "Quetta on Monday morning, police said. Hours later, a bomb planted on a "
+            "motorcycle exploded near a paramilitary convoy on the edge of the city, wounding "
+            "six soldiers, officials said."
+        )
+        incidents = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+        assert len(incidents) == 2
+        shooting, bombing = sorted(incidents, key=lambda i: i.killed.min or 0, reverse=True)
+        assert shooting.killed.min == 3
+        assert shooting.injured.min is None
+        assert bombing.event_type is EventType.EXPLOSIONS
+        assert bombing.injured.min == 6
+        assert bombing.killed.min is None
+        assert shooting.date == bombing.date == dt.date(2025, 5, 12)
+        assert shooting.location.name == bombing.location.name == "Quetta"
+
+    def test_a_death_hours_later_stays_with_the_attack(self, engine: RulesExtractor) -> None:
+        text = (
+            "A roadside bomb struck a police pickup in Quetta on Monday, killing two officers "
+            "and wounding four, police said. Hours later, one of the wounded died in hospital."
+        )
+        incident = _one(engine, text)
+        assert incident.killed.max == 3
+
+    def test_a_second_blast_of_the_same_kind_stays_one_incident(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A bomb exploded outside a bus station in Quetta on Monday, killing four people, "
+            "police said. Minutes later, a second bomb exploded nearby as rescuers arrived, "
+            "killing two more."
+        )
+        incident = _one(engine, text)
+        assert incident.killed.max == 6
