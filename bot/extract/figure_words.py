@@ -438,8 +438,9 @@ def coordinated(subject: str) -> list[tuple[int, CountStatus]]:
         if SUBSET_BEFORE.search(before):
             continue
         num = match["num"]
-        if num.lower() in {"a", "an", "the"} and groups:
-            continue
+        listed = re.search(r"(?:,|\band)\s*$", before) is not None
+        if num.lower() in {"a", "an", "the"} and groups and not (listed and num.lower() != "the"):
+            continue  # "three members of a family"; but "two soldiers and a policeman": 3
         value = parse_number(num)
         if value is None:
             continue

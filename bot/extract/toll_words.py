@@ -8,7 +8,7 @@ import re
 
 from bot.extract.figure_words import MOD, NUM
 
-__all__ = ["TOLL", "TOLL_INVERTED", "TOLL_PUT", "WOUNDED_DIED"]
+__all__ = ["AMONG_TOLL", "TOLL", "TOLL_INVERTED", "TOLL_PUT", "WOUNDED_DIED"]
 
 TOLL = re.compile(
     rf"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|"
@@ -48,4 +48,10 @@ WOUNDED_DIED = re.compile(
     rf"\b(?P<num>{NUM})\s+of\s+(?:the|those)\s+(?:[\w-]+\s+)?(?:wounded|injured)"
     rf"(?:\s+[\w-]+){{0,2}}?\s+(?:(?:had|has|have)\s+)?(?:later\s+|since\s+|subsequently\s+)?"
     rf"(?:died|succumbed|passed\s+away)\b",
+)
+
+# Headline style: "Army officer, policeman among four killed in gunfight": the whole toll.
+AMONG_TOLL = re.compile(
+    rf"\bamong\s+(?:(?P<mod>{MOD})\s+)?(?P<num>(?!(?:an?|another)\b(?!\s+dozen)){NUM})\s+(?:people\s+|persons\s+)?"
+    rf"(?P<verb>killed|dead|wounded|injured|hurt)\b",
 )

@@ -344,3 +344,56 @@ def test_a_stabbing_without_death_is_no_death_toll() -> None:
 )
 def test_a_named_victim_in_a_relative_clause_counts_one(clause: str) -> None:
     assert [(f.kind, f.min) for f in find_figures(clause)] == [("killed", 1)]
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("A police officer and a soldier were killed at the gate", [("killed", 2)]),
+        ("Two guards and a driver were wounded in the blast", [("injured", 3)]),
+        ("Four farmers and an elderly shepherd were shot dead", [("killed", 5)]),
+        ("Three members of a family were killed", [("killed", 3)]),
+        ("Five people, including a child, were killed", [("killed", 5)]),
+    ],
+)
+def test_a_list_of_victims_counts_each_one(clause: str, expected: list[tuple[str, int]]) -> None:
+    assert figures(clause) == expected
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("Teacher, two pupils among six killed in school raid", [("killed", 6)]),
+        ("Mayor among at least nine dead as gunmen storm town hall", [("killed", 9)]),
+        ("Nurse among a dozen injured in mortar fire", [("injured", 12)]),
+    ],
+)
+def test_among_n_killed_gives_the_whole_toll(
+    headline: str, expected: list[tuple[str, int]]
+) -> None:
+    assert figures(headline) == expected
+
+
+def test_among_the_dead_is_no_figure() -> None:
+    assert figures("Among the dead was a local council member") == []
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "One of the wounded later died in hospital",
+        "one of the injured soldiers succumbed to his wounds on Friday",
+    ],
+)
+def test_one_of_the_wounded_dying_adds_a_death(clause: str) -> None:
+    (figure,) = find_figures(clause)
+    assert (figure.kind, figure.min, figure.additive) == ("killed", 1, True)
+
+
+def test_more_dead_add_to_a_total_of_people(engine: RulesExtractor) -> None:
+    text = (
+        "A car bomb exploded near a checkpoint in Tikrit on Monday, killing five people, "
+        "police said. Moments later a second car bomb went off nearby, killing three more."
+    )
+    (incident,) = engine.extract_text(text, dt.datetime(2024, 6, 5, tzinfo=dt.UTC))
+    assert (incident.killed.min, incident.killed.max) == (8, 8)
