@@ -62,7 +62,7 @@ from bot.extract.figure_words import (
 )
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
-from bot.extract.toll_words import AMONG_TOLL, TOLL, TOLL_INVERTED, TOLL_PUT, WOUNDED_DIED
+from bot.extract.toll_words import TOLL, TOLL_INVERTED, TOLL_PUT, toll_phrases
 from bot.extract.tolls import Statement, combine, group_of
 from bot.extract.word_hits import Words
 
@@ -84,7 +84,7 @@ __all__ = [  # the figure words, the combiner and the attribution are re-exporte
 BODIES_WORDS = ("bodies",)
 NOUN_FORM_WORDS = ("death", "killing", "martyrdom", "injur", "wounding", "arrest", "detention",
                    "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
-TOLL_WORDS = ("toll", "number", "of the", "of those", "among")  # toll_words' patterns
+TOLL_WORDS = ("toll", "number", "of the", "of those", "among", "los")  # toll_words\' patterns
 RELATIVE_WORDS = ("his", "her", "their")
 SINGLE_PERSON_WORDS = ("was",)
 NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
@@ -271,17 +271,13 @@ class _FigureReader:
                                              match.group(0), re.I)))
             )  # fmt: skip
             taken.add(match.start(), match.end())
-        for match in AMONG_TOLL.finditer(text):
+        for phrase, match in toll_phrases(text):
             value = parse_number(match["num"])
             if value is not None and free(match.start(), match.end()):
-                among: FigureKind = "killed" if match["verb"] in {"killed", "dead"} else "injured"
-                self._take(match, among, value[0], value[0], modifier_status(match["mod"],
-                           value[1]), subject="", generic=True, additive=False)  # fmt: skip
-        for match in WOUNDED_DIED.finditer(text):
-            value = parse_number(match["num"])
-            if value is not None and free(match.start(), match.end()):
-                self._take(match, "killed", value[0], value[0], value[1], subject="wounded",
-                           generic=False, additive=True)  # fmt: skip
+                status = modifier_status(match.groupdict().get("mod"), value[1])
+                self._take(match, phrase.kind_of(match), value[0], value[0], status,
+                           subject=phrase.subject_of(match), generic=phrase.generic,
+                           additive=phrase.additive)  # fmt: skip
 
     def _active(self, match: re.Match[str]) -> bool:
         """A subject-first match whose verb is active with an object of its own: "five gunmen

@@ -274,11 +274,20 @@ def companion_doubts(
     return result
 
 
+# A headline that announces several events of equal rank: "Sahel security round-up", "News in
+# brief", "The week in review".
+_ROUNDUP_RE = re.compile(
+    r"\bround-?\s?ups?\b|\bin\s+brief\b|\bbriefs\b|\bbriefing\b|\bweek\s+in\s+review\b|"
+    r"\bweekly\s+(?:update|summary|wrap)\b|\bsecurity\s+(?:update|digest)\b"
+)
+
+
 def side_event_doubts(
     incidents: Sequence[Incident],
     confidences: Sequence[Confidence],
     roles: Sequence[tuple[bool, bool]],
     title: str = "",
+    headline_and_lead: str = "",
 ) -> list[Confidence]:
     """Each incident's confidence, lowered when it is not the report's main event (``roles``:
     (lead, introduced as a separate incident) per incident). Later paragraphs tell context,
@@ -287,6 +296,8 @@ def side_event_doubts(
     often, and one at the place the headline names not at all. Background incidents never
     alert, so they keep their score."""
     headline = fold(title)
+    if _ROUNDUP_RE.search(headline or headline_and_lead):
+        return list(confidences)  # a round-up: every incident it tells is news of its own
     leads = [i for i, (lead, _) in zip(incidents, roles, strict=True) if lead]
     lead_toll = max((_toll(i) for i in leads), default=None)
     result = list(confidences)

@@ -120,7 +120,8 @@ def report_doubts(
     incidents = [f.incident for f in finished]
     scores = companion_doubts(incidents, [f.confidence for f in finished])
     roles = [(d.lead, d.separate) for d in drafts]
-    scores = side_event_doubts(incidents, scores, roles, source.view.title)
+    view = source.view
+    scores = side_event_doubts(incidents, scores, roles, view.title, view.headline_and_lead)
     return [
         Finished(f.incident, c, f.dropped_figures) for f, c in zip(finished, scores, strict=True)
     ]

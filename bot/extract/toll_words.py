@@ -5,10 +5,12 @@ ones)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from bot.extract.figure_words import MOD, NUM
+from bot.extract.figure_words import MOD, NUM, FigureKind
 
-__all__ = ["AMONG_TOLL", "TOLL", "TOLL_INVERTED", "TOLL_PUT", "WOUNDED_DIED"]
+__all__ = ["TOLL", "TOLL_INVERTED", "TOLL_PUT", "TollPhrase", "toll_phrases"]
 
 TOLL = re.compile(
     rf"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|"
@@ -55,3 +57,40 @@ AMONG_TOLL = re.compile(
     rf"\bamong\s+(?:(?P<mod>{MOD})\s+)?(?P<num>(?!(?:an?|another)\b(?!\s+dozen)){NUM})\s+(?:people\s+|persons\s+)?"
     rf"(?P<verb>killed|dead|wounded|injured|hurt)\b",
 )
+
+# A side's own dead: "the army said it lost four soldiers", "the group lost 12 of its fighters".
+LOST_MEN = re.compile(
+    rf"\blos(?:t|ing|es)\s+(?:(?P<mod>{MOD})\s+)?(?P<num>(?!(?:an?|another)\b){NUM})\s+"
+    rf"(?:of\s+(?:its|their|his)\s+(?:own\s+)?)?(?P<subj>soldiers|troops|men|servicemen|"
+    rf"policemen|police\s+officers|officers|fighters|militants|members|personnel|guards)\b",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TollPhrase:
+    """A phrase that states a figure in a fixed shape, and how to read it."""
+
+    pattern: re.Pattern[str]
+    kind_of: Callable[[re.Match[str]], FigureKind]
+    subject_of: Callable[[re.Match[str]], str]
+    generic: bool  # about "people", not one group
+    additive: bool  # more dead on top of a toll given before
+
+
+def _killed_or_injured(match: re.Match[str]) -> FigureKind:
+    return "killed" if match["verb"] in {"killed", "dead"} else "injured"
+
+
+_PHRASES = (
+    TollPhrase(AMONG_TOLL, _killed_or_injured, lambda m: "", generic=True, additive=False),
+    TollPhrase(LOST_MEN, lambda m: "killed", lambda m: m["subj"], generic=False, additive=False),
+    TollPhrase(WOUNDED_DIED, lambda m: "killed", lambda m: "wounded", generic=False,
+               additive=True),
+)  # fmt: skip
+
+
+def toll_phrases(text: str) -> Iterator[tuple[TollPhrase, re.Match[str]]]:
+    """Each fixed-shape toll phrase in a lower-cased clause, with the phrase that read it."""
+    for phrase in _PHRASES:
+        for match in phrase.pattern.finditer(text):
+            yield phrase, match

@@ -397,3 +397,17 @@ def test_more_dead_add_to_a_total_of_people(engine: RulesExtractor) -> None:
     )
     (incident,) = engine.extract_text(text, dt.datetime(2024, 6, 5, tzinfo=dt.UTC))
     assert (incident.killed.min, incident.killed.max) == (8, 8)
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("the army said it lost four soldiers in the clash", [("killed", 4)]),
+        ("the group admitted losing 12 of its fighters", [("killed", 12)]),
+        ("the battalion lost three vehicles and a radio", []),
+    ],
+)
+def test_a_side_losing_its_men_counts_its_dead(
+    clause: str, expected: list[tuple[str, int]]
+) -> None:
+    assert figures(clause) == expected

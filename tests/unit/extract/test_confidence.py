@@ -293,3 +293,21 @@ def test_without_a_main_event_nothing_is_a_side_event() -> None:
     one = made([EVENT])
     other = made(["Gunmen killed a man in Basra."], BASRA, killed=1)
     assert _sides([one, other], [LATER, LATER]) == [1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        ("Iraq security round-up: attacks in three provinces", ""),
+        ("News in brief", ""),
+        ("", "weekly security update: the main incidents of the past seven days"),
+    ],
+)
+def test_a_round_up_tells_every_event_as_news(title: str, lead: str) -> None:
+    main = made([EVENT])
+    aside = made(["Gunmen killed a man in Basra."], BASRA, killed=1)
+    scores = [Confidence(1.0), Confidence(1.0)]
+    result = side_event_doubts([main, aside], scores, [MAIN, LATER], title, lead)
+    assert [c.score for c in result] == [1.0, 1.0]
+    plain = side_event_doubts([main, aside], scores, [MAIN, LATER], "Gunmen storm checkpoint")
+    assert plain[1].score < 1.0

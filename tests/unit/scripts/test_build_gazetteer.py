@@ -14,6 +14,7 @@ from bot.extract.gazetteer import Gazetteer
 from scripts.build_gazetteer import (
     _without_descriptor,
     build_index,
+    english_compass,
     merge_place_tables,
     serialize,
 )
@@ -158,6 +159,36 @@ class TestWithoutDescriptor:
     def test_vague_or_plain_names_are_left_alone(self) -> None:
         names = ["Eastern District", "Federal District", "Centre Region", "Bay", "Lo Region"]
         assert _without_descriptor(names) == []
+
+
+class TestEnglishCompass:
+    @pytest.mark.parametrize(
+        ("country", "name", "english"),
+        [
+            ("BF", "Est", ["East"]),
+            ("BF", "Centre-Nord", ["Centre-North", "North-Central"]),
+            ("HT", "Nord-Ouest", ["North-West", "Northwest"]),
+            ("CM", "Extrême-Nord", ["Far North"]),
+            ("CD", "Sud-Kivu", ["South Kivu"]),
+            ("CD", "Haut-Uele", ["Upper Uele"]),
+            ("CM", "North-West", ["Northwest"]),
+        ],
+    )
+    def test_french_compass_words_get_their_english_names(
+        self, country: str, name: str, english: list[str]
+    ) -> None:
+        assert english_compass(country, [name]) == english
+
+    def test_names_without_compass_words_or_outside_french_named_countries_get_none(
+        self,
+    ) -> None:
+        assert english_compass("BF", ["Boucle du Mouhoun", "Sahel"]) == []
+        assert english_compass("FR", ["Grand Est", "Hauts-de-France"]) == []
+
+    def test_the_packaged_index_knows_the_english_name(self) -> None:
+        gazetteer = Gazetteer.default()
+        assert [e.country for e in gazetteer.lookup("Centre-North")] == ["BF"]
+        assert {e.country for e in gazetteer.lookup("East")} >= {"BF", "CM"}
 
 
 class TestMergePlaceTables:
