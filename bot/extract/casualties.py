@@ -56,6 +56,7 @@ from bot.extract.figure_words import (
     last_group_noun,
     mentions_unknown,
     modifier_status,
+    one_without_its_verb,
     parse_number,
     search_all,
     subject_of,
@@ -93,7 +94,8 @@ SUBJECT_FIRST_WORDS = ("shot", "gunned", "killed", "dead", "died", "slain", "mas
                        "executed", "beheaded", "murdered", "perished", "lost", "burned",
                        "martyred", "found", "wounded", "injured", "hurt", "hospitali", "sustain",
                        "suffer", "arrested", "detained", "captured", "apprehended", "taken",
-                       "rounded", "kidnapped", "abducted", "seized")  # fmt: skip
+                       "rounded", "kidnapped", "abducted", "seized", "sent", "embraced",
+                       "laid")  # fmt: skip
 _SUBJECT_FIRST_VERBS = Words(SUBJECT_FIRST_WORDS)
 
 
@@ -318,10 +320,7 @@ class _FigureReader:
                 # wounded": a breakdown of the figure before, then the verb's own number
                 groups = groups[-1:]
             num_word = match["num"].lower()
-            singular = re.search(
-                r"\bwas\b|\bis\b|\bhas\s+been\b|sustain|suffer", match.group(0), re.I
-            )
-            if num_word in {"a", "an"} and not singular and len(groups) < 2:
+            if one_without_its_verb(match):
                 continue  # "a" only counts with a singular verb: "a soldier was killed"
             subject = subject_of(match["np"] or "")
             if num_word in {"a", "an"} and subject.startswith(("number", "lot", "few", "series")):

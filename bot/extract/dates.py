@@ -80,8 +80,8 @@ _PART_RE = r"(?:\s+(?:morning|afternoon|evening|night|dawn|noon))?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 2022-09-01
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)([-/.])(?P<m>\d\d?)\2(?P<d>\d\d?)\b")),
-    # 1/9/2022, 01.09.2022
-    ("numeric", re.compile(r"\b(?P<a>\d\d?)[/.](?P<b>\d\d?)[/.](?P<y>(?:19|20)\d\d)\b")),
+    # 1/9/2022, 01.09.2022, 8-8-2026 (one separator throughout)
+    ("numeric", re.compile(r"\b(?P<a>\d\d?)([/.-])(?P<b>\d\d?)\2(?P<y>(?:19|20)\d\d)\b")),
     # 27 and 29 August 2022, 2-3 July, 1 September 2022
     (
         "dmy",

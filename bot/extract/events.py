@@ -63,8 +63,10 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                          r"confrontations?|skirmish(?:es)?|engaged\s+(?:in\s+)?(?:a\s+)?"
                          r"(?:conflict|fight|battle)|heavy\s+gunfire|armed\s+conflict|"
                          r"tribal\s+(?:conflict|dispute|feud)|overran|ambush(?:ed)?|"
-                         r"(?:military|counter-?terrorism|"
-                         r"intelligence-based)\s+operation|"
+                         # security operations: "an intelligence based operation", "a combing
+                         # operation"
+                         r"(?:military|counter-?terrorism|intelligence[-\s]based|combing|"
+                         r"cordon[-\s]and[-\s]search|search[-\s]and[-\s]cordon)\s+operations?|"
                          r"rocket[-\s]propelled\s+grenades?|rpgs?\b"),
     (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|gunmen\s+(?:killed|shot|opened\s+fire)|"
                     r"shot\s+dead|stabb(?:ed|ing)|executed|lynch\w*|opened\s+fire\s+on\s+"

@@ -52,7 +52,9 @@ _QUANT = rf"(?:(?P<mod>{MOD})\s+)?(?P<num>{_NUM})\b"
 _KILL_V = (
     r"shot\s+dead|shot\s+and\s+killed|gunned\s+down|killed|dead|died|slain|massacred|executed|"
     r"beheaded|murdered|perished|lost\s+their\s+lives|lost\s+(?:his|her)\s+li(?:fe|ves)|"
-    r"burned\s+to\s+death|martyred|found\s+dead|found\s+killed"
+    r"burned\s+to\s+death|martyred|found\s+dead|found\s+killed|"
+    # military press releases: "eight terrorists were sent to hell", "embraced shahadat"
+    r"sent\s+to\s+hell|embraced\s+(?:shahadat|martyrdom)|laid\s+down\s+(?:their|his)\s+li(?:fe|ves)"
 )
 _INJ_V = (
     r"wounded|injured|hurt|hospitali[sz]ed|(?:sustain(?:ed|ing)?|suffer(?:ed|ing)?)\s+"
@@ -175,7 +177,7 @@ HINT = re.compile(
     r"kill|dead|death|died|dying|wound|injur|hurt|arrest|detain|captur|apprehend|custody|"
     r"rounded|kidnap|abduct|hostage|seized|slain|massacr|execut|behead|murder|perish|martyr|"
     r"lives|life|casualt|toll|fatalit|hospitali|gunned|burned|no one|nobody|without|bodies|"
-    r"lynch|stabbed|stoned|hacked|lost|losing|loses",
+    r"lynch|stabbed|stoned|hacked|lost|losing|loses|hell|shahadat|embraced|laid down",
     _ON_LOWERED,
 )
 _GENERIC_NOUNS = frozenset(
@@ -255,7 +257,7 @@ def modifier_status(mod: str | None, status: CountStatus) -> CountStatus:
 
 _KILL_STEMS = ("kill", "claim", "cost", "shot", "gunned", "murder", "assassin", "execut",
                "behead", "beat", "burn", "stoned", "hacked", "stabbed", "lynch", "bludgeon",
-               "clubbed")  # fmt: skip
+               "clubbed", "sent to hell", "embraced", "laid down")  # fmt: skip
 
 
 def kind_of(verb: str) -> FigureKind | None:
@@ -428,6 +430,23 @@ def search_all(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         matches.append(match)
         pos = match.start() + 1
     return matches
+
+
+# "a police officer and a soldier", "an officer, a driver and their guard": people one by one,
+# who take a plural verb together.
+SINGULAR_LIST = re.compile(
+    r"an?\s+[^,]+?(?:(?:,|,?\s+and)\s+(?:an?|his|her|their)\s+[^,]+?)+", re.IGNORECASE
+)
+
+
+def one_without_its_verb(match: re.Match[str]) -> bool:
+    """Whether a subject counted from "a"/"an" lacks the singular verb that makes it one
+    person ("an hour of firing, nine militants were killed"), unless it lists people one by
+    one ("a police officer and a soldier were killed")."""
+    if match["num"].lower() not in {"a", "an"}:
+        return False
+    singular = re.search(r"\bwas\b|\bis\b|\bhas\s+been\b|sustain|suffer", match.group(0), re.I)
+    return not singular and SINGULAR_LIST.fullmatch(match["subj"]) is None
 
 
 def coordinated(subject: str) -> list[tuple[int, CountStatus]]:

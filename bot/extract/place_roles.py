@@ -229,8 +229,11 @@ NOT_EVENT_AFTER = re.compile(
 )
 _NOT_EVENT_BEFORE = re.compile(
     r"\b(?:including|such\s+as|taken\s+to|transferred\s+to|moved\s+to|evacuated\s+to|"
-    r"residents?\s+of|native\s+of|born\s+in|from\s+the\s+province\s+of|governor\s+of|"
+    r"(?:residents?|natives?)\s+of(?:\s+(?:the\s+)?(?:district|tehsil|village|province))?|"
+    r"born\s+in|from\s+the\s+province\s+of|governor\s+of|"
     r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+in|"
+    # "Combined Military Hospital Bannu", "DHQ Hospital Lakki Marwat": the hospital's town
+    r"hospital|cmh|"
     r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
     r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
     r"(?:medical|security|military|local|hospital|police|tribal|government)\s+sources?\s+in|"

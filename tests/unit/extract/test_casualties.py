@@ -411,3 +411,22 @@ def test_a_side_losing_its_men_counts_its_dead(
     clause: str, expected: list[tuple[str, int]]
 ) -> None:
     assert figures(clause) == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("in the exchange of fire six terrorists were sent to hell", [("killed", 6)]),
+        ("two brave soldiers embraced shahadat", [("killed", 2)]),
+        ("four policemen laid down their lives defending the post", [("killed", 4)]),
+        ("the file was sent to the court", []),
+    ],
+)
+def test_military_press_release_words_for_the_dead(
+    clause: str, expected: list[tuple[str, int]]
+) -> None:
+    assert figures(clause) == expected
+
+
+def test_a_phrase_before_the_victims_is_not_one_of_them() -> None:
+    assert figures("after an hour of firing, nine militants were killed") == [("killed", 9)]

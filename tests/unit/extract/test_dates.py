@@ -101,6 +101,10 @@ class TestAbsoluteDates:
     def test_day_first_numeric_outside_the_us(self) -> None:
         assert first("on 3/9/2022", dt.date(2022, 9, 20)) == dt.date(2022, 9, 3)
 
+    def test_a_numeric_date_with_dashes_is_a_date(self) -> None:
+        assert first("struck on 14-3-2025 at dawn", dt.date(2025, 3, 30)) == dt.date(2025, 3, 14)
+        assert first("on 14-3/2025", dt.date(2025, 3, 30)) is None
+
     def test_month_first_numeric_when_asked(self) -> None:
         assert first("on 9/3/2022", dt.date(2022, 9, 20), day_first=False) == dt.date(2022, 9, 3)
 

@@ -138,6 +138,9 @@ class TestResponsesAndMovements:
             ("according to residents contacted by reporters from ", "."),
             ("the ministry in ", " later put the toll at"),
             ("forces from the ", " operations command"),
+            ("sepoy ali (aged 24, resident of district ", ") was among"),
+            ("the wounded were evacuated to combined military hospital ", "."),
+            ("the two victims, natives of the village ", ", had"),
         ],
     )
     def test_roles_that_never_place_an_incident(self, before: str, after: str) -> None:
