@@ -212,10 +212,17 @@ def split_roundups(doc: Document, resources: Resources) -> None:
             doc.clauses.extend(_split_roundup(clause, clause.start, sentence.actors))
 
 
+# A description of a place or a group set off by commas: ", which has been under blockade for
+# years," says nothing about whether the clause's own event is context.
+_DESCRIPTIVE_TAIL_RE = re.compile(r",\s+(?:which|where|whose)\b[^,;]*")
+
+
 def _is_generic(text: str) -> bool:
     """Habits, history and cumulative tolls: context, not an event of this report."""
-    if has_any(text, GENERIC_WORDS) and _GENERIC_RE.search(text):
-        return True
+    if has_any(text, GENERIC_WORDS):
+        own = _DESCRIPTIVE_TAIL_RE.sub(" ", text) if ", wh" in text else text
+        if _GENERIC_RE.search(own):
+            return True
     return bool(_PERFECT_RE.search(text) and _GENERIC_PERFECT_RE.search(text))  # cheap first
 
 

@@ -261,11 +261,7 @@ class _PlaceReader:
             if sentence.actor_spans.covers(start):
                 continue  # "Myanmar military", "Iraqi army": an actor, not a place
             if start in sentence.variants:
-                # Another spelling of a known name: only in the article's own country.
-                top = max(context.values(), default=0)
-                candidates = tuple(
-                    c for c in candidates if top and context.get(c.country, 0) == top
-                )
+                candidates = _variant_candidates(sentence, start, candidates, context)
                 if not candidates:
                     continue
             if _part_of_longer_name(sentence.text, start, end):
@@ -459,3 +455,25 @@ def _town_or_governorate(
         if same:
             return same[0]
     return chosen
+
+
+def _variant_candidates(
+    sentence: SentenceLayers, start: int, candidates: _Candidates, context: Counter[str]
+) -> _Candidates:
+    """Another spelling of a known name: only in the article's own country, or in a country
+    the same sentence places something else in ("the Banibangou department of the Tillaberi
+    region")."""
+    top = max(context.values(), default=0)
+    beside = _countries_beside(sentence, start)
+    return tuple(
+        c for c in candidates if (top and context.get(c.country, 0) == top) or c.country in beside
+    )
+
+
+def _countries_beside(sentence: SentenceLayers, start: int) -> set[str]:
+    """Countries of the sentence's other, exactly spelled, unambiguous place mentions."""
+    return {
+        found[0].country
+        for at, _, found in sentence.places
+        if at != start and at not in sentence.variants and len({c.country for c in found}) == 1
+    }

@@ -85,7 +85,7 @@ __all__ = [  # the figure words, the combiner and the attribution are re-exporte
 BODIES_WORDS = ("bodies",)
 NOUN_FORM_WORDS = ("death", "killing", "martyrdom", "injur", "wounding", "arrest", "detention",
                    "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
-TOLL_WORDS = ("toll", "number", "of the", "of those", "among", "los")  # toll_words\' patterns
+TOLL_WORDS = ("toll", "number", "of the", "of those", "among", "los", "between")
 RELATIVE_WORDS = ("his", "her", "their")
 SINGLE_PERSON_WORDS = ("was",)
 NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
@@ -277,7 +277,9 @@ class _FigureReader:
             value = parse_number(match["num"])
             if value is not None and free(match.start(), match.end()):
                 status = modifier_status(match.groupdict().get("mod"), value[1])
-                self._take(match, phrase.kind_of(match), value[0], value[0], status,
+                high = phrase.upper(match, value[0])
+                status = CountStatus.APPROXIMATE if high > value[0] else status
+                self._take(match, phrase.kind_of(match), value[0], high, status,
                            subject=phrase.subject_of(match), generic=phrase.generic,
                            additive=phrase.additive)  # fmt: skip
 

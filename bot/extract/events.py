@@ -381,6 +381,12 @@ def _refine(
         score[s] >= score[S.ARRESTS] * 0.8 for s in (*_EXPLOSIVE, S.ARMED_CLASH, S.ATTACK)
     ):
         best = max((*_EXPLOSIVE, S.ARMED_CLASH, S.ATTACK), key=lambda s: score[s])
+    violent = (*_EXPLOSIVE, S.ARMED_CLASH, S.ATTACK)
+    if best is S.DISRUPTED_WEAPONS_USE and (armed_victims or civilian_victims):
+        # "attacked the positions, killed 60 soldiers and seized weapons": the weapons taken
+        # are loot of an attack that had victims, which is the event
+        strongest = max(violent, key=lambda s: score[s])
+        best = strongest if score[strongest] > 0 else best
     explosive = max(_EXPLOSIVE, key=lambda s: score[s])
     if (
         best in (S.ATTACK, S.ARMED_CLASH)
@@ -392,7 +398,12 @@ def _refine(
         best = S.ARMED_CLASH  # an attack that killed soldiers or fighters is a battle
     if best is S.ATTACK and score[S.ARMED_CLASH] > 0 and not civilian_victims:
         best = S.ARMED_CLASH
-    if best is S.ARMED_CLASH and civilian_victims and score[S.ATTACK] >= score[best]:
+    if (
+        best is S.ARMED_CLASH
+        and civilian_victims
+        and not armed_victims  # "twenty soldiers and a civilian were killed": a battle
+        and score[S.ATTACK] >= score[best]
+    ):
         best = S.ATTACK
     if best is S.MOB_VIOLENCE and score[S.VIOLENT_DEMONSTRATION] > score[S.MOB_VIOLENCE]:
         best = S.VIOLENT_DEMONSTRATION

@@ -31,7 +31,10 @@ _REFERS_BACK_RE = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|condemn(?:ed|s|ing)?|denounc(?:ed|es|ing)|deplor(?:ed|es|ing)|"
     r"mourn(?:ed|s|ing)|repel(?:led|s|ling)|repuls(?:ed|es|ing)|foil(?:ed|s|ing)|"
     r"thwart(?:ed|s|ing)|responsibility\s+for|credit\s+for|blam(?:ed|es|ing)\s+[\w\s'-]{1,40}?"
-    r"\s+for|investigat(?:ed|es|ing)|probe\s+into|inquiry\s+into)\s+(?:the|this|that|"
+    # "the junta has not communicated on the attack", "the army did not comment on the raid"
+    r"\s+for|communicat(?:ed|e|es|ing)\s+on|comment(?:ed|s|ing)?\s+on|react(?:ed|s|ing)?\s+to|"
+    r"respond(?:ed|s|ing)?\s+to|confirm(?:ed|s|ing)?|den(?:ied|ies|y|ying)|"
+    r"investigat(?:ed|es|ing)|probe\s+into|inquiry\s+into)\s+(?:the|this|that|"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday)['’]s)\s+"
     r"(?:[\w-]+\s+){0,2}?(?:attacks?|bombings?|ambush|assault|raid|strike|shelling|killings?|"
     r"massacre|blast|explosion|incident|clash(?:es)?|violence|shooting)\b",

@@ -234,6 +234,12 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+in|"
     # "Combined Military Hospital Bannu", "DHQ Hospital Lakki Marwat": the hospital's town
     r"hospital|cmh|"
+    # the seat of a government that reacts: "the junta in Ouagadougou has not commented"
+    r"(?:junta|government|regime|presidency|cabinet)\s+in|"
+    # where a statement was read or given: "read on national television in Niamey", "told a
+    # news conference in Kabul"
+    r"(?:television|radio|tv|broadcaster|(?:news|press)\s+conference|briefing|statement|"
+    r"communiqu[eé])\s+(?:(?:held|issued|released|read|broadcast|aired)\s+)?in|"
     r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
     r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
     r"(?:medical|security|military|local|hospital|police|tribal|government)\s+sources?\s+in|"

@@ -295,9 +295,33 @@ def split_clauses(sentence: str) -> tuple[Clause, ...]:
     return tuple(clauses) or (Clause(sentence, 0, False),)
 
 
+# A line that goes on from the one before: it starts in lower case, or the line before stops
+# on a comma or a word that needs more ("of", "and", "the").
+_GOES_ON_RE = re.compile(r"^[a-z(]")
+_OPEN_END_RE = re.compile(r"(?:,|\b(?:of|and|the|in|on|at|to|by|for|a|an|with|from|near))$")
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """Lines joined where a paragraph was wrapped (plain-text mail, PDF copies): "... the
+    Tillaberi region," + "killing 12 traders ..." is one line; blank lines stay apart."""
+    result: list[str] = []
+    for line in lines:
+        previous = result[-1] if result else ""
+        if (
+            line
+            and len(previous) >= 40
+            and previous[-1] not in _TERMINAL
+            and (_GOES_ON_RE.match(line) or _OPEN_END_RE.search(previous))
+        ):
+            result[-1] = f"{previous} {line}"
+        else:
+            result.append(line)
+    return result
+
+
 def prepare(text: str, title: str | None = None) -> Article:
     """Clean an article body into sentences (deduplicated, datelines and captions removed)."""
-    raw_lines = [" ".join(line.split()) for line in text.replace("\r", "").split("\n")]
+    raw_lines = _unwrapped([" ".join(line.split()) for line in text.replace("\r", "").split("\n")])
     seen: set[str] = set()
     dateline: str | None = None
     sentences: list[Sentence] = []

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from bot.extract.figure_words import MOD, NUM, FigureKind
+from bot.extract.figure_words import MOD, NUM, FigureKind, parse_number
 
 __all__ = ["TOLL", "TOLL_INVERTED", "TOLL_PUT", "TollPhrase", "toll_phrases"]
 
@@ -76,13 +76,32 @@ class TollPhrase:
     generic: bool  # about "people", not one group
     additive: bool  # more dead on top of a toll given before
 
+    def upper(self, match: re.Match[str], low: int) -> int:
+        """The range's upper end ("between 8 and 12"), or ``low``."""
+        second = match.groupdict().get("num2")
+        high = parse_number(second) if second else None
+        return high[0] if high is not None and high[0] > low else low
+
 
 def _killed_or_injured(match: re.Match[str]) -> FigureKind:
     return "killed" if match["verb"] in {"killed", "dead"} else "injured"
 
 
+# "killing between 8 and 12 civilians", "wounded between 20 and 30 people": a range.
+VERB_BETWEEN = re.compile(
+    rf"\b(?P<verb>kill(?:ed|ing|s)?|wound(?:ed|ing|s)?|injur(?:ed|ing|es|e))\s+between\s+"
+    rf"(?P<num>{NUM})\s+and\s+(?P<num2>{NUM})\b(?:\s+(?P<subj>[a-z][\w-]*))?",
+)
+
+
+def _verb_kind(match: re.Match[str]) -> FigureKind:
+    return "killed" if match["verb"].startswith("kill") else "injured"
+
+
 _PHRASES = (
     TollPhrase(AMONG_TOLL, _killed_or_injured, lambda m: "", generic=True, additive=False),
+    TollPhrase(VERB_BETWEEN, _verb_kind, lambda m: m["subj"] or "", generic=False,
+               additive=False),
     TollPhrase(LOST_MEN, lambda m: "killed", lambda m: m["subj"], generic=False, additive=False),
     TollPhrase(WOUNDED_DIED, lambda m: "killed", lambda m: "wounded", generic=False,
                additive=True),
