@@ -160,6 +160,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "confidence",
         "merge",
         "place_anchors",
+        "namesakes",
     ),
     (
         "document",

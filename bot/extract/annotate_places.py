@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
+from bot.extract.namesakes import in_the_report_s_province
 from bot.extract.normalize import match_key, strip_article, without_admin1_word
 from bot.extract.place_anchors import anchored_entry, anchors
 from bot.extract.place_roles import (
@@ -182,6 +183,9 @@ def _vote(sentence: SentenceLayers, doc: Document) -> None:
         share = weight if len(countries) == 1 else 1
         if candidates[0].kind == "country" and len(countries) == 1:
             doc.named_countries.update(countries)
+        provinces = {c.admin1_code or "" for c in candidates}
+        if len(provinces) == 1 and "" not in provinces and len(countries) == 1:
+            doc.admin1_votes.update(provinces)
         votes = _name_votes(doc, sentence.text[start:end])
         for country in countries:
             votes[country] += share
@@ -192,7 +196,7 @@ def _vote(sentence: SentenceLayers, doc: Document) -> None:
 def annotate_places(doc: Document, resources: Resources) -> None:
     """Resolve each clause's place mentions and read the words around them."""
     del resources  # the mentions were found by annotate_countries
-    reader = _PlaceReader(doc.context, frozenset(doc.named_countries))
+    reader = _PlaceReader(doc.context, frozenset(doc.named_countries), doc.admin1_votes)
     for sentence in doc.sentences:
         doc.checkpoint()
         starts = [start for start, _, _ in sentence.places]
@@ -213,9 +217,15 @@ class _PlaceReader:
     around it, so answers are kept per article for those inputs.
     """
 
-    def __init__(self, context: Counter[str], named: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        context: Counter[str],
+        named: frozenset[str] = frozenset(),
+        provinces: Counter[str] | None = None,
+    ) -> None:
         self._context = context
         self._named = named
+        self._provinces = provinces or Counter()
         self._resolved: dict[str, GazetteerEntry] = {}  # multi-word names placed so far
         self._others: dict[tuple[tuple[str, int], ...], Counter[str]] = {}
         self._chosen: dict[tuple[object, ...], tuple[_Candidates, GazetteerEntry | None]] = {}
@@ -239,10 +249,8 @@ class _PlaceReader:
                text[end : end + 14])  # fmt: skip
         found = self._chosen.get(key)
         if found is None or found[0] is not candidates:
-            found = (
-                candidates,
-                choose_entry(text, start, end, candidates, others, named=self._named),
-            )
+            entry = choose_entry(text, start, end, candidates, others, named=self._named)
+            found = (candidates, in_the_report_s_province(entry, candidates, self._provinces))
             self._chosen[key] = found  # keeps ``candidates`` alive, so its id stays unique
         return found[1]
 

@@ -177,6 +177,9 @@ class Document:
     # the countries the text names outright.
     name_votes: dict[str, Counter[str]] = field(default_factory=dict)
     named_countries: set[str] = field(default_factory=set)
+    # Provinces the article's unambiguous place names lie in: a look-alike town is read in
+    # the province the rest of the report is about ("Bishnupur" beside Imphal and Moirang).
+    admin1_votes: Counter[str] = field(default_factory=Counter)
     clauses: list[Clause] = field(default_factory=list)  # after round-up splitting
     timezone: str | None = None
     day_first: bool = True

@@ -120,3 +120,45 @@ def test_a_short_headline_line_is_not_joined_to_the_body() -> None:
 
     article = prepare("Gunmen kill six in market raid\nOn Friday, gunmen raided a market.")
     assert [s.heading for s in article.sentences] == [True, False]
+
+
+def test_a_namesake_town_is_read_in_the_province_the_report_is_about(
+    engine: RulesExtractor,
+) -> None:
+    # Bishnupur is a larger town in West Bengal and a smaller one in Manipur.
+    text = (
+        "Firing near Bishnupur leaves one dead\n\n"
+        "IMPHAL: A farmer was shot dead and two others were wounded when gunmen fired from "
+        "the hills near Bishnupur on Tuesday night, police said. The wounded were taken to "
+        "Moirang and later to Imphal. Shops stayed shut in Churachandpur on Wednesday."
+    )
+    incident = next(i for i in engine.extract_text(text, PUBLISHED) if not i.is_background)
+    assert incident.location.name == "Bishnupur"
+    assert incident.location.admin1 == "Manipur"
+
+
+def test_the_province_votes_never_move_a_town_the_report_places_itself() -> None:
+    from collections import Counter
+
+    from bot.extract.gazetteer import Gazetteer
+    from bot.extract.namesakes import in_the_report_s_province
+
+    candidates = Gazetteer.default().lookup("Bishnupur")
+    west_bengal = next(c for c in candidates if c.admin1 == "West Bengal")
+    manipur = next(c for c in candidates if c.admin1 == "Manipur")
+    votes = Counter({manipur.admin1_code or "": 3})
+    assert in_the_report_s_province(west_bengal, candidates, votes) == manipur
+    assert in_the_report_s_province(west_bengal, candidates, Counter()) == west_bengal
+    level = Counter({manipur.admin1_code or "": 1, west_bengal.admin1_code or "": 1})
+    assert in_the_report_s_province(west_bengal, candidates, level) == west_bengal
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("the wounded were transported by donkey cart and car to ", ", about 60"),
+        ("thousands have fled the villages towards ", " since the attack"),
+    ],
+)
+def test_where_the_wounded_or_the_displaced_went_places_nothing(before: str, after: str) -> None:
+    assert not_an_event_place(before, after)
