@@ -135,6 +135,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "events",
         "figure_words",
         "toll_words",
+        "victim_lists",
         "attribution",
         "tolls",
         "casualties",

@@ -56,7 +56,6 @@ from bot.extract.figure_words import (
     last_group_noun,
     mentions_unknown,
     modifier_status,
-    one_without_its_verb,
     parse_number,
     search_all,
     subject_of,
@@ -65,6 +64,7 @@ from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
 from bot.extract.toll_words import TOLL, TOLL_INVERTED, TOLL_PUT, toll_phrases
 from bot.extract.tolls import Statement, combine, group_of
+from bot.extract.victim_lists import one_more_person, one_without_its_verb
 from bot.extract.word_hits import Words
 
 __all__ = [  # the figure words, the combiner and the attribution are re-exported from here
@@ -327,7 +327,7 @@ class _FigureReader:
             subject = subject_of(match["np"] or "")
             if num_word in {"a", "an"} and subject.startswith(("number", "lot", "few", "series")):
                 continue
-            total = sum(g[0] for g in groups)
+            total = sum(g[0] for g in groups) + one_more_person(match["plus"])
             status = combine_status([g[1] for g in groups])
             high = total
             if len(groups) == 2 and BETWEEN.search(

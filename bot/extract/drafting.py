@@ -50,6 +50,12 @@ _FIGURE_CLAIM_RE = re.compile(
 )
 # Words _FIGURE_CLAIM_RE cannot match without.
 FIGURE_CLAIM_WORDS = ("claim", "saying", "propaganda", "amaq", "neutrali", "eliminat", "verified")
+# An earlier count a later one replaced: "police had initially confirmed four deaths".
+_SUPERSEDED_RE = re.compile(
+    r"\b(?:initially|at\s+first|first\s+(?:reported|put|gave|confirmed|said)|"
+    r"earlier\s+(?:reported|put|gave|confirmed|said)|an\s+earlier\s+toll|the\s+first\s+toll|"
+    r"had\s+earlier\s+(?:reported|put|given|confirmed|said))\b"
+)
 _CLAIM_RE = re.compile(
     r"claim|responsib|blame|accus|carried\s+out|behind|suspect|hallmark|attribut|"
     r"(?:believed|thought|said|reported)\s+to\s+(?:be|have)",
@@ -204,6 +210,7 @@ def _statements(units: Sequence[Clause]) -> tuple[FigureStatementDraft, ...]:
             claim = has_any(low, FIGURE_CLAIM_WORDS) and _FIGURE_CLAIM_RE.search(low) is not None
             claims[u.sentence] = claim
         claim = claim or u.source_is_party
+        low = lower_same_length(u.sentence_text)
         statements.append(
             FigureStatementDraft(
                 figures=tuple(_figure(f, u) for f in u.figures),
@@ -211,6 +218,7 @@ def _statements(units: Sequence[Clause]) -> tuple[FigureStatementDraft, ...]:
                 source=u.source,
                 unknown=u.unknown,
                 claim=claim,
+                superseded=bool(u.figures) and _SUPERSEDED_RE.search(low) is not None,
                 heading=u.heading,
             )
         )

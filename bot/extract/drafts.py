@@ -100,6 +100,8 @@ class FigureStatementDraft(_Draft):
     source: str | None = None  # "the health ministry"
     unknown: bool = False  # says the toll is not known
     claim: bool = False  # a party's own claim of what it inflicted
+    # an earlier count a later one replaced: "police had initially confirmed four deaths"
+    superseded: bool = False
     heading: bool = False  # from a headline or subheading, not the body
 
 

@@ -86,8 +86,8 @@ _INCL = (
 SUBJECT_FIRST = re.compile(
     rf"(?<![\w-])(?P<subj>{_QUANT}(?P<np>(?:\s+{_SUBJWORD}){{0,8}}?)"
     rf"(?P<more>(?:\s*(?:,|and|,\s*and)\s+(?:{MOD}\s+)?{_NUM}\b(?:\s+{_SUBJWORD}){{0,8}}?)*))"
-    # "... and the civilian driver of their vehicle were killed": one more, not counted
-    rf"(?:\s+and\s+(?:the|their|his|her|its)(?:\s+{_SUBJWORD}){{1,6}}?(?=\s+{_AUX}"
+    # "... and the civilian driver of their vehicle were killed": one more person
+    rf"(?P<plus>\s+and\s+(?:the|their|his|her|its)(?:\s+{_SUBJWORD}){{1,6}}?(?=\s+{_AUX}"
     rf"(?:{_KILL_V}|{_INJ_V})\b))?"
     # "two other personnel who were sitting in the rear suffered injuries"
     rf"(?:\s+who\s+(?:were|was)\s+(?!(?:killed|wounded|injured|hurt|not)\b)[^,.;]{{1,60}}?"
@@ -430,23 +430,6 @@ def search_all(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         matches.append(match)
         pos = match.start() + 1
     return matches
-
-
-# "a police officer and a soldier", "an officer, a driver and their guard": people one by one,
-# who take a plural verb together.
-SINGULAR_LIST = re.compile(
-    r"an?\s+[^,]+?(?:(?:,|,?\s+and)\s+(?:an?|his|her|their)\s+[^,]+?)+", re.IGNORECASE
-)
-
-
-def one_without_its_verb(match: re.Match[str]) -> bool:
-    """Whether a subject counted from "a"/"an" lacks the singular verb that makes it one
-    person ("an hour of firing, nine militants were killed"), unless it lists people one by
-    one ("a police officer and a soldier were killed")."""
-    if match["num"].lower() not in {"a", "an"}:
-        return False
-    singular = re.search(r"\bwas\b|\bis\b|\bhas\s+been\b|sustain|suffer", match.group(0), re.I)
-    return not singular and SINGULAR_LIST.fullmatch(match["subj"]) is None
 
 
 def coordinated(subject: str) -> list[tuple[int, CountStatus]]:

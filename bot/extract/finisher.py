@@ -306,8 +306,9 @@ class Finisher:
                            f.surface, f.subject, f.generic, f.additive, f.update, f.none)
                 )  # fmt: skip
             statement = Statement(
-                tuple(figures), draft.source, draft.evidence, draft.unknown, claim=draft.claim
-            )
+                tuple(figures), draft.source, draft.evidence, draft.unknown, claim=draft.claim,
+                superseded=draft.superseded,
+            )  # fmt: skip
             kept.append((statement, draft.heading))
         return kept, dropped
 

@@ -23,6 +23,8 @@ class Statement:
     evidence: str
     unknown: bool = False  # the clause says the toll is not known
     claim: bool = False  # a party's own claim ("IS said its fighters killed 22"): an alternative
+    superseded: bool = False  # an earlier count ("had initially confirmed four"): kept only
+    # when nothing else counts the dead
 
 
 _GROUPS = {
@@ -136,6 +138,7 @@ class _Tally:
         self.unknown_claims: list[CasualtyClaim] = []
         self.vague_only: list[_Entry] = []
         self.claimed: list[_Entry] = []
+        self.superseded: list[_Entry] = []
 
     def read(self, statement: Statement) -> None:
         """Take in one statement's figures of this kind."""
@@ -175,8 +178,10 @@ class _Tally:
         # "Eleven died at the scene and two more died later" is a breakdown of one toll; only
         # a statement that is all "N more" / "also" adds to figures given before.
         additive = all(f.additive for f in plain)
-        if statement.claim:
-            self.claimed.append(entry)  # another figure for the same dead, never added to them
+        if statement.claim or statement.superseded:
+            # a claim: another figure for the same dead, never added to them; an earlier
+            # count: kept only above every later figure
+            (self.claimed if statement.claim else self.superseded).append(entry)
             return
         # Figures about "people" only ("11 people died and two more later") are one total.
         single_generic = all(f.generic for f in plain) and not additive
@@ -233,6 +238,8 @@ class _Tally:
                 u for u in self.updates if u[0] == top
             ]
         candidates.extend(self.claimed)
+        top = max((c[0] for c in candidates), default=-1)
+        candidates.extend(s for s in self.superseded if s[0] > top)  # never a later toll's low end
         if not candidates:
             return self.vague_only
         # A vague figure ("dozens") only widens the range when exact figures exist.

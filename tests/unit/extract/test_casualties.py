@@ -430,3 +430,37 @@ def test_military_press_release_words_for_the_dead(
 
 def test_a_phrase_before_the_victims_is_not_one_of_them() -> None:
     assert figures("after an hour of firing, nine militants were killed") == [("killed", 9)]
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed"),
+    [
+        ("Four soldiers and their interpreter were killed", 5),
+        ("A shopkeeper and his son were shot dead", 2),
+        ("Two guards and their families were wounded", None),
+    ],
+)
+def test_one_named_companion_adds_one(clause: str, killed: int | None) -> None:
+    found = find_figures(clause)
+    if killed is None:
+        assert [(f.kind, f.min) for f in found] == [("injured", 2)]
+    else:
+        assert [(f.kind, f.min) for f in found] == [("killed", killed)]
+
+
+def test_an_earlier_count_never_becomes_the_low_end(engine: RulesExtractor) -> None:
+    text = (
+        "Seven pilgrims were killed when a bomb hit their bus near Hilla on Monday, police "
+        "said on Tuesday. Police had initially confirmed three deaths on Monday night."
+    )
+    (incident,) = engine.extract_text(text, dt.datetime(2024, 6, 5, tzinfo=dt.UTC))
+    assert (incident.killed.min, incident.killed.max) == (7, 7)
+
+
+def test_an_earlier_count_alone_is_still_the_toll(engine: RulesExtractor) -> None:
+    text = (
+        "A bomb hit a bus near Hilla on Monday. Police had initially confirmed three deaths, "
+        "and rescuers were still searching the wreck."
+    )
+    (incident,) = engine.extract_text(text, dt.datetime(2024, 6, 5, tzinfo=dt.UTC))
+    assert incident.killed.min == 3

@@ -1,0 +1,44 @@
+"""Victims counted one by one: "a police officer and a soldier", "five jawans and their
+driver" (read by ``casualties``)."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["SINGLE_PEOPLE", "SINGULAR_LIST", "one_more_person", "one_without_its_verb"]
+
+# "a police officer and a soldier", "an officer, a driver and their guard": people one by one,
+# who take a plural verb together.
+SINGULAR_LIST = re.compile(
+    r"an?\s+[^,]+?(?:(?:,|,?\s+and)\s+(?:an?|his|her|their)\s+[^,]+?)+", re.IGNORECASE
+)
+
+
+def one_without_its_verb(match: re.Match[str]) -> bool:
+    """Whether a subject counted from "a"/"an" lacks the singular verb that makes it one
+    person ("an hour of firing, nine militants were killed"), unless it lists people one by
+    one ("a police officer and a soldier were killed")."""
+    if match["num"].lower() not in {"a", "an"}:
+        return False
+    singular = re.search(r"\bwas\b|\bis\b|\bhas\s+been\b|sustain|suffer", match.group(0), re.I)
+    listed = SINGULAR_LIST.fullmatch(match["subj"]) is not None or bool(match["plus"])
+    return not singular and not listed
+
+
+def one_more_person(phrase: str | None) -> int:
+    """1 when "... and their driver" adds one named person to a count, else 0 ("and their
+    families" or "and the others" add no number)."""
+    if not phrase:
+        return 0
+    last = phrase.split()[-1].lower()
+    return int(last in SINGLE_PEOPLE)
+
+
+# Nouns of one person that "and the/their ..." may add to a count.
+SINGLE_PEOPLE = frozenset(
+    {"driver", "guard", "bodyguard", "escort", "interpreter", "translator", "son", "daughter",
+     "wife", "husband", "brother", "sister", "father", "mother", "child", "commander",
+     "officer", "pilot", "companion", "assistant", "cameraman", "photographer", "colleague",
+     "nephew", "niece", "grandson", "granddaughter", "uncle", "cousin", "friend", "neighbour",
+     "neighbor", "chief", "deputy", "secretary", "aide", "owner", "conductor"}
+)  # fmt: skip
