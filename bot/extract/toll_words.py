@@ -29,7 +29,10 @@ TOLL_PUT = re.compile(
     rf"revised|set|sets|bringing|brought|brings|taking|took|takes|pushing|pushed)"
     rf"\s+(?:the|a|its|their)\s+(?:\w+\s+)?"
     rf"(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|"
-    rf"wounded|injuries))\s+(?:at|to|of)\s+(?:(?P<between>between)\s+)?(?:{MOD}\s+)?"
+    rf"wounded|injuries))"
+    # "bringing the number of dead from the overnight attack to five"
+    rf"(?:\s+(?:from|in|of|after|by)\s+[^.;:()]{{1,80}}?)?"
+    rf"\s+(?:at|to|of)\s+(?:(?P<between>between)\s+)?(?:{MOD}\s+)?"
     rf"(?P<num>{NUM})\b(?:\s+and\s+(?P<num2>{NUM})\b)?",
 )
 

@@ -464,3 +464,10 @@ def test_an_earlier_count_alone_is_still_the_toll(engine: RulesExtractor) -> Non
     )
     (incident,) = engine.extract_text(text, dt.datetime(2024, 6, 5, tzinfo=dt.UTC))
     assert incident.killed.min == 3
+
+
+def test_a_toll_brought_to_a_figure_after_naming_the_attack_is_an_update() -> None:
+    (figure,) = find_figures(
+        "Medics found another body, bringing the number of dead from Sunday's shelling to nine."
+    )
+    assert (figure.kind, figure.min, figure.update) == ("killed", 9, True)
