@@ -86,6 +86,7 @@ TREND_WORDS = ("becom", "grow", "getting", "tighten", "strengthen", "consolidat"
 SEPARATE_WORDS = ("separate", "elsewhere", "meanwhile", "another")
 _SEPARATE_RE = re.compile(
     r"\b(?:separate(?:ly)?|elsewhere|meanwhile|in\s+another\s+(?:attack|incident)|"
+    r"when\s+another\s+(?:attack|shooting|bombing|raid)|"
     r"another\s+(?:attack|incident)\s+(?:in|near|at))\b",
     _LOWER,
 )

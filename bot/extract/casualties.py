@@ -314,6 +314,8 @@ class _FigureReader:
                 r"(?:dead|killed|wounded|injured|victims)\b", match["verb"]
             ):
                 continue  # "relatives of one of the dead said": one of the counted, no toll
+            if re.match(r"\s+of\s+(?:the|those)\s+(?:victims|dead|deceased)\b", match["np"] or ""):
+                continue  # "three of the victims died at the scene": part of a toll given
             groups = coordinated(match["subj"])
             if not groups:
                 continue

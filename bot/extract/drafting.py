@@ -41,8 +41,9 @@ _FIGURE_CLAIM_RE = re.compile(
     r"\bclaim(?:ed|s|ing)?\s+(?:that|to\s+have|it\s+had|its|their|they)\b|"
     # "claimed responsibility for the attack and said 12 soldiers were killed": the
     # perpetrator's own count
-    r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|credit)\b[^.;]{0,80}?\b(?:said|saying|adding|"
-    r"added|boasting)\b|"
+    r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|credit|(?:the|this|that)\s+(?:[\w-]+\s+)?"
+    r"(?:attacks?|bombings?|ambush|assault|raid|killings?))\b[^.;]{0,80}?\b(?:said|saying|"
+    r"adding|added|boasting)\b|"
     r"\bsaying\s+(?:that\s+)?(?:it|its|they|their)\s|\bpropaganda\b|\bamaq\b|"
     r"\bneutrali[sz](?:ed|ing)\b|\beliminat(?:ed|ing)\b|"
     r"\bcould\s+not\s+be\s+(?:independently\s+)?verified\b",
@@ -64,7 +65,9 @@ _CLAIM_RE = re.compile(
 _CIVILIAN_VICTIMS_RE = CaseBlind(
     re.compile(
         r"\b(?:civilians?|villagers|residents|farmers|worshippers|shoppers|"
-        r"passengers|women|children)\b",
+        r"passengers|women|children|famil(?:y|ies)|wife|wives|husband|sons?|daughters?|"
+        r"pupils|students|traders|shopkeepers|journalists|teachers|pilgrims|mourners|"
+        r"herders|fishermen|miners|labou?rers)\b",
         re.IGNORECASE,
     )
 )

@@ -68,7 +68,9 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                          r"(?:military|counter-?terrorism|intelligence[-\s]based|combing|"
                          r"cordon[-\s]and[-\s]search|search[-\s]and[-\s]cordon)\s+operations?|"
                          r"rocket[-\s]propelled\s+grenades?|rpgs?\b"),
-    (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|gunmen\s+(?:killed|shot|opened\s+fire)|"
+    (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|"
+                    r"(?:gunmen|armed\s+men|hitmen|masked\s+men|assailants)\s+(?:killed|shot|"
+                    r"opened\s+fire|fired\s+(?:on|at))|"
                     r"shot\s+dead|stabb(?:ed|ing)|executed|lynch\w*|opened\s+fire\s+on\s+"
                     r"(?:civilians|worshippers|villagers|residents|a\s+crowd)|beheaded|"
                     r"killed\s+by\s+(?:unknown\s+|unidentified\s+)?(?:gunmen|assailants)"),
@@ -88,8 +90,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                                    r"set\s+ablaze|threw\s+(?:rocks|stones|petrol\s+bombs|"
                                    r"molotov)|burn(?:ed|t)\s+(?:tyres|tires|the\s+office)|looted"),
     (S.MOB_VIOLENCE, 2.0, r"\bmob\b|lynch\w*|vigilantes?"),
-    (S.ARRESTS, 1.2, r"arrest(?:ed|s|ing)?|detain(?:ed|s|ing)?|apprehend(?:ed)?|"
-                     r"taken\s+into\s+custody|rounded\s+up"),
+    (S.ARRESTS, 1.2, r"arrest(?:ed|s|ing)?(?!\s+(?:record|warrants?)\b)|detain(?:ed|s|ing)?|"
+                     r"apprehend(?:ed)?|taken\s+into\s+custody|rounded\s+up"),
     (S.DISRUPTED_WEAPONS_USE, 2.5, r"defus(?:ed|ing)|dismantl(?:ed|ing)|intercept(?:ed|ion|s)|"
                                    r"shot\s+down|foil(?:ed|s)|thwart(?:ed|s)|"
                                    r"bomb\s+disposal|seized\s+(?:weapons|explosives)"),

@@ -20,6 +20,7 @@ __all__ = [
     "CONTINUING_RE",
     "SAME_DAY_RE",
     "SUSPECT_RE",
+    "another_event",
     "another_kind_later",
     "gives_a_toll",
     "refers_back",
@@ -107,12 +108,28 @@ def another_kind_later(
 ) -> bool:
     """Whether a clause opening on a later moment ("Hours later, a roadside bomb hit a police
     truck on the edge of the city, wounding five") tells another event of the day: it names
-    a kind of event the incident in hand ``told`` never did and counts its own victims. The
-    same place and day do not make two attacks one; a toll update ("hours later one of the
-    wounded died") names no event and stays with the incident."""
+    an event and counts its own victims, not "N more" of the incident in hand (``told``) unless
+    it is another kind of event. The same place and day do not make two attacks one; a toll
+    update ("hours later one of the wounded died") names no event and stays."""
     if _SEQUEL_OPENING_RE.match(text) is None:
         return False
     kinds = {t.sub_event_type for t in triggers if not t.generic}
-    if not kinds or not any(f.min is not None and not f.update for f in figures):
+    own = [f for f in figures if f.min is not None and not f.update]
+    if not kinds or not own:
         return False
-    return not kinds & {t.sub_event_type for t in told}
+    # Another kind of event, or the same kind with victims of its own ("Hours later, gunmen
+    # shot at a family in another district, killing two"); "killing two more" adds to it.
+    return not kinds & {t.sub_event_type for t in told} or not any(f.additive for f in own)
+
+
+def another_event(text: str, placed: bool, figures: Iterable[Figure]) -> bool:
+    """Whether a clause counts the dead of another attack ("on a day when another attack left
+    two dead in the city") without a place or a day of its own: its figures belong to no
+    incident in hand. A reaction ("meanwhile, the group claimed the attack") is no other
+    event."""
+    return (
+        not placed
+        and any(f.min is not None for f in figures)
+        and _ANOTHER_EVENT_RE.search(text) is not None
+        and not refers_back(text)
+    )

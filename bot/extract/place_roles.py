@@ -233,7 +233,7 @@ _NOT_EVENT_BEFORE = re.compile(
     r"born\s+in|from\s+the\s+province\s+of|governor\s+of|"
     r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+in|"
     # "Combined Military Hospital Bannu", "DHQ Hospital Lakki Marwat": the hospital's town
-    r"hospital|cmh|"
+    r"hospital(?:\s+of)?|cmh|"
     # the seat of a government that reacts: "the junta in Ouagadougou has not commented"
     r"(?:junta|government|regime|presidency|cabinet)\s+in|"
     # where a statement was read or given: "read on national television in Niamey", "told a

@@ -22,6 +22,7 @@ from bot.extract.follow_ups import (
     CONTINUING_RE,
     SAME_DAY_RE,
     SUSPECT_RE,
+    another_event,
     another_kind_later,
     gives_a_toll,
     refers_back,
@@ -118,6 +119,8 @@ class _Segmenter:
             if not background:
                 self.current = group
             return
+        if another_event(unit.text, bool(unit.place or unit.dates), unit.figures):
+            return  # another attack's dead, told with no place or day: in no incident
         if _states_the_toll(current, unit, ref) or _reacts_to(current, unit):
             # "..., bringing the death toll to four": the incident in hand's toll, whatever
             # day the clause says it was given
@@ -358,10 +361,9 @@ def _historical(unit: Clause, ref: dt.date) -> bool:
 
 def _attach(group: Group, unit: Clause) -> None:
     group.add(unit)
-    place = unit.place
+    place, date = unit.place, unit.date
     if place is not None and (group.place is None or _more_specific(place, group.place)):
         group.place = place
-    date = unit.date
     if date is not None and (group.date is None or better_date(date, group.date)):
         group.date = date
 
@@ -471,8 +473,8 @@ def _reacts_to(group: Group, unit: Clause) -> bool:
 
 
 def _other_toll(group: Group, unit: Clause) -> bool:
-    """Whether a clause counts victims the group's clauses do not (then it may be another
-    event): "a sheikh was killed" after "eight were killed" is; a repeat of the toll is not."""
+    """Whether a clause counts victims the group does not ("a sheikh was killed" after "eight
+    were killed"; not a repeat of the toll): then it may be another event."""
     counted = group.counted
     own = {(f.kind, f.min) for f in unit.figures if f.min is not None}
     return bool(own) and not own <= counted

@@ -248,7 +248,7 @@ _EARLIER_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _SOFT_SPLIT_RE = re.compile(
-    r"(?:;\s+|,\s+(?=(?:as|while|amid|whereas)\s)|\s+(?=amid\s))",
+    r"(?:;\s+|,\s+(?=(?:as|while|amid|whereas|on\s+a\s+day\s+when)\s)|\s+(?=amid\s))",
     re.IGNORECASE,
 )
 

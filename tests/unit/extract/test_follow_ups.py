@@ -484,3 +484,44 @@ class TestAnotherAttackLaterTheSameDay:
         )
         incident = _one(engine, text)
         assert incident.killed.max == 6
+
+
+class TestTwoShootingsInOneCity:
+    """Two shootings of one city on one day (issue 11): the later one, told with its own
+    victims, is its own incident; a mention of "another attack" without a place or a day
+    adds nothing to the incident in hand."""
+
+    TEXT = (
+        "Gunmen shot dead three bus drivers at a depot in Tijuana on Friday morning, the "
+        "state prosecutor said, on a day when another attack left two more dead in the city. "
+        "Two of the victims died at the scene. Hours later, armed men fired on a couple "
+        "outside a bakery in the east of the city, killing a woman and wounding her husband."
+    )
+
+    def test_each_shooting_keeps_its_own_toll(self, engine: RulesExtractor) -> None:
+        incidents = [i for i in engine.extract_text(self.TEXT, PUBLISHED) if not i.is_background]
+        tolls = sorted((i.killed.min, i.injured.min) for i in incidents)
+        assert tolls == [(1, 1), (3, None)]
+        assert {i.location.name for i in incidents} == {"Tijuana"}
+        assert {i.event_type for i in incidents} == {EventType.VIOLENCE_AGAINST_CIVILIANS}
+
+    def test_a_claim_after_meanwhile_still_counts(self, engine: RulesExtractor) -> None:
+        text = (
+            "Militants stormed a police post in Tank on Monday, killing four policemen, "
+            "officials said. Meanwhile, the group claimed the attack and said it had killed "
+            "nine policemen."
+        )
+        assert (_one(engine, text).killed.min, _one(engine, text).killed.max) == (4, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police said the man had a previous arrest record.", []),
+        ("armed men fired on a minibus near the market", ["Attack", "Attack"]),
+    ],
+)
+def test_shooting_and_record_words(text: str, expected: list[str]) -> None:
+    from bot.extract.events import find_triggers
+
+    assert [t.sub_event_type.value for t in find_triggers(text)] == expected
