@@ -95,7 +95,7 @@ SUBJECT_FIRST_WORDS = ("shot", "gunned", "killed", "dead", "died", "slain", "mas
                        "martyred", "found", "wounded", "injured", "hurt", "hospitali", "sustain",
                        "suffer", "arrested", "detained", "captured", "apprehended", "taken",
                        "rounded", "kidnapped", "abducted", "seized", "sent", "embraced",
-                       "laid")  # fmt: skip
+                       "laid", "treated")  # fmt: skip
 _SUBJECT_FIRST_VERBS = Words(SUBJECT_FIRST_WORDS)
 
 

@@ -57,7 +57,8 @@ _KILL_V = (
     r"sent\s+to\s+hell|embraced\s+(?:shahadat|martyrdom)|laid\s+down\s+(?:their|his)\s+li(?:fe|ves)"
 )
 _INJ_V = (
-    r"wounded|injured|hurt|hospitali[sz]ed|(?:sustain(?:ed|ing)?|suffer(?:ed|ing)?)\s+"
+    r"wounded|injured|hurt|hospitali[sz]ed|treated\s+for\s+(?:[\w-]+\s+){0,4}?(?:wounds|injuries)|"
+    r"(?:sustain(?:ed|ing)?|suffer(?:ed|ing)?)\s+"
     r"(?:serious\s+|minor\s+|critical\s+|gunshot\s+)?(?:injuries|wounds)"
 )
 _ARR_V = r"arrested|detained|captured|apprehended|taken\s+into\s+custody|rounded\s+up"

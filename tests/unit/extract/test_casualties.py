@@ -471,3 +471,9 @@ def test_a_toll_brought_to_a_figure_after_naming_the_attack_is_an_update() -> No
         "Medics found another body, bringing the number of dead from Sunday's shelling to nine."
     )
     assert (figure.kind, figure.min, figure.update) == ("killed", 9, True)
+
+
+def test_people_treated_for_wounds_are_injured() -> None:
+    assert figures("and two others were being treated for shrapnel wounds in Mosul") == [
+        ("injured", 2)
+    ]
