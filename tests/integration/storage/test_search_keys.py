@@ -1,0 +1,118 @@
+"""The incident search index keys its rows by id and date (migration 0014): searches answer as
+they did when the rows were keyed by id alone, and a changed date moves the row's key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from storage.base import Backend
+from storage.schema import load_migrations
+from storage.sqlite import SqliteStorage
+from storage.sqlite.fts_index import DAY_BITS, _incident_search_values, incident_search_key
+
+from .conftest import make_incident
+
+SEARCHES = ("clash", "mortar", "clash mortar", "outpost", "nothing-like-this")
+
+
+async def _fill(storage: Backend) -> list[int]:
+    """Incidents whose dates are out of id order, about clashes and mortars."""
+    ids = []
+    for n, day in enumerate((5, 1, 2, 9, 3, 9, 7)):
+        summary = "Clash at an outpost." if n % 2 else "Mortar fire and a clash at the gate."
+        incident = make_incident(date=dt.date(2026, 3, day), summary=summary)
+        stored = await storage.incidents.add(incident)
+        assert stored.id is not None
+        ids.append(stored.id)
+    return ids
+
+
+async def _answers(storage: Backend) -> dict[str, tuple[list[int], int]]:
+    """Each search's ids (newest first) and count."""
+    answers = {}
+    for words in SEARCHES:
+        found = await storage.incidents.search_page(words, limit=3, offset=1, count_limit=100)
+        answers[words] = ([i.id or 0 for i in found.items], found.total)
+    return answers
+
+
+class TestKeys:
+    """``incident_search_key``: the id order, with the date inside."""
+
+    def test_key_order_is_id_order_whatever_the_dates(self) -> None:
+        late, early = dt.date(9999, 12, 31), dt.date(1, 1, 1)
+        assert incident_search_key(1, late) < incident_search_key(2, early)
+        key = incident_search_key(41, dt.date(2026, 3, 9))
+        assert key >> DAY_BITS == 41
+        assert dt.date.fromordinal(key & ((1 << DAY_BITS) - 1)) == dt.date(2026, 3, 9)
+
+    @pytest.mark.parametrize("incident_id", [0, -1, 1 << (63 - DAY_BITS)])
+    def test_ids_outside_the_key_space_are_refused(self, incident_id: int) -> None:
+        from storage.base import StorageError
+
+        with pytest.raises(StorageError, match="out of the search index"):
+            incident_search_key(incident_id, dt.date(2026, 3, 1))
+
+
+async def test_a_changed_date_moves_the_incident_in_search_order(storage: Backend) -> None:
+    ids = await _fill(storage)
+    first = await storage.incidents.get(ids[0])
+    assert first is not None
+    found = await storage.incidents.search("outpost", limit=10)
+    assert ids[0] not in [i.id for i in found]
+    await storage.incidents.update(
+        first.model_copy(
+            update={
+                "date": dt.date(2026, 4, 1),
+                "summary": "Outpost clash.",
+                "evidence": ["Outpost clash."],
+            }
+        )
+    )
+    found = await storage.incidents.search("clash", limit=10)
+    assert [i.id for i in found][:1] == [ids[0]]
+    assert len({i.id for i in found}) == len(found) == len(ids)
+    assert await storage.incidents.search_count("mortar") == 3
+    assert [i.id for i in await storage.incidents.search("outpost", limit=1)] == [ids[0]]
+
+
+@pytest.mark.sqlite_only
+class TestMigration:
+    """0014 re-keys an index written with the id as key; the answers stay the same."""
+
+    async def test_old_keys_are_rewritten_with_the_same_answers(self, db_path: Path) -> None:
+        before = [m for m in load_migrations() if m.version < 14]
+        store = await SqliteStorage.open(db_path, migrate=False)
+        try:
+            await store._apply_migrations(before)
+            ids = await _fill(store)
+            expected = await _answers(store)
+            # The index as a version-13 database holds it: keyed by id.
+            conn = store._conn
+            await conn.execute("INSERT INTO incidents_fts (incidents_fts) VALUES ('delete-all')")
+            async with conn.execute("SELECT id, summary, evidence FROM incidents") as cursor:
+                rows = list(await cursor.fetchall())
+            await conn.executemany(
+                "INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (?, ?, ?)",
+                [(r[0], *_incident_search_values(r[1], json.loads(r[2]))) for r in rows],
+            )
+            assert 14 in await store.migrate()
+            assert await _answers(store) == expected
+            async with conn.execute(
+                "SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH 'clash'"
+            ) as cursor:
+                keys = sorted(row[0] for row in await cursor.fetchall())
+            dates = {i: (await store.incidents.get(i)).date for i in ids}  # type: ignore[union-attr]
+            assert keys == sorted(incident_search_key(i, dates[i]) for i in ids)
+        finally:
+            await store.close()
+
+    async def test_rebuilding_the_index_keeps_the_answers(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        expected = await _answers(storage)
+        assert await storage.rebuild_search_index() == 7
+        assert await _answers(storage) == expected
