@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 import pytest
 
@@ -62,7 +63,7 @@ def _digest_queries(
         limit=limit,
         offset=offset,
     )
-    scopes = [
+    scopes: list[dict[str, Any]] = [
         {"place_keys": [BASRA_CITY.key, BAGHDAD.key]},
         {"admin1_code": BASRA_CITY.admin1_code},
         {"actor_id": AAH.id},
