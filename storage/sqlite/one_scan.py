@@ -12,6 +12,7 @@ added up from those rows, exactly as ``briefs_and_totals_sql`` and
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from storage.base import IncidentBrief, IncidentQuery, IncidentStats
@@ -52,22 +53,20 @@ def one_scan_sql(
     return sql, [*params, low]
 
 
-def _cut(rows: list[Sequence[Any]], query: IncidentQuery) -> list[Sequence[Any]]:
-    """A query's rows in its order (newest first: date, then id), its offset and limit."""
-    rows.sort(key=lambda row: (row[_DATE], row[_ID]), reverse=True)
-    return rows[query.offset : query.offset + query.limit]
-
-
-def _by_query(rows: Sequence[Sequence[Any]], count: int) -> list[list[Sequence[Any]]]:
-    """The rows each of ``count`` queries matches (the bits of ``parts``, the first column)."""
-    found: list[list[Sequence[Any]]] = [[] for _ in range(count)]
-    for row in rows:
+def _by_query(rows: Sequence[Sequence[Any]], every: Sequence[IncidentQuery]) -> list[list[Any]]:
+    """The rows each query matches (the bits of ``parts``, the first column), in its order
+    (newest first: date, then id; one sort for all), cut to its offset and limit."""
+    found: list[list[Sequence[Any]]] = [[] for _ in every]
+    for row in sorted(rows, key=itemgetter(_DATE, _ID), reverse=True):
         parts = row[0]
         while parts:
             lowest = parts & -parts
             found[lowest.bit_length() - 1].append(row)
             parts ^= lowest
-    return found
+    return [
+        rows[query.offset : query.offset + query.limit]
+        for rows, query in zip(found, every, strict=True)
+    ]
 
 
 def _totals(parts: list[list[Sequence[Any]]], limit: int) -> IncidentStats:
@@ -93,9 +92,7 @@ def briefs_and_totals_of_scan(
 ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
     """What ``briefs_and_totals(queries, counted, limit)`` returns, from the rows of
     :func:`one_scan_sql` over ``[*queries, *counted]``."""
-    every = [*queries, *counted]
-    found_by_query = _by_query(rows, len(every))
-    cut = [_cut(found, query) for found, query in zip(found_by_query, every, strict=True)]
+    cut = _by_query(rows, [*queries, *counted])
     listed = [(part, *row[1:]) for part, found in enumerate(cut[: len(queries)]) for row in found]
     totals = _totals(cut[len(queries) :], limit) if counted else IncidentStats()
     return MAPPER.briefs_by_part(listed, len(queries)), totals
