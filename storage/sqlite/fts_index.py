@@ -1,9 +1,10 @@
 """Writing folded text into the contentless FTS5 indexes (``storage.fts`` folds it).
 
-An incident's row in ``incidents_fts`` is keyed by :func:`incident_search_key`: its id in the
-high bits and its date (as a day number) in the low 22 bits (migration 0014). The key keeps
-the id order (the newest stored matches are still the largest keys), and a search reads each
-candidate's date from the key itself instead of looking it up row by row.
+An incident's row in ``incidents_fts`` is keyed by :func:`incident_search_key` (migration
+0014): its id, counted down from :data:`MAX_INCIDENT_ID`, in the high bits and its date (as a
+day number) in the low 22 bits. The newest stored incidents have the smallest keys, so a
+search reads the newest matches in FTS5's own (ascending) order, its fastest way through the
+index, and each candidate's date is in its key instead of being looked up row by row.
 """
 
 from __future__ import annotations
@@ -25,11 +26,17 @@ DAY_SQL = "CAST(julianday({}) - 1721424.5 AS INTEGER)"
 
 
 def incident_search_key(incident_id: int, date: dt.date) -> int:
-    """The ``incidents_fts`` rowid of an incident: ``id << DAY_BITS | date.toordinal()``."""
+    """The ``incidents_fts`` rowid of an incident:
+    ``(MAX_INCIDENT_ID - id) << DAY_BITS | date.toordinal()`` (newer incidents, smaller keys)."""
     if not 0 < incident_id <= MAX_INCIDENT_ID:
         msg = f"incident id {incident_id} is out of the search index's range"
         raise StorageError(msg)
-    return incident_id << DAY_BITS | date.toordinal()
+    return (MAX_INCIDENT_ID - incident_id) << DAY_BITS | date.toordinal()
+
+
+# SQL for the incident id and the day number of an incidents_fts key.
+KEY_ID_SQL = f"{MAX_INCIDENT_ID} - ({{0}} >> {DAY_BITS})"
+KEY_DAY_SQL = f"{{0}} & {DAY_MASK}"
 
 
 async def _index_report(
@@ -84,10 +91,14 @@ async def _unindex_incident(
 
 
 async def refill_incident_index(conn: aiosqlite.Connection) -> int:
-    """Empty ``incidents_fts`` and index every stored incident again; return how many."""
+    """Empty ``incidents_fts`` and index every stored incident again; return how many.
+
+    Newest first, so that the keys rise: FTS5 writes out its pending rows whenever a key is
+    not above the last one, which in the other order would be once per incident."""
     await conn.execute("INSERT INTO incidents_fts (incidents_fts) VALUES ('delete-all')")
     indexed = 0
-    async with conn.execute("SELECT id, date, summary, evidence FROM incidents") as cursor:
+    sql = "SELECT id, date, summary, evidence FROM incidents ORDER BY id DESC"
+    async with conn.execute(sql) as cursor:
         while batch := list(await cursor.fetchmany(1000)):
             await conn.executemany(
                 INDEX_INCIDENT_SQL,

@@ -26,9 +26,9 @@ from storage.mapping import (
 )
 from storage.shared.incidents import SqlIncidentWrites, stats_from_rows, stats_sql
 from storage.sqlite.fts_index import (
-    DAY_BITS,
-    DAY_MASK,
     DAY_SQL,
+    KEY_DAY_SQL,
+    KEY_ID_SQL,
     _index_incident,
     _unindex_incident,
 )
@@ -170,16 +170,17 @@ def _incident_filter(query: IncidentQuery) -> tuple[str, list[str], list[Any], s
 
 def _hits_sql(name: str, cap: str, report_cap: str) -> str:
     """The incidents a full-text search finds, with their dates as day numbers (a CTE
-    ``name (id, day)``): the newest ``cap`` matches of the incident index, whose keys carry
-    both (:func:`~storage.sqlite.fts_index.incident_search_key`: nothing is looked up per
-    match), and the ``report_cap`` newest report matches turned into their incidents through
-    the report index (named, because with planner statistics from a database whose sources
-    have no report the planner would rather scan every source once per matching report),
-    dated through the narrow (id, date) index of migration 0007."""
+    ``name (id, day)``): the newest ``cap`` matches of the incident index (its smallest keys),
+    whose keys carry both (:func:`~storage.sqlite.fts_index.incident_search_key`: nothing is
+    looked up per match), and the ``report_cap`` newest report matches turned into their
+    incidents through the report index (named, because with planner statistics from a
+    database whose sources have no report the planner would rather scan every source once per
+    matching report), dated through the narrow (id, date) index of migration 0007."""
     return (
         f"{name} (id, day) AS ("
-        f" SELECT rowid >> {DAY_BITS}, rowid & {DAY_MASK} FROM (SELECT rowid FROM incidents_fts"
-        f"  WHERE incidents_fts MATCH :q ORDER BY rowid DESC LIMIT {cap})"
+        f" SELECT {KEY_ID_SQL.format('rowid')}, {KEY_DAY_SQL.format('rowid')}"
+        " FROM (SELECT rowid FROM incidents_fts"
+        f"  WHERE incidents_fts MATCH :q ORDER BY rowid LIMIT {cap})"
         " UNION"
         f" SELECT i.id, {DAY_SQL.format('i.date')}"
         " FROM incident_sources AS s INDEXED BY incident_sources_by_report"

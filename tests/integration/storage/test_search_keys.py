@@ -1,5 +1,6 @@
-"""The incident search index keys its rows by id and date (migration 0014): searches answer as
-they did when the rows were keyed by id alone, and a changed date moves the row's key."""
+"""The incident search index keys its rows by id (counted down) and date (migration 0014):
+searches answer as they did when the rows were keyed by id alone, and a changed date moves the
+row's key."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ import pytest
 from storage.base import Backend
 from storage.schema import load_migrations
 from storage.sqlite import SqliteStorage
-from storage.sqlite.fts_index import DAY_BITS, _incident_search_values, incident_search_key
+from storage.sqlite.fts_index import (
+    DAY_BITS,
+    MAX_INCIDENT_ID,
+    _incident_search_values,
+    incident_search_key,
+)
 
 from .conftest import make_incident
 
@@ -43,11 +49,12 @@ async def _answers(storage: Backend) -> dict[str, tuple[list[int], int]]:
 class TestKeys:
     """``incident_search_key``: the id order, with the date inside."""
 
-    def test_key_order_is_id_order_whatever_the_dates(self) -> None:
+    def test_newer_incidents_have_smaller_keys_whatever_the_dates(self) -> None:
         late, early = dt.date(9999, 12, 31), dt.date(1, 1, 1)
-        assert incident_search_key(1, late) < incident_search_key(2, early)
+        assert incident_search_key(2, early) < incident_search_key(1, late)
+        assert incident_search_key(MAX_INCIDENT_ID, late) < incident_search_key(1, early)
         key = incident_search_key(41, dt.date(2026, 3, 9))
-        assert key >> DAY_BITS == 41
+        assert MAX_INCIDENT_ID - (key >> DAY_BITS) == 41
         assert dt.date.fromordinal(key & ((1 << DAY_BITS) - 1)) == dt.date(2026, 3, 9)
 
     @pytest.mark.parametrize("incident_id", [0, -1, 1 << (63 - DAY_BITS)])
