@@ -32,7 +32,6 @@ from storage.sqlite.fts_index import (
     _index_incident,
     _unindex_incident,
 )
-from storage.sqlite.one_scan import briefs_and_totals_of_scan, one_scan_applies, one_scan_sql
 from storage.sqlite.repository import _Repository
 from storage.sqlite.rows import MAPPER, _incident_params
 from storage.sqlite.values import (
@@ -437,32 +436,12 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         (the totals one more row of it)."""
         if not queries and not counted:
             return [], IncidentStats()
-        if one_scan_applies([*queries, *counted]):
-            return await self._briefs_and_totals_in_one_scan(queries, counted, limit)
         sql, all_params = briefs_and_totals_sql(queries, counted, limit)
 
         async def op(
             conn: aiosqlite.Connection,
         ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
             return MAPPER.briefs_and_totals(await _fetchall(conn, sql, all_params), len(queries))
-
-        return await self._read_one(op)
-
-    async def _briefs_and_totals_in_one_scan(
-        self, queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
-    ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
-        """:meth:`briefs_and_totals` of queries that all read a range of updated_at (a
-        digest's): one read of the widest range (:mod:`storage.sqlite.one_scan`)."""
-        every = [*queries, *counted]
-        filters = [_incident_filter(query)[1:3] for query in every]
-        low = min(_ts(query.updated_since) for query in every if query.updated_since)
-        sql, all_params = one_scan_sql(filters, low, BRIEF_SELECT)
-
-        async def op(
-            conn: aiosqlite.Connection,
-        ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
-            rows = await _fetchall(conn, sql, all_params)
-            return briefs_and_totals_of_scan(rows, queries, counted, limit)
 
         return await self._read_one(op)
 
