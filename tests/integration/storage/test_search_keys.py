@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain import SourceRef
 from storage.base import Backend
 from storage.schema import load_migrations
 from storage.sqlite import SqliteStorage
@@ -20,7 +21,7 @@ from storage.sqlite.fts_index import (
     incident_search_key,
 )
 
-from .conftest import make_incident
+from .conftest import make_incident, make_report
 
 SEARCHES = ("clash", "mortar", "clash mortar", "outpost", "nothing-like-this")
 
@@ -123,3 +124,30 @@ class TestMigration:
         expected = await _answers(storage)
         assert await storage.rebuild_search_index() == 7
         assert await _answers(storage) == expected
+
+
+async def test_pages_merge_index_and_report_matches_once_each(storage: Backend) -> None:
+    # Found through their own text, through a report's, or both (listed once), dates out of
+    # id order: every page is the next slice of one list, newest first.
+    expected: list[tuple[dt.date, int]] = []
+    for n, day in enumerate((4, 9, 1, 9, 6, 2, 8, 3, 7, 5)):
+        sources = []
+        summary = "Shelling of a depot." if n % 3 else "Quiet day at the depot."
+        if n % 3 != 1:
+            report, _ = await storage.reports.add(
+                make_report(n, text=f"Reporters saw shelling near depot {n}.")
+            )
+            sources = [SourceRef(report_id=report.id)]
+        date = dt.date(2026, 3, day)
+        stored = await storage.incidents.add(
+            make_incident(date=date, summary=summary, sources=sources)
+        )
+        assert stored.id is not None
+        expected.append((date, stored.id))
+    order = [incident_id for _, incident_id in sorted(expected, reverse=True)]
+    pages = []
+    for offset in range(0, 10, 3):
+        found = await storage.incidents.search_page("shelling", limit=3, offset=offset)
+        assert found.total == 10
+        pages += [i.id for i in found.items]
+    assert pages == order
