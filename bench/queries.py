@@ -4,9 +4,11 @@ The databases are built by a bulk loader (below): the schema comes from ``Sqlite
 (the real migrations); chats and subscriptions go in through the storage API; incidents are
 generated as ``Incident`` models, turned into rows by the storage's own row mapping
 (``storage.sqlite._incident_params``) and written with ``executemany`` on a separate
-``sqlite3`` connection, with their actors, one source each and the FTS index rows, exactly as
-``incidents.add`` writes them (``add`` itself does one transaction and a read-back per row,
-which would take most of an hour at 1M). Built files are cached in ``bench/.cache/``.
+``sqlite3`` connection, with their actors, one source each and the FTS index rows (keyed as
+``storage.sqlite.fts_index`` keys them), exactly as ``incidents.add`` writes them (``add``
+itself does one transaction and a read-back per row, which would take most of an hour at 1M).
+Built files are cached in ``bench/.cache/``; one built before a later migration is migrated
+on first use (0014 re-keys the incident search index: about half a minute at 1M).
 
 Data shape: incidents spread over ten years up to a fixed "now" (so the density of every
 time window grows with the size: the harsh case), 80% in Iraq over ~40 places and their
@@ -196,8 +198,8 @@ class _Batch:
 
 
 def _batch(rng: random.Random, catalog: Catalog, ids: range) -> _Batch:
-    from storage.fts import fold_for_search
     from storage.sqlite import _incident_params, _ts
+    from storage.sqlite.fts_index import incident_index_row
 
     batch = _Batch()
     for incident_id in ids:
@@ -215,12 +217,15 @@ def _batch(rng: random.Random, catalog: Catalog, ids: range) -> _Batch:
             (incident_id, position, None, source.url, source.outlet, None, None)
             for position, source in enumerate(incident.sources)
         ]
-        evidence = fold_for_search("\n".join(incident.evidence))
-        batch.fts.append((incident_id, fold_for_search(incident.summary), evidence))
+        batch.fts.append(
+            incident_index_row(incident_id, incident.date, incident.summary, incident.evidence)
+        )
     return batch
 
 
 def _write_batch(conn: sqlite3.Connection, batch: _Batch) -> None:
+    from storage.sqlite.fts_index import INDEX_INCIDENT_SQL
+
     columns = list(batch.incidents[0])
     with conn:
         conn.executemany(
@@ -240,9 +245,8 @@ def _write_batch(conn: sqlite3.Connection, batch: _Batch) -> None:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             batch.sources,
         )
-        conn.executemany(
-            "INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (?, ?, ?)", batch.fts
-        )
+        # Newest first: the search keys then rise, as FTS5 writes them fastest.
+        conn.executemany(INDEX_INCIDENT_SQL, reversed(batch.fts))
 
 
 def _bulk_load(path: Path, size: int, catalog: Catalog, progress: Callable[[str], None]) -> None:

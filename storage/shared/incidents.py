@@ -67,7 +67,7 @@ class SqlIncidentWrites(SqlRepository):
 
     async def _unindex(self, conn: Conn, incident_id: int, stored: Row) -> None:
         """Take an incident out of the search index before its text changes (``stored``: its
-        row's ``summary`` and ``evidence`` as they were)."""
+        row's ``date``, ``summary`` and ``evidence`` as they were)."""
         raise NotImplementedError
 
     async def _write_children(self, conn: Conn, incident_id: int, incident: Incident) -> None:
@@ -115,7 +115,7 @@ class SqlIncidentWrites(SqlRepository):
             raise NotFoundError(msg)
         d = self.dialect
         select = (
-            "SELECT updated_at, summary, evidence FROM incidents "
+            "SELECT updated_at, date, summary, evidence FROM incidents "
             f"WHERE id = {d.mark(1, 'id')}{self.lock_sql}"
         )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 from collections.abc import Sequence
@@ -19,10 +18,15 @@ from storage.fts import fold_for_search
 from storage.identity import stamp_application_id
 from storage.schema import Migration, load_migrations, pending_migrations
 from storage.shared.maintenance import backup_destination
-from storage.sqlite.fts_index import _incident_search_values
+from storage.sqlite.fts_index import refill_incident_index
 from storage.sqlite.values import _MEMORY, Op, T, _fetchall, _fetchone
 
 logger = logging.getLogger(__name__)
+
+# Migrations after which the incident search index is filled again here, in the migration's
+# transaction: its text is folded by ``storage.fts``, which SQL cannot call. 0014 changed its
+# row keys (``fts_index.incident_search_key``).
+REINDEX_INCIDENTS_AFTER = frozenset({14})
 
 
 class SqliteMaintenance:
@@ -52,6 +56,8 @@ class SqliteMaintenance:
             for migration in pending_migrations(migrations, current, str(self.path)):
                 for statement in migration.statements:
                     await conn.execute(statement)
+                if migration.version in REINDEX_INCIDENTS_AFTER:
+                    await refill_incident_index(conn)
                 applied.append(migration.version)
             if applied:
                 await conn.execute(f"PRAGMA user_version = {applied[-1]}")
@@ -113,7 +119,6 @@ class SqliteMaintenance:
 
         async def op(conn: aiosqlite.Connection) -> int:
             await conn.execute("INSERT INTO reports_fts (reports_fts) VALUES ('delete-all')")
-            await conn.execute("INSERT INTO incidents_fts (incidents_fts) VALUES ('delete-all')")
             indexed = 0
             async with conn.execute("SELECT id, title, text FROM reports") as cursor:
                 while batch := list(await cursor.fetchmany(1000)):
@@ -129,20 +134,7 @@ class SqliteMaintenance:
                         ],
                     )
                     indexed += len(batch)
-            async with conn.execute("SELECT id, summary, evidence FROM incidents") as cursor:
-                while batch := list(await cursor.fetchmany(1000)):
-                    await conn.executemany(
-                        "INSERT INTO incidents_fts (rowid, summary, evidence) VALUES (?, ?, ?)",
-                        [
-                            (
-                                r["id"],
-                                *_incident_search_values(r["summary"], json.loads(r["evidence"])),
-                            )
-                            for r in batch
-                        ],
-                    )
-                    indexed += len(batch)
-            return indexed
+            return indexed + await refill_incident_index(conn)
 
         return await self._run(op, write=True)
 

@@ -115,7 +115,7 @@ class TestQueryPlans:
         )
         assert "outbox_due" in plan, plan
 
-    async def test_search_sorts_candidates_on_the_narrow_index(
+    async def test_search_dates_its_index_matches_from_their_keys(
         self, filled: SqliteStorage
     ) -> None:
         details = await filled.explain(
@@ -123,8 +123,9 @@ class TestQueryPlans:
             {"q": "bomb", "cap": 2000, "report_cap": 2000, "limit": 5, "offset": 0},
         )
         plan = " | ".join(details)
-        # (id, date) come from the covering index; no wide incident row is read for the sort.
-        assert "COVERING INDEX incidents_search_order (id=?)" in plan, plan
+        # The incident index's matches carry their dates in their keys; only report matches
+        # are dated through the covering (id, date) index, one probe each.
+        assert plan.count("COVERING INDEX incidents_search_order (id=?)") == 1, plan
         assert [d for d in _full_scans(details) if d in ("SCAN i", "SCAN incidents")] == [], plan
 
     async def test_a_page_of_rows_and_its_count_read_only_the_candidates(
@@ -144,9 +145,9 @@ class TestQueryPlans:
             },
         )
         plan = " | ".join(details)
-        # The page and the count each date their candidates through the narrow index, one
-        # probe per candidate; the page's rows are read by primary key. Nothing walks a table
-        # or the whole (id, date) index.
+        # The page and the count each date their report matches through the narrow index, one
+        # probe per match (the index's own matches need none); the page's rows are read by
+        # primary key. Nothing walks a table or the whole (id, date) index.
         assert plan.count("COVERING INDEX incidents_search_order (id=?)") == 2, plan
         assert "SEARCH i USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
         assert not [d for d in details if "incidents_search_order" in d and "(id=?)" not in d]
