@@ -28,6 +28,8 @@ MIDDLE_EAST_NAMES = [
     ("Members of the Hamza Division fired on the crowd.", "syrian-national-army", REBEL),
     ("US-backed SDF units raided a house.", "sdf", REBEL),
     ("Houthi drones struck the oil terminal.", "houthis", REBEL),
+    ("An Israeli occupation drone fired a missile at the group.", "idf", STATE),
+    ("Colonists set fire to two cars in the village.", "israeli-settlers", IDENTITY),
     ("Ansarullah fighters shelled the district.", "houthis", REBEL),
     ("The Giants Brigades advanced in Shabwa.", "giants-brigades", POLITICAL),
     ("Security Belt Forces detained him.", "southern-transitional-council", POLITICAL),
