@@ -318,8 +318,11 @@ def choose_event_type(
     if not scores:
         return None
     score = defaultdict(float, scores)
-    # A suicide bombing is a suicide bomb even when "explosion" and "attack" are also said.
+    # A suicide bombing is a suicide bomb even when "explosion" and "attack" are also said,
+    # unless it opened hours of fighting the report tells more of (ACLED: a battle).
     if score[S.SUICIDE_BOMB] > 0:
+        if score[S.ARMED_CLASH] >= 1.5 * score[S.SUICIDE_BOMB]:
+            return EventType.BATTLES, S.ARMED_CLASH
         return EventType.EXPLOSIONS, S.SUICIDE_BOMB
     demonstration = _demonstration(score, text)
     if demonstration is not None:
