@@ -160,10 +160,12 @@ def test_the_engine_codes_a_raid_on_a_protestant_church_as_an_attack(
     assert incident.killed.min == 11
 
 
-def test_a_suicide_car_bomb_opening_hours_of_fighting_is_a_battle() -> None:
+def test_a_suicide_car_bomb_opening_hours_of_fighting_is_a_battle(engine: RulesExtractor) -> None:
     text = (
-        "fighters attacked an army base, setting off hours of fighting. They began the "
-        "assault with a suicide car bomb and fought the garrison until noon in heavy clashes"
+        "Militants attacked an army base near Jowhar on Sunday, setting off hours of fighting "
+        "in which five soldiers were killed, an officer said. They began the assault with a "
+        "suicide car bomb at the gate."
     )
-    assert classify(text) is S.ARMED_CLASH
+    (incident,) = engine.extract_text(text, dt.datetime(2024, 5, 7, tzinfo=dt.UTC))
+    assert incident.event_type is EventType.BATTLES
     assert classify("a suicide bomber blew himself up at a checkpoint") is S.SUICIDE_BOMB
