@@ -29,7 +29,7 @@ MIDDLE_EAST_NAMES = [
     ("US-backed SDF units raided a house.", "sdf", REBEL),
     ("Houthi drones struck the oil terminal.", "houthis", REBEL),
     ("An Israeli occupation drone fired a missile at the group.", "idf", STATE),
-    ("Colonists set fire to two cars in the village.", "israeli-settlers", IDENTITY),
+    ("Israeli colonists set fire to two cars in the village.", "israeli-settlers", IDENTITY),
     ("Ansarullah fighters shelled the district.", "houthis", REBEL),
     ("The Giants Brigades advanced in Shabwa.", "giants-brigades", POLITICAL),
     ("Security Belt Forces detained him.", "southern-transitional-council", POLITICAL),
