@@ -471,17 +471,28 @@ def _variant_candidates(
     """Another spelling of a known name: only in the article's own country, or in a country
     the same sentence places something else in ("the Banibangou department of the Tillaberi
     region")."""
+    del start  # a variant is never among the exactly spelled mentions it is checked against
     top = max(context.values(), default=0)
-    beside = _countries_beside(sentence, start)
+    beside = _countries_beside(sentence)
     return tuple(
         c for c in candidates if (top and context.get(c.country, 0) == top) or c.country in beside
     )
 
 
-def _countries_beside(sentence: SentenceLayers, start: int) -> set[str]:
-    """Countries of the sentence's other, exactly spelled, unambiguous place mentions."""
-    return {
-        found[0].country
-        for at, _, found in sentence.places
-        if at != start and at not in sentence.variants and len({c.country for c in found}) == 1
-    }
+def _countries_beside(sentence: SentenceLayers) -> frozenset[str]:
+    """Countries of the sentence's exactly spelled, unambiguous place mentions (read once per
+    sentence: hostile text repeats a name thousands of times)."""
+    key = (id(sentence), len(sentence.places))
+    found = _BESIDE.get(key)
+    if found is None or found[0] is not sentence:
+        countries = frozenset(
+            cs[0].country
+            for at, _, cs in sentence.places
+            if at not in sentence.variants and len({c.country for c in cs}) == 1
+        )
+        _BESIDE.clear()  # one sentence at a time
+        found = _BESIDE[key] = (sentence, countries)
+    return found[1]
+
+
+_BESIDE: dict[tuple[int, int], tuple[SentenceLayers, frozenset[str]]] = {}

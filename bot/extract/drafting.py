@@ -204,24 +204,24 @@ def _party_actors(units: Sequence[Clause], sub_event_type: SubEventType) -> list
 
 
 def _statements(units: Sequence[Clause]) -> tuple[FigureStatementDraft, ...]:
-    claims: dict[int, bool] = {}  # per sentence: a sentence of many clauses is read once
+    # per sentence (claim, superseded): a sentence of many clauses is read once
+    read: dict[int, tuple[bool, bool]] = {}
     statements = []
     for u in units:
-        claim = claims.get(u.sentence)
-        if claim is None:
+        found = read.get(u.sentence)
+        if found is None:
             low = lower_same_length(u.sentence_text)
             claim = has_any(low, FIGURE_CLAIM_WORDS) and _FIGURE_CLAIM_RE.search(low) is not None
-            claims[u.sentence] = claim
-        claim = claim or u.source_is_party
-        low = lower_same_length(u.sentence_text)
+            found = read[u.sentence] = (claim, _SUPERSEDED_RE.search(low) is not None)
+        claim, superseded = found
         statements.append(
             FigureStatementDraft(
                 figures=tuple(_figure(f, u) for f in u.figures),
                 evidence=u.sentence_text,
                 source=u.source,
                 unknown=u.unknown,
-                claim=claim,
-                superseded=bool(u.figures) and _SUPERSEDED_RE.search(low) is not None,
+                claim=claim or u.source_is_party,
+                superseded=superseded and bool(u.figures),
                 heading=u.heading,
             )
         )

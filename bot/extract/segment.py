@@ -164,7 +164,7 @@ class _Segmenter:
             return found or self._new(Group(background=True))
         if unit.separate and (place is not None or date is not None):
             return self._new(Group(separate=True))  # "in a separate incident": another event
-        told = [t for u in current.units for t in u.triggers]
+        told = (t for u in current.units for t in u.triggers)  # read only after "hours later"
         if current.units and another_kind_later(unit.text, unit.triggers, unit.figures, told):
             target = self._new(Group(separate=True, place=place or current.place))
             target.date = date or current.date  # "Hours later, a bomb hit ...": that day
