@@ -264,7 +264,7 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:people|men|women|children)\s+from|"
     r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
     r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
-    r"(?:with|between)\s+(?:\w+\s+)?and)\s+$",
+    r"(?:with|between)\s+(?:[\w'’-]+\s+){0,3}?and)\s+$",
 )
 
 # The far end of a road ("the road between Sidakan and the village of Sharan", "the

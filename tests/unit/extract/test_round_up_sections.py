@@ -68,6 +68,7 @@ def test_a_range_of_dead_is_kept_as_a_range(engine: RulesExtractor) -> None:
         ("according to a statement read on national television in ", "."),
         ("the minister told a news conference in ", " that"),
         ("the junta in ", " has not commented"),
+        ("attacks have not slowed since the agreement between the sdf and ", ", and"),
     ],
 )
 def test_where_a_statement_was_made_places_nothing(before: str, after: str) -> None:
