@@ -248,7 +248,10 @@ def find_claimants(
             chosen = [a for start, a in parties if lo <= start < at][:1]
         else:
             chosen = _named_after(low, parties, match.end())
-        excluded = _NOT_VICTIM_SIDES if match.group("victims") else _NOT_CLAIMANTS
+        # a side that lost men, or the one blamed ("blamed Ukrainian government forces"), may be
+        # the state's; only armed groups claim
+        blamed = match.group(0).startswith(("blam", "attribut", "was blamed", "is blamed"))
+        excluded = _NOT_VICTIM_SIDES if match.group("victims") or blamed else _NOT_CLAIMANTS
         found.extend(
             (at, a) for a in chosen if a.type not in excluded and all(a != b for _, b in found)
         )

@@ -394,3 +394,19 @@ class TestGroupsThatDescribeAPlace:
     def test_the_group_is_no_party(self, reg: ActorRegistry, sentence: str) -> None:
         ids = _party_ids(reg, sentence)
         assert not {"taliban", "al-shabaab", "boko-haram"} & set(ids)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A rebel spokesman blames Ukrainian government forces.", ["ukrainian-forces"]),
+        ("Villagers blamed the massacre on the army.", ["military-forces"]),
+        ("The army claimed the raid.", []),
+    ],
+)
+def test_the_state_may_be_blamed_but_never_claims(
+    reg: ActorRegistry, sentence: str, expected: list[str]
+) -> None:
+    low = sentence.lower()
+    parties = party_mentions(reg.find_mentions(sentence), low)
+    assert [a.id for _, a in find_claimants(low, parties)] == expected
