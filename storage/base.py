@@ -302,6 +302,10 @@ class ChatRepository(Protocol):
         """One chat by id."""
         ...
 
+    async def with_subscriptions(self, chat_id: int) -> tuple[Chat, list[Subscription]] | None:
+        """A chat and its subscriptions (oldest first) in one read; None for an unknown chat."""
+        ...
+
     async def save_settings(self, chat: Chat) -> None:
         """Write a chat's timezone, digest time, quiet hours, language and last digest date."""
         ...

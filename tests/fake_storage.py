@@ -257,6 +257,13 @@ class _Chats(_Repo):
         chat = self._s.chats.get(chat_id)
         return chat.model_copy() if chat is not None else None
 
+    async def with_subscriptions(self, chat_id: int) -> tuple[Chat, list[Subscription]] | None:
+        chat = await self.get(chat_id)
+        if chat is None:
+            return None
+        subscriptions = [s for s in self._s.subscriptions.values() if s.chat_id == chat_id]
+        return chat, sorted(subscriptions, key=lambda s: s.id or 0)
+
     async def save_settings(self, chat: Chat) -> None:
         existing = self._s.chats[chat.id]
         self._s.chats[chat.id] = existing.model_copy(

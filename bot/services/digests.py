@@ -264,14 +264,14 @@ class DigestService:
         until: dt.datetime | None = None,
     ) -> Digest:
         """The digest of a chat for a local day (default: today, up to now)."""
-        chat = await self._storage.chats.get(chat_id)
-        if chat is None:
+        found = await self._storage.chats.with_subscriptions(chat_id)
+        if found is None:
             raise UserError("I don't know this chat yet; send /start first.")
+        chat, subscriptions = found
         now = self._clock.now()
         day = local_day or local_date(chat, now)
         until = until or _window_end(chat, day, now)
         since = until - DAY
-        subscriptions = await self._storage.subscriptions.for_chat(chat_id)
         first_day = since.astimezone(ZoneInfo(chat.timezone)).date()
         current, late, previous = await self._window_briefs(subscriptions, since, until, first_day)
         groups = _grouped(current)
