@@ -29,12 +29,14 @@ from storage.base import (
     IncidentBrief,
     IncidentQuery,
     IncidentStats,
+    ListedPicker,
     SearchPage,
     Storage,
     SubscriptionRepository,
 )
 from storage.columns import CHAT_SETTINGS
 from storage.local_places import place_name_key
+from storage.shared.listed import briefs_then_listed
 from tests.fakes_review import InMemoryReview, ReviewState
 
 # -- storage (services helper): an in-memory Storage with rollback ---------------------------
@@ -192,6 +194,15 @@ class _Incidents(_Repo):
             injured=sum(b.injured or 0 for b in taken),
         )
         return await self.briefs_each(queries), totals
+
+    async def briefs_and_listed(
+        self,
+        queries: Sequence[IncidentQuery],
+        counted: Sequence[IncidentQuery],
+        limit: int,
+        listed: ListedPicker,
+    ) -> tuple[list[list[IncidentBrief]], IncidentStats, list[Incident]]:
+        return await briefs_then_listed(self, queries, counted, limit, listed)
 
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
