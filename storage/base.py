@@ -132,6 +132,10 @@ class IncidentStats(BaseModel):
     injured_reported: int | None = None
 
 
+# Picks the incidents to load from a read's briefs (one list per query) and totals.
+ListedPicker = Callable[[list[list[IncidentBrief]], IncidentStats], Sequence[int]]
+
+
 class ReportRepository(Protocol):
     """Ingested reports; a report is stored once per URL and once per content hash."""
 
@@ -210,6 +214,19 @@ class IncidentRepository(Protocol):
         distinct incidents ``counted`` find, taken query by query, each newest first (date,
         then id): what the union of ``briefs_each(counted)`` cut at ``limit`` adds up to,
         without reading those briefs. Read together (a digest's window and the day before)."""
+        ...
+
+    async def briefs_and_listed(
+        self,
+        queries: Sequence[IncidentQuery],
+        counted: Sequence[IncidentQuery],
+        limit: int,
+        listed: ListedPicker,
+    ) -> tuple[list[list[IncidentBrief]], IncidentStats, list[Incident]]:
+        """``briefs_and_totals(queries, counted, limit)``, then the incidents whose ids
+        ``listed`` picks from those briefs and totals, loaded as ``query(ids=...)`` loads them
+        (newest first), in one read: a digest's whole look at the archive. ``listed`` is a
+        plain function (no I/O); a backend may call it in its database thread."""
         ...
 
     async def merge_candidates(
@@ -300,6 +317,10 @@ class ChatRepository(Protocol):
 
     async def get(self, chat_id: int) -> Chat | None:
         """One chat by id."""
+        ...
+
+    async def with_subscriptions(self, chat_id: int) -> tuple[Chat, list[Subscription]] | None:
+        """A chat and its subscriptions (oldest first) in one read; None for an unknown chat."""
         ...
 
     async def save_settings(self, chat: Chat) -> None:

@@ -29,12 +29,14 @@ from storage.base import (
     IncidentBrief,
     IncidentQuery,
     IncidentStats,
+    ListedPicker,
     SearchPage,
     Storage,
     SubscriptionRepository,
 )
 from storage.columns import CHAT_SETTINGS
 from storage.local_places import place_name_key
+from storage.shared.listed import briefs_then_listed
 from tests.fakes_review import InMemoryReview, ReviewState
 
 # -- storage (services helper): an in-memory Storage with rollback ---------------------------
@@ -193,6 +195,15 @@ class _Incidents(_Repo):
         )
         return await self.briefs_each(queries), totals
 
+    async def briefs_and_listed(
+        self,
+        queries: Sequence[IncidentQuery],
+        counted: Sequence[IncidentQuery],
+        limit: int,
+        listed: ListedPicker,
+    ) -> tuple[list[list[IncidentBrief]], IncidentStats, list[Incident]]:
+        return await briefs_then_listed(self, queries, counted, limit, listed)
+
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200
     ) -> list[Incident]:
@@ -256,6 +267,13 @@ class _Chats(_Repo):
     async def get(self, chat_id: int) -> Chat | None:
         chat = self._s.chats.get(chat_id)
         return chat.model_copy() if chat is not None else None
+
+    async def with_subscriptions(self, chat_id: int) -> tuple[Chat, list[Subscription]] | None:
+        chat = await self.get(chat_id)
+        if chat is None:
+            return None
+        subscriptions = [s for s in self._s.subscriptions.values() if s.chat_id == chat_id]
+        return chat, sorted(subscriptions, key=lambda s: s.id or 0)
 
     async def save_settings(self, chat: Chat) -> None:
         existing = self._s.chats[chat.id]

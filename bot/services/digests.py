@@ -220,6 +220,35 @@ def _window_end(chat: Chat, day: dt.date, now: dt.datetime) -> dt.datetime:
     return min(now, digest_moment(chat, day) or end_of_day)
 
 
+class _Window:
+    """A digest window's briefs, sorted out when they are read: the period's incidents
+    (``current``) grouped and ranked, and late reports of older events (``late``, newest
+    first); :meth:`listed` picks the incidents to load (a plain function: the storage may call
+    it in its database thread)."""
+
+    def __init__(self, since: dt.datetime, until: dt.datetime, first_day: dt.date) -> None:
+        self.since, self.until, self.first_day = since, until, first_day
+        self.current: list[IncidentBrief] = []
+        self.late: list[IncidentBrief] = []
+        self.groups: list[_Group] = []
+        self.late_ids: list[int] = []
+
+    def listed(self, found: list[list[IncidentBrief]], _totals: IncidentStats) -> list[int]:
+        """Sort the window's briefs out; return the ids the digest lists, late reports last."""
+        briefs = sorted(_union(found), key=lambda b: (b.date, b.id), reverse=True)
+        reported = [b for b in briefs if _in_window(b, self.since, self.until)]
+        first_day = self.first_day
+        self.current = [b for b in reported if (b.date_end or b.date) >= first_day]
+        self.late = sorted(
+            (b for b in reported if (b.date_end or b.date) < first_day),
+            key=lambda b: (b.date_end or b.date, b.id),
+            reverse=True,
+        )
+        self.groups = _grouped(self.current)
+        self.late_ids = [b.id for b in self.late[:MAX_LATE_LISTED]]
+        return [*_listed_ids(self.groups), *self.late_ids]
+
+
 class DigestService:
     """Composes digests and queues the scheduled ones."""
 
@@ -264,19 +293,21 @@ class DigestService:
         until: dt.datetime | None = None,
     ) -> Digest:
         """The digest of a chat for a local day (default: today, up to now)."""
-        chat = await self._storage.chats.get(chat_id)
-        if chat is None:
+        found = await self._storage.chats.with_subscriptions(chat_id)
+        if found is None:
             raise UserError("I don't know this chat yet; send /start first.")
+        chat, subscriptions = found
         now = self._clock.now()
         day = local_day or local_date(chat, now)
         until = until or _window_end(chat, day, now)
         since = until - DAY
-        subscriptions = await self._storage.subscriptions.for_chat(chat_id)
         first_day = since.astimezone(ZoneInfo(chat.timezone)).date()
-        current, late, previous = await self._window_briefs(subscriptions, since, until, first_day)
-        groups = _grouped(current)
-        late_ids = [b.id for b in late[:MAX_LATE_LISTED]]
-        loaded = await self._load([*_listed_ids(groups), *late_ids])
+        window = _Window(since, until, first_day)
+        _, previous, incidents = await self._storage.incidents.briefs_and_listed(
+            *self._window_queries(subscriptions, since, first_day), SCAN_LIMIT, window.listed
+        )
+        loaded = {incident.id: incident for incident in incidents if incident.id is not None}
+        current, late = window.current, window.late
         killed_reported, injured_reported = _reported(current)
         return Digest(
             chat_id=chat_id,
@@ -291,28 +322,23 @@ class DigestService:
             injured=sum(b.injured or 0 for b in current),
             killed_reported=killed_reported,
             injured_reported=injured_reported,
-            groups=_digest_groups(groups, loaded),
+            groups=_digest_groups(window.groups, loaded),
             previous_total=previous.incidents,
             previous_killed=previous.killed,
             previous_injured=previous.injured,
-            late=[loaded[i] for i in late_ids if i in loaded],
+            late=[loaded[i] for i in window.late_ids if i in loaded],
             late_total=len(late),
         )
 
-    async def _window_briefs(
-        self,
-        subscriptions: list[Subscription],
-        since: dt.datetime,
-        until: dt.datetime,
-        first_day: dt.date,
-    ) -> tuple[list[IncidentBrief], list[IncidentBrief], IncidentStats]:
-        """The briefs of the incidents reported in the window: the period's, and late reports
-        of older events (newest first); and the totals of the window before, to compare with.
+    def _window_queries(
+        self, subscriptions: list[Subscription], since: dt.datetime, first_day: dt.date
+    ) -> tuple[list[IncidentQuery], list[IncidentQuery]]:
+        """Every subscription's query of the window, and of the day before (to compare with).
 
         Both windows are short ranges of the updated_at index, whatever the archive's size;
-        every subscription's query of both is read in one statement (``briefs_and_totals``):
-        the window's briefs, the day before's totals only (summed in SQL). The day's incidents
-        are counted, grouped and ranked from their briefs; only those listed are loaded.
+        all of them are read in one statement (``briefs_and_listed``): the window's briefs,
+        the day before's totals only (summed in SQL). The day's incidents are counted, grouped
+        and ranked from their briefs (:class:`_Window`); only those listed are loaded.
         """
         window = self._scoped(
             subscriptions,
@@ -329,23 +355,7 @@ class DigestService:
                 limit=SCAN_LIMIT,
             ),
         )
-        found, totals = await self._storage.incidents.briefs_and_totals(window, before, SCAN_LIMIT)
-        briefs = sorted(_union(found), key=lambda b: (b.date, b.id), reverse=True)
-        reported = [b for b in briefs if _in_window(b, since, until)]
-        current = [b for b in reported if (b.date_end or b.date) >= first_day]
-        late = sorted(
-            (b for b in reported if (b.date_end or b.date) < first_day),
-            key=lambda b: (b.date_end or b.date, b.id),
-            reverse=True,
-        )
-        return current, late, totals
-
-    async def _load(self, ids: list[int]) -> dict[int, Incident]:
-        """The incidents ``ids``, by id (one query)."""
-        if not ids:
-            return {}
-        found = await self._storage.incidents.query(IncidentQuery(ids=ids, limit=len(ids)))
-        return {incident.id: incident for incident in found if incident.id is not None}
+        return window, before
 
     async def _incidents_in(
         self, subscriptions: list[Subscription], period: Period

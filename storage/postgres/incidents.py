@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.domain import Incident
-from storage.base import IncidentBrief, IncidentQuery, IncidentStats, SearchPage
+from storage.base import IncidentBrief, IncidentQuery, IncidentStats, ListedPicker, SearchPage
 from storage.mapping import (
     BRIEF_COLUMNS,
 )
@@ -38,6 +38,7 @@ from storage.postgres.values import (
     _ts_opt,
 )
 from storage.shared.incidents import SqlIncidentWrites, stats_from_rows, stats_sql
+from storage.shared.listed import briefs_then_listed
 from storage.statements import TOTALS_PART_COLUMNS, totals_row_sql
 
 _POINT_OR_NEAR = "i.geo_precision IN ('point', 'near')"
@@ -396,6 +397,16 @@ class PostgresIncidentRepository(SqlIncidentWrites, _Repository):
             return MAPPER.briefs_and_totals(await _fetchall(conn, sql, *args), len(queries))
 
         return await self._read_one(op)
+
+    async def briefs_and_listed(
+        self,
+        queries: Sequence[IncidentQuery],
+        counted: Sequence[IncidentQuery],
+        limit: int,
+        listed: ListedPicker,
+    ) -> tuple[list[list[IncidentBrief]], IncidentStats, list[Incident]]:
+        """:meth:`briefs_and_totals`, then the incidents ``listed`` picks (two round trips)."""
+        return await briefs_then_listed(self, queries, counted, limit, listed)
 
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from bot.domain import Chat
+from bot.domain import Chat, Subscription
 from storage.base import NotFoundError
 from storage.columns import CHAT_SETTINGS, chat_settings_values, chat_values
 from storage.dialect import Conn, SqlRepository
@@ -59,6 +59,22 @@ class SqlChatRepository(SqlRepository):
     async def get(self, chat_id: int) -> Chat | None:
         """One chat by id."""
         return await self._read_one(lambda conn: self._get(conn, chat_id))
+
+    async def with_subscriptions(self, chat_id: int) -> tuple[Chat, list[Subscription]] | None:
+        """A chat and its subscriptions (oldest first) in one read; None for an unknown chat."""
+        d = self.dialect
+        subscriptions = (
+            f"SELECT * FROM subscriptions WHERE chat_id = {d.mark(1, 'chat_id')} ORDER BY id"
+        )
+
+        async def op(conn: Conn) -> tuple[Chat, list[Subscription]] | None:
+            chat = await self._get(conn, chat_id)
+            if chat is None:
+                return None
+            rows = await d.fetchall(conn, subscriptions, (chat_id,))
+            return chat, [d.mapper.subscription(row) for row in rows]
+
+        return await self._read(op)
 
     async def save_settings(self, chat: Chat) -> None:
         """Write a chat's timezone, digest time, quiet hours, language and last digest date."""

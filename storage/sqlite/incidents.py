@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ from storage.base import (
     IncidentBrief,
     IncidentQuery,
     IncidentStats,
+    ListedPicker,
     SearchPage,
 )
 from storage.fts import fts_match, fts_query, search_prefixes
@@ -41,6 +43,7 @@ from storage.sqlite.values import (
     _placeholders,
     _scalar,
     _ts,
+    in_connection_thread,
 )
 from storage.statements import TOTALS_PART_COLUMNS, totals_row_sql
 
@@ -463,6 +466,35 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
             return MAPPER.briefs_and_totals(await _fetchall(conn, sql, all_params), len(queries))
 
         return await self._read_one(op)
+
+    async def briefs_and_listed(
+        self,
+        queries: Sequence[IncidentQuery],
+        counted: Sequence[IncidentQuery],
+        limit: int,
+        listed: ListedPicker,
+    ) -> tuple[list[list[IncidentBrief]], IncidentStats, list[Incident]]:
+        """:meth:`briefs_and_totals`, then the incidents ``listed`` picks, loaded as
+        :meth:`query` loads them: both statements (and ``listed``) run in one hand-off to the
+        connection's thread, where a digest made three (each statement its own snapshot)."""
+        sql, params = briefs_and_totals_sql(queries, counted, limit)
+
+        def read(
+            sync: sqlite3.Connection,
+        ) -> tuple[list[list[IncidentBrief]], IncidentStats, list[Incident]]:
+            found: list[list[IncidentBrief]] = []
+            totals = IncidentStats()
+            if queries or counted:
+                rows = sync.execute(sql, params).fetchall()
+                found, totals = MAPPER.briefs_and_totals(rows, len(queries))
+            ids = list(listed(found, totals))
+            if not ids:
+                return found, totals, []
+            load, load_params = incident_query_sql(IncidentQuery(ids=ids, limit=len(ids)))
+            loaded = sync.execute(with_children_sql(load), load_params).fetchall()
+            return found, totals, _incidents(loaded)
+
+        return await self._read_one(lambda conn: in_connection_thread(conn, read))
 
     async def merge_candidates(
         self, country: str, date_from: dt.date, date_to: dt.date, limit: int = 200

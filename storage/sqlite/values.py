@@ -84,20 +84,60 @@ async def _fetchall(
     return list(rows)
 
 
+async def in_connection_thread(
+    conn: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]
+) -> T:
+    """Run ``fn`` on the connection in aiosqlite's thread: one hand-off, whatever it does.
+
+    aiosqlite's own methods hand each step to its thread (a cursor's execute, fetch and close
+    are three hand-offs); on a busy machine each hand-off is a chance to be descheduled. Its
+    ``_execute`` is the queue every one of those methods goes through (``execute_fetchall``
+    included), so ``fn`` runs in order with them, on the thread that owns the connection.
+    """
+    sync = conn._conn  # raises ValueError once closed, as aiosqlite's methods do
+    queue: Callable[..., Awaitable[T]] = conn._execute
+    return await queue(fn, sync)
+
+
+def _fetchone_sync(
+    sql: str, params: Sequence[Any] | dict[str, Any]
+) -> Callable[[sqlite3.Connection], Row | None]:
+    def fetch(sync: sqlite3.Connection) -> Row | None:
+        cursor = sync.execute(sql, params)
+        try:
+            row: Row | None = cursor.fetchone()
+            return row
+        finally:
+            cursor.close()
+
+    return fetch
+
+
+def _execute_sync(
+    sql: str, params: Sequence[Any] | dict[str, Any]
+) -> Callable[[sqlite3.Connection], tuple[int, int | None]]:
+    def execute(sync: sqlite3.Connection) -> tuple[int, int | None]:
+        cursor = sync.execute(sql, params)
+        try:
+            return cursor.rowcount, cursor.lastrowid
+        finally:
+            cursor.close()
+
+    return execute
+
+
 async def _fetchone(
     conn: aiosqlite.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
 ) -> Row | None:
-    async with conn.execute(sql, params) as cursor:
-        row: Row | None = await cursor.fetchone()
-        return row
+    """The first row of one statement (one hand-off to the connection's thread)."""
+    return await in_connection_thread(conn, _fetchone_sync(sql, params))
 
 
 async def _execute(
     conn: aiosqlite.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()
 ) -> tuple[int, int | None]:
-    """Run one statement; return (rows changed, last row id)."""
-    async with conn.execute(sql, params) as cursor:
-        return cursor.rowcount, cursor.lastrowid
+    """Run one statement; return (rows changed, last row id) (one hand-off)."""
+    return await in_connection_thread(conn, _execute_sync(sql, params))
 
 
 def _scalar(sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Op[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -199,3 +200,83 @@ class TestSubscriptions:
         assert message is not None
         assert message.status is OutboxStatus.FAILED
         assert message.last_error == "bot was blocked"
+
+
+class TestWithSubscriptions:
+    """A chat and its subscriptions read together, as ``get`` and ``for_chat`` read them."""
+
+    async def test_chat_with_its_subscriptions_oldest_first(self, storage: Backend) -> None:
+        chat = make_chat(1, title="قناة", timezone="Asia/Baghdad", digest_time=dt.time(8, 15))
+        await storage.chats.upsert(chat)
+        await storage.chats.upsert(make_chat(2))
+        await storage.subscriptions.add(sub(1, SubscriptionKind.PLACE, "gn:2", "الموصل"))
+        await storage.subscriptions.add(sub(2, SubscriptionKind.PLACE, "gn:2"))
+        await storage.subscriptions.add(sub(1, SubscriptionKind.ACTOR, "aah", 'say "x"'))
+        await storage.subscriptions.add(sub(1, SubscriptionKind.ADMIN1, "IQ-BG", "Baghdad"))
+        found = await storage.chats.with_subscriptions(1)
+        assert found is not None
+        stored, subscriptions = found
+        assert stored == await storage.chats.get(1)
+        assert stored.digest_time == dt.time(8, 15)
+        assert subscriptions == await storage.subscriptions.for_chat(1)
+        assert [(s.kind, s.key, s.label) for s in subscriptions] == [
+            (SubscriptionKind.PLACE, "gn:2", "الموصل"),
+            (SubscriptionKind.ACTOR, "aah", 'say "x"'),
+            (SubscriptionKind.ADMIN1, "IQ-BG", "Baghdad"),
+        ]
+        assert all(s.chat_id == 1 for s in subscriptions)
+
+    async def test_chat_without_subscriptions(self, storage: Backend) -> None:
+        await storage.chats.upsert(make_chat(3))
+        found = await storage.chats.with_subscriptions(3)
+        assert found is not None
+        assert found[0].id == 3
+        assert found[1] == []
+
+    async def test_unknown_chat(self, storage: Backend) -> None:
+        assert await storage.chats.with_subscriptions(404) is None
+
+
+@pytest.mark.sqlite_only
+class TestHandOffs:
+    """Reads of one statement make one hand-off to aiosqlite's thread (each is a chance to be
+    descheduled on a busy machine)."""
+
+    @staticmethod
+    def _count_hand_offs(storage: SqliteStorage, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+        conn = storage._conn
+        queued: list[object] = []
+        original: Callable[..., Awaitable[object]] = conn._execute
+
+        async def counted(fn: object, *args: object, **kwargs: object) -> object:
+            queued.append(fn)
+            return await original(fn, *args, **kwargs)
+
+        monkeypatch.setattr(conn, "_execute", counted)
+        return queued
+
+    async def test_chat_reads_are_one_hand_off_each(
+        self, storage: SqliteStorage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        await storage.chats.upsert(make_chat(1))
+        await storage.subscriptions.add(sub(1, SubscriptionKind.PLACE, "gn:1"))
+        queued = self._count_hand_offs(storage, monkeypatch)
+        assert await storage.chats.get(1) is not None
+        assert len(queued) == 1
+        assert await storage.chats.with_subscriptions(1) is not None
+        assert len(queued) == 2
+        assert await storage.chats.count() == 1
+        assert len(queued) == 3
+
+    async def test_a_write_statement_is_one_hand_off(
+        self, storage: SqliteStorage, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        await storage.chats.upsert(make_chat(1))
+        queued = self._count_hand_offs(storage, monkeypatch)
+        await storage.chats.set_active(1, False)
+        # BEGIN IMMEDIATE, the UPDATE and COMMIT: one each.
+        assert len(queued) == 3
+        assert (await storage.chats.count(active_only=False), await storage.chats.count()) == (
+            1,
+            0,
+        )

@@ -132,6 +132,64 @@ class TestBriefsAndTotals:
         assert await storage.incidents.briefs_and_totals([], [], 10) == ([], IncidentStats())
 
 
+class TestBriefsAndListed:
+    """``briefs_and_listed``: ``briefs_and_totals``, then the incidents the picker chooses from
+    them, loaded as ``query(ids=...)`` loads them."""
+
+    async def test_picks_from_the_briefs_and_loads_the_picked(
+        self, storage: SqliteStorage
+    ) -> None:
+        await _fill(storage)
+        window = IncidentQuery(updated_since=T0 + 2 * HOUR, include_background=False, limit=100)
+        queries = [
+            window.model_copy(update={"place_keys": [BAGHDAD.key]}),
+            window.model_copy(update={"place_keys": [BASRA_CITY.key]}),
+        ]
+        counted = [window.model_copy(update={"actor_id": AAH.id})]
+        seen: list[tuple[list[list[IncidentBrief]], IncidentStats]] = []
+
+        def pick(found: list[list[IncidentBrief]], totals: IncidentStats) -> list[int]:
+            seen.append((found, totals))
+            # The most killed of each part, in an order that is not the load's (newest first).
+            return [max(part, key=lambda b: b.killed or 0).id for part in found]
+
+        found, totals, loaded = await storage.incidents.briefs_and_listed(
+            queries, counted, 100, pick
+        )
+        assert (found, totals) == await storage.incidents.briefs_and_totals(queries, counted, 100)
+        assert seen == [(found, totals)]
+        picked = pick(found, totals)
+        assert loaded == await storage.incidents.query(IncidentQuery(ids=picked, limit=2))
+        # Picked Baghdad's (n = 8, 1 March) then Basra's (n = 9, 2 March); loaded newest first.
+        assert [i.killed.min for i in loaded] == [9, 8]
+
+    async def test_nothing_picked_or_read(self, storage: SqliteStorage) -> None:
+        await _fill(storage)
+        queries = [IncidentQuery(limit=3)]
+        found, totals, loaded = await storage.incidents.briefs_and_listed(
+            queries, [], 10, lambda found, totals: []
+        )
+        assert (found, totals, loaded) == (
+            await storage.incidents.briefs_each(queries),
+            totals,
+            [],
+        )
+        everything = await storage.incidents.briefs_and_listed(
+            [], [], 10, lambda found, totals: [b.id for part in found for b in part]
+        )
+        assert everything == ([], IncidentStats(), [])
+
+    async def test_a_failing_picker_fails_the_read_only(self, storage: SqliteStorage) -> None:
+        ids = await _fill(storage)
+
+        def broken(found: list[list[IncidentBrief]], totals: IncidentStats) -> list[int]:
+            raise LookupError("no pick")
+
+        with pytest.raises(LookupError, match="no pick"):
+            await storage.incidents.briefs_and_listed([IncidentQuery(limit=3)], [], 10, broken)
+        assert sorted(await storage.incidents.ids(IncidentQuery(limit=100))) == sorted(ids)
+
+
 class TestIdsFilter:
     """``IncidentQuery.ids`` keeps only the given incidents, newest first, by primary key."""
 
