@@ -306,6 +306,58 @@ def newest_matches_sql(
     )
 
 
+def _one_key(keys: _TermKeys) -> str | None:
+    """The one key a term's matches hold, when it has just one and holding it is exact (a
+    word whose ``english`` and ``simple`` lexemes agree); else None."""
+    if not keys.exact or keys.prefix is not None or keys.simple is None:
+        return None
+    if len(keys.simple) != 1 or (keys.english is not None and keys.english != keys.simple):
+        return None
+    return keys.simple[0]
+
+
+def _streams(keys: list[_TermKeys]) -> bool:
+    """Whether :func:`streamed_matches_sql` can search for ``keys`` (every term one key)."""
+    return bool(keys) and all(_one_key(key) is not None for key in keys)
+
+
+def streamed_matches_sql(keys: list[_TermKeys], params: Params, cap: str) -> str:
+    """(id, date, hidden) of the ``cap`` newest incidents holding every key of ``keys`` (each
+    term exactly one key: :func:`_streams`), newest first, in one pass over the blocks that
+    reach ``cap``, newest block first, without windows.
+
+    Each key's block rows are read backwards through the primary key, joined on the block (a
+    merge join, newest block first) and their entries unpacked as they come; ``before`` counts
+    the entries of the newer blocks, and once it reaches ``cap`` the count's run condition
+    (PostgreSQL 15) ends the scan: a rare pair reads all its blocks in one statement instead
+    of a futile first window and a second statement, a common word only its newest few. The
+    same matches as :func:`newest_matches_sql` with every block in its window: the blocks
+    whose newer blocks hold fewer than ``cap`` entries, all their entries, the ``cap`` newest.
+    """
+    parts = [
+        f"SELECT block, ids FROM incident_terms WHERE term = {params.add(_one_key(key))}::text"
+        for key in keys
+    ]
+    ids = " & ".join(f"p{n}.ids" for n in range(len(parts)))
+    joined = "".join(
+        f" JOIN ({part}) AS p{n} ON p{n}.block = p0.block"
+        for n, part in enumerate(parts[1:], start=1)
+    )
+    entries = (
+        f"SELECT p0.block, unnest({ids}) AS e FROM ({parts[0]}) AS p0{joined}"
+        " ORDER BY p0.block DESC"
+    )
+    before = (
+        "count(*) OVER (ORDER BY x.block DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+    )
+    return (
+        f"SELECT h.id, h.date, {HIDDEN_MATCH_SQL} AS hidden FROM ("
+        f" SELECT x.block::bigint * 1024 + (x.e & 1023) AS id, {TERM_EPOCH} + (x.e >> 10) AS date,"
+        f" {before} AS before FROM ({entries}) AS x) AS h"
+        f" WHERE h.before < {cap} ORDER BY h.id DESC LIMIT {cap}"
+    )
+
+
 async def _newest_in(
     conn: Connection, text: str, start: SearchStart, low: int, cap: int
 ) -> list[Row]:
@@ -322,15 +374,21 @@ async def newest_incident_matches(
     """Rows (id, date, hidden) of the ``cap`` most recently stored incidents matching
     ``text``, newest first.
 
-    Looks through the ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens
-    to as many blocks as the matches found so far say it needs (with half as much again to
-    spare), or to every block. The terms' keys are computed once, before the first window
-    (``start``, when the caller has read it already).
+    When every term is one exact key, one statement streams through the blocks until it has
+    enough (:func:`streamed_matches_sql`). Otherwise looks through the
+    ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens to as many blocks as
+    the matches found so far say it needs (with half as much again to spare), or to every
+    block. The terms' keys are computed once, before the first window (``start``, when the
+    caller has read it already).
     """
     if not search_terms(text):
         return []
     if start is None:
         start = await search_start(conn, text)
+    if _streams(start.keys):
+        params = Params()
+        sql = streamed_matches_sql(start.keys, params, params.add(cap))
+        return await _fetchall(conn, sql, *params.values)
     window = FIRST_SEARCH_BLOCKS
     while True:
         low = max(start.top_block + 1 - window, 0)

@@ -343,6 +343,57 @@ class TestSearchBlocks:
             assert [i.id for i in found.items] == [new[2], old[1], old[0]]
             assert found.total == 3
 
+    async def test_streamed_searches_find_what_the_windows_find(
+        self, shared_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A search whose every term is one exact key reads its blocks in one streamed
+        # statement (terms.streamed_matches_sql); the windows of newest_matches_sql must
+        # find the same pages and totals: across blocks, with a small cap, deleted and
+        # hidden matches among the newest, dates out of id order.
+        from bot.domain import IncidentStatus
+        from storage.postgres import incidents as pg_incidents
+        from storage.postgres import terms
+
+        monkeypatch.setattr(pg_incidents, "SEARCH_CANDIDATES", 4)
+        monkeypatch.setattr(terms, "FIRST_SEARCH_BLOCKS", 1)
+        words = ("clash convoy", "clash", "convoy raid", "clash convoy raid")
+        async with await PostgresStorage.open(shared_url) as store:
+            stored = []
+            for block in range(4):
+                await store._pool.execute(
+                    f"ALTER TABLE incidents ALTER COLUMN id RESTART WITH {block * 2048 + 1}"
+                )
+                for n, summary in enumerate(words * (2 - block % 2)):
+                    day = D.replace(day=1 + (7 * block + 3 * n) % 27)
+                    stored.append(
+                        await store.incidents.add(make_incident(date=day, summary=summary))
+                    )
+            await store._pool.execute("DELETE FROM incidents WHERE id = $1", stored[-1].id)
+            await store.incidents.update(
+                stored[-2].model_copy(update={"status": IncidentStatus.MERGED})
+            )
+            searches = ["clash", "convoy clash", "raid convoy clash", "raid", "clash bombing"]
+            for text in searches:
+                start = await terms.search_start(store._pool, text)
+                assert terms._streams(start.keys) == (text != "clash bombing"), text
+            pages = [(3, 0, 4), (2, 2, 4), (5, 0, 0), (0, 0, 3), (4, 6, 50), (20, 0, 200)]
+
+            async def read_all() -> list[tuple[int, list[int | None]]]:
+                found = []
+                for text in searches:
+                    for limit, offset, count_limit in pages:
+                        page = await store.incidents.search_page(
+                            text, limit=limit, offset=offset, count_limit=count_limit
+                        )
+                        found.append((page.total, [i.id for i in page.items]))
+                return found
+
+            streamed = await read_all()
+            monkeypatch.setattr(terms, "_streams", lambda keys: False)
+            assert await read_all() == streamed
+            assert streamed[0][0] == 4  # "clash": the count reaches the cap (4)
+            assert any(items for _, items in streamed)
+
     async def test_rows_written_by_other_clients_are_indexed_too(self, shared_url: str) -> None:
         """An older Sitrep during a rolling upgrade, or an analyst's SQL, writes incidents
         without the repository: the triggers of migration 0006 index them."""
