@@ -306,38 +306,60 @@ def newest_matches_sql(
     )
 
 
-def _one_key(keys: _TermKeys) -> str | None:
-    """The one key a term's matches hold, when it has just one and holding it is exact (a
-    word whose ``english`` and ``simple`` lexemes agree); else None."""
-    if not keys.exact or keys.prefix is not None or keys.simple is None:
-        return None
-    if len(keys.simple) != 1 or (keys.english is not None and keys.english != keys.simple):
-        return None
-    return keys.simple[0]
-
-
 def _streams(keys: list[_TermKeys]) -> bool:
-    """Whether :func:`streamed_matches_sql` can search for ``keys`` (every term one key)."""
-    return bool(keys) and all(_one_key(key) is not None for key in keys)
+    """Whether :func:`streamed_matches_sql` can search for ``keys``: every term a word or
+    phrase (no prefix) whose keys are exact."""
+    return bool(keys) and all(
+        key.exact and key.prefix is None and bool(key.simple) and bool(key.english) for key in keys
+    )
+
+
+def _streamed_term(params: Params, keys: _TermKeys) -> str:
+    """A word or phrase as :func:`_word_term` reads it, its blocks newest first as they are
+    read: one key's rows straight from the primary key (backwards); several keys' rows
+    merged (each key's rows in block order, backwards) and grouped block by block."""
+    simple, english = keys.simple or [], keys.english or []
+    if english == simple and len(simple) == 1:
+        return f"SELECT block, ids FROM incident_terms WHERE term = {params.add(simple[0])}::text"
+    merged = " UNION ALL ".join(
+        f"(SELECT block, ids, term FROM incident_terms WHERE term = {params.add(key)}::text"
+        " ORDER BY block DESC)"
+        for key in dict.fromkeys([*simple, *english])  # each key's rows once
+    )
+    if english == simple:
+        return (
+            f"SELECT block, sitrep_ids_inter(ids) AS ids FROM ({merged}) AS u GROUP BY block"
+            f" HAVING count(*) = {len(simple)} ORDER BY block DESC"
+        )
+    simple_keys, english_keys = params.add(simple) + "::text[]", params.add(english) + "::text[]"
+
+    def every_key(held_keys: str, count: int) -> str:
+        held = f"FILTER (WHERE term = ANY({held_keys}))"
+        return f"CASE WHEN count(*) {held} = {count} THEN sitrep_ids_inter(ids) {held} END"
+
+    return (
+        "SELECT block, COALESCE(s | e, s, e) AS ids FROM ("
+        f"SELECT block, {every_key(simple_keys, len(simple))} AS s,"
+        f" {every_key(english_keys, len(english))} AS e FROM ({merged}) AS u"
+        " GROUP BY block ORDER BY block DESC) AS t WHERE s IS NOT NULL OR e IS NOT NULL"
+    )
 
 
 def streamed_matches_sql(keys: list[_TermKeys], params: Params, cap: str) -> str:
-    """(id, date, hidden) of the ``cap`` newest incidents holding every key of ``keys`` (each
-    term exactly one key: :func:`_streams`), newest first, in one pass over the blocks that
-    reach ``cap``, newest block first, without windows.
+    """(id, date, hidden) of the ``cap`` newest incidents matching the terms of ``keys``
+    (words and phrases whose keys are exact: :func:`_streams`), newest first, in one pass over
+    the blocks that reach ``cap``, newest block first, without windows.
 
-    Each key's block rows are read backwards through the primary key, joined on the block (a
-    merge join, newest block first) and their entries unpacked as they come; ``before`` counts
-    the entries of the newer blocks, and once it reaches ``cap`` the count's run condition
-    (PostgreSQL 15) ends the scan: a rare pair reads all its blocks in one statement instead
-    of a futile first window and a second statement, a common word only its newest few. The
-    same matches as :func:`newest_matches_sql` with every block in its window: the blocks
-    whose newer blocks hold fewer than ``cap`` entries, all their entries, the ``cap`` newest.
+    Each term's block rows are read backwards through the primary key (several keys' merged
+    and grouped as they come), the terms joined on the block (a merge join, newest block
+    first) and their entries unpacked as they come; ``before`` counts the entries of the
+    newer blocks, and once it reaches ``cap`` the count's run condition (PostgreSQL 15) ends
+    the scan: a rare pair reads all its blocks in one statement instead of a futile first
+    window and a second statement, a common word only its newest few. The same matches as
+    :func:`newest_matches_sql` with every block in its window: the blocks whose newer blocks
+    hold fewer than ``cap`` entries, all their entries, the ``cap`` newest.
     """
-    parts = [
-        f"SELECT block, ids FROM incident_terms WHERE term = {params.add(_one_key(key))}::text"
-        for key in keys
-    ]
+    parts = [_streamed_term(params, key) for key in keys]
     ids = " & ".join(f"p{n}.ids" for n in range(len(parts)))
     joined = "".join(
         f" JOIN ({part}) AS p{n} ON p{n}.block = p0.block"
