@@ -10,6 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot.domain import Incident
 from storage.base import StorageError
 from storage.postgres import PostgresStorage
 from storage.schema import load_migrations
@@ -210,6 +211,22 @@ class TestBackup:
                 await store.backup(tmp_path / "missing" / "x.dump")
 
 
+async def _fill_blocks(store: PostgresStorage) -> list[Incident]:
+    """Incidents in five blocks two apart, their dates out of id order; the fourth block holds
+    one word of the pairs alone."""
+    words = ("clash convoy", "clash", "convoy raid", "clash convoy raids")
+    stored = []
+    for block in range(5):
+        await store._pool.execute(
+            f"ALTER TABLE incidents ALTER COLUMN id RESTART WITH {block * 2048 + 1}"
+        )
+        in_block = ("convoy patrol", "raid") if block == 3 else words * (2 - block % 2)
+        for n, summary in enumerate(in_block):
+            day = D.replace(day=1 + (7 * block + 3 * n) % 27)
+            stored.append(await store.incidents.add(make_incident(date=day, summary=summary)))
+    return stored
+
+
 class TestSearchBlocks:
     """Incident search through the term blocks of migration 0006 (``storage.postgres.terms``)."""
 
@@ -356,20 +373,8 @@ class TestSearchBlocks:
 
         monkeypatch.setattr(pg_incidents, "SEARCH_CANDIDATES", 4)
         monkeypatch.setattr(terms, "FIRST_SEARCH_BLOCKS", 1)
-        words = ("clash convoy", "clash", "convoy raid", "clash convoy raids")
         async with await PostgresStorage.open(shared_url) as store:
-            stored = []
-            for block in range(5):
-                await store._pool.execute(
-                    f"ALTER TABLE incidents ALTER COLUMN id RESTART WITH {block * 2048 + 1}"
-                )
-                # (The block of 6,144 holds one word of the pairs alone.)
-                in_block = ("convoy patrol", "raid") if block == 3 else words * (2 - block % 2)
-                for n, summary in enumerate(in_block):
-                    day = D.replace(day=1 + (7 * block + 3 * n) % 27)
-                    stored.append(
-                        await store.incidents.add(make_incident(date=day, summary=summary))
-                    )
+            stored = await _fill_blocks(store)
             await store._pool.execute("DELETE FROM incidents WHERE id = $1", stored[-1].id)
             await store.incidents.update(
                 stored[-2].model_copy(update={"status": IncidentStatus.MERGED})
