@@ -345,6 +345,12 @@ def _streamed_term(params: Params, keys: _TermKeys) -> str:
     )
 
 
+def stops_early(conn: Connection) -> bool:
+    """Whether the server ends a window function's scan at its run condition (PostgreSQL 15
+    on): before it, :func:`streamed_matches_sql` would read every block of its terms."""
+    return bool(conn.get_server_version() >= (15,))
+
+
 def streamed_matches_sql(keys: list[_TermKeys], params: Params, cap: str) -> str:
     """(id, date, hidden) of the ``cap`` newest incidents matching the terms of ``keys``
     (words and phrases whose keys are exact: :func:`_streams`), newest first, in one pass over
@@ -407,7 +413,7 @@ async def newest_incident_matches(
         return []
     if start is None:
         start = await search_start(conn, text)
-    if _streams(start.keys):
+    if _streams(start.keys) and stops_early(conn):
         params = Params()
         sql = streamed_matches_sql(start.keys, params, params.add(cap))
         return await _fetchall(conn, sql, *params.values)
