@@ -22,6 +22,7 @@ from storage.postgres.rows import (
 )
 from storage.postgres.search import search_terms, tsquery_sql
 from storage.postgres.terms import (
+    TERM_EPOCH,
     index_incidents,
     newest_incident_matches,
     search_start,
@@ -239,14 +240,15 @@ async def _newest_report_matches(
 async def _report_incidents(
     conn: Connection, text: str, report_cap: int, top: int | None = None
 ) -> list[Row]:
-    """(id, date, hidden) of the incidents of the ``report_cap`` newest reports matching
+    """(id, day, hidden) of the incidents of the ``report_cap`` newest reports matching
     ``text``."""
     reports = await _newest_report_matches(conn, text, report_cap, top)
     if not reports:
         return []
     rows = await _fetchall(
         conn,
-        "SELECT DISTINCT i.id, i.date, i.status <> 'active' AS hidden FROM incident_sources AS s"
+        f"SELECT DISTINCT i.id, i.date - {TERM_EPOCH} AS day, i.status <> 'active' AS hidden"
+        " FROM incident_sources AS s"
         " JOIN incidents AS i ON i.id = s.incident_id WHERE s.report_id = ANY($1::bigint[])",
         reports,
     )
@@ -256,16 +258,17 @@ async def _report_incidents(
 @dataclass(frozen=True, slots=True)
 class _SearchHits:
     """What one search finds: the newest incident matches (newest id first), the incidents
-    of the newest report matches (each with its date), and the withdrawn or merged among
-    them."""
+    of the newest report matches, each with its date as a day number (``TERM_EPOCH`` + day:
+    what a term entry holds; a number is cheaper to read and to compare than a date, and
+    only the order counts here), and the withdrawn or merged among them."""
 
-    incidents: dict[int, dt.date]
-    reports: dict[int, dt.date]
+    incidents: dict[int, int]
+    reports: dict[int, int]
     hidden: set[int]
 
     @classmethod
     def of(cls, incidents: Sequence[Row], reports: Sequence[Row]) -> _SearchHits:
-        """The hits from rows (id, date, hidden, ...)."""
+        """The hits from rows (id, day number, hidden, ...)."""
         hidden = {row[0] for row in incidents if row[2]} | {row[0] for row in reports if row[2]}
         return cls(
             {row[0]: row[1] for row in incidents}, {row[0]: row[1] for row in reports}, hidden
@@ -275,7 +278,7 @@ class _SearchHits:
         """The shown incidents, newest first (by date, then id): the first ``stop``, or all
         (a page needs only the largest few of 2,000: no full sort)."""
         hits = self.incidents | self.reports
-        shown = ((date, i) for i, date in hits.items() if date and i not in self.hidden)
+        shown = ((day, i) for i, day in hits.items() if day is not None and i not in self.hidden)
         ordered = sorted(shown, reverse=True) if stop is None else heapq.nlargest(stop, shown)
         return [incident_id for _, incident_id in ordered]
 

@@ -270,7 +270,7 @@ HIDDEN_MATCH_SQL = "h.id IN (SELECT id FROM incidents WHERE status <> 'active')"
 def newest_matches_sql(
     text: str, keys: list[_TermKeys], params: Params, low_block: int, cap: str
 ) -> str:
-    """(id, date, hidden) of the ``cap`` newest incidents matching ``text`` (whose terms hold
+    """(id, day, hidden) of the ``cap`` newest incidents matching ``text`` (whose terms hold
     ``keys``) in the blocks from ``low_block`` on, newest first.
 
     Only the newest blocks whose matches reach ``cap`` are unpacked (the older ones could only
@@ -299,8 +299,8 @@ def newest_matches_sql(
         f"WITH c AS MATERIALIZED (SELECT block, ids FROM ({_combine(parts, every=True)}) AS x"
         " WHERE cardinality(ids) > 0),"
         f" n AS MATERIALIZED (SELECT block, ids, COALESCE({before}, 0) AS before FROM c)"
-        f" SELECT h.id, h.date, {HIDDEN_MATCH_SQL} AS hidden FROM ("
-        f" SELECT n.block::bigint * 1024 + (e & 1023) AS id, {TERM_EPOCH} + (e >> 10) AS date"
+        f" SELECT h.id, h.day, {HIDDEN_MATCH_SQL} AS hidden FROM ("
+        f" SELECT n.block::bigint * 1024 + (e & 1023) AS id, e >> 10 AS day"
         f" FROM n, unnest(n.ids) AS e WHERE n.before < {cap}) AS h{tested}"
         f" ORDER BY h.id DESC LIMIT {cap}"
     )
@@ -352,7 +352,7 @@ def stops_early(conn: Connection) -> bool:
 
 
 def streamed_matches_sql(keys: list[_TermKeys], params: Params, cap: str) -> str:
-    """(id, date, hidden) of the ``cap`` newest incidents matching the terms of ``keys``
+    """(id, day, hidden) of the ``cap`` newest incidents matching the terms of ``keys``
     (words and phrases whose keys are exact: :func:`_streams`), newest first, in one pass over
     the blocks that reach ``cap``, newest block first, without windows.
 
@@ -379,8 +379,8 @@ def streamed_matches_sql(keys: list[_TermKeys], params: Params, cap: str) -> str
         "count(*) OVER (ORDER BY x.block DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
     )
     return (
-        f"SELECT h.id, h.date, {HIDDEN_MATCH_SQL} AS hidden FROM ("
-        f" SELECT x.block::bigint * 1024 + (x.e & 1023) AS id, {TERM_EPOCH} + (x.e >> 10) AS date,"
+        f"SELECT h.id, h.day, {HIDDEN_MATCH_SQL} AS hidden FROM ("
+        f" SELECT x.block::bigint * 1024 + (x.e & 1023) AS id, x.e >> 10 AS day,"
         f" {before} AS before FROM ({entries}) AS x) AS h"
         f" WHERE h.before < {cap} ORDER BY h.id DESC LIMIT {cap}"
     )
@@ -389,7 +389,7 @@ def streamed_matches_sql(keys: list[_TermKeys], params: Params, cap: str) -> str
 async def _newest_in(
     conn: Connection, text: str, start: SearchStart, low: int, cap: int
 ) -> list[Row]:
-    """Rows (id, date, hidden) of the ``cap`` newest matches in the blocks from ``low`` on
+    """Rows (id, day, hidden) of the ``cap`` newest matches in the blocks from ``low`` on
     (as fetched: a search handles 2,000 of them)."""
     params = Params()
     sql = newest_matches_sql(text, start.keys, params, low, params.add(cap))
@@ -399,8 +399,9 @@ async def _newest_in(
 async def newest_incident_matches(
     conn: Connection, text: str, cap: int, start: SearchStart | None = None
 ) -> list[Row]:
-    """Rows (id, date, hidden) of the ``cap`` most recently stored incidents matching
-    ``text``, newest first.
+    """Rows (id, day, hidden) of the ``cap`` most recently stored incidents matching
+    ``text``, newest first (day: the incident's date as days since ``TERM_EPOCH``, as its
+    entries hold it).
 
     When every term is one exact key, one statement streams through the blocks until it has
     enough (:func:`streamed_matches_sql`). Otherwise looks through the
