@@ -276,7 +276,14 @@ class TestActorCount:
 class TestFactionWindow:
     """A faction's incidents updated since a moment (a digest's window), whatever their date."""
 
-    async def test_late_redated_and_shared_dates(self, storage: SqliteStorage) -> None:
+    @pytest.mark.parametrize("max_dates", [31, 1])  # PostgreSQL: dates hashed, or probes
+    async def test_late_redated_and_shared_dates(
+        self, storage: SqliteStorage, max_dates: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from storage.postgres import incidents as pg_incidents
+
+        monkeypatch.setattr(pg_incidents, "MAX_WINDOW_DATES", max_dates)
+
         async def add(hours: int, day: dt.date, actors: list[ActorRef]) -> Incident:
             incident = make_incident(date=day, actors=actors)
             incident.created_at = incident.updated_at = T0 + hours * HOUR

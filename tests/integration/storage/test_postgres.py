@@ -481,3 +481,27 @@ class TestDigestWindow:
         }
         # Brief columns, plus the status every non-hidden query tests.
         assert {*BRIEF_COLUMNS, "status"} <= columns, definition
+
+    @pytest.mark.parametrize(("max_dates", "hashed"), [(31, True), (0, False)])
+    async def test_a_faction_is_matched_by_the_windows_dates(
+        self, shared_url: str, monkeypatch: pytest.MonkeyPatch, max_dates: int, hashed: bool
+    ) -> None:
+        # A faction's window reads the faction's rows on the window's dates into a hash once
+        # (not a probe per incident), unless the window holds more dates than that is worth.
+        # (On so small a table the planner hashes the probe's rows too: compare what runs.)
+        from storage.base import IncidentQuery
+        from storage.postgres import incidents as pg_incidents
+
+        monkeypatch.setattr(pg_incidents, "MAX_WINDOW_DATES", max_dates)
+        query = IncidentQuery(updated_since=T0, actor_id="x", include_background=False)
+        sql, args = pg_incidents.incident_query_sql(query, "i.id")
+        async with await PostgresStorage.open(shared_url) as store:
+            await store.incidents.add(make_incident(summary="clash"))
+            plan = "\n".join(
+                row[0]
+                for row in await store._pool.fetch(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", *args)
+            )
+        # Both ways are planned; the node that reads the faction's rows by date runs or not.
+        lines = plan.splitlines()
+        by_date = next(n for n, line in enumerate(lines) if "date = ANY" in line)
+        assert ("never executed" not in lines[by_date - 1]) is hashed, plan
