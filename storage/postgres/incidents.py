@@ -55,32 +55,42 @@ def _actor_exists(params: Params, actor_id: str) -> str:
 
 
 # A digest window whose incidents carry more dates than this (an archive imported that day)
-# checks the faction incident by incident: the faction's rows on every one of those dates
-# could be many more than the window's incidents.
+# looks the faction up incident by incident: its rows on every one of those dates could be
+# many more than the window's incidents.
 MAX_WINDOW_DATES = 31
 
 
 def _actor_in_window(params: Params, actor_id: str, updated_since: dt.datetime) -> str:
     """The incidents of ``actor_id`` among those updated since ``updated_since`` (a digest's
-    window): the actor's rows on the few dates that window's incidents carry, read from its
-    (actor_id, date) index into a hash once, not one probe of incident_actors per incident
-    of the window (the largest faction's day at 1M incidents: 470 probes, ~1.5 ms; its rows
-    on the window's two or three dates: ~0.3 ms). An actor row carries its incident's date
-    (written with it, as the faction queries read it). Inside ``CASE`` the ``IN`` stays a
-    hashed subplan (a bare ``IN`` would become a join, planned as a probe per incident); past
-    ``MAX_WINDOW_DATES`` dates each incident is probed as before.
+    window), as one set hashed once: the actor's rows on the few dates that window's
+    incidents carry, read from its (actor_id, date) index, not one probe of incident_actors
+    per incident of the window (the largest faction's day at 1M incidents: 470 probes,
+    ~1.5 ms; its rows on the window's two or three dates: ~0.3 ms). An actor row carries its
+    incident's date (written with it, as the faction queries read it). Past
+    ``MAX_WINDOW_DATES`` dates the set is the actor's rows of the window's incidents, looked
+    up by id (a probe each, as before). The dates are read once (``d``, kept a subquery by
+    ``OFFSET 0``: inlined, each use would read them again) and each way runs only if its
+    one-time filter passes; ``IS TRUE`` keeps the test a hashed subplan (a bare ``IN`` would
+    become a join, planned as a probe per incident).
     """
     since, actor = params.add(_ts(updated_since)), params.add(actor_id)
-    dates = f"ARRAY(SELECT DISTINCT w.date FROM incidents AS w WHERE w.updated_at >= {since})"
-    hashed = (
-        "i.id IN (SELECT a.incident_id FROM incident_actors AS a"
-        f" WHERE a.actor_id = {actor} AND a.date = ANY({dates}))"
+    few = f"cardinality(d.dates) <= {MAX_WINDOW_DATES}"
+    dated = (
+        "SELECT a.incident_id AS id FROM incident_actors AS a"
+        f" WHERE {few} AND a.actor_id = {actor} AND a.date = ANY(d.dates)"
     )
     probed = (
-        "EXISTS (SELECT 1 FROM incident_actors AS a"
-        f" WHERE a.incident_id = i.id AND a.actor_id = {actor})"
+        f"SELECT a.incident_id FROM incident_actors AS a WHERE NOT {few}"
+        f" AND a.incident_id = ANY(ARRAY(SELECT w.id FROM incidents AS w"
+        f" WHERE w.updated_at >= {since})) AND a.actor_id = {actor}"
     )
-    return f"CASE WHEN cardinality({dates}) <= {MAX_WINDOW_DATES} THEN {hashed} ELSE {probed} END"
+    dates = (
+        f"SELECT ARRAY(SELECT DISTINCT w.date FROM incidents AS w WHERE w.updated_at >= {since})"
+    )
+    return (
+        f"(i.id IN (SELECT x.id FROM ({dates} AS dates OFFSET 0) AS d,"
+        f" LATERAL ({dated} UNION ALL {probed}) AS x)) IS TRUE"
+    )
 
 
 def _incident_filter(query: IncidentQuery, params: Params) -> tuple[str, list[str], str]:
