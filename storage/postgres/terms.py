@@ -403,8 +403,8 @@ async def newest_incident_matches(
     ``text``, newest first (day: the incident's date as days since ``TERM_EPOCH``, as its
     entries hold it).
 
-    When every term is one exact key, one statement streams through the blocks until it has
-    enough (:func:`streamed_matches_sql`). Otherwise looks through the
+    When every term is a word or phrase whose keys are exact, one statement streams through
+    the blocks until it has enough (:func:`streamed_matches_sql`). Otherwise looks through the
     ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens to as many blocks as
     the matches found so far say it needs (with half as much again to spare), or to every
     block. The terms' keys are computed once, before the first window (``start``, when the
