@@ -270,7 +270,7 @@ HIDDEN_MATCH_SQL = "h.id IN (SELECT id FROM incidents WHERE status <> 'active')"
 def newest_matches_sql(
     text: str, keys: list[_TermKeys], params: Params, low_block: int, cap: str
 ) -> str:
-    """(id, date, hidden) of the ``cap`` newest incidents matching ``text`` (whose terms hold
+    """(id, day, hidden) of the ``cap`` newest incidents matching ``text`` (whose terms hold
     ``keys``) in the blocks from ``low_block`` on, newest first.
 
     Only the newest blocks whose matches reach ``cap`` are unpacked (the older ones could only
@@ -299,17 +299,97 @@ def newest_matches_sql(
         f"WITH c AS MATERIALIZED (SELECT block, ids FROM ({_combine(parts, every=True)}) AS x"
         " WHERE cardinality(ids) > 0),"
         f" n AS MATERIALIZED (SELECT block, ids, COALESCE({before}, 0) AS before FROM c)"
-        f" SELECT h.id, h.date, {HIDDEN_MATCH_SQL} AS hidden FROM ("
-        f" SELECT n.block::bigint * 1024 + (e & 1023) AS id, {TERM_EPOCH} + (e >> 10) AS date"
+        f" SELECT h.id, h.day, {HIDDEN_MATCH_SQL} AS hidden FROM ("
+        f" SELECT n.block::bigint * 1024 + (e & 1023) AS id, e >> 10 AS day"
         f" FROM n, unnest(n.ids) AS e WHERE n.before < {cap}) AS h{tested}"
         f" ORDER BY h.id DESC LIMIT {cap}"
+    )
+
+
+def _streams(keys: list[_TermKeys]) -> bool:
+    """Whether :func:`streamed_matches_sql` can search for ``keys``: every term a word or
+    phrase (no prefix) whose keys are exact."""
+    return bool(keys) and all(
+        key.exact and key.prefix is None and bool(key.simple) and bool(key.english) for key in keys
+    )
+
+
+def _streamed_term(params: Params, keys: _TermKeys) -> str:
+    """A word or phrase as :func:`_word_term` reads it, its blocks newest first as they are
+    read: one key's rows straight from the primary key (backwards); several keys' rows
+    merged (each key's rows in block order, backwards) and grouped block by block."""
+    simple, english = keys.simple or [], keys.english or []
+    if english == simple and len(simple) == 1:
+        return f"SELECT block, ids FROM incident_terms WHERE term = {params.add(simple[0])}::text"
+    merged = " UNION ALL ".join(
+        f"(SELECT block, ids, term FROM incident_terms WHERE term = {params.add(key)}::text"
+        " ORDER BY block DESC)"
+        for key in dict.fromkeys([*simple, *english])  # each key's rows once
+    )
+    if english == simple:
+        return (
+            f"SELECT block, sitrep_ids_inter(ids) AS ids FROM ({merged}) AS u GROUP BY block"
+            f" HAVING count(*) = {len(simple)} ORDER BY block DESC"
+        )
+    simple_keys, english_keys = params.add(simple) + "::text[]", params.add(english) + "::text[]"
+
+    def every_key(held_keys: str, count: int) -> str:
+        held = f"FILTER (WHERE term = ANY({held_keys}))"
+        return f"CASE WHEN count(*) {held} = {count} THEN sitrep_ids_inter(ids) {held} END"
+
+    return (
+        "SELECT block, COALESCE(s | e, s, e) AS ids FROM ("
+        f"SELECT block, {every_key(simple_keys, len(simple))} AS s,"
+        f" {every_key(english_keys, len(english))} AS e FROM ({merged}) AS u"
+        " GROUP BY block ORDER BY block DESC) AS t WHERE s IS NOT NULL OR e IS NOT NULL"
+    )
+
+
+def stops_early(conn: Connection) -> bool:
+    """Whether the server ends a window function's scan at its run condition (PostgreSQL 15
+    on): before it, :func:`streamed_matches_sql` would read every block of its terms."""
+    return bool(conn.get_server_version() >= (15,))
+
+
+def streamed_matches_sql(keys: list[_TermKeys], params: Params, cap: str) -> str:
+    """(id, day, hidden) of the ``cap`` newest incidents matching the terms of ``keys``
+    (words and phrases whose keys are exact: :func:`_streams`), newest first, in one pass over
+    the blocks that reach ``cap``, newest block first, without windows.
+
+    Each term's block rows are read backwards through the primary key (several keys' merged
+    and grouped as they come), the terms joined on the block (a merge join, newest block
+    first) and their entries unpacked as they come; ``before`` counts the entries of the
+    newer blocks, and once it reaches ``cap`` the count's run condition (PostgreSQL 15) ends
+    the scan: a rare pair reads all its blocks in one statement instead of a futile first
+    window and a second statement, a common word only its newest few. The same matches as
+    :func:`newest_matches_sql` with every block in its window: the blocks whose newer blocks
+    hold fewer than ``cap`` entries, all their entries, the ``cap`` newest.
+    """
+    parts = [_streamed_term(params, key) for key in keys]
+    ids = " & ".join(f"p{n}.ids" for n in range(len(parts)))
+    joined = "".join(
+        f" JOIN ({part}) AS p{n} ON p{n}.block = p0.block"
+        for n, part in enumerate(parts[1:], start=1)
+    )
+    entries = (
+        f"SELECT p0.block, unnest({ids}) AS e FROM ({parts[0]}) AS p0{joined}"
+        " ORDER BY p0.block DESC"
+    )
+    before = (
+        "count(*) OVER (ORDER BY x.block DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+    )
+    return (
+        f"SELECT h.id, h.day, {HIDDEN_MATCH_SQL} AS hidden FROM ("
+        f" SELECT x.block::bigint * 1024 + (x.e & 1023) AS id, x.e >> 10 AS day,"
+        f" {before} AS before FROM ({entries}) AS x) AS h"
+        f" WHERE h.before < {cap} ORDER BY h.id DESC LIMIT {cap}"
     )
 
 
 async def _newest_in(
     conn: Connection, text: str, start: SearchStart, low: int, cap: int
 ) -> list[Row]:
-    """Rows (id, date, hidden) of the ``cap`` newest matches in the blocks from ``low`` on
+    """Rows (id, day, hidden) of the ``cap`` newest matches in the blocks from ``low`` on
     (as fetched: a search handles 2,000 of them)."""
     params = Params()
     sql = newest_matches_sql(text, start.keys, params, low, params.add(cap))
@@ -319,18 +399,25 @@ async def _newest_in(
 async def newest_incident_matches(
     conn: Connection, text: str, cap: int, start: SearchStart | None = None
 ) -> list[Row]:
-    """Rows (id, date, hidden) of the ``cap`` most recently stored incidents matching
-    ``text``, newest first.
+    """Rows (id, day, hidden) of the ``cap`` most recently stored incidents matching
+    ``text``, newest first (day: the incident's date as days since ``TERM_EPOCH``, as its
+    entries hold it).
 
-    Looks through the ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens
-    to as many blocks as the matches found so far say it needs (with half as much again to
-    spare), or to every block. The terms' keys are computed once, before the first window
-    (``start``, when the caller has read it already).
+    When every term is a word or phrase whose keys are exact, one statement streams through
+    the blocks until it has enough (:func:`streamed_matches_sql`). Otherwise looks through the
+    ``FIRST_SEARCH_BLOCKS`` newest blocks first; short of ``cap``, widens to as many blocks as
+    the matches found so far say it needs (with half as much again to spare), or to every
+    block. The terms' keys are computed once, before the first window (``start``, when the
+    caller has read it already).
     """
     if not search_terms(text):
         return []
     if start is None:
         start = await search_start(conn, text)
+    if _streams(start.keys) and stops_early(conn):
+        params = Params()
+        sql = streamed_matches_sql(start.keys, params, params.add(cap))
+        return await _fetchall(conn, sql, *params.values)
     window = FIRST_SEARCH_BLOCKS
     while True:
         low = max(start.top_block + 1 - window, 0)

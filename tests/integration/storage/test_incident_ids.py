@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from bot.domain import ActorRef, Incident
 from storage.base import IncidentBrief, IncidentQuery, IncidentStats
 from storage.sqlite import SqliteStorage, incident_ids_sql, incident_query_sql
 from storage.sqlite.incidents import BRIEF_SELECT, briefs_and_totals_sql, briefs_each_sql
@@ -328,3 +329,43 @@ class TestActorCount:
         ):
             expected = len(await storage.incidents.query(query))
             assert await storage.incidents.count(query) == expected, query
+
+
+class TestFactionWindow:
+    """A faction's incidents updated since a moment (a digest's window), whatever their date."""
+
+    @pytest.mark.parametrize("max_dates", [31, 1])  # PostgreSQL: dates hashed, or probes
+    async def test_late_redated_and_shared_dates(
+        self, storage: SqliteStorage, max_dates: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from storage.postgres import incidents as pg_incidents
+
+        monkeypatch.setattr(pg_incidents, "MAX_WINDOW_DATES", max_dates)
+
+        async def add(hours: int, day: dt.date, actors: list[ActorRef]) -> Incident:
+            incident = make_incident(date=day, actors=actors)
+            incident.created_at = incident.updated_at = T0 + hours * HOUR
+            return await storage.incidents.add(incident)
+
+        late = await add(5, dt.date(2025, 1, 5), [AAH])  # an old event reported in the window
+        await add(-5, dt.date(2025, 1, 5), [AAH])  # the same day, updated before the window
+        await add(1, dt.date(2026, 3, 1), [ISF])
+        both = await add(2, dt.date(2026, 3, 2), [ISF, AAH])
+        redated = await add(-3, dt.date(2026, 3, 3), [AAH])
+        redated = await storage.incidents.update(
+            redated.model_copy(update={"date": dt.date(2024, 6, 1), "updated_at": T0 + 6 * HOUR})
+        )
+        dropped = await add(3, dt.date(2026, 3, 1), [AAH])
+        await storage.incidents.update(
+            dropped.model_copy(update={"actors": [ISF], "updated_at": T0 + 7 * HOUR})
+        )
+        window = IncidentQuery(
+            updated_since=T0, actor_id=AAH.id, include_background=False, limit=100
+        )
+        expected = [both.id, late.id, redated.id]  # newest date first
+        assert await storage.incidents.ids(window) == expected
+        assert [b.id for b in await storage.incidents.briefs(window)] == expected
+        assert await storage.incidents.count(window) == 3
+        found, totals = await storage.incidents.briefs_and_totals([window], [window], 100)
+        assert [b.id for b in found[0]] == expected
+        assert totals.incidents == 3

@@ -10,6 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot.domain import Incident
 from storage.base import StorageError
 from storage.postgres import PostgresStorage
 from storage.schema import load_migrations
@@ -210,6 +211,22 @@ class TestBackup:
                 await store.backup(tmp_path / "missing" / "x.dump")
 
 
+async def _fill_blocks(store: PostgresStorage) -> list[Incident]:
+    """Incidents in five blocks two apart, their dates out of id order; the fourth block holds
+    one word of the pairs alone."""
+    words = ("clash convoy", "clash", "convoy raid", "clash convoy raids")
+    stored = []
+    for block in range(5):
+        await store._pool.execute(
+            f"ALTER TABLE incidents ALTER COLUMN id RESTART WITH {block * 2048 + 1}"
+        )
+        in_block = ("convoy patrol", "raid") if block == 3 else words * (2 - block % 2)
+        for n, summary in enumerate(in_block):
+            day = D.replace(day=1 + (7 * block + 3 * n) % 27)
+            stored.append(await store.incidents.add(make_incident(date=day, summary=summary)))
+    return stored
+
+
 class TestSearchBlocks:
     """Incident search through the term blocks of migration 0006 (``storage.postgres.terms``)."""
 
@@ -343,6 +360,58 @@ class TestSearchBlocks:
             assert [i.id for i in found.items] == [new[2], old[1], old[0]]
             assert found.total == 3
 
+    async def test_streamed_searches_find_what_the_windows_find(
+        self, shared_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A search whose every term is one exact key reads its blocks in one streamed
+        # statement (terms.streamed_matches_sql); the windows of newest_matches_sql must
+        # find the same pages and totals: across blocks, with a small cap, deleted and
+        # hidden matches among the newest, dates out of id order.
+        from bot.domain import IncidentStatus
+        from storage.postgres import incidents as pg_incidents
+        from storage.postgres import terms
+
+        monkeypatch.setattr(pg_incidents, "SEARCH_CANDIDATES", 4)
+        monkeypatch.setattr(terms, "FIRST_SEARCH_BLOCKS", 1)
+        async with await PostgresStorage.open(shared_url) as store:
+            stored = await _fill_blocks(store)
+            await store._pool.execute("DELETE FROM incidents WHERE id = $1", stored[-1].id)
+            await store.incidents.update(
+                stored[-2].model_copy(update={"status": IncidentStatus.MERGED})
+            )
+            searches = [
+                "clash",
+                "convoy clash",
+                "raid convoy clash",
+                "raids",  # english "raid", simple "raids"
+                '"convoy raid"',  # its words and their pair
+                '"clash convoy"',
+                '"convoy raids"',  # english and simple keys differ
+                '"clash convoy raid"',  # three words: tested, so windows
+                "clash conv*",  # a prefix: windows
+            ]
+            for text in searches:
+                start = await terms.search_start(store._pool, text)
+                windowed = text in {'"clash convoy raid"', "clash conv*"}
+                assert terms._streams(start.keys) == (not windowed), text
+            pages = [(3, 0, 4), (2, 2, 4), (5, 0, 0), (0, 0, 3), (4, 6, 50), (20, 0, 200)]
+
+            async def read_all() -> list[tuple[int, list[int | None]]]:
+                found = []
+                for text in searches:
+                    for limit, offset, count_limit in pages:
+                        page = await store.incidents.search_page(
+                            text, limit=limit, offset=offset, count_limit=count_limit
+                        )
+                        found.append((page.total, [i.id for i in page.items]))
+                return found
+
+            streamed = await read_all()
+            monkeypatch.setattr(terms, "_streams", lambda keys: False)
+            assert await read_all() == streamed
+            assert streamed[0][0] == 4  # "clash": the count reaches the cap (4)
+            assert all(items for _, items in streamed[:: len(pages)])  # each finds some
+
     async def test_rows_written_by_other_clients_are_indexed_too(self, shared_url: str) -> None:
         """An older Sitrep during a rolling upgrade, or an analyst's SQL, writes incidents
         without the repository: the triggers of migration 0006 index them."""
@@ -412,3 +481,27 @@ class TestDigestWindow:
         }
         # Brief columns, plus the status every non-hidden query tests.
         assert {*BRIEF_COLUMNS, "status"} <= columns, definition
+
+    @pytest.mark.parametrize(("max_dates", "hashed"), [(31, True), (0, False)])
+    async def test_a_faction_is_matched_by_the_windows_dates(
+        self, shared_url: str, monkeypatch: pytest.MonkeyPatch, max_dates: int, hashed: bool
+    ) -> None:
+        # A faction's window reads the faction's rows on the window's dates into a hash once
+        # (not a probe per incident), unless the window holds more dates than that is worth.
+        # (On so small a table the planner hashes the probe's rows too: compare what runs.)
+        from storage.base import IncidentQuery
+        from storage.postgres import incidents as pg_incidents
+
+        monkeypatch.setattr(pg_incidents, "MAX_WINDOW_DATES", max_dates)
+        query = IncidentQuery(updated_since=T0, actor_id="x", include_background=False)
+        sql, args = pg_incidents.incident_query_sql(query, "i.id")
+        async with await PostgresStorage.open(shared_url) as store:
+            await store.incidents.add(make_incident(summary="clash"))
+            plan = "\n".join(
+                row[0]
+                for row in await store._pool.fetch(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", *args)
+            )
+        # Both ways are planned; the node that reads the faction's rows by date runs or not.
+        lines = plan.splitlines()
+        by_date = next(n for n, line in enumerate(lines) if "date = ANY" in line)
+        assert ("never executed" not in lines[by_date - 1]) is hashed, plan

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from storage.postgres.search import prefix_tsquery_text, search_terms, tsquery_sql
 from storage.postgres.values import Params
 
@@ -44,3 +46,17 @@ class TestTsquerySql:
         params = Params()
         assert tsquery_sql('" * -', params) is None
         assert params.values == []
+
+
+class TestStreamedSearch:
+    """A search streams through its blocks only where the server stops a scan early."""
+
+    @pytest.mark.parametrize(("version", "streams"), [((14, 11), False), ((15, 0), True)])
+    def test_only_from_postgresql_15(self, version: tuple[int, int], streams: bool) -> None:
+        from storage.postgres.terms import stops_early
+
+        class Server:
+            def get_server_version(self) -> tuple[int, int]:
+                return version
+
+        assert stops_early(Server()) is streams
