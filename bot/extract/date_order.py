@@ -7,7 +7,7 @@ import datetime as dt
 from bot.domain.enums import DatePrecision
 from bot.extract.dates import DateMention
 
-__all__ = ["better_date", "days_meant"]
+__all__ = ["better_date", "day_after", "days_meant"]
 
 
 def days_meant(mention: DateMention) -> tuple[dt.date, dt.date]:
@@ -35,3 +35,10 @@ def better_date(new: DateMention, old: DateMention) -> bool:
 
 
 _PRECISION_ORDER = {precision: index for index, precision in enumerate(DatePrecision)}
+
+
+def day_after(later: DateMention | None, earlier: DateMention | None) -> bool:
+    """True when ``later`` is the day after ``earlier``."""
+    if later is None or later.date is None or earlier is None or earlier.date is None:
+        return False
+    return (later.date - earlier.date).days == 1

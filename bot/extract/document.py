@@ -111,6 +111,12 @@ class Clause:
         usable = [d for d in self.dates if d.date is not None or d.anchor_offset is not None]
         event = [d for d in usable if not d.reporting]
         chosen = event or usable
+        if len(chosen) > 1 and any(f.update for f in self.figures):
+            # "a soldier died on Monday, bringing to three the dead of Sunday's attack": the
+            # toll rose after the attack, whose day is the earliest the clause names
+            dated = [d for d in chosen if d.date is not None]
+            if dated:
+                return min(dated, key=lambda d: d.date or dt.date.max)
         if len(chosen) > 1 and not chosen[0].explicit:
             day = next(
                 (d for d in chosen if d.explicit and d.precision is DatePrecision.DAY), None

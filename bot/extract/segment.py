@@ -14,7 +14,7 @@ from bisect import insort
 from dataclasses import dataclass, field
 
 from bot.domain.enums import DatePrecision
-from bot.extract.date_order import better_date, days_meant
+from bot.extract.date_order import better_date, day_after, days_meant
 from bot.extract.dates import DateMention
 from bot.extract.document import KIND_RANK, Clause, PlaceSpan, shortens_state_name
 from bot.extract.follow_ups import (
@@ -173,10 +173,10 @@ class _Segmenter:
             # "... two were wounded in the village of Xville": a toll at a place the gazetteer
             # does not know is another event, never added to the incident in hand.
             return self._new(Group(separate=True))
-        if _fits(current, place, date, ref, refine=not _other_toll(current, unit)) or (
+        if _fits(current, place, date, ref, refine=_may_refine(current, unit)) or (
             place is None
             and CONTINUING_RE.search(lower_same_length(unit.text))
-            and _next_day(current, date)
+            and day_after(date, current.date)
         ):
             return current
         found = next(
@@ -427,13 +427,6 @@ def _fits(
     return True
 
 
-def _next_day(group: Group, date: DateMention | None) -> bool:
-    """True when ``date`` is the day after the group's date."""
-    if date is None or date.date is None or group.date is None or group.date.date is None:
-        return False
-    return (date.date - group.date.date).days == 1
-
-
 def _same_area(a: GazetteerEntry, b: GazetteerEntry, *, strict: bool = False) -> bool:
     if a.key == b.key:
         return True
@@ -478,6 +471,13 @@ def _other_toll(group: Group, unit: Clause) -> bool:
     counted = group.counted
     own = {(f.kind, f.min) for f in unit.figures if f.min is not None}
     return bool(own) and not own <= counted
+
+
+def _may_refine(group: Group, unit: Clause) -> bool:
+    """A clause with a toll of its own refines the group's direction only on the group's day."""
+    day, group_day = unit.date, group.date
+    same = day is not None and group_day is not None and day.date == group_day.date
+    return same or not _other_toll(group, unit)
 
 
 def _refines(a: PlaceSpan, b: PlaceSpan) -> bool:

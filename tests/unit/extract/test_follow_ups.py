@@ -525,3 +525,30 @@ def test_shooting_and_record_words(text: str, expected: list[str]) -> None:
     from bot.extract.events import find_triggers
 
     assert [t.sub_event_type.value for t in find_triggers(text)] == expected
+
+
+class TestADirectionThenItsTown:
+    """ "An attack north of Kirkuk" then "the blast hit a patrol in Dibis" is one event, even
+    when the second sentence gives the first, lower count; and a toll update's clause is dated
+    by the attack, not by the later death."""
+
+    TEXT = (
+        "A soldier died of his wounds on Wednesday, bringing to four the number of soldiers "
+        "killed in a roadside bomb attack on an army patrol north of Kirkuk on Tuesday, "
+        "security sources said. The army had said on Tuesday that three soldiers were killed "
+        "and two wounded when the bomb hit their vehicle in Dibis, about 40 kilometres "
+        "north-west of the city."
+    )
+
+    def test_one_incident_at_the_town_with_the_updated_toll(self, engine: RulesExtractor) -> None:
+        incident = _one(engine, self.TEXT)
+        assert incident.location.name == "Dibis"
+        assert incident.killed.max == 4
+
+    def test_the_update_clause_is_dated_by_the_attack(self) -> None:
+        from bot.extract.pipeline import build_rules_extractor
+
+        doc, _ = build_rules_extractor().pipeline.read(self.TEXT, PUBLISHED)
+        first = doc.clauses[0]
+        assert first.date is not None
+        assert first.date.date == dt.date(2025, 5, 13)
