@@ -217,7 +217,7 @@ NOT_EVENT_AFTER = re.compile(
     r"^(?:-based|-led|-backed|"
     # "Baqubah General Hospital", "the Basra Operations Command", "Nineveh Health Directorate"
     r"\s+(?:(?!(?:where|and|as|when|after|while|the|a|an|in|at|on|to|from|said|says|by|"
-    r"with|whose|its|their|his|her)\b)[a-z'’-]+\s+)?"
+    r"with|whose|its|their|his|her)\b)[a-z'’-]+\s+){0,2}"
     r"(?:hospital|morgue|medical\s+(?:centre|center|city|complex))|"
     r"\s+(?:operations|police|security|military)\s+command|"
     r"\s+(?:health|police)\s+(?:directorate|department|office|ministry)|"

@@ -141,6 +141,7 @@ class TestResponsesAndMovements:
             ("sepoy ali (aged 24, resident of district ", ") was among"),
             ("the wounded were evacuated to combined military hospital ", "."),
             ("the two victims, natives of the village ", ", had"),
+            ("six wounded were admitted to ", " general referral hospital, a nurse said"),
         ],
     )
     def test_roles_that_never_place_an_incident(self, before: str, after: str) -> None:
