@@ -301,7 +301,7 @@ def not_an_event_place(before: str, after40: str) -> bool:
     """True when the lower-cased words around a mention (about 60 before, 40 after) make it
     no event place: a hospital's or an office's name, where a toll or a statement was given,
     where someone came from or went, a road's far end."""
-    after = after40[:20]
+    after = after40[:32]  # "Oicha general referral hospital"
     return bool(
         NOT_EVENT_AFTER.match(after)
         or _NOT_EVENT_BEFORE.search(before)
