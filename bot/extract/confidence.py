@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.domain.enums import DatePrecision, GeoPrecision
+from bot.domain.enums import DatePrecision, EventType, GeoPrecision
 from bot.domain.models import Incident
 from bot.extract.actors import countries_named
 from bot.extract.casualties import find_figures
@@ -51,6 +51,7 @@ _FOREIGN_COUNTRY = 0.45  # a country the headline and lead do not name
 _NOT_IN_LEAD = 0.85  # neither the headline nor the lead names the place
 _NO_EVENT_WORD = 0.5  # no violent event or casualty stated in its sentences
 _SPLIT_FIGURE = 0.85  # the figure and the event word are in different clauses
+_NO_VIOLENCE = 0.85  # an arrest or a seizure: news, but no violence to alert on
 _DATE_UNSTATED = 0.85  # no date in the text: the publication day was assumed
 _SETTLEMENT_UNPLACED = 0.8  # the text names a village or town the region stands in for
 _CORROBORATION = 0.5  # each further report halves the remaining doubt
@@ -245,6 +246,10 @@ def score_incident(
         doubt(_NO_EVENT_WORD, "event: no violent act or casualty stated in its sentences")
     elif (incident.killed.known or incident.injured.known) and not together:
         doubt(_SPLIT_FIGURE, "toll: the figure and the event word are in different clauses")
+    if incident.event_type is EventType.STRATEGIC_DEVELOPMENTS and not (
+        incident.killed.known or incident.injured.known
+    ):
+        doubt(_NO_VIOLENCE, "event: arrests or seizures, no violence reported")
     if incident.date_precision in _DATE_FACTOR:
         doubt(_DATE_FACTOR[incident.date_precision],
               f"date: only the {incident.date_precision.value} is known")  # fmt: skip

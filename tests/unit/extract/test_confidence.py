@@ -311,3 +311,15 @@ def test_a_round_up_tells_every_event_as_news(title: str, lead: str) -> None:
     assert [c.score for c in result] == [1.0, 1.0]
     plain = side_event_doubts([main, aside], scores, [MAIN, LATER], "Gunmen storm checkpoint")
     assert plain[1].score < 1.0
+
+
+def test_arrests_without_casualties_are_doubted() -> None:
+    arrest = made(["Police arrested four suspects in Basra."], BASRA, killed=None).model_copy(
+        update={
+            "event_type": EventType.STRATEGIC_DEVELOPMENTS,
+            "sub_event_type": SubEventType.ARRESTS,
+        }
+    )
+    confidence = score_incident(arrest, view("Police arrest four in Basra", ""))
+    assert "event: arrests or seizures, no violence reported" in confidence.reasons
+    assert confidence.score < 1.0
