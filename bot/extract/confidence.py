@@ -239,23 +239,35 @@ def score_incident(
         )
     elif not in_lead:
         doubt(_NOT_IN_LEAD, "place: not in the headline or lead")
-    stated, together = _event_words(incident.evidence)
-    if view.title and incident.evidence and all(e == view.title for e in incident.evidence):
-        doubt(_HEADLINE_ONLY, "event: told only by the headline, in no sentence of the body")
-    if not stated:
-        doubt(_NO_EVENT_WORD, "event: no violent act or casualty stated in its sentences")
-    elif (incident.killed.known or incident.injured.known) and not together:
-        doubt(_SPLIT_FIGURE, "toll: the figure and the event word are in different clauses")
-    if incident.event_type is EventType.STRATEGIC_DEVELOPMENTS and not (
-        incident.killed.known or incident.injured.known
-    ):
-        doubt(_NO_VIOLENCE, "event: arrests or seizures, no violence reported")
+    for factor, reason in _event_doubts(incident, view):
+        doubt(factor, reason)
     if incident.date_precision in _DATE_FACTOR:
         doubt(_DATE_FACTOR[incident.date_precision],
               f"date: only the {incident.date_precision.value} is known")  # fmt: skip
     if date_stated is False:
         doubt(_DATE_UNSTATED, "date: no date stated, the publication day was assumed")
     return Confidence(round(score, 4), tuple(reasons))
+
+
+def _event_doubts(incident: Incident, view: ReportView) -> list[tuple[float, str]]:
+    """Doubts about the event itself: told only by the headline, no violent act stated, the
+    figure apart from the event word, arrests or seizures with no casualty."""
+    found: list[tuple[float, str]] = []
+    stated, together = _event_words(incident.evidence)
+    tolled = incident.killed.known or incident.injured.known
+    if view.title and incident.evidence and all(e == view.title for e in incident.evidence):
+        found.append(
+            (_HEADLINE_ONLY, "event: told only by the headline, in no sentence of the body")
+        )
+    if not stated:
+        found.append((_NO_EVENT_WORD, "event: no violent act or casualty stated in its sentences"))
+    elif tolled and not together:
+        found.append(
+            (_SPLIT_FIGURE, "toll: the figure and the event word are in different clauses")
+        )
+    if incident.event_type is EventType.STRATEGIC_DEVELOPMENTS and not tolled:
+        found.append((_NO_VIOLENCE, "event: arrests or seizures, no violence reported"))
+    return found
 
 
 def companion_doubts(
