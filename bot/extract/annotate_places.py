@@ -226,6 +226,7 @@ class _PlaceReader:
         self._context = context
         self._named = named
         self._provinces = provinces or Counter()
+        self._beside: dict[int, frozenset[str]] = {}  # per sentence, for respelled names
         self._resolved: dict[str, GazetteerEntry] = {}  # multi-word names placed so far
         self._others: dict[tuple[tuple[str, int], ...], Counter[str]] = {}
         self._chosen: dict[tuple[object, ...], tuple[_Candidates, GazetteerEntry | None]] = {}
@@ -269,7 +270,10 @@ class _PlaceReader:
             if sentence.actor_spans.covers(start):
                 continue  # "Myanmar military", "Iraqi army": an actor, not a place
             if start in sentence.variants:
-                candidates = _variant_candidates(sentence, start, candidates, context)
+                beside = self._beside.get(sentence.index)
+                if beside is None:  # once per sentence: hostile text repeats a name
+                    beside = self._beside[sentence.index] = _countries_named_exactly(sentence)
+                candidates = _variant_candidates(candidates, context, beside)
                 if not candidates:
                     continue
             if _part_of_longer_name(sentence.text, start, end):
@@ -466,33 +470,21 @@ def _town_or_governorate(
 
 
 def _variant_candidates(
-    sentence: SentenceLayers, start: int, candidates: _Candidates, context: Counter[str]
+    candidates: _Candidates, context: Counter[str], beside: frozenset[str]
 ) -> _Candidates:
     """Another spelling of a known name: only in the article's own country, or in a country
-    the same sentence places something else in ("the Banibangou department of the Tillaberi
-    region")."""
-    del start  # a variant is never among the exactly spelled mentions it is checked against
+    the same sentence places something else in (``beside``: "the Banibangou department of the
+    Tillaberi region")."""
     top = max(context.values(), default=0)
-    beside = _countries_beside(sentence)
     return tuple(
         c for c in candidates if (top and context.get(c.country, 0) == top) or c.country in beside
     )
 
 
-def _countries_beside(sentence: SentenceLayers) -> frozenset[str]:
-    """Countries of the sentence's exactly spelled, unambiguous place mentions (read once per
-    sentence: hostile text repeats a name thousands of times)."""
-    key = (id(sentence), len(sentence.places))
-    found = _BESIDE.get(key)
-    if found is None or found[0] is not sentence:
-        countries = frozenset(
-            cs[0].country
-            for at, _, cs in sentence.places
-            if at not in sentence.variants and len({c.country for c in cs}) == 1
-        )
-        _BESIDE.clear()  # one sentence at a time
-        found = _BESIDE[key] = (sentence, countries)
-    return found[1]
-
-
-_BESIDE: dict[tuple[int, int], tuple[SentenceLayers, frozenset[str]]] = {}
+def _countries_named_exactly(sentence: SentenceLayers) -> frozenset[str]:
+    """Countries of the sentence's exactly spelled, unambiguous place mentions."""
+    return frozenset(
+        cs[0].country
+        for at, _, cs in sentence.places
+        if at not in sentence.variants and len({c.country for c in cs}) == 1
+    )
