@@ -178,6 +178,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
     ("segment",),  # clauses -> groups
     ("drafting",),  # groups -> IncidentDraft
     ("finisher",),  # IncidentDraft -> Incident, shared by every extractor
+    ("live_blog",),  # a live page read entry by entry, updates folded
     ("pipeline",),  # the order of the stages; the Extractor port
     ("evaluation", "serialize", "alert_eval"),  # users of finished incidents
 )

@@ -407,7 +407,7 @@ class _FigureReader:
                 kind_or_none = kind_of(verb)
             if kind_or_none is None:
                 continue
-            value = parse_number(match["num"])
+            value = (1, CountStatus.EXACT) if match["one"] else parse_number(match["num"])
             if value is None:
                 continue
             num3 = (match["num3"] or "").lower()

@@ -38,7 +38,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"bombed|attacked|attack|strike|slammed|crashed\s+into)|"
                               r"drone\s+(?:assault|raid)s?|kamikaze\s+drones?|bombed\s+from\s+the\s+air|"
                               r"(?:glide|guided|aerial|barrel|cluster)\s+(?:aerial\s+)?bombs?|"
-                              r"dropped\s+(?:\w+\s+)?bombs?|bombs?\s+(?:were\s+)?dropped|"
+                              r"dropped\s+(?:\w+\s+)?(?:bombs?|explosives?|munitions?)|"
+                              r"bombs?\s+(?:were\s+)?dropped|drones?\s+dropped|"
                               r"bombing\s+raids?|airstrikes?"),
     (S.SHELLING, 2.5, r"shell(?:ing|ed|s)\b|artillery|mortars?|rockets?(?![-\s]propelled)|"
                       r"katyushas?|missiles?|projectiles?|howitzers?"),

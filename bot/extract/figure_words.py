@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.domain.enums import CountStatus
+from bot.extract.victim_lists import SINGLE_PEOPLE
 
 _ON_LOWERED = 0
 
@@ -97,6 +98,8 @@ SUBJECT_FIRST = re.compile(
     rf"(?!\s+(?:and|or)\s+(?:wounded|injured|hurt))",
     _ON_LOWERED,
 )
+# "killing the driver", "wounding their commander": one person, named by what he was.
+_ONE_OF = r"(?P<one>the|its|his|her|their)(?=\s+(?:" + "|".join(sorted(SINGLE_PEOPLE)) + r")\b)"
 VERB_FIRST = re.compile(
     rf"\b(?P<verb>kill(?:ed|ing|s)?|shot\s+dead|shot\s+and\s+killed|gunned\s+down|"
     rf"(?:beat|burned|burnt|stoned|hacked|stabbed|lynched)\s+to\s+death|lynch(?:ed|ing)|"
@@ -106,7 +109,7 @@ VERB_FIRST = re.compile(
     rf"murder(?:ed|ing|s)?|assassinat(?:ed|ing|es)|execut(?:ed|ing|es)|behead(?:ed|ing|s)|left|leaving|leaves|claim(?:ed|ing|s)\s+the\s+lives\s+of|"
     rf"cost(?:ing|s)?\s+the\s+lives\s+of|wound(?:ed|ing|s)?|injur(?:ed|ing|es|e)|"
     rf"arrest(?:ed|ing|s)?|detain(?:ed|ing|s)?|kidnapp?(?:ed|ing|s)?|abduct(?:ed|ing|s)?)"
-    rf"\s+(?:{MOD}\s+)?(?P<num>{_NUM})\b(?P<np>(?:\s+{_SUBJWORD}){{0,4}})"
+    rf"\s+(?:{MOD}\s+)?(?P<num>{_NUM}|{_ONE_OF})\b(?P<np>(?:\s+{_SUBJWORD}){{0,4}})"
     rf"(?:\s+(?P<post>dead\s+and\s+(?:wounded|injured)|dead|killed|wounded|injured))?"
     rf"(?P<and>\s+and\s+(?:his|her|their|the)?\s*(?:{MOD}\s+)?(?P<num3>{_NUM})\b"
     rf"(?:\s+{_SUBJWORD}){{1,3}})?"

@@ -39,6 +39,7 @@ from bot.extract.drafts import IncidentDraft
 from bot.extract.finisher import Finished, Finisher
 from bot.extract.gazetteer import Gazetteer
 from bot.extract.lexicon import Lexicon, default_lexicon
+from bot.extract.live_blog import Entry, fold_entries, live_page
 from bot.extract.segment import segment
 from bot.extract.source_text import SourceText
 
@@ -121,7 +122,25 @@ class RulesPipeline:
     def finish(self, text: str, published_at: dt.datetime | None = None, *,
                title: str | None = None,
                should_stop: Callable[[], bool] | None = None) -> list[Finished]:  # fmt: skip
-        """Read, draft and finish: incidents with their confidence."""
+        """Read, draft and finish: incidents with their confidence (a live page entry by
+        entry, see ``bot.extract.live_blog``)."""
+        page = live_page(text, published_at)
+        if page is not None:
+
+            def read_entry(entry: Entry) -> list[Finished]:
+                when = entry.at or published_at
+                return self._finish_one(entry.text, when, entry.title, should_stop)
+
+            return fold_entries(page.entries, read_entry, title or page.headline)
+        return self._finish_one(text, published_at, title, should_stop)
+
+    def _finish_one(
+        self,
+        text: str,
+        published_at: dt.datetime | None,
+        title: str | None,
+        should_stop: Callable[[], bool] | None,
+    ) -> list[Finished]:
         doc, drafts = self.read(text, published_at, title=title, should_stop=should_stop)
         if doc.reference is None or not drafts:
             return []

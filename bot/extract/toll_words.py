@@ -12,9 +12,16 @@ from bot.extract.figure_words import MOD, NUM, FigureKind, parse_number
 
 __all__ = ["TOLL", "TOLL_INVERTED", "TOLL_PUT", "TollPhrase", "toll_phrases"]
 
+# "the number of dead", "the number of people killed", "the number killed", "the number of
+# those wounded".
+_NUMBER_OF = (
+    r"number\s+(?:of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|wounded|injuries|"
+    r"(?:people|those|civilians|persons|victims)\s+(?:killed|wounded|injured|dead))"
+    r"|killed|dead|wounded|injured)"
+)
+
 TOLL = re.compile(
-    rf"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|"
-    rf"injured|wounded|injuries|people\s+(?:killed|wounded|injured)))"
+    rf"\b(?P<what>death\s+toll|toll|{_NUMBER_OF})"
     # "the death toll from Saturday's bombing in Kabul rose to 63", "the number of people
     # killed by a missile strike on Kramatorsk rose to five"
     rf"(?:\s+(?:from|in|of|after|by)\s+[^.;:()]{{1,140}}?)?"
@@ -28,8 +35,7 @@ TOLL_PUT = re.compile(
     rf"\b(?P<verb>put(?:s|ting)?|gave|gives|giving|placed|places|raised|raises|raising|"
     rf"revised|set|sets|bringing|brought|brings|taking|took|takes|pushing|pushed)"
     rf"\s+(?:the|a|its|their)\s+(?:\w+\s+)?"
-    rf"(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|"
-    rf"wounded|injuries))"
+    rf"(?P<what>death\s+toll|toll|{_NUMBER_OF})"
     # "bringing the number of dead from the overnight attack to five"
     rf"(?:\s+(?:from|in|of|after|by)\s+[^.;:()]{{1,80}}?)?"
     rf"\s+(?:at|to|of)\s+(?:(?P<between>between)\s+)?(?:{MOD}\s+)?"
@@ -50,7 +56,8 @@ TOLL_INVERTED = re.compile(
 # "one of the wounded later died", "two of the injured soldiers succumbed to their wounds":
 # dead to add to the toll in hand (read as "N more killed").
 WOUNDED_DIED = re.compile(
-    rf"\b(?P<num>{NUM})\s+of\s+(?:the|those)\s+(?:[\w-]+\s+)?(?:wounded|injured)"
+    rf"\b(?P<num>{NUM})\s+(?:(?:more|further|other)\s+)?of\s+(?:the|those)\s+(?:[\w-]+\s+)?"
+    rf"(?:wounded|injured)"
     rf"(?:\s+[\w-]+){{0,2}}?\s+(?:(?:had|has|have)\s+)?(?:later\s+|since\s+|subsequently\s+)?"
     rf"(?:died|succumbed|passed\s+away)\b",
 )

@@ -1,0 +1,219 @@
+"""Live blogs: a page of timestamped entries, often newest first, each read as its own report.
+
+A live page ("13:55 / Sumy border villages shelled ... / 12:40 / Death toll rises to five ...")
+is not one story told in order: read as one text, an entry's toll update lands on whatever
+entry came just before it. So each entry (its headline and body) is read on its own, dated by
+its timestamp on the page's day, oldest first, and an entry that updates an earlier entry's
+event (same place, the same or the next day, and an update's words or the same event type)
+folds into it: the newer figures supersede, as a later report's do.
+
+Only a page with at least ``MIN_ENTRIES`` lines that hold nothing but a time of day is taken
+for a live blog; the text before the first entry (key points, a welcome) only repeats them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.domain.models import Incident
+from bot.extract.finisher import Finished
+from bot.extract.merge import merge_counts
+from bot.extract.summary import summarize
+
+__all__ = ["MIN_ENTRIES", "Entry", "LivePage", "fold_entries", "live_page"]
+
+MIN_ENTRIES = 3
+_MAX_TITLE = 160
+_WORD_RE = re.compile(r"[^\W\d_]{4,}")  # headline words worth comparing
+_HEADLINE_WORDS = 4
+
+# A line holding only a time: "13:55", "1.05pm", "09:15 CET", "Updated 14:02 GMT", "2:15 p.m. ET".
+_STAMP_RE = re.compile(
+    r"^[ \t]*(?:(?:updated|posted|published)(?:\s+at)?\s+)?"
+    r"(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)"
+    r"(?:\s*(?P<half>[ap])\.?\s?m\.?)?"
+    r"(?:\s+(?:[A-Z]{2,5}|UTC[+-]\d{1,2}|GMT[+-]\d{1,2}))?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# What an update of an earlier entry says ("toll rises to five", "bringing the number of dead
+# to", "has risen to 21", "now stands at").
+_UPDATE_RE = re.compile(
+    r"\b(?:ris(?:es|en|ing)|rose|climb(?:s|ed|ing)?|jump(?:s|ed)?|increas(?:es|ed|ing)"
+    r"|bring(?:s|ing)?|brought|now\s+stands?|revised|updated?|more\s+bodies|further\s+deaths?"
+    r"|(?:has|have)\s+died\s+of\s+(?:their|his|her)\s+(?:wounds|injuries))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One timestamped entry of a live page."""
+
+    at: dt.datetime | None  # its time on the page's day (None without a publication day)
+    title: str | None  # its own headline, when its first line reads as one
+    text: str  # its body
+    order: int  # 0 for the oldest entry
+
+
+def _clock(match: re.Match[str]) -> dt.time:
+    hour, minute = int(match["hour"]), int(match["minute"])
+    half = (match["half"] or "").lower()
+    if half == "p" and hour < 12:
+        hour += 12
+    elif half == "a" and hour == 12:
+        hour = 0
+    return dt.time(hour, minute)
+
+
+def _title_and_body(chunk: str) -> tuple[str | None, str]:
+    first, _, rest = chunk.strip().partition("\n")
+    first = first.strip()
+    headline = (
+        rest.strip() and len(first) <= _MAX_TITLE and not first.endswith((".", '"', "\u201d"))
+    )
+    return (first, rest.strip()) if headline else (None, chunk.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class LivePage:
+    """A live page: its headline (from the text before the first entry) and its entries."""
+
+    headline: str | None
+    entries: list[Entry]
+
+
+def _page_headline(preamble: str) -> str | None:
+    """The first line before the entries that reads as a headline (four words or more)."""
+    for line in preamble.splitlines():
+        if len(_WORD_RE.findall(line)) >= _HEADLINE_WORDS:
+            return line.strip()
+    return None
+
+
+def live_page(text: str, published_at: dt.datetime | None) -> LivePage | None:
+    """The entries of a live page, oldest first, or None when ``text`` is not one."""
+    stamps = list(_STAMP_RE.finditer(text))
+    if len(stamps) < MIN_ENTRIES:
+        return None
+    chunks: list[tuple[dt.time, str]] = []
+    for index, stamp in enumerate(stamps):
+        end = stamps[index + 1].start() if index + 1 < len(stamps) else len(text)
+        chunk = text[stamp.end() : end]
+        if not chunk.strip():
+            return None  # a column of times (a timetable), not entries
+        chunks.append((_clock(stamp), chunk))
+    times = [clock for clock, _ in chunks]
+    falling = sum(a > b for a, b in itertools.pairwise(times))
+    rising = sum(a < b for a, b in itertools.pairwise(times))
+    if falling > rising:
+        chunks.reverse()  # newest first on the page: read oldest first
+    days = _days([clock for clock, _ in chunks], published_at.date() if published_at else None)
+    tz = published_at.tzinfo if published_at is not None else None
+    entries = []
+    for order, ((clock, chunk), day) in enumerate(zip(chunks, days, strict=True)):
+        title, body = _title_and_body(chunk)
+        at = dt.datetime.combine(day, clock, tzinfo=tz) if day is not None else None
+        entries.append(Entry(at=at, title=title, text=body, order=order))
+    return LivePage(_page_headline(text[: stamps[0].start()]), entries)
+
+
+def _days(clocks: Sequence[dt.time], last_day: dt.date | None) -> list[dt.date | None]:
+    """Each entry's day, oldest first: the newest on the page's day, a day earlier for each
+    time that runs backwards on the way down (a page kept open past midnight)."""
+    if last_day is None:
+        return [None] * len(clocks)
+    days: list[dt.date | None] = []
+    day = last_day
+    later: dt.time | None = None
+    for clock in reversed(clocks):
+        if later is not None and clock > later:
+            day -= dt.timedelta(days=1)
+        days.append(day)
+        later = clock
+    days.reverse()
+    return days
+
+
+def _place_key(incident: Incident) -> tuple[object, ...]:
+    where = incident.location
+    return (where.geonames_id, where.name, where.admin1, where.country)
+
+
+def _same_event(earlier: Incident, later: Incident, update: bool) -> bool:
+    if _place_key(earlier) != _place_key(later):
+        return False
+    if abs((later.date - earlier.date).days) > 1:
+        return False
+    return update or (earlier.event_type == later.event_type and later.date == earlier.date)
+
+
+def _fold(earlier: Finished, later: Finished) -> Finished:
+    """``later`` (an update) folded into ``earlier``: its figures supersede lower ones."""
+    old, new = earlier.incident, later.incident
+    killed = merge_counts(old.killed, new.killed, newer=True)
+    injured = merge_counts(old.injured, new.injured, newer=True)
+    summary = summarize(
+        date=old.date,
+        precision=old.date_precision,
+        location=old.location,
+        actors=old.actors,
+        sub_event_type=old.sub_event_type,
+        killed=killed,
+        injured=injured,
+    )
+    incident = old.model_copy(
+        update={
+            "killed": killed,
+            "injured": injured,
+            "summary": summary,
+            "evidence": list(dict.fromkeys([*old.evidence, *new.evidence])),
+        }
+    )
+    best = max(earlier.confidence, later.confidence, key=lambda c: c.score)
+    return Finished(incident, best, earlier.dropped_figures + later.dropped_figures)
+
+
+def _words(text: str | None) -> set[str]:
+    return {w.casefold() for w in _WORD_RE.findall(text or "")}
+
+
+@dataclass(slots=True)
+class _Kept:
+    order: int  # the newest entry that told it
+    words: set[str]  # the words of its entries' headlines
+    result: Finished
+
+
+def fold_entries(
+    entries: Sequence[Entry], read: Callable[[Entry], list[Finished]], title: str | None
+) -> list[Finished]:
+    """Every entry's incidents, updates folded into what they update; first the one whose
+    entries' headlines share most words with the page's title, then the larger toll, then
+    the newest."""
+    kept: list[_Kept] = []
+    for entry in entries:
+        update = _UPDATE_RE.search(f"{entry.title or ''}\n{entry.text}") is not None
+        for result in read(entry):
+            known = next(
+                (k for k in kept if _same_event(k.result.incident, result.incident, update)),
+                None,
+            )
+            if known is None:
+                kept.append(_Kept(entry.order, _words(entry.title), result))
+            else:
+                known.result = _fold(known.result, result)
+                known.order = entry.order
+                known.words |= _words(entry.title)
+    page = _words(title)
+
+    def rank(k: _Kept) -> tuple[int, bool, int, int]:
+        incident = k.result.incident
+        toll = (incident.killed.min or 0) + (incident.injured.min or 0)
+        return (-len(k.words & page), incident.is_background, -toll, -k.order)
+
+    kept.sort(key=rank)
+    return [k.result for k in kept]
