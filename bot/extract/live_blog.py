@@ -7,8 +7,9 @@ its timestamp on the page's day, oldest first, and an entry that updates an earl
 event (same place, the same or the next day, and an update's words or the same event type)
 folds into it: the newer figures supersede, as a later report's do.
 
-Only a page with at least ``MIN_ENTRIES`` lines that hold nothing but a time of day is taken
-for a live blog; the text before the first entry (key points, a welcome) only repeats them.
+Only a page with ``MIN_ENTRIES`` to ``MAX_ENTRIES`` lines that hold nothing but a time of day
+is taken for a live blog; the text before the first entry (key points, a welcome) only
+repeats them.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from bot.extract.finisher import Finished
 from bot.extract.merge import merge_counts
 from bot.extract.summary import summarize
 
-__all__ = ["MIN_ENTRIES", "Entry", "LivePage", "fold_entries", "live_page"]
+__all__ = ["MAX_ENTRIES", "MIN_ENTRIES", "Entry", "LivePage", "fold_entries", "live_page"]
 
 MIN_ENTRIES = 3
+# More entries than this is no page a newsroom keeps (or hostile text): read as one text,
+# whose cost is linear in its length, not per entry.
+MAX_ENTRIES = 200
 _MAX_TITLE = 160
 _WORD_RE = re.compile(r"[^\W\d_]{4,}")  # headline words worth comparing
 _HEADLINE_WORDS = 4
@@ -97,7 +101,7 @@ def _page_headline(preamble: str) -> str | None:
 def live_page(text: str, published_at: dt.datetime | None) -> LivePage | None:
     """The entries of a live page, oldest first, or None when ``text`` is not one."""
     stamps = list(_STAMP_RE.finditer(text))
-    if len(stamps) < MIN_ENTRIES:
+    if not MIN_ENTRIES <= len(stamps) <= MAX_ENTRIES:
         return None
     chunks: list[tuple[dt.time, str]] = []
     for index, stamp in enumerate(stamps):
@@ -195,15 +199,18 @@ def fold_entries(
     entries' headlines share most words with the page's title, then the larger toll, then
     the newest."""
     kept: list[_Kept] = []
+    by_place: dict[tuple[object, ...], list[_Kept]] = {}
     for entry in entries:
         update = _UPDATE_RE.search(f"{entry.title or ''}\n{entry.text}") is not None
         for result in read(entry):
+            here = by_place.setdefault(_place_key(result.incident), [])
             known = next(
-                (k for k in kept if _same_event(k.result.incident, result.incident, update)),
+                (k for k in here if _same_event(k.result.incident, result.incident, update)),
                 None,
             )
             if known is None:
                 kept.append(_Kept(entry.order, _words(entry.title), result))
+                here.append(kept[-1])
             else:
                 known.result = _fold(known.result, result)
                 known.order = entry.order

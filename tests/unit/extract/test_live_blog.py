@@ -10,7 +10,7 @@ import datetime as dt
 
 from bot.domain.enums import EventType
 from bot.domain.models import Incident
-from bot.extract.live_blog import live_page
+from bot.extract.live_blog import MAX_ENTRIES, MIN_ENTRIES, live_page
 from bot.extract.pipeline import RulesExtractor
 
 PUBLISHED = dt.datetime(2025, 3, 12, 18, 0, tzinfo=dt.UTC)  # a Wednesday
@@ -142,3 +142,12 @@ class TestOnePersonNamedByRole:
         (incident,) = engine.extract_text(text, PUBLISHED)
         assert incident.event_type is EventType.EXPLOSIONS
         assert incident.injured.min == 2
+
+
+def test_a_page_of_more_entries_than_any_newsroom_keeps_is_read_as_one_text() -> None:
+    entry = "Shelling was heard overnight.\n\n"
+    many = "".join(f"{h:02d}:{m:02d}\n{entry}" for h in range(24) for m in range(0, 60, 5))
+    assert many.count("\n\n") > MAX_ENTRIES
+    assert live_page(many, PUBLISHED) is None
+    few = "".join(f"{h:02d}:00\n{entry}" for h in range(MIN_ENTRIES))
+    assert live_page(few, PUBLISHED) is not None
