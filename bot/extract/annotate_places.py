@@ -273,7 +273,8 @@ class _PlaceReader:
                 beside = self._beside.get(sentence.index)
                 if beside is None:  # once per sentence: hostile text repeats a name
                     beside = self._beside[sentence.index] = _countries_named_exactly(sentence)
-                candidates = _variant_candidates(candidates, context, beside)
+                region = _REGION_WORD.search(low, start, min(end + 14, len(low))) is not None
+                candidates = _variant_candidates(candidates, context, beside, region=region)
                 if not candidates:
                     continue
             if _part_of_longer_name(sentence.text, start, end):
@@ -469,16 +470,25 @@ def _town_or_governorate(
     return chosen
 
 
+# "... region", "... province": the word that makes a respelled name a province's.
+_REGION_WORD = re.compile(r"\s(?:region|province|governorate|state|oblast|prefecture)\b")
+
+
 def _variant_candidates(
-    candidates: _Candidates, context: Counter[str], beside: frozenset[str]
+    candidates: _Candidates, context: Counter[str], beside: frozenset[str], *, region: bool
 ) -> _Candidates:
     """Another spelling of a known name: only in the article's own country, or in a country
     the same sentence places something else in (``beside``: "the Banibangou department of the
-    Tillaberi region")."""
+    Tillaberi region"), or a province the text calls one ("the Hiraan region") when only one
+    country has a province of that spelling."""
     top = max(context.values(), default=0)
-    return tuple(
+    kept = tuple(
         c for c in candidates if (top and context.get(c.country, 0) == top) or c.country in beside
     )
+    if kept or not region:
+        return kept
+    provinces = tuple(c for c in candidates if c.kind == "admin1")
+    return provinces if len({c.country for c in provinces}) == 1 else ()
 
 
 def _countries_named_exactly(sentence: SentenceLayers) -> frozenset[str]:

@@ -84,3 +84,18 @@ def test_a_force_named_after_its_province_places_the_province(engine: RulesExtra
     entry = choose_entry(text, start, start + len("Uruzgan"), candidates, Counter({"AF": 6}))
     assert entry is not None
     assert (entry.name, entry.kind) == ("Uruzgan", "admin1")
+
+
+def test_a_respelled_province_the_text_calls_a_province_is_that_province(
+    engine: RulesExtractor,
+) -> None:
+    # The gazetteer spells the Somali region "Hiran"; reports also write "Hiiraan", "Hiraan".
+    text = (
+        "Fighters stormed an army outpost in the Hiiraan region on Sunday; the army said it "
+        "killed seven of them."
+    )
+    (incident,) = engine.extract_text(text.replace("Hiiraan", "Hiraan"), PUBLISHED)
+    assert (incident.location.admin1, incident.location.country) == ("Hiran", "SO")
+    # Without the word that makes it a province, a respelling alone places nothing abroad.
+    bare = "Fighters stormed an army outpost near Hiraan on Sunday, killing seven soldiers."
+    assert all(i.location.country != "SO" for i in engine.extract_text(bare, PUBLISHED))
