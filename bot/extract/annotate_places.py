@@ -22,7 +22,7 @@ from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
 from bot.extract.namesakes import in_the_report_s_province
 from bot.extract.normalize import match_key, strip_article, without_admin1_word
-from bot.extract.place_anchors import anchored_entry, anchors
+from bot.extract.place_anchors import anchor_all, possessed
 from bot.extract.place_roles import (
     ACTOR_NOUN_AFTER,
     HOME_FORCE_AFTER,
@@ -159,9 +159,11 @@ def _name_votes(doc: Document, surface: str) -> Counter[str]:
 def _vote(sentence: SentenceLayers, doc: Document) -> None:
     context = doc.context
     low = sentence.low
+    owner_end = -1
     for start, end, candidates in sentence.places:
-        if start in sentence.variants:
-            continue  # another spelling of a known name: it needs a country, not gives one
+        owned, owner_end = possessed(low, owner_end, start), end
+        if start in sentence.variants or owned:
+            continue  # another spelling, or "X's Y": it needs a country, not gives one
         role = mention_role(low[max(0, start - 60) : start], low[end : end + 40])
         if role is not None and role != "speaker":
             continue  # "pro-Iran", "Dubai 24", "Bello said": not what the text is about
@@ -328,23 +330,15 @@ def _part_of_longer_name(text: str, start: int, end: int) -> bool:
 def _anchored(
     low: str, places: list[PlaceSpan], candidates: Sequence[_Candidates]
 ) -> list[PlaceSpan]:
-    """The places with each one named right before its anchor ("Otradnoye near Belgorod",
-    "Kaura in Zamfara State") read as the anchor says; a look-alike the gazetteer does not
-    know there places nothing (see ``place_anchors``)."""
+    """The places, each read where its anchor says ("Otradnoye near Belgorod", "Gaza City's
+    Zeitoun"); a look-alike the gazetteer does not know there places nothing."""
     if len(places) < 2:
         return places
-    kept: list[PlaceSpan] = []
-    for place, anchor, own in zip(places, [*places[1:], None], candidates, strict=True):
-        if anchor is not None and anchors(
-            low, place.start + len(place.text), anchor.start, anchor.entry
-        ):
-            entry = anchored_entry(place.entry, own, anchor.entry)
-            if entry is None:
-                continue
-            if entry is not place.entry:
-                place = replace(place, entry=entry)
-        kept.append(place)
-    return kept
+    spans = [(p.start, p.start + len(p.text), p.entry) for p in places]
+    return [
+        places[i] if entry is places[i].entry else replace(places[i], entry=entry)
+        for i, entry in anchor_all(low, spans, candidates)
+    ]
 
 
 @lru_cache(maxsize=4096)

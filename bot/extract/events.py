@@ -40,6 +40,10 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"(?:glide|guided|aerial|barrel|cluster)\s+(?:aerial\s+)?bombs?|"
                               r"dropped\s+(?:\w+\s+)?(?:bombs?|explosives?|munitions?)|"
                               r"bombs?\s+(?:were\s+)?dropped|drones?\s+dropped|"
+                              r"(?:hit|struck|targeted)\s+by\s+(?:an?\s+)?(?:[\w-]+\s+)?"
+                              r"(?:drones?|warplanes?|aircraft)|"
+                              r"air\s+force\s+(?:ha[sd]\s+)?(?:struck|bombed|hit|targeted|"
+                              r"pounded|attacked)|"
                               r"bombing\s+raids?|airstrikes?"),
     (S.SHELLING, 2.5, r"shell(?:ing|ed|s)\b|artillery|mortars?|rockets?(?![-\s]propelled)|"
                       r"katyushas?|missiles?|projectiles?|howitzers?"),

@@ -41,6 +41,7 @@ _WORDNUM = (
 _NUM = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?![\d:.,]\d)|half\s+a\s+dozen|a\s+dozen|dozens|scores"
     rf"|tens|hundreds|{_WORDNUM}|another|an|a)"
+    r"(?![-\s]years?[-\s]old)"  # "a 12-year-old boy" is one boy, not twelve
 )
 NUM = _NUM  # a number in digits or words, or a vague quantity
 MOD = (
@@ -73,7 +74,11 @@ _STOP = (
 )
 # A word of a subject noun phrase, or an acronym in brackets ("jawans of the District Reserve
 # Guard (DRG)").
-_SUBJWORD = rf"(?!{_STOP}\b)(?:[A-Za-z][\w'’\-]*|\([A-Z][A-Za-z-]{{1,11}}\))"
+# A word of the people counted; "a 67-year-old man" counts one.
+_SUBJWORD = (
+    rf"(?!{_STOP}\b)(?:[A-Za-z][\w'’\-]*|\d{{1,3}}[-\s]years?[-\s]old|"
+    rf"\([A-Z][A-Za-z-]{{1,11}}\))"
+)
 _AUX = (
     r"(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|been|being|reportedly|also|"
     r"later|all|subsequently|allegedly|confirmed|seriously|critically|lightly|slightly|"

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TypeAlias
 
 from bot.extract.merge import haversine_km
 from bot.extract.place_index import GazetteerEntry
 
-__all__ = ["ANCHOR_KM", "anchored_entry", "anchors"]
+__all__ = ["ANCHOR_KM", "anchor_all", "anchored_entry", "anchors", "possessed"]
 
 # A town "near" another, or named with it, lies within this distance of it.
 ANCHOR_KM = 120.0
@@ -40,6 +41,18 @@ _ANCHOR_GAP = re.compile(
 # Only these words let a town anchor another: "X, Y" and "X of Y" between two towns is more
 # often a list or a name ("Mosul, Baghdad and Basra") than a position.
 _TOWN_ANCHOR_WORDS = frozenset({"in", "near", "outside", "close to", "not far from"})
+# "Gaza City's Zeitoun neighbourhood", "Kirkuk's southern Domiz district": the name before
+# the possessive says where the next one lies.
+_POSSESSIVE_GAP = re.compile(
+    r"['’]s\s+(?:(?:northern|southern|eastern|western|central|north-?eastern|north-?western|"
+    r"south-?eastern|south-?western|old|new)\s+)?"
+)
+Span: TypeAlias = tuple[int, int, GazetteerEntry]  # (start, end, chosen entry) of a mention
+
+
+def possessed(low: str, first_end: int, second_start: int) -> bool:
+    """True when the first name owns the second ("Gaza City's Zeitoun")."""
+    return _POSSESSIVE_GAP.fullmatch(low, first_end, second_start) is not None
 
 
 def anchors(low: str, first_end: int, second_start: int, second: GazetteerEntry) -> bool:
@@ -86,3 +99,26 @@ def anchored_entry(
         if candidate.kind == chosen.kind and _lies_in(candidate, anchor):
             return candidate
     return None
+
+
+def anchor_all(
+    low: str, spans: Sequence[Span], candidates: Sequence[Sequence[GazetteerEntry]]
+) -> list[tuple[int, GazetteerEntry]]:
+    """(index, entry) of the mentions that still place something once each is read where
+    its anchor says: the name after it ("Otradnoye near Belgorod") or the name that owns it
+    ("Gaza City's Zeitoun"); a look-alike the gazetteer does not know there is left out."""
+    kept: list[tuple[int, GazetteerEntry]] = []
+    for index, (start, end, entry) in enumerate(spans):
+        after = spans[index + 1] if index + 1 < len(spans) else None
+        before = spans[index - 1] if index else None
+        anchor: GazetteerEntry | None = None
+        if after is not None and anchors(low, end, after[0], after[2]):
+            anchor = after[2]
+        elif before is not None and possessed(low, before[1], start):
+            # "the Kurdistan Region's Soran district": a region may span provinces; only a
+            # town or a country owning the name says where it lies
+            anchor = before[2] if before[2].kind != "admin1" else None
+        chosen = entry if anchor is None else anchored_entry(entry, candidates[index], anchor)
+        if chosen is not None:
+            kept.append((index, chosen))
+    return kept

@@ -55,6 +55,17 @@ class TestStructures:
             ("injured", 110),
         ]
 
+    def test_an_age_is_no_count(self) -> None:
+        assert figures("gunmen killed a 54-year-old teacher") == [("killed", 1)]
+        assert figures("a 9-year-old girl was killed by a stray bullet") == [("killed", 1)]
+        assert figures("shelling wounded two 70-year-old farmers") == [("injured", 2)]
+
+    def test_one_person_named_by_role(self) -> None:
+        assert figures("the blast killed the driver and wounded four") == [
+            ("killed", 1),
+            ("injured", 4),
+        ]
+
     def test_verb_first_with_coordinated_objects(self) -> None:
         assert figures("gunmen killed a farmer and his two sons") == [("killed", 3)]
 

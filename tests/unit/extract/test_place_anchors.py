@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.extract.pipeline import RulesExtractor
-from bot.extract.place_anchors import anchored_entry, anchors
+from bot.extract.place_anchors import anchored_entry, anchors, possessed
 
 PUBLISHED = dt.datetime(2024, 5, 10, 12, 0, tzinfo=dt.UTC)
 
@@ -152,3 +152,22 @@ class TestElsewhereInTheRegion:
         places = [i.location.name for i in engine.extract_text(text, PUBLISHED)]
         assert places[0] == "Kharkiv"
         assert "Kupiansk" in places[1]
+
+
+class TestPossessive:
+    def test_the_owner_of_a_possessive_places_the_name_after_it(self) -> None:
+        low = "a shell hit mosul's old city and kirkuk's southern outskirts"
+        assert possessed(low, low.index("'s"), low.index("old city"))
+        assert not possessed(low, low.index(" old") + 4, low.index(" city"))
+
+    def test_a_neighbourhood_that_is_a_town_abroad_leaves_its_city_to_place_it(
+        self, engine: RulesExtractor
+    ) -> None:
+        # "Zeitoun" is also a Turkish village's alternate name; the text puts it in Gaza City.
+        text = (
+            "An air strike on a house in Gaza City's Zeitoun neighbourhood killed five "
+            "people on Thursday, medics said."
+        )
+        (incident,) = engine.extract_text(text, PUBLISHED)
+        assert incident.location.country == "PS"
+        assert incident.killed.min == 5
