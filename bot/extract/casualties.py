@@ -83,7 +83,8 @@ __all__ = [  # the figure words, the combiner and the attribution are re-exporte
 # Words a figure_words pattern cannot match without (every alternative holds one): a clause
 # with none of them is not searched. Keep these in step with the patterns.
 BODIES_WORDS = ("bodies",)
-NOUN_FORM_WORDS = ("death", "killing", "martyrdom", "injur", "wounding", "arrest", "detention",
+_OF_THEM = re.compile(r"\s+of\s+(?:them|those|whom|the\s+(?:dead|victims))\b", re.I)
+NOUN_FORM_WORDS = ("death", "killing", "martyr", "injur", "wounding", "arrest", "detention",
                    "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
 TOLL_WORDS = ("toll", "number", "of the", "of those", "among", "los", "between")
 RELATIVE_WORDS = ("his", "her", "their")
@@ -220,7 +221,8 @@ class _FigureReader:
             for match in BODIES.finditer(text):
                 num = match["num"] or match["num2"]
                 value = parse_number(num)
-                if value is not None and num not in {"a", "an", "the"}:
+                part = _OF_THEM.match(text, match.end("num" if match["num"] else "num2"))
+                if value is not None and num not in {"a", "an", "the"} and not part:
                     self._take(
                         match,
                         "killed",

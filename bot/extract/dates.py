@@ -105,7 +105,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month",
         re.compile(
-            rf"\b(?P<lead>in|since|during|by|until|early|late|mid|mid-|end of|beginning of)\s*"
+            rf"\b(?P<lead>in|since|during|by|until|early|late|mid|mid-|end of|beginning of|"
+            rf"last)\s*"
             rf"(?:(?:early|late|mid)-?\s*)?(?P<mon>{_MONTH_RE})(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
             _ON_LOWERED,
         ),
@@ -397,6 +398,8 @@ def _month(found: _Found) -> DateMention | None:
     else:
         return None
     lead = (match.groupdict().get("lead") or "").lower()
+    if lead == "last" and not match["y"] and ref is not None and month == ref.month:
+        year -= 1  # "last July", written in July: a year ago
     if lead == "since":
         return None  # "since October": a period, not an event date
     mid = dt.date(year, month, 15)

@@ -125,7 +125,7 @@ NOUN_FORM = re.compile(
     rf"\b(?:(?P<pre>the\s+)?(?P<noun>deaths?|killings?|martyrdom|injur(?:y|ies)|wounding|"
     rf"arrests?|detention|abduction|kidnapping)\s+of\s+(?:{MOD}\s+)?(?P<num>{_NUM})\b"
     rf"|(?:{MOD}\s+)?(?P<num2>{_NUM})\s+(?P<noun2>deaths|fatalities|injuries|arrests|"
-    rf"dead\b(?!\s+and)))",
+    rf"martyrs?\b|dead\b(?!\s+and)))",
     _ON_LOWERED,
 )
 _NONE = re.compile(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from bot.domain.models import Incident
 from bot.extract.finisher import Finished
-from bot.extract.merge import merge_counts
+from bot.extract.merge import NEAR_KM, distance_km, merge_counts
 from bot.extract.summary import summarize
 
 __all__ = ["MAX_ENTRIES", "MIN_ENTRIES", "Entry", "LivePage", "fold_entries", "live_page"]
@@ -34,6 +34,7 @@ MAX_ENTRIES = 200
 _MAX_TITLE = 160
 _WORD_RE = re.compile(r"[^\W\d_]{4,}")  # headline words worth comparing
 _HEADLINE_WORDS = 4
+_NOON = dt.time(12)
 
 # A line holding only a time: "13:55", "1.05pm", "09:15 CET", "Updated 14:02 GMT", "2:15 p.m. ET".
 _STAMP_RE = re.compile(
@@ -57,7 +58,8 @@ _UPDATE_RE = re.compile(
 class Entry:
     """One timestamped entry of a live page."""
 
-    at: dt.datetime | None  # its time on the page's day (None without a publication day)
+    at: dt.datetime | None  # noon of its day (None without a publication day)
+    clock: dt.time  # its time on the page
     title: str | None  # its own headline, when its first line reads as one
     text: str  # its body
     order: int  # 0 for the oldest entry
@@ -120,8 +122,10 @@ def live_page(text: str, published_at: dt.datetime | None) -> LivePage | None:
     entries = []
     for order, ((clock, chunk), day) in enumerate(zip(chunks, days, strict=True)):
         title, body = _title_and_body(chunk)
-        at = dt.datetime.combine(day, clock, tzinfo=tz) if day is not None else None
-        entries.append(Entry(at=at, title=title, text=body, order=order))
+        # The page's clock is local and its zone unknown: each entry is read as of noon on
+        # its day, which no zone moves to another day ("this evening" stays that day).
+        at = dt.datetime.combine(day, _NOON, tzinfo=tz) if day is not None else None
+        entries.append(Entry(at=at, clock=clock, title=title, text=body, order=order))
     return LivePage(_page_headline(text[: stamps[0].start()]), entries)
 
 
@@ -142,13 +146,19 @@ def _days(clocks: Sequence[dt.time], last_day: dt.date | None) -> list[dt.date |
     return days
 
 
-def _place_key(incident: Incident) -> tuple[object, ...]:
-    where = incident.location
-    return (where.geonames_id, where.name, where.admin1, where.country)
+def _same_place(a: Incident, b: Incident) -> bool:
+    """One place, or a city and its district ("Kharkiv", "Kharkiv's Kyivskyi district")."""
+    here, there = a.location, b.location
+    if here.country != there.country or here.geo_precision != there.geo_precision:
+        return False
+    if (here.geonames_id, here.name, here.admin1) == (there.geonames_id, there.name, there.admin1):
+        return True
+    far = distance_km(here, there)
+    return far is not None and far <= NEAR_KM
 
 
 def _same_event(earlier: Incident, later: Incident, update: bool) -> bool:
-    if _place_key(earlier) != _place_key(later):
+    if not _same_place(earlier, later):
         return False
     if abs((later.date - earlier.date).days) > 1:
         return False
@@ -199,11 +209,11 @@ def fold_entries(
     entries' headlines share most words with the page's title, then the larger toll, then
     the newest."""
     kept: list[_Kept] = []
-    by_place: dict[tuple[object, ...], list[_Kept]] = {}
+    by_country: dict[str, list[_Kept]] = {}
     for entry in entries:
         update = _UPDATE_RE.search(f"{entry.title or ''}\n{entry.text}") is not None
         for result in read(entry):
-            here = by_place.setdefault(_place_key(result.incident), [])
+            here = by_country.setdefault(result.incident.location.country, [])
             known = next(
                 (k for k in here if _same_event(k.result.incident, result.incident, update)),
                 None,

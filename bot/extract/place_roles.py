@@ -231,7 +231,7 @@ _NOT_EVENT_BEFORE = re.compile(
     r"\b(?:including|such\s+as|taken\s+to|transferred\s+to|moved\s+to|evacuated\s+to|"
     r"(?:residents?|natives?)\s+of(?:\s+(?:the\s+)?(?:district|tehsil|village|province))?|"
     r"born\s+in|from\s+the\s+province\s+of|governor\s+of|"
-    r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+in|"
+    r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+(?:in|at)|"
     # "Combined Military Hospital Bannu", "DHQ Hospital Lakki Marwat": the hospital's town
     r"hospital(?:\s+of)?|cmh|"
     # the seat of a government that reacts: "the junta in Ouagadougou has not commented"
@@ -278,8 +278,9 @@ _ROAD_WORD_AFTER = re.compile(r"^\s+(?:highway|road|motorway|expressway)\b")
 # Where attackers or people went afterwards: "the attackers withdrew towards the orchards
 # that link the area to the Hamrin basin".
 _MOVED_AWAY_BEFORE = re.compile(
-    r"\b(?:fled|withdrew|retreated|escaped|pulled\s+back|disappeared)\s+(?:towards?|toward|"
-    r"to|into|in\s+the\s+direction\s+of)\s+(?:the\s+)?(?:(?!(?:after|before|when|as|while|"
+    r"\b(?:(?:fled|withdrew|retreated|escaped|pulled\s+back|disappeared)\s+(?:towards?|toward|"
+    r"to|into|in\s+the\s+direction\s+of)|stretch(?:es|ing)?\s+(?:towards?|to))"
+    r"\s+(?:the\s+)?(?:(?!(?:after|before|when|as|while|"
     r"in|on|at|and|but|where)\b)[a-z'’-]+\s+){0,4}?"
     r"(?:(?:of|to|around|near|adjoining|beyond)\s+(?:the\s+)?)?$|"
     r"\b(?:launched|fired|sent|dispatched)\s+from\s+(?:the\s+)?(?:[a-z'’-]+\s+){0,3}?"

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.domain.enums import EventType
 from bot.domain.models import Incident
+from bot.extract.casualties import find_figures
 from bot.extract.live_blog import MAX_ENTRIES, MIN_ENTRIES, live_page
 from bot.extract.pipeline import RulesExtractor
+from bot.extract.place_roles import not_an_event_place
 
 PUBLISHED = dt.datetime(2025, 3, 12, 18, 0, tzinfo=dt.UTC)  # a Wednesday
 
@@ -43,6 +47,10 @@ killing seven people and wounding 18, a health official said.
 """
 
 
+def figures(text: str) -> list[tuple[str, int | None]]:
+    return [(f.kind, f.min) for f in find_figures(text)]
+
+
 def _place(incidents: list[Incident], name: str) -> Incident:
     found = [i for i in incidents if name.casefold() in i.location.name.casefold()]
     assert len(found) == 1, [(i.location.name, i.killed.min) for i in incidents]
@@ -59,7 +67,7 @@ class TestReadingTheEntries:
             "Envoy arrives in Aden",
             "Taiz toll climbs to nine",
         ]
-        assert [e.at.time() if e.at else None for e in page.entries] == [
+        assert [e.clock for e in page.entries] == [
             dt.time(9, 10), dt.time(11, 30), dt.time(14, 5), dt.time(16, 20)
         ]  # fmt: skip
         assert page.headline is not None
@@ -151,3 +159,55 @@ def test_a_page_of_more_entries_than_any_newsroom_keeps_is_read_as_one_text() ->
     assert live_page(many, PUBLISHED) is None
     few = "".join(f"{h:02d}:00\n{entry}" for h in range(MIN_ENTRIES))
     assert live_page(few, PUBLISHED) is not None
+
+
+class TestFiguresAndRoles:
+    def test_bodies_of_some_of_the_dead_add_nothing(self) -> None:
+        text = (
+            "At least nine rebels were killed in the clash, an officer said, adding that the "
+            "bodies of six of them had been recovered"
+        )
+        assert figures(text) == [("killed", 9)]
+
+    def test_martyrs_are_the_dead(self) -> None:
+        assert figures("the raid left three martyrs and five wounded") == [
+            ("killed", 3),
+            ("injured", 5),
+        ]
+
+    @pytest.mark.parametrize(
+        "before",
+        [
+            "the injured were flown to the army's command hospital at ",
+            "the gunmen escaped into the forests that stretch towards ",
+        ],
+    )
+    def test_a_hospital_at_a_town_and_where_a_forest_stretches_are_no_scene(
+        self, before: str
+    ) -> None:
+        assert not_an_event_place(before, ", police said.")
+        assert not not_an_event_place("militants ambushed a patrol near ", ", police said.")
+
+
+def test_last_month_of_the_same_name_is_a_year_ago(engine: RulesExtractor) -> None:
+    # Published in March: "last March" is a year before, history, never today's toll.
+    text = (
+        "Gunmen killed two guards at a bank in Kirkuk on Tuesday, police said. A similar "
+        "raid in the same area last March killed six people."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    today = [i for i in incidents if not i.is_background]
+    assert [(i.killed.min, i.date) for i in today] == [(2, dt.date(2025, 3, 11))]
+    assert all(i.date.year == 2024 for i in incidents if i.killed.min == 6)
+
+
+def test_a_city_and_its_district_in_two_entries_are_one_strike(engine: RulesExtractor) -> None:
+    text = (
+        "08:10\nMissiles hit Dnipro\nTwo people were killed and 11 wounded when missiles hit "
+        "Dnipro early on Wednesday, the regional governor said.\n\n"
+        "11:40\nOther news\nThe parliament met in a closed session.\n\n"
+        "15:05\nDnipro toll rises\nThe toll from the morning strike on Dnipro's Shevchenkivskyi "
+        "district has risen to five, the governor said.\n"
+    )
+    incidents = [i for i in engine.extract_text(text, PUBLISHED) if i.killed.min]
+    assert [(i.killed.min, i.injured.min) for i in incidents] == [(5, 11)]
