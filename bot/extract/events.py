@@ -85,7 +85,9 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
     (S.ATTACK, 3.5, r"(?:spray(?:ed|ing)|open(?:ed|ing)|fir(?:ed|ing)|pour(?:ed|ing))\s+"
                     r"(?:\w+\s+)?(?:gunfire|fire|bullets|shots)?\s*(?:on|at|into)\s+"
                     r"(?:the\s+)?(?:\w+\s+)?(?:civilians|worshipp?ers|villagers|residents|"
-                    r"shoppers|passengers|mourners|students|pilgrims|guests)\b"),
+                    r"shoppers|passengers|mourners|students|pilgrims|guests|customers|patrons|"
+                    r"diners|drinkers|commuters|bystanders|churchgoers|congregants|farmers|"
+                    r"families|partygoers|revell?ers|people)\b"),
     (S.ABDUCTION, 2.5, r"kidnap\w*|abduct\w*|taken\s+hostage|hostages?\s+(?:were\s+)?taken|"
                        r"forcibly\s+disappeared"),
     (S.SEXUAL_VIOLENCE, 3.0, r"\brap(?:e|ed|ing)\b|sexual\s+(?:violence|assault)"),

@@ -23,6 +23,7 @@ __all__ = [
     "another_event",
     "another_kind_later",
     "gives_a_toll",
+    "opens_on_a_later_moment",
     "refers_back",
 ]
 
@@ -92,15 +93,24 @@ def gives_a_toll(figures: Iterable[Figure]) -> bool:
     )
 
 
-# A clause that opens on a later moment of the day: "Hours later, ...", "Later that night, ...",
+# A clause that opens on a later moment of the day: "Hours later, ...", "About 12 hours later,
+# ...", "An hour after, ...", "Later that night, ...",
 # "Shortly afterwards, ...", "That evening, ...".
 _SEQUEL_OPENING_RE = re.compile(
-    r"^\W*(?:(?:a\s+few\s+|several\s+|two\s+|three\s+)?(?:hours|minutes|moments)\s+"
+    r"^\W*(?:(?:(?:(?:about|around|some|nearly|barely|just|less\s+than|more\s+than)\s+)?"
+    r"(?:a\s+few|several|an?|\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|a\s+couple\s+of)\s+)?"
+    r"(?:hours?|minutes|moments)\s+"
     r"(?:later|after(?:wards)?)|later\s+(?:that|the\s+same|on\s+\w+)\s*(?:day|night|morning|"
     r"afternoon|evening)?|shortly\s+after(?:wards)?|soon\s+after(?:wards)?|later|"
     r"(?:that|the\s+same)\s+(?:day|night|morning|afternoon|evening))\b",
     re.IGNORECASE,
 )
+
+
+def opens_on_a_later_moment(text: str) -> bool:
+    """Whether a clause opens on a later moment of the day ("Hours later, ...")."""
+    return _SEQUEL_OPENING_RE.match(text) is not None
 
 
 def another_kind_later(

@@ -66,7 +66,7 @@ def running_toll(low: str, largest: int, *, placed_or_dated: bool) -> bool:
     return _CUMULATIVE_RE.search(low) is not None or _PERFECT_SINCE_RE.search(low) is not None
 
 
-_YEAR_RE = re.compile(r"\b(?:in|since|from|of)\s+((?:19|20)\d\d)\b")
+_YEAR_RE = re.compile(r"\b(?:in|since|from|of|between|during|until|through)\s+((?:19|20)\d\d)\b")
 # A year in a comparison dates nothing: "the deadliest day for the group since 2012".
 _COMPARISON_RE = re.compile(
     r"\b(?:deadliest|worst|bloodiest|most\s+\w+|biggest|largest|highest|heaviest|first)\b"

@@ -231,6 +231,8 @@ _NOT_EVENT_BEFORE = re.compile(
     r"\b(?:including|such\s+as|taken\s+to|transferred\s+to|moved\s+to|evacuated\s+to|"
     r"(?:residents?|natives?)\s+of(?:\s+(?:the\s+)?(?:district|tehsil|village|province))?|"
     r"born\s+in|from\s+the\s+province\s+of|governor\s+of|"
+    # an office's seat: "the prosecutor's office, based in the state capital Guanajuato"
+    r"based\s+in(?:\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+)?|"
     r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+(?:in|at)|"
     # "Combined Military Hospital Bannu", "DHQ Hospital Lakki Marwat": the hospital's town
     r"hospital(?:\s+of)?|cmh|"

@@ -1,10 +1,10 @@
 """Segmentation: which clauses describe one incident, in the order a reader meets them.
 
 The lead incident comes first; a following clause joins the incident in hand when its place
-and date fit it, otherwise it starts or joins another one. Clauses flagged as background
-("days after fighting in ...") become background incidents; "in a separate incident" always
-starts a new one. Habits, history, cumulative tolls and earlier years are skipped; groups that
-turn out to be one event (same place and day) are folded together at the end.
+and date fit it, otherwise it starts or joins another one. Background clauses ("days after
+fighting in ...") become background incidents; "in a separate incident" starts a new one.
+Habits, history, cumulative tolls and earlier years are skipped; groups that are one event
+(same place and day) are folded together at the end.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from bot.extract.follow_ups import (
     another_event,
     another_kind_later,
     gives_a_toll,
+    opens_on_a_later_moment,
     refers_back,
 )
 from bot.extract.gazetteer import GazetteerEntry
@@ -202,7 +203,8 @@ class _Segmenter:
 def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> None:
     """Headline clauses join the lead when they fit it, or are the lead when nothing else is;
     a headline about history or a remembrance ("Iraq marks anniversary of massacre") neither."""
-    headings = [u for u in headings if not (u.generic or _historical(u, ref))]
+    later = opens_on_a_later_moment  # "...; hours later, 2 shot dead": told in the body
+    headings = [u for u in headings if not (u.generic or _historical(u, ref) or later(u.text))]
     if groups and headings:
         lead = groups[0]
         for unit in headings:
@@ -224,12 +226,10 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
                 ):
                     lead.place = place
     elif headings and not groups:
-        for unit in headings:
-            if unit.is_event:
-                group = Group(lead=True)
-                _attach(group, unit)
-                groups.append(group)
-                break
+        first = next((u for u in headings if u.is_event), None)
+        if first is not None:
+            groups.append(group := Group(lead=True))
+            _attach(group, first)
 
 
 def _headline_lead(groups: list[Group], lead: Group, unit: Clause, ref: dt.date) -> Group:

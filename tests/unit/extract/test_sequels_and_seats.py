@@ -1,0 +1,67 @@
+"""Later events of the day told after the main one, running totals over a span of years, and
+the seat of an office (issue 11: "one event, one incident", concrete events only, place roles).
+
+Every text here was written for these tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.domain.enums import EventType
+from bot.extract.follow_ups import opens_on_a_later_moment
+from bot.extract.history import years_named
+from bot.extract.pipeline import RulesExtractor
+from bot.extract.place_roles import not_an_event_place
+
+PUBLISHED = dt.datetime(2026, 2, 9, 10, 0, tzinfo=dt.UTC)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("opening", "later"),
+    [
+        ("Hours later, a bomb went off", True),
+        ("About 12 hours later, on the ring road, gunmen", True),
+        ("An hour later, a second blast", True),
+        ("Less than two hours after, police", True),
+        ("Twelve people were killed hours later", False),
+        ("Hours earlier, a drone", False),
+    ],
+)
+def test_a_clause_opening_on_a_later_moment(opening: str, later: bool) -> None:
+    assert opens_on_a_later_moment(opening) is later
+
+
+def test_a_span_of_years_is_history() -> None:
+    assert years_named("more than 40 officers were killed between 2019 and 2025") == [2019]
+    assert years_named("attacks rose during 2024, officials said") == [2024]
+
+
+def test_an_office_based_in_a_city_is_no_scene() -> None:
+    assert not_an_event_place("the prosecutor's office, based in the state capital ", " said")
+    assert not_an_event_place("the commission, based in ", ", said")
+    assert not not_an_event_place("gunmen opened fire on a bus in ", " on sunday")
+
+
+class TestTwoAttacksOfADay:
+    TEXT = (
+        "Gunmen kill 5 in Irapuato cafe; hours later, 2 police officers shot dead in same city\n\n"
+        "Armed men walked into a cafe in Irapuato before dawn on Sunday and opened fire on "
+        "customers, killing five people and wounding three, prosecutors said. About ten hours "
+        "later, on the other side of the city, gunmen ambushed a police patrol car at a "
+        "traffic light, killing two officers, the city's police said. More than 50 police "
+        "officers were killed in the state between 2019 and 2025, a rights group says."
+    )
+
+    def test_the_later_attack_is_its_own_incident(self, engine: RulesExtractor) -> None:
+        incidents = engine.extract_text(self.TEXT, PUBLISHED)
+        tolls = sorted((i.killed.min or 0, i.killed.max or 0) for i in incidents)
+        assert tolls == [(2, 2), (5, 5)]
+
+    def test_the_first_stays_an_attack_on_civilians(self, engine: RulesExtractor) -> None:
+        incidents = engine.extract_text(self.TEXT, PUBLISHED)
+        cafe = next(i for i in incidents if i.killed.min == 5)
+        assert cafe.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
+        assert cafe.date == dt.date(2026, 2, 8)
