@@ -107,7 +107,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?P<lead>in|since|during|by|until|early|late|mid|mid-|end of|beginning of|"
             rf"last)\s*"
-            rf"(?:(?:early|late|mid)-?\s*)?(?P<mon>{_MONTH_RE})(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
+            rf"(?:(?:early|late|mid)-?\s*)?(?P<mon>{_MONTH_RE})"
+            # "in August and September 2023": the year is both months'
+            rf"(?:\s*(?:and|or|to|-|–)\s*(?:{_MONTH_RE}))?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
             _ON_LOWERED,
         ),
     ),

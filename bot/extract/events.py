@@ -72,7 +72,11 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                          # operation"
                          r"(?:military|counter-?terrorism|intelligence[-\s]based|combing|"
                          r"cordon[-\s]and[-\s]search|search[-\s]and[-\s]cordon)\s+operations?|"
-                         r"rocket[-\s]propelled\s+grenades?|rpgs?\b"),
+                         r"rocket[-\s]propelled\s+grenades?|rpgs?\b|"
+                         # an attack on armed men's positions is a battle ("attacked positions
+                         # of the SDF", "stormed an army checkpoint")
+                         r"(?:attack(?:ed|ing)?|raided|stormed)\s+(?:the\s+|an?\s+)?"
+                         r"(?:[\w-]+\s+){0,3}?(?:positions|outposts?|barracks|checkpoints?)\b"),
     (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|"
                     r"(?:gunmen|armed\s+men|hitmen|masked\s+men|assailants)\s+(?:killed|shot|"
                     r"opened\s+fire|fired\s+(?:on|at))|"
@@ -130,7 +134,7 @@ TRIGGER_WORDS: tuple[tuple[str, ...], ...] = (
     ("grenade",),
     ("clash", "fight", "fought", "shoot", "fire", "battle", "confrontation", "skirmish",
      "engaged", "conflict", "tribal", "overran", "ambush", "operation", "grenade", "rpg",
-     "encounter"),
+     "encounter", "attack", "raided", "stormed"),
     ("assassinat", "massacre", "gunmen", "shot", "stabb", "executed", "lynch", "fire",
      "beheaded", "killed"),
     ("spray", "open", "fir", "pour"),

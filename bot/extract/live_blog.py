@@ -37,11 +37,14 @@ _HEADLINE_WORDS = 4
 _NOON = dt.time(12)
 
 # A line holding only a time: "13:55", "1.05pm", "09:15 CET", "Updated 14:02 GMT", "2:15 p.m. ET".
+# A time that starts a line and is followed by nothing, or by a dash and the entry's headline
+# ("18:40 — Tripoli: first toll").
 _STAMP_RE = re.compile(
     r"^[ \t]*(?:(?:updated|posted|published)(?:\s+at)?\s+)?"
     r"(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)"
     r"(?:\s*(?P<half>[ap])\.?\s?m\.?)?"
-    r"(?:\s+(?:[A-Z]{2,5}|UTC[+-]\d{1,2}|GMT[+-]\d{1,2}))?[ \t]*$",
+    r"(?:\s+(?:[A-Z]{2,5}|UTC[+-]\d{1,2}|GMT[+-]\d{1,2}))?"
+    r"(?:[ \t]*$|[ \t]+[—–|-][ \t]+(?=\S))",
     re.IGNORECASE | re.MULTILINE,
 )
 # What an update of an earlier entry says ("toll rises to five", "bringing the number of dead

@@ -106,8 +106,7 @@ class _Segmenter:
         if current is not None and _sets_the_scene(current, unit):
             return
         if not unit.is_event and current is not None and not unit.generic:
-            # "Around 20 armed men blocked the highway late on Sunday": no action word, but
-            # the day the lead left out.
+            # "20 armed men blocked the highway late on Sunday": the day the lead left out
             _date_from_context(current, unit, ref)
         if not unit.is_event or unit.generic or _historical(unit, ref) or _cumulative(unit):
             return
@@ -123,8 +122,7 @@ class _Segmenter:
         if another_event(unit.text, bool(unit.place or unit.dates), unit.figures):
             return  # another attack's dead, told with no place or day: in no incident
         if _states_the_toll(current, unit, ref) or _reacts_to(current, unit):
-            # "..., bringing the death toll to four": the incident in hand's toll, whatever
-            # day the clause says it was given
+            # "..., bringing the death toll to four": the toll in hand, whatever day it was given
             current.add(unit)
             return
         target = self._aside_going_on(unit) or self._target(current, unit)
@@ -345,7 +343,8 @@ def _historical(unit: Clause, ref: dt.date) -> bool:
     acts = [t.start for t in unit.triggers] + [f.start for f in unit.figures]
     if acts_of_a_dated_event(unit.text, acts, ref.year):
         return True
-    years = years_named(unit.text)
+    months = [d.date.year for d in unit.dates if d.date and d.precision is DatePrecision.MONTH]
+    years = years_named(unit.text) + months  # "in August and September 2023"
     if not years or min(years) >= ref.year:
         return False
     # A clause that also names a recent day ("on Tuesday", "on 3 May") is about that day;

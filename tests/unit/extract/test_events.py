@@ -36,6 +36,8 @@ class TestSubEventTypes:
             ("an IED went off", S.REMOTE_EXPLOSIVE),
             ("a bomb fixed under a parked car blew up", S.REMOTE_EXPLOSIVE),
             ("troops carried out an intelligence based operation", S.ARMED_CLASH),
+            ("tribal fighters attacked positions of the militia", S.ARMED_CLASH),
+            ("gunmen stormed an army checkpoint at dawn", S.ARMED_CLASH),
             ("police began a cordon and search operation in the hamlet", S.ARMED_CLASH),
             ("a suicide bomber detonated his vest, then an explosion", S.SUICIDE_BOMB),
             ("someone threw a grenade at the house", S.GRENADE),

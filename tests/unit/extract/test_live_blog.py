@@ -211,3 +211,29 @@ def test_a_city_and_its_district_in_two_entries_are_one_strike(engine: RulesExtr
     )
     incidents = [i for i in engine.extract_text(text, PUBLISHED) if i.killed.min]
     assert [(i.killed.min, i.injured.min) for i in incidents] == [(5, 11)]
+
+
+def test_entries_whose_headline_follows_the_time_on_its_line() -> None:
+    text = (
+        "Live: day two of the clashes\n\n"
+        "17:30 — Aden: hospital toll\nDoctors said four fighters died.\n\n"
+        "14:10 — Aden: port closed\nShips were turned away.\n\n"
+        "09:00 – Morning summary\nFighting went on overnight.\n"
+    )
+    page = live_page(text, PUBLISHED)
+    assert page is not None
+    assert [(e.clock, e.title) for e in page.entries] == [
+        (dt.time(9, 0), "Morning summary"),
+        (dt.time(14, 10), "Aden: port closed"),
+        (dt.time(17, 30), "Aden: hospital toll"),
+    ]
+
+
+def test_months_sharing_an_earlier_year_are_history(engine: RulesExtractor) -> None:
+    text = (
+        "Militiamen attacked a police post in Hawija on Tuesday, killing three officers. "
+        "The town was the scene of fighting in June and July 2021 that killed 60 people."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    today = [i for i in incidents if i.date == dt.date(2025, 3, 11)]
+    assert [(i.killed.min, i.killed.max) for i in today] == [(3, 3)]
