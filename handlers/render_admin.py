@@ -212,7 +212,8 @@ def ingest_message(outcome: IngestOutcome, lang: str | None = None) -> str:
 
 def _reading_anchor(outcome: IngestOutcome, lang: str | None) -> str:
     """For a report without a publication time: what days such as "on Tuesday" were read
-    from (the date in its link, else the time it was received); empty when it had one."""
+    from (the date in its link, else the latest date it states, else the time it was
+    received); empty when it had one."""
     report = outcome.report
     if report.published_at is not None:
         return ""
@@ -222,6 +223,14 @@ def _reading_anchor(outcome: IngestOutcome, lang: str | None) -> str:
             lang,
             "No publication time was given, so days such as “on Tuesday” were read from "
             "the date in the report's link ({day}).",
+            day=esc(day),
+        )
+    if outcome.text_day is not None:
+        day = format_moment(lang, outcome.text_day.astimezone(dt.UTC), "d MMM y")
+        return t(
+            lang,
+            "No publication time was given, so days such as “on Tuesday” were read from "
+            "the latest date the report itself states ({day}).",
             day=esc(day),
         )
     received = format_moment(lang, report.fetched_at.astimezone(dt.UTC), "d MMM y HH:mm")

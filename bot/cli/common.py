@@ -151,6 +151,15 @@ def url_day_note(day: dt.datetime) -> str:
     )
 
 
+def text_day_note(day: dt.datetime) -> str:
+    """What `extract` and `ingest` say when relative days were read from the latest date the
+    text itself states (a dateline) because it carries no publication time."""
+    return (
+        "note: no publication time given, so days such as 'on Tuesday' were read from the "
+        f"latest date the text states ({day.astimezone(dt.UTC):%Y-%m-%d}); " + PUBLISHED_HINT
+    )
+
+
 def received_note(received: dt.datetime) -> str:
     """What `extract` and `ingest` say when relative days were read from the time a report
     arrived because it carries no publication time."""

@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from bot.cli.common import CliError, F, read_stdin, received_note, url_day_note
+from bot.cli.common import (
+    CliError,
+    F,
+    read_stdin,
+    received_note,
+    text_day_note,
+    url_day_note,
+)
 from bot.domain.models import Incident, Report
 from bot.ports import Extractor
 
@@ -116,7 +123,7 @@ def register(app: click.Group) -> None:
         Leading URL: / PUBLISHED: / TITLE: lines (the eval format) are read as metadata.
         The JSON shape is documented in docs/extract-json.md.
         """
-        from bot.extract.pipeline import build_rules_extractor, report_from_text
+        from bot.extract.pipeline import build_rules_extractor, reading_anchor, report_from_text
         from bot.extract.serialize import incident_to_json
         from bot.extract.text import parse_header, parse_published, published_from_url
         from bot.extract.trust import would_alert
@@ -131,10 +138,12 @@ def register(app: click.Group) -> None:
         if when is None and (when := published_from_url(headers.get("url"), body)) is not None:
             click.echo(url_day_note(when), err=True)
         if when is None:
-            # Like `sitrep ingest`: without a publication time, "on Tuesday" is read from when
-            # the report was received (now), and the reader is told so.
-            when = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-            click.echo(received_note(when), err=True)
+            # Like `sitrep ingest`: without a publication time, "on Tuesday" is read from the
+            # latest date the text states, else from when the report was received (now); the
+            # reader is told which.
+            received = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+            when = reading_anchor(body, received)
+            click.echo(received_note(when) if when == received else text_day_note(when), err=True)
         report = report_from_text(body, when, title=headers.get("title"))
         if extractor_name != "rules":
             from bot.cli.llm_eval import extract_with_model
@@ -248,7 +257,7 @@ def _run_eval(
 
 def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
     """Each gold article with its report (text, publication time and title from the file)."""
-    from bot.extract.pipeline import report_from_text
+    from bot.extract.pipeline import reading_anchor, report_from_text
     from bot.extract.text import parse_header, parse_published, published_from_url
 
     inputs: list[tuple[Any, Report]] = []
@@ -262,7 +271,14 @@ def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
             when = parse_published(article.published.isoformat())
         if when is None:
             when = published_from_url(headers.get("url"), body)  # as `sitrep extract` does
-        inputs.append((article, report_from_text(body, when, title=headers.get("title"))))
+        received = None
+        if when is None:
+            # As `sitrep extract` and `sitrep ingest` do: read from the date the text states,
+            # else from the time it was received.
+            received = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+            when = reading_anchor(body, received)
+        report = report_from_text(body, when, title=headers.get("title"), fetched_at=received)
+        inputs.append((article, report))
     return inputs
 
 

@@ -228,9 +228,11 @@ class IngestOutcome(_View):
     updates_queued: int = 0  # update messages (replies to earlier alerts) queued
     unextracted: str | None = None  # why the report was stored without reading incidents
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)  # below it: unconfirmed
-    # Without a publication time: the day the report's link gives, which days such as "on
-    # Tuesday" were read from (None: they were read from the time it was received).
+    # Without a publication time: the day the report's link gives, else the latest date its
+    # text states, which days such as "on Tuesday" were read from (both None: they were read
+    # from the time it was received).
     link_day: dt.datetime | None = None
+    text_day: dt.datetime | None = None
 
 
 class ExtractorHealth(_View):

@@ -30,7 +30,7 @@ from bot.extract.annotate_clauses import (
     annotate_triggers,
     split_roundups,
 )
-from bot.extract.annotate_dates import annotate_dates
+from bot.extract.annotate_dates import annotate_dates, fallback_reference
 from bot.extract.annotate_place_phrases import annotate_place_phrases
 from bot.extract.annotate_places import annotate_countries, annotate_places
 from bot.extract.document import Document, ExtractionCancelled, Resources
@@ -50,6 +50,7 @@ __all__ = [
     "RulesExtractor",
     "RulesPipeline",
     "build_rules_extractor",
+    "reading_anchor",
     "report_from_text",
 ]
 
@@ -249,3 +250,12 @@ def build_rules_extractor(
     return RulesExtractor(
         RulesPipeline(resources, Finisher(resources.gazetteer, resources.actors))
     )
+
+
+def reading_anchor(text: str, received: dt.datetime) -> dt.datetime:
+    """What a report without a publication time is read from: the latest full date the text
+    states (a dateline, "13 July 2022"), at noon UTC, or else the time it was received."""
+    day = fallback_reference(text, day_first=True)
+    if day is None:
+        return received
+    return dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC)

@@ -35,6 +35,7 @@ from bot.domain import (
     SourceRef,
 )
 from bot.domain.views import IngestOutcome
+from bot.extract.pipeline import reading_anchor
 from bot.extract.text import published_from_url
 from bot.ingest.text import ReportFields, make_report
 from bot.ports import Clock, Extractor
@@ -170,12 +171,15 @@ class IngestService:
             duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
             if duplicate is not None:
                 return IngestOutcome(report=duplicate, duplicate=True)
-            link_day = None
+            link_day = text_day = None
             if report.published_at is None:
                 link_day = published_from_url(report.url, report.text)
-            extracted, problem = await self._extract(report, link_day)
+                if link_day is None:
+                    stated = reading_anchor(report.text, report.fetched_at)
+                    text_day = stated if stated != report.fetched_at else None
+            extracted, problem = await self._extract(report, link_day or text_day)
             async with self._lock:
-                return await self._ingest_locked(report, extracted, problem, link_day)
+                return await self._ingest_locked(report, extracted, problem, (link_day, text_day))
         except UserError:
             raise
         except Exception as exc:
@@ -183,16 +187,15 @@ class IngestService:
             raise
 
     async def _extract(
-        self, report: Report, link_day: dt.datetime | None
+        self, report: Report, day: dt.datetime | None
     ) -> tuple[list[Incident], str | None]:
         """The report's incidents, or none and the reason when it took too long."""
-        # Without a publication time, "on Monday" is read relative to the day the report's link
-        # gives, else to when the text arrived (as `sitrep extract` and `sitrep ingest` do); the
-        # stored report keeps published_at empty (we do not know it).
+        # Without a publication time, "on Monday" is read relative to the ``day`` the report's
+        # link gives, else the latest date the text states, else when the text arrived (as
+        # `sitrep extract` does); the stored report keeps published_at empty (we do not know it).
         reference = report
         if report.published_at is None:
-            anchor = link_day or report.fetched_at
-            reference = report.model_copy(update={"published_at": anchor})
+            reference = report.model_copy(update={"published_at": day or report.fetched_at})
         limit = self._settings.sitrep_extract_time_limit_seconds
         try:
             async with asyncio.timeout(limit):
@@ -207,7 +210,7 @@ class IngestService:
         report: Report,
         extracted: Sequence[Incident],
         problem: str | None,
-        link_day: dt.datetime | None,
+        days: tuple[dt.datetime | None, dt.datetime | None],
     ) -> IngestOutcome:
         duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
         if duplicate is not None:
@@ -221,7 +224,8 @@ class IngestService:
                 report=stored,
                 unextracted=problem,
                 min_confidence=self._settings.sitrep_alert_min_confidence,
-                link_day=link_day,
+                link_day=days[0],
+                text_day=days[1],
             )
             source = SourceRef(
                 report_id=stored.id,

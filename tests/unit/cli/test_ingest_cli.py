@@ -260,6 +260,23 @@ class TestUndatedReports:
         assert _day_of(ingest_out, 1) == dt.date(2023, 5, 9)
         assert "the date in the link" in ingest_err
 
+    def test_extract_and_ingest_read_the_date_the_text_states(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "dateline.txt"
+        dated = UNDATED.replace("Gunmen attacked", "BASRA, Thursday 11 May 2023 - Gunmen attacked")
+        path.write_text(dated, encoding="utf-8")
+        status, out, err = run(capsys, "extract", str(path), "--json")
+        assert status == 0
+        [incident] = json.loads(out)
+        assert incident["date"] == "2023-05-09"  # the Tuesday before the dateline's Thursday
+        assert "the latest date the text states (2023-05-11)" in err
+        status, ingest_out, _ = run(capsys, "ingest", str(path))
+        assert status == 0
+        assert _day_of(ingest_out, 1) == dt.date(2023, 5, 9)
+        assert "the latest date the report itself states (11 May 2023)" in ingest_out
+        assert "received" not in ingest_out
+
     def test_ingest_reads_the_published_line_like_extract(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

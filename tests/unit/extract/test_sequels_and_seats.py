@@ -13,7 +13,7 @@ import pytest
 from bot.domain.enums import EventType
 from bot.extract.follow_ups import opens_on_a_later_moment
 from bot.extract.history import years_named
-from bot.extract.pipeline import RulesExtractor
+from bot.extract.pipeline import RulesExtractor, reading_anchor
 from bot.extract.place_roles import not_an_event_place
 
 PUBLISHED = dt.datetime(2026, 2, 9, 10, 0, tzinfo=dt.UTC)  # a Monday
@@ -65,3 +65,16 @@ class TestTwoAttacksOfADay:
         cafe = next(i for i in incidents if i.killed.min == 5)
         assert cafe.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
         assert cafe.date == dt.date(2026, 2, 8)
+
+
+def test_the_police_command_of_a_province_is_where_the_speaker_sits() -> None:
+    before = "a spokesman of the police command of "
+    assert not_an_event_place(before, " told reporters that seven were killed")
+    assert not_an_event_place("the army headquarters in ", " said the toll rose")
+
+
+def test_an_undated_report_is_read_from_the_date_it_states_else_from_its_receipt() -> None:
+    received = dt.datetime(2026, 12, 7, 14, 10, tzinfo=dt.UTC)
+    dateline = "MOSUL, 3 March 2024 (Wire) - Gunmen killed two farmers on Saturday."
+    assert reading_anchor(dateline, received) == dt.datetime(2024, 3, 3, 12, tzinfo=dt.UTC)
+    assert reading_anchor("Gunmen killed two farmers on Saturday.", received) == received
