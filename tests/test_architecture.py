@@ -175,7 +175,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "annotate_clauses",
         "annotate_dates",
     ),  # annotators
-    ("segment",),  # clauses -> groups
+    ("clause_roles", "segment"),  # clauses -> groups
     ("drafting",),  # groups -> IncidentDraft
     ("finisher",),  # IncidentDraft -> Incident, shared by every extractor
     ("live_blog",),  # a live page read entry by entry, updates folded

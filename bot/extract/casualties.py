@@ -62,7 +62,7 @@ from bot.extract.figure_words import (
 )
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
-from bot.extract.toll_words import TOLL, TOLL_INVERTED, TOLL_PUT, toll_phrases
+from bot.extract.toll_words import toll_matches, toll_number, toll_phrases
 from bot.extract.tolls import Statement, combine, group_of
 from bot.extract.victim_lists import one_more_person, one_without_its_verb
 from bot.extract.word_hits import Words
@@ -86,7 +86,8 @@ BODIES_WORDS = ("bodies",)
 _OF_THEM = re.compile(r"\s+of\s+(?:them|those|whom|the\s+(?:dead|victims))\b", re.I)
 NOUN_FORM_WORDS = ("death", "killing", "martyr", "injur", "wounding", "arrest", "detention",
                    "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
-TOLL_WORDS = ("toll", "number", "of the", "of those", "among", "los", "between")
+TOLL_WORDS = ("toll", "number", "of the", "of those", "among", "los", "between", "died",
+              "succumb", "passed")  # fmt: skip
 RELATIVE_WORDS = ("his", "her", "their")
 SINGLE_PERSON_WORDS = ("was",)
 NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
@@ -246,15 +247,11 @@ class _FigureReader:
         free = self.taken.free
         if not has_any(text, TOLL_WORDS):
             return
-        for match in [
-            *TOLL.finditer(text),
-            *TOLL_PUT.finditer(text),
-            *TOLL_INVERTED.finditer(text),
-        ]:
-            value = parse_number(match["num"])
+        for match in toll_matches(text):
+            value = toll_number(match["num"])
             if value is None or not free(match.start(), match.end()):
                 continue
-            what = match["what"].lower()
+            what = (match.groupdict().get("what") or "").lower()
             kind: FigureKind = "injured" if ("injur" in what or "wound" in what) else "killed"
             status = (
                 CountStatus.AT_LEAST
@@ -270,8 +267,8 @@ class _FigureReader:
             figures.append(
                 Figure(kind, value[0], high, status, match.start(), match.end(), match.group(0),
                        "", True, False,
-                       update=bool(re.search(r"ris|rose|climb|jump|increas|went up|rais|revised|"
-                                             r"bring|brought|tak|took|push",
+                       update=bool(re.search(r"ris|rose|climb|jump|increas|went up|rais|revis|"
+                                             r"died|bring|brought|tak|took|push",
                                              match.group(0), re.I)))
             )  # fmt: skip
             taken.add(match.start(), match.end())

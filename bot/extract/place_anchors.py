@@ -17,10 +17,20 @@ from typing import TypeAlias
 from bot.extract.merge import haversine_km
 from bot.extract.place_index import GazetteerEntry
 
-__all__ = ["ANCHOR_KM", "anchor_all", "anchored_entry", "anchors", "possessed"]
+__all__ = [
+    "ANCHOR_KM",
+    "NEAR_KM",
+    "anchor_all",
+    "anchored_entry",
+    "anchors",
+    "possessed",
+    "same_area",
+]
 
 # A town "near" another, or named with it, lies within this distance of it.
 ANCHOR_KM = 120.0
+# Two mentions this close are one area (a neighbourhood and its city).
+NEAR_KM = 25.0
 # The words between a name and the name that anchors it (lower-cased): "X, Y", "X in Y",
 # "X near Y", "X, near the city of Y", "X district of northern Y".
 _ANCHOR_GAP = re.compile(
@@ -122,3 +132,20 @@ def anchor_all(
         if chosen is not None:
             kept.append((index, chosen))
     return kept
+
+
+def same_area(a: GazetteerEntry, b: GazetteerEntry, *, strict: bool = False) -> bool:
+    """Whether two entries are one area: the same place, a place of a province or country
+    named (unless ``strict``), or towns within ``NEAR_KM`` (a neighbourhood and its city)."""
+    if a.key == b.key:
+        return True
+    if a.country != b.country:
+        return False
+    if "country" in (a.kind, b.kind):
+        return not strict
+    if a.kind == "admin1" or b.kind == "admin1":
+        return a.admin1_code == b.admin1_code and not strict
+    near = haversine_km(a.lat, a.lon, b.lat, b.lon) <= NEAR_KM
+    if a.parent_key == b.key or b.parent_key == a.key:
+        return near  # a neighbourhood of the city, not a town of its district
+    return near and not strict

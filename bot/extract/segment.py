@@ -14,6 +14,7 @@ from bisect import insort
 from dataclasses import dataclass, field
 
 from bot.domain.enums import DatePrecision
+from bot.extract.clause_roles import after_news, counted_back, cumulative, historical
 from bot.extract.date_order import better_date, day_after, days_meant
 from bot.extract.dates import DateMention
 from bot.extract.document import KIND_RANK, Clause, PlaceSpan, shortens_state_name
@@ -28,9 +29,8 @@ from bot.extract.follow_ups import (
     opens_on_a_later_moment,
     refers_back,
 )
-from bot.extract.gazetteer import GazetteerEntry
-from bot.extract.history import acts_of_a_dated_event, running_toll, years_named
 from bot.extract.merge import haversine_km
+from bot.extract.place_anchors import same_area
 from bot.extract.place_roles import sets_the_scene
 from bot.extract.text import lower_same_length
 
@@ -40,7 +40,6 @@ _LOWER = 0
 # A clause may join any of the last this many incidents: real reports have a few dozen at
 # most; hostile text naming thousands of places must not make each clause scan them all.
 _JOIN_WINDOW = 256
-_NEAR_KM = 25.0
 # "South of Kirkuk" may be a village this far away (reports give "35 km south of Kirkuk").
 _DIRECTION_KM = 80.0
 
@@ -87,10 +86,12 @@ class _Segmenter:
         self.groups: list[Group] = []
         self.current: Group | None = None
         self.aside: tuple[int, Group] | None = None  # (sentence, group) of the last aside
+        self.previous: Clause | None = None  # the clause read before
 
     def read(self, unit: Clause) -> None:
         """Put one body clause in a group (or skip it as context)."""
         current, ref = self.current, self.ref
+        previous, self.previous = self.previous, unit
         suspect = (
             current is not None
             and not unit.is_event
@@ -108,14 +109,17 @@ class _Segmenter:
         if not unit.is_event and current is not None and not unit.generic:
             # "20 armed men blocked the highway late on Sunday": the day the lead left out
             _date_from_context(current, unit, ref)
-        if not unit.is_event or unit.generic or _historical(unit, ref) or _cumulative(unit):
+        if not unit.is_event or unit.generic or historical(unit, ref) or cumulative(unit):
             return
         if current is None:
             # The first event: the lead, unless it is introduced as background.
             background = unit.background_cue and bool(unit.place or unit.date)
+            background = background and not after_news(previous, unit)
             group = Group(background=background, lead=not background)
             self.groups.append(group)
             _attach(group, unit)
+            if previous is not None and not background:
+                group.date = counted_back(previous, unit) or group.date
             if not background:
                 self.current = group
             return
@@ -124,6 +128,10 @@ class _Segmenter:
         if _states_the_toll(current, unit, ref) or _reacts_to(current, unit):
             # "..., bringing the death toll to four": the toll in hand, whatever day it was given
             current.add(unit)
+            return
+        if len(current.units) == 1 and after_news(current.units[0], unit):
+            _attach(current, unit)
+            current.date = counted_back(current.units[0], unit) or current.date
             return
         target = self._aside_going_on(unit) or self._target(current, unit)
         _attach(target, unit)
@@ -202,7 +210,7 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
     """Headline clauses join the lead when they fit it, or are the lead when nothing else is;
     a headline about history or a remembrance ("Iraq marks anniversary of massacre") neither."""
     later = opens_on_a_later_moment  # "...; hours later, 2 shot dead": told in the body
-    headings = [u for u in headings if not (u.generic or _historical(u, ref) or later(u.text))]
+    headings = [u for u in headings if not (u.generic or historical(u, ref) or later(u.text))]
     if groups and headings:
         lead = groups[0]
         for unit in headings:
@@ -287,7 +295,7 @@ def _date_from_context(group: Group, unit: Clause, ref: dt.date) -> None:
     if (
         unit.place is not None
         and group.place is not None
-        and not _same_area(unit.place.entry, group.place.entry)
+        and not same_area(unit.place.entry, group.place.entry)
     ):
         return
     group.date = date
@@ -335,29 +343,6 @@ def _same_event(a: Group, b: Group) -> bool:
     return a.date.date == b.date.date
 
 
-def _historical(unit: Clause, ref: dt.date) -> bool:
-    """A clause about an earlier year ("in 2014", "since 2003") with no nearer date; a year
-    in a comparison ("the deadliest day for the group since 2012") dates nothing."""
-    if "19" not in unit.text and "20" not in unit.text:
-        return False  # no year (blanking comparisons joins no digits)
-    acts = [t.start for t in unit.triggers] + [f.start for f in unit.figures]
-    if acts_of_a_dated_event(unit.text, acts, ref.year):
-        return True
-    months = [d.date.year for d in unit.dates if d.date and d.precision is DatePrecision.MONTH]
-    years = years_named(unit.text) + months  # "in August and September 2023"
-    if not years or min(years) >= ref.year:
-        return False
-    # A clause that also names a recent day ("on Tuesday", "on 3 May") is about that day;
-    # the year is background ("... since the government retook it in 2018").
-    return not any(
-        d.date is not None
-        and (ref - d.date).days < 60
-        and (d.explicit or d.precision is DatePrecision.DAY)
-        for d in unit.dates
-        if not d.reporting
-    )
-
-
 def _attach(group: Group, unit: Clause) -> None:
     group.add(unit)
     place, date = unit.place, unit.date
@@ -374,7 +359,7 @@ def _more_specific(new: PlaceSpan, old: PlaceSpan) -> bool:
     if (
         new.entry.parent_key
         and new.entry.parent_key == old.entry.key
-        and _same_area(new.entry, old.entry)
+        and same_area(new.entry, old.entry)
     ):
         return True
     same = new.entry.key == old.entry.key  # "north of Baghdad", then "Baghdad": still outside
@@ -392,7 +377,7 @@ def _fits(
 ) -> bool:
     if place is not None and group.place is not None:
         if not (
-            _same_area(place.entry, group.place.entry, strict=strict)
+            same_area(place.entry, group.place.entry, strict=strict)
             or (not strict and refine and _refines(group.place, place))
         ):
             return False
@@ -424,21 +409,6 @@ def _fits(
         # The lead without a stated date happened around publication.
         return date.reporting
     return True
-
-
-def _same_area(a: GazetteerEntry, b: GazetteerEntry, *, strict: bool = False) -> bool:
-    if a.key == b.key:
-        return True
-    if a.country != b.country:
-        return False
-    if "country" in (a.kind, b.kind):
-        return not strict
-    if a.kind == "admin1" or b.kind == "admin1":
-        return a.admin1_code == b.admin1_code and not strict
-    near = haversine_km(a.lat, a.lon, b.lat, b.lon) <= _NEAR_KM
-    if a.parent_key == b.key or b.parent_key == a.key:
-        return near  # a neighbourhood of the city, not a town of its district
-    return near and not strict
 
 
 def _states_the_toll(group: Group, unit: Clause, ref: dt.date) -> bool:
@@ -490,10 +460,3 @@ def _refines(a: PlaceSpan, b: PlaceSpan) -> bool:
         return False
     distance = haversine_km(a.entry.lat, a.entry.lon, b.entry.lat, b.entry.lon)
     return distance <= _DIRECTION_KM
-
-
-def _cumulative(unit: Clause) -> bool:
-    """A running toll of a whole conflict (see :func:`running_toll`)."""
-    largest = max((f.min for f in unit.figures if f.min is not None), default=0)
-    placed_or_dated = bool(unit.places) or any(not d.reporting for d in unit.dates)
-    return running_toll(lower_same_length(unit.text), largest, placed_or_dated=placed_or_dated)

@@ -8,9 +8,19 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from bot.domain.enums import CountStatus
 from bot.extract.figure_words import MOD, NUM, FigureKind, parse_number
 
-__all__ = ["TOLL", "TOLL_INVERTED", "TOLL_PUT", "TollPhrase", "toll_phrases"]
+__all__ = [
+    "ORDINAL_DIED",
+    "TOLL",
+    "TOLL_INVERTED",
+    "TOLL_PUT",
+    "TollPhrase",
+    "toll_matches",
+    "toll_number",
+    "toll_phrases",
+]
 
 # "the number of dead", "the number of people killed", "the number killed", "the number of
 # those wounded".
@@ -61,6 +71,34 @@ WOUNDED_DIED = re.compile(
     rf"(?:\s+[\w-]+){{0,2}}?\s+(?:(?:had|has|have)\s+)?(?:later\s+|since\s+|subsequently\s+)?"
     rf"(?:died|succumbed|passed\s+away)\b",
 )
+
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}  # fmt: skip
+# "A fourth farmer has died of his wounds": the toll is now four.
+ORDINAL_DIED = re.compile(
+    rf"\b(?:an?|the)\s+(?P<num>{'|'.join(_ORDINALS)})\s+"
+    rf"(?!(?:time|day|week|month|year|attack|incident|blast|bombing|round)s?\b)(?:[\w-]+\s+){{0,3}}?"
+    rf"(?:(?:has|had|have)\s+)?(?:(?:since|later|also|now)\s+)?"
+    rf"(?:died|succumbed|passed\s+away)\b"
+)
+
+
+def toll_number(word: str) -> tuple[int, CountStatus] | None:
+    """The number a toll phrase gives: "12", "twelve", or the ordinal of "a fourth ... died"."""
+    value = _ORDINALS.get(word.lower())
+    return parse_number(word) if value is None else (value, CountStatus.EXACT)
+
+
+def toll_matches(text: str) -> list[re.Match[str]]:
+    """Every toll statement of a lower-cased clause: "the death toll rose to 12", "put the toll
+    at 12", "bringing to 12 the number of dead", "a fourth victim died"."""
+    return [
+        *TOLL.finditer(text),
+        *TOLL_PUT.finditer(text),
+        *TOLL_INVERTED.finditer(text),
+        *ORDINAL_DIED.finditer(text),
+    ]
+
 
 # Headline style: "Army officer, policeman among four killed in gunfight": the whole toll.
 AMONG_TOLL = re.compile(

@@ -53,7 +53,7 @@ from bot.extract.gazetteer import Gazetteer
 from bot.extract.normalize import fold, fold_with_offsets
 from bot.extract.place_index import PlaceMention
 from bot.extract.text import lower_same_length
-from bot.extract.toll_words import TOLL, TOLL_INVERTED, TOLL_PUT
+from bot.extract.toll_words import ORDINAL_DIED, TOLL, TOLL_INVERTED, TOLL_PUT
 from bot.extract.word_hits import capitalised_hits, whole_word_hits
 
 
@@ -189,6 +189,7 @@ class TestFigurePatternWords:
             (TOLL, TOLL_WORDS),
             (TOLL_PUT, TOLL_WORDS),
             (TOLL_INVERTED, TOLL_WORDS),
+            (ORDINAL_DIED, TOLL_WORDS),
             (RELATIVE, RELATIVE_WORDS),
             (SINGLE_PERSON, SINGLE_PERSON_WORDS),
         ):
@@ -331,6 +332,7 @@ class TestNeededWords:
             (TOLL, TOLL_WORDS),
             (TOLL_PUT, TOLL_WORDS),
             (TOLL_INVERTED, TOLL_WORDS),
+            (ORDINAL_DIED, TOLL_WORDS),
             (RELATIVE, RELATIVE_WORDS),
             (SINGLE_PERSON, SINGLE_PERSON_WORDS),
             (NAMED_KILLED, NAMED_WORDS),

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from bot.domain.enums import EventType
+from bot.extract.casualties import find_figures
 from bot.extract.follow_ups import opens_on_a_later_moment
 from bot.extract.history import years_named
 from bot.extract.pipeline import RulesExtractor, reading_anchor
@@ -78,3 +79,20 @@ def test_an_undated_report_is_read_from_the_date_it_states_else_from_its_receipt
     dateline = "MOSUL, 3 March 2024 (Wire) - Gunmen killed two farmers on Saturday."
     assert reading_anchor(dateline, received) == dt.datetime(2024, 3, 3, 12, tzinfo=dt.UTC)
     assert reading_anchor("Gunmen killed two farmers on Saturday.", received) == received
+
+
+def test_an_ordinal_death_gives_the_toll_so_far() -> None:
+    found = [(f.kind, f.min, f.update) for f in find_figures("a third shepherd has died")]
+    assert found == [("killed", 3, True)]
+    assert find_figures("it was the second time the road was closed") == []
+
+
+def test_what_came_after_a_later_death_is_the_news(engine: RulesExtractor) -> None:
+    # The sentence's own clause tells no event: the attack it came "two days after" is the
+    # lead, dated two days before the day the death was announced.
+    text = (
+        "A third shepherd has died of his wounds, a doctor in Kirkuk said on Sunday, two days "
+        "after gunmen opened fire on a flock near Hawija. Two men were killed at the scene."
+    )
+    incidents = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    assert [(i.killed.min, i.date) for i in incidents] == [(3, dt.date(2026, 2, 6))]

@@ -1,0 +1,66 @@
+"""What a clause is to the incident in hand, read from the clause alone: history of an earlier
+year, a running toll of a whole conflict, or the news a later report counts back from ("a
+fourth farmer died on Saturday, two days after gunmen opened fire"). Used by ``segment``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from bot.domain.enums import DatePrecision
+from bot.extract.dates import DateMention
+from bot.extract.document import Clause
+from bot.extract.history import acts_of_a_dated_event, running_toll, years_named
+from bot.extract.text import lower_same_length
+
+__all__ = ["after_news", "counted_back", "cumulative", "historical"]
+
+
+def historical(unit: Clause, ref: dt.date) -> bool:
+    """A clause about an earlier year ("in 2014", "since 2003") with no nearer date; a year
+    in a comparison ("the deadliest day for the group since 2012") dates nothing."""
+    if "19" not in unit.text and "20" not in unit.text:
+        return False  # no year (blanking comparisons joins no digits)
+    acts = [t.start for t in unit.triggers] + [f.start for f in unit.figures]
+    if acts_of_a_dated_event(unit.text, acts, ref.year):
+        return True
+    months = [d.date.year for d in unit.dates if d.date and d.precision is DatePrecision.MONTH]
+    years = years_named(unit.text) + months  # "in August and September 2023"
+    if not years or min(years) >= ref.year:
+        return False
+    # A clause that also names a recent day ("on Tuesday", "on 3 May") is about that day;
+    # the year is background ("... since the government retook it in 2018").
+    return not any(
+        d.date is not None
+        and (ref - d.date).days < 60
+        and (d.explicit or d.precision is DatePrecision.DAY)
+        for d in unit.dates
+        if not d.reporting
+    )
+
+
+def cumulative(unit: Clause) -> bool:
+    """A running toll of a whole conflict (see :func:`running_toll`)."""
+    largest = max((f.min for f in unit.figures if f.min is not None), default=0)
+    placed_or_dated = bool(unit.places) or any(not d.reporting for d in unit.dates)
+    return running_toll(lower_same_length(unit.text), largest, placed_or_dated=placed_or_dated)
+
+
+def after_news(said: Clause | None, unit: Clause) -> bool:
+    """ "A fourth farmer died on Saturday, two days after gunmen opened fire ...": after a
+    clause of the same sentence with no event word, what came "after" is the news."""
+    counted = unit.date is not None and unit.date.anchor_offset is not None  # "two days after"
+    return (
+        bool(counted and said and said.sentence == unit.sentence and not said.triggers)
+        and unit.background_cue
+    )
+
+
+def counted_back(said: Clause, unit: Clause) -> DateMention | None:
+    """The day "two days after ..." names, counted back from the day the clause before it
+    gives; None when either is missing."""
+    offset = unit.date.anchor_offset if unit.date is not None else None
+    day = next((d.date for d in said.dates if d.date is not None), None)
+    if offset is None or day is None or unit.date is None:
+        return None
+    return replace(unit.date, date=day + dt.timedelta(days=offset), anchor_offset=None)
