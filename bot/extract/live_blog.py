@@ -35,6 +35,7 @@ _MAX_TITLE = 160
 _WORD_RE = re.compile(r"[^\W\d_]{4,}")  # headline words worth comparing
 _HEADLINE_WORDS = 4
 _NOON = dt.time(12)
+_PROSE_WORDS, _PROSE_PARAGRAPHS = 12, 2  # an article's paragraphs before a timeline
 
 # A line holding only a time: "13:55", "1.05pm", "09:15 CET", "Updated 14:02 GMT", "2:15 p.m. ET".
 # A time that starts a line and is followed by nothing, or by a dash and the entry's headline
@@ -103,10 +104,22 @@ def _page_headline(preamble: str) -> str | None:
     return None
 
 
+def _told_before(preamble: str) -> bool:
+    """Whether paragraphs of prose come before the first time: an article with a timeline
+    ("06:10 - first blast"), read as one text, not a live page (whose opening is a headline,
+    a line on its times and a few key points)."""
+    prose = (
+        line
+        for line in preamble.splitlines()
+        if line.rstrip().endswith(".") and len(line.split()) >= _PROSE_WORDS
+    )
+    return sum(1 for _ in prose) >= _PROSE_PARAGRAPHS
+
+
 def live_page(text: str, published_at: dt.datetime | None) -> LivePage | None:
     """The entries of a live page, oldest first, or None when ``text`` is not one."""
     stamps = list(_STAMP_RE.finditer(text))
-    if not MIN_ENTRIES <= len(stamps) <= MAX_ENTRIES:
+    if not MIN_ENTRIES <= len(stamps) <= MAX_ENTRIES or _told_before(text[: stamps[0].start()]):
         return None
     chunks: list[tuple[dt.time, str]] = []
     for index, stamp in enumerate(stamps):

@@ -237,3 +237,17 @@ def test_months_sharing_an_earlier_year_are_history(engine: RulesExtractor) -> N
     incidents = engine.extract_text(text, PUBLISHED)
     today = [i for i in incidents if i.date == dt.date(2025, 3, 11)]
     assert [(i.killed.min, i.killed.max) for i in today] == [(3, 3)]
+
+
+def test_an_article_with_a_timeline_is_read_as_one_text() -> None:
+    text = (
+        "Two bombs hit Mosul's old market on Wednesday morning, killing nine people and "
+        "wounding 30, police and hospital officials said.\n\n"
+        "The first device went off near the fish stalls; the second exploded as rescuers "
+        "arrived, a police officer told reporters at the scene.\n\n"
+        "How the morning unfolded:\n"
+        "07:40 - first blast near the fish stalls\n"
+        "07:55 - second blast as ambulances arrive\n"
+        "09:30 - police seal off the market\n"
+    )
+    assert live_page(text, PUBLISHED) is None
