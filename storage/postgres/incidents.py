@@ -196,11 +196,83 @@ def briefs_each_sql(queries: Sequence[IncidentQuery]) -> tuple[str, list[Any]]:
     return " UNION ALL ".join(parts), params.values
 
 
+# What a digest's window and the day before it set apart on one subscription's filter: their
+# bounds (applied to a shared scan's rows) and their order's cut.
+_WINDOW_BOUNDS = ("updated_since", "created_since", "created_before", "since")
+_PER_PART = {*_WINDOW_BOUNDS, "limit", "offset"}
+
+
+def _shared_scans(
+    queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery]
+) -> list[IncidentQuery] | None:
+    """One scan for each query and the counted query at its position when both have an
+    ``updated_since`` and filter alike but for :data:`_PER_PART` (a digest's day and the day
+    before, per subscription): the filter with the earlier ``updated_since`` and no other
+    bound. None when they do not pair up."""
+    if len(queries) != len(counted):
+        return None
+    scans = []
+    for query, count in zip(queries, counted, strict=True):
+        if query.updated_since is None or count.updated_since is None:
+            return None
+        if query.model_dump(exclude=_PER_PART) != count.model_dump(exclude=_PER_PART):
+            return None
+        low = min(query.updated_since, count.updated_since)
+        bounds = {**dict.fromkeys(_WINDOW_BOUNDS), "updated_since": low}
+        scans.append(query.model_copy(update=bounds))
+    return scans
+
+
+def _bounded_sql(scan: str, query: IncidentQuery, columns: str, params: Params) -> str:
+    """``query``'s rows among a shared scan's (``scan``, a CTE): its own window bounds, its
+    order and limit."""
+    bounds = [
+        ("i.date >=", query.since),
+        ("i.updated_at >=", _ts_opt(query.updated_since)),
+        ("i.created_at >=", _ts_opt(query.created_since)),
+        ("i.created_at <", _ts_opt(query.created_before)),
+    ]
+    where = [f"{term} {params.add(value)}" for term, value in bounds if value is not None]
+    return (
+        f"SELECT {columns} FROM {scan} AS i{_where_sql(where)} ORDER BY i.date DESC, i.id DESC"
+        f" LIMIT {params.add(query.limit)} OFFSET {params.add(query.offset)}"
+    )
+
+
+def _paired_sql(
+    queries: Sequence[IncidentQuery],
+    counted: Sequence[IncidentQuery],
+    scans: Sequence[IncidentQuery],
+    limit: int,
+) -> tuple[str, list[Any]]:
+    """:func:`briefs_and_totals_sql` when each query pairs with a counted one: each pair's
+    incidents read once (``_shared_scans``: a subscription over both days, a MATERIALIZED
+    CTE of brief columns), each part of the pair cut from them. Half the scans of the
+    incidents to plan and run (the day before's are ranges of the same index); the parts
+    over the CTEs are planned without statistics or indexes to weigh."""
+    params = Params()
+    ctes, parts, totals = [], [], []
+    for n, (scan, query, count) in enumerate(zip(scans, queries, counted, strict=True)):
+        _, where, _ = _incident_filter(scan, params)
+        ctes.append(
+            f"s{n} AS MATERIALIZED (SELECT {_BRIEF_SELECT} FROM incidents AS i{_where_sql(where)})"
+        )
+        brief = _bounded_sql(f"s{n}", query, _BRIEF_SELECT, params)
+        parts.append(f"(SELECT {n} AS part, b.* FROM ({brief}) AS b)")
+        totals.append(_bounded_sql(f"s{n}", count, TOTALS_PART_COLUMNS, params))
+    padding = len(BRIEF_COLUMNS) - 3
+    parts.append(f"({totals_row_sql(totals, len(queries), params.add(limit), padding)})")
+    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", params.values
+
+
 def briefs_and_totals_sql(
     queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
 ) -> tuple[str, list[Any]]:
     """The statement (and parameters) of :meth:`PostgresIncidentRepository.briefs_and_totals`:
     :func:`briefs_each_sql`'s parts and, when anything is counted, one row of totals."""
+    scans = _shared_scans(queries, counted) if queries else None
+    if scans is not None:
+        return _paired_sql(queries, counted, scans, limit)
     params = Params()
     parts = [
         f"(SELECT {position} AS part, b.* FROM ({_select_sql(query, _BRIEF_SELECT, params)}) AS b)"
