@@ -11,9 +11,7 @@ from typing import Any
 
 from bot.domain import Incident
 from storage.base import IncidentBrief, IncidentQuery, IncidentStats, ListedPicker, SearchPage
-from storage.mapping import (
-    BRIEF_COLUMNS,
-)
+from storage.mapping import BRIEF_COLUMNS, INCIDENT_FIELDS
 from storage.postgres.repository import _Repository
 from storage.postgres.rows import (
     INCIDENT_COLUMNS,
@@ -145,21 +143,44 @@ def _incident_filter(query: IncidentQuery, params: Params) -> tuple[str, list[st
     return source, where, order
 
 
+# An incident's JSON columns (decoded by the jsonb codec, one call each).
+_JSON_COLUMNS = (
+    "killed_claims",
+    "injured_claims",
+    "arrested_claims",
+    "evidence",
+    "confidence_reasons",
+)
+# The columns an incident is read from, sent as they are (not the search text and its
+# tsvector, which no model holds).
+_PLAIN_COLUMNS = tuple(
+    column
+    for column in ("id", *INCIDENT_FIELDS, "created_at", "updated_at")
+    if column not in _JSON_COLUMNS
+)
 # Actors and sources ride along with each incident row as jsonb arrays (in position order), so
 # loading a page of incidents is one statement and one round trip, not three in a transaction.
+# They and the incident's JSON columns come as one jsonb array: one value to decode, not seven.
 INCIDENT_WITH_CHILDREN = (
-    "i.*, COALESCE((SELECT jsonb_agg(jsonb_build_array(a.actor_id, a.name, a.type, a.country)"
-    " ORDER BY a.position) FROM incident_actors AS a WHERE a.incident_id = i.id), '[]')"
-    " AS actors_json, COALESCE((SELECT jsonb_agg(jsonb_build_array(s.report_id, s.url,"
-    " s.outlet, s.title, s.published_at) ORDER BY s.position) FROM incident_sources AS s"
-    " WHERE s.incident_id = i.id), '[]') AS sources_json"
+    f"{', '.join(f'i.{column}' for column in _PLAIN_COLUMNS)}, jsonb_build_array("
+    f"{', '.join(f'i.{column}' for column in _JSON_COLUMNS)},"
+    " COALESCE((SELECT jsonb_agg(jsonb_build_array(a.actor_id, a.name, a.type, a.country)"
+    " ORDER BY a.position) FROM incident_actors AS a WHERE a.incident_id = i.id), '[]'),"
+    " COALESCE((SELECT jsonb_agg(jsonb_build_array(s.report_id, s.url, s.outlet, s.title,"
+    " s.published_at) ORDER BY s.position) FROM incident_sources AS s"
+    " WHERE s.incident_id = i.id), '[]')) AS json_values"
 )
 
 
 def _incident_from_joined_row(row: Row) -> Incident:
-    actors = [MAPPER.actor(values) for values in row["actors_json"]]
-    sources = [MAPPER.source(values) for values in row["sources_json"]]
-    return MAPPER.incident(row, actors, sources)
+    values = dict(row.items())
+    *json_values, actors, sources = values.pop("json_values")
+    values.update(zip(_JSON_COLUMNS, json_values, strict=True))
+    return MAPPER.incident(
+        values,
+        [MAPPER.actor(actor) for actor in actors],
+        [MAPPER.source(source) for source in sources],
+    )
 
 
 _BRIEF_SELECT = ", ".join(f"i.{column}" for column in BRIEF_COLUMNS)
@@ -205,10 +226,10 @@ _PER_PART = {*_WINDOW_BOUNDS, "limit", "offset"}
 def _shared_scans(
     queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery]
 ) -> list[IncidentQuery] | None:
-    """One scan for each query and the counted query at its position when both have an
+    """One filter for each query and the counted query at its position when both have an
     ``updated_since`` and filter alike but for :data:`_PER_PART` (a digest's day and the day
-    before, per subscription): the filter with the earlier ``updated_since`` and no other
-    bound. None when they do not pair up."""
+    before, per subscription): theirs with the earlier ``updated_since`` and no other
+    bound, which passes the rows of both. None when they do not pair up."""
     if len(queries) != len(counted):
         return None
     scans = []
@@ -223,18 +244,19 @@ def _shared_scans(
     return scans
 
 
-def _bounded_sql(scan: str, query: IncidentQuery, columns: str, params: Params) -> str:
-    """``query``'s rows among a shared scan's (``scan``, a CTE): its own window bounds, its
-    order and limit."""
+def _bounded_sql(flag: str, query: IncidentQuery, columns: str, params: Params) -> str:
+    """``query``'s rows among a shared scan's (the CTE ``w``; ``flag``: the column marking
+    its pair's rows): its own window bounds, its order and limit."""
     bounds = [
         ("i.date >=", query.since),
         ("i.updated_at >=", _ts_opt(query.updated_since)),
         ("i.created_at >=", _ts_opt(query.created_since)),
         ("i.created_at <", _ts_opt(query.created_before)),
     ]
-    where = [f"{term} {params.add(value)}" for term, value in bounds if value is not None]
+    where = [f"i.{flag}"]
+    where += [f"{term} {params.add(value)}" for term, value in bounds if value is not None]
     return (
-        f"SELECT {columns} FROM {scan} AS i{_where_sql(where)} ORDER BY i.date DESC, i.id DESC"
+        f"SELECT {columns} FROM w AS i{_where_sql(where)} ORDER BY i.date DESC, i.id DESC"
         f" LIMIT {params.add(query.limit)} OFFSET {params.add(query.offset)}"
     )
 
@@ -245,24 +267,33 @@ def _paired_sql(
     scans: Sequence[IncidentQuery],
     limit: int,
 ) -> tuple[str, list[Any]]:
-    """:func:`briefs_and_totals_sql` when each query pairs with a counted one: each pair's
-    incidents read once (``_shared_scans``: a subscription over both days, a MATERIALIZED
-    CTE of brief columns), each part of the pair cut from them. Half the scans of the
-    incidents to plan and run (the day before's are ranges of the same index); the parts
-    over the CTEs are planned without statistics or indexes to weigh."""
+    """:func:`briefs_and_totals_sql` when each query pairs with a counted one: the
+    incidents changed since the earliest pair's start are read once (a MATERIALIZED CTE of
+    brief columns, one range of the updated_at index), each row marked with the pairs
+    (``_shared_scans``) whose filter it passes (``m0``, ``m1`` ...: each filter evaluated
+    once per row); each part is then cut from the rows of its pair. One scan of the
+    incidents to plan and run instead of one per part (a digest's day before is a range of
+    the same index), and the parts over the CTE have no statistics or indexes to weigh."""
     params = Params()
-    ctes, parts, totals = [], [], []
-    for n, (scan, query, count) in enumerate(zip(scans, queries, counted, strict=True)):
+    flags = []
+    for n, scan in enumerate(scans):
         _, where, _ = _incident_filter(scan, params)
-        ctes.append(
-            f"s{n} AS MATERIALIZED (SELECT {_BRIEF_SELECT} FROM incidents AS i{_where_sql(where)})"
-        )
-        brief = _bounded_sql(f"s{n}", query, _BRIEF_SELECT, params)
+        flags.append(f"({' AND '.join(where)}) AS m{n}")
+    starts = [scan.updated_since for scan in scans if scan.updated_since is not None]
+    since = params.add(_ts(min(starts)))
+    any_flag = " OR ".join(f"m{n}" for n in range(len(scans)))
+    read = (
+        f"w AS MATERIALIZED (SELECT * FROM (SELECT {_BRIEF_SELECT}, {', '.join(flags)}"
+        f" FROM incidents AS i WHERE i.updated_at >= {since} OFFSET 0) AS x WHERE {any_flag})"
+    )
+    parts, totals = [], []
+    for n, (query, count) in enumerate(zip(queries, counted, strict=True)):
+        brief = _bounded_sql(f"m{n}", query, _BRIEF_SELECT, params)
         parts.append(f"(SELECT {n} AS part, b.* FROM ({brief}) AS b)")
-        totals.append(_bounded_sql(f"s{n}", count, TOTALS_PART_COLUMNS, params))
+        totals.append(_bounded_sql(f"m{n}", count, TOTALS_PART_COLUMNS, params))
     padding = len(BRIEF_COLUMNS) - 3
     parts.append(f"({totals_row_sql(totals, len(queries), params.add(limit), padding)})")
-    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", params.values
+    return f"WITH {read} {' UNION ALL '.join(parts)}", params.values
 
 
 def briefs_and_totals_sql(

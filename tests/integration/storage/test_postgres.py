@@ -509,10 +509,10 @@ class TestDigestWindow:
         node = next(line for line in reversed(lines[:by_date]) if "->" in line)
         assert ("never executed" not in node) is hashed, plan
 
-    async def test_a_subscriptions_two_days_are_read_by_one_scan(self, shared_url: str) -> None:
+    async def test_a_digests_parts_are_read_by_one_scan(self, shared_url: str) -> None:
         # A digest asks, per subscription, for its day's briefs and the day before's totals:
-        # the two differ only in their window's bounds, so each subscription's incidents
-        # are read once, over both days, and both parts are cut from those rows.
+        # the two differ only in their window's bounds, so the incidents changed in both
+        # days are read once, for every subscription, and each part is cut from those rows.
         from storage.base import IncidentQuery
         from storage.postgres import incidents as pg_incidents
 
@@ -537,5 +537,5 @@ class TestDigestWindow:
                 plan = await store._pool.fetch(f"EXPLAIN (COSTS OFF) {sql}", *args)
                 return sum(" on incidents " in row[0] for row in plan)
 
-            assert await scans(paired) == len(scopes)
+            assert await scans(paired) == 1
             assert await scans(other) == 2 * len(scopes)  # the second pair differs: unpaired
