@@ -143,7 +143,7 @@ def _incident_filter(query: IncidentQuery, params: Params) -> tuple[str, list[st
     return source, where, order
 
 
-# An incident's JSON columns (decoded by the jsonb codec, one call each).
+# An incident's JSON columns: sent inside one jsonb value with its actors and sources (below).
 _JSON_COLUMNS = (
     "killed_claims",
     "injured_claims",
