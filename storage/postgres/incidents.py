@@ -11,18 +11,16 @@ from typing import Any
 
 from bot.domain import Incident
 from storage.base import IncidentBrief, IncidentQuery, IncidentStats, ListedPicker, SearchPage
-from storage.mapping import (
-    BRIEF_COLUMNS,
-)
+from storage.mapping import BRIEF_COLUMNS, INCIDENT_FIELDS
+from storage.postgres.report_matches import report_incidents
 from storage.postgres.repository import _Repository
 from storage.postgres.rows import (
     INCIDENT_COLUMNS,
     MAPPER,
     incident_args,
 )
-from storage.postgres.search import search_terms, tsquery_sql
+from storage.postgres.search import search_terms
 from storage.postgres.terms import (
-    TERM_EPOCH,
     index_incidents,
     newest_incident_matches,
     search_start,
@@ -145,21 +143,44 @@ def _incident_filter(query: IncidentQuery, params: Params) -> tuple[str, list[st
     return source, where, order
 
 
+# An incident's JSON columns: sent inside one jsonb value with its actors and sources (below).
+_JSON_COLUMNS = (
+    "killed_claims",
+    "injured_claims",
+    "arrested_claims",
+    "evidence",
+    "confidence_reasons",
+)
+# The columns an incident is read from, sent as they are (not the search text and its
+# tsvector, which no model holds).
+_PLAIN_COLUMNS = tuple(
+    column
+    for column in ("id", *INCIDENT_FIELDS, "created_at", "updated_at")
+    if column not in _JSON_COLUMNS
+)
 # Actors and sources ride along with each incident row as jsonb arrays (in position order), so
 # loading a page of incidents is one statement and one round trip, not three in a transaction.
+# They and the incident's JSON columns come as one jsonb array: one value to decode, not seven.
 INCIDENT_WITH_CHILDREN = (
-    "i.*, COALESCE((SELECT jsonb_agg(jsonb_build_array(a.actor_id, a.name, a.type, a.country)"
-    " ORDER BY a.position) FROM incident_actors AS a WHERE a.incident_id = i.id), '[]')"
-    " AS actors_json, COALESCE((SELECT jsonb_agg(jsonb_build_array(s.report_id, s.url,"
-    " s.outlet, s.title, s.published_at) ORDER BY s.position) FROM incident_sources AS s"
-    " WHERE s.incident_id = i.id), '[]') AS sources_json"
+    f"{', '.join(f'i.{column}' for column in _PLAIN_COLUMNS)}, jsonb_build_array("
+    f"{', '.join(f'i.{column}' for column in _JSON_COLUMNS)},"
+    " COALESCE((SELECT jsonb_agg(jsonb_build_array(a.actor_id, a.name, a.type, a.country)"
+    " ORDER BY a.position) FROM incident_actors AS a WHERE a.incident_id = i.id), '[]'),"
+    " COALESCE((SELECT jsonb_agg(jsonb_build_array(s.report_id, s.url, s.outlet, s.title,"
+    " s.published_at) ORDER BY s.position) FROM incident_sources AS s"
+    " WHERE s.incident_id = i.id), '[]')) AS json_values"
 )
 
 
 def _incident_from_joined_row(row: Row) -> Incident:
-    actors = [MAPPER.actor(values) for values in row["actors_json"]]
-    sources = [MAPPER.source(values) for values in row["sources_json"]]
-    return MAPPER.incident(row, actors, sources)
+    values = dict(row.items())
+    *json_values, actors, sources = values.pop("json_values")
+    values.update(zip(_JSON_COLUMNS, json_values, strict=True))
+    return MAPPER.incident(
+        values,
+        [MAPPER.actor(actor) for actor in actors],
+        [MAPPER.source(source) for source in sources],
+    )
 
 
 _BRIEF_SELECT = ", ".join(f"i.{column}" for column in BRIEF_COLUMNS)
@@ -196,11 +217,93 @@ def briefs_each_sql(queries: Sequence[IncidentQuery]) -> tuple[str, list[Any]]:
     return " UNION ALL ".join(parts), params.values
 
 
+# What a digest's window and the day before it set apart on one subscription's filter: their
+# bounds (applied to a shared scan's rows) and their order's cut.
+_WINDOW_BOUNDS = ("updated_since", "created_since", "created_before", "since")
+_PER_PART = {*_WINDOW_BOUNDS, "limit", "offset"}
+
+
+def _shared_scans(
+    queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery]
+) -> list[IncidentQuery] | None:
+    """One filter for each query and the counted query at its position when both have an
+    ``updated_since`` and filter alike but for :data:`_PER_PART` (a digest's day and the day
+    before, per subscription): theirs with the earlier ``updated_since`` and no other
+    bound, which passes the rows of both. None when they do not pair up."""
+    if len(queries) != len(counted):
+        return None
+    scans = []
+    for query, count in zip(queries, counted, strict=True):
+        if query.updated_since is None or count.updated_since is None:
+            return None
+        if query.model_dump(exclude=_PER_PART) != count.model_dump(exclude=_PER_PART):
+            return None
+        low = min(query.updated_since, count.updated_since)
+        bounds = {**dict.fromkeys(_WINDOW_BOUNDS), "updated_since": low}
+        scans.append(query.model_copy(update=bounds))
+    return scans
+
+
+def _bounded_sql(flag: str, query: IncidentQuery, columns: str, params: Params) -> str:
+    """``query``'s rows among a shared scan's (the CTE ``w``; ``flag``: the column marking
+    its pair's rows): its own window bounds, its order and limit."""
+    bounds = [
+        ("i.date >=", query.since),
+        ("i.updated_at >=", _ts_opt(query.updated_since)),
+        ("i.created_at >=", _ts_opt(query.created_since)),
+        ("i.created_at <", _ts_opt(query.created_before)),
+    ]
+    where = [f"i.{flag}"]
+    where += [f"{term} {params.add(value)}" for term, value in bounds if value is not None]
+    return (
+        f"SELECT {columns} FROM w AS i{_where_sql(where)} ORDER BY i.date DESC, i.id DESC"
+        f" LIMIT {params.add(query.limit)} OFFSET {params.add(query.offset)}"
+    )
+
+
+def _paired_sql(
+    queries: Sequence[IncidentQuery],
+    counted: Sequence[IncidentQuery],
+    scans: Sequence[IncidentQuery],
+    limit: int,
+) -> tuple[str, list[Any]]:
+    """:func:`briefs_and_totals_sql` when each query pairs with a counted one: the
+    incidents changed since the earliest pair's start are read once (a MATERIALIZED CTE of
+    brief columns, one range of the updated_at index), each row marked with the pairs
+    (``_shared_scans``) whose filter it passes (``m0``, ``m1`` ...: each filter evaluated
+    once per row); each part is then cut from the rows of its pair. One scan of the
+    incidents to plan and run instead of one per part (a digest's day before is a range of
+    the same index), and the parts over the CTE have no statistics or indexes to weigh."""
+    params = Params()
+    flags = []
+    for n, scan in enumerate(scans):
+        _, where, _ = _incident_filter(scan, params)
+        flags.append(f"({' AND '.join(where)}) AS m{n}")
+    starts = [scan.updated_since for scan in scans if scan.updated_since is not None]
+    since = params.add(_ts(min(starts)))
+    any_flag = " OR ".join(f"m{n}" for n in range(len(scans)))
+    read = (
+        f"w AS MATERIALIZED (SELECT * FROM (SELECT {_BRIEF_SELECT}, {', '.join(flags)}"
+        f" FROM incidents AS i WHERE i.updated_at >= {since} OFFSET 0) AS x WHERE {any_flag})"
+    )
+    parts, totals = [], []
+    for n, (query, count) in enumerate(zip(queries, counted, strict=True)):
+        brief = _bounded_sql(f"m{n}", query, _BRIEF_SELECT, params)
+        parts.append(f"(SELECT {n} AS part, b.* FROM ({brief}) AS b)")
+        totals.append(_bounded_sql(f"m{n}", count, TOTALS_PART_COLUMNS, params))
+    padding = len(BRIEF_COLUMNS) - 3
+    parts.append(f"({totals_row_sql(totals, len(queries), params.add(limit), padding)})")
+    return f"WITH {read} {' UNION ALL '.join(parts)}", params.values
+
+
 def briefs_and_totals_sql(
     queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
 ) -> tuple[str, list[Any]]:
     """The statement (and parameters) of :meth:`PostgresIncidentRepository.briefs_and_totals`:
     :func:`briefs_each_sql`'s parts and, when anything is counted, one row of totals."""
+    scans = _shared_scans(queries, counted) if queries else None
+    if scans is not None:
+        return _paired_sql(queries, counted, scans, limit)
     params = Params()
     parts = [
         f"(SELECT {position} AS part, b.* FROM ({_select_sql(query, _BRIEF_SELECT, params)}) AS b)"
@@ -212,68 +315,6 @@ def briefs_and_totals_sql(
         totals = totals_row_sql(counted_parts, len(queries), params.add(limit), padding)
         parts.append(f"({totals})")
     return " UNION ALL ".join(parts), params.values
-
-
-# Newest-first windows of report ids a report search looks through, widening until it has
-# enough matches. A GIN index yields matches in no order, so "the newest N matches of a common
-# word" would read every match from the table; bounded by an id range, it reads the recent ones
-# only. (Incidents are searched through their term blocks instead: ``storage.postgres.terms``.)
-SEARCH_WINDOWS: tuple[int | None, ...] = (20_000, 200_000, None)
-
-
-def _matches_sql(q: str, low: str, cap: str) -> str:
-    """Ids of the ``cap`` newest reports matching ``q`` with an id above ``low``.
-
-    The matches are gathered first (MATERIALIZED): from the GIN index, as a bitmap ANDed with
-    the id range. Left to itself the planner reads the primary key backwards and tests every
-    row's tsvector until it has ``cap`` matches, which for two common words that rarely meet
-    meant a long walk through the table.
-    """
-    return (
-        f"WITH m AS MATERIALIZED (SELECT t.id FROM reports AS t, ({q}) AS q (q)"
-        f" WHERE t.search @@ q.q AND t.id > {low})"
-        f" SELECT id FROM m ORDER BY id DESC LIMIT {cap}"
-    )
-
-
-async def _newest_report_matches(
-    conn: Connection, text: str, cap: int, top: int | None = None
-) -> list[int]:
-    """Ids of the ``cap`` most recently stored reports matching ``text`` (``top``: the newest
-    report's id, when the caller has read it)."""
-    if top is None:
-        top = int(await conn.fetchval("SELECT COALESCE(MAX(id), 0) FROM reports"))
-    if top <= 0:
-        return []  # no report stored
-    found: list[int] = []
-    for window in SEARCH_WINDOWS:
-        params = Params()
-        q = tsquery_sql(text, params)
-        assert q is not None
-        low = 0 if window is None else top - window
-        sql = _matches_sql(q, params.add(low), params.add(cap))
-        found = [int(row[0]) for row in await _fetchall(conn, sql, *params.values)]
-        if len(found) >= cap or low <= 0:
-            break
-    return found
-
-
-async def _report_incidents(
-    conn: Connection, text: str, report_cap: int, top: int | None = None
-) -> list[Row]:
-    """(id, day, hidden) of the incidents of the ``report_cap`` newest reports matching
-    ``text``."""
-    reports = await _newest_report_matches(conn, text, report_cap, top)
-    if not reports:
-        return []
-    rows = await _fetchall(
-        conn,
-        f"SELECT DISTINCT i.id, i.date - {TERM_EPOCH} AS day, i.status <> 'active' AS hidden"
-        " FROM incident_sources AS s"
-        " JOIN incidents AS i ON i.id = s.incident_id WHERE s.report_id = ANY($1::bigint[])",
-        reports,
-    )
-    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +359,7 @@ async def _search_hits(conn: Connection, text: str, cap: int) -> _SearchHits:
     newest report is read with the terms' keys, the hidden flag with the matches)."""
     start = await search_start(conn, text)
     incidents = await newest_incident_matches(conn, text, cap, start)
-    reports = await _report_incidents(conn, text, cap, start.top_report)
+    reports = await report_incidents(conn, text, cap, start.top_report)
     return _SearchHits.of(incidents, reports)
 
 

@@ -122,6 +122,43 @@ class TestBriefsAndTotals:
         assert totals.killed == sum(b.killed or 0 for b in union.values())
         assert totals.injured == sum(b.injured or 0 for b in union.values())
 
+    @pytest.mark.parametrize(("limit", "before_limit"), [(100, 100), (3, 100), (100, 2)])
+    async def test_a_digests_day_and_the_day_before_each_subscription(
+        self, storage: SqliteStorage, limit: int, before_limit: int
+    ) -> None:
+        # The shape a digest asks for: per subscription, its window's briefs and the day
+        # before's totals (created in the day before, events since the day before's date,
+        # changed since then). PostgreSQL reads each subscription's two days once and cuts
+        # both from them: each must still be what it is asked alone.
+        await _fill(storage)  # incident n: created T0 + n h, dated 1 + n % 4 March
+        window = IncidentQuery(updated_since=T0 + 5 * HOUR, include_background=False, limit=100)
+        before = window.model_copy(
+            update={
+                "updated_since": T0 + HOUR,
+                "created_since": T0 + HOUR,
+                "created_before": T0 + 5 * HOUR,
+                "since": dt.date(2026, 3, 2),
+                "limit": before_limit,
+            }
+        )
+        scopes: list[dict[str, object]] = [
+            {"admin1_code": BASRA_CITY.admin1_code},
+            {"place_keys": [BAGHDAD.key]},
+            {"actor_id": AAH.id},
+        ]
+        queries = [window.model_copy(update=scope) for scope in scopes]
+        counted = [before.model_copy(update=scope) for scope in scopes]
+        found, totals = await storage.incidents.briefs_and_totals(queries, counted, limit)
+        assert found == await storage.incidents.briefs_each(queries)
+        assert all(found)
+        first: dict[int, IncidentBrief] = {}
+        for part in await storage.incidents.briefs_each(counted):
+            for brief in part:
+                if len(first) < limit:
+                    first.setdefault(brief.id, brief)
+        assert totals.incidents == len(first) > 0
+        assert totals.killed == sum(b.killed or 0 for b in first.values())
+
     async def test_nothing_counted_or_found(self, storage: SqliteStorage) -> None:
         await _fill(storage)
         queries = [IncidentQuery(admin1_code="XX-NONE", limit=10), IncidentQuery(limit=3)]

@@ -508,3 +508,34 @@ class TestDigestWindow:
         by_date = next(n for n, line in enumerate(lines) if "date = ANY" in line)
         node = next(line for line in reversed(lines[:by_date]) if "->" in line)
         assert ("never executed" not in node) is hashed, plan
+
+    async def test_a_digests_parts_are_read_by_one_scan(self, shared_url: str) -> None:
+        # A digest asks, per subscription, for its day's briefs and the day before's totals:
+        # the two differ only in their window's bounds, so the incidents changed in both
+        # days are read once, for every subscription, and each part is cut from those rows.
+        from storage.base import IncidentQuery
+        from storage.postgres import incidents as pg_incidents
+
+        window = IncidentQuery(updated_since=T0, include_background=False)
+        before = window.model_copy(
+            update={
+                "updated_since": T0 - dt.timedelta(days=1),
+                "created_since": T0 - dt.timedelta(days=1),
+                "created_before": T0,
+                "since": dt.date(2026, 2, 28),
+            }
+        )
+        scopes: list[dict[str, object]] = [{"admin1_code": "IQ-BG"}, {"place_keys": ["gn:1"]}]
+        queries = [window.model_copy(update=scope) for scope in scopes]
+        paired = [before.model_copy(update=scope) for scope in scopes]
+        other = [*paired[:1], before.model_copy(update={"admin1_code": "IQ-BA"})]
+        async with await PostgresStorage.open(shared_url) as store:
+            await store.incidents.add(make_incident(summary="clash"))
+
+            async def scans(counted: list[IncidentQuery]) -> int:
+                sql, args = pg_incidents.briefs_and_totals_sql(queries, counted, 100)
+                plan = await store._pool.fetch(f"EXPLAIN (COSTS OFF) {sql}", *args)
+                return sum(" on incidents " in row[0] for row in plan)
+
+            assert await scans(paired) == 1
+            assert await scans(other) == 2 * len(scopes)  # the second pair differs: unpaired
