@@ -337,8 +337,8 @@ def _incidents(rows: Sequence[Row]) -> list[Incident]:
     return [
         MAPPER.incident(
             row,
-            [MAPPER.actor(values) for values in _by_position(row["actors_json"])],
-            [MAPPER.source(values) for values in _by_position(row["sources_json"])],
+            [MAPPER.actor_fields(values) for values in _by_position(row["actors_json"])],
+            [MAPPER.source_fields(values) for values in _by_position(row["sources_json"])],
         )
         for row in _by_name(rows)
     ]
