@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -198,6 +199,7 @@ def parse_utc(text: str) -> dt.datetime:
 
 
 _EVENT_TYPES = {member.value: member for member in EventType}
+_NEWEST = attrgetter("date", "id")  # sorted in reverse: newest (by date, then id) first
 _COUNT_COLUMNS = {
     prefix: tuple(f"{prefix}_{part}" for part in ("min", "max", "status", "source", "claims"))
     for prefix in ("killed", "injured", "arrested")
@@ -327,22 +329,24 @@ class RowMapper:
                 date, end, created, updated, key, name, admin1, code, event, killed, injured = (
                     values
                 )
+                created_at = timestamp(created)
+                # Most incidents were never changed: one stamp parsed for both.
                 brief = mapped[incident_id] = IncidentBrief(
-                    id=incident_id,
-                    date=day(date),
-                    date_end=None if end is None else day(end),
-                    created_at=timestamp(created),
-                    updated_at=timestamp(updated),
-                    place_key=key,
-                    place_name=name,
-                    admin1=admin1,
-                    admin1_code=code,
-                    event_type=_EVENT_TYPES[event],
-                    killed=killed,
-                    injured=injured,
+                    incident_id,
+                    day(date),
+                    None if end is None else day(end),
+                    created_at,
+                    created_at if updated == created else timestamp(updated),
+                    key,
+                    name,
+                    admin1,
+                    code,
+                    _EVENT_TYPES[event],
+                    killed,
+                    injured,
                 )
             found[part].append(brief)
-        return [sorted(briefs, key=lambda b: (b.date, b.id), reverse=True) for briefs in found]
+        return [sorted(briefs, key=_NEWEST, reverse=True) for briefs in found]
 
     def briefs_and_totals(
         self, rows: Sequence[Sequence[Any]], parts: int

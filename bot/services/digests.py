@@ -30,6 +30,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from bot.domain import (
@@ -56,6 +57,7 @@ from storage.base import IncidentBrief, IncidentQuery, IncidentStats, Storage
 logger = logging.getLogger(__name__)
 
 DAY = dt.timedelta(days=1)
+_NEWEST = attrgetter("date", "id")  # sorted in reverse: newest (by date, then id) first
 MAX_LATE_LISTED = 5  # an archive import may bring thousands: the digest names a few
 UNKNOWN_GOVERNORATE = "Unknown governorate"
 _EVENT_WEIGHT = {
@@ -98,10 +100,22 @@ def severity_key(incident: Incident | IncidentBrief) -> tuple[int, int, int, str
 
 
 def _in_window(incident: IncidentBrief, since: dt.datetime, until: dt.datetime) -> bool:
-    stamps = [s for s in (incident.created_at, incident.updated_at) if s is not None]
-    if not stamps:
+    created, updated = incident.created_at, incident.updated_at
+    if created is None and updated is None:
         return True  # a backend without timestamps: trust its updated_since filter
-    return any(since <= stamp <= until for stamp in stamps)
+    return (created is not None and since <= created <= until) or (
+        updated is not None and since <= updated <= until
+    )
+
+
+def _ranked(briefs: list[IncidentBrief]) -> dict[int, tuple[int, int, int, dt.date, int]]:
+    """Each brief's :func:`severity_key` by id, computed once, with the date itself in place
+    of its ISO text (the same order: ISO dates sort as the dates do)."""
+    weight = _EVENT_WEIGHT.get
+    return {
+        b.id: (b.killed or 0, b.injured or 0, weight(b.event_type, 0), b.date, b.id)
+        for b in briefs
+    }
 
 
 @dataclass
@@ -125,27 +139,27 @@ class _Group:
 
 def _grouped(briefs: list[IncidentBrief]) -> list[_Group]:
     """Group by governorate, then city; most severe groups, cities and incidents first."""
-    by_admin1: dict[str, list[IncidentBrief]] = defaultdict(list)
+    rank = _ranked(briefs)
+    by_admin1: dict[str, dict[str, list[IncidentBrief]]] = defaultdict(lambda: defaultdict(list))
     for brief in briefs:
-        by_admin1[brief.admin1 or UNKNOWN_GOVERNORATE].append(brief)
+        by_admin1[brief.admin1 or UNKNOWN_GOVERNORATE][brief.place_key].append(brief)
     groups: list[_Group] = []
-    for governorate, members in by_admin1.items():
-        by_city: dict[str, list[IncidentBrief]] = defaultdict(list)
-        for brief in members:
-            by_city[brief.place_key].append(brief)
+    for governorate, by_city in by_admin1.items():
         cities = []
+        members: list[IncidentBrief] = []
         for key, city_briefs in by_city.items():
-            ordered = sorted(city_briefs, key=severity_key, reverse=True)
+            members += city_briefs
+            ordered = sorted(city_briefs, key=lambda b: rank[b.id], reverse=True)
             killed = sum(b.killed or 0 for b in ordered)
             injured = sum(b.injured or 0 for b in ordered)
             cities.append(_City(ordered[0].place_name, key, ordered, killed, injured))
-        cities.sort(key=lambda c: (c.killed, c.injured, severity_key(c.briefs[0])), reverse=True)
+        cities.sort(key=lambda c: (c.killed, c.injured, rank[c.briefs[0].id]), reverse=True)
         killed, injured = sum(c.killed for c in cities), sum(c.injured for c in cities)
         groups.append(
             _Group(governorate, members[0].admin1_code, cities, members, killed, injured)
         )
     groups.sort(
-        key=lambda g: (g.killed, g.injured, len(g.briefs), severity_key(g.cities[0].briefs[0])),
+        key=lambda g: (g.killed, g.injured, len(g.briefs), rank[g.cities[0].briefs[0].id]),
         reverse=True,
     )
     return groups
@@ -235,9 +249,9 @@ class _Window:
 
     def listed(self, found: list[list[IncidentBrief]], _totals: IncidentStats) -> list[int]:
         """Sort the window's briefs out; return the ids the digest lists, late reports last."""
-        briefs = sorted(_union(found), key=lambda b: (b.date, b.id), reverse=True)
-        reported = [b for b in briefs if _in_window(b, self.since, self.until)]
-        first_day = self.first_day
+        briefs = sorted(_union(found), key=_NEWEST, reverse=True)
+        since, until, first_day = self.since, self.until, self.first_day
+        reported = [b for b in briefs if _in_window(b, since, until)]
         self.current = [b for b in reported if (b.date_end or b.date) >= first_day]
         self.late = sorted(
             (b for b in reported if (b.date_end or b.date) < first_day),
