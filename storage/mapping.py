@@ -302,11 +302,12 @@ class RowMapper:
         return [(ref, by_actor[ref.id]) for ref in refs]
 
     def briefs_by_part(
-        self, rows: Iterable[Sequence[Any]], parts: int
+        self, rows: Iterable[Sequence[Any]], parts: int, *, masks: bool = False
     ) -> list[list[IncidentBrief]]:
         """Rows of ``part`` then :data:`BRIEF_COLUMNS` (a UNION ALL of brief queries) as each
         part's briefs, newest first (by date, then id). An incident several parts found (a
-        city and its governorate) is mapped once.
+        city and its governorate) is mapped once. With ``masks`` a row's first value is a
+        bit mask of the parts that found it (bit ``n``: part ``n``).
 
         The columns are read by position, as :data:`BRIEF_SPEC` reads them by name (a test
         holds the two to the same briefs): a digest maps hundreds of briefs, and the generic
@@ -323,7 +324,7 @@ class RowMapper:
                 parsed = days[value] = self.conv.date(value)
             return parsed
 
-        for part, incident_id, *values in rows:
+        for tag, incident_id, *values in rows:
             brief = mapped.get(incident_id)
             if brief is None:
                 date, end, created, updated, key, name, admin1, code, event, killed, injured = (
@@ -345,7 +346,15 @@ class RowMapper:
                     killed,
                     injured,
                 )
-            found[part].append(brief)
+            if not masks:
+                found[tag].append(brief)
+                continue
+            part = 0
+            while tag:
+                if tag & 1:
+                    found[part].append(brief)
+                tag >>= 1
+                part += 1
         return [sorted(briefs, key=_NEWEST, reverse=True) for briefs in found]
 
     def briefs_and_totals(

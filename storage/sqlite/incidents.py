@@ -45,6 +45,7 @@ from storage.sqlite.values import (
     _ts,
     in_connection_thread,
 )
+from storage.sqlite.window_scan import scan_sql, sorted_out
 from storage.statements import TOTALS_PART_COLUMNS, totals_row_sql
 
 # --- incidents --------------------------------------------------------------------------------
@@ -318,6 +319,26 @@ def briefs_and_totals_sql(
     return sql, [*all_params, limit]
 
 
+def _briefs_and_totals(
+    sync: sqlite3.Connection,
+    queries: Sequence[IncidentQuery],
+    counted: Sequence[IncidentQuery],
+    limit: int,
+) -> tuple[list[list[IncidentBrief]], IncidentStats]:
+    """``briefs_and_totals`` read on the connection itself (in its thread): one scan of each
+    ``updated_at`` range when that answers exactly (:mod:`~storage.sqlite.window_scan`), else
+    :func:`briefs_and_totals_sql` (each query its own part)."""
+    cursor = sync.cursor()
+    cursor.row_factory = None  # plain tuples: read by position
+    scan = scan_sql(queries, counted, limit, lambda query: _incident_filter(query)[:3])
+    if scan is not None:
+        found = sorted_out(MAPPER, cursor.execute(*scan).fetchall(), queries, counted, limit)
+        if found is not None:
+            return found
+    sql, params = briefs_and_totals_sql(queries, counted, limit)
+    return MAPPER.briefs_and_totals(cursor.execute(sql, params).fetchall(), len(queries))
+
+
 def _by_position(text: str) -> list[list[Any]]:
     """The rows of a JSON array of :func:`children_columns` in position order, without it."""
     return [values[1:] for values in sorted(json.loads(text), key=lambda values: values[0])]
@@ -455,17 +476,15 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         self, queries: Sequence[IncidentQuery], counted: Sequence[IncidentQuery], limit: int
     ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
         """:meth:`briefs_each` of ``queries`` and the totals of ``counted``, in one statement
-        (the totals one more row of it)."""
+        (the totals one more row of it; windows of the ``updated_at`` index each scanned once,
+        :mod:`storage.sqlite.window_scan`)."""
         if not queries and not counted:
             return [], IncidentStats()
-        sql, all_params = briefs_and_totals_sql(queries, counted, limit)
 
-        async def op(
-            conn: aiosqlite.Connection,
-        ) -> tuple[list[list[IncidentBrief]], IncidentStats]:
-            return MAPPER.briefs_and_totals(await _fetchall(conn, sql, all_params), len(queries))
+        def read(sync: sqlite3.Connection) -> tuple[list[list[IncidentBrief]], IncidentStats]:
+            return _briefs_and_totals(sync, queries, counted, limit)
 
-        return await self._read_one(op)
+        return await self._read_one(lambda conn: in_connection_thread(conn, read))
 
     async def briefs_and_listed(
         self,
@@ -477,7 +496,6 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
         """:meth:`briefs_and_totals`, then the incidents ``listed`` picks, loaded as
         :meth:`query` loads them: both statements (and ``listed``) run in one hand-off to the
         connection's thread, where a digest made three (each statement its own snapshot)."""
-        sql, params = briefs_and_totals_sql(queries, counted, limit)
 
         def read(
             sync: sqlite3.Connection,
@@ -485,8 +503,7 @@ class SqliteIncidentRepository(SqlIncidentWrites, _Repository):
             found: list[list[IncidentBrief]] = []
             totals = IncidentStats()
             if queries or counted:
-                rows = sync.execute(sql, params).fetchall()
-                found, totals = MAPPER.briefs_and_totals(rows, len(queries))
+                found, totals = _briefs_and_totals(sync, queries, counted, limit)
             ids = list(listed(found, totals))
             if not ids:
                 return found, totals, []
