@@ -135,6 +135,7 @@ class _Group:
     briefs: list[IncidentBrief]
     killed: int
     injured: int
+    reported: tuple[int, int]  # how many gave a killed and an injured figure
 
 
 def _grouped(briefs: list[IncidentBrief]) -> list[_Group]:
@@ -155,9 +156,8 @@ def _grouped(briefs: list[IncidentBrief]) -> list[_Group]:
             cities.append(_City(ordered[0].place_name, key, ordered, killed, injured))
         cities.sort(key=lambda c: (c.killed, c.injured, rank[c.briefs[0].id]), reverse=True)
         killed, injured = sum(c.killed for c in cities), sum(c.injured for c in cities)
-        groups.append(
-            _Group(governorate, members[0].admin1_code, cities, members, killed, injured)
-        )
+        code, reported = members[0].admin1_code, _reported(members)
+        groups.append(_Group(governorate, code, cities, members, killed, injured, reported))
     groups.sort(
         key=lambda g: (g.killed, g.injured, len(g.briefs), rank[g.cities[0].briefs[0].id]),
         reverse=True,
@@ -178,8 +178,8 @@ def _listed_ids(groups: list[_Group]) -> list[int]:
 def _reported(briefs: list[IncidentBrief]) -> tuple[int, int]:
     """How many incidents gave a killed and an injured figure."""
     return (
-        sum(1 for b in briefs if b.killed is not None),
-        sum(1 for b in briefs if b.injured is not None),
+        len([b for b in briefs if b.killed is not None]),
+        len([b for b in briefs if b.injured is not None]),
     )
 
 
@@ -189,7 +189,9 @@ def _digest_groups(groups: list[_Group], loaded: dict[int, Incident]) -> list[Di
     for group in groups:
         cities = []
         for city in group.cities:
-            listed = [loaded[b.id] for b in city.briefs if b.id in loaded]
+            # Only a city's first few are ever listed (``_listed_ids``).
+            firsts = city.briefs[:MAX_LISTED_PER_CITY]
+            listed = [loaded[b.id] for b in firsts if b.id in loaded]
             cities.append(
                 DigestCity(
                     name=city.name,
@@ -200,7 +202,7 @@ def _digest_groups(groups: list[_Group], loaded: dict[int, Incident]) -> list[Di
                     more=len(city.briefs) - len(listed),
                 )
             )
-        killed_reported, injured_reported = _reported(group.briefs)
+        killed_reported, injured_reported = group.reported
         result.append(
             DigestGroup(
                 governorate=group.governorate,
@@ -321,8 +323,7 @@ class DigestService:
             *self._window_queries(subscriptions, since, first_day), SCAN_LIMIT, window.listed
         )
         loaded = {incident.id: incident for incident in incidents if incident.id is not None}
-        current, late = window.current, window.late
-        killed_reported, injured_reported = _reported(current)
+        groups = window.groups  # every incident of the period, once
         return Digest(
             chat_id=chat_id,
             local_date=day,
@@ -331,17 +332,17 @@ class DigestService:
             window_end=until.astimezone(dt.UTC),
             scope="subscriptions" if subscriptions else "all",
             areas=[s.label for s in subscriptions],
-            total=len(current),
-            killed=sum(b.killed or 0 for b in current),
-            injured=sum(b.injured or 0 for b in current),
-            killed_reported=killed_reported,
-            injured_reported=injured_reported,
-            groups=_digest_groups(window.groups, loaded),
+            total=len(window.current),
+            killed=sum(g.killed for g in groups),
+            injured=sum(g.injured for g in groups),
+            killed_reported=sum(g.reported[0] for g in groups),
+            injured_reported=sum(g.reported[1] for g in groups),
+            groups=_digest_groups(groups, loaded),
             previous_total=previous.incidents,
             previous_killed=previous.killed,
             previous_injured=previous.injured,
             late=[loaded[i] for i in window.late_ids if i in loaded],
-            late_total=len(late),
+            late_total=len(window.late),
         )
 
     def _window_queries(
