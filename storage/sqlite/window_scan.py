@@ -32,10 +32,71 @@ _BRIEF_SELECT = ", ".join(f"i.{column}" for column in BRIEF_COLUMNS)
 
 # One query's FROM clause, WHERE terms and parameters (``incidents._incident_filter``).
 Filter = tuple[str, list[str], list[Any]]
+Statement = tuple[str, list[Any]]
 
 
-def _conjunction(where: list[str]) -> str:
+def _conjunction(where: Sequence[str]) -> str:
     return f"({' AND '.join(where)})" if where else "1"
+
+
+def _factored(
+    filters: Sequence[Filter],
+) -> tuple[list[str], list[Any], list[tuple[str, list[Any]]]]:
+    """The WHERE terms (and their parameters) every filter has, tested once per row, and each
+    filter's other terms as one condition with its parameters. A term's parameters are its
+    own ``?`` marks, in order, as ``incidents._incident_filter`` builds them."""
+    split: list[list[tuple[str, tuple[Any, ...]]]] = []
+    for _, where, params in filters:
+        terms, position = [], 0
+        for term in where:
+            marks = term.count("?")
+            terms.append((term, tuple(params[position : position + marks])))
+            position += marks
+        split.append(terms)
+    common = [term for term in split[0] if all(term in terms for terms in split[1:])]
+    rest = []
+    for terms in split:
+        own = [term for term in terms if term not in common]
+        rest.append((_conjunction([text for text, _ in own]), [p for _, ps in own for p in ps]))
+    return [text for text, _ in common], [p for _, ps in common for p in ps], rest
+
+
+def _totals_member(counted: Sequence[IncidentQuery], filters: Sequence[Filter]) -> Statement:
+    """The totals row: the incidents any counted query passes, counted once each."""
+    since = min(q.updated_since for q in counted if q.updated_since is not None)
+    common, common_params, rest = _factored(filters)
+    # CASE tests each query's terms as a WHERE does, stopping at the first false one (and at
+    # the first query passed); an OR of ANDs as a value would compute every term.
+    hits = "CASE" + "".join(f" WHEN {condition} THEN 1" for condition, _ in rest) + " ELSE 0 END"
+    sql = (
+        f"SELECT {_TOTALS}, COUNT(*){', NULL' * (len(BRIEF_COLUMNS) - 3)},"
+        " COALESCE(SUM(COALESCE(c.killed_min, 0)), 0),"
+        " COALESCE(SUM(COALESCE(c.injured_min, 0)), 0)"
+        f" FROM (SELECT i.killed_min, i.injured_min, {hits} AS hit FROM {UPDATED_SOURCE}"
+        f" WHERE {_conjunction(['i.updated_at >= ?', *common])} LIMIT ?) AS c WHERE c.hit"
+    )
+    params = [p for _, ps in rest for p in ps]
+    return sql, [*params, _ts(since), *common_params, RANGE_CAP]
+
+
+def _window_member(queries: Sequence[IncidentQuery], filters: Sequence[Filter]) -> Statement:
+    """The window rows, newest first, each with the mask of the queries that pass it."""
+    since = min(q.updated_since for q in queries if q.updated_since is not None)
+    common, common_params, rest = _factored(filters)
+    masks = " | ".join(
+        f"(CASE WHEN {condition} THEN {1 << bit} ELSE 0 END)"
+        for bit, (condition, _) in enumerate(rest)
+    )
+    # The LIMIT keeps the subquery from being merged into the outer one (which would test each
+    # row's mask twice) and bounds the scan.
+    sql = (
+        f"SELECT * FROM (SELECT w.mask, w.{', w.'.join(BRIEF_COLUMNS)} FROM"
+        f" (SELECT {masks} AS mask, {_BRIEF_SELECT} FROM {UPDATED_SOURCE}"
+        f" WHERE {_conjunction(['i.updated_at >= ?', *common])} LIMIT ?) AS w"
+        " WHERE w.mask != 0 ORDER BY w.date DESC, w.id DESC)"
+    )
+    params = [p for _, ps in rest for p in ps]
+    return sql, [*params, _ts(since), *common_params, RANGE_CAP]
 
 
 def scan_sql(
@@ -43,7 +104,7 @@ def scan_sql(
     counted: Sequence[IncidentQuery],
     limit: int,
     filter_of: Callable[[IncidentQuery], Filter],
-) -> tuple[str, list[Any]] | None:
+) -> Statement | None:
     """The one statement of ``briefs_and_totals`` (None when a query is not a window of the
     ``updated_at`` index, or cannot be answered from a scan): a header row with the widest
     range's length (up to :data:`RANGE_CAP`), a totals row when anything is counted, then the
@@ -58,46 +119,17 @@ def scan_sql(
     if any(source != UPDATED_SOURCE for source, _, _ in (*windows, *counted_windows)):
         return None
     widest = min(q.updated_since for q in everything if q.updated_since is not None)
-    params: list[Any] = [_ts(widest), RANGE_CAP]
     members = [
-        f"SELECT {_HEADER}, (SELECT COUNT(*) FROM (SELECT 1 FROM {UPDATED_SOURCE}"
-        f" WHERE i.updated_at >= ? LIMIT ?)){', NULL' * (len(BRIEF_COLUMNS) - 1)}"
+        (
+            f"SELECT {_HEADER}, (SELECT COUNT(*) FROM (SELECT 1 FROM {UPDATED_SOURCE}"
+            f" WHERE i.updated_at >= ? LIMIT ?)){', NULL' * (len(BRIEF_COLUMNS) - 1)}",
+            [_ts(widest), RANGE_CAP],
+        )
     ]
     if counted:
-        since = min(q.updated_since for q in counted if q.updated_since is not None)
-        # CASE tests each query's terms as a WHERE does, stopping at the first false one
-        # (and at the first query passed); an OR of ANDs as a value would compute every term.
-        hits = "CASE" + "".join(
-            f" WHEN {_conjunction(where)} THEN 1" for _, where, _ in counted_windows
-        )
-        hits += " ELSE 0 END"
-        for _, _, filter_params in counted_windows:
-            params += filter_params
-        members.append(
-            f"SELECT {_TOTALS}, COUNT(*){', NULL' * (len(BRIEF_COLUMNS) - 3)},"
-            " COALESCE(SUM(COALESCE(c.killed_min, 0)), 0),"
-            " COALESCE(SUM(COALESCE(c.injured_min, 0)), 0)"
-            f" FROM (SELECT i.killed_min, i.injured_min, {hits} AS hit FROM {UPDATED_SOURCE}"
-            " WHERE i.updated_at >= ? LIMIT ?) AS c WHERE c.hit"
-        )
-        params += [_ts(since), RANGE_CAP]
-    since = min(q.updated_since for q in queries if q.updated_since is not None)
-    masks = " | ".join(
-        f"(CASE WHEN {_conjunction(where)} THEN {1 << bit} ELSE 0 END)"
-        for bit, (_, where, _) in enumerate(windows)
-    )
-    for _, _, filter_params in windows:
-        params += filter_params
-    # The LIMIT keeps the subquery from being merged into the outer one (which would test each
-    # row's mask twice) and bounds the scan.
-    members.append(
-        f"SELECT * FROM (SELECT w.mask, w.{', w.'.join(BRIEF_COLUMNS)} FROM"
-        f" (SELECT {masks} AS mask, {_BRIEF_SELECT} FROM {UPDATED_SOURCE}"
-        " WHERE i.updated_at >= ? LIMIT ?) AS w WHERE w.mask != 0"
-        " ORDER BY w.date DESC, w.id DESC)"
-    )
-    params += [_ts(since), RANGE_CAP]
-    return " UNION ALL ".join(members), params
+        members.append(_totals_member(counted, counted_windows))
+    members.append(_window_member(queries, windows))
+    return " UNION ALL ".join(sql for sql, _ in members), [p for _, ps in members for p in ps]
 
 
 def sorted_out(
