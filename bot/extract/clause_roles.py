@@ -5,6 +5,7 @@ fourth farmer died on Saturday, two days after gunmen opened fire"). Used by ``s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from bot.domain.enums import DatePrecision
@@ -39,11 +40,22 @@ def historical(unit: Clause, ref: dt.date) -> bool:
     )
 
 
+# A tally of many attacks: "shelled border communities 84 times over the past day".
+_TALLY_RE = re.compile(
+    r"\b(?:\d{1,3}(?:,\d{3})*|dozens\s+of|hundreds\s+of|scores\s+of|(?:thir|four|fif|six|"
+    r"seven|eigh|nine)ty(?:-\w+)?|twenty(?:-\w+)?|forty(?:-\w+)?)\s+times\b",
+)
+
+
 def cumulative(unit: Clause) -> bool:
-    """A running toll of a whole conflict (see :func:`running_toll`)."""
+    """A running toll of a whole conflict (see :func:`running_toll`), or a tally of many
+    attacks ("shelled the border villages 84 times"), which is no one incident."""
+    low = lower_same_length(unit.text)
+    if " times" in low and unit.triggers and _TALLY_RE.search(low):
+        return not any(f.min for f in unit.figures)  # a tally's own dead make it an event
     largest = max((f.min for f in unit.figures if f.min is not None), default=0)
     placed_or_dated = bool(unit.places) or any(not d.reporting for d in unit.dates)
-    return running_toll(lower_same_length(unit.text), largest, placed_or_dated=placed_or_dated)
+    return running_toll(low, largest, placed_or_dated=placed_or_dated)
 
 
 def after_news(said: Clause | None, unit: Clause) -> bool:

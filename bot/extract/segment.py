@@ -209,8 +209,12 @@ class _Segmenter:
 def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> None:
     """Headline clauses join the lead when they fit it, or are the lead when nothing else is;
     a headline about history or a remembrance ("Iraq marks anniversary of massacre") neither."""
-    later = opens_on_a_later_moment  # "...; hours later, 2 shot dead": told in the body
-    headings = [u for u in headings if not (u.generic or historical(u, ref) or later(u.text))]
+
+    def skipped(unit: Clause) -> bool:  # "...; hours later, 2 shot dead": told in the body
+        later = opens_on_a_later_moment(unit.text)
+        return unit.generic or historical(unit, ref) or later or cumulative(unit)
+
+    headings = [u for u in headings if not skipped(u)]
     if groups and headings:
         lead = groups[0]
         for unit in headings:
