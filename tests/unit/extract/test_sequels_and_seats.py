@@ -101,7 +101,10 @@ def test_what_came_after_a_later_death_is_the_news(engine: RulesExtractor) -> No
 def test_a_tally_of_many_attacks_is_no_incident_unless_it_counts_victims(
     engine: RulesExtractor,
 ) -> None:
-    tally = "Artillery hit frontline villages in the Kherson region 57 times on Sunday, officials said."
+    tally = (
+        "Artillery hit frontline villages in the Kherson region 57 times on Sunday, officials "
+        "said."
+    )
     assert engine.extract_text(tally, PUBLISHED) == []
     hurt = "Artillery hit the town of Nikopol 12 times on Sunday, wounding three people."
     [incident] = engine.extract_text(hurt, PUBLISHED)
