@@ -71,7 +71,8 @@ _SPEAKER_BEFORE = re.compile(
 # A person or a government speaking: "Bello said", "Kyiv denied", "Moscow has accused".
 _SPEAKS_AFTER = re.compile(
     r"^(?:\s*,\s*(?:who|which)\b|\s+(?:has\s+|had\s+|have\s+)?(?:said|says|told|added|stated|"
-    r"claimed|denied|accused|insisted|warned|vowed|condemned|announced|tweeted|wrote)\b)"
+    r"claimed|denied|accused|insisted|warned|vowed|condemned|announced|tweeted|wrote|called|"
+    r"described|blamed|urged|pledged|promised|demanded|praised|critici[sz]ed)\b)"
 )
 # Cheap substring checks before the regexes (most mentions have none of these words).
 _SPEAKER_CUES = ("said", "says", "told", "tell", "spe", "spoke", "announ", "declar", "stated",

@@ -15,7 +15,7 @@ from bot.extract.casualties import find_figures
 from bot.extract.follow_ups import opens_on_a_later_moment
 from bot.extract.history import years_named
 from bot.extract.pipeline import RulesExtractor, reading_anchor
-from bot.extract.place_roles import not_an_event_place
+from bot.extract.place_roles import mention_role, not_an_event_place
 
 PUBLISHED = dt.datetime(2026, 2, 9, 10, 0, tzinfo=dt.UTC)  # a Monday
 
@@ -109,3 +109,9 @@ def test_a_tally_of_many_attacks_is_no_incident_unless_it_counts_victims(
     hurt = "Artillery hit the town of Nikopol 12 times on Sunday, wounding three people."
     [incident] = engine.extract_text(hurt, PUBLISHED)
     assert incident.injured.min == 3
+
+
+@pytest.mark.parametrize("verb", ["called", "blamed", "urged", "described"])
+def test_a_name_that_speaks_is_a_person_not_a_place(verb: str) -> None:
+    assert mention_role("governor libia dennise ", f" {verb} the attacks cowardly") == "person"
+    assert mention_role("gunmen attacked a bus in ", f" on monday; police {verb}") is None
