@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -117,6 +118,10 @@ class IncidentBrief(NamedTuple):
             killed=incident.killed.min,
             injured=incident.injured.min,
         )
+
+
+# Sorted in reverse: briefs newest first (by date, then id), as every brief read returns them.
+BRIEF_NEWEST = attrgetter("date", "id")
 
 
 class IncidentStats(BaseModel):

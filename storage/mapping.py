@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 from bot.domain import (
     ActorRef,
-    ActorType,
     CasualtyClaim,
     CasualtyCount,
     CountStatus,
@@ -26,7 +24,7 @@ from bot.domain import (
     IncidentRevision,
     SourceRef,
 )
-from storage.base import IncidentBrief, IncidentStats
+from storage.base import BRIEF_NEWEST, IncidentBrief, IncidentStats
 from storage.columns import (
     ALIAS_RECORD_SPEC,
     BRIEF_SPEC,
@@ -199,7 +197,6 @@ def parse_utc(text: str) -> dt.datetime:
 
 
 _EVENT_TYPES = {member.value: member for member in EventType}
-_NEWEST = attrgetter("date", "id")  # sorted in reverse: newest (by date, then id) first
 _COUNT_COLUMNS = {
     prefix: tuple(f"{prefix}_{part}" for part in ("min", "max", "status", "source", "claims"))
     for prefix in ("killed", "injured", "arrested")
@@ -277,19 +274,11 @@ class RowMapper:
 
     def actor(self, values: Sequence[Any]) -> ActorRef:
         """An actor reference from the values of :data:`ACTOR_REF_COLUMNS`."""
-        actor_id, name, kind, country = values
-        return ActorRef(id=actor_id, name=name, type=ActorType(kind), country=country)
+        return ActorRef.model_validate(self.actor_fields(values))
 
     def source(self, values: Sequence[Any]) -> SourceRef:
         """A source reference from the values of :data:`SOURCE_REF_COLUMNS` (time as ISO text)."""
-        report_id, url, outlet, title, published = values
-        return SourceRef(
-            report_id=report_id,
-            url=url,
-            outlet=outlet,
-            title=title,
-            published_at=None if published is None else parse_utc(published),
-        )
+        return SourceRef.model_validate(self.source_fields(values))
 
     def actors_with_aliases(
         self, actors: Iterable[Sequence[Any]], aliases: Iterable[Sequence[Any]]
@@ -355,7 +344,7 @@ class RowMapper:
                     found[part].append(brief)
                 tag >>= 1
                 part += 1
-        return [sorted(briefs, key=_NEWEST, reverse=True) for briefs in found]
+        return [sorted(briefs, key=BRIEF_NEWEST, reverse=True) for briefs in found]
 
     def briefs_and_totals(
         self, rows: Sequence[Sequence[Any]], parts: int
@@ -380,12 +369,14 @@ class RowMapper:
         }
 
     def actor_fields(self, values: Sequence[Any]) -> dict[str, Any]:
-        """:meth:`actor`'s fields, for :meth:`incident` to validate with the incident."""
+        """An actor's fields from the values of :data:`ACTOR_REF_COLUMNS` (validated by
+        :meth:`actor`, or with the incident by :meth:`incident`)."""
         actor_id, name, kind, country = values
         return {"id": actor_id, "name": name, "type": kind, "country": country}
 
     def source_fields(self, values: Sequence[Any]) -> dict[str, Any]:
-        """:meth:`source`'s fields, for :meth:`incident` to validate with the incident."""
+        """A source's fields from the values of :data:`SOURCE_REF_COLUMNS` (validated by
+        :meth:`source`, or with the incident by :meth:`incident`)."""
         report_id, url, outlet, title, published = values
         return {
             "report_id": report_id,

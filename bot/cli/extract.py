@@ -123,7 +123,7 @@ def register(app: click.Group) -> None:
         Leading URL: / PUBLISHED: / TITLE: lines (the eval format) are read as metadata.
         The JSON shape is documented in docs/extract-json.md.
         """
-        from bot.extract.pipeline import build_rules_extractor, reading_anchor, report_from_text
+        from bot.extract.pipeline import build_rules_extractor, report_from_text, stated_day
         from bot.extract.serialize import incident_to_json
         from bot.extract.text import parse_header, parse_published, published_from_url
         from bot.extract.trust import would_alert
@@ -137,13 +137,14 @@ def register(app: click.Group) -> None:
             raise CliError("the input is empty")
         if when is None and (when := published_from_url(headers.get("url"), body)) is not None:
             click.echo(url_day_note(when), err=True)
+        # Like `sitrep ingest`: without a publication time, "on Tuesday" is read from the latest
+        # date the text states, else from when the report was received (now); the reader is
+        # told which.
+        if when is None and (when := stated_day(body)) is not None:
+            click.echo(text_day_note(when), err=True)
         if when is None:
-            # Like `sitrep ingest`: without a publication time, "on Tuesday" is read from the
-            # latest date the text states, else from when the report was received (now); the
-            # reader is told which.
-            received = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-            when = reading_anchor(body, received)
-            click.echo(received_note(when) if when == received else text_day_note(when), err=True)
+            when = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+            click.echo(received_note(when), err=True)
         report = report_from_text(body, when, title=headers.get("title"))
         if extractor_name != "rules":
             from bot.cli.llm_eval import extract_with_model
@@ -257,7 +258,7 @@ def _run_eval(
 
 def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
     """Each gold article with its report (text, publication time and title from the file)."""
-    from bot.extract.pipeline import reading_anchor, report_from_text
+    from bot.extract.pipeline import report_from_text, stated_day
     from bot.extract.text import parse_header, parse_published, published_from_url
 
     inputs: list[tuple[Any, Report]] = []
@@ -269,14 +270,12 @@ def load_inputs(folder: Path, gold: list[Any]) -> list[tuple[Any, Report]]:
         when = parse_published(headers.get("published", ""))
         if when is None and article.published is not None:
             when = parse_published(article.published.isoformat())
-        if when is None:
-            when = published_from_url(headers.get("url"), body)  # as `sitrep extract` does
+        # As `sitrep extract` does: the date in the link, else the latest date the text states,
+        # else the time it was received.
+        when = when or published_from_url(headers.get("url"), body) or stated_day(body)
         received = None
         if when is None:
-            # As `sitrep extract` and `sitrep ingest` do: read from the date the text states,
-            # else from the time it was received.
-            received = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-            when = reading_anchor(body, received)
+            received = when = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
         report = report_from_text(body, when, title=headers.get("title"), fetched_at=received)
         inputs.append((article, report))
     return inputs

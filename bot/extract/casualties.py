@@ -83,7 +83,6 @@ __all__ = [  # the figure words, the combiner and the attribution are re-exporte
 # Words a figure_words pattern cannot match without (every alternative holds one): a clause
 # with none of them is not searched. Keep these in step with the patterns.
 BODIES_WORDS = ("bodies",)
-_OF_THEM = re.compile(r"\s+of\s+(?:them|those|whom|the\s+(?:dead|victims))\b", re.I)
 NOUN_FORM_WORDS = ("death", "killing", "martyr", "injur", "wounding", "arrest", "detention",
                    "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
 TOLL_WORDS = ("toll", "number", "of the", "of those", "among", "los", "between", "died",
@@ -102,6 +101,8 @@ _SUBJECT_FIRST_VERBS = Words(SUBJECT_FIRST_WORDS)
 
 
 _HINT_WORDS = Words.of(HINT)
+# "the bodies of eight of them": part of a toll already counted, not more dead.
+_OF_THEM = re.compile(r"\s+of\s+(?:them|those|whom|the\s+(?:dead|victims))\b", re.I)
 
 
 def has_hint(text: str) -> bool:

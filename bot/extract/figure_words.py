@@ -72,9 +72,8 @@ _STOP = (
     r"who|which|that|as|but|from|to|with|during|near|by|for|than|if|since|before|into|within|"
     r"reportedly|also|killed|dead|died|wounded|injured|hurt|including)"
 )
-# A word of a subject noun phrase, or an acronym in brackets ("jawans of the District Reserve
-# Guard (DRG)").
-# A word of the people counted; "a 67-year-old man" counts one.
+# A word of a subject noun phrase, an age ("a 67-year-old man" counts one), or an acronym in
+# brackets ("jawans of the District Reserve Guard (DRG)").
 _SUBJWORD = (
     rf"(?!{_STOP}\b)(?:[A-Za-z][\w'’\-]*|\d{{1,3}}[-\s]years?[-\s]old|"
     rf"\([A-Z][A-Za-z-]{{1,11}}\))"

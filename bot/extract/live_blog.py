@@ -7,9 +7,10 @@ its timestamp on the page's day, oldest first, and an entry that updates an earl
 event (same place, the same or the next day, and an update's words or the same event type)
 folds into it: the newer figures supersede, as a later report's do.
 
-Only a page with ``MIN_ENTRIES`` to ``MAX_ENTRIES`` lines that hold nothing but a time of day
-is taken for a live blog; the text before the first entry (key points, a welcome) only
-repeats them.
+Only a page with ``MIN_ENTRIES`` to ``MAX_ENTRIES`` lines that start with a time of day (alone,
+or before a dash and the entry's headline) is taken for a live blog, and only when no prose
+paragraphs come before the first: the text before it (key points, a welcome) only repeats
+the entries.
 """
 
 from __future__ import annotations
@@ -37,9 +38,8 @@ _HEADLINE_WORDS = 4
 _NOON = dt.time(12)
 _PROSE_WORDS, _PROSE_PARAGRAPHS = 12, 2  # an article's paragraphs before a timeline
 
-# A line holding only a time: "13:55", "1.05pm", "09:15 CET", "Updated 14:02 GMT", "2:15 p.m. ET".
-# A time that starts a line and is followed by nothing, or by a dash and the entry's headline
-# ("18:40 — Tripoli: first toll").
+# A line holding only a time ("13:55", "1.05pm", "09:15 CET", "Updated 14:02 GMT", "2:15 p.m.
+# ET"), or a time, a dash and the entry's headline ("18:40 — Tripoli: first toll").
 _STAMP_RE = re.compile(
     r"^[ \t]*(?:(?:updated|posted|published)(?:\s+at)?\s+)?"
     r"(?P<hour>[01]?\d|2[0-3])[:.h](?P<minute>[0-5]\d)"

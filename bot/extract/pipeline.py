@@ -50,8 +50,8 @@ __all__ = [
     "RulesExtractor",
     "RulesPipeline",
     "build_rules_extractor",
-    "reading_anchor",
     "report_from_text",
+    "stated_day",
 ]
 
 Annotator = Callable[[Document, Resources], None]
@@ -252,10 +252,11 @@ def build_rules_extractor(
     )
 
 
-def reading_anchor(text: str, received: dt.datetime) -> dt.datetime:
-    """What a report without a publication time is read from: the latest full date the text
-    states (a dateline, "13 July 2022"), at noon UTC, or else the time it was received."""
+def stated_day(text: str) -> dt.datetime | None:
+    """The latest full date a report's text states (a dateline, "13 July 2022"), at noon UTC:
+    what a report without a publication time (or a date in its link) is read from before the
+    time it was received; None when it states none."""
     day = fallback_reference(text, day_first=True)
     if day is None:
-        return received
+        return None
     return dt.datetime(day.year, day.month, day.day, 12, 0, tzinfo=dt.UTC)

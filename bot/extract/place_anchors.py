@@ -14,12 +14,11 @@ import re
 from collections.abc import Sequence
 from typing import TypeAlias
 
-from bot.extract.merge import haversine_km
+from bot.extract.merge import NEAR_KM, haversine_km
 from bot.extract.place_index import GazetteerEntry
 
 __all__ = [
     "ANCHOR_KM",
-    "NEAR_KM",
     "anchor_all",
     "anchored_entry",
     "anchors",
@@ -29,8 +28,6 @@ __all__ = [
 
 # A town "near" another, or named with it, lies within this distance of it.
 ANCHOR_KM = 120.0
-# Two mentions this close are one area (a neighbourhood and its city).
-NEAR_KM = 25.0
 # The words between a name and the name that anchors it (lower-cased): "X, Y", "X in Y",
 # "X near Y", "X, near the city of Y", "X district of northern Y".
 _ANCHOR_GAP = re.compile(

@@ -113,12 +113,12 @@ class _Segmenter:
             return
         if current is None:
             # The first event: the lead, unless it is introduced as background.
-            background = unit.background_cue and bool(unit.place or unit.date)
-            background = background and not after_news(previous, unit)
+            news = previous is not None and after_news(previous, unit)
+            background = unit.background_cue and bool(unit.place or unit.date) and not news
             group = Group(background=background, lead=not background)
             self.groups.append(group)
             _attach(group, unit)
-            if previous is not None and not background:
+            if news and previous is not None:
                 group.date = counted_back(previous, unit) or group.date
             if not background:
                 self.current = group

@@ -30,7 +30,6 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from bot.domain import (
@@ -52,12 +51,11 @@ from bot.services.outbox import Outbox
 from bot.services.periods import parse_period, previous_period
 from bot.services.queries import SCAN_LIMIT, QueryService
 from bot.services.visuals import series_of
-from storage.base import IncidentBrief, IncidentQuery, IncidentStats, Storage
+from storage.base import BRIEF_NEWEST, IncidentBrief, IncidentQuery, IncidentStats, Storage
 
 logger = logging.getLogger(__name__)
 
 DAY = dt.timedelta(days=1)
-_NEWEST = attrgetter("date", "id")  # sorted in reverse: newest (by date, then id) first
 MAX_LATE_LISTED = 5  # an archive import may bring thousands: the digest names a few
 UNKNOWN_GOVERNORATE = "Unknown governorate"
 _EVENT_WEIGHT = {
@@ -87,14 +85,13 @@ MAX_LISTED_PER_CITY = 5  # a city lists its most severe incidents, "… and N mo
 MAX_LISTED = 25  # and a digest at most this many in all (a busy day is a message or two)
 
 
-def severity_key(incident: Incident | IncidentBrief) -> tuple[int, int, int, str, int]:
+def severity_key(brief: IncidentBrief) -> tuple[int, int, int, dt.date, int]:
     """Sort key, most severe first when sorted in reverse: killed, injured, event type, date."""
-    brief = incident if isinstance(incident, IncidentBrief) else IncidentBrief.of(incident)
     return (
         brief.killed or 0,
         brief.injured or 0,
         _EVENT_WEIGHT.get(brief.event_type, 0),
-        brief.date.isoformat(),
+        brief.date,
         brief.id,
     )
 
@@ -109,13 +106,8 @@ def _in_window(incident: IncidentBrief, since: dt.datetime, until: dt.datetime) 
 
 
 def _ranked(briefs: list[IncidentBrief]) -> dict[int, tuple[int, int, int, dt.date, int]]:
-    """Each brief's :func:`severity_key` by id, computed once, with the date itself in place
-    of its ISO text (the same order: ISO dates sort as the dates do)."""
-    weight = _EVENT_WEIGHT.get
-    return {
-        b.id: (b.killed or 0, b.injured or 0, weight(b.event_type, 0), b.date, b.id)
-        for b in briefs
-    }
+    """Each brief's :func:`severity_key` by id, computed once."""
+    return {b.id: severity_key(b) for b in briefs}
 
 
 @dataclass
@@ -251,7 +243,7 @@ class _Window:
 
     def listed(self, found: list[list[IncidentBrief]], _totals: IncidentStats) -> list[int]:
         """Sort the window's briefs out; return the ids the digest lists, late reports last."""
-        briefs = sorted(_union(found), key=_NEWEST, reverse=True)
+        briefs = sorted(_union(found), key=BRIEF_NEWEST, reverse=True)
         since, until, first_day = self.since, self.until, self.first_day
         reported = [b for b in briefs if _in_window(b, since, until)]
         self.current = [b for b in reported if (b.date_end or b.date) >= first_day]

@@ -35,7 +35,7 @@ from bot.domain import (
     SourceRef,
 )
 from bot.domain.views import IngestOutcome
-from bot.extract.pipeline import reading_anchor
+from bot.extract.pipeline import stated_day
 from bot.extract.text import published_from_url
 from bot.ingest.text import ReportFields, make_report
 from bot.ports import Clock, Extractor
@@ -174,12 +174,12 @@ class IngestService:
             link_day = text_day = None
             if report.published_at is None:
                 link_day = published_from_url(report.url, report.text)
-                if link_day is None:
-                    stated = reading_anchor(report.text, report.fetched_at)
-                    text_day = stated if stated != report.fetched_at else None
+                text_day = None if link_day else stated_day(report.text)
             extracted, problem = await self._extract(report, link_day or text_day)
             async with self._lock:
-                return await self._ingest_locked(report, extracted, problem, (link_day, text_day))
+                return await self._ingest_locked(
+                    report, extracted, problem, link_day=link_day, text_day=text_day
+                )
         except UserError:
             raise
         except Exception as exc:
@@ -210,7 +210,9 @@ class IngestService:
         report: Report,
         extracted: Sequence[Incident],
         problem: str | None,
-        days: tuple[dt.datetime | None, dt.datetime | None],
+        *,
+        link_day: dt.datetime | None,
+        text_day: dt.datetime | None,
     ) -> IngestOutcome:
         duplicate = await self._storage.reports.find_duplicate(report.url, report.content_hash)
         if duplicate is not None:
@@ -224,8 +226,8 @@ class IngestService:
                 report=stored,
                 unextracted=problem,
                 min_confidence=self._settings.sitrep_alert_min_confidence,
-                link_day=days[0],
-                text_day=days[1],
+                link_day=link_day,
+                text_day=text_day,
             )
             source = SourceRef(
                 report_id=stored.id,
