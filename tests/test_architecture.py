@@ -143,6 +143,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "dates",
         "date_order",
         "place_roles",
+        "bearings",
         "follow_ups",
         "trust",
         "history",

@@ -17,6 +17,7 @@ from collections.abc import Sequence, Set
 from dataclasses import replace
 from functools import cache, lru_cache
 
+from bot.extract.bearings import offset_before
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
@@ -303,20 +304,22 @@ class _PlaceReader:
                 # "hospitals in Shuqra and Lawdar": the whole list is no event place
                 excluded_end = end
                 continue
-            near, locative, directional, district = flags
-            places.append(
-                PlaceSpan(
-                    entry=entry,
-                    start=start,
-                    near=near and entry.kind == "place",
-                    locative=locative,
-                    directional=directional,
-                    district=district and entry.kind == "place",
-                    text=sentence.text[start:end],
-                )
-            )
+            places.append(_span(entry, sentence.text, start, end, flags))
             chosen_from.append(candidates)
         return _anchored(low, places, chosen_from)
+
+
+def _span(
+    entry: GazetteerEntry, text: str, start: int, end: int, flags: tuple[bool, bool, bool, bool]
+) -> PlaceSpan:
+    """The mention at ``text[start:end]`` with what the words around it say (``flags``, as
+    ``_mention_flags`` gives them) and how far from it the event is ("60 km north of it")."""
+    near, locative, directional, district = flags
+    town = entry.kind == "place"
+    offset = offset_before(text[max(0, start - 80) : start].lower()) if near and town else None
+    return PlaceSpan(entry=entry, start=start, near=near and town, locative=locative,
+                     directional=directional, district=district and town,
+                     text=text[start:end], offset=offset)  # fmt: skip
 
 
 def _part_of_longer_name(text: str, start: int, end: int) -> bool:

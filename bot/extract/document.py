@@ -63,6 +63,7 @@ class PlaceSpan:
     directional: bool = False  # "south of Kirkuk": somewhere in that direction, maybe far
     district: bool = False  # "in the Niono district": the district named after the town
     text: str = ""  # the mention as written
+    offset: tuple[float, float] | None = None  # "60 km north-east of it": (km, bearing)
 
 
 @dataclass(slots=True)

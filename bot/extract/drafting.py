@@ -269,7 +269,9 @@ def _place(group: Group) -> PlaceDraft | None:
         return PlaceDraft(text=entry.admin1 or place.text, country=entry.country,
                           key=entry.admin1_code)  # fmt: skip
     role = PlaceRole.NEAR if place.near and entry.kind == "place" else PlaceRole.AT
-    return PlaceDraft(text=place.text, role=role, country=entry.country, key=entry.key)
+    km, bearing = place.offset if role is PlaceRole.NEAR and place.offset else (None, None)
+    return PlaceDraft(text=place.text, role=role, country=entry.country, key=entry.key,
+                      offset_km=km, bearing=bearing)  # fmt: skip
 
 
 def _date(mention: DateMention | None) -> DateDraft | None:

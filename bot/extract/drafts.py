@@ -57,6 +57,9 @@ class PlaceDraft(_Draft):
     role: PlaceRole = PlaceRole.AT
     country: str | None = None  # ISO code that narrows the lookup, when known
     key: str | None = None  # gazetteer key when the extractor resolved it already
+    # "60 km north-east of" it: the event lies this far (km) along this bearing (degrees)
+    offset_km: float | None = None
+    bearing: float | None = None
 
 
 class DateDraft(_Draft):

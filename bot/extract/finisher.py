@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from bot.domain.enums import ActorType, DatePrecision, EventType, GeoPrecision
 from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
 from bot.extract.actors import ActorRegistry, Role
+from bot.extract.bearings import shifted
 from bot.extract.casualties import Figure, Statement, combine
 from bot.extract.confidence import (
     Confidence,
@@ -237,6 +238,9 @@ class Finisher:
         if place.role is PlaceRole.NEAR and entry.kind == "place":
             precision = GeoPrecision.NEAR
         location = entry.to_location(precision)
+        if place.offset_km and place.bearing is not None and location.lat is not None:
+            lat, lon = shifted(location.lat, location.lon or 0.0, place.offset_km, place.bearing)
+            location = location.model_copy(update={"lat": lat, "lon": lon})
         if location.timezone is None and entry.parent_key:
             parent = self._gazetteer.get(entry.parent_key)
             if parent is not None:

@@ -1,0 +1,79 @@
+"""A place given as a distance and a direction from a named town ("a village about 60 km
+north-east of Bunia"): read the offset before the town's name, and move the town's point by it.
+
+Reports place small villages, camps and roads by the nearest town a reader knows. The town's own
+point can then be 40 km or more from the event, farther than an analyst's radius: the point the
+text gives is the town's moved along the bearing. The name stays the town's ("near Bunia"), so
+subscribers to the town still hear of it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+__all__ = ["MAX_OFFSET_KM", "offset_before", "shifted"]
+
+# Farther than this the text is giving bearings for a reader, not the scene ("Sanaa, 120 km west
+# of Marib" places Sanaa): the town is then no good anchor anyway, so it is not moved.
+MAX_OFFSET_KM = 150.0
+_KM_PER_DEGREE = 111.32
+_KM_PER_MILE = 1.609344
+
+_BEARINGS = {
+    "north": 0.0,
+    "northeast": 45.0,
+    "east": 90.0,
+    "southeast": 135.0,
+    "south": 180.0,
+    "southwest": 225.0,
+    "west": 270.0,
+    "northwest": 315.0,
+}
+_NUMBER_WORDS = {
+    "five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a hundred": 100,
+}  # fmt: skip
+_NUMBER = r"\d{1,3}(?:\.\d)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+# "... about 60 km (37 miles) north-east of [the town of] " right before the town's name.
+_OFFSET_BEFORE = re.compile(
+    rf"\b(?P<n>{_NUMBER})(?:-|\s*)(?P<unit>km|kms|kilomet(?:er|re)s?|miles?)\b"
+    r"(?:\s*\([^()]{1,30}\))?,?\s+(?:to\s+the\s+|due\s+)?"
+    r"(?P<dir>north|south|east|west|(?:north|south)[-\s]?(?:east|west))(?:ern)?"
+    r"\s+of\s+(?:the\s+)?(?:(?:city|town|village|district|provincial\s+capital|capital)"
+    r"(?:\s+of)?\s+)?(?:central\s+)?$"
+)
+
+
+@lru_cache(maxsize=4096)
+def offset_before(before: str) -> tuple[float, float] | None:
+    """(kilometres, bearing in degrees clockwise from north) when ``before``, the lower-cased
+    words right before a place's name, end in a distance and a direction from it; else None.
+
+    >>> offset_before("a village about 60 km (37 miles) north-east of ")
+    (60.0, 45.0)
+    >>> offset_before("a village north of ") is None
+    True
+    """
+    match = _OFFSET_BEFORE.search(before)
+    if match is None:
+        return None
+    number = match["n"]
+    value = float(_NUMBER_WORDS.get(number, 0) or number)
+    if match["unit"].startswith("mile"):
+        value *= _KM_PER_MILE
+    if not 0 < value <= MAX_OFFSET_KM:
+        return None
+    direction = re.sub(r"[-\s]", "", match["dir"])
+    return round(value, 1), _BEARINGS[direction]
+
+
+def shifted(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:
+    """The point ``km`` from (lat, lon) along ``bearing`` (degrees from north), to a few
+    hundred metres (flat-earth steps are enough at these distances)."""
+    angle = math.radians(bearing)
+    new_lat = lat + km * math.cos(angle) / _KM_PER_DEGREE
+    scale = max(math.cos(math.radians((lat + new_lat) / 2)), 0.01)
+    new_lon = lon + km * math.sin(angle) / (_KM_PER_DEGREE * scale)
+    return round(new_lat, 5), round(new_lon, 5)

@@ -1,0 +1,100 @@
+"""A place given as a distance and a direction from a town lies there, not at the town."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from bot.domain import GeoPrecision
+from bot.extract.bearings import MAX_OFFSET_KM, offset_before, shifted
+from bot.extract.pipeline import RulesExtractor
+
+PUBLISHED = dt.datetime(2025, 5, 10, 12, 0, tzinfo=dt.UTC)
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance, independent of the flat steps ``shifted`` takes."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+class TestReading:
+    @pytest.mark.parametrize(
+        ("before", "expected"),
+        [
+            ("a farm about 40 km north of ", (40.0, 0.0)),
+            ("some 25 kilometres south-west of the town of ", (25.0, 225.0)),
+            ("roughly 60 km (37 miles) north-east of ", (60.0, 45.0)),
+            ("a camp 12 kilometers southeast of the city of ", (12.0, 135.0)),
+            ("a hamlet ten miles west of ", (16.1, 270.0)),
+            ("the convoy, 30-km east of ", (30.0, 90.0)),
+            ("a post 8 km to the north west of ", (8.0, 315.0)),
+        ],
+    )
+    def test_distance_and_direction(self, before: str, expected: tuple[float, float]) -> None:
+        assert offset_before(before) == expected
+
+    @pytest.mark.parametrize(
+        "before",
+        [
+            "villages north of ",  # a direction without a distance: somewhere that way
+            "about 40 km from ",  # a distance without a direction
+            "the capital, 400 km west of ",  # too far to be the town's surroundings
+            "40 km north of the road, near ",  # the offset is from something else
+            "a 5 km stretch of road in ",
+        ],
+    )
+    def test_no_offset(self, before: str) -> None:
+        assert offset_before(before) is None
+
+    def test_the_farthest_offset_read(self) -> None:
+        assert offset_before(f"{int(MAX_OFFSET_KM)} km south of ") == (MAX_OFFSET_KM, 180.0)
+
+
+class TestGeometry:
+    @pytest.mark.parametrize("bearing", [0.0, 45.0, 90.0, 135.0, 180.0, 225.0, 270.0, 315.0])
+    @pytest.mark.parametrize("start", [(1.56, 30.25), (33.3, 44.4), (-12.9, 40.5), (50.0, 36.2)])
+    def test_moves_the_distance_asked(self, start: tuple[float, float], bearing: float) -> None:
+        end = shifted(*start, 60.0, bearing)
+        assert _km(start, end) == pytest.approx(60.0, rel=0.02)
+
+    def test_moves_the_way_asked(self) -> None:
+        lat, lon = shifted(10.0, 20.0, 30.0, 45.0)  # north-east: both grow
+        assert lat > 10.0
+        assert lon > 20.0
+        lat, lon = shifted(10.0, 20.0, 30.0, 225.0)  # south-west: both shrink
+        assert lat < 10.0
+        assert lon < 20.0
+
+
+class TestIncidents:
+    def test_a_village_far_from_its_reference_town(self, engine: RulesExtractor) -> None:
+        text = (
+            "Militiamen stormed a farming village about 50 km north-east of Bunia in Ituri "
+            "province on Thursday night, killing eleven people, a local administrator said."
+        )
+        [incident] = engine.extract_text(text, PUBLISHED)
+        town = next(e for e in engine.pipeline.gazetteer.lookup("Bunia") if e.kind == "place")
+        location = incident.location
+        assert location.name == "Bunia"  # subscribers to the town still hear of it
+        assert location.geo_precision is GeoPrecision.NEAR
+        assert location.lat is not None
+        assert location.lon is not None
+        point = (location.lat, location.lon)
+        assert _km((town.lat, town.lon), point) == pytest.approx(50.0, rel=0.03)
+        assert location.lat > town.lat
+        assert location.lon > town.lon
+
+    def test_a_town_named_plainly_keeps_its_point(self, engine: RulesExtractor) -> None:
+        text = "Militiamen attacked Bunia in Ituri province on Thursday, killing four people."
+        [incident] = engine.extract_text(text, PUBLISHED)
+        town = next(e for e in engine.pipeline.gazetteer.lookup("Bunia") if e.kind == "place")
+        assert (incident.location.lat, incident.location.lon) == pytest.approx(
+            (town.lat, town.lon)
+        )
