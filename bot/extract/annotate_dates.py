@@ -96,6 +96,7 @@ def _toll_dates_reporting(
         # "another succumbed to his injuries in hospital on Monday", "bodies were found on
         # Saturday", "IS claimed the attack on Saturday": not the event's own day
         return [replace(d, reporting=True) for d in dates]
+    dates = [replace(d, reporting=True) if _as_of(text, d) else d for d in dates]
     ends = sorted(f.end for f in figures if f.update)
     if not ends:
         return dates
@@ -108,6 +109,15 @@ def _toll_dates_reporting(
     ]
 
 
+def _as_of(text: str, date: DateMention) -> bool:
+    """ "received 31 bodies by Sunday evening", "as of Monday": when a count stood, not when
+    anything happened ("killed by Sunday's strike" is the strike's day)."""
+    if text[date.end : date.end + 2] in {"'s", "’s"}:
+        return False
+    return _AS_OF_BEFORE.search(text, max(0, date.start - 16), date.start) is not None
+
+
+_AS_OF_BEFORE = re.compile(r"\b(?:by|as\s+of|as\s+at)(?:\s+(?:late|early))?\s*$", re.IGNORECASE)
 _TOLL_DATE_GAP = 12
 _LATER_DEATH_RE = CaseBlind(
     re.compile(

@@ -23,7 +23,7 @@ from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
 from bot.extract.namesakes import in_the_report_s_province
 from bot.extract.normalize import match_key, strip_article, without_admin1_word
-from bot.extract.place_anchors import anchor_all, possessed
+from bot.extract.place_anchors import anchor_all, look_alike, possessed
 from bot.extract.place_roles import (
     ACTOR_NOUN_AFTER,
     HOME_FORCE_AFTER,
@@ -161,10 +161,12 @@ def _vote(sentence: SentenceLayers, doc: Document) -> None:
     context = doc.context
     low = sentence.low
     owner_end = -1
-    for start, end, candidates in sentence.places:
+    for index, (start, end, candidates) in enumerate(sentence.places):
         owned, owner_end = possessed(low, owner_end, start), end
-        if start in sentence.variants or owned:
-            continue  # another spelling, or "X's Y": it needs a country, not gives one
+        if (anchor := look_alike(low, sentence.places, index)) is not None:
+            context[anchor.country] += 2  # "al-Mazraa in Sweida province": Syria, not Jordan
+        if start in sentence.variants or owned or anchor is not None:
+            continue  # another spelling, "X's Y" or "X in Y" elsewhere: it gives no country
         role = mention_role(low[max(0, start - 60) : start], low[end : end + 40])
         if role is not None and role != "speaker":
             continue  # "pro-Iran", "Dubai 24", "Bello said": not what the text is about

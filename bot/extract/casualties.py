@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import chain
 
 from bot.domain.enums import CountStatus
 from bot.extract.attribution import find_attribution
@@ -23,6 +24,7 @@ from bot.extract.figure_words import (
     AGGREGATE_PERFECT,
     BETWEEN,
     BODIES,
+    BODIES_TAKEN_IN,
     GROUP_NOUN,
     HINT,
     MOD,
@@ -220,7 +222,7 @@ class _FigureReader:
         figures = self.figures
         taken = self.taken
         if has_any(text, BODIES_WORDS):
-            for match in BODIES.finditer(text):
+            for match in chain(BODIES.finditer(text), BODIES_TAKEN_IN.finditer(text)):
                 num = match["num"] or match["num2"]
                 value = parse_number(num)
                 part = _OF_THEM.match(text, match.end("num" if match["num"] else "num2"))

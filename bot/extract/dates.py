@@ -390,6 +390,9 @@ def _day_month(found: _Found) -> DateMention | None:
     return found.make(first, DatePrecision.DAY, last, explicit=True)
 
 
+_WHEN_AFTER = re.compile(r",?\s+when\b", _ON_LOWERED)
+
+
 def _month(found: _Found) -> DateMention | None:
     match, ref = found.match, found.ref
     month = _MONTHS[match["mon"].lower().rstrip(".")]
@@ -402,8 +405,8 @@ def _month(found: _Found) -> DateMention | None:
     lead = (match.groupdict().get("lead") or "").lower()
     if lead == "last" and not match["y"] and ref is not None and month == ref.month:
         year -= 1  # "last July", written in July: a year ago
-    if lead == "since":
-        return None  # "since October": a period, not an event date
+    if lead == "since" and not _WHEN_AFTER.match(match.string, match.end()):
+        return None  # "since October": a period; "since April, when ...": April's event
     mid = dt.date(year, month, 15)
     if ref is not None and mid > ref:
         mid = ref if (ref.year, ref.month) == (year, month) else mid

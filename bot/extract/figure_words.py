@@ -176,6 +176,13 @@ BODIES = re.compile(
     rf"transferred)\b",
     _ON_LOWERED,
 )
+# "the hospital received the bodies of 31 people", "rescuers recovered 12 bodies".
+BODIES_TAKEN_IN = re.compile(
+    rf"\b(?:received|recovered|retrieved|found|counted|collected|buried|pulled\s+out|took\s+in)"
+    rf"\s+(?:the\s+)?(?:bodies\s+of\s+(?:{MOD}\s+)?(?P<num>{_NUM})\b|"
+    rf"(?:{MOD}\s+)?(?P<num2>{_NUM})\s+(?:(?!more|other|further|additional)\w+\s+)?bodies\b)",
+    _ON_LOWERED,
+)
 SUBSET_BEFORE = re.compile(
     r"\b(?:including|among\s+them|among\s+those|among|of\s+whom|of\s+them|excluding)\s+$",
     _ON_LOWERED,

@@ -22,6 +22,7 @@ __all__ = [
     "anchor_all",
     "anchored_entry",
     "anchors",
+    "look_alike",
     "possessed",
     "same_area",
 ]
@@ -55,6 +56,8 @@ _POSSESSIVE_GAP = re.compile(
     r"south-?eastern|south-?western|old|new)\s+)?"
 )
 Span: TypeAlias = tuple[int, int, GazetteerEntry]  # (start, end, chosen entry) of a mention
+# (start, end, candidates) of a mention, as the gazetteer found it
+Mention: TypeAlias = tuple[int, int, Sequence[GazetteerEntry]]
 
 
 def possessed(low: str, first_end: int, second_start: int) -> bool:
@@ -106,6 +109,26 @@ def anchored_entry(
         if candidate.kind == chosen.kind and _lies_in(candidate, anchor):
             return candidate
     return None
+
+
+def look_alike(low: str, mentions: Sequence[Mention], index: int) -> GazetteerEntry | None:
+    """The place the name after mention ``index`` of a (lower-cased) sentence says it lies in
+    ("al-Mazraa in Sweida province", "Kaura, a town in Zamfara") when no town the gazetteer
+    knows by that name lies there: a look-alike, which must not vote for its own country (the
+    anchor's country is the one the sentence gives); else None."""
+    if index + 1 >= len(mentions):
+        return None
+    _, end, candidates = mentions[index]
+    after, _, anchor_candidates = mentions[index + 1]
+    anchor = anchor_candidates[0]
+    if candidates[0].kind != "place" or anchor.kind == "place":
+        return None  # a town as anchor may be a look-alike itself ("Bourzanga, in Bam")
+    if not anchors(low, end, after, anchor):
+        return None
+    places = [a for a in anchor_candidates if a.kind == anchor.kind]
+    if any(_lies_in(c, a) for c in candidates if c.kind == "place" for a in places):
+        return None
+    return anchor
 
 
 def anchor_all(
