@@ -64,7 +64,7 @@ from bot.extract.figure_words import (
 )
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
-from bot.extract.toll_words import toll_matches, toll_number, toll_phrases
+from bot.extract.toll_words import blank_combined, toll_matches, toll_number, toll_phrases
 from bot.extract.tolls import Statement, combine, group_of
 from bot.extract.victim_lists import one_more_person, one_without_its_verb
 from bot.extract.word_hits import Words
@@ -87,7 +87,7 @@ __all__ = [  # the figure words, the combiner and the attribution are re-exporte
 BODIES_WORDS = ("bodies",)
 NOUN_FORM_WORDS = ("death", "killing", "martyr", "injur", "wounding", "arrest", "detention",
                    "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
-TOLL_WORDS = ("toll", "number", "of the", "of those", "among", "los", "between", "died",
+TOLL_WORDS = ("toll", "number", "count", "of the", "of those", "among", "los", "between", "died",
               "succumb", "passed")  # fmt: skip
 RELATIVE_WORDS = ("his", "her", "their")
 SINGLE_PERSON_WORDS = ("was",)
@@ -156,7 +156,7 @@ def _read_figures(clause: str) -> list[Figure]:
     lowered = lower_same_length(clause)
     if not has_hint(lowered):
         return []
-    text = blank_parentheses(lowered)
+    text = blank_combined(blank_parentheses(lowered))
     if AGGREGATE.search(text):
         return find_none(text)
     if PERFECT.search(text) and AGGREGATE_PERFECT.search(text):  # the cheap test first

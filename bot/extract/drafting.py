@@ -130,7 +130,7 @@ def draft_group(group: Group, doc: Document) -> IncidentDraft | None:
             evidence.append(unit.sentence_text)
     rivals = tuple((_actor(a), _actor(b)) for a, b in doc.rivals)
     return IncidentDraft(
-        place=_place(group),
+        place=_place(group, doc),
         country=_top_country(doc.context),
         date=_date(group.date),
         event_type=chosen.event_type,
@@ -254,7 +254,7 @@ _ELSEWHERE_IN_REGION_RE = re.compile(
 )
 
 
-def _place(group: Group) -> PlaceDraft | None:
+def _place(group: Group, doc: Document) -> PlaceDraft | None:
     place = group.place
     if place is None:
         return None
@@ -269,7 +269,13 @@ def _place(group: Group) -> PlaceDraft | None:
         return PlaceDraft(text=entry.admin1 or place.text, country=entry.country,
                           key=entry.admin1_code)  # fmt: skip
     role = PlaceRole.NEAR if place.near and entry.kind == "place" else PlaceRole.AT
-    km, bearing = place.offset if role is PlaceRole.NEAR and place.offset else (None, None)
+    # "north of Oicha" in the headline, "15 km north of Oicha" in the lead: the offset given
+    # there, or in a clause that tells no event of its own ("the village, 15 km north of it")
+    units = (*group.units, *(u for u in doc.clauses if not u.triggers))
+    offset = place.offset or next(
+        (p.offset for u in units for p in u.places if p.offset and p.entry.key == entry.key), None
+    )
+    km, bearing = offset if role is PlaceRole.NEAR and offset else (None, None)
     return PlaceDraft(text=place.text, role=role, country=entry.country, key=entry.key,
                       offset_km=km, bearing=bearing)  # fmt: skip
 

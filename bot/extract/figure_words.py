@@ -192,7 +192,7 @@ HINT = re.compile(
     r"kill|dead|death|died|dying|wound|injur|hurt|arrest|detain|captur|apprehend|custody|"
     r"rounded|kidnap|abduct|hostage|seized|slain|massacr|execut|behead|murder|perish|martyr|"
     r"lives|life|casualt|toll|fatalit|hospitali|gunned|burned|no one|nobody|without|bodies|"
-    r"lynch|stabbed|stoned|hacked|lost|losing|loses|hell|shahadat|embraced|laid down",
+    r"lynch|stabbed|stoned|hacked|lost|losing|loses|hell|shahadat|embraced|laid down|count",
     _ON_LOWERED,
 )
 _GENERIC_NOUNS = frozenset(

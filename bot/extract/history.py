@@ -41,6 +41,7 @@ _CUMULATIVE_RE = re.compile(
     r"(?:killed|claimed|left|displaced|cost))\b",
 )
 CUMULATIVE_MIN = 200
+_MANY_RE = re.compile(r"\b(?:hundreds|thousands)\s+of\b")
 # "... killed in the protests, and dozens have since been assassinated": a look back
 _PERFECT_SINCE_RE = re.compile(
     r"\b(?:have|has|had)\s+since\b|\bsince\s+(?:then|the\s+start|the\s+beginning)\b"
@@ -57,8 +58,8 @@ def running_toll(low: str, largest: int, *, placed_or_dated: bool) -> bool:
     """A running toll of a whole conflict in a lower-cased clause whose largest figure is
     ``largest``: a large perfect-tense count ("the insurgency has killed more than 4,000
     people"), with no place or day (``placed_or_dated``) unless the conflict is named."""
-    if largest < CUMULATIVE_MIN:
-        return False
+    if largest < CUMULATIVE_MIN and not _MANY_RE.search(low):
+        return False  # "the operation has killed hundreds of fighters" is a running toll
     if _CONFLICT_TOLL_RE.search(low):
         return True
     if placed_or_dated:
@@ -66,7 +67,9 @@ def running_toll(low: str, largest: int, *, placed_or_dated: bool) -> bool:
     return _CUMULATIVE_RE.search(low) is not None or _PERFECT_SINCE_RE.search(low) is not None
 
 
-_YEAR_RE = re.compile(r"\b(?:in|since|from|of|between|during|until|through)\s+((?:19|20)\d\d)\b")
+_YEAR_RE = re.compile(
+    r"\b(?:in|since|from|of|between|during|until|through)\s+((?:19|20)\d\d)\b", re.IGNORECASE
+)
 # A year in a comparison dates nothing: "the deadliest day for the group since 2012".
 _COMPARISON_RE = re.compile(
     r"\b(?:deadliest|worst|bloodiest|most\s+\w+|biggest|largest|highest|heaviest|first)\b"

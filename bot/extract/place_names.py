@@ -404,6 +404,7 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
         and start - len(before) - 1 >= 0
         and text[start - 1] == " "
         and before[0].isupper()
+        and not before.endswith(("'s", "’s"))  # "Chhattisgarh's Sukma district": an owner
         and match_key(before) not in _SENTENCE_WORDS
         and match_key(before) not in ARTICLES
     ):

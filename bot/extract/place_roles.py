@@ -68,6 +68,17 @@ _SPEAKER_BEFORE = re.compile(
     r"(?:\s+(?:by|over\s+the|on\s+the)\s+(?:tele)?phone)?"
     r"\s+(?:in|from|at)\s+(?:the\s+)?(?:capital\s+|city\s+of\s+)?$"
 )
+# Who speaks from a place, not at the scene: "officials in Kampala say", "diplomats in Geneva
+# said" (the police or residents of a town speak where it happened).
+_SPEAKERS_IN = re.compile(
+    r"\b(?:officials|authorities|diplomats|ministers?|ministry|government|spokes(?:man|woman|"
+    r"person)|analysts|observers|negotiators|mediators)\s+(?:based\s+)?in\s+(?:the\s+)?"
+    r"(?:capital,?\s+)?$"
+)
+_SPEECH_AFTER = re.compile(
+    r"^,?\s+(?:say|said|says|told|claim(?:ed|s)?|insist(?:ed|s)?|believe[ds]?|estimate[ds]?|"
+    r"den(?:y|ied|ies)|accuse[ds]?|condemned|warned|announced)\b"
+)
 # A person or a government speaking: "Bello said", "Kyiv denied", "Moscow has accused".
 _SPEAKS_AFTER = re.compile(
     r"^(?:\s*,\s*(?:who|which)\b|\s+(?:has\s+|had\s+|have\s+)?(?:said|says|told|added|stated|"
@@ -130,6 +141,8 @@ def mention_role(before: str, after: str) -> str | None:
         return "outlet"
     if any(cue in before for cue in _SPEAKER_CUES) and _SPEAKER_BEFORE.search(before):
         return "speaker"
+    if before.endswith(" in ") and _SPEAKERS_IN.search(before) and _SPEECH_AFTER.match(after):
+        return "speaker"  # "Ugandan officials in Kampala say the operation ..."
     last = before[-16:]
     titled = "." in last or any(title in last for title in _TITLE_CUES)
     if titled and _TITLE_BEFORE.search(before):

@@ -170,6 +170,16 @@ _DATELINE_RE = re.compile(
 )
 
 
+# Indian and Pakistani wires: "Raipur, Sep 4 (PTI)", "NEW DELHI, September 4 (IANS):", the text
+# right after the agency.
+_WIRE_DATELINE_RE = re.compile(
+    rf"^\s*(?P<dateline>[{_UP}][\w'’.-]+(?:\s+[{_UP}][\w'’.-]+){{0,2}},\s+"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\s*"
+    r"\((?:PTI|IANS|UNI|ANI|APP|NNI|INP|Xinhua|AFP|AP|Reuters|IRNA|WAM|SPA|KUNA|Anadolu)\))"
+    r"\s*[:,\-–—]?\s+"
+)
+
+
 def strip_dateline(paragraph: str) -> tuple[str | None, str]:
     """Remove leading datelines from a paragraph; return ``(dateline, rest)``.
 
@@ -178,7 +188,7 @@ def strip_dateline(paragraph: str) -> tuple[str | None, str]:
     """
     found: str | None = None
     for _ in range(2):
-        match = _DATELINE_RE.match(paragraph)
+        match = _DATELINE_RE.match(paragraph) or _WIRE_DATELINE_RE.match(paragraph)
         if not match:
             break
         rest = paragraph[match.end() :]

@@ -17,6 +17,7 @@ __all__ = [
     "TOLL_INVERTED",
     "TOLL_PUT",
     "TollPhrase",
+    "blank_combined",
     "toll_matches",
     "toll_number",
     "toll_phrases",
@@ -31,7 +32,7 @@ _NUMBER_OF = (
 )
 
 TOLL = re.compile(
-    rf"\b(?P<what>death\s+toll|toll|{_NUMBER_OF})"
+    rf"\b(?P<what>death\s+toll|toll|{_NUMBER_OF}|(?:body\s+|death\s+)?count(?!\s+of))"
     # "the death toll from Saturday's bombing in Kabul rose to 63", "the number of people
     # killed by a missile strike on Kramatorsk rose to five"
     rf"(?:\s+(?:from|in|of|after|by)\s+[^.;:()]{{1,140}}?)?"
@@ -161,3 +162,19 @@ def toll_phrases(text: str) -> Iterator[tuple[TollPhrase, re.Match[str]]]:
     for phrase in _PHRASES:
         for match in phrase.pattern.finditer(text):
             yield phrase, match
+
+
+# A count of the killed and the wounded together is neither toll: "killed and wounded 11
+# soldiers", "left 11 soldiers dead or wounded", "11 people were killed or injured".
+_COMBINED = re.compile(
+    rf"\b(?:killed|dead)\s+(?:and|or|and/or)\s+(?:wounded|injured|hurt)\s+(?:{MOD}\s+)?{NUM}\b|"
+    rf"\b(?:{MOD}\s+)?{NUM}(?:\s+[a-z'’-]+){{0,4}}?\s+(?:(?:were|was|are)\s+)?(?:killed|dead)"
+    r"\s+(?:or|and/or)\s+(?:wounded|injured|hurt)\b"
+)
+
+
+def blank_combined(text: str) -> str:
+    """A lower-cased clause with its killed-and-wounded counts blanked (same length)."""
+    if " wounded" not in text and " injured" not in text and " hurt" not in text:
+        return text
+    return _COMBINED.sub(lambda m: " " * len(m.group(0)), text)

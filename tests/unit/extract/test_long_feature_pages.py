@@ -1,0 +1,131 @@
+"""What long feature pages and wire copy do to an extractor (issue 11; texts written for these
+tests): an Indian wire's dateline, a paragraph of history opening with "In 2014", a group's
+claim of dead and wounded together, officials speaking from a capital, a campaign's running
+toll in vague hundreds, a village placed by distance in a clause of its own, "the count"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.domain import GeoPrecision, Incident
+from bot.extract.pipeline import RulesExtractor
+from bot.extract.text import strip_dateline
+
+PUBLISHED = dt.datetime(2025, 9, 5, 9, 0, tzinfo=dt.UTC)  # a Friday
+
+
+def _current(incidents: list[Incident]) -> list[Incident]:
+    return [i for i in incidents if not i.is_background]
+
+
+class TestWireDatelines:
+    @pytest.mark.parametrize(
+        ("text", "dateline"),
+        [
+            ("Raipur, Sep 4 (PTI) Nine Maoists were killed.", "Raipur, Sep 4 (PTI)"),
+            ("NEW DELHI, September 4 (IANS): Gunmen fired.", "NEW DELHI, September 4 (IANS)"),
+            ("Quetta, Jan 12 (APP) - A bomb went off.", "Quetta, Jan 12 (APP)"),
+        ],
+    )
+    def test_city_day_and_agency(self, text: str, dateline: str) -> None:
+        found, rest = strip_dateline(text)
+        assert found == dateline
+        assert rest[0].isupper()
+
+    @pytest.mark.parametrize(
+        "text",
+        ["Sinjar Resistance Units (YBS) said two fighters died.", "Gunmen, Sep 4 attack"],
+    )
+    def test_no_dateline(self, text: str) -> None:
+        assert strip_dateline(text) == (None, text)
+
+    def test_the_dateline_city_is_not_the_place(self, engine: RulesExtractor) -> None:
+        text = (
+            "Raipur, Sep 4 (PTI) Nine Maoists were killed in a gunfight with security forces "
+            "in the forests of Chhattisgarh's Sukma district on Wednesday, police said."
+        )
+        [incident] = engine.extract_text(text, PUBLISHED)
+        assert incident.location.name == "Sukma"
+        assert incident.date == dt.date(2025, 9, 3)
+
+
+class TestHistoryParagraphs:
+    def test_a_sentence_opening_with_a_year_is_history(self, engine: RulesExtractor) -> None:
+        text = (
+            "A roadside bomb killed three soldiers near Rutba on Tuesday. In 2014 the militants "
+            "overran Fallujah, Ramadi and Hit, killing hundreds of people."
+        )
+        incidents = engine.extract_text(text, PUBLISHED)
+        [today] = _current(incidents)
+        assert today.location.name == "Rutba"
+        assert today.killed.max == 3
+
+
+class TestCombinedCounts:
+    @pytest.mark.parametrize(
+        "claim",
+        [
+            "The group said it had killed and wounded 11 soldiers.",
+            "The group said the blast left 11 soldiers dead or wounded.",
+            "The group said 11 soldiers were killed or injured.",
+        ],
+    )
+    def test_killed_and_wounded_together_is_neither_toll(
+        self, claim: str, engine: RulesExtractor
+    ) -> None:
+        text = f"A roadside bomb killed three soldiers near Rutba on Tuesday. {claim}"
+        [incident] = engine.extract_text(text, PUBLISHED)
+        assert incident.killed.max == 3
+        assert incident.injured.max is None
+
+    def test_separate_figures_still_count(self, engine: RulesExtractor) -> None:
+        text = "A roadside bomb killed three soldiers and wounded 11 others near Rutba on Tuesday."
+        [incident] = engine.extract_text(text, PUBLISHED)
+        assert (incident.killed.max, incident.injured.max) == (3, 11)
+
+
+class TestSpeakersAndCampaigns:
+    def test_officials_in_a_capital_speak_there(self, engine: RulesExtractor) -> None:
+        text = (
+            "Rebels killed 14 villagers near Beni in North Kivu province on Thursday, local "
+            "officials said. Ugandan officials in Kampala say their joint operation has killed "
+            "hundreds of rebel fighters since 2021."
+        )
+        incidents = _current(engine.extract_text(text, PUBLISHED))
+        assert {i.location.country for i in incidents} == {"CD"}
+        assert [i.killed.max for i in incidents] == [14]
+
+    def test_a_campaign_s_hundreds_are_a_running_toll(self, engine: RulesExtractor) -> None:
+        text = (
+            "Rebels killed 14 villagers near Beni in North Kivu province on Thursday. The army "
+            "says its operation has killed hundreds of rebel fighters."
+        )
+        [incident] = _current(engine.extract_text(text, PUBLISHED))
+        assert incident.killed.max == 14
+
+
+class TestPlacesAndCounts:
+    def test_a_village_placed_by_distance_in_a_clause_of_its_own(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Rebels raid village north of Oicha\n\n"
+            "Rebels attacked a village north of Oicha in North Kivu province on Thursday night, "
+            "killing 20 people, local officials said. The village, some 20 kilometres north of "
+            "Oicha, was empty by Friday."
+        )
+        [incident] = _current(engine.extract_text(text, PUBLISHED))
+        oicha = next(e for e in engine.pipeline.gazetteer.lookup("Oicha") if e.kind == "place")
+        assert incident.location.geo_precision is GeoPrecision.NEAR
+        assert incident.location.lat is not None
+        assert incident.location.lat == pytest.approx(oicha.lat + 20 / 111.32, abs=0.01)
+
+    def test_the_count_rose(self, engine: RulesExtractor) -> None:
+        text = (
+            "Rebels killed 12 people near Beni in North Kivu province on Wednesday. By Friday "
+            "the count had risen to 19. The count of displaced families rose to 3,000."
+        )
+        [incident] = _current(engine.extract_text(text, PUBLISHED))
+        assert incident.killed.max == 19
