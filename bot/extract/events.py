@@ -75,8 +75,9 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                          r"rocket[-\s]propelled\s+grenades?|rpgs?\b|"
                          # an attack on armed men's positions is a battle ("attacked positions
                          # of the SDF", "stormed an army checkpoint")
-                         r"(?:attack(?:ed|ing)?|raided|stormed)\s+(?:the\s+|an?\s+)?"
-                         r"(?:[\w-]+\s+){0,3}?(?:positions|outposts?|barracks|checkpoints?)\b"),
+                         r"(?:attack(?:ed|ing)?|raided|stormed|assaulted|struck)\s+(?:the\s+|an?\s+)?"
+                         r"(?:[\w'’-]+\s+){0,3}?(?:positions|outposts?|barracks|checkpoints?|"
+                         r"detachments?|garrisons?|(?:army|military)\s+(?:bases?|posts?))\b"),
     (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|"
                     r"(?:gunmen|armed\s+men|hitmen|masked\s+men|assailants)\s+(?:killed|shot|"
                     r"opened\s+fire|fired\s+(?:on|at))|"
@@ -134,7 +135,7 @@ TRIGGER_WORDS: tuple[tuple[str, ...], ...] = (
     ("grenade",),
     ("clash", "fight", "fought", "shoot", "fire", "battle", "confrontation", "skirmish",
      "engaged", "conflict", "tribal", "overran", "ambush", "operation", "grenade", "rpg",
-     "encounter", "attack", "raided", "stormed"),
+     "encounter", "attack", "raided", "stormed", "assaulted", "struck"),
     ("assassinat", "massacre", "gunmen", "shot", "stabb", "executed", "lynch", "fire",
      "beheaded", "killed"),
     ("spray", "open", "fir", "pour"),

@@ -169,7 +169,9 @@ class Finisher:
             result = self.finish(draft, reference=reference, lead_date=lead_date, source=source)
             if result is None:
                 continue
-            if draft.lead:
+            if draft.lead and draft.date is not None:
+                # an undated lead (a standfirst: "An assault on a provincial capital shows
+                # ...") is dated on the publication day by default: it dates nothing else
                 lead_date = result.incident.date
             finished.append(result)
             kept.append(draft)

@@ -6,12 +6,16 @@ toll in vague hundreds, a village placed by distance in a clause of its own, "th
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from bot.domain import GeoPrecision, Incident
+from bot.domain.enums import SubEventType
+from bot.extract.events import find_triggers
 from bot.extract.pipeline import RulesExtractor
-from bot.extract.text import strip_dateline
+from bot.extract.text import parse_header, strip_dateline
+from bot.extract.trust import would_alert
 
 PUBLISHED = dt.datetime(2025, 9, 5, 9, 0, tzinfo=dt.UTC)  # a Friday
 
@@ -129,3 +133,31 @@ class TestPlacesAndCounts:
         )
         [incident] = _current(engine.extract_text(text, PUBLISHED))
         assert incident.killed.max == 19
+
+
+class TestStandfirstsAndGarrisons:
+    def test_an_undated_standfirst_does_not_push_the_event_into_the_past(
+        self, engine: RulesExtractor
+    ) -> None:
+        # Set J's analysis of a raid on a provincial capital (written for Sitrep): a section
+        # label, a headline and a standfirst with no date come before the dated raid.
+        path = Path(__file__).resolve().parents[2] / "fixtures" / "reports" / "j" / "1121.txt"
+        headers, body = parse_header(path.read_text(encoding="utf-8"))
+        published = dt.datetime(2026, 10, 7, 12, 0, tzinfo=dt.UTC)
+        assert headers["published"] == "2026-10-07"
+        incidents = engine.extract_text(body, published)
+        [raid] = [i for i in incidents if i.location.name == "Diapaga"]
+        assert raid.date == dt.date(2026, 10, 2)
+        assert would_alert(raid, published.date())
+
+    @pytest.mark.parametrize(
+        "attack",
+        [
+            "struck the army's detachment and looted the market",
+            "assaulted a military base",
+            "stormed the gendarmerie's garrison",
+        ],
+    )
+    def test_an_assault_on_a_garrison_is_a_clash(self, attack: str) -> None:
+        kinds = {t.sub_event_type for t in find_triggers(f"jnim fighters {attack} on monday")}
+        assert SubEventType.ARMED_CLASH in kinds
