@@ -29,7 +29,7 @@ from bot.extract.follow_ups import (
     opens_on_a_later_moment,
     refers_back,
 )
-from bot.extract.merge import haversine_km
+from bot.extract.merge import NEAR_KM, haversine_km
 from bot.extract.place_anchors import same_area
 from bot.extract.place_roles import sets_the_scene
 from bot.extract.text import lower_same_length
@@ -458,9 +458,9 @@ def _refines(a: PlaceSpan, b: PlaceSpan) -> bool:
     of the same governorate within reach of it ("near Albu Shaban, in Daquq district")."""
     if a.near == b.near or a.entry.kind != "place" or b.entry.kind != "place":
         return False
-    if not (a.directional or b.directional):
-        return False  # "near Sokolo" is close by: a district seat 60 km away is no refinement
     if a.entry.country != b.entry.country or a.entry.admin1_code != b.entry.admin1_code:
         return False
     distance = haversine_km(a.entry.lat, a.entry.lon, b.entry.lat, b.entry.lon)
-    return distance <= _DIRECTION_KM
+    # "near Sokolo" is close by: a district seat 60 km away is no refinement, a town 20 km
+    # away is ("near Cali", then "in Jamundi, just south of Cali")
+    return distance <= (_DIRECTION_KM if a.directional or b.directional else NEAR_KM)

@@ -161,3 +161,23 @@ class TestStandfirstsAndGarrisons:
     def test_an_assault_on_a_garrison_is_a_clash(self, attack: str) -> None:
         kinds = {t.sub_event_type for t in find_triggers(f"jnim fighters {attack} on monday")}
         assert SubEventType.ARMED_CLASH in kinds
+
+
+class TestNearThenNamed:
+    def test_a_town_named_later_refines_near_a_city(self, engine: RulesExtractor) -> None:
+        text = (
+            "A drone attack on a police station near Medellín and clashes in the north made for "
+            "a violent weekend in Colombia.\n\n"
+            "On Sunday, drones carrying explosives struck the police station in Itagüí, a town "
+            "just south of Medellín, killing two officers, police said."
+        )
+        incidents = _current(engine.extract_text(text, PUBLISHED))
+        assert [i.location.name for i in incidents] == ["Itagüí"]
+
+    def test_a_town_far_from_the_city_does_not(self, engine: RulesExtractor) -> None:
+        text = (
+            "Gunmen attacked a checkpoint near Medellín on Sunday, killing two soldiers. On "
+            "Sunday night, a bomb killed a farmer in Yarumal, police said."
+        )
+        names = {i.location.name for i in _current(engine.extract_text(text, PUBLISHED))}
+        assert names == {"Medellín", "Yarumal"}
