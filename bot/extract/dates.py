@@ -21,6 +21,7 @@ from bot.extract.text import lower_same_length
 from bot.extract.times import (
     NO_DAY_AFTER,
     NO_DAY_BEFORE,
+    a_given_name,
     find_time_of_day,
     weekdays_naming_a_date,
 )
@@ -276,7 +277,8 @@ def find_dates(text: str, ref: dt.date | None, *, day_first: bool = True) -> lis
             if not free(match.start(), match.end()):
                 continue
             mention = _resolve(kind, match, ref, day_first=day_first, original=original)
-            if mention is None:
+            weekday_name = kind == "weekday" and a_given_name(text, original, *match.span())
+            if mention is None or weekday_name:
                 continue
             if mention.date is not None and ref is not None and mention.date > ref:
                 continue

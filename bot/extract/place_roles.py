@@ -75,6 +75,11 @@ _SPEAKERS_IN = re.compile(
     r"person)|analysts|observers|negotiators|mediators)\s+(?:based\s+)?in\s+(?:the\s+)?"
     r"(?:capital,?\s+)?$"
 )
+# "in a statement signed by its spokesman Alabo Alfred in Jos": where the statement was issued
+_STATEMENT_SIGNED_IN = re.compile(
+    r"\b(?:statement|communiqu[eé]|release)\s+(?:signed|issued|released|sent|posted|dated)"
+    r"(?:\s+by\s+[^.;:]{1,50}?)?\s+in\s+$"
+)
 _SPEECH_AFTER = re.compile(
     r"^,?\s+(?:say|said|says|told|claim(?:ed|s)?|insist(?:ed|s)?|believe[ds]?|estimate[ds]?|"
     r"den(?:y|ied|ies)|accuse[ds]?|condemned|warned|announced)\b"
@@ -141,7 +146,10 @@ def mention_role(before: str, after: str) -> str | None:
         return "outlet"
     if any(cue in before for cue in _SPEAKER_CUES) and _SPEAKER_BEFORE.search(before):
         return "speaker"
-    if before.endswith(" in ") and _SPEAKERS_IN.search(before) and _SPEECH_AFTER.match(after):
+    if before.endswith(" in ") and (
+        _STATEMENT_SIGNED_IN.search(before)
+        or (_SPEAKERS_IN.search(before) and _SPEECH_AFTER.match(after))
+    ):
         return "speaker"  # "Ugandan officials in Kampala say the operation ..."
     last = before[-16:]
     titled = "." in last or any(title in last for title in _TITLE_CUES)
@@ -328,4 +336,13 @@ def not_an_event_place(before: str, after40: str) -> bool:
         or (_ROLE_IN_BEFORE.search(before) and _SAID_SOON_AFTER.match(after40))
         or _road_end(before, after)
         or _MOVED_AWAY_BEFORE.search(before)
+        or (before.endswith("the ") and _SHRINE_AFTER.match(after) is not None)
     )
+
+
+# "the Imam Sahib mosque", "the Sayyida Zeinab shrine": a house of worship named after a person
+# or a saint more often than after the town it stands in ("a Kabul mosque" is placed).
+_SHRINE_AFTER = re.compile(
+    r"^\s+(?:grand\s+|great\s+|central\s+|old\s+)?(?:mosque|shrine|church|cathedral|temple|"
+    r"madrass?a|seminary|husseiniya|mausoleum|monastery)\b"
+)

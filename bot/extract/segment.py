@@ -266,12 +266,19 @@ def _headline_lead(groups: list[Group], lead: Group, unit: Clause, ref: dt.date)
 
 
 def _sets_the_scene(group: Group, unit: Clause) -> bool:
-    """A clause that only sets the scene ("It took place in Marka") refines the event; True."""
+    """A clause that only sets the scene ("It took place in Marka", "The attack happened on
+    the night of Tuesday, 8 April") refines the event; True."""
     place = unit.place
-    if place is None or any(f.min is not None for f in unit.figures):
+    if any(f.min is not None for f in unit.figures):
         return False
     if not sets_the_scene(lower_same_length(unit.text)):
         return False
+    if place is None:
+        if unit.date is None or unit.date.date is None or unit.date.reporting:
+            return False
+        group.add(unit)
+        group.date = unit.date  # it says when the event happened, whatever the lead implied
+        return True
     if group.place is not None and (
         place.entry.country != group.place.entry.country or not _more_specific(place, group.place)
     ):

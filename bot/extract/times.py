@@ -16,6 +16,7 @@ from bot.extract.word_hits import CaseBlind
 __all__ = [
     "NO_DAY_AFTER",
     "NO_DAY_BEFORE",
+    "a_given_name",
     "find_time_of_day",
     "reference_date",
     "weekdays_naming_a_date",
@@ -113,3 +114,20 @@ def _zone(name: str) -> ZoneInfo:
     """``ZoneInfo(name)``, kept: zoneinfo keeps only the last eight zones used, and a reader of
     reports from many countries would load the zone file again for nearly every report."""
     return ZoneInfo(name)
+
+
+def a_given_name(text: str, original: str, start: int, end: int) -> bool:
+    """Whether the weekday at ``original[start:end]`` is a given name ("the chairman,
+    Monday Kassah,"): a capitalised surname follows and no "on" or "last" comes before it
+    (``text`` is ``original`` lower-cased)."""
+    return _SURNAME_AFTER.match(original, end) is not None and not _DAY_LEAD.search(
+        text, max(0, start - 12), start
+    )
+
+
+_SURNAME_AFTER = re.compile(
+    r" (?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Morning|Night|Evening|Afternoon|"
+    r"Noon|Midnight|Dawn)\w*)[A-Z][a-z]{2,}\b(?! [0-9])"
+)
+_DAY_LEAD = re.compile(r"\b(?:on|last|this|past|previous|next|since|by|until|till|from|early|"
+                       r"late|of|and|or|to|that|before|after)\s*$")  # fmt: skip

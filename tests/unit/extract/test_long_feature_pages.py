@@ -181,3 +181,61 @@ class TestNearThenNamed:
         )
         names = {i.location.name for i in _current(engine.extract_text(text, PUBLISHED))}
         assert names == {"Medellín", "Yarumal"}
+
+
+class TestNamesThatAreNotPlacesOrDays:
+    def test_a_mosque_named_after_a_town_elsewhere(self, engine: RulesExtractor) -> None:
+        text = (
+            "A suicide bomber struck the Imam Sahib mosque in Pul-e-Khumri, Baghlan province, "
+            "during Friday prayers on 29 August, killing seven worshippers, police said."
+        )
+        [incident] = _current(engine.extract_text(text, PUBLISHED))
+        assert incident.location.name.startswith("Pul")
+
+    def test_a_town_s_own_mosque_is_placed(self, engine: RulesExtractor) -> None:
+        text = (
+            "A suicide bomber struck a Kunduz mosque on 29 August, killing seven worshippers, "
+            "police said."
+        )
+        [incident] = _current(engine.extract_text(text, PUBLISHED))
+        assert incident.location.name == "Kunduz"
+
+    def test_a_weekday_given_name(self, engine: RulesExtractor) -> None:
+        text = (
+            "Gunmen killed 19 villagers in Bokkos in Plateau State on Tuesday night. The local "
+            "council chairman, Monday Dakum, put the toll at 19."
+        )
+        [incident] = _current(engine.extract_text(text, PUBLISHED))
+        assert incident.date == dt.date(2025, 9, 2)
+
+    def test_where_a_statement_was_signed(self, engine: RulesExtractor) -> None:
+        text = (
+            "Gunmen killed 19 villagers in Bokkos in Plateau State on Tuesday night. The state "
+            "police, in a statement signed by their spokesman in Jos, confirmed 15 deaths."
+        )
+        names = {i.location.name for i in _current(engine.extract_text(text, PUBLISHED))}
+        assert names == {"Bokkos"}
+
+
+class TestWhenTheAttackHappened:
+    def test_a_scene_clause_dates_the_event(self, engine: RulesExtractor) -> None:
+        text = (
+            "Villagers in Bokkos, Plateau State, on Thursday buried 19 people killed in an "
+            "overnight raid by gunmen. The attack happened on the night of Monday, 1 September, "
+            "residents said."
+        )
+        [incident] = _current(engine.extract_text(text, PUBLISHED))
+        assert incident.date == dt.date(2025, 9, 1)
+        assert incident.killed.max == 19
+
+    def test_two_earlier_events_in_one_sentence_are_not_added(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "Gunmen killed 19 villagers in Bokkos in Plateau State on Tuesday. The raid came a "
+            "week after gunmen killed 40 people in Bokkos on 26 August, and more than a year "
+            "after the 2023 attacks in Barkin Ladi, in which nearly 200 people were killed."
+        )
+        incidents = engine.extract_text(text, PUBLISHED)
+        assert {i.killed.max for i in incidents} <= {19, 40, 200}
+        assert [i.killed.max for i in _current(incidents)] == [19]
