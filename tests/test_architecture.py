@@ -176,7 +176,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "annotate_clauses",
         "annotate_dates",
     ),  # annotators
-    ("clause_roles", "segment"),  # clauses -> groups
+    ("clause_roles", "groups", "segment"),  # clauses -> groups
     ("drafting",),  # groups -> IncidentDraft
     ("finisher",),  # IncidentDraft -> Incident, shared by every extractor
     ("live_blog",),  # a live page read entry by entry, updates folded

@@ -28,7 +28,7 @@ from bot.extract.drafts import (
     PlaceRole,
 )
 from bot.extract.events import choose_event_type, score_triggers
-from bot.extract.segment import Group
+from bot.extract.groups import Group
 from bot.extract.text import lower_same_length
 from bot.extract.word_hits import CaseBlind
 

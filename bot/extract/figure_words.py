@@ -47,7 +47,7 @@ NUM = _NUM  # a number in digits or words, or a vague quantity
 MOD = (
     r"(?:at\s+least|more\s+than|over|no\s+(?:fewer|less)\s+than|not\s+less\s+than|nearly|almost|"
     r"about|around|approximately|roughly|some|up\s+to|as\s+many\s+as|an\s+estimated|close\s+to|"
-    r"upwards\s+of|a\s+total\s+of|a\s+further|another|the)"
+    r"upwards\s+of|a\s+total\s+of|a\s+further|another|all|the)"
 )
 _QUANT = rf"(?:(?P<mod>{MOD})\s+)?(?P<num>{_NUM})\b"
 

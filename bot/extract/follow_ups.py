@@ -20,6 +20,8 @@ __all__ = [
     "CONTINUING_RE",
     "SAME_DAY_RE",
     "SUSPECT_RE",
+    "an_overview",
+    "announces_a_date",
     "another_event",
     "another_kind_later",
     "gives_a_toll",
@@ -143,3 +145,35 @@ def another_event(text: str, placed: bool, figures: Iterable[Figure]) -> bool:
         and _ANOTHER_EVENT_RE.search(text) is not None
         and not refers_back(text)
     )
+
+
+# "The deadliest attack came on Friday afternoon." before the sentence that tells it: a date
+# announced for the next sentence's event.
+_ANNOUNCES_RE = re.compile(
+    r"^(?:the|its|this\s+week's|the\s+week's)\s+(?:[\w-]+\s+){0,2}?(?:attack|assault|incident|"
+    r"bombing|strike|raid|killing|violence|clash)\s+(?:came|occurred|happened|took\s+place|"
+    r"was\s+reported|unfolded)\s+(?:on|late|early|in|at|shortly)\b[^,;]*[.!]?$",
+    re.IGNORECASE,
+)
+
+
+def announces_a_date(text: str) -> bool:
+    """Whether a whole sentence only gives the day of the event the next one tells ("The
+    deadliest attack came on Friday afternoon.")."""
+    return _ANNOUNCES_RE.match(text.strip()) is not None
+
+
+# "A roadside bomb, a firefight and the killing of four farmers made this a bloody week": an
+# overview of events the sections below tell one by one.
+_OVERVIEW_RE = re.compile(
+    r",[^.;]*\band\b[^.;]*\b(?:made|make|makes|marked|mark|marks|capped|caps|topped|tops)\s+"
+    r"(?:for\s+)?(?:this|it|the\s+\w+)?\s*(?:one\s+of\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:week|weekend|day|month|year|days|weeks|weekends)\b",
+    re.IGNORECASE,
+)
+
+
+def an_overview(sentence: str) -> bool:
+    """Whether a sentence sums up several events told later ("A bomb, a clash and the killing
+    of four farmers made this one of the bloodiest weeks"): none of its figures is a toll."""
+    return _OVERVIEW_RE.search(sentence) is not None

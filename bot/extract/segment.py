@@ -11,25 +11,34 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import insort
-from dataclasses import dataclass, field
 
 from bot.domain.enums import DatePrecision
 from bot.extract.clause_roles import after_news, counted_back, cumulative, historical
-from bot.extract.date_order import better_date, day_after, days_meant
-from bot.extract.dates import DateMention
-from bot.extract.document import KIND_RANK, Clause, PlaceSpan, shortens_state_name
+from bot.extract.date_order import better_date, day_after
+from bot.extract.document import Clause, PlaceSpan, shortens_state_name
 from bot.extract.follow_ups import (
     ASIDE_GOES_ON_RE,
     CONTINUING_RE,
     SAME_DAY_RE,
     SUSPECT_RE,
+    an_overview,
+    announces_a_date,
     another_event,
     another_kind_later,
     gives_a_toll,
     opens_on_a_later_moment,
     refers_back,
 )
-from bot.extract.merge import NEAR_KM, haversine_km
+from bot.extract.groups import (
+    DIRECTION_KM,
+    Group,
+    attach,
+    fits,
+    may_refine,
+    more_specific,
+    other_toll,
+)
+from bot.extract.merge import haversine_km
 from bot.extract.place_anchors import same_area
 from bot.extract.place_roles import sets_the_scene
 from bot.extract.text import lower_same_length
@@ -40,29 +49,6 @@ _LOWER = 0
 # A clause may join any of the last this many incidents: real reports have a few dozen at
 # most; hostile text naming thousands of places must not make each clause scan them all.
 _JOIN_WINDOW = 256
-# "South of Kirkuk" may be a village this far away (reports give "35 km south of Kirkuk").
-_DIRECTION_KM = 80.0
-
-
-@dataclass(slots=True)
-class Group:
-    """Clauses that describe one incident."""
-
-    units: list[Clause] = field(default_factory=list)
-    place: PlaceSpan | None = None
-    date: DateMention | None = None
-    background: bool = False
-    lead: bool = False
-    separate: bool = False  # introduced as "a separate incident": never folded into another
-    # Kept as clauses are added, so each test is O(1) however long the group grows.
-    counted: set[tuple[str, int]] = field(default_factory=set)  # (kind, number) of figures
-    sentences: set[int] = field(default_factory=set)
-
-    def add(self, unit: Clause) -> None:
-        """Add a clause (and what it counts) without choosing the group's place or date."""
-        self.units.append(unit)
-        self.sentences.add(unit.sentence)
-        self.counted.update((f.kind, f.min) for f in unit.figures if f.min is not None)
 
 
 def segment(units: list[Clause], ref: dt.date) -> list[Group]:
@@ -71,8 +57,12 @@ def segment(units: list[Clause], ref: dt.date) -> list[Group]:
     for unit in units:
         if not unit.heading:
             segmenter.read(unit)
+    segmenter.flush()
     groups = segmenter.groups
-    _add_headings(groups, [u for u in units if u.heading], ref)
+    first_body = next((u.sentence for u in units if not u.heading), None)
+    top = [u for u in units if u.heading and (first_body is None or u.sentence < first_body)]
+    _add_headings(groups, top, ref)
+    _add_section_headings(groups, units, ref)
     groups = _merge_groups(groups)
     groups.sort(key=lambda g: not g.lead)  # the lead first; the rest in reading order
     return groups
@@ -87,9 +77,40 @@ class _Segmenter:
         self.current: Group | None = None
         self.aside: tuple[int, Group] | None = None  # (sentence, group) of the last aside
         self.previous: Clause | None = None  # the clause read before
+        self.announced: Clause | None = None  # "The deadliest attack came on Friday."
+        self.skipped = -1  # the sentence of an overview ("A, B and C made this a bloody week")
 
     def read(self, unit: Clause) -> None:
-        """Put one body clause in a group (or skip it as context)."""
+        """Put one body clause in a group, or hold a sentence that only announces the day of
+        the next one's event ("The deadliest attack came on Friday afternoon.")."""
+        if unit.start == 0 and an_overview(unit.sentence_text):
+            self.skipped = unit.sentence
+        if unit.sentence == self.skipped:
+            return  # an overview of events told one by one below
+        announced, self.announced = self.announced, None
+        if announced is not None:
+            if unit.sentence == announced.sentence + 1 and unit.place and not unit.dates:
+                unit.dates = list(announced.dates)
+            else:
+                self._read(announced)
+        if (
+            unit.date is not None
+            and unit.place is None
+            and not unit.figures
+            and unit.start == 0
+            and announces_a_date(unit.sentence_text)
+        ):
+            self.announced = unit
+            return
+        self._read(unit)
+
+    def flush(self) -> None:
+        """Read a held announcement that no sentence followed."""
+        if self.announced is not None:
+            announced, self.announced = self.announced, None
+            self._read(announced)
+
+    def _read(self, unit: Clause) -> None:
         current, ref = self.current, self.ref
         previous, self.previous = self.previous, unit
         suspect = (
@@ -117,7 +138,7 @@ class _Segmenter:
             background = unit.background_cue and bool(unit.place or unit.date) and not news
             group = Group(background=background, lead=not background)
             self.groups.append(group)
-            _attach(group, unit)
+            attach(group, unit)
             if news and previous is not None:
                 group.date = counted_back(previous, unit) or group.date
             if not background:
@@ -130,11 +151,11 @@ class _Segmenter:
             current.add(unit)
             return
         if len(current.units) == 1 and after_news(current.units[0], unit):
-            _attach(current, unit)
+            attach(current, unit)
             current.date = counted_back(current.units[0], unit) or current.date
             return
         target = self._aside_going_on(unit) or self._target(current, unit)
-        _attach(target, unit)
+        attach(target, unit)
         aside = (
             target.background
             and unit.background_cue
@@ -165,7 +186,7 @@ class _Segmenter:
         recent = groups[-_JOIN_WINDOW:]
         if unit.background_cue and (place is not None or date is not None):
             found = next(
-                (g for g in recent if not g.lead and _fits(g, place, date, ref, strict=True)),
+                (g for g in recent if not g.lead and fits(g, place, date, ref, strict=True)),
                 None,
             )
             return found or self._new(Group(background=True))
@@ -176,18 +197,18 @@ class _Segmenter:
             target = self._new(Group(separate=True, place=place or current.place))
             target.date = date or current.date  # "Hours later, a bomb hit ...": that day
             return target
-        if unit.unplaced and place is None and _other_toll(current, unit):
+        if unit.unplaced and place is None and other_toll(current, unit):
             # "... two were wounded in the village of Xville": a toll at a place the gazetteer
             # does not know is another event, never added to the incident in hand.
             return self._new(Group(separate=True))
-        if _fits(current, place, date, ref, refine=_may_refine(current, unit)) or (
+        if fits(current, place, date, ref, refine=may_refine(current, unit)) or (
             place is None
             and CONTINUING_RE.search(lower_same_length(unit.text))
             and day_after(date, current.date)
         ):
             return current
         found = next(
-            (g for g in recent if _fits(g, place, date, ref, refine=not _other_toll(g, unit))),
+            (g for g in recent if fits(g, place, date, ref, refine=not other_toll(g, unit))),
             None,
         )
         if found is not None:
@@ -218,9 +239,9 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
     if groups and headings:
         lead = groups[0]
         for unit in headings:
-            if unit.is_event and not _fits(lead, unit.place, unit.date, ref):
+            if unit.is_event and not fits(lead, unit.place, unit.date, ref):
                 lead = _headline_lead(groups, lead, unit, ref)
-            if unit.is_event and _fits(lead, unit.place, unit.date, ref):
+            if unit.is_event and fits(lead, unit.place, unit.date, ref):
                 lead.add(unit)
                 place = unit.place
                 if place is not None and (
@@ -230,7 +251,7 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
                         # the country: the headline's town is the place.
                         place.entry.country == lead.place.entry.country
                         and lead.place.entry.kind != "place"
-                        and _more_specific(place, lead.place)
+                        and more_specific(place, lead.place)
                         and not shortens_state_name(place, lead.place)
                     )
                 ):
@@ -239,7 +260,23 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
         first = next((u for u in headings if u.is_event), None)
         if first is not None:
             groups.append(group := Group(lead=True))
-            _attach(group, first)
+            attach(group, first)
+
+
+def _add_section_headings(groups: list[Group], units: list[Clause], ref: dt.date) -> None:
+    """A heading inside the body ("Kirkuk: bomb hits army vehicle") introduces the paragraph
+    after it: it joins that paragraph's incident when it fits it, and is never one itself."""
+    first_body = next((u.sentence for u in units if not u.heading), None)
+    for index, unit in enumerate(units):
+        if not unit.heading or first_body is None or unit.sentence < first_body:
+            continue
+        following = next((u for u in units[index + 1 :] if not u.heading), None)
+        group = next((g for g in groups if following and following.sentence in g.sentences), None)
+        if group is None or not unit.is_event or not fits(group, unit.place, unit.date, ref):
+            continue
+        group.add(unit)
+        if unit.place is not None and group.place is None:
+            group.place = unit.place
 
 
 def _headline_lead(groups: list[Group], lead: Group, unit: Clause, ref: dt.date) -> Group:
@@ -258,11 +295,21 @@ def _headline_lead(groups: list[Group], lead: Group, unit: Clause, ref: dt.date)
             other is not lead
             and not other.background
             and other.place is not None
-            and _fits(other, place, unit.date, ref, strict=True)
+            and (fits(other, place, unit.date, ref, strict=True) or _in_province(other, place))
         ):
             lead.lead, other.lead = False, True
             return other
     return lead
+
+
+def _in_province(group: Group, place: PlaceSpan) -> bool:
+    """ "Gunmen kill three shepherds in Diyala" over a town of Diyala province."""
+    return (
+        place.entry.kind == "admin1"
+        and group.place is not None
+        and group.place.entry.country == place.entry.country
+        and group.place.entry.admin1_code == place.entry.admin1_code
+    )
 
 
 def _sets_the_scene(group: Group, unit: Clause) -> bool:
@@ -280,7 +327,7 @@ def _sets_the_scene(group: Group, unit: Clause) -> bool:
         group.date = unit.date  # it says when the event happened, whatever the lead implied
         return True
     if group.place is not None and (
-        place.entry.country != group.place.entry.country or not _more_specific(place, group.place)
+        place.entry.country != group.place.entry.country or not more_specific(place, group.place)
     ):
         return False
     group.add(unit)
@@ -330,7 +377,7 @@ def _merge_groups(groups: list[Group]) -> list[Group]:
         target = kept[index]
         before = target.place
         for unit in group.units:
-            _attach(target, unit)
+            attach(target, unit)
         target.lead = target.lead or group.lead
         if target.place is not None and target.place is not before:
             # A more specific place now: index the group under it too, in reading order.
@@ -354,74 +401,6 @@ def _same_event(a: Group, b: Group) -> bool:
     return a.date.date == b.date.date
 
 
-def _attach(group: Group, unit: Clause) -> None:
-    group.add(unit)
-    place, date = unit.place, unit.date
-    if place is not None and (group.place is None or _more_specific(place, group.place)):
-        group.place = place
-    if date is not None and (group.date is None or better_date(date, group.date)):
-        group.date = date
-
-
-def _more_specific(new: PlaceSpan, old: PlaceSpan) -> bool:
-    rank_new, rank_old = KIND_RANK[new.entry.kind], KIND_RANK[old.entry.kind]
-    if rank_new != rank_old:
-        return rank_new < rank_old
-    if (
-        new.entry.parent_key
-        and new.entry.parent_key == old.entry.key
-        and same_area(new.entry, old.entry)
-    ):
-        return True
-    same = new.entry.key == old.entry.key  # "north of Baghdad", then "Baghdad": still outside
-    return old.near and not new.near and ((same and not old.directional) or _refines(old, new))
-
-
-def _fits(
-    group: Group,
-    place: PlaceSpan | None,
-    date: DateMention | None,
-    ref: dt.date,
-    *,
-    strict: bool = False,
-    refine: bool = True,
-) -> bool:
-    if place is not None and group.place is not None:
-        if not (
-            same_area(place.entry, group.place.entry, strict=strict)
-            or (not strict and refine and _refines(group.place, place))
-        ):
-            return False
-    elif strict and place is not None and group.place is None:
-        return False
-    if date is not None and group.date is not None:
-        if date.anchor_offset is not None or group.date.anchor_offset is not None:
-            return date.anchor_offset == group.date.anchor_offset
-        if date.date is not None and group.date.date is not None:
-            if date.earlier and not group.date.earlier and date.date < group.date.date:
-                return date.reporting
-            slack = 1 if date.fuzzy or group.date.fuzzy else 0  # "today" in a quote
-            start_a, end_a = days_meant(date)
-            start_b, end_b = days_meant(group.date)
-            gap = max((start_a - end_b).days, (start_b - end_a).days)
-            if gap > slack:
-                # A reporting date never splits an incident off.
-                return date.reporting or group.date.reporting
-    elif (
-        date is not None
-        and date.date is not None
-        and group.lead
-        and group.date is None
-        and (
-            date.earlier
-            or (date.precision is DatePrecision.DAY and abs((date.date - ref).days) > 7)
-        )
-    ):
-        # The lead without a stated date happened around publication.
-        return date.reporting
-    return True
-
-
 def _states_the_toll(group: Group, unit: Clause, ref: dt.date) -> bool:
     """Whether a clause gives or updates a toll ("the death toll rose to 12", "put the toll
     at five") of the incident in hand: not introduced as another event, at no other place."""
@@ -429,7 +408,7 @@ def _states_the_toll(group: Group, unit: Clause, ref: dt.date) -> bool:
         return False
     if not gives_a_toll(unit.figures):
         return False
-    return unit.place is None or _fits(group, unit.place, None, ref)
+    return unit.place is None or fits(group, unit.place, None, ref)
 
 
 def _reacts_to(group: Group, unit: Clause) -> bool:
@@ -441,33 +420,5 @@ def _reacts_to(group: Group, unit: Clause) -> bool:
         return True
     a, b = place.entry, scene.entry
     return a.country == b.country and (
-        a.admin1_code == b.admin1_code or haversine_km(a.lat, a.lon, b.lat, b.lon) <= _DIRECTION_KM
+        a.admin1_code == b.admin1_code or haversine_km(a.lat, a.lon, b.lat, b.lon) <= DIRECTION_KM
     )
-
-
-def _other_toll(group: Group, unit: Clause) -> bool:
-    """Whether a clause counts victims the group does not ("a sheikh was killed" after "eight
-    were killed"; not a repeat of the toll): then it may be another event."""
-    counted = group.counted
-    own = {(f.kind, f.min) for f in unit.figures if f.min is not None}
-    return bool(own) and not own <= counted
-
-
-def _may_refine(group: Group, unit: Clause) -> bool:
-    """A clause with a toll of its own refines the group's direction only on the group's day."""
-    day, group_day = unit.date, group.date
-    same = day is not None and group_day is not None and day.date == group_day.date
-    return same or not _other_toll(group, unit)
-
-
-def _refines(a: PlaceSpan, b: PlaceSpan) -> bool:
-    """Whether one place is a direction from a town ("south of Kirkuk") and the other a town
-    of the same governorate within reach of it ("near Albu Shaban, in Daquq district")."""
-    if a.near == b.near or a.entry.kind != "place" or b.entry.kind != "place":
-        return False
-    if a.entry.country != b.entry.country or a.entry.admin1_code != b.entry.admin1_code:
-        return False
-    distance = haversine_km(a.entry.lat, a.entry.lon, b.entry.lat, b.entry.lon)
-    # "near Sokolo" is close by: a district seat 60 km away is no refinement, a town 20 km
-    # away is ("near Cali", then "in Jamundi, just south of Cali")
-    return distance <= (_DIRECTION_KM if a.directional or b.directional else NEAR_KM)

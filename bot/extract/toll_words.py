@@ -173,8 +173,23 @@ _COMBINED = re.compile(
 )
 
 
+# Animals are no casualties: "killed about 30 sheep", "killing 12 people and 40 goats".
+_ANIMALS = re.compile(
+    rf"\b(?:{MOD}\s+)?{NUM}\s+(?:[a-z-]+\s+)?(?:sheep|goats?|cows?|cattle|camels?|donkeys?|"
+    r"horses?|animals|livestock|head\s+of\s+cattle|chickens|dogs?|oxen|mules?)\b"
+    # "three cattle raiders", "two goat herders": people named by the animals they keep or steal
+    r"(?![-\s]+(?:raiders?|rustlers?|thieves|herders?|keepers?|traders?|dealers?|owners?|"
+    r"breeders?|farmers?|drivers?|merchants?))"
+)
+_ANIMAL_WORDS = ("sheep", "goat", "cow", "cattle", "camel", "donkey", "horse", "animal",
+                 "livestock", "chicken", "dog", "oxen", "mule")  # fmt: skip
+
+
 def blank_combined(text: str) -> str:
-    """A lower-cased clause with its killed-and-wounded counts blanked (same length)."""
+    """A lower-cased clause with its killed-and-wounded counts and its counts of animals
+    blanked (same length): neither is a toll."""
+    if any(word in text for word in _ANIMAL_WORDS):
+        text = _ANIMALS.sub(lambda m: " " * len(m.group(0)), text)
     if " wounded" not in text and " injured" not in text and " hurt" not in text:
         return text
     return _COMBINED.sub(lambda m: " " * len(m.group(0)), text)
