@@ -166,7 +166,7 @@ def announces_a_date(text: str) -> bool:
 # "A roadside bomb, a firefight and the killing of four farmers made this a bloody week": an
 # overview of events the sections below tell one by one.
 _OVERVIEW_RE = re.compile(
-    r",[^.;]*\band\b[^.;]*\b(?:made|make|makes|marked|mark|marks|capped|caps|topped|tops)\s+"
+    r",[^.;]{0,300}?\band\b[^.;]{0,200}?\b(?:made|make|makes|marked|mark|marks|capped|caps|topped|tops)\s+"
     r"(?:for\s+)?(?:this|it|the\s+\w+)?\s*(?:one\s+of\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?"
     r"(?:week|weekend|day|month|year|days|weeks|weekends)\b",
     re.IGNORECASE,
@@ -176,4 +176,10 @@ _OVERVIEW_RE = re.compile(
 def an_overview(sentence: str) -> bool:
     """Whether a sentence sums up several events told later ("A bomb, a clash and the killing
     of four farmers made this one of the bloodiest weeks"): none of its figures is a toll."""
+    if len(sentence) > _OVERVIEW_MAX_CHARS or not any(w in sentence for w in _OVERVIEW_VERBS):
+        return False  # an overview is one plain sentence; hostile text is not searched
     return _OVERVIEW_RE.search(sentence) is not None
+
+
+_OVERVIEW_MAX_CHARS = 400
+_OVERVIEW_VERBS = ("made", "make", "mark", "capped", "caps", "topped", "tops")
