@@ -168,7 +168,12 @@ def announces_a_date(text: str) -> bool:
 _OVERVIEW_RE = re.compile(
     r",[^.;]{0,300}?\band\b[^.;]{0,200}?\b(?:made|make|makes|marked|mark|marks|capped|caps|topped|tops)\s+"
     r"(?:for\s+)?(?:this|it|the\s+\w+)?\s*(?:one\s+of\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?"
-    r"(?:week|weekend|day|month|year|days|weeks|weekends)\b",
+    r"(?:week|weekend|day|month|year|days|weeks|weekends)\b|"
+    # "Balochistan witnessed a day of violence on Sunday, with gunmen killing seven ..., a bomb
+    # killing two ... and a grenade wounding ten ..."
+    r"\b(?:witnessed|saw|suffered|endured|experienced)\s+(?:a|an|another)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:day|week|weekend|night)\s+of\s+(?:violence|bloodshed|attacks|fighting)\b[^.;]{0,40}?"
+    r"\bwith\b[^.;]{0,300}?,[^.;]{0,300}?\band\b",
     re.IGNORECASE,
 )
 
@@ -182,4 +187,5 @@ def an_overview(sentence: str) -> bool:
 
 
 _OVERVIEW_MAX_CHARS = 400
-_OVERVIEW_VERBS = ("made", "make", "mark", "capped", "caps", "topped", "tops")
+_OVERVIEW_VERBS = ("made", "make", "mark", "capped", "caps", "topped", "tops", "witnessed", "saw",
+                   "suffered", "endured", "experienced")  # fmt: skip

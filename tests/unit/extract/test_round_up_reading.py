@@ -70,3 +70,21 @@ class TestAnimals:
     def test_people_named_by_their_animals_are_casualties(self) -> None:
         [raiders] = find_figures("police shot dead three suspected cattle raiders")
         assert raiders.min == 3
+
+
+class TestOverviews:
+    def test_a_day_of_violence_listed_adds_nothing_to_one_town(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "QUETTA: The province saw a day of violence on Friday, with gunmen killing six "
+            "passengers in Kalat district, a bomb killing two policemen in Quetta and a grenade "
+            "wounding nine people in Turbat.\n\n"
+            "The day began with a blast on a road in Quetta early on Friday that killed two "
+            "policemen, police said.\n\n"
+            "In the evening, men on a motorcycle threw a grenade into a market in Turbat, "
+            "wounding nine people."
+        )
+        incidents = _by_place(engine.extract_text(text, PUBLISHED))
+        assert incidents["Quetta"].killed.max == 2
+        assert incidents["Turbat"].injured.max == 9
