@@ -178,7 +178,19 @@ def _same_event(earlier: Incident, later: Incident, update: bool) -> bool:
         return False
     if abs((later.date - earlier.date).days) > 1:
         return False
-    return update or (earlier.event_type == later.event_type and later.date == earlier.date)
+    if update or later.date != earlier.date:
+        return update
+    # The same type of event, or an entry that tells nothing new there that day ("troops have
+    # withdrawn from Tammun", a summary restating the four wounded): the story the page follows
+    return earlier.event_type == later.event_type or _nothing_new(earlier, later)
+
+
+def _nothing_new(earlier: Incident, later: Incident) -> bool:
+    """Whether a later entry's figures are none, or those the earlier one already gave."""
+    return all(
+        new.max is None or (old.min is not None and old.min <= new.max <= (old.max or new.max))
+        for old, new in ((earlier.killed, later.killed), (earlier.injured, later.injured))
+    )
 
 
 def _fold(earlier: Finished, later: Finished) -> Finished:

@@ -251,3 +251,31 @@ def test_an_article_with_a_timeline_is_read_as_one_text() -> None:
         "09:30 - police seal off the market\n"
     )
     assert live_page(text, PUBLISHED) is None
+
+
+SAME_TOWN_ALL_DAY = """Live: raid on Qabatiya
+
+Live coverage, Wednesday.
+
+17:10
+Israeli troops have pulled out of Qabatiya in the West Bank after a 12-hour raid in which they
+exchanged fire with gunmen, the mayor said.
+
+15:30
+Medics said the three men killed in the morning drone strike in Qabatiya were all in their
+twenties.
+
+09:20
+An Israeli drone strike killed three men in a car in Qabatiya, in the northern West Bank, on
+Wednesday morning, medics said.
+"""
+
+
+class TestOneStoryPerTown:
+    def test_entries_with_nothing_new_fold_into_the_town_s_event(
+        self, engine: RulesExtractor
+    ) -> None:
+        incidents = [i for i in engine.extract_text(SAME_TOWN_ALL_DAY, PUBLISHED)
+                     if i.location.name == "Qabatiya"]  # fmt: skip
+        # the firefight of the same raid adds no figures: one story, one alert
+        assert [i.killed.max for i in incidents] == [3]
