@@ -109,6 +109,11 @@ class _ForceBuilder:
             for role in spec.roles:
                 if spec.country:
                     self.forces.setdefault((spec.country, role), spec.id)
+        # A country known only by its forces abroad ("US forces"): its army is that actor, not
+        # a second "Military Forces of United States" beside it.
+        for spec in self.result:
+            if spec.type == "external_forces" and spec.country and not spec.part_of:
+                self.forces.setdefault((spec.country, "military"), spec.id)
 
     def add_country(self, row: Nationality) -> None:
         """Aliases (or new actors) for one country's military and police."""
