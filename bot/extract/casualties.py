@@ -64,7 +64,7 @@ from bot.extract.figure_words import (
 )
 from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length
-from bot.extract.toll_words import blank_combined, toll_matches, toll_number, toll_phrases
+from bot.extract.toll_words import blank_non_tolls, toll_matches, toll_number, toll_phrases
 from bot.extract.tolls import Statement, combine, group_of
 from bot.extract.victim_lists import one_more_person, one_without_its_verb
 from bot.extract.word_hits import Words
@@ -156,7 +156,7 @@ def _read_figures(clause: str) -> list[Figure]:
     lowered = lower_same_length(clause)
     if not has_hint(lowered):
         return []
-    text = blank_combined(blank_parentheses(lowered))
+    text = blank_non_tolls(blank_parentheses(lowered))
     if AGGREGATE.search(text):
         return find_none(text)
     if PERFECT.search(text) and AGGREGATE_PERFECT.search(text):  # the cheap test first

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 from bot.domain.enums import SubEventType
 from bot.domain.models import ActorRef
@@ -268,16 +269,20 @@ def _place(group: Group, doc: Document) -> PlaceDraft | None:
         # the place came from the event before; this one names only its governorate
         return PlaceDraft(text=entry.admin1 or place.text, country=entry.country,
                           key=entry.admin1_code)  # fmt: skip
-    role = PlaceRole.NEAR if place.near and entry.kind == "place" else PlaceRole.AT
-    # "north of Oicha" in the headline, "15 km north of Oicha" in the lead: the offset given
-    # there, or in a clause that tells no event of its own ("the village, 15 km north of it")
-    units = (*group.units, *(u for u in doc.clauses if not u.triggers))
-    offset = place.offset or next(
-        (p.offset for u in units for p in u.places if p.offset and p.entry.key == entry.key), None
-    )
-    km, bearing = offset if role is PlaceRole.NEAR and offset else (None, None)
-    return PlaceDraft(text=place.text, role=role, country=entry.country, key=entry.key,
-                      offset_km=km, bearing=bearing)  # fmt: skip
+    if not (place.near and entry.kind == "place"):
+        return PlaceDraft(text=place.text, country=entry.country, key=entry.key)
+    km, bearing = place.offset or _offset_told(group, doc, entry.key) or (None, None)
+    return PlaceDraft(text=place.text, role=PlaceRole.NEAR, country=entry.country,
+                      key=entry.key, offset_km=km, bearing=bearing)  # fmt: skip
+
+
+def _offset_told(group: Group, doc: Document, key: str) -> tuple[float, float] | None:
+    """ "North of Oicha" in the headline, "15 km north of Oicha" in the lead: the distance and
+    bearing from the town given in the group, or in a clause that tells no event of its own
+    ("the village, 15 km north of Oicha, ...")."""
+    units = chain(group.units, (u for u in doc.clauses if not u.triggers))
+    return next((p.offset for u in units for p in u.places if p.offset and p.entry.key == key),
+                None)  # fmt: skip
 
 
 def _date(mention: DateMention | None) -> DateDraft | None:

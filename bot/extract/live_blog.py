@@ -178,11 +178,11 @@ def _same_event(earlier: Incident, later: Incident, update: bool) -> bool:
         return False
     if abs((later.date - earlier.date).days) > 1:
         return False
-    if update or later.date != earlier.date:
+    if later.date != earlier.date:
         return update
-    # The same type of event, or an entry that tells nothing new there that day ("troops have
-    # withdrawn from Tammun", a summary restating the four wounded): the story the page follows
-    return earlier.event_type == later.event_type or _nothing_new(earlier, later)
+    # An update, the same type of event, or an entry that tells nothing new there that day
+    # ("troops have withdrawn from Tammun", a summary restating the four wounded)
+    return update or earlier.event_type == later.event_type or _nothing_new(earlier, later)
 
 
 def _nothing_new(earlier: Incident, later: Incident) -> bool:

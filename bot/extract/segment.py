@@ -62,7 +62,7 @@ def segment(units: list[Clause], ref: dt.date) -> list[Group]:
     first_body = next((u.sentence for u in units if not u.heading), None)
     top = [u for u in units if u.heading and (first_body is None or u.sentence < first_body)]
     _add_headings(groups, top, ref)
-    _add_section_headings(groups, units, ref)
+    _add_section_headings(groups, units[len(top) :], ref)
     groups = _merge_groups(groups)
     groups.sort(key=lambda g: not g.lead)  # the lead first; the rest in reading order
     return groups
@@ -263,16 +263,24 @@ def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> 
             attach(group, first)
 
 
-def _add_section_headings(groups: list[Group], units: list[Clause], ref: dt.date) -> None:
+def _add_section_headings(groups: list[Group], body: list[Clause], ref: dt.date) -> None:
     """A heading inside the body ("Kirkuk: bomb hits army vehicle") introduces the paragraph
     after it: it joins that paragraph's incident when it fits it, and is never one itself."""
-    first_body = next((u.sentence for u in units if not u.heading), None)
-    for index, unit in enumerate(units):
-        if not unit.heading or first_body is None or unit.sentence < first_body:
+    by_sentence: dict[int, Group] = {}
+    for group in groups:
+        for sentence in group.sentences:
+            by_sentence.setdefault(sentence, group)
+    joins: list[tuple[Clause, Group]] = []
+    following: Clause | None = None
+    for unit in reversed(body):  # one pass: each heading meets the next body clause
+        if not unit.heading:
+            following = unit
             continue
-        following = next((u for u in units[index + 1 :] if not u.heading), None)
-        group = next((g for g in groups if following and following.sentence in g.sentences), None)
-        if group is None or not unit.is_event or not fits(group, unit.place, unit.date, ref):
+        told = by_sentence.get(following.sentence) if following is not None else None
+        if told is not None and unit.is_event:
+            joins.append((unit, told))
+    for unit, group in reversed(joins):
+        if not fits(group, unit.place, unit.date, ref):
             continue
         group.add(unit)
         if unit.place is not None and group.place is None:

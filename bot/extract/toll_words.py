@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.domain.enums import CountStatus
 from bot.extract.figure_words import MOD, NUM, FigureKind, parse_number
+from bot.extract.word_hits import Words
 
 __all__ = [
     "ORDINAL_DIED",
@@ -17,7 +18,7 @@ __all__ = [
     "TOLL_INVERTED",
     "TOLL_PUT",
     "TollPhrase",
-    "blank_combined",
+    "blank_non_tolls",
     "toll_matches",
     "toll_number",
     "toll_phrases",
@@ -181,15 +182,18 @@ _ANIMALS = re.compile(
     r"(?![-\s]+(?:raiders?|rustlers?|thieves|herders?|keepers?|traders?|dealers?|owners?|"
     r"breeders?|farmers?|drivers?|merchants?))"
 )
-_ANIMAL_WORDS = ("sheep", "goat", "cow", "cattle", "camel", "donkey", "horse", "animal",
-                 "livestock", "chicken", "dog", "oxen", "mule")  # fmt: skip
+_ANIMAL_WORDS = Words(("sheep", "goat", "cow", "cattle", "camel", "donkey", "horse", "animal",
+                       "livestock", "chicken", "dog", "oxen", "mule"))  # fmt: skip
+_WOUND_WORDS = Words((" wounded", " injured", " hurt"))
 
 
-def blank_combined(text: str) -> str:
+def blank_non_tolls(text: str) -> str:
     """A lower-cased clause with its killed-and-wounded counts and its counts of animals
     blanked (same length): neither is a toll."""
-    if any(word in text for word in _ANIMAL_WORDS):
-        text = _ANIMALS.sub(lambda m: " " * len(m.group(0)), text)
-    if " wounded" not in text and " injured" not in text and " hurt" not in text:
-        return text
-    return _COMBINED.sub(lambda m: " " * len(m.group(0)), text)
+    if _ANIMAL_WORDS.in_text(text):
+        text = _blanked(_ANIMALS, text)
+    return _blanked(_COMBINED, text) if _WOUND_WORDS.in_text(text) else text
+
+
+def _blanked(pattern: re.Pattern[str], text: str) -> str:
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
