@@ -29,6 +29,9 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"^\W{0,3}(?:\([^)]{0,20}\)\s*)?"
     # "police in Haiti said": a place between the source and its verb
     r"(?:\s*(?:in|from)\s+(?:the\s+)?[\w'’\-]+(?:\s+[\w'’\-]+)?\s+(?=said|told|say))?"
+    # "the Taliban's chief spokesman, Zabihullah Mujahid, said": the group's speaker
+    r"(?:['’]s\s+(?:(?:chief|main|top|senior|official|military|regional)\s+)?"
+    r"(?=spokes|official|commander|media|statement))?"
     r"(?:(?:spokes\w+|sources?|officials?|officers?|chief|"
     r"commander|statement|media\s+office)\s+)?(?:said|told|says|reported|announced|"
     r"stated|added|confirmed|statement|spokes(?:man|woman|person)|media\s+(?:office|cell))\b",

@@ -84,6 +84,10 @@ def draft_groups(groups: Sequence[Group], doc: Document) -> list[IncidentDraft]:
     return _with_claimants(drafts, doc)
 
 
+# A claim comes days after the attack ("By Sunday the group had claimed the attack").
+_CLAIM_LAG_DAYS = 7
+
+
 def _with_claimants(drafts: list[IncidentDraft], doc: Document) -> list[IncidentDraft]:
     """The lead incident gains the groups that claimed the attack ("X claimed responsibility"
     a few paragraphs on), unless the claim's clause refers to an earlier event or day."""
@@ -107,7 +111,7 @@ def _with_claimants(drafts: list[IncidentDraft], doc: Document) -> list[Incident
         if clause is None or clause.background_cue or actor.id in named:
             continue
         dates = [d.date for c in doc.clauses if c.sentence == index for d in c.dates if d.date]
-        if day is not None and any(abs((d - day).days) > 1 for d in dates):
+        if day is not None and any(not -1 <= (d - day).days <= _CLAIM_LAG_DAYS for d in dates):
             continue  # "in May, the group claimed a bombing": another event
         named.add(actor.id)
         extra.append(_actor(actor))

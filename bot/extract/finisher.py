@@ -64,6 +64,9 @@ _UNIDENTIFIED = "unidentified-armed-group"
 _REGULAR_FORCES_RE = re.compile(
     r"^\S+\s+(?:army|police|military|armed\s+forces|forces|government\s+forces|troops)$"
 )
+# A class of unnamed rebels is named by what its men are ("Separatist fighters"); "Islamic
+# State" is a group, not a class the Taliban's "Islamic Emirate" covers.
+_CLASS_NOUNS = frozenset({"fighters", "militants", "rebels", "insurgents", "gunmen", "groups"})
 _COLLECTIVE_WORDS = frozenset(
     {"militias", "factions", "groups", "gunmen", "tribesmen", "fighters"}
 )
@@ -340,7 +343,11 @@ class Finisher:
     def _without_covered_classes(self, actors: list[ActorRef]) -> list[ActorRef]:
         """Drop a class of unnamed rebels ("separatist fighters") when a named group the
         registry calls by that class ("southern separatists") is among the parties."""
-        classes = [a for a in actors if a.country is None and a.type is ActorType.REBEL_GROUP]
+        classes = [
+            a for a in actors
+            if a.country is None and a.type is ActorType.REBEL_GROUP
+            and a.name.split()[-1].lower() in _CLASS_NOUNS
+        ]  # fmt: skip
         if not classes or len(actors) < 2:
             return actors
         named = [a for a in actors if a.country is not None or a.id.startswith("text:")]

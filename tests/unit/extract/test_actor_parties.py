@@ -410,3 +410,50 @@ def test_the_state_may_be_blamed_but_never_claims(
     low = sentence.lower()
     parties = party_mentions(reg.find_mentions(sentence), low)
     assert [a.id for _, a in find_claimants(low, parties)] == expected
+
+
+class TestClaimsAndSpokesmen:
+    @pytest.mark.parametrize(
+        "sentence",
+        [
+            "The Taliban's chief spokesman, Ahmad Wali, said three guards were hurt.",
+            "Hamas's media office said the strike killed four people.",
+        ],
+    )
+    def test_a_groups_own_speaker_makes_it_no_party(
+        self, reg: ActorRegistry, sentence: str
+    ) -> None:
+        assert reg.find_mentions(sentence), "the group must be found to be judged"
+        assert _party_ids(reg, sentence) == []
+
+    def test_a_claim_made_days_later_still_names_the_attackers(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A suicide bomber struck a Shia mosque in Pul-e-Khumri on Monday, killing six "
+            "worshippers, provincial police said. On Wednesday the Islamic State's local "
+            "branch claimed the bombing."
+        )
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert "islamic-state" in {a.id for a in incident.actors}
+
+    def test_a_claim_dated_before_the_attack_names_another_event(
+        self, engine: RulesExtractor
+    ) -> None:
+        text = (
+            "A suicide bomber struck a Shia mosque in Pul-e-Khumri on Monday, killing six "
+            "worshippers, provincial police said. In April the Islamic State claimed a "
+            "bombing at another mosque."
+        )
+        incidents = engine.pipeline.extract_text(text, PUBLISHED)
+        lead = next(i for i in incidents if i.location.name.startswith("Pul"))
+        assert "islamic-state" not in {a.id for a in lead.actors}
+
+    def test_a_named_group_is_no_class_the_state_covers(self, engine: RulesExtractor) -> None:
+        # The Taliban's aliases hold "Islamic Emirate"; the Islamic State is still a party.
+        text = (
+            "Taliban fighters clashed with Islamic State militants in Jalalabad on Monday, "
+            "and five people were killed, officials said."
+        )
+        [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+        assert {"taliban", "islamic-state"} <= {a.id for a in incident.actors}
