@@ -96,8 +96,8 @@ NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
 SUBJECT_FIRST_WORDS = ("shot", "gunned", "killed", "dead", "died", "slain", "massacred",
                        "executed", "beheaded", "murdered", "perished", "lost", "burned",
                        "martyred", "found", "wounded", "injured", "hurt", "hospitali", "sustain",
-                       "suffer", "arrested", "detained", "captured", "apprehended", "taken",
-                       "rounded", "kidnapped", "abducted", "seized", "sent", "embraced",
+                       "with", "suffer", "arrested", "detained", "captured", "apprehended",
+                       "taken", "rounded", "kidnapped", "abducted", "seized", "sent", "embraced",
                        "laid", "treated")  # fmt: skip
 _SUBJECT_FIRST_VERBS = Words(SUBJECT_FIRST_WORDS)
 

@@ -60,8 +60,10 @@ _KILL_V = (
 )
 _INJ_V = (
     r"wounded|injured|hurt|hospitali[sz]ed|treated\s+for\s+(?:[\w-]+\s+){0,4}?(?:wounds|injuries)|"
-    r"(?:sustain(?:ed|ing)?|suffer(?:ed|ing)?)\s+"
-    r"(?:serious\s+|minor\s+|critical\s+|gunshot\s+)?(?:injuries|wounds)"
+    r"(?:sustain(?:ed|ing)?|suffer(?:ed|ing)?)\s+(?:[\w-]+\s+){0,2}?(?:injuries|wounds)|"
+    # "four farmers who escaped with injuries", "nine people with gunshot wounds were brought in"
+    r"(?:who\s+)?escaped\s+with\s+(?:[\w-]+\s+){0,2}?(?:injuries|wounds|burns)|with\s+(?:[\w-]+"
+    r"\s+){0,2}?(?:injuries|wounds|burns)(?=\s+(?:were|was)\s+(?:brought|admitted|taken|rushed))"
 )
 _ARR_V = r"arrested|detained|captured|apprehended|taken\s+into\s+custody|rounded\s+up"
 _ABD_V = r"kidnapped|abducted|taken\s+hostage|seized"
@@ -81,6 +83,7 @@ _SUBJWORD = (
 _AUX = (
     r"(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|got|been|being|reportedly|also|"
     r"later|all|subsequently|allegedly|confirmed|seriously|critically|lightly|slightly|"
+    r"moderately|severely|gravely|badly|mildly|"
     r"fatally|both|initially|then|now|(?:had|have|has)(?=\s+(?:since\s+)?(?:died|perished|"
     r"succumbed)))\s+){0,3}"
 )
@@ -191,7 +194,7 @@ SUBSET_BEFORE = re.compile(
 HINT = re.compile(
     r"kill|dead|death|died|dying|wound|injur|hurt|arrest|detain|captur|apprehend|custody|"
     r"rounded|kidnap|abduct|hostage|seized|slain|massacr|execut|behead|murder|perish|martyr|"
-    r"lives|life|casualt|toll|fatalit|hospitali|gunned|burned|no one|nobody|without|bodies|"
+    r"lives|life|casualt|toll|fatalit|hospitali|gunned|burn|no one|nobody|without|bodies|"
     r"lynch|stabbed|stoned|hacked|lost|losing|loses|hell|shahadat|embraced|laid down|count",
     _ON_LOWERED,
 )
@@ -279,7 +282,7 @@ def kind_of(verb: str) -> FigureKind | None:
     verb = verb.lower()
     if re.match(_KILL_V, verb) or verb.startswith(_KILL_STEMS):
         return "killed"
-    if re.match(_INJ_V, verb) or verb.startswith(("wound", "injur")):
+    if re.match(_INJ_V, verb) or verb.startswith(("wound", "injur", "with")):
         return "injured"
     if re.match(_ARR_V, verb) or verb.startswith(("arrest", "detain")):
         return "arrested"

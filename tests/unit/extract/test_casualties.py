@@ -488,3 +488,30 @@ def test_people_treated_for_wounds_are_injured() -> None:
     assert figures("and two others were being treated for shrapnel wounds in Mosul") == [
         ("injured", 2)
     ]
+
+
+class TestWoundedDescribedByTheirWounds:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("seven men with bullet wounds were admitted overnight", [("injured", 7)]),
+            ("two herders who escaped with burns were flown out", [("injured", 2)]),
+            ("a fifth guard was badly wounded", [("injured", 1)]),
+            ("one officer sustained shrapnel wounds to the arm", [("injured", 1)]),
+        ],
+    )
+    def test_the_wound_tells_the_injured(
+        self, text: str, expected: list[tuple[str, int | None]]
+    ) -> None:
+        assert figures(text) == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "five people were hurt, three with stab wounds and two with burns",
+            "a dozen shepherds escaped unhurt",
+            "two soldiers with old wounds guarded the gate",
+        ],
+    )
+    def test_a_subset_or_the_unhurt_adds_nobody(self, text: str) -> None:
+        assert [f for f in figures(text) if f[1] != 5] == []
