@@ -60,7 +60,14 @@ _RECORD_RE = re.compile(
     _LOWER,
 )
 RECORD_WORDS = ("seen", "witnessed", "experienced", "suffered", "faced", "second", "third",
-                "fourth", "fifth", "sixth", "latest")  # fmt: skip
+                "fourth", "fifth", "sixth", "latest", "across")  # fmt: skip
+# A campaign over a wide area, context when the clause counts nobody: "as Israel presses
+# attacks across central and southern Gaza", "strikes continued across the province".
+_ACROSS_RE = re.compile(
+    r"\b(?:attacks|strikes|air\s*strikes|raids|offensives?|bombardments?|operations|fighting|"
+    r"shelling|clashes|assaults)\s+(?:[\w-]+\s+){0,2}?across\s+(?!the\s+(?:street|road|river)\b)",
+    _LOWER,
+)
 # The state of a conflict, context when the clause counts nobody: "a battle that is becoming
 # worse", "gangs tightening their grip on the capital".
 _TREND_RE = re.compile(
@@ -175,7 +182,9 @@ def _context_only(clause_low: str) -> bool:
     """A clause that counts nobody and tells a trend or a record, not an event."""
     if has_any(clause_low, TREND_WORDS) and _TREND_RE.search(clause_low) is not None:
         return True
-    return has_any(clause_low, RECORD_WORDS) and _RECORD_RE.search(clause_low) is not None
+    if not has_any(clause_low, RECORD_WORDS):
+        return False
+    return _RECORD_RE.search(clause_low) is not None or _ACROSS_RE.search(clause_low) is not None
 
 
 def _only_remembered(clause: Clause, clause_low: str) -> bool:

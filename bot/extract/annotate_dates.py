@@ -44,9 +44,9 @@ def annotate_dates(doc: Document, resources: Resources) -> None:
         return
     for unit in clauses:
         doc.checkpoint()
-        unit.dates = _toll_dates_reporting(
-            find_dates(unit.text, ref, day_first=doc.day_first), unit.figures, unit.text
-        )
+        dates = find_dates(unit.text, ref, day_first=doc.day_first)
+        dates = _without_aside_history(dates, unit.text, ref)
+        unit.dates = _toll_dates_reporting(dates, unit.figures, unit.text)
     for unit in clauses:
         # Round-up parts share one stated date: "five in Kirkuk and two in Tikrit on Monday".
         head = unit.dates_from
@@ -109,6 +109,22 @@ def _toll_dates_reporting(
     ]
 
 
+def _without_aside_history(dates: list[DateMention], text: str, ref: dt.date) -> list[DateMention]:
+    """ "The insurgents, who were driven out of the town last month, attacked ...": an earlier
+    date inside a relative clause set off by commas is the subject's history; the main clause
+    around it is undated (it follows the report's own day)."""
+    if ", wh" not in text or not dates:
+        return dates
+    asides = [m.span() for m in _ASIDE_RE.finditer(text)]
+    return [
+        d
+        for d in dates
+        if d.date is None
+        or (ref - d.date).days <= _ASIDE_RECENT_DAYS
+        or not any(lo <= d.start and d.end <= hi for lo, hi in asides)
+    ]
+
+
 def _as_of(text: str, date: DateMention) -> bool:
     """ "received 31 bodies by Sunday evening", "as of Monday": when a count stood, not when
     anything happened ("killed by Sunday's strike" is the strike's day)."""
@@ -117,6 +133,9 @@ def _as_of(text: str, date: DateMention) -> bool:
     return _AS_OF_BEFORE.search(text, max(0, date.start - 16), date.start) is not None
 
 
+# ", who were driven out last month," followed by the main clause's own words.
+_ASIDE_RE = re.compile(r",\s+(?:who|which|whose)\s[^,;:()]{3,160}?,(?=\s+\w+\s+\w+)")
+_ASIDE_RECENT_DAYS = 7
 _AS_OF_BEFORE = re.compile(r"\b(?:by|as\s+of|as\s+at)(?:\s+(?:late|early))?\s*$", re.IGNORECASE)
 _TOLL_DATE_GAP = 12
 _LATER_DEATH_RE = CaseBlind(

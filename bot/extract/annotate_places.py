@@ -47,8 +47,9 @@ _ADMIN1_AFTER = re.compile(
 )
 _ADMIN1_BEFORE = re.compile(
     r"\b(?:(?:province|governorate|state|region)\s+of\s+(?:the\s+)?|"
-    # "the Harib district of southern Marib": a district lies in a governorate
-    r"(?:district|sub-?district|county|lga|territory|region|countryside)\s+of\s+(?:the\s+)?"
+    # "the Harib district of southern Marib" is in a governorate; "a district of Aleppo" a city
+    r"(?<!\ba\s)(?<!\ban\s)(?<!-held\s)(?:district|sub-?district|county|lga|territory|region|"
+    r"countryside)\s+of\s+(?:the\s+)?"
     r"(?:(?:north|south|east|west|central)\w*\s+)?|"
     # "in northern Basra": a part of the governorate of that name ("central Basra" is not:
     # it is the city centre, see _PLACE_BEFORE)

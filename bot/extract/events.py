@@ -34,7 +34,7 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"military|army|aerial|precision)\s+strikes?\b|"
                               r"air\s+raids?|air\s+attacks?|warplanes?|fighter\s+jets?|"
                               r"aerial\s+(?:bombardment|attack|strike)|helicopter\s+gunships?|"
-                              r"unmanned\s+aerial|(?:drones?|aircraft)\s+(?:targeted|struck|hit|"
+                              r"unmanned\s+aerial|(?:drones?|aircraft)\s+(?:(?:also|again|then)\s+)?(?:targeted|struck|hit|"
                               r"bombed|attacked|attack|strike|slammed|crashed\s+into)|"
                               r"drone\s+(?:assault|raid)s?|kamikaze\s+drones?|bombed\s+from\s+the\s+air|"
                               r"(?:glide|guided|aerial|barrel|cluster)\s+(?:aerial\s+)?bombs?|"
@@ -42,8 +42,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"bombs?\s+(?:were\s+)?dropped|drones?\s+dropped|"
                               r"(?:hit|struck|targeted)\s+by\s+(?:an?\s+)?(?:[\w-]+\s+)?"
                               r"(?:drones?|warplanes?|aircraft)|"
-                              r"air\s+force\s+(?:ha[sd]\s+)?(?:struck|bombed|hit|targeted|"
-                              r"pounded|attacked)|"
+                              r"(?:air\s+force|helicopters?)\s+(?:(?:ha[sd]|have|also|again|later|"
+                              r"then)\s+){0,2}(?:struck|bombed|hit|targeted|pounded|attacked)|"
                               r"bombing\s+raids?|airstrikes?"),
     (S.SHELLING, 2.5, r"shell(?:ing|ed|s)\b|artillery|mortars?|rockets?(?![-\s]propelled)|"
                       r"katyushas?|missiles?|projectiles?|howitzers?"),

@@ -156,11 +156,11 @@ AGGREGATE = re.compile(
     r"(?:\w+\s+)?(?:years|decades)|"
     r"in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|decades)|"
     r"since\s+the\s+(?:start|beginning|outbreak)\s+of|"
-    # One figure over several events ("killed in separate attacks"): each event has its own.
+    # One figure over several events ("in separate attacks", "the strikes on south Lebanon")
     r"in\s+(?:two|three|four|five|several|separate|multiple|a\s+(?:series|wave|spate)\s+of)"
     r"\s+(?:separate\s+|different\s+|coordinated\s+)?(?:[\w'-]+\s+)?(?:attacks|incidents|"
-    r"bombings|clashes|"
-    r"raids|ambushes|strikes|explosions|shootings))\b",
+    r"bombings|clashes|raids|ambushes|strikes|explosions|shootings)|(?:strikes|attacks|raids)"
+    r"\s+(?:on|across)\s+(?:the\s+)?(?:south|north|east|west|central)(?:ern)?\s+[a-z]+)\b",
     _ON_LOWERED,
 )
 # Cumulative only with a perfect tense: "250 have died since October" (but "killed 20, the

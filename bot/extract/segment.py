@@ -10,6 +10,7 @@ Habits, history, cumulative tolls and earlier years are skipped; groups that are
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import insort
 
 from bot.domain.enums import DatePrecision
@@ -192,6 +193,10 @@ class _Segmenter:
             return found or self._new(Group(background=True))
         if unit.separate and (place is not None or date is not None):
             return self._new(Group(separate=True))  # "in a separate incident": another event
+        if _another_target(unit, current):
+            target = self._new(Group(separate=True))  # "Jets also struck the town of X"
+            target.date = date or current.date
+            return target
         told = (t for u in current.units for t in u.triggers)  # read only after "hours later"
         if current.units and another_kind_later(unit.text, unit.triggers, unit.figures, told):
             target = self._new(Group(separate=True, place=place or current.place))
@@ -201,30 +206,78 @@ class _Segmenter:
             # "... two were wounded in the village of Xville": a toll at a place the gazetteer
             # does not know is another event, never added to the incident in hand.
             return self._new(Group(separate=True))
-        if fits(current, place, date, ref, refine=may_refine(current, unit)) or (
+        own_town = _another_town_with_its_toll(current, unit)
+        if fits(current, place, date, ref, strict=own_town, refine=may_refine(current, unit)) or (
             place is None
             and CONTINUING_RE.search(lower_same_length(unit.text))
             and day_after(date, current.date)
         ):
             return current
-        found = next(
-            (g for g in recent if fits(g, place, date, ref, refine=not other_toll(g, unit))),
-            None,
-        )
+        found = next((g for g in recent if self._joins(g, unit)), None)
         if found is not None:
             return found
         target = self._new(Group())
         if place is None and current.place is not None:
             # "The following day, a car bomb exploded near the palace": same city.
             target.place = current.place
-        if date is None and current.date is not None and SAME_DAY_RE.search(unit.text):
+        if (
+            date is None
+            and current.date is not None
+            and (own_town or SAME_DAY_RE.search(unit.text))
+        ):
             # "Hours later, a suicide bomber struck in Beledweyne": the day in hand
             target.date = current.date
         return target
 
+    def _joins(self, group: Group, unit: Clause) -> bool:
+        """Whether a clause that does not go on with the group in hand joins an earlier one."""
+        strict = _another_town_with_its_toll(group, unit)
+        refine = not other_toll(group, unit)
+        return fits(group, unit.place, unit.date, self.ref, strict=strict, refine=refine)
+
     def _new(self, group: Group) -> Group:
         self.groups.append(group)
         return group
+
+
+# "The air force also struck the town of X", "gunmen also attacked a village near Y": the
+# same attackers' next target, another event when it is another place.
+_ALSO_STRUCK_RE = re.compile(
+    r"\balso\s+(?:struck|hit|shelled|bombed|targeted|pounded|attacked|raided|stormed)\b",
+    re.IGNORECASE,
+)
+
+
+def _another_target(unit: Clause, current: Group) -> bool:
+    """The clause tells the attackers "also" struck a place not within the group's."""
+    if unit.place is None or current.place is None or "also" not in unit.text:
+        return False
+    if _ALSO_STRUCK_RE.search(unit.text) is None:
+        return False
+    return not same_area(unit.place.entry, current.place.entry, strict=True)
+
+
+_TWIN_TOWN_KM = 6.0
+
+
+def _another_town_with_its_toll(current: Group, unit: Clause) -> bool:
+    """ "In Gaza City, two people were killed in a drone strike" after a strike on a camp 10 km
+    away: an event told with its toll at another town (no neighbourhood of it, no "near" or
+    direction) is another event, however close the towns lie."""
+    a, b = unit.place, current.place
+    if a is None or b is None or a.near or b.near or a.directional or b.directional:
+        return False
+    if unit.sentence in current.sentences:
+        return False  # "71 hurt in Khartoum, 18 in Omdurman": one round-up's parts
+    said, named = a.text.lower(), a.entry.name.lower()
+    if said != named and named.startswith(said):
+        return False  # "Khartoum" read as Khartoum North: the reading is in doubt
+    if a.entry.kind != "place" or b.entry.kind != "place" or a.entry.key == b.entry.key:
+        return False
+    if haversine_km(a.entry.lat, a.entry.lon, b.entry.lat, b.entry.lon) < _TWIN_TOWN_KM:
+        return False  # Khartoum and Khartoum North: one city
+    told = any(not t.generic for t in unit.triggers)  # "a drone strike", not a speaker's town
+    return told and any(f.min is not None for f in unit.figures)
 
 
 def _add_headings(groups: list[Group], headings: list[Clause], ref: dt.date) -> None:

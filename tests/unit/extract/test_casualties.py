@@ -515,3 +515,10 @@ class TestWoundedDescribedByTheirWounds:
     )
     def test_a_subset_or_the_unhurt_adds_nobody(self, text: str) -> None:
         assert [f for f in figures(text) if f[1] != 5] == []
+
+
+def test_a_count_over_a_regions_strikes_is_no_toll() -> None:
+    assert figures("the air raids on northern Idlib on Monday left 30 people hurt in all") == []
+    assert figures("an air raid on northern Idlib on Monday left 30 people hurt") == [
+        ("injured", 30)
+    ]

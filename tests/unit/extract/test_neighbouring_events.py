@@ -1,0 +1,83 @@
+"""Events told side by side (issue 11; texts written for these tests): a strike on a nearby
+town with its own toll, a second target the attackers "also" hit, a campaign "across" a
+region, the history in a relative clause, and "a district of" a city."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.domain import Incident
+from bot.extract.pipeline import RulesExtractor
+
+PUBLISHED = dt.datetime(2024, 7, 25, 15, 0, tzinfo=dt.UTC)  # a Thursday
+
+
+def _live(incidents: list[Incident]) -> dict[str, Incident]:
+    return {i.location.name: i for i in incidents if not i.is_background}
+
+
+def test_a_strike_on_a_nearby_town_with_its_own_toll_is_another_incident(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Israeli strike on Bureij home kills 11, medics say\n\n"
+        "At least 11 people were killed early on Thursday when an Israeli air strike hit a "
+        "house in the Bureij camp, medics said. The wounded were taken to hospital.\n\n"
+        "In Khan Younis, three people were killed in a drone strike on a car, the civil "
+        "defence said."
+    )
+    incidents = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert incidents["Bureij"].killed.max == 11
+    other = incidents["Khan Younis"]
+    assert (other.killed.min, other.date) == (3, dt.date(2024, 7, 25))
+
+
+def test_a_neighbourhood_of_the_city_stays_in_its_incident(engine: RulesExtractor) -> None:
+    text = (
+        "Shelling killed six people in Khartoum on Thursday, medics said. In Khartoum North, "
+        "across the river, the same barrage killed two more."
+    )
+    incidents = [i for i in engine.pipeline.extract_text(text, PUBLISHED) if i.killed.min]
+    assert len(incidents) == 1
+
+
+def test_the_air_force_also_struck_another_town(engine: RulesExtractor) -> None:
+    text = (
+        "Helicopters dropped barrel bombs on a rebel-held district of Aleppo on Thursday, "
+        "killing 14 people, a monitor said. The air force also struck the town of Al-Bab, "
+        "northeast of Aleppo, where four people were killed."
+    )
+    incidents = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    aleppo, al_bab = incidents["Aleppo"], incidents["Al-Bab"]
+    assert aleppo.location.geo_precision.value == "point"  # the city, not the governorate
+    assert (aleppo.killed.min, al_bab.killed.min) == (14, 4)
+    assert al_bab.date == dt.date(2024, 7, 25)
+    assert al_bab.sub_event_type is not None
+    assert "Air" in al_bab.sub_event_type.value
+
+
+def test_a_campaign_across_a_region_places_nothing(engine: RulesExtractor) -> None:
+    text = (
+        "Strike on Nuseirat home kills nine\n\n"
+        "Rescuers dig through rubble as the army presses attacks across central and southern "
+        "Gaza.\n\n"
+        "Nine people were killed when an air strike hit a house in the Nuseirat camp in "
+        "central Gaza on Thursday, medics said."
+    )
+    incidents = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert list(incidents) == ["Nuseirat"]
+
+
+def test_the_history_in_a_relative_clause_does_not_date_the_attack(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Fighting broke out before dawn on Thursday when militants attacked an army base "
+        "outside Afgooye. The insurgents, who were pushed out of the town by troops last "
+        "month, launched the assault from the river side. An officer said four soldiers died "
+        "and six wounded in the fighting."
+    )
+    incidents = engine.pipeline.extract_text(text, PUBLISHED)
+    dated = {(i.date, i.killed.min, i.injured.min) for i in incidents}
+    assert (dt.date(2024, 7, 25), 4, 6) in dated
+    assert not any(i.date and i.date.month == 6 for i in incidents)
