@@ -81,7 +81,42 @@ def draft_groups(groups: Sequence[Group], doc: Document) -> list[IncidentDraft]:
         draft = draft_group(group, doc)
         if draft is not None:
             drafts.append(draft)
-    return _with_claimants(drafts, doc)
+    return _with_claimants(_fold_continuations(drafts), doc)
+
+
+def _fold_continuations(drafts: list[IncidentDraft]) -> list[IncidentDraft]:
+    """ "Gunmen stopped buses near Kalat late on Friday ... bodies were found on Saturday": a
+    later group at the same place within a day of an earlier one, naming no place of its own
+    or telling the same kind of event, goes on with it (one incident and one alert, not two):
+    its figures and sentences join the earlier one's, its parties not (they may be a remark's)."""
+    result: list[IncidentDraft] = []
+    for draft in drafts:
+        at = next((i for i, base in enumerate(result) if _continues(base, draft)), None)
+        if at is None:
+            result.append(draft)
+            continue
+        base = result[at]
+        result[at] = base.model_copy(
+            update={
+                "statements": (*base.statements, *draft.statements),
+                "evidence": tuple(dict.fromkeys((*base.evidence, *draft.evidence))),
+            }
+        )
+    return result
+
+
+def _continues(base: IncidentDraft, draft: IncidentDraft) -> bool:
+    """Whether ``draft`` goes on with ``base`` (see ``_fold_continuations``)."""
+    if draft.separate or draft.background or draft.lead or base.background:
+        return False
+    if base.place is None or draft.place is None or base.place.key != draft.place.key:
+        return False
+    day = draft.date.date if draft.date is not None else None
+    base_day = base.date.date if base.date is not None else None
+    if day is None or base_day is None or abs((day - base_day).days) > 1:
+        return False
+    named = any(draft.place.text in sentence for sentence in draft.evidence)
+    return not named or draft.event_type is base.event_type
 
 
 # A claim comes days after the attack ("By Sunday the group had claimed the attack").

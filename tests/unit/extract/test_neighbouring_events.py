@@ -81,3 +81,25 @@ def test_the_history_in_a_relative_clause_does_not_date_the_attack(
     dated = {(i.date, i.killed.min, i.injured.min) for i in incidents}
     assert (dt.date(2024, 7, 25), 4, 6) in dated
     assert not any(i.date and i.date.month == 6 for i in incidents)
+
+
+def test_what_the_next_day_adds_to_an_attack_stays_one_incident(engine: RulesExtractor) -> None:
+    text = (
+        "At least seven passengers were killed after armed men stopped vehicles on the "
+        "highway in Kalat late on Tuesday, officials said. A first police report said five "
+        "bodies had been found by the road on Wednesday morning. Two more bodies were "
+        "recovered later in the day, taking the toll to seven. The attackers also burned a "
+        "lorry before fleeing."
+    )
+    incidents = [i for i in engine.pipeline.extract_text(text, PUBLISHED) if not i.is_background]
+    assert len(incidents) == 1
+    assert (incidents[0].date, incidents[0].killed.max) == (dt.date(2024, 7, 23), 7)
+
+
+def test_another_kind_of_attack_there_the_next_day_stays_apart(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen shot dead six passengers on a bus near Kalat on Tuesday, police said. On "
+        "Wednesday, a roadside bomb exploded in Kalat, killing two soldiers."
+    )
+    incidents = [i for i in engine.pipeline.extract_text(text, PUBLISHED) if not i.is_background]
+    assert sorted(i.killed.min or 0 for i in incidents) == [2, 6]
