@@ -257,7 +257,7 @@ def _another_target(unit: Clause, current: Group) -> bool:
     return not same_area(unit.place.entry, current.place.entry, strict=True)
 
 
-_TWIN_TOWN_KM = 6.0
+_TWIN_TOWN_KM = 6.0  # towns closer than this are told as one place
 
 
 def _another_town_with_its_toll(current: Group, unit: Clause) -> bool:
@@ -275,7 +275,7 @@ def _another_town_with_its_toll(current: Group, unit: Clause) -> bool:
     if a.entry.kind != "place" or b.entry.kind != "place" or a.entry.key == b.entry.key:
         return False
     if haversine_km(a.entry.lat, a.entry.lon, b.entry.lat, b.entry.lon) < _TWIN_TOWN_KM:
-        return False  # Khartoum and Khartoum North: one city
+        return False  # a camp and the town it adjoins: one built-up area
     told = any(not t.generic for t in unit.triggers)  # "a drone strike", not a speaker's town
     return told and any(f.min is not None for f in unit.figures)
 
