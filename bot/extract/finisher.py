@@ -72,6 +72,15 @@ _COLLECTIVE_WORDS = frozenset(
 )
 
 
+# A side event more than this before the lead is history ("an attack last week"); one a few
+# days before it is this week's news (a round-up's Wednesday ambush beside Saturday's lead).
+_NEWS_WINDOW = dt.timedelta(days=3)
+
+
+def _before_the_news(date: dt.date, lead_date: dt.date | None) -> bool:
+    return lead_date is not None and date < lead_date - _NEWS_WINDOW
+
+
 @dataclass(frozen=True, slots=True)
 class Finished:
     """A finished incident with its confidence and the figures the text did not bear out.
@@ -208,9 +217,7 @@ class Finisher:
             killed=killed,
             injured=injured,
         )
-        background = draft.background or (
-            not draft.lead and lead_date is not None and date < lead_date - dt.timedelta(days=1)
-        )
+        background = draft.background or (not draft.lead and _before_the_news(date, lead_date))
         incident = Incident(
             date=date,
             date_precision=precision,

@@ -66,6 +66,8 @@ _SPEAKER_BEFORE = re.compile(
     r"television|radio|agency|news\s+agency|afp|reuters|ap|bbc|dpa|xinhua))?"
     # "told Reuters by phone from Afgoye", "speaking by telephone from the capital"
     r"(?:\s+(?:by|over\s+the|on\s+the)\s+(?:tele)?phone)?"
+    # "a statement from its headquarters in Abuja"
+    r"(?:\s+(?:from|at)\s+(?:its|their|the)\s+(?:[\w-]+\s+)?(?:headquarters|hq|offices?))?"
     r"\s+(?:in|from|at)\s+(?:the\s+)?(?:capital\s+|city\s+of\s+)?$"
 )
 # Who speaks from a place, not at the scene: "officials in Kampala say", "diplomats in Geneva
@@ -226,7 +228,7 @@ def names_a_sea(name: str, after: str = "") -> bool:
 _ROLE_IN_BEFORE = re.compile(
     r"\b(?:leader|official|spokes(?:man|woman|person)|administrator|correspondent|journalist|"
     r"lawmaker|mp|commander|chief|source|officer|activist|doctor|ministry|directorate|"
-    r"department|command|cell)s?\s+(?:based\s+)?in\s+$",
+    r"department|command|cell|headquarters)s?\s+(?:based\s+)?in\s+$",
 )
 _SAID_SOON_AFTER = re.compile(
     r"[^.;]{0,25}?\b(?:said|says|told|tells|reported|added|confirmed|put|puts|gave|gives|"
@@ -254,8 +256,10 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:residents?|natives?)\s+of(?:\s+(?:the\s+)?(?:district|tehsil|village|province))?|"
     r"born\s+in|from\s+the\s+province\s+of|governor\s+of|"
     # a speaker's institution: "the spokesman of the police command of Qandahar"
-    r"(?:police|army|military|security|provincial)\s+(?:command|headquarters|chief|department|"
+    r"(?:police|army|military|security|provincial)\s+(?:command|chief|department|"
     r"directorate|spokes(?:man|woman|person))\s+(?:of|in|for)|"
+    # "a statement by the police headquarters in X" (an attack on it is the event's place)
+    r"(?:of|by|from)\s+the\s+(?:[\w-]+\s+)?(?:police|army|military)\s+headquarters\s+(?:of|in)|"
     # an office's seat: "the prosecutor's office, based in the state capital Guanajuato"
     r"based\s+in(?:\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+)?|"
     r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+(?:in|at)|"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.domain import Incident
 from bot.extract.pipeline import RulesExtractor
 
@@ -103,3 +105,36 @@ def test_another_kind_of_attack_there_the_next_day_stays_apart(engine: RulesExtr
     )
     incidents = [i for i in engine.pipeline.extract_text(text, PUBLISHED) if not i.is_background]
     assert sorted(i.killed.min or 0 for i in incidents) == [2, 6]
+
+
+def test_an_attack_earlier_in_the_week_is_news_and_older_history_is_not(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Jihadists ambushed a convoy near Djibo on Wednesday, killing nine soldiers, the army "
+        "said. On Sunday, gunmen raided a camp near Arbinda and killed six herders, residents "
+        "said. In May, an attack on the same camp near Arbinda had killed 30 people."
+    )
+    by_toll = {i.killed.min: i for i in engine.pipeline.extract_text(text, PUBLISHED)}
+    assert not by_toll[9].is_background
+    assert not by_toll[6].is_background  # three days before the lead: this week's news
+    assert by_toll[30].is_background
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "Insurgents overran a base in Gajiram on Sunday. The army said in a statement "
+            "from its headquarters in Abuja on Monday that four soldiers had been killed.",
+            "Gajiram",
+        ),
+        ("Gunmen stormed the police headquarters in Kandahar on Monday, killing five officers.",
+         "Kandahar"),
+    ],
+)  # fmt: skip
+def test_a_headquarters_is_a_speakers_seat_unless_it_is_attacked(
+    engine: RulesExtractor, text: str, place: str
+) -> None:
+    incidents = engine.pipeline.extract_text(text, PUBLISHED)
+    assert [i.location.name for i in incidents if i.killed.min] == [place]
