@@ -264,7 +264,7 @@ _NOT_EVENT_BEFORE = re.compile(
     r"based\s+in(?:\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+)?|"
     r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+(?:in|at)|"
     # "Combined Military Hospital Bannu", "DHQ Hospital Lakki Marwat": the hospital's town
-    r"hospital(?:\s+of)?|cmh|"
+    r"hospital(?:\s+(?:centre|center|complex))?(?:\s+\([a-z]{2,6}\))?(?:\s+of)?|cmh|"
     # the seat of a government that reacts: "the junta in Ouagadougou has not commented"
     r"(?:junta|government|regime|presidency|cabinet)\s+in|"
     # where a statement was read or given: "read on national television in Niamey", "told a
@@ -288,8 +288,8 @@ _NOT_EVENT_BEFORE = re.compile(
     # where the attackers or the help came from, or went: "sent from Basra", "rockets fired
     # from Lebanon", "the attackers withdrew towards the hills of"
     r"(?:sent|dispatched|launched|fired|flew\s+in)\s+from|"
-    r"(?:fled|withdrew|retreated|escaped|pulled\s+back)\s+(?:[\w-]+\s+){0,3}?(?:towards?|toward|"
-    r"back\s+to)|"
+    r"(?:fled|fleeing|withdrew|withdrawing|retreated|retreating|escaped|escaping|pulled\s+back|"
+    r"pulling\s+back)\s+(?:[\w-]+\s+){0,3}?(?:towards?|toward|back\s+to)|"
     # origins, not event places: "labourers from Punjab", "pilgrims from Iran"
     r"(?!(?:kilomet|met(?:er|re)|mile|hour|minute|day|week|yard|km)s?\b)[a-z]+s\s+from|"
     r"(?:people|men|women|children)\s+from|"
@@ -309,7 +309,8 @@ _ROAD_WORD_AFTER = re.compile(r"^\s+(?:highway|road|motorway|expressway)\b")
 # Where attackers or people went afterwards: "the attackers withdrew towards the orchards
 # that link the area to the Hamrin basin".
 _MOVED_AWAY_BEFORE = re.compile(
-    r"\b(?:(?:fled|withdrew|retreated|escaped|pulled\s+back|disappeared)\s+(?:towards?|toward|"
+    r"\b(?:(?:fled|fleeing|withdrew|withdrawing|retreated|retreating|escaped|escaping|"
+    r"pulled\s+back|pulling\s+back|disappeared)\s+(?:towards?|toward|"
     r"to|into|in\s+the\s+direction\s+of)|stretch(?:es|ing)?\s+(?:towards?|to))"
     r"\s+(?:the\s+)?(?:(?!(?:after|before|when|as|while|"
     r"in|on|at|and|but|where)\b)[a-z'’-]+\s+){0,4}?"

@@ -114,3 +114,15 @@ def test_a_tally_of_many_attacks_is_no_incident_unless_it_counts_victims(
 def test_a_name_that_speaks_is_a_person_not_a_place(verb: str) -> None:
     assert mention_role("governor libia dennise ", f" {verb} the attacks cowardly") == "person"
     assert mention_role("gunmen attacked a bus in ", f" on monday; police {verb}") is None
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "the gunmen burnt the market before withdrawing toward the hills of ",
+        "the raiders were last seen fleeing towards ",
+        "eight wounded are being treated at the regional hospital centre (chr) of ",
+    ],
+)
+def test_where_attackers_went_or_the_wounded_lie_is_no_scene(before: str) -> None:
+    assert not_an_event_place(before, " on Sunday, officials said.")
