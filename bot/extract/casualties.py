@@ -415,9 +415,7 @@ class _FigureReader:
             num3 = (match["num3"] or "").lower()
             person_after = num3 in {"a", "an"} and PERSON_AFTER.match(text, match.end("num3"))
             if num3 and (num3 not in {"a", "an", "the"} or person_after) and not post:
-                extra = parse_number(
-                    num3
-                )  # "killed a farmer and his two sons", "... and a civilian"
+                extra = parse_number(num3)  # "killed a farmer and his two sons", "... a civilian"
                 if extra is not None:
                     value = (value[0] + extra[0], value[1])
             mod = re.match(
@@ -453,9 +451,10 @@ class _FigureReader:
                 and PERSON_AFTER.match(text, match.end())
             ):
                 continue  # "the killing of a member": an earlier death, not this toll
-            value = parse_number(num)
+            value, more = parse_number(num), parse_number(match["more"] or "")
             if value is None:
                 continue
+            value = (value[0] + more[0], value[1]) if more else value
             if noun.startswith(("death", "killing", "martyr", "fatalit", "dead")):
                 kind: FigureKind = "killed"
             elif noun.startswith(("injur", "wound")):

@@ -24,10 +24,8 @@ _UNITS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
 # ACLED's reading of vague quantities (conservative).
 _VAGUE = {"half a dozen": 6, "a dozen": 12, "dozen": 12, "dozens": 12, "scores": 20, "tens": 10,
           "hundreds": 100}  # fmt: skip
@@ -74,8 +72,7 @@ _STOP = (
     r"who|which|that|as|but|from|to|with|during|near|by|for|than|if|since|before|into|within|"
     r"reportedly|also|killed|dead|died|wounded|injured|hurt|including)"
 )
-# A word of a subject noun phrase, an age ("a 67-year-old man" counts one), or an acronym in
-# brackets ("jawans of the District Reserve Guard (DRG)").
+# A subject word, an age ("a 67-year-old man" is one), a bracketed acronym ("Guard (DRG)").
 _SUBJWORD = (
     rf"(?!{_STOP}\b)(?:[A-Za-z][\w'’\-]*|\d{{1,3}}[-\s]years?[-\s]old|"
     rf"\([A-Z][A-Za-z-]{{1,11}}\))"
@@ -123,9 +120,12 @@ VERB_FIRST = re.compile(
     rf"(?=[\s,.;:!?\"”’)]|$)",
     _ON_LOWERED,
 )
+_NOT_MORE = r"injur|wound|hurt|arrest|abduct|kidnap|missing|were|was|are|is|have|had|other"
 NOUN_FORM = re.compile(
     rf"\b(?:(?P<pre>the\s+)?(?P<noun>deaths?|killings?|martyrdom|injur(?:y|ies)|wounding|"
     rf"arrests?|detention|abduction|kidnapping)\s+of\s+(?:{MOD}\s+)?(?P<num>{_NUM})\b"
+    # "the death of two soldiers and four VDP": one count of two kinds of victims
+    rf"(?:(?:\s+[a-z]+){{1,2}}\s+and\s+(?P<more>{_NUM})\b(?=\s+(?!{_NOT_MORE})[a-z]))?"
     rf"|(?:{MOD}\s+)?(?P<num2>{_NUM})\s+(?P<noun2>deaths|fatalities|injuries|arrests|"
     rf"martyrs?\b|dead\b(?!\s+and)))",
     _ON_LOWERED,
@@ -148,8 +148,7 @@ AGGREGATE = re.compile(
     r"\b(?:so\s+far\s+this|tens\s+of\s+thousands|hundreds\s+of\s+thousands|thousands|"
     r"millions|in\s+total\s+since|per\s+(?:day|week|month)|every\s+(?:day|week|month|year)|"
     r"each\s+(?:day|week|month|year)|"
-    # Running totals in any tense: "by some unofficial counts", "for nearly three years",
-    # "in the past two years", "since the start of the war".
+    # Running totals in any tense: "by some unofficial counts", "since the start of the war".
     r"by\s+(?:some|one|their|official|unofficial|local|independent)\s+(?:\w+\s+)?"
     r"(?:counts?|estimates?|tall(?:y|ies))|"
     r"for\s+(?:nearly|almost|more\s+than|over|about|some|the\s+(?:past|last))?\s*"
@@ -163,8 +162,8 @@ AGGREGATE = re.compile(
     r"\s+(?:on|across)\s+(?:the\s+)?(?:south|north|east|west|central)(?:ern)?\s+[a-z]+)\b",
     _ON_LOWERED,
 )
-# Cumulative only with a perfect tense: "250 have died since October" (but "killed 20, the
-# deadliest attack since January" is one toll).
+# Cumulative only with a perfect tense: "250 have died since October" (not "killed 20, the
+# deadliest attack since January").
 AGGREGATE_PERFECT = re.compile(
     r"\b(?:since\s+(?!then\b)|over\s+the\s+(?:past|last)|in\s+recent\s+(?:days|weeks|months|"
     r"years)|this\s+year|throughout)\b",

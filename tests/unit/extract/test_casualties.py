@@ -522,3 +522,17 @@ def test_a_count_over_a_regions_strikes_is_no_toll() -> None:
     assert figures("an air raid on northern Idlib on Monday left 30 people hurt") == [
         ("injured", 30)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the army mourned the death of three gendarmes and two volunteers", [("killed", 5)]),
+        ("the deaths of nine people and 40 injuries were recorded", [("killed", 9),
+                                                                     ("injured", 40)]),
+    ],
+)  # fmt: skip
+def test_a_noun_form_counts_both_kinds_of_victims(
+    text: str, expected: list[tuple[str, int | None]]
+) -> None:
+    assert figures(text) == expected
