@@ -106,9 +106,9 @@ _LOCATIVE_BEFORE = re.compile(
 @cache
 def _demonym_re(lexicon: Lexicon) -> re.Pattern[str]:
     words = sorted(lexicon.demonyms, key=len, reverse=True)
-    # The first letters up front: a word starting otherwise is not tried against every name.
+    # Initials up front (a word starting otherwise is not tried); plurals too ("Palestinians").
     initials = "".join(map(re.escape, sorted({word[0] for word in words})))
-    return re.compile(rf"\b(?=[{initials}])(" + "|".join(map(re.escape, words)) + r")\b", _LOWER)
+    return re.compile(rf"\b(?=[{initials}])(" + "|".join(map(re.escape, words)) + r")s?\b", _LOWER)
 
 
 def annotate_countries(doc: Document, resources: Resources) -> None:

@@ -138,3 +138,10 @@ def test_a_headquarters_is_a_speakers_seat_unless_it_is_attacked(
 ) -> None:
     incidents = engine.pipeline.extract_text(text, PUBLISHED)
     assert [i.location.name for i in incidents if i.killed.min] == [place]
+
+
+def test_the_people_named_place_a_small_town_in_their_country(engine: RulesExtractor) -> None:
+    # The settlers' adjective names Israel; the victims, Palestinians, name the territory.
+    text = "Israeli settlers attacked Palestinians in Huwara on Monday, wounding four."
+    [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.location.country) == ("Huwara", "PS")
