@@ -61,6 +61,8 @@ def group_of(subject: str) -> str:
     words = [w for w in subject.replace("-", " ").split() if w not in {"of", "the"}]
     if any(w in {"former", "ex", "retired", "off-duty"} for w in words):
         return "civilians"  # a former commander is no longer a combatant
+    if "our" in words:
+        return "other"  # "two of our heroic fighters": the speaker's own men, either side
     if len(words) > 1 and words[-1] in {"members", "member"} and _ARMED_BODIES & set(words):
         return "combatants"  # "gang members", "members of a militia"
     for word in reversed(words):

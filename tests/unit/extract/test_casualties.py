@@ -536,3 +536,12 @@ def test_a_noun_form_counts_both_kinds_of_victims(
     text: str, expected: list[tuple[str, int | None]]
 ) -> None:
     assert figures(text) == expected
+
+
+def test_a_sides_own_men_are_another_count_of_the_same_dead() -> None:
+    statements = [
+        statement("Four soldiers were killed in the ambush", "police"),
+        statement("three of our brave fighters were martyred", "army"),
+    ]
+    count = combine(statements, "killed")
+    assert (count.min, count.max) == (3, 4)
