@@ -90,7 +90,9 @@ _INCL = (
 )
 
 SUBJECT_FIRST = re.compile(
-    rf"(?<![\w-])(?P<subj>{_QUANT}(?P<np>(?:\s+{_SUBJWORD}){{0,8}}?)"
+    # not "one of the people injured in the attack has died": a death among the wounded
+    rf"(?<![\w-])(?P<subj>{_QUANT}(?!\s+of\s+the\s+(?:\w+\s+)?(?:injured|wounded)\s+(?!were|was))"
+    rf"(?P<np>(?:\s+{_SUBJWORD}){{0,8}}?)"
     rf"(?P<more>(?:\s*(?:,|and|,\s*and)\s+(?:{MOD}\s+)?{_NUM}\b(?:\s+{_SUBJWORD}){{0,8}}?)*))"
     # "... and the civilian driver of their vehicle were killed": one more person
     rf"(?P<plus>\s+and\s+(?:the|their|his|her|its)(?:\s+{_SUBJWORD}){{1,6}}?(?=\s+{_AUX}"
@@ -156,14 +158,14 @@ AGGREGATE = re.compile(
     r"in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|decades)|"
     r"since\s+the\s+(?:start|beginning|outbreak)\s+of|"
     # One figure over several events ("in separate attacks", "the strikes on south Lebanon")
-    r"in\s+(?:two|three|four|five|several|separate|multiple|a\s+(?:series|wave|spate)\s+of)"
+    r"(?:in|launched|carried\s+out)\s+(?:two|three|four|five|several|separate|multiple|\d+|"
+    r"a\s+(?:series|wave|spate)\s+of)"
     r"\s+(?:separate\s+|different\s+|coordinated\s+)?(?:[\w'-]+\s+)?(?:attacks|incidents|"
     r"bombings|clashes|raids|ambushes|strikes|explosions|shootings)|(?:strikes|attacks|raids)"
     r"\s+(?:on|across)\s+(?:the\s+)?(?:south|north|east|west|central)(?:ern)?\s+[a-z]+)\b",
     _ON_LOWERED,
 )
-# Cumulative only with a perfect tense: "250 have died since October" (not "killed 20, the
-# deadliest attack since January").
+# Cumulative only with a perfect tense: "250 have died since October" (not "killed 20, ...").
 AGGREGATE_PERFECT = re.compile(
     r"\b(?:since\s+(?!then\b)|over\s+the\s+(?:past|last)|in\s+recent\s+(?:days|weeks|months|"
     r"years)|this\s+year|throughout)\b",
@@ -342,8 +344,7 @@ NAMED_KILLED = re.compile(
 )
 NAMED_SUBJECT = "(named person)"
 ONE_PERSON = "(one person)"
-# Figures about one person described on their own ("Sheikh X was killed", "a teacher who lived
-# near the post was shot dead"): usually one of the victims a count elsewhere already holds.
+# One person described alone ("Sheikh X was killed"): usually one of a count's victims.
 ONE_OF_THEM = frozenset({NAMED_SUBJECT, ONE_PERSON})
 # Capitalised words that make the "name" a group, a place or a sentence opener instead.
 NOT_A_NAME = frozenset(
@@ -376,8 +377,7 @@ def last_group_noun(nouns: list[re.Match[str]], before: int) -> str | None:
     return nouns[index].group(1) if index >= 0 else None
 
 
-# After an active verb: its object ("five gunmen shot dead two soldiers"), so the number
-# before the verb counts the attackers, not victims.
+# After an active verb, its object ("five gunmen shot dead two soldiers"), not the attackers.
 ACTIVE_OBJECT_AFTER = re.compile(
     rf"^\s+(?:(?:{MOD})\s+)?(?:\d+\b|{_WORDNUM}\b|(?:a|an|the|his|her|their|them|him|"
     rf"several|dozens|scores)\b)",

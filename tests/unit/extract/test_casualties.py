@@ -545,3 +545,16 @@ def test_a_sides_own_men_are_another_count_of_the_same_dead() -> None:
     ]
     count = combine(statements, "killed")
     assert (count.min, count.max) == (3, 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one of the men wounded in Sunday's raid has died in hospital",
+        "the army carried out 40 strikes on the district, killing one and wounding 9 in all",
+    ],
+)
+def test_a_death_among_the_wounded_or_a_count_over_many_strikes_adds_no_injured(
+    text: str,
+) -> None:
+    assert [f for f in figures(text) if f[0] == "injured"] == []
