@@ -138,6 +138,7 @@ def best_place(places: Sequence[PlaceSpan]) -> PlaceSpan | None:
     """The most specific place, preferably one after "in"/"near" (first on ties)."""
     if not places:
         return None
+    places = _without_look_alikes(places)
     return min(
         enumerate(places),
         key=lambda item: (
@@ -148,6 +149,19 @@ def best_place(places: Sequence[PlaceSpan]) -> PlaceSpan | None:
             item[0],
         ),
     )[1]
+
+
+def _without_look_alikes(places: Sequence[PlaceSpan]) -> Sequence[PlaceSpan]:
+    """ "El Bejuco, about 15 km south of Tepalcatepec, Michoacan" where the gazetteer knows an
+    El Bejuco only in another state: a town outside the province of the town the clause
+    measures from, when the clause names that province too, is a namesake."""
+    anchor = next((p for p in places if p.offset and p.entry.kind == "place"), None)
+    if anchor is None or not anchor.entry.admin1_code:
+        return places
+    province = anchor.entry.admin1_code
+    if not any(p.entry.kind == "admin1" and p.entry.key == province for p in places):
+        return places
+    return [p for p in places if p.entry.kind != "place" or p.entry.admin1_code == province]
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from bot.domain.enums import SubEventType
 from bot.domain.models import ActorRef
 from bot.extract.casualties import Figure, group_of, has_any
 from bot.extract.dates import DateMention, find_time_of_day
-from bot.extract.document import Clause, Document
+from bot.extract.document import Clause, Document, PlaceSpan
 from bot.extract.drafts import (
     ActorDraft,
     DateDraft,
@@ -168,9 +168,12 @@ def draft_group(group: Group, doc: Document) -> IncidentDraft | None:
     for unit in body_units:
         if unit.sentence_text not in evidence:
             evidence.append(unit.sentence_text)
+    defined = _located_elsewhere(group, doc)
+    if defined is not None and defined[2] not in evidence:
+        evidence.append(defined[2])  # "Kabaro lies 40 km south-west of Gusau": where it is
     rivals = tuple((_actor(a), _actor(b)) for a, b in doc.rivals)
     return IncidentDraft(
-        place=_place(group, doc),
+        place=_place(group, doc, defined),
         country=_top_country(doc.context),
         date=_date(group.date),
         event_type=chosen.event_type,
@@ -294,10 +297,16 @@ _ELSEWHERE_IN_REGION_RE = re.compile(
 )
 
 
-def _place(group: Group, doc: Document) -> PlaceDraft | None:
+def _place(
+    group: Group, doc: Document, defined: tuple[PlaceSpan, tuple[float, float], str] | None
+) -> PlaceDraft | None:
     place = group.place
     if place is None:
         return None
+    if defined is not None and not place.offset:
+        anchor, (far, towards), _ = defined
+        return PlaceDraft(text=anchor.text, role=PlaceRole.NEAR, country=anchor.entry.country,
+                          key=anchor.entry.key, offset_km=far, bearing=towards)  # fmt: skip
     entry = place.entry
     if (
         entry.kind == "place"
@@ -308,18 +317,58 @@ def _place(group: Group, doc: Document) -> PlaceDraft | None:
         # the place came from the event before; this one names only its governorate
         return PlaceDraft(text=entry.admin1 or place.text, country=entry.country,
                           key=entry.admin1_code)  # fmt: skip
-    if not (place.near and entry.kind == "place"):
+    # "the village of X, about 15 km north of Djugu centre, in Djugu territory": the town's
+    # offset told in the group places the event, whichever mention of the town was chosen
+    own = place.offset or _offset_told(group, doc, entry.key, own_units_only=not place.near)
+    if entry.kind != "place" or not (place.near or own):
         return PlaceDraft(text=place.text, country=entry.country, key=entry.key)
-    km, bearing = place.offset or _offset_told(group, doc, entry.key) or (None, None)
+    km, bearing = own or (None, None)
     return PlaceDraft(text=place.text, role=PlaceRole.NEAR, country=entry.country,
                       key=entry.key, offset_km=km, bearing=bearing)  # fmt: skip
 
 
-def _offset_told(group: Group, doc: Document, key: str) -> tuple[float, float] | None:
+# "Kabaro lies about 40 km south-west of Gusau": a settlement the text locates itself.
+_LIES_BEFORE_RE = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?),?\s+(?:which\s+)?(?:lies|is\s+located|"
+    r"is\s+situated|sits|is)\s+(?:about|some|around|roughly|nearly|approximately)?\s*$"
+)
+
+
+def _located_elsewhere(
+    group: Group, doc: Document
+) -> tuple[PlaceSpan, tuple[float, float], str] | None:
+    """The town and offset a sentence of the report gives for a settlement the group names
+    ("... an attack on Kabaro, a village in Maru ..." and "Kabaro lies about 40 km south-west
+    of Gusau"): the settlement's own point, nearer than any town the group names."""
+    for clause in doc.clauses:
+        for span in clause.places:
+            if span.offset is None or span.entry.kind != "place":
+                continue
+            before = clause.sentence_text[: clause.start + span.start]
+            numbers = _NUMBER_BEFORE_RE.search(before)
+            head = before[: numbers.start()] if numbers else before
+            match = _LIES_BEFORE_RE.search(head)
+            if match is None or match["name"] == span.text:
+                continue
+            if any(match["name"] in unit.text for unit in group.units):
+                return span, span.offset, clause.sentence_text
+    return None
+
+
+# The distance that opens an offset ("40 kilometres south-west of "), to find what precedes it.
+_NUMBER_BEFORE_RE = re.compile(
+    r"\b(?:\d{1,3}(?:\.\d)?|[a-z]+)(?:-|\s*)(?:km|kms|kilomet\w+|miles?)\b.*$"
+)
+
+
+def _offset_told(
+    group: Group, doc: Document, key: str, *, own_units_only: bool = False
+) -> tuple[float, float] | None:
     """ "North of Oicha" in the headline, "15 km north of Oicha" in the lead: the distance and
     bearing from the town given in the group, or in a clause that tells no event of its own
     ("the village, 15 km north of Oicha, ...")."""
-    units = chain(group.units, (u for u in doc.clauses if not u.triggers))
+    others = () if own_units_only else (u for u in doc.clauses if not u.triggers)
+    units = chain(group.units, others)
     return next((p.offset for u in units for p in u.places if p.offset and p.entry.key == key),
                 None)  # fmt: skip
 

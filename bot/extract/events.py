@@ -155,11 +155,15 @@ _TRIGGER_WORDS = Words(word for row in TRIGGER_WORDS for word in row)
 _ATTACK_RE = re.compile(
     r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s)?|stormed|raid(?:ed|s)?|invaded|ambush(?:ed)?|"
     r"open(?:ed|ing)?\s+fire|"
-    r"fired\s+(?:on|at|upon)|gunned\s+down)\b",
+    r"fired\s+(?:on|at|upon)|gunned\s+down|"
+    # "the attackers struck the hamlet of X": an armed subject's blow
+    r"(?:attackers|gunmen|assailants|militants|insurgents|raiders|jihadists|rebels|bandits)"
+    r"\s+(?:also\s+|then\s+|first\s+)?struck)\b",
     _ON_LOWERED,
 )
 _SUB_EVENT_ORDER = {sub: index for index, sub in enumerate(SubEventType)}  # ties: the first
 _ATTACK_WORDS = (
+    "struck",
     "attack",
     "assault",
     "stormed",
