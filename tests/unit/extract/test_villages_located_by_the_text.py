@@ -18,7 +18,10 @@ def _lead(engine: RulesExtractor, text: str) -> Incident:
 
 
 def _km(incident: Incident, lat: float, lon: float) -> float:
-    return haversine_km(incident.location.lat, incident.location.lon, lat, lon)
+    here = incident.location
+    assert here.lat is not None
+    assert here.lon is not None
+    return haversine_km(here.lat, here.lon, lat, lon)
 
 
 def test_the_offset_in_the_clause_places_it_whichever_mention_of_the_town_is_chosen(
