@@ -168,7 +168,7 @@ def draft_group(group: Group, doc: Document) -> IncidentDraft | None:
     for unit in body_units:
         if unit.sentence_text not in evidence:
             evidence.append(unit.sentence_text)
-    defined = _located_elsewhere(group, doc)
+    defined = _located_elsewhere(group, doc) or _town_measured_inside(group, doc)
     if defined is not None and defined[2] not in evidence:
         evidence.append(defined[2])  # "Kabaro lies 40 km south-west of Gusau": where it is
     rivals = tuple((_actor(a), _actor(b)) for a, b in doc.rivals)
@@ -329,8 +329,10 @@ def _place(
 
 # "Kabaro lies about 40 km south-west of Gusau": a settlement the text locates itself.
 _LIES_BEFORE_RE = re.compile(
-    r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?),?\s+(?:which\s+)?(?:lies|is\s+located|"
-    r"is\s+situated|sits|is)\s+(?:about|some|around|roughly|nearly|approximately)?\s*$"
+    r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)(?:\s+(?:village|town|hamlet|camp))?,?\s+"
+    r"(?:which\s+)?(?:lies|is\s+located|is\s+situated|sits|is|an?\s+(?:[\w-]+\s+)?(?:village|"
+    r"town|hamlet|settlement|community|locality)(?:\s+(?:located|situated|lying))?)?,?\s*"
+    r"(?:about|some|around|roughly|nearly|approximately)?\s*$"
 )
 
 
@@ -348,9 +350,29 @@ def _located_elsewhere(
             numbers = _NUMBER_BEFORE_RE.search(before)
             head = before[: numbers.start()] if numbers else before
             match = _LIES_BEFORE_RE.search(head)
-            if match is None or match["name"] == span.text:
-                continue
+            if match is None or any(match["name"] in p.text for p in clause.places):
+                continue  # a place the gazetteer knows ("Babil, some 45 km south of") is placed
             if any(match["name"] in unit.text for unit in group.units):
+                return span, span.offset, clause.sentence_text
+    return None
+
+
+def _town_measured_inside(
+    group: Group, doc: Document
+) -> tuple[PlaceSpan, tuple[float, float], str] | None:
+    """ "Residents of a village in Segou region say ..." then "a column arrived at the village,
+    about 40 km north-west of Niono": the next sentences measure the village from a town of
+    that region, a point inside it nearer than the region's middle."""
+    place = group.place
+    region = place.entry.key if place is not None and place.entry.kind == "admin1" else None
+    first = min(group.sentences, default=None)
+    if region is None or first is None:
+        return None
+    for clause in doc.clauses:
+        if not first < clause.sentence <= first + 2 or clause.triggers:
+            continue
+        for span in clause.places:
+            if span.offset and span.entry.kind == "place" and span.entry.admin1_code == region:
                 return span, span.offset, clause.sentence_text
     return None
 

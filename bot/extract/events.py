@@ -158,7 +158,7 @@ _ATTACK_RE = re.compile(
     r"fired\s+(?:on|at|upon)|gunned\s+down|"
     # "the attackers struck the hamlet of X": an armed subject's blow
     r"(?:attackers|gunmen|assailants|militants|insurgents|raiders|jihadists|rebels|bandits)"
-    r"\s+(?:also\s+|then\s+|first\s+)?struck)\b",
+    r"(?:,[^,.;]{1,60},)?\s+(?:also\s+|then\s+|first\s+)?struck)\b",
     _ON_LOWERED,
 )
 _SUB_EVENT_ORDER = {sub: index for index, sub in enumerate(SubEventType)}  # ties: the first

@@ -69,3 +69,24 @@ def test_the_attackers_struck_is_an_attack(engine: RulesExtractor) -> None:
     lead = _lead(engine, text)
     assert lead.location.name == "Bankass"
     assert _km(lead, 14.08, -3.38) < 8
+
+
+def test_a_village_in_a_region_measured_next_from_a_town_of_it(engine: RulesExtractor) -> None:
+    text = (
+        "Residents of a village in Mali's Segou region say soldiers killed at least nine "
+        "civilians on Tuesday. A column of troops reached Sarakala-Peulh, a hamlet about 30 "
+        "kilometres north-west of Niono, early in the morning."
+    )
+    lead = _lead(engine, text)
+    assert lead.location.name == "Niono"
+    assert _km(lead, 14.44, -6.18) < 5  # Niono (14.25, -5.99) moved 30 km north-west
+
+
+def test_a_known_town_given_with_its_distance_from_the_capital_stays_itself(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "A bomb killed six people in a market in the town of Iskandariyah in Iraq's province "
+        "of Babil, some 45 km south of Baghdad, on Thursday, police said."
+    )
+    assert _lead(engine, text).location.name.startswith("Iskandari")
