@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from bot.domain.enums import DatePrecision
 from bot.extract.casualties import Figure
 from bot.extract.dates import DateMention, find_dates
 from bot.extract.document import Clause, Document, Resources
@@ -46,6 +47,7 @@ def annotate_dates(doc: Document, resources: Resources) -> None:
         doc.checkpoint()
         dates = find_dates(unit.text, ref, day_first=doc.day_first)
         dates = _without_aside_history(dates, unit.text, ref)
+        dates = [_year_of_the_weekday(d, unit.text, ref) for d in dates]
         unit.dates = _toll_dates_reporting(dates, unit.figures, unit.text)
     for unit in clauses:
         # Round-up parts share one stated date: "five in Kirkuk and two in Tikrit on Monday".
@@ -123,6 +125,33 @@ def _without_aside_history(dates: list[DateMention], text: str, ref: dt.date) ->
         or (ref - d.date).days <= _ASIDE_RECENT_DAYS
         or not any(lo <= d.start and d.end <= hi for lo, hi in asides)
     ]
+
+
+def _year_of_the_weekday(date: DateMention, text: str, ref: dt.date) -> DateMention:
+    """ "On Tuesday, August 17" in a report with no publication date, read months after: the
+    latest earlier year in which August 17 was a Tuesday, not this year's (a Monday)."""
+    day = date.date
+    if day is None or date.precision is not DatePrecision.DAY or (ref - day).days <= 30:
+        return date
+    if _YEAR_RE.search(date.surface):
+        return date  # the year is written
+    named = _WEEKDAY_BEFORE_RE.search(text, max(0, date.start - 14), date.start)
+    wanted = _WEEKDAYS.index(named.group(1).lower()) if named else None
+    if wanted is None or day.weekday() == wanted:
+        return date
+    for back in range(1, 12):
+        try:
+            earlier = day.replace(year=day.year - back)
+        except ValueError:  # 29 February
+            continue
+        if earlier.weekday() == wanted:
+            return replace(date, date=earlier)
+    return date
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_BEFORE_RE = re.compile(rf"\b({'|'.join(_WEEKDAYS)}),?\s+$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _as_of(text: str, date: DateMention) -> bool:

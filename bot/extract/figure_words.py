@@ -90,8 +90,8 @@ _INCL = (
 )
 
 SUBJECT_FIRST = re.compile(
-    # not "one of the people injured in the attack has died": a death among the wounded
-    rf"(?<![\w-])(?P<subj>{_QUANT}(?!\s+of\s+the\s+(?:\w+\s+)?(?:injured|wounded)\s+(?!were|was))"
+    # not "one of the people injured in the attack has died", nor "the Army's 44 Rifles"
+    rf"(?<![\w-])(?<!['’]s\s)(?P<subj>{_QUANT}(?!\s+of\s+the\s+(?:\w+\s+)?(?:injured|wounded)\s+(?!were|was))"
     rf"(?P<np>(?:\s+{_SUBJWORD}){{0,8}}?)"
     rf"(?P<more>(?:\s*(?:,|and|,\s*and)\s+(?:{MOD}\s+)?{_NUM}\b(?:\s+{_SUBJWORD}){{0,8}}?)*))"
     # "... and the civilian driver of their vehicle were killed": one more person

@@ -558,3 +558,7 @@ def test_a_death_among_the_wounded_or_a_count_over_many_strikes_adds_no_injured(
     text: str,
 ) -> None:
     assert [f for f in figures(text) if f[0] == "injured"] == []
+
+
+def test_a_units_number_is_no_count() -> None:
+    assert figures("a rifleman of the Army's 21 Rajput Regiment was wounded") == []

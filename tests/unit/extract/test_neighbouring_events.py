@@ -145,3 +145,12 @@ def test_the_people_named_place_a_small_town_in_their_country(engine: RulesExtra
     text = "Israeli settlers attacked Palestinians in Huwara on Monday, wounding four."
     [incident] = engine.pipeline.extract_text(text, PUBLISHED)
     assert (incident.location.name, incident.location.country) == ("Huwara", "PS")
+
+
+def test_a_weekday_and_a_day_without_a_year_date_the_year_they_agree_with(
+    engine: RulesExtractor,
+) -> None:
+    # Read in July 2024 with no publication date: 3 March was a Thursday in 2022, not 2024.
+    text = "A drone killed two fighters near Qamishli in Syria on Thursday, March 3, the SDF said."
+    [incident] = engine.pipeline.extract_text(text, PUBLISHED)
+    assert incident.date == dt.date(2022, 3, 3)
