@@ -13,7 +13,7 @@ import math
 import re
 from functools import lru_cache
 
-__all__ = ["MAX_OFFSET_KM", "offset_before", "shifted"]
+__all__ = ["MAX_OFFSET_KM", "offset_before", "offset_start", "shifted"]
 
 # Farther than this the text is giving bearings for a reader, not the scene ("Sanaa, 120 km west
 # of Marib" places Sanaa): the town is then no good anchor anyway, so it is not moved.
@@ -67,6 +67,18 @@ def offset_before(before: str) -> tuple[float, float] | None:
         return None
     direction = re.sub(r"[-\s]", "", match["dir"])
     return round(value, 1), _BEARINGS[direction]
+
+
+def offset_start(before: str) -> int | None:
+    """Where the distance and direction that the lower-cased ``before`` ends in begin, None
+    without one: what the text says before them names what lies there ("Kabaro lies about
+    40 km south-west of ").
+
+    >>> offset_start("kabaro lies about 40 km south-west of ")
+    18
+    """
+    match = _OFFSET_BEFORE.search(before)
+    return match.start() if match is not None else None
 
 
 def shifted(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:

@@ -16,6 +16,7 @@ from itertools import chain
 
 from bot.domain.enums import SubEventType
 from bot.domain.models import ActorRef
+from bot.extract.bearings import offset_start
 from bot.extract.casualties import Figure, group_of, has_any
 from bot.extract.dates import DateMention, find_time_of_day
 from bot.extract.document import Clause, Document, PlaceSpan
@@ -77,8 +78,9 @@ _CIVILIAN_VICTIMS_RE = CaseBlind(
 def draft_groups(groups: Sequence[Group], doc: Document) -> list[IncidentDraft]:
     """A draft per group that describes an incident of a known type."""
     drafts = []
+    located = _settlements_located(doc)
     for group in groups:
-        draft = draft_group(group, doc)
+        draft = draft_group(group, doc, located)
         if draft is not None:
             drafts.append(draft)
     return _with_claimants(_fold_continuations(drafts), doc)
@@ -155,7 +157,9 @@ def _with_claimants(drafts: list[IncidentDraft], doc: Document) -> list[Incident
     return drafts
 
 
-def draft_group(group: Group, doc: Document) -> IncidentDraft | None:
+def draft_group(
+    group: Group, doc: Document, located: Sequence[_Located] = ()
+) -> IncidentDraft | None:
     """The draft of one group, or None when no event type can be told."""
     chosen = _event_type(group.units)
     if chosen is None:
@@ -168,7 +172,7 @@ def draft_group(group: Group, doc: Document) -> IncidentDraft | None:
     for unit in body_units:
         if unit.sentence_text not in evidence:
             evidence.append(unit.sentence_text)
-    defined = _located_elsewhere(group, doc) or _town_measured_inside(group, doc)
+    defined = _located_elsewhere(group, located) or _town_measured_inside(group, doc)
     if defined is not None and defined[2] not in evidence:
         evidence.append(defined[2])  # "Kabaro lies 40 km south-west of Gusau": where it is
     rivals = tuple((_actor(a), _actor(b)) for a, b in doc.rivals)
@@ -336,24 +340,36 @@ _LIES_BEFORE_RE = re.compile(
 )
 
 
-def _located_elsewhere(
-    group: Group, doc: Document
-) -> tuple[PlaceSpan, tuple[float, float], str] | None:
-    """The town and offset a sentence of the report gives for a settlement the group names
-    ("... an attack on Kabaro, a village in Maru ..." and "Kabaro lies about 40 km south-west
-    of Gusau"): the settlement's own point, nearer than any town the group names."""
+# A settlement the text locates: its name, the town measured from, the offset, the sentence.
+_Located = tuple[str, PlaceSpan, tuple[float, float], str]
+
+
+def _settlements_located(doc: Document) -> list[_Located]:
+    """The settlements the report locates by a distance from a town the gazetteer knows
+    ("Kabaro lies about 40 km south-west of Gusau"), read once per report."""
+    found: list[_Located] = []
     for clause in doc.clauses:
         for span in clause.places:
             if span.offset is None or span.entry.kind != "place":
                 continue
             before = clause.sentence_text[: clause.start + span.start]
-            numbers = _NUMBER_BEFORE_RE.search(before)
-            head = before[: numbers.start()] if numbers else before
-            match = _LIES_BEFORE_RE.search(head)
+            start = offset_start(before.lower())
+            match = _LIES_BEFORE_RE.search(before[:start] if start is not None else before)
             if match is None or any(match["name"] in p.text for p in clause.places):
                 continue  # a place the gazetteer knows ("Babil, some 45 km south of") is placed
-            if any(match["name"] in unit.text for unit in group.units):
-                return span, span.offset, clause.sentence_text
+            found.append((match["name"], span, span.offset, clause.sentence_text))
+    return found
+
+
+def _located_elsewhere(
+    group: Group, located: Sequence[_Located]
+) -> tuple[PlaceSpan, tuple[float, float], str] | None:
+    """The town and offset a sentence of the report gives for a settlement the group names
+    ("... an attack on Kabaro, a village in Maru ..." and "Kabaro lies about 40 km south-west
+    of Gusau"): the settlement's own point, nearer than any town the group names."""
+    for name, span, offset, sentence in located:
+        if any(name in unit.text for unit in group.units):
+            return span, offset, sentence
     return None
 
 
@@ -375,12 +391,6 @@ def _town_measured_inside(
             if span.offset and span.entry.kind == "place" and span.entry.admin1_code == region:
                 return span, span.offset, clause.sentence_text
     return None
-
-
-# The distance that opens an offset ("40 kilometres south-west of "), to find what precedes it.
-_NUMBER_BEFORE_RE = re.compile(
-    r"\b(?:\d{1,3}(?:\.\d)?|[a-z]+)(?:-|\s*)(?:km|kms|kilomet\w+|miles?)\b.*$"
-)
 
 
 def _offset_told(
