@@ -118,7 +118,33 @@ def _continues(base: IncidentDraft, draft: IncidentDraft) -> bool:
     if day is None or base_day is None or abs((day - base_day).days) > 1:
         return False
     named = any(draft.place.text in sentence for sentence in draft.evidence)
-    return not named or draft.event_type is base.event_type
+    return not named or draft.event_type is base.event_type or _same_dead(base, draft)
+
+
+# Two counts of one event's dead differ by at most a quarter ("five villagers killed" and,
+# from the local resistance group, "six people were killed"); a small count matches nothing.
+_SAME_DEAD_MIN = 3
+_SAME_DEAD_RATIO = 1.25
+
+
+def _same_dead(base: IncidentDraft, draft: IncidentDraft) -> bool:
+    """Whether the two drafts count about as many dead (another source's toll of one event)."""
+    a, b = _dead(base), _dead(draft)
+    if a is None or b is None or min(a, b) < _SAME_DEAD_MIN:
+        return False
+    return max(a, b) <= min(a, b) * _SAME_DEAD_RATIO
+
+
+def _dead(draft: IncidentDraft) -> int | None:
+    counts = [
+        figure.max if figure.max is not None else figure.min
+        for statement in draft.statements
+        if not statement.claim and not statement.superseded
+        for figure in statement.figures
+        if figure.kind == "killed" and not figure.additive
+    ]
+    known = [count for count in counts if count is not None]
+    return max(known) if known else None
 
 
 # A claim comes days after the attack ("By Sunday the group had claimed the attack").

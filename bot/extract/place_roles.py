@@ -77,6 +77,16 @@ _SPEAKERS_IN = re.compile(
     r"person)|analysts|observers|negotiators|mediators)\s+(?:based\s+)?in\s+(?:the\s+)?"
     r"(?:capital,?\s+)?$"
 )
+# Where a speaker's office is: "the spokesman of the army's operations in Beni told ...",
+# "the governor of the state in Maiduguri said ..." (the name ends the title, a verb of
+# speech follows it).
+_OFFICE_IN = re.compile(
+    r"\b(?:spokes(?:man|woman|person)|commander|governor|administrator|head|chief|director)\s+"
+    r"(?:of|for)\s+[^,.;:\"]{0,60}?\bin\s+(?:the\s+)?$"
+)
+_TOLD_AFTER = re.compile(
+    r"^,?\s+(?:has\s+|had\s+)?(?:told|said|says|announced|confirmed|stated)\b"
+)
 # "in a statement signed by its spokesman Alabo Alfred in Jos": where the statement was issued
 _STATEMENT_SIGNED_IN = re.compile(
     r"\b(?:statement|communiqu[eé]|release)\s+(?:signed|issued|released|sent|posted|dated)"
@@ -88,7 +98,8 @@ _SPEECH_AFTER = re.compile(
 )
 # A person or a government speaking: "Bello said", "Kyiv denied", "Moscow has accused".
 _SPEAKS_AFTER = re.compile(
-    r"^(?:\s*,\s*(?:who|which)\b|\s+(?:has\s+|had\s+|have\s+)?(?:said|says|told|added|stated|"
+    r"^(?:\s*,\s*(?:who|which)\b|(?:\s+(?:on|late\s+on|early\s+on)\s+(?:mon|tues|wednes|thurs|fri|"
+    r"satur|sun)day)?\s+(?:has\s+|had\s+|have\s+)?(?:said|says|told|added|stated|"
     r"claimed|denied|accused|insisted|warned|vowed|condemned|announced|tweeted|wrote|called|"
     r"described|blamed|urged|pledged|promised|demanded|praised|critici[sz]ed)\b)"
 )
@@ -151,6 +162,7 @@ def mention_role(before: str, after: str) -> str | None:
     if before.endswith(" in ") and (
         _STATEMENT_SIGNED_IN.search(before)
         or (_SPEAKERS_IN.search(before) and _SPEECH_AFTER.match(after))
+        or (_OFFICE_IN.search(before) and _TOLD_AFTER.match(after))
     ):
         return "speaker"  # "Ugandan officials in Kampala say the operation ..."
     last = before[-16:]

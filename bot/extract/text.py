@@ -259,6 +259,20 @@ _EARLIER_AFTER_RE = re.compile(
     r"may|june|july|august|september|october|november|december|(?:19|20)\d\d)\b))",
     re.IGNORECASE,
 )
+# A sentence that opens on an earlier event: "Only two days after a drone strike on the
+# hospital, the RSF stormed the camp". The opening phrase, up to its comma, is that event.
+_FRONTED_EARLIER_RE = re.compile(
+    r"^(?:(?:only|just|barely|nearly|almost|more\s+than|less\s+than)\s+)?(?:(?:a\s+few|a|an|"
+    r"one|two|three|four|five|six|several|few|\d+)\s+(?:days?|weeks?|months?|years?|hours?)|"
+    r"hours|days|weeks|months|minutes|moments)\s+(?:after|before|since)\s+"
+    # an event named by a noun ("a drone strike on ...", "the Malam Fatori attack"), so the
+    # first comma ends it ("a day after the banned outfit, the TTP, warned ..." is no event)
+    r"(?:(?:the|a|an|this|that|their|its|[\w-]+'s)\s+)?(?:[\w-]+\s+){0,3}?(?:attacks?|"
+    r"strikes?|air\s?strikes?|bombings?|blasts?|explosions?|raids?|ambush(?:es)?|assaults?|"
+    r"shootings?|clash(?:es)?|fighting|massacres?|killings?|shelling|offensive|battle|siege|"
+    r"kidnappings?|abductions?|incursion|onslaught)\b[^,;.]{0,120}?,\s+(?=\S)",
+    re.IGNORECASE,
+)
 _SOFT_SPLIT_RE = re.compile(
     r"(?:;\s+|,\s+(?=(?:as|while|amid|whereas|on\s+a\s+day\s+when)\s)|\s+(?=amid\s))",
     re.IGNORECASE,
@@ -294,6 +308,10 @@ def split_clauses(sentence: str) -> tuple[Clause, ...]:
     cuts.sort()
     clauses: list[Clause] = []
     start, cue = 0, False
+    fronted = _FRONTED_EARLIER_RE.match(sentence) if _may_turn(sentence) else None
+    if fronted is not None:
+        cuts = [(fronted.end(), False), *((c, k) for c, k in cuts if c > fronted.end())]
+        cue = True
     for cut, is_cue in cuts:
         if cut - start < 12:
             continue

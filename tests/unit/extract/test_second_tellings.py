@@ -1,0 +1,121 @@
+"""One event told twice (issue 11; texts written for these tests): a sentence that opens on
+an earlier event ("Only a day after an air strike on ..., militiamen stormed ..."), another
+source's count of the same dead a day later, a speaker's office named after a town, and a
+government that "on Monday vowed" something."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.domain import Incident
+from bot.domain.enums import EventType
+from bot.extract.pipeline import RulesExtractor
+from bot.extract.place_roles import mention_role
+from bot.extract.text import split_clauses
+
+PUBLISHED = dt.datetime(2025, 5, 15, 15, 0, tzinfo=dt.UTC)  # a Thursday
+
+
+def _live(incidents: list[Incident]) -> list[Incident]:
+    return [i for i in incidents if not i.is_background]
+
+
+def _role(text: str, name: str) -> str | None:
+    low = text.lower()
+    start = low.index(name.lower())
+    end = start + len(name)
+    return mention_role(low[max(0, start - 60) : start], low[end : end + 40])
+
+
+def test_an_opening_phrase_about_an_earlier_event_is_its_own_clause() -> None:
+    parts = split_clauses(
+        "Barely a day after a drone strike on the market in Kadugli, fighters stormed "
+        "the village of Tendik, killing 30 people."
+    )
+    assert [(p.text.split()[0], p.background_cue) for p in parts] == [
+        ("Barely", True),
+        ("fighters", False),
+    ]
+
+
+def test_an_opening_without_an_event_noun_is_not_cut_at_its_first_comma() -> None:
+    # the comma after "the group" opens an apposition, not the main clause
+    sentence = (
+        "Just a day after the group, the northern faction of the movement, threatened "
+        "reprisals, a bomber struck a checkpoint."
+    )
+    assert len(split_clauses(sentence)) == 1
+
+
+def test_the_main_clause_types_the_incident_not_the_earlier_strike(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Only two days after a drone strike on the main clinic in Kadugli, militiamen on "
+        "Wednesday stormed the Abu Karshola market, killing 31 traders and shoppers, "
+        "local monitors said.\n\n"
+        "The monitors said later on Wednesday that 35 people had died."
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert len(live) == 1
+    incident = live[0]
+    assert incident.event_type is not EventType.EXPLOSIONS
+    assert (incident.date, incident.killed.min, incident.killed.max) == (
+        dt.date(2025, 5, 14),
+        31,
+        35,
+    )
+
+
+def test_a_next_day_count_of_about_as_many_dead_is_the_same_event(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Soldiers kill seven villagers in Zamboanga raid\n\n"
+        "Soldiers shelled and then raided the town of Zamboanga on Tuesday, killing seven "
+        "villagers, residents said.\n\n"
+        "On Wednesday, a rebel commander in Zamboanga said eight people had been killed, "
+        "including two of his men who died in fighting with the troops."
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert len(live) == 1
+    assert (live[0].killed.min, live[0].killed.max) == (7, 8)
+
+
+def test_a_next_day_count_far_from_the_first_stays_another_event(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Soldiers kill seven villagers in Zamboanga raid\n\n"
+        "Soldiers shelled and then raided the town of Zamboanga on Tuesday, killing seven "
+        "villagers, residents said.\n\n"
+        "On Wednesday, twenty people were killed in fighting in Zamboanga, the army said."
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert sorted(i.killed.min or 0 for i in live) == [7, 20]
+
+
+def test_a_speakers_office_named_after_a_town_places_nothing() -> None:
+    text = "the spokesman of the army's operations in Oicha told journalists that 9 died"
+    assert _role(text, "Oicha") == "speaker"
+    # an office in a town where nothing is said: the town keeps its reading
+    assert _role("the head of the clinic in Oicha was among the dead", "Oicha") is None
+
+
+def test_a_government_that_on_monday_vowed_something_is_no_scene() -> None:
+    assert _role("The United States on Monday vowed to support the army", "United States")
+    assert _role("Kenya on Friday condemned the raid", "Kenya")
+
+
+def test_the_bodies_counted_by_an_office_in_another_town_stay_with_the_attack(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Rebels kill 21 in Mabalako village\n\n"
+        "Rebels armed with machetes killed 21 civilians in the village of Mabalako on the "
+        "night from Tuesday to Wednesday, local leaders said.\n\n"
+        "On Wednesday, the spokesman of the army's operations in Beni told journalists that "
+        "19 bodies had been recovered."
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert [i.location.name for i in live] == ["Mabalako"]
