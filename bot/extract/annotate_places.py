@@ -21,7 +21,7 @@ from bot.extract.bearings import offset_before
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
-from bot.extract.namesakes import in_the_report_s_province
+from bot.extract.namesakes import in_the_report_s_province, spelling_variants
 from bot.extract.normalize import match_key, strip_article, without_admin1_word
 from bot.extract.place_anchors import anchor_all, look_alike, possessed
 from bot.extract.place_roles import (
@@ -32,6 +32,7 @@ from bot.extract.place_roles import (
     mention_role,
     names_the_scene,
     not_an_event_place,
+    opens_as_dateline,
     starts_longer_name,
 )
 
@@ -280,10 +281,16 @@ class _PlaceReader:
                 if beside is None:  # once per sentence: hostile text repeats a name
                     beside = self._beside[sentence.index] = _countries_named_exactly(sentence)
                 region = _REGION_WORD.search(low, start, min(end + 14, len(low))) is not None
-                candidates = _variant_candidates(candidates, context, beside, region=region)
+                candidates = spelling_variants(candidates, context, beside, region=region)
                 if not candidates:
                     continue
             if _part_of_longer_name(sentence.text, start, end):
+                continue
+            if (
+                start == 0
+                and not sentence.heading
+                and opens_as_dateline(sentence.text, end, found)
+            ):
                 continue
             key = _name_key(sentence.text[start:end])
             entry = _resolved_longer(self._resolved, key)
@@ -472,23 +479,6 @@ def _town_or_governorate(
 
 # "... region", "... province": the word that makes a respelled name a province's.
 _REGION_WORD = re.compile(r"\s(?:region|province|governorate|state|oblast|prefecture)\b")
-
-
-def _variant_candidates(
-    candidates: _Candidates, context: Counter[str], beside: frozenset[str], *, region: bool
-) -> _Candidates:
-    """Another spelling of a known name: only in the article's own country, or in a country
-    the same sentence places something else in (``beside``: "the Banibangou department of the
-    Tillaberi region"), or a province the text calls one ("the Hiraan region") when only one
-    country has a province of that spelling."""
-    top = max(context.values(), default=0)
-    kept = tuple(
-        c for c in candidates if (top and context.get(c.country, 0) == top) or c.country in beside
-    )
-    if kept or not region:
-        return kept
-    provinces = tuple(c for c in candidates if c.kind == "admin1")
-    return provinces if len({c.country for c in provinces}) == 1 else ()
 
 
 def _countries_named_exactly(sentence: SentenceLayers) -> frozenset[str]:

@@ -1,4 +1,4 @@
-"""Namesake towns: which of several same-named towns in one country a report means."""
+"""Namesake towns: which of several same-named (or same-spelled) towns a report means."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.extract.place_index import GazetteerEntry
 
-__all__ = ["in_the_report_s_province"]
+__all__ = ["in_the_report_s_province", "spelling_variants"]
 
 
 def in_the_report_s_province(
@@ -28,3 +28,24 @@ def in_the_report_s_province(
     if provinces.get(best.admin1_code or "", 0) > provinces.get(entry.admin1_code or "", 0):
         return best
     return entry
+
+
+def spelling_variants(
+    candidates: tuple[GazetteerEntry, ...],
+    context: Counter[str],
+    beside: frozenset[str],
+    *,
+    region: bool,
+) -> tuple[GazetteerEntry, ...]:
+    """Another spelling of a known name: only in the article's own country, or in a country
+    the same sentence places something else in (``beside``: "the Banibangou department of the
+    Tillaberi region"), or a province the text calls one ("the Hiraan region") when only one
+    country has a province of that spelling."""
+    top = max(context.values(), default=0)
+    kept = tuple(
+        c for c in candidates if (top and context.get(c.country, 0) == top) or c.country in beside
+    )
+    if kept or not region:
+        return kept
+    provinces = tuple(c for c in candidates if c.kind == "admin1")
+    return provinces if len({c.country for c in provinces}) == 1 else ()

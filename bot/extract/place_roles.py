@@ -13,7 +13,9 @@ the role, or returns None when nothing marks it as anything but a possible event
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Protocol
 
 __all__ = [
     "ACTOR_NOUN_AFTER",
@@ -24,6 +26,7 @@ __all__ = [
     "names_a_sea",
     "names_the_scene",
     "not_an_event_place",
+    "opens_as_dateline",
     "sets_the_scene",
     "starts_longer_name",
 ]
@@ -363,3 +366,29 @@ _SHRINE_AFTER = re.compile(
     r"^\s+(?:grand\s+|great\s+|central\s+|old\s+)?(?:mosque|shrine|church|cathedral|temple|"
     r"madrass?a|seminary|husseiniya|mausoleum|monastery)\b"
 )
+
+
+# "Kharkiv: ... a residential area of the city's Kyivskyi district": a part of the label's town
+_WITHIN_IT = re.compile(r"\b(?:city|town|village|capital)'s\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+
+
+class _Kinded(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
+def opens_as_dateline(
+    text: str, end: int, found: Iterable[tuple[int, int, Iterable[_Kinded]]]
+) -> bool:
+    """ "Raipur: Four jawans were killed ... in Chhattisgarh's Bijapur district": a town that
+    opens a sentence (ending at ``end``) with a colon is its dateline when the sentence names
+    another town (``found``: the sentence's mentions, with their candidate entries) that is
+    not part of it. A live page's "Kharkiv: a missile hit a block of flats" names only its own."""
+    if not text.startswith(":", end):
+        return False
+    return any(
+        at > end
+        and any(entry.kind != "country" for entry in entries)
+        and not _WITHIN_IT.search(text, max(end, at - 24), at)
+        for at, _, entries in found
+    )

@@ -225,6 +225,10 @@ _CAPTION_OPENERS = "-—–/(["  # every caption ending starts with one of these
 def _is_furniture(line: str) -> bool:
     if _FURNITURE_RE.match(line):
         return True
+    if line.count(" | ") >= 2 and line[-1] not in _TERMINAL:
+        # a page's strip of fields: "India News | Press Trust of India | Updated: ...",
+        # "Share: Facebook | X | Telegram" (its day is the page's, its places sections')
+        return True
     if any(map(line.__contains__, _CAPTION_OPENERS)) and _CAPTION_RE.search(line):
         return True
     words = line.split()

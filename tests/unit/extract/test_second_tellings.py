@@ -119,3 +119,40 @@ def test_the_bodies_counted_by_an_office_in_another_town_stay_with_the_attack(
     )
     live = _live(engine.pipeline.extract_text(text, PUBLISHED))
     assert [i.location.name for i in live] == ["Mabalako"]
+
+
+def test_a_strip_of_page_fields_is_no_headline(engine: RulesExtractor) -> None:
+    text = (
+        "This site uses cookies to measure traffic. [Accept] [Settings]\n\n"
+        "Frontier Monitor | Home | Security | Politics | Donate\n\n"
+        "Roadside bomb kills three police officers in Kurram\n\n"
+        "The police van was returning from a patrol on Tuesday afternoon when the bomb went "
+        "off, officials said. Three officers were killed.\n\n"
+        "By Staff Reporter | Peshawar | 15 May 2025"
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert [(i.location.name, i.date) for i in live] == [("Kurram", dt.date(2025, 5, 13))]
+    assert "place: not in the headline or lead" not in live[0].confidence_reasons
+
+
+def test_a_town_before_a_colon_is_a_dateline_when_the_sentence_names_the_scene(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Two soldiers killed in ambush in Kupwara\n\n"
+        "Srinagar: Two soldiers were killed when militants ambushed an army patrol in "
+        "Kupwara district on Tuesday, officials said."
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert [i.location.name for i in live] == ["Kupwāra"]
+
+
+def test_a_live_entry_label_stays_the_place_of_its_own_district(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Odesa: Two people were killed when a drone hit a house in the city's Kyivskyi "
+        "district overnight, the regional governor said."
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert [i.location.name for i in live] == ["Odesa"]
