@@ -47,7 +47,9 @@ def annotate_dates(doc: Document, resources: Resources) -> None:
         doc.checkpoint()
         dates = find_dates(unit.text, ref, day_first=doc.day_first)
         dates = _without_aside_history(dates, unit.text, ref)
-        dates = [_year_of_the_weekday(d, unit.text, ref) for d in dates]
+        dates = [
+            _last_year(_year_of_the_weekday(d, unit.text, ref), unit.text, ref) for d in dates
+        ]
         unit.dates = _toll_dates_reporting(dates, unit.figures, unit.text)
     for unit in clauses:
         # Round-up parts share one stated date: "five in Kirkuk and two in Tikrit on Monday".
@@ -149,6 +151,30 @@ def _year_of_the_weekday(date: DateMention, text: str, ref: dt.date) -> DateMent
     return date
 
 
+def _last_year(date: DateMention, text: str, ref: dt.date) -> DateMention:
+    """ "On January 6 last year", "last year in March": the day or month a year before the
+    report's, whichever year a bare "January 6" would have taken."""
+    day = date.date
+    if day is None or date.precision not in _DAY_OR_MONTH or _YEAR_RE.search(date.surface):
+        return date
+    if "last year" not in text[max(0, date.start - 16) : date.end + 16].lower():
+        return date
+    if not (
+        _LAST_YEAR_AFTER_RE.match(text, date.end)
+        or _LAST_YEAR_BEFORE_RE.search(text, max(0, date.start - 16), date.start)
+    ):
+        return date
+    try:
+        moved = day.replace(year=ref.year - 1)
+        end = date.date_end.replace(year=ref.year - 1) if date.date_end else None
+    except ValueError:  # 29 February
+        return date
+    return replace(date, date=moved, date_end=end)
+
+
+_DAY_OR_MONTH = (DatePrecision.DAY, DatePrecision.MONTH)
+_LAST_YEAR_AFTER_RE = re.compile(r",?\s+(?:of\s+)?last\s+year\b", re.IGNORECASE)
+_LAST_YEAR_BEFORE_RE = re.compile(r"\blast\s+year,?\s+(?:on\s+|in\s+)?$", re.IGNORECASE)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_BEFORE_RE = re.compile(rf"\b({'|'.join(_WEEKDAYS)}),?\s+$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")

@@ -102,9 +102,20 @@ def _fold_continuations(drafts: list[IncidentDraft]) -> list[IncidentDraft]:
             update={
                 "statements": (*base.statements, *draft.statements),
                 "evidence": tuple(dict.fromkeys((*base.evidence, *draft.evidence))),
+                "date": _event_day(base.date, draft.date),
             }
         )
     return result
+
+
+def _event_day(base: DateDraft | None, later: DateDraft | None) -> DateDraft | None:
+    """ "The toll rose to 12 on Wednesday ... The gunfight broke out on Tuesday": the event's
+    own day, told by the group that goes on, replaces the day a toll was given."""
+    if base is None or later is None or not base.reporting or later.reporting:
+        return base
+    if later.date is None or base.date is None or later.date > base.date:
+        return base
+    return later
 
 
 def _continues(base: IncidentDraft, draft: IncidentDraft) -> bool:
@@ -440,6 +451,7 @@ def _date(mention: DateMention | None) -> DateDraft | None:
         date_end=mention.date_end,
         precision=mention.precision,
         anchor_offset=mention.anchor_offset,
+        reporting=mention.reporting,
     )
 
 

@@ -70,6 +70,7 @@ class DateDraft(_Draft):
     date_end: dt.date | None = None
     precision: DatePrecision = DatePrecision.DAY
     anchor_offset: int | None = None  # days from the report's lead event ("a day after ...")
+    reporting: bool = False  # the day a toll or statement was given ("rose to 12 on Wednesday")
 
 
 class ActorDraft(_Draft):

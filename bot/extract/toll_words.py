@@ -25,10 +25,11 @@ __all__ = [
 ]
 
 # "the number of dead", "the number of people killed", "the number killed", "the number of
-# those wounded".
+# those wounded", "the number of Maoists killed".
 _NUMBER_OF = (
     r"number\s+(?:of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|wounded|injuries|"
-    r"(?:people|those|civilians|persons|victims)\s+(?:killed|wounded|injured|dead))"
+    r"(?:people|those|civilians|persons|victims|(?:[a-z][\w-]*\s+){1,2}?)(?:killed|wounded|"
+    r"injured|dead))"
     r"|killed|dead|wounded|injured)"
 )
 

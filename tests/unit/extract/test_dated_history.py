@@ -55,3 +55,28 @@ def test_a_calendar_day_beats_the_weekday_beside_it(engine: RulesExtractor) -> N
     )
     incidents = engine.extract_text(text, published, title="Peshawar shrine toll rises to 31")
     assert [(i.date, i.killed.min) for i in incidents] == [(dt.date(2024, 3, 8), 31)]
+
+
+def test_a_day_said_to_be_last_year_is_a_year_back(engine: RulesExtractor) -> None:
+    # written in February: a bare "January 6" would be five weeks ago, "last year" says 13 months
+    doc, _ = engine.pipeline.read(
+        "On January 6 last year, nine guards were killed when rebels bombed their truck near "
+        "Kandahar. Last year in March, a mine killed two farmers there.",
+        dt.datetime(2024, 2, 20, 9, 0, tzinfo=dt.UTC),
+    )
+    days = [d.date for clause in doc.clauses for d in clause.dates]
+    assert days == [dt.date(2023, 1, 6), dt.date(2023, 3, 15)]
+
+
+def test_the_day_a_toll_rose_gives_way_to_the_day_of_the_fighting(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "The number of rebels killed in a gunfight with police in the hills of Kandahar "
+        "province rose to 11 on Wednesday, officials said.\n\n"
+        "The fighting broke out on Tuesday morning near Arghandab, about 20 km north-west of "
+        "Kandahar city, when police raided a hideout. Seven bodies were recovered on Tuesday."
+    )
+    live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    assert len(live) == 1
+    assert (live[0].date, live[0].killed.max) == (dt.date(2024, 9, 10), 11)
