@@ -14,7 +14,7 @@ from bot.extract.document import Clause
 from bot.extract.history import acts_of_a_dated_event, running_toll, years_named
 from bot.extract.text import lower_same_length
 
-__all__ = ["after_news", "counted_back", "cumulative", "historical"]
+__all__ = ["after_news", "counted_back", "cumulative", "goes_back", "historical", "tells_when"]
 
 
 def historical(unit: Clause, ref: dt.date) -> bool:
@@ -76,3 +76,44 @@ def counted_back(said: Clause, unit: Clause) -> DateMention | None:
     if offset is None or day is None or unit.date is None:
         return None
     return replace(unit.date, date=day + dt.timedelta(days=offset), anchor_offset=None)
+
+
+# "The encounter broke out on Sunday morning", "The attack took place late on Friday": a
+# clause that goes back to the event in hand to say when it happened.
+_TELLS_WHEN_RE = re.compile(
+    r"^(?:the|this)\s+(?:[\w'-]+\s+){0,2}?(?:attack|encounter|gun\s?fight|firefight|clash(?:es)?|"
+    r"fighting|battle|ambush|raid|blast|explosion|bombing|shooting|assault|strike|massacre|"
+    r"incident|operation)\s+(?:had\s+|has\s+)?(?:broke\s+out|broken\s+out|erupted|began|begun|"
+    r"started|took\s+place|happened|occurred|unfolded|was\s+carried\s+out)\b",
+    re.IGNORECASE,
+)
+
+
+def goes_back(text: str) -> bool:
+    """Whether a clause or sentence goes back to the event in hand to say when it happened
+    ("The encounter broke out on Sunday morning when ...")."""
+    return _TELLS_WHEN_RE.match(text) is not None
+
+
+# How long before the day a report gave its toll the event it goes back to may have begun.
+_TELLS_WHEN_DAYS = 3
+
+
+def tells_when(units: list[Clause], said: DateMention | None) -> DateMention | None:
+    """The event's own day for a group dated only by when a toll or statement was given
+    ("ten were killed, an officer said on Tuesday"): the day a later clause going back to
+    the event names ("The encounter broke out on Sunday morning"), at most three days
+    earlier; None when there is no such clause."""
+    if said is not None and not said.reporting:
+        return None
+    for unit in units:
+        if not goes_back(unit.text):
+            continue
+        for date in unit.dates:
+            if date.reporting or date.date is None or date.precision is not DatePrecision.DAY:
+                continue
+            if said is None or said.date is None:
+                return date
+            if 0 <= (said.date - date.date).days <= _TELLS_WHEN_DAYS:
+                return date
+    return None

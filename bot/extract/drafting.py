@@ -18,6 +18,7 @@ from bot.domain.enums import SubEventType
 from bot.domain.models import ActorRef
 from bot.extract.bearings import offset_start
 from bot.extract.casualties import Figure, group_of, has_any
+from bot.extract.clause_roles import goes_back, tells_when
 from bot.extract.dates import DateMention, find_time_of_day
 from bot.extract.document import Clause, Document, PlaceSpan
 from bot.extract.drafts import (
@@ -122,6 +123,8 @@ def _continues(base: IncidentDraft, draft: IncidentDraft) -> bool:
     """Whether ``draft`` goes on with ``base`` (see ``_fold_continuations``)."""
     if draft.separate or draft.background or draft.lead or base.background:
         return False
+    if base.lead and _tells_the_lead_s_day(draft) and _days_apart(base, draft) <= 3:
+        return True
     if base.place is None or draft.place is None or base.place.key != draft.place.key:
         return False
     day = draft.date.date if draft.date is not None else None
@@ -130,6 +133,21 @@ def _continues(base: IncidentDraft, draft: IncidentDraft) -> bool:
         return False
     named = any(draft.place.text in sentence for sentence in draft.evidence)
     return not named or draft.event_type is base.event_type or _same_dead(base, draft)
+
+
+def _days_apart(base: IncidentDraft, draft: IncidentDraft) -> int:
+    """Days between the two drafts' dates (0 when either is undated)."""
+    day = draft.date.date if draft.date is not None else None
+    base_day = base.date.date if base.date is not None else None
+    return abs((day - base_day).days) if day is not None and base_day is not None else 0
+
+
+def _tells_the_lead_s_day(draft: IncidentDraft) -> bool:
+    """ "The gunfight broke out on Sunday morning close to the state border": after the lead,
+    a toll-less group that goes back to "the gunfight" is the lead's, wherever it is placed."""
+    if not draft.evidence or not goes_back(draft.evidence[0]):
+        return False
+    return not any(f.kind == "killed" for s in draft.statements for f in s.figures)
 
 
 # Two counts of one event's dead differ by at most a quarter ("five villagers killed" and,
@@ -216,7 +234,7 @@ def draft_group(
     return IncidentDraft(
         place=_place(group, doc, defined),
         country=_top_country(doc.context),
-        date=_date(group.date),
+        date=_date(_lead_day(group, doc) if group.lead else group.date),
         event_type=chosen.event_type,
         sub_event_type=chosen,
         actors=tuple(_actor(a) for a in _party_actors(units, chosen)),
@@ -228,6 +246,23 @@ def draft_group(
         separate=group.separate,
         background=group.background,
     )
+
+
+# The lead's own day may be told this many sentences after its first ("... an officer said on
+# Tuesday. The encounter broke out on Sunday morning ...").
+_LEAD_DAY_SENTENCES = 4
+
+
+def _lead_day(group: Group, doc: Document) -> DateMention | None:
+    """The lead group's date, or the day a clause going back to its event names when the
+    group is dated only by when its toll was given (see ``tells_when``)."""
+    first = group.units[0].sentence
+    near = [
+        c
+        for c in doc.clauses
+        if first < c.sentence <= first + _LEAD_DAY_SENTENCES and not c.background_cue
+    ]
+    return tells_when(near, group.date) or group.date
 
 
 def _event_type(units: Sequence[Clause]) -> SubEventType | None:

@@ -80,3 +80,27 @@ def test_the_day_a_toll_rose_gives_way_to_the_day_of_the_fighting(
     live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
     assert len(live) == 1
     assert (live[0].date, live[0].killed.max) == (dt.date(2024, 9, 10), 11)
+
+
+def test_a_lead_dated_by_its_statement_takes_the_day_the_fighting_broke_out(
+    engine: RulesExtractor,
+) -> None:
+    # published on Thursday 12 September 2024
+    text = (
+        "Nine militants were killed in a gunfight with soldiers in the forests of Kupwara "
+        "district, an army officer said on Thursday.\n\n"
+        "The gunfight broke out on Tuesday evening when troops searched a hideout in a hilly "
+        "area close to the Ladakh border, the officer told reporters by phone from Srinagar."
+    )
+    live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    assert [(i.date, i.killed.max) for i in live] == [(dt.date(2024, 9, 10), 9)]
+
+
+def test_a_lead_with_its_own_day_keeps_it(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen killed four shopkeepers in Kupwara district on Wednesday, police said.\n\n"
+        "The attack began on Tuesday night with threats against the market's owners, "
+        "residents said."
+    )
+    live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    assert [i.date for i in live] == [dt.date(2024, 9, 11)]
