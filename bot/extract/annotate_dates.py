@@ -50,7 +50,8 @@ def annotate_dates(doc: Document, resources: Resources) -> None:
         dates = [
             _last_year(_year_of_the_weekday(d, unit.text, ref), unit.text, ref) for d in dates
         ]
-        unit.dates = _toll_dates_reporting(dates, unit.figures, unit.text)
+        acts = [t.end for t in unit.triggers]
+        unit.dates = _toll_dates_reporting(dates, unit.figures, unit.text, acts)
     for unit in clauses:
         # Round-up parts share one stated date: "five in Kirkuk and two in Tikrit on Monday".
         head = unit.dates_from
@@ -91,15 +92,24 @@ def fallback_reference(text: str, *, day_first: bool) -> dt.date | None:
 
 
 def _toll_dates_reporting(
-    dates: list[DateMention], figures: Sequence[Figure], text: str = ""
+    dates: list[DateMention], figures: Sequence[Figure], text: str = "", acts: Sequence[int] = ()
 ) -> list[DateMention]:
     """ "The toll rose to 10 on Tuesday": the day the toll was given, not the event's."""
     if not dates:
         return dates
-    if _LATER_DEATH_RE.search(text):
+    later = _LATER_DEATH_RE.search(text)
+    if later:
         # "another succumbed to his injuries in hospital on Monday", "bodies were found on
-        # Saturday", "IS claimed the attack on Saturday": not the event's own day
-        return [replace(d, reporting=True) for d in dates]
+        # Saturday", "IS claimed the attack on Saturday": not the event's own day; but "...,
+        # bringing to three the number killed in a bomb attack on Sunday evening" dates the
+        # attack (a date after an event word, told after the later death)
+        return [
+            d
+            if d.start > later.end() + _TOLL_DATE_GAP
+            and any(later.end() < a <= d.start for a in acts)
+            else replace(d, reporting=True)
+            for d in dates
+        ]
     dates = [replace(d, reporting=True) if _as_of(text, d) else d for d in dates]
     ends = sorted(f.end for f in figures if f.update)
     if not ends:

@@ -104,3 +104,24 @@ def test_a_lead_with_its_own_day_keeps_it(engine: RulesExtractor) -> None:
     )
     live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
     assert [i.date for i in live] == [dt.date(2024, 9, 11)]
+
+
+def test_a_later_death_keeps_the_day_of_the_attack_it_adds_to(engine: RulesExtractor) -> None:
+    doc, _ = engine.pipeline.read(
+        "A policeman died of his wounds on Wednesday, bringing to four the number of officers "
+        "killed in a bomb attack on a checkpoint in Kupwara district on Monday night, "
+        "officials said.",
+        PUBLISHED,
+    )
+    days = [(d.date, d.reporting) for clause in doc.clauses for d in clause.dates]
+    # the death's day is when the toll grew; the attack's own day stays an event day
+    assert days == [(dt.date(2024, 9, 11), True), (dt.date(2024, 9, 9), False)]
+
+
+def test_a_claim_on_a_later_day_still_dates_nothing(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen killed three soldiers at a checkpoint in Kupwara district on Monday night. "
+        "A little-known group claimed the attack on Wednesday in a statement."
+    )
+    live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    assert [i.date for i in live] == [dt.date(2024, 9, 9)]
