@@ -87,6 +87,14 @@ _OFFICE_IN = re.compile(
     r"\b(?:spokes(?:man|woman|person)|commander|governor|administrator|head|chief|director)\s+"
     r"(?:of|for)\s+[^,.;:\"]{0,60}?\bin\s+(?:the\s+)?$"
 )
+# "According to the Federal Ministry of Health in Port Sudan, 11 people were killed": the
+# source's seat, not the scene (a national body's; "a police captain in Muqdadiya" may be
+# the scene's own police).
+_ACCORDING_IN = re.compile(
+    r"\baccording\s+to\s+(?:the\s+)?[^,.;:\"]{0,50}?\b(?:ministry|government|agency|office|"
+    r"embassy|mission|observatory|headquarters|command|council)\b[^,.;:\"]{0,40}?\bin\s+"
+    r"(?:the\s+)?$"
+)
 _TOLD_AFTER = re.compile(
     r"^,?\s+(?:has\s+|had\s+)?(?:told|said|says|announced|confirmed|stated)\b"
 )
@@ -166,6 +174,7 @@ def mention_role(before: str, after: str) -> str | None:
         _STATEMENT_SIGNED_IN.search(before)
         or (_SPEAKERS_IN.search(before) and _SPEECH_AFTER.match(after))
         or (_OFFICE_IN.search(before) and _TOLD_AFTER.match(after))
+        or (after.startswith(",") and _ACCORDING_IN.search(before))
     ):
         return "speaker"  # "Ugandan officials in Kampala say the operation ..."
     last = before[-16:]

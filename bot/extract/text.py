@@ -162,6 +162,9 @@ _DATELINE_RE = re.compile(
         # Pemba – / Nairobi - / Port Sudan — : a name in title case, then a spaced dash and
         # a new sentence
         |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+){{0,2}}(?=\s+[-–—]\s+[{_UP}"“]))
+        # Port Sudan, 1 June 2026 — / Goma, March 3 -: a title-case name and the day
+        |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+){{0,2}},\s+(?:\d{{1,2}}\s+[A-Z][a-z]+\.?
+           (?:,?\s+\d{{4}})?|[A-Z][a-z]+\.?\s+\d{{1,2}}(?:,\s+\d{{4}})?)(?=\s+[-–—]\s))
         # Kirkuk, Iraq — / Bunia, DR Congo (AFP) -
         |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+)?,\s+[A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)?
            (?:\s*\([A-Za-z]{{2,12}}\))?(?=\s*[-–—]\s))

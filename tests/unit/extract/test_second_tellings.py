@@ -11,7 +11,7 @@ from bot.domain import Incident
 from bot.domain.enums import EventType
 from bot.extract.pipeline import RulesExtractor
 from bot.extract.place_roles import mention_role
-from bot.extract.text import split_clauses
+from bot.extract.text import split_clauses, strip_dateline
 
 PUBLISHED = dt.datetime(2025, 5, 15, 15, 0, tzinfo=dt.UTC)  # a Thursday
 
@@ -156,3 +156,23 @@ def test_a_live_entry_label_stays_the_place_of_its_own_district(
     )
     live = _live(engine.pipeline.extract_text(text, PUBLISHED))
     assert [i.location.name for i in live] == ["Odesa"]
+
+
+def test_a_title_case_dateline_with_its_day_dates_nothing(engine: RulesExtractor) -> None:
+    assert strip_dateline("Goma, 14 May 2025 — Rebels shelled the town.") == (
+        "Goma, 14 May 2025",
+        "Rebels shelled the town.",
+    )
+    text = (
+        "Kadugli, 15 May 2025 — Aid agencies are alarmed by reports that a drone struck a "
+        "market in Dilling on Monday morning, killing nine traders."
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert [(i.location.name, i.date) for i in live] == [("Dilling", dt.date(2025, 5, 12))]
+
+
+def test_a_national_body_s_seat_after_according_to_places_nothing() -> None:
+    text = "According to the Ministry of Health in Port Sudan, nine people were killed"
+    assert _role(text, "Port Sudan") == "speaker"
+    # a local officer's town is mostly the scene itself
+    assert _role("According to a police captain in Dilling, nine were killed", "Dilling") is None
