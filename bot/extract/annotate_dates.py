@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import pairwise
 
 from bot.domain.enums import DatePrecision
 from bot.extract.casualties import Figure
@@ -52,6 +53,9 @@ def annotate_dates(doc: Document, resources: Resources) -> None:
         ]
         acts = [t.end for t in unit.triggers]
         unit.dates = _toll_dates_reporting(dates, unit.figures, unit.text, acts)
+    for before, unit in pairwise(clauses):
+        if _dated_before(before, unit):
+            unit.dates = list(before.dates)
     for unit in clauses:
         # Round-up parts share one stated date: "five in Kirkuk and two in Tikrit on Monday".
         head = unit.dates_from
@@ -89,6 +93,18 @@ def fallback_reference(text: str, *, day_first: bool) -> dt.date | None:
         d.date for d in find_dates(text[:4000], None, day_first=day_first) if d.date is not None
     ]
     return max(dates) if dates else None
+
+
+def _dated_before(before: Clause, unit: Clause) -> bool:
+    """ "The monitor recorded new losses on 21 June, as IS cells attacked a post ...": the
+    day an eventless first part of the sentence names is the day of the event after it."""
+    if before.sentence != unit.sentence or unit.dates or unit.background_cue:
+        return False
+    if before.triggers or before.figures or not before.dates or before.background_cue:
+        return False
+    if not (unit.triggers or unit.figures):
+        return False
+    return all(not d.reporting and d.precision is DatePrecision.DAY for d in before.dates)
 
 
 def _toll_dates_reporting(

@@ -125,3 +125,18 @@ def test_a_claim_on_a_later_day_still_dates_nothing(engine: RulesExtractor) -> N
     )
     live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
     assert [i.date for i in live] == [dt.date(2024, 9, 9)]
+
+
+def test_the_day_an_eventless_first_part_names_dates_the_event_after_it(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "The monitor recorded new losses among the militia on 9 September 2024, as gunmen "
+        "attacked a militia post in the village of Ghaziabad in Kunar province, killing three "
+        "guards.\n\n"
+        "The monitor also recorded a roadside bomb on 7 September that wounded a driver on "
+        "the road to Asadabad."
+    )
+    live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    first = next(i for i in live if i.killed.max == 3)
+    assert first.date == dt.date(2024, 9, 9)
