@@ -337,8 +337,10 @@ class _FigureReader:
             if len(groups) == 2 and BETWEEN.search(
                 text, max(0, match.start() - 10), match.start()
             ):
-                # "between 25 and 30 dead": a range, not two groups
+                # "between 25 and 30 dead": a range; "between two armed groups left nine dead"
                 total, high, status = groups[0][0], groups[1][0], CountStatus.APPROXIMATE
+                if not re.search(r"\s(?:and|to|or)\s", match.group(0)):
+                    total, status = high, groups[1][1]
             self._take(
                 match,
                 kind_or_none,

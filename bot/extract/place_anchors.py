@@ -138,12 +138,19 @@ def anchor_all(
     its anchor says: the name after it ("Otradnoye near Belgorod") or the name that owns it
     ("Gaza City's Zeitoun"); a look-alike the gazetteer does not know there is left out."""
     kept: list[tuple[int, GazetteerEntry]] = []
+    regions: dict[int, GazetteerEntry] = {}
     for index, (start, end, entry) in enumerate(spans):
+        entry = regions.get(index, entry)
         after = spans[index + 1] if index + 1 < len(spans) else None
         before = spans[index - 1] if index else None
         anchor: GazetteerEntry | None = None
         if after is not None and anchors(low, end, after[0], after[2]):
             anchor = after[2]
+            region = (
+                _its_province(entry, candidates[index + 1]) if anchor.kind == "place" else None
+            )
+            if region is not None:  # "Tame, in Arauca": the department, not the town
+                anchor = regions[index + 1] = region
         elif before is not None and possessed(low, before[1], start):
             # "the Kurdistan Region's Soran district": a region may span provinces; only a
             # town or a country owning the name says where it lies
@@ -152,6 +159,25 @@ def anchor_all(
         if chosen is not None:
             kept.append((index, chosen))
     return kept
+
+
+def _its_province(
+    entry: GazetteerEntry, candidates: Sequence[GazetteerEntry]
+) -> GazetteerEntry | None:
+    """The province among a following name's readings that holds ``entry`` ("Tame, in Arauca":
+    Arauca department, not Arauca town), or None."""
+    if entry.kind != "place" or entry.admin1_code is None:
+        return None
+    return next(
+        (
+            c
+            for c in candidates
+            if c.kind == "admin1"
+            and c.country == entry.country
+            and c.admin1_code == entry.admin1_code
+        ),
+        None,
+    )
 
 
 def same_area(a: GazetteerEntry, b: GazetteerEntry, *, strict: bool = False) -> bool:

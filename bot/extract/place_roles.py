@@ -218,9 +218,20 @@ def inside_longer_name(before: str) -> bool:
     """True when the original-case text right ``before`` a place name makes the name the end
     of a longer proper name, not a place of its own."""
     words = before.rstrip()
-    if len(words) == len(before) or not words.endswith(_PARTICLE_ENDINGS):
-        return False  # no particle and space right before the name
+    if len(words) == len(before):
+        return False  # no space right before the name
+    if words.endswith(_SETTLEMENT_PREFIXES) and _PREFIX_BEFORE.search(before):
+        return True  # "Puerto Miranda", "Ain Zara": a place the gazetteer does not know
+    if not words.endswith(_PARTICLE_ENDINGS):
+        return False  # no particle right before the name
     return _LONGER_NAME_BEFORE.search(before) is not None
+
+
+# The first word of many settlements' names: "Puerto Miranda", "San Onofre", "Kafr Nabl".
+_SETTLEMENT_PREFIXES = ("Puerto", "Port", "San", "Santa", "Santo", "São", "Nueva", "Nuevo",
+                        "Villa", "Ciudad", "Fort", "Bandar", "Kafr", "Kfar", "Beit", "Bir",
+                        "Ain", "Tell", "Ras", "Deir", "Khirbet")  # fmt: skip
+_PREFIX_BEFORE = re.compile(rf"\b(?:{'|'.join(_SETTLEMENT_PREFIXES)})\s+$")
 
 
 # A Romance particle and a capitalised word right after a name: the name begins a longer one

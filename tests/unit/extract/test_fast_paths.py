@@ -395,13 +395,31 @@ class TestLongerNameBefore:
     @settings(max_examples=300, deadline=None)
     @given(
         text=_texts(
-            ["Cartel", "de", "del", "la", "los", "Villa", "Horizontes", "in", "da", "do", "."],
+            [
+                "Cartel",
+                "de",
+                "del",
+                "la",
+                "los",
+                "Villa",
+                "Horizontes",
+                "in",
+                "da",
+                "do",
+                ".",
+                "Puerto",
+                "Ain",
+                "xVilla",
+            ],
             [" ", "  ", "\n", ". "],
         )
     )
     def test_same_answer_as_the_pattern(self, text: str) -> None:
         before = text[-40:]
-        expected = place_roles._LONGER_NAME_BEFORE.search(before) is not None
+        expected = (
+            place_roles._LONGER_NAME_BEFORE.search(before) is not None
+            or place_roles._PREFIX_BEFORE.search(before) is not None
+        )
         assert place_roles.inside_longer_name(before) is expected
 
 

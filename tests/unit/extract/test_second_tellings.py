@@ -9,6 +9,7 @@ import datetime as dt
 
 from bot.domain import Incident
 from bot.domain.enums import EventType
+from bot.extract.casualties import find_figures
 from bot.extract.pipeline import RulesExtractor
 from bot.extract.place_roles import mention_role
 from bot.extract.text import split_clauses, strip_dateline
@@ -176,3 +177,33 @@ def test_a_national_body_s_seat_after_according_to_places_nothing() -> None:
     assert _role(text, "Port Sudan") == "speaker"
     # a local officer's town is mostly the scene itself
     assert _role("According to a police captain in Dilling, nine were killed", "Dilling") is None
+
+
+def test_a_known_name_after_a_settlement_prefix_ends_an_unknown_one(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Clashes between two armed groups left nine dead in the countryside of Tame "
+        "municipality, Arauca department.\n\n"
+        "The army said the bodies were recovered on Tuesday in the hamlet of Puerto Miranda, "
+        "about 25 km from the town, after fighting that began on Monday night."
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert [i.location.name for i in live] == ["Tame"]
+    assert live[0].date == dt.date(2025, 5, 12)
+
+
+def test_a_town_then_its_province_of_the_same_name_stays_the_town(
+    engine: RulesExtractor,
+) -> None:
+    # Arauca is both a town and the department that holds Tame
+    text = "Clashes between two armed groups left nine dead in Tame, in Arauca, on Monday."
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert [(i.location.name, i.killed.min, i.killed.max) for i in live] == [("Tame", 9, 9)]
+
+
+def test_the_parties_between_which_fighting_broke_out_are_no_range_of_dead() -> None:
+    parties = find_figures("Clashes between two armed groups left nine people dead.")
+    assert [(f.kind, f.min, f.max) for f in parties] == [("killed", 9, 9)]
+    spread = find_figures("Between 25 and 30 people were killed in the raid.")
+    assert [(f.kind, f.min, f.max) for f in spread] == [("killed", 25, 30)]
