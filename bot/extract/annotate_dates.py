@@ -126,7 +126,9 @@ def _toll_dates_reporting(
             else replace(d, reporting=True)
             for d in dates
         ]
-    dates = [replace(d, reporting=True) if _as_of(text, d) else d for d in dates]
+    dates = [
+        replace(d, reporting=True) if _as_of(text, d) or _stated_on(text, d) else d for d in dates
+    ]
     ends = sorted(f.end for f in figures if f.update)
     if not ends:
         return dates
@@ -204,6 +206,21 @@ _LAST_YEAR_BEFORE_RE = re.compile(r"\blast\s+year,?\s+(?:on\s+|in\s+)?$", re.IGN
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_BEFORE_RE = re.compile(rf"\b({'|'.join(_WEEKDAYS)}),?\s+$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _stated_on(text: str, date: DateMention) -> bool:
+    """ "The army said in a statement from its headquarters in Abuja on Monday that ...": the
+    day of a statement told at some length before its date."""
+    if date.reporting or "statement" not in text:
+        return False
+    return _STATED_ON_BEFORE.search(text, max(0, date.start - 80), date.start) is not None
+
+
+_STATED_ON_BEFORE = re.compile(
+    r"\b(?:said|announced|confirmed|added)\s+in\s+(?:a|its|their|an?\s+\w+)\s+statement\b"
+    r"[^.;,]{0,55}?\s(?:on|late\s+on|early\s+on)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _as_of(text: str, date: DateMention) -> bool:

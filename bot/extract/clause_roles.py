@@ -14,7 +14,15 @@ from bot.extract.document import Clause
 from bot.extract.history import acts_of_a_dated_event, running_toll, years_named
 from bot.extract.text import lower_same_length
 
-__all__ = ["after_news", "counted_back", "cumulative", "goes_back", "historical", "tells_when"]
+__all__ = [
+    "after_news",
+    "counted_back",
+    "cumulative",
+    "goes_back",
+    "historical",
+    "opening_day",
+    "tells_when",
+]
 
 
 def historical(unit: Clause, ref: dt.date) -> bool:
@@ -114,6 +122,23 @@ def tells_when(units: list[Clause], said: DateMention | None) -> DateMention | N
                 continue
             if said is None or said.date is None:
                 return date
+            if 0 <= (said.date - date.date).days <= _TELLS_WHEN_DAYS:
+                return date
+    return None
+
+
+def opening_day(opening: list[Clause], said: DateMention | None) -> DateMention | None:
+    """ "The fighters came before first light on Sunday. ... The army said on Monday that five
+    soldiers were killed": the day an opening sentence gives, with no place, event word or
+    count of its own, for a lead dated only by a statement, at most three days earlier."""
+    if said is None or not said.reporting or said.date is None:
+        return None
+    for unit in opening:
+        if unit.places or unit.triggers or unit.figures or unit.background_cue:
+            continue
+        for date in unit.dates:
+            if date.reporting or date.date is None or date.precision is not DatePrecision.DAY:
+                continue
             if 0 <= (said.date - date.date).days <= _TELLS_WHEN_DAYS:
                 return date
     return None

@@ -18,7 +18,7 @@ from bot.domain.enums import SubEventType
 from bot.domain.models import ActorRef
 from bot.extract.bearings import offset_start
 from bot.extract.casualties import Figure, group_of, has_any
-from bot.extract.clause_roles import goes_back, tells_when
+from bot.extract.clause_roles import goes_back, opening_day, tells_when
 from bot.extract.dates import DateMention, find_time_of_day
 from bot.extract.document import Clause, Document, PlaceSpan
 from bot.extract.drafts import (
@@ -262,7 +262,8 @@ def _lead_day(group: Group, doc: Document) -> DateMention | None:
         for c in doc.clauses
         if first < c.sentence <= first + _LEAD_DAY_SENTENCES and not c.background_cue
     ]
-    return tells_when(near, group.date) or group.date
+    opening = [c for c in doc.clauses if c.sentence < first and not c.heading]
+    return tells_when(near, group.date) or opening_day(opening, group.date) or group.date
 
 
 def _event_type(units: Sequence[Clause]) -> SubEventType | None:

@@ -351,7 +351,10 @@ _MOVED_AWAY_BEFORE = re.compile(
     r"in|on|at|and|but|where)\b)[a-z'’-]+\s+){0,4}?"
     r"(?:(?:of|to|around|near|adjoining|beyond)\s+(?:the\s+)?)?$|"
     r"\b(?:launched|fired|sent|dispatched)\s+from\s+(?:the\s+)?(?:[a-z'’-]+\s+){0,3}?"
-    r"(?:(?:of|adjoining|around|near|beyond)\s+(?:the\s+)?)?$",
+    r"(?:(?:of|adjoining|around|near|beyond)\s+(?:the\s+)?)?$|"
+    # "... fled again after the attack, most towards Damasak and some into Niger"
+    r"(?:,|\band)\s+(?:most|many|some|others|thousands|hundreds)(?:\s+of\s+them)?(?:\s+across\s+the\s+"
+    r"border)?\s+(?:towards?|to|into)\s+(?:the\s+)?$",
 )
 
 

@@ -140,3 +140,18 @@ def test_the_day_an_eventless_first_part_names_dates_the_event_after_it(
     live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
     first = next(i for i in live if i.killed.max == 3)
     assert first.date == dt.date(2024, 9, 9)
+
+
+def test_an_opening_sentence_s_day_dates_a_lead_told_by_a_statement(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "The raiders arrived before dawn on Tuesday, riding motorcycles.\n\n"
+        "The army said in a statement from its headquarters in Kabul on Wednesday that "
+        "insurgents had attacked an outpost in Kunar province, killing six soldiers."
+    )
+    doc, _ = engine.pipeline.read(text, PUBLISHED)
+    stated = [d for c in doc.clauses for d in c.dates if d.date == dt.date(2024, 9, 11)]
+    assert [d.reporting for d in stated] == [True]
+    live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    assert [(i.date, i.killed.max) for i in live] == [(dt.date(2024, 9, 10), 6)]

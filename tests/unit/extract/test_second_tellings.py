@@ -207,3 +207,13 @@ def test_the_parties_between_which_fighting_broke_out_are_no_range_of_dead() -> 
     assert [(f.kind, f.min, f.max) for f in parties] == [("killed", 9, 9)]
     spread = find_figures("Between 25 and 30 people were killed in the raid.")
     assert [(f.kind, f.min, f.max) for f in spread] == [("killed", 25, 30)]
+
+
+def test_where_the_displaced_went_is_no_scene(engine: RulesExtractor) -> None:
+    text = (
+        "Insurgents overran an army base in Monguno on Tuesday, killing seven soldiers. "
+        "Residents fled after the attack, most towards Maiduguri and some across the border "
+        "into Chad."
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    assert [i.location.name for i in live] == ["Monguno"]
