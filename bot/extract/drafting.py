@@ -254,8 +254,9 @@ _LEAD_DAY_SENTENCES = 4
 
 
 def _lead_day(group: Group, doc: Document) -> DateMention | None:
-    """The lead group's date, or the day a clause going back to its event names when the
-    group is dated only by when its toll was given (see ``tells_when``)."""
+    """The lead group's date; when the group is dated only by when its toll was given, the
+    day a later clause going back to its event names (``tells_when``), else the day an
+    opening sentence gives (``opening_day``)."""
     first = group.units[0].sentence
     near = [
         c
