@@ -21,7 +21,7 @@ from bot.extract.bearings import offset_before
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
-from bot.extract.namesakes import in_the_report_s_province, spelling_variants
+from bot.extract.namesakes import big_namesake, in_the_report_s_province, spelling_variants
 from bot.extract.normalize import match_key, strip_article, without_admin1_word
 from bot.extract.place_anchors import anchor_all, look_alike, possessed
 from bot.extract.place_roles import (
@@ -57,6 +57,9 @@ _ADMIN1_BEFORE = re.compile(
     r"\b(?:in|across|of)\s+(?:the\s+)?(?:northern|southern|eastern|western|"
     r"north-?eastern|north-?western|south-?eastern|south-?western)\s+)$"
 )
+# "the X district of Kherson": a city's district when a big city has the province's name.
+_CITY_DISTRICT_BEFORE = re.compile(r"\bdistrict\s+of\s+$")
+_CITY_WITH_DISTRICTS = 50_000
 _PLACE_AFTER = re.compile(r"\s*(?:city|town|village|district|neighbou?rhood)\b")
 _PLACE_BEFORE = re.compile(
     r"\b(?:(?:city|town|village|neighbou?rhood|capital)\s+of\s+(?:the\s+)?|"
@@ -457,6 +460,10 @@ def _town_or_governorate(
     wanted: str | None = None
     if _ADMIN1_AFTER.match(following) or _ADMIN1_BEFORE.search(preceding):
         wanted = "admin1"
+        if _CITY_DISTRICT_BEFORE.search(preceding) and big_namesake(
+            chosen, candidates, _CITY_WITH_DISTRICTS
+        ):
+            wanted = "place"  # "the Dniprovskyi district of Kherson": the city's district
     elif _PLACE_BEFORE.search(preceding) or _PLACE_AFTER.match(following):
         wanted = "place"
     if wanted is None and chosen.kind == "admin1":

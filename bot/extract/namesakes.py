@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.extract.place_index import GazetteerEntry
 
-__all__ = ["in_the_report_s_province", "spelling_variants"]
+__all__ = ["big_namesake", "in_the_report_s_province", "spelling_variants"]
 
 
 def in_the_report_s_province(
@@ -49,3 +49,13 @@ def spelling_variants(
         return kept
     provinces = tuple(c for c in candidates if c.kind == "admin1")
     return provinces if len({c.country for c in provinces}) == 1 else ()
+
+
+def big_namesake(
+    chosen: GazetteerEntry, candidates: Sequence[GazetteerEntry], population: int
+) -> bool:
+    """Whether a town of at least ``population`` in ``chosen``'s country has the name too."""
+    return any(
+        c.kind == "place" and c.country == chosen.country and c.population >= population
+        for c in candidates
+    )

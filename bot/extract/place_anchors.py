@@ -32,7 +32,7 @@ ANCHOR_KM = 120.0
 # The words between a name and the name that anchors it (lower-cased): "X, Y", "X in Y",
 # "X near Y", "X, near the city of Y", "X district of northern Y".
 _ANCHOR_GAP = re.compile(
-    r"(?:\s+(?:district|sub-?district|county|lga|local\s+government(?:\s+area)?|"
+    r"(?:\s+(?P<unit>district|sub-?district|county|lga|local\s+government(?:\s+area)?|"
     r"municipality|village|town|area|region|province|state|governorate|oblast|"
     r"neighbou?rhood|quarter|suburb|camp))?"
     r"(?:\s*(?:,\s*|\s+)(?:(?P<word>in|near|outside|of|close\s+to|not\s+far\s+from)\s+)?|"
@@ -49,6 +49,7 @@ _ANCHOR_GAP = re.compile(
 # Only these words let a town anchor another: "X, Y" and "X of Y" between two towns is more
 # often a list or a name ("Mosul, Baghdad and Basra") than a position.
 _TOWN_ANCHOR_WORDS = frozenset({"in", "near", "outside", "close to", "not far from"})
+_CITY_PARTS = frozenset({"district", "neighbourhood", "neighborhood", "quarter", "suburb"})
 # "Gaza City's Zeitoun neighbourhood", "Kirkuk's southern Domiz district": the name before
 # the possessive says where the next one lies.
 _POSSESSIVE_GAP = re.compile(
@@ -76,6 +77,9 @@ def anchors(low: str, first_end: int, second_start: int, second: GazetteerEntry)
     if second.kind != "place":
         return True
     word = match.group("word") or match.group("apposed")
+    unit = match.group("unit") or low[max(0, first_end - 14) : first_end].rsplit(" ", 1)[-1]
+    if word == "of" and unit in _CITY_PARTS:
+        return True  # "the Dniprovskyi district of Kherson": a part of the city
     return word is not None and " ".join(word.split()) in _TOWN_ANCHOR_WORDS
 
 

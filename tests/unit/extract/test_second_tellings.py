@@ -219,3 +219,18 @@ def test_where_the_displaced_went_is_no_scene(engine: RulesExtractor) -> None:
     )
     live = _live(engine.pipeline.extract_text(text, PUBLISHED))
     assert [i.location.name for i in live] == ["Monguno"]
+
+
+def test_an_unknown_district_of_a_city_places_the_city_not_its_province(
+    engine: RulesExtractor,
+) -> None:
+    # Kherson is a city and the province around it; Kyiv has a district of the same name
+    text = (
+        "Russian artillery hit a tram stop in the Dniprovskyi district of Kherson on Monday "
+        "morning, killing four people, the regional governor said.\n\n"
+        "Occupation officials claimed that Ukrainian shelling had damaged houses in the town "
+        "of Nova Kakhovka."
+    )
+    live = _live(engine.pipeline.extract_text(text, PUBLISHED))
+    lead = next(i for i in live if i.killed.max == 4)
+    assert (lead.location.name, lead.location.geo_precision.value) == ("Kherson", "point")
