@@ -18,11 +18,10 @@ from dataclasses import replace
 from itertools import pairwise
 
 from bot.domain.enums import DatePrecision
-from bot.extract.casualties import Figure
 from bot.extract.dates import DateMention, find_dates
 from bot.extract.document import Clause, Document, Resources
 from bot.extract.gazetteer import Gazetteer
-from bot.extract.times import reference_date
+from bot.extract.times import WEEKDAYS, reference_date
 from bot.extract.word_hits import CaseBlind
 
 __all__ = ["annotate_dates", "article_timezone", "fallback_reference"]
@@ -51,8 +50,7 @@ def annotate_dates(doc: Document, resources: Resources) -> None:
         dates = [
             _last_year(_year_of_the_weekday(d, unit.text, ref), unit.text, ref) for d in dates
         ]
-        acts = [t.end for t in unit.triggers]
-        unit.dates = _toll_dates_reporting(dates, unit.figures, unit.text, acts)
+        unit.dates = _toll_dates_reporting(dates, unit)
     for before, unit in pairwise(clauses):
         if _dated_before(before, unit):
             unit.dates = list(before.dates)
@@ -107,12 +105,11 @@ def _dated_before(before: Clause, unit: Clause) -> bool:
     return all(not d.reporting and d.precision is DatePrecision.DAY for d in before.dates)
 
 
-def _toll_dates_reporting(
-    dates: list[DateMention], figures: Sequence[Figure], text: str = "", acts: Sequence[int] = ()
-) -> list[DateMention]:
+def _toll_dates_reporting(dates: list[DateMention], unit: Clause) -> list[DateMention]:
     """ "The toll rose to 10 on Tuesday": the day the toll was given, not the event's."""
     if not dates:
         return dates
+    text = unit.text
     later = _LATER_DEATH_RE.search(text)
     if later:
         # "another succumbed to his injuries in hospital on Monday", "bodies were found on
@@ -122,14 +119,14 @@ def _toll_dates_reporting(
         return [
             d
             if d.start > later.end() + _TOLL_DATE_GAP
-            and any(later.end() < a <= d.start for a in acts)
+            and any(later.end() < t.end <= d.start for t in unit.triggers)
             else replace(d, reporting=True)
             for d in dates
         ]
     dates = [
         replace(d, reporting=True) if _as_of(text, d) or _stated_on(text, d) else d for d in dates
     ]
-    ends = sorted(f.end for f in figures if f.update)
+    ends = sorted(f.end for f in unit.figures if f.update)
     if not ends:
         return dates
     # A binary search for an update figure ending at most _TOLL_DATE_GAP before the date.
@@ -166,7 +163,7 @@ def _year_of_the_weekday(date: DateMention, text: str, ref: dt.date) -> DateMent
     if _YEAR_RE.search(date.surface):
         return date  # the year is written
     named = _WEEKDAY_BEFORE_RE.search(text, max(0, date.start - 14), date.start)
-    wanted = _WEEKDAYS.index(named.group(1).lower()) if named else None
+    wanted = WEEKDAYS.index(named.group(1).lower()) if named else None
     if wanted is None or day.weekday() == wanted:
         return date
     for back in range(1, 12):
@@ -203,8 +200,7 @@ def _last_year(date: DateMention, text: str, ref: dt.date) -> DateMention:
 _DAY_OR_MONTH = (DatePrecision.DAY, DatePrecision.MONTH)
 _LAST_YEAR_AFTER_RE = re.compile(r",?\s+(?:of\s+)?last\s+year\b", re.IGNORECASE)
 _LAST_YEAR_BEFORE_RE = re.compile(r"\blast\s+year,?\s+(?:on\s+|in\s+)?$", re.IGNORECASE)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_BEFORE_RE = re.compile(rf"\b({'|'.join(_WEEKDAYS)}),?\s+$", re.IGNORECASE)
+_WEEKDAY_BEFORE_RE = re.compile(rf"\b({'|'.join(WEEKDAYS)}),?\s+$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 
 

@@ -114,17 +114,7 @@ def tells_when(units: list[Clause], said: DateMention | None) -> DateMention | N
     earlier; None when there is no such clause."""
     if said is not None and not said.reporting:
         return None
-    for unit in units:
-        if not goes_back(unit.text):
-            continue
-        for date in unit.dates:
-            if date.reporting or date.date is None or date.precision is not DatePrecision.DAY:
-                continue
-            if said is None or said.date is None:
-                return date
-            if 0 <= (said.date - date.date).days <= _TELLS_WHEN_DAYS:
-                return date
-    return None
+    return next((d for u in units if goes_back(u.text) if (d := _event_day_before(u, said))), None)
 
 
 def opening_day(opening: list[Clause], said: DateMention | None) -> DateMention | None:
@@ -133,12 +123,20 @@ def opening_day(opening: list[Clause], said: DateMention | None) -> DateMention 
     count of its own, for a lead dated only by a statement, at most three days earlier."""
     if said is None or not said.reporting or said.date is None:
         return None
-    for unit in opening:
-        if unit.places or unit.triggers or unit.figures or unit.background_cue:
+    bare = (u for u in opening if not (u.places or u.triggers or u.figures or u.background_cue))
+    return next((d for u in bare if (d := _event_day_before(u, said))), None)
+
+
+def _event_day_before(unit: Clause, said: DateMention | None) -> DateMention | None:
+    """The clause's first event day (not a statement's) on or at most three days before the
+    day ``said`` names (any, when that day is unknown)."""
+    for date in unit.dates:
+        if date.reporting or date.date is None or date.precision is not DatePrecision.DAY:
             continue
-        for date in unit.dates:
-            if date.reporting or date.date is None or date.precision is not DatePrecision.DAY:
-                continue
-            if 0 <= (said.date - date.date).days <= _TELLS_WHEN_DAYS:
-                return date
+        if (
+            said is None
+            or said.date is None
+            or 0 <= (said.date - date.date).days <= _TELLS_WHEN_DAYS
+        ):
+            return date
     return None

@@ -21,6 +21,7 @@ from bot.extract.text import lower_same_length
 from bot.extract.times import (
     NO_DAY_AFTER,
     NO_DAY_BEFORE,
+    WEEKDAYS,
     a_given_name,
     find_time_of_day,
     weekdays_naming_a_date,
@@ -36,7 +37,6 @@ __all__ = [
 # Patterns run on lower-cased text (see ``lower_same_length``): faster than IGNORECASE.
 _ON_LOWERED = 0
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
     "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
@@ -417,7 +417,7 @@ def _month(found: _Found) -> DateMention | None:
 
 def _weekday(found: _Found) -> DateMention | None:
     match, ref = found.match, found.today
-    index = _WEEKDAYS.index(match["wd"].lower())
+    index = WEEKDAYS.index(match["wd"].lower())
     mod = (match["mod"] or "").lower()
     if mod == "next":
         return None

@@ -123,23 +123,22 @@ def _continues(base: IncidentDraft, draft: IncidentDraft) -> bool:
     """Whether ``draft`` goes on with ``base`` (see ``_fold_continuations``)."""
     if draft.separate or draft.background or draft.lead or base.background:
         return False
-    if base.lead and _tells_the_lead_s_day(draft) and _days_apart(base, draft) <= 3:
+    gap = _day_gap(base, draft)
+    if base.lead and _tells_the_lead_s_day(draft) and (gap or 0) <= 3:
         return True
     if base.place is None or draft.place is None or base.place.key != draft.place.key:
         return False
-    day = draft.date.date if draft.date is not None else None
-    base_day = base.date.date if base.date is not None else None
-    if day is None or base_day is None or abs((day - base_day).days) > 1:
+    if gap is None or gap > 1:
         return False
     named = any(draft.place.text in sentence for sentence in draft.evidence)
     return not named or draft.event_type is base.event_type or _same_dead(base, draft)
 
 
-def _days_apart(base: IncidentDraft, draft: IncidentDraft) -> int:
-    """Days between the two drafts' dates (0 when either is undated)."""
+def _day_gap(base: IncidentDraft, draft: IncidentDraft) -> int | None:
+    """Days between the two drafts' dates (None when either is undated)."""
     day = draft.date.date if draft.date is not None else None
     base_day = base.date.date if base.date is not None else None
-    return abs((day - base_day).days) if day is not None and base_day is not None else 0
+    return abs((day - base_day).days) if day is not None and base_day is not None else None
 
 
 def _tells_the_lead_s_day(draft: IncidentDraft) -> bool:
@@ -257,6 +256,8 @@ def _lead_day(group: Group, doc: Document) -> DateMention | None:
     """The lead group's date; when the group is dated only by when its toll was given, the
     day a later clause going back to its event names (``tells_when``), else the day an
     opening sentence gives (``opening_day``)."""
+    if group.date is not None and not group.date.reporting:
+        return group.date  # dated by the event itself
     first = group.units[0].sentence
     near = [
         c
@@ -375,9 +376,7 @@ _ELSEWHERE_IN_REGION_RE = re.compile(
 )
 
 
-def _place(
-    group: Group, doc: Document, defined: tuple[PlaceSpan, tuple[float, float], str] | None
-) -> PlaceDraft | None:
+def _place(group: Group, doc: Document, defined: _Defined | None) -> PlaceDraft | None:
     place = group.place
     if place is None:
         return None
@@ -416,6 +415,8 @@ _LIES_BEFORE_RE = re.compile(
 
 # A settlement the text locates: its name, the town measured from, the offset, the sentence.
 _Located = tuple[str, PlaceSpan, tuple[float, float], str]
+# Where a group's settlement lies: the town measured from, the offset, the sentence telling it.
+_Defined = tuple[PlaceSpan, tuple[float, float], str]
 
 
 def _settlements_located(doc: Document) -> list[_Located]:
@@ -435,9 +436,7 @@ def _settlements_located(doc: Document) -> list[_Located]:
     return found
 
 
-def _located_elsewhere(
-    group: Group, located: Sequence[_Located]
-) -> tuple[PlaceSpan, tuple[float, float], str] | None:
+def _located_elsewhere(group: Group, located: Sequence[_Located]) -> _Defined | None:
     """The town and offset a sentence of the report gives for a settlement the group names
     ("... an attack on Kabaro, a village in Maru ..." and "Kabaro lies about 40 km south-west
     of Gusau"): the settlement's own point, nearer than any town the group names."""
@@ -447,9 +446,7 @@ def _located_elsewhere(
     return None
 
 
-def _town_measured_inside(
-    group: Group, doc: Document
-) -> tuple[PlaceSpan, tuple[float, float], str] | None:
+def _town_measured_inside(group: Group, doc: Document) -> _Defined | None:
     """ "Residents of a village in Segou region say ..." then "a column arrived at the village,
     about 40 km north-west of Niono": the next sentences measure the village from a town of
     that region, a point inside it nearer than the region's middle."""

@@ -16,12 +16,14 @@ from bot.extract.word_hits import CaseBlind
 __all__ = [
     "NO_DAY_AFTER",
     "NO_DAY_BEFORE",
+    "WEEKDAYS",
     "a_given_name",
     "find_time_of_day",
     "reference_date",
     "weekdays_naming_a_date",
 ]
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Around a weekday that names no day: "on a Friday", "every Sunday", "Friday prayers".
 NO_DAY_BEFORE = r"(?<!\ba )(?<!\bevery )"
 NO_DAY_AFTER = r"(?!\s+(?:prayers?|sermons?|services?|mass|market|bazaar))"

@@ -71,7 +71,7 @@ class TestWeekdayArithmetic:
         weekday=st.integers(min_value=0, max_value=6),
     )
     def test_same_day_as_relativedelta(self, ref: dt.date, weekday: int) -> None:
-        name = dates._WEEKDAYS[weekday].capitalize()
+        name = times.WEEKDAYS[weekday].capitalize()
         found = dates.find_dates(f"Gunmen struck on {name}.", ref)
         assert [d.date for d in found] == [ref + relativedelta(weekday=weekday_of(weekday)(-1))]
 
