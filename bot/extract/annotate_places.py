@@ -1,11 +1,10 @@
 """Place annotators: which countries a report is about, and the event places of each clause.
 
 ``annotate_countries`` finds the gazetteer's mentions in every sentence and lets them (and
-demonyms, the dateline and the title) vote for the countries the article is about.
-``annotate_places`` then resolves each clause's mentions against those votes
-(:func:`choose_entry`) and reads the words around each one: "near", "south of", "the ...
-district", or a role that makes it no event place at all ("hospitals in", "a resident of",
-"the Tikrit-based battalion").
+demonyms, the dateline, the title) vote for the countries the article is about. ``annotate_places``
+then resolves each clause's mentions against those votes (:func:`choose_entry`) and reads the words
+around each one: "near", "south of", "the ... district", or a role that makes it no event place
+at all ("hospitals in", "a resident of", "the Tikrit-based battalion").
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from collections.abc import Sequence, Set
 from dataclasses import replace
 from functools import cache, lru_cache
 
-from bot.extract.bearings import offset_before
+from bot.extract.bearings import measured_from, offset_before
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
@@ -76,7 +75,8 @@ _WELL_KNOWN_POPULATION = 500_000
 _NEAR_BEFORE = re.compile(
     r"(?:\bnear|\boutskirts\s+of|\boutside(?:\s+of)?|\bclose\s+to|\bvicinity\s+of|\bwest|\beast|"
     r"\bnorth|\bsouth|\bnorth-?east|\bnorth-?west|\bsouth-?east|\bsouth-?west|\baway\s+from)"
-    r"(?:\s+of)?(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
+    r"(?:\s+of)?(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?"
+    r"(?:\s+(?:(?:provincial|regional|state|district|county|national)\s+)?capital,?)?\s*$",
     _LOWER,
 )
 _LIST_GAP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)")
@@ -220,12 +220,9 @@ _Candidates = tuple[GazetteerEntry, ...]
 
 
 class _PlaceReader:
-    """Reads place mentions against one article's country votes, remembering answers.
-
-    A report names few places many times; hostile text names one place thousands of times.
-    What a mention means depends only on its candidates, the votes and the words right
-    around it, so answers are kept per article for those inputs.
-    """
+    """Reads place mentions against one article's country votes, remembering answers: a report
+    names few places many times, hostile text one place thousands of times, and what a mention
+    means depends only on its candidates, the votes and the words right around it."""
 
     def __init__(
         self,
@@ -306,8 +303,10 @@ class _PlaceReader:
                 self._resolved[key] = entry
             before = low[max(0, start - 45) : start]
             flags = _mention_flags(before, low[end : end + 40])
-            if names_the_scene(low[end : end + 100]):
-                # "a man from Rafah, the town where the raid happened": the scene
+            scene = measured_from(sentence.text, end, found) if entry.kind == "place" else None
+            if scene is not None:  # "Jos, 30 km east of the village": near the village
+                flags = (True, False, False, False)
+            elif names_the_scene(low[end : end + 100]):  # "Rafah, the town where the raid ..."
                 flags = (False, True, False, False)  # in it, as after "in"
             elif mention_role(low[max(0, start - 60) : start], low[end : end + 40]):
                 flags = None  # an allegiance, an outlet, a speaker, a person, a community
@@ -317,7 +316,9 @@ class _PlaceReader:
                 # "hospitals in Shuqra and Lawdar": the whole list is no event place
                 excluded_end = end
                 continue
-            places.append(_span(entry, sentence.text, start, end, flags))
+            places.append(span := _span(entry, sentence.text, start, end, flags))
+            if scene is not None:  # the offset points to the event's place, not from the town
+                span.offset, span.measured = scene
             chosen_from.append(candidates)
         return _anchored(low, places, chosen_from)
 

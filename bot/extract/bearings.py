@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["MAX_OFFSET_KM", "offset_before", "offset_start", "shifted"]
+__all__ = ["MAX_OFFSET_KM", "measured_from", "offset_before", "offset_start", "shifted"]
 
 # Farther than this the text is giving bearings for a reader, not the scene ("Sanaa, 120 km west
 # of Marib" places Sanaa): the town is then no good anchor anyway, so it is not moved.
@@ -32,8 +33,10 @@ _BEARINGS = {
     "northwest": 315.0,
 }
 _NUMBER_WORDS = {
-    "five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a hundred": 100,
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "a hundred": 100,
 }  # fmt: skip
 _NUMBER = r"\d{1,3}(?:\.\d)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 # "... about 60 km (37 miles) north-east of [the town of] " right before the town's name.
@@ -41,7 +44,8 @@ _OFFSET_BEFORE = re.compile(
     rf"\b(?P<n>{_NUMBER})(?:-|\s*)(?P<unit>km|kms|kilomet(?:er|re)s?|miles?)\b"
     r"(?:\s*\([^()]{1,30}\))?,?\s+(?:to\s+the\s+|due\s+)?"
     r"(?P<dir>north|south|east|west|(?:north|south)[-\s]?(?:east|west))(?:ern)?"
-    r"\s+of\s+(?:the\s+)?(?:(?:city|town|village|district|provincial\s+capital|capital)"
+    r"\s+of\s+(?:the\s+)?(?:(?:city|town|village|district|"
+    r"(?:(?:provincial|regional|state|district|county|national)\s+)?capital,?)"
     r"(?:\s+of)?\s+)?(?:central\s+)?$"
 )
 
@@ -67,6 +71,48 @@ def offset_before(before: str) -> tuple[float, float] | None:
         return None
     direction = re.sub(r"[-\s]", "", match["dir"])
     return round(value, 1), _BEARINGS[direction]
+
+
+# "..., Jos, about 30 km east of the village": after a town, a distance and a direction from the
+# event's place, named by a word for it or by its own (unknown) name. Read on the text as written.
+_MEASURED_FROM = re.compile(
+    r"(?:,\s+(?:the|a)\s+[^,()]{1,60}?)?,\s+(?i:(?:which\s+)?(?:is\s+|lies\s+)?"
+    r"(?:about|some|around|roughly|nearly|approximately|just|only|barely)?\s*"
+    rf"(?P<n>{_NUMBER})(?:-|\s*)(?P<unit>km|kms|kilomet(?:er|re)s?|miles?)\b"
+    r"(?:\s*\([^()]{1,30}\))?,?\s+(?:to\s+the\s+|due\s+)?"
+    r"(?P<dir>north|south|east|west|(?:north|south)[-\s]?(?:east|west))(?:ern)?\s+of\s+)"
+    r"(?:(?P<word>the\s+(?:(?:remote|small|border|farming|attacked)\s+)?(?:village|hamlet|"
+    r"settlement|camp|community|locality|scene|site|attack|ambush|area)s?\b)|"
+    r"(?P<name>[A-Z][\w'\u2019\u00c0-\u024f-]+(?:\s+[A-Z][\w'\u2019\u00c0-\u024f-]+)?))"
+)
+
+
+def measured_from(
+    text: str, end: int, mentions: Iterable[tuple[int, int, object]] = ()
+) -> tuple[tuple[float, float], str] | None:
+    """When the words after a town's name (ending at ``end``) measure the town from the event's
+    place ("Jos, about 30 km east of the village", "Titao, the provincial capital, 25 km
+    south-west of Toulfe"): the event's offset from the town and the words naming its place;
+    None otherwise, or when those words are one of the sentence's place ``mentions`` (start,
+    end, ...): a place the gazetteer knows is measured from the town the usual way.
+
+    >>> measured_from("Jos, about 30 kilometres east of the village.", 3)
+    ((30.0, 270.0), 'the village')
+    """
+    match = _MEASURED_FROM.match(text, end, end + 150)
+    if match is None:
+        return None
+    named = "word" if match["word"] else "name"
+    if any(start == match.start(named) for start, *_ in mentions):
+        return None
+    number = match["n"].lower()
+    value = float(_NUMBER_WORDS.get(number, 0) or number)
+    if match["unit"].lower().startswith("mile"):
+        value *= _KM_PER_MILE
+    if not 0 < value <= MAX_OFFSET_KM:
+        return None
+    bearing = _BEARINGS[re.sub(r"[-\s]", "", match["dir"].lower())]
+    return (round(value, 1), (bearing + 180.0) % 360.0), match[named]
 
 
 def offset_start(before: str) -> int | None:

@@ -64,6 +64,9 @@ class PlaceSpan:
     district: bool = False  # "in the Niono district": the district named after the town
     text: str = ""  # the mention as written
     offset: tuple[float, float] | None = None  # "60 km north-east of it": (km, bearing)
+    # "a hospital in Jos, 30 km east of the village": the event's place the town is measured
+    # from ("the village", or a name the gazetteer lacks); the offset then points to it
+    measured: str = ""
 
 
 @dataclass(slots=True)

@@ -378,12 +378,12 @@ _ELSEWHERE_IN_REGION_RE = re.compile(
 
 def _place(group: Group, doc: Document, defined: _Defined | None) -> PlaceDraft | None:
     place = group.place
-    if place is None:
-        return None
-    if defined is not None and not place.offset:
+    if defined is not None and (place is None or not place.offset):
         anchor, (far, towards), _ = defined
         return PlaceDraft(text=anchor.text, role=PlaceRole.NEAR, country=anchor.entry.country,
                           key=anchor.entry.key, offset_km=far, bearing=towards)  # fmt: skip
+    if place is None:
+        return None
     entry = place.entry
     if (
         entry.kind == "place"
@@ -412,7 +412,6 @@ _LIES_BEFORE_RE = re.compile(
     r"(?:about|some|around|roughly|nearly|approximately)?\s*$"
 )
 
-
 # A settlement the text locates: its name, the town measured from, the offset, the sentence.
 _Located = tuple[str, PlaceSpan, tuple[float, float], str]
 # Where a group's settlement lies: the town measured from, the offset, the sentence telling it.
@@ -427,6 +426,9 @@ def _settlements_located(doc: Document) -> list[_Located]:
         for span in clause.places:
             if span.offset is None or span.entry.kind != "place":
                 continue
+            if span.measured:  # "Jos, 30 km east of the village", "Titao, 25 km from Toulfe"
+                found.append((span.measured, span, span.offset, clause.sentence_text))
+                continue
             before = clause.sentence_text[: clause.start + span.start]
             start = offset_start(before.lower())
             match = _LIES_BEFORE_RE.search(before[:start] if start is not None else before)
@@ -437,11 +439,12 @@ def _settlements_located(doc: Document) -> list[_Located]:
 
 
 def _located_elsewhere(group: Group, located: Sequence[_Located]) -> _Defined | None:
-    """The town and offset a sentence of the report gives for a settlement the group names
-    ("... an attack on Kabaro, a village in Maru ..." and "Kabaro lies about 40 km south-west
-    of Gusau"): the settlement's own point, nearer than any town the group names."""
+    """The town and offset a sentence gives for a settlement the group names ("an attack on
+    Kabaro ..." and "Kabaro lies about 40 km south-west of Gusau"; "a hospital in Jos, 30 km
+    east of the village" for a group telling of a village): the settlement's own point."""
     for name, span, offset, sentence in located:
-        if any(name in unit.text for unit in group.units):
+        word = name.rsplit(" ", 1)[-1] if name.startswith("the ") else name  # "village"
+        if any(word in unit.text for unit in group.units):
             return span, offset, sentence
     return None
 

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from bot.domain import GeoPrecision
-from bot.extract.bearings import MAX_OFFSET_KM, offset_before, shifted
+from bot.extract.bearings import MAX_OFFSET_KM, measured_from, offset_before, shifted
 from bot.extract.pipeline import RulesExtractor
 
 PUBLISHED = dt.datetime(2025, 5, 10, 12, 0, tzinfo=dt.UTC)
@@ -98,3 +98,29 @@ class TestIncidents:
         assert (incident.location.lat, incident.location.lon) == pytest.approx(
             (town.lat, town.lon)
         )
+
+
+def test_a_town_measured_from_the_village_points_back_to_the_village() -> None:
+    text = "treated in Kaduna, about 40 kilometres south of the village, relatives said"
+    end = text.index("Kaduna") + len("Kaduna")
+    assert measured_from(text, end) == ((40.0, 0.0), "the village")
+
+
+def test_an_apposition_may_stand_between_the_town_and_its_distance() -> None:
+    text = "a trader in Djibo, the provincial capital, some 25 miles north-east of Kabrousso"
+    end = text.index("Djibo") + len("Djibo")
+    (km, bearing), named = measured_from(text, end) or ((0.0, 0.0), "")
+    assert (round(km), bearing, named) == (40, 225.0, "Kabrousso")
+
+
+def test_a_known_place_the_town_is_measured_from_is_left_to_the_usual_reading() -> None:
+    text = "in Baqubah, 60 km north-east of Baghdad, on Friday"
+    end = text.index("Baqubah") + len("Baqubah")
+    baghdad = text.index("Baghdad")
+    assert measured_from(text, end, [(baghdad, baghdad + 7, None)]) is None
+    assert measured_from(text, end) == ((60.0, 225.0), "Baghdad")
+
+
+def test_no_distance_after_the_town_measures_nothing() -> None:
+    text = "in Kaduna, the state capital, on Tuesday"
+    assert measured_from(text, text.index(",")) is None

@@ -90,3 +90,64 @@ def test_a_known_town_given_with_its_distance_from_the_capital_stays_itself(
         "of Babil, some 45 km south of Baghdad, on Thursday, police said."
     )
     assert _lead(engine, text).location.name.startswith("Iskandari")
+
+
+def test_the_capital_named_after_the_word_capital_is_measured_from(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Gunmen on motorcycles stormed a gendarmerie post at Bangatoumé, some 60 km north "
+        "of the regional capital, Maradi, on Sunday, killing four gendarmes, the ministry said."
+    )
+    lead = _lead(engine, text)
+    # Maradi lies near (13.50, 7.10); 60 km north is about 0.54 degrees of latitude.
+    assert _km(lead, 13.50 + 0.54, 7.10) < 6
+
+
+def test_a_distance_in_words_below_ten_is_read(engine: RulesExtractor) -> None:
+    text = (
+        "Separatist fighters ambushed a patrol on Saturday at Ngwokang, a village about "
+        "eight kilometres east of Kumbo, killing three soldiers, a military source said."
+    )
+    lead = _lead(engine, text)
+    # Kumbo lies near (6.20, 10.68); 8 km east is about 0.07 degrees of longitude.
+    assert _km(lead, 6.20, 10.68 + 0.072) < 3
+
+
+def test_a_town_measured_from_the_village_places_the_village(engine: RulesExtractor) -> None:
+    text = (
+        "Bandits killed six farmers in Dankoli village on Tuesday night, a community leader "
+        "said. He said four others were being treated at a hospital in Kaduna, about 40 "
+        "kilometres south of the village."
+    )
+    lead = _lead(engine, text)
+    # Kaduna lies near (10.52, 7.44): the village is 40 km north of it (0.36 degrees).
+    assert _km(lead, 10.52 + 0.36, 7.44) < 6
+    assert lead.killed.min == 6
+
+
+def test_a_town_measured_from_the_village_by_its_name_places_the_village(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Jihadists attacked volunteer fighters in Kabrousso on Sunday, killing eleven, "
+        "security sources said. A resident of Djibo, the provincial capital, some 30 "
+        "kilometres north-east of Kabrousso, said the attackers burned the market."
+    )
+    lead = _lead(engine, text)
+    # Djibo lies near (14.10, -1.63): the village is 30 km south-west of it.
+    assert _km(lead, 14.10 - 0.19, -1.63 - 0.196) < 6
+
+
+def test_a_town_measured_from_a_known_place_is_not_read_backwards(
+    engine: RulesExtractor,
+) -> None:
+    # "Baqubah, 60 km north-east of Baghdad": Baghdad is a known place, so Baqubah is simply
+    # where the bomb went off, not a point 60 km from Baghdad.
+    text = (
+        "A car bomb killed five people at a market in Baqubah, 60 km north-east of Baghdad, "
+        "on Friday, police said."
+    )
+    lead = _lead(engine, text)
+    assert lead.location.name == "Baqubah"
+    assert _km(lead, 33.75, 44.64) < 10
