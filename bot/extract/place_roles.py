@@ -263,12 +263,13 @@ def names_a_sea(name: str, after: str = "") -> bool:
 _ROLE_IN_BEFORE = re.compile(
     r"\b(?:leader|official|spokes(?:man|woman|person)|administrator|correspondent|journalist|"
     r"lawmaker|mp|commander|chief|source|officer|activist|doctor|ministry|directorate|"
-    r"department|command|cell|headquarters)s?\s+(?:based\s+)?in\s+$",
+    r"department|command|cell|headquarters|group|organi[sz]ation|bod(?:y|ie)|forum|union|"
+    r"association)s?\s+(?:based\s+)?in\s+$",
 )
 _SAID_SOON_AFTER = re.compile(
     r"[^.;]{0,25}?\b(?:said|says|told|tells|reported|added|confirmed|put|puts|gave|gives|"
     r"(?:had|has|have)\s+said|"
-    r"condemned|denounced|announced|stated)\b",
+    r"condemned|denounced|announced|stated|blamed|accused)\b",
 )
 
 # After a place name: it names something else ("Tikrit hospital", "Mrauk-U-based battalion").
@@ -300,6 +301,11 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+(?:in|at)|"
     # "Combined Military Hospital Bannu", "DHQ Hospital Lakki Marwat": the hospital's town
     r"hospital(?:\s+(?:centre|center|complex))?(?:\s+\([a-z]{2,6}\))?(?:\s+of)?|cmh|"
+    # "the Regional Institute of Medical Sciences (RIMS) in Imphal", "taken to a clinic in
+    # Bunia" (a clinic or health centre may also be what was attacked)
+    r"medical\s+sciences(?:\s+\([a-z]{2,8}\))?\s+(?:in|at)|(?:taken|brought|rushed|admitted|"
+    r"evacuated|referred)\s+to\s+(?:an?\s+|the\s+)?(?:[\w'-]+\s+){0,3}?(?:clinic|infirmary|"
+    r"dispensary|health\s+(?:centre|center|post))s?\s+(?:in|at)|"
     # the seat of a government that reacts: "the junta in Ouagadougou has not commented"
     r"(?:junta|government|regime|presidency|cabinet)\s+in|"
     # where a statement was read or given: "read on national television in Niamey", "told a

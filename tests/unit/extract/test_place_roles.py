@@ -252,3 +252,35 @@ def test_a_train_named_after_its_route_is_somewhere_along_it(engine: RulesExtrac
     incidents = engine.extract_text(text, PUBLISHED)
     assert incidents
     assert all(i.location.geo_precision.value == "near" for i in incidents)
+
+
+def mentioned(engine: RulesExtractor, text: str) -> list[str]:
+    """The names of every event place the clauses keep (before any incident is drafted)."""
+    doc, _ = engine.pipeline.read(text, PUBLISHED)
+    return [p.entry.name for clause in doc.clauses for p in clause.places]
+
+
+def test_the_institute_the_wounded_were_taken_to_is_no_event_place(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Two farmers were killed in a gunfight near Moirang on Thursday, police said. Four "
+        "wounded men were taken to the Regional Institute of Medical Sciences (RIMS) in "
+        "Imphal, and another was rushed to a health centre in Bishnupur."
+    )
+    named = mentioned(engine, text)
+    assert "Imphal" not in named
+    assert "Bishnupur" not in named
+
+
+def test_groups_that_blame_someone_from_a_city_speak_there(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen killed three villagers near Moirang on Thursday, police said. Civil society "
+        "groups in Imphal blamed armed militants for the attack."
+    )
+    assert "Imphal" not in mentioned(engine, text)
+
+
+def test_an_attacked_health_centre_still_places_the_attack(engine: RulesExtractor) -> None:
+    text = "A drone struck a health centre in Dilling on Saturday, killing nine people."
+    assert "Dilling" in mentioned(engine, text)
