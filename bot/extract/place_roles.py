@@ -96,7 +96,8 @@ _ACCORDING_IN = re.compile(
     r"(?:the\s+)?$"
 )
 _TOLD_AFTER = re.compile(
-    r"^,?\s+(?:has\s+|had\s+)?(?:told|said|says|announced|confirmed|stated)\b"
+    r"^,?\s+(?:has\s+|had\s+)?(?:told|said|says|announced|confirmed|stated|blamed|accused|"
+    r"condemned|denied)\b"
 )
 # "in a statement signed by its spokesman Alabo Alfred in Jos": where the statement was issued
 _STATEMENT_SIGNED_IN = re.compile(
@@ -264,7 +265,8 @@ _ROLE_IN_BEFORE = re.compile(
     r"\b(?:leader|official|spokes(?:man|woman|person)|administrator|correspondent|journalist|"
     r"lawmaker|mp|commander|chief|source|officer|activist|doctor|ministry|directorate|"
     r"department|command|cell|headquarters|group|organi[sz]ation|bod(?:y|ie)|forum|union|"
-    r"association)s?\s+(?:based\s+)?in\s+$",
+    r"association)s?\s+(?:based\s+)?in\s+(?:the\s+(?:provincial\s+|state\s+|regional\s+)?"
+    r"capital,?\s+)?$",
 )
 _SAID_SOON_AFTER = re.compile(
     r"[^.;]{0,25}?\b(?:said|says|told|tells|reported|added|confirmed|put|puts|gave|gives|"
@@ -314,6 +316,9 @@ _NOT_EVENT_BEFORE = re.compile(
     r"communiqu[eé])\s+(?:(?:held|issued|released|read|broadcast|aired)\s+)?in|"
     r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
     r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
+    # a lawmaker's constituency: "a deputy elected from Beni", "the MP for Swat", "representing"
+    r"elected\s+(?:from|for|in)|(?:deput(?:y|ies)|lawmakers?|mps?|senators?|legislators?|"
+    r"parliamentarians?)\s+(?:from|for)|representing|"
     r"(?:medical|security|military|local|hospital|police|tribal|government)\s+sources?\s+in|"
     # where a witness was reached: "residents contacted by AFP from Ouagadougou"
     r"(?:contacted|reached|interviewed)\s+(?:by\s+[\w.]+\s+)?(?:by\s+(?:tele)?phone\s+)?"

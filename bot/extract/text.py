@@ -153,8 +153,9 @@ _DATELINE_RE = re.compile(
            (?:\s*/\s*[{_UP}][{_UP}'’.\-]+(?:\s+[{_UP}][{_UP}'’.\-]+){{0,3}}){{0,2}}  # A/B
            (?:\s*,\s*[{_UP}0-9][\w'’.]*(?:\s+[\w'’.]+){{0,3}}){{0,3}}  # , Iraq, 14 July 2022
            (?:\s*\([^)]{{1,30}}\))?)                                # (AFP)
-        # Mogadishu (HOL)
-        |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+){{0,2}}\s*\([A-Z]{{2,10}}\))
+        # Mogadishu (HOL), Baquba (Iraq) (AFP)
+        |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+){{0,2}}(?:\s*\([A-Z][A-Za-z ]{{2,30}}\))?
+           \s*\([A-Z][A-Za-z]{{1,11}}\))
         |(?:Shafaq\s+News|[A-Z][a-z]+\s+News(?:\s+Agency)?)   # agency slug
         # October 6, 2024 (EL FASHER) / 6 October 2024 (KHARTOUM)
         |(?:(?:[A-Z][a-z]+\.?\s+\d{{1,2}},?|\d{{1,2}}\s+[A-Z][a-z]+\.?,?)\s+\d{{4}}

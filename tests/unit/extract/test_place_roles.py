@@ -284,3 +284,34 @@ def test_groups_that_blame_someone_from_a_city_speak_there(engine: RulesExtracto
 def test_an_attacked_health_centre_still_places_the_attack(engine: RulesExtractor) -> None:
     text = "A drone struck a health centre in Dilling on Saturday, killing nine people."
     assert "Dilling" in mentioned(engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "away"),
+    [
+        (
+            "Rebels killed twelve villagers near Eringeti overnight. A deputy elected from "
+            "Butembo, reached in Kinshasa, put the toll at 15.",
+            "Butembo",
+        ),
+        (
+            "Militants killed four guards near Mir Ali on Friday. The lawmaker for Bannu "
+            "condemned the attack.",
+            "Bannu",
+        ),
+        (
+            "Gunmen killed five farmers near Jalawla on Friday. A health official in the "
+            "provincial capital Baqubah gave a toll of six dead.",
+            "Baqubah",
+        ),
+        (
+            "Gunmen killed five farmers near Jalawla on Friday. A spokesman for the security "
+            "forces in Baghdad blamed the Islamic State group.",
+            "Baghdad",
+        ),
+    ],
+)
+def test_who_gives_or_judges_the_toll_is_not_where_it_happened(
+    engine: RulesExtractor, text: str, away: str
+) -> None:
+    assert away not in mentioned(engine, text)

@@ -85,6 +85,11 @@ class TestDateline:
             ("Kirkuk, Iraq — A bomb went off.", "Kirkuk, Iraq"),
             ("Garoua – The governor visited the wounded.", "Garoua"),
             ("Port Harcourt - Armed men stormed a bank.", "Port Harcourt"),
+            (
+                "Kunduz (Afghanistan) (AFP) - Taliban fighters attacked.",
+                "Kunduz (Afghanistan) (AFP)",
+            ),
+            ("Kirkuk (Reuters) - A bomb went off.", "Kirkuk (Reuters)"),
         ],
     )
     def test_stripped(self, text: str, dateline: str) -> None:
@@ -101,6 +106,7 @@ class TestDateline:
             "Gunmen, police said - two died.",
             "The Army - which denies it - fired first.",
             "Garoua - eleven died.",
+            "Gunmen (masked) (AK) - two died.",
         ],
     )
     def test_not_a_dateline(self, text: str) -> None:
