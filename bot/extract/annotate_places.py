@@ -27,12 +27,12 @@ from bot.extract.place_roles import (
     ACTOR_NOUN_AFTER,
     HOME_FORCE_AFTER,
     NOT_EVENT_AFTER,
-    inside_longer_name,
+    country_inside_a_name,
     mention_role,
     names_the_scene,
     not_an_event_place,
     opens_as_dateline,
-    starts_longer_name,
+    part_of_longer_name,
 )
 
 __all__ = ["annotate_countries", "annotate_places", "choose_entry"]
@@ -123,12 +123,19 @@ def annotate_countries(doc: Document, resources: Resources) -> None:
     gazetteer, home = resources.gazetteer, Counter[str]()
     for sentence in doc.sentences:
         doc.checkpoint()
-        mentions = gazetteer.find_mentions(sentence.text, matching=sentence.matching)
+        text = sentence.text
+        mentions = [
+            m
+            for m in gazetteer.find_mentions(text, matching=sentence.matching)
+            if not country_inside_a_name(text, m.start, m.end, m.candidates[0].kind)
+        ]
         sentence.places = [(m.start, m.end, m.candidates) for m in mentions]
         sentence.variants = {m.start for m in mentions if m.variant}
         _vote(sentence, doc)
         low = sentence.low
         for match in demonym_re.finditer(low):
+            if part_of_longer_name(sentence.text, *match.span()):
+                continue  # "Datu Saudi Ampatuan": a town's name, not a nationality
             before = low[max(0, match.start() - 60) : match.start()]
             after = low[match.end() : match.end() + 40]
             if mention_role(before, after) == "allegiance" or ACTOR_NOUN_AFTER.match(after):
@@ -284,13 +291,13 @@ class _PlaceReader:
                 candidates = spelling_variants(candidates, context, beside, region=region)
                 if not candidates:
                     continue
-            if _part_of_longer_name(sentence.text, start, end):
-                continue
             if (
                 start == 0
                 and not sentence.heading
                 and opens_as_dateline(sentence.text, end, found)
             ):
+                continue
+            if part_of_longer_name(sentence.text, start, end):
                 continue
             key = _name_key(sentence.text[start:end])
             entry = _resolved_longer(self._resolved, key)
@@ -334,14 +341,6 @@ def _span(
     return PlaceSpan(entry=entry, start=start, near=near and town, locative=locative,
                      directional=directional, district=district and town,
                      text=text[start:end], offset=offset)  # fmt: skip
-
-
-def _part_of_longer_name(text: str, start: int, end: int) -> bool:
-    """True when the mention ends or begins a longer proper name ("a neighbourhood called
-    Horizontes del Sur", "Lanao del Norte")."""
-    return inside_longer_name(text[max(0, start - 40) : start]) or starts_longer_name(
-        text[end : end + 12]
-    )
 
 
 def _anchored(

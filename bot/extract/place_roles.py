@@ -21,12 +21,14 @@ __all__ = [
     "ACTOR_NOUN_AFTER",
     "HOME_FORCE_AFTER",
     "NOT_EVENT_AFTER",
+    "country_inside_a_name",
     "inside_longer_name",
     "mention_role",
     "names_a_sea",
     "names_the_scene",
     "not_an_event_place",
     "opens_as_dateline",
+    "part_of_longer_name",
     "sets_the_scene",
     "starts_longer_name",
 ]
@@ -79,6 +81,11 @@ _SPEAKERS_IN = re.compile(
     r"\b(?:officials|authorities|diplomats|ministers?|ministry|government|spokes(?:man|woman|"
     r"person)|analysts|observers|negotiators|mediators)\s+(?:based\s+)?in\s+(?:the\s+)?"
     r"(?:capital,?\s+)?$"
+)
+# Politics seated in a city, not the scene: "as political blocs in Baghdad remained deadlocked".
+_POLITICS_IN = re.compile(
+    r"\b(?:politicians|lawmakers|legislators|parliamentarians|political\s+(?:blocs?|parties|"
+    r"leaders|elites?|factions))\s+(?:based\s+)?in\s+(?:the\s+capital,?\s+)?$"
 )
 # Where a speaker's office is: "the spokesman of the army's operations in Beni told ...",
 # "the governor of the state in Maiduguri said ..." (the name ends the title, a verb of
@@ -173,6 +180,7 @@ def mention_role(before: str, after: str) -> str | None:
         return "speaker"
     if before.endswith(" in ") and (
         _STATEMENT_SIGNED_IN.search(before)
+        or _POLITICS_IN.search(before)
         or (_SPEAKERS_IN.search(before) and _SPEECH_AFTER.match(after))
         or (_OFFICE_IN.search(before) and _TOLD_AFTER.match(after))
         or (after.startswith(",") and _ACCORDING_IN.search(before))
@@ -231,7 +239,7 @@ def inside_longer_name(before: str) -> bool:
 # The first word of many settlements' names: "Puerto Miranda", "San Onofre", "Kafr Nabl".
 _SETTLEMENT_PREFIXES = ("Puerto", "Port", "San", "Santa", "Santo", "São", "Nueva", "Nuevo",
                         "Villa", "Ciudad", "Fort", "Bandar", "Kafr", "Kfar", "Beit", "Bir",
-                        "Ain", "Tell", "Ras", "Deir", "Khirbet")  # fmt: skip
+                        "Ain", "Tell", "Ras", "Deir", "Khirbet", "Datu")  # fmt: skip
 _PREFIX_BEFORE = re.compile(rf"\b(?:{'|'.join(_SETTLEMENT_PREFIXES)})\s+$")
 
 
@@ -425,4 +433,18 @@ def opens_as_dateline(
         and any(entry.kind != "country" for entry in entries)
         and not _WITHIN_IT.search(text, max(end, at - 24), at)
         for at, _, entries in found
+    )
+
+
+def country_inside_a_name(text: str, start: int, end: int, kind: str) -> bool:
+    """ "Datu Saudi Ampatuan": a country's name (``kind``) inside a town's is no mention of
+    the country."""
+    return kind == "country" and part_of_longer_name(text, start, end)
+
+
+def part_of_longer_name(text: str, start: int, end: int) -> bool:
+    """True when the mention ends or begins a longer proper name ("a neighbourhood called
+    Horizontes del Sur", "Lanao del Norte")."""
+    return inside_longer_name(text[max(0, start - 40) : start]) or starts_longer_name(
+        text[end : end + 12]
     )

@@ -169,7 +169,9 @@ _DATELINE_RE = re.compile(
         # Kirkuk, Iraq — / Bunia, DR Congo (AFP) -
         |(?:[{_UP}][a-zà-ÿ'’]+(?:\s+[{_UP}][a-zà-ÿ'’]+)?,\s+[A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)?
            (?:\s*\([A-Za-z]{{2,12}}\))?(?=\s*[-–—]\s))
-    )\s*(?:[-–—:/]{{1,2}}|\(\w+\)\s*[-–—]{{1,2}})\s+""",
+    )(?:\s*(?:[-–—:/]{{1,2}}|\(\w+\)\s*[-–—]{{1,2}})\s+
+    # COTABATO CITY, Philippines—Five members ...: a dash glued to the first word
+    |[–—](?=[{_UP}][a-z]))""",
     re.VERBOSE,
 )
 
@@ -198,6 +200,8 @@ def strip_dateline(paragraph: str) -> tuple[str | None, str]:
         rest = paragraph[match.end() :]
         if not rest[:1].isalnum() and rest[:1] not in "\"'“‘":
             break
+        if paragraph[match.end() - 1] in "–—" and "," not in match["dateline"]:
+            break  # "ISIS—The group": only "CITY, Country—" is a dateline glued to its text
         found, paragraph = match.group("dateline").strip(), rest
     return found, paragraph
 

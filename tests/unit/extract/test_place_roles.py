@@ -315,3 +315,24 @@ def test_who_gives_or_judges_the_toll_is_not_where_it_happened(
     engine: RulesExtractor, text: str, away: str
 ) -> None:
     assert away not in mentioned(engine, text)
+
+
+def test_politicians_in_the_capital_are_not_the_scene(engine: RulesExtractor) -> None:
+    text = (
+        "Police shot dead three protesters in Karbala on Sunday, as political parties in "
+        "Baghdad argued over the next cabinet."
+    )
+    assert "Baghdad" not in mentioned(engine, text)
+
+
+def test_a_country_s_name_inside_a_town_s_name_votes_for_no_country(
+    engine: RulesExtractor,
+) -> None:
+    # Several Mindanao towns begin with "Datu"; a spokesman's surname may be a country's.
+    text = (
+        "Five rebels were killed in a clash with troops in Datu Saudi Ampatuan town on "
+        "Thursday, Capt. Jose Salvador, an army spokesman, said."
+    )
+    doc, _ = engine.pipeline.read(text, PUBLISHED)
+    assert "SA" not in doc.context
+    assert "SV" not in doc.context

@@ -90,6 +90,7 @@ class TestDateline:
                 "Kunduz (Afghanistan) (AFP)",
             ),
             ("Kirkuk (Reuters) - A bomb went off.", "Kirkuk (Reuters)"),
+            ("ZAMBOANGA CITY, Philippines—Troops clashed.", "ZAMBOANGA CITY, Philippines"),
         ],
     )
     def test_stripped(self, text: str, dateline: str) -> None:
@@ -107,6 +108,7 @@ class TestDateline:
             "The Army - which denies it - fired first.",
             "Garoua - eleven died.",
             "Gunmen (masked) (AK) - two died.",
+            "ISIS—The group claimed it.",
         ],
     )
     def test_not_a_dateline(self, text: str) -> None:
