@@ -40,6 +40,7 @@ _GENERIC = frozenset(
 )  # fmt: skip
 _DISPLAY_SUFFIXES = (" Governorate", " Province", " Region", " State", " Oblast")
 _FUZZY_MIN = 90.0
+_RESPELLING_MIN = 85.0
 # English names used in conflict reporting where GeoNames has a local or odd form:
 # (country, GeoNames name) -> (display name, extra aliases).
 _OVERRIDES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
@@ -86,6 +87,11 @@ _OVERRIDES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("AF", "Ghowr"): ("Ghor", ()),
     ("AF", "Khowst"): ("Khost", ()),
     ("AF", "Oruzgan"): ("Uruzgan", ()),
+    ("CM", "Far North"): ("Far North", ("Extreme North", "Extrême-Nord", "Far North Region")),
+    ("PH", "Autonomous Region in Muslim Mindanao"): (
+        "Autonomous Region in Muslim Mindanao",
+        ("Bangsamoro Autonomous Region in Muslim Mindanao", "BARMM"),
+    ),
 }
 
 
@@ -157,6 +163,41 @@ def iso_code(country: str, name: str, subdivisions: Iterable[tuple[str, str]]) -
     return None
 
 
+# Words ISO 3166-2 names add that reports often leave out ("Elgeyo/Marakwet County").
+_ISO_SUFFIXES = (" County", " Region", " Province", " State", " Governorate", " Department",
+                 " Division", " Oblast", " Prefecture", " District")  # fmt: skip
+
+
+def iso_aliases(iso_name: str) -> set[str]:
+    """Spellings of a division that its ISO 3166-2 name gives: the name, without its
+    descriptor word, and with a slash read as a hyphen or a space ("Elgeyo/Marakwet County"
+    -> "Elgeyo-Marakwet", "Elgeyo Marakwet")."""
+    names = {iso_name}
+    for suffix in _ISO_SUFFIXES:
+        if iso_name.endswith(suffix) and len(iso_name) > len(suffix) + 2:
+            names.add(iso_name[: -len(suffix)])
+    for name in list(names):
+        if "/" in name:
+            names |= {name.replace("/", "-"), name.replace("/", " ")}
+    return names
+
+
+def _respellings(display: str, names: Iterable[str]) -> set[str]:
+    """The names that spell the division another way ("Elgeyo-Marakwet" for GeoNames'
+    "Elegeyo-Marakwet"), not a shorter or another name that could mean something else
+    ("Ouham" for "Ouham-Fafa", "Amara" for "Amhara")."""
+    ours = _core(display)
+    return {
+        name
+        for name in names
+        if len(theirs := _core(name)) >= 8
+        and theirs != ours  # a descriptor word less is indexed already
+        and fuzz.ratio(theirs, ours) >= _RESPELLING_MIN
+        and theirs not in ours
+        and ours not in theirs
+    }
+
+
 def build_rows(
     names: Mapping[tuple[str, str], str], subdivisions: Mapping[str, list[tuple[str, str]]]
 ) -> list[dict[str, Any]]:
@@ -166,7 +207,9 @@ def build_rows(
         name = names[(country, code)]
         iso = iso_code(country, name, subdivisions.get(country, []))
         display, aliases = _OVERRIDES.get((country, name), (display_name(name), ()))
-        all_aliases = sorted({*aliases, name} - {display})
+        iso_name = dict(subdivisions.get(country, [])).get(iso) if iso else None
+        extra = _respellings(display, iso_aliases(iso_name)) if iso_name else set()
+        all_aliases = sorted({*aliases, *extra, name} - {display})
         rows.append(
             {
                 "country": country,

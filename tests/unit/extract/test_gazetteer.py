@@ -486,3 +486,22 @@ class TestLowerCaseArticles:
     ) -> None:
         [mention] = gaz.find_mentions(text)
         assert mention.candidates[0].name == name
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "admin1"),
+    [
+        ("Elgeyo Marakwet", "KE", "Elegeyo-Marakwet"),  # the ISO spelling finds GeoNames' name
+        ("Extreme North", "CM", "Far North"),
+        ("BARMM", "PH", "Autonomous Region in Muslim Mindanao"),
+    ],
+)
+def test_common_spellings_of_provinces_find_them(
+    gaz: Gazetteer, name: str, country: str, admin1: str
+) -> None:
+    found = [e for e in gaz.lookup(name) if e.kind == "admin1"]
+    assert [(e.country, e.name) for e in found[:1]] == [(country, admin1)]
+
+
+def test_a_people_s_name_is_no_province(gaz: Gazetteer) -> None:
+    assert not [e for e in gaz.lookup("Karen") if e.kind == "admin1"]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from scripts.build_admin1_world import build_rows, display_name, iso_code, name_codes, render
+from scripts.build_admin1_world import (
+    build_rows,
+    display_name,
+    iso_aliases,
+    iso_code,
+    name_codes,
+    render,
+)
 
 
 def _city(cc: str, code: str, lat: float, lon: float) -> dict[str, Any]:
@@ -72,3 +79,24 @@ class TestRows:
         text = render({"about": "x", "admin1": rows})
         assert json.loads(text)["admin1"] == rows
         assert len(text.splitlines()) == 6
+
+
+class TestIsoRespellings:
+    def test_the_iso_name_adds_its_spelling_of_the_division(self) -> None:
+        rows = build_rows(
+            {("KE", "05"): "Elegeyo-Marakwet"},
+            {"KE": [("KE-05", "Elgeyo/Marakwet County"), ("KE-06", "Embu County")]},
+        )
+        assert rows[0]["iso"] == "KE-05"
+        assert {"Elgeyo-Marakwet", "Elgeyo Marakwet"} <= set(rows[0]["aliases"])
+
+    def test_a_shorter_or_different_name_is_not_added(self) -> None:
+        # "Ouham" is another prefecture; "Amara" a town elsewhere: neither is a respelling.
+        rows = build_rows(
+            {("CF", "17"): "Ouham-Fafa", ("ET", "46"): "Amhara"},
+            {"CF": [("CF-OF", "Ouham")], "ET": [("ET-AM", "Amara")]},
+        )
+        assert all(row["aliases"] == [] for row in rows)
+
+    def test_slashes_and_descriptor_words_give_spellings(self) -> None:
+        assert iso_aliases("Taita/Taveta County") >= {"Taita-Taveta", "Taita Taveta"}
