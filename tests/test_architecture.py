@@ -177,7 +177,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "annotate_dates",
     ),  # annotators
     ("clause_roles", "groups", "segment"),  # clauses -> groups
-    ("drafting",),  # groups -> IncidentDraft
+    ("draft_places", "drafting"),  # groups -> IncidentDraft (its place, then the rest)
     ("finisher",),  # IncidentDraft -> Incident, shared by every extractor
     ("live_blog",),  # a live page read entry by entry, updates folded
     ("pipeline",),  # the order of the stages; the Extractor port

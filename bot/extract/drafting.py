@@ -12,23 +12,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from itertools import chain
 
 from bot.domain.enums import SubEventType
 from bot.domain.models import ActorRef
-from bot.extract.bearings import offset_start
 from bot.extract.casualties import Figure, group_of, has_any
 from bot.extract.clause_roles import goes_back, opening_day, tells_when
 from bot.extract.dates import DateMention, find_time_of_day
-from bot.extract.document import Clause, Document, PlaceSpan
+from bot.extract.document import Clause, Document
+from bot.extract.draft_places import Located, draft_place, settlements_located, where_defined
 from bot.extract.drafts import (
     ActorDraft,
     DateDraft,
     FigureDraft,
     FigureStatementDraft,
     IncidentDraft,
-    PlaceDraft,
-    PlaceRole,
 )
 from bot.extract.events import choose_event_type, score_triggers
 from bot.extract.groups import Group
@@ -79,7 +76,7 @@ _CIVILIAN_VICTIMS_RE = CaseBlind(
 def draft_groups(groups: Sequence[Group], doc: Document) -> list[IncidentDraft]:
     """A draft per group that describes an incident of a known type."""
     drafts = []
-    located = _settlements_located(doc)
+    located = settlements_located(doc)
     for group in groups:
         draft = draft_group(group, doc, located)
         if draft is not None:
@@ -212,7 +209,7 @@ def _with_claimants(drafts: list[IncidentDraft], doc: Document) -> list[Incident
 
 
 def draft_group(
-    group: Group, doc: Document, located: Sequence[_Located] = ()
+    group: Group, doc: Document, located: Sequence[Located] = ()
 ) -> IncidentDraft | None:
     """The draft of one group, or None when no event type can be told."""
     chosen = _event_type(group.units)
@@ -226,12 +223,12 @@ def draft_group(
     for unit in body_units:
         if unit.sentence_text not in evidence:
             evidence.append(unit.sentence_text)
-    defined = _located_elsewhere(group, located) or _town_measured_inside(group, doc)
+    defined = where_defined(group, doc, located)
     if defined is not None and defined[2] not in evidence:
         evidence.append(defined[2])  # "Kabaro lies 40 km south-west of Gusau": where it is
     rivals = tuple((_actor(a), _actor(b)) for a, b in doc.rivals)
     return IncidentDraft(
-        place=_place(group, doc, defined),
+        place=draft_place(group, doc, defined),
         country=_top_country(doc.context),
         date=_date(_lead_day(group, doc) if group.lead else group.date),
         event_type=chosen.event_type,
@@ -364,119 +361,6 @@ def _figure(figure: Figure, unit: Clause) -> FigureDraft:
         update=figure.update,
         none=figure.none,
     )
-
-
-# "a village in the region", "another town in the province": somewhere in the governorate of
-# the place in hand, not that place itself.
-_ELSEWHERE_IN_REGION_RE = re.compile(
-    r"\b(?:a|an|another|one|two|three|several)\s+(?:\w+\s+)?(?:villages?|towns?|hamlets?|"
-    r"settlements?|communit(?:y|ies)|districts?)\s+(?:in|of|across)\s+the\s+(?:same\s+)?"
-    r"(?:region|province|state|governorate|oblast)\b",
-    re.IGNORECASE,
-)
-
-
-def _place(group: Group, doc: Document, defined: _Defined | None) -> PlaceDraft | None:
-    place = group.place
-    if defined is not None and (place is None or not place.offset):
-        anchor, (far, towards), _ = defined
-        return PlaceDraft(text=anchor.text, role=PlaceRole.NEAR, country=anchor.entry.country,
-                          key=anchor.entry.key, offset_km=far, bearing=towards)  # fmt: skip
-    if place is None:
-        return None
-    entry = place.entry
-    if (
-        entry.kind == "place"
-        and entry.admin1_code
-        and all(u.place is None for u in group.units)
-        and any(_ELSEWHERE_IN_REGION_RE.search(u.text) for u in group.units)
-    ):
-        # the place came from the event before; this one names only its governorate
-        return PlaceDraft(text=entry.admin1 or place.text, country=entry.country,
-                          key=entry.admin1_code)  # fmt: skip
-    # "the village of X, about 15 km north of Djugu centre, in Djugu territory": the town's
-    # offset told in the group places the event, whichever mention of the town was chosen
-    own = place.offset or _offset_told(group, doc, entry.key, own_units_only=not place.near)
-    if entry.kind != "place" or not (place.near or own):
-        return PlaceDraft(text=place.text, country=entry.country, key=entry.key)
-    km, bearing = own or (None, None)
-    return PlaceDraft(text=place.text, role=PlaceRole.NEAR, country=entry.country,
-                      key=entry.key, offset_km=km, bearing=bearing)  # fmt: skip
-
-
-# "Kabaro lies about 40 km south-west of Gusau": a settlement the text locates itself.
-_LIES_BEFORE_RE = re.compile(
-    r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)(?:\s+(?:village|town|hamlet|camp))?,?\s+"
-    r"(?:which\s+)?(?:lies|is\s+located|is\s+situated|sits|is|an?\s+(?:[\w-]+\s+)?(?:village|"
-    r"town|hamlet|settlement|community|locality)(?:\s+(?:located|situated|lying))?)?,?\s*"
-    r"(?:about|some|around|roughly|nearly|approximately)?\s*$"
-)
-
-# A settlement the text locates: its name, the town measured from, the offset, the sentence.
-_Located = tuple[str, PlaceSpan, tuple[float, float], str]
-# Where a group's settlement lies: the town measured from, the offset, the sentence telling it.
-_Defined = tuple[PlaceSpan, tuple[float, float], str]
-
-
-def _settlements_located(doc: Document) -> list[_Located]:
-    """The settlements the report locates by a distance from a town the gazetteer knows
-    ("Kabaro lies about 40 km south-west of Gusau"), read once per report."""
-    found: list[_Located] = []
-    for clause in doc.clauses:
-        for span in clause.places:
-            if span.offset is None or span.entry.kind != "place":
-                continue
-            if span.measured:  # "Jos, 30 km east of the village", "Titao, 25 km from Toulfe"
-                found.append((span.measured, span, span.offset, clause.sentence_text))
-                continue
-            before = clause.sentence_text[: clause.start + span.start]
-            start = offset_start(before.lower())
-            match = _LIES_BEFORE_RE.search(before[:start] if start is not None else before)
-            if match is None or any(match["name"] in p.text for p in clause.places):
-                continue  # a place the gazetteer knows ("Babil, some 45 km south of") is placed
-            found.append((match["name"], span, span.offset, clause.sentence_text))
-    return found
-
-
-def _located_elsewhere(group: Group, located: Sequence[_Located]) -> _Defined | None:
-    """The town and offset a sentence gives for a settlement the group names ("an attack on
-    Kabaro ..." and "Kabaro lies about 40 km south-west of Gusau"; "a hospital in Jos, 30 km
-    east of the village" for a group telling of a village): the settlement's own point."""
-    for name, span, offset, sentence in located:
-        word = name.rsplit(" ", 1)[-1] if name.startswith("the ") else name  # "village"
-        if any(word in unit.text for unit in group.units):
-            return span, offset, sentence
-    return None
-
-
-def _town_measured_inside(group: Group, doc: Document) -> _Defined | None:
-    """ "Residents of a village in Segou region say ..." then "a column arrived at the village,
-    about 40 km north-west of Niono": the next sentences measure the village from a town of
-    that region, a point inside it nearer than the region's middle."""
-    place = group.place
-    region = place.entry.key if place is not None and place.entry.kind == "admin1" else None
-    first = min(group.sentences, default=None)
-    if region is None or first is None:
-        return None
-    for clause in doc.clauses:
-        if not first < clause.sentence <= first + 2 or clause.triggers:
-            continue
-        for span in clause.places:
-            if span.offset and span.entry.kind == "place" and span.entry.admin1_code == region:
-                return span, span.offset, clause.sentence_text
-    return None
-
-
-def _offset_told(
-    group: Group, doc: Document, key: str, *, own_units_only: bool = False
-) -> tuple[float, float] | None:
-    """ "North of Oicha" in the headline, "15 km north of Oicha" in the lead: the distance and
-    bearing from the town given in the group, or in a clause that tells no event of its own
-    ("the village, 15 km north of Oicha, ...")."""
-    others = () if own_units_only else (u for u in doc.clauses if not u.triggers)
-    units = chain(group.units, others)
-    return next((p.offset for u in units for p in u.places if p.offset and p.entry.key == key),
-                None)  # fmt: skip
 
 
 def _date(mention: DateMention | None) -> DateDraft | None:

@@ -1,0 +1,135 @@
+"""Where a drafted incident took place: the group's place, read with what the rest of the report
+says about it ("Kabaro lies about 40 km south-west of Gusau", "a hospital in Jos, 30 km east of
+the village", "a village in the region" being somewhere else in the governorate). Used by
+``drafting``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import chain
+
+from bot.extract.bearings import offset_start
+from bot.extract.document import Document, PlaceSpan
+from bot.extract.drafts import PlaceDraft, PlaceRole
+from bot.extract.groups import Group
+
+__all__ = ["Defined", "Located", "draft_place", "settlements_located", "where_defined"]
+
+
+# "a village in the region", "another town in the province": somewhere in the governorate of
+# the place in hand, not that place itself.
+_ELSEWHERE_IN_REGION_RE = re.compile(
+    r"\b(?:a|an|another|one|two|three|several)\s+(?:\w+\s+)?(?:villages?|towns?|hamlets?|"
+    r"settlements?|communit(?:y|ies)|districts?)\s+(?:in|of|across)\s+the\s+(?:same\s+)?"
+    r"(?:region|province|state|governorate|oblast)\b",
+    re.IGNORECASE,
+)
+
+
+def draft_place(group: Group, doc: Document, defined: Defined | None) -> PlaceDraft | None:
+    place = group.place
+    if defined is not None and (place is None or not place.offset):
+        anchor, (far, towards), _ = defined
+        return PlaceDraft(text=anchor.text, role=PlaceRole.NEAR, country=anchor.entry.country,
+                          key=anchor.entry.key, offset_km=far, bearing=towards)  # fmt: skip
+    if place is None:
+        return None
+    entry = place.entry
+    if (
+        entry.kind == "place"
+        and entry.admin1_code
+        and all(u.place is None for u in group.units)
+        and any(_ELSEWHERE_IN_REGION_RE.search(u.text) for u in group.units)
+    ):
+        # the place came from the event before; this one names only its governorate
+        return PlaceDraft(text=entry.admin1 or place.text, country=entry.country,
+                          key=entry.admin1_code)  # fmt: skip
+    # "the village of X, about 15 km north of Djugu centre, in Djugu territory": the town's
+    # offset told in the group places the event, whichever mention of the town was chosen
+    own = place.offset or _offset_told(group, doc, entry.key, own_units_only=not place.near)
+    if entry.kind != "place" or not (place.near or own):
+        return PlaceDraft(text=place.text, country=entry.country, key=entry.key)
+    km, bearing = own or (None, None)
+    return PlaceDraft(text=place.text, role=PlaceRole.NEAR, country=entry.country,
+                      key=entry.key, offset_km=km, bearing=bearing)  # fmt: skip
+
+
+# "Kabaro lies about 40 km south-west of Gusau": a settlement the text locates itself.
+_LIES_BEFORE_RE = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)?)(?:\s+(?:village|town|hamlet|camp))?,?\s+"
+    r"(?:which\s+)?(?:lies|is\s+located|is\s+situated|sits|is|an?\s+(?:[\w-]+\s+)?(?:village|"
+    r"town|hamlet|settlement|community|locality)(?:\s+(?:located|situated|lying))?)?,?\s*"
+    r"(?:about|some|around|roughly|nearly|approximately)?\s*$"
+)
+
+# A settlement the text locates: its name, the town measured from, the offset, the sentence.
+Located = tuple[str, PlaceSpan, tuple[float, float], str]
+# Where a group's settlement lies: the town measured from, the offset, the sentence telling it.
+Defined = tuple[PlaceSpan, tuple[float, float], str]
+
+
+def settlements_located(doc: Document) -> list[Located]:
+    """The settlements the report locates by a distance from a town the gazetteer knows
+    ("Kabaro lies about 40 km south-west of Gusau"), read once per report."""
+    found: list[Located] = []
+    for clause in doc.clauses:
+        for span in clause.places:
+            if span.offset is None or span.entry.kind != "place":
+                continue
+            if span.measured:  # "Jos, 30 km east of the village", "Titao, 25 km from Toulfe"
+                found.append((span.measured, span, span.offset, clause.sentence_text))
+                continue
+            before = clause.sentence_text[: clause.start + span.start]
+            start = offset_start(before.lower())
+            match = _LIES_BEFORE_RE.search(before[:start] if start is not None else before)
+            if match is None or any(match["name"] in p.text for p in clause.places):
+                continue  # a place the gazetteer knows ("Babil, some 45 km south of") is placed
+            found.append((match["name"], span, span.offset, clause.sentence_text))
+    return found
+
+
+def _located_elsewhere(group: Group, located: Sequence[Located]) -> Defined | None:
+    """The town and offset a sentence gives for a settlement the group names ("an attack on
+    Kabaro ..." and "Kabaro lies about 40 km south-west of Gusau"; "a hospital in Jos, 30 km
+    east of the village" for a group telling of a village): the settlement's own point."""
+    for name, span, offset, sentence in located:
+        word = name.rsplit(" ", 1)[-1] if name.startswith("the ") else name  # "village"
+        if any(word in unit.text for unit in group.units):
+            return span, offset, sentence
+    return None
+
+
+def _town_measured_inside(group: Group, doc: Document) -> Defined | None:
+    """ "Residents of a village in Segou region say ..." then "a column arrived at the village,
+    about 40 km north-west of Niono": the next sentences measure the village from a town of
+    that region, a point inside it nearer than the region's middle."""
+    place = group.place
+    region = place.entry.key if place is not None and place.entry.kind == "admin1" else None
+    first = min(group.sentences, default=None)
+    if region is None or first is None:
+        return None
+    for clause in doc.clauses:
+        if not first < clause.sentence <= first + 2 or clause.triggers:
+            continue
+        for span in clause.places:
+            if span.offset and span.entry.kind == "place" and span.entry.admin1_code == region:
+                return span, span.offset, clause.sentence_text
+    return None
+
+
+def _offset_told(
+    group: Group, doc: Document, key: str, *, own_units_only: bool = False
+) -> tuple[float, float] | None:
+    """ "North of Oicha" in the headline, "15 km north of Oicha" in the lead: the distance and
+    bearing from the town given in the group, or in a clause that tells no event of its own
+    ("the village, 15 km north of Oicha, ...")."""
+    others = () if own_units_only else (u for u in doc.clauses if not u.triggers)
+    units = chain(group.units, others)
+    return next((p.offset for u in units for p in u.places if p.offset and p.entry.key == key),
+                None)  # fmt: skip
+
+
+def where_defined(group: Group, doc: Document, located: Sequence[Located]) -> Defined | None:
+    """The town, offset and sentence the report gives for the group's settlement, if any."""
+    return _located_elsewhere(group, located) or _town_measured_inside(group, doc)
