@@ -14,7 +14,14 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["MAX_OFFSET_KM", "measured_from", "offset_before", "offset_start", "shifted"]
+__all__ = [
+    "MAX_OFFSET_KM",
+    "measured_from",
+    "offset_before",
+    "offset_between",
+    "offset_start",
+    "shifted",
+]
 
 # Farther than this the text is giving bearings for a reader, not the scene ("Sanaa, 120 km west
 # of Marib" places Sanaa): the town is then no good anchor anyway, so it is not moved.
@@ -135,3 +142,11 @@ def shifted(lat: float, lon: float, km: float, bearing: float) -> tuple[float, f
     scale = max(math.cos(math.radians((lat + new_lat) / 2)), 0.01)
     new_lon = lon + km * math.sin(angle) / (_KM_PER_DEGREE * scale)
     return round(new_lat, 5), round(new_lon, 5)
+
+
+def offset_between(lat: float, lon: float, to_lat: float, to_lon: float) -> tuple[float, float]:
+    """(kilometres, bearing in degrees from north) from (lat, lon) to (to_lat, to_lon), the
+    inverse of :func:`shifted` (flat-earth steps, enough at these distances)."""
+    north = (to_lat - lat) * _KM_PER_DEGREE
+    east = (to_lon - lon) * _KM_PER_DEGREE * max(math.cos(math.radians((lat + to_lat) / 2)), 0.01)
+    return round(math.hypot(north, east), 1), round(math.degrees(math.atan2(east, north)) % 360, 1)

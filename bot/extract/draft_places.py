@@ -9,10 +9,11 @@ import re
 from collections.abc import Sequence
 from itertools import chain
 
-from bot.extract.bearings import offset_start
+from bot.extract.bearings import offset_between, offset_start, shifted
 from bot.extract.document import Document, PlaceSpan
 from bot.extract.drafts import PlaceDraft, PlaceRole
 from bot.extract.groups import Group
+from bot.extract.local_places import distance_km
 
 __all__ = ["Defined", "Located", "draft_place", "settlements_located", "where_defined"]
 
@@ -118,6 +119,30 @@ def _town_measured_inside(group: Group, doc: Document) -> Defined | None:
     return None
 
 
+# How far from a district's own town the point another town's offset gives may lie and still be
+# read as inside that district.
+_IN_DISTRICT_KM = 30.0
+
+
+def _measured_in_district(group: Group) -> Defined | None:
+    """ "The base, about 40 km west of Mogadishu in Afgoye district, was attacked": a group
+    placed by a district named after a town, with a distance from another town that lands in
+    that district, lies at the measured point, nearer than the district's town."""
+    place = group.place
+    if place is None or not place.district or place.offset:
+        return None
+    home = place.entry
+    for unit in group.units:
+        for span in unit.places:
+            if not span.offset or span.measured or span.entry.key == home.key:
+                continue
+            lat, lon = shifted(span.entry.lat, span.entry.lon, *span.offset)
+            if distance_km(lat, lon, home.lat, home.lon) <= _IN_DISTRICT_KM:
+                # named by the district's town (its governorate, its subscribers), at the point
+                return place, offset_between(home.lat, home.lon, lat, lon), unit.sentence_text
+    return None
+
+
 def _offset_told(
     group: Group, doc: Document, key: str, *, own_units_only: bool = False
 ) -> tuple[float, float] | None:
@@ -132,4 +157,8 @@ def _offset_told(
 
 def where_defined(group: Group, doc: Document, located: Sequence[Located]) -> Defined | None:
     """The town, offset and sentence the report gives for the group's settlement, if any."""
-    return _located_elsewhere(group, located) or _town_measured_inside(group, doc)
+    return (
+        _located_elsewhere(group, located)
+        or _town_measured_inside(group, doc)
+        or _measured_in_district(group)
+    )

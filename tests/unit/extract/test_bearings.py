@@ -8,7 +8,13 @@ import math
 import pytest
 
 from bot.domain import GeoPrecision
-from bot.extract.bearings import MAX_OFFSET_KM, measured_from, offset_before, shifted
+from bot.extract.bearings import (
+    MAX_OFFSET_KM,
+    measured_from,
+    offset_before,
+    offset_between,
+    shifted,
+)
 from bot.extract.pipeline import RulesExtractor
 
 PUBLISHED = dt.datetime(2025, 5, 10, 12, 0, tzinfo=dt.UTC)
@@ -124,3 +130,11 @@ def test_a_known_place_the_town_is_measured_from_is_left_to_the_usual_reading() 
 def test_no_distance_after_the_town_measures_nothing() -> None:
     text = "in Kaduna, the state capital, on Tuesday"
     assert measured_from(text, text.index(",")) is None
+
+
+@pytest.mark.parametrize(("km", "bearing"), [(19.0, 230.0), (40.0, 0.0), (75.5, 135.0)])
+def test_offset_between_undoes_shifted(km: float, bearing: float) -> None:
+    lat, lon = shifted(2.14, 45.12, km, bearing)
+    got_km, got_bearing = offset_between(2.14, 45.12, lat, lon)
+    assert abs(got_km - km) < 0.2
+    assert abs(got_bearing - bearing) < 0.5

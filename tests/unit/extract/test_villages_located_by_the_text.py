@@ -151,3 +151,31 @@ def test_a_town_measured_from_a_known_place_is_not_read_backwards(
     lead = _lead(engine, text)
     assert lead.location.name == "Baqubah"
     assert _km(lead, 33.75, 44.64) < 10
+
+
+def test_a_distance_from_another_town_that_lands_in_the_named_district_places_it(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Al-Shabaab fighters overran an army outpost on Monday, killing six soldiers, "
+        "officials said. The outpost, about 40 km south-east of Baidoa in Burhakaba "
+        "district, was attacked before dawn."
+    )
+    lead = _lead(engine, text)
+    # Baidoa lies near (3.11, 43.65); 40 km south-east is near (2.86, 43.90), some 20 km
+    # from Burhakaba town: named by the district's town, at the measured point.
+    assert lead.location.name == "Buurhakaba"
+    assert _km(lead, 2.86, 43.90) < 5
+
+
+def test_a_distance_that_lands_outside_the_named_district_is_not_taken(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Al-Shabaab fighters overran an army outpost on Monday, killing six soldiers, "
+        "officials said. The outpost, about 120 km north of Baidoa in Burhakaba district, "
+        "was attacked before dawn."
+    )
+    lead = _lead(engine, text)
+    assert lead.location.name == "Buurhakaba"
+    assert _km(lead, 2.80, 44.08) < 5  # the district's town: the distance contradicts it
