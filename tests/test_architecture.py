@@ -178,7 +178,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
     ),  # annotators
     ("clause_roles", "groups", "segment"),  # clauses -> groups
     ("draft_places", "drafting"),  # groups -> IncidentDraft (its place, then the rest)
-    ("finisher",),  # IncidentDraft -> Incident, shared by every extractor
+    ("draft_location", "finisher"),  # IncidentDraft -> Incident, shared by every extractor
     ("live_blog",),  # a live page read entry by entry, updates folded
     ("pipeline",),  # the order of the stages; the Extractor port
     ("evaluation", "serialize", "alert_eval"),  # users of finished incidents

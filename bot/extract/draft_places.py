@@ -126,8 +126,8 @@ _IN_DISTRICT_KM = 30.0
 
 def _measured_in_district(group: Group) -> Defined | None:
     """ "The base, about 40 km west of Mogadishu in Afgoye district, was attacked": a group
-    placed by a district named after a town, with a distance from another town that lands in
-    that district, lies at the measured point, nearer than the district's town."""
+    placed by a district named after a town, with a distance from another town before it in
+    the clause that lands in that district, lies at the measured point."""
     place = group.place
     if place is None or not place.district or place.offset:
         return None
@@ -136,6 +136,8 @@ def _measured_in_district(group: Group) -> Defined | None:
         for span in unit.places:
             if not span.offset or span.measured or span.entry.key == home.key:
                 continue
+            if not any(p.entry.key == home.key and p.start > span.start for p in unit.places):
+                continue  # "in the Tarmiyah district, 50 km north of the capital": the district
             lat, lon = shifted(span.entry.lat, span.entry.lon, *span.offset)
             if distance_km(lat, lon, home.lat, home.lon) <= _IN_DISTRICT_KM:
                 # named by the district's town (its governorate, its subscribers), at the point

@@ -29,10 +29,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.domain.enums import ActorType, DatePrecision, EventType, GeoPrecision
+from bot.domain.enums import ActorType, DatePrecision, EventType
 from bot.domain.models import ActorRef, CasualtyCount, Incident, Location
 from bot.extract.actors import ActorRegistry, Role
-from bot.extract.bearings import shifted
 from bot.extract.casualties import Figure, Statement, combine
 from bot.extract.confidence import (
     Confidence,
@@ -42,8 +41,9 @@ from bot.extract.confidence import (
     with_confidence,
 )
 from bot.extract.dates import find_dates
-from bot.extract.drafts import ActorDraft, FigureStatementDraft, IncidentDraft, PlaceRole
-from bot.extract.gazetteer import Gazetteer, GazetteerEntry
+from bot.extract.draft_location import DraftLocations
+from bot.extract.drafts import ActorDraft, FigureStatementDraft, IncidentDraft
+from bot.extract.gazetteer import Gazetteer
 from bot.extract.source_text import SourceText, figure_in_evidence
 from bot.extract.summary import summarize
 
@@ -154,6 +154,7 @@ class Finisher:
         self._actors = actors
         self._confidence = confidence
         self._country_forces = _index_country_forces(actors)
+        self._locations = DraftLocations(gazetteer)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -240,36 +241,7 @@ class Finisher:
     # ------------------------------------------------------------------ place and date
     def location(self, draft: IncidentDraft) -> Location | None:
         """The gazetteer location of the draft's place (its country when none is named)."""
-        place = draft.place
-        entry = self._entry(draft)
-        if entry is None:
-            return None
-        if place is None:
-            return entry.to_location(GeoPrecision.COUNTRY)
-        precision = None
-        if place.role is PlaceRole.NEAR and entry.kind == "place":
-            precision = GeoPrecision.NEAR
-        location = entry.to_location(precision)
-        if place.offset_km and place.bearing is not None and location.lat is not None:
-            lat, lon = shifted(location.lat, location.lon or 0.0, place.offset_km, place.bearing)
-            location = location.model_copy(update={"lat": lat, "lon": lon})
-        if location.timezone is None and entry.parent_key:
-            parent = self._gazetteer.get(entry.parent_key)
-            if parent is not None:
-                location = location.model_copy(update={"timezone": parent.timezone})
-        return location
-
-    def _entry(self, draft: IncidentDraft) -> GazetteerEntry | None:
-        place = draft.place
-        if place is None or place.role is PlaceRole.COUNTRY:
-            country = (place.country if place is not None else None) or draft.country
-            return self._gazetteer.get(country) if country else None
-        if place.key is not None:
-            entry = self._gazetteer.get(place.key)
-            if entry is not None:
-                return entry
-        found = self._gazetteer.lookup(place.text, country=place.country or draft.country)
-        return found[0] if found else None
+        return self._locations.of(draft)
 
     @staticmethod
     def date(

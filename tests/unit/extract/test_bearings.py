@@ -138,3 +138,29 @@ def test_offset_between_undoes_shifted(km: float, bearing: float) -> None:
     got_km, got_bearing = offset_between(2.14, 45.12, lat, lon)
     assert abs(got_km - km) < 0.2
     assert abs(got_bearing - bearing) < 0.5
+
+
+def _lead_location(engine: RulesExtractor, text: str) -> tuple[str, str | None]:
+    location = engine.extract_text(text, PUBLISHED)[0].location
+    return location.name, location.admin1
+
+
+def test_a_point_moved_far_from_its_town_takes_the_governorate_it_lands_in(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Gunmen on motorbikes attacked an army post about 120 km north of the capital, "
+        "Niamey, on Saturday, killing seven soldiers, the ministry said."
+    )
+    name, admin1 = _lead_location(engine, text)
+    assert name == "Niamey"  # the town the text measures from, for its readers
+    assert admin1 is not None
+    assert admin1.startswith("Tillab")  # where the post is
+
+
+def test_a_point_moved_a_little_stays_in_its_town_s_governorate(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen attacked a checkpoint about 10 km north of Baqubah on Saturday, killing "
+        "two policemen, police said."
+    )
+    assert _lead_location(engine, text) == ("Baqubah", "Diyala")
