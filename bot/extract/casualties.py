@@ -94,11 +94,11 @@ SINGLE_PERSON_WORDS = ("was",)
 NAMED_WORDS = ("was", "has")  # NAMED_KILLED, on the clause as written
 # SUBJECT_FIRST's verbs (looked up by automaton: a long list, and most clauses pass HINT).
 SUBJECT_FIRST_WORDS = ("shot", "gunned", "killed", "dead", "died", "slain", "massacred",
-                       "executed", "beheaded", "murdered", "perished", "lost", "burned",
-                       "martyred", "found", "wounded", "injured", "hurt", "hospitali", "sustain",
-                       "with", "suffer", "arrested", "detained", "captured", "apprehended",
-                       "taken", "rounded", "kidnapped", "abducted", "seized", "sent", "embraced",
-                       "laid", "treated")  # fmt: skip
+                       "slaughtered", "butchered", "executed", "beheaded", "murdered", "perished",
+                       "lost", "burned", "martyred", "found", "wounded", "injured", "hurt",
+                       "hospitali", "sustain", "with", "suffer", "arrested", "detained",
+                       "captured", "apprehended", "taken", "rounded", "kidnapped", "abducted",
+                       "seized", "sent", "embraced", "laid", "treated")  # fmt: skip
 _SUBJECT_FIRST_VERBS = Words(SUBJECT_FIRST_WORDS)
 
 

@@ -83,7 +83,10 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                     r"opened\s+fire|fired\s+(?:on|at))|"
                     r"shot\s+dead|stabb(?:ed|ing)|executed|lynch\w*|opened\s+fire\s+on\s+"
                     r"(?:civilians|worshippers|villagers|residents|a\s+crowd)|beheaded|"
-                    r"killed\s+by\s+(?:unknown\s+|unidentified\s+)?(?:gunmen|assailants)"),
+                    r"killed\s+by\s+(?:unknown\s+|unidentified\s+)?(?:gunmen|assailants)|"
+                    # "slaughtered 12 villagers", "hacked five farmers to death"
+                    r"slaughter(?:ed|ing)|butcher(?:ed|ing)|hacked\s+(?:[\w-]+\s+){0,5}?to\s+death|"
+                    r"(?:mowed|mown)\s+down"),
     # Fire turned on unarmed people is one-sided: an attack, not a clash ("sprayed gunfire on
     # panicked worshippers", "opened fire on villagers"); crowds of protesters are left to the
     # protest rules.
@@ -137,7 +140,7 @@ TRIGGER_WORDS: tuple[tuple[str, ...], ...] = (
      "engaged", "conflict", "tribal", "overran", "ambush", "operation", "grenade", "rpg",
      "encounter", "attack", "raided", "stormed", "assaulted", "struck"),
     ("assassinat", "massacre", "gunmen", "shot", "stabb", "executed", "lynch", "fire",
-     "beheaded", "killed"),
+     "beheaded", "killed", "slaughter", "butcher", "hacked", "mow"),
     ("spray", "open", "fir", "pour"),
     ("kidnap", "abduct", "hostage", "disappeared"),
     ("rap", "sexual"),

@@ -52,7 +52,7 @@ _QUANT = rf"(?:(?P<mod>{MOD})\s+)?(?P<num>{_NUM})\b"
 _KILL_V = (
     r"shot\s+dead|shot\s+and\s+killed|gunned\s+down|killed|dead|died|slain|massacred|executed|"
     r"beheaded|murdered|perished|lost\s+their\s+lives|lost\s+(?:his|her)\s+li(?:fe|ves)|"
-    r"burned\s+to\s+death|martyred|found\s+dead|found\s+killed|"
+    r"burned\s+to\s+death|martyred|found\s+dead|found\s+killed|slaughtered|butchered|"
     # military press releases: "eight terrorists were sent to hell", "embraced shahadat"
     r"sent\s+to\s+hell|embraced\s+(?:shahadat|martyrdom)|laid\s+down\s+(?:their|his)\s+li(?:fe|ves)"
 )
@@ -109,6 +109,7 @@ _ONE_OF = r"(?P<one>the|its|his|her|their)(?=\s+(?:" + "|".join(sorted(SINGLE_PE
 VERB_FIRST = re.compile(
     rf"\b(?P<verb>kill(?:ed|ing|s)?|shot\s+dead|shot\s+and\s+killed|gunned\s+down|"
     rf"(?:beat|burned|burnt|stoned|hacked|stabbed|lynched)\s+to\s+death|lynch(?:ed|ing)|"
+    rf"slaughter(?:ed|ing|s)?|butcher(?:ed|ing|s)?|massacr(?:ed|ing|es)|"
     # "hacked 20 villagers to death": the verb alone counts when "to death" ends the phrase
     rf"(?:beat|bludgeoned|clubbed|burned|burnt|stoned|hacked|stabbed)(?=\s+(?:{MOD}\s+)?"
     rf"{_NUM}\b(?:\s+{_SUBJWORD}){{0,4}}\s+to\s+death)|"
@@ -196,9 +197,8 @@ HINT = re.compile(
     r"kill|dead|death|died|dying|wound|injur|hurt|arrest|detain|captur|apprehend|custody|"
     r"rounded|kidnap|abduct|hostage|seized|slain|massacr|execut|behead|murder|perish|martyr|"
     r"lives|life|casualt|toll|fatalit|hospitali|gunned|burn|no one|nobody|without|bodies|"
-    r"lynch|stabbed|stoned|hacked|lost|losing|loses|hell|shahadat|embraced|laid down|count",
-    _ON_LOWERED,
-)
+    r"lynch|stabbed|stoned|hacked|lost|losing|loses|hell|shahadat|embraced|laid down|count|"
+    r"slaughter|butcher", _ON_LOWERED)  # fmt: skip
 _GENERIC_NOUNS = frozenset(
     {"", "people", "persons", "person", "individuals", "others", "victims", "bodies", "more",
      "other", "of", "them", "those", "more people"}
@@ -274,9 +274,10 @@ def modifier_status(mod: str | None, status: CountStatus) -> CountStatus:
     return CountStatus.APPROXIMATE
 
 
-_KILL_STEMS = ("kill", "claim", "cost", "shot", "gunned", "murder", "assassin", "execut",
-               "behead", "beat", "burn", "stoned", "hacked", "stabbed", "lynch", "bludgeon",
-               "clubbed", "sent to hell", "embraced", "laid down")  # fmt: skip
+_KILL_STEMS = ("kill", "claim", "cost", "shot", "gunned", "murder", "assassin", "execut", "behead",
+               "beat", "burn", "stoned", "hacked", "stabbed", "lynch", "bludgeon", "clubbed",
+               "sent to hell", "embraced", "laid down", "slaughter", "butcher",
+               "massacr")  # fmt: skip
 
 
 def kind_of(verb: str) -> FigureKind | None:
@@ -384,9 +385,8 @@ ACTIVE_OBJECT_AFTER = re.compile(
     _ON_LOWERED,
 )
 _PASSIVE = re.compile(r"\b(?:were|was|been|being|are|is|got)\b", _ON_LOWERED)
-_TRANSITIVE = re.compile(
-    r"^(?:kill|shot|gunned|executed|murdered|massacred|beheaded|wound|injur|slain)", _ON_LOWERED
-)
+_TRANSITIVE = re.compile(r"^(?:kill|shot|gunned|executed|murdered|massacred|beheaded|wound|injur|"
+                         r"slain|slaughtered|butchered)", _ON_LOWERED)  # fmt: skip
 
 
 def active_voice(match_text: str, verb: str, after: str) -> bool:

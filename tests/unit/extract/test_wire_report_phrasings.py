@@ -392,3 +392,21 @@ class TestTargetedKillings:
         )
         [incident] = engine.extract_text(text, PUBLISHED)
         assert incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Suspected herders slaughtered 12 people in Bokkos, Plateau State, Nigeria, on Sunday.",
+        "Twelve villagers were slaughtered in Bokkos, Plateau State, Nigeria, on Sunday.",
+        "Armed men butchered 12 villagers in Bokkos, Plateau State, Nigeria, on Sunday.",
+        "Attackers hacked 12 farmers to death in Bokkos, Plateau State, Nigeria, on Sunday.",
+    ],
+)
+def test_killing_told_by_a_butcher_s_verb_is_an_attack_with_its_toll(
+    engine: RulesExtractor, text: str
+) -> None:
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
+    assert incident.killed.min == 12
+    assert incident.location.name == "Bokkos"
