@@ -295,7 +295,9 @@ def companion_doubts(
 # brief", "The week in review".
 _ROUNDUP_RE = re.compile(
     r"\bround-?\s?ups?\b|\bin\s+brief\b|\bbriefs\b|\bbriefing\b|\bweek\s+in\s+review\b|"
-    r"\bweekly\s+(?:update|summary|wrap)\b|\bsecurity\s+(?:update|digest)\b"
+    r"\bweekly\s+(?:update|summary|wrap)\b|\bsecurity\s+(?:update|digest)\b|\bdigest\b|"
+    # "Mali: soldiers accused of killing villagers - plus Somalia, DR Congo and Haiti"
+    r"[\u2014\u2013-]\s*plus\s+\w"
 )
 
 

@@ -70,14 +70,20 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                          r"tribal\s+(?:conflict|dispute|feud)|overran|ambush(?:ed)?|"
                          # security operations: "an intelligence based operation", "a combing
                          # operation"
-                         r"(?:military|counter-?terrorism|intelligence[-\s]based|combing|"
+                         r"(?:military|counter-?terrorism|intelligence[-\s]based|combing|clearance|"
                          r"cordon[-\s]and[-\s]search|search[-\s]and[-\s]cordon)\s+operations?|"
+
                          r"rocket[-\s]propelled\s+grenades?|rpgs?\b|"
                          # an attack on armed men's positions is a battle ("attacked positions
                          # of the SDF", "stormed an army checkpoint")
                          r"(?:attack(?:ed|ing)?|raided|stormed|assaulted|struck)\s+(?:the\s+|an?\s+)?"
                          r"(?:[\w'’-]+\s+){0,3}?(?:positions|outposts?|barracks|checkpoints?|"
                          r"detachments?|garrisons?|(?:army|military)\s+(?:bases?|posts?))\b"),
+    # an army's word for killing fighters, weaker than the weapon it names: "troops neutralised
+    # 12 terrorists" (a battle), "neutralised 20 terrorists in an air strike" (a strike)
+    (S.ARMED_CLASH, 1.5, r"neutrali[sz](?:ed|ing)\s+(?:[\w-]+\s+){0,3}?(?:terrorists|"
+                         r"insurgents|militants|fighters|assailants|attackers|bandits|jihadists|"
+                         r"gunmen)"),
     (S.ATTACK, 1.5, r"assassinat\w*|massacre[ds]?|"
                     r"(?:gunmen|armed\s+men|hitmen|masked\s+men|assailants)\s+(?:killed|shot|"
                     r"opened\s+fire|fired\s+(?:on|at))|"
@@ -139,6 +145,7 @@ TRIGGER_WORDS: tuple[tuple[str, ...], ...] = (
     ("clash", "fight", "fought", "shoot", "fire", "battle", "confrontation", "skirmish",
      "engaged", "conflict", "tribal", "overran", "ambush", "operation", "grenade", "rpg",
      "encounter", "attack", "raided", "stormed", "assaulted", "struck"),
+    ("neutrali",),
     ("assassinat", "massacre", "gunmen", "shot", "stabb", "executed", "lynch", "fire",
      "beheaded", "killed", "slaughter", "butcher", "hacked", "mow"),
     ("spray", "open", "fir", "pour"),

@@ -109,7 +109,7 @@ _ONE_OF = r"(?P<one>the|its|his|her|their)(?=\s+(?:" + "|".join(sorted(SINGLE_PE
 VERB_FIRST = re.compile(
     rf"\b(?P<verb>kill(?:ed|ing|s)?|shot\s+dead|shot\s+and\s+killed|gunned\s+down|"
     rf"(?:beat|burned|burnt|stoned|hacked|stabbed|lynched)\s+to\s+death|lynch(?:ed|ing)|"
-    rf"slaughter(?:ed|ing|s)?|butcher(?:ed|ing|s)?|massacr(?:ed|ing|es)|"
+    rf"slaughter(?:ed|ing|s)?|butcher(?:ed|ing|s)?|massacr(?:ed|ing|es)|neutrali[sz](?:ed|ing)|"
     # "hacked 20 villagers to death": the verb alone counts when "to death" ends the phrase
     rf"(?:beat|bludgeoned|clubbed|burned|burnt|stoned|hacked|stabbed)(?=\s+(?:{MOD}\s+)?"
     rf"{_NUM}\b(?:\s+{_SUBJWORD}){{0,4}}\s+to\s+death)|"
@@ -198,7 +198,7 @@ HINT = re.compile(
     r"rounded|kidnap|abduct|hostage|seized|slain|massacr|execut|behead|murder|perish|martyr|"
     r"lives|life|casualt|toll|fatalit|hospitali|gunned|burn|no one|nobody|without|bodies|"
     r"lynch|stabbed|stoned|hacked|lost|losing|loses|hell|shahadat|embraced|laid down|count|"
-    r"slaughter|butcher", _ON_LOWERED)  # fmt: skip
+    r"slaughter|butcher|neutrali", _ON_LOWERED)  # fmt: skip
 _GENERIC_NOUNS = frozenset(
     {"", "people", "persons", "person", "individuals", "others", "victims", "bodies", "more",
      "other", "of", "them", "those", "more people"}
@@ -277,7 +277,7 @@ def modifier_status(mod: str | None, status: CountStatus) -> CountStatus:
 _KILL_STEMS = ("kill", "claim", "cost", "shot", "gunned", "murder", "assassin", "execut", "behead",
                "beat", "burn", "stoned", "hacked", "stabbed", "lynch", "bludgeon", "clubbed",
                "sent to hell", "embraced", "laid down", "slaughter", "butcher",
-               "massacr")  # fmt: skip
+               "massacr", "neutrali")  # fmt: skip
 
 
 def kind_of(verb: str) -> FigureKind | None:

@@ -301,6 +301,8 @@ def test_without_a_main_event_nothing_is_a_side_event() -> None:
         ("Iraq security round-up: attacks in three provinces", ""),
         ("News in brief", ""),
         ("", "weekly security update: the main incidents of the past seven days"),
+        ("Our Monday digest of violence across the Sahel", ""),
+        ("Kenya: police fire on protesters - plus Somalia, Sudan and Haiti", ""),
     ],
 )
 def test_a_round_up_tells_every_event_as_news(title: str, lead: str) -> None:

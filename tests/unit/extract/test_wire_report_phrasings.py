@@ -410,3 +410,24 @@ def test_killing_told_by_a_butcher_s_verb_is_an_attack_with_its_toll(
     assert incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
     assert incident.killed.min == 12
     assert incident.location.name == "Bokkos"
+
+
+def test_an_army_that_neutralised_fighters_fought_a_battle(engine: RulesExtractor) -> None:
+    text = (
+        "Troops neutralised 14 terrorists during a clearance operation near Bama, Borno State, "
+        "Nigeria, on Monday, the army said."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.event_type is EventType.BATTLES
+    assert incident.killed.min == 14
+
+
+def test_fighters_neutralised_in_an_air_strike_were_struck_from_the_air(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "The army said it had neutralised 20 terrorists in an air strike near Djibo, "
+        "Burkina Faso, on Sunday."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.event_type is EventType.EXPLOSIONS
