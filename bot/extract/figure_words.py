@@ -110,6 +110,7 @@ VERB_FIRST = re.compile(
     rf"\b(?P<verb>kill(?:ed|ing|s)?|shot\s+dead|shot\s+and\s+killed|gunned\s+down|"
     rf"(?:beat|burned|burnt|stoned|hacked|stabbed|lynched)\s+to\s+death|lynch(?:ed|ing)|"
     rf"slaughter(?:ed|ing|s)?|butcher(?:ed|ing|s)?|massacr(?:ed|ing|es)|neutrali[sz](?:ed|ing)|"
+    rf"martyr(?:ed|ing)|"
     # "hacked 20 villagers to death": the verb alone counts when "to death" ends the phrase
     rf"(?:beat|bludgeoned|clubbed|burned|burnt|stoned|hacked|stabbed)(?=\s+(?:{MOD}\s+)?"
     rf"{_NUM}\b(?:\s+{_SUBJWORD}){{0,4}}\s+to\s+death)|"
@@ -277,7 +278,7 @@ def modifier_status(mod: str | None, status: CountStatus) -> CountStatus:
 _KILL_STEMS = ("kill", "claim", "cost", "shot", "gunned", "murder", "assassin", "execut", "behead",
                "beat", "burn", "stoned", "hacked", "stabbed", "lynch", "bludgeon", "clubbed",
                "sent to hell", "embraced", "laid down", "slaughter", "butcher",
-               "massacr", "neutrali")  # fmt: skip
+               "massacr", "neutrali", "martyr")  # fmt: skip
 
 
 def kind_of(verb: str) -> FigureKind | None:

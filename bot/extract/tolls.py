@@ -48,7 +48,9 @@ _GROUPS = {
     "civilians": frozenset(
         {"civilians", "civilian", "villagers", "residents", "women", "woman", "children",
          "child", "farmers", "worshippers", "protesters", "demonstrators", "students",
-         "passengers", "man", "men", "boy", "girl", "shepherd", "shepherds", "pilgrims"}
+         "passengers", "man", "men", "boy", "girl", "shepherd", "shepherds", "pilgrims",
+         "family", "families", "household", "relatives", "mourners", "guests", "traders",
+         "herders", "fishermen", "teachers", "journalists", "nurses"}
     ),
 }  # fmt: skip
 

@@ -431,3 +431,18 @@ def test_fighters_neutralised_in_an_air_strike_were_struck_from_the_air(
     )
     [incident] = engine.extract_text(text, PUBLISHED)
     assert incident.event_type is EventType.EXPLOSIONS
+
+
+def test_members_of_a_family_are_civilians(engine: RulesExtractor) -> None:
+    text = "Gunmen shot and killed four members of a family in Culiacan, Mexico, on Tuesday."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.event_type is EventType.VIOLENCE_AGAINST_CIVILIANS
+
+
+def test_policemen_martyred_by_an_active_verb_are_counted(engine: RulesExtractor) -> None:
+    text = (
+        "Terrorists attacked a police station in Dera Ismail Khan, Pakistan, overnight, "
+        "martyring three policemen."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.killed.min == 3
