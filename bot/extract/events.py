@@ -58,6 +58,11 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
                               r"bombs?\s+(?:planted|hidden|placed|attached|strapped|concealed|"
                               r"fixed|fitted|left)\s+(?:[\w-]+\s+){1,6}?(?:exploded|went\s+off|"
                               r"detonated|blew\s+up)"),
+    # "a bomb in Kabul on Tuesday killed 12": a bomb named as the killer, weaker than the words
+    # that say how it went off; not a threat, a scare or a disposal squad
+    (S.REMOTE_EXPLOSIVE, 1.5, r"(?:an?|the)\s+bomb\b(?!\s*(?:threats?|scares?|"
+                              r"disposal|squads?|hoax(?:es)?|makers?|making|factory|factories|"
+                              r"experts?|sniffing|shelters?|-))|bomb\s+attacks?"),
     (S.GRENADE, 3.0, r"(?<!propelled\s)(?<!propelled-)grenades?"),
     (S.ARMED_CLASH, 3.0, r"clash(?:es|ed)?\b|fighting|fought|gunfights?\b|firefights?\b|"
                          r"shoot-?outs?\b|"
@@ -141,6 +146,7 @@ TRIGGER_WORDS: tuple[tuple[str, ...], ...] = (
      "aircraft", "kamikaze", "bomb", "dropped"),
     ("shell", "artillery", "mortar", "rocket", "katyusha", "missile", "projectile", "howitzer"),
     ("ied", "improvised", "bomb", "explosi", "mine", "booby", "blast"),
+    ("bomb",),
     ("grenade",),
     ("clash", "fight", "fought", "shoot", "fire", "battle", "confrontation", "skirmish",
      "engaged", "conflict", "tribal", "overran", "ambush", "operation", "grenade", "rpg",

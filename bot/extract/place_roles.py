@@ -347,6 +347,10 @@ _NOT_EVENT_BEFORE = re.compile(
     # origins, not event places: "labourers from Punjab", "pilgrims from Iran"
     r"(?!(?:kilomet|met(?:er|re)|mile|hour|minute|day|week|yard|km)s?\b)[a-z]+s\s+from|"
     r"(?:people|men|women|children)\s+from|"
+    # one person's home town: "a 22-year-old corporal from Diwaniyah", "a farmer from Jos"
+    r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:corporal|soldier|policeman|policewoman|officer|"
+    r"sergeant|private|conscript|man|woman|boy|girl|student|teacher|farmer|trader|native|"
+    r"father|mother|son|daughter|journalist|doctor|nurse|driver|shepherd|labou?rer)\s+from|"
     r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
     r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
     r"(?:with|between)\s+(?:[\w'’-]+\s+){0,3}?and)\s+$",

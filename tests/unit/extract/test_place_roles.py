@@ -336,3 +336,11 @@ def test_a_country_s_name_inside_a_town_s_name_votes_for_no_country(
     doc, _ = engine.pipeline.read(text, PUBLISHED)
     assert "SA" not in doc.context
     assert "SV" not in doc.context
+
+
+def test_a_soldier_s_home_town_is_no_event_place(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen ambushed an army patrol near Rutba, Iraq, on Tuesday, killing three soldiers. "
+        "A fourth, a 22-year-old corporal from Diwaniyah, died of his wounds on Thursday."
+    )
+    assert "Diwaniyah" not in mentioned(engine, text)

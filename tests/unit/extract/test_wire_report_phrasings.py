@@ -446,3 +446,23 @@ def test_policemen_martyred_by_an_active_verb_are_counted(engine: RulesExtractor
     )
     [incident] = engine.extract_text(text, PUBLISHED)
     assert incident.killed.min == 3
+
+
+def test_a_bomb_named_as_the_killer_is_an_explosion_and_keeps_its_own_day(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "A bomb in Kandahar, Afghanistan, on Tuesday killed 12 people, a day after a similar "
+        "attack in Herat killed nine."
+    )
+    incidents = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    [kandahar] = [i for i in incidents if i.location.name == "Kandahar"]
+    assert kandahar.event_type is EventType.EXPLOSIONS
+    assert (kandahar.killed.min, kandahar.killed.max) == (12, 12)
+
+
+def test_a_bomb_threat_is_no_explosion(engine: RulesExtractor) -> None:
+    text = "A bomb threat forced the evacuation of a school in Kandahar, Afghanistan, on Tuesday."
+    assert not [
+        i for i in engine.extract_text(text, PUBLISHED) if i.event_type is EventType.EXPLOSIONS
+    ]
