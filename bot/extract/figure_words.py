@@ -104,8 +104,9 @@ SUBJECT_FIRST = re.compile(
     rf"(?!\s+(?:and|or)\s+(?:wounded|injured|hurt))",
     _ON_LOWERED,
 )
-# "killing the driver", "wounding their commander": one person, named by what he was.
-_ONE_OF = r"(?P<one>the|its|his|her|their)(?=\s+(?:" + "|".join(sorted(SINGLE_PEOPLE)) + r")\b)"
+# "killing the driver", "wounding their local commander": one person, named by his calling.
+_ONE_OF = (r"(?P<one>the|its|his|her|their)(?=\s+(?:[a-z-]+\s+)?(?:"
+           + "|".join(sorted(SINGLE_PEOPLE)) + r")\b)")  # fmt: skip
 VERB_FIRST = re.compile(
     rf"\b(?P<verb>kill(?:ed|ing|s)?|shot\s+dead|shot\s+and\s+killed|gunned\s+down|"
     rf"(?:beat|burned|burnt|stoned|hacked|stabbed|lynched)\s+to\s+death|lynch(?:ed|ing)|"
@@ -179,9 +180,7 @@ BODIES = re.compile(
     rf"\b(?:(?:the\s+)?bodies\s+of\s+(?:{MOD}\s+)?(?P<num>{_NUM})\b[^.;]{{0,40}}?|"
     rf"(?:{MOD}\s+)?(?P<num2>{_NUM})\s+bodies\s+)(?:were|have\s+been|had\s+been)\s+"
     rf"(?:\w+\s+)?(?:found|recovered|discovered|retrieved|pulled|brought|taken|delivered|"
-    rf"transferred)\b",
-    _ON_LOWERED,
-)
+    rf"transferred)\b", _ON_LOWERED)  # fmt: skip
 # "the hospital received the bodies of 31 people", "rescuers recovered 12 bodies".
 BODIES_TAKEN_IN = re.compile(
     rf"\b(?:received|recovered|retrieved|found|counted|collected|buried|pulled\s+out|took\s+in)"
@@ -277,8 +276,8 @@ def modifier_status(mod: str | None, status: CountStatus) -> CountStatus:
 
 _KILL_STEMS = ("kill", "claim", "cost", "shot", "gunned", "murder", "assassin", "execut", "behead",
                "beat", "burn", "stoned", "hacked", "stabbed", "lynch", "bludgeon", "clubbed",
-               "sent to hell", "embraced", "laid down", "slaughter", "butcher",
-               "massacr", "neutrali", "martyr")  # fmt: skip
+               "sent to hell", "embraced", "laid down", "slaughter", "butcher", "massacr",
+               "neutrali", "martyr")  # fmt: skip
 
 
 def kind_of(verb: str) -> FigureKind | None:

@@ -40,5 +40,7 @@ SINGLE_PEOPLE = frozenset(
      "wife", "husband", "brother", "sister", "father", "mother", "child", "commander",
      "officer", "pilot", "companion", "assistant", "cameraman", "photographer", "colleague",
      "nephew", "niece", "grandson", "granddaughter", "uncle", "cousin", "friend", "neighbour",
-     "neighbor", "chief", "deputy", "secretary", "aide", "owner", "conductor"}
+     "neighbor", "chief", "deputy", "secretary", "aide", "owner", "conductor", "priest",
+     "pastor", "imam", "cleric", "headman", "mayor", "teacher", "doctor", "nurse", "journalist",
+     "reporter", "principal", "landlord", "shopkeeper", "farmer", "herder", "shepherd"}
 )  # fmt: skip

@@ -466,3 +466,12 @@ def test_a_bomb_threat_is_no_explosion(engine: RulesExtractor) -> None:
     assert not [
         i for i in engine.extract_text(text, PUBLISHED) if i.event_type is EventType.EXPLOSIONS
     ]
+
+
+@pytest.mark.parametrize("victim", ["priest", "imam", "village headman", "teacher"])
+def test_one_named_by_his_calling_is_one_dead(engine: RulesExtractor, victim: str) -> None:
+    text = (
+        f"Jihadists torched a church and killed the {victim} in Seytenga, Burkina Faso, on Sunday."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.killed.min == 1
