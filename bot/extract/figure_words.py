@@ -171,9 +171,8 @@ AGGREGATE = re.compile(
 # Cumulative only with a perfect tense: "250 have died since October" (not "killed 20, ...").
 AGGREGATE_PERFECT = re.compile(
     r"\b(?:since\s+(?!then\b)|over\s+the\s+(?:past|last)|in\s+recent\s+(?:days|weeks|months|"
-    r"years)|this\s+year|throughout)\b",
-    _ON_LOWERED,
-)
+    r"years)|this\s+year|throughout|in\s+the\s+(?:days|weeks|months)\s+(?:after|since|following|"
+    r"that\s+followed))\b", _ON_LOWERED)  # fmt: skip
 PERFECT = re.compile(r"\b(?:have|has|had)\b", _ON_LOWERED)
 # "the bodies of 12 men were found", "12 bodies were recovered".
 BODIES = re.compile(

@@ -251,8 +251,9 @@ def _is_heading(line: str) -> bool:
 # Where a sentence turns to another event: "..., days after fighting in Baghdad left 30 dead".
 _BACKGROUND_SPLIT_RE = CaseBlind(
     re.compile(
-        # "..., and more than a year after the 2023 attacks": another earlier event
-        r"(?:,\s*|\s+)(?=(?:(?:and\s+)?(?:only\s+|just\s+|barely\s+|nearly\s+|almost\s+|"
+        # "..., and more than a year after the 2023 attacks": another earlier event ("in the
+        # days after the coup" is a period, not one)
+        r"(?<!\bthe)(?:,\s*|\s+)(?=(?:(?:and\s+)?(?:only\s+|just\s+|barely\s+|nearly\s+|almost\s+|"
         r"more\s+than\s+|less\s+than\s+)?(?:a\s+few|a|an|one|two|three|four|five|six|several|"
         r"few|\d+)\s+(?:days?|weeks?|months?|years?|hours?)\s+(?:after|before|since)|days\s+after|"
         r"weeks\s+after|hours\s+after|months\s+after|(?:comes?|came)\s+(?:days?\s+|a\s+day\s+|weeks?\s+)?"

@@ -20,6 +20,7 @@ PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
         "rebels killed 900 villagers in the past two years, according to a rights group",
         "more than 2,000 people died since the start of the uprising",
         "at least 400 civilians killed, by local estimates",
+        "at least 14 protesters had been killed in the weeks after the coup, doctors said",
     ],
 )
 def test_running_totals_give_no_figure(clause: str) -> None:
@@ -192,3 +193,12 @@ def test_the_raid_of_an_aside_keeps_its_own_toll(engine: RulesExtractor) -> None
     incidents = engine.extract_text(text, PUBLISHED)
     lead = next(i for i in incidents if not i.is_background)
     assert lead.killed.min == lead.killed.max == 12
+
+
+def test_a_period_after_an_event_is_not_another_event(engine: RulesExtractor) -> None:
+    text = (
+        "Soldiers shot dead four protesters in Omdurman on Monday, medics said. At least 14 "
+        "protesters had been killed in the days after the coup, a doctors' group said."
+    )
+    live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    assert [(i.location.name, i.killed.min, i.killed.max) for i in live] == [("Omdurman", 4, 4)]
