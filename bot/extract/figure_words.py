@@ -161,7 +161,7 @@ AGGREGATE = re.compile(
     r"in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|decades)|"
     r"since\s+the\s+(?:start|beginning|outbreak)\s+of|"
     # One figure over several events ("in separate attacks", "the strikes on south Lebanon")
-    r"(?:in|launched|carried\s+out)\s+(?:two|three|four|five|several|separate|multiple|\d+|"
+    r"(?<!latest\s)(?:in|launched|carried\s+out)\s+(?:two|three|four|five|several|separate|multiple|\d+|"
     r"a\s+(?:series|wave|spate)\s+of)"
     r"\s+(?:separate\s+|different\s+|coordinated\s+)?(?:[\w'-]+\s+)?(?:attacks|incidents|"
     r"bombings|clashes|raids|ambushes|strikes|explosions|shootings)|(?:strikes|attacks|raids)"

@@ -323,7 +323,7 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:television|radio|tv|broadcaster|(?:news|press)\s+conference|briefing|statement|"
     r"communiqu[eé])\s+(?:(?:held|issued|released|read|broadcast|aired)\s+)?in|"
     r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)|"
-    r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
+    r"(?:train|bus|flight|plane|ferry|boat|minibus|coach)e?s?\s+(?:to|for|bound\s+for)|en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
     # a lawmaker's constituency: "a deputy elected from Beni", "the MP for Swat", "representing"
     r"elected\s+(?:from|for|in)|(?:deput(?:y|ies)|lawmakers?|mps?|senators?|legislators?|"
     r"parliamentarians?)\s+(?:from|for)|representing|"

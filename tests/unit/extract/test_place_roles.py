@@ -344,3 +344,11 @@ def test_a_soldier_s_home_town_is_no_event_place(engine: RulesExtractor) -> None
         "A fourth, a 22-year-old corporal from Diwaniyah, died of his wounds on Thursday."
     )
     assert "Diwaniyah" not in mentioned(engine, text)
+
+
+def test_where_a_train_was_going_is_no_event_place(engine: RulesExtractor) -> None:
+    text = (
+        "A suicide bomber killed 11 people at the railway station in Quetta on Wednesday. The "
+        "blast tore through a crowd waiting for a train to Peshawar."
+    )
+    assert "Peshawar" not in mentioned(engine, text)

@@ -202,3 +202,11 @@ def test_a_period_after_an_event_is_not_another_event(engine: RulesExtractor) ->
     )
     live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
     assert [(i.location.name, i.killed.min, i.killed.max) for i in live] == [("Omdurman", 4, 4)]
+
+
+def test_the_latest_in_a_wave_of_attacks_keeps_its_own_toll() -> None:
+    clause = (
+        "gunmen killed at least 20 people in a raid on a village in Katsina state, the latest "
+        "in a wave of attacks by armed gangs"
+    )
+    assert [(f.kind, f.min) for f in find_figures(clause)] == [("killed", 20)]
