@@ -417,7 +417,9 @@ def _country_words() -> dict[str, tuple[str, ...]]:
     """Folded country names and adjectives -> the countries they name (for homonyms)."""
     words: dict[str, list[str]] = {}
     for row in nationalities():
-        for word in (*row.names, *row.adjectives):
+        # "Palestinians", "Iraqis": an adjective's plural names the people, and so the country
+        plurals = [f"{word}s" for word in row.adjectives if not word.endswith(("s", "ese"))]
+        for word in (*row.names, *row.adjectives, *plurals):
             if _is_acronym(word):
                 continue  # "CAR", "DRC": capitals matter, and "car" is a word
             key = match_key(word)

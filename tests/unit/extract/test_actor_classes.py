@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.extract.actors import ActorRegistry
+from bot.extract.actors import ActorRegistry, countries_named
 from bot.extract.normalize import fold
 from tests.unit.extract.actor_checks import first_in, found_in, labels_of
 
@@ -103,3 +103,10 @@ class TestCommonWordsStayQuiet:
             if actor_id not in {"military-forces", "police-forces", "security-forces"}
         ]
         assert named == []
+
+
+def test_a_people_named_in_the_plural_names_its_country() -> None:
+    assert countries_named("Strikes killed 90 Palestinians and wounded dozens of Iraqis") == {
+        "PS",
+        "IQ",
+    }
