@@ -104,19 +104,25 @@ def _located_elsewhere(group: Group, located: Sequence[Located]) -> Defined | No
 def _town_measured_inside(group: Group, doc: Document) -> Defined | None:
     """ "Residents of a village in Segou region say ..." then "a column arrived at the village,
     about 40 km north-west of Niono": the next sentences measure the village from a town of
-    that region, a point inside it nearer than the region's middle."""
+    that region, a point inside it nearer than the region's middle; failing a distance, a town
+    of the region it lies near ("a village of 300 people near the city of Kupiansk")."""
     place = group.place
     region = place.entry.key if place is not None and place.entry.kind == "admin1" else None
     first = min(group.sentences, default=None)
     if region is None or first is None:
         return None
+    near: Defined | None = None
     for clause in doc.clauses:
         if not first < clause.sentence <= first + 2 or clause.triggers:
             continue
         for span in clause.places:
-            if span.offset and span.entry.kind == "place" and span.entry.admin1_code == region:
+            if span.entry.kind != "place" or span.entry.admin1_code != region:
+                continue
+            if span.offset:
                 return span, span.offset, clause.sentence_text
-    return None
+            if span.near and near is None:
+                near = span, (0.0, 0.0), clause.sentence_text
+    return near
 
 
 # How far from a district's own town the point another town's offset gives may lie and still be

@@ -179,3 +179,14 @@ def test_a_distance_that_lands_outside_the_named_district_is_not_taken(
     lead = _lead(engine, text)
     assert lead.location.name == "Buurhakaba"
     assert _km(lead, 2.80, 44.08) < 5  # the district's town: the distance contradicts it
+
+
+def test_a_town_of_the_region_the_village_lies_near_places_it(engine: RulesExtractor) -> None:
+    text = (
+        "A missile struck a shop in a village in Ukraine's Donetsk region on Tuesday, killing "
+        "eight people, officials said. The strike on Zelenyi Hai, a hamlet of 200 people near "
+        "the town of Kostiantynivka, was the deadliest there in weeks."
+    )
+    lead = _lead(engine, text)
+    assert lead.location.name == "Kostiantynivka"
+    assert lead.killed.min == 8
