@@ -84,6 +84,13 @@ _GENERIC_PERFECT_RE = re.compile(
     r"decades?)|in\s+recent\s+(?:days|weeks|months|years))\b",
     _LOWER,
 )
+# "has been the most violent state for several years" (not in a description set off by
+# commas: "Djibo, which has been under blockade for years, ...")
+_FOR_YEARS_RE = re.compile(
+    r"\bfor\s+(?:(?:several|many|some|a\s+few|nearly|almost|more\s+than|over|the\s+(?:past|"
+    r"last))\s+)?(?:\w+\s+)?(?:years|decades)\b",
+    _LOWER,
+)
 _PERFECT_RE = re.compile(r"\b(?:have|has|had)\b", _LOWER)
 # Words _GENERIC_RE, _TREND_RE and _SEPARATE_RE cannot match without (see has_any).
 GENERIC_WORDS = ("regularly", "frequent", "often", "repeatedly", "routinely", "commonplace",
@@ -229,11 +236,12 @@ _DESCRIPTIVE_TAIL_RE = re.compile(r",\s+(?:which|where|whose)\b[^,;]*")
 
 def _is_generic(text: str) -> bool:
     """Habits, history and cumulative tolls: context, not an event of this report."""
-    if has_any(text, GENERIC_WORDS):
-        own = _DESCRIPTIVE_TAIL_RE.sub(" ", text) if ", wh" in text else text
-        if _GENERIC_RE.search(own):
-            return True
-    return bool(_PERFECT_RE.search(text) and _GENERIC_PERFECT_RE.search(text))  # cheap first
+    own = _DESCRIPTIVE_TAIL_RE.sub(" ", text) if ", wh" in text else text
+    if has_any(text, GENERIC_WORDS) and _GENERIC_RE.search(own):
+        return True
+    if not _PERFECT_RE.search(text):  # the cheap test first
+        return False
+    return bool(_GENERIC_PERFECT_RE.search(text) or _FOR_YEARS_RE.search(own))
 
 
 # "... killed five people in Kharkiv and two in Zaporizhzhia": a round-up of places.

@@ -25,6 +25,7 @@ from bot.extract.figure_words import (
     BETWEEN,
     BODIES,
     BODIES_TAKEN_IN,
+    DESCRIPTIVE_TAIL,
     GROUP_NOUN,
     HINT,
     MOD,
@@ -82,8 +83,7 @@ __all__ = [  # the figure words, the combiner and the attribution are re-exporte
 ]
 
 
-# Words a figure_words pattern cannot match without (every alternative holds one): a clause
-# with none of them is not searched. Keep these in step with the patterns.
+# Words a figure_words pattern cannot match without (every alternative holds one; kept in step).
 BODIES_WORDS = ("bodies",)
 NOUN_FORM_WORDS = ("death", "killing", "martyr", "injur", "wounding", "arrest", "detention",
                    "abduction", "kidnapping", "fatalities", "dead")  # fmt: skip
@@ -157,7 +157,7 @@ def _read_figures(clause: str) -> list[Figure]:
     if not has_hint(lowered):
         return []
     text = blank_non_tolls(blank_parentheses(lowered))
-    if AGGREGATE.search(text):
+    if AGGREGATE.search(DESCRIPTIVE_TAIL.sub(" ", text) if ", wh" in text else text):
         return find_none(text)
     if PERFECT.search(text) and AGGREGATE_PERFECT.search(text):  # the cheap test first
         # "250 have died since October" is a running total; in "shot dead a commander on

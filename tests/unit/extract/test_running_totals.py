@@ -210,3 +210,25 @@ def test_the_latest_in_a_wave_of_attacks_keeps_its_own_toll() -> None:
         "in a wave of attacks by armed gangs"
     )
     assert [(f.kind, f.min) for f in find_figures(clause)] == [("killed", 20)]
+
+
+def test_a_state_s_record_over_years_is_no_incident(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen killed eight people at a party in Salvatierra, Mexico, late on Monday, "
+        "prosecutors said. Guanajuato has been the most violent state in Mexico for several "
+        "years, with cartels fighting over drug routes."
+    )
+    live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
+    assert [i.location.name for i in live] == ["Salvatierra"]
+
+
+def test_a_town_described_by_its_years_of_blockade_keeps_its_event(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Jihadists attacked army positions on the outskirts of Djibo, which has been under "
+        "blockade for years, on Monday, killing 14 soldiers, security sources said."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.location.name == "Djibo"
+    assert incident.killed.min == 14
