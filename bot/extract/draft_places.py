@@ -107,20 +107,24 @@ def _town_measured_inside(group: Group, doc: Document) -> Defined | None:
     that region, a point inside it nearer than the region's middle; failing a distance, a town
     of the region it lies near ("a village of 300 people near the city of Kupiansk")."""
     place = group.place
-    region = place.entry.key if place is not None and place.entry.kind == "admin1" else None
-    first = min(group.sentences, default=None)
-    if region is None or first is None:
+    first = min((u.sentence for u in group.units if not u.heading), default=None)
+    if first is None or (place is not None and place.entry.kind != "admin1"):
         return None
+    # A lead placed by no more than its country may take a distance too ("... killed 14
+    # soldiers in northern Burkina. The convoy came under fire 30 km south of Djibo").
+    country = doc.context.most_common(1)[0][0] if place is None and doc.context else None
+    region = place.entry.key if place is not None else None
     near: Defined | None = None
     for clause in doc.clauses:
         if not first < clause.sentence <= first + 2 or clause.triggers:
             continue
         for span in clause.places:
-            if span.entry.kind != "place" or span.entry.admin1_code != region:
+            inside = span.entry.admin1_code == region if region else span.entry.country == country
+            if span.entry.kind != "place" or not inside:
                 continue
             if span.offset:
                 return span, span.offset, clause.sentence_text
-            if span.near and near is None:
+            if span.near and near is None and region:
                 near = span, (0.0, 0.0), clause.sentence_text
     return near
 

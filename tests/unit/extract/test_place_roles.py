@@ -352,3 +352,11 @@ def test_where_a_train_was_going_is_no_event_place(engine: RulesExtractor) -> No
         "blast tore through a crowd waiting for a train to Peshawar."
     )
     assert "Peshawar" not in mentioned(engine, text)
+
+
+def test_the_town_a_convoy_was_heading_for_is_no_event_place(engine: RulesExtractor) -> None:
+    text = (
+        "Jihadists ambushed a supply convoy heading for the besieged northern town of Djibo "
+        "on Monday, killing 11 soldiers."
+    )
+    assert "Djibo" not in mentioned(engine, text)

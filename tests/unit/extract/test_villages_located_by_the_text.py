@@ -190,3 +190,19 @@ def test_a_town_of_the_region_the_village_lies_near_places_it(engine: RulesExtra
     lead = _lead(engine, text)
     assert lead.location.name == "Kostiantynivka"
     assert lead.killed.min == 8
+
+
+def test_a_lead_placed_by_its_country_takes_the_distance_the_next_sentence_gives(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Jihadists kill 11 soldiers in northern Burkina\n\n"
+        "At least 11 soldiers were killed when jihadists ambushed a supply convoy heading for "
+        "the besieged town of Djibo on Monday, security sources said.\n\n"
+        "The convoy came under fire about 20 kilometres south of Djibo, a source said."
+    )
+    lead = _lead(engine, text)
+    # Djibo lies near (14.10, -1.63): the ambush is 20 km south of it, not in the town it was
+    # heading for.
+    assert lead.location.name == "Djibo"
+    assert _km(lead, 14.10 - 0.18, -1.63) < 5
