@@ -9,6 +9,7 @@ each question asks is kept in ``meta`` under its message, so it survives a resta
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -42,6 +43,9 @@ from handlers.i18n import isolate, join_names, t
 logger = logging.getLogger(__name__)
 
 META_QUESTION = "review.ask:{chat}:{message}"
+# A reply can overtake the saving of its question (the question is sent, then stored, and
+# updates are handled concurrently): a question not found is looked up again after these pauses.
+_RECALL_PAUSES = (0.1, 0.3, 0.6)
 _INCIDENT_NUMBER = re.compile(r"^\s*#?\s*(\d{1,12})\s*$")
 
 
@@ -279,6 +283,16 @@ class ReviewHandlers:
                     logger.debug("could not remove the review buttons")
         await send(update, esc(text) + f"\n/incident {decision.incident.id}", lang=language)
 
+    async def _recall(self, key: str) -> tuple[str, int] | None:
+        """The open question a reply answers, waiting briefly for one still being saved."""
+        asked = await self.review.recall_question(key)
+        for pause in _RECALL_PAUSES:
+            if asked is not None:
+                break
+            await asyncio.sleep(pause)
+            asked = await self.review.recall_question(key)
+        return asked
+
     async def _ask(self, update: Update, language: str, verb: str, incident: Incident) -> None:
         chat = update.effective_chat
         if chat is None:
@@ -349,7 +363,7 @@ class ReviewHandlers:
             if not await self._may_review(update):
                 raise ReviewRefused("not_reviewer")
             key = META_QUESTION.format(chat=chat.id, message=message.reply_to_message.message_id)
-            asked = await self.review.recall_question(key)
+            asked = await self._recall(key)
             if asked is None:
                 raise ReviewRefused("expired_question")
             verb, incident_id = asked

@@ -20,6 +20,7 @@ from bot.cli import main
 from bot.config import Settings
 from bot.domain import Incident, IncidentStatus
 from bot.domain.review import ReviewStatus
+from bot.services.review import ReviewService
 from tests.e2e.conftest import (
     ADMIN_ID,
     FIRST_REPORT,
@@ -362,6 +363,21 @@ class TestCorrections:
         asked = await asked_after_pressing(api, card, "rv:place:1")
         shared = await reply_to(api, asked, None, location=(33.75, 44.65))
         assert "moved to 33.7500, 44.6500" in shared.text
+
+    async def test_a_reply_that_overtakes_the_saving_of_its_question_is_answered(
+        self, api: FakeBotAPI, bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The question is sent before it is stored; here the store is slow, so the reply
+        # arrives while the question is still being saved.
+        remember = ReviewService.remember_question
+
+        async def slow_remember(self: ReviewService, key: str, value: str) -> None:
+            await asyncio.sleep(0.3)
+            await remember(self, key, value)
+
+        monkeypatch.setattr(ReviewService, "remember_question", slow_remember)
+        _, moved = await place_corrected(api, "33.7461,44.6432 Old Market Junction")
+        assert "moved to Old Market Junction" in moved.text
 
     async def test_a_place_a_reviewer_supplies_places_later_reports(
         self, api: FakeBotAPI, bot: RunningBot
