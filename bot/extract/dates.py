@@ -1,10 +1,9 @@
 """Dates in news text, resolved against the publication day in the place's timezone.
 
-Regex plus ``dateutil.relativedelta``: "on Thursday" is the most recent Thursday on or before the
-reference day (dateparser's ``past`` setting puts it a week early); "last night" is the day before;
-"last week" is a week-precision date; absolute dates are day-first outside the United States.
-Nothing resolves after the reference day.
-"""
+Regex plus ``dateutil.relativedelta``: "on Thursday" is the latest Thursday on or before the
+reference day (dateparser's ``past`` puts it a week early); "last night" and "the previous
+night" the day before; "last week" a week-precision date; absolute dates day-first outside the
+US; nothing resolves after the reference day."""
 
 from __future__ import annotations
 
@@ -162,7 +161,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "the_day",
-        re.compile(r"\bthe\s+(?P<dir>previous|next|following)\s+day\b", _ON_LOWERED),
+        re.compile(
+            r"\bthe\s+(?P<dir>previous|next|following)\s+(?:day|night|evening)\b", _ON_LOWERED
+        ),
     ),
     (
         "week",
@@ -181,7 +182,7 @@ _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _NEEDED_WORDS: dict[str, tuple[str, ...]] = {
     "month": _MONTH_STEMS, "month_year": _MONTH_STEMS, "dmy": _MONTH_STEMS, "mdy": _MONTH_STEMS,
     "weekday": ("day",), "yesterday": ("yesterday", "night"), "days_ago": ("ago",),
-    "today": ("today", "tonight", "this", "same"), "the_day": ("day",),
+    "today": ("today", "tonight", "this", "same"), "the_day": ("day", "night", "evening"),
     "relative_to_event": ("after", "before", "earlier", "later"),
     "week": ("week", "month", "year"),
 }  # fmt: skip
@@ -495,6 +496,4 @@ _RESOLVERS: dict[str, Callable[[_Found], DateMention | None]] = {
     "week": _week,
 }
 # Kinds that mean nothing without the publication day ("on Monday", "last week").
-_NEEDS_REFERENCE = frozenset(
-    {"weekday", "yesterday", "today", "days_ago", "relative_to_event", "the_day", "week"}
-)
+_NEEDS_REFERENCE = frozenset(_RESOLVERS) - {"iso", "numeric", "dmy", "mdy", "month", "month_year"}

@@ -475,3 +475,12 @@ def test_one_named_by_his_calling_is_one_dead(engine: RulesExtractor, victim: st
     )
     [incident] = engine.extract_text(text, PUBLISHED)
     assert incident.killed.min == 1
+
+
+def test_the_previous_night_is_the_night_before_the_report(engine: RulesExtractor) -> None:
+    text = (
+        "Five people were killed when gunmen attacked a village near Kaduna, Nigeria, the "
+        "previous night, police said."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.date == PUBLISHED.date() - dt.timedelta(days=1)
