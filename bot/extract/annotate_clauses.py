@@ -26,7 +26,7 @@ from bot.extract.casualties import (
 )
 from bot.extract.document import Clause, Document, Resources
 from bot.extract.events import find_triggers
-from bot.extract.text import lower_same_length
+from bot.extract.text import lower_same_length, without_descriptions
 from bot.extract.word_hits import Words
 
 __all__ = ["annotate_cues", "annotate_figures", "annotate_triggers", "split_roundups"]
@@ -229,14 +229,9 @@ def split_roundups(doc: Document, resources: Resources) -> None:
             doc.clauses.extend(_split_roundup(clause, clause.start, sentence.actors))
 
 
-# A description of a place or a group set off by commas: ", which has been under blockade for
-# years," says nothing about whether the clause's own event is context.
-_DESCRIPTIVE_TAIL_RE = re.compile(r",\s+(?:which|where|whose)\b[^,;]*")
-
-
 def _is_generic(text: str) -> bool:
     """Habits, history and cumulative tolls: context, not an event of this report."""
-    own = _DESCRIPTIVE_TAIL_RE.sub(" ", text) if ", wh" in text else text
+    own = without_descriptions(text)
     if has_any(text, GENERIC_WORDS) and _GENERIC_RE.search(own):
         return True
     if not _PERFECT_RE.search(text):  # the cheap test first

@@ -25,7 +25,6 @@ from bot.extract.figure_words import (
     BETWEEN,
     BODIES,
     BODIES_TAKEN_IN,
-    DESCRIPTIVE_TAIL,
     GROUP_NOUN,
     HINT,
     MOD,
@@ -64,7 +63,7 @@ from bot.extract.figure_words import (
     subject_of,
 )
 from bot.extract.spans import SpanSet
-from bot.extract.text import lower_same_length
+from bot.extract.text import lower_same_length, without_descriptions
 from bot.extract.toll_words import blank_non_tolls, toll_matches, toll_number, toll_phrases
 from bot.extract.tolls import Statement, combine, group_of
 from bot.extract.victim_lists import one_more_person, one_without_its_verb
@@ -157,7 +156,7 @@ def _read_figures(clause: str) -> list[Figure]:
     if not has_hint(lowered):
         return []
     text = blank_non_tolls(blank_parentheses(lowered))
-    if AGGREGATE.search(DESCRIPTIVE_TAIL.sub(" ", text) if ", wh" in text else text):
+    if AGGREGATE.search(without_descriptions(text)):
         return find_none(text)
     if PERFECT.search(text) and AGGREGATE_PERFECT.search(text):  # the cheap test first
         # "250 have died since October" is a running total; in "shot dead a commander on

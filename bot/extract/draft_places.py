@@ -6,6 +6,7 @@ the village", "a village in the region" being somewhere else in the governorate)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
 
@@ -15,7 +16,14 @@ from bot.extract.drafts import PlaceDraft, PlaceRole
 from bot.extract.groups import Group
 from bot.extract.local_places import distance_km
 
-__all__ = ["Defined", "Located", "draft_place", "settlements_located", "where_defined"]
+__all__ = [
+    "Defined",
+    "Located",
+    "draft_place",
+    "settlements_located",
+    "top_country",
+    "where_defined",
+]
 
 
 # "a village in the region", "another town in the province": somewhere in the governorate of
@@ -112,7 +120,7 @@ def _town_measured_inside(group: Group, doc: Document) -> Defined | None:
         return None
     # A lead placed by no more than its country may take a distance too ("... killed 14
     # soldiers in northern Burkina. The convoy came under fire 30 km south of Djibo").
-    country = doc.context.most_common(1)[0][0] if place is None and doc.context else None
+    country = top_country(doc.context) if place is None else None
     region = place.entry.key if place is not None else None
     near: Defined | None = None
     for clause in doc.clauses:
@@ -174,3 +182,8 @@ def where_defined(group: Group, doc: Document, located: Sequence[Located]) -> De
         or _town_measured_inside(group, doc)
         or _measured_in_district(group)
     )
+
+
+def top_country(context: Counter[str]) -> str | None:
+    """The country most of the article's names vote for, if any."""
+    return context.most_common(1)[0][0] if context else None

@@ -10,7 +10,6 @@ from, and the time of day. Resolution and combination are the finisher's job.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 from bot.domain.enums import SubEventType
@@ -19,7 +18,13 @@ from bot.extract.casualties import Figure, group_of, has_any
 from bot.extract.clause_roles import goes_back, opening_day, tells_when
 from bot.extract.dates import DateMention, find_time_of_day
 from bot.extract.document import Clause, Document
-from bot.extract.draft_places import Located, draft_place, settlements_located, where_defined
+from bot.extract.draft_places import (
+    Located,
+    draft_place,
+    settlements_located,
+    top_country,
+    where_defined,
+)
 from bot.extract.drafts import (
     ActorDraft,
     DateDraft,
@@ -229,7 +234,7 @@ def draft_group(
     rivals = tuple((_actor(a), _actor(b)) for a, b in doc.rivals)
     return IncidentDraft(
         place=draft_place(group, doc, defined),
-        country=_top_country(doc.context),
+        country=top_country(doc.context),
         date=_date(_lead_day(group, doc) if group.lead else group.date),
         event_type=chosen.event_type,
         sub_event_type=chosen,
@@ -378,7 +383,3 @@ def _date(mention: DateMention | None) -> DateDraft | None:
 
 def _actor(actor: ActorRef) -> ActorDraft:
     return ActorDraft(name=actor.name, ref=actor)
-
-
-def _top_country(context: Counter[str]) -> str | None:
-    return context.most_common(1)[0][0] if context else None

@@ -168,7 +168,6 @@ AGGREGATE = re.compile(
     r"\s+(?:on|across)\s+(?:the\s+)?(?:south|north|east|west|central)(?:ern)?\s+[a-z]+)\b",
     _ON_LOWERED,
 )
-DESCRIPTIVE_TAIL = re.compile(r",\s+(?:which|where|whose)\b[^,;]*")  # ", which has ... for years"
 # Cumulative only with a perfect tense: "250 have died since October" (not "killed 20, ...").
 AGGREGATE_PERFECT = re.compile(
     r"\b(?:since\s+(?!then\b)|over\s+the\s+(?:past|last)|in\s+recent\s+(?:days|weeks|months|"

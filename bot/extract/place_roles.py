@@ -325,7 +325,8 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:travell?ing|heading|going|bound|returning|on\s+(?:their|his|her)\s+way)\s+(?:to|for)"
     # "a convoy heading for the besieged northern town of Djibo"
     r"(?:\s+the\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|capital)(?:\s+of)?)?|"
-    r"(?:train|bus|flight|plane|ferry|boat|minibus|coach)e?s?\s+(?:to|for|bound\s+for)|en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
+    r"(?:train|bus|flight|plane|ferry|boat|minibus|coach)e?s?\s+(?:to|for|bound\s+for)|"
+    r"en\s+route\s+to|(?:hail(?:ed|ing|s)?|originally|coming)\s+from|belong(?:ed|ing)\s+to|"
     # a lawmaker's constituency: "a deputy elected from Beni", "the MP for Swat", "representing"
     r"elected\s+(?:from|for|in)|(?:deput(?:y|ies)|lawmakers?|mps?|senators?|legislators?|"
     r"parliamentarians?)\s+(?:from|for)|representing|"
@@ -378,8 +379,8 @@ _MOVED_AWAY_BEFORE = re.compile(
     r"\b(?:launched|fired|sent|dispatched)\s+from\s+(?:the\s+)?(?:[a-z'’-]+\s+){0,3}?"
     r"(?:(?:of|adjoining|around|near|beyond)\s+(?:the\s+)?)?$|"
     # "... fled again after the attack, most towards Damasak and some into Niger"
-    r"(?:,|\band)\s+(?:most|many|some|others|thousands|hundreds)(?:\s+of\s+them)?(?:\s+across\s+the\s+"
-    r"border)?\s+(?:towards?|to|into)\s+(?:the\s+)?$",
+    r"(?:,|\band)\s+(?:most|many|some|others|thousands|hundreds)(?:\s+of\s+them)?"
+    r"(?:\s+across\s+the\s+border)?\s+(?:towards?|to|into)\s+(?:the\s+)?$",
 )
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "published_from_url",
     "split_clauses",
     "strip_dateline",
+    "without_descriptions",
 ]
 
 
@@ -410,3 +411,13 @@ def prepare(text: str, title: str | None = None) -> Article:
             Sentence(i, s.text, s.paragraph, s.heading, s.clauses) for i, s in enumerate(sentences)
         ]
     return Article(title=title, dateline=dateline, sentences=tuple(sentences))
+
+
+# A description set off by commas (", which has been under blockade for years,"): it says
+# nothing about whether the clause's own event is context, nor about its toll.
+_DESCRIPTION_RE = re.compile(r",\s+(?:which|where|whose)\b[^,;]*")
+
+
+def without_descriptions(text: str) -> str:
+    """``text`` with its comma-set descriptions (", which ...", ", where ...") blanked."""
+    return _DESCRIPTION_RE.sub(" ", text) if ", wh" in text else text
