@@ -42,10 +42,9 @@ _MONTHS = {
     "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }  # fmt: skip
-_SMALL = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "few": 3, "a few": 3,
-}  # fmt: skip
+_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+          "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "few": 3,
+          "a few": 3}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +116,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "month_year",
         re.compile(rf"\b(?P<mon>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", _ON_LOWERED),
     ),
-    # (late|early) on (last) Thursday (morning); not "on a Friday", "Friday prayers"
+    # (late|early) on (last) Thursday (morning); not "on a Friday", "Friday prayers" (but
+    # "during Friday prayers", "leaving Sunday mass": that day's)
     (
         "weekday",
         re.compile(
-            rf"\b(?P<mod>last|this|past|previous|next)?\s*{NO_DAY_BEFORE}(?P<wd>{_WEEKDAY_RE})"
-            rf"(?:'s|’s)?{_PART_RE}\b{NO_DAY_AFTER}",
+            rf"\b(?:(?P<at>during|after|leaving|attending)\s+(?:the\s+)?)?(?P<mod>last|this|past|previous|next)?"
+            rf"\s*{NO_DAY_BEFORE}(?P<wd>{_WEEKDAY_RE})(?:'s|’s)?{_PART_RE}\b"
+            rf"(?(at)(?=\s+(?:prayers?|sermons?|services?|mass)\b)|{NO_DAY_AFTER})",
             _ON_LOWERED,
         ),
     ),

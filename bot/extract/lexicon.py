@@ -1,8 +1,8 @@
 """The extraction vocabulary kept as data in ``bot/data``, loaded once into a frozen lexicon.
 
 Word lists live in plain text files so they can be read, reviewed and extended without
-touching code: ``arabic_articles.txt`` (one article per line) and ``demonyms.txt`` (word, tab,
-ISO country code). ``default_lexicon()`` reads them once per process.
+touching code: ``arabic_articles.txt`` (one article per line), ``demonyms.txt`` (word, tab,
+ISO country code) and ``nationalities.txt`` (countries, their names and adjectives). ``default_lexicon()`` reads them once per process.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from types import MappingProxyType
 __all__ = [
     "Lexicon",
     "LexiconError",
+    "Nationality",
     "default_lexicon",
+    "nationalities",
     "parse_demonyms",
     "parse_word_list",
     "read_word_list",
@@ -64,10 +66,44 @@ def parse_demonyms(raw: str, filename: str = "demonyms.txt") -> dict[str, str]:
     return table
 
 
+@dataclass(frozen=True, slots=True)
+class Nationality:
+    """A country as news names it: ISO code, names ("Burkina Faso") and adjectives."""
+
+    country: str
+    names: tuple[str, ...]
+    adjectives: tuple[str, ...]
+
+
+@cache
+def nationalities() -> tuple[Nationality, ...]:
+    """The packaged country / nationality-adjective table (``bot/data/nationalities.txt``)."""
+    raw = resources.files("bot.data").joinpath("nationalities.txt").read_text(encoding="utf-8")
+    rows: list[Nationality] = []
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, names, adjectives = line.split("\t")
+        rows.append(
+            Nationality(
+                country=code.strip(),
+                names=tuple(n.strip() for n in names.split("|") if n.strip()),
+                adjectives=tuple(a.strip() for a in adjectives.split("|") if a.strip()),
+            )
+        )
+    return tuple(rows)
+
+
 @cache
 def default_lexicon() -> Lexicon:
     """The packaged lexicon (read on first use, then shared)."""
+    # Every nationality adjective of the countries table ("Philippine army", "Thai police"),
+    # then the hand list, which wins where they differ ("kurdish" is read as Iraq).
+    demonyms = {
+        adjective.lower(): row.country for row in nationalities() for adjective in row.adjectives
+    }
+    demonyms.update(parse_demonyms("\n".join(read_word_list("demonyms.txt"))))
     return Lexicon(
         arabic_articles=tuple(a.lower() for a in read_word_list("arabic_articles.txt")),
-        demonyms=MappingProxyType(parse_demonyms("\n".join(read_word_list("demonyms.txt")))),
+        demonyms=MappingProxyType(demonyms),
     )

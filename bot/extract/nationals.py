@@ -1,6 +1,7 @@
 """National forces: "Kenyan police", "the Egyptian army" as each country's state forces.
 
-The table of countries and nationality adjectives is data (``bot/data/nationalities.txt``);
+The table of countries and nationality adjectives is data (``bot/data/nationalities.txt``,
+read by ``bot.extract.lexicon.nationalities``);
 ``national_force_specs`` turns it into registry aliases (or ACLED-style "Military Forces of
 <Country>" actors where the registry has none).
 """
@@ -8,24 +9,13 @@ The table of countries and nationality adjectives is data (``bot/data/nationalit
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from bot.domain.enums import ActorType
 from bot.extract.actor_specs import ActorSpec, Role
+from bot.extract.lexicon import Nationality, nationalities
 from bot.extract.normalize import match_key
 
 __all__ = ["Nationality", "national_force_specs", "nationalities"]
-
-
-@dataclass(frozen=True, slots=True)
-class Nationality:
-    """A country as news names it: ISO code, names ("Burkina Faso") and adjectives."""
-
-    country: str
-    names: tuple[str, ...]
-    adjectives: tuple[str, ...]
 
 
 # How news names a country's forces; "{}" is a nationality adjective or a country name.
@@ -59,25 +49,6 @@ _POSSESSIVE_NOUNS = (
     "army", "military", "armed forces", "security forces", "forces", "troops", "navy",
     "air force", "police",
 )  # fmt: skip
-
-
-@cache
-def nationalities() -> tuple[Nationality, ...]:
-    """The packaged country / nationality-adjective table (``bot/data/nationalities.txt``)."""
-    raw = resources.files("bot.data").joinpath("nationalities.txt").read_text(encoding="utf-8")
-    rows: list[Nationality] = []
-    for line in raw.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        code, names, adjectives = line.split("\t")
-        rows.append(
-            Nationality(
-                country=code.strip(),
-                names=tuple(n.strip() for n in names.split("|") if n.strip()),
-                adjectives=tuple(a.strip() for a in adjectives.split("|") if a.strip()),
-            )
-        )
-    return tuple(rows)
 
 
 def national_force_specs(

@@ -58,6 +58,18 @@ class TestWeekdayBeforeItsDate:
     def test_a_weekday_that_names_no_day(self, text: str) -> None:
         assert find_dates(text, THURSDAY) == []
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "a bomber struck a mosque during Friday prayers",
+            "gunmen fired on worshippers leaving Friday prayers",
+            "shots rang out after the Friday sermon",
+        ],
+    )
+    def test_a_service_the_attack_interrupted_names_its_day(self, text: str) -> None:
+        # The Friday before THURSDAY (2022-09-01).
+        assert [d.date for d in find_dates(text, THURSDAY)] == [dt.date(2022, 8, 26)]
+
     def test_a_weekday_apart_from_a_date_stays(self) -> None:
         found = find_dates("on Monday, after the raid of August 25, six died", THURSDAY)
         assert [d.date for d in found] == [dt.date(2022, 8, 29), dt.date(2022, 8, 25)]

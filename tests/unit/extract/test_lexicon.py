@@ -24,6 +24,14 @@ class TestPackagedLexicon:
         assert demonyms["iraqi"] == "IQ"
         assert demonyms["south sudanese"] == "SS"
 
+    def test_every_nationality_adjective_names_its_country(self) -> None:
+        # The countries table gives the adjectives the hand list lacks; the hand list wins.
+        demonyms = default_lexicon().demonyms
+        assert demonyms["philippine"] == "PH"
+        assert demonyms["thai"] == "TH"
+        assert demonyms["ugandan"] == "UG"
+        assert demonyms["kurdish"] == "IQ"
+
     def test_frozen(self) -> None:
         lexicon = default_lexicon()
         with pytest.raises(dataclasses.FrozenInstanceError):

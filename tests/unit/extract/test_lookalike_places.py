@@ -39,6 +39,21 @@ def test_a_nationality_alone_leaves_a_sizeable_town_possible(engine: RulesExtrac
     assert (incident.location.name, incident.location.country) == ("Sinjar", "IQ")
 
 
+def test_any_nationality_s_own_forces_say_where_a_small_town_is(engine: RulesExtractor) -> None:
+    # No place but a small town, which needs its country from elsewhere in the text: the
+    # army that reports it is the country's own, whatever its nationality adjective.
+    text = (
+        "Insurgents ambushed a patrol near Bacungan on Monday, killing three soldiers, the "
+        "Philippine army said."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.location.country) == ("Bacungan", "PH")
+    [thai] = engine.extract_text(
+        "Gunmen shot dead two rubber tappers on Monday, the Thai army said.", PUBLISHED
+    )
+    assert thai.location.country == "TH"
+
+
 def test_a_short_form_is_the_place_its_long_form_named(engine: RulesExtractor) -> None:
     # "Juarez" alone is also a town in Chiapas; after "Ciudad Juarez" it is the same city,
     # and the January attack the report recalls is background with its own toll.
