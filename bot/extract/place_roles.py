@@ -139,6 +139,13 @@ _COMMUNITY_AFTER = re.compile(
     r"^\s+(?:community|communities|people|peoples|tribe|tribes|tribesmen|clan|clans|"
     r"herders|herdsmen|farmers|diaspora|ethnic\s+group|minority)\b"
 )
+# Where fire came from, not where it fell: "shells fired from Houthi positions in the Hawban
+# area", "rockets launched from Gaza", "from their positions near Horlivka".
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?:(?:fired|launched|lobbed)\s+from\s+(?:(?:[\w'-]+\s+){0,2}(?:positions?|areas?|bases?|"
+    r"territory|direction\s+of|side\s+of)\s+)?|from\s+(?:[\w'-]+\s+){0,2}(?:positions?|bases?)\s+)"
+    r"(?:(?:in|at|near|around|inside)\s+)?(?:the\s+)?(?:(?:al|el|ad|ar|as|ash|an|at|az)-)?$"
+)
 # An armed group named after a place: "the Grand Ravine gang", "the Sinaloa cartel".
 _GROUP_AFTER = re.compile(r"^\s+(?:gangs?|cartels?|militias?|brigades?|battalions?)\b")
 _EVENT_NOUN = (
@@ -170,7 +177,8 @@ _LOCATIVE_JUST_BEFORE = re.compile(r"\b(?:in|at|near|of|from|into|on|outside|ins
 def mention_role(before: str, after: str) -> str | None:
     """The role of a place mention from the lower-cased text right ``before`` it (about 60
     characters) and right ``after`` it (about 40): "allegiance", "outlet", "speaker",
-    "person", "community", "group" (an armed group named after it), or None when nothing
+    "person", "community", "group" (an armed group named after it), "origin" (where fire came
+    from), or None when nothing
     rules it out as the event place."""
     if _ALLEGIANCE_BEFORE.search(before) or _ALLEGIANCE_AFTER.match(after):
         return "allegiance"
@@ -196,6 +204,8 @@ def mention_role(before: str, after: str) -> str | None:
         return "community"
     if _GROUP_AFTER.match(after):
         return "group"
+    if "from" in before and _ORIGIN_BEFORE.search(before):
+        return "origin"
     return None
 
 

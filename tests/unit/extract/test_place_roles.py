@@ -56,6 +56,13 @@ def role(text: str, name: str) -> str | None:
         ("raiders targeted the Kokang people living along the hills", "Kokang", "community"),
         ("the raid was blamed on the Gran Bois gang", "Gran Bois", "group"),
         ("a clash with the Sinaloa cartel left four dead", "Sinaloa", "group"),
+        (
+            "the mortars were fired from rebel positions in the Hodeidah hills",
+            "Hodeidah",
+            "origin",
+        ),
+        ("two rockets launched from Gaza fell short", "Gaza", "origin"),
+        ("artillery shelled the town from positions near Horlivka", "Horlivka", "origin"),
     ],
 )
 def test_roles_that_are_no_event_place(text: str, name: str, expected: str) -> None:
@@ -70,6 +77,8 @@ def test_roles_that_are_no_event_place(text: str, name: str, expected: str) -> N
         ("fighting in Donetsk said to be the fiercest in weeks", "Donetsk"),  # locative first
         ("clashes erupted in Sirte, which the army retook last year", "Sirte"),
         ("BAGHDAD, March 4 (Reuters) - A bomb exploded at a market", "BAGHDAD"),
+        ("gunmen fired at diners from a car in Kirkuk", "Kirkuk"),
+        ("families fled from Kirkuk after the raid", "Kirkuk"),
     ],
 )
 def test_event_places_keep_their_role(text: str, name: str) -> None:
@@ -90,6 +99,16 @@ class TestThroughTheEngine:
     def test_an_outlet_tag_does_not_place_the_clash(self, engine: RulesExtractor) -> None:
         text = "Dubai 24 - AFP: Gunmen clashed with police in Baghdad on Monday, killing two."
         assert places(engine, text) == ["Baghdad"]
+
+    def test_where_the_fire_came_from_is_not_where_it_fell(self, engine: RulesExtractor) -> None:
+        text = (
+            "Shelling kills four civilians in Hodeidah city\n\n"
+            "Four civilians were killed and six wounded on Sunday evening when shells hit a "
+            "residential street in the port city of Hodeidah, western Yemen, a medic said. A "
+            "commander in the government forces said the shells had been fired from rebel "
+            "positions in the Zabid area, south of the city."
+        )
+        assert places(engine, text) == ["Hodeidah"]
 
     def test_a_speakers_city_is_not_the_strike(self, engine: RulesExtractor) -> None:
         text = (
