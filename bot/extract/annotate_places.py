@@ -16,7 +16,7 @@ from collections.abc import Sequence, Set
 from dataclasses import replace
 from functools import cache, lru_cache
 
-from bot.extract.bearings import measured_from, offset_before
+from bot.extract.bearings import measured_from, measures_the_one_before, offset_before
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
@@ -317,10 +317,10 @@ class _PlaceReader:
                 flags = (False, True, False, False)  # in it, as after "in"
             elif mention_role(low[max(0, start - 60) : start], low[end : end + 40]):
                 flags = None  # an allegiance, an outlet, a speaker, a person, a community
-            if flags is None or (
-                excluded_end >= 0 and _LIST_GAP.fullmatch(low, excluded_end, start)
-            ):
-                # "hospitals in Shuqra and Lawdar": the whole list is no event place
+            gap = low[excluded_end:start] if excluded_end >= 0 else ""
+            if flags is None or _LIST_GAP.fullmatch(gap) or measures_the_one_before(gap):
+                # "hospitals in Shuqra and Lawdar": the whole list is no event place; nor is
+                # the town "a source in Samarra, 100 km north of Baghdad" measures it from
                 excluded_end = end
                 continue
             places.append(span := _span(entry, sentence.text, start, end, flags))

@@ -17,6 +17,7 @@ from functools import lru_cache
 __all__ = [
     "MAX_OFFSET_KM",
     "measured_from",
+    "measures_the_one_before",
     "offset_before",
     "offset_between",
     "offset_start",
@@ -132,6 +133,13 @@ def offset_start(before: str) -> int | None:
     """
     match = _OFFSET_BEFORE.search(before)
     return match.start() if match is not None else None
+
+
+def measures_the_one_before(gap: str) -> bool:
+    """True when the lower-cased words between two place mentions measure the first from the
+    second (", about 100 km north of "): what is said of the first is said of the second."""
+    at = offset_start(gap) if gap.startswith(",") else None
+    return at is not None and len(gap[1:at].split()) <= 2
 
 
 def shifted(lat: float, lon: float, km: float, bearing: float) -> tuple[float, float]:

@@ -181,7 +181,36 @@ def where_defined(group: Group, doc: Document, located: Sequence[Located]) -> De
         _located_elsewhere(group, located)
         or _town_measured_inside(group, doc)
         or _measured_in_district(group)
+        or _midway(group, doc)
     )
+
+
+# "on the road between Mogadishu and Afgoye", "between the towns of Dori and Seytenga".
+_BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+(?:towns?|cities|villages)\s+of\s+)?$")
+_BETWEEN_AND_RE = re.compile(r"\s+and\s+(?:the\s+(?:town|city|village)\s+of\s+)?")
+
+
+def _midway(group: Group, doc: Document) -> Defined | None:
+    """ "A bomb hit a bus on the road between Mogadishu and Afgoye": halfway between the two
+    towns (when they are near enough for the middle to mean something), named by the first;
+    the second is a road's far end, which places nothing by itself."""
+    for unit in group.units:
+        sentence = doc.sentences[unit.sentence]
+        low = sentence.low
+        for first in unit.places:
+            start = unit.start + first.start
+            end = start + len(first.text)
+            if first.entry.kind != "place" or not _BETWEEN_BEFORE_RE.search(low, 0, start):
+                continue
+            gap = _BETWEEN_AND_RE.match(low, end)
+            other = next((c for s, _, cs in sentence.places if gap and s == gap.end()
+                          for c in cs[:1] if c.kind == "place"), None)  # fmt: skip
+            a = first.entry
+            if other is None or not 0 < distance_km(a.lat, a.lon, other.lat, other.lon) <= 120:
+                continue
+            km, bearing = offset_between(a.lat, a.lon, other.lat, other.lon)
+            return first, (km / 2, bearing), unit.sentence_text
+    return None
 
 
 def top_country(context: Counter[str]) -> str | None:

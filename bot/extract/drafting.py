@@ -33,7 +33,7 @@ from bot.extract.drafts import (
     IncidentDraft,
 )
 from bot.extract.events import choose_event_type, score_triggers
-from bot.extract.groups import Group
+from bot.extract.groups import JOIN_WINDOW, Group
 from bot.extract.text import lower_same_length
 from bot.extract.word_hits import CaseBlind
 
@@ -96,7 +96,8 @@ def _fold_continuations(drafts: list[IncidentDraft]) -> list[IncidentDraft]:
     its figures and sentences join the earlier one's, its parties not (they may be a remark's)."""
     result: list[IncidentDraft] = []
     for draft in drafts:
-        at = next((i for i, base in enumerate(result) if _continues(base, draft)), None)
+        recent = range(max(0, len(result) - JOIN_WINDOW), len(result))  # hostile text: bounded
+        at = next((i for i in recent if _continues(result[i], draft)), None)
         if at is None:
             result.append(draft)
             continue

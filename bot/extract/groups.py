@@ -15,6 +15,7 @@ from bot.extract.place_anchors import same_area
 
 __all__ = [
     "DIRECTION_KM",
+    "JOIN_WINDOW",
     "Group",
     "attach",
     "fits",
@@ -23,6 +24,11 @@ __all__ = [
     "other_toll",
     "refines",
 ]
+
+# A clause may join any of the last this many incidents, and a draft go on with any of the last
+# this many: real reports have a few dozen at most; hostile text naming thousands of places
+# must not make each clause scan them all.
+JOIN_WINDOW = 64
 
 # "South of Kirkuk" may be a village this far away (reports give "35 km south of Kirkuk").
 DIRECTION_KM = 80.0

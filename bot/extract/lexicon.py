@@ -2,7 +2,8 @@
 
 Word lists live in plain text files so they can be read, reviewed and extended without
 touching code: ``arabic_articles.txt`` (one article per line), ``demonyms.txt`` (word, tab,
-ISO country code) and ``nationalities.txt`` (countries, their names and adjectives). ``default_lexicon()`` reads them once per process.
+ISO country code) and ``nationalities.txt`` (countries, their names and adjectives).
+``default_lexicon()`` reads them once per process.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from bot.extract.follow_ups import (
 )
 from bot.extract.groups import (
     DIRECTION_KM,
+    JOIN_WINDOW,
     Group,
     attach,
     fits,
@@ -47,9 +48,6 @@ from bot.extract.text import lower_same_length
 __all__ = ["Group", "segment"]
 
 _LOWER = 0
-# A clause may join any of the last this many incidents: real reports have a few dozen at
-# most; hostile text naming thousands of places must not make each clause scan them all.
-_JOIN_WINDOW = 256
 
 
 def segment(units: list[Clause], ref: dt.date) -> list[Group]:
@@ -184,7 +182,7 @@ class _Segmenter:
         """The group a later event clause belongs to (a new one when none fits)."""
         groups, ref = self.groups, self.ref
         place, date = unit.place, unit.date
-        recent = groups[-_JOIN_WINDOW:]
+        recent = groups[-JOIN_WINDOW:]
         if unit.background_cue and (place is not None or date is not None):
             found = next(
                 (g for g in recent if not g.lead and fits(g, place, date, ref, strict=True)),

@@ -11,6 +11,7 @@ from bot.domain import GeoPrecision
 from bot.extract.bearings import (
     MAX_OFFSET_KM,
     measured_from,
+    measures_the_one_before,
     offset_before,
     offset_between,
     shifted,
@@ -164,3 +165,18 @@ def test_a_point_moved_a_little_stays_in_its_town_s_governorate(engine: RulesExt
         "two policemen, police said."
     )
     assert _lead_location(engine, text) == ("Baqubah", "Diyala")
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [
+        (", 100 km north of ", True),
+        (", about 60 km (37 miles) south-west of ", True),
+        (", some 30 kilometres east of the town of ", True),
+        (", ", False),
+        (" and ", False),
+        (", where police said gunmen 30 km north of ", False),
+    ],
+)
+def test_words_measuring_one_mention_from_the_next(gap: str, expected: bool) -> None:
+    assert measures_the_one_before(gap) is expected

@@ -12,7 +12,7 @@ import sys
 from types import FrameType
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.extract.pipeline import RulesExtractor
@@ -60,6 +60,8 @@ tokens = st.lists(
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tokens=tokens, joiner=st.sampled_from(JOINERS))
+# Hundreds of dated tolls, each its own incident: every one was compared with every earlier one.
+@example(tokens=["3 killed", "last week", "yesterday", "3 killed"], joiner="; ")
 def test_work_grows_linearly_with_repeated_tokens(
     engine: RulesExtractor, tokens: list[str], joiner: str
 ) -> None:

@@ -110,6 +110,17 @@ class TestThroughTheEngine:
         )
         assert places(engine, text) == ["Hodeidah"]
 
+    def test_the_town_a_speakers_city_is_measured_from_is_no_scene(
+        self, engine: RulesExtractor
+    ) -> None:
+        # "in Samarra, 100 km north of Baghdad": the distance says where the source is.
+        text = (
+            "A car bomb exploded at a market in Samarra on Tuesday, killing six people. Two of "
+            "the dead were children, a medical source in Samarra, 100 km north of Baghdad, said."
+        )
+        [incident] = engine.extract_text(text, PUBLISHED)
+        assert incident.location.name == "Samarra"
+
     def test_a_speakers_city_is_not_the_strike(self, engine: RulesExtractor) -> None:
         text = (
             "The regional governor, speaking in Kyiv, said a Russian missile strike on Kharkiv "

@@ -206,3 +206,20 @@ def test_a_lead_placed_by_its_country_takes_the_distance_the_next_sentence_gives
     # heading for.
     assert lead.location.name == "Djibo"
     assert _km(lead, 14.10 - 0.18, -1.63) < 5
+
+
+def test_between_two_near_towns_is_halfway_along_the_road(engine: RulesExtractor) -> None:
+    # The far end of the road places nothing by itself, but with the near end it says where.
+    text = (
+        "A roadside bomb tore through a minibus on the road between Mogadishu and Afgoye on "
+        "Wednesday, killing seven passengers, police said."
+    )
+    lead = _lead(engine, text)
+    # Mogadishu (2.04, 45.34) and Afgoye (2.14, 45.12): the middle is near (2.09, 45.23).
+    assert _km(lead, 2.09, 45.23) < 5
+    assert lead.location.name == "Mogadishu"
+
+
+def test_between_two_far_cities_says_nothing_about_the_point(engine: RulesExtractor) -> None:
+    lead = _lead(engine, "Fighting raged between Baghdad and Basra on Monday, killing 11.")
+    assert _km(lead, 33.34, 44.40) < 5  # Baghdad itself: 450 km apart, no middle is meant
