@@ -20,7 +20,13 @@ from bot.extract.bearings import measured_from, measures_the_one_before, offset_
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
-from bot.extract.namesakes import big_namesake, in_the_report_s_province, spelling_variants
+from bot.extract.namesakes import (
+    big_namesake,
+    country_by_name,
+    in_the_report_s_province,
+    measured_elsewhere,
+    spelling_variants,
+)
 from bot.extract.normalize import match_key, strip_article, without_admin1_word
 from bot.extract.place_anchors import anchor_all, look_alike, possessed
 from bot.extract.place_roles import (
@@ -187,7 +193,7 @@ def _vote(sentence: SentenceLayers, doc: Document) -> None:
                 context[candidates[0].country] += 2
             continue
         # Small towns do not vote: they need their country from elsewhere.
-        named = _country_by_name(sentence.text[start:end], candidates)
+        named = country_by_name(sentence.text[start:end], candidates)
         countries = (  # ranked order (a set's order would depend on the hash seed)
             {named.country: None}
             if named
@@ -242,6 +248,7 @@ class _PlaceReader:
         self._provinces = provinces or Counter()
         self._beside: dict[int, frozenset[str]] = {}  # per sentence, for respelled names
         self._resolved: dict[str, GazetteerEntry] = {}  # multi-word names placed so far
+        self._elsewhere: set[str] = set()  # names the text measures far from their town
         self._others: dict[tuple[tuple[str, int], ...], Counter[str]] = {}
         self._chosen: dict[tuple[object, ...], tuple[_Candidates, GazetteerEntry | None]] = {}
 
@@ -286,20 +293,19 @@ class _PlaceReader:
             if start in sentence.variants:
                 beside = self._beside.get(sentence.index)
                 if beside is None:  # once per sentence: hostile text repeats a name
-                    beside = self._beside[sentence.index] = _countries_named_exactly(sentence)
+                    beside = self._beside[sentence.index] = sentence.countries_named_exactly()
                 region = _REGION_WORD.search(low, start, min(end + 14, len(low))) is not None
                 candidates = spelling_variants(candidates, context, beside, region=region)
                 if not candidates:
                     continue
-            if (
-                start == 0
-                and not sentence.heading
-                and opens_as_dateline(sentence.text, end, found)
-            ):
+            dateline = start == 0 and not sentence.heading
+            if dateline and opens_as_dateline(sentence.text, end, found):
                 continue
             if part_of_longer_name(sentence.text, start, end):
                 continue
             key = _name_key(sentence.text[start:end])
+            if key in self._elsewhere:
+                continue  # a namesake: the village the text measured is one the gazetteer lacks
             entry = _resolved_longer(self._resolved, key)
             if entry is None:
                 own = sentence.own_votes.get(start)
@@ -327,7 +333,17 @@ class _PlaceReader:
             if scene is not None:  # the offset points to the event's place, not from the town
                 span.offset, span.measured = scene
             chosen_from.append(candidates)
-        return _anchored(low, places, chosen_from)
+        return _anchored(low, *self._without_namesakes(places, chosen_from))
+
+    def _without_namesakes(
+        self, places: list[PlaceSpan], chosen_from: list[_Candidates]
+    ) -> tuple[list[PlaceSpan], list[_Candidates]]:
+        """The places without the towns the text measures far from where the gazetteer has
+        them (a namesake of a village it lacks), whose later mentions place nothing either."""
+        far = measured_elsewhere([(p.entry, p.start, p.offset, bool(p.measured)) for p in places])
+        self._elsewhere.update(_name_key(places[i].text) for i in far)
+        kept = [i for i in range(len(places)) if i not in far]
+        return [places[i] for i in kept], [chosen_from[i] for i in kept]
 
 
 def _span(
@@ -404,7 +420,7 @@ def choose_entry(
     top = candidates[0]
     if top.kind == "country" and len(surface.strip()) < 4 and not surface.isupper():
         return None
-    country = _country_by_name(surface, candidates)
+    country = country_by_name(surface, candidates)
     if country is not None and not (
         _PLACE_BEFORE.search(text[max(0, start - 24) : start].lower())
         or _PLACE_AFTER.match(text[end : end + 14].lower())
@@ -436,15 +452,6 @@ def choose_entry(
         return _town_or_governorate(text, start, end, chosen, same_country)
     same_country = [c for c in candidates if c.country == top.country]
     return _town_or_governorate(text, start, end, top, same_country)
-
-
-def _country_by_name(surface: str, candidates: Sequence[GazetteerEntry]) -> GazetteerEntry | None:
-    """The country a mention names by its own name, when the other readings are towns
-    (another name of a town abroad: GeoNames lists "Iraq" for an Iranian city)."""
-    top = candidates[0]
-    if top.kind != "country" or any(c.kind == "admin1" for c in candidates[1:]):
-        return None
-    return top if match_key(strip_article(surface)) == match_key(top.name) else None
 
 
 def _town_or_governorate(
@@ -486,12 +493,3 @@ def _town_or_governorate(
 
 # "... region", "... province": the word that makes a respelled name a province's.
 _REGION_WORD = re.compile(r"\s(?:region|province|governorate|state|oblast|prefecture)\b")
-
-
-def _countries_named_exactly(sentence: SentenceLayers) -> frozenset[str]:
-    """Countries of the sentence's exactly spelled, unambiguous place mentions."""
-    return frozenset(
-        cs[0].country
-        for at, _, cs in sentence.places
-        if at not in sentence.variants and len({c.country for c in cs}) == 1
-    )

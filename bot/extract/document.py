@@ -186,6 +186,14 @@ class SentenceLayers:
     actors: list[tuple[int, ActorRef]] = field(default_factory=list)  # parties only
     clauses: list[Clause] = field(default_factory=list)
 
+    def countries_named_exactly(self) -> frozenset[str]:
+        """Countries of the sentence's exactly spelled, unambiguous place mentions."""
+        return frozenset(
+            cs[0].country
+            for at, _, cs in self.places
+            if at not in self.variants and len({c.country for c in cs}) == 1
+        )
+
 
 @dataclass(slots=True)
 class Document:

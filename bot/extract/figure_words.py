@@ -197,7 +197,7 @@ HINT = re.compile(
     r"rounded|kidnap|abduct|hostage|seized|slain|massacr|execut|behead|murder|perish|martyr|"
     r"lives|life|casualt|toll|fatalit|hospitali|gunned|burn|no one|nobody|without|bodies|"
     r"lynch|stabbed|stoned|hacked|lost|losing|loses|hell|shahadat|embraced|laid down|count|"
-    r"slaughter|butcher|neutrali", _ON_LOWERED)  # fmt: skip
+    r"slaughter|butcher|neutrali|succumb", _ON_LOWERED)  # fmt: skip
 _GENERIC_NOUNS = frozenset(
     {"", "people", "persons", "person", "individuals", "others", "victims", "bodies", "more",
      "other", "of", "them", "those", "more people"}

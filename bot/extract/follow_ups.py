@@ -25,6 +25,7 @@ __all__ = [
     "another_event",
     "another_kind_later",
     "gives_a_toll",
+    "names_its_kind",
     "opens_on_a_later_moment",
     "refers_back",
 ]
@@ -189,3 +190,19 @@ def an_overview(sentence: str) -> bool:
 _OVERVIEW_MAX_CHARS = 400
 _OVERVIEW_VERBS = ("made", "make", "mark", "capped", "caps", "topped", "tops", "witnessed", "saw",
                    "suffered", "endured", "experienced")  # fmt: skip
+
+
+# "... were killed in the ambush": the event a clause goes back to by its kind.
+_THE_EVENT_RE = re.compile(r"\b(?:in|during|after|since)\s+the\s+([a-z]+)")
+
+
+def names_its_kind(low: str, aside: Iterable[Trigger], in_hand: Iterable[Trigger]) -> bool:
+    """ "The strike came a day after rebels ambushed a convoy. A spokesman said 11 soldiers
+    were killed in the ambush": the (lower-cased) clause names the kind of event an aside told
+    (``aside``'s triggers), not the kind of the event in hand."""
+
+    def stems(triggers: Iterable[Trigger]) -> set[str]:
+        return {word[:5] for t in triggers for word in t.surface.lower().split()}
+
+    named = {noun[:5] for noun in _THE_EVENT_RE.findall(low) if len(noun) > 3}
+    return bool(named & stems(aside)) and not named & stems(in_hand)

@@ -27,6 +27,7 @@ from bot.extract.follow_ups import (
     another_event,
     another_kind_later,
     gives_a_toll,
+    names_its_kind,
     opens_on_a_later_moment,
     refers_back,
 )
@@ -176,7 +177,12 @@ class _Segmenter:
         sentence, group = self.aside
         if unit.sentence != sentence + 1 or unit.start != 0:
             return None
-        return group if ASIDE_GOES_ON_RE.match(lower_same_length(unit.text)) else None
+        low = lower_same_length(unit.text)
+        told = [t for u in group.units for t in u.triggers]
+        in_hand = [t for u in self.current.units for t in u.triggers] if self.current else []
+        if ASIDE_GOES_ON_RE.match(low) or names_its_kind(low, told, in_hand):
+            return group
+        return None
 
     def _target(self, current: Group, unit: Clause) -> Group:
         """The group a later event clause belongs to (a new one when none fits)."""

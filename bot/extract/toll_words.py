@@ -68,11 +68,16 @@ TOLL_INVERTED = re.compile(
 
 # "one of the wounded later died", "two of the injured soldiers succumbed to their wounds":
 # dead to add to the toll in hand (read as "N more killed").
+# "Two of them died on the way to the clinic", "one of them later succumbed": dying after the
+# event, "them" are the wounded (the dead do not die again).
 WOUNDED_DIED = re.compile(
-    rf"\b(?P<num>{NUM})\s+(?:(?:more|further|other)\s+)?of\s+(?:the|those)\s+(?:[\w-]+\s+)?"
+    rf"\b(?P<num>{NUM})\s+(?:(?:more|further|other)\s+)?of\s+(?:(?:the|those)\s+(?:[\w-]+\s+)?"
     rf"(?:wounded|injured)"
     rf"(?:\s+[\w-]+){{0,2}}?\s+(?:(?:had|has|have)\s+)?(?:later\s+|since\s+|subsequently\s+)?"
-    rf"(?:died|succumbed|passed\s+away)\b",
+    rf"(?:died|succumbed|passed\s+away)\b|them\s+(?:(?:had|has|have)\s+)?(?:(?:later|since|"
+    rf"subsequently)\s+(?:died|succumbed|passed\s+away)\b|succumbed\b|died\s+(?:later\b|"
+    rf"(?:of|from)\s+(?:their|his|her)\s+(?:wounds|injuries)|in\s+(?:a\s+|the\s+)?hospital|"
+    rf"on\s+the\s+way\s+to)))",
 )
 
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,

@@ -394,11 +394,20 @@ def test_among_the_dead_is_no_figure() -> None:
     [
         "One of the wounded later died in hospital",
         "one of the injured soldiers succumbed to his wounds on Friday",
+        # After the event, "them" are the wounded: the dead do not die again.
+        "One of them died on the way to the clinic",
+        "one of them later succumbed",
+        "one of them died of his injuries overnight",
     ],
 )
 def test_one_of_the_wounded_dying_adds_a_death(clause: str) -> None:
     (figure,) = find_figures(clause)
     assert (figure.kind, figure.min, figure.additive) == ("killed", 1, True)
+
+
+@pytest.mark.parametrize("clause", ["Two of them were children", "two of them died on the spot"])
+def test_a_part_of_the_dead_adds_no_death(clause: str) -> None:
+    assert all(f.additive is False or f.kind != "killed" for f in find_figures(clause))
 
 
 def test_more_dead_add_to_a_total_of_people(engine: RulesExtractor) -> None:

@@ -114,3 +114,20 @@ def test_a_respelled_province_the_text_calls_a_province_is_that_province(
     # Without the word that makes it a province, a respelling alone places nothing abroad.
     bare = "Fighters stormed an army outpost near Hiraan on Sunday, killing seven soldiers."
     assert all(i.location.country != "SO" for i in engine.extract_text(bare, PUBLISHED))
+
+
+def test_a_village_measured_far_from_its_namesake_is_not_the_namesake(
+    engine: RulesExtractor,
+) -> None:
+    # The only Kyaukpyu the gazetteer knows is a coastal town 400 km from Shwebo: the village
+    # the text measures is another, which it lacks, so the attack lies at the measured point,
+    # and a later mention of the village is not the coastal town either.
+    text = (
+        "Jets bombed Kyaukpyu village, about 12 miles west of Shwebo, on Saturday afternoon, "
+        "killing nine villagers. Rescuers said the dead of Kyaukpyu were buried on Sunday."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.location.name == "Shwebo"
+    assert incident.location.admin1 == "Sagaing"
+    assert incident.location.lon is not None
+    assert incident.location.lon < 95.6  # west of Shwebo (95.70 E), not on the coast (93.55 E)

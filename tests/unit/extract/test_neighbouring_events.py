@@ -154,3 +154,18 @@ def test_a_weekday_and_a_day_without_a_year_date_the_year_they_agree_with(
     text = "A drone killed two fighters near Qamishli in Syria on Thursday, March 3, the SDF said."
     [incident] = engine.pipeline.extract_text(text, PUBLISHED)
     assert incident.date == dt.date(2022, 3, 3)
+
+
+def test_a_toll_told_of_the_aside_by_its_kind_stays_with_the_aside(engine: RulesExtractor) -> None:
+    # The shelling is the news; the ambush the day before is an aside, and "killed in the
+    # ambush" is its toll, not the shelling's.
+    text = (
+        "Troops shelled a market in Kunduz on Wednesday, killing six people. The shelling came "
+        "a day after Taliban fighters ambushed an army convoy near Aliabad. A Taliban spokesman "
+        "said 14 soldiers were killed in the ambush."
+    )
+    incidents = engine.extract_text(text, PUBLISHED)
+    shelling = next(i for i in incidents if i.location.name == "Kunduz")
+    assert (shelling.killed.min, shelling.killed.max) == (6, 6)
+    ambush = next(i for i in incidents if i is not shelling)
+    assert ambush.killed.min == 14
