@@ -200,7 +200,9 @@ def _midway(group: Group, doc: Document) -> Defined | None:
         for first in unit.places:
             start = unit.start + first.start
             end = start + len(first.text)
-            if first.entry.kind != "place" or not _BETWEEN_BEFORE_RE.search(low, 0, start):
+            if first.entry.kind != "place" or not _BETWEEN_BEFORE_RE.search(
+                low, max(0, start - 40), start
+            ):
                 continue
             gap = _BETWEEN_AND_RE.match(low, end)
             other = next((c for s, _, cs in sentence.places if gap and s == gap.end()
