@@ -138,7 +138,7 @@ def offset_start(before: str) -> int | None:
 def measures_the_one_before(gap: str) -> bool:
     """True when the lower-cased words between two place mentions measure the first from the
     second (", about 100 km north of "): what is said of the first is said of the second."""
-    at = offset_start(gap) if gap.startswith(",") else None
+    at = offset_start(gap) if gap.startswith(",") and len(gap) < 80 else None
     return at is not None and len(gap[1:at].split()) <= 2
 
 
