@@ -18,6 +18,7 @@ __all__ = [
     "MAX_OFFSET_KM",
     "measured_from",
     "measures_the_one_before",
+    "near_only_start",
     "offset_before",
     "offset_between",
     "offset_start",
@@ -56,6 +57,28 @@ _OFFSET_BEFORE = re.compile(
     r"(?:(?:provincial|regional|state|district|county|national)\s+)?capital,?)"
     r"(?:\s+of)?\s+)?(?:central\s+)?$"
 )
+
+# "... about 12 km from [the town of] ": a distance without a direction, right before a name.
+_DISTANCE_ONLY_BEFORE = re.compile(
+    rf"\b(?P<n>{_NUMBER})(?:-|\s*)(?:km|kms|kilomet(?:er|re)s?|miles?)\b(?:\s*\([^()]{{1,30}}\))?"
+    r"\s+(?:away\s+)?from\s+(?:the\s+(?:city|town|village)\s+(?:of\s+)?)?$"
+)
+# A settlement told only as so far from a town is near it when it is at most this far.
+NEAR_ONLY_KM = 25.0
+
+
+def near_only_start(before: str) -> int | None:
+    """Where a distance with no direction that the lower-cased ``before`` ends in begins, when
+    it is short enough to say the next town is near ("Mapou lies about 12 km from "); None
+    otherwise."""
+    tail = max(0, len(before) - 80)
+    match = _DISTANCE_ONLY_BEFORE.search(before, tail)
+    if match is None:
+        return None
+    km = float(_NUMBER_WORDS.get(match["n"], 0) or match["n"])
+    if "mile" in match.group(0):
+        km *= _KM_PER_MILE
+    return match.start() if 0 < km <= NEAR_ONLY_KM else None
 
 
 @lru_cache(maxsize=4096)

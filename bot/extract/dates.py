@@ -1,9 +1,8 @@
 """Dates in news text, resolved against the publication day in the place's timezone.
 
 Regex plus ``dateutil.relativedelta``: "on Thursday" is the latest Thursday on or before the
-reference day (dateparser's ``past`` puts it a week early); "last night" and "the previous
-night" the day before; "last week" a week-precision date; absolute dates day-first outside the
-US; nothing resolves after the reference day."""
+reference day (dateparser's ``past`` is a week early); "last night" the day before; "last week"
+a week-precision date; day-first outside the US; nothing resolves after the reference day."""
 
 from __future__ import annotations
 
@@ -148,7 +147,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "days_ago",
         re.compile(
             r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|"
-            r"several)\s+(?P<unit>days?|weeks?|months?)\s+ago\b",
+            r"several)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b",
             _ON_LOWERED,
         ),
     ),
@@ -442,7 +441,8 @@ def _relative(found: _Found) -> DateMention | None:
             return found.make(ref - dt.timedelta(days=n), day if n <= 2 else DatePrecision.WEEK)
         if unit.startswith("week"):
             return found.make(ref - dt.timedelta(days=7 * n), DatePrecision.WEEK)
-        return found.make(ref - relativedelta(months=n), DatePrecision.MONTH)
+        months = n * 12 if unit.startswith("year") else n  # "a year ago this month"
+        return found.make(ref - relativedelta(months=months), DatePrecision.MONTH)
     if kind == "relative_to_event":
         n = _number(match["n"]) * (7 if match["unit"].lower().startswith("week") else 1)
         direction = match["dir"].lower()

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
 
-from bot.extract.bearings import offset_between, offset_start, shifted
+from bot.extract.bearings import near_only_start, offset_between, offset_start, shifted
 from bot.extract.document import Document, PlaceSpan
 from bot.extract.drafts import PlaceDraft, PlaceRole
 from bot.extract.groups import Group
@@ -84,17 +84,22 @@ def settlements_located(doc: Document) -> list[Located]:
     found: list[Located] = []
     for clause in doc.clauses:
         for span in clause.places:
-            if span.offset is None or span.entry.kind != "place":
+            if span.entry.kind != "place":
                 continue
-            if span.measured:  # "Jos, 30 km east of the village", "Titao, 25 km from Toulfe"
+            if span.offset and span.measured:  # "Jos, 30 km east of the village"
                 found.append((span.measured, span, span.offset, clause.sentence_text))
                 continue
             before = clause.sentence_text[: clause.start + span.start]
-            start = offset_start(before.lower())
-            match = _LIES_BEFORE_RE.search(before[:start] if start is not None else before)
+            # "Mapou lies about 12 km from Oicha": no direction, but near the town
+            start = (
+                offset_start(before.lower()) if span.offset else near_only_start(before.lower())
+            )
+            if start is None:
+                continue
+            match = _LIES_BEFORE_RE.search(before[:start])
             if match is None or any(match["name"] in p.text for p in clause.places):
                 continue  # a place the gazetteer knows ("Babil, some 45 km south of") is placed
-            found.append((match["name"], span, span.offset, clause.sentence_text))
+            found.append((match["name"], span, span.offset or (0.0, 0.0), clause.sentence_text))
     return found
 
 

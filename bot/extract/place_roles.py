@@ -358,7 +358,7 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:fled|fleeing|withdrew|withdrawing|retreated|retreating|escaped|escaping|pulled\s+back|"
     r"pulling\s+back)\s+(?:[\w-]+\s+){0,3}?(?:towards?|toward|back\s+to)|"
     # origins, not event places: "labourers from Punjab", "pilgrims from Iran"
-    r"(?!(?:kilomet|met(?:er|re)|mile|hour|minute|day|week|yard|km)s?\b)[a-z]+s\s+from|"
+    r"(?!(?:kilomet(?:er|re)|met(?:er|re)|mile|hour|minute|day|week|yard|km)s?\b)[a-z]+s\s+from|"
     r"(?:people|men|women|children)\s+from|"
     # one person's home town: "a 22-year-old corporal from Diwaniyah", "a farmer from Jos"
     r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:corporal|soldier|policeman|policewoman|officer|"
@@ -366,6 +366,8 @@ _NOT_EVENT_BEFORE = re.compile(
     r"father|mother|son|daughter|journalist|doctor|nurse|driver|shepherd|labou?rer)\s+from|"
     r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
     r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
+    # where an official went afterwards: "the minister travelled to Arauca on Sunday"
+    r"(?:travell?ed|flew|rushed|headed|went)\s+(?:on\s+\w+\s+)?to|"
     r"(?:with|between)\s+(?:[\w'’-]+\s+){0,3}?and)\s+$",
 )
 

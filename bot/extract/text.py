@@ -246,7 +246,10 @@ def _is_furniture(line: str) -> bool:
 
 
 def _is_heading(line: str) -> bool:
-    return line.rstrip()[-1] not in _TERMINAL and len(line.split()) < 30
+    # A closing quote ends a sentence only after its own full stop: 'Army blames the "Eastern
+    # War Front"' is a title, '... he said: "We will not leave."' a sentence.
+    end = line.rstrip().rstrip("\"'”’)")
+    return (not end or end[-1] not in _TERMINAL) and len(line.split()) < 30
 
 
 # Where a sentence turns to another event: "..., days after fighting in Baghdad left 30 dead".

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.extract.clause_roles import historical
 from bot.extract.pipeline import RulesExtractor
 from bot.extract.trust import would_alert
 
@@ -155,3 +156,14 @@ def test_an_opening_sentence_s_day_dates_a_lead_told_by_a_statement(
     assert [d.reporting for d in stated] == [True]
     live = [i for i in engine.extract_text(text, PUBLISHED) if not i.is_background]
     assert [(i.date, i.killed.max) for i in live] == [(dt.date(2024, 9, 10), 6)]
+
+
+def test_a_month_told_as_a_year_ago_is_history(engine: RulesExtractor) -> None:
+    # No year is written, but "a year ago this month" dates the killings as surely as one.
+    doc, _ = engine.pipeline.read(
+        "A year ago this month, villagers near Gwoza buried six herders who were shot. "
+        "Six months ago, gunmen burned the market. On Tuesday, gunmen killed 14 farmers.",
+        PUBLISHED,
+    )
+    assert doc.reference is not None
+    assert [historical(c, doc.reference) for c in doc.clauses] == [True, False, False]

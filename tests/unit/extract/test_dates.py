@@ -87,6 +87,11 @@ class TestRelativeWords:
     def test_days_ago(self) -> None:
         assert first("three days ago") == dt.date(2022, 8, 29)
 
+    def test_years_ago_is_that_month_years_before(self) -> None:
+        [mention, *_] = find_dates("a year ago this month, gunmen burned the market", THURSDAY)
+        assert (mention.date, mention.precision) == (dt.date(2021, 9, 1), DatePrecision.MONTH)
+        assert first("two years ago") == dt.date(2020, 9, 1)
+
     def test_last_week_has_week_precision(self) -> None:
         [mention] = find_dates("a drone strike last week", THURSDAY)
         assert mention.precision is DatePrecision.WEEK

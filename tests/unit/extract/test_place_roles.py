@@ -13,6 +13,7 @@ from bot.extract.place_roles import (
     inside_longer_name,
     mention_role,
     names_the_scene,
+    not_an_event_place,
     sets_the_scene,
     starts_longer_name,
 )
@@ -83,6 +84,23 @@ def test_roles_that_are_no_event_place(text: str, name: str, expected: str) -> N
 )
 def test_event_places_keep_their_role(text: str, name: str) -> None:
     assert role(text, name) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("the hamlet lies some twelve kilometres from Oicha", "Oicha", False),  # a measure
+        ("a farm three miles from Jos was attacked", "Jos", False),
+        ("labourers from Punjab were shot", "Punjab", True),  # where they came from
+        ("the minister travelled to Arauca on Sunday", "Arauca", True),  # where he went
+        ("the governor flew to Maiduguri after the raid", "Maiduguri", True),
+    ],
+)
+def test_words_around_a_mention_that_rule_it_out(text: str, name: str, expected: bool) -> None:
+    low = text.lower()
+    start = low.index(name.lower())
+    end = start + len(name)
+    assert not_an_event_place(low[max(0, start - 60) : start], low[end : end + 40]) is expected
 
 
 def places(engine: RulesExtractor, text: str) -> list[str]:

@@ -128,6 +128,15 @@ class TestPrepare:
         bodies = [s.text for s in article.sentences if not s.heading]
         assert bodies == ["A bomb killed two people on Monday.", "Police closed the road."]
 
+    def test_a_title_ending_on_a_quoted_name_is_a_title(self) -> None:
+        text = (
+            'Drones kill two soldiers; army blames the "Eastern Front"\n\n'
+            'A drone hit a post on Sunday. The colonel said: "We will hold."\n'
+        )
+        article = prepare(text)
+        assert article.title == 'Drones kill two soldiers; army blames the "Eastern Front"'
+        assert [s.heading for s in article.sentences[1:]] == [False, False]
+
     def test_empty(self) -> None:
         assert prepare("").sentences == ()
 

@@ -223,3 +223,22 @@ def test_between_two_near_towns_is_halfway_along_the_road(engine: RulesExtractor
 def test_between_two_far_cities_says_nothing_about_the_point(engine: RulesExtractor) -> None:
     lead = _lead(engine, "Fighting raged between Baghdad and Basra on Monday, killing 11.")
     assert _km(lead, 33.34, 44.40) < 5  # Baghdad itself: 450 km apart, no middle is meant
+
+
+def test_a_village_told_only_as_near_a_town_lies_near_it(engine: RulesExtractor) -> None:
+    # No direction, but twelve kilometres from Oicha: near Oicha, not at the territory's town.
+    text = (
+        "Rebels killed 11 people in Kalimbo village in Beni territory on Thursday night. "
+        "Kalimbo lies about twelve kilometres from Oicha, the main town of the area."
+    )
+    lead = _lead(engine, text)
+    assert lead.location.name == "Oicha"
+    assert lead.location.geo_precision.value == "near"
+
+
+def test_a_village_far_from_a_town_is_not_near_it(engine: RulesExtractor) -> None:
+    text = (
+        "Rebels killed 11 people in Kalimbo village in Beni territory on Thursday night. "
+        "Kalimbo lies about 70 kilometres from Oicha."
+    )
+    assert _lead(engine, text).location.name == "Beni"
