@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Protocol
 
+from bot.extract.bearings import far_reference
+
 __all__ = [
     "ACTOR_NOUN_AFTER",
     "HOME_FORCE_AFTER",
@@ -367,7 +369,7 @@ _NOT_EVENT_BEFORE = re.compile(
     r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
     r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
     # where an official went afterwards: "the minister travelled to Arauca on Sunday"
-    r"(?:travell?ed|flew|rushed|headed|went)\s+(?:on\s+\w+\s+)?to|"
+    r"(?:travell?ed|flew)\s+(?:on\s+\w+\s+)?to|"
     r"(?:with|between)\s+(?:[\w'’-]+\s+){0,3}?and)\s+$",
 )
 
@@ -409,7 +411,7 @@ def _road_end(before: str, after: str) -> bool:
 def not_an_event_place(before: str, after40: str) -> bool:
     """True when the lower-cased words around a mention (about 60 before, 40 after) make it
     no event place: a hospital's or an office's name, where a toll or a statement was given,
-    where someone came from or went, a road's far end."""
+    where someone came from or went, a road's far end, a town a distance is told from."""
     after = after40[:32]  # "Oicha general referral hospital"
     return bool(
         NOT_EVENT_AFTER.match(after)
@@ -417,6 +419,7 @@ def not_an_event_place(before: str, after40: str) -> bool:
         or (_ROLE_IN_BEFORE.search(before) and _SAID_SOON_AFTER.match(after40))
         or _road_end(before, after)
         or _MOVED_AWAY_BEFORE.search(before)
+        or ("from" in before[-12:] and far_reference(before))
         or (before.endswith("the ") and _SHRINE_AFTER.match(after) is not None)
     )
 

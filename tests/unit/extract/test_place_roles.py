@@ -91,6 +91,7 @@ def test_event_places_keep_their_role(text: str, name: str) -> None:
     [
         ("the hamlet lies some twelve kilometres from Oicha", "Oicha", False),  # a measure
         ("a farm three miles from Jos was attacked", "Jos", False),
+        ("a village about 60 kilometres from Maiduguri", "Maiduguri", True),  # only measures
         ("labourers from Punjab were shot", "Punjab", True),  # where they came from
         ("the minister travelled to Arauca on Sunday", "Arauca", True),  # where he went
         ("the governor flew to Maiduguri after the raid", "Maiduguri", True),

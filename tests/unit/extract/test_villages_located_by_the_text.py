@@ -242,3 +242,13 @@ def test_a_village_far_from_a_town_is_not_near_it(engine: RulesExtractor) -> Non
         "Kalimbo lies about 70 kilometres from Oicha."
     )
     assert _lead(engine, text).location.name == "Beni"
+
+
+def test_a_town_a_long_distance_is_told_from_places_nothing(engine: RulesExtractor) -> None:
+    # Sixty kilometres from Maiduguri, in no told direction: Borno State, not Maiduguri.
+    text = (
+        "Gunmen killed 12 people in a village in Borno State about 60 kilometres from "
+        "Maiduguri on Monday, residents said."
+    )
+    lead = _lead(engine, text)
+    assert (lead.location.name, lead.location.geo_precision.value) == ("Borno", "admin1")
