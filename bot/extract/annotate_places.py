@@ -16,7 +16,12 @@ from collections.abc import Sequence, Set
 from dataclasses import replace
 from functools import cache, lru_cache
 
-from bot.extract.bearings import measured_from, measures_the_one_before, offset_before
+from bot.extract.bearings import (
+    measured_from,
+    measures_the_one_before,
+    near_only_start,
+    offset_before,
+)
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
@@ -86,7 +91,7 @@ _NEAR_BEFORE = re.compile(
     _LOWER,
 )
 _LIST_GAP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)")
-# "on the Quetta-Karachi highway": somewhere along a road out of the town, the weakest place
+# "on the Quetta-Karachi highway", "12 km from Oicha": around the town, the weakest place
 _ROAD_AFTER = re.compile(
     r"^(?:-[\w'’]+(?:\s[\w'’]+)?\s+|\s+)(?:highway|road|motorway|railway|expressway|"
     r"(?:passenger\s+)?train|rail\s+line|pipeline|corridor)\b",
@@ -380,11 +385,11 @@ def _mention_flags(before: str, after40: str) -> tuple[bool, bool, bool, bool] |
     after = after40[:20]
     if not_an_event_place(before, after40):
         return None
-    road = bool(_ROAD_AFTER.match(after))
+    road = bool(_ROAD_AFTER.match(after)) or ("from" in before[-8:] and near_only_start(before))
     return (
-        bool(_NEAR_BEFORE.search(before)) or road,
+        bool(_NEAR_BEFORE.search(before)) or bool(road),
         bool(_LOCATIVE_BEFORE.search(before)),
-        bool(_DIRECTION_BEFORE.search(before)) or road,
+        bool(_DIRECTION_BEFORE.search(before)) or bool(road),
         bool(_DISTRICT_AFTER.match(after)),
     )
 

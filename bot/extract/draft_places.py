@@ -40,8 +40,9 @@ def draft_place(group: Group, doc: Document, defined: Defined | None) -> PlaceDr
     place = group.place
     if defined is not None and (place is None or not place.offset):
         anchor, (far, towards), _ = defined
-        return PlaceDraft(text=anchor.text, role=PlaceRole.NEAR, country=anchor.entry.country,
-                          key=anchor.entry.key, offset_km=far, bearing=towards)  # fmt: skip
+        if not _district_elsewhere(place, anchor, far):
+            return PlaceDraft(text=anchor.text, role=PlaceRole.NEAR, country=anchor.entry.country,
+                              key=anchor.entry.key, offset_km=far, bearing=towards)  # fmt: skip
     if place is None:
         return None
     entry = place.entry
@@ -62,6 +63,15 @@ def draft_place(group: Group, doc: Document, defined: Defined | None) -> PlaceDr
     km, bearing = own or (None, None)
     return PlaceDraft(text=place.text, role=PlaceRole.NEAR, country=entry.country,
                       key=entry.key, offset_km=km, bearing=bearing)  # fmt: skip
+
+
+def _district_elsewhere(place: PlaceSpan | None, anchor: PlaceSpan, far: float) -> bool:
+    """ "Hamza, 20 km from Kirkuk, in the Daquq district": a village told only as near a town
+    that lies outside the district the group names is placed by the district."""
+    if place is None or not place.district or far:
+        return False
+    home, town = place.entry, anchor.entry
+    return distance_km(home.lat, home.lon, town.lat, town.lon) > _IN_DISTRICT_KM
 
 
 # "Kabaro lies about 40 km south-west of Gusau": a settlement the text locates itself.

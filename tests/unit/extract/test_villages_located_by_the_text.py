@@ -252,3 +252,14 @@ def test_a_town_a_long_distance_is_told_from_places_nothing(engine: RulesExtract
     )
     lead = _lead(engine, text)
     assert (lead.location.name, lead.location.geo_precision.value) == ("Borno", "admin1")
+
+
+def test_a_town_near_the_village_but_outside_its_district_gives_way_to_the_district(
+    engine: RulesExtractor,
+) -> None:
+    # Kirkuk city lies some 40 km from Daquq: the village is in the district the text names.
+    text = (
+        "Gunmen killed 12 people in Hamza village, 20 kilometres from Kirkuk, in the Daquq "
+        "district on Monday, police said."
+    )
+    assert _lead(engine, text).location.name == "Daquq"
