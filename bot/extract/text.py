@@ -246,10 +246,12 @@ def _is_furniture(line: str) -> bool:
 
 
 def _is_heading(line: str) -> bool:
-    # A closing quote ends a sentence only after its own full stop: 'Army blames the "Eastern
-    # War Front"' is a title, '... he said: "We will not leave."' a sentence.
-    end = line.rstrip().rstrip("\"'”’)")
-    return (not end or end[-1] not in _TERMINAL) and len(line.split()) < 30
+    # A closing quote or bracket ends a sentence only after its own full stop: 'Army blames the
+    # "Eastern War Front"', "Attack on cattle camps (26 March 2021)" are titles.
+    end = line.rstrip()
+    if end[-1] in "\"”’)" and len(end) > 1 and end[-2].isalnum():
+        end = end[:-1]  # a quoted name or a bracketed date closes it, not a sentence's stop
+    return end[-1] not in _TERMINAL and len(line.split()) < 30
 
 
 # Where a sentence turns to another event: "..., days after fighting in Baghdad left 30 dead".

@@ -137,6 +137,12 @@ class TestPrepare:
         assert article.title == 'Drones kill two soldiers; army blames the "Eastern Front"'
         assert [s.heading for s in article.sentences[1:]] == [False, False]
 
+    def test_a_title_ending_on_a_bracketed_date_is_a_title(self) -> None:
+        text = (
+            "Flash update: attack on a camp in Jonglei (26 March 2021)\n\nRaiders came at dawn.\n"
+        )
+        assert prepare(text).title == "Flash update: attack on a camp in Jonglei (26 March 2021)"
+
     def test_empty(self) -> None:
         assert prepare("").sentences == ()
 
