@@ -65,6 +65,24 @@ def draft_place(group: Group, doc: Document, defined: Defined | None) -> PlaceDr
                       key=entry.key, offset_km=km, bearing=bearing)  # fmt: skip
 
 
+def _names_a_district(span: PlaceSpan) -> bool:
+    """ "the Niono district" (a district named after its town) or "Kech district" (one the
+    gazetteer knows by that name)."""
+    return span.district or span.text.lower().endswith(_DISTRICT_WORDS)
+
+
+_DISTRICT_WORDS = (" district", " county", " lga", " territory", " tehsil", " township")
+
+
+def _lands_in(district: PlaceSpan | None, span: PlaceSpan) -> bool:
+    """Whether the point a town's offset gives lies within reach of a district's own town."""
+    if district is None or span.offset is None:
+        return False
+    home = district.entry
+    lat, lon = shifted(span.entry.lat, span.entry.lon, *span.offset)
+    return distance_km(lat, lon, home.lat, home.lon) <= _IN_DISTRICT_KM
+
+
 def _district_elsewhere(place: PlaceSpan | None, anchor: PlaceSpan, far: float) -> bool:
     """ "Hamza, 20 km from Kirkuk, in the Daquq district": a village told only as near a town
     that lies outside the district the group names is placed by the district."""
@@ -131,12 +149,15 @@ def _town_measured_inside(group: Group, doc: Document) -> Defined | None:
     of the region it lies near ("a village of 300 people near the city of Kupiansk")."""
     place = group.place
     first = min((u.sentence for u in group.units if not u.heading), default=None)
-    if first is None or (place is not None and place.entry.kind != "admin1"):
+    district = place is not None and _names_a_district(place) and not place.offset
+    if first is None or (place is not None and place.entry.kind != "admin1" and not district):
         return None
     # A lead placed by no more than its country may take a distance too ("... killed 14
-    # soldiers in northern Burkina. The convoy came under fire 30 km south of Djibo").
+    # soldiers in northern Burkina. The convoy came under fire 30 km south of Djibo"); one
+    # placed by a district, a distance that lands in it ("in the Shahrak area of Kech
+    # district ... The area, about 25 km east of Turbat, ...").
     country = top_country(doc.context) if place is None else None
-    region = place.entry.key if place is not None else None
+    region = (place.entry.admin1_code if district else place.entry.key) if place else None
     near: Defined | None = None
     for clause in doc.clauses:
         if not first < clause.sentence <= first + 2 or clause.triggers:
@@ -145,8 +166,10 @@ def _town_measured_inside(group: Group, doc: Document) -> Defined | None:
             inside = span.entry.admin1_code == region if region else span.entry.country == country
             if span.entry.kind != "place" or not inside:
                 continue
-            if span.offset:
+            if span.offset and (not district or _lands_in(place, span)):
                 return span, span.offset, clause.sentence_text
+            if district:
+                continue
             if span.near and near is None and region:
                 near = span, (0.0, 0.0), clause.sentence_text
     return near

@@ -249,7 +249,7 @@ def _is_heading(line: str) -> bool:
     # A closing quote or bracket ends a sentence only after its own full stop: 'Army blames the
     # "Eastern War Front"', "Attack on cattle camps (26 March 2021)" are titles.
     end = line.rstrip()
-    if end[-1] in "\"”’)" and len(end) > 1 and end[-2].isalnum():
+    if end[-1] in '"”’)' and len(end) > 1 and end[-2].isalnum():
         end = end[:-1]  # a quoted name or a bracketed date closes it, not a sentence's stop
     return end[-1] not in _TERMINAL and len(line.split()) < 30
 

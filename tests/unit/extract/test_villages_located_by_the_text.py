@@ -263,3 +263,17 @@ def test_a_town_near_the_village_but_outside_its_district_gives_way_to_the_distr
         "district on Monday, police said."
     )
     assert _lead(engine, text).location.name == "Daquq"
+
+
+def test_a_lead_placed_by_its_district_takes_the_distance_the_next_sentence_gives(
+    engine: RulesExtractor,
+) -> None:
+    # "The area, some 20 km north of Bannu": the attack's area, inside the district named.
+    text = (
+        "Militants attacked a police post in the Zarkhel area of Bannu district on Sunday "
+        "night, killing two policemen, officials said. The area, some 20 kilometres north of "
+        "Bannu, was sealed off."
+    )
+    lead = _lead(engine, text)
+    # Bannu lies near (32.99, 70.60); 20 km north is about 0.18 degrees of latitude.
+    assert _km(lead, 33.17, 70.60) < 5
