@@ -43,7 +43,9 @@ _GENERIC_RE = re.compile(
     r"war\s+(?:began|broke\s+out)|civil\s+war\s+began|earlier\s+this\s+year|last\s+year|"
     r"still\s+carr(?:y|ies)\s+out|continues?\s+to\s+(?:carry|launch|stage|mount|wage)|"
     r"carr(?:y|ies)\s+out\s+(?:hit-and-run|sporadic|frequent|regular|occasional)|"
-    r"sleeper\s+cells\s+(?:still\s+)?(?:carry|launch|stage|mount|operate|remain))\b",
+    r"sleeper\s+cells\s+(?:still\s+)?(?:carry|launch|stage|mount|operate|remain)|"
+    # "the regime has previously described its air raids as ...": what a side says of them
+    r"previously\s+(?:described|called|labell?ed|branded|justified|defended|denied))\b",
     _LOWER,
 )
 # A place's or a conflict's record, context when the clause counts nobody: "the area has seen
@@ -95,7 +97,7 @@ _PERFECT_RE = re.compile(r"\b(?:have|has|had)\b", _LOWER)
 # Words _GENERIC_RE, _TREND_RE and _SEPARATE_RE cannot match without (see has_any).
 GENERIC_WORDS = ("regularly", "frequent", "often", "repeatedly", "routinely", "commonplace",
                  "past", "year", "founded", "formed", "established", "accused", "used", "hotbed",
-                 "insurgency", "war", "carr", "continue", "sleeper")  # fmt: skip
+                 "insurgency", "war", "carr", "continue", "sleeper", "previously")  # fmt: skip
 TREND_WORDS = ("becom", "grow", "getting", "tighten", "strengthen", "consolidat", "extend")
 SEPARATE_WORDS = ("separate", "elsewhere", "meanwhile", "another")
 _SEPARATE_RE = re.compile(

@@ -35,6 +35,15 @@ class TestFollowUps:
         incidents = engine.extract_text(text, PUBLISHED)
         assert [i.location.name for i in incidents] == ["Tuz Khurmatu"]
 
+    def test_what_a_side_says_of_its_strikes_is_no_incident(self, engine: RulesExtractor) -> None:
+        text = (
+            "An army jet bombed a village in Kanbalu township, Myanmar, on Sunday, killing six "
+            "people. The junta has previously described its air strikes in Sagaing as "
+            "operations against terrorists."
+        )
+        incidents = engine.extract_text(text, PUBLISHED)
+        assert [i.location.name for i in incidents] == ["Kanbalu"]
+
     def test_a_later_death_from_wounds_is_the_same_incident(self, engine: RulesExtractor) -> None:
         text = (
             "A roadside bomb killed two soldiers near Tarmiyah on Sunday. A third soldier "
