@@ -86,7 +86,7 @@ def _lands_in(district: PlaceSpan | None, span: PlaceSpan) -> bool:
 def _district_elsewhere(place: PlaceSpan | None, anchor: PlaceSpan, far: float) -> bool:
     """ "Hamza, 20 km from Kirkuk, in the Daquq district": a village told only as near a town
     that lies outside the district the group names is placed by the district."""
-    if place is None or not place.district or far:
+    if place is None or not _names_a_district(place) or far:
         return False
     home, town = place.entry, anchor.entry
     return distance_km(home.lat, home.lon, town.lat, town.lon) > _IN_DISTRICT_KM
@@ -226,6 +226,8 @@ def where_defined(group: Group, doc: Document, located: Sequence[Located]) -> De
 # "on the road between Mogadishu and Afgoye", "between the towns of Dori and Seytenga".
 _BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+(?:towns?|cities|villages)\s+of\s+)?$")
 _BETWEEN_AND_RE = re.compile(r"\s+and\s+(?:the\s+(?:town|city|village)\s+of\s+)?")
+# Farther apart than this, "between X and Y" says little about where along the way it was.
+_MIDWAY_MAX_KM = 120.0
 
 
 def _midway(group: Group, doc: Document) -> Defined | None:
@@ -245,11 +247,11 @@ def _midway(group: Group, doc: Document) -> Defined | None:
             gap = _BETWEEN_AND_RE.match(low, end)
             other = next((c for s, _, cs in sentence.places if gap and s == gap.end()
                           for c in cs[:1] if c.kind == "place"), None)  # fmt: skip
-            a = first.entry
-            if other is None or not 0 < distance_km(a.lat, a.lon, other.lat, other.lon) <= 120:
+            if other is None:
                 continue
-            km, bearing = offset_between(a.lat, a.lon, other.lat, other.lon)
-            return first, (km / 2, bearing), unit.sentence_text
+            km, bearing = offset_between(first.entry.lat, first.entry.lon, other.lat, other.lon)
+            if 0 < km <= _MIDWAY_MAX_KM:
+                return first, (km / 2, bearing), unit.sentence_text
     return None
 
 
