@@ -100,6 +100,8 @@ _LIES_BEFORE_RE = re.compile(
     r"(?:about|some|around|roughly|nearly|approximately)?\s*$"
 )
 
+# How far before a town's name a sentence that locates a settlement from it may begin.
+_LOCATING_CHARS = 160
 # A settlement the text locates: its name, the town measured from, the offset, the sentence.
 Located = tuple[str, PlaceSpan, tuple[float, float], str]
 # Where a group's settlement lies: the town measured from, the offset, the sentence telling it.
@@ -117,11 +119,14 @@ def settlements_located(doc: Document) -> list[Located]:
             if span.offset and span.measured:  # "Jos, 30 km east of the village"
                 found.append((span.measured, span, span.offset, clause.sentence_text))
                 continue
-            before = clause.sentence_text[: clause.start + span.start]
-            # "Mapou lies about 12 km from Oicha": no direction, but near the town
-            start = (
-                offset_start(before.lower()) if span.offset else near_only_start(before.lower())
-            )
+            at = clause.start + span.start
+            before = clause.sentence_text[max(0, at - _LOCATING_CHARS) : at]
+            if span.offset:
+                start = offset_start(before.lower())
+            elif "from" in before[-12:]:  # "Mapou lies about 12 km from Oicha": near the town
+                start = near_only_start(before.lower())
+            else:
+                continue
             if start is None:
                 continue
             match = _LIES_BEFORE_RE.search(before[:start])
