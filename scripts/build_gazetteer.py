@@ -283,11 +283,30 @@ def _add_geonames_places(builder: _Builder, sources: _Sources) -> None:
         builder.add_name(key, display, primary=True)
         for alt in _alternates(city, deep=deep):
             builder.add_name(key, alt, primary=False)
+        for spelling in indian_spellings(country, name):  # as common as GeoNames' own
+            builder.add_name(key, spelling, primary=True)
         if override:
             for alias in override.get("aliases", ()):
                 builder.add_name(key, alias, primary=True)
             for alias in override.get("remove_aliases", ()):
                 builder.remove_name(key, alias)
+
+
+# English news spells Indian names other than GeoNames' scholarly romanisation: a long "ū" as
+# "oo" ("Pūnch" is "Poonch"), "ao" as "ou" ("Rajaori" is "Rajouri"), the retroflex "ṛ" of a
+# final "-wāra" as "d" ("Dantewāra" is "Dantewada").
+_INDIAN_SPELLINGS = (("ū", "oo"), ("ao", "ou"), ("wāra", "wada"), ("wara", "wada"))
+
+
+def indian_spellings(country: str, name: str) -> list[str]:
+    """The usual English spellings of an Indian place name that GeoNames does not list."""
+    if country != "IN":
+        return []
+    found: list[str] = []
+    for letters, english in _INDIAN_SPELLINGS:
+        if letters in name and not (letters.startswith("wa") and not name.endswith(letters)):
+            found.append(name.replace(letters, english))
+    return found
 
 
 def _alternates(city: Mapping[str, Any], *, deep: bool) -> list[str]:

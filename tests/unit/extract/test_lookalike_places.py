@@ -131,3 +131,16 @@ def test_a_village_measured_far_from_its_namesake_is_not_the_namesake(
     assert incident.location.admin1 == "Sagaing"
     assert incident.location.lon is not None
     assert incident.location.lon < 95.6  # west of Shwebo (95.70 E), not on the coast (93.55 E)
+
+
+def test_an_indian_district_under_its_english_spelling(engine: RulesExtractor) -> None:
+    # GeoNames writes "Rajaori" and "Dantewara"; news writes "Rajouri" and "Dantewada".
+    text = (
+        "Two soldiers and three militants were killed in a gunfight in the Rajouri district "
+        "of Jammu and Kashmir on Wednesday, officials said."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.location.admin1) == ("Rajaori", "Jammu and Kashmir")
+    text = "Maoists killed two policemen in Dantewada district of Chhattisgarh on Monday."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.location.geo_precision.value != "admin1"

@@ -14,6 +14,7 @@ from bot.extract.gazetteer import Gazetteer
 from scripts.build_gazetteer import (
     _without_descriptor,
     build_index,
+    indian_spellings,
     merge_place_tables,
     serialize,
 )
@@ -115,6 +116,16 @@ class TestIndexContent:
         document = json.loads(gzip.decompress(data))
         assert document["format"] == 2
         assert "GeoNames" in document["attribution"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Pūnch", ["Poonch"]), ("Rajaori", ["Rajouri"]), ("Dantewāra", ["Dantewada"]),
+     ("Warangal", []), ("Kulgam", [])],
+)  # fmt: skip
+def test_indian_names_get_their_english_spellings(name: str, expected: list[str]) -> None:
+    assert indian_spellings("IN", name) == expected
+    assert indian_spellings("PK", name) == []  # only India's romanisation is meant
 
 
 class TestChecks:
