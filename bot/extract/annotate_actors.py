@@ -160,7 +160,9 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
         )
         mentions = text_mentions(sentence.text, groups, mentions)
         sentence.actor_mentions = mentions
-        sentence.actor_spans = SpanSet([(m.start, m.end) for m in mentions])
+        sentence.actor_spans = SpanSet(
+            [_named_part(sentence.text, m.start, m.end) for m in mentions]
+        )
         sentence.actors = party_mentions(mentions, sentence.low)
         starts = [start for start, _ in sentence.actors]
         for clause in sentence.clauses:
@@ -171,6 +173,10 @@ def annotate_actors(doc: Document, resources: Resources) -> None:
             if has_any(low, NOT_INVOLVED_WORDS) and _NOT_INVOLVED_RE.search(low):
                 actors = []
             clause.actors = actors
+    if not doc.context:
+        # No place and no nationality says where: the parties' home countries do ("M23 rebels
+        # seized the town of Bunagana" names no country; the M23 fight in Congo).
+        doc.context.update(a.country for s in doc.sentences for _, a in s.actors if a.country)
     doc.rivals = find_rivals([s.text for s in doc.sentences], resources.actors, day)
     doc.claimants = [
         (sentence.index, offset, actor)
@@ -269,3 +275,23 @@ def find_rivals(
             if all(len(side) == 1 for side in sides):
                 pairs.append((sides[0][0].actor, sides[1][0].actor))
     return pairs
+
+
+# "gangs in Port-au-Prince", "insurgents in Cabo Delgado": a description of a group by where
+# it acts, whose place is still a place (a name like "Islamic State in Iraq" is not).
+_WHERE_IT_ACTS = re.compile(r"\s(?:in|in\s+the)\s+(?=[A-Z])")
+# A capitalised first word that still describes ("Insurgents in Cabo Delgado ..." opening a
+# sentence).
+_DESCRIBING_WORDS = frozenset({"gangs", "militants", "insurgents", "fighters", "troops",
+                               "forces", "rebels", "separatists", "jihadists", "tribal",
+                               "armed"})  # fmt: skip
+
+
+def _named_part(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of an actor mention that names the actor, without the place a lower-case
+    description ends in."""
+    word = text[start:end].split(maxsplit=1)[0]
+    if not word.islower() and word.lower() not in _DESCRIBING_WORDS:
+        return start, end  # "Islamic State in Iraq": a name
+    where = _WHERE_IT_ACTS.search(text, start, end)
+    return (start, where.start()) if where is not None else (start, end)

@@ -124,8 +124,8 @@ _TRIGGERS: list[tuple[SubEventType, float, str]] = [
     (S.GOVERNMENT_REGAINS_TERRITORY, 2.0, r"recaptur(?:ed|es)|retook|regain(?:ed|s)\s+control|"
                                           r"liberat(?:ed|es)\s+(?:the\s+)?(?:town|city|village)"),
     (S.NON_STATE_OVERTAKES_TERRITORY, 1.5, r"seized\s+control\s+of|took\s+control\s+of|"
-                                           r"captured\s+the\s+(?:town|city|village)|overran\s+the"
-                                           r"\s+(?:town|city|village)"),
+                                           r"(?:captured|seized|overran)\s+the\s+(?:(?:border|"
+                                           r"strategic|key)\s+)?(?:town|city|village)"),
 ]  # fmt: skip
 
 # One alternation with a named group per row: a single pass over each clause. The word

@@ -36,11 +36,12 @@ __all__ = [
 ]
 
 # After a nationality: a force or weapon, so the nationality names who acted, not where
-# ("Ukrainian troops attacked the village", "a Turkish drone strike").
+# ("Ukrainian troops attacked the village", "a Turkish drone strike"), or a border, which is a
+# neighbour's ("near the Ugandan border").
 ACTOR_NOUN_AFTER = re.compile(
     r"^\s+(?:[a-z-]+\s+)?(?:troops|forces|army|military|soldiers|drones?|missiles?|"
     r"warplanes|jets|aircraft|artillery|shelling|strikes?|airstrikes?|navy|police|militias?|"
-    r"fighters|rebels|separatists)\b"
+    r"fighters|rebels|separatists|border|frontier)\b"
 )
 # "Malian forces", "Kenyan police": a state's own forces, which mostly act at home. Their
 # nationality places nothing, but tells an article that names no country where it is.

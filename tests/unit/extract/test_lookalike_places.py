@@ -144,3 +144,12 @@ def test_an_indian_district_under_its_english_spelling(engine: RulesExtractor) -
     text = "Maoists killed two policemen in Dantewada district of Chhattisgarh on Monday."
     [incident] = engine.extract_text(text, PUBLISHED)
     assert incident.location.geo_precision.value != "admin1"
+
+
+def test_the_parties_say_where_when_nothing_else_does(engine: RulesExtractor) -> None:
+    # No country, no nationality: the M23 fight in Congo, so the small Congolese town is
+    # theirs; "the Ugandan border" is a neighbour's and says nothing of where.
+    text = "Fighters of the M23 rebel group seized the town of Bunagana near the Ugandan border."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.location.country) == ("Bunagana", "CD")
+    assert incident.event_type.value == "Battles"

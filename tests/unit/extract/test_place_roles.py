@@ -409,3 +409,15 @@ def test_the_town_a_convoy_was_heading_for_is_no_event_place(engine: RulesExtrac
         "on Monday, killing 11 soldiers."
     )
     assert "Djibo" not in mentioned(engine, text)
+
+
+def test_a_group_described_by_where_it_acts_leaves_the_place(engine: RulesExtractor) -> None:
+    # "gangs in Port-au-Prince" names a coalition by where it fights; the city is still the
+    # scene. A name such as "Islamic State in Iraq and Syria" places nothing.
+    text = (
+        "A market porter was killed by a stray bullet during clashes between rival gangs in "
+        "Port-au-Prince on Monday, a rights group said."
+    )
+    assert places(engine, text) == ["Port-au-Prince"]
+    text = "The Islamic State in Iraq and Syria claimed a bombing in Kirkuk that killed 12."
+    assert places(engine, text) == ["Kirkuk"]
