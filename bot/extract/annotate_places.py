@@ -438,19 +438,19 @@ def choose_entry(
         ranked = [c for c in in_context if context[c.country] == context[best.country]]
         return _town_or_governorate(text, start, end, ranked[0], in_context)
     if context:
-        # A place in a country the article never mentions (other than by this very name):
-        # only a well-known one, or a province or country named in full. When the text names
-        # its countries outright ("the town of Palma in Mozambique"), a town elsewhere must be
-        # well known; a nationality alone ("a Turkish drone") says who acted, not where.
+        # A place in a country the article never mentions (but by this name): a well-known one,
+        # a province or country named in full. When the text names its countries ("Palma in
+        # Mozambique"), a town elsewhere must be well known; a nationality says who acted.
         named_as = without_admin1_word(surface) if top.kind == "admin1" else surface  # "X state"
         exact = match_key(strip_article(named_as)) == match_key(strip_article(top.name))
         smallest = _WELL_KNOWN_POPULATION if named else _MIN_UNCONFIRMED_POPULATION
+        if top.population < smallest:  # a small town: its governorate of that name, if any
+            top = next((c for c in candidates if c.kind == "admin1" and c.name == top.name), top)
         if top.kind != "place":
             chosen = top if exact or top.kind == "country" else None
-        elif top.population >= smallest:
-            chosen = top if exact or top.population >= _WELL_KNOWN_POPULATION else None
         else:
-            return None
+            chosen = top if top.population >= smallest and (exact or top.population >= (
+                _WELL_KNOWN_POPULATION)) else None  # fmt: skip
         if chosen is None:
             return None
         same_country = [c for c in candidates if c.country == chosen.country]

@@ -153,3 +153,17 @@ def test_the_parties_say_where_when_nothing_else_does(engine: RulesExtractor) ->
     [incident] = engine.extract_text(text, PUBLISHED)
     assert (incident.location.name, incident.location.country) == ("Bunagana", "CD")
     assert incident.event_type.value == "Battles"
+
+
+def test_a_small_town_abroad_with_its_province_s_name_is_that_province(
+    engine: RulesExtractor,
+) -> None:
+    # Saudi Arabia is named and Yemen is not, so the small town of Marib is doubted; the
+    # governorate of that name, named in full, is not.
+    text = (
+        "A drone strike killed three fighters near Marib on Monday. Saudi Arabia denied any "
+        "part in it."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.location.country) == ("Marib", "YE")
+    assert incident.location.geo_precision.value == "admin1"
