@@ -66,7 +66,7 @@ from bot.extract.spans import SpanSet
 from bot.extract.text import lower_same_length, without_descriptions
 from bot.extract.toll_words import blank_non_tolls, toll_matches, toll_number, toll_phrases
 from bot.extract.tolls import Statement, combine, group_of
-from bot.extract.victim_lists import one_more_person, one_without_its_verb
+from bot.extract.victim_lists import kin_after, one_more_person, one_without_its_verb
 from bot.extract.word_hits import Words
 
 __all__ = [  # the figure words, the combiner and the attribution are re-exported from here
@@ -419,9 +419,9 @@ class _FigureReader:
                 extra = parse_number(num3)  # "killed a farmer and his two sons", "... a civilian"
                 if extra is not None:
                     value = (value[0] + extra[0], value[1])
-            mod = re.match(
-                rf"\s*({MOD})\s", text[match.end("verb") : match.start("num") + 1], re.I
-            )
+            elif not post and value[0] == 1 and (kin := kin_after(text, match.end())):
+                value = (value[0] + kin, value[1])  # "killed a man and his wife"
+            mod = re.match(rf"\s*({MOD})\s", text[match.end("verb") : match.start("num") + 1])
             status = modifier_status(mod.group(1) if mod else None, value[1])
             self._take(
                 match,

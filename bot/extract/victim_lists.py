@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SINGLE_PEOPLE", "SINGULAR_LIST", "one_more_person", "one_without_its_verb"]
+__all__ = [
+    "SINGLE_PEOPLE",
+    "SINGULAR_LIST",
+    "kin_after",
+    "one_more_person",
+    "one_without_its_verb",
+]
 
 # "a police officer and a soldier", "an officer, a driver and their guard": people one by one,
 # who take a plural verb together.
@@ -44,3 +50,16 @@ SINGLE_PEOPLE = frozenset(
      "pastor", "imam", "cleric", "headman", "mayor", "teacher", "doctor", "nurse", "journalist",
      "reporter", "principal", "landlord", "shopkeeper", "farmer", "herder", "shepherd"}
 )  # fmt: skip
+
+
+def kin_after(text: str, end: int) -> int:
+    """1 when "... and his wife", "... and her son" follows a victim counted one by one at
+    ``end`` of the (lower-cased) text ("killed a man and his wife": two people), else 0."""
+    return int(_KIN_AFTER.match(text, end) is not None)
+
+
+_KIN_AFTER = re.compile(
+    r"\s+and\s+(?:his|her|their)\s+(?:[a-z-]+\s+)?(?:"
+    + "|".join(sorted(SINGLE_PEOPLE))
+    + r")\b(?!\s+(?:were|was)\s+(?:wounded|injured|hurt|unhurt|spared))"
+)
