@@ -385,11 +385,11 @@ def _mention_flags(before: str, after40: str) -> tuple[bool, bool, bool, bool] |
     after = after40[:20]
     if not_an_event_place(before, after40):
         return None
-    road = bool(_ROAD_AFTER.match(after)) or ("from" in before[-8:] and near_only_start(before))
+    road = bool(_ROAD_AFTER.match(after)) or near_only_start(before) is not None
     return (
-        bool(_NEAR_BEFORE.search(before)) or bool(road),
+        bool(_NEAR_BEFORE.search(before)) or road,
         bool(_LOCATIVE_BEFORE.search(before)),
-        bool(_DIRECTION_BEFORE.search(before)) or bool(road),
+        bool(_DIRECTION_BEFORE.search(before)) or road,
         bool(_DISTRICT_AFTER.match(after)),
     )
 
@@ -446,11 +446,11 @@ def choose_entry(
         smallest = _WELL_KNOWN_POPULATION if named else _MIN_UNCONFIRMED_POPULATION
         if top.population < smallest:  # a small town: its governorate of that name, if any
             top = next((c for c in candidates if c.kind == "admin1" and c.name == top.name), top)
-        if top.kind != "place":
-            chosen = top if exact or top.kind == "country" else None
+        if top.kind == "place":
+            known = exact or top.population >= _WELL_KNOWN_POPULATION
+            chosen = top if top.population >= smallest and known else None
         else:
-            chosen = top if top.population >= smallest and (exact or top.population >= (
-                _WELL_KNOWN_POPULATION)) else None  # fmt: skip
+            chosen = top if exact or top.kind == "country" else None
         if chosen is None:
             return None
         same_country = [c for c in candidates if c.country == chosen.country]

@@ -16,7 +16,6 @@ from functools import lru_cache
 
 __all__ = [
     "MAX_OFFSET_KM",
-    "distance_only",
     "far_reference",
     "measured_from",
     "measures_the_one_before",
@@ -69,9 +68,11 @@ _DISTANCE_ONLY_BEFORE = re.compile(
 NEAR_ONLY_KM = 25.0
 
 
-def distance_only(before: str) -> tuple[int, float] | None:
+def _distance_only(before: str) -> tuple[int, float] | None:
     """Where a distance with no direction that the lower-cased ``before`` ends in begins, and
     how many kilometres it says ("Mapou lies about 12 km from "); None without one."""
+    if "from" not in before[-20:]:  # the cheap test first: "from [the town of] " ends it
+        return None
     match = _DISTANCE_ONLY_BEFORE.search(before, max(0, len(before) - 80))
     if match is None:
         return None
@@ -82,14 +83,14 @@ def distance_only(before: str) -> tuple[int, float] | None:
 def near_only_start(before: str) -> int | None:
     """Where a distance with no direction that ``before`` ends in begins, when it is short
     enough to say the next town is near ("Mapou lies about 12 km from "); None otherwise."""
-    found = distance_only(before)
+    found = _distance_only(before)
     return found[0] if found is not None and 0 < found[1] <= NEAR_ONLY_KM else None
 
 
 def far_reference(before: str) -> bool:
     """True when ``before`` ends in a distance with no direction too long to say the next
     town is near ("a village about 60 km from "): the town only measures, it places nothing."""
-    found = distance_only(before)
+    found = _distance_only(before)
     return found is not None and found[1] > NEAR_ONLY_KM
 
 

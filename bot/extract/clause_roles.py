@@ -28,17 +28,15 @@ __all__ = [
 def historical(unit: Clause, ref: dt.date) -> bool:
     """A clause about an earlier year ("in 2014", "since 2003") with no nearer date; a year
     in a comparison ("the deadliest day for the group since 2012") dates nothing."""
-    months = [d.date.year for d in unit.dates if d.date and d.precision is DatePrecision.MONTH]
+    months = [d.date for d in unit.dates if d.date and d.precision is DatePrecision.MONTH]
     if "19" not in unit.text and "20" not in unit.text:
         # no year (blanking comparisons joins no digits), unless "a year ago" said one
-        return any(
-            d.date and d.precision is DatePrecision.MONTH and (ref - d.date).days > _A_YEAR_AGO
-            for d in unit.dates
-        ) and not _recent_day(unit, ref)
+        old = any((ref - month).days > _A_YEAR_AGO for month in months)
+        return old and not _recent_day(unit, ref)
     acts = [t.start for t in unit.triggers] + [f.start for f in unit.figures]
     if acts_of_a_dated_event(unit.text, acts, ref.year):
         return True
-    years = years_named(unit.text) + months  # "in August and September 2023"
+    years = years_named(unit.text) + [m.year for m in months]  # "in August and September 2023"
     if not years or min(years) >= ref.year:
         return False
     # A clause that also names a recent day ("on Tuesday", "on 3 May") is about that day;

@@ -121,12 +121,9 @@ def settlements_located(doc: Document) -> list[Located]:
                 continue
             at = clause.start + span.start
             before = clause.sentence_text[max(0, at - _LOCATING_CHARS) : at]
-            if span.offset:
-                start = offset_start(before.lower())
-            elif "from" in before[-12:]:  # "Mapou lies about 12 km from Oicha": near the town
-                start = near_only_start(before.lower())
-            else:
-                continue
+            # "Mapou lies about 12 km from Oicha": no direction, but near the town
+            low = before.lower()
+            start = offset_start(low) if span.offset else near_only_start(low)
             if start is None:
                 continue
             match = _LIES_BEFORE_RE.search(before[:start])

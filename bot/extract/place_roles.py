@@ -420,7 +420,7 @@ def not_an_event_place(before: str, after40: str) -> bool:
         or (_ROLE_IN_BEFORE.search(before) and _SAID_SOON_AFTER.match(after40))
         or _road_end(before, after)
         or _MOVED_AWAY_BEFORE.search(before)
-        or ("from" in before[-12:] and far_reference(before))
+        or far_reference(before)
         or (before.endswith("the ") and _SHRINE_AFTER.match(after) is not None)
     )
 
