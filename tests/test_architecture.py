@@ -138,6 +138,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "victim_lists",
         "attribution",
         "tolls",
+        "figure_reader",
         "casualties",
         "times",
         "dates",

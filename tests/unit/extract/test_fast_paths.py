@@ -31,7 +31,7 @@ from bot.extract import (
     text_actors,
 )
 from bot.extract import text as text_module
-from bot.extract.casualties import (
+from bot.extract.figure_reader import (
     BODIES_WORDS,
     NAMED_WORDS,
     NOUN_FORM_WORDS,
