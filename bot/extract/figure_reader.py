@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import partial
 from itertools import chain
 
 from bot.domain.enums import CountStatus
@@ -51,7 +52,12 @@ from bot.extract.figure_words import (
 )
 from bot.extract.spans import SpanSet
 from bot.extract.toll_words import toll_matches, toll_number, toll_phrases
-from bot.extract.victim_lists import kin_after, one_more_person, one_without_its_verb
+from bot.extract.victim_lists import (
+    kin_after,
+    one_more_person,
+    one_without_its_verb,
+    person_subjects,
+)
 from bot.extract.word_hits import Words
 
 # Words a figure_words pattern cannot match without (every alternative holds one; kept in step).
@@ -256,11 +262,11 @@ class FigureReader:
         text, free, subset = self.text, self.taken.free, self.subset
         # One person: "shot dead a village chief and wounded his son" (a relative or companion),
         # "A man walking with him was wounded" (described at some length).
-        for pattern, words, after_total in (
-            (RELATIVE, RELATIVE_WORDS, False),
-            (SINGLE_PERSON, SINGLE_PERSON_WORDS, True),
+        for matches, words, after_total in (
+            (RELATIVE.finditer, RELATIVE_WORDS, False),
+            (partial(person_subjects, SINGLE_PERSON), SINGLE_PERSON_WORDS, True),
         ):
-            for match in pattern.finditer(text) if has_any(text, words) else ():
+            for match in matches(text) if has_any(text, words) else ():
                 if not free(match.start(), match.end()) or (after_total and subset(match.start())):
                     continue
                 kind_or_none = kind_of(match["verb"])

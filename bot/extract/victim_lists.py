@@ -4,6 +4,7 @@ driver" (read by ``casualties``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 __all__ = [
     "SINGLE_PEOPLE",
@@ -11,6 +12,7 @@ __all__ = [
     "kin_after",
     "one_more_person",
     "one_without_its_verb",
+    "person_subjects",
 ]
 
 # "a police officer and a soldier", "an officer, a driver and their guard": people one by one,
@@ -63,3 +65,24 @@ _KIN_AFTER = re.compile(
     + "|".join(sorted(SINGLE_PEOPLE))
     + r")\b(?!\s+(?:were|was)\s+(?:wounded|injured|hurt|unhurt|spared))"
 )
+
+
+# A harm verb (and "a"/"the"...) right before a person: that person is its object, not a subject.
+_HARM_BEFORE = re.compile(
+    r"\b(?:kill(?:ed|ing)|shot(?:\s+dead)?|shooting|gunned\s+down|murder(?:ed|ing)|stabb(?:ed|ing)|"
+    r"behead(?:ed|ing)|execut(?:ed|ing)|abduct(?:ed|ing)|kidnapp(?:ed|ing)|wound(?:ed|ing)|"
+    r"injur(?:ed|ing))\s+$"
+)
+
+
+def person_subjects(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern``'s matches in ``text`` (lower-cased) whose person is not the object of a harm
+    verb just before it: in "gunmen killed a man in the market, and his wife was wounded" the man
+    is who was killed, so the one wounded is sought after him ("his wife was wounded")."""
+    pos = 0
+    while (match := pattern.search(text, pos)) is not None:
+        if _HARM_BEFORE.search(text, max(0, match.start() - 16), match.start()):
+            pos = match.end("who")
+            continue
+        yield match
+        pos = match.end()

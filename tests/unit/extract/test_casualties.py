@@ -405,19 +405,6 @@ def test_one_of_the_wounded_dying_adds_a_death(clause: str) -> None:
     assert (figure.kind, figure.min, figure.additive) == ("killed", 1, True)
 
 
-@pytest.mark.parametrize(
-    ("clause", "killed"),
-    [
-        ("Gunmen killed a man and his wife in their shop", 2),
-        ("raiders shot dead a shepherd and his son near the well", 2),
-        ("gunmen killed a farmer and his two sons", 3),
-        ("gunmen killed a man and his brothers", 1),  # how many brothers is not said
-    ],
-)
-def test_a_victim_and_a_relative_are_two(clause: str, killed: int) -> None:
-    assert [(f.kind, f.min) for f in find_figures(clause)] == [("killed", killed)]
-
-
 @pytest.mark.parametrize("clause", ["Two of them were children", "two of them died on the spot"])
 def test_a_part_of_the_dead_adds_no_death(clause: str) -> None:
     assert all(f.additive is False or f.kind != "killed" for f in find_figures(clause))

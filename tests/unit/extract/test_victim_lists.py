@@ -1,0 +1,36 @@
+"""Victims counted one by one: a person and a relative, the one killed and the one wounded."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.extract.casualties import find_figures
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed"),
+    [
+        ("Gunmen killed a man and his wife in their shop", 2),
+        ("raiders shot dead a shepherd and his son near the well", 2),
+        ("gunmen killed a farmer and his two sons", 3),
+        ("gunmen killed a man and his brothers", 1),  # how many brothers is not said
+    ],
+)
+def test_a_victim_and_a_relative_are_two(clause: str, killed: int) -> None:
+    assert [(f.kind, f.min) for f in find_figures(clause)] == [("killed", killed)]
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Unknown attackers shot dead a trader outside Tikrit on Sunday, and his wife was hurt",
+        "A farmer was killed near the canal and his daughter was wounded",
+        "militants killed a teacher at the school gate and a colleague was injured",
+    ],
+)
+def test_the_one_killed_and_the_one_wounded_after_him(clause: str) -> None:
+    # The person after the kill verb is its object; the wounded one is the next person.
+    assert sorted((f.kind, f.min) for f in find_figures(clause)) == [
+        ("injured", 1),
+        ("killed", 1),
+    ]
