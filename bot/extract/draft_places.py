@@ -68,7 +68,9 @@ def draft_place(group: Group, doc: Document, defined: Defined | None) -> PlaceDr
 def _names_a_district(span: PlaceSpan) -> bool:
     """ "the Niono district" (a district named after its town) or "Kech district" (one the
     gazetteer knows by that name)."""
-    return span.district or span.text.lower().endswith(_DISTRICT_WORDS)
+    return (
+        span.district or span.entry.coarseness == 1 or span.text.lower().endswith(_DISTRICT_WORDS)
+    )
 
 
 _DISTRICT_WORDS = (" district", " county", " lga", " territory", " tehsil", " township")
@@ -80,7 +82,8 @@ def _lands_in(district: PlaceSpan | None, span: PlaceSpan) -> bool:
         return False
     home = district.entry
     lat, lon = shifted(span.entry.lat, span.entry.lon, *span.offset)
-    return distance_km(lat, lon, home.lat, home.lon) <= _IN_DISTRICT_KM
+    reach = _IN_DIVISION_KM if home.coarseness == 1 else _IN_DISTRICT_KM
+    return distance_km(lat, lon, home.lat, home.lon) <= reach
 
 
 def _district_elsewhere(place: PlaceSpan | None, anchor: PlaceSpan, far: float) -> bool:
@@ -161,8 +164,13 @@ def _town_measured_inside(group: Group, doc: Document) -> Defined | None:
     country = top_country(doc.context) if place is None else None
     region = (place.entry.admin1_code if district else place.entry.key) if place else None
     near: Defined | None = None
+    # a division no town stands for may take the lead's own distance ("... killed 14 soldiers
+    # on a convoy 30 km south of Djibo", then "the convoy in Soum province")
+    since = first if place is not None and place.entry.coarseness == 1 else first + 1
     for clause in doc.clauses:
-        if not first < clause.sentence <= first + 2 or clause.triggers:
+        if not since <= clause.sentence <= first + 2 or (
+            clause.triggers and clause.sentence > first
+        ):
             continue
         for span in clause.places:
             inside = span.entry.admin1_code == region if region else span.entry.country == country
@@ -180,6 +188,9 @@ def _town_measured_inside(group: Group, doc: Document) -> Defined | None:
 # How far from a district's own town the point another town's offset gives may lie and still be
 # read as inside that district.
 _IN_DISTRICT_KM = 30.0
+# The same for a division placed at the centre of its towns (a province, a territory): its
+# towns lie farther from that centre than a district's from its seat.
+_IN_DIVISION_KM = 100.0
 
 
 def _measured_in_district(group: Group) -> Defined | None:

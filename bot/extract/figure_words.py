@@ -1,8 +1,6 @@
-"""The words of casualty figures: numbers, verbs, subjects and the patterns that combine them.
-
-Shared by the figure reader (``casualties``) and the toll combiner (``tolls``). Patterns marked
-``_ON_LOWERED`` run on lower-cased text (much faster than re.IGNORECASE).
-"""
+"""The words of casualty figures: numbers, verbs, subjects and the patterns that combine them,
+shared by the figure reader (``figure_reader``) and the toll combiner (``tolls``). Patterns
+marked ``_ON_LOWERED`` run on lower-cased text (much faster than re.IGNORECASE)."""
 
 from __future__ import annotations
 
@@ -153,13 +151,15 @@ AGGREGATE = re.compile(
     r"\b(?:so\s+far\s+this|tens\s+of\s+thousands|hundreds\s+of\s+thousands|thousands|"
     r"millions|in\s+total\s+since|per\s+(?:day|week|month)|every\s+(?:day|week|month|year)|"
     r"each\s+(?:day|week|month|year)|"
-    # Running totals in any tense: "by some unofficial counts", "since the start of the war".
+    # Running totals in any tense: "by some unofficial counts", "since the start of the war",
+    # "in the first six months of this year".
     r"by\s+(?:some|one|their|official|unofficial|local|independent)\s+(?:\w+\s+)?"
     r"(?:counts?|estimates?|tall(?:y|ies))|"
     r"for\s+(?:nearly|almost|more\s+than|over|about|some|the\s+(?:past|last))?\s*"
     r"(?:\w+\s+)?(?:years|decades)|"
     r"in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years|decades)|"
     r"since\s+the\s+(?:start|beginning|outbreak)\s+of|"
+    r"(?:in|during)\s+the\s+(?:first|second)\s+(?:half|quarter|(?:\w+\s+)?months)\s+of|"
     # One figure over several events ("in separate attacks", "the strikes on south Lebanon")
     r"(?<!latest\s)(?:in|launched|carried\s+out)\s+(?:two|three|four|five|several|separate|multiple|\d+|"
     r"a\s+(?:series|wave|spate)\s+of)"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from bot.domain.enums import DatePrecision
 from bot.extract.date_order import better_date, days_meant
 from bot.extract.dates import DateMention
-from bot.extract.document import KIND_RANK, Clause, PlaceSpan
+from bot.extract.document import Clause, PlaceSpan
 from bot.extract.merge import NEAR_KM, haversine_km
 from bot.extract.place_anchors import same_area
 
@@ -65,7 +65,7 @@ def attach(group: Group, unit: Clause) -> None:
 
 
 def more_specific(new: PlaceSpan, old: PlaceSpan) -> bool:
-    rank_new, rank_old = KIND_RANK[new.entry.kind], KIND_RANK[old.entry.kind]
+    rank_new, rank_old = new.entry.coarseness, old.entry.coarseness
     if rank_new != rank_old:
         return rank_new < rank_old
     if (

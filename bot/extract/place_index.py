@@ -78,6 +78,8 @@ CONFLICT_ALTERNATE_NAMES_MIN_POPULATION = 15_000
 # town of >= 1,000 people in conflict countries, and such names are often also surnames,
 # clan names or words, so they need corroboration (see ``GazetteerEntry.minor``).
 _MINOR_POPULATION = 15_000
+# Keys of second-level divisions (scripts/gazetteer_admin2.py): "a2:AF.23:arghandab".
+ADMIN2_KEY_PREFIX = "a2:"
 MINOR_MIN_KEY = 4
 # Countries whose names reach English news romanised from Arabic, Kurdish, Persian, Pashto or
 # Urdu script, each outlet its own way: their places are also found by transliteration key.
@@ -129,6 +131,14 @@ class GazetteerEntry:
     parent_key: str | None  # neighbourhood -> its city
 
     @property
+    def coarseness(self) -> int:
+        """0 for a town or neighbourhood, 1 for a district no town stands for, 2 for a
+        governorate, 3 for a country: a town beats the district the clause also names."""
+        if self.kind == "place":
+            return 1 if self.key.startswith(ADMIN2_KEY_PREFIX) else 0
+        return 2 if self.kind == "admin1" else 3
+
+    @property
     def minor(self) -> bool:
         """A small town outside the focus countries: accepted only with corroboration
         (its country named in the article, not part of a longer proper name)."""
@@ -140,6 +150,8 @@ class GazetteerEntry:
 
     def to_location(self, precision: GeoPrecision | None = None) -> Location:
         """A domain ``Location`` for this entry; precision defaults from the kind."""
+        if precision is None and self.key.startswith(ADMIN2_KEY_PREFIX):
+            precision = GeoPrecision.ADMIN2  # a district no town stands for: its centre
         if precision is None:
             precision = {
                 "place": GeoPrecision.POINT,

@@ -21,6 +21,8 @@ PUBLISHED = dt.datetime(2024, 3, 5, 12, 0, tzinfo=dt.UTC)
         "more than 2,000 people died since the start of the uprising",
         "at least 400 civilians killed, by local estimates",
         "at least 14 protesters had been killed in the weeks after the coup, doctors said",
+        "a monitoring group said some 900 civilians were killed in the first six months of 2019",
+        "during the first half of the year, 410 people died in such raids",
     ],
 )
 def test_running_totals_give_no_figure(clause: str) -> None:

@@ -1,0 +1,62 @@
+"""Districts, provinces and LGAs that no town stands for: placed at district precision, in
+their own governorate; a town named with its division is the more precise place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.domain.enums import GeoPrecision
+from bot.extract.pipeline import RulesExtractor
+
+PUBLISHED = dt.datetime(2023, 5, 10, 12, 0, tzinfo=dt.UTC)
+
+
+def test_an_lga_no_town_is_named_after_places_the_attack(engine: RulesExtractor) -> None:
+    text = (
+        "Bandits shot dead four farmers in Ganjuwa local government area of Bauchi State "
+        "on Monday."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    location = incident.location
+    assert (location.name, location.admin1, location.country) == ("Ganjuwa", "Bauchi", "NG")
+    assert location.geo_precision is GeoPrecision.ADMIN2
+    assert incident.killed.min == 4
+
+
+def test_a_province_of_a_country_whose_regions_are_the_first_level(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Troops fought communist guerrillas near a remote village of Apayao province on Sunday, "
+        "leaving three rebels dead, the Philippine army said."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.location.country) == ("Apayao", "PH")
+    assert incident.location.geo_precision is GeoPrecision.ADMIN2
+
+
+def test_a_town_named_with_its_division_is_the_place(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen stormed Kafin Madaki, in Ganjuwa LGA of Bauchi State, on Monday, killing six "
+        "villagers."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.location.name == "Kafin Madaki"
+    assert incident.location.geo_precision is GeoPrecision.POINT
+
+
+def test_a_lead_measured_from_its_destination_lies_in_the_division_named_later(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Insurgents ambushed a supply convoy bound for the town of Catarman on Monday, killing "
+        "five soldiers, military sources said. The trucks came under fire roughly 20 km west of "
+        "Catarman, near a river crossing. In a statement, the army confirmed an attack on a "
+        "supply convoy in Northern Samar province."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    location = incident.location
+    assert location.name == "Catarman"
+    assert location.geo_precision is GeoPrecision.NEAR
+    assert location.lon is not None
+    assert 124.40 < location.lon < 124.50  # 20 km west of the town
