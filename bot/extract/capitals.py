@@ -177,11 +177,24 @@ def merge_capitals(
     inside = {
         place[0] for place in sentence.places if any(_inside(place, spans[j]) for j in near(place))
     }
+    inside |= _appositives(sentence, spans)
     sentence.variants -= inside
     for start in inside:
         sentence.own_votes.pop(start, None)  # the country's votes are not the capital's
     kept = [p for p in sentence.places if p[0] not in inside]
     sentence.places = sorted([*kept, *spans], key=lambda p: p[0])
+
+
+def _appositives(sentence: Layers, spans: Sequence[Span]) -> set[int]:
+    """Starts of the capital's own name right after its phrase ("north of the capital,
+    Baghdad"): one mention, which keeps the phrase's role (a direction's reference here)."""
+    ends = {span[1]: span[2][0].key for span in spans}
+    found = set()
+    for start, _end, candidates in sentence.places:
+        gap = start - 2
+        if candidates and sentence.low[gap:start] == ", " and ends.get(gap) == candidates[0].key:
+            found.add(start)
+    return found
 
 
 class _Near:

@@ -138,3 +138,26 @@ def test_a_capital_phrase_crossing_a_longer_name_is_left_alone(reader: CapitalRe
     sentence = _Sentence(low, [(4, 16, (chad,))])
     merge_capitals(sentence, [(CapitalMention(0, 11, "TD"), reader.entry("TD"))])
     assert sentence.places == [(4, 16, (chad,))]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "A roadside bomb killed two soldiers in Tarmiyah district, north of the capital, "
+            "Baghdad, on Sunday.",
+            "Tarmiyah",
+        ),
+        (
+            "Gunmen shot dead three traders in Afgooye, west of the capital, Mogadishu, "
+            "on Friday.",
+            "Afgooye",
+        ),
+    ],
+)
+def test_the_capital_named_after_its_phrase_keeps_the_phrases_role(
+    engine: RulesExtractor, text: str, place: str
+) -> None:
+    # "north of the capital, Baghdad": the name is the phrase again, a direction's reference
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.location.name == place
