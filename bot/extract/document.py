@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 
-
 class ExtractionCancelled(Exception):
     """Raised between steps when the caller asked extraction to stop (a time limit)."""
 
