@@ -287,6 +287,8 @@ class RunningText:
         arabic = is_arabic(key)
         if not arabic and not _capitalised(surface):
             return None
+        if _KIND_OF_NEXT.match(text, orig_start + surface.rfind(" ") + 1):
+            return None  # "the central Mexico city of Salamanca": the country, then the city
         candidates, weak = self._ranked(key, country)
         if not candidates:
             return None
@@ -442,6 +444,9 @@ def _is_short_capitals(surface: str) -> bool:
 
 def _near_home(entry: GazetteerEntry) -> bool:
     return entry.kind != "place" or entry.country in FUZZY_COUNTRIES
+
+
+_KIND_OF_NEXT = re.compile(r"(?:city|town|village) of (?:the )?[A-Z]")
 
 
 @lru_cache(maxsize=4096)  # names repeat within and across reports

@@ -176,6 +176,12 @@ _SCENE_AFTER = re.compile(
 _LOCATIVE_JUST_BEFORE = re.compile(r"\b(?:in|at|near|of|from|into|on|outside|inside)\s+$")
 
 
+# "the central Mexico city of Salamanca", "the Gaza city of Khan Younis": a name and a kind of
+# place before the place's own name.
+_KIND_OF_AFTER = re.compile(r"\s+(?:city|town|village)\s+of\s+(?:the\s+)?[a-z]")
+_THE_BEFORE = re.compile(r"\bthe\s+(?:[a-z-]+\s+)?$")
+
+
 @lru_cache(maxsize=8192)
 def mention_role(before: str, after: str) -> str | None:
     """The role of a place mention from the lower-cased text right ``before`` it (about 60
@@ -209,6 +215,8 @@ def mention_role(before: str, after: str) -> str | None:
         return "group"
     if "from" in before and _ORIGIN_BEFORE.search(before):
         return "origin"
+    if _KIND_OF_AFTER.match(after) and _THE_BEFORE.search(before):
+        return "descriptor"  # "the Gaza city of Khan Younis": the town named next
     return None
 
 

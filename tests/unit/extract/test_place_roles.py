@@ -64,6 +64,8 @@ def role(text: str, name: str) -> str | None:
         ),
         ("two rockets launched from Gaza fell short", "Gaza", "origin"),
         ("artillery shelled the town from positions near Horlivka", "Horlivka", "origin"),
+        ("a mortar round fell on the Gaza town of Beit Lahia", "Gaza", "descriptor"),
+        ("gunmen raided a bar in the western Mexico city of Zamora", "Mexico", "descriptor"),
     ],
 )
 def test_roles_that_are_no_event_place(text: str, name: str, expected: str) -> None:
@@ -80,6 +82,7 @@ def test_roles_that_are_no_event_place(text: str, name: str, expected: str) -> N
         ("BAGHDAD, March 4 (Reuters) - A bomb exploded at a market", "BAGHDAD"),
         ("gunmen fired at diners from a car in Kirkuk", "Kirkuk"),
         ("families fled from Kirkuk after the raid", "Kirkuk"),
+        ("a bomb exploded in Mexico City of all places", "Mexico"),
     ],
 )
 def test_event_places_keep_their_role(text: str, name: str) -> None:
@@ -421,3 +424,12 @@ def test_a_group_described_by_where_it_acts_leaves_the_place(engine: RulesExtrac
     assert places(engine, text) == ["Port-au-Prince"]
     text = "The Islamic State in Iraq and Syria claimed a bombing in Kirkuk that killed 12."
     assert places(engine, text) == ["Kirkuk"]
+
+
+def test_a_country_and_a_kind_of_place_before_the_place_s_name(engine: RulesExtractor) -> None:
+    text = (
+        "Gunmen opened fire at a bar in the central Mexico city of Irapuato on Sunday, "
+        "killing six."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.location.admin1) == ("Irapuato", "Guanajuato")
