@@ -357,7 +357,7 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:from|in)|"
     # where the wounded were treated: "22 injured receiving treatment in Maiduguri"
     r"(?:receiving|being|under|undergoing)\s+treatment\s+(?:in|at)|treated\s+(?:in|at)|"
-    r"(?:flown|airlifted|referred)\s+to|"
+    r"(?:flown|airlifted|referred)\s+(?:by\s+[\w-]+\s+)?to(?:\s+the\s+(?:[\w-]+\s+)?(?:capital|city),)?|"
     # "the wounded were transported by donkey cart and car to El Obeid"
     r"(?:transported|carried|driven|ferried|trucked)\s+(?:[\w-]+\s+){0,6}?to|"
     # where a toll was given: "a medical source at Baqubah General Hospital"

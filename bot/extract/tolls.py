@@ -143,6 +143,7 @@ class _Tally:
         self.vague_only: list[_Entry] = []
         self.claimed: list[_Entry] = []
         self.superseded: list[_Entry] = []
+        self.last_value = 0  # the last statement's own figure that added nothing before it
 
     def read(self, statement: Statement) -> None:
         """Take in one statement's figures of this kind."""
@@ -179,18 +180,18 @@ class _Tally:
             # "between 25 and 30": the upper end is another figure for the same dead
             self.claimed.append((plain[0].max, CountStatus.APPROXIMATE, statement.source,
                                  statement.evidence))  # fmt: skip
-        # "Eleven died at the scene and two more died later" is a breakdown of one toll; only
-        # a statement that is all "N more" / "also" adds to figures given before.
+        # "Eleven died at the scene and two more died later" is one toll; only "N more" adds.
         additive = all(f.additive for f in plain)
-        if statement.claim or statement.superseded:
-            # a claim: another figure for the same dead, never added to them; an earlier
-            # count: kept only above every later figure
+        if statement.claim or statement.superseded:  # another figure for the same dead;
+            # an earlier count, kept only above every later figure
             (self.claimed if statement.claim else self.superseded).append(entry)
             return
         # Figures about "people" only ("11 people died and two more later") are one total.
         single_generic = all(f.generic for f in plain) and not additive
         vague = all(f.status is CountStatus.APPROXIMATE for f in plain) and len(plain) == 1
         groups = self.groups
+        if self._counted_before(value, additive=additive):
+            return
         if vague and (single_generic or not groups) and not additive:
             self.vague_only.append(entry)
             return
@@ -230,6 +231,18 @@ class _Tally:
                 self.chain_source, self.chain_evidence = statement.source, statement.evidence
             groups[group] = value
             self.chain_status.append(status)
+
+    def _counted_before(self, value: int, *, additive: bool) -> bool:
+        """ "Maoists killed three policemen ... Two died at the scene; one of the wounded died
+        in hospital": the death added to the figure just before it makes a total a figure
+        given earlier already holds (a figure that adds nothing is remembered as the last)."""
+        if not additive:
+            self.last_value = value
+            return False
+        totals = [v for v, *_ in self.generic] + [sum(self.groups.values())]
+        # the figure before was itself a part of a total already held (not a group's own)
+        current = sum(self.groups.values()) if self.groups else max(totals)
+        return 0 < self.last_value + value <= max(totals) and self.last_value < current
 
     def _candidates(self) -> list[_Entry]:
         candidates = list(self.generic)

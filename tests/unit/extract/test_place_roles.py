@@ -98,6 +98,7 @@ def test_event_places_keep_their_role(text: str, name: str) -> None:
         ("labourers from Punjab were shot", "Punjab", True),  # where they came from
         ("the minister travelled to Arauca on Sunday", "Arauca", True),  # where he went
         ("the governor flew to Maiduguri after the raid", "Maiduguri", True),
+        ("the injured were flown by helicopter to the state capital, Patna", "Patna", True),
     ],
 )
 def test_words_around_a_mention_that_rule_it_out(text: str, name: str, expected: bool) -> None:

@@ -60,6 +60,24 @@ class TestFollowUps:
         [incident] = engine.extract_text(text, PUBLISHED)
         assert (incident.killed.min, incident.killed.max) == (13, 13)
 
+    @pytest.mark.parametrize(
+        ("later", "killed"),
+        [
+            ("Three guards died on the spot; one of the wounded died in hospital overnight.", 4),
+            ("Three more soldiers died of their wounds on Monday.", 7),  # more than the lead
+        ],
+    )
+    def test_a_death_from_wounds_completing_the_lead_s_toll_is_not_added_again(
+        self, engine: RulesExtractor, later: str, killed: int
+    ) -> None:
+        # the lead was written after the death: "four" already holds the one who died later
+        text = (
+            "Insurgents killed four soldiers in an attack on a checkpoint near Tarmiyah on "
+            "Sunday, officials said. " + later
+        )
+        [incident] = engine.extract_text(text, PUBLISHED)
+        assert (incident.killed.min, incident.killed.max) == (killed, killed)
+
     def test_a_town_held_by_a_group_does_not_make_it_a_party(self, engine: RulesExtractor) -> None:
         text = (
             "A car bomb killed nine people in Azaz, a Syrian town held by Turkish-backed "
