@@ -306,6 +306,8 @@ _SAID_SOON_AFTER = re.compile(
 # After a place name: it names something else ("Tikrit hospital", "Mrauk-U-based battalion").
 NOT_EVENT_AFTER = re.compile(
     r"^(?:-based|-led|-backed|"
+    # a sector or chiefdom named after two places: "the Beni-Mbau sector"
+    r"-[a-z'’]+\s+(?:sector|chiefdom|groupement|collectivit(?:y|é))|"
     # "Baqubah General Hospital", "the Basra Operations Command", "Nineveh Health Directorate"
     r"\s+(?:(?!(?:where|and|as|when|after|while|the|a|an|in|at|on|to|from|said|says|by|"
     r"with|whose|its|their|his|her)\b)[a-z'’-]+\s+){0,2}"
@@ -377,6 +379,8 @@ _NOT_EVENT_BEFORE = re.compile(
     r"father|mother|son|daughter|journalist|doctor|nurse|driver|shepherd|labou?rer)\s+from|"
     r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
     r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
+    # the division a town just named heads: "Oicha, chief town of the Beni territory"
+    r",\s+(?:the\s+)?(?:[\w-]+\s+)?(?:capital|chief[-\s]town|seat|headquarters)\s+of(?:\s+the)?|"
     # where an official went afterwards: "the minister travelled to Arauca on Sunday"
     r"(?:travell?ed|flew)\s+(?:on\s+\w+\s+)?to|"
     r"(?:with|between)\s+(?:[\w'’-]+\s+){0,3}?and)\s+$",

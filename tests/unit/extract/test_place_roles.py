@@ -99,6 +99,10 @@ def test_event_places_keep_their_role(text: str, name: str) -> None:
         ("the minister travelled to Arauca on Sunday", "Arauca", True),  # where he went
         ("the governor flew to Maiduguri after the raid", "Maiduguri", True),
         ("the injured were flown by helicopter to the state capital, Patna", "Patna", True),
+        ("raiders hit Luofu, chief town of the Lubero territory", "Lubero", True),  # a division
+        ("Kaya, the capital of Sanmatenga province, took in the displaced", "Sanmatenga", True),
+        ("fighting spread across the Rutshuru-Bwito sector", "Rutshuru", True),
+        ("gunmen attacked the capital of Sanmatenga province", "Sanmatenga", False),
     ],
 )
 def test_words_around_a_mention_that_rule_it_out(text: str, name: str, expected: bool) -> None:
