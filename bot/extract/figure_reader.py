@@ -54,7 +54,7 @@ from bot.extract.spans import SpanSet
 from bot.extract.toll_words import toll_matches, toll_number, toll_phrases
 from bot.extract.victim_lists import (
     kin_after,
-    one_more_person,
+    more_people,
     one_without_its_verb,
     person_subjects,
 )
@@ -236,7 +236,7 @@ class FigureReader:
             subject = subject_of(match["np"] or "")
             if num_word in {"a", "an"} and subject.startswith(("number", "lot", "few", "series")):
                 continue
-            total = sum(g[0] for g in groups) + one_more_person(match["plus"])
+            total = sum(g[0] for g in groups) + more_people(match["plus"])
             status = combine_status([g[1] for g in groups])
             high = total
             if len(groups) == 2 and BETWEEN.search(

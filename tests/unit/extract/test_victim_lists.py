@@ -34,3 +34,15 @@ def test_the_one_killed_and_the_one_wounded_after_him(clause: str) -> None:
         ("injured", 1),
         ("killed", 1),
     ]
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed"),
+    [
+        ("A mother and her three daughters were killed when a shell hit their home", 4),
+        ("a shepherd and his two sons were shot dead near the well", 3),
+        ("a trader and his family were killed", 1),  # how many relatives is not said
+    ],
+)
+def test_a_victim_and_a_counted_set_of_relatives(clause: str, killed: int) -> None:
+    assert [(f.kind, f.min) for f in find_figures(clause)] == [("killed", killed)]
