@@ -176,7 +176,8 @@ class FigureReader:
                 Figure(kind, value[0], high, status, match.start(), match.end(), match.group(0),
                        "", True, False,
                        update=bool(re.search(r"ris|rose|climb|jump|increas|went up|rais|revis|"
-                                             r"died|bring|brought|tak|took|push",
+                                             r"died|bring|brought|tak|took|push|now\s+st(?:and|ood)|"
+                                             r"reach",
                                              match.group(0), re.I)))
             )  # fmt: skip
             taken.add(match.start(), match.end())

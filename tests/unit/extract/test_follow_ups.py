@@ -274,6 +274,7 @@ class TestWireHabits:
             ("A wounded soldier died on Monday, bringing to three the number of soldiers "
              "killed in the blast.", 3),
             ("Another victim died overnight, raising to 12 the death toll from the attack.", 12),
+            ("By evening the toll now stood at six dead and 30 hurt, officials said.", 6),
         ],
     )  # fmt: skip
     def test_an_inverted_toll_update(self, sentence: str, expected: int) -> None:
