@@ -454,14 +454,19 @@ class _Kinded(Protocol):
     def kind(self) -> str: ...
 
 
+# "Bunia, Democratic Republic of Congo – MSF condemns ...", "Goma — Gunmen ...": a town, maybe
+# its country, and a dash open the text.
+_DASH_DATELINE_AFTER = re.compile(r"(?:,\s+(?:the\s+)?[A-Z][\w'’. -]{2,40}?)?\s+[–—-]\s")
+
+
 def opens_as_dateline(
     text: str, end: int, found: Iterable[tuple[int, int, Iterable[_Kinded]]]
 ) -> bool:
     """ "Raipur: Four jawans were killed ... in Chhattisgarh's Bijapur district": a town that
-    opens a sentence (ending at ``end``) with a colon is its dateline when the sentence names
+    opens a sentence (ending at ``end``) with a colon or a dash is its dateline when it names
     another town (``found``: the sentence's mentions, with their candidate entries) that is
     not part of it. A live page's "Kharkiv: a missile hit a block of flats" names only its own."""
-    if not text.startswith(":", end):
+    if not text.startswith(":", end) and not _DASH_DATELINE_AFTER.match(text, end):
         return False
     return any(
         at > end

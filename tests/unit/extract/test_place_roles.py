@@ -438,3 +438,19 @@ def test_a_country_and_a_kind_of_place_before_the_place_s_name(engine: RulesExtr
     )
     [incident] = engine.extract_text(text, PUBLISHED)
     assert (incident.location.name, incident.location.admin1) == ("Irapuato", "Guanajuato")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goma, Democratic Republic of Congo – An aid group said gunmen attacked a camp in "
+        "Rutshuru territory on Sunday, killing six displaced people.",
+        "Goma — Gunmen attacked a camp in Rutshuru territory on Sunday, killing six displaced "
+        "people, an aid group said.",
+    ],
+)
+def test_a_town_and_a_dash_opening_the_text_is_its_dateline(
+    engine: RulesExtractor, text: str
+) -> None:
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.location.name == "Rutshuru"
