@@ -93,6 +93,8 @@ ORDINAL_DIED = re.compile(
 
 def toll_number(word: str) -> tuple[int, CountStatus] | None:
     """The number a toll phrase gives: "12", "twelve", or the ordinal of "a fourth ... died"."""
+    if word.lower() in {"a", "an"}:
+        return None  # "the government toll was an undercount": no number
     value = _ORDINALS.get(word.lower())
     return parse_number(word) if value is None else (value, CountStatus.EXACT)
 

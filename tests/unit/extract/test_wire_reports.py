@@ -119,6 +119,10 @@ class TestFiguresInReports:
     def test_put_the_toll_at(self) -> None:
         assert figures("A monitoring group put the death toll at seven.") == [("killed", 7)]
 
+    def test_a_toll_that_is_an_undercount_gives_no_number(self) -> None:
+        assert figures("a councillor said the official toll was an undercount") == []
+        assert figures("the death toll was a dozen by nightfall") == [("killed", 12)]
+
     def test_bringing_the_toll_to_is_an_update(self) -> None:
         found = find_figures("One of the wounded died later, bringing the toll to four.")
         assert [(f.kind, f.min) for f in found if f.update] == [("killed", 4)]
