@@ -113,6 +113,7 @@ def _read_figures(clause: str) -> list[Figure]:
         reader.one_person,
         reader.verb_first,
         reader.noun_form,
+        reader.pronoun_object,
         reader.named_person,
     ):
         read()

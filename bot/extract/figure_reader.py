@@ -78,6 +78,10 @@ SUBJECT_FIRST_WORDS = ("shot", "gunned", "killed", "dead", "died", "slain", "mas
                        "seized", "sent", "embraced", "laid", "treated")  # fmt: skip
 _SUBJECT_FIRST_VERBS = Words(SUBJECT_FIRST_WORDS)
 
+# "killing him", "wounding her": the one person just named.
+_PRONOUN_OBJECT = re.compile(
+    r"\b(?P<verb>killing|wounding|injuring|shooting)\s+(?:him|her)\b(?P<dead>\s+dead\b)?"
+)
 # "the bodies of eight of them": part of a toll already counted, not more dead.
 _OF_THEM = re.compile(r"\s+of\s+(?:them|those|whom|the\s+(?:dead|victims))\b", re.I)
 
@@ -387,6 +391,21 @@ class FigureReader:
                 generic=True,
                 additive=additive(text, match.start(), "", num),
             )
+
+    def pronoun_object(self) -> None:
+        """ "opened fire on a police officer, killing him": one person, told by a pronoun, when
+        the clause counts no one else that way."""
+        if " him" not in self.text and " her" not in self.text:
+            return
+        for match in _PRONOUN_OBJECT.finditer(self.text):
+            shot = match["verb"] == "shooting"
+            kind = ("killed" if match["dead"] else None) if shot else kind_of(match["verb"])
+            if kind is None or any(f.kind == kind for f in self.figures):
+                continue
+            if self.taken.free(match.start(), match.end()):
+                count = 1 + kin_after(self.text, match.end())  # "killing him and his driver"
+                self._take(match, kind, count, count, CountStatus.EXACT, subject=ONE_PERSON,
+                           generic=False, additive=False)  # fmt: skip
 
     def named_person(self) -> None:
         """One named person ("Sheikh ... was killed") when no other death is counted."""

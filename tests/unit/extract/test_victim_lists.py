@@ -46,3 +46,16 @@ def test_the_one_killed_and_the_one_wounded_after_him(clause: str) -> None:
 )
 def test_a_victim_and_a_counted_set_of_relatives(clause: str, killed: int) -> None:
     assert [(f.kind, f.min) for f in find_figures(clause)] == [("killed", killed)]
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("gunmen fired on a guard outside the clinic, killing him", [("killed", 1)]),
+        ("a sniper shot at a woman crossing the bridge, wounding her", [("injured", 1)]),
+        ("they stopped a teacher's car, killing him and his driver", [("killed", 2)]),
+        ("raiders shot dead a chief at his gate, killing him instantly", [("killed", 1)]),
+    ],
+)
+def test_one_person_told_by_a_pronoun(clause: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.kind, f.min) for f in find_figures(clause)] == expected
