@@ -145,6 +145,7 @@ EXTRACT_STAGES: tuple[tuple[str, ...], ...] = (
         "date_order",
         "place_roles",
         "bearings",
+        "mention_flags",
         "follow_ups",
         "trust",
         "history",

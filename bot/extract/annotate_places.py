@@ -19,12 +19,12 @@ from functools import cache, lru_cache
 from bot.extract.bearings import (
     measured_from,
     measures_the_one_before,
-    near_only_start,
     offset_before,
 )
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
+from bot.extract.mention_flags import LIST_GAP, mention_flags
 from bot.extract.namesakes import (
     big_namesake,
     country_by_name,
@@ -41,7 +41,6 @@ from bot.extract.place_roles import (
     country_inside_a_name,
     mention_role,
     names_the_scene,
-    not_an_event_place,
     opens_as_dateline,
     part_of_longer_name,
 )
@@ -82,40 +81,6 @@ _MIN_UNCONFIRMED_POPULATION = 25_000
 # ... and this big when the article names other countries outright ("Palma" in a report about
 # Mozambique is not the Spanish city).
 _WELL_KNOWN_POPULATION = 500_000
-# Before a place name: the event happened near it rather than in it.
-_NEAR_BEFORE = re.compile(
-    r"(?:\bnear|\boutskirts\s+of|\boutside(?:\s+of)?|\bclose\s+to|\bvicinity\s+of|\bwest|\beast|"
-    r"\bnorth|\bsouth|\bnorth-?east|\bnorth-?west|\bsouth-?east|\bsouth-?west|\baway\s+from)"
-    r"(?:\s+of)?(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?"
-    r"(?:\s+(?:(?:provincial|regional|state|district|county|national)\s+)?capital,?)?\s*$",
-    _LOWER,
-)
-_LIST_GAP = re.compile(r"(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)")
-# "on the Quetta-Karachi highway", "12 km from Oicha": around the town, the weakest place
-_ROAD_AFTER = re.compile(
-    r"^(?:-[\w'’]+(?:\s[\w'’]+)?\s+|\s+)(?:highway|road|motorway|railway|expressway|"
-    r"(?:passenger\s+)?train|rail\s+line|pipeline|corridor)\b",
-    _LOWER,
-)
-_DIRECTION_BEFORE = re.compile(
-    r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
-    r"\s+of(?:\s+the)?(?:\s+(?:city|town|village|district|province)\s+of)?\s*$",
-    _LOWER,
-)
-_DISTRICT_AFTER = re.compile(
-    r"^\s+(?:district|sub-?district|territory|lga|local\s+government|department|county|"
-    r"prefecture|division|township|cercle|commune|municipality|tehsil|raion|woreda|zone)\b",
-    _LOWER,
-)
-_LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|near|into|inside|outside|of|on|targeting|hit|struck|across|around|"
-    r"towards)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|"
-    r"north-?eastern|north-?western|south-?eastern|south-?western|holy|capital|restive|"
-    r"strategic|regional|provincial|[a-z]+-(?:held|controlled|run|led|dominated))\s+)*"
-    r"(?:(?:city|town|village|district|province|"
-    r"governorate|region|area|sub-?district|capital|neighbou?rhood)\s+of\s+)?$",
-    _LOWER,
-)
 
 
 @cache
@@ -320,7 +285,7 @@ class _PlaceReader:
             if " " in key and entry.kind == "place":
                 self._resolved[key] = entry
             before = low[max(0, start - 45) : start]
-            flags = _mention_flags(before, low[end : end + 40])
+            flags = mention_flags(before, low[end : end + 40])
             scene = measured_from(sentence.text, end, found) if entry.kind == "place" else None
             if scene is not None:  # "Jos, 30 km east of the village": near the village
                 flags = (True, False, False, False)
@@ -329,7 +294,7 @@ class _PlaceReader:
             elif mention_role(low[max(0, start - 60) : start], low[end : end + 40]):
                 flags = None  # an allegiance, an outlet, a speaker, a person, a community
             gap = low[excluded_end:start] if excluded_end >= 0 else ""
-            if flags is None or _LIST_GAP.fullmatch(gap) or measures_the_one_before(gap):
+            if flags is None or LIST_GAP.fullmatch(gap) or measures_the_one_before(gap):
                 # "hospitals in Shuqra and Lawdar": the whole list is no event place; nor is
                 # the town "a source in Samarra, 100 km north of Baghdad" measures it from
                 excluded_end = end
@@ -355,7 +320,7 @@ def _span(
     entry: GazetteerEntry, text: str, start: int, end: int, flags: tuple[bool, bool, bool, bool]
 ) -> PlaceSpan:
     """The mention at ``text[start:end]`` with what the words around it say (``flags``, as
-    ``_mention_flags`` gives them) and how far from it the event is ("60 km north of it")."""
+    ``mention_flags`` gives them) and how far from it the event is ("60 km north of it")."""
     near, locative, directional, district = flags
     town = entry.kind == "place"
     offset = offset_before(text[max(0, start - 80) : start].lower()) if near and town else None
@@ -376,22 +341,6 @@ def _anchored(
         places[i] if entry is places[i].entry else replace(places[i], entry=entry)
         for i, entry in anchor_all(low, spans, candidates)
     ]
-
-
-@lru_cache(maxsize=4096)
-def _mention_flags(before: str, after40: str) -> tuple[bool, bool, bool, bool] | None:
-    """None when the words around a mention make it no event place; else whether it is
-    near, after a locative word, a direction from it, and a district named after a town."""
-    after = after40[:20]
-    if not_an_event_place(before, after40):
-        return None
-    road = bool(_ROAD_AFTER.match(after)) or near_only_start(before) is not None
-    return (
-        bool(_NEAR_BEFORE.search(before)) or road,
-        bool(_LOCATIVE_BEFORE.search(before)),
-        bool(_DIRECTION_BEFORE.search(before)) or road,
-        bool(_DISTRICT_AFTER.match(after)),
-    )
 
 
 def _resolved_longer(resolved: dict[str, GazetteerEntry], key: str) -> GazetteerEntry | None:
