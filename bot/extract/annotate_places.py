@@ -24,6 +24,7 @@ from bot.extract.bearings import (
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
+from bot.extract.local_places import distance_km
 from bot.extract.mention_flags import LIST_GAP, mention_flags
 from bot.extract.namesakes import (
     big_namesake,
@@ -221,6 +222,7 @@ class _PlaceReader:
         self._elsewhere: set[str] = set()  # names the text measures far from their town
         self._others: dict[tuple[tuple[str, int], ...], Counter[str]] = {}
         self._chosen: dict[tuple[object, ...], tuple[_Candidates, GazetteerEntry | None]] = {}
+        self._last_town: GazetteerEntry | None = None  # the town named last, for "the city's"
 
     def others(self, own: Counter[str] | None) -> tuple[tuple[tuple[str, int], ...], Counter[str]]:
         """The votes without the mention's own (a name cannot confirm itself)."""
@@ -270,6 +272,8 @@ class _PlaceReader:
                     continue
             dateline = start == 0 and not sentence.heading
             if dateline and opens_as_dateline(sentence.text, end, found):
+                town = candidates[0] if candidates[0].kind == "place" else None
+                self._last_town = town or self._last_town  # "Odesa: ... the city's X district"
                 continue
             if part_of_longer_name(sentence.text, start, end):
                 continue
@@ -285,6 +289,10 @@ class _PlaceReader:
             if " " in key and entry.kind == "place":
                 self._resolved[key] = entry
             before = low[max(0, start - 45) : start]
+            if self._another_city_s_district(entry, before, low[start : end + 16]):
+                continue
+            if entry.kind == "place" and entry.coarseness == 0:
+                self._last_town = entry
             flags = mention_flags(before, low[end : end + 40])
             scene = measured_from(sentence.text, end, found) if entry.kind == "place" else None
             if scene is not None:  # "Jos, 30 km east of the village": near the village
@@ -304,6 +312,17 @@ class _PlaceReader:
                 span.offset, span.measured = scene
             chosen_from.append(candidates)
         return _anchored(low, *self._without_namesakes(places, chosen_from))
+
+    def _another_city_s_district(self, entry: GazetteerEntry, before: str, name: str) -> bool:
+        """ "Kharkiv: ... in the city's Kyivskyi district": a district of the city just named,
+        though the gazetteer knows the name only as a district of a city far away."""
+        town = self._last_town
+        if town is None or entry.kind != "place" or not _CITY_S.search(before):
+            return False
+        words = _DISTRICT_WORD.search(name)  # in the name or the words after it
+        if words is None or name.startswith(" of", words.end()):
+            return False  # "the Kyivskyi district of Donetsk" says whose it is
+        return distance_km(entry.lat, entry.lon, town.lat, town.lon) > _OWN_DISTRICT_KM
 
     def _without_namesakes(
         self, places: list[PlaceSpan], chosen_from: list[_Candidates]
@@ -446,4 +465,9 @@ def _town_or_governorate(
 
 
 # "... region", "... province": the word that makes a respelled name a province's.
+# "the city's Kyivskyi district", "Kherson's Dniprovskyi district", "a residential area of the
+# city's ...": the district of the town named last; one farther than this is a namesake.
+_CITY_S = re.compile(r"(?:\bthe\s+city|[a-z])['’]s\s+$|\b(?:area|part)\s+of\s+the\s+$")
+_DISTRICT_WORD = re.compile(r"\s(?:district|raion|neighbou?rhood|quarter)\b")
+_OWN_DISTRICT_KM = 30.0
 _REGION_WORD = re.compile(r"\s(?:region|province|governorate|state|oblast|prefecture)\b")

@@ -60,3 +60,32 @@ def test_a_lead_measured_from_its_destination_lies_in_the_division_named_later(
     assert location.geo_precision is GeoPrecision.NEAR
     assert location.lon is not None
     assert 124.40 < location.lon < 124.50  # 20 km west of the town
+
+
+def test_the_city_s_district_known_only_in_another_city_is_this_city_s(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "The regional administration of Kherson said Russian artillery pounded the city again "
+        'on Tuesday. "Shells struck the city\'s Dniprovskyi district in the morning, killing two '
+        'pensioners," it said.'
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.killed.min) == ("Kherson", 2)
+
+
+def test_a_district_told_with_its_city_stays_that_city_s(engine: RulesExtractor) -> None:
+    text = "Shelling hit the Kyivskyi district of Donetsk on Monday, killing three."
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.location.admin1 == "Donetsk"
+
+
+def test_a_dateline_city_s_district_is_not_placed_in_another_city(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Odesa: The mayor said a drone struck a residential area of the Kyivskyi district "
+        "overnight, killing a woman and wounding four people."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.location.name != "Kyivskyi"
