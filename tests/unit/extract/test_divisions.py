@@ -67,7 +67,7 @@ def test_the_city_s_district_known_only_in_another_city_is_this_city_s(
 ) -> None:
     text = (
         "The regional administration of Kherson said Russian artillery pounded the city again "
-        'on Tuesday. "Shells struck the city\'s Dniprovskyi district in the morning, killing two '
+        "on Tuesday. \"Shells struck the city's Dniprovskyi district in the morning, killing two "
         'pensioners," it said.'
     )
     [incident] = engine.extract_text(text, PUBLISHED)
