@@ -28,7 +28,7 @@ __all__ = [
 # those wounded", "the number of Maoists killed".
 _NUMBER_OF = (
     r"number\s+(?:of\s+(?:the\s+)?(?:dead|deaths|fatalities|injured|wounded|injuries|"
-    r"(?:people|those|civilians|persons|victims|(?:[a-z][\w-]*\s+){1,2}?)(?:killed|wounded|"
+    r"(?:people|those|civilians|persons|victims|(?:[a-z][\w-]*\s+){1,5}?)(?:killed|wounded|"
     r"injured|dead))"
     r"|killed|dead|wounded|injured)"
 )

@@ -123,6 +123,13 @@ class TestFiguresInReports:
         assert figures("a councillor said the official toll was an undercount") == []
         assert figures("the death toll was a dozen by nightfall") == [("killed", 12)]
 
+    def test_the_number_of_a_long_named_force_killed_rose_to(self) -> None:
+        found = find_figures(
+            "The number of Border Security Force (BSF) personnel killed in the landmine blast "
+            "near the river crossing rose to four on Friday, officials said."
+        )
+        assert [(f.kind, f.min) for f in found if f.update] == [("killed", 4)]
+
     def test_bringing_the_toll_to_is_an_update(self) -> None:
         found = find_figures("One of the wounded died later, bringing the toll to four.")
         assert [(f.kind, f.min) for f in found if f.update] == [("killed", 4)]
