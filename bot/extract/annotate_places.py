@@ -271,9 +271,7 @@ class _PlaceReader:
                 if not candidates:
                     continue
             dateline = start == 0 and not sentence.heading
-            if dateline and opens_as_dateline(sentence.text, end, found):
-                town = candidates[0] if candidates[0].kind == "place" else None
-                self._last_town = town or self._last_town  # "Odesa: ... the city's X district"
+            if dateline and self._dateline(sentence.text, end, found, candidates):
                 continue
             if part_of_longer_name(sentence.text, start, end):
                 continue
@@ -291,8 +289,6 @@ class _PlaceReader:
             before = low[max(0, start - 45) : start]
             if self._another_city_s_district(entry, before, low[start : end + 16]):
                 continue
-            if entry.kind == "place" and entry.coarseness == 0:
-                self._last_town = entry
             flags = mention_flags(before, low[end : end + 40])
             scene = measured_from(sentence.text, end, found) if entry.kind == "place" else None
             if scene is not None:  # "Jos, 30 km east of the village": near the village
@@ -313,10 +309,22 @@ class _PlaceReader:
             chosen_from.append(candidates)
         return _anchored(low, *self._without_namesakes(places, chosen_from))
 
+    def _dateline(
+        self, text: str, end: int, found: Sequence[tuple[int, int, _Candidates]], own: _Candidates
+    ) -> bool:
+        """``opens_as_dateline``; its town is the one "the city's X district" means after it."""
+        if not opens_as_dateline(text, end, found):
+            return False
+        self._last_town = own[0] if own[0].kind == "place" else self._last_town
+        return True
+
     def _another_city_s_district(self, entry: GazetteerEntry, before: str, name: str) -> bool:
         """ "Kharkiv: ... in the city's Kyivskyi district": a district of the city just named,
-        though the gazetteer knows the name only as a district of a city far away."""
+        though the gazetteer knows the name only as a district of a city far away (a town
+        placed here becomes the city named last)."""
         town = self._last_town
+        if entry.kind == "place" and entry.coarseness == 0 and not _CITY_S.search(before):
+            self._last_town = entry
         if town is None or entry.kind != "place" or not _CITY_S.search(before):
             return False
         words = _DISTRICT_WORD.search(name)  # in the name or the words after it
