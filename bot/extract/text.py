@@ -177,13 +177,14 @@ _DATELINE_RE = re.compile(
 )
 
 
-# Indian and Pakistani wires: "Raipur, Sep 4 (PTI)", "NEW DELHI, September 4 (IANS):", the text
-# right after the agency.
+# Wires: "Raipur, Sep 4 (PTI)", "NEW DELHI, September 4 (IANS):", "Manila, Aug 16 (EFE).-",
+# the text right after the agency.
 _WIRE_DATELINE_RE = re.compile(
     rf"^\s*(?P<dateline>[{_UP}][\w'’.-]+(?:\s+[{_UP}][\w'’.-]+){{0,2}},\s+"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\s*"
-    r"\((?:PTI|IANS|UNI|ANI|APP|NNI|INP|Xinhua|AFP|AP|Reuters|IRNA|WAM|SPA|KUNA|Anadolu)\))"
-    r"\s*[:,\-–—]?\s+"
+    r"\((?:PTI|IANS|UNI|ANI|APP|NNI|INP|Xinhua|AFP|AP|Reuters|IRNA|WAM|SPA|KUNA|Anadolu|EFE|"
+    r"dpa|DPA|ANSA|Bernama|PNA|APA|MENA|SANA|QNA|TASS|Interfax|Ukrinform)\))"
+    r"\.?\s*[:,\-–—]?\s+"  # "Manila, Aug 16 (EFE).- Three rebels ..."
 )
 
 

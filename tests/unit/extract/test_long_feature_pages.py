@@ -31,6 +31,8 @@ class TestWireDatelines:
             ("Raipur, Sep 4 (PTI) Nine Maoists were killed.", "Raipur, Sep 4 (PTI)"),
             ("NEW DELHI, September 4 (IANS): Gunmen fired.", "NEW DELHI, September 4 (IANS)"),
             ("Quetta, Jan 12 (APP) - A bomb went off.", "Quetta, Jan 12 (APP)"),
+            ("Bogota, Mar 2 (EFE).- Rebels attacked a post.", "Bogota, Mar 2 (EFE)"),
+            ("Kabul, Jul 9 (dpa) - A mine exploded.", "Kabul, Jul 9 (dpa)"),
         ],
     )
     def test_city_day_and_agency(self, text: str, dateline: str) -> None:
