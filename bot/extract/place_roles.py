@@ -268,6 +268,8 @@ _PREFIX_BEFORE = re.compile(rf"\b(?:{'|'.join(_SETTLEMENT_PREFIXES)})\s+$")
 # the gazetteer does not know ("Lanao del Norte", "Norte de Santander"), not a town of its own.
 _LONGER_NAME_AFTER = re.compile(
     r"^\s+(?:del|de\s+la|de\s+los|de\s+las|de|do|da|dos|das)\s+[A-Z\u00c0-\u00de]"
+    # "Slavyansk-na-Kubani", "Rostov-on-Don", "Boulogne-sur-Mer": a town's name goes on
+    r"|^-(?:na|on|upon|sur|de|am|an|en|le|la|les|di|del|im)-[A-Z\u00c0-\u00de]"
 )
 
 

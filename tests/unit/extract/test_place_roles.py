@@ -265,6 +265,9 @@ def test_the_end_of_a_longer_name(before: str, inside: bool) -> None:
         (" del río", False),  # a common noun: "the banks of Mosul del río" is no name
         (" and Kirkuk", False),
         (", Deir", False),
+        ("-on-Don region", True),  # "Rostov-on-Don"
+        ("-na-Kubani in", True),
+        ("-based militia", False),
     ],
 )
 def test_the_start_of_a_longer_name(after: str, starts: bool) -> None:
