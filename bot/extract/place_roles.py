@@ -176,6 +176,12 @@ _SCENE_AFTER = re.compile(
 _LOCATIVE_JUST_BEFORE = re.compile(r"\b(?:in|at|near|of|from|into|on|outside|inside)\s+$")
 
 
+# A capital told of as its government: "accused Pyongyang of", "urged Kabul to", "warned Moscow".
+_ADDRESSED_BEFORE = re.compile(
+    r"\b(?:accus(?:ed|es|ing)|accuse|blam(?:ed|es|ing)|urg(?:ed|es|ing)|warn(?:ed|s|ing)|"
+    r"sanction(?:ed|s|ing)|call(?:ed|s|ing)\s+on|press(?:ed|es|ing)|criticis(?:ed|es|ing)|"
+    r"criticiz(?:ed|es|ing))\s+$"
+)
 # "the central Mexico city of Salamanca", "the Gaza city of Khan Younis": a name and a kind of
 # place before the place's own name.
 _KIND_OF_AFTER = re.compile(r"\s+(?:city|town|village)\s+of\s+(?:the\s+)?[a-z]")
@@ -209,6 +215,8 @@ def mention_role(before: str, after: str) -> str | None:
         return "person"
     if _SPEAKS_AFTER.match(after) and not _LOCATIVE_JUST_BEFORE.search(before):
         return "person"
+    if _ADDRESSED_BEFORE.search(before):
+        return "person"  # "governments have accused Pyongyang of supplying shells": a government
     if _COMMUNITY_AFTER.match(after):
         return "community"
     if _GROUP_AFTER.match(after):

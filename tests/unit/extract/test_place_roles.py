@@ -54,6 +54,8 @@ def role(text: str, name: str) -> str | None:
         ("Bello said five people were killed in the attack", "Bello", "person"),
         ("Mayor Yoro told the agency that gunmen came at night", "Yoro", "person"),
         ("Moscow denied any role in the blast", "Moscow", "person"),
+        ("Western capitals accused Tehran of arming the militia", "Tehran", "person"),
+        ("the envoy urged Kabul to release the prisoners", "Kabul", "person"),
         ("raiders targeted the Kokang people living along the hills", "Kokang", "community"),
         ("the raid was blamed on the Gran Bois gang", "Gran Bois", "group"),
         ("a clash with the Sinaloa cartel left four dead", "Sinaloa", "group"),
