@@ -178,9 +178,8 @@ _LOCATIVE_JUST_BEFORE = re.compile(r"\b(?:in|at|near|of|from|into|on|outside|ins
 
 # A capital told of as its government: "accused Pyongyang of", "urged Kabul to", "warned Moscow".
 _ADDRESSED_BEFORE = re.compile(
-    r"\b(?:accus(?:ed|es|ing)|accuse|blam(?:ed|es|ing)|urg(?:ed|es|ing)|warn(?:ed|s|ing)|"
-    r"sanction(?:ed|s|ing)|call(?:ed|s|ing)\s+on|press(?:ed|es|ing)|criticis(?:ed|es|ing)|"
-    r"criticiz(?:ed|es|ing))\s+$"
+    r"\b(?:accus(?:ed|es|ing|e)|blam(?:ed|es|ing)|urg(?:ed|es|ing)|warn(?:ed|s|ing)|sanction(?:ed|s"
+    r"|ing)|call(?:ed|s|ing)\s+on|press(?:ed|es|ing)|critici[sz](?:ed|es|ing))\s+$"
 )
 # "the central Mexico city of Salamanca", "the Gaza city of Khan Younis": a name and a kind of
 # place before the place's own name.
@@ -341,7 +340,8 @@ _NOT_EVENT_BEFORE = re.compile(
     r"(?:of|by|from)\s+the\s+(?:[\w-]+\s+)?(?:police|army|military)\s+headquarters\s+(?:of|in)|"
     # an office's seat: "the prosecutor's office, based in the state capital Guanajuato"
     r"based\s+in(?:\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+)?|"
-    r"(?:brought|rushed|admitted)\s+to\s+(?:\w+\s+)?hospitals?\s+in|hospitals?\s+(?:in|at)|"
+    r"(?:brought|rushed|admitted|taken)\s+to\s+(?:\w+\s+)?hospitals?\s+in(?:\s+the\s+(?:nearby\s+|"
+    r"neighbou?ring\s+)?(?:city|town)\s+of)?|hospitals?\s+(?:in|at)|"
     # "Combined Military Hospital Bannu", "DHQ Hospital Lakki Marwat": the hospital's town
     r"hospital(?:\s+(?:centre|center|complex))?(?:\s+\([a-z]{2,6}\))?(?:\s+of)?|cmh|"
     # "the Regional Institute of Medical Sciences (RIMS) in Imphal", "taken to a clinic in

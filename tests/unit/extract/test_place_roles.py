@@ -101,6 +101,7 @@ def test_event_places_keep_their_role(text: str, name: str) -> None:
         ("the minister travelled to Arauca on Sunday", "Arauca", True),  # where he went
         ("the governor flew to Maiduguri after the raid", "Maiduguri", True),
         ("the injured were flown by helicopter to the state capital, Patna", "Patna", True),
+        ("four wounded were taken to a hospital in the nearby city of Gonaives", "Gonaives", True),
         ("raiders hit Luofu, chief town of the Lubero territory", "Lubero", True),  # a division
         ("Kaya, the capital of Sanmatenga province, took in the displaced", "Sanmatenga", True),
         ("fighting spread across the Rutshuru-Bwito sector", "Rutshuru", True),
