@@ -338,8 +338,8 @@ _NOT_EVENT_BEFORE = re.compile(
     r"directorate|spokes(?:man|woman|person))\s+(?:of|in|for)|"
     # "a statement by the police headquarters in X" (an attack on it is the event's place)
     r"(?:of|by|from)\s+the\s+(?:[\w-]+\s+)?(?:police|army|military)\s+headquarters\s+(?:of|in)|"
-    # an office's seat: "the prosecutor's office, based in the state capital Guanajuato"
-    r"based\s+in(?:\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+)?|"
+    # an office's seat, a group's area: "the prosecutor's office, based in ...", "active in"
+    r"(?:based|active|operat(?:es|ing))\s+in(?:\s+the\s+(?:[\w-]+\s+){0,2}?[\w-]+)?|"
     r"(?:brought|rushed|admitted|taken)\s+to\s+(?:\w+\s+)?hospitals?\s+in(?:\s+the\s+(?:nearby\s+|"
     r"neighbou?ring\s+)?(?:city|town)\s+of)?|hospitals?\s+(?:in|at)|"
     # "Combined Military Hospital Bannu", "DHQ Hospital Lakki Marwat": the hospital's town

@@ -103,6 +103,7 @@ def test_event_places_keep_their_role(text: str, name: str) -> None:
         ("the injured were flown by helicopter to the state capital, Patna", "Patna", True),
         ("four wounded were taken to a hospital in the nearby city of Gonaives", "Gonaives", True),
         ("the column was ambushed as it travelled north towards Raqqa", "Raqqa", True),
+        ("a rebel front, which is active in Cauca, was blamed", "Cauca", True),  # its area
         ("raiders hit Luofu, chief town of the Lubero territory", "Lubero", True),  # a division
         ("Kaya, the capital of Sanmatenga province, took in the displaced", "Sanmatenga", True),
         ("fighting spread across the Rutshuru-Bwito sector", "Rutshuru", True),
