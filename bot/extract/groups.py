@@ -149,3 +149,17 @@ def refines(a: PlaceSpan, b: PlaceSpan) -> bool:
     # "near Sokolo" is close by: a district seat 60 km away is no refinement, a town 20 km
     # away is ("near Cali", then "in Jamundi, just south of Cali")
     return distance <= (DIRECTION_KM if a.directional or b.directional else NEAR_KM)
+
+
+def inside_district(place: PlaceSpan, district: PlaceSpan) -> bool:
+    """ "an operation in North Waziristan district ... carried out in the area of Datta Khel":
+    a town within reach of the district the group was placed by."""
+    named = district.district or district.text.lower().endswith((" district", " lga"))
+    if not (named or district.entry.coarseness == 1) or place.entry.kind != "place":
+        return False
+    far = haversine_km(place.entry.lat, place.entry.lon, district.entry.lat, district.entry.lon)
+    return far <= _DISTRICT_REACH_KM
+
+
+# A town this near a district's own point may lie in it.
+_DISTRICT_REACH_KM = 60.0

@@ -153,11 +153,11 @@ _ORIGIN_BEFORE = re.compile(
 _GROUP_AFTER = re.compile(r"^\s+(?:gangs?|cartels?|militias?|brigades?|battalions?)\b")
 _EVENT_NOUN = (
     r"(?:attacks?|incident|blast|explosion|bombing|raid|ambush|assault|shooting|clash(?:es)?|"
-    r"fighting|strike|massacre|killings?|violence|battle|siege|kidnapping|abduction)"
+    r"fighting|strike|massacre|killings?|violence|battle|siege|kidnapping|abduction|operation|"
+    r"encounter|gunfight|firefight)"
 )
 _HAPPENED = r"(?:took\s+place|happened|occurred|unfolded|was\s+carried\s+out|was\s+staged)"
-# A clause that says where the event was: "It took place in Lower Shabelle", "the attack
-# happened on the outskirts of Marka", "..., the town where the attack took place".
+# Where the event was: "It took place in Lower Shabelle", "the operation was carried out in".
 _SETTING = re.compile(
     rf"\b(?:it|this|the\s+(?:[\w'-]+\s+){{0,2}}{_EVENT_NOUN})\s+{_HAPPENED}\b|"
     # "The attack targeted a unit deployed near the town of Banibangou"

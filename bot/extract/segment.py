@@ -37,6 +37,7 @@ from bot.extract.groups import (
     Group,
     attach,
     fits,
+    inside_district,
     may_refine,
     more_specific,
     other_toll,
@@ -392,7 +393,8 @@ def _sets_the_scene(group: Group, unit: Clause) -> bool:
         group.date = unit.date  # it says when the event happened, whatever the lead implied
         return True
     if group.place is not None and (
-        place.entry.country != group.place.entry.country or not more_specific(place, group.place)
+        place.entry.country != group.place.entry.country
+        or not (more_specific(place, group.place) or inside_district(place, group.place))
     ):
         return False
     group.add(unit)

@@ -89,3 +89,16 @@ def test_a_dateline_city_s_district_is_not_placed_in_another_city(
     )
     [incident] = engine.extract_text(text, PUBLISHED)
     assert incident.location.name != "Kyivskyi"
+
+
+def test_a_town_the_operation_was_carried_out_in_refines_the_district(
+    engine: RulesExtractor,
+) -> None:
+    text = (
+        "Two soldiers and five militants were killed during an operation in Khyber district on "
+        "Tuesday, the army said. The operation was carried out in the general area of Bara on "
+        "reports that militants were hiding there."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert incident.location.name == "Bara"
+    assert incident.killed.min == 7
