@@ -390,7 +390,7 @@ _NOT_EVENT_BEFORE = re.compile(
     r"borders?\s+(?:with|of)|bordering|(?:frontier|border)\s+(?:between|with)\s+(?:\w+\s+)?"
     r"(?:and\s+)?|fled\s+(?:to|into)|(?:alliance|agreement|talks|relations)\s+with|"
     # the division a town just named heads: "Oicha, chief town of the Beni territory"
-    r",\s+(?:the\s+)?(?:[\w-]+\s+)?(?:capital|chief[-\s]town|seat|headquarters)\s+of(?:\s+the)?|"
+    r",\s+(?:the\s+)?(?:[\w-]+\s+)?(?:capital|chief[-\s]town|seat|headquarters|cent(?:re|er))\s+of(?:\s+the)?|"
     # where an official went afterwards: "the minister travelled to Arauca on Sunday"
     r"(?:travell?ed|flew)\s+(?:on\s+\w+\s+)?to|"
     r"(?:with|between)\s+(?:[\w'’-]+\s+){0,3}?and)\s+$",

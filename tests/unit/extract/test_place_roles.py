@@ -105,6 +105,7 @@ def test_event_places_keep_their_role(text: str, name: str) -> None:
         ("the column was ambushed as it travelled north towards Raqqa", "Raqqa", True),
         ("a rebel front, which is active in Cauca, was blamed", "Cauca", True),  # its area
         ("raiders hit Luofu, chief town of the Lubero territory", "Lubero", True),  # a division
+        ("a village north of Mangina, the administrative centre of Mabalako", "Mabalako", True),
         ("Kaya, the capital of Sanmatenga province, took in the displaced", "Sanmatenga", True),
         ("fighting spread across the Rutshuru-Bwito sector", "Rutshuru", True),
         ("gunmen attacked the capital of Sanmatenga province", "Sanmatenga", False),
