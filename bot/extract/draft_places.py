@@ -111,6 +111,21 @@ Located = tuple[str, PlaceSpan, tuple[float, float], str]
 Defined = tuple[PlaceSpan, tuple[float, float], str]
 
 
+def _known(
+    doc: Document, index: int, name: str, town: PlaceSpan, places: Sequence[PlaceSpan]
+) -> bool:
+    """Whether the gazetteer knows a settlement's name as a town of the country of the town it
+    is measured from (in this clause or another: "Balcad, which lies 30 km north of Mogadishu")."""
+    if any(name in p.text for p in places):
+        return True
+    sentence = doc.sentences[index]
+    return any(
+        sentence.text[start:end] == name
+        and any(c.kind == "place" and c.country == town.entry.country for c in candidates)
+        for start, end, candidates in sentence.places
+    )
+
+
 def settlements_located(doc: Document) -> list[Located]:
     """The settlements the report locates by a distance from a town the gazetteer knows
     ("Kabaro lies about 40 km south-west of Gusau"), read once per report."""
@@ -130,7 +145,7 @@ def settlements_located(doc: Document) -> list[Located]:
             if start is None:
                 continue
             match = _LIES_BEFORE_RE.search(before[:start])
-            if match is None or any(match["name"] in p.text for p in clause.places):
+            if match is None or _known(doc, clause.sentence, match["name"], span, clause.places):
                 continue  # a place the gazetteer knows ("Babil, some 45 km south of") is placed
             found.append((match["name"], span, span.offset or (0.0, 0.0), clause.sentence_text))
     return found

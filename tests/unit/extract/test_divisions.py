@@ -102,3 +102,13 @@ def test_a_town_the_operation_was_carried_out_in_refines_the_district(
     [incident] = engine.extract_text(text, PUBLISHED)
     assert incident.location.name == "Bara"
     assert incident.killed.min == 7
+
+
+def test_a_known_town_a_later_sentence_measures_stays_itself(engine: RulesExtractor) -> None:
+    text = (
+        "A car bomb exploded at the gate of an army base on the outskirts of Afgooye on "
+        "Monday, killing six soldiers. Afgooye, which lies about 30 kilometres north-west of "
+        "the capital Mogadishu, is a key town on the road to Baidoa."
+    )
+    [incident] = engine.extract_text(text, PUBLISHED)
+    assert (incident.location.name, incident.location.admin1) == ("Afgooye", "Lower Shabelle")
