@@ -236,8 +236,9 @@ class FigureReader:
                 # wounded": a breakdown of the figure before, then the verb's own number
                 groups = groups[-1:]
             num_word = match["num"].lower()
-            if one_without_its_verb(match):
-                continue  # "a" only counts with a singular verb: "a soldier was killed"
+            # "a" counts with a singular verb; "a trader who sustained leg wounds" is a witness
+            if one_without_its_verb(match) or (num_word in {"a", "an"} and " who " in match[0]):
+                continue
             subject = subject_of(match["np"] or "")
             if num_word in {"a", "an"} and subject.startswith(("number", "lot", "few", "series")):
                 continue

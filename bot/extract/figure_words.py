@@ -98,7 +98,7 @@ SUBJECT_FIRST = re.compile(
     # "two other personnel who were sitting in the rear suffered injuries"
     rf"(?:\s+who\s+(?:were|was)\s+(?!(?:killed|wounded|injured|hurt|not)\b)[^,.;]{{1,60}}?"
     rf"(?=\s+(?:{_KILL_V}|{_INJ_V})\b))?"
-    rf"{_INCL}\s+{_AUX}(?P<verb>{_KILL_V}|{_INJ_V}|{_ARR_V}|{_ABD_V})\b"
+    rf"{_INCL}(?:\s+who(?=\s+(?:sustain|suffer)))?\s+{_AUX}(?P<verb>{_KILL_V}|{_INJ_V}|{_ARR_V}|{_ABD_V})\b"
     rf"(?!\s+(?:and|or)\s+(?:wounded|injured|hurt))",
     _ON_LOWERED,
 )

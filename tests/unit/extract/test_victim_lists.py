@@ -59,3 +59,15 @@ def test_a_victim_and_a_counted_set_of_relatives(clause: str, killed: int) -> No
 )
 def test_one_person_told_by_a_pronoun(clause: str, expected: list[tuple[str, int]]) -> None:
     assert [(f.kind, f.min) for f in find_figures(clause)] == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("five herders who sustained gunshot wounds were taken to a clinic", [("injured", 5)]),
+        ("two pupils who suffered serious injuries were flown out", [("injured", 2)]),
+        ("said a shopkeeper who sustained injuries to his arm", []),  # a witness, one of them
+    ],
+)
+def test_people_who_sustained_wounds(clause: str, expected: list[tuple[str, int]]) -> None:
+    assert [(f.kind, f.min) for f in find_figures(clause)] == expected
