@@ -143,7 +143,7 @@ class _Tally:
         self.vague_only: list[_Entry] = []
         self.claimed: list[_Entry] = []
         self.superseded: list[_Entry] = []
-        self.last_value = 0  # the last statement's own figure that added nothing before it
+        self.last_value = 0  # the figure of the last statement that was not an "N more"
 
     def read(self, statement: Statement) -> None:
         """Take in one statement's figures of this kind."""
@@ -182,8 +182,8 @@ class _Tally:
                                  statement.evidence))  # fmt: skip
         # "Eleven died at the scene and two more died later" is one toll; only "N more" adds.
         additive = all(f.additive for f in plain)
-        if statement.claim or statement.superseded:  # another figure for the same dead;
-            # an earlier count, kept only above every later figure
+        if statement.claim or statement.superseded:  # a claim: other words for the same
+            # dead; an earlier count: kept only above every later figure
             (self.claimed if statement.claim else self.superseded).append(entry)
             return
         # Figures about "people" only ("11 people died and two more later") are one total.
