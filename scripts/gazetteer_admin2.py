@@ -10,11 +10,11 @@ left out: the town or the governorate already answers to the name.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from bot.extract.local_places import distance_km
 from bot.extract.normalize import match_key
 from bot.extract.place_index import ADMIN2_KEY_PREFIX
 
@@ -34,13 +34,6 @@ class _Builder(Protocol):
     def add_name(self, entry_key: str, name: str, *, primary: bool) -> None: ...
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
-
-
 def _answered(builder: _Builder, row: Mapping[str, Any], admin1_key: str | None) -> bool:
     """Whether a town of its governorate or within reach, or the governorate itself, has its
     name (a district is most often named after its seat)."""
@@ -53,7 +46,7 @@ def _answered(builder: _Builder, row: Mapping[str, Any], admin1_key: str | None)
                 return True
             if entry[1] != "place":
                 continue
-            if (admin1_key and entry[4] == admin1_key) or _km(
+            if (admin1_key and entry[4] == admin1_key) or distance_km(
                 entry[5], entry[6], row["lat"], row["lon"]
             ) <= REACH_KM:
                 return True

@@ -16,11 +16,7 @@ from collections.abc import Sequence, Set
 from dataclasses import replace
 from functools import cache, lru_cache
 
-from bot.extract.bearings import (
-    measured_from,
-    measures_the_one_before,
-    offset_before,
-)
+from bot.extract.bearings import measured_from, measures_the_one_before, offset_before
 from bot.extract.document import Document, PlaceSpan, Resources, SentenceLayers
 from bot.extract.gazetteer import GazetteerEntry
 from bot.extract.lexicon import Lexicon
@@ -322,10 +318,10 @@ class _PlaceReader:
         """ "Kharkiv: ... in the city's Kyivskyi district": a district of the city just named,
         though the gazetteer knows the name only as a district of a city far away (a town
         placed here becomes the city named last)."""
-        town = self._last_town
-        if entry.kind == "place" and entry.coarseness == 0 and not _CITY_S.search(before):
+        town, city_s = self._last_town, _CITY_S.search(before) is not None
+        if entry.kind == "place" and entry.coarseness == 0 and not city_s:
             self._last_town = entry
-        if town is None or entry.kind != "place" or not _CITY_S.search(before):
+        if town is None or entry.kind != "place" or not city_s:
             return False
         words = _DISTRICT_WORD.search(name)  # in the name or the words after it
         if words is None or name.startswith(" of", words.end()):

@@ -13,7 +13,7 @@ from itertools import chain
 from bot.extract.bearings import near_only_start, offset_between, offset_start, shifted
 from bot.extract.document import Document, PlaceSpan
 from bot.extract.drafts import PlaceDraft, PlaceRole
-from bot.extract.groups import Group
+from bot.extract.groups import Group, names_a_district
 from bot.extract.local_places import distance_km
 
 __all__ = [
@@ -65,17 +65,6 @@ def draft_place(group: Group, doc: Document, defined: Defined | None) -> PlaceDr
                       key=entry.key, offset_km=km, bearing=bearing)  # fmt: skip
 
 
-def _names_a_district(span: PlaceSpan) -> bool:
-    """ "the Niono district" (a district named after its town) or "Kech district" (one the
-    gazetteer knows by that name)."""
-    return (
-        span.district or span.entry.coarseness == 1 or span.text.lower().endswith(_DISTRICT_WORDS)
-    )
-
-
-_DISTRICT_WORDS = (" district", " county", " lga", " territory", " tehsil", " township")
-
-
 def _lands_in(district: PlaceSpan | None, span: PlaceSpan) -> bool:
     """Whether the point a town's offset gives lies within reach of a district's own town."""
     if district is None or span.offset is None:
@@ -89,7 +78,7 @@ def _lands_in(district: PlaceSpan | None, span: PlaceSpan) -> bool:
 def _district_elsewhere(place: PlaceSpan | None, anchor: PlaceSpan, far: float) -> bool:
     """ "Hamza, 20 km from Kirkuk, in the Daquq district": a village told only as near a town
     that lies outside the district the group names is placed by the district."""
-    if place is None or not _names_a_district(place) or far:
+    if place is None or not names_a_district(place) or far:
         return False
     home, town = place.entry, anchor.entry
     return distance_km(home.lat, home.lon, town.lat, town.lon) > _IN_DISTRICT_KM
@@ -169,7 +158,7 @@ def _town_measured_inside(group: Group, doc: Document) -> Defined | None:
     of the region it lies near ("a village of 300 people near the city of Kupiansk")."""
     place = group.place
     first = min((u.sentence for u in group.units if not u.heading), default=None)
-    district = place is not None and _names_a_district(place) and not place.offset
+    district = place is not None and names_a_district(place) and not place.offset
     if first is None or (place is not None and place.entry.kind != "admin1" and not district):
         return None
     # A lead placed by no more than its country may take a distance too ("... killed 14

@@ -53,8 +53,8 @@ from bot.extract.figure_words import (
 from bot.extract.spans import SpanSet
 from bot.extract.toll_words import toll_matches, toll_number, toll_phrases
 from bot.extract.victim_lists import (
+    SINGLE_PEOPLE,
     kin_after,
-    more_people,
     one_without_its_verb,
     person_subjects,
 )
@@ -242,7 +242,7 @@ class FigureReader:
             subject = subject_of(match["np"] or "")
             if num_word in {"a", "an"} and subject.startswith(("number", "lot", "few", "series")):
                 continue
-            total = sum(g[0] for g in groups) + more_people(match["plus"])
+            total = sum(g[0] for g in groups) + _more_people(match["plus"])
             status = combine_status([g[1] for g in groups])
             high = total
             if len(groups) == 2 and BETWEEN.search(
@@ -424,3 +424,16 @@ class FigureReader:
                                match.group(0), NAMED_SUBJECT, False, False)
                     )  # fmt: skip
                     break
+
+
+def _more_people(phrase: str | None) -> int:
+    """How many people "... and their driver" (1) or "... and her two children" (2) adds to a
+    count; 0 for "and their families" or "and the others" (no number)."""
+    if not phrase:
+        return 0
+    words = phrase.lower().split()
+    for word in words[2:]:  # after "and her"
+        value = parse_number(word)
+        if value is not None and value[1] is CountStatus.EXACT:
+            return value[0]
+    return int(words[-1] in SINGLE_PEOPLE)

@@ -154,8 +154,7 @@ def refines(a: PlaceSpan, b: PlaceSpan) -> bool:
 def inside_district(place: PlaceSpan, district: PlaceSpan) -> bool:
     """ "an operation in North Waziristan district ... carried out in the area of Datta Khel":
     a town within reach of the district the group was placed by."""
-    named = district.district or district.text.lower().endswith((" district", " lga"))
-    if not (named or district.entry.coarseness == 1) or place.entry.kind != "place":
+    if not names_a_district(district) or place.entry.kind != "place":
         return False
     far = haversine_km(place.entry.lat, place.entry.lon, district.entry.lat, district.entry.lon)
     return far <= _DISTRICT_REACH_KM
@@ -163,3 +162,14 @@ def inside_district(place: PlaceSpan, district: PlaceSpan) -> bool:
 
 # A town this near a district's own point may lie in it.
 _DISTRICT_REACH_KM = 60.0
+
+
+def names_a_district(span: PlaceSpan) -> bool:
+    """ "the Niono district" (a district named after its town) or "Kech district" (one the
+    gazetteer knows by that name)."""
+    return (
+        span.district or span.entry.coarseness == 1 or span.text.lower().endswith(_DISTRICT_WORDS)
+    )
+
+
+_DISTRICT_WORDS = (" district", " county", " lga", " territory", " tehsil", " township")

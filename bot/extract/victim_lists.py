@@ -10,7 +10,6 @@ __all__ = [
     "SINGLE_PEOPLE",
     "SINGULAR_LIST",
     "kin_after",
-    "more_people",
     "one_without_its_verb",
     "person_subjects",
 ]
@@ -31,26 +30,6 @@ def one_without_its_verb(match: re.Match[str]) -> bool:
     singular = re.search(r"\bwas\b|\bis\b|\bhas\s+been\b|sustain|suffer", match.group(0), re.I)
     listed = SINGULAR_LIST.fullmatch(match["subj"]) is not None or bool(match["plus"])
     return not singular and not listed
-
-
-def more_people(phrase: str | None) -> int:
-    """How many people "... and their driver" (1) or "... and her two children" (2) adds to a
-    count; 0 for "and their families" or "and the others" (no number)."""
-    if not phrase:
-        return 0
-    words = phrase.lower().split()
-    for word in words[2:]:  # after "and her"
-        if word.isdigit() and len(word) < 4:
-            return int(word)
-        if word in _SMALL_NUMBERS:
-            return _SMALL_NUMBERS[word]
-    return int(words[-1] in SINGLE_PEOPLE)
-
-
-_SMALL_NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12,
-}  # fmt: skip
 
 
 # Nouns of one person that "and the/their ..." may add to a count.
